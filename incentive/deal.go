@@ -1,0 +1,97 @@
+package incentive
+
+import (
+	"time"
+
+	"github.com/partnerops/partnerops/partner"
+	"github.com/shopspring/decimal"
+)
+
+// DealType classifies a deal.
+type DealType string
+
+// Deal types. Programs may use others.
+const (
+	NewBusiness DealType = "new_business"
+	Renewal     DealType = "renewal"
+	Upsell      DealType = "upsell"
+	CrossSell   DealType = "cross_sell"
+)
+
+// Registration is a partner's registration of a deal opportunity.
+type Registration struct {
+	ID       string
+	Approved Date // zero when not (yet) approved
+}
+
+// DealLine is one product line of a deal.
+type DealLine struct {
+	Product  string
+	Quantity int64
+	Amount   Money
+}
+
+// Customer describes the end customer of a deal.
+type Customer struct {
+	ID       string
+	Name     string
+	Country  string
+	Region   string
+	Industry string
+	Segment  string
+}
+
+// Deal is one closed sale (or credit) made by a partner.
+type Deal struct {
+	ID        string
+	PartnerID string
+	// CloseDate is the instant the deal closed. Its calendar date is read
+	// in the program's time zone.
+	CloseDate time.Time
+	Amount    Money
+	Quantity  int64
+	Type      DealType
+	// Registration is nil for an unregistered deal.
+	Registration *Registration
+	Lines        []DealLine
+	Customer     Customer
+	// Fields holds the values of the program's custom fields (see
+	// FieldDecl): string, int64, decimal.Decimal, bool or Date.
+	Fields map[string]any
+}
+
+// Registered reports whether the deal has an approved registration.
+func (d *Deal) Registered() bool {
+	return d.Registration != nil && !d.Registration.Approved.IsZero()
+}
+
+// Prior holds a partner's totals from before the deals being evaluated,
+// supplied by the caller (for example from the ledger). All amounts are in
+// the program currency. In a batch run (see Run) they apply to the period of
+// the partner's first deal in the run; cumulative totals carry over.
+type Prior struct {
+	// PeriodAmount is the partner's eligible deal amount in the period.
+	PeriodAmount decimal.Decimal
+	// PeriodDeals is the number of the partner's eligible deals in the period.
+	PeriodDeals int64
+	// PeriodEarned is what the partner has earned in the period (after caps).
+	PeriodEarned decimal.Decimal
+	// Cumulative is the partner's eligible deal amount over the cumulative
+	// span (e.g. year to date) before this run.
+	Cumulative decimal.Decimal
+	// Basis overrides the starting basis of a band table whose measure is
+	// not the deal amount, keyed by earning id.
+	Basis map[string]decimal.Decimal
+	// BudgetUsed is what the whole program has paid before, for budget caps.
+	BudgetUsed decimal.Decimal
+}
+
+// Input is what Evaluate needs for one deal.
+type Input struct {
+	Deal    Deal
+	Partner partner.Partner
+	Prior   Prior
+	// Rates converts a deal in another currency into the program currency.
+	// Nil: deals must be in the program currency.
+	Rates RateSource
+}

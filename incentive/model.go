@@ -1,0 +1,462 @@
+package incentive
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Origin is where a part of a program was written: a YAML file position
+// when the program was compiled by package rules, empty for programs built
+// in Go.
+type Origin struct {
+	File string
+	Line int // 1-based; 0 when unknown
+	Col  int // 1-based; 0 when unknown
+}
+
+func (o Origin) String() string {
+	switch {
+	case o.Line == 0:
+		return o.File
+	case o.Col == 0:
+		return fmt.Sprintf("%s:%d", o.File, o.Line)
+	}
+	return fmt.Sprintf("%s:%d:%d", o.File, o.Line, o.Col)
+}
+
+// Program is the complete, executable terms of one incentive program.
+//
+// A Program is usually compiled from YAML by package rules, but every field
+// can be set from Go. Call Validate (Evaluate does) before use. A validated
+// Program is read-only and safe to share between goroutines.
+type Program struct {
+	ID      string
+	Name    string
+	Version int
+	// Hash identifies the exact terms: package rules sets it to the SHA-256
+	// of the source document. Programs built in Go may set any stable string.
+	Hash string
+
+	// Currency is the currency earnings are paid in. Deals in another
+	// currency are converted with caller-supplied rates before evaluation.
+	Currency Currency
+
+	// Effective is the window of deal close dates the program covers.
+	Effective Window
+
+	// Claims is how long after its anchor date an earning may be claimed.
+	Claims ClaimWindow
+
+	// Payee names who is paid: PayeePartner (the zero value) or the role
+	// of one of the partner's contacts, e.g. "partner_rep".
+	Payee string
+
+	// Rounding says how and at which stage amounts are rounded.
+	Rounding Rounding
+
+	// MinPayout is the smallest statement total that is paid out; a
+	// smaller total is carried over to the next statement. Zero: no minimum.
+	MinPayout decimal.Decimal
+
+	// AllowNegative permits deals with a negative amount (credit notes,
+	// returns). By default a negative deal amount is an error.
+	AllowNegative bool
+
+	// Fields declares the program's typed custom deal fields.
+	Fields []FieldDecl
+
+	// Eligibility clauses are tested in order; a deal is eligible when all
+	// hold. The first that fails is reported.
+	Eligibility []Clause
+
+	// Earnings are the lines a deal can earn, in order.
+	Earnings []Earning
+
+	// Groups pick among the earnings that name them instead of adding
+	// them up.
+	Groups []Group
+
+	// Caps limit earnings. They apply in scope order (line, deal, partner,
+	// budget) and, within a scope, in the order given.
+	Caps []Cap
+}
+
+// PayeePartner is the payee meaning "the partner organisation itself".
+const PayeePartner = "partner"
+
+// Date is a calendar date without a time or zone.
+type Date struct {
+	Year  int
+	Month time.Month
+	Day   int
+}
+
+// DateOf returns the calendar date of t in its own location.
+func DateOf(t time.Time) Date {
+	y, m, d := t.Date()
+	return Date{y, m, d}
+}
+
+// ParseDate parses "2006-01-02".
+func ParseDate(s string) (Date, error) {
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return Date{}, fmt.Errorf("date %q is not YYYY-MM-DD", s)
+	}
+	return DateOf(t), nil
+}
+
+// IsZero reports whether d is the zero Date.
+func (d Date) IsZero() bool { return d == Date{} }
+
+// Before reports whether d is before e.
+func (d Date) Before(e Date) bool { return d.Compare(e) < 0 }
+
+// After reports whether d is after e.
+func (d Date) After(e Date) bool { return d.Compare(e) > 0 }
+
+// Compare returns -1, 0 or +1.
+func (d Date) Compare(e Date) int {
+	switch {
+	case d.Year != e.Year:
+		return cmpInt(d.Year, e.Year)
+	case d.Month != e.Month:
+		return cmpInt(int(d.Month), int(e.Month))
+	}
+	return cmpInt(d.Day, e.Day)
+}
+
+// AddDays returns the date n days later.
+func (d Date) AddDays(n int) Date {
+	return DateOf(time.Date(d.Year, d.Month, d.Day+n, 12, 0, 0, 0, time.UTC))
+}
+
+// In returns the first instant of d in loc.
+func (d Date) In(loc *time.Location) time.Time {
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
+}
+
+func (d Date) String() string {
+	return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
+}
+
+func cmpInt(a, b int) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// Ends says which ends of a date window are inclusive.
+type Ends string
+
+const (
+	// BothInclusive: From <= date <= To. The zero value means this.
+	BothInclusive Ends = "[]"
+	// HalfOpen: From <= date < To.
+	HalfOpen Ends = "[)"
+)
+
+// Window is a range of calendar dates in a time zone. An instant belongs to
+// the window when its calendar date in Location lies between From and To,
+// with the ends inclusive as Ends says. A zero From or To is unbounded.
+type Window struct {
+	From, To Date
+	// Location is the time zone in which instants are turned into dates.
+	// Nil means UTC.
+	Location *time.Location
+	// Ends defaults to BothInclusive.
+	Ends Ends
+}
+
+// Loc returns the window's time zone (UTC when unset).
+func (w Window) Loc() *time.Location {
+	if w.Location == nil {
+		return time.UTC
+	}
+	return w.Location
+}
+
+// Contains reports whether the instant t falls in the window.
+func (w Window) Contains(t time.Time) bool {
+	return w.ContainsDate(DateOf(t.In(w.Loc())))
+}
+
+// ContainsDate reports whether the calendar date d falls in the window.
+func (w Window) ContainsDate(d Date) bool {
+	if !w.From.IsZero() && d.Before(w.From) {
+		return false
+	}
+	if w.To.IsZero() {
+		return true
+	}
+	if w.Ends == HalfOpen {
+		return d.Before(w.To)
+	}
+	return !d.After(w.To)
+}
+
+// String renders the window, e.g. "[2026-10-01, 2026-12-31] America/New_York".
+func (w Window) String() string {
+	from, to := "-inf", "+inf"
+	if !w.From.IsZero() {
+		from = w.From.String()
+	}
+	if !w.To.IsZero() {
+		to = w.To.String()
+	}
+	closing := "]"
+	if w.Ends == HalfOpen {
+		closing = ")"
+	}
+	return "[" + from + ", " + to + closing + " " + w.Loc().String()
+}
+
+// ClaimAnchor is the date a claim window counts from.
+type ClaimAnchor string
+
+const (
+	// FromCloseDate counts from the deal's close date (the zero value).
+	FromCloseDate ClaimAnchor = "close_date"
+	// FromProgramEnd counts from the last day of the effective window.
+	FromProgramEnd ClaimAnchor = "program_end"
+)
+
+// ClaimWindow says until when an earning may be claimed: Days calendar days
+// after the anchor date, the last day inclusive, in the program's time zone.
+// Zero Days means no claim deadline.
+type ClaimWindow struct {
+	Days int
+	From ClaimAnchor
+}
+
+// RoundingStage says where amounts are rounded.
+type RoundingStage string
+
+const (
+	// StageLine rounds each earnings line after its line caps (the default).
+	StageLine RoundingStage = "line"
+	// StageDeal keeps lines exact and rounds each deal's total.
+	StageDeal RoundingStage = "deal"
+	// StageStatement keeps deal results exact and rounds statement totals.
+	StageStatement RoundingStage = "statement"
+)
+
+// Rounding says how and when amounts are rounded.
+type Rounding struct {
+	// Mode defaults to DefaultRoundingMode (half_up).
+	Mode RoundingMode
+	// Stage defaults to StageLine.
+	Stage RoundingStage
+	// Scale is the number of decimal places; nil means the currency's minor
+	// units (2 for USD, 0 for JPY).
+	Scale *int32
+}
+
+// Places returns the number of places amounts in currency c round to.
+func (r Rounding) Places(c Currency) int32 {
+	if r.Scale != nil {
+		return *r.Scale
+	}
+	return c.MinorUnits()
+}
+
+// StageOrDefault returns the stage, StageLine when unset.
+func (r Rounding) StageOrDefault() RoundingStage {
+	if r.Stage == "" {
+		return StageLine
+	}
+	return r.Stage
+}
+
+// FieldType is the type of a custom deal field.
+type FieldType string
+
+const (
+	FieldString  FieldType = "string"
+	FieldInt     FieldType = "int"
+	FieldDecimal FieldType = "decimal"
+	FieldBool    FieldType = "bool"
+	FieldDate    FieldType = "date"
+)
+
+// FieldDecl declares a typed custom deal field. Deals carry the value in
+// Deal.Fields under Name: a string, int64, decimal.Decimal, bool or Date.
+// A required field missing from a deal is an error; an optional one reads as
+// the type's zero value.
+type FieldDecl struct {
+	Name     string
+	Type     FieldType
+	Optional bool
+	Origin   Origin
+}
+
+// Clause is one named eligibility condition.
+type Clause struct {
+	Name   string
+	When   Condition
+	Origin Origin
+}
+
+// EarningType classifies earnings for statements.
+type EarningType string
+
+const (
+	Spiff            EarningType = "spiff"
+	Rebate           EarningType = "rebate"
+	MDF              EarningType = "mdf"
+	Bonus            EarningType = "bonus"
+	Referral         EarningType = "referral"
+	DealRegistration EarningType = "deal_registration"
+	Commission       EarningType = "commission"
+)
+
+// EarningTypes lists the earning types.
+func EarningTypes() []EarningType {
+	return []EarningType{Spiff, Rebate, MDF, Bonus, Referral, DealRegistration, Commission}
+}
+
+// Earning is one line a deal can earn.
+//
+// Exactly one of Amount and Bands must be set, except that a band table
+// paying a multiplier multiplies Amount (both set). When is optional; a nil
+// When always holds.
+type Earning struct {
+	ID     string
+	Type   EarningType
+	When   Condition
+	Amount Formula
+	Bands  *BandTable
+	// Group, when set, names a Group the line competes in.
+	Group  string
+	Origin Origin
+}
+
+// Pick says how a group chooses among its lines.
+type Pick string
+
+const (
+	// PickHighest pays only the line with the largest amount; ties go to the
+	// line declared first.
+	PickHighest Pick = "highest"
+	// PickFirst pays only the first line (in declaration order) whose
+	// condition holds and whose amount is not zero.
+	PickFirst Pick = "first"
+)
+
+// Group makes the earnings naming it compete instead of adding up.
+type Group struct {
+	ID     string
+	Pick   Pick
+	Origin Origin
+}
+
+// BandMethod says how a band table turns a basis into an amount.
+type BandMethod string
+
+const (
+	// Retroactive: the band the basis reaches applies to the whole basis.
+	Retroactive BandMethod = "retroactive"
+	// Marginal: each band applies only to the part of the basis inside it.
+	Marginal BandMethod = "marginal"
+)
+
+// BandBasis says what a band table's basis accumulates over.
+type BandBasis string
+
+const (
+	// BasisDeal: the deal's own measure (the zero value).
+	BasisDeal BandBasis = "deal"
+	// BasisPeriod: the partner's running total in the current period
+	// (see Period), starting from Prior.PeriodBasis.
+	BasisPeriod BandBasis = "partner_period"
+	// BasisCumulative: the partner's running total over the whole run,
+	// starting from the prior amount the caller supplies (e.g. year to date).
+	BasisCumulative BandBasis = "cumulative"
+)
+
+// BandPays says what each band's Value is.
+type BandPays string
+
+const (
+	// PaysRate: Value is a rate applied to the basis (0.06 pays 6%).
+	PaysRate BandPays = "rate"
+	// PaysFlat: Value is a flat amount in the program currency.
+	PaysFlat BandPays = "flat"
+	// PaysMultiplier: Value multiplies the earning's Amount formula.
+	PaysMultiplier BandPays = "multiplier"
+)
+
+// Period is the length of the partner period for BasisPeriod and partner
+// caps. Periods are calendar periods in the program's time zone.
+type Period string
+
+const (
+	// PeriodProgram: the whole effective window is one period (the default).
+	PeriodProgram Period = "program"
+	PeriodMonth   Period = "month"
+	PeriodQuarter Period = "quarter"
+	PeriodYear    Period = "year"
+)
+
+// Band is one row of a band table: the half-open range [From, To) and what
+// it pays. A nil To is unbounded above.
+type Band struct {
+	From  decimal.Decimal
+	To    *decimal.Decimal
+	Value decimal.Decimal
+	// Label is an optional name shown in explanations ("gold").
+	Label  string
+	Origin Origin
+}
+
+// BandTable is a tiered rate, flat or multiplier schedule. Bands must be
+// sorted, contiguous and non-overlapping (Validate checks): band i's To is
+// band i+1's From, and only the last band may be unbounded. A basis exactly
+// on a boundary belongs to the upper band.
+type BandTable struct {
+	Method BandMethod
+	Basis  BandBasis
+	Pays   BandPays
+	// Measure is what the basis measures, per deal; nil means the deal
+	// amount (in program currency).
+	Measure Formula
+	// Period applies to BasisPeriod; empty means PeriodProgram.
+	Period Period
+	Bands  []Band
+	Origin Origin
+}
+
+// CapScope is what a cap limits.
+type CapScope string
+
+const (
+	// CapLine limits one earnings line of one deal.
+	CapLine CapScope = "line"
+	// CapDeal limits the total of one deal.
+	CapDeal CapScope = "deal"
+	// CapPartner limits what one partner earns in a period.
+	CapPartner CapScope = "partner"
+	// CapBudget limits what the whole program pays.
+	CapBudget CapScope = "budget"
+)
+
+// capOrder is the order in which cap scopes apply.
+var capOrder = []CapScope{CapLine, CapDeal, CapPartner, CapBudget}
+
+// Cap is an upper limit on earnings.
+type Cap struct {
+	Scope CapScope
+	// Limit is in the program currency.
+	Limit decimal.Decimal
+	// Earning restricts a line cap to one earning id; empty caps every line.
+	Earning string
+	// Period applies to partner caps; empty means PeriodProgram.
+	Period Period
+	Origin Origin
+}

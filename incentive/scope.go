@@ -1,0 +1,207 @@
+package incentive
+
+import (
+	"strings"
+	"time"
+
+	"github.com/partnerops/partnerops/partner"
+	"github.com/shopspring/decimal"
+)
+
+// Condition decides a yes/no question about one deal. Package rules supplies
+// expression-backed conditions; ConditionFunc and the helpers in this package
+// build them in plain Go.
+type Condition interface {
+	Holds(s *Scope) (bool, error)
+}
+
+// Formula computes an amount (in the program currency) or a number for one
+// deal.
+type Formula interface {
+	Value(s *Scope) (decimal.Decimal, error)
+}
+
+// Describer is implemented by conditions and formulas that can say what they
+// are. Explanations show Source, and the values of the Reads paths the deal
+// had. A condition or formula that reads period or cumulative paths is
+// evaluated in deal order in batch runs; one that is not a Describer is
+// assumed to read them.
+type Describer interface {
+	// Source is the condition or formula as written, e.g. `deal.amount * 0.02`.
+	Source() string
+	// Reads lists the Scope paths it reads, e.g. "deal.amount", "partner.tier".
+	Reads() []string
+}
+
+// Accumulators are a partner's running totals before the current deal, in
+// the program currency.
+type Accumulators struct {
+	// PeriodAmount is the eligible deal amount so far in the deal's period.
+	PeriodAmount decimal.Decimal
+	// PeriodDeals is the number of eligible deals so far in the period.
+	PeriodDeals int64
+	// PeriodEarned is what has been earned so far in the period.
+	PeriodEarned decimal.Decimal
+	// Cumulative is the eligible deal amount over the cumulative span.
+	Cumulative decimal.Decimal
+}
+
+// Scope is what a Condition or Formula sees while one deal is evaluated.
+// Implementations must treat it as read-only, except Cache.
+type Scope struct {
+	Program *Program
+	Deal    *Deal
+	// Amount is the deal amount converted into the program currency.
+	Amount  decimal.Decimal
+	Partner *partner.Partner
+	// Acc holds the partner's totals before this deal. In the first phase
+	// of a batch run (conditions and formulas that do not read them) it is
+	// zero.
+	Acc  Accumulators
+	AsOf time.Time
+	// Cache is a per-deal slot that Condition and Formula implementations
+	// may use to share work between the expressions of one deal (package
+	// rules keeps its prepared expression environment here). The engine
+	// clears it for every deal.
+	Cache any
+}
+
+// Paths that Lookup understands. Custom fields are "deal.<name>".
+const (
+	PathDealID           = "deal.id"
+	PathDealPartnerID    = "deal.partner_id"
+	PathDealAmount       = "deal.amount"
+	PathDealCurrency     = "deal.currency"
+	PathDealQuantity     = "deal.quantity"
+	PathDealType         = "deal.type"
+	PathDealRegistered   = "deal.registered"
+	PathDealRegID        = "deal.registration_id"
+	PathDealCloseDate    = "deal.close_date"
+	PathDealProducts     = "deal.products"
+	PathCustomerID       = "deal.customer.id"
+	PathCustomerName     = "deal.customer.name"
+	PathCustomerCountry  = "deal.customer.country"
+	PathCustomerRegion   = "deal.customer.region"
+	PathCustomerIndustry = "deal.customer.industry"
+	PathCustomerSegment  = "deal.customer.segment"
+	PathPartnerID        = "partner.id"
+	PathPartnerName      = "partner.name"
+	PathPartnerType      = "partner.type"
+	PathPartnerTier      = "partner.tier"
+	PathPartnerRegion    = "partner.region"
+	PathPartnerCountry   = "partner.country"
+	PathPeriodAmount     = "period.amount"
+	PathPeriodDeals      = "period.deals"
+	PathPeriodEarned     = "period.earned"
+	PathCumulativeAmount = "cumulative.amount"
+)
+
+// Lookup returns the value at a path: a string, int64, bool,
+// decimal.Decimal, Date or []string. Money values are decimals in the
+// program currency. The second result is false for an unknown path or a
+// custom field the deal does not carry.
+func (s *Scope) Lookup(path string) (any, bool) {
+	d, p := s.Deal, s.Partner
+	switch path {
+	case PathDealID:
+		return d.ID, true
+	case PathDealPartnerID:
+		return d.PartnerID, true
+	case PathDealAmount:
+		return s.Amount, true
+	case PathDealCurrency:
+		return string(d.Amount.Currency()), true
+	case PathDealQuantity:
+		return d.Quantity, true
+	case PathDealType:
+		return string(d.Type), true
+	case PathDealRegistered:
+		return d.Registered(), true
+	case PathDealRegID:
+		if d.Registration == nil {
+			return "", true
+		}
+		return d.Registration.ID, true
+	case PathDealCloseDate:
+		return DateOf(d.CloseDate.In(s.Program.Effective.Loc())), true
+	case PathDealProducts:
+		out := make([]string, len(d.Lines))
+		for i, l := range d.Lines {
+			out[i] = l.Product
+		}
+		return out, true
+	case PathCustomerID:
+		return d.Customer.ID, true
+	case PathCustomerName:
+		return d.Customer.Name, true
+	case PathCustomerCountry:
+		return d.Customer.Country, true
+	case PathCustomerRegion:
+		return d.Customer.Region, true
+	case PathCustomerIndustry:
+		return d.Customer.Industry, true
+	case PathCustomerSegment:
+		return d.Customer.Segment, true
+	case PathPartnerID:
+		return p.ID, true
+	case PathPartnerName:
+		return p.Name, true
+	case PathPartnerType:
+		return string(p.Type), true
+	case PathPartnerTier:
+		return string(p.Tier), true
+	case PathPartnerRegion:
+		return p.Region, true
+	case PathPartnerCountry:
+		return p.Country, true
+	case PathPeriodAmount:
+		return s.Acc.PeriodAmount, true
+	case PathPeriodDeals:
+		return s.Acc.PeriodDeals, true
+	case PathPeriodEarned:
+		return s.Acc.PeriodEarned, true
+	case PathCumulativeAmount:
+		return s.Acc.Cumulative, true
+	}
+	if name, ok := strings.CutPrefix(path, "deal."); ok {
+		v, ok := d.Fields[name]
+		if !ok {
+			for _, f := range s.Program.Fields {
+				if f.Name == name && f.Optional {
+					return f.Type.zero(), true
+				}
+			}
+		}
+		return v, ok
+	}
+	return nil, false
+}
+
+func (t FieldType) zero() any {
+	switch t {
+	case FieldInt:
+		return int64(0)
+	case FieldDecimal:
+		return decimal.Decimal{}
+	case FieldBool:
+		return false
+	case FieldDate:
+		return Date{}
+	}
+	return ""
+}
+
+// readsAccumulators reports whether a condition or formula may read the
+// partner's running totals.
+func readsAccumulators(x any) bool {
+	d, ok := x.(Describer)
+	if !ok {
+		return x != nil
+	}
+	for _, p := range d.Reads() {
+		if strings.HasPrefix(p, "period.") || strings.HasPrefix(p, "cumulative.") {
+			return true
+		}
+	}
+	return false
+}
