@@ -30,9 +30,14 @@ func NewMoney(amount decimal.Decimal, c Currency) Money {
 }
 
 // ParseMoney parses an exact decimal string such as "1234.50" or "-0.005" in
-// the given currency code. Underscores and thousands separators are not
-// accepted; exponents ("1e3") are. It fails with ErrUnknownCurrency or
-// ErrInvalidAmount.
+// the given currency code (case-insensitive, see ParseCurrency). The amount
+// is read from its text, never through a float: an optional sign ("+", "-"
+// or U+2212), digits with at most one decimal point (".5" and "5." are
+// accepted) and an optional exponent ("1e3", "125E-3"). The scale is
+// limited to +-10000: at most 10000 decimal places, and an exponent may imply
+// at most 10000 trailing zeros. Surrounding blanks are trimmed. Underscores,
+// thousands separators ("1,000"), currency symbols, "NaN" and "Inf" are not
+// accepted. It fails with ErrUnknownCurrency or ErrInvalidAmount.
 func ParseMoney(amount, currency string) (Money, error) {
 	c, err := ParseCurrency(currency)
 	if err != nil {
@@ -56,8 +61,9 @@ func MustParseMoney(amount, currency string) Money {
 	return m
 }
 
-// ParseDecimal parses an exact decimal number from its text. It wraps
-// ErrInvalidAmount on failure. Surrounding blanks are trimmed.
+// ParseDecimal parses an exact decimal number from its text, with the syntax
+// described at ParseMoney. It wraps ErrInvalidAmount on failure. Surrounding
+// blanks are trimmed.
 func ParseDecimal(s string) (decimal.Decimal, error) {
 	t := strings.TrimSpace(s)
 	if t == "" {
@@ -184,7 +190,7 @@ func (m Money) RoundToMinor(mode RoundingMode) Money {
 // fit in an int64.
 func (m Money) MinorUnits() (int64, bool) {
 	s := m.amount.Shift(m.currency.MinorUnits())
-	if !s.IsInteger() || s.BigInt().IsInt64() == false {
+	if !s.IsInteger() || !s.BigInt().IsInt64() {
 		return 0, false
 	}
 	return s.IntPart(), true
@@ -192,8 +198,11 @@ func (m Money) MinorUnits() (int64, bool) {
 
 // String formats the amount with at least the currency's minor-unit places
 // and the code: "1234.50 USD", "-0.005 USD", "1200 JPY". It never loses
-// digits.
+// digits. The zero Money, which has no currency, is "0.00".
 func (m Money) String() string {
+	if m.currency == "" {
+		return FormatAmount(m.amount, m.currency)
+	}
 	return FormatAmount(m.amount, m.currency) + " " + string(m.currency)
 }
 
