@@ -2,12 +2,436 @@ package incentive
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"time"
+
+	"github.com/partnerops/partnerops/partner"
+	"github.com/shopspring/decimal"
 )
 
 // Evaluate computes what one deal earns under program p, as of the given
-// instant (which decides whether the claim window has passed).
+// instant (which decides whether the claim window has passed). The partner's
+// totals before the deal come from in.Prior. It validates p first; to
+// evaluate many deals, build an Evaluator once, or use Run.
+//
+// A deal outside the effective window or failing an eligibility clause is
+// not an error: the result says Eligible false and names the clause. Bad
+// data (a missing field, an unknown currency, a formula dividing by zero) is
+// an error of type *EvalError naming the deal and the part of the program.
 func Evaluate(ctx context.Context, p *Program, in Input, asOf time.Time) (*Result, error) {
-	return nil, errors.New("not implemented yet")
+	e, err := NewEvaluator(p)
+	if err != nil {
+		return nil, err
+	}
+	return e.Evaluate(ctx, in, asOf)
 }
+
+// Evaluator evaluates deals under one validated program. It is safe for
+// concurrent use.
+type Evaluator struct {
+	p      *Program
+	ref    ProgramRef
+	places int32
+	mode   RoundingMode
+	stage  RoundingStage
+	// firstDeferred is the index of the first eligibility clause that reads
+	// accumulators; it and every later clause run in the ordered phase.
+	firstDeferred int
+	earn          []earnPlan
+	capOrder      []int // indices into p.Caps, in application order
+	periods       []Period
+	fieldTypes    map[string]FieldType
+	roundWords    string
+}
+
+type earnPlan struct {
+	e              *Earning
+	whenDeferred   bool
+	amountDeferred bool
+	// stateful tables read the partner's running basis.
+	stateful        bool
+	measureDeferred bool
+	period          Period
+	group           *Group
+}
+
+// NewEvaluator validates p and prepares it for evaluation. The program must
+// not be modified afterwards.
+func NewEvaluator(p *Program) (*Evaluator, error) {
+	if p == nil {
+		return nil, fmt.Errorf("%w: nil program", ErrInvalidProgram)
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	e := &Evaluator{
+		p:             p,
+		ref:           ProgramRef{ID: p.ID, Version: p.Version, Hash: p.Hash},
+		places:        p.Rounding.Places(p.Currency),
+		mode:          p.Rounding.Mode.OrDefault(),
+		stage:         p.Rounding.StageOrDefault(),
+		firstDeferred: len(p.Eligibility),
+		fieldTypes:    map[string]FieldType{},
+	}
+	for i, c := range p.Eligibility {
+		if readsAccumulators(c.When) {
+			e.firstDeferred = i
+			break
+		}
+	}
+	groups := map[string]*Group{}
+	for i := range p.Groups {
+		groups[p.Groups[i].ID] = &p.Groups[i]
+	}
+	e.periods = []Period{p.periodOrDefault()}
+	addPeriod := func(per Period) Period {
+		if per == "" {
+			per = p.periodOrDefault()
+		}
+		for _, q := range e.periods {
+			if q == per {
+				return per
+			}
+		}
+		e.periods = append(e.periods, per)
+		return per
+	}
+	for i := range p.Earnings {
+		ep := earnPlan{e: &p.Earnings[i], group: groups[p.Earnings[i].Group]}
+		ep.whenDeferred = ep.e.When != nil && readsAccumulators(ep.e.When)
+		ep.amountDeferred = ep.e.Amount != nil && readsAccumulators(ep.e.Amount)
+		if t := ep.e.Bands; t != nil {
+			ep.stateful = t.Basis == BasisPeriod || t.Basis == BasisCumulative
+			ep.measureDeferred = t.Measure != nil && readsAccumulators(t.Measure)
+			if t.Basis == BasisPeriod {
+				ep.period = addPeriod(t.Period)
+			}
+		}
+		e.earn = append(e.earn, ep)
+	}
+	for _, scope := range capOrder {
+		for i, c := range p.Caps {
+			if c.Scope == scope {
+				e.capOrder = append(e.capOrder, i)
+				if scope == CapPartner {
+					addPeriod(c.Period)
+				}
+			}
+		}
+	}
+	for _, f := range p.Fields {
+		e.fieldTypes[f.Name] = f.Type
+	}
+	scale := "the currency's minor units (" + itoa(int(e.places)) + " places)"
+	if p.Rounding.Scale != nil {
+		scale = itoa(int(e.places)) + " places"
+	}
+	e.roundWords = "rounding: " + string(e.mode) + " to " + scale + ", per " + string(e.stage)
+	if p.Rounding.Mode == "" {
+		e.roundWords += " (half_up is the default mode)"
+	}
+	return e, nil
+}
+
+func (p *Program) periodOrDefault() Period {
+	if p.Period == "" {
+		return PeriodProgram
+	}
+	return p.Period
+}
+
+// Program returns the program the evaluator runs.
+func (e *Evaluator) Program() *Program { return e.p }
+
+// Evaluate computes what one deal earns, starting from in.Prior. See the
+// package-level Evaluate.
+func (e *Evaluator) Evaluate(ctx context.Context, in Input, asOf time.Time) (*Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	w := &work{}
+	e.phase1(w, &in, in.Rates)
+	st := newRunState(e, func(string) Prior { return in.Prior }, in.Prior.BudgetUsed)
+	e.phase2(w, st, asOf)
+	return w.res, w.err
+}
+
+// work is the state of one deal between the two phases.
+type work struct {
+	in      *Input
+	scope   Scope
+	res     *Result
+	err     error
+	closed  bool // ineligible or failed: phase 2 only finishes the result
+	head    []Step
+	next    int // next eligibility clause to test
+	lines   []lineWork
+	partner string
+}
+
+type lineWork struct {
+	whenDone, holds bool
+	amountDone      bool
+	amount          decimal.Decimal // the Amount formula's value
+	measureDone     bool
+	measure         decimal.Decimal
+	grossDone       bool
+	gross           decimal.Decimal
+	final           decimal.Decimal
+	band            *BandHit
+	cuts            []CapCut
+	steps           []Step
+	dropped         bool
+}
+
+func (e *Evaluator) fail(w *work, part string, o Origin, err error) {
+	if w.err == nil {
+		w.err = &EvalError{Program: e.p.ID, Deal: w.in.Deal.ID, Part: part, Origin: o, Err: err}
+	}
+	w.closed = true
+}
+
+// phase1 does everything that does not depend on other deals: checks the
+// deal, converts it, tests the window and the eligibility clauses and
+// computes the earnings that read no running totals.
+func (e *Evaluator) phase1(w *work, in *Input, rates RateSource) {
+	w.in = in
+	d := &in.Deal
+	p := e.p
+	w.res = &Result{Program: e.ref, DealID: d.ID, Total: Zero(p.Currency)}
+	w.partner = d.PartnerID
+	if w.partner == "" {
+		w.partner = in.Partner.ID
+	}
+	w.res.PartnerID = w.partner
+	if err := e.checkDeal(d, &in.Partner); err != nil {
+		e.fail(w, "deal", Origin{}, err)
+		return
+	}
+	w.scope = Scope{Program: p, Deal: d, Amount: d.Amount.amount, Partner: &in.Partner}
+	loc := p.Effective.Loc()
+	closeDate := DateOf(d.CloseDate.In(loc))
+	if !p.Effective.Contains(d.CloseDate) {
+		w.head = append(w.head, Step{Kind: StepWindow, Value: closeDate.String(),
+			Words: "not eligible: close date " + closeDate.String() + " is outside the effective window " + p.Effective.String()})
+		w.res.Failed = "effective window"
+		w.closed = true
+		return
+	}
+	w.head = append(w.head, Step{Kind: StepWindow, OK: true, Value: closeDate.String(),
+		Words: "close date " + closeDate.String() + " is inside the effective window " + p.Effective.String()})
+	if d.Amount.currency != p.Currency {
+		conv, err := Convert(d.Amount, p.Currency, rates, closeDate)
+		if err != nil {
+			e.fail(w, "currency conversion", Origin{}, err)
+			return
+		}
+		w.res.Conversion = &conv
+		w.scope.Amount = conv.To.amount
+		src := conv.Rate.Source
+		if src == "" {
+			src = "caller"
+		}
+		w.head = append(w.head, Step{Kind: StepConversion, OK: true, Value: conv.To.String(),
+			Words: "converted " + fmtAmount(d.Amount.amount, d.Amount.currency) + " " + string(d.Amount.currency) +
+				" at " + conv.Rate.Rate.String() + " (" + src + ", " + conv.Rate.AsOf.String() + ") = " +
+				fmtAmount(conv.To.amount, p.Currency) + " " + string(p.Currency)})
+	}
+	if !e.clauses(w, e.firstDeferred) {
+		return
+	}
+	w.lines = make([]lineWork, len(e.earn))
+	for i := range e.earn {
+		e.line(w, i, false)
+	}
+}
+
+// clauses tests eligibility clauses up to (not including) end. It reports
+// whether the deal is still eligible.
+func (e *Evaluator) clauses(w *work, end int) bool {
+	for ; w.next < end; w.next++ {
+		c := &e.p.Eligibility[w.next]
+		ok, err := c.When.Holds(&w.scope)
+		if err != nil {
+			e.fail(w, fmt.Sprintf("eligibility %q", c.Name), c.Origin, err)
+			return false
+		}
+		st := e.exprStep(w, StepClause, c.Name, w.next, c.When, c.Origin)
+		st.OK = ok
+		st.Value = fmt.Sprint(ok)
+		if ok {
+			st.Words = "eligible: " + quote(c.Name) + " holds"
+		} else {
+			st.Words = "not eligible: " + quote(c.Name) + " failed"
+		}
+		st.Words += describeExpr(st)
+		w.head = append(w.head, st)
+		if !ok {
+			w.res.Failed = c.Name
+			w.closed = true
+			return false
+		}
+	}
+	return true
+}
+
+// line computes as much of earnings line i as the phase allows. In phase 1
+// (ordered false) it stops at anything that reads running totals.
+func (e *Evaluator) line(w *work, i int, ordered bool) {
+	ep := &e.earn[i]
+	ln := &w.lines[i]
+	en := ep.e
+	part := func() string { return fmt.Sprintf("earning %q", en.ID) }
+	if !ln.whenDone {
+		if en.When == nil {
+			ln.whenDone, ln.holds = true, true
+		} else {
+			if ep.whenDeferred && !ordered {
+				return
+			}
+			ok, err := en.When.Holds(&w.scope)
+			if err != nil {
+				e.fail(w, part()+" condition", en.Origin, err)
+				return
+			}
+			ln.whenDone, ln.holds = true, ok
+			st := e.exprStep(w, StepCondition, en.ID, i, en.When, en.Origin)
+			st.OK, st.Value = ok, fmt.Sprint(ok)
+			if ok {
+				st.Words = "earning " + quote(en.ID) + " applies"
+			} else {
+				st.Words = "earning " + quote(en.ID) + " does not apply"
+			}
+			st.Words += describeExpr(st)
+			ln.steps = append(ln.steps, st)
+		}
+	}
+	if !ln.holds {
+		return
+	}
+	if en.Amount != nil && !ln.amountDone {
+		if ep.amountDeferred && !ordered {
+			return
+		}
+		v, err := en.Amount.Value(&w.scope)
+		if err != nil {
+			e.fail(w, part()+" amount", en.Origin, err)
+			return
+		}
+		ln.amountDone, ln.amount = true, v
+		st := e.exprStep(w, StepFormula, en.ID, i, en.Amount, en.Origin)
+		st.OK, st.Value = true, FormatAmount(v, e.p.Currency)
+		st.Words = "earning " + quote(en.ID) + ": " + st.Source + " = " + fmtAmount(v, e.p.Currency) + describeInputs(st)
+		ln.steps = append(ln.steps, st)
+	}
+	t := en.Bands
+	if t == nil {
+		ln.grossDone, ln.gross = true, ln.amount
+		return
+	}
+	if !ln.measureDone {
+		if ep.measureDeferred && !ordered {
+			return
+		}
+		if t.Measure == nil {
+			ln.measure = w.scope.Amount
+		} else {
+			v, err := t.Measure.Value(&w.scope)
+			if err != nil {
+				e.fail(w, part()+" band measure", t.Origin, err)
+				return
+			}
+			ln.measure = v
+		}
+		ln.measureDone = true
+	}
+	if ep.stateful {
+		return // computed in phase 2, from the running basis
+	}
+	v, hit, words := t.apply(bandInput{after: ln.measure, amount: ln.amount}, e.p.Currency)
+	e.bandDone(ln, en, i, v, hit, words)
+}
+
+func (e *Evaluator) bandDone(ln *lineWork, en *Earning, i int, v decimal.Decimal, hit *BandHit, words string) {
+	ln.grossDone, ln.gross, ln.band = true, v, hit
+	st := Step{Kind: StepBand, Ref: en.ID, Index: -1, OK: hit != nil, Value: FormatAmount(v, e.p.Currency),
+		Words: "earning " + quote(en.ID) + ": " + words, Origin: en.Bands.Origin}
+	if hit != nil {
+		st.Index = hit.Index
+		st.Origin = en.Bands.Bands[hit.Index].Origin
+	}
+	ln.steps = append(ln.steps, st)
+}
+
+// checkDeal validates the deal's own data against the program.
+func (e *Evaluator) checkDeal(d *Deal, pt *partner.Partner) error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w: %s", ErrInvalidDeal, fmt.Sprintf(format, args...))
+	}
+	switch {
+	case d.ID == "":
+		return bad("deal has no id")
+	case d.PartnerID == "" && pt.ID == "":
+		return bad("deal has no partner id")
+	case d.PartnerID != "" && pt.ID != "" && d.PartnerID != pt.ID:
+		return bad("deal is for partner %q but partner %q was supplied", d.PartnerID, pt.ID)
+	case d.CloseDate.IsZero():
+		return bad("deal has no close date")
+	case !d.Amount.currency.Valid():
+		return fmt.Errorf("%w: deal amount currency %q", ErrUnknownCurrency, string(d.Amount.currency))
+	case d.Amount.IsNegative() && !e.p.AllowNegative:
+		return bad("amount %s is negative and the program does not allow negative amounts", d.Amount)
+	case d.Quantity < 0:
+		return bad("quantity %d is negative", d.Quantity)
+	}
+	for _, f := range e.p.Fields {
+		v, ok := d.Fields[f.Name]
+		if !ok {
+			if !f.Optional {
+				return bad("missing custom field %q (%s)", f.Name, f.Type)
+			}
+			continue
+		}
+		if !fieldTypeOK(f.Type, v) {
+			return bad("custom field %q is %T, want %s", f.Name, v, f.Type)
+		}
+	}
+	for name := range d.Fields {
+		if _, ok := e.fieldTypes[name]; !ok {
+			return bad("unknown custom field %q (the program declares %s)", name, e.fieldList())
+		}
+	}
+	return nil
+}
+
+func (e *Evaluator) fieldList() string {
+	if len(e.p.Fields) == 0 {
+		return "none"
+	}
+	s := ""
+	for i, f := range e.p.Fields {
+		if i > 0 {
+			s += ", "
+		}
+		s += f.Name
+	}
+	return s
+}
+
+func fieldTypeOK(t FieldType, v any) bool {
+	switch v.(type) {
+	case string:
+		return t == FieldString
+	case int64:
+		return t == FieldInt
+	case decimal.Decimal:
+		return t == FieldDecimal
+	case bool:
+		return t == FieldBool
+	case Date:
+		return t == FieldDate
+	}
+	return false
+}
+
+func quote(s string) string { return `"` + s + `"` }

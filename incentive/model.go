@@ -60,6 +60,12 @@ type Program struct {
 	// smaller total is carried over to the next statement. Zero: no minimum.
 	MinPayout decimal.Decimal
 
+	// Period is the partner period that the period accumulators
+	// (period.amount, period.deals, period.earned) run over, and the default
+	// period of partner-period band tables and partner caps. Empty means
+	// PeriodProgram.
+	Period Period
+
 	// AllowNegative permits deals with a negative amount (credit notes,
 	// returns). By default a negative deal amount is an error.
 	AllowNegative bool
@@ -459,4 +465,26 @@ type Cap struct {
 	// Period applies to partner caps; empty means PeriodProgram.
 	Period Period
 	Origin Origin
+}
+
+// MarshalText renders the date as YYYY-MM-DD (the zero Date as "").
+func (d Date) MarshalText() ([]byte, error) {
+	if d.IsZero() {
+		return []byte{}, nil
+	}
+	return []byte(d.String()), nil
+}
+
+// UnmarshalText parses YYYY-MM-DD; "" is the zero Date.
+func (d *Date) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*d = Date{}
+		return nil
+	}
+	v, err := ParseDate(string(b))
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
 }

@@ -18,6 +18,8 @@ type Result struct {
 	PartnerID string     `json:"partner"`
 	// Payee is who is paid: PayeePartner or the role of a partner contact.
 	Payee string `json:"payee"`
+	// PayeeName is the name of the paid contact, when the payee is a role.
+	PayeeName string `json:"payee_name,omitempty"`
 	// Eligible is false when the deal falls outside the effective window or
 	// an eligibility clause failed; Failed names it.
 	Eligible bool   `json:"eligible"`

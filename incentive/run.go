@@ -2,39 +2,257 @@ package incentive
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"iter"
+	"runtime"
+	"sync"
 	"time"
 
 	"github.com/shopspring/decimal"
 )
 
-// RunOptions configure a batch run.
+// RunOptions configure a batch run. The zero value is ready to use.
 type RunOptions struct {
-	// AsOf decides claim-window expiry, as in Evaluate. Zero: the run's
-	// latest deal close time.
+	// AsOf decides claim-window expiry, as in Evaluate. Zero: no result is
+	// marked expired.
 	AsOf time.Time
 	// Prior returns a partner's totals from before the run (see Prior).
 	// Nil: every partner starts from zero. Input.Prior is ignored in a run.
 	Prior func(partnerID string) Prior
 	// BudgetUsed is what the program paid before the run.
 	BudgetUsed decimal.Decimal
-	// Rates converts deals in other currencies. It overrides Input.Rates
-	// when set.
+	// Rates converts deals in other currencies. When nil, each Input's
+	// Rates is used. A RateSource must be safe for concurrent use.
 	Rates RateSource
-	// Workers is the number of goroutines evaluating deals in parallel;
-	// zero means runtime.GOMAXPROCS(0). Results are the same for any value.
+	// Workers is the number of goroutines doing the per-deal work that does
+	// not depend on other deals; zero means runtime.GOMAXPROCS(0), one
+	// runs everything on the caller's goroutine. Results are identical for
+	// any value.
 	Workers int
 }
 
-// Run evaluates a stream of deals in order. Deals must arrive sorted by close
-// time, then deal id; an out-of-order deal yields an error wrapping
-// ErrOutOfOrder and ends the run. Results come out in input order. Partner
-// period totals, partner caps, cumulative and retroactive tiers and the
-// budget accumulate across the run. Memory does not grow with the number of
-// deals, only with the number of partners.
+// runChunk is the number of deals handed to a worker at once.
+const runChunk = 256
+
+// Run evaluates a stream of deals under program p. See (*Evaluator).Run.
 func Run(ctx context.Context, p *Program, deals iter.Seq2[Input, error], opts RunOptions) iter.Seq2[*Result, error] {
 	return func(yield func(*Result, error) bool) {
-		yield(nil, errors.New("not implemented yet"))
+		e, err := NewEvaluator(p)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		for r, err := range e.Run(ctx, deals, opts) {
+			if !yield(r, err) {
+				return
+			}
+		}
+	}
+}
+
+// Run evaluates a stream of deals in order and yields one result per deal,
+// in input order.
+//
+// Deals must arrive sorted by close time, then deal id; a deal that is out
+// of that order (or repeats the previous deal) yields an error wrapping
+// ErrOutOfOrder and ends the run. An error from the input stream, or a deal
+// that fails to evaluate (an *EvalError), is yielded with a nil result and
+// the run goes on; the failed deal adds nothing to the running totals.
+//
+// Partner period totals, partner caps, partner-period and cumulative band
+// tables and the budget accumulate across the run. The conditions and
+// formulas that read none of them are evaluated in parallel on
+// opts.Workers goroutines; everything else happens in deal order, so the
+// results do not depend on the number of workers. Memory does not grow
+// with the number of deals, only with the number of partners. Stopping the
+// iteration early stops the run; so does cancelling ctx (yielding its
+// error).
+func (e *Evaluator) Run(ctx context.Context, deals iter.Seq2[Input, error], opts RunOptions) iter.Seq2[*Result, error] {
+	return func(yield func(*Result, error) bool) {
+		st := newRunState(e, opts.Prior, opts.BudgetUsed)
+		workers := opts.Workers
+		if workers <= 0 {
+			workers = runtime.GOMAXPROCS(0)
+		}
+		if workers == 1 {
+			e.runSerial(ctx, deals, opts, st, yield)
+			return
+		}
+		e.runParallel(ctx, deals, opts, st, workers, yield)
+	}
+}
+
+// orderCheck enforces (close time, deal id) order.
+type orderCheck struct {
+	seen   bool
+	at     time.Time
+	id     string
+	failed bool
+}
+
+func (o *orderCheck) next(d *Deal) error {
+	if o.seen {
+		c := d.CloseDate.Compare(o.at)
+		if c < 0 || (c == 0 && d.ID <= o.id) {
+			o.failed = true
+			what := "closes before"
+			if c == 0 && d.ID == o.id {
+				what = "repeats"
+			} else if c == 0 {
+				what = "closes at the same time as and sorts before"
+			}
+			return fmt.Errorf("%w: deal %q (%s) %s deal %q (%s); sort deals by close time, then id",
+				ErrOutOfOrder, d.ID, d.CloseDate.Format(time.RFC3339), what, o.id, o.at.Format(time.RFC3339))
+		}
+	}
+	o.seen, o.at, o.id = true, d.CloseDate, d.ID
+	return nil
+}
+
+func (e *Evaluator) rates(in *Input, opts *RunOptions) RateSource {
+	if opts.Rates != nil {
+		return opts.Rates
+	}
+	return in.Rates
+}
+
+func (e *Evaluator) runSerial(ctx context.Context, deals iter.Seq2[Input, error], opts RunOptions, st *runState, yield func(*Result, error) bool) {
+	var order orderCheck
+	for in, err := range deals {
+		if cerr := ctx.Err(); cerr != nil {
+			yield(nil, cerr)
+			return
+		}
+		if err != nil {
+			if !yield(nil, err) {
+				return
+			}
+			continue
+		}
+		if err := order.next(&in.Deal); err != nil {
+			yield(nil, err)
+			return
+		}
+		var w work
+		e.phase1(&w, &in, e.rates(&in, &opts))
+		e.phase2(&w, st, opts.AsOf)
+		if w.err != nil {
+			w.res = nil
+		}
+		if !yield(w.res, w.err) {
+			return
+		}
+	}
+}
+
+// item is one position of the input stream: a deal, or an input error.
+type item struct {
+	in    Input
+	w     work
+	err   error // error from the input stream or the order check
+	final bool  // err ends the run
+}
+
+type chunk struct {
+	items []item
+	done  chan struct{}
+}
+
+func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, error], opts RunOptions, st *runState, workers int, yield func(*Result, error) bool) {
+	jobs := make(chan *chunk, workers)
+	pending := make(chan *chunk, 2*workers)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range jobs {
+				for i := range c.items {
+					it := &c.items[i]
+					if it.err == nil {
+						e.phase1(&it.w, &it.in, e.rates(&it.in, &opts))
+					}
+				}
+				close(c.done)
+			}
+		}()
+	}
+	// The producer reads the input stream into chunks.
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(pending)
+		defer close(jobs)
+		var order orderCheck
+		c := &chunk{items: make([]item, 0, runChunk), done: make(chan struct{})}
+		// A chunk goes to a worker first, so every chunk the consumer
+		// waits on is sure to be finished.
+		send := func() bool {
+			select {
+			case jobs <- c:
+			case <-stop:
+				return false
+			}
+			select {
+			case pending <- c:
+			case <-stop:
+				return false
+			}
+			c = &chunk{items: make([]item, 0, runChunk), done: make(chan struct{})}
+			return true
+		}
+		for in, err := range deals {
+			it := item{in: in, err: err}
+			if err == nil {
+				if oerr := order.next(&in.Deal); oerr != nil {
+					it.err, it.final = oerr, true
+				}
+			}
+			c.items = append(c.items, it)
+			if it.final {
+				break
+			}
+			if len(c.items) == runChunk && !send() {
+				return
+			}
+		}
+		if len(c.items) > 0 {
+			send()
+		}
+	}()
+	defer func() {
+		close(stop)
+		// Let the producer and the workers finish what they hold.
+		for c := range pending {
+			<-c.done
+		}
+		wg.Wait()
+	}()
+	for c := range pending {
+		select {
+		case <-c.done:
+		case <-ctx.Done():
+			yield(nil, ctx.Err())
+			return
+		}
+		for i := range c.items {
+			it := &c.items[i]
+			if it.err != nil {
+				if !yield(nil, it.err) || it.final {
+					return
+				}
+				continue
+			}
+			e.phase2(&it.w, st, opts.AsOf)
+			res, err := it.w.res, it.w.err
+			if err != nil {
+				res = nil
+			}
+			it.w = work{} // release the deal's work as soon as it is yielded
+			if !yield(res, err) {
+				return
+			}
+		}
 	}
 }

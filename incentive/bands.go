@@ -1,0 +1,210 @@
+package incentive
+
+import (
+	"strings"
+
+	"github.com/shopspring/decimal"
+)
+
+// Band tables are computed as "owed after this deal minus owed before it",
+// where owed(x) is what a basis total x earns under the table:
+//
+//   - rate, retroactive: x times the rate of the band x reaches;
+//   - rate, marginal:    each band's rate times the part of [0, x) inside it;
+//   - flat, retroactive: the flat amount of the band x reaches;
+//   - flat, marginal:    the flat amounts of every band whose lower bound x
+//     has reached, added up.
+//
+// For a deal basis the "before" total is empty (owed nothing), so a deal
+// earns owed(measure). For a partner-period or cumulative basis the before
+// total is the partner's running total, so a deal that lifts the total into
+// a higher retroactive band also pays the true-up on the earlier deals, and
+// a credit note (negative measure) takes back what it unearns. A basis below
+// the first band reaches no band and is owed nothing. A multiplier table
+// multiplies the earning's amount by the multiplier of the band the basis
+// total reaches after the deal.
+
+// bandIndex returns the index of the band that contains x (from <= x < to),
+// or -1 when x lies outside every band. A value exactly on a boundary
+// belongs to the upper band.
+func bandIndex(bands []Band, x decimal.Decimal) int {
+	for i := len(bands) - 1; i >= 0; i-- {
+		b := &bands[i]
+		if x.Cmp(b.From) >= 0 {
+			if b.To != nil && x.Cmp(*b.To) >= 0 {
+				return -1
+			}
+			return i
+		}
+	}
+	return -1
+}
+
+// clamp limits x to [lo, hi]; a nil hi is unbounded.
+func clamp(x, lo decimal.Decimal, hi *decimal.Decimal) decimal.Decimal {
+	if x.Cmp(lo) < 0 {
+		return lo
+	}
+	if hi != nil && x.Cmp(*hi) > 0 {
+		return *hi
+	}
+	return x
+}
+
+// owed returns what a basis total x is owed under t (see above). started is
+// false for an empty total (nothing contributed yet), which is owed nothing.
+func (t *BandTable) owed(x decimal.Decimal, started bool) decimal.Decimal {
+	if !started {
+		return decimal.Zero
+	}
+	switch {
+	case t.Pays == PaysRate && t.Method == Marginal:
+		sum := decimal.Zero
+		for i := range t.Bands {
+			b := &t.Bands[i]
+			part := clamp(x, b.From, b.To).Sub(clamp(decimal.Zero, b.From, b.To))
+			if !part.IsZero() {
+				sum = sum.Add(part.Mul(b.Value))
+			}
+		}
+		return sum
+	case t.Pays == PaysRate:
+		if i := bandIndex(t.Bands, x); i >= 0 {
+			return x.Mul(t.Bands[i].Value)
+		}
+	case t.Pays == PaysFlat && t.Method == Marginal:
+		sum := decimal.Zero
+		for i := range t.Bands {
+			if x.Cmp(t.Bands[i].From) >= 0 {
+				sum = sum.Add(t.Bands[i].Value)
+			}
+		}
+		return sum
+	case t.Pays == PaysFlat:
+		if i := bandIndex(t.Bands, x); i >= 0 {
+			return t.Bands[i].Value
+		}
+	}
+	return decimal.Zero
+}
+
+// bandInput is the basis of one band-table computation.
+type bandInput struct {
+	before, after decimal.Decimal
+	started       bool            // before is a real total (not empty)
+	amount        decimal.Decimal // the earning's amount, for multiplier tables
+}
+
+// apply computes a band-table earning and the words that explain it.
+func (t *BandTable) apply(in bandInput, cur Currency) (decimal.Decimal, *BandHit, string) {
+	idx := bandIndex(t.Bands, in.after)
+	var hit *BandHit
+	var w strings.Builder
+	if t.Basis == BasisPeriod || t.Basis == BasisCumulative {
+		name := "partner period total"
+		if t.Basis == BasisCumulative {
+			name = "cumulative total"
+		}
+		w.WriteString(name + " " + fmtAmount(in.before, cur) + " -> " + fmtAmount(in.after, cur) + "; ")
+	}
+	if idx < 0 {
+		w.WriteString("basis " + fmtAmount(in.after, cur) + " reaches no band")
+	} else {
+		hit = &BandHit{Index: idx, Of: len(t.Bands), Label: t.Bands[idx].Label}
+		w.WriteString(describeBand(t, idx, cur))
+	}
+	if t.Pays == PaysMultiplier {
+		if idx < 0 {
+			w.WriteString(": pays nothing")
+			return decimal.Zero, nil, w.String()
+		}
+		m := t.Bands[idx].Value
+		v := in.amount.Mul(m)
+		w.WriteString(": " + fmtAmount(in.amount, cur) + " x " + m.String() + " = " + fmtAmount(v, cur))
+		return v, hit, w.String()
+	}
+	after := t.owed(in.after, true)
+	before := t.owed(in.before, in.started)
+	v := after.Sub(before)
+	w.WriteString(": ")
+	if t.Method == Marginal && t.Pays == PaysRate {
+		w.WriteString(marginalWords(t, in, cur))
+	} else if t.Pays == PaysRate {
+		w.WriteString(fmtAmount(in.after, cur) + " x " + fmtRate(rateAt(t, in.after)))
+		if in.started {
+			w.WriteString(" - " + fmtAmount(in.before, cur) + " x " + fmtRate(rateAt(t, in.before)) + " already earned")
+		}
+	} else {
+		w.WriteString("owed " + fmtAmount(after, cur))
+		if in.started {
+			w.WriteString(" - " + fmtAmount(before, cur) + " already earned")
+		}
+	}
+	w.WriteString(" = " + fmtAmount(v, cur))
+	return v, hit, w.String()
+}
+
+func rateAt(t *BandTable, x decimal.Decimal) decimal.Decimal {
+	if i := bandIndex(t.Bands, x); i >= 0 {
+		return t.Bands[i].Value
+	}
+	return decimal.Zero
+}
+
+// marginalWords spells out a marginal rate computation band by band.
+func marginalWords(t *BandTable, in bandInput, cur Currency) string {
+	lo, hi := in.before, in.after
+	if !in.started {
+		lo = decimal.Zero
+	}
+	neg := hi.Cmp(lo) < 0
+	if neg {
+		lo, hi = hi, lo
+	}
+	var parts []string
+	for i := range t.Bands {
+		b := &t.Bands[i]
+		part := clamp(hi, b.From, b.To).Sub(clamp(lo, b.From, b.To))
+		if part.Sign() > 0 {
+			if neg {
+				part = part.Neg()
+			}
+			parts = append(parts, fmtAmount(part, cur)+" x "+fmtRate(b.Value))
+		}
+	}
+	if len(parts) == 0 {
+		return "no part of the basis lies in a band"
+	}
+	return strings.Join(parts, " + ")
+}
+
+// describeBand renders "band 2 of 3 [150,000, 250,000) at 6%".
+func describeBand(t *BandTable, i int, cur Currency) string {
+	b := &t.Bands[i]
+	var w strings.Builder
+	w.WriteString("band " + itoa(i+1) + " of " + itoa(len(t.Bands)))
+	if b.Label != "" {
+		w.WriteString(" (" + b.Label + ")")
+	}
+	w.WriteString(" [" + fmtNumber(b.From) + ", ")
+	if b.To == nil {
+		w.WriteString("no limit)")
+	} else {
+		w.WriteString(fmtNumber(*b.To) + ")")
+	}
+	switch t.Pays {
+	case PaysRate:
+		w.WriteString(" at " + fmtRate(b.Value))
+		if t.Method == Marginal {
+			w.WriteString(" marginal")
+		}
+	case PaysFlat:
+		w.WriteString(" pays " + fmtAmount(b.Value, cur))
+		if t.Method == Marginal {
+			w.WriteString(" (marginal: every band reached pays)")
+		}
+	case PaysMultiplier:
+		w.WriteString(" multiplier " + b.Value.String())
+	}
+	return w.String()
+}
