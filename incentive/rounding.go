@@ -63,8 +63,10 @@ func (m RoundingMode) OrDefault() RoundingMode {
 }
 
 // Round rounds d to the given number of decimal places (negative places
-// round to tens, hundreds, ...). The empty mode rounds with
-// DefaultRoundingMode.
+// round to tens, hundreds, ...). The result always has exactly places
+// decimal places (its exponent is -places), so 12.3 rounded to 2 places is
+// 12.30 in every mode, and it lies less than one unit of 10^-places from d.
+// The empty mode rounds with DefaultRoundingMode.
 func (m RoundingMode) Round(d decimal.Decimal, places int32) decimal.Decimal {
 	switch m.OrDefault() {
 	case HalfEven:
@@ -84,7 +86,9 @@ func (m RoundingMode) Round(d decimal.Decimal, places int32) decimal.Decimal {
 	}
 }
 
-// roundHalfDown rounds to nearest with ties toward zero.
+// roundHalfDown rounds to nearest with ties toward zero: it truncates, and
+// moves one unit away from zero only when the dropped part is more than
+// half a unit.
 func roundHalfDown(d decimal.Decimal, places int32) decimal.Decimal {
 	t := d.RoundDown(places)
 	if t.Equal(d) {
