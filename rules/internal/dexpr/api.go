@@ -1,11 +1,23 @@
-// Package dexpr compiles the DSL's expressions to expr-lang programs with
-// exact decimal arithmetic.
 package dexpr
 
 import (
-	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode/utf8"
 
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/builtin"
+	exprchecker "github.com/expr-lang/expr/checker"
+	"github.com/expr-lang/expr/checker/nature"
+	"github.com/expr-lang/expr/compiler"
+	"github.com/expr-lang/expr/conf"
+	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/parser"
+	"github.com/expr-lang/expr/vm"
 	"github.com/partnerops/partnerops/incentive"
+	"github.com/shopspring/decimal"
 )
 
 // Kind is what an expression must produce.
@@ -18,6 +30,25 @@ const (
 	Number
 )
 
+func (k Kind) String() string {
+	if k == Number {
+		return "number"
+	}
+	return "bool"
+}
+
+// Limits on what Compile accepts and on what an evaluation may use.
+const (
+	// MaxSourceLen is the longest expression source, in bytes.
+	MaxSourceLen = 8192
+	// MaxNodes is the largest number of syntax-tree nodes an expression
+	// may have.
+	MaxNodes = 2000
+	// MemoryBudget is the expr VM's memory budget per evaluation (in
+	// expr's units: list elements built at run time).
+	MemoryBudget = 100_000
+)
+
 // Error is a compile or run-time error at a place inside an expression's
 // source text. Line and Col are 1-based, counted in runes within the
 // expression source.
@@ -26,41 +57,272 @@ type Error struct {
 	Msg       string
 }
 
-func (e *Error) Error() string { return e.Msg }
-
-// Env is the typed environment of one program's expressions: the built-in
-// deal, partner, period and cumulative fields, plus the program's custom
-// deal fields.
-type Env struct{}
-
-// NewEnv builds the environment for a program with the given custom fields.
-func NewEnv(fields []incentive.FieldDecl) (*Env, []error) {
-	return &Env{}, nil
-}
+func (e *Error) Error() string { return fmt.Sprintf("%d:%d: %s", e.Line, e.Col, e.Msg) }
 
 // Expr is a compiled expression. It implements incentive.Condition (Bool
 // kind), incentive.Formula (Number kind) and incentive.Describer, and is safe
-// for concurrent use.
+// for concurrent use once SetOrigin (if used) has been called.
 type Expr struct {
-	src string
+	src   string
+	kind  Kind
+	env   *Env
+	prog  *vm.Program // nil when the expression is a constant
+	konst any         // bool or decimal.Decimal, when prog is nil
+	reads []string
+	loads []load // the paths to put in the environment before running prog
+	// single is set when the whole expression is one path read: its value
+	// is the result and the VM is not needed.
+	single bool
+	srcR   []rune
+	origin func(line, col int) incentive.Origin
+}
+
+// load is one path an expression reads, and where it is first read (for
+// errors about the deal's value).
+type load struct {
+	p   *pathInfo
+	loc file.Location
 }
 
 // Compile compiles src as an expression of the given kind. On failure it
-// returns every error found, each positioned inside src.
+// returns every error found, each positioned inside src, sorted by
+// position.
 func (e *Env) Compile(src string, kind Kind) (*Expr, []*Error) {
-	return nil, []*Error{{Line: 1, Col: 1, Msg: "not implemented yet"}}
+	if e == nil {
+		return nil, []*Error{{Line: 1, Col: 1, Msg: "no environment (call NewEnv)"}}
+	}
+	if kind != Bool && kind != Number {
+		return nil, []*Error{{Line: 1, Col: 1, Msg: fmt.Sprintf("unknown expression kind %d", kind)}}
+	}
+	switch {
+	case len(src) > MaxSourceLen:
+		return nil, []*Error{{Line: 1, Col: 1, Msg: fmt.Sprintf("the expression is %d bytes long; the limit is %d", len(src), MaxSourceLen)}}
+	case !utf8.ValidString(src):
+		return nil, []*Error{{Line: 1, Col: 1, Msg: "the expression is not valid UTF-8"}}
+	case strings.TrimSpace(src) == "":
+		return nil, []*Error{{Line: 1, Col: 1, Msg: "the expression is empty"}}
+	}
+	tree, err := parser.ParseWithConfig(src, parseConfig)
+	if err != nil {
+		return nil, []*Error{parseError(err)}
+	}
+	c := &checker{env: e, src: []rune(src)}
+	v := c.check(tree.Node)
+	if v.t != tInvalid {
+		start := startOf(tree.Node)
+		switch {
+		case kind == Bool && v.t != tBool:
+			c.errorf(start, "a condition must be true or false, but this expression is a %s", v.t)
+		case kind == Number && !v.t.isNumber():
+			c.errorf(start, "an amount must be a number, but this expression is a %s", v.t)
+		case kind == Number:
+			v = toDecimal(v, start)
+		}
+	}
+	if len(c.errs) > 0 {
+		return nil, sortErrors(c.errs)
+	}
+	x := &Expr{src: src, kind: kind, env: e, srcR: c.src}
+	if v.isC {
+		x.konst = v.c
+		x.reads = []string{}
+		return x, nil
+	}
+	if err := x.build(v.node, tree.Source); err != nil {
+		return nil, []*Error{err}
+	}
+	return x, nil
+}
+
+// parseConfig makes the parser treat every name followed by "(" as a plain
+// call (the checker decides which functions exist) and bounds the tree.
+var parseConfig = func() *conf.Config {
+	c := conf.CreateNew()
+	for name := range c.Builtins {
+		c.Disabled[name] = true
+	}
+	c.MaxNodes = MaxNodes
+	return c
+}()
+
+var tokenRE = regexp.MustCompile(`unexpected token \w+\("((?:[^"\\]|\\.)*)"\)`)
+
+func parseError(err error) *Error {
+	fe, ok := err.(*file.Error)
+	if !ok {
+		return &Error{Line: 1, Col: 1, Msg: err.Error()}
+	}
+	msg := fe.Message
+	switch {
+	case strings.HasPrefix(msg, "unexpected token EOF"):
+		msg = "unexpected end of expression"
+	case strings.Contains(msg, "exceeds maximum allowed nodes"):
+		msg = fmt.Sprintf("the expression is too large (more than %d nodes)", MaxNodes)
+	default:
+		msg = tokenRE.ReplaceAllString(msg, `unexpected "$1"`)
+	}
+	return &Error{Line: max(fe.Line, 1), Col: fe.Column + 1, Msg: msg}
+}
+
+func sortErrors(errs []*Error) []*Error {
+	sort.SliceStable(errs, func(i, j int) bool {
+		if errs[i].Line != errs[j].Line {
+			return errs[i].Line < errs[j].Line
+		}
+		return errs[i].Col < errs[j].Col
+	})
+	out := errs[:0]
+	for i, e := range errs {
+		if i > 0 && *e == *errs[i-1] {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// build runs expr's own checker on the rewritten tree, with every node type
+// cleared first (see pitfall 1 in the project notes: a node that already
+// has a type is not re-checked), then compiles it.
+func (x *Expr) build(node ast.Node, src file.Source) *Error {
+	tree := &parser.Tree{Node: node, Source: src}
+	ast.Walk(&tree.Node, clearTypes{})
+
+	cfg := conf.CreateNew()
+	cfg.WithEnv(x.env.sample)
+	cfg.Functions = functions
+	cfg.Builtins = map[string]*builtin.Function{}
+	cfg.Strict = true
+	internal := func(err error) *Error {
+		line, col := 1, 1
+		if fe, ok := err.(*file.Error); ok {
+			line, col = position(x.srcR, fe.From)
+		}
+		return &Error{Line: line, Col: col, Msg: "internal error, please report: " + err.Error()}
+	}
+	t, err := exprchecker.Check(tree, cfg)
+	if err != nil {
+		return internal(err)
+	}
+	want := boolT
+	if x.kind == Number {
+		want = decT
+	}
+	if t != want {
+		return internal(fmt.Errorf("expression type %v, want %v", t, want))
+	}
+	prog, err := compiler.Compile(tree, cfg)
+	if err != nil {
+		return internal(err)
+	}
+	x.prog = prog
+
+	// Reads and loads come from the final tree: exactly what runs.
+	first := map[string]file.Location{}
+	ast.Walk(&tree.Node, identVisitor(func(n *ast.IdentifierNode) {
+		if p := x.env.paths[n.Value]; p != nil {
+			if _, ok := first[p.path]; !ok {
+				first[p.path] = n.Location()
+			}
+		}
+	}))
+	x.reads = make([]string, 0, len(first))
+	for p := range first {
+		x.reads = append(x.reads, p)
+	}
+	sort.Strings(x.reads)
+	for _, p := range x.reads {
+		x.loads = append(x.loads, load{p: x.env.paths[p], loc: first[p]})
+	}
+	if id, ok := tree.Node.(*ast.IdentifierNode); ok && x.env.paths[id.Value] != nil {
+		x.single = true
+	}
+	return nil
+}
+
+type clearTypes struct{}
+
+func (clearTypes) Visit(n *ast.Node) { (*n).SetNature(nature.Nature{}) }
+
+type identVisitor func(*ast.IdentifierNode)
+
+func (f identVisitor) Visit(n *ast.Node) {
+	if id, ok := (*n).(*ast.IdentifierNode); ok {
+		f(id)
+	}
 }
 
 // SetOrigin tells the expression where its source starts in the program
 // file, so run-time errors can name the file position of the failing
-// token. at maps a position inside the expression to the file position.
-func (x *Expr) SetOrigin(at func(line, col int) incentive.Origin) {}
+// token. at maps a position inside the expression (1-based line and
+// column, in runes) to the file position. Call it before the expression is
+// shared between goroutines.
+func (x *Expr) SetOrigin(at func(line, col int) incentive.Origin) { x.origin = at }
 
-// Holds evaluates a Bool expression.
-func (x *Expr) Holds(s *incentive.Scope) (bool, error) { return false, errors.New("not implemented yet") }
+// Kind returns the kind the expression was compiled as.
+func (x *Expr) Kind() Kind { return x.kind }
 
 // Source returns the expression text.
 func (x *Expr) Source() string { return x.src }
 
-// Reads returns the scope paths the expression reads.
-func (x *Expr) Reads() []string { return nil }
+// Reads returns the scope paths the expression reads, sorted and without
+// duplicates: exactly the paths the compiled program loads. A path whose
+// read was folded away at compile time (false && period.amount > 0) is
+// not listed. The caller must not modify the slice.
+func (x *Expr) Reads() []string { return x.reads }
+
+// Constant returns the expression's value when it is a compile-time
+// constant (such as `500` or `1000 * 0.02`): a bool for a Bool expression, a
+// decimal.Decimal for a Number expression.
+func (x *Expr) Constant() (any, bool) {
+	if x.prog != nil || x.single {
+		return nil, false
+	}
+	return x.konst, true
+}
+
+// String returns the source.
+func (x *Expr) String() string { return x.src }
+
+var (
+	_ incentive.Condition = (*Expr)(nil)
+	_ incentive.Formula   = (*Expr)(nil)
+	_ incentive.Describer = (*Expr)(nil)
+)
+
+// Holds evaluates a Bool expression on the scope's deal. It fails if the
+// expression is a Number expression, if the deal lacks a required custom
+// field or holds a value of the wrong type (ErrInvalidDeal), or on a
+// run-time error such as division by zero; such errors are *RunError
+// values naming the position of the failing token.
+func (x *Expr) Holds(s *incentive.Scope) (bool, error) {
+	if x.kind != Bool {
+		return false, fmt.Errorf("%s: Holds called on a number expression", x.src)
+	}
+	v, err := x.eval(s)
+	if err != nil {
+		return false, err
+	}
+	b, ok := v.(bool)
+	if !ok {
+		return false, x.runError(file.Location{}, fmt.Errorf("internal error: the condition produced %T", v))
+	}
+	return b, nil
+}
+
+// Value evaluates a Number expression on the scope's deal. An int result
+// is returned as a decimal. Errors are as for Holds.
+func (x *Expr) Value(s *incentive.Scope) (decimal.Decimal, error) {
+	if x.kind != Number {
+		return decimal.Decimal{}, fmt.Errorf("%s: Value called on a condition", x.src)
+	}
+	v, err := x.eval(s)
+	if err != nil {
+		return decimal.Decimal{}, err
+	}
+	d, ok := v.(decimal.Decimal)
+	if !ok {
+		return decimal.Decimal{}, x.runError(file.Location{}, fmt.Errorf("internal error: the amount produced %T", v))
+	}
+	return d, nil
+}

@@ -1,0 +1,391 @@
+package dexpr
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/parser"
+	"github.com/partnerops/partnerops/incentive"
+	"github.com/shopspring/decimal"
+)
+
+// typ is the type of an expression value in the DSL.
+type typ uint8
+
+const (
+	tInvalid typ = iota // a sub-expression that already failed to check
+	tBool
+	tInt
+	tDecimal
+	tString
+	tDate
+	tStrings // list of strings (deal.products)
+)
+
+func (t typ) String() string {
+	switch t {
+	case tBool:
+		return "bool"
+	case tInt:
+		return "int"
+	case tDecimal:
+		return "decimal"
+	case tString:
+		return "string"
+	case tDate:
+		return "date"
+	case tStrings:
+		return "list of strings"
+	}
+	return "invalid"
+}
+
+func (t typ) isNumber() bool { return t == tInt || t == tDecimal }
+
+// Slots of the built-in paths, in the order of builtinPaths.
+const (
+	slotDealID = iota
+	slotDealPartnerID
+	slotDealAmount
+	slotDealCurrency
+	slotDealQuantity
+	slotDealType
+	slotDealRegistered
+	slotDealRegID
+	slotDealCloseDate
+	slotDealProducts
+	slotCustomerID
+	slotCustomerName
+	slotCustomerCountry
+	slotCustomerRegion
+	slotCustomerIndustry
+	slotCustomerSegment
+	slotPartnerID
+	slotPartnerName
+	slotPartnerType
+	slotPartnerTier
+	slotPartnerRegion
+	slotPartnerCountry
+	slotPeriodAmount
+	slotPeriodDeals
+	slotPeriodEarned
+	slotCumulativeAmount
+	numBuiltin
+)
+
+// builtinPaths are exactly the paths of incentive.Scope.Lookup, indexed by
+// slot.
+var builtinPaths = [numBuiltin]struct {
+	path string
+	typ  typ
+}{
+	slotDealID:           {incentive.PathDealID, tString},
+	slotDealPartnerID:    {incentive.PathDealPartnerID, tString},
+	slotDealAmount:       {incentive.PathDealAmount, tDecimal},
+	slotDealCurrency:     {incentive.PathDealCurrency, tString},
+	slotDealQuantity:     {incentive.PathDealQuantity, tInt},
+	slotDealType:         {incentive.PathDealType, tString},
+	slotDealRegistered:   {incentive.PathDealRegistered, tBool},
+	slotDealRegID:        {incentive.PathDealRegID, tString},
+	slotDealCloseDate:    {incentive.PathDealCloseDate, tDate},
+	slotDealProducts:     {incentive.PathDealProducts, tStrings},
+	slotCustomerID:       {incentive.PathCustomerID, tString},
+	slotCustomerName:     {incentive.PathCustomerName, tString},
+	slotCustomerCountry:  {incentive.PathCustomerCountry, tString},
+	slotCustomerRegion:   {incentive.PathCustomerRegion, tString},
+	slotCustomerIndustry: {incentive.PathCustomerIndustry, tString},
+	slotCustomerSegment:  {incentive.PathCustomerSegment, tString},
+	slotPartnerID:        {incentive.PathPartnerID, tString},
+	slotPartnerName:      {incentive.PathPartnerName, tString},
+	slotPartnerType:      {incentive.PathPartnerType, tString},
+	slotPartnerTier:      {incentive.PathPartnerTier, tString},
+	slotPartnerRegion:    {incentive.PathPartnerRegion, tString},
+	slotPartnerCountry:   {incentive.PathPartnerCountry, tString},
+	slotPeriodAmount:     {incentive.PathPeriodAmount, tDecimal},
+	slotPeriodDeals:      {incentive.PathPeriodDeals, tInt},
+	slotPeriodEarned:     {incentive.PathPeriodEarned, tDecimal},
+	slotCumulativeAmount: {incentive.PathCumulativeAmount, tDecimal},
+}
+
+// pathInfo describes one readable path.
+type pathInfo struct {
+	path   string
+	typ    typ
+	slot   int
+	acc    bool // a running total: read afresh for every evaluation
+	custom int  // index into Env.fields; -1 for built-in paths
+}
+
+// Env is the typed environment of one program's expressions: the built-in
+// deal, partner, period and cumulative fields, plus the program's custom
+// deal fields. An Env is read-only after NewEnv and safe for concurrent use.
+type Env struct {
+	fields []incentive.FieldDecl // the accepted custom fields
+	paths  map[string]*pathInfo  // every readable path
+	slots  []*pathInfo           // by slot
+	groups map[string]bool       // "deal", "deal.customer", "partner", "period", "cumulative"
+	sample map[string]any        // one value of each path's runtime type, for expr's checker
+}
+
+// FieldError is a problem with a custom field declaration, reported by
+// NewEnv. The declaration's Origin says where it was written.
+type FieldError struct {
+	Field incentive.FieldDecl
+	Msg   string
+}
+
+func (e *FieldError) Error() string {
+	s := fmt.Sprintf("custom field %q: %s", e.Field.Name, e.Msg)
+	if e.Field.Origin.Line > 0 || e.Field.Origin.File != "" {
+		return e.Field.Origin.String() + ": " + s
+	}
+	return s
+}
+
+// NewEnv builds the environment for a program with the given custom
+// fields. Custom fields are read as deal.<name>; a name must be a plain
+// identifier (letters, digits and _, not starting with a digit) and must not
+// clash with a built-in deal field (deal.amount, deal.customer, ...). The
+// types are string, int (an int64), decimal, bool and date.
+//
+// Each problem is returned as a *FieldError. The returned Env is always
+// usable: bad declarations are left out of it, so the caller can go on
+// compiling expressions and report their errors too.
+func NewEnv(fields []incentive.FieldDecl) (*Env, []error) {
+	e := &Env{
+		paths:  make(map[string]*pathInfo, numBuiltin+len(fields)),
+		groups: map[string]bool{"deal": true, "deal.customer": true, "partner": true, "period": true, "cumulative": true},
+		sample: make(map[string]any, numBuiltin+len(fields)),
+	}
+	for slot, b := range builtinPaths {
+		p := &pathInfo{path: b.path, typ: b.typ, slot: slot, custom: -1}
+		p.acc = strings.HasPrefix(b.path, "period.") || strings.HasPrefix(b.path, "cumulative.")
+		e.add(p)
+	}
+	var errs []error
+	seen := map[string]bool{}
+	for _, f := range fields {
+		bad := func(format string, args ...any) {
+			errs = append(errs, &FieldError{Field: f, Msg: fmt.Sprintf(format, args...)})
+		}
+		t, ok := fieldTypes[f.Type]
+		switch {
+		case f.Name == "":
+			bad("the name is empty")
+		case !isIdent(f.Name) || !reachable(f.Name):
+			bad("the name must be letters, digits and _ (not starting with a digit), so that deal.%s can be written in an expression", f.Name)
+		case seen[f.Name]:
+			bad("declared twice")
+		case e.paths["deal."+f.Name] != nil || e.groups["deal."+f.Name]:
+			bad("clashes with the built-in deal.%s; choose another name", f.Name)
+		case !ok:
+			bad("unknown type %q (want string, int, decimal, bool or date)", f.Type)
+		default:
+			seen[f.Name] = true
+			e.fields = append(e.fields, f)
+			e.add(&pathInfo{path: "deal." + f.Name, typ: t, slot: len(e.slots), custom: len(e.fields) - 1})
+			continue
+		}
+		seen[f.Name] = true
+	}
+	return e, errs
+}
+
+var fieldTypes = map[incentive.FieldType]typ{
+	incentive.FieldString:  tString,
+	incentive.FieldInt:     tInt,
+	incentive.FieldDecimal: tDecimal,
+	incentive.FieldBool:    tBool,
+	incentive.FieldDate:    tDate,
+}
+
+func (e *Env) add(p *pathInfo) {
+	e.paths[p.path] = p
+	e.slots = append(e.slots, p)
+	e.sample[p.path] = sampleOf(p.typ)
+}
+
+// sampleOf returns a value of the run-time representation of t.
+func sampleOf(t typ) any {
+	switch t {
+	case tBool:
+		return false
+	case tInt, tDate:
+		return int64(0)
+	case tDecimal:
+		return decimal.Decimal{}
+	case tStrings:
+		return []string{}
+	}
+	return ""
+}
+
+func isIdent(s string) bool {
+	for i, r := range s {
+		if !(r == '_' || unicode.IsLetter(r) || (i > 0 && unicode.IsDigit(r))) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// reachable reports whether deal.<name> parses as a plain field access, so
+// that keywords such as "in" are caught.
+func reachable(name string) bool {
+	tree, err := parser.Parse("deal." + name)
+	if err != nil {
+		return false
+	}
+	m, ok := tree.Node.(*ast.MemberNode)
+	if !ok || m.Optional || m.Method {
+		return false
+	}
+	s, ok := m.Property.(*ast.StringNode)
+	return ok && s.Value == name
+}
+
+// Paths returns every path an expression can read, sorted.
+func (e *Env) Paths() []string {
+	out := make([]string, 0, len(e.paths))
+	for p := range e.paths {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// dateCode is the run-time representation of a date: yyyymmdd as an int64,
+// which orders like the dates.
+func dateCode(d incentive.Date) int64 {
+	return int64(d.Year)*10000 + int64(d.Month)*100 + int64(d.Day)
+}
+
+// load reads path p from the scope in its run-time representation: string,
+// int64, bool, decimal.Decimal, int64 date code or []string.
+func (e *Env) load(s *incentive.Scope, p *pathInfo) (any, error) {
+	d, pt := s.Deal, s.Partner
+	switch p.slot {
+	case slotDealID:
+		return d.ID, nil
+	case slotDealPartnerID:
+		return d.PartnerID, nil
+	case slotDealAmount:
+		return checkLoaded(p, s.Amount)
+	case slotDealCurrency:
+		return string(d.Amount.Currency()), nil
+	case slotDealQuantity:
+		return d.Quantity, nil
+	case slotDealType:
+		return string(d.Type), nil
+	case slotDealRegistered:
+		return d.Registered(), nil
+	case slotDealRegID:
+		if d.Registration == nil {
+			return "", nil
+		}
+		return d.Registration.ID, nil
+	case slotDealCloseDate:
+		loc := time.UTC
+		if s.Program != nil {
+			loc = s.Program.Effective.Loc()
+		}
+		return dateCode(incentive.DateOf(d.CloseDate.In(loc))), nil
+	case slotDealProducts:
+		out := make([]string, len(d.Lines))
+		for i, l := range d.Lines {
+			out[i] = l.Product
+		}
+		return out, nil
+	case slotCustomerID:
+		return d.Customer.ID, nil
+	case slotCustomerName:
+		return d.Customer.Name, nil
+	case slotCustomerCountry:
+		return d.Customer.Country, nil
+	case slotCustomerRegion:
+		return d.Customer.Region, nil
+	case slotCustomerIndustry:
+		return d.Customer.Industry, nil
+	case slotCustomerSegment:
+		return d.Customer.Segment, nil
+	case slotPartnerID:
+		return pt.ID, nil
+	case slotPartnerName:
+		return pt.Name, nil
+	case slotPartnerType:
+		return string(pt.Type), nil
+	case slotPartnerTier:
+		return string(pt.Tier), nil
+	case slotPartnerRegion:
+		return pt.Region, nil
+	case slotPartnerCountry:
+		return pt.Country, nil
+	case slotPeriodAmount:
+		return checkLoaded(p, s.Acc.PeriodAmount)
+	case slotPeriodDeals:
+		return s.Acc.PeriodDeals, nil
+	case slotPeriodEarned:
+		return checkLoaded(p, s.Acc.PeriodEarned)
+	case slotCumulativeAmount:
+		return checkLoaded(p, s.Acc.Cumulative)
+	}
+	return e.loadCustom(s, p)
+}
+
+func (e *Env) loadCustom(s *incentive.Scope, p *pathInfo) (any, error) {
+	f := e.fields[p.custom]
+	v, ok := s.Deal.Fields[f.Name]
+	if !ok {
+		if !f.Optional {
+			return nil, fmt.Errorf("%w: deal %q has no value for the required field %s", incentive.ErrInvalidDeal, s.Deal.ID, p.path)
+		}
+		return sampleOf(p.typ), nil
+	}
+	wrong := func() (any, error) {
+		return nil, fmt.Errorf("%w: deal %q: field %s is declared %s but holds a %T", incentive.ErrInvalidDeal, s.Deal.ID, p.path, f.Type, v)
+	}
+	switch p.typ {
+	case tString:
+		if x, ok := v.(string); ok {
+			return x, nil
+		}
+	case tInt:
+		switch x := v.(type) {
+		case int64:
+			return x, nil
+		case int:
+			return int64(x), nil
+		case int32:
+			return int64(x), nil
+		}
+	case tBool:
+		if x, ok := v.(bool); ok {
+			return x, nil
+		}
+	case tDecimal:
+		if x, ok := v.(decimal.Decimal); ok {
+			return checkLoaded(p, x)
+		}
+	case tDate:
+		if x, ok := v.(incentive.Date); ok {
+			if !x.IsZero() && (x.Month < 1 || x.Month > 12 || x.Day < 1 || x.Day > 31) {
+				return nil, fmt.Errorf("%w: deal %q: field %s holds the invalid date %v", incentive.ErrInvalidDeal, s.Deal.ID, p.path, x)
+			}
+			return dateCode(x), nil
+		}
+	}
+	return wrong()
+}
+
+// checkLoaded rejects a decimal input whose exponent is out of range (see
+// MaxExponent): such a number would make exact arithmetic arbitrarily slow.
+func checkLoaded(p *pathInfo, d decimal.Decimal) (any, error) {
+	if !inRange(d) {
+		return nil, fmt.Errorf("%w: %s has the exponent %d, beyond ±%d", ErrOverflow, p.path, d.Exponent(), MaxExponent)
+	}
+	return d, nil
+}
