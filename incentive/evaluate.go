@@ -153,7 +153,10 @@ func (e *Evaluator) Evaluate(ctx context.Context, in Input, asOf time.Time) (*Re
 	e.phase1(w, &in, in.Rates)
 	st := newRunState(e, func(string) Prior { return in.Prior }, in.Prior.BudgetUsed)
 	e.phase2(w, st, asOf)
-	return w.res, w.err
+	if w.err != nil {
+		return nil, w.err
+	}
+	return w.res, nil
 }
 
 // work is the state of one deal between the two phases.

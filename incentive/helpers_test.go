@@ -78,3 +78,8 @@ func mustEval(t *testing.T, p *Program, in Input) *Result {
 func silver(id string) partner.Partner {
 	return partner.Partner{ID: id, Tier: "silver", Type: partner.Reseller}
 }
+
+// timeStep spaces generated deals one minute apart.
+const timeStep = time.Minute
+
+func durationOf(i int) time.Duration { return time.Duration(i) }

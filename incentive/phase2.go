@@ -262,13 +262,14 @@ func (e *Evaluator) phase2(w *work, st *runState, asOf time.Time) {
 		total = room
 	}
 	if e.stage == StageDeal {
+		// The lines are always spread, even when the total needs no
+		// rounding (0.335 + 0.335 = 0.67), so they add up to it.
 		r := e.mode.Round(total, e.places)
-		if !r.Equal(total) {
+		if e.spreadRounding(w, r) || !r.Equal(total) {
 			tail = append(tail, Step{Kind: StepRounding, OK: true, Value: FormatAmount(r, cur),
 				Words: "deal total " + total.String() + " rounded " + string(e.mode) + " to " + fmtAmount(r, cur) + ", shared over the lines by largest remainder"})
-			e.spreadRounding(w, r)
-			total = r
 		}
+		total = r
 	}
 
 	// Add the deal to the running totals.
@@ -315,7 +316,8 @@ func (e *Evaluator) takeCut(w *work, ci int, c *Cap, cut decimal.Decimal) {
 
 // spreadRounding rounds the paying lines so they add up to the rounded
 // deal total r, by largest remainder (see largestRemainder).
-func (e *Evaluator) spreadRounding(w *work, r decimal.Decimal) {
+// It reports whether any line changed.
+func (e *Evaluator) spreadRounding(w *work, r decimal.Decimal) bool {
 	var idx []int
 	var parts []decimal.Decimal
 	for i := range w.lines {
@@ -324,9 +326,12 @@ func (e *Evaluator) spreadRounding(w *work, r decimal.Decimal) {
 			parts = append(parts, ln.final)
 		}
 	}
+	changed := false
 	for k, v := range largestRemainder(parts, r, e.places) {
+		changed = changed || !v.Equal(parts[k])
 		w.lines[idx[k]].final = v
 	}
+	return changed
 }
 
 // finish turns the work into the result: lines, total, payee, claim
