@@ -8,7 +8,6 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-
 func decp(s string) *decimal.Decimal { d := dec(s); return &d }
 
 func usd(s string) Money { return MustParseMoney(s, "USD") }
