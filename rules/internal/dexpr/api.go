@@ -69,19 +69,11 @@ type Expr struct {
 	prog  *vm.Program // nil when the expression is a constant
 	konst any         // bool or decimal.Decimal, when prog is nil
 	reads []string
-	loads []load // the paths to put in the environment before running prog
 	// single is set when the whole expression is one path read: its value
 	// is the result and the VM is not needed.
-	single bool
+	single *pathInfo
 	srcR   []rune
 	origin func(line, col int) incentive.Origin
-}
-
-// load is one path an expression reads, and where it is first read (for
-// errors about the deal's value).
-type load struct {
-	p   *pathInfo
-	loc file.Location
 }
 
 // Compile compiles src as an expression of the given kind. On failure it
@@ -183,13 +175,14 @@ func sortErrors(errs []*Error) []*Error {
 
 // build runs expr's own checker on the rewritten tree, with every node type
 // cleared first (see pitfall 1 in the project notes: a node that already
-// has a type is not re-checked), then compiles it.
+// has a type is not re-checked), lowers the internal calls (see lowerer)
+// and compiles the result.
 func (x *Expr) build(node ast.Node, src file.Source) *Error {
 	tree := &parser.Tree{Node: node, Source: src}
 	ast.Walk(&tree.Node, clearTypes{})
 
 	cfg := conf.CreateNew()
-	cfg.WithEnv(x.env.sample)
+	cfg.WithEnv(map[string]any{})
 	cfg.Functions = functions
 	cfg.Builtins = map[string]*builtin.Function{}
 	cfg.Strict = true
@@ -211,46 +204,58 @@ func (x *Expr) build(node ast.Node, src file.Source) *Error {
 	if t != want {
 		return internal(fmt.Errorf("expression type %v, want %v", t, want))
 	}
+
+	// Reads come from the checked tree: exactly the loads that will run.
+	seen := map[string]bool{}
+	x.reads = []string{}
+	ast.Walk(&tree.Node, loadVisitor(func(p *pathInfo) {
+		if !seen[p.path] {
+			seen[p.path] = true
+			x.reads = append(x.reads, p.path)
+		}
+	}))
+	sort.Strings(x.reads)
+	if p := loadOf(tree.Node); p != nil {
+		x.single = p
+	}
+
+	ast.Walk(&tree.Node, lowerer{})
 	prog, err := compiler.Compile(tree, cfg)
 	if err != nil {
 		return internal(err)
 	}
 	x.prog = prog
-
-	// Reads and loads come from the final tree: exactly what runs.
-	first := map[string]file.Location{}
-	ast.Walk(&tree.Node, identVisitor(func(n *ast.IdentifierNode) {
-		if p := x.env.paths[n.Value]; p != nil {
-			if _, ok := first[p.path]; !ok {
-				first[p.path] = n.Location()
-			}
-		}
-	}))
-	x.reads = make([]string, 0, len(first))
-	for p := range first {
-		x.reads = append(x.reads, p)
-	}
-	sort.Strings(x.reads)
-	for _, p := range x.reads {
-		x.loads = append(x.loads, load{p: x.env.paths[p], loc: first[p]})
-	}
-	if id, ok := tree.Node.(*ast.IdentifierNode); ok && x.env.paths[id.Value] != nil {
-		x.single = true
-	}
 	return nil
+}
+
+// loadOf returns the path n loads, if n is a load.
+func loadOf(n ast.Node) *pathInfo {
+	c, ok := n.(*ast.CallNode)
+	if !ok || len(c.Arguments) != 2 {
+		return nil
+	}
+	if id, ok := c.Callee.(*ast.IdentifierNode); !ok || !strings.HasPrefix(id.Value, "_ld") {
+		return nil
+	}
+	k, ok := c.Arguments[1].(*ast.ConstantNode)
+	if !ok {
+		return nil
+	}
+	p, _ := k.Value.(*pathInfo)
+	return p
+}
+
+type loadVisitor func(*pathInfo)
+
+func (f loadVisitor) Visit(n *ast.Node) {
+	if p := loadOf(*n); p != nil {
+		f(p)
+	}
 }
 
 type clearTypes struct{}
 
 func (clearTypes) Visit(n *ast.Node) { (*n).SetNature(nature.Nature{}) }
-
-type identVisitor func(*ast.IdentifierNode)
-
-func (f identVisitor) Visit(n *ast.Node) {
-	if id, ok := (*n).(*ast.IdentifierNode); ok {
-		f(id)
-	}
-}
 
 // SetOrigin tells the expression where its source starts in the program
 // file, so run-time errors can name the file position of the failing
@@ -275,7 +280,7 @@ func (x *Expr) Reads() []string { return x.reads }
 // constant (such as `500` or `1000 * 0.02`): a bool for a Bool expression, a
 // decimal.Decimal for a Number expression.
 func (x *Expr) Constant() (any, bool) {
-	if x.prog != nil || x.single {
+	if x.prog != nil {
 		return nil, false
 	}
 	return x.konst, true

@@ -87,6 +87,14 @@ func call(name string, loc file.Location, args ...ast.Node) ast.Node {
 	return at(&ast.CallNode{Callee: at(&ast.IdentifierNode{Value: name}, loc), Arguments: args}, loc)
 }
 
+// loadNode reads path p from the deal's frame (the VM's environment).
+func (c *checker) loadNode(p *pathInfo, loc file.Location) ast.Node {
+	if !p.acc {
+		c.env.cellOf(p)
+	}
+	return call(loadFn(p.typ), loc, at(&ast.IdentifierNode{Value: "$env"}, loc), at(&ast.ConstantNode{Value: p}, loc))
+}
+
 // constant returns the constant v of type t as a val.
 func constant(t typ, v any, start file.Location) val {
 	return val{t: t, c: v, isC: true, start: start}
@@ -253,7 +261,7 @@ func (c *checker) member(n *ast.MemberNode) val {
 		path += "." + names[i]
 		if p := c.env.paths[path]; p != nil {
 			if i == len(names)-1 {
-				return val{t: p.typ, node: at(&ast.IdentifierNode{Value: p.path}, start), start: start}
+				return val{t: p.typ, node: c.loadNode(p, start), start: start}
 			}
 			return c.errorf(locs[i+1], "%s is a %s and has no field %s", path, p.typ, names[i+1])
 		}
@@ -844,7 +852,7 @@ func (c *checker) call(n *ast.CallNode) val {
 		case tString:
 			if x.isC {
 				v, _ := fSLen(x.c)
-				return constant(tInt, v, loc)
+				return constant(tInt, v.(int64), loc)
 			}
 			return val{t: tInt, node: call(fnSLen, loc, x.node), start: loc}
 		case tStrings:
@@ -935,15 +943,11 @@ func (c *checker) minMax(n *ast.CallNode, name string, args []val, loc file.Loca
 			}
 			return constant(tInt, m, loc)
 		}
-		nodes := make([]ast.Node, len(args))
-		for i, a := range args {
-			nodes[i] = materialize(a, a.start)
-		}
 		fn := fnIMax
 		if isMin {
 			fn = fnIMin
 		}
-		return val{t: tInt, node: call(fn, loc, nodes...), start: loc}
+		return val{t: tInt, node: chain(fn, loc, args), start: loc}
 	}
 	for i := range args {
 		args[i] = toDecimal(args[i], loc)
@@ -957,13 +961,19 @@ func (c *checker) minMax(n *ast.CallNode, name string, args []val, loc file.Loca
 		}
 		return constant(tDecimal, m, loc)
 	}
-	nodes := make([]ast.Node, len(args))
-	for i, a := range args {
-		nodes[i] = materialize(a, a.start)
-	}
 	fn := fnDMax
 	if isMin {
 		fn = fnDMin
 	}
-	return val{t: tDecimal, node: call(fn, loc, nodes...), start: loc}
+	return val{t: tDecimal, node: chain(fn, loc, args), start: loc}
+}
+
+// chain folds a min or max of several arguments into calls of two:
+// min(a, b, c) is min(min(a, b), c).
+func chain(fn string, loc file.Location, args []val) ast.Node {
+	n := materialize(args[0], args[0].start)
+	for _, a := range args[1:] {
+		n = call(fn, loc, n, materialize(a, a.start))
+	}
+	return n
 }

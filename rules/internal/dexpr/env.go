@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -118,17 +120,23 @@ type pathInfo struct {
 	slot   int
 	acc    bool // a running total: read afresh for every evaluation
 	custom int  // index into Env.fields; -1 for built-in paths
+	// cell is 1 + the index of the path's value in a deal's frame, 0 until
+	// an expression reading the path is compiled. Cells are handed out in
+	// order of first use, so a frame holds only the paths the program
+	// reads.
+	cell atomic.Int32
 }
 
 // Env is the typed environment of one program's expressions: the built-in
 // deal, partner, period and cumulative fields, plus the program's custom
-// deal fields. An Env is read-only after NewEnv and safe for concurrent use.
+// deal fields. An Env is safe for concurrent use.
 type Env struct {
+	mu     sync.Mutex   // guards handing out cells
+	cells  atomic.Int32 // cells handed out
 	fields []incentive.FieldDecl // the accepted custom fields
 	paths  map[string]*pathInfo  // every readable path
 	slots  []*pathInfo           // by slot
 	groups map[string]bool       // "deal", "deal.customer", "partner", "period", "cumulative"
-	sample map[string]any        // one value of each path's runtime type, for expr's checker
 }
 
 // FieldError is a problem with a custom field declaration, reported by
@@ -138,12 +146,10 @@ type FieldError struct {
 	Msg   string
 }
 
+// Error renders `custom field "name": message`, without the origin, so a
+// caller that positions errors itself does not repeat it.
 func (e *FieldError) Error() string {
-	s := fmt.Sprintf("custom field %q: %s", e.Field.Name, e.Msg)
-	if e.Field.Origin.Line > 0 || e.Field.Origin.File != "" {
-		return e.Field.Origin.String() + ": " + s
-	}
-	return s
+	return fmt.Sprintf("custom field %q: %s", e.Field.Name, e.Msg)
 }
 
 // NewEnv builds the environment for a program with the given custom
@@ -159,7 +165,6 @@ func NewEnv(fields []incentive.FieldDecl) (*Env, []error) {
 	e := &Env{
 		paths:  make(map[string]*pathInfo, numBuiltin+len(fields)),
 		groups: map[string]bool{"deal": true, "deal.customer": true, "partner": true, "period": true, "cumulative": true},
-		sample: make(map[string]any, numBuiltin+len(fields)),
 	}
 	for slot, b := range builtinPaths {
 		p := &pathInfo{path: b.path, typ: b.typ, slot: slot, custom: -1}
@@ -206,7 +211,21 @@ var fieldTypes = map[incentive.FieldType]typ{
 func (e *Env) add(p *pathInfo) {
 	e.paths[p.path] = p
 	e.slots = append(e.slots, p)
-	e.sample[p.path] = sampleOf(p.typ)
+}
+
+// cellOf returns the frame index of path p, handing one out on first use.
+func (e *Env) cellOf(p *pathInfo) int {
+	if c := p.cell.Load(); c > 0 {
+		return int(c) - 1
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if c := p.cell.Load(); c > 0 {
+		return int(c) - 1
+	}
+	c := e.cells.Add(1)
+	p.cell.Store(c)
+	return int(c) - 1
 }
 
 // sampleOf returns a value of the run-time representation of t.

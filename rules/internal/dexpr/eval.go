@@ -49,46 +49,62 @@ func (x *Expr) runError(loc file.Location, err error) *RunError {
 	return e
 }
 
-// frame is the prepared environment of one deal, kept in Scope.Cache. It
-// belongs to one Env (two programs evaluated on the same Scope cannot see
-// each other's frames) and one deal and partner.
+// frame is the prepared environment of one deal, kept in Scope.Cache and
+// passed to the VM as its environment. It belongs to one Env (two programs
+// evaluated on the same Scope cannot see each other's frames) and to one
+// deal, partner and program. Values are loaded on first use and kept,
+// except the running totals (period.*, cumulative.*), which are read
+// afresh every time.
 type frame struct {
 	env     *Env
 	deal    *incentive.Deal
 	partner *partner.Partner
 	program *incentive.Program
-	vals    map[string]any // the expr environment: path -> value
-	loaded  uint64         // slots < 64 already in vals
-	more    []bool         // slots >= 64
+	scope   *incentive.Scope // the scope of the current evaluation
+	vals    []any            // by cell (see pathInfo.cell); nil until loaded
+	inline  [6]any
 }
 
 func (x *Expr) frame(s *incentive.Scope) *frame {
 	if f, ok := s.Cache.(*frame); ok && f.env == x.env && f.deal == s.Deal && f.partner == s.Partner && f.program == s.Program {
+		f.scope = s
 		return f
 	}
-	f := &frame{env: x.env, deal: s.Deal, partner: s.Partner, program: s.Program, vals: make(map[string]any, 8)}
+	f := &frame{env: x.env, deal: s.Deal, partner: s.Partner, program: s.Program, scope: s}
+	if n := int(x.env.cells.Load()); n <= len(f.inline) {
+		f.vals = f.inline[:n]
+	} else {
+		f.vals = make([]any, n)
+	}
 	s.Cache = f
 	return f
 }
 
-func (f *frame) has(slot int) bool {
-	if slot < 64 {
-		return f.loaded&(1<<slot) != 0
+// get returns the value of path p for the frame's deal.
+func (f *frame) get(p *pathInfo) (any, error) {
+	if p.acc {
+		return f.env.load(f.scope, p)
 	}
-	i := slot - 64
-	return i < len(f.more) && f.more[i]
-}
-
-func (f *frame) mark(slot int) {
-	if slot < 64 {
-		f.loaded |= 1 << slot
-		return
+	i := int(p.cell.Load()) - 1
+	if i < 0 {
+		return nil, fmt.Errorf("internal error: %s has no cell", p.path)
 	}
-	i := slot - 64
-	for len(f.more) <= i {
-		f.more = append(f.more, false)
+	if i < len(f.vals) {
+		if v := f.vals[i]; v != nil {
+			return v, nil
+		}
+	} else {
+		// an expression compiled after the frame was made
+		vals := make([]any, int(f.env.cells.Load()))
+		copy(vals, f.vals)
+		f.vals = vals
 	}
-	f.more[i] = true
+	v, err := f.env.load(f.scope, p)
+	if err != nil {
+		return nil, err
+	}
+	f.vals[i] = v
+	return v, nil
 }
 
 var vmPool = sync.Pool{New: func() any { return &vm.VM{MemoryBudget: MemoryBudget} }}
@@ -106,25 +122,15 @@ func (x *Expr) eval(s *incentive.Scope) (out any, err error) {
 		return nil, errors.New("dexpr: the scope has no deal or no partner")
 	}
 	f := x.frame(s)
-	for _, l := range x.loads {
-		p := l.p
-		if !p.acc && f.has(p.slot) {
-			continue
-		}
-		v, err := x.env.load(s, p)
+	if x.single != nil {
+		v, err := f.get(x.single)
 		if err != nil {
-			return nil, x.runError(l.loc, err)
+			return nil, x.runError(file.Location{From: 0, To: 1}, err)
 		}
-		f.vals[p.path] = v
-		if !p.acc {
-			f.mark(p.slot)
-		}
-	}
-	if x.single {
-		return f.vals[x.loads[0].p.path], nil
+		return v, nil
 	}
 	m := vmPool.Get().(*vm.VM)
-	out, err = m.Run(x.prog, f.vals)
+	out, err = m.Run(x.prog, f)
 	vmPool.Put(m)
 	if err != nil {
 		var fe *file.Error

@@ -123,22 +123,24 @@ func roundD(x decimal.Decimal, places int64, mode string) (decimal.Decimal, erro
 }
 
 // Run-time functions. Each is registered with expr under an internal name
-// that user expressions cannot call (the checker only lets round, min, max,
+// that user expressions cannot reach (the checker lets only round, min, max,
 // abs, len and date through, and rewrites them). The checker has already
 // proved the argument types, so the type assertions cannot fail; if one
-// did, the VM turns the panic into an error.
+// did, the VM would turn the panic into an error.
+//
+// Every function has one or two arguments (min, max and in with more
+// arguments are variadic) and is written once, typed on `any`; lower turns
+// a call into a closure expr's VM calls without allocating (OpCallTyped),
+// with constant arguments bound in.
 
-type fn = func(args ...any) (any, error)
+type (
+	unFn  = func(a any) (any, error)
+	binFn = func(a, b any) (any, error)
+)
 
-func d2(f func(a, b decimal.Decimal) decimal.Decimal) fn {
-	return func(args ...any) (any, error) {
-		return f(args[0].(decimal.Decimal), args[1].(decimal.Decimal)), nil
-	}
-}
-
-func d2e(f func(a, b decimal.Decimal) (decimal.Decimal, error)) fn {
-	return func(args ...any) (any, error) {
-		r, err := f(args[0].(decimal.Decimal), args[1].(decimal.Decimal))
+func decOp(f func(a, b decimal.Decimal) (decimal.Decimal, error)) binFn {
+	return func(a, b any) (any, error) {
+		r, err := f(a.(decimal.Decimal), b.(decimal.Decimal))
 		if err != nil {
 			return nil, err
 		}
@@ -146,15 +148,15 @@ func d2e(f func(a, b decimal.Decimal) (decimal.Decimal, error)) fn {
 	}
 }
 
-func dcmp(f func(c int) bool) fn {
-	return func(args ...any) (any, error) {
-		return f(args[0].(decimal.Decimal).Cmp(args[1].(decimal.Decimal))), nil
+func decCmp(f func(c int) bool) binFn {
+	return func(a, b any) (any, error) {
+		return f(a.(decimal.Decimal).Cmp(b.(decimal.Decimal))), nil
 	}
 }
 
-func i2e(f func(a, b int64) (int64, error)) fn {
-	return func(args ...any) (any, error) {
-		r, err := f(args[0].(int64), args[1].(int64))
+func intOp(f func(a, b int64) (int64, error)) binFn {
+	return func(a, b any) (any, error) {
+		r, err := f(a.(int64), b.(int64))
 		if err != nil {
 			return nil, err
 		}
@@ -162,90 +164,78 @@ func i2e(f func(a, b int64) (int64, error)) fn {
 	}
 }
 
-func fIDiv(args ...any) (any, error) {
-	r, err := divI(args[0].(int64), args[1].(int64))
+func addD(a, b decimal.Decimal) (decimal.Decimal, error) { return a.Add(b), nil }
+func subD(a, b decimal.Decimal) (decimal.Decimal, error) { return a.Sub(b), nil }
+
+func fIDiv(a, b any) (any, error) {
+	r, err := divI(a.(int64), b.(int64))
 	if err != nil {
 		return nil, err
 	}
 	return r, nil
 }
 
-func fDNeg(args ...any) (any, error) { return args[0].(decimal.Decimal).Neg(), nil }
-func fDAbs(args ...any) (any, error) { return args[0].(decimal.Decimal).Abs(), nil }
-func fI2D(args ...any) (any, error)  { return decimal.NewFromInt(args[0].(int64)), nil }
+func fLoad(f, p any) (any, error) { return f.(*frame).get(p.(*pathInfo)) }
 
-func fINeg(args ...any) (any, error) {
-	r, err := negI(args[0].(int64))
+func fDNeg(a any) (any, error) { return a.(decimal.Decimal).Neg(), nil }
+func fDAbs(a any) (any, error) { return a.(decimal.Decimal).Abs(), nil }
+func fI2D(a any) (any, error)  { return decimal.NewFromInt(a.(int64)), nil }
+
+func fINeg(a any) (any, error) {
+	r, err := negI(a.(int64))
 	if err != nil {
 		return nil, err
 	}
 	return r, nil
 }
 
-func fIAbs(args ...any) (any, error) {
-	r, err := absI(args[0].(int64))
+func fIAbs(a any) (any, error) {
+	r, err := absI(a.(int64))
 	if err != nil {
 		return nil, err
 	}
 	return r, nil
 }
 
-func fDIn(args ...any) (any, error) {
-	x := args[0].(decimal.Decimal)
-	for _, a := range args[1:] {
-		if x.Equal(a.(decimal.Decimal)) {
-			return true, nil
+func fSLen(a any) (any, error) { return int64(utf8.RuneCountInString(a.(string))), nil }
+func fLLen(a any) (any, error) { return int64(len(a.([]string))), nil }
+
+func fDMin(a, b any) (any, error) {
+	if b.(decimal.Decimal).LessThan(a.(decimal.Decimal)) {
+		return b, nil
+	}
+	return a, nil
+}
+
+func fDMax(a, b any) (any, error) {
+	if b.(decimal.Decimal).GreaterThan(a.(decimal.Decimal)) {
+		return b, nil
+	}
+	return a, nil
+}
+
+func fIMin(a, b any) (any, error) { return min(a.(int64), b.(int64)), nil }
+func fIMax(a, b any) (any, error) { return max(a.(int64), b.(int64)), nil }
+
+// fRound rounds with a mode chosen at run time; a constant mode is bound
+// by lower instead.
+func fRound(x, places, mode any) (any, error) {
+	r, err := roundD(x.(decimal.Decimal), places.(int64), mode.(string))
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func fDIn(x any, list []any) bool {
+	d := x.(decimal.Decimal)
+	for _, a := range list {
+		if d.Equal(a.(decimal.Decimal)) {
+			return true
 		}
 	}
-	return false, nil
+	return false
 }
-
-func fRound(args ...any) (any, error) {
-	r, err := roundD(args[0].(decimal.Decimal), args[1].(int64), args[2].(string))
-	if err != nil {
-		return nil, err
-	}
-	return r, nil
-}
-
-func fDMin(args ...any) (any, error) {
-	m := args[0].(decimal.Decimal)
-	for _, a := range args[1:] {
-		if d := a.(decimal.Decimal); d.LessThan(m) {
-			m = d
-		}
-	}
-	return m, nil
-}
-
-func fDMax(args ...any) (any, error) {
-	m := args[0].(decimal.Decimal)
-	for _, a := range args[1:] {
-		if d := a.(decimal.Decimal); d.GreaterThan(m) {
-			m = d
-		}
-	}
-	return m, nil
-}
-
-func fIMin(args ...any) (any, error) {
-	m := args[0].(int64)
-	for _, a := range args[1:] {
-		m = min(m, a.(int64))
-	}
-	return m, nil
-}
-
-func fIMax(args ...any) (any, error) {
-	m := args[0].(int64)
-	for _, a := range args[1:] {
-		m = max(m, a.(int64))
-	}
-	return m, nil
-}
-
-func fSLen(args ...any) (any, error) { return int64(utf8.RuneCountInString(args[0].(string))), nil }
-func fLLen(args ...any) (any, error) { return int64(len(args[0].([]string))), nil }
 
 // Internal function names.
 const (
@@ -279,59 +269,95 @@ const (
 	fnLLen  = "_llen"
 )
 
+// loadFn names the function reading a path of type t.
+func loadFn(t typ) string { return "_ld" + t.String() }
+
 var (
-	decT  = reflect.TypeFor[decimal.Decimal]()
-	intT  = reflect.TypeFor[int64]()
-	boolT = reflect.TypeFor[bool]()
-	strT  = reflect.TypeFor[string]()
-	strsT = reflect.TypeFor[[]string]()
+	anyT   = reflect.TypeFor[any]()
+	decT   = reflect.TypeFor[decimal.Decimal]()
+	intT   = reflect.TypeFor[int64]()
+	boolT  = reflect.TypeFor[bool]()
+	strT   = reflect.TypeFor[string]()
+	strsT  = reflect.TypeFor[[]string]()
+	pathT  = reflect.TypeFor[*pathInfo]()
+	goType = map[typ]reflect.Type{tBool: boolT, tInt: intT, tDecimal: decT, tString: strT, tDate: intT, tStrings: strsT}
 )
 
-func sig(in []reflect.Type, out reflect.Type, variadic bool) []reflect.Type {
-	return []reflect.Type{reflect.FuncOf(in, []reflect.Type{out}, variadic)}
+func sig(out reflect.Type, in ...reflect.Type) reflect.Type {
+	return reflect.FuncOf(in, []reflect.Type{out}, false)
 }
 
-var (
-	sigDD_D = sig([]reflect.Type{decT, decT}, decT, false)
-	sigDD_B = sig([]reflect.Type{decT, decT}, boolT, false)
-	sigII_I = sig([]reflect.Type{intT, intT}, intT, false)
-)
+func variadic(out reflect.Type, first, rest reflect.Type) reflect.Type {
+	return reflect.FuncOf([]reflect.Type{first, reflect.SliceOf(rest)}, []reflect.Type{out}, true)
+}
 
-// functions is the table given to expr's checker and compiler. The types
-// let expr's checker re-verify the rewritten tree.
-var functions = map[string]*builtin.Function{
-	fnDAdd:  {Func: d2(decimal.Decimal.Add), Types: sigDD_D},
-	fnDSub:  {Func: d2(decimal.Decimal.Sub), Types: sigDD_D},
-	fnDMul:  {Func: d2e(mulD), Types: sigDD_D},
-	fnDDiv:  {Func: d2e(divD), Types: sigDD_D},
-	fnDNeg:  {Func: fDNeg, Types: sig([]reflect.Type{decT}, decT, false)},
-	fnDAbs:  {Func: fDAbs, Types: sig([]reflect.Type{decT}, decT, false)},
-	fnIAdd:  {Func: i2e(addI), Types: sigII_I},
-	fnISub:  {Func: i2e(subI), Types: sigII_I},
-	fnIMul:  {Func: i2e(mulI), Types: sigII_I},
-	fnIMod:  {Func: i2e(modI), Types: sigII_I},
-	fnIDiv:  {Func: fIDiv, Types: sig([]reflect.Type{intT, intT}, decT, false)},
-	fnINeg:  {Func: fINeg, Types: sig([]reflect.Type{intT}, intT, false)},
-	fnIAbs:  {Func: fIAbs, Types: sig([]reflect.Type{intT}, intT, false)},
-	fnI2D:   {Func: fI2D, Types: sig([]reflect.Type{intT}, decT, false)},
-	fnDEq:   {Func: dcmp(func(c int) bool { return c == 0 }), Types: sigDD_B},
-	fnDNe:   {Func: dcmp(func(c int) bool { return c != 0 }), Types: sigDD_B},
-	fnDLt:   {Func: dcmp(func(c int) bool { return c < 0 }), Types: sigDD_B},
-	fnDLe:   {Func: dcmp(func(c int) bool { return c <= 0 }), Types: sigDD_B},
-	fnDGt:   {Func: dcmp(func(c int) bool { return c > 0 }), Types: sigDD_B},
-	fnDGe:   {Func: dcmp(func(c int) bool { return c >= 0 }), Types: sigDD_B},
-	fnDIn:   {Func: fDIn, Types: sig([]reflect.Type{decT, reflect.SliceOf(decT)}, boolT, true)},
-	fnRound: {Func: fRound, Types: sig([]reflect.Type{decT, intT, strT}, decT, false)},
-	fnDMin:  {Func: fDMin, Types: sig([]reflect.Type{decT, reflect.SliceOf(decT)}, decT, true)},
-	fnDMax:  {Func: fDMax, Types: sig([]reflect.Type{decT, reflect.SliceOf(decT)}, decT, true)},
-	fnIMin:  {Func: fIMin, Types: sig([]reflect.Type{intT, reflect.SliceOf(intT)}, intT, true)},
-	fnIMax:  {Func: fIMax, Types: sig([]reflect.Type{intT, reflect.SliceOf(intT)}, intT, true)},
-	fnSLen:  {Func: fSLen, Types: sig([]reflect.Type{strT}, intT, false)},
-	fnLLen:  {Func: fLLen, Types: sig([]reflect.Type{strsT}, intT, false)},
+// fnSpec is one internal function: its precise signature, for expr's
+// checker, and its implementation.
+type fnSpec struct {
+	sig reflect.Type
+	un  unFn
+	bin binFn
+	// variadic functions (min, max of more than two, in) take this
+	// instead.
+	vari func(args ...any) (any, error)
+}
+
+var specs = map[string]fnSpec{
+	fnDAdd: {sig: sig(decT, decT, decT), bin: decOp(addD)},
+	fnDSub: {sig: sig(decT, decT, decT), bin: decOp(subD)},
+	fnDMul: {sig: sig(decT, decT, decT), bin: decOp(mulD)},
+	fnDDiv: {sig: sig(decT, decT, decT), bin: decOp(divD)},
+	fnDNeg: {sig: sig(decT, decT), un: fDNeg},
+	fnDAbs: {sig: sig(decT, decT), un: fDAbs},
+	fnIAdd: {sig: sig(intT, intT, intT), bin: intOp(addI)},
+	fnISub: {sig: sig(intT, intT, intT), bin: intOp(subI)},
+	fnIMul: {sig: sig(intT, intT, intT), bin: intOp(mulI)},
+	fnIMod: {sig: sig(intT, intT, intT), bin: intOp(modI)},
+	fnIDiv: {sig: sig(decT, intT, intT), bin: fIDiv},
+	fnINeg: {sig: sig(intT, intT), un: fINeg},
+	fnIAbs: {sig: sig(intT, intT), un: fIAbs},
+	fnI2D:  {sig: sig(decT, intT), un: fI2D},
+	fnDEq:  {sig: sig(boolT, decT, decT), bin: decCmp(func(c int) bool { return c == 0 })},
+	fnDNe:  {sig: sig(boolT, decT, decT), bin: decCmp(func(c int) bool { return c != 0 })},
+	fnDLt:  {sig: sig(boolT, decT, decT), bin: decCmp(func(c int) bool { return c < 0 })},
+	fnDLe:  {sig: sig(boolT, decT, decT), bin: decCmp(func(c int) bool { return c <= 0 })},
+	fnDGt:  {sig: sig(boolT, decT, decT), bin: decCmp(func(c int) bool { return c > 0 })},
+	fnDGe:  {sig: sig(boolT, decT, decT), bin: decCmp(func(c int) bool { return c >= 0 })},
+	fnDMin: {sig: sig(decT, decT, decT), bin: fDMin},
+	fnDMax: {sig: sig(decT, decT, decT), bin: fDMax},
+	fnIMin: {sig: sig(intT, intT, intT), bin: fIMin},
+	fnIMax: {sig: sig(intT, intT, intT), bin: fIMax},
+	fnSLen: {sig: sig(intT, strT), un: fSLen},
+	fnLLen: {sig: sig(intT, strsT), un: fLLen},
+	fnRound: {sig: sig(decT, decT, intT, strT), vari: func(args ...any) (any, error) {
+		return fRound(args[0], args[1], args[2])
+	}},
+	fnDIn: {sig: variadic(boolT, decT, decT), vari: func(args ...any) (any, error) {
+		return fDIn(args[0], args[1:]), nil
+	}},
 }
 
 func init() {
-	for name, f := range functions {
-		f.Name = name
+	for _, t := range []typ{tBool, tInt, tDecimal, tString, tDate, tStrings} {
+		if _, ok := specs[loadFn(t)]; !ok {
+			specs[loadFn(t)] = fnSpec{sig: sig(goType[t], anyT, pathT), bin: fLoad}
+		}
+	}
+	for name, s := range specs {
+		s := s
+		f := &builtin.Function{Name: name, Types: []reflect.Type{s.sig}}
+		switch {
+		case s.vari != nil:
+			f.Func = s.vari
+		case s.un != nil:
+			f.Func = func(args ...any) (any, error) { return s.un(args[0]) }
+		default:
+			f.Func = func(args ...any) (any, error) { return s.bin(args[0], args[1]) }
+		}
+		functions[name] = f
 	}
 }
+
+// functions is the table given to expr's checker and compiler, with the
+// precise signatures, so expr's checker re-verifies the rewritten tree.
+var functions = map[string]*builtin.Function{}

@@ -1,0 +1,119 @@
+// Package dexpr compiles the expressions of the partnerops DSL (the
+// `when:`, `amount:` and `measure:` strings of a program file) into
+// github.com/expr-lang/expr programs that compute with exact decimals
+// (github.com/shopspring/decimal). Money never passes through float64.
+//
+// The YAML loader (package rules) builds one Env per program with NewEnv,
+// compiles each expression with Env.Compile and maps the returned positions
+// onto the file. A compiled *Expr is an incentive.Condition (Bool kind) or an
+// incentive.Formula (Number kind), and an incentive.Describer.
+//
+// # Values and types
+//
+// An expression reads fields of the deal being evaluated, its partner and
+// the partner's running totals — exactly the paths of incentive.Scope.Lookup:
+//
+//	deal.id, deal.partner_id, deal.currency, deal.type,
+//	deal.registration_id                                  string
+//	deal.amount (in the program currency)                 decimal
+//	deal.quantity                                         int
+//	deal.registered                                       bool
+//	deal.close_date (in the program's time zone)          date
+//	deal.products                                         list of strings
+//	deal.customer.{id,name,country,region,industry,segment}  string
+//	partner.{id,name,type,tier,region,country}            string
+//	period.amount, period.earned, cumulative.amount       decimal
+//	period.deals                                          int
+//	deal.<name>   a custom field, typed by its declaration:
+//	              string, int, decimal, bool or date
+//
+// A missing optional custom field reads as its type's zero value ("", 0,
+// false, the zero date); a missing required one is a run-time error
+// wrapping incentive.ErrInvalidDeal.
+//
+// The types are bool, int (64-bit), decimal (exact), string, date and list
+// of strings. Literals: true, false, "text" or 'text', whole numbers (1000,
+// 1_000) are ints, numbers with a point or an exponent (0.02, 1e3) are
+// decimals built from their text, never through float64. There is no nil.
+//
+// # Operators
+//
+//	a && b, a and b, a || b, a or b, !a, not a     bool
+//	== !=        any two values of the same type; an int and a decimal
+//	             compare as numbers (1 == 1.00 is true)
+//	< <= > >=    numbers (int or decimal, mixed freely) and dates
+//	+ - *        numbers: int op int is an int (an overflow is an error);
+//	             with a decimal operand the result is a decimal
+//	/            numbers; the result is always a decimal, even for two ints
+//	             (7 / 2 is 3.5), rounded half away from zero at
+//	             DivisionPlaces (16) places: exact whenever the quotient
+//	             terminates within 16 places. Division by zero is an error.
+//	%            ints only (a decimal operand is a compile error)
+//	-x, +x       numbers
+//	x in [a, b]  is x equal to one of the listed values; numbers compare by
+//	             value, so 12345.670 in [12345.67] is true
+//	s in deal.products, s not in [...]
+//	contains, startsWith, endsWith   strings
+//	s matches "re"   a string against a constant Go regular expression
+//	c ? a : b, if c { a } else { b }   both branches of one type (an int
+//	             and a decimal branch make a decimal)
+//
+// Comparisons of dates use date literals: deal.close_date >=
+// date("2026-11-01"). A string is never converted to a date.
+//
+// Not part of the language, and reported at compile time with the position
+// of the offending token: ** and ^, ranges (1..3), ??, optional chaining
+// (?.), indexing and slicing, map literals, let, ";" sequences, nil,
+// method calls on values (deal.amount.Div(2)), $env, and every function
+// other than the ones below (in particular expr's map, filter, all, any,
+// none, one, count, sum, find, reduce, ...).
+//
+// # Functions
+//
+//	round(x, places)          x rounded half_up (incentive.DefaultRoundingMode)
+//	round(x, places, "mode")  mode is one of half_up, half_even, half_down,
+//	                          up, down, ceiling, floor. places must be a
+//	                          whole-number constant 0..12 (MaxRoundPlaces);
+//	                          a constant mode is checked at compile time.
+//	                          The result is a decimal.
+//	min(a, b, ...), max(a, b, ...)   two or more numbers; ints give an int
+//	abs(x)                    a number
+//	len(s)                    the number of characters of a string, or the
+//	                          number of products of deal.products
+//	date("YYYY-MM-DD")        a date; the argument must be a string literal
+//
+// # Results
+//
+// A Bool expression (a condition) must have type bool. A Number
+// expression must have type int or decimal; an int result is returned as a
+// decimal. Constant sub-expressions are computed at compile time, so
+// 1000 * 0.02 costs nothing at run time, and a division by a constant zero
+// is a compile error.
+//
+// # Errors
+//
+// Compile returns every error it finds (not just the first), each a
+// *Error with a 1-based line and column counted in runes inside the
+// expression source, pointing at the offending token: the unknown field
+// name, the operator whose operands do not fit, the bad argument. Run-time
+// errors (division by zero, a missing custom field, an overflow) are
+// *RunError values carrying the position of the failing token and, when
+// SetOrigin was called, its file position ("file:line:col: division by
+// zero").
+//
+// # Limits
+//
+// An expression is at most MaxSourceLen (8192) bytes and MaxNodes (2000)
+// syntax nodes. Decimal literals, decimal values read from a deal, and
+// products and quotients must keep their exponent within ±MaxExponent
+// (1000), so no expression can make exact arithmetic arbitrarily slow; the
+// expr VM runs with a MemoryBudget. Evaluation never panics.
+//
+// # Performance
+//
+// The values a deal's expressions read are loaded once per deal into a
+// frame kept in incentive.Scope.Cache (keyed by the Env, the deal, the
+// partner and the program, so two programs cannot confuse each other);
+// period and cumulative totals are re-read on every evaluation. Compiled
+// programs are shared between goroutines; expr VMs are pooled.
+package dexpr
