@@ -131,8 +131,8 @@ type pathInfo struct {
 // deal, partner, period and cumulative fields, plus the program's custom
 // deal fields. An Env is safe for concurrent use.
 type Env struct {
-	mu     sync.Mutex   // guards handing out cells
-	cells  atomic.Int32 // cells handed out
+	mu     sync.Mutex            // guards handing out cells
+	cells  atomic.Int32          // cells handed out
 	fields []incentive.FieldDecl // the accepted custom fields
 	paths  map[string]*pathInfo  // every readable path
 	slots  []*pathInfo           // by slot
