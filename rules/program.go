@@ -1,0 +1,777 @@
+package rules
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/partnerops/partnerops/incentive"
+	"github.com/partnerops/partnerops/rules/internal/dexpr"
+	"github.com/shopspring/decimal"
+	"gopkg.in/yaml.v3"
+)
+
+// APIVersion is the apiVersion every document must declare.
+const APIVersion = "partnerops/v1"
+
+var programKeys = []string{
+	"apiVersion", "kind", "id", "name", "version", "currency", "effective",
+	"claims", "payee", "rounding", "period", "min_payout", "allow_negative", "fields",
+	"eligibility", "earnings", "groups", "caps", "tests",
+}
+
+// progCompiler turns one Program document into an incentive.Program.
+type progCompiler struct {
+	d   *diag
+	p   *incentive.Program
+	env *dexpr.Env
+	top fields
+	// earnings by id, for groups, caps and tests.
+	earnings map[string]*earningInfo
+	// capNames are the names tests use for Program.Caps, by index.
+	capNames []string
+}
+
+// earningInfo is what later checks need to know about an earning.
+type earningInfo struct {
+	index    int
+	node     *yaml.Node
+	groupVal *yaml.Node // the `group:` value, when given
+}
+
+// compileProgram decodes a Program document. It always returns a program
+// (possibly incomplete); errors go to d.
+func compileProgram(d *diag, doc *document, top fields) *progCompiler {
+	pc := &progCompiler{d: d, top: top, earnings: map[string]*earningInfo{},
+		p: &incentive.Program{Hash: doc.hash}}
+	p := pc.p
+	d.require(top, "id", "name", "version", "currency", "effective", "earnings")
+
+	if n := top.get("id"); n != nil {
+		p.ID, _ = d.ident(n, "id", "program id")
+	}
+	if n := top.get("name"); n != nil {
+		p.Name, _ = d.text(n, "name")
+	}
+	if n := top.get("version"); n != nil {
+		if v, ok := d.integer(n, "version"); ok {
+			if v < 1 || v > 1<<31-1 {
+				d.errorf(n, "version", "version must be a whole number >= 1, got %d", v)
+			} else {
+				p.Version = int(v)
+			}
+		}
+	}
+	if n := top.get("currency"); n != nil {
+		if s, ok := d.scalar(n, "currency", "an ISO 4217 currency code"); ok {
+			c, err := incentive.ParseCurrency(s)
+			if err != nil || s != strings.ToUpper(s) {
+				d.errorf(n, "currency", "unknown currency %q; want an ISO 4217 code in capitals such as USD or EUR%s",
+					clip(s), suggest(strings.ToUpper(s), currencyCodes(), false))
+			} else {
+				p.Currency = c
+			}
+		}
+	}
+	if n := top.get("effective"); n != nil {
+		pc.effective(n)
+	}
+	if n := top.get("claims"); n != nil {
+		pc.claims(n)
+	}
+	p.Payee = incentive.PayeePartner
+	if n := top.get("payee"); n != nil {
+		pc.payee(n)
+	}
+	if n := top.get("rounding"); n != nil {
+		pc.rounding(n)
+	}
+	if n := top.get("period"); n != nil {
+		if s, ok := d.enum(n, "period", periods...); ok {
+			p.Period = incentive.Period(s)
+		}
+	}
+	if n := top.get("min_payout"); n != nil {
+		if v, ok := d.money(n, "min_payout", p.Currency); ok {
+			if v.Sign() < 0 {
+				d.errorf(n, "min_payout", "must not be negative, got %s", v)
+			}
+			p.MinPayout = v
+		}
+	}
+	if n := top.get("allow_negative"); n != nil {
+		p.AllowNegative, _ = d.boolean(n, "allow_negative")
+	}
+	envOK := true
+	if n := top.get("fields"); n != nil {
+		envOK = pc.fields(n)
+	}
+	if envOK {
+		env, errs := dexpr.NewEnv(p.Fields)
+		for _, err := range errs {
+			at := top.node
+			if n := top.get("fields"); n != nil {
+				at = n
+			}
+			d.errorf(at, "fields", "%v", err)
+		}
+		if len(errs) == 0 {
+			pc.env = env
+		}
+	}
+	if n := top.get("eligibility"); n != nil {
+		pc.eligibility(n)
+	}
+	if n := top.get("earnings"); n != nil {
+		pc.earningsList(n)
+	}
+	if n := top.get("groups"); n != nil {
+		pc.groups(n)
+	}
+	pc.checkGroups()
+	if n := top.get("caps"); n != nil {
+		pc.caps(n)
+	}
+	for _, c := range p.Caps {
+		pc.capNames = append(pc.capNames, capName(c))
+	}
+	return pc
+}
+
+// currencyCodes lists the supported codes as strings.
+func currencyCodes() []string {
+	cs := incentive.Currencies()
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = string(c)
+	}
+	return out
+}
+
+func (pc *progCompiler) effective(n *yaml.Node) {
+	d, p := pc.d, pc.p
+	f, ok := d.mapping(n, "effective", "from", "to", "timezone", "ends")
+	if !ok {
+		return
+	}
+	d.require(f, "from")
+	p.Effective.Location = time.UTC
+	p.Effective.Ends = incentive.BothInclusive
+	if v := f.get("from"); v != nil {
+		p.Effective.From, _ = d.date(v, f.at("from"))
+	}
+	if v := f.get("to"); v != nil {
+		p.Effective.To, _ = d.date(v, f.at("to"))
+	}
+	if v := f.get("timezone"); v != nil {
+		if s, ok := d.scalar(v, f.at("timezone"), "an IANA time zone such as America/New_York"); ok {
+			loc, err := loadLocation(s)
+			if err != nil {
+				d.errorf(v, f.at("timezone"), "unknown time zone %q; want an IANA name such as America/New_York, Europe/Berlin or UTC", clip(s))
+			} else {
+				p.Effective.Location = loc
+			}
+		}
+	}
+	if v := f.get("ends"); v != nil {
+		if s, ok := d.enum(v, f.at("ends"), "inclusive", "exclusive_end"); ok && s == "exclusive_end" {
+			p.Effective.Ends = incentive.HalfOpen
+		}
+	}
+	from, to := p.Effective.From, p.Effective.To
+	if from.IsZero() || to.IsZero() {
+		return
+	}
+	switch {
+	case to.Before(from):
+		d.errorf(f.get("to"), f.at("to"), "the effective window ends (%s) before it starts (%s)", to, from)
+	case to == from && p.Effective.Ends == incentive.HalfOpen:
+		d.errorf(f.get("to"), f.at("to"), "the effective window [%s, %s) is empty: with ends: exclusive_end the end day is not included", from, to)
+	}
+}
+
+// loadLocation loads an IANA zone. "Local" and "" are refused: they would
+// make results depend on the machine.
+func loadLocation(name string) (*time.Location, error) {
+	if name == "" || name == "Local" || strings.HasPrefix(name, "/") {
+		return nil, fmt.Errorf("unknown time zone %q", name)
+	}
+	return time.LoadLocation(name)
+}
+
+var claimWindowRE = regexp.MustCompile(`^([0-9]{1,5})d$`)
+
+// maxClaimDays bounds a claim window at about ten years.
+const maxClaimDays = 3660
+
+func (pc *progCompiler) claims(n *yaml.Node) {
+	d, p := pc.d, pc.p
+	f, ok := d.mapping(n, "claims", "window", "from")
+	if !ok {
+		return
+	}
+	d.require(f, "window")
+	p.Claims.From = incentive.FromCloseDate
+	if v := f.get("window"); v != nil {
+		if s, ok := d.scalar(v, f.at("window"), "a number of days such as 60d"); ok {
+			m := claimWindowRE.FindStringSubmatch(s)
+			days := 0
+			if m != nil {
+				days, _ = strconv.Atoi(m[1])
+			}
+			if m == nil || days < 1 || days > maxClaimDays {
+				d.errorf(v, f.at("window"), "want a number of days between 1d and %dd such as 60d, got %q", maxClaimDays, clip(s))
+			} else {
+				p.Claims.Days = days
+			}
+		}
+	}
+	if v := f.get("from"); v != nil {
+		if s, ok := d.enum(v, f.at("from"), "close_date", "program_end"); ok {
+			p.Claims.From = incentive.ClaimAnchor(s)
+			if s == "program_end" && pc.top.has("effective") && p.Effective.To.IsZero() {
+				d.errorf(v, f.at("from"), "the claim window counts from the program end, but effective has no `to` date")
+			}
+		}
+	}
+}
+
+var roleRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{0,63}$`)
+
+func (pc *progCompiler) payee(n *yaml.Node) {
+	s, ok := pc.d.scalar(n, "payee", `"partner" or a contact role`)
+	if !ok {
+		return
+	}
+	if !roleRE.MatchString(s) {
+		pc.d.errorf(n, "payee", `want "partner" or a contact role name such as partner_rep (letters, digits, "_", "-"), got %q`, clip(s))
+		return
+	}
+	pc.p.Payee = s
+}
+
+// maxScale is the largest rounding scale accepted.
+const maxScale = 12
+
+func (pc *progCompiler) rounding(n *yaml.Node) {
+	d, p := pc.d, pc.p
+	f, ok := d.mapping(n, "rounding", "scale", "mode", "at")
+	if !ok {
+		return
+	}
+	if v := f.get("scale"); v != nil {
+		if s, ok := d.integer(v, f.at("scale")); ok {
+			if s < 0 || s > maxScale {
+				d.errorf(v, f.at("scale"), "want a number of decimal places from 0 to %d, got %d", maxScale, s)
+			} else {
+				sc := int32(s)
+				p.Rounding.Scale = &sc
+			}
+		}
+	}
+	if v := f.get("mode"); v != nil {
+		modes := make([]string, 0, 7)
+		for _, m := range incentive.RoundingModes() {
+			modes = append(modes, string(m))
+		}
+		if s, ok := d.enum(v, f.at("mode"), modes...); ok {
+			p.Rounding.Mode = incentive.RoundingMode(s)
+		}
+	}
+	if v := f.get("at"); v != nil {
+		if s, ok := d.enum(v, f.at("at"), "line", "deal", "statement"); ok {
+			p.Rounding.Stage = incentive.RoundingStage(s)
+		}
+	}
+}
+
+var fieldNameRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
+
+// reservedFields are deal keys a custom field cannot take: the built-in
+// deal paths and the keys of a test deal.
+var reservedFields = []string{
+	"id", "partner_id", "amount", "currency", "quantity", "type", "registered",
+	"registration_id", "registration", "close_date", "products", "customer", "partner",
+}
+
+var fieldTypes = []string{"string", "int", "decimal", "bool", "date"}
+
+// fields decodes `fields:`; it reports whether the declarations are sound
+// enough to build the expression environment.
+func (pc *progCompiler) fields(n *yaml.Node) bool {
+	d, p := pc.d, pc.p
+	f, ok := d.mapping(n, "fields")
+	if !ok {
+		return false
+	}
+	sound := true
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if f.m[k.Value].key != k {
+			sound = false // duplicate or bad key, reported
+			continue
+		}
+		path := f.at(k.Value)
+		switch {
+		case !fieldNameRE.MatchString(k.Value):
+			d.errorf(k, path, "field names are lower-case letters, digits and \"_\", starting with a letter")
+			sound = false
+			continue
+		case contains(reservedFields, k.Value):
+			d.errorf(k, path, "%q is a built-in deal key; choose another field name", k.Value)
+			sound = false
+			continue
+		}
+		decl := incentive.FieldDecl{Name: k.Value, Origin: d.origin(k)}
+		typ := v
+		if v.Kind == yaml.MappingNode {
+			ff, _ := d.mapping(v, path, "type", "optional")
+			if !d.require(ff, "type") {
+				sound = false
+				continue
+			}
+			typ = ff.get("type")
+			if o := ff.get("optional"); o != nil {
+				decl.Optional, _ = d.boolean(o, ff.at("optional"))
+			}
+		}
+		s, ok := d.enum(typ, path, fieldTypes...)
+		if !ok {
+			sound = false
+			continue
+		}
+		decl.Type = incentive.FieldType(s)
+		p.Fields = append(p.Fields, decl)
+	}
+	return sound
+}
+
+func (pc *progCompiler) eligibility(n *yaml.Node) {
+	d, p := pc.d, pc.p
+	items, ok := d.list(n, "eligibility")
+	if !ok {
+		return
+	}
+	seen := map[string]int{}
+	for i, item := range items {
+		path := index("eligibility", i)
+		f, ok := d.mapping(item, path, "name", "when")
+		if !ok {
+			continue
+		}
+		d.require(f, "name", "when")
+		c := incentive.Clause{Origin: d.origin(item)}
+		if v := f.get("name"); v != nil {
+			if s, ok := d.text(v, f.at("name")); ok {
+				if line, dup := seen[s]; dup {
+					d.errorf(v, f.at("name"), "duplicate clause name %q (first on line %d); tests and explanations name clauses, so names must be unique", s, line)
+				}
+				seen[s] = v.Line
+				c.Name = s
+			}
+		}
+		if v := f.get("when"); v != nil {
+			c.When = pc.condition(v, f.at("when"))
+		}
+		p.Eligibility = append(p.Eligibility, c)
+	}
+}
+
+var earningKeys = []string{"id", "type", "when", "amount", "bands", "cap", "group"}
+
+func earningTypeNames() []string {
+	var out []string
+	for _, t := range incentive.EarningTypes() {
+		out = append(out, string(t))
+	}
+	return out
+}
+
+func (pc *progCompiler) earningsList(n *yaml.Node) {
+	d, p := pc.d, pc.p
+	items, ok := d.list(n, "earnings")
+	if !ok {
+		return
+	}
+	if len(items) == 0 {
+		d.errorf(n, "earnings", "a program needs at least one earning")
+		return
+	}
+	var lineCaps []incentive.Cap
+	for i, item := range items {
+		path := index("earnings", i)
+		f, ok := d.mapping(item, path, earningKeys...)
+		if !ok {
+			continue
+		}
+		d.require(f, "id", "type")
+		e := incentive.Earning{Origin: d.origin(item)}
+		if v := f.get("id"); v != nil {
+			if s, ok := d.ident(v, f.at("id"), "earning id"); ok {
+				if prev := pc.earnings[s]; prev != nil {
+					d.errorf(v, f.at("id"), "duplicate earning id %q (first on line %d)", s, prev.node.Line)
+				} else {
+					pc.earnings[s] = &earningInfo{index: len(p.Earnings), node: item, groupVal: f.get("group")}
+				}
+				e.ID = s
+			}
+		}
+		if v := f.get("type"); v != nil {
+			if s, ok := d.enum(v, f.at("type"), earningTypeNames()...); ok {
+				e.Type = incentive.EarningType(s)
+			}
+		}
+		if v := f.get("when"); v != nil {
+			e.When = pc.condition(v, f.at("when"))
+		}
+		if v := f.get("amount"); v != nil {
+			e.Amount = pc.formula(v, f.at("amount"))
+		}
+		pays := ""
+		if v := f.get("bands"); v != nil {
+			e.Bands, pays = pc.bands(v, f.at("bands"))
+		}
+		switch {
+		case !f.has("amount") && !f.has("bands"):
+			if !f.typos["amount"] && !f.typos["bands"] {
+				d.errorf(item, path, "an earning needs `amount:` or `bands:`")
+			}
+		case f.has("bands") && pays == string(incentive.PaysMultiplier) && !f.has("amount"):
+			d.errorf(f.m["bands"].key, f.at("bands"), "a band table with `pays: multiplier` multiplies the earning's `amount:`; add `amount:`")
+		case f.has("bands") && pays != "" && pays != string(incentive.PaysMultiplier) && f.has("amount"):
+			d.errorf(f.m["amount"].key, f.at("amount"), "`amount:` is only used with `pays: multiplier`; this table pays a %s itself, so remove `amount:`", pays)
+		}
+		if v := f.get("group"); v != nil {
+			e.Group, _ = d.ident(v, f.at("group"), "group id")
+		}
+		if v := f.get("cap"); v != nil {
+			if limit, ok := pc.limit(v, f.at("cap")); ok {
+				lineCaps = append(lineCaps, incentive.Cap{Scope: incentive.CapLine, Limit: limit, Earning: e.ID, Origin: d.origin(v)})
+			}
+		}
+		p.Earnings = append(p.Earnings, e)
+	}
+	p.Caps = append(lineCaps, p.Caps...)
+}
+
+// limit reads a cap limit: an amount in the program currency above zero,
+// with no more decimal places than amounts are rounded to.
+func (pc *progCompiler) limit(n *yaml.Node, path string) (decimal.Decimal, bool) {
+	v, ok := pc.d.money(n, path, pc.p.Currency)
+	if !ok {
+		return v, false
+	}
+	if v.Sign() <= 0 {
+		pc.d.errorf(n, path, "a cap must be above zero, got %s", v)
+		return v, false
+	}
+	if places := pc.p.Rounding.Places(pc.p.Currency); -v.Exponent() > places && !v.Equal(v.Round(places)) {
+		pc.d.errorf(n, path, "a cap of %s has more decimal places than amounts are rounded to (%d)", v, places)
+		return v, false
+	}
+	return v, true
+}
+
+var bandKeys = []string{"method", "basis", "period", "measure", "pays", "table"}
+
+var periods = []string{"month", "quarter", "year", "program"}
+
+// bands decodes a band table; it returns the table and what it pays.
+func (pc *progCompiler) bands(n *yaml.Node, path string) (*incentive.BandTable, string) {
+	d := pc.d
+	f, ok := d.mapping(n, path, bandKeys...)
+	if !ok {
+		return nil, ""
+	}
+	d.require(f, "method", "pays", "table")
+	t := &incentive.BandTable{Basis: incentive.BasisDeal, Origin: d.origin(n)}
+	if v := f.get("method"); v != nil {
+		if s, ok := d.enum(v, f.at("method"), "retroactive", "marginal"); ok {
+			t.Method = incentive.BandMethod(s)
+		}
+	}
+	if v := f.get("basis"); v != nil {
+		if s, ok := d.enum(v, f.at("basis"), "deal", "partner_period", "cumulative"); ok {
+			t.Basis = incentive.BandBasis(s)
+		}
+	}
+	if v := f.get("period"); v != nil {
+		if s, ok := d.enum(v, f.at("period"), periods...); ok {
+			t.Period = incentive.Period(s)
+			if t.Basis != incentive.BasisPeriod {
+				d.errorf(f.m["period"].key, f.at("period"), "`period:` only applies to `basis: partner_period`")
+			}
+		}
+	}
+	if v := f.get("measure"); v != nil {
+		t.Measure = pc.formula(v, f.at("measure"))
+	}
+	pays := ""
+	if v := f.get("pays"); v != nil {
+		if s, ok := d.enum(v, f.at("pays"), "rate", "flat", "multiplier"); ok {
+			pays = s
+			t.Pays = incentive.BandPays(s)
+		}
+	}
+	if t.Method == incentive.Marginal && t.Pays == incentive.PaysMultiplier {
+		d.errorf(f.get("method"), f.at("method"), "a marginal table cannot pay a multiplier: marginal pays each band on the part of the basis inside it, "+
+			"but a multiplier scales one whole `amount:`, so a per-band share of it has no single meaning; use `method: retroactive`, or `pays: rate`")
+	}
+	if v := f.get("table"); v != nil {
+		t.Bands = pc.bandRows(v, f.at("table"), pays, t.Measure == nil)
+	}
+	return t, pays
+}
+
+// bandRows decodes and checks the rows of a band table: sorted by from,
+// contiguous half-open ranges, only the last unbounded.
+func (pc *progCompiler) bandRows(n *yaml.Node, path, pays string, moneyBounds bool) []incentive.Band {
+	d := pc.d
+	rows, ok := d.list(n, path)
+	if !ok {
+		return nil
+	}
+	if len(rows) == 0 {
+		d.errorf(n, path, "a band table needs at least one band")
+		return nil
+	}
+	var out []incentive.Band
+	labels := map[string]int{}
+	type rowInfo struct {
+		from, to *yaml.Node
+	}
+	var infos []rowInfo
+	bad := false
+	for i, row := range rows {
+		rp := index(path, i)
+		f, ok := d.mapping(row, rp, "from", "to", "rate", "flat", "multiplier", "label")
+		if !ok {
+			bad = true
+			continue
+		}
+		b := incentive.Band{Origin: d.origin(row)}
+		if !d.require(f, "from") {
+			bad = true
+		}
+		bound := func(key string) (decimal.Decimal, bool) {
+			if moneyBounds {
+				return d.money(f.get(key), f.at(key), pc.p.Currency)
+			}
+			return d.number(f.get(key), f.at(key))
+		}
+		if f.has("from") {
+			v, ok := bound("from")
+			bad = bad || !ok
+			b.From = v
+		}
+		if f.has("to") {
+			v, ok := bound("to")
+			bad = bad || !ok
+			b.To = &v
+		}
+		var valueKeys []string
+		for _, k := range []string{"rate", "flat", "multiplier"} {
+			if f.has(k) {
+				valueKeys = append(valueKeys, k)
+			}
+		}
+		switch {
+		case pays == "":
+			// reported at `pays`
+		case len(valueKeys) == 0:
+			d.errorf(row, rp, "missing required key %q (the table pays %s)", pays, pays)
+		case len(valueKeys) > 1 || valueKeys[0] != pays:
+			for _, k := range valueKeys {
+				if k != pays {
+					d.errorf(f.m[k].key, f.at(k), "this table pays %s, so each band gives `%s:`, not `%s:`", pays, pays, k)
+				}
+			}
+		}
+		if pays != "" && f.has(pays) {
+			var v decimal.Decimal
+			var ok bool
+			if pays == "flat" {
+				v, ok = d.money(f.get(pays), f.at(pays), pc.p.Currency)
+			} else {
+				v, ok = d.number(f.get(pays), f.at(pays))
+			}
+			if ok && v.Sign() < 0 {
+				d.errorf(f.get(pays), f.at(pays), "a band's %s must not be negative, got %s", pays, v)
+			}
+			b.Value = v
+		}
+		if v := f.get("label"); v != nil {
+			if s, ok := d.text(v, f.at("label")); ok {
+				if first, dup := labels[s]; dup {
+					d.errorf(v, f.at("label"), "duplicate band label %q (first on band %d); tests name bands by label", s, first)
+				}
+				labels[s] = i + 1
+				b.Label = s
+			}
+		}
+		out = append(out, b)
+		infos = append(infos, rowInfo{from: f.get("from"), to: f.get("to")})
+	}
+	if bad || len(out) != len(rows) {
+		return out
+	}
+	for i, b := range out {
+		rp := index(path, i)
+		if b.To != nil && b.To.Cmp(b.From) <= 0 {
+			d.errorf(infos[i].to, join(rp, "to"), "band [%s, %s) is empty or reversed: `to` must be above `from`", b.From, b.To)
+		}
+		if i == 0 {
+			continue
+		}
+		prev := out[i-1]
+		prp := index(path, i-1)
+		switch {
+		case prev.To == nil:
+			d.errorf(rows[i-1], prp, "only the last band may leave out `to` (an unbounded band must come last)")
+		case b.From.Cmp(prev.From) < 0:
+			d.errorf(infos[i].from, join(rp, "from"), "bands must be sorted by `from`: this band starts at %s, below the previous band's start %s", b.From, prev.From)
+		case b.From.Cmp(*prev.To) < 0:
+			d.errorf(infos[i].from, join(rp, "from"), "overlap: this band starts at %s but the previous band runs to %s (bands are half-open [from, to), so start this band at %s)", b.From, prev.To, prev.To)
+		case b.From.Cmp(*prev.To) > 0:
+			d.errorf(infos[i].from, join(rp, "from"), "gap: the previous band ends at %s but this band starts at %s; a basis in [%s, %s) would reach no band (start this band at %s)", prev.To, b.From, prev.To, b.From, prev.To)
+		}
+	}
+	return out
+}
+
+func (pc *progCompiler) groups(n *yaml.Node) {
+	d, p := pc.d, pc.p
+	items, ok := d.list(n, "groups")
+	if !ok {
+		return
+	}
+	seen := map[string]int{}
+	for i, item := range items {
+		path := index("groups", i)
+		f, ok := d.mapping(item, path, "id", "pick")
+		if !ok {
+			continue
+		}
+		d.require(f, "id")
+		g := incentive.Group{Pick: incentive.PickHighest, Origin: d.origin(item)}
+		if v := f.get("id"); v != nil {
+			if s, ok := d.ident(v, f.at("id"), "group id"); ok {
+				if line, dup := seen[s]; dup {
+					d.errorf(v, f.at("id"), "duplicate group id %q (first on line %d)", s, line)
+					continue
+				}
+				seen[s] = v.Line
+				g.ID = s
+			}
+		}
+		if v := f.get("pick"); v != nil {
+			if s, ok := d.enum(v, f.at("pick"), "highest", "first"); ok {
+				g.Pick = incentive.Pick(s)
+			}
+		}
+		p.Groups = append(p.Groups, g)
+	}
+}
+
+// checkGroups reports earnings naming unknown groups, and groups with
+// fewer than two earnings (a warning: such a group changes nothing).
+func (pc *progCompiler) checkGroups() {
+	d, p := pc.d, pc.p
+	ids := make([]string, 0, len(p.Groups))
+	count := map[string]int{}
+	for _, g := range p.Groups {
+		ids = append(ids, g.ID)
+		count[g.ID] = 0
+	}
+	for i, e := range p.Earnings {
+		if e.Group == "" {
+			continue
+		}
+		if _, ok := count[e.Group]; !ok {
+			var at *yaml.Node
+			if info := pc.earnings[e.ID]; info != nil {
+				at = info.groupVal
+			}
+			d.errorf(at, join(index("earnings", i), "group"), "unknown group %q%s", e.Group, suggestGroup(e.Group, ids))
+			continue
+		}
+		count[e.Group]++
+	}
+	items := pc.top.get("groups")
+	for i, g := range p.Groups {
+		if g.ID == "" || items == nil || i >= len(items.Content) {
+			continue
+		}
+		switch count[g.ID] {
+		case 0:
+			d.warnf(items.Content[i], index("groups", i), "group %q has no earnings; name it with `group: %s` on the earnings that compete", g.ID, g.ID)
+		case 1:
+			d.warnf(items.Content[i], index("groups", i), "group %q has only one earning, so it changes nothing; a group picks among two or more", g.ID)
+		}
+	}
+}
+
+func suggestGroup(got string, ids []string) string {
+	if len(ids) == 0 {
+		return "; declare it under `groups:`"
+	}
+	return suggest(got, ids, true)
+}
+
+func (pc *progCompiler) caps(n *yaml.Node) {
+	d, p := pc.d, pc.p
+	f, ok := d.mapping(n, "caps", "per_deal", "per_partner", "budget")
+	if !ok {
+		return
+	}
+	if v := f.get("per_deal"); v != nil {
+		if limit, ok := pc.limit(v, f.at("per_deal")); ok {
+			p.Caps = append(p.Caps, incentive.Cap{Scope: incentive.CapDeal, Limit: limit, Origin: d.origin(v)})
+		}
+	}
+	if v := f.get("per_partner"); v != nil {
+		c := incentive.Cap{Scope: incentive.CapPartner, Origin: d.origin(v)}
+		lim := v
+		ok := true
+		if v.Kind == yaml.MappingNode {
+			ff, _ := d.mapping(v, f.at("per_partner"), "limit", "period")
+			ok = d.require(ff, "limit")
+			lim = ff.get("limit")
+			if pv := ff.get("period"); pv != nil {
+				if s, ok := d.enum(pv, ff.at("period"), periods...); ok {
+					c.Period = incentive.Period(s)
+				}
+			}
+		}
+		if ok {
+			if limit, ok := pc.limit(lim, f.at("per_partner")); ok {
+				c.Limit = limit
+				p.Caps = append(p.Caps, c)
+			}
+		}
+	}
+	if v := f.get("budget"); v != nil {
+		if limit, ok := pc.limit(v, f.at("budget")); ok {
+			p.Caps = append(p.Caps, incentive.Cap{Scope: incentive.CapBudget, Limit: limit, Origin: d.origin(v)})
+		}
+	}
+}
+
+// capName is how tests and coverage name a cap: "line:<earning>",
+// "per_deal", "per_partner" or "budget".
+func capName(c incentive.Cap) string {
+	switch c.Scope {
+	case incentive.CapLine:
+		if c.Earning == "" {
+			return "line"
+		}
+		return "line:" + c.Earning
+	case incentive.CapDeal:
+		return "per_deal"
+	case incentive.CapPartner:
+		return "per_partner"
+	}
+	return string(c.Scope)
+}

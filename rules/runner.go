@@ -1,0 +1,292 @@
+package rules
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/partnerops/partnerops/incentive"
+)
+
+// TestOptions configure RunTests. The zero value runs every test and sets
+// no coverage threshold.
+type TestOptions struct {
+	// MinCoverage is the coverage in percent (0 to 100) below which the
+	// report fails even when every test passes. Zero: no threshold.
+	MinCoverage int
+}
+
+// Report is the outcome of running a set's tests.
+type Report struct {
+	// Results are the tests' outcomes, in the order of Set.Tests.
+	Results []*TestResult
+	// Coverage says which parts of the programs no test exercised.
+	Coverage *Coverage
+	// MinCoverage is the threshold the report was run with.
+	MinCoverage int
+}
+
+// TestResult is the outcome of one test.
+type TestResult struct {
+	Test *Test
+	// Diffs are the expectations that did not hold, one per line, e.g.
+	// "lines.base: want 240.00, got 200.00". Empty when the test passed.
+	Diffs []string
+	// Err is set when the engine could not evaluate the deals.
+	Err error
+	// Results are the engine's results, one per deal that was evaluated.
+	Results []*incentive.Result
+}
+
+// Passed reports whether the test ran and every expectation held.
+func (r *TestResult) Passed() bool { return r.Err == nil && len(r.Diffs) == 0 }
+
+// RunTests runs every test of the set and computes coverage. Tests run
+// one after another, in the order of Set.Tests, so reports are
+// reproducible.
+func (s *Set) RunTests(ctx context.Context, opts TestOptions) *Report {
+	rep := &Report{MinCoverage: opts.MinCoverage}
+	for _, t := range s.Tests() {
+		rep.Results = append(rep.Results, t.Run(ctx))
+	}
+	rep.Coverage = coverage(s.Programs(), rep.Results)
+	return rep
+}
+
+// Failed returns the number of tests that failed.
+func (r *Report) Failed() int {
+	n := 0
+	for _, t := range r.Results {
+		if !t.Passed() {
+			n++
+		}
+	}
+	return n
+}
+
+// OK reports whether every test passed and coverage reached MinCoverage.
+func (r *Report) OK() bool {
+	return r.Failed() == 0 && r.Coverage.Percent() >= r.MinCoverage
+}
+
+// String renders the report: one line per test (failures with their
+// diffs), the coverage gaps, and a summary line.
+func (r *Report) String() string {
+	var b strings.Builder
+	for _, t := range r.Results {
+		status := "PASS"
+		if !t.Passed() {
+			status = "FAIL"
+		}
+		fmt.Fprintf(&b, "%s %s (%s)\n", status, t.Test.describe(), t.Test.Origin)
+		if t.Err != nil {
+			fmt.Fprintf(&b, "    error: %v\n", t.Err)
+		}
+		for _, d := range t.Diffs {
+			fmt.Fprintf(&b, "    %s\n", d)
+		}
+	}
+	b.WriteString(r.Coverage.String())
+	failed := r.Failed()
+	switch {
+	case failed > 0:
+		fmt.Fprintf(&b, "FAIL: %d of %d tests failed\n", failed, len(r.Results))
+	case r.Coverage.Percent() < r.MinCoverage:
+		fmt.Fprintf(&b, "FAIL: coverage %d%% is below the required %d%%\n", r.Coverage.Percent(), r.MinCoverage)
+	default:
+		fmt.Fprintf(&b, "ok: %d tests passed\n", len(r.Results))
+	}
+	return b.String()
+}
+
+// Run runs the test: a `deal:` test through incentive.Evaluate, a
+// `deals:` test through incentive.Run, and compares the results with the
+// expectations.
+func (t *Test) Run(ctx context.Context) *TestResult {
+	tr := &TestResult{Test: t}
+	p := t.Program
+	if len(t.Inputs) == 0 || t.expect == nil {
+		tr.Err = fmt.Errorf("test %s has no deals or no expectations", t.describe())
+		return tr
+	}
+	if !t.Batch {
+		in := t.Inputs[0]
+		asOf := t.AsOf
+		if asOf.IsZero() {
+			asOf = in.Deal.CloseDate
+		}
+		res, err := incentive.Evaluate(ctx, p, in, asOf)
+		if err != nil {
+			tr.Err = err
+			return tr
+		}
+		tr.Results = []*incentive.Result{res}
+		tr.Diffs = diffDeal("", t.expect, res, p)
+		return tr
+	}
+	seq := func(yield func(incentive.Input, error) bool) {
+		for _, in := range t.Inputs {
+			if !yield(in, nil) {
+				return
+			}
+		}
+	}
+	opts := incentive.RunOptions{
+		AsOf:       t.AsOf,
+		Prior:      func(string) incentive.Prior { return t.prior },
+		BudgetUsed: t.prior.BudgetUsed,
+	}
+	for res, err := range incentive.Run(ctx, p, seq, opts) {
+		if err != nil {
+			tr.Err = err
+			return tr
+		}
+		tr.Results = append(tr.Results, res)
+	}
+	e := t.expect
+	if e.total != nil {
+		sum := incentive.Zero(p.Currency)
+		for _, res := range tr.Results {
+			s, err := sum.Add(res.Total)
+			if err != nil {
+				tr.Err = err
+				return tr
+			}
+			sum = s
+		}
+		if !sameAmount(*e.total, sum) {
+			tr.Diffs = append(tr.Diffs, fmt.Sprintf("total: want %s, got %s", amountText(*e.total, p), amountText(sum, p)))
+		}
+	}
+	for _, de := range e.deals {
+		i := slices.IndexFunc(tr.Results, func(r *incentive.Result) bool { return r.DealID == de.id })
+		if i < 0 {
+			tr.Diffs = append(tr.Diffs, fmt.Sprintf("deals.%s: no result for this deal", de.id))
+			continue
+		}
+		tr.Diffs = append(tr.Diffs, diffDeal("deals."+de.id+".", de.expect, tr.Results[i], p)...)
+	}
+	return tr
+}
+
+// diffDeal compares one deal's result with its expectations.
+func diffDeal(prefix string, e *expectation, r *incentive.Result, p *incentive.Program) []string {
+	var out []string
+	add := func(format string, args ...any) { out = append(out, prefix+fmt.Sprintf(format, args...)) }
+	if e.eligible != nil && *e.eligible != r.Eligible {
+		if r.Failed != "" {
+			add("eligible: want %t, got %t (failed %q)", *e.eligible, r.Eligible, r.Failed)
+		} else {
+			add("eligible: want %t, got %t", *e.eligible, r.Eligible)
+		}
+	}
+	if e.failed != nil && *e.failed != r.Failed {
+		if r.Failed == "" {
+			add("failed: want %q, got none (the deal is eligible)", *e.failed)
+		} else {
+			add("failed: want %q, got %q", *e.failed, r.Failed)
+		}
+	}
+	if e.total != nil && !sameAmount(*e.total, r.Total) {
+		add("total: want %s, got %s", amountText(*e.total, p), amountText(r.Total, p))
+	}
+	line := func(id string) *incentive.Line {
+		for i := range r.Lines {
+			if r.Lines[i].Earning == id {
+				return &r.Lines[i]
+			}
+		}
+		return nil
+	}
+	if e.lines != nil {
+		for _, want := range e.lines {
+			l := line(want.earning)
+			switch {
+			case l == nil && !want.amount.IsZero():
+				add("lines.%s: want %s, got no line", want.earning, amountText(want.amount, p))
+			case l != nil && !sameAmount(want.amount, l.Amount):
+				add("lines.%s: want %s, got %s", want.earning, amountText(want.amount, p), amountText(l.Amount, p))
+			}
+		}
+		for _, l := range r.Lines {
+			listed := slices.ContainsFunc(e.lines, func(x expectLine) bool { return x.earning == l.Earning })
+			if !listed && !l.Amount.IsZero() {
+				add("lines.%s: want no payout (not listed), got %s", l.Earning, amountText(l.Amount, p))
+			}
+		}
+	}
+	for _, want := range e.bands {
+		l := line(want.earning)
+		wantText := strconv.Itoa(want.number)
+		if want.label != "" {
+			wantText = strconv.Quote(want.label)
+		}
+		switch {
+		case l == nil || l.Band == nil:
+			add("band.%s: want band %s, got no band (the earning did not pay)", want.earning, wantText)
+		case want.label != "" && l.Band.Label != want.label, want.number != 0 && l.Band.Index+1 != want.number:
+			add("band.%s: want band %s, got %s", want.earning, wantText, bandText(l.Band))
+		}
+	}
+	if e.capped != nil {
+		got := cappedNames(r, p)
+		want := slices.Clone(e.capped)
+		slices.Sort(want)
+		if !slices.Equal(want, got) {
+			add("capped: want [%s], got [%s]", strings.Join(want, ", "), strings.Join(got, ", "))
+		}
+	}
+	return out
+}
+
+// cappedNames lists the caps that cut something from a result, sorted.
+func cappedNames(r *incentive.Result, p *incentive.Program) []string {
+	got := []string{}
+	for _, l := range r.Lines {
+		for _, c := range l.Cuts {
+			if c.Cut.Sign() == 0 || c.Cap < 0 || c.Cap >= len(p.Caps) {
+				continue
+			}
+			if n := capName(p.Caps[c.Cap]); !slices.Contains(got, n) {
+				got = append(got, n)
+			}
+		}
+	}
+	slices.Sort(got)
+	return got
+}
+
+// bandText renders a band hit: `2 "silver"` or `3`.
+func bandText(b *incentive.BandHit) string {
+	s := strconv.Itoa(b.Index + 1)
+	if b.Label != "" {
+		s += " " + strconv.Quote(b.Label)
+	}
+	return s
+}
+
+// sameAmount compares an expected and an actual amount by decimal value
+// and currency. A zero without currency (the engine's empty total) equals
+// a zero in any currency.
+func sameAmount(want, got incentive.Money) bool {
+	if got.Currency() == "" || want.Currency() == "" {
+		return want.IsZero() && got.IsZero()
+	}
+	return want.Equal(got)
+}
+
+// amountText renders an amount, with its code only when it is not the
+// program currency.
+func amountText(m incentive.Money, p *incentive.Program) string {
+	c := m.Currency()
+	if c == "" {
+		c = p.Currency
+	}
+	s := incentive.FormatAmount(m.Amount(), c)
+	if c != p.Currency {
+		s += " " + string(c)
+	}
+	return s
+}

@@ -1,0 +1,244 @@
+package rules
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Limits on program files, checked before and while parsing so that a
+// hostile or broken file costs bounded time and memory.
+const (
+	// MaxFileSize is the largest program or tests file Compile accepts, in
+	// bytes. It is checked before parsing.
+	MaxFileSize = 1 << 20
+	// MaxDocuments is the largest number of YAML documents in one file.
+	MaxDocuments = 100
+	// MaxNodes is the largest number of YAML nodes (keys, values, list
+	// items) in one file.
+	MaxNodes = 200_000
+)
+
+// source is the text of one file, kept for error snippets.
+type source struct {
+	name  string
+	lines []string // without line terminators
+}
+
+func newSource(name string, data []byte) *source {
+	s := &source{name: name, lines: strings.Split(string(data), "\n")}
+	for i, l := range s.lines {
+		s.lines[i] = strings.TrimSuffix(l, "\r")
+	}
+	return s
+}
+
+// line returns line n (1-based), or "".
+func (s *source) line(n int) string {
+	if n < 1 || n > len(s.lines) {
+		return ""
+	}
+	return s.lines[n-1]
+}
+
+// diag collects the diagnostics of one file.
+type diag struct {
+	src   *source
+	errs  ErrorList
+	warns []*Error
+}
+
+func (d *diag) add(sev Severity, line, col int, path, msg string) *Error {
+	e := &Error{File: d.src.name, Line: line, Col: col, Path: path, Msg: msg,
+		Severity: sev, Source: d.src.line(line)}
+	if sev == SeverityWarning {
+		d.warns = append(d.warns, e)
+	} else {
+		d.errs = append(d.errs, e)
+	}
+	return e
+}
+
+// errorf reports an error at node n (or at line 0 when n is nil).
+func (d *diag) errorf(n *yaml.Node, path, format string, args ...any) *Error {
+	line, col := 0, 0
+	if n != nil {
+		line, col = n.Line, n.Column
+	}
+	return d.add(SeverityError, line, col, path, fmt.Sprintf(format, args...))
+}
+
+// warnf reports a warning at node n.
+func (d *diag) warnf(n *yaml.Node, path, format string, args ...any) *Error {
+	line, col := 0, 0
+	if n != nil {
+		line, col = n.Line, n.Column
+	}
+	return d.add(SeverityWarning, line, col, path, fmt.Sprintf(format, args...))
+}
+
+// document is one YAML document of a file.
+type document struct {
+	// root is the document's top node (usually a mapping); positions are
+	// file lines, not document lines.
+	root *yaml.Node
+	// hash is the hex SHA-256 of the document's source bytes.
+	hash string
+}
+
+// isSeparator reports whether a line is a "---" document marker.
+func isSeparator(line []byte) bool {
+	if !bytes.HasPrefix(line, []byte("---")) {
+		return false
+	}
+	rest := line[3:]
+	return len(rest) == 0 || rest[0] == ' ' || rest[0] == '\t' || rest[0] == '\r' || rest[0] == '\n'
+}
+
+// chunk is the byte range of one document.
+type chunk struct {
+	start     int // byte offset of the first byte handed to the parser
+	bodyStart int // byte offset of the first byte after the "---" line
+	end       int
+	line      int // file line of byte start (1-based)
+}
+
+// splitDocuments cuts data at "---" lines. A "---" at the start of a line
+// always starts a document (YAML forbids it inside a scalar), so the cut is
+// exact. Content after "---" on the marker line is reported as an error.
+func splitDocuments(data []byte, d *diag) []chunk {
+	var out []chunk
+	cur := chunk{line: 1}
+	line := 1
+	for off := 0; off < len(data); {
+		end := bytes.IndexByte(data[off:], '\n')
+		next := len(data)
+		if end >= 0 {
+			next = off + end + 1
+		}
+		l := data[off:next]
+		if isSeparator(l) {
+			if off > 0 {
+				cur.end = off
+				out = append(out, cur)
+			}
+			cur = chunk{start: off, bodyStart: next, line: line}
+			rest := strings.TrimSpace(string(l[3:]))
+			if rest != "" && !strings.HasPrefix(rest, "#") {
+				d.add(SeverityError, line, 5, "", "put the document on the line after \"---\"")
+			}
+		}
+		off = next
+		line++
+	}
+	cur.end = len(data)
+	return append(out, cur)
+}
+
+var yamlErrLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// parseDocuments splits and parses a file into documents, enforcing the
+// limits and rejecting anchors, aliases and tags. It reports problems to d
+// and returns the documents that parsed.
+func parseDocuments(data []byte, d *diag, maxDocs, maxNodes int) []*document {
+	chunks := splitDocuments(data, d)
+	var docs []*document
+	nodes := 0
+	for _, c := range chunks {
+		dec := yaml.NewDecoder(bytes.NewReader(data[c.start:c.end]))
+		var n yaml.Node
+		err := dec.Decode(&n)
+		if errors.Is(err, io.EOF) {
+			continue // only comments and blank lines
+		}
+		if err != nil {
+			reportSyntax(err, c, d)
+			continue
+		}
+		var extra yaml.Node
+		if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+			if err != nil {
+				reportSyntax(err, c, d)
+			} else {
+				d.add(SeverityError, extra.Line+c.line-1, 1, "", "a second document must start with a \"---\" line")
+			}
+			continue
+		}
+		if len(docs) == maxDocs {
+			d.add(SeverityError, c.line, 1, "", fmt.Sprintf("too many documents: this file may hold at most %d", maxDocs))
+			break
+		}
+		ok, aliased := true, false
+		walk(&n, func(x *yaml.Node) {
+			x.Line += c.line - 1
+			nodes++
+			switch {
+			case nodes == maxNodes+1:
+				d.add(SeverityError, x.Line, x.Column, "", fmt.Sprintf("file too complex: more than %d YAML nodes", maxNodes))
+				ok = false
+			case aliased && (x.Kind == yaml.AliasNode || x.Anchor != ""):
+				// one report per document is enough
+			case x.Kind == yaml.AliasNode:
+				aliased = true
+				d.add(SeverityError, x.Line, x.Column, "", "aliases (*"+x.Value+") are not allowed in program files; write the value out")
+				ok = false
+			case x.Anchor != "":
+				aliased = true
+				d.add(SeverityError, x.Line, x.Column, "", "anchors (&"+x.Anchor+") are not allowed in program files; write the value out")
+				ok = false
+			case x.Style&yaml.TaggedStyle != 0:
+				d.add(SeverityError, x.Line, x.Column, "", "YAML tags ("+x.Tag+") are not allowed; quote the value if it should be text")
+				ok = false
+			}
+		})
+		if !ok || len(n.Content) == 0 {
+			continue
+		}
+		sum := sha256.Sum256(data[c.bodyStart:c.end])
+		docs = append(docs, &document{root: n.Content[0], hash: hex.EncodeToString(sum[:])})
+	}
+	return docs
+}
+
+// walk visits n and its descendants, not following aliases.
+func walk(n *yaml.Node, f func(*yaml.Node)) {
+	f(n)
+	for _, c := range n.Content {
+		walk(c, f)
+	}
+}
+
+// reportSyntax turns a yaml.v3 parse error into a positioned error. yaml.v3
+// gives a line but no column; a tab in the indentation, the most common
+// cause, is found and pointed at exactly.
+func reportSyntax(err error, c chunk, d *diag) {
+	for i := c.line; i <= len(d.src.lines); i++ {
+		l := d.src.line(i)
+		indent := l[:len(l)-len(strings.TrimLeft(l, " \t"))]
+		if j := strings.IndexByte(indent, '\t'); j >= 0 {
+			d.add(SeverityError, i, j+1, "", "tab character in indentation; YAML indents with spaces only")
+			return
+		}
+		if i > c.line && isSeparator([]byte(l)) {
+			break
+		}
+	}
+	msg := err.Error()
+	line := c.line
+	if m := yamlErrLine.FindStringSubmatch(msg); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		line = c.line + n - 1
+		msg = m[2]
+	} else {
+		msg = strings.TrimPrefix(msg, "yaml: ")
+	}
+	d.add(SeverityError, line, 0, "", "YAML syntax error: "+msg)
+}

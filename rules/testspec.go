@@ -1,0 +1,416 @@
+package rules
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/partnerops/partnerops/incentive"
+	"github.com/partnerops/partnerops/partner"
+	"gopkg.in/yaml.v3"
+)
+
+// TestPartnerID is the partner id of a test deal that names no partner
+// (neither `partner_id:` nor `partner: {id: ...}`).
+const TestPartnerID = "test-partner"
+
+// WindowClause is the name `expect: {failed: ...}` uses for a deal whose
+// close date falls outside the effective window; the engine reports it as
+// the failed clause.
+const WindowClause = "effective window"
+
+// Test is one test case of a program, from a Program document's `tests:`
+// or from a Tests document.
+type Test struct {
+	// Name is the test's name, unique within its program.
+	Name string
+	// Program is the program under test.
+	Program *incentive.Program
+	// Origin is where the test was written.
+	Origin incentive.Origin
+	// AsOf decides claim-window expiry; zero means the (last) deal's close
+	// time.
+	AsOf time.Time
+	// Inputs are the test's deals with their partners: one for a `deal:`
+	// test, several in order for a `deals:` test.
+	Inputs []incentive.Input
+	// Batch is true for a `deals:` test, which runs its deals through
+	// incentive.Run so that period and cumulative totals accumulate.
+	Batch bool
+
+	prior  incentive.Prior
+	expect *expectation
+}
+
+// expectation is what a test asserts about one deal's result (or, with
+// deals set, about a batch).
+type expectation struct {
+	eligible *bool
+	failed   *string
+	total    *incentive.Money
+	// lines is nil when not asserted; listed lines must match and unlisted
+	// lines must pay nothing.
+	lines  []expectLine
+	bands  []expectBand
+	capped []string // nil when not asserted
+	deals  []dealExpect
+}
+
+type expectLine struct {
+	earning string
+	amount  incentive.Money
+}
+
+type expectBand struct {
+	earning string
+	label   string // when given as a label
+	number  int    // 1-based, when given as a number
+}
+
+type dealExpect struct {
+	id     string
+	expect *expectation
+}
+
+var testKeys = []string{"name", "as_of", "partner", "prior", "deal", "deals", "expect"}
+
+// testDecoder decodes the tests of one program.
+type testDecoder struct {
+	dealDecoder
+	names map[string]int // test name -> line
+}
+
+// decodeTests decodes a `tests:` list for program p.
+func decodeTests(d *diag, n *yaml.Node, path string, p *incentive.Program) []*Test {
+	items, ok := d.list(n, path)
+	if !ok {
+		return nil
+	}
+	td := testDecoder{dealDecoder: dealDecoder{d: d, p: p}, names: map[string]int{}}
+	var out []*Test
+	for i, item := range items {
+		if t := td.test(item, index(path, i)); t != nil {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func (td testDecoder) test(n *yaml.Node, path string) *Test {
+	d, p := td.d, td.p
+	nerr := len(d.errs)
+	f, ok := d.mapping(n, path, testKeys...)
+	if !ok {
+		return nil
+	}
+	d.require(f, "name", "expect")
+	t := &Test{Program: p, Origin: d.origin(n)}
+	if v := f.get("name"); v != nil {
+		if s, ok := d.text(v, f.at("name")); ok {
+			if line, dup := td.names[s]; dup {
+				d.errorf(v, f.at("name"), "duplicate test name %q (first on line %d)", s, line)
+			}
+			td.names[s] = v.Line
+			t.Name = s
+		}
+	}
+	if v := f.get("as_of"); v != nil {
+		t.AsOf, _ = d.instant(v, f.at("as_of"), p.Effective.Loc())
+	}
+	base := partner.Partner{ID: TestPartnerID}
+	if v := f.get("partner"); v != nil {
+		td.partner(v, f.at("partner"), &base)
+	}
+	if v := f.get("prior"); v != nil {
+		t.prior = td.prior(v, f.at("prior"))
+	}
+	switch deal, deals := f.get("deal"), f.get("deals"); {
+	case deal != nil && deals != nil:
+		d.errorf(f.m["deals"].key, f.at("deals"), "give either `deal:` or `deals:`, not both")
+	case deal != nil:
+		if in, ok := td.deal(deal, f.at("deal"), &base, false); ok {
+			in.Prior = t.prior
+			t.Inputs = []incentive.Input{in}
+		}
+	case deals != nil:
+		t.Batch = true
+		td.batch(deals, f.at("deals"), t, &base)
+	default:
+		d.errorf(n, path, "a test needs `deal:` (one deal) or `deals:` (a list, run in order)")
+	}
+	if v := f.get("expect"); v != nil {
+		t.expect = td.expectation(v, f.at("expect"), t)
+	}
+	if len(d.errs) != nerr {
+		return nil
+	}
+	return t
+}
+
+// batch decodes the deals of a `deals:` test and checks that they are in
+// the order incentive.Run needs: by close time, then deal id.
+func (td testDecoder) batch(n *yaml.Node, path string, t *Test, base *partner.Partner) {
+	d := td.d
+	items, ok := d.list(n, path)
+	if !ok {
+		return
+	}
+	if len(items) == 0 {
+		d.errorf(n, path, "`deals:` needs at least one deal")
+		return
+	}
+	ids := map[string]int{}
+	for i, item := range items {
+		in, ok := td.deal(item, index(path, i), base, true)
+		if !ok {
+			continue
+		}
+		if line, dup := ids[in.Deal.ID]; dup {
+			d.errorf(item, index(path, i), "duplicate deal id %q (first on line %d)", in.Deal.ID, line)
+			continue
+		}
+		ids[in.Deal.ID] = item.Line
+		if k := len(t.Inputs); k > 0 {
+			prev := t.Inputs[k-1].Deal
+			c := in.Deal.CloseDate.Compare(prev.CloseDate)
+			if c < 0 || c == 0 && in.Deal.ID < prev.ID {
+				d.errorf(item, index(path, i), "deals run in order of close time, then id: list deal %q before %q", in.Deal.ID, prev.ID)
+			}
+		}
+		in.Prior = t.prior
+		t.Inputs = append(t.Inputs, in)
+	}
+}
+
+var expectKeys = []string{"eligible", "failed", "total", "lines", "band", "capped"}
+
+// expectation decodes `expect:`.
+func (td testDecoder) expectation(n *yaml.Node, path string, t *Test) *expectation {
+	if t.Batch {
+		f, ok := td.d.mapping(n, path, "total", "deals")
+		if !ok {
+			return nil
+		}
+		e := &expectation{}
+		if v := f.get("total"); v != nil {
+			e.total = td.amount(v, f.at("total"))
+		}
+		if v := f.get("deals"); v != nil {
+			e.deals = td.dealExpects(v, f.at("deals"), t)
+		}
+		return e
+	}
+	return td.dealExpectation(n, path)
+}
+
+func (td testDecoder) dealExpects(n *yaml.Node, path string, t *Test) []dealExpect {
+	d := td.d
+	f, ok := d.mapping(n, path)
+	if !ok {
+		return nil
+	}
+	var ids []string
+	for _, in := range t.Inputs {
+		ids = append(ids, in.Deal.ID)
+	}
+	var out []dealExpect
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if f.m[k.Value].key != k {
+			continue
+		}
+		if !slices.Contains(ids, k.Value) {
+			d.errorf(k, f.at(k.Value), "no deal %q in this test's `deals:`%s", k.Value, suggest(k.Value, ids, false))
+			continue
+		}
+		if e := td.dealExpectation(v, f.at(k.Value)); e != nil {
+			out = append(out, dealExpect{id: k.Value, expect: e})
+		}
+	}
+	return out
+}
+
+// dealExpectation decodes the expectations about one deal's result.
+func (td testDecoder) dealExpectation(n *yaml.Node, path string) *expectation {
+	d, p := td.d, td.p
+	f, ok := d.mapping(n, path, expectKeys...)
+	if !ok {
+		return nil
+	}
+	e := &expectation{}
+	if v := f.get("eligible"); v != nil {
+		if b, ok := d.boolean(v, f.at("eligible")); ok {
+			e.eligible = &b
+		}
+	}
+	if v := f.get("failed"); v != nil {
+		if s, ok := d.text(v, f.at("failed")); ok {
+			names := []string{WindowClause}
+			for _, c := range p.Eligibility {
+				names = append(names, c.Name)
+			}
+			if !slices.Contains(names, s) {
+				d.errorf(v, f.at("failed"), "no eligibility clause named %q%s", clip(s), suggest(s, names, true))
+			}
+			e.failed = &s
+			if e.eligible != nil && *e.eligible {
+				d.errorf(v, f.at("failed"), "a deal with a failed clause is not eligible; remove `eligible: true`")
+			}
+		}
+	}
+	if v := f.get("total"); v != nil {
+		e.total = td.amount(v, f.at("total"))
+	}
+	if v := f.get("lines"); v != nil {
+		e.lines = td.expectLines(v, f.at("lines"))
+	}
+	if v := f.get("band"); v != nil {
+		e.bands = td.expectBands(v, f.at("band"))
+	}
+	if v := f.get("capped"); v != nil {
+		e.capped = td.expectCapped(v, f.at("capped"))
+	}
+	return e
+}
+
+// amount reads an expected amount: exact decimal text, in the program
+// currency unless a code is given ("240.00 USD").
+func (td testDecoder) amount(n *yaml.Node, path string) *incentive.Money {
+	d, p := td.d, td.p
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!str" {
+		if num, code, ok := splitMoney(n.Value); ok {
+			c, err := incentive.ParseCurrency(code)
+			if err != nil {
+				d.errorf(n, path, "unknown currency %q", code)
+				return nil
+			}
+			v, ok := parseNumber(num)
+			if !ok {
+				d.errorf(n, path, "want an exact decimal amount such as \"240.00\", got %q", clip(num))
+				return nil
+			}
+			m := incentive.NewMoney(v, c)
+			return &m
+		}
+	}
+	v, ok := d.number(n, path)
+	if !ok {
+		return nil
+	}
+	m := incentive.NewMoney(v, p.Currency)
+	return &m
+}
+
+func (td testDecoder) expectLines(n *yaml.Node, path string) []expectLine {
+	d, p := td.d, td.p
+	f, ok := d.mapping(n, path)
+	if !ok {
+		return nil
+	}
+	out := []expectLine{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if f.m[k.Value].key != k {
+			continue
+		}
+		if earningByID(p, k.Value) == nil {
+			d.errorf(k, f.at(k.Value), "unknown earning %q%s", k.Value, suggest(k.Value, earningIDs(p), true))
+			continue
+		}
+		if m := td.amount(v, f.at(k.Value)); m != nil {
+			out = append(out, expectLine{earning: k.Value, amount: *m})
+		}
+	}
+	return out
+}
+
+func (td testDecoder) expectBands(n *yaml.Node, path string) []expectBand {
+	d, p := td.d, td.p
+	f, ok := d.mapping(n, path)
+	if !ok {
+		return nil
+	}
+	var out []expectBand
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if f.m[k.Value].key != k {
+			continue
+		}
+		kp := f.at(k.Value)
+		e := earningByID(p, k.Value)
+		if e == nil {
+			d.errorf(k, kp, "unknown earning %q%s", k.Value, suggest(k.Value, earningIDs(p), true))
+			continue
+		}
+		if e.Bands == nil {
+			d.errorf(k, kp, "earning %q has no band table", k.Value)
+			continue
+		}
+		b := expectBand{earning: k.Value}
+		s, ok := d.scalar(v, kp, "a band label or a band number (1 is the first band)")
+		if !ok {
+			continue
+		}
+		if v.Tag == "!!int" {
+			num, ok := d.integer(v, kp)
+			if !ok {
+				continue
+			}
+			if num < 1 || int(num) > len(e.Bands.Bands) {
+				d.errorf(v, kp, "band %d does not exist: the table has %d bands (1 is the first)", num, len(e.Bands.Bands))
+				continue
+			}
+			b.number = int(num)
+		} else {
+			var labels []string
+			for _, bd := range e.Bands.Bands {
+				if bd.Label != "" {
+					labels = append(labels, bd.Label)
+				}
+			}
+			if !slices.Contains(labels, s) {
+				d.errorf(v, kp, "no band labelled %q in earning %q%s", clip(s), k.Value, suggest(s, labels, true))
+				continue
+			}
+			b.label = s
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+func (td testDecoder) expectCapped(n *yaml.Node, path string) []string {
+	d, p := td.d, td.p
+	items, ok := d.list(n, path)
+	if !ok {
+		return nil
+	}
+	var names []string
+	for _, c := range p.Caps {
+		names = append(names, capName(c))
+	}
+	out := []string{}
+	for i, item := range items {
+		s, ok := d.scalar(item, index(path, i), "a cap name")
+		if !ok {
+			continue
+		}
+		if !slices.Contains(names, s) {
+			hint := suggest(s, names, true)
+			if len(names) == 0 {
+				hint = "; the program has no caps"
+			}
+			d.errorf(item, index(path, i), "no cap named %q%s", clip(s), hint)
+			continue
+		}
+		if slices.Contains(out, s) {
+			d.errorf(item, index(path, i), "cap %q is listed twice", s)
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// describe names a test for messages: `program/test`.
+func (t *Test) describe() string { return fmt.Sprintf("%s/%s", t.Program.ID, t.Name) }
