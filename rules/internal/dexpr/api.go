@@ -104,9 +104,9 @@ func (e *Env) Compile(src string, kind Kind) (*Expr, []*Error) {
 		start := startOf(tree.Node)
 		switch {
 		case kind == Bool && v.t != tBool:
-			c.errorf(start, "a condition must be true or false, but this expression is a %s", v.t)
+			c.errorf(start, "a condition must be true or false, but this expression is %s", v.t.a())
 		case kind == Number && !v.t.isNumber():
-			c.errorf(start, "an amount must be a number, but this expression is a %s", v.t)
+			c.errorf(start, "an amount must be a number, but this expression is %s", v.t.a())
 		case kind == Number:
 			v = toDecimal(v, start)
 		}

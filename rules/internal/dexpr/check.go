@@ -263,7 +263,7 @@ func (c *checker) member(n *ast.MemberNode) val {
 			if i == len(names)-1 {
 				return val{t: p.typ, node: c.loadNode(p, start), start: start}
 			}
-			return c.errorf(locs[i+1], "%s is a %s and has no field %s", path, p.typ, names[i+1])
+			return c.errorf(locs[i+1], "%s is %s and has no field %s", path, p.typ.a(), names[i+1])
 		}
 		if !c.env.groups[path] {
 			msg := fmt.Sprintf("unknown field %s", path)
@@ -349,7 +349,7 @@ func (c *checker) unary(n *ast.UnaryNode) val {
 	switch n.Operator {
 	case "!", "not":
 		if x.t != tBool {
-			return c.errorf(loc, "%s needs a bool, but its operand is a %s", n.Operator, x.t)
+			return c.errorf(loc, "%s needs a bool, but its operand is %s", n.Operator, x.t.a())
 		}
 		if x.isC {
 			return constant(tBool, !x.c.(bool), loc)
@@ -378,7 +378,7 @@ func (c *checker) unary(n *ast.UnaryNode) val {
 			}
 			return val{t: tDecimal, node: call(fnDNeg, loc, x.node), start: loc}
 		}
-		return c.errorf(loc, "unary %s needs a number, but its operand is a %s", n.Operator, x.t)
+		return c.errorf(loc, "unary %s needs a number, but its operand is %s", n.Operator, x.t.a())
 	}
 	return c.errorf(loc, "unknown operator %s", n.Operator)
 }
@@ -429,7 +429,7 @@ func (c *checker) logical(op string, l, r val, loc, start file.Location) val {
 		if l.t == tBool {
 			side, v = "right", r
 		}
-		return c.errorf(loc, "%s needs bools on both sides, but the %s side is a %s", op, side, v.t)
+		return c.errorf(loc, "%s needs bools on both sides, but the %s side is %s", op, side, v.t.a())
 	}
 	and := op == "&&" || op == "and"
 	switch {
@@ -481,7 +481,7 @@ func (c *checker) equality(op string, l, r val, loc, start file.Location) val {
 		return val{t: tBool, node: call(name, loc, materialize(l, start), materialize(r, loc)), start: start}
 	}
 	if l.t != r.t {
-		return c.errorf(loc, "cannot compare a %s with a %s%s", l.t, r.t, dateHint(l, r))
+		return c.errorf(loc, "cannot compare %s with %s%s", l.t.a(), r.t.a(), dateHint(l, r))
 	}
 	if l.t == tStrings {
 		return c.errorf(loc, "cannot compare lists; test a product with \"name\" in deal.products")
@@ -521,7 +521,7 @@ func (c *checker) ordering(op string, l, r val, loc, start file.Location) val {
 	case l.t == r.t:
 		return c.errorf(loc, "%s compares numbers or dates, not %ss", op, l.t)
 	}
-	return c.errorf(loc, "cannot compare a %s with a %s%s", l.t, r.t, dateHint(l, r))
+	return c.errorf(loc, "cannot compare %s with %s%s", l.t.a(), r.t.a(), dateHint(l, r))
 }
 
 func cmp64(a, b int64) int {
@@ -552,7 +552,7 @@ func (c *checker) arith(op string, l, r val, loc, start file.Location) val {
 		if l.t.isNumber() {
 			side, v = "right", r
 		}
-		return c.errorf(loc, "%s needs numbers on both sides, but the %s side is a %s", op, side, v.t)
+		return c.errorf(loc, "%s needs numbers on both sides, but the %s side is %s", op, side, v.t.a())
 	}
 	if op == "%" {
 		if l.t != tInt || r.t != tInt {
@@ -619,7 +619,7 @@ func (c *checker) stringOp(n *ast.BinaryNode, op string, l, r val, loc, start fi
 		if l.t == tString {
 			side, v = "right", r
 		}
-		return c.errorf(loc, "%s needs strings on both sides, but the %s side is a %s", op, side, v.t)
+		return c.errorf(loc, "%s needs strings on both sides, but the %s side is %s", op, side, v.t.a())
 	}
 	if op == "matches" {
 		if !r.isC {
@@ -658,10 +658,10 @@ func (c *checker) in(n *ast.BinaryNode) val {
 			return bad
 		}
 		if r.t != tStrings {
-			return c.errorf(loc, `the right side of "in" must be a list such as ["a", "b"] or deal.products, not a %s`, r.t)
+			return c.errorf(loc, `the right side of "in" must be a list such as ["a", "b"] or deal.products, not %s`, r.t.a())
 		}
 		if l.t != tString {
-			return c.errorf(loc, "deal.products holds strings; cannot look for a %s in it", l.t)
+			return c.errorf(loc, "deal.products holds strings; cannot look for %s in it", l.t.a())
 		}
 		return c.native("in", l, r, loc, l.start)
 	}
@@ -687,7 +687,7 @@ func (c *checker) in(n *ast.BinaryNode) val {
 			continue
 		}
 		if e.t != l.t {
-			return c.errorf(startOf(arr.Nodes[i]), "this list element is a %s, but the value looked for is a %s%s", e.t, l.t, dateHint(l, e))
+			return c.errorf(startOf(arr.Nodes[i]), "this list element is %s, but the value looked for is %s%s", e.t.a(), l.t.a(), dateHint(l, e))
 		}
 	}
 	start := l.start
@@ -763,13 +763,13 @@ func (c *checker) conditional(n *ast.ConditionalNode) val {
 	}
 	start := startOf(n)
 	if cond.t != tBool {
-		return c.errorf(startOf(n.Cond), "the condition of ?: must be a bool, not a %s", cond.t)
+		return c.errorf(startOf(n.Cond), "the condition of ?: must be a bool, not %s", cond.t.a())
 	}
 	if a.t != b.t {
 		if a.t.isNumber() && b.t.isNumber() {
 			a, b = toDecimal(a, startOf(n.Exp1)), toDecimal(b, startOf(n.Exp2))
 		} else {
-			return c.errorf(startOf(n.Exp2), "both branches of ?: must have the same type, but one is a %s and the other a %s", a.t, b.t)
+			return c.errorf(startOf(n.Exp2), "both branches of ?: must have the same type, but one is %s and the other %s", a.t.a(), b.t.a())
 		}
 	}
 	if cond.isC {
@@ -839,7 +839,7 @@ func (c *checker) call(n *ast.CallNode) val {
 			}
 			return val{t: tDecimal, node: call(fnDAbs, loc, x.node), start: loc}
 		}
-		return c.errorf(x.start, "abs needs a number, not a %s", x.t)
+		return c.errorf(x.start, "abs needs a number, not %s", x.t.a())
 	case "len":
 		if !ok {
 			return bad
@@ -858,7 +858,7 @@ func (c *checker) call(n *ast.CallNode) val {
 		case tStrings:
 			return val{t: tInt, node: call(fnLLen, loc, x.node), start: loc}
 		}
-		return c.errorf(x.start, "len needs a string or deal.products, not a %s", x.t)
+		return c.errorf(x.start, "len needs a string or deal.products, not %s", x.t.a())
 	case "date":
 		if len(n.Arguments) != 1 {
 			return c.errorf(loc, `date takes one string literal such as date("2026-11-01"), got %d arguments`, len(n.Arguments))
@@ -888,7 +888,7 @@ func (c *checker) round(n *ast.CallNode, args []val, loc file.Location) val {
 	}
 	x, places := args[0], args[1]
 	if !x.t.isNumber() {
-		return c.errorf(x.start, "round needs a number to round, not a %s", x.t)
+		return c.errorf(x.start, "round needs a number to round, not %s", x.t.a())
 	}
 	if places.t != tInt || !places.isC {
 		return c.errorf(places.start, "the places of round must be a whole-number constant from 0 to %d", MaxRoundPlaces)
@@ -901,7 +901,7 @@ func (c *checker) round(n *ast.CallNode, args []val, loc file.Location) val {
 	if len(args) == 3 {
 		mode = args[2]
 		if mode.t != tString {
-			return c.errorf(mode.start, "the mode of round must be a string such as \"half_even\", not a %s", mode.t)
+			return c.errorf(mode.start, "the mode of round must be a string such as \"half_even\", not %s", mode.t.a())
 		}
 		if mode.isC {
 			if _, err := incentive.ParseRoundingMode(mode.c.(string)); err != nil {
@@ -927,7 +927,7 @@ func (c *checker) minMax(n *ast.CallNode, name string, args []val, loc file.Loca
 	allInt, allC := true, true
 	for _, a := range args {
 		if !a.t.isNumber() {
-			return c.errorf(a.start, "%s needs numbers, not a %s", name, a.t)
+			return c.errorf(a.start, "%s needs numbers, not %s", name, a.t.a())
 		}
 		allInt = allInt && a.t == tInt
 		allC = allC && a.isC

@@ -408,3 +408,11 @@ func checkLoaded(p *pathInfo, d decimal.Decimal) (any, error) {
 	}
 	return d, nil
 }
+
+// a returns the type name with its indefinite article: "an int", "a decimal".
+func (t typ) a() string {
+	if t == tInt {
+		return "an int"
+	}
+	return "a " + t.String()
+}
