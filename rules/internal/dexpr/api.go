@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/expr-lang/expr/ast"
@@ -94,11 +95,14 @@ func (e *Env) Compile(src string, kind Kind) (*Expr, []*Error) {
 	case strings.TrimSpace(src) == "":
 		return nil, []*Error{{Line: 1, Col: 1, Msg: "the expression is empty"}}
 	}
+	c := &checker{env: e, src: []rune(src)}
+	if c.numbers(src); len(c.errs) > 0 {
+		return nil, sortErrors(c.errs)
+	}
 	tree, err := parser.ParseWithConfig(src, parseConfig)
 	if err != nil {
-		return nil, []*Error{parseError(err)}
+		return nil, []*Error{parseError(err, c.src)}
 	}
-	c := &checker{env: e, src: []rune(src)}
 	v := c.check(tree.Node)
 	if v.t != tInvalid {
 		start := startOf(tree.Node)
@@ -139,21 +143,29 @@ var parseConfig = func() *conf.Config {
 
 var tokenRE = regexp.MustCompile(`unexpected token \w+\("((?:[^"\\]|\\.)*)"\)`)
 
-func parseError(err error) *Error {
+func parseError(err error, src []rune) *Error {
 	fe, ok := err.(*file.Error)
 	if !ok {
 		return &Error{Line: 1, Col: 1, Msg: err.Error()}
 	}
 	msg := fe.Message
+	line, col := max(fe.Line, 1), fe.Column+1
 	switch {
-	case strings.HasPrefix(msg, "unexpected token EOF"):
+	case strings.HasPrefix(msg, "unexpected token EOF"), msg == "unexpected end of expression":
+		// point just past the last character
 		msg = "unexpected end of expression"
+		end := len(src)
+		for end > 0 && unicode.IsSpace(src[end-1]) {
+			end--
+		}
+		line, col = position(src, end)
 	case strings.Contains(msg, "exceeds maximum allowed nodes"):
 		msg = fmt.Sprintf("the expression is too large (more than %d nodes)", MaxNodes)
+		line, col = 1, 1
 	default:
 		msg = tokenRE.ReplaceAllString(msg, `unexpected "$1"`)
 	}
-	return &Error{Line: max(fe.Line, 1), Col: fe.Column + 1, Msg: msg}
+	return &Error{Line: line, Col: col, Msg: msg}
 }
 
 func sortErrors(errs []*Error) []*Error {

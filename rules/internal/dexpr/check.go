@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/parser/lexer"
 	"github.com/partnerops/partnerops/incentive"
 	"github.com/shopspring/decimal"
 )
@@ -152,7 +154,7 @@ func (c *checker) check(n ast.Node) val {
 	case *ast.BuiltinNode:
 		return c.errorf(n.Location(), "%s() is not available; the functions are %s", n.Name, funcList)
 	case *ast.ChainNode:
-		return c.errorf(startOf(n), "optional chaining (?.) is not supported: every field always has a value")
+		return c.check(n.Node) // the member reports the ?. at its property
 	case *ast.ArrayNode:
 		return c.errorf(n.Location(), `a list is only allowed on the right of "in", as in partner.tier in ["gold", "platinum"]`)
 	case *ast.SliceNode:
@@ -191,6 +193,42 @@ func (c *checker) number(n *ast.FloatNode) val {
 		return c.errorf(loc, "%s is out of range: the exponent must be within ±%d", text, MaxExponent)
 	}
 	return constant(tDecimal, d, loc)
+}
+
+// numbers checks the number literals before expr's parser sees them: the
+// parser turns a decimal literal into a float64 and rejects one beyond
+// float64's range (1e400) with a message about floats, pointing past the
+// literal. Every literal that is not a valid number in range is reported
+// here, at the literal.
+func (c *checker) numbers(src string) {
+	tokens, err := lexer.Lex(file.NewSource(src))
+	if err != nil {
+		return // the parser reports it
+	}
+	for _, tok := range tokens {
+		if tok.Kind != lexer.Number {
+			continue
+		}
+		text := strings.ReplaceAll(tok.Value, "_", "")
+		lower := strings.ToLower(text)
+		switch {
+		case strings.HasPrefix(lower, "0x"), strings.HasPrefix(lower, "0b"), strings.HasPrefix(lower, "0o"):
+			if _, err := strconv.ParseInt(text, 0, 64); err != nil {
+				c.errorf(tok.Location, "%s is not a valid whole number or is beyond the int range", tok.Value)
+			}
+		case strings.ContainsAny(lower, ".e"):
+			d, err := decimal.NewFromString(text)
+			if err != nil {
+				c.errorf(tok.Location, "%q is not a decimal number", tok.Value)
+			} else if !inRange(d) {
+				c.errorf(tok.Location, "%s is out of range: the exponent must be within ±%d", tok.Value, MaxExponent)
+			}
+		default:
+			if _, err := strconv.ParseInt(text, 10, 64); err != nil {
+				c.errorf(tok.Location, "%s is beyond the int range (±9223372036854775807); write %s.0 to make it a decimal", tok.Value, tok.Value)
+			}
+		}
+	}
 }
 
 var groupHint = map[string]string{
@@ -300,20 +338,25 @@ func (c *checker) children(group string) []string {
 // suggest returns the known path closest to name (within an edit distance
 // of 2), restricted to paths with the given prefix.
 func (c *checker) suggest(name, prefix string) string {
+	paths := c.env.Paths()
+	if prefix == "" {
+		// a bare name that is a field's last element: amount -> deal.amount,
+		// preferring deal.* over partner.*, period.* and cumulative.*
+		for _, group := range []string{"deal.", "partner.", ""} {
+			for _, p := range paths {
+				if strings.HasPrefix(p, group) && strings.HasSuffix(p, "."+name) {
+					return p
+				}
+			}
+		}
+	}
 	best, bestD := "", 3
-	for _, p := range c.env.Paths() {
+	for _, p := range paths {
 		if !strings.HasPrefix(p, prefix) {
 			continue
 		}
-		cand := p
-		if prefix == "" {
-			// a bare name: compare with the last element too (amount -> deal.amount)
-			if i := strings.LastIndexByte(p, '.'); i >= 0 && levenshtein(name, p[i+1:]) == 0 {
-				return p
-			}
-		}
-		if d := levenshtein(name, cand); d < bestD {
-			best, bestD = cand, d
+		if d := levenshtein(name, p); d < bestD {
+			best, bestD = p, d
 		}
 	}
 	return best
@@ -554,6 +597,9 @@ func (c *checker) arith(op string, l, r val, loc, start file.Location) val {
 		}
 		return c.errorf(loc, "%s needs numbers on both sides, but the %s side is %s", op, side, v.t.a())
 	}
+	if (op == "/" || op == "%") && r.isC && isZero(r.c) {
+		return c.errorf(loc, "division by zero")
+	}
 	if op == "%" {
 		if l.t != tInt || r.t != tInt {
 			return c.errorf(loc, "%% works on whole numbers (int) only, not on decimals")
@@ -600,6 +646,16 @@ func (c *checker) arith(op string, l, r val, loc, start file.Location) val {
 		return constant(tDecimal, v, start)
 	}
 	return val{t: tDecimal, node: call(name, loc, materialize(l, start), materialize(r, loc)), start: start}
+}
+
+func isZero(v any) bool {
+	switch v := v.(type) {
+	case int64:
+		return v == 0
+	case decimal.Decimal:
+		return v.IsZero()
+	}
+	return false
 }
 
 func (c *checker) intOp(name string, f func(a, b int64) (int64, error), l, r val, loc, start file.Location) val {
