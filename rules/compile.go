@@ -135,7 +135,7 @@ func compile(name string, src []byte) (*File, *diag) {
 		}
 	}
 	f.windowWarnings(d, f.Tests)
-	f.Warnings = d.warns
+	f.Warnings = sortedWarnings(d)
 	return f, d
 }
 
@@ -216,7 +216,7 @@ func testsHeader(d *diag, root *yaml.Node) *testsDoc {
 			return nil
 		}
 		if n < 1 || n > 1<<31-1 {
-			d.errorf(v, "version", "version must be a whole number >= 1, got %d", n)
+			d.errorf(v, "version", "must be a whole number >= 1, got %d", n)
 			return nil
 		}
 		td.version = int(n)
@@ -237,6 +237,13 @@ func pickProgram(progs []*incentive.Program, id string, version int) *incentive.
 		}
 	}
 	return best
+}
+
+// sortedWarnings returns the warnings sorted by position.
+func sortedWarnings(d *diag) []*Error {
+	w := ErrorList(append([]*Error(nil), d.warns...))
+	w.Sort()
+	return w
 }
 
 // windowCode marks the warning about tests missing the effective window.

@@ -123,7 +123,7 @@ func Load(fsys fs.FS, pattern string) (*Set, error) {
 	tests := s.Tests()
 	for i, d := range diags {
 		s.Files[i].windowWarnings(d, tests)
-		s.Files[i].Warnings = d.warns
+		s.Files[i].Warnings = sortedWarnings(d)
 		errs = append(errs, d.errs...)
 	}
 	if err := errs.Err(); err != nil {

@@ -32,6 +32,8 @@ type progCompiler struct {
 	earnings map[string]*earningInfo
 	// capNames are the names tests use for Program.Caps, by index.
 	capNames []string
+	// groupItems are the list positions of Program.Groups, by index.
+	groupItems []int
 }
 
 // earningInfo is what later checks need to know about an earning.
@@ -58,7 +60,7 @@ func compileProgram(d *diag, doc *document, top fields) *progCompiler {
 	if n := top.get("version"); n != nil {
 		if v, ok := d.integer(n, "version"); ok {
 			if v < 1 || v > 1<<31-1 {
-				d.errorf(n, "version", "version must be a whole number >= 1, got %d", v)
+				d.errorf(n, "version", "must be a whole number >= 1, got %d", v)
 			} else {
 				p.Version = int(v)
 			}
@@ -672,11 +674,13 @@ func (pc *progCompiler) groups(n *yaml.Node) {
 			}
 		}
 		p.Groups = append(p.Groups, g)
+		pc.groupItems = append(pc.groupItems, i)
 	}
 }
 
-// checkGroups reports earnings naming unknown groups, and groups with
-// fewer than two earnings (a warning: such a group changes nothing).
+// checkGroups reports earnings naming unknown groups, groups without
+// earnings, and groups with a single earning (a warning: such a group
+// changes nothing).
 func (pc *progCompiler) checkGroups() {
 	d, p := pc.d, pc.p
 	ids := make([]string, 0, len(p.Groups))
@@ -699,16 +703,17 @@ func (pc *progCompiler) checkGroups() {
 		}
 		count[e.Group]++
 	}
-	items := pc.top.get("groups")
 	for i, g := range p.Groups {
-		if g.ID == "" || items == nil || i >= len(items.Content) {
+		if g.ID == "" {
 			continue
 		}
+		item := pc.groupItems[i]
+		at := pc.top.get("groups").Content[item]
 		switch count[g.ID] {
 		case 0:
-			d.warnf(items.Content[i], index("groups", i), "group %q has no earnings; name it with `group: %s` on the earnings that compete", g.ID, g.ID)
+			d.errorf(at, index("groups", item), "group %q has no earnings; name it with `group: %s` on the earnings that compete, or remove it", g.ID, g.ID)
 		case 1:
-			d.warnf(items.Content[i], index("groups", i), "group %q has only one earning, so it changes nothing; a group picks among two or more", g.ID)
+			d.warnf(at, index("groups", item), "group %q has only one earning, so it changes nothing; a group picks among two or more", g.ID)
 		}
 	}
 }

@@ -109,6 +109,7 @@ type chunk struct {
 	bodyStart int // byte offset of the first byte after the "---" line
 	end       int
 	line      int // file line of byte start (1-based)
+	bad       bool
 }
 
 // splitDocuments cuts data at "---" lines. A "---" at the start of a line
@@ -134,6 +135,7 @@ func splitDocuments(data []byte, d *diag) []chunk {
 			rest := strings.TrimSpace(string(l[3:]))
 			if rest != "" && !strings.HasPrefix(rest, "#") {
 				d.add(SeverityError, line, 5, "", "put the document on the line after \"---\"")
+				cur.bad = true
 			}
 		}
 		off = next
@@ -153,6 +155,9 @@ func parseDocuments(data []byte, d *diag, maxDocs, maxNodes int) []*document {
 	var docs []*document
 	nodes := 0
 	for _, c := range chunks {
+		if c.bad {
+			continue
+		}
 		dec := yaml.NewDecoder(bytes.NewReader(data[c.start:c.end]))
 		var n yaml.Node
 		err := dec.Decode(&n)
@@ -231,14 +236,25 @@ func reportSyntax(err error, c chunk, d *diag) {
 			break
 		}
 	}
-	msg := err.Error()
-	line := c.line
-	if m := yamlErrLine.FindStringSubmatch(msg); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		line = c.line + n - 1
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	n := 1
+	if m := yamlErrLine.FindStringSubmatch(err.Error()); m != nil {
+		n, _ = strconv.Atoi(m[1])
 		msg = m[2]
-	} else {
-		msg = strings.TrimPrefix(msg, "yaml: ")
+		if isParserError(msg) {
+			n++ // yaml.v3 counts lines of parser (not scanner) errors from 0
+		}
 	}
-	d.add(SeverityError, line, 0, "", "YAML syntax error: "+msg)
+	d.add(SeverityError, c.line+n-1, 0, "", "YAML syntax error: "+msg)
+}
+
+// isParserError reports whether a yaml.v3 message comes from its parser,
+// whose line numbers are 0-based, rather than its scanner (1-based).
+func isParserError(msg string) bool {
+	for _, p := range []string{"did not find expected", "found duplicate %", "found incompatible YAML document", "found undefined tag handle"} {
+		if strings.HasPrefix(msg, p) {
+			return true
+		}
+	}
+	return false
 }
