@@ -1,0 +1,747 @@
+// Package rules compiles partnerops program files, written in YAML, into
+// validated incentive.Program values, and runs the tests written in them or
+// beside them. It is the only package of the module that reads YAML or
+// expressions; the engine (package incentive) knows neither.
+//
+//	f, err := rules.Compile("spiff.yaml", src)                 // one file, no I/O
+//	set, err := rules.Load(os.DirFS("programs"), "*.yaml")     // files plus their *_test.yaml
+//	report := set.RunTests(ctx, rules.TestOptions{MinCoverage: 90})
+//
+// This comment is the reference of the language. Every example in it is a
+// file under testdata/reference: the package's tests compile each one, run
+// its tests, and check that the text quoted here is the file, so the
+// examples cannot drift from what the compiler accepts.
+//
+// # Files and documents
+//
+// A file holds one or more YAML documents separated by lines that start
+// with "---". Every document starts with `apiVersion: partnerops/v1` and a
+// `kind`: Program (the terms of one incentive program) or Tests (tests for a
+// program defined elsewhere). TierPolicy and PlanTemplate are reserved for
+// later versions. Keys are case-sensitive and unknown keys are errors, with
+// a suggestion when a known key is close ("did you mean amount?").
+//
+// The smallest complete program:
+//
+//	# minimal.yaml: the smallest complete program, with one test.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: minimal-spiff
+//	name: Minimal SPIFF
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01}
+//	earnings:
+//	  - id: flat
+//	    type: spiff
+//	    amount: 500
+//	tests:
+//	  - name: any deal earns the flat SPIFF
+//	    deal: {id: D-1, amount: "1000.00", close_date: 2026-03-15}
+//	    expect: {total: "500.00", lines: {flat: "500.00"}}
+//
+// # Program keys
+//
+// Required: id, name, version, currency, effective (with from) and at least
+// one earning. Everything else has a default, stated here and in every
+// explanation the engine writes.
+//
+//	id            letters, digits, "-", "_", "."; with version, names the terms
+//	name          free text
+//	version       whole number >= 1; a file set may hold several versions of an
+//	              id, never the same id and version twice
+//	currency      ISO 4217 code in capitals (USD, EUR, JPY, ...); every amount
+//	              of the program is in it
+//	effective     {from, to, timezone, ends}: the close dates the program
+//	              covers. to: optional (open-ended). timezone: an IANA zone,
+//	              default UTC. ends: inclusive (default: from <= date <= to)
+//	              or exclusive_end (from <= date < to)
+//	claims        {window: 60d, from: close_date | program_end}: an earning
+//	              may be claimed until window days after the anchor (that
+//	              day included). Default: no claim deadline. program_end
+//	              needs effective.to
+//	payee         partner (default) or a contact role such as partner_rep; a
+//	              deal's partner must then have a contact with that role
+//	rounding      {scale, mode, at}: scale defaults to the currency's minor
+//	              units (2 for USD, 0 for JPY, 3 for KWD); mode half_up
+//	              (default), half_even, half_down, up, down, ceiling, floor;
+//	              at line (default: each line after its line cap), deal (the
+//	              deal total, shared over the lines by largest remainder) or
+//	              statement (results stay exact)
+//	period        month | quarter | year | program (default): the partner
+//	              period of period.amount, period.deals and period.earned,
+//	              and the default period of partner_period band tables and
+//	              the per_partner cap. Periods are calendar periods in the
+//	              program's time zone; program means the whole window
+//	min_payout    statement minimum, >= 0; a smaller statement total is
+//	              carried over (default 0: no minimum)
+//	allow_negative  true to accept deals with a negative amount (credit
+//	              notes); default false: such a deal is an error
+//	fields        typed custom deal fields, see below
+//	eligibility   clauses that must all hold, in order
+//	earnings      the lines a deal can earn, in order
+//	groups        earnings that compete instead of adding up
+//	caps          per_deal, per_partner, budget
+//	tests         test cases, see Tests
+//
+// # Values
+//
+// Numbers (amounts, rates, limits, band bounds) are read from the text of
+// the YAML value into exact decimals, never through a float: 1250, 0.025,
+// -3 and "1250.00" (quoted) are all accepted; exponents, underscores, hex,
+// .inf and .nan are not. An amount may carry its currency code, "2500 USD",
+// but only the program's own: a literal "500 EUR" in a USD program is an
+// error, because rules never convert literals. Dates are YYYY-MM-DD. A
+// deal's close date may also be an RFC 3339 time; a bare date means
+// midnight in the program's time zone, and every instant is turned into a
+// calendar date in that zone before the window is checked.
+//
+// Custom fields are declared with a type (string, int, decimal, bool or
+// date) and are required unless marked optional; an optional field a deal
+// does not carry reads as its type's zero value:
+//
+//	fields:
+//	  segment: string
+//	  term_months: {type: int, optional: true}
+//
+// Field names are lower-case identifiers and cannot reuse a built-in deal
+// key (id, partner_id, amount, currency, quantity, type, registered,
+// registration, registration_id, close_date, customer, products, partner).
+//
+// # The effective window and time zones
+//
+//	# dates.yaml: a window that excludes its end day, in Berlin time.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: q3-berlin
+//	name: Q3 Berlin
+//	version: 1
+//	currency: EUR
+//	effective: {from: 2026-07-01, to: 2026-10-01, timezone: Europe/Berlin, ends: exclusive_end}
+//	claims: {window: 30d}
+//	earnings:
+//	  - id: flat
+//	    type: spiff
+//	    amount: 100
+//	tests:
+//	  - name: the last evening of September in Berlin is inside
+//	    deal: {id: D-1, amount: "900.00", close_date: "2026-09-30T23:30:00+02:00"}
+//	    expect: {total: "100.00"}
+//	  - name: 22:30 UTC on September 30 is already October 1 in Berlin
+//	    deal: {id: D-2, amount: "900.00", close_date: "2026-09-30T22:30:00Z"}
+//	    expect: {eligible: false, failed: effective window}
+//
+// A deal outside the window is not eligible, and the failed clause is
+// named "effective window" (WindowClause). The package embeds the time zone
+// database (time/tzdata), so zones load on machines without one.
+//
+// # Expressions
+//
+// `when:` (a condition) and `amount:` and `measure:` (numbers) are
+// expressions in the language of package rules/internal/dexpr, a subset of
+// expr-lang with exact decimal arithmetic. They read:
+//
+//	deal.id, deal.partner_id, deal.currency, deal.type, deal.registration_id   string
+//	deal.amount (in the program currency)   decimal
+//	deal.quantity                           int
+//	deal.registered                         bool
+//	deal.close_date                         date, in the program's time zone
+//	deal.products                           list of strings
+//	deal.customer.{id,name,country,region,industry,segment}   string
+//	deal.<field>                            a custom field, of its declared type
+//	partner.{id,name,type,tier,region,country}   string
+//	period.amount, period.earned, cumulative.amount   decimal
+//	period.deals                            int
+//
+// with the operators && || ! == != < <= > >= + - * / % in, ?: and the
+// functions round(x, places[, mode]), min, max, abs, len and date("2026-11-01").
+// Method calls, $env, nil, maps and the other expr built-ins are not part
+// of the language. An amount that is just a number (500, "500 USD") needs no
+// expression at all. Errors point at the token inside the expression: in a
+// quoted value, a `|` or `>` block, or a value folded over several lines,
+// the caret is under the offending name in the file (this is
+// testdata/errors/expr_typo_block.golden):
+//
+//	expr_typo_block.yaml:14:14: eligibility[0].when: unknown field deal.amout (did you mean deal.amount?)
+//	            deal.amout >= 50000
+//	                 ^
+//
+// Quote an expression that contains ": ", starts with a quote or a YAML
+// indicator, or sits inside a flow mapping ({...}) and contains a comma.
+//
+// # Eligibility and earnings
+//
+// Eligibility clauses are tested in order; the first that fails makes the
+// deal ineligible and is reported by name (names are unique). Each earning
+// has an id (unique), a type (spiff, rebate, mdf, bonus, referral,
+// deal_registration, commission), an optional `when:`, and either an
+// `amount:` or a band table (`bands:`); a band table paying a multiplier
+// multiplies the `amount:`. `cap:` limits the line (> 0, in the program
+// currency, applied before line rounding). `group:` names a group. Lines add
+// up unless a group picks among them.
+//
+//	# spiff.yaml: a new-logo SPIFF that uses most program keys.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: q4-2026-new-logo-spiff
+//	name: Q4 2026 New Logo SPIFF
+//	version: 3
+//	currency: USD
+//	effective: {from: 2026-10-01, to: 2026-12-31, timezone: America/New_York, ends: inclusive}
+//	claims: {window: 60d, from: close_date}
+//	payee: partner_rep
+//	rounding: {scale: 2, mode: half_up, at: line}
+//	min_payout: 50
+//	allow_negative: false
+//	fields:
+//	  segment: string
+//	  term_months: {type: int, optional: true}
+//	eligibility:
+//	  - name: registered new business
+//	    when: deal.registered && deal.type == "new_business"
+//	  - name: gold or platinum partner
+//	    when: partner.tier in ["gold", "platinum"]
+//	earnings:
+//	  - id: base
+//	    type: spiff
+//	    when: deal.amount >= 1000
+//	    amount: deal.amount * 0.02
+//	    cap: 1000
+//	  - id: enterprise-kicker
+//	    type: spiff
+//	    when: deal.segment == "enterprise" && deal.amount >= 50000
+//	    amount: 500
+//	    group: kicker
+//	  - id: multi-year-kicker
+//	    type: bonus
+//	    when: deal.term_months >= 24
+//	    amount: deal.amount * 0.005
+//	    group: kicker
+//	groups:
+//	  - {id: kicker, pick: highest}
+//	caps:
+//	  per_deal: 2500
+//	  per_partner: {limit: 10000, period: quarter}
+//	  budget: 250000
+//	tests:
+//	  - name: gold partner, registered new logo
+//	    partner: {id: P-1, tier: gold, contacts: [{role: partner_rep, name: Ana}]}
+//	    deal: {id: D-1, amount: "12000.00", type: new_business, registered: true,
+//	           close_date: 2026-11-03, segment: mid_market}
+//	    # base: 12000.00 x 0.02 = 240.00
+//	    expect: {total: "240.00", lines: {base: "240.00"}}
+//	  - name: silver partner is not eligible
+//	    partner: {id: P-2, tier: silver}
+//	    deal: {id: D-2, amount: "12000.00", type: new_business, registered: true,
+//	           close_date: 2026-11-03, segment: mid_market}
+//	    expect: {eligible: false, failed: gold or platinum partner}
+//	  - name: an unregistered deal is not eligible
+//	    partner: {id: P-1, tier: gold}
+//	    deal: {id: D-3, amount: "12000.00", type: new_business, close_date: 2026-11-03,
+//	           segment: mid_market}
+//	    expect: {eligible: false, failed: registered new business}
+//	  - name: the higher kicker wins and the line cap holds base at 1000
+//	    partner: {id: P-1, tier: gold, contacts: [{role: partner_rep, name: Ana}]}
+//	    deal: {id: D-4, amount: "80000.00", type: new_business, registered: true,
+//	           close_date: 2026-11-20, segment: enterprise, term_months: 36}
+//	    # base: 80000.00 x 0.02 = 1600.00, cut to the line cap 1000.00
+//	    # kickers: enterprise 500.00 vs multi-year 80000.00 x 0.005 = 400.00: 500.00 wins
+//	    # total: 1000.00 + 500.00 = 1500.00
+//	    expect:
+//	      total: "1500.00"
+//	      lines: {base: "1000.00", enterprise-kicker: "500.00"}
+//	      capped: [line:base]
+//	  - name: the deal cap cuts the last paying line
+//	    partner: {id: P-1, tier: gold, contacts: [{role: partner_rep, name: Ana}]}
+//	    deal: {id: D-5, amount: "400000.00", type: new_business, registered: true,
+//	           close_date: 2026-12-01, segment: enterprise, term_months: 36}
+//	    # base: 400000.00 x 0.02 = 8000.00, cut to 1000.00
+//	    # multi-year: 400000.00 x 0.005 = 2000.00 beats enterprise 500.00
+//	    # 1000.00 + 2000.00 = 3000.00 > per_deal 2500: cut 500.00 from multi-year
+//	    expect:
+//	      total: "2500.00"
+//	      lines: {base: "1000.00", multi-year-kicker: "1500.00"}
+//	      capped: [line:base, per_deal]
+//	  - name: the partner cap counts what the partner earned this quarter
+//	    partner: {id: P-1, tier: gold, contacts: [{role: partner_rep, name: Ana}]}
+//	    prior: {period_earned: "9800.00"}
+//	    deal: {id: D-6, amount: "12000.00", type: new_business, registered: true,
+//	           close_date: 2026-11-03, segment: mid_market}
+//	    # base 240.00; room 10000.00 - 9800.00 = 200.00: cut 40.00
+//	    expect: {total: "200.00", lines: {base: "200.00"}, capped: [per_partner]}
+//	  - name: the budget is shared by all partners
+//	    partner: {id: P-1, tier: gold, contacts: [{role: partner_rep, name: Ana}]}
+//	    prior: {budget_used: "249900.00"}
+//	    deal: {id: D-7, amount: "12000.00", type: new_business, registered: true,
+//	           close_date: 2026-11-03, segment: mid_market}
+//	    # base 240.00; room 250000.00 - 249900.00 = 100.00: cut 140.00
+//	    expect: {total: "100.00", lines: {base: "100.00"}, capped: [budget]}
+//	  - name: the close date is read in New York time
+//	    partner: {id: P-1, tier: gold, contacts: [{role: partner_rep, name: Ana}]}
+//	    deal: {id: D-8, amount: "5000.00", type: new_business, registered: true,
+//	           close_date: "2027-01-01T04:30:00Z", segment: mid_market}
+//	    # 04:30 UTC on Jan 1 is 23:30 on Dec 31 in New York: inside the window
+//	    # base: 5000.00 x 0.02 = 100.00
+//	    expect: {total: "100.00", lines: {base: "100.00"}}
+//	  - name: a deal closed after the window is not eligible
+//	    partner: {id: P-1, tier: gold}
+//	    deal: {id: D-9, amount: "5000.00", type: new_business, registered: true,
+//	           close_date: 2027-01-01, segment: mid_market}
+//	    expect: {eligible: false, failed: effective window}
+//
+// # Band tables
+//
+// A band table pays by the band its basis reaches:
+//
+//	bands:
+//	  method: retroactive | marginal     required
+//	  basis: deal | partner_period | cumulative    default deal
+//	  period: month | quarter | year | program    partner_period only; default: the program's period
+//	  measure: <number expression>       default deal.amount
+//	  pays: rate | flat | multiplier     required
+//	  table: [{from, to, <pays>, label}, ...]
+//
+// Bands are half-open [from, to), sorted, contiguous (each band's from is
+// the previous band's to), and only the last may leave out `to` (no upper
+// limit). Gaps, overlaps, unsorted bands and an unbounded band before the
+// last are compile errors pointing at the offending row. A basis exactly on
+// a boundary belongs to the upper band; a basis below the first band reaches
+// no band and earns nothing. Each row gives its value under the key named by
+// `pays`: `rate:` (0.02 pays 2% of the basis), `flat:` (an amount) or
+// `multiplier:` (multiplies the earning's `amount:`, which is then
+// required; other tables forbid `amount:`). `label:` names a band for tests
+// and explanations; labels are unique.
+//
+// Retroactive: the rate of the band reached applies to the whole basis.
+//
+//	# bands-retroactive.yaml: the band the deal reaches pays on the whole deal.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: volume-rebate-retroactive
+//	name: Volume rebate (retroactive)
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	earnings:
+//	  - id: volume
+//	    type: rebate
+//	    bands:
+//	      method: retroactive
+//	      basis: deal
+//	      pays: rate
+//	      table:
+//	        - {from: 0, to: 10000, rate: 0.01}
+//	        - {from: 10000, to: 50000, rate: 0.02, label: silver}
+//	        - {from: 50000, rate: 0.03, label: gold}
+//	tests:
+//	  - name: just below the first boundary
+//	    deal: {id: D-1, amount: "9999.99", close_date: 2026-05-01}
+//	    # 9999.99 x 0.01 = 99.9999, rounded half_up to cents = 100.00
+//	    expect: {total: "100.00", band: {volume: 1}}
+//	  - name: a boundary value belongs to the upper band
+//	    deal: {id: D-2, amount: "10000.00", close_date: 2026-05-01}
+//	    # 10000.00 x 0.02 = 200.00
+//	    expect: {total: "200.00", band: {volume: silver}}
+//	  - name: the top band has no upper bound
+//	    deal: {id: D-3, amount: "60000.00", close_date: 2026-05-01}
+//	    # 60000.00 x 0.03 = 1800.00
+//	    expect: {total: "1800.00", lines: {volume: "1800.00"}, band: {volume: gold}}
+//
+// Marginal: each band's rate applies to the part of the basis inside it
+// (a flat marginal table adds up the flat amounts of every band reached).
+// A marginal table cannot pay a multiplier: a multiplier scales one whole
+// amount, so a per-band share of it has no single meaning.
+//
+//	# bands-marginal.yaml: each band's rate pays only the part inside it.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: volume-rebate-marginal
+//	name: Volume rebate (marginal)
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	earnings:
+//	  - id: volume
+//	    type: rebate
+//	    bands:
+//	      method: marginal
+//	      pays: rate
+//	      table:
+//	        - {from: 0, to: 10000, rate: 0.01}
+//	        - {from: 10000, to: 50000, rate: 0.02, label: silver}
+//	        - {from: 50000, rate: 0.03, label: gold}
+//	tests:
+//	  - name: a deal spanning all three bands
+//	    deal: {id: D-1, amount: "60000.00", close_date: 2026-05-01}
+//	    # 10000.00 x 0.01 + 40000.00 x 0.02 + 10000.00 x 0.03
+//	    #   = 100.00 + 800.00 + 300.00 = 1200.00
+//	    expect: {total: "1200.00", band: {volume: gold}}
+//	  - name: a boundary value reaches the upper band with nothing in it
+//	    deal: {id: D-2, amount: "10000.00", close_date: 2026-05-01}
+//	    # 10000.00 x 0.01 = 100.00; the silver band holds 0.00 of the deal
+//	    expect: {total: "100.00", band: {volume: silver}}
+//	  - name: a small deal stays in the first band
+//	    deal: {id: D-3, amount: "5000.00", close_date: 2026-05-01}
+//	    # 5000.00 x 0.01 = 50.00
+//	    expect: {total: "50.00", band: {volume: 1}}
+//
+// The basis accumulates over the deal alone (deal), the partner's running
+// total in the current period (partner_period, starting from the prior
+// period amount a caller supplies), or the partner's running total over the
+// whole run (cumulative, starting from the prior cumulative amount). Over a
+// running total, each deal earns what the new total is owed minus what the
+// old total was owed, so a deal that lifts the partner into a higher
+// retroactive band pays the true-up on the earlier deals:
+//
+//	# bands-period.yaml: a partner's quarterly total decides the band; deals
+//	# that lift the total into a higher band pay the true-up on earlier deals.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: quarterly-rebate
+//	name: Quarterly rebate
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	earnings:
+//	  - id: rebate
+//	    type: rebate
+//	    bands:
+//	      method: retroactive
+//	      basis: partner_period
+//	      period: quarter
+//	      pays: rate
+//	      table:
+//	        - {from: 0, to: 100000, rate: 0.02}
+//	        - {from: 100000, rate: 0.04, label: tier2}
+//	tests:
+//	  - name: the second deal crosses 100000 and trues up the first
+//	    partner: {id: P-1}
+//	    deals:
+//	      - {id: D-1, amount: "60000.00", close_date: 2026-01-10}
+//	      - {id: D-2, amount: "50000.00", close_date: 2026-02-10}
+//	      - {id: D-3, amount: "30000.00", close_date: 2026-04-05}
+//	    # D-1: total 60000.00 x 0.02 = 1200.00
+//	    # D-2: total 110000.00 x 0.04 = 4400.00, minus 1200.00 already earned = 3200.00
+//	    # D-3: a new quarter starts from zero: 30000.00 x 0.02 = 600.00
+//	    # sum: 1200.00 + 3200.00 + 600.00 = 5000.00
+//	    expect:
+//	      total: "5000.00"
+//	      deals:
+//	        D-1: {total: "1200.00", band: {rebate: 1}}
+//	        D-2: {total: "3200.00", band: {rebate: tier2}}
+//	        D-3: {total: "600.00", band: {rebate: 1}}
+//	  - name: the prior quarter total counts
+//	    partner: {id: P-1}
+//	    prior: {period_amount: "90000.00", period_deals: 3}
+//	    deal: {id: D-4, amount: "20000.00", close_date: 2026-02-01}
+//	    # 110000.00 x 0.04 = 4400.00, minus 90000.00 x 0.02 = 1800.00 = 2600.00
+//	    expect: {total: "2600.00", band: {rebate: tier2}}
+//
+// Flat and multiplier tables, and a measure other than the deal amount
+// (band bounds are then plain numbers, not amounts):
+//
+//	# bands-flat-multiplier.yaml: a flat amount per band of a custom measure,
+//	# and a band table that multiplies the earning's amount.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: seats-and-accelerator
+//	name: Seats bonus and accelerator
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	earnings:
+//	  - id: seats-bonus
+//	    type: bonus
+//	    bands:
+//	      method: retroactive
+//	      measure: deal.quantity
+//	      pays: flat
+//	      table:
+//	        - {from: 0, to: 10, flat: 0}
+//	        - {from: 10, to: 50, flat: 250}
+//	        - {from: 50, flat: 1000}
+//	  - id: accelerator
+//	    type: spiff
+//	    amount: deal.amount * 0.01
+//	    bands:
+//	      method: retroactive
+//	      pays: multiplier
+//	      table:
+//	        - {from: 0, to: 25000, multiplier: 1}
+//	        - {from: 25000, multiplier: 1.5, label: accelerated}
+//	tests:
+//	  - name: twelve seats and an accelerated deal
+//	    deal: {id: D-1, amount: "30000.00", quantity: 12, close_date: 2026-03-01}
+//	    # seats: 12 is in [10, 50): 250.00
+//	    # accelerator: 30000.00 x 0.01 = 300.00, x 1.5 = 450.00
+//	    # total: 250.00 + 450.00 = 700.00
+//	    expect:
+//	      total: "700.00"
+//	      lines: {seats-bonus: "250.00", accelerator: "450.00"}
+//	      band: {seats-bonus: 2, accelerator: accelerated}
+//	  - name: nine seats pay the first band's zero
+//	    deal: {id: D-2, amount: "20000.00", quantity: 9, close_date: 2026-03-01}
+//	    # seats: 0.00; accelerator: 20000.00 x 0.01 = 200.00, x 1 = 200.00
+//	    expect: {total: "200.00", lines: {seats-bonus: "0", accelerator: "200.00"}}
+//	  - name: fifty seats reach the top band
+//	    deal: {id: D-3, amount: "1000.00", quantity: 50, close_date: 2026-03-01}
+//	    # seats: 50 is in [50, no limit): 1000.00; accelerator: 1000.00 x 0.01 = 10.00, x 1
+//	    expect: {total: "1010.00", lines: {seats-bonus: "1000.00", accelerator: "10.00"}, band: {seats-bonus: 3}}
+//
+// # Groups
+//
+// Earnings naming the same group compete: `pick: highest` (the default)
+// pays only the line with the largest amount, ties going to the earning
+// declared first; `pick: first` pays the first earning, in declaration
+// order, whose condition holds and whose amount is not zero. Groups are
+// decided after line caps and line rounding. A group without earnings is an
+// error, a group with one earning a warning.
+//
+//	# groups.yaml: competing earnings pay once.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: sourcing-bonus
+//	name: Sourcing bonus
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	earnings:
+//	  - id: partner-sourced
+//	    type: bonus
+//	    when: deal.registered
+//	    amount: 300
+//	    group: sourcing
+//	  - id: large-deal
+//	    type: bonus
+//	    when: deal.amount >= 20000
+//	    amount: deal.amount * 0.01
+//	    group: sourcing
+//	  - id: platinum-bonus
+//	    type: bonus
+//	    when: partner.tier == "platinum"
+//	    amount: 1000
+//	    group: tier-bonus
+//	  - id: gold-bonus
+//	    type: bonus
+//	    when: partner.tier in ["gold", "platinum"]
+//	    amount: 500
+//	    group: tier-bonus
+//	groups:
+//	  - {id: sourcing, pick: highest}
+//	  - {id: tier-bonus, pick: first}
+//	tests:
+//	  - name: the highest line of the group pays
+//	    partner: {tier: silver}
+//	    deal: {id: D-1, amount: "40000.00", registered: true, close_date: 2026-06-01}
+//	    # partner-sourced 300.00 vs large-deal 40000.00 x 0.01 = 400.00
+//	    expect: {total: "400.00", lines: {large-deal: "400.00"}}
+//	  - name: a tie goes to the earning declared first
+//	    partner: {tier: silver}
+//	    deal: {id: D-2, amount: "30000.00", registered: true, close_date: 2026-06-01}
+//	    # partner-sourced 300.00 vs large-deal 30000.00 x 0.01 = 300.00
+//	    expect: {total: "300.00", lines: {partner-sourced: "300.00"}}
+//	  - name: pick first pays the first earning that holds
+//	    partner: {tier: platinum}
+//	    deal: {id: D-3, amount: "1000.00", close_date: 2026-06-01}
+//	    expect: {total: "1000.00", lines: {platinum-bonus: "1000.00"}}
+//	  - name: pick first falls through to the next earning
+//	    partner: {tier: gold}
+//	    deal: {id: D-4, amount: "1000.00", close_date: 2026-06-01}
+//	    expect: {total: "500.00", lines: {gold-bonus: "500.00"}}
+//
+// # Caps
+//
+// Caps are upper limits in the program currency, above zero and with no
+// more decimal places than amounts are rounded to. They apply in this
+// order: line caps (`cap:` on an earning, before line rounding), then
+// per_deal (the deal's total), per_partner (what the partner earned in the
+// period, including this deal; a plain number, or {limit, period} with the
+// period defaulting to the program's) and budget (everything the program
+// paid, across partners). A cap on the total takes its cut from the last
+// paying line first. Tests name caps `line:<earning>`, `per_deal`,
+// `per_partner` and `budget`.
+//
+//	# caps.yaml: caps apply in the order line, deal, partner, budget.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: capped-spiff
+//	name: Capped SPIFF
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	earnings:
+//	  - id: base
+//	    type: spiff
+//	    amount: deal.amount * 0.05
+//	    cap: 3000
+//	  - id: bonus
+//	    type: bonus
+//	    amount: 1000
+//	caps:
+//	  per_deal: 3500
+//	  per_partner: {limit: 5000, period: quarter}
+//	  budget: 100000
+//	tests:
+//	  - name: the line cap, then the deal cap
+//	    deal: {id: D-1, amount: "100000.00", close_date: 2026-02-01}
+//	    # base: 100000.00 x 0.05 = 5000.00, line cap: 3000.00
+//	    # 3000.00 + 1000.00 = 4000.00 > 3500.00: cut 500.00 from the last line
+//	    expect:
+//	      total: "3500.00"
+//	      lines: {base: "3000.00", bonus: "500.00"}
+//	      capped: [line:base, per_deal]
+//	  - name: the partner cap spans the quarter
+//	    partner: {id: P-1}
+//	    deals:
+//	      - {id: D-1, amount: "80000.00", close_date: 2026-02-01}
+//	      - {id: D-2, amount: "20000.00", close_date: 2026-03-01}
+//	    # D-1: 80000.00 x 0.05 = 4000.00, line cap 3000.00; + 1000.00 = 4000.00,
+//	    #      deal cap: 3500.00
+//	    # D-2: 1000.00 + 1000.00 = 2000.00; room 5000.00 - 3500.00 = 1500.00
+//	    expect:
+//	      total: "5000.00"
+//	      deals:
+//	        D-1: {total: "3500.00", capped: [line:base, per_deal]}
+//	        D-2: {total: "1500.00", lines: {base: "1000.00", bonus: "500.00"}, capped: [per_partner]}
+//	  - name: the budget is the last cap
+//	    prior: {budget_used: "99000.00"}
+//	    deal: {id: D-3, amount: "10000.00", close_date: 2026-02-01}
+//	    # 500.00 + 1000.00 = 1500.00; room 100000.00 - 99000.00 = 1000.00
+//	    expect: {total: "1000.00", lines: {base: "500.00", bonus: "500.00"}, capped: [budget]}
+//
+// # Rounding
+//
+// By default each line is rounded half_up to the currency's minor units
+// after its line cap. Other modes and stages are stated in the program:
+//
+//	# rounding.yaml: banker's rounding of each line to cents.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: half-even-spiff
+//	name: Half-even SPIFF
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	rounding: {mode: half_even, at: line}
+//	earnings:
+//	  - id: base
+//	    type: spiff
+//	    amount: deal.amount * 0.005
+//	tests:
+//	  - name: a tie rounds down to the even cent
+//	    deal: {id: D-1, amount: "6485.00", close_date: 2026-04-01}
+//	    # 6485.00 x 0.005 = 32.425: half_even gives 32.42 (half_up would give 32.43)
+//	    expect: {total: "32.42"}
+//	  - name: a tie rounds up to the even cent
+//	    deal: {id: D-2, amount: "6487.00", close_date: 2026-04-01}
+//	    # 6487.00 x 0.005 = 32.435: half_even gives 32.44
+//	    expect: {total: "32.44"}
+//
+// # Tests
+//
+// Tests sit in a program's `tests:` list or in Tests documents, usually in
+// a "*_test.yaml" file beside the program; Load reads those automatically.
+// A Tests document names its program by id, and optionally `version:`
+// (default: the highest version loaded):
+//
+//	# minimal_test.yaml: tests beside the program, in a Tests document.
+//	apiVersion: partnerops/v1
+//	kind: Tests
+//	program: minimal-spiff
+//	tests:
+//	  - name: a deal closed before the program starts is not eligible
+//	    deal: {id: D-0, amount: "1000.00", close_date: 2025-12-31}
+//	    expect: {eligible: false, failed: effective window, total: "0"}
+//
+// A test has a name (unique within its program), an optional as_of (a date
+// or time deciding claim expiry; default the deal's close time), an
+// optional partner {id, name, tier, type, region, country, contacts: [{role,
+// name, email}]}, an optional prior {period_amount, period_deals,
+// period_earned, cumulative, budget_used, basis: {<earning>: amount}} (the
+// partner's and the program's totals before the test's deals), and either
+// one `deal:` (evaluated with incentive.Evaluate) or a `deals:` list (run in
+// order with incentive.Run, so period and cumulative totals, partner caps
+// and the budget accumulate; deals must be listed by close time, then id).
+// A deal without partner_id belongs to the test's partner; without either,
+// to TestPartnerID. In a `deals:` list each deal may name its own
+// partner_id (the test's partner then serves as a template) or carry an
+// inline partner.
+//
+// `expect:` of a `deal:` test holds any of:
+//
+//	eligible: true | false
+//	failed: <clause name>            the failed clause, or "effective window"
+//	total: "<amount>"                the deal total
+//	lines: {<earning>: "<amount>"}   exact: listed lines must match, unlisted
+//	                                 lines must pay nothing; "0" matches a line
+//	                                 that did not pay
+//	band: {<earning>: <label> | <n>}  the band reached; n counts from 1
+//	capped: [<cap>, ...]             exactly the caps that cut something:
+//	                                 line:<earning>, per_deal, per_partner, budget
+//
+// `expect:` of a `deals:` test holds `total` (the sum over the deals) and
+// `deals: {<deal id>: {<the keys above>}}`. Amounts are exact decimal
+// strings, compared by value ("240" equals "240.00") and currency (the
+// program's unless written, "240.00 USD"). Expectations name only things
+// that exist: an unknown earning, band label, cap or clause is a compile
+// error. A failed test reports one line per difference (this is
+// testdata/errors/failing_test.golden):
+//
+//	compiled: 1 program(s), 1 test(s)
+//	FAIL wrong expectation
+//	    total: want 200.00, got 240.00
+//	    lines.base: want 200.00, got 240.00
+//
+// Coverage lists the parts of each program no test exercised: a clause that
+// never held or never failed, an earning that never paid, a band never
+// reached, a cap that never cut; see Coverage. TestOptions.MinCoverage makes
+// a report fail below a percentage. Package rulestest runs the tests as Go
+// subtests.
+//
+// # Deals
+//
+// A test deal, and each entry of a deals file read by DecodeDeals, has:
+//
+//	id           required
+//	partner_id   default: the partner's id
+//	amount       required; a number or quoted decimal, in `currency`
+//	currency     default: the program currency
+//	quantity     whole number >= 0, default 0
+//	type         e.g. new_business
+//	registered   true: registered, approved on the close date
+//	registration {id, approved: YYYY-MM-DD}   instead of registered
+//	close_date   required; YYYY-MM-DD (midnight in the program's zone) or RFC 3339
+//	customer     {id, name, country, region, industry, segment}
+//	products     [name, ...] or [{product, quantity, amount}, ...]
+//	partner      inline partner (deals files and `deals:` lists)
+//	<field>      each custom field, of its declared type
+//
+// # Errors and warnings
+//
+// Compile reports every error of a file, not just the first, as an
+// ErrorList sorted by position; each *Error renders as file:line:col, the
+// YAML path, the message, the source line and a caret under the column.
+// Columns count characters. Warnings (a group with one earning; tests none
+// of whose deals closes inside the effective window) do not fail a
+// compile; they are in File.Warnings.
+//
+// # Limits and safety
+//
+// A file may be at most MaxFileSize bytes (checked before parsing), hold
+// at most MaxDocuments documents and MaxNodes YAML nodes. Anchors, aliases
+// and tags are refused outright, so "billion laughs" alias bombs cannot
+// expand; programs are short enough to write values out. Expressions are
+// bounded by the expression compiler (source length, syntax-tree size,
+// rounding places, VM memory). No input makes the compiler panic (see
+// FuzzCompile).
+//
+// # Hashes and origins
+//
+// Program.Hash is the hex SHA-256 of the program document's exact bytes:
+// the whole file for a single-document file; otherwise the bytes after the
+// document's "---" line up to the next "---" line (the first document runs
+// from the start of the file). Every clause, earning, band table, band, cap,
+// group and field carries its incentive.Origin (file, line, column), and
+// expressions know the file position of each of their tokens, so run-time
+// errors and explanations point into the file.
+package rules
