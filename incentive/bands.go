@@ -62,6 +62,9 @@ func (t *BandTable) owed(x decimal.Decimal, started bool) decimal.Decimal {
 		sum := decimal.Zero
 		for i := range t.Bands {
 			b := &t.Bands[i]
+			if b.From.Sign() >= 0 && b.From.Cmp(x) >= 0 {
+				break // this band and all above it lie beyond both 0 and x
+			}
 			part := clamp(x, b.From, b.To).Sub(clamp(decimal.Zero, b.From, b.To))
 			if !part.IsZero() {
 				sum = sum.Add(part.Mul(b.Value))
@@ -95,10 +98,27 @@ type bandInput struct {
 	amount        decimal.Decimal // the earning's amount, for multiplier tables
 }
 
-// apply computes a band-table earning and the words that explain it.
-func (t *BandTable) apply(in bandInput, cur Currency) (decimal.Decimal, *BandHit, string) {
-	idx := bandIndex(t.Bands, in.after)
+// apply computes a band-table earning and the band reached.
+func (t *BandTable) apply(in bandInput) (decimal.Decimal, *BandHit) {
 	var hit *BandHit
+	idx := bandIndex(t.Bands, in.after)
+	if idx >= 0 {
+		hit = &BandHit{Index: idx, Of: len(t.Bands), Label: t.Bands[idx].Label}
+	}
+	if t.Pays == PaysMultiplier {
+		if idx < 0 {
+			return decimal.Zero, nil
+		}
+		return in.amount.Mul(t.Bands[idx].Value), hit
+	}
+	// A basis that falls below every band (a credit note) still takes
+	// back what the earlier total earned.
+	return t.owed(in.after, true).Sub(t.owed(in.before, in.started)), hit
+}
+
+// words explains a band-table earning v computed by apply.
+func (t *BandTable) words(in bandInput, v decimal.Decimal, cur Currency) string {
+	idx := bandIndex(t.Bands, in.after)
 	var w strings.Builder
 	if t.Basis == BasisPeriod || t.Basis == BasisCumulative {
 		name := "partner period total"
@@ -108,40 +128,33 @@ func (t *BandTable) apply(in bandInput, cur Currency) (decimal.Decimal, *BandHit
 		w.WriteString(name + " " + fmtAmount(in.before, cur) + " -> " + fmtAmount(in.after, cur) + "; ")
 	}
 	if idx < 0 {
-		w.WriteString("basis " + fmtAmount(in.after, cur) + " reaches no band")
-	} else {
-		hit = &BandHit{Index: idx, Of: len(t.Bands), Label: t.Bands[idx].Label}
-		w.WriteString(describeBand(t, idx, cur))
-	}
-	if t.Pays == PaysMultiplier {
-		if idx < 0 {
-			w.WriteString(": pays nothing")
-			return decimal.Zero, nil, w.String()
+		w.WriteString("basis " + fmtAmount(in.after, cur) + " reaches no band: ")
+		if t.Pays == PaysMultiplier || v.IsZero() {
+			w.WriteString("pays nothing")
+			return w.String()
 		}
-		m := t.Bands[idx].Value
-		v := in.amount.Mul(m)
-		w.WriteString(": " + fmtAmount(in.amount, cur) + " x " + m.String() + " = " + fmtAmount(v, cur))
-		return v, hit, w.String()
+		w.WriteString("owed " + fmtAmount(t.owed(in.after, true), cur) + " - " + fmtAmount(t.owed(in.before, in.started), cur) + " already earned = " + fmtAmount(v, cur))
+		return w.String()
 	}
-	after := t.owed(in.after, true)
-	before := t.owed(in.before, in.started)
-	v := after.Sub(before)
-	w.WriteString(": ")
-	if t.Method == Marginal && t.Pays == PaysRate {
+	w.WriteString(describeBand(t, idx, cur) + ": ")
+	switch {
+	case t.Pays == PaysMultiplier:
+		w.WriteString(fmtAmount(in.amount, cur) + " x " + t.Bands[idx].Value.String())
+	case t.Method == Marginal && t.Pays == PaysRate:
 		w.WriteString(marginalWords(t, in, cur))
-	} else if t.Pays == PaysRate {
+	case t.Pays == PaysRate:
 		w.WriteString(fmtAmount(in.after, cur) + " x " + fmtRate(rateAt(t, in.after)))
 		if in.started {
 			w.WriteString(" - " + fmtAmount(in.before, cur) + " x " + fmtRate(rateAt(t, in.before)) + " already earned")
 		}
-	} else {
-		w.WriteString("owed " + fmtAmount(after, cur))
+	default:
+		w.WriteString("owed " + fmtAmount(t.owed(in.after, true), cur))
 		if in.started {
-			w.WriteString(" - " + fmtAmount(before, cur) + " already earned")
+			w.WriteString(" - " + fmtAmount(t.owed(in.before, true), cur) + " already earned")
 		}
 	}
 	w.WriteString(" = " + fmtAmount(v, cur))
-	return v, hit, w.String()
+	return w.String()
 }
 
 func rateAt(t *BandTable, x decimal.Decimal) decimal.Decimal {
@@ -207,4 +220,63 @@ func describeBand(t *BandTable, i int, cur Currency) string {
 		w.WriteString(" multiplier " + b.Value.String())
 	}
 	return w.String()
+}
+
+// tablePlan is a band table prepared for fast evaluation: for marginal rate
+// tables whose bands start at or above zero, cum[i] is what the bands below
+// band i pay in full, so owed(x) is cum[k] + (x - from[k]) * rate[k] for the
+// band k containing x: one lookup and three operations instead of a pass
+// over every band. Any other table falls back to BandTable.owed.
+type tablePlan struct {
+	t    *BandTable
+	fast bool
+	cum  []decimal.Decimal
+	top  decimal.Decimal // owed beyond a bounded last band
+}
+
+func planTable(t *BandTable) *tablePlan {
+	tp := &tablePlan{t: t}
+	if t.Method != Marginal || t.Pays != PaysRate || len(t.Bands) == 0 || t.Bands[0].From.Sign() < 0 {
+		return tp
+	}
+	tp.fast = true
+	tp.cum = make([]decimal.Decimal, len(t.Bands))
+	sum := decimal.Zero
+	for i, b := range t.Bands {
+		tp.cum[i] = sum
+		if b.To != nil {
+			sum = sum.Add(b.To.Sub(b.From).Mul(b.Value))
+		}
+	}
+	tp.top = sum
+	return tp
+}
+
+// owed is BandTable.owed, fast where the plan allows.
+func (tp *tablePlan) owed(x decimal.Decimal, started bool) decimal.Decimal {
+	if !tp.fast || !started || x.Sign() < 0 {
+		return tp.t.owed(x, started)
+	}
+	bands := tp.t.Bands
+	k := bandIndex(bands, x)
+	if k < 0 {
+		if x.Cmp(bands[0].From) < 0 {
+			return decimal.Zero
+		}
+		return tp.top // above a bounded last band
+	}
+	return tp.cum[k].Add(x.Sub(bands[k].From).Mul(bands[k].Value))
+}
+
+// apply is BandTable.apply using the plan.
+func (tp *tablePlan) apply(in bandInput) (decimal.Decimal, *BandHit) {
+	t := tp.t
+	if !tp.fast {
+		return t.apply(in)
+	}
+	var hit *BandHit
+	if idx := bandIndex(t.Bands, in.after); idx >= 0 {
+		hit = &BandHit{Index: idx, Of: len(t.Bands), Label: t.Bands[idx].Label}
+	}
+	return tp.owed(in.after, true).Sub(tp.owed(in.before, in.started)), hit
 }

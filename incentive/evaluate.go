@@ -39,9 +39,17 @@ type Evaluator struct {
 	firstDeferred int
 	earn          []earnPlan
 	capOrder      []int // indices into p.Caps, in application order
-	periods       []Period
+	// periods are the period kinds totals are kept for; periods[0] is the
+	// program's own period (for the period.* accumulators).
+	periods    []Period
+	periodUsed []bool
+	capPeriod  map[int]int // partner cap index -> periods index
+	// readsAcc: some condition or formula reads period.* or cumulative.*.
+	readsAcc     bool
+	hasBudget    bool
+	groupMembers [][]int // earning indices per group
 	fieldTypes    map[string]FieldType
-	roundWords    string
+	roundingWords func() string
 }
 
 type earnPlan struct {
@@ -52,7 +60,10 @@ type earnPlan struct {
 	stateful        bool
 	measureDeferred bool
 	period          Period
+	periodIdx       int
 	group           *Group
+	lineCaps        []int // caps that limit this line
+	table           *tablePlan
 }
 
 // NewEvaluator validates p and prepares it for evaluation. The program must
@@ -79,42 +90,69 @@ func NewEvaluator(p *Program) (*Evaluator, error) {
 			break
 		}
 	}
-	groups := map[string]*Group{}
+	groups := map[string]int{}
 	for i := range p.Groups {
-		groups[p.Groups[i].ID] = &p.Groups[i]
+		groups[p.Groups[i].ID] = i
 	}
+	e.groupMembers = make([][]int, len(p.Groups))
 	e.periods = []Period{p.periodOrDefault()}
-	addPeriod := func(per Period) Period {
+	e.periodUsed = []bool{false}
+	e.capPeriod = map[int]int{}
+	addPeriod := func(per Period) int {
 		if per == "" {
 			per = p.periodOrDefault()
 		}
-		for _, q := range e.periods {
+		for k, q := range e.periods {
 			if q == per {
-				return per
+				e.periodUsed[k] = true
+				return k
 			}
 		}
 		e.periods = append(e.periods, per)
-		return per
+		e.periodUsed = append(e.periodUsed, true)
+		return len(e.periods) - 1
 	}
+	e.readsAcc = e.firstDeferred < len(p.Eligibility)
 	for i := range p.Earnings {
-		ep := earnPlan{e: &p.Earnings[i], group: groups[p.Earnings[i].Group]}
+		ep := earnPlan{e: &p.Earnings[i]}
+		if gi, ok := groups[ep.e.Group]; ok && ep.e.Group != "" {
+			ep.group = &p.Groups[gi]
+			e.groupMembers[gi] = append(e.groupMembers[gi], i)
+		}
 		ep.whenDeferred = ep.e.When != nil && readsAccumulators(ep.e.When)
 		ep.amountDeferred = ep.e.Amount != nil && readsAccumulators(ep.e.Amount)
 		if t := ep.e.Bands; t != nil {
+			ep.table = planTable(t)
 			ep.stateful = t.Basis == BasisPeriod || t.Basis == BasisCumulative
 			ep.measureDeferred = t.Measure != nil && readsAccumulators(t.Measure)
 			if t.Basis == BasisPeriod {
-				ep.period = addPeriod(t.Period)
+				ep.period = t.Period
+				if ep.period == "" {
+					ep.period = p.periodOrDefault()
+				}
+				ep.periodIdx = addPeriod(t.Period)
+			}
+		}
+		e.readsAcc = e.readsAcc || ep.whenDeferred || ep.amountDeferred || ep.measureDeferred
+		for ci, c := range p.Caps {
+			if c.Scope == CapLine && (c.Earning == "" || c.Earning == ep.e.ID) {
+				ep.lineCaps = append(ep.lineCaps, ci)
 			}
 		}
 		e.earn = append(e.earn, ep)
+	}
+	if e.readsAcc {
+		e.periodUsed[0] = true
 	}
 	for _, scope := range capOrder {
 		for i, c := range p.Caps {
 			if c.Scope == scope {
 				e.capOrder = append(e.capOrder, i)
-				if scope == CapPartner {
-					addPeriod(c.Period)
+				switch scope {
+				case CapPartner:
+					e.capPeriod[i] = addPeriod(c.Period)
+				case CapBudget:
+					e.hasBudget = true
 				}
 			}
 		}
@@ -126,10 +164,11 @@ func NewEvaluator(p *Program) (*Evaluator, error) {
 	if p.Rounding.Scale != nil {
 		scale = itoa(int(e.places)) + " places"
 	}
-	e.roundWords = "rounding: " + string(e.mode) + " to " + scale + ", per " + string(e.stage)
+	words := "rounding: " + string(e.mode) + " to " + scale + ", per " + string(e.stage)
 	if p.Rounding.Mode == "" {
-		e.roundWords += " (half_up is the default mode)"
+		words += " (half_up is the default mode)"
 	}
+	e.roundingWords = func() string { return words }
 	return e, nil
 }
 
@@ -166,11 +205,30 @@ type work struct {
 	res     *Result
 	err     error
 	closed  bool // ineligible or failed: phase 2 only finishes the result
-	head    []Step
+	// trace collects the steps of both phases; finish sorts it by section.
+	trace   []Step
 	next    int // next eligibility clause to test
 	lines   []lineWork
 	partner string
+	date    Date // close date in the program's time zone
+	groupDone []bool // per group
+	payeeErr  error
 }
+
+// Trace sections, in explanation order.
+const (
+	secHead  int32 = 0       // window, conversion, eligibility
+	secLines int32 = 1       // + earning index
+	secTail  int32 = 1 << 29 // deal, partner and budget caps; deal rounding
+	secFinal int32 = 1 << 30 // rounding rule, claim window, total
+)
+
+func (w *work) add(section int32, st Step) {
+	st.section = section
+	w.trace = append(w.trace, st)
+}
+
+func (e *Evaluator) groupSection(gi int) int32 { return secLines + int32(len(e.earn)+gi) }
 
 type lineWork struct {
 	whenDone, holds bool
@@ -180,10 +238,10 @@ type lineWork struct {
 	measure         decimal.Decimal
 	grossDone       bool
 	gross           decimal.Decimal
+	settled         bool // line caps and rounding applied
 	final           decimal.Decimal
 	band            *BandHit
 	cuts            []CapCut
-	steps           []Step
 	dropped         bool
 }
 
@@ -212,17 +270,20 @@ func (e *Evaluator) phase1(w *work, in *Input, rates RateSource) {
 		return
 	}
 	w.scope = Scope{Program: p, Deal: d, Amount: d.Amount.amount, Partner: &in.Partner}
-	loc := p.Effective.Loc()
-	closeDate := DateOf(d.CloseDate.In(loc))
+	closeDate := DateOf(d.CloseDate.In(p.Effective.Loc()))
+	w.date = closeDate
+	w.trace = make([]Step, 0, len(p.Eligibility)+3*len(e.earn)+len(p.Groups)+len(p.Caps)+5)
 	if !p.Effective.Contains(d.CloseDate) {
-		w.head = append(w.head, Step{Kind: StepWindow, Value: closeDate.String(),
-			Words: "not eligible: close date " + closeDate.String() + " is outside the effective window " + p.Effective.String()})
+		w.add(secHead, Step{Kind: StepWindow, words: func() string {
+			return "not eligible: close date " + closeDate.String() + " is outside the effective window " + p.Effective.String()
+		}})
 		w.res.Failed = "effective window"
 		w.closed = true
 		return
 	}
-	w.head = append(w.head, Step{Kind: StepWindow, OK: true, Value: closeDate.String(),
-		Words: "close date " + closeDate.String() + " is inside the effective window " + p.Effective.String()})
+	w.add(secHead, Step{Kind: StepWindow, OK: true, words: func() string {
+		return "close date " + closeDate.String() + " is inside the effective window " + p.Effective.String()
+	}})
 	if d.Amount.currency != p.Currency {
 		conv, err := Convert(d.Amount, p.Currency, rates, closeDate)
 		if err != nil {
@@ -235,10 +296,12 @@ func (e *Evaluator) phase1(w *work, in *Input, rates RateSource) {
 		if src == "" {
 			src = "caller"
 		}
-		w.head = append(w.head, Step{Kind: StepConversion, OK: true, Value: conv.To.String(),
-			Words: "converted " + fmtAmount(d.Amount.amount, d.Amount.currency) + " " + string(d.Amount.currency) +
+		from := d.Amount
+		w.add(secHead, Step{Kind: StepConversion, OK: true, Amount: conv.To.amount, words: func() string {
+			return "converted " + fmtAmount(from.amount, from.currency) + " " + string(from.currency) +
 				" at " + conv.Rate.Rate.String() + " (" + src + ", " + conv.Rate.AsOf.String() + ") = " +
-				fmtAmount(conv.To.amount, p.Currency) + " " + string(p.Currency)})
+				fmtAmount(conv.To.amount, p.Currency) + " " + string(p.Currency)
+		}})
 	}
 	if !e.clauses(w, e.firstDeferred) {
 		return
@@ -246,7 +309,32 @@ func (e *Evaluator) phase1(w *work, in *Input, rates RateSource) {
 	w.lines = make([]lineWork, len(e.earn))
 	for i := range e.earn {
 		e.line(w, i, false)
+		if w.closed {
+			return
+		}
+		e.settleLine(w, i)
 	}
+	if n := len(p.Groups); n > 0 {
+		w.groupDone = make([]bool, n)
+		e.pickGroups(w)
+	}
+	e.payee(w)
+}
+
+// payee resolves who is paid. A missing payee contact is an error only for
+// a deal that turns out eligible (see finish).
+func (e *Evaluator) payee(w *work) {
+	p := e.p
+	w.res.Payee = PayeePartner
+	if p.Payee == "" || p.Payee == PayeePartner {
+		return
+	}
+	c, ok := w.in.Partner.Contact(p.Payee)
+	if !ok {
+		w.payeeErr = fmt.Errorf("%w: partner %q has no contact with role %q, the program's payee", ErrInvalidDeal, w.partner, p.Payee)
+		return
+	}
+	w.res.Payee, w.res.PayeeName = p.Payee, c.Name
 }
 
 // clauses tests eligibility clauses up to (not including) end. It reports
@@ -261,14 +349,14 @@ func (e *Evaluator) clauses(w *work, end int) bool {
 		}
 		st := e.exprStep(w, StepClause, c.Name, w.next, c.When, c.Origin)
 		st.OK = ok
-		st.Value = fmt.Sprint(ok)
-		if ok {
-			st.Words = "eligible: " + quote(c.Name) + " holds"
-		} else {
-			st.Words = "not eligible: " + quote(c.Name) + " failed"
+		name, src, inputs := c.Name, st.Source, st.Inputs
+		st.words = func() string {
+			if ok {
+				return "eligible: " + quote(name) + " holds" + describeExpr(src, inputs, e.p.Currency)
+			}
+			return "not eligible: " + quote(name) + " failed" + describeExpr(src, inputs, e.p.Currency)
 		}
-		st.Words += describeExpr(st)
-		w.head = append(w.head, st)
+		w.add(secHead, st)
 		if !ok {
 			w.res.Failed = c.Name
 			w.closed = true
@@ -299,14 +387,15 @@ func (e *Evaluator) line(w *work, i int, ordered bool) {
 			}
 			ln.whenDone, ln.holds = true, ok
 			st := e.exprStep(w, StepCondition, en.ID, i, en.When, en.Origin)
-			st.OK, st.Value = ok, fmt.Sprint(ok)
-			if ok {
-				st.Words = "earning " + quote(en.ID) + " applies"
-			} else {
-				st.Words = "earning " + quote(en.ID) + " does not apply"
+			st.OK = ok
+			id, src, inputs := en.ID, st.Source, st.Inputs
+			st.words = func() string {
+				if ok {
+					return "earning " + quote(id) + " applies" + describeExpr(src, inputs, e.p.Currency)
+				}
+				return "earning " + quote(id) + " does not apply" + describeExpr(src, inputs, e.p.Currency)
 			}
-			st.Words += describeExpr(st)
-			ln.steps = append(ln.steps, st)
+			w.add(secLines+int32(i), st)
 		}
 	}
 	if !ln.holds {
@@ -323,9 +412,12 @@ func (e *Evaluator) line(w *work, i int, ordered bool) {
 		}
 		ln.amountDone, ln.amount = true, v
 		st := e.exprStep(w, StepFormula, en.ID, i, en.Amount, en.Origin)
-		st.OK, st.Value = true, FormatAmount(v, e.p.Currency)
-		st.Words = "earning " + quote(en.ID) + ": " + st.Source + " = " + fmtAmount(v, e.p.Currency) + describeInputs(st)
-		ln.steps = append(ln.steps, st)
+		st.OK, st.Amount = true, v
+		id, src, inputs, cur := en.ID, st.Source, st.Inputs, e.p.Currency
+		st.words = func() string {
+			return "earning " + quote(id) + ": " + src + " = " + fmtAmount(v, cur) + describeInputs(inputs, cur)
+		}
+		w.add(secLines+int32(i), st)
 	}
 	t := en.Bands
 	if t == nil {
@@ -351,19 +443,22 @@ func (e *Evaluator) line(w *work, i int, ordered bool) {
 	if ep.stateful {
 		return // computed in phase 2, from the running basis
 	}
-	v, hit, words := t.apply(bandInput{after: ln.measure, amount: ln.amount}, e.p.Currency)
-	e.bandDone(ln, en, i, v, hit, words)
+	in := bandInput{after: ln.measure, amount: ln.amount}
+	v, hit := ep.table.apply(in)
+	e.bandDone(w, i, in, v, hit)
 }
 
-func (e *Evaluator) bandDone(ln *lineWork, en *Earning, i int, v decimal.Decimal, hit *BandHit, words string) {
+func (e *Evaluator) bandDone(w *work, i int, in bandInput, v decimal.Decimal, hit *BandHit) {
+	ln, en := &w.lines[i], e.earn[i].e
 	ln.grossDone, ln.gross, ln.band = true, v, hit
-	st := Step{Kind: StepBand, Ref: en.ID, Index: -1, OK: hit != nil, Value: FormatAmount(v, e.p.Currency),
-		Words: "earning " + quote(en.ID) + ": " + words, Origin: en.Bands.Origin}
+	cur := e.p.Currency
+	st := Step{Kind: StepBand, Ref: en.ID, Index: -1, OK: hit != nil, Amount: v, Origin: en.Bands.Origin,
+		words: func() string { return "earning " + quote(en.ID) + ": " + en.Bands.words(in, v, cur) }}
 	if hit != nil {
 		st.Index = hit.Index
 		st.Origin = en.Bands.Bands[hit.Index].Origin
 	}
-	ln.steps = append(ln.steps, st)
+	w.add(secLines+int32(i), st)
 }
 
 // checkDeal validates the deal's own data against the program.

@@ -25,8 +25,8 @@ func (r *Result) Explain() string {
 		b.WriteString(" (hash " + h + ")")
 	}
 	b.WriteByte('\n')
-	for _, s := range r.Trace {
-		b.WriteString("  " + s.Words + "\n")
+	for i := range r.Trace {
+		b.WriteString("  " + r.Trace[i].Words() + "\n")
 	}
 	if !r.Eligible && r.Failed != "" {
 		b.WriteString("  earns nothing: not eligible (" + r.Failed + ")\n")

@@ -82,7 +82,7 @@ func (s *runState) period(ps *partnerState, k int, d Date) *periodTotals {
 		pr := ps.prior
 		fresh.amount, fresh.deals, fresh.earned = pr.PeriodAmount, pr.PeriodDeals, pr.PeriodEarned
 		for i, ep := range s.e.earn {
-			if t := ep.e.Bands; t != nil && t.Basis == BasisPeriod && s.e.periods[k] == ep.period {
+			if t := ep.e.Bands; t != nil && t.Basis == BasisPeriod && ep.periodIdx == k {
 				fresh.basis[i] = priorBasis(pr, ep.e, pr.PeriodAmount)
 				fresh.started[i] = !fresh.basis[i].IsZero() || pr.PeriodDeals > 0
 			}
@@ -92,14 +92,6 @@ func (s *runState) period(ps *partnerState, k int, d Date) *periodTotals {
 	return fresh
 }
 
-func (e *Evaluator) periodIndex(per Period) int {
-	for i, q := range e.periods {
-		if q == per {
-			return i
-		}
-	}
-	return 0
-}
 
 // periodStart returns the first day of the period containing d.
 func periodStart(per Period, d Date, programStart Date) Date {
@@ -115,111 +107,48 @@ func periodStart(per Period, d Date, programStart Date) Date {
 }
 
 // phase2 finishes a deal in run order: clauses and formulas that read
-// running totals, partner-period and cumulative bands, groups, caps and
-// rounding; then it adds the deal to the running totals.
+// running totals, partner-period and cumulative bands, what depends on
+// them, the deal, partner and budget caps; then it adds the deal to the
+// running totals.
 func (e *Evaluator) phase2(w *work, st *runState, asOf time.Time) {
 	if w.closed {
-		e.finish(w, asOf, nil)
+		e.finish(w, asOf)
 		return
 	}
 	p := e.p
 	cur := p.Currency
 	ps := st.partner(w.partner)
-	date := DateOf(w.in.Deal.CloseDate.In(p.Effective.Loc()))
-	pt := st.period(ps, 0, date)
-	w.scope.Acc = Accumulators{PeriodAmount: pt.amount, PeriodDeals: pt.deals, PeriodEarned: pt.earned, Cumulative: ps.cumulative}
+	date := w.date
+	if e.readsAcc {
+		pt := st.period(ps, 0, date)
+		w.scope.Acc = Accumulators{PeriodAmount: pt.amount, PeriodDeals: pt.deals, PeriodEarned: pt.earned, Cumulative: ps.cumulative}
+	}
 	if !e.clauses(w, len(p.Eligibility)) {
-		e.finish(w, asOf, nil)
+		e.finish(w, asOf)
 		return
 	}
-	var tail []Step
 	for i := range e.earn {
 		ep, ln := &e.earn[i], &w.lines[i]
 		e.line(w, i, true)
 		if w.closed {
-			e.finish(w, asOf, nil)
+			e.finish(w, asOf)
 			return
 		}
-		if !ln.holds || ln.grossDone {
-			continue
+		if ln.holds && !ln.grossDone {
+			in := bandInput{amount: ln.amount}
+			if ep.e.Bands.Basis == BasisCumulative {
+				in.before, in.started = ps.cumBasis[i], ps.cumStarted[i]
+			} else {
+				tp := st.period(ps, ep.periodIdx, date)
+				in.before, in.started = tp.basis[i], tp.started[i]
+			}
+			in.after = in.before.Add(ln.measure)
+			v, hit := ep.table.apply(in)
+			e.bandDone(w, i, in, v, hit)
 		}
-		in := bandInput{amount: ln.amount}
-		if ep.e.Bands.Basis == BasisCumulative {
-			in.before, in.started = ps.cumBasis[i], ps.cumStarted[i]
-		} else {
-			tp := st.period(ps, e.periodIndex(ep.period), date)
-			in.before, in.started = tp.basis[i], tp.started[i]
-		}
-		in.after = in.before.Add(ln.measure)
-		v, hit, words := ep.e.Bands.apply(in, cur)
-		e.bandDone(ln, ep.e, i, v, hit, words)
+		e.settleLine(w, i)
 	}
-
-	// Line caps, then line rounding.
-	for i := range e.earn {
-		ln := &w.lines[i]
-		if !ln.holds {
-			continue
-		}
-		ln.final = ln.gross
-		for _, ci := range e.capOrder {
-			c := &p.Caps[ci]
-			if c.Scope != CapLine || (c.Earning != "" && c.Earning != e.earn[i].e.ID) {
-				continue
-			}
-			if ln.final.Cmp(c.Limit) > 0 {
-				cut := ln.final.Sub(c.Limit)
-				ln.cuts = append(ln.cuts, CapCut{Cap: ci, Scope: CapLine, Limit: c.Limit, Cut: cut})
-				ln.steps = append(ln.steps, Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Value: FormatAmount(cut, cur), Origin: c.Origin,
-					Words: "earning " + quote(e.earn[i].e.ID) + ": line cap " + fmtAmount(c.Limit, cur) + " cut " + fmtAmount(cut, cur) +
-						" (" + fmtAmount(ln.final, cur) + " -> " + fmtAmount(c.Limit, cur) + ")"})
-				ln.final = c.Limit
-			}
-		}
-		if e.stage == StageLine {
-			r := e.mode.Round(ln.final, e.places)
-			if !r.Equal(ln.final) {
-				ln.steps = append(ln.steps, Step{Kind: StepRounding, Ref: e.earn[i].e.ID, OK: true, Value: FormatAmount(r, cur),
-					Words: "earning " + quote(e.earn[i].e.ID) + ": " + ln.final.String() + " rounded " + string(e.mode) + " to " + fmtAmount(r, cur)})
-			}
-			ln.final = r
-		}
-	}
-
-	// Groups.
-	for gi := range p.Groups {
-		g := &p.Groups[gi]
-		win := -1
-		var members []string
-		for i := range e.earn {
-			ln := &w.lines[i]
-			if e.earn[i].group != g || !ln.holds {
-				continue
-			}
-			members = append(members, quote(e.earn[i].e.ID)+" "+fmtAmount(ln.final, cur))
-			switch {
-			case win < 0 && (g.Pick == PickHighest || !ln.final.IsZero()):
-				win = i
-			case g.Pick == PickHighest && ln.final.Cmp(w.lines[win].final) > 0:
-				win = i
-			}
-		}
-		if len(members) == 0 {
-			continue
-		}
-		for i := range e.earn {
-			if e.earn[i].group == g && w.lines[i].holds && i != win {
-				w.lines[i].dropped = true
-			}
-		}
-		words := "group " + quote(g.ID) + " (pick " + string(g.Pick) + ") among " + strings.Join(members, ", ") + ": "
-		if win < 0 {
-			words += "no line pays"
-		} else {
-			words += "pays " + quote(e.earn[win].e.ID)
-		}
-		tail = append(tail, Step{Kind: StepGroup, Ref: g.ID, Index: gi, OK: win >= 0, Origin: g.Origin, Words: words})
-	}
+	e.pickGroups(w)
 
 	total := decimal.Zero
 	for i := range w.lines {
@@ -231,23 +160,26 @@ func (e *Evaluator) phase2(w *work, st *runState, asOf time.Time) {
 	for _, ci := range e.capOrder {
 		c := &p.Caps[ci]
 		var room decimal.Decimal
-		var what string
+		var what func() string
 		switch c.Scope {
 		case CapLine:
 			continue
 		case CapDeal:
-			room, what = c.Limit, "deal cap "+fmtAmount(c.Limit, cur)
+			room = c.Limit
+			what = func() string { return "deal cap " + fmtAmount(c.Limit, cur) }
 		case CapPartner:
-			per := c.Period
-			if per == "" {
-				per = p.periodOrDefault()
-			}
-			earned := st.period(ps, e.periodIndex(per), date).earned
+			k := e.capPeriod[ci]
+			earned := st.period(ps, k, date).earned
 			room = c.Limit.Sub(earned)
-			what = "partner cap " + fmtAmount(c.Limit, cur) + " per " + string(per) + " (" + fmtAmount(earned, cur) + " earned before)"
+			what = func() string {
+				return "partner cap " + fmtAmount(c.Limit, cur) + " per " + string(e.periods[k]) + " (" + fmtAmount(earned, cur) + " earned before)"
+			}
 		case CapBudget:
-			room = c.Limit.Sub(st.budgetUsed)
-			what = "program budget " + fmtAmount(c.Limit, cur) + " (" + fmtAmount(st.budgetUsed, cur) + " used before)"
+			used := st.budgetUsed
+			room = c.Limit.Sub(used)
+			what = func() string {
+				return "program budget " + fmtAmount(c.Limit, cur) + " (" + fmtAmount(used, cur) + " used before)"
+			}
 		}
 		if room.Sign() < 0 {
 			room = decimal.Zero
@@ -256,8 +188,11 @@ func (e *Evaluator) phase2(w *work, st *runState, asOf time.Time) {
 			continue
 		}
 		cut := total.Sub(room)
-		tail = append(tail, Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Value: FormatAmount(cut, cur), Origin: c.Origin,
-			Words: what + " cut " + fmtAmount(cut, cur) + " (" + fmtAmount(total, cur) + " -> " + fmtAmount(room, cur) + ")"})
+		before := total
+		w.add(secTail, Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: c.Origin,
+			words: func() string {
+				return what() + " cut " + fmtAmount(cut, cur) + " (" + fmtAmount(before, cur) + " -> " + fmtAmount(room, cur) + ")"
+			}})
 		e.takeCut(w, ci, c, cut)
 		total = room
 	}
@@ -266,20 +201,27 @@ func (e *Evaluator) phase2(w *work, st *runState, asOf time.Time) {
 		// rounding (0.335 + 0.335 = 0.67), so they add up to it.
 		r := e.mode.Round(total, e.places)
 		if e.spreadRounding(w, r) || !r.Equal(total) {
-			tail = append(tail, Step{Kind: StepRounding, OK: true, Value: FormatAmount(r, cur),
-				Words: "deal total " + total.String() + " rounded " + string(e.mode) + " to " + fmtAmount(r, cur) + ", shared over the lines by largest remainder"})
+			exact := total
+			w.add(secTail, Step{Kind: StepRounding, OK: true, Amount: r, words: func() string {
+				return "deal total " + exact.String() + " rounded " + string(e.mode) + " to " + fmtAmount(r, cur) + ", shared over the lines by largest remainder"
+			}})
 		}
 		total = r
 	}
 
-	// Add the deal to the running totals.
-	for k := range e.periods {
+	// Add the deal to the running totals that anything reads.
+	for k, used := range e.periodUsed {
+		if !used {
+			continue
+		}
 		tp := st.period(ps, k, date)
 		tp.amount = tp.amount.Add(w.scope.Amount)
 		tp.deals++
 		tp.earned = tp.earned.Add(total)
 	}
-	ps.cumulative = ps.cumulative.Add(w.scope.Amount)
+	if e.readsAcc {
+		ps.cumulative = ps.cumulative.Add(w.scope.Amount)
+	}
 	for i, ep := range e.earn {
 		ln := &w.lines[i]
 		if !ep.stateful || !ln.holds {
@@ -289,13 +231,103 @@ func (e *Evaluator) phase2(w *work, st *runState, asOf time.Time) {
 			ps.cumBasis[i] = ps.cumBasis[i].Add(ln.measure)
 			ps.cumStarted[i] = true
 		} else {
-			tp := st.period(ps, e.periodIndex(ep.period), date)
+			tp := st.period(ps, ep.periodIdx, date)
 			tp.basis[i] = tp.basis[i].Add(ln.measure)
 			tp.started[i] = true
 		}
 	}
-	st.budgetUsed = st.budgetUsed.Add(total)
-	e.finish(w, asOf, tail)
+	if e.hasBudget {
+		st.budgetUsed = st.budgetUsed.Add(total)
+	}
+	e.finish(w, asOf)
+}
+
+// settleLine applies line caps and line rounding to line i once its gross
+// amount is known. It needs no running totals, so it usually happens in
+// phase 1.
+func (e *Evaluator) settleLine(w *work, i int) {
+	ln := &w.lines[i]
+	if !ln.holds || !ln.grossDone || ln.settled {
+		return
+	}
+	ln.settled = true
+	cur := e.p.Currency
+	ln.final = ln.gross
+	for _, ci := range e.earn[i].lineCaps {
+		c := &e.p.Caps[ci]
+		if ln.final.Cmp(c.Limit) <= 0 {
+			continue
+		}
+		cut := ln.final.Sub(c.Limit)
+		ln.cuts = append(ln.cuts, CapCut{Cap: ci, Scope: CapLine, Limit: c.Limit, Cut: cut})
+		id, before := e.earn[i].e.ID, ln.final
+		w.add(secLines+int32(i), Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: c.Origin,
+			words: func() string {
+				return "earning " + quote(id) + ": line cap " + fmtAmount(c.Limit, cur) + " cut " + fmtAmount(cut, cur) +
+					" (" + fmtAmount(before, cur) + " -> " + fmtAmount(c.Limit, cur) + ")"
+			}})
+		ln.final = c.Limit
+	}
+	if e.stage == StageLine {
+		r := e.mode.Round(ln.final, e.places)
+		if !r.Equal(ln.final) {
+			id, exact, mode := e.earn[i].e.ID, ln.final, e.mode
+			w.add(secLines+int32(i), Step{Kind: StepRounding, Ref: id, Index: i, OK: true, Amount: r,
+				words: func() string {
+					return "earning " + quote(id) + ": " + exact.String() + " rounded " + string(mode) + " to " + fmtAmount(r, cur)
+				}})
+		}
+		ln.final = r
+	}
+}
+
+// pickGroups decides every group whose lines are all settled (or do not
+// apply); the rest wait for phase 2.
+func (e *Evaluator) pickGroups(w *work) {
+	for gi := range e.p.Groups {
+		if w.groupDone[gi] {
+			continue
+		}
+		g := &e.p.Groups[gi]
+		ready := true
+		for _, i := range e.groupMembers[gi] {
+			if ln := &w.lines[i]; !ln.whenDone || (ln.holds && !ln.settled) {
+				ready = false
+				break
+			}
+		}
+		if !ready {
+			continue
+		}
+		w.groupDone[gi] = true
+		win := -1
+		var members []int
+		for _, i := range e.groupMembers[gi] {
+			ln := &w.lines[i]
+			if !ln.holds {
+				continue
+			}
+			members = append(members, i)
+			switch {
+			case win < 0 && (g.Pick == PickHighest || !ln.final.IsZero()):
+				win = i
+			case g.Pick == PickHighest && ln.final.Cmp(w.lines[win].final) > 0:
+				win = i
+			}
+		}
+		if len(members) == 0 {
+			continue
+		}
+		amounts := make([]decimal.Decimal, len(members))
+		for k, i := range members {
+			amounts[k] = w.lines[i].final
+			if i != win {
+				w.lines[i].dropped = true
+			}
+		}
+		w.add(e.groupSection(gi), Step{Kind: StepGroup, Ref: g.ID, Index: gi, OK: win >= 0, Origin: g.Origin,
+			words: func() string { return e.groupWords(g, members, amounts, win) }})
+	}
 }
 
 func capRef(i int) string { return "caps[" + itoa(i) + "]" }
@@ -334,26 +366,39 @@ func (e *Evaluator) spreadRounding(w *work, r decimal.Decimal) bool {
 	return changed
 }
 
-// finish turns the work into the result: lines, total, payee, claim
-// window and the trace.
-func (e *Evaluator) finish(w *work, asOf time.Time, tail []Step) {
+// finish turns the work into the result: the paying lines, the total and
+// the trace, sorted into explanation order.
+func (e *Evaluator) finish(w *work, asOf time.Time) {
 	res := w.res
 	if w.err != nil {
-		res.Trace = w.head
 		return
 	}
-	p := e.p
-	cur := p.Currency
-	trace := w.head
 	res.Eligible = res.Failed == ""
 	if !res.Eligible {
-		res.Trace = trace
+		// An ineligible deal is explained by its window and clauses only.
+		sortSteps(w.trace)
+		n := 0
+		for n < len(w.trace) && w.trace[n].section == secHead {
+			n++
+		}
+		res.Trace = w.trace[:n:n]
 		return
 	}
+	if w.payeeErr != nil {
+		e.fail(w, "payee", Origin{}, w.payeeErr)
+		return
+	}
+	cur := e.p.Currency
+	paying := 0
+	for i := range w.lines {
+		if w.lines[i].holds && !w.lines[i].dropped {
+			paying++
+		}
+	}
+	res.Lines = make([]Line, 0, paying)
 	total := decimal.Zero
 	for i := range w.lines {
 		ln := &w.lines[i]
-		trace = append(trace, ln.steps...)
 		if !ln.holds || ln.dropped {
 			continue
 		}
@@ -362,47 +407,60 @@ func (e *Evaluator) finish(w *work, asOf time.Time, tail []Step) {
 			Gross: Money{ln.gross, cur}, Amount: Money{ln.final, cur}, Band: ln.band, Cuts: ln.cuts})
 		total = total.Add(ln.final)
 	}
-	trace = append(trace, tail...)
-	trace = append(trace, Step{Kind: StepRounding, OK: true, Words: e.roundWords})
 	res.Total = Money{total, cur}
-	res.Payee = PayeePartner
-	if p.Payee != "" && p.Payee != PayeePartner {
-		c, ok := w.in.Partner.Contact(p.Payee)
+	w.add(secFinal, Step{Kind: StepRounding, OK: true, words: e.roundingWords})
+	if e.p.Claims.Days > 0 {
+		w.add(secFinal, e.claimStep(w, asOf))
+	}
+	payee, name := res.Payee, res.PayeeName
+	w.add(secFinal, Step{Kind: StepTotal, OK: true, Amount: total, words: func() string {
+		if name != "" {
+			payee += " (" + name + ")"
+		}
+		return "total " + fmtAmount(total, cur) + " " + string(cur) + " to " + payee
+	}})
+	sortSteps(w.trace)
+	res.Trace = w.trace
+}
+
+// sortSteps puts a deal's steps in explanation order, keeping the order in
+// which steps of one section were recorded. The steps arrive nearly sorted,
+// so an insertion sort is both stable and cheap.
+func sortSteps(steps []Step) {
+	for i := 1; i < len(steps); i++ {
+		for j := i; j > 0 && steps[j].section < steps[j-1].section; j-- {
+			steps[j], steps[j-1] = steps[j-1], steps[j]
+		}
+	}
+}
+
+// claimStep sets the result's claim deadline and expiry.
+func (e *Evaluator) claimStep(w *work, asOf time.Time) Step {
+	p, res := e.p, w.res
+	anchor, from := w.date, "close date"
+	if p.Claims.From == FromProgramEnd {
+		anchor, from = p.Effective.To, "program end"
+	}
+	res.ClaimBy = anchor.AddDays(p.Claims.Days)
+	claimBy, days := res.ClaimBy, p.Claims.Days
+	var on Date
+	ok := true
+	if !asOf.IsZero() {
+		if on = DateOf(asOf.In(p.Effective.Loc())); on.After(res.ClaimBy) {
+			res.Expired, ok = true, false
+		}
+	}
+	return Step{Kind: StepClaim, OK: ok, words: func() string {
+		s := "claim by " + claimBy.String() + " (" + itoa(days) + " days after " + from + " " + anchor.String() + ")"
 		if !ok {
-			e.fail(w, "payee", Origin{}, fmt.Errorf("%w: partner %q has no contact with role %q, the program's payee", ErrInvalidDeal, w.partner, p.Payee))
-			return
+			s += "; as of " + on.String() + " the claim window has closed"
 		}
-		res.Payee, res.PayeeName = p.Payee, c.Name
-	}
-	if p.Claims.Days > 0 {
-		loc := p.Effective.Loc()
-		anchor := DateOf(w.in.Deal.CloseDate.In(loc))
-		from := "close date"
-		if p.Claims.From == FromProgramEnd {
-			anchor, from = p.Effective.To, "program end"
-		}
-		res.ClaimBy = anchor.AddDays(p.Claims.Days)
-		words := "claim by " + res.ClaimBy.String() + " (" + itoa(p.Claims.Days) + " days after " + from + " " + anchor.String() + ")"
-		ok := true
-		if !asOf.IsZero() {
-			if on := DateOf(asOf.In(loc)); on.After(res.ClaimBy) {
-				res.Expired, ok = true, false
-				words += "; as of " + on.String() + " the claim window has closed"
-			}
-		}
-		trace = append(trace, Step{Kind: StepClaim, OK: ok, Value: res.ClaimBy.String(), Words: words})
-	}
-	payee := res.Payee
-	if res.PayeeName != "" {
-		payee += " (" + res.PayeeName + ")"
-	}
-	trace = append(trace, Step{Kind: StepTotal, OK: true, Value: FormatAmount(total, cur),
-		Words: "total " + fmtAmount(total, cur) + " " + string(cur) + " to " + payee})
-	res.Trace = trace
+		return s
+	}}
 }
 
 // exprStep starts a trace step for a condition or formula, recording its
-// source and the values it read.
+// source and the values it read (formatted only when words are asked for).
 func (e *Evaluator) exprStep(w *work, kind StepKind, ref string, idx int, x any, o Origin) Step {
 	st := Step{Kind: kind, Ref: ref, Index: idx, Origin: o}
 	if d, ok := x.(Describer); ok {
@@ -413,38 +471,52 @@ func (e *Evaluator) exprStep(w *work, kind StepKind, ref string, idx int, x any,
 		}
 		for _, path := range reads {
 			if v, ok := w.scope.Lookup(path); ok {
-				val := fmtValue(v)
-				if d, isDec := v.(decimal.Decimal); isDec && moneyPath(path) {
-					val = fmtAmount(d, e.p.Currency)
-				}
-				st.Inputs = append(st.Inputs, Observed{Path: path, Value: val})
+				st.Inputs = append(st.Inputs, Observed{Path: path, Value: v})
 			}
 		}
 	}
 	return st
 }
 
-func describeExpr(st Step) string {
-	if st.Source == "" {
+func describeExpr(src string, inputs []Observed, cur Currency) string {
+	if src == "" {
 		return ""
 	}
-	return ": " + st.Source + describeInputs(st)
+	return ": " + src + describeInputs(inputs, cur)
 }
 
-func describeInputs(st Step) string {
-	if len(st.Inputs) == 0 {
+// describeInputs renders " (deal.amount = 12,000.00, partner.tier = "gold")".
+func describeInputs(inputs []Observed, cur Currency) string {
+	if len(inputs) == 0 {
 		return ""
 	}
 	var b strings.Builder
 	b.WriteString(" (")
-	for i, in := range st.Inputs {
+	for i, in := range inputs {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(in.Path + " = " + in.Value)
+		val := fmtValue(in.Value)
+		if d, isDec := in.Value.(decimal.Decimal); isDec && moneyPath(in.Path) {
+			val = fmtAmount(d, cur)
+		}
+		b.WriteString(in.Path + " = " + val)
 	}
 	b.WriteString(")")
 	return b.String()
+}
+
+// groupWords describes a group's pick.
+func (e *Evaluator) groupWords(g *Group, members []int, amounts []decimal.Decimal, win int) string {
+	parts := make([]string, len(members))
+	for k, i := range members {
+		parts[k] = quote(e.earn[i].e.ID) + " " + fmtAmount(amounts[k], e.p.Currency)
+	}
+	s := "group " + quote(g.ID) + " (pick " + string(g.Pick) + ") among " + strings.Join(parts, ", ") + ": "
+	if win < 0 {
+		return s + "no line pays"
+	}
+	return s + "pays " + quote(e.earn[win].e.ID)
 }
 
 // fmtValue renders a looked-up value for a trace.

@@ -85,10 +85,36 @@ func TestPropertyMarginalIsMonotonic(t *testing.T) {
 			t.Fatalf("owed(%s) = %s > owed(%s) = %s", a, oa, b, ob)
 		}
 		// Splitting the basis over two deals earns the same as one deal.
-		first, _, _ := tb.apply(bandInput{after: a}, USD)
-		second, _, _ := tb.apply(bandInput{before: a, after: b, started: true}, USD)
+		first, _ := tb.apply(bandInput{after: a})
+		second, _ := tb.apply(bandInput{before: a, after: b, started: true})
 		if !first.Add(second).Equal(ob) {
 			t.Fatalf("%s + %s != owed(%s) = %s", first, second, b, ob)
+		}
+	})
+}
+
+// The prepared (fast) marginal table agrees with the band-by-band sum.
+func TestPropertyTablePlanMatchesOwed(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		nb := rapid.IntRange(1, 5).Draw(t, "bands")
+		bands := make([]Band, nb)
+		from := genCents(t, 0, 1_000_000, "start")
+		for i := range bands {
+			bands[i] = Band{From: from, Value: decimal.New(rapid.Int64Range(0, 1000).Draw(t, "rate"), -4)}
+			if i < nb-1 || rapid.Bool().Draw(t, "boundedLast") {
+				to := from.Add(genCents(t, 1, 10_000_000, "width"))
+				bands[i].To = &to
+				from = to
+			}
+		}
+		tb := &BandTable{Method: Marginal, Pays: PaysRate, Bands: bands}
+		tp := planTable(tb)
+		if !tp.fast {
+			t.Fatal("a marginal rate table starting at >= 0 should take the fast path")
+		}
+		x := genCents(t, -1_000_000, 80_000_000, "x")
+		if got, want := tp.owed(x, true), tb.owed(x, true); !got.Equal(want) {
+			t.Fatalf("plan owed(%s) = %s, table owed = %s", x, got, want)
 		}
 	})
 }

@@ -1,6 +1,8 @@
 package incentive
 
 import (
+	"encoding/json"
+
 	"github.com/shopspring/decimal"
 )
 
@@ -90,30 +92,65 @@ const (
 	StepTotal      StepKind = "total"
 )
 
-// Observed is one input value a condition or formula read.
+// Observed is one input value a condition or formula read: a string,
+// int64, bool, decimal.Decimal, Date or []string, as Scope.Lookup returns
+// it. It marshals to JSON with the value as text.
 type Observed struct {
-	Path  string `json:"path"`
-	Value string `json:"value"`
+	Path  string
+	Value any
 }
 
-// Step is one entry of an explanation trace.
+// MarshalJSON renders {"path": ..., "value": "<text>"}.
+func (o Observed) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Path  string `json:"path"`
+		Value string `json:"value"`
+	}{o.Path, fmtValue(o.Value)})
+}
+
+// Step is one entry of an explanation trace. The structured fields are
+// filled as the deal is evaluated; the plain-words rendering is produced
+// only when Words (or Explain, or JSON encoding) asks for it, so a batch
+// run that never reads explanations does not pay for formatting them.
 type Step struct {
 	Kind StepKind `json:"kind"`
 	// Ref names the part of the program: a clause name, an earning id, a
 	// group id, or "caps[i]".
 	Ref string `json:"ref,omitempty"`
-	// Index is the position of the part in its list (clause, band, cap).
+	// Index is the position of the part in its list (clause, earning,
+	// band, cap); -1 for a band step whose basis reached no band.
 	Index int `json:"index"`
 	// Source is the condition or formula as written.
 	Source string `json:"source,omitempty"`
-	// Value is the step's result as text ("true", "240.00").
-	Value string `json:"value,omitempty"`
+	// Amount is the step's amount, where it has one: a formula's value,
+	// what a band table paid, what a cap cut, a rounded amount, the total.
+	Amount decimal.Decimal `json:"amount"`
 	// OK is false for a failed clause or condition, a window or claim
-	// deadline missed, or a cap that bound.
+	// deadline missed, a basis that reached no band, or a cap that bound.
 	OK bool `json:"ok"`
 	// Inputs are the values read by the condition or formula.
 	Inputs []Observed `json:"inputs,omitempty"`
-	// Words is the plain-words rendering of the step.
-	Words  string `json:"words"`
-	Origin Origin `json:"origin"`
+	Origin Origin     `json:"origin"`
+	words  func() string
+	// section orders the steps of one deal: steps are recorded as the
+	// two phases go and sorted once at the end.
+	section int32
+}
+
+// Words renders the step in plain words, e.g.
+// `earning "base": deal.amount * 0.02 = 240.00 (deal.amount = 12,000.00)`.
+func (s *Step) Words() string {
+	if s.words == nil {
+		return ""
+	}
+	return s.words()
+}
+
+// MarshalJSON encodes the step with its words.
+func (s Step) MarshalJSON() ([]byte, error) {
+	type plain Step
+	return json.Marshal(struct {
+		plain
+		Words string `json:"words"`
+	}{plain(s), s.Words()})
 }

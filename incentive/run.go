@@ -161,6 +161,19 @@ type chunk struct {
 func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, error], opts RunOptions, st *runState, workers int, yield func(*Result, error) bool) {
 	jobs := make(chan *chunk, workers)
 	pending := make(chan *chunk, 2*workers)
+	// Finished chunks go back to the producer, so a run allocates a fixed
+	// number of them whatever the number of deals.
+	free := make(chan *chunk, 3*workers+2)
+	newChunk := func() *chunk {
+		select {
+		case c := <-free:
+			c.items = c.items[:0]
+			c.done = make(chan struct{})
+			return c
+		default:
+			return &chunk{items: make([]item, 0, runChunk), done: make(chan struct{})}
+		}
+	}
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	for range workers {
@@ -185,7 +198,7 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 		defer close(pending)
 		defer close(jobs)
 		var order orderCheck
-		c := &chunk{items: make([]item, 0, runChunk), done: make(chan struct{})}
+		c := newChunk()
 		// A chunk goes to a worker first, so every chunk the consumer
 		// waits on is sure to be finished.
 		send := func() bool {
@@ -199,7 +212,7 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 			case <-stop:
 				return false
 			}
-			c = &chunk{items: make([]item, 0, runChunk), done: make(chan struct{})}
+			c = newChunk()
 			return true
 		}
 		for in, err := range deals {
@@ -253,6 +266,10 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 			if !yield(res, err) {
 				return
 			}
+		}
+		select {
+		case free <- c:
+		default:
 		}
 	}
 }

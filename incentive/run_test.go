@@ -105,6 +105,19 @@ func TestCreditNoteTakesBackPeriodRebate(t *testing.T) {
 	assert.Equal(t, []string{"4800.00", "-3000.00"}, totals(rs))
 }
 
+func TestCreditNoteBelowEveryBand(t *testing.T) {
+	p := periodBands(Marginal, BasisPeriod, PeriodQuarter)
+	p.AllowNegative = true
+	rs := runAll(t, p, RunOptions{},
+		deal("D-1", "P-1", "50000", "2026-04-02"),
+		deal("D-2", "P-1", "-60000", "2026-04-05"))
+	// D-1: 50000 x 2% = 1000. D-2 takes the total to -10000, below the first
+	// band: owed 0 - 1000 already earned = -1000.
+	assert.Equal(t, []string{"1000.00", "-1000.00"}, totals(rs))
+	assert.Nil(t, rs[1].Lines[0].Band)
+	assert.Contains(t, rs[1].Explain(), "reaches no band: owed 0.00 - 1,000.00 already earned = -1,000.00")
+}
+
 func TestPartnerCapPerPeriod(t *testing.T) {
 	p := simple(withRate("base", "0.01", nil))
 	p.Caps = []Cap{{Scope: CapPartner, Limit: dec("1000"), Period: PeriodQuarter}}

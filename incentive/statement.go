@@ -138,7 +138,7 @@ func (b *StatementBuilder) Statement() *Statement {
 	cur := e.p.Currency
 	s := &Statement{Program: e.ref, Currency: cur, Deals: b.deals, Eligible: b.eligible,
 		Earned: Zero(cur), Expired: Zero(cur), Payable: Zero(cur), CarriedOut: Zero(cur)}
-	s.Rounding = e.roundWords
+	s.Rounding = e.roundingWords()
 	ids := make([]string, 0, len(b.partners))
 	for id := range b.partners {
 		ids = append(ids, id)
