@@ -45,9 +45,9 @@ type Evaluator struct {
 	periodUsed []bool
 	capPeriod  map[int]int // partner cap index -> periods index
 	// readsAcc: some condition or formula reads period.* or cumulative.*.
-	readsAcc     bool
-	hasBudget    bool
-	groupMembers [][]int // earning indices per group
+	readsAcc      bool
+	hasBudget     bool
+	groupMembers  [][]int // earning indices per group
 	fieldTypes    map[string]FieldType
 	roundingWords func() string
 }
@@ -200,17 +200,17 @@ func (e *Evaluator) Evaluate(ctx context.Context, in Input, asOf time.Time) (*Re
 
 // work is the state of one deal between the two phases.
 type work struct {
-	in      *Input
-	scope   Scope
-	res     *Result
-	err     error
-	closed  bool // ineligible or failed: phase 2 only finishes the result
+	in     *Input
+	scope  Scope
+	res    *Result
+	err    error
+	closed bool // ineligible or failed: phase 2 only finishes the result
 	// trace collects the steps of both phases; finish sorts it by section.
-	trace   []Step
-	next    int // next eligibility clause to test
-	lines   []lineWork
-	partner string
-	date    Date // close date in the program's time zone
+	trace     []Step
+	next      int // next eligibility clause to test
+	lines     []lineWork
+	partner   string
+	date      Date   // close date in the program's time zone
 	groupDone []bool // per group
 	payeeErr  error
 }

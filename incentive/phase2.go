@@ -92,7 +92,6 @@ func (s *runState) period(ps *partnerState, k int, d Date) *periodTotals {
 	return fresh
 }
 
-
 // periodStart returns the first day of the period containing d.
 func periodStart(per Period, d Date, programStart Date) Date {
 	switch per {
