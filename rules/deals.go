@@ -115,10 +115,18 @@ func (dd dealDecoder) deal(n *yaml.Node, path string, base *partner.Partner, all
 	if v := f.get("amount"); v != nil {
 		if a, ok := d.number(v, f.at("amount")); ok {
 			deal.Amount = incentive.NewMoney(a, cur)
+			if a.Sign() < 0 && !p.AllowNegative {
+				d.errorf(v, f.at("amount"), "a negative amount needs `allow_negative: true` in the program")
+			}
 		}
 	}
 	if v := f.get("quantity"); v != nil {
-		deal.Quantity, _ = d.integer(v, f.at("quantity"))
+		if q, ok := d.integer(v, f.at("quantity")); ok {
+			if q < 0 {
+				d.errorf(v, f.at("quantity"), "must not be negative, got %d", q)
+			}
+			deal.Quantity = q
+		}
 	}
 	if v := f.get("type"); v != nil {
 		if s, ok := d.text(v, f.at("type")); ok {
