@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/partnerops/partnerops/incentive"
@@ -105,11 +106,11 @@ func Load(fsys fs.FS, pattern string) (*Set, error) {
 		for _, td := range f.pending {
 			p := pickProgram(all, td.program, td.version)
 			if p == nil {
-				which := fmt.Sprintf("%q", td.program)
-				if td.version != 0 {
-					which = fmt.Sprintf("%q version %d", td.program, td.version)
+				if versions := programVersions(all, td.program); versions != "" {
+					d.errorf(td.programVal, "program", "no version %d of program %q in the loaded files (loaded: %s)", td.version, td.program, versions)
+				} else {
+					d.errorf(td.programVal, "program", "no program %q in the loaded files%s", td.program, suggest(td.program, programIDs(all), false))
 				}
-				d.errorf(td.programVal, "program", "no program %s in the loaded files%s", which, suggest(td.program, programIDs(all), false))
 				continue
 			}
 			if s.owner(p).broken[p] {
@@ -209,4 +210,15 @@ func programIDs(ps []*incentive.Program) []string {
 		}
 	}
 	return out
+}
+
+// programVersions lists the loaded versions of a program id, "" when none.
+func programVersions(ps []*incentive.Program, id string) string {
+	var out []string
+	for _, p := range ps {
+		if v := strconv.Itoa(p.Version); p.ID == id && !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return strings.Join(out, ", ")
 }
