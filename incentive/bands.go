@@ -228,28 +228,48 @@ func describeBand(t *BandTable, i int, cur Currency) string {
 // band k containing x: one lookup and three operations instead of a pass
 // over every band. Any other table falls back to BandTable.owed.
 type tablePlan struct {
-	t    *BandTable
-	fast bool
-	cum  []decimal.Decimal
-	top  decimal.Decimal // owed beyond a bounded last band
+	t     *BandTable
+	fast  bool
+	bands []Band // the table's bands at the currency scale (fast tables)
+	cum   []decimal.Decimal
+	top   decimal.Decimal // owed beyond a bounded last band
 }
 
-func planTable(t *BandTable) *tablePlan {
+func planTable(t *BandTable, places int32) *tablePlan {
 	tp := &tablePlan{t: t}
 	if t.Method != Marginal || t.Pays != PaysRate || len(t.Bands) == 0 || t.Bands[0].From.Sign() < 0 {
 		return tp
 	}
 	tp.fast = true
+	// The plan keeps its own copy of the bands with bounds at the currency
+	// scale, so comparing them with amounts in cents needs no rescaling.
+	tp.bands = make([]Band, len(t.Bands))
 	tp.cum = make([]decimal.Decimal, len(t.Bands))
 	sum := decimal.Zero
 	for i, b := range t.Bands {
-		tp.cum[i] = sum
+		b.From = atScale(b.From, places)
+		if b.To != nil {
+			to := atScale(*b.To, places)
+			b.To = &to
+		}
+		tp.bands[i] = b
+		tp.cum[i] = atScale(sum, places)
 		if b.To != nil {
 			sum = sum.Add(b.To.Sub(b.From).Mul(b.Value))
 		}
 	}
-	tp.top = sum
+	tp.top = atScale(sum, places)
 	return tp
+}
+
+// atScale returns d with at least places decimal places, exactly (a value
+// with more places is returned as it is). Decimals of equal scale compare and
+// add without allocating a rescaled copy.
+func atScale(d decimal.Decimal, places int32) decimal.Decimal {
+	if -d.Exponent() >= places {
+		return d
+	}
+	return d.Round(places)
 }
 
 // owed is BandTable.owed, fast where the plan allows.
@@ -257,7 +277,7 @@ func (tp *tablePlan) owed(x decimal.Decimal, started bool) decimal.Decimal {
 	if !tp.fast || !started || x.Sign() < 0 {
 		return tp.t.owed(x, started)
 	}
-	bands := tp.t.Bands
+	bands := tp.bands
 	k := bandIndex(bands, x)
 	if k < 0 {
 		if x.Cmp(bands[0].From) < 0 {
@@ -275,7 +295,7 @@ func (tp *tablePlan) apply(in bandInput) (decimal.Decimal, *BandHit) {
 		return t.apply(in)
 	}
 	var hit *BandHit
-	if idx := bandIndex(t.Bands, in.after); idx >= 0 {
+	if idx := bandIndex(tp.bands, in.after); idx >= 0 {
 		hit = &BandHit{Index: idx, Of: len(t.Bands), Label: t.Bands[idx].Label}
 	}
 	return tp.owed(in.after, true).Sub(tp.owed(in.before, in.started)), hit

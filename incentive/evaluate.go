@@ -3,6 +3,7 @@ package incentive
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/partnerops/partnerops/partner"
@@ -43,7 +44,8 @@ type Evaluator struct {
 	// program's own period (for the period.* accumulators).
 	periods    []Period
 	periodUsed []bool
-	capPeriod  map[int]int // partner cap index -> periods index
+	capPeriod  map[int]int       // partner cap index -> periods index
+	capLimit   []decimal.Decimal // cap limits at the currency scale
 	// readsAcc: some condition or formula reads period.* or cumulative.*.
 	readsAcc      bool
 	hasBudget     bool
@@ -122,7 +124,7 @@ func NewEvaluator(p *Program) (*Evaluator, error) {
 		ep.whenDeferred = ep.e.When != nil && readsAccumulators(ep.e.When)
 		ep.amountDeferred = ep.e.Amount != nil && readsAccumulators(ep.e.Amount)
 		if t := ep.e.Bands; t != nil {
-			ep.table = planTable(t)
+			ep.table = planTable(t, e.places)
 			ep.stateful = t.Basis == BasisPeriod || t.Basis == BasisCumulative
 			ep.measureDeferred = t.Measure != nil && readsAccumulators(t.Measure)
 			if t.Basis == BasisPeriod {
@@ -143,6 +145,10 @@ func NewEvaluator(p *Program) (*Evaluator, error) {
 	}
 	if e.readsAcc {
 		e.periodUsed[0] = true
+	}
+	e.capLimit = make([]decimal.Decimal, len(p.Caps))
+	for i, c := range p.Caps {
+		e.capLimit[i] = atScale(c.Limit, e.places)
 	}
 	for _, scope := range capOrder {
 		for i, c := range p.Caps {
@@ -272,7 +278,9 @@ func (e *Evaluator) phase1(w *work, in *Input, rates RateSource) {
 	w.scope = Scope{Program: p, Deal: d, Amount: d.Amount.amount, Partner: &in.Partner}
 	closeDate := DateOf(d.CloseDate.In(p.Effective.Loc()))
 	w.date = closeDate
-	w.trace = make([]Step, 0, len(p.Eligibility)+3*len(e.earn)+len(p.Groups)+len(p.Caps)+5)
+	// Room for the window, conversion and clauses; a deal that passes them
+	// grows the trace once for its earnings (see below).
+	w.trace = make([]Step, 0, len(p.Eligibility)+2)
 	if !p.Effective.Contains(d.CloseDate) {
 		w.add(secHead, Step{Kind: StepWindow, words: func() string {
 			return "not eligible: close date " + closeDate.String() + " is outside the effective window " + p.Effective.String()
@@ -306,6 +314,9 @@ func (e *Evaluator) phase1(w *work, in *Input, rates RateSource) {
 	if !e.clauses(w, e.firstDeferred) {
 		return
 	}
+	// Usually two steps a line (condition, formula or band), the groups,
+	// and the rounding, claim and total steps.
+	w.trace = slices.Grow(w.trace, 2*len(e.earn)+len(p.Groups)+4)
 	w.lines = make([]lineWork, len(e.earn))
 	for i := range e.earn {
 		e.line(w, i, false)
@@ -347,15 +358,8 @@ func (e *Evaluator) clauses(w *work, end int) bool {
 			e.fail(w, fmt.Sprintf("eligibility %q", c.Name), c.Origin, err)
 			return false
 		}
-		st := e.exprStep(w, StepClause, c.Name, w.next, c.When, c.Origin)
+		st := e.exprStep(w, StepClause, c.Name, w.next, c.When, &c.Origin)
 		st.OK = ok
-		name, src, inputs := c.Name, st.Source, st.Inputs
-		st.words = func() string {
-			if ok {
-				return "eligible: " + quote(name) + " holds" + describeExpr(src, inputs, e.p.Currency)
-			}
-			return "not eligible: " + quote(name) + " failed" + describeExpr(src, inputs, e.p.Currency)
-		}
 		w.add(secHead, st)
 		if !ok {
 			w.res.Failed = c.Name
@@ -386,15 +390,8 @@ func (e *Evaluator) line(w *work, i int, ordered bool) {
 				return
 			}
 			ln.whenDone, ln.holds = true, ok
-			st := e.exprStep(w, StepCondition, en.ID, i, en.When, en.Origin)
+			st := e.exprStep(w, StepCondition, en.ID, i, en.When, &en.Origin)
 			st.OK = ok
-			id, src, inputs := en.ID, st.Source, st.Inputs
-			st.words = func() string {
-				if ok {
-					return "earning " + quote(id) + " applies" + describeExpr(src, inputs, e.p.Currency)
-				}
-				return "earning " + quote(id) + " does not apply" + describeExpr(src, inputs, e.p.Currency)
-			}
 			w.add(secLines+int32(i), st)
 		}
 	}
@@ -411,12 +408,8 @@ func (e *Evaluator) line(w *work, i int, ordered bool) {
 			return
 		}
 		ln.amountDone, ln.amount = true, v
-		st := e.exprStep(w, StepFormula, en.ID, i, en.Amount, en.Origin)
+		st := e.exprStep(w, StepFormula, en.ID, i, en.Amount, &en.Origin)
 		st.OK, st.Amount = true, v
-		id, src, inputs, cur := en.ID, st.Source, st.Inputs, e.p.Currency
-		st.words = func() string {
-			return "earning " + quote(id) + ": " + src + " = " + fmtAmount(v, cur) + describeInputs(inputs, cur)
-		}
 		w.add(secLines+int32(i), st)
 	}
 	t := en.Bands
@@ -452,11 +445,11 @@ func (e *Evaluator) bandDone(w *work, i int, in bandInput, v decimal.Decimal, hi
 	ln, en := &w.lines[i], e.earn[i].e
 	ln.grossDone, ln.gross, ln.band = true, v, hit
 	cur := e.p.Currency
-	st := Step{Kind: StepBand, Ref: en.ID, Index: -1, OK: hit != nil, Amount: v, Origin: en.Bands.Origin,
+	st := Step{Kind: StepBand, Ref: en.ID, Index: -1, OK: hit != nil, Amount: v, Origin: &en.Bands.Origin,
 		words: func() string { return "earning " + quote(en.ID) + ": " + en.Bands.words(in, v, cur) }}
 	if hit != nil {
 		st.Index = hit.Index
-		st.Origin = en.Bands.Bands[hit.Index].Origin
+		st.Origin = &en.Bands.Bands[hit.Index].Origin
 	}
 	w.add(secLines+int32(i), st)
 }

@@ -164,18 +164,18 @@ func (e *Evaluator) phase2(w *work, st *runState, asOf time.Time) {
 		case CapLine:
 			continue
 		case CapDeal:
-			room = c.Limit
+			room = e.capLimit[ci]
 			what = func() string { return "deal cap " + fmtAmount(c.Limit, cur) }
 		case CapPartner:
 			k := e.capPeriod[ci]
 			earned := st.period(ps, k, date).earned
-			room = c.Limit.Sub(earned)
+			room = e.capLimit[ci].Sub(earned)
 			what = func() string {
 				return "partner cap " + fmtAmount(c.Limit, cur) + " per " + string(e.periods[k]) + " (" + fmtAmount(earned, cur) + " earned before)"
 			}
 		case CapBudget:
 			used := st.budgetUsed
-			room = c.Limit.Sub(used)
+			room = e.capLimit[ci].Sub(used)
 			what = func() string {
 				return "program budget " + fmtAmount(c.Limit, cur) + " (" + fmtAmount(used, cur) + " used before)"
 			}
@@ -188,7 +188,7 @@ func (e *Evaluator) phase2(w *work, st *runState, asOf time.Time) {
 		}
 		cut := total.Sub(room)
 		before := total
-		w.add(secTail, Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: c.Origin,
+		w.add(secTail, Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: &c.Origin,
 			words: func() string {
 				return what() + " cut " + fmtAmount(cut, cur) + " (" + fmtAmount(before, cur) + " -> " + fmtAmount(room, cur) + ")"
 			}})
@@ -214,8 +214,10 @@ func (e *Evaluator) phase2(w *work, st *runState, asOf time.Time) {
 			continue
 		}
 		tp := st.period(ps, k, date)
-		tp.amount = tp.amount.Add(w.scope.Amount)
-		tp.deals++
+		if e.readsAcc {
+			tp.amount = tp.amount.Add(w.scope.Amount)
+			tp.deals++
+		}
 		tp.earned = tp.earned.Add(total)
 	}
 	if e.readsAcc {
@@ -254,18 +256,19 @@ func (e *Evaluator) settleLine(w *work, i int) {
 	ln.final = ln.gross
 	for _, ci := range e.earn[i].lineCaps {
 		c := &e.p.Caps[ci]
-		if ln.final.Cmp(c.Limit) <= 0 {
+		limit := e.capLimit[ci]
+		if ln.final.Cmp(limit) <= 0 {
 			continue
 		}
-		cut := ln.final.Sub(c.Limit)
+		cut := ln.final.Sub(limit)
 		ln.cuts = append(ln.cuts, CapCut{Cap: ci, Scope: CapLine, Limit: c.Limit, Cut: cut})
 		id, before := e.earn[i].e.ID, ln.final
-		w.add(secLines+int32(i), Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: c.Origin,
+		w.add(secLines+int32(i), Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: &c.Origin,
 			words: func() string {
 				return "earning " + quote(id) + ": line cap " + fmtAmount(c.Limit, cur) + " cut " + fmtAmount(cut, cur) +
 					" (" + fmtAmount(before, cur) + " -> " + fmtAmount(c.Limit, cur) + ")"
 			}})
-		ln.final = c.Limit
+		ln.final = limit
 	}
 	if e.stage == StageLine {
 		r := e.mode.Round(ln.final, e.places)
@@ -324,7 +327,7 @@ func (e *Evaluator) pickGroups(w *work) {
 				w.lines[i].dropped = true
 			}
 		}
-		w.add(e.groupSection(gi), Step{Kind: StepGroup, Ref: g.ID, Index: gi, OK: win >= 0, Origin: g.Origin,
+		w.add(e.groupSection(gi), Step{Kind: StepGroup, Ref: g.ID, Index: gi, OK: win >= 0, Origin: &g.Origin,
 			words: func() string { return e.groupWords(g, members, amounts, win) }})
 	}
 }
@@ -460,8 +463,8 @@ func (e *Evaluator) claimStep(w *work, asOf time.Time) Step {
 
 // exprStep starts a trace step for a condition or formula, recording its
 // source and the values it read (formatted only when words are asked for).
-func (e *Evaluator) exprStep(w *work, kind StepKind, ref string, idx int, x any, o Origin) Step {
-	st := Step{Kind: kind, Ref: ref, Index: idx, Origin: o}
+func (e *Evaluator) exprStep(w *work, kind StepKind, ref string, idx int, x any, o *Origin) Step {
+	st := Step{Kind: kind, Ref: ref, Index: idx, Origin: o, prog: e.p}
 	if d, ok := x.(Describer); ok {
 		st.Source = d.Source()
 		reads := d.Reads()

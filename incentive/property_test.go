@@ -108,7 +108,7 @@ func TestPropertyTablePlanMatchesOwed(t *testing.T) {
 			}
 		}
 		tb := &BandTable{Method: Marginal, Pays: PaysRate, Bands: bands}
-		tp := planTable(tb)
+		tp := planTable(tb, 2)
 		if !tp.fast {
 			t.Fatal("a marginal rate table starting at >= 0 should take the fast path")
 		}

@@ -2,6 +2,8 @@ package incentive
 
 import (
 	"encoding/json"
+	"errors"
+	"strconv"
 
 	"github.com/shopspring/decimal"
 )
@@ -74,23 +76,48 @@ type CapCut struct {
 	Cut   decimal.Decimal `json:"cut"`
 }
 
-// StepKind names the kind of a trace step.
-type StepKind string
+// StepKind names the kind of a trace step. It encodes as its name
+// ("clause", "band", ...) in JSON and text.
+type StepKind uint8
 
 // Trace step kinds.
 const (
-	StepWindow     StepKind = "window"
-	StepConversion StepKind = "conversion"
-	StepClause     StepKind = "clause"
-	StepCondition  StepKind = "condition"
-	StepFormula    StepKind = "formula"
-	StepBand       StepKind = "band"
-	StepGroup      StepKind = "group"
-	StepCap        StepKind = "cap"
-	StepRounding   StepKind = "rounding"
-	StepClaim      StepKind = "claim"
-	StepTotal      StepKind = "total"
+	StepWindow StepKind = iota + 1
+	StepConversion
+	StepClause
+	StepCondition
+	StepFormula
+	StepBand
+	StepGroup
+	StepCap
+	StepRounding
+	StepClaim
+	StepTotal
 )
+
+var stepKindNames = [...]string{"", "window", "conversion", "clause", "condition", "formula", "band", "group", "cap", "rounding", "claim", "total"}
+
+// String returns the kind's name.
+func (k StepKind) String() string {
+	if int(k) < len(stepKindNames) {
+		return stepKindNames[k]
+	}
+	return "step(" + itoa(int(k)) + ")"
+}
+
+// MarshalText encodes the kind as its name.
+func (k StepKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// UnmarshalText decodes a kind from its name.
+func (k *StepKind) UnmarshalText(b []byte) error {
+	for i, n := range stepKindNames {
+		if i > 0 && n == string(b) {
+			*k = StepKind(i)
+			return nil
+		}
+	}
+	return errors.New("unknown step kind " + strconv.Quote(string(b)))
+}
 
 // Observed is one input value a condition or formula read: a string,
 // int64, bool, decimal.Decimal, Date or []string, as Scope.Lookup returns
@@ -114,36 +141,60 @@ func (o Observed) MarshalJSON() ([]byte, error) {
 // run that never reads explanations does not pay for formatting them.
 type Step struct {
 	Kind StepKind `json:"kind"`
-	// Ref names the part of the program: a clause name, an earning id, a
-	// group id, or "caps[i]".
-	Ref string `json:"ref,omitempty"`
+	// OK is false for a failed clause or condition, a window or claim
+	// deadline missed, a basis that reached no band, or a cap that bound.
+	OK bool `json:"ok"`
+	// section orders the steps of one deal: steps are recorded as the
+	// two phases go and sorted once at the end.
+	section int32
 	// Index is the position of the part in its list (clause, earning,
 	// band, cap); -1 for a band step whose basis reached no band.
 	Index int `json:"index"`
+	// Ref names the part of the program: a clause name, an earning id, a
+	// group id, or "caps[i]".
+	Ref string `json:"ref,omitempty"`
 	// Source is the condition or formula as written.
 	Source string `json:"source,omitempty"`
 	// Amount is the step's amount, where it has one: a formula's value,
 	// what a band table paid, what a cap cut, a rounded amount, the total.
 	Amount decimal.Decimal `json:"amount"`
-	// OK is false for a failed clause or condition, a window or claim
-	// deadline missed, a basis that reached no band, or a cap that bound.
-	OK bool `json:"ok"`
 	// Inputs are the values read by the condition or formula.
 	Inputs []Observed `json:"inputs,omitempty"`
-	Origin Origin     `json:"origin"`
-	words  func() string
-	// section orders the steps of one deal: steps are recorded as the
-	// two phases go and sorted once at the end.
-	section int32
+	// Origin is where the part was written, when known; it points into the
+	// program.
+	Origin *Origin `json:"origin,omitempty"`
+	// words renders the step; clause, condition and formula steps render
+	// from their own fields instead (see Words), which saves a closure per
+	// step on every deal.
+	words func() string
+	prog  *Program
 }
 
 // Words renders the step in plain words, e.g.
 // `earning "base": deal.amount * 0.02 = 240.00 (deal.amount = 12,000.00)`.
 func (s *Step) Words() string {
-	if s.words == nil {
-		return ""
+	if s.words != nil {
+		return s.words()
 	}
-	return s.words()
+	var cur Currency
+	if s.prog != nil {
+		cur = s.prog.Currency
+	}
+	switch s.Kind {
+	case StepClause:
+		if s.OK {
+			return "eligible: " + quote(s.Ref) + " holds" + describeExpr(s.Source, s.Inputs, cur)
+		}
+		return "not eligible: " + quote(s.Ref) + " failed" + describeExpr(s.Source, s.Inputs, cur)
+	case StepCondition:
+		if s.OK {
+			return "earning " + quote(s.Ref) + " applies" + describeExpr(s.Source, s.Inputs, cur)
+		}
+		return "earning " + quote(s.Ref) + " does not apply" + describeExpr(s.Source, s.Inputs, cur)
+	case StepFormula:
+		return "earning " + quote(s.Ref) + ": " + s.Source + " = " + fmtAmount(s.Amount, cur) + describeInputs(s.Inputs, cur)
+	}
+	return ""
 }
 
 // MarshalJSON encodes the step with its words.
