@@ -72,9 +72,10 @@ type Expr struct {
 	reads []string
 	// single is set when the whole expression is one path read: its value
 	// is the result and the VM is not needed.
-	single *pathInfo
-	srcR   []rune
-	origin func(line, col int) incentive.Origin
+	single   *pathInfo
+	singleAt file.Location
+	srcR     []rune
+	origin   func(line, col int) incentive.Origin
 }
 
 // Compile compiles src as an expression of the given kind. On failure it
@@ -132,8 +133,11 @@ func (e *Env) Compile(src string, kind Kind) (*Expr, []*Error) {
 
 // parseConfig makes the parser treat every name followed by "(" as a plain
 // call (the checker decides which functions exist) and bounds the tree.
+// It is shared by concurrent compilations: the parser only reads it, and
+// the empty map environment keeps its name lookups on the read-only path.
 var parseConfig = func() *conf.Config {
 	c := conf.CreateNew()
+	c.WithEnv(map[string]any{})
 	for name := range c.Builtins {
 		c.Disabled[name] = true
 	}
@@ -228,7 +232,7 @@ func (x *Expr) build(node ast.Node, src file.Source) *Error {
 	}))
 	sort.Strings(x.reads)
 	if p := loadOf(tree.Node); p != nil {
-		x.single = p
+		x.single, x.singleAt = p, tree.Node.Location()
 	}
 
 	ast.Walk(&tree.Node, lowerer{})

@@ -176,6 +176,10 @@ func TestRunErrors(t *testing.T) {
 			text: `program.yaml:12:32: invalid deal: deal "D-1" has no value for the required field deal.segment`},
 		{src: `deal.segment == "x"`, kind: Bool, fields: map[string]any{"segment": true},
 			line: 1, col: 1, is: incentive.ErrInvalidDeal},
+		// a plain read, after a blank: "  deal.discount" starts at 3
+		{src: `  deal.discount`, kind: Number, fields: map[string]any{"segment": "x", "discount": 0.5},
+			line: 1, col: 3, is: incentive.ErrInvalidDeal,
+			text: `program.yaml:12:15: invalid deal: deal "D-1": field deal.discount is declared decimal but holds a float64`},
 		{src: `deal.term_months > 1`, kind: Bool, fields: map[string]any{"segment": "x", "term_months": "12"},
 			line: 1, col: 1, is: incentive.ErrInvalidDeal,
 			text: `program.yaml:12:13: invalid deal: deal "D-1": field deal.term_months is declared int but holds a string`},
@@ -346,6 +350,29 @@ func TestCompileAfterFrame(t *testing.T) {
 		require.NoError(t, err, y.Source())
 		assert.False(t, ok, y.Source())
 	}
+}
+
+// Compiling is safe from several goroutines at once, on one Env (run with
+// -race).
+func TestConcurrentCompile(t *testing.T) {
+	env := mustEnv(t, testFields)
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 50 {
+				src := fmt.Sprintf("deal.amount * %d.5 > period.amount && deal.segment != \"s%d\" && min(deal.quantity, %d) > 0", i, g, g)
+				if _, errs := env.Compile(src, Bool); errs != nil {
+					t.Error(errs)
+					return
+				}
+				if _, errs := env.Compile("deal.amout > 1", Bool); len(errs) != 1 {
+					t.Error("want one error")
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // One compiled expression is shared by goroutines, each with its own deal

@@ -125,7 +125,7 @@ func (x *Expr) eval(s *incentive.Scope) (out any, err error) {
 	if x.single != nil {
 		v, err := f.get(x.single)
 		if err != nil {
-			return nil, x.runError(file.Location{From: 0, To: 1}, err)
+			return nil, x.runError(x.singleAt, err)
 		}
 		return v, nil
 	}

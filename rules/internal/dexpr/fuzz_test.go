@@ -1,0 +1,121 @@
+package dexpr
+
+import (
+	"errors"
+	"sort"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/partnerops/partnerops/incentive"
+	"github.com/shopspring/decimal"
+)
+
+var fuzzSeeds = []string{
+	benchCond,
+	benchFormula,
+	"0.1 + 0.2 == 0.3",
+	"deal.amount / deal.quantity",
+	"deal.amount / deal.discount",
+	`round(deal.amount * 0.0125, 2, "half_even")`,
+	`deal.close_date >= date("2026-11-01") && deal.signed < deal.close_date`,
+	`partner.tier in ["gold", "platinum"] && "widget" in deal.products`,
+	`deal.amount in [12345.670, deal.discount]`,
+	`min(deal.amount, period.amount, 5) + max(1, deal.quantity) - abs(-deal.term_months)`,
+	`deal.term_months % 3 == 0 ? deal.amount * 1.5 : deal.amount`,
+	`deal.customer.name matches "^A" && deal.segment startsWith "ent"`,
+	`len(deal.products) * 9223372036854775807`,
+	`-deal.quantity * 4611686018427387904 * 2`,
+	`deal.amount * 1e-600 * 1e-600`,
+	`round(deal.amount, 2, deal.segment)`,
+	"deal.amout > 1 && $env.x",
+	`any(deal.products, # == "x")`,
+	"let x = 1; x",
+	"deal.amount.Div(2)",
+	"((((deal.amount))))",
+	"1 < deal.quantity < 5",
+	"if deal.strategic { 1 } else { 2.5 }",
+}
+
+// FuzzCompile: any source compiles or fails with positioned errors; it
+// never panics.
+func FuzzCompile(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add(s)
+	}
+	env := mustEnv(f, testFields)
+	f.Fuzz(func(t *testing.T, src string) {
+		for _, kind := range []Kind{Bool, Number} {
+			x, errs := env.Compile(src, kind)
+			if (x == nil) == (len(errs) == 0) {
+				t.Fatalf("%q: expr %v with errors %v", src, x, errs)
+			}
+			lines := 1
+			for _, r := range src {
+				if r == '\n' {
+					lines++
+				}
+			}
+			for _, e := range errs {
+				if e.Line < 1 || e.Col < 1 || e.Line > lines || e.Msg == "" {
+					t.Fatalf("%q: bad error %+v", src, e)
+				}
+				if utf8.ValidString(src) && len(src) <= MaxSourceLen && e.Col > utf8.RuneCountInString(src)+1 {
+					t.Fatalf("%q: column beyond the source: %+v", src, e)
+				}
+			}
+			if x != nil && !sort.StringsAreSorted(x.Reads()) {
+				t.Fatalf("%q: reads not sorted: %v", src, x.Reads())
+			}
+		}
+	})
+}
+
+// FuzzEval: any source that compiles evaluates on any deal values without
+// panicking; failures are *RunError values.
+func FuzzEval(f *testing.F) {
+	for i, s := range fuzzSeeds {
+		f.Add(s, "12000.00", int64(i), "enterprise", "0.15", int64(i-3), uint8(i))
+	}
+	f.Add("deal.amount + 1", "1e-999999", int64(0), "", "0", int64(0), uint8(0))
+	f.Add("deal.amount * deal.discount", "1e900", int64(0), "", "1e900", int64(0), uint8(0))
+	env := mustEnv(f, testFields)
+	f.Fuzz(func(t *testing.T, src, amount string, qty int64, segment, discount string, term int64, day uint8) {
+		amt, err := incentive.ParseDecimal(amount)
+		if err != nil {
+			amt = decimal.Zero
+		}
+		disc, err := incentive.ParseDecimal(discount)
+		if err != nil {
+			disc = decimal.Zero
+		}
+		fields := map[string]any{
+			"segment":     segment,
+			"term_months": term,
+			"discount":    disc,
+			"strategic":   day%2 == 0,
+			"signed":      incentive.Date{Year: 2026, Month: 1, Day: 1}.AddDays(int(day)),
+		}
+		for _, kind := range []Kind{Bool, Number} {
+			x, errs := env.Compile(src, kind)
+			if len(errs) > 0 {
+				continue
+			}
+			s := newScope(t, "0", fields)
+			s.Amount = amt
+			s.Deal.Quantity = qty
+			s.Acc.PeriodDeals = term
+			s.Acc.PeriodAmount = disc
+			for range 2 { // the second run reads the cached frame
+				if kind == Bool {
+					_, err = x.Holds(s)
+				} else {
+					_, err = x.Value(s)
+				}
+				var re *RunError
+				if err != nil && !errors.As(err, &re) {
+					t.Fatalf("%q: error %T %v is not a *RunError", src, err, err)
+				}
+			}
+		}
+	})
+}
