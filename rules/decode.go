@@ -122,14 +122,18 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// require reports each missing key.
+// require reports each missing key, unless it was already suggested for a
+// misspelt key, and reports whether all are present.
 func (d *diag) require(f fields, keys ...string) bool {
 	ok := true
 	for _, k := range keys {
-		if !f.has(k) && !f.typos[k] {
-			d.errorf(f.node, f.path, "missing required key %q", k)
-			ok = false
+		if f.has(k) {
+			continue
 		}
+		if !f.typos[k] {
+			d.errorf(f.node, f.path, "missing required key %q", k)
+		}
+		ok = false
 	}
 	return ok
 }

@@ -28,17 +28,14 @@ type progCompiler struct {
 	p   *incentive.Program
 	env *dexpr.Env
 	top fields
-	// earnings by id, for groups, caps and tests.
+	// earnings by id: duplicates and group positions.
 	earnings map[string]*earningInfo
-	// capNames are the names tests use for Program.Caps, by index.
-	capNames []string
 	// groupItems are the list positions of Program.Groups, by index.
 	groupItems []int
 }
 
 // earningInfo is what later checks need to know about an earning.
 type earningInfo struct {
-	index    int
 	node     *yaml.Node
 	groupVal *yaml.Node // the `group:` value, when given
 }
@@ -135,9 +132,6 @@ func compileProgram(d *diag, doc *document, top fields) *progCompiler {
 	pc.checkGroups()
 	if n := top.get("caps"); n != nil {
 		pc.caps(n)
-	}
-	for _, c := range p.Caps {
-		pc.capNames = append(pc.capNames, capName(c))
 	}
 	return pc
 }
@@ -415,7 +409,7 @@ func (pc *progCompiler) earningsList(n *yaml.Node) {
 				if prev := pc.earnings[s]; prev != nil {
 					d.errorf(v, f.at("id"), "duplicate earning id %q (first on line %d)", s, prev.node.Line)
 				} else {
-					pc.earnings[s] = &earningInfo{index: len(p.Earnings), node: item, groupVal: f.get("group")}
+					pc.earnings[s] = &earningInfo{node: item, groupVal: f.get("group")}
 				}
 				e.ID = s
 			}
