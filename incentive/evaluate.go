@@ -219,6 +219,8 @@ type work struct {
 	date      Date   // close date in the program's time zone
 	groupDone []bool // per group
 	payeeErr  error
+	noTrace   bool // RunOptions.NoTrace: record no steps
+	asOf      Date // the as-of date in the program's time zone, when given
 }
 
 // Trace sections, in explanation order.
@@ -230,6 +232,9 @@ const (
 )
 
 func (w *work) add(section int32, st Step) {
+	if w.noTrace {
+		return
+	}
 	st.section = section
 	w.trace = append(w.trace, st)
 }
@@ -280,18 +285,25 @@ func (e *Evaluator) phase1(w *work, in *Input, rates RateSource) {
 	w.date = closeDate
 	// Room for the window, conversion and clauses; a deal that passes them
 	// grows the trace once for its earnings (see below).
-	w.trace = make([]Step, 0, len(p.Eligibility)+2)
+	if !w.noTrace {
+		w.trace = make([]Step, 0, len(p.Eligibility)+2)
+	}
 	if !p.Effective.Contains(d.CloseDate) {
+		w.res.Failed = "effective window"
+		w.closed = true
+		if w.noTrace {
+			return
+		}
 		w.add(secHead, Step{Kind: StepWindow, words: func() string {
 			return "not eligible: close date " + closeDate.String() + " is outside the effective window " + p.Effective.String()
 		}})
-		w.res.Failed = "effective window"
-		w.closed = true
 		return
 	}
-	w.add(secHead, Step{Kind: StepWindow, OK: true, words: func() string {
-		return "close date " + closeDate.String() + " is inside the effective window " + p.Effective.String()
-	}})
+	if !w.noTrace {
+		w.add(secHead, Step{Kind: StepWindow, OK: true, words: func() string {
+			return "close date " + closeDate.String() + " is inside the effective window " + p.Effective.String()
+		}})
+	}
 	if d.Amount.currency != p.Currency {
 		conv, err := Convert(d.Amount, p.Currency, rates, closeDate)
 		if err != nil {
@@ -305,18 +317,22 @@ func (e *Evaluator) phase1(w *work, in *Input, rates RateSource) {
 			src = "caller"
 		}
 		from := d.Amount
-		w.add(secHead, Step{Kind: StepConversion, OK: true, Amount: conv.To.amount, words: func() string {
-			return "converted " + fmtAmount(from.amount, from.currency) + " " + string(from.currency) +
-				" at " + conv.Rate.Rate.String() + " (" + src + ", " + conv.Rate.AsOf.String() + ") = " +
-				fmtAmount(conv.To.amount, p.Currency) + " " + string(p.Currency)
-		}})
+		if !w.noTrace {
+			w.add(secHead, Step{Kind: StepConversion, OK: true, Amount: conv.To.amount, words: func() string {
+				return "converted " + fmtAmount(from.amount, from.currency) + " " + string(from.currency) +
+					" at " + conv.Rate.Rate.String() + " (" + src + ", " + conv.Rate.AsOf.String() + ") = " +
+					fmtAmount(conv.To.amount, p.Currency) + " " + string(p.Currency)
+			}})
+		}
 	}
 	if !e.clauses(w, e.firstDeferred) {
 		return
 	}
 	// Usually two steps a line (condition, formula or band), the groups,
 	// and the rounding, claim and total steps.
-	w.trace = slices.Grow(w.trace, 2*len(e.earn)+len(p.Groups)+4)
+	if !w.noTrace {
+		w.trace = slices.Grow(w.trace, 2*len(e.earn)+len(p.Groups)+4)
+	}
 	w.lines = make([]lineWork, len(e.earn))
 	for i := range e.earn {
 		e.line(w, i, false)
@@ -444,6 +460,9 @@ func (e *Evaluator) line(w *work, i int, ordered bool) {
 func (e *Evaluator) bandDone(w *work, i int, in bandInput, v decimal.Decimal, hit *BandHit) {
 	ln, en := &w.lines[i], e.earn[i].e
 	ln.grossDone, ln.gross, ln.band = true, v, hit
+	if w.noTrace {
+		return
+	}
 	cur := e.p.Currency
 	st := Step{Kind: StepBand, Ref: en.ID, Index: -1, OK: hit != nil, Amount: v, Origin: &en.Bands.Origin,
 		words: func() string { return "earning " + quote(en.ID) + ": " + en.Bands.words(in, v, cur) }}

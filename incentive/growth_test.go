@@ -8,55 +8,8 @@ import (
 
 	"github.com/partnerops/partnerops/incentive"
 	"github.com/partnerops/partnerops/internal/growthref"
-	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 )
-
-func d(s string) decimal.Decimal { return decimal.RequireFromString(s) }
-
-func dp(s string) *decimal.Decimal { v := d(s); return &v }
-
-// growthProgram is examples/programs/q4-growth.yaml built in plain Go.
-func growthProgram() *incentive.Program {
-	nyc, _ := time.LoadLocation("America/New_York")
-	I := incentive.In
-	return &incentive.Program{
-		ID: "q4-2026-partner-growth", Name: "Q4 2026 Partner Growth Program", Version: 1,
-		Currency:  incentive.USD,
-		Effective: incentive.Window{From: incentive.Date{Year: 2026, Month: 10, Day: 1}, To: incentive.Date{Year: 2026, Month: 12, Day: 31}, Location: nyc},
-		Claims:    incentive.ClaimWindow{Days: 60},
-		MinPayout: d("100"),
-		Fields:    []incentive.FieldDecl{{Name: "segment", Type: incentive.FieldString}},
-		Eligibility: []incentive.Clause{
-			{Name: "registered deal", When: incentive.Equals(incentive.PathDealRegistered, true)},
-			{Name: "new business or upsell", When: I(incentive.PathDealType, "new_business", "upsell")},
-			{Name: "silver tier or above", When: I(incentive.PathPartnerTier, "silver", "gold", "platinum")},
-		},
-		Earnings: []incentive.Earning{
-			{ID: "new-logo-spiff", Type: incentive.Spiff, When: incentive.Equals(incentive.PathDealType, "new_business"),
-				Amount: incentive.RateOf(incentive.PathDealAmount, d("0.02"))},
-			{ID: "enterprise-kicker", Type: incentive.Bonus, Group: "kicker",
-				When:   incentive.All(incentive.Equals("deal.segment", "enterprise"), incentive.AtLeast(incentive.PathDealAmount, d("50000"))),
-				Amount: incentive.Const(d("500"))},
-			{ID: "platinum-kicker", Type: incentive.Bonus, Group: "kicker", When: incentive.Equals(incentive.PathPartnerTier, "platinum"),
-				Amount: incentive.RateOf(incentive.PathDealAmount, d("0.01"))},
-			{ID: "volume-rebate", Type: incentive.Rebate, Bands: &incentive.BandTable{
-				Method: incentive.Marginal, Basis: incentive.BasisPeriod, Period: incentive.PeriodQuarter, Pays: incentive.PaysRate,
-				Bands: []incentive.Band{
-					{From: d("0"), To: dp("100000"), Value: d("0.01")},
-					{From: d("100000"), To: dp("250000"), Value: d("0.02"), Label: "silver"},
-					{From: d("250000"), Value: d("0.03"), Label: "gold"},
-				}}},
-		},
-		Groups: []incentive.Group{{ID: "kicker", Pick: incentive.PickHighest}},
-		Caps: []incentive.Cap{
-			{Scope: incentive.CapLine, Earning: "new-logo-spiff", Limit: d("1500")},
-			{Scope: incentive.CapDeal, Limit: d("2500")},
-			{Scope: incentive.CapPartner, Limit: d("25000"), Period: incentive.PeriodQuarter},
-			{Scope: incentive.CapBudget, Limit: d("250000")},
-		},
-	}
-}
 
 // The engine and the hand-written reference are two independent
 // implementations of the same terms: they must agree on every deal.
@@ -71,7 +24,7 @@ func TestGrowthProgramMatchesHandWritten(t *testing.T) {
 	for _, workers := range []int{1, 2} {
 		var got []string
 		eligible := 0
-		for r, err := range incentive.Run(t.Context(), growthProgram(), growthref.Inputs(growthref.Generate(n, 40)), incentive.RunOptions{Workers: workers}) {
+		for r, err := range incentive.Run(t.Context(), growthref.Program(), growthref.Inputs(growthref.Generate(n, 40)), incentive.RunOptions{Workers: workers}) {
 			require.NoError(t, err)
 			got = append(got, r.DealID+" "+r.Total.Amount().StringFixed(2))
 			if r.Eligible {
@@ -110,7 +63,7 @@ func benchDeals() []growthref.Deal {
 func BenchmarkEvaluateExample(b *testing.B) {
 	deals := benchDeals()
 	b.Run("engine", func(b *testing.B) {
-		e, err := incentive.NewEvaluator(growthProgram())
+		e, err := incentive.NewEvaluator(growthref.Program())
 		require.NoError(b, err)
 		ins := make([]incentive.Input, len(deals))
 		for i, dl := range deals {
@@ -139,15 +92,25 @@ func BenchmarkEvaluateExample(b *testing.B) {
 // BenchmarkRunExample streams generated deals through a batch run of the
 // example program and reports the peak heap seen while it ran.
 func BenchmarkRunExample(b *testing.B) {
-	for _, n := range []int{100_000, 1_000_000} {
-		b.Run(itoa(n), func(b *testing.B) {
-			p := growthProgram()
+	for _, bc := range []struct {
+		n    int
+		name string
+		opts incentive.RunOptions
+	}{
+		{100_000, "100k", incentive.RunOptions{}},
+		{1_000_000, "1M", incentive.RunOptions{}},
+		{100_000, "100k-notrace", incentive.RunOptions{NoTrace: true}},
+		{1_000_000, "1M-notrace", incentive.RunOptions{NoTrace: true}},
+	} {
+		n := bc.n
+		b.Run(bc.name, func(b *testing.B) {
+			p := growthref.Program()
 			for b.Loop() {
 				runtime.GC()
 				var peak uint64
 				var ms runtime.MemStats
 				count := 0
-				for r, err := range incentive.Run(b.Context(), p, growthref.Inputs(growthref.Generate(n, 500)), incentive.RunOptions{}) {
+				for r, err := range incentive.Run(b.Context(), p, growthref.Inputs(growthref.Generate(n, 500)), bc.opts) {
 					if err != nil || r == nil {
 						b.Fatal(err)
 					}
@@ -167,12 +130,3 @@ func BenchmarkRunExample(b *testing.B) {
 	}
 }
 
-func itoa(n int) string {
-	switch n {
-	case 100_000:
-		return "100k"
-	case 1_000_000:
-		return "1M"
-	}
-	return "n"
-}

@@ -188,10 +188,12 @@ func (e *Evaluator) phase2(w *work, st *runState, asOf time.Time) {
 		}
 		cut := total.Sub(room)
 		before := total
-		w.add(secTail, Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: &c.Origin,
-			words: func() string {
-				return what() + " cut " + fmtAmount(cut, cur) + " (" + fmtAmount(before, cur) + " -> " + fmtAmount(room, cur) + ")"
-			}})
+		if !w.noTrace {
+			w.add(secTail, Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: &c.Origin,
+				words: func() string {
+					return what() + " cut " + fmtAmount(cut, cur) + " (" + fmtAmount(before, cur) + " -> " + fmtAmount(room, cur) + ")"
+				}})
+		}
 		e.takeCut(w, ci, c, cut)
 		total = room
 	}
@@ -201,9 +203,11 @@ func (e *Evaluator) phase2(w *work, st *runState, asOf time.Time) {
 		r := e.mode.Round(total, e.places)
 		if e.spreadRounding(w, r) || !r.Equal(total) {
 			exact := total
-			w.add(secTail, Step{Kind: StepRounding, OK: true, Amount: r, words: func() string {
-				return "deal total " + exact.String() + " rounded " + string(e.mode) + " to " + fmtAmount(r, cur) + ", shared over the lines by largest remainder"
-			}})
+			if !w.noTrace {
+				w.add(secTail, Step{Kind: StepRounding, OK: true, Amount: r, words: func() string {
+					return "deal total " + exact.String() + " rounded " + string(e.mode) + " to " + fmtAmount(r, cur) + ", shared over the lines by largest remainder"
+				}})
+			}
 		}
 		total = r
 	}
@@ -263,21 +267,25 @@ func (e *Evaluator) settleLine(w *work, i int) {
 		cut := ln.final.Sub(limit)
 		ln.cuts = append(ln.cuts, CapCut{Cap: ci, Scope: CapLine, Limit: c.Limit, Cut: cut})
 		id, before := e.earn[i].e.ID, ln.final
-		w.add(secLines+int32(i), Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: &c.Origin,
-			words: func() string {
-				return "earning " + quote(id) + ": line cap " + fmtAmount(c.Limit, cur) + " cut " + fmtAmount(cut, cur) +
-					" (" + fmtAmount(before, cur) + " -> " + fmtAmount(c.Limit, cur) + ")"
-			}})
+		if !w.noTrace {
+			w.add(secLines+int32(i), Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: &c.Origin,
+				words: func() string {
+					return "earning " + quote(id) + ": line cap " + fmtAmount(c.Limit, cur) + " cut " + fmtAmount(cut, cur) +
+						" (" + fmtAmount(before, cur) + " -> " + fmtAmount(c.Limit, cur) + ")"
+				}})
+		}
 		ln.final = limit
 	}
 	if e.stage == StageLine {
 		r := e.mode.Round(ln.final, e.places)
 		if !r.Equal(ln.final) {
 			id, exact, mode := e.earn[i].e.ID, ln.final, e.mode
-			w.add(secLines+int32(i), Step{Kind: StepRounding, Ref: id, Index: i, OK: true, Amount: r,
-				words: func() string {
-					return "earning " + quote(id) + ": " + exact.String() + " rounded " + string(mode) + " to " + fmtAmount(r, cur)
-				}})
+			if !w.noTrace {
+				w.add(secLines+int32(i), Step{Kind: StepRounding, Ref: id, Index: i, OK: true, Amount: r,
+					words: func() string {
+						return "earning " + quote(id) + ": " + exact.String() + " rounded " + string(mode) + " to " + fmtAmount(r, cur)
+					}})
+			}
 		}
 		ln.final = r
 	}
@@ -327,8 +335,10 @@ func (e *Evaluator) pickGroups(w *work) {
 				w.lines[i].dropped = true
 			}
 		}
-		w.add(e.groupSection(gi), Step{Kind: StepGroup, Ref: g.ID, Index: gi, OK: win >= 0, Origin: &g.Origin,
-			words: func() string { return e.groupWords(g, members, amounts, win) }})
+		if !w.noTrace {
+			w.add(e.groupSection(gi), Step{Kind: StepGroup, Ref: g.ID, Index: gi, OK: win >= 0, Origin: &g.Origin,
+				words: func() string { return e.groupWords(g, members, amounts, win) }})
+		}
 	}
 }
 
@@ -410,9 +420,15 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 		total = total.Add(ln.final)
 	}
 	res.Total = Money{total, cur}
+	if e.p.Claims.Days > 0 {
+		e.claim(w, asOf)
+	}
+	if w.noTrace {
+		return
+	}
 	w.add(secFinal, Step{Kind: StepRounding, OK: true, words: e.roundingWords})
 	if e.p.Claims.Days > 0 {
-		w.add(secFinal, e.claimStep(w, asOf))
+		w.add(secFinal, e.claimStep(w))
 	}
 	payee, name := res.Payee, res.PayeeName
 	w.add(secFinal, Step{Kind: StepTotal, OK: true, Amount: total, words: func() string {
@@ -436,25 +452,31 @@ func sortSteps(steps []Step) {
 	}
 }
 
-// claimStep sets the result's claim deadline and expiry.
-func (e *Evaluator) claimStep(w *work, asOf time.Time) Step {
+// claim sets the result's claim deadline and whether it has passed.
+func (e *Evaluator) claim(w *work, asOf time.Time) {
+	p, res := e.p, w.res
+	anchor := w.date
+	if p.Claims.From == FromProgramEnd {
+		anchor = p.Effective.To
+	}
+	res.ClaimBy = anchor.AddDays(p.Claims.Days)
+	if !asOf.IsZero() {
+		w.asOf = DateOf(asOf.In(p.Effective.Loc()))
+		res.Expired = w.asOf.After(res.ClaimBy)
+	}
+}
+
+// claimStep explains the claim deadline set by claim.
+func (e *Evaluator) claimStep(w *work) Step {
 	p, res := e.p, w.res
 	anchor, from := w.date, "close date"
 	if p.Claims.From == FromProgramEnd {
 		anchor, from = p.Effective.To, "program end"
 	}
-	res.ClaimBy = anchor.AddDays(p.Claims.Days)
-	claimBy, days := res.ClaimBy, p.Claims.Days
-	var on Date
-	ok := true
-	if !asOf.IsZero() {
-		if on = DateOf(asOf.In(p.Effective.Loc())); on.After(res.ClaimBy) {
-			res.Expired, ok = true, false
-		}
-	}
-	return Step{Kind: StepClaim, OK: ok, words: func() string {
+	claimBy, days, expired, on := res.ClaimBy, p.Claims.Days, res.Expired, w.asOf
+	return Step{Kind: StepClaim, OK: !expired, words: func() string {
 		s := "claim by " + claimBy.String() + " (" + itoa(days) + " days after " + from + " " + anchor.String() + ")"
-		if !ok {
+		if expired {
 			s += "; as of " + on.String() + " the claim window has closed"
 		}
 		return s
@@ -464,6 +486,9 @@ func (e *Evaluator) claimStep(w *work, asOf time.Time) Step {
 // exprStep starts a trace step for a condition or formula, recording its
 // source and the values it read (formatted only when words are asked for).
 func (e *Evaluator) exprStep(w *work, kind StepKind, ref string, idx int, x any, o *Origin) Step {
+	if w.noTrace {
+		return Step{}
+	}
 	st := Step{Kind: kind, Ref: ref, Index: idx, Origin: o, prog: e.p}
 	if d, ok := x.(Describer); ok {
 		st.Source = d.Source()

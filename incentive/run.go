@@ -24,6 +24,12 @@ type RunOptions struct {
 	// Rates converts deals in other currencies. When nil, each Input's
 	// Rates is used. A RateSource must be safe for concurrent use.
 	Rates RateSource
+	// NoTrace leaves Result.Trace empty, for runs that only need amounts
+	// and statements: a deal's explanation can be reproduced at any time
+	// by evaluating it alone with the partner's totals before it as Prior.
+	// Amounts and statements are the same either way. The zero value
+	// (false) keeps the trace.
+	NoTrace bool
 	// Workers is the number of goroutines doing the per-deal work that does
 	// not depend on other deals; zero means runtime.GOMAXPROCS(0), one
 	// runs everything on the caller's goroutine. Results are identical for
@@ -133,7 +139,7 @@ func (e *Evaluator) runSerial(ctx context.Context, deals iter.Seq2[Input, error]
 			yield(nil, err)
 			return
 		}
-		var w work
+		w := work{noTrace: opts.NoTrace}
 		e.phase1(&w, &in, e.rates(&in, &opts))
 		e.phase2(&w, st, opts.AsOf)
 		if w.err != nil {
@@ -184,6 +190,7 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 				for i := range c.items {
 					it := &c.items[i]
 					if it.err == nil {
+						it.w.noTrace = opts.NoTrace
 						e.phase1(&it.w, &it.in, e.rates(&it.in, &opts))
 					}
 				}

@@ -247,17 +247,22 @@ func TestRunIsDeterministicAcrossWorkers(t *testing.T) {
 	p.Caps = []Cap{{Scope: CapDeal, Limit: dec("5000")}, {Scope: CapPartner, Limit: dec("60000"), Period: PeriodQuarter}, {Scope: CapBudget, Limit: dec("900000")}}
 	deals := genDeals(3000, 13)
 	var want []string
-	for _, workers := range []int{1, 2, 8} {
+	for _, opts := range []RunOptions{{Workers: 1}, {Workers: 2}, {Workers: 8}, {Workers: 1, NoTrace: true}, {Workers: 3, NoTrace: true}} {
 		var got []string
-		for r, err := range Run(t.Context(), p, inputs(deals...), RunOptions{Workers: workers}) {
+		for r, err := range Run(t.Context(), p, inputs(deals...), opts) {
 			require.NoError(t, err)
-			got = append(got, r.DealID+" "+r.Total.String())
+			got = append(got, r.DealID+" "+r.Total.String()+" "+fmt.Sprint(lines(r)))
+			if opts.NoTrace {
+				require.Empty(t, r.Trace)
+			} else {
+				require.NotEmpty(t, r.Trace)
+			}
 		}
 		if want == nil {
 			want = got
 			continue
 		}
-		assert.True(t, slices.Equal(want, got), "workers %d differ", workers)
+		assert.True(t, slices.Equal(want, got), "%+v differs", opts)
 	}
 	assert.Len(t, want, 3000)
 }
