@@ -391,3 +391,12 @@ func TestEditDistanceAndSuggest(t *testing.T) {
 		t.Errorf("suggest = %q", got)
 	}
 }
+
+func TestEmptyDocumentsAreSkipped(t *testing.T) {
+	for _, src := range []string{docA + "---\n", docA + "---\n# the end\n", "---\n" + docA + "---\n---\n"} {
+		f := mustCompile(t, "a.yaml", []byte(src))
+		if len(f.Programs) != 1 {
+			t.Errorf("%q: %d programs", src, len(f.Programs))
+		}
+	}
+}

@@ -207,6 +207,9 @@ func parseDocuments(data []byte, d *diag, maxDocs, maxNodes int) []*document {
 		if !ok || len(n.Content) == 0 {
 			continue
 		}
+		if r := n.Content[0]; r.Kind == yaml.ScalarNode && r.Tag == "!!null" && r.Value == "" {
+			continue // an empty document: "---" followed by comments only
+		}
 		sum := sha256.Sum256(data[c.bodyStart:c.end])
 		docs = append(docs, &document{root: n.Content[0], hash: hex.EncodeToString(sum[:])})
 	}

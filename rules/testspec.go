@@ -135,7 +135,7 @@ func (td testDecoder) test(n *yaml.Node, path string) *Test {
 	case deals != nil:
 		t.Batch = true
 		td.batch(deals, f.at("deals"), t, &base)
-	default:
+	case !f.typos["deal"] && !f.typos["deals"]:
 		d.errorf(n, path, "a test needs `deal:` (one deal) or `deals:` (a list, run in order)")
 	}
 	if v := f.get("expect"); v != nil {
