@@ -77,11 +77,6 @@ func compile(name string, src []byte) (*File, *diag) {
 		d.add(SeverityError, 0, 0, "", fmt.Sprintf("file is %d bytes; a program file may be at most %d bytes", len(src), MaxFileSize))
 		return f, d
 	}
-	type progDoc struct {
-		pc    *progCompiler
-		tests *yaml.Node
-	}
-	var progs []progDoc
 	var testDocs []*testsDoc
 	for _, doc := range parseDocuments(src, d, MaxDocuments, MaxNodes) {
 		kind, ok := header(d, doc.root)
@@ -93,7 +88,6 @@ func compile(name string, src []byte) (*File, *diag) {
 			nerr := len(d.errs)
 			top, _ := d.mapping(doc.root, "", programKeys...)
 			pc := compileProgram(d, doc, top)
-			progs = append(progs, progDoc{pc, top.get("tests")})
 			f.Programs = append(f.Programs, pc.p)
 			f.top[pc.p] = top
 			if len(d.errs) == nerr {
@@ -107,22 +101,21 @@ func compile(name string, src []byte) (*File, *diag) {
 		}
 	}
 	// Duplicate id and version in one file.
-	seen := map[string]*incentive.Program{}
-	for _, pd := range progs {
-		p := pd.pc.p
+	seen := map[string]bool{}
+	for _, p := range f.Programs {
 		if p.ID == "" || p.Version == 0 {
 			continue
 		}
 		key := fmt.Sprintf("%s@%d", p.ID, p.Version)
-		if first := seen[key]; first != nil {
-			d.errorf(pd.pc.top.get("version"), "version", "program %q version %d is defined twice in this file; give the new terms a new version", p.ID, p.Version)
+		if seen[key] {
+			d.errorf(f.top[p].get("version"), "version", "program %q version %d is defined twice in this file; give the new terms a new version", p.ID, p.Version)
 			continue
 		}
-		seen[key] = p
+		seen[key] = true
 	}
-	for _, pd := range progs {
-		if pd.tests != nil && !f.broken[pd.pc.p] {
-			f.Tests = append(f.Tests, decodeTests(d, pd.tests, "tests", pd.pc.p)...)
+	for _, p := range f.Programs {
+		if n := f.top[p].get("tests"); n != nil && !f.broken[p] {
+			f.Tests = append(f.Tests, decodeTests(d, n, "tests", p)...)
 		}
 	}
 	for _, td := range testDocs {

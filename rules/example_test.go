@@ -11,7 +11,7 @@ import (
 	"github.com/partnerops/partnerops/rules"
 )
 
-const exampleProgram = `apiVersion: partnerops/v1
+const exampleSrc = `apiVersion: partnerops/v1
 kind: Program
 id: example-spiff
 name: Example SPIFF
@@ -29,7 +29,7 @@ tests:
 `
 
 func ExampleCompile() {
-	f, err := rules.Compile("example.yaml", []byte(exampleProgram))
+	f, err := rules.Compile("example.yaml", []byte(exampleSrc))
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -76,7 +76,7 @@ earnings:
 
 func ExampleLoad() {
 	fsys := fstest.MapFS{
-		"programs/example.yaml": {Data: []byte(exampleProgram)},
+		"programs/example.yaml": {Data: []byte(exampleSrc)},
 		"programs/example_test.yaml": {Data: []byte(`apiVersion: partnerops/v1
 kind: Tests
 program: example-spiff
@@ -117,7 +117,7 @@ func ExampleSet_RunTests() {
 }
 
 func ExampleDecodeDeals() {
-	f, err := rules.Compile("example.yaml", []byte(exampleProgram))
+	f, err := rules.Compile("example.yaml", []byte(exampleSrc))
 	if err != nil {
 		fmt.Println(err)
 		return
