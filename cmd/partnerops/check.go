@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
+
+var checkCommand = &command{
+	name:    "check",
+	summary: "compile program files and report every error and warning",
+	usage:   "check [-strict] FILE|DIR...",
+	about: `
+Check compiles each program file named, and every *.yaml and *.yml file of
+each directory named, together with the *_test.yaml files beside them. It
+prints every error and warning as file:line:col: message, with the source
+line and a caret under the column, then a summary line.
+
+It exits 1 when a file has errors (or, with -strict, warnings), else 0.`,
+	example: "partnerops check examples/programs/q4-growth.yaml",
+	setup: func(fs *flag.FlagSet) action {
+		strict := fs.Bool("strict", false, "treat warnings as errors: exit 1 when there are any")
+		return func(_ context.Context, args []string, stdout, stderr io.Writer) int {
+			return check(args, *strict, stdout, stderr)
+		}
+	},
+}
+
+func check(args []string, strict bool, stdout, stderr io.Writer) int {
+	groups, err := collectGroups(args)
+	if err != nil {
+		return usageError(stderr, "check", "%v", err)
+	}
+	var b strings.Builder
+	sets, errs := loadAll(groups)
+	nerr := 0
+	for _, err := range errs {
+		b.WriteString(err.Error())
+		b.WriteByte('\n')
+		nerr += countErrors(err)
+	}
+	files, programs, tests, warnings := 0, 0, 0, 0
+	for _, s := range sets {
+		for _, w := range s.Warnings() {
+			b.WriteString(w.Error())
+			b.WriteByte('\n')
+			warnings++
+		}
+		files += len(s.Files)
+		programs += len(s.Programs())
+		tests += len(s.Tests())
+	}
+	code := exitOK
+	switch {
+	case nerr > 0:
+		fmt.Fprintf(&b, "FAIL: %s", plural(nerr, "error"))
+		if warnings > 0 {
+			fmt.Fprintf(&b, ", %s", plural(warnings, "warning"))
+		}
+		b.WriteByte('\n')
+		code = exitFail
+	case strict && warnings > 0:
+		fmt.Fprintf(&b, "FAIL: %s (-strict)\n", plural(warnings, "warning"))
+		code = exitFail
+	default:
+		fmt.Fprintf(&b, "ok: %s, %s, %s", plural(files, "file"), plural(programs, "program"), plural(tests, "test"))
+		if warnings > 0 {
+			fmt.Fprintf(&b, ", %s", plural(warnings, "warning"))
+		}
+		b.WriteByte('\n')
+	}
+	io.WriteString(stdout, b.String())
+	return code
+}

@@ -1,0 +1,177 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/partnerops/partnerops/rules"
+)
+
+// group is the program files of one directory that check and test load
+// together with rules.Load, so that *_test.yaml files beside them attach to
+// their programs.
+type group struct {
+	// dir is the directory as given on the command line, cleaned.
+	dir string
+	// all is set when the directory itself was named: every *.yaml and
+	// *.yml file in it is loaded. Otherwise files lists the names chosen.
+	all   bool
+	files map[string]bool
+}
+
+// isProgramFile reports whether a file name looks like a program file.
+func isProgramFile(name string) bool {
+	return strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")
+}
+
+// collectGroups turns FILE|DIR arguments into groups, one per directory,
+// sorted by directory. A path that does not exist, or a directory without
+// program files, is a usage error.
+func collectGroups(args []string) ([]*group, error) {
+	if len(args) == 0 {
+		return nil, errors.New("name at least one program file or directory")
+	}
+	byDir := map[string]*group{}
+	get := func(dir string) *group {
+		g := byDir[dir]
+		if g == nil {
+			g = &group{dir: dir, files: map[string]bool{}}
+			byDir[dir] = g
+		}
+		return g
+	}
+	for _, arg := range args {
+		clean := filepath.Clean(arg)
+		st, err := os.Stat(clean)
+		if err != nil {
+			return nil, fmt.Errorf("cannot read %s: %w", arg, pathErr(err))
+		}
+		if st.IsDir() {
+			entries, err := os.ReadDir(clean)
+			if err != nil {
+				return nil, fmt.Errorf("cannot read %s: %w", arg, pathErr(err))
+			}
+			if !slices.ContainsFunc(entries, func(e os.DirEntry) bool { return !e.IsDir() && isProgramFile(e.Name()) }) {
+				return nil, fmt.Errorf("no program files (*.yaml, *.yml) in %s", arg)
+			}
+			get(clean).all = true
+			continue
+		}
+		if !st.Mode().IsRegular() {
+			return nil, fmt.Errorf("%s is not a regular file", arg)
+		}
+		get(filepath.Dir(clean)).files[filepath.Base(clean)] = true
+	}
+	out := make([]*group, 0, len(byDir))
+	for _, k := range sortedKeys(byDir) {
+		out = append(out, byDir[k])
+	}
+	return out, nil
+}
+
+// pathErr drops the operation and path of an *fs.PathError, which the
+// caller already names.
+func pathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// load compiles the group with rules.Load. File names in errors and
+// explanations are the paths as given when the directory lies below the
+// working directory; otherwise they are relative to the directory.
+func (g *group) load() (*rules.Set, error) {
+	root, inner := ".", filepath.ToSlash(g.dir)
+	if !filepath.IsLocal(g.dir) && g.dir != "." {
+		root, inner = g.dir, "."
+	}
+	keep := func(name string) bool {
+		if g.all {
+			return isProgramFile(name)
+		}
+		return g.files[name] || strings.HasSuffix(name, "_test.yaml")
+	}
+	fsys := filterFS{FS: os.DirFS(root), dir: inner, keep: keep}
+	pattern := "*"
+	if inner != "." {
+		pattern = globEscape(inner) + "/*"
+	}
+	return rules.Load(fsys, pattern)
+}
+
+// filterFS hides the files of one directory that keep rejects, so that a
+// glob over the directory sees only the chosen program files (and the
+// *_test.yaml files beside them).
+type filterFS struct {
+	fs.FS
+	dir  string
+	keep func(name string) bool
+}
+
+func (f filterFS) hidden(name string) bool {
+	return path.Dir(name) == f.dir && !f.keep(path.Base(name))
+}
+
+// Open opens a file unless it is hidden.
+func (f filterFS) Open(name string) (fs.File, error) {
+	if f.hidden(name) {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return f.FS.Open(name)
+}
+
+// ReadDir lists a directory without its hidden files and, in the filtered
+// directory, without subdirectories.
+func (f filterFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	entries, err := fs.ReadDir(f.FS, name)
+	if err != nil || name != f.dir {
+		return entries, err
+	}
+	return slices.DeleteFunc(entries, func(e fs.DirEntry) bool {
+		return e.IsDir() || !f.keep(e.Name())
+	}), nil
+}
+
+// globEscape quotes the characters path.Match treats specially.
+func globEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[]\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// loadAll loads every group. It returns the sets of the groups that
+// compiled and the errors of those that did not.
+func loadAll(groups []*group) (sets []*rules.Set, errs []error) {
+	for _, g := range groups {
+		set, err := g.load()
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		sets = append(sets, set)
+	}
+	return sets, errs
+}
+
+// countErrors counts the diagnostics in a load error: every *rules.Error
+// of an ErrorList, or 1.
+func countErrors(err error) int {
+	var l rules.ErrorList
+	if errors.As(err, &l) {
+		return len(l)
+	}
+	return 1
+}

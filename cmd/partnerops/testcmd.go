@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+
+	"github.com/partnerops/partnerops/rules"
+)
+
+var testCommand = &command{
+	name:    "test",
+	summary: "run the tests written in program files and report coverage",
+	usage:   "test [-v] [-run REGEXP] [-min-coverage N] FILE|DIR...",
+	about: `
+Test loads the files as check does and runs every test of their programs:
+the tests: list of each program and the Tests documents of *_test.yaml files.
+It prints each failed test with one line per difference (want, got), the
+parts of the programs no test exercised, and a summary line. With -run, only
+the tests whose "<program id>/<test name>" matches the regular expression run,
+and coverage counts only them.
+
+It exits 1 when a file does not compile, a test fails, no test ran, or
+coverage is below -min-coverage; else 0.`,
+	example: "partnerops test -v -min-coverage 60 examples/programs",
+	setup: func(fs *flag.FlagSet) action {
+		verbose := fs.Bool("v", false, "list every test, passed or failed")
+		runRE := fs.String("run", "", "run only the tests whose `REGEXP` matches \"<program id>/<test name>\"")
+		minCov := fs.Int("min-coverage", 0, "fail when fewer than `N` percent of clauses, earnings, bands and caps are exercised (0-100)")
+		return func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+			return runTests(ctx, args, *verbose, *runRE, *minCov, stdout, stderr)
+		}
+	},
+}
+
+func runTests(ctx context.Context, args []string, verbose bool, runRE string, minCov int, stdout, stderr io.Writer) int {
+	if minCov < 0 || minCov > 100 {
+		return usageError(stderr, "test", "-min-coverage must be between 0 and 100, got %d", minCov)
+	}
+	var re *regexp.Regexp
+	if runRE != "" {
+		var err error
+		if re, err = regexp.Compile(runRE); err != nil {
+			return usageError(stderr, "test", "bad -run expression: %v", err)
+		}
+	}
+	groups, err := collectGroups(args)
+	if err != nil {
+		return usageError(stderr, "test", "%v", err)
+	}
+	var b strings.Builder
+	defer func() { io.WriteString(stdout, b.String()) }()
+	sets, errs := loadAll(groups)
+	if len(errs) > 0 {
+		n := 0
+		for _, err := range errs {
+			b.WriteString(err.Error())
+			b.WriteByte('\n')
+			n += countErrors(err)
+		}
+		fmt.Fprintf(&b, "FAIL: %s; no tests were run\n", plural(n, "compile error"))
+		return exitFail
+	}
+	total := &rules.Report{Coverage: &rules.Coverage{}, MinCoverage: minCov}
+	for _, s := range sets {
+		for _, w := range s.Warnings() {
+			b.WriteString(w.Error())
+			b.WriteByte('\n')
+		}
+		if re != nil {
+			for _, f := range s.Files {
+				kept := f.Tests[:0:0]
+				for _, t := range f.Tests {
+					if re.MatchString(t.Program.ID + "/" + t.Name) {
+						kept = append(kept, t)
+					}
+				}
+				f.Tests = kept
+			}
+		}
+		rep := s.RunTests(ctx, rules.TestOptions{MinCoverage: minCov})
+		total.Results = append(total.Results, rep.Results...)
+		total.Coverage.Items = append(total.Coverage.Items, rep.Coverage.Items...)
+	}
+	if len(total.Results) == 0 {
+		if re != nil {
+			fmt.Fprintf(&b, "FAIL: no test matches -run %q\n", runRE)
+		} else {
+			b.WriteString("FAIL: the files hold no tests\n")
+		}
+		return exitFail
+	}
+	b.WriteString(reportText(total, verbose))
+	if !total.OK() {
+		return exitFail
+	}
+	return exitOK
+}
+
+// reportText renders the report as rules does; without verbose, the lines
+// of tests that passed are left out.
+func reportText(r *rules.Report, verbose bool) string {
+	s := r.String()
+	if verbose {
+		return s
+	}
+	pass := map[string]bool{}
+	for _, t := range r.Results {
+		if t.Passed() {
+			pass[fmt.Sprintf("PASS %s/%s (%s)", t.Test.Program.ID, t.Test.Name, t.Test.Origin)] = true
+		}
+	}
+	var b strings.Builder
+	for line := range strings.Lines(s) {
+		if !pass[strings.TrimSuffix(line, "\n")] {
+			b.WriteString(line)
+		}
+	}
+	return b.String()
+}
