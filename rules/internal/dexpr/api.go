@@ -191,7 +191,7 @@ func sortErrors(errs []*Error) []*Error {
 
 // build runs expr's own checker on the rewritten tree, with every node type
 // cleared first (see pitfall 1 in the project notes: a node that already
-// has a type is not re-checked), lowers the internal calls (see lowerer)
+// has a type is not re-checked), lowers the internal calls (see lowering)
 // and compiles the result.
 func (x *Expr) build(node ast.Node, src file.Source) *Error {
 	tree := &parser.Tree{Node: node, Source: src}
@@ -235,7 +235,7 @@ func (x *Expr) build(node ast.Node, src file.Source) *Error {
 		x.single, x.singleAt = p, tree.Node.Location()
 	}
 
-	ast.Walk(&tree.Node, lowerer{})
+	(&lowering{env: x.env}).node(&tree.Node)
 	prog, err := compiler.Compile(tree, cfg)
 	if err != nil {
 		return internal(err)

@@ -120,6 +120,7 @@ type pathInfo struct {
 	slot   int
 	acc    bool // a running total: read afresh for every evaluation
 	custom int  // index into Env.fields; -1 for built-in paths
+	env    *Env
 	// cell is 1 + the index of the path's value in a deal's frame, 0 until
 	// an expression reading the path is compiled. Cells are handed out in
 	// order of first use, so a frame holds only the paths the program
@@ -209,6 +210,7 @@ var fieldTypes = map[incentive.FieldType]typ{
 }
 
 func (e *Env) add(p *pathInfo) {
+	p.env = e
 	e.paths[p.path] = p
 	e.slots = append(e.slots, p)
 }
@@ -226,21 +228,6 @@ func (e *Env) cellOf(p *pathInfo) int {
 	c := e.cells.Add(1)
 	p.cell.Store(c)
 	return int(c) - 1
-}
-
-// sampleOf returns a value of the run-time representation of t.
-func sampleOf(t typ) any {
-	switch t {
-	case tBool:
-		return false
-	case tInt, tDate:
-		return int64(0)
-	case tDecimal:
-		return decimal.Decimal{}
-	case tStrings:
-		return []string{}
-	}
-	return ""
 }
 
 func isIdent(s string) bool {
@@ -283,42 +270,27 @@ func dateCode(d incentive.Date) int64 {
 	return int64(d.Year)*10000 + int64(d.Month)*100 + int64(d.Day)
 }
 
-// load reads path p from the scope in its run-time representation: string,
-// int64, bool, decimal.Decimal, int64 date code or []string.
-func (e *Env) load(s *incentive.Scope, p *pathInfo) (any, error) {
+// The readers below return a path's value typed, without boxing it; load
+// boxes it for the VM. Each reads the scope afresh: caching boxed values is
+// the frame's job (see eval.go).
+
+// str reads a string path.
+func (e *Env) str(s *incentive.Scope, p *pathInfo) (string, error) {
 	d, pt := s.Deal, s.Partner
 	switch p.slot {
 	case slotDealID:
 		return d.ID, nil
 	case slotDealPartnerID:
 		return d.PartnerID, nil
-	case slotDealAmount:
-		return checkLoaded(p, s.Amount)
 	case slotDealCurrency:
 		return string(d.Amount.Currency()), nil
-	case slotDealQuantity:
-		return d.Quantity, nil
 	case slotDealType:
 		return string(d.Type), nil
-	case slotDealRegistered:
-		return d.Registered(), nil
 	case slotDealRegID:
 		if d.Registration == nil {
 			return "", nil
 		}
 		return d.Registration.ID, nil
-	case slotDealCloseDate:
-		loc := time.UTC
-		if s.Program != nil {
-			loc = s.Program.Effective.Loc()
-		}
-		return dateCode(incentive.DateOf(d.CloseDate.In(loc))), nil
-	case slotDealProducts:
-		out := make([]string, len(d.Lines))
-		for i, l := range d.Lines {
-			out[i] = l.Product
-		}
-		return out, nil
 	case slotCustomerID:
 		return d.Customer.ID, nil
 	case slotCustomerName:
@@ -343,51 +315,137 @@ func (e *Env) load(s *incentive.Scope, p *pathInfo) (any, error) {
 		return pt.Region, nil
 	case slotPartnerCountry:
 		return pt.Country, nil
-	case slotPeriodAmount:
-		return checkLoaded(p, s.Acc.PeriodAmount)
-	case slotPeriodDeals:
-		return s.Acc.PeriodDeals, nil
-	case slotPeriodEarned:
-		return checkLoaded(p, s.Acc.PeriodEarned)
-	case slotCumulativeAmount:
-		return checkLoaded(p, s.Acc.Cumulative)
 	}
-	return e.loadCustom(s, p)
+	v, err := e.custom(s, p)
+	if err != nil || v == nil {
+		return "", err
+	}
+	return v.(string), nil
 }
 
-func (e *Env) loadCustom(s *incentive.Scope, p *pathInfo) (any, error) {
+// dec reads a decimal path. A value whose exponent is beyond MaxExponent
+// is refused: exact arithmetic on it could be arbitrarily slow.
+func (e *Env) dec(s *incentive.Scope, p *pathInfo) (decimal.Decimal, error) {
+	var d decimal.Decimal
+	switch p.slot {
+	case slotDealAmount:
+		d = s.Amount
+	case slotPeriodAmount:
+		d = s.Acc.PeriodAmount
+	case slotPeriodEarned:
+		d = s.Acc.PeriodEarned
+	case slotCumulativeAmount:
+		d = s.Acc.Cumulative
+	default:
+		v, err := e.custom(s, p)
+		if err != nil {
+			return decimal.Decimal{}, err
+		}
+		if v != nil {
+			d = v.(decimal.Decimal)
+		}
+	}
+	if !inRange(d) {
+		return decimal.Decimal{}, fmt.Errorf("%w: %s has the exponent %d, beyond ±%d", ErrOverflow, p.path, d.Exponent(), MaxExponent)
+	}
+	return d, nil
+}
+
+// i64 reads an int path, or a date path as its date code.
+func (e *Env) i64(s *incentive.Scope, p *pathInfo) (int64, error) {
+	switch p.slot {
+	case slotDealQuantity:
+		return s.Deal.Quantity, nil
+	case slotPeriodDeals:
+		return s.Acc.PeriodDeals, nil
+	case slotDealCloseDate:
+		loc := time.UTC
+		if s.Program != nil {
+			loc = s.Program.Effective.Loc()
+		}
+		return dateCode(incentive.DateOf(s.Deal.CloseDate.In(loc))), nil
+	}
+	v, err := e.custom(s, p)
+	if err != nil || v == nil {
+		return 0, err
+	}
+	return v.(int64), nil
+}
+
+// boolean reads a bool path.
+func (e *Env) boolean(s *incentive.Scope, p *pathInfo) (bool, error) {
+	if p.slot == slotDealRegistered {
+		return s.Deal.Registered(), nil
+	}
+	v, err := e.custom(s, p)
+	if err != nil || v == nil {
+		return false, err
+	}
+	return v.(bool), nil
+}
+
+// products reads deal.products.
+func products(s *incentive.Scope) []string {
+	out := make([]string, len(s.Deal.Lines))
+	for i, l := range s.Deal.Lines {
+		out[i] = l.Product
+	}
+	return out
+}
+
+// load reads path p boxed in its run-time representation: string, int64,
+// bool, decimal.Decimal, int64 date code or []string.
+func (e *Env) load(s *incentive.Scope, p *pathInfo) (any, error) {
+	switch p.typ {
+	case tString:
+		return e.str(s, p)
+	case tDecimal:
+		return e.dec(s, p)
+	case tInt, tDate:
+		return e.i64(s, p)
+	case tBool:
+		return e.boolean(s, p)
+	}
+	return products(s), nil
+}
+
+// custom reads a custom field's value in its run-time representation (an
+// int64 date code for a date), or nil for a missing optional field (the
+// zero value). A missing required field or a value of the wrong type is an
+// error wrapping incentive.ErrInvalidDeal.
+func (e *Env) custom(s *incentive.Scope, p *pathInfo) (any, error) {
+	if p.custom < 0 {
+		return nil, fmt.Errorf("internal error: %s read as %s", p.path, p.typ)
+	}
 	f := e.fields[p.custom]
 	v, ok := s.Deal.Fields[f.Name]
 	if !ok {
 		if !f.Optional {
 			return nil, fmt.Errorf("%w: deal %q has no value for the required field %s", incentive.ErrInvalidDeal, s.Deal.ID, p.path)
 		}
-		return sampleOf(p.typ), nil
-	}
-	wrong := func() (any, error) {
-		return nil, fmt.Errorf("%w: deal %q: field %s is declared %s but holds a %T", incentive.ErrInvalidDeal, s.Deal.ID, p.path, f.Type, v)
+		return nil, nil
 	}
 	switch p.typ {
 	case tString:
-		if x, ok := v.(string); ok {
-			return x, nil
+		if _, ok := v.(string); ok {
+			return v, nil
 		}
 	case tInt:
 		switch x := v.(type) {
 		case int64:
-			return x, nil
+			return v, nil
 		case int:
 			return int64(x), nil
 		case int32:
 			return int64(x), nil
 		}
 	case tBool:
-		if x, ok := v.(bool); ok {
-			return x, nil
+		if _, ok := v.(bool); ok {
+			return v, nil
 		}
 	case tDecimal:
-		if x, ok := v.(decimal.Decimal); ok {
-			return checkLoaded(p, x)
+		if _, ok := v.(decimal.Decimal); ok {
+			return v, nil
 		}
 	case tDate:
 		if x, ok := v.(incentive.Date); ok {
@@ -397,16 +455,7 @@ func (e *Env) loadCustom(s *incentive.Scope, p *pathInfo) (any, error) {
 			return dateCode(x), nil
 		}
 	}
-	return wrong()
-}
-
-// checkLoaded rejects a decimal input whose exponent is out of range (see
-// MaxExponent): such a number would make exact arithmetic arbitrarily slow.
-func checkLoaded(p *pathInfo, d decimal.Decimal) (any, error) {
-	if !inRange(d) {
-		return nil, fmt.Errorf("%w: %s has the exponent %d, beyond ±%d", ErrOverflow, p.path, d.Exponent(), MaxExponent)
-	}
-	return d, nil
+	return nil, fmt.Errorf("%w: deal %q: field %s is declared %s but holds a %T", incentive.ErrInvalidDeal, s.Deal.ID, p.path, f.Type, v)
 }
 
 // a returns the type name with its indefinite article: "an int", "a decimal".

@@ -49,29 +49,46 @@ func (x *Expr) runError(loc file.Location, err error) *RunError {
 	return e
 }
 
-// frame is the prepared environment of one deal, kept in Scope.Cache and
-// passed to the VM as its environment. It belongs to one Env (two programs
-// evaluated on the same Scope cannot see each other's frames) and to one
-// deal, partner and program. Values are loaded on first use and kept,
-// except the running totals (period.*, cumulative.*), which are read
-// afresh every time.
+// atError places an error at a read inside a fused call, rather than at
+// the operator the VM reports.
+type atError struct {
+	loc file.Location
+	err error
+}
+
+func (e *atError) Error() string { return e.err.Error() }
+func (e *atError) Unwrap() error { return e.err }
+
+// atErr places a read's error at the read.
+func atErr(loc file.Location, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &atError{loc: loc, err: err}
+}
+
+// frame caches, for one deal, the boxed values of the reads that the VM
+// handles as values (a read that is an operand of a fused call is read
+// typed and never boxed, see lowering). It lives in Scope.Cache, created on
+// the first such read of the deal, and belongs to one Env (two programs
+// evaluated on the same Scope cannot see each other's frames), deal,
+// partner and program. Running totals (period.*, cumulative.*) are never
+// cached: the engine may change them between evaluations.
 type frame struct {
 	env     *Env
 	deal    *incentive.Deal
 	partner *partner.Partner
 	program *incentive.Program
-	scope   *incentive.Scope // the scope of the current evaluation
-	vals    []any            // by cell (see pathInfo.cell); nil until loaded
+	vals    []any // by cell (see pathInfo.cell); nil until loaded
 	inline  [6]any
 }
 
-func (x *Expr) frame(s *incentive.Scope) *frame {
-	if f, ok := s.Cache.(*frame); ok && f.env == x.env && f.deal == s.Deal && f.partner == s.Partner && f.program == s.Program {
-		f.scope = s
+func (e *Env) frame(s *incentive.Scope) *frame {
+	if f, ok := s.Cache.(*frame); ok && f.env == e && f.deal == s.Deal && f.partner == s.Partner && f.program == s.Program {
 		return f
 	}
-	f := &frame{env: x.env, deal: s.Deal, partner: s.Partner, program: s.Program, scope: s}
-	if n := int(x.env.cells.Load()); n <= len(f.inline) {
+	f := &frame{env: e, deal: s.Deal, partner: s.Partner, program: s.Program}
+	if n := int(e.cells.Load()); n <= len(f.inline) {
 		f.vals = f.inline[:n]
 	} else {
 		f.vals = make([]any, n)
@@ -80,26 +97,28 @@ func (x *Expr) frame(s *incentive.Scope) *frame {
 	return f
 }
 
-// get returns the value of path p for the frame's deal.
-func (f *frame) get(p *pathInfo) (any, error) {
-	if p.acc {
-		return f.env.load(f.scope, p)
+// cached returns the boxed value of path p for the scope's deal, boxing
+// it once per deal.
+func (e *Env) cached(s *incentive.Scope, p *pathInfo) (any, error) {
+	if p.acc || p.typ == tBool {
+		return e.load(s, p) // never cached; a bool boxes without allocating
 	}
 	i := int(p.cell.Load()) - 1
 	if i < 0 {
 		return nil, fmt.Errorf("internal error: %s has no cell", p.path)
 	}
+	f := e.frame(s)
 	if i < len(f.vals) {
 		if v := f.vals[i]; v != nil {
 			return v, nil
 		}
 	} else {
 		// an expression compiled after the frame was made
-		vals := make([]any, int(f.env.cells.Load()))
+		vals := make([]any, int(e.cells.Load()))
 		copy(vals, f.vals)
 		f.vals = vals
 	}
-	v, err := f.env.load(f.scope, p)
+	v, err := e.load(s, p)
 	if err != nil {
 		return nil, err
 	}
@@ -121,25 +140,37 @@ func (x *Expr) eval(s *incentive.Scope) (out any, err error) {
 	if s == nil || s.Deal == nil || s.Partner == nil {
 		return nil, errors.New("dexpr: the scope has no deal or no partner")
 	}
-	f := x.frame(s)
-	if x.single != nil {
-		v, err := f.get(x.single)
+	if p := x.single; p != nil {
+		// a plain read: typed, no VM, nothing boxed for Value
+		var v any
+		switch p.typ {
+		case tDecimal:
+			v, err = x.env.dec(s, p)
+		case tBool:
+			v, err = x.env.boolean(s, p)
+		default:
+			v, err = x.env.cached(s, p)
+		}
 		if err != nil {
 			return nil, x.runError(x.singleAt, err)
 		}
 		return v, nil
 	}
 	m := vmPool.Get().(*vm.VM)
-	out, err = m.Run(x.prog, f)
+	out, err = m.Run(x.prog, s)
 	vmPool.Put(m)
 	if err != nil {
 		var fe *file.Error
 		if errors.As(err, &fe) {
-			cause := fe.Unwrap()
+			cause, loc := fe.Unwrap(), fe.Location
 			if cause == nil {
 				cause = errors.New(fe.Message)
 			}
-			return nil, x.runError(fe.Location, cause)
+			var ae *atError
+			if errors.As(cause, &ae) {
+				cause, loc = ae.err, ae.loc
+			}
+			return nil, x.runError(loc, cause)
 		}
 		return nil, x.runError(file.Location{}, err)
 	}

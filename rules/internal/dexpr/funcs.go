@@ -175,7 +175,12 @@ func fIDiv(a, b any) (any, error) {
 	return r, nil
 }
 
-func fLoad(f, p any) (any, error) { return f.(*frame).get(p.(*pathInfo)) }
+// fLoad is a read not lowered (never, in practice): the VM's environment
+// is the scope.
+func fLoad(s, p any) (any, error) {
+	pi := p.(*pathInfo)
+	return pi.env.cached(s.(*incentive.Scope), pi)
+}
 
 func fDNeg(a any) (any, error) { return a.(decimal.Decimal).Neg(), nil }
 func fDAbs(a any) (any, error) { return a.(decimal.Decimal).Abs(), nil }
@@ -199,23 +204,6 @@ func fIAbs(a any) (any, error) {
 
 func fSLen(a any) (any, error) { return int64(utf8.RuneCountInString(a.(string))), nil }
 func fLLen(a any) (any, error) { return int64(len(a.([]string))), nil }
-
-func fDMin(a, b any) (any, error) {
-	if b.(decimal.Decimal).LessThan(a.(decimal.Decimal)) {
-		return b, nil
-	}
-	return a, nil
-}
-
-func fDMax(a, b any) (any, error) {
-	if b.(decimal.Decimal).GreaterThan(a.(decimal.Decimal)) {
-		return b, nil
-	}
-	return a, nil
-}
-
-func fIMin(a, b any) (any, error) { return min(a.(int64), b.(int64)), nil }
-func fIMax(a, b any) (any, error) { return max(a.(int64), b.(int64)), nil }
 
 // fRound rounds with a mode chosen at run time; a constant mode is bound
 // by lower instead.
@@ -292,41 +280,73 @@ func variadic(out reflect.Type, first, rest reflect.Type) reflect.Type {
 }
 
 // fnSpec is one internal function: its precise signature, for expr's
-// checker, and its implementation.
+// checker, and its implementations. un or bin (typed on any) serve any
+// call; the typed forms let lowering fuse constants and reads into the call
+// without boxing them.
 type fnSpec struct {
 	sig reflect.Type
 	un  unFn
 	bin binFn
-	// variadic functions (min, max of more than two, in) take this
-	// instead.
+	// variadic functions (in with a list) and three-argument ones (round)
+	// take this instead.
 	vari func(args ...any) (any, error)
+
+	dd   func(a, b decimal.Decimal) (decimal.Decimal, error)
+	dcmp func(c int) bool
+	ii   func(a, b int64) (int64, error)
+	d1   func(a decimal.Decimal) decimal.Decimal
+	i1   func(a int64) (int64, error)
 }
 
+func minD(a, b decimal.Decimal) (decimal.Decimal, error) {
+	if b.LessThan(a) {
+		return b, nil
+	}
+	return a, nil
+}
+
+func maxD(a, b decimal.Decimal) (decimal.Decimal, error) {
+	if b.GreaterThan(a) {
+		return b, nil
+	}
+	return a, nil
+}
+
+func minI(a, b int64) (int64, error) { return min(a, b), nil }
+func maxI(a, b int64) (int64, error) { return max(a, b), nil }
+
+func eqC(c int) bool { return c == 0 }
+func neC(c int) bool { return c != 0 }
+func ltC(c int) bool { return c < 0 }
+func leC(c int) bool { return c <= 0 }
+func gtC(c int) bool { return c > 0 }
+func geC(c int) bool { return c >= 0 }
+
 var specs = map[string]fnSpec{
-	fnDAdd: {sig: sig(decT, decT, decT), bin: decOp(addD)},
-	fnDSub: {sig: sig(decT, decT, decT), bin: decOp(subD)},
-	fnDMul: {sig: sig(decT, decT, decT), bin: decOp(mulD)},
-	fnDDiv: {sig: sig(decT, decT, decT), bin: decOp(divD)},
-	fnDNeg: {sig: sig(decT, decT), un: fDNeg},
-	fnDAbs: {sig: sig(decT, decT), un: fDAbs},
-	fnIAdd: {sig: sig(intT, intT, intT), bin: intOp(addI)},
-	fnISub: {sig: sig(intT, intT, intT), bin: intOp(subI)},
-	fnIMul: {sig: sig(intT, intT, intT), bin: intOp(mulI)},
-	fnIMod: {sig: sig(intT, intT, intT), bin: intOp(modI)},
+	fnDAdd: {sig: sig(decT, decT, decT), bin: decOp(addD), dd: addD},
+	fnDSub: {sig: sig(decT, decT, decT), bin: decOp(subD), dd: subD},
+	fnDMul: {sig: sig(decT, decT, decT), bin: decOp(mulD), dd: mulD},
+	fnDDiv: {sig: sig(decT, decT, decT), bin: decOp(divD), dd: divD},
+	fnDMin: {sig: sig(decT, decT, decT), bin: decOp(minD), dd: minD},
+	fnDMax: {sig: sig(decT, decT, decT), bin: decOp(maxD), dd: maxD},
+	fnDNeg: {sig: sig(decT, decT), un: fDNeg, d1: decimal.Decimal.Neg},
+	fnDAbs: {sig: sig(decT, decT), un: fDAbs, d1: decimal.Decimal.Abs},
+	fnIAdd: {sig: sig(intT, intT, intT), bin: intOp(addI), ii: addI},
+	fnISub: {sig: sig(intT, intT, intT), bin: intOp(subI), ii: subI},
+	fnIMul: {sig: sig(intT, intT, intT), bin: intOp(mulI), ii: mulI},
+	fnIMod: {sig: sig(intT, intT, intT), bin: intOp(modI), ii: modI},
+	fnIMin: {sig: sig(intT, intT, intT), bin: intOp(minI), ii: minI},
+	fnIMax: {sig: sig(intT, intT, intT), bin: intOp(maxI), ii: maxI},
 	fnIDiv: {sig: sig(decT, intT, intT), bin: fIDiv},
-	fnINeg: {sig: sig(intT, intT), un: fINeg},
-	fnIAbs: {sig: sig(intT, intT), un: fIAbs},
+	fnINeg: {sig: sig(intT, intT), un: fINeg, i1: negI},
+	fnIAbs: {sig: sig(intT, intT), un: fIAbs, i1: absI},
 	fnI2D:  {sig: sig(decT, intT), un: fI2D},
-	fnDEq:  {sig: sig(boolT, decT, decT), bin: decCmp(func(c int) bool { return c == 0 })},
-	fnDNe:  {sig: sig(boolT, decT, decT), bin: decCmp(func(c int) bool { return c != 0 })},
-	fnDLt:  {sig: sig(boolT, decT, decT), bin: decCmp(func(c int) bool { return c < 0 })},
-	fnDLe:  {sig: sig(boolT, decT, decT), bin: decCmp(func(c int) bool { return c <= 0 })},
-	fnDGt:  {sig: sig(boolT, decT, decT), bin: decCmp(func(c int) bool { return c > 0 })},
-	fnDGe:  {sig: sig(boolT, decT, decT), bin: decCmp(func(c int) bool { return c >= 0 })},
-	fnDMin: {sig: sig(decT, decT, decT), bin: fDMin},
-	fnDMax: {sig: sig(decT, decT, decT), bin: fDMax},
-	fnIMin: {sig: sig(intT, intT, intT), bin: fIMin},
-	fnIMax: {sig: sig(intT, intT, intT), bin: fIMax},
+	fnDEq:  {sig: sig(boolT, decT, decT), bin: decCmp(eqC), dcmp: eqC},
+	fnDNe:  {sig: sig(boolT, decT, decT), bin: decCmp(neC), dcmp: neC},
+	fnDLt:  {sig: sig(boolT, decT, decT), bin: decCmp(ltC), dcmp: ltC},
+	fnDLe:  {sig: sig(boolT, decT, decT), bin: decCmp(leC), dcmp: leC},
+	fnDGt:  {sig: sig(boolT, decT, decT), bin: decCmp(gtC), dcmp: gtC},
+	fnDGe:  {sig: sig(boolT, decT, decT), bin: decCmp(geC), dcmp: geC},
 	fnSLen: {sig: sig(intT, strT), un: fSLen},
 	fnLLen: {sig: sig(intT, strsT), un: fLLen},
 	fnRound: {sig: sig(decT, decT, intT, strT), vari: func(args ...any) (any, error) {

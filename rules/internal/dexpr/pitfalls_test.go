@@ -205,9 +205,9 @@ func assertLowered(t *testing.T, x *Expr) {
 // An internal error never escapes as a panic.
 func TestNoPanicOnBrokenFrame(t *testing.T) {
 	env := mustEnv(t, testFields)
-	x := mustCompile(t, env, "deal.amount > 1", Bool)
+	x := mustCompile(t, env, `deal.customer.name contains "A"`, Bool)
 	s := newScope(t, "1", nil)
-	s.Cache = &frame{env: env, deal: s.Deal, partner: s.Partner, program: s.Program, scope: s, vals: []any{"not a decimal"}}
+	s.Cache = &frame{env: env, deal: s.Deal, partner: s.Partner, program: s.Program, vals: []any{int64(42)}}
 	_, err := x.Holds(s)
 	require.Error(t, err)
 	var re *RunError
