@@ -109,11 +109,31 @@
 // (1000), so no expression can make exact arithmetic arbitrarily slow; the
 // expr VM runs with a MemoryBudget. Evaluation never panics.
 //
+// # How it is compiled
+//
+// Compile parses with expr's parser, then type-checks the tree itself
+// (for clear, positioned messages and every error at once), folds
+// constants (decimal literals are parsed once, at compile time; an int
+// used with a decimal becomes a decimal constant) and rewrites the tree:
+// each decimal or checked-int operation becomes a call of an internal
+// function, each field read a call reading the scope. expr's own checker
+// then verifies the rewritten tree once more, with all node types cleared,
+// against the functions' precise signatures. Last, each internal call is
+// lowered to a Go closure of type func(any) any or func(any, any) any,
+// binding its constant operands and reading its field operands typed from
+// the scope, and expr compiles the result; its VM runs such closures
+// without allocating.
+//
 // # Performance
 //
-// The values a deal's expressions read are loaded once per deal into a
-// frame kept in incentive.Scope.Cache (keyed by the Env, the deal, the
-// partner and the program, so two programs cannot confuse each other);
-// period and cumulative totals are re-read on every evaluation. Compiled
-// programs are shared between goroutines; expr VMs are pooled.
+// The VM's environment is the *incentive.Scope itself. A read that is an
+// operand of an arithmetic, comparison or membership test (deal.amount *
+// 0.02, deal.type == "new_business", partner.tier in ["gold"]) reads the
+// value typed, never boxed. A read the VM handles as a value (an operand of
+// contains, a branch of ?:, deal.products) is boxed once per deal and kept
+// in a frame in incentive.Scope.Cache, keyed by the Env, deal, partner and
+// program, so two programs sharing a scope cannot confuse each other;
+// period and cumulative totals are read afresh on every evaluation.
+// Compiled programs are shared between goroutines; expr VMs are pooled. An
+// expression that is a constant or a single field read does not run the VM.
 package dexpr

@@ -90,6 +90,23 @@ func TestValue(t *testing.T) {
 		// optional custom fields read as zero
 		{"deal.discount + 1", "1"},
 		{"deal.term_months * 1.5", "0"},
+		// every shape of lowered call: reads and constants bound in, computed
+		// operands passed by the VM
+		{"(deal.amount * 2) + (deal.quantity * 0.5)", "24001.5"}, // two computed: 24000.00 + 1.5
+		{"deal.amount + deal.quantity * 0.5", "12001.5"},         // read + computed
+		{"deal.quantity * 0.5 + deal.amount", "12001.5"},         // computed + read
+		{"deal.amount + deal.amount", "24000"},                   // read + read
+		{"(deal.quantity * 2) - (deal.quantity + 1)", "2"},       // ints: 6 - 4
+		{"deal.quantity / period.deals", "0.75"},                 // 3 / 4
+		{"(deal.quantity + 1) / 8", "0.5"},                       // 4 / 8
+		{"deal.quantity * 2 + 0.5", "6.5"},                       // an int computed, then made a decimal
+		{"abs(deal.amount - 20000)", "8000"},                     // |12000.00 - 20000|
+		{"-(deal.amount * 2)", "-24000"},
+		{"-(deal.quantity * 2)", "-6"},
+		{"-deal.quantity", "-3"},
+		{"abs(-deal.quantity)", "3"},
+		{"round(deal.amount / 7 + deal.quantity, 1)", "1717.3"}, // 1714.2857... + 3 = 1717.2857... -> 1717.3
+		{"max(deal.amount * 0.1, deal.quantity * 100)", "1200"}, // max(1200.000, 300)
 		// constants
 		{"500", "500"},
 		{"1000 * 0.02", "20"},
@@ -193,6 +210,15 @@ func TestHolds(t *testing.T) {
 		{"true", true},
 		{"false || deal.quantity > 1", true},
 		{"deal.amount > 100 ? deal.registered : false", true},
+		// comparisons with the read on either side
+		{`date("2026-11-01") <= deal.close_date`, true},
+		{"2 < deal.quantity", true},
+		{"3 == deal.quantity && deal.quantity == 3 && 4 != deal.quantity", true},
+		{"1000 <= deal.amount", true},
+		{`"enterprise" == deal.segment && "smb" != deal.segment`, true},
+		{"deal.amount * 2 > deal.amount * 3", false},
+		{"deal.amount * 2 in [24000]", true},
+		{"deal.quantity + 1 in [4, 5]", true},
 		// accumulators
 		{"period.amount + deal.amount >= 62000", true},
 		{"cumulative.amount >= 250000", true},
