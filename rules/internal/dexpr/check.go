@@ -178,7 +178,7 @@ func (c *checker) check(n ast.Node) val {
 const funcList = "round, min, max, abs, len and date"
 
 // number builds a decimal literal from its source text, never from the
-// float64 the parser computed.
+// binary floating-point value the parser computed.
 func (c *checker) number(n *ast.FloatNode) val {
 	loc := n.Location()
 	if loc.From < 0 || loc.To > len(c.src) || loc.From >= loc.To {
@@ -196,8 +196,8 @@ func (c *checker) number(n *ast.FloatNode) val {
 }
 
 // numbers checks the number literals before expr's parser sees them: the
-// parser turns a decimal literal into a float64 and rejects one beyond
-// float64's range (1e400) with a message about floats, pointing past the
+// parser turns a decimal literal into a binary floating-point number and
+// rejects one beyond its range (1e400) with a message about floats, past the
 // literal. Every literal that is not a valid number in range is reported
 // here, at the literal.
 func (c *checker) numbers(src string) {

@@ -1,7 +1,7 @@
 // Package dexpr compiles the expressions of the partnerops DSL (the
 // `when:`, `amount:` and `measure:` strings of a program file) into
 // github.com/expr-lang/expr programs that compute with exact decimals
-// (github.com/shopspring/decimal). Money never passes through float64.
+// (github.com/shopspring/decimal). Money never passes through binary floating point.
 //
 // The YAML loader (package rules) builds one Env per program with NewEnv,
 // compiles each expression with Env.Compile and maps the returned positions
@@ -34,7 +34,8 @@
 // The types are bool, int (64-bit), decimal (exact), string, date and list
 // of strings. Literals: true, false, "text" or 'text', whole numbers (1000,
 // 1_000) are ints, numbers with a point or an exponent (0.02, 1e3) are
-// decimals built from their text, never through float64. There is no nil.
+// decimals built from their text, never through binary floating point.
+// There is no nil.
 //
 // # Operators
 //
