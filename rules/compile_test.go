@@ -400,3 +400,15 @@ func TestEmptyDocumentsAreSkipped(t *testing.T) {
 		}
 	}
 }
+
+func TestProgramPeriod(t *testing.T) {
+	f := mustCompile(t, "a.yaml", []byte(docA+"period: month\ncaps: {per_partner: 100}\n"))
+	p := f.Programs[0]
+	if p.Period != incentive.PeriodMonth || p.Caps[0].Period != "" {
+		t.Errorf("period %q, partner cap period %q (want month, and empty = the program's)", p.Period, p.Caps[0].Period)
+	}
+	list := compileErrors(t, docA+"period: week\n")
+	if len(list) != 1 || list[0].Path != "period" || !strings.Contains(list[0].Msg, `unknown value "week"`) {
+		t.Errorf("errors = %v", list)
+	}
+}
