@@ -16,7 +16,9 @@ var checkCommand = &command{
 Check compiles each program file named, and every *.yaml and *.yml file of
 each directory named, together with the *_test.yaml files beside them. It
 prints every error and warning as file:line:col: message, with the source
-line and a caret under the column, then a summary line.
+line and a caret under the column, then a summary line. Files are named
+by their path from the working directory; a file outside it by its path
+from its own directory.
 
 It exits 1 when a file has errors (or, with -strict, warnings), else 0.`,
 	example: "partnerops check examples/programs/q4-growth.yaml",

@@ -89,9 +89,17 @@ func pathErr(err error) error {
 // explanations are the paths as given when the directory lies below the
 // working directory; otherwise they are relative to the directory.
 func (g *group) load() (*rules.Set, error) {
-	root, inner := ".", filepath.ToSlash(g.dir)
-	if !filepath.IsLocal(g.dir) && g.dir != "." {
-		root, inner = g.dir, "."
+	dir := g.dir
+	if filepath.IsAbs(dir) {
+		if wd, err := os.Getwd(); err == nil {
+			if rel, err := filepath.Rel(wd, dir); err == nil && (rel == "." || filepath.IsLocal(rel)) {
+				dir = rel
+			}
+		}
+	}
+	root, inner := ".", filepath.ToSlash(dir)
+	if dir != "." && !filepath.IsLocal(dir) {
+		root, inner = dir, "."
 	}
 	keep := func(name string) bool {
 		if g.all {

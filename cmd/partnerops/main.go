@@ -153,6 +153,8 @@ func writeTopHelp(w io.Writer) {
 		fmt.Fprintf(&b, "\t%-8s %s\n", c.name, c.summary)
 	}
 	b.WriteString("\thelp     show the flags and an example of a command\n")
+	b.WriteString("\nFlags may come before or after the arguments. Exit codes: 0 success; 1 errors,\n")
+	b.WriteString("failed tests or deals that could not be evaluated; 2 a mistake on the command line.\n")
 	b.WriteString("\nRun 'partnerops help <command>' (or 'partnerops <command> -h') for its flags and an example.\n")
 	b.WriteString("The program language is documented by 'go doc github.com/partnerops/partnerops/rules'.\n")
 	io.WriteString(w, b.String())

@@ -26,7 +26,7 @@ var runCommand = &command{
 Run compiles PROGRAM, reads the deals of DEALS (a YAML or JSON list, as
 described under "Deals" in 'go doc github.com/partnerops/partnerops/rules'),
 sorts them by close time, then deal id, and runs them in that order, so that
-each partner's quarterly totals, the caps and the budget accumulate. It prints
+each partner's period totals, the caps and the budget accumulate. It prints
 the earnings statement: per partner, what was earned, expired, carried in,
 payable and carried out, by earning type and payee.
 
@@ -241,7 +241,8 @@ func sortDeals(inputs []incentive.Input) {
 }
 
 // each runs the batch and calls fn with every deal's result; a deal that
-// failed is reported on stderr and skipped. fn returns false to stop. each
+// failed is reported on stderr and skipped. run needs no explanations, so
+// it runs without traces. fn returns false to stop. each
 // returns exitFail when a deal failed.
 func (o *runOptions) each(ctx context.Context, b *batch, stderr io.Writer, fn func(in *incentive.Input, r *incentive.Result) bool) int {
 	code := exitOK
@@ -253,7 +254,7 @@ func (o *runOptions) each(ctx context.Context, b *batch, stderr io.Writer, fn fu
 			}
 		}
 	}
-	for r, err := range incentive.Run(ctx, b.program, seq, incentive.RunOptions{AsOf: b.asOf, Workers: o.workers}) {
+	for r, err := range incentive.Run(ctx, b.program, seq, incentive.RunOptions{AsOf: b.asOf, Workers: o.workers, NoTrace: o.cmd == "run"}) {
 		if i >= len(b.inputs) { // cannot happen: one result per deal
 			break
 		}
