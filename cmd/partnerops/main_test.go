@@ -65,6 +65,7 @@ func TestGolden(t *testing.T) {
 		{"run_example", []string{"run", example, deals}, 0},
 		{"run_as_of", []string{"run", "-as-of", "2027-01-15", example, deals}, 0},
 		{"run_carried", []string{"run", "-carried", "examples/data/carried.json", example, deals}, 0},
+		{"run_carried_unknown_partner", []string{"run", "-carried", testdata + "/carried-extra.json", example, deals}, 0},
 		{"run_json", []string{"run", "-json", "-program", "rate-spiff", testdata + "/two-programs.yaml", testdata + "/two-programs-deals.json"}, 0},
 		{"run_program_version", []string{"run", testdata + "/two-programs.yaml", testdata + "/two-programs-deals.json", "-program", "flat-spiff"}, 0},
 		{"run_needs_program", []string{"run", testdata + "/two-programs.yaml", testdata + "/two-programs-deals.json"}, 2},
@@ -233,4 +234,38 @@ func TestDeterministic(t *testing.T) {
 			assert.Equal(t, first, again, "%v -workers %s", cmd, w)
 		}
 	}
+}
+
+// TestAsOfTimeZone: -as-of DATE is the start of that day in the program's
+// time zone (New York), and an RFC 3339 -as-of is read as that instant.
+// ACME-1006 closed on 2026-11-17; its claim deadline is 60 days later,
+// 2027-01-16 (13 + 31 + 16), so it is expired from 2027-01-17 00:00 in New
+// York, 05:00 UTC. P-ACME's expired total is then ACME-1001..1005 (4 x
+// 2,500.00 + 1,110.00 = 11,110.00) plus ACME-1006's 2,500.00 = 13,610.00.
+func TestAsOfTimeZone(t *testing.T) {
+	chdirRoot(t)
+	acmeExpired := func(asOf string) string {
+		t.Helper()
+		stdout, stderr, code := invoke("run", "-json", "-as-of", asOf, example, deals)
+		require.Equal(t, 0, code, stderr)
+		var st struct {
+			Partners []struct {
+				Partner string
+				Expired struct{ Amount string }
+			}
+		}
+		require.NoError(t, json.Unmarshal([]byte(stdout), &st))
+		for _, p := range st.Partners {
+			if p.Partner == "P-ACME" {
+				return p.Expired.Amount
+			}
+		}
+		t.Fatal("no P-ACME in the statement")
+		return ""
+	}
+	assert.Equal(t, "11110.00", acmeExpired("2027-01-16"))
+	assert.Equal(t, "11110.00", acmeExpired("2027-01-17T04:59:59Z")) // 23:59:59 on the 16th in New York
+	assert.Equal(t, "13610.00", acmeExpired("2027-01-17T05:00:00Z"))
+	assert.Equal(t, "13610.00", acmeExpired("2027-01-17"))
+	assert.Equal(t, "13610.00", acmeExpired("2027-01-17T00:00:00-05:00"))
 }
