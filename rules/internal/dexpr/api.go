@@ -74,6 +74,10 @@ type Expr struct {
 	// is the result and the VM is not needed.
 	single   *pathInfo
 	singleAt file.Location
+	// fastDec or fastBool is set when the whole program is one fused call
+	// taking only the scope (see lowering): it is called directly.
+	fastDec  decFn
+	fastBool boolFn
 	srcR     []rune
 	origin   func(line, col int) incentive.Origin
 }
@@ -235,7 +239,9 @@ func (x *Expr) build(node ast.Node, src file.Source) *Error {
 		x.single, x.singleAt = p, tree.Node.Location()
 	}
 
-	(&lowering{env: x.env}).node(&tree.Node)
+	lw := &lowering{env: x.env, root: &tree.Node}
+	lw.node(&tree.Node)
+	x.fastDec, x.fastBool = lw.fastDec, lw.fastBool
 	prog, err := compiler.Compile(tree, cfg)
 	if err != nil {
 		return internal(err)
@@ -320,6 +326,9 @@ func (x *Expr) Holds(s *incentive.Scope) (bool, error) {
 	if x.kind != Bool {
 		return false, fmt.Errorf("%s: Holds called on a number expression", x.src)
 	}
+	if x.fastBool != nil && s != nil && s.Deal != nil && s.Partner != nil {
+		return fast(x, s, x.fastBool)
+	}
 	v, err := x.eval(s)
 	if err != nil {
 		return false, err
@@ -336,6 +345,9 @@ func (x *Expr) Holds(s *incentive.Scope) (bool, error) {
 func (x *Expr) Value(s *incentive.Scope) (decimal.Decimal, error) {
 	if x.kind != Number {
 		return decimal.Decimal{}, fmt.Errorf("%s: Value called on a condition", x.src)
+	}
+	if x.fastDec != nil && s != nil && s.Deal != nil && s.Partner != nil {
+		return fast(x, s, x.fastDec)
 	}
 	v, err := x.eval(s)
 	if err != nil {

@@ -67,6 +67,31 @@ func atErr(loc file.Location, err error) error {
 	return &atError{loc: loc, err: err}
 }
 
+// placed turns an error of a fused evaluator into a *RunError at the place
+// the *atError inside names.
+func (x *Expr) placed(err error) *RunError {
+	var ae *atError
+	if errors.As(err, &ae) {
+		return x.runError(ae.loc, ae.err)
+	}
+	return x.runError(file.Location{}, err)
+}
+
+// fast runs a fused evaluator that is the whole program, without the VM.
+func fast[T any](x *Expr, s *incentive.Scope, f func(s *incentive.Scope, a, b any) (T, error)) (v T, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = x.runError(file.Location{}, fmt.Errorf("internal error: %v", r))
+		}
+	}()
+	v, err = f(s, nil, nil)
+	if err != nil {
+		var zero T
+		return zero, x.placed(err)
+	}
+	return v, nil
+}
+
 // frame caches, for one deal, the boxed values of the reads that the VM
 // handles as values (a read that is an operand of a fused call is read
 // typed and never boxed, see lowering). It lives in Scope.Cache, created on

@@ -4,7 +4,6 @@ import (
 	"reflect"
 
 	"github.com/expr-lang/expr/ast"
-	"github.com/expr-lang/expr/file"
 	"github.com/partnerops/partnerops/incentive"
 	"github.com/shopspring/decimal"
 )
@@ -15,25 +14,43 @@ import (
 // func(any) any or func(any, any) any, which expr's compiler runs with
 // OpCallTyped: no argument slice per run (OpCall1..3 and OpCallN allocate
 // one) and no error result. Errors become panics, which the VM recovers
-// into a positioned *file.Error wrapping them.
+// into a *file.Error wrapping them; an *atError inside names the exact
+// place (a read, or an operator inside a fused tree).
 //
-// The closure binds what is known at compile time:
+// The closure binds what is known at compile time and computes typed what
+// it can:
 //
 //   - constant operands (deal.amount * 0.02 passes only deal.amount);
 //   - reads of deal values: an operand that is a path read is fetched
 //     typed from the scope inside the closure, so the value is never boxed
-//     and the VM only passes the scope ($env). deal.amount >= 1000 and
-//     deal.type == "new_business" allocate nothing.
+//     and the VM only passes the scope ($env);
+//   - nested arithmetic: round(deal.amount * 0.02, 2) is one closure
+//     computing the product and the rounding on unboxed decimals.
 //
-// Operands that are neither are computed by the VM and passed as
-// arguments. A path read that is not an operand of a fused call becomes a
-// call reading the value boxed, cached per deal in the frame.
+// Operands that are none of these are computed by the VM and passed as
+// arguments; a closure has at most two (the scope counts as one), which a
+// plan checks before nesting. A path read that is no operand of a fused
+// call becomes a call reading the value boxed, cached per deal.
 //
-// The replaced call keeps the type the checker gave it, so the code
-// compiled for its parent does not change.
+// When the root of the tree becomes a fused call whose only argument is
+// the scope, the whole program is that call: Expr calls the typed closure
+// directly (see Expr.fastDec and Expr.fastBool), which is exactly what the
+// VM would do, minus the VM.
+//
+// A replaced call keeps the type the checker gave it, so the code compiled
+// for its parent does not change.
 type lowering struct {
-	env *Env
+	env      *Env
+	root     *ast.Node
+	fastDec  decFn
+	fastBool boolFn
 }
+
+type (
+	decFn  = func(s *incentive.Scope, x, y any) (decimal.Decimal, error)
+	intFn  = func(s *incentive.Scope, x, y any) (int64, error)
+	boolFn = func(s *incentive.Scope, x, y any) (bool, error)
+)
 
 func (l *lowering) node(n *ast.Node) {
 	switch x := (*n).(type) {
@@ -92,22 +109,110 @@ func constOf(n ast.Node) (any, bool) {
 	return nil, false
 }
 
-func internalName(c *ast.CallNode) string {
-	if id, ok := c.Callee.(*ast.IdentifierNode); ok {
-		if _, ok := specs[id.Value]; ok {
-			return id.Value
+func internalName(n ast.Node) string {
+	if c, ok := n.(*ast.CallNode); ok {
+		if id, ok := c.Callee.(*ast.IdentifierNode); ok {
+			if _, ok := specs[id.Value]; ok {
+				return id.Value
+			}
 		}
 	}
 	return ""
 }
 
-// operands classifies the arguments of a call to be fused: constants and
-// reads are bound into the closure, everything else is lowered and passed
-// by the VM.
+// roundConst returns the places and mode of a round call when both are
+// constant and valid.
+func roundConst(c *ast.CallNode) (int32, incentive.RoundingMode, bool) {
+	p, _ := constOf(c.Arguments[1])
+	places, ok := p.(int64)
+	if !ok || places < 0 || places > MaxRoundPlaces {
+		return 0, "", false
+	}
+	m, ok := constOf(c.Arguments[2])
+	if !ok {
+		return 0, "", false
+	}
+	mode, err := incentive.ParseRoundingMode(m.(string))
+	if err != nil {
+		return 0, "", false
+	}
+	return int32(places), mode, true
+}
+
+// nestable reports whether the call n computes a decimal or an int a fused
+// parent can compute inside its own closure, and returns the operands that
+// matter.
+func nestable(n ast.Node) ([]ast.Node, bool) {
+	name := internalName(n)
+	if name == "" {
+		return nil, false
+	}
+	c := n.(*ast.CallNode)
+	spec := specs[name]
+	switch {
+	case spec.dd != nil, spec.ii != nil, name == fnIDiv:
+		return c.Arguments, true
+	case spec.d1 != nil, spec.i1 != nil, name == fnI2D:
+		return c.Arguments[:1], true
+	case name == fnRound:
+		if _, _, ok := roundConst(c); ok {
+			return c.Arguments[:1], true
+		}
+	}
+	return nil, false
+}
+
+// plan counts what fusing operands would pass: whether the scope is needed
+// and how many operands the VM computes. It follows exactly the choices of
+// operands.dec and operands.int.
+func plan(nest bool, args ...ast.Node) (env bool, dyn int) {
+	for _, a := range args {
+		switch {
+		case isConst(a):
+		case loadOf(a) != nil:
+			env = true
+		case internalName(a) == fnI2D && loadOf(a.(*ast.CallNode).Arguments[0]) != nil:
+			env = true
+		default:
+			sub, ok := nestable(a)
+			if !nest || !ok {
+				dyn++
+				continue
+			}
+			e, d := plan(nest, sub...)
+			env = env || e
+			dyn += d
+		}
+	}
+	return env, dyn
+}
+
+func isConst(n ast.Node) bool {
+	_, ok := constOf(n)
+	return ok
+}
+
+func fits(env bool, dyn int) bool {
+	n := dyn
+	if env {
+		n++
+	}
+	return n >= 1 && n <= 2
+}
+
+// operands builds the typed getters of a fused call's operands: constants
+// and reads are bound in, nested arithmetic (when nest is set) is composed,
+// everything else is lowered and passed by the VM.
 type operands struct {
 	l       *lowering
+	nest    bool
 	needEnv bool
 	dyn     []ast.Node // VM-computed operands, passed after the scope
+}
+
+func (l *lowering) operands(args ...ast.Node) *operands {
+	env, dyn := plan(true, args...)
+	return &operands{l: l, nest: fits(env, dyn)}
 }
 
 // vmArgs returns the call's arguments: the scope if a read needs it, then
@@ -120,14 +225,7 @@ func (o *operands) vmArgs(at ast.Node) []ast.Node {
 	return append(args, o.dyn...)
 }
 
-// fits reports whether the closure has at most two arguments.
-func (o *operands) fits() bool {
-	n := len(o.dyn)
-	if o.needEnv {
-		n++
-	}
-	return n >= 1 && n <= 2
-}
+func (o *operands) fits() bool { return fits(o.needEnv, len(o.dyn)) }
 
 // dynAt returns a getter of the i-th computed operand from the closure's
 // (x, y) arguments.
@@ -138,10 +236,14 @@ func dynAt(i int) func(x, y any) any {
 	return func(_, y any) any { return y }
 }
 
-type decGet = func(s *incentive.Scope, x, y any) (decimal.Decimal, error)
-type intGet = func(s *incentive.Scope, x, y any) (int64, error)
+func (o *operands) push(n *ast.Node) func(x, y any) any {
+	o.l.node(n)
+	get := dynAt(len(o.dyn))
+	o.dyn = append(o.dyn, *n)
+	return get
+}
 
-func (o *operands) dec(n *ast.Node) decGet {
+func (o *operands) dec(n *ast.Node) decFn {
 	if c, ok := constOf(*n); ok {
 		d := c.(decimal.Decimal)
 		return func(*incentive.Scope, any, any) (decimal.Decimal, error) { return d, nil }
@@ -154,23 +256,19 @@ func (o *operands) dec(n *ast.Node) decGet {
 			return d, atErr(loc, err)
 		}
 	}
-	if c, ok := (*n).(*ast.CallNode); ok && internalName(c) == fnI2D {
-		if p := loadOf(c.Arguments[0]); p != nil {
-			o.needEnv = true
-			e, loc := o.l.env, c.Arguments[0].Location()
-			return func(s *incentive.Scope, _, _ any) (decimal.Decimal, error) {
-				i, err := e.i64(s, p)
-				return decimal.NewFromInt(i), atErr(loc, err)
-			}
+	if internalName(*n) == fnI2D && loadOf((*n).(*ast.CallNode).Arguments[0]) != nil {
+		return o.decCall((*n).(*ast.CallNode)) // an int read made a decimal
+	}
+	if _, ok := nestable(*n); ok && o.nest {
+		if f := o.decCall((*n).(*ast.CallNode)); f != nil {
+			return f
 		}
 	}
-	o.l.node(n)
-	get := dynAt(len(o.dyn))
-	o.dyn = append(o.dyn, *n)
+	get := o.push(n)
 	return func(_ *incentive.Scope, x, y any) (decimal.Decimal, error) { return get(x, y).(decimal.Decimal), nil }
 }
 
-func (o *operands) int(n *ast.Node) intGet {
+func (o *operands) int(n *ast.Node) intFn {
 	if c, ok := constOf(*n); ok {
 		i := c.(int64)
 		return func(*incentive.Scope, any, any) (int64, error) { return i, nil }
@@ -183,13 +281,114 @@ func (o *operands) int(n *ast.Node) intGet {
 			return i, atErr(loc, err)
 		}
 	}
-	o.l.node(n)
-	get := dynAt(len(o.dyn))
-	o.dyn = append(o.dyn, *n)
+	if _, ok := nestable(*n); ok && o.nest {
+		if f := o.intCall((*n).(*ast.CallNode)); f != nil {
+			return f
+		}
+	}
+	get := o.push(n)
 	return func(_ *incentive.Scope, x, y any) (int64, error) { return get(x, y).(int64), nil }
 }
 
-// closure adapts core to the argument list o.vmArgs describes.
+// decCall composes a decimal-valued internal call; nil if it is not one.
+func (o *operands) decCall(c *ast.CallNode) decFn {
+	name := internalName(c)
+	spec := specs[name]
+	loc := c.Location()
+	switch {
+	case spec.dd != nil:
+		op := spec.dd
+		a, b := o.dec(&c.Arguments[0]), o.dec(&c.Arguments[1])
+		return func(s *incentive.Scope, x, y any) (decimal.Decimal, error) {
+			av, err := a(s, x, y)
+			if err != nil {
+				return av, err
+			}
+			bv, err := b(s, x, y)
+			if err != nil {
+				return bv, err
+			}
+			r, err := op(av, bv)
+			return r, atErr(loc, err)
+		}
+	case name == fnI2D:
+		a := o.int(&c.Arguments[0])
+		return func(s *incentive.Scope, x, y any) (decimal.Decimal, error) {
+			av, err := a(s, x, y)
+			return decimal.NewFromInt(av), err
+		}
+	case spec.d1 != nil:
+		op := spec.d1
+		a := o.dec(&c.Arguments[0])
+		return func(s *incentive.Scope, x, y any) (decimal.Decimal, error) {
+			av, err := a(s, x, y)
+			return op(av), err
+		}
+	case name == fnIDiv:
+		a, b := o.int(&c.Arguments[0]), o.int(&c.Arguments[1])
+		return func(s *incentive.Scope, x, y any) (decimal.Decimal, error) {
+			av, err := a(s, x, y)
+			if err != nil {
+				return decimal.Decimal{}, err
+			}
+			bv, err := b(s, x, y)
+			if err != nil {
+				return decimal.Decimal{}, err
+			}
+			r, err := divI(av, bv)
+			return r, atErr(loc, err)
+		}
+	case name == fnRound:
+		places, mode, ok := roundConst(c)
+		if !ok {
+			return nil
+		}
+		a := o.dec(&c.Arguments[0])
+		return func(s *incentive.Scope, x, y any) (decimal.Decimal, error) {
+			av, err := a(s, x, y)
+			return mode.Round(av, places), err
+		}
+	}
+	return nil
+}
+
+// intCall composes an int-valued internal call; nil if it is not one.
+func (o *operands) intCall(c *ast.CallNode) intFn {
+	spec := specs[internalName(c)]
+	loc := c.Location()
+	switch {
+	case spec.ii != nil:
+		op := spec.ii
+		a, b := o.int(&c.Arguments[0]), o.int(&c.Arguments[1])
+		return func(s *incentive.Scope, x, y any) (int64, error) {
+			av, err := a(s, x, y)
+			if err != nil {
+				return 0, err
+			}
+			bv, err := b(s, x, y)
+			if err != nil {
+				return 0, err
+			}
+			r, err := op(av, bv)
+			return r, atErr(loc, err)
+		}
+	case spec.i1 != nil:
+		op := spec.i1
+		a := o.int(&c.Arguments[0])
+		return func(s *incentive.Scope, x, y any) (int64, error) {
+			av, err := a(s, x, y)
+			if err != nil {
+				return 0, err
+			}
+			r, err := op(av)
+			return r, atErr(loc, err)
+		}
+	}
+	return nil
+}
+
+// closure adapts a typed evaluator to the argument list o.vmArgs
+// describes.
 func (o *operands) closure(core func(s *incentive.Scope, x, y any) any) any {
 	switch {
 	case o.needEnv && len(o.dyn) == 0:
@@ -209,6 +408,22 @@ func must[T any](v T, err error) T {
 	return v
 }
 
+// finishDec replaces the call at n by the fused closure computing f, and
+// records f when it is the whole program.
+func finishDec(l *lowering, n *ast.Node, o *operands, c ast.Node, f decFn) {
+	if n == l.root && o.needEnv && len(o.dyn) == 0 {
+		l.fastDec = f
+	}
+	replace(n, o.closure(func(s *incentive.Scope, x, y any) any { return must(f(s, x, y)) }), o.vmArgs(c))
+}
+
+func finishBool(l *lowering, n *ast.Node, o *operands, c ast.Node, f boolFn) {
+	if n == l.root && o.needEnv && len(o.dyn) == 0 {
+		l.fastBool = f
+	}
+	replace(n, o.closure(func(s *incentive.Scope, x, y any) any { return must(f(s, x, y)) }), o.vmArgs(c))
+}
+
 func (l *lowering) call(n *ast.Node, c *ast.CallNode) {
 	name := internalName(c)
 	if name == "" {
@@ -220,74 +435,46 @@ func (l *lowering) call(n *ast.Node, c *ast.CallNode) {
 	spec := specs[name]
 	if p := loadOf(c); p != nil {
 		// a read that is no operand of a fused call: boxed, cached per deal
-		e := l.env
-		replace(n, func(env any) any { return must(e.cached(env.(*incentive.Scope), p)) }, []ast.Node{envNode(c)})
+		e, loc := l.env, c.Location()
+		replace(n, func(env any) any {
+			v, err := e.cached(env.(*incentive.Scope), p)
+			return must(v, atErr(loc, err))
+		}, []ast.Node{envNode(c)})
 		return
 	}
-	o := &operands{l: l}
 	switch {
-	case spec.dd != nil:
-		op := spec.dd
-		a, b := o.dec(&c.Arguments[0]), o.dec(&c.Arguments[1])
-		if o.fits() {
-			replace(n, o.closure(func(s *incentive.Scope, x, y any) any {
-				return must(op(must(a(s, x, y)), must(b(s, x, y))))
-			}), o.vmArgs(c))
-			return
-		}
 	case spec.dcmp != nil:
 		cmp := spec.dcmp
+		o := l.operands(c.Arguments...)
 		a, b := o.dec(&c.Arguments[0]), o.dec(&c.Arguments[1])
 		if o.fits() {
-			replace(n, o.closure(func(s *incentive.Scope, x, y any) any {
-				return cmp(must(a(s, x, y)).Cmp(must(b(s, x, y))))
-			}), o.vmArgs(c))
-			return
-		}
-	case spec.ii != nil:
-		op := spec.ii
-		a, b := o.int(&c.Arguments[0]), o.int(&c.Arguments[1])
-		if o.fits() {
-			replace(n, o.closure(func(s *incentive.Scope, x, y any) any {
-				return must(op(must(a(s, x, y)), must(b(s, x, y))))
-			}), o.vmArgs(c))
-			return
-		}
-	case spec.d1 != nil:
-		op := spec.d1
-		a := o.dec(&c.Arguments[0])
-		replace(n, o.closure(func(s *incentive.Scope, x, y any) any { return op(must(a(s, x, y))) }), o.vmArgs(c))
-		return
-	case name == fnI2D:
-		a := o.int(&c.Arguments[0])
-		if o.needEnv {
-			replace(n, o.closure(func(s *incentive.Scope, x, y any) any { return decimal.NewFromInt(must(a(s, x, y))) }), o.vmArgs(c))
-			return
-		}
-	case spec.i1 != nil:
-		op := spec.i1
-		a := o.int(&c.Arguments[0])
-		if o.needEnv {
-			replace(n, o.closure(func(s *incentive.Scope, x, y any) any { return must(op(must(a(s, x, y)))) }), o.vmArgs(c))
-			return
-		}
-	case name == fnIDiv:
-		a, b := o.int(&c.Arguments[0]), o.int(&c.Arguments[1])
-		if o.fits() {
-			replace(n, o.closure(func(s *incentive.Scope, x, y any) any {
-				return must(divI(must(a(s, x, y)), must(b(s, x, y))))
-			}), o.vmArgs(c))
-			return
-		}
-	case name == fnRound:
-		if fn := l.round(o, c); fn != nil {
-			replace(n, fn, o.vmArgs(c))
+			finishBool(l, n, o, c, func(s *incentive.Scope, x, y any) (bool, error) {
+				av, err := a(s, x, y)
+				if err != nil {
+					return false, err
+				}
+				bv, err := b(s, x, y)
+				return cmp(av.Cmp(bv)), err
+			})
 			return
 		}
 	case name == fnDIn:
-		if fn := l.in(o, c); fn != nil {
-			replace(n, fn, o.vmArgs(c))
+		if l.in(n, c) {
 			return
+		}
+	case spec.ii != nil || spec.i1 != nil:
+		o := l.operands(c.Arguments...)
+		if f := o.intCall(c); f != nil && o.fits() {
+			replace(n, o.closure(func(s *incentive.Scope, x, y any) any { return must(f(s, x, y)) }), o.vmArgs(c))
+			return
+		}
+	default:
+		if args, ok := nestable(c); ok {
+			o := l.operands(args...)
+			if f := o.decCall(c); f != nil && o.fits() {
+				finishDec(l, n, o, c, f)
+				return
+			}
 		}
 	}
 	// the general form: every argument computed by the VM. Lowering is
@@ -309,59 +496,47 @@ func (l *lowering) call(n *ast.Node, c *ast.CallNode) {
 		bin := spec.bin
 		replace(n, func(a, b any) any { return must(bin(a, b)) }, c.Arguments)
 	default:
-		// variadic or three arguments: an ordinary expr function call
+		// round with a mode chosen at run time, in with a list computed at
+		// run time: an ordinary expr function call
 	}
 }
 
-func (l *lowering) round(o *operands, c *ast.CallNode) any {
-	p, _ := constOf(c.Arguments[1])
-	places, ok := p.(int64)
-	if !ok || places < 0 || places > MaxRoundPlaces {
-		return nil
-	}
-	m, ok := constOf(c.Arguments[2])
-	if !ok {
-		return nil
-	}
-	mode, err := incentive.ParseRoundingMode(m.(string))
-	if err != nil {
-		return nil
-	}
-	x := o.dec(&c.Arguments[0])
-	if !o.fits() {
-		return nil
-	}
-	return o.closure(func(s *incentive.Scope, a, b any) any { return mode.Round(must(x(s, a, b)), int32(places)) })
-}
-
-func (l *lowering) in(o *operands, c *ast.CallNode) any {
+// in fuses x in [constants...] with decimals.
+func (l *lowering) in(n *ast.Node, c *ast.CallNode) bool {
 	list := make([]decimal.Decimal, 0, len(c.Arguments)-1)
 	for _, a := range c.Arguments[1:] {
 		v, ok := constOf(a)
 		if !ok {
-			return nil
+			return false
 		}
 		list = append(list, v.(decimal.Decimal))
 	}
+	o := l.operands(c.Arguments[0])
 	x := o.dec(&c.Arguments[0])
 	if !o.fits() {
-		return nil
+		return false
 	}
-	return o.closure(func(s *incentive.Scope, a, b any) any {
-		d := must(x(s, a, b))
+	finishBool(l, n, o, c, func(s *incentive.Scope, a, b any) (bool, error) {
+		d, err := x(s, a, b)
+		if err != nil {
+			return false, err
+		}
 		for _, e := range list {
 			if d.Equal(e) {
-				return true
+				return true, nil
 			}
 		}
-		return false
+		return false, nil
 	})
+	return true
 }
 
 // fuseNative fuses a string, int or date read compared with a constant
-// (==, !=, or in a constant set) into one closure reading the value typed.
+// (==, !=, <, <=, >, >=, or in a constant set) into one closure reading
+// the value typed.
 func (l *lowering) fuseNative(n *ast.Node, b *ast.BinaryNode) bool {
 	e := l.env
+	var f boolFn
 	switch b.Operator {
 	case "==", "!=":
 		p, k, loc := loadOf(b.Left), b.Right, b.Left.Location()
@@ -378,14 +553,20 @@ func (l *lowering) fuseNative(n *ast.Node, b *ast.BinaryNode) bool {
 			if p.typ != tString {
 				return false
 			}
-			replace(n, func(env any) any { return (readStr(e, env, p, loc) == v) == eq }, []ast.Node{envNode(b)})
-			return true
+			f = func(s *incentive.Scope, _, _ any) (bool, error) {
+				got, err := e.str(s, p)
+				return (got == v) == eq, atErr(loc, err)
+			}
 		case int64:
 			if p.typ != tInt && p.typ != tDate {
 				return false
 			}
-			replace(n, func(env any) any { return (readInt(e, env, p, loc) == v) == eq }, []ast.Node{envNode(b)})
-			return true
+			f = func(s *incentive.Scope, _, _ any) (bool, error) {
+				got, err := e.i64(s, p)
+				return (got == v) == eq, atErr(loc, err)
+			}
+		default:
+			return false
 		}
 	case "<", "<=", ">", ">=":
 		p, k, op, loc := loadOf(b.Left), b.Right, b.Operator, b.Left.Location()
@@ -397,8 +578,10 @@ func (l *lowering) fuseNative(n *ast.Node, b *ast.BinaryNode) bool {
 			return false
 		}
 		v := c.(int64)
-		replace(n, func(env any) any { return cmpHolds(op, cmp64(readInt(e, env, p, loc), v)) }, []ast.Node{envNode(b)})
-		return true
+		f = func(s *incentive.Scope, _, _ any) (bool, error) {
+			got, err := e.i64(s, p)
+			return cmpHolds(op, cmp64(got, v)), atErr(loc, err)
+		}
 	case "in":
 		p, loc := loadOf(b.Left), b.Left.Location()
 		set, ok := constOf(b.Right)
@@ -407,37 +590,26 @@ func (l *lowering) fuseNative(n *ast.Node, b *ast.BinaryNode) bool {
 		}
 		switch set := set.(type) {
 		case map[string]struct{}:
-			replace(n, func(env any) any {
-				_, ok := set[readStr(e, env, p, loc)]
-				return ok
-			}, []ast.Node{envNode(b)})
-			return true
+			f = func(s *incentive.Scope, _, _ any) (bool, error) {
+				got, err := e.str(s, p)
+				_, in := set[got]
+				return in, atErr(loc, err)
+			}
 		case map[int64]struct{}:
-			replace(n, func(env any) any {
-				_, ok := set[readInt(e, env, p, loc)]
-				return ok
-			}, []ast.Node{envNode(b)})
-			return true
+			f = func(s *incentive.Scope, _, _ any) (bool, error) {
+				got, err := e.i64(s, p)
+				_, in := set[got]
+				return in, atErr(loc, err)
+			}
+		default:
+			return false
 		}
+	default:
+		return false
 	}
-	return false
+	finishBool(l, n, &operands{l: l, needEnv: true}, b, f)
+	return true
 }
 
 // flip mirrors a comparison: c < x is x > c.
 var flip = map[string]string{"<": ">", "<=": ">=", ">": "<", ">=": "<="}
-
-func readStr(e *Env, env any, p *pathInfo, loc file.Location) string {
-	v, err := e.str(env.(*incentive.Scope), p)
-	if err != nil {
-		panic(&atError{loc: loc, err: err})
-	}
-	return v
-}
-
-func readInt(e *Env, env any, p *pathInfo, loc file.Location) int64 {
-	v, err := e.i64(env.(*incentive.Scope), p)
-	if err != nil {
-		panic(&atError{loc: loc, err: err})
-	}
-	return v
-}

@@ -213,3 +213,72 @@ func TestNoPanicOnBrokenFrame(t *testing.T) {
 	var re *RunError
 	assert.True(t, errors.As(err, &re))
 }
+
+// TestDirectCall checks which programs are called without the VM (their
+// whole program is one fused call) and that the direct call and the VM give
+// the same result or the same positioned error.
+func TestDirectCall(t *testing.T) {
+	env := mustEnv(t, testFields)
+	direct := map[string]bool{
+		benchFormula:                          true,
+		"deal.amount >= 1000":                 true,
+		`deal.type == "new_business"`:         true,
+		`partner.tier in ["gold", "silver"]`:  true,
+		"deal.quantity":                       true, // an int read made a decimal
+		"deal.amount / deal.term_months":      true,
+		"round(100 / deal.discount, 2)":       true,
+		"deal.amount * 2 > deal.amount * 3":   true,
+		benchCond:                             false, // && runs in the VM
+		"deal.registered ? 1 : 2":             false,
+		`round(deal.amount, 2, deal.segment)`: false,
+	}
+	for src, want := range direct {
+		kind := Number
+		if _, errs := env.Compile(src, Bool); errs == nil {
+			kind = Bool
+		}
+		x := mustCompile(t, env, src, kind)
+		assert.Equal(t, want, x.fastDec != nil || x.fastBool != nil, src)
+	}
+
+	for _, tt := range []struct {
+		src    string
+		kind   Kind
+		fields map[string]any
+	}{
+		{benchFormula, Number, nil},
+		{"deal.amount >= 1000", Bool, nil},
+		{`deal.segment == "enterprise"`, Bool, nil},
+		{`deal.segment == "enterprise"`, Bool, map[string]any{}},         // missing required field
+		{"deal.amount / deal.term_months", Number, nil},                  // division by zero
+		{"round(100 / deal.discount, 2)", Number, nil},                   // inside a nested call
+		{"round(deal.amount * 1.5 - deal.quantity, 2) * 3", Number, nil}, // (18000.000 - 3) x 3
+		{"deal.term_months * 4611686018427387904 * 4", Number, map[string]any{"segment": "x", "term_months": int64(1)}}, // overflow
+		{"deal.close_date > date(\"2026-11-01\")", Bool, nil},
+	} {
+		x := mustCompile(t, env, tt.src, tt.kind)
+		require.True(t, x.fastDec != nil || x.fastBool != nil, tt.src)
+		viaVM := *x
+		viaVM.fastDec, viaVM.fastBool = nil, nil
+		run := func(x *Expr) (any, error) {
+			s := newScope(t, "12000.00", tt.fields)
+			if tt.kind == Bool {
+				return x.Holds(s)
+			}
+			return x.Value(s)
+		}
+		got, gotErr := run(x)
+		want, wantErr := run(&viaVM)
+		if wantErr != nil {
+			require.Error(t, gotErr, tt.src)
+			assert.Equal(t, wantErr.Error(), gotErr.Error(), tt.src)
+			continue
+		}
+		require.NoError(t, gotErr, tt.src)
+		if d, ok := want.(decimal.Decimal); ok {
+			assert.True(t, d.Equal(got.(decimal.Decimal)), "%s: %v vs %v", tt.src, got, want)
+		} else {
+			assert.Equal(t, want, got, tt.src)
+		}
+	}
+}
