@@ -31,6 +31,7 @@ const (
 	Number
 )
 
+// String returns "bool" or "number".
 func (k Kind) String() string {
 	if k == Number {
 		return "number"
@@ -58,6 +59,7 @@ type Error struct {
 	Msg       string
 }
 
+// Error renders "line:col: message".
 func (e *Error) Error() string { return fmt.Sprintf("%d:%d: %s", e.Line, e.Col, e.Msg) }
 
 // Expr is a compiled expression. It implements incentive.Condition (Bool
@@ -84,7 +86,7 @@ type Expr struct {
 
 // Compile compiles src as an expression of the given kind. On failure it
 // returns every error found, each positioned inside src, sorted by
-// position.
+// position. Compile may be called from several goroutines at once.
 func (e *Env) Compile(src string, kind Kind) (*Expr, []*Error) {
 	if e == nil {
 		return nil, []*Error{{Line: 1, Col: 1, Msg: "no environment (call NewEnv)"}}
@@ -119,6 +121,9 @@ func (e *Env) Compile(src string, kind Kind) (*Expr, []*Error) {
 		case kind == Number:
 			v = toDecimal(v, start)
 		}
+	}
+	if len(c.errs) == 0 && v.t == tInvalid {
+		c.errorf(startOf(tree.Node), "internal error: the expression has no type")
 	}
 	if len(c.errs) > 0 {
 		return nil, sortErrors(c.errs)

@@ -36,6 +36,7 @@ func (e *RunError) Error() string {
 	return e.Err.Error()
 }
 
+// Unwrap returns the cause.
 func (e *RunError) Unwrap() error { return e.Err }
 
 func (x *Expr) runError(loc file.Location, err error) *RunError {

@@ -258,7 +258,9 @@ const (
 )
 
 // loadFn names the function reading a path of type t.
-func loadFn(t typ) string { return "_ld" + t.String() }
+func loadFn(t typ) string {
+	return [...]string{tBool: "_ldb", tInt: "_ldi", tDecimal: "_ldd", tString: "_lds", tDate: "_ldt", tStrings: "_ldl"}[t]
+}
 
 var (
 	anyT   = reflect.TypeFor[any]()
