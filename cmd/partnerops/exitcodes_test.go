@@ -2,8 +2,12 @@ package main
 
 import (
 	"flag"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/partnerops/partnerops/rules"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -158,4 +162,19 @@ func TestParseInterspersed(t *testing.T) {
 		assert.Equal(t, c.pos, pos, "%v", c.args)
 		assert.Equal(t, c.json, o.json, "%v", c.args)
 	}
+}
+
+// TestTooLarge: a deals file over rules.MaxDealsFileSize is refused before
+// it is read, with exit code 1.
+func TestTooLarge(t *testing.T) {
+	chdirRoot(t)
+	big := filepath.Join(t.TempDir(), "big.yaml")
+	f, err := os.Create(big)
+	require.NoError(t, err)
+	require.NoError(t, f.Truncate(rules.MaxDealsFileSize+1)) // sparse: no disk used
+	require.NoError(t, f.Close())
+	stdout, stderr, code := invoke("run", example, big)
+	assert.Equal(t, exitFail, code)
+	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, "at most 16777216 are accepted")
 }

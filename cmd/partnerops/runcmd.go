@@ -107,13 +107,13 @@ func (o *runOptions) prepare(args []string, stderr io.Writer) (*batch, int) {
 		return nil, usageError(stderr, o.cmd, "%v", err)
 	}
 	progArg, dealsArg := args[0], args[1]
-	progSrc, err := readArg(progArg)
+	progSrc, err := readArg(progArg, rules.MaxFileSize)
 	if err != nil {
-		return nil, usageError(stderr, o.cmd, "%v", err)
+		return nil, o.fileError(stderr, err)
 	}
-	dealsSrc, err := readArg(dealsArg)
+	dealsSrc, err := readArg(dealsArg, rules.MaxDealsFileSize)
 	if err != nil {
-		return nil, usageError(stderr, o.cmd, "%v", err)
+		return nil, o.fileError(stderr, err)
 	}
 	f, err := rules.Compile(progArg, progSrc)
 	if err != nil {
@@ -141,14 +141,39 @@ func (o *runOptions) prepare(args []string, stderr io.Writer) (*batch, int) {
 	return b, code
 }
 
-// readArg reads a file named on the command line.
-func readArg(name string) ([]byte, error) {
+// tooLargeError is a file larger than the library accepts.
+type tooLargeError struct {
+	name        string
+	size, limit int64
+}
+
+func (e *tooLargeError) Error() string {
+	return fmt.Sprintf("%s is %d bytes; at most %d are accepted", e.name, e.size, e.limit)
+}
+
+// fileError reports an error of readArg: a file that is too large is bad
+// input (exit 1), any other problem a usage error (exit 2).
+func (o *runOptions) fileError(stderr io.Writer, err error) int {
+	var tl *tooLargeError
+	if errors.As(err, &tl) {
+		fmt.Fprintf(stderr, "partnerops %s: %v\n", o.cmd, err)
+		return exitFail
+	}
+	return usageError(stderr, o.cmd, "%v", err)
+}
+
+// readArg reads a file named on the command line, refusing one larger than
+// limit bytes before reading it.
+func readArg(name string, limit int64) ([]byte, error) {
 	st, err := os.Stat(name)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read %s: %w", name, pathErr(err))
 	}
 	if st.IsDir() {
 		return nil, fmt.Errorf("%s is a directory; name a file", name)
+	}
+	if st.Mode().IsRegular() && st.Size() > limit {
+		return nil, &tooLargeError{name, st.Size(), limit}
 	}
 	src, err := os.ReadFile(name)
 	if err != nil {
@@ -344,7 +369,11 @@ func (o *runOptions) readCarried(p *incentive.Program) (map[string]decimal.Decim
 	if o.carried == "" {
 		return nil, exitOK, nil
 	}
-	src, err := readArg(o.carried)
+	src, err := readArg(o.carried, rules.MaxDealsFileSize)
+	var tl *tooLargeError
+	if errors.As(err, &tl) {
+		return nil, exitFail, err
+	}
 	if err != nil {
 		return nil, exitUsage, err
 	}
