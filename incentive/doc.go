@@ -46,9 +46,18 @@
 //     a credit note takes back what it unearns.
 //   - Caps apply in the order line, deal, partner (per period), program
 //     budget. A deal, partner or budget cap takes its cut from the deal's
-//     last line first. Each cut is recorded on the line and in the trace.
-//   - Lines add up, except within a group, which pays its highest line (ties
-//     to the line declared first) or its first line that pays anything.
+//     last line first. Each cut is recorded on the line and in the trace. A
+//     partner or budget cap pays min(limit, entitled after the deal) -
+//     min(limit, entitled before it), so once it has bound, a credit note
+//     takes back only what was actually paid. A cap's room is rounded toward
+//     zero at the payout scale, so a cap is never exceeded by rounding.
+//   - Lines add up, except within a group, which pays its highest line by
+//     absolute amount (ties to the line declared first) or its first line
+//     that pays anything. Groups pick after line caps and line rounding,
+//     before the deal, partner and budget caps.
+//   - Only a marginal rate table may bound its last band (nothing more is
+//     earned above it); in any other table a basis above a bounded last band
+//     would earn nothing, so Validate refuses it.
 //   - The effective window and periods are calendar dates in the program's
 //     time zone; the window's ends are inclusive unless it says HalfOpen.
 //   - Every Result carries the program's id, version and hash.

@@ -48,7 +48,6 @@ type Evaluator struct {
 	capLimit   []decimal.Decimal // cap limits at the currency scale
 	// readsAcc: some condition or formula reads period.* or cumulative.*.
 	readsAcc      bool
-	hasBudget     bool
 	groupMembers  [][]int // earning indices per group
 	fieldTypes    map[string]FieldType
 	roundingWords func() string
@@ -157,8 +156,6 @@ func NewEvaluator(p *Program) (*Evaluator, error) {
 				switch scope {
 				case CapPartner:
 					e.capPeriod[i] = addPeriod(c.Period)
-				case CapBudget:
-					e.hasBudget = true
 				}
 			}
 		}
@@ -369,7 +366,7 @@ func (e *Evaluator) payee(w *work) {
 func (e *Evaluator) clauses(w *work, end int) bool {
 	for ; w.next < end; w.next++ {
 		c := &e.p.Eligibility[w.next]
-		ok, err := c.When.Holds(&w.scope)
+		ok, err := holds(c.When, &w.scope)
 		if err != nil {
 			e.fail(w, fmt.Sprintf("eligibility %q", c.Name), c.Origin, err)
 			return false
@@ -400,7 +397,7 @@ func (e *Evaluator) line(w *work, i int, ordered bool) {
 			if ep.whenDeferred && !ordered {
 				return
 			}
-			ok, err := en.When.Holds(&w.scope)
+			ok, err := holds(en.When, &w.scope)
 			if err != nil {
 				e.fail(w, part()+" condition", en.Origin, err)
 				return
@@ -418,7 +415,7 @@ func (e *Evaluator) line(w *work, i int, ordered bool) {
 		if ep.amountDeferred && !ordered {
 			return
 		}
-		v, err := en.Amount.Value(&w.scope)
+		v, err := value(en.Amount, &w.scope)
 		if err != nil {
 			e.fail(w, part()+" amount", en.Origin, err)
 			return
@@ -440,7 +437,7 @@ func (e *Evaluator) line(w *work, i int, ordered bool) {
 		if t.Measure == nil {
 			ln.measure = w.scope.Amount
 		} else {
-			v, err := t.Measure.Value(&w.scope)
+			v, err := value(t.Measure, &w.scope)
 			if err != nil {
 				e.fail(w, part()+" band measure", t.Origin, err)
 				return
@@ -545,3 +542,25 @@ func fieldTypeOK(t FieldType, v any) bool {
 }
 
 func quote(s string) string { return `"` + s + `"` }
+
+// holds runs a condition. A panic in it (a bug in a Go-written condition)
+// becomes an error naming the deal, so one bad condition cannot bring down
+// a service or a parallel run.
+func holds(c Condition, s *Scope) (ok bool, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			ok, err = false, fmt.Errorf("condition panicked: %v", r)
+		}
+	}()
+	return c.Holds(s)
+}
+
+// value runs a formula, turning a panic into an error (see holds).
+func value(f Formula, s *Scope) (v decimal.Decimal, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			v, err = decimal.Decimal{}, fmt.Errorf("formula panicked: %v", r)
+		}
+	}()
+	return f.Value(s)
+}

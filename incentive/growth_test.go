@@ -129,4 +129,3 @@ func BenchmarkRunExample(b *testing.B) {
 		})
 	}
 }
-

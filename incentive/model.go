@@ -207,6 +207,15 @@ func (w Window) ContainsDate(d Date) bool {
 	return !d.After(w.To)
 }
 
+// LastDay returns the last date inside the window (To, or the day before To
+// for a half-open window); the zero Date when the window has no end.
+func (w Window) LastDay() Date {
+	if w.To.IsZero() || w.Ends != HalfOpen {
+		return w.To
+	}
+	return w.To.AddDays(-1)
+}
+
 // String renders the window, e.g. "[2026-10-01, 2026-12-31] America/New_York".
 func (w Window) String() string {
 	from, to := "-inf", "+inf"
@@ -229,7 +238,8 @@ type ClaimAnchor string
 const (
 	// FromCloseDate counts from the deal's close date (the zero value).
 	FromCloseDate ClaimAnchor = "close_date"
-	// FromProgramEnd counts from the last day of the effective window.
+	// FromProgramEnd counts from the last day of the effective window
+	// (see Window.LastDay).
 	FromProgramEnd ClaimAnchor = "program_end"
 )
 
@@ -347,15 +357,18 @@ type Earning struct {
 type Pick string
 
 const (
-	// PickHighest pays only the line with the largest amount; ties go to the
-	// line declared first.
+	// PickHighest pays only the line with the largest amount (by absolute
+	// value, so a credit note takes back the line its sale paid); ties go
+	// to the line declared first.
 	PickHighest Pick = "highest"
 	// PickFirst pays only the first line (in declaration order) whose
 	// condition holds and whose amount is not zero.
 	PickFirst Pick = "first"
 )
 
-// Group makes the earnings naming it compete instead of adding up.
+// Group makes the earnings naming it compete instead of adding up. A group
+// picks after its lines' line caps and line rounding, and before the deal,
+// partner and budget caps.
 type Group struct {
 	ID     string
 	Pick   Pick
@@ -423,8 +436,10 @@ type Band struct {
 
 // BandTable is a tiered rate, flat or multiplier schedule. Bands must be
 // sorted, contiguous and non-overlapping (Validate checks): band i's To is
-// band i+1's From, and only the last band may be unbounded. A basis exactly
-// on a boundary belongs to the upper band.
+// band i+1's From, and only the last band may be unbounded. The last band
+// must be unbounded too, except in a marginal rate table, where a bounded
+// last band means nothing more is earned above it. A basis exactly on a
+// boundary belongs to the upper band.
 type BandTable struct {
 	Method BandMethod
 	Basis  BandBasis
@@ -432,7 +447,7 @@ type BandTable struct {
 	// Measure is what the basis measures, per deal; nil means the deal
 	// amount (in program currency).
 	Measure Formula
-	// Period applies to BasisPeriod; empty means PeriodProgram.
+	// Period applies to BasisPeriod; empty means the program's Period.
 	Period Period
 	Bands  []Band
 	Origin Origin
@@ -462,7 +477,7 @@ type Cap struct {
 	Limit decimal.Decimal
 	// Earning restricts a line cap to one earning id; empty caps every line.
 	Earning string
-	// Period applies to partner caps; empty means PeriodProgram.
+	// Period applies to partner caps; empty means the program's Period.
 	Period Period
 	Origin Origin
 }

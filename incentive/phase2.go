@@ -11,10 +11,11 @@ import (
 // runState is the running state of an evaluation: per-partner totals and
 // the budget used. It is touched only by the ordered phase.
 type runState struct {
-	e          *Evaluator
-	prior      func(string) Prior
-	partners   map[string]*partnerState
-	budgetUsed decimal.Decimal
+	e        *Evaluator
+	prior    func(string) Prior
+	partners map[string]*partnerState
+	// budgetEntitled, per cap index, adds up what reached each budget cap.
+	budgetEntitled []decimal.Decimal
 }
 
 type partnerState struct {
@@ -26,19 +27,27 @@ type partnerState struct {
 }
 
 type periodTotals struct {
-	key     Date
-	amount  decimal.Decimal
-	deals   int64
-	earned  decimal.Decimal
-	basis   []decimal.Decimal // per earning
-	started []bool
+	key    Date
+	amount decimal.Decimal
+	deals  int64
+	earned decimal.Decimal
+	// entitled, per cap index, adds up what reached each partner cap of
+	// this period kind before the cap cut it.
+	entitled []decimal.Decimal
+	basis    []decimal.Decimal // per earning
+	started  []bool
 }
 
 func newRunState(e *Evaluator, prior func(string) Prior, budgetUsed decimal.Decimal) *runState {
 	if prior == nil {
 		prior = func(string) Prior { return Prior{} }
 	}
-	return &runState{e: e, prior: prior, partners: map[string]*partnerState{}, budgetUsed: budgetUsed}
+	st := &runState{e: e, prior: prior, partners: map[string]*partnerState{},
+		budgetEntitled: make([]decimal.Decimal, len(e.p.Caps))}
+	for i := range st.budgetEntitled {
+		st.budgetEntitled[i] = budgetUsed
+	}
+	return st
 }
 
 func (s *runState) partner(id string) *partnerState {
@@ -77,10 +86,14 @@ func (s *runState) period(ps *partnerState, k int, d Date) *periodTotals {
 		return pt
 	}
 	n := len(s.e.earn)
-	fresh := &periodTotals{key: key, basis: make([]decimal.Decimal, n), started: make([]bool, n)}
+	fresh := &periodTotals{key: key, basis: make([]decimal.Decimal, n), started: make([]bool, n),
+		entitled: make([]decimal.Decimal, len(s.e.p.Caps))}
 	if pt == nil {
 		pr := ps.prior
 		fresh.amount, fresh.deals, fresh.earned = pr.PeriodAmount, pr.PeriodDeals, pr.PeriodEarned
+		for i := range fresh.entitled {
+			fresh.entitled[i] = pr.PeriodEarned
+		}
 		for i, ep := range s.e.earn {
 			if t := ep.e.Bands; t != nil && t.Basis == BasisPeriod && ep.periodIdx == k {
 				fresh.basis[i] = priorBasis(pr, ep.e, pr.PeriodAmount)
@@ -126,6 +139,11 @@ func (e *Evaluator) phase2(w *work, st *runState, asOf time.Time) {
 		e.finish(w, asOf)
 		return
 	}
+	if w.payeeErr != nil {
+		// Fail before anything is added to the running totals.
+		e.fail(w, "payee", Origin{}, w.payeeErr)
+		return
+	}
 	for i := range e.earn {
 		ep, ln := &e.earn[i], &w.lines[i]
 		e.line(w, i, true)
@@ -155,47 +173,67 @@ func (e *Evaluator) phase2(w *work, st *runState, asOf time.Time) {
 			total = total.Add(ln.final)
 		}
 	}
-	// Deal, partner and budget caps, in that order.
+	// Deal, partner and budget caps, in that order. A partner or budget
+	// cap pays min(limit, entitled after) - min(limit, entitled before),
+	// where "entitled" adds up what reached the cap uncut: so once a cap has
+	// bound, a credit note takes back only what was actually paid.
 	for _, ci := range e.capOrder {
 		c := &p.Caps[ci]
-		var room decimal.Decimal
+		limit := e.capLimit[ci]
+		var allowed decimal.Decimal
+		var entitled *decimal.Decimal
 		var what func() string
 		switch c.Scope {
 		case CapLine:
 			continue
 		case CapDeal:
-			room = e.capLimit[ci]
+			if total.Cmp(limit) <= 0 {
+				continue
+			}
+			allowed = limit
 			what = func() string { return "deal cap " + fmtAmount(c.Limit, cur) }
 		case CapPartner:
 			k := e.capPeriod[ci]
-			earned := st.period(ps, k, date).earned
-			room = e.capLimit[ci].Sub(earned)
-			what = func() string {
-				return "partner cap " + fmtAmount(c.Limit, cur) + " per " + string(e.periods[k]) + " (" + fmtAmount(earned, cur) + " earned before)"
-			}
+			entitled = &st.period(ps, k, date).entitled[ci]
 		case CapBudget:
-			used := st.budgetUsed
-			room = e.capLimit[ci].Sub(used)
-			what = func() string {
-				return "program budget " + fmtAmount(c.Limit, cur) + " (" + fmtAmount(used, cur) + " used before)"
+			entitled = &st.budgetEntitled[ci]
+		}
+		if entitled != nil {
+			before := *entitled
+			*entitled = before.Add(total)
+			allowed = decimal.Min(limit, *entitled).Sub(decimal.Min(limit, before))
+			if e.stage != StageStatement {
+				// A prior total finer than the payout scale must not make
+				// the payout finer: round the room toward zero.
+				allowed = allowed.RoundDown(e.places)
+			}
+			if allowed.Equal(total) {
+				continue
+			}
+			if c.Scope == CapPartner {
+				per := e.periods[e.capPeriod[ci]]
+				what = func() string {
+					return "partner cap " + fmtAmount(c.Limit, cur) + " per " + string(per) + " (" + fmtAmount(decimal.Min(limit, before), cur) + " earned before)"
+				}
+			} else {
+				what = func() string {
+					return "program budget " + fmtAmount(c.Limit, cur) + " (" + fmtAmount(decimal.Min(limit, before), cur) + " used before)"
+				}
 			}
 		}
-		if room.Sign() < 0 {
-			room = decimal.Zero
-		}
-		if total.Cmp(room) <= 0 {
-			continue
-		}
-		cut := total.Sub(room)
-		before := total
+		cut := total.Sub(allowed)
 		if !w.noTrace {
+			from := total
 			w.add(secTail, Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: &c.Origin,
 				words: func() string {
-					return what() + " cut " + fmtAmount(cut, cur) + " (" + fmtAmount(before, cur) + " -> " + fmtAmount(room, cur) + ")"
+					if cut.Sign() < 0 {
+						return what() + " absorbs " + fmtAmount(cut.Neg(), cur) + " of the takeback, which was never paid (" + fmtAmount(from, cur) + " -> " + fmtAmount(allowed, cur) + ")"
+					}
+					return what() + " cut " + fmtAmount(cut, cur) + " (" + fmtAmount(from, cur) + " -> " + fmtAmount(allowed, cur) + ")"
 				}})
 		}
 		e.takeCut(w, ci, c, cut)
-		total = room
+		total = allowed
 	}
 	if e.stage == StageDeal {
 		// The lines are always spread, even when the total needs no
@@ -240,9 +278,6 @@ func (e *Evaluator) phase2(w *work, st *runState, asOf time.Time) {
 			tp.basis[i] = tp.basis[i].Add(ln.measure)
 			tp.started[i] = true
 		}
-	}
-	if e.hasBudget {
-		st.budgetUsed = st.budgetUsed.Add(total)
 	}
 	e.finish(w, asOf)
 }
@@ -321,7 +356,7 @@ func (e *Evaluator) pickGroups(w *work) {
 			switch {
 			case win < 0 && (g.Pick == PickHighest || !ln.final.IsZero()):
 				win = i
-			case g.Pick == PickHighest && ln.final.Cmp(w.lines[win].final) > 0:
+			case g.Pick == PickHighest && ln.final.Abs().Cmp(w.lines[win].final.Abs()) > 0:
 				win = i
 			}
 		}
@@ -344,14 +379,22 @@ func (e *Evaluator) pickGroups(w *work) {
 
 func capRef(i int) string { return "caps[" + itoa(i) + "]" }
 
-// takeCut removes cut from the deal's lines, last line first.
+// takeCut removes cut from the deal's lines, last line first. A negative
+// cut (a cap absorbing a takeback) raises negative lines toward zero, last
+// line first.
 func (e *Evaluator) takeCut(w *work, ci int, c *Cap, cut decimal.Decimal) {
-	for i := len(w.lines) - 1; i >= 0 && cut.Sign() > 0; i-- {
+	sign := cut.Sign()
+	for i := len(w.lines) - 1; i >= 0 && !cut.IsZero(); i-- {
 		ln := &w.lines[i]
-		if !ln.holds || ln.dropped || ln.final.Sign() <= 0 {
+		if !ln.holds || ln.dropped || ln.final.Sign() != sign {
 			continue
 		}
-		take := decimal.Min(ln.final, cut)
+		var take decimal.Decimal
+		if sign > 0 {
+			take = decimal.Min(ln.final, cut)
+		} else {
+			take = decimal.Max(ln.final, cut)
+		}
 		ln.final = ln.final.Sub(take)
 		cut = cut.Sub(take)
 		ln.cuts = append(ln.cuts, CapCut{Cap: ci, Scope: c.Scope, Limit: c.Limit, Cut: take})
@@ -394,10 +437,6 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 			n++
 		}
 		res.Trace = w.trace[:n:n]
-		return
-	}
-	if w.payeeErr != nil {
-		e.fail(w, "payee", Origin{}, w.payeeErr)
 		return
 	}
 	cur := e.p.Currency
@@ -457,7 +496,7 @@ func (e *Evaluator) claim(w *work, asOf time.Time) {
 	p, res := e.p, w.res
 	anchor := w.date
 	if p.Claims.From == FromProgramEnd {
-		anchor = p.Effective.To
+		anchor = p.Effective.LastDay()
 	}
 	res.ClaimBy = anchor.AddDays(p.Claims.Days)
 	if !asOf.IsZero() {
@@ -471,7 +510,7 @@ func (e *Evaluator) claimStep(w *work) Step {
 	p, res := e.p, w.res
 	anchor, from := w.date, "close date"
 	if p.Claims.From == FromProgramEnd {
-		anchor, from = p.Effective.To, "program end"
+		anchor, from = p.Effective.LastDay(), "the program's last day"
 	}
 	claimBy, days, expired, on := res.ClaimBy, p.Claims.Days, res.Expired, w.asOf
 	return Step{Kind: StepClaim, OK: !expired, words: func() string {

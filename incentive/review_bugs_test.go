@@ -1,11 +1,7 @@
-//go:build reviewbugs
-
 package incentive
 
-// Review tests that FAIL on the engine as it is: each demonstrates a bug.
-// Run with: go test -tags reviewbugs ./incentive -run TestReview
-// They are behind a build tag so the normal build stays green until the
-// engine is fixed; move each one into review_test.go once it passes.
+// Bugs found in review, each with the test that showed it. All are fixed;
+// the tests keep them fixed.
 
 import (
 	"context"
@@ -18,22 +14,23 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// A retroactive table whose last band is bounded pays nothing for a basis
-// above it (bandIndex -1 -> owed 0), so on a partner-period basis a deal
-// that lifts the total past the last band claws back everything the period
-// earned: a sale earns a negative rebate.
+// A retroactive table whose last band is bounded would pay nothing for a
+// basis above it, so on a partner-period basis a deal lifting the total past
+// the last band would claw back everything the period earned. Such a table
+// is refused; a marginal rate table may end (nothing more is earned above).
 func TestReviewRetroactiveAboveBoundedLastBandClawsBack(t *testing.T) {
-	p := simple(Earning{ID: "vol", Type: Rebate, Bands: &BandTable{Method: Retroactive, Pays: PaysRate, Basis: BasisPeriod, Period: PeriodQuarter,
-		Bands: []Band{{From: dec("0"), To: decp("100000"), Value: dec("0.02")}, {From: dec("100000"), To: decp("200000"), Value: dec("0.04")}}}})
+	bands := []Band{{From: dec("0"), To: decp("100000"), Value: dec("0.02")}, {From: dec("100000"), To: decp("200000"), Value: dec("0.04")}}
+	p := simple(Earning{ID: "vol", Type: Rebate, Bands: &BandTable{Method: Retroactive, Pays: PaysRate, Basis: BasisPeriod, Period: PeriodQuarter, Bands: bands}})
+	_, err := NewEvaluator(p)
+	require.ErrorIs(t, err, ErrInvalidProgram)
+	assert.Contains(t, err.Error(), "the last band ends at 200000")
+
+	// The same bounds in a marginal table: above 200,000 nothing more.
+	p = simple(Earning{ID: "vol", Type: Rebate, Bands: &BandTable{Method: Marginal, Pays: PaysRate, Basis: BasisPeriod, Period: PeriodQuarter, Bands: bands}})
 	rs := runAll(t, p, RunOptions{},
-		deal("D-1", "P-1", "150000", "2026-04-02"), // 150000 x 4% = 6000
-		deal("D-2", "P-1", "60000", "2026-04-03"))  // total 210000: above the last band
-	assert.Equal(t, "6000.00", rs[0].Total.Amount().StringFixed(2))
-	// The engine pays owed(210000) - owed(150000) = 0 - 6000 = -6000 for a
-	// 60,000 sale. Whatever the top-of-table rule is (stay in the last band:
-	// 210000 x 4% - 6000 = 2400; or cap the basis at 200000: 200000 x 4% -
-	// 6000 = 2000), a positive sale must not earn a negative amount.
-	assert.False(t, rs[1].Total.IsNegative(), "a 60,000 sale earned %s", rs[1].Total)
+		deal("D-1", "P-1", "150000", "2026-04-02"), // 100000 x 2% + 50000 x 4% = 2000 + 2000 = 4000
+		deal("D-2", "P-1", "60000", "2026-04-03"))  // 150000 -> 210000: 50000 x 4% = 2000; the 10000 above earns nothing
+	assert.Equal(t, []string{"4000.00", "2000.00"}, totals(rs))
 }
 
 // Caps limit what is earned, but a credit note's negative total is never

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"iter"
 	"runtime"
-	"sync"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -72,7 +71,13 @@ func Run(ctx context.Context, p *Program, deals iter.Seq2[Input, error], opts Ru
 // results do not depend on the number of workers. Memory does not grow
 // with the number of deals, only with the number of partners. Stopping the
 // iteration early stops the run; so does cancelling ctx (yielding its
-// error).
+// error), checked before every result.
+//
+// With more than one worker the input is read ahead, in chunks of 256
+// deals, on a goroutine of its own; after an early stop that goroutine
+// stops at the input's next deal, and Run does not wait for it. For a live
+// feed that must yield each result as soon as its deal arrives, use one
+// worker.
 func (e *Evaluator) Run(ctx context.Context, deals iter.Seq2[Input, error], opts RunOptions) iter.Seq2[*Result, error] {
 	return func(yield func(*Result, error) bool) {
 		st := newRunState(e, opts.Prior, opts.BudgetUsed)
@@ -181,11 +186,8 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 		}
 	}
 	stop := make(chan struct{})
-	var wg sync.WaitGroup
 	for range workers {
-		wg.Add(1)
 		go func() {
-			defer wg.Done()
 			for c := range jobs {
 				for i := range c.items {
 					it := &c.items[i]
@@ -199,9 +201,7 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 		}()
 	}
 	// The producer reads the input stream into chunks.
-	wg.Add(1)
 	go func() {
-		defer wg.Done()
 		defer close(pending)
 		defer close(jobs)
 		var order orderCheck
@@ -223,6 +223,11 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 			return true
 		}
 		for in, err := range deals {
+			select {
+			case <-stop:
+				return
+			default:
+			}
 			it := item{in: in, err: err}
 			if err == nil {
 				if oerr := order.next(&in.Deal); oerr != nil {
@@ -241,14 +246,11 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 			send()
 		}
 	}()
-	defer func() {
-		close(stop)
-		// Let the producer and the workers finish what they hold.
-		for c := range pending {
-			<-c.done
-		}
-		wg.Wait()
-	}()
+	// On the way out, tell the producer and the workers to stop. Run does
+	// not wait for them: the producer may be blocked inside the caller's
+	// input stream, and hears the stop at its next deal; the workers only
+	// finish chunks nobody will read.
+	defer close(stop)
 	for c := range pending {
 		select {
 		case <-c.done:
@@ -257,6 +259,10 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 			return
 		}
 		for i := range c.items {
+			if err := ctx.Err(); err != nil {
+				yield(nil, err)
+				return
+			}
 			it := &c.items[i]
 			if it.err != nil {
 				if !yield(nil, it.err) || it.final {

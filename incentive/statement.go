@@ -96,6 +96,9 @@ func (e *Evaluator) NewStatement(carried func(partnerID string) decimal.Decimal)
 // is an error.
 func (b *StatementBuilder) Add(r *Result) error {
 	p := b.e.p
+	if r == nil {
+		return fmt.Errorf("%w: nil result added to a statement", ErrInvalidDeal)
+	}
 	if r.Program != b.e.ref {
 		return fmt.Errorf("%w: result of %s v%d added to a statement of %s v%d", ErrInvalidProgram, r.Program.ID, r.Program.Version, p.ID, p.Version)
 	}
@@ -131,8 +134,10 @@ func (b *StatementBuilder) Add(r *Result) error {
 }
 
 // Statement returns the statement of everything added so far. With the
-// statement rounding stage, each partner's amounts are rounded here and
-// the breakdowns are rounded so they still add up (largest remainder).
+// statement rounding stage, the statement's total is rounded here and shared
+// over the partners, and each partner's amount over its breakdowns, by
+// largest remainder (ties to the earlier key), so every level adds up and
+// rounding never pays more than the exact amounts allow.
 func (b *StatementBuilder) Statement() *Statement {
 	e := b.e
 	cur := e.p.Currency
@@ -145,12 +150,22 @@ func (b *StatementBuilder) Statement() *Statement {
 	}
 	sort.Strings(ids)
 	round := e.stage == StageStatement
-	for _, id := range ids {
+	earnedBy := make([]decimal.Decimal, len(ids))
+	expiredBy := make([]decimal.Decimal, len(ids))
+	for i, id := range ids {
+		earnedBy[i], expiredBy[i] = b.partners[id].earned, b.partners[id].expired
+	}
+	if round {
+		// The statement total is rounded once and shared over the partners
+		// by largest remainder, so rounding cannot pay more than the exact
+		// amounts that the caps and budget held (0.005 + 0.005 + 0.01 pays
+		// 0.02, not 0.01 + 0.01 + 0.01).
+		earnedBy = largestRemainder(earnedBy, e.mode.Round(decimal.Sum(decimal.Zero, earnedBy...), e.places), e.places)
+		expiredBy = largestRemainder(expiredBy, e.mode.Round(decimal.Sum(decimal.Zero, expiredBy...), e.places), e.places)
+	}
+	for i, id := range ids {
 		a := b.partners[id]
-		earned, expired := a.earned, a.expired
-		if round {
-			earned, expired = e.mode.Round(earned, e.places), e.mode.Round(expired, e.places)
-		}
+		earned, expired := earnedBy[i], expiredBy[i]
 		ps := PartnerStatement{PartnerID: id, Deals: a.deals, Eligible: a.eligible,
 			Earned: Money{earned, cur}, Expired: Money{expired, cur}, CarriedIn: Money{b.carried(id), cur},
 			ByPayee: e.subtotals(a.byPayee, earned, round), ByType: e.subtotals(a.byType, earned, round)}

@@ -16,6 +16,9 @@ const maxScale = 12
 // same checks with file positions; Validate is the check for programs built
 // in Go.
 func (p *Program) Validate() error {
+	if p == nil {
+		return fmt.Errorf("%w: nil program", ErrInvalidProgram)
+	}
 	var errs []error
 	bad := func(format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%w: %s", ErrInvalidProgram, fmt.Sprintf(format, args...)))
@@ -26,8 +29,8 @@ func (p *Program) Validate() error {
 	if !p.Currency.Valid() {
 		bad("currency %q is not a supported ISO 4217 code", string(p.Currency))
 	}
-	if p.Version < 0 {
-		bad("version %d is negative", p.Version)
+	if p.Version < 1 {
+		bad("version %d: versions start at 1", p.Version)
 	}
 	if p.Rounding.Mode != "" && !p.Rounding.Mode.Valid() {
 		bad("unknown rounding mode %q", string(p.Rounding.Mode))
@@ -166,6 +169,8 @@ func (p *Program) Validate() error {
 		validPeriod(fmt.Sprintf("earning %q", e.ID), t.Period)
 		if msg := checkBands(t.Bands); msg != "" {
 			bad("earning %q: %s", e.ID, msg)
+		} else if last := t.Bands[len(t.Bands)-1]; last.To != nil && !(t.Method == Marginal && t.Pays == PaysRate) {
+			bad("earning %q: the last band ends at %s, so a basis above it would reach no band and earn nothing (a retroactive or flat table would even take back what was paid); leave the last band's upper bound off", e.ID, last.To)
 		}
 	}
 	for _, g := range p.Groups {
