@@ -2,9 +2,7 @@ package incentive_test
 
 import (
 	"runtime"
-	"slices"
 	"testing"
-	"time"
 
 	"github.com/partnerops/partnerops/incentive"
 	"github.com/partnerops/partnerops/internal/growthref"
@@ -53,40 +51,11 @@ func firstDiff(a, b []string) int {
 	return -1
 }
 
-// benchDeals returns a fixed set of deals for per-deal benchmarks.
-func benchDeals() []growthref.Deal {
-	return slices.Collect(growthref.Generate(1024, 40))
-}
-
 // BenchmarkEvaluateExample measures one deal of the example program through
 // the engine (program built in Go) against the same terms hand-written in Go.
 func BenchmarkEvaluateExample(b *testing.B) {
-	deals := benchDeals()
-	b.Run("engine", func(b *testing.B) {
-		e, err := incentive.NewEvaluator(growthref.Program())
-		require.NoError(b, err)
-		ins := make([]incentive.Input, len(deals))
-		for i, dl := range deals {
-			ins[i] = growthref.Input(dl)
-		}
-		ctx := b.Context()
-		b.ReportAllocs()
-		i := 0
-		for b.Loop() {
-			if _, err := e.Evaluate(ctx, ins[i%len(ins)], time.Time{}); err != nil {
-				b.Fatal(err)
-			}
-			i++
-		}
-	})
-	b.Run("handwritten", func(b *testing.B) {
-		b.ReportAllocs()
-		i := 0
-		for b.Loop() {
-			growthref.Evaluate(&deals[i%len(deals)], growthref.Prior{})
-			i++
-		}
-	})
+	b.Run("engine", func(b *testing.B) { growthref.BenchEvaluate(b, growthref.Program()) })
+	b.Run("handwritten", growthref.BenchHandwritten)
 }
 
 // BenchmarkRunExampleHandwritten streams the same generated deals through

@@ -1,6 +1,7 @@
 package incentive
 
 import (
+	"cmp"
 	"fmt"
 	"time"
 
@@ -127,11 +128,11 @@ func (d Date) After(e Date) bool { return d.Compare(e) > 0 }
 func (d Date) Compare(e Date) int {
 	switch {
 	case d.Year != e.Year:
-		return cmpInt(d.Year, e.Year)
+		return cmp.Compare(d.Year, e.Year)
 	case d.Month != e.Month:
-		return cmpInt(int(d.Month), int(e.Month))
+		return cmp.Compare(int(d.Month), int(e.Month))
 	}
-	return cmpInt(d.Day, e.Day)
+	return cmp.Compare(d.Day, e.Day)
 }
 
 // AddDays returns the date n days later.
@@ -146,16 +147,6 @@ func (d Date) In(loc *time.Location) time.Time {
 
 func (d Date) String() string {
 	return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
-}
-
-func cmpInt(a, b int) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // Ends says which ends of a date window are inclusive.

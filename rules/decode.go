@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/partnerops/partnerops/incentive"
+	"github.com/partnerops/partnerops/rules/internal/textdist"
 	"github.com/shopspring/decimal"
 	"gopkg.in/yaml.v3"
 )
@@ -143,7 +144,7 @@ func (d *diag) require(f fields, keys ...string) bool {
 func suggest(got string, candidates []string, listAll bool) string {
 	best, bestD := "", 1<<30
 	for _, c := range candidates {
-		if dist := editDistance(strings.ToLower(got), strings.ToLower(c)); dist < bestD {
+		if dist := textdist.Distance(strings.ToLower(got), strings.ToLower(c)); dist < bestD {
 			best, bestD = c, dist
 		}
 	}
@@ -155,32 +156,6 @@ func suggest(got string, candidates []string, listAll bool) string {
 		return " (want one of " + strings.Join(candidates, ", ") + ")"
 	}
 	return ""
-}
-
-// editDistance is the Levenshtein distance between a and b, in runes. Long
-// inputs are not compared (a suggestion for them is useless anyway).
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	if len(ra) > 64 || len(rb) > 64 {
-		return 1 << 30
-	}
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 // scalar checks that n is a non-empty scalar and returns its text.

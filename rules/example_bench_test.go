@@ -2,9 +2,7 @@ package rules_test
 
 import (
 	"os"
-	"slices"
 	"testing"
-	"time"
 
 	"github.com/partnerops/partnerops/incentive"
 	"github.com/partnerops/partnerops/internal/growthref"
@@ -54,36 +52,9 @@ func TestExampleProgramMatchesHandWritten(t *testing.T) {
 //   - handwritten: the terms as a plain Go function with shopspring decimal,
 //     no engine, no explanation (the floor).
 func BenchmarkEvaluateExample(b *testing.B) {
-	deals := slices.Collect(growthref.Generate(1024, 40))
-	ins := make([]incentive.Input, len(deals))
-	for i, d := range deals {
-		ins[i] = growthref.Input(d)
-	}
-	engine := func(p *incentive.Program) func(b *testing.B) {
-		return func(b *testing.B) {
-			e, err := incentive.NewEvaluator(p)
-			require.NoError(b, err)
-			ctx := b.Context()
-			b.ReportAllocs()
-			i := 0
-			for b.Loop() {
-				if _, err := e.Evaluate(ctx, ins[i%len(ins)], time.Time{}); err != nil {
-					b.Fatal(err)
-				}
-				i++
-			}
-		}
-	}
-	b.Run("yaml", engine(exampleProgram(b)))
-	b.Run("go", engine(growthref.Program()))
-	b.Run("handwritten", func(b *testing.B) {
-		b.ReportAllocs()
-		i := 0
-		for b.Loop() {
-			growthref.Evaluate(&deals[i%len(deals)], growthref.Prior{})
-			i++
-		}
-	})
+	b.Run("yaml", func(b *testing.B) { growthref.BenchEvaluate(b, exampleProgram(b)) })
+	b.Run("go", func(b *testing.B) { growthref.BenchEvaluate(b, growthref.Program()) })
+	b.Run("handwritten", growthref.BenchHandwritten)
 }
 
 // BenchmarkRunExample streams 100,000 generated deals through the YAML

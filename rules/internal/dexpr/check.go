@@ -1,6 +1,7 @@
 package dexpr
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"sort"
@@ -11,6 +12,7 @@ import (
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/parser/lexer"
 	"github.com/partnerops/partnerops/incentive"
+	"github.com/partnerops/partnerops/rules/internal/textdist"
 	"github.com/shopspring/decimal"
 )
 
@@ -355,32 +357,11 @@ func (c *checker) suggest(name, prefix string) string {
 		if !strings.HasPrefix(p, prefix) {
 			continue
 		}
-		if d := levenshtein(name, p); d < bestD {
+		if d := textdist.Distance(name, p); d < bestD {
 			best, bestD = p, d
 		}
 	}
 	return best
-}
-
-func levenshtein(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 func (c *checker) unary(n *ast.UnaryNode) val {
@@ -546,7 +527,7 @@ func (c *checker) ordering(op string, l, r val, loc, start file.Location) val {
 	case l.t.isNumber() && r.t.isNumber():
 		if l.t == tInt && r.t == tInt {
 			if l.isC && r.isC {
-				return constant(tBool, cmpHolds(op, cmp64(l.c.(int64), r.c.(int64))), start)
+				return constant(tBool, cmpHolds(op, cmp.Compare(l.c.(int64), r.c.(int64))), start)
 			}
 			return c.native(op, l, r, loc, start)
 		}
@@ -558,23 +539,13 @@ func (c *checker) ordering(op string, l, r val, loc, start file.Location) val {
 		return val{t: tBool, node: call(name, loc, materialize(l, start), materialize(r, loc)), start: start}
 	case l.t == tDate && r.t == tDate:
 		if l.isC && r.isC {
-			return constant(tBool, cmpHolds(op, cmp64(l.c.(int64), r.c.(int64))), start)
+			return constant(tBool, cmpHolds(op, cmp.Compare(l.c.(int64), r.c.(int64))), start)
 		}
 		return c.native(op, l, r, loc, start)
 	case l.t == r.t:
 		return c.errorf(loc, "%s compares numbers or dates, not %ss", op, l.t)
 	}
 	return c.errorf(loc, "cannot compare %s with %s%s", l.t.a(), r.t.a(), dateHint(l, r))
-}
-
-func cmp64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func cmpHolds(op string, c int) bool {

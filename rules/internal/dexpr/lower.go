@@ -1,6 +1,7 @@
 package dexpr
 
 import (
+	"cmp"
 	"reflect"
 
 	"github.com/expr-lang/expr/ast"
@@ -580,7 +581,7 @@ func (l *lowering) fuseNative(n *ast.Node, b *ast.BinaryNode) bool {
 		v := c.(int64)
 		f = func(s *incentive.Scope, _, _ any) (bool, error) {
 			got, err := e.i64(s, p)
-			return cmpHolds(op, cmp64(got, v)), atErr(loc, err)
+			return cmpHolds(op, cmp.Compare(got, v)), atErr(loc, err)
 		}
 	case "in":
 		p, loc := loadOf(b.Left), b.Left.Location()
