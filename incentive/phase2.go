@@ -243,7 +243,7 @@ func (e *Evaluator) phase2(w *work, st *runState, asOf time.Time) {
 			exact := total
 			if !w.noTrace {
 				w.add(secTail, Step{Kind: StepRounding, OK: true, Amount: r, words: func() string {
-					return "deal total " + exact.String() + " rounded " + string(e.mode) + " to " + fmtAmount(r, cur) + ", shared over the lines by largest remainder"
+					return "deal total " + fmtNumber(exact) + " rounded " + string(e.mode) + " to " + fmtAmount(r, cur) + ", shared over the lines by largest remainder"
 				}})
 			}
 		}
@@ -318,7 +318,7 @@ func (e *Evaluator) settleLine(w *work, i int) {
 			if !w.noTrace {
 				w.add(secLines+int32(i), Step{Kind: StepRounding, Ref: id, Index: i, OK: true, Amount: r,
 					words: func() string {
-						return "earning " + quote(id) + ": " + exact.String() + " rounded " + string(mode) + " to " + fmtAmount(r, cur)
+						return "earning " + quote(id) + ": " + fmtNumber(exact) + " rounded " + string(mode) + " to " + fmtAmount(r, cur)
 					}})
 			}
 		}

@@ -248,19 +248,19 @@ func (s *Statement) WriteText(w io.Writer) error {
 	}
 	fmt.Fprintf(&b, "\nCurrency %s; %s\n", cur, s.Rounding)
 	fmt.Fprintf(&b, "Deals %d, eligible %d\n\n", s.Deals, s.Eligible)
-	fmt.Fprintf(&b, "%-16s %6s %14s %14s %14s %14s %14s\n", "partner", "deals", "earned", "expired", "carried in", "payable", "carried out")
+	fmt.Fprintf(&b, "%-16s %6s %8s %14s %14s %14s %14s %14s\n", "partner", "deals", "eligible", "earned", "expired", "carried in", "payable", "carried out")
 	for _, p := range s.Partners {
-		fmt.Fprintf(&b, "%-16s %6d %14s %14s %14s %14s %14s\n", p.PartnerID, p.Eligible,
+		fmt.Fprintf(&b, "%-16s %6d %8d %14s %14s %14s %14s %14s\n", p.PartnerID, p.Deals, p.Eligible,
 			fmtAmount(p.Earned.amount, cur), fmtAmount(p.Expired.amount, cur), fmtAmount(p.CarriedIn.amount, cur),
 			fmtAmount(p.Payable.amount, cur), fmtAmount(p.CarriedOut.amount, cur))
 		for _, t := range p.ByType {
-			fmt.Fprintf(&b, "  %-21s %14s\n", "type "+t.Key, fmtAmount(t.Amount.amount, cur))
+			fmt.Fprintf(&b, "  %-30s %14s\n", "type "+t.Key, fmtAmount(t.Amount.amount, cur))
 		}
 		for _, t := range p.ByPayee {
-			fmt.Fprintf(&b, "  %-21s %14s\n", "payee "+t.Key, fmtAmount(t.Amount.amount, cur))
+			fmt.Fprintf(&b, "  %-30s %14s\n", "payee "+t.Key, fmtAmount(t.Amount.amount, cur))
 		}
 	}
-	fmt.Fprintf(&b, "\n%-16s %6d %14s %14s %14s %14s %14s\n", "total", s.Eligible,
+	fmt.Fprintf(&b, "\n%-16s %6d %8d %14s %14s %14s %14s %14s\n", "total", s.Deals, s.Eligible,
 		fmtAmount(s.Earned.amount, cur), fmtAmount(s.Expired.amount, cur), "",
 		fmtAmount(s.Payable.amount, cur), fmtAmount(s.CarriedOut.amount, cur))
 	_, err := io.WriteString(w, b.String())
