@@ -6,49 +6,14 @@ import (
 
 	"github.com/partnerops/partnerops/incentive"
 	"github.com/partnerops/partnerops/internal/growthref"
-	"github.com/stretchr/testify/require"
 )
 
 // The engine and the hand-written reference are two independent
 // implementations of the same terms: they must agree on every deal.
 func TestGrowthProgramMatchesHandWritten(t *testing.T) {
-	const n = 20000
-	ref := growthref.NewState()
-	var want []string
-	for deal := range growthref.Generate(n, 40) {
-		r := ref.Next(&deal)
-		want = append(want, deal.ID+" "+r.Total.StringFixed(2))
-	}
 	for _, workers := range []int{1, 2} {
-		var got []string
-		eligible := 0
-		for r, err := range incentive.Run(t.Context(), growthref.Program(), growthref.Inputs(growthref.Generate(n, 40)), incentive.RunOptions{Workers: workers}) {
-			require.NoError(t, err)
-			got = append(got, r.DealID+" "+r.Total.Amount().StringFixed(2))
-			if r.Eligible {
-				eligible++
-			}
-		}
-		require.Len(t, got, n)
-		if i := firstDiff(want, got); i >= 0 {
-			t.Fatalf("workers %d: deal %d differs: hand-written %q, engine %q", workers, i, want[i], got[i])
-		}
-		// The generated deals exercise both outcomes.
-		require.Greater(t, eligible, n/4)
-		require.Less(t, eligible, n)
+		growthref.CheckAgainstReference(t, growthref.Program(), 20000, workers)
 	}
-}
-
-func firstDiff(a, b []string) int {
-	for i := range min(len(a), len(b)) {
-		if a[i] != b[i] {
-			return i
-		}
-	}
-	if len(a) != len(b) {
-		return min(len(a), len(b))
-	}
-	return -1
 }
 
 // BenchmarkEvaluateExample measures one deal of the example program through

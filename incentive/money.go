@@ -10,7 +10,7 @@ import (
 // Money is an exact decimal amount in one currency.
 //
 // Money is a value type; its methods never modify the receiver. It has no
-// float64 constructor: build it from a string (ParseMoney), an integer
+// floating-point constructor: build it from a string (ParseMoney), an integer
 // (MoneyFromInt), a count of minor units (MoneyFromMinor) or a decimal
 // (NewMoney). Arithmetic that combines two amounts of different currencies
 // returns an error wrapping ErrCurrencyMismatch; there is no silent

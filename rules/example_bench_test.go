@@ -23,24 +23,7 @@ func exampleProgram(tb testing.TB) *incentive.Program {
 // The YAML program, compiled through expr, pays exactly what the hand-written
 // Go reference pays on every generated deal.
 func TestExampleProgramMatchesHandWritten(t *testing.T) {
-	const n = 20000
-	ref := growthref.NewState()
-	var want []string
-	for d := range growthref.Generate(n, 40) {
-		r := ref.Next(&d)
-		want = append(want, d.ID+" "+r.Total.StringFixed(2))
-	}
-	var got []string
-	for r, err := range incentive.Run(t.Context(), exampleProgram(t), growthref.Inputs(growthref.Generate(n, 40)), incentive.RunOptions{}) {
-		require.NoError(t, err)
-		got = append(got, r.DealID+" "+r.Total.Amount().StringFixed(2))
-	}
-	require.Len(t, got, n)
-	for i := range want {
-		if want[i] != got[i] {
-			t.Fatalf("deal %d: hand-written %q, YAML %q", i, want[i], got[i])
-		}
-	}
+	growthref.CheckAgainstReference(t, exampleProgram(t), 20000, 2)
 }
 
 // BenchmarkEvaluateExample measures one deal of the example program three
