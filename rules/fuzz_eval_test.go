@@ -1,0 +1,147 @@
+package rules_test
+
+import (
+	"cmp"
+	"os"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/partnerops/partnerops/incentive"
+	"github.com/partnerops/partnerops/partner"
+	"github.com/partnerops/partnerops/rules"
+	"github.com/shopspring/decimal"
+)
+
+// fuzzPrograms are the reference programs of the DSL documentation and the
+// bundled example: between them they use every construct.
+func fuzzPrograms(tb testing.TB) []*incentive.Program {
+	tb.Helper()
+	var out []*incentive.Program
+	for _, dir := range []string{"testdata/reference", "../examples/programs"} {
+		set, err := rules.Load(os.DirFS(dir), "*.yaml")
+		if err != nil {
+			tb.Fatal(err)
+		}
+		out = append(out, set.Programs()...)
+	}
+	return out
+}
+
+// FuzzEvaluateDeal evaluates arbitrary deals, alone and as a batch, under
+// every reference program: no panic, and whenever a deal evaluates, its
+// lines add up to its total in the program currency.
+func FuzzEvaluateDeal(f *testing.F) {
+	progs := fuzzPrograms(f)
+	f.Add("12000.00", "new_business", "gold", "enterprise", int64(40*24*60), int64(3), true, "partner_rep")
+	f.Add("-500", "renewal", "silver", "smb", int64(-5), int64(0), false, "")
+	f.Add("99999999999999999999.999999", "upsell", "platinum", "", int64(1<<40), int64(-1), true, "finance")
+	f.Add("0.005", "", "", "mid_market", int64(0), int64(1<<62), true, "partner_rep")
+	f.Fuzz(func(t *testing.T, amount, typ, tier, segment string, minutes, qty int64, registered bool, role string) {
+		d, err := decimal.NewFromString(amount)
+		if err != nil || d.Exponent() < -30 || d.Exponent() > 30 {
+			return
+		}
+		start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		in := incentive.Input{
+			Deal: incentive.Deal{ID: "D-1", PartnerID: "P-1", Amount: incentive.NewMoney(d, incentive.USD),
+				CloseDate: start.Add(time.Duration(minutes%(3*366*24*60)) * time.Minute),
+				Type:      incentive.DealType(typ), Quantity: qty,
+				Customer: incentive.Customer{Segment: segment}},
+			Partner: partner.Partner{ID: "P-1", Tier: partner.Tier(tier),
+				Contacts: []partner.Contact{{Role: role, Name: "N"}}},
+		}
+		if registered {
+			in.Deal.Registration = &incentive.Registration{ID: "R", Approved: incentive.DateOf(in.Deal.CloseDate)}
+		}
+		for _, p := range progs {
+			deal := in
+			for _, fd := range p.Fields {
+				if deal.Deal.Fields == nil {
+					deal.Deal.Fields = map[string]any{}
+				}
+				deal.Deal.Fields[fd.Name] = fuzzField(fd.Type, segment, qty, d, registered)
+			}
+			check := func(r *incentive.Result) {
+				sum := decimal.Zero
+				for _, l := range r.Lines {
+					sum = sum.Add(l.Amount.Amount())
+				}
+				if !sum.Equal(r.Total.Amount()) || r.Total.Currency() != p.Currency {
+					t.Fatalf("%s: lines add up to %s, total %s", p.ID, sum, r.Total)
+				}
+				_ = r.Explain()
+			}
+			if r, err := incentive.Evaluate(t.Context(), p, deal, start); err == nil {
+				check(r)
+			}
+			// The same deal three times in a batch exercises the running totals.
+			batch := func(yield func(incentive.Input, error) bool) {
+				for i, id := range []string{"D-1", "D-2", "D-3"} {
+					x := deal
+					x.Deal.ID = id
+					x.Deal.CloseDate = deal.Deal.CloseDate.Add(time.Duration(i) * time.Hour)
+					if !yield(x, nil) {
+						return
+					}
+				}
+			}
+			for r, err := range incentive.Run(t.Context(), p, batch, incentive.RunOptions{Workers: 2}) {
+				if err == nil {
+					check(r)
+				}
+			}
+		}
+	})
+}
+
+func fuzzField(t incentive.FieldType, s string, n int64, d decimal.Decimal, b bool) any {
+	switch t {
+	case incentive.FieldInt:
+		return n
+	case incentive.FieldDecimal:
+		return d
+	case incentive.FieldBool:
+		return b
+	case incentive.FieldDate:
+		return incentive.Date{Year: 2026, Month: time.Month(1 + n%12&11), Day: 1}
+	}
+	return s
+}
+
+// FuzzDecodeDeals decodes arbitrary deals files for the example program and
+// runs whatever decodes: no panic, only errors.
+func FuzzDecodeDeals(f *testing.F) {
+	p := fuzzPrograms(f)
+	example := p[len(p)-1]
+	if b, err := os.ReadFile("../examples/data/deals.yaml"); err == nil {
+		f.Add(b)
+	}
+	f.Add([]byte(`- {id: D-1, amount: "12000.00", type: new_business, registered: true, close_date: 2026-11-03, segment: smb, partner: {id: P-1, tier: gold}}`))
+	f.Add([]byte(`[{"id": "D-2", "amount": "1e3", "close_date": "2026-11-03T10:00:00Z", "segment": "x", "partner": {"id": "P"}}]`))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		ins, err := rules.DecodeDeals("deals.yaml", src, example)
+		if err != nil {
+			_ = err.Error()
+			return
+		}
+		slices.SortStableFunc(ins, func(a, b incentive.Input) int {
+			if c := a.Deal.CloseDate.Compare(b.Deal.CloseDate); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.Deal.ID, b.Deal.ID)
+		})
+		seq := func(yield func(incentive.Input, error) bool) {
+			for _, in := range ins {
+				if !yield(in, nil) {
+					return
+				}
+			}
+		}
+		for r, err := range incentive.Run(t.Context(), example, seq, incentive.RunOptions{}) {
+			if err == nil && r == nil {
+				t.Fatal("nil result without an error")
+			}
+		}
+	})
+}
