@@ -325,11 +325,12 @@ func (e *Evaluator) phase1(w *work, in *Input, rates RateSource) {
 	if !e.clauses(w, e.firstDeferred) {
 		return
 	}
-	// Up to three steps a line (condition, formula or band, cap or
-	// rounding), the groups, the deal-level caps, and the rounding, claim
-	// and total steps: enough that the ordered phase never regrows it.
+	// Usually two steps a line (condition, formula or band), the groups,
+	// and the rounding, claim and total steps. (Room for every possible
+	// step measured slower: the larger buffer costs more than the rare
+	// regrowth.)
 	if !w.noTrace {
-		w.trace = slices.Grow(w.trace, 3*len(e.earn)+len(p.Groups)+len(p.Caps)+4)
+		w.trace = slices.Grow(w.trace, 2*len(e.earn)+len(p.Groups)+4)
 	}
 	w.lines = make([]lineWork, len(e.earn))
 	for i := range e.earn {
