@@ -167,12 +167,7 @@ func (e *Evaluator) phase2(w *work, st *runState, asOf time.Time) {
 	}
 	e.pickGroups(w)
 
-	total := decimal.Zero
-	for i := range w.lines {
-		if ln := &w.lines[i]; ln.holds && !ln.dropped {
-			total = total.Add(ln.final)
-		}
-	}
+	total := e.paying(w)
 	// Deal, partner and budget caps, in that order. A partner or budget
 	// cap pays min(limit, entitled after) - min(limit, entitled before),
 	// where "entitled" adds up what reached the cap uncut: so once a cap has
@@ -205,7 +200,7 @@ func (e *Evaluator) phase2(w *work, st *runState, asOf time.Time) {
 			if e.stage != StageStatement {
 				// A prior total finer than the payout scale must not make
 				// the payout finer: round the room toward zero.
-				allowed = allowed.RoundDown(e.places)
+				allowed = onGrid(allowed, e.places, Down)
 			}
 			if allowed.Equal(total) {
 				continue
@@ -238,7 +233,7 @@ func (e *Evaluator) phase2(w *work, st *runState, asOf time.Time) {
 	if e.stage == StageDeal {
 		// The lines are always spread, even when the total needs no
 		// rounding (0.335 + 0.335 = 0.67), so they add up to it.
-		r := e.mode.Round(total, e.places)
+		r := onGrid(total, e.places, e.mode)
 		if e.spreadRounding(w, r) || !r.Equal(total) {
 			exact := total
 			if !w.noTrace {
@@ -312,7 +307,7 @@ func (e *Evaluator) settleLine(w *work, i int) {
 		ln.final = limit
 	}
 	if e.stage == StageLine {
-		r := e.mode.Round(ln.final, e.places)
+		r := onGrid(ln.final, e.places, e.mode)
 		if !r.Equal(ln.final) {
 			id, exact, mode := e.earn[i].e.ID, ln.final, e.mode
 			if !w.noTrace {
@@ -447,7 +442,6 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 		}
 	}
 	res.Lines = make([]Line, 0, paying)
-	total := decimal.Zero
 	for i := range w.lines {
 		ln := &w.lines[i]
 		if !ln.holds || ln.dropped {
@@ -456,8 +450,8 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 		en := e.earn[i].e
 		res.Lines = append(res.Lines, Line{Earning: en.ID, Type: en.Type, Group: en.Group,
 			Gross: Money{ln.gross, cur}, Amount: Money{ln.final, cur}, Band: ln.band, Cuts: ln.cuts})
-		total = total.Add(ln.final)
 	}
+	total := e.paying(w)
 	res.Total = Money{total, cur}
 	if e.p.Claims.Days > 0 {
 		e.claim(w, asOf)
@@ -602,4 +596,31 @@ func fmtValue(v any) string {
 		return x.String()
 	}
 	return fmt.Sprint(v)
+}
+
+// paying adds up the lines that pay. The sum starts from the first line
+// rather than from zero, which saves a rescaling allocation per deal.
+func (e *Evaluator) paying(w *work) decimal.Decimal {
+	var total decimal.Decimal
+	first := true
+	for i := range w.lines {
+		if ln := &w.lines[i]; ln.holds && !ln.dropped {
+			if first {
+				total, first = ln.final, false
+			} else {
+				total = total.Add(ln.final)
+			}
+		}
+	}
+	return total
+}
+
+// onGrid rounds d to places with mode, returning d itself when it already
+// has exactly that many places (shopspring's rounding allocates a copy even
+// then). Results keep the same representation either way.
+func onGrid(d decimal.Decimal, places int32, mode RoundingMode) decimal.Decimal {
+	if d.Exponent() == -places {
+		return d
+	}
+	return mode.Round(d, places)
 }
