@@ -72,7 +72,7 @@ func TestFailures(t *testing.T) {
 		{"check", "-strict", testdata + "/warn"},
 		{"test", testdata + "/failing"},
 		{"test", "-run", "no such test", example},
-		{"test", "-min-coverage", "100", example},
+		{"test", "-min-coverage", "100", testdata + "/gaps"},
 		{"run", example, testdata + "/deals-with-errors.yaml"},
 		{"run", example, testdata + "/bad-deals.yaml"},
 		{"explain", example, testdata + "/deals-with-errors.yaml"},

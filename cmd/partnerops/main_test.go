@@ -59,7 +59,7 @@ func TestGolden(t *testing.T) {
 		{"test_example", []string{"test", "examples/programs"}, 0},
 		{"test_example_v", []string{"test", "-v", example}, 0},
 		{"test_run_filter", []string{"test", "-v", "-run", "kicker|silver band$", example}, 0},
-		{"test_min_coverage", []string{"test", "-min-coverage", "80", example}, 1},
+		{"test_min_coverage", []string{"test", "-min-coverage", "80", testdata + "/gaps"}, 1},
 		{"test_failing", []string{"test", testdata + "/failing"}, 1},
 		{"test_bad", []string{"test", testdata + "/bad"}, 1},
 		{"run_example", []string{"run", example, deals}, 0},
