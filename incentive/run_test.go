@@ -339,3 +339,23 @@ func TestStatementSeparatesExpiredEarnings(t *testing.T) {
 	assert.Equal(t, "10.00", s.Partners[0].Expired.Amount().StringFixed(2))
 	assert.Equal(t, "20.00", s.Partners[0].Earned.Amount().StringFixed(2))
 }
+
+func TestStatementIncludesPartnersWhoOnlyCarryIn(t *testing.T) {
+	p := simple(withRate("base", "0.01", nil))
+	p.MinPayout = dec("100")
+	carried := map[string]decimal.Decimal{"P-1": dec("40"), "P-9": dec("120")}
+	b, err := NewStatement(p, func(id string) decimal.Decimal { return carried[id] })
+	require.NoError(t, err)
+	b.Include("P-1", "P-9")
+	// P-1: 40 carried in + 7000 x 1% = 70 earned = 110 >= 100: paid.
+	require.NoError(t, b.Add(mustEval(t, p, Input{Deal: deal("D-1", "P-1", "7000", "2026-03-01"), Partner: gold("P-1")})))
+	s := b.Statement()
+	require.Len(t, s.Partners, 2)
+	assert.Equal(t, "110.00", s.Partners[0].Payable.Amount().StringFixed(2))
+	// P-9 has no deal: its 120 carried in reaches the minimum and is paid now.
+	assert.Equal(t, "P-9", s.Partners[1].PartnerID)
+	assert.Equal(t, 0, s.Partners[1].Deals)
+	assert.Equal(t, "120.00", s.Partners[1].Payable.Amount().StringFixed(2))
+	// 110 + 120 = 230
+	assert.Equal(t, "230.00", s.Payable.Amount().StringFixed(2))
+}

@@ -92,6 +92,25 @@ func (e *Evaluator) NewStatement(carried func(partnerID string) decimal.Decimal)
 	return &StatementBuilder{e: e, carried: carried, partners: map[string]*partnerAcc{}}
 }
 
+// Include puts partners on the statement even if no result of theirs is
+// added, so a partner who only carries an amount in (from an earlier
+// statement below the minimum payout) is still shown, and paid once the
+// carried amount reaches the minimum.
+func (b *StatementBuilder) Include(partnerIDs ...string) {
+	for _, id := range partnerIDs {
+		b.partner(id)
+	}
+}
+
+func (b *StatementBuilder) partner(id string) *partnerAcc {
+	a := b.partners[id]
+	if a == nil {
+		a = &partnerAcc{byPayee: map[string]decimal.Decimal{}, byType: map[string]decimal.Decimal{}}
+		b.partners[id] = a
+	}
+	return a
+}
+
 // Add adds one result. A result of another program, or in another currency,
 // is an error.
 func (b *StatementBuilder) Add(r *Result) error {
@@ -105,11 +124,7 @@ func (b *StatementBuilder) Add(r *Result) error {
 	if !r.Total.IsZero() && r.Total.Currency() != p.Currency {
 		return fmt.Errorf("%w: result in %s added to a %s statement", ErrCurrencyMismatch, r.Total.Currency(), p.Currency)
 	}
-	a := b.partners[r.PartnerID]
-	if a == nil {
-		a = &partnerAcc{byPayee: map[string]decimal.Decimal{}, byType: map[string]decimal.Decimal{}}
-		b.partners[r.PartnerID] = a
-	}
+	a := b.partner(r.PartnerID)
 	b.deals++
 	a.deals++
 	if !r.Eligible {

@@ -323,10 +323,11 @@ func (o *runOptions) run(ctx context.Context, args []string, stdout, stderr io.W
 		fmt.Fprintf(stderr, "partnerops %s: %v\n", o.cmd, err)
 		return exitFail
 	}
-	seen := map[string]bool{}
+	// A partner who carries an amount in is on the statement even without
+	// deals in this run.
+	sb.Include(sortedKeys(carried)...)
 	var addErr error
 	if c := o.each(ctx, b, stderr, func(in *incentive.Input, r *incentive.Result) bool {
-		seen[r.PartnerID] = true
 		addErr = sb.Add(r)
 		return addErr == nil
 	}); c != exitOK {
@@ -335,12 +336,6 @@ func (o *runOptions) run(ctx context.Context, args []string, stdout, stderr io.W
 	if addErr != nil {
 		fmt.Fprintf(stderr, "partnerops %s: %v\n", o.cmd, addErr)
 		return exitFail
-	}
-	for _, id := range sortedKeys(carried) {
-		if !seen[id] {
-			fmt.Fprintf(stderr, "partnerops %s: warning: %s carries in %s but has no deal in %s; it is not on this statement\n",
-				o.cmd, id, incentive.NewMoney(carried[id], b.program.Currency), b.dealsArg)
-		}
 	}
 	st := sb.Statement()
 	var out bytes.Buffer
