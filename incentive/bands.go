@@ -98,25 +98,7 @@ type bandInput struct {
 	amount        decimal.Decimal // the earning's amount, for multiplier tables
 }
 
-// apply computes a band-table earning and the band reached.
-func (t *BandTable) apply(in bandInput) (decimal.Decimal, *BandHit) {
-	var hit *BandHit
-	idx := bandIndex(t.Bands, in.after)
-	if idx >= 0 {
-		hit = &BandHit{Index: idx, Of: len(t.Bands), Label: t.Bands[idx].Label}
-	}
-	if t.Pays == PaysMultiplier {
-		if idx < 0 {
-			return decimal.Zero, nil
-		}
-		return in.amount.Mul(t.Bands[idx].Value), hit
-	}
-	// A basis that falls below every band (a credit note) still takes
-	// back what the earlier total earned.
-	return t.owed(in.after, true).Sub(t.owed(in.before, in.started)), hit
-}
-
-// words explains a band-table earning v computed by apply.
+// words explains a band-table earning v computed by tablePlan.apply.
 func (t *BandTable) words(in bandInput, v decimal.Decimal, cur Currency) string {
 	idx := bandIndex(t.Bands, in.after)
 	var w strings.Builder
@@ -288,15 +270,26 @@ func (tp *tablePlan) owed(x decimal.Decimal, started bool) decimal.Decimal {
 	return tp.cum[k].Add(x.Sub(bands[k].From).Mul(bands[k].Value))
 }
 
-// apply is BandTable.apply using the plan.
+// apply computes a band-table earning and the band the basis reaches after
+// the deal.
 func (tp *tablePlan) apply(in bandInput) (decimal.Decimal, *BandHit) {
 	t := tp.t
-	if !tp.fast {
-		return t.apply(in)
+	bands := t.Bands
+	if tp.fast {
+		bands = tp.bands // same bounds, at the currency scale
 	}
 	var hit *BandHit
-	if idx := bandIndex(tp.bands, in.after); idx >= 0 {
+	idx := bandIndex(bands, in.after)
+	if idx >= 0 {
 		hit = &BandHit{Index: idx, Of: len(t.Bands), Label: t.Bands[idx].Label}
 	}
+	if t.Pays == PaysMultiplier {
+		if idx < 0 {
+			return decimal.Zero, nil
+		}
+		return in.amount.Mul(t.Bands[idx].Value), hit
+	}
+	// A basis that falls below every band (a credit note) still takes
+	// back what the earlier total earned.
 	return tp.owed(in.after, true).Sub(tp.owed(in.before, in.started)), hit
 }

@@ -42,10 +42,9 @@ type Evaluator struct {
 	capOrder      []int // indices into p.Caps, in application order
 	// periods are the period kinds totals are kept for; periods[0] is the
 	// program's own period (for the period.* accumulators).
-	periods    []Period
-	periodUsed []bool
-	capPeriod  map[int]int       // partner cap index -> periods index
-	capLimit   []decimal.Decimal // cap limits at the currency scale
+	periods   []Period
+	capPeriod map[int]int       // partner cap index -> periods index
+	capLimit  []decimal.Decimal // cap limits at the currency scale
 	// readsAcc: some condition or formula reads period.* or cumulative.*.
 	readsAcc      bool
 	groupMembers  [][]int // earning indices per group
@@ -97,7 +96,6 @@ func NewEvaluator(p *Program) (*Evaluator, error) {
 	}
 	e.groupMembers = make([][]int, len(p.Groups))
 	e.periods = []Period{p.periodOrDefault()}
-	e.periodUsed = []bool{false}
 	e.capPeriod = map[int]int{}
 	addPeriod := func(per Period) int {
 		if per == "" {
@@ -105,12 +103,10 @@ func NewEvaluator(p *Program) (*Evaluator, error) {
 		}
 		for k, q := range e.periods {
 			if q == per {
-				e.periodUsed[k] = true
 				return k
 			}
 		}
 		e.periods = append(e.periods, per)
-		e.periodUsed = append(e.periodUsed, true)
 		return len(e.periods) - 1
 	}
 	e.readsAcc = e.firstDeferred < len(p.Eligibility)
@@ -141,9 +137,6 @@ func NewEvaluator(p *Program) (*Evaluator, error) {
 			}
 		}
 		e.earn = append(e.earn, ep)
-	}
-	if e.readsAcc {
-		e.periodUsed[0] = true
 	}
 	e.capLimit = make([]decimal.Decimal, len(p.Caps))
 	for i, c := range p.Caps {

@@ -16,7 +16,11 @@ type funcCond struct {
 	src   string
 	reads []string
 	f     func(*Scope) (bool, error)
+	// opaque: it combines a condition that does not say what it reads.
+	opaque bool
 }
+
+func (c *funcCond) readsUnknown() bool { return c.opaque }
 
 func (c *funcCond) Holds(s *Scope) (bool, error) { return c.f(s) }
 func (c *funcCond) Source() string               { return c.src }
@@ -126,19 +130,21 @@ func Any(cs ...Condition) Condition {
 
 // Not negates a condition.
 func Not(c Condition) Condition {
-	src, reads := describe(c)
-	return ConditionFunc("!("+src+")", reads, func(s *Scope) (bool, error) {
+	src, reads, known := describe(c)
+	return &funcCond{src: "!(" + src + ")", reads: reads, opaque: !known, f: func(s *Scope) (bool, error) {
 		ok, err := c.Holds(s)
 		return !ok, err
-	})
+	}}
 }
 
 func combine(op string, cs []Condition, all bool) Condition {
 	srcs := make([]string, len(cs))
 	seen := map[string]bool{}
 	var reads []string
+	opaque := false
 	for i, c := range cs {
-		src, r := describe(c)
+		src, r, known := describe(c)
+		opaque = opaque || !known
 		srcs[i] = "(" + src + ")"
 		for _, p := range r {
 			if !seen[p] {
@@ -148,7 +154,7 @@ func combine(op string, cs []Condition, all bool) Condition {
 		}
 	}
 	sort.Strings(reads)
-	return ConditionFunc(strings.Join(srcs, op), reads, func(s *Scope) (bool, error) {
+	return &funcCond{src: strings.Join(srcs, op), reads: reads, opaque: opaque, f: func(s *Scope) (bool, error) {
 		for _, c := range cs {
 			ok, err := c.Holds(s)
 			if err != nil {
@@ -159,14 +165,16 @@ func combine(op string, cs []Condition, all bool) Condition {
 			}
 		}
 		return all, nil
-	})
+	}}
 }
 
-func describe(x any) (string, []string) {
+// describe returns a condition's source and reads, and false when it is not
+// a Describer (then its reads are unknown).
+func describe(x any) (string, []string, bool) {
 	if d, ok := x.(Describer); ok {
-		return d.Source(), d.Reads()
+		return d.Source(), d.Reads(), true
 	}
-	return fmt.Sprintf("%T", x), []string{"period.amount"} // unknown: assume it reads totals
+	return fmt.Sprintf("%T", x), nil, false
 }
 
 func lookupDecimal(s *Scope, path string) (decimal.Decimal, error) {

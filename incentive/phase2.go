@@ -246,18 +246,14 @@ func (e *Evaluator) phase2(w *work, st *runState, asOf time.Time) {
 	}
 
 	// Add the deal to the running totals that anything reads.
-	for k, used := range e.periodUsed {
-		if !used {
-			continue
-		}
-		tp := st.period(ps, k, date)
-		if e.readsAcc {
-			tp.amount = tp.amount.Add(w.scope.Amount)
-			tp.deals++
-		}
-		tp.earned = tp.earned.Add(total)
-	}
+	// Only the program period's totals and the cumulative amount are read,
+	// and only by period.* and cumulative.* expressions; band tables keep
+	// their own basis and partner caps their own entitlement.
 	if e.readsAcc {
+		tp := st.period(ps, 0, date)
+		tp.amount = tp.amount.Add(w.scope.Amount)
+		tp.deals++
+		tp.earned = tp.earned.Add(total)
 		ps.cumulative = ps.cumulative.Add(w.scope.Amount)
 	}
 	for i, ep := range e.earn {

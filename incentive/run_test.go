@@ -359,3 +359,27 @@ func TestStatementIncludesPartnersWhoOnlyCarryIn(t *testing.T) {
 	// 110 + 120 = 230
 	assert.Equal(t, "230.00", s.Payable.Amount().StringFixed(2))
 }
+
+// firstDealOnly is a condition that does not describe itself and reads the
+// partner's running totals.
+type firstDealOnly struct{}
+
+func (firstDealOnly) Holds(s *Scope) (bool, error) { return s.Acc.PeriodDeals == 0, nil }
+
+func TestCombinedOpaqueConditionRunsInOrder(t *testing.T) {
+	// All(...) of a condition whose reads are unknown must be treated as
+	// reading running totals, without inventing an input for explanations.
+	p := simple(Earning{ID: "welcome", Type: Bonus, When: All(firstDealOnly{}, AtLeast(PathDealAmount, dec("1"))), Amount: Const(dec("50"))})
+	for _, workers := range []int{1, 2} {
+		rs := runAll(t, p, RunOptions{Workers: workers},
+			deal("D-1", "P-1", "100", "2026-04-02"),
+			deal("D-2", "P-1", "100", "2026-04-03"))
+		// Only the partner's first deal pays the 50.00 welcome bonus.
+		assert.Equal(t, []string{"50.00", "0.00"}, totals(rs), "workers %d", workers)
+		for _, st := range rs[0].Trace {
+			for _, in := range st.Inputs {
+				assert.NotEqual(t, PathPeriodAmount, in.Path, "an input the condition never read")
+			}
+		}
+	}
+}

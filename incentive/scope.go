@@ -198,6 +198,9 @@ func readsAccumulators(x any) bool {
 	if !ok {
 		return x != nil
 	}
+	if o, ok := x.(interface{ readsUnknown() bool }); ok && o.readsUnknown() {
+		return true
+	}
 	for _, p := range d.Reads() {
 		if strings.HasPrefix(p, "period.") || strings.HasPrefix(p, "cumulative.") {
 			return true
