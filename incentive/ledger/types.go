@@ -201,7 +201,8 @@ type Claim struct {
 	Batch string `json:"batch,omitempty"`
 	// ApprovalEntry is the ID of the entry that approved the claim.
 	ApprovalEntry string `json:"approval_entry,omitempty"`
-	// MDF claims: the fund request, actual cost and proof.
+	// MDF claims: the fund, the fund request, actual cost and proof.
+	Fund       string          `json:"fund,omitempty"`
 	Request    string          `json:"request,omitempty"`
 	ActualCost incentive.Money `json:"actual_cost,omitzero"`
 	Proof      []Document      `json:"proof,omitempty"`

@@ -76,6 +76,7 @@ func sampleClaim(id, key string) ledger.Claim {
 		Exception: &ledger.Exception{Approver: "vp", Justification: "late CRM sync"},
 		Steps:     []ledger.ApprovalStep{{Role: "manager"}, {Role: "finance", Approver: "cfo", By: "cfo", At: t0}},
 		HoldUntil: date("2026-12-01"), Paid: usd("0"), ClawedBack: usd("0"),
+		Fund: "F-1", Request: "R-1", ActualCost: usd("100.00"),
 		Proof: []ledger.Document{{Name: "invoice.pdf", Ref: "s3://x"}},
 		Input: []byte(`{"deal":"x"}`), Reason: "submitted",
 	}
