@@ -32,7 +32,7 @@ func (e *RejectedError) Unwrap() error { return e.Err }
 
 var rejectCodes = map[string]error{
 	"not_eligible": ErrNotEligible, "claim_window": ErrClaimWindow, "duplicate": ErrDuplicateClaim,
-	"budget": ErrBudgetExceeded, "nothing": ErrNothingEarned,
+	"budget": ErrBudgetExceeded, "nothing": ErrNothingEarned, "proof_late": ErrProofLate,
 }
 
 func rejectCode(err error) string {

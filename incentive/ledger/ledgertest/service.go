@@ -45,6 +45,8 @@ func RunService(t *testing.T, newStore NewStore) {
 	t.Run("LateClaimThenException", func(t *testing.T) { lateClaim(t, newStore) })
 	t.Run("ReferralHold", func(t *testing.T) { referralHold(t, newStore) })
 	t.Run("MinimumPayoutPerBucket", func(t *testing.T) { minimumPayout(t, newStore) })
+	t.Run("MDFFund", func(t *testing.T) { mdfScenario(t, newStore) })
+	t.Run("MDFWithoutProof", func(t *testing.T) { mdfWithoutProof(t, newStore) })
 }
 
 func spiffClawback(t *testing.T, newStore NewStore) {
