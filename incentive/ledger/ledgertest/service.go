@@ -190,6 +190,59 @@ func spiffClawback(t *testing.T, newStore NewStore) {
 		path = append(path, e.To+"/"+e.Actor)
 	}
 	assert.Equal(t, []string{"submitted/rep", "pending_approval/rep", "approved/mia", "payable/mia", "paid/fin", "clawed_back/ops"}, path)
+
+	// Statements derive from entries, on any date.
+	money := func(m incentive.Money) string { return m.Amount().StringFixed(2) }
+	stmts := []struct {
+		through                                                          string
+		approved, payable, withheld, paid, clawedBack, balance, spiffApp string
+	}{
+		// after the clawback on 2026-12-05: 1,200.00 paid and owed back
+		{"2026-12-05", "1200.00", "0.00", "-1200.00", "1200.00", "1200.00", "-1200.00", "1200.00"},
+		// D-2 approved 2026-12-10: 1,600.00 payable against 1,200.00 withheld: 1,600.00 - 1,200.00 = 400.00
+		{"2026-12-10", "2800.00", "1600.00", "-1200.00", "1200.00", "1200.00", "400.00", "2800.00"},
+		// after B-2: 1,200.00 + 400.00 paid, nothing owed either way
+		{"", "2800.00", "0.00", "0.00", "1600.00", "1200.00", "0.00", "2800.00"},
+	}
+	for _, tt := range stmts {
+		p := ledger.StatementParams{Partner: "P-1"}
+		if tt.through != "" {
+			p.Through = date(tt.through)
+		}
+		st := Must(h.Ledger.Statement(h.Ctx, p))(t)
+		require.Len(t, st.Lines, 1)
+		ln := st.Lines[0]
+		assert.Equal(t, b, ln.Bucket)
+		got := []string{money(ln.Approved), money(ln.Payable), money(ln.Withheld), money(ln.Paid), money(ln.ClawedBack), money(ln.Balance)}
+		assert.Equal(t, []string{tt.approved, tt.payable, tt.withheld, tt.paid, tt.clawedBack, tt.balance}, got, "statement through %q", tt.through)
+		require.Len(t, ln.Types, 1)
+		assert.Equal(t, incentive.Spiff, ln.Types[0].Type)
+		assert.Equal(t, tt.spiffApp, money(ln.Types[0].Approved))
+	}
+
+	o := Must(h.Ledger.Outcome(h.Ctx, ledger.OutcomeParams{Program: "spiff"}))(t)
+	assert.Equal(t, "2800.00", money(o.Committed)) // 10,000.00 - 7,200.00
+	assert.Equal(t, "7200.00", money(o.Remaining))
+	assert.Equal(t, "2800.00", money(o.Accrued)) // 1,200.00 + 1,600.00
+	assert.Equal(t, "1600.00", money(o.Paid))
+	assert.Equal(t, "1200.00", money(o.ClawedBack))
+	assert.Equal(t, "400.00", money(o.Actual)) // 1,600.00 - 1,200.00
+	assert.Equal(t, map[ledger.State]int{ledger.PaidState: 1, ledger.ClawedBackState: 1}, o.Claims)
+	assert.Equal(t, "1", o.ClaimRate.String()) // 2 approved of 2 submitted
+	// D-2 closed 2026-12-09 and was paid 2026-12-31: 22 days; D-1 is clawed back.
+	assert.Equal(t, "22", o.AvgDaysToPayment.String())
+	assert.Equal(t, "80000.00", money(o.Revenue))
+	assert.Equal(t, "0.005", o.SpendPerRevenue.String()) // 400.00 / 80,000.00
+	br := Must(h.Ledger.Budget(h.Ctx, ledger.OutcomeParams{Program: "spiff"}))(t)
+	assert.Equal(t, []string{"10000.00", "2800.00", "1600.00", "7200.00"}, []string{money(br.Budget), money(br.Committed), money(br.Paid), money(br.Remaining)})
+
+	// Replay rebuilds the same balances and re-evaluates both accruals.
+	rep, err := h.Ledger.Replay(h.Ctx, ledger.ReplayParams{})
+	require.NoError(t, err)
+	assert.Equal(t, 2, rep.Accruals)
+	assert.Empty(t, rep.Mismatches)
+	assert.Equal(t, len(Must(h.Store.Entries(h.Ctx, ledger.EntriesParams{}))(t)), rep.Entries)
+	assert.Equal(t, Must(h.Store.Head(h.Ctx, ledger.HeadParams{}))(t), rep.Head)
 }
 
 func lateClaim(t *testing.T, newStore NewStore) {

@@ -1,0 +1,5 @@
+package ledger
+
+import "time"
+
+var utc = time.UTC
