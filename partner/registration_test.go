@@ -130,7 +130,9 @@ func TestRegistrationConflicts(t *testing.T) {
 			others: func(t *testing.T) []*Registration {
 				return []*Registration{reg(t, "R-1", "P-1", "Acme Inc", "acme.com", "Widgets", "2026-03-01")}
 			},
-			r:  func(t *testing.T) *Registration { return reg(t, "R-2", "P-2", "ACME Holdings", "www.acme.com", "widgets", "2026-03-05") },
+			r: func(t *testing.T) *Registration {
+				return reg(t, "R-2", "P-2", "ACME Holdings", "www.acme.com", "widgets", "2026-03-05")
+			},
 			on: "2026-03-05", want: []ConflictKind{ConflictSameProduct}, with: []string{"R-1"}},
 		{name: "same customer by name, other product",
 			others: func(t *testing.T) []*Registration {
@@ -142,7 +144,9 @@ func TestRegistrationConflicts(t *testing.T) {
 			others: func(t *testing.T) []*Registration {
 				return []*Registration{reg(t, "R-1", "P-1", "Acme", "acme.com", "Widgets", "2026-03-01")}
 			},
-			r:  func(t *testing.T) *Registration { return reg(t, "R-2", "P-2", "Globex", "globex.com", "Widgets", "2026-03-05") },
+			r: func(t *testing.T) *Registration {
+				return reg(t, "R-2", "P-2", "Globex", "globex.com", "Widgets", "2026-03-05")
+			},
 			on: "2026-03-05"},
 		{name: "rejected and withdrawn registrations hold nothing",
 			others: func(t *testing.T) []*Registration {
@@ -152,7 +156,9 @@ func TestRegistrationConflicts(t *testing.T) {
 				require.NoError(t, Withdraw(b, at("2026-03-02"), "rep", "lost interest"))
 				return []*Registration{a, b}
 			},
-			r:  func(t *testing.T) *Registration { return reg(t, "R-2", "P-2", "Acme", "acme.com", "Widgets", "2026-03-05") },
+			r: func(t *testing.T) *Registration {
+				return reg(t, "R-2", "P-2", "Acme", "acme.com", "Widgets", "2026-03-05")
+			},
 			on: "2026-03-05"},
 		{name: "an approval holds on its last valid day",
 			others: func(t *testing.T) []*Registration {
@@ -161,7 +167,9 @@ func TestRegistrationConflicts(t *testing.T) {
 				require.NoError(t, pol.Approve(a, Decision{At: at("2026-01-02"), Actor: "cam"}, nil))
 				return []*Registration{a}
 			},
-			r:  func(t *testing.T) *Registration { return reg(t, "R-2", "P-2", "Acme", "acme.com", "Widgets", "2026-04-01") },
+			r: func(t *testing.T) *Registration {
+				return reg(t, "R-2", "P-2", "Acme", "acme.com", "Widgets", "2026-04-01")
+			},
 			on: "2026-04-01", want: []ConflictKind{ConflictSameProduct}, with: []string{"R-1"}},
 		{name: "an expired approval holds nothing",
 			others: func(t *testing.T) []*Registration {
@@ -169,7 +177,9 @@ func TestRegistrationConflicts(t *testing.T) {
 				require.NoError(t, pol.Approve(a, Decision{At: at("2026-01-02"), Actor: "cam"}, nil))
 				return []*Registration{a}
 			},
-			r:  func(t *testing.T) *Registration { return reg(t, "R-2", "P-2", "Acme", "acme.com", "Widgets", "2026-04-02") },
+			r: func(t *testing.T) *Registration {
+				return reg(t, "R-2", "P-2", "Acme", "acme.com", "Widgets", "2026-04-02")
+			},
 			on: "2026-04-02"},
 		{name: "the same partner twice, both kinds, ordered by id",
 			others: func(t *testing.T) []*Registration {
@@ -178,7 +188,9 @@ func TestRegistrationConflicts(t *testing.T) {
 					reg(t, "R-1", "P-1", "Acme", "acme.com", "Widgets", "2026-03-01"),
 				}
 			},
-			r:  func(t *testing.T) *Registration { return reg(t, "R-2", "P-1", "Acme", "acme.com", "Widgets", "2026-03-05") },
+			r: func(t *testing.T) *Registration {
+				return reg(t, "R-2", "P-1", "Acme", "acme.com", "Widgets", "2026-03-05")
+			},
 			on: "2026-03-05", want: []ConflictKind{ConflictSameProduct, ConflictOpenCustomer}, with: []string{"R-1", "R-9"}},
 	}
 	for _, tt := range tests {
