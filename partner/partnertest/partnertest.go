@@ -493,7 +493,7 @@ func registrationList(t *testing.T, s partner.Store) {
 	}
 	regs := []*partner.Registration{
 		Reg("R-4", "P-1", "Acme Inc", "acme.com", "Widgets"),
-		Reg("R-2", "P-2", "ACME", "", "Gadgets"),     // same customer by name
+		Reg("R-2", "P-2", "ACME", "", "Gadgets"),      // same customer by name
 		Reg("R-3", "P-2", "Acme EU", "acme.com", "W"), // same customer by domain
 		Reg("R-1", "P-1", "Globex", "globex.com", "Widgets"),
 	}
