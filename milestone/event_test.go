@@ -20,8 +20,11 @@ func TestTransitions(t *testing.T) {
 		{name: "done before dependencies", ev: Event{Kind: EventStatus, Milestone: "c", To: Done},
 			wantErr: ErrDependenciesOpen, open: []string{"a", "b"}},
 		{name: "done once one dependency is done and the other cancelled",
-			setup: func(t *testing.T, p *Plan) { set(t, p, "a", Done, "2026-01-02"); set(t, p, "b", Cancelled, "2026-01-02") },
-			ev:    Event{Kind: EventStatus, Milestone: "c", To: Done}},
+			setup: func(t *testing.T, p *Plan) {
+				set(t, p, "a", Done, "2026-01-02")
+				set(t, p, "b", Cancelled, "2026-01-02")
+			},
+			ev: Event{Kind: EventStatus, Milestone: "c", To: Done}},
 		{name: "same status", ev: Event{Kind: EventStatus, Milestone: "a", To: NotStarted}, wantErr: ErrInvalidTransition},
 		{name: "unknown status", ev: Event{Kind: EventStatus, Milestone: "a", To: "finished"}, wantErr: ErrInvalidTransition},
 		{name: "cancelled cannot jump to done",

@@ -158,7 +158,7 @@ func percent(a, b int) decimal.Decimal {
 		return decimal.Zero
 	}
 	// DivRound rounds half away from zero; both are non-negative.
-	return decimal.NewFromInt(int64(a) * 100).DivRound(decimal.NewFromInt(int64(b)), 1)
+	return decimal.NewFromInt(int64(a)*100).DivRound(decimal.NewFromInt(int64(b)), 1)
 }
 
 // Milestone returns the health of the milestone with the given id.
