@@ -1,6 +1,8 @@
 package milestone
 
 import (
+	_ "time/tzdata" // Europe/Berlin on machines without a zone database
+
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -39,4 +41,12 @@ func set(t interface {
 	if err := p.Apply(Event{Kind: EventStatus, At: at(when), Actor: "tester", Milestone: id, To: to}); err != nil {
 		t.Fatalf("set %s %s: %v", id, to, err)
 	}
+}
+
+func mustLoc(t interface{ Fatalf(string, ...any) }, name string) *time.Location {
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	return l
 }
