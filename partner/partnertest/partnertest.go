@@ -319,9 +319,13 @@ func partnerConcurrentUpdates(t *testing.T, s partner.Store) {
 	const n = 8
 	var wg sync.WaitGroup
 	errs := make([]error, n)
-	for i := range n {
+	read := make([]*partner.Partner, n)
+	for i := range n { // every writer reads version 1 before any writes
 		p, err := s.GetPartner(ctx, partner.GetPartnerParams{ID: "P-1"})
 		require.NoError(t, err)
+		read[i] = p
+	}
+	for i, p := range read {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
