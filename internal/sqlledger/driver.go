@@ -63,6 +63,10 @@ type Driver interface {
 	// IsUniqueViolation reports whether err is a UNIQUE or PRIMARY KEY
 	// constraint violation.
 	IsUniqueViolation(err error) bool
+	// IsRetryable reports whether the whole transaction may be retried
+	// (a serialization failure or a deadlock, as CockroachDB and
+	// YugabyteDB report under contention).
+	IsRetryable(err error) bool
 }
 
 // Dialect is the SQL that differs between the databases.

@@ -47,6 +47,22 @@ func (s *Store) Commit(ctx context.Context, p ledger.CommitParams) (res ledger.C
 	if p.Idempotency != nil && p.Idempotency.Key == "" {
 		return ledger.CommitResult{}, fmt.Errorf("%w: empty idempotency key", ledger.ErrInvalid)
 	}
+	for attempt := 1; ; attempt++ {
+		res, err = s.try(ctx, p)
+		if err == nil || attempt == maxAttempts || !s.db.IsRetryable(err) || ctx.Err() != nil {
+			return res, err
+		}
+	}
+}
+
+// maxAttempts bounds the retries of a commit the database aborted as a
+// serialization failure or deadlock (never the case with the head lock in
+// PostgreSQL or SQLite; possible on distributed PostgreSQL-compatible
+// databases).
+const maxAttempts = 5
+
+// try runs one attempt of Commit in its own transaction.
+func (s *Store) try(ctx context.Context, p ledger.CommitParams) (res ledger.CommitResult, err error) {
 	tx, err := s.db.BeginWrite(ctx)
 	if err != nil {
 		if cerr := ctx.Err(); cerr != nil {

@@ -174,6 +174,10 @@ func (d driver) IsUniqueViolation(err error) bool {
 	return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
 }
 
+// IsRetryable is false: BEGIN IMMEDIATE waits for the lock (busy
+// timeout) instead of failing a transaction midway.
+func (driver) IsRetryable(error) bool { return false }
+
 type execQuerier interface {
 	ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
