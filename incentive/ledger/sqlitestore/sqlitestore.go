@@ -51,6 +51,9 @@ type Store struct {
 	*sqlledger.Store
 	w, r *sql.DB
 	path string
+	// beforeCommit, set only by tests, runs inside every write
+	// transaction just before COMMIT.
+	beforeCommit func()
 }
 
 var _ ledger.Store = (*Store)(nil)
@@ -161,7 +164,7 @@ func (d driver) BeginWrite(ctx context.Context) (sqlledger.Tx, error) {
 	if err != nil {
 		return nil, err
 	}
-	return sqlTx{conn{tx}, tx}, nil
+	return sqlTx{conn{tx}, tx, d.s.beforeCommit}, nil
 }
 
 func (d driver) Reader() sqlledger.Conn { return conn{d.s.r} }
@@ -207,8 +210,15 @@ func (r sqlRows) Close() { _ = r.Rows.Close() }
 
 type sqlTx struct {
 	conn
-	tx *sql.Tx
+	tx   *sql.Tx
+	hook func()
 }
 
-func (t sqlTx) Commit(context.Context) error   { return t.tx.Commit() }
+func (t sqlTx) Commit(context.Context) error {
+	if t.hook != nil {
+		t.hook()
+	}
+	return t.tx.Commit()
+}
+
 func (t sqlTx) Rollback(context.Context) error { return t.tx.Rollback() }

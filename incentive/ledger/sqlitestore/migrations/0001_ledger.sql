@@ -1,5 +1,6 @@
--- The ledger in SQLite. Amounts are decimal text (never REAL: a CHECK
--- refuses any other storage class), summed in Go, never by SQLite's SUM.
+-- The ledger in SQLite. Amounts are decimal text, never REAL (TEXT affinity
+-- converts any number to text; the CHECK refuses blobs), summed in Go,
+-- never by SQLite's SUM.
 CREATE TABLE ledger_head (
 	id INTEGER PRIMARY KEY CHECK (id = 1),
 	seq INTEGER NOT NULL,
