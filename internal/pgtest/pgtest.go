@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"testing"
@@ -18,6 +19,22 @@ import (
 
 // EnvURL names the environment variable with the test server's URL.
 const EnvURL = "PARTNEROPS_TEST_DATABASE_URL"
+
+// Main runs a test binary's tests when a server is configured. Without
+// one it prints one line saying the PostgreSQL tests were skipped and how to
+// run them, and runs nothing; under CI=true it fails instead. Use it in
+// TestMain: os.Exit(pgtest.Main(m)).
+func Main(m *testing.M) int {
+	if os.Getenv(EnvURL) == "" {
+		if os.Getenv("CI") == "true" {
+			fmt.Fprintf(os.Stderr, "FAIL: %s is not set: CI must run the PostgreSQL tests (.ci/run starts a server with .ci/postgres.sh)\n", EnvURL)
+			return 1
+		}
+		fmt.Printf("PostgreSQL tests skipped: set %s (source .ci/postgres.sh && pg_start)\n", EnvURL)
+		return 0
+	}
+	return m.Run()
+}
 
 // BaseURL returns the test server's URL, skipping (or, under CI=true,
 // failing) t when it is not set.
