@@ -193,3 +193,7 @@ type pgTx struct {
 
 func (t pgTx) Commit(ctx context.Context) error   { return t.tx.Commit(ctx) }
 func (t pgTx) Rollback(ctx context.Context) error { return t.tx.Rollback(ctx) }
+
+// ProgramSource is the text of one program version, stored with
+// SaveProgram so that later processes can register the exact terms.
+type ProgramSource = sqlledger.ProgramSource

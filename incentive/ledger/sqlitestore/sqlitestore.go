@@ -222,3 +222,7 @@ func (t sqlTx) Commit(context.Context) error {
 }
 
 func (t sqlTx) Rollback(context.Context) error { return t.tx.Rollback() }
+
+// ProgramSource is the text of one program version, stored with
+// SaveProgram so that later processes can register the exact terms.
+type ProgramSource = sqlledger.ProgramSource

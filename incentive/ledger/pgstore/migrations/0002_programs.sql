@@ -1,0 +1,8 @@
+-- The source of every program version the ledger has seen, by content hash.
+CREATE TABLE ledger_programs (
+	hash TEXT COLLATE "C" PRIMARY KEY,
+	id TEXT COLLATE "C" NOT NULL,
+	version INTEGER NOT NULL,
+	name TEXT NOT NULL,
+	source TEXT NOT NULL
+);
