@@ -1,0 +1,183 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/partnerops/partnerops/incentive/ledger"
+	"github.com/partnerops/partnerops/internal/pgtest"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// quarter runs a quarter of administration on db and checks each step.
+func quarter(t *testing.T, db string) {
+	must := func(args ...string) string {
+		t.Helper()
+		out, errs, code := invoke(append(args, "-db", db)...)
+		require.Equal(t, exitOK, code, "partnerops %s\nstdout: %s\nstderr: %s", strings.Join(args, " "), out, errs)
+		return out
+	}
+	claims := func(args ...string) []ledger.Claim {
+		t.Helper()
+		var cs []ledger.Claim
+		require.NoError(t, json.Unmarshal([]byte(must(append([]string{"ledger", "claims", "-json"}, args...)...)), &cs))
+		return cs
+	}
+	assert.Contains(t, must("ledger", "init"), "ledger ready")
+
+	// Accrued on 2026-12-15, 60-day windows from the close date: the
+	// example's deals closed before 2026-10-16 are late; cmd/partnerops/
+	// testdata/README.md shows 25 of the 32 deals earn, 7 do not.
+	out := must("ledger", "accrue", "-as-of", "2026-12-15", "-actor", "ops", example, deals)
+	m := regexp.MustCompile(`(\d+) claims recorded`).FindStringSubmatch(out)
+	require.NotNil(t, m, out)
+	assert.Contains(t, out, "not eligible 7", "the 7 deals that earn nothing under run are refused here too")
+	pending := claims("-state", "pending_approval")
+	assert.Equal(t, m[1], itoa(len(pending)))
+	late := regexp.MustCompile(`claim window closed (\d+)`).FindStringSubmatch(out)
+	require.NotNil(t, late, out)
+	// 25 earning deals = recorded + refused as late.
+	assert.Equal(t, 25, len(pending)+atoi(late[1]))
+	accrued := decimal.Zero
+	for _, c := range pending {
+		accrued = accrued.Add(c.Amount.Amount())
+		assert.Equal(t, "ops", c.SubmittedBy)
+	}
+
+	// Accruing again records nothing twice.
+	again := must("ledger", "accrue", "-as-of", "2026-12-16", "-actor", "ops", example, deals)
+	assert.Contains(t, again, "0 claims recorded")
+	assert.Contains(t, again, "32 already recorded")
+	assert.Len(t, claims("-state", "pending_approval"), len(pending))
+
+	// The submitter cannot approve; a manager approves every claim.
+	_, errs, code := invoke("ledger", "approve", "-db", db, "-actor", "ops", pending[0].ID)
+	assert.Equal(t, exitFail, code)
+	assert.Contains(t, errs, "claim "+pending[0].ID)
+	out = must("ledger", "approve", "-all", "-actor", "mgr", "-as-of", "2026-12-16")
+	assert.Contains(t, out, itoa(len(pending))+" claims approved")
+	assert.Empty(t, claims("-state", "pending_approval"))
+
+	// Pay as of the quarter's end: P-CORAL's 45.00 + 32.50 = 77.50 stays
+	// below the 100.00 minimum payout (testdata/README.md), so it is not
+	// paid and stays payable.
+	out = must("ledger", "pay", "-batch", "Q4-2026", "-as-of", "2026-12-31", "-actor", "fin")
+	assert.Contains(t, out, "batch Q4-2026 as of 2026-12-31: paid")
+	assert.Contains(t, out, "not paid: P-CORAL/partner/q4-2026-partner-growth 77.50: below the minimum payout")
+	paid := claims("-state", "paid")
+	payable := claims("-state", "payable")
+	require.Len(t, payable, 2)
+	assert.Len(t, paid, len(pending)-2)
+	paidSum := decimal.Zero
+	for _, c := range paid {
+		paidSum = paidSum.Add(c.Paid.Amount())
+	}
+	// Everything accrued is paid but P-CORAL's 77.50.
+	assert.Equal(t, accrued.Sub(decimal.RequireFromString("77.50")).StringFixed(2), paidSum.StringFixed(2))
+	// Paying the same batch again pays nothing twice.
+	must("ledger", "pay", "-batch", "Q4-2026", "-as-of", "2026-12-31", "-actor", "fin")
+	assert.Len(t, claims("-state", "paid"), len(paid))
+
+	var st ledger.Statement
+	require.NoError(t, json.Unmarshal([]byte(must("ledger", "statement", "-json")), &st))
+	stPaid := decimal.Zero
+	for _, ln := range st.Lines {
+		stPaid = stPaid.Add(ln.Paid.Amount())
+		if ln.Bucket.Partner == "P-CORAL" {
+			assert.Equal(t, "77.50", ln.Payable.Amount().StringFixed(2))
+		}
+	}
+	assert.Equal(t, paidSum.StringFixed(2), stPaid.StringFixed(2), "the statement's paid column is the claims' paid")
+
+	assert.Contains(t, must("ledger", "verify"), "ok: the chain verifies")
+	var audit struct {
+		Head    ledger.Head       `json:"head"`
+		Entries []json.RawMessage `json:"entries"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(must("ledger", "export", "-format", "json")), &audit))
+	assert.Len(t, audit.Entries, int(audit.Head.Seq), "every entry exported")
+	csv := must("ledger", "export")
+	assert.True(t, strings.HasPrefix(csv, "seq,entry,kind,"), csv[:min(len(csv), 80)])
+}
+
+// TestMain removes the default ledger database that the help example of
+// the ledger command (TestExamplesInHelpWork) creates in the repository
+// root, unless it was there before.
+func TestMain(m *testing.M) {
+	root, _ := filepath.Abs(filepath.Join("..", ".."))
+	db := filepath.Join(root, "partnerops.db")
+	_, statErr := os.Stat(db)
+	code := m.Run()
+	if os.IsNotExist(statErr) {
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			os.Remove(db + suffix)
+		}
+	}
+	os.Exit(code)
+}
+
+func itoa(n int) string { return decimal.NewFromInt(int64(n)).String() }
+
+func atoi(s string) int { return int(decimal.RequireFromString(s).IntPart()) }
+
+func TestLedgerQuarterSQLite(t *testing.T) {
+	chdirRoot(t)
+	quarter(t, "sqlite:"+filepath.Join(t.TempDir(), "partnerops.db"))
+}
+
+func TestLedgerQuarterPostgres(t *testing.T) {
+	_, u := pgtest.Schema(t)
+	chdirRoot(t)
+	quarter(t, u)
+}
+
+func TestLedgerDefaultDB(t *testing.T) {
+	root := chdirRoot(t)
+	_ = root
+	dir := t.TempDir()
+	abs := func(p string) string { a, _ := filepath.Abs(p); return a }
+	prog, dl := abs(example), abs(deals)
+	t.Chdir(dir)
+	out, errs, code := invoke("ledger", "accrue", "-as-of", "2026-11-30", prog, dl)
+	require.Equal(t, exitOK, code, errs)
+	assert.Contains(t, out, "into sqlite:partnerops.db")
+	assert.FileExists(t, filepath.Join(dir, "partnerops.db"))
+}
+
+func TestLedgerErrors(t *testing.T) {
+	chdirRoot(t)
+	db := "sqlite:" + filepath.Join(t.TempDir(), "x.db")
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		msg  string
+	}{
+		{"no subcommand", []string{"ledger"}, exitUsage, "want a subcommand"},
+		{"unknown subcommand", []string{"ledger", "frobnicate"}, exitUsage, `unknown subcommand "frobnicate"`},
+		{"flag of another subcommand", []string{"ledger", "claims", "-batch", "B"}, exitUsage, "-batch does not apply to claims"},
+		{"bad db", []string{"ledger", "init", "-db", "mysql://x"}, exitUsage, "want sqlite:FILE or postgres://"},
+		{"unknown state", []string{"ledger", "claims", "-db", db, "-state", "lost"}, exitUsage, `unknown state "lost"`},
+		{"reject without reason", []string{"ledger", "reject", "-db", db, "C-1"}, exitUsage, "-reason"},
+		{"pay without batch", []string{"ledger", "pay", "-db", db}, exitUsage, "-batch"},
+		{"accrue one file", []string{"ledger", "accrue", "-db", db, example}, exitUsage, "PROGRAM file and a DEALS file"},
+		{"database cannot be created", []string{"ledger", "init", "-db", "sqlite:" + filepath.Join(t.TempDir(), "no", "dir", "x.db")}, exitFail,
+			"partnerops ledger init: open the ledger sqlite:"},
+		{"postgres unreachable", []string{"ledger", "init", "-db", "postgres://nobody@127.0.0.1:1/x?sslmode=disable&connect_timeout=2"}, exitFail,
+			"open the ledger postgres://"},
+		{"unknown claim", []string{"ledger", "approve", "-db", db, "-actor", "mgr", "C-404"}, exitFail, `claim C-404: not found: claim "C-404"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, errs, code := invoke(tc.args...)
+			assert.Equal(t, tc.code, code, "stdout: %s", out)
+			assert.Contains(t, errs, tc.msg)
+			assert.Equal(t, 1, strings.Count(errs, "\n"), "one line: %q", errs)
+		})
+	}
+}
