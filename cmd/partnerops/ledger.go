@@ -81,8 +81,8 @@ commands know the exact terms every claim was evaluated under. Without an
 
 type ledgerOptions struct {
 	db, asOf, actor, program, partner, state, role, reason, batch, through, format, out string
-	all, open, json                                                                    bool
-	set                                                                                map[string]bool
+	all, open, json                                                                     bool
+	set                                                                                 map[string]bool
 }
 
 // ledgerFlags are the flags each subcommand accepts besides -db, -as-of
