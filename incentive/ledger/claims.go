@@ -249,6 +249,15 @@ func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, 
 		return c, rejectedCommit(c, pe, reason), &RejectedError{Claim: id, Reason: reason, Err: e}, nil
 	}
 	late := res.Expired
+	// A deal already claimed is a duplicate whatever else is wrong with the
+	// claim (the store's dedupe key settles races).
+	held, err := l.cfg.Store.Claims(ctx, ClaimsParams{Program: pe.ref.ID, Deal: p.Deal.ID})
+	if err != nil {
+		return Claim{}, CommitParams{}, nil, err
+	}
+	if i := slices.IndexFunc(held, func(h Claim) bool { return h.DedupeKey != "" }); i >= 0 {
+		return reject(ErrDuplicateClaim, fmt.Sprintf("deal %s is already claimed under program %s by claim %s", p.Deal.ID, pe.ref.ID, held[i].ID))
+	}
 	switch {
 	case !res.Eligible:
 		return reject(ErrNotEligible, "not eligible: "+res.Failed)
