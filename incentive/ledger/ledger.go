@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/partnerops/partnerops/incentive"
@@ -46,7 +45,8 @@ type Ledger struct {
 	mu    sync.RWMutex
 	progs map[string]*programEntry // by program id: the latest version
 	hash  map[string]*programEntry // by content hash
-	ids   atomic.Int64
+	idMu  sync.Mutex
+	ids   map[string]int64
 }
 
 type programEntry struct {
@@ -74,7 +74,13 @@ func New(cfg Config) (*Ledger, error) {
 	}
 	l := &Ledger{cfg: cfg, progs: map[string]*programEntry{}, hash: map[string]*programEntry{}}
 	if l.cfg.NewID == nil {
-		l.cfg.NewID = func(kind string) string { return fmt.Sprintf("%s-%06d", kind, l.ids.Add(1)) }
+		l.ids = map[string]int64{}
+		l.cfg.NewID = func(kind string) string {
+			l.idMu.Lock()
+			defer l.idMu.Unlock()
+			l.ids[kind]++
+			return fmt.Sprintf("%s-%06d", kind, l.ids[kind])
+		}
 	}
 	return l, nil
 }
