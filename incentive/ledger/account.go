@@ -61,6 +61,7 @@ type Bucket struct {
 	Program string `json:"program"`
 }
 
+// String renders the bucket as partner/payee/program.
 func (b Bucket) String() string { return b.Partner + "/" + b.Payee + "/" + b.Program }
 
 // Account returns the bucket's account of the given kind.

@@ -25,6 +25,7 @@ type RejectedError struct {
 	Err    error
 }
 
+// Error implements error.
 func (e *RejectedError) Error() string { return "claim " + e.Claim + " rejected: " + e.Reason }
 
 // Unwrap returns the condition.
