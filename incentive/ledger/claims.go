@@ -114,7 +114,7 @@ func (l *Ledger) Submit(ctx context.Context, p SubmitParams) (Claim, error) {
 	if err != nil {
 		return Claim{}, err
 	}
-	hash, err := requestHash(submitRequest{Program: pe.ref.Hash, Version: pe.ref.Version, Input: plain, Actor: p.Actor, Exception: p.Exception})
+	hash, err := requestHash(submitRequest{Program: p.Program, Version: p.Version, Input: plain, Actor: p.Actor, Exception: p.Exception})
 	if err != nil {
 		return Claim{}, err
 	}
