@@ -32,6 +32,7 @@ func BenchmarkSubmitApprove(b *testing.B) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu0 := cpuTime()
 	for i := 0; i < b.N; i++ {
 		p := partners[i%len(partners)]
 		// 60,000.00 x 2% = 1,200.00: needs a manager.
@@ -45,6 +46,7 @@ func BenchmarkSubmitApprove(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "claims/s")
+	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
 }
 
 const (
@@ -113,6 +115,7 @@ func BenchmarkStatement10kPartners(b *testing.B) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu0 := cpuTime()
 	for i := 0; i < b.N; i++ {
 		st, err := l.Statement(ctx, ledger.StatementParams{})
 		if err != nil {
@@ -123,6 +126,7 @@ func BenchmarkStatement10kPartners(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(benchPartners*benchPerPart)*float64(b.N)/b.Elapsed().Seconds(), "entries/s")
+	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
 }
 
 // BenchmarkReplay1M verifies the chain of 1,000,000 entries, rebuilds
@@ -132,6 +136,7 @@ func BenchmarkReplay1M(b *testing.B) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu0 := cpuTime()
 	for i := 0; i < b.N; i++ {
 		rep, err := l.Replay(ctx, ledger.ReplayParams{})
 		if err != nil {
@@ -142,4 +147,5 @@ func BenchmarkReplay1M(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(benchPartners*benchPerPart)*float64(b.N)/b.Elapsed().Seconds(), "entries/s")
+	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
 }

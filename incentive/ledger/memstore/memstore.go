@@ -249,7 +249,13 @@ func (s *Store) Entries(ctx context.Context, p ledger.EntriesParams) ([]ledger.E
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	start := int(max(0, min(p.AfterSeq, int64(len(s.entries)))))
-	out := []ledger.Entry{}
+	n := len(s.entries) - start
+	if p.Limit > 0 && p.Partner == "" && p.Program == "" && p.Claim == "" && p.Fund == "" && p.Batch == "" {
+		n = min(n, p.Limit)
+	} else {
+		n = min(n, 64)
+	}
+	out := make([]ledger.Entry, 0, n)
 	for i := start; i < len(s.entries); i++ {
 		e := &s.entries[i]
 		if (p.Partner != "" && e.Partner != p.Partner) || (p.Program != "" && e.Program.ID != p.Program) ||
