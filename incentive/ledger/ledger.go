@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -55,6 +56,48 @@ type programEntry struct {
 	policy ApprovalPolicy
 	// budget is the program's budget; nil: unlimited.
 	budget *incentive.Money
+	// needsPrior: the terms read the partner's period totals (partner
+	// caps, period bands, period.* paths), so claims pass them as Prior.
+	needsPrior bool
+}
+
+// readsPeriod reports whether the program's terms depend on the partner's
+// running period totals.
+func readsPeriod(p *incentive.Program) bool {
+	reads := func(x any) bool {
+		if x == nil {
+			return false
+		}
+		d, ok := x.(incentive.Describer)
+		if !ok {
+			return true // an opaque condition may read anything
+		}
+		for _, r := range d.Reads() {
+			if strings.HasPrefix(r, "period.") {
+				return true
+			}
+		}
+		return false
+	}
+	for _, c := range p.Caps {
+		if c.Scope == incentive.CapPartner {
+			return true
+		}
+	}
+	for _, c := range p.Eligibility {
+		if reads(c.When) {
+			return true
+		}
+	}
+	for _, e := range p.Earnings {
+		if (e.When != nil && reads(e.When)) || (e.Amount != nil && reads(e.Amount)) {
+			return true
+		}
+		if b := e.Bands; b != nil && (b.Basis == incentive.BasisPeriod || (b.Measure != nil && reads(b.Measure))) {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *programEntry) loc() *time.Location { return p.ev.Program().Effective.Loc() }
@@ -118,7 +161,7 @@ func (l *Ledger) Register(ctx context.Context, p RegisterParams) error {
 		return err
 	}
 	prog := ev.Program()
-	pe := &programEntry{ev: ev, ref: incentive.ProgramRef{ID: prog.ID, Version: prog.Version, Hash: prog.Hash}}
+	pe := &programEntry{ev: ev, ref: incentive.ProgramRef{ID: prog.ID, Version: prog.Version, Hash: prog.Hash}, needsPrior: readsPeriod(prog)}
 	if p.Policy != nil {
 		if err := p.Policy.Validate(); err != nil {
 			return err
