@@ -151,7 +151,8 @@ type RegisterParams struct {
 // budget: the budget account is topped up (or reduced) to the budget in one
 // entry, once per program version. The latest registered version (highest
 // Version) is the one new claims use by default; every registered version
-// stays available by hash for replay.
+// stays available by hash for replay. The registry lives in the Ledger:
+// every process sharing a store registers the programs it serves.
 func (l *Ledger) Register(ctx context.Context, p RegisterParams) error {
 	if p.Program == nil {
 		return fmt.Errorf("%w: no program", ErrInvalid)
