@@ -189,3 +189,16 @@ func (f *File) addApprovalPolicy(d *diag, root *yaml.Node) {
 	}
 	f.ApprovalPolicies = append(f.ApprovalPolicies, pol)
 }
+
+// ApprovalPolicy returns the approval policy for a program id from any file
+// of the set, or nil when none names it.
+func (s *Set) ApprovalPolicy(program string) *ledger.ApprovalPolicy {
+	for _, f := range s.Files {
+		for _, p := range f.ApprovalPolicies {
+			if p.Program == program {
+				return p
+			}
+		}
+	}
+	return nil
+}

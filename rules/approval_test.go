@@ -3,6 +3,7 @@ package rules
 import (
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/partnerops/partnerops/incentive"
 	"github.com/partnerops/partnerops/incentive/ledger"
@@ -100,4 +101,42 @@ func TestApprovalPolicyInLedger(t *testing.T) {
 	steps := f.ApprovalPolicies[0].Steps(incentive.Spiff, dec("1200"))
 	assert.Equal(t, []ledger.ApprovalStep{{Role: "manager"}}, steps)
 	require.NoError(t, f.ApprovalPolicies[0].Validate())
+}
+
+// A policy can sit next to its program in the same file, or in its own
+// file of a loaded set.
+func TestApprovalPolicyNextToProgram(t *testing.T) {
+	program := `apiVersion: partnerops/v1
+kind: Program
+id: ref
+name: Referral reward
+version: 1
+currency: USD
+effective: {from: 2026-10-01, to: 2026-12-31, timezone: UTC}
+earnings:
+  - id: reward
+    type: referral
+    amount: 500
+`
+	policy := `apiVersion: partnerops/v1
+kind: ApprovalPolicy
+program: ref
+approvals:
+  - from: 0
+holds:
+  referral: 30d
+`
+	f := mustCompile(t, "ref.yaml", []byte(program+"---\n"+policy))
+	require.Len(t, f.Programs, 1)
+	require.Len(t, f.ApprovalPolicies, 1)
+	assert.Equal(t, 30, f.ApprovalPolicies[0].HoldDays[incentive.Referral])
+
+	set, err := Load(fstest.MapFS{
+		"programs/ref.yaml":    {Data: []byte(program)},
+		"programs/policy.yaml": {Data: []byte(policy)},
+	}, "programs/*.yaml")
+	require.NoError(t, err)
+	require.NotNil(t, set.ApprovalPolicy("ref"))
+	assert.Empty(t, set.ApprovalPolicy("ref").Steps(incentive.Referral, dec("500")), "auto-approved")
+	assert.Nil(t, set.ApprovalPolicy("other"))
 }
