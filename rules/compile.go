@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/partnerops/partnerops/incentive"
+	"github.com/partnerops/partnerops/incentive/ledger"
 	"gopkg.in/yaml.v3"
 
 	// The program's time zones must load on any machine, including one
@@ -24,6 +25,9 @@ type File struct {
 	Tests []*Test
 	// Warnings are diagnostics that do not stop the file from compiling.
 	Warnings []*Error
+	// ApprovalPolicies are the file's ApprovalPolicy documents (see
+	// approval.go), for package incentive/ledger.
+	ApprovalPolicies []*ledger.ApprovalPolicy
 
 	src *source
 	// pending are Tests documents whose program is not in this file.
@@ -43,7 +47,7 @@ type testsDoc struct {
 	tests      *yaml.Node
 }
 
-var kinds = []string{"Program", "Tests"}
+var kinds = []string{"Program", "Tests", "ApprovalPolicy"}
 
 // futureKinds are document kinds the DSL reserves for later versions.
 var futureKinds = []string{"TierPolicy", "PlanTemplate"}
@@ -98,6 +102,8 @@ func compile(name string, src []byte) (*File, *diag) {
 			if td := testsHeader(d, doc.root); td != nil {
 				testDocs = append(testDocs, td)
 			}
+		case "ApprovalPolicy":
+			f.addApprovalPolicy(d, doc.root)
 		}
 	}
 	// Duplicate id and version in one file.

@@ -17,6 +17,10 @@ import (
 //	fund/<fund>/reserved              MDF funds reserved by approved requests
 //	fund/<fund>/expired               MDF funds expired unspent
 //
+// No account is a prefix of another (IDs are escaped and no kind is a prefix
+// of another kind of its scope), so a whole account used as a prefix
+// selects only itself.
+//
 // A balance is the sum of the account's postings: positive means the account
 // holds money (a partner's payable is owed to them); the withheld account is
 // negative while a partner owes money back.
@@ -57,6 +61,7 @@ type Bucket struct {
 	Program string `json:"program"`
 }
 
+// String renders the bucket as partner/payee/program.
 func (b Bucket) String() string { return b.Partner + "/" + b.Payee + "/" + b.Program }
 
 // Account returns the bucket's account of the given kind.

@@ -3,42 +3,29 @@ package ledger
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/partnerops/partnerops/incentive"
 	"github.com/shopspring/decimal"
 )
 
-// canonEntry is the canonical form an entry's hash covers: every field
-// except Hash, amounts as normalised decimal text, times in UTC.
-type canonEntry struct {
-	Seq       int64       `json:"seq"`
-	Prev      string      `json:"prev"`
-	ID        string      `json:"id"`
-	Kind      EntryKind   `json:"kind"`
-	Time      string      `json:"time"`
-	Effective string      `json:"effective"`
-	Program   [3]string   `json:"program"`
-	Partner   string      `json:"partner"`
-	Payee     string      `json:"payee"`
-	Claim     string      `json:"claim"`
-	Fund      string      `json:"fund"`
-	Request   string      `json:"request"`
-	Batch     string      `json:"batch"`
-	Reverses  string      `json:"reverses"`
-	Actor     string      `json:"actor"`
-	Reason    string      `json:"reason"`
-	Postings  [][4]string `json:"postings"`
-	Pay       *[8]string  `json:"pay"`
+// The canonical encoding an entry's hash covers is a sequence of
+// netstrings ("<length>:<bytes>,"), one per field in a fixed order, after a
+// version tag: every field except Hash, amounts as normalised decimal text
+// (so 240.00 and 240.0 hash alike), times in UTC to the microsecond. It is
+// unambiguous, since each field says its length.
+const canonTag = "partnerops-ledger-entry-v1"
+
+func appendField(b []byte, s string) []byte {
+	b = strconv.AppendInt(b, int64(len(s)), 10)
+	b = append(b, ':')
+	b = append(b, s...)
+	return append(b, ',')
 }
 
-func canonDec(d decimal.Decimal) string { return d.String() }
-
-func canonMoney(m incentive.Money) (string, string) {
-	return canonDec(m.Amount()), string(m.Currency())
-}
+func appendDec(b []byte, d decimal.Decimal) []byte { return appendField(b, d.String()) }
 
 // ChainTime is the precision of entry times: whole microseconds in UTC,
 // which every SQL timestamp type keeps exactly.
@@ -47,29 +34,35 @@ func ChainTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond
 // EntryHash returns the hex SHA-256 of e's canonical encoding, which covers
 // its sequence number, the previous hash and every field but Hash.
 func EntryHash(e *Entry) string {
-	c := canonEntry{
-		Seq: e.Seq, Prev: e.PrevHash, ID: e.ID, Kind: e.Kind,
-		Time:      ChainTime(e.Time).Format(time.RFC3339Nano),
-		Effective: e.Effective.String(),
-		Program:   [3]string{e.Program.ID, fmt.Sprint(e.Program.Version), e.Program.Hash},
-		Partner:   e.Partner, Payee: e.Payee, Claim: e.Claim, Fund: e.Fund, Request: e.Request,
-		Batch: e.Batch, Reverses: e.Reverses, Actor: e.Actor, Reason: e.Reason,
-		Postings: make([][4]string, len(e.Postings)),
+	b := make([]byte, 0, 512)
+	b = appendField(b, canonTag)
+	b = appendField(b, strconv.FormatInt(e.Seq, 10))
+	for _, s := range []string{e.PrevHash, e.ID, string(e.Kind), ChainTime(e.Time).Format(time.RFC3339Nano), e.Effective.String(),
+		e.Program.ID, strconv.Itoa(e.Program.Version), e.Program.Hash, e.Partner, e.Payee, e.Claim, e.Fund, e.Request, e.Batch,
+		e.Reverses, e.Actor, e.Reason} {
+		b = appendField(b, s)
 	}
-	for i, p := range e.Postings {
-		a, cur := canonMoney(p.Amount)
-		c.Postings[i] = [4]string{string(p.Account), a, cur, string(p.Type)}
+	b = appendField(b, strconv.Itoa(len(e.Postings)))
+	for _, p := range e.Postings {
+		b = appendField(b, string(p.Account))
+		b = appendDec(b, p.Amount.Amount())
+		b = appendField(b, string(p.Amount.Currency()))
+		b = appendField(b, string(p.Type))
 	}
-	if e.Pay != nil {
-		fa, fc := canonMoney(e.Pay.From)
-		ta, tc := canonMoney(e.Pay.To)
+	if e.Pay == nil {
+		b = appendField(b, "")
+	} else {
+		b = appendField(b, "pay")
 		r := e.Pay.Rate
-		c.Pay = &[8]string{fa, fc, ta, tc, canonDec(r.Rate), r.AsOf.String(), r.Source, string(r.From) + ">" + string(r.To)}
-	}
-	b, err := json.Marshal(c)
-	if err != nil {
-		// Only strings and fixed arrays: Marshal cannot fail.
-		panic(err)
+		b = appendDec(b, e.Pay.From.Amount())
+		b = appendField(b, string(e.Pay.From.Currency()))
+		b = appendDec(b, e.Pay.To.Amount())
+		b = appendField(b, string(e.Pay.To.Currency()))
+		b = appendField(b, string(r.From))
+		b = appendField(b, string(r.To))
+		b = appendDec(b, r.Rate)
+		b = appendField(b, r.AsOf.String())
+		b = appendField(b, r.Source)
 	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])

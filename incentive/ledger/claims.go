@@ -25,6 +25,7 @@ type RejectedError struct {
 	Err    error
 }
 
+// Error implements error.
 func (e *RejectedError) Error() string { return "claim " + e.Claim + " rejected: " + e.Reason }
 
 // Unwrap returns the condition.
@@ -113,7 +114,7 @@ func (l *Ledger) Submit(ctx context.Context, p SubmitParams) (Claim, error) {
 	if err != nil {
 		return Claim{}, err
 	}
-	hash, err := requestHash(submitRequest{Program: pe.ref.Hash, Version: pe.ref.Version, Input: plain, Actor: p.Actor, Exception: p.Exception})
+	hash, err := requestHash(submitRequest{Program: p.Program, Version: p.Version, Input: plain, Actor: p.Actor, Exception: p.Exception})
 	if err != nil {
 		return Claim{}, err
 	}
@@ -209,7 +210,15 @@ func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, 
 		}
 		used = pe.budget.Amount().Sub(remaining)
 	}
-	in := incentive.Input{Deal: p.Deal, Partner: p.Partner, Prior: incentive.Prior{BudgetUsed: used}, Rates: p.Rates}
+	var prior incentive.Prior
+	if pe.needsPrior {
+		var err error
+		if prior, err = l.partnerPrior(ctx, pe, &p.Deal); err != nil {
+			return Claim{}, CommitParams{}, nil, err
+		}
+	}
+	prior.BudgetUsed = used
+	in := incentive.Input{Deal: p.Deal, Partner: p.Partner, Prior: prior, Rates: p.Rates}
 	res, err := pe.ev.Evaluate(ctx, in, now)
 	if err != nil {
 		return Claim{}, CommitParams{}, nil, err
@@ -249,6 +258,15 @@ func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, 
 		return c, rejectedCommit(c, pe, reason), &RejectedError{Claim: id, Reason: reason, Err: e}, nil
 	}
 	late := res.Expired
+	// A deal already claimed is a duplicate whatever else is wrong with the
+	// claim (the store's dedupe key settles races).
+	held, err := l.cfg.Store.Claims(ctx, ClaimsParams{Program: pe.ref.ID, Deal: p.Deal.ID})
+	if err != nil {
+		return Claim{}, CommitParams{}, nil, err
+	}
+	if i := slices.IndexFunc(held, func(h Claim) bool { return h.DedupeKey != "" }); i >= 0 {
+		return reject(ErrDuplicateClaim, fmt.Sprintf("deal %s is already claimed under program %s by claim %s", p.Deal.ID, pe.ref.ID, held[i].ID))
+	}
 	switch {
 	case !res.Eligible:
 		return reject(ErrNotEligible, "not eligible: "+res.Failed)
@@ -659,3 +677,63 @@ func lineRatios(c *Claim) []decimal.Decimal {
 }
 
 func (c *Claim) fund() string { return c.Fund }
+
+// partnerPrior returns the partner's totals in the deal's period from the
+// live earning claims (pending, approved, held, payable or paid) of deals
+// that close before it (ties by deal ID), in the program's period (see
+// incentive.Program.Period): the eligible deal amount, the number of deals
+// and what they earned. The engine starts the deal's accumulators, period
+// bands and partner caps from them, as a run over the deals in close order
+// would. A claim for an earlier deal that arrives after a later one does not
+// change the later claim.
+func (l *Ledger) partnerPrior(ctx context.Context, pe *programEntry, d *incentive.Deal) (incentive.Prior, error) {
+	var pr incentive.Prior
+	cs, err := l.cfg.Store.Claims(ctx, ClaimsParams{Program: pe.ref.ID, Partner: d.PartnerID,
+		States: []State{PendingApproval, Approved, HeldState, PayableState, PaidState}})
+	if err != nil {
+		return pr, err
+	}
+	prog := pe.ev.Program()
+	loc := pe.loc()
+	start := periodStart(prog.Period, incentive.DateOf(d.CloseDate.In(loc)), prog.Effective.From)
+	for _, c := range cs {
+		if c.Kind != EarningClaim || c.Deal == d.ID || len(c.Input) == 0 {
+			continue
+		}
+		in, _, err := decodeInput(c.Input)
+		if err != nil {
+			return pr, err
+		}
+		t := in.Deal.CloseDate
+		if t.After(d.CloseDate) || (t.Equal(d.CloseDate) && in.Deal.ID > d.ID) ||
+			periodStart(prog.Period, incentive.DateOf(t.In(loc)), prog.Effective.From) != start {
+			continue
+		}
+		amt := in.Deal.Amount
+		if amt.Currency() != prog.Currency && in.Rates != nil {
+			conv, err := incentive.Convert(amt, prog.Currency, in.Rates, incentive.DateOf(t.In(loc)))
+			if err != nil {
+				return pr, err
+			}
+			amt = conv.To
+		}
+		pr.PeriodAmount = pr.PeriodAmount.Add(amt.Amount())
+		pr.PeriodDeals++
+		pr.PeriodEarned = pr.PeriodEarned.Add(c.Amount.Amount())
+	}
+	return pr, nil
+}
+
+// periodStart is the first day of the period containing d (the program's
+// start for PeriodProgram), as the engine counts periods.
+func periodStart(per incentive.Period, d, programStart incentive.Date) incentive.Date {
+	switch per {
+	case incentive.PeriodMonth:
+		return incentive.Date{Year: d.Year, Month: d.Month, Day: 1}
+	case incentive.PeriodQuarter:
+		return incentive.Date{Year: d.Year, Month: time.Month((int(d.Month)-1)/3*3 + 1), Day: 1}
+	case incentive.PeriodYear:
+		return incentive.Date{Year: d.Year, Month: time.January, Day: 1}
+	}
+	return programStart
+}

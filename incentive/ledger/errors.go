@@ -60,6 +60,7 @@ type KeyExistsError struct {
 	Record IdempotencyRecord
 }
 
+// Error implements error.
 func (e *KeyExistsError) Error() string {
 	return fmt.Sprintf("idempotency key %q already used", e.Record.Key)
 }
@@ -74,6 +75,7 @@ type DuplicateClaimError struct {
 	Existing string
 }
 
+// Error implements error.
 func (e *DuplicateClaimError) Error() string {
 	return fmt.Sprintf("%s: %q is held by claim %s", ErrDuplicateClaim, e.Key, e.Existing)
 }
@@ -89,6 +91,7 @@ type GuardError struct {
 	Min     incentive.Money
 }
 
+// Error implements error.
 func (e *GuardError) Error() string {
 	return fmt.Sprintf("%s: %s would be %s, below %s", e.what(), e.Account, e.Balance, e.Min)
 }
@@ -121,6 +124,7 @@ type TransitionError struct {
 	To      string
 }
 
+// Error implements error.
 func (e *TransitionError) Error() string {
 	return fmt.Sprintf("%s: %s cannot go from %s to %s", ErrIllegalTransition, e.Subject, e.From, e.To)
 }
@@ -134,6 +138,7 @@ type ChainError struct {
 	Reason string
 }
 
+// Error implements error.
 func (e *ChainError) Error() string {
 	return fmt.Sprintf("%s at entry %d: %s", ErrChain, e.Seq, e.Reason)
 }

@@ -36,7 +36,10 @@ type inputRecord struct {
 }
 
 type priorRecord struct {
-	BudgetUsed decimal.Decimal `json:"budget_used"`
+	BudgetUsed   decimal.Decimal `json:"budget_used"`
+	PeriodAmount decimal.Decimal `json:"period_amount"`
+	PeriodDeals  int64           `json:"period_deals"`
+	PeriodEarned decimal.Decimal `json:"period_earned"`
 }
 
 type fieldRecord struct {
@@ -71,7 +74,8 @@ func encodeInput(in *incentive.Input, rate *incentive.Rate, asOf time.Time) ([]b
 		r.Deal.Fields = append(r.Deal.Fields, f)
 	}
 	r.Partner = in.Partner
-	r.Prior.BudgetUsed = in.Prior.BudgetUsed
+	r.Prior = priorRecord{BudgetUsed: in.Prior.BudgetUsed, PeriodAmount: in.Prior.PeriodAmount, PeriodDeals: in.Prior.PeriodDeals,
+		PeriodEarned: in.Prior.PeriodEarned}
 	r.Rate = rate
 	r.AsOf = asOf.UTC()
 	return json.Marshal(r)
@@ -112,7 +116,8 @@ func decodeInput(b []byte) (incentive.Input, time.Time, error) {
 		d.Fields[f.Name] = v
 	}
 	in.Partner = r.Partner
-	in.Prior.BudgetUsed = r.Prior.BudgetUsed
+	in.Prior = incentive.Prior{BudgetUsed: r.Prior.BudgetUsed, PeriodAmount: r.Prior.PeriodAmount, PeriodDeals: r.Prior.PeriodDeals,
+		PeriodEarned: r.Prior.PeriodEarned}
 	if r.Rate != nil {
 		t, err := incentive.NewRateTable(*r.Rate)
 		if err != nil {

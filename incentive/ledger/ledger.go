@@ -7,8 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/partnerops/partnerops/incentive"
@@ -46,7 +46,8 @@ type Ledger struct {
 	mu    sync.RWMutex
 	progs map[string]*programEntry // by program id: the latest version
 	hash  map[string]*programEntry // by content hash
-	ids   atomic.Int64
+	idMu  sync.Mutex
+	ids   map[string]int64
 }
 
 type programEntry struct {
@@ -55,6 +56,48 @@ type programEntry struct {
 	policy ApprovalPolicy
 	// budget is the program's budget; nil: unlimited.
 	budget *incentive.Money
+	// needsPrior: the terms read the partner's period totals (partner
+	// caps, period bands, period.* paths), so claims pass them as Prior.
+	needsPrior bool
+}
+
+// readsPeriod reports whether the program's terms depend on the partner's
+// running period totals.
+func readsPeriod(p *incentive.Program) bool {
+	reads := func(x any) bool {
+		if x == nil {
+			return false
+		}
+		d, ok := x.(incentive.Describer)
+		if !ok {
+			return true // an opaque condition may read anything
+		}
+		for _, r := range d.Reads() {
+			if strings.HasPrefix(r, "period.") {
+				return true
+			}
+		}
+		return false
+	}
+	for _, c := range p.Caps {
+		if c.Scope == incentive.CapPartner {
+			return true
+		}
+	}
+	for _, c := range p.Eligibility {
+		if reads(c.When) {
+			return true
+		}
+	}
+	for _, e := range p.Earnings {
+		if (e.When != nil && reads(e.When)) || (e.Amount != nil && reads(e.Amount)) {
+			return true
+		}
+		if b := e.Bands; b != nil && (b.Basis == incentive.BasisPeriod || (b.Measure != nil && reads(b.Measure))) {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *programEntry) loc() *time.Location { return p.ev.Program().Effective.Loc() }
@@ -74,7 +117,13 @@ func New(cfg Config) (*Ledger, error) {
 	}
 	l := &Ledger{cfg: cfg, progs: map[string]*programEntry{}, hash: map[string]*programEntry{}}
 	if l.cfg.NewID == nil {
-		l.cfg.NewID = func(kind string) string { return fmt.Sprintf("%s-%06d", kind, l.ids.Add(1)) }
+		l.ids = map[string]int64{}
+		l.cfg.NewID = func(kind string) string {
+			l.idMu.Lock()
+			defer l.idMu.Unlock()
+			l.ids[kind]++
+			return fmt.Sprintf("%s-%06d", kind, l.ids[kind])
+		}
 	}
 	return l, nil
 }
@@ -102,7 +151,8 @@ type RegisterParams struct {
 // budget: the budget account is topped up (or reduced) to the budget in one
 // entry, once per program version. The latest registered version (highest
 // Version) is the one new claims use by default; every registered version
-// stays available by hash for replay.
+// stays available by hash for replay. The registry lives in the Ledger:
+// every process sharing a store registers the programs it serves.
 func (l *Ledger) Register(ctx context.Context, p RegisterParams) error {
 	if p.Program == nil {
 		return fmt.Errorf("%w: no program", ErrInvalid)
@@ -112,7 +162,7 @@ func (l *Ledger) Register(ctx context.Context, p RegisterParams) error {
 		return err
 	}
 	prog := ev.Program()
-	pe := &programEntry{ev: ev, ref: incentive.ProgramRef{ID: prog.ID, Version: prog.Version, Hash: prog.Hash}}
+	pe := &programEntry{ev: ev, ref: incentive.ProgramRef{ID: prog.ID, Version: prog.Version, Hash: prog.Hash}, needsPrior: readsPeriod(prog)}
 	if p.Policy != nil {
 		if err := p.Policy.Validate(); err != nil {
 			return err

@@ -132,7 +132,8 @@ func (l *Ledger) buildBatch(ctx context.Context, p RunPaymentsParams) (Batch, Co
 			sum = sum.Add(c.Amount.Amount())
 		}
 		if !sum.Equal(s.payable) {
-			return Batch{}, CommitParams{}, fmt.Errorf("ledger inconsistent: bucket %s has %s payable but its payable claims sum to %s", k, s.payable, sum)
+			// A claim changed between the two reads: read again.
+			return Batch{}, CommitParams{}, fmt.Errorf("%w: bucket %s has %s payable but its payable claims sum to %s", errRetry, k, s.payable, sum)
 		}
 		if l.cfg.PayeeGate != nil {
 			if err := l.cfg.PayeeGate(k.Partner, p.AsOf); err != nil {

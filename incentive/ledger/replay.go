@@ -47,7 +47,7 @@ func (l *Ledger) Replay(ctx context.Context, p ReplayParams) (ReplayReport, erro
 		a Account
 		c incentive.Currency
 	}
-	sums := map[key]decimal.Decimal{}
+	sums := map[key]*acc{}
 	head := Head{}
 	err := l.eachEntry(ctx, EntriesParams{}, func(e *Entry) error {
 		h, err := VerifyChain(head, []Entry{*e})
@@ -58,7 +58,12 @@ func (l *Ledger) Replay(ctx context.Context, p ReplayParams) (ReplayReport, erro
 		rep.Entries++
 		for _, ps := range e.Postings {
 			k := key{ps.Account, ps.Amount.Currency()}
-			sums[k] = sums[k].Add(ps.Amount.Amount())
+			a := sums[k]
+			if a == nil {
+				a = &acc{}
+				sums[k] = a
+			}
+			a.add(ps.Amount.Amount())
 		}
 		return nil
 	})
@@ -73,8 +78,10 @@ func (l *Ledger) Replay(ctx context.Context, p ReplayParams) (ReplayReport, erro
 	if stored != head {
 		rep.Mismatches = append(rep.Mismatches, fmt.Sprintf("store head is %d/%s, the entries end at %d/%s", stored.Seq, stored.Hash, head.Seq, head.Hash))
 	}
+	rebuilt := make(map[key]decimal.Decimal, len(sums))
 	for k, v := range sums {
-		rep.Balances = append(rep.Balances, Balance{Account: k.a, Amount: incentive.NewMoney(v, k.c)})
+		rebuilt[k] = v.value()
+		rep.Balances = append(rep.Balances, Balance{Account: k.a, Amount: incentive.NewMoney(rebuilt[k], k.c)})
 	}
 	slices.SortFunc(rep.Balances, func(a, b Balance) int {
 		if a.Account != b.Account {
@@ -90,11 +97,11 @@ func (l *Ledger) Replay(ctx context.Context, p ReplayParams) (ReplayReport, erro
 	for _, b := range bs {
 		k := key{b.Account, b.Amount.Currency()}
 		seen[k] = true
-		if !sums[k].Equal(b.Amount.Amount()) {
-			rep.Mismatches = append(rep.Mismatches, fmt.Sprintf("%s: store says %s, entries say %s", b.Account, b.Amount, incentive.NewMoney(sums[k], k.c)))
+		if !rebuilt[k].Equal(b.Amount.Amount()) {
+			rep.Mismatches = append(rep.Mismatches, fmt.Sprintf("%s: store says %s, entries say %s", b.Account, b.Amount, incentive.NewMoney(rebuilt[k], k.c)))
 		}
 	}
-	for k, v := range sums {
+	for k, v := range rebuilt {
 		if !seen[k] && !v.IsZero() {
 			rep.Mismatches = append(rep.Mismatches, fmt.Sprintf("%s: store has no balance, entries say %s", k.a, incentive.NewMoney(v, k.c)))
 		}

@@ -97,9 +97,16 @@ type StatementParams struct {
 }
 
 type stmtAcc struct {
-	kinds map[BucketKind]decimal.Decimal
+	kinds map[BucketKind]*acc
 	cur   incentive.Currency
-	types map[incentive.EarningType]*[3]decimal.Decimal // accrued, approved, clawed back
+	types map[incentive.EarningType]*[3]acc // accrued, approved, clawed back
+}
+
+func (s *stmtAcc) kind(k BucketKind) decimal.Decimal {
+	if a := s.kinds[k]; a != nil {
+		return a.value()
+	}
+	return decimal.Zero
 }
 
 // Statement derives balances per partner, payee and program, with earnings
@@ -121,26 +128,31 @@ func (l *Ledger) Statement(ctx context.Context, p StatementParams) (Statement, e
 			}
 			a := accs[info.Bucket]
 			if a == nil {
-				a = &stmtAcc{kinds: map[BucketKind]decimal.Decimal{}, cur: ps.Amount.Currency(), types: map[incentive.EarningType]*[3]decimal.Decimal{}}
+				a = &stmtAcc{kinds: map[BucketKind]*acc{}, cur: ps.Amount.Currency(), types: map[incentive.EarningType]*[3]acc{}}
 				accs[info.Bucket] = a
 			}
 			k, amt := BucketKind(info.Kind), ps.Amount.Amount()
-			a.kinds[k] = a.kinds[k].Add(amt)
+			ka := a.kinds[k]
+			if ka == nil {
+				ka = &acc{}
+				a.kinds[k] = ka
+			}
+			ka.add(amt)
 			if ps.Type == "" {
 				continue
 			}
 			t := a.types[ps.Type]
 			if t == nil {
-				t = &[3]decimal.Decimal{}
+				t = &[3]acc{}
 				a.types[ps.Type] = t
 			}
 			switch {
 			case k == Accrued:
-				t[0] = t[0].Add(amt)
+				t[0].add(amt)
 			case e.Kind == EntryApproval && amt.Sign() > 0:
-				t[1] = t[1].Add(amt)
+				t[1].add(amt)
 			case k == ClawedBack:
-				t[2] = t[2].Add(amt)
+				t[2].add(amt)
 			}
 		}
 		return nil
@@ -152,13 +164,13 @@ func (l *Ledger) Statement(ctx context.Context, p StatementParams) (Statement, e
 	for b, a := range accs {
 		m := func(d decimal.Decimal) incentive.Money { return incentive.NewMoney(d, a.cur) }
 		approved := decimal.Zero
-		ln := StatementLine{Bucket: b, Accrued: m(a.kinds[Accrued]), Held: m(a.kinds[Held]), Payable: m(a.kinds[Payable]),
-			Withheld: m(a.kinds[Withheld]), Batched: m(a.kinds[Batched]), Paid: m(a.kinds[Paid]), ClawedBack: m(a.kinds[ClawedBack]),
-			Balance: m(a.kinds[Held].Add(a.kinds[Payable]).Add(a.kinds[Withheld]).Add(a.kinds[Batched])), Types: []TypeLine{}}
+		ln := StatementLine{Bucket: b, Accrued: m(a.kind(Accrued)), Held: m(a.kind(Held)), Payable: m(a.kind(Payable)),
+			Withheld: m(a.kind(Withheld)), Batched: m(a.kind(Batched)), Paid: m(a.kind(Paid)), ClawedBack: m(a.kind(ClawedBack)),
+			Balance: m(a.kind(Held).Add(a.kind(Payable)).Add(a.kind(Withheld)).Add(a.kind(Batched))), Types: []TypeLine{}}
 		for _, t := range slices.Sorted(mapKeys(a.types)) {
 			v := a.types[t]
-			approved = approved.Add(v[1])
-			ln.Types = append(ln.Types, TypeLine{Type: t, Accrued: m(v[0]), Approved: m(v[1]), ClawedBack: m(v[2])})
+			approved = approved.Add(v[1].value())
+			ln.Types = append(ln.Types, TypeLine{Type: t, Accrued: m(v[0].value()), Approved: m(v[1].value()), ClawedBack: m(v[2].value())})
 		}
 		ln.Approved = m(approved)
 		st.Lines = append(st.Lines, ln)

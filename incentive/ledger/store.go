@@ -17,6 +17,13 @@
 //   - Balance guards must hold under concurrent commits from many processes
 //     (a SQL store locks the guarded account rows, e.g. SELECT ... FOR UPDATE
 //     on a per-account balance row kept in the same transaction).
+//   - Everything an entry's hash covers must read back exactly: field
+//     values, the order of postings, the payment conversion, and times to
+//     the microsecond (ChainTime). Amounts may come back with another
+//     exponent (240.00 as 240): the hash normalises them.
+//   - A claim's DedupeKey is unique among non-empty keys (a partial unique
+//     index); a claim that changes its key releases the old one in the
+//     same commit.
 
 package ledger
 

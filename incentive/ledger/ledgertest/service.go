@@ -47,6 +47,7 @@ func RunService(t *testing.T, newStore NewStore) {
 	t.Run("MinimumPayoutPerBucket", func(t *testing.T) { minimumPayout(t, newStore) })
 	t.Run("MDFFund", func(t *testing.T) { mdfScenario(t, newStore) })
 	t.Run("MDFWithoutProof", func(t *testing.T) { mdfWithoutProof(t, newStore) })
+	t.Run("Concurrency", func(t *testing.T) { concurrency(t, newStore) })
 }
 
 func spiffClawback(t *testing.T, newStore NewStore) {

@@ -30,6 +30,7 @@ type Store struct {
 	events   []ledger.Event
 	bySubj   map[string][]int
 	idem     map[string]ledger.IdempotencyRecord
+	byDeal   map[string][]string // program|deal -> claim IDs
 }
 
 // New returns an empty store.
@@ -47,6 +48,7 @@ func (s *Store) init() {
 		s.batches = map[string]ledger.Batch{}
 		s.bySubj = map[string][]int{}
 		s.idem = map[string]ledger.IdempotencyRecord{}
+		s.byDeal = map[string][]string{}
 	}
 }
 
@@ -156,6 +158,14 @@ func (s *Store) Commit(ctx context.Context, p ledger.CommitParams) (ledger.Commi
 	for _, w := range p.Claims {
 		c := cloneClaim(w.Claim)
 		c.Version = w.ExpectVersion + 1
+		if old, ok := s.claims[c.ID]; !ok || old.Program.ID != c.Program.ID || old.Deal != c.Deal {
+			if ok {
+				k := old.Program.ID + "|" + old.Deal
+				s.byDeal[k] = slices.DeleteFunc(s.byDeal[k], func(id string) bool { return id == c.ID })
+			}
+			k := c.Program.ID + "|" + c.Deal
+			s.byDeal[k] = append(s.byDeal[k], c.ID)
+		}
 		s.claims[c.ID] = c
 	}
 	for _, w := range p.Funds {
@@ -239,7 +249,13 @@ func (s *Store) Entries(ctx context.Context, p ledger.EntriesParams) ([]ledger.E
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	start := int(max(0, min(p.AfterSeq, int64(len(s.entries)))))
-	out := []ledger.Entry{}
+	n := len(s.entries) - start
+	if p.Limit > 0 && p.Partner == "" && p.Program == "" && p.Claim == "" && p.Fund == "" && p.Batch == "" {
+		n = min(n, p.Limit)
+	} else {
+		n = min(n, 64)
+	}
+	out := make([]ledger.Entry, 0, n)
 	for i := start; i < len(s.entries); i++ {
 		e := &s.entries[i]
 		if (p.Partner != "" && e.Partner != p.Partner) || (p.Program != "" && e.Program.ID != p.Program) ||
@@ -263,7 +279,13 @@ func (s *Store) Balances(ctx context.Context, p ledger.BalancesParams) ([]ledger
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	var out []ledger.Balance
-	if p.Through.IsZero() {
+	if m, ok := s.bal[p.Prefix]; ok && p.Through.IsZero() {
+		// The prefix is a whole account, and no account extends another
+		// (see ledger.Account): only this one matches.
+		for c, d := range m {
+			out = append(out, ledger.Balance{Account: p.Prefix, Amount: incentive.NewMoney(d, c)})
+		}
+	} else if p.Through.IsZero() {
 		for a, m := range s.bal {
 			if !strings.HasPrefix(string(a), string(p.Prefix)) {
 				continue
@@ -339,6 +361,21 @@ func (s *Store) Claims(ctx context.Context, p ledger.ClaimsParams) ([]ledger.Cla
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	out := []ledger.Claim{}
+	match := func(c ledger.Claim) bool {
+		return !((p.Program != "" && c.Program.ID != p.Program) || (p.Partner != "" && c.Partner != p.Partner) ||
+			(p.Deal != "" && c.Deal != p.Deal) || (p.Batch != "" && c.Batch != p.Batch) ||
+			(len(p.States) > 0 && !slices.Contains(p.States, c.State)))
+	}
+	if p.Program != "" && p.Deal != "" {
+		// Indexed: the duplicate check of every submission asks this.
+		for _, id := range s.byDeal[p.Program+"|"+p.Deal] {
+			if c := s.claims[id]; match(c) {
+				out = append(out, cloneClaim(c))
+			}
+		}
+		slices.SortFunc(out, func(a, b ledger.Claim) int { return cmp.Compare(a.ID, b.ID) })
+		return out, nil
+	}
 	for _, c := range s.claims {
 		if (p.Program != "" && c.Program.ID != p.Program) || (p.Partner != "" && c.Partner != p.Partner) ||
 			(p.Deal != "" && c.Deal != p.Deal) || (p.Batch != "" && c.Batch != p.Batch) ||
