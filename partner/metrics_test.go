@@ -43,7 +43,7 @@ func TestComputeMetrics(t *testing.T) {
 			{ID: "d2", PartnerID: "A", Closed: at("2026-02-10"), Won: true, Amount: dec("500.50"), Attribution: Influenced},
 			{ID: "d3", PartnerID: "B", Closed: at("2026-03-03"), Won: true, Amount: dec("2000.00"), Attribution: Sourced},
 			{ID: "d4", PartnerID: "B", Closed: at("2026-03-05"), Won: false, Amount: dec("9999.00")},
-			{ID: "d5", PartnerID: "X", Closed: at("2026-03-20"), Won: true, Amount: dec("10.00")},           // not in the book
+			{ID: "d5", PartnerID: "X", Closed: at("2026-03-20"), Won: true, Amount: dec("10.00")},          // not in the book
 			{ID: "d6", PartnerID: "A", Closed: at("2026-04-01T00:00:00Z"), Won: true, Amount: dec("7.00")}, // outside [From, To)
 		},
 		Leads: []LeadFact{
