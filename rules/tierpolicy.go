@@ -476,10 +476,10 @@ func (tc *tierCompiler) rewrite(src string) (*rewritten, []*dexpr.Error) {
 			}
 			if _, ok := tc.metrics[field.Value]; !ok {
 				msg := fmt.Sprintf("unknown metric metrics.%s", field.Value)
-				if s := suggest(field.Value, tc.names, false); s != "" {
-					msg += " (did you mean metrics." + strings.Trim(strings.TrimPrefix(s, "; did you mean "), `"?`) + "?)"
+				if s := tc.suggestMetric(field.Value); s != "" {
+					msg += " (did you mean metrics." + s + "?)"
 				} else {
-					msg += "; metrics are " + strings.Join(tc.names, ", ") + ", and those declared under metrics:"
+					msg += "; the metrics are " + strings.Join(tc.names, ", ") + " (declare others under `metrics:`)"
 				}
 				errAt(field.From, "%s", msg)
 				continue
@@ -512,6 +512,24 @@ func (tc *tierCompiler) rewrite(src string) (*rewritten, []*dexpr.Error) {
 	rw.text = string(rw.new)
 	rw.count = len(cuts)
 	return rw, nil
+}
+
+// suggestMetric returns the metric a misspelt name most likely means: a
+// close spelling, or the one metric the name starts.
+func (tc *tierCompiler) suggestMetric(name string) string {
+	if s := suggest(name, tc.names, false); s != "" {
+		return strings.Trim(strings.TrimPrefix(s, "; did you mean "), `"?`)
+	}
+	var pre []string
+	for _, m := range tc.names {
+		if strings.HasPrefix(m, name) {
+			pre = append(pre, m)
+		}
+	}
+	if len(pre) == 1 {
+		return pre[0]
+	}
+	return ""
 }
 
 // position maps a 1-based line and column of the rewritten source back to
