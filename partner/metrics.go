@@ -127,6 +127,10 @@ type BookMetrics struct {
 	// Activated / OnboardingStarted.
 	OnboardingStarted, Activated int
 	OnboardingCompletion         decimal.Decimal
+	// NewOnboarding and NewlyActivated count the partners whose
+	// onboarding started, or who were first activated, in the window: the
+	// "partners onboarded" of a period.
+	NewOnboarding, NewlyActivated int
 	// MedianTimeToActivation and MedianTimeToFirstDeal are over the
 	// partners that have one (the lower middle for an even count).
 	MedianTimeToActivation, MedianTimeToFirstDeal time.Duration
@@ -189,8 +193,14 @@ func ComputeMetrics(in MetricsInput) (*BookMetrics, error) {
 		b.ByState[m.State]++
 		if !m.OnboardingStarted.IsZero() {
 			b.OnboardingStarted++
+			if inWindow(m.OnboardingStarted) {
+				b.NewOnboarding++
+			}
 			if !m.Activated.IsZero() {
 				b.Activated++
+				if inWindow(m.Activated) {
+					b.NewlyActivated++
+				}
 			}
 		}
 	}

@@ -65,6 +65,8 @@ func TestComputeMetrics(t *testing.T) {
 	assert.Equal(t, 3, m.OnboardingStarted)
 	assert.Equal(t, 2, m.Activated)
 	assert.Equal(t, "0.6667", m.OnboardingCompletion.String()) // 2/3 half up at 4 places
+	assert.Equal(t, 3, m.NewOnboarding)                         // 01-01, 02-01, 03-01 are all in [01-01, 04-01)
+	assert.Equal(t, 2, m.NewlyActivated)
 	// Time to activation: A 10 days, B 20 days; lower middle of two is 10 days.
 	assert.Equal(t, 10*day, m.MedianTimeToActivation)
 	// Time to first deal: A 2026-01-11 -> 01-21 = 10 days; B 02-21 -> 03-03 = 10 days.
@@ -125,6 +127,15 @@ func TestComputeMetricsQuarterAndZone(t *testing.T) {
 	assert.True(t, m.UniqueTransacting[1].Start.Equal(time.Date(2026, 4, 1, 0, 0, 0, 0, ny)))
 	assert.Equal(t, 1, m.UniqueTransacting[1].Count) // B once, two deals
 	assert.True(t, m.OnboardingCompletion.IsZero(), "no onboarding: zero, not a division by zero")
+
+	// A partner that started onboarding before the window and was activated inside it.
+	old := &Partner{ID: "O", History: []Event{{From: Prospect, To: Onboarding, At: at("2025-01-01")}, {From: Onboarding, To: Active, At: at("2026-02-20")}}}
+	in.Partners = []*Partner{old}
+	m, err = ComputeMetrics(in)
+	require.NoError(t, err)
+	assert.Equal(t, 1, m.Activated)
+	assert.Equal(t, 0, m.NewOnboarding)
+	assert.Equal(t, 1, m.NewlyActivated) // 2026-02-20 is inside [2026-02-15, 2026-07-01)
 }
 
 func TestComputeMetricsErrors(t *testing.T) {

@@ -21,7 +21,12 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 			{ID: "a", ValidFrom: Date{2026, time.February, 30}},
 		},
 		Certified: []CertifiedPerson{{Email: "@x"}},
-		History:   []Event{{At: at("2026-02-01")}, {At: at("2026-01-01")}},
+		History: []Event{
+			{From: Prospect, To: Onboarding, At: at("2026-02-01")},
+			{From: Active, To: Suspended, At: at("2026-01-01")}, // out of order, and not from onboarding
+			{Kind: "bogus", At: at("2026-03-01")},
+			{Kind: EventTier, FromTier: "a", ToTier: "b", At: at("2026-03-02")},
+		},
 	}
 	err := p.Validate()
 	require.Error(t, err)
@@ -39,7 +44,9 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 		"documents[0].status", "documents[0].valid_until",
 		"documents[1].kind", "documents[1].valid_from", "documents[1].id",
 		"certified[0].name", "certified[0].certification", "certified[0].email",
-		"history[1].at",
+		"history[1].at", "history[1].from", "history[2].kind",
+		"status", // the history ends in suspended
+		"tier",   // the history ends in tier b
 	}, paths)
 }
 
