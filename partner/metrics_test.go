@@ -65,7 +65,7 @@ func TestComputeMetrics(t *testing.T) {
 	assert.Equal(t, 3, m.OnboardingStarted)
 	assert.Equal(t, 2, m.Activated)
 	assert.Equal(t, "0.6667", m.OnboardingCompletion.String()) // 2/3 half up at 4 places
-	assert.Equal(t, 3, m.NewOnboarding)                         // 01-01, 02-01, 03-01 are all in [01-01, 04-01)
+	assert.Equal(t, 3, m.NewOnboarding)                        // 01-01, 02-01, 03-01 are all in [01-01, 04-01)
 	assert.Equal(t, 2, m.NewlyActivated)
 	// Time to activation: A 10 days, B 20 days; lower middle of two is 10 days.
 	assert.Equal(t, 10*day, m.MedianTimeToActivation)
