@@ -1,6 +1,7 @@
 package partner
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
 	"time"
@@ -196,4 +197,19 @@ func TestDate(t *testing.T) {
 	assert.Equal(t, d("2026-05-04"), z)
 	b, _ := z.MarshalText()
 	assert.Equal(t, "2026-05-04", string(b))
+}
+
+func TestPartnerJSONRoundTrip(t *testing.T) {
+	p := history(t)
+	p.Attributes = map[string]string{"crm": "1"}
+	p.Certified = []CertifiedPerson{{Name: "C", Certification: "x", Earned: d("2026-01-01")}}
+	p.TierBelowSince = d("2026-08-01")
+	b, err := json.Marshal(p)
+	require.NoError(t, err)
+	var back Partner
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, p, &back)
+	assert.Contains(t, string(b), `"tier_below_since":"2026-08-01"`)
+	assert.Contains(t, string(b), `{"kind":"state","from":"prospect","to":"onboarding","actor":"pm","at":"2026-01-10T12:00:00Z"}`)
+	assert.NotContains(t, string(b), `"valid_from":""`, "zero dates are left out")
 }

@@ -1,6 +1,7 @@
 package partner
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -338,4 +339,22 @@ func TestMatchDeal(t *testing.T) {
 	assert.Equal(t, "D-1", r.DealID)
 	assert.Equal(t, d("2026-01-15"), r.ApprovedOn(), "the engine still reads the approval date")
 	assert.ErrorIs(t, Close(pending, ClosedDeal{ID: "D-9"}), ErrRegistrationState)
+}
+
+func TestRegistrationJSONRoundTrip(t *testing.T) {
+	pol := RegistrationPolicy{}
+	r := reg(t, "R-1", "P-1", "Acme, Inc.", "www.acme.com", "Widgets", "2026-01-01")
+	require.NoError(t, pol.Approve(r, Decision{At: at("2026-01-02"), Actor: "cam"}, nil))
+	require.NoError(t, pol.Extend(r, ExtendRequest{At: at("2026-02-01"), Actor: "cam"}))
+	b, err := json.Marshal(r)
+	require.NoError(t, err)
+	var back Registration
+	require.NoError(t, json.Unmarshal(b, &back))
+	// shopspring writes the value without trailing zeros: 50000.00 comes back as 50000.
+	assert.True(t, r.Amount.Equal(back.Amount))
+	back.Amount = r.Amount
+	assert.Equal(t, r, &back)
+	assert.Contains(t, string(b), `"amount":"50000","currency":"USD"`)
+	assert.Contains(t, string(b), `"customer_key":{"name":"acme","domain":"acme.com"}`)
+	assert.NotContains(t, string(b), "closed_at", "a zero time is left out")
 }

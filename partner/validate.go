@@ -19,6 +19,7 @@ type FieldError struct {
 	Msg  string
 }
 
+// String returns the text for people.
 func (f FieldError) String() string { return f.Path + ": " + f.Msg }
 
 // ValidationError lists every problem found in a record, in field order.
@@ -28,6 +29,7 @@ type ValidationError struct {
 	Fields []FieldError
 }
 
+// Error implements the error interface.
 func (e *ValidationError) Error() string {
 	parts := make([]string, len(e.Fields))
 	for i, f := range e.Fields {
