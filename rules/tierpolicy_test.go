@@ -9,6 +9,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/partnerops/partnerops/incentive"
 	"github.com/partnerops/partnerops/partner"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
@@ -212,4 +213,14 @@ func FuzzTierCriterion(f *testing.F) {
 				Revenue12M: decimal.NewFromInt(5), CSAT: decimal.RequireFromString("4.5")}, partner.MustDate("2026-01-01"))
 		}
 	})
+}
+
+// TestPartnerDateConvertsToIncentiveDate keeps the two Date types
+// convertible: an approved registration's day becomes the engine's
+// Registration.Approved with a plain conversion.
+func TestPartnerDateConvertsToIncentiveDate(t *testing.T) {
+	pd := partner.MustDate("2026-03-02")
+	reg := incentive.Registration{ID: "R-1", Approved: incentive.Date(pd)}
+	assert.Equal(t, "2026-03-02", reg.Approved.String())
+	assert.Equal(t, pd, partner.Date(reg.Approved))
 }
