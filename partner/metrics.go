@@ -122,6 +122,9 @@ type BookMetrics struct {
 	ByTier   map[Tier]int
 	ByRegion map[string]int
 	ByState  map[State]int
+	// TimeInState sums the partners' time in each state (see
+	// PartnerMetrics.TimeInState).
+	TimeInState map[State]time.Duration
 	// OnboardingStarted counts partners that entered onboarding by AsOf,
 	// Activated those of them activated after; OnboardingCompletion is
 	// Activated / OnboardingStarted.
@@ -176,7 +179,8 @@ func ComputeMetrics(in MetricsInput) (*BookMetrics, error) {
 	}
 	inWindow := func(t time.Time) bool { return !t.Before(in.From) && t.Before(in.To) }
 
-	b := &BookMetrics{ByType: map[Type]int{}, ByTier: map[Tier]int{}, ByRegion: map[string]int{}, ByState: map[State]int{}}
+	b := &BookMetrics{ByType: map[Type]int{}, ByTier: map[Tier]int{}, ByRegion: map[string]int{}, ByState: map[State]int{},
+		TimeInState: map[State]time.Duration{}}
 	index := make(map[string]int, len(in.Partners))
 	b.PerPartner = make([]PartnerMetrics, 0, len(in.Partners))
 	for _, p := range in.Partners {
@@ -191,6 +195,9 @@ func ComputeMetrics(in MetricsInput) (*BookMetrics, error) {
 		b.ByTier[m.Tier]++
 		b.ByRegion[p.Region]++
 		b.ByState[m.State]++
+		for st, dur := range m.TimeInState {
+			b.TimeInState[st] += dur
+		}
 		if !m.OnboardingStarted.IsZero() {
 			b.OnboardingStarted++
 			if inWindow(m.OnboardingStarted) {

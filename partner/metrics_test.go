@@ -93,6 +93,8 @@ func TestComputeMetrics(t *testing.T) {
 	require.Equal(t, "A", a.PartnerID)
 	// A: onboarding 01-01..01-11 = 10d; active 01-11..03-01 = 49d and 03-11..03-31 = 20d; suspended 10d.
 	assert.Equal(t, map[State]time.Duration{Onboarding: 10 * day, Active: 69 * day, Suspended: 10 * day}, a.TimeInState)
+	// Book: onboarding A 10d + B 20d (02-01..02-21) + C 30d = 60d; active A 69d + B 38d (02-21..03-31) = 107d.
+	assert.Equal(t, map[State]time.Duration{Onboarding: 60 * day, Active: 107 * day, Suspended: 10 * day}, m.TimeInState)
 	assert.Equal(t, 10*day, a.TimeToActivation)
 	assert.Equal(t, 10*day, a.TimeToFirstDeal)
 	assert.Equal(t, 2, a.Leads)

@@ -224,3 +224,23 @@ func TestPartnerDateConvertsToIncentiveDate(t *testing.T) {
 	assert.Equal(t, "2026-03-02", reg.Approved.String())
 	assert.Equal(t, pd, partner.Date(reg.Approved))
 }
+
+// BenchmarkTierPolicyEvaluate evaluates the example reseller policy (three
+// tiers, four expression criteria) for one partner.
+func BenchmarkTierPolicyEvaluate(b *testing.B) {
+	src, err := os.ReadFile("testdata/tierpolicy/reseller-tiers.yaml")
+	require.NoError(b, err)
+	f, err := Compile("reseller-tiers.yaml", src)
+	require.NoError(b, err)
+	tp := f.TierPolicies[0].Policy
+	p := &partner.Partner{ID: "P", Type: partner.Reseller, Tier: "silver", Region: "emea"}
+	m := partner.TierMetrics{Revenue12M: decimal.RequireFromString("260000"), CertifiedPeople: 3, CSAT: decimal.RequireFromString("4.5"),
+		Custom: map[string]decimal.Decimal{"pipeline": decimal.NewFromInt(1)}}
+	on := partner.MustDate("2026-06-01")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := tp.Evaluate(p, m, on); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
