@@ -157,18 +157,27 @@ func (r *Registration) Validate() error {
 // gives 90 days of validity and up to two extensions of 30 days.
 type RegistrationPolicy struct {
 	// ValidityDays is how many days an approval holds, counting the day of
-	// approval; 0 means 90.
+	// approval; 0 (or less) means 90.
 	ValidityDays int
-	// ExtensionDays is the default length of an extension; 0 means 30.
+	// ExtensionDays is the default length of an extension; 0 (or less)
+	// means 30.
 	ExtensionDays int
 	// MaxExtensions is how many extensions a registration may get; 0 means
 	// 2, a negative value means none.
 	MaxExtensions int
 }
 
-func (p RegistrationPolicy) validity() int { return or(p.ValidityDays, 90) }
-func (p RegistrationPolicy) extDays() int  { return or(p.ExtensionDays, 30) }
-func (p RegistrationPolicy) maxExt() int   { return max(or(p.MaxExtensions, 2), 0) }
+func (p RegistrationPolicy) validity() int { return positive(p.ValidityDays, 90) }
+func (p RegistrationPolicy) extDays() int  { return positive(p.ExtensionDays, 30) }
+
+// positive returns v when it is above zero, else def.
+func positive(v, def int) int {
+	if v > 0 {
+		return v
+	}
+	return def
+}
+func (p RegistrationPolicy) maxExt() int { return max(or(p.MaxExtensions, 2), 0) }
 
 func or(v, def int) int {
 	if v == 0 {

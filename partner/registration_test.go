@@ -3,6 +3,7 @@ package partner
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -272,6 +273,37 @@ func TestRegistrationExpiryAndExtensions(t *testing.T) {
 	require.NoError(t, pol.Approve(r2, Decision{At: at("2026-01-01"), Actor: "cam"}, nil))
 	err = pol.Extend(r2, ExtendRequest{At: at("2026-04-01"), Actor: "cam"})
 	assert.EqualError(t, err, "partner: registration state does not allow this: cannot extend registration R-2: it is expired on 2026-04-01")
+}
+
+func TestRegistrationPolicyDefaults(t *testing.T) {
+	tests := []struct {
+		pol       RegistrationPolicy
+		until     string
+		extUntil  string
+		maxExtend int
+	}{
+		// approved 2026-01-01: 90 days counting that day end 2026-03-31; +30 = 2026-04-30.
+		{RegistrationPolicy{}, "2026-03-31", "2026-04-30", 2},
+		{RegistrationPolicy{ValidityDays: -5, ExtensionDays: -1}, "2026-03-31", "2026-04-30", 2},
+		// 10 days: 2026-01-01..2026-01-10; +7 = 2026-01-17.
+		{RegistrationPolicy{ValidityDays: 10, ExtensionDays: 7, MaxExtensions: 3}, "2026-01-10", "2026-01-17", 3},
+		{RegistrationPolicy{MaxExtensions: -1}, "2026-03-31", "", 0},
+	}
+	for i, tt := range tests {
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			r := reg(t, "R-1", "P-1", "Acme", "", "W", "2026-01-01")
+			require.NoError(t, tt.pol.Approve(r, Decision{At: at("2026-01-01"), Actor: "cam"}, nil))
+			assert.Equal(t, d(tt.until), r.ValidUntil)
+			n := 0
+			for tt.pol.Extend(r, ExtendRequest{At: at("2026-01-02"), Actor: "cam"}) == nil {
+				if n == 0 {
+					assert.Equal(t, d(tt.extUntil), r.ValidUntil)
+				}
+				n++
+			}
+			assert.Equal(t, tt.maxExtend, n)
+		})
+	}
 }
 
 func TestRegistrationDecisions(t *testing.T) {
