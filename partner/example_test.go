@@ -1,6 +1,7 @@
 package partner_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -150,4 +151,73 @@ func ExampleCompliance_Notices() {
 	}
 	// Output:
 	// document_expiring P-1 insurance expires on 2026-06-20 (in 19 days) -> ana@acme.example
+}
+
+// A store keeps the partner; Update applies a transition under optimistic
+// concurrency.
+func ExampleUpdate() {
+	ctx := context.Background()
+	s := partner.NewMemoryStore()
+	_, _ = s.CreatePartner(ctx, partner.CreatePartnerParams{Partner: &partner.Partner{ID: "P-1", Name: "Acme", Type: partner.Referral}})
+	var lc partner.Lifecycle
+	p, err := partner.Update(ctx, s, "P-1", func(p *partner.Partner) error {
+		_, err := lc.Transition(p, partner.TransitionRequest{To: partner.Onboarding, At: at("2026-01-05"), Actor: "pm"})
+		return err
+	})
+	fmt.Println(p.Status, p.Version, err)
+	_, err = s.GetPartner(ctx, partner.GetPartnerParams{ID: "P-404"})
+	fmt.Println(err, errors.Is(err, partner.ErrNotFound))
+	// Output:
+	// onboarding 2 <nil>
+	// partner "P-404" not found true
+}
+
+// Customer domains are compared in a normal form.
+func ExampleNormalizeDomain() {
+	for _, s := range []string{"https://www.Acme.com/about", "buyer@acme.co.uk", "localhost"} {
+		d, err := partner.NormalizeDomain(s)
+		fmt.Printf("%q %v\n", d, err)
+	}
+	// Output:
+	// "acme.com" <nil>
+	// "acme.co.uk" <nil>
+	// "" partner: invalid domain: "localhost" needs a dot, as in example.com
+}
+
+// Book metrics from plain facts.
+func ExampleComputeMetrics() {
+	p := &partner.Partner{ID: "P-1", Type: partner.Reseller, Region: "emea", Status: partner.Active, History: []partner.Event{
+		{From: partner.Prospect, To: partner.Onboarding, At: at("2026-01-05")},
+		{From: partner.Onboarding, To: partner.Active, At: at("2026-01-19")},
+	}}
+	m, err := partner.ComputeMetrics(partner.MetricsInput{
+		Partners: []*partner.Partner{p},
+		From:     time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC), // [Q1)
+		Deals: []partner.DealFact{
+			{ID: "D-1", PartnerID: "P-1", Closed: at("2026-02-02"), Won: true, Amount: decimal.RequireFromString("1200.00")},
+			{ID: "D-2", PartnerID: "P-1", Closed: at("2026-03-02"), Won: true, Amount: decimal.RequireFromString("800.00"), Attribution: partner.Influenced},
+		},
+		Leads: []partner.LeadFact{{ID: "L-1", PartnerID: "P-1", Submitted: at("2026-01-20"), Converted: true}, {ID: "L-2", PartnerID: "P-1", Submitted: at("2026-01-21")}},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	// 2026-01-05 to 2026-01-19 is 14 days (336h); 2026-01-19 to the first won deal on 2026-02-02 is 14 days too.
+	fmt.Println("time to activation:", m.MedianTimeToActivation)
+	fmt.Println("time to first deal:", m.MedianTimeToFirstDeal)
+	// share = 1200.00 / (1200.00 + 800.00) = 0.6
+	fmt.Println("sourced:", m.SourcedRevenue.StringFixed(2), "influenced:", m.InfluencedRevenue.StringFixed(2), "share:", m.SourcedShare)
+	fmt.Println("lead conversion:", m.LeadConversion)
+	for _, pc := range m.UniqueTransacting {
+		fmt.Println(pc.Start.Format("2006-01"), pc.Count)
+	}
+	// Output:
+	// time to activation: 336h0m0s
+	// time to first deal: 336h0m0s
+	// sourced: 1200.00 influenced: 800.00 share: 0.6
+	// lead conversion: 0.5
+	// 2026-01 0
+	// 2026-02 1
+	// 2026-03 1
 }
