@@ -358,7 +358,8 @@ func (p *Partner) lastEvent() (Event, bool) {
 // state events has been in its current state throughout.
 func (p *Partner) StateAt(t time.Time) State {
 	st, seen := p.State(), false
-	for _, e := range p.History {
+	for i := range p.History {
+		e := &p.History[i] // no copy: histories are long and events wide
 		if e.isTier() {
 			continue
 		}
@@ -380,7 +381,8 @@ func (p *Partner) StateAt(t time.Time) State {
 // the same way as StateAt.
 func (p *Partner) TierAt(t time.Time) Tier {
 	tier, seen := p.Tier, false
-	for _, e := range p.History {
+	for i := range p.History {
+		e := &p.History[i]
 		if !e.isTier() {
 			continue
 		}

@@ -331,7 +331,8 @@ func partnerTimes(p *Partner, asOf time.Time) PartnerMetrics {
 	m := PartnerMetrics{PartnerID: p.ID, TimeInState: map[State]time.Duration{}, State: p.StateAt(asOf), Tier: p.TierAt(asOf)}
 	var cur State
 	var since time.Time
-	for _, e := range p.History {
+	for i := range p.History {
+		e := &p.History[i]
 		if e.isTier() {
 			continue
 		}
