@@ -85,6 +85,9 @@ type Requirements struct {
 	// PayeeRole is the contact role that receives payments; "" means
 	// RolePayee.
 	PayeeRole string
+	// CertifiedPeople is the number of people who must hold a valid
+	// certification on the date (see Partner.CertifiedOn); 0 means none.
+	CertifiedPeople int
 }
 
 // DefaultRequirements are the activation requirements of a type the
@@ -252,6 +255,10 @@ func (l *Lifecycle) activationUnmet(p *Partner, d Date, plan *OnboardingPlan) []
 		if _, ok := p.Contact(role); !ok {
 			un = append(un, Blocker{Item: "payee_contact", Problem: ProblemMissing, Detail: fmt.Sprintf("no contact with the payee role %q", role)})
 		}
+	}
+	if n := p.CertifiedOn(d); n < req.CertifiedPeople {
+		un = append(un, Blocker{Item: "certified_people", Problem: ProblemIncomplete,
+			Detail: fmt.Sprintf("%d certified people on %s, %d required", n, d, req.CertifiedPeople)})
 	}
 	if plan != nil && !plan.Complete {
 		detail := "onboarding plan is not complete"
