@@ -38,8 +38,8 @@
 // may apply again) and offboarding -> active to cancel an offboarding.
 // Lifecycle.Transition applies the table and its guards: to active, the
 // activation Requirements configured per partner type (documents valid on
-// the day, a payee, a complete onboarding plan when the caller gives one,
-// a valid record); to offboarded, a Clearance from the ledger (no open
+// the day, a payee, a number of certified people, a complete onboarding
+// plan when the caller gives one, a valid record); to offboarded, a Clearance from the ledger (no open
 // claims, no balance either way, no MDF paid without proof); a reason for
 // rejection, suspension and offboarding; an actor and a time in order. A
 // failed guard is a *TransitionError (errors.Is ErrInvalidTransition)
@@ -51,9 +51,10 @@
 //
 // Compliance computes, for a day read from an injected Clock, the notices
 // a partner operations team sends or acts on: documents expiring within N
-// days with nothing on file to take over, partners whose payments are
-// blocked, and active partners whose required documents lapsed (to
-// suspend). Notices are data; the library sends nothing.
+// days with nothing on file to take over, certifications about to lapse,
+// partners whose payments are blocked, and active partners whose required
+// documents lapsed (to suspend). Notices are data; the library sends
+// nothing.
 //
 // # Deal registration
 //
