@@ -40,11 +40,14 @@ const (
 	// NoticeShouldSuspend: an active partner no longer has the documents
 	// its type requires for activation.
 	NoticeShouldSuspend NoticeKind = "should_suspend"
+	// NoticeCertificationExpiring: a certified person's certification ends
+	// within the window.
+	NoticeCertificationExpiring NoticeKind = "certification_expiring"
 )
 
 // NoticeKinds lists the notice kinds.
 func NoticeKinds() []NoticeKind {
-	return []NoticeKind{NoticeExpiring, NoticePaymentBlocked, NoticeShouldSuspend}
+	return []NoticeKind{NoticeExpiring, NoticePaymentBlocked, NoticeShouldSuspend, NoticeCertificationExpiring}
 }
 
 // Notice is one thing a partner operations team should tell a partner or
@@ -55,11 +58,14 @@ type Notice struct {
 	PartnerName string
 	// On is the day the notice was computed for.
 	On Date
-	// Document fields are set on NoticeExpiring.
+	// Document fields are set on NoticeExpiring; ValidUntil and DaysLeft
+	// also on NoticeCertificationExpiring, with Person.
 	DocumentID   string
 	DocumentKind DocumentKind
 	Form         string
 	ValidUntil   Date
+	// Person is the certified person of a NoticeCertificationExpiring.
+	Person *CertifiedPerson
 	// DaysLeft counts the days from On to ValidUntil (0 on the last day).
 	DaysLeft int
 	// Blockers are the reasons behind a NoticePaymentBlocked or a
@@ -120,6 +126,7 @@ func (c *Compliance) NoticesOn(partners []*Partner, today Date) []Notice {
 			continue
 		}
 		out = append(out, expiring(p, today, within)...)
+		out = append(out, certificationsExpiring(p, today, within)...)
 		if st == Active || st == Offboarding {
 			var pb *PaymentBlockedError
 			if err := p.CanBePaidOn(today); errors.As(err, &pb) {
@@ -169,6 +176,35 @@ func expiring(p *Partner, today Date, within int) []Notice {
 			DocumentID: doc.ID, DocumentKind: doc.Kind, Form: doc.Form, ValidUntil: doc.ValidUntil, DaysLeft: left,
 			Reason: fmt.Sprintf("%s expires on %s (%s)", label, doc.ValidUntil, daysText(left)),
 			To:     recipients(p, doc.Kind == TaxForm || doc.Kind == BankDetails)})
+	}
+	return out
+}
+
+// certificationsExpiring lists certifications valid today that end within
+// the window, unless the same person holds the same certification on file
+// valid the day after.
+func certificationsExpiring(p *Partner, today Date, within int) []Notice {
+	var out []Notice
+	last := today.AddDays(within)
+	for i := range p.Certified {
+		c := p.Certified[i]
+		if c.Expires.IsZero() || !c.ValidOn(today) || c.Expires.After(last) {
+			continue
+		}
+		renewed := false
+		for _, o := range p.Certified {
+			if o.Certification == c.Certification && o.Name == c.Name && o.Email == c.Email && o.ValidOn(c.Expires.AddDays(1)) {
+				renewed = true
+			}
+		}
+		if renewed {
+			continue
+		}
+		left := today.DaysUntil(c.Expires)
+		out = append(out, Notice{Kind: NoticeCertificationExpiring, PartnerID: p.ID, PartnerName: p.Name, On: today,
+			Person: &c, ValidUntil: c.Expires, DaysLeft: left,
+			Reason: fmt.Sprintf("%s's %s certification expires on %s (%s)", c.Name, c.Certification, c.Expires, daysText(left)),
+			To:     recipients(p, false)})
 	}
 	return out
 }

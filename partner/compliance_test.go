@@ -114,3 +114,21 @@ func TestNoticesReadTodayInTheLocation(t *testing.T) {
 	require.NotEmpty(t, nj)
 	assert.Equal(t, NoticePaymentBlocked, nj[0].Kind)
 }
+
+func TestCertificationExpiringNotices(t *testing.T) {
+	p := payable()
+	p.Status = Active
+	p.Certified = []CertifiedPerson{
+		{Name: "Cem", Email: "cem@acme.example", Certification: "sales", Expires: d("2026-06-20")},
+		{Name: "Dia", Email: "dia@acme.example", Certification: "tech", Expires: d("2026-06-20")},
+		{Name: "Dia", Email: "dia@acme.example", Certification: "tech", Earned: d("2026-06-15"), Expires: d("2027-06-20")}, // renewed
+		{Name: "Eli", Certification: "sales", Expires: d("2026-08-01")},                                                    // outside 30 days
+	}
+	ns := (&Compliance{Within: 30}).NoticesOn([]*Partner{p}, d("2026-06-01"))
+	require.Len(t, ns, 1)
+	n := ns[0]
+	assert.Equal(t, NoticeCertificationExpiring, n.Kind)
+	assert.Equal(t, "Cem", n.Person.Name)
+	assert.Equal(t, 19, n.DaysLeft) // 2026-06-01 -> 2026-06-20
+	assert.Equal(t, "Cem's sales certification expires on 2026-06-20 (in 19 days)", n.Reason)
+}

@@ -9,8 +9,8 @@ import (
 
 // Customer is the end customer of a registered opportunity, as entered.
 type Customer struct {
-	Name   string
-	Domain string
+	Name   string `json:"name"`
+	Domain string `json:"domain,omitempty"`
 }
 
 // legalSuffixes are company-form words dropped from the end of a customer
@@ -123,8 +123,8 @@ func clip(s string) string {
 // NormalizeDomain). Two keys are the same customer when their domains are
 // equal and set, or their names are equal and set.
 type CustomerKey struct {
-	Name   string
-	Domain string
+	Name   string `json:"name"`
+	Domain string `json:"domain,omitempty"`
 }
 
 // Key normalizes c. The domain is left empty when c's domain is empty or

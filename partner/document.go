@@ -46,20 +46,20 @@ func DocumentStatuses() []DocumentStatus {
 
 // Document is a document on file for a partner.
 type Document struct {
-	ID   string
-	Kind DocumentKind
+	ID   string       `json:"id"`
+	Kind DocumentKind `json:"kind"`
 	// Form names the form of a tax document ("W-9", "W-8BEN") or the
 	// template of an agreement; free text.
-	Form   string
-	Status DocumentStatus
+	Form   string         `json:"form,omitempty"`
+	Status DocumentStatus `json:"status,omitempty"`
 	// ValidFrom is the first day the document is valid; zero means from
 	// the start.
-	ValidFrom Date
+	ValidFrom Date `json:"valid_from,omitzero"`
 	// ValidUntil is the last day the document is valid (inclusive); zero
 	// means it does not expire.
-	ValidUntil Date
+	ValidUntil Date `json:"valid_until,omitzero"`
 	// Reference points at the stored file (a URL or storage key).
-	Reference string
+	Reference string `json:"reference,omitempty"`
 }
 
 // ValidOn reports whether the document is approved and within its
@@ -128,18 +128,19 @@ var ErrPaymentBlocked = errors.New("partner: payment blocked")
 type Blocker struct {
 	// Item names what is wrong: a document kind ("tax_form"),
 	// "payment_details", "payee_contact" or "state".
-	Item    string
-	Problem Problem
+	Item    string  `json:"item,omitempty"`
+	Problem Problem `json:"problem,omitempty"`
 	// DocumentID, Form, ValidFrom and ValidUntil describe the closest
 	// document of the kind on file, when there is one.
-	DocumentID string
-	Form       string
-	ValidFrom  Date
-	ValidUntil Date
+	DocumentID string `json:"document_id,omitempty"`
+	Form       string `json:"form,omitempty"`
+	ValidFrom  Date   `json:"valid_from,omitzero"`
+	ValidUntil Date   `json:"valid_until,omitzero"`
 	// Detail is a sentence for people.
-	Detail string
+	Detail string `json:"detail,omitempty"`
 }
 
+// String returns the text for people.
 func (b Blocker) String() string { return b.Detail }
 
 // PaymentBlockedError says why a partner cannot be paid on a date. It
@@ -150,6 +151,7 @@ type PaymentBlockedError struct {
 	Blockers  []Blocker
 }
 
+// Error implements the error interface.
 func (e *PaymentBlockedError) Error() string {
 	parts := make([]string, len(e.Blockers))
 	for i, b := range e.Blockers {

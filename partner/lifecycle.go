@@ -60,13 +60,15 @@ const (
 // and To) or a tier change (FromTier and ToTier), with who made it, when
 // and why.
 type Event struct {
-	Kind     EventKind
-	From, To State
+	Kind EventKind `json:"kind"`
+	From State     `json:"from,omitempty"`
+	To   State     `json:"to"`
 	// FromTier and ToTier are set on tier events.
-	FromTier, ToTier Tier
-	Actor            string
-	At               time.Time
-	Reason           string
+	FromTier Tier      `json:"from_tier,omitempty"`
+	ToTier   Tier      `json:"to_tier,omitempty"`
+	Actor    string    `json:"actor,omitempty"`
+	At       time.Time `json:"at,omitzero"`
+	Reason   string    `json:"reason,omitempty"`
 }
 
 // isTier reports whether e is a tier event.
@@ -83,6 +85,9 @@ type Requirements struct {
 	// PayeeRole is the contact role that receives payments; "" means
 	// RolePayee.
 	PayeeRole string
+	// CertifiedPeople is the number of people who must hold a valid
+	// certification on the date (see Partner.CertifiedOn); 0 means none.
+	CertifiedPeople int
 }
 
 // DefaultRequirements are the activation requirements of a type the
@@ -117,22 +122,22 @@ func (l *Lifecycle) RequirementsFor(t Type) Requirements {
 // (for example from package milestone): whether it is complete and, if
 // not, the open items.
 type OnboardingPlan struct {
-	Complete bool
-	Open     []string
+	Complete bool     `json:"complete,omitempty"`
+	Open     []string `json:"open,omitempty"`
 }
 
 // Clearance is the ledger's answer on whether a partner is financially
 // clear, passed by the caller when offboarding.
 type Clearance struct {
 	// OpenClaims counts claims not yet paid, rejected or expired.
-	OpenClaims int
+	OpenClaims int `json:"open_claims,omitempty"`
 	// Balance is what the program owes the partner (positive) or the
 	// partner owes the program (negative); it must be zero.
-	Balance decimal.Decimal
+	Balance decimal.Decimal `json:"balance,omitzero"`
 	// Currency is the balance's currency, for messages.
-	Currency string
+	Currency string `json:"currency,omitempty"`
 	// UnprovenMDF counts MDF payments made without proof of performance.
-	UnprovenMDF int
+	UnprovenMDF int `json:"unproven_mdf,omitempty"`
 }
 
 // TransitionRequest asks to move a partner to another state.
@@ -163,6 +168,7 @@ type TransitionError struct {
 	Unmet      []Blocker
 }
 
+// Error implements the error interface.
 func (e *TransitionError) Error() string {
 	if e.NotAllowed {
 		return fmt.Sprintf("partner %s: no transition from %s to %s (allowed: %s)", e.PartnerID, e.From, e.To, allowedText(e.From))
@@ -249,6 +255,10 @@ func (l *Lifecycle) activationUnmet(p *Partner, d Date, plan *OnboardingPlan) []
 		if _, ok := p.Contact(role); !ok {
 			un = append(un, Blocker{Item: "payee_contact", Problem: ProblemMissing, Detail: fmt.Sprintf("no contact with the payee role %q", role)})
 		}
+	}
+	if n := p.CertifiedOn(d); n < req.CertifiedPeople {
+		un = append(un, Blocker{Item: "certified_people", Problem: ProblemIncomplete,
+			Detail: fmt.Sprintf("%d certified people on %s, %d required", n, d, req.CertifiedPeople)})
 	}
 	if plan != nil && !plan.Complete {
 		detail := "onboarding plan is not complete"
@@ -355,7 +365,8 @@ func (p *Partner) lastEvent() (Event, bool) {
 // state events has been in its current state throughout.
 func (p *Partner) StateAt(t time.Time) State {
 	st, seen := p.State(), false
-	for _, e := range p.History {
+	for i := range p.History {
+		e := &p.History[i] // no copy: histories are long and events wide
 		if e.isTier() {
 			continue
 		}
@@ -377,7 +388,8 @@ func (p *Partner) StateAt(t time.Time) State {
 // the same way as StateAt.
 func (p *Partner) TierAt(t time.Time) Tier {
 	tier, seen := p.Tier, false
-	for _, e := range p.History {
+	for i := range p.History {
+		e := &p.History[i]
 		if !e.isTier() {
 			continue
 		}

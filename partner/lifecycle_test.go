@@ -251,3 +251,20 @@ func TestTransitionsListIsACopy(t *testing.T) {
 	assert.Equal(t, []State{Suspended, Offboarding}, Transitions(Active))
 	assert.Empty(t, Transitions(Offboarded))
 }
+
+func TestActivationNeedsCertifiedPeople(t *testing.T) {
+	lc := Lifecycle{Requirements: map[Type]Requirements{MSP: {CertifiedPeople: 2}}}
+	p := payable()
+	p.Type = MSP
+	p.Certified = []CertifiedPerson{
+		{Name: "A", Email: "a@x.io", Certification: "ops", Expires: d("2026-05-31")},
+		{Name: "B", Email: "b@x.io", Certification: "ops"},
+	}
+	_, err := lc.Transition(p, TransitionRequest{To: Active, At: at("2026-06-01"), Actor: "pm"})
+	var te *TransitionError
+	require.ErrorAs(t, err, &te)
+	require.Len(t, te.Unmet, 1)
+	assert.Equal(t, "1 certified people on 2026-06-01, 2 required", te.Unmet[0].Detail) // A expired the day before
+	_, err = lc.Transition(p, TransitionRequest{To: Active, At: at("2026-05-31"), Actor: "pm"})
+	assert.NoError(t, err)
+}

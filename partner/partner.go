@@ -43,10 +43,10 @@ func Roles() []string { return []string{RolePrimary, RoleBilling, RoleTechnical,
 // program ("primary", "billing", "incentive_payee", "partner_rep"); an
 // incentive program names the role that is paid.
 type Contact struct {
-	Role  string
-	Name  string
-	Email string
-	Phone string
+	Role  string `json:"role"`
+	Name  string `json:"name"`
+	Email string `json:"email,omitempty"`
+	Phone string `json:"phone,omitempty"`
 }
 
 // PaymentMethod is how a payee is paid.
@@ -67,12 +67,12 @@ func PaymentMethods() []PaymentMethod { return []PaymentMethod{BankTransfer, Che
 // keeps a reference to the account (for example the last digits or a
 // vault token), never needs the full number, and never moves money.
 type PaymentDetails struct {
-	Method        PaymentMethod
-	AccountHolder string
+	Method        PaymentMethod `json:"method,omitempty"`
+	AccountHolder string        `json:"account_holder,omitempty"`
 	// AccountRef identifies the account at the payment provider.
-	AccountRef string
+	AccountRef string `json:"account_ref,omitempty"`
 	// Currency is the ISO 4217 code the payee is paid in.
-	Currency string
+	Currency string `json:"currency,omitempty"`
 }
 
 // complete reports whether the details are enough to pay.
@@ -82,13 +82,13 @@ func (d *PaymentDetails) complete() bool {
 
 // CertifiedPerson is a person at the partner holding a certification.
 type CertifiedPerson struct {
-	Name          string
-	Email         string
-	Certification string
-	Earned        Date
+	Name          string `json:"name"`
+	Email         string `json:"email,omitempty"`
+	Certification string `json:"certification,omitempty"`
+	Earned        Date   `json:"earned,omitzero"`
 	// Expires is the last day the certification is valid; zero when it
 	// does not expire.
-	Expires Date
+	Expires Date `json:"expires,omitzero"`
 }
 
 // ValidOn reports whether the certification holds on d.
@@ -106,34 +106,34 @@ func (c CertifiedPerson) ValidOn(d Date) bool {
 // The zero Partner is a prospect with nothing on file. Package incentive
 // reads ID, Name, Type, Tier, Region, Country and Contacts.
 type Partner struct {
-	ID string
+	ID string `json:"id"`
 	// Name is the legal name.
-	Name string
-	Type Type
-	Tier Tier
+	Name string `json:"name"`
+	Type Type   `json:"type"`
+	Tier Tier   `json:"tier,omitempty"`
 	// Region is the program's sales region ("emea", "na-west").
-	Region string
+	Region string `json:"region,omitempty"`
 	// Country is the ISO 3166-1 alpha-2 code ("DE").
-	Country  string
-	Contacts []Contact
+	Country  string    `json:"country,omitempty"`
+	Contacts []Contact `json:"contacts,omitempty"`
 	// Status is the lifecycle state; the zero value means Prospect. Change
 	// it through Lifecycle.Transition so the history stays complete.
-	Status State
+	Status State `json:"status,omitempty"`
 	// Payment is nil until payment details are on file.
-	Payment   *PaymentDetails
-	Documents []Document
-	Certified []CertifiedPerson
+	Payment   *PaymentDetails   `json:"payment,omitempty"`
+	Documents []Document        `json:"documents,omitempty"`
+	Certified []CertifiedPerson `json:"certified,omitempty"`
 	// Attributes are the program's custom attributes.
-	Attributes map[string]string
+	Attributes map[string]string `json:"attributes,omitempty"`
 	// History holds the lifecycle and tier events, oldest first.
-	History []Event
+	History []Event `json:"history,omitempty"`
 	// TierBelowSince is the first day the partner stopped meeting its
 	// tier's criteria under a tier policy, zero while it meets them. It
 	// starts a demotion's grace period (see TierPolicy).
-	TierBelowSince Date
+	TierBelowSince Date `json:"tier_below_since,omitzero"`
 	// Version is the store's version of the record, for optimistic
 	// concurrency; 0 for a record not yet stored.
-	Version int64
+	Version int64 `json:"version,omitempty"`
 }
 
 // Contact returns the first contact with the given role.

@@ -1,6 +1,7 @@
 package partner
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
 	"time"
@@ -21,7 +22,12 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 			{ID: "a", ValidFrom: Date{2026, time.February, 30}},
 		},
 		Certified: []CertifiedPerson{{Email: "@x"}},
-		History:   []Event{{At: at("2026-02-01")}, {At: at("2026-01-01")}},
+		History: []Event{
+			{From: Prospect, To: Onboarding, At: at("2026-02-01")},
+			{From: Active, To: Suspended, At: at("2026-01-01")}, // out of order, and not from onboarding
+			{Kind: "bogus", At: at("2026-03-01")},
+			{Kind: EventTier, FromTier: "a", ToTier: "b", At: at("2026-03-02")},
+		},
 	}
 	err := p.Validate()
 	require.Error(t, err)
@@ -39,7 +45,9 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 		"documents[0].status", "documents[0].valid_until",
 		"documents[1].kind", "documents[1].valid_from", "documents[1].id",
 		"certified[0].name", "certified[0].certification", "certified[0].email",
-		"history[1].at",
+		"history[1].at", "history[1].from", "history[2].kind",
+		"status", // the history ends in suspended
+		"tier",   // the history ends in tier b
 	}, paths)
 }
 
@@ -189,4 +197,19 @@ func TestDate(t *testing.T) {
 	assert.Equal(t, d("2026-05-04"), z)
 	b, _ := z.MarshalText()
 	assert.Equal(t, "2026-05-04", string(b))
+}
+
+func TestPartnerJSONRoundTrip(t *testing.T) {
+	p := history(t)
+	p.Attributes = map[string]string{"crm": "1"}
+	p.Certified = []CertifiedPerson{{Name: "C", Certification: "x", Earned: d("2026-01-01")}}
+	p.TierBelowSince = d("2026-08-01")
+	b, err := json.Marshal(p)
+	require.NoError(t, err)
+	var back Partner
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, p, &back)
+	assert.Contains(t, string(b), `"tier_below_since":"2026-08-01"`)
+	assert.Contains(t, string(b), `{"kind":"state","from":"prospect","to":"onboarding","actor":"pm","at":"2026-01-10T12:00:00Z"}`)
+	assert.NotContains(t, string(b), `"valid_from":""`, "zero dates are left out")
 }

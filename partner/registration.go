@@ -35,12 +35,13 @@ func RegStatuses() []RegStatus {
 
 // Extension is one extension of a registration's validity.
 type Extension struct {
-	At     time.Time
-	Actor  string
-	Reason string
-	Days   int
+	At     time.Time `json:"at,omitzero"`
+	Actor  string    `json:"actor,omitempty"`
+	Reason string    `json:"reason,omitempty"`
+	Days   int       `json:"days,omitempty"`
 	// From and To are ValidUntil before and after the extension.
-	From, To Date
+	From Date `json:"from,omitzero"`
+	To   Date `json:"to"`
 }
 
 // Registration is a partner's registration of a sales opportunity. An
@@ -48,34 +49,34 @@ type Extension struct {
 // registration: incentive.Registration{ID: r.ID, Approved:
 // incentive.Date(r.ApprovedOn())}.
 type Registration struct {
-	ID        string
-	PartnerID string
+	ID        string `json:"id"`
+	PartnerID string `json:"partner_id,omitempty"`
 	// Customer is as entered; CustomerKey is its normalized form, set by
 	// Submit.
-	Customer    Customer
-	CustomerKey CustomerKey
-	Product     string
+	Customer    Customer    `json:"customer,omitzero"`
+	CustomerKey CustomerKey `json:"customer_key,omitzero"`
+	Product     string      `json:"product,omitempty"`
 	// Amount is the estimated deal amount in Currency.
-	Amount        decimal.Decimal
-	Currency      string
-	ExpectedClose Date
-	Status        RegStatus
-	SubmittedAt   time.Time
-	SubmittedBy   string
+	Amount        decimal.Decimal `json:"amount,omitzero"`
+	Currency      string          `json:"currency,omitempty"`
+	ExpectedClose Date            `json:"expected_close,omitzero"`
+	Status        RegStatus       `json:"status,omitempty"`
+	SubmittedAt   time.Time       `json:"submitted_at,omitzero"`
+	SubmittedBy   string          `json:"submitted_by,omitempty"`
 	// DecidedAt, DecidedBy and Reason record the approval or rejection.
-	DecidedAt time.Time
-	DecidedBy string
-	Reason    string
+	DecidedAt time.Time `json:"decided_at,omitzero"`
+	DecidedBy string    `json:"decided_by,omitempty"`
+	Reason    string    `json:"reason,omitempty"`
 	// Overrode lists the conflicts an approval overrode.
-	Overrode []Conflict
+	Overrode []Conflict `json:"overrode,omitempty"`
 	// ValidUntil is the last day an approved registration holds.
-	ValidUntil Date
-	Extensions []Extension
+	ValidUntil Date        `json:"valid_until,omitzero"`
+	Extensions []Extension `json:"extensions,omitempty"`
 	// DealID and ClosedAt record the closed deal matched to it.
-	DealID   string
-	ClosedAt time.Time
+	DealID   string    `json:"deal_id,omitempty"`
+	ClosedAt time.Time `json:"closed_at,omitzero"`
 	// Version is the store's version, for optimistic concurrency.
-	Version int64
+	Version int64 `json:"version,omitempty"`
 }
 
 // Clone returns a deep copy of r.
@@ -156,18 +157,27 @@ func (r *Registration) Validate() error {
 // gives 90 days of validity and up to two extensions of 30 days.
 type RegistrationPolicy struct {
 	// ValidityDays is how many days an approval holds, counting the day of
-	// approval; 0 means 90.
+	// approval; 0 (or less) means 90.
 	ValidityDays int
-	// ExtensionDays is the default length of an extension; 0 means 30.
+	// ExtensionDays is the default length of an extension; 0 (or less)
+	// means 30.
 	ExtensionDays int
 	// MaxExtensions is how many extensions a registration may get; 0 means
 	// 2, a negative value means none.
 	MaxExtensions int
 }
 
-func (p RegistrationPolicy) validity() int { return or(p.ValidityDays, 90) }
-func (p RegistrationPolicy) extDays() int  { return or(p.ExtensionDays, 30) }
-func (p RegistrationPolicy) maxExt() int   { return max(or(p.MaxExtensions, 2), 0) }
+func (p RegistrationPolicy) validity() int { return positive(p.ValidityDays, 90) }
+func (p RegistrationPolicy) extDays() int  { return positive(p.ExtensionDays, 30) }
+
+// positive returns v when it is above zero, else def.
+func positive(v, def int) int {
+	if v > 0 {
+		return v
+	}
+	return def
+}
+func (p RegistrationPolicy) maxExt() int { return max(or(p.MaxExtensions, 2), 0) }
 
 func or(v, def int) int {
 	if v == 0 {
@@ -217,13 +227,13 @@ const (
 // Conflict is another open registration that conflicts with one being
 // decided.
 type Conflict struct {
-	Kind       ConflictKind
-	With       string // the other registration's id
-	PartnerID  string
-	Product    string
-	Status     RegStatus
-	ValidUntil Date
-	Detail     string
+	Kind       ConflictKind `json:"kind"`
+	With       string       `json:"with,omitempty"` // the other registration's id
+	PartnerID  string       `json:"partner_id,omitempty"`
+	Product    string       `json:"product,omitempty"`
+	Status     RegStatus    `json:"status,omitempty"`
+	ValidUntil Date         `json:"valid_until,omitzero"`
+	Detail     string       `json:"detail,omitempty"`
 }
 
 // ConflictError lists the conflicts that stop an approval.
@@ -232,6 +242,7 @@ type ConflictError struct {
 	Conflicts      []Conflict
 }
 
+// Error implements the error interface.
 func (e *ConflictError) Error() string {
 	s := make([]string, len(e.Conflicts))
 	for i, c := range e.Conflicts {

@@ -1,7 +1,9 @@
 package partner
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -273,6 +275,37 @@ func TestRegistrationExpiryAndExtensions(t *testing.T) {
 	assert.EqualError(t, err, "partner: registration state does not allow this: cannot extend registration R-2: it is expired on 2026-04-01")
 }
 
+func TestRegistrationPolicyDefaults(t *testing.T) {
+	tests := []struct {
+		pol       RegistrationPolicy
+		until     string
+		extUntil  string
+		maxExtend int
+	}{
+		// approved 2026-01-01: 90 days counting that day end 2026-03-31; +30 = 2026-04-30.
+		{RegistrationPolicy{}, "2026-03-31", "2026-04-30", 2},
+		{RegistrationPolicy{ValidityDays: -5, ExtensionDays: -1}, "2026-03-31", "2026-04-30", 2},
+		// 10 days: 2026-01-01..2026-01-10; +7 = 2026-01-17.
+		{RegistrationPolicy{ValidityDays: 10, ExtensionDays: 7, MaxExtensions: 3}, "2026-01-10", "2026-01-17", 3},
+		{RegistrationPolicy{MaxExtensions: -1}, "2026-03-31", "", 0},
+	}
+	for i, tt := range tests {
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			r := reg(t, "R-1", "P-1", "Acme", "", "W", "2026-01-01")
+			require.NoError(t, tt.pol.Approve(r, Decision{At: at("2026-01-01"), Actor: "cam"}, nil))
+			assert.Equal(t, d(tt.until), r.ValidUntil)
+			n := 0
+			for tt.pol.Extend(r, ExtendRequest{At: at("2026-01-02"), Actor: "cam"}) == nil {
+				if n == 0 {
+					assert.Equal(t, d(tt.extUntil), r.ValidUntil)
+				}
+				n++
+			}
+			assert.Equal(t, tt.maxExtend, n)
+		})
+	}
+}
+
 func TestRegistrationDecisions(t *testing.T) {
 	pol := RegistrationPolicy{}
 	r := reg(t, "R-1", "P-1", "Acme", "acme.com", "Widgets", "2026-01-01")
@@ -338,4 +371,22 @@ func TestMatchDeal(t *testing.T) {
 	assert.Equal(t, "D-1", r.DealID)
 	assert.Equal(t, d("2026-01-15"), r.ApprovedOn(), "the engine still reads the approval date")
 	assert.ErrorIs(t, Close(pending, ClosedDeal{ID: "D-9"}), ErrRegistrationState)
+}
+
+func TestRegistrationJSONRoundTrip(t *testing.T) {
+	pol := RegistrationPolicy{}
+	r := reg(t, "R-1", "P-1", "Acme, Inc.", "www.acme.com", "Widgets", "2026-01-01")
+	require.NoError(t, pol.Approve(r, Decision{At: at("2026-01-02"), Actor: "cam"}, nil))
+	require.NoError(t, pol.Extend(r, ExtendRequest{At: at("2026-02-01"), Actor: "cam"}))
+	b, err := json.Marshal(r)
+	require.NoError(t, err)
+	var back Registration
+	require.NoError(t, json.Unmarshal(b, &back))
+	// shopspring writes the value without trailing zeros: 50000.00 comes back as 50000.
+	assert.True(t, r.Amount.Equal(back.Amount))
+	back.Amount = r.Amount
+	assert.Equal(t, r, &back)
+	assert.Contains(t, string(b), `"amount":"50000","currency":"USD"`)
+	assert.Contains(t, string(b), `"customer_key":{"name":"acme","domain":"acme.com"}`)
+	assert.NotContains(t, string(b), "closed_at", "a zero time is left out")
 }

@@ -148,6 +148,7 @@ type NotFoundError struct {
 	ID   string
 }
 
+// Error implements the error interface.
 func (e *NotFoundError) Error() string { return fmt.Sprintf("%s %q not found", e.Kind, e.ID) }
 
 // Is makes errors.Is(err, ErrNotFound) true.
@@ -162,6 +163,7 @@ type VersionError struct {
 	Want, Got int64
 }
 
+// Error implements the error interface.
 func (e *VersionError) Error() string {
 	if e.Want == 0 {
 		return fmt.Sprintf("%s %q already exists", e.Kind, e.ID)

@@ -19,6 +19,7 @@ type FieldError struct {
 	Msg  string
 }
 
+// String returns the text for people.
 func (f FieldError) String() string { return f.Path + ": " + f.Msg }
 
 // ValidationError lists every problem found in a record, in field order.
@@ -28,6 +29,7 @@ type ValidationError struct {
 	Fields []FieldError
 }
 
+// Error implements the error interface.
 func (e *ValidationError) Error() string {
 	parts := make([]string, len(e.Fields))
 	for i, f := range e.Fields {
@@ -162,6 +164,7 @@ func (p *Partner) Validate() error {
 			ps.add(path+".expires", "%s is before earned %s", c.Expires, c.Earned)
 		}
 	}
+	var lastState, lastTier *Event
 	for i, e := range p.History {
 		path := fmt.Sprintf("history[%d]", i)
 		if e.At.IsZero() {
@@ -170,6 +173,29 @@ func (p *Partner) Validate() error {
 		if i > 0 && e.At.Before(p.History[i-1].At) {
 			ps.add(path+".at", "%s is before the previous event's %s", e.At.Format(timeLayout), p.History[i-1].At.Format(timeLayout))
 		}
+		switch e.Kind {
+		case EventState, "":
+			if !slices.Contains(States(), e.To) {
+				ps.add(path+".to", "unknown state %q", e.To)
+			}
+			if lastState != nil && e.From != lastState.To {
+				ps.add(path+".from", "is %q, but the previous state event moved to %q", e.From, lastState.To)
+			}
+			lastState = &p.History[i]
+		case EventTier:
+			if lastTier != nil && e.FromTier != lastTier.ToTier {
+				ps.add(path+".from_tier", "is %q, but the previous tier event moved to %q", e.FromTier, lastTier.ToTier)
+			}
+			lastTier = &p.History[i]
+		default:
+			ps.add(path+".kind", "unknown event kind %q (state or tier)", e.Kind)
+		}
+	}
+	if lastState != nil && lastState.To != p.State() {
+		ps.add("status", "is %q, but the history ends in %q", p.State(), lastState.To)
+	}
+	if lastTier != nil && lastTier.ToTier != p.Tier {
+		ps.add("tier", "is %q, but the history ends in %q", p.Tier, lastTier.ToTier)
 	}
 	checkDate(&ps, "tier_below_since", p.TierBelowSince)
 	return ps.err(fmt.Sprintf("partner %q", p.ID))

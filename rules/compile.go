@@ -28,6 +28,8 @@ type File struct {
 	// ApprovalPolicies are the file's ApprovalPolicy documents (see
 	// approval.go), for package incentive/ledger.
 	ApprovalPolicies []*ledger.ApprovalPolicy
+	// TierPolicies are the file's TierPolicy documents, in order.
+	TierPolicies []*TierPolicy
 
 	src *source
 	// pending are Tests documents whose program is not in this file.
@@ -47,10 +49,10 @@ type testsDoc struct {
 	tests      *yaml.Node
 }
 
-var kinds = []string{"Program", "Tests", "ApprovalPolicy"}
+var kinds = []string{"Program", "Tests", "ApprovalPolicy", "TierPolicy"}
 
 // futureKinds are document kinds the DSL reserves for later versions.
-var futureKinds = []string{"TierPolicy", "PlanTemplate"}
+var futureKinds = []string{"PlanTemplate"}
 
 // Compile compiles one program file: one or more YAML documents separated
 // by "---" lines, each a `kind: Program` or a `kind: Tests` document. It
@@ -104,6 +106,8 @@ func compile(name string, src []byte) (*File, *diag) {
 			}
 		case "ApprovalPolicy":
 			f.addApprovalPolicy(d, doc.root)
+		case "TierPolicy":
+			f.addTierPolicy(d, doc)
 		}
 	}
 	// Duplicate id and version in one file.
