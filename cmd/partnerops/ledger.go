@@ -358,8 +358,19 @@ func (s *session) registerStored(ctx context.Context) error {
 		if p == nil {
 			return fmt.Errorf("stored program %s v%d compiles to another content hash than %s (the compiler changed)", src.ID, src.Version, short(src.Hash))
 		}
-		if err := s.l.Register(ctx, ledger.RegisterParams{Program: p, Actor: s.actor}); err != nil {
+		if err := s.l.Register(ctx, ledger.RegisterParams{Program: p, Policy: policyFor(f, p.ID), Actor: s.actor}); err != nil {
 			return fmt.Errorf("register %s v%d: %w", p.ID, p.Version, err)
+		}
+	}
+	return nil
+}
+
+// policyFor returns the file's approval policy of a program; nil (one
+// manager approval per claim) when the file has none.
+func policyFor(f *rules.File, program string) *ledger.ApprovalPolicy {
+	for _, ap := range f.ApprovalPolicies {
+		if ap.Program == program {
+			return ap
 		}
 	}
 	return nil
@@ -391,7 +402,11 @@ func (s *session) accrue(ctx context.Context, args []string, asOf asOfValue, std
 		fmt.Fprintf(stderr, "partnerops %s: %s\n", cmd, oneLine(err.Error()))
 		return exitFail
 	}
-	if err := s.l.Register(ctx, ledger.RegisterParams{Program: p, Actor: s.actor}); err != nil {
+	var policy *ledger.ApprovalPolicy
+	if f, err := rules.Compile(args[0], src); err == nil {
+		policy = policyFor(f, p.ID)
+	}
+	if err := s.l.Register(ctx, ledger.RegisterParams{Program: p, Policy: policy, Actor: s.actor}); err != nil {
 		fmt.Fprintf(stderr, "partnerops %s: register %s v%d: %s\n", cmd, p.ID, p.Version, oneLine(err.Error()))
 		return exitFail
 	}
