@@ -104,6 +104,10 @@ func (d *Dialect) q(s string) string {
 	return b.String()
 }
 
+// Q rewrites ? placeholders for the dialect (for the other SQL stores of
+// the module).
+func (d *Dialect) Q(s string) string { return d.q(s) }
+
 func (d *Dialect) num(col string) string {
 	if d.NumText == "" {
 		return col

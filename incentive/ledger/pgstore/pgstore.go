@@ -31,6 +31,7 @@ import (
 	"github.com/partnerops/partnerops/incentive/ledger"
 	"github.com/partnerops/partnerops/internal/sqlledger"
 	"github.com/partnerops/partnerops/internal/sqlmigrate"
+	"github.com/partnerops/partnerops/internal/sqlrecord"
 )
 
 //go:embed migrations/*.sql
@@ -80,7 +81,7 @@ func New(ctx context.Context, pool *pgxpool.Pool) (*Store, error) {
 	if err := s.migrate(ctx); err != nil {
 		return nil, err
 	}
-	s.Store = sqlledger.New(dialect, driver{pool})
+	s.Store = sqlledger.New(dialect, s.driver())
 	return s, nil
 }
 
@@ -140,6 +141,8 @@ func (m migTx) Versions(ctx context.Context, component string) ([]int, error) {
 	return pgx.CollectRows(rows, pgx.RowTo[int])
 }
 
+func (s *Store) driver() driver { return driver{s.pool} }
+
 // driver adapts pgxpool to sqlledger.
 type driver struct{ pool *pgxpool.Pool }
 
@@ -197,3 +200,13 @@ func (t pgTx) Rollback(ctx context.Context) error { return t.tx.Rollback(ctx) }
 // ProgramSource is the text of one program version, stored with
 // SaveProgram so that later processes can register the exact terms.
 type ProgramSource = sqlledger.ProgramSource
+
+// Partners returns the partner.Store kept in the same database (partner
+// records with their history, and deal registrations). It shares the
+// store's connections and lives as long as it.
+func (s *Store) Partners() *sqlrecord.Partners { return sqlrecord.NewPartners(&dialect, s.driver()) }
+
+// Plans returns the milestone.Store kept in the same database (plans,
+// and their events in an append-only table). It shares the store's
+// connections and lives as long as it.
+func (s *Store) Plans() *sqlrecord.Plans { return sqlrecord.NewPlans(&dialect, s.driver()) }

@@ -16,6 +16,10 @@ import (
 	"github.com/partnerops/partnerops/internal/pgtest"
 	"github.com/partnerops/partnerops/internal/sqlmigrate"
 	"github.com/partnerops/partnerops/internal/storetest"
+	"github.com/partnerops/partnerops/milestone"
+	"github.com/partnerops/partnerops/milestone/milestonetest"
+	"github.com/partnerops/partnerops/partner"
+	"github.com/partnerops/partnerops/partner/partnertest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -105,7 +109,7 @@ func TestMigrationsTwiceAndConcurrently(t *testing.T) {
 	assert.Empty(t, applied, "a current database gets nothing applied")
 	var n int
 	require.NoError(t, s.Pool().QueryRow(ctx, "SELECT count(*) FROM partnerops_schema_versions WHERE component = 'ledger'").Scan(&n))
-	assert.Equal(t, 2, n, "each migration recorded once, whoever applied it")
+	assert.Equal(t, 3, n, "each of the 3 migrations recorded once, whoever applied it")
 	require.NoError(t, exec(t, s, "INSERT INTO partnerops_schema_versions VALUES ('ledger', 99, '0099_future.sql')"))
 	_, err = pgstore.Open(ctx, u)
 	require.ErrorIs(t, err, sqlmigrate.ErrMigration)
@@ -239,4 +243,12 @@ func TestTwoProcessesOneBudget(t *testing.T) {
 	// for the same deals and budget.
 	_, u := pgtest.Schema(t)
 	storetest.Contend(t, u, open)
+}
+
+func TestPartnerConformance(t *testing.T) {
+	partnertest.Run(t, func(t *testing.T) partner.Store { return newStore(t).Partners() })
+}
+
+func TestMilestoneConformance(t *testing.T) {
+	milestonetest.Run(t, func(t *testing.T) milestone.Store { return newStore(t).Plans() })
 }

@@ -29,6 +29,7 @@ import (
 	"github.com/partnerops/partnerops/incentive/ledger"
 	"github.com/partnerops/partnerops/internal/sqlledger"
 	"github.com/partnerops/partnerops/internal/sqlmigrate"
+	"github.com/partnerops/partnerops/internal/sqlrecord"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -100,7 +101,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
-	s.Store = sqlledger.New(dialect, driver{s})
+	s.Store = sqlledger.New(dialect, s.driver())
 	return s, nil
 }
 
@@ -155,6 +156,8 @@ func (m migTx) Versions(ctx context.Context, component string) ([]int, error) {
 	}
 	return out, rows.Err()
 }
+
+func (s *Store) driver() driver { return driver{s} }
 
 // driver adapts database/sql to sqlledger.
 type driver struct{ s *Store }
@@ -226,3 +229,13 @@ func (t sqlTx) Rollback(context.Context) error { return t.tx.Rollback() }
 // ProgramSource is the text of one program version, stored with
 // SaveProgram so that later processes can register the exact terms.
 type ProgramSource = sqlledger.ProgramSource
+
+// Partners returns the partner.Store kept in the same database (partner
+// records with their history, and deal registrations). It shares the
+// store's connections and lives as long as it.
+func (s *Store) Partners() *sqlrecord.Partners { return sqlrecord.NewPartners(&dialect, s.driver()) }
+
+// Plans returns the milestone.Store kept in the same database (plans,
+// and their events in an append-only table). It shares the store's
+// connections and lives as long as it.
+func (s *Store) Plans() *sqlrecord.Plans { return sqlrecord.NewPlans(&dialect, s.driver()) }

@@ -16,6 +16,10 @@ import (
 	"github.com/partnerops/partnerops/incentive/ledger/sqlitestore"
 	"github.com/partnerops/partnerops/internal/sqlmigrate"
 	"github.com/partnerops/partnerops/internal/storetest"
+	"github.com/partnerops/partnerops/milestone"
+	"github.com/partnerops/partnerops/milestone/milestonetest"
+	"github.com/partnerops/partnerops/partner"
+	"github.com/partnerops/partnerops/partner/partnertest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -93,7 +97,7 @@ func TestMigrationsTwiceAndConcurrently(t *testing.T) {
 	defer s.Close()
 	var n int
 	require.NoError(t, sqlitestore.RawDB(s).QueryRow("SELECT count(*) FROM partnerops_schema_versions WHERE component = 'ledger'").Scan(&n))
-	assert.Equal(t, 2, n, "each migration recorded once, whoever applied it")
+	assert.Equal(t, 3, n, "each of the 3 migrations recorded once, whoever applied it")
 
 	// A database migrated by a newer program is refused, not half-used.
 	_, err = sqlitestore.RawDB(s).Exec("INSERT INTO partnerops_schema_versions VALUES ('ledger', 99, '0099_future.sql')")
@@ -263,4 +267,12 @@ func TestTwoProcessesOneBudget(t *testing.T) {
 	// The file does not exist yet: both workers create and migrate it at
 	// once, then contend for the same deals and budget.
 	storetest.Contend(t, filepath.Join(t.TempDir(), "ledger.db"), open)
+}
+
+func TestPartnerConformance(t *testing.T) {
+	partnertest.Run(t, func(t *testing.T) partner.Store { return newStore(t).Partners() })
+}
+
+func TestMilestoneConformance(t *testing.T) {
+	milestonetest.Run(t, func(t *testing.T) milestone.Store { return newStore(t).Plans() })
 }
