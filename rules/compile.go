@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/partnerops/partnerops/incentive"
+	"github.com/partnerops/partnerops/milestone"
 	"gopkg.in/yaml.v3"
 
 	// The program's time zones must load on any machine, including one
@@ -24,6 +25,12 @@ type File struct {
 	Tests []*Test
 	// Warnings are diagnostics that do not stop the file from compiling.
 	Warnings []*Error
+	// PlanTemplates and PlanTests are the file's PlanTemplate documents
+	// and their tests (see plantemplate.go); Set.Plans builds its Plan
+	// documents.
+	PlanTemplates []*milestone.Template
+	PlanTests     []*PlanTest
+	planDocs      []*planDoc
 
 	src *source
 	// pending are Tests documents whose program is not in this file.
@@ -43,10 +50,10 @@ type testsDoc struct {
 	tests      *yaml.Node
 }
 
-var kinds = []string{"Program", "Tests"}
+var kinds = []string{"Program", "Tests", "PlanTemplate", "Plan"}
 
 // futureKinds are document kinds the DSL reserves for later versions.
-var futureKinds = []string{"TierPolicy", "PlanTemplate"}
+var futureKinds = []string{"TierPolicy"}
 
 // Compile compiles one program file: one or more YAML documents separated
 // by "---" lines, each a `kind: Program` or a `kind: Tests` document. It
@@ -98,6 +105,10 @@ func compile(name string, src []byte) (*File, *diag) {
 			if td := testsHeader(d, doc.root); td != nil {
 				testDocs = append(testDocs, td)
 			}
+		case "PlanTemplate":
+			compilePlanTemplate(d, doc, f)
+		case "Plan":
+			compilePlanDoc(d, doc, f)
 		}
 	}
 	// Duplicate id and version in one file.
