@@ -75,9 +75,22 @@ func compilePlanDoc(d *diag, doc *document, f *File) {
 	if n := top.get("events"); n != nil {
 		pd.events, pd.evNodes = decodePlanEvents(d, n, "events")
 	}
-	if len(d.errs) == nerr {
-		f.planDocs = append(f.planDocs, pd)
+	if len(d.errs) != nerr {
+		return
 	}
+	// A plan with its own milestones is checked whole here, so that its
+	// errors come with the file's other errors.
+	if pd.own != nil {
+		p, err := pd.own.Instantiate(pd.params)
+		if err != nil {
+			reportPlanProblems(d, pd.ownNodes, err)
+			return
+		}
+		if !applyPlanEvents(d, p, pd.events, pd.evNodes, "events") {
+			return
+		}
+	}
+	f.planDocs = append(f.planDocs, pd)
 }
 
 // PlanTemplates returns every plan template of the set, in file order.

@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/partnerops/partnerops/milestone"
+)
+
+var plansCommand = &command{
+	name:    "plans",
+	summary: "print the portfolio of milestone plans: health, what needs attention, completion",
+	usage:   "plans [-at DATE] [-window DAYS] [-cohort FROM..TO] [-limit N] FILE|DIR...",
+	about: `
+Plans loads the PlanTemplate and Plan documents of the files and
+directories named (as check does), builds each plan from its template or
+its own milestones, applies the events listed in it, and prints the
+portfolio at the date -at: plans counted by health, what needs attention
+ranked by severity (overdue milestones on the critical path first, then
+outcomes missed or off track by trend, other overdue milestones, blocked
+ones, then those at risk), each plan's progress and projected completion,
+the completion of a cohort of plans by start date, and the median days
+per milestone of each template.
+
+The output depends only on the files and the flags: -at defaults to
+today's date in UTC, so pass it for a reproducible report. It exits 1
+when a file or plan has errors.`,
+	example: "partnerops plans -at 2026-03-02 cmd/partnerops/testdata/plans",
+	setup: func(fs *flag.FlagSet) action {
+		at := fs.String("at", "", "the date to assess the plans at, YYYY-MM-DD (default today, UTC)")
+		window := fs.Int("window", milestone.DefaultAtRiskWindow, "days before its due date that a milestone not started is at risk (0 turns the rule off)")
+		cohort := fs.String("cohort", "", "report the completion of plans started FROM..TO (dates, both inclusive)")
+		limit := fs.Int("limit", 0, "show at most this many items needing attention (0: all)")
+		return func(_ context.Context, args []string, stdout, stderr io.Writer) int {
+			return plans(args, *at, *window, *cohort, *limit, stdout, stderr)
+		}
+	},
+}
+
+func plans(args []string, at string, window int, cohort string, limit int, stdout, stderr io.Writer) int {
+	now := time.Now().UTC()
+	if at != "" {
+		d, err := milestone.ParseDate(at)
+		if err != nil {
+			return usageError(stderr, "plans", "-at: want a date written YYYY-MM-DD, got %q", at)
+		}
+		now = d.Time()
+	}
+	if window < 0 {
+		return usageError(stderr, "plans", "-window must not be negative, got %d", window)
+	}
+	params := milestone.PortfolioParams{Now: now, AttentionLimit: limit}
+	if cohort != "" {
+		from, to, ok := strings.Cut(cohort, "..")
+		f, err1 := milestone.ParseDate(from)
+		t, err2 := milestone.ParseDate(to)
+		if !ok || err1 != nil || err2 != nil || t.Before(f) {
+			return usageError(stderr, "plans", "-cohort: want FROM..TO such as 2026-01-01..2026-03-31, got %q", cohort)
+		}
+		params.CohortFrom, params.CohortTo = f, t
+	}
+	if limit < 0 {
+		return usageError(stderr, "plans", "-limit must not be negative, got %d", limit)
+	}
+	groups, err := collectGroups(args)
+	if err != nil {
+		return usageError(stderr, "plans", "%v", err)
+	}
+	sets, errs := loadAll(groups)
+	var all []*milestone.Plan
+	for _, s := range sets {
+		ps, err := s.Plans()
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		all = append(all, ps...)
+	}
+	if len(errs) > 0 {
+		var b strings.Builder
+		n := 0
+		for _, err := range errs {
+			b.WriteString(err.Error())
+			b.WriteByte('\n')
+			n += countErrors(err)
+		}
+		fmt.Fprintf(&b, "FAIL: %s\n", plural(n, "error"))
+		io.WriteString(stderr, b.String())
+		return exitFail
+	}
+	if len(all) == 0 {
+		fmt.Fprintln(stderr, "partnerops plans: no Plan documents in the files named")
+		return exitFail
+	}
+	w := window
+	if w == 0 {
+		w = -1 // the library reads 0 as its default; the flag's 0 means no window
+	}
+	pf := milestone.Config{AtRiskWindow: w}.Portfolio(all, params)
+	if err := pf.WriteText(stdout); err != nil {
+		fmt.Fprintf(stderr, "partnerops plans: %v\n", err)
+		return exitFail
+	}
+	if len(pf.Errors) > 0 {
+		return exitFail
+	}
+	return exitOK
+}
