@@ -17,6 +17,79 @@ import (
 // dates, and `kind: Plan` documents, which instantiate a template (or
 // their own milestones) for a partner and carry the plan's events.
 
+// KindPlanTemplate and KindPlan are the document kinds of milestone plans
+// (package milestone).
+//
+// A PlanTemplate document ends up in File.PlanTemplates as a
+// *milestone.Template:
+//
+//	apiVersion: partnerops/v1
+//	kind: PlanTemplate
+//	id: reseller-onboarding          # required
+//	name: Reseller onboarding        # required
+//	partner_type: reseller           # optional: the partner type it is for
+//	milestones:                      # required, at least one
+//	  - id: agreement                # required, unique
+//	    name: Agreement signed       # default: the id
+//	    owner: partner_manager       # a role (Plan `owners:` maps it) or a person
+//	    due: +14d                    # required: +Nd, +Nw or +Nmo after the start;
+//	                                 # months clamp to the month's last day
+//	    duration: 5d                 # days of work after the dependencies (default 0)
+//	    depends_on: [kickoff]        # milestone ids; cycles and unknown ids are errors
+//	    weight: 3                    # 1..1000 for percent by weight (default 1)
+//	    targets:                     # metric targets: target is an exact decimal
+//	      - {metric: certified_engineers, target: 3, unit: engineers}
+//	outcomes:                        # objectives of the whole plan
+//	  - {id: pipeline, name: Pipeline, metric: pipeline, target: 50000, unit: USD, baseline: 0, due: +3mo}
+//	escalation:                      # rules fire when the count is MORE than after
+//	  - {trigger: overdue, after: 3d, notify: owner}   # trigger: overdue | blocked
+//	  - {after: 7d, notify: plan_owner_manager}        # notify: owner | plan_owner | plan_owner_manager
+//	tests:                           # health of a plan started on `start`, at `at`
+//	  - name: a late agreement puts training at risk
+//	    start: 2026-01-31
+//	    at: 2026-02-20               # a date (midnight UTC) or an RFC 3339 time
+//	    events:                      # applied in order; see Plan events below
+//	      - {at: 2026-02-05, actor: ana, milestone: agreement, status: in_progress}
+//	    expect:                      # every key optional
+//	      health: overdue            # overdue | blocked | at_risk | on_track | done
+//	      milestones: {agreement: overdue, training: at_risk}
+//	      outcomes: {pipeline: no_data}  # met | on_track | off_track | missed | no_data
+//	      critical_path: [agreement, training, certified]
+//	      projected_completion: 2026-03-31
+//	      percent_by_count: 0
+//	      percent_by_weight: "28.6"
+//	      escalations: ["agreement: owner"]  # "milestone: recipient", in order; [] for none
+//
+// A Plan document instantiates a template named by id (from any file
+// loaded with it) or lists its own `milestones:` (and `outcomes:` and
+// `escalation:`) in the template syntax above; Set.Plans builds them:
+//
+//	apiVersion: partnerops/v1
+//	kind: Plan
+//	id: acme-onboarding              # required
+//	template: reseller-onboarding    # or milestones: [...]
+//	subject: acme                    # the partner id
+//	name: Acme onboarding            # default: "<subject>: <template name>"
+//	owner: paula                     # required
+//	owner_manager: dora              # receives plan_owner_manager escalations
+//	start: 2026-01-31                # required
+//	owners: {partner_manager: paula, enablement: eve}
+//	events:                          # in time order; each changes one thing
+//	  - {at: 2026-02-10, actor: paula, milestone: agreement, status: done, reason: signed}
+//	  - {at: 2026-02-20, actor: eve, milestone: certified, metric: certified_engineers, value: 2}
+//	  - {at: 2026-02-28, actor: crm, outcome: pipeline, value: 5000, on: 2026-02-27}
+//	  - {at: 2026-03-01, actor: paula, milestone: first_deal, due: 2026-04-15}   # reschedule
+//	  - {at: 2026-03-02, actor: bot, milestone: agreement, escalation: KEY}      # delivered
+//
+// Errors point at the offending node: a dependency cycle at the
+// depends_on list of the first milestone of the cycle, an unknown
+// dependency at the id in the list, an event the plan refuses at the
+// event.
+const (
+	KindPlanTemplate = "PlanTemplate"
+	KindPlan         = "Plan"
+)
+
 var (
 	planTemplateKeys = []string{"apiVersion", "kind", "id", "name", "partner_type", "milestones", "outcomes", "escalation", "tests"}
 	planMilestoneKey = []string{"id", "name", "owner", "due", "duration", "depends_on", "weight", "targets"}

@@ -147,6 +147,10 @@ func testCreateRefuses(t *testing.T, s milestone.Store) {
 	assert.ErrorIs(t, err, milestone.ErrInvalidPlan)
 	_, err = s.GetPlan(ctx, milestone.GetPlanParams{ID: "p2"})
 	assert.ErrorIs(t, err, milestone.ErrNotFound, "an invalid plan is not stored")
+	replays := samplePlan("p3", "pm", "acme")
+	replays.Events = []milestone.Event{status("certify", milestone.Done, "2026-01-05")} // kickoff is not done
+	_, err = s.CreatePlan(ctx, milestone.CreatePlanParams{Plan: replays})
+	assert.ErrorIs(t, err, milestone.ErrDependenciesOpen, "events that do not replay are refused")
 	_, err = s.CreatePlan(ctx, milestone.CreatePlanParams{Plan: samplePlan("", "pm", "acme")})
 	assert.ErrorIs(t, err, milestone.ErrMissingID)
 	_, err = s.CreatePlan(ctx, milestone.CreatePlanParams{})
