@@ -31,6 +31,7 @@ type File struct {
 	PlanTemplates []*milestone.Template
 	PlanTests     []*PlanTest
 	planDocs      []*planDoc
+	eventDocs     []*eventsDoc
 
 	src *source
 	// pending are Tests documents whose program is not in this file.
@@ -50,7 +51,7 @@ type testsDoc struct {
 	tests      *yaml.Node
 }
 
-var kinds = []string{"Program", "Tests", "PlanTemplate", "Plan"}
+var kinds = []string{"Program", "Tests", "PlanTemplate", "Plan", "PlanEvents"}
 
 // futureKinds are document kinds the DSL reserves for later versions.
 var futureKinds = []string{"TierPolicy"}
@@ -109,6 +110,8 @@ func compile(name string, src []byte) (*File, *diag) {
 			compilePlanTemplate(d, doc, f)
 		case "Plan":
 			compilePlanDoc(d, doc, f)
+		case "PlanEvents":
+			compilePlanEvents(d, doc, f)
 		}
 	}
 	// Duplicate id and version in one file.

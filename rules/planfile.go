@@ -113,14 +113,13 @@ func (s *Set) PlanTests() []*PlanTest {
 
 // Plans builds the set's Plan documents into plans, sorted by id: each
 // instantiates the template it names (from any file of the set) or its
-// own milestones on its start date, then applies its events in order.
-// Errors (an unknown template, a template id defined twice, a plan id
-// used twice, an event the plan refuses) come as one ErrorList with
-// positions.
+// own milestones on its start date, then applies its own events, then
+// the events of PlanEvents documents naming it, in file order. Errors (an
+// unknown template or plan, a template id defined twice, a plan id used
+// twice, an event the plan refuses) come as one ErrorList with positions.
 func (s *Set) Plans() ([]*milestone.Plan, error) {
 	tpls := map[string]*milestone.Template{}
 	var errs ErrorList
-	var out []*milestone.Plan
 	where := map[string]string{}
 	for _, f := range s.Files {
 		for _, t := range f.PlanTemplates {
@@ -131,9 +130,13 @@ func (s *Set) Plans() ([]*milestone.Plan, error) {
 			where[t.ID], tpls[t.ID] = f.Name, t
 		}
 	}
+	diags := make([]*diag, len(s.Files))
+	byID := map[string]*milestone.Plan{}
 	planAt := map[string]string{}
-	for _, f := range s.Files {
+	var out []*milestone.Plan
+	for i, f := range s.Files {
 		d := &diag{src: f.src}
+		diags[i] = d
 		for _, pd := range f.planDocs {
 			tpl, nodes := pd.own, pd.ownNodes
 			if tpl == nil {
@@ -149,16 +152,34 @@ func (s *Set) Plans() ([]*milestone.Plan, error) {
 				reportPlanProblems(d, nodes, err)
 				continue
 			}
-			if !applyPlanEvents(d, p, pd.events, pd.evNodes, "events") {
-				continue
-			}
 			if prev, dup := planAt[p.ID]; dup {
 				d.errorf(pd.root, "id", "plan id %q is also used in %s", p.ID, prev)
 				continue
 			}
 			planAt[p.ID] = fmt.Sprintf("%s:%d", f.Name, pd.root.Line)
+			if !applyPlanEvents(d, p, pd.events, pd.evNodes, "events") {
+				continue
+			}
+			byID[p.ID] = p
 			out = append(out, p)
 		}
+	}
+	for i, f := range s.Files {
+		for _, ed := range f.eventDocs {
+			p := byID[ed.plan]
+			if p == nil {
+				if _, known := planAt[ed.plan]; !known {
+					diags[i].errorf(ed.planNode, "plan", "no plan %q in the loaded files%s", ed.plan, suggest(ed.plan, planSortedKeys(planAt), false))
+				}
+				continue
+			}
+			if !applyPlanEvents(diags[i], p, ed.events, ed.evNodes, "events") {
+				delete(byID, ed.plan) // report the first refused event only
+				out = slices.DeleteFunc(out, func(q *milestone.Plan) bool { return q == p })
+			}
+		}
+	}
+	for _, d := range diags {
 		errs = append(errs, d.errs...)
 	}
 	if err := errs.Err(); err != nil {
@@ -166,4 +187,28 @@ func (s *Set) Plans() ([]*milestone.Plan, error) {
 	}
 	slices.SortFunc(out, func(a, b *milestone.Plan) int { return cmp.Compare(a.ID, b.ID) })
 	return out, nil
+}
+
+// eventsDoc is a `kind: PlanEvents` document: more events of a plan,
+// kept apart from the plan (an append-only log).
+type eventsDoc struct {
+	plan     string
+	planNode *yaml.Node
+	events   []milestone.Event
+	evNodes  []*yaml.Node
+}
+
+// compilePlanEvents compiles a PlanEvents document into f.
+func compilePlanEvents(d *diag, doc *document, f *File) {
+	top, ok := d.mapping(doc.root, "", "apiVersion", "kind", "plan", "events")
+	if !ok || !d.require(top, "plan", "events") {
+		return
+	}
+	nerr := len(d.errs)
+	ed := &eventsDoc{planNode: top.get("plan")}
+	ed.plan, _ = d.ident(ed.planNode, "plan", "plan id")
+	ed.events, ed.evNodes = decodePlanEvents(d, top.get("events"), "events")
+	if len(d.errs) == nerr {
+		f.eventDocs = append(f.eventDocs, ed)
+	}
 }

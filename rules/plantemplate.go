@@ -81,6 +81,15 @@ import (
 //	  - {at: 2026-03-01, actor: paula, milestone: first_deal, due: 2026-04-15}   # reschedule
 //	  - {at: 2026-03-02, actor: bot, milestone: agreement, escalation: KEY}      # delivered
 //
+// A PlanEvents document adds events to a plan of any loaded file, after
+// the plan's own events (documents in file order; events in time order):
+//
+//	apiVersion: partnerops/v1
+//	kind: PlanEvents
+//	plan: acme-onboarding
+//	events:
+//	  - {at: 2026-03-03, actor: eve, milestone: certified, status: done}
+//
 // Errors point at the offending node: a dependency cycle at the
 // depends_on list of the first milestone of the cycle, an unknown
 // dependency at the id in the list, an event the plan refuses at the
@@ -88,6 +97,7 @@ import (
 const (
 	KindPlanTemplate = "PlanTemplate"
 	KindPlan         = "Plan"
+	KindPlanEvents   = "PlanEvents"
 )
 
 var (

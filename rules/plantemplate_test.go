@@ -61,6 +61,8 @@ func TestPlansFromPlanDocuments(t *testing.T) {
 	assert.Equal(t, "2026-02-22", globex.Milestones[1].Due.String(), "02-01 +3w")
 	assert.Equal(t, milestone.Done, globex.Milestones[0].Status)
 	assert.Equal(t, "signed off", globex.Events[0].Reason)
+	assert.Equal(t, milestone.InProgress, globex.Milestones[1].Status, "from the PlanEvents document")
+	assert.Len(t, globex.Events, 2)
 }
 
 const tplHead = "apiVersion: partnerops/v1\nkind: PlanTemplate\nid: t\nname: T\n"
@@ -118,6 +120,29 @@ tests:
     expect: {health: on_track}
 `, []string{
 			`x.yaml:13:9: tests[0].events[0]: "training" cannot be done before agreement`,
+		}},
+		{"events for an unknown plan, and an event the plan refuses", `apiVersion: partnerops/v1
+kind: Plan
+id: p
+owner: o
+start: 2026-01-01
+milestones:
+  - {id: a, due: +7d}
+---
+apiVersion: partnerops/v1
+kind: PlanEvents
+plan: q
+events:
+  - {at: 2026-01-02, actor: x, milestone: a, status: done}
+---
+apiVersion: partnerops/v1
+kind: PlanEvents
+plan: p
+events:
+  - {at: 2026-01-02, actor: x, milestone: a, status: not_started}
+`, []string{
+			`x.yaml:11:7: plan: no plan "q" in the loaded files; did you mean "p"?`,
+			`x.yaml:19:5: events[0]: invalid transition: "a" is already not_started`,
 		}},
 		{"plan naming an unknown template", "apiVersion: partnerops/v1\nkind: Plan\nid: p\nowner: o\nstart: 2026-01-01\ntemplate: reseller\n", []string{
 			`x.yaml:6:11: template: no plan template "reseller" in the loaded files`,

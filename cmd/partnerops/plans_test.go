@@ -72,6 +72,12 @@ func TestPlansByHand(t *testing.T) {
 	// acme: 5,000 USD 28 days after the 01-31 start, 61 days to 04-30:
 	// 5000 + 5000*61/28 = 5000 + 10892.857 = 15892.86.
 	assert.Contains(t, strings.Join(fields("4."), " "), "off track: trend reaches 15892.86 of 50000 USD")
+	// bolt (events.yaml): 30,000 on 03-01, 55 days after the 01-05
+	// start; due 01-05 +3mo = 04-05, 35 days later: 30000 + 30000*35/55
+	// = 30000 + 19090.909 = 49090.91 < 50000.
+	assert.Contains(t, stdout, "off track: trend reaches 49090.91 of 50000 USD")
+	// fjord's webinar went in progress in events.yaml: no longer at risk.
+	assert.NotContains(t, stdout, "fjord-launch      webinar")
 	// Started 2025-12-01..2026-01-31: cobalt, bolt, gamma and acme; only
 	// cobalt is complete, 12-01 -> 01-25 = 31 + 24 = 55 days.
 	assert.Contains(t, stdout, "1 of 4 (25.0%), median 55 days to complete")
