@@ -155,6 +155,9 @@ type Plan struct {
 	Milestones []Milestone
 	// Outcomes are the plan's objectives.
 	Outcomes []Outcome
+	// Escalation is the plan's escalation policy (copied from its
+	// template), for Config.Escalations.
+	Escalation Policy
 	// Events is the plan's history in the order applied; Apply appends.
 	Events []Event
 	// Version is the Store's optimistic-concurrency version: 0 for a plan
@@ -195,6 +198,7 @@ func (p *Plan) Clone() *Plan {
 		c.Outcomes[i].Progress = slices.Clone(c.Outcomes[i].Progress)
 	}
 	c.Events = slices.Clone(p.Events)
+	c.Escalation.Rules = slices.Clone(p.Escalation.Rules)
 	return &c
 }
 
@@ -266,7 +270,8 @@ func (e *ValidationError) Unwrap() error { return ErrInvalidPlan }
 // milestones that do not exist, every dependency cycle (one Problem per
 // group of milestones that depend on each other in a circle, showing one
 // circle through the group), missing due dates, negative durations and
-// weights, unknown statuses, and a missing start.
+// weights, unknown statuses, a missing start, and escalation rules with an
+// unknown trigger or recipient or a negative count.
 func (p *Plan) Validate() error {
 	var probs []Problem
 	add := func(k ProblemKind, path, ms, format string, a ...any) {
@@ -328,6 +333,12 @@ func (p *Plan) Validate() error {
 		oids[o.ID] = true
 		if o.Due.IsZero() {
 			add(ProblemMissingDue, path+".due", "", "outcome %q needs a due date", o.ID)
+		}
+	}
+	for i, r := range p.Escalation.Rules {
+		path := fmt.Sprintf("escalation.rules[%d]", i)
+		if err := (Policy{Rules: []EscalationRule{r}}).Validate(); err != nil {
+			add(ProblemBadValue, path, "", "%s", strings.ReplaceAll(err.Error(), "milestone: invalid escalation policy: rules[0]: ", ""))
 		}
 	}
 	if len(probs) == 0 {

@@ -14,7 +14,7 @@ import (
 var plansCommand = &command{
 	name:    "plans",
 	summary: "print the portfolio of milestone plans: health, what needs attention, completion",
-	usage:   "plans [-at DATE] [-window DAYS] [-cohort FROM..TO] [-limit N] FILE|DIR...",
+	usage:   "plans [-at DATE] [-window DAYS] [-cohort FROM..TO] [-limit N] [-escalations] FILE|DIR...",
 	about: `
 Plans loads the PlanTemplate and Plan documents of the files and
 directories named (as check does), builds each plan from its template or
@@ -24,7 +24,9 @@ ranked by severity (overdue milestones on the critical path first, then
 outcomes missed or off track by trend, other overdue milestones, blocked
 ones, then those at risk), each plan's progress and projected completion,
 the completion of a cohort of plans by start date, and the median days
-per milestone of each template.
+per milestone of each template. With -escalations it then lists the
+escalations due at that date under each plan's policy (its template's
+escalation: rules) that the plan's events do not record as delivered.
 
 The output depends only on the files and the flags: -at defaults to
 today's date in UTC, so pass it for a reproducible report. It exits 1
@@ -35,13 +37,14 @@ when a file or plan has errors.`,
 		window := fs.Int("window", milestone.DefaultAtRiskWindow, "days before its due date that a milestone not started is at risk (0 turns the rule off)")
 		cohort := fs.String("cohort", "", "report the completion of plans started FROM..TO (dates, both inclusive)")
 		limit := fs.Int("limit", 0, "show at most this many items needing attention (0: all)")
+		esc := fs.Bool("escalations", false, "also list the escalations due, by plan")
 		return func(_ context.Context, args []string, stdout, stderr io.Writer) int {
-			return plans(args, *at, *window, *cohort, *limit, stdout, stderr)
+			return plans(args, *at, *window, *cohort, *limit, *esc, stdout, stderr)
 		}
 	},
 }
 
-func plans(args []string, at string, window int, cohort string, limit int, stdout, stderr io.Writer) int {
+func plans(args []string, at string, window int, cohort string, limit int, esc bool, stdout, stderr io.Writer) int {
 	now := time.Now().UTC()
 	if at != "" {
 		d, err := milestone.ParseDate(at)
@@ -100,13 +103,42 @@ func plans(args []string, at string, window int, cohort string, limit int, stdou
 	if w == 0 {
 		w = -1 // the library reads 0 as its default; the flag's 0 means no window
 	}
-	pf := milestone.Config{AtRiskWindow: w}.Portfolio(all, params)
-	if err := pf.WriteText(stdout); err != nil {
-		fmt.Fprintf(stderr, "partnerops plans: %v\n", err)
-		return exitFail
+	cfg := milestone.Config{AtRiskWindow: w}
+	pf := cfg.Portfolio(all, params)
+	var b strings.Builder
+	pf.WriteText(&b) // a strings.Builder does not fail
+	if esc {
+		b.WriteString(escalationsText(cfg, all, now))
 	}
+	io.WriteString(stdout, b.String())
 	if len(pf.Errors) > 0 {
 		return exitFail
 	}
 	return exitOK
+}
+
+// escalationsText lists the escalations due at now, plan by plan (the
+// plans are sorted by id).
+func escalationsText(cfg milestone.Config, all []*milestone.Plan, now time.Time) string {
+	var b strings.Builder
+	b.WriteString("\nEscalations due:\n")
+	n := 0
+	for _, p := range all {
+		due, err := cfg.Escalations(p.Escalation, p, now)
+		if err != nil {
+			continue // an invalid plan is listed with the portfolio's errors
+		}
+		for _, e := range due {
+			to := e.To
+			if to == "" {
+				to = "(nobody named)"
+			}
+			fmt.Fprintf(&b, "  %s -> %s (%s): %s\n", e.Milestone, to, e.Notify, e.Message)
+			n++
+		}
+	}
+	if n == 0 {
+		b.WriteString("  none\n")
+	}
+	return b.String()
 }

@@ -20,6 +20,7 @@ func TestPlansGolden(t *testing.T) {
 		code int
 	}{
 		{"plans_portfolio", []string{"plans", "-at", "2026-03-02", "-cohort", "2025-12-01..2026-01-31", testdata + "/plans"}, 0},
+		{"plans_escalations", []string{"plans", "-at", "2026-03-02", "-limit", "1", "-escalations", testdata + "/plans"}, 0},
 		{"plans_limit", []string{"plans", "-at", "2026-03-02", "-limit", "3", "-window", "0", testdata + "/plans/templates.yaml", testdata + "/plans/plans.yaml"}, 0},
 		{"plans_errors", []string{"plans", "-at", "2026-03-02", testdata + "/plans-bad"}, 1},
 		{"plans_unknown_template", []string{"plans", "-at", "2026-03-02", testdata + "/plans-unknown"}, 1},
@@ -78,6 +79,16 @@ func TestPlansByHand(t *testing.T) {
 	assert.Contains(t, stdout, "off track: trend reaches 49090.91 of 50000 USD")
 	// fjord's webinar went in progress in events.yaml: no longer at risk.
 	assert.NotContains(t, stdout, "fjord-launch      webinar")
+	// Escalations (reseller policy: overdue > 3 days the owner, > 7 the
+	// plan owner's manager): bolt's certification 14 days overdue (its
+	// owner was told already, events.yaml), gamma's training 10 days.
+	stdout2, _, code := invoke("plans", "-at", "2026-03-02", "-escalations", testdata+"/plans")
+	require.Equal(t, 0, code)
+	_, esc, _ := strings.Cut(stdout2, "Escalations due:\n")
+	assert.Equal(t, `  certified -> dora (plan_owner_manager): bolt-onboarding: "3 certified engineers" overdue 14 days (more than 7 days)
+  training -> eve (owner): gamma-onboarding: "Sales training" overdue 10 days (more than 3 days)
+  training -> dora (plan_owner_manager): gamma-onboarding: "Sales training" overdue 10 days (more than 7 days)
+`, esc)
 	// Started 2025-12-01..2026-01-31: cobalt, bolt, gamma and acme; only
 	// cobalt is complete, 12-01 -> 01-25 = 31 + 24 = 55 days.
 	assert.Contains(t, stdout, "1 of 4 (25.0%), median 55 days to complete")

@@ -60,6 +60,10 @@ func samplePlan(id, owner string, subject milestone.PartnerID) *milestone.Plan {
 				Targets:   []milestone.MetricTarget{{Metric: "certified_engineers", Target: decimal.NewFromInt(3), Unit: "engineers"}}},
 		},
 		Outcomes: []milestone.Outcome{{ID: "pipeline", Metric: "pipeline", Target: decimal.NewFromInt(50000), Unit: "USD", Due: day("2026-03-31")}},
+		Escalation: milestone.Policy{Rules: []milestone.EscalationRule{
+			{Trigger: milestone.TriggerOverdue, After: 3, Notify: milestone.NotifyOwner},
+			{Trigger: milestone.TriggerBlocked, After: 7, Notify: milestone.NotifyManager},
+		}},
 	}
 }
 
@@ -86,6 +90,7 @@ func samePlan(t *testing.T, want, got *milestone.Plan) {
 	assert.Equal(t, want.Template, got.Template)
 	assert.Equal(t, want.PartnerType, got.PartnerType)
 	assert.Equal(t, want.Start, got.Start)
+	assert.Equal(t, want.Escalation, got.Escalation)
 	require.Len(t, got.Milestones, len(want.Milestones))
 	for i, w := range want.Milestones {
 		g := got.Milestones[i]
