@@ -5,10 +5,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"time"
 
 	"github.com/partnerops/partnerops/milestone"
+	"github.com/partnerops/partnerops/rules"
 )
 
 var plansCommand = &command{
@@ -141,4 +143,34 @@ func escalationsText(cfg milestone.Config, all []*milestone.Plan, now time.Time)
 		b.WriteString("  none\n")
 	}
 	return b.String()
+}
+
+// runPlanTests runs the tests of the sets' plan templates (for `partnerops
+// test`), those whose "<template id>/<test name>" re matches when re is
+// set. It returns the text (failures always, passes when verbose, and a
+// summary line when any ran) and the counts.
+func runPlanTests(sets []*rules.Set, re *regexp.Regexp, verbose bool) (out string, run, failed int) {
+	var b strings.Builder
+	for _, s := range sets {
+		for _, t := range s.PlanTests() {
+			name := t.Template.ID + "/" + t.Name
+			if re != nil && !re.MatchString(name) {
+				continue
+			}
+			run++
+			if err := t.Run(); err != nil {
+				failed++
+				fmt.Fprintf(&b, "FAIL plan template %s (%s:%d)\n    %v\n", name, t.File, t.Line, err)
+			} else if verbose {
+				fmt.Fprintf(&b, "PASS plan template %s (%s:%d)\n", name, t.File, t.Line)
+			}
+		}
+	}
+	switch {
+	case failed > 0:
+		fmt.Fprintf(&b, "FAIL: %d of %s failed\n", failed, plural(run, "plan template test"))
+	case run > 0:
+		fmt.Fprintf(&b, "ok: %s passed\n", plural(run, "plan template test"))
+	}
+	return b.String(), run, failed
 }

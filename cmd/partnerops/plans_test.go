@@ -26,6 +26,9 @@ func TestPlansGolden(t *testing.T) {
 		{"plans_unknown_template", []string{"plans", "-at", "2026-03-02", testdata + "/plans-unknown"}, 1},
 		{"plans_bad_date", []string{"plans", "-at", "2026-02-30", testdata + "/plans"}, 2},
 		{"plans_bad_cohort", []string{"plans", "-at", "2026-03-02", "-cohort", "2026-02-01", testdata + "/plans"}, 2},
+		{"test_plan_templates", []string{"test", "-v", testdata + "/plans", "rules/testdata/plantemplate"}, 0},
+		{"test_plan_templates_failing", []string{"test", testdata + "/plans-failing"}, 1},
+		{"test_plan_templates_run", []string{"test", "-run", "right", testdata + "/plans-failing"}, 0},
 		{"check_plans", []string{"check", testdata + "/plans"}, 0},
 		{"check_plans_bad", []string{"check", testdata + "/plans-bad"}, 1},
 	}

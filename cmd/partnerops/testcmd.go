@@ -85,6 +85,14 @@ func runTests(ctx context.Context, args []string, verbose bool, runRE string, mi
 		total.Results = append(total.Results, rep.Results...)
 		total.Coverage.Items = append(total.Coverage.Items, rep.Coverage.Items...)
 	}
+	planOut, planRun, planFailed := runPlanTests(sets, re, verbose)
+	b.WriteString(planOut)
+	if len(total.Results) == 0 && planRun > 0 {
+		if planFailed > 0 {
+			return exitFail
+		}
+		return exitOK
+	}
 	if len(total.Results) == 0 {
 		if re != nil {
 			fmt.Fprintf(&b, "FAIL: no test matches -run %q\n", runRE)
@@ -94,7 +102,7 @@ func runTests(ctx context.Context, args []string, verbose bool, runRE string, mi
 		return exitFail
 	}
 	b.WriteString(reportText(total, verbose))
-	if !total.OK() {
+	if !total.OK() || planFailed > 0 {
 		return exitFail
 	}
 	return exitOK
