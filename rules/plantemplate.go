@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/partnerops/partnerops/milestone"
+	"github.com/shopspring/decimal"
 	"gopkg.in/yaml.v3"
 )
 
@@ -134,7 +135,8 @@ type PlanExpect struct {
 	Outcomes            map[string]milestone.OutcomeStatus
 	CriticalPath        []string
 	ProjectedCompletion milestone.Date
-	// PercentByCount and PercentByWeight are decimal strings ("33.3").
+	// PercentByCount and PercentByWeight are decimal strings ("33.3"),
+	// compared by value (50 equals 50.0).
 	PercentByCount, PercentByWeight string
 	// Escalations are "milestone: recipient" lines, in the order the
 	// template's policy returns them; checked when HasEscalations is set
@@ -187,11 +189,13 @@ func (t *PlanTest) Run() error {
 	if !e.ProjectedCompletion.IsZero() {
 		check("projected_completion", e.ProjectedCompletion.String(), h.ProjectedCompletion.String(), "")
 	}
-	if e.PercentByCount != "" {
-		check("percent_by_count", e.PercentByCount, h.PercentByCount().String(), "")
-	}
-	if e.PercentByWeight != "" {
-		check("percent_by_weight", e.PercentByWeight, h.PercentByWeight().String(), "")
+	for _, pc := range []struct {
+		key, want string
+		got       decimal.Decimal
+	}{{"percent_by_count", e.PercentByCount, h.PercentByCount()}, {"percent_by_weight", e.PercentByWeight, h.PercentByWeight()}} {
+		if want, err := decimal.NewFromString(pc.want); err == nil && !want.Equal(pc.got) {
+			check(pc.key, pc.want, pc.got.String(), "")
+		}
 	}
 	if e.HasEscalations {
 		due, err := milestone.Config{}.Escalations(t.Template.Escalation, p, t.At)

@@ -198,3 +198,33 @@ func FuzzPlanTemplate(f *testing.F) {
 		}
 	})
 }
+
+func TestPlanTestMismatches(t *testing.T) {
+	tests := []struct{ old, new, want string }{
+		{`percent_by_weight: "28.6"`, `percent_by_weight: "28.5"`, "percent_by_weight: want 28.5, got 28.6"},
+		{`percent_by_count: "50.0"`, `percent_by_count: 49`, "percent_by_count: want 49, got 50"},
+		{"outcomes: {pipeline: off_track}", "outcomes: {pipeline: on_track}", "outcome pipeline: want on_track, got off_track"},
+		{"health: at_risk\n", "health: done\n", "health: want done, got at_risk"},
+		{`escalations: ["agreement: owner"]`, `escalations: []`, `escalations: want [], got [agreement: owner]`},
+		{"projected_completion: 2026-03-31", "projected_completion: 2026-03-30", "projected_completion: want 2026-03-30, got 2026-03-31"},
+		{"critical_path: [agreement, training, certified, first_deal]", "critical_path: [agreement, first_deal]",
+			"critical_path: want agreement, first_deal, got agreement, training, certified, first_deal"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want, func(t *testing.T) {
+			src := readTestdata(t, "reseller-onboarding.yaml")
+			require.Contains(t, src, tt.old)
+			f, err := Compile("t.yaml", []byte(strings.Replace(src, tt.old, tt.new, 1)))
+			require.NoError(t, err)
+			var errs []string
+			for _, pt := range f.PlanTests {
+				if err := pt.Run(); err != nil {
+					require.ErrorIs(t, err, ErrPlanTestFailed)
+					errs = append(errs, err.Error())
+				}
+			}
+			require.Len(t, errs, 1)
+			assert.Contains(t, errs[0], tt.want)
+		})
+	}
+}
