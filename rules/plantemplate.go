@@ -560,6 +560,12 @@ func decodePlanEvents(d *diag, n *yaml.Node, path string) ([]milestone.Event, []
 		if (e.Kind == milestone.EventStatus || e.Kind == milestone.EventMetric || e.Kind == milestone.EventReschedule) && !ef.has("milestone") {
 			d.errorf(it, p, "missing required key %q", "milestone")
 		}
+		if v := ef.get("value"); v != nil && len(kinds) == 1 && e.Kind != milestone.EventMetric && e.Kind != milestone.EventProgress {
+			d.errorf(ef.m["value"].key, ef.at("value"), "value goes with metric or outcome, not with %s", kinds[0])
+		}
+		if v := ef.get("on"); v != nil && e.Kind != milestone.EventProgress {
+			d.errorf(ef.m["on"].key, ef.at("on"), "on (the day measured) goes with outcome only")
+		}
 		if len(d.errs) == nerr {
 			out = append(out, e)
 			nodes = append(nodes, it)

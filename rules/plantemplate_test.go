@@ -144,6 +144,26 @@ events:
 			`x.yaml:11:7: plan: no plan "q" in the loaded files; did you mean "p"?`,
 			`x.yaml:19:5: events[0]: invalid transition: "a" is already not_started`,
 		}},
+		{"events with keys that do not fit their kind", `apiVersion: partnerops/v1
+kind: Plan
+id: p
+owner: o
+start: 2026-01-01
+milestones:
+  - {id: a, due: +7d}
+events:
+  - {at: 2026-01-02, actor: x, milestone: a, status: done, value: 3}
+  - {at: 2026-01-02, actor: x, milestone: a, status: done, on: 2026-01-01}
+  - {at: 2026-01-02, actor: x, milestone: a, status: done, due: 2026-02-01}
+  - {at: 2026-01-02, actor: x, reason: nothing}
+  - {at: 2026-01-02, actor: x, outcome: o}
+`, []string{
+			`x.yaml:9:60: events[0].value: value goes with metric or outcome, not with status`,
+			`x.yaml:10:60: events[1].on: on (the day measured) goes with outcome only`,
+			`x.yaml:11:5: events[2]: an event changes one thing; this one has status and due`,
+			`x.yaml:12:5: events[3]: an event needs one of status, metric (with milestone and value), outcome (with value), due or escalation`,
+			`x.yaml:13:5: events[4]: missing required key "value"`,
+		}},
 		{"plan naming an unknown template", "apiVersion: partnerops/v1\nkind: Plan\nid: p\nowner: o\nstart: 2026-01-01\ntemplate: reseller\n", []string{
 			`x.yaml:6:11: template: no plan template "reseller" in the loaded files`,
 		}},
