@@ -166,7 +166,7 @@ func (c Config) Portfolio(plans []*Plan, p PortfolioParams) *Portfolio {
 	})
 	slices.SortFunc(pf.Attention, func(a, b AttentionItem) int {
 		return cmp.Or(cmp.Compare(a.Kind.rank(), b.Kind.rank()), -cmp.Compare(a.Days, b.Days),
-			cmp.Compare(a.PlanID, b.PlanID), cmp.Compare(a.Milestone+a.Outcome, b.Milestone+b.Outcome))
+			cmp.Compare(a.PlanID, b.PlanID), cmp.Compare(a.Milestone, b.Milestone), cmp.Compare(a.Outcome, b.Outcome))
 	})
 	if p.AttentionLimit > 0 && len(pf.Attention) > p.AttentionLimit {
 		pf.Attention = pf.Attention[:p.AttentionLimit]
