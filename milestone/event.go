@@ -95,6 +95,7 @@ type DependencyError struct {
 	Open []string
 }
 
+// Error names the milestone and its open dependencies.
 func (e *DependencyError) Error() string {
 	return fmt.Sprintf("milestone: %q cannot be done before %s", e.Milestone, strings.Join(e.Open, ", "))
 }

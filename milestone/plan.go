@@ -241,6 +241,7 @@ type Problem struct {
 	Msg   string
 }
 
+// String renders "path: message".
 func (p Problem) String() string {
 	if p.Path == "" {
 		return p.Msg
@@ -254,6 +255,7 @@ type ValidationError struct {
 	Problems []Problem
 }
 
+// Error lists every problem on one line.
 func (e *ValidationError) Error() string {
 	parts := make([]string, len(e.Problems))
 	for i, p := range e.Problems {

@@ -28,6 +28,7 @@ type ConflictError struct {
 	Expected, Actual int64
 }
 
+// Error says which versions differ.
 func (e *ConflictError) Error() string {
 	return fmt.Sprintf("milestone: plan %q is at version %d, not %d: read it again", e.PlanID, e.Actual, e.Expected)
 }
