@@ -30,8 +30,10 @@ per milestone of each template. With -escalations it then lists the
 escalations due at that date under each plan's policy (its template's
 escalation: rules) that the plan's events do not record as delivered.
 
-The output depends only on the files and the flags: -at defaults to
-today's date in UTC, so pass it for a reproducible report. It exits 1
+Each plan is read as it was at the end of the -at day (UTC): events after
+it are left out, so a past date shows the portfolio as it stood then. The
+output depends only on the files and the flags: -at defaults to today's
+date in UTC, so pass it for a reproducible report. It exits 1
 when a file or plan has errors.`,
 	example: "partnerops plans -at 2026-03-02 cmd/partnerops/testdata/plans",
 	setup: func(fs *flag.FlagSet) action {
@@ -53,7 +55,8 @@ func plans(args []string, at string, window int, cohort string, limit int, esc b
 		if err != nil {
 			return usageError(stderr, "plans", "-at: want a date written YYYY-MM-DD, got %q", at)
 		}
-		now = d.Time()
+		// The end of the day: events of that day count.
+		now = d.AddDays(1).Time().Add(-time.Nanosecond)
 	}
 	if window < 0 {
 		return usageError(stderr, "plans", "-window must not be negative, got %d", window)
@@ -83,7 +86,15 @@ func plans(args []string, at string, window int, cohort string, limit int, esc b
 			errs = append(errs, err)
 			continue
 		}
-		all = append(all, ps...)
+		for _, p := range ps {
+			// The plan as it was then: events after now are left out.
+			past, err := p.AsOf(now)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			all = append(all, past)
+		}
 	}
 	if len(errs) > 0 {
 		var b strings.Builder

@@ -21,6 +21,7 @@ func TestPlansGolden(t *testing.T) {
 	}{
 		{"plans_portfolio", []string{"plans", "-at", "2026-03-02", "-cohort", "2025-12-01..2026-01-31", testdata + "/plans"}, 0},
 		{"plans_escalations", []string{"plans", "-at", "2026-03-02", "-limit", "1", "-escalations", testdata + "/plans"}, 0},
+		{"plans_past", []string{"plans", "-at", "2026-02-10", testdata + "/plans"}, 0},
 		{"plans_limit", []string{"plans", "-at", "2026-03-02", "-limit", "3", "-window", "0", testdata + "/plans/templates.yaml", testdata + "/plans/plans.yaml"}, 0},
 		{"plans_errors", []string{"plans", "-at", "2026-03-02", testdata + "/plans-bad"}, 1},
 		{"plans_unknown_template", []string{"plans", "-at", "2026-03-02", testdata + "/plans-unknown"}, 1},
@@ -50,6 +51,20 @@ func TestPlansGolden(t *testing.T) {
 			assert.Equal(t, string(want), got)
 		})
 	}
+}
+
+// TestPlansAsOfThePast checks that -at reads each plan as it was then.
+func TestPlansAsOfThePast(t *testing.T) {
+	chdirRoot(t)
+	stdout, stderr, code := invoke("plans", "-at", "2026-02-10", testdata+"/plans")
+	require.Equal(t, 0, code, stderr)
+	// acme's agreement was done on 02-10 (that day counts), its training
+	// on 02-25 (not yet): 1 of 4 done. delta's integration was blocked on
+	// 02-20: not yet, so no blocked plan; echo (starts 02-16) has no
+	// events yet; fjord starts 02-20.
+	assert.Regexp(t, `acme-onboarding\s+acme\s+\S+\s+1/4\s`, stdout)
+	assert.Contains(t, stdout, "blocked 0")
+	assert.NotContains(t, stdout, "blocked 5 days")
 }
 
 // TestPlansByHand checks figures of the sample portfolio worked out by
