@@ -194,6 +194,9 @@ func (h *PlanHealth) Outcome(id string) (OutcomeHealth, bool) {
 // an outcome off track or missed makes it at least at risk; it is done
 // when every milestone is done or cancelled and no outcome is off track
 // or missed.
+//
+// The plan is taken as it is, with all its events; for the health it had
+// at a past moment, pass p.AsOf(then) and then.
 func (c Config) Health(p *Plan, now time.Time) (*PlanHealth, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err

@@ -143,7 +143,8 @@ type MilestoneMedian struct {
 }
 
 // Portfolio assesses many plans at p.Now. Plans that do not validate are
-// listed in Errors and counted nowhere else.
+// listed in Errors and counted nowhere else. Plans are taken as they are
+// (see Config.Health); for a past date pass each plan's AsOf.
 func (c Config) Portfolio(plans []*Plan, p PortfolioParams) *Portfolio {
 	today := c.day(p.Now)
 	pf := &Portfolio{Today: today}
