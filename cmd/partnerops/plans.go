@@ -33,8 +33,8 @@ escalation: rules) that the plan's events do not record as delivered.
 Each plan is read as it was at the end of the -at day (UTC): events after
 it are left out, so a past date shows the portfolio as it stood then. The
 output depends only on the files and the flags: -at defaults to today's
-date in UTC, so pass it for a reproducible report. It exits 1
-when a file or plan has errors.`,
+date in UTC, so pass it for a reproducible report. It exits 1 when a file
+or plan has errors.`,
 	example: "partnerops plans -at 2026-03-02 cmd/partnerops/testdata/plans",
 	setup: func(fs *flag.FlagSet) action {
 		at := fs.String("at", "", "the date to assess the plans at, YYYY-MM-DD (default today, UTC)")
