@@ -188,7 +188,7 @@ events:
 }
 
 func FuzzPlanTemplate(f *testing.F) {
-	for _, name := range []string{"reseller-onboarding.yaml", "plans.yaml"} {
+	for _, name := range []string{"reseller-onboarding.yaml", "plans.yaml", "events.yaml"} {
 		b, err := os.ReadFile("testdata/plantemplate/" + name)
 		if err != nil {
 			f.Fatal(err)
