@@ -1,6 +1,7 @@
 package milestone
 
 import (
+	"errors"
 	"fmt"
 	"time"
 )
@@ -36,7 +37,7 @@ func DateOf(t time.Time) Date {
 }
 
 // ErrBadDate reports a date that is not written YYYY-MM-DD.
-var ErrBadDate = fmt.Errorf("milestone: want a date written YYYY-MM-DD")
+var ErrBadDate = errors.New("milestone: want a date written YYYY-MM-DD")
 
 // ParseDate parses a date written YYYY-MM-DD.
 func ParseDate(s string) (Date, error) {

@@ -41,17 +41,17 @@ func Recipients() []Recipient { return []Recipient{NotifyOwner, NotifyPlanOwner,
 // notify the owner".
 type EscalationRule struct {
 	// Trigger is what is counted (zero: TriggerOverdue).
-	Trigger Trigger
+	Trigger Trigger `json:"trigger,omitempty"`
 	// After is the number of days the condition must exceed: the rule
 	// fires once the count is more than After.
-	After int
+	After int `json:"after"`
 	// Notify is who hears about it.
-	Notify Recipient
+	Notify Recipient `json:"notify"`
 }
 
 // Policy is a plan's escalation policy: its rules, each firing on its own.
 type Policy struct {
-	Rules []EscalationRule
+	Rules []EscalationRule `json:"rules,omitempty"`
 }
 
 // ErrInvalidPolicy is wrapped by the error of Policy.Validate.

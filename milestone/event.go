@@ -39,34 +39,36 @@ func EventKinds() []EventKind {
 // progress, rescheduled dues, escalations sent) is the result of its
 // events, so the plan at any past moment is read back with AsOf.
 type Event struct {
-	Kind EventKind
+	Kind EventKind `json:"kind"`
 	// At is when the change was made; events of a plan are in time order.
-	At time.Time
+	At time.Time `json:"at"`
 	// Actor is who made the change; Reason says why (may be empty).
-	Actor  string
-	Reason string
+	Actor  string `json:"actor"`
+	Reason string `json:"reason,omitempty"`
 
 	// Milestone is the milestone changed (status, metric, reschedule,
 	// escalated about a milestone).
-	Milestone string
+	Milestone string `json:"milestone,omitempty"`
 	// To is the new status (EventStatus); From is the status it left,
 	// filled in by Apply.
-	From, To Status
+	From Status `json:"from,omitempty"`
+	To   Status `json:"to,omitempty"`
 	// Reopen is set by Apply on a status event that leaves Done.
-	Reopen bool
+	Reopen bool `json:"reopen,omitempty"`
 	// Metric names the milestone target (EventMetric) measured; Value is
 	// the measured value (EventMetric, EventProgress).
-	Metric string
-	Value  decimal.Decimal
+	Metric string          `json:"metric,omitempty"`
+	Value  decimal.Decimal `json:"value,omitzero"`
 	// Outcome is the outcome measured (EventProgress); On is the day the
 	// value was measured (zero: the day of At in UTC).
-	Outcome string
-	On      Date
+	Outcome string `json:"outcome,omitempty"`
+	On      Date   `json:"on,omitzero"`
 	// Due is the new due date (EventReschedule); PrevDue is the one it
 	// replaced, filled in by Apply.
-	Due, PrevDue Date
+	Due     Date `json:"due,omitzero"`
+	PrevDue Date `json:"prev_due,omitzero"`
 	// Escalation is the key of the escalation delivered (EventEscalated).
-	Escalation string
+	Escalation string `json:"escalation,omitempty"`
 }
 
 // Sentinel errors of Apply. Errors wrap them with %w; test with errors.Is.
@@ -93,6 +95,7 @@ type DependencyError struct {
 	Open []string
 }
 
+// Error names the milestone and its open dependencies.
 func (e *DependencyError) Error() string {
 	return fmt.Sprintf("milestone: %q cannot be done before %s", e.Milestone, strings.Join(e.Open, ", "))
 }

@@ -1,6 +1,7 @@
 package milestone
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
 	"time"
@@ -135,4 +136,36 @@ func TestEscalatedRecord(t *testing.T) {
 	require.NoError(t, p.Apply(Event{Kind: EventEscalated, At: time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC), Actor: "bot", Escalation: "k"}))
 	assert.True(t, p.Escalated("k"))
 	require.ErrorIs(t, p.Apply(Event{Kind: EventEscalated, At: at("2026-01-03"), Actor: "bot"}), ErrInvalidEvent)
+}
+
+func TestPlanJSONRoundTrip(t *testing.T) {
+	p := plan("2026-01-01", ms("a", "2026-01-10", 2), ms("b", "2026-01-20", 0, "a"))
+	p.Milestones[0].Targets = []MetricTarget{{Metric: "certified_engineers", Target: dec("3"), Unit: "engineers"}}
+	p.Outcomes = []Outcome{{ID: "pipeline", Target: dec("50000.00"), Unit: "USD", Due: d("2026-03-31")}}
+	p.Escalation = Policy{Rules: []EscalationRule{{Trigger: TriggerOverdue, After: 3, Notify: NotifyOwner}}}
+	for _, e := range []Event{
+		{Kind: EventStatus, At: at("2026-01-02"), Actor: "ana", Milestone: "a", To: InProgress, Reason: "kickoff"},
+		{Kind: EventMetric, At: at("2026-01-03"), Actor: "ana", Milestone: "a", Metric: "certified_engineers", Value: dec("2.5")},
+		{Kind: EventProgress, At: at("2026-01-04"), Actor: "crm", Outcome: "pipeline", Value: dec("1234.56")},
+		{Kind: EventReschedule, At: at("2026-01-05"), Actor: "pm", Milestone: "b", Due: d("2026-01-25")},
+	} {
+		require.NoError(t, p.Apply(e))
+	}
+	b, err := json.Marshal(p)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"due":"2026-01-10"`)
+	assert.Contains(t, string(b), `"value":"1234.56"`)
+	assert.NotContains(t, string(b), "0001-01-01", "zero times and dates are left out")
+	var back Plan
+	require.NoError(t, json.Unmarshal(b, &back))
+	again, err := json.Marshal(&back)
+	require.NoError(t, err)
+	assert.JSONEq(t, string(b), string(again))
+	// The decoded plan replays to the same state.
+	replayed, err := back.AsOf(at("2030-01-01"))
+	require.NoError(t, err)
+	assert.Equal(t, InProgress, replayed.Milestones[0].Status)
+	assert.Equal(t, "2.5", replayed.Milestones[0].Targets[0].Actual.String())
+	assert.Equal(t, "2026-01-25", replayed.Milestones[1].Due.String())
+	assert.Equal(t, "2026-01-20", replayed.Events[3].PrevDue.String())
 }

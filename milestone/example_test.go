@@ -1,6 +1,7 @@
 package milestone_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -134,4 +135,68 @@ func ExampleConfig_Portfolio() {
 	//   PLAN               SUBJECT  HEALTH   DONE  BY WEIGHT  PROJECTED   OWNER
 	//   acme-onboarding    acme     overdue  0/3   0.0%       2026-02-06  paula
 	//   globex-onboarding  globex   at_risk  1/3   20.0%      2026-02-06  omar
+}
+
+// A template instantiated on the last day of January: month offsets clamp
+// to the end of February.
+func ExampleTemplate_Instantiate() {
+	plus := func(s string) milestone.Offset {
+		o, err := milestone.ParseOffset(s)
+		if err != nil {
+			panic(err)
+		}
+		return o
+	}
+	tpl := &milestone.Template{ID: "reseller-onboarding", Name: "Reseller onboarding", PartnerType: "reseller",
+		Milestones: []milestone.TemplateMilestone{
+			{ID: "agreement", Owner: "partner_manager", Due: plus("+14d")},
+			{ID: "training", Owner: "enablement", Due: plus("+1mo"), DependsOn: []string{"agreement"}},
+			{ID: "certified", Owner: "enablement", Due: plus("+2mo"), DependsOn: []string{"training"}},
+		}}
+	chosen, ok := milestone.Templates{tpl}.For("reseller")
+	if !ok {
+		return
+	}
+	plan, err := chosen.Instantiate(milestone.InstantiateParams{PlanID: "acme-1", Subject: "acme", Owner: "paula",
+		Start: day("2026-01-31"), Owners: map[string]string{"partner_manager": "paula"}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(plan.Name)
+	for _, m := range plan.Milestones {
+		fmt.Println(m.ID, m.Owner, m.Due)
+	}
+	// Output:
+	// acme: Reseller onboarding
+	// agreement paula 2026-02-14
+	// training enablement 2026-02-28
+	// certified enablement 2026-03-31
+}
+
+// ParseOffset refuses what it cannot read, saying why.
+func ExampleParseOffset_error() {
+	_, err := milestone.ParseOffset("+2 weeks")
+	fmt.Println(errors.Is(err, milestone.ErrBadOffset))
+	fmt.Println(err)
+	// Output:
+	// true
+	// milestone: bad offset "+2 weeks": unknown unit " weeks"; want a number of days, weeks or months after the start such as +14d, +2w or +1mo
+}
+
+// A store with optimistic versions: a writer that read an old version
+// gets a conflict instead of losing the other writer's events.
+func ExampleMemoryStore() {
+	ctx := context.Background()
+	var store milestone.MemoryStore // the zero value is ready
+	p, _ := store.CreatePlan(ctx, milestone.CreatePlanParams{Plan: onboarding()})
+	at := day("2026-01-09").Time().Add(10 * time.Hour)
+	done := milestone.Event{Kind: milestone.EventStatus, At: at, Actor: "paula", Milestone: "agreement", To: milestone.Done}
+	p2, err := store.AppendEvents(ctx, milestone.AppendEventsParams{PlanID: p.ID, ExpectedVersion: p.Version, Events: []milestone.Event{done}})
+	fmt.Println(p2.Version, err)
+	_, err = store.AppendEvents(ctx, milestone.AppendEventsParams{PlanID: p.ID, ExpectedVersion: p.Version, Events: []milestone.Event{done}})
+	fmt.Println(errors.Is(err, milestone.ErrConflict), err)
+	// Output:
+	// 2 <nil>
+	// true milestone: plan "acme-onboarding" is at version 2, not 1: read it again
 }

@@ -111,8 +111,9 @@ type MilestoneHealth struct {
 // Projection rule: a done milestone finishes on its completion day; a
 // cancelled one constrains nothing. An open milestone is ready on the
 // later of today and the projected finish of each dependency that is not
-// cancelled; its remaining work is its Duration, less the days since it
-// started when in progress or blocked after starting (never below 0). It
+// cancelled; its remaining work is its Duration, less the days it has
+// been worked on (from its start to today, or to the day it was blocked;
+// never below 0). It
 // is projected to finish on the later of its due date and ready plus
 // remaining work: work is assumed to take its planned time, so a slip
 // propagates to dependants until slack before their due dates absorbs
@@ -193,6 +194,9 @@ func (h *PlanHealth) Outcome(id string) (OutcomeHealth, bool) {
 // an outcome off track or missed makes it at least at risk; it is done
 // when every milestone is done or cancelled and no outcome is off track
 // or missed.
+//
+// The plan is taken as it is, with all its events; for the health it had
+// at a past moment, pass p.AsOf(then) and then.
 func (c Config) Health(p *Plan, now time.Time) (*PlanHealth, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
@@ -232,7 +236,11 @@ func (c Config) health(p *Plan, today Date) *PlanHealth {
 			}
 			work := m.Duration
 			if !m.Started.IsZero() && m.Status != NotStarted {
-				work = max(0, work-today.DaysSince(c.day(m.Started)))
+				until := today
+				if m.Status == Blocked && !m.BlockedSince.IsZero() {
+					until = c.day(m.BlockedSince) // no progress while blocked
+				}
+				work = max(0, work-until.DaysSince(c.day(m.Started)))
 			}
 			d = maxDate(m.Due, ready.AddDays(work))
 		}

@@ -64,6 +64,23 @@ func TestSlipPropagatesThroughAChain(t *testing.T) {
 			path: []string{"A", "B", "C", "D"}, done: "2026-02-10",
 		},
 		{
+			// B started 01-12 and was blocked on 01-14 after 2 of its 5
+			// days: 3 days left from 01-15 = 01-18, on its due date; a
+			// blocked milestone makes no progress, so on 01-17 it still
+			// has 3 days left: 01-20, 2 days late.
+			name: "blocked work does not progress", today: "2026-01-17",
+			setup: func(t *testing.T, p *Plan) {
+				set(t, p, "A", Done, "2026-01-09")
+				set(t, p, "B", InProgress, "2026-01-12")
+				set(t, p, "B", Blocked, "2026-01-14")
+			},
+			want: map[string]want{
+				"B": {HealthBlocked, "2026-01-20", 2, "blocked"},
+				"C": {HealthAtRisk, "2026-01-25", 0, "dependency B projected late"},
+			},
+			path: []string{"A", "B", "C", "D"}, done: "2026-02-10",
+		},
+		{
 			// A 20 days overdue on 01-30: B = 01-30+5 = 02-04, C = 02-07,
 			// D = 02-09 still inside 02-10; B and C are overdue, not at
 			// risk.

@@ -46,16 +46,16 @@ func (s Status) Normal() Status {
 // 50,000 USD". Values are exact decimals, never floats.
 type MetricTarget struct {
 	// Metric names what is measured ("certified_engineers").
-	Metric string
+	Metric string `json:"metric"`
 	// Target is the value to reach; a target is met when Actual >= Target.
-	Target decimal.Decimal
+	Target decimal.Decimal `json:"target"`
 	// Unit is free text shown beside values ("engineers", "USD").
-	Unit string
+	Unit string `json:"unit,omitempty"`
 	// Actual is the latest measured value; meaningless while MeasuredAt is
 	// zero.
-	Actual decimal.Decimal
+	Actual decimal.Decimal `json:"actual,omitzero"`
 	// MeasuredAt is when Actual was measured; zero when never measured.
-	MeasuredAt time.Time
+	MeasuredAt time.Time `json:"measured_at,omitzero"`
 }
 
 // Met reports whether the target was measured and reached (Actual >=
@@ -67,36 +67,36 @@ func (t MetricTarget) Met() bool {
 // Milestone is one step of a plan.
 type Milestone struct {
 	// ID is unique within the plan; dependencies name it.
-	ID string
+	ID string `json:"id"`
 	// Name is what people call it.
-	Name string
+	Name string `json:"name,omitempty"`
 	// Owner is who delivers it (a person or a role).
-	Owner string
+	Owner string `json:"owner,omitempty"`
 	// Due is the day it is due.
-	Due Date
+	Due Date `json:"due"`
 	// Duration is the planned work in days once its dependencies are
 	// done; health uses it to project finishes (0: no stated duration).
-	Duration int
+	Duration int `json:"duration,omitempty"`
 	// DependsOn are the IDs of milestones that must be done (or
 	// cancelled) before this one can be done.
-	DependsOn []string
+	DependsOn []string `json:"depends_on,omitempty"`
 	// Weight counts the milestone in percent complete by weight; 0 counts
 	// as 1.
-	Weight int
+	Weight int `json:"weight,omitempty"`
 	// Targets are the metric targets that define done objectively. They
 	// are informational: a milestone is done by its status.
-	Targets []MetricTarget
+	Targets []MetricTarget `json:"targets,omitempty"`
 
 	// Status is the current status; the zero value is NotStarted.
-	Status Status
+	Status Status `json:"status,omitempty"`
 	// Started is when it first went in progress (zero if never).
-	Started time.Time
+	Started time.Time `json:"started,omitzero"`
 	// Completed is when it was last marked done (zero unless Done).
-	Completed time.Time
+	Completed time.Time `json:"completed,omitzero"`
 	// BlockedSince is when it became blocked (zero unless Blocked).
-	BlockedSince time.Time
+	BlockedSince time.Time `json:"blocked_since,omitzero"`
 	// Reopened counts how many times it left Done.
-	Reopened int
+	Reopened int `json:"reopened,omitempty"`
 }
 
 func (m *Milestone) weight() int {
@@ -110,25 +110,25 @@ func (m *Milestone) weight() int {
 // with progress recorded over time.
 type Outcome struct {
 	// ID is unique among the plan's outcomes.
-	ID string
+	ID string `json:"id"`
 	// Name is what people call it.
-	Name string
+	Name string `json:"name,omitempty"`
 	// Metric, Target and Unit say what is to be reached.
-	Metric string
-	Target decimal.Decimal
-	Unit   string
+	Metric string          `json:"metric,omitempty"`
+	Target decimal.Decimal `json:"target"`
+	Unit   string          `json:"unit,omitempty"`
 	// Baseline is the value at the plan's start (zero: starts from 0).
-	Baseline decimal.Decimal
+	Baseline decimal.Decimal `json:"baseline,omitzero"`
 	// Due is the day the target should be reached.
-	Due Date
+	Due Date `json:"due"`
 	// Progress are the measurements, in the order recorded.
-	Progress []Measurement
+	Progress []Measurement `json:"progress,omitempty"`
 }
 
 // Measurement is a value measured on a day.
 type Measurement struct {
-	On    Date
-	Value decimal.Decimal
+	On    Date            `json:"on"`
+	Value decimal.Decimal `json:"value"`
 }
 
 // Plan is a partner's onboarding plan, an enablement project or a launch:
@@ -136,30 +136,33 @@ type Measurement struct {
 // brought it to its current state.
 type Plan struct {
 	// ID identifies the plan in a Store.
-	ID string
+	ID string `json:"id"`
 	// Subject is the partner the plan is for (may be empty for a project).
-	Subject PartnerID
+	Subject PartnerID `json:"subject,omitempty"`
 	// Name is the project name ("Acme onboarding").
-	Name string
+	Name string `json:"name,omitempty"`
 	// Owner is accountable for the plan; OwnerManager is whom escalations
 	// for the plan owner's manager go to.
-	Owner        string
-	OwnerManager string
+	Owner        string `json:"owner"`
+	OwnerManager string `json:"owner_manager,omitempty"`
 	// PartnerType and Template record the template it was made from, if
 	// any (for the portfolio's median times).
-	PartnerType string
-	Template    string
+	PartnerType string `json:"partner_type,omitempty"`
+	Template    string `json:"template,omitempty"`
 	// Start is the day the plan starts.
-	Start Date
+	Start Date `json:"start"`
 	// Milestones in plan order.
-	Milestones []Milestone
+	Milestones []Milestone `json:"milestones"`
 	// Outcomes are the plan's objectives.
-	Outcomes []Outcome
+	Outcomes []Outcome `json:"outcomes,omitempty"`
+	// Escalation is the plan's escalation policy (copied from its
+	// template), for Config.Escalations.
+	Escalation Policy `json:"escalation"`
 	// Events is the plan's history in the order applied; Apply appends.
-	Events []Event
+	Events []Event `json:"events,omitempty"`
 	// Version is the Store's optimistic-concurrency version: 0 for a plan
 	// never stored, then 1 and up, one more per successful write.
-	Version int64
+	Version int64 `json:"version"`
 }
 
 // Milestone returns the milestone with the given id.
@@ -195,6 +198,7 @@ func (p *Plan) Clone() *Plan {
 		c.Outcomes[i].Progress = slices.Clone(c.Outcomes[i].Progress)
 	}
 	c.Events = slices.Clone(p.Events)
+	c.Escalation.Rules = slices.Clone(p.Escalation.Rules)
 	return &c
 }
 
@@ -237,6 +241,7 @@ type Problem struct {
 	Msg   string
 }
 
+// String renders "path: message".
 func (p Problem) String() string {
 	if p.Path == "" {
 		return p.Msg
@@ -250,6 +255,7 @@ type ValidationError struct {
 	Problems []Problem
 }
 
+// Error lists every problem on one line.
 func (e *ValidationError) Error() string {
 	parts := make([]string, len(e.Problems))
 	for i, p := range e.Problems {
@@ -266,7 +272,8 @@ func (e *ValidationError) Unwrap() error { return ErrInvalidPlan }
 // milestones that do not exist, every dependency cycle (one Problem per
 // group of milestones that depend on each other in a circle, showing one
 // circle through the group), missing due dates, negative durations and
-// weights, unknown statuses, and a missing start.
+// weights, unknown statuses, a missing start, and escalation rules with an
+// unknown trigger or recipient or a negative count.
 func (p *Plan) Validate() error {
 	var probs []Problem
 	add := func(k ProblemKind, path, ms, format string, a ...any) {
@@ -328,6 +335,12 @@ func (p *Plan) Validate() error {
 		oids[o.ID] = true
 		if o.Due.IsZero() {
 			add(ProblemMissingDue, path+".due", "", "outcome %q needs a due date", o.ID)
+		}
+	}
+	for i, r := range p.Escalation.Rules {
+		path := fmt.Sprintf("escalation.rules[%d]", i)
+		if err := (Policy{Rules: []EscalationRule{r}}).Validate(); err != nil {
+			add(ProblemBadValue, path, "", "%s", strings.ReplaceAll(err.Error(), "milestone: invalid escalation policy: rules[0]: ", ""))
 		}
 	}
 	if len(probs) == 0 {

@@ -83,3 +83,40 @@ func TestDate(t *testing.T) {
 	b, _ := u.MarshalText()
 	assert.Equal(t, "2026-03-01", string(b))
 }
+
+func TestEnumLists(t *testing.T) {
+	lists := map[string][]string{}
+	add := func(name string, vs ...string) { lists[name] = vs }
+	add("statuses", strs(Statuses())...)
+	add("healths", strs(Healths())...)
+	add("outcome statuses", strs(OutcomeStatuses())...)
+	add("event kinds", strs(EventKinds())...)
+	add("problem kinds", strs(ProblemKinds())...)
+	add("triggers", strs(Triggers())...)
+	add("recipients", strs(Recipients())...)
+	add("offset units", strs(OffsetUnits())...)
+	add("attention kinds", strs(AttentionKinds())...)
+	for name, vs := range lists {
+		seen := map[string]bool{}
+		for _, v := range vs {
+			assert.NotEmpty(t, v, name)
+			assert.False(t, seen[v], "%s: %q twice", name, v)
+			seen[v] = true
+		}
+	}
+	for _, s := range Statuses() {
+		assert.True(t, s.Valid())
+	}
+	assert.False(t, Status("finished").Valid())
+	assert.Equal(t, NotStarted, Status("").Normal())
+	assert.Len(t, Statuses(), 5)
+	assert.Len(t, Healths(), 6)
+}
+
+func strs[T ~string](xs []T) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
+	}
+	return out
+}

@@ -52,6 +52,10 @@ type AttentionItem struct {
 	// ones, and days since the due date for missed outcomes; 0 for off
 	// track outcomes.
 	Days int
+	// Shortfall orders off-track outcomes: the share of the target the
+	// trend falls short by at the due date, (target - projected) / target,
+	// to 4 decimal places (0.6821 is 68.21% short); zero for other items.
+	Shortfall decimal.Decimal
 	// Detail says why in a few words.
 	Detail string
 }
@@ -92,7 +96,8 @@ type Portfolio struct {
 	// milestones on the critical path, missed outcomes, outcomes off track
 	// by trend, other overdue milestones, blocked milestones, at-risk
 	// milestones on the critical path, other at-risk milestones. Within a
-	// kind, more Days first, then plan id, then item id.
+	// kind, more Days first (the larger Shortfall first for off-track
+	// outcomes), then plan id, then item id.
 	Attention []AttentionItem
 	// Completion is the cohort's completion (nil without a cohort).
 	Completion *Completion
@@ -138,7 +143,8 @@ type MilestoneMedian struct {
 }
 
 // Portfolio assesses many plans at p.Now. Plans that do not validate are
-// listed in Errors and counted nowhere else.
+// listed in Errors and counted nowhere else. Plans are taken as they are
+// (see Config.Health); for a past date pass each plan's AsOf.
 func (c Config) Portfolio(plans []*Plan, p PortfolioParams) *Portfolio {
 	today := c.day(p.Now)
 	pf := &Portfolio{Today: today}
@@ -165,8 +171,8 @@ func (c Config) Portfolio(plans []*Plan, p PortfolioParams) *Portfolio {
 			-a.ProjectedCompletion.Compare(b.ProjectedCompletion), cmp.Compare(a.PlanID, b.PlanID))
 	})
 	slices.SortFunc(pf.Attention, func(a, b AttentionItem) int {
-		return cmp.Or(cmp.Compare(a.Kind.rank(), b.Kind.rank()), -cmp.Compare(a.Days, b.Days),
-			cmp.Compare(a.PlanID, b.PlanID), cmp.Compare(a.Milestone+a.Outcome, b.Milestone+b.Outcome))
+		return cmp.Or(cmp.Compare(a.Kind.rank(), b.Kind.rank()), -cmp.Compare(a.Days, b.Days), -a.Shortfall.Cmp(b.Shortfall),
+			cmp.Compare(a.PlanID, b.PlanID), cmp.Compare(a.Milestone, b.Milestone), cmp.Compare(a.Outcome, b.Outcome))
 	})
 	if p.AttentionLimit > 0 && len(pf.Attention) > p.AttentionLimit {
 		pf.Attention = pf.Attention[:p.AttentionLimit]
@@ -215,6 +221,9 @@ func (c Config) appendAttention(out []AttentionItem, p *Plan, h *PlanHealth) []A
 			it.Detail = fmt.Sprintf("missed: %s of %s %s", oh.Latest, oh.Target, oh.Unit)
 		case OutcomeOffTrack:
 			it.Kind = AttentionOutcomeOffTrack
+			if oh.Target.IsPositive() {
+				it.Shortfall = oh.Target.Sub(oh.Projected).DivRound(oh.Target, 4)
+			}
 			it.Detail = fmt.Sprintf("off track: trend reaches %s of %s %s", oh.Projected, oh.Target, oh.Unit)
 		default:
 			continue

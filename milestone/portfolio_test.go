@@ -19,12 +19,22 @@ func portfolioPlans(t *testing.T) []*Plan {
 	pb := mk("b", "2026-02-01", ms("x", "2026-02-10", 0), ms("y", "2026-03-30", 0)) // x 5 days overdue, off the critical path (y ends later)
 	pc := mk("c", "2026-02-01", ms("enable", "2026-04-30", 0))                      // on time, but its outcome is off track
 	set(t, pc, "enable", InProgress, "2026-02-02")
-	// 1,000 after 13 days; 44 days left to 03-31: 1000 + 1000*44/13 =
-	// 1000 + 3384.62 = 4384.62 < 50,000.
+	// 1,000 after 13 days (02-01 to 02-14); 45 days left to 03-31 (14 in
+	// February + 31): 1000 + 1000*45/13 = 1000 + 3461.54 = 4461.54 <
+	// 50,000.
 	pc.Outcomes = []Outcome{{ID: "pipeline", Name: "Pipeline", Target: dec("50000"), Unit: "USD", Due: d("2026-03-31"),
 		Progress: []Measurement{{d("2026-02-14"), dec("1000")}}}}
 	pd := mk("d", "2026-02-01", ms("legal", "2026-03-01", 0)) // blocked since 02-10
 	set(t, pd, "legal", Blocked, "2026-02-10")
+	// Outcome of c2 is off track by less: 20,000 after 44 days (start
+	// 01-01 to 02-14), 45 days left to 03-31: 20000 + 20000*45/44 =
+	// 20000 + 20454.55 = 40454.55; short by (50000-40454.55)/50000 =
+	// 0.190909 -> 0.1909, against c's (50000-4461.54)/50000 = 0.910769
+	// -> 0.9108: c ranks first.
+	pc2 := mk("c2", "2026-01-01", ms("enable", "2026-04-30", 0))
+	set(t, pc2, "enable", InProgress, "2026-01-02")
+	pc2.Outcomes = []Outcome{{ID: "pipeline", Name: "Pipeline", Target: dec("50000"), Unit: "USD", Due: d("2026-03-31"),
+		Progress: []Measurement{{d("2026-02-14"), dec("20000")}}}}
 	pe := mk("e", "2026-02-01", ms("kickoff", "2026-02-20", 0))                               // not started, due in 5 days
 	pf := mk("f", "2026-02-01", ms("welcome", "2026-02-12", 0))                               // 3 days overdue, critical
 	pg := mk("g", "2026-01-05", ms("a", "2026-01-10", 0), ms("b", "2026-01-25", 0, "a"))      // done
@@ -35,7 +45,7 @@ func portfolioPlans(t *testing.T) []*Plan {
 	set(t, ph, "a", Done, "2026-01-10")
 	set(t, ph, "b", Done, "2026-01-30")
 	pg.Template, ph.Template = "t1", "t1"
-	return []*Plan{pg, pf, pe, pd, pc, pb, pa, ph, pi}
+	return []*Plan{pg, pc2, pf, pe, pd, pc, pb, pa, ph, pi}
 }
 
 func TestPortfolioRanking(t *testing.T) {
@@ -55,11 +65,14 @@ func TestPortfolioRanking(t *testing.T) {
 		{AttentionOverdueCritical, "a", "m1", 14},
 		{AttentionOverdueCritical, "f", "welcome", 3},
 		{AttentionOutcomeOffTrack, "c", "pipeline", 0},
+		{AttentionOutcomeOffTrack, "c2", "pipeline", 0},
 		{AttentionOverdue, "b", "x", 5},
 		{AttentionBlocked, "d", "legal", 5},
 		{AttentionAtRiskCritical, "e", "kickoff", 0},
 	}, got)
-	assert.Equal(t, []HealthCount{{HealthOverdue, 3}, {HealthBlocked, 1}, {HealthAtRisk, 2}, {HealthOnTrack, 0}, {HealthDone, 2}}, pf.Counts)
+	assert.Equal(t, []HealthCount{{HealthOverdue, 3}, {HealthBlocked, 1}, {HealthAtRisk, 3}, {HealthOnTrack, 0}, {HealthDone, 2}}, pf.Counts)
+	assert.Equal(t, "0.9108", pf.Attention[2].Shortfall.String())
+	assert.Equal(t, "0.1909", pf.Attention[3].Shortfall.String())
 	require.Len(t, pf.Errors, 1)
 	assert.Equal(t, "i", pf.Errors[0].PlanID)
 	assert.ErrorIs(t, pf.Errors[0].Err, ErrInvalidPlan)
@@ -70,16 +83,17 @@ func TestPortfolioRanking(t *testing.T) {
 	}
 	// Worst first; among overdue plans the latest projected completion
 	// first: b ends 03-30, a and f end today (02-15), then by id; at
-	// risk c (04-30) before e (02-20); done h (01-30) before g (01-20).
-	assert.Equal(t, []string{"b", "a", "f", "d", "c", "e", "h", "g"}, order)
+	// risk c and c2 (04-30, by id) before e (02-20); done h (01-30)
+	// before g (01-20).
+	assert.Equal(t, []string{"b", "a", "f", "d", "c", "c2", "e", "h", "g"}, order)
 
-	// Cohort: a, g, h and i started in January; i is invalid, so 3
+	// Cohort: a, c2, g, h and i started in January; i is invalid, so 4
 	// started. g took 01-05 -> 01-20 = 15 days, h 01-02 -> 01-30 = 28:
-	// median (15+28)/2 = 21.5; 2 of 3 = 66.7%.
+	// median (15+28)/2 = 21.5; 2 of 4 = 50%.
 	require.NotNil(t, pf.Completion)
-	assert.Equal(t, 3, pf.Completion.Started)
+	assert.Equal(t, 4, pf.Completion.Started)
 	assert.Equal(t, 2, pf.Completion.Completed)
-	assert.Equal(t, "66.7", pf.Completion.Percent().String())
+	assert.Equal(t, "50", pf.Completion.Percent().String())
 	assert.Equal(t, "21.5", pf.Completion.MedianDays.String())
 
 	// Template t1: a took 3 (g: 01-05 -> 01-08) and 8 (h: 01-02 ->
@@ -112,7 +126,7 @@ func TestPortfolioTextIsDeterministic(t *testing.T) {
 	plans[0], plans[len(plans)-1] = plans[len(plans)-1], plans[0]
 	require.NoError(t, Config{}.Portfolio(plans, PortfolioParams{Now: at("2026-02-15")}).WriteText(&b))
 	assert.Equal(t, a.String(), b.String())
-	assert.Contains(t, a.String(), "Portfolio on 2026-02-15: 8 plans\n")
+	assert.Contains(t, a.String(), "Portfolio on 2026-02-15: 9 plans\n")
 }
 
 func TestPortfolioEmpty(t *testing.T) {

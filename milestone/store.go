@@ -28,6 +28,7 @@ type ConflictError struct {
 	Expected, Actual int64
 }
 
+// Error says which versions differ.
 func (e *ConflictError) Error() string {
 	return fmt.Sprintf("milestone: plan %q is at version %d, not %d: read it again", e.PlanID, e.Actual, e.Expected)
 }
@@ -47,7 +48,7 @@ func (e *ConflictError) Unwrap() error { return ErrConflict }
 type Store interface {
 	// CreatePlan stores a new plan at version 1 after Validate; it fails
 	// with ErrConflict when the id is taken. Events already on the plan
-	// are stored with it.
+	// are stored with it and must replay (Plan.AsOf).
 	CreatePlan(ctx context.Context, p CreatePlanParams) (*Plan, error)
 	// GetPlan returns a plan, as it is now or as of a past moment.
 	GetPlan(ctx context.Context, p GetPlanParams) (*Plan, error)
@@ -97,6 +98,9 @@ type AppendEventsParams struct {
 	Events []Event
 }
 
+// maxTime is later than any event.
+var maxTime = time.Date(9999, time.December, 31, 23, 59, 59, 0, time.UTC)
+
 // ErrMissingID is returned for a plan or parameter without an id.
 var ErrMissingID = errors.New("milestone: missing plan id")
 
@@ -119,6 +123,9 @@ func (s *MemoryStore) CreatePlan(ctx context.Context, p CreatePlanParams) (*Plan
 	}
 	if err := p.Plan.Validate(); err != nil {
 		return nil, err
+	}
+	if _, err := p.Plan.AsOf(maxTime); err != nil {
+		return nil, err // its events do not replay
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

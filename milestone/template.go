@@ -3,6 +3,7 @@ package milestone
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -173,7 +174,8 @@ type InstantiateParams struct {
 // validate returns the *ValidationError.
 func (t *Template) Instantiate(p InstantiateParams) (*Plan, error) {
 	pl := &Plan{ID: p.PlanID, Subject: p.Subject, Name: p.Name, Owner: p.Owner, OwnerManager: p.OwnerManager,
-		PartnerType: t.PartnerType, Template: t.ID, Start: p.Start}
+		PartnerType: t.PartnerType, Template: t.ID, Start: p.Start,
+		Escalation: Policy{Rules: slices.Clone(t.Escalation.Rules)}}
 	if pl.Name == "" {
 		pl.Name = t.Name
 		if p.Subject != "" {
@@ -208,12 +210,12 @@ func (t *Template) Instantiate(p InstantiateParams) (*Plan, error) {
 	return pl, nil
 }
 
-// Validate checks the template: its milestones as a plan would be
-// (cycles, dangling dependencies, duplicates; every problem at once) and
-// its escalation policy.
+// Validate checks the template as Plan.Validate checks a plan made from
+// it (cycles, dangling dependencies, duplicates, the escalation policy;
+// every problem at once).
 func (t *Template) Validate() error {
 	_, err := t.Instantiate(InstantiateParams{PlanID: "template", Start: NewDate(2000, time.January, 1)})
-	return errors.Join(err, t.Escalation.Validate())
+	return err
 }
 
 // Templates is a set of templates.

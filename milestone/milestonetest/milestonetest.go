@@ -60,6 +60,10 @@ func samplePlan(id, owner string, subject milestone.PartnerID) *milestone.Plan {
 				Targets:   []milestone.MetricTarget{{Metric: "certified_engineers", Target: decimal.NewFromInt(3), Unit: "engineers"}}},
 		},
 		Outcomes: []milestone.Outcome{{ID: "pipeline", Metric: "pipeline", Target: decimal.NewFromInt(50000), Unit: "USD", Due: day("2026-03-31")}},
+		Escalation: milestone.Policy{Rules: []milestone.EscalationRule{
+			{Trigger: milestone.TriggerOverdue, After: 3, Notify: milestone.NotifyOwner},
+			{Trigger: milestone.TriggerBlocked, After: 7, Notify: milestone.NotifyManager},
+		}},
 	}
 }
 
@@ -86,6 +90,7 @@ func samePlan(t *testing.T, want, got *milestone.Plan) {
 	assert.Equal(t, want.Template, got.Template)
 	assert.Equal(t, want.PartnerType, got.PartnerType)
 	assert.Equal(t, want.Start, got.Start)
+	assert.Equal(t, want.Escalation, got.Escalation)
 	require.Len(t, got.Milestones, len(want.Milestones))
 	for i, w := range want.Milestones {
 		g := got.Milestones[i]
@@ -147,6 +152,10 @@ func testCreateRefuses(t *testing.T, s milestone.Store) {
 	assert.ErrorIs(t, err, milestone.ErrInvalidPlan)
 	_, err = s.GetPlan(ctx, milestone.GetPlanParams{ID: "p2"})
 	assert.ErrorIs(t, err, milestone.ErrNotFound, "an invalid plan is not stored")
+	replays := samplePlan("p3", "pm", "acme")
+	replays.Events = []milestone.Event{status("certify", milestone.Done, "2026-01-05")} // kickoff is not done
+	_, err = s.CreatePlan(ctx, milestone.CreatePlanParams{Plan: replays})
+	assert.ErrorIs(t, err, milestone.ErrDependenciesOpen, "events that do not replay are refused")
 	_, err = s.CreatePlan(ctx, milestone.CreatePlanParams{Plan: samplePlan("", "pm", "acme")})
 	assert.ErrorIs(t, err, milestone.ErrMissingID)
 	_, err = s.CreatePlan(ctx, milestone.CreatePlanParams{})
