@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -95,7 +96,10 @@ func BenchmarkSubmitApprove(b *testing.B) {
 // BenchmarkPaymentRun10k: one op is a payment run over 10,000 payable
 // claims of 100 partners and marking the batch paid.
 func BenchmarkPaymentRun10k(b *testing.B) {
-	const n = 10000
+	n := 10000
+	if v, err := strconv.Atoi(os.Getenv("PARTNEROPS_BENCH_CLAIMS")); err == nil && v > 0 {
+		n = v // for profiling a smaller run
+	}
 	for _, be := range backends() {
 		b.Run(be.name, func(b *testing.B) {
 			for i := range b.N {
