@@ -4,10 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/partnerops/partnerops/internal/sqlledger"
 	"github.com/partnerops/partnerops/milestone"
 )
+
+// endOfTime replays every event of a plan (as the memory store does).
+var endOfTime = time.Date(9999, time.December, 31, 23, 59, 59, 0, time.UTC)
 
 // Plans is a milestone.Store in SQL. A plan is kept whole (its events
 // included, so AsOf replays them) and each appended event is also recorded
@@ -64,6 +68,9 @@ func (s *Plans) CreatePlan(ctx context.Context, p milestone.CreatePlanParams) (*
 	}
 	if err := p.Plan.Validate(); err != nil {
 		return nil, err
+	}
+	if _, err := p.Plan.AsOf(endOfTime); err != nil {
+		return nil, err // its events do not replay
 	}
 	c := p.Plan.Clone()
 	c.Version = 1
