@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/partnerops/partnerops/incentive"
+	"github.com/partnerops/partnerops/incentive/ledger"
 	"gopkg.in/yaml.v3"
 
 	// The program's time zones must load on any machine, including one
@@ -26,6 +27,9 @@ type File struct {
 	Warnings []*Error
 	// TierPolicies are the file's TierPolicy documents, in order.
 	TierPolicies []*TierPolicy
+	// ApprovalPolicies are the file's ApprovalPolicy documents (see
+	// approval.go), for package incentive/ledger.
+	ApprovalPolicies []*ledger.ApprovalPolicy
 
 	src *source
 	// pending are Tests documents whose program is not in this file.
@@ -45,7 +49,7 @@ type testsDoc struct {
 	tests      *yaml.Node
 }
 
-var kinds = []string{"Program", "Tests", "TierPolicy"}
+var kinds = []string{"Program", "Tests", "TierPolicy", "ApprovalPolicy"}
 
 // futureKinds are document kinds the DSL reserves for later versions.
 var futureKinds = []string{"PlanTemplate"}
@@ -102,6 +106,8 @@ func compile(name string, src []byte) (*File, *diag) {
 			}
 		case "TierPolicy":
 			f.addTierPolicy(d, doc)
+		case "ApprovalPolicy":
+			f.addApprovalPolicy(d, doc.root)
 		}
 	}
 	// Duplicate id and version in one file.
