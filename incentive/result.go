@@ -28,6 +28,9 @@ type Result struct {
 	// an eligibility clause failed; Failed names it.
 	Eligible bool   `json:"eligible"`
 	Failed   string `json:"failed,omitempty"`
+	// Credits is the deal this result's credit note credits (Deal.Credits).
+	// Its Lines then say what was taken back from that deal's lines.
+	Credits string `json:"credits,omitempty"`
 	// Lines are the earnings lines that paid (after groups and caps), in
 	// program order. Lines cut to zero by a cap are kept.
 	Lines []Line `json:"lines"`
@@ -93,9 +96,11 @@ const (
 	StepRounding
 	StepClaim
 	StepTotal
+	// StepCredit: a credit note took back from the deal it names.
+	StepCredit
 )
 
-var stepKindNames = [...]string{"", "window", "conversion", "clause", "condition", "formula", "band", "group", "cap", "rounding", "claim", "total"}
+var stepKindNames = [...]string{"", "window", "conversion", "clause", "condition", "formula", "band", "group", "cap", "rounding", "claim", "total", "credit"}
 
 // String returns the kind's name.
 func (k StepKind) String() string {
