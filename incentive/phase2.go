@@ -539,9 +539,27 @@ func (e *Evaluator) credit(w *work, st *runState, asOf time.Time) {
 	if back.Sign() < 0 {
 		back = decimal.Zero
 	}
+	// An unlinked credit note may already have taken part of it back from
+	// the partner: never take the partner's net payout in the deal's
+	// period, or any of the deal's caps' counts, below zero.
+	limit := rec.periods[0].earned
+	for _, ci := range e.runCaps {
+		if e.p.Caps[ci].Scope == CapBudget {
+			limit = decimal.Min(limit, st.budgetPaid[ci])
+		} else {
+			limit = decimal.Min(limit, rec.periods[e.capPeriod[ci]].capPaid[ci])
+		}
+	}
+	// The deal gives up back in full (what an unlinked credit note took
+	// counts as taken from it); the credit note takes what is left.
+	full := back
+	limited := back.Cmp(limit) > 0
+	if limited {
+		back = decimal.Max(limit, decimal.Zero)
+	}
 	// Take back from the deal's lines, last paying line first.
 	w.lines = make([]lineWork, len(e.earn))
-	left := back
+	left, show := full, back
 	for i := len(rec.lines) - 1; i >= 0 && left.Sign() > 0; i-- {
 		if rec.lines[i].Sign() <= 0 {
 			continue
@@ -549,22 +567,30 @@ func (e *Evaluator) credit(w *work, st *runState, asOf time.Time) {
 		take := decimal.Min(rec.lines[i], left)
 		left = left.Sub(take)
 		rec.lines[i] = rec.lines[i].Sub(take)
-		ln := &w.lines[i]
-		ln.whenDone, ln.holds, ln.grossDone, ln.settled = true, true, true, true
-		ln.gross, ln.final = take.Neg(), take.Neg()
+		if shown := decimal.Min(take, show); shown.Sign() > 0 {
+			show = show.Sub(shown)
+			ln := &w.lines[i]
+			ln.whenDone, ln.holds, ln.grossDone, ln.settled = true, true, true, true
+			ln.gross, ln.final = shown.Neg(), shown.Neg()
+		}
 	}
 	if !w.noTrace {
 		amount, before, paid := w.scope.Amount, rec.net, rec.paid
 		w.add(secHead, Step{Kind: StepCredit, Ref: id, OK: true, Amount: back.Neg(), words: func() string {
-			return "credit note of " + fmtAmount(amount, cur) + " credits deal " + quote(id) + ": its net amount " +
+			s := "credit note of " + fmtAmount(amount, cur) + " credits deal " + quote(id) + ": its net amount " +
 				fmtAmount(before, cur) + " -> " + fmtAmount(net, cur) + " earns " + fmtAmount(earns, cur) +
-				" under the deal's terms; the deal was paid " + fmtAmount(paid, cur) + ", so " + fmtAmount(back, cur) + " is taken back"
+				" under the deal's terms; the deal was paid " + fmtAmount(paid, cur) + ", so "
+			if limited {
+				return s + fmtAmount(full, cur) + " is due back: " + fmtAmount(back, cur) + " is taken back now, and " +
+					fmtAmount(full.Sub(back), cur) + " was taken back from the partner earlier by a credit note that named no deal"
+			}
+			return s + fmtAmount(back, cur) + " is taken back"
 		}})
 	}
 	// The deal's caps and periods give back what is taken back, and its
 	// band bases and period amount lose the credited amount.
 	unearned := rec.terms.Sub(earns)
-	rec.paid, rec.net, rec.terms = rec.paid.Sub(back), net, earns
+	rec.paid, rec.net, rec.terms = rec.paid.Sub(full), net, earns
 	for _, ci := range e.runCaps {
 		if e.p.Caps[ci].Scope == CapBudget {
 			st.budgetPaid[ci] = st.budgetPaid[ci].Sub(back)
