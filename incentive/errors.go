@@ -27,6 +27,8 @@ var (
 	// ErrUnknownDeal: a credit note names a deal (Deal.Credits) that the
 	// run has not seen before it.
 	ErrUnknownDeal = errors.New("unknown credited deal")
+	// ErrInvalidOptions: RunOptions are out of range (see MaxWorkers).
+	ErrInvalidOptions = errors.New("invalid run options")
 )
 
 // EvalError is returned when evaluating a deal fails. It names the deal and

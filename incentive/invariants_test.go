@@ -312,3 +312,28 @@ func TestInvariantLinkedCreditExplained(t *testing.T) {
 		credit("D-2", "P-1", "-100000", "2026-10-06", "D-1"))
 	assert.Contains(t, rs[1].Explain(), `credit note of -100,000.00 credits deal "D-1": its net amount 200,000.00 -> 100,000.00 earns 2,000.00 under the deal's terms; the deal was paid 2,500.00, so 500.00 is taken back`)
 }
+
+// A worker count above MaxWorkers is refused before any work, with an
+// error; MaxWorkers itself runs.
+func TestRunWorkersBound(t *testing.T) {
+	p := simple(withRate("base", "0.01", nil))
+	tests := []struct {
+		workers int
+		err     bool
+	}{{MaxWorkers, false}, {MaxWorkers + 1, true}, {4_000_000_000_000_000_000, true}, {-5, false}}
+	for _, tt := range tests {
+		rs, errs := []*Result{}, []error{}
+		for r, err := range Run(t.Context(), p, inputs(deal("D-1", "P-1", "100", "2026-04-01")), RunOptions{Workers: tt.workers}) {
+			rs, errs = append(rs, r), append(errs, err)
+		}
+		require.Len(t, errs, 1, "workers %d", tt.workers)
+		if tt.err {
+			require.ErrorIs(t, errs[0], ErrInvalidOptions)
+			assert.Equal(t, fmt.Sprintf("invalid run options: %d workers; at most 256", tt.workers), errs[0].Error())
+			continue
+		}
+		require.NoError(t, errs[0])
+		// 1% of 100 = 1.00.
+		assert.Equal(t, "1.00", rs[0].Total.Amount().StringFixed(2))
+	}
+}
