@@ -77,7 +77,10 @@ func Run(ctx context.Context, p *Program, deals iter.Seq2[Input, error], opts Ru
 // formulas that read none of them are evaluated in parallel on
 // opts.Workers goroutines; everything else happens in deal order, so the
 // results do not depend on the number of workers. Memory does not grow
-// with the number of deals, only with the number of partners. Stopping the
+// with the number of deals, only with the number of partners, except when
+// the program allows negative amounts: then the run remembers every deal
+// (about 1 KB each) for the credit notes that may name it (Deal.Credits;
+// see the package documentation, "Credit notes"). Stopping the
 // iteration early stops the run; so does cancelling ctx (yielding its
 // error), checked before every result.
 //
