@@ -153,10 +153,12 @@ type Step struct {
 	// two phases go and sorted once at the end.
 	section int32
 	// Index is the position of the part in its list (clause, earning,
-	// band, cap); -1 for a band step whose basis reached no band.
+	// band, cap); -1 for a band step whose basis reached no band, and for a
+	// cap step that is not a program cap (a credit note's takeback limited
+	// to what the partner was paid, or a credit note that pays nothing).
 	Index int `json:"index"`
 	// Ref names the part of the program: a clause name, an earning id, a
-	// group id, or "caps[i]".
+	// group id, or "caps[i]"; for a credit step, the credited deal's id.
 	Ref string `json:"ref,omitempty"`
 	// Source is the condition or formula as written.
 	Source string `json:"source,omitempty"`
