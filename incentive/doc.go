@@ -84,8 +84,9 @@
 //     the 4,000 the sale's amount once earned). If a partner cap had cut
 //     the sale to 1,000, the first credit would take back nothing (1,000 is
 //     below the 2,000 the net amount earns).
-//   - A credit note that names no deal takes back what its own amount
-//     unearns, but never more than the partner has been paid net in the
+//   - A credit note that names no deal (and any deal whose terms come to
+//     a negative amount) takes back what its own amount unearns, but never
+//     more than the partner has been paid net in the
 //     program period, than any partner cap of the credit's periods or
 //     budget has paid, or than a partner cap gives back as the partner's
 //     entitlement (what its deals earned before the cap cut them) falls.
