@@ -54,7 +54,9 @@
 //     deal pays at most the room each has left, rounded toward zero to the
 //     payout grid (except at the statement stage, where everything stays
 //     exact), so no count exceeds its limit at any point of a run.
-//   - Credit notes: see below.
+//   - Credit notes: see below. In a program that does not allow negative
+//     amounts, a deal whose terms come to less than zero (a negative
+//     formula) pays nothing: no deal's payout is ever below zero.
 //   - Lines add up, except within a group, which pays its highest line by
 //     absolute amount (ties to the line declared first) or its first line
 //     that pays anything. Groups pick after line caps and line rounding,

@@ -47,8 +47,11 @@ type Evaluator struct {
 	// periods are the period kinds totals are kept for; periods[0] is the
 	// program's own period (for the period.* accumulators).
 	periods   []Period
-	capPeriod map[int]int       // partner cap index -> periods index
-	capLimit  []decimal.Decimal // cap limits at the currency scale
+	capPeriod map[int]int // partner cap index -> periods index
+	// periodBasis and periodCaps, per periods index: whether a
+	// partner-period band table or a partner cap keeps totals there.
+	periodBasis, periodCaps []bool
+	capLimit                []decimal.Decimal // cap limits at the currency scale
 	// readsAcc: some condition or formula reads period.* or cumulative.*.
 	readsAcc      bool
 	groupMembers  [][]int // earning indices per group
@@ -162,6 +165,15 @@ func NewEvaluator(p *Program) (*Evaluator, error) {
 				}
 			}
 		}
+	}
+	e.periodBasis, e.periodCaps = make([]bool, len(e.periods)), make([]bool, len(e.periods))
+	for _, ep := range e.earn {
+		if t := ep.e.Bands; t != nil && t.Basis == BasisPeriod {
+			e.periodBasis[ep.periodIdx] = true
+		}
+	}
+	for _, k := range e.capPeriod {
+		e.periodCaps[k] = true
 	}
 	for _, f := range p.Fields {
 		e.fieldTypes[f.Name] = f.Type

@@ -337,3 +337,24 @@ func TestRunWorkersBound(t *testing.T) {
 		assert.Equal(t, "1.00", rs[0].Total.Amount().StringFixed(2))
 	}
 }
+
+// Without credit notes, a deal whose terms come to less than zero pays
+// nothing, so no payout is ever negative; with them, it takes back at most
+// what the partner was paid.
+func TestInvariantNegativeTermsOfASale(t *testing.T) {
+	for _, allow := range []bool{false, true} {
+		t.Run(fmt.Sprint("allow_negative=", allow), func(t *testing.T) {
+			p := simple(withRate("base", "0.01", nil), Earning{ID: "fee", Type: Bonus, Amount: Const(dec("-50"))})
+			p.AllowNegative = allow
+			rs := runAll(t, p, RunOptions{},
+				deal("D-1", "P-1", "10000", "2026-04-01"), // 100 - 50 = 50
+				deal("D-2", "P-1", "1000", "2026-04-02"))  // 10 - 50 = -40
+			want := []string{"50.00", "0.00"}
+			if allow {
+				// P-1 holds 50: the -40 is taken back in full.
+				want = []string{"50.00", "-40.00"}
+			}
+			assert.Equal(t, want, totals(rs))
+		})
+	}
+}

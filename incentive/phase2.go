@@ -44,13 +44,14 @@ type periodTotals struct {
 	// have paid: Prior.PeriodEarned plus the period's payouts, net of
 	// takebacks. It never exceeds the cap's limit by the run's doing.
 	capPaid []decimal.Decimal
-	// capEntitled, per cap index, adds up the terms amounts of the
-	// period's deals before the partner caps cut them (starting from
-	// Prior.PeriodEarned): the partner's entitlement, which bounds what an
-	// unlinked credit note takes back.
-	capEntitled []decimal.Decimal
-	basis       []decimal.Decimal // per earning
-	started     []bool
+	// capOver, per cap index, is how much the partner's entitlement under
+	// a partner cap (the terms amounts of the period's deals before the
+	// partner and budget caps cut them, from Prior.PeriodEarned) exceeds
+	// what the cap has paid; it changes only when something is cut, and
+	// bounds what an unlinked credit note takes back.
+	capOver []decimal.Decimal
+	basis   []decimal.Decimal // per earning
+	started []bool
 }
 
 // dealRecord is what a run remembers of a deal for the credit notes that
@@ -140,14 +141,26 @@ func (s *runState) period(ps *partnerState, k int, d Date) *periodTotals {
 	if pt != nil && pt.key == key {
 		return pt
 	}
-	n := len(s.e.earn)
-	fresh := &periodTotals{key: key, basis: make([]decimal.Decimal, n), started: make([]bool, n),
-		capPaid: make([]decimal.Decimal, len(s.e.p.Caps)), capEntitled: make([]decimal.Decimal, len(s.e.p.Caps))}
+	// Only the period kinds that band tables or partner caps use get their
+	// slices, and those share one allocation.
+	fresh := &periodTotals{key: key}
+	n, nc := 0, 0
+	if s.e.periodBasis[k] {
+		n = len(s.e.earn)
+		fresh.started = make([]bool, n)
+	}
+	if s.e.periodCaps[k] {
+		nc = len(s.e.p.Caps)
+	}
+	if n+nc > 0 {
+		all := make([]decimal.Decimal, n+2*nc)
+		fresh.basis, fresh.capPaid, fresh.capOver = all[:n:n], all[n:n+nc:n+nc], all[n+nc:]
+	}
 	if pt == nil {
 		pr := ps.prior
 		fresh.amount, fresh.deals, fresh.earned = pr.PeriodAmount, pr.PeriodDeals, pr.PeriodEarned
 		for i := range fresh.capPaid {
-			fresh.capPaid[i], fresh.capEntitled[i] = pr.PeriodEarned, pr.PeriodEarned
+			fresh.capPaid[i] = pr.PeriodEarned
 		}
 		for i, ep := range s.e.earn {
 			if t := ep.e.Bands; t != nil && t.Basis == BasisPeriod && ep.periodIdx == k {
@@ -307,13 +320,16 @@ func (e *Evaluator) phase2(w *work, st *runState, asOf time.Time) {
 	total = e.runningCaps(w, st, ps, total)
 
 	// Add the deal to the running totals. The program period's earned
-	// total is always kept (an unlinked credit note reads it); its amount,
-	// deal count and the cumulative amount are read only by period.* and
-	// cumulative.* expressions; band tables keep their own basis and
-	// partner caps their own count.
-	tp := st.period(ps, 0, date)
-	tp.earned = tp.earned.Add(total)
+	// total is kept when credit notes (which read it) are allowed or
+	// period.earned is read; its amount, deal count and the cumulative
+	// amount only for period.* and cumulative.* expressions; band tables
+	// keep their own basis and partner caps their own count.
+	if e.readsAcc || p.AllowNegative {
+		tp := st.period(ps, 0, date)
+		tp.earned = tp.earned.Add(total)
+	}
 	if e.readsAcc {
+		tp := st.period(ps, 0, date)
 		tp.amount = tp.amount.Add(w.scope.Amount)
 		tp.deals++
 		ps.cumulative = ps.cumulative.Add(w.scope.Amount)
@@ -347,7 +363,9 @@ func (e *Evaluator) phase2(w *work, st *runState, asOf time.Time) {
 //     at the statement stage), so no cap's paid total can pass its limit.
 //   - A credit note (a negative deal amount) that names no deal and whose
 //     terms come to a positive amount pays nothing.
-//   - A negative amount takes back at most what the partner has been paid,
+//   - In a program that does not allow negative amounts, a deal whose
+//     terms come to less than zero pays nothing.
+//   - Otherwise a negative amount takes back at most what the partner has been paid,
 //     net, in the program period, and what every partner cap of the
 //     deal's periods and every budget cap has paid, so no paid total falls
 //     below zero.
@@ -392,6 +410,22 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 			total = room
 		}
 	default:
+		if !p.AllowNegative {
+			// Without credit notes a deal never pays less than zero.
+			from := total
+			for i := range w.lines {
+				if ln := &w.lines[i]; ln.holds && !ln.dropped {
+					ln.final = decimal.Zero
+				}
+			}
+			if !w.noTrace {
+				w.add(secTail, Step{Kind: StepCap, Index: -1, Amount: from, words: func() string {
+					return "a deal pays nothing below zero in a program without credit notes: its terms come to " + fmtAmount(from, cur) + " (" + fmtAmount(from, cur) + " -> 0.00)"
+				}})
+			}
+			total, terms = decimal.Zero, decimal.Zero
+			break
+		}
 		// What the partner has been paid net in the program period, what
 		// each cap has paid, and what a partner cap's entitlement gives
 		// back bound the takeback.
@@ -404,7 +438,8 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 			if p.Caps[ci].Scope != CapPartner {
 				continue
 			}
-			ent := st.period(ps, e.capPeriod[ci], w.date).capEntitled[ci]
+			pt := st.period(ps, e.capPeriod[ci], w.date)
+			ent := pt.capPaid[ci].Add(pt.capOver[ci])
 			limit := e.capLimit[ci]
 			back := decimal.Min(limit, ent).Sub(decimal.Min(limit, ent.Add(total)))
 			if a := e.room(back); a.Cmp(avail) < 0 {
@@ -425,12 +460,13 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 			total = limited
 		}
 	}
+	over := !terms.Equal(total)
 	for _, ci := range e.runCaps {
 		c := e.capCount(st, ps, ci, w.date)
 		*c = c.Add(total)
-		if p.Caps[ci].Scope == CapPartner {
-			ent := &st.period(ps, e.capPeriod[ci], w.date).capEntitled[ci]
-			*ent = ent.Add(terms)
+		if over && p.Caps[ci].Scope == CapPartner {
+			o := &st.period(ps, e.capPeriod[ci], w.date).capOver[ci]
+			*o = o.Add(terms.Sub(total))
 		}
 	}
 	return total
@@ -600,7 +636,7 @@ func (e *Evaluator) credit(w *work, st *runState, asOf time.Time) {
 		}
 		pt := rec.periods[e.capPeriod[ci]]
 		pt.capPaid[ci] = pt.capPaid[ci].Sub(back)
-		pt.capEntitled[ci] = pt.capEntitled[ci].Sub(unearned)
+		pt.capOver[ci] = pt.capOver[ci].Add(back).Sub(unearned)
 	}
 	tp := rec.periods[0]
 	tp.earned = tp.earned.Sub(back)
