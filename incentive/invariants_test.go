@@ -5,6 +5,7 @@ package incentive
 // hand in the comments.
 
 import (
+	"errors"
 	"fmt"
 	"testing"
 
@@ -357,4 +358,20 @@ func TestInvariantNegativeTermsOfASale(t *testing.T) {
 			assert.Equal(t, want, totals(rs))
 		})
 	}
+}
+
+// A deal that failed to evaluate (here: its clause, which reads running
+// totals and so runs in the ordered phase, errs) adds nothing to
+// the run, not even a record a credit note could name.
+func TestInvariantCreditOfAFailedDeal(t *testing.T) {
+	p := creditProgram(StageLine, HalfUp)
+	p.Eligibility = []Clause{{Name: "checked", When: ConditionFunc("checked", []string{"deal.id", "period.amount"}, func(s *Scope) (bool, error) {
+		if s.Deal.ID == "D-1" {
+			return false, errors.New("no data")
+		}
+		return true, nil
+	})}}
+	_, errs := runEach(t, p, 1, deal("D-1", "P-1", "100", "2026-04-01"), credit("C-1", "P-1", "-100", "2026-04-02", "D-1"))
+	require.Error(t, errs[0])
+	assert.ErrorIs(t, errs[1], ErrUnknownDeal)
 }

@@ -226,7 +226,7 @@ func (e *Evaluator) phase2(w *work, st *runState, asOf time.Time) {
 	}
 	if !e.clauses(w, len(p.Eligibility)) {
 		if snap == nil {
-			if st.deals != nil {
+			if st.deals != nil && w.err == nil {
 				st.deals[w.in.Deal.ID] = &dealRecord{partner: w.partner}
 			}
 			e.finish(w, asOf)
