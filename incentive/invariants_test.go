@@ -375,3 +375,22 @@ func TestInvariantCreditOfAFailedDeal(t *testing.T) {
 	require.Error(t, errs[0])
 	assert.ErrorIs(t, errs[1], ErrUnknownDeal)
 }
+
+// The explanations of an unlinked credit note's limits.
+func TestInvariantUnlinkedCreditExplained(t *testing.T) {
+	p := creditProgram(StageLine, HalfUp, Cap{Scope: CapPartner, Limit: dec("100"), Period: PeriodQuarter}, Cap{Scope: CapBudget, Limit: dec("150")})
+	p.Earnings = append(p.Earnings, Earning{ID: "flat", Type: Bonus, Amount: Const(dec("5"))})
+	rs := runAll(t, p, RunOptions{},
+		deal("D-1", "P-1", "10000", "2026-04-01"), // 100 + 5 = 105, partner cap: 100
+		deal("D-2", "P-1", "-5000", "2026-04-02"), // -50 + 5 = -45
+		deal("D-3", "P-1", "-100", "2026-04-03"),  // -1 + 5 = 4
+		deal("D-4", "P-2", "-1000", "2026-04-04")) // -10 + 5 = -5, P-2 was paid nothing
+	// D-2: P-1's entitlement 105 -> 60 under the cap of 100 gives back
+	// min(100, 105) - min(100, 60) = 40, less than the 45 unearned.
+	assert.Equal(t, "-40.00", rs[1].Total.Amount().StringFixed(2))
+	assert.Contains(t, rs[1].Explain(), "a credit note that names no deal takes back at most 40.00 (-45.00 -> -40.00), what the partner cap 100.00 per quarter gives back: the partner's entitlement under it falls from 105.00 to 60.00")
+	assert.Equal(t, "0.00", rs[2].Total.Amount().StringFixed(2))
+	assert.Contains(t, rs[2].Explain(), "a credit note that names no deal pays nothing: its terms come to 4.00 (4.00 -> 0.00)")
+	assert.Equal(t, "0.00", rs[3].Total.Amount().StringFixed(2))
+	assert.Contains(t, rs[3].Explain(), `a credit note that names no deal takes back at most 0.00 (-5.00 -> 0.00), what partner "P-2" has been paid net in the period`)
+}

@@ -430,10 +430,10 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 		// each cap has paid, and what a partner cap's entitlement gives
 		// back bound the takeback.
 		avail := e.room(st.period(ps, 0, w.date).earned)
-		what := "what partner " + quote(w.partner) + " has been paid in the period"
+		what := "what partner " + quote(w.partner) + " has been paid net in the period"
 		for _, ci := range e.runCaps {
 			if a := e.room(*e.capCount(st, ps, ci, w.date)); a.Cmp(avail) < 0 {
-				avail, what = a, "what the "+e.capName(ci)+" has paid"
+				avail, what = a, "what the "+e.capName(ci)+" has paid net"
 			}
 			if p.Caps[ci].Scope != CapPartner {
 				continue
@@ -444,7 +444,7 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 			back := decimal.Min(limit, ent).Sub(decimal.Min(limit, ent.Add(total)))
 			if a := e.room(back); a.Cmp(avail) < 0 {
 				avail = a
-				what = "what the " + e.capName(ci) + " gives back as the partner's entitlement under it falls from " + fmtAmount(ent, cur) + " to " + fmtAmount(ent.Add(total), cur)
+				what = "what the " + e.capName(ci) + " gives back: the partner's entitlement under it falls from " + fmtAmount(ent, cur) + " to " + fmtAmount(ent.Add(total), cur)
 			}
 		}
 		if total.Neg().Cmp(avail) > 0 {
@@ -453,7 +453,7 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 			if !w.noTrace {
 				from := total
 				w.add(secTail, Step{Kind: StepCap, Index: -1, Amount: cut, words: func() string {
-					return "the takeback of a credit note that names no deal is limited to " + what + ", " + fmtAmount(avail, cur) + " (" + fmtAmount(from, cur) + " -> " + fmtAmount(limited, cur) + ")"
+					return "a credit note that names no deal takes back at most " + fmtAmount(avail, cur) + " (" + fmtAmount(from, cur) + " -> " + fmtAmount(limited, cur) + "), " + what
 				}})
 			}
 			e.takeCut(w, -1, nil, cut)
