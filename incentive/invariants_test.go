@@ -394,3 +394,24 @@ func TestInvariantUnlinkedCreditExplained(t *testing.T) {
 	assert.Equal(t, "0.00", rs[3].Total.Amount().StringFixed(2))
 	assert.Contains(t, rs[3].Explain(), `a credit note that names no deal takes back at most 0.00 (-5.00 -> 0.00), what partner "P-2" has been paid net in the period`)
 }
+
+// A credit note in another currency is converted at its own close date;
+// the credited deal's net amount is kept in the program currency.
+func TestInvariantLinkedCreditInAnotherCurrency(t *testing.T) {
+	p := spiffProgram()
+	p.AllowNegative = true
+	tab, err := NewRateTable(Rate{From: EUR, To: USD, Rate: dec("1.25"), AsOf: rateDay("2026-01-01"), Source: "fixed"})
+	require.NoError(t, err)
+	c := credit("C-1", "P-1", "0", "2026-10-06", "D-1")
+	c.Amount = MustParseMoney("-40000", "EUR")
+	var rs []*Result
+	for r, err := range Run(t.Context(), p, inputs(deal("D-1", "P-1", "100000", "2026-10-05"), c), RunOptions{Rates: tab}) {
+		require.NoError(t, err)
+		rs = append(rs, r)
+	}
+	// D-1: 2% of 100,000 = 2,000. C-1: -40,000 EUR x 1.25 = -50,000 USD;
+	// the 50,000 left earns 1,000: 1,000 back.
+	assert.Equal(t, []string{"2000.00", "-1000.00"}, totals(rs))
+	require.NotNil(t, rs[1].Conversion)
+	assert.Equal(t, "-50000", rs[1].Conversion.To.Amount().String())
+}
