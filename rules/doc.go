@@ -648,6 +648,8 @@
 //     nothing is taken back. A later credit note that names a deal takes
 //     back only what the partner still holds of it. A credit note that
 //     names no deal and comes to a positive amount pays nothing.
+//   - Without `allow_negative`, a deal whose terms come to less than zero
+//     (a negative formula) pays nothing: no payout is ever negative.
 //   - A credit note naming a deal the run has not seen is an error
 //     (incentive.ErrUnknownDeal), so is one taking a deal's net amount
 //     below zero; the run goes on without it. A credit of an ineligible
