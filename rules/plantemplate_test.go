@@ -173,6 +173,9 @@ events:
 			"---\napiVersion: partnerops/v1\nkind: Plan\nid: p\nowner: o\nstart: 2026-01-01\npartner_type: agency\n", []string{
 			`x.yaml:14:15: partner_type: no plan template for partner type "agency", and none for any type, in the loaded files`,
 		}},
+		{"plan with both partner_type and template", "apiVersion: partnerops/v1\nkind: Plan\nid: p\nowner: o\nstart: 2026-01-01\npartner_type: msp\ntemplate: t\n", []string{
+			`x.yaml:6:15: partner_type: partner_type picks the template; give it, template: or milestones:, only one`,
+		}},
 		{"plan naming an unknown template", "apiVersion: partnerops/v1\nkind: Plan\nid: p\nowner: o\nstart: 2026-01-01\ntemplate: reseller\n", []string{
 			`x.yaml:6:11: template: no plan template "reseller" in the loaded files`,
 		}},
