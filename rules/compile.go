@@ -25,6 +25,8 @@ type File struct {
 	Tests []*Test
 	// Warnings are diagnostics that do not stop the file from compiling.
 	Warnings []*Error
+	// TierPolicies are the file's TierPolicy documents, in order.
+	TierPolicies []*TierPolicy
 	// PlanTemplates and PlanTests are the file's PlanTemplate documents
 	// and their tests (see plantemplate.go); Set.Plans builds its Plan
 	// documents.
@@ -51,10 +53,10 @@ type testsDoc struct {
 	tests      *yaml.Node
 }
 
-var kinds = []string{"Program", "Tests", "PlanTemplate", "Plan", "PlanEvents"}
+var kinds = []string{"Program", "Tests", "TierPolicy", "PlanTemplate", "Plan", "PlanEvents"}
 
 // futureKinds are document kinds the DSL reserves for later versions.
-var futureKinds = []string{"TierPolicy"}
+var futureKinds []string
 
 // Compile compiles one program file: one or more YAML documents separated
 // by "---" lines, each a `kind: Program` or a `kind: Tests` document. It
@@ -106,6 +108,8 @@ func compile(name string, src []byte) (*File, *diag) {
 			if td := testsHeader(d, doc.root); td != nil {
 				testDocs = append(testDocs, td)
 			}
+		case "TierPolicy":
+			f.addTierPolicy(d, doc)
 		case "PlanTemplate":
 			compilePlanTemplate(d, doc, f)
 		case "Plan":
