@@ -15,6 +15,9 @@ type planDoc struct {
 	params   milestone.InstantiateParams
 	template string
 	tplNode  *yaml.Node
+	// partnerType, when set, picks the template (milestone.Templates.For).
+	partnerType string
+	ptNode      *yaml.Node
 	// own is the document's own milestones, when it names no template.
 	own      *milestone.Template
 	ownNodes planNodes
@@ -55,7 +58,15 @@ func compilePlanDoc(d *diag, doc *document, f *File) {
 		}
 	}
 	tn, hasOwn := top.get("template"), top.has("milestones")
+	if pt := top.get("partner_type"); pt != nil {
+		pd.partnerType, _ = d.ident(pt, "partner_type", "partner type")
+		pd.ptNode = pt
+		if tn != nil || hasOwn {
+			d.errorf(pt, "partner_type", "partner_type picks the template; give it, template: or milestones:, only one")
+		}
+	}
 	switch {
+	case pd.ptNode != nil:
 	case tn != nil && hasOwn:
 		d.errorf(tn, "template", "a plan names a template or lists its own milestones, not both")
 	case tn != nil:
@@ -70,7 +81,7 @@ func compilePlanDoc(d *diag, doc *document, f *File) {
 		pd.own = &milestone.Template{ID: "", Name: pd.params.Name}
 		pd.ownNodes = decodeTemplateBody(d, top, pd.own)
 	default:
-		d.errorf(doc.root, "", "a plan needs `template:` (a PlanTemplate id) or its own `milestones:`")
+		d.errorf(doc.root, "", "a plan needs `template:` (a PlanTemplate id), `partner_type:` (picks the template for that type) or its own `milestones:`")
 	}
 	if n := top.get("events"); n != nil {
 		pd.events, pd.evNodes = decodePlanEvents(d, n, "events")
@@ -112,13 +123,15 @@ func (s *Set) PlanTests() []*PlanTest {
 }
 
 // Plans builds the set's Plan documents into plans, sorted by id: each
-// instantiates the template it names (from any file of the set) or its
-// own milestones on its start date, then applies its own events, then
+// instantiates the template it names (from any file of the set), the
+// template for its partner_type (milestone.Templates.For over the set's
+// templates in file order), or its own milestones on its start date, then applies its own events, then
 // the events of PlanEvents documents naming it, in file order. Errors (an
 // unknown template or plan, a template id defined twice, a plan id used
 // twice, an event the plan refuses) come as one ErrorList with positions.
 func (s *Set) Plans() ([]*milestone.Plan, error) {
 	tpls := map[string]*milestone.Template{}
+	all := milestone.Templates(s.PlanTemplates())
 	var errs ErrorList
 	where := map[string]string{}
 	for _, f := range s.Files {
@@ -139,6 +152,14 @@ func (s *Set) Plans() ([]*milestone.Plan, error) {
 		diags[i] = d
 		for _, pd := range f.planDocs {
 			tpl, nodes := pd.own, pd.ownNodes
+			if tpl == nil && pd.ptNode != nil {
+				var ok bool
+				if tpl, ok = all.For(pd.partnerType); !ok {
+					d.errorf(pd.ptNode, "partner_type", "no plan template for partner type %q, and none for any type, in the loaded files", pd.partnerType)
+					continue
+				}
+				nodes = planNodes{"": pd.root}
+			}
 			if tpl == nil {
 				tpl = tpls[pd.template]
 				if tpl == nil {

@@ -68,7 +68,9 @@ import (
 //	apiVersion: partnerops/v1
 //	kind: Plan
 //	id: acme-onboarding              # required
-//	template: reseller-onboarding    # or milestones: [...]
+//	template: reseller-onboarding    # or partner_type: reseller (the template
+//	                                 # for that type, else one for any type),
+//	                                 # or milestones: [...]
 //	subject: acme                    # the partner id
 //	name: Acme onboarding            # default: "<subject>: <template name>"
 //	owner: paula                     # required
@@ -110,7 +112,7 @@ var (
 	planTestKeys     = []string{"name", "start", "at", "events", "expect"}
 	planEventKeys    = []string{"at", "actor", "reason", "milestone", "status", "metric", "value", "outcome", "on", "due", "escalation"}
 	planExpectKeys   = []string{"health", "milestones", "outcomes", "critical_path", "projected_completion", "percent_by_count", "percent_by_weight", "escalations"}
-	planDocKeys      = []string{"apiVersion", "kind", "id", "template", "subject", "name", "owner", "owner_manager", "start", "owners", "milestones", "outcomes", "escalation", "events"}
+	planDocKeys      = []string{"apiVersion", "kind", "id", "template", "partner_type", "subject", "name", "owner", "owner_manager", "start", "owners", "milestones", "outcomes", "escalation", "events"}
 )
 
 // PlanTest is a test of a plan template, from the template's `tests:`: a

@@ -49,8 +49,8 @@ func TestPlansFromPlanDocuments(t *testing.T) {
 	require.NoError(t, err)
 	plans, err := s.Plans()
 	require.NoError(t, err)
-	require.Len(t, plans, 2)
-	acme, globex := plans[0], plans[1]
+	require.Len(t, plans, 3)
+	acme, globex := plans[0], plans[2]
 	assert.Equal(t, "acme-onboarding", acme.ID)
 	assert.Equal(t, "reseller-onboarding", acme.Template)
 	assert.Equal(t, milestone.PartnerID("acme"), acme.Subject)
@@ -61,6 +61,11 @@ func TestPlansFromPlanDocuments(t *testing.T) {
 	assert.Equal(t, "2026-02-22", globex.Milestones[1].Due.String(), "02-01 +3w")
 	assert.Equal(t, milestone.Done, globex.Milestones[0].Status)
 	assert.Equal(t, "signed off", globex.Events[0].Reason)
+	// partner_type reseller picks reseller-onboarding.
+	byType := plans[1]
+	assert.Equal(t, "bolt-by-type", byType.ID)
+	assert.Equal(t, "reseller-onboarding", byType.Template)
+	globex = plans[2]
 	assert.Equal(t, milestone.InProgress, globex.Milestones[1].Status, "from the PlanEvents document")
 	assert.Len(t, globex.Events, 2)
 }
@@ -163,6 +168,13 @@ events:
 			`x.yaml:11:5: events[2]: an event changes one thing; this one has status and due`,
 			`x.yaml:12:5: events[3]: an event needs one of status, metric (with milestone and value), outcome (with value), due or escalation`,
 			`x.yaml:13:5: events[4]: missing required key "value"`,
+		}},
+		{"plan picking a template by partner type, none fits", tplHead + "partner_type: msp\nmilestones:\n  - {id: a, due: +7d}\n" +
+			"---\napiVersion: partnerops/v1\nkind: Plan\nid: p\nowner: o\nstart: 2026-01-01\npartner_type: agency\n", []string{
+			`x.yaml:14:15: partner_type: no plan template for partner type "agency", and none for any type, in the loaded files`,
+		}},
+		{"plan with both partner_type and template", "apiVersion: partnerops/v1\nkind: Plan\nid: p\nowner: o\nstart: 2026-01-01\npartner_type: msp\ntemplate: t\n", []string{
+			`x.yaml:6:15: partner_type: partner_type picks the template; give it, template: or milestones:, only one`,
 		}},
 		{"plan naming an unknown template", "apiVersion: partnerops/v1\nkind: Plan\nid: p\nowner: o\nstart: 2026-01-01\ntemplate: reseller\n", []string{
 			`x.yaml:6:11: template: no plan template "reseller" in the loaded files`,

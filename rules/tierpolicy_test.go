@@ -244,3 +244,34 @@ func BenchmarkTierPolicyEvaluate(b *testing.B) {
 		}
 	}
 }
+
+// FuzzTierPolicyFile compiles arbitrary tier policy files and runs their
+// tests: never a panic, errors only as positioned diagnostics.
+func FuzzTierPolicyFile(f *testing.F) {
+	files, _ := filepath.Glob("testdata/tierpolicy/*.yaml")
+	more, _ := filepath.Glob("testdata/tierpolicy/errors/*.yaml")
+	for _, path := range append(files, more...) {
+		if b, err := os.ReadFile(path); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte(tierDoc))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		file, err := Compile("fuzz.yaml", src)
+		if err != nil {
+			var list ErrorList
+			if !errors.As(err, &list) || len(list) == 0 {
+				t.Fatalf("error %T is not a non-empty ErrorList", err)
+			}
+			return
+		}
+		for _, tp := range file.TierPolicies {
+			for i, tt := range tp.Tests {
+				if i == 20 {
+					break
+				}
+				_ = tt.Run()
+			}
+		}
+	})
+}

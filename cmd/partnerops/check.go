@@ -84,10 +84,10 @@ func check(args []string, strict bool, stdout, stderr io.Writer) int {
 		if tiers > 0 {
 			fmt.Fprintf(&b, ", %d tier %s", tiers, map[bool]string{true: "policy", false: "policies"}[tiers == 1])
 		}
-		fmt.Fprintf(&b, ", %s", plural(tests, "test"))
 		if templates+plans > 0 {
 			fmt.Fprintf(&b, ", %s, %s", plural(templates, "plan template"), plural(plans, "plan"))
 		}
+		fmt.Fprintf(&b, ", %s", plural(tests, "test"))
 		if warnings > 0 {
 			fmt.Fprintf(&b, ", %s", plural(warnings, "warning"))
 		}

@@ -90,12 +90,13 @@ func runTests(ctx context.Context, args []string, verbose bool, runRE string, mi
 		total.Coverage.Items = append(total.Coverage.Items, rep.Coverage.Items...)
 	}
 	planOut, planRun, planFailed := runPlanTests(sets, re, verbose)
-	b.WriteString(planOut)
 	if len(total.Results) == 0 && (len(tiers.Results) > 0 || planRun > 0) {
-		// Only tier policy or plan tests: there is no program to cover.
+		// Only tier policy or plan template tests: there is no program to
+		// cover.
 		if len(tiers.Results) > 0 {
 			b.WriteString(tiers.Text(verbose))
 		}
+		b.WriteString(planOut)
 		if tiers.Failed() > 0 || planFailed > 0 {
 			return exitFail
 		}
@@ -113,6 +114,7 @@ func runTests(ctx context.Context, args []string, verbose bool, runRE string, mi
 	if len(tiers.Results) > 0 {
 		b.WriteString(tiers.Text(verbose))
 	}
+	b.WriteString(planOut)
 	if !total.OK() || tiers.Failed() > 0 || planFailed > 0 {
 		return exitFail
 	}

@@ -162,3 +162,32 @@ func ExampleLedger_ExportCSV() {
 	// 2026-11-03T09:00:00Z rep@acme ->submitted: claim for deal D-1 | 2026-11-03T09:00:00Z rep@acme submitted->pending_approval: submitted | 2026-11-03T09:00:00Z system pending_approval->approved: auto-approved below the approval threshold | 2026-11-03T09:00:00Z system approved->payable: payable
 	// replayed 2 entries, 1 accrual, 0 mismatches, <nil>
 }
+
+// The ledger never reads the system clock: a Config without one is an
+// error.
+func ExampleNew() {
+	_, err := ledger.New(ledger.Config{Store: memstore.New()})
+	fmt.Println(errors.Is(err, ledger.ErrInvalid), err)
+	// Output:
+	// true invalid request: Config.Clock is nil
+}
+
+// VerifyChain finds an entry changed after it was written.
+func ExampleVerifyChain() {
+	amt := incentive.MustParseMoney("100.00", "USD")
+	es := []ledger.Entry{
+		{ID: "e1", Kind: ledger.EntryBudget, Postings: []ledger.Posting{{Account: ledger.ProgramFunding("p"), Amount: amt.Neg()}, {Account: ledger.ProgramBudget("p"), Amount: amt}}},
+		{ID: "e2", Kind: ledger.EntryBudget, Postings: []ledger.Posting{{Account: ledger.ProgramFunding("p"), Amount: amt.Neg()}, {Account: ledger.ProgramBudget("p"), Amount: amt}}},
+	}
+	head := ledger.Seal(ledger.Head{}, es)
+	fmt.Println("sealed", head.Seq)
+	_, err := ledger.VerifyChain(ledger.Head{}, es)
+	fmt.Println(err)
+	es[0].Actor = "mallory"
+	_, err = ledger.VerifyChain(ledger.Head{}, es)
+	fmt.Println(err)
+	// Output:
+	// sealed 2
+	// <nil>
+	// hash chain broken at entry 1: content does not match its hash (the entry was changed)
+}

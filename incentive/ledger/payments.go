@@ -234,18 +234,30 @@ func (l *Ledger) MarkPaid(ctx context.Context, p MarkPaidParams) (Batch, error) 
 		for i := range b.Lines {
 			ln := &b.Lines[i]
 			ln.Reference = p.References[ln.Bucket.String()]
+			var ref incentive.ProgramRef
+			for _, id := range ln.Claims {
+				c, err := l.cfg.Store.Claim(ctx, ClaimParams{ID: id})
+				if err != nil {
+					return err
+				}
+				if ref.ID == "" {
+					ref = c.Program
+				}
+				v := c.Version
+				cp.Events = append(cp.Events, Event{Subject: c.ID, From: string(c.State), To: string(PaidState), Actor: p.Actor, Time: now,
+					Reason: "paid in batch " + b.ID})
+				c.State, c.Paid, c.Reason = PaidState, c.Amount, "paid in batch "+b.ID
+				cp.Claims = append(cp.Claims, ClaimWrite{Claim: c, ExpectVersion: v})
+			}
 			if ln.Net.Sign() > 0 {
 				e := Entry{
-					ID: l.cfg.NewID("entry"), Kind: EntryPayment, Time: now, Effective: on,
+					ID: l.cfg.NewID("entry"), Kind: EntryPayment, Time: now, Effective: on, Program: ref,
 					Partner: ln.Bucket.Partner, Payee: ln.Bucket.Payee, Batch: b.ID, Actor: p.Actor,
 					Reason: "paid, reference " + cmpOr(ln.Reference, "(none)"),
 					Postings: []Posting{
 						{Account: ln.Bucket.Account(Batched), Amount: ln.Net.Neg()},
 						{Account: ln.Bucket.Account(Paid), Amount: ln.Net},
 					},
-				}
-				if pe, err := l.program(ln.Bucket.Program, 0); err == nil {
-					e.Program = pe.ref
 				}
 				if p.PayCurrency != "" && p.Rates != nil {
 					conv, err := incentive.Convert(ln.Net, p.PayCurrency, p.Rates, on)
@@ -255,17 +267,6 @@ func (l *Ledger) MarkPaid(ctx context.Context, p MarkPaidParams) (Batch, error) 
 					e.Pay = &conv
 				}
 				cp.Entries = append(cp.Entries, e)
-			}
-			for _, id := range ln.Claims {
-				c, err := l.cfg.Store.Claim(ctx, ClaimParams{ID: id})
-				if err != nil {
-					return err
-				}
-				v := c.Version
-				cp.Events = append(cp.Events, Event{Subject: c.ID, From: string(c.State), To: string(PaidState), Actor: p.Actor, Time: now,
-					Reason: "paid in batch " + b.ID})
-				c.State, c.Paid, c.Reason = PaidState, c.Amount, "paid in batch "+b.ID
-				cp.Claims = append(cp.Claims, ClaimWrite{Claim: c, ExpectVersion: v})
 			}
 		}
 		v := b.Version

@@ -49,13 +49,18 @@ func (c accountCache) parse(a Account) (AccountInfo, error) {
 	return info, nil
 }
 
-// TypeLine is a bucket's earnings of one type.
+// TypeLine is a bucket's earnings of one type. Payments and the recovery
+// of withheld balances move a bucket's money as a whole, so paid, batched
+// and withheld amounts are given per bucket (StatementLine), not per type.
 type TypeLine struct {
 	Type incentive.EarningType `json:"type"`
 	// Accrued is submitted and not yet approved.
 	Accrued incentive.Money `json:"accrued"`
 	// Approved is everything approved (cumulative).
 	Approved incentive.Money `json:"approved"`
+	// Held and Payable are balances on the statement date.
+	Held    incentive.Money `json:"held"`
+	Payable incentive.Money `json:"payable"`
 	// ClawedBack is everything clawed back after payment (cumulative).
 	ClawedBack incentive.Money `json:"clawed_back"`
 }
@@ -99,7 +104,7 @@ type StatementParams struct {
 type stmtAcc struct {
 	kinds map[BucketKind]*acc
 	cur   incentive.Currency
-	types map[incentive.EarningType]*[3]acc // accrued, approved, clawed back
+	types map[incentive.EarningType]*[5]acc // accrued, approved, clawed back, held, payable
 }
 
 func (s *stmtAcc) kind(k BucketKind) decimal.Decimal {
@@ -128,7 +133,7 @@ func (l *Ledger) Statement(ctx context.Context, p StatementParams) (Statement, e
 			}
 			a := accs[info.Bucket]
 			if a == nil {
-				a = &stmtAcc{kinds: map[BucketKind]*acc{}, cur: ps.Amount.Currency(), types: map[incentive.EarningType]*[3]acc{}}
+				a = &stmtAcc{kinds: map[BucketKind]*acc{}, cur: ps.Amount.Currency(), types: map[incentive.EarningType]*[5]acc{}}
 				accs[info.Bucket] = a
 			}
 			k, amt := BucketKind(info.Kind), ps.Amount.Amount()
@@ -143,16 +148,21 @@ func (l *Ledger) Statement(ctx context.Context, p StatementParams) (Statement, e
 			}
 			t := a.types[ps.Type]
 			if t == nil {
-				t = &[3]acc{}
+				t = &[5]acc{}
 				a.types[ps.Type] = t
 			}
-			switch {
-			case k == Accrued:
+			switch k {
+			case Accrued:
 				t[0].add(amt)
-			case e.Kind == EntryApproval && amt.Sign() > 0:
-				t[1].add(amt)
-			case k == ClawedBack:
+			case ClawedBack:
 				t[2].add(amt)
+			case Held:
+				t[3].add(amt)
+			case Payable:
+				t[4].add(amt)
+			}
+			if e.Kind == EntryApproval && k != Accrued && amt.Sign() > 0 {
+				t[1].add(amt)
 			}
 		}
 		return nil
@@ -170,7 +180,8 @@ func (l *Ledger) Statement(ctx context.Context, p StatementParams) (Statement, e
 		for _, t := range slices.Sorted(mapKeys(a.types)) {
 			v := a.types[t]
 			approved = approved.Add(v[1].value())
-			ln.Types = append(ln.Types, TypeLine{Type: t, Accrued: m(v[0].value()), Approved: m(v[1].value()), ClawedBack: m(v[2].value())})
+			ln.Types = append(ln.Types, TypeLine{Type: t, Accrued: m(v[0].value()), Approved: m(v[1].value()), ClawedBack: m(v[2].value()),
+				Held: m(v[3].value()), Payable: m(v[4].value())})
 		}
 		ln.Approved = m(approved)
 		st.Lines = append(st.Lines, ln)

@@ -219,6 +219,7 @@ func spiffClawback(t *testing.T, newStore NewStore) {
 		require.Len(t, ln.Types, 1)
 		assert.Equal(t, incentive.Spiff, ln.Types[0].Type)
 		assert.Equal(t, tt.spiffApp, money(ln.Types[0].Approved))
+		assert.Equal(t, tt.payable, money(ln.Types[0].Payable), "the only type carries the whole payable")
 	}
 
 	o := Must(h.Ledger.Outcome(h.Ctx, ledger.OutcomeParams{Program: "spiff"}))(t)
