@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/partnerops/partnerops/incentive/ledger"
 	"github.com/partnerops/partnerops/internal/pgtest"
 	"github.com/shopspring/decimal"
@@ -180,4 +182,47 @@ func TestLedgerErrors(t *testing.T) {
 			assert.Equal(t, 1, strings.Count(errs, "\n"), "one line: %q", errs)
 		})
 	}
+}
+
+// TestLedgerDatabaseErrorMidAccrue: the database refuses one deal's claim
+// (a trigger stands in for a failing disk); the command names the deal and
+// what was being done, exits 1, and leaves nothing of that deal while
+// keeping the others; the chain still verifies, and a rerun after the
+// fault records exactly the missing deal.
+func TestLedgerDatabaseErrorMidAccrue(t *testing.T) {
+	_, u := pgtest.Schema(t)
+	chdirRoot(t)
+	_, errs, code := invoke("ledger", "init", "-db", u)
+	require.Equal(t, exitOK, code, errs)
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, u)
+	require.NoError(t, err)
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, `CREATE FUNCTION refuse_acme_1002() RETURNS trigger AS $$
+		BEGIN IF NEW.deal = 'ACME-1002' THEN RAISE EXCEPTION 'disk full (test)'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql;
+		CREATE TRIGGER refuse BEFORE INSERT ON ledger_claims FOR EACH ROW EXECUTE FUNCTION refuse_acme_1002()`)
+	require.NoError(t, err)
+
+	out, errs, code := invoke("ledger", "accrue", "-db", u, "-as-of", "2026-11-30", "-actor", "ops", example, deals)
+	assert.Equal(t, exitFail, code, out)
+	assert.Regexp(t, `partnerops ledger accrue: deal ACME-1002: pgstore: commit: write claim C-[0-9a-f]+: ERROR: disk full \(test\)`, errs)
+	var n int
+	require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM ledger_claims WHERE deal = 'ACME-1002'").Scan(&n))
+	assert.Zero(t, n, "nothing of the failed deal")
+	require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM ledger_entries WHERE body->>'reason' LIKE '%ACME-1002'").Scan(&n))
+	assert.Zero(t, n, "no accrual entry of the failed deal")
+	var others int
+	require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM ledger_claims").Scan(&others))
+	assert.Equal(t, 31, others, "the other 31 deals are recorded (accepted or rejected)")
+	out, errs, code = invoke("ledger", "verify", "-db", u)
+	require.Equal(t, exitOK, code, errs)
+	assert.Contains(t, out, "ok: the chain verifies")
+
+	_, err = conn.Exec(ctx, "DROP TRIGGER refuse ON ledger_claims")
+	require.NoError(t, err)
+	out, errs, code = invoke("ledger", "accrue", "-db", u, "-as-of", "2026-11-30", "-actor", "ops", example, deals)
+	require.Equal(t, exitOK, code, errs)
+	assert.Contains(t, out, "31 already recorded")
+	require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM ledger_claims WHERE deal = 'ACME-1002'").Scan(&n))
+	assert.Equal(t, 1, n)
 }
