@@ -1,0 +1,69 @@
+package workbench
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"github.com/partnerops/partnerops/incentive"
+	"github.com/partnerops/partnerops/internal/growthref"
+)
+
+// BenchmarkDiffVsRun is the figure for the issue: a diff of the example
+// program (examples/programs/q4-growth.yaml) against its version 2
+// (testdata of the command) over generated deals, against one run of v1 over the same
+// deals that builds the statement, as 'partnerops run' does. Both read
+// the same deal stream once (generated on the fly, so the figure does not
+// measure a gigabyte of materialized deals). The ratio of the two ns/op
+// is the figure:
+//
+//	go test ./workbench -run '^$' -bench 'DiffVsRun/.*1M' -benchtime 1x -count 3
+func BenchmarkDiffVsRun(b *testing.B) {
+	src, err := rulesSource()
+	if err != nil {
+		b.Fatal(err)
+	}
+	v1, err := os.ReadFile("../examples/programs/q4-growth.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	oldP, newP := compile(b, string(v1)), compile(b, src)
+	for _, n := range []struct {
+		name string
+		n    int
+	}{{"100k", 100_000}, {"1M", 1_000_000}} {
+		b.Run("run-"+n.name, func(b *testing.B) {
+			for b.Loop() {
+				sb, err := incentive.NewStatement(oldP, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				count := 0
+				for r, err := range incentive.Run(context.Background(), oldP, growthref.Inputs(growthref.Generate(n.n, 500)), incentive.RunOptions{NoTrace: true}) {
+					if err != nil {
+						b.Fatal(err)
+					}
+					if err := sb.Add(r); err != nil {
+						b.Fatal(err)
+					}
+					count++
+				}
+				sb.Statement()
+				if count != n.n {
+					b.Fatal(count)
+				}
+			}
+		})
+		b.Run("diff-"+n.name, func(b *testing.B) {
+			for b.Loop() {
+				d, err := Compare(context.Background(), oldP, newP, growthref.Inputs(growthref.Generate(n.n, 500)), DiffOptions{Deals: 100})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if d.Deals != n.n || d.Changed == 0 {
+					b.Fatal(d.Deals, d.Changed)
+				}
+			}
+		})
+	}
+}

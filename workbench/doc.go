@@ -1,0 +1,22 @@
+// Package workbench is the program designer's workbench: what a change of
+// terms costs, how one number of a program moves the total, and pictures
+// of payout curves and costs. It sits above package rules and package
+// incentive, beside the partnerops command, which is its only importer in
+// this module; a Go service can import it too.
+//
+// # Diff
+//
+// Compare runs the same deals under two versions of a program in one pass
+// over the deals and returns a Diff: the earned total under each version,
+// then per earning type, per earning, per partner and per deal, sorted by
+// impact (largest absolute change first), and for each changed deal the
+// reasons, read from the results' lines: eligibility gained or lost, an
+// earning that pays under one version only, a group that picks another
+// earning, a different band reached, a different amount before caps, a cap
+// that binds or cuts differently, rounding. WriteText and WriteCSV render a
+// Diff; it encodes to JSON with amounts as exact decimal strings.
+//
+// Money is exact throughout (shopspring/decimal), and the output is
+// deterministic: the same programs and deals give the same bytes, whatever
+// the number of workers.
+package workbench
