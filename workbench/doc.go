@@ -16,6 +16,16 @@
 // that binds or cuts differently, rounding. WriteText and WriteCSV render a
 // Diff; it encodes to JSON with amounts as exact decimal strings.
 //
+// # Sweep
+//
+// SweepNumber varies one number of a program file (a rate, a band bound,
+// a cap, addressed by a path as rules.FindNumber reads it) over a range:
+// each value is written into the source where the number stands and the
+// file compiled again, so the language's checks apply at every value and
+// errors stay positioned in the file. At each value it reports the earned
+// total, its change from the program as written, and the partners paid
+// and affected.
+//
 // Money is exact throughout (shopspring/decimal), and the output is
 // deterministic: the same programs and deals give the same bytes, whatever
 // the number of workers.

@@ -180,3 +180,53 @@ func (d *Diff) WriteCSV(w io.Writer) error {
 	cw.Flush()
 	return cw.Error()
 }
+
+// WriteText writes the sweep as a table: one row per value, with the
+// earned total, its change from the program as written, eligible deals
+// and partners paid and affected.
+func (s *Sweep) WriteText(w io.Writer) error {
+	var b strings.Builder
+	cur := s.Currency
+	fmt.Fprintf(&b, "Sweep of %s (%s) in %s v%d over %d deals (%s)\n", s.Path, s.At, s.Program.ID, s.Program.Version, s.Deals, cur)
+	if len(s.Linked) > 0 {
+		fmt.Fprintf(&b, "moving with it: %s\n", strings.Join(s.Linked, ", "))
+	}
+	fmt.Fprintf(&b, "as written: %s, earned %s\n\n", s.Value, money(s.Earned, cur))
+	t := &table{lastLeft: true}
+	t.add("value", "earned", "delta", "eligible", "paid", "affected", "more", "less", "")
+	for _, p := range s.Points {
+		mark := ""
+		if p.Value.Equal(s.Value) {
+			mark = "<- as written"
+		}
+		if p.Err != "" {
+			t.add(p.Value.String(), "-", "-", "-", "-", "-", "-", "-", p.Err)
+			continue
+		}
+		t.add(p.Value.String(), money(p.Earned, cur), signed(p.Delta, cur), strconv.Itoa(p.Eligible),
+			strconv.Itoa(p.Paid), strconv.Itoa(p.Affected), strconv.Itoa(p.Gainers), strconv.Itoa(p.Losers), mark)
+	}
+	t.write(&b, "")
+	b.WriteString("\npaid: partners earning more than zero; affected: partners whose total differs from the program as written\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// SweepCSVHeader is the header row of Sweep.WriteCSV.
+var SweepCSVHeader = []string{"value", "earned", "delta", "eligible", "partners_paid", "partners_affected", "gainers", "losers", "error"}
+
+// WriteCSV writes the sweep as CSV, one row per value (SweepCSVHeader).
+func (s *Sweep) WriteCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	cw.Write(SweepCSVHeader)
+	for _, p := range s.Points {
+		if p.Err != "" {
+			cw.Write([]string{p.Value.String(), "", "", "", "", "", "", "", p.Err})
+			continue
+		}
+		cw.Write([]string{p.Value.String(), plain(p.Earned, s.Currency), plain(p.Delta, s.Currency), strconv.Itoa(p.Eligible),
+			strconv.Itoa(p.Paid), strconv.Itoa(p.Affected), strconv.Itoa(p.Gainers), strconv.Itoa(p.Losers), ""})
+	}
+	cw.Flush()
+	return cw.Error()
+}
