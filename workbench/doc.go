@@ -26,6 +26,17 @@
 // total, its change from the program as written, and the partners paid
 // and affected.
 //
+// # Charts
+//
+// PayoutCurve evaluates one deal at amounts from zero up and draws what
+// each earning and the deal pay: band steps, the cliffs of retroactive
+// tables and the flat tops of caps show. CostChart draws the cumulative
+// earned total by close date against the budget, PayoutsChart the earned
+// total per partner, Diff.WaterfallSVG a diff as a waterfall by partner,
+// and Sweep.SVG the total against the swept value. The SVG is written by
+// a small writer of this module (internal/svgchart) in decimal arithmetic:
+// the same data gives the same bytes, no font or script is fetched.
+//
 // Money is exact throughout (shopspring/decimal), and the output is
 // deterministic: the same programs and deals give the same bytes, whatever
 // the number of workers.

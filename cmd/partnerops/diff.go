@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 
 	"github.com/partnerops/partnerops/incentive"
@@ -17,7 +18,7 @@ import (
 var diffCommand = &command{
 	name:    "diff",
 	summary: "show what a new version of a program changes over the same deals",
-	usage:   "diff [-format text|csv|json] [-top N] [-as-of DATE] [-workers N] [-program ID] OLD NEW DEALS",
+	usage:   "diff [-format text|csv|json] [-svg FILE] [-top N] [-as-of DATE] [-workers N] [-program ID] OLD NEW DEALS",
 	about: `
 Diff compiles the OLD and NEW program files, reads the deals of DEALS once
 and runs them under both versions in one pass, in close order as run does.
@@ -36,6 +37,7 @@ the exit code is 1.`,
 	setup: func(fs *flag.FlagSet) action {
 		o := &diffOptions{}
 		fs.StringVar(&o.format, "format", "text", "output `FORMAT`: text, csv or json")
+		fs.StringVar(&o.svg, "svg", "", "also draw the change by partner as a waterfall into the SVG `FILE`")
 		fs.IntVar(&o.top, "top", 0, "list only the `N` deals with the largest change; 0 lists every changed deal")
 		fs.StringVar(&o.asOf, "as-of", "", "decide claim-window expiry as of `DATE` (YYYY-MM-DD or RFC 3339); default: no expiry check")
 		fs.StringVar(&o.program, "program", "", "compare the program with this `ID` (its highest version in each file) when a file holds several")
@@ -47,6 +49,7 @@ the exit code is 1.`,
 }
 
 type diffOptions struct {
+	svg     string
 	format  string
 	top     int
 	asOf    string
@@ -171,6 +174,12 @@ func (o *diffOptions) run(ctx context.Context, args []string, stdout, stderr io.
 			fmt.Fprintf(stderr, "partnerops %s: new version: %s\n", cmd, e.New)
 		}
 		code = exitFail
+	}
+	if o.svg != "" {
+		if err := os.WriteFile(o.svg, d.WaterfallSVG(), 0o644); err != nil {
+			fmt.Fprintf(stderr, "partnerops %s: %v\n", cmd, err)
+			return exitFail
+		}
 	}
 	var out bytes.Buffer
 	switch o.format {

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/partnerops/partnerops/incentive"
 	"github.com/partnerops/partnerops/rules"
@@ -18,7 +19,7 @@ import (
 var sweepCommand = &command{
 	name:    "sweep",
 	summary: "vary one number of a program and show the total cost at each value",
-	usage:   "sweep -param PATH -from A -to B -step S [-format text|csv|json] [-as-of DATE] [-program ID] PROGRAM DEALS",
+	usage:   "sweep -param PATH -from A -to B -step S [-format text|csv|json] [-svg FILE] [-as-of DATE] [-program ID] PROGRAM DEALS",
 	about: `
 Sweep varies one number of PROGRAM (a rate, a band bound, a cap) from A to
 B by S, and runs the deals of DEALS at each value, as run does. It prints,
@@ -41,6 +42,7 @@ then 1.`,
 		fs.StringVar(&o.from, "from", "", "the first `VALUE`")
 		fs.StringVar(&o.to, "to", "", "the last `VALUE` (included when a step lands on it)")
 		fs.StringVar(&o.step, "step", "", "the `STEP` between values (positive)")
+		fs.StringVar(&o.svg, "svg", "", "also draw the earned total against the value into the SVG `FILE`")
 		fs.StringVar(&o.format, "format", "text", "output `FORMAT`: text, csv or json")
 		fs.StringVar(&o.asOf, "as-of", "", "decide claim-window expiry as of `DATE` (YYYY-MM-DD or RFC 3339); default: no expiry check")
 		fs.StringVar(&o.program, "program", "", "sweep the program with this `ID` when PROGRAM holds several")
@@ -54,6 +56,7 @@ then 1.`,
 type sweepOptions struct {
 	param, from, to, step string
 	format, asOf, program string
+	svg                   string
 	workers               int
 }
 
@@ -128,6 +131,12 @@ func (o *sweepOptions) run(ctx context.Context, args []string, stdout, stderr io
 	for _, pt := range s.Points {
 		if pt.Err != "" {
 			code = exitFail
+		}
+	}
+	if o.svg != "" {
+		if err := os.WriteFile(o.svg, s.SVG(), 0o644); err != nil {
+			fmt.Fprintf(stderr, "partnerops %s: %v\n", cmd, err)
+			return exitFail
 		}
 	}
 	var out bytes.Buffer
