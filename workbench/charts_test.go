@@ -130,15 +130,3 @@ func TestChartsGolden(t *testing.T) {
 	require.NoError(t, err)
 	golden(t, "sweep", s.SVG())
 }
-
-// sortInputs sorts deals as the command does.
-func sortInputs(in []incentive.Input) {
-	for i := 1; i < len(in); i++ {
-		for j := i; j > 0; j-- {
-			a, b := in[j-1].Deal, in[j].Deal
-			if c := a.CloseDate.Compare(b.CloseDate); c > 0 || (c == 0 && a.ID > b.ID) {
-				in[j-1], in[j] = in[j], in[j-1]
-			}
-		}
-	}
-}
