@@ -539,3 +539,34 @@ func counts(k [8]int) []ReasonCount {
 	}
 	return out
 }
+
+// DealsProgram returns the program to decode a deals file with (see
+// rules.DecodeDeals) when its deals go to both versions of a diff: the new
+// version, with in addition the custom fields only the old one declares
+// (optional there) and negative amounts allowed when either allows them.
+// Compare gives each version only the fields it declares. A field the two
+// declare with different types is an error.
+func DealsProgram(oldP, newP *incentive.Program) (*incentive.Program, error) {
+	if oldP == nil || newP == nil {
+		return nil, ErrNoProgram
+	}
+	r := *newP
+	r.Fields = slices.Clone(newP.Fields)
+	r.AllowNegative = oldP.AllowNegative || newP.AllowNegative
+	for _, f := range oldP.Fields {
+		i := slices.IndexFunc(r.Fields, func(g incentive.FieldDecl) bool { return g.Name == f.Name })
+		if i < 0 {
+			f.Optional = true
+			r.Fields = append(r.Fields, f)
+			continue
+		}
+		if r.Fields[i].Type != f.Type {
+			return nil, fmt.Errorf("%w: custom field %q is %s in the old version (%s) and %s in the new one (%s)",
+				incentive.ErrInvalidProgram, f.Name, f.Type, f.Origin, r.Fields[i].Type, r.Fields[i].Origin)
+		}
+		if f.Optional {
+			r.Fields[i].Optional = true
+		}
+	}
+	return &r, nil
+}

@@ -233,3 +233,25 @@ func rulesSource() (string, error) {
 	b, err := os.ReadFile("../examples/workbench/q4-growth-v2.yaml")
 	return string(b), err
 }
+
+func TestDealsProgram(t *testing.T) {
+	oldP := compile(t, bytesReplace(fieldsNew, "version: 2", "version: 1", "fields: {segment: string}", "fields: {segment: string, region: string, size: int}", `when: deal.segment == "smb", `, ""))
+	newP := compile(t, bytesReplace(fieldsNew, "fields: {segment: string}", "fields: {segment: {type: string, optional: true}, tier: string}"))
+	r, err := DealsProgram(oldP, newP)
+	require.NoError(t, err)
+	got := map[string]bool{}
+	for _, f := range r.Fields {
+		got[f.Name+" "+string(f.Type)] = f.Optional
+	}
+	// The new version's fields as declared, the old version's own ones
+	// optional, a field optional in either optional.
+	assert.Equal(t, map[string]bool{"segment string": true, "tier string": false, "region string": true, "size int": true}, got)
+	assert.Len(t, newP.Fields, 2, "the new version is not changed")
+
+	clash := compile(t, bytesReplace(fieldsNew, "fields: {segment: string}", "fields: {segment: int}", `deal.segment == "smb"`, "deal.segment == 1"))
+	_, err = DealsProgram(oldP, clash)
+	assert.ErrorIs(t, err, incentive.ErrInvalidProgram)
+	assert.ErrorContains(t, err, `custom field "segment" is string in the old version`)
+	_, err = DealsProgram(nil, newP)
+	assert.ErrorIs(t, err, ErrNoProgram)
+}

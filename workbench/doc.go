@@ -37,6 +37,17 @@
 // a small writer of this module (internal/svgchart) in decimal arithmetic:
 // the same data gives the same bytes, no font or script is fetched.
 //
+// # Web page
+//
+// NewServer returns the http.Handler behind 'partnerops serve': one page
+// (HTML, CSS and a small script embedded in the binary) that edits the
+// program files of a folder with errors shown at their line and column as
+// you type, runs their tests, explains a deal, draws the payout curve and
+// diffs two versions over a deals file. It reads and writes only plain
+// file names of the folder (through os.Root, so no path or link leads out
+// of it), and refuses requests that name another host or come from another
+// origin.
+//
 // Money is exact throughout (shopspring/decimal), and the output is
 // deterministic: the same programs and deals give the same bytes, whatever
 // the number of workers.

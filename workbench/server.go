@@ -594,7 +594,12 @@ func (s *Server) diff(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusBadRequest, err)
 		return
 	}
-	ins, err := s.deals(req.Deals, newP)
+	reader, err := DealsProgram(oldP, newP)
+	if err != nil {
+		fail(w, http.StatusBadRequest, err)
+		return
+	}
+	ins, err := s.deals(req.Deals, reader)
 	if err != nil {
 		fail(w, http.StatusBadRequest, err)
 		return

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 
 	"github.com/partnerops/partnerops/incentive"
 	"github.com/partnerops/partnerops/rules"
@@ -78,31 +77,6 @@ func loadProgram(cmd, name, id string, stderr io.Writer) (*incentive.Program, in
 	return p, exitOK
 }
 
-// readerFor returns the program deals are decoded for when they go to
-// both versions: the new version with, in addition, the custom fields only
-// the old one declares (optional there). A field the two declare with
-// different types is an error.
-func readerFor(oldP, newP *incentive.Program) (*incentive.Program, error) {
-	r := *newP
-	r.Fields = slices.Clone(newP.Fields)
-	r.AllowNegative = oldP.AllowNegative || newP.AllowNegative
-	for _, f := range oldP.Fields {
-		i := slices.IndexFunc(r.Fields, func(g incentive.FieldDecl) bool { return g.Name == f.Name })
-		if i < 0 {
-			f.Optional = true
-			r.Fields = append(r.Fields, f)
-			continue
-		}
-		if r.Fields[i].Type != f.Type {
-			return nil, fmt.Errorf("custom field %q is %s in the old version (%s) and %s in the new one (%s)", f.Name, f.Type, f.Origin, r.Fields[i].Type, r.Fields[i].Origin)
-		}
-		if f.Optional {
-			r.Fields[i].Optional = true
-		}
-	}
-	return &r, nil
-}
-
 func (o *diffOptions) run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	const cmd = "diff"
 	if len(args) != 3 {
@@ -132,7 +106,7 @@ func (o *diffOptions) run(ctx context.Context, args []string, stdout, stderr io.
 		fmt.Fprintf(stderr, "partnerops %s: the old version pays in %s and the new one in %s; a diff needs one currency\n", cmd, oldP.Currency, newP.Currency)
 		return exitFail
 	}
-	reader, err := readerFor(oldP, newP)
+	reader, err := workbench.DealsProgram(oldP, newP)
 	if err != nil {
 		fmt.Fprintf(stderr, "partnerops %s: %v\n", cmd, err)
 		return exitFail
