@@ -44,7 +44,9 @@ var pathSegRE = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*)((?:\[[^\]]+\])*)$`
 // the paths in error messages, where a list item is chosen by its index or
 // by its id (or name): "caps.per_deal", "earnings[base].cap",
 // "earnings[volume-rebate].bands.table[1].rate", "caps.per_partner.limit",
-// "min_payout". programID chooses the Program document when the file holds
+// "min_payout". A path to an expression names the number written in it,
+// "earnings[base].amount" for the 0.02 of "deal.amount * 0.02"; when the
+// expression holds several numbers, "#2" after the path picks the second. programID chooses the Program document when the file holds
 // several ("" for the first). The number may be quoted or carry the
 // program's currency ("2500 USD"). A path that leads nowhere, or to
 // something other than a number (an expression, say), is an ErrorList
@@ -64,15 +66,21 @@ func FindNumber(name string, src []byte, programID, path string) (*NumberRef, er
 		d.add(SeverityError, 1, 1, "", what)
 		return nil, d.errs.Err()
 	}
-	n, err := resolve(d, root, path)
+	keyPath, lit, hasLit := strings.Cut(path, "#")
+	n, err := resolve(d, root, keyPath)
 	if err != nil {
 		return nil, err
 	}
 	ref := &NumberRef{Path: path, Line: n.Line, Col: n.Column}
 	sp, v, ok := numberSpot(src, n)
-	if !ok {
-		d.errorf(n, path, "%s is %s, not a number; sweep a plain number (a rate, a bound, a cap)", path, kindName(n))
-		return nil, d.errs.Err()
+	if !ok || hasLit {
+		// A number written inside an expression: "deal.amount * 0.02".
+		var msg string
+		sp, v, ref.Col, msg = literalSpot(src, n, lit, hasLit)
+		if msg != "" {
+			d.errorf(n, keyPath, "%s", msg)
+			return nil, d.errs.Err()
+		}
 	}
 	ref.Value = v
 	ref.spots = append(ref.spots, sp)
@@ -292,4 +300,79 @@ func tableIndex(p string) (string, int, bool) {
 	}
 	i, err := strconv.Atoi(m[2])
 	return m[1], i, err == nil
+}
+
+// literalSpot finds a number literal inside a one-line expression: the
+// one it holds, or the nth (1-based) when pick is set. It returns the
+// spot, the value and the literal's column, or a message saying why not.
+func literalSpot(src []byte, n *yaml.Node, nth string, pick bool) (spot, decimal.Decimal, int, string) {
+	if n.Kind != yaml.ScalarNode || n.Style != 0 || strings.Contains(n.Value, "\n") {
+		return spot{}, decimal.Decimal{}, 0, fmt.Sprintf("is %s, not a number; sweep a plain number (a rate, a bound, a cap) or one written in a one-line expression", kindName(n))
+	}
+	lits := numberLiterals(n.Value)
+	if len(lits) == 0 {
+		return spot{}, decimal.Decimal{}, 0, fmt.Sprintf("%q holds no number to vary", n.Value)
+	}
+	i := 0
+	switch {
+	case pick:
+		k, err := strconv.Atoi(nth)
+		if err != nil || k < 1 || k > len(lits) {
+			return spot{}, decimal.Decimal{}, 0, fmt.Sprintf("#%s: %q holds %d numbers; choose #1 to #%d", nth, n.Value, len(lits), len(lits))
+		}
+		i = k - 1
+	case len(lits) > 1:
+		var texts []string
+		for _, l := range lits {
+			texts = append(texts, n.Value[l[0]:l[1]])
+		}
+		return spot{}, decimal.Decimal{}, 0, fmt.Sprintf("%q holds %d numbers (%s); add #1 to #%d to the path to choose one", n.Value, len(lits), strings.Join(texts, ", "), len(lits))
+	}
+	text := n.Value[lits[i][0]:lits[i][1]]
+	v, ok := parseNumber(text)
+	start := offsetOf(src, n.Line, n.Column)
+	if !ok || start < 0 || !bytes.HasPrefix(src[start:], []byte(n.Value)) {
+		return spot{}, decimal.Decimal{}, 0, fmt.Sprintf("cannot find the number %s in the file", text)
+	}
+	col := n.Column + utf8.RuneCountInString(n.Value[:lits[i][0]])
+	return spot{start: start + lits[i][0], end: start + lits[i][1]}, v, col, ""
+}
+
+// numberLiterals returns the byte ranges of the number literals of an
+// expression, outside quoted strings and not part of a name (x2).
+func numberLiterals(s string) [][2]int {
+	var out [][2]int
+	var quote byte
+	isWord := func(c byte) bool {
+		return c == '_' || c == '.' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quote != 0:
+			if c == '\\' {
+				i++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c >= '0' && c <= '9' && (i == 0 || !isWord(s[i-1])):
+			j := i
+			for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+				j++
+			}
+			if j+1 < len(s) && s[j] == '.' && s[j+1] >= '0' && s[j+1] <= '9' {
+				j++
+				for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+					j++
+				}
+			}
+			if j == len(s) || !isWord(s[j]) {
+				out = append(out, [2]int{i, j})
+			}
+			i = j - 1
+		}
+	}
+	return out
 }

@@ -75,15 +75,23 @@ earnings:
   - {id: base, type: spiff, amount: deal.amount * 0.02}
 caps: {per_deal: "2500 USD"}
 `)
+	withWhen := []byte(strings.Replace(string(src), "amount: deal.amount * 0.02}", "amount: deal.amount * 0.02,\n     when: deal.type == \"renewal 2\" || deal.x2 > 1.5 || 100 <= deal.amount}", 1))
 	cases := []struct{ path, want string }{
 		{"caps.per_dael", `p.yaml:10:7: caps: caps has no key "per_dael"; did you mean "per_deal"?`},
 		{"earnings[bonus].amount", "p.yaml:9:3: earnings: earnings has no item bonus (1 items; choose one by index from 0 or by id)"},
-		{"earnings[base].amount", `p.yaml:9:37: earnings[base].amount: earnings[base].amount is text ("deal.amount * 0.02"), not a number; sweep a plain number (a rate, a bound, a cap)`},
+		{"earnings[base].amount#2", `p.yaml:9:37: earnings[base].amount: #2: "deal.amount * 0.02" holds 1 numbers; choose #1 to #1`},
+		{"earnings[base].when", `p.yaml:10:12: earnings[base].when: "deal.type == \"renewal 2\" || deal.x2 > 1.5 || 100 <= deal.amount" holds 2 numbers (1.5, 100); add #1 to #2 to the path to choose one`},
+		{"earnings[base].type", `p.yaml:9:22: earnings[base].type: "spiff" holds no number to vary`},
+		{"earnings", `p.yaml:9:3: earnings: is a list, not a number; sweep a plain number (a rate, a bound, a cap) or one written in a one-line expression`},
 		{"caps..x", `p.yaml:10:7: caps: bad path segment "" in "caps..x"; write key.key[index].key, an index being a number or an id`},
 		{"version.x", `p.yaml:5:10: version: version is a number (1); it has no key "x"`},
 	}
 	for _, c := range cases {
-		_, err := rules.FindNumber("p.yaml", src, "", c.path)
+		in := src
+		if strings.Contains(c.path, "when") {
+			in = withWhen
+		}
+		_, err := rules.FindNumber("p.yaml", in, "", c.path)
 		var l rules.ErrorList
 		require.True(t, errors.As(err, &l), c.path)
 		require.Len(t, l, 1)
@@ -95,6 +103,19 @@ caps: {per_deal: "2500 USD"}
 	require.NoError(t, err)
 	assert.Equal(t, "2500", ref.Value.String())
 	assert.Contains(t, string(ref.Set(src, decimal.RequireFromString("3000.50"))), `caps: {per_deal: "3000.5 USD"}`)
+
+	// The number of an expression: 0.02 in "deal.amount * 0.02", 14
+	// characters after the expression's start (column 37).
+	ref, err = rules.FindNumber("p.yaml", src, "", "earnings[base].amount")
+	require.NoError(t, err)
+	assert.Equal(t, "0.02", ref.Value.String())
+	assert.Equal(t, 9, ref.Line)
+	assert.Equal(t, 37+14, ref.Col)
+	assert.Contains(t, string(ref.Set(src, decimal.RequireFromString("0.025"))), "amount: deal.amount * 0.025}")
+	ref, err = rules.FindNumber("p.yaml", withWhen, "", "earnings[base].when#2")
+	require.NoError(t, err)
+	assert.Equal(t, "100", ref.Value.String())
+	assert.Contains(t, string(ref.Set(withWhen, decimal.NewFromInt(90))), `deal.x2 > 1.5 || 90 <= deal.amount`)
 
 	_, err = rules.FindNumber("p.yaml", src, "other", "caps.per_deal")
 	assert.ErrorContains(t, err, `no Program document with id "other"`)

@@ -49,7 +49,7 @@ func ExampleFindNumber() {
 	//         - {from: 80000, rate: 0.02}   # the silver band
 }
 
-// A path to an expression is not a number to vary.
+// An expression with several numbers needs #N after the path to say which.
 func ExampleFindNumber_error() {
 	src := `apiVersion: partnerops/v1
 kind: Program
@@ -59,12 +59,15 @@ version: 1
 currency: USD
 effective: {from: 2026-01-01, to: 2026-12-31}
 earnings:
-  - {id: base, type: spiff, amount: deal.amount * 0.02}
+  - {id: base, type: spiff, amount: deal.amount * 0.02 + 100}
 `
 	_, err := rules.FindNumber("spiff.yaml", []byte(src), "", "earnings[base].amount")
 	fmt.Println(err)
+	ref, err := rules.FindNumber("spiff.yaml", []byte(src), "", "earnings[base].amount#1")
+	fmt.Println(ref.Value, ref.Col, err)
 	// Output:
-	// spiff.yaml:9:37: earnings[base].amount: earnings[base].amount is text ("deal.amount * 0.02"), not a number; sweep a plain number (a rate, a bound, a cap)
-	//       - {id: base, type: spiff, amount: deal.amount * 0.02}
+	// spiff.yaml:9:37: earnings[base].amount: "deal.amount * 0.02 + 100" holds 2 numbers (0.02, 100); add #1 to #2 to the path to choose one
+	//       - {id: base, type: spiff, amount: deal.amount * 0.02 + 100}
 	//                                         ^
+	// 0.02 51 <nil>
 }

@@ -30,8 +30,10 @@ from the program as written.
 PATH names the number by keys as in error messages, a list item by its
 index (from 0) or its id: caps.per_deal, caps.per_partner.limit,
 earnings[new-logo-spiff].cap, earnings[volume-rebate].bands.table[1].rate,
-earnings[volume-rebate].bands.table[0].to. Moving a band's bound moves the
-neighbouring band's bound with it. Each value is written into the file and
+earnings[volume-rebate].bands.table[0].to. A path to an expression varies
+the number written in it: earnings[new-logo-spiff].amount is the 0.02 of
+"deal.amount * 0.02"; add #2 for an expression's second number. Moving a
+band's bound moves the neighbouring band's bound with it. Each value is written into the file and
 the file compiled again, so a value the language refuses (a bound past the
 next one) is reported on its row, positioned in the file; the exit code is
 then 1.`,

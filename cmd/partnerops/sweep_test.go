@@ -22,7 +22,8 @@ func TestSweepGolden(t *testing.T) {
 		{"sweep_cap", []string{"sweep", "-param", "caps.per_deal", "-from", "400", "-to", "600", "-step", "100", old, dls}, 0},
 		{"sweep_bound_csv", []string{"sweep", "-format", "csv", "-param", "earnings[rebate].bands.table[0].to", "-from", "8000", "-to", "10000", "-step", "1000", old, dls}, 0},
 		{"sweep_example", []string{"sweep", "-param", "earnings[volume-rebate].bands.table[0].to", "-from", "150000", "-to", "300000", "-step", "50000", example, deals}, 1},
-		{"sweep_not_number", []string{"sweep", "-param", "earnings[spiff].amount", "-from", "1", "-to", "2", "-step", "1", old, dls}, 2},
+		{"sweep_not_number", []string{"sweep", "-param", "earnings[spiff].type", "-from", "1", "-to", "2", "-step", "1", old, dls}, 2},
+		{"sweep_rate_in_expression", []string{"sweep", "-param", "earnings[spiff].amount", "-from", "0.02", "-to", "0.03", "-step", "0.005", old, dls}, 0},
 		{"sweep_bad_range", []string{"sweep", "-param", "caps.per_deal", "-from", "600", "-to", "400", "-step", "100", old, dls}, 2},
 		{"sweep_no_param", []string{"sweep", "-from", "1", "-to", "2", "-step", "1", old, dls}, 2},
 	}
@@ -79,4 +80,12 @@ func TestSweepByHand(t *testing.T) {
 		{"9000", "1100", "180", 2, 1, 1, 0},
 		{"10000", "920", "0", 2, 0, 0, 0},
 	}, sweep("-param", "earnings[rebate].bands.table[0].to", "-from", "8000", "-to", "10000", "-step", "1000"))
+	// The SPIFF rate r of "deal.amount * 0.02": D1 5,000r + 50, D2 9,000r +
+	// 90, D3 capped at 500 whatever r. r = 0.025: 125 + 50 + 225 + 90 + 500
+	// = 990; r = 0.03: 150 + 50 + 270 + 90 + 500 = 1,060. Both P-A only.
+	assert.Equal(t, []point{
+		{"0.02", "920", "0", 2, 0, 0, 0},
+		{"0.025", "990", "70", 2, 1, 1, 0},
+		{"0.03", "1060", "140", 2, 1, 1, 0},
+	}, sweep("-param", "earnings[spiff].amount", "-from", "0.02", "-to", "0.03", "-step", "0.005"))
 }
