@@ -2,10 +2,10 @@ package workbench
 
 import (
 	"context"
-	"syscall"
-	"time"
 	"os"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/partnerops/partnerops/incentive"
 	"github.com/partnerops/partnerops/internal/growthref"
