@@ -76,7 +76,7 @@ func TestBrowser(t *testing.T) {
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.WindowSize(1400, 1000),
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	defer cancelAlloc()
@@ -100,7 +100,7 @@ func TestBrowser(t *testing.T) {
 		require.NoError(t, os.WriteFile(filepath.Join(shots, name), buf, 0o644))
 	}
 	until := func(expr string) chromedp.Action[chromedp.Void] {
-		return chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(20*time.Second))
+		return chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(60*time.Second))
 	}
 	statusIs := func(s string) chromedp.Action[chromedp.Void] {
 		return until(fmt.Sprintf(`document.getElementById("status").textContent === %q`, s))
@@ -134,6 +134,14 @@ func TestBrowser(t *testing.T) {
 	explained := text("#explain-out")
 	shot("4-explain.png")
 
+	step("explain a deal of the deals file",
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("deal").value = ""`),
+		chromedp.SetValue(chromedp.ID("explain-deals"), "deals.yaml"),
+		chromedp.SendKeys(chromedp.ID("explain-id"), "ACME-1011"),
+		chromedp.Click(chromedp.ID("explain")),
+		until(`document.getElementById("explain-out").textContent.startsWith("deal ACME-1011")`))
+	fromFile := text("#explain-out")
+
 	step("draw the curve", chromedp.Click(chromedp.ID("draw-curve")), chromedp.WaitVisible(chromedp.CSS("#curve svg")))
 	curve, err := chromedp.Run(bctx, chromedp.Evaluate[string](`document.querySelector("#curve svg title").textContent`))
 	require.NoError(t, err)
@@ -150,6 +158,8 @@ func TestBrowser(t *testing.T) {
 	require.Regexp(t, `^ok: \d+ tests passed$`, testsSummary)
 	// 12,000 x 2% = 240.00 spiff + 12,000 x 1% = 120.00 rebate.
 	require.Contains(t, explained, "total 360.00 USD")
+	// ACME-1011 is the deal the partner cap cuts (cmd/partnerops/testdata/README.md).
+	require.Contains(t, fromFile, "cap")
 	require.Equal(t, "Payout of q4-2026-partner-growth v1 against the deal amount", curve)
 	require.Contains(t, diffText, "+5,910.00")
 	for _, f := range []string{"0-open.png", "1-typo.png", "2-fixed.png", "3-tests.png", "4-explain.png", "5-curve-and-diff.png"} {

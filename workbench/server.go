@@ -74,6 +74,7 @@ func NewServer(cfg ServerConfig) (*Server, error) {
 	s.mux.HandleFunc("POST /api/check", s.check)
 	s.mux.HandleFunc("POST /api/test", s.test)
 	s.mux.HandleFunc("POST /api/explain", s.explain)
+	s.mux.HandleFunc("POST /api/deals", s.dealIDs)
 	s.mux.HandleFunc("POST /api/curve", s.curve)
 	s.mux.HandleFunc("POST /api/diff", s.diff)
 	return s, nil
@@ -491,6 +492,35 @@ func (s *Server) explain(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"text": out.String()})
+}
+
+// dealIDs lists the deals of a deals file, read for the open program, in
+// run order, for the page's deal picker.
+func (s *Server) dealIDs(w http.ResponseWriter, r *http.Request) {
+	var req explainRequest
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	p, err := s.program(req.buffer, req.Program)
+	if err != nil {
+		fail(w, http.StatusBadRequest, err)
+		return
+	}
+	ins, err := s.deals(req.DealsFile, p)
+	if err != nil {
+		fail(w, http.StatusBadRequest, err)
+		return
+	}
+	type deal struct {
+		ID      string `json:"id"`
+		Partner string `json:"partner"`
+		Amount  string `json:"amount"`
+	}
+	out := make([]deal, 0, len(ins))
+	for _, in := range ins {
+		out = append(out, deal{in.Deal.ID, in.Deal.PartnerID, in.Deal.Amount.String()})
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 // deals reads a deals file of the folder for program p, sorted as a run

@@ -131,6 +131,17 @@ func TestServerAPI(t *testing.T) {
 	require.Equal(t, 200, code, raw)
 	assert.Contains(t, m["text"], "ACME-1011")
 
+	// The deal picker lists the deals file in run order.
+	code, _, raw = do(t, base, call{method: "POST", path: "/api/deals", body: explainRequest{buffer: buffer{"q4-growth.yaml", string(src)}, DealsFile: "deals.yaml"}})
+	require.Equal(t, 200, code, raw)
+	var picked []struct{ ID, Partner, Amount string }
+	require.NoError(t, json.Unmarshal([]byte(raw), &picked))
+	assert.Len(t, picked, 32)
+	// The first to close: GLX-7001 on 2026-09-28, before the program.
+	assert.Equal(t, "GLX-7001", picked[0].ID)
+	assert.Equal(t, "P-GLOBE", picked[0].Partner)
+	assert.Equal(t, "70000.00 USD", picked[0].Amount)
+
 	code, m, raw = do(t, base, call{method: "POST", path: "/api/curve", body: curveRequest{buffer: buffer{"q4-growth.yaml", string(src)}}})
 	require.Equal(t, 200, code, raw)
 	assert.True(t, strings.HasPrefix(m["svg"].(string), "<svg "))

@@ -184,6 +184,24 @@ async function explain() {
   }
 }
 
+// fillDeals offers the deals of the chosen deals file in the picker.
+async function fillDeals() {
+  const list = $("deal-ids");
+  list.textContent = "";
+  const file = $("explain-deals").value;
+  if (!file || !state.name) return;
+  try {
+    const deals = await api("POST", "/api/deals", Object.assign(buffer(), { dealsFile: file }));
+    for (const d of deals) {
+      const o = el("option", "", d.partner + ", " + d.amount);
+      o.value = d.id;
+      list.appendChild(o);
+    }
+  } catch (e) {
+    // The program may not compile yet; the picker stays empty.
+  }
+}
+
 async function curve() {
   const box = $("curve");
   box.textContent = "drawing…";
@@ -231,6 +249,8 @@ async function init() {
   $("explain").addEventListener("click", explain);
   $("diff").addEventListener("click", diff);
   $("save").addEventListener("click", save);
+  $("explain-deals").addEventListener("change", fillDeals);
+  $("explain-id").addEventListener("focus", fillDeals);
   try {
     const programs = await loadFiles();
     if (programs.length) await openFile(programs[0]);
