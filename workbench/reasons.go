@@ -34,7 +34,15 @@ func explainChange(r0, r1 *incentive.Result, words bool) (uint8, []Reason) {
 	if !r0.Eligible {
 		return kinds, out
 	}
-	for _, id := range earningOrder(r0, r1) {
+	// The new result's earnings in its order, then those only the old one
+	// paid.
+	for i := range len(r1.Lines) + len(r0.Lines) {
+		var id string
+		if i < len(r1.Lines) {
+			id = r1.Lines[i].Earning
+		} else if id = r0.Lines[i-len(r1.Lines)].Earning; lineOf(r1, id) != nil {
+			continue
+		}
 		l0, l1 := lineOf(r0, id), lineOf(r1, id)
 		switch {
 		case l0 == nil:
@@ -99,21 +107,6 @@ func lineReasons(l0, l1 *incentive.Line, cur incentive.Currency, add func(Reason
 			return "rounds to " + money(l1.Amount.Amount(), cur) + " (was " + money(l0.Amount.Amount(), cur) + ")"
 		})
 	}
-}
-
-// earningOrder lists the earnings of both results: the new result's in
-// its order, then those only the old one paid.
-func earningOrder(r0, r1 *incentive.Result) []string {
-	ids := make([]string, 0, len(r1.Lines)+len(r0.Lines))
-	for _, l := range r1.Lines {
-		ids = append(ids, l.Earning)
-	}
-	for _, l := range r0.Lines {
-		if lineOf(r1, l.Earning) == nil {
-			ids = append(ids, l.Earning)
-		}
-	}
-	return ids
 }
 
 func lineOf(r *incentive.Result, id string) *incentive.Line {
