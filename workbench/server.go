@@ -592,6 +592,8 @@ func (s *Server) curve(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"svg": string(c.SVG())})
 }
 
+// diffRequest asks for the diff of two program files of the folder (the
+// open one in its unsaved state) over a deals file.
 type diffRequest struct {
 	buffer
 	Old   string `json:"old"`
@@ -604,8 +606,11 @@ func (s *Server) diff(w http.ResponseWriter, r *http.Request) {
 	if !decodeBody(w, r, &req) {
 		return
 	}
-	get := func(name string) (*incentive.Program, error) {
-		if name == req.Name {
+	// The open file stands for its unsaved text, except as the old
+	// version of itself: then the saved file is the old version, so a
+	// diff of the open file with itself shows what the edits change.
+	get := func(name string, old bool) (*incentive.Program, error) {
+		if name == req.Name && !(old && req.Old == req.New) {
 			return s.program(req.buffer, "")
 		}
 		src, err := s.read(name)
@@ -614,12 +619,12 @@ func (s *Server) diff(w http.ResponseWriter, r *http.Request) {
 		}
 		return s.program(buffer{name, string(src)}, "")
 	}
-	oldP, err := get(req.Old)
+	oldP, err := get(req.Old, true)
 	if err != nil {
 		fail(w, http.StatusBadRequest, err)
 		return
 	}
-	newP, err := get(req.New)
+	newP, err := get(req.New, false)
 	if err != nil {
 		fail(w, http.StatusBadRequest, err)
 		return

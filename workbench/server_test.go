@@ -150,6 +150,15 @@ func TestServerAPI(t *testing.T) {
 	require.Equal(t, 200, code, raw)
 	assert.Contains(t, m["text"], "earned          38,937.01  44,847.01  +5,910.00")
 
+	// The open file against itself: the saved terms against the edits.
+	// The SPIFF at 3% instead of 2% changes the deals that earn it.
+	code, m, raw = do(t, base, call{method: "POST", path: "/api/diff", body: diffRequest{buffer: buffer{"q4-growth.yaml", changed}, Old: "q4-growth.yaml", New: "q4-growth.yaml", Deals: "deals.yaml"}})
+	require.Equal(t, 200, code, raw)
+	assert.Contains(t, m["text"], "q4-2026-partner-growth v1 -> q4-2026-partner-growth v1")
+	assert.Contains(t, m["text"], "amount new-logo-spiff: before caps")
+	// FJD-6001 (45,000.00): 2% = 900.00, 3% = 1,350.00, under the 1,500 line cap.
+	assert.Contains(t, m["text"], "FJD-6001   P-FJORD   1,350.00  1,800.00  +450.00\n      amount new-logo-spiff: before caps 900.00 -> 1,350.00")
+
 	// Save writes the file in the folder.
 	code, _, raw = do(t, base, call{method: "PUT", path: "/api/file", body: buffer{"q4-growth.yaml", changed}})
 	require.Equal(t, 200, code, raw)
