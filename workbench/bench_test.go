@@ -59,6 +59,34 @@ func BenchmarkDiffVsRun(b *testing.B) {
 				}
 			}
 		})
+		// The alternative design: materialize the deals, then run each
+		// version over the slice in turn (what Compare avoids by teeing one
+		// pass to two concurrent runs).
+		b.Run("two-runs-"+n.name, func(b *testing.B) {
+			cpu := cpuTime()
+			defer func() { reportCPU(b, cpu) }()
+			for b.Loop() {
+				var deals []incentive.Input
+				for in := range growthref.Inputs(growthref.Generate(n.n, 500)) {
+					deals = append(deals, in)
+				}
+				for _, p := range []*incentive.Program{oldP, newP} {
+					sb, err := incentive.NewStatement(p, nil)
+					if err != nil {
+						b.Fatal(err)
+					}
+					for r, err := range incentive.Run(context.Background(), p, sliceSeq(deals), incentive.RunOptions{NoTrace: true}) {
+						if err != nil {
+							b.Fatal(err)
+						}
+						if err := sb.Add(r); err != nil {
+							b.Fatal(err)
+						}
+					}
+					sb.Statement()
+				}
+			}
+		})
 		b.Run("diff-"+n.name, func(b *testing.B) {
 			cpu := cpuTime()
 			defer func() { reportCPU(b, cpu) }()
