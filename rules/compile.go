@@ -24,6 +24,8 @@ type File struct {
 	Tests []*Test
 	// Warnings are diagnostics that do not stop the file from compiling.
 	Warnings []*Error
+	// TierPolicies are the file's TierPolicy documents, in order.
+	TierPolicies []*TierPolicy
 
 	src *source
 	// pending are Tests documents whose program is not in this file.
@@ -43,10 +45,10 @@ type testsDoc struct {
 	tests      *yaml.Node
 }
 
-var kinds = []string{"Program", "Tests"}
+var kinds = []string{"Program", "Tests", "TierPolicy"}
 
 // futureKinds are document kinds the DSL reserves for later versions.
-var futureKinds = []string{"TierPolicy", "PlanTemplate"}
+var futureKinds = []string{"PlanTemplate"}
 
 // Compile compiles one program file: one or more YAML documents separated
 // by "---" lines, each a `kind: Program` or a `kind: Tests` document. It
@@ -98,6 +100,8 @@ func compile(name string, src []byte) (*File, *diag) {
 			if td := testsHeader(d, doc.root); td != nil {
 				testDocs = append(testDocs, td)
 			}
+		case "TierPolicy":
+			f.addTierPolicy(d, doc)
 		}
 	}
 	// Duplicate id and version in one file.
