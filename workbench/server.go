@@ -124,12 +124,12 @@ func checkName(name string) error {
 // FileInfo describes one file of the folder.
 type FileInfo struct {
 	Name string `json:"name"`
-	// Kind is "program" for a file of Program or Tests documents, else
-	// "deals".
+	// Kind is "program" for a file of Program, Tests or TierPolicy
+	// documents, else "deals".
 	Kind string `json:"kind"`
 }
 
-var kindLineRE = regexp.MustCompile(`(?m)^kind:\s*(Program|Tests)\b`)
+var kindLineRE = regexp.MustCompile(`(?m)^kind:\s*(Program|Tests|TierPolicy)\b`)
 
 func fileKind(src []byte) string {
 	if kindLineRE.Match(src) {
@@ -374,12 +374,24 @@ func (s *Server) test(w http.ResponseWriter, r *http.Request) {
 		}
 		tests = append(tests, o)
 	}
+	// The tier policies of the files, and their tests, too.
+	tiers := set.RunTierTests(nil)
+	for _, t := range tiers.Results {
+		o := TestOutcome{Program: "tier policy " + t.Test.Policy.Policy.ID, Name: t.Test.Name, Origin: t.Test.Origin.String(), Passed: t.Passed(), Diffs: t.Diffs}
+		if o.Diffs == nil {
+			o.Diffs = []string{}
+		}
+		if t.Err != nil {
+			o.Error = t.Err.Error()
+		}
+		tests = append(tests, o)
+	}
 	var gaps []string
 	for _, g := range rep.Coverage.Gaps() {
 		gaps = append(gaps, fmt.Sprintf("%s %s (%s)", g.Kind, g.Name, g.Origin))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
-		"ok": rep.OK() && len(tests) > 0, "tests": tests, "failed": rep.Failed(),
+		"ok": rep.OK() && tiers.Failed() == 0 && len(tests) > 0, "tests": tests, "failed": rep.Failed() + tiers.Failed(),
 		"coverage": rep.Coverage.Percent(), "gaps": gaps, "report": rep.String(), "errors": []Diagnostic{},
 	})
 }

@@ -246,3 +246,26 @@ func TestServerRefusesOtherOrigins(t *testing.T) {
 	assert.Equal(t, "DENY", resp.Header.Get("X-Frame-Options"))
 	assert.Contains(t, resp.Header.Get("Content-Security-Policy"), "default-src 'self'")
 }
+
+// A tier policy file opens, checks and runs its tests on the page too.
+func TestServerTierPolicy(t *testing.T) {
+	dir := t.TempDir()
+	src, err := os.ReadFile("../rules/testdata/tierpolicy/reseller-tiers.yaml")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "tiers.yaml"), src, 0o644))
+	base := startServer(t, dir)
+	code, _, raw := do(t, base, call{method: "GET", path: "/api/files"})
+	require.Equal(t, 200, code)
+	assert.JSONEq(t, `[{"name":"tiers.yaml","kind":"program"}]`, raw)
+	code, m, raw := do(t, base, call{method: "POST", path: "/api/check", body: buffer{"tiers.yaml", string(src)}})
+	require.Equal(t, 200, code, raw)
+	assert.Empty(t, m["errors"])
+	code, m, raw = do(t, base, call{method: "POST", path: "/api/test", body: buffer{"tiers.yaml", string(src)}})
+	require.Equal(t, 200, code, raw)
+	assert.Equal(t, true, m["ok"], raw)
+	tests := m["tests"].([]any)
+	require.NotEmpty(t, tests)
+	for _, x := range tests {
+		assert.Contains(t, x.(map[string]any)["program"], "tier policy ")
+	}
+}
