@@ -124,12 +124,12 @@ func checkName(name string) error {
 // FileInfo describes one file of the folder.
 type FileInfo struct {
 	Name string `json:"name"`
-	// Kind is "program" for a file of Program, Tests or TierPolicy
-	// documents, else "deals".
+	// Kind is "program" for a file of documents with a kind (Program,
+	// Tests, TierPolicy, ...), else "deals".
 	Kind string `json:"kind"`
 }
 
-var kindLineRE = regexp.MustCompile(`(?m)^kind:\s*(Program|Tests|TierPolicy)\b`)
+var kindLineRE = regexp.MustCompile(`(?m)^kind:\s*[A-Z][A-Za-z]*\s*$`)
 
 func fileKind(src []byte) string {
 	if kindLineRE.Match(src) {
