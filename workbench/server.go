@@ -129,7 +129,7 @@ type FileInfo struct {
 	Kind string `json:"kind"`
 }
 
-var kindLineRE = regexp.MustCompile(`(?m)^kind:\s*[A-Z][A-Za-z]*\s*$`)
+var kindLineRE = regexp.MustCompile(`(?m)^kind:\s*[A-Z][A-Za-z]*\b`)
 
 func fileKind(src []byte) string {
 	if kindLineRE.Match(src) {
