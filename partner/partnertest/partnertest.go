@@ -502,6 +502,7 @@ func registrationList(t *testing.T, s partner.Store) {
 		Reg("R-1", "P-1", "Globex", "globex.com", "Widgets"),
 	}
 	regs[3].Status = partner.RegRejected
+	regs[1].Status = "" // the zero status reads as pending
 	for _, r := range regs {
 		_, err := s.CreateRegistration(ctx, partner.CreateRegistrationParams{Registration: r})
 		require.NoError(t, err)
@@ -517,6 +518,7 @@ func registrationList(t *testing.T, s partner.Store) {
 		{"partner", partner.ListRegistrationsParams{PartnerID: "P-2"}, []string{"R-2", "R-3"}, ""},
 		{"customer by name or domain", partner.ListRegistrationsParams{Customer: &acme}, []string{"R-2", "R-3", "R-4"}, ""},
 		{"statuses", partner.ListRegistrationsParams{Statuses: []partner.RegStatus{partner.RegRejected, partner.RegApproved}}, []string{"R-1"}, ""},
+		{"zero status is pending", partner.ListRegistrationsParams{Statuses: []partner.RegStatus{partner.RegPending}}, []string{"R-2", "R-3", "R-4"}, ""},
 		{"page", partner.ListRegistrationsParams{Limit: 2, After: "R-1"}, []string{"R-2", "R-3"}, "R-3"},
 	}
 	for _, tt := range tests {
