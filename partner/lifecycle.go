@@ -326,9 +326,10 @@ type TierChange struct {
 	Reason string
 }
 
-// SetTier changes the partner's tier and appends the event to its
-// history. It does not judge whether the partner qualifies: a TierPolicy
-// recommends, a person or job decides.
+// SetTier changes the partner's tier, appends the event to its history
+// and clears TierBelowSince: a grace period belongs to the tier it was
+// counted against. It does not judge whether the partner qualifies: a
+// TierPolicy recommends, a person or job decides.
 func SetTier(p *Partner, c TierChange) (Event, error) {
 	var miss []string
 	if strings.TrimSpace(c.Actor) == "" {
@@ -348,6 +349,7 @@ func SetTier(p *Partner, c TierChange) (Event, error) {
 	}
 	e := Event{Kind: EventTier, FromTier: p.Tier, ToTier: c.To, Actor: c.Actor, At: c.At, Reason: c.Reason}
 	p.Tier = c.To
+	p.TierBelowSince = Date{} // the run of days below the old tier ends with it
 	p.History = append(p.History, e)
 	return e, nil
 }
