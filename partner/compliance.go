@@ -193,7 +193,7 @@ func certificationsExpiring(p *Partner, today Date, within int) []Notice {
 		}
 		renewed := false
 		for _, o := range p.Certified {
-			if o.Certification == c.Certification && o.Name == c.Name && o.Email == c.Email && o.ValidOn(c.Expires.AddDays(1)) {
+			if o.Certification == c.Certification && o.Name == c.Name && strings.EqualFold(o.Email, c.Email) && o.ValidOn(c.Expires.AddDays(1)) {
 				renewed = true
 			}
 		}

@@ -1,5 +1,7 @@
 package partner
 
+import "strings"
+
 // Type classifies a partner's business model. The list below is the
 // built-in set; a program may use any other lower-case name.
 type Type string
@@ -154,7 +156,7 @@ func (p *Partner) State() State {
 	return p.Status
 }
 
-// CertifiedOn counts the distinct people (by email, else name) holding at
+// CertifiedOn counts the distinct people (by email in any case, else name) holding at
 // least one certification valid on d.
 func (p *Partner) CertifiedOn(d Date) int {
 	seen := map[string]bool{}
@@ -162,7 +164,7 @@ func (p *Partner) CertifiedOn(d Date) int {
 		if !c.ValidOn(d) {
 			continue
 		}
-		k := c.Email
+		k := strings.ToLower(c.Email)
 		if k == "" {
 			k = "name:" + c.Name
 		}
