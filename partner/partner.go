@@ -156,8 +156,8 @@ func (p *Partner) State() State {
 	return p.Status
 }
 
-// CertifiedOn counts the distinct people (by email in any case, else name) holding at
-// least one certification valid on d.
+// CertifiedOn counts the distinct people (by email in any case, else
+// name) holding at least one certification valid on d.
 func (p *Partner) CertifiedOn(d Date) int {
 	seen := map[string]bool{}
 	for _, c := range p.Certified {
