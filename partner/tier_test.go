@@ -207,3 +207,22 @@ func TestSetTierRestartsTheGrace(t *testing.T) {
 	assert.Equal(t, d("2026-06-02"), rec.BelowSince)
 	assert.Equal(t, d("2026-08-31"), rec.GraceEnds)
 }
+
+// A criterion without a condition (a policy built in Go and not
+// validated) is bad input: Evaluate returns a *ValidationError naming it
+// instead of panicking.
+func TestEvaluateCriterionWithoutCondition(t *testing.T) {
+	tp := policy()
+	tp.Tiers[2].Criteria[1].Condition = nil
+	var rec Recommendation
+	var err error
+	require.NotPanics(t, func() {
+		rec, err = tp.Evaluate(&Partner{ID: "P-1", Type: Reseller, Tier: "silver"}, TierMetrics{Revenue12M: dec("300000")}, d("2026-01-01"))
+	})
+	require.ErrorIs(t, err, ErrInvalid)
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	require.Len(t, ve.Fields, 1)
+	assert.Equal(t, "tiers[2].criteria[1].condition", ve.Fields[0].Path)
+	assert.Equal(t, Action(""), rec.Action, "no recommendation from a broken policy")
+}
