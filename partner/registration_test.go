@@ -390,3 +390,30 @@ func TestRegistrationJSONRoundTrip(t *testing.T) {
 	assert.Contains(t, string(b), `"customer_key":{"name":"acme","domain":"acme.com"}`)
 	assert.NotContains(t, string(b), "closed_at", "a zero time is left out")
 }
+
+// "& Co." is a company form too: "Müller GmbH & Co. KG" (the common German
+// limited partnership) is the customer "Müller GmbH" registered by another
+// partner, and "Smith & Co." is "Smith". An "and" inside the name stays.
+func TestNormalizeNameAndCompanyForms(t *testing.T) {
+	tests := []struct{ a, b string }{
+		{"Müller GmbH & Co. KG", "Müller GmbH"},
+		{"Müller GmbH & Co. KG", "MÜLLER"},
+		{"Smith & Co.", "Smith"},
+		{"Smith and Company, Inc.", "Smith"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.a+" = "+tt.b, func(t *testing.T) {
+			assert.Equal(t, NormalizeName(tt.b), NormalizeName(tt.a))
+			assert.True(t, Customer{Name: tt.a}.Key().Same(Customer{Name: tt.b}.Key()))
+		})
+	}
+	kept := []struct{ in, want string }{
+		{"Johnson & Johnson", "johnson and johnson"},
+		{"Procter & Gamble Co.", "procter and gamble"},
+		{"Barnes and", "barnes and"}, // no company form removed: the "and" is the name's
+		{"And Co", "and"},            // the last word always stays
+	}
+	for _, tt := range kept {
+		t.Run(tt.in, func(t *testing.T) { assert.Equal(t, tt.want, NormalizeName(tt.in)) })
+	}
+}
