@@ -25,8 +25,9 @@ var legalSuffixes = map[string]bool{
 
 // NormalizeName returns the comparable form of a customer name: lower case,
 // "&" read as "and", punctuation dropped, spaces collapsed, a leading
-// "the" and trailing company forms (Inc, LLC, GmbH, ...) removed. The last
-// word always stays, so "The Co" is "co" and "Inc" is "inc".
+// "the" and trailing company forms (Inc, LLC, GmbH, ...) removed, with the
+// "and" that joins them ("GmbH & Co. KG", "& Co."). The last word always
+// stays, so "The Co" is "co" and "Inc" is "inc".
 func NormalizeName(s string) string {
 	s = strings.ReplaceAll(strings.ToLower(s), "&", " and ")
 	var b strings.Builder
@@ -44,8 +45,13 @@ func NormalizeName(s string) string {
 	if len(words) > 1 && words[0] == "the" {
 		words = words[1:]
 	}
-	for len(words) > 1 && legalSuffixes[words[len(words)-1]] {
-		words = words[:len(words)-1]
+	for stripped := false; len(words) > 1; {
+		last := words[len(words)-1]
+		// The "and" of "& Co." goes with the company form after it.
+		if !legalSuffixes[last] && !(stripped && last == "and") {
+			break
+		}
+		words, stripped = words[:len(words)-1], true
 	}
 	return strings.Join(words, " ")
 }
