@@ -417,3 +417,32 @@ func TestNormalizeNameAndCompanyForms(t *testing.T) {
 		t.Run(tt.in, func(t *testing.T) { assert.Equal(t, tt.want, NormalizeName(tt.in)) })
 	}
 }
+
+// An internationalized domain is one customer whether it is typed in
+// Unicode or in its ASCII (punycode, RFC 3492) form, in any case: the
+// normal form is the ASCII one. Expected forms come from Python's
+// "münchen".encode("idna") and friends, not from this code.
+func TestNormalizeDomainUnicodeIsPunycode(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"münchen.de", "xn--mnchen-3ya.de"},
+		{"MÜNCHEN.DE", "xn--mnchen-3ya.de"},
+		{"XN--MNCHEN-3YA.DE", "xn--mnchen-3ya.de"},
+		{"https://www.bücher.example/shop", "xn--bcher-kva.example"},
+		{"einkauf@bücher.example", "xn--bcher-kva.example"},
+		{"bücher。example", "xn--bcher-kva.example"}, // ideographic full stop
+		{"例え.テスト", "xn--r8jz45g.xn--zckzah"},
+		{"ελληνικά.gr", "xn--hxargifdar.gr"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := NormalizeDomain(tt.in)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+	a := Customer{Name: "Stadtwerke München", Domain: "münchen.de"}.Key()
+	b := Customer{Name: "SWM", Domain: "xn--mnchen-3ya.de"}.Key()
+	assert.True(t, a.Same(b), "one customer by domain")
+	_, err := NormalizeDomain("mü☃nchen.de")
+	assert.ErrorIs(t, err, ErrInvalidDomain, "a symbol is not a letter")
+}
