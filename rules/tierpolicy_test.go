@@ -275,3 +275,33 @@ func FuzzTierPolicyFile(f *testing.F) {
 		}
 	})
 }
+
+// A declared metric whose name the expression language reserves (amount,
+// type, id, close_date...) is refused at the metric's own key, in the tier
+// policy's words: metrics.*, never the programs' deal.* or "custom field".
+func TestTierPolicyReservedMetricNamePositioned(t *testing.T) {
+	src := `apiVersion: partnerops/v1
+kind: TierPolicy
+id: t
+metrics:
+  pipeline: decimal
+  amount: decimal
+tiers:
+  - tier: registered
+  - tier: gold
+    criteria:
+      - name: pipeline
+        when: metrics.pipeline >= 10
+`
+	_, err := Compile("tiers.yaml", []byte(src))
+	var list ErrorList
+	require.ErrorAs(t, err, &list)
+	require.Len(t, list, 1)
+	e := list[0]
+	assert.Equal(t, 6, e.Line, "the line of `amount:`")
+	assert.Equal(t, 3, e.Col, "the column of `amount`")
+	assert.Equal(t, "metrics.amount", e.Path)
+	assert.NotContains(t, e.Msg, "deal")
+	assert.NotContains(t, e.Msg, "custom field")
+	assert.Contains(t, e.Msg, "reserved")
+}
