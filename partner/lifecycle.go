@@ -276,8 +276,11 @@ func clearanceUnmet(c *Clearance) []Blocker {
 		return []Blocker{{Item: "clearance", Problem: ProblemMissing, Detail: "offboarding needs the ledger's financial clearance"}}
 	}
 	var un []Blocker
-	if c.OpenClaims > 0 {
+	switch {
+	case c.OpenClaims > 0:
 		un = append(un, Blocker{Item: "open_claims", Problem: ProblemState, Detail: fmt.Sprintf("%d open claim(s)", c.OpenClaims)})
+	case c.OpenClaims < 0:
+		un = append(un, Blocker{Item: "open_claims", Problem: ProblemIncomplete, Detail: fmt.Sprintf("the clearance counts %d open claims: a count cannot be negative", c.OpenClaims)})
 	}
 	money := func(d decimal.Decimal) string {
 		s := d.Abs().String()
@@ -295,8 +298,11 @@ func clearanceUnmet(c *Clearance) []Blocker {
 	case -1:
 		un = append(un, Blocker{Item: "balance", Problem: ProblemState, Detail: "the partner owes the program " + money(c.Balance)})
 	}
-	if c.UnprovenMDF > 0 {
+	switch {
+	case c.UnprovenMDF > 0:
 		un = append(un, Blocker{Item: "mdf_proof", Problem: ProblemMissing, Detail: fmt.Sprintf("%d MDF payment(s) without proof of performance", c.UnprovenMDF)})
+	case c.UnprovenMDF < 0:
+		un = append(un, Blocker{Item: "mdf_proof", Problem: ProblemIncomplete, Detail: fmt.Sprintf("the clearance counts %d unproven MDF payments: a count cannot be negative", c.UnprovenMDF)})
 	}
 	return un
 }
