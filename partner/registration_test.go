@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
@@ -445,4 +446,27 @@ func TestNormalizeDomainUnicodeIsPunycode(t *testing.T) {
 	assert.True(t, a.Same(b), "one customer by domain")
 	_, err := NormalizeDomain("mü☃nchen.de")
 	assert.ErrorIs(t, err, ErrInvalidDomain, "a symbol is not a letter")
+}
+
+// A withdrawal is a decision like the others: it needs a time and an
+// actor, or the record cannot say who withdrew the registration or when,
+// and the registration is left unchanged.
+func TestWithdrawNeedsATimeAndAnActor(t *testing.T) {
+	tests := []struct {
+		name  string
+		at    time.Time
+		actor string
+	}{
+		{"no time", time.Time{}, "rep"},
+		{"no actor", at("2026-03-02"), " "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := reg(t, "R-1", "P-1", "Acme", "", "Widgets", "2026-03-01")
+			before := r.Clone()
+			err := Withdraw(r, tt.at, tt.actor, "lost interest")
+			assert.ErrorIs(t, err, ErrRegistrationState)
+			assert.Equal(t, before, r)
+		})
+	}
 }
