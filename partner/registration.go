@@ -385,8 +385,12 @@ func Expire(r *Registration, d Date) bool {
 	return false
 }
 
-// Withdraw withdraws an open registration at the partner's request.
+// Withdraw withdraws an open registration at the partner's request; like
+// every decision it needs a time and an actor.
 func Withdraw(r *Registration, at time.Time, actor, reason string) error {
+	if at.IsZero() || strings.TrimSpace(actor) == "" {
+		return fmt.Errorf("%w: withdrawing registration %s needs a time and an actor", ErrRegistrationState, r.ID)
+	}
 	if !r.OpenOn(DateOf(at)) {
 		return fmt.Errorf("%w: cannot withdraw registration %s: it is %s", ErrRegistrationState, r.ID, r.StatusOn(DateOf(at)))
 	}
