@@ -470,3 +470,31 @@ func TestWithdrawNeedsATimeAndAnActor(t *testing.T) {
 		})
 	}
 }
+
+// A decision cannot come before what it decides on: an approval dated
+// before the submission would start the validity before the partner
+// registered anything (and MatchDeal would then credit a deal that closed
+// before the registration existed); an extension dated before the approval
+// likewise. Both are refused and change nothing.
+func TestDecisionsBeforeTheirSubjectAreRefused(t *testing.T) {
+	pol := RegistrationPolicy{}
+	r := reg(t, "R-1", "P-1", "Acme", "", "Widgets", "2026-03-10")
+	before := r.Clone()
+	err := pol.Approve(r, Decision{At: at("2026-03-01"), Actor: "cam"}, nil)
+	assert.ErrorIs(t, err, ErrRegistrationState)
+	assert.Equal(t, before, r)
+	err = pol.Reject(r, Decision{At: at("2026-03-09"), Actor: "cam", Reason: "dup"})
+	assert.ErrorIs(t, err, ErrRegistrationState)
+	assert.Equal(t, before, r)
+
+	// The same day, later or at the submission instant is fine.
+	require.NoError(t, pol.Approve(r, Decision{At: at("2026-03-10"), Actor: "cam"}, nil))
+	approved := r.Clone()
+	err = pol.Extend(r, ExtendRequest{At: at("2026-03-09"), Actor: "cam"})
+	assert.ErrorIs(t, err, ErrRegistrationState)
+	assert.Equal(t, approved, r)
+
+	// A deal closed before the registration was submitted never matches.
+	_, err = MatchDeal([]*Registration{r}, ClosedDeal{ID: "D-1", PartnerID: "P-1", Customer: Customer{Name: "Acme"}, Product: "Widgets", Closed: at("2026-03-05")})
+	assert.ErrorIs(t, err, ErrNoRegistration)
+}
