@@ -498,3 +498,21 @@ func TestDecisionsBeforeTheirSubjectAreRefused(t *testing.T) {
 	_, err = MatchDeal([]*Registration{r}, ClosedDeal{ID: "D-1", PartnerID: "P-1", Customer: Customer{Name: "Acme"}, Product: "Widgets", Closed: at("2026-03-05")})
 	assert.ErrorIs(t, err, ErrNoRegistration)
 }
+
+// NormalizeName is idempotent (FuzzNormalizeName checks it): a doubled
+// leading article must not leave a "the" that a second pass removes, or a
+// stored key and a key computed from it would differ.
+func TestNormalizeNameDoubledArticle(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"The The Acme", "acme"},
+		{"the THE the Acme Inc", "acme"},
+		{"The The", "the"}, // the last word always stays
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got := NormalizeName(tt.in)
+			assert.Equal(t, tt.want, got)
+			assert.Equal(t, got, NormalizeName(got))
+		})
+	}
+}
