@@ -42,7 +42,7 @@ func NormalizeName(s string) string {
 		}
 	}
 	words := strings.Fields(b.String())
-	if len(words) > 1 && words[0] == "the" {
+	for len(words) > 1 && words[0] == "the" {
 		words = words[1:]
 	}
 	for stripped := false; len(words) > 1; {
