@@ -48,6 +48,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"RegistrationRoundTrip", registrationRoundTrip},
 		{"RegistrationErrors", registrationErrors},
 		{"RegistrationList", registrationList},
+		{"RegistrationCopies", registrationCopies},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, newStore(t)) })
@@ -533,4 +534,29 @@ func registrationList(t *testing.T, s partner.Store) {
 			assert.Equal(t, tt.next, pg.Next)
 		})
 	}
+}
+
+// registrationCopies: changing a registration after storing it, or one a
+// store returned, does not change what the store holds.
+func registrationCopies(t *testing.T, s partner.Store) {
+	_, err := s.CreatePartner(ctx, partner.CreatePartnerParams{Partner: Full("P-1")})
+	require.NoError(t, err)
+	in := Reg("R-1", "P-1", "Acme", "acme.com", "Widgets")
+	in.Extensions = []partner.Extension{{At: ts("2026-03-05T00:00:00Z"), Actor: "cam", Days: 30, From: partner.MustDate("2026-05-30"), To: partner.MustDate("2026-06-29")}}
+	created, err := s.CreateRegistration(ctx, partner.CreateRegistrationParams{Registration: in})
+	require.NoError(t, err)
+	want := Reg("R-1", "P-1", "Acme", "acme.com", "Widgets")
+	want.Extensions = []partner.Extension{{At: ts("2026-03-05T00:00:00Z"), Actor: "cam", Days: 30, From: partner.MustDate("2026-05-30"), To: partner.MustDate("2026-06-29")}}
+	want.CustomerKey = partner.CustomerKey{Name: "acme", Domain: "acme.com"}
+
+	in.Extensions[0].Days = 999
+	in.Product = "changed after create"
+	created.Extensions[0].Actor = "changed on the returned copy"
+	pg, err := s.ListRegistrations(ctx, partner.ListRegistrationsParams{})
+	require.NoError(t, err)
+	require.Len(t, pg.Registrations, 1)
+	pg.Registrations[0].Extensions[0].Reason = "changed on a listed copy"
+	got, err := s.GetRegistration(ctx, partner.GetRegistrationParams{ID: "R-1"})
+	require.NoError(t, err)
+	assertSameReg(t, want, got)
 }
