@@ -22,6 +22,9 @@ var (
 	ErrInvalidProgram = errors.New("invalid program")
 	// ErrInvalidDeal: a deal is missing data or carries data the program forbids.
 	ErrInvalidDeal = errors.New("invalid deal")
+	// ErrNoAsOf: the terms read the run's as-of date (run.as_of), but the
+	// run was given none.
+	ErrNoAsOf = errors.New("no as-of date")
 	// ErrOutOfOrder: a batch received deals out of (close time, deal id) order.
 	ErrOutOfOrder = errors.New("deals out of order")
 )

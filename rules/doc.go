@@ -152,9 +152,13 @@
 //	partner.{id,name,type,tier,region,country}   string
 //	period.amount, period.earned, cumulative.amount   decimal
 //	period.deals                            int
+//	deal.registration.approved              date the registration was approved
+//	                                        (the empty date without one)
+//	run.as_of                               date, the run's as-of date, see Dates
 //
 // with the operators && || ! == != < <= > >= + - * / % in, ?: and the
-// functions round(x, places[, mode]), min, max, abs, len and date("2026-11-01").
+// functions round(x, places[, mode]), min, max, abs, len, date("2026-11-01")
+// and the date functions below.
 // Method calls, $env, nil, maps and the other expr built-ins are not part
 // of the language. An amount that is just a number (500, "500 USD") needs no
 // expression at all. Errors point at the token inside the expression: in a
@@ -168,6 +172,112 @@
 //
 // Quote an expression that contains ": ", starts with a quote or a YAML
 // indicator, or sits inside a flow mapping ({...}) and contains a comma.
+//
+// # Dates in expressions
+//
+// A date is a calendar date without a time. Every instant is turned into a
+// date in the program's time zone when it is read (deal.close_date,
+// run.as_of), so date arithmetic counts calendar days: from 00:30 on
+// 2026-03-08 to 23:30 on 2026-03-09 in New York is 46 hours (clocks spring
+// forward that night) and one day. Dates compare with < <= > >= == != and
+// these functions, which never read a clock:
+//
+//	days_between(a, b)   int: b - a in days; days_between(date("2026-02-28"),
+//	                     date("2026-03-01")) is 1, in 2028 (a leap year) 2
+//	add_days(d, n)       date: n days after d (before it when n < 0);
+//	                     add_days(date("2026-11-03"), 90) is 2027-02-01
+//	                     (27 days to Nov 30, + 31 + 31 + 1)
+//	add_months(d, n)     date: n calendar months after d, the day clamped to
+//	                     the last day of that month: add_months(date("2026-01-31"), 1)
+//	                     is 2026-02-28, in 2028 2028-02-29; 2026-08-31 + 1 is
+//	                     2026-09-30. Clamping is not undone: Jan 31 + 1 + 1 is Mar 28
+//	add_years(d, n)      add_months(d, 12 * n): 2028-02-29 + 1 year is 2029-02-28
+//	months_between(a, b) int: whole months from a to b, the largest n with
+//	                     add_months(a, n) <= b (for b before a, the smallest
+//	                     n with add_months(a, n) >= b, a negative number):
+//	                     Jan 15 -> Feb 14 is 0, Jan 15 -> Feb 15 is 1,
+//	                     Jan 31 -> Feb 28 is 1
+//	year(d), quarter(d), month(d)   int: 2026, 1..4, 1..12
+//	period(d, "month" | "quarter" | "year")   string: "2026-03", "2026-Q1",
+//	                     "2026"; the unit must be a constant
+//
+// Results must lie in the years 1 to 9999; beyond, and for the empty date
+// (an optional date field a deal does not carry, or
+// deal.registration.approved of a deal without an approved registration),
+// a date function fails at run time with an error naming the expression's
+// position. Test for the empty date first: deal.registered &&
+// days_between(...) evaluates days_between only for registered deals.
+//
+// run.as_of is the as-of date of the run: `partnerops run -as-of DATE`, a
+// test's `as_of:` (a `deal:` test without as_of uses the deal's close
+// time, as for claim expiry), or the asOf argument of incentive.Evaluate
+// and RunOptions.AsOf. It is not known when the program is compiled; a
+// run without an as-of date that evaluates run.as_of fails with an error
+// wrapping incentive.ErrNoAsOf at the position of run.as_of, and nothing
+// is paid for that deal.
+//
+//	# date-functions.yaml: terms that count days and months, in New York time.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: activation-spiff
+//	name: Activation SPIFF
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31, timezone: America/New_York}
+//	fields:
+//	  activated: {type: date, optional: true}
+//	eligibility:
+//	  - name: registration valid 90 days from approval
+//	    when: deal.registered && deal.close_date <= add_days(deal.registration.approved, 90)
+//	earnings:
+//	  - id: quick-activation
+//	    type: spiff
+//	    when: deal.activated >= deal.close_date && days_between(deal.close_date, deal.activated) <= 30
+//	    amount: 200
+//	  - id: quarter-end
+//	    type: bonus
+//	    when: month(deal.close_date) == 3 * quarter(deal.close_date)
+//	    amount: deal.amount * 0.01
+//	  - id: settled-in-quarter
+//	    type: bonus
+//	    when: period(run.as_of, "quarter") == period(deal.close_date, "quarter")
+//	    amount: 25
+//	tests:
+//	  # 2025-12-08 + 90 days: 23 (to Dec 31) + 31 (Jan) + 28 (Feb) + 8 = 90,
+//	  # so 2026-03-08 is the last valid day. 23:30 EDT on March 8 (the day
+//	  # clocks spring forward) is still March 8 in New York. Activated 30 days
+//	  # later: 23 (to Mar 31) + 7. Quarter end: March is 3 x Q1. 1% of 5000.00
+//	  # is 50.00. As of April 1 (Q2) the sale's quarter (Q1) is over.
+//	  - name: registered 90 days before, activated 30 days after, in March
+//	    as_of: 2026-04-01
+//	    deal:
+//	      id: D-1
+//	      amount: "5000.00"
+//	      close_date: "2026-03-08T23:30:00-04:00"
+//	      registration: {id: R-1, approved: 2025-12-08}
+//	      activated: 2026-04-07
+//	    expect: {total: "250.00", lines: {quick-activation: "200.00", quarter-end: "50.00"}}
+//	  # 00:30 EDT on March 9 is March 9: one day past the registration's 90.
+//	  - name: the registration expired the day before
+//	    deal:
+//	      id: D-2
+//	      amount: "5000.00"
+//	      close_date: "2026-03-09T00:30:00-04:00"
+//	      registration: {id: R-2, approved: 2025-12-08}
+//	      activated: 2026-03-10
+//	    expect: {eligible: false, failed: registration valid 90 days from approval}
+//	  # 01:30 EST on November 1 (the repeated hour after clocks fall back) is
+//	  # November 1; activated 30 days later (29 to Nov 30, + 1). November is
+//	  # not a quarter's last month. Without as_of the test's as-of is the
+//	  # close time, in the same quarter (Q4).
+//	  - name: activated 30 days after a close in the repeated hour
+//	    deal:
+//	      id: D-3
+//	      amount: "5000.00"
+//	      close_date: "2026-11-01T01:30:00-05:00"
+//	      registration: {id: R-3, approved: 2026-10-01}
+//	      activated: 2026-12-01
+//	    expect: {total: "225.00", lines: {quick-activation: "200.00", settled-in-quarter: "25.00"}}
 //
 // # Eligibility and earnings
 //

@@ -177,7 +177,7 @@ func (c *checker) check(n ast.Node) val {
 	return c.errorf(n.Location(), "this construct (%T) is not supported", n)
 }
 
-const funcList = "round, min, max, abs, len and date"
+const funcList = "round, min, max, abs, len, date, days_between, months_between, add_days, add_months, add_years, year, quarter, month and period"
 
 // number builds a decimal literal from its source text, never from the
 // binary floating-point value the parser computed.
@@ -234,11 +234,13 @@ func (c *checker) numbers(src string) {
 }
 
 var groupHint = map[string]string{
-	"deal":          "deal.amount",
-	"deal.customer": "deal.customer.segment",
-	"partner":       "partner.tier",
-	"period":        "period.amount",
-	"cumulative":    "cumulative.amount",
+	"deal":              "deal.amount",
+	"deal.customer":     "deal.customer.segment",
+	"deal.registration": "deal.registration.approved",
+	"run":               "run.as_of",
+	"partner":           "partner.tier",
+	"period":            "period.amount",
+	"cumulative":        "cumulative.amount",
 }
 
 func (c *checker) identifier(n *ast.IdentifierNode) val {
@@ -248,7 +250,7 @@ func (c *checker) identifier(n *ast.IdentifierNode) val {
 	case c.env.groups[n.Value]:
 		return c.errorf(n.Location(), "%s is a group of fields, not a value; use a field such as %s", n.Value, groupHint[n.Value])
 	}
-	msg := fmt.Sprintf("unknown name %s; expressions read deal.*, partner.*, period.* and cumulative.amount", n.Value)
+	msg := fmt.Sprintf("unknown name %s; expressions read deal.*, partner.*, period.*, cumulative.amount and run.as_of", n.Value)
 	if s := c.suggest(n.Value, ""); s != "" {
 		msg = fmt.Sprintf("unknown name %s (did you mean %s?)", n.Value, s)
 	}
@@ -900,6 +902,12 @@ func (c *checker) call(n *ast.CallNode) val {
 			return c.errorf(s.Location(), "%v", err)
 		}
 		return constant(tDate, dateCode(d), loc)
+	}
+	if f := dateFns[id.Value]; f != nil {
+		if !ok {
+			return bad
+		}
+		return c.dateCall(f, args, loc)
 	}
 	msg := fmt.Sprintf("unknown function %s; the functions are %s", id.Value, funcList)
 	switch id.Value {

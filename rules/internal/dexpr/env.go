@@ -76,6 +76,8 @@ const (
 	slotPeriodDeals
 	slotPeriodEarned
 	slotCumulativeAmount
+	slotDealRegApproved
+	slotRunAsOf
 	numBuiltin
 )
 
@@ -111,6 +113,8 @@ var builtinPaths = [numBuiltin]struct {
 	slotPeriodDeals:      {incentive.PathPeriodDeals, tInt},
 	slotPeriodEarned:     {incentive.PathPeriodEarned, tDecimal},
 	slotCumulativeAmount: {incentive.PathCumulativeAmount, tDecimal},
+	slotDealRegApproved:  {incentive.PathDealRegApproved, tDate},
+	slotRunAsOf:          {incentive.PathRunAsOf, tDate},
 }
 
 // pathInfo describes one readable path.
@@ -165,7 +169,7 @@ func (e *FieldError) Error() string {
 func NewEnv(fields []incentive.FieldDecl) (*Env, []error) {
 	e := &Env{
 		paths:  make(map[string]*pathInfo, numBuiltin+len(fields)),
-		groups: map[string]bool{"deal": true, "deal.customer": true, "partner": true, "period": true, "cumulative": true},
+		groups: map[string]bool{"deal": true, "deal.customer": true, "deal.registration": true, "partner": true, "period": true, "cumulative": true, "run": true},
 	}
 	for slot, b := range builtinPaths {
 		p := &pathInfo{path: b.path, typ: b.typ, slot: slot, custom: -1}
@@ -364,6 +368,13 @@ func (e *Env) i64(s *incentive.Scope, p *pathInfo) (int64, error) {
 			loc = s.Program.Effective.Loc()
 		}
 		return dateCode(incentive.DateOf(s.Deal.CloseDate.In(loc))), nil
+	case slotDealRegApproved:
+		if r := s.Deal.Registration; r != nil && !r.Approved.IsZero() {
+			return dateCode(r.Approved), nil
+		}
+		return 0, nil
+	case slotRunAsOf:
+		return asOfCode(s)
 	}
 	v, err := e.custom(s, p)
 	if err != nil || v == nil {
