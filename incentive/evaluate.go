@@ -296,6 +296,9 @@ func (e *Evaluator) phase1(w *work, in *Input, rates RateSource) {
 			return "close date " + closeDate.String() + " is inside the effective window " + p.Effective.String()
 		}})
 	}
+	if !e.registrationValid(w, closeDate) {
+		return
+	}
 	if d.Amount.currency != p.Currency {
 		conv, err := Convert(d.Amount, p.Currency, rates, closeDate)
 		if err != nil {

@@ -50,6 +50,12 @@ type Program struct {
 	// Claims is how long after its anchor date an earning may be claimed.
 	Claims ClaimWindow
 
+	// RegistrationValidity is how long a deal registration stays valid
+	// after its approval date. A registered deal that closes after it (or
+	// before the approval) is not eligible; Result.Failed is
+	// RegistrationClause. Zero: registrations do not expire.
+	RegistrationValidity Span
+
 	// Payee names who is paid: PayeePartner (the zero value) or the role
 	// of one of the partner's contacts, e.g. "partner_rep".
 	Payee string
@@ -235,11 +241,16 @@ const (
 )
 
 // ClaimWindow says until when an earning may be claimed: Days calendar days
-// after the anchor date, the last day inclusive, in the program's time zone.
-// Zero Days means no claim deadline.
+// or Months calendar months (the day clamped to the month's last day, see
+// Date.AddMonths) after the anchor date, the last day inclusive, in the
+// program's time zone. At most one of Days and Months is set; both zero
+// means no claim deadline. From is one of ClaimAnchors or the name of a
+// custom deal field of type date; see Program.ClaimAnchorDate for a deal
+// that lacks its anchor date.
 type ClaimWindow struct {
-	Days int
-	From ClaimAnchor
+	Days   int
+	Months int
+	From   ClaimAnchor
 }
 
 // RoundingStage says where amounts are rounded.

@@ -51,17 +51,37 @@ func (p *Program) Validate() error {
 	default:
 		bad("unknown window ends %q", string(p.Effective.Ends))
 	}
-	if p.Claims.Days < 0 {
-		bad("claim window of %d days is negative", p.Claims.Days)
+	switch {
+	case p.Claims.Days < 0 || p.Claims.Months < 0:
+		bad("claim window of %d days and %d months is negative", p.Claims.Days, p.Claims.Months)
+	case p.Claims.Days > 0 && p.Claims.Months > 0:
+		bad("claim window sets both days (%d) and months (%d); give one", p.Claims.Days, p.Claims.Months)
 	}
 	switch p.Claims.From {
-	case "", FromCloseDate:
+	case "", FromCloseDate, FromRegistrationApproved:
 	case FromProgramEnd:
 		if p.Effective.To.IsZero() {
 			bad("claim window counts from the program end, but the effective window has no end")
 		}
 	default:
-		bad("unknown claim anchor %q", string(p.Claims.From))
+		found := false
+		for _, f := range p.Fields {
+			if f.Name == string(p.Claims.From) {
+				found = true
+				if f.Type != FieldDate {
+					bad("claim window counts from field %q, which is a %s, not a date", f.Name, f.Type)
+				}
+			}
+		}
+		if !found {
+			bad("unknown claim anchor %q (want close_date, program_end, registration.approved or a custom date field)", string(p.Claims.From))
+		}
+	}
+	switch v := p.RegistrationValidity; {
+	case v.Days < 0 || v.Months < 0:
+		bad("registration validity of %d days and %d months is negative", v.Days, v.Months)
+	case v.Days > 0 && v.Months > 0:
+		bad("registration validity sets both days (%d) and months (%d); give one", v.Days, v.Months)
 	}
 	if p.MinPayout.Sign() < 0 {
 		bad("minimum payout %s is negative", p.MinPayout)

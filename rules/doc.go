@@ -56,10 +56,15 @@
 //	              covers. to: optional (open-ended). timezone: an IANA zone,
 //	              default UTC. ends: inclusive (default: from <= date <= to)
 //	              or exclusive_end (from <= date < to)
-//	claims        {window: 60d, from: close_date | program_end}: an earning
-//	              may be claimed until window days after the anchor (that
-//	              day included). Default: no claim deadline. program_end
-//	              needs effective.to
+//	claims        {window: 60d | 2m, from: close_date | program_end |
+//	              registration.approved | <custom date field>}: an earning
+//	              may be claimed until window days or months after the
+//	              anchor (that day included), see Claim windows. Default:
+//	              no claim deadline; from defaults to close_date.
+//	              program_end needs effective.to
+//	registration  {valid: 90d | 3m}: how long a deal registration is valid
+//	              after its approval date, see Claim windows. Default:
+//	              registrations do not expire
 //	payee         partner (default) or a contact role such as partner_rep; a
 //	              deal's partner must then have a contact with that role
 //	rounding      {scale, mode, at}: scale defaults to the currency's minor
@@ -278,6 +283,64 @@
 //	      registration: {id: R-3, approved: 2026-10-01}
 //	      activated: 2026-12-01
 //	    expect: {total: "225.00", lines: {quick-activation: "200.00", settled-in-quarter: "25.00"}}
+//
+// # Claim windows and registration validity
+//
+// `claims: {window, from}` sets the last day an earning on a deal may be
+// claimed (Result.ClaimBy): the anchor date plus the window, that day
+// included, in the program's time zone. The window is whole calendar days
+// (60d) or calendar months (2m: the same day two months later, clamped to
+// the month's last day, so a deal activated 2026-12-31 may be claimed
+// through 2027-02-28). The anchor is the deal's close date (the default),
+// the program's last day (program_end), the approval date of the deal's
+// registration (registration.approved) or a custom field of type date,
+// named as declared. A deal without its anchor date (not registered, or
+// without a value for an optional date field) has no claim deadline yet:
+// ClaimBy stays empty, it cannot expire, and the explanation says the
+// window has not started. An earning is expired when the run's as-of date
+// is after ClaimBy.
+//
+// `registration: {valid: 90d}` makes a deal registration valid from its
+// approval date through the approval date plus the validity (days or
+// months, as above). A registered deal that closes after that day, or
+// before the approval, is not eligible; Result.Failed is "registration
+// validity" (incentive.RegistrationClause), which `expect: {failed: ...}`
+// accepts, and the explanation gives the dates: "not eligible:
+// registration R-2, approved 2026-01-15, was valid for 90 days, through
+// 2026-04-15; the deal closed 2026-04-16". Deals without an approved
+// registration are not checked: require one with an eligibility clause
+// (deal.registered) where the terms do. To keep paying the earnings that
+// do not depend on the registration, test the date in the earning's
+// condition instead: deal.close_date <= add_days(deal.registration.approved, 90).
+//
+//	# claims.yaml: a claim window from the activation date, and registrations valid 90 days.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: activation-claims
+//	name: Activation claims
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31, timezone: America/New_York}
+//	fields:
+//	  activated: {type: date, optional: true}
+//	claims: {window: 2m, from: activated}
+//	registration: {valid: 90d}
+//	earnings:
+//	  - id: spiff
+//	    type: spiff
+//	    amount: 100
+//	tests:
+//	  # approved 2026-01-15; + 90 days: 16 (to Jan 31) + 28 (Feb) + 31 (Mar)
+//	  # + 15 = 90, so valid through 2026-04-15, the close date.
+//	  - name: closed on the registration's last valid day
+//	    deal: {id: D-1, amount: "1000.00", close_date: 2026-04-15, registration: {id: R-1, approved: 2026-01-15}, activated: 2026-04-30}
+//	    expect: {total: "100.00"}
+//	  - name: closed the day after
+//	    deal: {id: D-2, amount: "1000.00", close_date: 2026-04-16, registration: {id: R-2, approved: 2026-01-15}}
+//	    expect: {eligible: false, failed: registration validity}
+//	  - name: an unregistered deal is not checked
+//	    deal: {id: D-3, amount: "1000.00", close_date: 2026-12-31}
+//	    expect: {total: "100.00"}
 //
 // # Eligibility and earnings
 //

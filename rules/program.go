@@ -18,7 +18,7 @@ const APIVersion = "partnerops/v1"
 
 var programKeys = []string{
 	"apiVersion", "kind", "id", "name", "version", "currency", "effective",
-	"claims", "payee", "rounding", "period", "min_payout", "allow_negative", "fields",
+	"claims", "registration", "payee", "rounding", "period", "min_payout", "allow_negative", "fields",
 	"eligibility", "earnings", "groups", "caps", "tests",
 }
 
@@ -32,6 +32,8 @@ type progCompiler struct {
 	earnings map[string]*earningInfo
 	// groupItems are the list positions of Program.Groups, by index.
 	groupItems []int
+	// claimFrom is the `claims.from` value, when given.
+	claimFrom *yaml.Node
 }
 
 // earningInfo is what later checks need to know about an earning.
@@ -80,6 +82,9 @@ func compileProgram(d *diag, doc *document, top fields) *progCompiler {
 	if n := top.get("claims"); n != nil {
 		pc.claims(n)
 	}
+	if n := top.get("registration"); n != nil {
+		pc.registration(n)
+	}
 	p.Payee = incentive.PayeePartner
 	if n := top.get("payee"); n != nil {
 		pc.payee(n)
@@ -120,6 +125,7 @@ func compileProgram(d *diag, doc *document, top fields) *progCompiler {
 			pc.env = env
 		}
 	}
+	pc.checkClaimAnchor()
 	if n := top.get("eligibility"); n != nil {
 		pc.eligibility(n)
 	}
@@ -197,10 +203,42 @@ func loadLocation(name string) (*time.Location, error) {
 	return time.LoadLocation(name)
 }
 
-var claimWindowRE = regexp.MustCompile(`^([0-9]{1,5})d$`)
+var spanRE = regexp.MustCompile(`^([0-9]{1,5})(d|m)$`)
 
-// maxClaimDays bounds a claim window at about ten years.
-const maxClaimDays = 3660
+// maxClaimDays bounds a claim window at about ten years; maxClaimMonths
+// likewise.
+const (
+	maxClaimDays   = 3660
+	maxClaimMonths = 120
+)
+
+// span reads a length of time: "60d" (calendar days) or "3m" (calendar
+// months, the day clamped to the month's last day).
+func (pc *progCompiler) span(v *yaml.Node, path, what string) (incentive.Span, bool) {
+	d := pc.d
+	s, ok := d.scalar(v, path, "a number of days such as 60d or of months such as 3m")
+	if !ok {
+		return incentive.Span{}, false
+	}
+	m := spanRE.FindStringSubmatch(s)
+	n := 0
+	if m != nil {
+		n, _ = strconv.Atoi(m[1])
+	}
+	switch {
+	case m == nil || n < 1:
+		d.errorf(v, path, "want %s as a number of days (1d to %dd, such as 60d) or of months (1m to %dm, such as 3m), got %q", what, maxClaimDays, maxClaimMonths, clip(s))
+	case m[2] == "d" && n > maxClaimDays:
+		d.errorf(v, path, "want %s between 1d and %dd, got %q", what, maxClaimDays, clip(s))
+	case m[2] == "m" && n > maxClaimMonths:
+		d.errorf(v, path, "want %s between 1m and %dm, got %q", what, maxClaimMonths, clip(s))
+	case m[2] == "d":
+		return incentive.Span{Days: n}, true
+	default:
+		return incentive.Span{Months: n}, true
+	}
+	return incentive.Span{}, false
+}
 
 func (pc *progCompiler) claims(n *yaml.Node) {
 	d, p := pc.d, pc.p
@@ -211,26 +249,53 @@ func (pc *progCompiler) claims(n *yaml.Node) {
 	d.require(f, "window")
 	p.Claims.From = incentive.FromCloseDate
 	if v := f.get("window"); v != nil {
-		if s, ok := d.scalar(v, f.at("window"), "a number of days such as 60d"); ok {
-			m := claimWindowRE.FindStringSubmatch(s)
-			days := 0
-			if m != nil {
-				days, _ = strconv.Atoi(m[1])
-			}
-			if m == nil || days < 1 || days > maxClaimDays {
-				d.errorf(v, f.at("window"), "want a number of days between 1d and %dd such as 60d, got %q", maxClaimDays, clip(s))
-			} else {
-				p.Claims.Days = days
-			}
+		if sp, ok := pc.span(v, f.at("window"), "a claim window"); ok {
+			p.Claims.Days, p.Claims.Months = sp.Days, sp.Months
 		}
 	}
 	if v := f.get("from"); v != nil {
-		if s, ok := d.enum(v, f.at("from"), "close_date", "program_end"); ok {
+		if s, ok := d.scalar(v, f.at("from"), "close_date, program_end, registration.approved or a custom date field"); ok {
 			p.Claims.From = incentive.ClaimAnchor(s)
+			pc.claimFrom = v
 			if s == "program_end" && pc.top.has("effective") && p.Effective.To.IsZero() {
 				d.errorf(v, f.at("from"), "the claim window counts from the program end, but effective has no `to` date")
 			}
 		}
+	}
+}
+
+// checkClaimAnchor checks, once the custom fields are known, that a claim
+// window counting from a custom field names a declared date field.
+func (pc *progCompiler) checkClaimAnchor() {
+	a, v := pc.p.Claims.From, pc.claimFrom
+	if v == nil || a.Builtin() {
+		return
+	}
+	var names []string
+	for _, f := range pc.p.Fields {
+		if f.Type == incentive.FieldDate {
+			names = append(names, f.Name)
+		}
+		if f.Name == string(a) {
+			if f.Type != incentive.FieldDate {
+				pc.d.errorf(v, "claims.from", "the claim window counts from field %q, which is declared %s; it must be a date field", f.Name, f.Type)
+			}
+			return
+		}
+	}
+	anchors := []string{"close_date", "program_end", "registration.approved"}
+	pc.d.errorf(v, "claims.from", "unknown claim anchor %q; want close_date, program_end, registration.approved or a custom field of type date%s",
+		clip(string(a)), suggest(string(a), append(anchors, names...), false))
+}
+
+// registration decodes `registration: {valid: 90d}`.
+func (pc *progCompiler) registration(n *yaml.Node) {
+	f, ok := pc.d.mapping(n, "registration", "valid")
+	if !ok || !pc.d.require(f, "valid") {
+		return
+	}
+	if sp, ok := pc.span(f.get("valid"), f.at("valid"), "a registration validity"); ok {
+		pc.p.RegistrationValidity = sp
 	}
 }
 

@@ -246,6 +246,9 @@ func (td testDecoder) dealExpectation(n *yaml.Node, path string) *expectation {
 	if v := f.get("failed"); v != nil {
 		if s, ok := d.text(v, f.at("failed")); ok {
 			names := []string{WindowClause}
+			if !p.RegistrationValidity.IsZero() {
+				names = append(names, incentive.RegistrationClause)
+			}
 			for _, c := range p.Eligibility {
 				names = append(names, c.Name)
 			}
