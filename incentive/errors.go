@@ -18,6 +18,9 @@ var (
 	ErrDivisionByZero = errors.New("division by zero")
 	// ErrNoRate: no conversion rate was supplied for a currency pair.
 	ErrNoRate = errors.New("no conversion rate")
+	// ErrInvalidRate: a conversion rate is malformed (a validity period
+	// without both ends, or overlapping another of its pair).
+	ErrInvalidRate = errors.New("invalid rate")
 	// ErrInvalidProgram: a program's terms are inconsistent (see Program.Validate).
 	ErrInvalidProgram = errors.New("invalid program")
 	// ErrInvalidDeal: a deal is missing data or carries data the program forbids.

@@ -307,16 +307,10 @@ func (e *Evaluator) phase1(w *work, in *Input, rates RateSource) {
 		}
 		w.res.Conversion = &conv
 		w.scope.Amount = conv.To.amount
-		src := conv.Rate.Source
-		if src == "" {
-			src = "caller"
-		}
 		from := d.Amount
 		if !w.noTrace {
 			w.add(secHead, Step{Kind: StepConversion, OK: true, Amount: conv.To.amount, words: func() string {
-				return "converted " + fmtAmount(from.amount, from.currency) + " " + string(from.currency) +
-					" at " + conv.Rate.Rate.String() + " (" + src + ", " + conv.Rate.AsOf.String() + ") = " +
-					fmtAmount(conv.To.amount, p.Currency) + " " + string(p.Currency)
+				return conversionWords(p, from, conv)
 			}})
 		}
 	}

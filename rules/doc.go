@@ -810,6 +810,96 @@
 //	    # 6487.00 x 0.005 = 32.435: half_even gives 32.44
 //	    expect: {total: "32.44"}
 //
+// # Currencies and rates
+//
+// A deal in another currency than the program's is converted before the
+// terms read it: deal.amount is the converted amount. Rates come from the
+// caller, never from the network: in Go as incentive.Input.Rates or
+// RunOptions.Rates (an incentive.RateTable or any RateSource), for
+// `partnerops run -rates FILE` and `explain -rates FILE` from a rates file
+// (DecodeRates: YAML or CSV), and in a test from its `rates:` list. Each
+// rate names from, to, rate (exact, as written), as_of and optionally
+// source and a validity period valid_from .. valid_to (both days
+// included): a rate with a period applies to exactly the dates in it (a
+// month-end rate for every deal of its month), ahead of rates without
+// one; otherwise the rate with the latest as_of on or before the close
+// date applies. Periods of one currency pair may not overlap. A rates file
+// in YAML is a mapping with a `rates:` list of such entries; in CSV a
+// header row names the columns:
+//
+//	from,to,rate,as_of,valid_from,valid_to,source
+//	EUR,USD,1.0832,2026-03-31,2026-03-01,2026-03-31,ECB month end
+//
+// The converted amount is exact (amount x rate, never rounded on its
+// own); the program's rounding rounds once, where its stage says, so a
+// conversion cannot round twice. The rate used, its source, as-of date and
+// period are recorded on the deal's result (Result.Conversion) and shown
+// in its explanation: "converted 1,000.00 EUR at 1.0625 (treasury, as of
+// 2026-03-01) = 1,062.50 USD, exact: rounded once, by the program's
+// rounding (half_up to 2 places per line)".
+//
+//	# rates.yaml: deals in euros, paid in dollars, rounded once: half_up, then half_even.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: eur-rebate-half-up
+//	name: EUR rebate, half_up
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	rounding: {mode: half_up}
+//	earnings:
+//	  - id: rebate
+//	    type: rebate
+//	    amount: deal.amount * 0.01
+//	tests:
+//	  # 1,000.00 EUR x 1.0625 = 1,062.50 USD; 1% = 10.625, half_up 10.63.
+//	  - name: a half cent rounds up
+//	    rates:
+//	      - {from: EUR, to: USD, rate: 1.0625, as_of: 2026-03-01, source: treasury}
+//	    deal: {id: D-1, amount: "1000.00", currency: EUR, close_date: 2026-03-10}
+//	    expect: {total: "10.63"}
+//	  # 708.33 EUR x 1.5 = 1,062.495 USD, kept exact: 1% = 10.62495, 10.62.
+//	  # Rounding the conversion to cents first (1,062.50) would pay 10.63.
+//	  - name: the conversion is not rounded on its own
+//	    rates:
+//	      - {from: EUR, to: USD, rate: 1.5, as_of: 2026-03-01, source: treasury}
+//	    deal: {id: D-2, amount: "708.33", currency: EUR, close_date: 2026-03-10}
+//	    expect: {total: "10.62"}
+//	  # The March month-end rate (1.0625, valid for all of March) wins over the
+//	  # daily rate of March 9 (2.0): 1,062.50 USD, 1% = 10.625, 10.63.
+//	  - name: a month-end rate applies to every deal of its month
+//	    rates:
+//	      - {from: EUR, to: USD, rate: 2.0, as_of: 2026-03-09, source: daily}
+//	      - {from: EUR, to: USD, rate: 1.0625, as_of: 2026-03-31, valid_from: 2026-03-01, valid_to: 2026-03-31, source: month end}
+//	    deal: {id: D-3, amount: "1000.00", currency: EUR, close_date: 2026-03-10}
+//	    expect: {total: "10.63"}
+//	---
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: eur-rebate-half-even
+//	name: EUR rebate, half_even
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	rounding: {mode: half_even}
+//	earnings:
+//	  - id: rebate
+//	    type: rebate
+//	    amount: deal.amount * 0.01
+//	tests:
+//	  # 10.625 half_even: the 2 is even, so 10.62.
+//	  - name: a half cent rounds to even
+//	    rates:
+//	      - {from: EUR, to: USD, rate: 1.0625, as_of: 2026-03-01, source: treasury}
+//	    deal: {id: D-1, amount: "1000.00", currency: EUR, close_date: 2026-03-10}
+//	    expect: {total: "10.62"}
+//	  # 1,002.00 EUR x 1.0625 = 1,064.625 USD; 1% = 10.64625, above the half: 10.65.
+//	  - name: above the half rounds up in either mode
+//	    rates:
+//	      - {from: EUR, to: USD, rate: 1.0625, as_of: 2026-03-01, source: treasury}
+//	    deal: {id: D-2, amount: "1002.00", currency: EUR, close_date: 2026-03-10}
+//	    expect: {total: "10.65"}
+//
 // # Tests
 //
 // Tests sit in a program's `tests:` list or in Tests documents, usually in
@@ -828,6 +918,7 @@
 //
 // A test has a name (unique within its program), an optional as_of (a date
 // or time deciding claim expiry; default the deal's close time), an
+// optional rates (a list of conversion rates, see Currencies and rates), an
 // optional partner {id, name, tier, type, region, country, contacts: [{role,
 // name, email}]}, an optional prior {period_amount, period_deals,
 // period_earned, cumulative, budget_used, basis: {<earning>: amount}} (the

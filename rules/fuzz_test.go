@@ -55,3 +55,33 @@ func FuzzCompile(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodeRates: any rates file, YAML or CSV, decodes or fails with a
+// non-empty ErrorList of positioned errors; it never panics, and a table
+// it returns answers without panicking.
+func FuzzDecodeRates(f *testing.F) {
+	f.Add("rates.yaml", []byte("rates:\n  - {from: EUR, to: USD, rate: 1.0832, as_of: 2026-03-09, source: ECB}\n  - {from: EUR, to: USD, rate: 1.0790, as_of: 2026-03-31, valid_from: 2026-03-01, valid_to: 2026-03-31}\n"))
+	f.Add("rates.csv", []byte("from,to,rate,as_of,valid_from,valid_to,source\nEUR,USD,1.0832,2026-03-09,,,ECB\nEUR,USD,1.0790,2026-03-31,2026-03-01,2026-03-31,month end\n"))
+	f.Add("rates.csv", []byte("from,to,rate,as_of\n\"EUR,USD,1\n"))
+	f.Add("r.yaml", []byte("rates: [{from: EUR, to: USD, rate: 1e999999, as_of: 2026-03-01}]"))
+	f.Fuzz(func(t *testing.T, name string, src []byte) {
+		tab, rates, err := DecodeRates(name, src)
+		if err != nil {
+			var list ErrorList
+			if !errors.As(err, &list) || len(list) == 0 {
+				t.Fatalf("error %T %v is not a non-empty ErrorList", err, err)
+			}
+			for _, e := range list {
+				if e.File != name || e.Line < 0 || e.Col < 0 || e.Msg == "" {
+					t.Fatalf("bad diagnostic %#v", e)
+				}
+			}
+			return
+		}
+		for _, r := range rates {
+			if _, err := tab.Rate(r.From, r.To, r.AsOf); err != nil && !r.HasPeriod() {
+				t.Fatalf("the table has no answer for its own rate %+v: %v", r, err)
+			}
+		}
+	})
+}

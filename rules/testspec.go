@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -72,7 +73,7 @@ type dealExpect struct {
 	expect *expectation
 }
 
-var testKeys = []string{"name", "as_of", "partner", "prior", "deal", "deals", "expect"}
+var testKeys = []string{"name", "as_of", "partner", "prior", "rates", "deal", "deals", "expect"}
 
 // testDecoder decodes the tests of one program.
 type testDecoder struct {
@@ -138,10 +139,39 @@ func (td testDecoder) test(n *yaml.Node, path string) *Test {
 	case !f.typos["deal"] && !f.typos["deals"]:
 		d.errorf(n, path, "a test needs `deal:` (one deal) or `deals:` (a list, run in order)")
 	}
+	if v := f.get("rates"); v != nil {
+		if rt := td.rates(v, f.at("rates")); rt != nil {
+			for i := range t.Inputs {
+				t.Inputs[i].Rates = rt
+			}
+		}
+	}
 	if v := f.get("expect"); v != nil {
 		t.expect = td.expectation(v, f.at("expect"), t)
 	}
 	if len(d.errs) != nerr {
+		return nil
+	}
+	return t
+}
+
+// rates decodes a test's `rates:` list (the form of a rates file's list)
+// into a rate table; nil after an error.
+func (td testDecoder) rates(n *yaml.Node, path string) *incentive.RateTable {
+	d := td.d
+	nerr := len(d.errs)
+	rates, where := decodeRateList(d, n, path)
+	if len(d.errs) != nerr {
+		return nil
+	}
+	t, err := incentive.NewRateTable(rates...)
+	if err != nil {
+		var re *incentive.RateError
+		if errors.As(err, &re) && re.Index < len(where) {
+			where[re.Index](re.Err)
+		} else {
+			d.errorf(n, path, "%v", err)
+		}
 		return nil
 	}
 	return t
