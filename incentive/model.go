@@ -63,6 +63,12 @@ type Program struct {
 	// Rounding says how and at which stage amounts are rounded.
 	Rounding Rounding
 
+	// DivisionPlaces is the number of decimal places a quotient keeps in
+	// the program's expressions (`/` rounds half away from zero there);
+	// 0 means DefaultDivisionPlaces. Package rules reads it from
+	// `precision:`; explanations state it wherever an expression divides.
+	DivisionPlaces int32
+
 	// MinPayout is the smallest statement total that is paid out; a
 	// smaller total is carried over to the next statement. Zero: no minimum.
 	MinPayout decimal.Decimal
@@ -95,6 +101,13 @@ type Program struct {
 	// budget) and, within a scope, in the order given.
 	Caps []Cap
 }
+
+// DefaultDivisionPlaces is the precision of division when a program sets
+// none (see Program.DivisionPlaces); MaxDivisionPlaces the largest.
+const (
+	DefaultDivisionPlaces int32 = 16
+	MaxDivisionPlaces     int32 = 40
+)
 
 // PayeePartner is the payee meaning "the partner organisation itself".
 const PayeePartner = "partner"

@@ -83,6 +83,9 @@ func (p *Program) Validate() error {
 	case v.Days > 0 && v.Months > 0:
 		bad("registration validity sets both days (%d) and months (%d); give one", v.Days, v.Months)
 	}
+	if p.DivisionPlaces < 0 || p.DivisionPlaces > MaxDivisionPlaces {
+		bad("division precision %d is outside 1..%d decimal places", p.DivisionPlaces, MaxDivisionPlaces)
+	}
 	if p.MinPayout.Sign() < 0 {
 		bad("minimum payout %s is negative", p.MinPayout)
 	}

@@ -78,6 +78,8 @@
 //	              and the default period of partner_period band tables and
 //	              the per_partner cap. Periods are calendar periods in the
 //	              program's time zone; program means the whole window
+//	precision     the decimal places a quotient keeps, 1 to 40 (default
+//	              16), see Division
 //	min_payout    statement minimum, >= 0; a smaller statement total is
 //	              carried over (default 0: no minimum)
 //	allow_negative  true to accept deals with a negative amount (credit
@@ -283,6 +285,57 @@
 //	      registration: {id: R-3, approved: 2026-10-01}
 //	      activated: 2026-12-01
 //	    expect: {total: "225.00", lines: {quick-activation: "200.00", settled-in-quarter: "25.00"}}
+//
+// # Division
+//
+// Addition, subtraction, multiplication and comparison are exact. Division
+// is exact whenever the quotient ends within the program's precision;
+// otherwise `/` rounds the quotient half away from zero at that many
+// decimal places: 16 by default, or what `precision:` says (1 to 40). So
+// 10 / 8 is 1.25, and 100 / 7 is 14.2857142857142857 by default and 14.29
+// with precision: 2. A division by a constant is computed when the
+// program is compiled, at the same precision. Every explanation step
+// whose expression divides states the precision: "earning "units":
+// deal.amount / deal.quantity * deal.quantity = 100.03 (...); each
+// quotient keeps 2 decimal places (rounded half away from zero)". The
+// payout rounding (see Rounding) applies afterwards, as usual.
+//
+//	# precision.yaml: the places a quotient keeps, by default (16) and set to 2.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: unit-rebate
+//	name: Unit rebate, default precision
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01}
+//	earnings:
+//	  - id: units
+//	    type: rebate
+//	    amount: deal.amount / deal.quantity * deal.quantity
+//	tests:
+//	  # 100.00 / 7 = 14.2857142857142857 (16 places); x 7 =
+//	  # 99.9999999999999999, rounded half_up per line: 100.00.
+//	  - name: sixteen places give back the amount
+//	    deal: {id: D-1, amount: "100.00", quantity: 7, close_date: 2026-03-10}
+//	    expect: {total: "100.00"}
+//	---
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: unit-rebate-cents
+//	name: Unit rebate, unit prices in cents
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01}
+//	precision: 2
+//	earnings:
+//	  - id: units
+//	    type: rebate
+//	    amount: deal.amount / deal.quantity * deal.quantity
+//	tests:
+//	  # 100.00 / 7 = 14.29 (2 places, half away from zero); x 7 = 100.03.
+//	  - name: two places round the unit price first
+//	    deal: {id: D-1, amount: "100.00", quantity: 7, close_date: 2026-03-10}
+//	    expect: {total: "100.03"}
 //
 // # Claim windows and registration validity
 //

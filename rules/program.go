@@ -18,7 +18,7 @@ const APIVersion = "partnerops/v1"
 
 var programKeys = []string{
 	"apiVersion", "kind", "id", "name", "version", "currency", "effective",
-	"claims", "registration", "payee", "rounding", "period", "min_payout", "allow_negative", "fields",
+	"claims", "registration", "payee", "rounding", "precision", "period", "min_payout", "allow_negative", "fields",
 	"eligibility", "earnings", "groups", "caps", "tests",
 }
 
@@ -112,8 +112,20 @@ func compileProgram(d *diag, doc *document, top fields) *progCompiler {
 	if n := top.get("fields"); n != nil {
 		envOK = pc.fields(n)
 	}
+	if n := top.get("precision"); n != nil {
+		if v, ok := d.integer(n, "precision"); ok {
+			if v < 1 || v > int64(incentive.MaxDivisionPlaces) {
+				d.errorf(n, "precision", "want the decimal places a quotient keeps, from 1 to %d (default %d), got %d", incentive.MaxDivisionPlaces, incentive.DefaultDivisionPlaces, v)
+			} else {
+				p.DivisionPlaces = int32(v)
+			}
+		}
+	}
 	if envOK {
 		env, errs := dexpr.NewEnv(p.Fields)
+		if err := env.SetDivisionPlaces(p.DivisionPlaces); err != nil {
+			errs = append(errs, err)
+		}
 		for _, err := range errs {
 			at := top.node
 			if n := top.get("fields"); n != nil {

@@ -35,6 +35,8 @@ type checker struct {
 	env  *Env
 	src  []rune
 	errs []*Error
+	// divides is set when the expression divides (see Expr.Divides).
+	divides bool
 }
 
 func (c *checker) errorf(loc file.Location, format string, args ...any) val {
@@ -570,6 +572,9 @@ func (c *checker) arith(op string, l, r val, loc, start file.Location) val {
 		}
 		return c.errorf(loc, "%s needs numbers on both sides, but the %s side is %s", op, side, v.t.a())
 	}
+	if op == "/" {
+		c.divides = true
+	}
 	if (op == "/" || op == "%") && r.isC && isZero(r.c) {
 		return c.errorf(loc, "division by zero")
 	}
@@ -590,7 +595,7 @@ func (c *checker) arith(op string, l, r val, loc, start file.Location) val {
 		}
 		// int / int is an exact decimal.
 		if l.isC && r.isC {
-			q, err := divI(l.c.(int64), r.c.(int64))
+			q, err := c.env.divI(l.c.(int64), r.c.(int64))
 			if err != nil {
 				return c.errorf(loc, "%v", err)
 			}
@@ -609,7 +614,7 @@ func (c *checker) arith(op string, l, r val, loc, start file.Location) val {
 	case "*":
 		name, f = fnDMul, mulD
 	default:
-		name, f = fnDDiv, divD
+		name, f = fnDDiv, c.env.divD
 	}
 	if l.isC && r.isC {
 		v, err := f(l.c.(decimal.Decimal), r.c.(decimal.Decimal))

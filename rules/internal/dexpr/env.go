@@ -142,6 +142,29 @@ type Env struct {
 	paths  map[string]*pathInfo  // every readable path
 	slots  []*pathInfo           // by slot
 	groups map[string]bool       // "deal", "deal.customer", "partner", "period", "cumulative"
+	// divPlaces is the precision of `/`; 0 means DivisionPlaces.
+	divPlaces int32
+}
+
+// SetDivisionPlaces sets the number of decimal places a quotient keeps in
+// the expressions compiled afterwards (`/` rounds half away from zero at
+// that place); 0 restores the default, DivisionPlaces (16). It accepts
+// 0..MaxDivisionPlaces. Call it before compiling and before sharing the
+// Env.
+func (e *Env) SetDivisionPlaces(places int32) error {
+	if places < 0 || places > MaxDivisionPlaces {
+		return fmt.Errorf("division precision %d is outside 1..%d decimal places", places, MaxDivisionPlaces)
+	}
+	e.divPlaces = places
+	return nil
+}
+
+// DivisionPlaces returns the number of decimal places a quotient keeps.
+func (e *Env) DivisionPlaces() int32 {
+	if e.divPlaces == 0 {
+		return DivisionPlaces
+	}
+	return e.divPlaces
 }
 
 // FieldError is a problem with a custom field declaration, reported by
