@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/partnerops/partnerops/incentive"
@@ -132,9 +133,9 @@ func compile(name string, src []byte) (*File, *diag) {
 	return f, d
 }
 
-// validate runs the engine's own check on a program that compiled without
-// errors. It finds nothing unless the compiler missed a check; the error
-// then names the document rather than the exact place.
+// validate runs incentive.Validate, the home of the program's semantic
+// rules, on a program that decoded without errors, and reports each
+// problem at the YAML node its path names (see resolvePath).
 func validate(d *diag, root *yaml.Node, p *incentive.Program) {
 	err := p.Validate()
 	if err == nil {
@@ -145,7 +146,13 @@ func validate(d *diag, root *yaml.Node, p *incentive.Program) {
 		errs = j.Unwrap()
 	}
 	for _, e := range errs {
-		d.errorf(root, "", "%v", e)
+		var pe *incentive.ProgramError
+		if !errors.As(e, &pe) {
+			d.errorf(root, "", "%v", e)
+			continue
+		}
+		at, _ := resolvePath(root, pe.Path)
+		d.errorf(at, pe.Path, "%s", pe.Msg)
 	}
 }
 

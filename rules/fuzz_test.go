@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"gopkg.in/yaml.v3"
 )
 
 // FuzzCompile feeds arbitrary bytes to Compile: it must never panic, fail
@@ -82,6 +84,25 @@ func FuzzDecodeRates(f *testing.F) {
 			if _, err := tab.Rate(r.From, r.To, r.AsOf); err != nil && !r.HasPeriod() {
 				t.Fatalf("the table has no answer for its own rate %+v: %v", r, err)
 			}
+		}
+	})
+}
+
+// FuzzResolvePath: any path on any document resolves to a node of the
+// document (the root at worst) without panicking.
+func FuzzResolvePath(f *testing.F) {
+	f.Add(resolveDoc, "earnings[0].bands.table[1].from")
+	f.Add(resolveDoc, "caps.per_partner.limit")
+	f.Add("a: [1, {b: *x}]\nx: &x {c: 1}\n", "a[1].b.c")
+	f.Add("a: [1]", "a[99999999999999999999]")
+	f.Fuzz(func(t *testing.T, doc, path string) {
+		var root yaml.Node
+		if yaml.Unmarshal([]byte(doc), &root) != nil {
+			return
+		}
+		n, _ := resolvePath(&root, path)
+		if n == nil {
+			t.Fatalf("no node for %q", path)
 		}
 	})
 }

@@ -202,8 +202,7 @@ func (td testDecoder) batch(n *yaml.Node, path string, t *Test, base *partner.Pa
 		ids[in.Deal.ID] = item.Line
 		if k := len(t.Inputs); k > 0 {
 			prev := t.Inputs[k-1].Deal
-			c := in.Deal.CloseDate.Compare(prev.CloseDate)
-			if c < 0 || c == 0 && in.Deal.ID < prev.ID {
+			if incentive.CompareDeals(&in.Deal, &prev) < 0 {
 				d.errorf(item, index(path, i), "deals run in order of close time, then id: list deal %q before %q", in.Deal.ID, prev.ID)
 			}
 		}
