@@ -67,7 +67,11 @@ func (p *Program) Validate() error {
 		}
 	default:
 		found := false
+		var dates []string
 		for _, f := range p.Fields {
+			if f.Type == FieldDate {
+				dates = append(dates, f.Name)
+			}
 			if f.Name == string(p.Claims.From) {
 				found = true
 				if f.Type != FieldDate {
@@ -76,7 +80,11 @@ func (p *Program) Validate() error {
 			}
 		}
 		if !found {
-			at("claims.from", "unknown claim anchor %q (want close_date, program_end, registration.approved or a custom date field)", string(p.Claims.From))
+			want := "a custom field of type date (the program declares none)"
+			if len(dates) > 0 {
+				want = "a custom date field: " + strings.Join(dates, ", ")
+			}
+			at("claims.from", "unknown claim anchor %q; want close_date, program_end, registration.approved or %s", string(p.Claims.From), want)
 		}
 	}
 	switch v := p.RegistrationValidity; {

@@ -32,8 +32,6 @@ type progCompiler struct {
 	earnings map[string]*earningInfo
 	// groupItems are the list positions of Program.Groups, by index.
 	groupItems []int
-	// claimFrom is the `claims.from` value, when given.
-	claimFrom *yaml.Node
 }
 
 // earningInfo is what later checks need to know about an earning.
@@ -137,7 +135,6 @@ func compileProgram(d *diag, doc *document, top fields) *progCompiler {
 			pc.env = env
 		}
 	}
-	pc.checkClaimAnchor()
 	if n := top.get("eligibility"); n != nil {
 		pc.eligibility(n)
 	}
@@ -267,37 +264,13 @@ func (pc *progCompiler) claims(n *yaml.Node) {
 	}
 	if v := f.get("from"); v != nil {
 		if s, ok := d.scalar(v, f.at("from"), "close_date, program_end, registration.approved or a custom date field"); ok {
+			// incentive.Validate checks that a custom anchor is a date field
 			p.Claims.From = incentive.ClaimAnchor(s)
-			pc.claimFrom = v
 			if s == "program_end" && pc.top.has("effective") && p.Effective.To.IsZero() {
 				d.errorf(v, f.at("from"), "the claim window counts from the program end, but effective has no `to` date")
 			}
 		}
 	}
-}
-
-// checkClaimAnchor checks, once the custom fields are known, that a claim
-// window counting from a custom field names a declared date field.
-func (pc *progCompiler) checkClaimAnchor() {
-	a, v := pc.p.Claims.From, pc.claimFrom
-	if v == nil || a.Builtin() {
-		return
-	}
-	var names []string
-	for _, f := range pc.p.Fields {
-		if f.Type == incentive.FieldDate {
-			names = append(names, f.Name)
-		}
-		if f.Name == string(a) {
-			if f.Type != incentive.FieldDate {
-				pc.d.errorf(v, "claims.from", "the claim window counts from field %q, which is declared %s; it must be a date field", f.Name, f.Type)
-			}
-			return
-		}
-	}
-	anchors := []string{"close_date", "program_end", "registration.approved"}
-	pc.d.errorf(v, "claims.from", "unknown claim anchor %q; want close_date, program_end, registration.approved or a custom field of type date%s",
-		clip(string(a)), suggest(string(a), append(anchors, names...), false))
 }
 
 // registration decodes `registration: {valid: 90d}`.
