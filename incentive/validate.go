@@ -201,8 +201,10 @@ func (p *Program) Validate() error {
 			at(ep+".bands.basis", "earning %q: unknown band basis %q (want deal, partner_period or cumulative)", e.ID, string(t.Basis))
 		}
 		validPeriod(ep+".bands.period", fmt.Sprintf("earning %q", e.ID), t.Period)
-		if sub, msg := checkBands(t.Bands); msg != "" {
-			at(ep+".bands.table"+sub, "earning %q: %s", e.ID, msg)
+		if problems := checkBands(t.Bands); len(problems) > 0 {
+			for _, pr := range problems {
+				at(ep+".bands.table"+pr.path, "earning %q: %s", e.ID, pr.msg)
+			}
 		} else if last := t.Bands[len(t.Bands)-1]; last.To != nil && !(t.Method == Marginal && t.Pays == PaysRate) {
 			at(index(ep+".bands.table", len(t.Bands)-1)+".to", "earning %q: the last band ends at %s, so a basis above it would reach no band and earn nothing (a retroactive or flat table would even take back what was paid); leave the last band's upper bound off", e.ID, last.To)
 		}
@@ -244,31 +246,37 @@ func (p *Program) Validate() error {
 	return errors.Join(errs...)
 }
 
-// checkBands returns a description of the first problem of a band table
-// and the path of the offending part below the table ("" when none).
-func checkBands(bands []Band) (path, msg string) {
+// bandProblem is one problem of a band table, at path below the table.
+type bandProblem struct{ path, msg string }
+
+// checkBands returns every problem of a band table: bands must be sorted
+// by from, each non-empty, contiguous (band i's To is band i+1's From)
+// and only the last unbounded.
+func checkBands(bands []Band) []bandProblem {
 	if len(bands) == 0 {
-		return "", "band table has no bands"
+		return []bandProblem{{"", "a band table needs at least one band"}}
 	}
+	var out []bandProblem
 	for i, b := range bands {
 		if b.To != nil && b.To.Cmp(b.From) <= 0 {
-			return index("", i) + ".to", fmt.Sprintf("band %d [%s, %s) is empty or reversed", i+1, b.From, b.To)
+			out = append(out, bandProblem{index("", i) + ".to", fmt.Sprintf("band [%s, %s) is empty or reversed: `to` must be above `from`", b.From, b.To)})
 		}
-		if i == len(bands)-1 {
-			break
+		if i == 0 {
+			continue
 		}
-		if b.To == nil {
-			return index("", i), fmt.Sprintf("band %d is unbounded but is not the last band", i+1)
-		}
-		next := bands[i+1].From
-		switch c := b.To.Cmp(next); {
-		case c < 0:
-			return index("", i+1) + ".from", fmt.Sprintf("gap between band %d (ends %s) and band %d (starts %s)", i+1, b.To, i+2, next)
-		case c > 0:
-			return index("", i+1) + ".from", fmt.Sprintf("band %d (ends %s) overlaps band %d (starts %s)", i+1, b.To, i+2, next)
+		prev := bands[i-1]
+		switch {
+		case prev.To == nil:
+			out = append(out, bandProblem{index("", i-1), "only the last band may leave out `to` (an unbounded band must come last)"})
+		case b.From.Cmp(prev.From) < 0:
+			out = append(out, bandProblem{index("", i) + ".from", fmt.Sprintf("bands must be sorted by `from`: this band starts at %s, below the previous band's start %s", b.From, prev.From)})
+		case b.From.Cmp(*prev.To) < 0:
+			out = append(out, bandProblem{index("", i) + ".from", fmt.Sprintf("overlap: this band starts at %s but the previous band runs to %s (bands are half-open [from, to), so start this band at %s)", b.From, prev.To, prev.To)})
+		case b.From.Cmp(*prev.To) > 0:
+			out = append(out, bandProblem{index("", i) + ".from", fmt.Sprintf("gap: the previous band ends at %s but this band starts at %s; a basis in [%s, %s) would reach no band (start this band at %s)", prev.To, b.From, prev.To, b.From, prev.To)})
 		}
 	}
-	return "", ""
+	return out
 }
 
 // builtinDealField reports whether name is a built-in field of deal.

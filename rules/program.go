@@ -571,36 +571,24 @@ func (pc *progCompiler) bands(n *yaml.Node, path string) (*incentive.BandTable, 
 	return t, pays
 }
 
-// bandRows decodes and checks the rows of a band table: sorted by from,
-// contiguous half-open ranges, only the last unbounded.
+// bandRows decodes the rows of a band table. Their order, contiguity and
+// bounds are checked by incentive.Validate.
 func (pc *progCompiler) bandRows(n *yaml.Node, path, pays string, moneyBounds bool) []incentive.Band {
 	d := pc.d
 	rows, ok := d.list(n, path)
 	if !ok {
 		return nil
 	}
-	if len(rows) == 0 {
-		d.errorf(n, path, "a band table needs at least one band")
-		return nil
-	}
 	var out []incentive.Band
 	labels := map[string]int{}
-	type rowInfo struct {
-		from, to *yaml.Node
-	}
-	var infos []rowInfo
-	bad := false
 	for i, row := range rows {
 		rp := index(path, i)
 		f, ok := d.mapping(row, rp, "from", "to", "rate", "flat", "multiplier", "label")
 		if !ok {
-			bad = true
 			continue
 		}
 		b := incentive.Band{Origin: d.origin(row)}
-		if !d.require(f, "from") {
-			bad = true
-		}
+		d.require(f, "from")
 		bound := func(key string) (decimal.Decimal, bool) {
 			if moneyBounds {
 				return d.money(f.get(key), f.at(key), pc.p.Currency)
@@ -608,13 +596,10 @@ func (pc *progCompiler) bandRows(n *yaml.Node, path, pays string, moneyBounds bo
 			return d.number(f.get(key), f.at(key))
 		}
 		if f.has("from") {
-			v, ok := bound("from")
-			bad = bad || !ok
-			b.From = v
+			b.From, _ = bound("from")
 		}
 		if f.has("to") {
-			v, ok := bound("to")
-			bad = bad || !ok
+			v, _ := bound("to")
 			b.To = &v
 		}
 		var valueKeys []string
@@ -658,32 +643,9 @@ func (pc *progCompiler) bandRows(n *yaml.Node, path, pays string, moneyBounds bo
 			}
 		}
 		out = append(out, b)
-		infos = append(infos, rowInfo{from: f.get("from"), to: f.get("to")})
 	}
-	if bad || len(out) != len(rows) {
-		return out
-	}
-	for i, b := range out {
-		rp := index(path, i)
-		if b.To != nil && b.To.Cmp(b.From) <= 0 {
-			d.errorf(infos[i].to, join(rp, "to"), "band [%s, %s) is empty or reversed: `to` must be above `from`", b.From, b.To)
-		}
-		if i == 0 {
-			continue
-		}
-		prev := out[i-1]
-		prp := index(path, i-1)
-		switch {
-		case prev.To == nil:
-			d.errorf(rows[i-1], prp, "only the last band may leave out `to` (an unbounded band must come last)")
-		case b.From.Cmp(prev.From) < 0:
-			d.errorf(infos[i].from, join(rp, "from"), "bands must be sorted by `from`: this band starts at %s, below the previous band's start %s", b.From, prev.From)
-		case b.From.Cmp(*prev.To) < 0:
-			d.errorf(infos[i].from, join(rp, "from"), "overlap: this band starts at %s but the previous band runs to %s (bands are half-open [from, to), so start this band at %s)", b.From, prev.To, prev.To)
-		case b.From.Cmp(*prev.To) > 0:
-			d.errorf(infos[i].from, join(rp, "from"), "gap: the previous band ends at %s but this band starts at %s; a basis in [%s, %s) would reach no band (start this band at %s)", prev.To, b.From, prev.To, b.From, prev.To)
-		}
-	}
+	// Order, contiguity and bounds are semantic rules: incentive.Validate
+	// checks them, and validate reports them at the rows' positions.
 	return out
 }
 
