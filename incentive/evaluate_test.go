@@ -385,7 +385,7 @@ func TestInvalidProgram(t *testing.T) {
 	p.Currency = "ZZZ"
 	_, err := NewEvaluator(p)
 	require.ErrorIs(t, err, ErrInvalidProgram)
-	for _, want := range []string{`currency "ZZZ"`, "gap between band 1 (ends 100) and band 2 (starts 150)", `earning "x" is declared twice`} {
+	for _, want := range []string{`currency "ZZZ"`, "earnings[0].bands.table[1].from: gap: the previous band ends at 100 but this band starts at 150", `earnings[1].id: earning "x" is declared twice`} {
 		assert.Contains(t, err.Error(), want)
 	}
 	assert.Equal(t, 3, strings.Count(err.Error(), "invalid program"))

@@ -203,7 +203,7 @@ func (p *Program) Validate() error {
 		validPeriod(ep+".bands.period", fmt.Sprintf("earning %q", e.ID), t.Period)
 		if problems := checkBands(t.Bands); len(problems) > 0 {
 			for _, pr := range problems {
-				at(ep+".bands.table"+pr.path, "earning %q: %s", e.ID, pr.msg)
+				at(ep+".bands.table"+pr.path, "%s", pr.msg) // the path names the earning
 			}
 		} else if last := t.Bands[len(t.Bands)-1]; last.To != nil && !(t.Method == Marginal && t.Pays == PaysRate) {
 			at(index(ep+".bands.table", len(t.Bands)-1)+".to", "earning %q: the last band ends at %s, so a basis above it would reach no band and earn nothing (a retroactive or flat table would even take back what was paid); leave the last band's upper bound off", e.ID, last.To)

@@ -83,5 +83,5 @@ func TestValidatePaths(t *testing.T) {
 		paths = append(paths, pe.Path)
 	}
 	assert.Equal(t, []string{"earnings[0].bands.table[1].from", "caps.budget"}, paths)
-	assert.Contains(t, err.Error(), "invalid program: earnings[0].bands.table[1].from: earning \"e\": gap between band 1 (ends 10) and band 2 (starts 12)")
+	assert.Contains(t, err.Error(), "invalid program: earnings[0].bands.table[1].from: gap: the previous band ends at 10 but this band starts at 12")
 }
