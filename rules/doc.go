@@ -1042,6 +1042,13 @@
 // of whose deals closes inside the effective window) do not fail a
 // compile; they are in File.Warnings.
 //
+// The compiler decodes syntax and types; the program's semantic rules
+// (band order and contiguity, a bounded last band only in a marginal rate
+// table, claim anchors, caps, groups) live in incentive.Validate, which
+// names each problem by its path in the file (earnings[0].bands.table[1].to);
+// the compiler reports it at that line and column, together with the
+// decoding errors, leaving out what only repeats a decoding error.
+//
 // # Limits and safety
 //
 // A file may be at most MaxFileSize bytes (checked before parsing), hold
