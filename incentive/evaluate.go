@@ -184,7 +184,7 @@ func (e *Evaluator) Evaluate(ctx context.Context, in Input, asOf time.Time) (*Re
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	w := &work{runAsOf: asOf}
+	w := &work{scope: Scope{AsOf: asOf}}
 	e.phase1(w, &in, in.Rates)
 	st := newRunState(e, func(string) Prior { return in.Prior }, in.Prior.BudgetUsed)
 	e.phase2(w, st, asOf)
@@ -211,8 +211,6 @@ type work struct {
 	payeeErr  error
 	noTrace   bool // RunOptions.NoTrace: record no steps
 	asOf      Date // the as-of date in the program's time zone, when given
-
-	runAsOf time.Time // the run's as-of instant, for Scope.AsOf (run.as_of)
 }
 
 // Trace sections, in explanation order.
@@ -272,7 +270,8 @@ func (e *Evaluator) phase1(w *work, in *Input, rates RateSource) {
 		e.fail(w, "deal", Origin{}, err)
 		return
 	}
-	w.scope = Scope{Program: p, Deal: d, Amount: d.Amount.amount, Partner: &in.Partner, AsOf: w.runAsOf}
+	// the caller put the run's as-of instant (run.as_of) in w.scope.AsOf
+	w.scope = Scope{Program: p, Deal: d, Amount: d.Amount.amount, Partner: &in.Partner, AsOf: w.scope.AsOf}
 	closeDate := DateOf(d.CloseDate.In(p.Effective.Loc()))
 	w.date = closeDate
 	// Room for the window, conversion and clauses; a deal that passes them

@@ -144,7 +144,7 @@ func (e *Evaluator) runSerial(ctx context.Context, deals iter.Seq2[Input, error]
 			yield(nil, err)
 			return
 		}
-		w := work{noTrace: opts.NoTrace, runAsOf: opts.AsOf}
+		w := work{noTrace: opts.NoTrace, scope: Scope{AsOf: opts.AsOf}}
 		e.phase1(&w, &in, e.rates(&in, &opts))
 		e.phase2(&w, st, opts.AsOf)
 		if w.err != nil {
@@ -192,7 +192,7 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 				for i := range c.items {
 					it := &c.items[i]
 					if it.err == nil {
-						it.w.noTrace, it.w.runAsOf = opts.NoTrace, opts.AsOf
+						it.w.noTrace, it.w.scope.AsOf = opts.NoTrace, opts.AsOf
 						e.phase1(&it.w, &it.in, e.rates(&it.in, &opts))
 					}
 				}
