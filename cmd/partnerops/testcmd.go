@@ -17,10 +17,12 @@ var testCommand = &command{
 	usage:   "test [-v] [-run REGEXP] [-min-coverage N] FILE|DIR...",
 	about: `
 Test loads the files as check does and runs every test of their programs:
-the tests: list of each program and the Tests documents of *_test.yaml files.
+the tests: list of each program and the Tests documents of *_test.yaml files,
+and the tests: list of each tier policy (reported after the programs' tests).
 It prints each failed test with one line per difference (want, got), the
 parts of the programs no test exercised, and a summary line. With -run, only
-the tests whose "<program id>/<test name>" matches the regular expression run,
+the tests whose "<program id>/<test name>" (or "<tier policy id>/<test name>")
+matches the regular expression run,
 and coverage counts only them.
 
 It exits 1 when a file does not compile, a test fails, no test ran, or
@@ -65,7 +67,9 @@ func runTests(ctx context.Context, args []string, verbose bool, runRE string, mi
 		return exitFail
 	}
 	total := &rules.Report{Coverage: &rules.Coverage{}, MinCoverage: minCov}
+	tiers := &rules.TierReport{}
 	for _, s := range sets {
+		tiers.Results = append(tiers.Results, s.RunTierTests(func(name string) bool { return re == nil || re.MatchString(name) }).Results...)
 		for _, w := range s.Warnings() {
 			b.WriteString(w.Error())
 			b.WriteByte('\n')
@@ -85,6 +89,14 @@ func runTests(ctx context.Context, args []string, verbose bool, runRE string, mi
 		total.Results = append(total.Results, rep.Results...)
 		total.Coverage.Items = append(total.Coverage.Items, rep.Coverage.Items...)
 	}
+	if len(total.Results) == 0 && len(tiers.Results) > 0 {
+		// Only tier policy tests: there is no program to cover.
+		b.WriteString(tiers.Text(verbose))
+		if tiers.Failed() > 0 {
+			return exitFail
+		}
+		return exitOK
+	}
 	if len(total.Results) == 0 {
 		if re != nil {
 			fmt.Fprintf(&b, "FAIL: no test matches -run %q\n", runRE)
@@ -94,7 +106,10 @@ func runTests(ctx context.Context, args []string, verbose bool, runRE string, mi
 		return exitFail
 	}
 	b.WriteString(reportText(total, verbose))
-	if !total.OK() {
+	if len(tiers.Results) > 0 {
+		b.WriteString(tiers.Text(verbose))
+	}
+	if !total.OK() || tiers.Failed() > 0 {
 		return exitFail
 	}
 	return exitOK
