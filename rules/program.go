@@ -214,6 +214,10 @@ func loadLocation(name string) (*time.Location, error) {
 
 var spanRE = regexp.MustCompile(`^([0-9]{1,5})(d|m)$`)
 
+// claimWindowRE matches a number of days only ("90d"); tier policies read
+// their grace period with it.
+var claimWindowRE = regexp.MustCompile(`^([0-9]{1,5})d$`)
+
 // maxClaimDays bounds a claim window at about ten years; maxClaimMonths
 // likewise.
 const (
