@@ -283,7 +283,7 @@ func checkBands(bands []Band) []bandProblem {
 func builtinDealField(name string) bool {
 	switch name {
 	case "id", "partner_id", "amount", "currency", "quantity", "type", "registered",
-		"registration_id", "close_date", "products", "customer":
+		"registration_id", "close_date", "products", "customer", "credits":
 		return true
 	}
 	return strings.Contains(name, ".")
