@@ -110,7 +110,7 @@ type MilestoneHealth struct {
 //
 // Projection rule: a done milestone finishes on its completion day; a
 // cancelled one constrains nothing. An open milestone is ready on the
-// later of today and the projected finish of each dependency that is not
+// latest of today, the plan's start and the projected finish of each dependency that is not
 // cancelled; its remaining work is its Duration, less the days it has
 // been worked on (from its start to today, or to the day it was blocked;
 // never below 0). It
@@ -228,7 +228,8 @@ func (c Config) health(p *Plan, today Date) *PlanHealth {
 				d = c.day(m.Completed)
 			}
 		default:
-			ready := today
+			// Work begins no earlier than the plan's start.
+			ready := maxDate(today, p.Start)
 			for _, dep := range m.DependsOn {
 				if j, ok := idx[dep]; ok && state[j] != 1 {
 					ready = maxDate(ready, finish(j))
