@@ -37,3 +37,41 @@ func TestReviewPlanStartingLaterProjectsFromItsStart(t *testing.T) {
 		})
 	}
 }
+
+func TestReviewOutcomeJudgedByItsDueDate(t *testing.T) {
+	type m struct {
+		on, value string
+	}
+	tests := []struct {
+		name   string
+		ms     []m
+		today  string
+		status OutcomeStatus
+		latest string
+	}{
+		// Target 10 by 02-01, reached on 01-20; a later reading after the
+		// due date (02-10: 8) does not undo an outcome met by its date.
+		{"met by the due date, lower after it", []m{{"2026-01-20", "10"}, {"2026-02-10", "8"}}, "2026-02-15", OutcomeMet, "10"},
+		// Only 5 by the due date; reaching 12 on 02-10 is too late.
+		{"reached only after the due date", []m{{"2026-01-20", "5"}, {"2026-02-10", "12"}}, "2026-02-15", OutcomeMissed, "5"},
+		// Before the due date a reading dated after it (a future-dated
+		// entry) is not used for the trend: the trend is baseline 0 on
+		// 01-01 to 5 on 01-11 (span 10 days), continued 21 days to
+		// 02-01: 5 + 5*21/10 = 15.5 >= 10, on track.
+		{"future-dated reading ignored", []m{{"2026-01-11", "5"}, {"2026-03-01", "1"}}, "2026-01-15", OutcomeOnTrack, "5"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := plan("2026-01-01", ms("A", "2026-01-05", 0))
+			p.Outcomes = []Outcome{{ID: "o", Target: dec("10"), Due: d("2026-02-01")}}
+			for _, x := range tt.ms {
+				require.NoError(t, p.Apply(Event{Kind: EventProgress, At: at("2026-01-11"), Actor: "crm", Outcome: "o", On: d(x.on), Value: dec(x.value)}))
+			}
+			h, err := Config{}.Health(p, at(tt.today))
+			require.NoError(t, err)
+			oh, _ := h.Outcome("o")
+			assert.Equal(t, tt.status, oh.Status)
+			assert.True(t, dec(tt.latest).Equal(oh.Latest), "latest %s", oh.Latest)
+		})
+	}
+}
