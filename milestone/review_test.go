@@ -75,3 +75,31 @@ func TestReviewOutcomeJudgedByItsDueDate(t *testing.T) {
 		})
 	}
 }
+
+func TestReviewNilPlanIsAnErrorNotAPanic(t *testing.T) {
+	var nilPlan *Plan
+	tests := []struct {
+		name string
+		call func() error
+	}{
+		{"Validate", func() error { return nilPlan.Validate() }},
+		{"Health", func() error { _, err := Config{}.Health(nil, at("2026-01-10")); return err }},
+		{"Escalations", func() error {
+			_, err := Config{}.Escalations(Policy{Rules: []EscalationRule{{After: 1, Notify: NotifyOwner}}}, nil, at("2026-01-10"))
+			return err
+		}},
+		{"Portfolio", func() error {
+			pf := Config{}.Portfolio([]*Plan{nil, plan("2026-01-01", ms("A", "2026-01-05", 0))}, PortfolioParams{Now: at("2026-01-10")})
+			require.Len(t, pf.Errors, 1)
+			assert.Len(t, pf.Plans, 1)
+			return pf.Errors[0].Err
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var err error
+			require.NotPanics(t, func() { err = tt.call() })
+			assert.ErrorIs(t, err, ErrInvalidPlan)
+		})
+	}
+}
