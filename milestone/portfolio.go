@@ -152,7 +152,11 @@ func (c Config) Portfolio(plans []*Plan, p PortfolioParams) *Portfolio {
 	valid := make([]*Plan, 0, len(plans))
 	for _, pl := range plans {
 		if err := pl.Validate(); err != nil {
-			pf.Errors = append(pf.Errors, PlanError{PlanID: pl.ID, Err: err})
+			id := ""
+			if pl != nil {
+				id = pl.ID
+			}
+			pf.Errors = append(pf.Errors, PlanError{PlanID: id, Err: err})
 			continue
 		}
 		valid = append(valid, pl)
