@@ -103,3 +103,57 @@ func TestReviewNilPlanIsAnErrorNotAPanic(t *testing.T) {
 		})
 	}
 }
+
+func TestReviewCriticalPathTiesMarkEveryTiedMilestone(t *testing.T) {
+	tests := []struct {
+		name     string
+		plan     *Plan
+		today    string
+		critical []string
+		path     []string
+		first    AttentionKind
+	}{
+		{
+			// A and B are both due 01-10 and both 2 days overdue on 01-12:
+			// projected today, 01-12; C needs both. Either one finishing
+			// late delays C as much as the other, so both are critical,
+			// whichever order C lists them in.
+			name:  "two tied dependencies",
+			plan:  plan("2026-01-01", ms("A", "2026-01-10", 0), ms("B", "2026-01-10", 0), ms("C", "2026-01-20", 0, "B", "A")),
+			today: "2026-01-12", critical: []string{"A", "B", "C"}, path: []string{"B", "C"},
+		},
+		{
+			// Two independent ends both projected 01-20: both critical.
+			name:  "two tied ends",
+			plan:  plan("2026-01-01", ms("A", "2026-01-10", 0), ms("B", "2026-01-20", 0, "A"), ms("C", "2026-01-20", 0)),
+			today: "2026-01-02", critical: []string{"A", "B", "C"}, path: []string{"A", "B"},
+		},
+		{
+			// No tie: A (01-10) finishes before B (01-12); only B and C.
+			name:  "no tie",
+			plan:  plan("2026-01-01", ms("A", "2026-01-10", 0), ms("B", "2026-01-12", 0), ms("C", "2026-01-20", 0, "A", "B")),
+			today: "2026-01-02", critical: []string{"B", "C"}, path: []string{"B", "C"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, err := Config{}.Health(tt.plan, at(tt.today))
+			require.NoError(t, err)
+			var crit []string
+			for _, m := range h.Milestones {
+				if m.Critical {
+					crit = append(crit, m.ID)
+				}
+			}
+			assert.Equal(t, tt.critical, crit)
+			assert.Equal(t, tt.path, h.CriticalPath)
+		})
+	}
+	// In a portfolio both tied overdue milestones rank as overdue on the
+	// critical path.
+	p := tests[0].plan
+	pf := Config{}.Portfolio([]*Plan{p}, PortfolioParams{Now: at("2026-01-12")})
+	require.GreaterOrEqual(t, len(pf.Attention), 2)
+	assert.Equal(t, AttentionOverdueCritical, pf.Attention[0].Kind)
+	assert.Equal(t, AttentionOverdueCritical, pf.Attention[1].Kind)
+}
