@@ -157,3 +157,19 @@ func TestReviewCriticalPathTiesMarkEveryTiedMilestone(t *testing.T) {
 	assert.Equal(t, AttentionOverdueCritical, pf.Attention[0].Kind)
 	assert.Equal(t, AttentionOverdueCritical, pf.Attention[1].Kind)
 }
+
+func TestReviewAttentionRanksTheSoonerDueFirstOnATie(t *testing.T) {
+	// On 01-10 both milestones are not started and due within the 7-day
+	// window, neither projected late (Days 0): P2's, due tomorrow, needs
+	// attention before P1's, due in 7 days, whatever the plan ids.
+	p1 := plan("2026-01-01", ms("A", "2026-01-17", 0))
+	p2 := plan("2026-01-01", ms("A", "2026-01-11", 0))
+	p2.ID = "P2"
+	pf := Config{}.Portfolio([]*Plan{p1, p2}, PortfolioParams{Now: at("2026-01-10")})
+	require.Len(t, pf.Attention, 2)
+	var got []string
+	for _, it := range pf.Attention {
+		got = append(got, it.PlanID+" "+it.Due.String())
+	}
+	assert.Equal(t, []string{"P2 2026-01-11", "P1 2026-01-17"}, got)
+}
