@@ -97,7 +97,7 @@ type Portfolio struct {
 	// by trend, other overdue milestones, blocked milestones, at-risk
 	// milestones on the critical path, other at-risk milestones. Within a
 	// kind, more Days first (the larger Shortfall first for off-track
-	// outcomes), then plan id, then item id.
+	// outcomes), then the earlier due date, then plan id, then item id.
 	Attention []AttentionItem
 	// Completion is the cohort's completion (nil without a cohort).
 	Completion *Completion
@@ -176,7 +176,7 @@ func (c Config) Portfolio(plans []*Plan, p PortfolioParams) *Portfolio {
 	})
 	slices.SortFunc(pf.Attention, func(a, b AttentionItem) int {
 		return cmp.Or(cmp.Compare(a.Kind.rank(), b.Kind.rank()), -cmp.Compare(a.Days, b.Days), -a.Shortfall.Cmp(b.Shortfall),
-			cmp.Compare(a.PlanID, b.PlanID), cmp.Compare(a.Milestone, b.Milestone), cmp.Compare(a.Outcome, b.Outcome))
+			a.Due.Compare(b.Due), cmp.Compare(a.PlanID, b.PlanID), cmp.Compare(a.Milestone, b.Milestone), cmp.Compare(a.Outcome, b.Outcome))
 	})
 	if p.AttentionLimit > 0 && len(pf.Attention) > p.AttentionLimit {
 		pf.Attention = pf.Attention[:p.AttentionLimit]
