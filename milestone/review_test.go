@@ -173,3 +173,16 @@ func TestReviewAttentionRanksTheSoonerDueFirstOnATie(t *testing.T) {
 	}
 	assert.Equal(t, []string{"P2 2026-01-11", "P1 2026-01-17"}, got)
 }
+
+func TestReviewPortfolioRefusesADuplicatePlanID(t *testing.T) {
+	// The same plan passed twice (say, listed from two sources) must not
+	// be counted twice: 1 overdue plan, one attention item, one error.
+	p := plan("2026-01-01", ms("A", "2026-01-05", 0))
+	pf := Config{}.Portfolio([]*Plan{p, p.Clone()}, PortfolioParams{Now: at("2026-01-10")})
+	assert.Len(t, pf.Plans, 1)
+	assert.Len(t, pf.Attention, 1)
+	assert.Equal(t, HealthCount{Health: HealthOverdue, Plans: 1}, pf.Counts[0])
+	require.Len(t, pf.Errors, 1)
+	assert.Equal(t, "P1", pf.Errors[0].PlanID)
+	assert.ErrorIs(t, pf.Errors[0].Err, ErrConflict)
+}
