@@ -142,15 +142,21 @@ type MilestoneMedian struct {
 	MedianDays decimal.Decimal
 }
 
-// Portfolio assesses many plans at p.Now. Plans that do not validate are
-// listed in Errors and counted nowhere else. Plans are taken as they are
+// Portfolio assesses many plans at p.Now. Plans that do not validate, and
+// a plan whose id an earlier valid plan has (an error wrapping
+// ErrConflict), are listed in Errors and counted nowhere else. Plans are taken as they are
 // (see Config.Health); for a past date pass each plan's AsOf.
 func (c Config) Portfolio(plans []*Plan, p PortfolioParams) *Portfolio {
 	today := c.day(p.Now)
 	pf := &Portfolio{Today: today}
 	counts := map[Health]int{}
 	valid := make([]*Plan, 0, len(plans))
+	seen := map[string]bool{}
 	for _, pl := range plans {
+		if pl != nil && seen[pl.ID] {
+			pf.Errors = append(pf.Errors, PlanError{PlanID: pl.ID, Err: fmt.Errorf("%w: plan id %q is used by another plan of the portfolio", ErrConflict, pl.ID)})
+			continue
+		}
 		if err := pl.Validate(); err != nil {
 			id := ""
 			if pl != nil {
@@ -160,6 +166,7 @@ func (c Config) Portfolio(plans []*Plan, p PortfolioParams) *Portfolio {
 			continue
 		}
 		valid = append(valid, pl)
+		seen[pl.ID] = true
 		h := c.health(pl, today)
 		counts[h.Health]++
 		pf.Plans = append(pf.Plans, h)
@@ -181,7 +188,7 @@ func (c Config) Portfolio(plans []*Plan, p PortfolioParams) *Portfolio {
 	if p.AttentionLimit > 0 && len(pf.Attention) > p.AttentionLimit {
 		pf.Attention = pf.Attention[:p.AttentionLimit]
 	}
-	slices.SortFunc(pf.Errors, func(a, b PlanError) int { return cmp.Compare(a.PlanID, b.PlanID) })
+	slices.SortStableFunc(pf.Errors, func(a, b PlanError) int { return cmp.Compare(a.PlanID, b.PlanID) })
 	if !p.CohortFrom.IsZero() || !p.CohortTo.IsZero() {
 		pf.Completion = c.completion(valid, p.CohortFrom, p.CohortTo)
 	}
