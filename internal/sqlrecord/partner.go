@@ -190,7 +190,11 @@ func (s *Partners) writeReg(ctx context.Context, tx sqlledger.Tx, insert bool, r
 	if err != nil {
 		return fmt.Errorf("%s: encode registration %s: %w", s.d.Name, r.ID, err)
 	}
-	args := []any{r.Version, r.PartnerID, string(r.Status), string(body), r.ID}
+	status := r.Status
+	if status == "" {
+		status = partner.RegPending // the zero status is pending, as the lists read it
+	}
+	args := []any{r.Version, r.PartnerID, string(status), string(body), r.ID}
 	q := "UPDATE partner_registrations SET version = ?, partner_id = ?, status = ?, body = ? WHERE id = ?"
 	if insert {
 		q = "INSERT INTO partner_registrations (version, partner_id, status, body, id) VALUES (?, ?, ?, ?, ?)"
