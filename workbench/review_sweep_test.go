@@ -42,3 +42,22 @@ func timeoutC() <-chan struct{} {
 	go func() { <-time.After(5 * time.Second); close(c) }()
 	return c
 }
+
+// The bound counts values exactly: 0 to 999.5 by 1 is 1000 values
+// (0..999), 0 to 1000 by 1 is 1001.
+func TestReviewSweepBoundExact(t *testing.T) {
+	p := compile(t, groupOld)
+	deals := decode(t, p, `
+- {id: D1, partner_id: P, amount: "40000", close_date: 2026-02-01}
+`)
+	opts := SweepOptions{Name: "kick.yaml", Source: []byte(groupOld), Path: "earnings[flat].amount", From: dec("0"), To: dec("1000"), Step: dec("1")}
+	_, err := SweepNumber(context.Background(), deals, opts)
+	assert.ErrorIs(t, err, ErrBadRange)
+	opts.To = dec("9.5")
+	opts.Step = dec("0.01") // 0..9.49: 950 values, then 9.5 itself: 951
+	s, err := SweepNumber(context.Background(), deals, opts)
+	if assert.NoError(t, err) {
+		assert.Len(t, s.Points, 951)
+		assert.Equal(t, "9.5", s.Points[950].Value.String())
+	}
+}
