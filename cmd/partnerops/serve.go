@@ -54,6 +54,10 @@ type serveOptions struct {
 	ready func(addr string)
 }
 
+// serveReadTimeout bounds the time a client may take to send a whole
+// request, body included; zero means no bound.
+var serveReadTimeout time.Duration
+
 // serveContext is the context the server runs until: Ctrl-C ends it.
 // Tests replace it so that a serve command line returns.
 var serveContext = func(ctx context.Context) (context.Context, context.CancelFunc) {
