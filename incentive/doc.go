@@ -29,7 +29,10 @@
 // # Semantics that are stated, never implied
 //
 //   - Amounts are exact decimals; a deal in another currency is converted
-//     with a caller-supplied rate before anything else.
+//     with a caller-supplied rate before anything else (a RateTable answers
+//     the rate whose validity period holds the close date, else the latest
+//     as of it). The converted amount stays exact: the program's rounding
+//     rounds once, and the explanation names the rate and its source.
 //   - Rounding defaults to half_up (as spreadsheet ROUND does) at the
 //     currency's minor units, per line. Stage "deal" keeps lines exact and
 //     rounds the deal total, sharing it over the lines by largest remainder;
@@ -66,6 +69,12 @@
 //     would earn nothing, so Validate refuses it.
 //   - The effective window and periods are calendar dates in the program's
 //     time zone; the window's ends are inclusive unless it says HalfOpen.
+//   - A claim window runs Days or Months (clamped to the month's end, see
+//     Date.AddMonths) from the close date, the program's last day, the
+//     registration's approval or a custom date field (ClaimAnchors); a
+//     deal without its anchor date has no deadline yet. A registration is
+//     valid for RegistrationValidity after its approval; a registered deal
+//     closing outside it fails RegistrationClause with the dates.
 //   - Every Result carries the program's id, version and hash.
 //
 // # Credit notes
@@ -120,7 +129,7 @@
 // eligible or not, and which clause failed with the values it saw; the
 // lines; the caps, rounding and total; the claim deadline; and a trace.
 // Result.Explain renders the trace in plain words. Run evaluates a stream of
-// deals in (close time, deal id) order, accumulating partner period totals,
+// deals in (close time, deal id) order (CompareDeals, SortInputs), accumulating partner period totals,
 // partner caps, cumulative tiers and the budget; it holds memory constant in
 // the number of deals (unless credit notes may name earlier deals, see
 // above), spreads the work that reads no running totals over
@@ -129,6 +138,7 @@
 // and earning type, with the minimum payout carried over.
 //
 // Bad input is an error, never a panic: invalid programs fail Validate with
-// ErrInvalidProgram; a bad deal, a failing formula or a division by zero is
+// *ProgramError values (wrapping ErrInvalidProgram) that name the part by
+// its path in the DSL, such as "earnings[0].bands.table[1].from"; a bad deal, a failing formula or a division by zero is
 // an *EvalError naming the deal and the part of the program.
 package incentive

@@ -844,14 +844,14 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 	}
 	total := e.paying(w)
 	res.Total = Money{total, cur}
-	if e.p.Claims.Days > 0 {
+	if e.p.Claims.Set() {
 		e.claim(w, asOf)
 	}
 	if w.noTrace {
 		return
 	}
 	w.add(secFinal, Step{Kind: StepRounding, OK: true, words: e.roundingWords})
-	if e.p.Claims.Days > 0 {
+	if e.p.Claims.Set() {
 		w.add(secFinal, e.claimStep(w))
 	}
 	payee, name := res.Payee, res.PayeeName
@@ -874,37 +874,6 @@ func sortSteps(steps []Step) {
 			steps[j], steps[j-1] = steps[j-1], steps[j]
 		}
 	}
-}
-
-// claim sets the result's claim deadline and whether it has passed.
-func (e *Evaluator) claim(w *work, asOf time.Time) {
-	p, res := e.p, w.res
-	anchor := w.date
-	if p.Claims.From == FromProgramEnd {
-		anchor = p.Effective.LastDay()
-	}
-	res.ClaimBy = anchor.AddDays(p.Claims.Days)
-	if !asOf.IsZero() {
-		w.asOf = DateOf(asOf.In(p.Effective.Loc()))
-		res.Expired = w.asOf.After(res.ClaimBy)
-	}
-}
-
-// claimStep explains the claim deadline set by claim.
-func (e *Evaluator) claimStep(w *work) Step {
-	p, res := e.p, w.res
-	anchor, from := w.date, "close date"
-	if p.Claims.From == FromProgramEnd {
-		anchor, from = p.Effective.LastDay(), "the program's last day"
-	}
-	claimBy, days, expired, on := res.ClaimBy, p.Claims.Days, res.Expired, w.asOf
-	return Step{Kind: StepClaim, OK: !expired, words: func() string {
-		s := "claim by " + claimBy.String() + " (" + itoa(days) + " days after " + from + " " + anchor.String() + ")"
-		if expired {
-			s += "; as of " + on.String() + " the claim window has closed"
-		}
-		return s
-	}}
 }
 
 // exprStep starts a trace step for a condition or formula, recording its

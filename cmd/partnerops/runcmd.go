@@ -21,7 +21,7 @@ import (
 var runCommand = &command{
 	name:    "run",
 	summary: "compute the earnings statement of a program over a deals file",
-	usage:   "run [-as-of DATE] [-json] [-workers N] [-carried FILE] [-program ID] PROGRAM DEALS",
+	usage:   "run [-as-of DATE] [-json] [-workers N] [-carried FILE] [-rates FILE] [-program ID] PROGRAM DEALS",
 	about: `
 Run compiles PROGRAM, reads the deals of DEALS (a YAML or JSON list, as
 described under "Deals" in 'go doc github.com/partnerops/partnerops/rules'),
@@ -49,7 +49,7 @@ deals is still printed and the exit code is 1.`,
 var explainCommand = &command{
 	name:    "explain",
 	summary: "explain step by step what each deal of a deals file earned",
-	usage:   "explain [-deal ID] [-as-of DATE] [-program ID] PROGRAM DEALS",
+	usage:   "explain [-deal ID] [-as-of DATE] [-rates FILE] [-program ID] PROGRAM DEALS",
 	about: `
 Explain runs the deals as run does, then prints, for each deal in run order
 (or only the deal named by -deal), how the program treated it: the effective
@@ -76,12 +76,14 @@ type runOptions struct {
 	json    bool
 	carried string
 	deal    string
+	rates   string
 }
 
 func (o *runOptions) define(fs *flag.FlagSet) {
 	fs.StringVar(&o.asOf, "as-of", "", "decide claim-window expiry as of `DATE` (YYYY-MM-DD, the start of that day in the\nprogram's time zone, or an RFC 3339 time); default: no expiry check")
 	fs.StringVar(&o.program, "program", "", "run the program with this `ID` (its highest version) when PROGRAM holds several")
 	fs.IntVar(&o.workers, "workers", 0, "evaluate with `N` goroutines; 0 means one per CPU (results do not depend on N)")
+	fs.StringVar(&o.rates, "rates", "", "convert deals in other currencies with the rates in `FILE` (YAML, or CSV when it ends in .csv;\nsee the rules reference, Currencies and rates)")
 }
 
 // batch is a program and its deals, ready to run.
@@ -130,6 +132,21 @@ func (o *runOptions) prepare(args []string, stderr io.Writer) (*batch, int) {
 		fmt.Fprintln(stderr, err)
 		fmt.Fprintf(stderr, "partnerops %s: %s has errors (%s)\n", o.cmd, dealsArg, plural(countErrors(err), "error"))
 		return nil, exitFail
+	}
+	if o.rates != "" {
+		src, err := readArg(o.rates, rules.MaxRatesFileSize)
+		if err != nil {
+			return nil, o.fileError(stderr, err)
+		}
+		table, _, err := rules.DecodeRates(o.rates, src)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			fmt.Fprintf(stderr, "partnerops %s: %s has errors (%s)\n", o.cmd, o.rates, plural(countErrors(err), "error"))
+			return nil, exitFail
+		}
+		for i := range inputs {
+			inputs[i].Rates = table
+		}
 	}
 	b := &batch{program: p, dealsArg: dealsArg}
 	if !asOf.IsZero() {
