@@ -163,6 +163,13 @@ func (s *Server) read(name string) ([]byte, error) {
 	if err := checkName(name); err != nil {
 		return nil, err
 	}
+	// Refuse what is not a regular file before opening it: opening a
+	// named pipe would wait for a writer forever.
+	if st, err := s.root.Stat(name); err != nil {
+		return nil, err
+	} else if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%w: %q is not a regular file", ErrBadName, name)
+	}
 	f, err := s.root.Open(name)
 	if err != nil {
 		return nil, err
