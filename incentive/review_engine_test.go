@@ -1,0 +1,47 @@
+package incentive
+
+// Independent review of the cap and credit-note engine (issue #6): each
+// test failed before its fix; expected amounts are computed by hand in the
+// comments.
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// A linked credit note of a deal whose claim window has closed takes back
+// from the partner what the partner was never paid: the expired sale is
+// left out of the statement's earned amount, but the credit note (whose own
+// window is still open) was counted in it, so the partner ended 100.00 in
+// debt for money it never received.
+func TestReviewLinkedCreditOfExpiredDeal(t *testing.T) {
+	p := creditProgram(StageLine, HalfUp)
+	p.Claims = ClaimWindow{Days: 30}
+	var rs []*Result
+	for r, err := range Run(t.Context(), p, inputs(
+		// D-1: 10,000.00 x 0.01 = 100.00; claim by 2026-01-05 + 30 days =
+		// 2026-02-04, closed as of 2026-03-05.
+		deal("D-1", "P-1", "10000", "2026-01-05"),
+		// C-1: D-1's net 0.00 earns nothing: 100.00 back. Its own window
+		// (to 2026-03-31) is open, but what it takes back was never paid.
+		credit("C-1", "P-1", "-10000", "2026-03-01", "D-1"),
+	), RunOptions{AsOf: day("2026-03-05")}) {
+		require.NoError(t, err)
+		rs = append(rs, r)
+	}
+	require.Len(t, rs, 2)
+	assert.True(t, rs[0].Expired)
+	assert.Equal(t, "-100.00", rs[1].Total.Amount().StringFixed(2))
+	assert.True(t, rs[1].Expired, "a credit of an expired deal counts with the deal")
+	assert.Contains(t, rs[1].Explain(), "expired")
+	s := statementOf(t, p, rs)
+	require.Len(t, s.Partners, 1)
+	ps := s.Partners[0]
+	// Earned: nothing open (0.00). Expired: 100.00 - 100.00 = 0.00.
+	assert.Equal(t, "0.00", ps.Earned.Amount().StringFixed(2))
+	assert.Equal(t, "0.00", ps.Expired.Amount().StringFixed(2))
+	assert.Equal(t, "0.00", ps.Payable.Amount().StringFixed(2))
+	assert.Equal(t, "0.00", ps.CarriedOut.Amount().StringFixed(2))
+}
