@@ -106,7 +106,9 @@
 //     run has not seen fails with ErrUnknownDeal; taking a deal's net
 //     amount below zero, naming another partner's deal or a positive
 //     amount fails with ErrInvalidDeal. A credit of an ineligible deal
-//     takes nothing back.
+//     takes nothing back. A linked credit of a deal whose claim window had
+//     closed as of the run is marked Expired with it, so the statement
+//     takes it from the expired amount, never from what is payable.
 //
 // To take back from the deal a credit note names, a run remembers every
 // deal of a program that allows negative amounts: about 1 KB a deal (a

@@ -72,7 +72,11 @@ type dealRecord struct {
 	// amount, before partner and budget caps).
 	terms decimal.Decimal
 	lines []decimal.Decimal
-	ps    *partnerState
+	// expired: the deal's claim window had closed as of the run, so what
+	// it paid was never payable, and a credit note naming it counts with
+	// it as expired.
+	expired bool
+	ps      *partnerState
 	// periods are the partner's totals of the periods the deal closed in,
 	// per period kind: its partner caps' counts and band bases live there.
 	periods []*periodTotals
@@ -348,10 +352,10 @@ func (e *Evaluator) phase2(w *work, st *runState, asOf time.Time) {
 			tp.started[i] = true
 		}
 	}
+	e.finish(w, asOf)
 	if rec != nil {
 		e.remember(w, st, ps, rec, terms, total)
 	}
-	e.finish(w, asOf)
 }
 
 // runningCaps applies the partner and budget caps to a deal whose terms
@@ -517,7 +521,7 @@ func (e *Evaluator) capWords(ci int, before decimal.Decimal) string {
 // remember records a deal that paid total, for the credit notes that may
 // name it.
 func (e *Evaluator) remember(w *work, st *runState, ps *partnerState, snap *dealSnap, terms, total decimal.Decimal) {
-	rec := &dealRecord{in: *w.in, partner: w.partner, eligible: true, net: w.scope.Amount, paid: total, terms: terms, ps: ps, snap: snap,
+	rec := &dealRecord{in: *w.in, partner: w.partner, eligible: true, net: w.scope.Amount, paid: total, terms: terms, ps: ps, snap: snap, expired: w.res.Expired,
 		lines: make([]decimal.Decimal, len(e.earn)), periods: make([]*periodTotals, len(e.periods))}
 	for i := range w.lines {
 		if ln := &w.lines[i]; ln.holds && !ln.dropped {
@@ -547,6 +551,7 @@ func (e *Evaluator) credit(w *work, st *runState, asOf time.Time) {
 		return
 	}
 	w.res.Credits = id
+	w.creditsExpired = rec.expired
 	if !rec.eligible {
 		w.res.Failed = "credited deal " + quote(id) + " not eligible"
 		e.finish(w, asOf)
@@ -888,6 +893,11 @@ func (e *Evaluator) claim(w *work, asOf time.Time) {
 		w.asOf = DateOf(asOf.In(p.Effective.Loc()))
 		res.Expired = w.asOf.After(res.ClaimBy)
 	}
+	if w.creditsExpired {
+		// What a credit note takes back from an expired deal was never
+		// payable: it counts with the deal, as expired.
+		res.Expired = true
+	}
 }
 
 // claimStep explains the claim deadline set by claim.
@@ -897,10 +907,13 @@ func (e *Evaluator) claimStep(w *work) Step {
 	if p.Claims.From == FromProgramEnd {
 		anchor, from = p.Effective.LastDay(), "the program's last day"
 	}
-	claimBy, days, expired, on := res.ClaimBy, p.Claims.Days, res.Expired, w.asOf
+	claimBy, days, expired, on, credited := res.ClaimBy, p.Claims.Days, res.Expired, w.asOf, w.creditsExpired
 	return Step{Kind: StepClaim, OK: !expired, words: func() string {
 		s := "claim by " + claimBy.String() + " (" + itoa(days) + " days after " + from + " " + anchor.String() + ")"
-		if expired {
+		switch {
+		case credited:
+			s += "; the credited deal's claim window had closed as of " + on.String() + ", so this credit note counts with it as expired"
+		case expired:
 			s += "; as of " + on.String() + " the claim window has closed"
 		}
 		return s
