@@ -45,3 +45,39 @@ func TestReviewLinkedCreditOfExpiredDeal(t *testing.T) {
 	assert.Equal(t, "0.00", ps.Payable.Amount().StringFixed(2))
 	assert.Equal(t, "0.00", ps.CarriedOut.Amount().StringFixed(2))
 }
+
+// A credit note that names no deal is bounded by what the partner was paid
+// net in the period, but that counted the payouts of deals whose claim
+// window had closed, which the statement leaves out: the partner ended
+// 100.00 in debt for money it never received.
+func TestReviewUnlinkedCreditAfterExpiredDeal(t *testing.T) {
+	p := creditProgram(StageLine, HalfUp)
+	p.Claims = ClaimWindow{Days: 30}
+	var rs []*Result
+	for r, err := range Run(t.Context(), p, inputs(
+		// D-1: 10,000.00 x 0.01 = 100.00; claim by 2026-02-04, closed as
+		// of 2026-03-05.
+		deal("D-1", "P-1", "10000", "2026-01-05"),
+		// D-2: 5,000.00 x 0.01 = 50.00; claim by 2026-03-02 + 30 days =
+		// 2026-04-01, open.
+		deal("D-2", "P-1", "5000", "2026-03-02"),
+		// C-1 unearns 10,000.00 x 0.01 = 100.00, but of the 150.00 the
+		// partner was paid in the period only D-2's 50.00 is payable:
+		// 50.00 back.
+		deal("C-1", "P-1", "-10000", "2026-03-03"),
+	), RunOptions{AsOf: day("2026-03-05")}) {
+		require.NoError(t, err)
+		rs = append(rs, r)
+	}
+	require.Len(t, rs, 3)
+	assert.True(t, rs[0].Expired)
+	assert.False(t, rs[2].Expired)
+	assert.Equal(t, "-50.00", rs[2].Total.Amount().StringFixed(2))
+	s := statementOf(t, p, rs)
+	require.Len(t, s.Partners, 1)
+	ps := s.Partners[0]
+	// Earned: 50.00 - 50.00 = 0.00; expired: D-1's 100.00.
+	assert.Equal(t, "0.00", ps.Earned.Amount().StringFixed(2))
+	assert.Equal(t, "100.00", ps.Expired.Amount().StringFixed(2))
+	assert.Equal(t, "0.00", ps.CarriedOut.Amount().StringFixed(2))
+}
