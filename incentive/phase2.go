@@ -40,6 +40,10 @@ type periodTotals struct {
 	// earned is what the partner was paid in the period, net of
 	// takebacks (the period.earned accumulator).
 	earned decimal.Decimal
+	// expired is the part of earned paid by results whose claim window had
+	// closed as of the run: never payable, so no credit note that is not
+	// itself expired takes it back.
+	expired decimal.Decimal
 	// capPaid, per cap index, is what the partner caps of this period kind
 	// have paid: Prior.PeriodEarned plus the period's payouts, net of
 	// takebacks. It never exceeds the cap's limit by the run's doing.
@@ -321,6 +325,10 @@ func (e *Evaluator) phase2(w *work, st *runState, asOf time.Time) {
 		return
 	}
 	terms := total
+	if p.Claims.Days > 0 {
+		// Whether the deal is expired bounds what a credit note takes back.
+		e.claim(w, asOf)
+	}
 	total = e.runningCaps(w, st, ps, total)
 
 	// Add the deal to the running totals. The program period's earned
@@ -331,6 +339,9 @@ func (e *Evaluator) phase2(w *work, st *runState, asOf time.Time) {
 	if e.readsAcc || p.AllowNegative {
 		tp := st.period(ps, 0, date)
 		tp.earned = tp.earned.Add(total)
+		if w.res.Expired {
+			tp.expired = tp.expired.Add(total)
+		}
 	}
 	if e.readsAcc {
 		tp := st.period(ps, 0, date)
@@ -433,8 +444,17 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 		// What the partner has been paid net in the program period, what
 		// each cap has paid, and what a partner cap's entitlement gives
 		// back bound the takeback.
-		avail := e.room(st.period(ps, 0, w.date).earned)
+		pt0 := st.period(ps, 0, w.date)
+		avail := e.room(pt0.earned.Sub(pt0.expired))
 		what := "what partner " + quote(w.partner) + " has been paid net in the period"
+		if pt0.expired.Sign() != 0 {
+			what += " and can still claim"
+		}
+		if w.res.Expired {
+			// An expired credit note takes from what is expired.
+			avail = e.room(pt0.expired)
+			what = "what partner " + quote(w.partner) + " was paid net in the period by deals whose claim window has closed"
+		}
 		for _, ci := range e.runCaps {
 			if a := e.room(*e.capCount(st, ps, ci, w.date)); a.Cmp(avail) < 0 {
 				avail, what = a, "what the "+e.capName(ci)+" has paid net"
@@ -586,6 +606,11 @@ func (e *Evaluator) credit(w *work, st *runState, asOf time.Time) {
 	// the partner: never take the partner's net payout in the deal's
 	// period, or any of the deal's caps' counts, below zero.
 	limit := rec.periods[0].earned
+	if rec.expired {
+		limit = decimal.Min(limit, rec.periods[0].expired)
+	} else {
+		limit = decimal.Min(limit, rec.periods[0].earned.Sub(rec.periods[0].expired))
+	}
 	for _, ci := range e.runCaps {
 		if e.p.Caps[ci].Scope == CapBudget {
 			limit = decimal.Min(limit, st.budgetPaid[ci])
@@ -645,6 +670,9 @@ func (e *Evaluator) credit(w *work, st *runState, asOf time.Time) {
 	}
 	tp := rec.periods[0]
 	tp.earned = tp.earned.Sub(back)
+	if rec.expired {
+		tp.expired = tp.expired.Sub(back)
+	}
 	if e.readsAcc {
 		tp.amount = tp.amount.Add(w.scope.Amount)
 		rec.ps.cumulative = rec.ps.cumulative.Add(w.scope.Amount)
