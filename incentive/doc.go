@@ -101,8 +101,7 @@
 //     takes back 2,000, all the partner was paid. Evaluate, which sees no
 //     run, bounds the takeback by Prior.PeriodEarned. What deals whose
 //     claim window had closed as of the run paid was never payable: a
-//     credit note whose own window is open never takes it back (an expired
-//     one takes back only from it).
+//     credit note whose own window is open never takes it back.
 //   - Whatever either kind takes back is given back to the caps the
 //     credited amount counted under. A credit note that names no deal and
 //     whose terms come to a positive amount pays nothing. Naming a deal the

@@ -444,16 +444,14 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 		// What the partner has been paid net in the program period, what
 		// each cap has paid, and what a partner cap's entitlement gives
 		// back bound the takeback.
+		// A credit note whose claim window is open takes nothing back of
+		// what expired deals paid: that was never payable.
 		pt0 := st.period(ps, 0, w.date)
-		avail := e.room(pt0.earned.Sub(pt0.expired))
+		avail := e.room(pt0.earned)
 		what := "what partner " + quote(w.partner) + " has been paid net in the period"
-		if pt0.expired.Sign() != 0 {
+		if !w.res.Expired && pt0.expired.Sign() != 0 {
+			avail = e.room(pt0.earned.Sub(pt0.expired))
 			what += " and can still claim"
-		}
-		if w.res.Expired {
-			// An expired credit note takes from what is expired.
-			avail = e.room(pt0.expired)
-			what = "what partner " + quote(w.partner) + " was paid net in the period by deals whose claim window has closed"
 		}
 		for _, ci := range e.runCaps {
 			if a := e.room(*e.capCount(st, ps, ci, w.date)); a.Cmp(avail) < 0 {
@@ -606,10 +604,8 @@ func (e *Evaluator) credit(w *work, st *runState, asOf time.Time) {
 	// the partner: never take the partner's net payout in the deal's
 	// period, or any of the deal's caps' counts, below zero.
 	limit := rec.periods[0].earned
-	if rec.expired {
-		limit = decimal.Min(limit, rec.periods[0].expired)
-	} else {
-		limit = decimal.Min(limit, rec.periods[0].earned.Sub(rec.periods[0].expired))
+	if !rec.expired {
+		limit = limit.Sub(rec.periods[0].expired)
 	}
 	for _, ci := range e.runCaps {
 		if e.p.Caps[ci].Scope == CapBudget {
