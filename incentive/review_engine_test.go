@@ -81,3 +81,32 @@ func TestReviewUnlinkedCreditAfterExpiredDeal(t *testing.T) {
 	assert.Equal(t, "100.00", ps.Expired.Amount().StringFixed(2))
 	assert.Equal(t, "0.00", ps.CarriedOut.Amount().StringFixed(2))
 }
+
+// Line and deal caps limited a credit note that names no deal only from
+// above: returning one of two identical capped sales took back what the
+// return's amount earns without the cap, more than any sale of that amount
+// could have paid, and left the partner below what its net sales earn.
+func TestReviewUnlinkedCreditBoundedByLineAndDealCaps(t *testing.T) {
+	for _, scope := range []CapScope{CapLine, CapDeal} {
+		t.Run(string(scope), func(t *testing.T) {
+			p := creditProgram(StageLine, HalfUp, Cap{Scope: scope, Limit: dec("2500")})
+			p.Earnings[0].Amount = RateOf(PathDealAmount, dec("0.02"))
+			rs, errs := runEach(t, p, 1,
+				// D-1, D-2: 200,000.00 x 0.02 = 4,000.00, capped to 2,500.00.
+				deal("D-1", "P-1", "200000", "2026-02-01"),
+				deal("D-2", "P-1", "200000", "2026-02-02"),
+				// C-1 unearns -200,000.00 x 0.02 = -4,000.00; no deal of
+				// 200,000.00 pays more than 2,500.00, so the cap bounds the
+				// takeback to -2,500.00 (the partner was paid 5,000.00).
+				deal("C-1", "P-1", "-200000", "2026-02-03"))
+			for _, err := range errs {
+				require.NoError(t, err)
+			}
+			assert.Equal(t, "-2500.00", rs[2].Total.Amount().StringFixed(2))
+			assert.Contains(t, rs[2].Explain(), "2,500.00")
+			// P-1: 2,500.00 + 2,500.00 - 2,500.00 = 2,500.00, what its net
+			// 200,000.00 of sales earns under the cap.
+			assert.Equal(t, map[string]string{"P-1": "2500.00"}, earnedBy(statementOf(t, p, rs)))
+		})
+	}
+}
