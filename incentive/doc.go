@@ -87,7 +87,9 @@
 //     the sale to 1,000, the first credit would take back nothing (1,000 is
 //     below the 2,000 the net amount earns).
 //   - A credit note that names no deal (and any deal whose terms come to
-//     a negative amount) takes back what its own amount unearns, but never
+//     a negative amount) takes back what its own amount unearns, with
+//     line and deal caps bounding it from below too (never more than a
+//     deal of its size could be paid), but never
 //     more than the partner has been paid net in the
 //     program period, than any partner cap of the credit's periods or
 //     budget has paid, or than a partner cap gives back as the partner's

@@ -307,6 +307,27 @@ func (e *Evaluator) phase2(w *work, st *runState, asOf time.Time) {
 		e.takeCut(w, ci, c, cut)
 		total = limit
 	}
+	if w.scope.Amount.Sign() < 0 {
+		// A credit note takes back at most what a deal of its size could
+		// have been paid: the deal caps bound it from below too.
+		for _, ci := range e.dealCaps {
+			c := &p.Caps[ci]
+			floor := e.capLimit[ci].Neg()
+			if total.Cmp(floor) >= 0 {
+				continue
+			}
+			cut := total.Sub(floor) // negative
+			if !w.noTrace {
+				from := total
+				w.add(secTail, Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: &c.Origin,
+					words: func() string {
+						return "deal cap " + fmtAmount(c.Limit, cur) + " bounds the credit note's takeback (" + fmtAmount(from, cur) + " -> " + fmtAmount(floor, cur) + ")"
+					}})
+			}
+			e.takeCut(w, ci, c, cut)
+			total = floor
+		}
+	}
 	if e.stage == StageDeal {
 		// The lines are always spread, even when the total needs no
 		// rounding (0.335 + 0.335 = 0.67), so they add up to it.
@@ -723,6 +744,28 @@ func (e *Evaluator) settleLine(w *work, i int) {
 				}})
 		}
 		ln.final = limit
+	}
+	if w.scope.Amount.Sign() < 0 {
+		// A credit note's line takes back at most what the line could have
+		// paid a deal of its size: the line caps bound it from below too.
+		for _, ci := range e.earn[i].lineCaps {
+			c := &e.p.Caps[ci]
+			floor := e.capLimit[ci].Neg()
+			if ln.final.Cmp(floor) >= 0 {
+				continue
+			}
+			cut := ln.final.Sub(floor) // negative
+			ln.cuts = append(ln.cuts, CapCut{Cap: ci, Scope: CapLine, Limit: c.Limit, Cut: cut})
+			id, before := e.earn[i].e.ID, ln.final
+			if !w.noTrace {
+				w.add(secLines+int32(i), Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: &c.Origin,
+					words: func() string {
+						return "earning " + quote(id) + ": line cap " + fmtAmount(c.Limit, cur) + " bounds the credit note's takeback (" +
+							fmtAmount(before, cur) + " -> " + fmtAmount(floor, cur) + ")"
+					}})
+			}
+			ln.final = floor
+		}
 	}
 	if e.stage == StageLine {
 		r := onGrid(ln.final, e.places, e.mode)
