@@ -110,3 +110,28 @@ func TestReviewUnlinkedCreditBoundedByLineAndDealCaps(t *testing.T) {
 		})
 	}
 }
+
+// An expired credit note that takes back from a Prior total drives the
+// period's expired total below zero; a later credit note whose window is
+// open must not read that as extra room.
+func TestReviewExpiredCreditThenLiveCredit(t *testing.T) {
+	p := creditProgram(StageLine, HalfUp)
+	p.Claims = ClaimWindow{Days: 30}
+	var rs []*Result
+	for r, err := range Run(t.Context(), p, inputs(
+		// C-1 unearns -10,000.00 x 0.01 = -100.00; P-1 was paid 100.00 in
+		// the period before the run (Prior): 100.00 back. Claim by
+		// 2026-02-04, closed as of 2026-03-05.
+		deal("C-1", "P-1", "-10000", "2026-01-05"),
+		// C-2 (claim open) unearns 100.00, but P-1 now holds 100.00 -
+		// 100.00 = 0.00: nothing back.
+		deal("C-2", "P-1", "-10000", "2026-03-01"),
+	), RunOptions{AsOf: day("2026-03-05"), Prior: func(string) Prior { return Prior{PeriodEarned: dec("100")} }}) {
+		require.NoError(t, err)
+		rs = append(rs, r)
+	}
+	require.Len(t, rs, 2)
+	assert.True(t, rs[0].Expired)
+	assert.Equal(t, "-100.00", rs[0].Total.Amount().StringFixed(2))
+	assert.Equal(t, "0.00", rs[1].Total.Amount().StringFixed(2))
+}
