@@ -470,7 +470,9 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 		pt0 := st.period(ps, 0, w.date)
 		avail := e.room(pt0.earned)
 		what := "what partner " + quote(w.partner) + " has been paid net in the period"
-		if !w.res.Expired && pt0.expired.Sign() != 0 {
+		if !w.res.Expired && pt0.expired.Sign() > 0 {
+			// (An expired credit note may have taken the expired total
+			// below zero, from a Prior total; that never adds room.)
 			avail = e.room(pt0.earned.Sub(pt0.expired))
 			what += " and can still claim"
 		}
@@ -625,7 +627,7 @@ func (e *Evaluator) credit(w *work, st *runState, asOf time.Time) {
 	// the partner: never take the partner's net payout in the deal's
 	// period, or any of the deal's caps' counts, below zero.
 	limit := rec.periods[0].earned
-	if !rec.expired {
+	if !rec.expired && rec.periods[0].expired.Sign() > 0 {
 		limit = limit.Sub(rec.periods[0].expired)
 	}
 	for _, ci := range e.runCaps {
