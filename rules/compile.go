@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/partnerops/partnerops/incentive"
 	"github.com/partnerops/partnerops/incentive/ledger"
@@ -197,16 +198,16 @@ func header(d *diag, root *yaml.Node) (string, bool) {
 		ok = false
 	}
 	if kind == nil {
-		d.errorf(root, "", "missing required key %q (want `kind: Program` or `kind: Tests`)", "kind")
+		d.errorf(root, "", "missing required key %q (want one of %s)", "kind", strings.Join(kinds, ", "))
 		return "", false
 	}
 	k := kind.Value
 	switch {
 	case kind.Kind != yaml.ScalarNode:
-		d.errorf(kind, "kind", "want Program or Tests, got %s", kindName(kind))
+		d.errorf(kind, "kind", "want one of %s, got %s", strings.Join(kinds, ", "), kindName(kind))
 		return "", false
 	case contains(futureKinds, k):
-		d.errorf(kind, "kind", "kind %s is not supported by this version of partnerops yet (it reads Program and Tests)", k)
+		d.errorf(kind, "kind", "kind %s is not supported by this version of partnerops yet (it reads %s)", k, strings.Join(kinds, ", "))
 		return "", false
 	case !contains(kinds, k):
 		d.errorf(kind, "kind", "unknown kind %q%s", clip(k), suggest(k, kinds, true))
