@@ -547,13 +547,15 @@ func (l *Ledger) releaseEntry(c *Claim, pe *programEntry, now time.Time, from Bu
 
 // ReleaseHoldsParams moves held earnings whose hold has ended to payable.
 type ReleaseHoldsParams struct {
-	// AsOf: claims held through a day before AsOf become payable.
+	// AsOf: claims held through a day before AsOf become payable. A hold
+	// also needs the clock's date (in the program's time zone) to be past
+	// it: a date in the future does not end a refund window early.
 	AsOf  incentive.Date
 	Actor string
 }
 
 // ReleaseHolds makes payable every held claim whose hold ended before
-// p.AsOf, one transaction per claim, and returns them.
+// p.AsOf and before today, one transaction per claim, and returns them.
 func (l *Ledger) ReleaseHolds(ctx context.Context, p ReleaseHoldsParams) ([]Claim, error) {
 	held, err := l.cfg.Store.Claims(ctx, ClaimsParams{States: []State{HeldState}})
 	if err != nil {
@@ -565,7 +567,9 @@ func (l *Ledger) ReleaseHolds(ctx context.Context, p ReleaseHoldsParams) ([]Clai
 			continue
 		}
 		c, err := l.updateClaim(ctx, h.ID, func(c *Claim, pe *programEntry, now time.Time, cp *CommitParams) error {
-			if c.State != HeldState {
+			if c.State != HeldState || !incentive.DateOf(now.In(pe.loc())).After(c.HoldUntil) {
+				// Released already, or the hold has not ended yet in real
+				// time (a run dated in the future must not end it).
 				return errSkip
 			}
 			e := Entry{
