@@ -52,3 +52,33 @@ func TestReviewFutureDatedRunKeepsHolds(t *testing.T) {
 	assert.Equal(t, "5000.00", h.Balance(ledger.ProgramBudget("ref")))
 	h.ZeroSum()
 }
+
+// A policy that lists who may approve exceptions binds the approver the
+// submitter names: naming a colleague outside the list must not get a late
+// claim paid.
+func TestReviewExceptionApproverMustBeListed(t *testing.T) {
+	h := ledgertest.NewHarness(t, newStore, ledger.Config{})
+	policy := ledgertest.SpiffPolicy()
+	policy.Approvers = map[string][]string{ledger.RoleFinance: {"fin"}, ledger.RoleException: {"vp"}}
+	require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: ledgertest.SpiffProgram(), Policy: policy, Actor: "ops"}))
+	b := ledger.Bucket{Partner: "P-1", Payee: incentive.PayeePartner, Program: "spiff"}
+	// Closed 2026-10-01, due by 2026-10-01 + 60 days = 2026-11-30; claimed 2026-12-15.
+	h.Clock.Set("2026-12-15")
+	exc := &ledger.Exception{Approver: "buddy", Justification: "the CRM sync was down"}
+	c, err := h.Ledger.Submit(h.Ctx, ledger.SubmitParams{Key: "late", Program: "spiff", Deal: ledgertest.Deal("D-L", "P-1", "12000.00", "2026-10-01"),
+		Partner: ledgertest.Gold("P-1"), Actor: "rep", Exception: exc})
+	if err == nil {
+		_, err = h.Ledger.Approve(h.Ctx, ledger.ApproveParams{Claim: c.ID, Actor: "buddy"})
+	}
+	require.ErrorIs(t, err, ledger.ErrNotApprover)
+	assert.Equal(t, "0.00", h.Balance(b.Account(ledger.Payable)))
+
+	// The listed approver is accepted: 12,000.00 x 2% = 240.00 payable.
+	exc.Approver = "vp"
+	c = ledgertest.Must(h.Ledger.Submit(h.Ctx, ledger.SubmitParams{Key: "late-2", Program: "spiff", Deal: ledgertest.Deal("D-L", "P-1", "12000.00", "2026-10-01"),
+		Partner: ledgertest.Gold("P-1"), Actor: "rep", Exception: exc}))(t)
+	c = ledgertest.Must(h.Ledger.Approve(h.Ctx, ledger.ApproveParams{Claim: c.ID, Actor: "vp"}))(t)
+	assert.Equal(t, ledger.PayableState, c.State)
+	assert.Equal(t, "240.00", h.Balance(b.Account(ledger.Payable)))
+	h.ZeroSum()
+}
