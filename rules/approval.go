@@ -26,6 +26,7 @@ import (
 //	    roles: [manager]
 //	approvers:                     # optional: who may approve as each role
 //	  finance: [carol, dave]
+//	  exception: [vp]              # binds the approver a late claim's exception names
 //	holds:                         # optional: refund windows per earning type, from the close date
 //	  referral: 30d
 

@@ -110,6 +110,9 @@ func (l *Ledger) Submit(ctx context.Context, p SubmitParams) (Claim, error) {
 	if err != nil {
 		return Claim{}, err
 	}
+	if p.Exception != nil && !pe.policy.mayApprove(RoleException, p.Exception.Approver) {
+		return Claim{}, fmt.Errorf("%w: %s is not a listed %s approver of program %s", ErrNotApprover, p.Exception.Approver, RoleException, pe.ref.ID)
+	}
 	plain, err := encodeInput(&incentive.Input{Deal: p.Deal, Partner: p.Partner}, nil, time.Time{})
 	if err != nil {
 		return Claim{}, err
@@ -458,6 +461,10 @@ func (l *Ledger) Approve(ctx context.Context, p ApproveParams) (Claim, error) {
 		switch {
 		case st.Approver != "" && st.Approver != p.Actor:
 			return fmt.Errorf("%w: step %d (%s) of claim %s is for %s, not %s", ErrNotApprover, i+1, st.Role, c.ID, st.Approver, p.Actor)
+		case st.Approver != "" && !pe.policy.mayApprove(st.Role, p.Actor):
+			// A named approver (an exception's) must still be listed for
+			// the role when the policy lists who may approve it.
+			return fmt.Errorf("%w: %s is not a listed %s approver", ErrNotApprover, p.Actor, st.Role)
 		case st.Approver == "" && p.Role != st.Role:
 			return fmt.Errorf("%w: step %d of claim %s needs role %s, not %q", ErrNotApprover, i+1, c.ID, st.Role, p.Role)
 		case st.Approver == "" && !pe.policy.mayApprove(st.Role, p.Actor):

@@ -244,6 +244,9 @@ func (l *Ledger) ClaimFunds(ctx context.Context, p ClaimFundsParams) (Claim, err
 		if err != nil {
 			return err
 		}
+		if p.Exception != nil && !pe.policy.mayApprove(RoleException, p.Exception.Approver) {
+			return fmt.Errorf("%w: %s is not a listed %s approver of program %s", ErrNotApprover, p.Exception.Approver, RoleException, pe.ref.ID)
+		}
 		if p.ActualCost.Currency() != f.Allocated.Currency() || p.ActualCost.Sign() <= 0 {
 			return fmt.Errorf("%w: actual cost %s for a fund in %s", ErrInvalid, p.ActualCost, f.Allocated.Currency())
 		}

@@ -30,7 +30,8 @@ type ApprovalPolicy struct {
 	// Rules choose a claim's approval steps (see Steps).
 	Rules []ApprovalRule
 	// Approvers lists, per role, who may approve as that role. A role
-	// without a list accepts any actor acting in that role.
+	// without a list accepts any actor acting in that role. A list for
+	// RoleException binds the approver an exception request names.
 	Approvers map[string][]string
 	// HoldDays is, per earning type, how many days after the deal's close
 	// date an approved earning is held (its refund window); it becomes
