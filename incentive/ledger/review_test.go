@@ -82,3 +82,20 @@ func TestReviewExceptionApproverMustBeListed(t *testing.T) {
 	assert.Equal(t, "240.00", h.Balance(b.Account(ledger.Payable)))
 	h.ZeroSum()
 }
+
+// Registering a program version that is already funded with another
+// budget (a second process with a changed configuration) must fail, not
+// keep the first funding while the new figure is reported and used.
+func TestReviewRegisterSameVersionOtherBudget(t *testing.T) {
+	h := ledgertest.NewHarness(t, newStore, ledger.Config{})
+	require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: ledgertest.SpiffProgram(), Budget: ptr(usd("1000.00")), Actor: "ops"}))
+	other, err := ledger.New(ledger.Config{Store: h.Store, Clock: h.Clock.Now})
+	require.NoError(t, err)
+	// The same budget written another way is the same request.
+	require.NoError(t, other.Register(h.Ctx, ledger.RegisterParams{Program: ledgertest.SpiffProgram(), Budget: ptr(usd("1000")), Actor: "ops"}))
+	err = other.Register(h.Ctx, ledger.RegisterParams{Program: ledgertest.SpiffProgram(), Budget: ptr(usd("500.00")), Actor: "ops"})
+	require.ErrorIs(t, err, ledger.ErrIdempotencyMismatch)
+	rep := ledgertest.Must(other.Budget(h.Ctx, ledger.OutcomeParams{Program: "spiff"}))(t)
+	assert.Equal(t, "1000.00", rep.Budget.Amount().StringFixed(2), "the funded budget")
+	assert.Equal(t, "1000.00", rep.Remaining.Amount().StringFixed(2))
+}
