@@ -4,6 +4,9 @@ package ledger_test
 // the fix committed after it.
 
 import (
+	"context"
+	"time"
+
 	"testing"
 
 	"github.com/partnerops/partnerops/incentive"
@@ -98,4 +101,28 @@ func TestReviewRegisterSameVersionOtherBudget(t *testing.T) {
 	rep := ledgertest.Must(other.Budget(h.Ctx, ledger.OutcomeParams{Program: "spiff"}))(t)
 	assert.Equal(t, "1000.00", rep.Budget.Amount().StringFixed(2), "the funded budget")
 	assert.Equal(t, "1000.00", rep.Remaining.Amount().StringFixed(2))
+}
+
+// Every entry counts on the date of the program's time zone: a fund request
+// approved at 22:00 in New York on 2026-10-14 (02:00 UTC on 2026-10-15)
+// is reserved on 2026-10-14 in the fund's balance.
+func TestReviewReservationDateInProgramZone(t *testing.T) {
+	ny, err := time.LoadLocation("America/New_York")
+	require.NoError(t, err)
+	now := time.Date(2026, 10, 15, 2, 0, 0, 0, time.UTC)
+	ctx := context.Background()
+	l, err := ledger.New(ledger.Config{Store: newStore(t), Clock: func() time.Time { return now }})
+	require.NoError(t, err)
+	prog := ledgertest.MDFProgram()
+	prog.Effective = incentive.Window{From: day("2026-10-01"), To: day("2026-12-31"), Location: ny}
+	require.NoError(t, l.Register(ctx, ledger.RegisterParams{Program: prog, Actor: "ops"}))
+	ledgertest.Must(l.AllocateFund(ctx, ledger.AllocateFundParams{ID: "F-1", Program: "mdf", Partner: "P-M", From: day("2026-10-01"), To: day("2026-12-31"),
+		Amount: usd("10000.00"), Share: decimal.RequireFromString("0.5"), ProofDays: 30, Actor: "ops"}))(t)
+	ledgertest.Must(l.RequestFunds(ctx, ledger.RequestFundsParams{ID: "R-1", Fund: "F-1", Activity: "webinar", PlannedCost: usd("4000.00"),
+		ActivityEnd: day("2026-11-15"), Actor: "partner"}))(t)
+	ledgertest.Must(l.ApproveFundRequest(ctx, ledger.DecideFundRequestParams{Request: "R-1", Actor: "mia"}))(t)
+	fb := ledgertest.Must(l.FundBalance(ctx, ledger.FundBalanceParams{Fund: "F-1", On: day("2026-10-14")}))(t)
+	// 4,000.00 x 50% = 2,000.00 reserved; 10,000.00 - 2,000.00 = 8,000.00 available.
+	assert.Equal(t, "2000.00", fb.Reserved.Amount().StringFixed(2))
+	assert.Equal(t, "8000.00", fb.Available.Amount().StringFixed(2))
 }
