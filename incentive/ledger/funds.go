@@ -163,8 +163,12 @@ func (l *Ledger) ApproveFundRequest(ctx context.Context, p DecideFundRequestPara
 			}
 			amt = *p.Amount
 		}
+		pe, err := l.programByRef(f.Program)
+		if err != nil {
+			return err
+		}
 		r.Approved, r.State = amt, RequestApproved
-		cp.Entries = append(cp.Entries, Entry{ID: l.cfg.NewID("entry"), Kind: EntryReservation, Time: now, Effective: incentive.DateOf(now),
+		cp.Entries = append(cp.Entries, Entry{ID: l.cfg.NewID("entry"), Kind: EntryReservation, Time: now, Effective: incentive.DateOf(now.In(pe.loc())),
 			Program: f.Program, Partner: f.Partner, Payee: f.Payee, Fund: f.ID, Request: r.ID, Actor: p.Actor,
 			Reason: "reserved for " + r.Activity,
 			Postings: []Posting{{Account: FundAccount(f.ID, FundAvailable), Amount: amt.Neg(), Type: incentive.MDF},
