@@ -126,3 +126,32 @@ func TestReviewReservationDateInProgramZone(t *testing.T) {
 	assert.Equal(t, "2000.00", fb.Reserved.Amount().StringFixed(2))
 	assert.Equal(t, "8000.00", fb.Available.Amount().StringFixed(2))
 }
+
+// A claim with lines of several earning types needs every approval any of
+// its types requires: a bonus that needs finance does not slip through
+// because the claim's first line is an auto-approved SPIFF.
+func TestReviewMixedClaimNeedsEveryTypesApproval(t *testing.T) {
+	h := ledgertest.NewHarness(t, newStore, ledger.Config{})
+	prog := &incentive.Program{
+		ID: "mix", Version: 1, Hash: "mix-v1", Currency: "USD",
+		Effective: incentive.Window{From: day("2026-10-01"), To: day("2026-12-31")},
+		Earnings: []incentive.Earning{
+			{ID: "spiff", Type: incentive.Spiff, Amount: incentive.Const(decimal.RequireFromString("10"))},
+			{ID: "bonus", Type: incentive.Bonus, Amount: incentive.Const(decimal.RequireFromString("5000"))},
+		},
+	}
+	policy := &ledger.ApprovalPolicy{Rules: []ledger.ApprovalRule{
+		{From: decimal.Zero}, // everything else: auto-approved
+		{Types: []incentive.EarningType{incentive.Bonus}, From: decimal.Zero, Roles: []string{ledger.RoleFinance}},
+	}, Approvers: map[string][]string{ledger.RoleFinance: {"fin"}}}
+	require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: prog, Policy: policy, Actor: "ops"}))
+	h.Clock.Set("2026-11-03")
+	c := ledgertest.Must(h.Submit("mix", ledgertest.Deal("D-1", "P-1", "1000.00", "2026-11-02"), ledgertest.Gold("P-1")))(t)
+	assert.Equal(t, ledger.PendingApproval, c.State)
+	assert.Equal(t, []ledger.ApprovalStep{{Role: ledger.RoleFinance}}, c.Steps)
+	b := ledger.Bucket{Partner: "P-1", Payee: incentive.PayeePartner, Program: "mix"}
+	assert.Equal(t, "0.00", h.Balance(b.Account(ledger.Payable)))
+	c = ledgertest.Must(h.Ledger.Approve(h.Ctx, ledger.ApproveParams{Claim: c.ID, Actor: "fin", Role: ledger.RoleFinance}))(t)
+	assert.Equal(t, ledger.PayableState, c.State)
+	assert.Equal(t, "5010.00", h.Balance(b.Account(ledger.Payable))) // 10.00 + 5,000.00
+}
