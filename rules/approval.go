@@ -21,7 +21,8 @@ import (
 //	    roles: [manager]
 //	  - from: 5000
 //	    roles: [manager, finance]  # in this order, by two different people
-//	  - types: [mdf]               # rules naming a type win over rules for every type
+//	  - types: [mdf]               # rules naming a type win over rules for every type;
+//	                               # a claim of several types needs every role they need
 //	    from: 0
 //	    roles: [manager]
 //	approvers:                     # optional: who may approve as each role

@@ -291,7 +291,7 @@ func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, 
 		c.Steps = []ApprovalStep{{Role: RoleException, Approver: p.Exception.Approver}}
 		c.Reason = fmt.Sprintf("exception requested from %s: claims were due by %s; %s", p.Exception.Approver, res.ClaimBy, p.Exception.Justification)
 	} else {
-		c.Steps = pe.policy.Steps(c.Type, c.Amount.Amount())
+		c.Steps = pe.policy.stepsFor(types, c.Amount.Amount())
 	}
 	c.HoldUntil = c.CloseDate.AddDays(pe.policy.hold(types))
 	accrual := Entry{
