@@ -155,3 +155,27 @@ func TestReviewMixedClaimNeedsEveryTypesApproval(t *testing.T) {
 	assert.Equal(t, ledger.PayableState, c.State)
 	assert.Equal(t, "5010.00", h.Balance(b.Account(ledger.Payable))) // 10.00 + 5,000.00
 }
+
+// Caller-chosen claim keys share the store's key space with the keys the
+// ledger uses itself (a program version's budget, a payment batch): a
+// partner's claim key must not block funding a budget or a payment run.
+func TestReviewClaimKeysCannotCollideWithLedgerKeys(t *testing.T) {
+	h := ledgertest.NewHarness(t, newStore, ledger.Config{})
+	require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: ledgertest.SpiffProgram(), Policy: ledgertest.SpiffPolicy(), Actor: "ops"}))
+	h.Clock.Set("2026-11-03")
+	for i, key := range []string{"budget:ref@ref-v1", "batch:B-1"} {
+		d := ledgertest.Deal("D-"+string(rune('1'+i)), "P-1", "12000.00", "2026-11-02")
+		ledgertest.Must(h.Ledger.Submit(h.Ctx, ledger.SubmitParams{Key: key, Program: "spiff", Deal: d, Partner: ledgertest.Gold("P-1"), Actor: "rep"}))(t)
+	}
+	ref := &incentive.Program{
+		ID: "ref", Version: 1, Hash: "ref-v1", Currency: "USD",
+		Effective: incentive.Window{From: day("2026-10-01"), To: day("2026-12-31")},
+		Earnings:  []incentive.Earning{{ID: "reward", Type: incentive.Referral, Amount: incentive.Const(decimal.RequireFromString("500"))}},
+	}
+	require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: ref, Budget: ptr(usd("5000.00")), Actor: "ops"}))
+	assert.Equal(t, "5000.00", h.Balance(ledger.ProgramBudget("ref")), "the budget is funded")
+	// Both claims were auto-approved (below 1,000.00): 12,000.00 x 2% = 240.00 each, 480.00 paid in B-1.
+	bt := ledgertest.Must(h.Ledger.RunPayments(h.Ctx, ledger.RunPaymentsParams{Batch: "B-1", AsOf: day("2026-11-03"), Actor: "fin"}))(t)
+	require.Len(t, bt.Lines, 1)
+	assert.Equal(t, "480.00", bt.Lines[0].Net.Amount().StringFixed(2))
+}
