@@ -121,7 +121,7 @@ func (l *Ledger) Submit(ctx context.Context, p SubmitParams) (Claim, error) {
 	if err != nil {
 		return Claim{}, err
 	}
-	if rec, err := l.cfg.Store.Idempotency(ctx, IdempotencyParams{Key: p.Key}); err == nil {
+	if rec, err := l.cfg.Store.Idempotency(ctx, IdempotencyParams{Key: claimKey(p.Key)}); err == nil {
 		return l.replaySubmit(ctx, rec, hash)
 	} else if !errors.Is(err, ErrNotFound) {
 		return Claim{}, err
@@ -139,7 +139,7 @@ func (l *Ledger) Submit(ctx context.Context, p SubmitParams) (Claim, error) {
 			o.Code, o.Reason = rejectCode(rej.Err), rej.Reason
 		}
 		ob, _ := json.Marshal(o)
-		cp.Idempotency = &IdempotencyRecord{Key: p.Key, RequestHash: hash, Outcome: ob, Time: c.SubmittedAt}
+		cp.Idempotency = &IdempotencyRecord{Key: claimKey(p.Key), RequestHash: hash, Outcome: ob, Time: c.SubmittedAt}
 		_, err = l.cfg.Store.Commit(ctx, cp)
 		var dup *DuplicateClaimError
 		switch {
@@ -149,7 +149,7 @@ func (l *Ledger) Submit(ctx context.Context, p SubmitParams) (Claim, error) {
 			cp2 := rejectedCommit(c, pe, reason)
 			o := outcome{Claim: id, Code: "duplicate", Reason: reason}
 			ob, _ := json.Marshal(o)
-			cp2.Idempotency = &IdempotencyRecord{Key: p.Key, RequestHash: hash, Outcome: ob, Time: c.SubmittedAt}
+			cp2.Idempotency = &IdempotencyRecord{Key: claimKey(p.Key), RequestHash: hash, Outcome: ob, Time: c.SubmittedAt}
 			if _, err := l.cfg.Store.Commit(ctx, cp2); err != nil {
 				return err
 			}
@@ -748,3 +748,9 @@ func periodStart(per incentive.Period, d, programStart incentive.Date) incentive
 	}
 	return programStart
 }
+
+// claimKey is the store key of a claim's caller-chosen idempotency key.
+// Caller keys live in their own namespace, apart from the keys the ledger
+// keeps itself ("budget:<program>@<hash>", "batch:<id>"), so that no claim
+// key can stand in for a budget's funding or a payment run.
+func claimKey(k string) string { return "claim:" + k }

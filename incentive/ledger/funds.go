@@ -229,7 +229,7 @@ func (l *Ledger) ClaimFunds(ctx context.Context, p ClaimFundsParams) (Claim, err
 	if err != nil {
 		return Claim{}, err
 	}
-	if rec, err := l.cfg.Store.Idempotency(ctx, IdempotencyParams{Key: p.Key}); err == nil {
+	if rec, err := l.cfg.Store.Idempotency(ctx, IdempotencyParams{Key: claimKey(p.Key)}); err == nil {
 		return l.replaySubmit(ctx, rec, hash)
 	}
 	id := l.cfg.NewID("claim")
@@ -318,7 +318,7 @@ func (l *Ledger) ClaimFunds(ctx context.Context, p ClaimFundsParams) (Claim, err
 			o.Code, o.Reason = "proof_late", rej.Reason
 		}
 		ob, _ := json.Marshal(o)
-		cp.Idempotency = &IdempotencyRecord{Key: p.Key, RequestHash: hash, Outcome: ob, Time: now}
+		cp.Idempotency = &IdempotencyRecord{Key: claimKey(p.Key), RequestHash: hash, Outcome: ob, Time: now}
 		if _, err := l.cfg.Store.Commit(ctx, cp); err != nil {
 			return err
 		}
