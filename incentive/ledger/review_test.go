@@ -179,3 +179,33 @@ func TestReviewClaimKeysCannotCollideWithLedgerKeys(t *testing.T) {
 	require.Len(t, bt.Lines, 1)
 	assert.Equal(t, "480.00", bt.Lines[0].Net.Amount().StringFixed(2))
 }
+
+// Expiring funds with a date after today (a quarter-end job run early)
+// must not take away a reservation whose proof is still due, nor a fund
+// whose period still runs: the partner may still claim.
+func TestReviewFutureDatedFundExpiryWaitsForTheClock(t *testing.T) {
+	h := ledgertest.NewHarness(t, newStore, ledger.Config{})
+	require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: ledgertest.MDFProgram(), Actor: "ops"}))
+	avail, reserved := ledger.FundAccount("F-1", ledger.FundAvailable), ledger.FundAccount("F-1", ledger.FundReserved)
+	h.Clock.Set("2026-10-01")
+	ledgertest.Must(h.Ledger.AllocateFund(h.Ctx, ledger.AllocateFundParams{ID: "F-1", Program: "mdf", Partner: "P-M", From: day("2026-10-01"), To: day("2026-12-31"),
+		Amount: usd("10000.00"), Share: decimal.RequireFromString("0.5"), ProofDays: 30, Actor: "ops"}))(t)
+	// Planned 4,000.00 x 50% = 2,000.00 reserved; proof due 2026-12-01 + 30 days = 2026-12-31.
+	ledgertest.Must(h.Ledger.RequestFunds(h.Ctx, ledger.RequestFundsParams{ID: "R-1", Fund: "F-1", Activity: "webinar", PlannedCost: usd("4000.00"),
+		ActivityEnd: day("2026-12-01"), Actor: "partner"}))(t)
+	ledgertest.Must(h.Ledger.ApproveFundRequest(h.Ctx, ledger.DecideFundRequestParams{Request: "R-1", Actor: "mia"}))(t)
+
+	h.Clock.Set("2026-12-15")
+	fs := ledgertest.Must(h.Ledger.ExpireFunds(h.Ctx, ledger.ExpireFundsParams{AsOf: day("2027-01-01"), Actor: "ops"}))(t)
+	assert.Empty(t, fs, "the fund's period has not ended")
+	assert.Equal(t, "8000.00", h.Balance(avail))
+	assert.Equal(t, "2000.00", h.Balance(reserved))
+
+	// Claimed inside the deadline: 3,000.00 x 50% = 1,500.00; 500.00 back to the fund.
+	h.Clock.Set("2026-12-20")
+	c := ledgertest.Must(h.Ledger.ClaimFunds(h.Ctx, ledger.ClaimFundsParams{Key: "m1", Request: "R-1", ActualCost: usd("3000.00"),
+		Proof: []ledger.Document{{Name: "invoice.pdf", Ref: "doc://1"}}, Actor: "partner"}))(t)
+	assert.Equal(t, "1500.00", c.Amount.Amount().StringFixed(2))
+	assert.Equal(t, "8500.00", h.Balance(avail))
+	h.ZeroSum()
+}
