@@ -396,7 +396,9 @@ type ExpireFundsParams struct {
 // deadline passed unclaimed (their reservation returns to the fund, on the
 // day after the deadline) and then, for every fund whose period ended
 // before p.AsOf, expires its unspent available balance (on the day after
-// the period) and closes it. Running it again expires only what was
+// the period) and closes it. A deadline or period also has to be over by
+// the clock's date (program time zone): a date in the future expires
+// nothing early. Running it again expires only what was
 // released since. It returns the funds it touched.
 func (l *Ledger) ExpireFunds(ctx context.Context, p ExpireFundsParams) ([]Fund, error) {
 	if p.AsOf.IsZero() || p.Actor == "" {
@@ -412,6 +414,15 @@ func (l *Ledger) ExpireFunds(ctx context.Context, p ExpireFundsParams) ([]Fund, 
 		}
 		_, err := l.updateRequest(ctx, r.ID, func(r *FundRequest, f *Fund, now time.Time, cp *CommitParams) error {
 			if r.State != RequestApproved {
+				return errSkip
+			}
+			pe, err := l.programByRef(f.Program)
+			if err != nil {
+				return err
+			}
+			if !incentive.DateOf(now.In(pe.loc())).After(r.ProofDue) {
+				// The deadline has not passed in real time: the partner
+				// may still claim (ClaimFunds reads the clock too).
 				return errSkip
 			}
 			r.State = RequestExpired
@@ -450,6 +461,13 @@ func (l *Ledger) ExpireFunds(ctx context.Context, p ExpireFundsParams) ([]Fund, 
 				return errSkip
 			}
 			now := l.now()
+			pe, err := l.programByRef(f.Program)
+			if err != nil {
+				return err
+			}
+			if !incentive.DateOf(now.In(pe.loc())).After(f.To) {
+				return errSkip // the period still runs in real time
+			}
 			v := f.Version
 			var cp CommitParams
 			if avail.Sign() > 0 {
