@@ -209,3 +209,31 @@ func TestReviewFutureDatedFundExpiryWaitsForTheClock(t *testing.T) {
 	assert.Equal(t, "8500.00", h.Balance(avail))
 	h.ZeroSum()
 }
+
+// A payment run dated before today (October's run, done on 3 November)
+// must not move money out of payable on a day before it was payable: the
+// statement through the run's date would show a negative payable.
+func TestReviewBackDatedRunKeepsStatementsWhole(t *testing.T) {
+	h := ledgertest.NewHarness(t, newStore, ledger.Config{})
+	require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: ledgertest.SpiffProgram(), Policy: ledgertest.SpiffPolicy(), Actor: "ops"}))
+	h.Clock.Set("2026-11-03")
+	// 12,000.00 x 2% = 240.00, auto-approved (below 1,000.00) on 2026-11-03.
+	ledgertest.Must(h.Submit("spiff", ledgertest.Deal("D-1", "P-1", "12000.00", "2026-10-30"), ledgertest.Gold("P-1")))(t)
+	ledgertest.Must(h.Ledger.RunPayments(h.Ctx, ledger.RunPaymentsParams{Batch: "OCT", AsOf: day("2026-10-31"), Actor: "fin"}))(t)
+	h.Clock.Set("2026-11-04")
+	// Marked paid without a date: the batch's date, which must not be
+	// before the day the money went into the batch either.
+	ledgertest.Must(h.Ledger.MarkPaid(h.Ctx, ledger.MarkPaidParams{Batch: "OCT", Actor: "fin"}))(t)
+	for _, through := range []string{"2026-10-31", "2026-11-03", "2026-11-04"} {
+		st := ledgertest.Must(h.Ledger.Statement(h.Ctx, ledger.StatementParams{Partner: "P-1", Through: day(through)}))(t)
+		for _, ln := range st.Lines {
+			for k, m := range map[string]incentive.Money{"payable": ln.Payable, "batched": ln.Batched, "held": ln.Held} {
+				assert.False(t, m.IsNegative(), "through %s: %s is %s", through, k, m)
+			}
+		}
+	}
+	st := ledgertest.Must(h.Ledger.Statement(h.Ctx, ledger.StatementParams{Partner: "P-1"}))(t)
+	require.Len(t, st.Lines, 1)
+	assert.Equal(t, "240.00", st.Lines[0].Paid.Amount().StringFixed(2))
+	assert.Equal(t, "0.00", st.Lines[0].Batched.Amount().StringFixed(2))
+}
