@@ -237,3 +237,34 @@ func TestReviewBackDatedRunKeepsStatementsWhole(t *testing.T) {
 	assert.Equal(t, "240.00", st.Lines[0].Paid.Amount().StringFixed(2))
 	assert.Equal(t, "0.00", st.Lines[0].Batched.Amount().StringFixed(2))
 }
+
+// Money that returns to a closed fund (an MDF claim rejected after the
+// period) expires on the day it is expired, not on the day after the
+// period: the fund's balance on any date never goes negative.
+func TestReviewLateFundExpiryNotBackDated(t *testing.T) {
+	h := ledgertest.NewHarness(t, newStore, ledger.Config{})
+	require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: ledgertest.MDFProgram(), Actor: "ops"}))
+	h.Clock.Set("2026-10-01")
+	ledgertest.Must(h.Ledger.AllocateFund(h.Ctx, ledger.AllocateFundParams{ID: "F-1", Program: "mdf", Partner: "P-M", From: day("2026-10-01"), To: day("2026-12-31"),
+		Amount: usd("10000.00"), Share: decimal.RequireFromString("0.5"), ProofDays: 30, Actor: "ops"}))(t)
+	ledgertest.Must(h.Ledger.RequestFunds(h.Ctx, ledger.RequestFundsParams{ID: "R-1", Fund: "F-1", Activity: "webinar", PlannedCost: usd("4000.00"),
+		ActivityEnd: day("2026-12-01"), Actor: "partner"}))(t)
+	ledgertest.Must(h.Ledger.ApproveFundRequest(h.Ctx, ledger.DecideFundRequestParams{Request: "R-1", Actor: "mia"}))(t) // 2,000.00 reserved
+	h.Clock.Set("2026-12-20")
+	// 3,000.00 x 50% = 1,500.00 claimed, 500.00 back: 8,500.00 available.
+	c := ledgertest.Must(h.Ledger.ClaimFunds(h.Ctx, ledger.ClaimFundsParams{Key: "m1", Request: "R-1", ActualCost: usd("3000.00"),
+		Proof: []ledger.Document{{Name: "invoice.pdf", Ref: "doc://1"}}, Actor: "partner"}))(t)
+	h.Clock.Set("2027-01-01")
+	ledgertest.Must(h.Ledger.ExpireFunds(h.Ctx, ledger.ExpireFundsParams{AsOf: day("2027-01-01"), Actor: "ops"}))(t) // 8,500.00 expires
+	h.Clock.Set("2027-01-05")
+	ledgertest.Must(h.Ledger.Reject(h.Ctx, ledger.DecideParams{Claim: c.ID, Actor: "mia", Reason: "invoice is for another event"}))(t) // 1,500.00 back
+	h.Clock.Set("2027-01-06")
+	ledgertest.Must(h.Ledger.ExpireFunds(h.Ctx, ledger.ExpireFundsParams{AsOf: day("2027-01-06"), Actor: "ops"}))(t) // 1,500.00 expires
+	for _, on := range []string{"2027-01-01", "2027-01-02", "2027-01-05", "2027-01-06"} {
+		fb := ledgertest.Must(h.Ledger.FundBalance(h.Ctx, ledger.FundBalanceParams{Fund: "F-1", On: day(on)}))(t)
+		assert.False(t, fb.Available.IsNegative(), "on %s available is %s", on, fb.Available)
+	}
+	fb := ledgertest.Must(h.Ledger.FundBalance(h.Ctx, ledger.FundBalanceParams{Fund: "F-1"}))(t)
+	assert.Equal(t, "10000.00", fb.Expired.Amount().StringFixed(2)) // 8,500.00 + 1,500.00
+	h.ZeroSum()
+}
