@@ -395,8 +395,9 @@ type ExpireFundsParams struct {
 // ExpireFunds, as of p.AsOf, expires approved fund requests whose proof
 // deadline passed unclaimed (their reservation returns to the fund, on the
 // day after the deadline) and then, for every fund whose period ended
-// before p.AsOf, expires its unspent available balance (on the day after
-// the period) and closes it. A deadline or period also has to be over by
+// before p.AsOf, expires its unspent available balance (what was available
+// then on the day after the period, money that came back later on the day
+// it expires) and closes it. A deadline or period also has to be over by
 // the clock's date (program time zone): a date in the future expires
 // nothing early. Running it again expires only what was
 // released since. It returns the funds it touched.
@@ -471,12 +472,38 @@ func (l *Ledger) ExpireFunds(ctx context.Context, p ExpireFundsParams) ([]Fund, 
 			v := f.Version
 			var cp CommitParams
 			if avail.Sign() > 0 {
-				amt := incentive.NewMoney(avail, f.Allocated.Currency())
-				cp.Entries = []Entry{{ID: l.cfg.NewID("entry"), Kind: EntryFundExpiry, Time: now, Effective: f.To.AddDays(1),
-					Program: f.Program, Partner: f.Partner, Payee: f.Payee, Fund: f.ID, Actor: p.Actor,
-					Reason: fmt.Sprintf("unspent at the end of the period %s to %s", f.From, f.To),
-					Postings: []Posting{{Account: FundAccount(f.ID, FundAvailable), Amount: amt.Neg(), Type: incentive.MDF},
-						{Account: FundAccount(f.ID, FundExpired), Amount: amt, Type: incentive.MDF}}}}
+				// What was available on the day after the period expires
+				// on that day; money that came back later (a rejected or
+				// voided MDF claim) expires today: the fund's balance on
+				// a date is never negative.
+				cur := f.Allocated.Currency()
+				end := f.To.AddDays(1)
+				bs, err := l.cfg.Store.Balances(ctx, BalancesParams{Prefix: FundAccount(f.ID, FundAvailable), Through: end})
+				if err != nil {
+					return err
+				}
+				atEnd := decimal.Zero
+				for _, b := range bs {
+					if b.Account == FundAccount(f.ID, FundAvailable) && b.Amount.Currency() == cur {
+						atEnd = b.Amount.Amount()
+					}
+				}
+				early := decimal.Max(decimal.Zero, decimal.Min(avail, atEnd))
+				parts := []struct {
+					amt decimal.Decimal
+					on  incentive.Date
+				}{{early, end}, {avail.Sub(early), laterOf(end, incentive.DateOf(now.In(pe.loc())))}}
+				for _, part := range parts {
+					if part.amt.Sign() <= 0 {
+						continue
+					}
+					amt := incentive.NewMoney(part.amt, cur)
+					cp.Entries = append(cp.Entries, Entry{ID: l.cfg.NewID("entry"), Kind: EntryFundExpiry, Time: now, Effective: part.on,
+						Program: f.Program, Partner: f.Partner, Payee: f.Payee, Fund: f.ID, Actor: p.Actor,
+						Reason: fmt.Sprintf("unspent at the end of the period %s to %s", f.From, f.To),
+						Postings: []Posting{{Account: FundAccount(f.ID, FundAvailable), Amount: amt.Neg(), Type: incentive.MDF},
+							{Account: FundAccount(f.ID, FundExpired), Amount: amt, Type: incentive.MDF}}})
+				}
 				// A concurrent reservation must not spend what expires.
 				cp.Guards = []Guard{{Account: FundAccount(f.ID, FundAvailable), Min: incentive.Zero(f.Allocated.Currency())}}
 			}
