@@ -268,3 +268,26 @@ func TestReviewLateFundExpiryNotBackDated(t *testing.T) {
 	assert.Equal(t, "10000.00", fb.Expired.Amount().StringFixed(2)) // 8,500.00 + 1,500.00
 	h.ZeroSum()
 }
+
+// A partner cap binds whatever order the claims arrive in: a claim for a
+// deal that closed before one already claimed must not get the whole cap
+// room again.
+func TestReviewPartnerCapHoldsForOutOfOrderClaims(t *testing.T) {
+	p := ledgertest.SpiffProgram()
+	p.ID, p.Hash, p.Period = "capped", "capped-v1", incentive.PeriodMonth
+	p.Caps = []incentive.Cap{{Scope: incentive.CapPartner, Limit: decimal.RequireFromString("1000")}}
+	h := ledgertest.NewHarness(t, newStore, ledger.Config{})
+	require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: p, Policy: &ledger.ApprovalPolicy{Rules: []ledger.ApprovalRule{{}}}}))
+	h.Clock.Set("2026-11-20")
+	// The later deal first: 40,000.00 x 2% = 800.00, under the 1,000.00 cap.
+	late := ledgertest.Must(h.Submit("capped", ledgertest.Deal("D-B", "P-1", "40000.00", "2026-11-10"), ledgertest.Gold("P-1")))(t)
+	assert.Equal(t, "800.00", late.Amount.Amount().StringFixed(2))
+	// The earlier deal second: 30,000.00 x 2% = 600.00, cut to 1,000.00 - 800.00 = 200.00.
+	early := ledgertest.Must(h.Submit("capped", ledgertest.Deal("D-A", "P-1", "30000.00", "2026-11-05"), ledgertest.Gold("P-1")))(t)
+	assert.Equal(t, "200.00", early.Amount.Amount().StringFixed(2))
+	b := ledger.Bucket{Partner: "P-1", Payee: incentive.PayeePartner, Program: "capped"}
+	assert.Equal(t, "1000.00", h.Balance(b.Account(ledger.Payable)), "never more than the monthly cap")
+	rep, err := h.Ledger.Replay(h.Ctx, ledger.ReplayParams{})
+	require.NoError(t, err)
+	assert.Equal(t, 2, rep.Accruals)
+}
