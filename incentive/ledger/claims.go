@@ -696,7 +696,8 @@ func (c *Claim) fund() string { return c.Fund }
 // and what they earned. The engine starts the deal's accumulators, period
 // bands and partner caps from them, as a run over the deals in close order
 // would. A claim for an earlier deal that arrives after a later one does not
-// change the later claim.
+// change the later claim, but what the later claim earned counts in the
+// earlier one's PeriodEarned, so partner caps bind in any arrival order.
 func (l *Ledger) partnerPrior(ctx context.Context, pe *programEntry, d *incentive.Deal) (incentive.Prior, error) {
 	var pr incentive.Prior
 	cs, err := l.cfg.Store.Claims(ctx, ClaimsParams{Program: pe.ref.ID, Partner: d.PartnerID,
@@ -716,8 +717,14 @@ func (l *Ledger) partnerPrior(ctx context.Context, pe *programEntry, d *incentiv
 			return pr, err
 		}
 		t := in.Deal.CloseDate
-		if t.After(d.CloseDate) || (t.Equal(d.CloseDate) && in.Deal.ID > d.ID) ||
-			periodStart(prog.Period, incentive.DateOf(t.In(loc)), prog.Effective.From) != start {
+		if periodStart(prog.Period, incentive.DateOf(t.In(loc)), prog.Effective.From) != start {
+			continue
+		}
+		if t.After(d.CloseDate) || (t.Equal(d.CloseDate) && in.Deal.ID > d.ID) {
+			// A later deal claimed first keeps its amount, and its earnings
+			// still take cap room: a partner cap binds whatever order the
+			// claims arrive in.
+			pr.PeriodEarned = pr.PeriodEarned.Add(c.Amount.Amount())
 			continue
 		}
 		amt := in.Deal.Amount
