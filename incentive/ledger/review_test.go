@@ -291,3 +291,24 @@ func TestReviewPartnerCapHoldsForOutOfOrderClaims(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 2, rep.Accruals)
 }
+
+// Registering an older program version after a newer one (a process that
+// also serves replay of old claims) must not set the budget back to the
+// older version's figure.
+func TestReviewOlderVersionKeepsNewerBudget(t *testing.T) {
+	h := ledgertest.NewHarness(t, newStore, ledger.Config{})
+	v1 := ledgertest.SpiffProgram()
+	v2 := ledgertest.SpiffProgram()
+	v2.Version, v2.Hash = 2, "spiff-v2"
+	require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: v2, Budget: ptr(usd("2000.00")), Actor: "ops"}))
+	require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: v1, Budget: ptr(usd("1000.00")), Actor: "ops"}))
+	assert.Equal(t, "2000.00", h.Balance(ledger.ProgramBudget("spiff")), "version 2's budget")
+	// Another process registering both, oldest first, changes nothing.
+	other, err := ledger.New(ledger.Config{Store: h.Store, Clock: h.Clock.Now})
+	require.NoError(t, err)
+	require.NoError(t, other.Register(h.Ctx, ledger.RegisterParams{Program: ledgertest.SpiffProgram(), Budget: ptr(usd("1000.00")), Actor: "ops"}))
+	require.NoError(t, other.Register(h.Ctx, ledger.RegisterParams{Program: v2, Budget: ptr(usd("2000.00")), Actor: "ops"}))
+	assert.Equal(t, "2000.00", h.Balance(ledger.ProgramBudget("spiff")))
+	rep := ledgertest.Must(other.Budget(h.Ctx, ledger.OutcomeParams{Program: "spiff"}))(t)
+	assert.Equal(t, "2000.00", rep.Budget.Amount().StringFixed(2))
+}
