@@ -150,7 +150,8 @@ type RegisterParams struct {
 // Register makes a program version known to the ledger and funds its
 // budget: the budget account is topped up (or reduced) to the budget in one
 // entry, once per program version; registering a funded version again
-// with another budget fails with ErrIdempotencyMismatch. The latest registered version (highest
+// with another budget fails with ErrIdempotencyMismatch, and an older
+// version registered after a newer one leaves the newer budget. The latest registered version (highest
 // Version) is the one new claims use by default; every registered version
 // stays available by hash for replay. The registry lives in the Ledger:
 // every process sharing a store registers the programs it serves.
@@ -208,6 +209,11 @@ func (l *Ledger) fundBudget(ctx context.Context, pe *programEntry, actor string)
 		if rec, err := l.cfg.Store.Idempotency(ctx, IdempotencyParams{Key: key}); err == nil {
 			return sameBudget(rec, *pe.budget)
 		}
+		if newer, err := l.newerBudget(ctx, pe); err != nil || newer {
+			// A newer version's budget stands: an older version registered
+			// later (to replay its claims) does not set it back.
+			return err
+		}
 		funded, err := l.balance(ctx, ProgramFunding(pe.ref.ID), pe.currency())
 		if err != nil {
 			return err
@@ -232,6 +238,25 @@ func (l *Ledger) fundBudget(ctx context.Context, pe *programEntry, actor string)
 		}
 		return err
 	})
+}
+
+// newerBudget reports whether a version of pe's program newer than pe was
+// registered in this Ledger or has funded the budget in the store.
+func (l *Ledger) newerBudget(ctx context.Context, pe *programEntry) (bool, error) {
+	l.mu.RLock()
+	cur, ok := l.progs[pe.ref.ID]
+	l.mu.RUnlock()
+	if ok && cur.ref.Version > pe.ref.Version && cur.budget != nil {
+		return true, nil
+	}
+	newer := false
+	err := l.eachEntry(ctx, EntriesParams{Program: pe.ref.ID}, func(e *Entry) error {
+		if e.Kind == EntryBudget && e.Program.Version > pe.ref.Version {
+			newer = true
+		}
+		return nil
+	})
+	return newer, err
 }
 
 // sameBudget checks that a program version already funded (rec, whose
