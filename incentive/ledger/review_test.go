@@ -312,3 +312,30 @@ func TestReviewOlderVersionKeepsNewerBudget(t *testing.T) {
 	rep := ledgertest.Must(other.Budget(h.Ctx, ledger.OutcomeParams{Program: "spiff"}))(t)
 	assert.Equal(t, "2000.00", rep.Budget.Amount().StringFixed(2))
 }
+
+// A retry of a submission with the same key returns the first outcome,
+// even after the claim changed since: not a rejected claim without an
+// error, which no first submission ever returns.
+func TestReviewRetryReturnsFirstOutcome(t *testing.T) {
+	h := ledgertest.NewHarness(t, newStore, ledger.Config{})
+	require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: ledgertest.SpiffProgram(), Policy: ledgertest.SpiffPolicy(), Actor: "ops"}))
+	h.Clock.Set("2026-11-03")
+	// 60,000.00 x 2% = 1,200.00: needs a manager.
+	d := ledgertest.Deal("D-1", "P-1", "60000.00", "2026-11-02")
+	first := ledgertest.Must(h.Submit("spiff", d, ledgertest.Gold("P-1")))(t)
+	require.Equal(t, ledger.PendingApproval, first.State)
+	h.Clock.Set("2026-11-04")
+	ledgertest.Must(h.Ledger.Reject(h.Ctx, ledger.DecideParams{Claim: first.ID, Actor: "mia", Reason: "not our deal"}))(t)
+	again, err := h.Submit("spiff", d, ledgertest.Gold("P-1"))
+	require.NoError(t, err)
+	// The first outcome, as it was returned.
+	assert.Equal(t, first.ID, again.ID)
+	assert.Equal(t, ledger.PendingApproval, again.State)
+	assert.Equal(t, first.Version, again.Version)
+	assert.Equal(t, first.DedupeKey, again.DedupeKey)
+	assert.Equal(t, "1200.00", again.Amount.Amount().StringFixed(2))
+	// The same key with another body is still an error.
+	d.Amount = usd("70000.00")
+	_, err = h.Submit("spiff", d, ledgertest.Gold("P-1"))
+	require.ErrorIs(t, err, ledger.ErrIdempotencyMismatch)
+}
