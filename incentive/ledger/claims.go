@@ -50,12 +50,22 @@ type outcome struct {
 	Claim  string `json:"claim"`
 	Code   string `json:"code,omitempty"`
 	Reason string `json:"reason,omitempty"`
+	// First is the claim as the first submission returned it: a retry
+	// returns it, whatever happened to the claim since.
+	First *Claim `json:"first,omitempty"`
+}
+
+// first returns c as Commit stores it (version 1), for outcome.First.
+func first(c Claim) *Claim {
+	c.Version = 1
+	return &c
 }
 
 // SubmitParams is one claim of a deal's earnings under a program.
 type SubmitParams struct {
 	// Key is the caller's idempotency key: a retry with the same key and
-	// the same request returns the first outcome; another request under
+	// the same request returns the first outcome (the claim as it was
+	// first returned, and the same error); another request under
 	// the same key fails with ErrIdempotencyMismatch. Required.
 	Key string
 	// Program is the program id; Version 0 means the latest registered.
@@ -134,7 +144,7 @@ func (l *Ledger) Submit(ctx context.Context, p SubmitParams) (Claim, error) {
 		if err != nil {
 			return err
 		}
-		o := outcome{Claim: id}
+		o := outcome{Claim: id, First: first(cp.Claims[0].Claim)}
 		if rej != nil {
 			o.Code, o.Reason = rejectCode(rej.Err), rej.Reason
 		}
@@ -147,7 +157,7 @@ func (l *Ledger) Submit(ctx context.Context, p SubmitParams) (Claim, error) {
 			// Another claim holds the deal: record this one as rejected.
 			reason := fmt.Sprintf("deal %s is already claimed under program %s by claim %s", c.Deal, pe.ref.ID, dup.Existing)
 			cp2 := rejectedCommit(c, pe, reason)
-			o := outcome{Claim: id, Code: "duplicate", Reason: reason}
+			o := outcome{Claim: id, Code: "duplicate", Reason: reason, First: first(cp2.Claims[0].Claim)}
 			ob, _ := json.Marshal(o)
 			cp2.Idempotency = &IdempotencyRecord{Key: claimKey(p.Key), RequestHash: hash, Outcome: ob, Time: c.SubmittedAt}
 			if _, err := l.cfg.Store.Commit(ctx, cp2); err != nil {
@@ -189,9 +199,14 @@ func (l *Ledger) replaySubmit(ctx context.Context, rec IdempotencyRecord, hash s
 	if err := json.Unmarshal(rec.Outcome, &o); err != nil {
 		return Claim{}, fmt.Errorf("%w: stored outcome of %q: %v", ErrInvalid, rec.Key, err)
 	}
-	c, err := l.cfg.Store.Claim(ctx, ClaimParams{ID: o.Claim})
-	if err != nil {
-		return Claim{}, err
+	var c Claim
+	if o.First != nil {
+		c = *o.First
+	} else {
+		var err error
+		if c, err = l.cfg.Store.Claim(ctx, ClaimParams{ID: o.Claim}); err != nil {
+			return Claim{}, err
+		}
 	}
 	if o.Code != "" {
 		return c, &RejectedError{Claim: o.Claim, Reason: o.Reason, Err: rejectCodes[o.Code]}

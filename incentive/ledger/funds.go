@@ -313,7 +313,7 @@ func (l *Ledger) ClaimFunds(ctx context.Context, p ClaimFundsParams) (Claim, err
 			cp.FundRequests = []FundRequestWrite{{Request: r, ExpectVersion: v}}
 			cp.Claims = []ClaimWrite{{Claim: c}}
 		}
-		o := outcome{Claim: id}
+		o := outcome{Claim: id, First: first(cp.Claims[0].Claim)}
 		if rej != nil {
 			o.Code, o.Reason = "proof_late", rej.Reason
 		}
