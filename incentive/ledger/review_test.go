@@ -339,3 +339,19 @@ func TestReviewRetryReturnsFirstOutcome(t *testing.T) {
 	_, err = h.Submit("spiff", d, ledgertest.Gold("P-1"))
 	require.ErrorIs(t, err, ledger.ErrIdempotencyMismatch)
 }
+
+// A deal without an ID or a partner cannot be claimed: its claim would pay
+// into a bucket of no partner, and its dedupe key would not name the deal.
+func TestReviewClaimNeedsDealAndPartner(t *testing.T) {
+	h := ledgertest.NewHarness(t, newStore, ledger.Config{})
+	require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: ledgertest.SpiffProgram(), Policy: ledgertest.SpiffPolicy(), Actor: "ops"}))
+	h.Clock.Set("2026-11-03")
+	noPartner := ledgertest.Deal("D-1", "", "12000.00", "2026-11-02")
+	noID := ledgertest.Deal("", "P-1", "12000.00", "2026-11-02")
+	for name, d := range map[string]incentive.Deal{"no partner": noPartner, "no deal id": noID} {
+		_, err := h.Ledger.Submit(h.Ctx, ledger.SubmitParams{Key: name, Program: "spiff", Deal: d, Partner: ledgertest.Gold("P-1"), Actor: "rep"})
+		require.ErrorIs(t, err, ledger.ErrInvalid, name)
+	}
+	cs := ledgertest.Must(h.Store.Claims(h.Ctx, ledger.ClaimsParams{}))(t)
+	assert.Empty(t, cs, "nothing stored")
+}
