@@ -111,6 +111,8 @@ func (l *Ledger) Submit(ctx context.Context, p SubmitParams) (Claim, error) {
 		return Claim{}, fmt.Errorf("%w: a claim needs an idempotency key", ErrInvalid)
 	case p.Actor == "":
 		return Claim{}, fmt.Errorf("%w: a claim needs the submitting actor", ErrInvalid)
+	case p.Deal.ID == "" || p.Deal.PartnerID == "":
+		return Claim{}, fmt.Errorf("%w: a claim needs the deal's ID and partner", ErrInvalid)
 	case p.Exception != nil && (p.Exception.Approver == "" || p.Exception.Justification == ""):
 		return Claim{}, fmt.Errorf("%w: an exception request needs a named approver and a justification", ErrInvalid)
 	case p.Exception != nil && p.Exception.Approver == p.Actor:
