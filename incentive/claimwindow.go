@@ -108,13 +108,16 @@ func (e *Evaluator) claim(w *work, asOf time.Time) {
 	if !asOf.IsZero() {
 		w.asOf = DateOf(asOf.In(p.Effective.Loc()))
 	}
-	anchor, _, ok := p.ClaimAnchorDate(&w.in.Deal, w.date)
-	if !ok {
-		return
+	if anchor, _, ok := p.ClaimAnchorDate(&w.in.Deal, w.date); ok {
+		res.ClaimBy = p.Claims.span().After(anchor)
+		if !asOf.IsZero() {
+			res.Expired = w.asOf.After(res.ClaimBy)
+		}
 	}
-	res.ClaimBy = p.Claims.span().After(anchor)
-	if !asOf.IsZero() {
-		res.Expired = w.asOf.After(res.ClaimBy)
+	if w.creditsExpired {
+		// What a credit note takes back from an expired deal was never
+		// payable: it counts with the deal, as expired.
+		res.Expired = true
 	}
 }
 
@@ -124,14 +127,22 @@ func (e *Evaluator) claimStep(w *work) Step {
 	anchor, from, ok := p.ClaimAnchorDate(&w.in.Deal, w.date)
 	span := p.Claims.span()
 	if !ok {
-		return Step{Kind: StepClaim, OK: true, words: func() string {
-			return "no claim deadline yet: the claim window (" + span.String() + ") counts from the " + from + ", which the deal does not have"
+		credited, on := w.creditsExpired, w.asOf
+		return Step{Kind: StepClaim, OK: !res.Expired, words: func() string {
+			s := "no claim deadline yet: the claim window (" + span.String() + ") counts from the " + from + ", which the deal does not have"
+			if credited {
+				s += "; the credited deal's claim window had closed as of " + on.String() + ", so this credit note counts with it as expired"
+			}
+			return s
 		}}
 	}
-	claimBy, expired, on := res.ClaimBy, res.Expired, w.asOf
+	claimBy, expired, on, credited := res.ClaimBy, res.Expired, w.asOf, w.creditsExpired
 	return Step{Kind: StepClaim, OK: !expired, words: func() string {
 		s := "claim by " + claimBy.String() + " (" + span.String() + " after " + from + " " + anchor.String() + ")"
-		if expired {
+		switch {
+		case credited:
+			s += "; the credited deal's claim window had closed as of " + on.String() + ", so this credit note counts with it as expired"
+		case expired:
 			s += "; as of " + on.String() + " the claim window has closed"
 		}
 		return s

@@ -96,7 +96,9 @@
 //     the sale to 1,000, the first credit would take back nothing (1,000 is
 //     below the 2,000 the net amount earns).
 //   - A credit note that names no deal (and any deal whose terms come to
-//     a negative amount) takes back what its own amount unearns, but never
+//     a negative amount) takes back what its own amount unearns, with
+//     line and deal caps bounding it from below too (never more than a
+//     deal of its size could be paid), but never
 //     more than the partner has been paid net in the
 //     program period, than any partner cap of the credit's periods or
 //     budget has paid, or than a partner cap gives back as the partner's
@@ -108,14 +110,18 @@
 //     taken back. Without the cap a credit of -150,000 would unearn 3,000
 //     and take back 3,000 of the 4,000 paid; after only the first sale it
 //     takes back 2,000, all the partner was paid. Evaluate, which sees no
-//     run, bounds the takeback by Prior.PeriodEarned.
+//     run, bounds the takeback by Prior.PeriodEarned. What deals whose
+//     claim window had closed as of the run paid was never payable: a
+//     credit note whose own window is open never takes it back.
 //   - Whatever either kind takes back is given back to the caps the
 //     credited amount counted under. A credit note that names no deal and
 //     whose terms come to a positive amount pays nothing. Naming a deal the
 //     run has not seen fails with ErrUnknownDeal; taking a deal's net
 //     amount below zero, naming another partner's deal or a positive
 //     amount fails with ErrInvalidDeal. A credit of an ineligible deal
-//     takes nothing back.
+//     takes nothing back. A linked credit of a deal whose claim window had
+//     closed as of the run is marked Expired with it, so the statement
+//     takes it from the expired amount, never from what is payable.
 //
 // To take back from the deal a credit note names, a run remembers every
 // deal of a program that allows negative amounts: about 1 KB a deal (a

@@ -235,6 +235,9 @@ type work struct {
 	asOf      Date // the as-of date in the program's time zone, when given
 	// credits is the deal a credit note credits (Deal.Credits).
 	credits string
+	// creditsExpired: the deal a credit note credits had expired (its
+	// claim window closed as of the run).
+	creditsExpired bool
 	// A credit note re-evaluates the deal it credits at the deal's net
 	// amount (override, netAmount) under the running totals the deal saw
 	// (snap), computing only the deal's terms.

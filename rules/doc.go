@@ -879,7 +879,10 @@
 //     clauses do not matter: a return after the program ended still
 //     counts.
 //   - A credit note that names no deal takes back what its own amount
-//     unearns under the terms, but never more than the partner has been
+//     unearns under the terms (line and deal caps bound it from below
+//     too: never more than a deal of its size could be paid; with 2% and
+//     a deal cap of 2,500, a credit of -200,000 takes back at most
+//     2,500, not 4,000), but never more than the partner has been
 //     paid net in the period (the program's `period`), than any of its
 //     partner caps or the budget has paid, or than a partner cap gives
 //     back as the partner's entitlement (what its deals earned before the
