@@ -416,7 +416,13 @@ func (s *session) accrue(ctx context.Context, args []string, asOf asOfValue, std
 	total := incentive.Zero(p.Currency)
 	for _, in := range b.inputs {
 		key := "accrue:" + p.Hash + ":" + in.Deal.ID
-		_, ierr := s.store.Idempotency(ctx, ledger.IdempotencyParams{Key: key})
+		// The ledger stores a submission's key as "claim:"+key (it does not
+		// export that; see the stores' report): either form means the deal
+		// was accrued before.
+		_, ierr := s.store.Idempotency(ctx, ledger.IdempotencyParams{Key: "claim:" + key})
+		if ierr != nil {
+			_, ierr = s.store.Idempotency(ctx, ledger.IdempotencyParams{Key: key})
+		}
 		existed := ierr == nil
 		c, err := s.l.Submit(ctx, ledger.SubmitParams{Key: key, Program: p.ID, Version: p.Version, Deal: in.Deal, Partner: in.Partner, Actor: s.actor})
 		var rej *ledger.RejectedError
