@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/partnerops/partnerops/incentive"
@@ -210,7 +211,12 @@ func (pc *progCompiler) expression(n *yaml.Node, path string, kind dexpr.Kind) a
 	m := newScalarMap(d.src, n)
 	for _, e := range errs {
 		at := m.at(e.Line, e.Col)
-		d.add(SeverityError, at.line, at.col, path, e.Msg)
+		msg := e.Msg
+		if msg == "unexpected end of expression" && n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) == 0 && strings.HasPrefix(n.LineComment, "#") {
+			// YAML took " #..." for a comment and cut the expression there.
+			msg += fmt.Sprintf(`: YAML reads " %s" after it as a comment; the expression language has no "#", and a value holding " #" must be quoted`, clip(n.LineComment))
+		}
+		d.add(SeverityError, at.line, at.col, path, msg)
 	}
 	if len(errs) > 0 || x == nil {
 		return nil

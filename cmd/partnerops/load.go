@@ -174,12 +174,12 @@ func loadAll(groups []*group) (sets []*rules.Set, errs []error) {
 	return sets, errs
 }
 
-// countErrors counts the diagnostics in a load error: every *rules.Error
-// of an ErrorList, or 1.
+// countErrors counts the diagnostics in a load error: every error of an
+// ErrorList, including those it does not list, or 1.
 func countErrors(err error) int {
 	var l rules.ErrorList
 	if errors.As(err, &l) {
-		return len(l)
+		return l.Count()
 	}
 	return 1
 }
