@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -128,12 +129,45 @@ func (f filterFS) hidden(name string) bool {
 	return path.Dir(name) == f.dir && !f.keep(path.Base(name))
 }
 
-// Open opens a file unless it is hidden.
+// Open opens a file unless it is hidden. It refuses what is neither a
+// directory nor a regular file (a FIFO would block the open, /dev/zero
+// never ends), checking before it opens, and reads a file only up to one
+// byte past rules.MaxFileSize, so that a file growing while read is
+// refused too.
 func (f filterFS) Open(name string) (fs.File, error) {
 	if f.hidden(name) {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 	}
-	return f.FS.Open(name)
+	st, err := fs.Stat(f.FS, name)
+	if err != nil {
+		return nil, err
+	}
+	if !st.IsDir() && !st.Mode().IsRegular() {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fmt.Errorf("%w (%s)", errNotRegular, fileKind(st.Mode()))}
+	}
+	file, err := f.FS.Open(name)
+	if err != nil || st.IsDir() {
+		return file, err
+	}
+	return &limitedFile{File: file, left: rules.MaxFileSize + 1}, nil
+}
+
+// limitedFile reads at most left more bytes of a file.
+type limitedFile struct {
+	fs.File
+	left int64
+}
+
+func (l *limitedFile) Read(p []byte) (int, error) {
+	if l.left <= 0 {
+		return 0, io.EOF
+	}
+	if int64(len(p)) > l.left {
+		p = p[:l.left]
+	}
+	n, err := l.File.Read(p)
+	l.left -= int64(n)
+	return n, err
 }
 
 // ReadDir lists a directory without its hidden files and, in the filtered

@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -81,7 +80,7 @@ type runOptions struct {
 func (o *runOptions) define(fs *flag.FlagSet) {
 	fs.StringVar(&o.asOf, "as-of", "", "decide claim-window expiry as of `DATE` (YYYY-MM-DD, the start of that day in the\nprogram's time zone, or an RFC 3339 time); default: no expiry check")
 	fs.StringVar(&o.program, "program", "", "run the program with this `ID` (its highest version) when PROGRAM holds several")
-	fs.IntVar(&o.workers, "workers", 0, "evaluate with `N` goroutines; 0 means one per CPU (results do not depend on N)")
+	fs.IntVar(&o.workers, "workers", 0, fmt.Sprintf("evaluate with `N` goroutines, at most %d; 0 means one per CPU (results do not depend on N)", maxWorkers))
 }
 
 // batch is a program and its deals, ready to run.
@@ -99,8 +98,8 @@ func (o *runOptions) prepare(args []string, stderr io.Writer) (*batch, int) {
 	if len(args) != 2 {
 		return nil, usageError(stderr, o.cmd, "want a PROGRAM file and a DEALS file, got %s", plural(len(args), "argument"))
 	}
-	if o.workers < 0 {
-		return nil, usageError(stderr, o.cmd, "-workers must be 0 or more, got %d", o.workers)
+	if err := checkWorkers(o.workers); err != nil {
+		return nil, usageError(stderr, o.cmd, "%v", err)
 	}
 	asOf, err := parseAsOf(o.asOf)
 	if err != nil {
@@ -141,16 +140,6 @@ func (o *runOptions) prepare(args []string, stderr io.Writer) (*batch, int) {
 	return b, code
 }
 
-// tooLargeError is a file larger than the library accepts.
-type tooLargeError struct {
-	name        string
-	size, limit int64
-}
-
-func (e *tooLargeError) Error() string {
-	return fmt.Sprintf("%s is %d bytes; at most %d are accepted", e.name, e.size, e.limit)
-}
-
 // fileError reports an error of readArg: a file that is too large is bad
 // input (exit 1), any other problem a usage error (exit 2).
 func (o *runOptions) fileError(stderr io.Writer, err error) int {
@@ -160,26 +149,6 @@ func (o *runOptions) fileError(stderr io.Writer, err error) int {
 		return exitFail
 	}
 	return usageError(stderr, o.cmd, "%v", err)
-}
-
-// readArg reads a file named on the command line, refusing one larger than
-// limit bytes before reading it.
-func readArg(name string, limit int64) ([]byte, error) {
-	st, err := os.Stat(name)
-	if err != nil {
-		return nil, fmt.Errorf("cannot read %s: %w", name, pathErr(err))
-	}
-	if st.IsDir() {
-		return nil, fmt.Errorf("%s is a directory; name a file", name)
-	}
-	if st.Mode().IsRegular() && st.Size() > limit {
-		return nil, &tooLargeError{name, st.Size(), limit}
-	}
-	src, err := os.ReadFile(name)
-	if err != nil {
-		return nil, fmt.Errorf("cannot read %s: %w", name, pathErr(err))
-	}
-	return src, nil
 }
 
 // pickProgram chooses the program to run from a compiled file: the only
@@ -374,32 +343,6 @@ func (o *runOptions) readCarried(p *incentive.Program) (map[string]decimal.Decim
 	}
 	m, err := parseCarried(o.carried, src, p.Currency)
 	return m, exitFail, err
-}
-
-func parseCarried(name string, src []byte, cur incentive.Currency) (map[string]decimal.Decimal, error) {
-	var raw map[string]json.RawMessage
-	dec := json.NewDecoder(bytes.NewReader(src))
-	if err := dec.Decode(&raw); err != nil {
-		return nil, fmt.Errorf("%s: want a JSON object of partner id to amount: %v", name, err)
-	}
-	if dec.More() {
-		return nil, fmt.Errorf("%s: want a single JSON object", name)
-	}
-	out := make(map[string]decimal.Decimal, len(raw))
-	for _, id := range sortedKeys(raw) {
-		text := string(bytes.TrimSpace(raw[id]))
-		if strings.HasPrefix(text, `"`) {
-			if err := json.Unmarshal(raw[id], &text); err != nil {
-				return nil, fmt.Errorf("%s: partner %s: %v", name, id, err)
-			}
-		}
-		m, err := incentive.ParseMoney(text, string(cur))
-		if err != nil {
-			return nil, fmt.Errorf("%s: partner %s: amount %s: %v", name, id, oneLine(string(raw[id])), err)
-		}
-		out[id] = m.Amount()
-	}
-	return out, nil
 }
 
 func (o *runOptions) explain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
