@@ -140,6 +140,10 @@ type RowError struct {
 	Fields []FieldError
 	// Err is the sentinel or cause.
 	Err error
+	// Final is set when the decoder stops after this error (a CSV or JSON
+	// syntax error it cannot get past, a row over the size limit, a read
+	// error, an unusable header): the rest of the input is not read.
+	Final bool
 }
 
 // Error renders one line per problem: "file:line:col: field: message".

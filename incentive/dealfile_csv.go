@@ -39,7 +39,7 @@ func DecodeCSV(r io.Reader, p *Program, opts DecodeOptions) iter.Seq2[Input, err
 		header, err := cr.Read()
 		if err != nil {
 			if errors.Is(err, io.EOF) {
-				yield(Input{}, &RowError{File: name, Line: 1, Err: ErrInvalidDeal,
+				yield(Input{}, &RowError{File: name, Line: 1, Err: ErrInvalidDeal, Final: true,
 					Fields: []FieldError{{Line: 1, Msg: "the file is empty; want a header row naming the columns"}}})
 				return
 			}
@@ -160,7 +160,7 @@ func csvColumns(name string, header []string, p *Program, opts DecodeOptions) ([
 		}
 	}
 	if len(problems) > 0 {
-		return nil, &RowError{File: name, Line: 1, Fields: problems, Err: ErrInvalidDeal}
+		return nil, &RowError{File: name, Line: 1, Fields: problems, Err: ErrInvalidDeal, Final: true}
 	}
 	return keys, nil
 }
@@ -169,14 +169,14 @@ func csvColumns(name string, header []string, p *Program, opts DecodeOptions) ([
 func csvError(name string, err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return &RowError{File: name, Line: pe.Line, Err: ErrInvalidDeal,
+		return &RowError{File: name, Line: pe.Line, Err: ErrInvalidDeal, Final: true,
 			Fields: []FieldError{{Line: pe.Line, Column: pe.Column, Msg: "CSV syntax: " + pe.Err.Error()}}}
 	}
 	if errors.Is(err, ErrRowTooLong) {
-		return &RowError{File: name, Err: ErrRowTooLong,
+		return &RowError{File: name, Err: ErrRowTooLong, Final: true,
 			Fields: []FieldError{{Msg: "a row is longer than the limit; the file is not read further"}}}
 	}
-	return &RowError{File: name, Err: err, Fields: []FieldError{{Msg: "cannot read: " + err.Error()}}}
+	return &RowError{File: name, Err: err, Final: true, Fields: []FieldError{{Msg: "cannot read: " + err.Error()}}}
 }
 
 // suggestKey returns `; did you mean "x"?` for a near key, else "".

@@ -48,12 +48,12 @@ func DecodeJSONLines(r io.Reader, p *Program, opts DecodeOptions) iter.Seq2[Inpu
 				line = long
 			}
 			if len(line) > maxRow {
-				yield(Input{}, &RowError{File: name, Line: lineNo + 1, Err: ErrRowTooLong,
+				yield(Input{}, &RowError{File: name, Line: lineNo + 1, Err: ErrRowTooLong, Final: true,
 					Fields: []FieldError{{Line: lineNo + 1, Msg: fmt.Sprintf("the line is longer than %d bytes; the file is not read further", maxRow)}}})
 				return
 			}
 			if err != nil && !errors.Is(err, io.EOF) {
-				yield(Input{}, &RowError{File: name, Line: lineNo + 1, Err: err, Fields: []FieldError{{Line: lineNo + 1, Msg: "cannot read: " + err.Error()}}})
+				yield(Input{}, &RowError{File: name, Line: lineNo + 1, Err: err, Final: true, Fields: []FieldError{{Line: lineNo + 1, Msg: "cannot read: " + err.Error()}}})
 				return
 			}
 			if len(line) > 0 {
@@ -104,7 +104,7 @@ func DecodeJSON(r io.Reader, p *Program, opts DecodeOptions) iter.Seq2[Input, er
 			if errors.Is(err, ErrRowTooLong) {
 				cause = ErrRowTooLong
 			}
-			yield(Input{}, &RowError{File: name, Line: line, Err: cause, Fields: []FieldError{{Line: line, Msg: msg}}})
+			yield(Input{}, &RowError{File: name, Line: line, Err: cause, Final: true, Fields: []FieldError{{Line: line, Msg: msg}}})
 		}
 		tok, err := dec.Token()
 		if err != nil || tok != json.Delim('[') {

@@ -258,3 +258,56 @@ func TestDecodeStopsEarly(t *testing.T) {
 	}
 	assert.Equal(t, 3, n)
 }
+
+// TestDecodeFinal: an error after which the decoder stops says so, a bad
+// row does not.
+func TestDecodeFinal(t *testing.T) {
+	p := fileProgram()
+	for name, c := range map[string]struct {
+		seq   iter.Seq2[Input, error]
+		final bool
+	}{
+		"csv bad row":       {DecodeCSV(strings.NewReader("id,partner_id,amount,close_date,segment\nD-1,P-1,x,2026-11-03,s\n"), p, DecodeOptions{}), false},
+		"csv bare quote":    {DecodeCSV(strings.NewReader("id,partner_id,amount,close_date,segment\nD-1,P-1,\"1\"x,2026-11-03,s\n"), p, DecodeOptions{}), true},
+		"csv bad header":    {DecodeCSV(strings.NewReader("nope\n"), p, DecodeOptions{}), true},
+		"jsonl bad row":     {DecodeJSONLines(strings.NewReader("{}\n"), p, DecodeOptions{}), false},
+		"json syntax error": {DecodeJSON(strings.NewReader("[{}, x]"), p, DecodeOptions{}), true},
+		"json not a list":   {DecodeJSON(strings.NewReader("{}"), p, DecodeOptions{}), true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			got := collect(c.seq)
+			require.NotEmpty(t, got.errs)
+			var re *RowError
+			require.True(t, errors.As(got.errs[len(got.errs)-1], &re))
+			assert.Equal(t, c.final, re.Final)
+		})
+	}
+}
+
+// TestAppendDealJSONRoundTrip: a deal written by AppendDealJSON reads back
+// as the same deal (the close time as the same instant).
+func TestAppendDealJSONRoundTrip(t *testing.T) {
+	p := fileProgram()
+	full := wantFull()
+	full.Partner.Contacts = []partner.Contact{{Role: "partner_rep", Name: "Ana \"A\" <x>", Email: "ana@example.com"}}
+	full.Deal.Lines = append(full.Deal.Lines, DealLine{Product: "p\x00", Quantity: 2, Amount: usd("100.25")})
+	other := Input{Deal: Deal{ID: "D-2", PartnerID: "P-2", Amount: MustParseMoney("-5", "EUR"),
+		CloseDate: time.Date(2026, 11, 4, 10, 0, 0, 123, time.UTC), Registration: &Registration{ID: "R-1"},
+		Fields: map[string]any{"segment": "s"}}, Partner: partner.Partner{ID: "P-2"}}
+	p.AllowNegative = true
+	for _, in := range []Input{full, other} {
+		b, err := AppendDealJSON(nil, &in)
+		require.NoError(t, err)
+		got := collect(DecodeJSONLines(strings.NewReader(string(b)), p, DecodeOptions{}))
+		require.Empty(t, got.errs, "%s", b)
+		require.Len(t, got.ins, 1)
+		back := got.ins[0]
+		assert.True(t, in.Deal.CloseDate.Equal(back.Deal.CloseDate))
+		back.Deal.CloseDate = in.Deal.CloseDate
+		assert.Equal(t, in, back, "%s", b)
+	}
+	bad := other
+	bad.Deal.Fields = map[string]any{"segment": 1.5}
+	_, err := AppendDealJSON(nil, &bad)
+	assert.ErrorIs(t, err, ErrInvalidDeal)
+}

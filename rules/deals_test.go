@@ -149,3 +149,24 @@ func TestDealCurrencyLikeProgram(t *testing.T) {
 		assert.Contains(t, err.Error(), `unknown currency "`+code+`"; want an ISO 4217 code in capitals such as USD or EUR; did you mean "USD"?`)
 	}
 }
+
+func TestDecodePartners(t *testing.T) {
+	src := `- {id: P-1, name: Acme, tier: gold, type: reseller, region: emea, country: DE,
+   contacts: [{role: partner_rep, name: Ana, email: ana@example.com}]}
+- {id: P-2, tier: silver}
+`
+	got, err := DecodePartners("partners.yaml", []byte(src))
+	require.NoError(t, err)
+	require.Len(t, got, 2)
+	assert.Equal(t, "Acme", got[0].Name)
+	assert.Equal(t, "ana@example.com", got[0].Contacts[0].Email)
+	assert.Equal(t, "silver", string(got[1].Tier))
+
+	bad := "- {id: P-1, tier: gold}\n- {name: no id}\n- {id: P-1, tier: silver}\n- {id: P-3, tire: gold}\n"
+	_, err = DecodePartners("partners.yaml", []byte(bad))
+	require.Error(t, err)
+	msg := err.Error()
+	assert.Contains(t, msg, `partners.yaml:2:3: [1]: missing required key "id"`)
+	assert.Contains(t, msg, `partners.yaml:3:3: [2]: partner "P-1" is listed twice (first at line 1)`)
+	assert.Contains(t, msg, `partners.yaml:4:13: [3]: unknown key "tire" (want one of id, name, tier, type, region, country, contacts)`)
+}

@@ -51,6 +51,10 @@ func clipText(s string) string {
 // deals files use or with more places than the currency has is an error
 // naming the line.
 func parseCarried(name string, src []byte, cur incentive.Currency) (map[string]decimal.Decimal, error) {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(src, &top) == nil && top["partners"] != nil && top["program"] != nil {
+		return carriedFromStatement(name, src, cur)
+	}
 	dec := json.NewDecoder(bytes.NewReader(src))
 	dec.UseNumber()
 	at := func() string { return fmt.Sprintf("%s:%d", name, lineAt(src, dec.InputOffset())) }
@@ -117,4 +121,42 @@ func delimName(d json.Delim) string {
 func lineAt(src []byte, off int64) int {
 	off = min(max(off, 0), int64(len(src)))
 	return bytes.Count(src[:off], []byte("\n")) + 1
+}
+
+// carriedFromStatement reads what each partner carries out of a previous
+// run's JSON statement (-output json): it is carried into this one.
+func carriedFromStatement(name string, src []byte, cur incentive.Currency) (map[string]decimal.Decimal, error) {
+	var st struct {
+		Currency string `json:"currency"`
+		Partners []struct {
+			Partner    string `json:"partner"`
+			CarriedOut struct {
+				Amount   string `json:"amount"`
+				Currency string `json:"currency"`
+			} `json:"carried_out"`
+		} `json:"partners"`
+	}
+	if err := json.Unmarshal(src, &st); err != nil {
+		return nil, fmt.Errorf("%s: not a statement written by 'partnerops run -output json': %v", name, err)
+	}
+	if st.Currency != string(cur) {
+		return nil, fmt.Errorf("%s: the statement is in %s, the program pays in %s", name, st.Currency, cur)
+	}
+	out := map[string]decimal.Decimal{}
+	for i, p := range st.Partners {
+		if p.Partner == "" {
+			return nil, fmt.Errorf("%s: partners[%d] has no partner id", name, i)
+		}
+		if _, dup := out[p.Partner]; dup {
+			return nil, fmt.Errorf("%s: partner %s is listed twice", name, p.Partner)
+		}
+		d, err := parseAmount(p.CarriedOut.Amount, cur)
+		if err != nil {
+			return nil, fmt.Errorf("%s: partner %s: carried_out: %v", name, p.Partner, err)
+		}
+		if !d.IsZero() {
+			out[p.Partner] = d
+		}
+	}
+	return out, nil
 }

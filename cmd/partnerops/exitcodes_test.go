@@ -45,6 +45,18 @@ func TestUsageErrors(t *testing.T) {
 		{"coverage out of range", []string{"test", "-min-coverage", "101", example}, "-min-coverage must be between 0 and 100"},
 		{"bad regexp", []string{"test", "-run", "(", example}, "bad -run expression"},
 		{"version with arguments", []string{"version", "now"}, "takes no arguments"},
+		{"unknown format", []string{"run", "-format", "xlsx", example, deals}, `unknown -format "xlsx"; want one of yaml, csv, jsonl, json`},
+		{"stdin without format", []string{"run", example, "-"}, "reading deals from standard input needs -format"},
+		{"unknown extension", []string{"run", example, "README.md"}, "cannot tell the format of README.md from its extension"},
+		{"on-error value", []string{"run", "-on-error", "skip", example, deals}, `-on-error must be continue or stop, got "skip"`},
+		{"extra-columns value", []string{"run", "-extra-columns", "drop", example, deals}, `-extra-columns must be error or ignore`},
+		{"output value", []string{"run", "-output", "xml", example, deals}, `-output must be text, csv or json, got "xml"`},
+		{"sort limit", []string{"run", "-sort-limit", "0", example, deals}, "-sort-limit must be 1 or more"},
+		{"columns syntax", []string{"run", "-columns", "amount", example, deals}, `-columns: want key=Header, got "amount"`},
+		{"missing partners file", []string{"run", "-partners", "nope.csv", example, deals}, "cannot read nope.csv"},
+		{"partners file format", []string{"run", "-partners", "nope.json", example, deals}, "a partners file is CSV, JSON Lines (.jsonl) or YAML"},
+		{"results extension", []string{"run", "-results", "out.txt", example, deals}, "-results out.txt: want a .csv or .jsonl file"},
+		{"help of help", []string{"help", "help", "run"}, "want at most one command name"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

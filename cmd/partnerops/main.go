@@ -65,6 +65,15 @@ func lookup(name string) *command {
 	return nil
 }
 
+// commandNames lists the command names, for suggestions.
+func commandNames() []string {
+	out := []string{"help"}
+	for _, c := range commands {
+		out = append(out, c.name)
+	}
+	return out
+}
+
 // run is the whole program: it parses args (without the program name),
 // writes to stdout and stderr and returns the exit code. It never panics
 // on user input and never calls os.Exit.
@@ -80,9 +89,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return usageError(stderr, "help", "want at most one command name, got %d arguments", len(args)-1)
 		}
 		if len(args) == 2 {
+			if args[1] == "help" {
+				writeTopHelp(stdout)
+				return exitOK
+			}
 			c := lookup(args[1])
 			if c == nil {
-				return usageError(stderr, "help", "unknown command %q", args[1])
+				return usageError(stderr, "help", "unknown command %q%s", args[1], suggestWord(args[1], commandNames()))
 			}
 			writeHelp(stdout, c)
 			return exitOK
@@ -94,7 +107,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	c := lookup(name)
 	if c == nil {
-		fmt.Fprintf(stderr, "partnerops: unknown command %q (run 'partnerops help' for the list)\n", name)
+		fmt.Fprintf(stderr, "partnerops: unknown command %q%s (run 'partnerops help' for the list)\n", name, suggestWord(name, commandNames()))
 		return exitUsage
 	}
 	fs := flag.NewFlagSet("partnerops "+c.name, flag.ContinueOnError)
