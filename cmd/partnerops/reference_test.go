@@ -19,7 +19,7 @@ import (
 // batching that a statement total could hide.
 func TestSampleDataAgainstReference(t *testing.T) {
 	chdirRoot(t)
-	o := &runOptions{cmd: "run", workers: 3, onError: "continue", extraColumns: "error", sortLimit: defaultSortLimit, output: "text"}
+	o := &runOptions{cmd: "run", workers: 3, onError: "continue", extraColumns: "error", sortLimit: defaultSortLimit, output: "text", checkIDs: true}
 	s, code := o.prepare([]string{example, deals}, io.Discard)
 	require.NotNil(t, s)
 	require.Equal(t, exitOK, code)

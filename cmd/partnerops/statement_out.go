@@ -9,6 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/partnerops/partnerops/incentive"
 	"github.com/shopspring/decimal"
@@ -175,7 +176,7 @@ func (d *statementDoc) writeText(w io.Writer) error {
 	width := make([]int, len(rows[0]))
 	for _, r := range rows {
 		for i, c := range r {
-			width[i] = max(width[i], len([]rune(c)))
+			width[i] = max(width[i], utf8.RuneCountInString(c))
 		}
 	}
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
@@ -183,7 +184,7 @@ func (d *statementDoc) writeText(w io.Writer) error {
 		cells := make([]string, len(r))
 		for i, c := range r {
 			if i >= textCols {
-				c = strings.Repeat(" ", width[i]-len([]rune(c))) + c
+				c = strings.Repeat(" ", width[i]-utf8.RuneCountInString(c)) + c
 			}
 			cells[i] = c
 		}
