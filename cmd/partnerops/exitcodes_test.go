@@ -40,7 +40,7 @@ func TestUsageErrors(t *testing.T) {
 		{"missing carried file", []string{"run", "-carried", "nope.json", example, deals}, "cannot read nope.json"},
 		{"check without files", []string{"check"}, "name at least one program file or directory"},
 		{"check missing file", []string{"check", "examples/programs/nope.yaml"}, "cannot read examples/programs/nope.yaml"},
-		{"check dir without programs", []string{"check", "examples"}, "no program files"},
+		{"check dir without programs", []string{"check", "examples/embed"}, "no program files"},
 		{"test missing dir", []string{"test", "nope/"}, "cannot read nope/"},
 		{"coverage out of range", []string{"test", "-min-coverage", "101", example}, "-min-coverage must be between 0 and 100"},
 		{"bad regexp", []string{"test", "-run", "(", example}, "bad -run expression"},

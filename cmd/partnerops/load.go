@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"regexp"
 	"os"
 	"path"
 	"path/filepath"
@@ -20,10 +21,11 @@ import (
 type group struct {
 	// dir is the directory as given on the command line, cleaned.
 	dir string
-	// all is set when the directory itself was named: every *.yaml and
-	// *.yml file in it is loaded. Otherwise files lists the names chosen.
-	all   bool
-	files map[string]bool
+	// files lists the names chosen. When the folder was walked, they are
+	// all its partnerops files; when files were named, the *_test.yaml
+	// files beside them are loaded too.
+	files  map[string]bool
+	walked bool
 }
 
 // isProgramFile reports whether a file name looks like a program file.
@@ -32,11 +34,15 @@ func isProgramFile(name string) bool {
 }
 
 // collectGroups turns FILE|DIR arguments into groups, one per directory,
-// sorted by directory. A path that does not exist, or a directory without
-// program files, is a usage error.
-func collectGroups(args []string) ([]*group, error) {
+// sorted by directory. A directory is walked recursively (hidden
+// directories are left out), and only its YAML files that declare
+// `apiVersion: partnerops/...` are loaded; every other YAML file is listed
+// in skipped, with the reason, rather than reported as an error. A path
+// that does not exist, or a directory tree without program files, is a
+// usage error.
+func collectGroups(args []string) (groups []*group, skipped []string, err error) {
 	if len(args) == 0 {
-		return nil, errors.New("name at least one program file or directory")
+		return nil, nil, errors.New("name at least one program file or directory")
 	}
 	byDir := map[string]*group{}
 	get := func(dir string) *group {
@@ -51,21 +57,43 @@ func collectGroups(args []string) ([]*group, error) {
 		clean := filepath.Clean(arg)
 		st, err := os.Stat(clean)
 		if err != nil {
-			return nil, fmt.Errorf("cannot read %s: %w", arg, pathErr(err))
+			return nil, nil, fmt.Errorf("cannot read %s: %w", arg, pathErr(err))
 		}
 		if st.IsDir() {
-			entries, err := os.ReadDir(clean)
+			found := false
+			err := filepath.WalkDir(clean, func(p string, e fs.DirEntry, err error) error {
+				if err != nil {
+					return err
+				}
+				if e.IsDir() {
+					if p != clean && strings.HasPrefix(e.Name(), ".") {
+						return filepath.SkipDir
+					}
+					return nil
+				}
+				if !isProgramFile(e.Name()) {
+					return nil
+				}
+				if ok, why := isPartneropsFile(p); !ok {
+					skipped = append(skipped, fmt.Sprintf("%s: skipped, %s", p, why))
+					return nil
+				}
+				found = true
+				g := get(filepath.Dir(p))
+				g.walked = true
+				g.files[e.Name()] = true
+				return nil
+			})
 			if err != nil {
-				return nil, fmt.Errorf("cannot read %s: %w", arg, pathErr(err))
+				return nil, nil, fmt.Errorf("cannot read %s: %w", arg, pathErr(err))
 			}
-			if !slices.ContainsFunc(entries, func(e os.DirEntry) bool { return !e.IsDir() && isProgramFile(e.Name()) }) {
-				return nil, fmt.Errorf("no program files (*.yaml, *.yml) in %s", arg)
+			if !found {
+				return nil, nil, fmt.Errorf("no program files (*.yaml, *.yml with apiVersion: partnerops/v1) in %s", arg)
 			}
-			get(clean).all = true
 			continue
 		}
 		if !st.Mode().IsRegular() {
-			return nil, fmt.Errorf("%s is not a regular file", arg)
+			return nil, nil, fmt.Errorf("%s is not a regular file", arg)
 		}
 		get(filepath.Dir(clean)).files[filepath.Base(clean)] = true
 	}
@@ -73,7 +101,38 @@ func collectGroups(args []string) ([]*group, error) {
 	for _, k := range sortedKeys(byDir) {
 		out = append(out, byDir[k])
 	}
-	return out, nil
+	return out, skipped, nil
+}
+
+// apiVersionRE finds a document's apiVersion line.
+var apiVersionRE = regexp.MustCompile(`(?m)^apiVersion:[ \t]*["']?([^"'\s#]*)`)
+
+// isPartneropsFile reports whether a YAML file found in a folder is a
+// partnerops file: one of its documents says `apiVersion: partnerops/...`
+// (a wrong version is then the compiler's error to report). It reads at
+// most rules.MaxFileSize bytes. A file that is not regular is kept, so
+// that loading it reports why it cannot be read.
+func isPartneropsFile(name string) (bool, string) {
+	st, err := os.Stat(name)
+	if err != nil || !st.Mode().IsRegular() {
+		return true, ""
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return true, ""
+	}
+	defer f.Close()
+	src, _ := io.ReadAll(io.LimitReader(f, rules.MaxFileSize+1))
+	ms := apiVersionRE.FindAllSubmatch(src, -1)
+	for _, m := range ms {
+		if strings.HasPrefix(string(m[1]), "partnerops/") {
+			return true, ""
+		}
+	}
+	if len(ms) > 0 {
+		return false, fmt.Sprintf("not a partnerops file (apiVersion: %s)", ms[0][1])
+	}
+	return false, "not a partnerops file (no apiVersion: partnerops/v1)"
 }
 
 // pathErr drops the operation and path of an *fs.PathError, which the
@@ -103,8 +162,8 @@ func (g *group) load() (*rules.Set, error) {
 		root, inner = dir, "."
 	}
 	keep := func(name string) bool {
-		if g.all {
-			return isProgramFile(name)
+		if g.walked {
+			return g.files[name]
 		}
 		return g.files[name] || strings.HasSuffix(name, "_test.yaml")
 	}

@@ -80,15 +80,32 @@ each eligibility clause with the values it read, each earning's formula,
 band, group and cap, the rounding and the total. The deals before the one
 explained are run too, because they build the partner's totals.
 
-A single deal can be given on standard input ("-", with -format) instead
-of a file. With -json each explanation is printed as JSON, one per line.`,
+A deal can be given without a deals file: on standard input ("-", with
+-format), or on the command line with -input and only PROGRAM:
+
+	partnerops explain -input '{"id": "D-1", "partner": {"id": "P-1", "tier": "gold"}, "amount": "12000.00", "close_date": "2026-11-03", "registered": true, "type": "new_business", "segment": "smb"}' examples/programs/q4-growth.yaml
+ With -json each explanation is printed as JSON, one per line.`,
 	example: "partnerops explain -deal ACME-1011 examples/programs/q4-growth.yaml examples/data/deals.yaml",
 	setup: func(fs *flag.FlagSet) action {
 		o := &runOptions{cmd: "explain"}
 		o.define(fs)
 		fs.StringVar(&o.deal, "deal", "", "explain only the deal with this `ID`")
 		fs.BoolVar(&o.json, "json", false, "print each deal's result with its trace as JSON, one per line")
+		fs.StringVar(&o.input, "input", "", "explain the deals of `JSON` (one object, or one per line, as in JSON Lines) instead of a DEALS file")
 		return func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+			if o.input != "" {
+				if len(args) != 1 {
+					return usageError(stderr, o.cmd, "with -input, give only the PROGRAM file, got %s", plural(len(args), "argument"))
+				}
+				if o.format != "" && o.format != formatJSONL {
+					return usageError(stderr, o.cmd, "-input is JSON; -format %s does not apply", o.format)
+				}
+				o.format = formatJSONL
+				old := stdin
+				stdin = strings.NewReader(o.input)
+				defer func() { stdin = old }()
+				args = append(args, "-")
+			}
 			return o.explain(ctx, args, stdout, stderr)
 		}
 	},
@@ -104,6 +121,7 @@ type runOptions struct {
 	output         string
 	carried        string
 	deal           string
+	input          string
 	format         string
 	columns        string
 	columnsFile    string

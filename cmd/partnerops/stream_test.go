@@ -278,3 +278,55 @@ func TestHelpHelpAndSuggestions(t *testing.T) {
 	_, stderr, _ = invoke("help", "expalin")
 	assert.Contains(t, stderr, `unknown command "expalin"; did you mean "explain"?`)
 }
+
+// TestExplainWithoutDealsFile: a deal given with -input, or on standard
+// input, is explained without a deals file. A gold partner's registered
+// new-business deal of 12,000.00 earns the 2% SPIFF, 240.00, and the first
+// rebate band's 1% of 12,000.00, 120.00: 360.00.
+func TestExplainWithoutDealsFile(t *testing.T) {
+	chdirRoot(t)
+	deal := `{"id": "D-1", "partner": {"id": "P-1", "tier": "gold"}, "amount": "12000.00", "close_date": "2026-11-03", "registered": true, "type": "new_business", "segment": "smb"}`
+	stdout, stderr, code := invoke("explain", "-input", deal, example)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stdout, "total 360.00 USD to partner")
+
+	old := stdin
+	stdin = strings.NewReader(deal + "\n")
+	defer func() { stdin = old }()
+	stdout, stderr, code = invoke("explain", "-format", "jsonl", example, "-")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stdout, "total 360.00 USD to partner")
+
+	_, stderr, code = invoke("explain", "-input", deal, example, deals)
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "with -input, give only the PROGRAM file, got 2 arguments")
+}
+
+// TestCheckWalksFolders: check walks a folder tree, loads the partnerops
+// files and lists the other YAML files as skipped.
+func TestCheckWalksFolders(t *testing.T) {
+	chdirRoot(t)
+	root := t.TempDir()
+	prog, err := os.ReadFile(example)
+	require.NoError(t, err)
+	tests, err := os.ReadFile("examples/programs/q4-growth_test.yaml")
+	require.NoError(t, err)
+	for name, src := range map[string][]byte{
+		"programs/q4/q4-growth.yaml":      prog,
+		"programs/q4/q4-growth_test.yaml": tests,
+		"ci/workflow.yml":                 []byte("name: ci\non: push\n"),
+		"k8s/deploy.yaml":                 []byte("apiVersion: apps/v1\nkind: Deployment\n"),
+		".hidden/x.yaml":                  []byte("not: read\n"),
+	} {
+		p := filepath.Join(root, name)
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, src, 0o644))
+	}
+	stdout, stderr, code := invoke("check", root)
+	require.Equal(t, exitOK, code, stdout+stderr)
+	assert.Contains(t, stdout, filepath.Join(root, "ci/workflow.yml")+": skipped, not a partnerops file (no apiVersion: partnerops/v1)\n")
+	assert.Contains(t, stdout, filepath.Join(root, "k8s/deploy.yaml")+": skipped, not a partnerops file (apiVersion: apps/v1)\n")
+	assert.NotContains(t, stdout, ".hidden")
+	// The example has 10 tests in its _test.yaml file (check_good).
+	assert.Contains(t, stdout, "ok: 2 files, 1 program, 10 tests, 2 files skipped\n")
+}

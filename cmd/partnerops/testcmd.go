@@ -64,7 +64,7 @@ func runTests(ctx context.Context, args []string, tf testFlags, stdout, stderr i
 			return usageError(stderr, "test", "bad -run expression: %v", err)
 		}
 	}
-	groups, err := collectGroups(args)
+	groups, _, err := collectGroups(args)
 	if err != nil {
 		return usageError(stderr, "test", "%v", err)
 	}
