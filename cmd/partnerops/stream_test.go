@@ -330,3 +330,30 @@ func TestCheckWalksFolders(t *testing.T) {
 	// The example has 10 tests in its _test.yaml file (check_good).
 	assert.Contains(t, stdout, "ok: 2 files, 1 program, 10 tests, 2 files skipped\n")
 }
+
+// TestFmtCommand: fmt -l lists a file out of canonical form and exits 1;
+// fmt rewrites it; then fmt -l lists nothing.
+func TestFmtCommand(t *testing.T) {
+	chdirRoot(t)
+	dir := t.TempDir()
+	src, err := os.ReadFile(example)
+	require.NoError(t, err)
+	path := filepath.Join(dir, "q4.yaml")
+	// Move "id:" after "version:": out of canonical order.
+	moved := strings.Replace(strings.Replace(string(src), "id: q4-2026-partner-growth\n", "", 1), "version: 1\n", "version: 1\nid: q4-2026-partner-growth\n", 1)
+	require.NoError(t, os.WriteFile(path, []byte(moved), 0o644))
+	stdout, _, code := invoke("fmt", "-l", dir)
+	assert.Equal(t, exitFail, code)
+	assert.Equal(t, path+"\n", stdout)
+	_, stderr, code := invoke("fmt", dir)
+	require.Equal(t, exitOK, code, stderr)
+	got, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Less(t, strings.Index(string(got), "id: q4-2026-partner-growth"), strings.Index(string(got), "version: 1"))
+	stdout, _, code = invoke("fmt", "-l", dir)
+	assert.Equal(t, exitOK, code)
+	assert.Empty(t, stdout)
+	stdout, stderr, code = invoke("check", dir)
+	assert.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stdout, "ok: 1 file, 1 program")
+}
