@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/partnerops/partnerops/incentive"
 	"github.com/partnerops/partnerops/rules"
@@ -64,6 +65,28 @@ type dealsInput struct {
 	close  func() error
 	// yaml holds the decoded deals of a YAML file, read whole.
 	yaml []incentive.Input
+	// counter counts the bytes read, for the progress line.
+	counter *countingReader
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n atomic.Int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// bytesRead is how far the deals were read, or 0.
+func (in *dealsInput) bytesRead() int64 {
+	if in.counter == nil {
+		return 0
+	}
+	return in.counter.n.Load()
 }
 
 // openDeals opens the deals argument. A YAML file is read whole (it is
@@ -119,7 +142,8 @@ func (o *runOptions) openDeals(arg string, p *incentive.Program) (*dealsInput, e
 		}
 		return in, nil
 	}
-	in.r = bufio.NewReaderSize(r, 256<<10)
+	in.counter = &countingReader{r: r}
+	in.r = bufio.NewReaderSize(in.counter, 256<<10)
 	return in, nil
 }
 

@@ -32,8 +32,9 @@ func newProgress(w io.Writer, size int64) *progress {
 	return &progress{w: w, size: size, start: now, last: now}
 }
 
-// tick is called for every deal; it redraws at most twice a second.
-func (p *progress) tick(read int) {
+// tick is called for every deal; it redraws at most twice a second. done
+// is how many bytes of the input were read.
+func (p *progress) tick(read int, done int64) {
 	if p == nil {
 		return
 	}
@@ -47,8 +48,13 @@ func (p *progress) tick(read int) {
 	}
 	p.last = now
 	secs := now.Sub(p.start).Seconds()
-	rate := float64(read) / secs // a display figure, never money
-	fmt.Fprintf(p.w, "\r%d deals read, %.0f a second", read, rate)
+	rate := float64(read) / secs // display figures, never money
+	line := fmt.Sprintf("\r%d deals read, %.0f a second", read, rate)
+	if p.size > 0 && done > 0 && done < p.size {
+		left := time.Duration(float64(p.size-done) / float64(done) * float64(now.Sub(p.start)))
+		line += fmt.Sprintf(", about %s left", left.Round(time.Second))
+	}
+	fmt.Fprint(p.w, line+"\033[K")
 	p.shown = true
 }
 

@@ -439,7 +439,7 @@ func (s *session) each(ctx context.Context, fn func(r *incentive.Result) bool) {
 			continue
 		}
 		s.c.evaluated++
-		p.tick(s.c.read)
+		p.tick(s.c.read, s.deals.bytesRead())
 		if !fn(r) {
 			return
 		}
