@@ -357,3 +357,15 @@ func TestFmtCommand(t *testing.T) {
 	assert.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, stdout, "ok: 1 file, 1 program")
 }
+
+// TestSchemaCommand prints the rules package's schema.
+func TestSchemaCommand(t *testing.T) {
+	stdout, _, code := invoke("schema")
+	require.Equal(t, exitOK, code)
+	var s map[string]any
+	require.NoError(t, json.Unmarshal([]byte(stdout), &s))
+	assert.Equal(t, "https://json-schema.org/draft/2020-12/schema", s["$schema"])
+	_, stderr, code := invoke("schema", "x")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "takes no arguments")
+}
