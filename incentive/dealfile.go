@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/partnerops/partnerops/partner"
 	"github.com/shopspring/decimal"
@@ -249,6 +250,10 @@ func (d *rowDecoder) text(c *cell, field string) (string, bool) {
 		d.fail(c, field, "must not be blank")
 		return "", false
 	}
+	if !utf8.ValidString(c.text) {
+		d.fail(c, field, "not valid UTF-8 text; save the file as UTF-8")
+		return "", false
+	}
 	return c.text, true
 }
 
@@ -486,9 +491,12 @@ func (d *rowDecoder) custom(deal *Deal, fd *FieldDecl, c *cell) {
 	ok := false
 	switch fd.Type {
 	case FieldString:
-		if c.kind == cellText || c.kind == cellString {
+		switch {
+		case (c.kind == cellText || c.kind == cellString) && !utf8.ValidString(c.text):
+			d.fail(c, fd.Name, "not valid UTF-8 text; save the file as UTF-8")
+		case c.kind == cellText || c.kind == cellString:
 			val, ok = c.text, true
-		} else {
+		default:
 			d.fail(c, fd.Name, "field %q is a string; got %s (quote it if it is meant as text)", fd.Name, c.kind)
 		}
 	case FieldInt:

@@ -13,7 +13,7 @@ import (
 // AppendDealJSON appends in's deal and partner as one JSON object in the
 // format DecodeJSONLines reads (no trailing newline), so that a deal
 // written and read back is the same deal: amounts as exact decimal
-// strings, the close time as an RFC 3339 time with its offset, custom
+// strings, the close time as an RFC 3339 time in UTC (the same instant), custom
 // fields by their type. Input.Prior and Input.Rates are not written.
 //
 // It fails on a custom field value of a type FieldDecl does not allow.
@@ -41,7 +41,10 @@ func AppendDealJSON(b []byte, in *Input) ([]byte, error) {
 		b = appendJSONString(b, string(d.Type))
 	}
 	b = append(b, `,"close_date":"`...)
-	b = d.CloseDate.AppendFormat(b, time.RFC3339Nano)
+	// In UTC: an RFC 3339 offset has no seconds, a zone's historical one
+	// may (New York's was -04:56:02 until 1883), and the instant must not
+	// move.
+	b = d.CloseDate.UTC().AppendFormat(b, time.RFC3339Nano)
 	b = append(b, '"')
 	if r := d.Registration; r != nil {
 		b = append(b, `,"registration":{`...)

@@ -311,3 +311,13 @@ func TestAppendDealJSONRoundTrip(t *testing.T) {
 	_, err := AppendDealJSON(nil, &bad)
 	assert.ErrorIs(t, err, ErrInvalidDeal)
 }
+
+// TestDecodeInvalidUTF8: text must be UTF-8, as in program files; an id
+// with a stray byte would not survive a round trip through JSON (found by
+// FuzzDecodeJSONLines).
+func TestDecodeInvalidUTF8(t *testing.T) {
+	src := "id,partner_id,amount,close_date,segment\nD\xff1,P-1,1,2026-11-03,s\xfe\n"
+	got := collect(DecodeCSV(strings.NewReader(src), fileProgram(), DecodeOptions{Name: "u.csv"}))
+	require.Len(t, got.errs, 1)
+	assert.Equal(t, "u.csv:2:1: id: not valid UTF-8 text; save the file as UTF-8\nu.csv:2:22: segment: not valid UTF-8 text; save the file as UTF-8", got.errs[0].Error())
+}
