@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/partnerops/partnerops/incentive"
@@ -158,6 +159,10 @@ func (c *cursor) advance() {
 
 func (c *cursor) pos() filePos { return filePos{c.line, c.col + 1} }
 
+// looseNumberRE matches a lone number written with a sign "+", a leading
+// or trailing ".", or an exponent: not the accepted decimal syntax.
+var looseNumberRE = regexp.MustCompile(`^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$`)
+
 // expression compiles the expression at node n.
 //
 // A number expression that is a plain number ("500", "0.02", or "500 USD"
@@ -199,7 +204,9 @@ func (pc *progCompiler) expression(n *yaml.Node, path string, kind dexpr.Kind) a
 				return incentive.Const(v)
 			}
 		}
-		if n.Tag == "!!int" || n.Tag == "!!float" {
+		if n.Tag == "!!int" || n.Tag == "!!float" || looseNumberRE.MatchString(strings.TrimSpace(src)) {
+			// A lone number in another syntax ("1e3", ".5", "+5") is refused
+			// quoted or not, as everywhere amounts are read.
 			d.errorf(n, path, "want a decimal number such as 1250 or 0.025, got %q", clip(src))
 			return nil
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/partnerops/partnerops/incentive"
+	"github.com/partnerops/partnerops/rules"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -112,4 +113,31 @@ func TestCarriedStrict(t *testing.T) {
 	assert.Equal(t, "7", m["P-3"].String())
 	_, err = parseCarried("c.json", []byte(`{"P-1": "5.5"}`), incentive.JPY)
 	assert.ErrorContains(t, err, "5.5 has more decimal places than JPY has (0)")
+}
+
+// TestYAMLDealsStreamBounded is issue 6's reproduction: a 300 MB deals
+// stream through a pipe was read whole (1.39 GB) before being refused. A
+// YAML deals stream is read through a limit and refused as soon as it
+// passes rules.MaxDealsFileSize; an endless stream is not read to its end.
+func TestYAMLDealsStreamBounded(t *testing.T) {
+	chdirRoot(t)
+	r := &countingEndless{}
+	old := stdin
+	stdin = r
+	defer func() { stdin = old }()
+	_, stderr, code := invoke("run", "-format", "yaml", example, "-")
+	assert.Equal(t, exitFail, code)
+	assert.Contains(t, stderr, "stdin is larger than 16777216 bytes, the most accepted")
+	assert.LessOrEqual(t, r.n, int64(rules.MaxDealsFileSize+1), "read past the limit")
+}
+
+// countingEndless reads "#" forever (a YAML comment), counting.
+type countingEndless struct{ n int64 }
+
+func (c *countingEndless) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = '#'
+	}
+	c.n += int64(len(p))
+	return len(p), nil
 }
