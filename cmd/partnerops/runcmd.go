@@ -35,8 +35,10 @@ extension or -format, and "-" reads standard input. CSV, JSON Lines and
 JSON stream: a file of any size is read one row at a time. A YAML file is
 read whole, at most 16 MiB, and checked before any deal is run.
 
-Deals are sorted by close time, then id, in memory (about 1 KB a deal);
-beyond -sort-limit deals they are sorted on disk, in a temporary folder.
+Deals are sorted by close time, then id, in memory (about 2.5 KB of peak
+memory a deal: 100,000 deals took 309 MB, against 52 MB streamed); beyond
+-sort-limit deals they are sorted on disk, in a temporary folder, in runs
+of that many.
 With -sorted, deals already in that order are streamed in memory that does
 not grow with their number, and a deal out of order stops the run.
 
@@ -138,7 +140,7 @@ type runOptions struct {
 
 // defaultSortLimit is how many deals are sorted in memory before the sort
 // moves to disk.
-const defaultSortLimit = 1_000_000
+const defaultSortLimit = 200_000
 
 func (o *runOptions) define(fs *flag.FlagSet) {
 	fs.StringVar(&o.asOf, "as-of", "", "decide claim-window expiry as of `DATE` (YYYY-MM-DD, the start of that day in the\nprogram's time zone, or an RFC 3339 time); default: no expiry check")
