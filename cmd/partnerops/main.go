@@ -5,6 +5,11 @@
 //	partnerops test -v examples/programs          run the tests in the files, with coverage
 //	partnerops run PROGRAM.yaml DEALS.yaml        print the earnings statement
 //	partnerops explain -deal ID PROGRAM DEALS     say step by step what a deal earned
+//	partnerops fmt -l DIR                         list program files not in canonical form
+//	partnerops schema                             print the JSON Schema of program files
+//
+// DEALS may be CSV, JSON Lines, JSON or YAML ("-" for standard input); see
+// 'partnerops help run'.
 //
 // Exit codes: 0 success; 1 when the input is wrong (compile errors, failed
 // tests, coverage below the threshold, deals that could not be evaluated);
