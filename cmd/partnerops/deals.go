@@ -184,8 +184,10 @@ func (in *dealsInput) decode(p *incentive.Program, o *runOptions) iter.Seq2[ince
 
 // counts are the figures of the summary line.
 type counts struct {
-	read      int // rows read, good or bad
-	bad       int // rows that could not be decoded or were refused
+	// read and bad are counted on the goroutine that reads the deals,
+	// which incentive.Run may run beside the caller's.
+	read      atomic.Int64 // rows read, good or bad
+	bad       atomic.Int64 // rows that could not be decoded or were refused
 	evaluated int // deals evaluated
 	failed    int // deals whose evaluation failed
 	sortNote  string
@@ -209,7 +211,7 @@ type dealCheck struct {
 func (dc *dealCheck) wrap(seq iter.Seq2[incentive.Input, error]) iter.Seq2[incentive.Input, error] {
 	return func(yield func(incentive.Input, error) bool) {
 		for in, err := range seq {
-			dc.c.read++
+			dc.c.read.Add(1)
 			if err == nil {
 				err = dc.check(&in)
 			}
@@ -217,7 +219,7 @@ func (dc *dealCheck) wrap(seq iter.Seq2[incentive.Input, error]) iter.Seq2[incen
 				dc.names[in.Partner.ID] = in.Partner.Name
 			}
 			if err != nil {
-				dc.c.bad++
+				dc.c.bad.Add(1)
 				if !yield(incentive.Input{}, err) {
 					return
 				}

@@ -441,7 +441,7 @@ func (s *session) each(ctx context.Context, fn func(r *incentive.Result) bool) {
 			continue
 		}
 		s.c.evaluated++
-		p.tick(s.c.read, s.deals.bytesRead())
+		p.tick(int(s.c.read.Load()), s.deals.bytesRead())
 		if !fn(r) {
 			return
 		}
@@ -450,8 +450,8 @@ func (s *session) each(ctx context.Context, fn func(r *incentive.Result) bool) {
 
 // summary writes the summary line and returns the exit code of the run.
 func (s *session) summary() int {
-	bad := s.c.bad + s.c.failed
-	fmt.Fprintf(s.stderr, "partnerops %s: %s read, %d evaluated, %d in error", s.o.cmd, plural(s.c.read, "deal"), s.c.evaluated, bad)
+	bad := int(s.c.bad.Load()) + s.c.failed
+	fmt.Fprintf(s.stderr, "partnerops %s: %s read, %d evaluated, %d in error", s.o.cmd, plural(int(s.c.read.Load()), "deal"), s.c.evaluated, bad)
 	if s.c.sortNote != "" {
 		fmt.Fprintf(s.stderr, "; %s", s.c.sortNote)
 	}
