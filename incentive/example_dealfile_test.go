@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/partnerops/partnerops/incentive"
 )
@@ -53,4 +54,22 @@ func ExampleDecodeJSONLines_error() {
 	// deals.jsonl:1:46: deal D-1: amount: want a decimal number such as 1250 or 0.025 (no exponent, "+" or thousands separator), got "1e3"
 	// deals.jsonl:2:70: deal D-2: close_date: want a date written YYYY-MM-DD or an RFC 3339 time such as 2026-11-03T15:04:05-05:00, got "2026-11-31"
 	// read D-3 99.99 USD
+}
+
+// AppendDealJSON writes a deal in the JSON Lines format the decoders read.
+func ExampleAppendDealJSON() {
+	in := incentive.Input{Deal: incentive.Deal{
+		ID: "D-1", PartnerID: "P-1", Amount: incentive.MustParseMoney("12000.50", "USD"),
+		CloseDate: time.Date(2026, 11, 3, 15, 4, 5, 0, time.UTC),
+	}}
+	in.Partner.ID = "P-1"
+	in.Partner.Tier = "gold"
+	b, err := incentive.AppendDealJSON(nil, &in)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(string(b))
+	// Output:
+	// {"id":"D-1","partner_id":"P-1","amount":"12000.50","currency":"USD","close_date":"2026-11-03T15:04:05Z","partner":{"id":"P-1","tier":"gold"}}
 }
