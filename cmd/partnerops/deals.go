@@ -188,8 +188,8 @@ type counts struct {
 	// which incentive.Run may run beside the caller's.
 	read      atomic.Int64 // rows read, good or bad
 	bad       atomic.Int64 // rows that could not be decoded or were refused
-	evaluated int // deals evaluated
-	failed    int // deals whose evaluation failed
+	evaluated int          // deals evaluated
+	failed    int          // deals whose evaluation failed
 	sortNote  string
 }
 
