@@ -20,6 +20,15 @@ import (
 // has thousands of partners, not millions).
 const maxPartnersFileSize = 64 << 20
 
+// partnersFileErr is a partners file with errors.
+type partnersFileErr struct {
+	name string
+	err  error
+}
+
+func (e *partnersFileErr) Error() string { return e.err.Error() }
+func (e *partnersFileErr) Unwrap() error { return e.err }
+
 // partnerBook is the partners of a -partners file, by id.
 type partnerBook struct {
 	name string
@@ -59,7 +68,7 @@ func loadPartners(name string) (*partnerBook, error) {
 		list, err = partnersJSONL(name, src)
 	}
 	if err != nil {
-		return nil, err
+		return nil, &partnersFileErr{name, err}
 	}
 	b := &partnerBook{name: name, byID: make(map[string]partner.Partner, len(list))}
 	for _, p := range list {

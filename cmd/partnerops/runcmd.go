@@ -269,8 +269,13 @@ func (o *runOptions) inputError(stderr io.Writer, err error) int {
 		fmt.Fprintf(stderr, "partnerops %s: %s has errors (%s)\n", o.cmd, df.name, plural(countErrors(df.err), "error"))
 		return exitFail
 	}
-	fmt.Fprintln(stderr, err)
-	fmt.Fprintf(stderr, "partnerops %s: %s\n", o.cmd, "the partners file has errors")
+	var pe *partnersFileErr
+	if errors.As(err, &pe) {
+		fmt.Fprintln(stderr, pe.err)
+		fmt.Fprintf(stderr, "partnerops %s: %s has errors\n", o.cmd, pe.name)
+		return exitFail
+	}
+	fmt.Fprintf(stderr, "partnerops %s: %v\n", o.cmd, err)
 	return exitFail
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -368,4 +369,56 @@ func TestSchemaCommand(t *testing.T) {
 	_, stderr, code := invoke("schema", "x")
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, stderr, "takes no arguments")
+}
+
+// TestPartnersFileErrors: a partners file listing a partner twice with
+// different attributes, or with an unknown column, fails before any deal
+// is read; the same partner repeated to add a contact is fine (the sample
+// CSV), and JSON Lines and YAML partners files work like CSV.
+func TestPartnersFileErrors(t *testing.T) {
+	chdirRoot(t)
+	dir := t.TempDir()
+	write := func(name, src string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(src), 0o644))
+		return p
+	}
+	conflict := write("p.csv", "id,name,tier\nP-1,Acme,gold\nP-1,Acme,silver\n")
+	_, stderr, code := invoke("run", "-partners", conflict, example, deals)
+	assert.Equal(t, exitFail, code)
+	assert.Contains(t, stderr, conflict+`:3: partner P-1 is listed again with a different tier ("silver", not "gold") (line 2)`)
+	assert.Contains(t, stderr, "partnerops run: "+conflict+" has errors")
+	unknown := write("q.csv", "id,tire\nP-1,gold\n")
+	_, stderr, _ = invoke("run", "-partners", unknown, example, deals)
+	assert.Contains(t, stderr, unknown+`:1:2: unknown column "tire"`)
+
+	// The sample partners as JSON Lines and as YAML give the same
+	// statement as the CSV partners file.
+	want, stderr, code := invoke("run", "-partners", samplePartners, example, csvDeals)
+	require.Equal(t, exitOK, code, stderr)
+	jl := write("p.jsonl", `{"id": "P-ACME", "name": "Acme Cloud Distribution", "tier": "platinum", "type": "distributor", "region": "north_america", "country": "US", "contacts": [{"role": "partner_rep", "name": "Dana Whitfield", "email": "dana@acme-cloud.example"}]}`+"\n")
+	_, stderr, code = invoke("run", "-partners", jl, example, csvDeals)
+	assert.Equal(t, exitFail, code)
+	assert.Contains(t, stderr, "unknown partner P-BRIGHT: not in "+jl)
+	got, stderr, code := invoke("run", "-partners", writeSamplePartnersYAML(t, dir), example, csvDeals)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Equal(t, want, got)
+}
+
+// writeSamplePartnersYAML writes the sample partners CSV as a YAML list.
+func writeSamplePartnersYAML(t *testing.T, dir string) string {
+	t.Helper()
+	f, err := os.Open(samplePartners)
+	require.NoError(t, err)
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	require.NoError(t, err)
+	var b strings.Builder
+	for _, r := range recs[1:] {
+		fmt.Fprintf(&b, "- {id: %q, name: %q, type: %q, tier: %q, region: %q, country: %q, contacts: [{role: %q, name: %q, email: %q}]}\n",
+			r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8])
+	}
+	p := filepath.Join(dir, "partners.yaml")
+	require.NoError(t, os.WriteFile(p, []byte(b.String()), 0o644))
+	return p
 }
