@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"io"
 	"os"
 	"path/filepath"
@@ -13,9 +14,12 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// benchDeals sets the size of BenchmarkRunFile's file.
+var benchDeals = flag.Int("bench-deals", 20_000, "deals in BenchmarkRunFile's generated file")
+
 // BenchmarkRunFile measures, in one run and on the same generated file of
-// 20,000 sorted deals and 5,000 partners (internal/dealgen), for CSV and
-// JSON Lines:
+// sorted deals (20,000 unless -bench-deals says otherwise) and 5,000
+// partners (internal/dealgen), for CSV and JSON Lines:
 //
 //   - bare: reading the file with encoding/csv or encoding/json alone;
 //   - decode: the library's streaming decoder (DecodeCSV, DecodeJSONLines);
@@ -25,7 +29,7 @@ import (
 //
 // The ratio command / (bare + eval) is the figure issue 10 asks for.
 func BenchmarkRunFile(b *testing.B) {
-	const n, partners = 20_000, 5_000
+	n, partners := *benchDeals, 5_000
 	dir := b.TempDir()
 	prog := filepath.Join("..", "..", "examples", "programs", "q4-growth.yaml")
 	src, err := os.ReadFile(prog)
