@@ -58,6 +58,13 @@ type Deal struct {
 	// Fields holds the values of the program's custom fields (see
 	// FieldDecl): string, int64, decimal.Decimal, bool or Date.
 	Fields map[string]any
+	// Credits, on a credit note (a negative Amount), names the deal it
+	// credits: an earlier deal of the same partner in the same Run. The
+	// credit note then takes back what that deal was paid above what its
+	// reduced net amount earns under the terms it closed under, never more
+	// than it was paid (see the package documentation, "Credit notes").
+	// Empty: the credit note names no deal.
+	Credits string
 }
 
 // Registered reports whether the deal has an approved registration.

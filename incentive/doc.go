@@ -45,12 +45,18 @@
 //     higher retroactive band also pays the true-up on the earlier deals, and
 //     a credit note takes back what it unearns.
 //   - Caps apply in the order line, deal, partner (per period), program
-//     budget. A deal, partner or budget cap takes its cut from the deal's
-//     last line first. Each cut is recorded on the line and in the trace. A
-//     partner or budget cap pays min(limit, entitled after the deal) -
-//     min(limit, entitled before it), so once it has bound, a credit note
-//     takes back only what was actually paid. A cap's room is rounded toward
-//     zero at the payout scale, so a cap is never exceeded by rounding.
+//     budget; deal-stage rounding comes after the deal cap and before the
+//     partner and budget caps. A deal, partner or budget cap takes its cut
+//     from the deal's last line first. Each cut is recorded on the line and
+//     in the trace. A partner cap or budget counts what was actually paid
+//     under it (after rounding, after the caps that follow, net of
+//     takebacks; starting from Prior.PeriodEarned and BudgetUsed), and a
+//     deal pays at most the room each has left, rounded toward zero to the
+//     payout grid (except at the statement stage, where everything stays
+//     exact), so no count exceeds its limit at any point of a run.
+//   - Credit notes: see below. In a program that does not allow negative
+//     amounts, a deal whose terms come to less than zero (a negative
+//     formula) pays nothing: no deal's payout is ever below zero.
 //   - Lines add up, except within a group, which pays its highest line by
 //     absolute amount (ties to the line declared first) or its first line
 //     that pays anything. Groups pick after line caps and line rounding,
@@ -62,6 +68,52 @@
 //     time zone; the window's ends are inclusive unless it says HalfOpen.
 //   - Every Result carries the program's id, version and hash.
 //
+// # Credit notes
+//
+// A program with AllowNegative accepts deals with a negative amount. Such
+// a credit note may name the deal it credits (Deal.Credits), an earlier
+// deal of the same partner in the same Run:
+//
+//   - A linked credit note evaluates the credited deal again, under the
+//     terms it closed under (its own fields, and the running totals it
+//     saw), at its net amount (its amount plus every credit note naming
+//     it); what the deal was paid above what that earns is taken back,
+//     last paying line first, never more than it was paid. A deal credited
+//     down to zero earns nothing. Example, 2% with a deal cap of 2,500: a
+//     sale of 200,000 earns 4,000 and is paid 2,500; a credit of -100,000
+//     leaves 100,000, which earns 2,000, so 500 is taken back; a second
+//     credit of -100,000 leaves 0 and takes back the remaining 2,000 (not
+//     the 4,000 the sale's amount once earned). If a partner cap had cut
+//     the sale to 1,000, the first credit would take back nothing (1,000 is
+//     below the 2,000 the net amount earns).
+//   - A credit note that names no deal (and any deal whose terms come to
+//     a negative amount) takes back what its own amount unearns, but never
+//     more than the partner has been paid net in the
+//     program period, than any partner cap of the credit's periods or
+//     budget has paid, or than a partner cap gives back as the partner's
+//     entitlement (what its deals earned before the cap cut them) falls.
+//     Example, 2% with a partner cap of 3,000: sales of 100,000 and 100,000
+//     earn 2,000 each and are paid 2,000 and 1,000; the entitlement is
+//     4,000. A credit of -25,000 unearns 500, but the entitlement 3,500 is
+//     still over the cap: min(3,000, 4,000) - min(3,000, 3,500) = 0 is
+//     taken back. Without the cap a credit of -150,000 would unearn 3,000
+//     and take back 3,000 of the 4,000 paid; after only the first sale it
+//     takes back 2,000, all the partner was paid. Evaluate, which sees no
+//     run, bounds the takeback by Prior.PeriodEarned.
+//   - Whatever either kind takes back is given back to the caps the
+//     credited amount counted under. A credit note that names no deal and
+//     whose terms come to a positive amount pays nothing. Naming a deal the
+//     run has not seen fails with ErrUnknownDeal; taking a deal's net
+//     amount below zero, naming another partner's deal or a positive
+//     amount fails with ErrInvalidDeal. A credit of an ineligible deal
+//     takes nothing back.
+//
+// To take back from the deal a credit note names, a run remembers every
+// deal of a program that allows negative amounts: about 1 KB a deal (a
+// copy of its Input, which shares the caller's slices and maps, and its
+// per-earning payouts). Programs that do not allow negative amounts keep
+// memory flat in the number of deals.
+//
 // # Evaluation
 //
 // Evaluate (or an Evaluator, built once per program) computes one deal:
@@ -70,7 +122,8 @@
 // Result.Explain renders the trace in plain words. Run evaluates a stream of
 // deals in (close time, deal id) order, accumulating partner period totals,
 // partner caps, cumulative tiers and the budget; it holds memory constant in
-// the number of deals, spreads the work that reads no running totals over
+// the number of deals (unless credit notes may name earlier deals, see
+// above), spreads the work that reads no running totals over
 // all cores, and gives the same results for any number of workers.
 // NewStatement turns results into an earnings statement by partner, payee
 // and earning type, with the minimum payout carried over.

@@ -24,6 +24,11 @@ var (
 	ErrInvalidDeal = errors.New("invalid deal")
 	// ErrOutOfOrder: a batch received deals out of (close time, deal id) order.
 	ErrOutOfOrder = errors.New("deals out of order")
+	// ErrUnknownDeal: a credit note names a deal (Deal.Credits) that the
+	// run has not seen before it.
+	ErrUnknownDeal = errors.New("unknown credited deal")
+	// ErrInvalidOptions: RunOptions are out of range (see MaxWorkers).
+	ErrInvalidOptions = errors.New("invalid run options")
 )
 
 // EvalError is returned when evaluating a deal fails. It names the deal and

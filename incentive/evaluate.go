@@ -40,11 +40,18 @@ type Evaluator struct {
 	firstDeferred int
 	earn          []earnPlan
 	capOrder      []int // indices into p.Caps, in application order
+	dealCaps      []int // the deal caps of capOrder
+	runCaps       []int // the partner and budget caps of capOrder
+	// stateful: some band table reads a partner's running basis.
+	stateful bool
 	// periods are the period kinds totals are kept for; periods[0] is the
 	// program's own period (for the period.* accumulators).
 	periods   []Period
-	capPeriod map[int]int       // partner cap index -> periods index
-	capLimit  []decimal.Decimal // cap limits at the currency scale
+	capPeriod map[int]int // partner cap index -> periods index
+	// periodBasis and periodCaps, per periods index: whether a
+	// partner-period band table or a partner cap keeps totals there.
+	periodBasis, periodCaps []bool
+	capLimit                []decimal.Decimal // cap limits at the currency scale
 	// readsAcc: some condition or formula reads period.* or cumulative.*.
 	readsAcc      bool
 	groupMembers  [][]int // earning indices per group
@@ -121,6 +128,7 @@ func NewEvaluator(p *Program) (*Evaluator, error) {
 		if t := ep.e.Bands; t != nil {
 			ep.table = planTable(t, e.places)
 			ep.stateful = t.Basis == BasisPeriod || t.Basis == BasisCumulative
+			e.stateful = e.stateful || ep.stateful
 			ep.measureDeferred = t.Measure != nil && readsAccumulators(t.Measure)
 			if t.Basis == BasisPeriod {
 				ep.period = t.Period
@@ -147,11 +155,25 @@ func NewEvaluator(p *Program) (*Evaluator, error) {
 			if c.Scope == scope {
 				e.capOrder = append(e.capOrder, i)
 				switch scope {
+				case CapDeal:
+					e.dealCaps = append(e.dealCaps, i)
 				case CapPartner:
 					e.capPeriod[i] = addPeriod(c.Period)
+					e.runCaps = append(e.runCaps, i)
+				case CapBudget:
+					e.runCaps = append(e.runCaps, i)
 				}
 			}
 		}
+	}
+	e.periodBasis, e.periodCaps = make([]bool, len(e.periods)), make([]bool, len(e.periods))
+	for _, ep := range e.earn {
+		if t := ep.e.Bands; t != nil && t.Basis == BasisPeriod {
+			e.periodBasis[ep.periodIdx] = true
+		}
+	}
+	for _, k := range e.capPeriod {
+		e.periodCaps[k] = true
 	}
 	for _, f := range p.Fields {
 		e.fieldTypes[f.Name] = f.Type
@@ -211,6 +233,14 @@ type work struct {
 	payeeErr  error
 	noTrace   bool // RunOptions.NoTrace: record no steps
 	asOf      Date // the as-of date in the program's time zone, when given
+	// credits is the deal a credit note credits (Deal.Credits).
+	credits string
+	// A credit note re-evaluates the deal it credits at the deal's net
+	// amount (override, netAmount) under the running totals the deal saw
+	// (snap), computing only the deal's terms.
+	snap      *dealSnap
+	override  bool
+	netAmount decimal.Decimal
 }
 
 // Trace sections, in explanation order.
@@ -273,6 +303,18 @@ func (e *Evaluator) phase1(w *work, in *Input, rates RateSource) {
 	w.scope = Scope{Program: p, Deal: d, Amount: d.Amount.amount, Partner: &in.Partner}
 	closeDate := DateOf(d.CloseDate.In(p.Effective.Loc()))
 	w.date = closeDate
+	if d.Credits != "" {
+		// A credit note that names its deal is settled in the ordered
+		// phase, under that deal's terms: only its amount is needed here.
+		w.credits = d.Credits
+		if !w.noTrace {
+			w.trace = make([]Step, 0, 4)
+		}
+		if e.convert(w, rates) {
+			e.payee(w)
+		}
+		return
+	}
 	// Room for the window, conversion and clauses; a deal that passes them
 	// grows the trace once for its earnings (see below).
 	if !w.noTrace {
@@ -294,26 +336,10 @@ func (e *Evaluator) phase1(w *work, in *Input, rates RateSource) {
 			return "close date " + closeDate.String() + " is inside the effective window " + p.Effective.String()
 		}})
 	}
-	if d.Amount.currency != p.Currency {
-		conv, err := Convert(d.Amount, p.Currency, rates, closeDate)
-		if err != nil {
-			e.fail(w, "currency conversion", Origin{}, err)
-			return
-		}
-		w.res.Conversion = &conv
-		w.scope.Amount = conv.To.amount
-		src := conv.Rate.Source
-		if src == "" {
-			src = "caller"
-		}
-		from := d.Amount
-		if !w.noTrace {
-			w.add(secHead, Step{Kind: StepConversion, OK: true, Amount: conv.To.amount, words: func() string {
-				return "converted " + fmtAmount(from.amount, from.currency) + " " + string(from.currency) +
-					" at " + conv.Rate.Rate.String() + " (" + src + ", " + conv.Rate.AsOf.String() + ") = " +
-					fmtAmount(conv.To.amount, p.Currency) + " " + string(p.Currency)
-			}})
-		}
+	if w.override {
+		w.scope.Amount = w.netAmount
+	} else if !e.convert(w, rates) {
+		return
 	}
 	if !e.clauses(w, e.firstDeferred) {
 		return
@@ -338,6 +364,35 @@ func (e *Evaluator) phase1(w *work, in *Input, rates RateSource) {
 		e.pickGroups(w)
 	}
 	e.payee(w)
+}
+
+// convert converts the deal amount into the program currency, when it is
+// in another. It reports whether the deal can go on.
+func (e *Evaluator) convert(w *work, rates RateSource) bool {
+	p, d := e.p, &w.in.Deal
+	if d.Amount.currency == p.Currency {
+		return true
+	}
+	conv, err := Convert(d.Amount, p.Currency, rates, w.date)
+	if err != nil {
+		e.fail(w, "currency conversion", Origin{}, err)
+		return false
+	}
+	w.res.Conversion = &conv
+	w.scope.Amount = conv.To.amount
+	src := conv.Rate.Source
+	if src == "" {
+		src = "caller"
+	}
+	from := d.Amount
+	if !w.noTrace {
+		w.add(secHead, Step{Kind: StepConversion, OK: true, Amount: conv.To.amount, words: func() string {
+			return "converted " + fmtAmount(from.amount, from.currency) + " " + string(from.currency) +
+				" at " + conv.Rate.Rate.String() + " (" + src + ", " + conv.Rate.AsOf.String() + ") = " +
+				fmtAmount(conv.To.amount, p.Currency) + " " + string(p.Currency)
+		}})
+	}
+	return true
 }
 
 // payee resolves who is paid. A missing payee contact is an error only for
@@ -485,6 +540,10 @@ func (e *Evaluator) checkDeal(d *Deal, pt *partner.Partner) error {
 		return bad("amount %s is negative and the program does not allow negative amounts", d.Amount)
 	case d.Quantity < 0:
 		return bad("quantity %d is negative", d.Quantity)
+	case d.Credits != "" && !d.Amount.IsNegative():
+		return bad("deal credits deal %q but its amount %s is not negative: a credit note's amount is", d.Credits, d.Amount)
+	case d.Credits == d.ID && d.Credits != "":
+		return bad("deal credits itself")
 	}
 	for _, f := range e.p.Fields {
 		v, ok := d.Fields[f.Name]

@@ -130,3 +130,39 @@ func ExampleRun() {
 	//
 	// total                 3        3       3,340.00           0.00                      3,340.00           0.00
 }
+
+// A credit note names the deal it credits: the deal is evaluated again at
+// its reduced net amount, and what it was paid above that is taken back.
+func ExampleDeal_credits() {
+	p := spiff()
+	p.AllowNegative = true
+	sale := dealOf("D-1", "200000", "gold", 3)
+	partial := dealOf("C-1", "-100000", "gold", 4)
+	partial.Deal.Credits = "D-1"
+	rest := dealOf("C-2", "-100000", "gold", 5)
+	rest.Deal.Credits = "D-1"
+	unknown := dealOf("C-3", "-10", "gold", 6)
+	unknown.Deal.Credits = "D-9"
+	deals := func(yield func(incentive.Input, error) bool) {
+		for _, in := range []incentive.Input{sale, partial, rest, unknown} {
+			if !yield(in, nil) {
+				return
+			}
+		}
+	}
+	for r, err := range incentive.Run(context.Background(), p, deals, incentive.RunOptions{}) {
+		if err != nil {
+			fmt.Println(errors.Is(err, incentive.ErrUnknownDeal), err)
+			continue
+		}
+		fmt.Println(r.DealID, r.Total)
+	}
+	// D-1: 200,000 x 2% = 4,000.00, capped at 2,500.00.
+	// C-1: the 100,000 left earns 2,000.00: 500.00 back.
+	// C-2: nothing left: the 2,000.00 still paid comes back, not 4,000.00.
+	// Output:
+	// D-1 2500.00 USD
+	// C-1 -500.00 USD
+	// C-2 -2000.00 USD
+	// true program q4-spiff, deal C-3, credit: unknown credited deal: the credit note credits deal "D-9", which this run has not seen; a credit note must follow the deal it credits in the same run
+}

@@ -28,6 +28,9 @@ type Result struct {
 	// an eligibility clause failed; Failed names it.
 	Eligible bool   `json:"eligible"`
 	Failed   string `json:"failed,omitempty"`
+	// Credits is the deal this result's credit note credits (Deal.Credits).
+	// Its Lines then say what was taken back from that deal's lines.
+	Credits string `json:"credits,omitempty"`
 	// Lines are the earnings lines that paid (after groups and caps), in
 	// program order. Lines cut to zero by a cap are kept.
 	Lines []Line `json:"lines"`
@@ -93,9 +96,11 @@ const (
 	StepRounding
 	StepClaim
 	StepTotal
+	// StepCredit: a credit note took back from the deal it names.
+	StepCredit
 )
 
-var stepKindNames = [...]string{"", "window", "conversion", "clause", "condition", "formula", "band", "group", "cap", "rounding", "claim", "total"}
+var stepKindNames = [...]string{"", "window", "conversion", "clause", "condition", "formula", "band", "group", "cap", "rounding", "claim", "total", "credit"}
 
 // String returns the kind's name.
 func (k StepKind) String() string {
@@ -148,10 +153,12 @@ type Step struct {
 	// two phases go and sorted once at the end.
 	section int32
 	// Index is the position of the part in its list (clause, earning,
-	// band, cap); -1 for a band step whose basis reached no band.
+	// band, cap); -1 for a band step whose basis reached no band, and for a
+	// cap step that is not a program cap (a credit note's takeback limited
+	// to what the partner was paid, or a credit note that pays nothing).
 	Index int `json:"index"`
 	// Ref names the part of the program: a clause name, an earning id, a
-	// group id, or "caps[i]".
+	// group id, or "caps[i]"; for a credit step, the credited deal's id.
 	Ref string `json:"ref,omitempty"`
 	// Source is the condition or formula as written.
 	Source string `json:"source,omitempty"`

@@ -130,7 +130,9 @@ func TestReviewDealStageRoundingNegative(t *testing.T) {
 	p := simple(withRate("a", "0.01", nil), withRate("b", "0.01", nil))
 	p.AllowNegative = true
 	p.Rounding.Stage = StageDeal
-	r := mustEval(t, p, Input{Deal: deal("D-1", "P-1", "-33.50", "2026-06-01"), Partner: gold("P-1")})
+	// The partner was paid 1.00 before in the period, so the credit may
+	// take back up to that.
+	r := mustEval(t, p, Input{Deal: deal("D-1", "P-1", "-33.50", "2026-06-01"), Partner: gold("P-1"), Prior: Prior{PeriodEarned: dec("1")}})
 	// Each line -33.50 x 1% = -0.335; total -0.67 exactly. Floors -0.34 and
 	// -0.34 add to -0.68; one cent goes back to the first (equal remainders
 	// 0.005): a -0.33, b -0.34.
@@ -186,7 +188,9 @@ func TestReviewStatementNegativeBalances(t *testing.T) {
 		deal("D-1", "P-1", "-5000", "2026-03-01"), // -50 + 10 = -40
 		deal("D-2", "P-2", "19000", "2026-03-02"), // 190 + 10 = 200
 	} {
-		require.NoError(t, b.Add(mustEval(t, p, Input{Deal: d, Partner: gold(d.PartnerID)})))
+		// Each partner was paid 100 before in the period, so P-1's credit
+		// may take back up to that.
+		require.NoError(t, b.Add(mustEval(t, p, Input{Deal: d, Partner: gold(d.PartnerID), Prior: Prior{PeriodEarned: dec("100")}})))
 	}
 	s := b.Statement()
 	require.Len(t, s.Partners, 2)

@@ -30,11 +30,19 @@ type RunOptions struct {
 	// (false) keeps the trace.
 	NoTrace bool
 	// Workers is the number of goroutines doing the per-deal work that does
-	// not depend on other deals; zero means runtime.GOMAXPROCS(0), one
-	// runs everything on the caller's goroutine. Results are identical for
-	// any value.
+	// not depend on other deals; zero (or below) means
+	// runtime.GOMAXPROCS(0), one runs everything on the caller's goroutine.
+	// At most MaxWorkers: more is an error wrapping ErrInvalidOptions.
+	// Results are identical for any value.
 	Workers int
 }
+
+// MaxWorkers is the largest RunOptions.Workers. With W workers a run
+// starts W goroutines and holds up to 3W+2 chunks of 256 deals (about 230
+// KB each) in memory, so the bound keeps a mistyped worker count from
+// exhausting memory (256 workers: under 200 MB); the per-deal work is
+// CPU-bound, so more workers than cores gains nothing anyway.
+const MaxWorkers = 256
 
 // runChunk is the number of deals handed to a worker at once.
 const runChunk = 256
@@ -69,7 +77,10 @@ func Run(ctx context.Context, p *Program, deals iter.Seq2[Input, error], opts Ru
 // formulas that read none of them are evaluated in parallel on
 // opts.Workers goroutines; everything else happens in deal order, so the
 // results do not depend on the number of workers. Memory does not grow
-// with the number of deals, only with the number of partners. Stopping the
+// with the number of deals, only with the number of partners, except when
+// the program allows negative amounts: then the run remembers every deal
+// (about 1 KB each) for the credit notes that may name it (Deal.Credits;
+// see the package documentation, "Credit notes"). Stopping the
 // iteration early stops the run; so does cancelling ctx (yielding its
 // error), checked before every result.
 //
@@ -80,6 +91,10 @@ func Run(ctx context.Context, p *Program, deals iter.Seq2[Input, error], opts Ru
 // worker.
 func (e *Evaluator) Run(ctx context.Context, deals iter.Seq2[Input, error], opts RunOptions) iter.Seq2[*Result, error] {
 	return func(yield func(*Result, error) bool) {
+		if opts.Workers > MaxWorkers {
+			yield(nil, fmt.Errorf("%w: %d workers; at most %d", ErrInvalidOptions, opts.Workers, MaxWorkers))
+			return
+		}
 		st := newRunState(e, opts.Prior, opts.BudgetUsed)
 		workers := opts.Workers
 		if workers <= 0 {

@@ -239,7 +239,7 @@ func checkBands(bands []Band) string {
 func builtinDealField(name string) bool {
 	switch name {
 	case "id", "partner_id", "amount", "currency", "quantity", "type", "registered",
-		"registration_id", "close_date", "products", "customer":
+		"registration_id", "close_date", "products", "customer", "credits":
 		return true
 	}
 	return strings.Contains(name, ".")

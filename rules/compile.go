@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/partnerops/partnerops/incentive"
+	"github.com/partnerops/partnerops/incentive/ledger"
 	"gopkg.in/yaml.v3"
 
 	// The program's time zones must load on any machine, including one
@@ -24,6 +25,11 @@ type File struct {
 	Tests []*Test
 	// Warnings are diagnostics that do not stop the file from compiling.
 	Warnings []*Error
+	// TierPolicies are the file's TierPolicy documents, in order.
+	TierPolicies []*TierPolicy
+	// ApprovalPolicies are the file's ApprovalPolicy documents (see
+	// approval.go), for package incentive/ledger.
+	ApprovalPolicies []*ledger.ApprovalPolicy
 
 	src *source
 	// pending are Tests documents whose program is not in this file.
@@ -43,10 +49,10 @@ type testsDoc struct {
 	tests      *yaml.Node
 }
 
-var kinds = []string{"Program", "Tests"}
+var kinds = []string{"Program", "Tests", "TierPolicy", "ApprovalPolicy"}
 
 // futureKinds are document kinds the DSL reserves for later versions.
-var futureKinds = []string{"TierPolicy", "PlanTemplate"}
+var futureKinds = []string{"PlanTemplate"}
 
 // Compile compiles one program file: one or more YAML documents separated
 // by "---" lines, each a `kind: Program` or a `kind: Tests` document. It
@@ -98,6 +104,10 @@ func compile(name string, src []byte) (*File, *diag) {
 			if td := testsHeader(d, doc.root); td != nil {
 				testDocs = append(testDocs, td)
 			}
+		case "TierPolicy":
+			f.addTierPolicy(d, doc)
+		case "ApprovalPolicy":
+			f.addApprovalPolicy(d, doc.root)
 		}
 	}
 	// Duplicate id and version in one file.

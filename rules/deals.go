@@ -18,7 +18,7 @@ const MaxDealsFileSize = 16 << 20
 // dealKeys are the built-in keys of a deal; custom fields come on top.
 var dealKeys = []string{
 	"id", "partner_id", "amount", "currency", "quantity", "type", "registered",
-	"registration", "close_date", "customer", "products",
+	"registration", "close_date", "customer", "products", "credits",
 }
 
 // DecodeDeals reads a list of deals written as in test cases (see the
@@ -164,6 +164,9 @@ func (dd dealDecoder) deal(n *yaml.Node, path string, base *partner.Partner, all
 	if v := f.get("products"); v != nil {
 		deal.Lines = dd.products(v, f.at("products"), cur)
 	}
+	if v := f.get("credits"); v != nil {
+		dd.credits(v, f.at("credits"), deal)
+	}
 	dd.customFields(f, deal)
 	if base != nil {
 		in.Partner = *base
@@ -183,6 +186,25 @@ func (dd dealDecoder) deal(n *yaml.Node, path string, base *partner.Partner, all
 		d.errorf(f.get("partner_id"), f.at("partner_id"), "partner_id %q differs from the deal's partner.id %q", deal.PartnerID, in.Partner.ID)
 	}
 	return in, len(d.errs) == nerr
+}
+
+// credits reads the id of the deal a credit note credits: the credit
+// note's own amount must be negative, and it cannot credit itself.
+func (dd dealDecoder) credits(v *yaml.Node, path string, deal *incentive.Deal) {
+	d := dd.d
+	id, ok := d.text(v, path)
+	if !ok {
+		return
+	}
+	switch {
+	case id == "":
+		d.errorf(v, path, "name the deal this credit note credits, or leave `credits:` out")
+	case id == deal.ID:
+		d.errorf(v, path, "deal %q credits itself; name the earlier deal it credits", clip(id))
+	case !deal.Amount.IsNegative():
+		d.errorf(v, path, "a credit note's amount must be negative, got %s", deal.Amount.Amount())
+	}
+	deal.Credits = id
 }
 
 // customFields reads the program's typed custom fields from a deal.

@@ -76,7 +76,8 @@
 //	min_payout    statement minimum, >= 0; a smaller statement total is
 //	              carried over (default 0: no minimum)
 //	allow_negative  true to accept deals with a negative amount (credit
-//	              notes); default false: such a deal is an error
+//	              notes, see Credit notes); default false: such a deal is
+//	              an error
 //	fields        typed custom deal fields, see below
 //	eligibility   clauses that must all hold, in order
 //	earnings      the lines a deal can earn, in order
@@ -106,7 +107,8 @@
 //
 // Field names are lower-case identifiers and cannot reuse a built-in deal
 // key (id, partner_id, amount, currency, quantity, type, registered,
-// registration, registration_id, close_date, customer, products, partner).
+// registration, registration_id, close_date, customer, products, credits,
+// partner).
 //
 // # The effective window and time zones
 //
@@ -554,12 +556,16 @@
 // Caps are upper limits in the program currency, above zero and with no
 // more decimal places than amounts are rounded to. They apply in this
 // order: line caps (`cap:` on an earning, before line rounding), then
-// per_deal (the deal's total), per_partner (what the partner earned in the
-// period, including this deal; a plain number, or {limit, period} with the
-// period defaulting to the program's) and budget (everything the program
-// paid, across partners). A cap on the total takes its cut from the last
-// paying line first. Tests name caps `line:<earning>`, `per_deal`,
-// `per_partner` and `budget`.
+// per_deal (the deal's total, before deal-stage rounding), per_partner
+// (what the partner was paid in the period, including this deal; a plain
+// number, or {limit, period} with the period defaulting to the program's)
+// and budget (everything the program paid, across partners). Partner caps
+// and the budget count what was actually paid, after rounding and after
+// the caps after them, net of what credit notes took back, and a deal pays
+// at most the room each has left, rounded toward zero to the payout grid:
+// no count ever passes its limit. A cap on the total takes its cut from
+// the last paying line first. Tests name caps `line:<earning>`,
+// `per_deal`, `per_partner` and `budget`.
 //
 //	# caps.yaml: caps apply in the order line, deal, partner, budget.
 //	apiVersion: partnerops/v1
@@ -608,6 +614,146 @@
 //	    deal: {id: D-3, amount: "10000.00", close_date: 2026-02-01}
 //	    # 500.00 + 1000.00 = 1500.00; room 100000.00 - 99000.00 = 1000.00
 //	    expect: {total: "1000.00", lines: {base: "500.00", bonus: "500.00"}, capped: [budget]}
+//
+// # Credit notes
+//
+// With `allow_negative: true` a deal may have a negative amount: a credit
+// note (a return, a cancellation, a downgrade). A credit note can name the
+// deal it credits with `credits: <deal id>`; that deal must come earlier
+// in the same run (in a test, earlier in its `deals:` list), be the same
+// partner's, and keep a net amount (its amount plus its credit notes) of
+// zero or more. The rules, which hold for every cap and rounding stage:
+//
+//   - Every partner cap and budget counts what was actually paid under it,
+//     after rounding and after every later cap, net of takebacks; a deal
+//     pays at most the room each cap has left (its limit minus that count,
+//     rounded toward zero to the payout grid), so no count ever passes its
+//     limit.
+//   - A credit note that names its deal re-evaluates that deal under the
+//     terms it closed under (its fields, and the period and cumulative
+//     totals it saw) at its net amount, and takes back what the deal was
+//     paid above what that earns: never more than the deal was paid, and
+//     nothing while a partner or budget cap's cut of the deal covers the
+//     reduction. A deal credited down to zero earns nothing. The takeback
+//     comes off the deal's last paying lines first, and the deal's caps,
+//     period and band bases give it back. The credit note's own window and
+//     clauses do not matter: a return after the program ended still
+//     counts.
+//   - A credit note that names no deal takes back what its own amount
+//     unearns under the terms, but never more than the partner has been
+//     paid net in the period (the program's `period`), than any of its
+//     partner caps or the budget has paid, or than a partner cap gives
+//     back as the partner's entitlement (what its deals earned before the
+//     cap cut them) falls: while that entitlement stays over the limit,
+//     nothing is taken back. A later credit note that names a deal takes
+//     back only what the partner still holds of it. A credit note that
+//     names no deal and comes to a positive amount pays nothing.
+//   - Without `allow_negative`, a deal whose terms come to less than zero
+//     (a negative formula) pays nothing: no payout is ever negative.
+//   - A credit note naming a deal the run has not seen is an error
+//     (incentive.ErrUnknownDeal), so is one taking a deal's net amount
+//     below zero; the run goes on without it. A credit of an ineligible
+//     deal takes nothing back.
+//
+// Stage by stage: at the line and deal stages every payout and every room
+// is on the payout grid (at the deal stage the total is rounded before the
+// partner and budget caps, so a credit of -0.005 rounded to 0.00 takes
+// nothing back and lowers no count); at the statement stage results and
+// counts stay exact and the statement total is rounded once and shared by
+// largest remainder, which cannot lift a partner or the program above a
+// limit on the grid.
+//
+//	# credits.yaml: credit notes, linked to their deal or not, under caps.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: credit-notes
+//	name: Credit notes
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	allow_negative: true
+//	earnings:
+//	  - id: base
+//	    type: spiff
+//	    amount: deal.amount * 0.02
+//	caps:
+//	  per_deal: 2500
+//	  per_partner: {limit: 3000, period: quarter}
+//	  budget: 4000
+//	tests:
+//	  - name: a linked credit takes back what the reduced deal no longer earns
+//	    partner: {id: P-1}
+//	    deals:
+//	      - {id: D-1, amount: "200000.00", close_date: 2026-02-01}
+//	      - {id: C-1, amount: "-100000.00", close_date: 2026-02-02, credits: D-1}
+//	      - {id: C-2, amount: "-100000.00", close_date: 2026-02-03, credits: D-1}
+//	    # D-1: 200000.00 x 0.02 = 4000.00, deal cap: 2500.00
+//	    # C-1: D-1's net 100000.00 earns 2000.00; it was paid 2500.00: 500.00 back
+//	    # C-2: D-1's net 0.00 earns nothing: the 2000.00 it still holds back,
+//	    #      not the 4000.00 its amount once earned
+//	    expect:
+//	      total: "0.00"
+//	      deals:
+//	        D-1: {total: "2500.00", capped: [per_deal]}
+//	        C-1: {total: "-500.00", lines: {base: "-500.00"}}
+//	        C-2: {total: "-2000.00"}
+//	  - name: a partner cap's cut absorbs a linked credit first
+//	    partner: {id: P-1}
+//	    deals:
+//	      - {id: D-1, amount: "100000.00", close_date: 2026-02-01}
+//	      - {id: D-2, amount: "100000.00", close_date: 2026-02-02}
+//	      - {id: C-1, amount: "-50000.00", close_date: 2026-02-03, credits: D-2}
+//	      - {id: C-2, amount: "-50000.00", close_date: 2026-02-04, credits: D-1}
+//	    # D-1: 2000.00. D-2: 2000.00, partner room 3000.00 - 2000.00 = 1000.00
+//	    # C-1: D-2's net 50000.00 earns 1000.00, what it was paid: nothing back
+//	    # C-2: D-1's net 50000.00 earns 1000.00; it was paid 2000.00: 1000.00 back
+//	    expect:
+//	      total: "2000.00"
+//	      deals:
+//	        D-2: {total: "1000.00", capped: [per_partner]}
+//	        C-1: {total: "0.00"}
+//	        C-2: {total: "-1000.00"}
+//	  - name: an unlinked credit takes back at most what the partner was paid
+//	    partner: {id: P-1}
+//	    deals:
+//	      - {id: D-1, amount: "100000.00", close_date: 2026-02-01}
+//	      - {id: C-1, amount: "-150000.00", close_date: 2026-02-02}
+//	    # D-1: 2000.00. C-1 unearns 150000.00 x 0.02 = 3000.00, but P-1 was
+//	    # paid 2000.00 in the program period: 2000.00 back, P-1 at 0.00
+//	    expect:
+//	      total: "0.00"
+//	      deals:
+//	        C-1: {total: "-2000.00"}
+//	  - name: an unlinked credit takes nothing back while the partner stays over its cap
+//	    partner: {id: P-1}
+//	    deals:
+//	      - {id: D-1, amount: "100000.00", close_date: 2026-02-01}
+//	      - {id: D-2, amount: "100000.00", close_date: 2026-02-02}
+//	      - {id: C-1, amount: "-25000.00", close_date: 2026-02-03}
+//	    # D-1: 2000.00. D-2: 2000.00 cut to 1000.00; P-1 is entitled to 4000.00
+//	    # C-1 unearns 500.00: the entitlement 4000.00 -> 3500.00 is still over
+//	    # the 3000.00 cap, so the cap gives back min(3000, 4000) - min(3000,
+//	    # 3500) = 0.00 and nothing is taken back
+//	    expect:
+//	      total: "3000.00"
+//	      deals:
+//	        C-1: {total: "0.00"}
+//	  - name: the budget counts what was paid and given back
+//	    deals:
+//	      - {id: D-1, partner_id: P-1, amount: "100000.00", close_date: 2026-02-01}
+//	      - {id: D-2, partner_id: P-2, amount: "150000.00", close_date: 2026-02-02}
+//	      - {id: C-1, partner_id: P-1, amount: "-100000.00", close_date: 2026-02-03, credits: D-1}
+//	      - {id: D-3, partner_id: P-2, amount: "50000.00", close_date: 2026-02-04}
+//	    # D-1: 2000.00. D-2: 3000.00, deal cap 2500.00, budget room
+//	    #      4000.00 - 2000.00 = 2000.00
+//	    # C-1: D-1's net 0.00 earns nothing: 2000.00 back; the budget has paid 2000.00
+//	    # D-3: 1000.00; P-2's room 3000.00 - 2000.00 = 1000.00, the budget's 2000.00
+//	    expect:
+//	      total: "3000.00"
+//	      deals:
+//	        D-2: {total: "2000.00", capped: [per_deal, budget]}
+//	        C-1: {total: "-2000.00"}
+//	        D-3: {total: "1000.00"}
 //
 // # Rounding
 //
@@ -713,6 +859,8 @@
 //	close_date   required; YYYY-MM-DD (midnight in the program's zone) or RFC 3339
 //	customer     {id, name, country, region, industry, segment}
 //	products     [name, ...] or [{product, quantity, amount}, ...]
+//	credits      on a credit note (negative amount): the id of the earlier
+//	             deal it credits (see Credit notes)
 //	partner      inline partner (deals files and `deals:` lists)
 //	<field>      each custom field, of its declared type
 //

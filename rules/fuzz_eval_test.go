@@ -75,12 +75,21 @@ func FuzzEvaluateDeal(f *testing.F) {
 			if r, err := incentive.Evaluate(t.Context(), p, deal, start); err == nil {
 				check(r)
 			}
-			// The same deal three times in a batch exercises the running totals.
+			// The same deal three times in a batch exercises the running
+			// totals; then credit notes of the first deal, linked to it
+			// (half, then the rest) and not, exercise the takebacks.
 			batch := func(yield func(incentive.Input, error) bool) {
-				for i, id := range []string{"D-1", "D-2", "D-3"} {
+				for i, id := range []string{"D-1", "D-2", "D-3", "D-4", "D-5", "D-6"} {
 					x := deal
 					x.Deal.ID = id
 					x.Deal.CloseDate = deal.Deal.CloseDate.Add(time.Duration(i) * time.Hour)
+					switch id {
+					case "D-4", "D-5":
+						half := incentive.NewMoney(d.Abs().Mul(decimal.New(5, -1)).Neg(), incentive.USD)
+						x.Deal.Amount, x.Deal.Credits = half, "D-1"
+					case "D-6":
+						x.Deal.Amount = incentive.NewMoney(d.Abs().Neg(), incentive.USD)
+					}
 					if !yield(x, nil) {
 						return
 					}
@@ -89,6 +98,9 @@ func FuzzEvaluateDeal(f *testing.F) {
 			for r, err := range incentive.Run(t.Context(), p, batch, incentive.RunOptions{Workers: 2}) {
 				if err == nil {
 					check(r)
+					if r.Credits != "" && r.Total.Amount().Sign() > 0 {
+						t.Fatalf("%s: credit note %s pays %s", p.ID, r.DealID, r.Total)
+					}
 				}
 			}
 		}

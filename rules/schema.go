@@ -30,7 +30,8 @@ var (
 // SchemaID is the $id of the schema Schema returns.
 const SchemaID = "https://partnerops.dev/schema/partnerops-v1.json"
 
-// Schema returns a JSON Schema (draft 2020-12) of program and tests files,
+// Schema returns a JSON Schema (draft 2020-12) of program and tests files
+// (other kinds, such as tier policies, get their header checked only),
 // for editors (the YAML language server reads it from a
 // `# yaml-language-server: $schema=...` comment). It describes the shape:
 // which keys each mapping takes and needs, lists and mappings, and the
@@ -132,12 +133,22 @@ func schema() obj {
 		"version":    integer(),
 		"tests":      listOf(test),
 	}, "apiVersion", "kind", "program", "tests")
+	// The other kinds (tier and approval policies) are checked by their
+	// compilers only: the schema asks for the header and lets the rest be.
+	var others []string
+	for _, k := range kinds {
+		if k != "Program" && k != "Tests" {
+			others = append(others, k)
+		}
+	}
+	other := obj{"type": "object", "properties": obj{"apiVersion": obj{"const": APIVersion}, "kind": obj{"enum": others}},
+		"required": []string{"apiVersion", "kind"}}
 	return obj{
 		"$schema":     "https://json-schema.org/draft/2020-12/schema",
 		"$id":         SchemaID,
 		"title":       "partnerops program or tests file",
 		"description": "One YAML document of a partnerops file: a Program or a Tests document (see go doc github.com/partnerops/partnerops/rules).",
-		"oneOf":       []obj{program, tests},
+		"oneOf":       []obj{program, tests, other},
 		"$defs": obj{
 			"partner": strict(partnerKeys, obj{"contacts": listOf(strict(contactKeys, nil, "role"))}),
 		},

@@ -30,6 +30,9 @@ func schemaCheck(root, s map[string]any, v any, path string) []string {
 	if c, ok := s["const"]; ok && c != v {
 		out = append(out, fmt.Sprintf("%s: want %v, got %v", path, c, v))
 	}
+	if e, ok := s["enum"].([]any); ok && !slices.Contains(e, v) {
+		out = append(out, fmt.Sprintf("%s: want one of %v, got %v", path, e, v))
+	}
 	if t, ok := s["type"]; ok && !typeOK(t, v) {
 		return append(out, fmt.Sprintf("%s: want %v, got %T", path, t, v))
 	}
@@ -185,7 +188,7 @@ func schemaProblems(t *testing.T, path string) []string {
 // the schema.
 func TestSchemaAcceptsEveryValidFile(t *testing.T) {
 	var files []string
-	for _, glob := range []string{"../examples/programs/*.yaml", "testdata/reference/*.yaml"} {
+	for _, glob := range []string{"../examples/programs/*.yaml", "testdata/reference/*.yaml", "testdata/tierpolicy/*.yaml", "testdata/approval/*.yaml"} {
 		m, err := filepath.Glob(glob)
 		require.NoError(t, err)
 		files = append(files, m...)

@@ -129,6 +129,10 @@ func (td testDecoder) test(n *yaml.Node, path string) *Test {
 		d.errorf(f.m["deals"].key, f.at("deals"), "give either `deal:` or `deals:`, not both")
 	case deal != nil:
 		if in, ok := td.deal(deal, f.at("deal"), &base, false); ok {
+			if in.Deal.Credits != "" {
+				d.errorf(mappingKey(deal, "credits"), f.at("deal")+".credits",
+					"a credit note that names its deal needs that deal before it: write a `deals:` test with deal %q first", clip(in.Deal.Credits))
+			}
 			in.Prior = t.prior
 			t.Inputs = []incentive.Input{in}
 		}
@@ -168,6 +172,15 @@ func (td testDecoder) batch(n *yaml.Node, path string, t *Test, base *partner.Pa
 		if line, dup := ids[in.Deal.ID]; dup {
 			d.errorf(item, index(path, i), "duplicate deal id %q (first on line %d)", in.Deal.ID, line)
 			continue
+		}
+		if c := in.Deal.Credits; c != "" {
+			if _, ok := ids[c]; !ok {
+				earlier := make([]string, 0, len(ids))
+				for _, prev := range t.Inputs {
+					earlier = append(earlier, prev.Deal.ID)
+				}
+				d.errorf(mappingKey(item, "credits"), index(path, i)+".credits", "no earlier deal %q in this test's `deals:` for the credit note to credit%s", clip(c), suggest(c, earlier, false))
+			}
 		}
 		ids[in.Deal.ID] = item.Line
 		if k := len(t.Inputs); k > 0 {
@@ -414,3 +427,16 @@ func (td testDecoder) expectCapped(n *yaml.Node, path string) []string {
 
 // describe names a test for messages: `program/test`.
 func (t *Test) describe() string { return fmt.Sprintf("%s/%s", t.Program.ID, t.Name) }
+
+// mappingKey returns the value node of key in mapping n, or n itself when
+// it has no such key (errors then point at the mapping).
+func mappingKey(n *yaml.Node, key string) *yaml.Node {
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == key {
+				return n.Content[i+1]
+			}
+		}
+	}
+	return n
+}

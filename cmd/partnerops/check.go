@@ -50,7 +50,7 @@ func check(args []string, strict bool, stdout, stderr io.Writer) int {
 		b.WriteByte('\n')
 		nerr += countErrors(err)
 	}
-	files, programs, tests, warnings := 0, 0, 0, 0
+	files, programs, tiers, tests, warnings := 0, 0, 0, 0, 0
 	for _, s := range sets {
 		for _, w := range s.Warnings() {
 			b.WriteString(w.Error())
@@ -59,7 +59,8 @@ func check(args []string, strict bool, stdout, stderr io.Writer) int {
 		}
 		files += len(s.Files)
 		programs += len(s.Programs())
-		tests += len(s.Tests())
+		tests += len(s.Tests()) + len(s.TierTests())
+		tiers += len(s.TierPolicies())
 	}
 	code := exitOK
 	switch {
@@ -74,7 +75,11 @@ func check(args []string, strict bool, stdout, stderr io.Writer) int {
 		fmt.Fprintf(&b, "FAIL: %s (-strict)\n", plural(warnings, "warning"))
 		code = exitFail
 	default:
-		fmt.Fprintf(&b, "ok: %s, %s, %s", plural(files, "file"), plural(programs, "program"), plural(tests, "test"))
+		fmt.Fprintf(&b, "ok: %s, %s", plural(files, "file"), plural(programs, "program"))
+		if tiers > 0 {
+			fmt.Fprintf(&b, ", %d tier %s", tiers, map[bool]string{true: "policy", false: "policies"}[tiers == 1])
+		}
+		fmt.Fprintf(&b, ", %s", plural(tests, "test"))
 		if len(skipped) > 0 {
 			fmt.Fprintf(&b, ", %s skipped", plural(len(skipped), "file"))
 		}

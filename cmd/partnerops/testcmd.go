@@ -17,10 +17,12 @@ var testCommand = &command{
 	usage:   "test [-v] [-run REGEXP] [-min-coverage N] [-junit FILE] [-json] FILE|DIR...",
 	about: `
 Test loads the files as check does and runs every test of their programs:
-the tests: list of each program and the Tests documents of *_test.yaml files.
+the tests: list of each program and the Tests documents of *_test.yaml files,
+and the tests: list of each tier policy (reported after the programs' tests).
 It prints each failed test with one line per difference (want, got), the
 parts of the programs no test exercised, and a summary line. With -run, only
-the tests whose "<program id>/<test name>" matches the regular expression run,
+the tests whose "<program id>/<test name>" (or "<tier policy id>/<test name>")
+matches the regular expression run,
 and coverage counts only them.
 
 With -junit FILE it also writes a JUnit XML report for CI: a suite per
@@ -82,7 +84,9 @@ func runTests(ctx context.Context, args []string, tf testFlags, stdout, stderr i
 		return exitFail
 	}
 	total := &rules.Report{Coverage: &rules.Coverage{}, MinCoverage: minCov}
+	tiers := &rules.TierReport{}
 	for _, s := range sets {
+		tiers.Results = append(tiers.Results, s.RunTierTests(func(name string) bool { return re == nil || re.MatchString(name) }).Results...)
 		for _, w := range s.Warnings() {
 			b.WriteString(w.Error())
 			b.WriteByte('\n')
@@ -101,6 +105,14 @@ func runTests(ctx context.Context, args []string, tf testFlags, stdout, stderr i
 		rep := s.RunTests(ctx, rules.TestOptions{MinCoverage: minCov})
 		total.Results = append(total.Results, rep.Results...)
 		total.Coverage.Items = append(total.Coverage.Items, rep.Coverage.Items...)
+	}
+	if len(total.Results) == 0 && len(tiers.Results) > 0 {
+		// Only tier policy tests: there is no program to cover.
+		b.WriteString(tiers.Text(verbose))
+		if tiers.Failed() > 0 {
+			return exitFail
+		}
+		return exitOK
 	}
 	if len(total.Results) == 0 {
 		if re != nil {
@@ -125,8 +137,11 @@ func runTests(ctx context.Context, args []string, tf testFlags, stdout, stderr i
 		b.WriteString(jb.String())
 	} else {
 		b.WriteString(reportText(total, verbose))
+		if len(tiers.Results) > 0 {
+			b.WriteString(tiers.Text(verbose))
+		}
 	}
-	if !total.OK() {
+	if !total.OK() || tiers.Failed() > 0 {
 		return exitFail
 	}
 	return exitOK

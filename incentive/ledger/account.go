@@ -1,0 +1,148 @@
+package ledger
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+)
+
+// Account names a ledger account. Accounts are slash-separated paths whose
+// ID segments are path-escaped, so a prefix selects a scope:
+//
+//	program/<program>/funding         the source of a program's budget (negative)
+//	program/<program>/budget          the budget not yet committed to claims
+//	partner/<partner>/<payee>/<program>/<kind>   a partner bucket (see Bucket)
+//	fund/<fund>/source                the source of an MDF allocation (negative)
+//	fund/<fund>/available             MDF funds not yet reserved or expired
+//	fund/<fund>/reserved              MDF funds reserved by approved requests
+//	fund/<fund>/expired               MDF funds expired unspent
+//
+// No account is a prefix of another (IDs are escaped and no kind is a prefix
+// of another kind of its scope), so a whole account used as a prefix
+// selects only itself.
+//
+// A balance is the sum of the account's postings: positive means the account
+// holds money (a partner's payable is owed to them); the withheld account is
+// negative while a partner owes money back.
+type Account string
+
+// BucketKind is the kind of a partner bucket account.
+type BucketKind string
+
+// Bucket account kinds.
+const (
+	// Accrued: submitted claims waiting for approval (budget committed).
+	Accrued BucketKind = "accrued"
+	// Held: approved earnings inside their hold (refund window).
+	Held BucketKind = "held"
+	// Payable: earnings that may be paid.
+	Payable BucketKind = "payable"
+	// Withheld: money the partner owes back (negative) after a clawback of
+	// a paid earning, recovered from later payouts of the same bucket.
+	Withheld BucketKind = "withheld"
+	// Batched: amounts in a payment batch not yet marked paid.
+	Batched BucketKind = "batched"
+	// Paid: everything paid out (cumulative).
+	Paid BucketKind = "paid"
+	// ClawedBack: everything clawed back after payment (cumulative).
+	ClawedBack BucketKind = "clawed_back"
+)
+
+// BucketKinds lists the bucket account kinds.
+func BucketKinds() []BucketKind {
+	return []BucketKind{Accrued, Held, Payable, Withheld, Batched, Paid, ClawedBack}
+}
+
+// Bucket is where one payee's earnings under one program collect: negative
+// balances are withheld, and minimum payouts are reached, per bucket.
+type Bucket struct {
+	Partner string `json:"partner"`
+	Payee   string `json:"payee"`
+	Program string `json:"program"`
+}
+
+// String renders the bucket as partner/payee/program.
+func (b Bucket) String() string { return b.Partner + "/" + b.Payee + "/" + b.Program }
+
+// Account returns the bucket's account of the given kind.
+func (b Bucket) Account(k BucketKind) Account {
+	return Account("partner/" + esc(b.Partner) + "/" + esc(b.Payee) + "/" + esc(b.Program) + "/" + string(k))
+}
+
+// Prefix returns the prefix of all of the bucket's accounts.
+func (b Bucket) Prefix() Account {
+	return Account("partner/" + esc(b.Partner) + "/" + esc(b.Payee) + "/" + esc(b.Program) + "/")
+}
+
+// PartnerPrefix is the prefix of all accounts of one partner.
+func PartnerPrefix(partnerID string) Account { return Account("partner/" + esc(partnerID) + "/") }
+
+// ProgramFunding is the source account of a program's budget.
+func ProgramFunding(program string) Account { return Account("program/" + esc(program) + "/funding") }
+
+// ProgramBudget is the uncommitted budget of a program.
+func ProgramBudget(program string) Account { return Account("program/" + esc(program) + "/budget") }
+
+// FundKind is the kind of an MDF fund account.
+type FundKind string
+
+// Fund account kinds.
+const (
+	FundSource    FundKind = "source"
+	FundAvailable FundKind = "available"
+	FundReserved  FundKind = "reserved"
+	FundExpired   FundKind = "expired"
+)
+
+// FundAccount returns an MDF fund's account of the given kind.
+func FundAccount(fundID string, k FundKind) Account {
+	return Account("fund/" + esc(fundID) + "/" + string(k))
+}
+
+// AccountInfo is a parsed Account.
+type AccountInfo struct {
+	// Scope is "program", "partner" or "fund".
+	Scope string
+	// Program is set for program and partner accounts.
+	Program string
+	// Bucket is set for partner accounts.
+	Bucket Bucket
+	// Fund is set for fund accounts.
+	Fund string
+	// Kind is the last segment ("budget", "payable", "available", ...).
+	Kind string
+}
+
+// Parse splits an account into its parts.
+func (a Account) Parse() (AccountInfo, error) {
+	seg := strings.Split(string(a), "/")
+	un := func(i int) (string, error) { return url.PathUnescape(seg[i]) }
+	bad := fmt.Errorf("%w: account %q", ErrInvalid, string(a))
+	switch {
+	case len(seg) == 3 && seg[0] == "program":
+		p, err := un(1)
+		if err != nil {
+			return AccountInfo{}, bad
+		}
+		return AccountInfo{Scope: "program", Program: p, Kind: seg[2]}, nil
+	case len(seg) == 3 && seg[0] == "fund":
+		f, err := un(1)
+		if err != nil {
+			return AccountInfo{}, bad
+		}
+		return AccountInfo{Scope: "fund", Fund: f, Kind: seg[2]}, nil
+	case len(seg) == 5 && seg[0] == "partner":
+		var b Bucket
+		var e1, e2, e3 error
+		b.Partner, e1 = un(1)
+		b.Payee, e2 = un(2)
+		b.Program, e3 = un(3)
+		if e1 != nil || e2 != nil || e3 != nil {
+			return AccountInfo{}, bad
+		}
+		return AccountInfo{Scope: "partner", Program: b.Program, Bucket: b, Kind: seg[4]}, nil
+	}
+	return AccountInfo{}, bad
+}
+
+func esc(s string) string { return url.PathEscape(s) }

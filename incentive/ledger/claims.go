@@ -1,0 +1,739 @@
+package ledger
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/partnerops/partnerops/incentive"
+	"github.com/partnerops/partnerops/partner"
+	"github.com/shopspring/decimal"
+)
+
+// ErrNothingEarned: the deal is eligible but earns nothing to claim.
+var ErrNothingEarned = errors.New("nothing earned")
+
+// RejectedError is a claim the ledger recorded as rejected, with the
+// reason. It wraps the condition (ErrNotEligible, ErrClaimWindow,
+// ErrDuplicateClaim, ErrBudgetExceeded, ErrNothingEarned).
+type RejectedError struct {
+	Claim  string
+	Reason string
+	Err    error
+}
+
+// Error implements error.
+func (e *RejectedError) Error() string { return "claim " + e.Claim + " rejected: " + e.Reason }
+
+// Unwrap returns the condition.
+func (e *RejectedError) Unwrap() error { return e.Err }
+
+var rejectCodes = map[string]error{
+	"not_eligible": ErrNotEligible, "claim_window": ErrClaimWindow, "duplicate": ErrDuplicateClaim,
+	"budget": ErrBudgetExceeded, "nothing": ErrNothingEarned, "proof_late": ErrProofLate,
+}
+
+func rejectCode(err error) string {
+	for k, v := range rejectCodes {
+		if err == v {
+			return k
+		}
+	}
+	return ""
+}
+
+// outcome is what a submission's idempotency record remembers.
+type outcome struct {
+	Claim  string `json:"claim"`
+	Code   string `json:"code,omitempty"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// SubmitParams is one claim of a deal's earnings under a program.
+type SubmitParams struct {
+	// Key is the caller's idempotency key: a retry with the same key and
+	// the same request returns the first outcome; another request under
+	// the same key fails with ErrIdempotencyMismatch. Required.
+	Key string
+	// Program is the program id; Version 0 means the latest registered.
+	Program string
+	Version int
+	// Deal and Partner are evaluated with the program.
+	Deal    incentive.Deal
+	Partner partner.Partner
+	// Rates converts a deal in another currency.
+	Rates incentive.RateSource
+	// Actor is who submits. Required; they can never approve the claim.
+	Actor string
+	// Exception routes a claim outside the rules (today: after its claim
+	// window) to a named approver with a justification, instead of
+	// rejecting it.
+	Exception *Exception
+}
+
+type submitRequest struct {
+	Program   string          `json:"program"`
+	Version   int             `json:"version"`
+	Input     json.RawMessage `json:"input"`
+	Actor     string          `json:"actor"`
+	Exception *Exception      `json:"exception"`
+}
+
+// Submit checks a claim with the engine and records it. The deal is
+// evaluated under the program as of the clock's time; the claim is
+//   - rejected (a *RejectedError, and the claim is stored as rejected)
+//     when the deal is not eligible, earns nothing, is already claimed
+//     under the program, would exceed the remaining budget, or comes after
+//     the claim window without an Exception (the reason gives the dates);
+//   - otherwise accepted: its amount is committed from the budget and it
+//     waits for the approvals its policy requires, or is approved at once
+//     when none are required.
+//
+// The returned claim is the stored one. Bad input (a missing key or actor,
+// an unknown program, a deal the engine cannot evaluate) is an error and
+// stores nothing.
+func (l *Ledger) Submit(ctx context.Context, p SubmitParams) (Claim, error) {
+	switch {
+	case p.Key == "":
+		return Claim{}, fmt.Errorf("%w: a claim needs an idempotency key", ErrInvalid)
+	case p.Actor == "":
+		return Claim{}, fmt.Errorf("%w: a claim needs the submitting actor", ErrInvalid)
+	case p.Exception != nil && (p.Exception.Approver == "" || p.Exception.Justification == ""):
+		return Claim{}, fmt.Errorf("%w: an exception request needs a named approver and a justification", ErrInvalid)
+	case p.Exception != nil && p.Exception.Approver == p.Actor:
+		return Claim{}, fmt.Errorf("%w: the exception approver is the submitter", ErrSelfApproval)
+	}
+	pe, err := l.program(p.Program, p.Version)
+	if err != nil {
+		return Claim{}, err
+	}
+	plain, err := encodeInput(&incentive.Input{Deal: p.Deal, Partner: p.Partner}, nil, time.Time{})
+	if err != nil {
+		return Claim{}, err
+	}
+	hash, err := requestHash(submitRequest{Program: p.Program, Version: p.Version, Input: plain, Actor: p.Actor, Exception: p.Exception})
+	if err != nil {
+		return Claim{}, err
+	}
+	if rec, err := l.cfg.Store.Idempotency(ctx, IdempotencyParams{Key: p.Key}); err == nil {
+		return l.replaySubmit(ctx, rec, hash)
+	} else if !errors.Is(err, ErrNotFound) {
+		return Claim{}, err
+	}
+	id := l.cfg.NewID("claim")
+	var out Claim
+	var outErr error
+	err = l.retry(ctx, func() error {
+		c, cp, rej, err := l.decide(ctx, pe, &p, id)
+		if err != nil {
+			return err
+		}
+		o := outcome{Claim: id}
+		if rej != nil {
+			o.Code, o.Reason = rejectCode(rej.Err), rej.Reason
+		}
+		ob, _ := json.Marshal(o)
+		cp.Idempotency = &IdempotencyRecord{Key: p.Key, RequestHash: hash, Outcome: ob, Time: c.SubmittedAt}
+		_, err = l.cfg.Store.Commit(ctx, cp)
+		var dup *DuplicateClaimError
+		switch {
+		case errors.As(err, &dup):
+			// Another claim holds the deal: record this one as rejected.
+			reason := fmt.Sprintf("deal %s is already claimed under program %s by claim %s", c.Deal, pe.ref.ID, dup.Existing)
+			cp2 := rejectedCommit(c, pe, reason)
+			o := outcome{Claim: id, Code: "duplicate", Reason: reason}
+			ob, _ := json.Marshal(o)
+			cp2.Idempotency = &IdempotencyRecord{Key: p.Key, RequestHash: hash, Outcome: ob, Time: c.SubmittedAt}
+			if _, err := l.cfg.Store.Commit(ctx, cp2); err != nil {
+				return err
+			}
+			out, outErr = cp2.Claims[0].Claim, &RejectedError{Claim: id, Reason: reason, Err: ErrDuplicateClaim}
+			out.Version = 1
+			return nil
+		case errors.Is(err, ErrBudgetExceeded):
+			// The budget moved since it was read: decide again.
+			return errRetry
+		case err != nil:
+			return err
+		}
+		out = cp.Claims[0].Claim
+		out.Version = 1
+		if rej != nil {
+			outErr = rej
+		}
+		return nil
+	})
+	if errors.Is(err, ErrKeyExists) {
+		// A concurrent retry of the same submission won.
+		var ke *KeyExistsError
+		errors.As(err, &ke)
+		return l.replaySubmit(ctx, ke.Record, hash)
+	}
+	if err != nil {
+		return Claim{}, err
+	}
+	return out, outErr
+}
+
+func (l *Ledger) replaySubmit(ctx context.Context, rec IdempotencyRecord, hash string) (Claim, error) {
+	if rec.RequestHash != hash {
+		return Claim{}, fmt.Errorf("%w: key %q", ErrIdempotencyMismatch, rec.Key)
+	}
+	var o outcome
+	if err := json.Unmarshal(rec.Outcome, &o); err != nil {
+		return Claim{}, fmt.Errorf("%w: stored outcome of %q: %v", ErrInvalid, rec.Key, err)
+	}
+	c, err := l.cfg.Store.Claim(ctx, ClaimParams{ID: o.Claim})
+	if err != nil {
+		return Claim{}, err
+	}
+	if o.Code != "" {
+		return c, &RejectedError{Claim: o.Claim, Reason: o.Reason, Err: rejectCodes[o.Code]}
+	}
+	return c, nil
+}
+
+// decide evaluates a submission and builds its commit.
+func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, id string) (Claim, CommitParams, *RejectedError, error) {
+	now := l.now()
+	cur := pe.currency()
+	today := incentive.DateOf(now.In(pe.loc()))
+	var used, remaining decimal.Decimal
+	if pe.budget != nil {
+		var err error
+		remaining, err = l.balance(ctx, ProgramBudget(pe.ref.ID), cur)
+		if err != nil {
+			return Claim{}, CommitParams{}, nil, err
+		}
+		used = pe.budget.Amount().Sub(remaining)
+	}
+	var prior incentive.Prior
+	if pe.needsPrior {
+		var err error
+		if prior, err = l.partnerPrior(ctx, pe, &p.Deal); err != nil {
+			return Claim{}, CommitParams{}, nil, err
+		}
+	}
+	prior.BudgetUsed = used
+	in := incentive.Input{Deal: p.Deal, Partner: p.Partner, Prior: prior, Rates: p.Rates}
+	res, err := pe.ev.Evaluate(ctx, in, now)
+	if err != nil {
+		return Claim{}, CommitParams{}, nil, err
+	}
+	var rate *incentive.Rate
+	if res.Conversion != nil {
+		r := res.Conversion.Rate
+		rate = &r
+	}
+	input, err := encodeInput(&in, rate, now)
+	if err != nil {
+		return Claim{}, CommitParams{}, nil, err
+	}
+	c := Claim{
+		ID: id, Kind: EarningClaim, Program: pe.ref, Partner: p.Deal.PartnerID, Payee: res.Payee, Deal: p.Deal.ID,
+		State: Submitted, Amount: res.Total, SubmittedBy: p.Actor, SubmittedAt: now,
+		CloseDate: incentive.DateOf(p.Deal.CloseDate.In(pe.loc())), ClaimBy: res.ClaimBy,
+		Paid: incentive.Zero(cur), ClawedBack: incentive.Zero(cur), Input: input,
+	}
+	if c.Payee == "" {
+		c.Payee = incentive.PayeePartner
+	}
+	var types []incentive.EarningType
+	for _, ln := range res.Lines {
+		if ln.Amount.IsZero() {
+			continue
+		}
+		c.Lines = append(c.Lines, ClaimLine{Earning: ln.Earning, Type: ln.Type, Amount: ln.Amount})
+		if !slices.Contains(types, ln.Type) {
+			types = append(types, ln.Type)
+		}
+	}
+	if len(types) > 0 {
+		c.Type = types[0]
+	}
+	reject := func(e error, reason string) (Claim, CommitParams, *RejectedError, error) {
+		return c, rejectedCommit(c, pe, reason), &RejectedError{Claim: id, Reason: reason, Err: e}, nil
+	}
+	late := res.Expired
+	// A deal already claimed is a duplicate whatever else is wrong with the
+	// claim (the store's dedupe key settles races).
+	held, err := l.cfg.Store.Claims(ctx, ClaimsParams{Program: pe.ref.ID, Deal: p.Deal.ID})
+	if err != nil {
+		return Claim{}, CommitParams{}, nil, err
+	}
+	if i := slices.IndexFunc(held, func(h Claim) bool { return h.DedupeKey != "" }); i >= 0 {
+		return reject(ErrDuplicateClaim, fmt.Sprintf("deal %s is already claimed under program %s by claim %s", p.Deal.ID, pe.ref.ID, held[i].ID))
+	}
+	switch {
+	case !res.Eligible:
+		return reject(ErrNotEligible, "not eligible: "+res.Failed)
+	case late && p.Exception == nil:
+		return reject(ErrClaimWindow, fmt.Sprintf("claim window closed: the deal closed on %s, claims were due by %s, and this claim came on %s",
+			c.CloseDate, res.ClaimBy, today))
+	case res.Total.Sign() <= 0 && budgetCut(res):
+		return reject(ErrBudgetExceeded, fmt.Sprintf("program budget exhausted: %s of %s remaining", incentive.NewMoney(remaining, cur), pe.budget))
+	case res.Total.Sign() <= 0:
+		return reject(ErrNothingEarned, "the deal earns nothing under program "+pe.ref.ID)
+	case pe.budget != nil && res.Total.Amount().GreaterThan(remaining):
+		return reject(ErrBudgetExceeded, fmt.Sprintf("claim of %s exceeds the remaining budget of %s", res.Total, incentive.NewMoney(remaining, cur)))
+	}
+	c.DedupeKey = pe.ref.ID + "|" + p.Deal.ID
+	c.State = PendingApproval
+	c.Reason = "submitted"
+	if late {
+		c.Exception = p.Exception
+		c.Steps = []ApprovalStep{{Role: RoleException, Approver: p.Exception.Approver}}
+		c.Reason = fmt.Sprintf("exception requested from %s: claims were due by %s; %s", p.Exception.Approver, res.ClaimBy, p.Exception.Justification)
+	} else {
+		c.Steps = pe.policy.Steps(c.Type, c.Amount.Amount())
+	}
+	c.HoldUntil = c.CloseDate.AddDays(pe.policy.hold(types))
+	accrual := Entry{
+		ID: l.cfg.NewID("entry"), Kind: EntryAccrual, Time: now, Effective: today, Program: pe.ref,
+		Partner: c.Partner, Payee: c.Payee, Claim: id, Actor: p.Actor, Reason: "claim submitted for deal " + c.Deal,
+		Postings: []Posting{{Account: ProgramBudget(pe.ref.ID), Amount: c.Amount.Neg()}},
+	}
+	acc := c.bucket().Account(Accrued)
+	for _, ln := range c.Lines {
+		accrual.Postings = append(accrual.Postings, Posting{Account: acc, Amount: ln.Amount, Type: ln.Type})
+	}
+	cp := CommitParams{
+		Entries: []Entry{accrual},
+		Events: []Event{
+			{Subject: id, From: "", To: string(Submitted), Actor: p.Actor, Time: now, Reason: "claim for deal " + c.Deal},
+			{Subject: id, From: string(Submitted), To: string(PendingApproval), Actor: p.Actor, Time: now, Reason: c.Reason},
+		},
+	}
+	if pe.budget != nil {
+		cp.Guards = []Guard{{Account: ProgramBudget(pe.ref.ID), Min: incentive.Zero(cur)}}
+	}
+	if len(c.Steps) == 0 {
+		c.Reason = "auto-approved below the approval threshold"
+		l.approveInto(&c, &cp, pe, now, "system", c.Reason)
+	}
+	cp.Claims = []ClaimWrite{{Claim: c}}
+	return c, cp, nil, nil
+}
+
+func budgetCut(r *incentive.Result) bool {
+	for _, ln := range r.Lines {
+		for _, cut := range ln.Cuts {
+			if cut.Scope == incentive.CapBudget {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func rejectedCommit(c Claim, pe *programEntry, reason string) CommitParams {
+	c.State, c.Reason, c.DedupeKey, c.Steps, c.HoldUntil = Rejected, reason, "", nil, incentive.Date{}
+	return CommitParams{
+		Claims: []ClaimWrite{{Claim: c}},
+		Events: []Event{
+			{Subject: c.ID, From: "", To: string(Submitted), Actor: c.SubmittedBy, Time: c.SubmittedAt, Reason: "claim for deal " + c.Deal},
+			{Subject: c.ID, From: string(Submitted), To: string(Rejected), Actor: "system", Time: c.SubmittedAt, Reason: reason},
+		},
+	}
+}
+
+func (c *Claim) bucket() Bucket {
+	return Bucket{Partner: c.Partner, Payee: c.Payee, Program: c.Program.ID}
+}
+
+// Bucket returns the partner bucket the claim pays into.
+func (c *Claim) Bucket() Bucket { return c.bucket() }
+
+// approveInto appends the approval of c (all steps done) to cp: the claim
+// goes approved, then held (inside its hold) or payable.
+func (l *Ledger) approveInto(c *Claim, cp *CommitParams, pe *programEntry, now time.Time, actor, reason string) {
+	today := incentive.DateOf(now.In(pe.loc()))
+	to, kind := PayableState, Payable
+	if c.HoldUntil.After(c.CloseDate) && !today.After(c.HoldUntil) {
+		to, kind = HeldState, Held
+	}
+	e := Entry{
+		ID: l.cfg.NewID("entry"), Kind: EntryApproval, Time: now, Effective: today, Program: c.Program,
+		Partner: c.Partner, Payee: c.Payee, Claim: c.ID, Request: c.Request, Actor: actor, Reason: reason,
+	}
+	b := c.bucket()
+	for _, ln := range c.Lines {
+		e.Postings = append(e.Postings,
+			Posting{Account: b.Account(Accrued), Amount: ln.Amount.Neg(), Type: ln.Type},
+			Posting{Account: b.Account(kind), Amount: ln.Amount, Type: ln.Type})
+	}
+	c.ApprovalEntry = e.ID
+	cp.Entries = append(cp.Entries, e)
+	cp.Events = append(cp.Events,
+		Event{Subject: c.ID, From: string(c.State), To: string(Approved), Actor: actor, Time: now, Reason: reason})
+	holdReason := "payable"
+	if to == HeldState {
+		holdReason = fmt.Sprintf("held through %s (refund window)", c.HoldUntil)
+	}
+	cp.Events = append(cp.Events, Event{Subject: c.ID, From: string(Approved), To: string(to), Actor: actor, Time: now, Reason: holdReason})
+	c.State = to
+}
+
+// transitions lists the legal claim state changes.
+var transitions = map[State][]State{
+	Submitted:       {PendingApproval, Rejected},
+	PendingApproval: {Approved, Rejected, Withdrawn, Expired, ClawedBackState},
+	Approved:        {HeldState, PayableState},
+	HeldState:       {PayableState, ClawedBackState},
+	PayableState:    {PaidState, ClawedBackState},
+	PaidState:       {ClawedBackState},
+	ClawedBackState: {ClawedBackState},
+}
+
+// CanTransition reports whether a claim may go from one state to another.
+func CanTransition(from, to State) bool { return slices.Contains(transitions[from], to) }
+
+func illegal(c *Claim, to State) error {
+	return &TransitionError{Subject: "claim " + c.ID, From: string(c.State), To: string(to)}
+}
+
+// updateClaim loads a claim, lets fn change it and build the commit, and
+// commits with the claim's version, retrying on concurrent updates.
+func (l *Ledger) updateClaim(ctx context.Context, id string, fn func(c *Claim, pe *programEntry, now time.Time, cp *CommitParams) error) (Claim, error) {
+	var out Claim
+	err := l.retry(ctx, func() error {
+		c, err := l.cfg.Store.Claim(ctx, ClaimParams{ID: id})
+		if err != nil {
+			return err
+		}
+		pe, err := l.programByRef(c.Program)
+		if err != nil {
+			return err
+		}
+		v := c.Version
+		var cp CommitParams
+		if err := fn(&c, pe, l.now(), &cp); err != nil {
+			return err
+		}
+		cp.Claims = append([]ClaimWrite{{Claim: c, ExpectVersion: v}}, cp.Claims...)
+		if _, err := l.cfg.Store.Commit(ctx, cp); err != nil {
+			return err
+		}
+		c.Version = v + 1
+		out = c
+		return nil
+	})
+	return out, err
+}
+
+// ApproveParams approves the current step of a claim.
+type ApproveParams struct {
+	Claim string
+	// Actor approves; never the submitter.
+	Actor string
+	// Role is the role the actor approves as; it must be the current
+	// step's role (ignored for an exception step, which names its
+	// approver).
+	Role   string
+	Reason string
+}
+
+// Approve approves a pending claim's current approval step. When it was
+// the last step the claim is approved: it moves to held (inside its hold)
+// or payable, with an approval entry.
+func (l *Ledger) Approve(ctx context.Context, p ApproveParams) (Claim, error) {
+	if p.Actor == "" {
+		return Claim{}, fmt.Errorf("%w: an approval needs the approving actor", ErrInvalid)
+	}
+	return l.updateClaim(ctx, p.Claim, func(c *Claim, pe *programEntry, now time.Time, cp *CommitParams) error {
+		if c.State != PendingApproval {
+			return illegal(c, Approved)
+		}
+		if p.Actor == c.SubmittedBy {
+			return fmt.Errorf("%w: %s submitted claim %s", ErrSelfApproval, p.Actor, c.ID)
+		}
+		i := slices.IndexFunc(c.Steps, func(s ApprovalStep) bool { return s.By == "" })
+		if i < 0 {
+			return illegal(c, Approved)
+		}
+		st := &c.Steps[i]
+		switch {
+		case st.Approver != "" && st.Approver != p.Actor:
+			return fmt.Errorf("%w: step %d (%s) of claim %s is for %s, not %s", ErrNotApprover, i+1, st.Role, c.ID, st.Approver, p.Actor)
+		case st.Approver == "" && p.Role != st.Role:
+			return fmt.Errorf("%w: step %d of claim %s needs role %s, not %q", ErrNotApprover, i+1, c.ID, st.Role, p.Role)
+		case st.Approver == "" && !pe.policy.mayApprove(st.Role, p.Actor):
+			return fmt.Errorf("%w: %s is not a listed %s approver", ErrNotApprover, p.Actor, st.Role)
+		case slices.ContainsFunc(c.Steps[:i], func(s ApprovalStep) bool { return s.By == p.Actor }):
+			return fmt.Errorf("%w: %s already approved an earlier step of claim %s", ErrNotApprover, p.Actor, c.ID)
+		}
+		st.By, st.At = p.Actor, now
+		reason := cmpOr(p.Reason, "approved as "+st.Role)
+		if i < len(c.Steps)-1 {
+			cp.Events = append(cp.Events, Event{Subject: c.ID, From: string(c.State), To: string(c.State), Actor: p.Actor, Time: now,
+				Reason: fmt.Sprintf("step %d of %d (%s) approved: %s", i+1, len(c.Steps), st.Role, reason)})
+			return nil
+		}
+		c.Reason = reason
+		l.approveInto(c, cp, pe, now, p.Actor, reason)
+		return nil
+	})
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// DecideParams rejects, withdraws or expires a pending claim.
+type DecideParams struct {
+	Claim  string
+	Actor  string
+	Reason string
+}
+
+// Reject rejects a pending claim; its committed amount returns to the
+// budget and the deal may be claimed again. A reason is required.
+func (l *Ledger) Reject(ctx context.Context, p DecideParams) (Claim, error) {
+	return l.release(ctx, p, Rejected)
+}
+
+// Withdraw withdraws a pending claim (by its submitter or anyone acting
+// for the partner); its committed amount returns to the budget.
+func (l *Ledger) Withdraw(ctx context.Context, p DecideParams) (Claim, error) {
+	return l.release(ctx, p, Withdrawn)
+}
+
+// Expire expires a pending claim nobody decided in time; its committed
+// amount returns to the budget.
+func (l *Ledger) Expire(ctx context.Context, p DecideParams) (Claim, error) {
+	return l.release(ctx, p, Expired)
+}
+
+func (l *Ledger) release(ctx context.Context, p DecideParams, to State) (Claim, error) {
+	if p.Actor == "" || p.Reason == "" {
+		return Claim{}, fmt.Errorf("%w: %s needs an actor and a reason", ErrInvalid, to)
+	}
+	return l.updateClaim(ctx, p.Claim, func(c *Claim, pe *programEntry, now time.Time, cp *CommitParams) error {
+		if c.State != PendingApproval {
+			return illegal(c, to)
+		}
+		cp.Entries = append(cp.Entries, l.releaseEntry(c, pe, now, Accrued, p.Actor, string(to)+": "+p.Reason))
+		cp.Events = append(cp.Events, Event{Subject: c.ID, From: string(c.State), To: string(to), Actor: p.Actor, Time: now, Reason: p.Reason})
+		c.State, c.Reason, c.DedupeKey = to, p.Reason, ""
+		return nil
+	})
+}
+
+// releaseEntry returns an unpaid claim's amount from the given bucket
+// account to where it came from (the budget, or the MDF fund's reserve).
+func (l *Ledger) releaseEntry(c *Claim, pe *programEntry, now time.Time, from BucketKind, actor, reason string) Entry {
+	e := Entry{
+		ID: l.cfg.NewID("entry"), Kind: EntryRelease, Time: now, Effective: incentive.DateOf(now.In(pe.loc())), Program: c.Program,
+		Partner: c.Partner, Payee: c.Payee, Claim: c.ID, Request: c.Request, Reverses: c.ApprovalEntry, Actor: actor, Reason: reason,
+	}
+	b := c.bucket()
+	for _, ln := range c.Lines {
+		e.Postings = append(e.Postings, Posting{Account: b.Account(from), Amount: ln.Amount.Neg(), Type: ln.Type})
+	}
+	back := ProgramBudget(c.Program.ID)
+	if c.Kind == MDFClaim {
+		back = FundAccount(c.fund(), FundAvailable)
+		e.Fund = c.fund()
+	}
+	e.Postings = append(e.Postings, Posting{Account: back, Amount: c.Amount})
+	return e
+}
+
+// ReleaseHoldsParams moves held earnings whose hold has ended to payable.
+type ReleaseHoldsParams struct {
+	// AsOf: claims held through a day before AsOf become payable.
+	AsOf  incentive.Date
+	Actor string
+}
+
+// ReleaseHolds makes payable every held claim whose hold ended before
+// p.AsOf, one transaction per claim, and returns them.
+func (l *Ledger) ReleaseHolds(ctx context.Context, p ReleaseHoldsParams) ([]Claim, error) {
+	held, err := l.cfg.Store.Claims(ctx, ClaimsParams{States: []State{HeldState}})
+	if err != nil {
+		return nil, err
+	}
+	out := []Claim{}
+	for _, h := range held {
+		if !p.AsOf.After(h.HoldUntil) {
+			continue
+		}
+		c, err := l.updateClaim(ctx, h.ID, func(c *Claim, pe *programEntry, now time.Time, cp *CommitParams) error {
+			if c.State != HeldState {
+				return errSkip
+			}
+			e := Entry{
+				ID: l.cfg.NewID("entry"), Kind: EntryHoldEnd, Time: now, Effective: p.AsOf, Program: c.Program,
+				Partner: c.Partner, Payee: c.Payee, Claim: c.ID, Actor: cmpOr(p.Actor, "system"),
+				Reason: fmt.Sprintf("hold ended %s", c.HoldUntil),
+			}
+			b := c.bucket()
+			for _, ln := range c.Lines {
+				e.Postings = append(e.Postings,
+					Posting{Account: b.Account(Held), Amount: ln.Amount.Neg(), Type: ln.Type},
+					Posting{Account: b.Account(Payable), Amount: ln.Amount, Type: ln.Type})
+			}
+			cp.Entries = append(cp.Entries, e)
+			cp.Events = append(cp.Events, Event{Subject: c.ID, From: string(HeldState), To: string(PayableState), Actor: e.Actor, Time: now, Reason: e.Reason})
+			c.State = PayableState
+			return nil
+		})
+		switch {
+		case errors.Is(err, errSkip):
+		case err != nil:
+			return out, err
+		default:
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+var errSkip = errors.New("skip")
+
+// ClawBackParams takes back a claim after a cancelled deal, a refund or a
+// credit note.
+type ClawBackParams struct {
+	Claim string
+	// Amount to take back; nil: all of it. Never more than was paid is
+	// taken back.
+	Amount *incentive.Money
+	Actor  string
+	Reason string
+}
+
+// ClawBack takes back a claim. Before payment (pending, held, payable and
+// not in a batch) the claim is voided: its whole amount returns to the
+// budget (or MDF fund). After payment, what is taken back is at most what
+// was paid and not yet taken back; it becomes a withheld (negative) balance
+// of the claim's bucket, recovered from later payouts, in an entry that
+// names the approval it offsets.
+func (l *Ledger) ClawBack(ctx context.Context, p ClawBackParams) (Claim, error) {
+	if p.Actor == "" || p.Reason == "" {
+		return Claim{}, fmt.Errorf("%w: a clawback needs an actor and a reason", ErrInvalid)
+	}
+	return l.updateClaim(ctx, p.Claim, func(c *Claim, pe *programEntry, now time.Time, cp *CommitParams) error {
+		if p.Amount != nil && (p.Amount.Currency() != c.Amount.Currency() || p.Amount.Sign() <= 0) {
+			return fmt.Errorf("%w: clawback amount %s for a claim in %s", ErrInvalid, p.Amount, c.Amount.Currency())
+		}
+		from := c.State
+		switch {
+		case !CanTransition(c.State, ClawedBackState), c.State == PayableState && c.Batch != "":
+			return illegal(c, ClawedBackState)
+		case c.State == PendingApproval || c.State == HeldState || c.State == PayableState:
+			kind := map[State]BucketKind{PendingApproval: Accrued, HeldState: Held, PayableState: Payable}[c.State]
+			cp.Entries = append(cp.Entries, l.releaseEntry(c, pe, now, kind, p.Actor, "voided before payment: "+p.Reason))
+			reason := "voided before payment: " + p.Reason
+			cp.Events = append(cp.Events, Event{Subject: c.ID, From: string(from), To: string(ClawedBackState), Actor: p.Actor, Time: now, Reason: reason})
+			c.State, c.Reason = ClawedBackState, reason
+			return nil
+		}
+		open, _ := c.Paid.Sub(c.ClawedBack)
+		if open.Sign() <= 0 {
+			return illegal(c, ClawedBackState)
+		}
+		take := open
+		if p.Amount != nil && p.Amount.Amount().LessThan(open.Amount()) {
+			take = *p.Amount
+		}
+		parts, err := take.Allocate(lineRatios(c)...)
+		if err != nil {
+			return err
+		}
+		e := Entry{
+			ID: l.cfg.NewID("entry"), Kind: EntryClawback, Time: now, Effective: incentive.DateOf(now.In(pe.loc())), Program: c.Program,
+			Partner: c.Partner, Payee: c.Payee, Claim: c.ID, Request: c.Request, Reverses: c.ApprovalEntry, Actor: p.Actor, Reason: p.Reason,
+		}
+		b := c.bucket()
+		for i, ln := range c.Lines {
+			if parts[i].IsZero() {
+				continue
+			}
+			e.Postings = append(e.Postings,
+				Posting{Account: b.Account(Withheld), Amount: parts[i].Neg(), Type: ln.Type},
+				Posting{Account: b.Account(ClawedBack), Amount: parts[i], Type: ln.Type})
+		}
+		cp.Entries = append(cp.Entries, e)
+		c.ClawedBack, _ = c.ClawedBack.Add(take)
+		reason := fmt.Sprintf("clawed back %s of %s paid: %s", take, c.Paid, p.Reason)
+		cp.Events = append(cp.Events, Event{Subject: c.ID, From: string(from), To: string(ClawedBackState), Actor: p.Actor, Time: now, Reason: reason})
+		c.State, c.Reason = ClawedBackState, reason
+		return nil
+	})
+}
+
+func lineRatios(c *Claim) []decimal.Decimal {
+	r := make([]decimal.Decimal, len(c.Lines))
+	for i, ln := range c.Lines {
+		r[i] = ln.Amount.Amount()
+	}
+	return r
+}
+
+func (c *Claim) fund() string { return c.Fund }
+
+// partnerPrior returns the partner's totals in the deal's period from the
+// live earning claims (pending, approved, held, payable or paid) of deals
+// that close before it (ties by deal ID), in the program's period (see
+// incentive.Program.Period): the eligible deal amount, the number of deals
+// and what they earned. The engine starts the deal's accumulators, period
+// bands and partner caps from them, as a run over the deals in close order
+// would. A claim for an earlier deal that arrives after a later one does not
+// change the later claim.
+func (l *Ledger) partnerPrior(ctx context.Context, pe *programEntry, d *incentive.Deal) (incentive.Prior, error) {
+	var pr incentive.Prior
+	cs, err := l.cfg.Store.Claims(ctx, ClaimsParams{Program: pe.ref.ID, Partner: d.PartnerID,
+		States: []State{PendingApproval, Approved, HeldState, PayableState, PaidState}})
+	if err != nil {
+		return pr, err
+	}
+	prog := pe.ev.Program()
+	loc := pe.loc()
+	start := periodStart(prog.Period, incentive.DateOf(d.CloseDate.In(loc)), prog.Effective.From)
+	for _, c := range cs {
+		if c.Kind != EarningClaim || c.Deal == d.ID || len(c.Input) == 0 {
+			continue
+		}
+		in, _, err := decodeInput(c.Input)
+		if err != nil {
+			return pr, err
+		}
+		t := in.Deal.CloseDate
+		if t.After(d.CloseDate) || (t.Equal(d.CloseDate) && in.Deal.ID > d.ID) ||
+			periodStart(prog.Period, incentive.DateOf(t.In(loc)), prog.Effective.From) != start {
+			continue
+		}
+		amt := in.Deal.Amount
+		if amt.Currency() != prog.Currency && in.Rates != nil {
+			conv, err := incentive.Convert(amt, prog.Currency, in.Rates, incentive.DateOf(t.In(loc)))
+			if err != nil {
+				return pr, err
+			}
+			amt = conv.To
+		}
+		pr.PeriodAmount = pr.PeriodAmount.Add(amt.Amount())
+		pr.PeriodDeals++
+		pr.PeriodEarned = pr.PeriodEarned.Add(c.Amount.Amount())
+	}
+	return pr, nil
+}
+
+// periodStart is the first day of the period containing d (the program's
+// start for PeriodProgram), as the engine counts periods.
+func periodStart(per incentive.Period, d, programStart incentive.Date) incentive.Date {
+	switch per {
+	case incentive.PeriodMonth:
+		return incentive.Date{Year: d.Year, Month: d.Month, Day: 1}
+	case incentive.PeriodQuarter:
+		return incentive.Date{Year: d.Year, Month: time.Month((int(d.Month)-1)/3*3 + 1), Day: 1}
+	case incentive.PeriodYear:
+		return incentive.Date{Year: d.Year, Month: time.January, Day: 1}
+	}
+	return programStart
+}

@@ -1,0 +1,147 @@
+package ledger
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/partnerops/partnerops/incentive"
+)
+
+// Sentinel errors. Errors returned by the ledger and its stores wrap one of
+// these (test with errors.Is); typed errors carry the data.
+var (
+	// ErrNotFound: no record with that ID or key.
+	ErrNotFound = errors.New("not found")
+	// ErrKeyExists: a Commit's idempotency key is already stored (a
+	// *KeyExistsError carries the stored record).
+	ErrKeyExists = errors.New("idempotency key already used")
+	// ErrIdempotencyMismatch: a retry used a key already used for a
+	// different request.
+	ErrIdempotencyMismatch = errors.New("idempotency key reused with a different request")
+	// ErrConflict: a record changed since it was read (optimistic
+	// concurrency); the service retries.
+	ErrConflict = errors.New("concurrent update")
+	// ErrDuplicateClaim: the deal is already claimed under the program.
+	ErrDuplicateClaim = errors.New("deal already claimed under this program")
+	// ErrGuard: a guarded balance would fall below its minimum.
+	ErrGuard = errors.New("balance guard")
+	// ErrBudgetExceeded: a program budget would be overrun.
+	ErrBudgetExceeded = errors.New("program budget exceeded")
+	// ErrFundExceeded: an MDF fund would be overrun.
+	ErrFundExceeded = errors.New("fund exceeded")
+	// ErrIllegalTransition: the state change is not allowed from the
+	// current state (a *TransitionError says which).
+	ErrIllegalTransition = errors.New("illegal state transition")
+	// ErrSelfApproval: a submitter tried to approve their own claim.
+	ErrSelfApproval = errors.New("the submitter cannot approve their own claim")
+	// ErrNotApprover: the actor may not approve the claim's current step.
+	ErrNotApprover = errors.New("not an approver of this step")
+	// ErrNotEligible: the engine found the deal not eligible.
+	ErrNotEligible = errors.New("not eligible")
+	// ErrClaimWindow: the claim came after the claim window closed.
+	ErrClaimWindow = errors.New("claim window closed")
+	// ErrProofLate: MDF proof of performance came after its deadline.
+	ErrProofLate = errors.New("proof of performance past its deadline")
+	// ErrNoProof: an MDF claim came without proof of performance.
+	ErrNoProof = errors.New("no proof of performance")
+	// ErrUnknownProgram: the program (version) is not registered.
+	ErrUnknownProgram = errors.New("unknown program")
+	// ErrChain: the hash chain does not verify (a *ChainError says where).
+	ErrChain = errors.New("hash chain broken")
+	// ErrUnbalanced: an entry's postings do not sum to zero per currency.
+	ErrUnbalanced = errors.New("postings do not balance")
+	// ErrInvalid: a parameter is missing or malformed.
+	ErrInvalid = errors.New("invalid request")
+)
+
+// KeyExistsError is returned by Store.Commit when the idempotency key is
+// already stored.
+type KeyExistsError struct {
+	Record IdempotencyRecord
+}
+
+// Error implements error.
+func (e *KeyExistsError) Error() string {
+	return fmt.Sprintf("idempotency key %q already used", e.Record.Key)
+}
+
+// Unwrap returns ErrKeyExists.
+func (e *KeyExistsError) Unwrap() error { return ErrKeyExists }
+
+// DuplicateClaimError names the claim that already holds a dedupe key.
+type DuplicateClaimError struct {
+	Key string
+	// Existing is the ID of the claim holding the key.
+	Existing string
+}
+
+// Error implements error.
+func (e *DuplicateClaimError) Error() string {
+	return fmt.Sprintf("%s: %q is held by claim %s", ErrDuplicateClaim, e.Key, e.Existing)
+}
+
+// Unwrap returns ErrDuplicateClaim.
+func (e *DuplicateClaimError) Unwrap() error { return ErrDuplicateClaim }
+
+// GuardError says which guarded balance would fall below its minimum.
+type GuardError struct {
+	Account Account
+	// Balance is what the balance would have been; Min the guard.
+	Balance incentive.Money
+	Min     incentive.Money
+}
+
+// Error implements error.
+func (e *GuardError) Error() string {
+	return fmt.Sprintf("%s: %s would be %s, below %s", e.what(), e.Account, e.Balance, e.Min)
+}
+
+func (e *GuardError) what() error {
+	info, err := e.Account.Parse()
+	switch {
+	case err != nil:
+	case info.Scope == "program" && info.Kind == "budget":
+		return ErrBudgetExceeded
+	case info.Scope == "fund":
+		return ErrFundExceeded
+	}
+	return ErrGuard
+}
+
+// Unwrap returns ErrGuard and, for a budget or fund account,
+// ErrBudgetExceeded or ErrFundExceeded.
+func (e *GuardError) Unwrap() []error {
+	if w := e.what(); w != ErrGuard {
+		return []error{ErrGuard, w}
+	}
+	return []error{ErrGuard}
+}
+
+// TransitionError is an illegal state change.
+type TransitionError struct {
+	Subject string
+	From    string
+	To      string
+}
+
+// Error implements error.
+func (e *TransitionError) Error() string {
+	return fmt.Sprintf("%s: %s cannot go from %s to %s", ErrIllegalTransition, e.Subject, e.From, e.To)
+}
+
+// Unwrap returns ErrIllegalTransition.
+func (e *TransitionError) Unwrap() error { return ErrIllegalTransition }
+
+// ChainError locates a break in the hash chain.
+type ChainError struct {
+	Seq    int64
+	Reason string
+}
+
+// Error implements error.
+func (e *ChainError) Error() string {
+	return fmt.Sprintf("%s at entry %d: %s", ErrChain, e.Seq, e.Reason)
+}
+
+// Unwrap returns ErrChain.
+func (e *ChainError) Unwrap() error { return ErrChain }

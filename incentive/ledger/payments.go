@@ -1,0 +1,284 @@
+package ledger
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/partnerops/partnerops/incentive"
+	"github.com/shopspring/decimal"
+)
+
+// RunPaymentsParams is one payment run.
+type RunPaymentsParams struct {
+	// Batch is the batch ID chosen by the caller; running the same batch ID
+	// again returns the first run's batch and pays nothing twice. Required.
+	Batch string
+	// AsOf is the payment date: holds ended before it are released first.
+	AsOf  incentive.Date
+	Actor string
+}
+
+// RunPayments gathers what is payable as of p.AsOf into a batch. Per
+// bucket (partner, payee, program):
+//   - a payee gate error (Config.PayeeGate) blocks the bucket, reported with
+//     the gate's reason;
+//   - a withheld (negative) balance is recovered first from what is payable;
+//   - what remains is paid when it reaches the program's minimum payout,
+//     otherwise it is carried over (reported as blocked, with the minimum).
+//
+// Payable amounts move into the batch (account batched) until MarkPaid.
+// Blocked buckets move nothing.
+func (l *Ledger) RunPayments(ctx context.Context, p RunPaymentsParams) (Batch, error) {
+	if p.Batch == "" || p.AsOf.IsZero() || p.Actor == "" {
+		return Batch{}, fmt.Errorf("%w: a payment run needs a batch ID, a date and an actor", ErrInvalid)
+	}
+	key := "batch:" + p.Batch
+	hash := p.AsOf.String()
+	replay := func(rec IdempotencyRecord) (Batch, error) {
+		if rec.RequestHash != hash {
+			return Batch{}, fmt.Errorf("%w: batch %s was run as of %s", ErrIdempotencyMismatch, p.Batch, rec.RequestHash)
+		}
+		return l.cfg.Store.Batch(ctx, BatchParams{ID: p.Batch})
+	}
+	if rec, err := l.cfg.Store.Idempotency(ctx, IdempotencyParams{Key: key}); err == nil {
+		return replay(rec)
+	}
+	if _, err := l.ReleaseHolds(ctx, ReleaseHoldsParams{AsOf: p.AsOf, Actor: p.Actor}); err != nil {
+		return Batch{}, err
+	}
+	var out Batch
+	err := l.retry(ctx, func() error {
+		b, cp, err := l.buildBatch(ctx, p)
+		if err != nil {
+			return err
+		}
+		cp.Idempotency = &IdempotencyRecord{Key: key, RequestHash: hash, Time: b.CreatedAt}
+		if _, err := l.cfg.Store.Commit(ctx, cp); err != nil {
+			return err
+		}
+		b.Version = 1
+		out = b
+		return nil
+	})
+	var ke *KeyExistsError
+	if errors.As(err, &ke) {
+		return replay(ke.Record)
+	}
+	return out, err
+}
+
+type bucketState struct {
+	payable, withheld decimal.Decimal
+	cur               incentive.Currency
+	claims            []Claim
+}
+
+func (l *Ledger) buildBatch(ctx context.Context, p RunPaymentsParams) (Batch, CommitParams, error) {
+	now := l.now()
+	bals, err := l.cfg.Store.Balances(ctx, BalancesParams{Prefix: "partner/"})
+	if err != nil {
+		return Batch{}, CommitParams{}, err
+	}
+	buckets := map[Bucket]*bucketState{}
+	get := func(b Bucket, c incentive.Currency) *bucketState {
+		s := buckets[b]
+		if s == nil {
+			s = &bucketState{cur: c}
+			buckets[b] = s
+		}
+		return s
+	}
+	for _, bal := range bals {
+		info, err := bal.Account.Parse()
+		if err != nil {
+			return Batch{}, CommitParams{}, err
+		}
+		switch BucketKind(info.Kind) {
+		case Payable:
+			get(info.Bucket, bal.Amount.Currency()).payable = bal.Amount.Amount()
+		case Withheld:
+			get(info.Bucket, bal.Amount.Currency()).withheld = bal.Amount.Amount()
+		}
+	}
+	claims, err := l.cfg.Store.Claims(ctx, ClaimsParams{States: []State{PayableState}})
+	if err != nil {
+		return Batch{}, CommitParams{}, err
+	}
+	for _, c := range claims {
+		if c.Batch == "" {
+			s := get(c.bucket(), c.Amount.Currency())
+			s.claims = append(s.claims, c)
+		}
+	}
+	b := Batch{ID: p.Batch, AsOf: p.AsOf, State: BatchOpen, CreatedBy: p.Actor, CreatedAt: now, Lines: []BatchLine{}}
+	var cp CommitParams
+	keys := make([]Bucket, 0, len(buckets))
+	for k, s := range buckets {
+		if s.payable.Sign() > 0 {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, func(a, b Bucket) int {
+		return cmp.Or(cmp.Compare(a.Partner, b.Partner), cmp.Compare(a.Payee, b.Payee), cmp.Compare(a.Program, b.Program))
+	})
+	for _, k := range keys {
+		s := buckets[k]
+		money := func(d decimal.Decimal) incentive.Money { return incentive.NewMoney(d, s.cur) }
+		sum := decimal.Zero
+		for _, c := range s.claims {
+			sum = sum.Add(c.Amount.Amount())
+		}
+		if !sum.Equal(s.payable) {
+			// A claim changed between the two reads: read again.
+			return Batch{}, CommitParams{}, fmt.Errorf("%w: bucket %s has %s payable but its payable claims sum to %s", errRetry, k, s.payable, sum)
+		}
+		if l.cfg.PayeeGate != nil {
+			if err := l.cfg.PayeeGate(k.Partner, p.AsOf); err != nil {
+				b.Blocked = append(b.Blocked, BlockedLine{Bucket: k, Amount: money(s.payable), Reason: err.Error()})
+				continue
+			}
+		}
+		recovered := decimal.Min(s.payable, s.withheld.Neg())
+		if recovered.Sign() < 0 {
+			recovered = decimal.Zero
+		}
+		net := s.payable.Sub(recovered)
+		if net.Sign() > 0 {
+			pe, err := l.program(k.Program, 0)
+			if err != nil {
+				return Batch{}, CommitParams{}, err
+			}
+			if min := pe.ev.Program().MinPayout; net.LessThan(min) {
+				reason := fmt.Sprintf("below the minimum payout of %s; carried over", money(min))
+				if recovered.Sign() > 0 {
+					reason = fmt.Sprintf("%s after recovering %s withheld, below the minimum payout of %s; carried over", money(net), money(recovered), money(min))
+				}
+				b.Blocked = append(b.Blocked, BlockedLine{Bucket: k, Amount: money(s.payable), Reason: reason})
+				continue
+			}
+		}
+		line := BatchLine{Bucket: k, Payable: money(s.payable), Recovered: money(recovered), Net: money(net)}
+		e := Entry{
+			ID: l.cfg.NewID("entry"), Kind: EntryBatch, Time: now, Effective: p.AsOf, Program: s.claims[0].Program,
+			Partner: k.Partner, Payee: k.Payee, Batch: b.ID, Actor: p.Actor, Reason: "payment run " + b.ID,
+		}
+		for _, c := range s.claims {
+			line.Claims = append(line.Claims, c.ID)
+			for _, ln := range c.Lines {
+				e.Postings = append(e.Postings, Posting{Account: k.Account(Payable), Amount: ln.Amount.Neg(), Type: ln.Type})
+			}
+			v := c.Version
+			c.Batch = b.ID
+			cp.Claims = append(cp.Claims, ClaimWrite{Claim: c, ExpectVersion: v})
+		}
+		if recovered.Sign() > 0 {
+			e.Postings = append(e.Postings, Posting{Account: k.Account(Withheld), Amount: money(recovered)})
+			e.Reason += fmt.Sprintf("; %s recovered of %s withheld", money(recovered), money(s.withheld.Neg()))
+		}
+		if net.Sign() > 0 {
+			e.Postings = append(e.Postings, Posting{Account: k.Account(Batched), Amount: money(net)})
+		}
+		if rest := s.withheld.Add(recovered); rest.Sign() < 0 {
+			b.Blocked = append(b.Blocked, BlockedLine{Bucket: k, Amount: money(rest),
+				Reason: fmt.Sprintf("negative balance of %s still withheld after recovering %s", money(rest), money(recovered))})
+		}
+		cp.Entries = append(cp.Entries, e)
+		b.Lines = append(b.Lines, line)
+	}
+	cp.Batches = []BatchWrite{{Batch: b}}
+	cp.Events = []Event{{Subject: b.ID, From: "", To: string(BatchOpen), Actor: p.Actor, Time: now,
+		Reason: fmt.Sprintf("payment run as of %s: %d lines, %d blocked", p.AsOf, len(b.Lines), len(b.Blocked))}}
+	return b, cp, nil
+}
+
+// MarkPaidParams records that a batch was paid.
+type MarkPaidParams struct {
+	Batch string
+	// References are payment references per bucket (Bucket.String()).
+	References map[string]string
+	// On is the payment date; zero: the batch's as-of date.
+	On    incentive.Date
+	Actor string
+	// PayCurrency and Rates, when set, record each line's amount in the
+	// payment currency with the rate used (on the payment date).
+	PayCurrency incentive.Currency
+	Rates       incentive.RateSource
+}
+
+// MarkPaid marks an open batch paid: each line's net amount moves from
+// batched to paid and its claims become paid. Marking a paid batch again
+// returns it unchanged and records nothing.
+func (l *Ledger) MarkPaid(ctx context.Context, p MarkPaidParams) (Batch, error) {
+	if p.Actor == "" {
+		return Batch{}, fmt.Errorf("%w: marking a batch paid needs an actor", ErrInvalid)
+	}
+	var out Batch
+	err := l.retry(ctx, func() error {
+		b, err := l.cfg.Store.Batch(ctx, BatchParams{ID: p.Batch})
+		if err != nil {
+			return err
+		}
+		if b.State == BatchPaid {
+			out = b
+			return nil
+		}
+		now := l.now()
+		on := p.On
+		if on.IsZero() {
+			on = b.AsOf
+		}
+		var cp CommitParams
+		for i := range b.Lines {
+			ln := &b.Lines[i]
+			ln.Reference = p.References[ln.Bucket.String()]
+			var ref incentive.ProgramRef
+			for _, id := range ln.Claims {
+				c, err := l.cfg.Store.Claim(ctx, ClaimParams{ID: id})
+				if err != nil {
+					return err
+				}
+				if ref.ID == "" {
+					ref = c.Program
+				}
+				v := c.Version
+				cp.Events = append(cp.Events, Event{Subject: c.ID, From: string(c.State), To: string(PaidState), Actor: p.Actor, Time: now,
+					Reason: "paid in batch " + b.ID})
+				c.State, c.Paid, c.Reason = PaidState, c.Amount, "paid in batch "+b.ID
+				cp.Claims = append(cp.Claims, ClaimWrite{Claim: c, ExpectVersion: v})
+			}
+			if ln.Net.Sign() > 0 {
+				e := Entry{
+					ID: l.cfg.NewID("entry"), Kind: EntryPayment, Time: now, Effective: on, Program: ref,
+					Partner: ln.Bucket.Partner, Payee: ln.Bucket.Payee, Batch: b.ID, Actor: p.Actor,
+					Reason: "paid, reference " + cmpOr(ln.Reference, "(none)"),
+					Postings: []Posting{
+						{Account: ln.Bucket.Account(Batched), Amount: ln.Net.Neg()},
+						{Account: ln.Bucket.Account(Paid), Amount: ln.Net},
+					},
+				}
+				if p.PayCurrency != "" && p.Rates != nil {
+					conv, err := incentive.Convert(ln.Net, p.PayCurrency, p.Rates, on)
+					if err != nil {
+						return err
+					}
+					e.Pay = &conv
+				}
+				cp.Entries = append(cp.Entries, e)
+			}
+		}
+		v := b.Version
+		b.State, b.PaidBy, b.PaidAt = BatchPaid, p.Actor, now
+		cp.Batches = []BatchWrite{{Batch: b, ExpectVersion: v}}
+		cp.Events = append(cp.Events, Event{Subject: b.ID, From: string(BatchOpen), To: string(BatchPaid), Actor: p.Actor, Time: now, Reason: "marked paid"})
+		if _, err := l.cfg.Store.Commit(ctx, cp); err != nil {
+			return err
+		}
+		b.Version = v + 1
+		out = b
+		return nil
+	})
+	return out, err
+}
