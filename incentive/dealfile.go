@@ -212,6 +212,8 @@ type rowDecoder struct {
 	errs   []FieldError
 	// line is the row's line, for problems without a cell.
 	line int
+	// members is reused for each JSON row's keys.
+	members []member
 }
 
 func newRowDecoder(p *Program) *rowDecoder {
@@ -365,8 +367,10 @@ func clipText(s string) string {
 type dealValues struct {
 	in            Input
 	cur           Currency
-	amount        *cell
-	registered    *cell
+	amount        cell // copies, so that the row's cells stay on the stack
+	registered    cell
+	hasAmount     bool
+	hasRegistered bool
 	registration  bool
 	partnerGiven  bool
 	lineAmounts   []bool // which Deal.Lines give an amount
@@ -389,7 +393,7 @@ func (d *rowDecoder) set(v *dealValues, key string, c *cell) bool {
 	case "partner_id":
 		deal.PartnerID, _ = d.text(c, key)
 	case "amount":
-		v.amount = c // read once the currency is known
+		v.amount, v.hasAmount = *c, true // read once the currency is known
 		v.haveA = true
 	case "currency":
 		v.cur, _ = d.currency(c, key)
@@ -407,7 +411,7 @@ func (d *rowDecoder) set(v *dealValues, key string, c *cell) bool {
 	case "close_date":
 		deal.CloseDate, v.haveClose = d.instant(c, key)
 	case "registered":
-		v.registered = c
+		v.registered, v.hasRegistered = *c, true
 	case "registration_id":
 		v.registration = true
 		d.reg(deal).ID, _ = d.text(c, key)
@@ -533,11 +537,11 @@ func (d *rowDecoder) finish(v *dealValues) {
 	if v.cur != "" {
 		cur = v.cur
 	}
-	if v.amount != nil {
-		if a, ok := d.number(v.amount, "amount"); ok {
+	if v.hasAmount {
+		if a, ok := d.number(&v.amount, "amount"); ok {
 			deal.Amount = NewMoney(a, cur)
 			if a.Sign() < 0 && !p.AllowNegative {
-				d.fail(v.amount, "amount", "a negative amount needs `allow_negative: true` in the program")
+				d.fail(&v.amount, "amount", "a negative amount needs `allow_negative: true` in the program")
 			}
 		}
 	}
@@ -546,11 +550,11 @@ func (d *rowDecoder) finish(v *dealValues) {
 			deal.Lines[i].Amount = NewMoney(deal.Lines[i].Amount.Amount(), cur)
 		}
 	}
-	if v.registered != nil {
-		b, ok := d.boolean(v.registered, "registered")
+	if v.hasRegistered {
+		b, ok := d.boolean(&v.registered, "registered")
 		switch {
 		case ok && v.registration:
-			d.fail(v.registered, "registered", "give either `registered` or the registration's id and approval date, not both")
+			d.fail(&v.registered, "registered", "give either `registered` or the registration's id and approval date, not both")
 		case ok && b && v.haveClose:
 			deal.Registration = &Registration{Approved: DateOf(deal.CloseDate.In(d.loc))}
 		}

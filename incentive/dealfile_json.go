@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"slices"
 	"unicode/utf8"
 
 	"github.com/partnerops/partnerops/partner"
@@ -201,13 +202,12 @@ var errNotObject = errors.New("not a JSON object")
 // jsonMembers splits a JSON object into its members, in order, keeping
 // repeated keys (json.Unmarshal into a map would silently keep the last).
 // The text must be valid JSON.
-func jsonMembers(obj []byte) ([]member, error) {
+func jsonMembers(out []member, obj []byte) ([]member, error) {
 	i := skipSpace(obj, 0)
 	if i >= len(obj) || obj[i] != '{' {
 		return nil, errNotObject
 	}
 	i++
-	var out []member
 	for {
 		i = skipSpace(obj, i)
 		if i < len(obj) && obj[i] == '}' {
@@ -222,7 +222,9 @@ func jsonMembers(obj []byte) ([]member, error) {
 		koff := i
 		end := scanValue(obj, i)
 		var key string
-		if err := json.Unmarshal(obj[i:end], &key); err != nil {
+		if raw := obj[i+1 : end-1]; bytes.IndexByte(raw, '\\') < 0 {
+			key = string(raw)
+		} else if err := json.Unmarshal(obj[i:end], &key); err != nil {
 			return nil, err
 		}
 		i = skipSpace(obj, end)
@@ -329,7 +331,8 @@ func (d *rowDecoder) jsonDeal(obj []byte, line, col int, allowPartner bool) (Inp
 		d.fail(&c, "", "%s", msg)
 		return v.in, false
 	}
-	members, err := jsonMembers(obj)
+	members, err := jsonMembers(d.members[:0], obj)
+	d.members = members[:0]
 	if err != nil {
 		c := cell{line: line, column: col}
 		d.fail(&c, "", "want a JSON object {\"id\": ..., \"amount\": ...}, got %s", jsonCell(obj, 0, 0).kind)
@@ -342,17 +345,15 @@ func (d *rowDecoder) jsonDeal(obj []byte, line, col int, allowPartner bool) (Inp
 		}
 		return l, col + utf8.RuneCount(obj[:off])
 	}
-	seen := make(map[string]bool, len(members))
-	for _, m := range members {
+	for i, m := range members {
 		l, c := pos(m.off)
 		ce := jsonCell(m.val, l, c)
 		kl, kc := pos(m.koff)
 		kcell := cell{line: kl, column: kc}
-		if seen[m.key] {
+		if slices.ContainsFunc(members[:i], func(p member) bool { return p.key == m.key }) {
 			d.fail(&kcell, m.key, "the key is given twice")
 			continue
 		}
-		seen[m.key] = true
 		switch m.key {
 		case "registration":
 			v.registration = true
@@ -412,7 +413,7 @@ func (d *rowDecoder) object(c *cell, field string, allowed ...string) []member {
 		d.fail(c, field, "want an object, got %s", c.kind)
 		return nil
 	}
-	ms, err := jsonMembers(c.raw)
+	ms, err := jsonMembers(nil, c.raw)
 	if err != nil {
 		d.fail(c, field, "want an object")
 		return nil

@@ -2,6 +2,7 @@ package incentive
 
 import (
 	"errors"
+	"fmt"
 	"iter"
 	"strings"
 	"testing"
@@ -320,4 +321,35 @@ func TestDecodeInvalidUTF8(t *testing.T) {
 	got := collect(DecodeCSV(strings.NewReader(src), fileProgram(), DecodeOptions{Name: "u.csv"}))
 	require.Len(t, got.errs, 1)
 	assert.Equal(t, "u.csv:2:1: id: not valid UTF-8 text; save the file as UTF-8\nu.csv:2:22: segment: not valid UTF-8 text; save the file as UTF-8", got.errs[0].Error())
+}
+
+// BenchmarkDecode reads 2,000 rows in each format (one op = one file).
+func BenchmarkDecode(b *testing.B) {
+	var csvB, jsonlB strings.Builder
+	csvB.WriteString("id,partner_id,amount,close_date,registered,type,segment\n")
+	for i := range 2000 {
+		fmt.Fprintf(&csvB, "D-%06d,P-%03d,%d.50,2026-11-03T10:00:00Z,true,new_business,smb\n", i, i%100, 1000+i)
+		fmt.Fprintf(&jsonlB, `{"id":"D-%06d","partner_id":"P-%03d","amount":"%d.50","close_date":"2026-11-03T10:00:00Z","registered":true,"type":"new_business","segment":"smb"}`+"\n", i, i%100, 1000+i)
+	}
+	p := fileProgram()
+	for name, dec := range map[string]func() iter.Seq2[Input, error]{
+		"csv":   func() iter.Seq2[Input, error] { return DecodeCSV(strings.NewReader(csvB.String()), p, DecodeOptions{}) },
+		"jsonl": func() iter.Seq2[Input, error] { return DecodeJSONLines(strings.NewReader(jsonlB.String()), p, DecodeOptions{}) },
+	} {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				n := 0
+				for _, err := range dec() {
+					if err != nil {
+						b.Fatal(err)
+					}
+					n++
+				}
+				if n != 2000 {
+					b.Fatal(n)
+				}
+			}
+		})
+	}
 }
