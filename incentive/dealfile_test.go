@@ -333,8 +333,10 @@ func BenchmarkDecode(b *testing.B) {
 	}
 	p := fileProgram()
 	for name, dec := range map[string]func() iter.Seq2[Input, error]{
-		"csv":   func() iter.Seq2[Input, error] { return DecodeCSV(strings.NewReader(csvB.String()), p, DecodeOptions{}) },
-		"jsonl": func() iter.Seq2[Input, error] { return DecodeJSONLines(strings.NewReader(jsonlB.String()), p, DecodeOptions{}) },
+		"csv": func() iter.Seq2[Input, error] { return DecodeCSV(strings.NewReader(csvB.String()), p, DecodeOptions{}) },
+		"jsonl": func() iter.Seq2[Input, error] {
+			return DecodeJSONLines(strings.NewReader(jsonlB.String()), p, DecodeOptions{})
+		},
 	} {
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
