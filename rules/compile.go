@@ -2,9 +2,11 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/partnerops/partnerops/incentive"
 	"github.com/partnerops/partnerops/incentive/ledger"
+	"github.com/partnerops/partnerops/milestone"
 	"gopkg.in/yaml.v3"
 
 	// The program's time zones must load on any machine, including one
@@ -30,6 +32,13 @@ type File struct {
 	// ApprovalPolicies are the file's ApprovalPolicy documents (see
 	// approval.go), for package incentive/ledger.
 	ApprovalPolicies []*ledger.ApprovalPolicy
+	// PlanTemplates and PlanTests are the file's PlanTemplate documents
+	// and their tests (see plantemplate.go); Set.Plans builds its Plan
+	// documents.
+	PlanTemplates []*milestone.Template
+	PlanTests     []*PlanTest
+	planDocs      []*planDoc
+	eventDocs     []*eventsDoc
 
 	src *source
 	// pending are Tests documents whose program is not in this file.
@@ -49,10 +58,10 @@ type testsDoc struct {
 	tests      *yaml.Node
 }
 
-var kinds = []string{"Program", "Tests", "TierPolicy", "ApprovalPolicy"}
+var kinds = []string{"Program", "Tests", "TierPolicy", "ApprovalPolicy", "PlanTemplate", "Plan", "PlanEvents"}
 
 // futureKinds are document kinds the DSL reserves for later versions.
-var futureKinds = []string{"PlanTemplate"}
+var futureKinds []string
 
 // Compile compiles one program file: one or more YAML documents separated
 // by "---" lines, each a `kind: Program` or a `kind: Tests` document. It
@@ -108,6 +117,12 @@ func compile(name string, src []byte) (*File, *diag) {
 			f.addTierPolicy(d, doc)
 		case "ApprovalPolicy":
 			f.addApprovalPolicy(d, doc.root)
+		case "PlanTemplate":
+			compilePlanTemplate(d, doc, f)
+		case "Plan":
+			compilePlanDoc(d, doc, f)
+		case "PlanEvents":
+			compilePlanEvents(d, doc, f)
 		}
 	}
 	// Duplicate id and version in one file.
@@ -183,16 +198,16 @@ func header(d *diag, root *yaml.Node) (string, bool) {
 		ok = false
 	}
 	if kind == nil {
-		d.errorf(root, "", "missing required key %q (want `kind: Program` or `kind: Tests`)", "kind")
+		d.errorf(root, "", "missing required key %q (want one of %s)", "kind", strings.Join(kinds, ", "))
 		return "", false
 	}
 	k := kind.Value
 	switch {
 	case kind.Kind != yaml.ScalarNode:
-		d.errorf(kind, "kind", "want Program or Tests, got %s", kindName(kind))
+		d.errorf(kind, "kind", "want one of %s, got %s", strings.Join(kinds, ", "), kindName(kind))
 		return "", false
 	case contains(futureKinds, k):
-		d.errorf(kind, "kind", "kind %s is not supported by this version of partnerops yet (it reads Program and Tests)", k)
+		d.errorf(kind, "kind", "kind %s is not supported by this version of partnerops yet (it reads %s)", k, strings.Join(kinds, ", "))
 		return "", false
 	case !contains(kinds, k):
 		d.errorf(kind, "kind", "unknown kind %q%s", clip(k), suggest(k, kinds, true))

@@ -16,10 +16,23 @@
 //
 // A file holds one or more YAML documents separated by lines that start
 // with "---". Every document starts with `apiVersion: partnerops/v1` and a
-// `kind`: Program (the terms of one incentive program) or Tests (tests for a
-// program defined elsewhere). TierPolicy and PlanTemplate are reserved for
-// later versions. Keys are case-sensitive and unknown keys are errors, with
-// a suggestion when a known key is close ("did you mean amount?").
+// `kind`, one of:
+//
+//	Program         the terms of one incentive program (this reference)
+//	Tests           tests for a program defined in another file
+//	ApprovalPolicy  a program's approval chain and holds, for package
+//	                incentive/ledger (reference: go doc rules.ApprovalPolicy)
+//	TierPolicy      ordered partner tiers with criteria over partner
+//	                metrics, and tests (reference: go doc rules.TierPolicy)
+//	PlanTemplate    a milestone plan template with due offsets, escalation
+//	                and tests of its health (reference: go doc
+//	                rules.KindPlanTemplate)
+//	Plan            a plan for one partner or project, from a template or
+//	                its own milestones, with its events
+//	PlanEvents      more events of a plan, kept beside the plan file
+//
+// Keys are case-sensitive and unknown keys are errors, with a suggestion
+// when a known key is close ("did you mean amount?").
 //
 // The smallest complete program:
 //

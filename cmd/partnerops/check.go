@@ -51,7 +51,19 @@ func check(args []string, strict bool, stdout, stderr io.Writer) int {
 		nerr += countErrors(err)
 	}
 	files, programs, tiers, tests, warnings := 0, 0, 0, 0, 0
+	templates, plans := 0, 0
 	for _, s := range sets {
+		// Plan documents name templates that may be in other files: build
+		// them to report what only the whole set shows.
+		if ps, err := s.Plans(); err != nil {
+			b.WriteString(err.Error())
+			b.WriteByte('\n')
+			nerr += countErrors(err)
+		} else {
+			plans += len(ps)
+		}
+		templates += len(s.PlanTemplates())
+		tests += len(s.PlanTests())
 		for _, w := range s.Warnings() {
 			b.WriteString(w.Error())
 			b.WriteByte('\n')
@@ -78,6 +90,9 @@ func check(args []string, strict bool, stdout, stderr io.Writer) int {
 		fmt.Fprintf(&b, "ok: %s, %s", plural(files, "file"), plural(programs, "program"))
 		if tiers > 0 {
 			fmt.Fprintf(&b, ", %d tier %s", tiers, map[bool]string{true: "policy", false: "policies"}[tiers == 1])
+		}
+		if templates+plans > 0 {
+			fmt.Fprintf(&b, ", %s, %s", plural(templates, "plan template"), plural(plans, "plan"))
 		}
 		fmt.Fprintf(&b, ", %s", plural(tests, "test"))
 		if len(skipped) > 0 {

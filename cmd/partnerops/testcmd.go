@@ -106,10 +106,15 @@ func runTests(ctx context.Context, args []string, tf testFlags, stdout, stderr i
 		total.Results = append(total.Results, rep.Results...)
 		total.Coverage.Items = append(total.Coverage.Items, rep.Coverage.Items...)
 	}
-	if len(total.Results) == 0 && len(tiers.Results) > 0 {
-		// Only tier policy tests: there is no program to cover.
-		b.WriteString(tiers.Text(verbose))
-		if tiers.Failed() > 0 {
+	planOut, planRun, planFailed := runPlanTests(sets, re, verbose)
+	if len(total.Results) == 0 && (len(tiers.Results) > 0 || planRun > 0) {
+		// Only tier policy or plan template tests: there is no program to
+		// cover.
+		if len(tiers.Results) > 0 {
+			b.WriteString(tiers.Text(verbose))
+		}
+		b.WriteString(planOut)
+		if tiers.Failed() > 0 || planFailed > 0 {
 			return exitFail
 		}
 		return exitOK
@@ -141,7 +146,8 @@ func runTests(ctx context.Context, args []string, tf testFlags, stdout, stderr i
 			b.WriteString(tiers.Text(verbose))
 		}
 	}
-	if !total.OK() || tiers.Failed() > 0 {
+	b.WriteString(planOut)
+	if !total.OK() || tiers.Failed() > 0 || planFailed > 0 {
 		return exitFail
 	}
 	return exitOK
