@@ -96,6 +96,10 @@ func DecodeCSV(r io.Reader, p *Program, opts DecodeOptions) iter.Seq2[Input, err
 	}
 }
 
+// maxColumnProblems is how many unknown columns are reported one by one
+// (each with a suggestion); the rest are counted.
+const maxColumnProblems = 20
+
 // csvColumns maps each header to its deal key ("" for an ignored column).
 func csvColumns(name string, header []string, p *Program, opts DecodeOptions) ([]string, error) {
 	byHeader := map[string]string{} // header -> key
@@ -124,6 +128,7 @@ func csvColumns(name string, header []string, p *Program, opts DecodeOptions) ([
 	}
 	keys := make([]string, len(header))
 	seen := map[string]int{}
+	unknown := 0
 	for i, h := range header {
 		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
 		key, ok := byHeader[h]
@@ -133,7 +138,11 @@ func csvColumns(name string, header []string, p *Program, opts DecodeOptions) ([
 		case !ok && opts.Columns[h] != "":
 			problems = append(problems, FieldError{Line: 1, Column: i + 1, Field: h, Msg: fmt.Sprintf("the mapping reads %q from the column %q, not from this one (ignore unknown columns to skip it)", h, opts.Columns[h])})
 			continue
+		case !ok && unknown >= maxColumnProblems:
+			unknown++
+			continue
 		case !ok:
+			unknown++
 			problems = append(problems, FieldError{Line: 1, Column: i + 1, Field: h, Msg: "unknown column" + suggestKey(h, known) + " (map it to a key, or ignore unknown columns)"})
 			continue
 		}
@@ -143,6 +152,9 @@ func csvColumns(name string, header []string, p *Program, opts DecodeOptions) ([
 		}
 		seen[key] = i
 		keys[i] = key
+	}
+	if unknown > maxColumnProblems {
+		problems = append(problems, FieldError{Line: 1, Msg: fmt.Sprintf("%d more unknown columns", unknown-maxColumnProblems)})
 	}
 	need := []string{"id", "amount", "close_date", "partner_id"}
 	for _, fd := range p.Fields {

@@ -355,3 +355,19 @@ func BenchmarkDecode(b *testing.B) {
 		})
 	}
 }
+
+// TestDecodeManyUnknownColumns: a header of thousands of unknown columns
+// (found by FuzzDecodeCSV, which it stalled for seconds) lists the first
+// 20 with suggestions and counts the rest.
+func TestDecodeManyUnknownColumns(t *testing.T) {
+	src := strings.Repeat("abcdefgh,", 7000) + "x\n"
+	got := collect(DecodeCSV(strings.NewReader(src), fileProgram(), DecodeOptions{}))
+	require.Len(t, got.errs, 1)
+	var re *RowError
+	require.True(t, errors.As(got.errs[0], &re))
+	// 20 listed, the count of the other 7001 - 20 = 6981, then the 5
+	// required keys without a column (id, amount, close_date, partner_id,
+	// segment).
+	require.Len(t, re.Fields, 20+1+5)
+	assert.Equal(t, "6981 more unknown columns", re.Fields[20].Msg)
+}
