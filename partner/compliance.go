@@ -109,7 +109,7 @@ func (c *Compliance) Notices(partners []*Partner) ([]Notice, error) {
 
 // NoticesOn returns the notices for the given day, ordered by partner id,
 // then kind (NoticeKinds order), then document id. Prospects, rejected and
-// offboarded partners get none.
+// offboarded partners get none; nil entries are skipped.
 func (c *Compliance) NoticesOn(partners []*Partner, today Date) []Notice {
 	within := c.Within
 	if within <= 0 {
@@ -121,6 +121,9 @@ func (c *Compliance) NoticesOn(partners []*Partner, today Date) []Notice {
 	}
 	var out []Notice
 	for _, p := range partners {
+		if p == nil {
+			continue // no record, nothing to notice
+		}
 		st := p.State()
 		if st == Prospect || st == Rejected || st == Offboarded {
 			continue
@@ -193,7 +196,7 @@ func certificationsExpiring(p *Partner, today Date, within int) []Notice {
 		}
 		renewed := false
 		for _, o := range p.Certified {
-			if o.Certification == c.Certification && o.Name == c.Name && o.Email == c.Email && o.ValidOn(c.Expires.AddDays(1)) {
+			if o.Certification == c.Certification && o.Name == c.Name && strings.EqualFold(o.Email, c.Email) && o.ValidOn(c.Expires.AddDays(1)) {
 				renewed = true
 			}
 		}

@@ -25,8 +25,9 @@ var legalSuffixes = map[string]bool{
 
 // NormalizeName returns the comparable form of a customer name: lower case,
 // "&" read as "and", punctuation dropped, spaces collapsed, a leading
-// "the" and trailing company forms (Inc, LLC, GmbH, ...) removed. The last
-// word always stays, so "The Co" is "co" and "Inc" is "inc".
+// "the" and trailing company forms (Inc, LLC, GmbH, ...) removed, with the
+// "and" that joins them ("GmbH & Co. KG", "& Co."). The last word always
+// stays, so "The Co" is "co" and "Inc" is "inc".
 func NormalizeName(s string) string {
 	s = strings.ReplaceAll(strings.ToLower(s), "&", " and ")
 	var b strings.Builder
@@ -41,11 +42,16 @@ func NormalizeName(s string) string {
 		}
 	}
 	words := strings.Fields(b.String())
-	if len(words) > 1 && words[0] == "the" {
+	for len(words) > 1 && words[0] == "the" {
 		words = words[1:]
 	}
-	for len(words) > 1 && legalSuffixes[words[len(words)-1]] {
-		words = words[:len(words)-1]
+	for stripped := false; len(words) > 1; {
+		last := words[len(words)-1]
+		// The "and" of "& Co." goes with the company form after it.
+		if !legalSuffixes[last] && !(stripped && last == "and") {
+			break
+		}
+		words, stripped = words[:len(words)-1], true
 	}
 	return strings.Join(words, " ")
 }
@@ -55,7 +61,9 @@ var ErrInvalidDomain = errors.New("partner: invalid domain")
 
 // NormalizeDomain returns the comparable form of a customer's web domain:
 // lower case, without scheme, user, port, path, query, a trailing dot or a
-// leading "www."; an email address gives its domain. The result has at
+// leading "www."; an email address gives its domain. A label in Unicode
+// ("münchen") is written in its ASCII form ("xn--mnchen-3ya"), as IDNA
+// does, so both spellings are one customer. The result has at
 // least two labels of letters, digits and inner hyphens (at most 63
 // characters each, 253 in all) and a non-numeric last label. Anything else
 // is an error wrapping ErrInvalidDomain.
@@ -74,7 +82,20 @@ func NormalizeDomain(s string) (string, error) {
 	if i := strings.IndexByte(s, ':'); i >= 0 {
 		s = s[:i]
 	}
+	// Full stops other scripts type between labels (IDNA maps them to ".").
+	s = strings.NewReplacer("\u3002", ".", "\uff0e", ".", "\uff61", ".").Replace(s)
 	s = strings.TrimSuffix(s, ".")
+	if len(s) <= 4*253 { // punycode only what could fit once encoded
+		labels := strings.Split(s, ".")
+		for i, l := range labels {
+			a, ok := idnLabel(l)
+			if !ok {
+				return "", fmt.Errorf("%w: %q %s", ErrInvalidDomain, clip(in), "has a character other than letters, digits, '-' and '.'")
+			}
+			labels[i] = a
+		}
+		s = strings.Join(labels, ".")
+	}
 	for strings.HasPrefix(s, "www.") && strings.Count(s, ".") > 1 {
 		s = s[len("www."):]
 	}

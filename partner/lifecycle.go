@@ -276,8 +276,11 @@ func clearanceUnmet(c *Clearance) []Blocker {
 		return []Blocker{{Item: "clearance", Problem: ProblemMissing, Detail: "offboarding needs the ledger's financial clearance"}}
 	}
 	var un []Blocker
-	if c.OpenClaims > 0 {
+	switch {
+	case c.OpenClaims > 0:
 		un = append(un, Blocker{Item: "open_claims", Problem: ProblemState, Detail: fmt.Sprintf("%d open claim(s)", c.OpenClaims)})
+	case c.OpenClaims < 0:
+		un = append(un, Blocker{Item: "open_claims", Problem: ProblemIncomplete, Detail: fmt.Sprintf("the clearance counts %d open claims: a count cannot be negative", c.OpenClaims)})
 	}
 	money := func(d decimal.Decimal) string {
 		s := d.Abs().String()
@@ -295,8 +298,11 @@ func clearanceUnmet(c *Clearance) []Blocker {
 	case -1:
 		un = append(un, Blocker{Item: "balance", Problem: ProblemState, Detail: "the partner owes the program " + money(c.Balance)})
 	}
-	if c.UnprovenMDF > 0 {
+	switch {
+	case c.UnprovenMDF > 0:
 		un = append(un, Blocker{Item: "mdf_proof", Problem: ProblemMissing, Detail: fmt.Sprintf("%d MDF payment(s) without proof of performance", c.UnprovenMDF)})
+	case c.UnprovenMDF < 0:
+		un = append(un, Blocker{Item: "mdf_proof", Problem: ProblemIncomplete, Detail: fmt.Sprintf("the clearance counts %d unproven MDF payments: a count cannot be negative", c.UnprovenMDF)})
 	}
 	return un
 }
@@ -326,9 +332,10 @@ type TierChange struct {
 	Reason string
 }
 
-// SetTier changes the partner's tier and appends the event to its
-// history. It does not judge whether the partner qualifies: a TierPolicy
-// recommends, a person or job decides.
+// SetTier changes the partner's tier, appends the event to its history
+// and clears TierBelowSince: a grace period belongs to the tier it was
+// counted against. It does not judge whether the partner qualifies: a
+// TierPolicy recommends, a person or job decides.
 func SetTier(p *Partner, c TierChange) (Event, error) {
 	var miss []string
 	if strings.TrimSpace(c.Actor) == "" {
@@ -348,6 +355,7 @@ func SetTier(p *Partner, c TierChange) (Event, error) {
 	}
 	e := Event{Kind: EventTier, FromTier: p.Tier, ToTier: c.To, Actor: c.Actor, At: c.At, Reason: c.Reason}
 	p.Tier = c.To
+	p.TierBelowSince = Date{} // the run of days below the old tier ends with it
 	p.History = append(p.History, e)
 	return e, nil
 }

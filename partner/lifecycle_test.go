@@ -268,3 +268,35 @@ func TestActivationNeedsCertifiedPeople(t *testing.T) {
 	_, err = lc.Transition(p, TransitionRequest{To: Active, At: at("2026-05-31"), Actor: "pm"})
 	assert.NoError(t, err)
 }
+
+// Offboarded is final, so the ledger's answer must really say "clear": a
+// negative count of open claims or unproven MDF payments is a broken
+// answer (a subtraction gone wrong upstream), not a clear partner.
+func TestOffboardedRefusesNegativeCounts(t *testing.T) {
+	tests := []struct {
+		name  string
+		c     Clearance
+		items []string
+	}{
+		{"negative open claims", Clearance{OpenClaims: -1}, []string{"open_claims"}},
+		{"negative unproven MDF", Clearance{UnprovenMDF: -2}, []string{"mdf_proof"}},
+		{"both", Clearance{OpenClaims: -1, UnprovenMDF: -1}, []string{"open_claims", "mdf_proof"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := payable()
+			p.Status = Offboarding
+			c := tt.c
+			_, err := (&Lifecycle{}).Transition(p, TransitionRequest{To: Offboarded, At: at("2026-06-01"), Actor: "ops", Clearance: &c})
+			var te *TransitionError
+			require.ErrorAs(t, err, &te)
+			var items []string
+			for _, b := range te.Unmet {
+				items = append(items, b.Item)
+				assert.Contains(t, b.Detail, "negative")
+			}
+			assert.Equal(t, tt.items, items)
+			assert.Equal(t, Offboarding, p.Status)
+		})
+	}
+}

@@ -183,7 +183,10 @@ func ComputeMetrics(in MetricsInput) (*BookMetrics, error) {
 		TimeInState: map[State]time.Duration{}}
 	index := make(map[string]int, len(in.Partners))
 	b.PerPartner = make([]PartnerMetrics, 0, len(in.Partners))
-	for _, p := range in.Partners {
+	for i, p := range in.Partners {
+		if p == nil {
+			return nil, fmt.Errorf("%w: partners[%d] is nil", ErrMetricsInput, i)
+		}
 		if _, dup := index[p.ID]; dup {
 			return nil, fmt.Errorf("%w: partner %q is listed twice", ErrMetricsInput, p.ID)
 		}

@@ -200,3 +200,21 @@ func BenchmarkComputeMetrics(b *testing.B) {
 		}
 	}
 }
+
+// A nil entry in a book of partners (a lookup that found nothing) is bad
+// input, not a crash: ComputeMetrics says which entry, NoticesOn has
+// nothing to report for it.
+func TestNilPartnerInTheBook(t *testing.T) {
+	in := MetricsInput{From: at("2026-01-01"), To: at("2026-02-01"), Partners: []*Partner{{ID: "A"}, nil}}
+	var err error
+	require.NotPanics(t, func() { _, err = ComputeMetrics(in) })
+	assert.ErrorIs(t, err, ErrMetricsInput)
+	assert.EqualError(t, err, "partner: invalid metrics input: partners[1] is nil")
+
+	p := payable()
+	p.Status = Active
+	var ns []Notice
+	require.NotPanics(t, func() { ns = (&Compliance{}).NoticesOn([]*Partner{nil, p}, d("2026-12-15")) })
+	require.Len(t, ns, 1) // tax-1 ends 2026-12-31, within 30 days of 2026-12-15
+	assert.Equal(t, "tax-1", ns[0].DocumentID)
+}

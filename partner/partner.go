@@ -1,5 +1,7 @@
 package partner
 
+import "strings"
+
 // Type classifies a partner's business model. The list below is the
 // built-in set; a program may use any other lower-case name.
 type Type string
@@ -154,15 +156,15 @@ func (p *Partner) State() State {
 	return p.Status
 }
 
-// CertifiedOn counts the distinct people (by email, else name) holding at
-// least one certification valid on d.
+// CertifiedOn counts the distinct people (by email in any case, else
+// name) holding at least one certification valid on d.
 func (p *Partner) CertifiedOn(d Date) int {
 	seen := map[string]bool{}
 	for _, c := range p.Certified {
 		if !c.ValidOn(d) {
 			continue
 		}
-		k := c.Email
+		k := strings.ToLower(c.Email)
 		if k == "" {
 			k = "name:" + c.Name
 		}

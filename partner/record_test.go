@@ -213,3 +213,29 @@ func TestPartnerJSONRoundTrip(t *testing.T) {
 	assert.Contains(t, string(b), `{"kind":"state","from":"prospect","to":"onboarding","actor":"pm","at":"2026-01-10T12:00:00Z"}`)
 	assert.NotContains(t, string(b), `"valid_from":""`, "zero dates are left out")
 }
+
+// An email address names one person whatever its case: a person entered
+// twice as "Cem@Acme.example" and "cem@acme.example" is counted once (the count feeds activation requirements and tier criteria), and
+// the renewal of their certification stops the expiry notice.
+func TestCertifiedPeopleByEmailIgnoreCase(t *testing.T) {
+	p := payable()
+	p.Status = Active
+	p.Certified = []CertifiedPerson{
+		{Name: "Cem", Email: "Cem@Acme.example", Certification: "sales", Expires: d("2026-06-20")},
+		{Name: "Cem", Email: "cem@acme.example", Certification: "sales", Earned: d("2026-06-15"), Expires: d("2027-06-20")}, // renewal
+		{Name: "Dia", Email: "dia@acme.example", Certification: "tech"},
+	}
+	tests := []struct {
+		on   string
+		want int
+	}{
+		{"2026-06-01", 2}, // Cem (first entry) and Dia
+		{"2026-06-16", 2}, // Cem holds both entries: still one person
+		{"2026-07-01", 2}, // Cem (renewal) and Dia
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, p.CertifiedOn(d(tt.on)), tt.on)
+	}
+	ns := (&Compliance{Within: 30}).NoticesOn([]*Partner{p}, d("2026-06-01"))
+	assert.Empty(t, ns, "Cem's sales certification is renewed from 2026-06-15")
+}

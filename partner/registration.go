@@ -301,6 +301,8 @@ type Decision struct {
 // conflicts with an open registration among others (a *ConflictError
 // listing them all) and the decision does not override. An approved
 // registration holds through ValidUntil = approval day + ValidityDays - 1.
+// A decision (approval or rejection) timed before the submission is an
+// ErrRegistrationState, as is an extension timed before the approval.
 func (p RegistrationPolicy) Approve(r *Registration, dec Decision, others []*Registration) error {
 	if err := decisionCheck(r, dec, "approve"); err != nil {
 		return err
@@ -340,6 +342,10 @@ func decisionCheck(r *Registration, dec Decision, verb string) error {
 	if dec.At.IsZero() || strings.TrimSpace(dec.Actor) == "" {
 		return fmt.Errorf("%w: a decision on registration %s needs a time and an actor", ErrRegistrationState, r.ID)
 	}
+	if dec.At.Before(r.SubmittedAt) {
+		return fmt.Errorf("%w: cannot %s registration %s at %s, before it was submitted at %s", ErrRegistrationState, verb, r.ID,
+			dec.At.Format(timeLayout), r.SubmittedAt.Format(timeLayout))
+	}
 	return nil
 }
 
@@ -361,6 +367,10 @@ func (p RegistrationPolicy) Extend(r *Registration, x ExtendRequest) error {
 	}
 	if x.At.IsZero() || strings.TrimSpace(x.Actor) == "" {
 		return fmt.Errorf("%w: extending registration %s needs a time and an actor", ErrRegistrationState, r.ID)
+	}
+	if x.At.Before(r.DecidedAt) {
+		return fmt.Errorf("%w: cannot extend registration %s at %s, before it was approved at %s", ErrRegistrationState, r.ID,
+			x.At.Format(timeLayout), r.DecidedAt.Format(timeLayout))
 	}
 	if len(r.Extensions) >= p.maxExt() {
 		return fmt.Errorf("%w: registration %s already has %d extension(s), the most the policy allows", ErrRegistrationState, r.ID, len(r.Extensions))
@@ -385,8 +395,12 @@ func Expire(r *Registration, d Date) bool {
 	return false
 }
 
-// Withdraw withdraws an open registration at the partner's request.
+// Withdraw withdraws an open registration at the partner's request; like
+// every decision it needs a time and an actor.
 func Withdraw(r *Registration, at time.Time, actor, reason string) error {
+	if at.IsZero() || strings.TrimSpace(actor) == "" {
+		return fmt.Errorf("%w: withdrawing registration %s needs a time and an actor", ErrRegistrationState, r.ID)
+	}
 	if !r.OpenOn(DateOf(at)) {
 		return fmt.Errorf("%w: cannot withdraw registration %s: it is %s", ErrRegistrationState, r.ID, r.StatusOn(DateOf(at)))
 	}

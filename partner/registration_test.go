@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
@@ -389,4 +390,129 @@ func TestRegistrationJSONRoundTrip(t *testing.T) {
 	assert.Contains(t, string(b), `"amount":"50000","currency":"USD"`)
 	assert.Contains(t, string(b), `"customer_key":{"name":"acme","domain":"acme.com"}`)
 	assert.NotContains(t, string(b), "closed_at", "a zero time is left out")
+}
+
+// "& Co." is a company form too: "Müller GmbH & Co. KG" (the common German
+// limited partnership) is the customer "Müller GmbH" registered by another
+// partner, and "Smith & Co." is "Smith". An "and" inside the name stays.
+func TestNormalizeNameAndCompanyForms(t *testing.T) {
+	tests := []struct{ a, b string }{
+		{"Müller GmbH & Co. KG", "Müller GmbH"},
+		{"Müller GmbH & Co. KG", "MÜLLER"},
+		{"Smith & Co.", "Smith"},
+		{"Smith and Company, Inc.", "Smith"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.a+" = "+tt.b, func(t *testing.T) {
+			assert.Equal(t, NormalizeName(tt.b), NormalizeName(tt.a))
+			assert.True(t, Customer{Name: tt.a}.Key().Same(Customer{Name: tt.b}.Key()))
+		})
+	}
+	kept := []struct{ in, want string }{
+		{"Johnson & Johnson", "johnson and johnson"},
+		{"Procter & Gamble Co.", "procter and gamble"},
+		{"Barnes and", "barnes and"}, // no company form removed: the "and" is the name's
+		{"And Co", "and"},            // the last word always stays
+	}
+	for _, tt := range kept {
+		t.Run(tt.in, func(t *testing.T) { assert.Equal(t, tt.want, NormalizeName(tt.in)) })
+	}
+}
+
+// An internationalized domain is one customer whether it is typed in
+// Unicode or in its ASCII (punycode, RFC 3492) form, in any case: the
+// normal form is the ASCII one. Expected forms come from Python's
+// "münchen".encode("idna") and friends, not from this code.
+func TestNormalizeDomainUnicodeIsPunycode(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"münchen.de", "xn--mnchen-3ya.de"},
+		{"MÜNCHEN.DE", "xn--mnchen-3ya.de"},
+		{"XN--MNCHEN-3YA.DE", "xn--mnchen-3ya.de"},
+		{"https://www.bücher.example/shop", "xn--bcher-kva.example"},
+		{"einkauf@bücher.example", "xn--bcher-kva.example"},
+		{"bücher。example", "xn--bcher-kva.example"}, // ideographic full stop
+		{"例え.テスト", "xn--r8jz45g.xn--zckzah"},
+		{"ελληνικά.gr", "xn--hxargifdar.gr"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := NormalizeDomain(tt.in)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+	a := Customer{Name: "Stadtwerke München", Domain: "münchen.de"}.Key()
+	b := Customer{Name: "SWM", Domain: "xn--mnchen-3ya.de"}.Key()
+	assert.True(t, a.Same(b), "one customer by domain")
+	_, err := NormalizeDomain("mü☃nchen.de")
+	assert.ErrorIs(t, err, ErrInvalidDomain, "a symbol is not a letter")
+}
+
+// A withdrawal is a decision like the others: it needs a time and an
+// actor, or the record cannot say who withdrew the registration or when,
+// and the registration is left unchanged.
+func TestWithdrawNeedsATimeAndAnActor(t *testing.T) {
+	tests := []struct {
+		name  string
+		at    time.Time
+		actor string
+	}{
+		{"no time", time.Time{}, "rep"},
+		{"no actor", at("2026-03-02"), " "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := reg(t, "R-1", "P-1", "Acme", "", "Widgets", "2026-03-01")
+			before := r.Clone()
+			err := Withdraw(r, tt.at, tt.actor, "lost interest")
+			assert.ErrorIs(t, err, ErrRegistrationState)
+			assert.Equal(t, before, r)
+		})
+	}
+}
+
+// A decision cannot come before what it decides on: an approval dated
+// before the submission would start the validity before the partner
+// registered anything (and MatchDeal would then credit a deal that closed
+// before the registration existed); an extension dated before the approval
+// likewise. Both are refused and change nothing.
+func TestDecisionsBeforeTheirSubjectAreRefused(t *testing.T) {
+	pol := RegistrationPolicy{}
+	r := reg(t, "R-1", "P-1", "Acme", "", "Widgets", "2026-03-10")
+	before := r.Clone()
+	err := pol.Approve(r, Decision{At: at("2026-03-01"), Actor: "cam"}, nil)
+	assert.ErrorIs(t, err, ErrRegistrationState)
+	assert.Equal(t, before, r)
+	err = pol.Reject(r, Decision{At: at("2026-03-09"), Actor: "cam", Reason: "dup"})
+	assert.ErrorIs(t, err, ErrRegistrationState)
+	assert.Equal(t, before, r)
+
+	// The same day, later or at the submission instant is fine.
+	require.NoError(t, pol.Approve(r, Decision{At: at("2026-03-10"), Actor: "cam"}, nil))
+	approved := r.Clone()
+	err = pol.Extend(r, ExtendRequest{At: at("2026-03-09"), Actor: "cam"})
+	assert.ErrorIs(t, err, ErrRegistrationState)
+	assert.Equal(t, approved, r)
+
+	// A deal closed before the registration was submitted never matches.
+	_, err = MatchDeal([]*Registration{r}, ClosedDeal{ID: "D-1", PartnerID: "P-1", Customer: Customer{Name: "Acme"}, Product: "Widgets", Closed: at("2026-03-05")})
+	assert.ErrorIs(t, err, ErrNoRegistration)
+}
+
+// NormalizeName is idempotent (FuzzNormalizeName checks it): a doubled
+// leading article must not leave a "the" that a second pass removes, or a
+// stored key and a key computed from it would differ.
+func TestNormalizeNameDoubledArticle(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"The The Acme", "acme"},
+		{"the THE the Acme Inc", "acme"},
+		{"The The", "the"}, // the last word always stays
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got := NormalizeName(tt.in)
+			assert.Equal(t, tt.want, got)
+			assert.Equal(t, got, NormalizeName(got))
+		})
+	}
 }

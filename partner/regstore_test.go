@@ -52,3 +52,37 @@ func TestStoredRegistrationFlow(t *testing.T) {
 	_, err = ApproveRegistration(ctx, s, pol, "R-404", Decision{At: at("2026-03-03"), Actor: "cam"})
 	assert.ErrorIs(t, err, ErrNotFound)
 }
+
+// A registration stored with the zero Status is pending (StatusOn says so)
+// and holds its customer: the store's status filter, and so the conflict
+// check of ApproveRegistration, must see it.
+func TestZeroStatusRegistrationHoldsItsCustomer(t *testing.T) {
+	ctx := context.Background()
+	s := NewMemoryStore()
+	for _, id := range []string{"P-1", "P-2"} {
+		p := payable()
+		p.ID = id
+		_, err := s.CreatePartner(ctx, CreatePartnerParams{Partner: p})
+		require.NoError(t, err)
+	}
+	// Imported straight into the store, never through Submit: Status "".
+	_, err := s.CreateRegistration(ctx, CreateRegistrationParams{Registration: &Registration{ID: "R-1", PartnerID: "P-1", Customer: Customer{Name: "Acme"}, Product: "Widgets"}})
+	require.NoError(t, err)
+	_, err = SubmitRegistration(ctx, s, RegistrationPolicy{}, &Registration{ID: "R-2", PartnerID: "P-2", Customer: Customer{Name: "ACME, Inc."}, Product: "Widgets"}, at("2026-03-01"), "rep")
+	require.NoError(t, err)
+
+	pg, err := s.ListRegistrations(ctx, ListRegistrationsParams{Statuses: []RegStatus{RegPending}})
+	require.NoError(t, err)
+	var ids []string
+	for _, r := range pg.Registrations {
+		ids = append(ids, r.ID)
+	}
+	assert.Equal(t, []string{"R-1", "R-2"}, ids, "the zero status is pending")
+
+	_, err = ApproveRegistration(ctx, s, RegistrationPolicy{}, "R-2", Decision{At: at("2026-03-02"), Actor: "cam"})
+	var ce *ConflictError
+	require.ErrorAs(t, err, &ce, "R-1 is open for the same customer and product")
+	require.Len(t, ce.Conflicts, 1)
+	assert.Equal(t, "R-1", ce.Conflicts[0].With)
+	assert.Equal(t, ConflictSameProduct, ce.Conflicts[0].Kind)
+}

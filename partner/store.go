@@ -108,7 +108,8 @@ type ListRegistrationsParams struct {
 	// Customer matches registrations of the same customer (see
 	// CustomerKey.Same): the candidates for a conflict check.
 	Customer *CustomerKey
-	// Statuses matches any of the stored statuses.
+	// Statuses matches any of the stored statuses; the zero status is
+	// RegPending.
 	Statuses []RegStatus
 	After    string
 	// Limit is the page size; 0 means 100, and it is capped at 1000.
@@ -238,7 +239,7 @@ func Update(ctx context.Context, s Store, id string, fn UpdateFunc) (*Partner, e
 func (p ListRegistrationsParams) matches(r *Registration) bool {
 	return (p.PartnerID == "" || r.PartnerID == p.PartnerID) &&
 		(p.Customer == nil || p.Customer.Same(r.CustomerKey)) &&
-		(len(p.Statuses) == 0 || slices.Contains(p.Statuses, r.Status))
+		(len(p.Statuses) == 0 || slices.Contains(p.Statuses, cmpOr(r.Status, RegPending)))
 }
 
 func (p ListPartnersParams) matches(q *Partner) bool {

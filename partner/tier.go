@@ -186,7 +186,7 @@ var ErrPolicyDoesNotApply = errors.New("partner: tier policy does not apply to t
 // Evaluate recommends a tier for p on day on from the metrics. A partner
 // without a tier is placed in the tier it qualifies for (a promotion). An
 // error from a criterion is returned wrapped with the tier and criterion
-// names.
+// names; a criterion without a Condition is a *ValidationError.
 func (tp *TierPolicy) Evaluate(p *Partner, m TierMetrics, on Date) (Recommendation, error) {
 	rec := Recommendation{PolicyID: tp.ID, PartnerID: p.ID, On: on, From: p.Tier}
 	if len(tp.Types) > 0 && !slices.Contains(tp.Types, p.Type) {
@@ -198,6 +198,17 @@ func (tp *TierPolicy) Evaluate(p *Partner, m TierMetrics, on Date) (Recommendati
 		if cur < 0 {
 			return rec, fmt.Errorf("%w: partner %s is %q; policy %s has %s", ErrUnknownTier, p.ID, p.Tier, tp.ID, tp.tierList())
 		}
+	}
+	var ps problems
+	for i, l := range tp.Tiers {
+		for k, c := range l.Criteria {
+			if c.Condition == nil {
+				ps.add(fmt.Sprintf("tiers[%d].criteria[%d].condition", i, k), "is required")
+			}
+		}
+	}
+	if err := ps.err(fmt.Sprintf("tier policy %q", tp.ID)); err != nil {
+		return rec, err
 	}
 	in := TierInput{Partner: p, Metrics: m, On: on}
 	q := -1

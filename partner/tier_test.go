@@ -179,3 +179,50 @@ func TestTierPolicyErrors(t *testing.T) {
 	assert.Equal(t, []string{"id", "grace_days", "tiers[0].criteria[0].name", "tiers[0].criteria[0].condition", "tiers[1].tier"}, paths)
 	assert.NoError(t, policy().Validate())
 }
+
+// A tier set by hand (SetTier) starts afresh: the grace period the partner
+// was in at its old tier does not carry over, or the first evaluation at
+// the new tier would demote at once with a grace that "ended" before the
+// tier was even granted.
+func TestSetTierRestartsTheGrace(t *testing.T) {
+	tp := policy() // 90 days of grace
+	p := &Partner{ID: "P-1", Type: Reseller, Tier: "gold"}
+	rec, err := tp.Evaluate(p, TierMetrics{Revenue12M: dec("120000"), CertifiedPeople: 5}, d("2026-01-01"))
+	require.NoError(t, err)
+	_, _, err = Apply(p, rec, at("2026-01-01"), "tier-job")
+	require.NoError(t, err)
+	require.Equal(t, d("2026-01-01"), p.TierBelowSince, "below gold since 2026-01-01")
+
+	// A manager moves the partner to silver by hand on 2026-06-01.
+	_, err = SetTier(p, TierChange{To: "silver", At: at("2026-06-01"), Actor: "pm", Reason: "manual"})
+	require.NoError(t, err)
+	assert.True(t, p.TierBelowSince.IsZero(), "a new tier has no run of days below it yet")
+
+	// On 2026-06-02 the partner misses silver for the first time: the grace
+	// starts that day and ends 2026-06-02 + 90 days = 2026-08-31
+	// (June 28 days left + July 31 + August 31 = 90).
+	rec, err = tp.Evaluate(p, TierMetrics{Revenue12M: dec("50000"), CertifiedPeople: 5}, d("2026-06-02"))
+	require.NoError(t, err)
+	assert.Equal(t, Keep, rec.Action)
+	assert.Equal(t, d("2026-06-02"), rec.BelowSince)
+	assert.Equal(t, d("2026-08-31"), rec.GraceEnds)
+}
+
+// A criterion without a condition (a policy built in Go and not
+// validated) is bad input: Evaluate returns a *ValidationError naming it
+// instead of panicking.
+func TestEvaluateCriterionWithoutCondition(t *testing.T) {
+	tp := policy()
+	tp.Tiers[2].Criteria[1].Condition = nil
+	var rec Recommendation
+	var err error
+	require.NotPanics(t, func() {
+		rec, err = tp.Evaluate(&Partner{ID: "P-1", Type: Reseller, Tier: "silver"}, TierMetrics{Revenue12M: dec("300000")}, d("2026-01-01"))
+	})
+	require.ErrorIs(t, err, ErrInvalid)
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	require.Len(t, ve.Fields, 1)
+	assert.Equal(t, "tiers[2].criteria[1].condition", ve.Fields[0].Path)
+	assert.Equal(t, Action(""), rec.Action, "no recommendation from a broken policy")
+}

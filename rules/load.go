@@ -99,6 +99,8 @@ func Load(fsys fs.FS, pattern string) (*Set, error) {
 		}
 	}
 
+	tierPolicyDuplicates(s.Files, diags)
+
 	// Tests documents naming a program in another file.
 	all := s.Programs()
 	for i, f := range s.Files {

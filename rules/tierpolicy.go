@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -186,7 +187,17 @@ func (tc *tierCompiler) declare(n *yaml.Node) {
 	slices.Sort(tc.names)
 	env, errs := dexpr.NewEnv(decls)
 	for _, err := range errs {
-		d.errorf(n, "metrics", "%v", err)
+		var fe *dexpr.FieldError
+		if !errors.As(err, &fe) || fe.Field.Origin.Line == 0 {
+			d.errorf(n, "metrics", "%v", err)
+			continue
+		}
+		// In the tier policy's words, at the metric's own key.
+		msg := strings.ReplaceAll(fe.Msg, "deal.", "metrics.")
+		if strings.HasPrefix(fe.Msg, "clashes with the built-in") {
+			msg = fmt.Sprintf("%q is a reserved name of the expression language; choose another name", fe.Field.Name)
+		}
+		d.add(SeverityError, fe.Field.Origin.Line, fe.Field.Origin.Col, join("metrics", fe.Field.Name), msg)
 	}
 	tc.env = env
 }

@@ -472,3 +472,33 @@ func setCustom(m *partner.TierMetrics, name string, v decimal.Decimal) {
 }
 
 func incentiveDecimal(x int64) decimal.Decimal { return decimal.NewFromInt(x) }
+
+// tierPolicyDuplicates reports a tier policy whose id and version another
+// file of the set already defines (duplicates within a file are reported
+// by compile), as Load does for programs. diags[i] belongs to files[i].
+func tierPolicyDuplicates(files []*File, diags []*diag) {
+	first := map[string]*File{}
+	for i, f := range files {
+		for _, tp := range f.TierPolicies {
+			p := tp.Policy
+			if p.ID == "" {
+				continue
+			}
+			key := fmt.Sprintf("%s@%d", p.ID, p.Version)
+			o, dup := first[key]
+			if !dup {
+				first[key] = f
+				continue
+			}
+			if o == f {
+				continue
+			}
+			what := fmt.Sprintf("tier policy %q", p.ID)
+			if p.Version != 0 {
+				what += fmt.Sprintf(" version %d", p.Version)
+			}
+			diags[i].add(SeverityError, tp.Origin.Line, tp.Origin.Col, "id",
+				fmt.Sprintf("%s is also defined in %s; give the new tiers a new version", what, o.Name))
+		}
+	}
+}

@@ -275,3 +275,51 @@ func FuzzTierPolicyFile(f *testing.F) {
 		}
 	})
 }
+
+// A declared metric whose name the expression language reserves (amount,
+// type, id, close_date...) is refused at the metric's own key, in the tier
+// policy's words: metrics.*, never the programs' deal.* or "custom field".
+func TestTierPolicyReservedMetricNamePositioned(t *testing.T) {
+	src := `apiVersion: partnerops/v1
+kind: TierPolicy
+id: t
+metrics:
+  pipeline: decimal
+  amount: decimal
+tiers:
+  - tier: registered
+  - tier: gold
+    criteria:
+      - name: pipeline
+        when: metrics.pipeline >= 10
+`
+	_, err := Compile("tiers.yaml", []byte(src))
+	var list ErrorList
+	require.ErrorAs(t, err, &list)
+	require.Len(t, list, 1)
+	e := list[0]
+	assert.Equal(t, 6, e.Line, "the line of `amount:`")
+	assert.Equal(t, 3, e.Col, "the column of `amount`")
+	assert.Equal(t, "metrics.amount", e.Path)
+	assert.NotContains(t, e.Msg, "deal")
+	assert.NotContains(t, e.Msg, "custom field")
+	assert.Contains(t, e.Msg, "reserved")
+}
+
+// The same tier policy id and version in two files of a set is an error,
+// as it is for programs: otherwise both load, `-run id/test` picks tests
+// of either, and which policy a service applies depends on file order.
+func TestTierPolicyDefinedInTwoFiles(t *testing.T) {
+	fsys := fstest.MapFS{
+		"p/a.yaml": {Data: []byte(tierDoc)},
+		"p/b.yaml": {Data: []byte(tierDoc)},
+		"p/c.yaml": {Data: []byte(strings.Replace(tierDoc, "id: t", "id: t\nversion: 2", 1))}, // another version is fine
+	}
+	_, err := Load(fsys, "p/*.yaml")
+	var list ErrorList
+	require.ErrorAs(t, err, &list)
+	require.Len(t, list, 1)
+	assert.Equal(t, "p/b.yaml", list[0].File)
+	assert.Equal(t, 1, list[0].Line)
+	assert.Equal(t, `tier policy "t" is also defined in p/a.yaml; give the new tiers a new version`, list[0].Msg)
+}

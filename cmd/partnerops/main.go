@@ -59,7 +59,7 @@ type command struct {
 }
 
 // commands lists the subcommands in the order help shows them.
-var commands = []*command{checkCommand, testCommand, runCommand, explainCommand, plansCommand, fmtCommand, schemaCommand, versionCommand}
+var commands = []*command{checkCommand, testCommand, runCommand, explainCommand, diffCommand, sweepCommand, chartCommand, serveCommand, plansCommand, fmtCommand, schemaCommand, versionCommand}
 
 func lookup(name string) *command {
 	for _, c := range commands {

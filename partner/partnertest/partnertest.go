@@ -48,6 +48,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"RegistrationRoundTrip", registrationRoundTrip},
 		{"RegistrationErrors", registrationErrors},
 		{"RegistrationList", registrationList},
+		{"RegistrationCopies", registrationCopies},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, newStore(t)) })
@@ -502,6 +503,7 @@ func registrationList(t *testing.T, s partner.Store) {
 		Reg("R-1", "P-1", "Globex", "globex.com", "Widgets"),
 	}
 	regs[3].Status = partner.RegRejected
+	regs[1].Status = "" // the zero status reads as pending
 	for _, r := range regs {
 		_, err := s.CreateRegistration(ctx, partner.CreateRegistrationParams{Registration: r})
 		require.NoError(t, err)
@@ -517,6 +519,7 @@ func registrationList(t *testing.T, s partner.Store) {
 		{"partner", partner.ListRegistrationsParams{PartnerID: "P-2"}, []string{"R-2", "R-3"}, ""},
 		{"customer by name or domain", partner.ListRegistrationsParams{Customer: &acme}, []string{"R-2", "R-3", "R-4"}, ""},
 		{"statuses", partner.ListRegistrationsParams{Statuses: []partner.RegStatus{partner.RegRejected, partner.RegApproved}}, []string{"R-1"}, ""},
+		{"zero status is pending", partner.ListRegistrationsParams{Statuses: []partner.RegStatus{partner.RegPending}}, []string{"R-2", "R-3", "R-4"}, ""},
 		{"page", partner.ListRegistrationsParams{Limit: 2, After: "R-1"}, []string{"R-2", "R-3"}, "R-3"},
 	}
 	for _, tt := range tests {
@@ -531,4 +534,29 @@ func registrationList(t *testing.T, s partner.Store) {
 			assert.Equal(t, tt.next, pg.Next)
 		})
 	}
+}
+
+// registrationCopies: changing a registration after storing it, or one a
+// store returned, does not change what the store holds.
+func registrationCopies(t *testing.T, s partner.Store) {
+	_, err := s.CreatePartner(ctx, partner.CreatePartnerParams{Partner: Full("P-1")})
+	require.NoError(t, err)
+	in := Reg("R-1", "P-1", "Acme", "acme.com", "Widgets")
+	in.Extensions = []partner.Extension{{At: ts("2026-03-05T00:00:00Z"), Actor: "cam", Days: 30, From: partner.MustDate("2026-05-30"), To: partner.MustDate("2026-06-29")}}
+	created, err := s.CreateRegistration(ctx, partner.CreateRegistrationParams{Registration: in})
+	require.NoError(t, err)
+	want := Reg("R-1", "P-1", "Acme", "acme.com", "Widgets")
+	want.Extensions = []partner.Extension{{At: ts("2026-03-05T00:00:00Z"), Actor: "cam", Days: 30, From: partner.MustDate("2026-05-30"), To: partner.MustDate("2026-06-29")}}
+	want.CustomerKey = partner.CustomerKey{Name: "acme", Domain: "acme.com"}
+
+	in.Extensions[0].Days = 999
+	in.Product = "changed after create"
+	created.Extensions[0].Actor = "changed on the returned copy"
+	pg, err := s.ListRegistrations(ctx, partner.ListRegistrationsParams{})
+	require.NoError(t, err)
+	require.Len(t, pg.Registrations, 1)
+	pg.Registrations[0].Extensions[0].Reason = "changed on a listed copy"
+	got, err := s.GetRegistration(ctx, partner.GetRegistrationParams{ID: "R-1"})
+	require.NoError(t, err)
+	assertSameReg(t, want, got)
 }
