@@ -7,6 +7,7 @@ require (
 	github.com/expr-lang/expr v1.17.8
 	github.com/shopspring/decimal v1.6.0
 	github.com/stretchr/testify v1.11.1
+	golang.org/x/text v0.41.0
 	gopkg.in/yaml.v3 v3.0.1
 	pgregory.net/rapid v1.3.0
 )

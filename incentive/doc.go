@@ -29,7 +29,10 @@
 // # Semantics that are stated, never implied
 //
 //   - Amounts are exact decimals; a deal in another currency is converted
-//     with a caller-supplied rate before anything else.
+//     with a caller-supplied rate before anything else (a RateTable answers
+//     the rate whose validity period holds the close date, else the latest
+//     as of it). The converted amount stays exact: the program's rounding
+//     rounds once, and the explanation names the rate and its source.
 //   - Rounding defaults to half_up (as spreadsheet ROUND does) at the
 //     currency's minor units, per line. Stage "deal" keeps lines exact and
 //     rounds the deal total, sharing it over the lines by largest remainder;
@@ -66,6 +69,12 @@
 //     would earn nothing, so Validate refuses it.
 //   - The effective window and periods are calendar dates in the program's
 //     time zone; the window's ends are inclusive unless it says HalfOpen.
+//   - A claim window runs Days or Months (clamped to the month's end, see
+//     Date.AddMonths) from the close date, the program's last day, the
+//     registration's approval or a custom date field (ClaimAnchors); a
+//     deal without its anchor date has no deadline yet. A registration is
+//     valid for RegistrationValidity after its approval; a registered deal
+//     closing outside it fails RegistrationClause with the dates.
 //   - Every Result carries the program's id, version and hash.
 //
 // # Credit notes
@@ -87,7 +96,9 @@
 //     the sale to 1,000, the first credit would take back nothing (1,000 is
 //     below the 2,000 the net amount earns).
 //   - A credit note that names no deal (and any deal whose terms come to
-//     a negative amount) takes back what its own amount unearns, but never
+//     a negative amount) takes back what its own amount unearns, with
+//     line and deal caps bounding it from below too (never more than a
+//     deal of its size could be paid), but never
 //     more than the partner has been paid net in the
 //     program period, than any partner cap of the credit's periods or
 //     budget has paid, or than a partner cap gives back as the partner's
@@ -99,14 +110,18 @@
 //     taken back. Without the cap a credit of -150,000 would unearn 3,000
 //     and take back 3,000 of the 4,000 paid; after only the first sale it
 //     takes back 2,000, all the partner was paid. Evaluate, which sees no
-//     run, bounds the takeback by Prior.PeriodEarned.
+//     run, bounds the takeback by Prior.PeriodEarned. What deals whose
+//     claim window had closed as of the run paid was never payable: a
+//     credit note whose own window is open never takes it back.
 //   - Whatever either kind takes back is given back to the caps the
 //     credited amount counted under. A credit note that names no deal and
 //     whose terms come to a positive amount pays nothing. Naming a deal the
 //     run has not seen fails with ErrUnknownDeal; taking a deal's net
 //     amount below zero, naming another partner's deal or a positive
 //     amount fails with ErrInvalidDeal. A credit of an ineligible deal
-//     takes nothing back.
+//     takes nothing back. A linked credit of a deal whose claim window had
+//     closed as of the run is marked Expired with it, so the statement
+//     takes it from the expired amount, never from what is payable.
 //
 // To take back from the deal a credit note names, a run remembers every
 // deal of a program that allows negative amounts: about 1 KB a deal (a
@@ -120,7 +135,7 @@
 // eligible or not, and which clause failed with the values it saw; the
 // lines; the caps, rounding and total; the claim deadline; and a trace.
 // Result.Explain renders the trace in plain words. Run evaluates a stream of
-// deals in (close time, deal id) order, accumulating partner period totals,
+// deals in (close time, deal id) order (CompareDeals, SortInputs), accumulating partner period totals,
 // partner caps, cumulative tiers and the budget; it holds memory constant in
 // the number of deals (unless credit notes may name earlier deals, see
 // above), spreads the work that reads no running totals over
@@ -139,6 +154,7 @@
 // deals files, for small hand-written sets, are read by package rules.)
 //
 // Bad input is an error, never a panic: invalid programs fail Validate with
-// ErrInvalidProgram; a bad deal, a failing formula or a division by zero is
+// *ProgramError values (wrapping ErrInvalidProgram) that name the part by
+// its path in the DSL, such as "earnings[0].bands.table[1].from"; a bad deal, a failing formula or a division by zero is
 // an *EvalError naming the deal and the part of the program.
 package incentive

@@ -18,10 +18,16 @@ var (
 	ErrDivisionByZero = errors.New("division by zero")
 	// ErrNoRate: no conversion rate was supplied for a currency pair.
 	ErrNoRate = errors.New("no conversion rate")
+	// ErrInvalidRate: a conversion rate is malformed (a validity period
+	// without both ends, or overlapping another of its pair).
+	ErrInvalidRate = errors.New("invalid rate")
 	// ErrInvalidProgram: a program's terms are inconsistent (see Program.Validate).
 	ErrInvalidProgram = errors.New("invalid program")
 	// ErrInvalidDeal: a deal is missing data or carries data the program forbids.
 	ErrInvalidDeal = errors.New("invalid deal")
+	// ErrNoAsOf: the terms read the run's as-of date (run.as_of), but the
+	// run was given none.
+	ErrNoAsOf = errors.New("no as-of date")
 	// ErrOutOfOrder: a batch received deals out of (close time, deal id) order.
 	ErrOutOfOrder = errors.New("deals out of order")
 	// ErrUnknownDeal: a credit note names a deal (Deal.Credits) that the

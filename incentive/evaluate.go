@@ -206,7 +206,7 @@ func (e *Evaluator) Evaluate(ctx context.Context, in Input, asOf time.Time) (*Re
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	w := &work{}
+	w := &work{scope: Scope{AsOf: asOf}}
 	e.phase1(w, &in, in.Rates)
 	st := newRunState(e, func(string) Prior { return in.Prior }, in.Prior.BudgetUsed)
 	e.phase2(w, st, asOf)
@@ -235,6 +235,9 @@ type work struct {
 	asOf      Date // the as-of date in the program's time zone, when given
 	// credits is the deal a credit note credits (Deal.Credits).
 	credits string
+	// creditsExpired: the deal a credit note credits had expired (its
+	// claim window closed as of the run).
+	creditsExpired bool
 	// A credit note re-evaluates the deal it credits at the deal's net
 	// amount (override, netAmount) under the running totals the deal saw
 	// (snap), computing only the deal's terms.
@@ -300,7 +303,8 @@ func (e *Evaluator) phase1(w *work, in *Input, rates RateSource) {
 		e.fail(w, "deal", Origin{}, err)
 		return
 	}
-	w.scope = Scope{Program: p, Deal: d, Amount: d.Amount.amount, Partner: &in.Partner}
+	// the caller put the run's as-of instant (run.as_of) in w.scope.AsOf
+	w.scope = Scope{Program: p, Deal: d, Amount: d.Amount.amount, Partner: &in.Partner, AsOf: w.scope.AsOf}
 	closeDate := DateOf(d.CloseDate.In(p.Effective.Loc()))
 	w.date = closeDate
 	if d.Credits != "" {
@@ -335,6 +339,9 @@ func (e *Evaluator) phase1(w *work, in *Input, rates RateSource) {
 		w.add(secHead, Step{Kind: StepWindow, OK: true, words: func() string {
 			return "close date " + closeDate.String() + " is inside the effective window " + p.Effective.String()
 		}})
+	}
+	if !e.registrationValid(w, closeDate) {
+		return
 	}
 	if w.override {
 		w.scope.Amount = w.netAmount
@@ -380,16 +387,10 @@ func (e *Evaluator) convert(w *work, rates RateSource) bool {
 	}
 	w.res.Conversion = &conv
 	w.scope.Amount = conv.To.amount
-	src := conv.Rate.Source
-	if src == "" {
-		src = "caller"
-	}
 	from := d.Amount
 	if !w.noTrace {
 		w.add(secHead, Step{Kind: StepConversion, OK: true, Amount: conv.To.amount, words: func() string {
-			return "converted " + fmtAmount(from.amount, from.currency) + " " + string(from.currency) +
-				" at " + conv.Rate.Rate.String() + " (" + src + ", " + conv.Rate.AsOf.String() + ") = " +
-				fmtAmount(conv.To.amount, p.Currency) + " " + string(p.Currency)
+			return conversionWords(p, from, conv)
 		}})
 	}
 	return true

@@ -293,7 +293,7 @@ func TestConversionThenRounding(t *testing.T) {
 	require.NotNil(t, r.Conversion)
 	assert.Equal(t, "1336.4112", r.Conversion.To.Amount().String())
 	assert.Equal(t, "ECB", r.Conversion.Rate.Source)
-	assert.Contains(t, r.Explain(), "converted 1,234.56 EUR at 1.0825 (ECB, 2026-06-01) = 1,336.4112 USD")
+	assert.Contains(t, r.Explain(), "converted 1,234.56 EUR at 1.0825 (ECB, as of 2026-06-01) = 1,336.4112 USD, exact: rounded once, by the program's rounding (half_up to 2 places per line)")
 
 	// Without rates a foreign deal is an error, not a silent result.
 	_, err = Evaluate(t.Context(), p, Input{Deal: d, Partner: gold("P-1")}, day("2026-12-31"))
@@ -385,7 +385,7 @@ func TestInvalidProgram(t *testing.T) {
 	p.Currency = "ZZZ"
 	_, err := NewEvaluator(p)
 	require.ErrorIs(t, err, ErrInvalidProgram)
-	for _, want := range []string{`currency "ZZZ"`, "gap between band 1 (ends 100) and band 2 (starts 150)", `earning "x" is declared twice`} {
+	for _, want := range []string{`currency "ZZZ"`, "earnings[0].bands.table[1].from: gap: the previous band ends at 100 but this band starts at 150", `earnings[1].id: earning "x" is declared twice`} {
 		assert.Contains(t, err.Error(), want)
 	}
 	assert.Equal(t, 3, strings.Count(err.Error(), "invalid program"))

@@ -50,12 +50,24 @@ type Program struct {
 	// Claims is how long after its anchor date an earning may be claimed.
 	Claims ClaimWindow
 
+	// RegistrationValidity is how long a deal registration stays valid
+	// after its approval date. A registered deal that closes after it (or
+	// before the approval) is not eligible; Result.Failed is
+	// RegistrationClause. Zero: registrations do not expire.
+	RegistrationValidity Span
+
 	// Payee names who is paid: PayeePartner (the zero value) or the role
 	// of one of the partner's contacts, e.g. "partner_rep".
 	Payee string
 
 	// Rounding says how and at which stage amounts are rounded.
 	Rounding Rounding
+
+	// DivisionPlaces is the number of decimal places a quotient keeps in
+	// the program's expressions (`/` rounds half away from zero there);
+	// 0 means DefaultDivisionPlaces. Package rules reads it from
+	// `precision:`; explanations state it wherever an expression divides.
+	DivisionPlaces int32
 
 	// MinPayout is the smallest statement total that is paid out; a
 	// smaller total is carried over to the next statement. Zero: no minimum.
@@ -89,6 +101,13 @@ type Program struct {
 	// budget) and, within a scope, in the order given.
 	Caps []Cap
 }
+
+// DefaultDivisionPlaces is the precision of division when a program sets
+// none (see Program.DivisionPlaces); MaxDivisionPlaces the largest.
+const (
+	DefaultDivisionPlaces int32 = 16
+	MaxDivisionPlaces     int32 = 40
+)
 
 // PayeePartner is the payee meaning "the partner organisation itself".
 const PayeePartner = "partner"
@@ -235,11 +254,16 @@ const (
 )
 
 // ClaimWindow says until when an earning may be claimed: Days calendar days
-// after the anchor date, the last day inclusive, in the program's time zone.
-// Zero Days means no claim deadline.
+// or Months calendar months (the day clamped to the month's last day, see
+// Date.AddMonths) after the anchor date, the last day inclusive, in the
+// program's time zone. At most one of Days and Months is set; both zero
+// means no claim deadline. From is one of ClaimAnchors or the name of a
+// custom deal field of type date; see Program.ClaimAnchorDate for a deal
+// that lacks its anchor date.
 type ClaimWindow struct {
-	Days int
-	From ClaimAnchor
+	Days   int
+	Months int
+	From   ClaimAnchor
 }
 
 // RoundingStage says where amounts are rounded.

@@ -40,6 +40,10 @@ type periodTotals struct {
 	// earned is what the partner was paid in the period, net of
 	// takebacks (the period.earned accumulator).
 	earned decimal.Decimal
+	// expired is the part of earned paid by results whose claim window had
+	// closed as of the run: never payable, so no credit note that is not
+	// itself expired takes it back.
+	expired decimal.Decimal
 	// capPaid, per cap index, is what the partner caps of this period kind
 	// have paid: Prior.PeriodEarned plus the period's payouts, net of
 	// takebacks. It never exceeds the cap's limit by the run's doing.
@@ -72,7 +76,11 @@ type dealRecord struct {
 	// amount, before partner and budget caps).
 	terms decimal.Decimal
 	lines []decimal.Decimal
-	ps    *partnerState
+	// expired: the deal's claim window had closed as of the run, so what
+	// it paid was never payable, and a credit note naming it counts with
+	// it as expired.
+	expired bool
+	ps      *partnerState
 	// periods are the partner's totals of the periods the deal closed in,
 	// per period kind: its partner caps' counts and band bases live there.
 	periods []*periodTotals
@@ -299,6 +307,27 @@ func (e *Evaluator) phase2(w *work, st *runState, asOf time.Time) {
 		e.takeCut(w, ci, c, cut)
 		total = limit
 	}
+	if w.scope.Amount.Sign() < 0 {
+		// A credit note takes back at most what a deal of its size could
+		// have been paid: the deal caps bound it from below too.
+		for _, ci := range e.dealCaps {
+			c := &p.Caps[ci]
+			floor := e.capLimit[ci].Neg()
+			if total.Cmp(floor) >= 0 {
+				continue
+			}
+			cut := total.Sub(floor) // negative
+			if !w.noTrace {
+				from := total
+				w.add(secTail, Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: &c.Origin,
+					words: func() string {
+						return "deal cap " + fmtAmount(c.Limit, cur) + " bounds the credit note's takeback (" + fmtAmount(from, cur) + " -> " + fmtAmount(floor, cur) + ")"
+					}})
+			}
+			e.takeCut(w, ci, c, cut)
+			total = floor
+		}
+	}
 	if e.stage == StageDeal {
 		// The lines are always spread, even when the total needs no
 		// rounding (0.335 + 0.335 = 0.67), so they add up to it.
@@ -317,6 +346,10 @@ func (e *Evaluator) phase2(w *work, st *runState, asOf time.Time) {
 		return
 	}
 	terms := total
+	if p.Claims.Days > 0 {
+		// Whether the deal is expired bounds what a credit note takes back.
+		e.claim(w, asOf)
+	}
 	total = e.runningCaps(w, st, ps, total)
 
 	// Add the deal to the running totals. The program period's earned
@@ -327,6 +360,9 @@ func (e *Evaluator) phase2(w *work, st *runState, asOf time.Time) {
 	if e.readsAcc || p.AllowNegative {
 		tp := st.period(ps, 0, date)
 		tp.earned = tp.earned.Add(total)
+		if w.res.Expired {
+			tp.expired = tp.expired.Add(total)
+		}
 	}
 	if e.readsAcc {
 		tp := st.period(ps, 0, date)
@@ -348,10 +384,10 @@ func (e *Evaluator) phase2(w *work, st *runState, asOf time.Time) {
 			tp.started[i] = true
 		}
 	}
+	e.finish(w, asOf)
 	if rec != nil {
 		e.remember(w, st, ps, rec, terms, total)
 	}
-	e.finish(w, asOf)
 }
 
 // runningCaps applies the partner and budget caps to a deal whose terms
@@ -429,8 +465,17 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 		// What the partner has been paid net in the program period, what
 		// each cap has paid, and what a partner cap's entitlement gives
 		// back bound the takeback.
-		avail := e.room(st.period(ps, 0, w.date).earned)
+		// A credit note whose claim window is open takes nothing back of
+		// what expired deals paid: that was never payable.
+		pt0 := st.period(ps, 0, w.date)
+		avail := e.room(pt0.earned)
 		what := "what partner " + quote(w.partner) + " has been paid net in the period"
+		if !w.res.Expired && pt0.expired.Sign() > 0 {
+			// (An expired credit note may have taken the expired total
+			// below zero, from a Prior total; that never adds room.)
+			avail = e.room(pt0.earned.Sub(pt0.expired))
+			what += " and can still claim"
+		}
 		for _, ci := range e.runCaps {
 			if a := e.room(*e.capCount(st, ps, ci, w.date)); a.Cmp(avail) < 0 {
 				avail, what = a, "what the "+e.capName(ci)+" has paid net"
@@ -517,7 +562,7 @@ func (e *Evaluator) capWords(ci int, before decimal.Decimal) string {
 // remember records a deal that paid total, for the credit notes that may
 // name it.
 func (e *Evaluator) remember(w *work, st *runState, ps *partnerState, snap *dealSnap, terms, total decimal.Decimal) {
-	rec := &dealRecord{in: *w.in, partner: w.partner, eligible: true, net: w.scope.Amount, paid: total, terms: terms, ps: ps, snap: snap,
+	rec := &dealRecord{in: *w.in, partner: w.partner, eligible: true, net: w.scope.Amount, paid: total, terms: terms, ps: ps, snap: snap, expired: w.res.Expired,
 		lines: make([]decimal.Decimal, len(e.earn)), periods: make([]*periodTotals, len(e.periods))}
 	for i := range w.lines {
 		if ln := &w.lines[i]; ln.holds && !ln.dropped {
@@ -547,6 +592,7 @@ func (e *Evaluator) credit(w *work, st *runState, asOf time.Time) {
 		return
 	}
 	w.res.Credits = id
+	w.creditsExpired = rec.expired
 	if !rec.eligible {
 		w.res.Failed = "credited deal " + quote(id) + " not eligible"
 		e.finish(w, asOf)
@@ -581,6 +627,9 @@ func (e *Evaluator) credit(w *work, st *runState, asOf time.Time) {
 	// the partner: never take the partner's net payout in the deal's
 	// period, or any of the deal's caps' counts, below zero.
 	limit := rec.periods[0].earned
+	if !rec.expired && rec.periods[0].expired.Sign() > 0 {
+		limit = limit.Sub(rec.periods[0].expired)
+	}
 	for _, ci := range e.runCaps {
 		if e.p.Caps[ci].Scope == CapBudget {
 			limit = decimal.Min(limit, st.budgetPaid[ci])
@@ -640,6 +689,9 @@ func (e *Evaluator) credit(w *work, st *runState, asOf time.Time) {
 	}
 	tp := rec.periods[0]
 	tp.earned = tp.earned.Sub(back)
+	if rec.expired {
+		tp.expired = tp.expired.Sub(back)
+	}
 	if e.readsAcc {
 		tp.amount = tp.amount.Add(w.scope.Amount)
 		rec.ps.cumulative = rec.ps.cumulative.Add(w.scope.Amount)
@@ -694,6 +746,28 @@ func (e *Evaluator) settleLine(w *work, i int) {
 				}})
 		}
 		ln.final = limit
+	}
+	if w.scope.Amount.Sign() < 0 {
+		// A credit note's line takes back at most what the line could have
+		// paid a deal of its size: the line caps bound it from below too.
+		for _, ci := range e.earn[i].lineCaps {
+			c := &e.p.Caps[ci]
+			floor := e.capLimit[ci].Neg()
+			if ln.final.Cmp(floor) >= 0 {
+				continue
+			}
+			cut := ln.final.Sub(floor) // negative
+			ln.cuts = append(ln.cuts, CapCut{Cap: ci, Scope: CapLine, Limit: c.Limit, Cut: cut})
+			id, before := e.earn[i].e.ID, ln.final
+			if !w.noTrace {
+				w.add(secLines+int32(i), Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: &c.Origin,
+					words: func() string {
+						return "earning " + quote(id) + ": line cap " + fmtAmount(c.Limit, cur) + " bounds the credit note's takeback (" +
+							fmtAmount(before, cur) + " -> " + fmtAmount(floor, cur) + ")"
+					}})
+			}
+			ln.final = floor
+		}
 	}
 	if e.stage == StageLine {
 		r := onGrid(ln.final, e.places, e.mode)
@@ -844,14 +918,14 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 	}
 	total := e.paying(w)
 	res.Total = Money{total, cur}
-	if e.p.Claims.Days > 0 {
+	if e.p.Claims.Set() {
 		e.claim(w, asOf)
 	}
 	if w.noTrace {
 		return
 	}
 	w.add(secFinal, Step{Kind: StepRounding, OK: true, words: e.roundingWords})
-	if e.p.Claims.Days > 0 {
+	if e.p.Claims.Set() {
 		w.add(secFinal, e.claimStep(w))
 	}
 	payee, name := res.Payee, res.PayeeName
@@ -874,37 +948,6 @@ func sortSteps(steps []Step) {
 			steps[j], steps[j-1] = steps[j-1], steps[j]
 		}
 	}
-}
-
-// claim sets the result's claim deadline and whether it has passed.
-func (e *Evaluator) claim(w *work, asOf time.Time) {
-	p, res := e.p, w.res
-	anchor := w.date
-	if p.Claims.From == FromProgramEnd {
-		anchor = p.Effective.LastDay()
-	}
-	res.ClaimBy = anchor.AddDays(p.Claims.Days)
-	if !asOf.IsZero() {
-		w.asOf = DateOf(asOf.In(p.Effective.Loc()))
-		res.Expired = w.asOf.After(res.ClaimBy)
-	}
-}
-
-// claimStep explains the claim deadline set by claim.
-func (e *Evaluator) claimStep(w *work) Step {
-	p, res := e.p, w.res
-	anchor, from := w.date, "close date"
-	if p.Claims.From == FromProgramEnd {
-		anchor, from = p.Effective.LastDay(), "the program's last day"
-	}
-	claimBy, days, expired, on := res.ClaimBy, p.Claims.Days, res.Expired, w.asOf
-	return Step{Kind: StepClaim, OK: !expired, words: func() string {
-		s := "claim by " + claimBy.String() + " (" + itoa(days) + " days after " + from + " " + anchor.String() + ")"
-		if expired {
-			s += "; as of " + on.String() + " the claim window has closed"
-		}
-		return s
-	}}
 }
 
 // exprStep starts a trace step for a condition or formula, recording its

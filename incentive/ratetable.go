@@ -21,8 +21,10 @@ type ratePair struct{ from, to Currency }
 // (from a treasury feed, a finance spreadsheet, a fixed program rate). It
 // never fetches anything.
 //
-// For a pair (from, to) and a date it answers the from -> to rate with the
-// latest AsOf on or before that date. A rate is never used for dates before
+// For a pair (from, to) and a date it answers the from -> to rate whose
+// validity period (see Rate) contains the date; failing that, the rate
+// without a period with the latest AsOf on or before that date. The
+// validity periods of one pair must not overlap. A rate is never used for dates before
 // its AsOf, and never extrapolated across currencies (no EUR -> GBP from
 // EUR -> USD and USD -> GBP).
 //
@@ -45,6 +47,9 @@ type RateTable struct {
 	InversePlaces int32
 
 	rates map[ratePair][]Rate // per pair, sorted by AsOf ascending
+	// periods are the rates with a validity period, per pair; their
+	// periods do not overlap.
+	periods map[ratePair][]Rate
 }
 
 // NewRateTable builds a table from rates. Each rate must name two different
@@ -52,34 +57,87 @@ type RateTable struct {
 // (ErrInvalidAmount) and have an AsOf date; no two rates may share the same
 // (From, To, AsOf). The rates are copied.
 func NewRateTable(rates ...Rate) (*RateTable, error) {
-	t := &RateTable{rates: make(map[ratePair][]Rate)}
+	t := &RateTable{rates: make(map[ratePair][]Rate), periods: make(map[ratePair][]Rate)}
 	for i, r := range rates {
-		where := fmt.Sprintf("rate %d (%s -> %s as of %s)", i+1, r.From, r.To, r.AsOf)
-		switch {
-		case !r.From.Valid():
-			return nil, fmt.Errorf("%w: %s: from currency %q", ErrUnknownCurrency, where, string(r.From))
-		case !r.To.Valid():
-			return nil, fmt.Errorf("%w: %s: to currency %q", ErrUnknownCurrency, where, string(r.To))
-		case r.From == r.To:
-			return nil, fmt.Errorf("%w: %s: from and to are the same currency", ErrInvalidAmount, where)
-		case r.Rate.Sign() <= 0:
-			return nil, fmt.Errorf("%w: %s: rate is %s, want > 0", ErrInvalidAmount, where, r.Rate)
-		case r.AsOf.IsZero():
-			return nil, fmt.Errorf("%s: no as-of date", where)
+		if err := t.add(i, r); err != nil {
+			return nil, &RateError{Index: i, Err: err}
 		}
-		p := ratePair{r.From, r.To}
-		for _, o := range t.rates[p] {
-			if o.AsOf == r.AsOf {
-				return nil, fmt.Errorf("%s: duplicate: a rate for %s -> %s as of %s is already given (%s from %q, now %s from %q)",
-					where, r.From, r.To, r.AsOf, o.Rate, o.Source, r.Rate, r.Source)
-			}
-		}
-		t.rates[p] = append(t.rates[p], r)
 	}
 	for _, list := range t.rates {
 		sort.Slice(list, func(a, b int) bool { return list[a].AsOf.Before(list[b].AsOf) })
 	}
 	return t, nil
+}
+
+// RateError is an error of NewRateTable about one of its rates.
+type RateError struct {
+	// Index is the position of the rate in NewRateTable's arguments.
+	Index int
+	Err   error
+}
+
+func (e *RateError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the cause.
+func (e *RateError) Unwrap() error { return e.Err }
+
+// add checks rate i and adds it to the table.
+func (t *RateTable) add(i int, r Rate) error {
+	where := fmt.Sprintf("rate %d (%s -> %s as of %s)", i+1, r.From, r.To, r.AsOf)
+	switch {
+	case !r.From.Valid():
+		return fmt.Errorf("%w: %s: from currency %q", ErrUnknownCurrency, where, string(r.From))
+	case !r.To.Valid():
+		return fmt.Errorf("%w: %s: to currency %q", ErrUnknownCurrency, where, string(r.To))
+	case r.From == r.To:
+		return fmt.Errorf("%w: %s: from and to are the same currency", ErrInvalidAmount, where)
+	case r.Rate.Sign() <= 0:
+		return fmt.Errorf("%w: %s: rate is %s, want > 0", ErrInvalidAmount, where, r.Rate)
+	case r.AsOf.IsZero():
+		return fmt.Errorf("%w: %s: no as-of date", ErrInvalidRate, where)
+	case r.HasPeriod() && (r.ValidFrom.IsZero() || r.ValidTo.IsZero()):
+		return fmt.Errorf("%w: %s: a validity period needs both its first and its last day", ErrInvalidRate, where)
+	case r.HasPeriod() && r.ValidTo.Before(r.ValidFrom):
+		return fmt.Errorf("%w: %s: the validity period ends (%s) before it starts (%s)", ErrInvalidRate, where, r.ValidTo, r.ValidFrom)
+	}
+	p := ratePair{r.From, r.To}
+	if r.HasPeriod() {
+		for _, o := range t.periods[p] {
+			if !r.ValidTo.Before(o.ValidFrom) && !o.ValidTo.Before(r.ValidFrom) {
+				return fmt.Errorf("%w: %s: its validity %s to %s overlaps that of the %s -> %s rate %s (%q, valid %s to %s)",
+					ErrInvalidRate, where, r.ValidFrom, r.ValidTo, r.From, r.To, o.Rate, o.Source, o.ValidFrom, o.ValidTo)
+			}
+		}
+		t.periods[p] = append(t.periods[p], r)
+		return nil
+	}
+	for _, o := range t.rates[p] {
+		if o.AsOf == r.AsOf {
+			return fmt.Errorf("%s: duplicate: a rate for %s -> %s as of %s is already given (%s from %q, now %s from %q)",
+				where, r.From, r.To, r.AsOf, o.Rate, o.Source, r.Rate, r.Source)
+		}
+	}
+	t.rates[p] = append(t.rates[p], r)
+	return nil
+}
+
+// inPeriod returns the rate for p whose validity period contains on.
+func (t *RateTable) inPeriod(p ratePair, on Date) (Rate, bool) {
+	for _, r := range t.periods[p] {
+		if !on.Before(r.ValidFrom) && !on.After(r.ValidTo) {
+			return r, true
+		}
+	}
+	return Rate{}, false
+}
+
+// find returns the rate for p on a date: one whose validity period holds
+// the date, else the latest without a period as of the date.
+func (t *RateTable) find(p ratePair, on Date) (Rate, bool) {
+	if r, ok := t.inPeriod(p, on); ok {
+		return r, true
+	}
+	return t.latest(p, on)
 }
 
 // latest returns the rate for p with the latest AsOf on or before on.
@@ -105,10 +163,10 @@ func (t *RateTable) Rate(from, to Currency, on Date) (Rate, error) {
 		return Rate{}, fmt.Errorf("%w: %s -> %s on %s (no rate table)", ErrNoRate, from, to, on)
 	}
 	p := ratePair{from, to}
-	if r, ok := t.latest(p, on); ok {
+	if r, ok := t.find(p, on); ok {
 		return r, nil
 	}
-	inv, invOK := t.latest(ratePair{to, from}, on)
+	inv, invOK := t.find(ratePair{to, from}, on)
 	switch {
 	case invOK && !t.AllowInverse:
 		return Rate{}, fmt.Errorf("%w: %s -> %s on %s: the inverse rate %s -> %s exists (%s as of %s, %q) but the table does not allow inverse rates",
@@ -129,7 +187,7 @@ func (t *RateTable) Rate(from, to Currency, on Date) (Rate, error) {
 		if src == "" {
 			src = fmt.Sprintf("%s -> %s as of %s", to, from, inv.AsOf)
 		}
-		return Rate{From: from, To: to, Rate: r, AsOf: inv.AsOf, Source: "inverse of " + src}, nil
+		return Rate{From: from, To: to, Rate: r, AsOf: inv.AsOf, Source: "inverse of " + src, ValidFrom: inv.ValidFrom, ValidTo: inv.ValidTo}, nil
 	}
 	msg := fmt.Sprintf("%s -> %s on %s", from, to, on)
 	if list := t.rates[p]; len(list) > 0 {

@@ -190,16 +190,50 @@ func (s *Step) Words() string {
 	switch s.Kind {
 	case StepClause:
 		if s.OK {
-			return "eligible: " + quote(s.Ref) + " holds" + describeExpr(s.Source, s.Inputs, cur)
+			return "eligible: " + quote(s.Ref) + " holds" + describeExpr(s.Source, s.Inputs, cur) + s.divisionNote()
 		}
-		return "not eligible: " + quote(s.Ref) + " failed" + describeExpr(s.Source, s.Inputs, cur)
+		return "not eligible: " + quote(s.Ref) + " failed" + describeExpr(s.Source, s.Inputs, cur) + s.divisionNote()
 	case StepCondition:
 		if s.OK {
-			return "earning " + quote(s.Ref) + " applies" + describeExpr(s.Source, s.Inputs, cur)
+			return "earning " + quote(s.Ref) + " applies" + describeExpr(s.Source, s.Inputs, cur) + s.divisionNote()
 		}
-		return "earning " + quote(s.Ref) + " does not apply" + describeExpr(s.Source, s.Inputs, cur)
+		return "earning " + quote(s.Ref) + " does not apply" + describeExpr(s.Source, s.Inputs, cur) + s.divisionNote()
 	case StepFormula:
-		return "earning " + quote(s.Ref) + ": " + s.Source + " = " + fmtAmount(s.Amount, cur) + describeInputs(s.Inputs, cur)
+		return "earning " + quote(s.Ref) + ": " + s.Source + " = " + fmtAmount(s.Amount, cur) + describeInputs(s.Inputs, cur) + s.divisionNote()
+	}
+	return ""
+}
+
+// Divider is implemented by conditions and formulas that can say whether
+// they divide and at which precision: a quotient is rounded half away
+// from zero at places decimal places. Explanations state it for every
+// step whose expression divides.
+type Divider interface {
+	Divides() (divides bool, places int32)
+}
+
+// divisionNote states the precision of the step's expression when it
+// divides: "; each quotient keeps 16 decimal places (rounded half away
+// from zero)".
+func (s *Step) divisionNote() string {
+	if s.prog == nil || s.Index < 0 {
+		return ""
+	}
+	var x any
+	switch {
+	case s.Kind == StepClause && s.Index < len(s.prog.Eligibility):
+		x = s.prog.Eligibility[s.Index].When
+	case s.Kind == StepCondition && s.Index < len(s.prog.Earnings):
+		x = s.prog.Earnings[s.Index].When
+	case s.Kind == StepFormula && s.Index < len(s.prog.Earnings):
+		x = s.prog.Earnings[s.Index].Amount
+	}
+	d, ok := x.(Divider)
+	if !ok {
+		return ""
+	}
+	if div, places := d.Divides(); div {
+		return "; each quotient keeps " + itoa(int(places)) + " decimal places (rounded half away from zero)"
 	}
 	return ""
 }

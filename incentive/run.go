@@ -159,7 +159,7 @@ func (e *Evaluator) runSerial(ctx context.Context, deals iter.Seq2[Input, error]
 			yield(nil, err)
 			return
 		}
-		w := work{noTrace: opts.NoTrace}
+		w := work{noTrace: opts.NoTrace, scope: Scope{AsOf: opts.AsOf}}
 		e.phase1(&w, &in, e.rates(&in, &opts))
 		e.phase2(&w, st, opts.AsOf)
 		if w.err != nil {
@@ -207,7 +207,7 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 				for i := range c.items {
 					it := &c.items[i]
 					if it.err == nil {
-						it.w.noTrace = opts.NoTrace
+						it.w.noTrace, it.w.scope.AsOf = opts.NoTrace, opts.AsOf
 						e.phase1(&it.w, &it.in, e.rates(&it.in, &opts))
 					}
 				}

@@ -57,7 +57,9 @@ type Scope struct {
 	// Acc holds the partner's totals before this deal. In the first phase
 	// of a batch run (conditions and formulas that do not read them) it is
 	// zero.
-	Acc  Accumulators
+	Acc Accumulators
+	// AsOf is the run's as-of instant (the asOf of Evaluate, RunOptions.AsOf);
+	// zero when the run has none. Expressions read its date as run.as_of.
 	AsOf time.Time
 	// Cache is a per-deal slot that Condition and Formula implementations
 	// may use to share work between the expressions of one deal (package
@@ -68,15 +70,18 @@ type Scope struct {
 
 // Paths that Lookup understands. Custom fields are "deal.<name>".
 const (
-	PathDealID           = "deal.id"
-	PathDealPartnerID    = "deal.partner_id"
-	PathDealAmount       = "deal.amount"
-	PathDealCurrency     = "deal.currency"
-	PathDealQuantity     = "deal.quantity"
-	PathDealType         = "deal.type"
-	PathDealRegistered   = "deal.registered"
-	PathDealRegID        = "deal.registration_id"
-	PathDealCloseDate    = "deal.close_date"
+	PathDealID         = "deal.id"
+	PathDealPartnerID  = "deal.partner_id"
+	PathDealAmount     = "deal.amount"
+	PathDealCurrency   = "deal.currency"
+	PathDealQuantity   = "deal.quantity"
+	PathDealType       = "deal.type"
+	PathDealRegistered = "deal.registered"
+	PathDealRegID      = "deal.registration_id"
+	PathDealCloseDate  = "deal.close_date"
+	// PathDealRegApproved is the approval date of the deal's registration:
+	// the zero Date when the deal has no approved registration.
+	PathDealRegApproved  = "deal.registration.approved"
 	PathDealProducts     = "deal.products"
 	PathCustomerID       = "deal.customer.id"
 	PathCustomerName     = "deal.customer.name"
@@ -94,6 +99,9 @@ const (
 	PathPeriodDeals      = "period.deals"
 	PathPeriodEarned     = "period.earned"
 	PathCumulativeAmount = "cumulative.amount"
+	// PathRunAsOf is the run's as-of date in the program's time zone. It
+	// has no value (Lookup reports false) when the run has no as-of date.
+	PathRunAsOf = "run.as_of"
 )
 
 // Lookup returns the value at a path: a string, int64, bool,
@@ -124,6 +132,16 @@ func (s *Scope) Lookup(path string) (any, bool) {
 		return d.Registration.ID, true
 	case PathDealCloseDate:
 		return DateOf(d.CloseDate.In(s.Program.Effective.Loc())), true
+	case PathDealRegApproved:
+		if d.Registration == nil {
+			return Date{}, true
+		}
+		return d.Registration.Approved, true
+	case PathRunAsOf:
+		if s.AsOf.IsZero() {
+			return nil, false
+		}
+		return DateOf(s.AsOf.In(s.Program.Effective.Loc())), true
 	case PathDealProducts:
 		out := make([]string, len(d.Lines))
 		for i, l := range d.Lines {

@@ -11,169 +11,205 @@ const maxScale = 12
 
 // Validate checks that the program's terms are complete and consistent:
 // ids, currency, rounding, band tables (sorted, contiguous, half-open, only
-// the last unbounded), groups, caps and fields. It returns every problem
-// found, joined, each wrapping ErrInvalidProgram. Package rules performs the
-// same checks with file positions; Validate is the check for programs built
-// in Go.
+// the last unbounded), groups, caps, claim windows and fields. It returns
+// every problem found, joined, each a *ProgramError wrapping
+// ErrInvalidProgram and naming the part of the program by its path in the
+// DSL (e.g. "earnings[0].bands.table[1].from"). Package rules reports
+// these errors at the YAML position of the path; Validate is where the
+// program's semantic rules live, for programs from YAML and from Go alike.
 func (p *Program) Validate() error {
 	if p == nil {
 		return fmt.Errorf("%w: nil program", ErrInvalidProgram)
 	}
 	var errs []error
-	bad := func(format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%w: %s", ErrInvalidProgram, fmt.Sprintf(format, args...)))
+	at := func(path, format string, args ...any) {
+		errs = append(errs, &ProgramError{Path: path, Msg: fmt.Sprintf(format, args...)})
 	}
 	if p.ID == "" {
-		bad("program has no id")
+		at("id", "program has no id")
 	}
 	if !p.Currency.Valid() {
-		bad("currency %q is not a supported ISO 4217 code", string(p.Currency))
+		at("currency", "currency %q is not a supported ISO 4217 code", string(p.Currency))
 	}
 	if p.Version < 1 {
-		bad("version %d: versions start at 1", p.Version)
+		at("version", "version %d: versions start at 1", p.Version)
 	}
 	if p.Rounding.Mode != "" && !p.Rounding.Mode.Valid() {
-		bad("unknown rounding mode %q", string(p.Rounding.Mode))
+		at("rounding.mode", "unknown rounding mode %q", string(p.Rounding.Mode))
 	}
 	switch p.Rounding.Stage {
 	case "", StageLine, StageDeal, StageStatement:
 	default:
-		bad("unknown rounding stage %q (want line, deal or statement)", string(p.Rounding.Stage))
+		at("rounding.at", "unknown rounding stage %q (want line, deal or statement)", string(p.Rounding.Stage))
 	}
 	if s := p.Rounding.Scale; s != nil && (*s < 0 || *s > maxScale) {
-		bad("rounding scale %d is outside 0..%d", *s, maxScale)
+		at("rounding.scale", "rounding scale %d is outside 0..%d", *s, maxScale)
 	}
 	if !p.Effective.From.IsZero() && !p.Effective.To.IsZero() && p.Effective.To.Before(p.Effective.From) {
-		bad("effective window ends (%s) before it starts (%s)", p.Effective.To, p.Effective.From)
+		at("effective.to", "effective window ends (%s) before it starts (%s)", p.Effective.To, p.Effective.From)
 	}
 	switch p.Effective.Ends {
 	case "", BothInclusive, HalfOpen:
 	default:
-		bad("unknown window ends %q", string(p.Effective.Ends))
+		at("effective.ends", "unknown window ends %q", string(p.Effective.Ends))
 	}
-	if p.Claims.Days < 0 {
-		bad("claim window of %d days is negative", p.Claims.Days)
+	switch {
+	case p.Claims.Days < 0 || p.Claims.Months < 0:
+		at("claims.window", "claim window of %d days and %d months is negative", p.Claims.Days, p.Claims.Months)
+	case p.Claims.Days > 0 && p.Claims.Months > 0:
+		at("claims.window", "claim window sets both days (%d) and months (%d); give one", p.Claims.Days, p.Claims.Months)
 	}
 	switch p.Claims.From {
-	case "", FromCloseDate:
+	case "", FromCloseDate, FromRegistrationApproved:
 	case FromProgramEnd:
 		if p.Effective.To.IsZero() {
-			bad("claim window counts from the program end, but the effective window has no end")
+			at("claims.from", "claim window counts from the program end, but the effective window has no end")
 		}
 	default:
-		bad("unknown claim anchor %q", string(p.Claims.From))
+		found := false
+		var dates []string
+		for _, f := range p.Fields {
+			if f.Type == FieldDate {
+				dates = append(dates, f.Name)
+			}
+			if f.Name == string(p.Claims.From) {
+				found = true
+				if f.Type != FieldDate {
+					at("claims.from", "claim window counts from field %q, which is a %s, not a date", f.Name, f.Type)
+				}
+			}
+		}
+		if !found {
+			want := "a custom field of type date (the program declares none)"
+			if len(dates) > 0 {
+				want = "a custom date field: " + strings.Join(dates, ", ")
+			}
+			at("claims.from", "unknown claim anchor %q; want close_date, program_end, registration.approved or %s", string(p.Claims.From), want)
+		}
+	}
+	switch v := p.RegistrationValidity; {
+	case v.Days < 0 || v.Months < 0:
+		at("registration.valid", "registration validity of %d days and %d months is negative", v.Days, v.Months)
+	case v.Days > 0 && v.Months > 0:
+		at("registration.valid", "registration validity sets both days (%d) and months (%d); give one", v.Days, v.Months)
+	}
+	if p.DivisionPlaces < 0 || p.DivisionPlaces > MaxDivisionPlaces {
+		at("precision", "division precision %d is outside 1..%d decimal places", p.DivisionPlaces, MaxDivisionPlaces)
 	}
 	if p.MinPayout.Sign() < 0 {
-		bad("minimum payout %s is negative", p.MinPayout)
+		at("min_payout", "minimum payout %s is negative", p.MinPayout)
 	}
-	validPeriod := func(what string, per Period) {
+	validPeriod := func(path, what string, per Period) {
 		switch per {
 		case "", PeriodProgram, PeriodMonth, PeriodQuarter, PeriodYear:
 		default:
-			bad("%s: unknown period %q (want program, month, quarter or year)", what, string(per))
+			at(path, "%s: unknown period %q (want program, month, quarter or year)", what, string(per))
 		}
 	}
-	validPeriod("program", p.Period)
+	validPeriod("period", "program", p.Period)
 	fields := map[string]bool{}
 	for i, f := range p.Fields {
 		switch {
 		case f.Name == "":
-			bad("fields[%d] has no name", i)
+			at(index("fields", i), "fields[%d] has no name", i)
 		case fields[f.Name]:
-			bad("field %q is declared twice", f.Name)
+			at("fields."+f.Name, "field %q is declared twice", f.Name)
 		case builtinDealField(f.Name):
-			bad("field %q clashes with the built-in deal.%s", f.Name, f.Name)
+			at("fields."+f.Name, "field %q clashes with the built-in deal.%s", f.Name, f.Name)
 		}
 		fields[f.Name] = true
 		switch f.Type {
 		case FieldString, FieldInt, FieldDecimal, FieldBool, FieldDate:
 		default:
-			bad("field %q has unknown type %q", f.Name, string(f.Type))
+			at("fields."+f.Name, "field %q has unknown type %q", f.Name, string(f.Type))
 		}
 	}
 	clauses := map[string]bool{}
 	for i, c := range p.Eligibility {
 		if c.Name == "" {
-			bad("eligibility[%d] has no name", i)
+			at(index("eligibility", i)+".name", "eligibility[%d] has no name", i)
 		} else if clauses[c.Name] {
-			bad("eligibility clause %q is named twice", c.Name)
+			at(index("eligibility", i)+".name", "eligibility clause %q is named twice", c.Name)
 		}
 		clauses[c.Name] = true
 		if c.When == nil {
-			bad("eligibility clause %q has no condition", c.Name)
+			at(index("eligibility", i)+".when", "eligibility clause %q has no condition", c.Name)
 		}
 	}
 	groups := map[string]*Group{}
 	for i := range p.Groups {
 		g := &p.Groups[i]
 		if g.ID == "" {
-			bad("groups[%d] has no id", i)
+			at(index("groups", i)+".id", "groups[%d] has no id", i)
 		} else if groups[g.ID] != nil {
-			bad("group %q is declared twice", g.ID)
+			at(index("groups", i)+".id", "group %q is declared twice", g.ID)
 		}
 		groups[g.ID] = g
 		if g.Pick != PickHighest && g.Pick != PickFirst {
-			bad("group %q: unknown pick %q (want highest or first)", g.ID, string(g.Pick))
+			at(index("groups", i)+".pick", "group %q: unknown pick %q (want highest or first)", g.ID, string(g.Pick))
 		}
 	}
 	if len(p.Earnings) == 0 {
-		bad("program has no earnings")
+		at("earnings", "program has no earnings")
 	}
 	earnings := map[string]bool{}
 	for i := range p.Earnings {
 		e := &p.Earnings[i]
+		ep := index("earnings", i)
 		if e.ID == "" {
-			bad("earnings[%d] has no id", i)
+			at(ep+".id", "earnings[%d] has no id", i)
 		} else if earnings[e.ID] {
-			bad("earning %q is declared twice", e.ID)
+			at(ep+".id", "earning %q is declared twice", e.ID)
 		}
 		earnings[e.ID] = true
 		if e.Type == "" {
-			bad("earning %q has no type", e.ID)
+			at(ep+".type", "earning %q has no type", e.ID)
 		}
 		if e.Group != "" && groups[e.Group] == nil {
-			bad("earning %q names unknown group %q", e.ID, e.Group)
+			at(ep+".group", "earning %q names unknown group %q", e.ID, e.Group)
 		}
 		if e.Bands == nil {
 			if e.Amount == nil {
-				bad("earning %q has neither an amount nor bands", e.ID)
+				at(ep, "earning %q has neither an amount nor bands", e.ID)
 			}
 			continue
 		}
 		t := e.Bands
 		if t.Pays == PaysMultiplier && e.Amount == nil {
-			bad("earning %q: bands paying a multiplier need an amount to multiply", e.ID)
+			at(ep+".bands", "earning %q: bands paying a multiplier need an amount to multiply", e.ID)
 		}
 		if t.Pays != PaysMultiplier && e.Amount != nil {
-			bad("earning %q has both an amount and bands paying a %s", e.ID, t.Pays)
+			at(ep+".amount", "earning %q has both an amount and bands paying a %s", e.ID, t.Pays)
 		}
 		switch t.Pays {
 		case PaysRate, PaysFlat, PaysMultiplier:
 		default:
-			bad("earning %q: bands pay unknown %q (want rate, flat or multiplier)", e.ID, string(t.Pays))
+			at(ep+".bands.pays", "earning %q: bands pay unknown %q (want rate, flat or multiplier)", e.ID, string(t.Pays))
 		}
 		switch t.Method {
 		case Retroactive:
 		case Marginal:
 			if t.Pays == PaysMultiplier {
-				bad("earning %q: a marginal band table cannot pay a multiplier (a multiplier applies to one amount, so it has no per-band share); use retroactive", e.ID)
+				at(ep+".bands.method", "earning %q: a marginal band table cannot pay a multiplier (a multiplier applies to one amount, so it has no per-band share); use retroactive", e.ID)
 			}
 		default:
-			bad("earning %q: unknown band method %q (want retroactive or marginal)", e.ID, string(t.Method))
+			at(ep+".bands.method", "earning %q: unknown band method %q (want retroactive or marginal)", e.ID, string(t.Method))
 		}
 		switch t.Basis {
 		case "", BasisDeal, BasisPeriod, BasisCumulative:
 		default:
-			bad("earning %q: unknown band basis %q (want deal, partner_period or cumulative)", e.ID, string(t.Basis))
+			at(ep+".bands.basis", "earning %q: unknown band basis %q (want deal, partner_period or cumulative)", e.ID, string(t.Basis))
 		}
-		validPeriod(fmt.Sprintf("earning %q", e.ID), t.Period)
-		if msg := checkBands(t.Bands); msg != "" {
-			bad("earning %q: %s", e.ID, msg)
+		validPeriod(ep+".bands.period", fmt.Sprintf("earning %q", e.ID), t.Period)
+		if problems := checkBands(t.Bands); len(problems) > 0 {
+			for _, pr := range problems {
+				at(ep+".bands.table"+pr.path, "%s", pr.msg) // the path names the earning
+			}
 		} else if last := t.Bands[len(t.Bands)-1]; last.To != nil && !(t.Method == Marginal && t.Pays == PaysRate) {
-			bad("earning %q: the last band ends at %s, so a basis above it would reach no band and earn nothing (a retroactive or flat table would even take back what was paid); leave the last band's upper bound off", e.ID, last.To)
+			at(index(ep+".bands.table", len(t.Bands)-1)+".to", "earning %q: the last band ends at %s, so a basis above it would reach no band and earn nothing (a retroactive or flat table would even take back what was paid); leave the last band's upper bound off", e.ID, last.To)
 		}
 	}
-	for _, g := range p.Groups {
+	for gi, g := range p.Groups {
 		n := 0
 		for _, e := range p.Earnings {
 			if e.Group == g.ID {
@@ -181,58 +217,66 @@ func (p *Program) Validate() error {
 			}
 		}
 		if n == 0 {
-			bad("group %q has no earnings", g.ID)
+			at(index("groups", gi), "group %q has no earnings", g.ID)
 		}
 	}
 	places := p.Rounding.Places(p.Currency)
 	for i, c := range p.Caps {
+		cp := capPath(p, c, i)
 		switch c.Scope {
 		case CapLine, CapDeal, CapPartner, CapBudget:
 		default:
-			bad("caps[%d]: unknown scope %q (want line, deal, partner or budget)", i, string(c.Scope))
+			at(cp, "caps[%d]: unknown scope %q (want line, deal, partner or budget)", i, string(c.Scope))
 		}
 		if c.Limit.Sign() <= 0 {
-			bad("caps[%d] (%s): limit %s must be above zero", i, c.Scope, c.Limit)
+			at(cp, "caps[%d] (%s): limit %s must be above zero", i, c.Scope, c.Limit)
 		}
 		if -c.Limit.Exponent() > places && !c.Limit.Equal(c.Limit.Round(places)) {
-			bad("caps[%d] (%s): limit %s has more decimal places than amounts round to (%d)", i, c.Scope, c.Limit, places)
+			at(cp, "caps[%d] (%s): limit %s has more decimal places than amounts round to (%d)", i, c.Scope, c.Limit, places)
 		}
 		if c.Earning != "" && (c.Scope != CapLine || !earnings[c.Earning]) {
 			if c.Scope != CapLine {
-				bad("caps[%d]: only a line cap names an earning", i)
+				at(cp, "caps[%d]: only a line cap names an earning", i)
 			} else {
-				bad("caps[%d]: unknown earning %q", i, c.Earning)
+				at(cp, "caps[%d]: unknown earning %q", i, c.Earning)
 			}
 		}
-		validPeriod(fmt.Sprintf("caps[%d]", i), c.Period)
+		validPeriod(cp, fmt.Sprintf("caps[%d]", i), c.Period)
 	}
 	return errors.Join(errs...)
 }
 
-// checkBands returns a description of the first problem of a band table, or "".
-func checkBands(bands []Band) string {
+// bandProblem is one problem of a band table, at path below the table.
+type bandProblem struct{ path, msg string }
+
+// checkBands returns every problem of a band table: bands must be sorted
+// by from, each non-empty, contiguous (band i's To is band i+1's From)
+// and only the last unbounded.
+func checkBands(bands []Band) []bandProblem {
 	if len(bands) == 0 {
-		return "band table has no bands"
+		return []bandProblem{{"", "a band table needs at least one band"}}
 	}
+	var out []bandProblem
 	for i, b := range bands {
 		if b.To != nil && b.To.Cmp(b.From) <= 0 {
-			return fmt.Sprintf("band %d [%s, %s) is empty or reversed", i+1, b.From, b.To)
+			out = append(out, bandProblem{index("", i) + ".to", fmt.Sprintf("band [%s, %s) is empty or reversed: `to` must be above `from`", b.From, b.To)})
 		}
-		if i == len(bands)-1 {
-			break
+		if i == 0 {
+			continue
 		}
-		if b.To == nil {
-			return fmt.Sprintf("band %d is unbounded but is not the last band", i+1)
-		}
-		next := bands[i+1].From
-		switch c := b.To.Cmp(next); {
-		case c < 0:
-			return fmt.Sprintf("gap between band %d (ends %s) and band %d (starts %s)", i+1, b.To, i+2, next)
-		case c > 0:
-			return fmt.Sprintf("band %d (ends %s) overlaps band %d (starts %s)", i+1, b.To, i+2, next)
+		prev := bands[i-1]
+		switch {
+		case prev.To == nil:
+			out = append(out, bandProblem{index("", i-1), "only the last band may leave out `to` (an unbounded band must come last)"})
+		case b.From.Cmp(prev.From) < 0:
+			out = append(out, bandProblem{index("", i) + ".from", fmt.Sprintf("bands must be sorted by `from`: this band starts at %s, below the previous band's start %s", b.From, prev.From)})
+		case b.From.Cmp(*prev.To) < 0:
+			out = append(out, bandProblem{index("", i) + ".from", fmt.Sprintf("overlap: this band starts at %s but the previous band runs to %s (bands are half-open [from, to), so start this band at %s)", b.From, prev.To, prev.To)})
+		case b.From.Cmp(*prev.To) > 0:
+			out = append(out, bandProblem{index("", i) + ".from", fmt.Sprintf("gap: the previous band ends at %s but this band starts at %s; a basis in [%s, %s) would reach no band (start this band at %s)", prev.To, b.From, prev.To, b.From, prev.To)})
 		}
 	}
-	return ""
+	return out
 }
 
 // builtinDealField reports whether name is a built-in field of deal.
@@ -243,4 +287,47 @@ func builtinDealField(name string) bool {
 		return true
 	}
 	return strings.Contains(name, ".")
+}
+
+// ProgramError is one problem Validate found, at Path: the part of the
+// program in the layout of the YAML DSL, such as "currency",
+// "earnings[0].bands.table[1].from", "caps.per_partner" or
+// "earnings[2].cap" (a line cap), so that package rules can point at the
+// line; for programs built in Go it names the field.
+type ProgramError struct {
+	Path string
+	Msg  string
+}
+
+// Error renders "invalid program: path: message".
+func (e *ProgramError) Error() string {
+	if e.Path == "" {
+		return ErrInvalidProgram.Error() + ": " + e.Msg
+	}
+	return ErrInvalidProgram.Error() + ": " + e.Path + ": " + e.Msg
+}
+
+// Unwrap returns ErrInvalidProgram.
+func (e *ProgramError) Unwrap() error { return ErrInvalidProgram }
+
+func index(path string, i int) string { return path + "[" + itoa(i) + "]" }
+
+// capPath names cap i where the DSL writes it: a line cap on its earning
+// ("earnings[2].cap"), the others under caps.
+func capPath(p *Program, c Cap, i int) string {
+	switch c.Scope {
+	case CapLine:
+		for j := range p.Earnings {
+			if c.Earning != "" && p.Earnings[j].ID == c.Earning {
+				return index("earnings", j) + ".cap"
+			}
+		}
+	case CapDeal:
+		return "caps.per_deal"
+	case CapPartner:
+		return "caps.per_partner"
+	case CapBudget:
+		return "caps.budget"
+	}
+	return index("caps", i)
 }

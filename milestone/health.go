@@ -100,7 +100,8 @@ type MilestoneHealth struct {
 	Slip int
 	// DaysOverdue is how many days past due an open milestone is.
 	DaysOverdue int
-	// Critical marks milestones on the critical path.
+	// Critical marks milestones on the critical path, or on a path tied
+	// with it (see PlanHealth).
 	Critical bool
 	// Reason explains the health in a few words.
 	Reason string
@@ -110,7 +111,7 @@ type MilestoneHealth struct {
 //
 // Projection rule: a done milestone finishes on its completion day; a
 // cancelled one constrains nothing. An open milestone is ready on the
-// later of today and the projected finish of each dependency that is not
+// latest of today, the plan's start and the projected finish of each dependency that is not
 // cancelled; its remaining work is its Duration, less the days it has
 // been worked on (from its start to today, or to the day it was blocked;
 // never below 0). It
@@ -122,7 +123,9 @@ type MilestoneHealth struct {
 // The critical path runs back from the milestone with the latest
 // projected finish (the first in plan order on a tie) through, at each
 // step, the dependency with the latest projected finish; it is listed
-// first milestone first.
+// first milestone first. On a tie the path takes one milestone, but every
+// milestone of a tied path is marked Critical: a slip of any of them
+// delays the completion as much.
 type PlanHealth struct {
 	PlanID  string
 	Subject PartnerID
@@ -228,7 +231,8 @@ func (c Config) health(p *Plan, today Date) *PlanHealth {
 				d = c.day(m.Completed)
 			}
 		default:
-			ready := today
+			// Work begins no earlier than the plan's start.
+			ready := maxDate(today, p.Start)
 			for _, dep := range m.DependsOn {
 				if j, ok := idx[dep]; ok && state[j] != 1 {
 					ready = maxDate(ready, finish(j))
@@ -331,7 +335,32 @@ func (c Config) health(p *Plan, today Date) *PlanHealth {
 		slices.Reverse(path)
 		for _, i := range path {
 			h.CriticalPath = append(h.CriticalPath, p.Milestones[i].ID)
-			h.Milestones[i].Critical = true
+		}
+		// Critical marks every milestone tied with the path: each end
+		// projected as late as the last, and back from each critical
+		// milestone every dependency tied for its latest projected finish.
+		var queue []int
+		for i := range p.Milestones {
+			if p.Milestones[i].Status != Cancelled && pf[i] == pf[last] {
+				h.Milestones[i].Critical = true
+				queue = append(queue, i)
+			}
+		}
+		for len(queue) > 0 {
+			cur := queue[0]
+			queue = queue[1:]
+			var latest Date
+			for _, dep := range p.Milestones[cur].DependsOn {
+				if j := idx[dep]; p.Milestones[j].Status != Cancelled {
+					latest = maxDate(latest, pf[j])
+				}
+			}
+			for _, dep := range p.Milestones[cur].DependsOn {
+				if j := idx[dep]; p.Milestones[j].Status != Cancelled && pf[j] == latest && !h.Milestones[j].Critical {
+					h.Milestones[j].Critical = true
+					queue = append(queue, j)
+				}
+			}
 		}
 	}
 	for i := range p.Outcomes {

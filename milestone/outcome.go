@@ -28,9 +28,13 @@ func OutcomeStatuses() []OutcomeStatus {
 
 // OutcomeHealth is an outcome's standing on a day.
 //
+// Only measurements on or before the due date count: an outcome reached
+// after its date was missed, and one reached by its date stays met
+// whatever later readings say.
+//
 // Trend rule: the trend is the straight line from the baseline on the
-// plan's start day to the latest measurement (the one with the latest day;
-// the last recorded on a tie), that is the average rate of progress since
+// plan's start day to the latest measurement (the one with the latest day
+// not after the due date; the last recorded on a tie), that is the average rate of progress since
 // the start, continued to the due date:
 //
 //	projected = latest + (latest - baseline) * (due - latestDay) / (latestDay - start)
@@ -48,8 +52,8 @@ type OutcomeHealth struct {
 	Status OutcomeStatus
 	Target decimal.Decimal
 	Due    Date
-	// Latest is the latest measured value (the baseline when none) and
-	// LatestOn its day (zero when none).
+	// Latest is the latest value measured by the due date (the baseline
+	// when none) and LatestOn its day (zero when none).
 	Latest   decimal.Decimal
 	LatestOn Date
 	// Projected is the trend's value at the due date, rounded half up to
@@ -61,6 +65,9 @@ func outcomeHealth(p *Plan, o *Outcome, today Date) OutcomeHealth {
 	oh := OutcomeHealth{ID: o.ID, Name: o.Name, Metric: o.Metric, Unit: o.Unit, Target: o.Target, Due: o.Due, Latest: o.Baseline}
 	var latest *Measurement
 	for i := range o.Progress {
+		if o.Progress[i].On.After(o.Due) {
+			continue // too late to count: the target was due by then
+		}
 		if latest == nil || !o.Progress[i].On.Before(latest.On) {
 			latest = &o.Progress[i]
 		}

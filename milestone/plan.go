@@ -273,8 +273,12 @@ func (e *ValidationError) Unwrap() error { return ErrInvalidPlan }
 // group of milestones that depend on each other in a circle, showing one
 // circle through the group), missing due dates, negative durations and
 // weights, unknown statuses, a missing start, and escalation rules with an
-// unknown trigger or recipient or a negative count.
+// unknown trigger or recipient or a negative count. A nil plan is a
+// ValidationError too.
 func (p *Plan) Validate() error {
+	if p == nil {
+		return &ValidationError{Problems: []Problem{{Kind: ProblemMissingID, Msg: "no plan (nil)"}}}
+	}
 	var probs []Problem
 	add := func(k ProblemKind, path, ms, format string, a ...any) {
 		probs = append(probs, Problem{Kind: k, Path: path, Milestone: ms, Msg: fmt.Sprintf(format, a...)})

@@ -97,7 +97,7 @@ type Portfolio struct {
 	// by trend, other overdue milestones, blocked milestones, at-risk
 	// milestones on the critical path, other at-risk milestones. Within a
 	// kind, more Days first (the larger Shortfall first for off-track
-	// outcomes), then plan id, then item id.
+	// outcomes), then the earlier due date, then plan id, then item id.
 	Attention []AttentionItem
 	// Completion is the cohort's completion (nil without a cohort).
 	Completion *Completion
@@ -142,20 +142,31 @@ type MilestoneMedian struct {
 	MedianDays decimal.Decimal
 }
 
-// Portfolio assesses many plans at p.Now. Plans that do not validate are
-// listed in Errors and counted nowhere else. Plans are taken as they are
+// Portfolio assesses many plans at p.Now. Plans that do not validate, and
+// a plan whose id an earlier valid plan has (an error wrapping
+// ErrConflict), are listed in Errors and counted nowhere else. Plans are taken as they are
 // (see Config.Health); for a past date pass each plan's AsOf.
 func (c Config) Portfolio(plans []*Plan, p PortfolioParams) *Portfolio {
 	today := c.day(p.Now)
 	pf := &Portfolio{Today: today}
 	counts := map[Health]int{}
 	valid := make([]*Plan, 0, len(plans))
+	seen := map[string]bool{}
 	for _, pl := range plans {
+		if pl != nil && seen[pl.ID] {
+			pf.Errors = append(pf.Errors, PlanError{PlanID: pl.ID, Err: fmt.Errorf("%w: plan id %q is used by another plan of the portfolio", ErrConflict, pl.ID)})
+			continue
+		}
 		if err := pl.Validate(); err != nil {
-			pf.Errors = append(pf.Errors, PlanError{PlanID: pl.ID, Err: err})
+			id := ""
+			if pl != nil {
+				id = pl.ID
+			}
+			pf.Errors = append(pf.Errors, PlanError{PlanID: id, Err: err})
 			continue
 		}
 		valid = append(valid, pl)
+		seen[pl.ID] = true
 		h := c.health(pl, today)
 		counts[h.Health]++
 		pf.Plans = append(pf.Plans, h)
@@ -172,12 +183,12 @@ func (c Config) Portfolio(plans []*Plan, p PortfolioParams) *Portfolio {
 	})
 	slices.SortFunc(pf.Attention, func(a, b AttentionItem) int {
 		return cmp.Or(cmp.Compare(a.Kind.rank(), b.Kind.rank()), -cmp.Compare(a.Days, b.Days), -a.Shortfall.Cmp(b.Shortfall),
-			cmp.Compare(a.PlanID, b.PlanID), cmp.Compare(a.Milestone, b.Milestone), cmp.Compare(a.Outcome, b.Outcome))
+			a.Due.Compare(b.Due), cmp.Compare(a.PlanID, b.PlanID), cmp.Compare(a.Milestone, b.Milestone), cmp.Compare(a.Outcome, b.Outcome))
 	})
 	if p.AttentionLimit > 0 && len(pf.Attention) > p.AttentionLimit {
 		pf.Attention = pf.Attention[:p.AttentionLimit]
 	}
-	slices.SortFunc(pf.Errors, func(a, b PlanError) int { return cmp.Compare(a.PlanID, b.PlanID) })
+	slices.SortStableFunc(pf.Errors, func(a, b PlanError) int { return cmp.Compare(a.PlanID, b.PlanID) })
 	if !p.CohortFrom.IsZero() || !p.CohortTo.IsZero() {
 		pf.Completion = c.completion(valid, p.CohortFrom, p.CohortTo)
 	}

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -105,9 +106,7 @@ func compile(name string, src []byte) (*File, *diag) {
 			pc := compileProgram(d, doc, top)
 			f.Programs = append(f.Programs, pc.p)
 			f.top[pc.p] = top
-			if len(d.errs) == nerr {
-				validate(d, doc.root, pc.p)
-			}
+			validate(d, doc.root, pc.p, d.errs[nerr:])
 			f.broken[pc.p] = len(d.errs) != nerr
 		case "Tests":
 			if td := testsHeader(d, doc.root); td != nil {
@@ -157,10 +156,14 @@ func compile(name string, src []byte) (*File, *diag) {
 	return f, d
 }
 
-// validate runs the engine's own check on a program that compiled without
-// errors. It finds nothing unless the compiler missed a check; the error
-// then names the document rather than the exact place.
-func validate(d *diag, root *yaml.Node, p *incentive.Program) {
+// validate runs incentive.Validate, the home of the program's semantic
+// rules, and reports each problem at the YAML node its path names (see
+// resolvePath). It runs even when decoding found errors (decoded lists
+// every error of a file at once), but then leaves out each problem at a
+// part of the program decoding already reported on (the same path, one
+// inside it or around it): a value that failed to decode is missing from
+// the program, and Validate would only report its absence again.
+func validate(d *diag, root *yaml.Node, p *incentive.Program, decoded []*Error) {
 	err := p.Validate()
 	if err == nil {
 		return
@@ -170,8 +173,45 @@ func validate(d *diag, root *yaml.Node, p *incentive.Program) {
 		errs = j.Unwrap()
 	}
 	for _, e := range errs {
-		d.errorf(root, "", "%v", e)
+		var pe *incentive.ProgramError
+		if !errors.As(e, &pe) {
+			if len(decoded) == 0 {
+				d.errorf(root, "", "%v", e)
+			}
+			continue
+		}
+		if reported(decoded, pe.Path) {
+			continue
+		}
+		at, _ := resolvePath(root, pe.Path)
+		d.errorf(at, pe.Path, "%s", pe.Msg)
 	}
+}
+
+// reported reports whether a decoding error concerns path: it is at path,
+// inside it or around it (a missing required key counts at the key's
+// path; an error about the whole document only at the document).
+func reported(decoded []*Error, path string) bool {
+	related := func(q string) bool {
+		switch {
+		case q == path:
+			return true
+		case q == "" || path == "":
+			return false
+		}
+		return within(q, path) || within(path, q)
+	}
+	for _, e := range decoded {
+		if related(e.Path) && (e.missing == "" || e.Path != "") || e.missing != "" && related(e.missing) {
+			return true
+		}
+	}
+	return false
+}
+
+// within reports whether path q lies inside path p: p.x or p[i].
+func within(q, p string) bool {
+	return strings.HasPrefix(q, p) && len(q) > len(p) && (q[len(p)] == '.' || q[len(p)] == '[')
 }
 
 // header checks a document's apiVersion and kind and returns the kind.

@@ -132,7 +132,7 @@ func (d *diag) require(f fields, keys ...string) bool {
 			continue
 		}
 		if !f.typos[k] {
-			d.errorf(f.node, f.path, "missing required key %q", k)
+			d.errorf(f.node, f.path, "missing required key %q", k).missing = join(f.path, k)
 		}
 		ok = false
 	}

@@ -69,10 +69,15 @@
 //	              covers. to: optional (open-ended). timezone: an IANA zone,
 //	              default UTC. ends: inclusive (default: from <= date <= to)
 //	              or exclusive_end (from <= date < to)
-//	claims        {window: 60d, from: close_date | program_end}: an earning
-//	              may be claimed until window days after the anchor (that
-//	              day included). Default: no claim deadline. program_end
-//	              needs effective.to
+//	claims        {window: 60d | 2m, from: close_date | program_end |
+//	              registration.approved | <custom date field>}: an earning
+//	              may be claimed until window days or months after the
+//	              anchor (that day included), see Claim windows. Default:
+//	              no claim deadline; from defaults to close_date.
+//	              program_end needs effective.to
+//	registration  {valid: 90d | 3m}: how long a deal registration is valid
+//	              after its approval date, see Claim windows. Default:
+//	              registrations do not expire
 //	payee         partner (default) or a contact role such as partner_rep; a
 //	              deal's partner must then have a contact with that role
 //	rounding      {scale, mode, at}: scale defaults to the currency's minor
@@ -86,6 +91,8 @@
 //	              and the default period of partner_period band tables and
 //	              the per_partner cap. Periods are calendar periods in the
 //	              program's time zone; program means the whole window
+//	precision     the decimal places a quotient keeps, 1 to 40 (default
+//	              16), see Division
 //	min_payout    statement minimum, >= 0; a smaller statement total is
 //	              carried over (default 0: no minimum)
 //	allow_negative  true to accept deals with a negative amount (credit
@@ -167,9 +174,13 @@
 //	partner.{id,name,type,tier,region,country}   string
 //	period.amount, period.earned, cumulative.amount   decimal
 //	period.deals                            int
+//	deal.registration.approved              date the registration was approved
+//	                                        (the empty date without one)
+//	run.as_of                               date, the run's as-of date, see Dates
 //
 // with the operators && || ! == != < <= > >= + - * / % in, ?: and the
-// functions round(x, places[, mode]), min, max, abs, len and date("2026-11-01").
+// functions round(x, places[, mode]), min, max, abs, len, date("2026-11-01")
+// and the date functions below.
 // Method calls, $env, nil, maps and the other expr built-ins are not part
 // of the language. An amount that is just a number (500, "500 USD") needs no
 // expression at all. Errors point at the token inside the expression: in a
@@ -183,6 +194,221 @@
 //
 // Quote an expression that contains ": ", starts with a quote or a YAML
 // indicator, or sits inside a flow mapping ({...}) and contains a comma.
+//
+// # Dates in expressions
+//
+// A date is a calendar date without a time. Every instant is turned into a
+// date in the program's time zone when it is read (deal.close_date,
+// run.as_of), so date arithmetic counts calendar days: from 00:30 on
+// 2026-03-08 to 23:30 on 2026-03-09 in New York is 46 hours (clocks spring
+// forward that night) and one day. Dates compare with < <= > >= == != and
+// these functions, which never read a clock:
+//
+//	days_between(a, b)   int: b - a in days; days_between(date("2026-02-28"),
+//	                     date("2026-03-01")) is 1, in 2028 (a leap year) 2
+//	add_days(d, n)       date: n days after d (before it when n < 0);
+//	                     add_days(date("2026-11-03"), 90) is 2027-02-01
+//	                     (27 days to Nov 30, + 31 + 31 + 1)
+//	add_months(d, n)     date: n calendar months after d, the day clamped to
+//	                     the last day of that month: add_months(date("2026-01-31"), 1)
+//	                     is 2026-02-28, in 2028 2028-02-29; 2026-08-31 + 1 is
+//	                     2026-09-30. Clamping is not undone: Jan 31 + 1 + 1 is Mar 28
+//	add_years(d, n)      add_months(d, 12 * n): 2028-02-29 + 1 year is 2029-02-28
+//	months_between(a, b) int: whole months from a to b, the largest n with
+//	                     add_months(a, n) <= b (for b before a, the smallest
+//	                     n with add_months(a, n) >= b, a negative number):
+//	                     Jan 15 -> Feb 14 is 0, Jan 15 -> Feb 15 is 1,
+//	                     Jan 31 -> Feb 28 is 1
+//	year(d), quarter(d), month(d)   int: 2026, 1..4, 1..12
+//	period(d, "month" | "quarter" | "year")   string: "2026-03", "2026-Q1",
+//	                     "2026"; the unit must be a constant
+//
+// Results must lie in the years 1 to 9999; beyond, and for the empty date
+// (an optional date field a deal does not carry, or
+// deal.registration.approved of a deal without an approved registration),
+// a date function fails at run time with an error naming the expression's
+// position. Test for the empty date first: deal.registered &&
+// days_between(...) evaluates days_between only for registered deals.
+//
+// run.as_of is the as-of date of the run: `partnerops run -as-of DATE`, a
+// test's `as_of:` (a `deal:` test without as_of uses the deal's close
+// time, as for claim expiry), or the asOf argument of incentive.Evaluate
+// and RunOptions.AsOf. It is not known when the program is compiled; a
+// run without an as-of date that evaluates run.as_of fails with an error
+// wrapping incentive.ErrNoAsOf at the position of run.as_of, and nothing
+// is paid for that deal.
+//
+//	# date-functions.yaml: terms that count days and months, in New York time.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: activation-spiff
+//	name: Activation SPIFF
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31, timezone: America/New_York}
+//	fields:
+//	  activated: {type: date, optional: true}
+//	eligibility:
+//	  - name: registration valid 90 days from approval
+//	    when: deal.registered && deal.close_date <= add_days(deal.registration.approved, 90)
+//	earnings:
+//	  - id: quick-activation
+//	    type: spiff
+//	    when: deal.activated >= deal.close_date && days_between(deal.close_date, deal.activated) <= 30
+//	    amount: 200
+//	  - id: quarter-end
+//	    type: bonus
+//	    when: month(deal.close_date) == 3 * quarter(deal.close_date)
+//	    amount: deal.amount * 0.01
+//	  - id: settled-in-quarter
+//	    type: bonus
+//	    when: period(run.as_of, "quarter") == period(deal.close_date, "quarter")
+//	    amount: 25
+//	tests:
+//	  # 2025-12-08 + 90 days: 23 (to Dec 31) + 31 (Jan) + 28 (Feb) + 8 = 90,
+//	  # so 2026-03-08 is the last valid day. 23:30 EDT on March 8 (the day
+//	  # clocks spring forward) is still March 8 in New York. Activated 30 days
+//	  # later: 23 (to Mar 31) + 7. Quarter end: March is 3 x Q1. 1% of 5000.00
+//	  # is 50.00. As of April 1 (Q2) the sale's quarter (Q1) is over.
+//	  - name: registered 90 days before, activated 30 days after, in March
+//	    as_of: 2026-04-01
+//	    deal:
+//	      id: D-1
+//	      amount: "5000.00"
+//	      close_date: "2026-03-08T23:30:00-04:00"
+//	      registration: {id: R-1, approved: 2025-12-08}
+//	      activated: 2026-04-07
+//	    expect: {total: "250.00", lines: {quick-activation: "200.00", quarter-end: "50.00"}}
+//	  # 00:30 EDT on March 9 is March 9: one day past the registration's 90.
+//	  - name: the registration expired the day before
+//	    deal:
+//	      id: D-2
+//	      amount: "5000.00"
+//	      close_date: "2026-03-09T00:30:00-04:00"
+//	      registration: {id: R-2, approved: 2025-12-08}
+//	      activated: 2026-03-10
+//	    expect: {eligible: false, failed: registration valid 90 days from approval}
+//	  # 01:30 EST on November 1 (the repeated hour after clocks fall back) is
+//	  # November 1; activated 30 days later (29 to Nov 30, + 1). November is
+//	  # not a quarter's last month. Without as_of the test's as-of is the
+//	  # close time, in the same quarter (Q4).
+//	  - name: activated 30 days after a close in the repeated hour
+//	    deal:
+//	      id: D-3
+//	      amount: "5000.00"
+//	      close_date: "2026-11-01T01:30:00-05:00"
+//	      registration: {id: R-3, approved: 2026-10-01}
+//	      activated: 2026-12-01
+//	    expect: {total: "225.00", lines: {quick-activation: "200.00", settled-in-quarter: "25.00"}}
+//
+// # Division
+//
+// Addition, subtraction, multiplication and comparison are exact. Division
+// is exact whenever the quotient ends within the program's precision;
+// otherwise `/` rounds the quotient half away from zero at that many
+// decimal places: 16 by default, or what `precision:` says (1 to 40). So
+// 10 / 8 is 1.25, and 100 / 7 is 14.2857142857142857 by default and 14.29
+// with precision: 2. A division by a constant is computed when the
+// program is compiled, at the same precision. Every explanation step
+// whose expression divides states the precision: "earning "units":
+// deal.amount / deal.quantity * deal.quantity = 100.03 (...); each
+// quotient keeps 2 decimal places (rounded half away from zero)". The
+// payout rounding (see Rounding) applies afterwards, as usual.
+//
+//	# precision.yaml: the places a quotient keeps, by default (16) and set to 2.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: unit-rebate
+//	name: Unit rebate, default precision
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01}
+//	earnings:
+//	  - id: units
+//	    type: rebate
+//	    amount: deal.amount / deal.quantity * deal.quantity
+//	tests:
+//	  # 100.00 / 7 = 14.2857142857142857 (16 places); x 7 =
+//	  # 99.9999999999999999, rounded half_up per line: 100.00.
+//	  - name: sixteen places give back the amount
+//	    deal: {id: D-1, amount: "100.00", quantity: 7, close_date: 2026-03-10}
+//	    expect: {total: "100.00"}
+//	---
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: unit-rebate-cents
+//	name: Unit rebate, unit prices in cents
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01}
+//	precision: 2
+//	earnings:
+//	  - id: units
+//	    type: rebate
+//	    amount: deal.amount / deal.quantity * deal.quantity
+//	tests:
+//	  # 100.00 / 7 = 14.29 (2 places, half away from zero); x 7 = 100.03.
+//	  - name: two places round the unit price first
+//	    deal: {id: D-1, amount: "100.00", quantity: 7, close_date: 2026-03-10}
+//	    expect: {total: "100.03"}
+//
+// # Claim windows and registration validity
+//
+// `claims: {window, from}` sets the last day an earning on a deal may be
+// claimed (Result.ClaimBy): the anchor date plus the window, that day
+// included, in the program's time zone. The window is whole calendar days
+// (60d) or calendar months (2m: the same day two months later, clamped to
+// the month's last day, so a deal activated 2026-12-31 may be claimed
+// through 2027-02-28). The anchor is the deal's close date (the default),
+// the program's last day (program_end), the approval date of the deal's
+// registration (registration.approved) or a custom field of type date,
+// named as declared. A deal without its anchor date (not registered, or
+// without a value for an optional date field) has no claim deadline yet:
+// ClaimBy stays empty, it cannot expire, and the explanation says the
+// window has not started. An earning is expired when the run's as-of date
+// is after ClaimBy.
+//
+// `registration: {valid: 90d}` makes a deal registration valid from its
+// approval date through the approval date plus the validity (days or
+// months, as above). A registered deal that closes after that day, or
+// before the approval, is not eligible; Result.Failed is "registration
+// validity" (incentive.RegistrationClause), which `expect: {failed: ...}`
+// accepts, and the explanation gives the dates: "not eligible:
+// registration R-2, approved 2026-01-15, was valid for 90 days, through
+// 2026-04-15; the deal closed 2026-04-16". Deals without an approved
+// registration are not checked: require one with an eligibility clause
+// (deal.registered) where the terms do. To keep paying the earnings that
+// do not depend on the registration, test the date in the earning's
+// condition instead: deal.close_date <= add_days(deal.registration.approved, 90).
+//
+//	# claims.yaml: a claim window from the activation date, and registrations valid 90 days.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: activation-claims
+//	name: Activation claims
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31, timezone: America/New_York}
+//	fields:
+//	  activated: {type: date, optional: true}
+//	claims: {window: 2m, from: activated}
+//	registration: {valid: 90d}
+//	earnings:
+//	  - id: spiff
+//	    type: spiff
+//	    amount: 100
+//	tests:
+//	  # approved 2026-01-15; + 90 days: 16 (to Jan 31) + 28 (Feb) + 31 (Mar)
+//	  # + 15 = 90, so valid through 2026-04-15, the close date.
+//	  - name: closed on the registration's last valid day
+//	    deal: {id: D-1, amount: "1000.00", close_date: 2026-04-15, registration: {id: R-1, approved: 2026-01-15}, activated: 2026-04-30}
+//	    expect: {total: "100.00"}
+//	  - name: closed the day after
+//	    deal: {id: D-2, amount: "1000.00", close_date: 2026-04-16, registration: {id: R-2, approved: 2026-01-15}}
+//	    expect: {eligible: false, failed: registration validity}
+//	  - name: an unregistered deal is not checked
+//	    deal: {id: D-3, amount: "1000.00", close_date: 2026-12-31}
+//	    expect: {total: "100.00"}
 //
 // # Eligibility and earnings
 //
@@ -653,7 +879,10 @@
 //     clauses do not matter: a return after the program ended still
 //     counts.
 //   - A credit note that names no deal takes back what its own amount
-//     unearns under the terms, but never more than the partner has been
+//     unearns under the terms (line and deal caps bound it from below
+//     too: never more than a deal of its size could be paid; with 2% and
+//     a deal cap of 2,500, a credit of -200,000 takes back at most
+//     2,500, not 4,000), but never more than the partner has been
 //     paid net in the period (the program's `period`), than any of its
 //     partner caps or the budget has paid, or than a partner cap gives
 //     back as the partner's entitlement (what its deals earned before the
@@ -796,6 +1025,96 @@
 //	    # 6487.00 x 0.005 = 32.435: half_even gives 32.44
 //	    expect: {total: "32.44"}
 //
+// # Currencies and rates
+//
+// A deal in another currency than the program's is converted before the
+// terms read it: deal.amount is the converted amount. Rates come from the
+// caller, never from the network: in Go as incentive.Input.Rates or
+// RunOptions.Rates (an incentive.RateTable or any RateSource), for
+// `partnerops run -rates FILE` and `explain -rates FILE` from a rates file
+// (DecodeRates: YAML or CSV), and in a test from its `rates:` list. Each
+// rate names from, to, rate (exact, as written), as_of and optionally
+// source and a validity period valid_from .. valid_to (both days
+// included): a rate with a period applies to exactly the dates in it (a
+// month-end rate for every deal of its month), ahead of rates without
+// one; otherwise the rate with the latest as_of on or before the close
+// date applies. Periods of one currency pair may not overlap. A rates file
+// in YAML is a mapping with a `rates:` list of such entries; in CSV a
+// header row names the columns:
+//
+//	from,to,rate,as_of,valid_from,valid_to,source
+//	EUR,USD,1.0832,2026-03-31,2026-03-01,2026-03-31,ECB month end
+//
+// The converted amount is exact (amount x rate, never rounded on its
+// own); the program's rounding rounds once, where its stage says, so a
+// conversion cannot round twice. The rate used, its source, as-of date and
+// period are recorded on the deal's result (Result.Conversion) and shown
+// in its explanation: "converted 1,000.00 EUR at 1.0625 (treasury, as of
+// 2026-03-01) = 1,062.50 USD, exact: rounded once, by the program's
+// rounding (half_up to 2 places per line)".
+//
+//	# rates.yaml: deals in euros, paid in dollars, rounded once: half_up, then half_even.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: eur-rebate-half-up
+//	name: EUR rebate, half_up
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	rounding: {mode: half_up}
+//	earnings:
+//	  - id: rebate
+//	    type: rebate
+//	    amount: deal.amount * 0.01
+//	tests:
+//	  # 1,000.00 EUR x 1.0625 = 1,062.50 USD; 1% = 10.625, half_up 10.63.
+//	  - name: a half cent rounds up
+//	    rates:
+//	      - {from: EUR, to: USD, rate: 1.0625, as_of: 2026-03-01, source: treasury}
+//	    deal: {id: D-1, amount: "1000.00", currency: EUR, close_date: 2026-03-10}
+//	    expect: {total: "10.63"}
+//	  # 708.33 EUR x 1.5 = 1,062.495 USD, kept exact: 1% = 10.62495, 10.62.
+//	  # Rounding the conversion to cents first (1,062.50) would pay 10.63.
+//	  - name: the conversion is not rounded on its own
+//	    rates:
+//	      - {from: EUR, to: USD, rate: 1.5, as_of: 2026-03-01, source: treasury}
+//	    deal: {id: D-2, amount: "708.33", currency: EUR, close_date: 2026-03-10}
+//	    expect: {total: "10.62"}
+//	  # The March month-end rate (1.0625, valid for all of March) wins over the
+//	  # daily rate of March 9 (2.0): 1,062.50 USD, 1% = 10.625, 10.63.
+//	  - name: a month-end rate applies to every deal of its month
+//	    rates:
+//	      - {from: EUR, to: USD, rate: 2.0, as_of: 2026-03-09, source: daily}
+//	      - {from: EUR, to: USD, rate: 1.0625, as_of: 2026-03-31, valid_from: 2026-03-01, valid_to: 2026-03-31, source: month end}
+//	    deal: {id: D-3, amount: "1000.00", currency: EUR, close_date: 2026-03-10}
+//	    expect: {total: "10.63"}
+//	---
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: eur-rebate-half-even
+//	name: EUR rebate, half_even
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	rounding: {mode: half_even}
+//	earnings:
+//	  - id: rebate
+//	    type: rebate
+//	    amount: deal.amount * 0.01
+//	tests:
+//	  # 10.625 half_even: the 2 is even, so 10.62.
+//	  - name: a half cent rounds to even
+//	    rates:
+//	      - {from: EUR, to: USD, rate: 1.0625, as_of: 2026-03-01, source: treasury}
+//	    deal: {id: D-1, amount: "1000.00", currency: EUR, close_date: 2026-03-10}
+//	    expect: {total: "10.62"}
+//	  # 1,002.00 EUR x 1.0625 = 1,064.625 USD; 1% = 10.64625, above the half: 10.65.
+//	  - name: above the half rounds up in either mode
+//	    rates:
+//	      - {from: EUR, to: USD, rate: 1.0625, as_of: 2026-03-01, source: treasury}
+//	    deal: {id: D-2, amount: "1002.00", currency: EUR, close_date: 2026-03-10}
+//	    expect: {total: "10.65"}
+//
 // # Tests
 //
 // Tests sit in a program's `tests:` list or in Tests documents, usually in
@@ -814,6 +1133,7 @@
 //
 // A test has a name (unique within its program), an optional as_of (a date
 // or time deciding claim expiry; default the deal's close time), an
+// optional rates (a list of conversion rates, see Currencies and rates), an
 // optional partner {id, name, tier, type, region, country, contacts: [{role,
 // name, email}]}, an optional prior {period_amount, period_deals,
 // period_earned, cumulative, budget_used, basis: {<earning>: amount}} (the
@@ -885,6 +1205,13 @@
 // Columns count characters. Warnings (a group with one earning; tests none
 // of whose deals closes inside the effective window) do not fail a
 // compile; they are in File.Warnings.
+//
+// The compiler decodes syntax and types; the program's semantic rules
+// (band order and contiguity, a bounded last band only in a marginal rate
+// table, claim anchors, caps, groups) live in incentive.Validate, which
+// names each problem by its path in the file (earnings[0].bands.table[1].to);
+// the compiler reports it at that line and column, together with the
+// decoding errors, leaving out what only repeats a decoding error.
 //
 // # Limits and safety
 //

@@ -60,6 +60,9 @@ type Error struct {
 
 	// code marks diagnostics that Load recomputes (see windowWarning).
 	code string
+	// missing is the path of the key a "missing required key" error is
+	// about (see validate).
+	missing string
 }
 
 // Error renders "file:line:col: [warning: ]path: message", then the source

@@ -117,7 +117,7 @@ var (
 
 // PlanTest is a test of a plan template, from the template's `tests:`: a
 // plan instantiated on Start, the Events applied, and its health at At
-// compared with Expect.
+// compared with Expect. Events after At are left out (the plan as of At).
 type PlanTest struct {
 	Name     string
 	Template *milestone.Template
@@ -158,6 +158,10 @@ func (t *PlanTest) Run() error {
 	}
 	p, err := testPlan(t.Template, t.Start, t.Events)
 	if err != nil {
+		return fail(err)
+	}
+	// The plan as it was at At: later events have not happened yet.
+	if p, err = p.AsOf(t.At); err != nil {
 		return fail(err)
 	}
 	h, err := milestone.Config{}.Health(p, t.At)

@@ -18,7 +18,7 @@ const APIVersion = "partnerops/v1"
 
 var programKeys = []string{
 	"apiVersion", "kind", "id", "name", "version", "currency", "effective",
-	"claims", "payee", "rounding", "period", "min_payout", "allow_negative", "fields",
+	"claims", "registration", "payee", "rounding", "precision", "period", "min_payout", "allow_negative", "fields",
 	"eligibility", "earnings", "groups", "caps", "tests",
 }
 
@@ -80,6 +80,9 @@ func compileProgram(d *diag, doc *document, top fields) *progCompiler {
 	if n := top.get("claims"); n != nil {
 		pc.claims(n)
 	}
+	if n := top.get("registration"); n != nil {
+		pc.registration(n)
+	}
 	p.Payee = incentive.PayeePartner
 	if n := top.get("payee"); n != nil {
 		pc.payee(n)
@@ -107,8 +110,20 @@ func compileProgram(d *diag, doc *document, top fields) *progCompiler {
 	if n := top.get("fields"); n != nil {
 		envOK = pc.fields(n)
 	}
+	if n := top.get("precision"); n != nil {
+		if v, ok := d.integer(n, "precision"); ok {
+			if v < 1 || v > int64(incentive.MaxDivisionPlaces) {
+				d.errorf(n, "precision", "want the decimal places a quotient keeps, from 1 to %d (default %d), got %d", incentive.MaxDivisionPlaces, incentive.DefaultDivisionPlaces, v)
+			} else {
+				p.DivisionPlaces = int32(v)
+			}
+		}
+	}
 	if envOK {
 		env, errs := dexpr.NewEnv(p.Fields)
+		if err := env.SetDivisionPlaces(p.DivisionPlaces); err != nil {
+			errs = append(errs, err)
+		}
 		for _, err := range errs {
 			at := top.node
 			if n := top.get("fields"); n != nil {
@@ -197,10 +212,46 @@ func loadLocation(name string) (*time.Location, error) {
 	return time.LoadLocation(name)
 }
 
+var spanRE = regexp.MustCompile(`^([0-9]{1,5})(d|m)$`)
+
+// claimWindowRE matches a number of days only ("90d"); tier policies read
+// their grace period with it.
 var claimWindowRE = regexp.MustCompile(`^([0-9]{1,5})d$`)
 
-// maxClaimDays bounds a claim window at about ten years.
-const maxClaimDays = 3660
+// maxClaimDays bounds a claim window at about ten years; maxClaimMonths
+// likewise.
+const (
+	maxClaimDays   = 3660
+	maxClaimMonths = 120
+)
+
+// span reads a length of time: "60d" (calendar days) or "3m" (calendar
+// months, the day clamped to the month's last day).
+func (pc *progCompiler) span(v *yaml.Node, path, what string) (incentive.Span, bool) {
+	d := pc.d
+	s, ok := d.scalar(v, path, "a number of days such as 60d or of months such as 3m")
+	if !ok {
+		return incentive.Span{}, false
+	}
+	m := spanRE.FindStringSubmatch(s)
+	n := 0
+	if m != nil {
+		n, _ = strconv.Atoi(m[1])
+	}
+	switch {
+	case m == nil || n < 1:
+		d.errorf(v, path, "want %s as a number of days (1d to %dd, such as 60d) or of months (1m to %dm, such as 3m), got %q", what, maxClaimDays, maxClaimMonths, clip(s))
+	case m[2] == "d" && n > maxClaimDays:
+		d.errorf(v, path, "want %s between 1d and %dd, got %q", what, maxClaimDays, clip(s))
+	case m[2] == "m" && n > maxClaimMonths:
+		d.errorf(v, path, "want %s between 1m and %dm, got %q", what, maxClaimMonths, clip(s))
+	case m[2] == "d":
+		return incentive.Span{Days: n}, true
+	default:
+		return incentive.Span{Months: n}, true
+	}
+	return incentive.Span{}, false
+}
 
 func (pc *progCompiler) claims(n *yaml.Node) {
 	d, p := pc.d, pc.p
@@ -211,26 +262,29 @@ func (pc *progCompiler) claims(n *yaml.Node) {
 	d.require(f, "window")
 	p.Claims.From = incentive.FromCloseDate
 	if v := f.get("window"); v != nil {
-		if s, ok := d.scalar(v, f.at("window"), "a number of days such as 60d"); ok {
-			m := claimWindowRE.FindStringSubmatch(s)
-			days := 0
-			if m != nil {
-				days, _ = strconv.Atoi(m[1])
-			}
-			if m == nil || days < 1 || days > maxClaimDays {
-				d.errorf(v, f.at("window"), "want a number of days between 1d and %dd such as 60d, got %q", maxClaimDays, clip(s))
-			} else {
-				p.Claims.Days = days
-			}
+		if sp, ok := pc.span(v, f.at("window"), "a claim window"); ok {
+			p.Claims.Days, p.Claims.Months = sp.Days, sp.Months
 		}
 	}
 	if v := f.get("from"); v != nil {
-		if s, ok := d.enum(v, f.at("from"), "close_date", "program_end"); ok {
+		if s, ok := d.scalar(v, f.at("from"), "close_date, program_end, registration.approved or a custom date field"); ok {
+			// incentive.Validate checks that a custom anchor is a date field
 			p.Claims.From = incentive.ClaimAnchor(s)
 			if s == "program_end" && pc.top.has("effective") && p.Effective.To.IsZero() {
 				d.errorf(v, f.at("from"), "the claim window counts from the program end, but effective has no `to` date")
 			}
 		}
+	}
+}
+
+// registration decodes `registration: {valid: 90d}`.
+func (pc *progCompiler) registration(n *yaml.Node) {
+	f, ok := pc.d.mapping(n, "registration", "valid")
+	if !ok || !pc.d.require(f, "valid") {
+		return
+	}
+	if sp, ok := pc.span(f.get("valid"), f.at("valid"), "a registration validity"); ok {
+		pc.p.RegistrationValidity = sp
 	}
 }
 
@@ -521,36 +575,24 @@ func (pc *progCompiler) bands(n *yaml.Node, path string) (*incentive.BandTable, 
 	return t, pays
 }
 
-// bandRows decodes and checks the rows of a band table: sorted by from,
-// contiguous half-open ranges, only the last unbounded.
+// bandRows decodes the rows of a band table. Their order, contiguity and
+// bounds are checked by incentive.Validate.
 func (pc *progCompiler) bandRows(n *yaml.Node, path, pays string, moneyBounds bool) []incentive.Band {
 	d := pc.d
 	rows, ok := d.list(n, path)
 	if !ok {
 		return nil
 	}
-	if len(rows) == 0 {
-		d.errorf(n, path, "a band table needs at least one band")
-		return nil
-	}
 	var out []incentive.Band
 	labels := map[string]int{}
-	type rowInfo struct {
-		from, to *yaml.Node
-	}
-	var infos []rowInfo
-	bad := false
 	for i, row := range rows {
 		rp := index(path, i)
 		f, ok := d.mapping(row, rp, "from", "to", "rate", "flat", "multiplier", "label")
 		if !ok {
-			bad = true
 			continue
 		}
 		b := incentive.Band{Origin: d.origin(row)}
-		if !d.require(f, "from") {
-			bad = true
-		}
+		d.require(f, "from")
 		bound := func(key string) (decimal.Decimal, bool) {
 			if moneyBounds {
 				return d.money(f.get(key), f.at(key), pc.p.Currency)
@@ -558,13 +600,10 @@ func (pc *progCompiler) bandRows(n *yaml.Node, path, pays string, moneyBounds bo
 			return d.number(f.get(key), f.at(key))
 		}
 		if f.has("from") {
-			v, ok := bound("from")
-			bad = bad || !ok
-			b.From = v
+			b.From, _ = bound("from")
 		}
 		if f.has("to") {
-			v, ok := bound("to")
-			bad = bad || !ok
+			v, _ := bound("to")
 			b.To = &v
 		}
 		var valueKeys []string
@@ -608,32 +647,9 @@ func (pc *progCompiler) bandRows(n *yaml.Node, path, pays string, moneyBounds bo
 			}
 		}
 		out = append(out, b)
-		infos = append(infos, rowInfo{from: f.get("from"), to: f.get("to")})
 	}
-	if bad || len(out) != len(rows) {
-		return out
-	}
-	for i, b := range out {
-		rp := index(path, i)
-		if b.To != nil && b.To.Cmp(b.From) <= 0 {
-			d.errorf(infos[i].to, join(rp, "to"), "band [%s, %s) is empty or reversed: `to` must be above `from`", b.From, b.To)
-		}
-		if i == 0 {
-			continue
-		}
-		prev := out[i-1]
-		prp := index(path, i-1)
-		switch {
-		case prev.To == nil:
-			d.errorf(rows[i-1], prp, "only the last band may leave out `to` (an unbounded band must come last)")
-		case b.From.Cmp(prev.From) < 0:
-			d.errorf(infos[i].from, join(rp, "from"), "bands must be sorted by `from`: this band starts at %s, below the previous band's start %s", b.From, prev.From)
-		case b.From.Cmp(*prev.To) < 0:
-			d.errorf(infos[i].from, join(rp, "from"), "overlap: this band starts at %s but the previous band runs to %s (bands are half-open [from, to), so start this band at %s)", b.From, prev.To, prev.To)
-		case b.From.Cmp(*prev.To) > 0:
-			d.errorf(infos[i].from, join(rp, "from"), "gap: the previous band ends at %s but this band starts at %s; a basis in [%s, %s) would reach no band (start this band at %s)", prev.To, b.From, prev.To, b.From, prev.To)
-		}
-	}
+	// Order, contiguity and bounds are semantic rules: incentive.Validate
+	// checks them, and validate reports them at the rows' positions.
 	return out
 }
 

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -72,7 +73,7 @@ type dealExpect struct {
 	expect *expectation
 }
 
-var testKeys = []string{"name", "as_of", "partner", "prior", "deal", "deals", "expect"}
+var testKeys = []string{"name", "as_of", "partner", "prior", "rates", "deal", "deals", "expect"}
 
 // testDecoder decodes the tests of one program.
 type testDecoder struct {
@@ -142,10 +143,39 @@ func (td testDecoder) test(n *yaml.Node, path string) *Test {
 	case !f.typos["deal"] && !f.typos["deals"]:
 		d.errorf(n, path, "a test needs `deal:` (one deal) or `deals:` (a list, run in order)")
 	}
+	if v := f.get("rates"); v != nil {
+		if rt := td.rates(v, f.at("rates")); rt != nil {
+			for i := range t.Inputs {
+				t.Inputs[i].Rates = rt
+			}
+		}
+	}
 	if v := f.get("expect"); v != nil {
 		t.expect = td.expectation(v, f.at("expect"), t)
 	}
 	if len(d.errs) != nerr {
+		return nil
+	}
+	return t
+}
+
+// rates decodes a test's `rates:` list (the form of a rates file's list)
+// into a rate table; nil after an error.
+func (td testDecoder) rates(n *yaml.Node, path string) *incentive.RateTable {
+	d := td.d
+	nerr := len(d.errs)
+	rates, where := decodeRateList(d, n, path)
+	if len(d.errs) != nerr {
+		return nil
+	}
+	t, err := incentive.NewRateTable(rates...)
+	if err != nil {
+		var re *incentive.RateError
+		if errors.As(err, &re) && re.Index < len(where) {
+			where[re.Index](re.Err)
+		} else {
+			d.errorf(n, path, "%v", err)
+		}
 		return nil
 	}
 	return t
@@ -185,8 +215,7 @@ func (td testDecoder) batch(n *yaml.Node, path string, t *Test, base *partner.Pa
 		ids[in.Deal.ID] = item.Line
 		if k := len(t.Inputs); k > 0 {
 			prev := t.Inputs[k-1].Deal
-			c := in.Deal.CloseDate.Compare(prev.CloseDate)
-			if c < 0 || c == 0 && in.Deal.ID < prev.ID {
+			if incentive.CompareDeals(&in.Deal, &prev) < 0 {
 				d.errorf(item, index(path, i), "deals run in order of close time, then id: list deal %q before %q", in.Deal.ID, prev.ID)
 			}
 		}
@@ -259,6 +288,9 @@ func (td testDecoder) dealExpectation(n *yaml.Node, path string) *expectation {
 	if v := f.get("failed"); v != nil {
 		if s, ok := d.text(v, f.at("failed")); ok {
 			names := []string{WindowClause}
+			if !p.RegistrationValidity.IsZero() {
+				names = append(names, incentive.RegistrationClause)
+			}
 			for _, c := range p.Eligibility {
 				names = append(names, c.Name)
 			}

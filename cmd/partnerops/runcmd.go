@@ -132,6 +132,7 @@ type runOptions struct {
 	onError        string
 	sorted         bool
 	checkIDs       bool
+	rates          string
 	sortLimit      int
 	partners       string
 	results        string
@@ -154,6 +155,7 @@ func (o *runOptions) define(fs *flag.FlagSet) {
 	fs.BoolVar(&o.sorted, "sorted", false, "the deals are already in (close time, id) order: stream them without sorting")
 	fs.BoolVar(&o.checkIDs, "check-ids", true, "refuse a deal id seen earlier in the input; with -sorted this keeps about 11 to 21\nbytes a deal, and false keeps memory flat (then only a repeat of the previous deal is refused)")
 	fs.IntVar(&o.sortLimit, "sort-limit", defaultSortLimit, "sort at most `N` deals in memory; more are sorted on disk")
+	fs.StringVar(&o.rates, "rates", "", "convert deals in other currencies with the rates in `FILE` (YAML, or CSV when it ends in .csv;\nsee the rules reference, Currencies and rates)")
 	fs.StringVar(&o.partners, "partners", "", "read partner records from `FILE` (.csv, .jsonl or .yaml): id, name, type, tier,\nregion, country, contacts")
 }
 
@@ -164,6 +166,7 @@ type session struct {
 	asOf     time.Time
 	deals    *dealsInput
 	partners *partnerBook
+	rates    incentive.RateSource // from -rates, nil without
 	c        counts
 	names    map[string]string // partner names, for the statement
 	stderr   io.Writer
@@ -209,6 +212,19 @@ func (o *runOptions) prepare(args []string, stderr io.Writer) (*session, int) {
 	s := &session{o: o, program: p, stderr: stderr}
 	if !asOf.IsZero() {
 		s.asOf = asOf.at(p.Effective.Loc())
+	}
+	if o.rates != "" {
+		src, err := readArg(o.rates, rules.MaxRatesFileSize)
+		if err != nil {
+			return nil, o.fileError(stderr, err)
+		}
+		table, _, err := rules.DecodeRates(o.rates, src)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			fmt.Fprintf(stderr, "partnerops %s: %s has errors (%s)\n", o.cmd, o.rates, plural(countErrors(err), "error"))
+			return nil, exitFail
+		}
+		s.rates = table
 	}
 	if o.partners != "" {
 		s.partners, err = loadPartners(o.partners)
@@ -435,7 +451,7 @@ func (s *session) each(ctx context.Context, fn func(r *incentive.Result) bool) {
 			return
 		}
 	}
-	opts := incentive.RunOptions{AsOf: s.asOf, Workers: s.o.workers, NoTrace: s.o.cmd == "run" && !s.o.resultsExplain}
+	opts := incentive.RunOptions{AsOf: s.asOf, Workers: s.o.workers, NoTrace: s.o.cmd == "run" && !s.o.resultsExplain, Rates: s.rates}
 	p := newProgress(s.stderr, s.deals.size)
 	defer p.done()
 	for r, err := range incentive.Run(ctx, s.program, seq, opts) {

@@ -82,6 +82,10 @@ type Expr struct {
 	fastBool boolFn
 	srcR     []rune
 	origin   func(line, col int) incentive.Origin
+	// divides is set when the expression divides; places is then the
+	// precision of its quotients.
+	divides bool
+	places  int32
 }
 
 // Compile compiles src as an expression of the given kind. On failure it
@@ -128,7 +132,7 @@ func (e *Env) Compile(src string, kind Kind) (*Expr, []*Error) {
 	if len(c.errs) > 0 {
 		return nil, sortErrors(c.errs)
 	}
-	x := &Expr{src: src, kind: kind, env: e, srcR: c.src}
+	x := &Expr{src: src, kind: kind, env: e, srcR: c.src, divides: c.divides, places: e.DivisionPlaces()}
 	if v.isC {
 		x.konst = v.c
 		x.reads = []string{}
@@ -316,10 +320,17 @@ func (x *Expr) Constant() (any, bool) {
 // String returns the source.
 func (x *Expr) String() string { return x.src }
 
+// Divides reports whether the expression divides (has a `/`, even one
+// folded at compile time), and the number of decimal places its
+// quotients keep. It implements incentive.Divider, so explanations can
+// state the precision.
+func (x *Expr) Divides() (bool, int32) { return x.divides, x.places }
+
 var (
 	_ incentive.Condition = (*Expr)(nil)
 	_ incentive.Formula   = (*Expr)(nil)
 	_ incentive.Describer = (*Expr)(nil)
+	_ incentive.Divider   = (*Expr)(nil)
 )
 
 // Holds evaluates a Bool expression on the scope's deal. It fails if the

@@ -35,6 +35,8 @@ type checker struct {
 	env  *Env
 	src  []rune
 	errs []*Error
+	// divides is set when the expression divides (see Expr.Divides).
+	divides bool
 }
 
 func (c *checker) errorf(loc file.Location, format string, args ...any) val {
@@ -177,7 +179,7 @@ func (c *checker) check(n ast.Node) val {
 	return c.errorf(n.Location(), "this construct (%T) is not supported", n)
 }
 
-const funcList = "round, min, max, abs, len and date"
+const funcList = "round, min, max, abs, len, date, days_between, months_between, add_days, add_months, add_years, year, quarter, month and period"
 
 // number builds a decimal literal from its source text, never from the
 // binary floating-point value the parser computed.
@@ -238,11 +240,13 @@ func (c *checker) numbers(src string) {
 }
 
 var groupHint = map[string]string{
-	"deal":          "deal.amount",
-	"deal.customer": "deal.customer.segment",
-	"partner":       "partner.tier",
-	"period":        "period.amount",
-	"cumulative":    "cumulative.amount",
+	"deal":              "deal.amount",
+	"deal.customer":     "deal.customer.segment",
+	"deal.registration": "deal.registration.approved",
+	"run":               "run.as_of",
+	"partner":           "partner.tier",
+	"period":            "period.amount",
+	"cumulative":        "cumulative.amount",
 }
 
 func (c *checker) identifier(n *ast.IdentifierNode) val {
@@ -252,7 +256,7 @@ func (c *checker) identifier(n *ast.IdentifierNode) val {
 	case c.env.groups[n.Value]:
 		return c.errorf(n.Location(), "%s is a group of fields, not a value; use a field such as %s", n.Value, groupHint[n.Value])
 	}
-	msg := fmt.Sprintf("unknown name %s; expressions read deal.*, partner.*, period.* and cumulative.amount", n.Value)
+	msg := fmt.Sprintf("unknown name %s; expressions read deal.*, partner.*, period.*, cumulative.amount and run.as_of", n.Value)
 	if s := c.suggest(n.Value, ""); s != "" {
 		msg = fmt.Sprintf("unknown name %s (did you mean %s?)", n.Value, s)
 	}
@@ -572,6 +576,9 @@ func (c *checker) arith(op string, l, r val, loc, start file.Location) val {
 		}
 		return c.errorf(loc, "%s needs numbers on both sides, but the %s side is %s", op, side, v.t.a())
 	}
+	if op == "/" {
+		c.divides = true
+	}
 	if (op == "/" || op == "%") && r.isC && isZero(r.c) {
 		return c.errorf(loc, "division by zero")
 	}
@@ -592,7 +599,7 @@ func (c *checker) arith(op string, l, r val, loc, start file.Location) val {
 		}
 		// int / int is an exact decimal.
 		if l.isC && r.isC {
-			q, err := divI(l.c.(int64), r.c.(int64))
+			q, err := c.env.divI(l.c.(int64), r.c.(int64))
 			if err != nil {
 				return c.errorf(loc, "%v", err)
 			}
@@ -611,7 +618,7 @@ func (c *checker) arith(op string, l, r val, loc, start file.Location) val {
 	case "*":
 		name, f = fnDMul, mulD
 	default:
-		name, f = fnDDiv, divD
+		name, f = fnDDiv, c.env.divD
 	}
 	if l.isC && r.isC {
 		v, err := f(l.c.(decimal.Decimal), r.c.(decimal.Decimal))
@@ -904,6 +911,12 @@ func (c *checker) call(n *ast.CallNode) val {
 			return c.errorf(s.Location(), "%v", err)
 		}
 		return constant(tDate, dateCode(d), loc)
+	}
+	if f := dateFns[id.Value]; f != nil {
+		if !ok {
+			return bad
+		}
+		return c.dateCall(f, args, loc)
 	}
 	msg := fmt.Sprintf("unknown function %s; the functions are %s", id.Value, funcList)
 	switch id.Value {

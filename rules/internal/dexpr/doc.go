@@ -19,6 +19,8 @@
 //	deal.quantity                                         int
 //	deal.registered                                       bool
 //	deal.close_date (in the program's time zone)          date
+//	deal.registration.approved (empty: none approved)     date
+//	run.as_of (the run's as-of date, see below)           date
 //	deal.products                                         list of strings
 //	deal.customer.{id,name,country,region,industry,segment}  string
 //	partner.{id,name,type,tier,region,country}            string
@@ -46,9 +48,11 @@
 //	+ - *        numbers: int op int is an int (an overflow is an error);
 //	             with a decimal operand the result is a decimal
 //	/            numbers; the result is always a decimal, even for two ints
-//	             (7 / 2 is 3.5), rounded half away from zero at
-//	             DivisionPlaces (16) places: exact whenever the quotient
-//	             terminates within 16 places. Division by zero is an error.
+//	             (7 / 2 is 3.5), rounded half away from zero at the Env's
+//	             precision (DivisionPlaces, 16, unless SetDivisionPlaces
+//	             chose another): exact whenever the quotient terminates
+//	             within it. Division by zero is an error. Expr.Divides
+//	             reports a division and its precision, for explanations.
 //	%            ints only (a decimal operand is a compile error)
 //	-x, +x       numbers
 //	x in [a, b]  is x equal to one of the listed values; numbers compare by
@@ -82,6 +86,23 @@
 //	len(s)                    the number of characters of a string, or the
 //	                          number of products of deal.products
 //	date("YYYY-MM-DD")        a date; the argument must be a string literal
+//	days_between(a, b)        int: b - a in calendar days
+//	add_days(d, n), add_months(d, n), add_years(d, n)   date; months clamp
+//	                          the day to the month's end (Jan 31 + 1 month
+//	                          is Feb 28, or 29 in a leap year)
+//	months_between(a, b)      int: whole months, the largest n with
+//	                          add_months(a, n) <= b (b before a: negative)
+//	year(d), quarter(d), month(d)   int
+//	period(d, "month" | "quarter" | "year")   "2026-03", "2026-Q1", "2026"
+//
+// Dates are calendar dates in the program's time zone, so date arithmetic
+// counts calendar days whatever the daylight saving changes in between; it
+// never reads a clock. run.as_of is the run's as-of date (Scope.AsOf); a
+// run without one fails at run time with incentive.ErrNoAsOf when an
+// expression reads it. A date function given the empty date (a missing
+// optional date field, deal.registration.approved without an approved
+// registration) fails with ErrNoDate; a result outside the years 1-9999
+// with ErrOverflow.
 //
 // # Results
 //

@@ -76,6 +76,8 @@ const (
 	slotPeriodDeals
 	slotPeriodEarned
 	slotCumulativeAmount
+	slotDealRegApproved
+	slotRunAsOf
 	numBuiltin
 )
 
@@ -111,6 +113,8 @@ var builtinPaths = [numBuiltin]struct {
 	slotPeriodDeals:      {incentive.PathPeriodDeals, tInt},
 	slotPeriodEarned:     {incentive.PathPeriodEarned, tDecimal},
 	slotCumulativeAmount: {incentive.PathCumulativeAmount, tDecimal},
+	slotDealRegApproved:  {incentive.PathDealRegApproved, tDate},
+	slotRunAsOf:          {incentive.PathRunAsOf, tDate},
 }
 
 // pathInfo describes one readable path.
@@ -138,6 +142,29 @@ type Env struct {
 	paths  map[string]*pathInfo  // every readable path
 	slots  []*pathInfo           // by slot
 	groups map[string]bool       // "deal", "deal.customer", "partner", "period", "cumulative"
+	// divPlaces is the precision of `/`; 0 means DivisionPlaces.
+	divPlaces int32
+}
+
+// SetDivisionPlaces sets the number of decimal places a quotient keeps in
+// the expressions compiled afterwards (`/` rounds half away from zero at
+// that place); 0 restores the default, DivisionPlaces (16). It accepts
+// 0..MaxDivisionPlaces. Call it before compiling and before sharing the
+// Env.
+func (e *Env) SetDivisionPlaces(places int32) error {
+	if places < 0 || places > MaxDivisionPlaces {
+		return fmt.Errorf("division precision %d is outside 1..%d decimal places", places, MaxDivisionPlaces)
+	}
+	e.divPlaces = places
+	return nil
+}
+
+// DivisionPlaces returns the number of decimal places a quotient keeps.
+func (e *Env) DivisionPlaces() int32 {
+	if e.divPlaces == 0 {
+		return DivisionPlaces
+	}
+	return e.divPlaces
 }
 
 // FieldError is a problem with a custom field declaration, reported by
@@ -165,7 +192,7 @@ func (e *FieldError) Error() string {
 func NewEnv(fields []incentive.FieldDecl) (*Env, []error) {
 	e := &Env{
 		paths:  make(map[string]*pathInfo, numBuiltin+len(fields)),
-		groups: map[string]bool{"deal": true, "deal.customer": true, "partner": true, "period": true, "cumulative": true},
+		groups: map[string]bool{"deal": true, "deal.customer": true, "deal.registration": true, "partner": true, "period": true, "cumulative": true, "run": true},
 	}
 	for slot, b := range builtinPaths {
 		p := &pathInfo{path: b.path, typ: b.typ, slot: slot, custom: -1}
@@ -364,6 +391,13 @@ func (e *Env) i64(s *incentive.Scope, p *pathInfo) (int64, error) {
 			loc = s.Program.Effective.Loc()
 		}
 		return dateCode(incentive.DateOf(s.Deal.CloseDate.In(loc))), nil
+	case slotDealRegApproved:
+		if r := s.Deal.Registration; r != nil && !r.Approved.IsZero() {
+			return dateCode(r.Approved), nil
+		}
+		return 0, nil
+	case slotRunAsOf:
+		return asOfCode(s)
 	}
 	v, err := e.custom(s, p)
 	if err != nil || v == nil {

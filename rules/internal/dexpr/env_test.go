@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/partnerops/partnerops/incentive"
 	"github.com/shopspring/decimal"
@@ -117,6 +118,7 @@ func TestLookupParity(t *testing.T) {
 	for _, fs := range []map[string]any{fields, {"segment": "x"}} {
 		s := newScope(t, "1234.56", fs)
 		s.Deal.Registration = nil // an unregistered deal
+		s.AsOf = time.Date(2027, 1, 15, 3, 0, 0, 0, time.UTC)
 		for _, path := range env.Paths() {
 			p := env.paths[path]
 			got, err := env.load(s, p)

@@ -52,7 +52,7 @@ func TestCompileErrors(t *testing.T) {
 		{`round(deal.amount)`, Number, []want{{1, 1, `round takes a number, a count of places and an optional mode`}}},
 		{"$env.deal.amount > 1", Bool, []want{{1, 1, "$env is not accessible"}}},
 		{"$env > 1", Bool, []want{{1, 1, "$env is not accessible"}}},
-		{`any(deal.products, # == "x")`, Bool, []want{{1, 1, "any() is not available; the functions are round, min, max, abs, len and date"}}},
+		{`any(deal.products, # == "x")`, Bool, []want{{1, 1, "any() is not available; the functions are round, min, max, abs, len, date, days_between, months_between, add_days, add_months, add_years, year, quarter, month and period"}}},
 		{`filter(deal.products, # == "x")`, Bool, []want{{1, 1, "filter() is not available"}}},
 		{`map(deal.products, 1)`, Bool, []want{{1, 1, "map() is not available"}}},
 		{`count(deal.products) > 1`, Bool, []want{{1, 1, "count() is not available"}}},
@@ -62,7 +62,7 @@ func TestCompileErrors(t *testing.T) {
 		// "deal.close_date > date(" is 23 runes: the literal is at 24
 		{`deal.close_date > date("2026-13-01")`, Bool, []want{{1, 24, `date "2026-13-01" is not YYYY-MM-DD`}}},
 		{`deal.close_date > date(deal.id)`, Bool, []want{{1, 24, `date needs a string literal`}}},
-		{"foo > 1", Bool, []want{{1, 1, "unknown name foo; expressions read deal.*, partner.*, period.* and cumulative.amount"}}},
+		{"foo > 1", Bool, []want{{1, 1, "unknown name foo; expressions read deal.*, partner.*, period.*, cumulative.amount and run.as_of"}}},
 		{"amount > 1", Bool, []want{{1, 1, "unknown name amount (did you mean deal.amount?)"}}},
 		{"deal > 1", Bool, []want{{1, 1, "deal is a group of fields, not a value; use a field such as deal.amount"}}},
 		{`deal.customer == "x"`, Bool, []want{{1, 6, "deal.customer is a group of fields"}}},

@@ -13,11 +13,12 @@ import (
 )
 
 const (
-	// DivisionPlaces is the number of decimal places a quotient keeps: `/`
-	// rounds its exact result half away from zero at the 16th place. A
-	// quotient that terminates within 16 places (1/4, 10/8, 7.5/3) is
-	// exact.
-	DivisionPlaces = 16
+	// DivisionPlaces is the default number of decimal places a quotient
+	// keeps: `/` rounds its exact result half away from zero at the 16th
+	// place. A quotient that terminates within 16 places (1/4, 10/8,
+	// 7.5/3) is exact. A program may choose another precision (see
+	// Env.SetDivisionPlaces).
+	DivisionPlaces = incentive.DefaultDivisionPlaces
 
 	// MaxRoundPlaces is the largest number of places round() accepts.
 	MaxRoundPlaces = 12
@@ -47,11 +48,28 @@ func mulD(a, b decimal.Decimal) (decimal.Decimal, error) {
 	return a.Mul(b), nil
 }
 
-func divD(a, b decimal.Decimal) (decimal.Decimal, error) {
+// MaxDivisionPlaces is the largest precision an Env accepts (see
+// Env.SetDivisionPlaces).
+const MaxDivisionPlaces = incentive.MaxDivisionPlaces
+
+func divD(a, b decimal.Decimal) (decimal.Decimal, error) { return divPlaces(a, b, DivisionPlaces) }
+
+// divPlaces divides, rounding the quotient half away from zero at places.
+func divPlaces(a, b decimal.Decimal, places int32) (decimal.Decimal, error) {
 	if b.IsZero() {
 		return decimal.Decimal{}, incentive.ErrDivisionByZero
 	}
-	return a.DivRound(b, DivisionPlaces), nil
+	return a.DivRound(b, places), nil
+}
+
+// divD divides at the Env's precision.
+func (e *Env) divD(a, b decimal.Decimal) (decimal.Decimal, error) {
+	return divPlaces(a, b, e.DivisionPlaces())
+}
+
+// divI divides two ints into a decimal at the Env's precision.
+func (e *Env) divI(a, b int64) (decimal.Decimal, error) {
+	return e.divD(decimal.NewFromInt(a), decimal.NewFromInt(b))
 }
 
 var errIntOverflow = fmt.Errorf("%w: integer overflow", ErrOverflow)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"sort"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/partnerops/partnerops/incentive"
@@ -34,6 +35,14 @@ var fuzzSeeds = []string{
 	"((((deal.amount))))",
 	"1 < deal.quantity < 5",
 	"if deal.strategic { 1 } else { 2.5 }",
+	`days_between(deal.signed, deal.close_date) <= 30 && deal.close_date <= add_days(deal.registration.approved, 90)`,
+	`add_months(deal.signed, deal.term_months) >= run.as_of`,
+	`add_years(date("2028-02-29"), deal.quantity) == date("2029-02-28")`,
+	`months_between(deal.signed, run.as_of) * deal.amount`,
+	`period(deal.close_date, "quarter") == period(run.as_of, "quarter") && year(deal.signed) == 2026`,
+	`quarter(deal.close_date) * 3 == month(deal.close_date) ? days_between(run.as_of, deal.signed) : 0`,
+	`period(deal.signed, deal.segment)`,
+	`add_days(date("9999-12-31"), 1) > deal.close_date`,
 }
 
 // FuzzCompile: any source compiles or fails with positioned errors; it
@@ -95,6 +104,9 @@ func FuzzEval(f *testing.F) {
 			"strategic":   day%2 == 0,
 			"signed":      incentive.Date{Year: 2026, Month: 1, Day: 1}.AddDays(int(day)),
 		}
+		if day%5 == 0 {
+			fields["signed"] = incentive.Date{} // the empty date
+		}
 		for _, kind := range []Kind{Bool, Number} {
 			x, errs := env.Compile(src, kind)
 			if len(errs) > 0 {
@@ -105,6 +117,9 @@ func FuzzEval(f *testing.F) {
 			s.Deal.Quantity = qty
 			s.Acc.PeriodDeals = term
 			s.Acc.PeriodAmount = disc
+			if day%3 != 0 { // otherwise the run has no as-of date
+				s.AsOf = time.Date(2026, 3, 8, 1, 30, 0, 0, time.UTC).AddDate(0, 0, int(day))
+			}
 			for range 2 { // the second run reads the cached frame
 				if kind == Bool {
 					_, err = x.Holds(s)

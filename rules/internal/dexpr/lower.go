@@ -299,6 +299,9 @@ func (o *operands) decCall(c *ast.CallNode) decFn {
 	switch {
 	case spec.dd != nil:
 		op := spec.dd
+		if name == fnDDiv {
+			op = o.l.env.divD // the program's precision
+		}
 		a, b := o.dec(&c.Arguments[0]), o.dec(&c.Arguments[1])
 		return func(s *incentive.Scope, x, y any) (decimal.Decimal, error) {
 			av, err := a(s, x, y)
@@ -336,7 +339,7 @@ func (o *operands) decCall(c *ast.CallNode) decFn {
 			if err != nil {
 				return decimal.Decimal{}, err
 			}
-			r, err := divI(av, bv)
+			r, err := o.l.env.divI(av, bv)
 			return r, atErr(loc, err)
 		}
 	case name == fnRound:
@@ -495,6 +498,19 @@ func (l *lowering) call(n *ast.Node, c *ast.CallNode) {
 		replace(n, func(a any) any { return must(un(a)) }, c.Arguments)
 	case spec.bin != nil:
 		bin := spec.bin
+		switch name {
+		case fnDDiv:
+			bin = decOp(l.env.divD) // the program's precision
+		case fnIDiv:
+			e := l.env
+			bin = func(a, b any) (any, error) {
+				r, err := e.divI(a.(int64), b.(int64))
+				if err != nil {
+					return nil, err
+				}
+				return r, nil
+			}
+		}
 		replace(n, func(a, b any) any { return must(bin(a, b)) }, c.Arguments)
 	default:
 		// round with a mode chosen at run time, in with a list computed at
