@@ -68,14 +68,16 @@ func ref(name string) obj { return obj{"$ref": "#/$defs/" + name} }
 func listOf(item obj) obj { return obj{"type": "array", "items": item} }
 
 // strict is a mapping of exactly keys (props names a schema for some of
-// them; the others take any scalar), with the required ones.
+// them; the others take any value), with the required ones.
 func strict(keys []string, props obj, required ...string) obj {
 	p := obj{}
 	for _, k := range keys {
 		if v, ok := props[k]; ok {
 			p[k] = v
 		} else {
-			p[k] = scalar()
+			// A key the schema gives no shape for (a new key of the
+			// decoder's tables) takes any value: its name is still checked.
+			p[k] = obj{}
 		}
 	}
 	o := obj{"type": "object", "properties": p, "additionalProperties": false}
