@@ -143,6 +143,16 @@
 // NewStatement turns results into an earnings statement by partner, payee
 // and earning type, with the minimum payout carried over.
 //
+// # Deals files
+//
+// DecodeCSV, DecodeJSONLines and DecodeJSON read deals from an io.Reader as
+// an iter.Seq2[Input, error] that Run takes directly, so a file of any size
+// streams: one row is held at a time. The keys are those of DealKeys plus
+// the program's custom fields; a CSV header may be mapped to the keys
+// (DecodeOptions.Columns). Each bad row is a *RowError naming the file,
+// line, column and key of every problem, and the stream goes on. (YAML
+// deals files, for small hand-written sets, are read by package rules.)
+//
 // Bad input is an error, never a panic: invalid programs fail Validate with
 // *ProgramError values (wrapping ErrInvalidProgram) that name the part by
 // its path in the DSL, such as "earnings[0].bands.table[1].from"; a bad deal, a failing formula or a division by zero is

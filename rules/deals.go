@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/partnerops/partnerops/incentive"
@@ -105,8 +106,10 @@ func (dd dealDecoder) deal(n *yaml.Node, path string, base *partner.Partner, all
 	if v := f.get("currency"); v != nil {
 		if s, ok := d.scalar(v, f.at("currency"), "an ISO 4217 currency code"); ok {
 			c, err := incentive.ParseCurrency(s)
-			if err != nil {
-				d.errorf(v, f.at("currency"), "unknown currency %q", clip(s))
+			if err != nil || s != strings.ToUpper(s) {
+				// As in program files: codes are written in capitals.
+				d.errorf(v, f.at("currency"), "unknown currency %q; want an ISO 4217 code in capitals such as USD or EUR%s",
+					clip(s), suggest(strings.ToUpper(s), currencyCodes(), false))
 			} else {
 				cur = c
 			}

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/partnerops/partnerops/incentive"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestDecodeDeals(t *testing.T) {
@@ -129,4 +131,42 @@ func TestDecodeDealsErrors(t *testing.T) {
 	if _, err := DecodeDeals("d.yaml", []byte("[]"), nil); err == nil {
 		t.Error("nil program accepted")
 	}
+}
+
+// TestDealCurrencyLikeProgram is issue 6's reproduction: a deal currency
+// `usd` was taken as USD in deals files but refused in program files. Both
+// now want the code in capitals and suggest it.
+func TestDealCurrencyLikeProgram(t *testing.T) {
+	progSrc := string(testFile(t, "testdata/reference/spiff.yaml"))
+	p := mustCompile(t, "spiff.yaml", []byte(progSrc)).Programs[0]
+	for _, code := range []string{"usd", "Usd"} {
+		src := "- {id: D-1, partner_id: P-1, amount: \"10.00\", currency: " + code + ", close_date: 2026-11-01, segment: smb}\n"
+		_, err := DecodeDeals("deals.yaml", []byte(src), p)
+		require.Error(t, err, code)
+		assert.Contains(t, err.Error(), `deals.yaml:1:57: [0].currency: unknown currency "`+code+`"; want an ISO 4217 code in capitals such as USD or EUR; did you mean "USD"?`)
+		_, err = Compile("p.yaml", []byte(strings.Replace(progSrc, "currency: USD", "currency: "+code, 1)))
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), `unknown currency "`+code+`"; want an ISO 4217 code in capitals such as USD or EUR; did you mean "USD"?`)
+	}
+}
+
+func TestDecodePartners(t *testing.T) {
+	src := `- {id: P-1, name: Acme, tier: gold, type: reseller, region: emea, country: DE,
+   contacts: [{role: partner_rep, name: Ana, email: ana@example.com}]}
+- {id: P-2, tier: silver}
+`
+	got, err := DecodePartners("partners.yaml", []byte(src))
+	require.NoError(t, err)
+	require.Len(t, got, 2)
+	assert.Equal(t, "Acme", got[0].Name)
+	assert.Equal(t, "ana@example.com", got[0].Contacts[0].Email)
+	assert.Equal(t, "silver", string(got[1].Tier))
+
+	bad := "- {id: P-1, tier: gold}\n- {name: no id}\n- {id: P-1, tier: silver}\n- {id: P-3, tire: gold}\n"
+	_, err = DecodePartners("partners.yaml", []byte(bad))
+	require.Error(t, err)
+	msg := err.Error()
+	assert.Contains(t, msg, `partners.yaml:2:3: [1]: missing required key "id"`)
+	assert.Contains(t, msg, `partners.yaml:3:3: [2]: partner "P-1" is listed twice (first at line 1)`)
+	assert.Contains(t, msg, `partners.yaml:4:13: [3]: unknown key "tire" (want one of id, name, tier, type, region, country, contacts)`)
 }

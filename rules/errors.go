@@ -50,8 +50,13 @@ type Error struct {
 	Msg      string
 	Severity Severity
 	// Source is the text of line Line, kept so the error renders without
-	// the file at hand.
+	// the file at hand. Error shows at most MaxEchoWidth characters of it,
+	// around the column.
 	Source string
+	// Omitted is set only on the note that ends a file's errors when there
+	// were more than MaxErrorsPerFile: how many errors are not listed. Such
+	// a note has no line; ErrorList.Count counts what it stands for.
+	Omitted int
 
 	// code marks diagnostics that Load recomputes (see windowWarning).
 	code string
@@ -81,15 +86,60 @@ func (e *Error) Error() string {
 	}
 	b.WriteString(e.Msg)
 	if e.Line > 0 && strings.TrimSpace(e.Source) != "" {
+		src, col := echoWindow(e.Source, e.Col)
 		b.WriteString("\n    ")
-		b.WriteString(e.Source)
-		if e.Col > 0 {
+		b.WriteString(src)
+		if col > 0 {
 			b.WriteString("\n    ")
-			b.WriteString(caretPad(e.Source, e.Col))
+			b.WriteString(caretPad(src, col))
 			b.WriteString("^")
 		}
 	}
 	return b.String()
+}
+
+// Limits on how errors are reported, so that a file with a very long line
+// or very many mistakes gives output of bounded size.
+const (
+	// MaxEchoWidth is the most characters of a source line an Error
+	// shows; a longer line is cut to a window around the column, with
+	// "..." where text was left out.
+	MaxEchoWidth = 120
+	// MaxErrorsPerFile is the most errors ErrorList.Err keeps for one
+	// file; a note at the end of the file's errors says how many more
+	// there were.
+	MaxErrorsPerFile = 100
+)
+
+// echoWindow returns the part of line shown under an error, at most
+// MaxEchoWidth characters plus the "..." marks, and the caret's column in
+// it. A column past the window's start moves the window so that the caret
+// sits about a third of the way in.
+// Bytes that are not UTF-8 show as U+FFFD, one per byte, so the caret
+// still lines up.
+func echoWindow(line string, col int) (string, int) {
+	r := []rune(line)
+	if len(r) <= MaxEchoWidth {
+		return string(r), col
+	}
+	start := 0
+	if col > 0 {
+		start = max(0, col-1-MaxEchoWidth/3)
+	}
+	end := min(len(r), start+MaxEchoWidth)
+	start = max(0, end-MaxEchoWidth)
+	var b strings.Builder
+	if start > 0 {
+		b.WriteString("...")
+		if col > 0 {
+			col = col - start + 3
+		}
+	}
+	b.WriteString(string(r[start:end]))
+	if end < len(r) {
+		b.WriteString("...")
+	}
+	return b.String(), col
 }
 
 // caretPad returns the blanks that put a caret under column col of line:
@@ -146,16 +196,69 @@ func (l ErrorList) Sort() {
 func compareErrors(a, b *Error) int {
 	return cmp.Or(
 		cmp.Compare(a.File, b.File),
+		cmp.Compare(a.Omitted, b.Omitted)*omittedLast(a, b),
 		cmp.Compare(a.Line, b.Line),
 		cmp.Compare(a.Col, b.Col),
 	)
 }
 
-// Err returns the sorted list as an error, or nil when it is empty.
+// omittedLast is 1 when either error is an Omitted note, so that a note
+// (Omitted > 0) sorts after the errors of its file; 0 otherwise.
+func omittedLast(a, b *Error) int {
+	if a.Omitted > 0 || b.Omitted > 0 {
+		return 1
+	}
+	return 0
+}
+
+// Err returns the sorted list as an error, or nil when it is empty. A file
+// with more than MaxErrorsPerFile errors keeps its first ones, followed by
+// a note (an Error with Omitted set) saying how many more there were.
 func (l ErrorList) Err() error {
 	if len(l) == 0 {
 		return nil
 	}
 	l.Sort()
-	return l
+	return l.truncate()
+}
+
+// truncate keeps at most MaxErrorsPerFile errors of each file of a sorted
+// list, ending a cut file with one Omitted note.
+func (l ErrorList) truncate() ErrorList {
+	out := l[:0:0]
+	for i := 0; i < len(l); {
+		j, kept, omitted := i, 0, 0
+		for ; j < len(l) && l[j].File == l[i].File; j++ {
+			e := l[j]
+			switch {
+			case e.Omitted > 0:
+				omitted += e.Omitted
+			case kept < MaxErrorsPerFile:
+				out = append(out, e)
+				kept++
+			default:
+				omitted++
+			}
+		}
+		if omitted > 0 {
+			out = append(out, &Error{File: l[i].File, Omitted: omitted,
+				Msg: fmt.Sprintf("%d more errors not shown (at most %d are listed per file)", omitted, MaxErrorsPerFile)})
+		}
+		i = j
+	}
+	return out
+}
+
+// Count is the number of errors the list stands for: its errors, plus the
+// ones an Omitted note says were not listed.
+func (l ErrorList) Count() int {
+	n := 0
+	for _, e := range l {
+		if e.Omitted > 0 {
+			n += e.Omitted
+		} else {
+			n++
+		}
+	}
+	return n
 }

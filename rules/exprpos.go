@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/partnerops/partnerops/incentive"
@@ -157,6 +159,10 @@ func (c *cursor) advance() {
 
 func (c *cursor) pos() filePos { return filePos{c.line, c.col + 1} }
 
+// looseNumberRE matches a lone number written with a sign "+", a leading
+// or trailing ".", or an exponent: not the accepted decimal syntax.
+var looseNumberRE = regexp.MustCompile(`^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$`)
+
 // expression compiles the expression at node n.
 //
 // A number expression that is a plain number ("500", "0.02", or "500 USD"
@@ -198,7 +204,9 @@ func (pc *progCompiler) expression(n *yaml.Node, path string, kind dexpr.Kind) a
 				return incentive.Const(v)
 			}
 		}
-		if n.Tag == "!!int" || n.Tag == "!!float" {
+		if n.Tag == "!!int" || n.Tag == "!!float" || looseNumberRE.MatchString(strings.TrimSpace(src)) {
+			// A lone number in another syntax ("1e3", ".5", "+5") is refused
+			// quoted or not, as everywhere amounts are read.
 			d.errorf(n, path, "want a decimal number such as 1250 or 0.025, got %q", clip(src))
 			return nil
 		}
@@ -210,7 +218,12 @@ func (pc *progCompiler) expression(n *yaml.Node, path string, kind dexpr.Kind) a
 	m := newScalarMap(d.src, n)
 	for _, e := range errs {
 		at := m.at(e.Line, e.Col)
-		d.add(SeverityError, at.line, at.col, path, e.Msg)
+		msg := e.Msg
+		if msg == "unexpected end of expression" && n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) == 0 && strings.HasPrefix(n.LineComment, "#") {
+			// YAML took " #..." for a comment and cut the expression there.
+			msg += fmt.Sprintf(`: YAML reads " %s" after it as a comment; the expression language has no "#", and a value holding " #" must be quoted`, clip(n.LineComment))
+		}
+		d.add(SeverityError, at.line, at.col, path, msg)
 	}
 	if len(errs) > 0 || x == nil {
 		return nil

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -240,6 +241,29 @@ func reportSyntax(err error, c chunk, d *diag) {
 		}
 	}
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if strings.Contains(msg, "UTF-8") {
+		// yaml.v3 gives no line for bad encoding: find the first invalid
+		// byte of the document and point at it.
+		for i := c.line; i <= len(d.src.lines); i++ {
+			l := d.src.line(i)
+			if i > c.line && isSeparator([]byte(l)) {
+				break
+			}
+			if !utf8.ValidString(l) {
+				col := 1
+				for j, r := range l {
+					if r == utf8.RuneError {
+						if _, size := utf8.DecodeRuneInString(l[j:]); size == 1 {
+							break
+						}
+					}
+					col++
+				}
+				d.add(SeverityError, i, col, "", "the file is not valid UTF-8: save it as UTF-8 text ("+msg+")")
+				return
+			}
+		}
+	}
 	n := 1
 	if m := yamlErrLine.FindStringSubmatch(err.Error()); m != nil {
 		n, _ = strconv.Atoi(m[1])

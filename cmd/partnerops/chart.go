@@ -133,7 +133,7 @@ func (o *chartOptions) curve(ctx context.Context, p *incentive.Program, progArg 
 		tmpl = inputs[i]
 	} else {
 		// The program's own tests, and those beside it, give the deal.
-		g, err := collectGroups([]string{progArg})
+		g, _, err := collectGroups([]string{progArg})
 		if err != nil {
 			return nil, err
 		}

@@ -13,8 +13,11 @@ var checkCommand = &command{
 	summary: "compile program files and report every error and warning",
 	usage:   "check [-strict] FILE|DIR...",
 	about: `
-Check compiles each program file named, and every *.yaml and *.yml file of
-each directory named, together with the *_test.yaml files beside them. It
+Check compiles each program file named, with the *_test.yaml files beside
+it, and every partnerops file in each directory named and its
+subdirectories (hidden ones left out): a *.yaml or *.yml file whose
+apiVersion is partnerops/v1. Other YAML files in those folders (CI
+workflows, deals files) are listed as skipped, not reported as errors. It
 prints every error and warning as file:line:col: message, with the source
 line and a caret under the column, then a summary line. Files are named
 by their path from the working directory; a file outside it by its path
@@ -31,11 +34,15 @@ It exits 1 when a file has errors (or, with -strict, warnings), else 0.`,
 }
 
 func check(args []string, strict bool, stdout, stderr io.Writer) int {
-	groups, err := collectGroups(args)
+	groups, skipped, err := collectGroups(args)
 	if err != nil {
 		return usageError(stderr, "check", "%v", err)
 	}
 	var b strings.Builder
+	for _, s := range skipped {
+		b.WriteString(s)
+		b.WriteByte('\n')
+	}
 	sets, errs := loadAll(groups)
 	nerr := 0
 	for _, err := range errs {
@@ -88,6 +95,9 @@ func check(args []string, strict bool, stdout, stderr io.Writer) int {
 			fmt.Fprintf(&b, ", %s, %s", plural(templates, "plan template"), plural(plans, "plan"))
 		}
 		fmt.Fprintf(&b, ", %s", plural(tests, "test"))
+		if len(skipped) > 0 {
+			fmt.Fprintf(&b, ", %s skipped", plural(len(skipped), "file"))
+		}
 		if warnings > 0 {
 			fmt.Fprintf(&b, ", %s", plural(warnings, "warning"))
 		}

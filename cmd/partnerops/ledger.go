@@ -125,8 +125,8 @@ func openLedgerDB(ctx context.Context, db string) (archive, func(), error) {
 	return nil, nil, fmt.Errorf("%w: -db %q: want sqlite:FILE or postgres://...", ledger.ErrInvalid, db)
 }
 
-// session is an open ledger with every stored program registered.
-type session struct {
+// ledgerSession is an open ledger with every stored program registered.
+type ledgerSession struct {
 	o     *ledgerOptions
 	store archive
 	l     *ledger.Ledger
@@ -231,7 +231,7 @@ func (o *ledgerOptions) run(ctx context.Context, args []string, stdout, stderr i
 		fmt.Fprintf(stdout, "ledger ready: %s (%s)\n", o.db, entries(h.Seq))
 		return exitOK
 	}
-	s := &session{o: o, store: store, now: now, actor: actor}
+	s := &ledgerSession{o: o, store: store, now: now, actor: actor}
 	s.l, err = ledger.New(ledger.Config{Store: store, Clock: func() time.Time { return s.now }, NewID: randomID})
 	if err != nil {
 		return fail("start the ledger", err)
@@ -261,7 +261,7 @@ func (o *ledgerOptions) run(ctx context.Context, args []string, stdout, stderr i
 		if o.json {
 			return writeJSON(stdout, stderr, cmd, st)
 		}
-		return writeStatement(stdout, st)
+		return writeLedgerStatement(stdout, st)
 	case "verify":
 		rep, err := s.l.Replay(ctx, ledger.ReplayParams{})
 		if o.json {
@@ -339,7 +339,7 @@ func joinStates(ss []ledger.State) string {
 }
 
 // registerStored registers every program version kept in the database.
-func (s *session) registerStored(ctx context.Context) error {
+func (s *ledgerSession) registerStored(ctx context.Context) error {
 	srcs, err := s.store.Programs(ctx)
 	if err != nil {
 		return err
@@ -378,14 +378,29 @@ func policyFor(f *rules.File, program string) *ledger.ApprovalPolicy {
 
 // accrue compiles the program, stores its source, registers it and submits
 // a claim per deal under the key accrue:<program hash>:<deal>.
-func (s *session) accrue(ctx context.Context, args []string, asOf asOfValue, stdout, stderr io.Writer) int {
+func (s *ledgerSession) accrue(ctx context.Context, args []string, asOf asOfValue, stdout, stderr io.Writer) int {
 	cmd := "ledger accrue"
-	ro := &runOptions{cmd: cmd, program: s.o.program}
+	ro := &runOptions{cmd: cmd, program: s.o.program, onError: "continue", checkIDs: true, extraColumns: "error", sortLimit: defaultSortLimit}
 	b, code := ro.prepare(args, stderr)
 	if b == nil {
 		return code
 	}
 	p := b.program
+	// Read the deals whole (any format run reads), each bad row reported
+	// and counted, then put them in run order: accrual submits them one
+	// by one, in (close time, id) order, as a run would.
+	var inputs []incentive.Input
+	dc := &dealCheck{partners: b.partners, c: &b.c, names: map[string]string{}}
+	for in, err := range dc.wrap(b.deals.decode(p, ro)) {
+		if err != nil {
+			fmt.Fprintf(stderr, "partnerops %s: %v\n", cmd, err)
+			code = exitFail
+			continue
+		}
+		inputs = append(inputs, in)
+	}
+	b.deals.close()
+	sortDeals(inputs)
 	if !asOf.IsZero() {
 		s.now = asOf.at(p.Effective.Loc())
 	}
@@ -414,7 +429,7 @@ func (s *session) accrue(ctx context.Context, args []string, asOf asOfValue, std
 	byState := map[ledger.State]int{}
 	rejected := map[string]int{}
 	total := incentive.Zero(p.Currency)
-	for _, in := range b.inputs {
+	for _, in := range inputs {
 		key := "accrue:" + p.Hash + ":" + in.Deal.ID
 		// The ledger stores a submission's key as "claim:"+key (it does not
 		// export that; see the stores' report): either form means the deal
@@ -452,7 +467,7 @@ func (s *session) accrue(ctx context.Context, args []string, asOf asOfValue, std
 	for _, n := range rejected {
 		nrej += n
 	}
-	fmt.Fprintf(stdout, "%s v%d: %s accrued into %s\n", p.ID, p.Version, plural(len(b.inputs), "deal"), s.o.db)
+	fmt.Fprintf(stdout, "%s v%d: %s accrued into %s\n", p.ID, p.Version, plural(len(inputs), "deal"), s.o.db)
 	fmt.Fprintf(stdout, "  %s recorded, %s accrued", plural(recorded, "claim"), incentive.FormatAmount(total.Amount(), total.Currency())+" "+string(total.Currency()))
 	for _, st := range ledger.States() {
 		if n := byState[st]; n > 0 {
@@ -491,7 +506,7 @@ func rejectLabel(r *ledger.RejectedError) string {
 }
 
 // decide approves or rejects claims.
-func (s *session) decide(ctx context.Context, sub string, ids []string, stdout, stderr io.Writer) int {
+func (s *ledgerSession) decide(ctx context.Context, sub string, ids []string, stdout, stderr io.Writer) int {
 	cmd := "ledger " + sub
 	if s.o.all {
 		cs, err := s.store.Claims(ctx, ledger.ClaimsParams{States: []ledger.State{ledger.PendingApproval}})
@@ -535,7 +550,7 @@ func (s *session) decide(ctx context.Context, sub string, ids []string, stdout, 
 }
 
 // pay runs a payment batch and marks it paid.
-func (s *session) pay(ctx context.Context, stdout, stderr io.Writer) int {
+func (s *ledgerSession) pay(ctx context.Context, stdout, stderr io.Writer) int {
 	cmd := "ledger pay"
 	day := incentive.DateOf(s.now.UTC())
 	b, err := s.l.RunPayments(ctx, ledger.RunPaymentsParams{Batch: s.o.batch, AsOf: day, Actor: s.actor})
@@ -588,7 +603,7 @@ func printClaims(stdout, stderr io.Writer, cmd string, cs []ledger.Claim, asJSON
 	return exitOK
 }
 
-func writeStatement(w io.Writer, st ledger.Statement) int {
+func writeLedgerStatement(w io.Writer, st ledger.Statement) int {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "partner\tpayee\tprogram\taccrued\tapproved\theld\tpayable\twithheld\tbatched\tpaid\tbalance\t")
 	for _, ln := range st.Lines {

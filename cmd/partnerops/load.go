@@ -3,10 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -19,10 +21,11 @@ import (
 type group struct {
 	// dir is the directory as given on the command line, cleaned.
 	dir string
-	// all is set when the directory itself was named: every *.yaml and
-	// *.yml file in it is loaded. Otherwise files lists the names chosen.
-	all   bool
-	files map[string]bool
+	// files lists the names chosen. When the folder was walked, they are
+	// all its partnerops files; when files were named, the *_test.yaml
+	// files beside them are loaded too.
+	files  map[string]bool
+	walked bool
 }
 
 // isProgramFile reports whether a file name looks like a program file.
@@ -31,11 +34,15 @@ func isProgramFile(name string) bool {
 }
 
 // collectGroups turns FILE|DIR arguments into groups, one per directory,
-// sorted by directory. A path that does not exist, or a directory without
-// program files, is a usage error.
-func collectGroups(args []string) ([]*group, error) {
+// sorted by directory. A directory is walked recursively (hidden
+// directories are left out), and only its YAML files that declare
+// `apiVersion: partnerops/...` are loaded; every other YAML file is listed
+// in skipped, with the reason, rather than reported as an error. A path
+// that does not exist, or a directory tree without program files, is a
+// usage error.
+func collectGroups(args []string) (groups []*group, skipped []string, err error) {
 	if len(args) == 0 {
-		return nil, errors.New("name at least one program file or directory")
+		return nil, nil, errors.New("name at least one program file or directory")
 	}
 	byDir := map[string]*group{}
 	get := func(dir string) *group {
@@ -50,21 +57,43 @@ func collectGroups(args []string) ([]*group, error) {
 		clean := filepath.Clean(arg)
 		st, err := os.Stat(clean)
 		if err != nil {
-			return nil, fmt.Errorf("cannot read %s: %w", arg, pathErr(err))
+			return nil, nil, fmt.Errorf("cannot read %s: %w", arg, pathErr(err))
 		}
 		if st.IsDir() {
-			entries, err := os.ReadDir(clean)
+			found := false
+			err := filepath.WalkDir(clean, func(p string, e fs.DirEntry, err error) error {
+				if err != nil {
+					return err
+				}
+				if e.IsDir() {
+					if p != clean && strings.HasPrefix(e.Name(), ".") {
+						return filepath.SkipDir
+					}
+					return nil
+				}
+				if !isProgramFile(e.Name()) {
+					return nil
+				}
+				if ok, why := isPartneropsFile(p); !ok {
+					skipped = append(skipped, fmt.Sprintf("%s: skipped, %s", p, why))
+					return nil
+				}
+				found = true
+				g := get(filepath.Dir(p))
+				g.walked = true
+				g.files[e.Name()] = true
+				return nil
+			})
 			if err != nil {
-				return nil, fmt.Errorf("cannot read %s: %w", arg, pathErr(err))
+				return nil, nil, fmt.Errorf("cannot read %s: %w", arg, pathErr(err))
 			}
-			if !slices.ContainsFunc(entries, func(e os.DirEntry) bool { return !e.IsDir() && isProgramFile(e.Name()) }) {
-				return nil, fmt.Errorf("no program files (*.yaml, *.yml) in %s", arg)
+			if !found {
+				return nil, nil, fmt.Errorf("no program files (*.yaml, *.yml with apiVersion: partnerops/v1) in %s", arg)
 			}
-			get(clean).all = true
 			continue
 		}
 		if !st.Mode().IsRegular() {
-			return nil, fmt.Errorf("%s is not a regular file", arg)
+			return nil, nil, fmt.Errorf("%s is not a regular file", arg)
 		}
 		get(filepath.Dir(clean)).files[filepath.Base(clean)] = true
 	}
@@ -72,7 +101,38 @@ func collectGroups(args []string) ([]*group, error) {
 	for _, k := range sortedKeys(byDir) {
 		out = append(out, byDir[k])
 	}
-	return out, nil
+	return out, skipped, nil
+}
+
+// apiVersionRE finds a document's apiVersion line.
+var apiVersionRE = regexp.MustCompile(`(?m)^apiVersion:[ \t]*["']?([^"'\s#]*)`)
+
+// isPartneropsFile reports whether a YAML file found in a folder is a
+// partnerops file: one of its documents says `apiVersion: partnerops/...`
+// (a wrong version is then the compiler's error to report). It reads at
+// most rules.MaxFileSize bytes. A file that is not regular is kept, so
+// that loading it reports why it cannot be read.
+func isPartneropsFile(name string) (bool, string) {
+	st, err := os.Stat(name)
+	if err != nil || !st.Mode().IsRegular() {
+		return true, ""
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return true, ""
+	}
+	defer f.Close()
+	src, _ := io.ReadAll(io.LimitReader(f, rules.MaxFileSize+1))
+	ms := apiVersionRE.FindAllSubmatch(src, -1)
+	for _, m := range ms {
+		if strings.HasPrefix(string(m[1]), "partnerops/") {
+			return true, ""
+		}
+	}
+	if len(ms) > 0 {
+		return false, fmt.Sprintf("not a partnerops file (apiVersion: %s)", ms[0][1])
+	}
+	return false, "not a partnerops file (no apiVersion: partnerops/v1)"
 }
 
 // pathErr drops the operation and path of an *fs.PathError, which the
@@ -102,8 +162,8 @@ func (g *group) load() (*rules.Set, error) {
 		root, inner = dir, "."
 	}
 	keep := func(name string) bool {
-		if g.all {
-			return isProgramFile(name)
+		if g.walked {
+			return g.files[name]
 		}
 		return g.files[name] || strings.HasSuffix(name, "_test.yaml")
 	}
@@ -128,12 +188,45 @@ func (f filterFS) hidden(name string) bool {
 	return path.Dir(name) == f.dir && !f.keep(path.Base(name))
 }
 
-// Open opens a file unless it is hidden.
+// Open opens a file unless it is hidden. It refuses what is neither a
+// directory nor a regular file (a FIFO would block the open, /dev/zero
+// never ends), checking before it opens, and reads a file only up to one
+// byte past rules.MaxFileSize, so that a file growing while read is
+// refused too.
 func (f filterFS) Open(name string) (fs.File, error) {
 	if f.hidden(name) {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 	}
-	return f.FS.Open(name)
+	st, err := fs.Stat(f.FS, name)
+	if err != nil {
+		return nil, err
+	}
+	if !st.IsDir() && !st.Mode().IsRegular() {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fmt.Errorf("%w (%s)", errNotRegular, fileKind(st.Mode()))}
+	}
+	file, err := f.FS.Open(name)
+	if err != nil || st.IsDir() {
+		return file, err
+	}
+	return &limitedFile{File: file, left: rules.MaxFileSize + 1}, nil
+}
+
+// limitedFile reads at most left more bytes of a file.
+type limitedFile struct {
+	fs.File
+	left int64
+}
+
+func (l *limitedFile) Read(p []byte) (int, error) {
+	if l.left <= 0 {
+		return 0, io.EOF
+	}
+	if int64(len(p)) > l.left {
+		p = p[:l.left]
+	}
+	n, err := l.File.Read(p)
+	l.left -= int64(n)
+	return n, err
 }
 
 // ReadDir lists a directory without its hidden files and, in the filtered
@@ -174,12 +267,12 @@ func loadAll(groups []*group) (sets []*rules.Set, errs []error) {
 	return sets, errs
 }
 
-// countErrors counts the diagnostics in a load error: every *rules.Error
-// of an ErrorList, or 1.
+// countErrors counts the diagnostics in a load error: every error of an
+// ErrorList, including those it does not list, or 1.
 func countErrors(err error) int {
 	var l rules.ErrorList
 	if errors.As(err, &l) {
-		return len(l)
+		return l.Count()
 	}
 	return 1
 }

@@ -5,6 +5,11 @@
 //	partnerops test -v examples/programs          run the tests in the files, with coverage
 //	partnerops run PROGRAM.yaml DEALS.yaml        print the earnings statement
 //	partnerops explain -deal ID PROGRAM DEALS     say step by step what a deal earned
+//	partnerops fmt -l DIR                         list program files not in canonical form
+//	partnerops schema                             print the JSON Schema of program files
+//
+// DEALS may be CSV, JSON Lines, JSON or YAML ("-" for standard input); see
+// 'partnerops help run'.
 //
 // Exit codes: 0 success; 1 when the input is wrong (compile errors, failed
 // tests, coverage below the threshold, deals that could not be evaluated);
@@ -54,7 +59,7 @@ type command struct {
 }
 
 // commands lists the subcommands in the order help shows them.
-var commands = []*command{checkCommand, testCommand, runCommand, explainCommand, diffCommand, sweepCommand, chartCommand, serveCommand, plansCommand, ledgerCommand, versionCommand}
+var commands = []*command{checkCommand, testCommand, runCommand, explainCommand, diffCommand, sweepCommand, chartCommand, serveCommand, plansCommand, ledgerCommand, fmtCommand, schemaCommand, versionCommand}
 
 func lookup(name string) *command {
 	for _, c := range commands {
@@ -63,6 +68,15 @@ func lookup(name string) *command {
 		}
 	}
 	return nil
+}
+
+// commandNames lists the command names, for suggestions.
+func commandNames() []string {
+	out := []string{"help"}
+	for _, c := range commands {
+		out = append(out, c.name)
+	}
+	return out
 }
 
 // run is the whole program: it parses args (without the program name),
@@ -80,9 +94,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return usageError(stderr, "help", "want at most one command name, got %d arguments", len(args)-1)
 		}
 		if len(args) == 2 {
+			if args[1] == "help" {
+				writeTopHelp(stdout)
+				return exitOK
+			}
 			c := lookup(args[1])
 			if c == nil {
-				return usageError(stderr, "help", "unknown command %q", args[1])
+				return usageError(stderr, "help", "unknown command %q%s", args[1], suggestWord(args[1], commandNames()))
 			}
 			writeHelp(stdout, c)
 			return exitOK
@@ -94,7 +112,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	c := lookup(name)
 	if c == nil {
-		fmt.Fprintf(stderr, "partnerops: unknown command %q (run 'partnerops help' for the list)\n", name)
+		fmt.Fprintf(stderr, "partnerops: unknown command %q%s (run 'partnerops help' for the list)\n", name, suggestWord(name, commandNames()))
 		return exitUsage
 	}
 	fs := flag.NewFlagSet("partnerops "+c.name, flag.ContinueOnError)

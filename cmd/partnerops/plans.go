@@ -74,7 +74,7 @@ func plans(args []string, at string, window int, cohort string, limit int, esc b
 	if limit < 0 {
 		return usageError(stderr, "plans", "-limit must not be negative, got %d", limit)
 	}
-	groups, err := collectGroups(args)
+	groups, _, err := collectGroups(args)
 	if err != nil {
 		return usageError(stderr, "plans", "%v", err)
 	}

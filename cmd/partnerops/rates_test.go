@@ -33,7 +33,8 @@ earnings:
     type: rebate
     amount: deal.amount * 0.01
 `)
-	deals := write("deals.yaml", `- {id: D-1, partner_id: P-1, amount: "1000.00", currency: EUR, close_date: 2026-03-10}
+	// A deal needs its partner's record (issue 10): here inline.
+	deals := write("deals.yaml", `- {id: D-1, partner: {id: P-1, tier: gold}, amount: "1000.00", currency: EUR, close_date: 2026-03-10}
 `)
 	yamlRates := write("rates.yaml", "rates:\n  - {from: EUR, to: USD, rate: 1.0625, as_of: 2026-03-31, valid_from: 2026-03-01, valid_to: 2026-03-31, source: month end}\n")
 	csvRates := write("rates.csv", "from,to,rate,as_of,valid_from,valid_to,source\nEUR,USD,1.0625,2026-03-31,2026-03-01,2026-03-31,month end\n")

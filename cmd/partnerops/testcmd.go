@@ -14,7 +14,7 @@ import (
 var testCommand = &command{
 	name:    "test",
 	summary: "run the tests written in program files and report coverage",
-	usage:   "test [-v] [-run REGEXP] [-min-coverage N] FILE|DIR...",
+	usage:   "test [-v] [-run REGEXP] [-min-coverage N] [-junit FILE] [-json] FILE|DIR...",
 	about: `
 Test loads the files as check does and runs every test of their programs:
 the tests: list of each program and the Tests documents of *_test.yaml files,
@@ -25,6 +25,11 @@ the tests whose "<program id>/<test name>" (or "<tier policy id>/<test name>")
 matches the regular expression run,
 and coverage counts only them.
 
+With -junit FILE it also writes a JUnit XML report for CI: a suite per
+program, a case per test with its file and line, the failure diff as the
+message, and coverage as suite properties. With -json it prints the report
+as JSON instead of text.
+
 It exits 1 when a file does not compile, a test fails, no test ran, or
 coverage is below -min-coverage; else 0.`,
 	example: "partnerops test -v -min-coverage 60 examples/programs",
@@ -32,13 +37,25 @@ coverage is below -min-coverage; else 0.`,
 		verbose := fs.Bool("v", false, "list every test, passed or failed")
 		runRE := fs.String("run", "", "run only the tests whose `REGEXP` matches \"<program id>/<test name>\"")
 		minCov := fs.Int("min-coverage", 0, "fail when fewer than `N` percent of clauses, earnings, bands and caps are exercised (0-100)")
+		junit := fs.String("junit", "", "also write a JUnit XML report to `FILE`")
+		asJSON := fs.Bool("json", false, "print the report as JSON")
 		return func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-			return runTests(ctx, args, *verbose, *runRE, *minCov, stdout, stderr)
+			return runTests(ctx, args, testFlags{*verbose, *runRE, *minCov, *junit, *asJSON}, stdout, stderr)
 		}
 	},
 }
 
-func runTests(ctx context.Context, args []string, verbose bool, runRE string, minCov int, stdout, stderr io.Writer) int {
+// testFlags are the flags of test.
+type testFlags struct {
+	verbose bool
+	runRE   string
+	minCov  int
+	junit   string
+	json    bool
+}
+
+func runTests(ctx context.Context, args []string, tf testFlags, stdout, stderr io.Writer) int {
+	verbose, runRE, minCov := tf.verbose, tf.runRE, tf.minCov
 	if minCov < 0 || minCov > 100 {
 		return usageError(stderr, "test", "-min-coverage must be between 0 and 100, got %d", minCov)
 	}
@@ -49,7 +66,7 @@ func runTests(ctx context.Context, args []string, verbose bool, runRE string, mi
 			return usageError(stderr, "test", "bad -run expression: %v", err)
 		}
 	}
-	groups, err := collectGroups(args)
+	groups, _, err := collectGroups(args)
 	if err != nil {
 		return usageError(stderr, "test", "%v", err)
 	}
@@ -110,9 +127,24 @@ func runTests(ctx context.Context, args []string, verbose bool, runRE string, mi
 		}
 		return exitFail
 	}
-	b.WriteString(reportText(total, verbose))
-	if len(tiers.Results) > 0 {
-		b.WriteString(tiers.Text(verbose))
+	if tf.junit != "" {
+		if err := writeJUnit(tf.junit, total); err != nil {
+			return usageError(stderr, "test", "-junit: %v", err)
+		}
+	}
+	if tf.json {
+		var jb strings.Builder
+		if err := writeJSONReport(&jb, total); err != nil {
+			fmt.Fprintf(stderr, "partnerops test: %v\n", err)
+			return exitFail
+		}
+		b.Reset()
+		b.WriteString(jb.String())
+	} else {
+		b.WriteString(reportText(total, verbose))
+		if len(tiers.Results) > 0 {
+			b.WriteString(tiers.Text(verbose))
+		}
 	}
 	b.WriteString(planOut)
 	if !total.OK() || tiers.Failed() > 0 || planFailed > 0 {

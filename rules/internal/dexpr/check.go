@@ -226,6 +226,10 @@ func (c *checker) numbers(src string) {
 				c.errorf(tok.Location, "%q is not a decimal number", tok.Value)
 			} else if !inRange(d) {
 				c.errorf(tok.Location, "%s is out of range: the exponent must be within ±%d", tok.Value, MaxExponent)
+			} else if _, err := strconv.ParseFloat(text, 64); err != nil {
+				// The parser reads a literal as a float first and refuses
+				// one beyond float64's range, though the value is exact.
+				c.errorf(tok.Location, "%s is too large for a number literal: write literals below 1e308 in size (e.g. 1e300 * 1e100)", tok.Value)
 			}
 		default:
 			if _, err := strconv.ParseInt(text, 10, 64); err != nil {

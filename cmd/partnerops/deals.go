@@ -1,0 +1,324 @@
+package main
+
+import (
+	"bufio"
+	"cmp"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"io"
+	"iter"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync/atomic"
+
+	"github.com/partnerops/partnerops/incentive"
+	"github.com/partnerops/partnerops/rules"
+)
+
+// stdin is what "-" reads; tests replace it.
+var stdin io.Reader = os.Stdin
+
+// Deals file formats.
+const (
+	formatYAML  = "yaml"
+	formatCSV   = "csv"
+	formatJSONL = "jsonl"
+	formatJSON  = "json"
+)
+
+var dealFormats = []string{formatYAML, formatCSV, formatJSONL, formatJSON}
+
+// dealFormat picks the format of a deals file: the -format flag, else the
+// file's extension.
+func dealFormat(name, flagValue string) (string, error) {
+	if flagValue != "" {
+		if !slices.Contains(dealFormats, flagValue) {
+			return "", fmt.Errorf("unknown -format %q; want one of %s", flagValue, strings.Join(dealFormats, ", "))
+		}
+		return flagValue, nil
+	}
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".yaml", ".yml":
+		return formatYAML, nil
+	case ".csv":
+		return formatCSV, nil
+	case ".jsonl", ".ndjson":
+		return formatJSONL, nil
+	case ".json":
+		return formatJSON, nil
+	}
+	if name == "-" {
+		return "", errors.New("reading deals from standard input needs -format (csv, jsonl, json or yaml)")
+	}
+	return "", fmt.Errorf("cannot tell the format of %s from its extension; give -format (csv, jsonl, json or yaml)", name)
+}
+
+// dealsInput is an opened deals file.
+type dealsInput struct {
+	name   string // as named on the command line; "stdin" for "-"
+	format string
+	r      io.Reader
+	size   int64 // bytes, when known (a regular file); 0 otherwise
+	close  func() error
+	// yaml holds the decoded deals of a YAML file, read whole.
+	yaml []incentive.Input
+	// counter counts the bytes read, for the progress line.
+	counter *countingReader
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n atomic.Int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// bytesRead is how far the deals were read, or 0.
+func (in *dealsInput) bytesRead() int64 {
+	if in.counter == nil {
+		return 0
+	}
+	return in.counter.n.Load()
+}
+
+// openDeals opens the deals argument. A YAML file is read whole (it is
+// for small hand-written sets and keeps its size limit); the other formats
+// stream, so any size is fine and a pipe or FIFO is too.
+func (o *runOptions) openDeals(arg string, p *incentive.Program) (*dealsInput, error) {
+	in := &dealsInput{name: arg, close: func() error { return nil }}
+	var st os.FileInfo
+	if arg == "-" {
+		in.name = "stdin"
+	} else {
+		var err error
+		st, err = os.Stat(arg)
+		if err != nil {
+			return nil, &usageErr{fmt.Errorf("cannot read %s: %w", arg, pathErr(err))}
+		}
+		if st.IsDir() {
+			return nil, &usageErr{fmt.Errorf("%s is a directory; name a file", arg)}
+		}
+		if st.Mode()&(os.ModeDevice|os.ModeCharDevice|os.ModeSocket) != 0 {
+			return nil, &usageErr{fmt.Errorf("cannot read %s: %w (%s)", arg, errNotRegular, fileKind(st.Mode()))}
+		}
+	}
+	format, err := dealFormat(arg, o.format)
+	if err != nil {
+		return nil, &usageErr{err}
+	}
+	in.format = format
+	var r io.Reader = stdin
+	if st != nil {
+		if format == formatYAML && st.Mode().IsRegular() && st.Size() > rules.MaxDealsFileSize {
+			return nil, &tooLargeError{arg, st.Size(), rules.MaxDealsFileSize}
+		}
+		f, err := os.Open(arg)
+		if err != nil {
+			return nil, &usageErr{fmt.Errorf("cannot read %s: %w", arg, pathErr(err))}
+		}
+		if st.Mode().IsRegular() {
+			in.size = st.Size()
+		}
+		in.close = f.Close
+		r = f
+	}
+	if format == formatYAML {
+		defer in.close()
+		src, err := readLimited(in.name, r, rules.MaxDealsFileSize)
+		if err != nil {
+			return nil, err
+		}
+		in.yaml, err = rules.DecodeDeals(in.name, src, p)
+		if err != nil {
+			return nil, &dealsFileErr{in.name, err}
+		}
+		return in, nil
+	}
+	in.counter = &countingReader{r: r}
+	in.r = bufio.NewReaderSize(in.counter, 256<<10)
+	return in, nil
+}
+
+// usageErr marks an error as a command-line mistake (exit 2).
+type usageErr struct{ err error }
+
+func (e *usageErr) Error() string { return e.err.Error() }
+func (e *usageErr) Unwrap() error { return e.err }
+
+// dealsFileErr is a YAML deals file with errors: nothing is run.
+type dealsFileErr struct {
+	name string
+	err  error
+}
+
+func (e *dealsFileErr) Error() string { return e.err.Error() }
+func (e *dealsFileErr) Unwrap() error { return e.err }
+
+// decode returns the deals of the input as a stream.
+func (in *dealsInput) decode(p *incentive.Program, o *runOptions) iter.Seq2[incentive.Input, error] {
+	opts := incentive.DecodeOptions{Name: in.name, Columns: o.columnMap, IgnoreUnknown: o.extraColumns == "ignore"}
+	switch in.format {
+	case formatCSV:
+		return incentive.DecodeCSV(in.r, p, opts)
+	case formatJSONL:
+		return incentive.DecodeJSONLines(in.r, p, opts)
+	case formatJSON:
+		return incentive.DecodeJSON(in.r, p, opts)
+	}
+	return func(yield func(incentive.Input, error) bool) {
+		for _, d := range in.yaml {
+			if !yield(d, nil) {
+				return
+			}
+		}
+	}
+}
+
+// counts are the figures of the summary line.
+type counts struct {
+	// read and bad are counted on the goroutine that reads the deals,
+	// which incentive.Run may run beside the caller's.
+	read      atomic.Int64 // rows read, good or bad
+	bad       atomic.Int64 // rows that could not be decoded or were refused
+	evaluated int          // deals evaluated
+	failed    int          // deals whose evaluation failed
+	sortNote  string
+}
+
+// dealCheck is what the command adds to the decoded stream: every deal
+// needs a known partner, and a deal id is run once.
+type dealCheck struct {
+	partners *partnerBook
+	seen     idSet
+	c        *counts
+	// names are the partners' names, for the statement: memory grows
+	// with the partners, not the deals.
+	names map[string]string
+	// noIDs skips the set of ids seen (-check-ids=false with -sorted).
+	noIDs bool
+}
+
+// wrap checks each decoded deal; a refused deal becomes an error in its
+// place, so that it is reported in order and counted.
+func (dc *dealCheck) wrap(seq iter.Seq2[incentive.Input, error]) iter.Seq2[incentive.Input, error] {
+	return func(yield func(incentive.Input, error) bool) {
+		for in, err := range seq {
+			dc.c.read.Add(1)
+			if err == nil {
+				err = dc.check(&in)
+			}
+			if err == nil && in.Partner.Name != "" && dc.names[in.Partner.ID] == "" {
+				dc.names[in.Partner.ID] = in.Partner.Name
+			}
+			if err != nil {
+				dc.c.bad.Add(1)
+				if !yield(incentive.Input{}, err) {
+					return
+				}
+				continue
+			}
+			if !yield(in, nil) {
+				return
+			}
+		}
+	}
+}
+
+// errDuplicateDeal: a deal id appears a second time.
+var errDuplicateDeal = errors.New("listed more than once")
+
+// check resolves the deal's partner and refuses a repeated deal id.
+func (dc *dealCheck) check(in *incentive.Input) error {
+	if !dc.noIDs && !dc.seen.add(in.Deal.ID) {
+		return fmt.Errorf("deal %s is %w; only its first entry is run", in.Deal.ID, errDuplicateDeal)
+	}
+	if dc.partners != nil {
+		return dc.partners.resolve(in)
+	}
+	pt := in.Partner
+	if pt.Name == "" && pt.Tier == "" && pt.Type == "" && pt.Region == "" && pt.Country == "" && len(pt.Contacts) == 0 {
+		return fmt.Errorf("deal %s: partner %s has no record (tier, type, region...): give -partners FILE, or the partner's attributes with the deal", in.Deal.ID, in.Deal.PartnerID)
+	}
+	return nil
+}
+
+// idSet is a set of deal ids kept as 64-bit hashes: 8 bytes a slot in an
+// open-addressing table at most 3/4 full (so about 11 to 21 bytes a deal),
+// not the ids themselves. Two different ids with the same hash (about one
+// chance in 10^7 for a billion deals) would be taken for a repeat.
+type idSet struct {
+	seed  maphash.Seed
+	slots []uint64
+	n     int
+}
+
+// add records id and reports whether it was new.
+func (s *idSet) add(id string) bool {
+	if s.slots == nil {
+		s.seed = maphash.MakeSeed()
+		s.slots = make([]uint64, 1024)
+	}
+	if 4*(s.n+1) > 3*len(s.slots) { // at most 3/4 full
+		old := s.slots
+		s.slots = make([]uint64, 2*len(old))
+		for _, h := range old {
+			if h != 0 {
+				s.insert(h)
+			}
+		}
+	}
+	h := maphash.String(s.seed, id) | 1 // 0 marks an empty slot
+	if !s.insert(h) {
+		return false
+	}
+	s.n++
+	return true
+}
+
+func (s *idSet) insert(h uint64) bool {
+	mask := uint64(len(s.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		switch s.slots[i] {
+		case 0:
+			s.slots[i] = h
+			return true
+		case h:
+			return false
+		}
+	}
+}
+
+// compareDeals is the order incentive.Run requires: close time, then id.
+func compareDeals(a, b *incentive.Input) int {
+	return cmp.Or(a.Deal.CloseDate.Compare(b.Deal.CloseDate), strings.Compare(a.Deal.ID, b.Deal.ID))
+}
+
+// inOrder passes a stream that must be sorted, ending it with an error at
+// the first deal out of order.
+func inOrder(seq iter.Seq2[incentive.Input, error]) iter.Seq2[incentive.Input, error] {
+	return func(yield func(incentive.Input, error) bool) {
+		var prev incentive.Input
+		have := false
+		for in, err := range seq {
+			if err == nil {
+				if have && compareDeals(&prev, &in) > 0 {
+					yield(incentive.Input{}, fmt.Errorf("%w: deal %s (closed %s) comes after deal %s (closed %s); -sorted needs the deals in (close time, id) order: drop -sorted to have them sorted",
+						incentive.ErrOutOfOrder, in.Deal.ID, in.Deal.CloseDate.Format("2006-01-02T15:04:05Z07:00"), prev.Deal.ID, prev.Deal.CloseDate.Format("2006-01-02T15:04:05Z07:00")))
+					return
+				}
+				prev, have = in, true
+			}
+			if !yield(in, err) {
+				return
+			}
+		}
+	}
+}

@@ -1,0 +1,178 @@
+package main
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/partnerops/partnerops/incentive"
+)
+
+// resultsWriter writes each deal's result to the -results file as it
+// comes, so the file costs no memory: CSV with one row per earning line
+// (one row for a deal without lines), or JSON Lines with one object per
+// deal.
+type resultsWriter struct {
+	f        *os.File
+	bw       *bufio.Writer
+	cw       *csv.Writer // nil for JSON Lines
+	p        *incentive.Program
+	rounding string
+	explain  bool
+}
+
+var resultsHeader = []string{"program", "version", "deal", "partner", "eligible", "failed", "line", "earning", "type", "group",
+	"gross", "amount", "currency", "band", "cuts", "rounding", "deal_total", "claim_by", "expired"}
+
+func newResultsWriter(name string, p *incentive.Program, explain bool) (*resultsWriter, error) {
+	ext := strings.ToLower(filepath.Ext(name))
+	if ext != ".csv" && ext != ".jsonl" {
+		return nil, fmt.Errorf("-results %s: want a .csv or .jsonl file", name)
+	}
+	f, err := os.Create(name)
+	if err != nil {
+		return nil, fmt.Errorf("-results: %w", err)
+	}
+	mode := p.Rounding.Mode
+	if mode == "" {
+		mode = incentive.DefaultRoundingMode
+	}
+	w := &resultsWriter{f: f, bw: bufio.NewWriterSize(f, 256<<10), p: p, explain: explain,
+		rounding: fmt.Sprintf("%s to %d places, per %s", mode, p.Rounding.Places(p.Currency), p.Rounding.StageOrDefault())}
+	if ext == ".csv" {
+		w.cw = csv.NewWriter(w.bw)
+		head := resultsHeader
+		if explain {
+			head = append(append([]string(nil), head...), "explanation")
+		}
+		if err := w.cw.Write(head); err != nil {
+			f.Close()
+			return nil, err
+		}
+	}
+	return w, nil
+}
+
+// resultJSON is one deal's line of a JSON Lines results file.
+type resultJSON struct {
+	Program     string          `json:"program"`
+	Version     int             `json:"version"`
+	Deal        string          `json:"deal"`
+	Partner     string          `json:"partner"`
+	Eligible    bool            `json:"eligible"`
+	Failed      string          `json:"failed,omitempty"`
+	Total       incentive.Money `json:"total"`
+	Rounding    string          `json:"rounding"`
+	ClaimBy     string          `json:"claim_by,omitempty"`
+	Expired     bool            `json:"expired"`
+	Lines       []lineJSON      `json:"lines"`
+	Explanation string          `json:"explanation,omitempty"`
+}
+
+type lineJSON struct {
+	Earning string          `json:"earning"`
+	Type    string          `json:"type"`
+	Group   string          `json:"group,omitempty"`
+	Gross   incentive.Money `json:"gross"`
+	Amount  incentive.Money `json:"amount"`
+	Band    string          `json:"band,omitempty"`
+	Cuts    []cutJSON       `json:"cuts,omitempty"`
+}
+
+type cutJSON struct {
+	Scope string `json:"scope"`
+	Limit string `json:"limit"`
+	Cut   string `json:"cut"`
+}
+
+// bandText names the band a line was paid in: its label, or "2 of 3".
+func bandText(b *incentive.BandHit) string {
+	if b == nil {
+		return ""
+	}
+	s := fmt.Sprintf("%d of %d", b.Index+1, b.Of)
+	if b.Label != "" {
+		s = b.Label + " (" + s + ")"
+	}
+	return s
+}
+
+func cutsText(cuts []incentive.CapCut) string {
+	parts := make([]string, len(cuts))
+	for i, c := range cuts {
+		parts[i] = fmt.Sprintf("%s cap %s cut %s", c.Scope, c.Limit.String(), c.Cut.String())
+	}
+	return strings.Join(parts, "; ")
+}
+
+func (w *resultsWriter) write(r *incentive.Result) error {
+	claimBy := ""
+	if !r.ClaimBy.IsZero() {
+		claimBy = r.ClaimBy.String()
+	}
+	explanation := ""
+	if w.explain {
+		explanation = r.Explain()
+	}
+	cur := w.p.Currency
+	if w.cw == nil {
+		j := resultJSON{Program: r.Program.ID, Version: r.Program.Version, Deal: r.DealID, Partner: r.PartnerID,
+			Eligible: r.Eligible, Failed: r.Failed, Total: r.Total, Rounding: w.rounding, ClaimBy: claimBy,
+			Expired: r.Expired, Lines: []lineJSON{}, Explanation: explanation}
+		if j.Total.Currency() == "" {
+			j.Total = incentive.Zero(cur)
+		}
+		for _, l := range r.Lines {
+			lj := lineJSON{Earning: l.Earning, Type: string(l.Type), Group: l.Group, Gross: l.Gross, Amount: l.Amount, Band: bandText(l.Band)}
+			for _, c := range l.Cuts {
+				lj.Cuts = append(lj.Cuts, cutJSON{Scope: string(c.Scope), Limit: c.Limit.String(), Cut: c.Cut.String()})
+			}
+			j.Lines = append(j.Lines, lj)
+		}
+		b, err := json.Marshal(j)
+		if err != nil {
+			return err
+		}
+		b = append(b, '\n')
+		_, err = w.bw.Write(b)
+		return err
+	}
+	amt := func(m incentive.Money) string { return incentive.FormatAmount(m.Amount(), cur) }
+	base := []string{r.Program.ID, strconv.Itoa(r.Program.Version), r.DealID, r.PartnerID, strconv.FormatBool(r.Eligible), r.Failed}
+	tail := []string{w.rounding, amt(r.Total), claimBy, strconv.FormatBool(r.Expired)}
+	if w.explain {
+		tail = append(tail, explanation)
+	}
+	if len(r.Lines) == 0 {
+		rec := append(append(append([]string(nil), base...), "", "", "", "", "", "", string(cur), "", ""), tail...)
+		return w.cw.Write(rec)
+	}
+	for i, l := range r.Lines {
+		rec := append(append([]string(nil), base...), strconv.Itoa(i+1), l.Earning, string(l.Type), l.Group,
+			amt(l.Gross), amt(l.Amount), string(cur), bandText(l.Band), cutsText(l.Cuts))
+		if err := w.cw.Write(append(rec, tail...)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *resultsWriter) close() error {
+	if w.cw != nil {
+		w.cw.Flush()
+		if err := w.cw.Error(); err != nil {
+			w.f.Close()
+			return err
+		}
+	}
+	if err := w.bw.Flush(); err != nil {
+		w.f.Close()
+		return err
+	}
+	return w.f.Close()
+}

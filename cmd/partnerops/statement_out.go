@@ -1,0 +1,232 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+	"unicode/utf8"
+
+	"github.com/partnerops/partnerops/incentive"
+	"github.com/shopspring/decimal"
+)
+
+// statementDoc is the statement as the command prints it: the library's
+// statement with the program's name, the as-of time, the partners' names,
+// earned shown before expiry (so the rows read earned - expired + carried
+// in = payable + carried out) and the totals of every column.
+type statementDoc struct {
+	Program struct {
+		ID      string `json:"id"`
+		Name    string `json:"name"`
+		Version int    `json:"version"`
+		Hash    string `json:"hash"`
+	} `json:"program"`
+	// AsOf is the instant claim windows were checked at, RFC 3339; empty
+	// when no -as-of was given (nothing expired).
+	AsOf     string             `json:"as_of"`
+	Currency incentive.Currency `json:"currency"`
+	Rounding string             `json:"rounding"`
+	Deals    int                `json:"deals"`
+	Eligible int                `json:"eligible"`
+	// The totals over partners.
+	Earned     incentive.Money `json:"earned"`
+	Expired    incentive.Money `json:"expired"`
+	CarriedIn  incentive.Money `json:"carried_in"`
+	Payable    incentive.Money `json:"payable"`
+	CarriedOut incentive.Money `json:"carried_out"`
+	Partners   []partnerRow    `json:"partners"`
+	// Check states the identity every row satisfies, and whether it held.
+	Check string `json:"check"`
+}
+
+// partnerRow is one partner of a statementDoc.
+type partnerRow struct {
+	Partner  string `json:"partner"`
+	Name     string `json:"name,omitempty"`
+	Deals    int    `json:"deals"`
+	Eligible int    `json:"eligible"`
+	// Earned is what the partner's eligible deals earned, expired or not.
+	Earned     incentive.Money      `json:"earned"`
+	Expired    incentive.Money      `json:"expired"`
+	CarriedIn  incentive.Money      `json:"carried_in"`
+	Payable    incentive.Money      `json:"payable"`
+	CarriedOut incentive.Money      `json:"carried_out"`
+	ByType     []incentive.Subtotal `json:"by_type"`
+	ByPayee    []incentive.Subtotal `json:"by_payee"`
+}
+
+// buildStatement turns the library's statement into the command's,
+// checking that every row and the total add up.
+func buildStatement(st *incentive.Statement, p *incentive.Program, asOf time.Time, names map[string]string) (*statementDoc, error) {
+	cur := st.Currency
+	d := &statementDoc{Currency: cur, Rounding: st.Rounding, Deals: st.Deals, Eligible: st.Eligible}
+	d.Program.ID, d.Program.Name, d.Program.Version, d.Program.Hash = p.ID, p.Name, p.Version, st.Program.Hash
+	if !asOf.IsZero() {
+		d.AsOf = asOf.Format(time.RFC3339)
+	}
+	var earned, expired, carriedIn, payable, carriedOut decimal.Decimal
+	var broken []string
+	for _, ps := range st.Partners {
+		r := partnerRow{Partner: ps.PartnerID, Name: names[ps.PartnerID], Deals: ps.Deals, Eligible: ps.Eligible,
+			Expired: ps.Expired, CarriedIn: ps.CarriedIn, Payable: ps.Payable, CarriedOut: ps.CarriedOut,
+			ByType: ps.ByType, ByPayee: ps.ByPayee}
+		gross := ps.Earned.Amount().Add(ps.Expired.Amount())
+		r.Earned = incentive.NewMoney(gross, cur)
+		lhs := gross.Sub(ps.Expired.Amount()).Add(ps.CarriedIn.Amount())
+		rhs := ps.Payable.Amount().Add(ps.CarriedOut.Amount())
+		if !lhs.Equal(rhs) {
+			broken = append(broken, ps.PartnerID)
+		}
+		earned, expired = earned.Add(gross), expired.Add(ps.Expired.Amount())
+		carriedIn, payable, carriedOut = carriedIn.Add(ps.CarriedIn.Amount()), payable.Add(ps.Payable.Amount()), carriedOut.Add(ps.CarriedOut.Amount())
+		d.Partners = append(d.Partners, r)
+	}
+	if !payable.Equal(st.Payable.Amount()) || !carriedOut.Equal(st.CarriedOut.Amount()) {
+		broken = append(broken, "total")
+	}
+	d.Earned, d.Expired, d.CarriedIn = incentive.NewMoney(earned, cur), incentive.NewMoney(expired, cur), incentive.NewMoney(carriedIn, cur)
+	d.Payable, d.CarriedOut = incentive.NewMoney(payable, cur), incentive.NewMoney(carriedOut, cur)
+	d.Check = "earned - expired + carried in = payable + carried out: holds for every partner and the total"
+	if len(broken) > 0 {
+		d.Check = "earned - expired + carried in = payable + carried out: DOES NOT HOLD for " + strings.Join(broken, ", ")
+		return d, fmt.Errorf("the statement does not add up for %s", strings.Join(broken, ", "))
+	}
+	return d, nil
+}
+
+// writeStatement writes the statement in the format asked.
+func writeStatement(w io.Writer, format string, st *incentive.Statement, p *incentive.Program, asOf time.Time, names map[string]string) error {
+	d, err := buildStatement(st, p, asOf, names)
+	if err != nil {
+		return err
+	}
+	switch format {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(d)
+	case "csv":
+		return d.writeCSV(w)
+	}
+	return d.writeText(w)
+}
+
+// amountText renders an amount at the currency's places with thousands
+// separators: 38,937.01.
+func amountText(m incentive.Money, cur incentive.Currency) string {
+	s := incentive.FormatAmount(m.Amount(), cur)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	intPart, frac, hasFrac := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, r := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	out := b.String()
+	if hasFrac {
+		out += "." + frac
+	}
+	if neg {
+		out = "-" + out
+	}
+	return out
+}
+
+// writeText writes an aligned table (text/tabwriter), whatever the length
+// of the partner ids and names: text columns aligned left, amounts right.
+func (d *statementDoc) writeText(w io.Writer) error {
+	cur := d.Currency
+	var b strings.Builder
+	fmt.Fprintf(&b, "Earnings statement: %s\n", d.Program.Name)
+	fmt.Fprintf(&b, "Program %s v%d, hash %s\n", d.Program.ID, d.Program.Version, d.Program.Hash)
+	if d.AsOf != "" {
+		fmt.Fprintf(&b, "As of %s (claim windows checked)\n", d.AsOf)
+	} else {
+		b.WriteString("As of: not given (claim windows not checked; nothing expired)\n")
+	}
+	fmt.Fprintf(&b, "Currency %s; %s\n", cur, d.Rounding)
+	fmt.Fprintf(&b, "Deals %d, eligible %d\n\n", d.Deals, d.Eligible)
+
+	const textCols = 2 // partner, name; the rest are numbers
+	rows := [][]string{{"partner", "name", "deals", "eligible", "earned", "expired", "carried in", "payable", "carried out"}}
+	for _, r := range d.Partners {
+		rows = append(rows, []string{r.Partner, r.Name, strconv.Itoa(r.Deals), strconv.Itoa(r.Eligible),
+			amountText(r.Earned, cur), amountText(r.Expired, cur), amountText(r.CarriedIn, cur),
+			amountText(r.Payable, cur), amountText(r.CarriedOut, cur)})
+		for _, s := range r.ByType {
+			rows = append(rows, []string{"  type " + s.Key, "", "", "", amountText(s.Amount, cur), "", "", "", ""})
+		}
+		for _, s := range r.ByPayee {
+			rows = append(rows, []string{"  payee " + s.Key, "", "", "", amountText(s.Amount, cur), "", "", "", ""})
+		}
+	}
+	rows = append(rows, make([]string, len(rows[0])), []string{"total", "", strconv.Itoa(d.Deals), strconv.Itoa(d.Eligible),
+		amountText(d.Earned, cur), amountText(d.Expired, cur), amountText(d.CarriedIn, cur),
+		amountText(d.Payable, cur), amountText(d.CarriedOut, cur)})
+	// Numbers are padded on the left to their column's width; tabwriter
+	// then lines up every column.
+	width := make([]int, len(rows[0]))
+	for _, r := range rows {
+		for i, c := range r {
+			width[i] = max(width[i], utf8.RuneCountInString(c))
+		}
+	}
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	for _, r := range rows {
+		cells := make([]string, len(r))
+		for i, c := range r {
+			if i >= textCols {
+				c = strings.Repeat(" ", width[i]-utf8.RuneCountInString(c)) + c
+			}
+			cells[i] = c
+		}
+		fmt.Fprintln(tw, strings.Join(cells, "\t"))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(&b, "\nCheck: %s.\n", d.Check)
+	// tabwriter leaves the blanks of empty trailing cells; drop them.
+	lines := strings.Split(b.String(), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	_, err := io.WriteString(w, strings.Join(lines, "\n"))
+	return err
+}
+
+// writeCSV writes one row per partner and a total row, amounts as plain
+// decimals at the currency's places, for a spreadsheet.
+func (d *statementDoc) writeCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	cur := d.Currency
+	amt := func(m incentive.Money) string { return incentive.FormatAmount(m.Amount(), cur) }
+	head := []string{"program", "version", "hash", "as_of", "currency", "partner", "name", "deals", "eligible",
+		"earned", "expired", "carried_in", "payable", "carried_out"}
+	if err := cw.Write(head); err != nil {
+		return err
+	}
+	base := []string{d.Program.ID, strconv.Itoa(d.Program.Version), d.Program.Hash, d.AsOf, string(cur)}
+	for _, r := range d.Partners {
+		rec := append(append([]string(nil), base...), r.Partner, r.Name, strconv.Itoa(r.Deals), strconv.Itoa(r.Eligible),
+			amt(r.Earned), amt(r.Expired), amt(r.CarriedIn), amt(r.Payable), amt(r.CarriedOut))
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	rec := append(append([]string(nil), base...), "TOTAL", "", strconv.Itoa(d.Deals), strconv.Itoa(d.Eligible),
+		amt(d.Earned), amt(d.Expired), amt(d.CarriedIn), amt(d.Payable), amt(d.CarriedOut))
+	if err := cw.Write(rec); err != nil {
+		return err
+	}
+	cw.Flush()
+	return cw.Error()
+}

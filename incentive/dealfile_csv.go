@@ -1,0 +1,228 @@
+package incentive
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"slices"
+	"strings"
+)
+
+// DecodeCSV reads deals for program p from CSV with a header row, as a
+// stream: it yields each deal as soon as its row is read and holds one row
+// at a time, so it reads files of any length.
+//
+// The header names the columns; each is a built-in key (see DealKeys, the
+// ones marked CSV) or a custom field of the program, under its own name
+// or the one opts.Columns maps it to. An empty cell is an absent value.
+// A header that is not a key is an error unless opts.IgnoreUnknown; a
+// duplicated header, or a required key or field without a column, is an
+// error and nothing is read.
+//
+// A row that cannot be decoded yields a *RowError naming the file, line and
+// column of every problem, and decoding goes on with the next row; the
+// caller decides whether to stop. A row longer than opts.MaxRowBytes, or a
+// read or CSV syntax error, yields an error and ends the sequence.
+func DecodeCSV(r io.Reader, p *Program, opts DecodeOptions) iter.Seq2[Input, error] {
+	return func(yield func(Input, error) bool) {
+		name := opts.name()
+		if p == nil {
+			yield(Input{}, fmt.Errorf("%w: no program to decode deals for", ErrInvalidProgram))
+			return
+		}
+		lim := &rowLimiter{r: r, limit: opts.maxRow() + readBuffer}
+		cr := csv.NewReader(lim)
+		cr.ReuseRecord = true
+		cr.FieldsPerRecord = -1 // checked here, with a better message
+		header, err := cr.Read()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				yield(Input{}, &RowError{File: name, Line: 1, Err: ErrInvalidDeal, Final: true,
+					Fields: []FieldError{{Line: 1, Msg: "the file is empty; want a header row naming the columns"}}})
+				return
+			}
+			yield(Input{}, csvError(name, err))
+			return
+		}
+		keys, err := csvColumns(name, header, p, opts)
+		if err != nil {
+			yield(Input{}, err)
+			return
+		}
+		d := newRowDecoder(p)
+		row := 0
+		for {
+			lim.reset()
+			rec, err := cr.Read()
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			if err != nil {
+				yield(Input{}, csvError(name, err))
+				return
+			}
+			row++
+			line, _ := cr.FieldPos(0)
+			d.line = line
+			if len(rec) != len(keys) {
+				d.fail(nil, "", "the row has %d columns; the header has %d", len(rec), len(keys))
+				if !yield(Input{}, d.rowError(name, row, "")) {
+					return
+				}
+				continue
+			}
+			var v dealValues
+			for i, key := range keys {
+				if key == "" {
+					continue // an ignored column
+				}
+				l, col := cr.FieldPos(i)
+				c := cell{kind: cellText, text: rec[i], line: l, column: col}
+				d.set(&v, key, &c)
+			}
+			d.finish(&v)
+			if err := d.rowError(name, row, v.in.Deal.ID); err != nil {
+				if !yield(Input{}, err) {
+					return
+				}
+				continue
+			}
+			if !yield(v.in, nil) {
+				return
+			}
+		}
+	}
+}
+
+// maxColumnProblems is how many unknown columns are reported one by one
+// (each with a suggestion); the rest are counted.
+const maxColumnProblems = 20
+
+// csvColumns maps each header to its deal key ("" for an ignored column).
+func csvColumns(name string, header []string, p *Program, opts DecodeOptions) ([]string, error) {
+	byHeader := map[string]string{} // header -> key
+	known := []string{}
+	for _, k := range dealKeyTable {
+		if k.CSV {
+			known = append(known, k.Name)
+		}
+	}
+	for _, fd := range p.Fields {
+		known = append(known, fd.Name)
+	}
+	for _, k := range known {
+		byHeader[k] = k
+	}
+	var problems []FieldError
+	for key, h := range opts.Columns {
+		if !slices.Contains(known, key) {
+			problems = append(problems, FieldError{Line: 1, Msg: fmt.Sprintf("the column mapping names %q, which is not a deal key or a field of the program%s", key, suggestKey(key, known))})
+			continue
+		}
+		if byHeader[key] == key {
+			delete(byHeader, key)
+		}
+		byHeader[h] = key
+	}
+	keys := make([]string, len(header))
+	seen := map[string]int{}
+	unknown := 0
+	for i, h := range header {
+		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+		key, ok := byHeader[h]
+		switch {
+		case !ok && opts.IgnoreUnknown:
+			continue
+		case !ok && opts.Columns[h] != "":
+			problems = append(problems, FieldError{Line: 1, Column: i + 1, Field: h, Msg: fmt.Sprintf("the mapping reads %q from the column %q, not from this one (ignore unknown columns to skip it)", h, opts.Columns[h])})
+			continue
+		case !ok && unknown >= maxColumnProblems:
+			unknown++
+			continue
+		case !ok:
+			unknown++
+			problems = append(problems, FieldError{Line: 1, Column: i + 1, Field: h, Msg: "unknown column" + suggestKey(h, known) + " (map it to a key, or ignore unknown columns)"})
+			continue
+		}
+		if j, dup := seen[key]; dup {
+			problems = append(problems, FieldError{Line: 1, Column: i + 1, Field: h, Msg: fmt.Sprintf("column %d already holds %q", j+1, key)})
+			continue
+		}
+		seen[key] = i
+		keys[i] = key
+	}
+	if unknown > maxColumnProblems {
+		problems = append(problems, FieldError{Line: 1, Msg: fmt.Sprintf("%d more unknown columns", unknown-maxColumnProblems)})
+	}
+	need := []string{"id", "amount", "close_date", "partner_id"}
+	for _, fd := range p.Fields {
+		if !fd.Optional {
+			need = append(need, fd.Name)
+		}
+	}
+	for _, k := range need {
+		if _, ok := seen[k]; !ok {
+			h := k
+			if m, ok := opts.Columns[k]; ok {
+				h = m
+			}
+			problems = append(problems, FieldError{Line: 1, Msg: fmt.Sprintf("no column %q for the required key %q", h, k)})
+		}
+	}
+	if len(problems) > 0 {
+		return nil, &RowError{File: name, Line: 1, Fields: problems, Err: ErrInvalidDeal, Final: true}
+	}
+	return keys, nil
+}
+
+// csvError turns an encoding/csv error into a positioned RowError.
+func csvError(name string, err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return &RowError{File: name, Line: pe.Line, Err: ErrInvalidDeal, Final: true,
+			Fields: []FieldError{{Line: pe.Line, Column: pe.Column, Msg: "CSV syntax: " + pe.Err.Error()}}}
+	}
+	if errors.Is(err, ErrRowTooLong) {
+		return &RowError{File: name, Err: ErrRowTooLong, Final: true,
+			Fields: []FieldError{{Msg: "a row is longer than the limit; the file is not read further"}}}
+	}
+	return &RowError{File: name, Err: err, Final: true, Fields: []FieldError{{Msg: "cannot read: " + err.Error()}}}
+}
+
+// suggestKey returns `; did you mean "x"?` for a near key, else "".
+func suggestKey(s string, keys []string) string {
+	best, bestD := "", 1<<30
+	for _, k := range keys {
+		if d := editDistance(strings.ToLower(s), k); d < bestD {
+			best, bestD = k, d
+		}
+	}
+	if best != "" && bestD <= max(1, len(s)/3) {
+		return fmt.Sprintf("; did you mean %q?", best)
+	}
+	return ""
+}
+
+// editDistance is the Levenshtein distance between two short strings.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}

@@ -1,0 +1,164 @@
+package incentive
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// AppendDealJSON appends in's deal and partner as one JSON object in the
+// format DecodeJSONLines reads (no trailing newline), so that a deal
+// written and read back is the same deal: amounts as exact decimal
+// strings, the close time as an RFC 3339 time in UTC (the same instant), custom
+// fields by their type. Input.Prior and Input.Rates are not written.
+//
+// It fails on a custom field value of a type FieldDecl does not allow.
+func AppendDealJSON(b []byte, in *Input) ([]byte, error) {
+	d := &in.Deal
+	b = append(b, `{"id":`...)
+	b = appendJSONString(b, d.ID)
+	if d.PartnerID != "" {
+		b = append(b, `,"partner_id":`...)
+		b = appendJSONString(b, d.PartnerID)
+	}
+	b = append(b, `,"amount":"`...)
+	b = append(b, decText(d.Amount.Amount())...)
+	b = append(b, '"')
+	if c := d.Amount.Currency(); c != "" {
+		b = append(b, `,"currency":`...)
+		b = appendJSONString(b, string(c))
+	}
+	if d.Quantity != 0 {
+		b = append(b, `,"quantity":`...)
+		b = strconv.AppendInt(b, d.Quantity, 10)
+	}
+	if d.Type != "" {
+		b = append(b, `,"type":`...)
+		b = appendJSONString(b, string(d.Type))
+	}
+	b = append(b, `,"close_date":"`...)
+	// In UTC: an RFC 3339 offset has no seconds, a zone's historical one
+	// may (New York's was -04:56:02 until 1883), and the instant must not
+	// move.
+	b = d.CloseDate.UTC().AppendFormat(b, time.RFC3339Nano)
+	b = append(b, '"')
+	if r := d.Registration; r != nil {
+		b = append(b, `,"registration":{`...)
+		sep := ""
+		if r.ID != "" {
+			b = append(b, `"id":`...)
+			b = appendJSONString(b, r.ID)
+			sep = ","
+		}
+		if !r.Approved.IsZero() {
+			b = append(b, sep+`"approved":`...)
+			b = appendJSONString(b, r.Approved.String())
+		}
+		b = append(b, '}')
+	}
+	if c := d.Customer; c != (Customer{}) {
+		b = append(b, `,"customer":`...)
+		b = appendObject(b, "id", c.ID, "name", c.Name, "country", c.Country, "region", c.Region, "industry", c.Industry, "segment", c.Segment)
+	}
+	if len(d.Lines) > 0 {
+		b = append(b, `,"products":[`...)
+		for i, l := range d.Lines {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"product":`...)
+			b = appendJSONString(b, l.Product)
+			if l.Quantity != 0 {
+				b = append(b, `,"quantity":`...)
+				b = strconv.AppendInt(b, l.Quantity, 10)
+			}
+			if l.Amount.Currency() != "" || !l.Amount.IsZero() {
+				b = append(b, `,"amount":"`...)
+				b = append(b, decText(l.Amount.Amount())...)
+				b = append(b, '"')
+			}
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	pt := &in.Partner
+	b = append(b, `,"partner":`...)
+	b = appendObject(b, "id", pt.ID, "name", pt.Name, "type", string(pt.Type), "tier", string(pt.Tier), "region", pt.Region, "country", pt.Country)
+	if len(pt.Contacts) > 0 {
+		b = b[:len(b)-1] // reopen the object
+		if b[len(b)-1] != '{' {
+			b = append(b, ',')
+		}
+		b = append(b, `"contacts":[`...)
+		for i, c := range pt.Contacts {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendObject(b, "role", c.Role, "name", c.Name, "email", c.Email)
+		}
+		b = append(b, "]}"...)
+	}
+	keys := make([]string, 0, len(d.Fields))
+	for k := range d.Fields {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		b = append(b, ',')
+		b = appendJSONString(b, k)
+		b = append(b, ':')
+		switch v := d.Fields[k].(type) {
+		case string:
+			b = appendJSONString(b, v)
+		case int64:
+			b = strconv.AppendInt(b, v, 10)
+		case decimal.Decimal:
+			b = append(b, '"')
+			b = append(b, decText(v)...)
+			b = append(b, '"')
+		case bool:
+			b = strconv.AppendBool(b, v)
+		case Date:
+			b = appendJSONString(b, v.String())
+		default:
+			return nil, fmt.Errorf("%w: deal %s: field %q holds a %T", ErrInvalidDeal, d.ID, k, v)
+		}
+	}
+	return append(b, '}'), nil
+}
+
+// decText writes a decimal with its scale: 12000.50 stays 12000.50.
+func decText(v decimal.Decimal) string {
+	return v.StringFixed(max(0, -v.Exponent()))
+}
+
+// appendJSONString appends s as a JSON string.
+func appendJSONString(b []byte, s string) []byte {
+	q, _ := json.Marshal(s) // a string always marshals
+	return append(b, q...)
+}
+
+// appendObject appends a JSON object of the non-empty string pairs.
+func appendObject(b []byte, kv ...string) []byte {
+	b = append(b, '{')
+	sep := false
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] == "" {
+			continue
+		}
+		if sep {
+			b = append(b, ',')
+		}
+		sep = true
+		k, _ := json.Marshal(kv[i])
+		b = append(b, k...)
+		b = append(b, ':')
+		v, _ := json.Marshal(kv[i+1])
+		b = append(b, v...)
+	}
+	return append(b, '}')
+}
