@@ -74,3 +74,20 @@ func TestReviewTermsMonthsWindowUnlinkedCreditAfterExpiredDeal(t *testing.T) {
 	assert.Equal(t, "100.00", ps.Expired.Amount().StringFixed(2))
 	assert.Equal(t, "0.00", ps.CarriedOut.Amount().StringFixed(2))
 }
+
+// Two rates of one pair with the same as-of date are bad input like an
+// overlapping validity period: a caller must be able to tell them from
+// other failures with errors.Is, but the duplicate error wrapped no
+// sentinel at all.
+func TestReviewTermsDuplicateRateIsInvalidRate(t *testing.T) {
+	r := func(rate string) Rate {
+		return Rate{From: EUR, To: USD, Rate: dec(rate), AsOf: Date{2026, 3, 31}, Source: "ECB"}
+	}
+	_, err := NewRateTable(r("1.1"), r("1.2"))
+	require.Error(t, err)
+	assert.ErrorIs(t, err, ErrInvalidRate)
+	var re *RateError
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, 1, re.Index)
+	assert.Contains(t, err.Error(), "duplicate")
+}
