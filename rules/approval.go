@@ -21,11 +21,13 @@ import (
 //	    roles: [manager]
 //	  - from: 5000
 //	    roles: [manager, finance]  # in this order, by two different people
-//	  - types: [mdf]               # rules naming a type win over rules for every type
+//	  - types: [mdf]               # rules naming a type win over rules for every type;
+//	                               # a claim of several types needs every role they need
 //	    from: 0
 //	    roles: [manager]
 //	approvers:                     # optional: who may approve as each role
 //	  finance: [carol, dave]
+//	  exception: [vp]              # binds the approver a late claim's exception names
 //	holds:                         # optional: refund windows per earning type, from the close date
 //	  referral: 30d
 

@@ -145,6 +145,18 @@ func signedInt(n int) string {
 	return strconv.Itoa(n)
 }
 
+// text makes a cell of free text (an id, a reason, an error) safe for a
+// spreadsheet: one that starts with = + - @, a tab or a carriage return
+// would be read as a formula (CSV injection), so it gets a leading
+// apostrophe, which spreadsheets show as text. Amounts are not passed
+// through text: a negative amount must stay a number.
+func text(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
 // CSVHeader is the header row of WriteCSV.
 var CSVHeader = []string{"section", "key", "partner", "old", "new", "delta", "deals", "reasons"}
 
@@ -152,12 +164,13 @@ var CSVHeader = []string{"section", "key", "partner", "old", "new", "delta", "de
 // row (CSVHeader), then rows by section: "earned" (the total), "type",
 // "earning", "partner" and "deal", each section sorted by impact. Amounts
 // are plain decimals with at least the currency's minor places; reasons
-// are joined with "; ".
+// are joined with "; ". Text cells that a spreadsheet would read as a
+// formula (starting with = + - @) get a leading apostrophe.
 func (d *Diff) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	cur := d.Currency
 	row := func(section, key, partner string, a Amounts, deals, reasons string) {
-		cw.Write([]string{section, key, partner, plain(a.Old, cur), plain(a.New, cur), plain(a.Delta, cur), deals, reasons})
+		cw.Write([]string{section, text(key), text(partner), plain(a.Old, cur), plain(a.New, cur), plain(a.Delta, cur), deals, text(reasons)})
 	}
 	cw.Write(CSVHeader)
 	row("earned", d.New.ID, "", d.Earned, strconv.Itoa(d.Changed), reasonCounts(d.Reasons))
@@ -221,7 +234,7 @@ func (s *Sweep) WriteCSV(w io.Writer) error {
 	cw.Write(SweepCSVHeader)
 	for _, p := range s.Points {
 		if p.Err != "" {
-			cw.Write([]string{p.Value.String(), "", "", "", "", "", "", "", p.Err})
+			cw.Write([]string{p.Value.String(), "", "", "", "", "", "", "", text(p.Err)})
 			continue
 		}
 		cw.Write([]string{p.Value.String(), plain(p.Earned, s.Currency), plain(p.Delta, s.Currency), strconv.Itoa(p.Eligible),

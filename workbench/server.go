@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing/fstest"
 	"time"
 
@@ -49,6 +50,7 @@ type Server struct {
 	root  *os.Root
 	hosts map[string]bool
 	mux   *http.ServeMux
+	saves atomic.Int64 // numbers the temporary files of saves
 }
 
 // NewServer opens the folder and returns the server. Close releases it.
@@ -161,6 +163,13 @@ func (s *Server) read(name string) ([]byte, error) {
 	if err := checkName(name); err != nil {
 		return nil, err
 	}
+	// Refuse what is not a regular file before opening it: opening a
+	// named pipe would wait for a writer forever.
+	if st, err := s.root.Stat(name); err != nil {
+		return nil, err
+	} else if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%w: %q is not a regular file", ErrBadName, name)
+	}
 	f, err := s.root.Open(name)
 	if err != nil {
 		return nil, err
@@ -236,11 +245,40 @@ func (s *Server) writeFile(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusRequestEntityTooLarge, fmt.Errorf("a program file may be at most %d bytes", rules.MaxFileSize))
 		return
 	}
-	if err := s.root.WriteFile(b.Name, []byte(b.Source), 0o644); err != nil {
+	if err := s.replace(b.Name, []byte(b.Source)); err != nil {
 		fail(w, http.StatusBadRequest, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"saved": b.Name})
+}
+
+// replace writes a file whole: the text goes to a new hidden file of the
+// folder, which is then renamed over the name, so a reader never sees the
+// file empty or half written and of two saves at once one wins whole.
+// A name that is a symbolic link or not a regular file is refused, as
+// renaming over it would replace the link rather than write its target.
+func (s *Server) replace(name string, src []byte) error {
+	if st, err := s.root.Lstat(name); err == nil && !st.Mode().IsRegular() {
+		return fmt.Errorf("%w: %q is not a regular file", ErrBadName, name)
+	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	tmp := fmt.Sprintf(".%s.%d.tmp", name, s.saves.Add(1))
+	f, err := s.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(src)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = s.root.Rename(tmp, name)
+	}
+	if err != nil {
+		s.root.Remove(tmp)
+	}
+	return err
 }
 
 // Diagnostic is one compile error or warning for the page.

@@ -88,8 +88,11 @@ func SweepNumber(ctx context.Context, deals []incentive.Input, opts SweepOptions
 	if opts.Step.Sign() <= 0 || opts.To.LessThan(opts.From) {
 		return nil, fmt.Errorf("%w: from %s to %s by %s; want from <= to and a positive step", ErrBadRange, opts.From, opts.To, opts.Step)
 	}
-	if n := opts.To.Sub(opts.From).Div(opts.Step).IntPart() + 1; n > MaxSweepPoints {
-		return nil, fmt.Errorf("%w: %d values; at most %d", ErrBadRange, n, MaxSweepPoints)
+	// The count stays a decimal: IntPart of more than 2^63 values would
+	// wrap and pass the bound. floor(span/step)+1 <= Max exactly when
+	// span < step*Max, which needs no division.
+	if opts.To.Sub(opts.From).GreaterThanOrEqual(opts.Step.Mul(decimal.NewFromInt(MaxSweepPoints))) {
+		return nil, fmt.Errorf("%w: from %s to %s by %s tries more than %d values", ErrBadRange, opts.From, opts.To, opts.Step, MaxSweepPoints)
 	}
 	ref, err := rules.FindNumber(opts.Name, opts.Source, opts.Program, opts.Path)
 	if err != nil {

@@ -54,6 +54,11 @@ type serveOptions struct {
 	ready func(addr string)
 }
 
+// serveReadTimeout bounds the time a client may take to send a whole
+// request, body included (a program file is at most 1 MiB, which a
+// local browser sends in far less). Tests shorten it.
+var serveReadTimeout = time.Minute
+
 // serveContext is the context the server runs until: Ctrl-C ends it.
 // Tests replace it so that a serve command line returns.
 var serveContext = func(ctx context.Context) (context.Context, context.CancelFunc) {
@@ -120,7 +125,8 @@ func (o *serveOptions) run(ctx context.Context, args []string, stdout, stderr io
 		ctx, stop = serveContext(ctx)
 		defer stop()
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: serveReadTimeout,
+		IdleTimeout: 2 * time.Minute}
 	go func() {
 		<-ctx.Done()
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -50,12 +50,22 @@ type outcome struct {
 	Claim  string `json:"claim"`
 	Code   string `json:"code,omitempty"`
 	Reason string `json:"reason,omitempty"`
+	// First is the claim as the first submission returned it: a retry
+	// returns it, whatever happened to the claim since.
+	First *Claim `json:"first,omitempty"`
+}
+
+// first returns c as Commit stores it (version 1), for outcome.First.
+func first(c Claim) *Claim {
+	c.Version = 1
+	return &c
 }
 
 // SubmitParams is one claim of a deal's earnings under a program.
 type SubmitParams struct {
 	// Key is the caller's idempotency key: a retry with the same key and
-	// the same request returns the first outcome; another request under
+	// the same request returns the first outcome (the claim as it was
+	// first returned, and the same error); another request under
 	// the same key fails with ErrIdempotencyMismatch. Required.
 	Key string
 	// Program is the program id; Version 0 means the latest registered.
@@ -101,6 +111,8 @@ func (l *Ledger) Submit(ctx context.Context, p SubmitParams) (Claim, error) {
 		return Claim{}, fmt.Errorf("%w: a claim needs an idempotency key", ErrInvalid)
 	case p.Actor == "":
 		return Claim{}, fmt.Errorf("%w: a claim needs the submitting actor", ErrInvalid)
+	case p.Deal.ID == "" || p.Deal.PartnerID == "":
+		return Claim{}, fmt.Errorf("%w: a claim needs the deal's ID and partner", ErrInvalid)
 	case p.Exception != nil && (p.Exception.Approver == "" || p.Exception.Justification == ""):
 		return Claim{}, fmt.Errorf("%w: an exception request needs a named approver and a justification", ErrInvalid)
 	case p.Exception != nil && p.Exception.Approver == p.Actor:
@@ -110,6 +122,9 @@ func (l *Ledger) Submit(ctx context.Context, p SubmitParams) (Claim, error) {
 	if err != nil {
 		return Claim{}, err
 	}
+	if p.Exception != nil && !pe.policy.mayApprove(RoleException, p.Exception.Approver) {
+		return Claim{}, fmt.Errorf("%w: %s is not a listed %s approver of program %s", ErrNotApprover, p.Exception.Approver, RoleException, pe.ref.ID)
+	}
 	plain, err := encodeInput(&incentive.Input{Deal: p.Deal, Partner: p.Partner}, nil, time.Time{})
 	if err != nil {
 		return Claim{}, err
@@ -118,7 +133,7 @@ func (l *Ledger) Submit(ctx context.Context, p SubmitParams) (Claim, error) {
 	if err != nil {
 		return Claim{}, err
 	}
-	if rec, err := l.cfg.Store.Idempotency(ctx, IdempotencyParams{Key: p.Key}); err == nil {
+	if rec, err := l.cfg.Store.Idempotency(ctx, IdempotencyParams{Key: claimKey(p.Key)}); err == nil {
 		return l.replaySubmit(ctx, rec, hash)
 	} else if !errors.Is(err, ErrNotFound) {
 		return Claim{}, err
@@ -131,12 +146,12 @@ func (l *Ledger) Submit(ctx context.Context, p SubmitParams) (Claim, error) {
 		if err != nil {
 			return err
 		}
-		o := outcome{Claim: id}
+		o := outcome{Claim: id, First: first(cp.Claims[0].Claim)}
 		if rej != nil {
 			o.Code, o.Reason = rejectCode(rej.Err), rej.Reason
 		}
 		ob, _ := json.Marshal(o)
-		cp.Idempotency = &IdempotencyRecord{Key: p.Key, RequestHash: hash, Outcome: ob, Time: c.SubmittedAt}
+		cp.Idempotency = &IdempotencyRecord{Key: claimKey(p.Key), RequestHash: hash, Outcome: ob, Time: c.SubmittedAt}
 		_, err = l.cfg.Store.Commit(ctx, cp)
 		var dup *DuplicateClaimError
 		switch {
@@ -144,9 +159,9 @@ func (l *Ledger) Submit(ctx context.Context, p SubmitParams) (Claim, error) {
 			// Another claim holds the deal: record this one as rejected.
 			reason := fmt.Sprintf("deal %s is already claimed under program %s by claim %s", c.Deal, pe.ref.ID, dup.Existing)
 			cp2 := rejectedCommit(c, pe, reason)
-			o := outcome{Claim: id, Code: "duplicate", Reason: reason}
+			o := outcome{Claim: id, Code: "duplicate", Reason: reason, First: first(cp2.Claims[0].Claim)}
 			ob, _ := json.Marshal(o)
-			cp2.Idempotency = &IdempotencyRecord{Key: p.Key, RequestHash: hash, Outcome: ob, Time: c.SubmittedAt}
+			cp2.Idempotency = &IdempotencyRecord{Key: claimKey(p.Key), RequestHash: hash, Outcome: ob, Time: c.SubmittedAt}
 			if _, err := l.cfg.Store.Commit(ctx, cp2); err != nil {
 				return err
 			}
@@ -186,9 +201,14 @@ func (l *Ledger) replaySubmit(ctx context.Context, rec IdempotencyRecord, hash s
 	if err := json.Unmarshal(rec.Outcome, &o); err != nil {
 		return Claim{}, fmt.Errorf("%w: stored outcome of %q: %v", ErrInvalid, rec.Key, err)
 	}
-	c, err := l.cfg.Store.Claim(ctx, ClaimParams{ID: o.Claim})
-	if err != nil {
-		return Claim{}, err
+	var c Claim
+	if o.First != nil {
+		c = *o.First
+	} else {
+		var err error
+		if c, err = l.cfg.Store.Claim(ctx, ClaimParams{ID: o.Claim}); err != nil {
+			return Claim{}, err
+		}
 	}
 	if o.Code != "" {
 		return c, &RejectedError{Claim: o.Claim, Reason: o.Reason, Err: rejectCodes[o.Code]}
@@ -288,7 +308,7 @@ func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, 
 		c.Steps = []ApprovalStep{{Role: RoleException, Approver: p.Exception.Approver}}
 		c.Reason = fmt.Sprintf("exception requested from %s: claims were due by %s; %s", p.Exception.Approver, res.ClaimBy, p.Exception.Justification)
 	} else {
-		c.Steps = pe.policy.Steps(c.Type, c.Amount.Amount())
+		c.Steps = pe.policy.stepsFor(types, c.Amount.Amount())
 	}
 	c.HoldUntil = c.CloseDate.AddDays(pe.policy.hold(types))
 	accrual := Entry{
@@ -458,6 +478,10 @@ func (l *Ledger) Approve(ctx context.Context, p ApproveParams) (Claim, error) {
 		switch {
 		case st.Approver != "" && st.Approver != p.Actor:
 			return fmt.Errorf("%w: step %d (%s) of claim %s is for %s, not %s", ErrNotApprover, i+1, st.Role, c.ID, st.Approver, p.Actor)
+		case st.Approver != "" && !pe.policy.mayApprove(st.Role, p.Actor):
+			// A named approver (an exception's) must still be listed for
+			// the role when the policy lists who may approve it.
+			return fmt.Errorf("%w: %s is not a listed %s approver", ErrNotApprover, p.Actor, st.Role)
 		case st.Approver == "" && p.Role != st.Role:
 			return fmt.Errorf("%w: step %d of claim %s needs role %s, not %q", ErrNotApprover, i+1, c.ID, st.Role, p.Role)
 		case st.Approver == "" && !pe.policy.mayApprove(st.Role, p.Actor):
@@ -547,13 +571,15 @@ func (l *Ledger) releaseEntry(c *Claim, pe *programEntry, now time.Time, from Bu
 
 // ReleaseHoldsParams moves held earnings whose hold has ended to payable.
 type ReleaseHoldsParams struct {
-	// AsOf: claims held through a day before AsOf become payable.
+	// AsOf: claims held through a day before AsOf become payable. A hold
+	// also needs the clock's date (in the program's time zone) to be past
+	// it: a date in the future does not end a refund window early.
 	AsOf  incentive.Date
 	Actor string
 }
 
 // ReleaseHolds makes payable every held claim whose hold ended before
-// p.AsOf, one transaction per claim, and returns them.
+// p.AsOf and before today, one transaction per claim, and returns them.
 func (l *Ledger) ReleaseHolds(ctx context.Context, p ReleaseHoldsParams) ([]Claim, error) {
 	held, err := l.cfg.Store.Claims(ctx, ClaimsParams{States: []State{HeldState}})
 	if err != nil {
@@ -565,7 +591,9 @@ func (l *Ledger) ReleaseHolds(ctx context.Context, p ReleaseHoldsParams) ([]Clai
 			continue
 		}
 		c, err := l.updateClaim(ctx, h.ID, func(c *Claim, pe *programEntry, now time.Time, cp *CommitParams) error {
-			if c.State != HeldState {
+			if c.State != HeldState || !incentive.DateOf(now.In(pe.loc())).After(c.HoldUntil) {
+				// Released already, or the hold has not ended yet in real
+				// time (a run dated in the future must not end it).
 				return errSkip
 			}
 			e := Entry{
@@ -685,7 +713,8 @@ func (c *Claim) fund() string { return c.Fund }
 // and what they earned. The engine starts the deal's accumulators, period
 // bands and partner caps from them, as a run over the deals in close order
 // would. A claim for an earlier deal that arrives after a later one does not
-// change the later claim.
+// change the later claim, but what the later claim earned counts in the
+// earlier one's PeriodEarned, so partner caps bind in any arrival order.
 func (l *Ledger) partnerPrior(ctx context.Context, pe *programEntry, d *incentive.Deal) (incentive.Prior, error) {
 	var pr incentive.Prior
 	cs, err := l.cfg.Store.Claims(ctx, ClaimsParams{Program: pe.ref.ID, Partner: d.PartnerID,
@@ -705,8 +734,14 @@ func (l *Ledger) partnerPrior(ctx context.Context, pe *programEntry, d *incentiv
 			return pr, err
 		}
 		t := in.Deal.CloseDate
-		if t.After(d.CloseDate) || (t.Equal(d.CloseDate) && in.Deal.ID > d.ID) ||
-			periodStart(prog.Period, incentive.DateOf(t.In(loc)), prog.Effective.From) != start {
+		if periodStart(prog.Period, incentive.DateOf(t.In(loc)), prog.Effective.From) != start {
+			continue
+		}
+		if t.After(d.CloseDate) || (t.Equal(d.CloseDate) && in.Deal.ID > d.ID) {
+			// A later deal claimed first keeps its amount, and its earnings
+			// still take cap room: a partner cap binds whatever order the
+			// claims arrive in.
+			pr.PeriodEarned = pr.PeriodEarned.Add(c.Amount.Amount())
 			continue
 		}
 		amt := in.Deal.Amount
@@ -737,3 +772,9 @@ func periodStart(per incentive.Period, d, programStart incentive.Date) incentive
 	}
 	return programStart
 }
+
+// claimKey is the store key of a claim's caller-chosen idempotency key.
+// Caller keys live in their own namespace, apart from the keys the ledger
+// keeps itself ("budget:<program>@<hash>", "batch:<id>"), so that no claim
+// key can stand in for a budget's funding or a payment run.
+func claimKey(k string) string { return "claim:" + k }

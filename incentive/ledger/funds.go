@@ -163,8 +163,12 @@ func (l *Ledger) ApproveFundRequest(ctx context.Context, p DecideFundRequestPara
 			}
 			amt = *p.Amount
 		}
+		pe, err := l.programByRef(f.Program)
+		if err != nil {
+			return err
+		}
 		r.Approved, r.State = amt, RequestApproved
-		cp.Entries = append(cp.Entries, Entry{ID: l.cfg.NewID("entry"), Kind: EntryReservation, Time: now, Effective: incentive.DateOf(now),
+		cp.Entries = append(cp.Entries, Entry{ID: l.cfg.NewID("entry"), Kind: EntryReservation, Time: now, Effective: incentive.DateOf(now.In(pe.loc())),
 			Program: f.Program, Partner: f.Partner, Payee: f.Payee, Fund: f.ID, Request: r.ID, Actor: p.Actor,
 			Reason: "reserved for " + r.Activity,
 			Postings: []Posting{{Account: FundAccount(f.ID, FundAvailable), Amount: amt.Neg(), Type: incentive.MDF},
@@ -225,7 +229,7 @@ func (l *Ledger) ClaimFunds(ctx context.Context, p ClaimFundsParams) (Claim, err
 	if err != nil {
 		return Claim{}, err
 	}
-	if rec, err := l.cfg.Store.Idempotency(ctx, IdempotencyParams{Key: p.Key}); err == nil {
+	if rec, err := l.cfg.Store.Idempotency(ctx, IdempotencyParams{Key: claimKey(p.Key)}); err == nil {
 		return l.replaySubmit(ctx, rec, hash)
 	}
 	id := l.cfg.NewID("claim")
@@ -243,6 +247,9 @@ func (l *Ledger) ClaimFunds(ctx context.Context, p ClaimFundsParams) (Claim, err
 		pe, err := l.programByRef(f.Program)
 		if err != nil {
 			return err
+		}
+		if p.Exception != nil && !pe.policy.mayApprove(RoleException, p.Exception.Approver) {
+			return fmt.Errorf("%w: %s is not a listed %s approver of program %s", ErrNotApprover, p.Exception.Approver, RoleException, pe.ref.ID)
 		}
 		if p.ActualCost.Currency() != f.Allocated.Currency() || p.ActualCost.Sign() <= 0 {
 			return fmt.Errorf("%w: actual cost %s for a fund in %s", ErrInvalid, p.ActualCost, f.Allocated.Currency())
@@ -306,12 +313,12 @@ func (l *Ledger) ClaimFunds(ctx context.Context, p ClaimFundsParams) (Claim, err
 			cp.FundRequests = []FundRequestWrite{{Request: r, ExpectVersion: v}}
 			cp.Claims = []ClaimWrite{{Claim: c}}
 		}
-		o := outcome{Claim: id}
+		o := outcome{Claim: id, First: first(cp.Claims[0].Claim)}
 		if rej != nil {
 			o.Code, o.Reason = "proof_late", rej.Reason
 		}
 		ob, _ := json.Marshal(o)
-		cp.Idempotency = &IdempotencyRecord{Key: p.Key, RequestHash: hash, Outcome: ob, Time: now}
+		cp.Idempotency = &IdempotencyRecord{Key: claimKey(p.Key), RequestHash: hash, Outcome: ob, Time: now}
 		if _, err := l.cfg.Store.Commit(ctx, cp); err != nil {
 			return err
 		}
@@ -388,8 +395,11 @@ type ExpireFundsParams struct {
 // ExpireFunds, as of p.AsOf, expires approved fund requests whose proof
 // deadline passed unclaimed (their reservation returns to the fund, on the
 // day after the deadline) and then, for every fund whose period ended
-// before p.AsOf, expires its unspent available balance (on the day after
-// the period) and closes it. Running it again expires only what was
+// before p.AsOf, expires its unspent available balance (what was available
+// then on the day after the period, money that came back later on the day
+// it expires) and closes it. A deadline or period also has to be over by
+// the clock's date (program time zone): a date in the future expires
+// nothing early. Running it again expires only what was
 // released since. It returns the funds it touched.
 func (l *Ledger) ExpireFunds(ctx context.Context, p ExpireFundsParams) ([]Fund, error) {
 	if p.AsOf.IsZero() || p.Actor == "" {
@@ -405,6 +415,15 @@ func (l *Ledger) ExpireFunds(ctx context.Context, p ExpireFundsParams) ([]Fund, 
 		}
 		_, err := l.updateRequest(ctx, r.ID, func(r *FundRequest, f *Fund, now time.Time, cp *CommitParams) error {
 			if r.State != RequestApproved {
+				return errSkip
+			}
+			pe, err := l.programByRef(f.Program)
+			if err != nil {
+				return err
+			}
+			if !incentive.DateOf(now.In(pe.loc())).After(r.ProofDue) {
+				// The deadline has not passed in real time: the partner
+				// may still claim (ClaimFunds reads the clock too).
 				return errSkip
 			}
 			r.State = RequestExpired
@@ -443,15 +462,48 @@ func (l *Ledger) ExpireFunds(ctx context.Context, p ExpireFundsParams) ([]Fund, 
 				return errSkip
 			}
 			now := l.now()
+			pe, err := l.programByRef(f.Program)
+			if err != nil {
+				return err
+			}
+			if !incentive.DateOf(now.In(pe.loc())).After(f.To) {
+				return errSkip // the period still runs in real time
+			}
 			v := f.Version
 			var cp CommitParams
 			if avail.Sign() > 0 {
-				amt := incentive.NewMoney(avail, f.Allocated.Currency())
-				cp.Entries = []Entry{{ID: l.cfg.NewID("entry"), Kind: EntryFundExpiry, Time: now, Effective: f.To.AddDays(1),
-					Program: f.Program, Partner: f.Partner, Payee: f.Payee, Fund: f.ID, Actor: p.Actor,
-					Reason: fmt.Sprintf("unspent at the end of the period %s to %s", f.From, f.To),
-					Postings: []Posting{{Account: FundAccount(f.ID, FundAvailable), Amount: amt.Neg(), Type: incentive.MDF},
-						{Account: FundAccount(f.ID, FundExpired), Amount: amt, Type: incentive.MDF}}}}
+				// What was available on the day after the period expires
+				// on that day; money that came back later (a rejected or
+				// voided MDF claim) expires today: the fund's balance on
+				// a date is never negative.
+				cur := f.Allocated.Currency()
+				end := f.To.AddDays(1)
+				bs, err := l.cfg.Store.Balances(ctx, BalancesParams{Prefix: FundAccount(f.ID, FundAvailable), Through: end})
+				if err != nil {
+					return err
+				}
+				atEnd := decimal.Zero
+				for _, b := range bs {
+					if b.Account == FundAccount(f.ID, FundAvailable) && b.Amount.Currency() == cur {
+						atEnd = b.Amount.Amount()
+					}
+				}
+				early := decimal.Max(decimal.Zero, decimal.Min(avail, atEnd))
+				parts := []struct {
+					amt decimal.Decimal
+					on  incentive.Date
+				}{{early, end}, {avail.Sub(early), laterOf(end, incentive.DateOf(now.In(pe.loc())))}}
+				for _, part := range parts {
+					if part.amt.Sign() <= 0 {
+						continue
+					}
+					amt := incentive.NewMoney(part.amt, cur)
+					cp.Entries = append(cp.Entries, Entry{ID: l.cfg.NewID("entry"), Kind: EntryFundExpiry, Time: now, Effective: part.on,
+						Program: f.Program, Partner: f.Partner, Payee: f.Payee, Fund: f.ID, Actor: p.Actor,
+						Reason: fmt.Sprintf("unspent at the end of the period %s to %s", f.From, f.To),
+						Postings: []Posting{{Account: FundAccount(f.ID, FundAvailable), Amount: amt.Neg(), Type: incentive.MDF},
+							{Account: FundAccount(f.ID, FundExpired), Amount: amt, Type: incentive.MDF}}})
+				}
 				// A concurrent reservation must not spend what expires.
 				cp.Guards = []Guard{{Account: FundAccount(f.ID, FundAvailable), Min: incentive.Zero(f.Allocated.Currency())}}
 			}

@@ -149,7 +149,9 @@ type RegisterParams struct {
 
 // Register makes a program version known to the ledger and funds its
 // budget: the budget account is topped up (or reduced) to the budget in one
-// entry, once per program version. The latest registered version (highest
+// entry, once per program version; registering a funded version again
+// with another budget fails with ErrIdempotencyMismatch, and an older
+// version registered after a newer one leaves the newer budget. The latest registered version (highest
 // Version) is the one new claims use by default; every registered version
 // stays available by hash for replay. The registry lives in the Ledger:
 // every process sharing a store registers the programs it serves.
@@ -204,8 +206,13 @@ func (l *Ledger) Register(ctx context.Context, p RegisterParams) error {
 func (l *Ledger) fundBudget(ctx context.Context, pe *programEntry, actor string) error {
 	key := "budget:" + pe.ref.ID + "@" + pe.ref.Hash
 	return l.retry(ctx, func() error {
-		if _, err := l.cfg.Store.Idempotency(ctx, IdempotencyParams{Key: key}); err == nil {
-			return nil
+		if rec, err := l.cfg.Store.Idempotency(ctx, IdempotencyParams{Key: key}); err == nil {
+			return sameBudget(rec, *pe.budget)
+		}
+		if newer, err := l.newerBudget(ctx, pe); err != nil || newer {
+			// A newer version's budget stands: an older version registered
+			// later (to replay its claims) does not set it back.
+			return err
 		}
 		funded, err := l.balance(ctx, ProgramFunding(pe.ref.ID), pe.currency())
 		if err != nil {
@@ -225,11 +232,44 @@ func (l *Ledger) fundBudget(ctx context.Context, pe *programEntry, actor string)
 			p.Guards = []Guard{{Account: ProgramBudget(pe.ref.ID), Min: incentive.Zero(pe.currency())}}
 		}
 		_, err = l.cfg.Store.Commit(ctx, p)
-		if errors.Is(err, ErrKeyExists) {
-			return nil
+		var ke *KeyExistsError
+		if errors.As(err, &ke) {
+			return sameBudget(ke.Record, *pe.budget)
 		}
 		return err
 	})
+}
+
+// newerBudget reports whether a version of pe's program newer than pe was
+// registered in this Ledger or has funded the budget in the store.
+func (l *Ledger) newerBudget(ctx context.Context, pe *programEntry) (bool, error) {
+	l.mu.RLock()
+	cur, ok := l.progs[pe.ref.ID]
+	l.mu.RUnlock()
+	if ok && cur.ref.Version > pe.ref.Version && cur.budget != nil {
+		return true, nil
+	}
+	newer := false
+	err := l.eachEntry(ctx, EntriesParams{Program: pe.ref.ID}, func(e *Entry) error {
+		if e.Kind == EntryBudget && e.Program.Version > pe.ref.Version {
+			newer = true
+		}
+		return nil
+	})
+	return newer, err
+}
+
+// sameBudget checks that a program version already funded (rec, whose
+// RequestHash is the budget as Money.String gave it) was funded with
+// budget b: the same version registered with another budget is an error,
+// not a silent second figure beside the funded one.
+func sameBudget(rec IdempotencyRecord, b incentive.Money) error {
+	amt, cur, _ := strings.Cut(rec.RequestHash, " ")
+	d, err := decimal.NewFromString(amt)
+	if err != nil || incentive.Currency(cur) != b.Currency() || !d.Equal(b.Amount()) {
+		return fmt.Errorf("%w: program version was funded with a budget of %s, not %s", ErrIdempotencyMismatch, rec.RequestHash, b)
+	}
+	return nil
 }
 
 func (l *Ledger) program(id string, version int) (*programEntry, error) {

@@ -16,7 +16,10 @@ type RunPaymentsParams struct {
 	// Batch is the batch ID chosen by the caller; running the same batch ID
 	// again returns the first run's batch and pays nothing twice. Required.
 	Batch string
-	// AsOf is the payment date: holds ended before it are released first.
+	// AsOf is the payment date: holds ended before it (and before today)
+	// are released first. The batch's entries count on AsOf, or on today
+	// when AsOf is earlier: a run dated in the past pays what is payable
+	// now, counted on the day it moves.
 	AsOf  incentive.Date
 	Actor string
 }
@@ -146,11 +149,11 @@ func (l *Ledger) buildBatch(ctx context.Context, p RunPaymentsParams) (Batch, Co
 			recovered = decimal.Zero
 		}
 		net := s.payable.Sub(recovered)
+		pe, err := l.program(k.Program, 0)
+		if err != nil {
+			return Batch{}, CommitParams{}, err
+		}
 		if net.Sign() > 0 {
-			pe, err := l.program(k.Program, 0)
-			if err != nil {
-				return Batch{}, CommitParams{}, err
-			}
 			if min := pe.ev.Program().MinPayout; net.LessThan(min) {
 				reason := fmt.Sprintf("below the minimum payout of %s; carried over", money(min))
 				if recovered.Sign() > 0 {
@@ -161,8 +164,10 @@ func (l *Ledger) buildBatch(ctx context.Context, p RunPaymentsParams) (Batch, Co
 			}
 		}
 		line := BatchLine{Bucket: k, Payable: money(s.payable), Recovered: money(recovered), Net: money(net)}
+		// The batch counts on its date, but never before today: money is
+		// not moved out of payable on a day before it was payable.
 		e := Entry{
-			ID: l.cfg.NewID("entry"), Kind: EntryBatch, Time: now, Effective: p.AsOf, Program: s.claims[0].Program,
+			ID: l.cfg.NewID("entry"), Kind: EntryBatch, Time: now, Effective: laterOf(p.AsOf, incentive.DateOf(now.In(pe.loc()))), Program: s.claims[0].Program,
 			Partner: k.Partner, Payee: k.Payee, Batch: b.ID, Actor: p.Actor, Reason: "payment run " + b.ID,
 		}
 		for _, c := range s.claims {
@@ -199,7 +204,8 @@ type MarkPaidParams struct {
 	Batch string
 	// References are payment references per bucket (Bucket.String()).
 	References map[string]string
-	// On is the payment date; zero: the batch's as-of date.
+	// On is the payment date; zero: the batch's as-of date. Either is
+	// moved to the day the batch was run when it is before it.
 	On    incentive.Date
 	Actor string
 	// PayCurrency and Rates, when set, record each line's amount in the
@@ -250,8 +256,13 @@ func (l *Ledger) MarkPaid(ctx context.Context, p MarkPaidParams) (Batch, error) 
 				cp.Claims = append(cp.Claims, ClaimWrite{Claim: c, ExpectVersion: v})
 			}
 			if ln.Net.Sign() > 0 {
+				lineOn := on
+				if pe, err := l.programByRef(ref); err == nil {
+					// Not before the day the batch took the money.
+					lineOn = laterOf(on, incentive.DateOf(b.CreatedAt.In(pe.loc())))
+				}
 				e := Entry{
-					ID: l.cfg.NewID("entry"), Kind: EntryPayment, Time: now, Effective: on, Program: ref,
+					ID: l.cfg.NewID("entry"), Kind: EntryPayment, Time: now, Effective: lineOn, Program: ref,
 					Partner: ln.Bucket.Partner, Payee: ln.Bucket.Payee, Batch: b.ID, Actor: p.Actor,
 					Reason: "paid, reference " + cmpOr(ln.Reference, "(none)"),
 					Postings: []Posting{
@@ -260,7 +271,7 @@ func (l *Ledger) MarkPaid(ctx context.Context, p MarkPaidParams) (Batch, error) 
 					},
 				}
 				if p.PayCurrency != "" && p.Rates != nil {
-					conv, err := incentive.Convert(ln.Net, p.PayCurrency, p.Rates, on)
+					conv, err := incentive.Convert(ln.Net, p.PayCurrency, p.Rates, lineOn)
 					if err != nil {
 						return err
 					}
@@ -281,4 +292,12 @@ func (l *Ledger) MarkPaid(ctx context.Context, p MarkPaidParams) (Batch, error) 
 		return nil
 	})
 	return out, err
+}
+
+// laterOf returns the later of two dates.
+func laterOf(a, b incentive.Date) incentive.Date {
+	if b.After(a) {
+		return b
+	}
+	return a
 }

@@ -27,10 +27,12 @@ const (
 type ApprovalPolicy struct {
 	// Program is the program id the policy applies to.
 	Program string
-	// Rules choose a claim's approval steps (see Steps).
+	// Rules choose a claim's approval steps (see Steps); a claim with
+	// lines of several earning types needs every role any of them needs.
 	Rules []ApprovalRule
 	// Approvers lists, per role, who may approve as that role. A role
-	// without a list accepts any actor acting in that role.
+	// without a list accepts any actor acting in that role. A list for
+	// RoleException binds the approver an exception request names.
 	Approvers map[string][]string
 	// HoldDays is, per earning type, how many days after the deal's close
 	// date an approved earning is held (its refund window); it becomes
@@ -116,6 +118,34 @@ func (p *ApprovalPolicy) Steps(t incentive.EarningType, amount decimal.Decimal) 
 	steps := make([]ApprovalStep, len(r.Roles))
 	for i, role := range r.Roles {
 		steps[i] = ApprovalStep{Role: role}
+	}
+	return steps
+}
+
+// stepsFor returns the approvals a claim with lines of the given types and
+// a total amount needs: every role any of its types requires (Steps of each
+// type at the claim's total), the longest chain first, each role once. A
+// claim cannot avoid a type's approvals by listing another type first.
+func (p *ApprovalPolicy) stepsFor(types []incentive.EarningType, amount decimal.Decimal) []ApprovalStep {
+	if len(types) <= 1 {
+		var t incentive.EarningType
+		if len(types) == 1 {
+			t = types[0]
+		}
+		return p.Steps(t, amount)
+	}
+	chains := make([][]ApprovalStep, len(types))
+	for i, t := range types {
+		chains[i] = p.Steps(t, amount)
+	}
+	slices.SortStableFunc(chains, func(a, b []ApprovalStep) int { return len(b) - len(a) })
+	var steps []ApprovalStep
+	for _, ch := range chains {
+		for _, st := range ch {
+			if !slices.ContainsFunc(steps, func(s ApprovalStep) bool { return s.Role == st.Role }) {
+				steps = append(steps, st)
+			}
+		}
 	}
 	return steps
 }

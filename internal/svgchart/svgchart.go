@@ -103,7 +103,21 @@ func (s *svg) bytes() []byte {
 	return []byte(s.b.String())
 }
 
-func esc(s string) string { return html.EscapeString(s) }
+// esc makes text safe in an element: markup characters escaped, and
+// invalid UTF-8 and the characters XML 1.0 forbids (control characters
+// but tab, newline and carriage return; U+FFFE, U+FFFF) shown as U+FFFD,
+// so that a label from data cannot make the SVG ill-formed.
+func esc(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r',
+			r >= 0x20 && r <= 0xD7FF, r >= 0xE000 && r <= 0xFFFD, r >= 0x10000 && r <= 0x10FFFF:
+			return r
+		}
+		return '\uFFFD'
+	}, strings.ToValidUTF8(s, "\uFFFD"))
+	return html.EscapeString(s)
+}
 
 // n renders a coordinate with at most two places.
 func n(d decimal.Decimal) string { return d.Round(2).String() }
