@@ -19,7 +19,8 @@ var (
 	// ErrNoRate: no conversion rate was supplied for a currency pair.
 	ErrNoRate = errors.New("no conversion rate")
 	// ErrInvalidRate: a conversion rate is malformed (a validity period
-	// without both ends, or overlapping another of its pair).
+	// without both ends, overlapping another of its pair, no as-of date, or
+	// a second rate of its pair with the same as-of date).
 	ErrInvalidRate = errors.New("invalid rate")
 	// ErrInvalidProgram: a program's terms are inconsistent (see Program.Validate).
 	ErrInvalidProgram = errors.New("invalid program")

@@ -346,7 +346,7 @@ func (e *Evaluator) phase2(w *work, st *runState, asOf time.Time) {
 		return
 	}
 	terms := total
-	if p.Claims.Days > 0 {
+	if p.Claims.Set() {
 		// Whether the deal is expired bounds what a credit note takes back.
 		e.claim(w, asOf)
 	}

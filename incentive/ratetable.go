@@ -54,8 +54,9 @@ type RateTable struct {
 
 // NewRateTable builds a table from rates. Each rate must name two different
 // known currencies (ErrUnknownCurrency otherwise), be greater than zero
-// (ErrInvalidAmount) and have an AsOf date; no two rates may share the same
-// (From, To, AsOf). The rates are copied.
+// (ErrInvalidAmount) and have an AsOf date; no two rates without a validity
+// period may share the same (From, To, AsOf), and the validity periods of a
+// pair may not overlap (ErrInvalidRate). The rates are copied.
 func NewRateTable(rates ...Rate) (*RateTable, error) {
 	t := &RateTable{rates: make(map[ratePair][]Rate), periods: make(map[ratePair][]Rate)}
 	for i, r := range rates {
@@ -113,8 +114,8 @@ func (t *RateTable) add(i int, r Rate) error {
 	}
 	for _, o := range t.rates[p] {
 		if o.AsOf == r.AsOf {
-			return fmt.Errorf("%s: duplicate: a rate for %s -> %s as of %s is already given (%s from %q, now %s from %q)",
-				where, r.From, r.To, r.AsOf, o.Rate, o.Source, r.Rate, r.Source)
+			return fmt.Errorf("%w: %s: duplicate: a rate for %s -> %s as of %s is already given (%s from %q, now %s from %q)",
+				ErrInvalidRate, where, r.From, r.To, r.AsOf, o.Rate, o.Source, r.Rate, r.Source)
 		}
 	}
 	t.rates[p] = append(t.rates[p], r)

@@ -106,7 +106,7 @@ func compile(name string, src []byte) (*File, *diag) {
 			pc := compileProgram(d, doc, top)
 			f.Programs = append(f.Programs, pc.p)
 			f.top[pc.p] = top
-			validate(d, doc.root, pc.p, d.errs[nerr:])
+			validate(d, doc.root, pc.p, d.errs[nerr:], listItems{"earnings": pc.earningItems, "eligibility": pc.clauseItems, "groups": pc.groupItems})
 			f.broken[pc.p] = len(d.errs) != nerr
 		case "Tests":
 			if td := testsHeader(d, doc.root); td != nil {
@@ -163,7 +163,7 @@ func compile(name string, src []byte) (*File, *diag) {
 // part of the program decoding already reported on (the same path, one
 // inside it or around it): a value that failed to decode is missing from
 // the program, and Validate would only report its absence again.
-func validate(d *diag, root *yaml.Node, p *incentive.Program, decoded []*Error) {
+func validate(d *diag, root *yaml.Node, p *incentive.Program, decoded []*Error, items listItems) {
 	err := p.Validate()
 	if err == nil {
 		return
@@ -180,11 +180,12 @@ func validate(d *diag, root *yaml.Node, p *incentive.Program, decoded []*Error) 
 			}
 			continue
 		}
-		if reported(decoded, pe.Path) {
+		path := items.filePath(pe.Path)
+		if reported(decoded, path) {
 			continue
 		}
-		at, _ := resolvePath(root, pe.Path)
-		d.errorf(at, pe.Path, "%s", pe.Msg)
+		at, _ := resolvePath(root, path)
+		d.errorf(at, path, "%s", pe.Msg)
 	}
 }
 

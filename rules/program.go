@@ -32,6 +32,10 @@ type progCompiler struct {
 	earnings map[string]*earningInfo
 	// groupItems are the list positions of Program.Groups, by index.
 	groupItems []int
+	// earningItems and clauseItems are the list positions of
+	// Program.Earnings and Program.Eligibility, by index: the decoder skips
+	// an item it cannot read, and Validate's paths count what it kept.
+	earningItems, clauseItems []int
 }
 
 // earningInfo is what later checks need to know about an earning.
@@ -426,6 +430,7 @@ func (pc *progCompiler) eligibility(n *yaml.Node) {
 			c.When = pc.condition(v, f.at("when"))
 		}
 		p.Eligibility = append(p.Eligibility, c)
+		pc.clauseItems = append(pc.clauseItems, i)
 	}
 }
 
@@ -502,6 +507,7 @@ func (pc *progCompiler) earningsList(n *yaml.Node) {
 			}
 		}
 		p.Earnings = append(p.Earnings, e)
+		pc.earningItems = append(pc.earningItems, i)
 	}
 	p.Caps = append(lineCaps, p.Caps...)
 }

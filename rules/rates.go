@@ -136,7 +136,9 @@ func decodeRate(d *diag, item *yaml.Node, ip string) (r incentive.Rate, at func(
 
 // decodeRatesCSV decodes a CSV rates file.
 func decodeRatesCSV(d *diag, src []byte) ([]incentive.Rate, []func(error)) {
-	r := csv.NewReader(bytes.NewReader(src))
+	// A byte order mark ("CSV UTF-8") goes before the CSV reader sees the
+	// header: before a quoted first cell it would be a bare quote.
+	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(src, []byte("\ufeff"))))
 	r.FieldsPerRecord = -1
 	r.ReuseRecord = false
 	header, err := r.Read()
@@ -150,7 +152,7 @@ func decodeRatesCSV(d *diag, src []byte) ([]incentive.Rate, []func(error)) {
 	}
 	col := map[string]int{}
 	for i, h := range header {
-		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+		h = strings.TrimSpace(h)
 		line, c := r.FieldPos(i)
 		switch {
 		case !contains(rateKeys, h):

@@ -64,7 +64,7 @@ func TestDecodeRatesErrors(t *testing.T) {
 		{"r.csv", "from,to,rate,as_of,sourc\n", `r.csv:1:20: unknown column "sourc"; did you mean "source"?`},
 		{"r.csv", "from,to,rate,as_of\nEUR,USD,1.1,2026-3-1\n", `r.csv:2:13: as_of: want a date written YYYY-MM-DD, got "2026-3-1"`},
 		{"r.csv", "from,to,rate,as_of\nEUR,USD,1.1\n", `r.csv:2:1: row has 3 fields, the header 4`},
-		{"r.csv", "from,to,rate,as_of\nEUR,USD,1.1,2026-03-01\nEUR,USD,1.2,2026-03-01\n", `r.csv:3:9: rate: rate 2 (EUR -> USD as of 2026-03-01): duplicate`},
+		{"r.csv", "from,to,rate,as_of\nEUR,USD,1.1,2026-03-01\nEUR,USD,1.2,2026-03-01\n", `r.csv:3:9: rate: invalid rate: rate 2 (EUR -> USD as of 2026-03-01): duplicate`},
 	}
 	for _, c := range cases {
 		t.Run(c.want, func(t *testing.T) {

@@ -77,3 +77,32 @@ func resolvePath(root *yaml.Node, path string) (*yaml.Node, bool) {
 	}
 	return at, true
 }
+
+// listItems maps a program list (earnings, eligibility, groups) to the
+// positions in the file's list of the items the decoder kept: item i of
+// Program.Earnings is item listItems["earnings"][i] of `earnings:`. The
+// decoder skips an item it cannot read, so without it a path of
+// incentive.Validate would name the wrong item after a skipped one.
+type listItems map[string][]int
+
+// filePath rewrites the first index of a Validate path
+// ("earnings[1].bands") to the item's position in the file
+// ("earnings[2].bands"). A path whose list is not mapped, or whose index
+// is beyond the kept items, is returned unchanged.
+func (l listItems) filePath(path string) string {
+	open := strings.IndexByte(path, '[')
+	if open < 0 {
+		return path
+	}
+	items, ok := l[path[:open]]
+	end := strings.IndexByte(path[open:], ']')
+	if !ok || end < 0 {
+		return path
+	}
+	end += open
+	i, err := strconv.Atoi(path[open+1 : end])
+	if err != nil || i < 0 || i >= len(items) {
+		return path
+	}
+	return path[:open+1] + strconv.Itoa(items[i]) + path[end:]
+}

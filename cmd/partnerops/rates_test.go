@@ -52,5 +52,5 @@ earnings:
 	bad := write("bad.csv", "from,to,rate,as_of\nEUR,USD,1.1,2026-03-01\nEUR,USD,1.2,2026-03-01\n")
 	_, stderr, code = invoke("run", "-rates", bad, prog, deals)
 	assert.Equal(t, 1, code)
-	assert.True(t, strings.HasPrefix(stderr, bad+":3:9: rate: rate 2 (EUR -> USD as of 2026-03-01): duplicate"), stderr)
+	assert.True(t, strings.HasPrefix(stderr, bad+":3:9: rate: invalid rate: rate 2 (EUR -> USD as of 2026-03-01): duplicate"), stderr)
 }
