@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"github.com/partnerops/partnerops/internal/textdist"
 	"io"
 	"iter"
 	"slices"
@@ -195,7 +196,7 @@ func csvError(name string, err error) error {
 func suggestKey(s string, keys []string) string {
 	best, bestD := "", 1<<30
 	for _, k := range keys {
-		if d := editDistance(strings.ToLower(s), k); d < bestD {
+		if d := textdist.Distance(strings.ToLower(s), k); d < bestD {
 			best, bestD = k, d
 		}
 	}
@@ -203,26 +204,4 @@ func suggestKey(s string, keys []string) string {
 		return fmt.Sprintf("; did you mean %q?", best)
 	}
 	return ""
-}
-
-// editDistance is the Levenshtein distance between two short strings.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }

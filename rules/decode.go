@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/partnerops/partnerops/incentive"
-	"github.com/partnerops/partnerops/rules/internal/textdist"
+	"github.com/partnerops/partnerops/internal/textdist"
 	"github.com/shopspring/decimal"
 	"gopkg.in/yaml.v3"
 )

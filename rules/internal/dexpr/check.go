@@ -12,7 +12,7 @@ import (
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/parser/lexer"
 	"github.com/partnerops/partnerops/incentive"
-	"github.com/partnerops/partnerops/rules/internal/textdist"
+	"github.com/partnerops/partnerops/internal/textdist"
 	"github.com/shopspring/decimal"
 )
 

@@ -1,5 +1,6 @@
 // Package textdist measures how far apart two words are, for the "did you
-// mean" suggestions of the loader and the expression checker.
+// mean" suggestions of the program loader, the expression checker and the
+// deal-file decoders (an unknown CSV column).
 package textdist
 
 // Distance is the Levenshtein distance between a and b, in runes. Inputs
