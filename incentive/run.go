@@ -118,8 +118,9 @@ type orderCheck struct {
 
 func (o *orderCheck) next(d *Deal) error {
 	if o.seen {
-		c := d.CloseDate.Compare(o.at)
-		if c < 0 || (c == 0 && d.ID <= o.id) {
+		c := CompareDeals(d, &Deal{ID: o.id, CloseDate: o.at})
+		if c <= 0 {
+			c = d.CloseDate.Compare(o.at)
 			o.failed = true
 			what := "closes before"
 			if c == 0 && d.ID == o.id {

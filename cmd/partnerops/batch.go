@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"slices"
 
 	"github.com/partnerops/partnerops/incentive"
 )
@@ -30,5 +29,5 @@ func dedupe(inputs []incentive.Input, cmd string, stderr io.Writer) ([]incentive
 // sortDeals puts a slice of deals in the order incentive.Run requires: by
 // close time, then by deal id.
 func sortDeals(inputs []incentive.Input) {
-	slices.SortStableFunc(inputs, func(a, b incentive.Input) int { return compareDeals(&a, &b) })
+	incentive.SortInputs(inputs)
 }

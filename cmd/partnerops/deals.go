@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"cmp"
 	"errors"
 	"fmt"
 	"hash/maphash"
@@ -298,7 +297,7 @@ func (s *idSet) insert(h uint64) bool {
 
 // compareDeals is the order incentive.Run requires: close time, then id.
 func compareDeals(a, b *incentive.Input) int {
-	return cmp.Or(a.Deal.CloseDate.Compare(b.Deal.CloseDate), strings.Compare(a.Deal.ID, b.Deal.ID))
+	return incentive.CompareDeals(&a.Deal, &b.Deal)
 }
 
 // inOrder passes a stream that must be sorted, ending it with an error at
