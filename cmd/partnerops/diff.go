@@ -17,7 +17,7 @@ import (
 var diffCommand = &command{
 	name:    "diff",
 	summary: "show what a new version of a program changes over the same deals",
-	usage:   "diff [-format text|csv|json] [-svg FILE] [-top N] [-as-of DATE] [-workers N] [-program ID] OLD NEW DEALS",
+	usage:   "diff [-format text|csv|json] [-svg FILE] [-top N] [-as-of DATE] [-workers N] [-program ID] [-partners FILE] OLD NEW DEALS",
 	about: `
 Diff compiles the OLD and NEW program files, reads the deals of DEALS once
 and runs them under both versions in one pass, in close order as run does.
@@ -31,7 +31,9 @@ Each version's totals are those 'partnerops run' prints for it. The deals
 are read as the NEW version declares its custom fields, plus any field only
 OLD declares; each version sees only the fields it declares. A deal that
 fails under a version is listed and left out of that version's totals, and
-the exit code is 1.`,
+the exit code is 1. With -partners, each deal's partner record comes from
+the partners file, as for run: an unknown partner, or an attribute of a
+deal that differs from the file, is an error.`,
 	example: "partnerops diff -top 10 examples/programs/q4-growth.yaml examples/workbench/q4-growth-v2.yaml examples/data/deals.yaml",
 	setup: func(fs *flag.FlagSet) action {
 		o := &diffOptions{}
@@ -41,6 +43,7 @@ the exit code is 1.`,
 		fs.StringVar(&o.asOf, "as-of", "", "decide claim-window expiry as of `DATE` (YYYY-MM-DD or RFC 3339); default: no expiry check")
 		fs.StringVar(&o.program, "program", "", "compare the program with this `ID` (its highest version in each file) when a file holds several")
 		fs.IntVar(&o.workers, "workers", 0, "evaluate with `N` goroutines per version; 0 means one per CPU")
+		fs.StringVar(&o.partners, "partners", "", "read partner records from `FILE` (.csv, .jsonl or .yaml), as run does")
 		return func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return o.run(ctx, args, stdout, stderr)
 		}
@@ -48,12 +51,13 @@ the exit code is 1.`,
 }
 
 type diffOptions struct {
-	svg     string
-	format  string
-	top     int
-	asOf    string
-	program string
-	workers int
+	svg      string
+	format   string
+	top      int
+	asOf     string
+	program  string
+	workers  int
+	partners string
 }
 
 // loadProgram reads and compiles a program file and picks the program to
@@ -123,6 +127,18 @@ func (o *diffOptions) run(ctx context.Context, args []string, stdout, stderr io.
 		return exitFail
 	}
 	inputs, code = dedupe(inputs, cmd, stderr)
+	if o.partners != "" {
+		book, err := loadPartners(o.partners)
+		if err != nil {
+			return (&runOptions{cmd: cmd}).inputError(stderr, err)
+		}
+		for i := range inputs {
+			if err := book.resolve(&inputs[i]); err != nil {
+				fmt.Fprintf(stderr, "partnerops %s: %v\n", cmd, err)
+				return exitFail
+			}
+		}
+	}
 	sortDeals(inputs)
 	opts := workbench.DiffOptions{Workers: o.workers, Deals: o.top}
 	if !asOf.IsZero() {
