@@ -148,6 +148,13 @@ func TestExamplesInHelpWork(t *testing.T) {
 	for _, c := range commands {
 		args := strings.Fields(c.example)
 		require.Equal(t, "partnerops", args[0])
+		// An example that writes a file (chart -o curve.svg) writes it
+		// into a temporary folder, not into the source tree.
+		for i := 1; i+1 < len(args); i++ {
+			if args[i] == "-o" {
+				args[i+1] = filepath.Join(t.TempDir(), filepath.Base(args[i+1]))
+			}
+		}
 		_, stderr, code := invoke(args[1:]...)
 		assert.Equal(t, exitOK, code, "%s: %s", c.example, stderr)
 	}
