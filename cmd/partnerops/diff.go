@@ -165,22 +165,36 @@ func (o *diffOptions) run(ctx context.Context, args []string, stdout, stderr io.
 		}
 		code = exitFail
 	}
-	if o.svg != "" {
-		if err := os.WriteFile(o.svg, d.WaterfallSVG(), 0o644); err != nil {
+	return writeReport(cmd, o.svg, d.WaterfallSVG, o.format, d, code, stdout, stderr)
+}
+
+// report is what diff and sweep print: text, CSV, or the value as JSON.
+type report interface {
+	WriteText(io.Writer) error
+	WriteCSV(io.Writer) error
+}
+
+// writeReport writes the SVG file when svgPath is set, then the report in
+// format (text, csv or json) to stdout, whole or not at all. It returns
+// code, or exitFail when writing failed.
+func writeReport(cmd, svgPath string, svg func() []byte, format string, r report, code int, stdout, stderr io.Writer) int {
+	if svgPath != "" {
+		if err := os.WriteFile(svgPath, svg(), 0o644); err != nil {
 			fmt.Fprintf(stderr, "partnerops %s: %v\n", cmd, err)
 			return exitFail
 		}
 	}
 	var out bytes.Buffer
-	switch o.format {
+	var err error
+	switch format {
 	case "json":
 		enc := json.NewEncoder(&out)
 		enc.SetIndent("", "  ")
-		err = enc.Encode(d)
+		err = enc.Encode(r)
 	case "csv":
-		err = d.WriteCSV(&out)
+		err = r.WriteCSV(&out)
 	default:
-		err = d.WriteText(&out)
+		err = r.WriteText(&out)
 	}
 	if err == nil {
 		_, err = stdout.Write(out.Bytes())

@@ -1,14 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/partnerops/partnerops/incentive"
 	"github.com/partnerops/partnerops/rules"
@@ -135,29 +132,5 @@ func (o *sweepOptions) run(ctx context.Context, args []string, stdout, stderr io
 			code = exitFail
 		}
 	}
-	if o.svg != "" {
-		if err := os.WriteFile(o.svg, s.SVG(), 0o644); err != nil {
-			fmt.Fprintf(stderr, "partnerops %s: %v\n", cmd, err)
-			return exitFail
-		}
-	}
-	var out bytes.Buffer
-	switch o.format {
-	case "json":
-		enc := json.NewEncoder(&out)
-		enc.SetIndent("", "  ")
-		err = enc.Encode(s)
-	case "csv":
-		err = s.WriteCSV(&out)
-	default:
-		err = s.WriteText(&out)
-	}
-	if err == nil {
-		_, err = stdout.Write(out.Bytes())
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "partnerops %s: %v\n", cmd, err)
-		return exitFail
-	}
-	return code
+	return writeReport(cmd, o.svg, s.SVG, o.format, s, code, stdout, stderr)
 }

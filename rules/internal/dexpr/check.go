@@ -227,8 +227,10 @@ func (c *checker) numbers(src string) {
 			} else if !inRange(d) {
 				c.errorf(tok.Location, "%s is out of range: the exponent must be within ±%d", tok.Value, MaxExponent)
 			} else if _, err := strconv.ParseFloat(text, 64); err != nil {
-				// The parser reads a literal as a float first and refuses
-				// one beyond float64's range, though the value is exact.
+				// expr's parser refuses a literal beyond the binary
+				// floating-point range (about 1.8e308) before the checker
+				// sees it, though the decimal value would be exact; this
+				// only tests the text and never computes with it.
 				c.errorf(tok.Location, "%s is too large for a number literal: write literals below 1e308 in size (e.g. 1e300 * 1e100)", tok.Value)
 			}
 		default:
