@@ -207,9 +207,9 @@ func (e *Evaluator) Evaluate(ctx context.Context, in Input, asOf time.Time) (*Re
 		return nil, err
 	}
 	w := &work{scope: Scope{AsOf: asOf}}
-	e.phase1(w, &in, in.Rates)
+	e.ownTerms(w, &in, in.Rates)
 	st := newRunState(e, func(string) Prior { return in.Prior }, in.Prior.BudgetUsed)
-	e.phase2(w, st, asOf)
+	e.inOrder(w, st, asOf)
 	if w.err != nil {
 		return nil, w.err
 	}
@@ -222,7 +222,7 @@ type work struct {
 	scope  Scope
 	res    *Result
 	err    error
-	closed bool // ineligible or failed: phase 2 only finishes the result
+	closed bool // ineligible or failed: the ordered phase only finishes the result
 	// trace collects the steps of both phases; finish sorts it by section.
 	trace     []Step
 	next      int // next eligibility clause to test
@@ -286,10 +286,10 @@ func (e *Evaluator) fail(w *work, part string, o Origin, err error) {
 	w.closed = true
 }
 
-// phase1 does everything that does not depend on other deals: checks the
+// ownTerms does everything that does not depend on other deals: checks the
 // deal, converts it, tests the window and the eligibility clauses and
 // computes the earnings that read no running totals.
-func (e *Evaluator) phase1(w *work, in *Input, rates RateSource) {
+func (e *Evaluator) ownTerms(w *work, in *Input, rates RateSource) {
 	w.in = in
 	d := &in.Deal
 	p := e.p
@@ -434,7 +434,7 @@ func (e *Evaluator) clauses(w *work, end int) bool {
 	return true
 }
 
-// line computes as much of earnings line i as the phase allows. In phase 1
+// line computes as much of earnings line i as the phase allows. In the independent phase (ownTerms)
 // (ordered false) it stops at anything that reads running totals.
 func (e *Evaluator) line(w *work, i int, ordered bool) {
 	ep := &e.earn[i]
@@ -498,7 +498,7 @@ func (e *Evaluator) line(w *work, i int, ordered bool) {
 		ln.measureDone = true
 	}
 	if ep.stateful {
-		return // computed in phase 2, from the running basis
+		return // computed in the ordered phase (inOrder), from the running basis
 	}
 	in := bandInput{after: ln.measure, amount: ln.amount}
 	v, hit := ep.table.apply(in)

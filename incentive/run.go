@@ -161,8 +161,8 @@ func (e *Evaluator) runSerial(ctx context.Context, deals iter.Seq2[Input, error]
 			return
 		}
 		w := work{noTrace: opts.NoTrace, scope: Scope{AsOf: opts.AsOf}}
-		e.phase1(&w, &in, e.rates(&in, &opts))
-		e.phase2(&w, st, opts.AsOf)
+		e.ownTerms(&w, &in, e.rates(&in, &opts))
+		e.inOrder(&w, st, opts.AsOf)
 		if w.err != nil {
 			w.res = nil
 		}
@@ -209,7 +209,7 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 					it := &c.items[i]
 					if it.err == nil {
 						it.w.noTrace, it.w.scope.AsOf = opts.NoTrace, opts.AsOf
-						e.phase1(&it.w, &it.in, e.rates(&it.in, &opts))
+						e.ownTerms(&it.w, &it.in, e.rates(&it.in, &opts))
 					}
 				}
 				close(c.done)
@@ -286,7 +286,7 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 				}
 				continue
 			}
-			e.phase2(&it.w, st, opts.AsOf)
+			e.inOrder(&it.w, st, opts.AsOf)
 			res, err := it.w.res, it.w.err
 			if err != nil {
 				res = nil

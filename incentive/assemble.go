@@ -1,0 +1,74 @@
+package incentive
+
+import (
+	"time"
+)
+
+// finish turns the work into the result: the paying lines, the total and
+// the trace, sorted into explanation order.
+func (e *Evaluator) finish(w *work, asOf time.Time) {
+	res := w.res
+	if w.err != nil {
+		return
+	}
+	res.Eligible = res.Failed == ""
+	if !res.Eligible {
+		// An ineligible deal is explained by its window and clauses only.
+		sortSteps(w.trace)
+		n := 0
+		for n < len(w.trace) && w.trace[n].section == secHead {
+			n++
+		}
+		res.Trace = w.trace[:n:n]
+		return
+	}
+	cur := e.p.Currency
+	paying := 0
+	for i := range w.lines {
+		if w.lines[i].holds && !w.lines[i].dropped {
+			paying++
+		}
+	}
+	res.Lines = make([]Line, 0, paying)
+	for i := range w.lines {
+		ln := &w.lines[i]
+		if !ln.holds || ln.dropped {
+			continue
+		}
+		en := e.earn[i].e
+		res.Lines = append(res.Lines, Line{Earning: en.ID, Type: en.Type, Group: en.Group,
+			Gross: Money{ln.gross, cur}, Amount: Money{ln.final, cur}, Band: ln.band, Cuts: ln.cuts})
+	}
+	total := e.paying(w)
+	res.Total = Money{total, cur}
+	if e.p.Claims.Set() {
+		e.claim(w, asOf)
+	}
+	if w.noTrace {
+		return
+	}
+	w.add(secFinal, Step{Kind: StepRounding, OK: true, words: e.roundingWords})
+	if e.p.Claims.Set() {
+		w.add(secFinal, e.claimStep(w))
+	}
+	payee, name := res.Payee, res.PayeeName
+	w.add(secFinal, Step{Kind: StepTotal, OK: true, Amount: total, words: func() string {
+		if name != "" {
+			payee += " (" + name + ")"
+		}
+		return "total " + fmtAmount(total, cur) + " " + string(cur) + " to " + payee
+	}})
+	sortSteps(w.trace)
+	res.Trace = w.trace
+}
+
+// sortSteps puts a deal's steps in explanation order, keeping the order in
+// which steps of one section were recorded. The steps arrive nearly sorted,
+// so an insertion sort is both stable and cheap.
+func sortSteps(steps []Step) {
+	for i := 1; i < len(steps); i++ {
+		for j := i; j > 0 && steps[j].section < steps[j-1].section; j-- {
+			steps[j], steps[j-1] = steps[j-1], steps[j]
+		}
+	}
+}

@@ -1,0 +1,200 @@
+package incentive
+
+import (
+	"github.com/shopspring/decimal"
+)
+
+// runningCaps applies the partner and budget caps to a deal whose terms
+// amount is total, and counts what it pays under every one of them. It
+// returns what the deal pays.
+//
+//   - A positive amount pays at most the room every cap has left (its limit
+//     minus what it has paid, rounded toward zero to the payout grid except
+//     at the statement stage), so no cap's paid total can pass its limit.
+//   - A credit note (a negative deal amount) that names no deal and whose
+//     terms come to a positive amount pays nothing.
+//   - In a program that does not allow negative amounts, a deal whose
+//     terms come to less than zero pays nothing.
+//   - Otherwise a negative amount takes back at most what the partner has been paid,
+//     net, in the program period, and what every partner cap of the
+//     deal's periods and every budget cap has paid, so no paid total falls
+//     below zero.
+func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total decimal.Decimal) decimal.Decimal {
+	p := e.p
+	cur := p.Currency
+	terms := total
+	switch total.Sign() {
+	case 0:
+	case 1:
+		if w.scope.Amount.Sign() < 0 {
+			from := total
+			for i := range w.lines {
+				if ln := &w.lines[i]; ln.holds && !ln.dropped {
+					ln.final = decimal.Zero
+				}
+			}
+			if !w.noTrace {
+				w.add(secTail, Step{Kind: StepCap, Index: -1, Amount: from, words: func() string {
+					return "a credit note that names no deal pays nothing: its terms come to " + fmtAmount(from, cur) + " (" + fmtAmount(from, cur) + " -> 0.00)"
+				}})
+			}
+			total, terms = decimal.Zero, decimal.Zero
+			break
+		}
+		for _, ci := range e.runCaps {
+			c := &p.Caps[ci]
+			count := e.capCount(st, ps, ci, w.date)
+			room := e.room(e.capLimit[ci].Sub(*count))
+			if total.Cmp(room) <= 0 {
+				continue
+			}
+			cut := total.Sub(room)
+			if !w.noTrace {
+				from, before, to := total, *count, room
+				w.add(secTail, Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: &c.Origin,
+					words: func() string {
+						return e.capWords(ci, before) + " cut " + fmtAmount(cut, cur) + " (" + fmtAmount(from, cur) + " -> " + fmtAmount(to, cur) + ")"
+					}})
+			}
+			e.takeCut(w, ci, c, cut)
+			total = room
+		}
+	default:
+		if !p.AllowNegative {
+			// Without credit notes a deal never pays less than zero.
+			from := total
+			for i := range w.lines {
+				if ln := &w.lines[i]; ln.holds && !ln.dropped {
+					ln.final = decimal.Zero
+				}
+			}
+			if !w.noTrace {
+				w.add(secTail, Step{Kind: StepCap, Index: -1, Amount: from, words: func() string {
+					return "a deal pays nothing below zero in a program without credit notes: its terms come to " + fmtAmount(from, cur) + " (" + fmtAmount(from, cur) + " -> 0.00)"
+				}})
+			}
+			total, terms = decimal.Zero, decimal.Zero
+			break
+		}
+		// What the partner has been paid net in the program period, what
+		// each cap has paid, and what a partner cap's entitlement gives
+		// back bound the takeback.
+		// A credit note whose claim window is open takes nothing back of
+		// what expired deals paid: that was never payable.
+		pt0 := st.period(ps, 0, w.date)
+		avail := e.room(pt0.earned)
+		what := "what partner " + quote(w.partner) + " has been paid net in the period"
+		if !w.res.Expired && pt0.expired.Sign() > 0 {
+			// (An expired credit note may have taken the expired total
+			// below zero, from a Prior total; that never adds room.)
+			avail = e.room(pt0.earned.Sub(pt0.expired))
+			what += " and can still claim"
+		}
+		for _, ci := range e.runCaps {
+			if a := e.room(*e.capCount(st, ps, ci, w.date)); a.Cmp(avail) < 0 {
+				avail, what = a, "what the "+e.capName(ci)+" has paid net"
+			}
+			if p.Caps[ci].Scope != CapPartner {
+				continue
+			}
+			pt := st.period(ps, e.capPeriod[ci], w.date)
+			ent := pt.capPaid[ci].Add(pt.capOver[ci])
+			limit := e.capLimit[ci]
+			back := decimal.Min(limit, ent).Sub(decimal.Min(limit, ent.Add(total)))
+			if a := e.room(back); a.Cmp(avail) < 0 {
+				avail = a
+				what = "what the " + e.capName(ci) + " gives back: the partner's entitlement under it falls from " + fmtAmount(ent, cur) + " to " + fmtAmount(ent.Add(total), cur)
+			}
+		}
+		if total.Neg().Cmp(avail) > 0 {
+			limited := avail.Neg()
+			cut := total.Sub(limited) // negative
+			if !w.noTrace {
+				from := total
+				w.add(secTail, Step{Kind: StepCap, Index: -1, Amount: cut, words: func() string {
+					return "a credit note that names no deal takes back at most " + fmtAmount(avail, cur) + " (" + fmtAmount(from, cur) + " -> " + fmtAmount(limited, cur) + "), " + what
+				}})
+			}
+			e.takeCut(w, -1, nil, cut)
+			total = limited
+		}
+	}
+	over := !terms.Equal(total)
+	for _, ci := range e.runCaps {
+		c := e.capCount(st, ps, ci, w.date)
+		*c = c.Add(total)
+		if over && p.Caps[ci].Scope == CapPartner {
+			o := &st.period(ps, e.capPeriod[ci], w.date).capOver[ci]
+			*o = o.Add(terms.Sub(total))
+		}
+	}
+	return total
+}
+
+// room is what a cap with amount left may still pay: never below zero,
+// and rounded toward zero to the payout grid except at the statement stage
+// (so a count or prior total finer than the grid cannot make a payout
+// finer than it).
+func (e *Evaluator) room(left decimal.Decimal) decimal.Decimal {
+	if left.Sign() <= 0 {
+		return decimal.New(0, -e.places)
+	}
+	if e.stage != StageStatement {
+		return onGrid(left, e.places, Down)
+	}
+	return left
+}
+
+// capCount returns what partner or budget cap ci has paid, for a deal of
+// partner ps on date d.
+func (e *Evaluator) capCount(st *runState, ps *partnerState, ci int, d Date) *decimal.Decimal {
+	if e.p.Caps[ci].Scope == CapBudget {
+		return &st.budgetPaid[ci]
+	}
+	return &st.period(ps, e.capPeriod[ci], d).capPaid[ci]
+}
+
+// capName names a partner or budget cap: "partner cap 100.00 per
+// quarter", "program budget 150.00".
+func (e *Evaluator) capName(ci int) string {
+	c, cur := &e.p.Caps[ci], e.p.Currency
+	if c.Scope == CapPartner {
+		return "partner cap " + fmtAmount(c.Limit, cur) + " per " + string(e.periods[e.capPeriod[ci]])
+	}
+	return "program budget " + fmtAmount(c.Limit, cur)
+}
+
+// capWords names a partner or budget cap with what it had paid before.
+func (e *Evaluator) capWords(ci int, before decimal.Decimal) string {
+	word := " earned before)"
+	if e.p.Caps[ci].Scope == CapBudget {
+		word = " used before)"
+	}
+	return e.capName(ci) + " (" + fmtAmount(before, e.p.Currency) + word
+}
+
+func capRef(i int) string { return "caps[" + itoa(i) + "]" }
+
+// takeCut removes cut from the deal's lines, last line first. A negative
+// cut (a limited takeback) raises negative lines toward zero, last line
+// first. A nil c records no CapCut (the limit is not a cap).
+func (e *Evaluator) takeCut(w *work, ci int, c *Cap, cut decimal.Decimal) {
+	sign := cut.Sign()
+	for i := len(w.lines) - 1; i >= 0 && !cut.IsZero(); i-- {
+		ln := &w.lines[i]
+		if !ln.holds || ln.dropped || ln.final.Sign() != sign {
+			continue
+		}
+		var take decimal.Decimal
+		if sign > 0 {
+			take = decimal.Min(ln.final, cut)
+		} else {
+			take = decimal.Max(ln.final, cut)
+		}
+		ln.final = ln.final.Sub(take)
+		cut = cut.Sub(take)
+		if c != nil {
+			ln.cuts = append(ln.cuts, CapCut{Cap: ci, Scope: c.Scope, Limit: c.Limit, Cut: take})
+		}
+	}
+}

@@ -1,0 +1,209 @@
+package incentive
+
+import (
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// runState is the running state of an evaluation: per-partner totals, what
+// each partner and budget cap has paid, and (for programs that allow credit
+// notes) a record of every deal a later credit note may name. It is touched
+// only by the ordered phase.
+type runState struct {
+	e        *Evaluator
+	prior    func(string) Prior
+	partners map[string]*partnerState
+	// budgetPaid, per cap index, is what the program has paid under each
+	// budget cap: BudgetUsed plus the payouts of the run, net of takebacks.
+	budgetPaid []decimal.Decimal
+	// deals, when the program allows negative amounts, remembers every
+	// deal of the run by id (the latest one with that id), so a credit
+	// note can take back from the deal it names. Nil otherwise.
+	deals map[string]*dealRecord
+}
+
+type partnerState struct {
+	prior      Prior
+	periods    []*periodTotals // parallel to Evaluator.periods
+	cumulative decimal.Decimal
+	cumBasis   []decimal.Decimal // per earning
+	cumStarted []bool
+}
+
+type periodTotals struct {
+	key    Date
+	amount decimal.Decimal
+	deals  int64
+	// earned is what the partner was paid in the period, net of
+	// takebacks (the period.earned accumulator).
+	earned decimal.Decimal
+	// expired is the part of earned paid by results whose claim window had
+	// closed as of the run: never payable, so no credit note that is not
+	// itself expired takes it back.
+	expired decimal.Decimal
+	// capPaid, per cap index, is what the partner caps of this period kind
+	// have paid: Prior.PeriodEarned plus the period's payouts, net of
+	// takebacks. It never exceeds the cap's limit by the run's doing.
+	capPaid []decimal.Decimal
+	// capOver, per cap index, is how much the partner's entitlement under
+	// a partner cap (the terms amounts of the period's deals before the
+	// partner and budget caps cut them, from Prior.PeriodEarned) exceeds
+	// what the cap has paid; it changes only when something is cut, and
+	// bounds what an unlinked credit note takes back.
+	capOver []decimal.Decimal
+	basis   []decimal.Decimal // per earning
+	started []bool
+}
+
+// dealRecord is what a run remembers of a deal for the credit notes that
+// may name it later: about 1 KB (the record with a copy of the deal's
+// Input, which shares the caller's slices and maps, its map entry, and 16
+// bytes per earning and 8 per period kind), plus 40 bytes per earning when
+// a band table reads running totals. An ineligible deal keeps only its
+// partner id.
+type dealRecord struct {
+	in       Input
+	partner  string
+	eligible bool
+	// net is the deal's amount in the program currency after the credit
+	// notes linked to it so far; paid what it has paid after them, and
+	// lines the same per earning.
+	net, paid decimal.Decimal
+	// terms is what the deal earns alone at its net amount (its terms
+	// amount, before partner and budget caps).
+	terms decimal.Decimal
+	lines []decimal.Decimal
+	// expired: the deal's claim window had closed as of the run, so what
+	// it paid was never payable, and a credit note naming it counts with
+	// it as expired.
+	expired bool
+	ps      *partnerState
+	// periods are the partner's totals of the periods the deal closed in,
+	// per period kind: its partner caps' counts and band bases live there.
+	periods []*periodTotals
+	snap    *dealSnap
+}
+
+// dealSnap is what a deal's terms read from the running totals when it
+// closed, so that a credit note can re-evaluate the deal under the same
+// terms.
+type dealSnap struct {
+	acc Accumulators
+	// before and started are the band bases the deal's stateful tables
+	// started from; measure what the deal added to them (per earning).
+	before  []decimal.Decimal
+	started []bool
+	measure []decimal.Decimal
+}
+
+func newRunState(e *Evaluator, prior func(string) Prior, budgetUsed decimal.Decimal) *runState {
+	if prior == nil {
+		prior = func(string) Prior { return Prior{} }
+	}
+	st := &runState{e: e, prior: prior, partners: map[string]*partnerState{},
+		budgetPaid: make([]decimal.Decimal, len(e.p.Caps))}
+	for i := range st.budgetPaid {
+		st.budgetPaid[i] = budgetUsed
+	}
+	if e.p.AllowNegative {
+		st.deals = map[string]*dealRecord{}
+	}
+	return st
+}
+
+func (s *runState) partner(id string) *partnerState {
+	ps := s.partners[id]
+	if ps != nil {
+		return ps
+	}
+	pr := s.prior(id)
+	n := len(s.e.earn)
+	ps = &partnerState{prior: pr, periods: make([]*periodTotals, len(s.e.periods)),
+		cumulative: pr.Cumulative, cumBasis: make([]decimal.Decimal, n), cumStarted: make([]bool, n)}
+	for i, ep := range s.e.earn {
+		if t := ep.e.Bands; t != nil && t.Basis == BasisCumulative {
+			ps.cumBasis[i] = priorBasis(pr, ep.e, pr.Cumulative)
+			ps.cumStarted[i] = !ps.cumBasis[i].IsZero()
+		}
+	}
+	s.partners[id] = ps
+	return ps
+}
+
+func priorBasis(pr Prior, e *Earning, def decimal.Decimal) decimal.Decimal {
+	if e.Bands.Measure == nil {
+		return def
+	}
+	return pr.Basis[e.ID]
+}
+
+// period returns the partner's totals for period kind number k at date d,
+// starting a new period (from zero) when d has moved past the current one.
+// The first period a partner is seen in starts from the caller's Prior.
+func (s *runState) period(ps *partnerState, k int, d Date) *periodTotals {
+	key := periodStart(s.e.periods[k], d, s.e.p.Effective.From)
+	pt := ps.periods[k]
+	if pt != nil && pt.key == key {
+		return pt
+	}
+	// Only the period kinds that band tables or partner caps use get their
+	// slices, and those share one allocation.
+	fresh := &periodTotals{key: key}
+	n, nc := 0, 0
+	if s.e.periodBasis[k] {
+		n = len(s.e.earn)
+		fresh.started = make([]bool, n)
+	}
+	if s.e.periodCaps[k] {
+		nc = len(s.e.p.Caps)
+	}
+	if n+nc > 0 {
+		all := make([]decimal.Decimal, n+2*nc)
+		fresh.basis, fresh.capPaid, fresh.capOver = all[:n:n], all[n:n+nc:n+nc], all[n+nc:]
+	}
+	if pt == nil {
+		pr := ps.prior
+		fresh.amount, fresh.deals, fresh.earned = pr.PeriodAmount, pr.PeriodDeals, pr.PeriodEarned
+		for i := range fresh.capPaid {
+			fresh.capPaid[i] = pr.PeriodEarned
+		}
+		for i, ep := range s.e.earn {
+			if t := ep.e.Bands; t != nil && t.Basis == BasisPeriod && ep.periodIdx == k {
+				fresh.basis[i] = priorBasis(pr, ep.e, pr.PeriodAmount)
+				fresh.started[i] = !fresh.basis[i].IsZero() || pr.PeriodDeals > 0
+			}
+		}
+	}
+	ps.periods[k] = fresh
+	return fresh
+}
+
+// periodStart returns the first day of the period containing d.
+func periodStart(per Period, d Date, programStart Date) Date {
+	switch per {
+	case PeriodMonth:
+		return Date{d.Year, d.Month, 1}
+	case PeriodQuarter:
+		return Date{d.Year, time.Month((int(d.Month)-1)/3*3 + 1), 1}
+	case PeriodYear:
+		return Date{d.Year, time.January, 1}
+	}
+	return programStart
+}
+
+// remember records a deal that paid total, for the credit notes that may
+// name it.
+func (e *Evaluator) remember(w *work, st *runState, ps *partnerState, snap *dealSnap, terms, total decimal.Decimal) {
+	rec := &dealRecord{in: *w.in, partner: w.partner, eligible: true, net: w.scope.Amount, paid: total, terms: terms, ps: ps, snap: snap, expired: w.res.Expired,
+		lines: make([]decimal.Decimal, len(e.earn)), periods: make([]*periodTotals, len(e.periods))}
+	for i := range w.lines {
+		if ln := &w.lines[i]; ln.holds && !ln.dropped {
+			rec.lines[i] = ln.final
+		}
+	}
+	for k := range e.periods {
+		rec.periods[k] = st.period(ps, k, w.date)
+	}
+	st.deals[w.in.Deal.ID] = rec
+}

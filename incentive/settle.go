@@ -1,0 +1,367 @@
+package incentive
+
+import (
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// inOrder finishes a deal in run order: clauses and formulas that read
+// running totals, partner-period and cumulative bands, what depends on
+// them, the deal cap and deal-stage rounding (which make the deal's terms
+// amount), then the partner and budget caps, which pay what the caps have
+// room for; then it adds the deal to the running totals.
+//
+// With w.snap set it only computes the deal's terms amount from the
+// snapshot (st may be nil): a credit note re-evaluating its deal.
+func (e *Evaluator) inOrder(w *work, st *runState, asOf time.Time) {
+	if w.closed {
+		if w.snap == nil {
+			if w.err == nil && st.deals != nil && w.credits == "" {
+				st.deals[w.in.Deal.ID] = &dealRecord{partner: w.partner}
+			}
+			e.finish(w, asOf)
+		}
+		return
+	}
+	if w.credits != "" {
+		e.credit(w, st, asOf)
+		return
+	}
+	p := e.p
+	cur := p.Currency
+	snap := w.snap
+	var ps *partnerState
+	if snap == nil {
+		ps = st.partner(w.partner)
+	}
+	date := w.date
+	if e.readsAcc {
+		if snap != nil {
+			w.scope.Acc = snap.acc
+		} else {
+			pt := st.period(ps, 0, date)
+			w.scope.Acc = Accumulators{PeriodAmount: pt.amount, PeriodDeals: pt.deals, PeriodEarned: pt.earned, Cumulative: ps.cumulative}
+		}
+	}
+	if !e.clauses(w, len(p.Eligibility)) {
+		if snap == nil {
+			if st.deals != nil && w.err == nil {
+				st.deals[w.in.Deal.ID] = &dealRecord{partner: w.partner}
+			}
+			e.finish(w, asOf)
+		}
+		return
+	}
+	if w.payeeErr != nil {
+		// Fail before anything is added to the running totals.
+		e.fail(w, "payee", Origin{}, w.payeeErr)
+		return
+	}
+	// A deal a credit note may name keeps what its terms read.
+	var rec *dealSnap
+	if snap == nil && st.deals != nil {
+		rec = &dealSnap{acc: w.scope.Acc}
+		if e.stateful {
+			n := len(e.earn)
+			rec.before, rec.started, rec.measure = make([]decimal.Decimal, n), make([]bool, n), make([]decimal.Decimal, n)
+		}
+	}
+	for i := range e.earn {
+		ep, ln := &e.earn[i], &w.lines[i]
+		e.line(w, i, true)
+		if w.closed {
+			if snap == nil {
+				e.finish(w, asOf)
+			}
+			return
+		}
+		if ln.holds && !ln.grossDone {
+			in := bandInput{amount: ln.amount}
+			switch {
+			case snap != nil:
+				in.before, in.started = snap.before[i], snap.started[i]
+			case ep.e.Bands.Basis == BasisCumulative:
+				in.before, in.started = ps.cumBasis[i], ps.cumStarted[i]
+			default:
+				tp := st.period(ps, ep.periodIdx, date)
+				in.before, in.started = tp.basis[i], tp.started[i]
+			}
+			if rec != nil {
+				rec.before[i], rec.started[i], rec.measure[i] = in.before, in.started, ln.measure
+			}
+			in.after = in.before.Add(ln.measure)
+			v, hit := ep.table.apply(in)
+			e.bandDone(w, i, in, v, hit)
+		}
+		e.settleLine(w, i)
+	}
+	e.pickGroups(w)
+
+	total := e.paying(w)
+	// The deal's terms: its deal caps, then deal-stage rounding. Limits are
+	// on the payout grid (Validate), so rounding a capped total cannot
+	// take it back over a deal cap.
+	for _, ci := range e.dealCaps {
+		c := &p.Caps[ci]
+		limit := e.capLimit[ci]
+		if total.Cmp(limit) <= 0 {
+			continue
+		}
+		cut := total.Sub(limit)
+		if !w.noTrace {
+			from := total
+			w.add(secTail, Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: &c.Origin,
+				words: func() string {
+					return "deal cap " + fmtAmount(c.Limit, cur) + " cut " + fmtAmount(cut, cur) + " (" + fmtAmount(from, cur) + " -> " + fmtAmount(limit, cur) + ")"
+				}})
+		}
+		e.takeCut(w, ci, c, cut)
+		total = limit
+	}
+	if w.scope.Amount.Sign() < 0 {
+		// A credit note takes back at most what a deal of its size could
+		// have been paid: the deal caps bound it from below too.
+		for _, ci := range e.dealCaps {
+			c := &p.Caps[ci]
+			floor := e.capLimit[ci].Neg()
+			if total.Cmp(floor) >= 0 {
+				continue
+			}
+			cut := total.Sub(floor) // negative
+			if !w.noTrace {
+				from := total
+				w.add(secTail, Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: &c.Origin,
+					words: func() string {
+						return "deal cap " + fmtAmount(c.Limit, cur) + " bounds the credit note's takeback (" + fmtAmount(from, cur) + " -> " + fmtAmount(floor, cur) + ")"
+					}})
+			}
+			e.takeCut(w, ci, c, cut)
+			total = floor
+		}
+	}
+	if e.stage == StageDeal {
+		// The lines are always spread, even when the total needs no
+		// rounding (0.335 + 0.335 = 0.67), so they add up to it.
+		r := onGrid(total, e.places, e.mode)
+		if e.spreadRounding(w, r) || !r.Equal(total) {
+			exact := total
+			if !w.noTrace {
+				w.add(secTail, Step{Kind: StepRounding, OK: true, Amount: r, words: func() string {
+					return "deal total " + fmtNumber(exact) + " rounded " + string(e.mode) + " to " + fmtAmount(r, cur) + ", shared over the lines by largest remainder"
+				}})
+			}
+		}
+		total = r
+	}
+	if snap != nil {
+		return
+	}
+	terms := total
+	if p.Claims.Set() {
+		// Whether the deal is expired bounds what a credit note takes back.
+		e.claim(w, asOf)
+	}
+	total = e.runningCaps(w, st, ps, total)
+
+	// Add the deal to the running totals. The program period's earned
+	// total is kept when credit notes (which read it) are allowed or
+	// period.earned is read; its amount, deal count and the cumulative
+	// amount only for period.* and cumulative.* expressions; band tables
+	// keep their own basis and partner caps their own count.
+	if e.readsAcc || p.AllowNegative {
+		tp := st.period(ps, 0, date)
+		tp.earned = tp.earned.Add(total)
+		if w.res.Expired {
+			tp.expired = tp.expired.Add(total)
+		}
+	}
+	if e.readsAcc {
+		tp := st.period(ps, 0, date)
+		tp.amount = tp.amount.Add(w.scope.Amount)
+		tp.deals++
+		ps.cumulative = ps.cumulative.Add(w.scope.Amount)
+	}
+	for i, ep := range e.earn {
+		ln := &w.lines[i]
+		if !ep.stateful || !ln.holds {
+			continue
+		}
+		if ep.e.Bands.Basis == BasisCumulative {
+			ps.cumBasis[i] = ps.cumBasis[i].Add(ln.measure)
+			ps.cumStarted[i] = true
+		} else {
+			tp := st.period(ps, ep.periodIdx, date)
+			tp.basis[i] = tp.basis[i].Add(ln.measure)
+			tp.started[i] = true
+		}
+	}
+	e.finish(w, asOf)
+	if rec != nil {
+		e.remember(w, st, ps, rec, terms, total)
+	}
+}
+
+// settleLine applies line caps and line rounding to line i once its gross
+// amount is known. It needs no running totals, so it usually happens in
+// phase 1.
+func (e *Evaluator) settleLine(w *work, i int) {
+	ln := &w.lines[i]
+	if !ln.holds || !ln.grossDone || ln.settled {
+		return
+	}
+	ln.settled = true
+	cur := e.p.Currency
+	ln.final = ln.gross
+	for _, ci := range e.earn[i].lineCaps {
+		c := &e.p.Caps[ci]
+		limit := e.capLimit[ci]
+		if ln.final.Cmp(limit) <= 0 {
+			continue
+		}
+		cut := ln.final.Sub(limit)
+		ln.cuts = append(ln.cuts, CapCut{Cap: ci, Scope: CapLine, Limit: c.Limit, Cut: cut})
+		id, before := e.earn[i].e.ID, ln.final
+		if !w.noTrace {
+			w.add(secLines+int32(i), Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: &c.Origin,
+				words: func() string {
+					return "earning " + quote(id) + ": line cap " + fmtAmount(c.Limit, cur) + " cut " + fmtAmount(cut, cur) +
+						" (" + fmtAmount(before, cur) + " -> " + fmtAmount(c.Limit, cur) + ")"
+				}})
+		}
+		ln.final = limit
+	}
+	if w.scope.Amount.Sign() < 0 {
+		// A credit note's line takes back at most what the line could have
+		// paid a deal of its size: the line caps bound it from below too.
+		for _, ci := range e.earn[i].lineCaps {
+			c := &e.p.Caps[ci]
+			floor := e.capLimit[ci].Neg()
+			if ln.final.Cmp(floor) >= 0 {
+				continue
+			}
+			cut := ln.final.Sub(floor) // negative
+			ln.cuts = append(ln.cuts, CapCut{Cap: ci, Scope: CapLine, Limit: c.Limit, Cut: cut})
+			id, before := e.earn[i].e.ID, ln.final
+			if !w.noTrace {
+				w.add(secLines+int32(i), Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: &c.Origin,
+					words: func() string {
+						return "earning " + quote(id) + ": line cap " + fmtAmount(c.Limit, cur) + " bounds the credit note's takeback (" +
+							fmtAmount(before, cur) + " -> " + fmtAmount(floor, cur) + ")"
+					}})
+			}
+			ln.final = floor
+		}
+	}
+	if e.stage == StageLine {
+		r := onGrid(ln.final, e.places, e.mode)
+		if !r.Equal(ln.final) {
+			id, exact, mode := e.earn[i].e.ID, ln.final, e.mode
+			if !w.noTrace {
+				w.add(secLines+int32(i), Step{Kind: StepRounding, Ref: id, Index: i, OK: true, Amount: r,
+					words: func() string {
+						return "earning " + quote(id) + ": " + fmtNumber(exact) + " rounded " + string(mode) + " to " + fmtAmount(r, cur)
+					}})
+			}
+		}
+		ln.final = r
+	}
+}
+
+// pickGroups decides every group whose lines are all settled (or do not
+// apply); the rest wait for phase 2.
+func (e *Evaluator) pickGroups(w *work) {
+	for gi := range e.p.Groups {
+		if w.groupDone[gi] {
+			continue
+		}
+		g := &e.p.Groups[gi]
+		ready := true
+		for _, i := range e.groupMembers[gi] {
+			if ln := &w.lines[i]; !ln.whenDone || (ln.holds && !ln.settled) {
+				ready = false
+				break
+			}
+		}
+		if !ready {
+			continue
+		}
+		w.groupDone[gi] = true
+		win := -1
+		var members []int
+		for _, i := range e.groupMembers[gi] {
+			ln := &w.lines[i]
+			if !ln.holds {
+				continue
+			}
+			members = append(members, i)
+			switch {
+			case win < 0 && (g.Pick == PickHighest || !ln.final.IsZero()):
+				win = i
+			case g.Pick == PickHighest && ln.final.Abs().Cmp(w.lines[win].final.Abs()) > 0:
+				win = i
+			}
+		}
+		if len(members) == 0 {
+			continue
+		}
+		amounts := make([]decimal.Decimal, len(members))
+		for k, i := range members {
+			amounts[k] = w.lines[i].final
+			if i != win {
+				w.lines[i].dropped = true
+			}
+		}
+		if !w.noTrace {
+			w.add(e.groupSection(gi), Step{Kind: StepGroup, Ref: g.ID, Index: gi, OK: win >= 0, Origin: &g.Origin,
+				words: func() string { return e.groupWords(g, members, amounts, win) }})
+		}
+	}
+}
+
+// spreadRounding rounds the paying lines so they add up to the rounded
+// deal total r, by largest remainder (see largestRemainder).
+// It reports whether any line changed.
+func (e *Evaluator) spreadRounding(w *work, r decimal.Decimal) bool {
+	var idx []int
+	var parts []decimal.Decimal
+	for i := range w.lines {
+		if ln := &w.lines[i]; ln.holds && !ln.dropped {
+			idx = append(idx, i)
+			parts = append(parts, ln.final)
+		}
+	}
+	changed := false
+	for k, v := range largestRemainder(parts, r, e.places) {
+		changed = changed || !v.Equal(parts[k])
+		w.lines[idx[k]].final = v
+	}
+	return changed
+}
+
+// paying adds up the lines that pay. The sum starts from the first line
+// rather than from zero, which saves a rescaling allocation per deal.
+func (e *Evaluator) paying(w *work) decimal.Decimal {
+	var total decimal.Decimal
+	first := true
+	for i := range w.lines {
+		if ln := &w.lines[i]; ln.holds && !ln.dropped {
+			if first {
+				total, first = ln.final, false
+			} else {
+				total = total.Add(ln.final)
+			}
+		}
+	}
+	return total
+}
+
+// onGrid rounds d to places with mode, returning d itself when it already
+// has exactly that many places (shopspring's rounding allocates a copy even
+// then). Results keep the same representation either way.
+func onGrid(d decimal.Decimal, places int32, mode RoundingMode) decimal.Decimal {
+	if d.Exponent() == -places {
+		return d
+	}
+	return mode.Round(d, places)
+}
