@@ -44,11 +44,11 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 		for _, ci := range e.runCaps {
 			c := &p.Caps[ci]
 			count := e.capCount(st, ps, ci, w.date)
-			room := e.room(e.capLimit[ci].Sub(*count))
-			if total.Cmp(room) <= 0 {
+			room := e.room(decSub(e.capLimit[ci], *count))
+			if decCmp(total, room) <= 0 {
 				continue
 			}
-			cut := total.Sub(room)
+			cut := decSub(total, room)
 			if !w.noTrace {
 				from, before, to := total, *count, room
 				w.add(secTail, Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: &c.Origin,
@@ -122,7 +122,7 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 	over := !terms.Equal(total)
 	for _, ci := range e.runCaps {
 		c := e.capCount(st, ps, ci, w.date)
-		*c = c.Add(total)
+		*c = decAdd(*c, total)
 		if over && p.Caps[ci].Scope == CapPartner {
 			o := &st.period(ps, e.capPeriod[ci], w.date).capOver[ci]
 			*o = o.Add(terms.Sub(total))

@@ -90,7 +90,7 @@ func (e *Evaluator) inOrder(w *work, st *runState, asOf time.Time) {
 			if rec != nil {
 				rec.before[i], rec.started[i], rec.measure[i] = in.before, in.started, ln.measure
 			}
-			in.after = in.before.Add(ln.measure)
+			in.after = decAdd(in.before, ln.measure)
 			v, hit := ep.table.apply(in)
 			e.bandDone(w, i, in, v, hit)
 		}
@@ -105,10 +105,10 @@ func (e *Evaluator) inOrder(w *work, st *runState, asOf time.Time) {
 	for _, ci := range e.dealCaps {
 		c := &p.Caps[ci]
 		limit := e.capLimit[ci]
-		if total.Cmp(limit) <= 0 {
+		if decCmp(total, limit) <= 0 {
 			continue
 		}
-		cut := total.Sub(limit)
+		cut := decSub(total, limit)
 		if !w.noTrace {
 			from := total
 			w.add(secTail, Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: &c.Origin,
@@ -171,16 +171,16 @@ func (e *Evaluator) inOrder(w *work, st *runState, asOf time.Time) {
 	// keep their own basis and partner caps their own count.
 	if e.readsAcc || p.AllowNegative {
 		tp := st.period(ps, 0, date)
-		tp.earned = tp.earned.Add(total)
+		tp.earned = decAdd(tp.earned, total)
 		if w.res.Expired {
 			tp.expired = tp.expired.Add(total)
 		}
 	}
 	if e.readsAcc {
 		tp := st.period(ps, 0, date)
-		tp.amount = tp.amount.Add(w.scope.Amount)
+		tp.amount = decAdd(tp.amount, w.scope.Amount)
 		tp.deals++
-		ps.cumulative = ps.cumulative.Add(w.scope.Amount)
+		ps.cumulative = decAdd(ps.cumulative, w.scope.Amount)
 	}
 	for i, ep := range e.earn {
 		ln := &w.lines[i]
@@ -188,11 +188,11 @@ func (e *Evaluator) inOrder(w *work, st *runState, asOf time.Time) {
 			continue
 		}
 		if ep.e.Bands.Basis == BasisCumulative {
-			ps.cumBasis[i] = ps.cumBasis[i].Add(ln.measure)
+			ps.cumBasis[i] = decAdd(ps.cumBasis[i], ln.measure)
 			ps.cumStarted[i] = true
 		} else {
 			tp := st.period(ps, ep.periodIdx, date)
-			tp.basis[i] = tp.basis[i].Add(ln.measure)
+			tp.basis[i] = decAdd(tp.basis[i], ln.measure)
 			tp.started[i] = true
 		}
 	}
@@ -216,10 +216,10 @@ func (e *Evaluator) settleLine(w *work, i int) {
 	for _, ci := range e.earn[i].lineCaps {
 		c := &e.p.Caps[ci]
 		limit := e.capLimit[ci]
-		if ln.final.Cmp(limit) <= 0 {
+		if decCmp(ln.final, limit) <= 0 {
 			continue
 		}
-		cut := ln.final.Sub(limit)
+		cut := decSub(ln.final, limit)
 		ln.cuts = append(ln.cuts, CapCut{Cap: ci, Scope: CapLine, Limit: c.Limit, Cut: cut})
 		id, before := e.earn[i].e.ID, ln.final
 		if !w.noTrace {
@@ -349,7 +349,7 @@ func (e *Evaluator) paying(w *work) decimal.Decimal {
 			if first {
 				total, first = ln.final, false
 			} else {
-				total = total.Add(ln.final)
+				total = decAdd(total, ln.final)
 			}
 		}
 	}
@@ -363,5 +363,5 @@ func onGrid(d decimal.Decimal, places int32, mode RoundingMode) decimal.Decimal 
 	if d.Exponent() == -places {
 		return d
 	}
-	return mode.Round(d, places)
+	return decRound(d, places, mode)
 }
