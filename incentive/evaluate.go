@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/partnerops/partnerops/partner"
@@ -57,6 +58,8 @@ type Evaluator struct {
 	groupMembers  [][]int // earning indices per group
 	fieldTypes    map[string]FieldType
 	roundingWords func() string
+	// solo pools the state of single-deal evaluations (*soloState).
+	solo sync.Pool
 }
 
 type earnPlan struct {
@@ -206,14 +209,63 @@ func (e *Evaluator) Evaluate(ctx context.Context, in Input, asOf time.Time) (*Re
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	w := &work{scope: Scope{AsOf: asOf}}
-	e.ownTerms(w, &in, in.Rates)
-	st := newRunState(e, func(string) Prior { return in.Prior }, in.Prior.BudgetUsed)
-	e.inOrder(w, st, asOf)
-	if w.err != nil {
-		return nil, w.err
+	// One deal needs the same state as a run of one deal; it is pooled,
+	// so evaluating deal after deal allocates little beyond the result.
+	s, _ := e.solo.Get().(*soloState)
+	if s == nil {
+		s = &soloState{}
+		s.st = newRunState(e, nil, decimal.Decimal{})
+		s.st.solo = true
 	}
-	return w.res, nil
+	s.st.reset(&in.Prior)
+	w := &s.w
+	w.reuse()
+	w.scope = Scope{AsOf: asOf}
+	e.ownTerms(w, &in, in.Rates)
+	e.inOrder(w, s.st, asOf)
+	res, err := w.res, w.err
+	w.reuse()
+	e.solo.Put(s)
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// soloState is what one Evaluate call works in, pooled per Evaluator.
+type soloState struct {
+	st *runState
+	w  work
+}
+
+// reuse empties w for the next deal, keeping the buffers that no result
+// refers to (the per-line work and the group flags), cleared.
+func (w *work) reuse() {
+	lines, done := w.lines, w.groupDone
+	clear(lines)
+	clear(done)
+	*w = work{linesBuf: lines[:0], groupBuf: done[:0]}
+}
+
+// newLines returns the deal's per-line work, zeroed, reusing the buffer of
+// an earlier deal when there is one.
+func (w *work) newLines(n int) []lineWork {
+	if cap(w.linesBuf) >= n {
+		l := w.linesBuf[:n]
+		w.linesBuf = nil
+		return l
+	}
+	return make([]lineWork, n)
+}
+
+// newGroups returns the deal's group flags, false, like newLines.
+func (w *work) newGroups(n int) []bool {
+	if cap(w.groupBuf) >= n {
+		g := w.groupBuf[:n]
+		w.groupBuf = nil
+		return g
+	}
+	return make([]bool, n)
 }
 
 // work is the state of one deal between the two phases.
@@ -244,6 +296,10 @@ type work struct {
 	snap      *dealSnap
 	override  bool
 	netAmount decimal.Decimal
+	// linesBuf and groupBuf are cleared buffers of an earlier deal that
+	// lines and groupDone may reuse (see reuse).
+	linesBuf []lineWork
+	groupBuf []bool
 }
 
 // Trace sections, in explanation order.
@@ -358,7 +414,7 @@ func (e *Evaluator) ownTerms(w *work, in *Input, rates RateSource) {
 	if !w.noTrace {
 		w.trace = slices.Grow(w.trace, 2*len(e.earn)+len(p.Groups)+4)
 	}
-	w.lines = make([]lineWork, len(e.earn))
+	w.lines = w.newLines(len(e.earn))
 	for i := range e.earn {
 		e.line(w, i, false)
 		if w.closed {
@@ -367,7 +423,7 @@ func (e *Evaluator) ownTerms(w *work, in *Input, rates RateSource) {
 		e.settleLine(w, i)
 	}
 	if n := len(p.Groups); n > 0 {
-		w.groupDone = make([]bool, n)
+		w.groupDone = w.newGroups(n)
 		e.pickGroups(w)
 	}
 	e.payee(w)

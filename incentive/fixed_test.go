@@ -140,7 +140,9 @@ func TestFixedRound(t *testing.T) {
 
 // A marginal rate table computed in fixed point pays exactly what the
 // shopspring computation pays (same decimal, same representation), for
-// random bands, rates at scales 0 to 6, and bases before and after a deal.
+// random bands, rates at scales 0 to 6, and bases before and after a deal
+// (the tables are small enough that every number of the plan fits an fx:
+// 4 bands x 100,000 x 500 at 9 places is 2e17).
 func TestPropertyBandTableFixedMatchesDecimal(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		n := rapid.IntRange(1, 4).Draw(t, "bands")
@@ -148,8 +150,8 @@ func TestPropertyBandTableFixedMatchesDecimal(t *testing.T) {
 		tbl := &BandTable{Method: Marginal, Pays: PaysRate}
 		from := int64(0)
 		for i := range n {
-			b := Band{From: decimal.New(from, 0), Value: decimal.New(rapid.Int64Range(0, 5000).Draw(t, "rate"), -rapid.Int32Range(0, 6).Draw(t, "rateScale"))}
-			from += rapid.Int64Range(1, 1_000_000).Draw(t, "width")
+			b := Band{From: decimal.New(from, 0), Value: decimal.New(rapid.Int64Range(0, 500).Draw(t, "rate"), -rapid.Int32Range(0, 6).Draw(t, "rateScale"))}
+			from += rapid.Int64Range(1, 100_000).Draw(t, "width")
 			if i < n-1 || rapid.Bool().Draw(t, "bounded") {
 				to := decimal.New(from, 0)
 				b.To = &to

@@ -1,11 +1,14 @@
 package incentive_test
 
 import (
+	"encoding/json"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/partnerops/partnerops/incentive"
 	"github.com/partnerops/partnerops/internal/growthref"
+	"github.com/shopspring/decimal"
 )
 
 // The engine and the hand-written reference are two independent
@@ -83,5 +86,46 @@ func BenchmarkRunExample(b *testing.B) {
 			}
 			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "deals/s")
 		})
+	}
+}
+
+// An Evaluator reuses its working state from deal to deal: evaluating the
+// generated deals one after another (with partner totals before each, so
+// band tables and partner caps start from them) on one Evaluator gives
+// exactly the results, trace included, of a fresh Evaluator per deal.
+func TestEvaluatorReuseMatchesFresh(t *testing.T) {
+	p := growthref.Program()
+	shared, err := incentive.NewEvaluator(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := 0
+	for d := range growthref.Generate(300, 7) {
+		in := growthref.Input(d)
+		// 0, 60000.00, 120000.00 of quarter volume before the deal: the
+		// first, second and third rebate bands.
+		in.Prior = incentive.Prior{PeriodAmount: decimal.New(int64(i%3)*6_000_000, -2), PeriodEarned: decimal.New(int64(i%5)*600_000, -2),
+			BudgetUsed: decimal.New(int64(i%4)*8_000_000, -2)}
+		got, err := shared.Evaluate(t.Context(), in, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := incentive.Evaluate(t.Context(), p, in, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// JSON carries every field and every step's words.
+		g, err := json.Marshal(got)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err := json.Marshal(want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(g) != string(w) {
+			t.Fatalf("deal %d (%s): reused evaluator gives\n%s\nfresh one\n%s", i, d.ID, got.Explain(), want.Explain())
+		}
+		i++
 	}
 }
