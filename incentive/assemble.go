@@ -51,13 +51,9 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 	if e.p.Claims.Set() {
 		w.add(secFinal, e.claimStep(w))
 	}
-	payee, name := res.Payee, res.PayeeName
-	w.add(secFinal, Step{Kind: StepTotal, OK: true, Amount: total, words: func() string {
-		if name != "" {
-			payee += " (" + name + ")"
-		}
-		return "total " + fmtAmount(total, cur) + " " + string(cur) + " to " + payee
-	}})
+	d := e.newDetail(w, detailTotal)
+	d.payee, d.payeeName = res.Payee, res.PayeeName
+	w.add(secFinal, Step{Kind: StepTotal, OK: true, Amount: total, detail: d})
 	sortSteps(w.trace)
 	res.Trace = w.trace
 }

@@ -60,6 +60,17 @@ type Evaluator struct {
 	roundingWords func() string
 	// solo pools the state of single-deal evaluations (*soloState).
 	solo sync.Pool
+	// readsPerDeal is how many values the conditions and formulas of a
+	// deal read at most: the size of a deal's trace arena (work.obs).
+	readsPerDeal int
+}
+
+// readsOf is the number of paths a condition or formula reads.
+func readsOf(x any) int {
+	if d, ok := x.(Describer); ok {
+		return len(d.Reads())
+	}
+	return 0
 }
 
 type earnPlan struct {
@@ -190,6 +201,12 @@ func NewEvaluator(p *Program) (*Evaluator, error) {
 		words += " (half_up is the default mode)"
 	}
 	e.roundingWords = func() string { return words }
+	for _, c := range p.Eligibility {
+		e.readsPerDeal += readsOf(c.When)
+	}
+	for _, en := range p.Earnings {
+		e.readsPerDeal += readsOf(en.When) + readsOf(en.Amount)
+	}
 	return e, nil
 }
 
@@ -300,6 +317,12 @@ type work struct {
 	// lines and groupDone may reuse (see reuse).
 	linesBuf []lineWork
 	groupBuf []bool
+	// obs and details are arenas for the deal's trace: the values its
+	// conditions and formulas read (Step.Inputs) and the words of its
+	// frequent steps (Step.detail). Results point into them, so they are
+	// never reused.
+	obs     []Observed
+	details []stepDetail
 }
 
 // Trace sections, in explanation order.
@@ -567,9 +590,9 @@ func (e *Evaluator) bandDone(w *work, i int, in bandInput, v decimal.Decimal, hi
 	if w.noTrace {
 		return
 	}
-	cur := e.p.Currency
-	st := Step{Kind: StepBand, Ref: en.ID, Index: -1, OK: hit != nil, Amount: v, Origin: &en.Bands.Origin,
-		words: func() string { return "earning " + quote(en.ID) + ": " + en.Bands.words(in, v, cur) }}
+	d := e.newDetail(w, detailBand)
+	d.line, d.band = i, in
+	st := Step{Kind: StepBand, Ref: en.ID, Index: -1, OK: hit != nil, Amount: v, Origin: &en.Bands.Origin, detail: d}
 	if hit != nil {
 		st.Index = hit.Index
 		st.Origin = &en.Bands.Bands[hit.Index].Origin

@@ -255,14 +255,10 @@ func (e *Evaluator) settleLine(w *work, i int) {
 	}
 	if e.stage == StageLine {
 		r := onGrid(ln.final, e.places, e.mode)
-		if !r.Equal(ln.final) {
-			id, exact, mode := e.earn[i].e.ID, ln.final, e.mode
-			if !w.noTrace {
-				w.add(secLines+int32(i), Step{Kind: StepRounding, Ref: id, Index: i, OK: true, Amount: r,
-					words: func() string {
-						return "earning " + quote(id) + ": " + fmtNumber(exact) + " rounded " + string(mode) + " to " + fmtAmount(r, cur)
-					}})
-			}
+		if !w.noTrace && !r.Equal(ln.final) {
+			d := e.newDetail(w, detailLineRounding)
+			d.line, d.exact = i, ln.final
+			w.add(secLines+int32(i), Step{Kind: StepRounding, Ref: e.earn[i].e.ID, Index: i, OK: true, Amount: r, detail: d})
 		}
 		ln.final = r
 	}
@@ -313,8 +309,9 @@ func (e *Evaluator) pickGroups(w *work) {
 			}
 		}
 		if !w.noTrace {
-			w.add(e.groupSection(gi), Step{Kind: StepGroup, Ref: g.ID, Index: gi, OK: win >= 0, Origin: &g.Origin,
-				words: func() string { return e.groupWords(g, members, amounts, win) }})
+			d := e.newDetail(w, detailGroup)
+			d.group, d.members, d.amounts, d.win = g, members, amounts, win
+			w.add(e.groupSection(gi), Step{Kind: StepGroup, Ref: g.ID, Index: gi, OK: win >= 0, Origin: &g.Origin, detail: d})
 		}
 	}
 }
