@@ -119,6 +119,10 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 			total = limited
 		}
 	}
+	if st.solo && st.deals == nil {
+		// A single Evaluate: no later deal reads the counts.
+		return total
+	}
 	over := !terms.Equal(total)
 	for _, ci := range e.runCaps {
 		c := e.capCount(st, ps, ci, w.date)

@@ -259,6 +259,12 @@ type soloState struct {
 // refers to (the per-line work and the group flags), cleared.
 func (w *work) reuse() {
 	lines, done := w.lines, w.groupDone
+	if lines == nil {
+		lines = w.linesBuf
+	}
+	if done == nil {
+		done = w.groupBuf
+	}
 	clear(lines)
 	clear(done)
 	*w = work{linesBuf: lines[:0], groupBuf: done[:0]}

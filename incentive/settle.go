@@ -163,6 +163,11 @@ func (e *Evaluator) inOrder(w *work, st *runState, asOf time.Time) {
 		e.claim(w, asOf)
 	}
 	total = e.runningCaps(w, st, ps, total)
+	if st.solo && rec == nil {
+		// A single Evaluate: no later deal reads the running totals.
+		e.finish(w, asOf)
+		return
+	}
 
 	// Add the deal to the running totals. The program period's earned
 	// total is kept when credit notes (which read it) are allowed or
