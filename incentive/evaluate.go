@@ -223,6 +223,18 @@ func (e *Evaluator) Program() *Program { return e.p }
 // Evaluate computes what one deal earns, starting from in.Prior. See the
 // package-level Evaluate.
 func (e *Evaluator) Evaluate(ctx context.Context, in Input, asOf time.Time) (*Result, error) {
+	return e.evaluate(ctx, &in, asOf, false)
+}
+
+// EvaluateNoTrace is Evaluate without the explanation: the result's Trace
+// is empty, everything else is the same (as RunOptions.NoTrace does for a
+// run). For services that evaluate deals inline and only need the amounts;
+// evaluating the deal again with Evaluate explains it.
+func (e *Evaluator) EvaluateNoTrace(ctx context.Context, in Input, asOf time.Time) (*Result, error) {
+	return e.evaluate(ctx, &in, asOf, true)
+}
+
+func (e *Evaluator) evaluate(ctx context.Context, in *Input, asOf time.Time, noTrace bool) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -237,8 +249,8 @@ func (e *Evaluator) Evaluate(ctx context.Context, in Input, asOf time.Time) (*Re
 	s.st.reset(&in.Prior)
 	w := &s.w
 	w.reuse()
-	w.scope = Scope{AsOf: asOf}
-	e.ownTerms(w, &in, in.Rates)
+	w.scope, w.noTrace = Scope{AsOf: asOf}, noTrace
+	e.ownTerms(w, in, in.Rates)
 	e.inOrder(w, s.st, asOf)
 	res, err := w.res, w.err
 	w.reuse()

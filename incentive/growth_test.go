@@ -23,7 +23,33 @@ func TestGrowthProgramMatchesHandWritten(t *testing.T) {
 // the engine (program built in Go) against the same terms hand-written in Go.
 func BenchmarkEvaluateExample(b *testing.B) {
 	b.Run("engine", func(b *testing.B) { growthref.BenchEvaluate(b, growthref.Program()) })
+	b.Run("engine-notrace", func(b *testing.B) { growthref.BenchEvaluateNoTrace(b, growthref.Program()) })
 	b.Run("handwritten", growthref.BenchHandwritten)
+	b.Run("handwritten-int64", growthref.BenchHandwrittenMinor)
+}
+
+// BenchmarkGenerate is the input side of BenchmarkRunExample alone: making
+// the generated deals and converting them into engine inputs. The batch
+// figures include it; subtract it for the engine's own cost.
+func BenchmarkGenerate(b *testing.B) {
+	for _, n := range []int{100_000, 1_000_000} {
+		b.Run(map[int]string{100_000: "100k", 1_000_000: "1M"}[n], func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				count := 0
+				for in, err := range growthref.Inputs(growthref.Generate(n, 500)) {
+					if err != nil || in.Deal.ID == "" {
+						b.Fatal(err)
+					}
+					count++
+				}
+				if count != n {
+					b.Fatal(count)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n)/float64(b.N), "ns/deal")
+		})
+	}
 }
 
 // BenchmarkRunExampleHandwritten streams the same generated deals through
@@ -127,5 +153,38 @@ func TestEvaluatorReuseMatchesFresh(t *testing.T) {
 			t.Fatalf("deal %d (%s): reused evaluator gives\n%s\nfresh one\n%s", i, d.ID, got.Explain(), want.Explain())
 		}
 		i++
+	}
+}
+
+// EvaluateNoTrace gives Evaluate's result without the trace, on every
+// generated deal.
+func TestEvaluateNoTraceMatchesEvaluate(t *testing.T) {
+	e, err := incentive.NewEvaluator(growthref.Program())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for d := range growthref.Generate(500, 7) {
+		in := growthref.Input(d)
+		in.Prior = incentive.Prior{PeriodAmount: decimal.New(int64(n%4)*9_000_000, -2)}
+		full, err := e.Evaluate(t.Context(), in, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		bare, err := e.EvaluateNoTrace(t.Context(), in, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(bare.Trace) != 0 || (full.Eligible && len(full.Trace) == 0) {
+			t.Fatalf("deal %s: %d steps without the trace, %d with", d.ID, len(bare.Trace), len(full.Trace))
+		}
+		full.Trace = nil
+		bare.Trace = nil
+		g, _ := json.Marshal(bare)
+		w, _ := json.Marshal(full)
+		if string(g) != string(w) {
+			t.Fatalf("deal %s:\nno trace %s\nfull     %s", d.ID, g, w)
+		}
+		n++
 	}
 }

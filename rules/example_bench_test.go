@@ -32,12 +32,18 @@ func TestExampleProgramMatchesHandWritten(t *testing.T) {
 //   - yaml: compiled from the YAML file (expr with decimal operators);
 //   - go: the same terms built in Go with the engine's helpers, on the same
 //     engine (the ratio yaml/go is the cost of the DSL's expressions);
+//   - yaml-notrace, go-notrace: the same without the explanation
+//     (Evaluator.EvaluateNoTrace, what RunOptions.NoTrace does per deal);
 //   - handwritten: the terms as a plain Go function with shopspring decimal,
-//     no engine, no explanation (the floor).
+//     no engine, no explanation (the reference);
+//   - handwritten-int64: the same over int64 cents (the physical floor).
 func BenchmarkEvaluateExample(b *testing.B) {
 	b.Run("yaml", func(b *testing.B) { growthref.BenchEvaluate(b, exampleProgram(b)) })
+	b.Run("yaml-notrace", func(b *testing.B) { growthref.BenchEvaluateNoTrace(b, exampleProgram(b)) })
 	b.Run("go", func(b *testing.B) { growthref.BenchEvaluate(b, growthref.Program()) })
+	b.Run("go-notrace", func(b *testing.B) { growthref.BenchEvaluateNoTrace(b, growthref.Program()) })
 	b.Run("handwritten", growthref.BenchHandwritten)
+	b.Run("handwritten-int64", growthref.BenchHandwrittenMinor)
 }
 
 // BenchmarkRunExample streams 100,000 generated deals through the YAML
