@@ -29,7 +29,11 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 			paying++
 		}
 	}
-	res.Lines = make([]Line, 0, paying)
+	if b := w.bufs; b != nil && cap(b.lines) >= paying {
+		res.Lines = b.lines[:0]
+	} else {
+		res.Lines = make([]Line, 0, paying)
+	}
 	for i := range w.lines {
 		ln := &w.lines[i]
 		if !ln.holds || ln.dropped {

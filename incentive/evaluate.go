@@ -341,6 +341,46 @@ type work struct {
 	// never reused.
 	obs     []Observed
 	details []stepDetail
+	// bufs, with RunOptions.ReuseResults, holds the buffers of the
+	// previous deal's result, which this deal's result reuses.
+	bufs *resultBufs
+}
+
+// resultBufs are a result and the buffers behind its Lines and Trace,
+// which RunOptions.ReuseResults hands from one deal to the next.
+type resultBufs struct {
+	res     Result
+	trace   []Step
+	lines   []Line
+	obs     []Observed
+	details []stepDetail
+}
+
+// keep takes back the buffers w's deal grew, for the next deal.
+func (b *resultBufs) keep(w *work) {
+	if cap(w.trace) > cap(b.trace) {
+		b.trace = w.trace[:0]
+	}
+	if cap(b.res.Lines) > cap(b.lines) {
+		b.lines = b.res.Lines[:0]
+	}
+	if cap(w.obs) > cap(b.obs) {
+		b.obs = w.obs[:0]
+	}
+	if cap(w.details) > cap(b.details) {
+		b.details = w.details[:0]
+	}
+}
+
+// newTrace returns an empty trace with room for n steps, reusing the
+// previous result's (ReuseResults).
+func (w *work) newTrace(n int) []Step {
+	if b := w.bufs; b != nil && cap(b.trace) >= n {
+		t := b.trace[:cap(b.trace)]
+		clear(t) // drop the previous deal's pointers
+		return t[:0]
+	}
+	return make([]Step, 0, n)
 }
 
 // Trace sections, in explanation order.
@@ -390,7 +430,14 @@ func (e *Evaluator) ownTerms(w *work, in *Input, rates RateSource) {
 	w.in = in
 	d := &in.Deal
 	p := e.p
-	w.res = &Result{Program: e.ref, DealID: d.ID, Total: Zero(p.Currency)}
+	if b := w.bufs; b != nil {
+		// RunOptions.ReuseResults: the previous deal's result is done with.
+		b.res = Result{Program: e.ref, DealID: d.ID, Total: Zero(p.Currency)}
+		w.res = &b.res
+		w.obs, w.details = b.obs[:0], b.details[:0]
+	} else {
+		w.res = &Result{Program: e.ref, DealID: d.ID, Total: Zero(p.Currency)}
+	}
 	w.partner = d.PartnerID
 	if w.partner == "" {
 		w.partner = in.Partner.ID
@@ -409,7 +456,7 @@ func (e *Evaluator) ownTerms(w *work, in *Input, rates RateSource) {
 		// phase, under that deal's terms: only its amount is needed here.
 		w.credits = d.Credits
 		if !w.noTrace {
-			w.trace = make([]Step, 0, 4)
+			w.trace = w.newTrace(4)
 		}
 		if e.convert(w, rates) {
 			e.payee(w)
@@ -419,7 +466,7 @@ func (e *Evaluator) ownTerms(w *work, in *Input, rates RateSource) {
 	// Room for the window, conversion and clauses; a deal that passes them
 	// grows the trace once for its earnings (see below).
 	if !w.noTrace {
-		w.trace = make([]Step, 0, len(p.Eligibility)+2)
+		w.trace = w.newTrace(len(p.Eligibility) + 2)
 	}
 	if !p.Effective.Contains(d.CloseDate) {
 		w.res.Failed = "effective window"

@@ -2,7 +2,6 @@ package incentive_test
 
 import (
 	"encoding/json"
-	"runtime"
 	"testing"
 	"time"
 
@@ -86,32 +85,10 @@ func BenchmarkRunExample(b *testing.B) {
 		{1_000_000, "1M", incentive.RunOptions{}},
 		{100_000, "100k-notrace", incentive.RunOptions{NoTrace: true}},
 		{1_000_000, "1M-notrace", incentive.RunOptions{NoTrace: true}},
+		{100_000, "100k-notrace-reuse", incentive.RunOptions{NoTrace: true, ReuseResults: true}},
+		{1_000_000, "1M-notrace-reuse", incentive.RunOptions{NoTrace: true, ReuseResults: true}},
 	} {
-		n := bc.n
-		b.Run(bc.name, func(b *testing.B) {
-			p := growthref.Program()
-			for b.Loop() {
-				runtime.GC()
-				var peak uint64
-				var ms runtime.MemStats
-				count := 0
-				for r, err := range incentive.Run(b.Context(), p, growthref.Inputs(growthref.Generate(n, 500)), bc.opts) {
-					if err != nil || r == nil {
-						b.Fatal(err)
-					}
-					count++
-					if count%50_000 == 0 {
-						runtime.ReadMemStats(&ms)
-						peak = max(peak, ms.HeapAlloc)
-					}
-				}
-				if count != n {
-					b.Fatalf("%d results for %d deals", count, n)
-				}
-				b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
-			}
-			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "deals/s")
-		})
+		b.Run(bc.name, func(b *testing.B) { growthref.BenchRun(b, growthref.Program(), bc.n, bc.opts) })
 	}
 }
 
@@ -186,5 +163,39 @@ func TestEvaluateNoTraceMatchesEvaluate(t *testing.T) {
 			t.Fatalf("deal %s:\nno trace %s\nfull     %s", d.ID, g, w)
 		}
 		n++
+	}
+}
+
+// A run with ReuseResults yields, deal by deal, results that encode exactly
+// as a normal run's, with one worker and with several, with and without
+// the trace.
+func TestRunReuseResultsMatches(t *testing.T) {
+	p := growthref.Program()
+	for _, workers := range []int{1, 2, 3} {
+		for _, noTrace := range []bool{false, true} {
+			opts := incentive.RunOptions{Workers: workers, NoTrace: noTrace}
+			var want []string
+			for r, err := range incentive.Run(t.Context(), p, growthref.Inputs(growthref.Generate(3000, 40)), opts) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, _ := json.Marshal(r)
+				want = append(want, string(b))
+			}
+			opts.ReuseResults = true
+			i := 0
+			for r, err := range incentive.Run(t.Context(), p, growthref.Inputs(growthref.Generate(3000, 40)), opts) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if b, _ := json.Marshal(r); string(b) != want[i] {
+					t.Fatalf("workers %d, notrace %v, deal %d: reused\n%s\nfresh\n%s", workers, noTrace, i, b, want[i])
+				}
+				i++
+			}
+			if i != len(want) {
+				t.Fatalf("%d results, want %d", i, len(want))
+			}
+		}
 	}
 }

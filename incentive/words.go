@@ -71,7 +71,7 @@ func (e *Evaluator) newDetail(w *work, kind detailKind) *stepDetail {
 	}
 	w.details = w.details[:len(w.details)+1]
 	d := &w.details[len(w.details)-1]
-	d.kind, d.e = kind, e
+	*d = stepDetail{kind: kind, e: e} // (a reused arena holds old details)
 	return d
 }
 

@@ -46,28 +46,23 @@ func BenchmarkEvaluateExample(b *testing.B) {
 	b.Run("handwritten-int64", growthref.BenchHandwrittenMinor)
 }
 
-// BenchmarkRunExample streams 100,000 generated deals through the YAML
-// program, with and without explanations.
+// BenchmarkRunExample streams 100,000 and 1,000,000 generated deals
+// through the YAML program: with explanations, without them, and without
+// them with results reused (RunOptions.ReuseResults, for callers that only
+// aggregate). It reports the peak heap and the cost per deal, generation
+// of the inputs included (see BenchmarkGenerate in package incentive).
 func BenchmarkRunExample(b *testing.B) {
 	p := exampleProgram(b)
-	for _, noTrace := range []bool{false, true} {
-		name := "trace"
-		if noTrace {
-			name = "notrace"
+	for _, bc := range []struct {
+		name string
+		opts incentive.RunOptions
+	}{
+		{"trace", incentive.RunOptions{}},
+		{"notrace", incentive.RunOptions{NoTrace: true}},
+		{"notrace-reuse", incentive.RunOptions{NoTrace: true, ReuseResults: true}},
+	} {
+		for _, n := range []int{100_000, 1_000_000} {
+			b.Run(bc.name+map[int]string{100_000: "-100k", 1_000_000: "-1M"}[n], func(b *testing.B) { growthref.BenchRun(b, p, n, bc.opts) })
 		}
-		b.Run(name, func(b *testing.B) {
-			for b.Loop() {
-				n := 0
-				for _, err := range incentive.Run(b.Context(), p, growthref.Inputs(growthref.Generate(100_000, 500)), incentive.RunOptions{NoTrace: noTrace}) {
-					if err != nil {
-						b.Fatal(err)
-					}
-					n++
-				}
-				if n != 100_000 {
-					b.Fatal(n)
-				}
-			}
-		})
 	}
 }

@@ -1,6 +1,7 @@
 package growthref
 
 import (
+	"runtime"
 	"slices"
 	"testing"
 	"time"
@@ -87,4 +88,36 @@ func BenchEvaluateNoTrace(b *testing.B, p *incentive.Program) {
 		}
 		i++
 	}
+}
+
+// BenchRun streams n generated deals (over 500 partners) through a batch
+// run of program p with opts, and reports the peak heap seen while it ran
+// (sampled every 50,000 deals), deals per second and nanoseconds per deal.
+// The figures include generating the inputs; BenchmarkGenerate in package
+// incentive measures that alone.
+func BenchRun(b *testing.B, p *incentive.Program, n int, opts incentive.RunOptions) {
+	b.ReportAllocs()
+	for b.Loop() {
+		runtime.GC()
+		var peak uint64
+		var ms runtime.MemStats
+		count := 0
+		for r, err := range incentive.Run(b.Context(), p, Inputs(Generate(n, 500)), opts) {
+			if err != nil || r == nil {
+				b.Fatal(err)
+			}
+			count++
+			if count%50_000 == 0 {
+				runtime.ReadMemStats(&ms)
+				peak = max(peak, ms.HeapAlloc)
+			}
+		}
+		if count != n {
+			b.Fatalf("%d results for %d deals", count, n)
+		}
+		b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+	}
+	perDeal := float64(b.Elapsed().Nanoseconds()) / float64(n) / float64(b.N)
+	b.ReportMetric(1e9/perDeal, "deals/s")
+	b.ReportMetric(perDeal, "ns/deal")
 }
