@@ -58,6 +58,9 @@ type Evaluator struct {
 	groupMembers  [][]int // earning indices per group
 	fieldTypes    map[string]FieldType
 	roundingWords func() string
+	// zeroRoom is what a spent cap has room for: zero at the payout
+	// scale (decimals never change, so every deal shares it).
+	zeroRoom decimal.Decimal
 	// solo pools the state of single-deal evaluations (*soloState).
 	solo sync.Pool
 	// readsPerDeal is how many values the conditions and formulas of a
@@ -102,6 +105,7 @@ func NewEvaluator(p *Program) (*Evaluator, error) {
 		places:        p.Rounding.Places(p.Currency),
 		mode:          p.Rounding.Mode.OrDefault(),
 		stage:         p.Rounding.StageOrDefault(),
+		zeroRoom:      decimal.New(0, -p.Rounding.Places(p.Currency)),
 		firstDeferred: len(p.Eligibility),
 		fieldTypes:    map[string]FieldType{},
 	}
@@ -656,7 +660,7 @@ func (e *Evaluator) bandDone(w *work, i int, in bandInput, v decimal.Decimal, hi
 		return
 	}
 	d := e.newDetail(w, detailBand)
-	d.line, d.band = i, in
+	d.line, d.a, d.b, d.c, d.started = int32(i), in.before, in.after, in.amount, in.started
 	st := Step{Kind: StepBand, Ref: en.ID, Index: -1, OK: hit != nil, Amount: v, Origin: &en.Bands.Origin, detail: d}
 	if hit != nil {
 		st.Index = hit.Index

@@ -193,7 +193,7 @@ func decAdd(a, b decimal.Decimal) decimal.Decimal {
 	if x, ok := toFx(a); ok {
 		if y, ok := toFx(b); ok {
 			if s, ok := x.add(y); ok {
-				if d, ok := s.dec(); ok {
+				if d, ok := sumDec(s, x, y); ok {
 					return d
 				}
 			}
@@ -207,7 +207,7 @@ func decSub(a, b decimal.Decimal) decimal.Decimal {
 	if x, ok := toFx(a); ok {
 		if y, ok := toFx(b); ok {
 			if s, ok := x.sub(y); ok {
-				if d, ok := s.dec(); ok {
+				if d, ok := sumDec(s, x, y); ok {
 					return d
 				}
 			}
@@ -215,6 +215,33 @@ func decSub(a, b decimal.Decimal) decimal.Decimal {
 	}
 	return a.Sub(b)
 }
+
+// sumDec is the decimal of s, the sum or difference of x and y. A zero
+// that two nonzero operands cancel to (a line cut to nothing, a spent cap)
+// is shopspring's zero of such a sum, shared (see sumZeros).
+func sumDec(s, x, y fx) (decimal.Decimal, bool) {
+	if s.c != 0 {
+		return s.dec()
+	}
+	if x.c == 0 || y.c == 0 || s.e < sumZeroMin || s.e > sumZeroMax {
+		return decimal.Decimal{}, false
+	}
+	return sumZeros[s.e-sumZeroMin], true
+}
+
+// sumZeros[e-sumZeroMin] is the zero shopspring's Add and Sub make at
+// exponent e when two nonzero operands cancel: made by shopspring itself
+// (1 - 1), so it is its representation by construction. Decimals never
+// change, so one value serves every such result.
+var sumZeros = func() (z [sumZeroMax - sumZeroMin + 1]decimal.Decimal) {
+	for i := range z {
+		one := decimal.New(1, int32(i)+sumZeroMin)
+		z[i] = one.Sub(one)
+	}
+	return z
+}()
+
+const sumZeroMin, sumZeroMax = -18, 18
 
 // decCmp is a.Cmp(b), without allocating where both fit an fx.
 func decCmp(a, b decimal.Decimal) int {

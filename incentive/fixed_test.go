@@ -39,12 +39,20 @@ func genFxDecimal(t *rapid.T, label string) decimal.Decimal {
 func TestPropertyFixedMatchesShopspring(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		a, b := genFxDecimal(t, "a"), genFxDecimal(t, "b")
+		switch rapid.IntRange(0, 3).Draw(t, "cancel") {
+		case 0: // a - b and a + (-b) cancel to zero
+			b = a
+		case 1: // the same amount at another scale: 1.50 and 1.5
+			b = decimal.NewFromBigInt(new(big.Int).Mul(a.Coefficient(), big.NewInt(10)), a.Exponent()-1)
+		}
+		nb := b.Neg()
 		same := func(op string, got, want decimal.Decimal) {
 			if !reflect.DeepEqual(got, want) {
 				t.Fatalf("%s(%s, %s): fast %s (exp %d), shopspring %s (exp %d)", op, a, b, got, got.Exponent(), want, want.Exponent())
 			}
 		}
 		same("add", decAdd(a, b), a.Add(b))
+		same("add -b", decAdd(a, nb), a.Add(nb))
 		same("sub", decSub(a, b), a.Sub(b))
 		if got, want := decCmp(a, b), a.Cmp(b); got != want {
 			t.Fatalf("cmp(%s, %s): fast %d, shopspring %d", a, b, got, want)

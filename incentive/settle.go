@@ -226,13 +226,10 @@ func (e *Evaluator) settleLine(w *work, i int) {
 		}
 		cut := decSub(ln.final, limit)
 		ln.cuts = append(ln.cuts, CapCut{Cap: ci, Scope: CapLine, Limit: c.Limit, Cut: cut})
-		id, before := e.earn[i].e.ID, ln.final
 		if !w.noTrace {
-			w.add(secLines+int32(i), Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: &c.Origin,
-				words: func() string {
-					return "earning " + quote(id) + ": line cap " + fmtAmount(c.Limit, cur) + " cut " + fmtAmount(cut, cur) +
-						" (" + fmtAmount(before, cur) + " -> " + fmtAmount(c.Limit, cur) + ")"
-				}})
+			d := e.newDetail(w, detailLineCap)
+			d.line, d.ci, d.a = int32(i), int32(ci), ln.final
+			w.add(secLines+int32(i), Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: &c.Origin, detail: d})
 		}
 		ln.final = limit
 	}
@@ -262,7 +259,7 @@ func (e *Evaluator) settleLine(w *work, i int) {
 		r := onGrid(ln.final, e.places, e.mode)
 		if !w.noTrace && !r.Equal(ln.final) {
 			d := e.newDetail(w, detailLineRounding)
-			d.line, d.exact = i, ln.final
+			d.line, d.a = int32(i), ln.final
 			w.add(secLines+int32(i), Step{Kind: StepRounding, Ref: e.earn[i].e.ID, Index: i, OK: true, Amount: r, detail: d})
 		}
 		ln.final = r
@@ -315,7 +312,7 @@ func (e *Evaluator) pickGroups(w *work) {
 		}
 		if !w.noTrace {
 			d := e.newDetail(w, detailGroup)
-			d.group, d.members, d.amounts, d.win = g, members, amounts, win
+			d.group = &groupPick{g: g, members: members, amounts: amounts, win: win}
 			w.add(e.groupSection(gi), Step{Kind: StepGroup, Ref: g.ID, Index: gi, OK: win >= 0, Origin: &g.Origin, detail: d})
 		}
 	}

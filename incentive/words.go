@@ -40,17 +40,28 @@ func (e *Evaluator) exprStep(w *work, kind StepKind, ref string, idx int, x any,
 // (work.details), so such a step costs no allocation of its own, where a
 // words closure would; Words renders them only when asked.
 type stepDetail struct {
-	kind      detailKind
-	e         *Evaluator
-	line      int             // earning index (rounding, band)
-	exact     decimal.Decimal // rounding: the amount before it
-	band      bandInput
-	payee     string // total: who is paid, and the contact's name
-	payeeName string
-	group     *Group
-	members   []int
-	amounts   []decimal.Decimal
-	win       int
+	kind detailKind
+	// line is the earning (rounding, band, line cap); ci the cap (line,
+	// partner and budget caps).
+	line, ci int32
+	e        *Evaluator
+	// a, b and c are the amounts the words show: rounding: a the amount
+	// before it; band: the table's input (see bandInput); line cap: a
+	// the line before it; partner or budget cap: a what the cap had paid
+	// before, b the deal total before the cut, c after it.
+	a, b, c decimal.Decimal
+	started bool
+	// payee and payeeName: the total's.
+	payee, payeeName string
+	group            *groupPick
+}
+
+// groupPick is what a group step's words show.
+type groupPick struct {
+	g       *Group
+	members []int
+	amounts []decimal.Decimal
+	win     int
 }
 
 type detailKind uint8
@@ -60,6 +71,8 @@ const (
 	detailBand
 	detailGroup
 	detailTotal
+	detailLineCap
+	detailRunningCap
 )
 
 // newDetail returns a zeroed detail from the deal's arena.
@@ -81,12 +94,18 @@ func (d *stepDetail) words(s *Step) string {
 	cur := e.p.Currency
 	switch d.kind {
 	case detailLineRounding:
-		return "earning " + quote(e.earn[d.line].e.ID) + ": " + fmtNumber(d.exact) + " rounded " + string(e.mode) + " to " + fmtAmount(s.Amount, cur)
+		return "earning " + quote(e.earn[d.line].e.ID) + ": " + fmtNumber(d.a) + " rounded " + string(e.mode) + " to " + fmtAmount(s.Amount, cur)
 	case detailBand:
 		en := e.earn[d.line].e
-		return "earning " + quote(en.ID) + ": " + en.Bands.words(d.band, s.Amount, cur)
+		return "earning " + quote(en.ID) + ": " + en.Bands.words(bandInput{before: d.a, after: d.b, amount: d.c, started: d.started}, s.Amount, cur)
 	case detailGroup:
-		return e.groupWords(d.group, d.members, d.amounts, d.win)
+		return e.groupWords(d.group.g, d.group.members, d.group.amounts, d.group.win)
+	case detailLineCap:
+		limit := e.p.Caps[d.ci].Limit
+		return "earning " + quote(e.earn[d.line].e.ID) + ": line cap " + fmtAmount(limit, cur) + " cut " + fmtAmount(s.Amount, cur) +
+			" (" + fmtAmount(d.a, cur) + " -> " + fmtAmount(limit, cur) + ")"
+	case detailRunningCap:
+		return e.capWords(int(d.ci), d.a) + " cut " + fmtAmount(s.Amount, cur) + " (" + fmtAmount(d.b, cur) + " -> " + fmtAmount(d.c, cur) + ")"
 	case detailTotal:
 		payee := d.payee
 		if d.payeeName != "" {
