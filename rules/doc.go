@@ -1216,7 +1216,11 @@
 // # Limits and safety
 //
 // A file may be at most MaxFileSize bytes (checked before parsing), hold
-// at most MaxDocuments documents and MaxNodes YAML nodes. Anchors, aliases
+// at most MaxDocuments documents and MaxNodes YAML nodes, nested at most
+// MaxDepth mappings and lists deep. Load reads at most DefaultMaxFiles
+// files, each only up to the size limit even if it grows while read, and
+// refuses what is not a regular file; LoadWith takes other limits
+// (LoadOptions). An error about a limit wraps ErrLimit. Anchors, aliases
 // and tags are refused outright, so "billion laughs" alias bombs cannot
 // expand; programs are short enough to write values out. Expressions are
 // bounded by the expression compiler (source length, syntax-tree size,
