@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"errors"
+	"flag"
 	"fmt"
 	"hash/maphash"
 	"io"
@@ -203,6 +204,8 @@ type dealCheck struct {
 	names map[string]string
 	// noIDs skips the set of ids seen (-check-ids=false with -sorted).
 	noIDs bool
+	// anyPartner accepts a deal whose partner has no record.
+	anyPartner bool
 }
 
 // wrap checks each decoded deal; a refused deal becomes an error in its
@@ -243,7 +246,7 @@ func (dc *dealCheck) check(in *incentive.Input) error {
 		return dc.partners.resolve(in)
 	}
 	pt := in.Partner
-	if pt.Name == "" && pt.Tier == "" && pt.Type == "" && pt.Region == "" && pt.Country == "" && len(pt.Contacts) == 0 {
+	if !dc.anyPartner && pt.Name == "" && pt.Tier == "" && pt.Type == "" && pt.Region == "" && pt.Country == "" && len(pt.Contacts) == 0 {
 		return fmt.Errorf("deal %s: partner %s has no record (tier, type, region...): give -partners FILE, or the partner's attributes with the deal", in.Deal.ID, in.Deal.PartnerID)
 	}
 	return nil
@@ -320,4 +323,93 @@ func inOrder(seq iter.Seq2[incentive.Input, error]) iter.Seq2[incentive.Input, e
 			}
 		}
 	}
+}
+
+// defineDealsFlags defines how diff, sweep and chart read DEALS: the
+// flags run has for it, with -deals-format for run's -format (their
+// -format names the output).
+func (o *runOptions) defineDealsFlags(fs *flag.FlagSet) {
+	o.onError = "stop"
+	o.anyPartner = true
+	o.skipDuplicates = true
+	fs.StringVar(&o.format, "deals-format", "", "read DEALS as `FORMAT`: csv, jsonl, json or yaml; default: from the extension")
+	fs.StringVar(&o.columns, "columns", "", "map deal keys to CSV headers, as `LIST` key=Header,key=Header, as run does")
+	fs.StringVar(&o.columnsFile, "columns-file", "", "read the CSV column mapping from `FILE`, one key=Header a line")
+	fs.StringVar(&o.extraColumns, "extra-columns", "error", "what to do with CSV columns that are not deal keys: `error` or ignore")
+	fs.BoolVar(&o.sorted, "sorted", false, "the deals are already in (close time, id) order: stream them without sorting")
+	fs.IntVar(&o.sortLimit, "sort-limit", defaultSortLimit, "sort at most `N` deals in memory; more are sorted on disk")
+	fs.StringVar(&o.partners, "partners", "", "read partner records from `FILE` (.csv, .jsonl or .yaml), as run does")
+	o.checkIDs = true
+}
+
+// openDealsFor opens the deals argument of diff, sweep or chart through
+// the reader run uses: the format from the extension or -deals-format,
+// CSV, JSON Lines and JSON streamed, YAML checked whole; partner records
+// from -partners; a deal id run once; deals sorted, in memory or on disk,
+// or streamed with -sorted. p is the program the deals are decoded for
+// (its custom fields). It returns a non-negative exit code when it failed,
+// having reported why. A row in error stops the command (as a YAML file
+// with errors does); a repeated deal id is reported and left out.
+func (o *runOptions) openDealsFor(cmd string, p *incentive.Program, dealsArg string, stderr io.Writer) (*session, int) {
+	o.cmd = cmd
+	if err := o.checkFlags(); err != nil {
+		return nil, usageError(stderr, cmd, "%v", err)
+	}
+	s := &session{o: o, program: p, stderr: stderr}
+	if o.partners != "" {
+		book, err := loadPartners(o.partners)
+		if err != nil {
+			return nil, o.inputError(stderr, err)
+		}
+		s.partners = book
+	}
+	in, err := o.openDeals(dealsArg, p)
+	if err != nil {
+		return nil, o.inputError(stderr, err)
+	}
+	s.deals = in
+	return s, exitOK
+}
+
+// goodDeals is the stream of good deals in run order; the errors met on the
+// way are reported and counted, and stop the stream unless they are
+// repeated ids. It closes the input when the stream ends; s.stopped and
+// s.code() tell how it went once it has ended.
+func (s *session) goodDeals() iter.Seq2[incentive.Input, error] {
+	return func(yield func(incentive.Input, error) bool) {
+		defer s.deals.close()
+		seq, ok := s.stream()
+		if !ok {
+			return
+		}
+		for in, err := range seq {
+			if err != nil {
+				if !s.report(err) {
+					return
+				}
+				continue
+			}
+			if !yield(in, nil) {
+				return
+			}
+		}
+	}
+}
+
+// collect reads every good deal into memory, in run order (sweep and
+// chart run them more than once). ok is false when reading stopped.
+func (s *session) collect() (inputs []incentive.Input, ok bool) {
+	for in := range s.goodDeals() {
+		inputs = append(inputs, in)
+	}
+	return inputs, !s.stopped
+}
+
+// code is the exit code of reading the deals: exitFail after any deal in
+// error, else exitOK.
+func (s *session) code() int {
+	if s.stopped || s.c.bad.Load() > 0 || s.c.failed > 0 {
+		return exitFail
+	}
+	return exitOK
 }
