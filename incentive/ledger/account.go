@@ -3,7 +3,10 @@ package ledger
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
+
+	"github.com/partnerops/partnerops/incentive"
 )
 
 // Account names a ledger account. Accounts are slash-separated paths whose
@@ -16,6 +19,8 @@ import (
 //	fund/<fund>/available             MDF funds not yet reserved or expired
 //	fund/<fund>/reserved              MDF funds reserved by approved requests
 //	fund/<fund>/expired               MDF funds expired unspent
+//	cap/<program>/<partner>/<n>@<start>/source  what partner cap n gave out in the period from start (negative)
+//	cap/<program>/<partner>/<n>@<start>/used    what earning claims of the partner hold of that cap
 //
 // No account is a prefix of another (IDs are escaped and no kind is a prefix
 // of another kind of its scope), so a whole account used as a prefix
@@ -99,14 +104,46 @@ func FundAccount(fundID string, k FundKind) Account {
 	return Account("fund/" + esc(fundID) + "/" + string(k))
 }
 
+// CapKind is the kind of a partner cap account. The pair guards a partner
+// cap (a cap of scope incentive.CapPartner) across concurrent claims: every
+// accepted earning claim moves its amount from the cap's source to used in
+// its accrual entry, and the store's balance guard keeps the source at or
+// above minus the cap's limit, so two claims committed at once can never
+// together exceed the cap. A claim that leaves the live states the engine
+// counts (rejected, withdrawn, expired, clawed back) moves it back.
+type CapKind string
+
+// Partner cap account kinds.
+const (
+	// CapSource is negative: minus what the cap has given out.
+	CapSource CapKind = "source"
+	// CapUsed is what live claims hold of the cap.
+	CapUsed CapKind = "used"
+)
+
+// CapKinds lists the partner cap account kinds.
+func CapKinds() []CapKind { return []CapKind{CapSource, CapUsed} }
+
+// CapAccount returns the account of kind k of partner cap number n (its
+// index in the program's Caps) for one partner and the cap period starting
+// on start.
+func CapAccount(program, partnerID string, n int, start incentive.Date, k CapKind) Account {
+	return Account("cap/" + esc(program) + "/" + esc(partnerID) + "/" + strconv.Itoa(n) + "@" + start.String() + "/" + string(k))
+}
+
 // AccountInfo is a parsed Account.
 type AccountInfo struct {
-	// Scope is "program", "partner" or "fund".
+	// Scope is "program", "partner", "fund" or "cap".
 	Scope string
-	// Program is set for program and partner accounts.
+	// Program is set for program, partner and cap accounts.
 	Program string
-	// Bucket is set for partner accounts.
+	// Bucket is set for partner accounts; for cap accounts only its
+	// Partner.
 	Bucket Bucket
+	// Cap and PeriodStart are set for cap accounts: the cap's index in the
+	// program's Caps and the first day of the period.
+	Cap         int
+	PeriodStart incentive.Date
 	// Fund is set for fund accounts.
 	Fund string
 	// Kind is the last segment ("budget", "payable", "available", ...).
@@ -131,6 +168,16 @@ func (a Account) Parse() (AccountInfo, error) {
 			return AccountInfo{}, bad
 		}
 		return AccountInfo{Scope: "fund", Fund: f, Kind: seg[2]}, nil
+	case len(seg) == 5 && seg[0] == "cap":
+		p, e1 := un(1)
+		pt, e2 := un(2)
+		n, start, ok := strings.Cut(seg[3], "@")
+		ci, e3 := strconv.Atoi(n)
+		d, e4 := incentive.ParseDate(start)
+		if e1 != nil || e2 != nil || e3 != nil || e4 != nil || !ok || ci < 0 {
+			return AccountInfo{}, bad
+		}
+		return AccountInfo{Scope: "cap", Program: p, Bucket: Bucket{Partner: pt}, Cap: ci, PeriodStart: d, Kind: seg[4]}, nil
 	case len(seg) == 5 && seg[0] == "partner":
 		var b Bucket
 		var e1, e2, e3 error

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/partnerops/partnerops/incentive"
@@ -34,6 +35,7 @@ func (e *RejectedError) Unwrap() error { return e.Err }
 var rejectCodes = map[string]error{
 	"not_eligible": ErrNotEligible, "claim_window": ErrClaimWindow, "duplicate": ErrDuplicateClaim,
 	"budget": ErrBudgetExceeded, "nothing": ErrNothingEarned, "proof_late": ErrProofLate,
+	"partner_cap": ErrPartnerCapExceeded,
 }
 
 func rejectCode(err error) string {
@@ -168,8 +170,9 @@ func (l *Ledger) Submit(ctx context.Context, p SubmitParams) (Claim, error) {
 			out, outErr = cp2.Claims[0].Claim, &RejectedError{Claim: id, Reason: reason, Err: ErrDuplicateClaim}
 			out.Version = 1
 			return nil
-		case errors.Is(err, ErrBudgetExceeded):
-			// The budget moved since it was read: decide again.
+		case errors.Is(err, ErrBudgetExceeded), errors.Is(err, ErrPartnerCapExceeded):
+			// The budget or the partner's cap room moved since it was
+			// read: decide again.
 			return errRetry
 		case err != nil:
 			return err
@@ -237,6 +240,18 @@ func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, 
 			return Claim{}, CommitParams{}, nil, err
 		}
 	}
+	// The partner caps' used accounts are what the store guards: the
+	// engine starts from at least that much earned, so what it grants
+	// fits the room the guard leaves, and a guard failure means another
+	// claim took room since it was read (decide again).
+	caps := pe.partnerCaps(p.Deal.PartnerID, incentive.DateOf(p.Deal.CloseDate.In(pe.loc())))
+	for _, ch := range caps {
+		u, err := l.balance(ctx, ch.used, cur)
+		if err != nil {
+			return Claim{}, CommitParams{}, nil, err
+		}
+		prior.PeriodEarned = decimal.Max(prior.PeriodEarned, u)
+	}
 	prior.BudgetUsed = used
 	in := incentive.Input{Deal: p.Deal, Partner: p.Partner, Prior: prior, Rates: p.Rates}
 	res, err := pe.ev.Evaluate(ctx, in, now)
@@ -295,6 +310,9 @@ func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, 
 			c.CloseDate, res.ClaimBy, today))
 	case res.Total.Sign() <= 0 && budgetCut(res):
 		return reject(ErrBudgetExceeded, fmt.Sprintf("program budget exhausted: %s of %s remaining", incentive.NewMoney(remaining, cur), pe.budget))
+	case res.Total.Sign() <= 0 && cutBy(res, incentive.CapPartner):
+		return reject(ErrPartnerCapExceeded, fmt.Sprintf("partner cap reached: partner %s has earned %s in the period under program %s",
+			c.Partner, incentive.NewMoney(prior.PeriodEarned, cur), pe.ref.ID))
 	case res.Total.Sign() <= 0:
 		return reject(ErrNothingEarned, "the deal earns nothing under program "+pe.ref.ID)
 	case pe.budget != nil && res.Total.Amount().GreaterThan(remaining):
@@ -330,6 +348,12 @@ func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, 
 	if pe.budget != nil {
 		cp.Guards = []Guard{{Account: ProgramBudget(pe.ref.ID), Min: incentive.Zero(cur)}}
 	}
+	for _, ch := range caps {
+		cp.Entries[0].Postings = append(cp.Entries[0].Postings,
+			Posting{Account: ch.source, Amount: c.Amount.Neg()}, Posting{Account: ch.used, Amount: c.Amount})
+		cp.Guards = append(cp.Guards, Guard{Account: ch.source, Min: incentive.NewMoney(ch.limit.Neg(), cur)})
+		c.Caps = append(c.Caps, ch.source)
+	}
 	if len(c.Steps) == 0 {
 		c.Reason = "auto-approved below the approval threshold"
 		l.approveInto(&c, &cp, pe, now, "system", c.Reason)
@@ -338,15 +362,56 @@ func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, 
 	return c, cp, nil, nil
 }
 
-func budgetCut(r *incentive.Result) bool {
+func budgetCut(r *incentive.Result) bool { return cutBy(r, incentive.CapBudget) }
+
+// cutBy reports whether a cap of the given scope cut a line of r.
+func cutBy(r *incentive.Result, scope incentive.CapScope) bool {
 	for _, ln := range r.Lines {
 		for _, cut := range ln.Cuts {
-			if cut.Scope == incentive.CapBudget {
+			if cut.Scope == scope {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// capHold is one partner cap of a program for one partner and period.
+type capHold struct {
+	source, used Account
+	limit        decimal.Decimal
+}
+
+// partnerCaps returns the partner caps of the program for a deal of the
+// partner closing on the given date, in the order of the program's Caps.
+func (pe *programEntry) partnerCaps(partnerID string, closed incentive.Date) []capHold {
+	prog := pe.ev.Program()
+	var out []capHold
+	for i, c := range prog.Caps {
+		if c.Scope != incentive.CapPartner {
+			continue
+		}
+		per := c.Period
+		if per == "" {
+			per = prog.Period
+		}
+		start := periodStart(per, closed, prog.Effective.From)
+		out = append(out, capHold{
+			source: CapAccount(prog.ID, partnerID, i, start, CapSource),
+			used:   CapAccount(prog.ID, partnerID, i, start, CapUsed),
+			limit:  c.Limit,
+		})
+	}
+	return out
+}
+
+// capReturn appends to e the postings that give a claim's partner cap room
+// back (the reverse of its accrual's cap postings).
+func capReturn(c *Claim, e *Entry) {
+	for _, src := range c.Caps {
+		used := Account(strings.TrimSuffix(string(src), string(CapSource)) + string(CapUsed))
+		e.Postings = append(e.Postings, Posting{Account: src, Amount: c.Amount}, Posting{Account: used, Amount: c.Amount.Neg()})
+	}
 }
 
 func rejectedCommit(c Claim, pe *programEntry, reason string) CommitParams {
@@ -566,6 +631,7 @@ func (l *Ledger) releaseEntry(c *Claim, pe *programEntry, now time.Time, from Bu
 		e.Fund = c.fund()
 	}
 	e.Postings = append(e.Postings, Posting{Account: back, Amount: c.Amount})
+	capReturn(c, &e)
 	return e
 }
 
@@ -686,6 +752,12 @@ func (l *Ledger) ClawBack(ctx context.Context, p ClawBackParams) (Claim, error) 
 			e.Postings = append(e.Postings,
 				Posting{Account: b.Account(Withheld), Amount: parts[i].Neg(), Type: ln.Type},
 				Posting{Account: b.Account(ClawedBack), Amount: parts[i], Type: ln.Type})
+		}
+		if from != ClawedBackState {
+			// The engine counts a clawed-back claim no more in the
+			// partner's period earnings (partnerPrior): its cap room
+			// returns with the first clawback.
+			capReturn(c, &e)
 		}
 		cp.Entries = append(cp.Entries, e)
 		c.ClawedBack, _ = c.ClawedBack.Add(take)

@@ -24,8 +24,9 @@
 //
 // Accounts (see Account) are per program (funding, budget), per partner
 // bucket — a partner, a payee and a program — (accrued, held, payable,
-// withheld, batched, paid, clawed_back) and per MDF fund (source,
-// available, reserved, expired).
+// withheld, batched, paid, clawed_back), per MDF fund (source,
+// available, reserved, expired) and per partner cap, partner and period
+// (source, used: see CapKind).
 //
 // # Claims
 //
@@ -34,7 +35,8 @@
 // program, exceeds the remaining budget or comes after its claim window is
 // stored as rejected and returned with a *RejectedError whose reason gives
 // the figures and dates (errors.Is finds ErrNotEligible, ErrNothingEarned,
-// ErrDuplicateClaim, ErrBudgetExceeded or ErrClaimWindow). A late claim
+// ErrDuplicateClaim, ErrBudgetExceeded, ErrPartnerCapExceeded or
+// ErrClaimWindow). A late claim
 // may instead be routed as an exception to a named approver with a
 // justification. Every submission carries an idempotency key: a retry with
 // the same request returns the first outcome, another request under the
@@ -104,6 +106,12 @@
 // concurrency), one claim per deal and program, and balance guards that keep
 // budgets and funds from going below zero under concurrent commits. The
 // Ledger retries an operation whose records changed underneath it.
+// A partner cap is guarded the same way as a budget: each accepted earning
+// claim moves its amount between the cap's source and used accounts for
+// the partner and period, and the guard keeps the source at or above minus
+// the limit, so concurrent claims (in one process or many) never together
+// exceed it; the engine starts from the used balance, and a claim that
+// lost the race is evaluated again with the room that is left.
 // Package memstore is the in-memory Store; package ledgertest is the
 // conformance suite every Store must pass, including the scenarios above.
 //

@@ -199,6 +199,10 @@ type Claim struct {
 	ClawedBack incentive.Money `json:"clawed_back"`
 	// Batch is the payment batch that paid the claim.
 	Batch string `json:"batch,omitempty"`
+	// Caps are the partner cap source accounts (CapAccount, CapSource) the
+	// claim's amount was taken from when it was accepted; the claim gives
+	// the room back when it is rejected, withdrawn, expired or clawed back.
+	Caps []Account `json:"caps,omitempty"`
 	// ApprovalEntry is the ID of the entry that approved the claim.
 	ApprovalEntry string `json:"approval_entry,omitempty"`
 	// MDF claims: the fund, the fund request, actual cost and proof.

@@ -48,6 +48,7 @@ func RunService(t *testing.T, newStore NewStore) {
 	t.Run("MDFFund", func(t *testing.T) { mdfScenario(t, newStore) })
 	t.Run("MDFWithoutProof", func(t *testing.T) { mdfWithoutProof(t, newStore) })
 	t.Run("Concurrency", func(t *testing.T) { concurrency(t, newStore) })
+	t.Run("PartnerCapConcurrency", func(t *testing.T) { partnerCapConcurrency(t, newStore) })
 }
 
 func spiffClawback(t *testing.T, newStore NewStore) {
