@@ -22,6 +22,12 @@
 // removed or inserted entry. Balances, statements and reports are sums of
 // postings; nothing else holds an amount.
 //
+// The chain cannot tell on its own that entries were removed from its end:
+// a shorter chain still verifies. Checkpoint returns an Anchor (the number
+// of entries and the last hash) for the caller to keep outside the store;
+// Verify with anchors then reports a truncated chain (ErrChainTruncated) or
+// a tail written again (ErrChain).
+//
 // Accounts (see Account) are per program (funding, budget), per partner
 // bucket — a partner, a payee and a program — (accrued, held, payable,
 // withheld, batched, paid, clawed_back), per MDF fund (source,
