@@ -78,6 +78,12 @@ type SubmitParams struct {
 	Partner partner.Partner
 	// Rates converts a deal in another currency.
 	Rates incentive.RateSource
+	// PayCurrency is the payee's payment currency. When set and not the
+	// program's currency, the accepted claim's amount is converted with
+	// Rates on the day it is accepted, and that rate is recorded on the
+	// claim and on every entry of it (Entry.Pay). Without a rate for the
+	// pair the submission fails (incentive.ErrNoRate) and stores nothing.
+	PayCurrency incentive.Currency
 	// Actor is who submits. Required; they can never approve the claim.
 	Actor string
 	// Exception routes a claim outside the rules (today: after its claim
@@ -92,6 +98,9 @@ type submitRequest struct {
 	Input     json.RawMessage `json:"input"`
 	Actor     string          `json:"actor"`
 	Exception *Exception      `json:"exception"`
+	// PayCurrency is left out when empty, so that the keys of claims
+	// submitted before it existed still match their retries.
+	PayCurrency incentive.Currency `json:"pay_currency,omitempty"`
 }
 
 // Submit checks a claim with the engine and records it. The deal is
@@ -131,7 +140,7 @@ func (l *Ledger) Submit(ctx context.Context, p SubmitParams) (Claim, error) {
 	if err != nil {
 		return Claim{}, err
 	}
-	hash, err := requestHash(submitRequest{Program: p.Program, Version: p.Version, Input: plain, Actor: p.Actor, Exception: p.Exception})
+	hash, err := requestHash(submitRequest{Program: p.Program, Version: p.Version, Input: plain, Actor: p.Actor, Exception: p.Exception, PayCurrency: p.PayCurrency})
 	if err != nil {
 		return Claim{}, err
 	}
@@ -318,6 +327,15 @@ func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, 
 	case pe.budget != nil && res.Total.Amount().GreaterThan(remaining):
 		return reject(ErrBudgetExceeded, fmt.Sprintf("claim of %s exceeds the remaining budget of %s", res.Total, incentive.NewMoney(remaining, cur)))
 	}
+	var pay *incentive.Conversion
+	if p.PayCurrency != "" && p.PayCurrency != cur {
+		conv, err := incentive.Convert(c.Amount, p.PayCurrency, p.Rates, today)
+		if err != nil {
+			return Claim{}, CommitParams{}, nil, fmt.Errorf("claim in payment currency %s: %w", p.PayCurrency, err)
+		}
+		pay = &conv
+		c.PayCurrency, c.PayRate = p.PayCurrency, &conv.Rate
+	}
 	c.DedupeKey = pe.ref.ID + "|" + p.Deal.ID
 	c.State = PendingApproval
 	c.Reason = "submitted"
@@ -332,7 +350,7 @@ func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, 
 	accrual := Entry{
 		ID: l.cfg.NewID("entry"), Kind: EntryAccrual, Time: now, Effective: today, Program: pe.ref,
 		Partner: c.Partner, Payee: c.Payee, Claim: id, Actor: p.Actor, Reason: "claim submitted for deal " + c.Deal,
-		Postings: []Posting{{Account: ProgramBudget(pe.ref.ID), Amount: c.Amount.Neg()}},
+		Postings: []Posting{{Account: ProgramBudget(pe.ref.ID), Amount: c.Amount.Neg()}}, Pay: pay,
 	}
 	acc := c.bucket().Account(Accrued)
 	for _, ln := range c.Lines {
@@ -442,7 +460,7 @@ func (l *Ledger) approveInto(c *Claim, cp *CommitParams, pe *programEntry, now t
 	}
 	e := Entry{
 		ID: l.cfg.NewID("entry"), Kind: EntryApproval, Time: now, Effective: today, Program: c.Program,
-		Partner: c.Partner, Payee: c.Payee, Claim: c.ID, Request: c.Request, Actor: actor, Reason: reason,
+		Partner: c.Partner, Payee: c.Payee, Claim: c.ID, Request: c.Request, Actor: actor, Reason: reason, Pay: c.payOf(c.Amount),
 	}
 	b := c.bucket()
 	for _, ln := range c.Lines {
@@ -620,6 +638,7 @@ func (l *Ledger) releaseEntry(c *Claim, pe *programEntry, now time.Time, from Bu
 	e := Entry{
 		ID: l.cfg.NewID("entry"), Kind: EntryRelease, Time: now, Effective: incentive.DateOf(now.In(pe.loc())), Program: c.Program,
 		Partner: c.Partner, Payee: c.Payee, Claim: c.ID, Request: c.Request, Reverses: c.ApprovalEntry, Actor: actor, Reason: reason,
+		Pay: c.payOf(c.Amount),
 	}
 	b := c.bucket()
 	for _, ln := range c.Lines {
@@ -665,7 +684,7 @@ func (l *Ledger) ReleaseHolds(ctx context.Context, p ReleaseHoldsParams) ([]Clai
 			e := Entry{
 				ID: l.cfg.NewID("entry"), Kind: EntryHoldEnd, Time: now, Effective: p.AsOf, Program: c.Program,
 				Partner: c.Partner, Payee: c.Payee, Claim: c.ID, Actor: cmpOr(p.Actor, "system"),
-				Reason: fmt.Sprintf("hold ended %s", c.HoldUntil),
+				Reason: fmt.Sprintf("hold ended %s", c.HoldUntil), Pay: c.payOf(c.Amount),
 			}
 			b := c.bucket()
 			for _, ln := range c.Lines {
@@ -743,6 +762,7 @@ func (l *Ledger) ClawBack(ctx context.Context, p ClawBackParams) (Claim, error) 
 		e := Entry{
 			ID: l.cfg.NewID("entry"), Kind: EntryClawback, Time: now, Effective: incentive.DateOf(now.In(pe.loc())), Program: c.Program,
 			Partner: c.Partner, Payee: c.Payee, Claim: c.ID, Request: c.Request, Reverses: c.ApprovalEntry, Actor: p.Actor, Reason: p.Reason,
+			Pay: c.payOf(take),
 		}
 		b := c.bucket()
 		for i, ln := range c.Lines {
@@ -777,6 +797,17 @@ func lineRatios(c *Claim) []decimal.Decimal {
 }
 
 func (c *Claim) fund() string { return c.Fund }
+
+// payOf is amt in the claim's payment currency at the rate recorded when
+// the claim was accepted; nil when the payee is paid in the program
+// currency.
+func (c *Claim) payOf(amt incentive.Money) *incentive.Conversion {
+	if c.PayRate == nil {
+		return nil
+	}
+	to := incentive.NewMoney(amt.Amount().Mul(c.PayRate.Rate), c.PayRate.To)
+	return &incentive.Conversion{From: amt, To: to, Rate: *c.PayRate}
+}
 
 // partnerPrior returns the partner's totals in the deal's period from the
 // live earning claims (pending, approved, held, payable or paid) of deals

@@ -83,8 +83,12 @@ type Entry struct {
 	Actor    string    `json:"actor"`
 	Reason   string    `json:"reason,omitempty"`
 	Postings []Posting `json:"postings"`
-	// Pay is the payment-currency side of a payment entry, with the rate
-	// used (nil when paid in the program currency).
+	// Pay is the payment-currency side of the entry, with the rate used
+	// (nil when the payee is paid in the program currency, and on entries
+	// of no payee: budgets, funds). A claim's entries (accrual, approval,
+	// hold end, release, clawback) convert the claim's amount they move at
+	// the rate recorded when the claim was accepted (Claim.PayRate); a
+	// payment entry at the rate of its payment date (MarkPaidParams).
 	Pay *incentive.Conversion `json:"pay,omitempty"`
 	// PrevHash and Hash chain the entries (see Seal).
 	PrevHash string `json:"prev_hash"`
@@ -203,6 +207,11 @@ type Claim struct {
 	// claim's amount was taken from when it was accepted; the claim gives
 	// the room back when it is rejected, withdrawn, expired or clawed back.
 	Caps []Account `json:"caps,omitempty"`
+	// PayCurrency is the payee's payment currency when it is not the
+	// program's, and PayRate the rate (program -> payment currency) used
+	// for the claim's entries, taken on the day the claim was accepted.
+	PayCurrency incentive.Currency `json:"pay_currency,omitempty"`
+	PayRate     *incentive.Rate    `json:"pay_rate,omitempty"`
 	// ApprovalEntry is the ID of the entry that approved the claim.
 	ApprovalEntry string `json:"approval_entry,omitempty"`
 	// MDF claims: the fund, the fund request, actual cost and proof.

@@ -49,6 +49,7 @@ func RunService(t *testing.T, newStore NewStore) {
 	t.Run("MDFWithoutProof", func(t *testing.T) { mdfWithoutProof(t, newStore) })
 	t.Run("Concurrency", func(t *testing.T) { concurrency(t, newStore) })
 	t.Run("PartnerCapConcurrency", func(t *testing.T) { partnerCapConcurrency(t, newStore) })
+	t.Run("PaymentCurrencyOnEveryEntry", func(t *testing.T) { payCurrency(t, newStore) })
 }
 
 func spiffClawback(t *testing.T, newStore NewStore) {
