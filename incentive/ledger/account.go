@@ -14,6 +14,7 @@ import (
 //
 //	program/<program>/funding         the source of a program's budget (negative)
 //	program/<program>/budget          the budget not yet committed to claims
+//	program/<program>/overrun         what exceptions committed beyond the budget (negative)
 //	partner/<partner>/<payee>/<program>/<kind>   a partner bucket (see Bucket)
 //	fund/<fund>/source                the source of an MDF allocation (negative)
 //	fund/<fund>/available             MDF funds not yet reserved or expired
@@ -87,6 +88,10 @@ func ProgramFunding(program string) Account { return Account("program/" + esc(pr
 
 // ProgramBudget is the uncommitted budget of a program.
 func ProgramBudget(program string) Account { return Account("program/" + esc(program) + "/budget") }
+
+// ProgramOverrun is the source of what exception claims commit beyond a
+// program's budget (negative: minus the overrun).
+func ProgramOverrun(program string) Account { return Account("program/" + esc(program) + "/overrun") }
 
 // FundKind is the kind of an MDF fund account.
 type FundKind string

@@ -86,9 +86,10 @@ type SubmitParams struct {
 	PayCurrency incentive.Currency
 	// Actor is who submits. Required; they can never approve the claim.
 	Actor string
-	// Exception routes a claim outside the rules (today: after its claim
-	// window) to a named approver with a justification, instead of
-	// rejecting it.
+	// Exception routes a claim outside the rules (late, not eligible, over
+	// the remaining budget: see Exception) to a named approver with a
+	// justification, instead of rejecting it. A claim the rules accept
+	// ignores it.
 	Exception *Exception
 }
 
@@ -128,6 +129,10 @@ func (l *Ledger) Submit(ctx context.Context, p SubmitParams) (Claim, error) {
 		return Claim{}, fmt.Errorf("%w: an exception request needs a named approver and a justification", ErrInvalid)
 	case p.Exception != nil && p.Exception.Approver == p.Actor:
 		return Claim{}, fmt.Errorf("%w: the exception approver is the submitter", ErrSelfApproval)
+	case p.Exception != nil && len(p.Exception.Overrides) > 0:
+		return Claim{}, fmt.Errorf("%w: an exception's overrides are recorded by the ledger, not given", ErrInvalid)
+	case p.Exception != nil && p.Exception.Amount != nil && p.Exception.Amount.Sign() <= 0:
+		return Claim{}, fmt.Errorf("%w: an exception asks for a positive amount, not %s", ErrInvalid, p.Exception.Amount)
 	}
 	pe, err := l.program(p.Program, p.Version)
 	if err != nil {
@@ -311,12 +316,32 @@ func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, 
 	if i := slices.IndexFunc(held, func(h Claim) bool { return h.DedupeKey != "" }); i >= 0 {
 		return reject(ErrDuplicateClaim, fmt.Sprintf("deal %s is already claimed under program %s by claim %s", p.Deal.ID, pe.ref.ID, held[i].ID))
 	}
+	exc := p.Exception
+	var overrides []string
+	if !res.Eligible {
+		if exc == nil || exc.Amount == nil {
+			return reject(ErrNotEligible, "not eligible: "+res.Failed)
+		}
+		if exc.Amount.Currency() != cur {
+			return Claim{}, CommitParams{}, nil, fmt.Errorf("%w: exception amount %s for a program paying %s", incentive.ErrCurrencyMismatch, exc.Amount, cur)
+		}
+		t := exc.Type
+		if t == "" && len(pe.ev.Program().Earnings) > 0 {
+			t = pe.ev.Program().Earnings[0].Type
+		}
+		c.Lines, c.Amount, c.Type, types = []ClaimLine{{Earning: "exception", Type: t, Amount: *exc.Amount}}, *exc.Amount, t, []incentive.EarningType{t}
+		overrides = append(overrides, "not eligible: "+res.Failed)
+	}
+	if late {
+		window := fmt.Sprintf("claim window closed: the deal closed on %s, claims were due by %s, and this claim came on %s", c.CloseDate, res.ClaimBy, today)
+		if exc == nil {
+			return reject(ErrClaimWindow, window)
+		}
+		overrides = append(overrides, window)
+	}
+	var overrun decimal.Decimal
 	switch {
 	case !res.Eligible:
-		return reject(ErrNotEligible, "not eligible: "+res.Failed)
-	case late && p.Exception == nil:
-		return reject(ErrClaimWindow, fmt.Sprintf("claim window closed: the deal closed on %s, claims were due by %s, and this claim came on %s",
-			c.CloseDate, res.ClaimBy, today))
 	case res.Total.Sign() <= 0 && budgetCut(res):
 		return reject(ErrBudgetExceeded, fmt.Sprintf("program budget exhausted: %s of %s remaining", incentive.NewMoney(remaining, cur), pe.budget))
 	case res.Total.Sign() <= 0 && cutBy(res, incentive.CapPartner):
@@ -324,8 +349,17 @@ func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, 
 			c.Partner, incentive.NewMoney(prior.PeriodEarned, cur), pe.ref.ID))
 	case res.Total.Sign() <= 0:
 		return reject(ErrNothingEarned, "the deal earns nothing under program "+pe.ref.ID)
-	case pe.budget != nil && res.Total.Amount().GreaterThan(remaining):
-		return reject(ErrBudgetExceeded, fmt.Sprintf("claim of %s exceeds the remaining budget of %s", res.Total, incentive.NewMoney(remaining, cur)))
+	}
+	if pe.budget != nil && c.Amount.Amount().GreaterThan(remaining) {
+		over := fmt.Sprintf("claim of %s exceeds the remaining budget of %s", c.Amount, incentive.NewMoney(remaining, cur))
+		if exc == nil {
+			return reject(ErrBudgetExceeded, over)
+		}
+		overrides = append(overrides, over)
+		overrun = c.Amount.Amount().Sub(decimal.Max(remaining, decimal.Zero))
+	}
+	if len(overrides) == 0 {
+		exc = nil // the rules accept the claim: no exception needed
 	}
 	var pay *incentive.Conversion
 	if p.PayCurrency != "" && p.PayCurrency != cur {
@@ -339,10 +373,15 @@ func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, 
 	c.DedupeKey = pe.ref.ID + "|" + p.Deal.ID
 	c.State = PendingApproval
 	c.Reason = "submitted"
-	if late {
-		c.Exception = p.Exception
-		c.Steps = []ApprovalStep{{Role: RoleException, Approver: p.Exception.Approver}}
-		c.Reason = fmt.Sprintf("exception requested from %s: claims were due by %s; %s", p.Exception.Approver, res.ClaimBy, p.Exception.Justification)
+	if exc != nil {
+		x := *exc
+		x.Overrides = overrides
+		if res.Eligible {
+			x.Amount, x.Type = nil, ""
+		}
+		c.Exception = &x
+		c.Steps = []ApprovalStep{{Role: RoleException, Approver: x.Approver}}
+		c.Reason = fmt.Sprintf("exception requested from %s: %s; %s", x.Approver, strings.Join(overrides, "; "), x.Justification)
 	} else {
 		c.Steps = pe.policy.stepsFor(types, c.Amount.Amount())
 	}
@@ -350,7 +389,17 @@ func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, 
 	accrual := Entry{
 		ID: l.cfg.NewID("entry"), Kind: EntryAccrual, Time: now, Effective: today, Program: pe.ref,
 		Partner: c.Partner, Payee: c.Payee, Claim: id, Actor: p.Actor, Reason: "claim submitted for deal " + c.Deal,
-		Postings: []Posting{{Account: ProgramBudget(pe.ref.ID), Amount: c.Amount.Neg()}}, Pay: pay,
+		Pay: pay,
+	}
+	if overrun.Sign() > 0 {
+		c.Overrun = incentive.NewMoney(overrun, cur)
+		accrual.Reason += ", beyond the budget by exception"
+		if rest := c.Amount.Amount().Sub(overrun); rest.Sign() > 0 {
+			accrual.Postings = append(accrual.Postings, Posting{Account: ProgramBudget(pe.ref.ID), Amount: incentive.NewMoney(rest.Neg(), cur)})
+		}
+		accrual.Postings = append(accrual.Postings, Posting{Account: ProgramOverrun(pe.ref.ID), Amount: c.Overrun.Neg()})
+	} else {
+		accrual.Postings = append(accrual.Postings, Posting{Account: ProgramBudget(pe.ref.ID), Amount: c.Amount.Neg()})
 	}
 	acc := c.bucket().Account(Accrued)
 	for _, ln := range c.Lines {
@@ -365,6 +414,11 @@ func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, 
 	}
 	if pe.budget != nil {
 		cp.Guards = []Guard{{Account: ProgramBudget(pe.ref.ID), Min: incentive.Zero(cur)}}
+	}
+	if !res.Eligible {
+		// An exception's amount is outside the terms, partner caps
+		// included: it takes no cap room (and partnerPrior skips it).
+		caps = nil
 	}
 	for _, ch := range caps {
 		cp.Entries[0].Postings = append(cp.Entries[0].Postings,
@@ -644,12 +698,18 @@ func (l *Ledger) releaseEntry(c *Claim, pe *programEntry, now time.Time, from Bu
 	for _, ln := range c.Lines {
 		e.Postings = append(e.Postings, Posting{Account: b.Account(from), Amount: ln.Amount.Neg(), Type: ln.Type})
 	}
-	back := ProgramBudget(c.Program.ID)
+	back, amt := ProgramBudget(c.Program.ID), c.Amount
 	if c.Kind == MDFClaim {
 		back = FundAccount(c.fund(), FundAvailable)
 		e.Fund = c.fund()
 	}
-	e.Postings = append(e.Postings, Posting{Account: back, Amount: c.Amount})
+	if c.Overrun.Sign() > 0 {
+		amt, _ = amt.Sub(c.Overrun)
+		e.Postings = append(e.Postings, Posting{Account: ProgramOverrun(c.Program.ID), Amount: c.Overrun})
+	}
+	if !amt.IsZero() {
+		e.Postings = append(e.Postings, Posting{Account: back, Amount: amt})
+	}
 	capReturn(c, &e)
 	return e
 }
@@ -798,6 +858,10 @@ func lineRatios(c *Claim) []decimal.Decimal {
 
 func (c *Claim) fund() string { return c.Fund }
 
+// exceptionAmount reports whether the claim pays an exception's stated
+// amount for a deal that is not eligible (outside the terms).
+func (c *Claim) exceptionAmount() bool { return c.Exception != nil && c.Exception.Amount != nil }
+
 // payOf is amt in the claim's payment currency at the rate recorded when
 // the claim was accepted; nil when the payee is paid in the program
 // currency.
@@ -829,7 +893,7 @@ func (l *Ledger) partnerPrior(ctx context.Context, pe *programEntry, d *incentiv
 	loc := pe.loc()
 	start := periodStart(prog.Period, incentive.DateOf(d.CloseDate.In(loc)), prog.Effective.From)
 	for _, c := range cs {
-		if c.Kind != EarningClaim || c.Deal == d.ID || len(c.Input) == 0 {
+		if c.Kind != EarningClaim || c.Deal == d.ID || len(c.Input) == 0 || c.exceptionAmount() {
 			continue
 		}
 		in, _, err := decodeInput(c.Input)

@@ -139,10 +139,33 @@ type ClaimLine struct {
 	Amount  incentive.Money       `json:"amount"`
 }
 
-// Exception routes a claim outside the rules to a named approver.
+// Exception routes a claim outside the rules to a named approver, with a
+// required justification, instead of rejecting it. It covers the
+// rejections a finance team settles case by case:
+//   - a late claim (after its claim window);
+//   - a deal that is not eligible (a registration that lapsed, a tier
+//     missed by days): the engine pays nothing for it, so the exception
+//     states the Amount asked for (and its earning Type);
+//   - a claim over the remaining program budget: the part the budget
+//     cannot cover is taken from the program's overrun account
+//     (ProgramOverrun), so the budget itself is never overdrawn and the
+//     overrun is reported.
+//
+// A duplicate of a deal already claimed is never an exception. The
+// exception's approver may not be the submitter, and only they approve it.
 type Exception struct {
 	Approver      string `json:"approver"`
 	Justification string `json:"justification"`
+	// Amount is what a claim for a deal that is not eligible asks for, in
+	// the program currency; it is ignored when the deal is eligible (the
+	// engine's amount stands).
+	Amount *incentive.Money `json:"amount,omitempty"`
+	// Type is the earning type of Amount; empty: the type of the
+	// program's first earning.
+	Type incentive.EarningType `json:"type,omitempty"`
+	// Overrides lists, as recorded by the ledger, the rejections the
+	// exception set aside, with their figures and dates.
+	Overrides []string `json:"overrides,omitempty"`
 }
 
 // ApprovalStep is one approval a claim needs, in order.
@@ -207,6 +230,10 @@ type Claim struct {
 	// claim's amount was taken from when it was accepted; the claim gives
 	// the room back when it is rejected, withdrawn, expired or clawed back.
 	Caps []Account `json:"caps,omitempty"`
+	// Overrun is the part of the claim's amount taken from the program's
+	// overrun account, beyond the budget, by an exception (zero
+	// otherwise); releasing the claim returns it there.
+	Overrun incentive.Money `json:"overrun,omitzero"`
 	// PayCurrency is the payee's payment currency when it is not the
 	// program's, and PayRate the rate (program -> payment currency) used
 	// for the claim's entries, taken on the day the claim was accepted.

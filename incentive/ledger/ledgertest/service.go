@@ -50,6 +50,7 @@ func RunService(t *testing.T, newStore NewStore) {
 	t.Run("Concurrency", func(t *testing.T) { concurrency(t, newStore) })
 	t.Run("PartnerCapConcurrency", func(t *testing.T) { partnerCapConcurrency(t, newStore) })
 	t.Run("PaymentCurrencyOnEveryEntry", func(t *testing.T) { payCurrency(t, newStore) })
+	t.Run("ExceptionRequests", func(t *testing.T) { exceptions(t, newStore) })
 }
 
 func spiffClawback(t *testing.T, newStore NewStore) {
