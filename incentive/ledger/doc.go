@@ -42,11 +42,11 @@
 // stored as rejected and returned with a *RejectedError whose reason gives
 // the figures and dates (errors.Is finds ErrNotEligible, ErrNothingEarned,
 // ErrDuplicateClaim, ErrBudgetExceeded, ErrPartnerCapExceeded or
-// ErrClaimWindow). A late claim, a deal
-// that is not eligible (with the amount asked for) or a claim over the
-// remaining budget (the excess drawn from the program's overrun account,
-// never from the budget) may instead be routed as an exception to a named
-// approver with a justification (see Exception). Every submission carries an idempotency key: a retry with
+// ErrClaimWindow). A late claim, a deal that is not eligible (with the
+// amount asked for) or a claim over the remaining budget (the excess drawn
+// from the program's overrun account, never from the budget) may instead
+// be routed as an exception to a named approver with a justification (see
+// Exception). Every submission carries an idempotency key: a retry with
 // the same request returns the first outcome, another request under the
 // same key fails with ErrIdempotencyMismatch.
 //
