@@ -16,6 +16,7 @@ import (
 //	program/<program>/budget          the budget not yet committed to claims
 //	program/<program>/overrun         what exceptions committed beyond the budget (negative)
 //	partner/<partner>/<payee>/<program>/<kind>   a partner bucket (see Bucket)
+//	partner/<partner>/<payee>/<program>#<payout>/<kind>   one in a named payout bucket
 //	fund/<fund>/source                the source of an MDF allocation (negative)
 //	fund/<fund>/available             MDF funds not yet reserved or expired
 //	fund/<fund>/reserved              MDF funds reserved by approved requests
@@ -61,23 +62,38 @@ func BucketKinds() []BucketKind {
 
 // Bucket is where one payee's earnings under one program collect: negative
 // balances are withheld, and minimum payouts are reached, per bucket.
+// Payout names the program's payout bucket (see PayoutBucket) the earnings
+// belong to; "" is the default bucket, for the earning types no named
+// payout bucket lists.
 type Bucket struct {
 	Partner string `json:"partner"`
 	Payee   string `json:"payee"`
 	Program string `json:"program"`
+	Payout  string `json:"payout,omitempty"`
 }
 
-// String renders the bucket as partner/payee/program.
-func (b Bucket) String() string { return b.Partner + "/" + b.Payee + "/" + b.Program }
+// String renders the bucket as partner/payee/program, with #payout for a
+// named payout bucket.
+func (b Bucket) String() string {
+	s := b.Partner + "/" + b.Payee + "/" + b.Program
+	if b.Payout != "" {
+		s += "#" + b.Payout
+	}
+	return s
+}
 
 // Account returns the bucket's account of the given kind.
-func (b Bucket) Account(k BucketKind) Account {
-	return Account("partner/" + esc(b.Partner) + "/" + esc(b.Payee) + "/" + esc(b.Program) + "/" + string(k))
-}
+func (b Bucket) Account(k BucketKind) Account { return b.Prefix() + Account(k) }
 
-// Prefix returns the prefix of all of the bucket's accounts.
+// Prefix returns the prefix of all of the bucket's accounts. The program
+// segment carries a named payout bucket after a "#", which path escaping
+// never leaves in an ID, so no bucket's prefix is another's.
 func (b Bucket) Prefix() Account {
-	return Account("partner/" + esc(b.Partner) + "/" + esc(b.Payee) + "/" + esc(b.Program) + "/")
+	prog := esc(b.Program)
+	if b.Payout != "" {
+		prog += "#" + esc(b.Payout)
+	}
+	return Account("partner/" + esc(b.Partner) + "/" + esc(b.Payee) + "/" + prog + "/")
 }
 
 // PartnerPrefix is the prefix of all accounts of one partner.
@@ -185,11 +201,15 @@ func (a Account) Parse() (AccountInfo, error) {
 		return AccountInfo{Scope: "cap", Program: p, Bucket: Bucket{Partner: pt}, Cap: ci, PeriodStart: d, Kind: seg[4]}, nil
 	case len(seg) == 5 && seg[0] == "partner":
 		var b Bucket
-		var e1, e2, e3 error
+		var e1, e2, e3, e4 error
 		b.Partner, e1 = un(1)
 		b.Payee, e2 = un(2)
-		b.Program, e3 = un(3)
-		if e1 != nil || e2 != nil || e3 != nil {
+		prog, payout, named := strings.Cut(seg[3], "#")
+		b.Program, e3 = url.PathUnescape(prog)
+		if named {
+			b.Payout, e4 = url.PathUnescape(payout)
+		}
+		if e1 != nil || e2 != nil || e3 != nil || e4 != nil || named && b.Payout == "" {
 			return AccountInfo{}, bad
 		}
 		return AccountInfo{Scope: "partner", Program: b.Program, Bucket: b, Kind: seg[4]}, nil

@@ -370,6 +370,7 @@ func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, 
 		pay = &conv
 		c.PayCurrency, c.PayRate = p.PayCurrency, &conv.Rate
 	}
+	c.Payout, _ = pe.policy.payout(c.Type, decimal.Zero)
 	c.DedupeKey = pe.ref.ID + "|" + p.Deal.ID
 	c.State = PendingApproval
 	c.Reason = "submitted"
@@ -498,7 +499,7 @@ func rejectedCommit(c Claim, pe *programEntry, reason string) CommitParams {
 }
 
 func (c *Claim) bucket() Bucket {
-	return Bucket{Partner: c.Partner, Payee: c.Payee, Program: c.Program.ID}
+	return Bucket{Partner: c.Partner, Payee: c.Payee, Program: c.Program.ID, Payout: c.Payout}
 }
 
 // Bucket returns the partner bucket the claim pays into.

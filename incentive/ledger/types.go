@@ -208,9 +208,13 @@ type Claim struct {
 	Amount incentive.Money `json:"amount"`
 	Lines  []ClaimLine     `json:"lines,omitempty"`
 	// Type is the claim's earning type (the first line's, or mdf).
-	Type        incentive.EarningType `json:"type"`
-	SubmittedBy string                `json:"submitted_by"`
-	SubmittedAt time.Time             `json:"submitted_at"`
+	Type incentive.EarningType `json:"type"`
+	// Payout is the payout bucket the claim is paid from (the one of its
+	// Type in the program's PayoutBuckets; "" the default bucket), fixed
+	// when the claim is made.
+	Payout      string    `json:"payout,omitempty"`
+	SubmittedBy string    `json:"submitted_by"`
+	SubmittedAt time.Time `json:"submitted_at"`
 	// CloseDate is the deal's close date (or the MDF activity's end) in
 	// the program's time zone; ClaimBy the last day to claim.
 	CloseDate incentive.Date `json:"close_date"`
