@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -31,7 +32,7 @@ const defaultDB = "sqlite:partnerops.db"
 var ledgerCommand = &command{
 	name:    "ledger",
 	summary: "record accruals, approve, pay and audit claims in a ledger database",
-	usage:   "ledger [-db URL] init|register|accrue|claims|approve|reject|withdraw|clawback|pay|statement|verify|export|mdf VERB [flags] [arguments]",
+	usage:   "ledger [-db URL] init|register|accrue|claims|approve|reject|withdraw|clawback|pay|statement|verify|checkpoint|export|mdf VERB [flags] [arguments]",
 	about: `
 The ledger subcommands keep claims, approvals and payments in a database:
 -db sqlite:FILE (the default, sqlite:partnerops.db in the working directory,
@@ -54,7 +55,10 @@ transaction: an error leaves nothing half-written.
   pay -batch ID              gather what is payable as of -as-of into a batch and mark it
                              paid (-open leaves it open); the same -batch never pays twice
   statement                  each partner's position from the entries (-partner, -through)
-  verify                     replay the hash chain, rebuild the balances, re-evaluate accruals
+  verify                     replay the hash chain, rebuild the balances, re-evaluate accruals;
+                             -anchor SEQ:HASH (repeatable) also checks the chain still passes
+                             through a checkpoint, so entries cut from its end are detected
+  checkpoint                 print the chain's anchor (SEQ:HASH) to keep outside the database
   export                     the audit trail as -format csv or json (-o FILE)
 
 MDF funds (amounts in the program's currency):
@@ -102,6 +106,7 @@ commands know the exact terms every claim was evaluated under. Without an
 		fs.StringVar(&o.activityEnd, "activity-end", "", "mdf request: the `DATE` the activity ends")
 		fs.StringVar(&o.cost, "cost", "", "mdf request: the planned, mdf claim: the actual `COST`")
 		fs.StringVar(&o.proof, "proof", "", "mdf claim: proof of performance, `NAME=REF,...`")
+		fs.Var(&o.anchors, "anchor", "verify: a checkpoint `SEQ:HASH` the chain must pass through (repeatable)")
 		return func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			o.set = map[string]bool{}
 			fs.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
@@ -114,6 +119,7 @@ type ledgerOptions struct {
 	db, asOf, actor, program, partner, state, role, reason, batch, through, format, out string
 	fund, request, amount, share, from, to, activity, activityEnd, cost, proof          string
 	proofDays                                                                           int
+	anchors                                                                             anchorList
 	all, open, json                                                                     bool
 	set                                                                                 map[string]bool
 }
@@ -121,18 +127,19 @@ type ledgerOptions struct {
 // ledgerFlags are the flags each subcommand accepts besides -db, -as-of
 // and -actor.
 var ledgerFlags = map[string][]string{
-	"init":      {},
-	"accrue":    {"program"},
-	"claims":    {"program", "partner", "state", "json"},
-	"approve":   {"role", "reason", "all", "json"},
-	"reject":    {"reason", "json"},
-	"pay":       {"batch", "open", "json"},
-	"statement": {"partner", "through", "json"},
-	"verify":    {"json"},
-	"export":    {"partner", "program", "format", "o"},
-	"register":  {"program"},
-	"withdraw":  {"reason", "json"},
-	"clawback":  {"reason", "amount", "json"},
+	"init":       {},
+	"accrue":     {"program"},
+	"claims":     {"program", "partner", "state", "json"},
+	"approve":    {"role", "reason", "all", "json"},
+	"reject":     {"reason", "json"},
+	"pay":        {"batch", "open", "json"},
+	"statement":  {"partner", "through", "json"},
+	"verify":     {"json", "anchor"},
+	"checkpoint": {"json"},
+	"export":     {"partner", "program", "format", "o"},
+	"register":   {"program"},
+	"withdraw":   {"reason", "json"},
+	"clawback":   {"reason", "amount", "json"},
 	// MDF funds.
 	"mdf allocate": {"fund", "program", "partner", "from", "to", "amount", "share", "proof-days", "json"},
 	"mdf request":  {"fund", "request", "activity", "activity-end", "cost", "json"},
@@ -179,7 +186,7 @@ type ledgerSession struct {
 
 func (o *ledgerOptions) run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		return usageError(stderr, "ledger", "want a subcommand: init, register, accrue, claims, approve, reject, withdraw, clawback, pay, statement, verify, export or mdf")
+		return usageError(stderr, "ledger", "want a subcommand: init, register, accrue, claims, approve, reject, withdraw, clawback, pay, statement, verify, checkpoint, export or mdf")
 	}
 	sub, args := args[0], args[1:]
 	if sub == "mdf" {
@@ -219,7 +226,7 @@ func (o *ledgerOptions) run(ctx context.Context, args []string, stdout, stderr i
 	}
 	// Arguments are checked before the database is opened.
 	switch sub {
-	case "init", "claims", "pay", "statement", "verify", "export", "mdf allocate", "mdf request", "mdf claim", "mdf expire", "mdf funds":
+	case "init", "claims", "pay", "statement", "verify", "checkpoint", "export", "mdf allocate", "mdf request", "mdf claim", "mdf expire", "mdf funds":
 		if len(args) > 0 {
 			return usageError(stderr, "ledger", "%s takes no arguments, got %q", sub, args[0])
 		}
@@ -330,7 +337,22 @@ func (o *ledgerOptions) run(ctx context.Context, args []string, stdout, stderr i
 			return writeJSON(stdout, stderr, cmd, st)
 		}
 		return writeLedgerStatement(stdout, st)
+	case "checkpoint":
+		a, err := s.l.Checkpoint(ctx, ledger.CheckpointParams{})
+		if err != nil {
+			return fail("checkpoint", err)
+		}
+		if o.json {
+			return writeJSON(stdout, stderr, cmd, a)
+		}
+		fmt.Fprintf(stdout, "%d:%s\n", a.Seq, a.Hash)
+		return exitOK
 	case "verify":
+		if len(o.anchors) > 0 {
+			if _, err := s.l.Verify(ctx, ledger.VerifyParams{Anchors: o.anchors}); err != nil {
+				return fail("verify", err)
+			}
+		}
 		rep, err := s.l.Replay(ctx, ledger.ReplayParams{})
 		if o.json {
 			writeJSON(stdout, stderr, cmd, rep)
@@ -345,6 +367,9 @@ func (o *ledgerOptions) run(ctx context.Context, args []string, stdout, stderr i
 			return fail("verify", err)
 		}
 		if !o.json {
+			if len(o.anchors) > 0 {
+				fmt.Fprintf(stdout, "the chain passes through %s\n", plural(len(o.anchors), "anchor"))
+			}
 			fmt.Fprintln(stdout, "ok: the chain verifies and the replay agrees to the cent")
 		}
 		return exitOK
@@ -998,4 +1023,25 @@ func (s *ledgerSession) programCurrency(ctx context.Context, id string) (incenti
 		}
 	}
 	return "", fmt.Errorf("%w: %q (register it first: partnerops ledger register FILE)", ledger.ErrUnknownProgram, id)
+}
+
+// anchorList is the repeatable -anchor SEQ:HASH flag.
+type anchorList []ledger.Anchor
+
+func (a *anchorList) String() string {
+	var parts []string
+	for _, x := range *a {
+		parts = append(parts, fmt.Sprintf("%d:%s", x.Seq, x.Hash))
+	}
+	return strings.Join(parts, ",")
+}
+
+func (a *anchorList) Set(v string) error {
+	seq, hash, ok := strings.Cut(v, ":")
+	n, err := strconv.ParseInt(seq, 10, 64)
+	if !ok || err != nil || n <= 0 || hash == "" {
+		return fmt.Errorf("want SEQ:HASH as partnerops ledger checkpoint prints it, got %q", v)
+	}
+	*a = append(*a, ledger.Anchor{Seq: n, Hash: hash})
+	return nil
 }

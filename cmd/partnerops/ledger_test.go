@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -361,4 +362,65 @@ func TestLedgerWithdrawClawback(t *testing.T) {
 	assert.Equal(t, ledger.Withdrawn, states[withdrawn.ID])
 	assert.Equal(t, ledger.ClawedBackState, states[voided.ID])
 	assert.Contains(t, must("verify"), "ok: the chain verifies")
+}
+
+// TestLedgerCheckpointDetectsTruncation: an operator deletes the last entry
+// straight in the database, setting the head and the balances back so that
+// the shorter chain and the replay agree; verify alone cannot tell, verify
+// with the checkpoint taken before can.
+func TestLedgerCheckpointDetectsTruncation(t *testing.T) {
+	chdirRoot(t)
+	path := filepath.Join(t.TempDir(), "cut.db")
+	db := "sqlite:" + path
+	must := func(args ...string) string {
+		t.Helper()
+		out, errs, code := invoke(append(append([]string{"ledger"}, args...), "-db", db)...)
+		require.Equal(t, exitOK, code, "partnerops ledger %s\nstdout: %s\nstderr: %s", strings.Join(args, " "), out, errs)
+		return out
+	}
+	must("accrue", "-as-of", "2026-12-15", "-actor", "ops", example, deals)
+	anchor := strings.TrimSpace(must("checkpoint"))
+	require.Regexp(t, `^\d+:[0-9a-f]{64}$`, anchor)
+	assert.Contains(t, must("verify", "-anchor", anchor), "the chain passes through 1 anchor")
+
+	// Cut the last entry.
+	sqldb, err := sql.Open("sqlite", path)
+	require.NoError(t, err)
+	defer sqldb.Close()
+	var last int64
+	require.NoError(t, sqldb.QueryRow("SELECT max(seq) FROM ledger_entries").Scan(&last))
+	rows, err := sqldb.Query("SELECT account, currency, amount FROM ledger_postings WHERE seq = ?", last)
+	require.NoError(t, err)
+	type posting struct{ account, currency, amount string }
+	var ps []posting
+	for rows.Next() {
+		var p posting
+		require.NoError(t, rows.Scan(&p.account, &p.currency, &p.amount))
+		ps = append(ps, p)
+	}
+	require.NoError(t, rows.Close())
+	for _, p := range ps {
+		var bal string
+		require.NoError(t, sqldb.QueryRow("SELECT amount FROM ledger_balances WHERE account = ? AND currency = ?", p.account, p.currency).Scan(&bal))
+		nb := decimal.RequireFromString(bal).Sub(decimal.RequireFromString(p.amount))
+		_, err := sqldb.Exec("UPDATE ledger_balances SET amount = ? WHERE account = ? AND currency = ?", nb.String(), p.account, p.currency)
+		require.NoError(t, err)
+	}
+	var prev string
+	require.NoError(t, sqldb.QueryRow("SELECT hash FROM ledger_entries WHERE seq = ?", last-1).Scan(&prev))
+	for _, q := range []string{"DELETE FROM ledger_postings WHERE seq = ?", "DELETE FROM ledger_entries WHERE seq = ?"} {
+		_, err := sqldb.Exec(q, last)
+		require.NoError(t, err)
+	}
+	_, err = sqldb.Exec("UPDATE ledger_head SET seq = ?, hash = ?", last-1, prev)
+	require.NoError(t, err)
+
+	assert.Contains(t, must("verify"), "ok: the chain verifies", "without an anchor the cut goes unnoticed")
+	out, errs, code := invoke("ledger", "verify", "-db", db, "-anchor", anchor)
+	assert.Equal(t, exitFail, code, out)
+	assert.Contains(t, errs, "hash chain truncated: the anchor counts "+itoa(int(last))+" entries")
+
+	_, errs, code = invoke("ledger", "verify", "-db", db, "-anchor", "12")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errs, "want SEQ:HASH")
 }
