@@ -150,6 +150,9 @@ type ClaimLine struct {
 //     cannot cover is taken from the program's overrun account
 //     (ProgramOverrun), so the budget itself is never overdrawn and the
 //     overrun is reported.
+//   - an MDF claim without proof of performance, or after its proof
+//     deadline while the fund request still holds its reservation
+//     (ClaimFunds).
 //
 // A duplicate of a deal already claimed is never an exception. The
 // exception's approver may not be the submitter, and only they approve it.

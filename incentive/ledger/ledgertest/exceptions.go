@@ -114,3 +114,52 @@ func exceptions(t *testing.T, newStore NewStore) {
 	require.NoError(t, err, "the not-eligible exception replays as not eligible")
 	assert.Equal(t, 3, rep.Accruals)
 }
+
+// lateProofException: MDF proof that comes after its deadline is rejected,
+// or routed as an exception to a named approver while the request still
+// holds its reservation.
+func lateProofException(t *testing.T, newStore NewStore) {
+	h := NewHarness(t, newStore, ledger.Config{})
+	require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: MDFProgram(), Actor: "ops"}))
+	usd := func(s string) incentive.Money { return incentive.MustParseMoney(s, "USD") }
+	avail := ledger.FundAccount("F-L", ledger.FundAvailable)
+	b := ledger.Bucket{Partner: "P-M", Payee: incentive.PayeePartner, Program: "mdf"}
+	proof := []ledger.Document{{Name: "invoice.pdf", Ref: "doc://1"}}
+	var c ledger.Claim
+	runSteps(t, h, []step{
+		{name: "allocate 1,000.00 at 50%, proof due 10 days after; R-1 planned 400.00 x 50% = 200.00 reserved", day: "2026-10-01", do: func(h *Harness) error {
+			if _, err := h.Ledger.AllocateFund(h.Ctx, ledger.AllocateFundParams{ID: "F-L", Program: "mdf", Partner: "P-M", From: date("2026-10-01"),
+				To: date("2026-12-31"), Amount: usd("1000.00"), Share: decimalOf("0.5"), ProofDays: 10, Actor: "ops"}); err != nil {
+				return err
+			}
+			if _, err := h.Ledger.RequestFunds(h.Ctx, ledger.RequestFundsParams{ID: "R-1", Fund: "F-L", Activity: "webinar", PlannedCost: usd("400.00"),
+				ActivityEnd: date("2026-11-10"), Actor: "partner"}); err != nil {
+				return err
+			}
+			_, err := h.Ledger.ApproveFundRequest(h.Ctx, ledger.DecideFundRequestParams{Request: "R-1", Actor: "mia"})
+			return err
+		}, want: map[ledger.Account]string{avail: "800.00"}}, // 1,000.00 - 200.00
+		{name: "on 2026-11-25, past the 2026-11-20 deadline: rejected", day: "2026-11-25", do: func(h *Harness) error {
+			_, err := h.Ledger.ClaimFunds(h.Ctx, ledger.ClaimFundsParams{Key: "m-1", Request: "R-1", ActualCost: usd("380.00"), Proof: proof, Actor: "partner"})
+			return err
+		}, wantErr: ledger.ErrProofLate, want: map[ledger.Account]string{avail: "800.00", b.Account(ledger.Accrued): "0.00"}},
+		{name: "as an exception to vp: 380.00 x 50% = 190.00, the 10.00 left of 200.00 back to the fund", do: func(h *Harness) (err error) {
+			c, err = h.Ledger.ClaimFunds(h.Ctx, ledger.ClaimFundsParams{Key: "m-2", Request: "R-1", ActualCost: usd("380.00"), Proof: proof, Actor: "partner",
+				Exception: &ledger.Exception{Approver: "vp", Justification: "the agency sent the invoice late"}})
+			if err == nil {
+				assert.Equal(t, []ledger.ApprovalStep{{Role: ledger.RoleException, Approver: "vp"}}, c.Steps)
+				require.NotNil(t, c.Exception)
+				assert.Equal(t, []string{"proof of performance was due by 2026-11-20 (activity ended 2026-11-10); this claim came on 2026-11-25"}, c.Exception.Overrides)
+			}
+			return err
+		}, want: map[ledger.Account]string{avail: "810.00", b.Account(ledger.Accrued): "190.00"}},
+		{name: "the submitter cannot approve it", do: func(h *Harness) error {
+			_, err := h.Ledger.Approve(h.Ctx, ledger.ApproveParams{Claim: c.ID, Actor: "partner"})
+			return err
+		}, wantErr: ledger.ErrSelfApproval},
+		{name: "vp approves: 190.00 payable", do: func(h *Harness) error {
+			_, err := h.Ledger.Approve(h.Ctx, ledger.ApproveParams{Claim: c.ID, Actor: "vp"})
+			return err
+		}, want: map[ledger.Account]string{b.Account(ledger.Payable): "190.00", b.Account(ledger.Accrued): "0.00"}},
+	})
+}

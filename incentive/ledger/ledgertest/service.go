@@ -51,6 +51,7 @@ func RunService(t *testing.T, newStore NewStore) {
 	t.Run("PartnerCapConcurrency", func(t *testing.T) { partnerCapConcurrency(t, newStore) })
 	t.Run("PaymentCurrencyOnEveryEntry", func(t *testing.T) { payCurrency(t, newStore) })
 	t.Run("ExceptionRequests", func(t *testing.T) { exceptions(t, newStore) })
+	t.Run("LateProofException", func(t *testing.T) { lateProofException(t, newStore) })
 	t.Run("PayoutBuckets", func(t *testing.T) { payoutBuckets(t, newStore) })
 }
 
