@@ -149,7 +149,7 @@ type ClaimLine struct {
 //   - a claim over the remaining program budget: the part the budget
 //     cannot cover is taken from the program's overrun account
 //     (ProgramOverrun), so the budget itself is never overdrawn and the
-//     overrun is reported.
+//     overrun is reported;
 //   - an MDF claim without proof of performance, or after its proof
 //     deadline while the fund request still holds its reservation
 //     (ClaimFunds).
