@@ -670,7 +670,7 @@ func (s *ledgerSession) pay(ctx context.Context, stdout, stderr io.Writer) int {
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "partner\tpayee\tprogram\tclaims\tpayable\trecovered\tnet\t")
 	for _, ln := range b.Lines {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t\n", ln.Bucket.Partner, ln.Bucket.Payee, ln.Bucket.Program, len(ln.Claims),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t\n", ln.Bucket.Partner, ln.Bucket.Payee, programOf(ln.Bucket), len(ln.Claims),
 			money(ln.Payable), money(ln.Recovered), money(ln.Net))
 	}
 	tw.Flush()
@@ -706,7 +706,7 @@ func writeLedgerStatement(w io.Writer, st ledger.Statement) int {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "partner\tpayee\tprogram\taccrued\tapproved\theld\tpayable\twithheld\tbatched\tpaid\tbalance\t")
 	for _, ln := range st.Lines {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", ln.Bucket.Partner, ln.Bucket.Payee, ln.Bucket.Program,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", ln.Bucket.Partner, ln.Bucket.Payee, programOf(ln.Bucket),
 			money(ln.Accrued), money(ln.Approved), money(ln.Held), money(ln.Payable), money(ln.Withheld), money(ln.Batched),
 			money(ln.Paid), money(ln.Balance))
 	}
@@ -1044,4 +1044,13 @@ func (a *anchorList) Set(v string) error {
 	}
 	*a = append(*a, ledger.Anchor{Seq: n, Hash: hash})
 	return nil
+}
+
+// programOf names a bucket's program, with #payout for a named payout
+// bucket.
+func programOf(b ledger.Bucket) string {
+	if b.Payout != "" {
+		return b.Program + "#" + b.Payout
+	}
+	return b.Program
 }
