@@ -158,8 +158,8 @@ func TestVoidedDealUsesNoBudget(t *testing.T) {
 	p := holdProgram()
 	rs := runAll(t, p, RunOptions{AsOf: day("2026-05-15"), Workers: 1},
 		withField(deal("D-1", "P-1", "1000", "2026-03-01"), "refund_date", Date{2026, 3, 10}), // void
-		deal("D-2", "P-1", "1000", "2026-03-02"), // 100, matured 04-01
-		deal("D-3", "P-1", "1000", "2026-04-20"), // 100 -> 50 (budget 150 - 100), held to 05-20
+		deal("D-2", "P-1", "1000", "2026-03-02"),                                              // 100, matured 04-01
+		deal("D-3", "P-1", "1000", "2026-04-20"),                                              // 100 -> 50 (budget 150 - 100), held to 05-20
 	)
 	assert.Equal(t, []string{"0.00", "100.00", "50.00"}, totals(rs))
 	b, err := NewStatement(p, nil)
