@@ -173,11 +173,8 @@ func (p *Program) validateHold(at func(path, format string, args ...any)) {
 	case h.Span.Days > 0 && h.Span.Months > 0:
 		at("hold.for", "hold sets both days (%d) and months (%d); give one", h.Span.Days, h.Span.Months)
 	}
-	if !h.Set() {
-		if h.From != "" || len(h.VoidOn) > 0 {
-			at("hold.for", "hold has a start or void fields but no length")
-		}
-		return
+	if !h.Set() && (h.From != "" || len(h.VoidOn) > 0) {
+		at("hold.for", "hold has a start or void fields but no length")
 	}
 	dateField := func(path, what, name string) {
 		var dates []string

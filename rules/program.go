@@ -19,6 +19,7 @@ const APIVersion = "partnerops/v1"
 var programKeys = []string{
 	"apiVersion", "kind", "id", "name", "version", "currency", "effective",
 	"claims", "registration", "payee", "rounding", "precision", "period", "min_payout", "allow_negative", "fields",
+	"hold", "payouts",
 	"eligibility", "earnings", "groups", "caps", "tests",
 }
 
@@ -106,6 +107,12 @@ func compileProgram(d *diag, doc *document, top fields) *progCompiler {
 			}
 			p.MinPayout = v
 		}
+	}
+	if n := top.get("hold"); n != nil {
+		pc.hold(n)
+	}
+	if n := top.get("payouts"); n != nil {
+		pc.payouts(n)
 	}
 	if n := top.get("allow_negative"); n != nil {
 		p.AllowNegative, _ = d.boolean(n, "allow_negative")
