@@ -109,3 +109,11 @@ func (bp *bucketPlan) of(t EarningType) int {
 	}
 	return 0 // unreachable: every type is bucketed when there is no default
 }
+
+// PayoutBuckets lists the buckets a statement of p pays from, in statement
+// order: the named buckets (Program.Buckets), then DefaultBucket when some
+// earning's type is in no named bucket (always, when there are none).
+func (p *Program) PayoutBuckets() []string {
+	bp := newBucketPlan(p)
+	return append([]string(nil), bp.names...)
+}
