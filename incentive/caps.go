@@ -119,11 +119,11 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 			total = limited
 		}
 	}
-	if w.res.Expired {
+	if w.res.Expired && !p.Claims.ExpiredUsesCaps {
 		// An expired earning is never payable, so it uses up no partner
 		// cap and no budget: a late claim cannot reduce what timely
-		// claims are paid. It still shows what the caps would have let
-		// it pay.
+		// claims are paid (unless the program says otherwise). It still
+		// shows what the caps would have let it pay.
 		return total
 	}
 	over := !terms.Equal(total)

@@ -343,3 +343,15 @@ func TestBucketsValidate(t *testing.T) {
 		})
 	}
 }
+
+// With ExpiredUsesCaps the program says otherwise: the expired 100.00 uses
+// up the 100.00 partner cap and the timely deal is cut to 0.00.
+func TestExpiredUsesCapsWhenTheProgramSaysSo(t *testing.T) {
+	p := expiryCaps(Cap{Scope: CapPartner, Limit: dec("100")})
+	p.Claims.ExpiredUsesCaps = true
+	rs := runAll(t, p, RunOptions{AsOf: day("2026-04-15"), Workers: 1},
+		deal("D-1", "P-1", "1000", "2026-03-01"), // 100, expired, counted
+		deal("D-2", "P-1", "1000", "2026-04-01"), // room 100 - 100 = 0
+	)
+	assert.Equal(t, []string{"100.00", "0.00"}, totals(rs))
+}

@@ -274,6 +274,11 @@ type ClaimWindow struct {
 	Days   int
 	Months int
 	From   ClaimAnchor
+	// ExpiredUsesCaps makes expired earnings use up the partner caps and
+	// the budget as if they were paid. By default (false) an expired
+	// earning uses up neither, so a late claim cannot reduce what timely
+	// claims are paid.
+	ExpiredUsesCaps bool
 }
 
 // RoundingStage says where amounts are rounded.

@@ -70,11 +70,14 @@
 //	              default UTC. ends: inclusive (default: from <= date <= to)
 //	              or exclusive_end (from <= date < to)
 //	claims        {window: 60d | 2m, from: close_date | program_end |
-//	              registration.approved | <custom date field>}: an earning
-//	              may be claimed until window days or months after the
-//	              anchor (that day included), see Claim windows. Default:
-//	              no claim deadline; from defaults to close_date.
-//	              program_end needs effective.to
+//	              registration.approved | <custom date field>,
+//	              expired_uses_caps: false}: an earning may be claimed
+//	              until window days or months after the anchor (that day
+//	              included), see Claim windows. Default: no claim deadline;
+//	              from defaults to close_date. program_end needs
+//	              effective.to. expired_uses_caps: true makes expired
+//	              earnings use up partner caps and budget (default: they
+//	              do not, see Holds, payout buckets and expiry)
 //	registration  {valid: 90d | 3m}: how long a deal registration is valid
 //	              after its approval date, see Claim windows. Default:
 //	              registrations do not expire
@@ -581,7 +584,9 @@
 // payable, so it uses up neither a partner cap nor the budget: a late claim
 // cannot reduce what timely claims are paid. Its result still shows what
 // the caps would have let it pay (the statement's expired column), and a
-// credit note of an expired deal gives no cap room back.
+// credit note of an expired deal gives no cap room back. A program whose
+// terms say otherwise sets `claims: {expired_uses_caps: true}`: expired
+// earnings then count against the caps as if they had been paid.
 //
 //	# expiry.yaml: an expired earning uses up neither the partner cap nor the budget.
 //	apiVersion: partnerops/v1
@@ -623,6 +628,37 @@
 //	    prior: {budget_used: "950.00"}
 //	    deal: {id: D-4, amount: "1000.00", close_date: 2026-03-01}
 //	    expect: {total: "50.00", capped: [budget]}
+//	---
+//	# The same terms with expired_uses_caps: an expired earning counts against
+//	# the caps as if it had been paid, as some programs state.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: expiry-uses-caps
+//	name: Expiry that uses the caps
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	claims: {window: 30d, expired_uses_caps: true}
+//	earnings:
+//	  - id: base
+//	    type: spiff
+//	    amount: deal.amount * 0.10
+//	caps:
+//	  per_partner: 150
+//	tests:
+//	  # D-1's expired 100.00 uses up 100.00 of the 150.00 cap: D-2 is cut to 50.00.
+//	  - name: a late claim uses up the cap
+//	    as_of: 2026-04-15
+//	    deals:
+//	      - {id: D-1, amount: "1000.00", close_date: 2026-03-01, partner_id: P-1}
+//	      - {id: D-2, amount: "1000.00", close_date: 2026-04-01, partner_id: P-1}
+//	    expect:
+//	      total: "150.00"
+//	      deals:
+//	        D-1: {expired: "100.00"}
+//	        D-2: {total: "50.00", capped: [per_partner]}
+//	      statement:
+//	        P-1: {earned: "150.00", expired: "100.00", payable: "50.00"}
 //
 // # Eligibility and earnings
 //

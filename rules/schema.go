@@ -10,7 +10,7 @@ import (
 // and a test checks each against the keys the decoder accepts.
 var (
 	effectiveKeys  = []string{"from", "to", "timezone", "ends"}
-	claimsKeys     = []string{"window", "from"}
+	claimsKeys     = []string{"window", "from", "expired_uses_caps"}
 	roundingKeys   = []string{"scale", "mode", "at"}
 	capsKeys       = []string{"per_deal", "per_partner", "budget"}
 	partnerCapKeys = []string{"limit", "period"}
@@ -126,7 +126,7 @@ func schema() obj {
 		"kind":           obj{"const": "Program"},
 		"version":        integer(),
 		"effective":      strict(effectiveKeys, nil, "from"),
-		"claims":         strict(claimsKeys, nil, "window"),
+		"claims":         strict(claimsKeys, obj{"expired_uses_caps": boolean()}, "window"),
 		"rounding":       strict(roundingKeys, obj{"scale": integer()}),
 		"min_payout":     amount(),
 		"allow_negative": boolean(),
