@@ -497,8 +497,11 @@ func (e *Evaluator) line(w *work, i int, ordered bool) {
 		}
 		ln.measureDone = true
 	}
-	if ep.stateful {
-		return // computed in the ordered phase (inOrder), from the running basis
+	if ep.stateful || ln.grossDone {
+		// A stateful table is computed in the ordered phase (inOrder),
+		// from the running basis; a table over the deal is computed once
+		// (the ordered phase calls line again for what waited).
+		return
 	}
 	in := bandInput{after: ln.measure, amount: ln.amount}
 	v, hit := ep.table.apply(in)

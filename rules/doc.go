@@ -1154,7 +1154,9 @@
 //	lines: {<earning>: "<amount>"}   exact: listed lines must match, unlisted
 //	                                 lines must pay nothing; "0" matches a line
 //	                                 that did not pay
-//	band: {<earning>: <label> | <n>}  the band reached; n counts from 1
+//	band: {<earning>: <label> | <n>}  the band reached; n counts from 1 (a
+//	                                 line that lost its group's pick reached
+//	                                 its band too: see Result.Lost)
 //	capped: [<cap>, ...]             exactly the caps that cut something:
 //	                                 line:<earning>, per_deal, per_partner, budget
 //
