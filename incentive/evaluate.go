@@ -70,7 +70,10 @@ type earnPlan struct {
 	periodIdx       int
 	group           *Group
 	lineCaps        []int // caps that limit this line
-	table           *tablePlan
+	// capDeferred: a computed line cap reads running totals, so the line
+	// is settled in the ordered phase.
+	capDeferred bool
+	table       *tablePlan
 }
 
 // NewEvaluator validates p and prepares it for evaluation. The program must
@@ -142,6 +145,10 @@ func NewEvaluator(p *Program) (*Evaluator, error) {
 		for ci, c := range p.Caps {
 			if c.Scope == CapLine && (c.Earning == "" || c.Earning == ep.e.ID) {
 				ep.lineCaps = append(ep.lineCaps, ci)
+				if c.LimitFormula != nil && readsAccumulators(c.LimitFormula) {
+					ep.capDeferred = true
+					e.readsAcc = true
+				}
 			}
 		}
 		e.earn = append(e.earn, ep)
@@ -364,7 +371,9 @@ func (e *Evaluator) ownTerms(w *work, in *Input, rates RateSource) {
 		if w.closed {
 			return
 		}
-		e.settleLine(w, i)
+		if !e.earn[i].capDeferred {
+			e.settleLine(w, i)
+		}
 	}
 	if n := len(p.Groups); n > 0 {
 		w.groupDone = make([]bool, n)

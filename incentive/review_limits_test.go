@@ -7,6 +7,7 @@ package incentive
 import (
 	"testing"
 
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -97,4 +98,119 @@ func TestLostGroupLineKeepsItsBand(t *testing.T) {
 	assert.Equal(t, "20.00", lost.Amount.Amount().StringFixed(2))
 	require.NotNil(t, lost.Band)
 	assert.Equal(t, "big", lost.Band.Label)
+}
+
+// reimbursementProgram pays half the actual cost, capped per deal by the
+// approved amount the deal carries.
+func reimbursementProgram() *Program {
+	return &Program{
+		ID: "mdf", Version: 1, Currency: USD,
+		Effective: Window{From: Date{2026, 1, 1}, To: Date{2026, 12, 31}, Location: nyc},
+		Fields: []FieldDecl{
+			{Name: "actual_cost", Type: FieldDecimal},
+			{Name: "approved", Type: FieldDecimal, Optional: true},
+		},
+		Earnings: []Earning{{ID: "reimburse", Type: MDF, Amount: RateOf("deal.actual_cost", dec("0.5"))}},
+		Caps: []Cap{{Scope: CapLine, Earning: "reimburse",
+			LimitFormula: FormulaFunc("deal.approved", []string{"deal.approved"}, func(s *Scope) (decimal.Decimal, error) {
+				v, _ := s.Lookup("deal.approved")
+				return v.(decimal.Decimal), nil
+			})}},
+	}
+}
+
+func TestComputedLineCap(t *testing.T) {
+	tests := []struct {
+		name           string
+		cost, approved string // approved "" leaves the optional field out
+		total          string
+		cut            string // "" when the cap does not bind
+		limit          string
+	}{
+		// 2,000.00 x 0.5 = 1,000.00 > 800.00: cut 200.00
+		{"binds", "2000.00", "800.00", "800.00", "200.00", "800.00"},
+		// 2,000.00 x 0.5 = 1,000.00 <= 1,500.00
+		{"does not bind", "2000.00", "1500.00", "1000.00", "", ""},
+		// 800.009 rounds toward zero to 800.00: 1,000.00 - 800.00 = 200.00
+		{"limit rounds toward zero", "2000.00", "800.009", "800.00", "200.00", "800.00"},
+		// no approved amount reads as 0: 1,000.00 is cut to 0.00
+		{"no approval pays nothing", "2000.00", "", "0.00", "1000.00", "0.00"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := deal("D-1", "P-1", "5000", "2026-02-01")
+			d.Fields = map[string]any{"actual_cost": dec(tt.cost)}
+			if tt.approved != "" {
+				d.Fields["approved"] = dec(tt.approved)
+			}
+			r := mustEval(t, reimbursementProgram(), Input{Deal: d, Partner: gold("P-1")})
+			assert.Equal(t, tt.total, r.Total.Amount().StringFixed(2))
+			require.Len(t, r.Lines, 1)
+			if tt.cut == "" {
+				assert.Empty(t, r.Lines[0].Cuts)
+				return
+			}
+			require.Len(t, r.Lines[0].Cuts, 1)
+			c := r.Lines[0].Cuts[0]
+			assert.Equal(t, CapLine, c.Scope)
+			assert.Equal(t, tt.cut, c.Cut.StringFixed(2))
+			assert.Equal(t, tt.limit, c.Limit.StringFixed(2), "the cut records the computed limit")
+			assert.Contains(t, r.Explain(), `earning "reimburse": line cap deal.approved = `+tt.limit)
+		})
+	}
+}
+
+func TestComputedLineCapNegativeIsAnError(t *testing.T) {
+	d := deal("D-1", "P-1", "5000", "2026-02-01")
+	d.Fields = map[string]any{"actual_cost": dec("100"), "approved": dec("-1")}
+	_, err := Evaluate(t.Context(), reimbursementProgram(), Input{Deal: d, Partner: gold("P-1")}, day("2026-12-31"))
+	require.ErrorIs(t, err, ErrInvalidAmount)
+	var ee *EvalError
+	require.ErrorAs(t, err, &ee)
+	assert.Equal(t, `earning "reimburse" cap`, ee.Part)
+	assert.Contains(t, err.Error(), "deal.approved comes to -1, below zero")
+}
+
+// A computed cap that reads running totals is evaluated in deal order.
+func TestComputedLineCapReadingRunningTotals(t *testing.T) {
+	p := &Program{
+		ID: "ramp", Version: 1, Currency: USD,
+		Effective: Window{From: Date{2026, 1, 1}, To: Date{2026, 12, 31}, Location: nyc},
+		Earnings:  []Earning{{ID: "base", Type: Spiff, Amount: RateOf(PathDealAmount, dec("0.05"))}},
+		Caps: []Cap{{Scope: CapLine, LimitFormula: FormulaFunc("period.amount * 0.01", []string{PathPeriodAmount},
+			func(s *Scope) (decimal.Decimal, error) { return s.Acc.PeriodAmount.Mul(dec("0.01")), nil })}},
+	}
+	rs := runAll(t, p, RunOptions{},
+		deal("D-1", "P-1", "10000", "2026-02-01"),
+		deal("D-2", "P-1", "5000", "2026-02-02"))
+	require.Len(t, rs, 2)
+	// D-1: 10,000.00 x 0.05 = 500.00; the period had 0.00 before: cap 0.00
+	assert.Equal(t, "0.00", rs[0].Total.Amount().StringFixed(2))
+	// D-2: 5,000.00 x 0.05 = 250.00; cap 10,000.00 x 0.01 = 100.00
+	assert.Equal(t, "100.00", rs[1].Total.Amount().StringFixed(2))
+}
+
+func TestValidateComputedCaps(t *testing.T) {
+	f := Const(dec("10"))
+	tests := []struct {
+		name string
+		cap  Cap
+		path string
+		msg  string
+	}{
+		{"not a line cap", Cap{Scope: CapDeal, LimitFormula: f}, "caps.per_deal", "only a line cap (`cap:` on an earning) may be an expression"},
+		{"both limit and formula", Cap{Scope: CapLine, Earning: "base", Limit: dec("5"), LimitFormula: f}, "earnings[0].cap", "sets both a limit (5) and a computed limit"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := bandDealProgram(StageLine)
+			p.Caps = []Cap{tt.cap}
+			err := p.Validate()
+			require.ErrorIs(t, err, ErrInvalidProgram)
+			var pe *ProgramError
+			require.ErrorAs(t, err, &pe)
+			assert.Equal(t, tt.path, pe.Path)
+			assert.Contains(t, pe.Msg, tt.msg)
+		})
+	}
 }

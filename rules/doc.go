@@ -421,6 +421,19 @@
 // currency, applied before line rounding). `group:` names a group. Lines add
 // up unless a group picks among them.
 //
+// A line cap may also be an expression of the deal, a computed cap, such
+// as `cap: deal.approved_amount` for an amount approved per activity: a
+// value written as a number (or a number with the program's currency code)
+// is a fixed limit, anything else is an expression that must come to a
+// number. The computed limit is rounded toward zero to the places amounts
+// round to; zero caps the line at zero (a missing optional field reads 0),
+// and a value below zero is an error of the deal. Its cut is a cap like any
+// other: recorded on the line with the computed limit, shown by explain
+// with the expression and its value ("line cap deal.approved_amount =
+// 1,500.00 cut 1,000.00"), asserted by `capped: [line:<earning>]` and
+// counted by coverage. Only line caps are computed; per_deal, per_partner
+// and budget are fixed amounts. See the cookbook's reimbursement.
+//
 //	# spiff.yaml: a new-logo SPIFF that uses most program keys.
 //	apiVersion: partnerops/v1
 //	kind: Program
@@ -1234,4 +1247,50 @@
 // group and field carries its incentive.Origin (file, line, column), and
 // expressions know the file position of each of their tokens, so run-time
 // errors and explanations point into the file.
+//
+// # Cookbook
+//
+// Common program shapes drawn from published vendor terms, each a file
+// under testdata/reference (named cookbook-*.yaml) whose tests, computed by
+// hand, run with the rest of the reference.
+//
+// A reimbursement at a share of actual cost, capped by an approved amount
+// (a computed line cap):
+//
+//	# cookbook-reimbursement.yaml: a co-marketing (MDF) reimbursement of half
+//	# the actual cost, capped per activity by the amount approved for it.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: cookbook-mdf-reimbursement
+//	name: Co-marketing reimbursement
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	fields:
+//	  proof_of_performance: bool
+//	  approved_amount: {type: decimal, optional: true}
+//	eligibility:
+//	  - name: proof of performance received
+//	    when: deal.proof_of_performance
+//	earnings:
+//	  - id: reimbursement
+//	    type: mdf
+//	    amount: deal.amount * 0.5   # the deal amount is the activity's actual cost
+//	    cap: deal.approved_amount   # a computed line cap
+//	tests:
+//	  - name: half the cost, under the approved amount
+//	    deal: {id: A-1, amount: "1200.00", close_date: 2026-03-10, proof_of_performance: true, approved_amount: "1000.00"}
+//	    # 1200.00 x 0.5 = 600.00, at most the 1000.00 approved
+//	    expect: {total: "600.00", capped: []}
+//	  - name: the approved amount caps the reimbursement
+//	    deal: {id: A-2, amount: "5000.00", close_date: 2026-03-10, proof_of_performance: true, approved_amount: "1500.00"}
+//	    # 5000.00 x 0.5 = 2500.00 > 1500.00 approved: the cap cuts 1000.00
+//	    expect: {total: "1500.00", lines: {reimbursement: "1500.00"}, capped: [line:reimbursement]}
+//	  - name: an activity with no approved amount is reimbursed nothing
+//	    deal: {id: A-3, amount: "600.00", close_date: 2026-03-10, proof_of_performance: true}
+//	    # 600.00 x 0.5 = 300.00; a missing approved_amount reads 0: cut to 0.00
+//	    expect: {total: "0.00", capped: [line:reimbursement]}
+//	  - name: no proof of performance, no reimbursement
+//	    deal: {id: A-4, amount: "600.00", close_date: 2026-03-10, proof_of_performance: false, approved_amount: "1000.00"}
+//	    expect: {eligible: false, failed: proof of performance received}
 package rules
