@@ -5,6 +5,7 @@ package incentive
 // are computed by hand in the comments.
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -212,5 +213,113 @@ func TestValidateComputedCaps(t *testing.T) {
 			assert.Equal(t, tt.path, pe.Path)
 			assert.Contains(t, pe.Msg, tt.msg)
 		})
+	}
+}
+
+func TestPeriodBefore(t *testing.T) {
+	tests := []struct {
+		unit Period
+		d    Date
+		back int
+		want string
+	}{
+		{PeriodMonth, Date{2026, 1, 31}, 1, "2025-12"},
+		{PeriodMonth, Date{2026, 3, 31}, 1, "2026-02"}, // no month-end clamping: the period, not the day
+		{PeriodMonth, Date{2024, 3, 1}, 13, "2023-02"},
+		{PeriodQuarter, Date{2026, 2, 15}, 1, "2025-Q4"},
+		{PeriodQuarter, Date{2026, 5, 10}, 4, "2025-Q2"},
+		{PeriodQuarter, Date{2026, 12, 31}, 8, "2024-Q4"},
+		{PeriodYear, Date{2026, 1, 1}, 2, "2024"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want, func(t *testing.T) {
+			assert.Equal(t, tt.want, PeriodBefore(tt.unit, tt.d, tt.back))
+			assert.True(t, IsPeriodLabel(tt.want))
+		})
+	}
+	for _, bad := range []string{"2026-13", "2026-Q5", "26", "2026-1", "2026-q1", ""} {
+		assert.False(t, IsPeriodLabel(bad), bad)
+	}
+}
+
+// growthProgram pays 5% of what a deal adds above the mean of the
+// partner's last two quarters (a Go-built formula reading the history).
+func growthProgram() *Program {
+	return &Program{
+		ID: "growth", Version: 1, Currency: USD,
+		Effective: Window{From: Date{2026, 1, 1}, To: Date{2026, 12, 31}, Location: nyc},
+		Earnings: []Earning{{ID: "growth", Type: Rebate, Amount: FormulaFunc("5% above the 2-quarter mean",
+			[]string{HistoryPath(PeriodQuarter, 1), HistoryPath(PeriodQuarter, 2)},
+			func(s *Scope) (decimal.Decimal, error) {
+				q1, err := s.HistoryTotal(PeriodQuarter, 1)
+				if err != nil {
+					return decimal.Decimal{}, err
+				}
+				q2, err := s.HistoryTotal(PeriodQuarter, 2)
+				if err != nil {
+					return decimal.Decimal{}, err
+				}
+				over := s.Amount.Sub(q1.Add(q2).Div(dec("2")))
+				return decimal.Max(over, decimal.Zero).Mul(dec("0.05")), nil
+			})}},
+	}
+}
+
+func TestHistoryTotals(t *testing.T) {
+	d := deal("D-1", "P-1", "150000", "2026-05-10") // 2026-Q2
+	h := History{"2026-Q1": dec("120000"), "2025-Q4": dec("80000")}
+	r := mustEval(t, growthProgram(), Input{Deal: d, Partner: gold("P-1"), History: h})
+	// mean (120,000 + 80,000) / 2 = 100,000; 150,000 - 100,000 = 50,000;
+	// 50,000 x 0.05 = 2,500.00
+	assert.Equal(t, "2500.00", r.Total.Amount().StringFixed(2))
+	assert.Contains(t, r.Explain(), "history.quarter.1 = 120,000.00")
+
+	// the same in a run: every deal carries its partner's history
+	var got []*Result
+	for r, err := range Run(t.Context(), growthProgram(), func(yield func(Input, error) bool) {
+		yield(Input{Deal: d, Partner: gold("P-1"), History: h}, nil)
+	}, RunOptions{}) {
+		require.NoError(t, err)
+		got = append(got, r)
+	}
+	require.Len(t, got, 1)
+	assert.Equal(t, "2500.00", got[0].Total.Amount().StringFixed(2))
+}
+
+func TestHistoryNotSuppliedIsAnError(t *testing.T) {
+	d := deal("D-1", "P-1", "150000", "2026-05-10")
+	_, err := Evaluate(t.Context(), growthProgram(), Input{Deal: d, Partner: gold("P-1"),
+		History: History{"2026-Q1": dec("120000")}}, day("2026-12-31"))
+	require.ErrorIs(t, err, ErrNoHistory)
+	var ee *EvalError
+	require.ErrorAs(t, err, &ee)
+	assert.Equal(t, "D-1", ee.Deal)
+	assert.Contains(t, err.Error(), `partner "P-1" has no total for 2025-Q4 (2 quarter(s) before the deal's quarter 2026-Q2)`)
+}
+
+func TestDealFileHistory(t *testing.T) {
+	p := growthProgram()
+	src := `{"id":"D-1","partner_id":"P-1","amount":"150000","close_date":"2026-05-10","history":{"2026-Q1":"120000","2025-Q4":"80000.50"}}` + "\n"
+	var ins []Input
+	for in, err := range DecodeJSONLines(strings.NewReader(src), p, DecodeOptions{Name: "d.jsonl"}) {
+		require.NoError(t, err)
+		ins = append(ins, in)
+	}
+	require.Len(t, ins, 1)
+	assert.Equal(t, History{"2026-Q1": dec("120000"), "2025-Q4": dec("80000.50")}, ins[0].History)
+	// written and read back: the same history
+	b, err := AppendDealJSON(nil, &ins[0])
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"history":{"2025-Q4":"80000.50","2026-Q1":"120000"}`)
+	for in, err := range DecodeJSONLines(strings.NewReader(string(b)+"\n"), p, DecodeOptions{Name: "d.jsonl"}) {
+		require.NoError(t, err)
+		assert.Equal(t, ins[0].History, in.History)
+	}
+
+	bad := `{"id":"D-1","partner_id":"P-1","amount":"1","close_date":"2026-05-10","history":{"2026-Q9":"1","2026-Q1":"x"}}` + "\n"
+	for _, err := range DecodeJSONLines(strings.NewReader(bad), p, DecodeOptions{Name: "d.jsonl"}) {
+		require.ErrorIs(t, err, ErrInvalidDeal)
+		assert.Contains(t, err.Error(), "history.2026-Q9")
+		assert.Contains(t, err.Error(), "history.2026-Q1")
 	}
 }

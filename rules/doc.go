@@ -230,6 +230,32 @@
 // position. Test for the empty date first: deal.registered &&
 // days_between(...) evaluates days_between only for registered deals.
 //
+// # Partner history
+//
+// Terms can read a partner's totals of earlier periods, for example the
+// mean of its last four quarters as a growth baseline. The caller supplies
+// them as the partner's history: a mapping from period labels, as
+// period() writes them ("2026-03", "2026-Q1", "2026"), to the eligible deal
+// amount the partner closed in that period, in the program currency. In a
+// test it is `history:` (for every deal of the test; a deal may carry its
+// own), in a deals file the `history` key of a deal (YAML, JSON and JSON
+// Lines; CSV has no column for it), and in Go Input.History. Three
+// functions read it, counting periods back from the deal's own period (by
+// its close date in the program's time zone):
+//
+//	history("quarter", 1)        the total of the quarter before the deal's
+//	history_sum("month", 3)      the sum of the 3 months before the deal's
+//	history_mean("quarter", 4)   that sum divided by 4 (at the program's
+//	                             division precision; exact for cents over 4)
+//
+// The unit ("month", "quarter" or "year") and the count (1 to 120) are
+// constants. A period the terms read that the history does not give is
+// never guessed as zero: the deal fails with an error wrapping
+// incentive.ErrNoHistory that names the partner and the missing period, at
+// the position of the function; a partner that sold nothing in a period
+// is supplied as 0. Explanations show each total read, as
+// history.quarter.1 = 100,000.00. The cookbook's growth rebate uses it.
+//
 // run.as_of is the as-of date of the run: `partnerops run -as-of DATE`, a
 // test's `as_of:` (a `deal:` test without as_of uses the deal's close
 // time, as for claim expiry), or the asOf argument of incentive.Evaluate
@@ -1150,7 +1176,8 @@
 // optional partner {id, name, tier, type, region, country, contacts: [{role,
 // name, email}]}, an optional prior {period_amount, period_deals,
 // period_earned, cumulative, budget_used, basis: {<earning>: amount}} (the
-// partner's and the program's totals before the test's deals), and either
+// partner's and the program's totals before the test's deals), an optional
+// history {<period label>: amount} (see Partner history), and either
 // one `deal:` (evaluated with incentive.Evaluate) or a `deals:` list (run in
 // order with incentive.Run, so period and cumulative totals, partner caps
 // and the budget accumulate; deals must be listed by close time, then id).
@@ -1210,6 +1237,8 @@
 //	credits      on a credit note (negative amount): the id of the earlier
 //	             deal it credits (see Credit notes)
 //	partner      inline partner (deals files and `deals:` lists)
+//	history      {<period label>: amount}: the partner's totals of earlier
+//	             periods (see Partner history)
 //	<field>      each custom field, of its declared type
 //
 // # Errors and warnings
@@ -1293,4 +1322,45 @@
 //	  - name: no proof of performance, no reimbursement
 //	    deal: {id: A-4, amount: "600.00", close_date: 2026-03-10, proof_of_performance: false, approved_amount: "1000.00"}
 //	    expect: {eligible: false, failed: proof of performance received}
+//
+// A growth rebate over a baseline of past quarters (see Partner history):
+//
+//	# cookbook-growth-rebate.yaml: a quarterly growth rebate of 5% on what a
+//	# partner sells in the quarter above a baseline, the mean of its last four
+//	# quarters, which the caller supplies as the partner's history.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: cookbook-growth-rebate
+//	name: Growth rebate over a four-quarter baseline
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	period: quarter
+//	earnings:
+//	  - id: growth
+//	    type: rebate
+//	    # the part of this deal that takes the quarter's total above the baseline
+//	    amount: 0.05 * max(0, min(deal.amount, period.amount + deal.amount - history_mean("quarter", 4)))
+//	tests:
+//	  - name: only the sales above the baseline earn
+//	    history: {2025-Q2: "100000.00", 2025-Q3: "120000.00", 2025-Q4: "80000.00", 2026-Q1: "100000.00"}
+//	    # baseline (100000 + 120000 + 80000 + 100000) / 4 = 100000.00
+//	    deals:
+//	      # quarter total 60000.00, below the baseline: 0.00
+//	      - {id: D-1, amount: "60000.00", close_date: 2026-04-10}
+//	      # quarter total 110000.00: 10000.00 above, 10000.00 x 0.05 = 500.00
+//	      - {id: D-2, amount: "50000.00", close_date: 2026-05-10}
+//	      # quarter total 140000.00: all 30000.00 above, x 0.05 = 1500.00
+//	      - {id: D-3, amount: "30000.00", close_date: 2026-06-10}
+//	    expect:
+//	      total: "2000.00"
+//	      deals:
+//	        D-1: {total: "0.00"}
+//	        D-2: {total: "500.00"}
+//	        D-3: {total: "1500.00"}
+//	  - name: a partner that sold nothing last year has a baseline of zero
+//	    history: {2025-Q1: 0, 2025-Q2: 0, 2025-Q3: 0, 2025-Q4: 0}
+//	    # baseline 0.00: 20000.00 x 0.05 = 1000.00
+//	    deal: {id: D-4, amount: "20000.00", close_date: 2026-02-01}
+//	    expect: {total: "1000.00"}
 package rules

@@ -347,7 +347,7 @@ var fieldNameRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
 // deal paths and the keys of a test deal.
 var reservedFields = []string{
 	"id", "partner_id", "amount", "currency", "quantity", "type", "registered",
-	"registration_id", "registration", "close_date", "products", "customer", "partner",
+	"registration_id", "registration", "close_date", "products", "customer", "partner", "history",
 }
 
 var fieldTypes = []string{"string", "int", "decimal", "bool", "date"}
