@@ -1283,45 +1283,86 @@
 // under testdata/reference (named cookbook-*.yaml) whose tests, computed by
 // hand, run with the rest of the reference.
 //
-// A reimbursement at a share of actual cost, capped by an approved amount
-// (a computed line cap):
+// A SPIFF with a claim window counted from a custom activation date (see
+// Claim windows and registration validity):
 //
-//	# cookbook-reimbursement.yaml: a co-marketing (MDF) reimbursement of half
-//	# the actual cost, capped per activity by the amount approved for it.
+//	# cookbook-activation-spiff.yaml: a SPIFF of 150 per new subscription that
+//	# the customer activated, claimable for 30 days from the activation date.
 //	apiVersion: partnerops/v1
 //	kind: Program
-//	id: cookbook-mdf-reimbursement
-//	name: Co-marketing reimbursement
+//	id: cookbook-activation-spiff
+//	name: Activation SPIFF
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-04-01, to: 2026-06-30, timezone: America/New_York}
+//	claims: {window: 30d, from: activated}
+//	fields:
+//	  activated: date
+//	eligibility:
+//	  - name: new business
+//	    when: deal.type == "new_business"
+//	  - name: activated within the quarter
+//	    when: deal.activated <= date("2026-06-30")
+//	earnings:
+//	  - id: activation
+//	    type: spiff
+//	    amount: 150
+//	tests:
+//	  - name: an activated new subscription earns the SPIFF
+//	    as_of: 2026-05-31
+//	    # claim by 2026-05-05 + 30 days = 2026-06-04 (26 days to May 31, + 4): open
+//	    deal: {id: S-1, amount: "9000.00", type: new_business, close_date: 2026-04-20, activated: 2026-05-05}
+//	    expect: {total: "150.00"}
+//	  - name: a renewal earns nothing
+//	    deal: {id: S-2, amount: "9000.00", type: renewal, close_date: 2026-04-20, activated: 2026-05-05}
+//	    expect: {eligible: false, failed: new business}
+//	  - name: a subscription activated after the quarter earns nothing
+//	    deal: {id: S-3, amount: "9000.00", type: new_business, close_date: 2026-06-20, activated: 2026-07-02}
+//	    expect: {eligible: false, failed: activated within the quarter}
+//
+// A deal-registration bonus with a validity and pick-highest between a
+// share and a minimum:
+//
+//	# cookbook-registration-bonus.yaml: a deal-registration bonus of 3% of the
+//	# deal, at least 750, for deals closed within 90 days of the registration's
+//	# approval; the higher of the two pays.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: cookbook-registration-bonus
+//	name: Deal registration bonus
 //	version: 1
 //	currency: USD
 //	effective: {from: 2026-01-01, to: 2026-12-31}
-//	fields:
-//	  proof_of_performance: bool
-//	  approved_amount: {type: decimal, optional: true}
-//	eligibility:
-//	  - name: proof of performance received
-//	    when: deal.proof_of_performance
+//	registration: {valid: 90d}
 //	earnings:
-//	  - id: reimbursement
-//	    type: mdf
-//	    amount: deal.amount * 0.5   # the deal amount is the activity's actual cost
-//	    cap: deal.approved_amount   # a computed line cap
+//	  - id: share
+//	    type: deal_registration
+//	    when: deal.registered
+//	    amount: deal.amount * 0.03
+//	    group: registration
+//	  - id: minimum
+//	    type: deal_registration
+//	    when: deal.registered
+//	    amount: 750
+//	    group: registration
+//	groups:
+//	  - {id: registration, pick: highest}
 //	tests:
-//	  - name: half the cost, under the approved amount
-//	    deal: {id: A-1, amount: "1200.00", close_date: 2026-03-10, proof_of_performance: true, approved_amount: "1000.00"}
-//	    # 1200.00 x 0.5 = 600.00, at most the 1000.00 approved
-//	    expect: {total: "600.00", capped: []}
-//	  - name: the approved amount caps the reimbursement
-//	    deal: {id: A-2, amount: "5000.00", close_date: 2026-03-10, proof_of_performance: true, approved_amount: "1500.00"}
-//	    # 5000.00 x 0.5 = 2500.00 > 1500.00 approved: the cap cuts 1000.00
-//	    expect: {total: "1500.00", lines: {reimbursement: "1500.00"}, capped: [line:reimbursement]}
-//	  - name: an activity with no approved amount is reimbursed nothing
-//	    deal: {id: A-3, amount: "600.00", close_date: 2026-03-10, proof_of_performance: true}
-//	    # 600.00 x 0.5 = 300.00; a missing approved_amount reads 0: cut to 0.00
-//	    expect: {total: "0.00", capped: [line:reimbursement]}
-//	  - name: no proof of performance, no reimbursement
-//	    deal: {id: A-4, amount: "600.00", close_date: 2026-03-10, proof_of_performance: false, approved_amount: "1000.00"}
-//	    expect: {eligible: false, failed: proof of performance received}
+//	  - name: the share is higher than the minimum
+//	    # 40000.00 x 0.03 = 1200.00 > 750.00
+//	    deal: {id: R-1, amount: "40000.00", close_date: 2026-03-01, registration: {id: REG-1, approved: 2026-02-01}}
+//	    expect: {total: "1200.00", lines: {share: "1200.00"}}
+//	  - name: the minimum is higher than the share
+//	    # 10000.00 x 0.03 = 300.00 < 750.00
+//	    deal: {id: R-2, amount: "10000.00", close_date: 2026-03-01, registration: {id: REG-2, approved: 2026-02-01}}
+//	    expect: {total: "750.00", lines: {minimum: "750.00"}}
+//	  - name: a registration approved more than 90 days before the close has lapsed
+//	    # approved 2026-01-10; + 90 days: 21 (to Jan 31) + 28 + 31 + 10 = 2026-04-10
+//	    deal: {id: R-3, amount: "40000.00", close_date: 2026-04-15, registration: {id: REG-3, approved: 2026-01-10}}
+//	    expect: {eligible: false, failed: registration validity}
+//	  - name: an unregistered deal earns no bonus
+//	    deal: {id: R-4, amount: "40000.00", close_date: 2026-03-01}
+//	    expect: {total: "0.00", lines: {}}
 //
 // A growth rebate over a baseline of past quarters (see Partner history):
 //
@@ -1363,4 +1404,123 @@
 //	    # baseline 0.00: 20000.00 x 0.05 = 1000.00
 //	    deal: {id: D-4, amount: "20000.00", close_date: 2026-02-01}
 //	    expect: {total: "1000.00"}
+//
+// A reimbursement at a share of actual cost, capped by an approved amount
+// (a computed line cap):
+//
+//	# cookbook-reimbursement.yaml: a co-marketing (MDF) reimbursement of half
+//	# the actual cost, capped per activity by the amount approved for it.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: cookbook-mdf-reimbursement
+//	name: Co-marketing reimbursement
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	fields:
+//	  proof_of_performance: bool
+//	  approved_amount: {type: decimal, optional: true}
+//	eligibility:
+//	  - name: proof of performance received
+//	    when: deal.proof_of_performance
+//	earnings:
+//	  - id: reimbursement
+//	    type: mdf
+//	    amount: deal.amount * 0.5   # the deal amount is the activity's actual cost
+//	    cap: deal.approved_amount   # a computed line cap
+//	tests:
+//	  - name: half the cost, under the approved amount
+//	    deal: {id: A-1, amount: "1200.00", close_date: 2026-03-10, proof_of_performance: true, approved_amount: "1000.00"}
+//	    # 1200.00 x 0.5 = 600.00, at most the 1000.00 approved
+//	    expect: {total: "600.00", capped: []}
+//	  - name: the approved amount caps the reimbursement
+//	    deal: {id: A-2, amount: "5000.00", close_date: 2026-03-10, proof_of_performance: true, approved_amount: "1500.00"}
+//	    # 5000.00 x 0.5 = 2500.00 > 1500.00 approved: the cap cuts 1000.00
+//	    expect: {total: "1500.00", lines: {reimbursement: "1500.00"}, capped: [line:reimbursement]}
+//	  - name: an activity with no approved amount is reimbursed nothing
+//	    deal: {id: A-3, amount: "600.00", close_date: 2026-03-10, proof_of_performance: true}
+//	    # 600.00 x 0.5 = 300.00; a missing approved_amount reads 0: cut to 0.00
+//	    expect: {total: "0.00", capped: [line:reimbursement]}
+//	  - name: no proof of performance, no reimbursement
+//	    deal: {id: A-4, amount: "600.00", close_date: 2026-03-10, proof_of_performance: false, approved_amount: "1000.00"}
+//	    expect: {eligible: false, failed: proof of performance received}
+//
+// A multiplier over seats (a band table measuring deal.quantity):
+//
+//	# cookbook-seat-multiplier.yaml: 10 per seat sold, multiplied by 1.5 from
+//	# 50 seats and by 2 from 200 seats (the whole deal, retroactively).
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: cookbook-seat-multiplier
+//	name: Seat multiplier
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	earnings:
+//	  - id: seats
+//	    type: spiff
+//	    amount: deal.quantity * 10
+//	    bands:
+//	      method: retroactive
+//	      measure: deal.quantity
+//	      pays: multiplier
+//	      table:
+//	        - {from: 0, to: 50, multiplier: 1, label: base}
+//	        - {from: 50, to: 200, multiplier: 1.5, label: team}
+//	        - {from: 200, multiplier: 2, label: enterprise}
+//	tests:
+//	  - name: below 50 seats
+//	    # 40 x 10 = 400.00 x 1 = 400.00
+//	    deal: {id: U-1, amount: "12000.00", quantity: 40, close_date: 2026-05-01}
+//	    expect: {total: "400.00", band: {seats: base}}
+//	  - name: 50 seats reach the team multiplier
+//	    # 50 x 10 = 500.00 x 1.5 = 750.00 (a basis on a boundary belongs to the upper band)
+//	    deal: {id: U-2, amount: "15000.00", quantity: 50, close_date: 2026-05-01}
+//	    expect: {total: "750.00", band: {seats: team}}
+//	  - name: 250 seats double
+//	    # 250 x 10 = 2500.00 x 2 = 5000.00
+//	    deal: {id: U-3, amount: "75000.00", quantity: 250, close_date: 2026-05-01}
+//	    expect: {total: "5000.00", band: {seats: enterprise}}
+//
+// A cumulative accelerator that counts the partner's prior total:
+//
+//	# cookbook-cumulative-accelerator.yaml: a commission that accelerates with
+//	# the partner's sales over the year, counting what it sold before this run
+//	# (the prior cumulative total): 2% up to 500,000, 4% up to 1,000,000, 6%
+//	# above, each rate on the part of the sales in its band.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: cookbook-cumulative-accelerator
+//	name: Cumulative accelerator
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	earnings:
+//	  - id: commission
+//	    type: commission
+//	    bands:
+//	      method: marginal
+//	      basis: cumulative
+//	      pays: rate
+//	      table:
+//	        - {from: 0, to: 500000, rate: 0.02}
+//	        - {from: 500000, to: 1000000, rate: 0.04}
+//	        - {from: 1000000, rate: 0.06}
+//	tests:
+//	  - name: the year's first deal
+//	    # 100000.00 x 0.02 = 2000.00
+//	    deal: {id: C-1, amount: "100000.00", close_date: 2026-02-01}
+//	    expect: {total: "2000.00", band: {commission: 1}}
+//	  - name: deals after 450,000 sold earlier this year
+//	    prior: {cumulative: "450000.00"}
+//	    deals:
+//	      # 450000 -> 550000: 50000 x 0.02 + 50000 x 0.04 = 1000.00 + 2000.00 = 3000.00
+//	      - {id: C-2, amount: "100000.00", close_date: 2026-07-01}
+//	      # 550000 -> 1050000: 450000 x 0.04 + 50000 x 0.06 = 18000.00 + 3000.00 = 21000.00
+//	      - {id: C-3, amount: "500000.00", close_date: 2026-08-01}
+//	    expect:
+//	      total: "24000.00"
+//	      deals:
+//	        C-2: {total: "3000.00", band: {commission: 2}}
+//	        C-3: {total: "21000.00", band: {commission: 3}}
 package rules
