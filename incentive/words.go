@@ -47,7 +47,7 @@ type stepDetail struct {
 	e        *Evaluator
 	// a, b and c are the amounts the words show: rounding: a the amount
 	// before it; band: the table's input (see bandInput); line cap: a
-	// the line before it; partner or budget cap: a what the cap had paid
+	// the line before it, b the limit; partner or budget cap: a what the cap had paid
 	// before, b the deal total before the cut, c after it.
 	a, b, c decimal.Decimal
 	started bool
@@ -101,9 +101,9 @@ func (d *stepDetail) words(s *Step) string {
 	case detailGroup:
 		return e.groupWords(d.group.g, d.group.members, d.group.amounts, d.group.win)
 	case detailLineCap:
-		limit := e.p.Caps[d.ci].Limit
-		return "earning " + quote(e.earn[d.line].e.ID) + ": line cap " + fmtAmount(limit, cur) + " cut " + fmtAmount(s.Amount, cur) +
-			" (" + fmtAmount(d.a, cur) + " -> " + fmtAmount(limit, cur) + ")"
+		c := &e.p.Caps[d.ci]
+		return "earning " + quote(e.earn[d.line].e.ID) + ": line cap " + lineCapWords(c, d.b, cur) + " cut " + fmtAmount(s.Amount, cur) +
+			" (" + fmtAmount(d.a, cur) + " -> " + fmtAmount(e.lineCapLimit(c, d.b), cur) + ")"
 	case detailRunningCap:
 		return e.capWords(int(d.ci), d.a) + " cut " + fmtAmount(s.Amount, cur) + " (" + fmtAmount(d.b, cur) + " -> " + fmtAmount(d.c, cur) + ")"
 	case detailTotal:
