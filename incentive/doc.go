@@ -143,6 +143,14 @@
 // NewStatement turns results into an earnings statement by partner, payee
 // and earning type, with the minimum payout carried over.
 //
+// Speed: amounts that fit a scaled 64-bit integer are added, compared and
+// rounded as such, with overflow detected and the operation redone in
+// shopspring decimal (the result is the same decimal either way). A trace
+// records structured steps and renders words only when read. Callers that
+// need no explanation use Evaluator.EvaluateNoTrace or RunOptions.NoTrace;
+// runs whose caller only aggregates can also set RunOptions.ReuseResults,
+// which writes each result into the memory of an earlier one.
+//
 // # Expiry, holds and payout buckets
 //
 // An earning whose claim window had closed as of the run (Result.Expired)

@@ -529,11 +529,13 @@ func (e *Evaluator) ownTerms(w *work, in *Input, rates RateSource) {
 		return
 	}
 	// Usually two steps a line (condition, formula or band), the groups,
-	// and the rounding, claim and total steps. (Room for every possible
-	// step measured slower: the larger buffer costs more than the rare
-	// regrowth.)
+	// the rounding, claim and total steps, and one step per cap that binds.
+	// (Room for every possible step measured slower: the larger buffer
+	// costs more than the rare regrowth. Without room for the caps, a
+	// quarter of the example program's eligible deals in a batch regrew
+	// their trace to twice the size once its budget or a line cap bound.)
 	if !w.noTrace {
-		w.trace = slices.Grow(w.trace, 2*len(e.earn)+len(p.Groups)+4)
+		w.trace = slices.Grow(w.trace, 2*len(e.earn)+len(p.Groups)+4+len(p.Caps))
 	}
 	w.lines = w.newLines(len(e.earn))
 	for i := range e.earn {
