@@ -113,9 +113,9 @@ type Subtotal struct {
 // Evaluator.NewStatement: the zero value has no program, and its Add
 // returns an error wrapping ErrNoEvaluator.
 type StatementBuilder struct {
-	e        *Evaluator
-	buckets  bucketPlan
-	carried  func(partnerID, bucket string) decimal.Decimal
+	e       *Evaluator
+	buckets bucketPlan
+	carried func(partnerID, bucket string) decimal.Decimal
 	// heldIn are held amounts brought in from the previous statement;
 	// asOf decides which of them have matured.
 	heldIn   map[string][]HeldAmount
