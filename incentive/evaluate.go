@@ -70,7 +70,10 @@ type earnPlan struct {
 	periodIdx       int
 	group           *Group
 	lineCaps        []int // caps that limit this line
-	table           *tablePlan
+	// capDeferred: a computed line cap reads running totals, so the line
+	// is settled in the ordered phase.
+	capDeferred bool
+	table       *tablePlan
 }
 
 // NewEvaluator validates p and prepares it for evaluation. The program must
@@ -142,6 +145,10 @@ func NewEvaluator(p *Program) (*Evaluator, error) {
 		for ci, c := range p.Caps {
 			if c.Scope == CapLine && (c.Earning == "" || c.Earning == ep.e.ID) {
 				ep.lineCaps = append(ep.lineCaps, ci)
+				if c.LimitFormula != nil && readsAccumulators(c.LimitFormula) {
+					ep.capDeferred = true
+					e.readsAcc = true
+				}
 			}
 		}
 		e.earn = append(e.earn, ep)
@@ -326,7 +333,7 @@ func (e *Evaluator) ownTerms(w *work, in *Input, rates RateSource) {
 		return
 	}
 	// the caller put the run's as-of instant (run.as_of) in w.scope.AsOf
-	w.scope = Scope{Program: p, Deal: d, Amount: d.Amount.amount, Partner: &in.Partner, AsOf: w.scope.AsOf}
+	w.scope = Scope{Program: p, Deal: d, Amount: d.Amount.amount, Partner: &in.Partner, AsOf: w.scope.AsOf, History: in.History}
 	closeDate := DateOf(d.CloseDate.In(p.Effective.Loc()))
 	w.date = closeDate
 	if d.Credits != "" {
@@ -386,7 +393,9 @@ func (e *Evaluator) ownTerms(w *work, in *Input, rates RateSource) {
 		if w.closed {
 			return
 		}
-		e.settleLine(w, i)
+		if !e.earn[i].capDeferred {
+			e.settleLine(w, i)
+		}
 	}
 	if n := len(p.Groups); n > 0 {
 		w.groupDone = make([]bool, n)
@@ -519,8 +528,11 @@ func (e *Evaluator) line(w *work, i int, ordered bool) {
 		}
 		ln.measureDone = true
 	}
-	if ep.stateful {
-		return // computed in the ordered phase (inOrder), from the running basis
+	if ep.stateful || ln.grossDone {
+		// A stateful table is computed in the ordered phase (inOrder),
+		// from the running basis; a table over the deal is computed once
+		// (the ordered phase calls line again for what waited).
+		return
 	}
 	in := bandInput{after: ln.measure, amount: ln.amount}
 	v, hit := ep.table.apply(in)

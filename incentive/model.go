@@ -505,6 +505,17 @@ type Cap struct {
 	Scope CapScope
 	// Limit is in the program currency.
 	Limit decimal.Decimal
+	// LimitFormula, when set, computes a line cap's limit for each deal
+	// (for example an approved amount the deal carries in a custom
+	// field), and Limit stays zero. Only line caps may be computed. The
+	// value is in the program currency and is rounded toward zero to the
+	// places amounts round to (Rounding.Places), so a capped line stays on
+	// the payout grid; a value of zero caps the line at zero, and a value
+	// below zero is an error of the deal (ErrInvalidAmount). Its cut is
+	// recorded like any other cap's (Line.Cuts, with the computed limit),
+	// shown in the explanation with the formula. A formula that reads
+	// running totals (period.*, cumulative.*) is evaluated in deal order.
+	LimitFormula Formula
 	// Earning restricts a line cap to one earning id; empty caps every line.
 	Earning string
 	// Period applies to partner caps; empty means the program's Period.

@@ -34,6 +34,12 @@ type Result struct {
 	// Lines are the earnings lines that paid (after groups and caps), in
 	// program order. Lines cut to zero by a cap are kept.
 	Lines []Line `json:"lines"`
+	// Lost are the lines whose condition held but that lost their group's
+	// pick, in program order: Amount is what the line would have paid
+	// (after its line caps and line rounding) and Band the band it
+	// reached. They pay nothing and are not part of Total; tests and
+	// coverage read their bands.
+	Lost []Line `json:"lost,omitempty"`
 	// Total is the sum of the lines, in the program currency, rounded as
 	// the program's rounding stage says.
 	Total Money `json:"total"`

@@ -241,6 +241,32 @@
 // position. Test for the empty date first: deal.registered &&
 // days_between(...) evaluates days_between only for registered deals.
 //
+// # Partner history
+//
+// Terms can read a partner's totals of earlier periods, for example the
+// mean of its last four quarters as a growth baseline. The caller supplies
+// them as the partner's history: a mapping from period labels, as
+// period() writes them ("2026-03", "2026-Q1", "2026"), to the eligible deal
+// amount the partner closed in that period, in the program currency. In a
+// test it is `history:` (for every deal of the test; a deal may carry its
+// own), in a deals file the `history` key of a deal (YAML, JSON and JSON
+// Lines; CSV has no column for it), and in Go Input.History. Three
+// functions read it, counting periods back from the deal's own period (by
+// its close date in the program's time zone):
+//
+//	history("quarter", 1)        the total of the quarter before the deal's
+//	history_sum("month", 3)      the sum of the 3 months before the deal's
+//	history_mean("quarter", 4)   that sum divided by 4 (at the program's
+//	                             division precision; exact for cents over 4)
+//
+// The unit ("month", "quarter" or "year") and the count (1 to 120) are
+// constants. A period the terms read that the history does not give is
+// never guessed as zero: the deal fails with an error wrapping
+// incentive.ErrNoHistory that names the partner and the missing period, at
+// the position of the function; a partner that sold nothing in a period
+// is supplied as 0. Explanations show each total read, as
+// history.quarter.1 = 100,000.00. The cookbook's growth rebate uses it.
+//
 // run.as_of is the as-of date of the run: `partnerops run -as-of DATE`, a
 // test's `as_of:` (a `deal:` test without as_of uses the deal's close
 // time, as for claim expiry), or the asOf argument of incentive.Evaluate
@@ -673,6 +699,19 @@
 // multiplies the `amount:`. `cap:` limits the line (> 0, in the program
 // currency, applied before line rounding). `group:` names a group. Lines add
 // up unless a group picks among them.
+//
+// A line cap may also be an expression of the deal, a computed cap, such
+// as `cap: deal.approved_amount` for an amount approved per activity: a
+// value written as a number (or a number with the program's currency code)
+// is a fixed limit, anything else is an expression that must come to a
+// number. The computed limit is rounded toward zero to the places amounts
+// round to; zero caps the line at zero (a missing optional field reads 0),
+// and a value below zero is an error of the deal. Its cut is a cap like any
+// other: recorded on the line with the computed limit, shown by explain
+// with the expression and its value ("line cap deal.approved_amount =
+// 1,500.00 cut 1,000.00"), asserted by `capped: [line:<earning>]` and
+// counted by coverage. Only line caps are computed; per_deal, per_partner
+// and budget are fixed amounts. See the cookbook's reimbursement.
 //
 //	# spiff.yaml: a new-logo SPIFF that uses most program keys.
 //	apiVersion: partnerops/v1
@@ -1390,7 +1429,8 @@
 // optional partner {id, name, tier, type, region, country, contacts: [{role,
 // name, email}]}, an optional prior {period_amount, period_deals,
 // period_earned, cumulative, budget_used, basis: {<earning>: amount}} (the
-// partner's and the program's totals before the test's deals), and either
+// partner's and the program's totals before the test's deals), an optional
+// history {<period label>: amount} (see Partner history), and either
 // one `deal:` (evaluated with incentive.Evaluate) or a `deals:` list (run in
 // order with incentive.Run, so period and cumulative totals, partner caps
 // and the budget accumulate; deals must be listed by close time, then id).
@@ -1407,7 +1447,9 @@
 //	lines: {<earning>: "<amount>"}   exact: listed lines must match, unlisted
 //	                                 lines must pay nothing; "0" matches a line
 //	                                 that did not pay
-//	band: {<earning>: <label> | <n>}  the band reached; n counts from 1
+//	band: {<earning>: <label> | <n>}  the band reached; n counts from 1 (a
+//	                                 line that lost its group's pick reached
+//	                                 its band too: see Result.Lost)
 //	capped: [<cap>, ...]             exactly the caps that cut something:
 //	                                 line:<earning>, per_deal, per_partner, budget
 //	expired: "<amount>"              the part of the total whose claim window
@@ -1462,6 +1504,8 @@
 //	credits      on a credit note (negative amount): the id of the earlier
 //	             deal it credits (see Credit notes)
 //	partner      inline partner (deals files and `deals:` lists)
+//	history      {<period label>: amount}: the partner's totals of earlier
+//	             periods (see Partner history)
 //	<field>      each custom field, of its declared type
 //
 // # Errors and warnings
@@ -1483,7 +1527,11 @@
 // # Limits and safety
 //
 // A file may be at most MaxFileSize bytes (checked before parsing), hold
-// at most MaxDocuments documents and MaxNodes YAML nodes. Anchors, aliases
+// at most MaxDocuments documents and MaxNodes YAML nodes, nested at most
+// MaxDepth mappings and lists deep. Load reads at most DefaultMaxFiles
+// files, each only up to the size limit even if it grows while read, and
+// refuses what is not a regular file; LoadWith takes other limits
+// (LoadOptions). An error about a limit wraps ErrLimit. Anchors, aliases
 // and tags are refused outright, so "billion laughs" alias bombs cannot
 // expand; programs are short enough to write values out. Expressions are
 // bounded by the expression compiler (source length, syntax-tree size,
@@ -1642,4 +1690,245 @@
 //	          buckets:
 //	            rebate: {earned: "648.00", payable: "648.00"}
 //	            mdf: {earned: "216.00", carried_in: "69.00", payable: "285.00"}
+//
+// A SPIFF with a claim window counted from a custom activation date (see
+// Claim windows and registration validity):
+//
+//	# cookbook-activation-spiff.yaml: a SPIFF of 150 per new subscription that
+//	# the customer activated, claimable for 30 days from the activation date.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: cookbook-activation-spiff
+//	name: Activation SPIFF
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-04-01, to: 2026-06-30, timezone: America/New_York}
+//	claims: {window: 30d, from: activated}
+//	fields:
+//	  activated: date
+//	eligibility:
+//	  - name: new business
+//	    when: deal.type == "new_business"
+//	  - name: activated within the quarter
+//	    when: deal.activated <= date("2026-06-30")
+//	earnings:
+//	  - id: activation
+//	    type: spiff
+//	    amount: 150
+//	tests:
+//	  - name: an activated new subscription earns the SPIFF
+//	    as_of: 2026-05-31
+//	    # claim by 2026-05-05 + 30 days = 2026-06-04 (26 days to May 31, + 4): open
+//	    deal: {id: S-1, amount: "9000.00", type: new_business, close_date: 2026-04-20, activated: 2026-05-05}
+//	    expect: {total: "150.00"}
+//	  - name: a renewal earns nothing
+//	    deal: {id: S-2, amount: "9000.00", type: renewal, close_date: 2026-04-20, activated: 2026-05-05}
+//	    expect: {eligible: false, failed: new business}
+//	  - name: a subscription activated after the quarter earns nothing
+//	    deal: {id: S-3, amount: "9000.00", type: new_business, close_date: 2026-06-20, activated: 2026-07-02}
+//	    expect: {eligible: false, failed: activated within the quarter}
+//
+// A deal-registration bonus with a validity and pick-highest between a
+// share and a minimum:
+//
+//	# cookbook-registration-bonus.yaml: a deal-registration bonus of 3% of the
+//	# deal, at least 750, for deals closed within 90 days of the registration's
+//	# approval; the higher of the two pays.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: cookbook-registration-bonus
+//	name: Deal registration bonus
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	registration: {valid: 90d}
+//	earnings:
+//	  - id: share
+//	    type: deal_registration
+//	    when: deal.registered
+//	    amount: deal.amount * 0.03
+//	    group: registration
+//	  - id: minimum
+//	    type: deal_registration
+//	    when: deal.registered
+//	    amount: 750
+//	    group: registration
+//	groups:
+//	  - {id: registration, pick: highest}
+//	tests:
+//	  - name: the share is higher than the minimum
+//	    # 40000.00 x 0.03 = 1200.00 > 750.00
+//	    deal: {id: R-1, amount: "40000.00", close_date: 2026-03-01, registration: {id: REG-1, approved: 2026-02-01}}
+//	    expect: {total: "1200.00", lines: {share: "1200.00"}}
+//	  - name: the minimum is higher than the share
+//	    # 10000.00 x 0.03 = 300.00 < 750.00
+//	    deal: {id: R-2, amount: "10000.00", close_date: 2026-03-01, registration: {id: REG-2, approved: 2026-02-01}}
+//	    expect: {total: "750.00", lines: {minimum: "750.00"}}
+//	  - name: a registration approved more than 90 days before the close has lapsed
+//	    # approved 2026-01-10; + 90 days: 21 (to Jan 31) + 28 + 31 + 10 = 2026-04-10
+//	    deal: {id: R-3, amount: "40000.00", close_date: 2026-04-15, registration: {id: REG-3, approved: 2026-01-10}}
+//	    expect: {eligible: false, failed: registration validity}
+//	  - name: an unregistered deal earns no bonus
+//	    deal: {id: R-4, amount: "40000.00", close_date: 2026-03-01}
+//	    expect: {total: "0.00", lines: {}}
+//
+// A growth rebate over a baseline of past quarters (see Partner history):
+//
+//	# cookbook-growth-rebate.yaml: a quarterly growth rebate of 5% on what a
+//	# partner sells in the quarter above a baseline, the mean of its last four
+//	# quarters, which the caller supplies as the partner's history.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: cookbook-growth-rebate
+//	name: Growth rebate over a four-quarter baseline
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	period: quarter
+//	earnings:
+//	  - id: growth
+//	    type: rebate
+//	    # the part of this deal that takes the quarter's total above the baseline
+//	    amount: 0.05 * max(0, min(deal.amount, period.amount + deal.amount - history_mean("quarter", 4)))
+//	tests:
+//	  - name: only the sales above the baseline earn
+//	    history: {2025-Q2: "100000.00", 2025-Q3: "120000.00", 2025-Q4: "80000.00", 2026-Q1: "100000.00"}
+//	    # baseline (100000 + 120000 + 80000 + 100000) / 4 = 100000.00
+//	    deals:
+//	      # quarter total 60000.00, below the baseline: 0.00
+//	      - {id: D-1, amount: "60000.00", close_date: 2026-04-10}
+//	      # quarter total 110000.00: 10000.00 above, 10000.00 x 0.05 = 500.00
+//	      - {id: D-2, amount: "50000.00", close_date: 2026-05-10}
+//	      # quarter total 140000.00: all 30000.00 above, x 0.05 = 1500.00
+//	      - {id: D-3, amount: "30000.00", close_date: 2026-06-10}
+//	    expect:
+//	      total: "2000.00"
+//	      deals:
+//	        D-1: {total: "0.00"}
+//	        D-2: {total: "500.00"}
+//	        D-3: {total: "1500.00"}
+//	  - name: a partner that sold nothing last year has a baseline of zero
+//	    history: {2025-Q1: 0, 2025-Q2: 0, 2025-Q3: 0, 2025-Q4: 0}
+//	    # baseline 0.00: 20000.00 x 0.05 = 1000.00
+//	    deal: {id: D-4, amount: "20000.00", close_date: 2026-02-01}
+//	    expect: {total: "1000.00"}
+//
+// A reimbursement at a share of actual cost, capped by an approved amount
+// (a computed line cap):
+//
+//	# cookbook-reimbursement.yaml: a co-marketing (MDF) reimbursement of half
+//	# the actual cost, capped per activity by the amount approved for it.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: cookbook-mdf-reimbursement
+//	name: Co-marketing reimbursement
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	fields:
+//	  proof_of_performance: bool
+//	  approved_amount: {type: decimal, optional: true}
+//	eligibility:
+//	  - name: proof of performance received
+//	    when: deal.proof_of_performance
+//	earnings:
+//	  - id: reimbursement
+//	    type: mdf
+//	    amount: deal.amount * 0.5   # the deal amount is the activity's actual cost
+//	    cap: deal.approved_amount   # a computed line cap
+//	tests:
+//	  - name: half the cost, under the approved amount
+//	    deal: {id: A-1, amount: "1200.00", close_date: 2026-03-10, proof_of_performance: true, approved_amount: "1000.00"}
+//	    # 1200.00 x 0.5 = 600.00, at most the 1000.00 approved
+//	    expect: {total: "600.00", capped: []}
+//	  - name: the approved amount caps the reimbursement
+//	    deal: {id: A-2, amount: "5000.00", close_date: 2026-03-10, proof_of_performance: true, approved_amount: "1500.00"}
+//	    # 5000.00 x 0.5 = 2500.00 > 1500.00 approved: the cap cuts 1000.00
+//	    expect: {total: "1500.00", lines: {reimbursement: "1500.00"}, capped: [line:reimbursement]}
+//	  - name: an activity with no approved amount is reimbursed nothing
+//	    deal: {id: A-3, amount: "600.00", close_date: 2026-03-10, proof_of_performance: true}
+//	    # 600.00 x 0.5 = 300.00; a missing approved_amount reads 0: cut to 0.00
+//	    expect: {total: "0.00", capped: [line:reimbursement]}
+//	  - name: no proof of performance, no reimbursement
+//	    deal: {id: A-4, amount: "600.00", close_date: 2026-03-10, proof_of_performance: false, approved_amount: "1000.00"}
+//	    expect: {eligible: false, failed: proof of performance received}
+//
+// A multiplier over seats (a band table measuring deal.quantity):
+//
+//	# cookbook-seat-multiplier.yaml: 10 per seat sold, multiplied by 1.5 from
+//	# 50 seats and by 2 from 200 seats (the whole deal, retroactively).
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: cookbook-seat-multiplier
+//	name: Seat multiplier
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	earnings:
+//	  - id: seats
+//	    type: spiff
+//	    amount: deal.quantity * 10
+//	    bands:
+//	      method: retroactive
+//	      measure: deal.quantity
+//	      pays: multiplier
+//	      table:
+//	        - {from: 0, to: 50, multiplier: 1, label: base}
+//	        - {from: 50, to: 200, multiplier: 1.5, label: team}
+//	        - {from: 200, multiplier: 2, label: enterprise}
+//	tests:
+//	  - name: below 50 seats
+//	    # 40 x 10 = 400.00 x 1 = 400.00
+//	    deal: {id: U-1, amount: "12000.00", quantity: 40, close_date: 2026-05-01}
+//	    expect: {total: "400.00", band: {seats: base}}
+//	  - name: 50 seats reach the team multiplier
+//	    # 50 x 10 = 500.00 x 1.5 = 750.00 (a basis on a boundary belongs to the upper band)
+//	    deal: {id: U-2, amount: "15000.00", quantity: 50, close_date: 2026-05-01}
+//	    expect: {total: "750.00", band: {seats: team}}
+//	  - name: 250 seats double
+//	    # 250 x 10 = 2500.00 x 2 = 5000.00
+//	    deal: {id: U-3, amount: "75000.00", quantity: 250, close_date: 2026-05-01}
+//	    expect: {total: "5000.00", band: {seats: enterprise}}
+//
+// A cumulative accelerator that counts the partner's prior total:
+//
+//	# cookbook-cumulative-accelerator.yaml: a commission that accelerates with
+//	# the partner's sales over the year, counting what it sold before this run
+//	# (the prior cumulative total): 2% up to 500,000, 4% up to 1,000,000, 6%
+//	# above, each rate on the part of the sales in its band.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: cookbook-cumulative-accelerator
+//	name: Cumulative accelerator
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	earnings:
+//	  - id: commission
+//	    type: commission
+//	    bands:
+//	      method: marginal
+//	      basis: cumulative
+//	      pays: rate
+//	      table:
+//	        - {from: 0, to: 500000, rate: 0.02}
+//	        - {from: 500000, to: 1000000, rate: 0.04}
+//	        - {from: 1000000, rate: 0.06}
+//	tests:
+//	  - name: the year's first deal
+//	    # 100000.00 x 0.02 = 2000.00
+//	    deal: {id: C-1, amount: "100000.00", close_date: 2026-02-01}
+//	    expect: {total: "2000.00", band: {commission: 1}}
+//	  - name: deals after 450,000 sold earlier this year
+//	    prior: {cumulative: "450000.00"}
+//	    deals:
+//	      # 450000 -> 550000: 50000 x 0.02 + 50000 x 0.04 = 1000.00 + 2000.00 = 3000.00
+//	      - {id: C-2, amount: "100000.00", close_date: 2026-07-01}
+//	      # 550000 -> 1050000: 450000 x 0.04 + 50000 x 0.06 = 18000.00 + 3000.00 = 21000.00
+//	      - {id: C-3, amount: "500000.00", close_date: 2026-08-01}
+//	    expect:
+//	      total: "24000.00"
+//	      deals:
+//	        C-2: {total: "3000.00", band: {commission: 2}}
+//	        C-3: {total: "21000.00", band: {commission: 3}}
 package rules

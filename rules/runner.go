@@ -238,6 +238,14 @@ func diffDeal(prefix string, e *expectation, r *incentive.Result, p *incentive.P
 	}
 	for _, want := range e.bands {
 		l := line(want.earning)
+		if l == nil {
+			// a line that lost its group's pick still reached a band
+			for i := range r.Lost {
+				if r.Lost[i].Earning == want.earning {
+					l = &r.Lost[i]
+				}
+			}
+		}
 		wantText := strconv.Itoa(want.number)
 		if want.label != "" {
 			wantText = strconv.Quote(want.label)

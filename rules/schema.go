@@ -88,11 +88,15 @@ func strict(keys []string, props obj, required ...string) obj {
 }
 
 func schema() obj {
+	// a partner's history: period labels to amounts
+	history := obj{"type": "object", "additionalProperties": amount(),
+		"propertyNames": obj{"pattern": `^[0-9]{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$`}}
 	deal := strict(dealKeys, obj{
 		"amount": amount(), "quantity": integer(), "registered": boolean(),
 		"registration": strict(registrationK, nil),
 		"customer":     strict(customerKeys, nil),
 		"products":     listOf(obj{"anyOf": []obj{str(), strict(productKeys, obj{"amount": amount(), "quantity": integer()}, "product")}}),
+		"history":      history,
 	}, "id", "amount", "close_date")
 	deal["additionalProperties"] = true // the program's custom fields
 	figures := obj{}
@@ -107,8 +111,9 @@ func schema() obj {
 		"partner": ref("partner"),
 		"prior": strict(priorKeys, obj{"period_deals": integer(), "basis": obj{"type": "object", "additionalProperties": amount()},
 			"period_amount": amount(), "period_earned": amount(), "cumulative": amount(), "budget_used": amount()}),
-		"deal":  deal,
-		"deals": listOf(deal),
+		"history": history,
+		"deal":    deal,
+		"deals":   listOf(deal),
 		"expect": obj{"type": "object", "properties": obj{
 			"eligible": boolean(), "failed": str(), "total": amount(), "lines": obj{"type": "object", "additionalProperties": amount()},
 			"band": obj{"type": "object"}, "capped": obj{"type": []string{"array", "object", "string"}},

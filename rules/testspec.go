@@ -82,7 +82,7 @@ type dealExpect struct {
 	expect *expectation
 }
 
-var testKeys = []string{"name", "as_of", "partner", "prior", "rates", "carried", "deal", "deals", "expect"}
+var testKeys = []string{"name", "as_of", "partner", "prior", "history", "rates", "carried", "deal", "deals", "expect"}
 
 // testDecoder decodes the tests of one program.
 type testDecoder struct {
@@ -151,6 +151,15 @@ func (td testDecoder) test(n *yaml.Node, path string) *Test {
 		td.batch(deals, f.at("deals"), t, &base)
 	case !f.typos["deal"] && !f.typos["deals"]:
 		d.errorf(n, path, "a test needs `deal:` (one deal) or `deals:` (a list, run in order)")
+	}
+	if v := f.get("history"); v != nil {
+		if h := td.history(v, f.at("history")); h != nil {
+			for i := range t.Inputs {
+				if t.Inputs[i].History == nil { // a deal's own history wins
+					t.Inputs[i].History = h
+				}
+			}
+		}
 	}
 	if v := f.get("rates"); v != nil {
 		if rt := td.rates(v, f.at("rates")); rt != nil {
