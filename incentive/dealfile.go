@@ -105,6 +105,7 @@ var dealKeyTable = []DealKey{
 	{Name: "customer_segment", Type: "text", CSV: true, Doc: "the customer's segment"},
 	{Name: "products", Type: "list", CSV: true, JSON: true, Doc: "JSON: product names or {product, quantity, amount}; CSV: product names separated by \";\""},
 	{Name: "partner", Type: "object", JSON: true, Doc: "{id, name, type, tier, region, country, contacts}: the partner's record inline"},
+	{Name: "history", Type: "object", JSON: true, Doc: "{<period>: <amount>}: the partner's totals of earlier periods (Input.History), by label: 2026-03, 2026-Q1 or 2026"},
 	{Name: "partner_name", Type: "text", CSV: true, Doc: "the partner's name"},
 	{Name: "partner_type", Type: "text", CSV: true, Doc: "the partner's type (reseller, distributor, msp, ...)"},
 	{Name: "partner_tier", Type: "text", CSV: true, Doc: "the partner's tier"},

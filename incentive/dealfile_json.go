@@ -399,6 +399,9 @@ func (d *rowDecoder) jsonDeal(obj []byte, line, col int, allowPartner bool) (Inp
 		case "products":
 			v.in.Deal.Lines, v.lineAmounts = d.jsonProducts(&ce)
 			continue
+		case "history":
+			v.in.History = d.jsonHistory(&ce)
+			continue
 		case "partner":
 			if allowPartner {
 				d.jsonPartner(&v.in.Partner, &ce)
@@ -501,6 +504,39 @@ func (d *rowDecoder) jsonRegistration(deal *Deal, c *cell) {
 	if deal.Registration == nil && c.kind == cellObject {
 		deal.Registration = &Registration{}
 	}
+}
+
+// jsonHistory reads a partner's history: period labels to amounts.
+func (d *rowDecoder) jsonHistory(c *cell) History {
+	if c.kind == cellNull {
+		return nil
+	}
+	if c.kind != cellObject {
+		d.fail(c, "history", "want an object, got %s", c.kind)
+		return nil
+	}
+	ms, err := jsonMembers(nil, c.raw)
+	if err != nil {
+		d.fail(c, "history", "want an object")
+		return nil
+	}
+	h := make(History, len(ms))
+	for _, m := range ms {
+		path := "history." + m.key
+		if _, dup := h[m.key]; dup {
+			d.fail(c, path, "the key is given twice")
+			continue
+		}
+		if !IsPeriodLabel(m.key) {
+			d.fail(c, path, "want a period label: a month (2026-03), a quarter (2026-Q1) or a year (2026)")
+			continue
+		}
+		mc := jsonCell(m.val, c.line, 0)
+		if v, ok := d.number(&mc, path); ok {
+			h[m.key] = v
+		}
+	}
+	return h
 }
 
 func (d *rowDecoder) jsonCustomer(cu *Customer, c *cell) {

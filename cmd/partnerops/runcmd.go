@@ -26,8 +26,10 @@ var runCommand = &command{
 Run compiles PROGRAM, reads the deals of DEALS and runs them in (close time,
 deal id) order, so that each partner's period totals, the caps and the
 budget accumulate. It prints the earnings statement: per partner, what was
-earned, expired, carried in, payable and carried out, by earning type and
-payee, with the check that the rows add up.
+earned, expired, held (not matured under the program's hold), carried in,
+withheld (a negative balance brought in), payable and carried out, by payout
+bucket, maturity date, earning type and payee, with the check that the rows
+add up.
 
 DEALS is CSV (a header row; see -columns), JSON Lines, a JSON list, or YAML
 for small hand-written files (described under "Deals" in 'go doc
@@ -62,7 +64,7 @@ Without -as-of, no claim window is checked: nothing is reported as expired.`,
 		o.define(fs)
 		fs.BoolVar(&o.json, "json", false, "print the statement as JSON (same as -output json)")
 		fs.StringVar(&o.output, "output", "text", "print the statement as `FORMAT`: text, csv or json (amounts as strings; it reads back as -carried)")
-		fs.StringVar(&o.carried, "carried", "", "read what each partner carries in from `FILE`: the previous run's -output json, or a\nJSON object of partner id to amount: {\"P-1\": \"40.00\"}")
+		fs.StringVar(&o.carried, "carried", "", "read what each partner carries in from `FILE`: the previous run's -output json, or a\nJSON object of partner id to amount, {\"P-1\": \"40.00\"}, or to amounts per payout bucket,\n{\"P-1\": {\"rebates\": \"-30.00\"}}")
 		fs.StringVar(&o.results, "results", "", "also write each deal's result to `FILE` (.csv or .jsonl): deal, partner, and each earning\nline with its type, amount, band, the caps that cut it, rounding and claim deadline")
 		fs.BoolVar(&o.resultsExplain, "results-explain", false, "add each deal's explanation in plain words to the -results file")
 		return func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -516,12 +518,13 @@ func (o *runOptions) run(ctx context.Context, args []string, stdout, stderr io.W
 		fmt.Fprintf(stderr, "partnerops %s: %v\n", o.cmd, oneLine(err.Error()))
 		return c
 	}
-	sb, err := incentive.NewStatement(s.program, func(id string) decimal.Decimal { return carried[id] })
+	sb, err := incentive.NewStatement(s.program, nil)
 	if err != nil {
 		s.deals.close()
 		fmt.Fprintf(stderr, "partnerops %s: %v\n", o.cmd, err)
 		return exitFail
 	}
+	sb.CarryIn(func(id, bucket string) decimal.Decimal { return carried[id][bucket] })
 	var rw *resultsWriter
 	if o.results != "" {
 		rw, err = newResultsWriter(o.results, s.program, o.resultsExplain)
@@ -579,7 +582,7 @@ func (o *runOptions) run(ctx context.Context, args []string, stdout, stderr io.W
 
 // readCarried reads the -carried file. A file that cannot be read is a
 // usage error; a malformed one fails.
-func (o *runOptions) readCarried(p *incentive.Program) (map[string]decimal.Decimal, int, error) {
+func (o *runOptions) readCarried(p *incentive.Program) (carriedIn, int, error) {
 	if o.carried == "" {
 		return nil, exitOK, nil
 	}
@@ -592,6 +595,9 @@ func (o *runOptions) readCarried(p *incentive.Program) (map[string]decimal.Decim
 		return nil, exitUsage, err
 	}
 	m, err := parseCarried(o.carried, src, p.Currency)
+	if err == nil {
+		err = m.check(o.carried, p)
+	}
 	return m, exitFail, err
 }
 
