@@ -44,6 +44,12 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 	if e.p.Claims.Set() {
 		e.claim(w, asOf)
 	}
+	if e.splits != nil {
+		e.splitResult(w)
+		if w.err != nil {
+			return
+		}
+	}
 	if w.noTrace {
 		return
 	}

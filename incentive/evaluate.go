@@ -57,6 +57,8 @@ type Evaluator struct {
 	groupMembers  [][]int // earning indices per group
 	fieldTypes    map[string]FieldType
 	roundingWords func() string
+	// splits is nil unless the program splits payouts.
+	splits *splitPlan
 }
 
 type earnPlan struct {
@@ -187,6 +189,7 @@ func NewEvaluator(p *Program) (*Evaluator, error) {
 		words += " (half_up is the default mode)"
 	}
 	e.roundingWords = func() string { return words }
+	e.splits = planSplits(p)
 	return e, nil
 }
 

@@ -45,6 +45,10 @@ type Result struct {
 	// Conversion is set when the deal was converted into the program
 	// currency.
 	Conversion *Conversion `json:"conversion,omitempty"`
+	// Shares, when the program splits payouts (Program.Split,
+	// Earning.Split), say what each payee is paid: they add up to Total,
+	// line by line. Nil for a program without splits.
+	Shares []Share `json:"shares,omitempty"`
 	// Trace is the structured explanation; Explain renders it in words.
 	Trace []Step `json:"trace"`
 }
@@ -98,9 +102,11 @@ const (
 	StepTotal
 	// StepCredit: a credit note took back from the deal it names.
 	StepCredit
+	// StepSplit: a line was split between payees (see Split).
+	StepSplit
 )
 
-var stepKindNames = [...]string{"", "window", "conversion", "clause", "condition", "formula", "band", "group", "cap", "rounding", "claim", "total", "credit"}
+var stepKindNames = [...]string{"", "window", "conversion", "clause", "condition", "formula", "band", "group", "cap", "rounding", "claim", "total", "credit", "split"}
 
 // String returns the kind's name.
 func (k StepKind) String() string {

@@ -47,6 +47,24 @@ type PartnerStatement struct {
 	// ByPayee and ByType break Earned down; each sums to Earned.
 	ByPayee []Subtotal `json:"by_payee"`
 	ByType  []Subtotal `json:"by_type"`
+	// Shares lists the split deals (see Split) this partner was paid a part
+	// of another partner's deal on (From is the other partner), or paid a
+	// part of its own deal to another (To is the other partner), in the
+	// order added. Earned counts the partner's own parts only.
+	Shares []StatementShare `json:"shares,omitempty"`
+}
+
+// StatementShare is one part of a split deal paid to a partner other than
+// the deal's: it appears on both partners' statements.
+type StatementShare struct {
+	Deal string `json:"deal"`
+	// From is the deal's partner, To the partner paid the part.
+	From string `json:"from"`
+	To   string `json:"to"`
+	// Via says how the payee was found ("deal.referrer").
+	Via     string `json:"via"`
+	Amount  Money  `json:"amount"`
+	Expired bool   `json:"expired,omitempty"`
 }
 
 // Subtotal is one line of a breakdown.
@@ -57,7 +75,8 @@ type Subtotal struct {
 
 // StatementBuilder accumulates results into a Statement. Its memory grows
 // with the number of partners, payees and earning types, not with the
-// number of results.
+// number of results, except that each part of a split deal paid to another
+// partner is listed (PartnerStatement.Shares).
 type StatementBuilder struct {
 	e        *Evaluator
 	carried  func(partnerID string) decimal.Decimal
@@ -71,6 +90,7 @@ type partnerAcc struct {
 	earned, expired decimal.Decimal
 	byPayee         map[string]decimal.Decimal
 	byType          map[string]decimal.Decimal
+	shares          []StatementShare
 }
 
 // NewStatement starts a statement for results of program p. carried
@@ -132,6 +152,10 @@ func (b *StatementBuilder) Add(r *Result) error {
 	}
 	b.eligible++
 	a.eligible++
+	if len(r.Shares) > 0 {
+		b.addShares(r)
+		return nil
+	}
 	if r.Expired {
 		a.expired = a.expired.Add(r.Total.Amount())
 		return nil
@@ -146,6 +170,38 @@ func (b *StatementBuilder) Add(r *Result) error {
 		a.byType[string(l.Type)] = a.byType[string(l.Type)].Add(l.Amount.Amount())
 	}
 	return nil
+}
+
+// addShares adds a split result: each payee's part goes to its own
+// partner, and a part paid to a partner other than the deal's is listed on
+// both.
+func (b *StatementBuilder) addShares(r *Result) {
+	for _, sh := range r.Shares {
+		a := b.partner(sh.PartnerID)
+		amt := sh.Amount.Amount()
+		if sh.PartnerID != r.PartnerID {
+			entry := StatementShare{Deal: r.DealID, From: r.PartnerID, To: sh.PartnerID, Via: sh.Via, Amount: sh.Amount, Expired: r.Expired}
+			a.shares = append(a.shares, entry)
+			from := b.partner(r.PartnerID)
+			from.shares = append(from.shares, entry)
+		}
+		if r.Expired {
+			a.expired = a.expired.Add(amt)
+			continue
+		}
+		a.earned = a.earned.Add(amt)
+		payee := r.Payee
+		if r.PayeeName != "" {
+			payee += " (" + r.PayeeName + ")"
+		}
+		if sh.PartnerID != r.PartnerID {
+			payee = PayeePartner + " (split via " + sh.Via + ")"
+		}
+		a.byPayee[payee] = a.byPayee[payee].Add(amt)
+		for _, l := range sh.Lines {
+			a.byType[string(l.Type)] = a.byType[string(l.Type)].Add(l.Amount.Amount())
+		}
+	}
 }
 
 // Statement returns the statement of everything added so far. With the
@@ -183,7 +239,7 @@ func (b *StatementBuilder) Statement() *Statement {
 		earned, expired := earnedBy[i], expiredBy[i]
 		ps := PartnerStatement{PartnerID: id, Deals: a.deals, Eligible: a.eligible,
 			Earned: Money{earned, cur}, Expired: Money{expired, cur}, CarriedIn: Money{b.carried(id), cur},
-			ByPayee: e.subtotals(a.byPayee, earned, round), ByType: e.subtotals(a.byType, earned, round)}
+			ByPayee: e.subtotals(a.byPayee, earned, round), ByType: e.subtotals(a.byType, earned, round), Shares: a.shares}
 		due := earned.Add(ps.CarriedIn.amount)
 		if due.Cmp(e.p.MinPayout) >= 0 && due.Sign() > 0 {
 			ps.Payable, ps.CarriedOut = Money{due, cur}, Zero(cur)
@@ -273,6 +329,17 @@ func (s *Statement) WriteText(w io.Writer) error {
 		}
 		for _, t := range p.ByPayee {
 			fmt.Fprintf(&b, "  %-30s %14s\n", "payee "+t.Key, fmtAmount(t.Amount.amount, cur))
+		}
+		for _, sh := range p.Shares {
+			what := "split deal " + sh.Deal + " to " + sh.To
+			if sh.To == p.PartnerID {
+				what = "split deal " + sh.Deal + " from " + sh.From
+			}
+			what += " (" + sh.Via + ")"
+			if sh.Expired {
+				what += ", expired"
+			}
+			fmt.Fprintf(&b, "  %-30s %14s\n", what, fmtAmount(sh.Amount.amount, cur))
 		}
 	}
 	fmt.Fprintf(&b, "\n%-16s %6d %8d %14s %14s %14s %14s %14s\n", "total", s.Deals, s.Eligible,
