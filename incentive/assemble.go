@@ -57,12 +57,16 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 	if e.p.Claims.Set() {
 		w.add(secFinal, e.claimStep(w))
 	}
-	payee, name := res.Payee, res.PayeeName
+	payee, name, shares := res.Payee, res.PayeeName, res.Shares
 	w.add(secFinal, Step{Kind: StepTotal, OK: true, Amount: total, words: func() string {
 		if name != "" {
 			payee += " (" + name + ")"
 		}
-		return "total " + fmtAmount(total, cur) + " " + string(cur) + " to " + payee
+		s := "total " + fmtAmount(total, cur) + " " + string(cur) + " to " + payee
+		if len(shares) > 0 {
+			s += ", split: " + sharesWords(shares, cur)
+		}
+		return s
 	}})
 	sortSteps(w.trace)
 	res.Trace = w.trace

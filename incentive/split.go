@@ -261,6 +261,16 @@ func (e *Evaluator) splitResult(w *work) {
 	res.Shares = out
 }
 
+// sharesWords renders the shares of a result: "P-1 248.03 (partner),
+// R-9 99.89 (deal.referrer)".
+func sharesWords(shares []Share, cur Currency) string {
+	parts := make([]string, len(shares))
+	for i, s := range shares {
+		parts[i] = s.PartnerID + " " + fmtAmount(s.Amount.amount, cur) + " (" + s.Via + ")"
+	}
+	return strings.Join(parts, ", ")
+}
+
 // earningIndex returns the index of the earning with the id, or -1.
 func (e *Evaluator) earningIndex(id string) int {
 	for i := range e.p.Earnings {

@@ -103,6 +103,9 @@
 //	earnings      the lines a deal can earn, in order
 //	groups        earnings that compete instead of adding up
 //	caps          per_deal, per_partner, budget
+//	split         {remainder, to: [{payee, ratio}]}: share every line a deal
+//	              pays between payees, after caps and rounding; see Split
+//	              payouts under Cookbook. Default: the partner is paid all
 //	tests         test cases, see Tests
 //
 // # Values
@@ -419,7 +422,9 @@
 // `amount:` or a band table (`bands:`); a band table paying a multiplier
 // multiplies the `amount:`. `cap:` limits the line (> 0, in the program
 // currency, applied before line rounding). `group:` names a group. Lines add
-// up unless a group picks among them.
+// up unless a group picks among them. `split:` shares what the line pays
+// between payees, in place of the program's `split:` (see Split payouts
+// under Cookbook).
 //
 //	# spiff.yaml: a new-logo SPIFF that uses most program keys.
 //	apiVersion: partnerops/v1
@@ -1157,6 +1162,9 @@
 //	band: {<earning>: <label> | <n>}  the band reached; n counts from 1
 //	capped: [<cap>, ...]             exactly the caps that cut something:
 //	                                 line:<earning>, per_deal, per_partner, budget
+//	shares: {<partner id>: "<amount>"}  a split deal: what each payee is paid,
+//	                                 over all its lines; unlisted payees must be
+//	                                 paid nothing (only in a program with a split)
 //
 // `expect:` of a `deals:` test holds `total` (the sum over the deals) and
 // `deals: {<deal id>: {<the keys above>}}`. Amounts are exact decimal
@@ -1232,4 +1240,92 @@
 // group and field carries its incentive.Origin (file, line, column), and
 // expressions know the file position of each of their tokens, so run-time
 // errors and explanations point into the file.
+//
+// # Cookbook
+//
+// Worked programs for terms that take more than one key. Each is a file of
+// testdata/reference whose tests pass with full coverage.
+//
+// Split payouts. `split:` shares what a deal pays between payees by ratio:
+// the deal's partner (`payee: partner`) and partners named on the deal, each
+// by a custom string field holding the paid partner's id (`payee:
+// deal.referrer`). At the program level it applies to every line; an
+// earning's own `split:` replaces it for that earning. A split applies to
+// each line separately, after the line, deal, partner and budget caps and
+// after rounding, so the split never changes what the deal pays. Each line
+// is counted in units of the rounding scale (cents for USD); every payee
+// gets the floor of its exact share, and `remainder:` (required) says who
+// gets the units left over: largest_share (the payee with the largest
+// ratio, the first of equals), first (the first payee listed) or
+// largest_remainder (one unit each to the largest fractional remainders,
+// ties to the earlier payee). So the parts always add up to the line, and
+// no payee is paid less than the floor of its share. With `rounding: {at:
+// statement}` exact amounts are split at their own scale. A payee whose
+// field is empty on a deal is left out and the others share by their
+// ratios; with none left the deal's partner is paid all. Ratios are above
+// zero; a split has two or more payees, each at most once. A credit note's
+// takeback is split the same way. Results list each payee's share
+// (incentive.Result.Shares), statements credit each payee and list the
+// split deal on both partners' statements, `partnerops run -results` adds
+// a shares column (CSV) or field (JSON Lines), explanations show each
+// split, and tests assert `shares:`.
+//
+//	# cookbook-split-payouts.yaml: a referral partner named on the deal shares the payout.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: referral-split
+//	name: Resale SPIFF shared with the referral partner
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	fields:
+//	  referrer: {type: string, optional: true}   # the referral partner's id
+//	earnings:
+//	  - id: resale
+//	    type: spiff
+//	    amount: deal.amount * 0.02
+//	  - id: sourcing-fee
+//	    type: referral
+//	    when: deal.referrer != ""
+//	    amount: 101.01
+//	    split:                                   # this earning only: 50/50
+//	      remainder: first
+//	      to:
+//	        - {payee: deal.referrer, ratio: 1}
+//	        - {payee: partner, ratio: 1}
+//	caps: {per_deal: 2500}
+//	split:                                       # every other line: 80/20
+//	  remainder: largest_share
+//	  to:
+//	    - {payee: partner, ratio: 80}
+//	    - {payee: deal.referrer, ratio: 20}
+//	tests:
+//	  - name: 80/20 after rounding, the cent to the largest share
+//	    partner: {id: P-1}
+//	    deal: {id: D-1, amount: "12345.67", close_date: 2026-06-01, referrer: R-9}
+//	    # resale 12,345.67 x 0.02 = 246.9134 -> 246.91;
+//	    #   80% = 197.528, 20% = 49.382 -> 197.52 + 49.38 = 246.90, 1 cent left
+//	    #   to the largest share (80): P-1 197.53, R-9 49.38
+//	    # sourcing-fee 101.01 / 2 = 50.505 -> 50.50 each, 1 cent left to the
+//	    #   first payee (the referrer): R-9 50.51, P-1 50.50
+//	    # P-1 197.53 + 50.50 = 248.03; R-9 49.38 + 50.51 = 99.89; total 347.92
+//	    expect:
+//	      total: "347.92"
+//	      lines: {resale: "246.91", sourcing-fee: "101.01"}
+//	      shares: {P-1: "248.03", R-9: "99.89"}
+//	  - name: the split applies after the deal cap
+//	    partner: {id: P-1}
+//	    deal: {id: D-2, amount: "200000.00", close_date: 2026-06-01, referrer: R-9}
+//	    # 200,000.00 x 0.02 = 4,000.00; + 101.01 = 4,101.01, cut to 2,500.00 by
+//	    # the deal cap, from the last line first: sourcing-fee 0.00, resale 2,500.00
+//	    # resale: 80% = 2,000.00 to P-1, 20% = 500.00 to R-9
+//	    expect:
+//	      total: "2500.00"
+//	      capped: [per_deal]
+//	      shares: {P-1: "2000.00", R-9: "500.00"}
+//	  - name: no referral partner on the deal, no split
+//	    partner: {id: P-1}
+//	    deal: {id: D-3, amount: "1000.00", close_date: 2026-06-01}
+//	    # 1,000.00 x 0.02 = 20.00, all to P-1; sourcing-fee does not apply
+//	    expect: {total: "20.00", shares: {P-1: "20.00"}}
 package rules

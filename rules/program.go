@@ -19,7 +19,7 @@ const APIVersion = "partnerops/v1"
 var programKeys = []string{
 	"apiVersion", "kind", "id", "name", "version", "currency", "effective",
 	"claims", "registration", "payee", "rounding", "precision", "period", "min_payout", "allow_negative", "fields",
-	"eligibility", "earnings", "groups", "caps", "tests",
+	"eligibility", "earnings", "groups", "caps", "split", "tests",
 }
 
 // progCompiler turns one Program document into an incentive.Program.
@@ -151,6 +151,9 @@ func compileProgram(d *diag, doc *document, top fields) *progCompiler {
 	pc.checkGroups()
 	if n := top.get("caps"); n != nil {
 		pc.caps(n)
+	}
+	if n := top.get("split"); n != nil {
+		p.Split = pc.split(n, "split")
 	}
 	return pc
 }
@@ -434,7 +437,7 @@ func (pc *progCompiler) eligibility(n *yaml.Node) {
 	}
 }
 
-var earningKeys = []string{"id", "type", "when", "amount", "bands", "cap", "group"}
+var earningKeys = []string{"id", "type", "when", "amount", "bands", "cap", "group", "split"}
 
 func earningTypeNames() []string {
 	var out []string
@@ -500,6 +503,9 @@ func (pc *progCompiler) earningsList(n *yaml.Node) {
 		}
 		if v := f.get("group"); v != nil {
 			e.Group, _ = d.ident(v, f.at("group"), "group id")
+		}
+		if v := f.get("split"); v != nil {
+			e.Split = pc.split(v, f.at("split"))
 		}
 		if v := f.get("cap"); v != nil {
 			if limit, ok := pc.limit(v, f.at("cap")); ok {

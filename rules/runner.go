@@ -230,12 +230,48 @@ func diffDeal(prefix string, e *expectation, r *incentive.Result, p *incentive.P
 			add("band.%s: want band %s, got %s", want.earning, wantText, bandText(l.Band))
 		}
 	}
+	if e.shares != nil {
+		out = append(out, diffShares(prefix, e.shares, r, p)...)
+	}
 	if e.capped != nil {
 		got := cappedNames(r, p)
 		want := slices.Clone(e.capped)
 		slices.Sort(want)
 		if !slices.Equal(want, got) {
 			add("capped: want [%s], got [%s]", strings.Join(want, ", "), strings.Join(got, ", "))
+		}
+	}
+	return out
+}
+
+// diffShares compares the payees' shares of a split deal: each listed
+// partner's total over its shares, and nothing for an unlisted one.
+func diffShares(prefix string, want []expectLine, r *incentive.Result, p *incentive.Program) []string {
+	var out []string
+	got := map[string]incentive.Money{}
+	var order []string
+	for _, s := range r.Shares {
+		if prev, ok := got[s.PartnerID]; ok {
+			sum, _ := prev.Add(s.Amount) // one currency: the program's
+			got[s.PartnerID] = sum
+			continue
+		}
+		got[s.PartnerID] = s.Amount
+		order = append(order, s.PartnerID)
+	}
+	for _, w := range want {
+		g, ok := got[w.earning]
+		switch {
+		case !ok && !w.amount.IsZero():
+			out = append(out, fmt.Sprintf("%sshares.%s: want %s, got no share", prefix, w.earning, amountText(w.amount, p)))
+		case ok && !sameAmount(w.amount, g):
+			out = append(out, fmt.Sprintf("%sshares.%s: want %s, got %s", prefix, w.earning, amountText(w.amount, p), amountText(g, p)))
+		}
+	}
+	for _, id := range order {
+		listed := slices.ContainsFunc(want, func(x expectLine) bool { return x.earning == id })
+		if !listed && !got[id].IsZero() {
+			out = append(out, fmt.Sprintf("%sshares.%s: want no share (not listed), got %s", prefix, id, amountText(got[id], p)))
 		}
 	}
 	return out

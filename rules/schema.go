@@ -25,6 +25,8 @@ var (
 	customerKeys   = []string{"id", "name", "country", "region", "industry", "segment"}
 	productKeys    = []string{"product", "quantity", "amount"}
 	registrationK  = []string{"id", "approved"}
+	splitKeys      = []string{"remainder", "to"}
+	splitPayeeKeys = []string{"payee", "ratio"}
 )
 
 // SchemaID is the $id of the schema Schema returns.
@@ -104,10 +106,11 @@ func schema() obj {
 		"expect": obj{"type": "object", "properties": obj{
 			"eligible": boolean(), "failed": str(), "total": amount(), "lines": obj{"type": "object", "additionalProperties": amount()},
 			"band": obj{"type": "object"}, "capped": obj{"type": []string{"array", "object", "string"}},
-			"deals": obj{"type": "object"}}, "additionalProperties": false},
+			"deals": obj{"type": "object"}, "shares": obj{"type": "object", "additionalProperties": amount()}}, "additionalProperties": false},
 	}, "name", "expect")
+	split := strict(splitKeys, obj{"to": listOf(strict(splitPayeeKeys, obj{"ratio": amount()}, "payee", "ratio"))}, "remainder", "to")
 	earning := strict(earningKeys, obj{
-		"when": expr(), "amount": expr(), "cap": amount(),
+		"when": expr(), "amount": expr(), "cap": amount(), "split": split,
 		"bands": strict(bandKeys, obj{"table": listOf(strict(bandRowKeys, obj{"rate": expr(), "flat": amount(), "multiplier": expr()}, "from"))},
 			"method", "pays", "table"),
 	}, "id", "type")
@@ -127,6 +130,7 @@ func schema() obj {
 		"groups":      listOf(strict(groupKeys, nil, "id")),
 		"caps": strict(capsKeys, obj{"per_deal": amount(), "budget": amount(),
 			"per_partner": obj{"anyOf": []obj{amount(), strict(partnerCapKeys, obj{"limit": amount()}, "limit")}}}),
+		"split": split,
 		"tests": listOf(test),
 	}, "apiVersion", "kind", "id", "name", "version", "currency", "effective", "earnings")
 	tests := strict(testsDocKeys, obj{

@@ -55,6 +55,9 @@ type expectation struct {
 	bands  []expectBand
 	capped []string // nil when not asserted
 	deals  []dealExpect
+	// shares is nil when not asserted; listed payees must match and
+	// unlisted ones must be paid nothing.
+	shares []expectLine
 }
 
 type expectLine struct {
@@ -224,7 +227,7 @@ func (td testDecoder) batch(n *yaml.Node, path string, t *Test, base *partner.Pa
 	}
 }
 
-var expectKeys = []string{"eligible", "failed", "total", "lines", "band", "capped"}
+var expectKeys = []string{"eligible", "failed", "total", "lines", "band", "capped", "shares"}
 
 // expectation decodes `expect:`.
 func (td testDecoder) expectation(n *yaml.Node, path string, t *Test) *expectation {
@@ -315,7 +318,49 @@ func (td testDecoder) dealExpectation(n *yaml.Node, path string) *expectation {
 	if v := f.get("capped"); v != nil {
 		e.capped = td.expectCapped(v, f.at("capped"))
 	}
+	if v := f.get("shares"); v != nil {
+		e.shares = td.expectShares(v, f.at("shares"))
+	}
 	return e
+}
+
+// expectShares decodes `shares: {partner-id: amount, ...}`: what each
+// payee of a split deal is paid (see incentive.Split).
+func (td testDecoder) expectShares(n *yaml.Node, path string) []expectLine {
+	d, p := td.d, td.p
+	f, ok := d.mapping(n, path)
+	if !ok {
+		return nil
+	}
+	if !programSplits(p) {
+		d.errorf(n, path, "the program splits no payout, so a deal has no shares; add `split:` to the program or an earning, or assert `total:`")
+		return nil
+	}
+	out := []expectLine{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if f.m[k.Value].key != k {
+			continue
+		}
+		if m := td.amount(v, f.at(k.Value)); m != nil {
+			out = append(out, expectLine{earning: k.Value, amount: *m})
+		}
+	}
+	return out
+}
+
+// programSplits reports whether the program or one of its earnings has a
+// split.
+func programSplits(p *incentive.Program) bool {
+	if p.Split != nil {
+		return true
+	}
+	for i := range p.Earnings {
+		if p.Earnings[i].Split != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // amount reads an expected amount: exact decimal text, in the program

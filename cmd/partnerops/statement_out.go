@@ -58,6 +58,9 @@ type partnerRow struct {
 	CarriedOut incentive.Money      `json:"carried_out"`
 	ByType     []incentive.Subtotal `json:"by_type"`
 	ByPayee    []incentive.Subtotal `json:"by_payee"`
+	// Shares are the split deals shared with another partner (from it,
+	// or to it), as incentive.PartnerStatement.Shares.
+	Shares []incentive.StatementShare `json:"shares,omitempty"`
 }
 
 // buildStatement turns the library's statement into the command's,
@@ -74,7 +77,7 @@ func buildStatement(st *incentive.Statement, p *incentive.Program, asOf time.Tim
 	for _, ps := range st.Partners {
 		r := partnerRow{Partner: ps.PartnerID, Name: names[ps.PartnerID], Deals: ps.Deals, Eligible: ps.Eligible,
 			Expired: ps.Expired, CarriedIn: ps.CarriedIn, Payable: ps.Payable, CarriedOut: ps.CarriedOut,
-			ByType: ps.ByType, ByPayee: ps.ByPayee}
+			ByType: ps.ByType, ByPayee: ps.ByPayee, Shares: ps.Shares}
 		gross := ps.Earned.Amount().Add(ps.Expired.Amount())
 		r.Earned = incentive.NewMoney(gross, cur)
 		lhs := gross.Sub(ps.Expired.Amount()).Add(ps.CarriedIn.Amount())
@@ -167,6 +170,9 @@ func (d *statementDoc) writeText(w io.Writer) error {
 		for _, s := range r.ByPayee {
 			rows = append(rows, []string{"  payee " + s.Key, "", "", "", amountText(s.Amount, cur), "", "", "", ""})
 		}
+		for _, s := range r.Shares {
+			rows = append(rows, []string{"  " + shareText(s, r.Partner), "", "", "", amountText(s.Amount, cur), "", "", "", ""})
+		}
 	}
 	rows = append(rows, make([]string, len(rows[0])), []string{"total", "", strconv.Itoa(d.Deals), strconv.Itoa(d.Eligible),
 		amountText(d.Earned, cur), amountText(d.Expired, cur), amountText(d.CarriedIn, cur),
@@ -201,6 +207,21 @@ func (d *statementDoc) writeText(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, strings.Join(lines, "\n"))
 	return err
+}
+
+// shareText names a split deal on a partner's statement: "split deal D-1
+// from P-1 (deal.referrer)" on the partner paid a part, "... to R-9 ..." on
+// the deal's partner (whose earned excludes the part).
+func shareText(s incentive.StatementShare, partner string) string {
+	what := "split deal " + s.Deal + " to " + s.To
+	if s.To == partner {
+		what = "split deal " + s.Deal + " from " + s.From
+	}
+	what += " (" + s.Via + ")"
+	if s.Expired {
+		what += ", expired"
+	}
+	return what
 }
 
 // writeCSV writes one row per partner and a total row, amounts as plain
