@@ -41,6 +41,7 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 	}
 	total := e.paying(w)
 	res.Total = Money{total, cur}
+	res.basis, res.date = w.scope.Amount, w.date
 	if e.p.Claims.Set() {
 		e.claim(w, asOf)
 	}

@@ -104,6 +104,10 @@ type Program struct {
 	// Split, when set, shares every line a deal pays between payees (see
 	// Split); an earning's own Split takes its place for that earning.
 	Split *Split
+
+	// Settlements are earnings settled per period from the partners'
+	// period totals (see Settlement and SettlementBuilder), not per deal.
+	Settlements []Settlement
 }
 
 // DefaultDivisionPlaces is the precision of division when a program sets

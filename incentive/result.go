@@ -51,6 +51,11 @@ type Result struct {
 	Shares []Share `json:"shares,omitempty"`
 	// Trace is the structured explanation; Explain renders it in words.
 	Trace []Step `json:"trace"`
+
+	// basis and date are the deal's amount in the program currency and
+	// its close date in the program's time zone, for SettlementBuilder.
+	basis decimal.Decimal
+	date  Date
 }
 
 // Line is one earnings line of a result.
