@@ -106,6 +106,9 @@
 //	split         {remainder, to: [{payee, ratio}]}: share every line a deal
 //	              pays between payees, after caps and rounding; see Split
 //	              payouts under Cookbook. Default: the partner is paid all
+//	settlements   earnings settled per period from the partner's period
+//	              totals, with advances and true-ups; see Period
+//	              settlements under Cookbook
 //	tests         test cases, see Tests
 //
 // # Values
@@ -1166,8 +1169,12 @@
 //	                                 over all its lines; unlisted payees must be
 //	                                 paid nothing (only in a program with a split)
 //
-// `expect:` of a `deals:` test holds `total` (the sum over the deals) and
-// `deals: {<deal id>: {<the keys above>}}`. Amounts are exact decimal
+// `expect:` of a `deals:` test holds `total` (the sum over the deals),
+// `deals: {<deal id>: {<the keys above>}}` and `settlements: {<settlement
+// id>: {<period's first day>: {settled, basis, entitlement, advances,
+// carried_in, credited, true_up, payable, carried_out}}}`: the test
+// partner's settlement of that period as of the test's as_of (default the
+// last deal's close time; see Period settlements under Cookbook). Amounts are exact decimal
 // strings, compared by value ("240" equals "240.00") and currency (the
 // program's unless written, "240.00 USD"). Expectations name only things
 // that exist: an unknown earning, band label, cap or clause is a compile
@@ -1328,4 +1335,98 @@
 //	    deal: {id: D-3, amount: "1000.00", close_date: 2026-06-01}
 //	    # 1,000.00 x 0.02 = 20.00, all to P-1; sourcing-fee does not apply
 //	    expect: {total: "20.00", shares: {P-1: "20.00"}}
+//
+// Period settlements. A `settlements:` item is an earning settled per
+// period from the partner's period total rather than per deal: `period:`
+// month, quarter or year (calendar periods in the program's time zone);
+// the basis is the total of the partner's eligible deal amounts in the
+// program currency (credit notes reduce it), and `bands:` (rate or flat,
+// retroactive or marginal, no `basis:` or `measure:`) turn it into the
+// entitlement, rounded as the program rounds. `advances: {earnings: [...],
+// period: month}` names the earnings whose lines, paid deal by deal as
+// usual, are advances against the settlement, shown by sub-period (month
+// by default, never longer than the period). With `credit: period` (the
+// default) a period's true-up is its entitlement less its advances plus
+// any negative true-up carried in; a positive true-up is payable, a
+// negative one is carried to the next period, never invoiced. With
+// `credit: year_to_date` the basis is the year's total up to the period's
+// end, and the true-up is the year-to-date entitlement less everything the
+// year credited so far (advances and earlier settlements): paid when
+// positive, nothing (and nothing carried) otherwise, a high-water mark. A
+// period settles once its last day is on or before the as-of date; a
+// later one shows its advances so far. incentive.SettlementBuilder does the
+// settling from a run's results; `partnerops run` prints the settlements
+// after the statement (as of -as-of, else the last deal's close date) and
+// adds the payable true-ups to the statement. Carries from before the run
+// are not read yet: each run starts the carry and the year's credits from
+// zero.
+//
+//	# cookbook-period-settlements.yaml: monthly advances, a quarterly true-up, a year-to-date high-water mark.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: settled-rebate
+//	name: Quarterly volume rebate with monthly advances
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	earnings:
+//	  - id: advance                  # paid deal by deal, an advance on the rebate
+//	    type: rebate
+//	    amount: deal.amount * 0.02
+//	settlements:
+//	  - id: quarter-true-up          # the quarter's rate depends on its attainment
+//	    type: rebate
+//	    period: quarter
+//	    credit: period               # negative true-ups are carried, never invoiced
+//	    advances: {earnings: [advance], period: month}
+//	    bands:
+//	      method: retroactive
+//	      pays: rate
+//	      table:
+//	        - {from: 0, to: 50000, rate: 0.01}
+//	        - {from: 50000, rate: 0.03}
+//	  - id: annual-high-water        # year to date: credited above what was credited
+//	    type: bonus
+//	    period: quarter
+//	    credit: year_to_date
+//	    bands:
+//	      method: retroactive
+//	      pays: rate
+//	      table:
+//	        - {from: 0, to: 100000, rate: 0}
+//	        - {from: 100000, rate: 0.005}
+//	tests:
+//	  - name: advances, true-up and carry over three quarters
+//	    as_of: 2026-09-30
+//	    deals:
+//	      - {id: D-1, amount: "20000.00", close_date: 2026-01-15}
+//	      - {id: D-2, amount: "25000.00", close_date: 2026-02-15}
+//	      - {id: D-3, amount: "10000.00", close_date: 2026-03-15}
+//	      - {id: D-4, amount: "30000.00", close_date: 2026-04-15}
+//	      - {id: D-5, amount: "60000.00", close_date: 2026-07-15}
+//	    expect:
+//	      # advances at 2%: 400 + 500 + 200 = 1,100 (Q1), 600 (Q2), 1,200 (Q3)
+//	      total: "2900.00"
+//	      settlements:
+//	        quarter-true-up:
+//	          # Q1 55,000 >= 50,000: 3% = 1,650.00 - 1,100.00 advanced = 550.00
+//	          2026-01-01: {basis: "55000.00", entitlement: "1650.00", advances: "1100.00", true_up: "550.00", payable: "550.00", carried_out: "0"}
+//	          # Q2 30,000: 1% = 300.00 - 600.00 = -300.00, carried, not invoiced
+//	          2026-04-01: {entitlement: "300.00", advances: "600.00", true_up: "-300.00", payable: "0", carried_out: "-300.00"}
+//	          # Q3 60,000: 3% = 1,800.00 - 1,200.00 - 300.00 carried = 300.00
+//	          2026-07-01: {settled: true, entitlement: "1800.00", carried_in: "-300.00", true_up: "300.00", payable: "300.00"}
+//	        annual-high-water:
+//	          # YTD 55,000 and 85,000 earn 0; YTD 145,000: 0.5% = 725.00, none credited
+//	          2026-04-01: {basis: "85000.00", entitlement: "0", payable: "0"}
+//	          2026-07-01: {basis: "145000.00", entitlement: "725.00", credited: "0", payable: "725.00"}
+//	  - name: a quarter not yet ended settles nothing
+//	    as_of: 2026-09-29
+//	    deals:
+//	      - {id: D-5, amount: "60000.00", close_date: 2026-07-15}
+//	    expect:
+//	      # 60,000 x 2% = 1,200.00 advanced; the quarter ends 2026-09-30
+//	      total: "1200.00"
+//	      settlements:
+//	        quarter-true-up:
+//	          2026-07-01: {settled: false, advances: "1200.00", payable: "0"}
 package rules

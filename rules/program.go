@@ -19,7 +19,7 @@ const APIVersion = "partnerops/v1"
 var programKeys = []string{
 	"apiVersion", "kind", "id", "name", "version", "currency", "effective",
 	"claims", "registration", "payee", "rounding", "precision", "period", "min_payout", "allow_negative", "fields",
-	"eligibility", "earnings", "groups", "caps", "split", "tests",
+	"eligibility", "earnings", "groups", "caps", "split", "settlements", "tests",
 }
 
 // progCompiler turns one Program document into an incentive.Program.
@@ -154,6 +154,9 @@ func compileProgram(d *diag, doc *document, top fields) *progCompiler {
 	}
 	if n := top.get("split"); n != nil {
 		p.Split = pc.split(n, "split")
+	}
+	if n := top.get("settlements"); n != nil {
+		pc.settlements(n)
 	}
 	return pc
 }

@@ -160,6 +160,9 @@ func (t *Test) Run(ctx context.Context) *TestResult {
 			tr.Diffs = append(tr.Diffs, fmt.Sprintf("total: want %s, got %s", amountText(*e.total, p), amountText(sum, p)))
 		}
 	}
+	if len(e.settlements) > 0 {
+		tr.Diffs = append(tr.Diffs, t.diffSettlements(tr.Results)...)
+	}
 	for _, de := range e.deals {
 		i := slices.IndexFunc(tr.Results, func(r *incentive.Result) bool { return r.DealID == de.id })
 		if i < 0 {
@@ -239,6 +242,50 @@ func diffDeal(prefix string, e *expectation, r *incentive.Result, p *incentive.P
 		slices.Sort(want)
 		if !slices.Equal(want, got) {
 			add("capped: want [%s], got [%s]", strings.Join(want, ", "), strings.Join(got, ", "))
+		}
+	}
+	return out
+}
+
+// diffSettlements settles the test's results as of its as_of (default:
+// the last deal's close time) and compares the test partner's periods.
+func (t *Test) diffSettlements(results []*incentive.Result) []string {
+	p := t.Program
+	ev, err := incentive.NewEvaluator(p)
+	if err != nil {
+		return []string{err.Error()}
+	}
+	b := ev.NewSettlements()
+	for _, r := range results {
+		if err := b.Add(r); err != nil {
+			return []string{err.Error()}
+		}
+	}
+	asOf := t.AsOf
+	if asOf.IsZero() {
+		asOf = t.Inputs[len(t.Inputs)-1].Deal.CloseDate
+	}
+	lines := b.Settle(incentive.DateOf(asOf.In(p.Effective.Loc())))
+	var out []string
+	for _, want := range t.expect.settlements {
+		at := "settlements." + want.settlement + "." + want.from.String()
+		i := slices.IndexFunc(lines, func(l incentive.SettlementLine) bool {
+			return l.Settlement == want.settlement && l.PartnerID == t.partnerID && l.From == want.from
+		})
+		if i < 0 {
+			out = append(out, fmt.Sprintf("%s: partner %s has no deals in this period", at, t.partnerID))
+			continue
+		}
+		l := lines[i]
+		if want.settled != nil && *want.settled != l.Settled {
+			out = append(out, fmt.Sprintf("%s.settled: want %t, got %t", at, *want.settled, l.Settled))
+		}
+		got := map[string]incentive.Money{"basis": l.Basis, "entitlement": l.Entitlement, "advances": l.Advances, "carried_in": l.CarriedIn,
+			"credited": l.Credited, "true_up": l.TrueUp, "payable": l.Payable, "carried_out": l.CarriedOut}
+		for _, key := range want.order {
+			if w := want.amounts[key]; !sameAmount(w, got[key]) {
+				out = append(out, fmt.Sprintf("%s.%s: want %s, got %s", at, key, amountText(w, p), amountText(got[key], p)))
+			}
 		}
 	}
 	return out

@@ -106,7 +106,9 @@ func schema() obj {
 		"expect": obj{"type": "object", "properties": obj{
 			"eligible": boolean(), "failed": str(), "total": amount(), "lines": obj{"type": "object", "additionalProperties": amount()},
 			"band": obj{"type": "object"}, "capped": obj{"type": []string{"array", "object", "string"}},
-			"deals": obj{"type": "object"}, "shares": obj{"type": "object", "additionalProperties": amount()}}, "additionalProperties": false},
+			"deals": obj{"type": "object"}, "shares": obj{"type": "object", "additionalProperties": amount()},
+			"settlements": obj{"type": "object", "additionalProperties": obj{"type": "object",
+				"additionalProperties": strict(append([]string{"settled"}, settlementAmountKeys...), obj{"settled": boolean()})}}}, "additionalProperties": false},
 	}, "name", "expect")
 	split := strict(splitKeys, obj{"to": listOf(strict(splitPayeeKeys, obj{"ratio": amount()}, "payee", "ratio"))}, "remainder", "to")
 	earning := strict(earningKeys, obj{
@@ -131,6 +133,11 @@ func schema() obj {
 		"caps": strict(capsKeys, obj{"per_deal": amount(), "budget": amount(),
 			"per_partner": obj{"anyOf": []obj{amount(), strict(partnerCapKeys, obj{"limit": amount()}, "limit")}}}),
 		"split": split,
+		"settlements": listOf(strict(settlementKeys, obj{
+			"advances": strict(advanceKeys, obj{"earnings": listOf(str())}, "earnings"),
+			"bands": strict(bandKeys, obj{"table": listOf(strict(bandRowKeys, obj{"rate": expr(), "flat": amount()}, "from"))},
+				"method", "pays", "table"),
+		}, "id", "type", "period", "bands")),
 		"tests": listOf(test),
 	}, "apiVersion", "kind", "id", "name", "version", "currency", "effective", "earnings")
 	tests := strict(testsDocKeys, obj{

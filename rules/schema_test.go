@@ -264,6 +264,8 @@ func TestSchemaKeysAreTheDecoders(t *testing.T) {
 		{"prior", priorKeys, head + eff + earn + "tests: [{name: t, prior: {zzzzzz: 1}, deal: {id: D, amount: 1, close_date: 2026-02-01, partner: {id: P}}, expect: {total: 1}}]\n"},
 		{"split", splitKeys, head + eff + earn + "split: {zzzzzz: 1}\n"},
 		{"split payee", splitPayeeKeys, head + eff + earn + "split: {remainder: first, to: [{payee: partner, zzzzzz: 1}]}\n"},
+		{"settlement", settlementKeys, head + eff + earn + "settlements: [{zzzzzz: 1}]\n"},
+		{"advances", advanceKeys, head + eff + earn + "settlements: [{advances: {zzzzzz: 1}}]\n"},
 		{"tests document", testsDocKeys, "apiVersion: partnerops/v1\nkind: Tests\nprogram: x\ntests: []\nzzzzzz: 1\n"},
 	}
 	want := regexp.MustCompile(`unknown key "zzzzzz" \(want one of ([^)]*)\)`)
