@@ -95,6 +95,8 @@ type SettlementLine struct {
 // number of partners and periods, not deals.
 type SettlementBuilder struct {
 	e *Evaluator
+	// last is the latest close date added.
+	last Date
 	// acc[settlement][partner][period start]
 	acc []map[string]map[Date]*settleAcc
 }
@@ -127,6 +129,9 @@ func (b *SettlementBuilder) Add(r *Result) error {
 	if !r.Eligible || r.date.IsZero() {
 		return nil
 	}
+	if r.date.After(b.last) {
+		b.last = r.date
+	}
 	for i := range b.e.p.Settlements {
 		s := &b.e.p.Settlements[i]
 		parts := b.acc[i][r.PartnerID]
@@ -152,6 +157,10 @@ func (b *SettlementBuilder) Add(r *Result) error {
 	}
 	return nil
 }
+
+// Last returns the latest close date (in the program's time zone) of the
+// eligible results added; the zero Date when none was.
+func (b *SettlementBuilder) Last() Date { return b.last }
 
 func (s *Settlement) advancePeriod() Period {
 	if s.AdvancePeriod == "" {

@@ -128,3 +128,23 @@ func TestSettlementValidate(t *testing.T) {
 		})
 	}
 }
+
+func TestSettlementOnStatement(t *testing.T) {
+	p := rebateProgram(CreditPeriod, "50000")
+	lines := settleDeals(t, p, "2026-09-30")
+	e, err := NewEvaluator(p)
+	require.NoError(t, err)
+	b := e.NewStatement(nil)
+	require.NoError(t, b.AddSettlements(lines))
+	s := b.Statement()
+	require.Len(t, s.Partners, 1)
+	ps := s.Partners[0]
+	// Only the settlements were added (no deal results): the payable
+	// true-ups 550.00 (Q1) + 0 (Q2, carried) + 300.00 (Q3) = 850.00.
+	assert.Equal(t, "850.00", ps.Earned.Amount().StringFixed(2))
+	assert.Equal(t, []Subtotal{{"rebate", usd("850.00")}}, ps.ByType)
+	assert.Len(t, ps.Settlements, 3)
+
+	bad := []SettlementLine{{PartnerID: "P-1", Settled: true, Payable: MustParseMoney("1", "EUR")}}
+	assert.ErrorIs(t, b.AddSettlements(bad), ErrCurrencyMismatch)
+}

@@ -52,6 +52,9 @@ type PartnerStatement struct {
 	// part of its own deal to another (To is the other partner), in the
 	// order added. Earned counts the partner's own parts only.
 	Shares []StatementShare `json:"shares,omitempty"`
+	// Settlements are the partner's period settlements added with
+	// AddSettlements; Earned includes their payable true-ups.
+	Settlements []SettlementLine `json:"settlements,omitempty"`
 }
 
 // StatementShare is one part of a split deal paid to a partner other than
@@ -91,6 +94,7 @@ type partnerAcc struct {
 	byPayee         map[string]decimal.Decimal
 	byType          map[string]decimal.Decimal
 	shares          []StatementShare
+	settlements     []SettlementLine
 }
 
 // NewStatement starts a statement for results of program p. carried
@@ -172,6 +176,29 @@ func (b *StatementBuilder) Add(r *Result) error {
 	return nil
 }
 
+// AddSettlements adds the lines of SettlementBuilder.Settle: each partner
+// lists its own, and the payable true-up of each settled period is earned
+// (by the settlement's earning type, under the program's payee). A line of
+// another currency is an error wrapping ErrCurrencyMismatch.
+func (b *StatementBuilder) AddSettlements(lines []SettlementLine) error {
+	p := b.e.p
+	for _, l := range lines {
+		if c := l.Payable.Currency(); c != "" && c != p.Currency {
+			return fmt.Errorf("%w: settlement in %s added to a %s statement", ErrCurrencyMismatch, c, p.Currency)
+		}
+		a := b.partner(l.PartnerID)
+		a.settlements = append(a.settlements, l)
+		if !l.Settled || l.Payable.IsZero() {
+			continue
+		}
+		amt := l.Payable.Amount()
+		a.earned = a.earned.Add(amt)
+		a.byPayee[p.Payee] = a.byPayee[p.Payee].Add(amt)
+		a.byType[string(l.Type)] = a.byType[string(l.Type)].Add(amt)
+	}
+	return nil
+}
+
 // addShares adds a split result: each payee's part goes to its own
 // partner, and a part paid to a partner other than the deal's is listed on
 // both.
@@ -239,7 +266,7 @@ func (b *StatementBuilder) Statement() *Statement {
 		earned, expired := earnedBy[i], expiredBy[i]
 		ps := PartnerStatement{PartnerID: id, Deals: a.deals, Eligible: a.eligible,
 			Earned: Money{earned, cur}, Expired: Money{expired, cur}, CarriedIn: Money{b.carried(id), cur},
-			ByPayee: e.subtotals(a.byPayee, earned, round), ByType: e.subtotals(a.byType, earned, round), Shares: a.shares}
+			ByPayee: e.subtotals(a.byPayee, earned, round), ByType: e.subtotals(a.byType, earned, round), Shares: a.shares, Settlements: a.settlements}
 		due := earned.Add(ps.CarriedIn.amount)
 		if due.Cmp(e.p.MinPayout) >= 0 && due.Sign() > 0 {
 			ps.Payable, ps.CarriedOut = Money{due, cur}, Zero(cur)

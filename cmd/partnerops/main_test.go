@@ -77,6 +77,9 @@ func TestGolden(t *testing.T) {
 		{"explain_all", []string{"explain", example, deals}, 0},
 		{"run_split", []string{"run", testdata + "/split/program.yaml", testdata + "/split/deals.json"}, 0},
 		{"run_split_json", []string{"run", "-json", testdata + "/split/program.yaml", testdata + "/split/deals.json"}, 0},
+		{"run_settle", []string{"run", "-as-of", "2026-09-30", testdata + "/settle/program.yaml", testdata + "/settle/deals.json"}, 0},
+		{"run_settle_open", []string{"run", "-as-of", "2026-09-29", testdata + "/settle/program.yaml", testdata + "/settle/deals.json"}, 0},
+		{"run_settle_json", []string{"run", "-json", testdata + "/settle/program.yaml", testdata + "/settle/deals.json"}, 0},
 		{"explain_split", []string{"explain", "-deal", "D-1", testdata + "/split/program.yaml", testdata + "/split/deals.json"}, 0},
 	}
 	for _, c := range cases {

@@ -61,6 +61,9 @@ type partnerRow struct {
 	// Shares are the split deals shared with another partner (from it,
 	// or to it), as incentive.PartnerStatement.Shares.
 	Shares []incentive.StatementShare `json:"shares,omitempty"`
+	// Settlements are the partner's period settlements (advances,
+	// true-up, carry), as incentive.PartnerStatement.Settlements.
+	Settlements []incentive.SettlementLine `json:"settlements,omitempty"`
 }
 
 // buildStatement turns the library's statement into the command's,
@@ -77,7 +80,7 @@ func buildStatement(st *incentive.Statement, p *incentive.Program, asOf time.Tim
 	for _, ps := range st.Partners {
 		r := partnerRow{Partner: ps.PartnerID, Name: names[ps.PartnerID], Deals: ps.Deals, Eligible: ps.Eligible,
 			Expired: ps.Expired, CarriedIn: ps.CarriedIn, Payable: ps.Payable, CarriedOut: ps.CarriedOut,
-			ByType: ps.ByType, ByPayee: ps.ByPayee, Shares: ps.Shares}
+			ByType: ps.ByType, ByPayee: ps.ByPayee, Shares: ps.Shares, Settlements: ps.Settlements}
 		gross := ps.Earned.Amount().Add(ps.Expired.Amount())
 		r.Earned = incentive.NewMoney(gross, cur)
 		lhs := gross.Sub(ps.Expired.Amount()).Add(ps.CarriedIn.Amount())
@@ -173,6 +176,9 @@ func (d *statementDoc) writeText(w io.Writer) error {
 		for _, s := range r.Shares {
 			rows = append(rows, []string{"  " + shareText(s, r.Partner), "", "", "", amountText(s.Amount, cur), "", "", "", ""})
 		}
+		for _, s := range r.Settlements {
+			rows = append(rows, settlementRows(s, cur)...)
+		}
 	}
 	rows = append(rows, make([]string, len(rows[0])), []string{"total", "", strconv.Itoa(d.Deals), strconv.Itoa(d.Eligible),
 		amountText(d.Earned, cur), amountText(d.Expired, cur), amountText(d.CarriedIn, cur),
@@ -222,6 +228,35 @@ func shareText(s incentive.StatementShare, partner string) string {
 		what += ", expired"
 	}
 	return what
+}
+
+// settlementRows show one period settlement: its advances (by
+// sub-period), entitlement, carry and true-up; the payable true-up in the
+// earned column, as the partner's earned includes it.
+func settlementRows(s incentive.SettlementLine, cur incentive.Currency) [][]string {
+	row := func(label, amount string) []string { return []string{"  " + label, "", "", "", amount, "", "", "", ""} }
+	head := "settlement " + s.Settlement + " " + s.From.String() + ".." + s.To.String()
+	if !s.Settled {
+		head += " (open: not settled)"
+	}
+	out := [][]string{row(head, "")}
+	for _, a := range s.AdvancesBy {
+		out = append(out, row("    advances "+a.Key+" (in earned above)", amountText(a.Amount, cur)))
+	}
+	out = append(out, row("    basis "+amountText(s.Basis, cur)+", entitlement "+amountText(s.Entitlement, cur), ""))
+	if !s.CarriedIn.IsZero() {
+		out = append(out, row("    carried in "+amountText(s.CarriedIn, cur), ""))
+	}
+	if !s.Credited.IsZero() {
+		out = append(out, row("    credited in the year before "+amountText(s.Credited, cur), ""))
+	}
+	if s.Settled {
+		out = append(out, row("    true-up "+amountText(s.TrueUp, cur)+", payable", amountText(s.Payable, cur)))
+		if !s.CarriedOut.IsZero() {
+			out = append(out, row("    carried out (not invoiced) "+amountText(s.CarriedOut, cur), ""))
+		}
+	}
+	return out
 }
 
 // writeCSV writes one row per partner and a total row, amounts as plain
