@@ -54,6 +54,9 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 	if w.noTrace {
 		return
 	}
+	if len(e.p.Settlements) > 0 {
+		e.advanceSteps(w)
+	}
 	w.add(secFinal, Step{Kind: StepRounding, OK: true, words: e.roundingWords})
 	if e.p.Claims.Set() {
 		w.add(secFinal, e.claimStep(w))

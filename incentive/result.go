@@ -109,9 +109,11 @@ const (
 	StepCredit
 	// StepSplit: a line was split between payees (see Split).
 	StepSplit
+	// StepSettlement: a line is an advance against a period settlement.
+	StepSettlement
 )
 
-var stepKindNames = [...]string{"", "window", "conversion", "clause", "condition", "formula", "band", "group", "cap", "rounding", "claim", "total", "credit", "split"}
+var stepKindNames = [...]string{"", "window", "conversion", "clause", "condition", "formula", "band", "group", "cap", "rounding", "claim", "total", "credit", "split", "settlement"}
 
 // String returns the kind's name.
 func (k StepKind) String() string {

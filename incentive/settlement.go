@@ -270,6 +270,28 @@ func (b *SettlementBuilder) Settle(asOf Date) []SettlementLine {
 	return out
 }
 
+// advanceSteps explains the lines that are advances against a settlement.
+func (e *Evaluator) advanceSteps(w *work) {
+	for _, l := range w.res.Lines {
+		for i := range e.p.Settlements {
+			s := &e.p.Settlements[i]
+			for _, id := range s.Advances {
+				if id != l.Earning {
+					continue
+				}
+				earning, amount, cur := l.Earning, l.Amount.amount, e.p.Currency
+				from := periodStart(s.Period, w.date, e.p.Effective.From)
+				to := periodEnd(s.Period, from)
+				w.add(secFinal, Step{Kind: StepSettlement, OK: true, Ref: s.ID, Index: i, Amount: amount, Origin: &s.Origin,
+					words: func() string {
+						return "earning " + quote(earning) + ": " + fmtAmount(amount, cur) + " is an advance against settlement " + quote(s.ID) +
+							", deducted at its true-up for " + from.String() + ".." + to.String()
+					}})
+			}
+		}
+	}
+}
+
 // subKey names a sub-period: "2026-01" for a month, "2026-Q1" for a
 // quarter, "2026" for a year.
 func subKey(per Period, d Date) string {

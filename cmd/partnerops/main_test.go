@@ -80,6 +80,7 @@ func TestGolden(t *testing.T) {
 		{"run_settle", []string{"run", "-as-of", "2026-09-30", testdata + "/settle/program.yaml", testdata + "/settle/deals.json"}, 0},
 		{"run_settle_open", []string{"run", "-as-of", "2026-09-29", testdata + "/settle/program.yaml", testdata + "/settle/deals.json"}, 0},
 		{"run_settle_json", []string{"run", "-json", testdata + "/settle/program.yaml", testdata + "/settle/deals.json"}, 0},
+		{"explain_settle", []string{"explain", "-deal", "D-4", testdata + "/settle/program.yaml", testdata + "/settle/deals.json"}, 0},
 		{"explain_split", []string{"explain", "-deal", "D-1", testdata + "/split/program.yaml", testdata + "/split/deals.json"}, 0},
 	}
 	for _, c := range cases {
