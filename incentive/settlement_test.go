@@ -78,7 +78,7 @@ func TestSettlementTrueUp(t *testing.T) {
 	assert.Equal(t, Date{2026, 3, 31}, lines[0].To)
 
 	r := mustEval(t, rebateProgram(CreditPeriod, "50000"), Input{Deal: deal("D-4", "P-1", "30000", "2026-04-15"), Partner: gold("P-1")})
-	assert.Contains(t, r.Explain(), `earning "advance": 600.00 is an advance against settlement "quarter", deducted at its true-up for 2026-04-01..2026-06-30`)
+	assert.Contains(t, r.Explain(), `earning "advance": 600.00 is an advance against settlement "quarterly", deducted at its true-up for 2026-04-01..2026-06-30`)
 
 	// The day before Q3 ends, Q3 is open: advances so far, nothing settled
 	// and the -300.00 carry still waiting.
