@@ -98,7 +98,28 @@ type SettlementBuilder struct {
 	// last is the latest close date added.
 	last Date
 	// acc[settlement][partner][period start]
-	acc []map[string]map[Date]*settleAcc
+	acc   []map[string]map[Date]*settleAcc
+	prior func(settlementID, partnerID string) SettlementPrior
+}
+
+// SettlementPrior is a partner's settlement state from before the results
+// a SettlementBuilder is given (an earlier run's Settle), so that carries
+// and year-to-date credits continue across runs.
+type SettlementPrior struct {
+	// Carried is the negative true-up carried into the partner's first
+	// period (CreditPeriod): an earlier line's CarriedOut. Zero or below;
+	// a positive value counts as zero (nothing is owed in advance).
+	Carried decimal.Decimal
+	// Basis and Credited are the year-to-date total and what the year
+	// credited (advances and settlements) before the partner's first
+	// period (CreditYearToDate), when that period is in the same year.
+	Basis, Credited decimal.Decimal
+}
+
+// SetPrior sets the source of each partner's state from before the
+// results; nil (the default) starts everyone from zero.
+func (b *SettlementBuilder) SetPrior(f func(settlementID, partnerID string) SettlementPrior) {
+	b.prior = f
 }
 
 type settleAcc struct {
@@ -206,6 +227,11 @@ func (b *SettlementBuilder) Settle(asOf Date) []SettlementLine {
 			sort.Slice(keys, func(x, y int) bool { return keys[x].Before(keys[y]) })
 			carry := decimal.Zero
 			year, ytd, credited := 0, decimal.Zero, decimal.Zero
+			if b.prior != nil && len(keys) > 0 {
+				pr := b.prior(s.ID, id)
+				carry = decimal.Min(pr.Carried, decimal.Zero)
+				year, ytd, credited = keys[0].Year, pr.Basis, pr.Credited
+			}
 			for _, k := range keys {
 				a := parts[k]
 				end := periodEnd(s.Period, k)

@@ -151,3 +151,42 @@ func TestSettlementOnStatement(t *testing.T) {
 	bad := []SettlementLine{{PartnerID: "P-1", Settled: true, Payable: MustParseMoney("1", "EUR")}}
 	assert.ErrorIs(t, b.AddSettlements(bad), ErrCurrencyMismatch)
 }
+
+func TestSettlementPrior(t *testing.T) {
+	p := rebateProgram(CreditPeriod, "50000")
+	e, err := NewEvaluator(p)
+	require.NoError(t, err)
+	b := e.NewSettlements()
+	b.SetPrior(func(s, partner string) SettlementPrior {
+		return SettlementPrior{Carried: dec("-300")}
+	})
+	for _, d := range []Deal{deal("D-1", "P-1", "20000", "2026-01-15"), deal("D-2", "P-1", "35000", "2026-02-15")} {
+		r, err := e.Evaluate(t.Context(), Input{Deal: d, Partner: gold("P-1")}, day("2026-12-31"))
+		require.NoError(t, err)
+		require.NoError(t, b.Add(r))
+	}
+	// Q1 55,000: 3% = 1,650.00; advances 400 + 700 = 1,100.00; carried in
+	// -300.00 from the earlier run: true-up 1,650 - 1,100 - 300 = 250.00.
+	assert.Equal(t, []settleRow{{"2026-01-01", true, "55000.00", "1650.00", "1100.00", "-300.00", "250.00", "250.00", "0.00"}},
+		rows(b.Settle(Date{2026, 3, 31})))
+	assert.Equal(t, Date{2026, 2, 15}, b.Last())
+
+	// Year to date: 40,000 of the year before Q1 and 500.00 credited; ytd
+	// 40,000 + 55,000 = 95,000 (below 100,000): 1% = 950.00; credited
+	// 500 + 1,100 advances = 1,600.00: -650.00, nothing paid.
+	y := rebateProgram(CreditYearToDate, "100000")
+	ey, err := NewEvaluator(y)
+	require.NoError(t, err)
+	by := ey.NewSettlements()
+	by.SetPrior(func(s, partner string) SettlementPrior {
+		return SettlementPrior{Basis: dec("40000"), Credited: dec("500")}
+	})
+	for _, d := range []Deal{deal("D-1", "P-1", "20000", "2026-01-15"), deal("D-2", "P-1", "35000", "2026-02-15")} {
+		r, err := ey.Evaluate(t.Context(), Input{Deal: d, Partner: gold("P-1")}, day("2026-12-31"))
+		require.NoError(t, err)
+		require.NoError(t, by.Add(r))
+	}
+	got := by.Settle(Date{2026, 3, 31})
+	assert.Equal(t, []settleRow{{"2026-01-01", true, "95000.00", "950.00", "1100.00", "0.00", "-650.00", "0.00", "0.00"}}, rows(got))
+	assert.Equal(t, "1600.00", got[0].Credited.Amount().StringFixed(2))
+}

@@ -1357,9 +1357,9 @@
 // later one shows its advances so far. incentive.SettlementBuilder does the
 // settling from a run's results; `partnerops run` prints the settlements
 // after the statement (as of -as-of, else the last deal's close date) and
-// adds the payable true-ups to the statement. Carries from before the run
-// are not read yet: each run starts the carry and the year's credits from
-// zero.
+// adds the payable true-ups to the statement. The command starts each run's
+// carries and year-to-date credits from zero; a Go caller continues them
+// from an earlier run with SettlementBuilder.SetPrior.
 //
 //	# cookbook-period-settlements.yaml: monthly advances, a quarterly true-up, a year-to-date high-water mark.
 //	apiVersion: partnerops/v1
