@@ -70,5 +70,6 @@ func moneyPath(path string) bool {
 	case PathDealAmount, PathPeriodAmount, PathPeriodEarned, PathCumulativeAmount:
 		return true
 	}
-	return false
+	_, _, history := parseHistoryPath(path)
+	return history
 }

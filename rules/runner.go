@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/partnerops/partnerops/incentive"
+	"github.com/shopspring/decimal"
 )
 
 // TestOptions configure RunTests. The zero value runs every test and sets
@@ -163,6 +164,24 @@ func (t *Test) Run(ctx context.Context) *TestResult {
 	if len(e.settlements) > 0 {
 		tr.Diffs = append(tr.Diffs, t.diffSettlements(tr.Results)...)
 	}
+	if e.statement != nil {
+		sb, err := incentive.NewStatement(p, nil)
+		if err != nil {
+			tr.Err = err
+			return tr
+		}
+		sb.CarryIn(func(id, bucket string) decimal.Decimal { return t.carried[id][bucket] })
+		for id := range t.carried {
+			sb.Include(id)
+		}
+		for _, res := range tr.Results {
+			if err := sb.Add(res); err != nil {
+				tr.Err = err
+				return tr
+			}
+		}
+		tr.Diffs = append(tr.Diffs, diffStatement(e.statement, sb.Statement(), p)...)
+	}
 	for _, de := range e.deals {
 		i := slices.IndexFunc(tr.Results, func(r *incentive.Result) bool { return r.DealID == de.id })
 		if i < 0 {
@@ -222,6 +241,14 @@ func diffDeal(prefix string, e *expectation, r *incentive.Result, p *incentive.P
 	}
 	for _, want := range e.bands {
 		l := line(want.earning)
+		if l == nil {
+			// a line that lost its group's pick still reached a band
+			for i := range r.Lost {
+				if r.Lost[i].Earning == want.earning {
+					l = &r.Lost[i]
+				}
+			}
+		}
 		wantText := strconv.Itoa(want.number)
 		if want.label != "" {
 			wantText = strconv.Quote(want.label)
@@ -235,6 +262,16 @@ func diffDeal(prefix string, e *expectation, r *incentive.Result, p *incentive.P
 	}
 	if e.shares != nil {
 		out = append(out, diffShares(prefix, e.shares, r, p)...)
+	}
+	if e.expired != nil {
+		if got := expiredAmount(r); !sameAmount(*e.expired, got) {
+			add("expired: want %s, got %s", amountText(*e.expired, p), amountText(got, p))
+		}
+	}
+	if e.held != nil {
+		if got := heldAmount(r); !sameAmount(*e.held, got) {
+			add("held: want %s, got %s", amountText(*e.held, p), amountText(got, p))
+		}
 	}
 	if e.capped != nil {
 		got := cappedNames(r, p)
