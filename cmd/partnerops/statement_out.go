@@ -276,7 +276,9 @@ func shareText(s incentive.StatementShare, partner string) string {
 // sub-period), entitlement, carry and true-up; the payable true-up in the
 // earned column, as the partner's earned includes it.
 func settlementRows(s incentive.SettlementLine, cur incentive.Currency) [][]string {
-	row := func(label, amount string) []string { return []string{"  " + label, "", "", "", amount, "", "", "", "", "", ""} }
+	row := func(label, amount string) []string {
+		return []string{"  " + label, "", "", "", amount, "", "", "", "", "", ""}
+	}
 	head := "settlement " + s.Settlement + " " + s.From.String() + ".." + s.To.String()
 	if !s.Settled {
 		head += " (open: not settled)"
