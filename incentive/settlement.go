@@ -138,7 +138,8 @@ func (e *Evaluator) NewSettlements() *SettlementBuilder {
 }
 
 // Add adds one result of Evaluate or Run under the evaluator's program.
-// An ineligible result adds nothing; a result of another program is an
+// An ineligible result, or one voided under the program's hold, adds
+// nothing; a result of another program is an
 // error wrapping ErrInvalidProgram.
 func (b *SettlementBuilder) Add(r *Result) error {
 	if r == nil {
@@ -147,7 +148,9 @@ func (b *SettlementBuilder) Add(r *Result) error {
 	if r.Program != b.e.ref {
 		return fmt.Errorf("%w: result of %s v%d added to a settlement of %s v%d", ErrInvalidProgram, r.Program.ID, r.Program.Version, b.e.p.ID, b.e.p.Version)
 	}
-	if !r.Eligible || r.date.IsZero() {
+	if !r.Eligible || r.date.IsZero() || r.Hold != nil && r.Hold.Void {
+		// A deal voided under the program's hold (a refund, say) counts
+		// towards no period total.
 		return nil
 	}
 	if r.date.After(b.last) {
