@@ -257,3 +257,16 @@ func TestSplitValidate(t *testing.T) {
 	p.Fields[0].Type = FieldInt
 	assert.ErrorContains(t, p.Validate(), "split payee deal.referrer is a field of type int")
 }
+
+func TestSplitStatementStageExact(t *testing.T) {
+	// With statement-stage rounding the line stays exact: 12,345.67 x 0.02
+	// = 246.9134, split at its own 4 places: 2,469,134 units x 0.8 =
+	// 1,975,307.2 and x 0.2 = 493,826.8; floors 1,975,307 + 493,826, one
+	// unit left to the largest share: 197.5308 and 49.3826.
+	p := splitProgram(RemainderLargestShare, false)
+	p.Rounding.Stage = StageStatement
+	r := mustEval(t, p, Input{Deal: referred(deal("D-1", "P-1", "12345.67", "2026-11-03"), "R-9"), Partner: gold("P-1")})
+	require.Len(t, r.Shares, 2)
+	assert.Equal(t, "197.5308", r.Shares[0].Amount.Amount().String())
+	assert.Equal(t, "49.3826", r.Shares[1].Amount.Amount().String())
+}
