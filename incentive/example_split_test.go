@@ -1,8 +1,10 @@
 package incentive_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/partnerops/partnerops/incentive"
 	"github.com/shopspring/decimal"
@@ -32,4 +34,44 @@ func ExampleMoney_AllocateBy_error() {
 	// Output:
 	// true
 	// invalid amount: cannot allocate 10.005 USD at 2 decimal places: the amount has more places; round it first
+}
+
+// A quarterly rebate advanced at 2% per deal: the quarter's 55,000.00
+// reaches the 3% band (1,650.00), so the true-up pays 1,650.00 - 1,100.00
+// advanced = 550.00.
+func ExampleSettlementBuilder() {
+	d := decimal.RequireFromString
+	to := d("50000")
+	p := &incentive.Program{
+		ID: "rebate", Name: "Rebate", Version: 1, Currency: incentive.USD,
+		Effective: incentive.Window{From: incentive.Date{Year: 2026, Month: 1, Day: 1}},
+		Earnings: []incentive.Earning{{ID: "advance", Type: incentive.Rebate,
+			Amount: incentive.RateOf(incentive.PathDealAmount, d("0.02"))}},
+		Settlements: []incentive.Settlement{{ID: "quarterly", Type: incentive.Rebate, Period: incentive.PeriodQuarter,
+			Advances: []string{"advance"},
+			Bands: &incentive.BandTable{Method: incentive.Retroactive, Pays: incentive.PaysRate, Bands: []incentive.Band{
+				{From: d("0"), To: &to, Value: d("0.01")}, {From: d("50000"), Value: d("0.03")}}}}},
+	}
+	e, err := incentive.NewEvaluator(p)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	b := e.NewSettlements()
+	for i, amount := range []string{"20000", "25000", "10000"} {
+		in := incentive.Input{Deal: incentive.Deal{ID: fmt.Sprint("D-", i), PartnerID: "P-1",
+			Amount:    incentive.MustParseMoney(amount, "USD"),
+			CloseDate: time.Date(2026, time.Month(1+i), 15, 12, 0, 0, 0, time.UTC)}}
+		r, err := e.Evaluate(context.Background(), in, in.Deal.CloseDate)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		_ = b.Add(r)
+	}
+	for _, l := range b.Settle(incentive.Date{Year: 2026, Month: 3, Day: 31}) {
+		fmt.Println(l.From, l.Basis, "entitled", l.Entitlement, "advanced", l.Advances, "true-up", l.TrueUp, "payable", l.Payable)
+	}
+	// Output:
+	// 2026-01-01 55000.00 USD entitled 1650.00 USD advanced 1100.00 USD true-up 550.00 USD payable 550.00 USD
 }
