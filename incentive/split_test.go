@@ -270,3 +270,27 @@ func TestSplitStatementStageExact(t *testing.T) {
 	assert.Equal(t, "197.5308", r.Shares[0].Amount.Amount().String())
 	assert.Equal(t, "49.3826", r.Shares[1].Amount.Amount().String())
 }
+
+func TestSplitStatementHeld(t *testing.T) {
+	// A 30-day hold from the close date: as of 2026-11-20 the deal of
+	// 2026-11-03 (matures 2026-12-03) is held, and so are both payees'
+	// shares: P-1 197.52 and R-9 49.39 (see TestSplitPayout "first").
+	p := splitProgram(RemainderFirst, true)
+	p.Hold = Hold{Span: Span{Days: 30}}
+	e, err := NewEvaluator(p)
+	require.NoError(t, err)
+	b := e.NewStatement(nil)
+	r, err := e.Evaluate(t.Context(), Input{Deal: referred(deal("D-1", "P-1", "12345.67", "2026-11-03"), "R-9"), Partner: gold("P-1")}, day("2026-11-20"))
+	require.NoError(t, err)
+	require.NotNil(t, r.Hold)
+	require.True(t, r.Hold.Held)
+	require.NoError(t, b.Add(r))
+	s := b.Statement()
+	require.Len(t, s.Partners, 2)
+	for i, want := range []string{"197.52", "49.39"} {
+		ps := s.Partners[i]
+		assert.Equal(t, want, ps.Earned.Amount().StringFixed(2), ps.PartnerID)
+		assert.Equal(t, want, ps.Held.Amount().StringFixed(2), ps.PartnerID)
+		assert.Equal(t, "0.00", ps.Payable.Amount().StringFixed(2), ps.PartnerID)
+	}
+}
