@@ -58,6 +58,8 @@ type Evaluator struct {
 	groupMembers  [][]int // earning indices per group
 	fieldTypes    map[string]FieldType
 	roundingWords func() string
+	// splits is nil unless the program splits payouts.
+	splits *splitPlan
 	// zeroRoom is what a spent cap has room for: zero at the payout
 	// scale (decimals never change, so every deal shares it).
 	zeroRoom decimal.Decimal
@@ -218,6 +220,7 @@ func NewEvaluator(p *Program) (*Evaluator, error) {
 	for _, en := range p.Earnings {
 		e.readsPerDeal += readsOf(en.When) + readsOf(en.Amount)
 	}
+	e.splits = planSplits(p)
 	return e, nil
 }
 
