@@ -33,7 +33,11 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 			}
 		}
 	}
-	res.Lines = make([]Line, 0, paying)
+	if b := w.bufs; b != nil && cap(b.lines) >= paying {
+		res.Lines = b.lines[:0]
+	} else {
+		res.Lines = make([]Line, 0, paying)
+	}
 	if lost > 0 {
 		res.Lost = make([]Line, 0, lost)
 	}
@@ -69,13 +73,9 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 	if res.Hold != nil && !res.Hold.Void {
 		w.add(secFinal, e.holdStep(w))
 	}
-	payee, name := res.Payee, res.PayeeName
-	w.add(secFinal, Step{Kind: StepTotal, OK: true, Amount: total, words: func() string {
-		if name != "" {
-			payee += " (" + name + ")"
-		}
-		return "total " + fmtAmount(total, cur) + " " + string(cur) + " to " + payee
-	}})
+	d := e.newDetail(w, detailTotal)
+	d.payee, d.payeeName = res.Payee, res.PayeeName
+	w.add(secFinal, Step{Kind: StepTotal, OK: true, Amount: total, detail: d})
 	sortSteps(w.trace)
 	res.Trace = w.trace
 }

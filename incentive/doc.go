@@ -158,7 +158,8 @@
 // the maturity date, whether the result is held as of the run and the
 // void. A run without an as-of date treats everything under a hold as
 // held. Statements show held amounts apart from what is payable, by
-// maturity date.
+// bucket and maturity date; StatementBuilder.CarryHeld brings them into
+// the next statement, which pays what has matured by then.
 //
 // Buckets group earning types that are paid out together: each bucket of
 // each partner has its own minimum payout and carried-over balance, and a

@@ -188,6 +188,9 @@ type Step struct {
 	// step on every deal.
 	words func() string
 	prog  *Program
+	// detail renders the frequent steps the engine records on every deal
+	// (see stepDetail), in place of a words closure.
+	detail *stepDetail
 }
 
 // Words renders the step in plain words, e.g.
@@ -195,6 +198,9 @@ type Step struct {
 func (s *Step) Words() string {
 	if s.words != nil {
 		return s.words()
+	}
+	if s.detail != nil {
+		return s.detail.words(s)
 	}
 	var cur Currency
 	if s.prog != nil {

@@ -470,9 +470,12 @@
 // test's as_of) to pay what has matured. Voids need no as-of date. Held
 // earnings do use up caps and budget (they will be paid); expired ones do
 // not (below). Expiry wins over a hold: an earning whose claim window has
-// closed counts as expired, not held. Credit notes are never held. Held
-// amounts are not carried to the next statement: a later run, as of a
-// later date, over the same deals pays them once they mature.
+// closed counts as expired, not held. Credit notes are never held. The
+// JSON statement lists what is held by bucket and maturity date, and
+// `partnerops run -carried` reads it back: the next run (over the next
+// period's deals) pays each held amount once it has matured as of its
+// -as-of date, and holds the rest again. (A statement built in Go does
+// the same with StatementBuilder.CarryHeld.)
 //
 //	# holds.yaml: a referral fee held 30 days from the payment date, voided by a refund inside the hold.
 //	apiVersion: partnerops/v1

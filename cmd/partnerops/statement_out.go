@@ -65,7 +65,8 @@ type partnerRow struct {
 	CarriedOut incentive.Money      `json:"carried_out"`
 	ByType     []incentive.Subtotal `json:"by_type"`
 	ByPayee    []incentive.Subtotal `json:"by_payee"`
-	// Holds is Held by maturity date.
+	// Holds is Held by maturity date and bucket; -carried reads it back,
+	// and the next run pays what has matured by its -as-of date.
 	Holds []incentive.HeldAmount `json:"holds,omitempty"`
 	// Buckets are the program's payout buckets (its payouts:), earned
 	// counting what expired as above; bucket "" is the default bucket.
@@ -201,6 +202,9 @@ func (d *statementDoc) writeText(w io.Writer) error {
 			when := "until " + h.MaturesOn.String()
 			if h.MaturesOn.IsZero() {
 				when = "hold not started"
+			}
+			if len(r.Buckets) > 0 {
+				when = bucketLabel(h.Bucket) + " " + when
 			}
 			rows = append(rows, []string{"  held " + when, "", "", "", "", "", amountText(h.Amount, cur), "", "", "", ""})
 		}
