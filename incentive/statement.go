@@ -70,6 +70,27 @@ type PartnerStatement struct {
 	// Buckets are the partner's payout buckets, in program order, the
 	// default bucket last; set only when the program names buckets.
 	Buckets []BucketStatement `json:"buckets,omitempty"`
+	// Shares lists the split deals (see Split) this partner was paid a part
+	// of another partner's deal on (From is the other partner), or paid a
+	// part of its own deal to another (To is the other partner), in the
+	// order added. Earned counts the partner's own parts only.
+	Shares []StatementShare `json:"shares,omitempty"`
+	// Settlements are the partner's period settlements added with
+	// AddSettlements; Earned includes their payable true-ups.
+	Settlements []SettlementLine `json:"settlements,omitempty"`
+}
+
+// StatementShare is one part of a split deal paid to a partner other than
+// the deal's: it appears on both partners' statements.
+type StatementShare struct {
+	Deal string `json:"deal"`
+	// From is the deal's partner, To the partner paid the part.
+	From string `json:"from"`
+	To   string `json:"to"`
+	// Via says how the payee was found ("deal.referrer").
+	Via     string `json:"via"`
+	Amount  Money  `json:"amount"`
+	Expired bool   `json:"expired,omitempty"`
 }
 
 // BucketStatement is one payout bucket of a partner.
@@ -109,7 +130,9 @@ type Subtotal struct {
 
 // StatementBuilder accumulates results into a Statement. Its memory grows
 // with the number of partners, payees, earning types, buckets and maturity
-// dates, not with the number of results. Build one with NewStatement or
+// dates, not with the number of results (except that each part of a split
+// deal paid to another partner is listed, PartnerStatement.Shares, and
+// each period settlement added). Build one with NewStatement or
 // Evaluator.NewStatement: the zero value has no program, and its Add
 // returns an error wrapping ErrNoEvaluator.
 type StatementBuilder struct {
@@ -132,6 +155,8 @@ type partnerAcc struct {
 	byPayee               map[string]decimal.Decimal
 	byType                map[string]decimal.Decimal
 	holds                 map[holdKey]decimal.Decimal
+	shares                []StatementShare
+	settlements           []SettlementLine
 }
 
 // holdKey is a bucket index and a maturity date.
@@ -239,6 +264,10 @@ func (b *StatementBuilder) Add(r *Result) error {
 	}
 	b.eligible++
 	a.eligible++
+	if len(r.Shares) > 0 {
+		b.addShares(r)
+		return nil
+	}
 	bp := &b.buckets
 	if r.Expired {
 		for _, l := range r.Lines {
@@ -266,6 +295,80 @@ func (b *StatementBuilder) Add(r *Result) error {
 		payee += " (" + r.PayeeName + ")"
 	}
 	a.byPayee[payee] = a.byPayee[payee].Add(r.Total.Amount())
+	return nil
+}
+
+// addShares adds a split result: each payee's part goes to its own
+// partner (by bucket, held as the result is), and a part paid to a
+// partner other than the deal's is listed on both.
+func (b *StatementBuilder) addShares(r *Result) {
+	bp := &b.buckets
+	held := r.Hold != nil && r.Hold.Held
+	for _, sh := range r.Shares {
+		a := b.partner(sh.PartnerID)
+		if sh.PartnerID != r.PartnerID {
+			entry := StatementShare{Deal: r.DealID, From: r.PartnerID, To: sh.PartnerID, Via: sh.Via, Amount: sh.Amount, Expired: r.Expired}
+			a.shares = append(a.shares, entry)
+			from := b.partner(r.PartnerID)
+			from.shares = append(from.shares, entry)
+		}
+		for _, l := range sh.Lines {
+			k, v := bp.of(l.Type), l.Amount.Amount()
+			if r.Expired {
+				a.expired[k] = a.expired[k].Add(v)
+				continue
+			}
+			a.earned[k] = a.earned[k].Add(v)
+			a.byType[string(l.Type)] = a.byType[string(l.Type)].Add(v)
+			if held {
+				a.held[k] = a.held[k].Add(v)
+				if a.holds == nil {
+					a.holds = map[holdKey]decimal.Decimal{}
+				}
+				hk := holdKey{k, r.Hold.MaturesOn}
+				a.holds[hk] = a.holds[hk].Add(v)
+			}
+		}
+		if r.Expired {
+			continue
+		}
+		amt := sh.Amount.Amount()
+		payee := r.Payee
+		if r.PayeeName != "" {
+			payee += " (" + r.PayeeName + ")"
+		}
+		if sh.PartnerID != r.PartnerID {
+			payee = PayeePartner + " (split via " + sh.Via + ")"
+		}
+		a.byPayee[payee] = a.byPayee[payee].Add(amt)
+	}
+}
+
+// AddSettlements adds the lines of SettlementBuilder.Settle: each partner
+// lists its own, and the payable true-up of each settled period is earned
+// (by the settlement's earning type and its bucket, under the program's
+// payee). A line of another currency is an error wrapping
+// ErrCurrencyMismatch; so is AddSettlements on a zero-value
+// StatementBuilder (ErrNoEvaluator).
+func (b *StatementBuilder) AddSettlements(lines []SettlementLine) error {
+	if b == nil || b.e.ready() != nil {
+		return fmt.Errorf("%w (AddSettlements on a zero-value StatementBuilder)", ErrNoEvaluator)
+	}
+	p := b.e.p
+	for _, l := range lines {
+		if c := l.Payable.Currency(); c != "" && c != p.Currency {
+			return fmt.Errorf("%w: settlement in %s added to a %s statement", ErrCurrencyMismatch, c, p.Currency)
+		}
+		a := b.partner(l.PartnerID)
+		a.settlements = append(a.settlements, l)
+		if !l.Settled || l.Payable.IsZero() {
+			continue
+		}
+		k, amt := b.buckets.of(l.Type), l.Payable.Amount()
+		a.earned[k] = a.earned[k].Add(amt)
+		a.byPayee[p.Payee] = a.byPayee[p.Payee].Add(amt)
+		a.byType[string(l.Type)] = a.byType[string(l.Type)].Add(amt)
+	}
 	return nil
 }
 
@@ -321,7 +424,8 @@ func (b *StatementBuilder) Statement() *Statement {
 		ps := PartnerStatement{PartnerID: id, Deals: a.deals, Eligible: a.eligible,
 			Earned: Money{earned, cur}, Expired: Money{expired, cur}, Held: Money{held, cur},
 			CarriedIn: z, Withheld: z, Payable: z, CarriedOut: z,
-			ByPayee: e.subtotals(a.byPayee, earned, round), ByType: e.subtotals(a.byType, earned, round)}
+			ByPayee: e.subtotals(a.byPayee, earned, round), ByType: e.subtotals(a.byType, earned, round),
+			Shares: a.shares, Settlements: a.settlements}
 		// Held amounts brought in: what has matured as of the statement
 		// is carried in; what has not is carried in and held again.
 		heldIn, maturedIn := make([]decimal.Decimal, nb), make([]decimal.Decimal, nb)
@@ -542,6 +646,17 @@ func (s *Statement) WriteText(w io.Writer) error {
 		}
 		for _, t := range p.ByPayee {
 			fmt.Fprintf(&b, "  %-30s %14s\n", "payee "+t.Key, fmtAmount(t.Amount.amount, cur))
+		}
+		for _, sh := range p.Shares {
+			what := "split deal " + sh.Deal + " to " + sh.To
+			if sh.To == p.PartnerID {
+				what = "split deal " + sh.Deal + " from " + sh.From
+			}
+			what += " (" + sh.Via + ")"
+			if sh.Expired {
+				what += ", expired"
+			}
+			fmt.Fprintf(&b, "  %-30s %14s\n", what, fmtAmount(sh.Amount.amount, cur))
 		}
 	}
 	fmt.Fprintf(&b, "\n%-16s %6d %8d %14s %14s %14s %14s %14s %14s %14s\n", "total", s.Deals, s.Eligible,

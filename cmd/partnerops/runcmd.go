@@ -536,6 +536,16 @@ func (o *runOptions) run(ctx context.Context, args []string, stdout, stderr io.W
 			return exitFail
 		}
 	}
+	var settle *incentive.SettlementBuilder
+	if len(s.program.Settlements) > 0 {
+		ev, err := incentive.NewEvaluator(s.program)
+		if err != nil {
+			s.deals.close()
+			fmt.Fprintf(stderr, "partnerops %s: %v\n", o.cmd, err)
+			return exitFail
+		}
+		settle = ev.NewSettlements()
+	}
 	var rw *resultsWriter
 	if o.results != "" {
 		rw, err = newResultsWriter(o.results, s.program, o.resultsExplain)
@@ -551,6 +561,11 @@ func (o *runOptions) run(ctx context.Context, args []string, stdout, stderr io.W
 	s.each(ctx, func(r *incentive.Result) bool {
 		if addErr = sb.Add(r); addErr != nil {
 			return false
+		}
+		if settle != nil {
+			if addErr = settle.Add(r); addErr != nil {
+				return false
+			}
 		}
 		if rw != nil {
 			addErr = rw.write(r)
@@ -570,6 +585,17 @@ func (o *runOptions) run(ctx context.Context, args []string, stdout, stderr io.W
 	code = s.summary()
 	if s.stopped {
 		return code
+	}
+	if settle != nil {
+		// Periods settle as of -as-of, else as of the last deal's close.
+		at := settle.Last()
+		if !s.asOf.IsZero() {
+			at = incentive.DateOf(s.asOf.In(s.program.Effective.Loc()))
+		}
+		if err := sb.AddSettlements(settle.Settle(at)); err != nil {
+			fmt.Fprintf(stderr, "partnerops %s: %v\n", o.cmd, err)
+			return exitFail
+		}
 	}
 	st := sb.Statement()
 	if s.partners != nil {
