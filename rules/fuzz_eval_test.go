@@ -34,7 +34,7 @@ func fuzzPrograms(tb testing.TB) []*incentive.Program {
 // the program currency, a voided deal pays nothing, and the batch's
 // statement (with a balance carried into every payout bucket, as of a date
 // the input picks, for holds and expiry) adds up for every partner and
-// bucket.
+// bucket (held amounts brought in included).
 func FuzzEvaluateDeal(f *testing.F) {
 	progs := fuzzPrograms(f)
 	f.Add("12000.00", "new_business", "gold", "enterprise", int64(40*24*60), int64(3), true, "partner_rep")
@@ -119,6 +119,20 @@ func FuzzEvaluateDeal(f *testing.F) {
 			}
 			carry := d.Truncate(2)
 			sb.CarryIn(func(string, string) decimal.Decimal { return carry })
+			// A held amount brought into every bucket, maturing qty%60 days
+			// after the deal closed: paid or held again as of the run.
+			var asOfDate incentive.Date
+			if !opts.AsOf.IsZero() {
+				asOfDate = incentive.DateOf(opts.AsOf.In(p.Effective.Loc()))
+			}
+			held := map[string][]incentive.HeldAmount{}
+			for _, bk := range p.PayoutBuckets() {
+				held["P-1"] = append(held["P-1"], incentive.HeldAmount{Bucket: bk,
+					MaturesOn: incentive.DateOf(deal.Deal.CloseDate).AddDays(int(qty % 60)), Amount: incentive.NewMoney(carry.Abs(), p.Currency)})
+			}
+			if err := sb.CarryHeld(held, asOfDate); err != nil {
+				t.Fatalf("%s: CarryHeld: %v", p.ID, err)
+			}
 			for r, err := range incentive.Run(t.Context(), p, batch, opts) {
 				if err == nil {
 					check(r)
