@@ -12,6 +12,9 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 		return
 	}
 	res.Eligible = res.Failed == ""
+	if w.scope.vals != nil {
+		e.valueSteps(w)
+	}
 	if !res.Eligible {
 		// An ineligible deal is explained by its window and clauses only.
 		sortSteps(w.trace)

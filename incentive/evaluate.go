@@ -92,7 +92,7 @@ func NewEvaluator(p *Program) (*Evaluator, error) {
 		fieldTypes:    map[string]FieldType{},
 	}
 	for i, c := range p.Eligibility {
-		if readsAccumulators(c.When) {
+		if p.readsAcc(c.When) {
 			e.firstDeferred = i
 			break
 		}
@@ -123,13 +123,13 @@ func NewEvaluator(p *Program) (*Evaluator, error) {
 			ep.group = &p.Groups[gi]
 			e.groupMembers[gi] = append(e.groupMembers[gi], i)
 		}
-		ep.whenDeferred = ep.e.When != nil && readsAccumulators(ep.e.When)
-		ep.amountDeferred = ep.e.Amount != nil && readsAccumulators(ep.e.Amount)
+		ep.whenDeferred = ep.e.When != nil && p.readsAcc(ep.e.When)
+		ep.amountDeferred = ep.e.Amount != nil && p.readsAcc(ep.e.Amount)
 		if t := ep.e.Bands; t != nil {
 			ep.table = planTable(t, e.places)
 			ep.stateful = t.Basis == BasisPeriod || t.Basis == BasisCumulative
 			e.stateful = e.stateful || ep.stateful
-			ep.measureDeferred = t.Measure != nil && readsAccumulators(t.Measure)
+			ep.measureDeferred = t.Measure != nil && p.readsAcc(t.Measure)
 			if t.Basis == BasisPeriod {
 				ep.period = t.Period
 				if ep.period == "" {
@@ -562,6 +562,9 @@ func (e *Evaluator) checkDeal(d *Deal, pt *partner.Partner) error {
 		if _, ok := e.fieldTypes[name]; !ok {
 			return bad("unknown custom field %q (the program declares %s)", name, e.fieldList())
 		}
+	}
+	if len(d.Lines) > 0 {
+		return e.checkLines(d)
 	}
 	return nil
 }

@@ -86,6 +86,14 @@ type Program struct {
 	// Fields declares the program's typed custom deal fields.
 	Fields []FieldDecl
 
+	// LineFields declares the program's typed custom product line fields
+	// (DealLine.Fields), read as line.<name>.
+	LineFields []FieldDecl
+
+	// Values are the program's named values (see Value), read by
+	// expressions as "values.<name>".
+	Values []Value
+
 	// Eligibility clauses are tested in order; a deal is eligible when all
 	// hold. The first that fails is reported.
 	Eligibility []Clause

@@ -45,6 +45,9 @@ type Result struct {
 	// Conversion is set when the deal was converted into the program
 	// currency.
 	Conversion *Conversion `json:"conversion,omitempty"`
+	// Values are the named values computed for the deal (those some
+	// expression read), in declaration order.
+	Values []ValueResult `json:"values,omitempty"`
 	// Trace is the structured explanation; Explain renders it in words.
 	Trace []Step `json:"trace"`
 }
@@ -98,9 +101,11 @@ const (
 	StepTotal
 	// StepCredit: a credit note took back from the deal it names.
 	StepCredit
+	// StepValue: a named value computed for the deal (Ref is its name).
+	StepValue
 )
 
-var stepKindNames = [...]string{"", "window", "conversion", "clause", "condition", "formula", "band", "group", "cap", "rounding", "claim", "total", "credit"}
+var stepKindNames = [...]string{"", "window", "conversion", "clause", "condition", "formula", "band", "group", "cap", "rounding", "claim", "total", "credit", "value"}
 
 // String returns the kind's name.
 func (k StepKind) String() string {

@@ -243,6 +243,7 @@ func (p *Program) Validate() error {
 		}
 		validPeriod(cp, fmt.Sprintf("caps[%d]", i), c.Period)
 	}
+	p.validateValues(at)
 	return errors.Join(errs...)
 }
 

@@ -37,6 +37,14 @@ type checker struct {
 	errs []*Error
 	// divides is set when the expression divides (see Expr.Divides).
 	divides bool
+	// lineOK: line.* may be read (inside an aggregate over deal.lines, or
+	// in a per-line expression); aggDepth counts enclosing aggregates.
+	lineOK   bool
+	aggDepth int
+	// source is the parsed source, for the sub-expressions of aggregates
+	// (subs), which are built as expressions of their own.
+	source file.Source
+	subs   []*Expr
 }
 
 func (c *checker) errorf(loc file.Location, format string, args ...any) val {
@@ -156,6 +164,12 @@ func (c *checker) check(n ast.Node) val {
 	case *ast.CallNode:
 		return c.call(n)
 	case *ast.BuiltinNode:
+		if aggregates[n.Name] {
+			return c.aggregate(n)
+		}
+		if n.Name == "filter" {
+			return c.errorf(n.Location(), "filter(deal.lines, ...) is only allowed as the list of sum, count, any or all, as in count(filter(deal.lines, line.family == \"storage\"))")
+		}
 		return c.errorf(n.Location(), "%s() is not available; the functions are %s", n.Name, funcList)
 	case *ast.ChainNode:
 		return c.check(n.Node) // the member reports the ?. at its property
@@ -310,6 +324,9 @@ func (c *checker) member(n *ast.MemberNode) val {
 		parent := path
 		path += "." + names[i]
 		if p := c.env.paths[path]; p != nil {
+			if p.line && !c.lineOK {
+				return c.errorf(start, "%s is a field of one product line: read it inside sum, count, any or all over deal.lines, as in sum(deal.lines, %s), or in a `per: line` earning", path, path)
+			}
 			if i == len(names)-1 {
 				return val{t: p.typ, node: c.loadNode(p, start), start: start}
 			}
