@@ -3,6 +3,7 @@ package incentive
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -254,6 +255,13 @@ func (e *Evaluator) valueSteps(w *work) {
 		return
 	}
 	cur := e.p.Currency
+	// The values go before the clauses, after the window and conversion:
+	// whatever read them comes later in the explanation.
+	at := 0
+	for at < len(w.trace) && w.trace[at].section == secHead && w.trace[at].Kind != StepClause {
+		at++
+	}
+	var steps []Step
 	for i := range w.scope.vals {
 		sl := &w.scope.vals[i]
 		if sl.state != 2 || sl.err != nil {
@@ -279,6 +287,8 @@ func (e *Evaluator) valueSteps(w *work) {
 			}
 			return s
 		}
-		w.add(secHead, st)
+		st.section = secHead
+		steps = append(steps, st)
 	}
+	w.trace = slices.Insert(w.trace, at, steps...)
 }

@@ -99,6 +99,8 @@
 //	              notes, see Credit notes); default false: such a deal is
 //	              an error
 //	fields        typed custom deal fields, see below
+//	line_fields   typed custom product line fields, see Named values and product lines
+//	values        named values, see Named values and product lines
 //	eligibility   clauses that must all hold, in order
 //	earnings      the lines a deal can earn, in order
 //	groups        earnings that compete instead of adding up
@@ -129,6 +131,40 @@
 // key (id, partner_id, amount, currency, quantity, type, registered,
 // registration, registration_id, close_date, customer, products, credits,
 // partner).
+//
+// # Named values and product lines
+//
+// `values:` names expressions of the deal, each computed at most once per
+// deal, the first time a clause, earning, cap or other value reads it as
+// values.<name>; a value nothing reads for a deal is never computed (so
+// it cannot fail that deal, and costs nothing). A value is a number
+// (decimal) or, when its expression is a condition, true/false; a value of
+// another type is an error. Values may read each other in any order of
+// declaration; a cycle (a reads b reads a) is a compile error at the
+// reference that closes it. Explanations list each value computed for the
+// deal with the inputs it read, before the clauses; a test asserts them
+// with `expect: {values: {name: "12.50", flag: true}}`. An expression that
+// reads a value also reads what the value reads: one reading
+// period.amount through a value is evaluated in deal order like any other.
+//
+// A deal's product lines are its `products:` in tests and deals files:
+// {product, family, quantity, unit_price, amount} plus the program's custom
+// line fields, declared like deal fields under `line_fields:` (JSON and
+// YAML carry them all; a CSV column gives product names only, separated by
+// ";"). Line amounts are in the deal's currency, which must then be the
+// program currency. Expressions read one line as line.* only inside
+//
+//	sum(deal.lines, <number>)                 the total over the lines (a decimal)
+//	count(deal.lines) or count(deal.lines, <condition>)   how many (an int)
+//	any(deal.lines, <condition>)              whether one line satisfies it
+//	all(deal.lines, <condition>)              whether every line does (true for none)
+//
+// where deal.lines may be narrowed first with filter(deal.lines,
+// <condition>). Strings test prefixes and suffixes with startsWith and
+// endsWith (line.product startsWith "DEMO-"). Aggregates cannot be nested;
+// each is one pass over the deal's lines (at most incentive.MaxDealLines),
+// so an expression costs at most its size times the number of lines. See
+// the Cookbook (cookbook-values-lines.yaml).
 //
 // # The effective window and time zones
 //
@@ -177,10 +213,16 @@
 //	deal.registration.approved              date the registration was approved
 //	                                        (the empty date without one)
 //	run.as_of                               date, the run's as-of date, see Dates
+//	values.<name>                           a named value: decimal, or bool for a condition
+//	line.{product,family}                   string   } one product line, read inside
+//	line.quantity                           int      } sum, count, any and all over
+//	line.unit_price, line.amount            decimal  } deal.lines and in per-line
+//	line.<field>                            a custom line field } expressions
 //
 // with the operators && || ! == != < <= > >= + - * / % in, ?: and the
-// functions round(x, places[, mode]), min, max, abs, len, date("2026-11-01")
-// and the date functions below.
+// functions round(x, places[, mode]), min, max, abs, len, date("2026-11-01"),
+// the date functions below and the aggregates over the deal's product lines
+// (see Named values and product lines).
 // Method calls, $env, nil, maps and the other expr built-ins are not part
 // of the language. An amount that is just a number (500, "500 USD") needs no
 // expression at all. Errors point at the token inside the expression: in a
@@ -1232,4 +1274,81 @@
 // group and field carries its incentive.Origin (file, line, column), and
 // expressions know the file position of each of their tokens, so run-time
 // errors and explanations point into the file.
+//
+// # Cookbook
+//
+// Worked programs for terms that take more than one construct, each a file
+// under testdata/reference whose tests run with the package's tests.
+//
+// Units of one product family, excluding demo and refurbished SKUs, named
+// once and read by a clause and two earnings:
+//
+//	# cookbook-values-lines.yaml: named values computed once per deal, and
+//	# sums over the deal's product lines ("storage units, excluding demo and
+//	# refurbished SKUs") written once and read by a clause and two earnings.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: cookbook-storage-units
+//	name: Storage units SPIFF
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	fields: {cost: decimal}
+//	line_fields: {refurbished: {type: bool, optional: true}}
+//	values:
+//	  storage_units: >-
+//	    sum(filter(deal.lines, line.family == "storage"
+//	    && !(line.product startsWith "DEMO-") && !line.refurbished), line.quantity)
+//	  margin: deal.amount - deal.cost
+//	  healthy_margin: values.margin >= deal.amount * 0.2
+//	eligibility:
+//	  - name: sells storage
+//	    when: values.storage_units >= 2
+//	earnings:
+//	  - id: per-unit
+//	    type: spiff
+//	    amount: values.storage_units * 50
+//	  - id: margin-kicker
+//	    type: bonus
+//	    when: values.healthy_margin
+//	    amount: round(values.margin * 0.01, 2)
+//	tests:
+//	  - name: three storage units; demo and refurbished lines excluded
+//	    deal:
+//	      id: D-1
+//	      amount: "10000.00"
+//	      cost: "7000.00"
+//	      close_date: 2026-03-02
+//	      products:
+//	        - {product: SRV-1, family: storage, quantity: 3, amount: "6000.00"}
+//	        - {product: DEMO-SRV, family: storage, quantity: 2, amount: "0"}
+//	        - {product: SRV-2, family: storage, quantity: 4, amount: "2000.00", refurbished: true}
+//	        - {product: NET-1, family: network, quantity: 5, amount: "2000.00"}
+//	    # storage units: SRV-1 only = 3; per-unit: 3 x 50 = 150.00
+//	    # margin: 10000.00 - 7000.00 = 3000.00 >= 10000.00 x 0.2 = 2000.00,
+//	    # so the kicker pays 3000.00 x 0.01 = 30.00; total 150.00 + 30.00 = 180.00
+//	    expect:
+//	      total: "180.00"
+//	      lines: {per-unit: "150.00", margin-kicker: "30.00"}
+//	      values: {storage_units: 3, margin: "3000.00", healthy_margin: true}
+//	  - name: a thin margin pays no kicker
+//	    deal:
+//	      id: D-2
+//	      amount: "10000.00"
+//	      cost: "9000.00"
+//	      close_date: 2026-03-02
+//	      products: [{product: SRV-1, family: storage, quantity: 2, amount: "10000.00"}]
+//	    # 2 units x 50 = 100.00; margin 1000.00 < 2000.00
+//	    expect:
+//	      total: "100.00"
+//	      lines: {per-unit: "100.00"}
+//	      values: {storage_units: 2, healthy_margin: false}
+//	  - name: one storage unit is not enough
+//	    deal:
+//	      id: D-3
+//	      amount: "500.00"
+//	      cost: "100.00"
+//	      close_date: 2026-03-02
+//	      products: [{product: SRV-1, family: storage, quantity: 1, amount: "500.00"}]
+//	    expect: {eligible: false, failed: sells storage, values: {storage_units: 1}}
 package rules

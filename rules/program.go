@@ -18,7 +18,7 @@ const APIVersion = "partnerops/v1"
 
 var programKeys = []string{
 	"apiVersion", "kind", "id", "name", "version", "currency", "effective",
-	"claims", "registration", "payee", "rounding", "precision", "period", "min_payout", "allow_negative", "fields",
+	"claims", "registration", "payee", "rounding", "precision", "period", "min_payout", "allow_negative", "fields", "line_fields", "values",
 	"eligibility", "earnings", "groups", "caps", "tests",
 }
 
@@ -114,6 +114,9 @@ func compileProgram(d *diag, doc *document, top fields) *progCompiler {
 	if n := top.get("fields"); n != nil {
 		envOK = pc.fields(n)
 	}
+	if n := top.get("line_fields"); n != nil {
+		pc.lineFields(n) // a bad declaration is left out and reported; the rest compile
+	}
 	if n := top.get("precision"); n != nil {
 		if v, ok := d.integer(n, "precision"); ok {
 			if v < 1 || v > int64(incentive.MaxDivisionPlaces) {
@@ -125,6 +128,7 @@ func compileProgram(d *diag, doc *document, top fields) *progCompiler {
 	}
 	if envOK {
 		env, errs := dexpr.NewEnv(p.Fields)
+		errs = append(errs, env.SetLineFields(p.LineFields)...)
 		if err := env.SetDivisionPlaces(p.DivisionPlaces); err != nil {
 			errs = append(errs, err)
 		}
@@ -138,6 +142,9 @@ func compileProgram(d *diag, doc *document, top fields) *progCompiler {
 		if len(errs) == 0 {
 			pc.env = env
 		}
+	}
+	if n := top.get("values"); n != nil {
+		pc.values(n)
 	}
 	if n := top.get("eligibility"); n != nil {
 		pc.eligibility(n)
@@ -355,10 +362,18 @@ var fieldTypes = []string{"string", "int", "decimal", "bool", "date"}
 // fields decodes `fields:`; it reports whether the declarations are sound
 // enough to build the expression environment.
 func (pc *progCompiler) fields(n *yaml.Node) bool {
-	d, p := pc.d, pc.p
-	f, ok := d.mapping(n, "fields")
+	decls, sound := pc.fieldDecls(n, "fields", reservedFields)
+	pc.p.Fields = decls
+	return sound
+}
+
+// fieldDecls decodes typed field declarations under key.
+func (pc *progCompiler) fieldDecls(n *yaml.Node, key string, reserved []string) ([]incentive.FieldDecl, bool) {
+	d := pc.d
+	var out []incentive.FieldDecl
+	f, ok := d.mapping(n, key)
 	if !ok {
-		return false
+		return nil, false
 	}
 	sound := true
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -373,8 +388,8 @@ func (pc *progCompiler) fields(n *yaml.Node) bool {
 			d.errorf(k, path, "field names are lower-case letters, digits and \"_\", starting with a letter")
 			sound = false
 			continue
-		case contains(reservedFields, k.Value):
-			d.errorf(k, path, "%q is a built-in deal key; choose another field name", k.Value)
+		case contains(reserved, k.Value):
+			d.errorf(k, path, "%q is a built-in %s key; choose another field name", k.Value, map[bool]string{true: "deal", false: "line"}[key == "fields"])
 			sound = false
 			continue
 		}
@@ -397,9 +412,9 @@ func (pc *progCompiler) fields(n *yaml.Node) bool {
 			continue
 		}
 		decl.Type = incentive.FieldType(s)
-		p.Fields = append(p.Fields, decl)
+		out = append(out, decl)
 	}
-	return sound
+	return out, sound
 }
 
 func (pc *progCompiler) eligibility(n *yaml.Node) {

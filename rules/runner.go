@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/partnerops/partnerops/incentive"
+	"github.com/shopspring/decimal"
 )
 
 // TestOptions configure RunTests. The zero value runs every test and sets
@@ -228,6 +229,24 @@ func diffDeal(prefix string, e *expectation, r *incentive.Result, p *incentive.P
 			add("band.%s: want band %s, got no band (the earning did not pay)", want.earning, wantText)
 		case want.label != "" && l.Band.Label != want.label, want.number != 0 && l.Band.Index+1 != want.number:
 			add("band.%s: want band %s, got %s", want.earning, wantText, bandText(l.Band))
+		}
+	}
+	for _, want := range e.values {
+		got, ok := "", false
+		for _, v := range r.Values {
+			if v.Name == want.name {
+				got, ok = v.Value, true
+			}
+		}
+		switch {
+		case !ok:
+			add("values.%s: want %s, got none (no expression read it for this deal)", want.name, want.text)
+		case want.num != nil:
+			if g, err := decimal.NewFromString(got); err != nil || !g.Equal(*want.num) {
+				add("values.%s: want %s, got %s", want.name, want.text, got)
+			}
+		case got != want.text:
+			add("values.%s: want %s, got %s", want.name, want.text, got)
 		}
 	}
 	if e.capped != nil {

@@ -23,7 +23,7 @@ var (
 	contactKeys    = []string{"role", "name", "email"}
 	priorKeys      = []string{"period_amount", "period_deals", "period_earned", "cumulative", "budget_used", "basis"}
 	customerKeys   = []string{"id", "name", "country", "region", "industry", "segment"}
-	productKeys    = []string{"product", "quantity", "amount"}
+	productKeys    = []string{"product", "family", "quantity", "unit_price", "amount"}
 	registrationK  = []string{"id", "approved"}
 )
 
@@ -88,11 +88,13 @@ func strict(keys []string, props obj, required ...string) obj {
 }
 
 func schema() obj {
+	product := strict(productKeys, obj{"amount": amount(), "unit_price": amount(), "quantity": integer()}, "product")
+	product["additionalProperties"] = true // the program's custom line fields
 	deal := strict(dealKeys, obj{
 		"amount": amount(), "quantity": integer(), "registered": boolean(),
 		"registration": strict(registrationK, nil),
 		"customer":     strict(customerKeys, nil),
-		"products":     listOf(obj{"anyOf": []obj{str(), strict(productKeys, obj{"amount": amount(), "quantity": integer()}, "product")}}),
+		"products":     listOf(obj{"anyOf": []obj{str(), product}}),
 	}, "id", "amount", "close_date")
 	deal["additionalProperties"] = true // the program's custom fields
 	test := strict(testKeys, obj{
@@ -104,7 +106,8 @@ func schema() obj {
 		"expect": obj{"type": "object", "properties": obj{
 			"eligible": boolean(), "failed": str(), "total": amount(), "lines": obj{"type": "object", "additionalProperties": amount()},
 			"band": obj{"type": "object"}, "capped": obj{"type": []string{"array", "object", "string"}},
-			"deals": obj{"type": "object"}}, "additionalProperties": false},
+			"deals": obj{"type": "object"}, "values": obj{"type": "object", "additionalProperties": obj{"type": []string{"string", "number", "integer", "boolean"}}}},
+			"additionalProperties": false},
 	}, "name", "expect")
 	earning := strict(earningKeys, obj{
 		"when": expr(), "amount": expr(), "cap": amount(),
@@ -122,6 +125,9 @@ func schema() obj {
 		"allow_negative": boolean(),
 		"fields": obj{"type": "object", "additionalProperties": obj{"anyOf": []obj{str(),
 			strict(fieldDeclKeys, obj{"optional": boolean()}, "type")}}},
+		"line_fields": obj{"type": "object", "additionalProperties": obj{"anyOf": []obj{str(),
+			strict(fieldDeclKeys, obj{"optional": boolean()}, "type")}}},
+		"values": obj{"type": "object", "additionalProperties": expr()},
 		"eligibility": listOf(strict(clauseKeys, obj{"when": expr()}, "name", "when")),
 		"earnings":    listOf(earning),
 		"groups":      listOf(strict(groupKeys, nil, "id")),

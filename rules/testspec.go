@@ -4,10 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/partnerops/partnerops/incentive"
 	"github.com/partnerops/partnerops/partner"
+	"github.com/shopspring/decimal"
 	"gopkg.in/yaml.v3"
 )
 
@@ -55,6 +57,14 @@ type expectation struct {
 	bands  []expectBand
 	capped []string // nil when not asserted
 	deals  []dealExpect
+	// values are expected named values (exact decimal text or true/false).
+	values []expectValue
+}
+
+type expectValue struct {
+	name string
+	text string
+	num  *decimal.Decimal // set for a number
 }
 
 type expectLine struct {
@@ -224,7 +234,7 @@ func (td testDecoder) batch(n *yaml.Node, path string, t *Test, base *partner.Pa
 	}
 }
 
-var expectKeys = []string{"eligible", "failed", "total", "lines", "band", "capped"}
+var expectKeys = []string{"eligible", "failed", "total", "lines", "band", "capped", "values"}
 
 // expectation decodes `expect:`.
 func (td testDecoder) expectation(n *yaml.Node, path string, t *Test) *expectation {
@@ -314,6 +324,9 @@ func (td testDecoder) dealExpectation(n *yaml.Node, path string) *expectation {
 	}
 	if v := f.get("capped"); v != nil {
 		e.capped = td.expectCapped(v, f.at("capped"))
+	}
+	if v := f.get("values"); v != nil {
+		e.values = td.expectValues(v, f.at("values"))
 	}
 	return e
 }
@@ -471,4 +484,45 @@ func mappingKey(n *yaml.Node, key string) *yaml.Node {
 		}
 	}
 	return n
+}
+
+// expectValues decodes `values:` expectations: name -> exact decimal
+// text, or true/false for a condition.
+func (td testDecoder) expectValues(n *yaml.Node, path string) []expectValue {
+	d, p := td.d, td.p
+	f, ok := d.mapping(n, path)
+	if !ok {
+		return nil
+	}
+	var names []string
+	for _, v := range p.Values {
+		names = append(names, v.Name)
+	}
+	var out []expectValue
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if f.m[k.Value].key != k {
+			continue
+		}
+		kp := f.at(k.Value)
+		idx := slices.Index(names, k.Value)
+		if idx < 0 {
+			hint := suggest(k.Value, names, true)
+			if len(names) == 0 {
+				hint = "; the program declares no `values:`"
+			}
+			d.errorf(k, kp, "unknown value %q%s", k.Value, hint)
+			continue
+		}
+		if p.Values[idx].Condition != nil {
+			if b, ok := d.boolean(v, kp); ok {
+				out = append(out, expectValue{name: k.Value, text: strconv.FormatBool(b)})
+			}
+			continue
+		}
+		if num, ok := d.number(v, kp); ok {
+			out = append(out, expectValue{name: k.Value, text: num.String(), num: &num})
+		}
+	}
+	return out
 }

@@ -31,10 +31,13 @@ const (
 	Number
 )
 
-// String returns "bool" or "number".
+// String returns "bool", "number" or "auto".
 func (k Kind) String() string {
-	if k == Number {
+	switch k {
+	case Number:
 		return "number"
+	case Auto:
+		return "auto"
 	}
 	return "bool"
 }
@@ -101,7 +104,7 @@ func (e *Env) compile(src string, kind Kind, lineOK bool) (*Expr, []*Error) {
 	if e == nil {
 		return nil, []*Error{{Line: 1, Col: 1, Msg: "no environment (call NewEnv)"}}
 	}
-	if kind != Bool && kind != Number && kind != anyKind {
+	if kind != Bool && kind != Number && kind != Auto {
 		return nil, []*Error{{Line: 1, Col: 1, Msg: fmt.Sprintf("unknown expression kind %d", kind)}}
 	}
 	switch {
@@ -122,7 +125,7 @@ func (e *Env) compile(src string, kind Kind, lineOK bool) (*Expr, []*Error) {
 	}
 	c.source = tree.Source
 	v := c.check(tree.Node)
-	if kind == anyKind && v.t != tInvalid {
+	if kind == Auto && v.t != tInvalid {
 		switch {
 		case v.t == tBool:
 			kind = Bool

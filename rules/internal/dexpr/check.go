@@ -316,6 +316,9 @@ func (c *checker) member(n *ast.MemberNode) val {
 		locs[i], locs[j] = locs[j], locs[i]
 	}
 	start := locs[0]
+	if len(names) == 2 && names[0] == "deal" && names[1] == "lines" {
+		return c.errorf(start, "deal.lines is the deal's product lines: read them with sum, count, any or all, as in count(deal.lines, line.family == \"storage\")")
+	}
 	if !c.env.groups[names[0]] {
 		return c.identifier(at(&ast.IdentifierNode{Value: names[0]}, locs[0]))
 	}
@@ -324,6 +327,9 @@ func (c *checker) member(n *ast.MemberNode) val {
 		parent := path
 		path += "." + names[i]
 		if p := c.env.paths[path]; p != nil {
+			if p.typ == tInvalid {
+				return c.errorf(start, "%s cannot be read: its own expression has an error (reported at the value)", path)
+			}
 			if p.line && !c.lineOK {
 				return c.errorf(start, "%s is a field of one product line: read it inside sum, count, any or all over deal.lines, as in sum(deal.lines, %s), or in a `per: line` earning", path, path)
 			}

@@ -152,15 +152,16 @@ func (e *Env) AddValue(name string, index int, x *Expr) error {
 	return nil
 }
 
-// anyKind compiles a named value: a condition or an amount, whichever the
-// expression is.
-const anyKind Kind = 99
+// Auto compiles a named value: a condition or an amount, whichever the
+// expression is (see CompileValue). The compiled Expr's Kind is Bool or
+// Number.
+const Auto Kind = 2
 
 // CompileValue compiles the expression of a named value: a Bool Expr when
 // it is a condition, a Number Expr when it is a number. Other types are an
 // error.
 func (e *Env) CompileValue(src string) (*Expr, []*Error) {
-	return e.Compile(src, anyKind)
+	return e.Compile(src, Auto)
 }
 
 // CompileLine compiles an expression evaluated once per product line of
@@ -180,9 +181,6 @@ func (c *checker) aggregate(n *ast.BuiltinNode) val {
 	loc := n.Location()
 	name := n.Name
 	if c.aggDepth > 0 {
-		for _, a := range n.Arguments {
-			c.check(a)
-		}
 		return c.errorf(loc, "%s() cannot be used inside another sum, count, any or all over deal.lines", name)
 	}
 	usage := map[string]string{
@@ -409,3 +407,18 @@ func fieldValue(s *incentive.Scope, p *pathInfo, f incentive.FieldDecl, v any) (
 }
 
 var _ = file.Location{}
+
+// AddConstValue makes the named value number index, a constant number
+// (such as `500`), readable as values.<name>.
+func (e *Env) AddConstValue(name string, index int) {
+	p := &pathInfo{path: incentive.ValuesPrefix + name, typ: tDecimal, slot: len(e.slots), custom: -1, acc: true, reads: []string{}}
+	p.get = func(s *incentive.Scope) (any, error) { return s.NamedValue(index) }
+	e.add(p)
+}
+
+// AddBrokenValue declares a named value whose expression failed to
+// compile: an expression reading it is an error saying so, rather than
+// one about an unknown name.
+func (e *Env) AddBrokenValue(name string) {
+	e.add(&pathInfo{path: incentive.ValuesPrefix + name, typ: tInvalid, slot: len(e.slots), custom: -1, acc: true})
+}
