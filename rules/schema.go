@@ -127,7 +127,7 @@ func schema() obj {
 			strict(fieldDeclKeys, obj{"optional": boolean()}, "type")}}},
 		"line_fields": obj{"type": "object", "additionalProperties": obj{"anyOf": []obj{str(),
 			strict(fieldDeclKeys, obj{"optional": boolean()}, "type")}}},
-		"values": obj{"type": "object", "additionalProperties": expr()},
+		"values":      obj{"type": "object", "additionalProperties": expr()},
 		"eligibility": listOf(strict(clauseKeys, obj{"when": expr()}, "name", "when")),
 		"earnings":    listOf(earning),
 		"groups":      listOf(strict(groupKeys, nil, "id")),
