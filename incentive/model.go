@@ -372,8 +372,11 @@ type Earning struct {
 	Amount Formula
 	Bands  *BandTable
 	// Group, when set, names a Group the line competes in.
-	Group  string
-	Origin Origin
+	Group string
+	// Priority ranks the line in a group that picks by priority (see
+	// ByPriority): 1 first; 0 means none.
+	Priority int
+	Origin   Origin
 }
 
 // Pick says how a group chooses among its lines.
@@ -393,8 +396,12 @@ const (
 // picks after its lines' line caps and line rounding, and before the deal,
 // partner and budget caps.
 type Group struct {
-	ID     string
-	Pick   Pick
+	ID   string
+	Pick Pick
+	// Max is how many lines a PickTop group pays (at least 1); By how it
+	// ranks them. Both apply to PickTop only.
+	Max    int
+	By     PickBy
 	Origin Origin
 }
 

@@ -305,6 +305,18 @@ func (e *Evaluator) pickGroups(w *work) {
 		if len(members) == 0 {
 			continue
 		}
+		if g.Pick == PickTop {
+			ranked, paid := e.pickTop(g, w, members)
+			if !w.noTrace {
+				amounts, dropped := make([]decimal.Decimal, len(ranked)), make([]bool, len(ranked))
+				for k, i := range ranked {
+					amounts[k], dropped[k] = w.lines[i].final, w.lines[i].dropped
+				}
+				w.add(e.groupSection(gi), Step{Kind: StepGroup, Ref: g.ID, Index: gi, OK: paid > 0, Origin: &g.Origin,
+					words: func() string { return e.topWords(g, amounts, ranked, dropped) }})
+			}
+			continue
+		}
 		amounts := make([]decimal.Decimal, len(members))
 		for k, i := range members {
 			amounts[k] = w.lines[i].final

@@ -145,8 +145,20 @@ func (p *Program) Validate() error {
 			at(index("groups", i)+".id", "group %q is declared twice", g.ID)
 		}
 		groups[g.ID] = g
-		if g.Pick != PickHighest && g.Pick != PickFirst {
-			at(index("groups", i)+".pick", "group %q: unknown pick %q (want highest or first)", g.ID, string(g.Pick))
+		switch g.Pick {
+		case PickHighest, PickFirst:
+			if g.Max != 0 || g.By != "" {
+				at(index("groups", i)+".pick", "group %q: max and by apply to a group that pays its top lines only", g.ID)
+			}
+		case PickTop:
+			if g.Max < 1 {
+				at(index("groups", i)+".pick.max", "group %q pays at most %d lines; want 1 or more", g.ID, g.Max)
+			}
+			if g.By != ByPriority && g.By != ByAmount {
+				at(index("groups", i)+".pick.by", "group %q: unknown ranking %q (want priority or amount)", g.ID, string(g.By))
+			}
+		default:
+			at(index("groups", i)+".pick", "group %q: unknown pick %q (want highest, first or top)", g.ID, string(g.Pick))
 		}
 	}
 	if len(p.Earnings) == 0 {
@@ -164,6 +176,9 @@ func (p *Program) Validate() error {
 		earnings[e.ID] = true
 		if e.Type == "" {
 			at(ep+".type", "earning %q has no type", e.ID)
+		}
+		if e.Priority < 0 {
+			at(ep+".priority", "earning %q: priority %d is negative; 1 ranks first", e.ID, e.Priority)
 		}
 		if e.Group != "" && groups[e.Group] == nil {
 			at(ep+".group", "earning %q names unknown group %q", e.ID, e.Group)

@@ -776,9 +776,16 @@
 // Earnings naming the same group compete: `pick: highest` (the default)
 // pays only the line with the largest amount, ties going to the earning
 // declared first; `pick: first` pays the first earning, in declaration
-// order, whose condition holds and whose amount is not zero. Groups are
+// order, whose condition holds and whose amount is not zero. A stacking
+// limit, `pick: {max: 2, by: priority}` or `pick: {max: 2, by: amount}`,
+// pays at most max lines of the group: by priority, the earnings' own
+// `priority:` (1 ranks first; earnings without one rank after those with
+// one; ties keep declaration order), by amount the largest first (ties keep
+// declaration order). A line that pays zero takes no place. The
+// explanation names every dropped line with its rank. Groups are
 // decided after line caps and line rounding. A group without earnings is an
-// error, a group with one earning a warning.
+// error, a group with one earning a warning; `priority:` on an earning
+// outside a group is an error. See the Cookbook (cookbook-stacking.yaml).
 //
 //	# groups.yaml: competing earnings pay once.
 //	apiVersion: partnerops/v1
@@ -1351,4 +1358,69 @@
 //	      close_date: 2026-03-02
 //	      products: [{product: SRV-1, family: storage, quantity: 1, amount: "500.00"}]
 //	    expect: {eligible: false, failed: sells storage, values: {storage_units: 1}}
+//
+// At most two of three promotions stack, by declared priority or by amount:
+//
+//	# cookbook-stacking.yaml: at most two of three promotions stack, chosen by
+//	# their declared priority; of three rebates the two largest pay.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: cookbook-stacking
+//	name: Stacking limits
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	fields: {segment: string}
+//	earnings:
+//	  - id: new-logo
+//	    type: spiff
+//	    when: deal.type == "new_business"
+//	    amount: 300
+//	    group: promos
+//	    priority: 2
+//	  - id: quarter-push
+//	    type: bonus
+//	    amount: deal.amount * 0.01
+//	    group: promos
+//	    priority: 1
+//	  - id: enterprise
+//	    type: bonus
+//	    when: deal.segment == "enterprise"
+//	    amount: 500
+//	    group: promos
+//	    priority: 3
+//	  - id: rebate-a
+//	    type: rebate
+//	    amount: deal.amount * 0.02
+//	    group: rebates
+//	  - id: rebate-b
+//	    type: rebate
+//	    amount: 250
+//	    group: rebates
+//	  - id: rebate-c
+//	    type: rebate
+//	    amount: deal.amount * 0.015
+//	    group: rebates
+//	groups:
+//	  - {id: promos, pick: {max: 2, by: priority}}
+//	  - {id: rebates, pick: {max: 2, by: amount}}
+//	tests:
+//	  - name: three promotions apply; priority 3 is dropped
+//	    deal: {id: D-1, amount: "20000.00", type: new_business, segment: enterprise, close_date: 2026-05-04}
+//	    # promos: quarter-push 20000.00 x 0.01 = 200.00 (priority 1) and
+//	    # new-logo 300.00 (priority 2) pay; enterprise 500.00 (priority 3) is dropped
+//	    # rebates: a 20000.00 x 0.02 = 400.00, b 250.00, c 20000.00 x 0.015 = 300.00;
+//	    # the two largest, a and c, pay
+//	    # total: 200.00 + 300.00 + 400.00 + 300.00 = 1200.00
+//	    expect:
+//	      total: "1200.00"
+//	      lines: {quarter-push: "200.00", new-logo: "300.00", rebate-a: "400.00", rebate-c: "300.00"}
+//	  - name: a promotion that does not apply leaves room for the next
+//	    deal: {id: D-2, amount: "10000.00", type: renewal, segment: enterprise, close_date: 2026-05-04}
+//	    # promos: new-logo does not apply; quarter-push 100.00 and enterprise 500.00 pay
+//	    # rebates: a 200.00, b 250.00, c 150.00; b and a pay
+//	    # total: 100.00 + 500.00 + 250.00 + 200.00 = 1050.00
+//	    expect:
+//	      total: "1050.00"
+//	      lines: {quarter-push: "100.00", enterprise: "500.00", rebate-a: "200.00", rebate-b: "250.00"}
 package rules

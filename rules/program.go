@@ -449,7 +449,7 @@ func (pc *progCompiler) eligibility(n *yaml.Node) {
 	}
 }
 
-var earningKeys = []string{"id", "type", "when", "amount", "bands", "cap", "group"}
+var earningKeys = []string{"id", "type", "when", "amount", "bands", "cap", "group", "priority"}
 
 func earningTypeNames() []string {
 	var out []string
@@ -515,6 +515,18 @@ func (pc *progCompiler) earningsList(n *yaml.Node) {
 		}
 		if v := f.get("group"); v != nil {
 			e.Group, _ = d.ident(v, f.at("group"), "group id")
+		}
+		if v := f.get("priority"); v != nil {
+			if n, ok := d.integer(v, f.at("priority")); ok {
+				if n < 1 || n > 1_000_000 {
+					d.errorf(v, f.at("priority"), "want a priority from 1 (ranked first) to 1000000, got %d", n)
+				} else {
+					e.Priority = int(n)
+				}
+			}
+			if !f.has("group") {
+				d.errorf(f.m["priority"].key, f.at("priority"), "`priority:` ranks an earning in a group that picks by priority; this earning names no group")
+			}
 		}
 		if v := f.get("cap"); v != nil {
 			if limit, ok := pc.limit(v, f.at("cap")); ok {
@@ -700,9 +712,7 @@ func (pc *progCompiler) groups(n *yaml.Node) {
 			}
 		}
 		if v := f.get("pick"); v != nil {
-			if s, ok := d.enum(v, f.at("pick"), "highest", "first"); ok {
-				g.Pick = incentive.Pick(s)
-			}
+			pc.pick(&g, v, f.at("pick"))
 		}
 		p.Groups = append(p.Groups, g)
 		pc.groupItems = append(pc.groupItems, i)
@@ -810,4 +820,31 @@ func capName(c incentive.Cap) string {
 		return "per_partner"
 	}
 	return string(c.Scope)
+}
+
+// pick decodes a group's `pick:`: highest, first, or {max: N, by:
+// priority | amount}.
+func (pc *progCompiler) pick(g *incentive.Group, v *yaml.Node, path string) {
+	d := pc.d
+	if v.Kind != yaml.MappingNode {
+		if s, ok := d.enum(v, path, "highest", "first"); ok {
+			g.Pick = incentive.Pick(s)
+		}
+		return
+	}
+	f, ok := d.mapping(v, path, "max", "by")
+	if !ok || !d.require(f, "max", "by") {
+		return
+	}
+	g.Pick = incentive.PickTop
+	if n, ok := d.integer(f.get("max"), f.at("max")); ok {
+		if n < 1 || n > 1000 {
+			d.errorf(f.get("max"), f.at("max"), "a group pays at most 1 to 1000 lines, got %d", n)
+		} else {
+			g.Max = int(n)
+		}
+	}
+	if s, ok := d.enum(f.get("by"), f.at("by"), "priority", "amount"); ok {
+		g.By = incentive.PickBy(s)
+	}
 }

@@ -110,7 +110,7 @@ func schema() obj {
 			"additionalProperties": false},
 	}, "name", "expect")
 	earning := strict(earningKeys, obj{
-		"when": expr(), "amount": expr(), "cap": amount(),
+		"when": expr(), "amount": expr(), "cap": amount(), "priority": integer(),
 		"bands": strict(bandKeys, obj{"table": listOf(strict(bandRowKeys, obj{"rate": expr(), "flat": amount(), "multiplier": expr()}, "from"))},
 			"method", "pays", "table"),
 	}, "id", "type")
@@ -130,7 +130,8 @@ func schema() obj {
 		"values":      obj{"type": "object", "additionalProperties": expr()},
 		"eligibility": listOf(strict(clauseKeys, obj{"when": expr()}, "name", "when")),
 		"earnings":    listOf(earning),
-		"groups":      listOf(strict(groupKeys, nil, "id")),
+		"groups": listOf(strict(groupKeys, obj{"pick": obj{"anyOf": []obj{str(),
+			strict([]string{"max", "by"}, obj{"max": integer(), "by": str()}, "max", "by")}}}, "id")),
 		"caps": strict(capsKeys, obj{"per_deal": amount(), "budget": amount(),
 			"per_partner": obj{"anyOf": []obj{amount(), strict(partnerCapKeys, obj{"limit": amount()}, "limit")}}}),
 		"tests": listOf(test),
