@@ -179,6 +179,16 @@ func capRef(i int) string { return "caps[" + itoa(i) + "]" }
 // cut (a limited takeback) raises negative lines toward zero, last line
 // first. A nil c records no CapCut (the limit is not a cap).
 func (e *Evaluator) takeCut(w *work, ci int, c *Cap, cut decimal.Decimal) {
+	limit := decimal.Zero
+	if c != nil {
+		limit = c.Limit
+	}
+	e.takeCutAt(w, ci, c, limit, cut)
+}
+
+// takeCutAt is takeCut recording the cap's limit as given (a computed
+// deal cap's).
+func (e *Evaluator) takeCutAt(w *work, ci int, c *Cap, limit, cut decimal.Decimal) {
 	sign := cut.Sign()
 	for i := len(w.lines) - 1; i >= 0 && !cut.IsZero(); i-- {
 		ln := &w.lines[i]
@@ -194,7 +204,50 @@ func (e *Evaluator) takeCut(w *work, ci int, c *Cap, cut decimal.Decimal) {
 		ln.final = ln.final.Sub(take)
 		cut = cut.Sub(take)
 		if c != nil {
-			ln.cuts = append(ln.cuts, CapCut{Cap: ci, Scope: c.Scope, Limit: c.Limit, Cut: take})
+			ln.cuts = append(ln.cuts, CapCut{Cap: ci, Scope: c.Scope, Limit: limit, Cut: take})
 		}
 	}
+}
+
+// computedLimit computes deal cap ci's limit from its Formula, rounded
+// toward zero to the payout grid and at least zero, and records the
+// computation in the trace. It reports false after failing the deal.
+func (e *Evaluator) computedLimit(w *work, ci int) (decimal.Decimal, bool) {
+	c := &e.p.Caps[ci]
+	v, err := value(c.Formula, &w.scope)
+	if err != nil {
+		e.fail(w, "deal cap "+capRef(ci), c.Origin, err)
+		return decimal.Decimal{}, false
+	}
+	lim := v.RoundDown(e.places)
+	if lim.Sign() < 0 {
+		lim = decimal.Zero
+	}
+	if !w.noTrace {
+		st := e.exprStep(w, StepFormula, capRef(ci), -1, c.Formula, &c.Origin)
+		st.OK, st.Amount = true, lim
+		src, inputs, cur := st.Source, st.Inputs, e.p.Currency
+		st.words = func() string {
+			s := "deal cap: " + src + " = " + fmtAmount(v, cur) + describeInputs(inputs, cur)
+			if !lim.Equal(v) {
+				s += ", limit " + fmtAmount(lim, cur) + " (rounded toward zero to the payout grid, never below zero)"
+			}
+			return s
+		}
+		w.add(secTail, st)
+	}
+	return lim, true
+}
+
+// dealCapName describes a deal cap with its limit for the trace.
+func (e *Evaluator) dealCapName(c *Cap, limit decimal.Decimal) string {
+	cur := e.p.Currency
+	if c.Formula == nil {
+		return "deal cap " + fmtAmount(c.Limit, cur)
+	}
+	src := ""
+	if d, ok := c.Formula.(Describer); ok {
+		src = " (" + d.Source() + ")"
+	}
+	return "deal cap " + fmtAmount(limit, cur) + src
 }

@@ -52,6 +52,8 @@ type Evaluator struct {
 	// partner-period band table or a partner cap keeps totals there.
 	periodBasis, periodCaps []bool
 	capLimit                []decimal.Decimal // cap limits at the currency scale
+	// dealFormulas: some deal cap computes its limit (Cap.Formula).
+	dealFormulas bool
 	// readsAcc: some condition or formula reads period.* or cumulative.*.
 	readsAcc      bool
 	groupMembers  [][]int // earning indices per group
@@ -157,6 +159,10 @@ func NewEvaluator(p *Program) (*Evaluator, error) {
 				switch scope {
 				case CapDeal:
 					e.dealCaps = append(e.dealCaps, i)
+					if c.Formula != nil {
+						e.dealFormulas = true
+						e.readsAcc = e.readsAcc || p.readsAcc(c.Formula)
+					}
 				case CapPartner:
 					e.capPeriod[i] = addPeriod(c.Period)
 					e.runCaps = append(e.runCaps, i)

@@ -505,6 +505,12 @@ type Cap struct {
 	Scope CapScope
 	// Limit is in the program currency.
 	Limit decimal.Decimal
+	// Formula, when set, computes a deal cap's limit from the deal (a
+	// share of its margin, say) instead of Limit, which stays zero. The
+	// limit is computed in deal order, after the lines, and rounded
+	// toward zero to the payout grid; a limit below zero caps the deal at
+	// zero. Only deal caps take a Formula.
+	Formula Formula
 	// Earning restricts a line cap to one earning id; empty caps every line.
 	Earning string
 	// Period applies to partner caps; empty means the program's Period.

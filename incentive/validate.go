@@ -243,7 +243,12 @@ func (p *Program) Validate() error {
 		default:
 			at(cp, "caps[%d]: unknown scope %q (want line, deal, partner or budget)", i, string(c.Scope))
 		}
-		if c.Limit.Sign() <= 0 {
+		switch {
+		case c.Formula != nil && c.Scope != CapDeal:
+			at(cp, "caps[%d] (%s): only a deal cap computes its limit from a formula", i, c.Scope)
+		case c.Formula != nil && !c.Limit.IsZero():
+			at(cp, "caps[%d] (%s): give a limit or a formula, not both", i, c.Scope)
+		case c.Formula == nil && c.Limit.Sign() <= 0:
 			at(cp, "caps[%d] (%s): limit %s must be above zero", i, c.Scope, c.Limit)
 		}
 		if -c.Limit.Exponent() > places && !c.Limit.Equal(c.Limit.Round(places)) {

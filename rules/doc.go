@@ -855,6 +855,16 @@
 // the last paying line first. Tests name caps `line:<earning>`,
 // `per_deal`, `per_partner` and `budget`.
 //
+// per_deal may instead be an expression of the deal, such as
+// `values.margin * 0.3` (30% of the gross margin): any expression that
+// reads a field or calls a function. Its limit is computed for each deal
+// after the lines (in deal order, so it may read period totals), rounded
+// toward zero to the payout grid, and never below zero; it cuts the total
+// as a fixed per_deal does, with the same trace steps (the computation
+// with the values it read, then the cut), test name (`per_deal`) and
+// coverage. per_partner and budget are fixed amounts. See the Cookbook
+// (cookbook-margin-cap.yaml).
+//
 //	# caps.yaml: caps apply in the order line, deal, partner, budget.
 //	apiVersion: partnerops/v1
 //	kind: Program
@@ -1423,4 +1433,48 @@
 //	    expect:
 //	      total: "1050.00"
 //	      lines: {quarter-push: "100.00", enterprise: "500.00", rebate-a: "200.00", rebate-b: "250.00"}
+//
+// A deal cap computed from the deal: at most 30% of its gross margin:
+//
+//	# cookbook-margin-cap.yaml: a deal pays at most 30% of its gross margin, a
+//	# deal cap computed from the deal.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: cookbook-margin-cap
+//	name: Rebate capped at a share of margin
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	fields: {cost: decimal}
+//	values:
+//	  margin: deal.amount - deal.cost
+//	earnings:
+//	  - id: rebate
+//	    type: rebate
+//	    amount: deal.amount * 0.05
+//	  - id: launch-bonus
+//	    type: bonus
+//	    amount: 200
+//	caps:
+//	  per_deal: values.margin * 0.3
+//	tests:
+//	  - name: a thin margin caps the deal
+//	    deal: {id: D-1, amount: "10000.00", cost: "8500.00", close_date: 2026-04-01}
+//	    # rebate 10000.00 x 0.05 = 500.00, launch-bonus 200.00: 700.00
+//	    # margin 10000.00 - 8500.00 = 1500.00, cap 1500.00 x 0.3 = 450.00;
+//	    # the cap cuts 250.00, the last paying line first: launch-bonus 200.00 -> 0,
+//	    # then rebate 500.00 -> 450.00
+//	    expect:
+//	      total: "450.00"
+//	      lines: {rebate: "450.00", launch-bonus: "0"}
+//	      capped: [per_deal]
+//	      values: {margin: "1500.00"}
+//	  - name: a healthy margin leaves the deal uncapped
+//	    deal: {id: D-2, amount: "10000.00", cost: "6000.00", close_date: 2026-04-01}
+//	    # margin 4000.00, cap 4000.00 x 0.3 = 1200.00 is above 700.00
+//	    expect: {total: "700.00", lines: {rebate: "500.00", launch-bonus: "200.00"}, capped: []}
+//	  - name: the computed limit is rounded toward zero
+//	    deal: {id: D-3, amount: "1000.00", cost: "999.99", close_date: 2026-04-01}
+//	    # margin 0.01, 0.01 x 0.3 = 0.003, rounded toward zero: 0.00, so nothing pays
+//	    expect: {total: "0", lines: {rebate: "0", launch-bonus: "0"}, capped: [per_deal]}
 package rules

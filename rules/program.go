@@ -773,7 +773,12 @@ func (pc *progCompiler) caps(n *yaml.Node) {
 		return
 	}
 	if v := f.get("per_deal"); v != nil {
-		if limit, ok := pc.limit(v, f.at("per_deal")); ok {
+		if isExpression(v) {
+			// a limit computed from the deal: a share of its margin, say
+			if fm := pc.formula(v, f.at("per_deal")); fm != nil {
+				p.Caps = append(p.Caps, incentive.Cap{Scope: incentive.CapDeal, Formula: fm, Origin: d.origin(v)})
+			}
+		} else if limit, ok := pc.limit(v, f.at("per_deal")); ok {
 			p.Caps = append(p.Caps, incentive.Cap{Scope: incentive.CapDeal, Limit: limit, Origin: d.origin(v)})
 		}
 	}
@@ -791,6 +796,10 @@ func (pc *progCompiler) caps(n *yaml.Node) {
 				}
 			}
 		}
+		if ok && isExpression(lim) {
+			d.errorf(lim, f.at("per_partner"), "only per_deal can be computed from the deal; a per_partner limit is an amount")
+			ok = false
+		}
 		if ok {
 			if limit, ok := pc.limit(lim, f.at("per_partner")); ok {
 				c.Limit = limit
@@ -798,7 +807,9 @@ func (pc *progCompiler) caps(n *yaml.Node) {
 			}
 		}
 	}
-	if v := f.get("budget"); v != nil {
+	if v := f.get("budget"); v != nil && isExpression(v) {
+		d.errorf(v, f.at("budget"), "only per_deal can be computed from the deal; a budget is an amount")
+	} else if v != nil {
 		if limit, ok := pc.limit(v, f.at("budget")); ok {
 			p.Caps = append(p.Caps, incentive.Cap{Scope: incentive.CapBudget, Limit: limit, Origin: d.origin(v)})
 		}
@@ -847,4 +858,19 @@ func (pc *progCompiler) pick(g *incentive.Group, v *yaml.Node, path string) {
 	if s, ok := d.enum(f.get("by"), f.at("by"), "priority", "amount"); ok {
 		g.By = incentive.PickBy(s)
 	}
+}
+
+// isExpression reports whether a cap's scalar is an expression of the
+// deal rather than an amount: it reads a field or calls a function. Anything
+// else ("2500", "2500 USD", "12 dollars") goes to the amount reader.
+func isExpression(n *yaml.Node) bool {
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!str" {
+		return false
+	}
+	for _, k := range []string{"deal.", "values.", "partner.", "period.", "cumulative.", "run.", "("} {
+		if strings.Contains(n.Value, k) {
+			return true
+		}
+	}
+	return false
 }
