@@ -40,7 +40,7 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 		}
 		en := e.earn[i].e
 		res.Lines = append(res.Lines, Line{Earning: en.ID, Type: en.Type, Group: en.Group,
-			Gross: Money{ln.gross, cur}, Amount: Money{ln.final, cur}, Band: ln.band, Cuts: ln.cuts})
+			Gross: Money{ln.gross, cur}, Amount: Money{ln.final, cur}, Band: ln.band, Cuts: ln.cuts, Items: ln.items})
 	}
 	total := e.paying(w)
 	res.Total = Money{total, cur}

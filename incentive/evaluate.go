@@ -283,6 +283,7 @@ type lineWork struct {
 	band            *BandHit
 	cuts            []CapCut
 	dropped         bool
+	items           []LineItem // per-line earnings: each product line's result
 }
 
 func (e *Evaluator) fail(w *work, part string, o Origin, err error) {
@@ -447,6 +448,12 @@ func (e *Evaluator) line(w *work, i int, ordered bool) {
 	ln := &w.lines[i]
 	en := ep.e
 	part := func() string { return fmt.Sprintf("earning %q", en.ID) }
+	if en.PerLine {
+		if !ln.whenDone && (ordered || !ep.whenDeferred && !ep.amountDeferred) {
+			e.perLine(w, i)
+		}
+		return
+	}
 	if !ln.whenDone {
 		if en.When == nil {
 			ln.whenDone, ln.holds = true, true

@@ -373,6 +373,12 @@ type Earning struct {
 	Bands  *BandTable
 	// Group, when set, names a Group the line competes in.
 	Group string
+	// PerLine computes the earning once per product line of the deal
+	// (Deal.Lines), with Scope.Line set: When and Amount read line.*, the
+	// earning applies when When holds for at least one line, and its
+	// amount is the sum over those lines (Result.Line.Items has each
+	// line's). Bands are not allowed with PerLine.
+	PerLine bool
 	// Priority ranks the line in a group that picks by priority (see
 	// ByPriority): 1 first; 0 means none.
 	Priority int

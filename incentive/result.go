@@ -65,6 +65,9 @@ type Line struct {
 	Band *BandHit `json:"band,omitempty"`
 	// Cuts lists the caps that reduced this line, in the order applied.
 	Cuts []CapCut `json:"cuts,omitempty"`
+	// Items are each product line's result of a per-line earning
+	// (Earning.PerLine), in the deal's line order.
+	Items []LineItem `json:"items,omitempty"`
 }
 
 // BandHit is the band a basis reached.

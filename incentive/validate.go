@@ -183,6 +183,9 @@ func (p *Program) Validate() error {
 		if e.Group != "" && groups[e.Group] == nil {
 			at(ep+".group", "earning %q names unknown group %q", e.ID, e.Group)
 		}
+		if e.PerLine && e.Bands != nil {
+			at(ep+".per", "earning %q is paid per line: it takes an amount, not bands", e.ID)
+		}
 		if e.Bands == nil {
 			if e.Amount == nil {
 				at(ep, "earning %q has neither an amount nor bands", e.ID)

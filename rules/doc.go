@@ -463,6 +463,16 @@
 // currency, applied before line rounding). `group:` names a group. Lines add
 // up unless a group picks among them.
 //
+// `per: line` computes an earning once per product line of the deal: its
+// `when:` and `amount:` read line.* (and everything else), the earning
+// applies when its condition holds for at least one line, and its amount is
+// the sum over those lines, which its `cap:` and rounding then treat as
+// any line's amount. Each line's result (its amount, or why it earned
+// nothing: the condition did not hold for it, or its amount was zero) is
+// in the result (incentive.Line.Items), the explanation, and a test's
+// `per_line:`. A per-line earning takes no `bands:`; a deal without
+// product lines does not apply. See the Cookbook (cookbook-per-line.yaml).
+//
 //	# spiff.yaml: a new-logo SPIFF that uses most program keys.
 //	apiVersion: partnerops/v1
 //	kind: Program
@@ -1216,6 +1226,11 @@
 //	band: {<earning>: <label> | <n>}  the band reached; n counts from 1
 //	capped: [<cap>, ...]             exactly the caps that cut something:
 //	                                 line:<earning>, per_deal, per_partner, budget
+//	values: {<name>: "<number>" | true | false}   named values computed for the
+//	                                 deal (a value nothing read has none)
+//	per_line: {<earning>: ["<amount>" | none, ...]}   a per-line earning's result
+//	                                 for each product line, in order; none: the
+//	                                 condition did not hold for the line
 //
 // `expect:` of a `deals:` test holds `total` (the sum over the deals) and
 // `deals: {<deal id>: {<the keys above>}}`. Amounts are exact decimal
@@ -1477,4 +1492,51 @@
 //	    deal: {id: D-3, amount: "1000.00", cost: "999.99", close_date: 2026-04-01}
 //	    # margin 0.01, 0.01 x 0.3 = 0.003, rounded toward zero: 0.00, so nothing pays
 //	    expect: {total: "0", lines: {rebate: "0", launch-bonus: "0"}, capped: [per_deal]}
+//
+// An amount per unit by product family, for each product line, with exclusions:
+//
+//	# cookbook-per-line.yaml: an amount per unit, by product family, computed
+//	# for each product line; demo SKUs earn nothing, and the test says why.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: cookbook-per-unit
+//	name: Per-unit SPIFF by family
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	earnings:
+//	  - id: per-unit
+//	    type: spiff
+//	    per: line
+//	    when: line.family in ["storage", "network"] && !(line.product startsWith "DEMO-")
+//	    amount: "line.quantity * (line.family == \"storage\" ? 40 : 15)"
+//	    cap: 500
+//	tests:
+//	  - name: each line earns by its family; the demo line earns nothing
+//	    deal:
+//	      id: D-1
+//	      amount: "9000.00"
+//	      close_date: 2026-06-01
+//	      products:
+//	        - {product: SRV-1, family: storage, quantity: 3}
+//	        - {product: DEMO-SRV, family: storage, quantity: 5}
+//	        - {product: SW-1, family: network, quantity: 4}
+//	        - {product: CARE, family: services, quantity: 1}
+//	    # SRV-1: 3 x 40 = 120.00; DEMO-SRV: none (demo); SW-1: 4 x 15 = 60.00;
+//	    # CARE: none (services); the earning: 120.00 + 60.00 = 180.00
+//	    expect:
+//	      total: "180.00"
+//	      lines: {per-unit: "180.00"}
+//	      per_line: {per-unit: ["120.00", none, "60.00", none]}
+//	  - name: the line cap bounds the sum over the lines
+//	    deal:
+//	      id: D-2
+//	      amount: "20000.00"
+//	      close_date: 2026-06-01
+//	      products: [{product: SRV-9, family: storage, quantity: 20}]
+//	    # 20 x 40 = 800.00, capped at 500.00
+//	    expect: {total: "500.00", lines: {per-unit: "500.00"}, per_line: {per-unit: ["800.00"]}, capped: ["line:per-unit"]}
+//	  - name: a deal without product lines earns nothing
+//	    deal: {id: D-3, amount: "100.00", close_date: 2026-06-01}
+//	    expect: {total: "0", lines: {}}
 package rules

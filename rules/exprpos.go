@@ -217,7 +217,13 @@ func (pc *progCompiler) expression(n *yaml.Node, path string, kind dexpr.Kind) a
 	if pc.env == nil {
 		return nil // the fields could not be declared; already reported
 	}
-	x, errs := pc.env.Compile(src, kind)
+	var x *dexpr.Expr
+	var errs []*dexpr.Error
+	if pc.perLine {
+		x, errs = pc.env.CompileLine(src, kind)
+	} else {
+		x, errs = pc.env.Compile(src, kind)
+	}
 	m := newScalarMap(d.src, n)
 	for _, e := range errs {
 		at := m.at(e.Line, e.Col)

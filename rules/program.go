@@ -36,6 +36,9 @@ type progCompiler struct {
 	// Program.Earnings and Program.Eligibility, by index: the decoder skips
 	// an item it cannot read, and Validate's paths count what it kept.
 	earningItems, clauseItems []int
+	// perLine: the expressions being compiled are a per-line earning's,
+	// which read line.*.
+	perLine bool
 }
 
 // earningInfo is what later checks need to know about an earning.
@@ -449,7 +452,7 @@ func (pc *progCompiler) eligibility(n *yaml.Node) {
 	}
 }
 
-var earningKeys = []string{"id", "type", "when", "amount", "bands", "cap", "group", "priority"}
+var earningKeys = []string{"id", "type", "per", "when", "amount", "bands", "cap", "group", "priority"}
 
 func earningTypeNames() []string {
 	var out []string
@@ -493,12 +496,19 @@ func (pc *progCompiler) earningsList(n *yaml.Node) {
 				e.Type = incentive.EarningType(s)
 			}
 		}
+		if v := f.get("per"); v != nil {
+			if _, ok := d.enum(v, f.at("per"), "line"); ok {
+				e.PerLine = true // incentive.Validate refuses bands with it
+			}
+		}
+		pc.perLine = e.PerLine
 		if v := f.get("when"); v != nil {
 			e.When = pc.condition(v, f.at("when"))
 		}
 		if v := f.get("amount"); v != nil {
 			e.Amount = pc.formula(v, f.at("amount"))
 		}
+		pc.perLine = false
 		pays := ""
 		if v := f.get("bands"); v != nil {
 			e.Bands, pays = pc.bands(v, f.at("bands"))

@@ -106,7 +106,8 @@ func schema() obj {
 		"expect": obj{"type": "object", "properties": obj{
 			"eligible": boolean(), "failed": str(), "total": amount(), "lines": obj{"type": "object", "additionalProperties": amount()},
 			"band": obj{"type": "object"}, "capped": obj{"type": []string{"array", "object", "string"}},
-			"deals": obj{"type": "object"}, "values": obj{"type": "object", "additionalProperties": obj{"type": []string{"string", "number", "integer", "boolean"}}}},
+			"deals": obj{"type": "object"}, "values": obj{"type": "object", "additionalProperties": obj{"type": []string{"string", "number", "integer", "boolean"}}},
+			"per_line": obj{"type": "object", "additionalProperties": listOf(amount())}},
 			"additionalProperties": false},
 	}, "name", "expect")
 	earning := strict(earningKeys, obj{

@@ -59,6 +59,15 @@ type expectation struct {
 	deals  []dealExpect
 	// values are expected named values (exact decimal text or true/false).
 	values []expectValue
+	// perLine are the expected line results of per-line earnings.
+	perLine []expectPerLine
+}
+
+// expectPerLine is what each product line earned under a per-line
+// earning: an amount, or nil for a line the condition skipped ("none").
+type expectPerLine struct {
+	earning string
+	items   []*decimal.Decimal
 }
 
 type expectValue struct {
@@ -234,7 +243,7 @@ func (td testDecoder) batch(n *yaml.Node, path string, t *Test, base *partner.Pa
 	}
 }
 
-var expectKeys = []string{"eligible", "failed", "total", "lines", "band", "capped", "values"}
+var expectKeys = []string{"eligible", "failed", "total", "lines", "band", "capped", "values", "per_line"}
 
 // expectation decodes `expect:`.
 func (td testDecoder) expectation(n *yaml.Node, path string, t *Test) *expectation {
@@ -327,6 +336,9 @@ func (td testDecoder) dealExpectation(n *yaml.Node, path string) *expectation {
 	}
 	if v := f.get("values"); v != nil {
 		e.values = td.expectValues(v, f.at("values"))
+	}
+	if v := f.get("per_line"); v != nil {
+		e.perLine = td.expectPerLine(v, f.at("per_line"))
 	}
 	return e
 }
@@ -523,6 +535,53 @@ func (td testDecoder) expectValues(n *yaml.Node, path string) []expectValue {
 		if num, ok := d.number(v, kp); ok {
 			out = append(out, expectValue{name: k.Value, text: num.String(), num: &num})
 		}
+	}
+	return out
+}
+
+// expectPerLine decodes `per_line:`: earning -> a list with, for each
+// product line of the deal in order, the amount it earned or `none` when
+// the earning's condition did not hold for it.
+func (td testDecoder) expectPerLine(n *yaml.Node, path string) []expectPerLine {
+	d, p := td.d, td.p
+	f, ok := d.mapping(n, path)
+	if !ok {
+		return nil
+	}
+	var out []expectPerLine
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if f.m[k.Value].key != k {
+			continue
+		}
+		kp := f.at(k.Value)
+		e := earningByID(p, k.Value)
+		switch {
+		case e == nil:
+			d.errorf(k, kp, "unknown earning %q%s", k.Value, suggest(k.Value, earningIDs(p), true))
+			continue
+		case !e.PerLine:
+			d.errorf(k, kp, "earning %q is not paid `per: line`", k.Value)
+			continue
+		}
+		items, ok := d.list(v, kp)
+		if !ok {
+			continue
+		}
+		ep := expectPerLine{earning: k.Value}
+		for j, it := range items {
+			ip := index(kp, j)
+			if it.Kind == yaml.ScalarNode && it.Tag == "!!str" && it.Value == "none" {
+				ep.items = append(ep.items, nil)
+				continue
+			}
+			num, ok := d.number(it, ip)
+			if !ok {
+				continue
+			}
+			ep.items = append(ep.items, &num)
+		}
+		out = append(out, ep)
 	}
 	return out
 }
