@@ -140,6 +140,16 @@ func NewEvaluator(p *Program) (*Evaluator, error) {
 				ep.periodIdx = addPeriod(t.Period)
 			}
 		}
+		// An earning reading a deferred earning is deferred with it.
+		for _, x := range []any{ep.e.When, ep.e.Amount} {
+			for _, j := range p.earningDeps(x) {
+				if j < len(e.earn) {
+					if dj := &e.earn[j]; dj.whenDeferred || dj.amountDeferred || dj.measureDeferred || dj.stateful {
+						ep.whenDeferred, ep.amountDeferred = ep.e.When != nil, ep.e.Amount != nil
+					}
+				}
+			}
+		}
 		e.readsAcc = e.readsAcc || ep.whenDeferred || ep.amountDeferred || ep.measureDeferred
 		for ci, c := range p.Caps {
 			if c.Scope == CapLine && (c.Earning == "" || c.Earning == ep.e.ID) {
@@ -311,7 +321,7 @@ func (e *Evaluator) ownTerms(w *work, in *Input, rates RateSource) {
 		return
 	}
 	// the caller put the run's as-of instant (run.as_of) in w.scope.AsOf
-	w.scope = Scope{Program: p, Deal: d, Amount: d.Amount.amount, Partner: &in.Partner, AsOf: w.scope.AsOf}
+	w.scope = Scope{Program: p, Deal: d, Amount: d.Amount.amount, Partner: &in.Partner, AsOf: w.scope.AsOf, work: w}
 	closeDate := DateOf(d.CloseDate.In(p.Effective.Loc()))
 	w.date = closeDate
 	if d.Credits != "" {

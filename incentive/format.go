@@ -70,5 +70,5 @@ func moneyPath(path string) bool {
 	case PathDealAmount, PathPeriodAmount, PathPeriodEarned, PathCumulativeAmount:
 		return true
 	}
-	return false
+	return strings.HasPrefix(path, EarningsPrefix)
 }

@@ -74,6 +74,8 @@ type Scope struct {
 
 	// vals memoises the named values of this deal (see NamedValue).
 	vals []valueSlot
+	// work is the deal's evaluation, for Earned.
+	work *work
 }
 
 // Paths that Lookup understands. Custom fields are "deal.<name>".
@@ -191,6 +193,9 @@ func (s *Scope) Lookup(path string) (any, bool) {
 	}
 	if name, ok := strings.CutPrefix(path, "line."); ok {
 		return s.lookupLine(name)
+	}
+	if strings.HasPrefix(path, EarningsPrefix) {
+		return s.lookupEarned(path)
 	}
 	if name, ok := strings.CutPrefix(path, ValuesPrefix); ok {
 		return s.lookupValue(name)

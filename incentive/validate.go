@@ -267,6 +267,7 @@ func (p *Program) Validate() error {
 		validPeriod(cp, fmt.Sprintf("caps[%d]", i), c.Period)
 	}
 	p.validateValues(at)
+	p.validateEarningRefs(at)
 	return errors.Join(errs...)
 }
 

@@ -473,6 +473,18 @@
 // `per_line:`. A per-line earning takes no `bands:`; a deal without
 // product lines does not apply. See the Cookbook (cookbook-per-line.yaml).
 //
+// An earning's `when:` and `amount:` (and a computed per_deal cap) may
+// read an earlier earning's amount with earned("<id>", "before_caps") (its
+// amount before its line cap and rounding) or earned("<id>", "after_caps")
+// (after them; groups and the deal, partner and budget caps come later).
+// The state is always spelled out. An earning whose condition did not hold
+// reads as 0. Only earnings declared before the reader can be read, so the
+// order of the list is the order of computation; anything else (a later
+// earning, the earning itself, a clause or a value reading an earning) is a
+// compile error at the id. An earning reading one that waits for the
+// partner's running totals waits with it. See the Cookbook
+// (cookbook-earning-refs.yaml).
+//
 //	# spiff.yaml: a new-logo SPIFF that uses most program keys.
 //	apiVersion: partnerops/v1
 //	kind: Program
@@ -1539,4 +1551,40 @@
 //	  - name: a deal without product lines earns nothing
 //	    deal: {id: D-3, amount: "100.00", close_date: 2026-06-01}
 //	    expect: {total: "0", lines: {}}
+//
+// Earnings computed from an earlier earning, before and after its cap:
+//
+//	# cookbook-earning-refs.yaml: earnings computed from an earlier earning's
+//	# amount, before or after its cap.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: cookbook-earning-refs
+//	name: Matching bonus on the capped rebate
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	earnings:
+//	  - id: rebate
+//	    type: rebate
+//	    amount: deal.amount * 0.04
+//	    cap: 1000
+//	  - id: match
+//	    type: bonus
+//	    # half of what the rebate pays after its cap
+//	    amount: earned("rebate", "after_caps") * 0.5
+//	  - id: shortfall
+//	    type: bonus
+//	    # a tenth of what the cap took from the rebate
+//	    when: earned("rebate", "before_caps") > earned("rebate", "after_caps")
+//	    amount: (earned("rebate", "before_caps") - earned("rebate", "after_caps")) * 0.1
+//	tests:
+//	  - name: an uncapped rebate is matched
+//	    deal: {id: D-1, amount: "10000.00", close_date: 2026-03-01}
+//	    # rebate 10000.00 x 0.04 = 400.00; match 400.00 x 0.5 = 200.00; no shortfall
+//	    expect: {total: "600.00", lines: {rebate: "400.00", match: "200.00"}}
+//	  - name: the match reads the capped rebate, the shortfall what the cap took
+//	    deal: {id: D-2, amount: "40000.00", close_date: 2026-03-01}
+//	    # rebate 40000.00 x 0.04 = 1600.00, capped at 1000.00; match 1000.00 x 0.5 = 500.00;
+//	    # shortfall (1600.00 - 1000.00) x 0.1 = 60.00; total 1000.00 + 500.00 + 60.00 = 1560.00
+//	    expect: {total: "1560.00", lines: {rebate: "1000.00", match: "500.00", shortfall: "60.00"}, capped: ["line:rebate"]}
 package rules

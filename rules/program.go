@@ -146,6 +146,16 @@ func compileProgram(d *diag, doc *document, top fields) *progCompiler {
 			pc.env = env
 		}
 	}
+	if n := top.get("earnings"); n != nil && n.Kind == yaml.SequenceNode && pc.env != nil {
+		// earned("id") says "declared too late" rather than "unknown"
+		var ids []string
+		for _, item := range n.Content {
+			if id := mappingKey(item, "id"); id != item && id.Kind == yaml.ScalarNode {
+				ids = append(ids, id.Value)
+			}
+		}
+		pc.env.SetEarnings(ids)
+	}
 	if n := top.get("values"); n != nil {
 		pc.values(n)
 	}
@@ -542,6 +552,9 @@ func (pc *progCompiler) earningsList(n *yaml.Node) {
 			if limit, ok := pc.limit(v, f.at("cap")); ok {
 				lineCaps = append(lineCaps, incentive.Cap{Scope: incentive.CapLine, Limit: limit, Earning: e.ID, Origin: d.origin(v)})
 			}
+		}
+		if pc.env != nil && e.ID != "" {
+			pc.env.EnableEarning(e.ID, len(p.Earnings)) // readable by the earnings after it
 		}
 		p.Earnings = append(p.Earnings, e)
 		pc.earningItems = append(pc.earningItems, i)

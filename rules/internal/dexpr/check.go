@@ -193,7 +193,7 @@ func (c *checker) check(n ast.Node) val {
 	return c.errorf(n.Location(), "this construct (%T) is not supported", n)
 }
 
-const funcList = "round, min, max, abs, len, date, days_between, months_between, add_days, add_months, add_years, year, quarter, month and period"
+const funcList = "round, min, max, abs, len, date, days_between, months_between, add_days, add_months, add_years, year, quarter, month, period, earned, and sum, count, any and all over deal.lines"
 
 // number builds a decimal literal from its source text, never from the
 // binary floating-point value the parser computed.
@@ -868,6 +868,8 @@ func (c *checker) call(n *ast.CallNode) val {
 		}
 	}
 	switch id.Value {
+	case "earned":
+		return c.earned(n, loc)
 	case "round":
 		if !ok {
 			return bad

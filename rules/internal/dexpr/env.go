@@ -153,6 +153,10 @@ type Env struct {
 	groups map[string]bool       // "deal", "deal.customer", "partner", "period", "cumulative"
 	// divPlaces is the precision of `/`; 0 means DivisionPlaces.
 	divPlaces int32
+	// earnings are the program's earning ids; enabled those readable with
+	// earned() (gross and capped paths).
+	earnings []string
+	enabled  map[string][2]*pathInfo
 }
 
 // SetDivisionPlaces sets the number of decimal places a quotient keeps in

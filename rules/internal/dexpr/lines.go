@@ -7,6 +7,7 @@ import (
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/file"
 	"github.com/partnerops/partnerops/incentive"
+	"github.com/partnerops/partnerops/internal/textdist"
 	"github.com/shopspring/decimal"
 )
 
@@ -406,8 +407,6 @@ func fieldValue(s *incentive.Scope, p *pathInfo, f incentive.FieldDecl, v any) (
 	return nil, fmt.Errorf("%w: deal %q: line field %s is declared %s but holds a %T", incentive.ErrInvalidDeal, s.Deal.ID, p.path, f.Type, v)
 }
 
-var _ = file.Location{}
-
 // AddConstValue makes the named value number index, a constant number
 // (such as `500`), readable as values.<name>.
 func (e *Env) AddConstValue(name string, index int) {
@@ -421,4 +420,79 @@ func (e *Env) AddConstValue(name string, index int) {
 // one about an unknown name.
 func (e *Env) AddBrokenValue(name string) {
 	e.add(&pathInfo{path: incentive.ValuesPrefix + name, typ: tInvalid, slot: len(e.slots), custom: -1, acc: true})
+}
+
+// SetEarnings declares the program's earning ids, in order, so that
+// earned("id", ...) can say whether an id is unknown or declared too late.
+// EnableEarning then makes each readable, once the earnings before the
+// reader are compiled.
+func (e *Env) SetEarnings(ids []string) { e.earnings = ids }
+
+// EnableEarning makes earning id (number index in the program) readable by
+// the expressions compiled afterwards, as earned("id", "before_caps") and
+// earned("id", "after_caps").
+func (e *Env) EnableEarning(id string, index int) {
+	if e.enabled == nil {
+		e.enabled = map[string][2]*pathInfo{}
+	}
+	var ps [2]*pathInfo
+	for k, capped := range []bool{false, true} {
+		suffix := ".gross"
+		if capped {
+			suffix = ".capped"
+		}
+		p := &pathInfo{path: incentive.EarningsPrefix + id + suffix, typ: tDecimal, slot: -1, custom: -1, acc: true}
+		p.get = func(s *incentive.Scope) (any, error) { return s.Earned(index, capped) }
+		ps[k] = p
+	}
+	e.enabled[id] = ps
+}
+
+// earned checks earned("id", "before_caps" | "after_caps").
+func (c *checker) earned(n *ast.CallNode, loc file.Location) val {
+	usage := `earned takes an earning id and "before_caps" or "after_caps", as in earned("base", "after_caps")`
+	if len(n.Arguments) != 2 {
+		return c.errorf(loc, "%s; got %d arguments", usage, len(n.Arguments))
+	}
+	id, ok1 := n.Arguments[0].(*ast.StringNode)
+	state, ok2 := n.Arguments[1].(*ast.StringNode)
+	switch {
+	case !ok1:
+		return c.errorf(startOf(n.Arguments[0]), "%s: the id must be a string literal", usage)
+	case !ok2:
+		return c.errorf(startOf(n.Arguments[1]), "%s: the state must be a string literal", usage)
+	case state.Value != "before_caps" && state.Value != "after_caps":
+		return c.errorf(state.Location(), "unknown state %q: %s", state.Value, usage)
+	}
+	ps, ok := c.env.enabled[id.Value]
+	if !ok {
+		known := false
+		for _, x := range c.env.earnings {
+			known = known || x == id.Value
+		}
+		if known {
+			return c.errorf(id.Location(), "earning %q is not declared before this expression: only an earning's when: and amount: read earlier earnings", id.Value)
+		}
+		msg := fmt.Sprintf("unknown earning %q", id.Value)
+		if s := closest(id.Value, c.env.earnings); s != "" {
+			msg += fmt.Sprintf(" (did you mean %q?)", s)
+		}
+		return c.errorf(id.Location(), "%s", msg)
+	}
+	p := ps[0]
+	if state.Value == "after_caps" {
+		p = ps[1]
+	}
+	return val{t: tDecimal, node: c.loadNode(p, loc), start: loc}
+}
+
+// closest returns the candidate within an edit distance of 2 of name.
+func closest(name string, candidates []string) string {
+	best, bestD := "", 3
+	for _, x := range candidates {
+		if d := textdist.Distance(name, x); d < bestD {
+			best, bestD = x, d
+		}
+	}
+	return best
 }
