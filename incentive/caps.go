@@ -1,6 +1,8 @@
 package incentive
 
 import (
+	"fmt"
+
 	"github.com/shopspring/decimal"
 )
 
@@ -119,6 +121,13 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 			total = limited
 		}
 	}
+	if w.res.Expired && !p.Claims.ExpiredUsesCaps {
+		// An expired earning is never payable, so it uses up no partner
+		// cap and no budget: a late claim cannot reduce what timely
+		// claims are paid (unless the program says otherwise). It still
+		// shows what the caps would have let it pay.
+		return total
+	}
 	over := !terms.Equal(total)
 	for _, ci := range e.runCaps {
 		c := e.capCount(st, ps, ci, w.date)
@@ -209,28 +218,29 @@ func (e *Evaluator) takeCutAt(w *work, ci int, c *Cap, limit, cut decimal.Decima
 	}
 }
 
-// computedLimit computes deal cap ci's limit from its Formula, rounded
+// dealCapLimit computes deal cap ci's limit from its Formula, rounded
 // toward zero to the payout grid and at least zero, and records the
 // computation in the trace. It reports false after failing the deal.
-func (e *Evaluator) computedLimit(w *work, ci int) (decimal.Decimal, bool) {
+func (e *Evaluator) dealCapLimit(w *work, ci int) (decimal.Decimal, bool) {
 	c := &e.p.Caps[ci]
-	v, err := value(c.Formula, &w.scope)
+	v, err := value(c.LimitFormula, &w.scope)
 	if err != nil {
 		e.fail(w, "deal cap "+capRef(ci), c.Origin, err)
 		return decimal.Decimal{}, false
 	}
-	lim := v.RoundDown(e.places)
-	if lim.Sign() < 0 {
-		lim = decimal.Zero
+	if v.Sign() < 0 {
+		e.fail(w, "deal cap "+capRef(ci), c.Origin, fmt.Errorf("%w: the computed deal cap %s comes to %s, below zero", ErrInvalidAmount, formulaSource(c.LimitFormula), v))
+		return decimal.Decimal{}, false
 	}
+	lim := v.RoundDown(e.places)
 	if !w.noTrace {
-		st := e.exprStep(w, StepFormula, capRef(ci), -1, c.Formula, &c.Origin)
+		st := e.exprStep(w, StepFormula, capRef(ci), -1, c.LimitFormula, &c.Origin)
 		st.OK, st.Amount = true, lim
 		src, inputs, cur := st.Source, st.Inputs, e.p.Currency
 		st.words = func() string {
 			s := "deal cap: " + src + " = " + fmtAmount(v, cur) + describeInputs(inputs, cur)
 			if !lim.Equal(v) {
-				s += ", limit " + fmtAmount(lim, cur) + " (rounded toward zero to the payout grid, never below zero)"
+				s += ", limit " + fmtAmount(lim, cur) + " (rounded toward zero to the payout grid)"
 			}
 			return s
 		}
@@ -242,11 +252,11 @@ func (e *Evaluator) computedLimit(w *work, ci int) (decimal.Decimal, bool) {
 // dealCapName describes a deal cap with its limit for the trace.
 func (e *Evaluator) dealCapName(c *Cap, limit decimal.Decimal) string {
 	cur := e.p.Currency
-	if c.Formula == nil {
+	if c.LimitFormula == nil {
 		return "deal cap " + fmtAmount(c.Limit, cur)
 	}
 	src := ""
-	if d, ok := c.Formula.(Describer); ok {
+	if d, ok := c.LimitFormula.(Describer); ok {
 		src = " (" + d.Source() + ")"
 	}
 	return "deal cap " + fmtAmount(limit, cur) + src

@@ -70,5 +70,6 @@ func moneyPath(path string) bool {
 	case PathDealAmount, PathPeriodAmount, PathPeriodEarned, PathCumulativeAmount:
 		return true
 	}
-	return strings.HasPrefix(path, EarningsPrefix)
+	_, _, history := parseHistoryPath(path)
+	return history || strings.HasPrefix(path, EarningsPrefix)
 }

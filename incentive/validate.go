@@ -96,6 +96,8 @@ func (p *Program) Validate() error {
 	if p.DivisionPlaces < 0 || p.DivisionPlaces > MaxDivisionPlaces {
 		at("precision", "division precision %d is outside 1..%d decimal places", p.DivisionPlaces, MaxDivisionPlaces)
 	}
+	p.validateHold(at)
+	p.validateBuckets(at)
 	if p.MinPayout.Sign() < 0 {
 		at("min_payout", "minimum payout %s is negative", p.MinPayout)
 	}
@@ -247,14 +249,15 @@ func (p *Program) Validate() error {
 			at(cp, "caps[%d]: unknown scope %q (want line, deal, partner or budget)", i, string(c.Scope))
 		}
 		switch {
-		case c.Formula != nil && c.Scope != CapDeal:
-			at(cp, "caps[%d] (%s): only a deal cap computes its limit from a formula", i, c.Scope)
-		case c.Formula != nil && !c.Limit.IsZero():
-			at(cp, "caps[%d] (%s): give a limit or a formula, not both", i, c.Scope)
-		case c.Formula == nil && c.Limit.Sign() <= 0:
+		case c.LimitFormula != nil && c.Scope != CapLine && c.Scope != CapDeal:
+			at(cp, "only a line cap (`cap:` on an earning) or per_deal may be an expression of the deal; a %s cap's limit is a fixed amount", c.Scope)
+		case c.LimitFormula != nil && !c.Limit.IsZero():
+			at(cp, "a %s cap sets both a limit (%s) and a computed limit; give one", c.Scope, c.Limit)
+		case c.LimitFormula != nil:
+			// computed per deal: checked when evaluated
+		case c.Limit.Sign() <= 0:
 			at(cp, "caps[%d] (%s): limit %s must be above zero", i, c.Scope, c.Limit)
-		}
-		if -c.Limit.Exponent() > places && !c.Limit.Equal(c.Limit.Round(places)) {
+		case -c.Limit.Exponent() > places && !c.Limit.Equal(c.Limit.Round(places)):
 			at(cp, "caps[%d] (%s): limit %s has more decimal places than amounts round to (%d)", i, c.Scope, c.Limit, places)
 		}
 		if c.Earning != "" && (c.Scope != CapLine || !earnings[c.Earning]) {

@@ -136,7 +136,7 @@ func TestPickTop(t *testing.T) {
 func TestComputedDealCap(t *testing.T) {
 	p := spiffProgram()
 	p.Eligibility = nil
-	p.Caps = []Cap{{Scope: CapDeal, Formula: FormulaFunc("deal.amount * 0.015", []string{PathDealAmount}, func(s *Scope) (decimal.Decimal, error) {
+	p.Caps = []Cap{{Scope: CapDeal, LimitFormula: FormulaFunc("deal.amount * 0.015", []string{PathDealAmount}, func(s *Scope) (decimal.Decimal, error) {
 		return s.Amount.Mul(dec("0.015")), nil
 	})}}
 	in := Input{Deal: deal("D-1", "P-1", "12345.67", "2026-11-03"), Partner: gold("P-1")}
@@ -152,9 +152,14 @@ func TestComputedDealCap(t *testing.T) {
 	assert.Contains(t, ex, "limit 185.18 (rounded toward zero")
 	assert.True(t, strings.Contains(ex, "deal cap 185.18 (deal.amount * 0.015) cut 61.73 (246.91 -> 185.18)"), ex)
 
-	p.Caps = append(p.Caps, Cap{Scope: CapLine, Formula: p.Caps[0].Formula}, Cap{Scope: CapDeal, Limit: dec("5"), Formula: p.Caps[0].Formula})
+	p.Caps = append(p.Caps, Cap{Scope: CapPartner, LimitFormula: p.Caps[0].LimitFormula}, Cap{Scope: CapDeal, Limit: dec("5"), LimitFormula: p.Caps[0].LimitFormula})
 	err := p.Validate()
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "only a deal cap computes its limit from a formula")
-	assert.Contains(t, err.Error(), "give a limit or a formula, not both")
+	assert.Contains(t, err.Error(), "only a line cap (`cap:` on an earning) or per_deal may be an expression")
+	assert.Contains(t, err.Error(), "a deal cap sets both a limit (5) and a computed limit")
+
+	// a computed limit below zero is an error of the deal
+	p.Caps = []Cap{{Scope: CapDeal, LimitFormula: FormulaFunc("-1", nil, func(*Scope) (decimal.Decimal, error) { return dec("-1"), nil })}}
+	_, err = Evaluate(t.Context(), p, in, day("2026-12-31"))
+	assert.ErrorIs(t, err, ErrInvalidAmount)
 }

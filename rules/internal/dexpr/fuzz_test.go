@@ -43,6 +43,10 @@ var fuzzSeeds = []string{
 	`quarter(deal.close_date) * 3 == month(deal.close_date) ? days_between(run.as_of, deal.signed) : 0`,
 	`period(deal.signed, deal.segment)`,
 	`add_days(date("9999-12-31"), 1) > deal.close_date`,
+	`history("quarter", 1) + history_sum("month", 3) - history_mean("year", 2)`,
+	`deal.amount > history_mean("quarter", 4) ? (deal.amount - history_mean("quarter", 4)) * 0.05 : 0`,
+	`history_mean("quarter", deal.quantity)`,
+	`history("week", 1) + history("quarter", 121)`,
 }
 
 // FuzzCompile: any source compiles or fails with positioned errors; it
@@ -117,6 +121,10 @@ func FuzzEval(f *testing.F) {
 			s.Deal.Quantity = qty
 			s.Acc.PeriodDeals = term
 			s.Acc.PeriodAmount = disc
+			if day%4 != 0 { // otherwise the partner has no history
+				s.History = incentive.History{"2025-10": amt, "2025-11": disc, "2025-12": amt, "2025-Q4": disc,
+					"2025-Q3": amt, "2025-Q2": disc, "2025-Q1": amt, "2025": disc, "2024": amt}
+			}
 			if day%3 != 0 { // otherwise the run has no as-of date
 				s.AsOf = time.Date(2026, 3, 8, 1, 30, 0, 0, time.UTC).AddDate(0, 0, int(day))
 			}
