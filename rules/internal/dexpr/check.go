@@ -329,7 +329,7 @@ func (c *checker) member(n *ast.MemberNode) val {
 		path += "." + names[i]
 		if p := c.env.paths[path]; p != nil {
 			if p.typ == tInvalid {
-				return c.errorf(start, "%s cannot be read: its own expression has an error (reported at the value)", path)
+				return c.errorf(start, "%s cannot be read: it has an error of its own, reported at the value", path)
 			}
 			if p.line && !c.lineOK {
 				return c.errorf(start, "%s is a field of one product line: read it inside sum, count, any or all over deal.lines, as in sum(deal.lines, %s), or in a `per: line` earning", path, path)
