@@ -47,7 +47,10 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 		}
 		en := e.earn[i].e
 		l := Line{Earning: en.ID, Type: en.Type, Group: en.Group,
-			Gross: Money{ln.gross, cur}, Amount: Money{ln.final, cur}, Band: ln.band, Cuts: ln.cuts, Items: ln.items}
+			Gross: Money{ln.gross, cur}, Amount: Money{ln.final, cur}, Band: ln.band, Cuts: ln.cuts}
+		if w.items != nil {
+			l.Items = w.items[i]
+		}
 		if ln.dropped {
 			res.Lost = append(res.Lost, l)
 		} else {

@@ -286,6 +286,9 @@ type work struct {
 	// A credit note re-evaluates the deal it credits at the deal's net
 	// amount (override, netAmount) under the running totals the deal saw
 	// (snap), computing only the deal's terms.
+	// items are the per-line earnings' results, by earning index; nil
+	// for a program without per-line earnings.
+	items     [][]LineItem
 	snap      *dealSnap
 	override  bool
 	netAmount decimal.Decimal
@@ -322,7 +325,6 @@ type lineWork struct {
 	band            *BandHit
 	cuts            []CapCut
 	dropped         bool
-	items           []LineItem // per-line earnings: each product line's result
 }
 
 func (e *Evaluator) fail(w *work, part string, o Origin, err error) {

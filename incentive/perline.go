@@ -78,7 +78,10 @@ func (e *Evaluator) perLine(w *work, i int) {
 	ln.whenDone, ln.holds = true, applies
 	ln.amountDone, ln.amount = true, sum
 	ln.grossDone, ln.gross = true, sum
-	ln.items = items
+	if w.items == nil {
+		w.items = make([][]LineItem, len(w.lines))
+	}
+	w.items[i] = items
 	if !w.noTrace && !applies {
 		n := len(lines)
 		w.add(secLines+int32(i), Step{Kind: StepCondition, Ref: en.ID, Index: i, Origin: &en.Origin, words: func() string {
