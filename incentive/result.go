@@ -58,8 +58,17 @@ type Result struct {
 	// Values are the named values computed for the deal (those some
 	// expression read), in declaration order.
 	Values []ValueResult `json:"values,omitempty"`
+	// Shares, when the program splits payouts (Program.Split,
+	// Earning.Split), say what each payee is paid: they add up to Total,
+	// line by line. Nil for a program without splits.
+	Shares []Share `json:"shares,omitempty"`
 	// Trace is the structured explanation; Explain renders it in words.
 	Trace []Step `json:"trace"`
+
+	// basis and date are the deal's amount in the program currency and
+	// its close date in the program's time zone, for SettlementBuilder.
+	basis decimal.Decimal
+	date  Date
 }
 
 // Line is one earnings line of a result.
@@ -117,11 +126,15 @@ const (
 	// StepHold: the program's hold (see Hold): when the deal's earnings
 	// mature, or the void that cancelled them.
 	StepHold
+	// StepSplit: a line was split between payees (see Split).
+	StepSplit
+	// StepSettlement: a line is an advance against a period settlement.
+	StepSettlement
 	// StepValue: a named value computed for the deal (Ref is its name).
 	StepValue
 )
 
-var stepKindNames = [...]string{"", "window", "conversion", "clause", "condition", "formula", "band", "group", "cap", "rounding", "claim", "total", "credit", "hold", "value"}
+var stepKindNames = [...]string{"", "window", "conversion", "clause", "condition", "formula", "band", "group", "cap", "rounding", "claim", "total", "credit", "hold", "split", "settlement", "value"}
 
 // String returns the kind's name.
 func (k StepKind) String() string {
@@ -196,6 +209,9 @@ type Step struct {
 	// step on every deal.
 	words func() string
 	prog  *Program
+	// detail renders the frequent steps the engine records on every deal
+	// (see stepDetail), in place of a words closure.
+	detail *stepDetail
 }
 
 // Words renders the step in plain words, e.g.
@@ -203,6 +219,9 @@ type Step struct {
 func (s *Step) Words() string {
 	if s.words != nil {
 		return s.words()
+	}
+	if s.detail != nil {
+		return s.detail.words(s)
 	}
 	var cur Currency
 	if s.prog != nil {

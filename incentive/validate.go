@@ -271,6 +271,8 @@ func (p *Program) Validate() error {
 	}
 	p.validateValues(at)
 	p.validateEarningRefs(at)
+	p.validateSplits(at)
+	p.validateSettlements(at)
 	return errors.Join(errs...)
 }
 

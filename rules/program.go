@@ -20,7 +20,7 @@ var programKeys = []string{
 	"apiVersion", "kind", "id", "name", "version", "currency", "effective",
 	"claims", "registration", "payee", "rounding", "precision", "period", "min_payout", "allow_negative", "fields",
 	"line_fields", "values", "hold", "payouts",
-	"eligibility", "earnings", "groups", "caps", "tests",
+	"eligibility", "earnings", "groups", "caps", "split", "settlements", "tests",
 }
 
 // progCompiler turns one Program document into an incentive.Program.
@@ -178,6 +178,12 @@ func compileProgram(d *diag, doc *document, top fields) *progCompiler {
 	pc.checkGroups()
 	if n := top.get("caps"); n != nil {
 		pc.caps(n)
+	}
+	if n := top.get("split"); n != nil {
+		p.Split = pc.split(n, "split")
+	}
+	if n := top.get("settlements"); n != nil {
+		pc.settlements(n)
 	}
 	return pc
 }
@@ -472,7 +478,7 @@ func (pc *progCompiler) eligibility(n *yaml.Node) {
 	}
 }
 
-var earningKeys = []string{"id", "type", "per", "when", "amount", "bands", "cap", "group", "priority"}
+var earningKeys = []string{"id", "type", "per", "when", "amount", "bands", "cap", "group", "priority", "split"}
 
 func earningTypeNames() []string {
 	var out []string
@@ -557,6 +563,9 @@ func (pc *progCompiler) earningsList(n *yaml.Node) {
 			if !f.has("group") {
 				d.errorf(f.m["priority"].key, f.at("priority"), "`priority:` ranks an earning in a group that picks by priority; this earning names no group")
 			}
+		}
+		if v := f.get("split"); v != nil {
+			e.Split = pc.split(v, f.at("split"))
 		}
 		if v := f.get("cap"); v != nil {
 			c := incentive.Cap{Scope: incentive.CapLine, Earning: e.ID, Origin: d.origin(v)}

@@ -25,6 +25,8 @@ var (
 	customerKeys   = []string{"id", "name", "country", "region", "industry", "segment"}
 	productKeys    = []string{"product", "family", "quantity", "unit_price", "amount"}
 	registrationK  = []string{"id", "approved"}
+	splitKeys      = []string{"remainder", "to"}
+	splitPayeeKeys = []string{"payee", "ratio"}
 )
 
 // SchemaID is the $id of the schema Schema returns.
@@ -121,12 +123,16 @@ func schema() obj {
 			"band": obj{"type": "object"}, "capped": obj{"type": []string{"array", "object", "string"}},
 			"values":   obj{"type": "object", "additionalProperties": obj{"type": []string{"string", "number", "integer", "boolean"}}},
 			"per_line": obj{"type": "object", "additionalProperties": listOf(amount())},
-			"deals":    obj{"type": "object"}, "expired": amount(), "held": amount(),
-			"statement": obj{"type": "object", "additionalProperties": statementRow}}, "additionalProperties": false},
+			"deals": obj{"type": "object"}, "expired": amount(), "held": amount(),
+			"statement": obj{"type": "object", "additionalProperties": statementRow},
+			"shares":    obj{"type": "object", "additionalProperties": amount()},
+			"settlements": obj{"type": "object", "additionalProperties": obj{"type": "object",
+				"additionalProperties": strict(append([]string{"settled"}, settlementAmountKeys...), obj{"settled": boolean()})}}}, "additionalProperties": false},
 		"carried": obj{"type": "object", "additionalProperties": obj{"anyOf": []obj{amount(), {"type": "object", "additionalProperties": amount()}}}},
 	}, "name", "expect")
+	split := strict(splitKeys, obj{"to": listOf(strict(splitPayeeKeys, obj{"ratio": amount()}, "payee", "ratio"))}, "remainder", "to")
 	earning := strict(earningKeys, obj{
-		"when": expr(), "amount": expr(), "cap": amount(), "priority": integer(),
+		"when": expr(), "amount": expr(), "cap": amount(), "priority": integer(), "split": split,
 		"bands": strict(bandKeys, obj{"table": listOf(strict(bandRowKeys, obj{"rate": expr(), "flat": amount(), "multiplier": expr()}, "from"))},
 			"method", "pays", "table"),
 	}, "id", "type")
@@ -150,6 +156,12 @@ func schema() obj {
 			strict([]string{"max", "by"}, obj{"max": integer(), "by": str()}, "max", "by")}}}, "id")),
 		"caps": strict(capsKeys, obj{"per_deal": amount(), "budget": amount(),
 			"per_partner": obj{"anyOf": []obj{amount(), strict(partnerCapKeys, obj{"limit": amount()}, "limit")}}}),
+		"split": split,
+		"settlements": listOf(strict(settlementKeys, obj{
+			"advances": strict(advanceKeys, obj{"earnings": listOf(str())}, "earnings"),
+			"bands": strict(bandKeys, obj{"table": listOf(strict(bandRowKeys, obj{"rate": expr(), "flat": amount()}, "from"))},
+				"method", "pays", "table"),
+		}, "id", "type", "period", "bands")),
 		"tests": listOf(test),
 		"hold":  strict(holdKeys, obj{"void_if": obj{"anyOf": []obj{str(), listOf(str())}}}, "for"),
 		"payouts": listOf(strict(bucketKeys, obj{"types": listOf(obj{"enum": earningTypeNames()}), "min_payout": amount()},
