@@ -123,7 +123,7 @@ func schema() obj {
 			"band": obj{"type": "object"}, "capped": obj{"type": []string{"array", "object", "string"}},
 			"values":   obj{"type": "object", "additionalProperties": obj{"type": []string{"string", "number", "integer", "boolean"}}},
 			"per_line": obj{"type": "object", "additionalProperties": listOf(amount())},
-			"deals": obj{"type": "object"}, "expired": amount(), "held": amount(),
+			"deals":    obj{"type": "object"}, "expired": amount(), "held": amount(),
 			"statement": obj{"type": "object", "additionalProperties": statementRow},
 			"shares":    obj{"type": "object", "additionalProperties": amount()},
 			"settlements": obj{"type": "object", "additionalProperties": obj{"type": "object",
