@@ -12,6 +12,9 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 		return
 	}
 	res.Eligible = res.Failed == ""
+	if w.scope.vals != nil {
+		e.valueSteps(w)
+	}
 	if !res.Eligible {
 		// An ineligible deal is explained by its window and clauses only.
 		sortSteps(w.trace)
@@ -49,6 +52,9 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 		en := e.earn[i].e
 		l := Line{Earning: en.ID, Type: en.Type, Group: en.Group,
 			Gross: Money{ln.gross, cur}, Amount: Money{ln.final, cur}, Band: ln.band, Cuts: ln.cuts}
+		if w.items != nil {
+			l.Items = w.items[i]
+		}
 		if ln.dropped {
 			res.Lost = append(res.Lost, l)
 		} else {

@@ -1,6 +1,8 @@
 package incentive
 
 import (
+	"fmt"
+
 	"github.com/shopspring/decimal"
 )
 
@@ -202,6 +204,16 @@ var capRefs = func() (r [16]string) {
 // cut (a limited takeback) raises negative lines toward zero, last line
 // first. A nil c records no CapCut (the limit is not a cap).
 func (e *Evaluator) takeCut(w *work, ci int, c *Cap, cut decimal.Decimal) {
+	limit := decimal.Zero
+	if c != nil {
+		limit = c.Limit
+	}
+	e.takeCutAt(w, ci, c, limit, cut)
+}
+
+// takeCutAt is takeCut recording the cap's limit as given (a computed
+// deal cap's).
+func (e *Evaluator) takeCutAt(w *work, ci int, c *Cap, limit, cut decimal.Decimal) {
 	sign := cut.Sign()
 	for i := len(w.lines) - 1; i >= 0 && !cut.IsZero(); i-- {
 		ln := &w.lines[i]
@@ -217,7 +229,51 @@ func (e *Evaluator) takeCut(w *work, ci int, c *Cap, cut decimal.Decimal) {
 		ln.final = ln.final.Sub(take)
 		cut = cut.Sub(take)
 		if c != nil {
-			ln.cuts = append(ln.cuts, CapCut{Cap: ci, Scope: c.Scope, Limit: c.Limit, Cut: take})
+			ln.cuts = append(ln.cuts, CapCut{Cap: ci, Scope: c.Scope, Limit: limit, Cut: take})
 		}
 	}
+}
+
+// dealCapLimit computes deal cap ci's limit from its Formula, rounded
+// toward zero to the payout grid and at least zero, and records the
+// computation in the trace. It reports false after failing the deal.
+func (e *Evaluator) dealCapLimit(w *work, ci int) (decimal.Decimal, bool) {
+	c := &e.p.Caps[ci]
+	v, err := value(c.LimitFormula, &w.scope)
+	if err != nil {
+		e.fail(w, "deal cap "+capRef(ci), c.Origin, err)
+		return decimal.Decimal{}, false
+	}
+	if v.Sign() < 0 {
+		e.fail(w, "deal cap "+capRef(ci), c.Origin, fmt.Errorf("%w: the computed deal cap %s comes to %s, below zero", ErrInvalidAmount, formulaSource(c.LimitFormula), v))
+		return decimal.Decimal{}, false
+	}
+	lim := v.RoundDown(e.places)
+	if !w.noTrace {
+		st := e.exprStep(w, StepFormula, capRef(ci), -1, c.LimitFormula, &c.Origin)
+		st.OK, st.Amount = true, lim
+		src, inputs, cur := st.Source, st.Inputs, e.p.Currency
+		st.words = func() string {
+			s := "deal cap: " + src + " = " + fmtAmount(v, cur) + describeInputs(inputs, cur)
+			if !lim.Equal(v) {
+				s += ", limit " + fmtAmount(lim, cur) + " (rounded toward zero to the payout grid)"
+			}
+			return s
+		}
+		w.add(secTail, st)
+	}
+	return lim, true
+}
+
+// dealCapName describes a deal cap with its limit for the trace.
+func (e *Evaluator) dealCapName(c *Cap, limit decimal.Decimal) string {
+	cur := e.p.Currency
+	if c.LimitFormula == nil {
+		return "deal cap " + fmtAmount(c.Limit, cur)
+	}
+	src := ""
+	if d, ok := c.LimitFormula.(Describer); ok {
+		src = " (" + d.Source() + ")"
+	}
+	return "deal cap " + fmtAmount(limit, cur) + src
 }

@@ -1,6 +1,7 @@
 package incentive
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/partnerops/partnerops/partner"
@@ -24,12 +25,28 @@ type Registration struct {
 	Approved Date // zero when not (yet) approved
 }
 
-// DealLine is one product line of a deal.
+// DealLine is one product line of a deal. Expressions read it as line.*
+// (line.product, line.family, line.quantity, line.unit_price, line.amount
+// and the program's custom line fields, see Program.LineFields). Its
+// money is in the deal's currency; an expression reading it needs that to
+// be the program currency.
 type DealLine struct {
+	// Product is the product or SKU.
 	Product  string
+	Family   string
 	Quantity int64
-	Amount   Money
+	// UnitPrice is the price of one unit; zero when not given.
+	UnitPrice Money
+	// Amount is the line's amount.
+	Amount Money
+	// Fields holds the values of the program's custom line fields:
+	// string, int64, decimal.Decimal, bool or Date.
+	Fields map[string]any
 }
+
+// MaxDealLines is the largest number of product lines a deal may carry,
+// which bounds what an expression over deal.lines costs.
+const MaxDealLines = 10_000
 
 // Customer describes the end customer of a deal.
 type Customer struct {
@@ -106,4 +123,81 @@ type Input struct {
 	// Rates converts a deal in another currency into the program currency.
 	// Nil: deals must be in the program currency.
 	Rates RateSource
+}
+
+// lookupLine serves Scope.Lookup for "line.<name>".
+func (s *Scope) lookupLine(name string) (any, bool) {
+	l := s.Line
+	if l == nil {
+		return nil, false
+	}
+	switch name {
+	case "product":
+		return l.Product, true
+	case "family":
+		return l.Family, true
+	case "quantity":
+		return l.Quantity, true
+	case "unit_price":
+		return l.UnitPrice.amount, true
+	case "amount":
+		return l.Amount.amount, true
+	}
+	v, ok := l.Fields[name]
+	if !ok {
+		for _, f := range s.Program.LineFields {
+			if f.Name == name && f.Optional {
+				return f.Type.zero(), true
+			}
+		}
+	}
+	return v, ok
+}
+
+// checkLines validates a deal's product lines against the program.
+func (e *Evaluator) checkLines(d *Deal) error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w: %s", ErrInvalidDeal, fmt.Sprintf(format, args...))
+	}
+	if len(d.Lines) > MaxDealLines {
+		return bad("deal has %d product lines; at most %d are accepted", len(d.Lines), MaxDealLines)
+	}
+	for i := range d.Lines {
+		l := &d.Lines[i]
+		if l.Quantity < 0 {
+			return bad("line %d (%q): quantity %d is negative", i+1, l.Product, l.Quantity)
+		}
+		for _, m := range []Money{l.Amount, l.UnitPrice} {
+			if c := m.currency; c != "" && c != d.Amount.currency {
+				return bad("line %d (%q) is in %s but the deal is in %s", i+1, l.Product, c, d.Amount.currency)
+			}
+		}
+		for _, f := range e.p.LineFields {
+			v, ok := l.Fields[f.Name]
+			if !ok {
+				if !f.Optional {
+					return bad("line %d (%q): missing line field %q (%s)", i+1, l.Product, f.Name, f.Type)
+				}
+				continue
+			}
+			if !fieldTypeOK(f.Type, v) {
+				return bad("line %d (%q): line field %q is %T, want %s", i+1, l.Product, f.Name, v, f.Type)
+			}
+		}
+		for name := range l.Fields {
+			if !e.lineField(name) {
+				return bad("line %d (%q): unknown line field %q", i+1, l.Product, name)
+			}
+		}
+	}
+	return nil
+}
+
+func (e *Evaluator) lineField(name string) bool {
+	for _, f := range e.p.LineFields {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
 }

@@ -103,7 +103,7 @@ var dealKeyTable = []DealKey{
 	{Name: "customer_region", Type: "text", CSV: true, Doc: "the customer's region"},
 	{Name: "customer_industry", Type: "text", CSV: true, Doc: "the customer's industry"},
 	{Name: "customer_segment", Type: "text", CSV: true, Doc: "the customer's segment"},
-	{Name: "products", Type: "list", CSV: true, JSON: true, Doc: "JSON: product names or {product, quantity, amount}; CSV: product names separated by \";\""},
+	{Name: "products", Type: "list", CSV: true, JSON: true, Doc: "JSON: product names or {product, family, quantity, unit_price, amount and the custom line fields}; CSV: product names separated by \";\" (no line details: use JSON for families, prices and line fields)"},
 	{Name: "partner", Type: "object", JSON: true, Doc: "{id, name, type, tier, region, country, contacts}: the partner's record inline"},
 	{Name: "history", Type: "object", JSON: true, Doc: "{<period>: <amount>}: the partner's totals of earlier periods (Input.History), by label: 2026-03, 2026-Q1 or 2026"},
 	{Name: "partner_name", Type: "text", CSV: true, Doc: "the partner's name"},
@@ -434,7 +434,7 @@ type dealValues struct {
 	hasRegistered bool
 	registration  bool
 	partnerGiven  bool
-	lineAmounts   []bool // which Deal.Lines give an amount
+	lineAmounts   []uint8 // which Deal.Lines give an amount, a unit price (lineAmountGiven, linePriceGiven)
 	haveID, haveA bool
 	haveClose     bool
 }
@@ -556,35 +556,47 @@ func customerField(c *Customer, name string) *string {
 	return &c.Segment
 }
 
+// What a JSON product line gives, for the currency set once it is known.
+const (
+	lineAmountGiven uint8 = 1 << iota
+	linePriceGiven
+)
+
 // custom reads a custom field's value.
 func (d *rowDecoder) custom(deal *Deal, fd *FieldDecl, c *cell) {
+	if val, ok := d.typed(fd, c, fd.Name); ok {
+		if deal.Fields == nil {
+			deal.Fields = make(map[string]any, len(d.fields))
+		}
+		deal.Fields[fd.Name] = val
+	}
+}
+
+// typed reads a value of a declared field (a deal's or a line's) named
+// field in messages.
+func (d *rowDecoder) typed(fd *FieldDecl, c *cell, field string) (any, bool) {
 	var val any
 	ok := false
 	switch fd.Type {
 	case FieldString:
 		switch {
 		case (c.kind == cellText || c.kind == cellString) && !utf8.ValidString(c.text):
-			d.fail(c, fd.Name, "not valid UTF-8 text; save the file as UTF-8")
+			d.fail(c, field, "not valid UTF-8 text; save the file as UTF-8")
 		case c.kind == cellText || c.kind == cellString:
 			val, ok = c.text, true
 		default:
-			d.fail(c, fd.Name, "field %q is a string; got %s (quote it if it is meant as text)", fd.Name, c.kind)
+			d.fail(c, field, "field %q is a string; got %s (quote it if it is meant as text)", fd.Name, c.kind)
 		}
 	case FieldInt:
-		val, ok = d.integer(c, fd.Name)
+		val, ok = d.integer(c, field)
 	case FieldDecimal:
-		val, ok = d.number(c, fd.Name)
+		val, ok = d.number(c, field)
 	case FieldBool:
-		val, ok = d.boolean(c, fd.Name)
+		val, ok = d.boolean(c, field)
 	case FieldDate:
-		val, ok = d.date(c, fd.Name)
+		val, ok = d.date(c, field)
 	}
-	if ok {
-		if deal.Fields == nil {
-			deal.Fields = make(map[string]any, len(d.fields))
-		}
-		deal.Fields[fd.Name] = val
-	}
+	return val, ok
 }
 
 // finish checks the row as a whole: required keys, the amount in its
@@ -613,8 +625,11 @@ func (d *rowDecoder) finish(v *dealValues) {
 		}
 	}
 	for i, given := range v.lineAmounts {
-		if given {
+		if given&lineAmountGiven != 0 {
 			deal.Lines[i].Amount = NewMoney(deal.Lines[i].Amount.Amount(), cur)
+		}
+		if given&linePriceGiven != 0 {
+			deal.Lines[i].UnitPrice = NewMoney(deal.Lines[i].UnitPrice.Amount(), cur)
 		}
 	}
 	if v.hasRegistered {

@@ -87,6 +87,15 @@ func AppendDealJSON(b []byte, in *Input) ([]byte, error) {
 			}
 			b = append(b, `{"product":`...)
 			b = appendJSONString(b, l.Product)
+			if l.Family != "" {
+				b = append(b, `,"family":`...)
+				b = appendJSONString(b, l.Family)
+			}
+			if l.UnitPrice.Currency() != "" || !l.UnitPrice.IsZero() {
+				b = append(b, `,"unit_price":"`...)
+				b = append(b, decText(l.UnitPrice.Amount())...)
+				b = append(b, '"')
+			}
 			if l.Quantity != 0 {
 				b = append(b, `,"quantity":`...)
 				b = strconv.AppendInt(b, l.Quantity, 10)
@@ -95,6 +104,10 @@ func AppendDealJSON(b []byte, in *Input) ([]byte, error) {
 				b = append(b, `,"amount":"`...)
 				b = append(b, decText(l.Amount.Amount())...)
 				b = append(b, '"')
+			}
+			var err error
+			if b, err = appendFields(b, d.ID, l.Fields); err != nil {
+				return nil, err
 			}
 			b = append(b, '}')
 		}
@@ -117,8 +130,17 @@ func AppendDealJSON(b []byte, in *Input) ([]byte, error) {
 		}
 		b = append(b, "]}"...)
 	}
-	keys := make([]string, 0, len(d.Fields))
-	for k := range d.Fields {
+	b, err := appendFields(b, d.ID, d.Fields)
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '}'), nil
+}
+
+// appendFields appends ,"name":value for each custom field, sorted by name.
+func appendFields(b []byte, deal string, fields map[string]any) ([]byte, error) {
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
@@ -126,7 +148,7 @@ func AppendDealJSON(b []byte, in *Input) ([]byte, error) {
 		b = append(b, ',')
 		b = appendJSONString(b, k)
 		b = append(b, ':')
-		switch v := d.Fields[k].(type) {
+		switch v := fields[k].(type) {
 		case string:
 			b = appendJSONString(b, v)
 		case int64:
@@ -140,10 +162,10 @@ func AppendDealJSON(b []byte, in *Input) ([]byte, error) {
 		case Date:
 			b = appendJSONString(b, v.String())
 		default:
-			return nil, fmt.Errorf("%w: deal %s: field %q holds a %T", ErrInvalidDeal, d.ID, k, v)
+			return nil, fmt.Errorf("%w: deal %s: field %q holds a %T", ErrInvalidDeal, deal, k, v)
 		}
 	}
-	return append(b, '}'), nil
+	return b, nil
 }
 
 // decText writes a decimal with its scale: 12000.50 stays 12000.50.

@@ -551,7 +551,7 @@ func (d *rowDecoder) jsonCustomer(cu *Customer, c *cell) {
 
 // jsonProducts reads the deal lines, and which of them give an amount
 // (put in the deal's currency once it is known).
-func (d *rowDecoder) jsonProducts(c *cell) ([]DealLine, []bool) {
+func (d *rowDecoder) jsonProducts(c *cell) ([]DealLine, []uint8) {
 	if c.kind == cellNull {
 		return nil, nil
 	}
@@ -565,7 +565,7 @@ func (d *rowDecoder) jsonProducts(c *cell) ([]DealLine, []bool) {
 		return nil, nil
 	}
 	out := make([]DealLine, 0, len(items))
-	given := make([]bool, len(items))
+	given := make([]uint8, len(items))
 	for i, it := range items {
 		path := fmt.Sprintf("products[%d]", i)
 		ic := jsonCell(string(it), c.line, 0)
@@ -575,19 +575,41 @@ func (d *rowDecoder) jsonProducts(c *cell) ([]DealLine, []bool) {
 			out = append(out, l)
 			continue
 		}
-		ms := d.object(&ic, path, "product", "quantity", "amount")
+		keys := []string{"product", "family", "quantity", "unit_price", "amount"}
+		for _, fd := range d.p.LineFields {
+			keys = append(keys, fd.Name)
+		}
+		ms := d.object(&ic, path, keys...)
 		have := false
 		for _, m := range ms {
 			mc := jsonCell(m.val, c.line, 0)
 			switch m.key {
 			case "product":
 				l.Product, have = d.text(&mc, path+".product")
+			case "family":
+				l.Family, _ = d.text(&mc, path+".family")
 			case "quantity":
 				l.Quantity, _ = d.integer(&mc, path+".quantity")
 			case "amount":
 				if a, ok := d.number(&mc, path+".amount"); ok {
 					l.Amount = NewMoney(a, "")
-					given[len(out)] = true
+					given[len(out)] |= lineAmountGiven
+				}
+			case "unit_price":
+				if a, ok := d.number(&mc, path+".unit_price"); ok {
+					l.UnitPrice = NewMoney(a, "")
+					given[len(out)] |= linePriceGiven
+				}
+			default:
+				for i := range d.p.LineFields {
+					if fd := &d.p.LineFields[i]; fd.Name == m.key {
+						if val, ok := d.typed(fd, &mc, path+"."+fd.Name); ok {
+							if l.Fields == nil {
+								l.Fields = map[string]any{}
+							}
+							l.Fields[fd.Name] = val
+						}
+					}
 				}
 			}
 		}

@@ -53,6 +53,8 @@ type Evaluator struct {
 	// partner-period band table or a partner cap keeps totals there.
 	periodBasis, periodCaps []bool
 	capLimit                []decimal.Decimal // cap limits at the currency scale
+	// dealFormulas: some deal cap computes its limit (Cap.Formula).
+	dealFormulas bool
 	// readsAcc: some condition or formula reads period.* or cumulative.*.
 	readsAcc      bool
 	groupMembers  [][]int // earning indices per group
@@ -115,7 +117,7 @@ func NewEvaluator(p *Program) (*Evaluator, error) {
 		fieldTypes:    map[string]FieldType{},
 	}
 	for i, c := range p.Eligibility {
-		if readsAccumulators(c.When) {
+		if p.readsAcc(c.When) {
 			e.firstDeferred = i
 			break
 		}
@@ -146,13 +148,13 @@ func NewEvaluator(p *Program) (*Evaluator, error) {
 			ep.group = &p.Groups[gi]
 			e.groupMembers[gi] = append(e.groupMembers[gi], i)
 		}
-		ep.whenDeferred = ep.e.When != nil && readsAccumulators(ep.e.When)
-		ep.amountDeferred = ep.e.Amount != nil && readsAccumulators(ep.e.Amount)
+		ep.whenDeferred = ep.e.When != nil && p.readsAcc(ep.e.When)
+		ep.amountDeferred = ep.e.Amount != nil && p.readsAcc(ep.e.Amount)
 		if t := ep.e.Bands; t != nil {
 			ep.table = planTable(t, e.places)
 			ep.stateful = t.Basis == BasisPeriod || t.Basis == BasisCumulative
 			e.stateful = e.stateful || ep.stateful
-			ep.measureDeferred = t.Measure != nil && readsAccumulators(t.Measure)
+			ep.measureDeferred = t.Measure != nil && p.readsAcc(t.Measure)
 			if t.Basis == BasisPeriod {
 				ep.period = t.Period
 				if ep.period == "" {
@@ -161,11 +163,21 @@ func NewEvaluator(p *Program) (*Evaluator, error) {
 				ep.periodIdx = addPeriod(t.Period)
 			}
 		}
+		// An earning reading a deferred earning is deferred with it.
+		for _, x := range []any{ep.e.When, ep.e.Amount} {
+			for _, j := range p.earningDeps(x) {
+				if j < len(e.earn) {
+					if dj := &e.earn[j]; dj.whenDeferred || dj.amountDeferred || dj.measureDeferred || dj.stateful {
+						ep.whenDeferred, ep.amountDeferred = ep.e.When != nil, ep.e.Amount != nil
+					}
+				}
+			}
+		}
 		e.readsAcc = e.readsAcc || ep.whenDeferred || ep.amountDeferred || ep.measureDeferred
 		for ci, c := range p.Caps {
 			if c.Scope == CapLine && (c.Earning == "" || c.Earning == ep.e.ID) {
 				ep.lineCaps = append(ep.lineCaps, ci)
-				if c.LimitFormula != nil && readsAccumulators(c.LimitFormula) {
+				if c.LimitFormula != nil && p.readsAcc(c.LimitFormula) {
 					ep.capDeferred = true
 					e.readsAcc = true
 				}
@@ -184,6 +196,10 @@ func NewEvaluator(p *Program) (*Evaluator, error) {
 				switch scope {
 				case CapDeal:
 					e.dealCaps = append(e.dealCaps, i)
+					if c.LimitFormula != nil {
+						e.dealFormulas = true
+						e.readsAcc = e.readsAcc || p.readsAcc(c.LimitFormula)
+					}
 				case CapPartner:
 					e.capPeriod[i] = addPeriod(c.Period)
 					e.runCaps = append(e.runCaps, i)
@@ -364,6 +380,9 @@ type work struct {
 	// A credit note re-evaluates the deal it credits at the deal's net
 	// amount (override, netAmount) under the running totals the deal saw
 	// (snap), computing only the deal's terms.
+	// items are the per-line earnings' results, by earning index; nil
+	// for a program without per-line earnings.
+	items     [][]LineItem
 	snap      *dealSnap
 	override  bool
 	netAmount decimal.Decimal
@@ -484,7 +503,7 @@ func (e *Evaluator) ownTerms(w *work, in *Input, rates RateSource) {
 		return
 	}
 	// the caller put the run's as-of instant (run.as_of) in w.scope.AsOf
-	w.scope = Scope{Program: p, Deal: d, Amount: d.Amount.amount, Partner: &in.Partner, AsOf: w.scope.AsOf, History: in.History}
+	w.scope = Scope{Program: p, Deal: d, Amount: d.Amount.amount, Partner: &in.Partner, AsOf: w.scope.AsOf, History: in.History, work: w}
 	closeDate := DateOf(d.CloseDate.In(p.Effective.Loc()))
 	w.date = closeDate
 	if d.Credits != "" {
@@ -625,6 +644,12 @@ func (e *Evaluator) line(w *work, i int, ordered bool) {
 	ln := &w.lines[i]
 	en := ep.e
 	part := func() string { return fmt.Sprintf("earning %q", en.ID) }
+	if en.PerLine {
+		if !ln.whenDone && (ordered || !ep.whenDeferred && !ep.amountDeferred) {
+			e.perLine(w, i)
+		}
+		return
+	}
 	if !ln.whenDone {
 		if en.When == nil {
 			ln.whenDone, ln.holds = true, true
@@ -749,6 +774,9 @@ func (e *Evaluator) checkDeal(d *Deal, pt *partner.Partner) error {
 		if _, ok := e.fieldTypes[name]; !ok {
 			return bad("unknown custom field %q (the program declares %s)", name, e.fieldList())
 		}
+	}
+	if len(d.Lines) > 0 {
+		return e.checkLines(d)
 	}
 	return nil
 }

@@ -71,5 +71,5 @@ func moneyPath(path string) bool {
 		return true
 	}
 	_, _, history := parseHistoryPath(path)
-	return history
+	return history || strings.HasPrefix(path, EarningsPrefix)
 }

@@ -96,6 +96,14 @@ type Program struct {
 	// Fields declares the program's typed custom deal fields.
 	Fields []FieldDecl
 
+	// LineFields declares the program's typed custom product line fields
+	// (DealLine.Fields), read as line.<name>.
+	LineFields []FieldDecl
+
+	// Values are the program's named values (see Value), read by
+	// expressions as "values.<name>".
+	Values []Value
+
 	// Eligibility clauses are tested in order; a deal is eligible when all
 	// hold. The first that fails is reported.
 	Eligibility []Clause
@@ -388,6 +396,15 @@ type Earning struct {
 	Bands  *BandTable
 	// Group, when set, names a Group the line competes in.
 	Group string
+	// PerLine computes the earning once per product line of the deal
+	// (Deal.Lines), with Scope.Line set: When and Amount read line.*, the
+	// earning applies when When holds for at least one line, and its
+	// amount is the sum over those lines (Result.Line.Items has each
+	// line's). Bands are not allowed with PerLine.
+	PerLine bool
+	// Priority ranks the line in a group that picks by priority (see
+	// ByPriority): 1 first; 0 means none.
+	Priority int
 	// Split, when set, shares what this line pays between payees, in
 	// place of Program.Split.
 	Split  *Split
@@ -411,8 +428,12 @@ const (
 // picks after its lines' line caps and line rounding, and before the deal,
 // partner and budget caps.
 type Group struct {
-	ID     string
-	Pick   Pick
+	ID   string
+	Pick Pick
+	// Max is how many lines a PickTop group pays (at least 1); By how it
+	// ranks them. Both apply to PickTop only.
+	Max    int
+	By     PickBy
 	Origin Origin
 }
 
@@ -516,9 +537,11 @@ type Cap struct {
 	Scope CapScope
 	// Limit is in the program currency.
 	Limit decimal.Decimal
-	// LimitFormula, when set, computes a line cap's limit for each deal
-	// (for example an approved amount the deal carries in a custom
-	// field), and Limit stays zero. Only line caps may be computed. The
+	// LimitFormula, when set, computes a line cap's or a deal cap's limit
+	// for each deal (for example an approved amount the deal carries in a
+	// custom field, or a share of the deal's gross margin), and Limit
+	// stays zero. Only line and deal caps may be computed; a deal cap's
+	// limit is computed in deal order, after the lines. The
 	// value is in the program currency and is rounded toward zero to the
 	// places amounts round to (Rounding.Places), so a capped line stays on
 	// the payout grid; a value of zero caps the line at zero, and a value

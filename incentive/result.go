@@ -55,6 +55,9 @@ type Result struct {
 	// Conversion is set when the deal was converted into the program
 	// currency.
 	Conversion *Conversion `json:"conversion,omitempty"`
+	// Values are the named values computed for the deal (those some
+	// expression read), in declaration order.
+	Values []ValueResult `json:"values,omitempty"`
 	// Shares, when the program splits payouts (Program.Split,
 	// Earning.Split), say what each payee is paid: they add up to Total,
 	// line by line. Nil for a program without splits.
@@ -81,6 +84,9 @@ type Line struct {
 	Band *BandHit `json:"band,omitempty"`
 	// Cuts lists the caps that reduced this line, in the order applied.
 	Cuts []CapCut `json:"cuts,omitempty"`
+	// Items are each product line's result of a per-line earning
+	// (Earning.PerLine), in the deal's line order.
+	Items []LineItem `json:"items,omitempty"`
 }
 
 // BandHit is the band a basis reached.
@@ -124,9 +130,11 @@ const (
 	StepSplit
 	// StepSettlement: a line is an advance against a period settlement.
 	StepSettlement
+	// StepValue: a named value computed for the deal (Ref is its name).
+	StepValue
 )
 
-var stepKindNames = [...]string{"", "window", "conversion", "clause", "condition", "formula", "band", "group", "cap", "rounding", "claim", "total", "credit", "hold", "split", "settlement"}
+var stepKindNames = [...]string{"", "window", "conversion", "clause", "condition", "formula", "band", "group", "cap", "rounding", "claim", "total", "credit", "hold", "split", "settlement", "value"}
 
 // String returns the kind's name.
 func (k StepKind) String() string {

@@ -199,7 +199,7 @@ func TestValidateComputedCaps(t *testing.T) {
 		path string
 		msg  string
 	}{
-		{"not a line cap", Cap{Scope: CapDeal, LimitFormula: f}, "caps.per_deal", "only a line cap (`cap:` on an earning) may be an expression"},
+		{"not a line or deal cap", Cap{Scope: CapPartner, LimitFormula: f}, "caps.per_partner", "only a line cap (`cap:` on an earning) or per_deal may be an expression"},
 		{"both limit and formula", Cap{Scope: CapLine, Earning: "base", Limit: dec("5"), LimitFormula: f}, "earnings[0].cap", "sets both a limit (5) and a computed limit"},
 	}
 	for _, tt := range tests {

@@ -69,6 +69,16 @@ type Scope struct {
 	// rules keeps its prepared expression environment here). The engine
 	// clears it for every deal.
 	Cache any
+
+	// Line is the product line being evaluated, inside an aggregate over
+	// deal.lines or a per-line earning; nil otherwise. Lookup reads
+	// line.* from it.
+	Line *DealLine
+
+	// vals memoises the named values of this deal (see NamedValue).
+	vals []valueSlot
+	// work is the deal's evaluation, for Earned.
+	work *work
 }
 
 // Paths that Lookup understands. Custom fields are "deal.<name>".
@@ -183,6 +193,15 @@ func (s *Scope) Lookup(path string) (any, bool) {
 		return s.Acc.PeriodEarned, true
 	case PathCumulativeAmount:
 		return s.Acc.Cumulative, true
+	}
+	if name, ok := strings.CutPrefix(path, "line."); ok {
+		return s.lookupLine(name)
+	}
+	if strings.HasPrefix(path, EarningsPrefix) {
+		return s.lookupEarned(path)
+	}
+	if name, ok := strings.CutPrefix(path, ValuesPrefix); ok {
+		return s.lookupValue(name)
 	}
 	if unit, back, ok := parseHistoryPath(path); ok {
 		v, err := s.HistoryTotal(unit, back)

@@ -106,9 +106,28 @@ func (e *Evaluator) inOrder(w *work, st *runState, asOf time.Time) {
 	// The deal's terms: its deal caps, then deal-stage rounding. Limits are
 	// on the payout grid (Validate), so rounding a capped total cannot
 	// take it back over a deal cap.
-	for _, ci := range e.dealCaps {
+	var limits []decimal.Decimal // computed deal cap limits, by dealCaps index
+	if e.dealFormulas {
+		limits = make([]decimal.Decimal, len(e.dealCaps))
+		for k, ci := range e.dealCaps {
+			if limits[k] = e.capLimit[ci]; p.Caps[ci].LimitFormula != nil {
+				lim, ok := e.dealCapLimit(w, ci)
+				if !ok {
+					if snap == nil {
+						e.finish(w, asOf)
+					}
+					return
+				}
+				limits[k] = lim
+			}
+		}
+	}
+	for k, ci := range e.dealCaps {
 		c := &p.Caps[ci]
 		limit := e.capLimit[ci]
+		if limits != nil {
+			limit = limits[k]
+		}
 		if decCmp(total, limit) <= 0 {
 			continue
 		}
@@ -117,18 +136,21 @@ func (e *Evaluator) inOrder(w *work, st *runState, asOf time.Time) {
 			from := total
 			w.add(secTail, Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: &c.Origin,
 				words: func() string {
-					return "deal cap " + fmtAmount(c.Limit, cur) + " cut " + fmtAmount(cut, cur) + " (" + fmtAmount(from, cur) + " -> " + fmtAmount(limit, cur) + ")"
+					return e.dealCapName(c, limit) + " cut " + fmtAmount(cut, cur) + " (" + fmtAmount(from, cur) + " -> " + fmtAmount(limit, cur) + ")"
 				}})
 		}
-		e.takeCut(w, ci, c, cut)
+		e.takeCutAt(w, ci, c, limit, cut)
 		total = limit
 	}
 	if w.scope.Amount.Sign() < 0 {
 		// A credit note takes back at most what a deal of its size could
 		// have been paid: the deal caps bound it from below too.
-		for _, ci := range e.dealCaps {
+		for k, ci := range e.dealCaps {
 			c := &p.Caps[ci]
 			floor := e.capLimit[ci].Neg()
+			if limits != nil {
+				floor = limits[k].Neg()
+			}
 			if total.Cmp(floor) >= 0 {
 				continue
 			}
@@ -137,10 +159,10 @@ func (e *Evaluator) inOrder(w *work, st *runState, asOf time.Time) {
 				from := total
 				w.add(secTail, Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: &c.Origin,
 					words: func() string {
-						return "deal cap " + fmtAmount(c.Limit, cur) + " bounds the credit note's takeback (" + fmtAmount(from, cur) + " -> " + fmtAmount(floor, cur) + ")"
+						return e.dealCapName(c, floor.Neg()) + " bounds the credit note's takeback (" + fmtAmount(from, cur) + " -> " + fmtAmount(floor, cur) + ")"
 					}})
 			}
-			e.takeCut(w, ci, c, cut)
+			e.takeCutAt(w, ci, c, floor.Neg(), cut)
 			total = floor
 		}
 	}
@@ -320,6 +342,18 @@ func (e *Evaluator) pickGroups(w *work) {
 			}
 		}
 		if len(members) == 0 {
+			continue
+		}
+		if g.Pick == PickTop {
+			ranked, paid := e.pickTop(g, w, members)
+			if !w.noTrace {
+				amounts, dropped := make([]decimal.Decimal, len(ranked)), make([]bool, len(ranked))
+				for k, i := range ranked {
+					amounts[k], dropped[k] = w.lines[i].final, w.lines[i].dropped
+				}
+				w.add(e.groupSection(gi), Step{Kind: StepGroup, Ref: g.ID, Index: gi, OK: paid > 0, Origin: &g.Origin,
+					words: func() string { return e.topWords(g, amounts, ranked, dropped) }})
+			}
 			continue
 		}
 		amounts := make([]decimal.Decimal, len(members))

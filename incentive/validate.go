@@ -147,8 +147,20 @@ func (p *Program) Validate() error {
 			at(index("groups", i)+".id", "group %q is declared twice", g.ID)
 		}
 		groups[g.ID] = g
-		if g.Pick != PickHighest && g.Pick != PickFirst {
-			at(index("groups", i)+".pick", "group %q: unknown pick %q (want highest or first)", g.ID, string(g.Pick))
+		switch g.Pick {
+		case PickHighest, PickFirst:
+			if g.Max != 0 || g.By != "" {
+				at(index("groups", i)+".pick", "group %q: max and by apply to a group that pays its top lines only", g.ID)
+			}
+		case PickTop:
+			if g.Max < 1 {
+				at(index("groups", i)+".pick.max", "group %q pays at most %d lines; want 1 or more", g.ID, g.Max)
+			}
+			if g.By != ByPriority && g.By != ByAmount {
+				at(index("groups", i)+".pick.by", "group %q: unknown ranking %q (want priority or amount)", g.ID, string(g.By))
+			}
+		default:
+			at(index("groups", i)+".pick", "group %q: unknown pick %q (want highest, first or top)", g.ID, string(g.Pick))
 		}
 	}
 	if len(p.Earnings) == 0 {
@@ -167,8 +179,14 @@ func (p *Program) Validate() error {
 		if e.Type == "" {
 			at(ep+".type", "earning %q has no type", e.ID)
 		}
+		if e.Priority < 0 {
+			at(ep+".priority", "earning %q: priority %d is negative; 1 ranks first", e.ID, e.Priority)
+		}
 		if e.Group != "" && groups[e.Group] == nil {
 			at(ep+".group", "earning %q names unknown group %q", e.ID, e.Group)
+		}
+		if e.PerLine && e.Bands != nil {
+			at(ep+".per", "earning %q is paid per line: it takes an amount, not bands", e.ID)
 		}
 		if e.Bands == nil {
 			if e.Amount == nil {
@@ -231,10 +249,10 @@ func (p *Program) Validate() error {
 			at(cp, "caps[%d]: unknown scope %q (want line, deal, partner or budget)", i, string(c.Scope))
 		}
 		switch {
-		case c.LimitFormula != nil && c.Scope != CapLine:
-			at(cp, "only a line cap (`cap:` on an earning) may be an expression of the deal; a %s cap's limit is a fixed amount", c.Scope)
+		case c.LimitFormula != nil && c.Scope != CapLine && c.Scope != CapDeal:
+			at(cp, "only a line cap (`cap:` on an earning) or per_deal may be an expression of the deal; a %s cap's limit is a fixed amount", c.Scope)
 		case c.LimitFormula != nil && !c.Limit.IsZero():
-			at(cp, "a line cap sets both a limit (%s) and a computed limit; give one", c.Limit)
+			at(cp, "a %s cap sets both a limit (%s) and a computed limit; give one", c.Scope, c.Limit)
 		case c.LimitFormula != nil:
 			// computed per deal: checked when evaluated
 		case c.Limit.Sign() <= 0:
@@ -251,6 +269,8 @@ func (p *Program) Validate() error {
 		}
 		validPeriod(cp, fmt.Sprintf("caps[%d]", i), c.Period)
 	}
+	p.validateValues(at)
+	p.validateEarningRefs(at)
 	p.validateSplits(at)
 	p.validateSettlements(at)
 	return errors.Join(errs...)

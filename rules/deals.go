@@ -212,8 +212,16 @@ func (dd dealDecoder) credits(v *yaml.Node, path string, deal *incentive.Deal) {
 
 // customFields reads the program's typed custom fields from a deal.
 func (dd dealDecoder) customFields(f fields, deal *incentive.Deal) {
+	if m := dd.typedFields(f, dd.p.Fields); m != nil {
+		deal.Fields = m
+	}
+}
+
+// typedFields reads the declared fields present in f, typed.
+func (dd dealDecoder) typedFields(f fields, decls []incentive.FieldDecl) map[string]any {
 	d := dd.d
-	for _, fd := range dd.p.Fields {
+	var out map[string]any
+	for _, fd := range decls {
 		v := f.get(fd.Name)
 		if v == nil {
 			if !fd.Optional {
@@ -241,12 +249,13 @@ func (dd dealDecoder) customFields(f fields, deal *incentive.Deal) {
 			val, ok = d.date(v, path)
 		}
 		if ok {
-			if deal.Fields == nil {
-				deal.Fields = map[string]any{}
+			if out == nil {
+				out = map[string]any{}
 			}
-			deal.Fields[fd.Name] = val
+			out[fd.Name] = val
 		}
 	}
+	return out
 }
 
 func (dd dealDecoder) customer(n *yaml.Node, path string, c *incentive.Customer) {
@@ -262,7 +271,8 @@ func (dd dealDecoder) customer(n *yaml.Node, path string, c *incentive.Customer)
 	}
 }
 
-// products reads deal lines: a product name, or {product, quantity, amount}.
+// products reads deal lines: a product name, or {product, family,
+// quantity, unit_price, amount} and the program's custom line fields.
 func (dd dealDecoder) products(n *yaml.Node, path string, cur incentive.Currency) []incentive.DealLine {
 	d := dd.d
 	items, ok := d.list(n, path)
@@ -278,10 +288,23 @@ func (dd dealDecoder) products(n *yaml.Node, path string, cur incentive.Currency
 			out = append(out, l)
 			continue
 		}
-		f, ok := d.mapping(item, ip, "product", "quantity", "amount")
+		keys := []string{"product", "family", "quantity", "unit_price", "amount"}
+		for _, fd := range dd.p.LineFields {
+			keys = append(keys, fd.Name)
+		}
+		f, ok := d.mapping(item, ip, keys...)
 		if !ok {
 			continue
 		}
+		if v := f.get("family"); v != nil {
+			l.Family, _ = d.text(v, f.at("family"))
+		}
+		if v := f.get("unit_price"); v != nil {
+			if a, ok := d.number(v, f.at("unit_price")); ok {
+				l.UnitPrice = incentive.NewMoney(a, cur)
+			}
+		}
+		l.Fields = dd.typedFields(f, dd.p.LineFields)
 		d.require(f, "product")
 		if v := f.get("product"); v != nil {
 			l.Product, _ = d.text(v, f.at("product"))

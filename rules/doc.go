@@ -110,6 +110,8 @@
 //	              notes, see Credit notes); default false: such a deal is
 //	              an error
 //	fields        typed custom deal fields, see below
+//	line_fields   typed custom product line fields, see Named values and product lines
+//	values        named values, see Named values and product lines
 //	eligibility   clauses that must all hold, in order
 //	earnings      the lines a deal can earn, in order
 //	groups        earnings that compete instead of adding up
@@ -146,6 +148,40 @@
 // key (id, partner_id, amount, currency, quantity, type, registered,
 // registration, registration_id, close_date, customer, products, credits,
 // partner).
+//
+// # Named values and product lines
+//
+// `values:` names expressions of the deal, each computed at most once per
+// deal, the first time a clause, earning, cap or other value reads it as
+// values.<name>; a value nothing reads for a deal is never computed (so
+// it cannot fail that deal, and costs nothing). A value is a number
+// (decimal) or, when its expression is a condition, true/false; a value of
+// another type is an error. Values may read each other in any order of
+// declaration; a cycle (a reads b reads a) is a compile error at the
+// reference that closes it. Explanations list each value computed for the
+// deal with the inputs it read, before the clauses; a test asserts them
+// with `expect: {values: {name: "12.50", flag: true}}`. An expression that
+// reads a value also reads what the value reads: one reading
+// period.amount through a value is evaluated in deal order like any other.
+//
+// A deal's product lines are its `products:` in tests and deals files:
+// {product, family, quantity, unit_price, amount} plus the program's custom
+// line fields, declared like deal fields under `line_fields:` (JSON and
+// YAML carry them all; a CSV column gives product names only, separated by
+// ";"). Line amounts are in the deal's currency, which must then be the
+// program currency. Expressions read one line as line.* only inside
+//
+//	sum(deal.lines, <number>)                 the total over the lines (a decimal)
+//	count(deal.lines) or count(deal.lines, <condition>)   how many (an int)
+//	any(deal.lines, <condition>)              whether one line satisfies it
+//	all(deal.lines, <condition>)              whether every line does (true for none)
+//
+// where deal.lines may be narrowed first with filter(deal.lines,
+// <condition>). Strings test prefixes and suffixes with startsWith and
+// endsWith (line.product startsWith "DEMO-"). Aggregates cannot be nested;
+// each is one pass over the deal's lines (at most incentive.MaxDealLines),
+// so an expression costs at most its size times the number of lines. See
+// the Cookbook (cookbook-values-lines.yaml).
 //
 // # The effective window and time zones
 //
@@ -194,10 +230,16 @@
 //	deal.registration.approved              date the registration was approved
 //	                                        (the empty date without one)
 //	run.as_of                               date, the run's as-of date, see Dates
+//	values.<name>                           a named value: decimal, or bool for a condition
+//	line.{product,family}                   string   } one product line, read inside
+//	line.quantity                           int      } sum, count, any and all over
+//	line.unit_price, line.amount            decimal  } deal.lines and in per-line
+//	line.<field>                            a custom line field } expressions
 //
 // with the operators && || ! == != < <= > >= + - * / % in, ?: and the
-// functions round(x, places[, mode]), min, max, abs, len, date("2026-11-01")
-// and the date functions below.
+// functions round(x, places[, mode]), min, max, abs, len, date("2026-11-01"),
+// the date functions below and the aggregates over the deal's product lines
+// (see Named values and product lines).
 // Method calls, $env, nil, maps and the other expr built-ins are not part
 // of the language. An amount that is just a number (500, "500 USD") needs no
 // expression at all. Errors point at the token inside the expression: in a
@@ -708,6 +750,28 @@
 // between payees, in place of the program's `split:` (see Split payouts
 // under Cookbook).
 //
+// `per: line` computes an earning once per product line of the deal: its
+// `when:` and `amount:` read line.* (and everything else), the earning
+// applies when its condition holds for at least one line, and its amount is
+// the sum over those lines, which its `cap:` and rounding then treat as
+// any line's amount. Each line's result (its amount, or why it earned
+// nothing: the condition did not hold for it, or its amount was zero) is
+// in the result (incentive.Line.Items), the explanation, and a test's
+// `per_line:`. A per-line earning takes no `bands:`; a deal without
+// product lines does not apply. See the Cookbook (cookbook-per-line.yaml).
+//
+// An earning's `when:` and `amount:` (and a computed per_deal cap) may
+// read an earlier earning's amount with earned("<id>", "before_caps") (its
+// amount before its line cap and rounding) or earned("<id>", "after_caps")
+// (after them; groups and the deal, partner and budget caps come later).
+// The state is always spelled out. An earning whose condition did not hold
+// reads as 0. Only earnings declared before the reader can be read, so the
+// order of the list is the order of computation; anything else (a later
+// earning, the earning itself, a clause or a value reading an earning) is a
+// compile error at the id. An earning reading one that waits for the
+// partner's running totals waits with it. See the Cookbook
+// (cookbook-earning-refs.yaml).
+//
 // A line cap may also be an expression of the deal, a computed cap, such
 // as `cap: deal.approved_amount` for an amount approved per activity: a
 // value written as a number (or a number with the program's currency code)
@@ -718,8 +782,9 @@
 // other: recorded on the line with the computed limit, shown by explain
 // with the expression and its value ("line cap deal.approved_amount =
 // 1,500.00 cut 1,000.00"), asserted by `capped: [line:<earning>]` and
-// counted by coverage. Only line caps are computed; per_deal, per_partner
-// and budget are fixed amounts. See the cookbook's reimbursement.
+// counted by coverage. Line caps and per_deal (see Caps) can be computed;
+// per_partner and budget are fixed amounts. See the cookbook's
+// reimbursement.
 //
 //	# spiff.yaml: a new-logo SPIFF that uses most program keys.
 //	apiVersion: partnerops/v1
@@ -1034,9 +1099,16 @@
 // Earnings naming the same group compete: `pick: highest` (the default)
 // pays only the line with the largest amount, ties going to the earning
 // declared first; `pick: first` pays the first earning, in declaration
-// order, whose condition holds and whose amount is not zero. Groups are
+// order, whose condition holds and whose amount is not zero. A stacking
+// limit, `pick: {max: 2, by: priority}` or `pick: {max: 2, by: amount}`,
+// pays at most max lines of the group: by priority, the earnings' own
+// `priority:` (1 ranks first; earnings without one rank after those with
+// one; ties keep declaration order), by amount the largest first (ties keep
+// declaration order). A line that pays zero takes no place. The
+// explanation names every dropped line with its rank. Groups are
 // decided after line caps and line rounding. A group without earnings is an
-// error, a group with one earning a warning.
+// error, a group with one earning a warning; `priority:` on an earning
+// outside a group is an error. See the Cookbook (cookbook-stacking.yaml).
 //
 //	# groups.yaml: competing earnings pay once.
 //	apiVersion: partnerops/v1
@@ -1105,6 +1177,17 @@
 // no count ever passes its limit. A cap on the total takes its cut from
 // the last paying line first. Tests name caps `line:<earning>`,
 // `per_deal`, `per_partner` and `budget`.
+//
+// per_deal may instead be an expression of the deal, such as
+// `values.margin * 0.3` (30% of the gross margin): any expression that
+// reads a field or calls a function. Its limit is computed for each deal
+// after the lines (in deal order, so it may read period totals), rounded
+// toward zero to the payout grid (a value below zero is an error of the
+// deal, as for a computed line cap); it cuts the total
+// as a fixed per_deal does, with the same trace steps (the computation
+// with the values it read, then the cut), test name (`per_deal`) and
+// coverage. per_partner and budget are fixed amounts. See the Cookbook
+// (cookbook-margin-cap.yaml).
 //
 //	# caps.yaml: caps apply in the order line, deal, partner, budget.
 //	apiVersion: partnerops/v1
@@ -1460,6 +1543,11 @@
 //	                                 its band too: see Result.Lost)
 //	capped: [<cap>, ...]             exactly the caps that cut something:
 //	                                 line:<earning>, per_deal, per_partner, budget
+//	values: {<name>: "<number>" | true | false}   named values computed for the
+//	                                 deal (a value nothing read has none)
+//	per_line: {<earning>: ["<amount>" | none, ...]}   a per-line earning's result
+//	                                 for each product line, in order; none: the
+//	                                 condition did not hold for the line
 //	expired: "<amount>"              the part of the total whose claim window
 //	                                 had closed as of the test (0 when none)
 //	held: "<amount>"                 the part of the total held as of the test
@@ -1947,6 +2035,270 @@
 //	      deals:
 //	        C-2: {total: "3000.00", band: {commission: 2}}
 //	        C-3: {total: "21000.00", band: {commission: 3}}
+//
+// Units of one product family, excluding demo and refurbished SKUs, named
+// once and read by a clause and two earnings:
+//
+//	# cookbook-values-lines.yaml: named values computed once per deal, and
+//	# sums over the deal's product lines ("storage units, excluding demo and
+//	# refurbished SKUs") written once and read by a clause and two earnings.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: cookbook-storage-units
+//	name: Storage units SPIFF
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	fields: {cost: decimal}
+//	line_fields: {refurbished: {type: bool, optional: true}}
+//	values:
+//	  storage_units: >-
+//	    sum(filter(deal.lines, line.family == "storage"
+//	    && !(line.product startsWith "DEMO-") && !line.refurbished), line.quantity)
+//	  margin: deal.amount - deal.cost
+//	  healthy_margin: values.margin >= deal.amount * 0.2
+//	eligibility:
+//	  - name: sells storage
+//	    when: values.storage_units >= 2
+//	earnings:
+//	  - id: per-unit
+//	    type: spiff
+//	    amount: values.storage_units * 50
+//	  - id: margin-kicker
+//	    type: bonus
+//	    when: values.healthy_margin
+//	    amount: round(values.margin * 0.01, 2)
+//	tests:
+//	  - name: three storage units; demo and refurbished lines excluded
+//	    deal:
+//	      id: D-1
+//	      amount: "10000.00"
+//	      cost: "7000.00"
+//	      close_date: 2026-03-02
+//	      products:
+//	        - {product: SRV-1, family: storage, quantity: 3, amount: "6000.00"}
+//	        - {product: DEMO-SRV, family: storage, quantity: 2, amount: "0"}
+//	        - {product: SRV-2, family: storage, quantity: 4, amount: "2000.00", refurbished: true}
+//	        - {product: NET-1, family: network, quantity: 5, amount: "2000.00"}
+//	    # storage units: SRV-1 only = 3; per-unit: 3 x 50 = 150.00
+//	    # margin: 10000.00 - 7000.00 = 3000.00 >= 10000.00 x 0.2 = 2000.00,
+//	    # so the kicker pays 3000.00 x 0.01 = 30.00; total 150.00 + 30.00 = 180.00
+//	    expect:
+//	      total: "180.00"
+//	      lines: {per-unit: "150.00", margin-kicker: "30.00"}
+//	      values: {storage_units: 3, margin: "3000.00", healthy_margin: true}
+//	  - name: a thin margin pays no kicker
+//	    deal:
+//	      id: D-2
+//	      amount: "10000.00"
+//	      cost: "9000.00"
+//	      close_date: 2026-03-02
+//	      products: [{product: SRV-1, family: storage, quantity: 2, amount: "10000.00"}]
+//	    # 2 units x 50 = 100.00; margin 1000.00 < 2000.00
+//	    expect:
+//	      total: "100.00"
+//	      lines: {per-unit: "100.00"}
+//	      values: {storage_units: 2, healthy_margin: false}
+//	  - name: one storage unit is not enough
+//	    deal:
+//	      id: D-3
+//	      amount: "500.00"
+//	      cost: "100.00"
+//	      close_date: 2026-03-02
+//	      products: [{product: SRV-1, family: storage, quantity: 1, amount: "500.00"}]
+//	    expect: {eligible: false, failed: sells storage, values: {storage_units: 1}}
+//
+// At most two of three promotions stack, by declared priority or by amount:
+//
+//	# cookbook-stacking.yaml: at most two of three promotions stack, chosen by
+//	# their declared priority; of three rebates the two largest pay.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: cookbook-stacking
+//	name: Stacking limits
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	fields: {segment: string}
+//	earnings:
+//	  - id: new-logo
+//	    type: spiff
+//	    when: deal.type == "new_business"
+//	    amount: 300
+//	    group: promos
+//	    priority: 2
+//	  - id: quarter-push
+//	    type: bonus
+//	    amount: deal.amount * 0.01
+//	    group: promos
+//	    priority: 1
+//	  - id: enterprise
+//	    type: bonus
+//	    when: deal.segment == "enterprise"
+//	    amount: 500
+//	    group: promos
+//	    priority: 3
+//	  - id: rebate-a
+//	    type: rebate
+//	    amount: deal.amount * 0.02
+//	    group: rebates
+//	  - id: rebate-b
+//	    type: rebate
+//	    amount: 250
+//	    group: rebates
+//	  - id: rebate-c
+//	    type: rebate
+//	    amount: deal.amount * 0.015
+//	    group: rebates
+//	groups:
+//	  - {id: promos, pick: {max: 2, by: priority}}
+//	  - {id: rebates, pick: {max: 2, by: amount}}
+//	tests:
+//	  - name: three promotions apply; priority 3 is dropped
+//	    deal: {id: D-1, amount: "20000.00", type: new_business, segment: enterprise, close_date: 2026-05-04}
+//	    # promos: quarter-push 20000.00 x 0.01 = 200.00 (priority 1) and
+//	    # new-logo 300.00 (priority 2) pay; enterprise 500.00 (priority 3) is dropped
+//	    # rebates: a 20000.00 x 0.02 = 400.00, b 250.00, c 20000.00 x 0.015 = 300.00;
+//	    # the two largest, a and c, pay
+//	    # total: 200.00 + 300.00 + 400.00 + 300.00 = 1200.00
+//	    expect:
+//	      total: "1200.00"
+//	      lines: {quarter-push: "200.00", new-logo: "300.00", rebate-a: "400.00", rebate-c: "300.00"}
+//	  - name: a promotion that does not apply leaves room for the next
+//	    deal: {id: D-2, amount: "10000.00", type: renewal, segment: enterprise, close_date: 2026-05-04}
+//	    # promos: new-logo does not apply; quarter-push 100.00 and enterprise 500.00 pay
+//	    # rebates: a 200.00, b 250.00, c 150.00; b and a pay
+//	    # total: 100.00 + 500.00 + 250.00 + 200.00 = 1050.00
+//	    expect:
+//	      total: "1050.00"
+//	      lines: {quarter-push: "100.00", enterprise: "500.00", rebate-a: "200.00", rebate-b: "250.00"}
+//
+// A deal cap computed from the deal: at most 30% of its gross margin:
+//
+//	# cookbook-margin-cap.yaml: a deal pays at most 30% of its gross margin, a
+//	# deal cap computed from the deal.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: cookbook-margin-cap
+//	name: Rebate capped at a share of margin
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	fields: {cost: decimal}
+//	values:
+//	  margin: deal.amount - deal.cost
+//	earnings:
+//	  - id: rebate
+//	    type: rebate
+//	    amount: deal.amount * 0.05
+//	  - id: launch-bonus
+//	    type: bonus
+//	    amount: 200
+//	caps:
+//	  per_deal: values.margin * 0.3
+//	tests:
+//	  - name: a thin margin caps the deal
+//	    deal: {id: D-1, amount: "10000.00", cost: "8500.00", close_date: 2026-04-01}
+//	    # rebate 10000.00 x 0.05 = 500.00, launch-bonus 200.00: 700.00
+//	    # margin 10000.00 - 8500.00 = 1500.00, cap 1500.00 x 0.3 = 450.00;
+//	    # the cap cuts 250.00, the last paying line first: launch-bonus 200.00 -> 0,
+//	    # then rebate 500.00 -> 450.00
+//	    expect:
+//	      total: "450.00"
+//	      lines: {rebate: "450.00", launch-bonus: "0"}
+//	      capped: [per_deal]
+//	      values: {margin: "1500.00"}
+//	  - name: a healthy margin leaves the deal uncapped
+//	    deal: {id: D-2, amount: "10000.00", cost: "6000.00", close_date: 2026-04-01}
+//	    # margin 4000.00, cap 4000.00 x 0.3 = 1200.00 is above 700.00
+//	    expect: {total: "700.00", lines: {rebate: "500.00", launch-bonus: "200.00"}, capped: []}
+//	  - name: the computed limit is rounded toward zero
+//	    deal: {id: D-3, amount: "1000.00", cost: "999.99", close_date: 2026-04-01}
+//	    # margin 0.01, 0.01 x 0.3 = 0.003, rounded toward zero: 0.00, so nothing pays
+//	    expect: {total: "0", lines: {rebate: "0", launch-bonus: "0"}, capped: [per_deal]}
+//
+// An amount per unit by product family, for each product line, with exclusions:
+//
+//	# cookbook-per-line.yaml: an amount per unit, by product family, computed
+//	# for each product line; demo SKUs earn nothing, and the test says why.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: cookbook-per-unit
+//	name: Per-unit SPIFF by family
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	earnings:
+//	  - id: per-unit
+//	    type: spiff
+//	    per: line
+//	    when: line.family in ["storage", "network"] && !(line.product startsWith "DEMO-")
+//	    amount: "line.quantity * (line.family == \"storage\" ? 40 : 15)"
+//	    cap: 500
+//	tests:
+//	  - name: each line earns by its family; the demo line earns nothing
+//	    deal:
+//	      id: D-1
+//	      amount: "9000.00"
+//	      close_date: 2026-06-01
+//	      products:
+//	        - {product: SRV-1, family: storage, quantity: 3}
+//	        - {product: DEMO-SRV, family: storage, quantity: 5}
+//	        - {product: SW-1, family: network, quantity: 4}
+//	        - {product: CARE, family: services, quantity: 1}
+//	    # SRV-1: 3 x 40 = 120.00; DEMO-SRV: none (demo); SW-1: 4 x 15 = 60.00;
+//	    # CARE: none (services); the earning: 120.00 + 60.00 = 180.00
+//	    expect:
+//	      total: "180.00"
+//	      lines: {per-unit: "180.00"}
+//	      per_line: {per-unit: ["120.00", none, "60.00", none]}
+//	  - name: the line cap bounds the sum over the lines
+//	    deal:
+//	      id: D-2
+//	      amount: "20000.00"
+//	      close_date: 2026-06-01
+//	      products: [{product: SRV-9, family: storage, quantity: 20}]
+//	    # 20 x 40 = 800.00, capped at 500.00
+//	    expect: {total: "500.00", lines: {per-unit: "500.00"}, per_line: {per-unit: ["800.00"]}, capped: ["line:per-unit"]}
+//	  - name: a deal without product lines earns nothing
+//	    deal: {id: D-3, amount: "100.00", close_date: 2026-06-01}
+//	    expect: {total: "0", lines: {}}
+//
+// Earnings computed from an earlier earning, before and after its cap:
+//
+//	# cookbook-earning-refs.yaml: earnings computed from an earlier earning's
+//	# amount, before or after its cap.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: cookbook-earning-refs
+//	name: Matching bonus on the capped rebate
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	earnings:
+//	  - id: rebate
+//	    type: rebate
+//	    amount: deal.amount * 0.04
+//	    cap: 1000
+//	  - id: match
+//	    type: bonus
+//	    # half of what the rebate pays after its cap
+//	    amount: earned("rebate", "after_caps") * 0.5
+//	  - id: shortfall
+//	    type: bonus
+//	    # a tenth of what the cap took from the rebate
+//	    when: earned("rebate", "before_caps") > earned("rebate", "after_caps")
+//	    amount: (earned("rebate", "before_caps") - earned("rebate", "after_caps")) * 0.1
+//	tests:
+//	  - name: an uncapped rebate is matched
+//	    deal: {id: D-1, amount: "10000.00", close_date: 2026-03-01}
+//	    # rebate 10000.00 x 0.04 = 400.00; match 400.00 x 0.5 = 200.00; no shortfall
+//	    expect: {total: "600.00", lines: {rebate: "400.00", match: "200.00"}}
+//	  - name: the match reads the capped rebate, the shortfall what the cap took
+//	    deal: {id: D-2, amount: "40000.00", close_date: 2026-03-01}
+//	    # rebate 40000.00 x 0.04 = 1600.00, capped at 1000.00; match 1000.00 x 0.5 = 500.00;
+//	    # shortfall (1600.00 - 1000.00) x 0.1 = 60.00; total 1000.00 + 500.00 + 60.00 = 1560.00
+//	    expect: {total: "1560.00", lines: {rebate: "1000.00", match: "500.00", shortfall: "60.00"}, capped: ["line:rebate"]}
 //
 // Split payouts. `split:` shares what a deal pays between payees by ratio:
 // the deal's partner (`payee: partner`) and partners named on the deal, each

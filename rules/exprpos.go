@@ -174,8 +174,11 @@ var looseNumberRE = regexp.MustCompile(`^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-
 func (pc *progCompiler) expression(n *yaml.Node, path string, kind dexpr.Kind) any {
 	d := pc.d
 	want := "a condition (an expression that is true or false)"
-	if kind == dexpr.Number {
+	switch kind {
+	case dexpr.Number:
 		want = "an amount (a number or an expression)"
+	case dexpr.Auto:
+		want = "a number or a condition (an expression)"
 	}
 	src, ok := d.scalar(n, path, want)
 	if !ok {
@@ -192,7 +195,7 @@ func (pc *progCompiler) expression(n *yaml.Node, path string, kind dexpr.Kind) a
 		d.errorf(n, path, "want %s, got blank text", want)
 		return nil
 	}
-	if kind == dexpr.Number {
+	if kind == dexpr.Number || kind == dexpr.Auto {
 		if v, ok := parseNumber(src); ok {
 			return incentive.Const(v)
 		}
@@ -214,7 +217,13 @@ func (pc *progCompiler) expression(n *yaml.Node, path string, kind dexpr.Kind) a
 	if pc.env == nil {
 		return nil // the fields could not be declared; already reported
 	}
-	x, errs := pc.env.Compile(src, kind)
+	var x *dexpr.Expr
+	var errs []*dexpr.Error
+	if pc.perLine {
+		x, errs = pc.env.CompileLine(src, kind)
+	} else {
+		x, errs = pc.env.Compile(src, kind)
+	}
 	m := newScalarMap(d.src, n)
 	for _, e := range errs {
 		at := m.at(e.Line, e.Col)

@@ -19,7 +19,7 @@ const APIVersion = "partnerops/v1"
 var programKeys = []string{
 	"apiVersion", "kind", "id", "name", "version", "currency", "effective",
 	"claims", "registration", "payee", "rounding", "precision", "period", "min_payout", "allow_negative", "fields",
-	"hold", "payouts",
+	"line_fields", "values", "hold", "payouts",
 	"eligibility", "earnings", "groups", "caps", "split", "settlements", "tests",
 }
 
@@ -37,6 +37,9 @@ type progCompiler struct {
 	// Program.Earnings and Program.Eligibility, by index: the decoder skips
 	// an item it cannot read, and Validate's paths count what it kept.
 	earningItems, clauseItems []int
+	// perLine: the expressions being compiled are a per-line earning's,
+	// which read line.*.
+	perLine bool
 }
 
 // earningInfo is what later checks need to know about an earning.
@@ -121,6 +124,9 @@ func compileProgram(d *diag, doc *document, top fields) *progCompiler {
 	if n := top.get("fields"); n != nil {
 		envOK = pc.fields(n)
 	}
+	if n := top.get("line_fields"); n != nil {
+		pc.lineFields(n) // a bad declaration is left out and reported; the rest compile
+	}
 	if n := top.get("precision"); n != nil {
 		if v, ok := d.integer(n, "precision"); ok {
 			if v < 1 || v > int64(incentive.MaxDivisionPlaces) {
@@ -132,6 +138,7 @@ func compileProgram(d *diag, doc *document, top fields) *progCompiler {
 	}
 	if envOK {
 		env, errs := dexpr.NewEnv(p.Fields)
+		errs = append(errs, env.SetLineFields(p.LineFields)...)
 		if err := env.SetDivisionPlaces(p.DivisionPlaces); err != nil {
 			errs = append(errs, err)
 		}
@@ -145,6 +152,19 @@ func compileProgram(d *diag, doc *document, top fields) *progCompiler {
 		if len(errs) == 0 {
 			pc.env = env
 		}
+	}
+	if n := top.get("earnings"); n != nil && n.Kind == yaml.SequenceNode && pc.env != nil {
+		// earned("id") says "declared too late" rather than "unknown"
+		var ids []string
+		for _, item := range n.Content {
+			if id := mappingKey(item, "id"); id != item && id.Kind == yaml.ScalarNode {
+				ids = append(ids, id.Value)
+			}
+		}
+		pc.env.SetEarnings(ids)
+	}
+	if n := top.get("values"); n != nil {
+		pc.values(n)
 	}
 	if n := top.get("eligibility"); n != nil {
 		pc.eligibility(n)
@@ -371,10 +391,18 @@ var fieldTypes = []string{"string", "int", "decimal", "bool", "date"}
 // fields decodes `fields:`; it reports whether the declarations are sound
 // enough to build the expression environment.
 func (pc *progCompiler) fields(n *yaml.Node) bool {
-	d, p := pc.d, pc.p
-	f, ok := d.mapping(n, "fields")
+	decls, sound := pc.fieldDecls(n, "fields", reservedFields)
+	pc.p.Fields = decls
+	return sound
+}
+
+// fieldDecls decodes typed field declarations under key.
+func (pc *progCompiler) fieldDecls(n *yaml.Node, key string, reserved []string) ([]incentive.FieldDecl, bool) {
+	d := pc.d
+	var out []incentive.FieldDecl
+	f, ok := d.mapping(n, key)
 	if !ok {
-		return false
+		return nil, false
 	}
 	sound := true
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -389,8 +417,8 @@ func (pc *progCompiler) fields(n *yaml.Node) bool {
 			d.errorf(k, path, "field names are lower-case letters, digits and \"_\", starting with a letter")
 			sound = false
 			continue
-		case contains(reservedFields, k.Value):
-			d.errorf(k, path, "%q is a built-in deal key; choose another field name", k.Value)
+		case contains(reserved, k.Value):
+			d.errorf(k, path, "%q is a built-in %s key; choose another field name", k.Value, map[bool]string{true: "deal", false: "line"}[key == "fields"])
 			sound = false
 			continue
 		}
@@ -413,9 +441,9 @@ func (pc *progCompiler) fields(n *yaml.Node) bool {
 			continue
 		}
 		decl.Type = incentive.FieldType(s)
-		p.Fields = append(p.Fields, decl)
+		out = append(out, decl)
 	}
-	return sound
+	return out, sound
 }
 
 func (pc *progCompiler) eligibility(n *yaml.Node) {
@@ -450,7 +478,7 @@ func (pc *progCompiler) eligibility(n *yaml.Node) {
 	}
 }
 
-var earningKeys = []string{"id", "type", "when", "amount", "bands", "cap", "group", "split"}
+var earningKeys = []string{"id", "type", "per", "when", "amount", "bands", "cap", "group", "priority", "split"}
 
 func earningTypeNames() []string {
 	var out []string
@@ -494,12 +522,19 @@ func (pc *progCompiler) earningsList(n *yaml.Node) {
 				e.Type = incentive.EarningType(s)
 			}
 		}
+		if v := f.get("per"); v != nil {
+			if _, ok := d.enum(v, f.at("per"), "line"); ok {
+				e.PerLine = true // incentive.Validate refuses bands with it
+			}
+		}
+		pc.perLine = e.PerLine
 		if v := f.get("when"); v != nil {
 			e.When = pc.condition(v, f.at("when"))
 		}
 		if v := f.get("amount"); v != nil {
 			e.Amount = pc.formula(v, f.at("amount"))
 		}
+		pc.perLine = false
 		pays := ""
 		if v := f.get("bands"); v != nil {
 			e.Bands, pays = pc.bands(v, f.at("bands"))
@@ -517,6 +552,18 @@ func (pc *progCompiler) earningsList(n *yaml.Node) {
 		if v := f.get("group"); v != nil {
 			e.Group, _ = d.ident(v, f.at("group"), "group id")
 		}
+		if v := f.get("priority"); v != nil {
+			if n, ok := d.integer(v, f.at("priority")); ok {
+				if n < 1 || n > 1_000_000 {
+					d.errorf(v, f.at("priority"), "want a priority from 1 (ranked first) to 1000000, got %d", n)
+				} else {
+					e.Priority = int(n)
+				}
+			}
+			if !f.has("group") {
+				d.errorf(f.m["priority"].key, f.at("priority"), "`priority:` ranks an earning in a group that picks by priority; this earning names no group")
+			}
+		}
 		if v := f.get("split"); v != nil {
 			e.Split = pc.split(v, f.at("split"))
 		}
@@ -525,6 +572,9 @@ func (pc *progCompiler) earningsList(n *yaml.Node) {
 			if pc.capLimit(&c, v, f.at("cap")) {
 				lineCaps = append(lineCaps, c)
 			}
+		}
+		if pc.env != nil && e.ID != "" {
+			pc.env.EnableEarning(e.ID, len(p.Earnings)) // readable by the earnings after it
 		}
 		p.Earnings = append(p.Earnings, e)
 		pc.earningItems = append(pc.earningItems, i)
@@ -552,6 +602,20 @@ func literalLimit(n *yaml.Node) bool {
 // take amounts only, so a typo such as "10,000" is reported as a bad
 // number there. It reports whether c has a limit.
 func (pc *progCompiler) capLimit(c *incentive.Cap, n *yaml.Node, path string) bool {
+	switch c.Scope {
+	case incentive.CapDeal:
+		if !isExpression(n) {
+			break
+		}
+		// a limit computed from the deal: a share of its margin, say
+		c.LimitFormula = pc.formula(n, path)
+		return c.LimitFormula != nil
+	case incentive.CapPartner, incentive.CapBudget:
+		if isExpression(n) {
+			pc.d.errorf(n, path, "only per_deal and line caps can be computed from the deal; a %s limit is an amount", map[incentive.CapScope]string{incentive.CapPartner: "per_partner", incentive.CapBudget: "budget"}[c.Scope])
+			return false
+		}
+	}
 	if c.Scope != incentive.CapLine || literalLimit(n) {
 		limit, ok := pc.limit(n, path)
 		c.Limit = limit
@@ -734,9 +798,7 @@ func (pc *progCompiler) groups(n *yaml.Node) {
 			}
 		}
 		if v := f.get("pick"); v != nil {
-			if s, ok := d.enum(v, f.at("pick"), "highest", "first"); ok {
-				g.Pick = incentive.Pick(s)
-			}
+			pc.pick(&g, v, f.at("pick"))
 		}
 		p.Groups = append(p.Groups, g)
 		pc.groupItems = append(pc.groupItems, i)
@@ -843,4 +905,46 @@ func capName(c incentive.Cap) string {
 		return "per_partner"
 	}
 	return string(c.Scope)
+}
+
+// pick decodes a group's `pick:`: highest, first, or {max: N, by:
+// priority | amount}.
+func (pc *progCompiler) pick(g *incentive.Group, v *yaml.Node, path string) {
+	d := pc.d
+	if v.Kind != yaml.MappingNode {
+		if s, ok := d.enum(v, path, "highest", "first"); ok {
+			g.Pick = incentive.Pick(s)
+		}
+		return
+	}
+	f, ok := d.mapping(v, path, "max", "by")
+	if !ok || !d.require(f, "max", "by") {
+		return
+	}
+	g.Pick = incentive.PickTop
+	if n, ok := d.integer(f.get("max"), f.at("max")); ok {
+		if n < 1 || n > 1000 {
+			d.errorf(f.get("max"), f.at("max"), "a group pays at most 1 to 1000 lines, got %d", n)
+		} else {
+			g.Max = int(n)
+		}
+	}
+	if s, ok := d.enum(f.get("by"), f.at("by"), "priority", "amount"); ok {
+		g.By = incentive.PickBy(s)
+	}
+}
+
+// isExpression reports whether a cap's scalar is an expression of the
+// deal rather than an amount: it reads a field or calls a function. Anything
+// else ("2500", "2500 USD", "12 dollars") goes to the amount reader.
+func isExpression(n *yaml.Node) bool {
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!str" {
+		return false
+	}
+	for _, k := range []string{"deal.", "values.", "partner.", "period.", "cumulative.", "run.", "("} {
+		if strings.Contains(n.Value, k) {
+			return true
+		}
+	}
+	return false
 }

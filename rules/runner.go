@@ -260,6 +260,56 @@ func diffDeal(prefix string, e *expectation, r *incentive.Result, p *incentive.P
 			add("band.%s: want band %s, got %s", want.earning, wantText, bandText(l.Band))
 		}
 	}
+	for _, want := range e.perLine {
+		l := line(want.earning)
+		var items []incentive.LineItem
+		if l != nil {
+			items = l.Items
+		}
+		if len(items) != len(want.items) && l != nil {
+			add("per_line.%s: want %d lines, got %d", want.earning, len(want.items), len(items))
+			continue
+		}
+		for k, w := range want.items {
+			var got *incentive.LineItem
+			if k < len(items) {
+				got = &items[k]
+			}
+			wantText := "none"
+			if w != nil {
+				wantText = w.String()
+			}
+			switch {
+			case got == nil && w == nil:
+			case got == nil:
+				add("per_line.%s[%d]: want %s, got none (the earning did not apply)", want.earning, k, wantText)
+			case w == nil && got.Applies:
+				add("per_line.%s[%d]: want none, got %s", want.earning, k, got.Amount)
+			case w != nil && !got.Applies:
+				add("per_line.%s[%d]: want %s, got none (%s)", want.earning, k, wantText, got.Reason)
+			case w != nil && !w.Equal(got.Amount):
+				add("per_line.%s[%d]: want %s, got %s", want.earning, k, wantText, got.Amount)
+			}
+		}
+	}
+	for _, want := range e.values {
+		got, ok := "", false
+		for _, v := range r.Values {
+			if v.Name == want.name {
+				got, ok = v.Value, true
+			}
+		}
+		switch {
+		case !ok:
+			add("values.%s: want %s, got none (no expression read it for this deal)", want.name, want.text)
+		case want.num != nil:
+			if g, err := decimal.NewFromString(got); err != nil || !g.Equal(*want.num) {
+				add("values.%s: want %s, got %s", want.name, want.text, got)
+			}
+		case got != want.text:
+			add("values.%s: want %s, got %s", want.name, want.text, got)
+		}
+	}
 	if e.shares != nil {
 		out = append(out, diffShares(prefix, e.shares, r, p)...)
 	}

@@ -23,7 +23,7 @@ var (
 	contactKeys    = []string{"role", "name", "email"}
 	priorKeys      = []string{"period_amount", "period_deals", "period_earned", "cumulative", "budget_used", "basis"}
 	customerKeys   = []string{"id", "name", "country", "region", "industry", "segment"}
-	productKeys    = []string{"product", "quantity", "amount"}
+	productKeys    = []string{"product", "family", "quantity", "unit_price", "amount"}
 	registrationK  = []string{"id", "approved"}
 	splitKeys      = []string{"remainder", "to"}
 	splitPayeeKeys = []string{"payee", "ratio"}
@@ -90,6 +90,8 @@ func strict(keys []string, props obj, required ...string) obj {
 }
 
 func schema() obj {
+	product := strict(productKeys, obj{"amount": amount(), "unit_price": amount(), "quantity": integer()}, "product")
+	product["additionalProperties"] = true // the program's custom line fields
 	// a partner's history: period labels to amounts
 	history := obj{"type": "object", "additionalProperties": amount(),
 		"propertyNames": obj{"pattern": `^[0-9]{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$`}}
@@ -97,7 +99,7 @@ func schema() obj {
 		"amount": amount(), "quantity": integer(), "registered": boolean(),
 		"registration": strict(registrationK, nil),
 		"customer":     strict(customerKeys, nil),
-		"products":     listOf(obj{"anyOf": []obj{str(), strict(productKeys, obj{"amount": amount(), "quantity": integer()}, "product")}}),
+		"products":     listOf(obj{"anyOf": []obj{str(), product}}),
 		"history":      history,
 	}, "id", "amount", "close_date")
 	deal["additionalProperties"] = true // the program's custom fields
@@ -119,7 +121,9 @@ func schema() obj {
 		"expect": obj{"type": "object", "properties": obj{
 			"eligible": boolean(), "failed": str(), "total": amount(), "lines": obj{"type": "object", "additionalProperties": amount()},
 			"band": obj{"type": "object"}, "capped": obj{"type": []string{"array", "object", "string"}},
-			"deals": obj{"type": "object"}, "expired": amount(), "held": amount(),
+			"values":   obj{"type": "object", "additionalProperties": obj{"type": []string{"string", "number", "integer", "boolean"}}},
+			"per_line": obj{"type": "object", "additionalProperties": listOf(amount())},
+			"deals":    obj{"type": "object"}, "expired": amount(), "held": amount(),
 			"statement": obj{"type": "object", "additionalProperties": statementRow},
 			"shares":    obj{"type": "object", "additionalProperties": amount()},
 			"settlements": obj{"type": "object", "additionalProperties": obj{"type": "object",
@@ -128,7 +132,7 @@ func schema() obj {
 	}, "name", "expect")
 	split := strict(splitKeys, obj{"to": listOf(strict(splitPayeeKeys, obj{"ratio": amount()}, "payee", "ratio"))}, "remainder", "to")
 	earning := strict(earningKeys, obj{
-		"when": expr(), "amount": expr(), "cap": amount(), "split": split,
+		"when": expr(), "amount": expr(), "cap": amount(), "priority": integer(), "split": split,
 		"bands": strict(bandKeys, obj{"table": listOf(strict(bandRowKeys, obj{"rate": expr(), "flat": amount(), "multiplier": expr()}, "from"))},
 			"method", "pays", "table"),
 	}, "id", "type")
@@ -143,9 +147,13 @@ func schema() obj {
 		"allow_negative": boolean(),
 		"fields": obj{"type": "object", "additionalProperties": obj{"anyOf": []obj{str(),
 			strict(fieldDeclKeys, obj{"optional": boolean()}, "type")}}},
+		"line_fields": obj{"type": "object", "additionalProperties": obj{"anyOf": []obj{str(),
+			strict(fieldDeclKeys, obj{"optional": boolean()}, "type")}}},
+		"values":      obj{"type": "object", "additionalProperties": expr()},
 		"eligibility": listOf(strict(clauseKeys, obj{"when": expr()}, "name", "when")),
 		"earnings":    listOf(earning),
-		"groups":      listOf(strict(groupKeys, nil, "id")),
+		"groups": listOf(strict(groupKeys, obj{"pick": obj{"anyOf": []obj{str(),
+			strict([]string{"max", "by"}, obj{"max": integer(), "by": str()}, "max", "by")}}}, "id")),
 		"caps": strict(capsKeys, obj{"per_deal": amount(), "budget": amount(),
 			"per_partner": obj{"anyOf": []obj{amount(), strict(partnerCapKeys, obj{"limit": amount()}, "limit")}}}),
 		"split": split,

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/partnerops/partnerops/incentive"
@@ -72,6 +73,23 @@ type expectation struct {
 	held, expired *incentive.Money
 	// statement: a batch test's statement rows, per partner.
 	statement []statementExpect
+	// values are expected named values (exact decimal text or true/false).
+	values []expectValue
+	// perLine are the expected line results of per-line earnings.
+	perLine []expectPerLine
+}
+
+// expectPerLine is what each product line earned under a per-line
+// earning: an amount, or nil for a line the condition skipped ("none").
+type expectPerLine struct {
+	earning string
+	items   []*decimal.Decimal
+}
+
+type expectValue struct {
+	name string
+	text string
+	num  *decimal.Decimal // set for a number
 }
 
 // expectSettlement is what a test asserts about one settlement period.
@@ -271,7 +289,7 @@ func (td testDecoder) batch(n *yaml.Node, path string, t *Test, base *partner.Pa
 	}
 }
 
-var expectKeys = []string{"eligible", "failed", "total", "lines", "band", "capped", "expired", "held", "shares"}
+var expectKeys = []string{"eligible", "failed", "total", "lines", "band", "capped", "expired", "held", "shares", "values", "per_line"}
 
 // expectation decodes `expect:`.
 func (td testDecoder) expectation(n *yaml.Node, path string, t *Test) *expectation {
@@ -367,6 +385,12 @@ func (td testDecoder) dealExpectation(n *yaml.Node, path string) *expectation {
 	}
 	if v := f.get("capped"); v != nil {
 		e.capped = td.expectCapped(v, f.at("capped"))
+	}
+	if v := f.get("values"); v != nil {
+		e.values = td.expectValues(v, f.at("values"))
+	}
+	if v := f.get("per_line"); v != nil {
+		e.perLine = td.expectPerLine(v, f.at("per_line"))
 	}
 	if v := f.get("shares"); v != nil {
 		e.shares = td.expectShares(v, f.at("shares"))
@@ -668,4 +692,92 @@ func mappingKey(n *yaml.Node, key string) *yaml.Node {
 		}
 	}
 	return n
+}
+
+// expectValues decodes `values:` expectations: name -> exact decimal
+// text, or true/false for a condition.
+func (td testDecoder) expectValues(n *yaml.Node, path string) []expectValue {
+	d, p := td.d, td.p
+	f, ok := d.mapping(n, path)
+	if !ok {
+		return nil
+	}
+	var names []string
+	for _, v := range p.Values {
+		names = append(names, v.Name)
+	}
+	var out []expectValue
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if f.m[k.Value].key != k {
+			continue
+		}
+		kp := f.at(k.Value)
+		idx := slices.Index(names, k.Value)
+		if idx < 0 {
+			hint := suggest(k.Value, names, true)
+			if len(names) == 0 {
+				hint = "; the program declares no `values:`"
+			}
+			d.errorf(k, kp, "unknown value %q%s", k.Value, hint)
+			continue
+		}
+		if p.Values[idx].Condition != nil {
+			if b, ok := d.boolean(v, kp); ok {
+				out = append(out, expectValue{name: k.Value, text: strconv.FormatBool(b)})
+			}
+			continue
+		}
+		if num, ok := d.number(v, kp); ok {
+			out = append(out, expectValue{name: k.Value, text: num.String(), num: &num})
+		}
+	}
+	return out
+}
+
+// expectPerLine decodes `per_line:`: earning -> a list with, for each
+// product line of the deal in order, the amount it earned or `none` when
+// the earning's condition did not hold for it.
+func (td testDecoder) expectPerLine(n *yaml.Node, path string) []expectPerLine {
+	d, p := td.d, td.p
+	f, ok := d.mapping(n, path)
+	if !ok {
+		return nil
+	}
+	var out []expectPerLine
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if f.m[k.Value].key != k {
+			continue
+		}
+		kp := f.at(k.Value)
+		e := earningByID(p, k.Value)
+		switch {
+		case e == nil:
+			d.errorf(k, kp, "unknown earning %q%s", k.Value, suggest(k.Value, earningIDs(p), true))
+			continue
+		case !e.PerLine:
+			d.errorf(k, kp, "earning %q is not paid `per: line`", k.Value)
+			continue
+		}
+		items, ok := d.list(v, kp)
+		if !ok {
+			continue
+		}
+		ep := expectPerLine{earning: k.Value}
+		for j, it := range items {
+			ip := index(kp, j)
+			if it.Kind == yaml.ScalarNode && it.Tag == "!!str" && it.Value == "none" {
+				ep.items = append(ep.items, nil)
+				continue
+			}
+			num, ok := d.number(it, ip)
+			if !ok {
+				continue
+			}
+			ep.items = append(ep.items, &num)
+		}
+		out = append(out, ep)
+	}
+	return out
 }

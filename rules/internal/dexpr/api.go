@@ -31,10 +31,13 @@ const (
 	Number
 )
 
-// String returns "bool" or "number".
+// String returns "bool", "number" or "auto".
 func (k Kind) String() string {
-	if k == Number {
+	switch k {
+	case Number:
 		return "number"
+	case Auto:
+		return "auto"
 	}
 	return "bool"
 }
@@ -86,16 +89,22 @@ type Expr struct {
 	// precision of its quotients.
 	divides bool
 	places  int32
+	// subs are the compiled bodies of the aggregates over deal.lines.
+	subs []*Expr
 }
 
 // Compile compiles src as an expression of the given kind. On failure it
 // returns every error found, each positioned inside src, sorted by
 // position. Compile may be called from several goroutines at once.
 func (e *Env) Compile(src string, kind Kind) (*Expr, []*Error) {
+	return e.compile(src, kind, false)
+}
+
+func (e *Env) compile(src string, kind Kind, lineOK bool) (*Expr, []*Error) {
 	if e == nil {
 		return nil, []*Error{{Line: 1, Col: 1, Msg: "no environment (call NewEnv)"}}
 	}
-	if kind != Bool && kind != Number {
+	if kind != Bool && kind != Number && kind != Auto {
 		return nil, []*Error{{Line: 1, Col: 1, Msg: fmt.Sprintf("unknown expression kind %d", kind)}}
 	}
 	switch {
@@ -106,7 +115,7 @@ func (e *Env) Compile(src string, kind Kind) (*Expr, []*Error) {
 	case strings.TrimSpace(src) == "":
 		return nil, []*Error{{Line: 1, Col: 1, Msg: "the expression is empty"}}
 	}
-	c := &checker{env: e, src: []rune(src)}
+	c := &checker{env: e, src: []rune(src), lineOK: lineOK}
 	if c.numbers(src); len(c.errs) > 0 {
 		return nil, sortErrors(c.errs)
 	}
@@ -114,7 +123,19 @@ func (e *Env) Compile(src string, kind Kind) (*Expr, []*Error) {
 	if err != nil {
 		return nil, []*Error{parseError(err, c.src)}
 	}
+	c.source = tree.Source
 	v := c.check(tree.Node)
+	if kind == Auto && v.t != tInvalid {
+		switch {
+		case v.t == tBool:
+			kind = Bool
+		case v.t.isNumber():
+			kind = Number
+		default:
+			c.errorf(startOf(tree.Node), "a named value must be a number or true/false, but this expression is %s", v.t.a())
+			v = bad
+		}
+	}
 	if v.t != tInvalid {
 		start := startOf(tree.Node)
 		switch {
@@ -132,7 +153,7 @@ func (e *Env) Compile(src string, kind Kind) (*Expr, []*Error) {
 	if len(c.errs) > 0 {
 		return nil, sortErrors(c.errs)
 	}
-	x := &Expr{src: src, kind: kind, env: e, srcR: c.src, divides: c.divides, places: e.DivisionPlaces()}
+	x := &Expr{src: src, kind: kind, env: e, srcR: c.src, divides: c.divides, places: e.DivisionPlaces(), subs: c.subs}
 	if v.isC {
 		x.konst = v.c
 		x.reads = []string{}
@@ -238,9 +259,15 @@ func (x *Expr) build(node ast.Node, src file.Source) *Error {
 	seen := map[string]bool{}
 	x.reads = []string{}
 	ast.Walk(&tree.Node, loadVisitor(func(p *pathInfo) {
-		if !seen[p.path] {
+		if !p.hidden && !seen[p.path] {
 			seen[p.path] = true
 			x.reads = append(x.reads, p.path)
+		}
+		for _, r := range p.reads {
+			if !seen[r] {
+				seen[r] = true
+				x.reads = append(x.reads, r)
+			}
 		}
 	}))
 	sort.Strings(x.reads)
@@ -293,7 +320,12 @@ func (clearTypes) Visit(n *ast.Node) { (*n).SetNature(nature.Nature{}) }
 // token. at maps a position inside the expression (1-based line and
 // column, in runes) to the file position. Call it before the expression is
 // shared between goroutines.
-func (x *Expr) SetOrigin(at func(line, col int) incentive.Origin) { x.origin = at }
+func (x *Expr) SetOrigin(at func(line, col int) incentive.Origin) {
+	x.origin = at
+	for _, s := range x.subs {
+		s.SetOrigin(at)
+	}
+}
 
 // Kind returns the kind the expression was compiled as.
 func (x *Expr) Kind() Kind { return x.kind }

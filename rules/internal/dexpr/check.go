@@ -38,6 +38,14 @@ type checker struct {
 	errs []*Error
 	// divides is set when the expression divides (see Expr.Divides).
 	divides bool
+	// lineOK: line.* may be read (inside an aggregate over deal.lines, or
+	// in a per-line expression); aggDepth counts enclosing aggregates.
+	lineOK   bool
+	aggDepth int
+	// source is the parsed source, for the sub-expressions of aggregates
+	// (subs), which are built as expressions of their own.
+	source file.Source
+	subs   []*Expr
 }
 
 func (c *checker) errorf(loc file.Location, format string, args ...any) val {
@@ -157,6 +165,12 @@ func (c *checker) check(n ast.Node) val {
 	case *ast.CallNode:
 		return c.call(n)
 	case *ast.BuiltinNode:
+		if aggregates[n.Name] {
+			return c.aggregate(n)
+		}
+		if n.Name == "filter" {
+			return c.errorf(n.Location(), "filter(deal.lines, ...) is only allowed as the list of sum, count, any or all, as in count(filter(deal.lines, line.family == \"storage\"))")
+		}
 		return c.errorf(n.Location(), "%s() is not available; the functions are %s", n.Name, funcList)
 	case *ast.ChainNode:
 		return c.check(n.Node) // the member reports the ?. at its property
@@ -180,7 +194,7 @@ func (c *checker) check(n ast.Node) val {
 	return c.errorf(n.Location(), "this construct (%T) is not supported", n)
 }
 
-const funcList = "round, min, max, abs, len, date, days_between, months_between, add_days, add_months, add_years, year, quarter, month, period, history, history_sum and history_mean"
+const funcList = "round, min, max, abs, len, date, days_between, months_between, add_days, add_months, add_years, year, quarter, month, period, history, history_sum, history_mean, earned, and sum, count, any and all over deal.lines"
 
 // number builds a decimal literal from its source text, never from the
 // binary floating-point value the parser computed.
@@ -303,6 +317,9 @@ func (c *checker) member(n *ast.MemberNode) val {
 		locs[i], locs[j] = locs[j], locs[i]
 	}
 	start := locs[0]
+	if len(names) == 2 && names[0] == "deal" && names[1] == "lines" {
+		return c.errorf(start, "deal.lines is the deal's product lines: read them with sum, count, any or all, as in count(deal.lines, line.family == \"storage\")")
+	}
 	if !c.env.groups[names[0]] {
 		return c.identifier(at(&ast.IdentifierNode{Value: names[0]}, locs[0]))
 	}
@@ -311,6 +328,12 @@ func (c *checker) member(n *ast.MemberNode) val {
 		parent := path
 		path += "." + names[i]
 		if p := c.env.paths[path]; p != nil {
+			if p.typ == tInvalid {
+				return c.errorf(start, "%s cannot be read: it has an error of its own, reported at the value", path)
+			}
+			if p.line && !c.lineOK {
+				return c.errorf(start, "%s is a field of one product line: read it inside sum, count, any or all over deal.lines, as in sum(deal.lines, %s), or in a `per: line` earning", path, path)
+			}
 			if i == len(names)-1 {
 				return val{t: p.typ, node: c.loadNode(p, start), start: start}
 			}
@@ -846,6 +869,8 @@ func (c *checker) call(n *ast.CallNode) val {
 		}
 	}
 	switch id.Value {
+	case "earned":
+		return c.earned(n, loc)
 	case "round":
 		if !ok {
 			return bad

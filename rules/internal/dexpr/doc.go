@@ -29,6 +29,18 @@
 //	deal.<name>   a custom field, typed by its declaration:
 //	              string, int, decimal, bool or date
 //
+// Beyond the scope's own paths (SetLineFields, AddValue and EnableEarning
+// add them):
+//
+//	values.<name>   a named value (AddValue): decimal, or bool for a
+//	                condition; computed once per deal by
+//	                incentive.Scope.NamedValue. An expression reading it
+//	                also lists the value's reads (Reads)
+//	line.product, line.family   string     } the current product line
+//	line.quantity               int        } (incentive.Scope.Line): only
+//	line.unit_price, line.amount  decimal  } inside an aggregate, or in
+//	line.<name>   a custom line field      } an expression from CompileLine
+//
 // A missing optional custom field reads as its type's zero value ("", 0,
 // false, the zero date); a missing required one is a run-time error
 // wrapping incentive.ErrInvalidDeal.
@@ -71,9 +83,21 @@
 // (?.), indexing and slicing, map literals, let, ";" sequences, nil,
 // method calls on values (deal.amount.Div(2)), $env, and every function
 // other than the ones below (in particular expr's map, filter, all, any,
-// none, one, count, sum, find, reduce, ...).
+// none, one, find, reduce, ...; sum, count, any and all only over
+// deal.lines, below).
 //
 // # Functions
+//
+//	sum(deal.lines, x)              decimal: x (a number) summed over the lines
+//	count(deal.lines), count(deal.lines, c)   int: the lines (for which c holds)
+//	any(deal.lines, c), all(deal.lines, c)    bool (all of no lines is true)
+//	                          deal.lines may be filter(deal.lines, c). The
+//	                          body reads line.*; aggregates do not nest. Each is
+//	                          one pass over the lines, its bodies compiled as
+//	                          expressions of their own.
+//	earned("id", "before_caps" | "after_caps")   decimal: an earlier earning's
+//	                          amount (incentive.Scope.Earned), for ids made
+//	                          readable with EnableEarning
 //
 //	round(x, places)          x rounded half_up (incentive.DefaultRoundingMode)
 //	round(x, places, "mode")  mode is one of half_up, half_even, half_down,

@@ -134,6 +134,15 @@ type pathInfo struct {
 	// order of first use, so a frame holds only the paths the program
 	// reads.
 	cell atomic.Int32
+	// get, when set, reads the path (a named value, a line field, an
+	// aggregate over the lines) in its run-time representation.
+	get func(s *incentive.Scope) (any, error)
+	// line: a line field, readable only where a line is current.
+	line bool
+	// hidden: an aggregate, not a path of its own; reads lists what it
+	// reads, which an expression reading it reads too.
+	hidden bool
+	reads  []string
 }
 
 // Env is the typed environment of one program's expressions: the built-in
@@ -148,6 +157,10 @@ type Env struct {
 	groups map[string]bool       // "deal", "deal.customer", "partner", "period", "cumulative"
 	// divPlaces is the precision of `/`; 0 means DivisionPlaces.
 	divPlaces int32
+	// earnings are the program's earning ids; enabled those readable with
+	// earned() (gross and capped paths).
+	earnings []string
+	enabled  map[string][2]*pathInfo
 	// hist holds the history paths compiled expressions read, by path;
 	// guarded by mu.
 	hist map[string]*pathInfo
@@ -223,6 +236,7 @@ func NewEnv(fields []incentive.FieldDecl) (*Env, []error) {
 		p.acc = strings.HasPrefix(b.path, "period.") || strings.HasPrefix(b.path, "cumulative.")
 		e.add(p)
 	}
+	e.addLinePaths()
 	var errs []error
 	seen := map[string]bool{}
 	for _, f := range fields {
@@ -475,6 +489,9 @@ func (e *Env) load(s *incentive.Scope, p *pathInfo) (any, error) {
 // zero value). A missing required field or a value of the wrong type is an
 // error wrapping incentive.ErrInvalidDeal.
 func (e *Env) custom(s *incentive.Scope, p *pathInfo) (any, error) {
+	if p.get != nil {
+		return p.get(s)
+	}
 	if p.custom < 0 {
 		return nil, fmt.Errorf("internal error: %s read as %s", p.path, p.typ)
 	}

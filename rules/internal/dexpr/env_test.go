@@ -103,7 +103,7 @@ func TestPaths(t *testing.T) {
 	got := env.Paths()
 	assert.Contains(t, got, "deal.amount")
 	assert.Contains(t, got, "deal.term_months")
-	assert.Len(t, got, numBuiltin+len(testFields))
+	assert.Len(t, got, numBuiltin+len(testFields)+5) // + line.{product,family,quantity,unit_price,amount}
 	assert.IsNonDecreasing(t, got)
 }
 
@@ -119,6 +119,8 @@ func TestLookupParity(t *testing.T) {
 		s := newScope(t, "1234.56", fs)
 		s.Deal.Registration = nil // an unregistered deal
 		s.AsOf = time.Date(2027, 1, 15, 3, 0, 0, 0, time.UTC)
+		s.Line = &incentive.DealLine{Product: "SKU-1", Family: "storage", Quantity: 3,
+			UnitPrice: incentive.NewMoney(dec("10.50"), incentive.USD), Amount: incentive.NewMoney(dec("31.50"), incentive.USD)}
 		for _, path := range env.Paths() {
 			p := env.paths[path]
 			got, err := env.load(s, p)
@@ -139,7 +141,7 @@ func TestLookupParity(t *testing.T) {
 	for _, path := range []string{incentive.PathDealID, incentive.PathCumulativeAmount, "deal.segment"} {
 		assert.NotNil(t, env.paths[path])
 	}
-	assert.Len(t, env.paths, numBuiltin+len(testFields))
+	assert.Len(t, env.paths, numBuiltin+len(testFields)+5) // + the line paths
 }
 
 func TestRunErrors(t *testing.T) {

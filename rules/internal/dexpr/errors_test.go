@@ -52,10 +52,10 @@ func TestCompileErrors(t *testing.T) {
 		{`round(deal.amount)`, Number, []want{{1, 1, `round takes a number, a count of places and an optional mode`}}},
 		{"$env.deal.amount > 1", Bool, []want{{1, 1, "$env is not accessible"}}},
 		{"$env > 1", Bool, []want{{1, 1, "$env is not accessible"}}},
-		{`any(deal.products, # == "x")`, Bool, []want{{1, 1, "any() is not available; the functions are round, min, max, abs, len, date, days_between, months_between, add_days, add_months, add_years, year, quarter, month, period, history, history_sum and history_mean"}}},
-		{`filter(deal.products, # == "x")`, Bool, []want{{1, 1, "filter() is not available"}}},
+		{`any(deal.products, # == "x")`, Bool, []want{{1, 5, "any works over deal.lines (or filter(deal.lines, ...))"}}},
+		{`filter(deal.products, # == "x")`, Bool, []want{{1, 1, "filter(deal.lines, ...) is only allowed as the list of sum, count, any or all"}}},
 		{`map(deal.products, 1)`, Bool, []want{{1, 1, "map() is not available"}}},
-		{`count(deal.products) > 1`, Bool, []want{{1, 1, "count() is not available"}}},
+		{`count(deal.products) > 1`, Bool, []want{{1, 7, "count works over deal.lines"}}},
 		{`upper(deal.type) == "X"`, Bool, []want{{1, 1, "unknown function upper"}}},
 		// "deal.close_date " is 16 runes
 		{`deal.close_date > "2026-11-01"`, Bool, []want{{1, 17, `cannot compare a date with a string; write a date as date("2026-11-01")`}}},

@@ -40,6 +40,10 @@ func (e *RunError) Error() string {
 func (e *RunError) Unwrap() error { return e.Err }
 
 func (x *Expr) runError(loc file.Location, err error) *RunError {
+	var inner *RunError
+	if errors.As(err, &inner) {
+		return inner // from the body of an aggregate, placed already
+	}
 	e := &RunError{Err: err}
 	if loc != (file.Location{}) {
 		e.Line, e.Col = position(x.srcR, loc.From)

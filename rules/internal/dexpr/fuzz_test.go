@@ -47,6 +47,15 @@ var fuzzSeeds = []string{
 	`deal.amount > history_mean("quarter", 4) ? (deal.amount - history_mean("quarter", 4)) * 0.05 : 0`,
 	`history_mean("quarter", deal.quantity)`,
 	`history("week", 1) + history("quarter", 121)`,
+	`sum(filter(deal.lines, line.family == "storage" && !(line.product startsWith "DEMO-")), line.quantity)`,
+	`count(deal.lines, line.quantity > 1) + sum(deal.lines, line.amount / line.unit_price)`,
+	`all(deal.lines, line.product endsWith "t") || any(deal.lines, line.unit_price * line.quantity > deal.amount)`,
+	`count(deal.lines) > 0 ? sum(deal.lines, line.amount) / count(deal.lines) : 0`,
+	`sum(deal.lines, count(deal.lines))`,
+	`filter(deal.lines, true)`,
+	`line.quantity + values.x`,
+	`earned("x", "before_caps") + earned("x", "after")`,
+	`sum(deal.lines, line.quantity * 1e900 * 1e900)`,
 }
 
 // FuzzCompile: any source compiles or fails with positioned errors; it
