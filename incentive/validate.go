@@ -3,6 +3,7 @@ package incentive
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -37,10 +38,8 @@ func (p *Program) Validate() error {
 	if p.Rounding.Mode != "" && !p.Rounding.Mode.Valid() {
 		at("rounding.mode", "unknown rounding mode %q", string(p.Rounding.Mode))
 	}
-	switch p.Rounding.Stage {
-	case "", StageLine, StageDeal, StageStatement:
-	default:
-		at("rounding.at", "unknown rounding stage %q (want line, deal or statement)", string(p.Rounding.Stage))
+	if s := p.Rounding.Stage; s != "" && !slices.Contains(RoundingStages(), s) {
+		at("rounding.at", "unknown rounding stage %q (want %s)", string(s), oneOf(RoundingStages()))
 	}
 	if s := p.Rounding.Scale; s != nil && (*s < 0 || *s > maxScale) {
 		at("rounding.scale", "rounding scale %d is outside 0..%d", *s, maxScale)
@@ -100,10 +99,8 @@ func (p *Program) Validate() error {
 		at("min_payout", "minimum payout %s is negative", p.MinPayout)
 	}
 	validPeriod := func(path, what string, per Period) {
-		switch per {
-		case "", PeriodProgram, PeriodMonth, PeriodQuarter, PeriodYear:
-		default:
-			at(path, "%s: unknown period %q (want program, month, quarter or year)", what, string(per))
+		if per != "" && !slices.Contains(Periods(), per) {
+			at(path, "%s: unknown period %q (want %s)", what, string(per), oneOf(Periods()))
 		}
 	}
 	validPeriod("period", "program", p.Period)
@@ -118,10 +115,8 @@ func (p *Program) Validate() error {
 			at("fields."+f.Name, "field %q clashes with the built-in deal.%s", f.Name, f.Name)
 		}
 		fields[f.Name] = true
-		switch f.Type {
-		case FieldString, FieldInt, FieldDecimal, FieldBool, FieldDate:
-		default:
-			at("fields."+f.Name, "field %q has unknown type %q", f.Name, string(f.Type))
+		if !slices.Contains(FieldTypes(), f.Type) {
+			at("fields."+f.Name, "field %q has unknown type %q (want %s)", f.Name, string(f.Type), oneOf(FieldTypes()))
 		}
 	}
 	clauses := map[string]bool{}
@@ -145,8 +140,8 @@ func (p *Program) Validate() error {
 			at(index("groups", i)+".id", "group %q is declared twice", g.ID)
 		}
 		groups[g.ID] = g
-		if g.Pick != PickHighest && g.Pick != PickFirst {
-			at(index("groups", i)+".pick", "group %q: unknown pick %q (want highest or first)", g.ID, string(g.Pick))
+		if !slices.Contains(Picks(), g.Pick) {
+			at(index("groups", i)+".pick", "group %q: unknown pick %q (want %s)", g.ID, string(g.Pick), oneOf(Picks()))
 		}
 	}
 	if len(p.Earnings) == 0 {
@@ -164,6 +159,8 @@ func (p *Program) Validate() error {
 		earnings[e.ID] = true
 		if e.Type == "" {
 			at(ep+".type", "earning %q has no type", e.ID)
+		} else if !slices.Contains(EarningTypes(), e.Type) {
+			at(ep+".type", "earning %q has unknown type %q (want %s)", e.ID, string(e.Type), oneOf(EarningTypes()))
 		}
 		if e.Group != "" && groups[e.Group] == nil {
 			at(ep+".group", "earning %q names unknown group %q", e.ID, e.Group)
@@ -181,10 +178,8 @@ func (p *Program) Validate() error {
 		if t.Pays != PaysMultiplier && e.Amount != nil {
 			at(ep+".amount", "earning %q has both an amount and bands paying a %s", e.ID, t.Pays)
 		}
-		switch t.Pays {
-		case PaysRate, PaysFlat, PaysMultiplier:
-		default:
-			at(ep+".bands.pays", "earning %q: bands pay unknown %q (want rate, flat or multiplier)", e.ID, string(t.Pays))
+		if !slices.Contains(BandPaysKinds(), t.Pays) {
+			at(ep+".bands.pays", "earning %q: bands pay unknown %q (want %s)", e.ID, string(t.Pays), oneOf(BandPaysKinds()))
 		}
 		switch t.Method {
 		case Retroactive:
@@ -193,12 +188,10 @@ func (p *Program) Validate() error {
 				at(ep+".bands.method", "earning %q: a marginal band table cannot pay a multiplier (a multiplier applies to one amount, so it has no per-band share); use retroactive", e.ID)
 			}
 		default:
-			at(ep+".bands.method", "earning %q: unknown band method %q (want retroactive or marginal)", e.ID, string(t.Method))
+			at(ep+".bands.method", "earning %q: unknown band method %q (want %s)", e.ID, string(t.Method), oneOf(BandMethods()))
 		}
-		switch t.Basis {
-		case "", BasisDeal, BasisPeriod, BasisCumulative:
-		default:
-			at(ep+".bands.basis", "earning %q: unknown band basis %q (want deal, partner_period or cumulative)", e.ID, string(t.Basis))
+		if t.Basis != "" && !slices.Contains(BandBases(), t.Basis) {
+			at(ep+".bands.basis", "earning %q: unknown band basis %q (want %s)", e.ID, string(t.Basis), oneOf(BandBases()))
 		}
 		validPeriod(ep+".bands.period", fmt.Sprintf("earning %q", e.ID), t.Period)
 		if problems := checkBands(t.Bands); len(problems) > 0 {
@@ -223,10 +216,8 @@ func (p *Program) Validate() error {
 	places := p.Rounding.Places(p.Currency)
 	for i, c := range p.Caps {
 		cp := capPath(p, c, i)
-		switch c.Scope {
-		case CapLine, CapDeal, CapPartner, CapBudget:
-		default:
-			at(cp, "caps[%d]: unknown scope %q (want line, deal, partner or budget)", i, string(c.Scope))
+		if !slices.Contains(CapScopes(), c.Scope) {
+			at(cp, "caps[%d]: unknown scope %q (want %s)", i, string(c.Scope), oneOf(CapScopes()))
 		}
 		switch {
 		case c.LimitFormula != nil && c.Scope != CapLine:

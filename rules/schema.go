@@ -2,6 +2,8 @@ package rules
 
 import (
 	"encoding/json"
+
+	"github.com/partnerops/partnerops/incentive"
 )
 
 // Key lists of the program file's mappings that the decoder spells out
@@ -63,6 +65,9 @@ func amount() obj { return obj{"type": []string{"string", "number", "integer"}} 
 // expr is an expression or a plain value.
 func expr() obj { return obj{"type": []string{"string", "number", "integer", "boolean"}} }
 
+// enum is one of the values of an enumeration (incentive's list functions).
+func enum(values []string) obj { return obj{"type": "string", "enum": values} }
+
 func ref(name string) obj { return obj{"$ref": "#/$defs/" + name} }
 
 func listOf(item obj) obj { return obj{"type": "array", "items": item} }
@@ -112,26 +117,30 @@ func schema() obj {
 			"deals": obj{"type": "object"}}, "additionalProperties": false},
 	}, "name", "expect")
 	earning := strict(earningKeys, obj{
-		"when": expr(), "amount": expr(), "cap": amount(),
-		"bands": strict(bandKeys, obj{"table": listOf(strict(bandRowKeys, obj{"rate": expr(), "flat": amount(), "multiplier": expr()}, "from"))},
+		"type": enum(earningTypeNames()), "when": expr(), "amount": expr(), "cap": amount(),
+		"bands": strict(bandKeys, obj{"table": listOf(strict(bandRowKeys, obj{"rate": expr(), "flat": amount(), "multiplier": expr()}, "from")),
+			"method": enum(incentive.EnumNames(incentive.BandMethods())), "basis": enum(incentive.EnumNames(incentive.BandBases())),
+			"pays": enum(incentive.EnumNames(incentive.BandPaysKinds())), "period": enum(periods)},
 			"method", "pays", "table"),
 	}, "id", "type")
 	program := strict(programKeys, obj{
-		"apiVersion":     obj{"const": APIVersion},
-		"kind":           obj{"const": "Program"},
-		"version":        integer(),
-		"effective":      strict(effectiveKeys, nil, "from"),
-		"claims":         strict(claimsKeys, nil, "window"),
-		"rounding":       strict(roundingKeys, obj{"scale": integer()}),
+		"apiVersion": obj{"const": APIVersion},
+		"kind":       obj{"const": "Program"},
+		"version":    integer(),
+		"effective":  strict(effectiveKeys, nil, "from"),
+		"claims":     strict(claimsKeys, nil, "window"),
+		"rounding": strict(roundingKeys, obj{"scale": integer(), "mode": enum(incentive.EnumNames(incentive.RoundingModes())),
+			"at": enum(incentive.EnumNames(incentive.RoundingStages()))}),
+		"period":         enum(periods),
 		"min_payout":     amount(),
 		"allow_negative": boolean(),
-		"fields": obj{"type": "object", "additionalProperties": obj{"anyOf": []obj{str(),
-			strict(fieldDeclKeys, obj{"optional": boolean()}, "type")}}},
+		"fields": obj{"type": "object", "additionalProperties": obj{"anyOf": []obj{enum(fieldTypes),
+			strict(fieldDeclKeys, obj{"type": enum(fieldTypes), "optional": boolean()}, "type")}}},
 		"eligibility": listOf(strict(clauseKeys, obj{"when": expr()}, "name", "when")),
 		"earnings":    listOf(earning),
-		"groups":      listOf(strict(groupKeys, nil, "id")),
+		"groups":      listOf(strict(groupKeys, obj{"pick": enum(incentive.EnumNames(incentive.Picks()))}, "id")),
 		"caps": strict(capsKeys, obj{"per_deal": amount(), "budget": amount(),
-			"per_partner": obj{"anyOf": []obj{amount(), strict(partnerCapKeys, obj{"limit": amount()}, "limit")}}}),
+			"per_partner": obj{"anyOf": []obj{amount(), strict(partnerCapKeys, obj{"limit": amount(), "period": enum(periods)}, "limit")}}}),
 		"tests": listOf(test),
 	}, "apiVersion", "kind", "id", "name", "version", "currency", "effective", "earnings")
 	tests := strict(testsDocKeys, obj{
