@@ -56,12 +56,18 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 	if e.p.Claims.Set() {
 		e.claim(w, asOf)
 	}
+	if res.Hold != nil {
+		e.holdMature(w)
+	}
 	if w.noTrace {
 		return
 	}
 	w.add(secFinal, Step{Kind: StepRounding, OK: true, words: e.roundingWords})
 	if e.p.Claims.Set() {
 		w.add(secFinal, e.claimStep(w))
+	}
+	if res.Hold != nil && !res.Hold.Void {
+		w.add(secFinal, e.holdStep(w))
 	}
 	payee, name := res.Payee, res.PayeeName
 	w.add(secFinal, Step{Kind: StepTotal, OK: true, Amount: total, words: func() string {

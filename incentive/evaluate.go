@@ -204,12 +204,34 @@ func (p *Program) periodOrDefault() Period {
 	return p.Period
 }
 
-// Program returns the program the evaluator runs.
-func (e *Evaluator) Program() *Program { return e.p }
+// Program returns the program the evaluator runs (nil for a zero-value
+// or nil Evaluator).
+func (e *Evaluator) Program() *Program {
+	if e == nil {
+		return nil
+	}
+	return e.p
+}
+
+// ErrNoEvaluator is wrapped by the error a zero-value (or nil) Evaluator
+// or StatementBuilder returns: it has no program, because only
+// NewEvaluator (or NewStatement) prepares one. It wraps ErrInvalidProgram.
+var ErrNoEvaluator = fmt.Errorf("%w: no program: build the evaluator with NewEvaluator (a statement with NewStatement or Evaluator.NewStatement)", ErrInvalidProgram)
+
+// ready reports ErrNoEvaluator for a zero-value or nil Evaluator.
+func (e *Evaluator) ready() error {
+	if e == nil || e.p == nil {
+		return ErrNoEvaluator
+	}
+	return nil
+}
 
 // Evaluate computes what one deal earns, starting from in.Prior. See the
 // package-level Evaluate.
 func (e *Evaluator) Evaluate(ctx context.Context, in Input, asOf time.Time) (*Result, error) {
+	if err := e.ready(); err != nil {
+		return nil, err
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

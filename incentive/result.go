@@ -48,6 +48,10 @@ type Result struct {
 	ClaimBy Date `json:"claim_by"`
 	// Expired is true when the as-of date is after ClaimBy.
 	Expired bool `json:"expired,omitempty"`
+	// Hold is set for an eligible deal (not a credit note) of a program
+	// with a hold (Program.Hold): when its earnings mature, whether they
+	// are held as of the run, and the void that cancelled them.
+	Hold *HoldStatus `json:"hold,omitempty"`
 	// Conversion is set when the deal was converted into the program
 	// currency.
 	Conversion *Conversion `json:"conversion,omitempty"`
@@ -104,9 +108,12 @@ const (
 	StepTotal
 	// StepCredit: a credit note took back from the deal it names.
 	StepCredit
+	// StepHold: the program's hold (see Hold): when the deal's earnings
+	// mature, or the void that cancelled them.
+	StepHold
 )
 
-var stepKindNames = [...]string{"", "window", "conversion", "clause", "condition", "formula", "band", "group", "cap", "rounding", "claim", "total", "credit"}
+var stepKindNames = [...]string{"", "window", "conversion", "clause", "condition", "formula", "band", "group", "cap", "rounding", "claim", "total", "credit", "hold"}
 
 // String returns the kind's name.
 func (k StepKind) String() string {

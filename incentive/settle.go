@@ -99,6 +99,9 @@ func (e *Evaluator) inOrder(w *work, st *runState, asOf time.Time) {
 	}
 	e.pickGroups(w)
 
+	if snap == nil && p.Hold.Set() {
+		e.holdVoid(w)
+	}
 	total := e.paying(w)
 	// The deal's terms: its deal caps, then deal-stage rounding. Limits are
 	// on the payout grid (Validate), so rounding a capped total cannot

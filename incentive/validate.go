@@ -95,6 +95,8 @@ func (p *Program) Validate() error {
 	if p.DivisionPlaces < 0 || p.DivisionPlaces > MaxDivisionPlaces {
 		at("precision", "division precision %d is outside 1..%d decimal places", p.DivisionPlaces, MaxDivisionPlaces)
 	}
+	p.validateHold(at)
+	p.validateBuckets(at)
 	if p.MinPayout.Sign() < 0 {
 		at("min_payout", "minimum payout %s is negative", p.MinPayout)
 	}

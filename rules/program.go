@@ -19,6 +19,7 @@ const APIVersion = "partnerops/v1"
 var programKeys = []string{
 	"apiVersion", "kind", "id", "name", "version", "currency", "effective",
 	"claims", "registration", "payee", "rounding", "precision", "period", "min_payout", "allow_negative", "fields",
+	"hold", "payouts",
 	"eligibility", "earnings", "groups", "caps", "tests",
 }
 
@@ -106,6 +107,12 @@ func compileProgram(d *diag, doc *document, top fields) *progCompiler {
 			}
 			p.MinPayout = v
 		}
+	}
+	if n := top.get("hold"); n != nil {
+		pc.hold(n)
+	}
+	if n := top.get("payouts"); n != nil {
+		pc.payouts(n)
 	}
 	if n := top.get("allow_negative"); n != nil {
 		p.AllowNegative, _ = d.boolean(n, "allow_negative")
@@ -259,7 +266,7 @@ func (pc *progCompiler) span(v *yaml.Node, path, what string) (incentive.Span, b
 
 func (pc *progCompiler) claims(n *yaml.Node) {
 	d, p := pc.d, pc.p
-	f, ok := d.mapping(n, "claims", "window", "from")
+	f, ok := d.mapping(n, "claims", claimsKeys...)
 	if !ok {
 		return
 	}
@@ -269,6 +276,9 @@ func (pc *progCompiler) claims(n *yaml.Node) {
 		if sp, ok := pc.span(v, f.at("window"), "a claim window"); ok {
 			p.Claims.Days, p.Claims.Months = sp.Days, sp.Months
 		}
+	}
+	if v := f.get("expired_uses_caps"); v != nil {
+		p.Claims.ExpiredUsesCaps, _ = d.boolean(v, f.at("expired_uses_caps"))
 	}
 	if v := f.get("from"); v != nil {
 		if s, ok := d.scalar(v, f.at("from"), "close_date, program_end, registration.approved or a custom date field"); ok {

@@ -12,7 +12,7 @@ import (
 // and a test checks each against the keys the decoder accepts.
 var (
 	effectiveKeys  = []string{"from", "to", "timezone", "ends"}
-	claimsKeys     = []string{"window", "from"}
+	claimsKeys     = []string{"window", "from", "expired_uses_caps"}
 	roundingKeys   = []string{"scale", "mode", "at"}
 	capsKeys       = []string{"per_deal", "per_partner", "budget"}
 	partnerCapKeys = []string{"limit", "period"}
@@ -104,6 +104,14 @@ func schema() obj {
 		"history":      history,
 	}, "id", "amount", "close_date")
 	deal["additionalProperties"] = true // the program's custom fields
+	figures := obj{}
+	for _, k := range figureKeys {
+		figures[k] = amount()
+	}
+	statementRow := strict(statementKeys, obj{"buckets": obj{"type": "object", "additionalProperties": strict(figureKeys, figures)}})
+	for k, v := range figures {
+		statementRow["properties"].(obj)[k] = v
+	}
 	test := strict(testKeys, obj{
 		"partner": ref("partner"),
 		"prior": strict(priorKeys, obj{"period_deals": integer(), "basis": obj{"type": "object", "additionalProperties": amount()},
@@ -114,7 +122,9 @@ func schema() obj {
 		"expect": obj{"type": "object", "properties": obj{
 			"eligible": boolean(), "failed": str(), "total": amount(), "lines": obj{"type": "object", "additionalProperties": amount()},
 			"band": obj{"type": "object"}, "capped": obj{"type": []string{"array", "object", "string"}},
-			"deals": obj{"type": "object"}}, "additionalProperties": false},
+			"deals": obj{"type": "object"}, "expired": amount(), "held": amount(),
+			"statement": obj{"type": "object", "additionalProperties": statementRow}}, "additionalProperties": false},
+		"carried": obj{"type": "object", "additionalProperties": obj{"anyOf": []obj{amount(), {"type": "object", "additionalProperties": amount()}}}},
 	}, "name", "expect")
 	earning := strict(earningKeys, obj{
 		"type": enum(earningTypeNames()), "when": expr(), "amount": expr(), "cap": amount(),
@@ -128,7 +138,7 @@ func schema() obj {
 		"kind":       obj{"const": "Program"},
 		"version":    integer(),
 		"effective":  strict(effectiveKeys, nil, "from"),
-		"claims":     strict(claimsKeys, nil, "window"),
+		"claims":     strict(claimsKeys, obj{"expired_uses_caps": boolean()}, "window"),
 		"rounding": strict(roundingKeys, obj{"scale": integer(), "mode": enum(incentive.EnumNames(incentive.RoundingModes())),
 			"at": enum(incentive.EnumNames(incentive.RoundingStages()))}),
 		"period":         enum(periods),
@@ -142,6 +152,9 @@ func schema() obj {
 		"caps": strict(capsKeys, obj{"per_deal": amount(), "budget": amount(),
 			"per_partner": obj{"anyOf": []obj{amount(), strict(partnerCapKeys, obj{"limit": amount(), "period": enum(periods)}, "limit")}}}),
 		"tests": listOf(test),
+		"hold":  strict(holdKeys, obj{"void_if": obj{"anyOf": []obj{str(), listOf(str())}}}, "for"),
+		"payouts": listOf(strict(bucketKeys, obj{"types": listOf(obj{"enum": earningTypeNames()}), "min_payout": amount()},
+			"bucket", "types")),
 	}, "apiVersion", "kind", "id", "name", "version", "currency", "effective", "earnings")
 	tests := strict(testsDocKeys, obj{
 		"apiVersion": obj{"const": APIVersion},
