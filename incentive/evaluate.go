@@ -235,7 +235,7 @@ func (e *Evaluator) Evaluate(ctx context.Context, in Input, asOf time.Time) (*Re
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	w := &work{scope: Scope{AsOf: asOf}}
+	w := &work{scope: Scope{asOf: asOf}}
 	e.ownTerms(w, &in, in.Rates)
 	st := newRunState(e, func(string) Prior { return in.Prior }, in.Prior.BudgetUsed)
 	e.inOrder(w, st, asOf)
@@ -332,8 +332,8 @@ func (e *Evaluator) ownTerms(w *work, in *Input, rates RateSource) {
 		e.fail(w, "deal", Origin{}, err)
 		return
 	}
-	// the caller put the run's as-of instant (run.as_of) in w.scope.AsOf
-	w.scope = Scope{Program: p, Deal: d, Amount: d.Amount.amount, Partner: &in.Partner, AsOf: w.scope.AsOf, History: in.History}
+	// the caller put the run's as-of instant (run.as_of) in w.scope.asOf
+	w.scope = Scope{Program: p, Deal: d, Amount: d.Amount.amount, Partner: &in.Partner, asOf: w.scope.asOf, History: in.History}
 	closeDate := DateOf(d.CloseDate.In(p.Effective.Loc()))
 	w.date = closeDate
 	if d.Credits != "" {

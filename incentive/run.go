@@ -164,7 +164,7 @@ func (e *Evaluator) runSerial(ctx context.Context, deals iter.Seq2[Input, error]
 			yield(nil, err)
 			return
 		}
-		w := work{noTrace: opts.NoTrace, scope: Scope{AsOf: opts.AsOf}}
+		w := work{noTrace: opts.NoTrace, scope: Scope{asOf: opts.AsOf}}
 		e.ownTerms(&w, &in, e.rates(&in, &opts))
 		e.inOrder(&w, st, opts.AsOf)
 		if w.err != nil {
@@ -212,7 +212,7 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 				for i := range c.items {
 					it := &c.items[i]
 					if it.err == nil {
-						it.w.noTrace, it.w.scope.AsOf = opts.NoTrace, opts.AsOf
+						it.w.noTrace, it.w.scope.asOf = opts.NoTrace, opts.AsOf
 						e.ownTerms(&it.w, &it.in, e.rates(&it.in, &opts))
 					}
 				}
