@@ -242,6 +242,8 @@ func (p *Program) Validate() error {
 		}
 		validPeriod(cp, fmt.Sprintf("caps[%d]", i), c.Period)
 	}
+	p.validateSplits(at)
+	p.validateSettlements(at)
 	return errors.Join(errs...)
 }
 

@@ -20,7 +20,7 @@ var programKeys = []string{
 	"apiVersion", "kind", "id", "name", "version", "currency", "effective",
 	"claims", "registration", "payee", "rounding", "precision", "period", "min_payout", "allow_negative", "fields",
 	"hold", "payouts",
-	"eligibility", "earnings", "groups", "caps", "tests",
+	"eligibility", "earnings", "groups", "caps", "split", "settlements", "tests",
 }
 
 // progCompiler turns one Program document into an incentive.Program.
@@ -158,6 +158,12 @@ func compileProgram(d *diag, doc *document, top fields) *progCompiler {
 	pc.checkGroups()
 	if n := top.get("caps"); n != nil {
 		pc.caps(n)
+	}
+	if n := top.get("split"); n != nil {
+		p.Split = pc.split(n, "split")
+	}
+	if n := top.get("settlements"); n != nil {
+		pc.settlements(n)
 	}
 	return pc
 }
@@ -440,7 +446,7 @@ func (pc *progCompiler) eligibility(n *yaml.Node) {
 	}
 }
 
-var earningKeys = []string{"id", "type", "when", "amount", "bands", "cap", "group"}
+var earningKeys = []string{"id", "type", "when", "amount", "bands", "cap", "group", "split"}
 
 func earningTypeNames() []string { return incentive.EnumNames(incentive.EarningTypes()) }
 
@@ -500,6 +506,9 @@ func (pc *progCompiler) earningsList(n *yaml.Node) {
 		}
 		if v := f.get("group"); v != nil {
 			e.Group, _ = d.ident(v, f.at("group"), "group id")
+		}
+		if v := f.get("split"); v != nil {
+			e.Split = pc.split(v, f.at("split"))
 		}
 		if v := f.get("cap"); v != nil {
 			c := incentive.Cap{Scope: incentive.CapLine, Earning: e.ID, Origin: d.origin(v)}
