@@ -301,7 +301,7 @@ func (e *Evaluator) evaluate(ctx context.Context, in *Input, asOf time.Time, noT
 	s.st.reset(&in.Prior)
 	w := &s.w
 	w.reuse()
-	w.scope, w.noTrace = Scope{AsOf: asOf}, noTrace
+	w.scope, w.noTrace = Scope{asOf: asOf}, noTrace
 	e.ownTerms(w, in, in.Rates)
 	e.inOrder(w, s.st, asOf)
 	res, err := w.res, w.err
@@ -502,8 +502,8 @@ func (e *Evaluator) ownTerms(w *work, in *Input, rates RateSource) {
 		e.fail(w, "deal", Origin{}, err)
 		return
 	}
-	// the caller put the run's as-of instant (run.as_of) in w.scope.AsOf
-	w.scope = Scope{Program: p, Deal: d, Amount: d.Amount.amount, Partner: &in.Partner, AsOf: w.scope.AsOf, History: in.History, work: w}
+	// the caller put the run's as-of instant (run.as_of) in w.scope.asOf
+	w.scope = Scope{Program: p, Deal: d, Amount: d.Amount.amount, Partner: &in.Partner, asOf: w.scope.asOf, History: in.History, work: w}
 	closeDate := DateOf(d.CloseDate.In(p.Effective.Loc()))
 	w.date = closeDate
 	if d.Credits != "" {

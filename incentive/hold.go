@@ -83,7 +83,7 @@ func (e *Evaluator) holdVoid(w *work) bool {
 		if d.IsZero() || d.Before(start) || !d.Before(st.MaturesOn) {
 			continue
 		}
-		if !w.scope.AsOf.IsZero() && d.After(DateOf(w.scope.AsOf.In(e.p.Effective.Loc()))) {
+		if !w.scope.asOf.IsZero() && d.After(DateOf(w.scope.asOf.In(e.p.Effective.Loc()))) {
 			continue // not yet happened as of the run
 		}
 		st.Void, st.VoidField, st.VoidDate = true, name, d
@@ -115,12 +115,12 @@ func (e *Evaluator) holdMature(w *work) {
 	if st == nil || st.Void || w.res.Expired {
 		return
 	}
-	st.Held = st.MaturesOn.IsZero() || w.scope.AsOf.IsZero() || w.asOfDate(e).Before(st.MaturesOn)
+	st.Held = st.MaturesOn.IsZero() || w.scope.asOf.IsZero() || w.asOfDate(e).Before(st.MaturesOn)
 }
 
 // asOfDate is the run's as-of date in the program's time zone.
 func (w *work) asOfDate(e *Evaluator) Date {
-	return DateOf(w.scope.AsOf.In(e.p.Effective.Loc()))
+	return DateOf(w.scope.asOf.In(e.p.Effective.Loc()))
 }
 
 func (e *Evaluator) holdFromWords() string {
@@ -136,7 +136,7 @@ func (e *Evaluator) holdStep(w *work) Step {
 	from := e.holdFromWords()
 	expired := w.res.Expired
 	var asOf string
-	if !w.scope.AsOf.IsZero() {
+	if !w.scope.asOf.IsZero() {
 		asOf = w.asOfDate(e).String()
 	}
 	return Step{Kind: StepHold, OK: !st.Held && !st.Void, Index: -1, words: func() string {

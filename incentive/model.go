@@ -530,7 +530,7 @@ const (
 )
 
 // capOrder is the order in which cap scopes apply.
-var capOrder = []CapScope{CapLine, CapDeal, CapPartner, CapBudget}
+var capOrder = CapScopes()
 
 // Cap is an upper limit on earnings.
 type Cap struct {

@@ -25,12 +25,6 @@ const (
 	ByAmount PickBy = "amount"
 )
 
-// PickBys lists the rankings of a PickTop group.
-func PickBys() []PickBy { return []PickBy{ByPriority, ByAmount} }
-
-// Picks lists the ways a group picks.
-func Picks() []Pick { return []Pick{PickHighest, PickFirst, PickTop} }
-
 // rankTop orders the holding members of a PickTop group, best first.
 func (e *Evaluator) rankTop(g *Group, w *work, members []int) []int {
 	ranked := slices.Clone(members)

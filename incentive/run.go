@@ -178,7 +178,7 @@ func (e *Evaluator) runSerial(ctx context.Context, deals iter.Seq2[Input, error]
 			return
 		}
 		w.reuse()
-		w.noTrace, w.scope.AsOf, w.bufs = opts.NoTrace, opts.AsOf, bufs
+		w.noTrace, w.scope.asOf, w.bufs = opts.NoTrace, opts.AsOf, bufs
 		e.ownTerms(&w, &in, e.rates(&in, &opts))
 		e.inOrder(&w, st, opts.AsOf)
 		if bufs != nil {
@@ -230,7 +230,7 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 				for i := range c.items {
 					it := &c.items[i]
 					if it.err == nil {
-						it.w.noTrace, it.w.scope.AsOf = opts.NoTrace, opts.AsOf
+						it.w.noTrace, it.w.scope.asOf = opts.NoTrace, opts.AsOf
 						if opts.ReuseResults {
 							it.w.bufs = &it.bufs
 						}

@@ -47,7 +47,8 @@ type Accumulators struct {
 }
 
 // Scope is what a Condition or Formula sees while one deal is evaluated.
-// Implementations must treat it as read-only, except Cache.
+// Implementations must treat it as read-only, except the cache (see
+// SetCache).
 type Scope struct {
 	Program *Program
 	Deal    *Deal
@@ -61,14 +62,13 @@ type Scope struct {
 	// History is the partner's totals of earlier periods (Input.History),
 	// read through HistoryTotal and the history.<unit>.<n> paths.
 	History History
-	// AsOf is the run's as-of instant (the asOf of Evaluate, RunOptions.AsOf);
-	// zero when the run has none. Expressions read its date as run.as_of.
-	AsOf time.Time
-	// Cache is a per-deal slot that Condition and Formula implementations
-	// may use to share work between the expressions of one deal (package
-	// rules keeps its prepared expression environment here). The engine
-	// clears it for every deal.
-	Cache any
+	// asOf is the run's as-of instant (the asOf of Evaluate,
+	// RunOptions.AsOf); zero when the run has none. Expressions read its
+	// date as run.as_of (see AsOf).
+	asOf time.Time
+	// cache is a per-deal slot for Condition and Formula implementations
+	// (see Cache).
+	cache any
 
 	// Line is the product line being evaluated, inside an aggregate over
 	// deal.lines or a per-line earning; nil otherwise. Lookup reads
@@ -80,6 +80,25 @@ type Scope struct {
 	// work is the deal's evaluation, for Earned.
 	work *work
 }
+
+// AsOf returns the run's as-of instant (the asOf of Evaluate,
+// RunOptions.AsOf) and whether the run has one. Expressions read its date,
+// in the program's time zone, as run.as_of (PathRunAsOf).
+func (s *Scope) AsOf() (time.Time, bool) { return s.asOf, !s.asOf.IsZero() }
+
+// SetAsOf sets the as-of instant, for a Scope built outside the engine
+// (testing a Condition or Formula on its own); the engine sets it from
+// Evaluate's asOf and RunOptions.AsOf.
+func (s *Scope) SetAsOf(t time.Time) { s.asOf = t }
+
+// Cache returns the per-deal slot that Condition and Formula
+// implementations may use to share work between the expressions of one
+// deal (package rules keeps its prepared expression environment there); nil
+// until SetCache. The engine starts every deal with an empty slot.
+func (s *Scope) Cache() any { return s.cache }
+
+// SetCache replaces the per-deal slot (see Cache).
+func (s *Scope) SetCache(v any) { s.cache = v }
 
 // Paths that Lookup understands. Custom fields are "deal.<name>".
 const (
@@ -151,10 +170,10 @@ func (s *Scope) Lookup(path string) (any, bool) {
 		}
 		return d.Registration.Approved, true
 	case PathRunAsOf:
-		if s.AsOf.IsZero() {
+		if s.asOf.IsZero() {
 			return nil, false
 		}
-		return DateOf(s.AsOf.In(s.Program.Effective.Loc())), true
+		return DateOf(s.asOf.In(s.Program.Effective.Loc())), true
 	case PathDealProducts:
 		out := make([]string, len(d.Lines))
 		for i, l := range d.Lines {

@@ -3,6 +3,7 @@ package incentive
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -37,10 +38,8 @@ func (p *Program) Validate() error {
 	if p.Rounding.Mode != "" && !p.Rounding.Mode.Valid() {
 		at("rounding.mode", "unknown rounding mode %q", string(p.Rounding.Mode))
 	}
-	switch p.Rounding.Stage {
-	case "", StageLine, StageDeal, StageStatement:
-	default:
-		at("rounding.at", "unknown rounding stage %q (want line, deal or statement)", string(p.Rounding.Stage))
+	if s := p.Rounding.Stage; s != "" && !slices.Contains(RoundingStages(), s) {
+		at("rounding.at", "unknown rounding stage %q (want %s)", string(s), oneOf(RoundingStages()))
 	}
 	if s := p.Rounding.Scale; s != nil && (*s < 0 || *s > maxScale) {
 		at("rounding.scale", "rounding scale %d is outside 0..%d", *s, maxScale)
@@ -102,10 +101,8 @@ func (p *Program) Validate() error {
 		at("min_payout", "minimum payout %s is negative", p.MinPayout)
 	}
 	validPeriod := func(path, what string, per Period) {
-		switch per {
-		case "", PeriodProgram, PeriodMonth, PeriodQuarter, PeriodYear:
-		default:
-			at(path, "%s: unknown period %q (want program, month, quarter or year)", what, string(per))
+		if per != "" && !slices.Contains(Periods(), per) {
+			at(path, "%s: unknown period %q (want %s)", what, string(per), oneOf(Periods()))
 		}
 	}
 	validPeriod("period", "program", p.Period)
@@ -120,10 +117,8 @@ func (p *Program) Validate() error {
 			at("fields."+f.Name, "field %q clashes with the built-in deal.%s", f.Name, f.Name)
 		}
 		fields[f.Name] = true
-		switch f.Type {
-		case FieldString, FieldInt, FieldDecimal, FieldBool, FieldDate:
-		default:
-			at("fields."+f.Name, "field %q has unknown type %q", f.Name, string(f.Type))
+		if !slices.Contains(FieldTypes(), f.Type) {
+			at("fields."+f.Name, "field %q has unknown type %q (want %s)", f.Name, string(f.Type), oneOf(FieldTypes()))
 		}
 	}
 	clauses := map[string]bool{}
@@ -160,7 +155,7 @@ func (p *Program) Validate() error {
 				at(index("groups", i)+".pick.by", "group %q: unknown ranking %q (want priority or amount)", g.ID, string(g.By))
 			}
 		default:
-			at(index("groups", i)+".pick", "group %q: unknown pick %q (want highest, first or top)", g.ID, string(g.Pick))
+			at(index("groups", i)+".pick", "group %q: unknown pick %q (want %s)", g.ID, string(g.Pick), oneOf(Picks()))
 		}
 	}
 	if len(p.Earnings) == 0 {
@@ -178,6 +173,8 @@ func (p *Program) Validate() error {
 		earnings[e.ID] = true
 		if e.Type == "" {
 			at(ep+".type", "earning %q has no type", e.ID)
+		} else if !slices.Contains(EarningTypes(), e.Type) {
+			at(ep+".type", "earning %q has unknown type %q (want %s)", e.ID, string(e.Type), oneOf(EarningTypes()))
 		}
 		if e.Priority < 0 {
 			at(ep+".priority", "earning %q: priority %d is negative; 1 ranks first", e.ID, e.Priority)
@@ -201,10 +198,8 @@ func (p *Program) Validate() error {
 		if t.Pays != PaysMultiplier && e.Amount != nil {
 			at(ep+".amount", "earning %q has both an amount and bands paying a %s", e.ID, t.Pays)
 		}
-		switch t.Pays {
-		case PaysRate, PaysFlat, PaysMultiplier:
-		default:
-			at(ep+".bands.pays", "earning %q: bands pay unknown %q (want rate, flat or multiplier)", e.ID, string(t.Pays))
+		if !slices.Contains(BandPaysKinds(), t.Pays) {
+			at(ep+".bands.pays", "earning %q: bands pay unknown %q (want %s)", e.ID, string(t.Pays), oneOf(BandPaysKinds()))
 		}
 		switch t.Method {
 		case Retroactive:
@@ -213,12 +208,10 @@ func (p *Program) Validate() error {
 				at(ep+".bands.method", "earning %q: a marginal band table cannot pay a multiplier (a multiplier applies to one amount, so it has no per-band share); use retroactive", e.ID)
 			}
 		default:
-			at(ep+".bands.method", "earning %q: unknown band method %q (want retroactive or marginal)", e.ID, string(t.Method))
+			at(ep+".bands.method", "earning %q: unknown band method %q (want %s)", e.ID, string(t.Method), oneOf(BandMethods()))
 		}
-		switch t.Basis {
-		case "", BasisDeal, BasisPeriod, BasisCumulative:
-		default:
-			at(ep+".bands.basis", "earning %q: unknown band basis %q (want deal, partner_period or cumulative)", e.ID, string(t.Basis))
+		if t.Basis != "" && !slices.Contains(BandBases(), t.Basis) {
+			at(ep+".bands.basis", "earning %q: unknown band basis %q (want %s)", e.ID, string(t.Basis), oneOf(BandBases()))
 		}
 		validPeriod(ep+".bands.period", fmt.Sprintf("earning %q", e.ID), t.Period)
 		if problems := checkBands(t.Bands); len(problems) > 0 {
@@ -243,10 +236,8 @@ func (p *Program) Validate() error {
 	places := p.Rounding.Places(p.Currency)
 	for i, c := range p.Caps {
 		cp := capPath(p, c, i)
-		switch c.Scope {
-		case CapLine, CapDeal, CapPartner, CapBudget:
-		default:
-			at(cp, "caps[%d]: unknown scope %q (want line, deal, partner or budget)", i, string(c.Scope))
+		if !slices.Contains(CapScopes(), c.Scope) {
+			at(cp, "caps[%d]: unknown scope %q (want %s)", i, string(c.Scope), oneOf(CapScopes()))
 		}
 		switch {
 		case c.LimitFormula != nil && c.Scope != CapLine && c.Scope != CapDeal:

@@ -362,16 +362,12 @@ func (pc *progCompiler) rounding(n *yaml.Node) {
 		}
 	}
 	if v := f.get("mode"); v != nil {
-		modes := make([]string, 0, 7)
-		for _, m := range incentive.RoundingModes() {
-			modes = append(modes, string(m))
-		}
-		if s, ok := d.enum(v, f.at("mode"), modes...); ok {
+		if s, ok := d.enum(v, f.at("mode"), incentive.EnumNames(incentive.RoundingModes())...); ok {
 			p.Rounding.Mode = incentive.RoundingMode(s)
 		}
 	}
 	if v := f.get("at"); v != nil {
-		if s, ok := d.enum(v, f.at("at"), "line", "deal", "statement"); ok {
+		if s, ok := d.enum(v, f.at("at"), incentive.EnumNames(incentive.RoundingStages())...); ok {
 			p.Rounding.Stage = incentive.RoundingStage(s)
 		}
 	}
@@ -386,7 +382,7 @@ var reservedFields = []string{
 	"registration_id", "registration", "close_date", "products", "customer", "partner", "history",
 }
 
-var fieldTypes = []string{"string", "int", "decimal", "bool", "date"}
+var fieldTypes = incentive.EnumNames(incentive.FieldTypes())
 
 // fields decodes `fields:`; it reports whether the declarations are sound
 // enough to build the expression environment.
@@ -480,13 +476,7 @@ func (pc *progCompiler) eligibility(n *yaml.Node) {
 
 var earningKeys = []string{"id", "type", "per", "when", "amount", "bands", "cap", "group", "priority", "split"}
 
-func earningTypeNames() []string {
-	var out []string
-	for _, t := range incentive.EarningTypes() {
-		out = append(out, string(t))
-	}
-	return out
-}
+func earningTypeNames() []string { return incentive.EnumNames(incentive.EarningTypes()) }
 
 func (pc *progCompiler) earningsList(n *yaml.Node) {
 	d, p := pc.d, pc.p
@@ -645,7 +635,7 @@ func (pc *progCompiler) limit(n *yaml.Node, path string) (decimal.Decimal, bool)
 
 var bandKeys = []string{"method", "basis", "period", "measure", "pays", "table"}
 
-var periods = []string{"month", "quarter", "year", "program"}
+var periods = incentive.EnumNames(incentive.Periods())
 
 // bands decodes a band table; it returns the table and what it pays.
 func (pc *progCompiler) bands(n *yaml.Node, path string) (*incentive.BandTable, string) {
@@ -657,12 +647,12 @@ func (pc *progCompiler) bands(n *yaml.Node, path string) (*incentive.BandTable, 
 	d.require(f, "method", "pays", "table")
 	t := &incentive.BandTable{Basis: incentive.BasisDeal, Origin: d.origin(n)}
 	if v := f.get("method"); v != nil {
-		if s, ok := d.enum(v, f.at("method"), "retroactive", "marginal"); ok {
+		if s, ok := d.enum(v, f.at("method"), incentive.EnumNames(incentive.BandMethods())...); ok {
 			t.Method = incentive.BandMethod(s)
 		}
 	}
 	if v := f.get("basis"); v != nil {
-		if s, ok := d.enum(v, f.at("basis"), "deal", "partner_period", "cumulative"); ok {
+		if s, ok := d.enum(v, f.at("basis"), incentive.EnumNames(incentive.BandBases())...); ok {
 			t.Basis = incentive.BandBasis(s)
 		}
 	}
@@ -679,7 +669,7 @@ func (pc *progCompiler) bands(n *yaml.Node, path string) (*incentive.BandTable, 
 	}
 	pays := ""
 	if v := f.get("pays"); v != nil {
-		if s, ok := d.enum(v, f.at("pays"), "rate", "flat", "multiplier"); ok {
+		if s, ok := d.enum(v, f.at("pays"), incentive.EnumNames(incentive.BandPaysKinds())...); ok {
 			pays = s
 			t.Pays = incentive.BandPays(s)
 		}
@@ -726,7 +716,7 @@ func (pc *progCompiler) bandRows(n *yaml.Node, path, pays string, moneyBounds bo
 			b.To = &v
 		}
 		var valueKeys []string
-		for _, k := range []string{"rate", "flat", "multiplier"} {
+		for _, k := range incentive.EnumNames(incentive.BandPaysKinds()) {
 			if f.has(k) {
 				valueKeys = append(valueKeys, k)
 			}

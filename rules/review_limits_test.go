@@ -5,8 +5,13 @@ package rules
 
 import (
 	"context"
+	"os"
+	"regexp"
+	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/partnerops/partnerops/incentive"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -68,4 +73,49 @@ tests:
 	require.NotNil(t, small)
 	assert.True(t, big.Covered, "band big was reached by the losing line")
 	assert.False(t, small.Covered, "no test reached band small")
+}
+
+// TestReferenceNamesEveryEnumValue checks that the DSL reference (doc.go)
+// names every value of every enumeration the decoder and Validate read from
+// incentive's list functions, so a value added there cannot go undocumented.
+func TestReferenceNamesEveryEnumValue(t *testing.T) {
+	raw, err := os.ReadFile("doc.go")
+	require.NoError(t, err)
+	doc := string(raw)
+	lists := map[string][]string{
+		"cap scopes":      incentive.EnumNames(incentive.CapScopes()),
+		"band methods":    incentive.EnumNames(incentive.BandMethods()),
+		"band bases":      incentive.EnumNames(incentive.BandBases()),
+		"band pays":       incentive.EnumNames(incentive.BandPaysKinds()),
+		"rounding stages": incentive.EnumNames(incentive.RoundingStages()),
+		"rounding modes":  incentive.EnumNames(incentive.RoundingModes()),
+		"earning types":   incentive.EnumNames(incentive.EarningTypes()),
+		"picks":           incentive.EnumNames(incentive.Picks()),
+		"periods":         incentive.EnumNames(incentive.Periods()),
+		"field types":     incentive.EnumNames(incentive.FieldTypes()),
+	}
+	for what, values := range lists {
+		for _, v := range values {
+			if !regexp.MustCompile(`\b` + regexp.QuoteMeta(v) + `\b`).MatchString(doc) {
+				t.Errorf("doc.go does not name %s value %q", what, v)
+			}
+		}
+	}
+}
+
+// The decoder accepts exactly the values of each enumeration.
+func TestDecoderReadsEnumLists(t *testing.T) {
+	assert.Equal(t, incentive.EnumNames(incentive.Periods()), periods)
+	assert.Equal(t, incentive.EnumNames(incentive.FieldTypes()), fieldTypes)
+	assert.Equal(t, incentive.EnumNames(incentive.EarningTypes()), earningTypeNames())
+	// a value outside the list is reported with the list
+	list := compileErrors(t, strings.Replace(docA, "amount: 500}", "amount: 500, bands: {method: tiered, pays: rate, table: [{from: 0, rate: 0.1}]}}", 1))
+	found := false
+	for _, e := range list {
+		if strings.HasSuffix(e.Path, "bands.method") {
+			found = true
+			assert.Contains(t, e.Msg, "retroactive, marginal")
+		}
+	}
+	assert.True(t, found, "no error at bands.method in %v", list)
 }

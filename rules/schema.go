@@ -2,6 +2,8 @@ package rules
 
 import (
 	"encoding/json"
+
+	"github.com/partnerops/partnerops/incentive"
 )
 
 // Key lists of the program file's mappings that the decoder spells out
@@ -64,6 +66,9 @@ func amount() obj { return obj{"type": []string{"string", "number", "integer"}} 
 
 // expr is an expression or a plain value.
 func expr() obj { return obj{"type": []string{"string", "number", "integer", "boolean"}} }
+
+// enum is one of the values of an enumeration (incentive's list functions).
+func enum(values []string) obj { return obj{"type": "string", "enum": values} }
 
 func ref(name string) obj { return obj{"$ref": "#/$defs/" + name} }
 
@@ -132,30 +137,34 @@ func schema() obj {
 	}, "name", "expect")
 	split := strict(splitKeys, obj{"to": listOf(strict(splitPayeeKeys, obj{"ratio": amount()}, "payee", "ratio"))}, "remainder", "to")
 	earning := strict(earningKeys, obj{
-		"when": expr(), "amount": expr(), "cap": amount(), "priority": integer(), "split": split,
-		"bands": strict(bandKeys, obj{"table": listOf(strict(bandRowKeys, obj{"rate": expr(), "flat": amount(), "multiplier": expr()}, "from"))},
+		"type": enum(earningTypeNames()), "when": expr(), "amount": expr(), "cap": amount(), "priority": integer(), "split": split,
+		"bands": strict(bandKeys, obj{"table": listOf(strict(bandRowKeys, obj{"rate": expr(), "flat": amount(), "multiplier": expr()}, "from")),
+			"method": enum(incentive.EnumNames(incentive.BandMethods())), "basis": enum(incentive.EnumNames(incentive.BandBases())),
+			"pays": enum(incentive.EnumNames(incentive.BandPaysKinds())), "period": enum(periods)},
 			"method", "pays", "table"),
 	}, "id", "type")
 	program := strict(programKeys, obj{
-		"apiVersion":     obj{"const": APIVersion},
-		"kind":           obj{"const": "Program"},
-		"version":        integer(),
-		"effective":      strict(effectiveKeys, nil, "from"),
-		"claims":         strict(claimsKeys, obj{"expired_uses_caps": boolean()}, "window"),
-		"rounding":       strict(roundingKeys, obj{"scale": integer()}),
+		"apiVersion": obj{"const": APIVersion},
+		"kind":       obj{"const": "Program"},
+		"version":    integer(),
+		"effective":  strict(effectiveKeys, nil, "from"),
+		"claims":     strict(claimsKeys, obj{"expired_uses_caps": boolean()}, "window"),
+		"rounding": strict(roundingKeys, obj{"scale": integer(), "mode": enum(incentive.EnumNames(incentive.RoundingModes())),
+			"at": enum(incentive.EnumNames(incentive.RoundingStages()))}),
+		"period":         enum(periods),
 		"min_payout":     amount(),
 		"allow_negative": boolean(),
-		"fields": obj{"type": "object", "additionalProperties": obj{"anyOf": []obj{str(),
-			strict(fieldDeclKeys, obj{"optional": boolean()}, "type")}}},
-		"line_fields": obj{"type": "object", "additionalProperties": obj{"anyOf": []obj{str(),
-			strict(fieldDeclKeys, obj{"optional": boolean()}, "type")}}},
+		"fields": obj{"type": "object", "additionalProperties": obj{"anyOf": []obj{enum(fieldTypes),
+			strict(fieldDeclKeys, obj{"type": enum(fieldTypes), "optional": boolean()}, "type")}}},
+		"line_fields": obj{"type": "object", "additionalProperties": obj{"anyOf": []obj{enum(fieldTypes),
+			strict(fieldDeclKeys, obj{"type": enum(fieldTypes), "optional": boolean()}, "type")}}},
 		"values":      obj{"type": "object", "additionalProperties": expr()},
 		"eligibility": listOf(strict(clauseKeys, obj{"when": expr()}, "name", "when")),
 		"earnings":    listOf(earning),
-		"groups": listOf(strict(groupKeys, obj{"pick": obj{"anyOf": []obj{str(),
-			strict([]string{"max", "by"}, obj{"max": integer(), "by": str()}, "max", "by")}}}, "id")),
+		"groups": listOf(strict(groupKeys, obj{"pick": obj{"anyOf": []obj{enum(incentive.EnumNames(incentive.Picks())),
+			strict([]string{"max", "by"}, obj{"max": integer(), "by": enum(incentive.EnumNames(incentive.PickBys()))}, "max", "by")}}}, "id")),
 		"caps": strict(capsKeys, obj{"per_deal": amount(), "budget": amount(),
-			"per_partner": obj{"anyOf": []obj{amount(), strict(partnerCapKeys, obj{"limit": amount()}, "limit")}}}),
+			"per_partner": obj{"anyOf": []obj{amount(), strict(partnerCapKeys, obj{"limit": amount(), "period": enum(periods)}, "limit")}}}),
 		"split": split,
 		"settlements": listOf(strict(settlementKeys, obj{
 			"advances": strict(advanceKeys, obj{"earnings": listOf(str())}, "earnings"),

@@ -22,7 +22,7 @@ func BenchmarkEval(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		s.Cache = nil // a new deal
+		s.SetCache(nil) // a new deal
 		ok, err := cond.Holds(s)
 		if err != nil || !ok {
 			b.Fatal(ok, err)
@@ -49,7 +49,7 @@ func BenchmarkEvalHandwritten(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		s.Cache = nil
+		s.SetCache(nil)
 		ok, err := cond.Holds(s)
 		if err != nil || !ok {
 			b.Fatal(ok, err)

@@ -354,12 +354,13 @@ func (c *checker) dateCall(f *dateFn, args []val, loc file.Location) val {
 // asOfCode returns the as-of date of the run in the program's time zone,
 // or an error wrapping incentive.ErrNoAsOf when the run has none.
 func asOfCode(s *incentive.Scope) (int64, error) {
-	if s.AsOf.IsZero() {
+	asOf, ok := s.AsOf()
+	if !ok {
 		return 0, fmt.Errorf("%w: run.as_of is read, but this run was given no as-of date (partnerops run -as-of DATE, `as_of:` in a test, or the asOf argument in Go)", incentive.ErrNoAsOf)
 	}
 	loc := time.UTC
 	if s.Program != nil {
 		loc = s.Program.Effective.Loc()
 	}
-	return dateCode(incentive.DateOf(s.AsOf.In(loc))), nil
+	return dateCode(incentive.DateOf(asOf.In(loc))), nil
 }

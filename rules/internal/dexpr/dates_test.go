@@ -145,7 +145,7 @@ func TestDatesOfTheDeal(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			s := newScope(t, "1", map[string]any{"segment": "x", "signed": incentive.Date{Year: 2026, Month: 1, Day: 31}})
 			s.Deal.CloseDate = c.close
-			s.AsOf = c.asOf
+			s.SetAsOf(c.asOf)
 			kind := Number
 			if c.want == "true" || c.want == "false" {
 				kind = Bool

@@ -129,7 +129,7 @@
 //
 // Dates are calendar dates in the program's time zone, so date arithmetic
 // counts calendar days whatever the daylight saving changes in between; it
-// never reads a clock. run.as_of is the run's as-of date (Scope.AsOf); a
+// never reads a clock. run.as_of is the run's as-of date (Scope.AsOf()); a
 // run without one fails at run time with incentive.ErrNoAsOf when an
 // expression reads it. A date function given the empty date (a missing
 // optional date field, deal.registration.approved without an approved
@@ -185,7 +185,7 @@
 // 0.02, deal.type == "new_business", partner.tier in ["gold"]) reads the
 // value typed, never boxed. A read the VM handles as a value (an operand of
 // contains, a branch of ?:, deal.products) is boxed once per deal and kept
-// in a frame in incentive.Scope.Cache, keyed by the Env, deal, partner and
+// in a frame in the incentive.Scope's cache (Scope.SetCache), keyed by the Env, deal, partner and
 // program, so two programs sharing a scope cannot confuse each other;
 // period and cumulative totals are read afresh on every evaluation.
 // Compiled programs are shared between goroutines; expr VMs are pooled. An

@@ -118,7 +118,7 @@ func TestLookupParity(t *testing.T) {
 	for _, fs := range []map[string]any{fields, {"segment": "x"}} {
 		s := newScope(t, "1234.56", fs)
 		s.Deal.Registration = nil // an unregistered deal
-		s.AsOf = time.Date(2027, 1, 15, 3, 0, 0, 0, time.UTC)
+		s.SetAsOf(time.Date(2027, 1, 15, 3, 0, 0, 0, time.UTC))
 		s.Line = &incentive.DealLine{Product: "SKU-1", Family: "storage", Quantity: 3,
 			UnitPrice: incentive.NewMoney(dec("10.50"), incentive.USD), Amount: incentive.NewMoney(dec("31.50"), incentive.USD)}
 		for _, path := range env.Paths() {
@@ -236,7 +236,7 @@ func TestRunErrors(t *testing.T) {
 			assert.Equal(t, fmt.Sprintf("%d:%d: %s", re.Line, re.Col, re.Err), err.Error())
 
 			x.SetOrigin(origin)
-			s.Cache = nil
+			s.SetCache(nil)
 			if tt.kind == Bool {
 				_, err = x.Holds(s)
 			} else {
@@ -293,8 +293,8 @@ func TestScopeCache(t *testing.T) {
 	ok, err := a.Holds(s)
 	require.NoError(t, err)
 	assert.True(t, ok)
-	f, isFrame := s.Cache.(*frame)
-	require.True(t, isFrame, "the frame is kept in Scope.Cache")
+	f, isFrame := s.Cache().(*frame)
+	require.True(t, isFrame, "the frame is kept in the Scope's cache")
 	assert.Same(t, envA, f.env)
 
 	// within one deal the frame keeps what it read: a change behind its
@@ -306,10 +306,10 @@ func TestScopeCache(t *testing.T) {
 	ok, err = a2.Holds(s)
 	require.NoError(t, err)
 	assert.True(t, ok)
-	assert.Same(t, f, s.Cache, "expressions of one program share the frame")
+	assert.Same(t, f, s.Cache(), "expressions of one program share the frame")
 
 	// the engine clears Cache for the next deal
-	s.Cache = nil
+	s.SetCache(nil)
 	ok, err = a.Holds(s)
 	require.NoError(t, err)
 	assert.False(t, ok, "a new deal reads afresh")
@@ -319,11 +319,11 @@ func TestScopeCache(t *testing.T) {
 	ok, err = b.Holds(s)
 	require.NoError(t, err)
 	assert.True(t, ok)
-	assert.Same(t, envB, s.Cache.(*frame).env)
+	assert.Same(t, envB, s.Cache().(*frame).env)
 
 	// a different deal in the same scope without clearing is detected
 	s2 := newScope(t, "99.00", map[string]any{"segment": "small"})
-	s2.Cache = s.Cache
+	s2.SetCache(s.Cache())
 	ok, err = a.Holds(s2)
 	require.NoError(t, err)
 	assert.False(t, ok, "small does not contain enter")
@@ -344,7 +344,7 @@ func TestScopeCache(t *testing.T) {
 	assert.True(t, dec("60001").Equal(v), "60000 + 1.00")
 }
 
-// Typical conditions and amounts leave Scope.Cache alone: their reads are
+// Typical conditions and amounts leave the Scope's cache alone: their reads are
 // fused into the operators and read typed.
 func TestFusedReadsNeedNoFrame(t *testing.T) {
 	env := mustEnv(t, testFields)
@@ -354,14 +354,14 @@ func TestFusedReadsNeedNoFrame(t *testing.T) {
 		ok, err := x.Holds(s)
 		require.NoError(t, err)
 		assert.True(t, ok, src)
-		assert.Nil(t, s.Cache, src)
+		assert.Nil(t, s.Cache(), src)
 	}
 	x := mustCompile(t, env, benchFormula, Number)
 	s := newScope(t, "12000.00", nil)
 	v, err := x.Value(s)
 	require.NoError(t, err)
 	assert.True(t, dec("240").Equal(v), "12000.00 x 0.02 = 240.00")
-	assert.Nil(t, s.Cache)
+	assert.Nil(t, s.Cache())
 }
 
 // An expression compiled after a deal's frame was made still finds its

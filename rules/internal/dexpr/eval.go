@@ -99,7 +99,7 @@ func fast[T any](x *Expr, s *incentive.Scope, f func(s *incentive.Scope, a, b an
 
 // frame caches, for one deal, the boxed values of the reads that the VM
 // handles as values (a read that is an operand of a fused call is read
-// typed and never boxed, see lowering). It lives in Scope.Cache, created on
+// typed and never boxed, see lowering). It lives in the Scope's cache (Scope.Cache), created on
 // the first such read of the deal, and belongs to one Env (two programs
 // evaluated on the same Scope cannot see each other's frames), deal,
 // partner and program. Running totals (period.*, cumulative.*) are never
@@ -114,7 +114,7 @@ type frame struct {
 }
 
 func (e *Env) frame(s *incentive.Scope) *frame {
-	if f, ok := s.Cache.(*frame); ok && f.env == e && f.deal == s.Deal && f.partner == s.Partner && f.program == s.Program {
+	if f, ok := s.Cache().(*frame); ok && f.env == e && f.deal == s.Deal && f.partner == s.Partner && f.program == s.Program {
 		return f
 	}
 	f := &frame{env: e, deal: s.Deal, partner: s.Partner, program: s.Program}
@@ -123,7 +123,7 @@ func (e *Env) frame(s *incentive.Scope) *frame {
 	} else {
 		f.vals = make([]any, n)
 	}
-	s.Cache = f
+	s.SetCache(f)
 	return f
 }
 

@@ -135,7 +135,7 @@ func FuzzEval(f *testing.F) {
 					"2025-Q3": amt, "2025-Q2": disc, "2025-Q1": amt, "2025": disc, "2024": amt}
 			}
 			if day%3 != 0 { // otherwise the run has no as-of date
-				s.AsOf = time.Date(2026, 3, 8, 1, 30, 0, 0, time.UTC).AddDate(0, 0, int(day))
+				s.SetAsOf(time.Date(2026, 3, 8, 1, 30, 0, 0, time.UTC).AddDate(0, 0, int(day)))
 			}
 			for range 2 { // the second run reads the cached frame
 				if kind == Bool {

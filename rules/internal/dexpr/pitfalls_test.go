@@ -212,7 +212,7 @@ func TestNoPanicOnBrokenFrame(t *testing.T) {
 	env := mustEnv(t, testFields)
 	x := mustCompile(t, env, `deal.customer.name contains "A"`, Bool)
 	s := newScope(t, "1", nil)
-	s.Cache = &frame{env: env, deal: s.Deal, partner: s.Partner, program: s.Program, vals: []any{int64(42)}}
+	s.SetCache(&frame{env: env, deal: s.Deal, partner: s.Partner, program: s.Program, vals: []any{int64(42)}})
 	_, err := x.Holds(s)
 	require.Error(t, err)
 	var re *RunError
