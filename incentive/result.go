@@ -130,14 +130,24 @@ func (k *StepKind) UnmarshalText(b []byte) error {
 type Observed struct {
 	Path  string
 	Value any
+	// On is the day a dated partner attribute (partner.tier,
+	// partner.at_period_start.tier) was read on, set when the partner has
+	// a history of changes; zero otherwise.
+	On Date
 }
 
-// MarshalJSON renders {"path": ..., "value": "<text>"}.
+// MarshalJSON renders {"path": ..., "value": "<text>"}, with "on":
+// "YYYY-MM-DD" when On is set.
 func (o Observed) MarshalJSON() ([]byte, error) {
+	var on string
+	if !o.On.IsZero() {
+		on = o.On.String()
+	}
 	return json.Marshal(struct {
 		Path  string `json:"path"`
 		Value string `json:"value"`
-	}{o.Path, fmtValue(o.Value)})
+		On    string `json:"on,omitempty"`
+	}{o.Path, fmtValue(o.Value), on})
 }
 
 // Step is one entry of an explanation trace. The structured fields are

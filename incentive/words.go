@@ -22,7 +22,8 @@ func (e *Evaluator) exprStep(w *work, kind StepKind, ref string, idx int, x any,
 		}
 		for _, path := range reads {
 			if v, ok := w.scope.Lookup(path); ok {
-				st.Inputs = append(st.Inputs, Observed{Path: path, Value: v})
+				on, _ := w.scope.datedOn(path)
+				st.Inputs = append(st.Inputs, Observed{Path: path, Value: v, On: on})
 			}
 		}
 	}
@@ -51,7 +52,11 @@ func describeInputs(inputs []Observed, cur Currency) string {
 		if d, isDec := in.Value.(decimal.Decimal); isDec && moneyPath(in.Path) {
 			val = fmtAmount(d, cur)
 		}
-		b.WriteString(in.Path + " = " + val)
+		b.WriteString(in.Path)
+		if !in.On.IsZero() {
+			b.WriteString(" on " + in.On.String())
+		}
+		b.WriteString(" = " + val)
 	}
 	b.WriteString(")")
 	return b.String()

@@ -171,11 +171,20 @@
 //	deal.products                           list of strings
 //	deal.customer.{id,name,country,region,industry,segment}   string
 //	deal.<field>                            a custom field, of its declared type
-//	partner.{id,name,type,tier,region,country}   string
+//	partner.{id,name,type,tier,region,country}   string; partner.tier is the
+//	                                        tier on the deal's close date
+//	partner.at_period_start.tier            string, the tier on the first day
+//	                                        of the deal's period (see Partner
+//	                                        tiers over time)
 //	period.amount, period.earned, cumulative.amount   decimal
 //	period.deals                            int
 //	deal.registration.approved              date the registration was approved
 //	                                        (the empty date without one)
+//	deal.registered                         true when the deal has an approved
+//	                                        registration, whatever the approval
+//	                                        date: also when it was approved
+//	                                        after the close (see Claim windows
+//	                                        and registration validity)
 //	run.as_of                               date, the run's as-of date, see Dates
 //
 // with the operators && || ! == != < <= > >= + - * / % in, ?: and the
@@ -1197,6 +1206,36 @@
 //	partner      inline partner (deals files and `deals:` lists)
 //	<field>      each custom field, of its declared type
 //
+// # Partner tiers over time
+//
+// A partner's tier can change during a program. A partner record (a test's
+// `partner:`, a deal's inline partner, an entry of a partners file) states
+// its changes as `tier_history:`, a list of {from, tier} in time order,
+// each the tier in force from that day (midnight in the program's time
+// zone, or an RFC 3339 instant) until the next entry; before the first
+// entry the partner has no tier (""). The partner's `tier:` is then the
+// last entry's and may be left out; a `tier:` that differs from it is an
+// error, and a `tier:` given alone (in a deal overriding its test's
+// partner) replaces the history: that tier holds throughout. In Go the
+// changes are the tier events of partner.Partner.History (partner.SetTier
+// records them), read with Partner.TierAt.
+//
+// Expressions read the tier on a day of the program's time zone: the tier
+// after every change made on or before that day, so a change counts for
+// the whole day it is made on:
+//
+//	partner.tier                   the tier on the deal's close date
+//	partner.at_period_start.tier   the tier on the first day of the deal's
+//	                               period: the month, quarter or year of
+//	                               the program's `period:`, or the
+//	                               effective start for `period: program`
+//
+// A partner without changes has its tier on every day. The explanation
+// states the day each tier was read on when the partner has a history,
+// e.g. `partner.at_period_start.tier on 2026-04-01 = "gold"`. Other
+// partner attributes (type, region, country) have no history: they read
+// the record's value. See the cookbook entry cookbook-dated-tiers.yaml.
+//
 // # Errors and warnings
 //
 // Compile reports every error of a file, not just the first, as an
@@ -1232,4 +1271,60 @@
 // group and field carries its incentive.Origin (file, line, column), and
 // expressions know the file position of each of their tokens, so run-time
 // errors and explanations point into the file.
+//
+// # Cookbook
+//
+// Whole programs for common requests, each tested with hand-computed
+// figures (testdata/reference/cookbook-*.yaml).
+//
+// A tier SPIFF whose base rate follows the partner's tier on the deal's
+// date, while a quarterly kicker reads the tier the quarter began with:
+//
+//	# cookbook-dated-tiers.yaml: a partner's tier changes during the year.
+//	# partner.tier is the tier on the deal's close date; the quarterly
+//	# accelerator reads the tier the partner held when the quarter began.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: tier-spiff
+//	name: Tier SPIFF
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	period: quarter
+//	earnings:
+//	  - id: base
+//	    type: spiff
+//	    when: partner.tier == "gold"
+//	    amount: deal.amount * 0.03
+//	  - id: quarter-kicker
+//	    type: spiff
+//	    when: partner.at_period_start.tier == "gold"
+//	    amount: 100
+//	tests:
+//	  - name: promoted in mid-February; the kicker waits for the next quarter
+//	    partner:
+//	      id: P-1
+//	      tier_history:
+//	        - {from: 2025-07-01, tier: silver}
+//	        - {from: 2026-02-15, tier: gold}
+//	    deals:
+//	      # silver on Feb 14, and silver on Jan 1: nothing
+//	      - {id: D-1, amount: "10000.00", close_date: 2026-02-14}
+//	      # gold from Feb 15 (the day of the change counts): 10000.00 x 0.03 = 300.00;
+//	      # the quarter began on Jan 1, when P-1 was silver: no kicker
+//	      - {id: D-2, amount: "10000.00", close_date: 2026-02-15}
+//	      # gold on May 4 and on Apr 1: 20000.00 x 0.03 = 600.00, + 100 = 700.00
+//	      - {id: D-3, amount: "20000.00", close_date: 2026-05-04}
+//	    # 0 + 300.00 + 700.00 = 1000.00
+//	    expect:
+//	      total: "1000.00"
+//	      deals:
+//	        D-1: {eligible: true, total: "0.00"}
+//	        D-2: {total: "300.00", lines: {base: "300.00"}}
+//	        D-3: {total: "700.00", lines: {base: "600.00", quarter-kicker: "100.00"}}
+//	  - name: a partner without a history holds its tier throughout
+//	    partner: {id: P-2, tier: gold}
+//	    deal: {id: D-4, amount: "1000.00", close_date: 2026-03-31}
+//	    # 1000.00 x 0.03 = 30.00, + 100 = 130.00
+//	    expect: {total: "130.00", lines: {base: "30.00", quarter-kicker: "100.00"}}
 package rules

@@ -19,7 +19,8 @@ var (
 	groupKeys      = []string{"id", "pick"}
 	bandRowKeys    = []string{"from", "to", "rate", "flat", "multiplier", "label"}
 	testsDocKeys   = []string{"apiVersion", "kind", "program", "version", "tests"}
-	partnerKeys    = []string{"id", "name", "tier", "type", "region", "country", "contacts"}
+	partnerKeys    = []string{"id", "name", "tier", "type", "region", "country", "contacts", "tier_history"}
+	tierEntryKeys  = []string{"from", "tier"}
 	contactKeys    = []string{"role", "name", "email"}
 	priorKeys      = []string{"period_amount", "period_deals", "period_earned", "cumulative", "budget_used", "basis"}
 	customerKeys   = []string{"id", "name", "country", "region", "industry", "segment"}
@@ -152,7 +153,8 @@ func schema() obj {
 		"description": "One YAML document of a partnerops file: a Program or a Tests document (see go doc github.com/partnerops/partnerops/rules).",
 		"oneOf":       []obj{program, tests, other},
 		"$defs": obj{
-			"partner": strict(partnerKeys, obj{"contacts": listOf(strict(contactKeys, nil, "role"))}),
+			"partner": strict(partnerKeys, obj{"contacts": listOf(strict(contactKeys, nil, "role")),
+				"tier_history": listOf(strict(tierEntryKeys, nil, "from", "tier"))}),
 		},
 	}
 }

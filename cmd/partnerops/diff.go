@@ -128,7 +128,7 @@ func (o *diffOptions) run(ctx context.Context, args []string, stdout, stderr io.
 	}
 	inputs, code = dedupe(inputs, cmd, stderr)
 	if o.partners != "" {
-		book, err := loadPartners(o.partners)
+		book, err := loadPartners(o.partners, reader)
 		if err != nil {
 			return (&runOptions{cmd: cmd}).inputError(stderr, err)
 		}

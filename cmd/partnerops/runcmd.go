@@ -227,7 +227,7 @@ func (o *runOptions) prepare(args []string, stderr io.Writer) (*session, int) {
 		s.rates = table
 	}
 	if o.partners != "" {
-		s.partners, err = loadPartners(o.partners)
+		s.partners, err = loadPartners(o.partners, p)
 		if err != nil {
 			return nil, o.inputError(stderr, err)
 		}
