@@ -49,7 +49,9 @@ func describeInputs(inputs []Observed, cur Currency) string {
 			b.WriteString(", ")
 		}
 		val := fmtValue(in.Value)
-		if d, isDec := in.Value.(decimal.Decimal); isDec && moneyPath(in.Path) {
+		if d, isDec := in.Value.(decimal.Decimal); isDec {
+			// Amounts and decimal custom fields alike: grouped, at least
+			// the currency's minor places (36,667.50, not 36667.5).
 			val = fmtAmount(d, cur)
 		}
 		b.WriteString(in.Path)
