@@ -94,7 +94,10 @@
 //	precision     the decimal places a quotient keeps, 1 to 40 (default
 //	              16), see Division
 //	min_payout    statement minimum, >= 0; a smaller statement total is
-//	              carried over (default 0: no minimum)
+//	              carried over (default 0: no minimum). A negative total
+//	              (credit notes above what was earned) is carried too,
+//	              even with no minimum: it is withheld from later
+//	              payouts, never invoiced
 //	allow_negative  true to accept deals with a negative amount (credit
 //	              notes, see Credit notes); default false: such a deal is
 //	              an error
@@ -390,6 +393,16 @@
 // do not depend on the registration, test the date in the earning's
 // condition instead: deal.close_date <= add_days(deal.registration.approved, 90).
 //
+// deal.registered is true when the deal has an approved registration,
+// whatever its approval date: a registration approved after the close
+// counts. The approval date is deal.registration.approved (a test or deals
+// file gives it as `registration: {id, approved}`; `registered: true` is
+// short for one approved on the close date). Terms that pay only for
+// registrations approved by the close say so (see the cookbook entry
+// cookbook-registered-before-close.yaml):
+//
+//	when: deal.registered && deal.registration.approved <= deal.close_date
+//
 //	# claims.yaml: a claim window from the activation date, and registrations valid 90 days.
 //	apiVersion: partnerops/v1
 //	kind: Program
@@ -561,6 +574,13 @@
 // `multiplier:` (multiplies the earning's `amount:`, which is then
 // required; other tables forbid `amount:`). `label:` names a band for tests
 // and explanations; labels are unique.
+//
+// A band's rate, flat amount or multiplier must not be negative: a band
+// table pays, and a negative value is a compile error at the row
+// (testdata/errors/band_negative_flat.golden). What a deal takes back is
+// a credit note's business (see Credit notes); a penalty that lowers a
+// payout is an earning whose `amount:` is negative under a condition, or
+// a smaller band value.
 //
 // Retroactive: the rate of the band reached applies to the whole basis.
 //
@@ -1034,6 +1054,36 @@
 //	    # 6487.00 x 0.005 = 32.435: half_even gives 32.44
 //	    expect: {total: "32.44"}
 //
+// Inside an expression, round(x, places) rounds half_up and round(x,
+// places, "mode") with the mode half_up, half_even, half_down, up, down,
+// ceiling or floor (a constant mode is checked at compile time); the line
+// is then rounded by the program's rounding as usual:
+//
+//	# round-modes.yaml: round() inside an expression with its third argument,
+//	# the mode; the program's rounding then rounds each line to cents as usual.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: round-modes
+//	name: Whole-dollar SPIFF
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	earnings:
+//	  - id: whole-dollars
+//	    type: spiff
+//	    amount: round(deal.amount * 0.0125, 0, "down")
+//	  - id: per-hundred
+//	    type: spiff
+//	    amount: round(deal.amount / 100, 0, "ceiling") * 2
+//	tests:
+//	  - name: cents are dropped, hundreds are counted up
+//	    deal: {id: D-1, amount: "12399.99", close_date: 2026-04-01}
+//	    # whole-dollars: 12399.99 x 0.0125 = 154.999875, down to 0 places = 154
+//	    #   (round(..., 0) would give 155: half_up is the default mode)
+//	    # per-hundred: 12399.99 / 100 = 123.9999, ceiling = 124, x 2 = 248
+//	    # 154.00 + 248.00 = 402.00
+//	    expect: {total: "402.00", lines: {whole-dollars: "154.00", per-hundred: "248.00"}}
+//
 // # Currencies and rates
 //
 // A deal in another currency than the program's is converted before the
@@ -1327,4 +1377,35 @@
 //	    deal: {id: D-4, amount: "1000.00", close_date: 2026-03-31}
 //	    # 1000.00 x 0.03 = 30.00, + 100 = 130.00
 //	    expect: {total: "130.00", lines: {base: "30.00", quarter-kicker: "100.00"}}
+//
+// A registration bonus paid only for registrations approved by the close
+// (deal.registered alone also counts a later approval):
+//
+//	# cookbook-registered-before-close.yaml: deal.registered is true for any
+//	# approved registration, even one approved after the close; a program that
+//	# pays only for registrations approved by the close says so.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: registration-bonus
+//	name: Registration bonus
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	eligibility:
+//	  - name: registration approved by the close
+//	    when: deal.registered && deal.registration.approved <= deal.close_date
+//	earnings:
+//	  - id: bonus
+//	    type: deal_registration
+//	    amount: 250
+//	tests:
+//	  - name: approved before the close
+//	    deal: {id: D-1, amount: "8000.00", close_date: 2026-05-20, registration: {id: R-1, approved: 2026-05-02}}
+//	    expect: {total: "250.00"}
+//	  - name: approved after the close is registered, but too late
+//	    deal: {id: D-2, amount: "8000.00", close_date: 2026-05-20, registration: {id: R-2, approved: 2026-05-21}}
+//	    expect: {eligible: false, failed: registration approved by the close}
+//	  - name: a registration not (yet) approved is not registered
+//	    deal: {id: D-3, amount: "8000.00", close_date: 2026-05-20, registration: {id: R-3}}
+//	    expect: {eligible: false, failed: registration approved by the close}
 package rules
