@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strconv"
 
+	"github.com/partnerops/partnerops/partner"
 	"github.com/shopspring/decimal"
 )
 
@@ -24,6 +25,10 @@ type Result struct {
 	Payee string `json:"payee"`
 	// PayeeName is the name of the paid contact, when the payee is a role.
 	PayeeName string `json:"payee_name,omitempty"`
+	// PaymentMethod is the partner's payment method
+	// (partner.Partner.Payment.Method), empty without payment details;
+	// statements pay the partner under the program's terms for it.
+	PaymentMethod partner.PaymentMethod `json:"payment_method,omitempty"`
 	// Eligible is false when the deal falls outside the effective window or
 	// an eligibility clause failed; Failed names it.
 	Eligible bool   `json:"eligible"`

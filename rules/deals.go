@@ -333,6 +333,16 @@ func (dd dealDecoder) partner(n *yaml.Node, path string, pt *partner.Partner) {
 	if s, ok := str("country"); ok {
 		pt.Country = s
 	}
+	if v := f.get("payment_method"); v != nil {
+		if s, ok := d.enum(v, f.at("payment_method"), paymentMethodNames()...); ok {
+			pd := partner.PaymentDetails{}
+			if pt.Payment != nil {
+				pd = *pt.Payment
+			}
+			pd.Method = partner.PaymentMethod(s)
+			pt.Payment = &pd
+		}
+	}
 	if v := f.get("contacts"); v != nil {
 		items, _ := d.list(v, f.at("contacts"))
 		pt.Contacts = nil

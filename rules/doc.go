@@ -98,6 +98,8 @@
 //	              (credit notes above what was earned) is carried too,
 //	              even with no minimum: it is withheld from later
 //	              payouts, never invoiced
+//	payment_methods  [{method, min_payout, fee}]: payout terms of payment
+//	              methods that differ from the program's, see Payment methods
 //	allow_negative  true to accept deals with a negative amount (credit
 //	              notes, see Credit notes); default false: such a deal is
 //	              an error
@@ -1194,7 +1196,8 @@
 // or time deciding claim expiry; default the deal's close time), an
 // optional rates (a list of conversion rates, see Currencies and rates), an
 // optional partner {id, name, tier, type, region, country, contacts: [{role,
-// name, email}]}, an optional prior {period_amount, period_deals,
+// name, email}], tier_history: [{from, tier}] (see Partner tiers over
+// time), payment_method (see Payment methods)}, an optional prior {period_amount, period_deals,
 // period_earned, cumulative, budget_used, basis: {<earning>: amount}} (the
 // partner's and the program's totals before the test's deals), and either
 // one `deal:` (evaluated with incentive.Evaluate) or a `deals:` list (run in
@@ -1255,6 +1258,31 @@
 //	             deal it credits (see Credit notes)
 //	partner      inline partner (deals files and `deals:` lists)
 //	<field>      each custom field, of its declared type
+//
+// # Payment methods
+//
+// A partner is paid by the method of its payment details (a partner
+// record's `payment_method:` bank_transfer, check, paypal or card; in Go
+// partner.Partner.Payment.Method). `payment_methods:` gives a method its
+// own terms: `min_payout` replaces the program's min_payout for partners
+// paid by the method (and raises a payout bucket's lower minimum to
+// itself), and `fee` is charged once for each payment made by the method
+// and deducted from what it sends. A method with a fee states its own
+// min_payout above the fee, so no payment is smaller than its fee. A
+// partner whose method has no terms, or who has none, is paid under the
+// program's min_payout, without a fee:
+//
+//	min_payout: 100
+//	payment_methods:
+//	  - {method: bank_transfer, min_payout: 25}
+//	  - {method: check, min_payout: 250, fee: 5}
+//
+// Statements show each partner's method, the fee and what the payment
+// sends (incentive.PartnerStatement); the ledger's payment runs apply the
+// same terms per batch line (ledger.RunPaymentsParams.Method). Misuse
+// (an unknown or repeated method, a fee without a minimum above it, a
+// negative amount) is reported at the entry
+// (testdata/errors/bad_payment_methods.golden).
 //
 // # Partner tiers over time
 //

@@ -2,6 +2,8 @@ package rules
 
 import (
 	"encoding/json"
+
+	"github.com/partnerops/partnerops/partner"
 )
 
 // Key lists of the program file's mappings that the decoder spells out
@@ -19,7 +21,7 @@ var (
 	groupKeys      = []string{"id", "pick"}
 	bandRowKeys    = []string{"from", "to", "rate", "flat", "multiplier", "label"}
 	testsDocKeys   = []string{"apiVersion", "kind", "program", "version", "tests"}
-	partnerKeys    = []string{"id", "name", "tier", "type", "region", "country", "contacts", "tier_history"}
+	partnerKeys    = []string{"id", "name", "tier", "type", "region", "country", "contacts", "tier_history", "payment_method"}
 	tierEntryKeys  = []string{"from", "tier"}
 	contactKeys    = []string{"role", "name", "email"}
 	priorKeys      = []string{"period_amount", "period_deals", "period_earned", "cumulative", "budget_used", "basis"}
@@ -129,6 +131,8 @@ func schema() obj {
 		"caps": strict(capsKeys, obj{"per_deal": amount(), "budget": amount(),
 			"per_partner": obj{"anyOf": []obj{amount(), strict(partnerCapKeys, obj{"limit": amount()}, "limit")}}}),
 		"tests": listOf(test),
+		"payment_methods": listOf(strict(paymentMethodKeys, obj{"method": obj{"enum": paymentMethodNames()},
+			"min_payout": amount(), "fee": amount()}, "method")),
 	}, "apiVersion", "kind", "id", "name", "version", "currency", "effective", "earnings")
 	tests := strict(testsDocKeys, obj{
 		"apiVersion": obj{"const": APIVersion},
@@ -154,7 +158,17 @@ func schema() obj {
 		"oneOf":       []obj{program, tests, other},
 		"$defs": obj{
 			"partner": strict(partnerKeys, obj{"contacts": listOf(strict(contactKeys, nil, "role")),
-				"tier_history": listOf(strict(tierEntryKeys, nil, "from", "tier"))}),
+				"tier_history":   listOf(strict(tierEntryKeys, nil, "from", "tier")),
+				"payment_method": obj{"enum": paymentMethodNames()}}),
 		},
 	}
+}
+
+// paymentMethodNames lists partner.PaymentMethods as strings.
+func paymentMethodNames() []string {
+	out := make([]string, 0, len(partner.PaymentMethods()))
+	for _, m := range partner.PaymentMethods() {
+		out = append(out, string(m))
+	}
+	return out
 }
