@@ -23,26 +23,41 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 		return
 	}
 	cur := e.p.Currency
-	paying := 0
+	paying, lost := 0, 0
 	for i := range w.lines {
-		if w.lines[i].holds && !w.lines[i].dropped {
-			paying++
+		if w.lines[i].holds {
+			if w.lines[i].dropped {
+				lost++
+			} else {
+				paying++
+			}
 		}
 	}
 	res.Lines = make([]Line, 0, paying)
+	if lost > 0 {
+		res.Lost = make([]Line, 0, lost)
+	}
 	for i := range w.lines {
 		ln := &w.lines[i]
-		if !ln.holds || ln.dropped {
+		if !ln.holds {
 			continue
 		}
 		en := e.earn[i].e
-		res.Lines = append(res.Lines, Line{Earning: en.ID, Type: en.Type, Group: en.Group,
-			Gross: Money{ln.gross, cur}, Amount: Money{ln.final, cur}, Band: ln.band, Cuts: ln.cuts})
+		l := Line{Earning: en.ID, Type: en.Type, Group: en.Group,
+			Gross: Money{ln.gross, cur}, Amount: Money{ln.final, cur}, Band: ln.band, Cuts: ln.cuts}
+		if ln.dropped {
+			res.Lost = append(res.Lost, l)
+		} else {
+			res.Lines = append(res.Lines, l)
+		}
 	}
 	total := e.paying(w)
 	res.Total = Money{total, cur}
 	if e.p.Claims.Set() {
 		e.claim(w, asOf)
+	}
+	if res.Hold != nil {
+		e.holdMature(w)
 	}
 	if w.noTrace {
 		return
@@ -50,6 +65,9 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 	w.add(secFinal, Step{Kind: StepRounding, OK: true, words: e.roundingWords})
 	if e.p.Claims.Set() {
 		w.add(secFinal, e.claimStep(w))
+	}
+	if res.Hold != nil && !res.Hold.Void {
+		w.add(secFinal, e.holdStep(w))
 	}
 	payee, name := res.Payee, res.PayeeName
 	w.add(secFinal, Step{Kind: StepTotal, OK: true, Amount: total, words: func() string {

@@ -119,6 +119,13 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 			total = limited
 		}
 	}
+	if w.res.Expired && !p.Claims.ExpiredUsesCaps {
+		// An expired earning is never payable, so it uses up no partner
+		// cap and no budget: a late claim cannot reduce what timely
+		// claims are paid (unless the program says otherwise). It still
+		// shows what the caps would have let it pay.
+		return total
+	}
 	over := !terms.Equal(total)
 	for _, ci := range e.runCaps {
 		c := e.capCount(st, ps, ci, w.date)

@@ -63,6 +63,9 @@ func (e *Evaluator) credit(w *work, st *runState, asOf time.Time) {
 		limit = limit.Sub(rec.periods[0].expired)
 	}
 	for _, ci := range e.runCaps {
+		if rec.expired && !e.p.Claims.ExpiredUsesCaps {
+			break // an expired deal used up no cap (see runningCaps)
+		}
 		if e.p.Caps[ci].Scope == CapBudget {
 			limit = decimal.Min(limit, st.budgetPaid[ci])
 		} else {
@@ -111,6 +114,9 @@ func (e *Evaluator) credit(w *work, st *runState, asOf time.Time) {
 	unearned := rec.terms.Sub(earns)
 	rec.paid, rec.net, rec.terms = rec.paid.Sub(full), net, earns
 	for _, ci := range e.runCaps {
+		if rec.expired && !e.p.Claims.ExpiredUsesCaps {
+			break // nothing to give back: an expired deal used up no cap
+		}
 		if e.p.Caps[ci].Scope == CapBudget {
 			st.budgetPaid[ci] = st.budgetPaid[ci].Sub(back)
 			continue

@@ -98,6 +98,11 @@ type Input struct {
 	Deal    Deal
 	Partner partner.Partner
 	Prior   Prior
+	// History is the partner's totals of earlier periods, for terms that
+	// read them (e.g. a growth baseline); nil when the terms read none.
+	// Unlike Prior it is used in a run too: give every deal of a partner
+	// the partner's history.
+	History History
 	// Rates converts a deal in another currency into the program currency.
 	// Nil: deals must be in the program currency.
 	Rates RateSource

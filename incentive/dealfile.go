@@ -1,11 +1,9 @@
 package incentive
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -107,6 +105,7 @@ var dealKeyTable = []DealKey{
 	{Name: "customer_segment", Type: "text", CSV: true, Doc: "the customer's segment"},
 	{Name: "products", Type: "list", CSV: true, JSON: true, Doc: "JSON: product names or {product, quantity, amount}; CSV: product names separated by \";\""},
 	{Name: "partner", Type: "object", JSON: true, Doc: "{id, name, type, tier, region, country, contacts}: the partner's record inline"},
+	{Name: "history", Type: "object", JSON: true, Doc: "{<period>: <amount>}: the partner's totals of earlier periods (Input.History), by label: 2026-03, 2026-Q1 or 2026"},
 	{Name: "partner_name", Type: "text", CSV: true, Doc: "the partner's name"},
 	{Name: "partner_type", Type: "text", CSV: true, Doc: "the partner's type (reseller, distributor, msp, ...)"},
 	{Name: "partner_tier", Type: "text", CSV: true, Doc: "the partner's tier"},
@@ -197,8 +196,8 @@ func (k cellKind) String() string {
 // cell is one value of a row with its position.
 type cell struct {
 	kind   cellKind
-	text   string          // the text (JSON strings unquoted, numbers as written)
-	raw    json.RawMessage // JSON objects and lists
+	text   string // the text (JSON strings unquoted, numbers as written)
+	raw    string // JSON objects and lists, as written
 	line   int
 	column int
 }
@@ -232,13 +231,49 @@ func (d *rowDecoder) fail(c *cell, field, format string, a ...any) {
 	d.errs = append(d.errs, FieldError{Line: line, Column: col, Field: field, Msg: fmt.Sprintf(format, a...)})
 }
 
-// amountRE is the amount syntax of deals files: an optional minus, digits,
-// an optional fraction. No exponent, no "+", no leading ".", no
-// thousands separators, as in the YAML files of package rules.
-var amountRE = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
-
 // maxNumberLen bounds a number's text.
 const maxNumberLen = 40
+
+// scanDecimal checks the amount syntax of deals files: an optional minus,
+// digits, an optional fraction of at least one digit. No exponent, no "+",
+// no leading ".", no thousands separators, as in the YAML files of package
+// rules. It returns the value's digits without sign and point as an int64
+// and the number of fraction digits when they fit (at most 18 digits), so
+// that the common amount is read without an intermediate string; fits is
+// false for a longer number, which is valid but read by the slow path.
+func scanDecimal(s string) (v int64, scale int32, valid, fits bool) {
+	i := 0
+	neg := false
+	if i < len(s) && s[i] == '-' {
+		neg = true
+		i++
+	}
+	digits, point := 0, -1
+	for ; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			if digits < 18 {
+				v = v*10 + int64(c-'0')
+			}
+			digits++
+		case c == '.' && point < 0 && digits > 0:
+			point = digits
+		default:
+			return 0, 0, false, false
+		}
+	}
+	if digits == 0 || point == digits {
+		return 0, 0, false, false // no digits, or a point without a fraction
+	}
+	if point >= 0 {
+		scale = int32(digits - point)
+	}
+	if neg {
+		v = -v
+	}
+	return v, scale, true, digits <= 18
+}
 
 // text reads free text: a JSON string or number as written, or CSV text.
 func (d *rowDecoder) text(c *cell, field string) (string, bool) {
@@ -268,19 +303,38 @@ func (d *rowDecoder) number(c *cell, field string) (decimal.Decimal, bool) {
 		return decimal.Decimal{}, false
 	}
 	s := c.text
-	if len(s) > maxNumberLen || !amountRE.MatchString(s) {
+	v, scale, valid, fits := scanDecimal(s)
+	if len(s) > maxNumberLen || !valid {
 		d.fail(c, field, "want a decimal number such as 1250 or 0.025 (no exponent, \"+\" or thousands separator), got %q", clipText(s))
 		return decimal.Decimal{}, false
 	}
-	v, err := decimal.NewFromString(s)
+	if fits {
+		// The same value and exponent decimal.NewFromString gives.
+		return decimal.New(v, -scale), true
+	}
+	n, err := decimal.NewFromString(s)
 	if err != nil {
 		d.fail(c, field, "want a decimal number, got %q", clipText(s))
 		return decimal.Decimal{}, false
 	}
-	return v, true
+	return n, true
 }
 
-var intRE = regexp.MustCompile(`^-?[0-9]+$`)
+// isInteger reports whether s is an optional minus and digits.
+func isInteger(s string) bool {
+	if strings.HasPrefix(s, "-") {
+		s = s[1:]
+	}
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
 
 // integer reads a whole number written in digits.
 func (d *rowDecoder) integer(c *cell, field string) (int64, bool) {
@@ -288,8 +342,12 @@ func (d *rowDecoder) integer(c *cell, field string) (int64, bool) {
 		d.fail(c, field, "want a whole number, got %s", c.kind)
 		return 0, false
 	}
+	if !isInteger(c.text) {
+		d.fail(c, field, "want a whole number written in digits, got %q", clipText(c.text))
+		return 0, false
+	}
 	v, err := strconv.ParseInt(c.text, 10, 64)
-	if err != nil || !intRE.MatchString(c.text) {
+	if err != nil {
 		d.fail(c, field, "want a whole number written in digits, got %q", clipText(c.text))
 		return 0, false
 	}
@@ -325,10 +383,13 @@ func (d *rowDecoder) date(c *cell, field string) (Date, bool) {
 // 3339 time.
 func (d *rowDecoder) instant(c *cell, field string) (time.Time, bool) {
 	if c.kind == cellText || c.kind == cellString {
-		if t, err := time.Parse("2006-01-02", c.text); err == nil {
-			return DateOf(t).In(d.loc), true
-		}
-		if t, err := time.Parse(time.RFC3339, c.text); err == nil {
+		// The layout by length: a failed parse costs an error value, and
+		// a date is exactly 10 bytes, an RFC 3339 time at least 20.
+		if len(c.text) == len("2006-01-02") {
+			if t, err := time.Parse("2006-01-02", c.text); err == nil {
+				return DateOf(t).In(d.loc), true
+			}
+		} else if t, err := time.Parse(time.RFC3339, c.text); err == nil {
 			return t, true
 		}
 	}
@@ -458,13 +519,19 @@ func (d *rowDecoder) set(v *dealValues, key string, c *cell) bool {
 }
 
 func isDealKey(key string) bool {
-	for _, k := range dealKeyTable {
-		if k.Name == key {
-			return true
-		}
-	}
-	return false
+	_, ok := dealKeyIndex[key]
+	return ok
 }
+
+// dealKeyIndex finds a key's entry in dealKeyTable; it is built once from
+// the table and never changed.
+var dealKeyIndex = func() map[string]int {
+	m := make(map[string]int, len(dealKeyTable))
+	for i, k := range dealKeyTable {
+		m[k.Name] = i
+	}
+	return m
+}()
 
 func (d *rowDecoder) reg(deal *Deal) *Registration {
 	if deal.Registration == nil {

@@ -3,6 +3,7 @@ package incentive
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"time"
@@ -14,7 +15,8 @@ import (
 // format DecodeJSONLines reads (no trailing newline), so that a deal
 // written and read back is the same deal: amounts as exact decimal
 // strings, the close time as an RFC 3339 time in UTC (the same instant), custom
-// fields by their type. Input.Prior and Input.Rates are not written.
+// fields by their type, Input.History by period label. Input.Prior and
+// Input.Rates are not written.
 //
 // It fails on a custom field value of a type FieldDecl does not allow.
 func AppendDealJSON(b []byte, in *Input) ([]byte, error) {
@@ -63,6 +65,19 @@ func AppendDealJSON(b []byte, in *Input) ([]byte, error) {
 	if c := d.Customer; c != (Customer{}) {
 		b = append(b, `,"customer":`...)
 		b = appendObject(b, "id", c.ID, "name", c.Name, "country", c.Country, "region", c.Region, "industry", c.Industry, "segment", c.Segment)
+	}
+	if len(in.History) > 0 {
+		b = append(b, `,"history":{`...)
+		for i, k := range slices.Sorted(maps.Keys(in.History)) {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, k)
+			b = append(b, `:"`...)
+			b = append(b, decText(in.History[k])...)
+			b = append(b, '"')
+		}
+		b = append(b, '}')
 	}
 	if len(d.Lines) > 0 {
 		b = append(b, `,"products":[`...)

@@ -9,6 +9,7 @@ import (
 	"io"
 	"iter"
 	"slices"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/partnerops/partnerops/partner"
@@ -191,7 +192,7 @@ func (t *lineTracker) lineAt(off int64) int {
 // member is one key and value of a JSON object.
 type member struct {
 	key  string
-	val  []byte
+	val  string
 	off  int // offset of val in the object's text
 	koff int // offset of the key
 }
@@ -201,8 +202,9 @@ var errNotObject = errors.New("not a JSON object")
 
 // jsonMembers splits a JSON object into its members, in order, keeping
 // repeated keys (json.Unmarshal into a map would silently keep the last).
-// The text must be valid JSON.
-func jsonMembers(out []member, obj []byte) ([]member, error) {
+// The text must be valid JSON. Keys and values are substrings of obj, so
+// that splitting allocates nothing beyond out.
+func jsonMembers(out []member, obj string) ([]member, error) {
 	i := skipSpace(obj, 0)
 	if i >= len(obj) || obj[i] != '{' {
 		return nil, errNotObject
@@ -222,9 +224,10 @@ func jsonMembers(out []member, obj []byte) ([]member, error) {
 		koff := i
 		end := scanValue(obj, i)
 		var key string
-		if raw := obj[i+1 : end-1]; bytes.IndexByte(raw, '\\') < 0 {
-			key = string(raw)
-		} else if err := json.Unmarshal(obj[i:end], &key); err != nil {
+		var err error
+		if raw := obj[i+1 : end-1]; strings.IndexByte(raw, '\\') < 0 {
+			key = raw
+		} else if key, err = unquote(obj[i:end]); err != nil {
 			return nil, err
 		}
 		i = skipSpace(obj, end)
@@ -238,7 +241,7 @@ func jsonMembers(out []member, obj []byte) ([]member, error) {
 	}
 }
 
-func skipSpace(b []byte, i int) int {
+func skipSpace(b string, i int) int {
 	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
 		i++
 	}
@@ -246,7 +249,7 @@ func skipSpace(b []byte, i int) int {
 }
 
 // scanValue returns the end of the JSON value starting at i.
-func scanValue(b []byte, i int) int {
+func scanValue(b string, i int) int {
 	if i >= len(b) {
 		return i
 	}
@@ -285,21 +288,33 @@ func scanValue(b []byte, i int) int {
 	return j
 }
 
-// jsonCell makes a cell of a JSON value.
-func jsonCell(val []byte, line, col int) cell {
+// unquote decodes a JSON string with escapes. It is a function of its own
+// so that the rare escaped string, not every key and cell, is moved to the
+// heap for json.Unmarshal.
+func unquote(quoted string) (string, error) {
+	var s string
+	err := json.Unmarshal([]byte(quoted), &s)
+	return s, err
+}
+
+// jsonCell makes a cell of a JSON value. Its text is a substring of val
+// unless the value is a string with escapes.
+func jsonCell(val string, line, col int) cell {
 	c := cell{line: line, column: col}
 	switch {
 	case len(val) == 0:
 		c.kind = cellNull
 	case val[0] == '"':
 		c.kind = cellString
-		if bytes.IndexByte(val, '\\') < 0 {
-			c.text = string(val[1 : len(val)-1])
-		} else if err := json.Unmarshal(val, &c.text); err != nil {
-			c.text = string(val)
+		if strings.IndexByte(val, '\\') < 0 {
+			c.text = val[1 : len(val)-1]
+		} else if t, err := unquote(val); err == nil {
+			c.text = t
+		} else {
+			c.text = val
 		}
 	case val[0] == 't' || val[0] == 'f':
-		c.kind, c.text = cellBool, string(val)
+		c.kind, c.text = cellBool, val
 	case val[0] == 'n':
 		c.kind = cellNull
 	case val[0] == '{':
@@ -307,7 +322,7 @@ func jsonCell(val []byte, line, col int) cell {
 	case val[0] == '[':
 		c.kind, c.raw = cellList, val
 	default:
-		c.kind, c.text = cellNumber, string(val)
+		c.kind, c.text = cellNumber, val
 	}
 	return c
 }
@@ -331,19 +346,38 @@ func (d *rowDecoder) jsonDeal(obj []byte, line, col int, allowPartner bool) (Inp
 		d.fail(&c, "", "%s", msg)
 		return v.in, false
 	}
-	members, err := jsonMembers(d.members[:0], obj)
+	// One string for the whole row: the deal's texts are substrings of
+	// it, one allocation a row instead of one a value, as encoding/csv
+	// does for a record.
+	objS := string(obj)
+	members, err := jsonMembers(d.members[:0], objS)
 	d.members = members[:0]
 	if err != nil {
 		c := cell{line: line, column: col}
-		d.fail(&c, "", "want a JSON object {\"id\": ..., \"amount\": ...}, got %s", jsonCell(obj, 0, 0).kind)
+		d.fail(&c, "", "want a JSON object {\"id\": ..., \"amount\": ...}, got %s", jsonCell(objS, 0, 0).kind)
 		return v.in, false
 	}
+	// pos gives the line and column of an offset. The members' offsets
+	// only grow, so it counts on from the previous one: linear in the
+	// row, not quadratic.
+	at, atLine, atRunes := 0, line, 0
+	ascii := col > 0 && isASCIILine(objS)
 	pos := func(off int) (int, int) {
-		l := line + bytes.Count(obj[:off], []byte("\n"))
-		if col == 0 || l != line {
-			return l, 0
+		if ascii {
+			return line, col + off // a byte is a character
 		}
-		return l, col + utf8.RuneCount(obj[:off])
+		if off < at {
+			at, atLine, atRunes = 0, line, 0
+		}
+		atLine += strings.Count(objS[at:off], "\n")
+		if col > 0 && atLine == line {
+			atRunes += utf8.RuneCountInString(objS[at:off])
+		}
+		at = off
+		if col == 0 || atLine != line {
+			return atLine, 0
+		}
+		return atLine, col + atRunes
 	}
 	for i, m := range members {
 		l, c := pos(m.off)
@@ -365,6 +399,9 @@ func (d *rowDecoder) jsonDeal(obj []byte, line, col int, allowPartner bool) (Inp
 		case "products":
 			v.in.Deal.Lines, v.lineAmounts = d.jsonProducts(&ce)
 			continue
+		case "history":
+			v.in.History = d.jsonHistory(&ce)
+			continue
 		case "partner":
 			if allowPartner {
 				d.jsonPartner(&v.in.Partner, &ce)
@@ -382,13 +419,20 @@ func (d *rowDecoder) jsonDeal(obj []byte, line, col int, allowPartner bool) (Inp
 	return v.in, len(d.errs) == 0
 }
 
-func isJSONKey(key string) bool {
-	for _, k := range dealKeyTable {
-		if k.Name == key {
-			return k.JSON
+// isASCIILine reports whether s is ASCII without a line break, so that its
+// byte offsets are its columns.
+func isASCIILine(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf || s[i] == '\n' {
+			return false
 		}
 	}
-	return false
+	return true
+}
+
+func isJSONKey(key string) bool {
+	k, ok := dealKeyIndex[key]
+	return ok && dealKeyTable[k].JSON
 }
 
 func (d *rowDecoder) jsonKeys() []string {
@@ -462,6 +506,39 @@ func (d *rowDecoder) jsonRegistration(deal *Deal, c *cell) {
 	}
 }
 
+// jsonHistory reads a partner's history: period labels to amounts.
+func (d *rowDecoder) jsonHistory(c *cell) History {
+	if c.kind == cellNull {
+		return nil
+	}
+	if c.kind != cellObject {
+		d.fail(c, "history", "want an object, got %s", c.kind)
+		return nil
+	}
+	ms, err := jsonMembers(nil, c.raw)
+	if err != nil {
+		d.fail(c, "history", "want an object")
+		return nil
+	}
+	h := make(History, len(ms))
+	for _, m := range ms {
+		path := "history." + m.key
+		if _, dup := h[m.key]; dup {
+			d.fail(c, path, "the key is given twice")
+			continue
+		}
+		if !IsPeriodLabel(m.key) {
+			d.fail(c, path, "want a period label: a month (2026-03), a quarter (2026-Q1) or a year (2026)")
+			continue
+		}
+		mc := jsonCell(m.val, c.line, 0)
+		if v, ok := d.number(&mc, path); ok {
+			h[m.key] = v
+		}
+	}
+	return h
+}
+
 func (d *rowDecoder) jsonCustomer(cu *Customer, c *cell) {
 	for _, m := range d.object(c, "customer", "id", "name", "country", "region", "industry", "segment") {
 		mc := jsonCell(m.val, c.line, 0)
@@ -483,7 +560,7 @@ func (d *rowDecoder) jsonProducts(c *cell) ([]DealLine, []bool) {
 		return nil, nil
 	}
 	var items []json.RawMessage
-	if err := json.Unmarshal(c.raw, &items); err != nil {
+	if err := json.Unmarshal([]byte(c.raw), &items); err != nil {
 		d.fail(c, "products", "want a list")
 		return nil, nil
 	}
@@ -491,7 +568,7 @@ func (d *rowDecoder) jsonProducts(c *cell) ([]DealLine, []bool) {
 	given := make([]bool, len(items))
 	for i, it := range items {
 		path := fmt.Sprintf("products[%d]", i)
-		ic := jsonCell(it, c.line, 0)
+		ic := jsonCell(string(it), c.line, 0)
 		var l DealLine
 		if ic.kind == cellString {
 			l.Product, _ = d.text(&ic, path)
@@ -560,14 +637,14 @@ func (d *rowDecoder) jsonContacts(c *cell, path string) []partner.Contact {
 		return nil
 	}
 	var items []json.RawMessage
-	if err := json.Unmarshal(c.raw, &items); err != nil {
+	if err := json.Unmarshal([]byte(c.raw), &items); err != nil {
 		d.fail(c, path, "want a list")
 		return nil
 	}
 	var out []partner.Contact
 	for i, it := range items {
 		ip := fmt.Sprintf("%s[%d]", path, i)
-		ic := jsonCell(it, c.line, 0)
+		ic := jsonCell(string(it), c.line, 0)
 		var ct partner.Contact
 		for _, m := range d.object(&ic, ip, "role", "name", "email") {
 			mc := jsonCell(m.val, c.line, 0)

@@ -143,6 +143,29 @@
 // NewStatement turns results into an earnings statement by partner, payee
 // and earning type, with the minimum payout carried over.
 //
+// # Expiry, holds and payout buckets
+//
+// An earning whose claim window had closed as of the run (Result.Expired)
+// is never payable, so it uses up no partner cap and no budget: a late
+// claim cannot reduce what timely claims are paid. Its result still shows
+// what the caps would have let it pay, and a credit note of it gives no
+// cap room back.
+//
+// A Hold keeps earnings from being paid until they mature (a span after
+// the close date or a custom date field, such as a payment date) and voids
+// them when a date field, such as a refund date, falls inside it: a voided
+// deal pays nothing and uses up no cap. Result.Hold records the start,
+// the maturity date, whether the result is held as of the run and the
+// void. A run without an as-of date treats everything under a hold as
+// held. Statements show held amounts apart from what is payable, by
+// maturity date.
+//
+// Buckets group earning types that are paid out together: each bucket of
+// each partner has its own minimum payout and carried-over balance, and a
+// negative balance is withheld from that bucket's next payout until it is
+// recovered (StatementBuilder.CarryIn). Every statement row satisfies
+// earned - held + carried in - withheld = payable + carried out.
+//
 // # Deals files
 //
 // DecodeCSV, DecodeJSONLines and DecodeJSON read deals from an io.Reader as

@@ -29,6 +29,10 @@ var (
 	// ErrNoAsOf: the terms read the run's as-of date (run.as_of), but the
 	// run was given none.
 	ErrNoAsOf = errors.New("no as-of date")
+	// ErrNoHistory: the terms read a partner's total of an earlier period
+	// (Scope.HistoryTotal) that the caller did not supply in the partner's
+	// History.
+	ErrNoHistory = errors.New("no history")
 	// ErrOutOfOrder: a batch received deals out of (close time, deal id) order.
 	ErrOutOfOrder = errors.New("deals out of order")
 	// ErrUnknownDeal: a credit note names a deal (Deal.Credits) that the

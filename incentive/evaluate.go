@@ -70,7 +70,10 @@ type earnPlan struct {
 	periodIdx       int
 	group           *Group
 	lineCaps        []int // caps that limit this line
-	table           *tablePlan
+	// capDeferred: a computed line cap reads running totals, so the line
+	// is settled in the ordered phase.
+	capDeferred bool
+	table       *tablePlan
 }
 
 // NewEvaluator validates p and prepares it for evaluation. The program must
@@ -142,6 +145,10 @@ func NewEvaluator(p *Program) (*Evaluator, error) {
 		for ci, c := range p.Caps {
 			if c.Scope == CapLine && (c.Earning == "" || c.Earning == ep.e.ID) {
 				ep.lineCaps = append(ep.lineCaps, ci)
+				if c.LimitFormula != nil && readsAccumulators(c.LimitFormula) {
+					ep.capDeferred = true
+					e.readsAcc = true
+				}
 			}
 		}
 		e.earn = append(e.earn, ep)
@@ -197,12 +204,34 @@ func (p *Program) periodOrDefault() Period {
 	return p.Period
 }
 
-// Program returns the program the evaluator runs.
-func (e *Evaluator) Program() *Program { return e.p }
+// Program returns the program the evaluator runs (nil for a zero-value
+// or nil Evaluator).
+func (e *Evaluator) Program() *Program {
+	if e == nil {
+		return nil
+	}
+	return e.p
+}
+
+// ErrNoEvaluator is wrapped by the error a zero-value (or nil) Evaluator
+// or StatementBuilder returns: it has no program, because only
+// NewEvaluator (or NewStatement) prepares one. It wraps ErrInvalidProgram.
+var ErrNoEvaluator = fmt.Errorf("%w: no program: build the evaluator with NewEvaluator (a statement with NewStatement or Evaluator.NewStatement)", ErrInvalidProgram)
+
+// ready reports ErrNoEvaluator for a zero-value or nil Evaluator.
+func (e *Evaluator) ready() error {
+	if e == nil || e.p == nil {
+		return ErrNoEvaluator
+	}
+	return nil
+}
 
 // Evaluate computes what one deal earns, starting from in.Prior. See the
 // package-level Evaluate.
 func (e *Evaluator) Evaluate(ctx context.Context, in Input, asOf time.Time) (*Result, error) {
+	if err := e.ready(); err != nil {
+		return nil, err
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -304,7 +333,7 @@ func (e *Evaluator) ownTerms(w *work, in *Input, rates RateSource) {
 		return
 	}
 	// the caller put the run's as-of instant (run.as_of) in w.scope.AsOf
-	w.scope = Scope{Program: p, Deal: d, Amount: d.Amount.amount, Partner: &in.Partner, AsOf: w.scope.AsOf}
+	w.scope = Scope{Program: p, Deal: d, Amount: d.Amount.amount, Partner: &in.Partner, AsOf: w.scope.AsOf, History: in.History}
 	closeDate := DateOf(d.CloseDate.In(p.Effective.Loc()))
 	w.date = closeDate
 	if d.Credits != "" {
@@ -364,7 +393,9 @@ func (e *Evaluator) ownTerms(w *work, in *Input, rates RateSource) {
 		if w.closed {
 			return
 		}
-		e.settleLine(w, i)
+		if !e.earn[i].capDeferred {
+			e.settleLine(w, i)
+		}
 	}
 	if n := len(p.Groups); n > 0 {
 		w.groupDone = make([]bool, n)
@@ -500,8 +531,11 @@ func (e *Evaluator) line(w *work, i int, ordered bool) {
 		}
 		ln.measureDone = true
 	}
-	if ep.stateful {
-		return // computed in the ordered phase (inOrder), from the running basis
+	if ep.stateful || ln.grossDone {
+		// A stateful table is computed in the ordered phase (inOrder),
+		// from the running basis; a table over the deal is computed once
+		// (the ordered phase calls line again for what waited).
+		return
 	}
 	in := bandInput{after: ln.measure, amount: ln.amount}
 	v, hit := ep.table.apply(in)

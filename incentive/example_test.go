@@ -123,12 +123,12 @@ func ExampleRun() {
 	// Currency USD; rounding: half_up to the currency's minor units (2 places), per line (half_up is the default mode)
 	// Deals 3, eligible 3
 	//
-	// partner           deals eligible         earned        expired     carried in        payable    carried out
-	// P-1                   3        3       3,340.00           0.00           0.00       3,340.00           0.00
+	// partner           deals eligible         earned        expired           held     carried in       withheld        payable    carried out
+	// P-1                   3        3       3,340.00           0.00           0.00           0.00           0.00       3,340.00           0.00
 	//   type spiff                           3,340.00
 	//   payee partner                        3,340.00
 	//
-	// total                 3        3       3,340.00           0.00                      3,340.00           0.00
+	// total                 3        3       3,340.00           0.00           0.00           0.00           0.00       3,340.00           0.00
 }
 
 // A credit note names the deal it credits: the deal is evaluated again at

@@ -50,6 +50,15 @@ type Program struct {
 	// Claims is how long after its anchor date an earning may be claimed.
 	Claims ClaimWindow
 
+	// Hold keeps earnings from being paid until they mature, and voids
+	// them when a date field (a refund) falls inside it. Zero: no hold.
+	Hold Hold
+
+	// Buckets group earning types that are paid out together, each with
+	// its own minimum payout and carried-over balance (see Bucket). Types
+	// in no bucket form the default bucket, whose minimum is MinPayout.
+	Buckets []Bucket
+
 	// RegistrationValidity is how long a deal registration stays valid
 	// after its approval date. A registered deal that closes after it (or
 	// before the approval) is not eligible; Result.Failed is
@@ -71,6 +80,7 @@ type Program struct {
 
 	// MinPayout is the smallest statement total that is paid out; a
 	// smaller total is carried over to the next statement. Zero: no minimum.
+	// With Buckets it is the minimum of the default bucket only.
 	MinPayout decimal.Decimal
 
 	// Period is the partner period that the period accumulators
@@ -269,6 +279,11 @@ type ClaimWindow struct {
 	Days   int
 	Months int
 	From   ClaimAnchor
+	// ExpiredUsesCaps makes expired earnings use up the partner caps and
+	// the budget as if they were paid. By default (false) an expired
+	// earning uses up neither, so a late claim cannot reduce what timely
+	// claims are paid.
+	ExpiredUsesCaps bool
 }
 
 // RoundingStage says where amounts are rounded.
@@ -495,6 +510,17 @@ type Cap struct {
 	Scope CapScope
 	// Limit is in the program currency.
 	Limit decimal.Decimal
+	// LimitFormula, when set, computes a line cap's limit for each deal
+	// (for example an approved amount the deal carries in a custom
+	// field), and Limit stays zero. Only line caps may be computed. The
+	// value is in the program currency and is rounded toward zero to the
+	// places amounts round to (Rounding.Places), so a capped line stays on
+	// the payout grid; a value of zero caps the line at zero, and a value
+	// below zero is an error of the deal (ErrInvalidAmount). Its cut is
+	// recorded like any other cap's (Line.Cuts, with the computed limit),
+	// shown in the explanation with the formula. A formula that reads
+	// running totals (period.*, cumulative.*) is evaluated in deal order.
+	LimitFormula Formula
 	// Earning restricts a line cap to one earning id; empty caps every line.
 	Earning string
 	// Period applies to partner caps; empty means the program's Period.

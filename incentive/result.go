@@ -39,6 +39,12 @@ type Result struct {
 	// Lines are the earnings lines that paid (after groups and caps), in
 	// program order. Lines cut to zero by a cap are kept.
 	Lines []Line `json:"lines"`
+	// Lost are the lines whose condition held but that lost their group's
+	// pick, in program order: Amount is what the line would have paid
+	// (after its line caps and line rounding) and Band the band it
+	// reached. They pay nothing and are not part of Total; tests and
+	// coverage read their bands.
+	Lost []Line `json:"lost,omitempty"`
 	// Total is the sum of the lines, in the program currency, rounded as
 	// the program's rounding stage says.
 	Total Money `json:"total"`
@@ -47,6 +53,10 @@ type Result struct {
 	ClaimBy Date `json:"claim_by"`
 	// Expired is true when the as-of date is after ClaimBy.
 	Expired bool `json:"expired,omitempty"`
+	// Hold is set for an eligible deal (not a credit note) of a program
+	// with a hold (Program.Hold): when its earnings mature, whether they
+	// are held as of the run, and the void that cancelled them.
+	Hold *HoldStatus `json:"hold,omitempty"`
 	// Conversion is set when the deal was converted into the program
 	// currency.
 	Conversion *Conversion `json:"conversion,omitempty"`
@@ -103,9 +113,12 @@ const (
 	StepTotal
 	// StepCredit: a credit note took back from the deal it names.
 	StepCredit
+	// StepHold: the program's hold (see Hold): when the deal's earnings
+	// mature, or the void that cancelled them.
+	StepHold
 )
 
-var stepKindNames = [...]string{"", "window", "conversion", "clause", "condition", "formula", "band", "group", "cap", "rounding", "claim", "total", "credit"}
+var stepKindNames = [...]string{"", "window", "conversion", "clause", "condition", "formula", "band", "group", "cap", "rounding", "claim", "total", "credit", "hold"}
 
 // String returns the kind's name.
 func (k StepKind) String() string {

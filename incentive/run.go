@@ -91,6 +91,10 @@ func Run(ctx context.Context, p *Program, deals iter.Seq2[Input, error], opts Ru
 // worker.
 func (e *Evaluator) Run(ctx context.Context, deals iter.Seq2[Input, error], opts RunOptions) iter.Seq2[*Result, error] {
 	return func(yield func(*Result, error) bool) {
+		if err := e.ready(); err != nil {
+			yield(nil, err)
+			return
+		}
 		if opts.Workers > MaxWorkers {
 			yield(nil, fmt.Errorf("%w: %d workers; at most %d", ErrInvalidOptions, opts.Workers, MaxWorkers))
 			return

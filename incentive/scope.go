@@ -58,6 +58,9 @@ type Scope struct {
 	// of a batch run (conditions and formulas that do not read them) it is
 	// zero.
 	Acc Accumulators
+	// History is the partner's totals of earlier periods (Input.History),
+	// read through HistoryTotal and the history.<unit>.<n> paths.
+	History History
 	// AsOf is the run's as-of instant (the asOf of Evaluate, RunOptions.AsOf);
 	// zero when the run has none. Expressions read its date as run.as_of.
 	AsOf time.Time
@@ -190,6 +193,10 @@ func (s *Scope) Lookup(path string) (any, bool) {
 		return s.Acc.PeriodEarned, true
 	case PathCumulativeAmount:
 		return s.Acc.Cumulative, true
+	}
+	if unit, back, ok := parseHistoryPath(path); ok {
+		v, err := s.HistoryTotal(unit, back)
+		return v, err == nil
 	}
 	if name, ok := strings.CutPrefix(path, "deal."); ok {
 		v, ok := d.Fields[name]

@@ -1,6 +1,7 @@
 package incentive
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -98,6 +99,9 @@ func (e *Evaluator) inOrder(w *work, st *runState, asOf time.Time) {
 	}
 	e.pickGroups(w)
 
+	if snap == nil && p.Hold.Set() {
+		e.holdVoid(w)
+	}
 	total := e.paying(w)
 	// The deal's terms: its deal caps, then deal-stage rounding. Limits are
 	// on the payout grid (Validate), so rounding a capped total cannot
@@ -213,20 +217,31 @@ func (e *Evaluator) settleLine(w *work, i int) {
 	ln.settled = true
 	cur := e.p.Currency
 	ln.final = ln.gross
-	for _, ci := range e.earn[i].lineCaps {
+	var computed []decimal.Decimal // computed line cap limits, by lineCaps index
+	for k, ci := range e.earn[i].lineCaps {
 		c := &e.p.Caps[ci]
 		limit := e.capLimit[ci]
+		if c.LimitFormula != nil {
+			v, ok := e.computedLimit(w, i, ci)
+			if !ok {
+				return
+			}
+			if computed == nil {
+				computed = make([]decimal.Decimal, len(e.earn[i].lineCaps))
+			}
+			limit, computed[k] = v, v
+		}
 		if ln.final.Cmp(limit) <= 0 {
 			continue
 		}
 		cut := ln.final.Sub(limit)
-		ln.cuts = append(ln.cuts, CapCut{Cap: ci, Scope: CapLine, Limit: c.Limit, Cut: cut})
-		id, before := e.earn[i].e.ID, ln.final
+		ln.cuts = append(ln.cuts, CapCut{Cap: ci, Scope: CapLine, Limit: e.lineCapLimit(c, limit), Cut: cut})
+		id, before, shown := e.earn[i].e.ID, ln.final, e.lineCapLimit(c, limit)
 		if !w.noTrace {
 			w.add(secLines+int32(i), Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: &c.Origin,
 				words: func() string {
-					return "earning " + quote(id) + ": line cap " + fmtAmount(c.Limit, cur) + " cut " + fmtAmount(cut, cur) +
-						" (" + fmtAmount(before, cur) + " -> " + fmtAmount(c.Limit, cur) + ")"
+					return "earning " + quote(id) + ": line cap " + lineCapWords(c, limit, cur) + " cut " + fmtAmount(cut, cur) +
+						" (" + fmtAmount(before, cur) + " -> " + fmtAmount(shown, cur) + ")"
 				}})
 		}
 		ln.final = limit
@@ -234,19 +249,23 @@ func (e *Evaluator) settleLine(w *work, i int) {
 	if w.scope.Amount.Sign() < 0 {
 		// A credit note's line takes back at most what the line could have
 		// paid a deal of its size: the line caps bound it from below too.
-		for _, ci := range e.earn[i].lineCaps {
+		for k, ci := range e.earn[i].lineCaps {
 			c := &e.p.Caps[ci]
-			floor := e.capLimit[ci].Neg()
+			limit := e.capLimit[ci]
+			if c.LimitFormula != nil {
+				limit = computed[k]
+			}
+			floor := limit.Neg()
 			if ln.final.Cmp(floor) >= 0 {
 				continue
 			}
 			cut := ln.final.Sub(floor) // negative
-			ln.cuts = append(ln.cuts, CapCut{Cap: ci, Scope: CapLine, Limit: c.Limit, Cut: cut})
+			ln.cuts = append(ln.cuts, CapCut{Cap: ci, Scope: CapLine, Limit: e.lineCapLimit(c, limit), Cut: cut})
 			id, before := e.earn[i].e.ID, ln.final
 			if !w.noTrace {
 				w.add(secLines+int32(i), Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: &c.Origin,
 					words: func() string {
-						return "earning " + quote(id) + ": line cap " + fmtAmount(c.Limit, cur) + " bounds the credit note's takeback (" +
+						return "earning " + quote(id) + ": line cap " + lineCapWords(c, limit, cur) + " bounds the credit note's takeback (" +
 							fmtAmount(before, cur) + " -> " + fmtAmount(floor, cur) + ")"
 					}})
 			}
@@ -364,4 +383,48 @@ func onGrid(d decimal.Decimal, places int32, mode RoundingMode) decimal.Decimal 
 		return d
 	}
 	return mode.Round(d, places)
+}
+
+// computedLimit evaluates the computed limit of line cap ci for line i:
+// the formula's value rounded toward zero to the payout places. A value
+// below zero fails the deal.
+func (e *Evaluator) computedLimit(w *work, i, ci int) (decimal.Decimal, bool) {
+	c := &e.p.Caps[ci]
+	part := "earning " + quote(e.earn[i].e.ID) + " cap"
+	v, err := value(c.LimitFormula, &w.scope)
+	if err != nil {
+		e.fail(w, part, c.Origin, err)
+		return decimal.Decimal{}, false
+	}
+	if v.Sign() < 0 {
+		e.fail(w, part, c.Origin, fmt.Errorf("%w: the computed line cap %s comes to %s, below zero", ErrInvalidAmount, formulaSource(c.LimitFormula), v))
+		return decimal.Decimal{}, false
+	}
+	return Down.Round(v, e.places), true
+}
+
+// lineCapLimit is the limit a line cap's cut records: the cap's own Limit,
+// or the computed limit of this deal.
+func (e *Evaluator) lineCapLimit(c *Cap, limit decimal.Decimal) decimal.Decimal {
+	if c.LimitFormula != nil {
+		return limit
+	}
+	return c.Limit
+}
+
+// lineCapWords names a line cap's limit in an explanation: "3,000.00", or
+// for a computed cap its formula and value, "deal.approved = 800.00".
+func lineCapWords(c *Cap, limit decimal.Decimal, cur Currency) string {
+	if c.LimitFormula == nil {
+		return fmtAmount(c.Limit, cur)
+	}
+	return formulaSource(c.LimitFormula) + " = " + fmtAmount(limit, cur)
+}
+
+// formulaSource is a formula as written, when it can say.
+func formulaSource(f Formula) string {
+	if d, ok := f.(Describer); ok {
+		return d.Source()
+	}
+	return "(computed)"
 }

@@ -10,8 +10,13 @@ import (
 )
 
 // Statement is an earnings statement for one program over a set of results:
-// per partner, what was earned, what is payable and what is carried over,
-// broken down by payee and by earning type.
+// per partner, what was earned, what expired, what is held until it
+// matures, what is payable, withheld and carried over, broken down by
+// payee, by earning type and by payout bucket.
+//
+// Every partner, and every bucket of a partner, satisfies
+// Earned - Held + CarriedIn - Withheld = Payable + CarriedOut
+// (Earned leaves out what expired).
 type Statement struct {
 	Program  ProgramRef `json:"program"`
 	Currency Currency   `json:"currency"`
@@ -20,33 +25,76 @@ type Statement struct {
 	// Deals counts the results added; Eligible those that were eligible.
 	Deals    int `json:"deals"`
 	Eligible int `json:"eligible"`
-	// Earned, Expired, Payable and CarriedOut are the sums over partners.
+	// The sums over partners.
 	Earned     Money `json:"earned"`
 	Expired    Money `json:"expired"`
+	Held       Money `json:"held"`
+	CarriedIn  Money `json:"carried_in"`
+	Withheld   Money `json:"withheld"`
 	Payable    Money `json:"payable"`
 	CarriedOut Money `json:"carried_out"`
 	// Rounding describes how the statement's amounts were rounded.
 	Rounding string `json:"rounding"`
 }
 
-// PartnerStatement is one partner's part of a Statement.
+// PartnerStatement is one partner's part of a Statement: the sums of its
+// buckets.
 type PartnerStatement struct {
 	PartnerID string `json:"partner"`
 	Deals     int    `json:"deals"`
 	Eligible  int    `json:"eligible"`
 	// Earned is the total of the partner's results whose claim window is
-	// open as of the run; Expired the total of those whose window closed.
+	// open as of the run (held ones included); Expired the total of those
+	// whose window closed.
 	Earned  Money `json:"earned"`
 	Expired Money `json:"expired"`
-	// CarriedIn was below the minimum payout on the previous statement.
+	// Held is the part of Earned that has not matured (see Hold); Holds
+	// breaks it down by maturity date.
+	Held Money `json:"held"`
+	// CarriedIn is the positive balance brought in from the previous
+	// statement (below the minimum payout then); Withheld the negative
+	// balance brought in, as a positive amount, withheld from this payout.
 	CarriedIn Money `json:"carried_in"`
-	// Payable is Earned + CarriedIn when that reaches the program's
-	// minimum payout, else zero and the sum is CarriedOut.
+	Withheld  Money `json:"withheld"`
+	// Payable and CarriedOut: see BucketStatement.
 	Payable    Money `json:"payable"`
 	CarriedOut Money `json:"carried_out"`
 	// ByPayee and ByType break Earned down; each sums to Earned.
 	ByPayee []Subtotal `json:"by_payee"`
 	ByType  []Subtotal `json:"by_type"`
+	// Holds is Held by maturity date, earliest first; a held amount whose
+	// hold has not started (the deal lacks the start date) comes last,
+	// with a zero date.
+	Holds []HeldAmount `json:"holds,omitempty"`
+	// Buckets are the partner's payout buckets, in program order, the
+	// default bucket last; set only when the program names buckets.
+	Buckets []BucketStatement `json:"buckets,omitempty"`
+}
+
+// BucketStatement is one payout bucket of a partner.
+type BucketStatement struct {
+	// Bucket is the bucket's id; DefaultBucket ("") for the earning types
+	// no named bucket lists.
+	Bucket    string `json:"bucket"`
+	MinPayout Money  `json:"min_payout"`
+	Earned    Money  `json:"earned"`
+	Expired   Money  `json:"expired"`
+	Held      Money  `json:"held"`
+	CarriedIn Money  `json:"carried_in"`
+	Withheld  Money  `json:"withheld"`
+	// Payable is the matured balance (Earned - Held + CarriedIn -
+	// Withheld) when it is positive and reaches MinPayout; otherwise
+	// nothing is paid and the balance is CarriedOut: below the minimum, it
+	// waits; negative, it is withheld from the bucket's next payout until
+	// recovered.
+	Payable    Money `json:"payable"`
+	CarriedOut Money `json:"carried_out"`
+}
+
+// HeldAmount is what is held until one maturity date.
+type HeldAmount struct {
+	MaturesOn Date  `json:"matures_on"`
+	Amount    Money `json:"amount"`
 }
 
 // Subtotal is one line of a breakdown.
@@ -56,11 +104,14 @@ type Subtotal struct {
 }
 
 // StatementBuilder accumulates results into a Statement. Its memory grows
-// with the number of partners, payees and earning types, not with the
-// number of results.
+// with the number of partners, payees, earning types, buckets and maturity
+// dates, not with the number of results. Build one with NewStatement or
+// Evaluator.NewStatement: the zero value has no program, and its Add
+// returns an error wrapping ErrNoEvaluator.
 type StatementBuilder struct {
 	e        *Evaluator
-	carried  func(partnerID string) decimal.Decimal
+	buckets  bucketPlan
+	carried  func(partnerID, bucket string) decimal.Decimal
 	partners map[string]*partnerAcc
 	deals    int
 	eligible int
@@ -68,14 +119,18 @@ type StatementBuilder struct {
 
 type partnerAcc struct {
 	deals, eligible int
-	earned, expired decimal.Decimal
-	byPayee         map[string]decimal.Decimal
-	byType          map[string]decimal.Decimal
+	// per bucket index
+	earned, expired, held []decimal.Decimal
+	byPayee               map[string]decimal.Decimal
+	byType                map[string]decimal.Decimal
+	holds                 map[Date]decimal.Decimal
 }
 
 // NewStatement starts a statement for results of program p. carried
 // returns what each partner carries over from the previous statement
-// (below the minimum payout then); nil means nothing.
+// (below the minimum payout then, or negative) into the default bucket
+// (the first bucket when every earning type is in a named one); nil means
+// nothing. See StatementBuilder.CarryIn for balances per bucket.
 func NewStatement(p *Program, carried func(partnerID string) decimal.Decimal) (*StatementBuilder, error) {
 	e, err := NewEvaluator(p)
 	if err != nil {
@@ -84,12 +139,36 @@ func NewStatement(p *Program, carried func(partnerID string) decimal.Decimal) (*
 	return e.NewStatement(carried), nil
 }
 
-// NewStatement starts a statement for results of the evaluator's program.
+// NewStatement starts a statement for results of the evaluator's program;
+// see the package-level NewStatement.
 func (e *Evaluator) NewStatement(carried func(partnerID string) decimal.Decimal) *StatementBuilder {
-	if carried == nil {
-		carried = func(string) decimal.Decimal { return decimal.Zero }
+	b := &StatementBuilder{e: e, partners: map[string]*partnerAcc{}}
+	if e.ready() != nil {
+		return b
 	}
-	return &StatementBuilder{e: e, carried: carried, partners: map[string]*partnerAcc{}}
+	b.buckets = newBucketPlan(e.p)
+	if carried != nil {
+		first := b.buckets.names[0]
+		if b.buckets.deflt >= 0 {
+			first = DefaultBucket
+		}
+		b.carried = func(id, bucket string) decimal.Decimal {
+			if bucket != first {
+				return decimal.Zero
+			}
+			return carried(id)
+		}
+	}
+	return b
+}
+
+// CarryIn sets what each partner brings into each bucket from the previous
+// statement (that statement's BucketStatement.CarriedOut): positive
+// balances that were below the bucket's minimum, negative ones to be
+// withheld. The bucket is a Bucket.ID or DefaultBucket. It replaces the
+// carried function given to NewStatement.
+func (b *StatementBuilder) CarryIn(carried func(partnerID, bucket string) decimal.Decimal) {
+	b.carried = carried
 }
 
 // Include puts partners on the statement even if no result of theirs is
@@ -97,6 +176,9 @@ func (e *Evaluator) NewStatement(carried func(partnerID string) decimal.Decimal)
 // statement below the minimum payout) is still shown, and paid once the
 // carried amount reaches the minimum.
 func (b *StatementBuilder) Include(partnerIDs ...string) {
+	if b.partners == nil {
+		b.partners = map[string]*partnerAcc{}
+	}
 	for _, id := range partnerIDs {
 		b.partner(id)
 	}
@@ -105,15 +187,21 @@ func (b *StatementBuilder) Include(partnerIDs ...string) {
 func (b *StatementBuilder) partner(id string) *partnerAcc {
 	a := b.partners[id]
 	if a == nil {
-		a = &partnerAcc{byPayee: map[string]decimal.Decimal{}, byType: map[string]decimal.Decimal{}}
+		n := len(b.buckets.names)
+		all := make([]decimal.Decimal, 3*n)
+		a = &partnerAcc{earned: all[:n:n], expired: all[n : 2*n : 2*n], held: all[2*n:],
+			byPayee: map[string]decimal.Decimal{}, byType: map[string]decimal.Decimal{}}
 		b.partners[id] = a
 	}
 	return a
 }
 
 // Add adds one result. A result of another program, or in another currency,
-// is an error.
+// is an error; so is Add on a zero-value StatementBuilder (ErrNoEvaluator).
 func (b *StatementBuilder) Add(r *Result) error {
+	if b == nil || b.e.ready() != nil {
+		return fmt.Errorf("%w (Add on a zero-value StatementBuilder)", ErrNoEvaluator)
+	}
 	p := b.e.p
 	if r == nil {
 		return fmt.Errorf("%w: nil result added to a statement", ErrInvalidDeal)
@@ -124,6 +212,11 @@ func (b *StatementBuilder) Add(r *Result) error {
 	if !r.Total.IsZero() && r.Total.Currency() != p.Currency {
 		return fmt.Errorf("%w: result in %s added to a %s statement", ErrCurrencyMismatch, r.Total.Currency(), p.Currency)
 	}
+	for _, l := range r.Lines {
+		if !l.Amount.IsZero() && l.Amount.Currency() != p.Currency {
+			return fmt.Errorf("%w: result line in %s added to a %s statement", ErrCurrencyMismatch, l.Amount.Currency(), p.Currency)
+		}
+	}
 	a := b.partner(r.PartnerID)
 	b.deals++
 	a.deals++
@@ -132,32 +225,52 @@ func (b *StatementBuilder) Add(r *Result) error {
 	}
 	b.eligible++
 	a.eligible++
+	bp := &b.buckets
 	if r.Expired {
-		a.expired = a.expired.Add(r.Total.Amount())
+		for _, l := range r.Lines {
+			k := bp.of(l.Type)
+			a.expired[k] = a.expired[k].Add(l.Amount.Amount())
+		}
 		return nil
 	}
-	a.earned = a.earned.Add(r.Total.Amount())
+	held := r.Hold != nil && r.Hold.Held
+	for _, l := range r.Lines {
+		k, v := bp.of(l.Type), l.Amount.Amount()
+		a.earned[k] = a.earned[k].Add(v)
+		a.byType[string(l.Type)] = a.byType[string(l.Type)].Add(v)
+		if held {
+			a.held[k] = a.held[k].Add(v)
+		}
+	}
+	if held {
+		if a.holds == nil {
+			a.holds = map[Date]decimal.Decimal{}
+		}
+		a.holds[r.Hold.MaturesOn] = a.holds[r.Hold.MaturesOn].Add(r.Total.Amount())
+	}
 	payee := r.Payee
 	if r.PayeeName != "" {
 		payee += " (" + r.PayeeName + ")"
 	}
 	a.byPayee[payee] = a.byPayee[payee].Add(r.Total.Amount())
-	for _, l := range r.Lines {
-		a.byType[string(l.Type)] = a.byType[string(l.Type)].Add(l.Amount.Amount())
-	}
 	return nil
 }
 
-// Statement returns the statement of everything added so far. With the
-// statement rounding stage, the statement's total is rounded here and shared
-// over the partners, and each partner's amount over its breakdowns, by
-// largest remainder (ties to the earlier key), so every level adds up and
-// rounding never pays more than the exact amounts allow.
+// Statement returns the statement of everything added so far (an empty
+// statement for a zero-value StatementBuilder). With the statement
+// rounding stage, each total (earned, expired, held) is rounded here and
+// shared over the partners, and each partner's amount over its buckets and
+// breakdowns, by largest remainder (ties to the earlier key), so every
+// level adds up and rounding never pays more than the exact amounts allow.
 func (b *StatementBuilder) Statement() *Statement {
+	if b == nil || b.e.ready() != nil {
+		return &Statement{}
+	}
 	e := b.e
 	cur := e.p.Currency
+	z := Zero(cur)
 	s := &Statement{Program: e.ref, Currency: cur, Deals: b.deals, Eligible: b.eligible,
-		Earned: Zero(cur), Expired: Zero(cur), Payable: Zero(cur), CarriedOut: Zero(cur)}
+		Earned: z, Expired: z, Held: z, CarriedIn: z, Withheld: z, Payable: z, CarriedOut: z}
 	s.Rounding = e.roundingWords()
 	ids := make([]string, 0, len(b.partners))
 	for id := range b.partners {
@@ -165,40 +278,113 @@ func (b *StatementBuilder) Statement() *Statement {
 	}
 	sort.Strings(ids)
 	round := e.stage == StageStatement
-	earnedBy := make([]decimal.Decimal, len(ids))
-	expiredBy := make([]decimal.Decimal, len(ids))
-	for i, id := range ids {
-		earnedBy[i], expiredBy[i] = b.partners[id].earned, b.partners[id].expired
-	}
-	if round {
-		// The statement total is rounded once and shared over the partners
-		// by largest remainder, so rounding cannot pay more than the exact
-		// amounts that the caps and budget held (0.005 + 0.005 + 0.01 pays
-		// 0.02, not 0.01 + 0.01 + 0.01).
-		earnedBy = largestRemainder(earnedBy, e.mode.Round(decimal.Sum(decimal.Zero, earnedBy...), e.places), e.places)
-		expiredBy = largestRemainder(expiredBy, e.mode.Round(decimal.Sum(decimal.Zero, expiredBy...), e.places), e.places)
+	nb := len(b.buckets.names)
+	// sum[f][i] is partner i's figure f (earned, expired, held) over its
+	// buckets, shared over the partners when the statement rounds.
+	var sum [3][]decimal.Decimal
+	for f := range sum {
+		sum[f] = make([]decimal.Decimal, len(ids))
+		for i, id := range ids {
+			a := b.partners[id]
+			sum[f][i] = decimal.Sum(decimal.Zero, [][]decimal.Decimal{a.earned, a.expired, a.held}[f]...)
+		}
+		if round {
+			// The statement total is rounded once and shared over the
+			// partners by largest remainder, so rounding cannot pay more
+			// than the exact amounts that the caps and budget held (0.005
+			// + 0.005 + 0.01 pays 0.02, not 0.01 + 0.01 + 0.01).
+			sum[f] = largestRemainder(sum[f], e.mode.Round(decimal.Sum(decimal.Zero, sum[f]...), e.places), e.places)
+		}
 	}
 	for i, id := range ids {
 		a := b.partners[id]
-		earned, expired := earnedBy[i], expiredBy[i]
+		earned, expired, held := sum[0][i], sum[1][i], sum[2][i]
+		bEarned, bExpired, bHeld := a.earned, a.expired, a.held
+		if round {
+			bEarned = largestRemainder(a.earned, earned, e.places)
+			bExpired = largestRemainder(a.expired, expired, e.places)
+			bHeld = largestRemainder(a.held, held, e.places)
+		}
 		ps := PartnerStatement{PartnerID: id, Deals: a.deals, Eligible: a.eligible,
-			Earned: Money{earned, cur}, Expired: Money{expired, cur}, CarriedIn: Money{b.carried(id), cur},
-			ByPayee: e.subtotals(a.byPayee, earned, round), ByType: e.subtotals(a.byType, earned, round)}
-		due := earned.Add(ps.CarriedIn.amount)
-		if due.Cmp(e.p.MinPayout) >= 0 && due.Sign() > 0 {
-			ps.Payable, ps.CarriedOut = Money{due, cur}, Zero(cur)
-		} else {
-			// Below the minimum, or a negative balance to be withheld from
-			// later payouts: nothing is paid now.
-			ps.Payable, ps.CarriedOut = Zero(cur), Money{due, cur}
+			Earned: Money{earned, cur}, Expired: Money{expired, cur}, Held: Money{held, cur},
+			CarriedIn: z, Withheld: z, Payable: z, CarriedOut: z,
+			ByPayee: e.subtotals(a.byPayee, earned, round), ByType: e.subtotals(a.byType, earned, round),
+			Holds: e.heldAmounts(a.holds, held, round)}
+		for k := range nb {
+			bs := b.bucket(id, k, bEarned[k], bExpired[k], bHeld[k])
+			ps.CarriedIn.amount = ps.CarriedIn.amount.Add(bs.CarriedIn.amount)
+			ps.Withheld.amount = ps.Withheld.amount.Add(bs.Withheld.amount)
+			ps.Payable.amount = ps.Payable.amount.Add(bs.Payable.amount)
+			ps.CarriedOut.amount = ps.CarriedOut.amount.Add(bs.CarriedOut.amount)
+			if b.buckets.present {
+				ps.Buckets = append(ps.Buckets, bs)
+			}
 		}
 		s.Partners = append(s.Partners, ps)
-		s.Earned.amount = s.Earned.amount.Add(earned)
-		s.Expired.amount = s.Expired.amount.Add(expired)
-		s.Payable.amount = s.Payable.amount.Add(ps.Payable.amount)
-		s.CarriedOut.amount = s.CarriedOut.amount.Add(ps.CarriedOut.amount)
+		for _, f := range []struct{ to, from *Money }{{&s.Earned, &ps.Earned}, {&s.Expired, &ps.Expired}, {&s.Held, &ps.Held},
+			{&s.CarriedIn, &ps.CarriedIn}, {&s.Withheld, &ps.Withheld}, {&s.Payable, &ps.Payable}, {&s.CarriedOut, &ps.CarriedOut}} {
+			f.to.amount = f.to.amount.Add(f.from.amount)
+		}
 	}
 	return s
+}
+
+// bucket settles bucket k of a partner: what is payable, withheld and
+// carried out.
+func (b *StatementBuilder) bucket(id string, k int, earned, expired, held decimal.Decimal) BucketStatement {
+	cur := b.e.p.Currency
+	name := b.buckets.names[k]
+	carried := decimal.Zero
+	if b.carried != nil {
+		carried = b.carried(id, name)
+	}
+	bs := BucketStatement{Bucket: name, MinPayout: Money{b.buckets.mins[k], cur},
+		Earned: Money{earned, cur}, Expired: Money{expired, cur}, Held: Money{held, cur},
+		CarriedIn: Zero(cur), Withheld: Zero(cur), Payable: Zero(cur), CarriedOut: Zero(cur)}
+	if carried.Sign() >= 0 {
+		bs.CarriedIn.amount = carried
+	} else {
+		bs.Withheld.amount = carried.Neg()
+	}
+	due := earned.Sub(held).Add(carried)
+	if due.Cmp(b.buckets.mins[k]) >= 0 && due.Sign() > 0 {
+		bs.Payable.amount = due
+	} else {
+		// Below the minimum, or a negative balance to be withheld from
+		// the bucket's later payouts: nothing is paid now.
+		bs.CarriedOut.amount = due
+	}
+	return bs
+}
+
+// heldAmounts sorts held amounts by maturity date (a zero date last);
+// when round is set it rounds them to add up to the rounded total.
+func (e *Evaluator) heldAmounts(m map[Date]decimal.Decimal, total decimal.Decimal, round bool) []HeldAmount {
+	if len(m) == 0 {
+		return nil
+	}
+	dates := make([]Date, 0, len(m))
+	for d := range m {
+		dates = append(dates, d)
+	}
+	sort.Slice(dates, func(i, j int) bool {
+		if dates[i].IsZero() != dates[j].IsZero() {
+			return dates[j].IsZero()
+		}
+		return dates[i].Before(dates[j])
+	})
+	parts := make([]decimal.Decimal, len(dates))
+	for i, d := range dates {
+		parts[i] = m[d]
+	}
+	if round {
+		parts = largestRemainder(parts, total, e.places)
+	}
+	out := make([]HeldAmount, len(dates))
+	for i, d := range dates {
+		out[i] = HeldAmount{MaturesOn: d, Amount: Money{parts[i], e.p.Currency}}
+	}
+	return out
 }
 
 // subtotals sorts a breakdown by key; when round is set it rounds the
@@ -263,11 +449,11 @@ func (s *Statement) WriteText(w io.Writer) error {
 	}
 	fmt.Fprintf(&b, "\nCurrency %s; %s\n", cur, s.Rounding)
 	fmt.Fprintf(&b, "Deals %d, eligible %d\n\n", s.Deals, s.Eligible)
-	fmt.Fprintf(&b, "%-16s %6s %8s %14s %14s %14s %14s %14s\n", "partner", "deals", "eligible", "earned", "expired", "carried in", "payable", "carried out")
+	fmt.Fprintf(&b, "%-16s %6s %8s %14s %14s %14s %14s %14s %14s %14s\n", "partner", "deals", "eligible", "earned", "expired", "held", "carried in", "withheld", "payable", "carried out")
 	for _, p := range s.Partners {
-		fmt.Fprintf(&b, "%-16s %6d %8d %14s %14s %14s %14s %14s\n", p.PartnerID, p.Deals, p.Eligible,
-			fmtAmount(p.Earned.amount, cur), fmtAmount(p.Expired.amount, cur), fmtAmount(p.CarriedIn.amount, cur),
-			fmtAmount(p.Payable.amount, cur), fmtAmount(p.CarriedOut.amount, cur))
+		fmt.Fprintf(&b, "%-16s %6d %8d %14s %14s %14s %14s %14s %14s %14s\n", p.PartnerID, p.Deals, p.Eligible,
+			fmtAmount(p.Earned.amount, cur), fmtAmount(p.Expired.amount, cur), fmtAmount(p.Held.amount, cur), fmtAmount(p.CarriedIn.amount, cur),
+			fmtAmount(p.Withheld.amount, cur), fmtAmount(p.Payable.amount, cur), fmtAmount(p.CarriedOut.amount, cur))
 		for _, t := range p.ByType {
 			fmt.Fprintf(&b, "  %-30s %14s\n", "type "+t.Key, fmtAmount(t.Amount.amount, cur))
 		}
@@ -275,9 +461,9 @@ func (s *Statement) WriteText(w io.Writer) error {
 			fmt.Fprintf(&b, "  %-30s %14s\n", "payee "+t.Key, fmtAmount(t.Amount.amount, cur))
 		}
 	}
-	fmt.Fprintf(&b, "\n%-16s %6d %8d %14s %14s %14s %14s %14s\n", "total", s.Deals, s.Eligible,
-		fmtAmount(s.Earned.amount, cur), fmtAmount(s.Expired.amount, cur), "",
-		fmtAmount(s.Payable.amount, cur), fmtAmount(s.CarriedOut.amount, cur))
+	fmt.Fprintf(&b, "\n%-16s %6d %8d %14s %14s %14s %14s %14s %14s %14s\n", "total", s.Deals, s.Eligible,
+		fmtAmount(s.Earned.amount, cur), fmtAmount(s.Expired.amount, cur), fmtAmount(s.Held.amount, cur), fmtAmount(s.CarriedIn.amount, cur),
+		fmtAmount(s.Withheld.amount, cur), fmtAmount(s.Payable.amount, cur), fmtAmount(s.CarriedOut.amount, cur))
 	_, err := io.WriteString(w, b.String())
 	return err
 }

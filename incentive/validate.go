@@ -96,6 +96,8 @@ func (p *Program) Validate() error {
 	if p.DivisionPlaces < 0 || p.DivisionPlaces > MaxDivisionPlaces {
 		at("precision", "division precision %d is outside 1..%d decimal places", p.DivisionPlaces, MaxDivisionPlaces)
 	}
+	p.validateHold(at)
+	p.validateBuckets(at)
 	if p.MinPayout.Sign() < 0 {
 		at("min_payout", "minimum payout %s is negative", p.MinPayout)
 	}
@@ -229,10 +231,16 @@ func (p *Program) Validate() error {
 		default:
 			at(cp, "caps[%d]: unknown scope %q (want line, deal, partner or budget)", i, string(c.Scope))
 		}
-		if c.Limit.Sign() <= 0 {
+		switch {
+		case c.LimitFormula != nil && c.Scope != CapLine:
+			at(cp, "only a line cap (`cap:` on an earning) may be an expression of the deal; a %s cap's limit is a fixed amount", c.Scope)
+		case c.LimitFormula != nil && !c.Limit.IsZero():
+			at(cp, "a line cap sets both a limit (%s) and a computed limit; give one", c.Limit)
+		case c.LimitFormula != nil:
+			// computed per deal: checked when evaluated
+		case c.Limit.Sign() <= 0:
 			at(cp, "caps[%d] (%s): limit %s must be above zero", i, c.Scope, c.Limit)
-		}
-		if -c.Limit.Exponent() > places && !c.Limit.Equal(c.Limit.Round(places)) {
+		case -c.Limit.Exponent() > places && !c.Limit.Equal(c.Limit.Round(places)):
 			at(cp, "caps[%d] (%s): limit %s has more decimal places than amounts round to (%d)", i, c.Scope, c.Limit, places)
 		}
 		if c.Earning != "" && (c.Scope != CapLine || !earnings[c.Earning]) {

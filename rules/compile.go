@@ -87,14 +87,19 @@ func Compile(name string, src []byte) (*File, error) {
 // compile compiles a file and returns it with its diagnostics, so that
 // Load can continue with the pending Tests documents.
 func compile(name string, src []byte) (*File, *diag) {
+	return compileLimited(name, src, LoadOptions{}.withDefaults())
+}
+
+// compileLimited is compile under the limits of opts (defaults filled in).
+func compileLimited(name string, src []byte, opts LoadOptions) (*File, *diag) {
 	d := &diag{src: newSource(name, src)}
 	f := &File{Name: name, src: d.src, top: map[*incentive.Program]fields{}, broken: map[*incentive.Program]bool{}}
-	if len(src) > MaxFileSize {
-		d.add(SeverityError, 0, 0, "", fmt.Sprintf("file is %d bytes; a program file may be at most %d bytes", len(src), MaxFileSize))
+	if int64(len(src)) > opts.MaxFileSize {
+		d.add(SeverityError, 0, 0, "", fmt.Sprintf("file is %d bytes; a program file may be at most %d bytes", len(src), opts.MaxFileSize)).cause = ErrLimit
 		return f, d
 	}
 	var testDocs []*testsDoc
-	for _, doc := range parseDocuments(src, d, MaxDocuments, MaxNodes) {
+	for _, doc := range parseDocumentsLimited(src, d, limits{docs: opts.MaxDocuments, nodes: opts.MaxNodes, depth: opts.MaxDepth}) {
 		kind, ok := header(d, doc.root)
 		if !ok {
 			continue

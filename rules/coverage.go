@@ -146,6 +146,12 @@ func programCoverage(p *incentive.Program, results []*incentive.Result) []Covera
 					reached[l.Band.Index] = true
 				}
 			}
+			// A line that lost its group's pick reached its band too.
+			for _, l := range r.Lost {
+				if l.Earning == e.ID && l.Band != nil && l.Band.Index >= 0 && l.Band.Index < len(reached) {
+					reached[l.Band.Index] = true
+				}
+			}
 		}
 		add(CoverEarning, fmt.Sprintf("earning %q", e.ID), e.Origin, paid, "never paid by any test")
 		if e.Bands == nil {

@@ -18,7 +18,7 @@ const MaxDealsFileSize = 16 << 20
 // dealKeys are the built-in keys of a deal; custom fields come on top.
 var dealKeys = []string{
 	"id", "partner_id", "amount", "currency", "quantity", "type", "registered",
-	"registration", "close_date", "customer", "products", "credits",
+	"registration", "close_date", "customer", "products", "credits", "history",
 }
 
 // DecodeDeals reads a list of deals written as in test cases (see the
@@ -166,6 +166,9 @@ func (dd dealDecoder) deal(n *yaml.Node, path string, base *partner.Partner, all
 	}
 	if v := f.get("credits"); v != nil {
 		dd.credits(v, f.at("credits"), deal)
+	}
+	if v := f.get("history"); v != nil {
+		in.History = dd.history(v, f.at("history"))
 	}
 	dd.customFields(f, deal)
 	if base != nil {
@@ -478,4 +481,34 @@ func earningIDs(p *incentive.Program) []string {
 		out = append(out, e.ID)
 	}
 	return out
+}
+
+// history reads a partner's totals of earlier periods: a mapping from
+// period labels ("2026-03", "2026-Q1", "2026") to amounts in the program
+// currency. It returns nil after an error.
+func (dd dealDecoder) history(n *yaml.Node, path string) incentive.History {
+	d := dd.d
+	f, ok := d.mapping(n, path)
+	if !ok {
+		return nil
+	}
+	nerr := len(d.errs)
+	h := incentive.History{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		if f.m[k.Value].key != k {
+			continue // a duplicate, reported
+		}
+		if !incentive.IsPeriodLabel(k.Value) {
+			d.errorf(k, f.at(k.Value), "want a period label: a month (2026-03), a quarter (2026-Q1) or a year (2026), got %q", clip(k.Value))
+			continue
+		}
+		if v, ok := d.money(n.Content[i+1], f.at(k.Value), dd.p.Currency); ok {
+			h[k.Value] = v
+		}
+	}
+	if len(d.errs) != nerr {
+		return nil
+	}
+	return h
 }

@@ -70,11 +70,14 @@
 //	              default UTC. ends: inclusive (default: from <= date <= to)
 //	              or exclusive_end (from <= date < to)
 //	claims        {window: 60d | 2m, from: close_date | program_end |
-//	              registration.approved | <custom date field>}: an earning
-//	              may be claimed until window days or months after the
-//	              anchor (that day included), see Claim windows. Default:
-//	              no claim deadline; from defaults to close_date.
-//	              program_end needs effective.to
+//	              registration.approved | <custom date field>,
+//	              expired_uses_caps: false}: an earning may be claimed
+//	              until window days or months after the anchor (that day
+//	              included), see Claim windows. Default: no claim deadline;
+//	              from defaults to close_date. program_end needs
+//	              effective.to. expired_uses_caps: true makes expired
+//	              earnings use up partner caps and budget (default: they
+//	              do not, see Holds, payout buckets and expiry)
 //	registration  {valid: 90d | 3m}: how long a deal registration is valid
 //	              after its approval date, see Claim windows. Default:
 //	              registrations do not expire
@@ -94,10 +97,18 @@
 //	precision     the decimal places a quotient keeps, 1 to 40 (default
 //	              16), see Division
 //	min_payout    statement minimum, >= 0; a smaller statement total is
-//	              carried over (default 0: no minimum). A negative total
-//	              (credit notes above what was earned) is carried too,
-//	              even with no minimum: it is withheld from later
-//	              payouts, never invoiced
+//	              carried over (default 0: no minimum); with payouts, the
+//	              minimum of the default bucket. A negative total (credit
+//	              notes above what was earned) is carried too, even with
+//	              no minimum: it is withheld from later payouts, never
+//	              invoiced
+//	hold          {for: 30d | 1m, from: close_date | <custom date field>,
+//	              void_if: [<custom date field>, ...]}: earnings mature
+//	              only after the hold, and a void date inside it cancels
+//	              them, see Holds, payout buckets and expiry
+//	payouts       [{bucket, types: [<earning type>, ...], min_payout}]:
+//	              earning types paid out together, each bucket with its
+//	              own minimum and carried balance
 //	payment_methods  [{method, min_payout, fee}]: payout terms of payment
 //	              methods that differ from the program's, see Payment methods
 //	allow_negative  true to accept deals with a negative amount (credit
@@ -243,6 +254,32 @@
 // a date function fails at run time with an error naming the expression's
 // position. Test for the empty date first: deal.registered &&
 // days_between(...) evaluates days_between only for registered deals.
+//
+// # Partner history
+//
+// Terms can read a partner's totals of earlier periods, for example the
+// mean of its last four quarters as a growth baseline. The caller supplies
+// them as the partner's history: a mapping from period labels, as
+// period() writes them ("2026-03", "2026-Q1", "2026"), to the eligible deal
+// amount the partner closed in that period, in the program currency. In a
+// test it is `history:` (for every deal of the test; a deal may carry its
+// own), in a deals file the `history` key of a deal (YAML, JSON and JSON
+// Lines; CSV has no column for it), and in Go Input.History. Three
+// functions read it, counting periods back from the deal's own period (by
+// its close date in the program's time zone):
+//
+//	history("quarter", 1)        the total of the quarter before the deal's
+//	history_sum("month", 3)      the sum of the 3 months before the deal's
+//	history_mean("quarter", 4)   that sum divided by 4 (at the program's
+//	                             division precision; exact for cents over 4)
+//
+// The unit ("month", "quarter" or "year") and the count (1 to 120) are
+// constants. A period the terms read that the history does not give is
+// never guessed as zero: the deal fails with an error wrapping
+// incentive.ErrNoHistory that names the partner and the missing period, at
+// the position of the function; a partner that sold nothing in a period
+// is supplied as 0. Explanations show each total read, as
+// history.quarter.1 = 100,000.00. The cookbook's growth rebate uses it.
 //
 // run.as_of is the as-of date of the run: `partnerops run -as-of DATE`, a
 // test's `as_of:` (a `deal:` test without as_of uses the deal's close
@@ -434,6 +471,245 @@
 //	    deal: {id: D-3, amount: "1000.00", close_date: 2026-12-31}
 //	    expect: {total: "100.00"}
 //
+// # Holds, payout buckets and expiry
+//
+// `hold: {for, from, void_if}` keeps a deal's earnings from being paid
+// until they mature: for (days or months, as claim windows) after from,
+// the close date (the default) or a custom date field such as a payment
+// date. An earning matures on its maturity date: a run as of that day or
+// later may pay it; before, it is held (pending), and statements show it
+// in their held column, by maturity date, apart from what is payable. A
+// date field listed in void_if (a refund date) that falls inside the hold,
+// on or after its start and before the maturity date, voids the deal: it
+// pays nothing, uses up no cap or budget, and the explanation says "void:
+// refunded 2026-03-20 falls inside the hold (60 days from first_payment
+// 2026-02-10, maturing 2026-04-11)". A void date after the run's as-of date
+// has not happened yet and voids nothing; a refund on or after the
+// maturity date voids nothing either (take the payout back with a credit
+// note). A deal without its from date (no payment yet) has not started its
+// hold: it is held with no maturity date.
+//
+// A run without an as-of date cannot know that anything has matured, so
+// everything under a hold counts as held: give `partnerops run -as-of` (a
+// test's as_of) to pay what has matured. Voids need no as-of date. Held
+// earnings do use up caps and budget (they will be paid); expired ones do
+// not (below). Expiry wins over a hold: an earning whose claim window has
+// closed counts as expired, not held. Credit notes are never held. Held
+// amounts are not carried to the next statement: a later run, as of a
+// later date, over the same deals pays them once they mature.
+//
+//	# holds.yaml: a referral fee held 30 days from the payment date, voided by a refund inside the hold.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: held-referral
+//	name: Held referral fee
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	fields:
+//	  paid_on: {type: date, optional: true}
+//	  refund_date: {type: date, optional: true}
+//	hold: {for: 30d, from: paid_on, void_if: [refund_date]}
+//	claims: {window: 90d}
+//	earnings:
+//	  - id: fee
+//	    type: referral
+//	    amount: deal.amount * 0.10
+//	tests:
+//	  # Paid 2026-03-01 + 30 days: matures 2026-03-31. 1,000.00 x 10% = 100.00.
+//	  - name: held until it matures
+//	    as_of: 2026-03-30
+//	    deal: {id: D-1, amount: "1000.00", close_date: 2026-02-20, paid_on: 2026-03-01}
+//	    expect: {total: "100.00", held: "100.00"}
+//	  - name: payable from the maturity date
+//	    as_of: 2026-03-31
+//	    deal: {id: D-2, amount: "1000.00", close_date: 2026-02-20, paid_on: 2026-03-01}
+//	    expect: {total: "100.00", held: "0"}
+//	  # The refund (2026-03-15) falls inside the hold [2026-03-01, 2026-03-31).
+//	  - name: a refund inside the hold voids the fee
+//	    as_of: 2026-04-15
+//	    deal: {id: D-3, amount: "1000.00", close_date: 2026-02-20, paid_on: 2026-03-01, refund_date: 2026-03-15}
+//	    expect: {total: "0", held: "0"}
+//	  # No payment yet: the hold has not started. 500.00 x 10% = 50.00.
+//	  - name: not paid yet, so held with no maturity date
+//	    as_of: 2026-06-30
+//	    deal: {id: D-4, amount: "500.00", close_date: 2026-06-01}
+//	    expect: {total: "50.00", held: "50.00"}
+//	  # Closed 2026-01-05 + 90 days = claim by 2026-04-05: expired, not held.
+//	  - name: expired, not held
+//	    as_of: 2026-05-01
+//	    deal: {id: D-5, amount: "1000.00", close_date: 2026-01-05, paid_on: 2026-04-20}
+//	    expect: {total: "100.00", expired: "100.00", held: "0"}
+//	  # D-6: 2,000.00 x 10% = 200.00, matured 2026-03-31; D-7: 3,000.00 x 10%
+//	  # = 300.00, matures 2026-04-19: held. Payable 500.00 - 300.00 = 200.00.
+//	  - name: a statement separates held from payable
+//	    as_of: 2026-04-10
+//	    deals:
+//	      - {id: D-6, amount: "2000.00", close_date: 2026-02-01, paid_on: 2026-03-01, partner_id: P-1}
+//	      - {id: D-7, amount: "3000.00", close_date: 2026-03-05, paid_on: 2026-03-20, partner_id: P-1}
+//	    expect:
+//	      total: "500.00"
+//	      statement:
+//	        P-1: {earned: "500.00", held: "300.00", payable: "200.00", carried_out: "0"}
+//
+// `payouts:` groups earning types into buckets that are paid out on their
+// own: a bucket's balance (what it earned and has matured, plus the
+// balance brought in) is payable when it is positive and reaches the
+// bucket's min_payout, and carried out otherwise. A negative balance
+// brought in is withheld: it is deducted from the bucket's next earnings
+// until it is recovered, and shown in the statement's withheld column; it
+// never reduces another bucket. Earning types no bucket lists form the
+// default bucket (named default in tests), whose minimum is min_payout.
+// Every statement row, and every bucket of it, satisfies
+// earned - expired - held + carried in - withheld = payable + carried out.
+// The JSON statement of `partnerops run -output json` carries each
+// partner's buckets, and `-carried` reads it back as the next run's
+// balances, bucket by bucket.
+//
+//	# payouts.yaml: payout buckets with their own minimums; a negative balance is withheld until recovered.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: bucketed-payouts
+//	name: Bucketed payouts
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	min_payout: 25
+//	payouts:
+//	  - bucket: spiffs
+//	    types: [spiff]
+//	    min_payout: 50
+//	  - bucket: rebates
+//	    types: [rebate]
+//	    min_payout: 100
+//	earnings:
+//	  - id: spiff
+//	    type: spiff
+//	    amount: deal.amount * 0.01
+//	  - id: rebate
+//	    type: rebate
+//	    amount: deal.amount * 0.02
+//	  - id: kicker
+//	    type: bonus
+//	    amount: 20
+//	tests:
+//	  # D-1 4,000.00: spiff 40.00, rebate 80.00, kicker 20.00 (default bucket).
+//	  # spiffs: 40.00 + 15.00 carried in = 55.00 >= 50: paid. rebates: 80.00
+//	  # - 30.00 withheld = 50.00 < 100: carried out. default: 20.00 < 25:
+//	  # carried out. P-1: 140.00 + 15.00 - 30.00 = 125.00 = 55.00 + 70.00.
+//	  # P-2 only carries 30.00 into the default bucket: >= 25, paid.
+//	  - name: each bucket against its own minimum
+//	    carried: {P-1: {spiffs: "15.00", rebates: "-30.00"}, P-2: "30.00"}
+//	    deals:
+//	      - {id: D-1, amount: "4000.00", close_date: 2026-03-01, partner_id: P-1}
+//	    expect:
+//	      total: "140.00"
+//	      statement:
+//	        P-1:
+//	          earned: "140.00"
+//	          carried_in: "15.00"
+//	          withheld: "30.00"
+//	          payable: "55.00"
+//	          carried_out: "70.00"
+//	          buckets:
+//	            spiffs: {earned: "40.00", carried_in: "15.00", payable: "55.00", carried_out: "0"}
+//	            rebates: {earned: "80.00", withheld: "30.00", payable: "0", carried_out: "50.00"}
+//	            default: {earned: "20.00", payable: "0", carried_out: "20.00"}
+//	        P-2: {carried_in: "30.00", payable: "30.00"}
+//	  # D-2 10,000.00: spiff 100.00, rebate 200.00, kicker 20.00. rebates:
+//	  # 200.00 - 250.00 withheld = -50.00: nothing paid, -50.00 carried out
+//	  # to be withheld next time. The other buckets are paid as usual.
+//	  - name: a negative balance stays withheld until recovered
+//	    carried: {P-1: {rebates: "-250.00"}}
+//	    deals:
+//	      - {id: D-2, amount: "10000.00", close_date: 2026-03-01, partner_id: P-1}
+//	    expect:
+//	      statement:
+//	        P-1:
+//	          buckets:
+//	            spiffs: {payable: "100.00"}
+//	            rebates: {earned: "200.00", withheld: "250.00", payable: "0", carried_out: "-50.00"}
+//
+// An earning whose claim window had closed as of the run (expired) is never
+// payable, so it uses up neither a partner cap nor the budget: a late claim
+// cannot reduce what timely claims are paid. Its result still shows what
+// the caps would have let it pay (the statement's expired column), and a
+// credit note of an expired deal gives no cap room back. A program whose
+// terms say otherwise sets `claims: {expired_uses_caps: true}`: expired
+// earnings then count against the caps as if they had been paid.
+//
+//	# expiry.yaml: an expired earning uses up neither the partner cap nor the budget.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: expiry-caps
+//	name: Expiry and caps
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	claims: {window: 30d}
+//	earnings:
+//	  - id: base
+//	    type: spiff
+//	    amount: deal.amount * 0.10
+//	caps:
+//	  per_partner: 150
+//	  budget: 1000
+//	tests:
+//	  # As of 2026-04-15, D-1 (closed 2026-03-01, claim by 2026-03-31) has
+//	  # expired: its 100.00 uses no cap. D-2 pays 100.00; D-3 100.00 is cut to
+//	  # the 150.00 - 100.00 = 50.00 left. Payable 250.00 - 100.00 = 150.00.
+//	  - name: a late claim does not reduce timely claims
+//	    as_of: 2026-04-15
+//	    deals:
+//	      - {id: D-1, amount: "1000.00", close_date: 2026-03-01, partner_id: P-1}
+//	      - {id: D-2, amount: "1000.00", close_date: 2026-04-01, partner_id: P-1}
+//	      - {id: D-3, amount: "1000.00", close_date: 2026-04-02, partner_id: P-1}
+//	    expect:
+//	      total: "250.00"
+//	      deals:
+//	        D-1: {total: "100.00", expired: "100.00"}
+//	        D-2: {total: "100.00", expired: "0"}
+//	        D-3: {total: "50.00", capped: [per_partner]}
+//	      statement:
+//	        P-1: {earned: "250.00", expired: "100.00", payable: "150.00"}
+//	  # 950.00 of the 1,000.00 budget used before: 100.00 is cut to 50.00.
+//	  - name: the budget cuts a timely claim
+//	    as_of: 2026-03-02
+//	    prior: {budget_used: "950.00"}
+//	    deal: {id: D-4, amount: "1000.00", close_date: 2026-03-01}
+//	    expect: {total: "50.00", capped: [budget]}
+//	---
+//	# The same terms with expired_uses_caps: an expired earning counts against
+//	# the caps as if it had been paid, as some programs state.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: expiry-uses-caps
+//	name: Expiry that uses the caps
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	claims: {window: 30d, expired_uses_caps: true}
+//	earnings:
+//	  - id: base
+//	    type: spiff
+//	    amount: deal.amount * 0.10
+//	caps:
+//	  per_partner: 150
+//	tests:
+//	  # D-1's expired 100.00 uses up 100.00 of the 150.00 cap: D-2 is cut to 50.00.
+//	  - name: a late claim uses up the cap
+//	    as_of: 2026-04-15
+//	    deals:
+//	      - {id: D-1, amount: "1000.00", close_date: 2026-03-01, partner_id: P-1}
+//	      - {id: D-2, amount: "1000.00", close_date: 2026-04-01, partner_id: P-1}
+//	    expect:
+//	      total: "150.00"
+//	      deals:
+//	        D-1: {expired: "100.00"}
+//	        D-2: {total: "50.00", capped: [per_partner]}
+//	      statement:
+//	        P-1: {earned: "150.00", expired: "100.00", payable: "50.00"}
+//
 // # Eligibility and earnings
 //
 // Eligibility clauses are tested in order; the first that fails makes the
@@ -444,6 +720,19 @@
 // multiplies the `amount:`. `cap:` limits the line (> 0, in the program
 // currency, applied before line rounding). `group:` names a group. Lines add
 // up unless a group picks among them.
+//
+// A line cap may also be an expression of the deal, a computed cap, such
+// as `cap: deal.approved_amount` for an amount approved per activity: a
+// value written as a number (or a number with the program's currency code)
+// is a fixed limit, anything else is an expression that must come to a
+// number. The computed limit is rounded toward zero to the places amounts
+// round to; zero caps the line at zero (a missing optional field reads 0),
+// and a value below zero is an error of the deal. Its cut is a cap like any
+// other: recorded on the line with the computed limit, shown by explain
+// with the expression and its value ("line cap deal.approved_amount =
+// 1,500.00 cut 1,000.00"), asserted by `capped: [line:<earning>]` and
+// counted by coverage. Only line caps are computed; per_deal, per_partner
+// and budget are fixed amounts. See the cookbook's reimbursement.
 //
 //	# spiff.yaml: a new-logo SPIFF that uses most program keys.
 //	apiVersion: partnerops/v1
@@ -1199,7 +1488,8 @@
 // name, email}], tier_history: [{from, tier}] (see Partner tiers over
 // time), payment_method (see Payment methods)}, an optional prior {period_amount, period_deals,
 // period_earned, cumulative, budget_used, basis: {<earning>: amount}} (the
-// partner's and the program's totals before the test's deals), and either
+// partner's and the program's totals before the test's deals), an optional
+// history {<period label>: amount} (see Partner history), and either
 // one `deal:` (evaluated with incentive.Evaluate) or a `deals:` list (run in
 // order with incentive.Run, so period and cumulative totals, partner caps
 // and the budget accumulate; deals must be listed by close time, then id).
@@ -1216,12 +1506,28 @@
 //	lines: {<earning>: "<amount>"}   exact: listed lines must match, unlisted
 //	                                 lines must pay nothing; "0" matches a line
 //	                                 that did not pay
-//	band: {<earning>: <label> | <n>}  the band reached; n counts from 1
+//	band: {<earning>: <label> | <n>}  the band reached; n counts from 1 (a
+//	                                 line that lost its group's pick reached
+//	                                 its band too: see Result.Lost)
 //	capped: [<cap>, ...]             exactly the caps that cut something:
 //	                                 line:<earning>, per_deal, per_partner, budget
+//	expired: "<amount>"              the part of the total whose claim window
+//	                                 had closed as of the test (0 when none)
+//	held: "<amount>"                 the part of the total held as of the test
+//	                                 (0 when matured, void or expired)
 //
-// `expect:` of a `deals:` test holds `total` (the sum over the deals) and
-// `deals: {<deal id>: {<the keys above>}}`. Amounts are exact decimal
+// `expect:` of a `deals:` test holds `total` (the sum over the deals),
+// `deals: {<deal id>: {<the keys above>}}` and `statement: {<partner id>:
+// {<figures>, buckets: {<bucket>: {<figures>}}}}`, where the figures are
+// earned (expired included, as the command's statement shows it), expired,
+// held, carried_in, withheld, payable and carried_out, checked against the
+// statement of the test's results (buckets by name, default for the
+// earning types in no bucket). A `deals:` test's `carried: {<partner id>:
+// "<amount>" | {<bucket>: "<amount>"}}` is the balance each partner brings
+// in from the previous statement (a plain amount goes to the default
+// bucket; a negative one is withheld). as_of decides expiry and holds; a
+// `deals:` test without as_of has no as-of date, so nothing expires and
+// everything under a hold is held. Amounts are exact decimal
 // strings, compared by value ("240" equals "240.00") and currency (the
 // program's unless written, "240.00 USD"). Expectations name only things
 // that exist: an unknown earning, band label, cap or clause is a compile
@@ -1257,6 +1563,8 @@
 //	credits      on a credit note (negative amount): the id of the earlier
 //	             deal it credits (see Credit notes)
 //	partner      inline partner (deals files and `deals:` lists)
+//	history      {<period label>: amount}: the partner's totals of earlier
+//	             periods (see Partner history)
 //	<field>      each custom field, of its declared type
 //
 // # Payment methods
@@ -1333,7 +1641,11 @@
 // # Limits and safety
 //
 // A file may be at most MaxFileSize bytes (checked before parsing), hold
-// at most MaxDocuments documents and MaxNodes YAML nodes. Anchors, aliases
+// at most MaxDocuments documents and MaxNodes YAML nodes, nested at most
+// MaxDepth mappings and lists deep. Load reads at most DefaultMaxFiles
+// files, each only up to the size limit even if it grows while read, and
+// refuses what is not a regular file; LoadWith takes other limits
+// (LoadOptions). An error about a limit wraps ErrLimit. Anchors, aliases
 // and tags are refused outright, so "billion laughs" alias bombs cannot
 // expand; programs are short enough to write values out. Expressions are
 // bounded by the expression compiler (source length, syntax-tree size,
@@ -1352,8 +1664,387 @@
 //
 // # Cookbook
 //
-// Whole programs for common requests, each tested with hand-computed
-// figures (testdata/reference/cookbook-*.yaml).
+// Common program shapes from published vendor terms, each with tests
+// computed by hand (the files are in testdata/reference and run with the
+// rest of this reference).
+//
+// A referral reward held until the customer has paid for 60 days, voided
+// by a refund in that time:
+//
+//	# cookbook-referral-refund-hold.yaml: a referral reward held 60 days after the customer's first payment, void if the customer is refunded in that time.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: cookbook-referral
+//	name: Customer referral reward
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31, timezone: America/New_York}
+//	fields:
+//	  first_payment: {type: date, optional: true}
+//	  refunded: {type: date, optional: true}
+//	hold: {for: 60d, from: first_payment, void_if: [refunded]}
+//	eligibility:
+//	  - name: referral partner
+//	    when: partner.type == "referral"
+//	earnings:
+//	  - id: reward
+//	    type: referral
+//	    amount: 250
+//	  - id: share
+//	    type: referral
+//	    amount: deal.amount * 0.05
+//	caps:
+//	  per_deal: 1000
+//	tests:
+//	  # First payment 2026-02-10 + 60 days: 18 (to Feb 28) + 31 (March) + 11
+//	  # = 60, so it matures 2026-04-11. 250.00 + 12,000.00 x 5% (600.00) = 850.00.
+//	  - name: held during the 60 days
+//	    as_of: 2026-04-10
+//	    partner: {id: R-1, type: referral}
+//	    deal: {id: D-1, amount: "12000.00", close_date: 2026-02-01, first_payment: 2026-02-10}
+//	    expect: {total: "850.00", held: "850.00", lines: {reward: "250.00", share: "600.00"}}
+//	  - name: payable from day 60
+//	    as_of: 2026-04-11
+//	    partner: {id: R-1, type: referral}
+//	    deal: {id: D-1, amount: "12000.00", close_date: 2026-02-01, first_payment: 2026-02-10}
+//	    expect: {total: "850.00", held: "0"}
+//	  - name: refunded inside the hold, so void
+//	    as_of: 2026-05-01
+//	    partner: {id: R-1, type: referral}
+//	    deal: {id: D-2, amount: "12000.00", close_date: 2026-02-01, first_payment: 2026-02-10, refunded: 2026-03-20}
+//	    expect: {total: "0", held: "0"}
+//	  # 250.00 + 20,000.00 x 5% (1,000.00) = 1,250.00, cut to the 1,000.00 deal
+//	  # cap. A refund after the hold voids nothing: take it back with a credit note.
+//	  - name: refunded after the hold, so paid
+//	    as_of: 2026-06-01
+//	    partner: {id: R-1, type: referral}
+//	    deal: {id: D-3, amount: "20000.00", close_date: 2026-02-01, first_payment: 2026-02-10, refunded: 2026-05-01}
+//	    expect: {total: "1000.00", held: "0", capped: [per_deal]}
+//	  - name: a reseller is not a referral partner
+//	    partner: {id: X-1, type: reseller}
+//	    deal: {id: D-4, amount: "12000.00", close_date: 2026-02-01}
+//	    expect: {eligible: false, failed: referral partner}
+//	  # D-5: 250.00 + 2,000.00 x 5% = 350.00, paid 2026-01-20, matured
+//	  # 2026-03-21 (11 + 28 + 21 days). D-6: 250.00 + 4,000.00 x 5% = 450.00,
+//	  # paid 2026-03-05, matures 2026-05-04 (26 + 30 + 4 days): held.
+//	  - name: the statement shows what is held and what is payable
+//	    as_of: 2026-04-20
+//	    partner: {type: referral}
+//	    deals:
+//	      - {id: D-5, amount: "2000.00", close_date: 2026-01-15, first_payment: 2026-01-20, partner_id: R-2}
+//	      - {id: D-6, amount: "4000.00", close_date: 2026-03-01, first_payment: 2026-03-05, partner_id: R-2}
+//	    expect:
+//	      statement:
+//	        R-2: {earned: "800.00", held: "450.00", payable: "350.00"}
+//
+// A rebate on deals in several currencies, converted at a rate file's
+// rates, split between a rebate and an MDF accrual paid from buckets with
+// separate minimums:
+//
+//	# cookbook-multicurrency-buckets.yaml: a rebate on deals in euros and pounds, paid in dollars at a rate file's rates, split into a rebate and an MDF accrual paid from buckets with their own minimums.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: cookbook-fx-rebate
+//	name: Multi-currency rebate with MDF accrual
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	payouts:
+//	  - bucket: rebate
+//	    types: [rebate]
+//	    min_payout: 100
+//	  - bucket: mdf
+//	    types: [mdf]
+//	    min_payout: 250
+//	earnings:
+//	  - id: rebate
+//	    type: rebate
+//	    amount: deal.amount * 0.03
+//	  - id: mdf
+//	    type: mdf
+//	    amount: deal.amount * 0.01
+//	tests:
+//	  # `rates:` is a rate file's list (partnerops run -rates takes the same).
+//	  # D-1: 4,000.00 EUR x 1.10 = 4,400.00 USD: rebate 132.00, mdf 44.00.
+//	  # D-2: 2,000.00 GBP x 1.25 = 2,500.00 USD: rebate 75.00, mdf 25.00.
+//	  # rebate bucket 207.00 >= 100: paid; mdf 69.00 < 250: carried out.
+//	  - name: a quarter in two currencies
+//	    rates:
+//	      - {from: EUR, to: USD, rate: 1.10, as_of: 2026-03-31, valid_from: 2026-01-01, valid_to: 2026-03-31, source: treasury Q1}
+//	      - {from: GBP, to: USD, rate: 1.25, as_of: 2026-03-31, valid_from: 2026-01-01, valid_to: 2026-03-31, source: treasury Q1}
+//	    deals:
+//	      - {id: D-1, amount: "4000.00", currency: EUR, close_date: 2026-02-10, partner_id: P-1}
+//	      - {id: D-2, amount: "2000.00", currency: GBP, close_date: 2026-03-05, partner_id: P-1}
+//	    expect:
+//	      total: "276.00"
+//	      deals:
+//	        D-1: {lines: {rebate: "132.00", mdf: "44.00"}}
+//	        D-2: {lines: {rebate: "75.00", mdf: "25.00"}}
+//	      statement:
+//	        P-1:
+//	          earned: "276.00"
+//	          payable: "207.00"
+//	          carried_out: "69.00"
+//	          buckets:
+//	            rebate: {earned: "207.00", payable: "207.00"}
+//	            mdf: {earned: "69.00", payable: "0", carried_out: "69.00"}
+//	  # The next quarter brings the 69.00 MDF balance in. D-3: 20,000.00 EUR x
+//	  # 1.08 = 21,600.00 USD: rebate 648.00, mdf 216.00; mdf 216.00 + 69.00 =
+//	  # 285.00 >= 250: paid. Payable 648.00 + 285.00 = 933.00.
+//	  - name: the MDF balance is paid once it reaches its minimum
+//	    carried: {P-1: {mdf: "69.00"}}
+//	    rates:
+//	      - {from: EUR, to: USD, rate: 1.08, as_of: 2026-06-30, valid_from: 2026-04-01, valid_to: 2026-06-30, source: treasury Q2}
+//	    deals:
+//	      - {id: D-3, amount: "20000.00", currency: EUR, close_date: 2026-05-12, partner_id: P-1}
+//	    expect:
+//	      statement:
+//	        P-1:
+//	          payable: "933.00"
+//	          buckets:
+//	            rebate: {earned: "648.00", payable: "648.00"}
+//	            mdf: {earned: "216.00", carried_in: "69.00", payable: "285.00"}
+//
+// A SPIFF with a claim window counted from a custom activation date (see
+// Claim windows and registration validity):
+//
+//	# cookbook-activation-spiff.yaml: a SPIFF of 150 per new subscription that
+//	# the customer activated, claimable for 30 days from the activation date.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: cookbook-activation-spiff
+//	name: Activation SPIFF
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-04-01, to: 2026-06-30, timezone: America/New_York}
+//	claims: {window: 30d, from: activated}
+//	fields:
+//	  activated: date
+//	eligibility:
+//	  - name: new business
+//	    when: deal.type == "new_business"
+//	  - name: activated within the quarter
+//	    when: deal.activated <= date("2026-06-30")
+//	earnings:
+//	  - id: activation
+//	    type: spiff
+//	    amount: 150
+//	tests:
+//	  - name: an activated new subscription earns the SPIFF
+//	    as_of: 2026-05-31
+//	    # claim by 2026-05-05 + 30 days = 2026-06-04 (26 days to May 31, + 4): open
+//	    deal: {id: S-1, amount: "9000.00", type: new_business, close_date: 2026-04-20, activated: 2026-05-05}
+//	    expect: {total: "150.00"}
+//	  - name: a renewal earns nothing
+//	    deal: {id: S-2, amount: "9000.00", type: renewal, close_date: 2026-04-20, activated: 2026-05-05}
+//	    expect: {eligible: false, failed: new business}
+//	  - name: a subscription activated after the quarter earns nothing
+//	    deal: {id: S-3, amount: "9000.00", type: new_business, close_date: 2026-06-20, activated: 2026-07-02}
+//	    expect: {eligible: false, failed: activated within the quarter}
+//
+// A deal-registration bonus with a validity and pick-highest between a
+// share and a minimum:
+//
+//	# cookbook-registration-bonus.yaml: a deal-registration bonus of 3% of the
+//	# deal, at least 750, for deals closed within 90 days of the registration's
+//	# approval; the higher of the two pays.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: cookbook-registration-bonus
+//	name: Deal registration bonus
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	registration: {valid: 90d}
+//	earnings:
+//	  - id: share
+//	    type: deal_registration
+//	    when: deal.registered
+//	    amount: deal.amount * 0.03
+//	    group: registration
+//	  - id: minimum
+//	    type: deal_registration
+//	    when: deal.registered
+//	    amount: 750
+//	    group: registration
+//	groups:
+//	  - {id: registration, pick: highest}
+//	tests:
+//	  - name: the share is higher than the minimum
+//	    # 40000.00 x 0.03 = 1200.00 > 750.00
+//	    deal: {id: R-1, amount: "40000.00", close_date: 2026-03-01, registration: {id: REG-1, approved: 2026-02-01}}
+//	    expect: {total: "1200.00", lines: {share: "1200.00"}}
+//	  - name: the minimum is higher than the share
+//	    # 10000.00 x 0.03 = 300.00 < 750.00
+//	    deal: {id: R-2, amount: "10000.00", close_date: 2026-03-01, registration: {id: REG-2, approved: 2026-02-01}}
+//	    expect: {total: "750.00", lines: {minimum: "750.00"}}
+//	  - name: a registration approved more than 90 days before the close has lapsed
+//	    # approved 2026-01-10; + 90 days: 21 (to Jan 31) + 28 + 31 + 10 = 2026-04-10
+//	    deal: {id: R-3, amount: "40000.00", close_date: 2026-04-15, registration: {id: REG-3, approved: 2026-01-10}}
+//	    expect: {eligible: false, failed: registration validity}
+//	  - name: an unregistered deal earns no bonus
+//	    deal: {id: R-4, amount: "40000.00", close_date: 2026-03-01}
+//	    expect: {total: "0.00", lines: {}}
+//
+// A growth rebate over a baseline of past quarters (see Partner history):
+//
+//	# cookbook-growth-rebate.yaml: a quarterly growth rebate of 5% on what a
+//	# partner sells in the quarter above a baseline, the mean of its last four
+//	# quarters, which the caller supplies as the partner's history.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: cookbook-growth-rebate
+//	name: Growth rebate over a four-quarter baseline
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	period: quarter
+//	earnings:
+//	  - id: growth
+//	    type: rebate
+//	    # the part of this deal that takes the quarter's total above the baseline
+//	    amount: 0.05 * max(0, min(deal.amount, period.amount + deal.amount - history_mean("quarter", 4)))
+//	tests:
+//	  - name: only the sales above the baseline earn
+//	    history: {2025-Q2: "100000.00", 2025-Q3: "120000.00", 2025-Q4: "80000.00", 2026-Q1: "100000.00"}
+//	    # baseline (100000 + 120000 + 80000 + 100000) / 4 = 100000.00
+//	    deals:
+//	      # quarter total 60000.00, below the baseline: 0.00
+//	      - {id: D-1, amount: "60000.00", close_date: 2026-04-10}
+//	      # quarter total 110000.00: 10000.00 above, 10000.00 x 0.05 = 500.00
+//	      - {id: D-2, amount: "50000.00", close_date: 2026-05-10}
+//	      # quarter total 140000.00: all 30000.00 above, x 0.05 = 1500.00
+//	      - {id: D-3, amount: "30000.00", close_date: 2026-06-10}
+//	    expect:
+//	      total: "2000.00"
+//	      deals:
+//	        D-1: {total: "0.00"}
+//	        D-2: {total: "500.00"}
+//	        D-3: {total: "1500.00"}
+//	  - name: a partner that sold nothing last year has a baseline of zero
+//	    history: {2025-Q1: 0, 2025-Q2: 0, 2025-Q3: 0, 2025-Q4: 0}
+//	    # baseline 0.00: 20000.00 x 0.05 = 1000.00
+//	    deal: {id: D-4, amount: "20000.00", close_date: 2026-02-01}
+//	    expect: {total: "1000.00"}
+//
+// A reimbursement at a share of actual cost, capped by an approved amount
+// (a computed line cap):
+//
+//	# cookbook-reimbursement.yaml: a co-marketing (MDF) reimbursement of half
+//	# the actual cost, capped per activity by the amount approved for it.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: cookbook-mdf-reimbursement
+//	name: Co-marketing reimbursement
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	fields:
+//	  proof_of_performance: bool
+//	  approved_amount: {type: decimal, optional: true}
+//	eligibility:
+//	  - name: proof of performance received
+//	    when: deal.proof_of_performance
+//	earnings:
+//	  - id: reimbursement
+//	    type: mdf
+//	    amount: deal.amount * 0.5   # the deal amount is the activity's actual cost
+//	    cap: deal.approved_amount   # a computed line cap
+//	tests:
+//	  - name: half the cost, under the approved amount
+//	    deal: {id: A-1, amount: "1200.00", close_date: 2026-03-10, proof_of_performance: true, approved_amount: "1000.00"}
+//	    # 1200.00 x 0.5 = 600.00, at most the 1000.00 approved
+//	    expect: {total: "600.00", capped: []}
+//	  - name: the approved amount caps the reimbursement
+//	    deal: {id: A-2, amount: "5000.00", close_date: 2026-03-10, proof_of_performance: true, approved_amount: "1500.00"}
+//	    # 5000.00 x 0.5 = 2500.00 > 1500.00 approved: the cap cuts 1000.00
+//	    expect: {total: "1500.00", lines: {reimbursement: "1500.00"}, capped: [line:reimbursement]}
+//	  - name: an activity with no approved amount is reimbursed nothing
+//	    deal: {id: A-3, amount: "600.00", close_date: 2026-03-10, proof_of_performance: true}
+//	    # 600.00 x 0.5 = 300.00; a missing approved_amount reads 0: cut to 0.00
+//	    expect: {total: "0.00", capped: [line:reimbursement]}
+//	  - name: no proof of performance, no reimbursement
+//	    deal: {id: A-4, amount: "600.00", close_date: 2026-03-10, proof_of_performance: false, approved_amount: "1000.00"}
+//	    expect: {eligible: false, failed: proof of performance received}
+//
+// A multiplier over seats (a band table measuring deal.quantity):
+//
+//	# cookbook-seat-multiplier.yaml: 10 per seat sold, multiplied by 1.5 from
+//	# 50 seats and by 2 from 200 seats (the whole deal, retroactively).
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: cookbook-seat-multiplier
+//	name: Seat multiplier
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	earnings:
+//	  - id: seats
+//	    type: spiff
+//	    amount: deal.quantity * 10
+//	    bands:
+//	      method: retroactive
+//	      measure: deal.quantity
+//	      pays: multiplier
+//	      table:
+//	        - {from: 0, to: 50, multiplier: 1, label: base}
+//	        - {from: 50, to: 200, multiplier: 1.5, label: team}
+//	        - {from: 200, multiplier: 2, label: enterprise}
+//	tests:
+//	  - name: below 50 seats
+//	    # 40 x 10 = 400.00 x 1 = 400.00
+//	    deal: {id: U-1, amount: "12000.00", quantity: 40, close_date: 2026-05-01}
+//	    expect: {total: "400.00", band: {seats: base}}
+//	  - name: 50 seats reach the team multiplier
+//	    # 50 x 10 = 500.00 x 1.5 = 750.00 (a basis on a boundary belongs to the upper band)
+//	    deal: {id: U-2, amount: "15000.00", quantity: 50, close_date: 2026-05-01}
+//	    expect: {total: "750.00", band: {seats: team}}
+//	  - name: 250 seats double
+//	    # 250 x 10 = 2500.00 x 2 = 5000.00
+//	    deal: {id: U-3, amount: "75000.00", quantity: 250, close_date: 2026-05-01}
+//	    expect: {total: "5000.00", band: {seats: enterprise}}
+//
+// A cumulative accelerator that counts the partner's prior total:
+//
+//	# cookbook-cumulative-accelerator.yaml: a commission that accelerates with
+//	# the partner's sales over the year, counting what it sold before this run
+//	# (the prior cumulative total): 2% up to 500,000, 4% up to 1,000,000, 6%
+//	# above, each rate on the part of the sales in its band.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: cookbook-cumulative-accelerator
+//	name: Cumulative accelerator
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	earnings:
+//	  - id: commission
+//	    type: commission
+//	    bands:
+//	      method: marginal
+//	      basis: cumulative
+//	      pays: rate
+//	      table:
+//	        - {from: 0, to: 500000, rate: 0.02}
+//	        - {from: 500000, to: 1000000, rate: 0.04}
+//	        - {from: 1000000, rate: 0.06}
+//	tests:
+//	  - name: the year's first deal
+//	    # 100000.00 x 0.02 = 2000.00
+//	    deal: {id: C-1, amount: "100000.00", close_date: 2026-02-01}
+//	    expect: {total: "2000.00", band: {commission: 1}}
+//	  - name: deals after 450,000 sold earlier this year
+//	    prior: {cumulative: "450000.00"}
+//	    deals:
+//	      # 450000 -> 550000: 50000 x 0.02 + 50000 x 0.04 = 1000.00 + 2000.00 = 3000.00
+//	      - {id: C-2, amount: "100000.00", close_date: 2026-07-01}
+//	      # 550000 -> 1050000: 450000 x 0.04 + 50000 x 0.06 = 18000.00 + 3000.00 = 21000.00
+//	      - {id: C-3, amount: "500000.00", close_date: 2026-08-01}
+//	    expect:
+//	      total: "24000.00"
+//	      deals:
+//	        C-2: {total: "3000.00", band: {commission: 2}}
+//	        C-3: {total: "21000.00", band: {commission: 3}}
 //
 // A tier SPIFF whose base rate follows the partner's tier on the deal's
 // date, while a quarterly kicker reads the tier the quarter began with:

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -63,7 +64,18 @@ type Error struct {
 	// missing is the path of the key a "missing required key" error is
 	// about (see validate).
 	missing string
+	// cause is the sentinel the error wraps (ErrLimit), or nil.
+	cause error
 }
+
+// ErrLimit is wrapped by an error about an input over one of the limits
+// (LoadOptions, MaxFileSize, MaxDocuments, MaxNodes, MaxDepth): a caller
+// can tell input refused for its size from input with mistakes, with
+// errors.Is on the returned error or ErrorList.
+var ErrLimit = errors.New("rules: input over a limit")
+
+// Unwrap returns the sentinel the error wraps (ErrLimit), or nil.
+func (e *Error) Unwrap() error { return e.cause }
 
 // Error renders "file:line:col: [warning: ]path: message", then the source
 // line and a caret.

@@ -134,11 +134,17 @@ func canonical(root *yaml.Node) {
 			case "effective":
 				orderKeys(v, []string{"from", "to", "timezone", "ends"})
 			case "claims":
-				orderKeys(v, []string{"window", "from"})
+				orderKeys(v, claimsKeys)
 			case "rounding":
 				orderKeys(v, []string{"scale", "mode", "at"})
 			case "caps":
 				orderKeys(v, []string{"per_deal", "per_partner", "budget"})
+			case "hold":
+				orderKeys(v, holdKeys)
+			case "payouts":
+				for _, b := range seqItems(v) {
+					orderKeys(b, bucketKeys)
+				}
 			}
 		})
 	case "Tests":

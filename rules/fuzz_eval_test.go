@@ -30,7 +30,10 @@ func fuzzPrograms(tb testing.TB) []*incentive.Program {
 
 // FuzzEvaluateDeal evaluates arbitrary deals, alone and as a batch, under
 // every reference program: no panic, and whenever a deal evaluates, its
-// lines add up to its total in the program currency.
+// lines add up to its total in the program currency, a voided deal pays
+// nothing, and the batch's statement (with a balance carried into every
+// payout bucket, as of a date the input picks, for holds and expiry) adds
+// up for every partner and bucket.
 func FuzzEvaluateDeal(f *testing.F) {
 	progs := fuzzPrograms(f)
 	f.Add("12000.00", "new_business", "gold", "enterprise", int64(40*24*60), int64(3), true, "partner_rep")
@@ -95,14 +98,31 @@ func FuzzEvaluateDeal(f *testing.F) {
 					}
 				}
 			}
-			for r, err := range incentive.Run(t.Context(), p, batch, incentive.RunOptions{Workers: 2}) {
+			opts := incentive.RunOptions{Workers: 2}
+			if qty%2 != 0 {
+				opts.AsOf = deal.Deal.CloseDate.AddDate(0, 0, int(qty%200))
+			}
+			sb, err := incentive.NewStatement(p, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			carry := d.Truncate(2)
+			sb.CarryIn(func(string, string) decimal.Decimal { return carry })
+			for r, err := range incentive.Run(t.Context(), p, batch, opts) {
 				if err == nil {
 					check(r)
 					if r.Credits != "" && r.Total.Amount().Sign() > 0 {
 						t.Fatalf("%s: credit note %s pays %s", p.ID, r.DealID, r.Total)
 					}
+					if r.Hold != nil && r.Hold.Void && !r.Total.IsZero() {
+						t.Fatalf("%s: voided deal %s pays %s", p.ID, r.DealID, r.Total)
+					}
+					if err := sb.Add(r); err != nil {
+						t.Fatalf("%s: statement: %v", p.ID, err)
+					}
 				}
 			}
+			fuzzStatementAddsUp(t, p, sb.Statement())
 		}
 	})
 }
@@ -157,4 +177,34 @@ func FuzzDecodeDeals(f *testing.F) {
 			}
 		}
 	})
+}
+
+// fuzzStatementAddsUp checks that every partner and bucket of a statement
+// satisfies earned - held + carried in - withheld = payable + carried out,
+// and that a partner's figures are the sums of its buckets'.
+func fuzzStatementAddsUp(t *testing.T, p *incentive.Program, s *incentive.Statement) {
+	t.Helper()
+	adds := func(what string, earned, held, in, withheld, payable, out incentive.Money) {
+		lhs := earned.Amount().Sub(held.Amount()).Add(in.Amount()).Sub(withheld.Amount())
+		if rhs := payable.Amount().Add(out.Amount()); !lhs.Equal(rhs) {
+			t.Fatalf("%s: %s: %s - %s + %s - %s != %s + %s", p.ID, what, earned, held, in, withheld, payable, out)
+		}
+		if payable.Amount().Sign() < 0 || in.Amount().Sign() < 0 || withheld.Amount().Sign() < 0 {
+			t.Fatalf("%s: %s: negative payable %s, carried in %s or withheld %s", p.ID, what, payable, in, withheld)
+		}
+	}
+	for _, ps := range s.Partners {
+		adds(ps.PartnerID, ps.Earned, ps.Held, ps.CarriedIn, ps.Withheld, ps.Payable, ps.CarriedOut)
+		if len(p.Buckets) == 0 {
+			continue
+		}
+		payable := decimal.Zero
+		for _, b := range ps.Buckets {
+			adds(ps.PartnerID+" bucket "+b.Bucket, b.Earned, b.Held, b.CarriedIn, b.Withheld, b.Payable, b.CarriedOut)
+			payable = payable.Add(b.Payable.Amount())
+		}
+		if !payable.Equal(ps.Payable.Amount()) {
+			t.Fatalf("%s: %s: buckets pay %s, the partner %s", p.ID, ps.PartnerID, payable, ps.Payable)
+		}
+	}
 }

@@ -3,6 +3,7 @@ package rules
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"slices"
@@ -18,7 +19,61 @@ type Set struct {
 	Files []*File
 }
 
-// Load compiles every file of fsys matching pattern (fs.Glob syntax, e.g.
+// DefaultMaxFiles is the most files Load reads when LoadOptions.MaxFiles
+// is zero.
+const DefaultMaxFiles = 1000
+
+// LoadOptions bound what LoadWith reads, so that a service loading program
+// files it did not write (an upload, a shared folder) spends bounded time
+// and memory: the limits the command applies to the files it is given.
+// The zero value of a field means its default; a limit cannot be turned
+// off, only set higher. An input over a limit is an error wrapping
+// ErrLimit, and Load reads no more of it.
+type LoadOptions struct {
+	// MaxFiles is the most files read, the *_test.yaml files beside the
+	// matches included; more is an error and nothing is read. Default
+	// DefaultMaxFiles.
+	MaxFiles int
+	// MaxFileSize is the largest file read, in bytes; a larger one is
+	// refused before it is read, and one that grows while read is
+	// refused at the first byte over. Default MaxFileSize.
+	MaxFileSize int64
+	// MaxDocuments is the most YAML documents in one file. Default
+	// MaxDocuments.
+	MaxDocuments int
+	// MaxNodes is the most YAML nodes in one file. Default MaxNodes.
+	MaxNodes int
+	// MaxDepth is the deepest nesting of mappings and lists in one file.
+	// Default MaxDepth.
+	MaxDepth int
+}
+
+// withDefaults fills in the zero fields.
+func (o LoadOptions) withDefaults() LoadOptions {
+	if o.MaxFiles <= 0 {
+		o.MaxFiles = DefaultMaxFiles
+	}
+	if o.MaxFileSize <= 0 {
+		o.MaxFileSize = MaxFileSize
+	}
+	if o.MaxDocuments <= 0 {
+		o.MaxDocuments = MaxDocuments
+	}
+	if o.MaxNodes <= 0 {
+		o.MaxNodes = MaxNodes
+	}
+	if o.MaxDepth <= 0 {
+		o.MaxDepth = MaxDepth
+	}
+	return o
+}
+
+// Load is LoadWith with the default limits (see LoadOptions).
+func Load(fsys fs.FS, pattern string) (*Set, error) {
+	return LoadWith(fsys, pattern, LoadOptions{})
+}
+
+// LoadWith compiles every file of fsys matching pattern (fs.Glob syntax, e.g.
 // "programs/*.yaml") plus every "*_test.yaml" file in the directories of
 // the matches, and attaches each Tests document to its program: by id, and
 // by version when the document gives one, else the highest version loaded.
@@ -26,7 +81,14 @@ type Set struct {
 // Loading fails when nothing matches, when a Tests document names a program
 // that was not loaded, or when two documents define the same program id and
 // version. On failure it returns the errors of all files as one ErrorList.
-func Load(fsys fs.FS, pattern string) (*Set, error) {
+//
+// Every file is read within the limits of opts: a file that is not a
+// regular file, or over a limit, is an error of that file wrapping
+// ErrLimit (or the read error), and the other files are still compiled.
+// More files than opts.MaxFiles is an error wrapping ErrLimit and nothing
+// is read.
+func LoadWith(fsys fs.FS, pattern string, opts LoadOptions) (*Set, error) {
+	opts = opts.withDefaults()
 	matches, err := fs.Glob(fsys, pattern)
 	if err != nil {
 		return nil, fmt.Errorf("rules: bad pattern %q: %w", pattern, err)
@@ -54,6 +116,9 @@ func Load(fsys fs.FS, pattern string) (*Set, error) {
 			}
 		}
 	}
+	if len(names) > opts.MaxFiles {
+		return nil, limitError(fmt.Sprintf("rules: %d files to load for %q; at most %d are read (LoadOptions.MaxFiles)", len(names), pattern, opts.MaxFiles))
+	}
 	sorted := make([]string, 0, len(names))
 	for n := range names {
 		sorted = append(sorted, n)
@@ -64,12 +129,16 @@ func Load(fsys fs.FS, pattern string) (*Set, error) {
 	var diags []*diag // diags[i] belongs to s.Files[i]
 	var errs ErrorList
 	for _, name := range sorted {
-		src, err := readFile(fsys, name)
+		src, err := readFile(fsys, name, opts.MaxFileSize)
 		if err != nil {
-			errs = append(errs, &Error{File: name, Msg: err.Error()})
+			e := &Error{File: name, Msg: err.Error()}
+			if errors.Is(err, ErrLimit) {
+				e.cause = ErrLimit
+			}
+			errs = append(errs, e)
 			continue
 		}
-		f, d := compile(name, src)
+		f, d := compileLimited(name, src, opts)
 		s.Files = append(s.Files, f)
 		diags = append(diags, d)
 	}
@@ -135,21 +204,72 @@ func Load(fsys fs.FS, pattern string) (*Set, error) {
 	return s, nil
 }
 
-// readFile reads a file, refusing one larger than MaxFileSize before
-// reading it.
-func readFile(fsys fs.FS, name string) ([]byte, error) {
-	if st, err := fs.Stat(fsys, name); err == nil && st.Size() > MaxFileSize {
-		return nil, fmt.Errorf("file is %d bytes; a program file may be at most %d bytes", st.Size(), MaxFileSize)
-	}
-	src, err := fs.ReadFile(fsys, name)
+// errNotRegular is a path that names something other than a regular
+// file, which could block (a FIFO) or never end (a device).
+var errNotRegular = errors.New("not a regular file")
+
+// readFile reads a regular file, refusing one larger than limit bytes
+// before reading it, and reading at most limit+1 bytes of it, so that a
+// file that grows while read, or whose fs.FS reports no size, is refused
+// too.
+func readFile(fsys fs.FS, name string, limit int64) ([]byte, error) {
+	// Stat before opening: opening a FIFO blocks until it has a writer.
+	st, err := fs.Stat(fsys, name)
 	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			return nil, pe.Err
-		}
-		return nil, err
+		return nil, pathErr(err)
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%w (%s)", errNotRegular, fileKind(st.Mode()))
+	}
+	if st.Size() > limit {
+		return nil, limitError(fmt.Sprintf("file is %d bytes; a program file may be at most %d bytes", st.Size(), limit))
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, pathErr(err)
+	}
+	defer f.Close()
+	src, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, pathErr(err)
+	}
+	if int64(len(src)) > limit {
+		return nil, limitError(fmt.Sprintf("file is larger than %d bytes, the most a program file may be", limit))
 	}
 	return src, nil
+}
+
+// fileKind names the kind of a file that is not regular.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a FIFO"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	}
+	return "not a plain file"
+}
+
+// limitError is an input over a limit: its message, wrapping ErrLimit.
+type limitError string
+
+func (e limitError) Error() string { return string(e) }
+func (e limitError) Unwrap() error { return ErrLimit }
+
+// pathErr drops the operation and path of an *fs.PathError: the file is
+// named by the error that reports it.
+func pathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // owner returns the file that defines p.

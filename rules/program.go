@@ -20,6 +20,7 @@ const APIVersion = "partnerops/v1"
 var programKeys = []string{
 	"apiVersion", "kind", "id", "name", "version", "currency", "effective",
 	"claims", "registration", "payee", "rounding", "precision", "period", "min_payout", "allow_negative", "fields",
+	"hold", "payouts",
 	"payment_methods",
 	"eligibility", "earnings", "groups", "caps", "tests",
 }
@@ -108,6 +109,12 @@ func compileProgram(d *diag, doc *document, top fields) *progCompiler {
 			}
 			p.MinPayout = v
 		}
+	}
+	if n := top.get("hold"); n != nil {
+		pc.hold(n)
+	}
+	if n := top.get("payouts"); n != nil {
+		pc.payouts(n)
 	}
 	if n := top.get("allow_negative"); n != nil {
 		p.AllowNegative, _ = d.boolean(n, "allow_negative")
@@ -264,7 +271,7 @@ func (pc *progCompiler) span(v *yaml.Node, path, what string) (incentive.Span, b
 
 func (pc *progCompiler) claims(n *yaml.Node) {
 	d, p := pc.d, pc.p
-	f, ok := d.mapping(n, "claims", "window", "from")
+	f, ok := d.mapping(n, "claims", claimsKeys...)
 	if !ok {
 		return
 	}
@@ -274,6 +281,9 @@ func (pc *progCompiler) claims(n *yaml.Node) {
 		if sp, ok := pc.span(v, f.at("window"), "a claim window"); ok {
 			p.Claims.Days, p.Claims.Months = sp.Days, sp.Months
 		}
+	}
+	if v := f.get("expired_uses_caps"); v != nil {
+		p.Claims.ExpiredUsesCaps, _ = d.boolean(v, f.at("expired_uses_caps"))
 	}
 	if v := f.get("from"); v != nil {
 		if s, ok := d.scalar(v, f.at("from"), "close_date, program_end, registration.approved or a custom date field"); ok {
@@ -388,7 +398,7 @@ var fieldNameRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
 // deal paths and the keys of a test deal.
 var reservedFields = []string{
 	"id", "partner_id", "amount", "currency", "quantity", "type", "registered",
-	"registration_id", "registration", "close_date", "products", "customer", "partner",
+	"registration_id", "registration", "close_date", "products", "customer", "partner", "history",
 }
 
 var fieldTypes = []string{"string", "int", "decimal", "bool", "date"}
@@ -543,14 +553,44 @@ func (pc *progCompiler) earningsList(n *yaml.Node) {
 			e.Group, _ = d.ident(v, f.at("group"), "group id")
 		}
 		if v := f.get("cap"); v != nil {
-			if limit, ok := pc.limit(v, f.at("cap")); ok {
-				lineCaps = append(lineCaps, incentive.Cap{Scope: incentive.CapLine, Limit: limit, Earning: e.ID, Origin: d.origin(v)})
+			c := incentive.Cap{Scope: incentive.CapLine, Earning: e.ID, Origin: d.origin(v)}
+			if pc.capLimit(&c, v, f.at("cap")) {
+				lineCaps = append(lineCaps, c)
 			}
 		}
 		p.Earnings = append(p.Earnings, e)
 		pc.earningItems = append(pc.earningItems, i)
 	}
 	p.Caps = append(lineCaps, p.Caps...)
+}
+
+// literalLimit reports whether a `cap:` value is written as an amount (a
+// number, or a number with the currency code) rather than an expression.
+// Anything but a text scalar is read as an amount, so a wrong kind of
+// value is reported as such.
+func literalLimit(n *yaml.Node) bool {
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!str" {
+		return true
+	}
+	if _, _, ok := splitMoney(n.Value); ok {
+		return true
+	}
+	_, ok := parseNumber(n.Value)
+	return ok
+}
+
+// capLimit reads the limit of cap c: an amount (see limit), or for a line
+// cap an expression of the deal, a computed limit. The other caps' keys
+// take amounts only, so a typo such as "10,000" is reported as a bad
+// number there. It reports whether c has a limit.
+func (pc *progCompiler) capLimit(c *incentive.Cap, n *yaml.Node, path string) bool {
+	if c.Scope != incentive.CapLine || literalLimit(n) {
+		limit, ok := pc.limit(n, path)
+		c.Limit = limit
+		return ok
+	}
+	c.LimitFormula = pc.formula(n, path)
+	return c.LimitFormula != nil
 }
 
 // limit reads a cap limit: an amount in the program currency above zero,
@@ -789,8 +829,9 @@ func (pc *progCompiler) caps(n *yaml.Node) {
 		return
 	}
 	if v := f.get("per_deal"); v != nil {
-		if limit, ok := pc.limit(v, f.at("per_deal")); ok {
-			p.Caps = append(p.Caps, incentive.Cap{Scope: incentive.CapDeal, Limit: limit, Origin: d.origin(v)})
+		c := incentive.Cap{Scope: incentive.CapDeal, Origin: d.origin(v)}
+		if pc.capLimit(&c, v, f.at("per_deal")) {
+			p.Caps = append(p.Caps, c)
 		}
 	}
 	if v := f.get("per_partner"); v != nil {
@@ -807,16 +848,14 @@ func (pc *progCompiler) caps(n *yaml.Node) {
 				}
 			}
 		}
-		if ok {
-			if limit, ok := pc.limit(lim, f.at("per_partner")); ok {
-				c.Limit = limit
-				p.Caps = append(p.Caps, c)
-			}
+		if ok && pc.capLimit(&c, lim, f.at("per_partner")) {
+			p.Caps = append(p.Caps, c)
 		}
 	}
 	if v := f.get("budget"); v != nil {
-		if limit, ok := pc.limit(v, f.at("budget")); ok {
-			p.Caps = append(p.Caps, incentive.Cap{Scope: incentive.CapBudget, Limit: limit, Origin: d.origin(v)})
+		c := incentive.Cap{Scope: incentive.CapBudget, Origin: d.origin(v)}
+		if pc.capLimit(&c, v, f.at("budget")) {
+			p.Caps = append(p.Caps, c)
 		}
 	}
 }

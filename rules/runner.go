@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/partnerops/partnerops/incentive"
+	"github.com/shopspring/decimal"
 )
 
 // TestOptions configure RunTests. The zero value runs every test and sets
@@ -160,6 +161,24 @@ func (t *Test) Run(ctx context.Context) *TestResult {
 			tr.Diffs = append(tr.Diffs, fmt.Sprintf("total: want %s, got %s", amountText(*e.total, p), amountText(sum, p)))
 		}
 	}
+	if e.statement != nil {
+		sb, err := incentive.NewStatement(p, nil)
+		if err != nil {
+			tr.Err = err
+			return tr
+		}
+		sb.CarryIn(func(id, bucket string) decimal.Decimal { return t.carried[id][bucket] })
+		for id := range t.carried {
+			sb.Include(id)
+		}
+		for _, res := range tr.Results {
+			if err := sb.Add(res); err != nil {
+				tr.Err = err
+				return tr
+			}
+		}
+		tr.Diffs = append(tr.Diffs, diffStatement(e.statement, sb.Statement(), p)...)
+	}
 	for _, de := range e.deals {
 		i := slices.IndexFunc(tr.Results, func(r *incentive.Result) bool { return r.DealID == de.id })
 		if i < 0 {
@@ -219,6 +238,14 @@ func diffDeal(prefix string, e *expectation, r *incentive.Result, p *incentive.P
 	}
 	for _, want := range e.bands {
 		l := line(want.earning)
+		if l == nil {
+			// a line that lost its group's pick still reached a band
+			for i := range r.Lost {
+				if r.Lost[i].Earning == want.earning {
+					l = &r.Lost[i]
+				}
+			}
+		}
 		wantText := strconv.Itoa(want.number)
 		if want.label != "" {
 			wantText = strconv.Quote(want.label)
@@ -228,6 +255,16 @@ func diffDeal(prefix string, e *expectation, r *incentive.Result, p *incentive.P
 			add("band.%s: want band %s, got no band (the earning did not pay)", want.earning, wantText)
 		case want.label != "" && l.Band.Label != want.label, want.number != 0 && l.Band.Index+1 != want.number:
 			add("band.%s: want band %s, got %s", want.earning, wantText, bandText(l.Band))
+		}
+	}
+	if e.expired != nil {
+		if got := expiredAmount(r); !sameAmount(*e.expired, got) {
+			add("expired: want %s, got %s", amountText(*e.expired, p), amountText(got, p))
+		}
+	}
+	if e.held != nil {
+		if got := heldAmount(r); !sameAmount(*e.held, got) {
+			add("held: want %s, got %s", amountText(*e.held, p), amountText(got, p))
 		}
 	}
 	if e.capped != nil {

@@ -12,7 +12,7 @@ import (
 // and a test checks each against the keys the decoder accepts.
 var (
 	effectiveKeys  = []string{"from", "to", "timezone", "ends"}
-	claimsKeys     = []string{"window", "from"}
+	claimsKeys     = []string{"window", "from", "expired_uses_caps"}
 	roundingKeys   = []string{"scale", "mode", "at"}
 	capsKeys       = []string{"per_deal", "per_partner", "budget"}
 	partnerCapKeys = []string{"limit", "period"}
@@ -91,23 +91,38 @@ func strict(keys []string, props obj, required ...string) obj {
 }
 
 func schema() obj {
+	// a partner's history: period labels to amounts
+	history := obj{"type": "object", "additionalProperties": amount(),
+		"propertyNames": obj{"pattern": `^[0-9]{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$`}}
 	deal := strict(dealKeys, obj{
 		"amount": amount(), "quantity": integer(), "registered": boolean(),
 		"registration": strict(registrationK, nil),
 		"customer":     strict(customerKeys, nil),
 		"products":     listOf(obj{"anyOf": []obj{str(), strict(productKeys, obj{"amount": amount(), "quantity": integer()}, "product")}}),
+		"history":      history,
 	}, "id", "amount", "close_date")
 	deal["additionalProperties"] = true // the program's custom fields
+	figures := obj{}
+	for _, k := range figureKeys {
+		figures[k] = amount()
+	}
+	statementRow := strict(statementKeys, obj{"buckets": obj{"type": "object", "additionalProperties": strict(figureKeys, figures)}})
+	for k, v := range figures {
+		statementRow["properties"].(obj)[k] = v
+	}
 	test := strict(testKeys, obj{
 		"partner": ref("partner"),
 		"prior": strict(priorKeys, obj{"period_deals": integer(), "basis": obj{"type": "object", "additionalProperties": amount()},
 			"period_amount": amount(), "period_earned": amount(), "cumulative": amount(), "budget_used": amount()}),
-		"deal":  deal,
-		"deals": listOf(deal),
+		"history": history,
+		"deal":    deal,
+		"deals":   listOf(deal),
 		"expect": obj{"type": "object", "properties": obj{
 			"eligible": boolean(), "failed": str(), "total": amount(), "lines": obj{"type": "object", "additionalProperties": amount()},
 			"band": obj{"type": "object"}, "capped": obj{"type": []string{"array", "object", "string"}},
-			"deals": obj{"type": "object"}}, "additionalProperties": false},
+			"deals": obj{"type": "object"}, "expired": amount(), "held": amount(),
+			"statement": obj{"type": "object", "additionalProperties": statementRow}}, "additionalProperties": false},
+		"carried": obj{"type": "object", "additionalProperties": obj{"anyOf": []obj{amount(), {"type": "object", "additionalProperties": amount()}}}},
 	}, "name", "expect")
 	earning := strict(earningKeys, obj{
 		"when": expr(), "amount": expr(), "cap": amount(),
@@ -119,7 +134,7 @@ func schema() obj {
 		"kind":           obj{"const": "Program"},
 		"version":        integer(),
 		"effective":      strict(effectiveKeys, nil, "from"),
-		"claims":         strict(claimsKeys, nil, "window"),
+		"claims":         strict(claimsKeys, obj{"expired_uses_caps": boolean()}, "window"),
 		"rounding":       strict(roundingKeys, obj{"scale": integer()}),
 		"min_payout":     amount(),
 		"allow_negative": boolean(),
@@ -131,6 +146,9 @@ func schema() obj {
 		"caps": strict(capsKeys, obj{"per_deal": amount(), "budget": amount(),
 			"per_partner": obj{"anyOf": []obj{amount(), strict(partnerCapKeys, obj{"limit": amount()}, "limit")}}}),
 		"tests": listOf(test),
+		"hold":  strict(holdKeys, obj{"void_if": obj{"anyOf": []obj{str(), listOf(str())}}}, "for"),
+		"payouts": listOf(strict(bucketKeys, obj{"types": listOf(obj{"enum": earningTypeNames()}), "min_payout": amount()},
+			"bucket", "types")),
 		"payment_methods": listOf(strict(paymentMethodKeys, obj{"method": obj{"enum": paymentMethodNames()},
 			"min_payout": amount(), "fee": amount()}, "method")),
 	}, "apiVersion", "kind", "id", "name", "version", "currency", "effective", "earnings")

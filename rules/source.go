@@ -26,7 +26,15 @@ const (
 	// MaxNodes is the largest number of YAML nodes (keys, values, list
 	// items) in one file.
 	MaxNodes = 200_000
+	// MaxDepth is the deepest nesting of YAML collections in one file: a
+	// top-level mapping is depth 1. Program files nest about 8 deep.
+	MaxDepth = 64
 )
+
+// limits are the bounds parseDocuments enforces on one file.
+type limits struct {
+	docs, nodes, depth int
+}
 
 // source is the text of one file, kept for error snippets.
 type source struct {
@@ -152,6 +160,12 @@ var yamlErrLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 // limits and rejecting anchors, aliases and tags. It reports problems to d
 // and returns the documents that parsed.
 func parseDocuments(data []byte, d *diag, maxDocs, maxNodes int) []*document {
+	return parseDocumentsLimited(data, d, limits{docs: maxDocs, nodes: maxNodes, depth: MaxDepth})
+}
+
+// parseDocumentsLimited is parseDocuments with every limit given.
+func parseDocumentsLimited(data []byte, d *diag, lim limits) []*document {
+	maxDocs, maxNodes := lim.docs, lim.nodes
 	chunks := splitDocuments(data, d)
 	var docs []*document
 	nodes := 0
@@ -179,16 +193,20 @@ func parseDocuments(data []byte, d *diag, maxDocs, maxNodes int) []*document {
 			continue
 		}
 		if len(docs) == maxDocs {
-			d.add(SeverityError, c.line, 1, "", fmt.Sprintf("too many documents: this file may hold at most %d", maxDocs))
+			d.add(SeverityError, c.line, 1, "", fmt.Sprintf("too many documents: this file may hold at most %d", maxDocs)).cause = ErrLimit
 			break
 		}
-		ok, aliased := true, false
-		walk(&n, func(x *yaml.Node) {
+		ok, aliased, deep := true, false, false
+		walkDepth(&n, 0, func(x *yaml.Node, depth int) {
 			x.Line += c.line - 1
 			nodes++
 			switch {
 			case nodes == maxNodes+1:
-				d.add(SeverityError, x.Line, x.Column, "", fmt.Sprintf("file too complex: more than %d YAML nodes", maxNodes))
+				d.add(SeverityError, x.Line, x.Column, "", fmt.Sprintf("file too complex: more than %d YAML nodes", maxNodes)).cause = ErrLimit
+				ok = false
+			case depth > lim.depth && !deep:
+				deep = true
+				d.add(SeverityError, x.Line, x.Column, "", fmt.Sprintf("nested too deep: more than %d levels of mappings and lists", lim.depth)).cause = ErrLimit
 				ok = false
 			case aliased && (x.Kind == yaml.AliasNode || x.Anchor != ""):
 				// one report per document is enough
@@ -217,11 +235,16 @@ func parseDocuments(data []byte, d *diag, maxDocs, maxNodes int) []*document {
 	return docs
 }
 
-// walk visits n and its descendants, not following aliases.
-func walk(n *yaml.Node, f func(*yaml.Node)) {
-	f(n)
+// walkDepth visits n and its descendants with their depth, the number of
+// collections (mappings, lists) around them; a document's root collection
+// is at depth 1.
+func walkDepth(n *yaml.Node, depth int, f func(*yaml.Node, int)) {
+	if n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode {
+		depth++
+	}
+	f(n, depth)
 	for _, c := range n.Content {
-		walk(c, f)
+		walkDepth(c, depth, f)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/partnerops/partnerops/incentive"
 	"github.com/partnerops/partnerops/partner"
+	"github.com/shopspring/decimal"
 	"gopkg.in/yaml.v3"
 )
 
@@ -41,6 +42,9 @@ type Test struct {
 
 	prior  incentive.Prior
 	expect *expectation
+	// carried is a batch test's `carried:`: per partner, per bucket id,
+	// the balance brought in from the previous statement.
+	carried map[string]map[string]decimal.Decimal
 }
 
 // expectation is what a test asserts about one deal's result (or, with
@@ -55,6 +59,11 @@ type expectation struct {
 	bands  []expectBand
 	capped []string // nil when not asserted
 	deals  []dealExpect
+	// held and expired: the part of a deal's total held (not matured) or
+	// expired as of the test.
+	held, expired *incentive.Money
+	// statement: a batch test's statement rows, per partner.
+	statement []statementExpect
 }
 
 type expectLine struct {
@@ -73,7 +82,7 @@ type dealExpect struct {
 	expect *expectation
 }
 
-var testKeys = []string{"name", "as_of", "partner", "prior", "rates", "deal", "deals", "expect"}
+var testKeys = []string{"name", "as_of", "partner", "prior", "history", "rates", "carried", "deal", "deals", "expect"}
 
 // testDecoder decodes the tests of one program.
 type testDecoder struct {
@@ -143,11 +152,27 @@ func (td testDecoder) test(n *yaml.Node, path string) *Test {
 	case !f.typos["deal"] && !f.typos["deals"]:
 		d.errorf(n, path, "a test needs `deal:` (one deal) or `deals:` (a list, run in order)")
 	}
+	if v := f.get("history"); v != nil {
+		if h := td.history(v, f.at("history")); h != nil {
+			for i := range t.Inputs {
+				if t.Inputs[i].History == nil { // a deal's own history wins
+					t.Inputs[i].History = h
+				}
+			}
+		}
+	}
 	if v := f.get("rates"); v != nil {
 		if rt := td.rates(v, f.at("rates")); rt != nil {
 			for i := range t.Inputs {
 				t.Inputs[i].Rates = rt
 			}
+		}
+	}
+	if v := f.get("carried"); v != nil {
+		if !t.Batch {
+			d.errorf(f.m["carried"].key, f.at("carried"), "`carried:` brings balances into a statement: it needs a `deals:` test")
+		} else {
+			t.carried = td.carried(v, f.at("carried"))
 		}
 	}
 	if v := f.get("expect"); v != nil {
@@ -224,16 +249,19 @@ func (td testDecoder) batch(n *yaml.Node, path string, t *Test, base *partner.Pa
 	}
 }
 
-var expectKeys = []string{"eligible", "failed", "total", "lines", "band", "capped"}
+var expectKeys = []string{"eligible", "failed", "total", "lines", "band", "capped", "expired", "held"}
 
 // expectation decodes `expect:`.
 func (td testDecoder) expectation(n *yaml.Node, path string, t *Test) *expectation {
 	if t.Batch {
-		f, ok := td.d.mapping(n, path, "total", "deals")
+		f, ok := td.d.mapping(n, path, "total", "deals", "statement")
 		if !ok {
 			return nil
 		}
 		e := &expectation{}
+		if v := f.get("statement"); v != nil {
+			e.statement = td.statementExpects(v, f.at("statement"), t)
+		}
 		if v := f.get("total"); v != nil {
 			e.total = td.amount(v, f.at("total"))
 		}
@@ -314,6 +342,18 @@ func (td testDecoder) dealExpectation(n *yaml.Node, path string) *expectation {
 	}
 	if v := f.get("capped"); v != nil {
 		e.capped = td.expectCapped(v, f.at("capped"))
+	}
+	if v := f.get("expired"); v != nil {
+		if !p.Claims.Set() {
+			d.errorf(v, f.at("expired"), "the program has no claim window (`claims:`), so nothing expires")
+		}
+		e.expired = td.amount(v, f.at("expired"))
+	}
+	if v := f.get("held"); v != nil {
+		if !p.Hold.Set() {
+			d.errorf(v, f.at("held"), "the program has no `hold:`, so nothing is held")
+		}
+		e.held = td.amount(v, f.at("held"))
 	}
 	return e
 }

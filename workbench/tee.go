@@ -3,6 +3,7 @@ package workbench
 import (
 	"iter"
 	"sync"
+	"sync/atomic"
 
 	"github.com/partnerops/partnerops/incentive"
 )
@@ -15,27 +16,48 @@ type teeItem struct {
 	err error
 }
 
+// teeBuf is a chunk of deals both sides read. The side that finishes it
+// last gives it back to the tee for the next chunk, so that the deals are
+// copied once into a few reused chunks, not into a new chunk each time.
+type teeBuf struct {
+	items []teeItem
+	left  atomic.Int32 // sides still reading it
+}
+
 // tee reads deals once, on a goroutine of its own, and gives each item to
 // two input streams, in chunks. Side a always receives a chunk before side
-// b, so a has seen everything b has. fit adapts a deal for one side (nil:
-// as is). Closing quit stops the reader at its next deal; the streams then
-// end.
-func tee(deals iter.Seq2[incentive.Input, error], fitA, fitB func(*incentive.Input), quit <-chan struct{}) (a, b iter.Seq2[incentive.Input, error]) {
-	chA := make(chan []teeItem, 4)
-	chB := make(chan []teeItem, 4)
+// b, so a has seen everything b has. fit adapts a deal's custom fields for
+// one side (nil: as they are). Closing quit stops the reader at its next
+// deal; the streams then end.
+func tee(deals iter.Seq2[incentive.Input, error], fitA, fitB func(map[string]any) map[string]any, quit <-chan struct{}) (a, b iter.Seq2[incentive.Input, error]) {
+	chA := make(chan *teeBuf, 4)
+	chB := make(chan *teeBuf, 4)
+	// free holds the chunks both sides are done with. There are never
+	// more than 2 x 4 in the channels, 2 being read and 1 being filled.
+	free := make(chan *teeBuf, 12)
 	go func() {
 		defer close(chA)
 		defer close(chB)
-		buf := make([]teeItem, 0, teeChunk)
+		next := func() *teeBuf {
+			select {
+			case c := <-free:
+				c.items = c.items[:0]
+				return c
+			default:
+				return &teeBuf{items: make([]teeItem, 0, teeChunk)}
+			}
+		}
+		buf := next()
 		send := func() bool {
-			for _, ch := range [2]chan []teeItem{chA, chB} {
+			buf.left.Store(2)
+			for _, ch := range [2]chan *teeBuf{chA, chB} {
 				select {
 				case ch <- buf:
 				case <-quit:
 					return false
 				}
 			}
-			buf = make([]teeItem, 0, teeChunk)
+			buf = next()
 			return true
 		}
 		for in, err := range deals {
@@ -44,25 +66,39 @@ func tee(deals iter.Seq2[incentive.Input, error], fitA, fitB func(*incentive.Inp
 				return
 			default:
 			}
-			buf = append(buf, teeItem{in, err})
-			if len(buf) == teeChunk && !send() {
+			buf.items = append(buf.items, teeItem{in, err})
+			if len(buf.items) == teeChunk && !send() {
 				return
 			}
 		}
-		if len(buf) > 0 {
+		if len(buf.items) > 0 {
 			send()
 		}
 	}()
-	side := func(ch chan []teeItem, fit func(*incentive.Input)) iter.Seq2[incentive.Input, error] {
+	side := func(ch chan *teeBuf, fit func(map[string]any) map[string]any) iter.Seq2[incentive.Input, error] {
 		return func(yield func(incentive.Input, error) bool) {
 			for c := range ch {
-				for _, it := range c {
-					in := it.in
-					if it.err == nil && fit != nil {
-						fit(&in)
+				for i := range c.items {
+					it := &c.items[i]
+					ok := true
+					switch {
+					case it.err != nil || fit == nil:
+						ok = yield(it.in, it.err)
+					default:
+						// A copy with its own fields; the chunk is shared.
+						in := it.in
+						in.Deal.Fields = fit(in.Deal.Fields)
+						ok = yield(in, nil)
 					}
-					if !yield(in, it.err) {
+					if !ok {
 						return
+					}
+				}
+				if c.left.Add(-1) == 0 {
+					clear(c.items) // drop the deals' references before reuse
+					select {
+					case free <- c:
+					default:
 					}
 				}
 			}
@@ -71,10 +107,12 @@ func tee(deals iter.Seq2[incentive.Input, error], fitA, fitB func(*incentive.Inp
 	return side(chA, fitA), side(chB, fitB)
 }
 
-// fieldFilter returns a function that drops from a deal the custom fields
-// program p does not declare (a field only the other version declares), or
-// nil when there is nothing to drop because both declare the same fields.
-func fieldFilter(p, other *incentive.Program) func(*incentive.Input) {
+// fieldFilter returns a function that drops from a deal's custom fields
+// those program p does not declare (a field only the other version
+// declares), or nil when there is nothing to drop because both declare the
+// same fields. It returns the fields as they are when none is dropped, and
+// a new map otherwise, never changing the one it is given.
+func fieldFilter(p, other *incentive.Program) func(map[string]any) map[string]any {
 	own := map[string]bool{}
 	for _, f := range p.Fields {
 		own[f.Name] = true
@@ -88,24 +126,24 @@ func fieldFilter(p, other *incentive.Program) func(*incentive.Input) {
 	if !extra {
 		return nil
 	}
-	return func(in *incentive.Input) {
+	return func(fields map[string]any) map[string]any {
 		drop := false
-		for k := range in.Deal.Fields {
+		for k := range fields {
 			if !own[k] {
 				drop = true
 				break
 			}
 		}
 		if !drop {
-			return
+			return fields
 		}
-		m := make(map[string]any, len(in.Deal.Fields))
-		for k, v := range in.Deal.Fields {
+		m := make(map[string]any, len(fields))
+		for k, v := range fields {
 			if own[k] {
 				m[k] = v
 			}
 		}
-		in.Deal.Fields = m
+		return m
 	}
 }
 

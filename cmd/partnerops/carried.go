@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
+	"strings"
 
 	"github.com/partnerops/partnerops/incentive"
 	"github.com/shopspring/decimal"
@@ -45,12 +47,17 @@ func clipText(s string) string {
 	return s
 }
 
+// carriedIn is what each partner brings in, per payout bucket
+// (incentive.DefaultBucket, "", for a program without payouts: buckets).
+type carriedIn map[string]map[string]decimal.Decimal
+
 // parseCarried reads a carried-in file: a JSON object of partner id to an
 // amount in the program currency, written as a string ("40.00") or a
-// number (40). A partner listed twice, an amount in another syntax than
-// deals files use or with more places than the currency has is an error
-// naming the line.
-func parseCarried(name string, src []byte, cur incentive.Currency) (map[string]decimal.Decimal, error) {
+// number (40), or to an object of payout bucket to amount ({"rebates":
+// "-30.00"}); or a previous run's JSON statement. A partner or bucket
+// listed twice, an amount in another syntax than deals files use or with
+// more places than the currency has is an error naming the line.
+func parseCarried(name string, src []byte, cur incentive.Currency) (carriedIn, error) {
 	var top map[string]json.RawMessage
 	if json.Unmarshal(src, &top) == nil && top["partners"] != nil && top["program"] != nil {
 		return carriedFromStatement(name, src, cur)
@@ -65,7 +72,27 @@ func parseCarried(name string, src []byte, cur incentive.Currency) (map[string]d
 	if err != nil || tok != json.Delim('{') {
 		return nil, fmt.Errorf("%s: want a JSON object of partner id to amount, such as {\"P-1\": \"40.00\"}", name)
 	}
-	out := map[string]decimal.Decimal{}
+	out := carriedIn{}
+	// amount reads an amount token (tok already read).
+	amount := func(what string, tok json.Token) (decimal.Decimal, error) {
+		var text string
+		switch v := tok.(type) {
+		case string:
+			text = v
+		case json.Number:
+			text = v.String()
+		default:
+			if d, ok := tok.(json.Delim); ok {
+				return decimal.Decimal{}, bad("%s: want an amount, got a JSON %s", what, delimName(d))
+			}
+			return decimal.Decimal{}, bad("%s: want an amount, got %v", what, tok)
+		}
+		d, err := parseAmount(text, cur)
+		if err != nil {
+			return decimal.Decimal{}, bad("%s: %v", what, err)
+		}
+		return d, nil
+	}
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
@@ -82,23 +109,39 @@ func parseCarried(name string, src []byte, cur incentive.Currency) (map[string]d
 		if err != nil {
 			return nil, bad("partner %s: %v", id, err)
 		}
-		var text string
-		switch v := tok.(type) {
-		case string:
-			text = v
-		case json.Number:
-			text = v.String()
-		default:
-			if d, ok := tok.(json.Delim); ok {
-				return nil, bad("partner %s: want an amount, got a JSON %s", id, delimName(d))
+		out[id] = map[string]decimal.Decimal{}
+		if tok != json.Delim('{') {
+			d, err := amount("partner "+id, tok)
+			if err != nil {
+				return nil, err
 			}
-			return nil, bad("partner %s: want an amount, got %v", id, tok)
+			out[id][incentive.DefaultBucket] = d
+			continue
 		}
-		d, err := parseAmount(text, cur)
-		if err != nil {
+		for dec.More() {
+			tok, err := dec.Token()
+			if err != nil {
+				return nil, bad("partner %s: %v", id, err)
+			}
+			bucket, _ := tok.(string)
+			if bucket == "" {
+				return nil, bad("partner %s: a bucket name must not be empty", id)
+			}
+			if _, dup := out[id][bucket]; dup {
+				return nil, bad("partner %s: bucket %s is listed twice", id, bucket)
+			}
+			if tok, err = dec.Token(); err != nil {
+				return nil, bad("partner %s: %v", id, err)
+			}
+			d, err := amount("partner "+id+", bucket "+bucket, tok)
+			if err != nil {
+				return nil, err
+			}
+			out[id][bucket] = d
+		}
+		if _, err := dec.Token(); err != nil {
 			return nil, bad("partner %s: %v", id, err)
 		}
-		out[id] = d
 	}
 	if _, err := dec.Token(); err != nil {
 		return nil, bad("%v", err)
@@ -124,16 +167,22 @@ func lineAt(src []byte, off int64) int {
 }
 
 // carriedFromStatement reads what each partner carries out of a previous
-// run's JSON statement (-output json): it is carried into this one.
-func carriedFromStatement(name string, src []byte, cur incentive.Currency) (map[string]decimal.Decimal, error) {
+// run's JSON statement (-output json): it is carried into this one, bucket
+// by bucket when the statement has payout buckets.
+func carriedFromStatement(name string, src []byte, cur incentive.Currency) (carriedIn, error) {
+	type amount struct {
+		Amount   string `json:"amount"`
+		Currency string `json:"currency"`
+	}
 	var st struct {
 		Currency string `json:"currency"`
 		Partners []struct {
 			Partner    string `json:"partner"`
-			CarriedOut struct {
-				Amount   string `json:"amount"`
-				Currency string `json:"currency"`
-			} `json:"carried_out"`
+			CarriedOut amount `json:"carried_out"`
+			Buckets    []struct {
+				Bucket     *string `json:"bucket"`
+				CarriedOut amount  `json:"carried_out"`
+			} `json:"buckets"`
 		} `json:"partners"`
 	}
 	if err := json.Unmarshal(src, &st); err != nil {
@@ -142,7 +191,7 @@ func carriedFromStatement(name string, src []byte, cur incentive.Currency) (map[
 	if st.Currency != string(cur) {
 		return nil, fmt.Errorf("%s: the statement is in %s, the program pays in %s", name, st.Currency, cur)
 	}
-	out := map[string]decimal.Decimal{}
+	out := carriedIn{}
 	for i, p := range st.Partners {
 		if p.Partner == "" {
 			return nil, fmt.Errorf("%s: partners[%d] has no partner id", name, i)
@@ -150,13 +199,57 @@ func carriedFromStatement(name string, src []byte, cur incentive.Currency) (map[
 		if _, dup := out[p.Partner]; dup {
 			return nil, fmt.Errorf("%s: partner %s is listed twice", name, p.Partner)
 		}
-		d, err := parseAmount(p.CarriedOut.Amount, cur)
-		if err != nil {
-			return nil, fmt.Errorf("%s: partner %s: carried_out: %v", name, p.Partner, err)
+		m := map[string]decimal.Decimal{}
+		if len(p.Buckets) == 0 {
+			d, err := parseAmount(p.CarriedOut.Amount, cur)
+			if err != nil {
+				return nil, fmt.Errorf("%s: partner %s: carried_out: %v", name, p.Partner, err)
+			}
+			if !d.IsZero() {
+				m[incentive.DefaultBucket] = d
+			}
 		}
-		if !d.IsZero() {
-			out[p.Partner] = d
+		for k, b := range p.Buckets {
+			if b.Bucket == nil {
+				return nil, fmt.Errorf("%s: partner %s: buckets[%d] has no bucket name", name, p.Partner, k)
+			}
+			if _, dup := m[*b.Bucket]; dup {
+				return nil, fmt.Errorf("%s: partner %s: bucket %s is listed twice", name, p.Partner, bucketLabel(*b.Bucket))
+			}
+			d, err := parseAmount(b.CarriedOut.Amount, cur)
+			if err != nil {
+				return nil, fmt.Errorf("%s: partner %s: bucket %s: carried_out: %v", name, p.Partner, bucketLabel(*b.Bucket), err)
+			}
+			if !d.IsZero() {
+				m[*b.Bucket] = d
+			}
+		}
+		if len(m) > 0 {
+			out[p.Partner] = m
 		}
 	}
 	return out, nil
+}
+
+// check makes sure every bucket the carried amounts name is one the
+// program pays from, so no balance is silently dropped.
+func (c carriedIn) check(name string, p *incentive.Program) error {
+	buckets := p.PayoutBuckets()
+	for _, id := range sortedKeys(c) {
+		for b := range c[id] {
+			if slices.Contains(buckets, b) {
+				continue
+			}
+			var names []string
+			for _, x := range buckets {
+				names = append(names, bucketLabel(x))
+			}
+			if b == incentive.DefaultBucket {
+				return fmt.Errorf("%s: partner %s carries an amount without a bucket, but program %s pays every earning type from a named bucket (%s): give the amount per bucket, such as {\"%s\": {\"%s\": \"40.00\"}}",
+					name, id, p.ID, strings.Join(names, ", "), id, buckets[0])
+			}
+			return fmt.Errorf("%s: partner %s: program %s has no payout bucket %q (it pays from %s)", name, id, p.ID, b, strings.Join(names, ", "))
+		}
+	}
+	return nil
 }

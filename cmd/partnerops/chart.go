@@ -9,14 +9,13 @@ import (
 	"slices"
 
 	"github.com/partnerops/partnerops/incentive"
-	"github.com/partnerops/partnerops/rules"
 	"github.com/partnerops/partnerops/workbench"
 )
 
 var chartCommand = &command{
 	name:    "chart",
 	summary: "draw a program as an SVG chart: payout curve, cost over time, payouts per partner",
-	usage:   "chart [-o FILE] curve [-earning ID] [-max AMOUNT] [-deal ID] PROGRAM [DEALS] | cost PROGRAM DEALS | payouts PROGRAM DEALS",
+	usage:   "chart [-o FILE] [-partners FILE] [-deals-format FORMAT] curve [-earning ID] [-max AMOUNT] [-deal ID] PROGRAM [DEALS] | cost PROGRAM DEALS | payouts PROGRAM DEALS",
 	about: `
 Chart writes an SVG image (to stdout, or to -o FILE):
 
@@ -31,7 +30,12 @@ Chart writes an SVG image (to stdout, or to -o FILE):
 'partnerops diff -svg FILE' draws a diff as a waterfall and 'partnerops
 sweep -svg FILE' the total against the value swept. The images need no
 network and no fonts beyond the viewer's sans-serif; the same input gives
-the same bytes.`,
+the same bytes.
+
+DEALS is read as run reads it (see 'partnerops help run'): CSV, JSON
+Lines, JSON or YAML by extension or -deals-format, with -columns and
+-partners; the same deals draw the same bytes in any format. A deal that
+cannot be read stops the chart; a deal id listed twice is drawn once.`,
 	example: "partnerops chart -o curve.svg curve examples/programs/q4-growth.yaml",
 	setup: func(fs *flag.FlagSet) action {
 		o := &chartOptions{}
@@ -40,6 +44,7 @@ the same bytes.`,
 		fs.StringVar(&o.max, "max", "", "curve: the largest deal `AMOUNT` drawn")
 		fs.StringVar(&o.deal, "deal", "", "curve: vary the deal with this `ID` of DEALS")
 		fs.StringVar(&o.program, "program", "", "use the program with this `ID` when PROGRAM holds several")
+		o.deals.defineDealsFlags(fs)
 		return func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return o.run(ctx, args, stdout, stderr)
 		}
@@ -48,6 +53,8 @@ the same bytes.`,
 
 type chartOptions struct {
 	out, earning, max, deal, program string
+	// deals says how to read DEALS, as run does.
+	deals runOptions
 }
 
 func (o *chartOptions) run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -77,17 +84,15 @@ func (o *chartOptions) run(ctx context.Context, args []string, stdout, stderr io
 	}
 	var inputs []incentive.Input
 	if len(args) == 2 {
-		src, err := readArg(args[1], rules.MaxDealsFileSize)
-		if err != nil {
-			return (&runOptions{cmd: cmd}).fileError(stderr, err)
+		ds, c := o.deals.openDealsFor(cmd, p, args[1], stderr)
+		if ds == nil {
+			return c
 		}
-		if inputs, err = rules.DecodeDeals(args[1], src, p); err != nil {
-			fmt.Fprintln(stderr, err)
-			fmt.Fprintf(stderr, "partnerops %s: %s has errors (%s)\n", cmd, args[1], plural(countErrors(err), "error"))
+		var ok bool
+		if inputs, ok = ds.collect(); !ok {
 			return exitFail
 		}
-		inputs, code = dedupe(inputs, cmd, stderr)
-		sortDeals(inputs)
+		code = ds.code()
 	}
 	var svg []byte
 	var err error

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bufio"
+	"encoding/binary"
 	"errors"
+	"flag"
 	"fmt"
 	"hash/maphash"
 	"io"
@@ -203,6 +205,8 @@ type dealCheck struct {
 	names map[string]string
 	// noIDs skips the set of ids seen (-check-ids=false with -sorted).
 	noIDs bool
+	// anyPartner accepts a deal whose partner has no record.
+	anyPartner bool
 }
 
 // wrap checks each decoded deal; a refused deal becomes an error in its
@@ -243,56 +247,48 @@ func (dc *dealCheck) check(in *incentive.Input) error {
 		return dc.partners.resolve(in)
 	}
 	pt := in.Partner
-	if pt.Name == "" && pt.Tier == "" && pt.Type == "" && pt.Region == "" && pt.Country == "" && len(pt.Contacts) == 0 {
+	if !dc.anyPartner && pt.Name == "" && pt.Tier == "" && pt.Type == "" && pt.Region == "" && pt.Country == "" && len(pt.Contacts) == 0 {
 		return fmt.Errorf("deal %s: partner %s has no record (tier, type, region...): give -partners FILE, or the partner's attributes with the deal", in.Deal.ID, in.Deal.PartnerID)
 	}
 	return nil
 }
 
-// idSet is a set of deal ids kept as 64-bit hashes: 8 bytes a slot in an
-// open-addressing table at most 3/4 full (so about 11 to 21 bytes a deal),
-// not the ids themselves. Two different ids with the same hash (about one
-// chance in 10^7 for a billion deals) would be taken for a repeat.
+// idSet is a set of deal ids kept as 64-bit hashes, not the ids
+// themselves: the top 16 bits of an id's hash pick one of 65,536 buckets,
+// and the bucket holds the other 48 bits in 6 bytes, appended. So the set
+// costs 6 bytes a deal plus the buckets' spare capacity (about 7 bytes a
+// deal in all, twice that in peak RSS while the garbage collector lets the
+// heap grow to twice what is live), plus 1.5 MB of bucket headers, and it
+// grows a bucket at a time: no table twice the size is ever allocated
+// beside the old one. Two different ids with the same 64-bit hash (about
+// one chance in 3.6 x 10^7 for a million deals, n^2/2^65) would be taken
+// for a repeat, as with any hash set that does not keep the ids.
 type idSet struct {
-	seed  maphash.Seed
-	slots []uint64
-	n     int
+	seed    maphash.Seed
+	buckets [][]byte
 }
+
+// idBuckets is the number of buckets; idSet takes the top 16 bits of a
+// hash as the bucket.
+const idBuckets = 1 << 16
 
 // add records id and reports whether it was new.
 func (s *idSet) add(id string) bool {
-	if s.slots == nil {
+	if s.buckets == nil {
 		s.seed = maphash.MakeSeed()
-		s.slots = make([]uint64, 1024)
+		s.buckets = make([][]byte, idBuckets)
 	}
-	if 4*(s.n+1) > 3*len(s.slots) { // at most 3/4 full
-		old := s.slots
-		s.slots = make([]uint64, 2*len(old))
-		for _, h := range old {
-			if h != 0 {
-				s.insert(h)
-			}
-		}
-	}
-	h := maphash.String(s.seed, id) | 1 // 0 marks an empty slot
-	if !s.insert(h) {
-		return false
-	}
-	s.n++
-	return true
-}
-
-func (s *idSet) insert(h uint64) bool {
-	mask := uint64(len(s.slots) - 1)
-	for i := h & mask; ; i = (i + 1) & mask {
-		switch s.slots[i] {
-		case 0:
-			s.slots[i] = h
-			return true
-		case h:
+	h := maphash.String(s.seed, id)
+	b := &s.buckets[h>>48]
+	lo32, hi16 := uint32(h), uint16(h>>32)
+	for i := 0; i+6 <= len(*b); i += 6 {
+		e := (*b)[i : i+6 : i+6]
+		if binary.LittleEndian.Uint32(e) == lo32 && binary.LittleEndian.Uint16(e[4:]) == hi16 {
 			return false
 		}
 	}
+	*b = binary.LittleEndian.AppendUint16(binary.LittleEndian.AppendUint32(*b, lo32), hi16)
+	return true
 }
 
 // compareDeals is the order incentive.Run requires: close time, then id.
@@ -320,4 +316,93 @@ func inOrder(seq iter.Seq2[incentive.Input, error]) iter.Seq2[incentive.Input, e
 			}
 		}
 	}
+}
+
+// defineDealsFlags defines how diff, sweep and chart read DEALS: the
+// flags run has for it, with -deals-format for run's -format (their
+// -format names the output).
+func (o *runOptions) defineDealsFlags(fs *flag.FlagSet) {
+	o.onError = "stop"
+	o.anyPartner = true
+	o.skipDuplicates = true
+	fs.StringVar(&o.format, "deals-format", "", "read DEALS as `FORMAT`: csv, jsonl, json or yaml; default: from the extension")
+	fs.StringVar(&o.columns, "columns", "", "map deal keys to CSV headers, as `LIST` key=Header,key=Header, as run does")
+	fs.StringVar(&o.columnsFile, "columns-file", "", "read the CSV column mapping from `FILE`, one key=Header a line")
+	fs.StringVar(&o.extraColumns, "extra-columns", "error", "what to do with CSV columns that are not deal keys: `error` or ignore")
+	fs.BoolVar(&o.sorted, "sorted", false, "the deals are already in (close time, id) order: stream them without sorting")
+	fs.IntVar(&o.sortLimit, "sort-limit", defaultSortLimit, "sort at most `N` deals in memory; more are sorted on disk")
+	fs.StringVar(&o.partners, "partners", "", "read partner records from `FILE` (.csv, .jsonl or .yaml), as run does")
+	o.checkIDs = true
+}
+
+// openDealsFor opens the deals argument of diff, sweep or chart through
+// the reader run uses: the format from the extension or -deals-format,
+// CSV, JSON Lines and JSON streamed, YAML checked whole; partner records
+// from -partners; a deal id run once; deals sorted, in memory or on disk,
+// or streamed with -sorted. p is the program the deals are decoded for
+// (its custom fields). It returns a non-negative exit code when it failed,
+// having reported why. A row in error stops the command (as a YAML file
+// with errors does); a repeated deal id is reported and left out.
+func (o *runOptions) openDealsFor(cmd string, p *incentive.Program, dealsArg string, stderr io.Writer) (*session, int) {
+	o.cmd = cmd
+	if err := o.checkFlags(); err != nil {
+		return nil, usageError(stderr, cmd, "%v", err)
+	}
+	s := &session{o: o, program: p, stderr: stderr}
+	if o.partners != "" {
+		book, err := loadPartners(o.partners, p)
+		if err != nil {
+			return nil, o.inputError(stderr, err)
+		}
+		s.partners = book
+	}
+	in, err := o.openDeals(dealsArg, p)
+	if err != nil {
+		return nil, o.inputError(stderr, err)
+	}
+	s.deals = in
+	return s, exitOK
+}
+
+// goodDeals is the stream of good deals in run order; the errors met on the
+// way are reported and counted, and stop the stream unless they are
+// repeated ids. It closes the input when the stream ends; s.stopped and
+// s.code() tell how it went once it has ended.
+func (s *session) goodDeals() iter.Seq2[incentive.Input, error] {
+	return func(yield func(incentive.Input, error) bool) {
+		defer s.deals.close()
+		seq, ok := s.stream()
+		if !ok {
+			return
+		}
+		for in, err := range seq {
+			if err != nil {
+				if !s.report(err) {
+					return
+				}
+				continue
+			}
+			if !yield(in, nil) {
+				return
+			}
+		}
+	}
+}
+
+// collect reads every good deal into memory, in run order (sweep and
+// chart run them more than once). ok is false when reading stopped.
+func (s *session) collect() (inputs []incentive.Input, ok bool) {
+	for in := range s.goodDeals() {
+		inputs = append(inputs, in)
+	}
+	return inputs, !s.stopped
+}
+
+// code is the exit code of reading the deals: exitFail after any deal in
+// error, else exitOK.
+func (s *session) code() int {
+	if s.stopped || s.c.bad.Load() > 0 || s.c.failed > 0 {
+		return exitFail
+	}
+	return exitOK
 }

@@ -17,7 +17,7 @@ import (
 var diffCommand = &command{
 	name:    "diff",
 	summary: "show what a new version of a program changes over the same deals",
-	usage:   "diff [-format text|csv|json] [-svg FILE] [-top N] [-as-of DATE] [-workers N] [-program ID] [-partners FILE] OLD NEW DEALS",
+	usage:   "diff [-format text|csv|json] [-svg FILE] [-top N] [-as-of DATE] [-workers N] [-program ID] [-partners FILE] [-deals-format FORMAT] [-sorted] OLD NEW DEALS",
 	about: `
 Diff compiles the OLD and NEW program files, reads the deals of DEALS once
 and runs them under both versions in one pass, in close order as run does.
@@ -33,7 +33,14 @@ OLD declares; each version sees only the fields it declares. A deal that
 fails under a version is listed and left out of that version's totals, and
 the exit code is 1. With -partners, each deal's partner record comes from
 the partners file, as for run: an unknown partner, or an attribute of a
-deal that differs from the file, is an error.`,
+deal that differs from the file, is an error.
+
+DEALS is read as run reads it (see 'partnerops help run'): CSV, JSON
+Lines, JSON or YAML by extension or -deals-format, "-" for standard input,
+-columns for CSV headers, sorted in memory or on disk unless -sorted says
+the deals are in (close time, id) order already, when they stream. The
+same deals give the same diff in any format. A deal that cannot be read
+stops the diff; a deal id listed twice is run once.`,
 	example: "partnerops diff -top 10 examples/programs/q4-growth.yaml examples/workbench/q4-growth-v2.yaml examples/data/deals.yaml",
 	setup: func(fs *flag.FlagSet) action {
 		o := &diffOptions{}
@@ -43,7 +50,7 @@ deal that differs from the file, is an error.`,
 		fs.StringVar(&o.asOf, "as-of", "", "decide claim-window expiry as of `DATE` (YYYY-MM-DD or RFC 3339); default: no expiry check")
 		fs.StringVar(&o.program, "program", "", "compare the program with this `ID` (its highest version in each file) when a file holds several")
 		fs.IntVar(&o.workers, "workers", 0, "evaluate with `N` goroutines per version; 0 means one per CPU")
-		fs.StringVar(&o.partners, "partners", "", "read partner records from `FILE` (.csv, .jsonl or .yaml), as run does")
+		o.deals.defineDealsFlags(fs)
 		return func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return o.run(ctx, args, stdout, stderr)
 		}
@@ -51,13 +58,14 @@ deal that differs from the file, is an error.`,
 }
 
 type diffOptions struct {
-	svg      string
-	format   string
-	top      int
-	asOf     string
-	program  string
-	workers  int
-	partners string
+	svg     string
+	format  string
+	top     int
+	asOf    string
+	program string
+	workers int
+	// deals says how to read DEALS, as run does.
+	deals runOptions
 }
 
 // loadProgram reads and compiles a program file and picks the program to
@@ -115,47 +123,24 @@ func (o *diffOptions) run(ctx context.Context, args []string, stdout, stderr io.
 		fmt.Fprintf(stderr, "partnerops %s: %v\n", cmd, err)
 		return exitFail
 	}
-	dealsArg := args[2]
-	dealsSrc, err := readArg(dealsArg, rules.MaxDealsFileSize)
-	if err != nil {
-		return (&runOptions{cmd: cmd}).fileError(stderr, err)
+	ds, code := o.deals.openDealsFor(cmd, reader, args[2], stderr)
+	if ds == nil {
+		return code
 	}
-	inputs, err := rules.DecodeDeals(dealsArg, dealsSrc, reader)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		fmt.Fprintf(stderr, "partnerops %s: %s has errors (%s)\n", cmd, dealsArg, plural(countErrors(err), "error"))
-		return exitFail
-	}
-	inputs, code = dedupe(inputs, cmd, stderr)
-	if o.partners != "" {
-		book, err := loadPartners(o.partners, reader)
-		if err != nil {
-			return (&runOptions{cmd: cmd}).inputError(stderr, err)
-		}
-		for i := range inputs {
-			if err := book.resolve(&inputs[i]); err != nil {
-				fmt.Fprintf(stderr, "partnerops %s: %v\n", cmd, err)
-				return exitFail
-			}
-		}
-	}
-	sortDeals(inputs)
 	opts := workbench.DiffOptions{Workers: o.workers, Deals: o.top}
 	if !asOf.IsZero() {
 		opts.AsOf = asOf.at(newP.Effective.Loc())
 	}
-	seq := func(yield func(incentive.Input, error) bool) {
-		for _, in := range inputs {
-			if !yield(in, nil) {
-				return
-			}
-		}
-	}
+	seq := ds.goodDeals()
 	d, err := workbench.Compare(ctx, oldP, newP, seq, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "partnerops %s: %v\n", cmd, err)
 		return exitFail
 	}
+	if ds.stopped {
+		return exitFail // reported; a diff of part of the deals is not printed
+	}
+	code = ds.code()
 	for _, e := range d.Errors {
 		if e.Old != "" {
 			fmt.Fprintf(stderr, "partnerops %s: old version: %s\n", cmd, e.Old)

@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -22,6 +23,7 @@ import (
 	"github.com/partnerops/partnerops/incentive/ledger/sqlitestore"
 	"github.com/partnerops/partnerops/internal/sqlledger"
 	"github.com/partnerops/partnerops/rules"
+	"github.com/shopspring/decimal"
 )
 
 // defaultDB is the ledger database of the ledger subcommands.
@@ -30,7 +32,7 @@ const defaultDB = "sqlite:partnerops.db"
 var ledgerCommand = &command{
 	name:    "ledger",
 	summary: "record accruals, approve, pay and audit claims in a ledger database",
-	usage:   "ledger [-db URL] init|accrue|claims|approve|reject|pay|statement|verify|export [flags] [arguments]",
+	usage:   "ledger [-db URL] init|register|accrue|claims|approve|reject|withdraw|clawback|pay|statement|verify|checkpoint|export|mdf VERB [flags] [arguments]",
 	about: `
 The ledger subcommands keep claims, approvals and payments in a database:
 -db sqlite:FILE (the default, sqlite:partnerops.db in the working directory,
@@ -39,16 +41,38 @@ several service instances on one database). Every operation is one
 transaction: an error leaves nothing half-written.
 
   init                       create the database (or bring its schema up to date)
+  register PROGRAM           store and register a program (-program ID in a file of
+                             several) without accruing deals, e.g. for its MDF funds
   accrue PROGRAM DEALS       evaluate every deal and record its claim; run again, it
                              records nothing twice (one claim per deal and program version)
   claims                     list claims (-state, -partner, -program; -json)
   approve CLAIM... | -all    approve the current step of pending claims as -actor (-role)
   reject CLAIM...            reject pending claims as -actor with a -reason
+  withdraw CLAIM...          withdraw pending claims as -actor with a -reason
+  clawback CLAIM             take back a claim (a cancelled deal, a refund) with a -reason:
+                             unpaid, it is voided; paid, -amount (default: all of what was
+                             paid) is withheld from the bucket's later payouts
   pay -batch ID              gather what is payable as of -as-of into a batch and mark it
                              paid (-open leaves it open); the same -batch never pays twice
   statement                  each partner's position from the entries (-partner, -through)
-  verify                     replay the hash chain, rebuild the balances, re-evaluate accruals
+  verify                     replay the hash chain, rebuild the balances, re-evaluate accruals;
+                             -anchor SEQ:HASH (repeatable) also checks the chain still passes
+                             through a checkpoint, so entries cut from its end are detected
+  checkpoint                 print the chain's anchor (SEQ:HASH) to keep outside the database
   export                     the audit trail as -format csv or json (-o FILE)
+
+MDF funds (amounts in the program's currency):
+  mdf allocate               allocate -fund ID of -program to -partner for -from..-to:
+                             -amount, reimbursing -share of actual cost, proof due
+                             -proof-days after an activity ends
+  mdf request                request -request ID from -fund for -activity ending
+                             -activity-end with a planned -cost
+  mdf approve REQUEST...     approve fund requests (reserving -amount, default the planned
+                             cost times the share)
+  mdf claim                  claim -request with the actual -cost and -proof NAME=REF,...
+                             (without proof the claim is refused)
+  mdf expire                 expire lapsed requests and unspent funds as of -as-of
+  mdf funds                  each fund's position on -as-of (-partner, -program)
 
 Programs are stored in the database by content hash when accrued, so later
 commands know the exact terms every claim was evaluated under. Without an
@@ -70,7 +94,19 @@ commands know the exact terms every claim was evaluated under. Without an
 		fs.StringVar(&o.through, "through", "", "statement: count entries effective on or before `DATE`")
 		fs.StringVar(&o.format, "format", "csv", "export: `csv` or json")
 		fs.StringVar(&o.out, "o", "", "export: write to `FILE` instead of standard output")
-		fs.BoolVar(&o.json, "json", false, "claims, statement, pay, verify: print JSON")
+		fs.BoolVar(&o.json, "json", false, "claims, statement, pay, verify, withdraw, clawback, mdf: print JSON")
+		fs.StringVar(&o.fund, "fund", "", "mdf allocate, request: the fund `ID`")
+		fs.StringVar(&o.request, "request", "", "mdf request, claim: the fund request `ID`")
+		fs.StringVar(&o.amount, "amount", "", "clawback, mdf allocate, mdf approve: the `AMOUNT` (decimal text, program currency)")
+		fs.StringVar(&o.share, "share", "1", "mdf allocate: the `SHARE` of actual cost reimbursed (0.5 pays half)")
+		fs.StringVar(&o.from, "from", "", "mdf allocate: the first `DATE` of the fund's period")
+		fs.StringVar(&o.to, "to", "", "mdf allocate: the last `DATE` of the fund's period")
+		fs.IntVar(&o.proofDays, "proof-days", 30, "mdf allocate: `DAYS` after an activity ends its proof is due")
+		fs.StringVar(&o.activity, "activity", "", "mdf request: the activity (`TEXT`)")
+		fs.StringVar(&o.activityEnd, "activity-end", "", "mdf request: the `DATE` the activity ends")
+		fs.StringVar(&o.cost, "cost", "", "mdf request: the planned, mdf claim: the actual `COST`")
+		fs.StringVar(&o.proof, "proof", "", "mdf claim: proof of performance, `NAME=REF,...`")
+		fs.Var(&o.anchors, "anchor", "verify: a checkpoint `SEQ:HASH` the chain must pass through (repeatable)")
 		return func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			o.set = map[string]bool{}
 			fs.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
@@ -81,6 +117,9 @@ commands know the exact terms every claim was evaluated under. Without an
 
 type ledgerOptions struct {
 	db, asOf, actor, program, partner, state, role, reason, batch, through, format, out string
+	fund, request, amount, share, from, to, activity, activityEnd, cost, proof          string
+	proofDays                                                                           int
+	anchors                                                                             anchorList
 	all, open, json                                                                     bool
 	set                                                                                 map[string]bool
 }
@@ -88,15 +127,26 @@ type ledgerOptions struct {
 // ledgerFlags are the flags each subcommand accepts besides -db, -as-of
 // and -actor.
 var ledgerFlags = map[string][]string{
-	"init":      {},
-	"accrue":    {"program"},
-	"claims":    {"program", "partner", "state", "json"},
-	"approve":   {"role", "reason", "all", "json"},
-	"reject":    {"reason", "json"},
-	"pay":       {"batch", "open", "json"},
-	"statement": {"partner", "through", "json"},
-	"verify":    {"json"},
-	"export":    {"partner", "program", "format", "o"},
+	"init":       {},
+	"accrue":     {"program"},
+	"claims":     {"program", "partner", "state", "json"},
+	"approve":    {"role", "reason", "all", "json"},
+	"reject":     {"reason", "json"},
+	"pay":        {"batch", "open", "json"},
+	"statement":  {"partner", "through", "json"},
+	"verify":     {"json", "anchor"},
+	"checkpoint": {"json"},
+	"export":     {"partner", "program", "format", "o"},
+	"register":   {"program"},
+	"withdraw":   {"reason", "json"},
+	"clawback":   {"reason", "amount", "json"},
+	// MDF funds.
+	"mdf allocate": {"fund", "program", "partner", "from", "to", "amount", "share", "proof-days", "json"},
+	"mdf request":  {"fund", "request", "activity", "activity-end", "cost", "json"},
+	"mdf approve":  {"amount", "reason", "json"},
+	"mdf claim":    {"request", "cost", "proof", "json"},
+	"mdf expire":   {"json"},
+	"mdf funds":    {"partner", "program", "json"},
 }
 
 // archive is what the SQL stores add to ledger.Store: the program sources.
@@ -136,9 +186,15 @@ type ledgerSession struct {
 
 func (o *ledgerOptions) run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		return usageError(stderr, "ledger", "want a subcommand: init, accrue, claims, approve, reject, pay, statement, verify or export")
+		return usageError(stderr, "ledger", "want a subcommand: init, register, accrue, claims, approve, reject, withdraw, clawback, pay, statement, verify, checkpoint, export or mdf")
 	}
 	sub, args := args[0], args[1:]
+	if sub == "mdf" {
+		if len(args) == 0 {
+			return usageError(stderr, "ledger", "mdf wants a verb: allocate, request, approve, claim, expire or funds")
+		}
+		sub, args = "mdf "+args[0], args[1:]
+	}
 	allowed, ok := ledgerFlags[sub]
 	if !ok {
 		return usageError(stderr, "ledger", "unknown subcommand %q", sub)
@@ -170,7 +226,7 @@ func (o *ledgerOptions) run(ctx context.Context, args []string, stdout, stderr i
 	}
 	// Arguments are checked before the database is opened.
 	switch sub {
-	case "init", "claims", "pay", "statement", "verify", "export":
+	case "init", "claims", "pay", "statement", "verify", "checkpoint", "export", "mdf allocate", "mdf request", "mdf claim", "mdf expire", "mdf funds":
 		if len(args) > 0 {
 			return usageError(stderr, "ledger", "%s takes no arguments, got %q", sub, args[0])
 		}
@@ -182,10 +238,25 @@ func (o *ledgerOptions) run(ctx context.Context, args []string, stdout, stderr i
 		if len(args) == 0 && !o.all || len(args) > 0 && o.all {
 			return usageError(stderr, "ledger", "approve wants claim IDs or -all")
 		}
-	case "reject":
+	case "reject", "withdraw":
 		if len(args) == 0 || o.reason == "" {
-			return usageError(stderr, "ledger", "reject wants claim IDs and a -reason")
+			return usageError(stderr, "ledger", "%s wants claim IDs and a -reason", sub)
 		}
+	case "clawback":
+		if len(args) != 1 || o.reason == "" {
+			return usageError(stderr, "ledger", "clawback wants one claim ID and a -reason")
+		}
+	case "register":
+		if len(args) != 1 {
+			return usageError(stderr, "ledger", "register wants a PROGRAM file, got %s", plural(len(args), "argument"))
+		}
+	case "mdf approve":
+		if len(args) == 0 {
+			return usageError(stderr, "ledger", "mdf approve wants fund request IDs")
+		}
+	}
+	if msg := o.mdfUsage(sub); msg != "" {
+		return usageError(stderr, "ledger", "%s", msg)
 	}
 	if sub == "pay" && o.batch == "" {
 		return usageError(stderr, "ledger", "pay wants a -batch ID")
@@ -236,7 +307,7 @@ func (o *ledgerOptions) run(ctx context.Context, args []string, stdout, stderr i
 	if err != nil {
 		return fail("start the ledger", err)
 	}
-	if sub == "accrue" {
+	if sub == "accrue" || sub == "register" {
 		return s.accrue(ctx, args, asOf, stdout, stderr)
 	}
 	if err := s.registerStored(ctx); err != nil {
@@ -249,8 +320,12 @@ func (o *ledgerOptions) run(ctx context.Context, args []string, stdout, stderr i
 			return fail("list claims", err)
 		}
 		return printClaims(stdout, stderr, cmd, cs, o.json)
-	case "approve", "reject":
+	case "approve", "reject", "withdraw":
 		return s.decide(ctx, sub, args, stdout, stderr)
+	case "clawback":
+		return s.clawback(ctx, args[0], stdout, stderr)
+	case "mdf allocate", "mdf request", "mdf approve", "mdf claim", "mdf expire", "mdf funds":
+		return s.mdf(ctx, sub, args, stdout, stderr)
 	case "pay":
 		return s.pay(ctx, stdout, stderr)
 	case "statement":
@@ -262,7 +337,22 @@ func (o *ledgerOptions) run(ctx context.Context, args []string, stdout, stderr i
 			return writeJSON(stdout, stderr, cmd, st)
 		}
 		return writeLedgerStatement(stdout, st)
+	case "checkpoint":
+		a, err := s.l.Checkpoint(ctx, ledger.CheckpointParams{})
+		if err != nil {
+			return fail("checkpoint", err)
+		}
+		if o.json {
+			return writeJSON(stdout, stderr, cmd, a)
+		}
+		fmt.Fprintf(stdout, "%d:%s\n", a.Seq, a.Hash)
+		return exitOK
 	case "verify":
+		if len(o.anchors) > 0 {
+			if _, err := s.l.Verify(ctx, ledger.VerifyParams{Anchors: o.anchors}); err != nil {
+				return fail("verify", err)
+			}
+		}
 		rep, err := s.l.Replay(ctx, ledger.ReplayParams{})
 		if o.json {
 			writeJSON(stdout, stderr, cmd, rep)
@@ -277,6 +367,9 @@ func (o *ledgerOptions) run(ctx context.Context, args []string, stdout, stderr i
 			return fail("verify", err)
 		}
 		if !o.json {
+			if len(o.anchors) > 0 {
+				fmt.Fprintf(stdout, "the chain passes through %s\n", plural(len(o.anchors), "anchor"))
+			}
 			fmt.Fprintln(stdout, "ok: the chain verifies and the replay agrees to the cent")
 		}
 		return exitOK
@@ -379,6 +472,9 @@ func policyFor(f *rules.File, program string) *ledger.ApprovalPolicy {
 // accrue compiles the program, stores its source, registers it and submits
 // a claim per deal under the key accrue:<program hash>:<deal>.
 func (s *ledgerSession) accrue(ctx context.Context, args []string, asOf asOfValue, stdout, stderr io.Writer) int {
+	if len(args) == 1 {
+		return s.register(ctx, args[0], stdout, stderr)
+	}
 	cmd := "ledger accrue"
 	ro := &runOptions{cmd: cmd, program: s.o.program, onError: "continue", checkIDs: true, extraColumns: "error", sortLimit: defaultSortLimit}
 	b, code := ro.prepare(args, stderr)
@@ -497,7 +593,7 @@ func rejectLabel(r *ledger.RejectedError) string {
 		err   error
 		label string
 	}{{ledger.ErrNotEligible, "not eligible"}, {ledger.ErrClaimWindow, "claim window closed"}, {ledger.ErrDuplicateClaim, "already claimed"},
-		{ledger.ErrBudgetExceeded, "budget exhausted"}, {ledger.ErrNothingEarned, "nothing earned"}} {
+		{ledger.ErrBudgetExceeded, "budget exhausted"}, {ledger.ErrPartnerCapExceeded, "partner cap reached"}, {ledger.ErrNothingEarned, "nothing earned"}} {
 		if errors.Is(r, c.err) {
 			return c.label
 		}
@@ -523,9 +619,12 @@ func (s *ledgerSession) decide(ctx context.Context, sub string, ids []string, st
 	for _, id := range ids {
 		var c ledger.Claim
 		var err error
-		if sub == "approve" {
+		switch sub {
+		case "approve":
 			c, err = s.l.Approve(ctx, ledger.ApproveParams{Claim: id, Actor: s.actor, Role: s.o.role, Reason: s.o.reason})
-		} else {
+		case "withdraw":
+			c, err = s.l.Withdraw(ctx, ledger.DecideParams{Claim: id, Actor: s.actor, Reason: s.o.reason})
+		default:
 			c, err = s.l.Reject(ctx, ledger.DecideParams{Claim: id, Actor: s.actor, Reason: s.o.reason})
 		}
 		if err != nil {
@@ -544,7 +643,7 @@ func (s *ledgerSession) decide(ctx context.Context, sub string, ids []string, st
 	for _, c := range done {
 		fmt.Fprintf(stdout, "%s %s %s\n", c.ID, c.State, incentive.FormatAmount(c.Amount.Amount(), c.Amount.Currency()))
 	}
-	verb := map[string]string{"approve": "approved", "reject": "rejected"}[sub]
+	verb := map[string]string{"approve": "approved", "reject": "rejected", "withdraw": "withdrawn"}[sub]
 	fmt.Fprintf(stdout, "%s %s\n", plural(len(done), "claim"), verb)
 	return code
 }
@@ -571,7 +670,7 @@ func (s *ledgerSession) pay(ctx context.Context, stdout, stderr io.Writer) int {
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "partner\tpayee\tprogram\tclaims\tpayable\trecovered\tnet\t")
 	for _, ln := range b.Lines {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t\n", ln.Bucket.Partner, ln.Bucket.Payee, ln.Bucket.Program, len(ln.Claims),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t\n", ln.Bucket.Partner, ln.Bucket.Payee, programOf(ln.Bucket), len(ln.Claims),
 			money(ln.Payable), money(ln.Recovered), money(ln.Net))
 	}
 	tw.Flush()
@@ -607,7 +706,7 @@ func writeLedgerStatement(w io.Writer, st ledger.Statement) int {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "partner\tpayee\tprogram\taccrued\tapproved\theld\tpayable\twithheld\tbatched\tpaid\tbalance\t")
 	for _, ln := range st.Lines {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", ln.Bucket.Partner, ln.Bucket.Payee, ln.Bucket.Program,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", ln.Bucket.Partner, ln.Bucket.Payee, programOf(ln.Bucket),
 			money(ln.Accrued), money(ln.Approved), money(ln.Held), money(ln.Payable), money(ln.Withheld), money(ln.Batched),
 			money(ln.Paid), money(ln.Balance))
 	}
@@ -623,4 +722,335 @@ func writeJSON(stdout, stderr io.Writer, cmd string, v any) int {
 		return exitFail
 	}
 	return exitOK
+}
+
+// register compiles a program file, stores the program's source and
+// registers it, without accruing deals (a program whose MDF funds are
+// allocated before any claim, say).
+func (s *ledgerSession) register(ctx context.Context, file string, stdout, stderr io.Writer) int {
+	cmd := "ledger register"
+	src, err := os.ReadFile(file)
+	if err != nil {
+		fmt.Fprintf(stderr, "partnerops %s: %v\n", cmd, err)
+		return exitFail
+	}
+	f, err := rules.Compile(file, src)
+	if err != nil {
+		fmt.Fprintf(stderr, "partnerops %s: %s\n", cmd, oneLine(err.Error()))
+		return exitFail
+	}
+	var p *incentive.Program
+	for _, c := range f.Programs {
+		if s.o.program == "" && len(f.Programs) == 1 || c.ID == s.o.program {
+			p = c
+		}
+	}
+	if p == nil {
+		fmt.Fprintf(stderr, "partnerops %s: %s has %s; name one with -program\n", cmd, file, plural(len(f.Programs), "program"))
+		return exitFail
+	}
+	if err := s.registerStored(ctx); err != nil {
+		fmt.Fprintf(stderr, "partnerops %s: register the stored programs: %s\n", cmd, oneLine(err.Error()))
+		return exitFail
+	}
+	if err := s.store.SaveProgram(ctx, sqlledger.ProgramSource{ID: p.ID, Version: p.Version, Hash: p.Hash, Name: file, Source: src}); err != nil {
+		fmt.Fprintf(stderr, "partnerops %s: %s\n", cmd, oneLine(err.Error()))
+		return exitFail
+	}
+	if err := s.l.Register(ctx, ledger.RegisterParams{Program: p, Policy: policyFor(f, p.ID), Actor: s.actor}); err != nil {
+		fmt.Fprintf(stderr, "partnerops %s: register %s v%d: %s\n", cmd, p.ID, p.Version, oneLine(err.Error()))
+		return exitFail
+	}
+	fmt.Fprintf(stdout, "%s v%d registered in %s (hash %s)\n", p.ID, p.Version, s.o.db, short(p.Hash))
+	return exitOK
+}
+
+// clawback takes back one claim.
+func (s *ledgerSession) clawback(ctx context.Context, id string, stdout, stderr io.Writer) int {
+	cmd := "ledger clawback"
+	p := ledger.ClawBackParams{Claim: id, Actor: s.actor, Reason: s.o.reason}
+	if s.o.amount != "" {
+		c, err := s.store.Claim(ctx, ledger.ClaimParams{ID: id})
+		if err != nil {
+			fmt.Fprintf(stderr, "partnerops %s: claim %s: %s\n", cmd, id, oneLine(err.Error()))
+			return exitFail
+		}
+		m, err := incentive.ParseMoney(s.o.amount, string(c.Amount.Currency()))
+		if err != nil {
+			return usageError(stderr, "ledger", "bad -amount %q: %v", s.o.amount, err)
+		}
+		p.Amount = &m
+	}
+	c, err := s.l.ClawBack(ctx, p)
+	if err != nil {
+		fmt.Fprintf(stderr, "partnerops %s: claim %s: %s\n", cmd, id, oneLine(err.Error()))
+		return exitFail
+	}
+	if s.o.json {
+		return writeJSON(stdout, stderr, cmd, c)
+	}
+	fmt.Fprintf(stdout, "%s %s: %s\n", c.ID, c.State, c.Reason)
+	return exitOK
+}
+
+// mdfUsage checks the flags an MDF verb requires before the database is
+// opened; "" when they are all there.
+func (o *ledgerOptions) mdfUsage(sub string) string {
+	need := map[string][]string{
+		"mdf allocate": {"fund", "program", "partner", "from", "to", "amount"},
+		"mdf request":  {"fund", "request", "activity", "activity-end", "cost"},
+		"mdf claim":    {"request", "cost"},
+	}[sub]
+	var missing []string
+	for _, n := range need {
+		if !o.set[n] {
+			missing = append(missing, "-"+n)
+		}
+	}
+	if len(missing) > 0 {
+		return sub + " wants " + strings.Join(missing, ", ")
+	}
+	for _, d := range []struct{ name, v string }{{"from", o.from}, {"to", o.to}, {"activity-end", o.activityEnd}} {
+		if d.v != "" {
+			if _, err := incentive.ParseDate(d.v); err != nil {
+				return fmt.Sprintf("bad -%s %q: want YYYY-MM-DD", d.name, d.v)
+			}
+		}
+	}
+	if o.set["share"] {
+		if d, err := decimal.NewFromString(o.share); err != nil || d.Sign() <= 0 || d.GreaterThan(decimal.NewFromInt(1)) {
+			return fmt.Sprintf("bad -share %q: want a decimal above 0 and at most 1", o.share)
+		}
+	}
+	if _, err := parseProof(o.proof); err != nil {
+		return err.Error()
+	}
+	return ""
+}
+
+// parseProof reads -proof NAME=REF,NAME=REF.
+func parseProof(s string) ([]ledger.Document, error) {
+	var docs []ledger.Document
+	if s == "" {
+		return nil, nil
+	}
+	for _, part := range strings.Split(s, ",") {
+		name, ref, ok := strings.Cut(strings.TrimSpace(part), "=")
+		if !ok || name == "" || ref == "" {
+			return nil, fmt.Errorf("bad -proof %q: want NAME=REF,...", part)
+		}
+		docs = append(docs, ledger.Document{Name: name, Ref: ref})
+	}
+	return docs, nil
+}
+
+// mdf runs one MDF verb.
+func (s *ledgerSession) mdf(ctx context.Context, sub string, args []string, stdout, stderr io.Writer) int {
+	cmd := "ledger " + sub
+	fail := func(what string, err error) int {
+		fmt.Fprintf(stderr, "partnerops %s: %s: %s\n", cmd, what, oneLine(err.Error()))
+		return exitFail
+	}
+	day := incentive.DateOf(s.now.UTC())
+	date := func(v string) incentive.Date { d, _ := incentive.ParseDate(v); return d }
+	// amounts are in the currency of the fund's program
+	moneyIn := func(flagName, v string, cur incentive.Currency) (incentive.Money, bool) {
+		m, err := incentive.ParseMoney(v, string(cur))
+		if err != nil {
+			usageError(stderr, "ledger", "bad -%s %q: %v", flagName, v, err)
+			return m, false
+		}
+		return m, true
+	}
+	fundCurrency := func(id string) (incentive.Currency, error) {
+		f, err := s.store.Fund(ctx, ledger.FundParams{ID: id})
+		return f.Allocated.Currency(), err
+	}
+	var out any
+	switch sub {
+	case "mdf allocate":
+		cur, err := s.programCurrency(ctx, s.o.program)
+		if err != nil {
+			return fail("fund "+s.o.fund, err)
+		}
+		amt, ok := moneyIn("amount", s.o.amount, cur)
+		if !ok {
+			return exitUsage
+		}
+		f, err := s.l.AllocateFund(ctx, ledger.AllocateFundParams{ID: s.o.fund, Program: s.o.program, Partner: s.o.partner,
+			From: date(s.o.from), To: date(s.o.to), Amount: amt, Share: decimal.RequireFromString(s.o.share), ProofDays: s.o.proofDays, Actor: s.actor})
+		if err != nil {
+			return fail("allocate fund "+s.o.fund, err)
+		}
+		out = f
+		if !s.o.json {
+			fmt.Fprintf(stdout, "fund %s: %s for %s, %s to %s, reimbursing %s of actual cost, proof due %d days after an activity\n",
+				f.ID, money(f.Allocated)+" "+string(f.Allocated.Currency()), f.Partner, f.From, f.To, f.Share, f.ProofDays)
+		}
+	case "mdf request":
+		cur, err := fundCurrency(s.o.fund)
+		if err != nil {
+			return fail("fund "+s.o.fund, err)
+		}
+		cost, ok := moneyIn("cost", s.o.cost, cur)
+		if !ok {
+			return exitUsage
+		}
+		r, err := s.l.RequestFunds(ctx, ledger.RequestFundsParams{ID: s.o.request, Fund: s.o.fund, Activity: s.o.activity, PlannedCost: cost,
+			ActivityEnd: date(s.o.activityEnd), Actor: s.actor})
+		if err != nil {
+			return fail("request "+s.o.request, err)
+		}
+		out = r
+		if !s.o.json {
+			fmt.Fprintf(stdout, "request %s %s: %s planned for %s, ending %s\n", r.ID, r.State, money(r.PlannedCost), r.Activity, r.ActivityEnd)
+		}
+	case "mdf approve":
+		var done []ledger.FundRequest
+		code := exitOK
+		for _, id := range args {
+			p := ledger.DecideFundRequestParams{Request: id, Actor: s.actor, Reason: s.o.reason}
+			if s.o.amount != "" {
+				r, err := s.store.FundRequest(ctx, ledger.FundRequestParams{ID: id})
+				if err != nil {
+					fmt.Fprintf(stderr, "partnerops %s: request %s: %s\n", cmd, id, oneLine(err.Error()))
+					code = exitFail
+					continue
+				}
+				m, ok := moneyIn("amount", s.o.amount, r.PlannedCost.Currency())
+				if !ok {
+					return exitUsage
+				}
+				p.Amount = &m
+			}
+			r, err := s.l.ApproveFundRequest(ctx, p)
+			if err != nil {
+				fmt.Fprintf(stderr, "partnerops %s: request %s: %s\n", cmd, id, oneLine(err.Error()))
+				code = exitFail
+				continue
+			}
+			done = append(done, r)
+		}
+		if s.o.json {
+			if c := writeJSON(stdout, stderr, cmd, done); c != exitOK {
+				return c
+			}
+			return code
+		}
+		for _, r := range done {
+			fmt.Fprintf(stdout, "request %s %s: %s reserved, proof due %s\n", r.ID, r.State, money(r.Approved), r.ProofDue)
+		}
+		return code
+	case "mdf claim":
+		r, err := s.store.FundRequest(ctx, ledger.FundRequestParams{ID: s.o.request})
+		if err != nil {
+			return fail("request "+s.o.request, err)
+		}
+		cost, ok := moneyIn("cost", s.o.cost, r.PlannedCost.Currency())
+		if !ok {
+			return exitUsage
+		}
+		proof, _ := parseProof(s.o.proof)
+		c, err := s.l.ClaimFunds(ctx, ledger.ClaimFundsParams{Key: "mdf:" + r.ID, Request: r.ID, ActualCost: cost, Proof: proof, Actor: s.actor})
+		if err != nil {
+			if c.ID != "" && !s.o.json {
+				fmt.Fprintf(stdout, "%s %s: %s\n", c.ID, c.State, c.Reason)
+			}
+			return fail("claim request "+r.ID, err)
+		}
+		out = c
+		if !s.o.json {
+			fmt.Fprintf(stdout, "%s %s %s: %s\n", c.ID, c.State, money(c.Amount), c.Reason)
+		}
+	case "mdf expire":
+		fs, err := s.l.ExpireFunds(ctx, ledger.ExpireFundsParams{AsOf: day, Actor: s.actor})
+		if err != nil {
+			return fail("expire funds", err)
+		}
+		out = fs
+		if !s.o.json {
+			for _, f := range fs {
+				fmt.Fprintf(stdout, "fund %s %s\n", f.ID, f.State)
+			}
+			fmt.Fprintf(stdout, "%s touched as of %s\n", plural(len(fs), "fund"), day)
+		}
+	case "mdf funds":
+		fs, err := s.store.Funds(ctx, ledger.FundsParams{Partner: s.o.partner, Program: s.o.program})
+		if err != nil {
+			return fail("list funds", err)
+		}
+		bals := []ledger.FundBalance{}
+		for _, f := range fs {
+			b, err := s.l.FundBalance(ctx, ledger.FundBalanceParams{Fund: f.ID, On: day})
+			if err != nil {
+				return fail("fund "+f.ID, err)
+			}
+			bals = append(bals, b)
+		}
+		out = bals
+		if !s.o.json {
+			tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+			fmt.Fprintln(tw, "fund\tpartner\tallocated\tavailable\treserved\treimbursed\texpired\t")
+			for i, b := range bals {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", b.Fund, fs[i].Partner, money(b.Allocated), money(b.Available), money(b.Reserved), money(b.Reimbursed), money(b.Expired))
+			}
+			tw.Flush()
+		}
+	}
+	if s.o.json {
+		return writeJSON(stdout, stderr, cmd, out)
+	}
+	return exitOK
+}
+
+// programCurrency is the currency of a registered program.
+func (s *ledgerSession) programCurrency(ctx context.Context, id string) (incentive.Currency, error) {
+	srcs, err := s.store.Programs(ctx)
+	if err != nil {
+		return "", err
+	}
+	for _, src := range srcs {
+		if src.ID == id {
+			f, err := rules.Compile(src.Name, src.Source)
+			if err != nil {
+				return "", err
+			}
+			for _, p := range f.Programs {
+				if p.Hash == src.Hash {
+					return p.Currency, nil
+				}
+			}
+		}
+	}
+	return "", fmt.Errorf("%w: %q (register it first: partnerops ledger register FILE)", ledger.ErrUnknownProgram, id)
+}
+
+// anchorList is the repeatable -anchor SEQ:HASH flag.
+type anchorList []ledger.Anchor
+
+func (a *anchorList) String() string {
+	var parts []string
+	for _, x := range *a {
+		parts = append(parts, fmt.Sprintf("%d:%s", x.Seq, x.Hash))
+	}
+	return strings.Join(parts, ",")
+}
+
+func (a *anchorList) Set(v string) error {
+	seq, hash, ok := strings.Cut(v, ":")
+	n, err := strconv.ParseInt(seq, 10, 64)
+	if !ok || err != nil || n <= 0 || hash == "" {
+		return fmt.Errorf("want SEQ:HASH as partnerops ledger checkpoint prints it, got %q", v)
+	}
+	*a = append(*a, ledger.Anchor{Seq: n, Hash: hash})
+	return nil
+}
+
+// programOf names a bucket's program, with #payout for a named payout
+// bucket.
+func programOf(b ledger.Bucket) string {
+	if b.Payout != "" {
+		return b.Program + "#" + b.Payout
+	}
+	return b.Program
 }

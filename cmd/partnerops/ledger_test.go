@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/partnerops/partnerops/incentive"
 	"github.com/partnerops/partnerops/incentive/ledger"
 	"github.com/partnerops/partnerops/internal/pgtest"
 	"github.com/shopspring/decimal"
@@ -225,4 +227,200 @@ func TestLedgerDatabaseErrorMidAccrue(t *testing.T) {
 	assert.Contains(t, out, "31 already recorded")
 	require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM ledger_claims WHERE deal = 'ACME-1002'").Scan(&n))
 	assert.Equal(t, 1, n)
+}
+
+// TestLedgerMDF runs a fund from allocation to expiry through the mdf
+// verbs: a request reserved at its share, a claim refused without proof,
+// reimbursed with proof and capped at the approved amount, a request that
+// lapses, and the unspent fund expiring after its period.
+func TestLedgerMDF(t *testing.T) {
+	chdirRoot(t)
+	db := "sqlite:" + filepath.Join(t.TempDir(), "mdf.db")
+	run := func(args ...string) (string, string, int) {
+		return invoke(append(append([]string{"ledger"}, args...), "-db", db)...)
+	}
+	must := func(args ...string) string {
+		t.Helper()
+		out, errs, code := run(args...)
+		require.Equal(t, exitOK, code, "partnerops ledger %s\nstdout: %s\nstderr: %s", strings.Join(args, " "), out, errs)
+		return out
+	}
+	assert.Contains(t, must("register", example), "q4-2026-partner-growth v")
+	out := must("mdf", "allocate", "-fund", "F-1", "-program", "q4-2026-partner-growth", "-partner", "P-ACME", "-from", "2026-10-01", "-to", "2026-12-31",
+		"-amount", "3000.00", "-share", "0.5", "-proof-days", "30", "-as-of", "2026-10-02", "-actor", "ops")
+	assert.Contains(t, out, "fund F-1: 3000.00 USD for P-ACME, 2026-10-01 to 2026-12-31, reimbursing 0.5 of actual cost")
+	must("mdf", "request", "-fund", "F-1", "-request", "R-1", "-activity", "webinar", "-activity-end", "2026-11-15", "-cost", "2000.00",
+		"-as-of", "2026-10-05", "-actor", "acme")
+	// 2,000.00 planned x 0.5 = 1,000.00 reserved; proof due 30 days after 2026-11-15
+	assert.Contains(t, must("mdf", "approve", "R-1", "-as-of", "2026-10-06", "-actor", "mgr"), "request R-1 approved: 1000.00 reserved, proof due 2026-12-15")
+	must("mdf", "request", "-fund", "F-1", "-request", "R-2", "-activity", "trade show", "-activity-end", "2026-12-10", "-cost", "600.00",
+		"-as-of", "2026-10-07", "-actor", "acme")
+	assert.Contains(t, must("mdf", "approve", "R-2", "-as-of", "2026-10-08", "-actor", "mgr"), "300.00 reserved") // 600.00 x 0.5
+
+	_, errs, code := run("mdf", "claim", "-request", "R-1", "-cost", "2400.00", "-as-of", "2026-11-20", "-actor", "acme")
+	assert.Equal(t, exitFail, code)
+	assert.Contains(t, errs, "no proof of performance")
+	var c ledger.Claim
+	require.NoError(t, json.Unmarshal([]byte(must("mdf", "claim", "-request", "R-1", "-cost", "2400.00", "-proof", "invoice=doc://1,photos=doc://2",
+		"-as-of", "2026-11-20", "-actor", "acme", "-json")), &c))
+	// 2,400.00 actual x 0.5 = 1,200.00, capped at the 1,000.00 approved
+	assert.Equal(t, "1000.00", c.Amount.Amount().StringFixed(2))
+	assert.Equal(t, []ledger.Document{{Name: "invoice", Ref: "doc://1"}, {Name: "photos", Ref: "doc://2"}}, c.Proof)
+
+	// On 2027-01-20 R-2's proof (due 2027-01-09) lapsed: its 300.00 returns,
+	// then the fund's unspent 3,000.00 - 1,000.00 = 2,000.00 expires.
+	assert.Contains(t, must("mdf", "expire", "-as-of", "2027-01-20", "-actor", "system"), "fund F-1 closed")
+	var bals []ledger.FundBalance
+	require.NoError(t, json.Unmarshal([]byte(must("mdf", "funds", "-as-of", "2027-01-20", "-json")), &bals))
+	require.Len(t, bals, 1)
+	for name, pair := range map[string][2]any{
+		"allocated":  {"3000.00", bals[0].Allocated},
+		"reimbursed": {"1000.00", bals[0].Reimbursed},
+		"expired":    {"2000.00", bals[0].Expired},
+		"available":  {"0.00", bals[0].Available},
+		"reserved":   {"0.00", bals[0].Reserved},
+	} {
+		assert.Equal(t, pair[0], pair[1].(incentive.Money).Amount().StringFixed(2), name)
+	}
+	assert.Contains(t, must("verify"), "ok: the chain verifies")
+
+	for _, tc := range []struct {
+		name string
+		args []string
+		msg  string
+	}{
+		{"allocate without its flags", []string{"mdf", "allocate", "-fund", "F-2"}, "mdf allocate wants -program, -partner, -from, -to, -amount"},
+		{"a verb is needed", []string{"mdf"}, "mdf wants a verb"},
+		{"bad share", []string{"mdf", "allocate", "-fund", "F-2", "-program", "p", "-partner", "x", "-from", "2026-10-01", "-to", "2026-12-31",
+			"-amount", "1", "-share", "1.5"}, `bad -share "1.5"`},
+		{"bad proof", []string{"mdf", "claim", "-request", "R-1", "-cost", "1", "-proof", "invoice"}, `bad -proof "invoice"`},
+		{"flag of another verb", []string{"mdf", "expire", "-cost", "1"}, "-cost does not apply to mdf expire"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, errs, code := run(tc.args...)
+			assert.Equal(t, exitUsage, code)
+			assert.Contains(t, errs, tc.msg)
+		})
+	}
+}
+
+// TestLedgerWithdrawClawback withdraws a pending claim, voids an unpaid
+// one, and claws part of a paid one back into the bucket's withheld
+// balance.
+func TestLedgerWithdrawClawback(t *testing.T) {
+	chdirRoot(t)
+	db := "sqlite:" + filepath.Join(t.TempDir(), "cb.db")
+	must := func(args ...string) string {
+		t.Helper()
+		out, errs, code := invoke(append(append([]string{"ledger"}, args...), "-db", db)...)
+		require.Equal(t, exitOK, code, "partnerops ledger %s\nstdout: %s\nstderr: %s", strings.Join(args, " "), out, errs)
+		return out
+	}
+	must("accrue", "-as-of", "2026-12-15", "-actor", "ops", example, deals)
+	var pending []ledger.Claim
+	require.NoError(t, json.Unmarshal([]byte(must("claims", "-json", "-state", "pending_approval")), &pending))
+	// Three claims of partners other than P-CORAL (whose total stays below
+	// the minimum payout), each of a different partner.
+	var picked []ledger.Claim
+	seen := map[string]bool{"P-CORAL": true}
+	for _, c := range pending {
+		if !seen[c.Partner] {
+			seen[c.Partner] = true
+			picked = append(picked, c)
+		}
+	}
+	require.GreaterOrEqual(t, len(picked), 3)
+	paid, withdrawn, voided := picked[0], picked[1], picked[2]
+
+	assert.Contains(t, must("withdraw", withdrawn.ID, "-reason", "partner asked", "-actor", "acme"), withdrawn.ID+" withdrawn")
+	out, errs, code := invoke("ledger", "withdraw", "-db", db, withdrawn.ID)
+	assert.Equal(t, exitUsage, code, out)
+	assert.Contains(t, errs, "-reason")
+	assert.Contains(t, must("clawback", voided.ID, "-reason", "deal cancelled", "-actor", "fin"), "voided before payment: deal cancelled")
+
+	must("approve", paid.ID, "-actor", "mgr", "-as-of", "2026-12-16")
+	must("pay", "-batch", "B-1", "-as-of", "2026-12-31", "-actor", "fin")
+	var c ledger.Claim
+	require.NoError(t, json.Unmarshal([]byte(must("clawback", paid.ID, "-amount", "10.00", "-reason", "partial refund", "-actor", "fin", "-json")), &c))
+	assert.Equal(t, ledger.ClawedBackState, c.State)
+	assert.Equal(t, "10.00", c.ClawedBack.Amount().StringFixed(2))
+	var st ledger.Statement
+	require.NoError(t, json.Unmarshal([]byte(must("statement", "-json", "-partner", paid.Partner)), &st))
+	require.Len(t, st.Lines, 1)
+	assert.Equal(t, "-10.00", st.Lines[0].Withheld.Amount().StringFixed(2), "the 10.00 taken back is withheld from the next payout")
+	// Clawing back more than is left takes back only what was paid: the
+	// claim paid its amount, 10.00 of it is back already.
+	require.NoError(t, json.Unmarshal([]byte(must("clawback", paid.ID, "-reason", "deal cancelled", "-actor", "fin", "-json")), &c))
+	assert.Equal(t, paid.Amount.Amount().StringFixed(2), c.ClawedBack.Amount().StringFixed(2))
+
+	states := map[string]ledger.State{}
+	var all []ledger.Claim
+	require.NoError(t, json.Unmarshal([]byte(must("claims", "-json")), &all))
+	for _, c := range all {
+		states[c.ID] = c.State
+	}
+	assert.Equal(t, ledger.Withdrawn, states[withdrawn.ID])
+	assert.Equal(t, ledger.ClawedBackState, states[voided.ID])
+	assert.Contains(t, must("verify"), "ok: the chain verifies")
+}
+
+// TestLedgerCheckpointDetectsTruncation: an operator deletes the last entry
+// straight in the database, setting the head and the balances back so that
+// the shorter chain and the replay agree; verify alone cannot tell, verify
+// with the checkpoint taken before can.
+func TestLedgerCheckpointDetectsTruncation(t *testing.T) {
+	chdirRoot(t)
+	path := filepath.Join(t.TempDir(), "cut.db")
+	db := "sqlite:" + path
+	must := func(args ...string) string {
+		t.Helper()
+		out, errs, code := invoke(append(append([]string{"ledger"}, args...), "-db", db)...)
+		require.Equal(t, exitOK, code, "partnerops ledger %s\nstdout: %s\nstderr: %s", strings.Join(args, " "), out, errs)
+		return out
+	}
+	must("accrue", "-as-of", "2026-12-15", "-actor", "ops", example, deals)
+	anchor := strings.TrimSpace(must("checkpoint"))
+	require.Regexp(t, `^\d+:[0-9a-f]{64}$`, anchor)
+	assert.Contains(t, must("verify", "-anchor", anchor), "the chain passes through 1 anchor")
+
+	// Cut the last entry.
+	sqldb, err := sql.Open("sqlite", path)
+	require.NoError(t, err)
+	defer sqldb.Close()
+	var last int64
+	require.NoError(t, sqldb.QueryRow("SELECT max(seq) FROM ledger_entries").Scan(&last))
+	rows, err := sqldb.Query("SELECT account, currency, amount FROM ledger_postings WHERE seq = ?", last)
+	require.NoError(t, err)
+	type posting struct{ account, currency, amount string }
+	var ps []posting
+	for rows.Next() {
+		var p posting
+		require.NoError(t, rows.Scan(&p.account, &p.currency, &p.amount))
+		ps = append(ps, p)
+	}
+	require.NoError(t, rows.Close())
+	for _, p := range ps {
+		var bal string
+		require.NoError(t, sqldb.QueryRow("SELECT amount FROM ledger_balances WHERE account = ? AND currency = ?", p.account, p.currency).Scan(&bal))
+		nb := decimal.RequireFromString(bal).Sub(decimal.RequireFromString(p.amount))
+		_, err := sqldb.Exec("UPDATE ledger_balances SET amount = ? WHERE account = ? AND currency = ?", nb.String(), p.account, p.currency)
+		require.NoError(t, err)
+	}
+	var prev string
+	require.NoError(t, sqldb.QueryRow("SELECT hash FROM ledger_entries WHERE seq = ?", last-1).Scan(&prev))
+	for _, q := range []string{"DELETE FROM ledger_postings WHERE seq = ?", "DELETE FROM ledger_entries WHERE seq = ?"} {
+		_, err := sqldb.Exec(q, last)
+		require.NoError(t, err)
+	}
+	_, err = sqldb.Exec("UPDATE ledger_head SET seq = ?, hash = ?", last-1, prev)
+	require.NoError(t, err)
+
+	assert.Contains(t, must("verify"), "ok: the chain verifies", "without an anchor the cut goes unnoticed")
+	out, errs, code := invoke("ledger", "verify", "-db", db, "-anchor", anchor)
+	assert.Equal(t, exitFail, code, out)
+	assert.Contains(t, errs, "hash chain truncated: the anchor counts "+itoa(int(last))+" entries")
+
+	_, errs, code = invoke("ledger", "verify", "-db", db, "-anchor", "12")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errs, "want SEQ:HASH")
 }

@@ -92,7 +92,10 @@ func TestCarriedStrict(t *testing.T) {
 		{"plus sign", `{"P-1": "+5"}`, `got "+5"`},
 		{"duplicate", "{\"P-1\": \"1.00\",\n \"P-1\": \"2.00\"}", "c.json:2: partner P-1 is listed twice"},
 		{"too many places", "{\n\"P-1\": \"40.001\"}", "c.json:2: partner P-1: 40.001 has more decimal places than USD has (2)"},
-		{"object", `{"P-1": {}}`, "partner P-1: want an amount, got a JSON object"},
+		{"list as an amount", `{"P-1": []}`, "partner P-1: want an amount, got a JSON list"},
+		{"bucket object as an amount", `{"P-1": {"rebates": {}}}`, "partner P-1, bucket rebates: want an amount, got a JSON object"},
+		{"bucket twice", "{\"P-1\": {\"a\": \"1\",\n \"a\": \"2\"}}", "c.json:2: partner P-1: bucket a is listed twice"},
+		{"empty bucket", `{"P-1": {"": "1"}}`, "partner P-1: a bucket name must not be empty"},
 		{"list", `[]`, "want a JSON object of partner id to amount"},
 		{"two objects", `{} {}`, "want a single JSON object"},
 		{"empty id", `{"": "1"}`, "a partner id must not be empty"},
@@ -104,13 +107,15 @@ func TestCarriedStrict(t *testing.T) {
 			assert.Contains(t, err.Error(), c.err)
 		})
 	}
-	good := `{"P-1": "40.00", "P-2": -12.5, "P-3": 7}`
+	good := `{"P-1": "40.00", "P-2": -12.5, "P-3": 7, "P-4": {"rebates": "-30.00", "spiffs": 5}}`
 	m, err := parseCarried("c.json", []byte(good), incentive.USD)
 	require.NoError(t, err)
-	require.Len(t, m, 3)
-	assert.Equal(t, "40", m["P-1"].String())
-	assert.Equal(t, "-12.5", m["P-2"].String())
-	assert.Equal(t, "7", m["P-3"].String())
+	require.Len(t, m, 4)
+	assert.Equal(t, "40", m["P-1"][""].String())
+	assert.Equal(t, "-12.5", m["P-2"][""].String())
+	assert.Equal(t, "7", m["P-3"][""].String())
+	assert.Equal(t, "-30", m["P-4"]["rebates"].String())
+	assert.Equal(t, "5", m["P-4"]["spiffs"].String())
 	_, err = parseCarried("c.json", []byte(`{"P-1": "5.5"}`), incentive.JPY)
 	assert.ErrorContains(t, err, "5.5 has more decimal places than JPY has (0)")
 }

@@ -181,18 +181,20 @@ func TestStatementByHand(t *testing.T) {
 	// after closing, is 2027-01-14 or earlier: closed on 2026-11-15 or
 	// before. Expired: ACME 4 x 2,500.00 + 1,110.00 = 11,110.00; BRIGHT
 	// 1,800.00 + 400.00 + 2,500.00 = 4,700.00; CORAL 45.00; EVER 252.00;
-	// FJORD 1,350.00; GLOBE 360.00: 17,817.00 in all, leaving 38,937.01 -
-	// 17,817.00 = 21,120.01 earned and still claimable, of which CORAL's
-	// 32.50 is carried over: 21,087.51 payable. The statement's "earned"
-	// counts the expired part too: 21,120.01 + 17,817.00 = 38,937.01, so
-	// that earned - expired + carried in (0) = payable + carried out:
-	// 38,937.01 - 17,817.00 = 21,120.01 = 21,087.51 + 32.50.
+	// FJORD 1,350.00; GLOBE 360.00: 17,817.00 in all. Expired earnings use
+	// up no partner cap: ACME's cap counts 5 x 2,500.00 = 12,500.00 of
+	// timely deals before ACME-1011, whose 2,400.00 is then not cut (it was
+	// cut to 1,390.00 by the 23,610.00 that included the expired deals):
+	// earned 38,937.01 + 1,010.00 = 39,947.01, claimable 39,947.01 -
+	// 17,817.00 = 22,130.01, of which CORAL's 32.50 is carried over:
+	// 22,097.51 payable. Check: 39,947.01 - 17,817.00 = 22,130.01 =
+	// 22,097.51 + 32.50.
 	stdout, stderr, code = invoke("run", "-json", "-as-of", "2027-01-15", example, deals)
 	require.Equal(t, 0, code, stderr)
 	require.NoError(t, json.Unmarshal([]byte(stdout), &st))
 	assert.Equal(t, "17817.00", st.Expired.Amount)
-	assert.Equal(t, "38937.01", st.Earned.Amount)
-	assert.Equal(t, "21087.51", st.Payable.Amount)
+	assert.Equal(t, "39947.01", st.Earned.Amount)
+	assert.Equal(t, "22097.51", st.Payable.Amount)
 	assert.Equal(t, "32.50", st.CarriedOut.Amount)
 }
 

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"iter"
 	"os"
 	"strings"
 	"time"
@@ -25,8 +26,10 @@ var runCommand = &command{
 Run compiles PROGRAM, reads the deals of DEALS and runs them in (close time,
 deal id) order, so that each partner's period totals, the caps and the
 budget accumulate. It prints the earnings statement: per partner, what was
-earned, expired, carried in, payable and carried out, by earning type and
-payee, with the check that the rows add up.
+earned, expired, held (not matured under the program's hold), carried in,
+withheld (a negative balance brought in), payable and carried out, by payout
+bucket, maturity date, earning type and payee, with the check that the rows
+add up.
 
 DEALS is CSV (a header row; see -columns), JSON Lines, a JSON list, or YAML
 for small hand-written files (described under "Deals" in 'go doc
@@ -64,7 +67,7 @@ Without -as-of, no claim window is checked: nothing is reported as expired.`,
 		o.define(fs)
 		fs.BoolVar(&o.json, "json", false, "print the statement as JSON (same as -output json)")
 		fs.StringVar(&o.output, "output", "text", "print the statement as `FORMAT`: text, csv or json (amounts as strings; it reads back as -carried)")
-		fs.StringVar(&o.carried, "carried", "", "read what each partner carries in from `FILE`: the previous run's -output json, or a\nJSON object of partner id to amount: {\"P-1\": \"40.00\"}")
+		fs.StringVar(&o.carried, "carried", "", "read what each partner carries in from `FILE`: the previous run's -output json, or a\nJSON object of partner id to amount, {\"P-1\": \"40.00\"}, or to amounts per payout bucket,\n{\"P-1\": {\"rebates\": \"-30.00\"}}")
 		fs.StringVar(&o.results, "results", "", "also write each deal's result to `FILE` (.csv or .jsonl): deal, partner, and each earning\nline with its type, amount, band, the caps that cut it, rounding and claim deadline")
 		fs.BoolVar(&o.resultsExplain, "results-explain", false, "add each deal's explanation in plain words to the -results file")
 		return func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -140,6 +143,12 @@ type runOptions struct {
 	partners       string
 	results        string
 	resultsExplain bool
+	// anyPartner lets a deal without a partner record through (diff,
+	// sweep and chart, whose programs may not read one).
+	anyPartner bool
+	// skipDuplicates reports a repeated deal id and goes on even under
+	// -on-error stop (diff, sweep and chart).
+	skipDuplicates bool
 }
 
 // defaultSortLimit is how many deals are sorted in memory before the sort
@@ -156,7 +165,7 @@ func (o *runOptions) define(fs *flag.FlagSet) {
 	fs.StringVar(&o.extraColumns, "extra-columns", "error", "what to do with CSV columns that are not deal keys: `error` or ignore")
 	fs.StringVar(&o.onError, "on-error", "continue", "after a deal in error, `continue` with the others or stop")
 	fs.BoolVar(&o.sorted, "sorted", false, "the deals are already in (close time, id) order: stream them without sorting")
-	fs.BoolVar(&o.checkIDs, "check-ids", true, "refuse a deal id seen earlier in the input; with -sorted this keeps about 11 to 21\nbytes a deal, and false keeps memory flat (then only a repeat of the previous deal is refused)")
+	fs.BoolVar(&o.checkIDs, "check-ids", true, "refuse a deal id seen earlier in the input; with -sorted this keeps a 64-bit hash of\neach id, 6 bytes a deal (about 13 in peak memory), and false keeps memory flat (then only\na repeat of the previous deal is refused)")
 	fs.IntVar(&o.sortLimit, "sort-limit", defaultSortLimit, "sort at most `N` deals in memory; more are sorted on disk")
 	fs.StringVar(&o.rates, "rates", "", "convert deals in other currencies with the rates in `FILE` (YAML, or CSV when it ends in .csv;\nsee the rules reference, Currencies and rates)")
 	fs.StringVar(&o.partners, "partners", "", "read partner records from `FILE` (.csv, .jsonl or .yaml): id, name, type, tier,\nregion, country, contacts")
@@ -428,6 +437,9 @@ func (s *session) report(err error) bool {
 			s.stopped = true
 			return false
 		}
+		if s.o.skipDuplicates && errors.Is(err, errDuplicateDeal) {
+			return true
+		}
 	}
 	if s.o.onError == "stop" {
 		s.stopped = true
@@ -441,18 +453,9 @@ func (s *session) report(err error) bool {
 // without traces unless -results-explain asks. fn returns false to stop.
 func (s *session) each(ctx context.Context, fn func(r *incentive.Result) bool) {
 	defer s.deals.close()
-	s.names = map[string]string{}
-	dc := &dealCheck{partners: s.partners, c: &s.c, names: s.names, noIDs: !s.o.checkIDs && s.o.sorted}
-	seq := dc.wrap(s.deals.decode(s.program, s.o))
-	if s.o.sorted {
-		seq = inOrder(seq)
-		s.c.sortNote = "streamed in (close time, id) order as given (-sorted)"
-	} else {
-		var ok bool
-		seq, ok = s.sortDeals(seq)
-		if !ok {
-			return
-		}
+	seq, ok := s.stream()
+	if !ok {
+		return
 	}
 	opts := incentive.RunOptions{AsOf: s.asOf, Workers: s.o.workers, NoTrace: s.o.cmd == "run" && !s.o.resultsExplain, Rates: s.rates}
 	p := newProgress(s.stderr, s.deals.size)
@@ -470,6 +473,21 @@ func (s *session) each(ctx context.Context, fn func(r *incentive.Result) bool) {
 			return
 		}
 	}
+}
+
+// stream is the deals in run order: decoded, checked (known partner, an id
+// run once) and sorted, or checked for order with -sorted. Errors of the
+// decoder and the checks come in the stream, in place; those met while
+// sorting are reported already. ok is false when reading stopped.
+func (s *session) stream() (iter.Seq2[incentive.Input, error], bool) {
+	s.names = map[string]string{}
+	dc := &dealCheck{partners: s.partners, c: &s.c, names: s.names, noIDs: !s.o.checkIDs && s.o.sorted, anyPartner: s.o.anyPartner}
+	seq := dc.wrap(s.deals.decode(s.program, s.o))
+	if s.o.sorted {
+		s.c.sortNote = "streamed in (close time, id) order as given (-sorted)"
+		return inOrder(seq), true
+	}
+	return s.sortDeals(seq)
 }
 
 // summary writes the summary line and returns the exit code of the run.
@@ -503,12 +521,13 @@ func (o *runOptions) run(ctx context.Context, args []string, stdout, stderr io.W
 		fmt.Fprintf(stderr, "partnerops %s: %v\n", o.cmd, oneLine(err.Error()))
 		return c
 	}
-	sb, err := incentive.NewStatement(s.program, func(id string) decimal.Decimal { return carried[id] })
+	sb, err := incentive.NewStatement(s.program, nil)
 	if err != nil {
 		s.deals.close()
 		fmt.Fprintf(stderr, "partnerops %s: %v\n", o.cmd, err)
 		return exitFail
 	}
+	sb.CarryIn(func(id, bucket string) decimal.Decimal { return carried[id][bucket] })
 	var rw *resultsWriter
 	if o.results != "" {
 		rw, err = newResultsWriter(o.results, s.program, o.resultsExplain)
@@ -566,7 +585,7 @@ func (o *runOptions) run(ctx context.Context, args []string, stdout, stderr io.W
 
 // readCarried reads the -carried file. A file that cannot be read is a
 // usage error; a malformed one fails.
-func (o *runOptions) readCarried(p *incentive.Program) (map[string]decimal.Decimal, int, error) {
+func (o *runOptions) readCarried(p *incentive.Program) (carriedIn, int, error) {
 	if o.carried == "" {
 		return nil, exitOK, nil
 	}
@@ -579,6 +598,9 @@ func (o *runOptions) readCarried(p *incentive.Program) (map[string]decimal.Decim
 		return nil, exitUsage, err
 	}
 	m, err := parseCarried(o.carried, src, p.Currency)
+	if err == nil {
+		err = m.check(o.carried, p)
+	}
 	return m, exitFail, err
 }
 

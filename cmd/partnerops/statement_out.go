@@ -17,8 +17,9 @@ import (
 
 // statementDoc is the statement as the command prints it: the library's
 // statement with the program's name, the as-of time, the partners' names,
-// earned shown before expiry (so the rows read earned - expired + carried
-// in = payable + carried out) and the totals of every column.
+// earned shown before expiry (so the rows read earned - expired - held +
+// carried in - withheld = payable + carried out) and the totals of every
+// column.
 type statementDoc struct {
 	Program struct {
 		ID      string `json:"id"`
@@ -36,7 +37,9 @@ type statementDoc struct {
 	// The totals over partners.
 	Earned     incentive.Money `json:"earned"`
 	Expired    incentive.Money `json:"expired"`
+	Held       incentive.Money `json:"held"`
 	CarriedIn  incentive.Money `json:"carried_in"`
+	Withheld   incentive.Money `json:"withheld"`
 	Payable    incentive.Money `json:"payable"`
 	CarriedOut incentive.Money `json:"carried_out"`
 	Partners   []partnerRow    `json:"partners"`
@@ -51,13 +54,23 @@ type partnerRow struct {
 	Deals    int    `json:"deals"`
 	Eligible int    `json:"eligible"`
 	// Earned is what the partner's eligible deals earned, expired or not.
-	Earned     incentive.Money      `json:"earned"`
-	Expired    incentive.Money      `json:"expired"`
-	CarriedIn  incentive.Money      `json:"carried_in"`
+	Earned  incentive.Money `json:"earned"`
+	Expired incentive.Money `json:"expired"`
+	// Held has not matured as of the run (see the program's hold).
+	Held      incentive.Money `json:"held"`
+	CarriedIn incentive.Money `json:"carried_in"`
+	// Withheld is a negative balance brought in, deducted from this payout.
+	Withheld   incentive.Money      `json:"withheld"`
 	Payable    incentive.Money      `json:"payable"`
 	CarriedOut incentive.Money      `json:"carried_out"`
 	ByType     []incentive.Subtotal `json:"by_type"`
 	ByPayee    []incentive.Subtotal `json:"by_payee"`
+	// Holds is Held by maturity date.
+	Holds []incentive.HeldAmount `json:"holds,omitempty"`
+	// Buckets are the program's payout buckets (its payouts:), earned
+	// counting what expired as above; bucket "" is the default bucket.
+	// -carried reads each bucket's carried_out back.
+	Buckets []incentive.BucketStatement `json:"buckets,omitempty"`
 }
 
 // buildStatement turns the library's statement into the command's,
@@ -69,31 +82,44 @@ func buildStatement(st *incentive.Statement, p *incentive.Program, asOf time.Tim
 	if !asOf.IsZero() {
 		d.AsOf = asOf.Format(time.RFC3339)
 	}
-	var earned, expired, carriedIn, payable, carriedOut decimal.Decimal
+	var earned, expired, held, carriedIn, withheld, payable, carriedOut decimal.Decimal
 	var broken []string
+	// adds is the identity every row and bucket satisfies.
+	adds := func(earned, expired, held, in, withheld, payable, out incentive.Money) bool {
+		lhs := earned.Amount().Sub(expired.Amount()).Sub(held.Amount()).Add(in.Amount()).Sub(withheld.Amount())
+		return lhs.Equal(payable.Amount().Add(out.Amount()))
+	}
 	for _, ps := range st.Partners {
 		r := partnerRow{Partner: ps.PartnerID, Name: names[ps.PartnerID], Deals: ps.Deals, Eligible: ps.Eligible,
-			Expired: ps.Expired, CarriedIn: ps.CarriedIn, Payable: ps.Payable, CarriedOut: ps.CarriedOut,
-			ByType: ps.ByType, ByPayee: ps.ByPayee}
+			Expired: ps.Expired, Held: ps.Held, CarriedIn: ps.CarriedIn, Withheld: ps.Withheld, Payable: ps.Payable, CarriedOut: ps.CarriedOut,
+			ByType: ps.ByType, ByPayee: ps.ByPayee, Holds: ps.Holds}
 		gross := ps.Earned.Amount().Add(ps.Expired.Amount())
 		r.Earned = incentive.NewMoney(gross, cur)
-		lhs := gross.Sub(ps.Expired.Amount()).Add(ps.CarriedIn.Amount())
-		rhs := ps.Payable.Amount().Add(ps.CarriedOut.Amount())
-		if !lhs.Equal(rhs) {
+		if !adds(r.Earned, r.Expired, r.Held, r.CarriedIn, r.Withheld, r.Payable, r.CarriedOut) {
 			broken = append(broken, ps.PartnerID)
 		}
-		earned, expired = earned.Add(gross), expired.Add(ps.Expired.Amount())
-		carriedIn, payable, carriedOut = carriedIn.Add(ps.CarriedIn.Amount()), payable.Add(ps.Payable.Amount()), carriedOut.Add(ps.CarriedOut.Amount())
+		for _, b := range ps.Buckets {
+			b.Earned = incentive.NewMoney(b.Earned.Amount().Add(b.Expired.Amount()), cur)
+			if !adds(b.Earned, b.Expired, b.Held, b.CarriedIn, b.Withheld, b.Payable, b.CarriedOut) {
+				broken = append(broken, ps.PartnerID+" bucket "+bucketLabel(b.Bucket))
+			}
+			r.Buckets = append(r.Buckets, b)
+		}
+		earned, expired, held = earned.Add(gross), expired.Add(ps.Expired.Amount()), held.Add(ps.Held.Amount())
+		carriedIn, withheld = carriedIn.Add(ps.CarriedIn.Amount()), withheld.Add(ps.Withheld.Amount())
+		payable, carriedOut = payable.Add(ps.Payable.Amount()), carriedOut.Add(ps.CarriedOut.Amount())
 		d.Partners = append(d.Partners, r)
 	}
 	if !payable.Equal(st.Payable.Amount()) || !carriedOut.Equal(st.CarriedOut.Amount()) {
 		broken = append(broken, "total")
 	}
-	d.Earned, d.Expired, d.CarriedIn = incentive.NewMoney(earned, cur), incentive.NewMoney(expired, cur), incentive.NewMoney(carriedIn, cur)
+	d.Earned, d.Expired, d.Held = incentive.NewMoney(earned, cur), incentive.NewMoney(expired, cur), incentive.NewMoney(held, cur)
+	d.CarriedIn, d.Withheld = incentive.NewMoney(carriedIn, cur), incentive.NewMoney(withheld, cur)
 	d.Payable, d.CarriedOut = incentive.NewMoney(payable, cur), incentive.NewMoney(carriedOut, cur)
-	d.Check = "earned - expired + carried in = payable + carried out: holds for every partner and the total"
+	const identity = "earned - expired - held + carried in - withheld = payable + carried out"
+	d.Check = identity + ": holds for every partner, bucket and the total"
 	if len(broken) > 0 {
-		d.Check = "earned - expired + carried in = payable + carried out: DOES NOT HOLD for " + strings.Join(broken, ", ")
+		d.Check = identity + ": DOES NOT HOLD for " + strings.Join(broken, ", ")
 		return d, fmt.Errorf("the statement does not add up for %s", strings.Join(broken, ", "))
 	}
 	return d, nil
@@ -148,29 +174,45 @@ func (d *statementDoc) writeText(w io.Writer) error {
 	fmt.Fprintf(&b, "Earnings statement: %s\n", d.Program.Name)
 	fmt.Fprintf(&b, "Program %s v%d, hash %s\n", d.Program.ID, d.Program.Version, d.Program.Hash)
 	if d.AsOf != "" {
-		fmt.Fprintf(&b, "As of %s (claim windows checked)\n", d.AsOf)
+		fmt.Fprintf(&b, "As of %s (claim windows and holds checked)\n", d.AsOf)
 	} else {
-		b.WriteString("As of: not given (claim windows not checked; nothing expired)\n")
+		b.WriteString("As of: not given (claim windows not checked; nothing expired; everything under a hold is held)\n")
 	}
 	fmt.Fprintf(&b, "Currency %s; %s\n", cur, d.Rounding)
 	fmt.Fprintf(&b, "Deals %d, eligible %d\n\n", d.Deals, d.Eligible)
 
 	const textCols = 2 // partner, name; the rest are numbers
-	rows := [][]string{{"partner", "name", "deals", "eligible", "earned", "expired", "carried in", "payable", "carried out"}}
+	rows := [][]string{{"partner", "name", "deals", "eligible", "earned", "expired", "held", "carried in", "withheld", "payable", "carried out"}}
+	amounts := func(ms ...incentive.Money) []string {
+		out := make([]string, len(ms))
+		for i, m := range ms {
+			out[i] = amountText(m, cur)
+		}
+		return out
+	}
 	for _, r := range d.Partners {
-		rows = append(rows, []string{r.Partner, r.Name, strconv.Itoa(r.Deals), strconv.Itoa(r.Eligible),
-			amountText(r.Earned, cur), amountText(r.Expired, cur), amountText(r.CarriedIn, cur),
-			amountText(r.Payable, cur), amountText(r.CarriedOut, cur)})
+		rows = append(rows, append([]string{r.Partner, r.Name, strconv.Itoa(r.Deals), strconv.Itoa(r.Eligible)},
+			amounts(r.Earned, r.Expired, r.Held, r.CarriedIn, r.Withheld, r.Payable, r.CarriedOut)...))
+		for _, bk := range r.Buckets {
+			rows = append(rows, append([]string{"  bucket " + bucketLabel(bk.Bucket), "min " + amountText(bk.MinPayout, cur), "", ""},
+				amounts(bk.Earned, bk.Expired, bk.Held, bk.CarriedIn, bk.Withheld, bk.Payable, bk.CarriedOut)...))
+		}
+		for _, h := range r.Holds {
+			when := "until " + h.MaturesOn.String()
+			if h.MaturesOn.IsZero() {
+				when = "hold not started"
+			}
+			rows = append(rows, []string{"  held " + when, "", "", "", "", "", amountText(h.Amount, cur), "", "", "", ""})
+		}
 		for _, s := range r.ByType {
-			rows = append(rows, []string{"  type " + s.Key, "", "", "", amountText(s.Amount, cur), "", "", "", ""})
+			rows = append(rows, []string{"  type " + s.Key, "", "", "", amountText(s.Amount, cur), "", "", "", "", "", ""})
 		}
 		for _, s := range r.ByPayee {
-			rows = append(rows, []string{"  payee " + s.Key, "", "", "", amountText(s.Amount, cur), "", "", "", ""})
+			rows = append(rows, []string{"  payee " + s.Key, "", "", "", amountText(s.Amount, cur), "", "", "", "", "", ""})
 		}
 	}
-	rows = append(rows, make([]string, len(rows[0])), []string{"total", "", strconv.Itoa(d.Deals), strconv.Itoa(d.Eligible),
-		amountText(d.Earned, cur), amountText(d.Expired, cur), amountText(d.CarriedIn, cur),
-		amountText(d.Payable, cur), amountText(d.CarriedOut, cur)})
+	rows = append(rows, make([]string, len(rows[0])), append([]string{"total", "", strconv.Itoa(d.Deals), strconv.Itoa(d.Eligible)},
+		amounts(d.Earned, d.Expired, d.Held, d.CarriedIn, d.Withheld, d.Payable, d.CarriedOut)...))
 	// Numbers are padded on the left to their column's width; tabwriter
 	// then lines up every column.
 	width := make([]int, len(rows[0]))
@@ -210,23 +252,32 @@ func (d *statementDoc) writeCSV(w io.Writer) error {
 	cur := d.Currency
 	amt := func(m incentive.Money) string { return incentive.FormatAmount(m.Amount(), cur) }
 	head := []string{"program", "version", "hash", "as_of", "currency", "partner", "name", "deals", "eligible",
-		"earned", "expired", "carried_in", "payable", "carried_out"}
+		"earned", "expired", "held", "carried_in", "withheld", "payable", "carried_out"}
 	if err := cw.Write(head); err != nil {
 		return err
 	}
 	base := []string{d.Program.ID, strconv.Itoa(d.Program.Version), d.Program.Hash, d.AsOf, string(cur)}
 	for _, r := range d.Partners {
 		rec := append(append([]string(nil), base...), r.Partner, r.Name, strconv.Itoa(r.Deals), strconv.Itoa(r.Eligible),
-			amt(r.Earned), amt(r.Expired), amt(r.CarriedIn), amt(r.Payable), amt(r.CarriedOut))
+			amt(r.Earned), amt(r.Expired), amt(r.Held), amt(r.CarriedIn), amt(r.Withheld), amt(r.Payable), amt(r.CarriedOut))
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
 	}
 	rec := append(append([]string(nil), base...), "TOTAL", "", strconv.Itoa(d.Deals), strconv.Itoa(d.Eligible),
-		amt(d.Earned), amt(d.Expired), amt(d.CarriedIn), amt(d.Payable), amt(d.CarriedOut))
+		amt(d.Earned), amt(d.Expired), amt(d.Held), amt(d.CarriedIn), amt(d.Withheld), amt(d.Payable), amt(d.CarriedOut))
 	if err := cw.Write(rec); err != nil {
 		return err
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// bucketLabel names a payout bucket in the text statement and messages:
+// the default bucket (incentive.DefaultBucket, "") is "default".
+func bucketLabel(b string) string {
+	if b == incentive.DefaultBucket {
+		return "default"
+	}
+	return b
 }

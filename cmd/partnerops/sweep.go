@@ -16,7 +16,7 @@ import (
 var sweepCommand = &command{
 	name:    "sweep",
 	summary: "vary one number of a program and show the total cost at each value",
-	usage:   "sweep -param PATH -from A -to B -step S [-format text|csv|json] [-svg FILE] [-as-of DATE] [-program ID] PROGRAM DEALS",
+	usage:   "sweep -param PATH -from A -to B -step S [-format text|csv|json] [-svg FILE] [-as-of DATE] [-program ID] [-partners FILE] [-deals-format FORMAT] PROGRAM DEALS",
 	about: `
 Sweep varies one number of PROGRAM (a rate, a band bound, a cap) from A to
 B by S, and runs the deals of DEALS at each value, as run does. It prints,
@@ -33,7 +33,13 @@ the number written in it: earnings[new-logo-spiff].amount is the 0.02 of
 band's bound moves the neighbouring band's bound with it. Each value is written into the file and
 the file compiled again, so a value the language refuses (a bound past the
 next one) is reported on its row, positioned in the file; the exit code is
-then 1.`,
+then 1.
+
+DEALS is read as run reads it (see 'partnerops help run'): CSV, JSON
+Lines, JSON or YAML by extension or -deals-format, with -columns and
+-partners. The deals are held in memory, since each value runs them all.
+A deal that cannot be read stops the sweep; a deal id listed twice is run
+once.`,
 	example: "partnerops sweep -param earnings[volume-rebate].bands.table[1].rate -from 0.01 -to 0.03 -step 0.005 examples/programs/q4-growth.yaml examples/data/deals.yaml",
 	setup: func(fs *flag.FlagSet) action {
 		o := &sweepOptions{}
@@ -46,6 +52,7 @@ then 1.`,
 		fs.StringVar(&o.asOf, "as-of", "", "decide claim-window expiry as of `DATE` (YYYY-MM-DD or RFC 3339); default: no expiry check")
 		fs.StringVar(&o.program, "program", "", "sweep the program with this `ID` when PROGRAM holds several")
 		fs.IntVar(&o.workers, "workers", 0, "evaluate with `N` goroutines; 0 means one per CPU")
+		o.deals.defineDealsFlags(fs)
 		return func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return o.run(ctx, args, stdout, stderr)
 		}
@@ -57,6 +64,8 @@ type sweepOptions struct {
 	format, asOf, program string
 	svg                   string
 	workers               int
+	// deals says how to read DEALS, as run does.
+	deals runOptions
 }
 
 func (o *sweepOptions) run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -103,18 +112,15 @@ func (o *sweepOptions) run(ctx context.Context, args []string, stdout, stderr io
 	if !asOf.IsZero() {
 		opts.AsOf = asOf.at(p.Effective.Loc())
 	}
-	dealsSrc, err := readArg(args[1], rules.MaxDealsFileSize)
-	if err != nil {
-		return (&runOptions{cmd: cmd}).fileError(stderr, err)
+	ds, code := o.deals.openDealsFor(cmd, p, args[1], stderr)
+	if ds == nil {
+		return code
 	}
-	inputs, err := rules.DecodeDeals(args[1], dealsSrc, p)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		fmt.Fprintf(stderr, "partnerops %s: %s has errors (%s)\n", cmd, args[1], plural(countErrors(err), "error"))
+	inputs, ok := ds.collect()
+	if !ok {
 		return exitFail
 	}
-	inputs, code = dedupe(inputs, cmd, stderr)
-	sortDeals(inputs)
+	code = ds.code()
 	s, err := workbench.SweepNumber(ctx, inputs, opts)
 	var el rules.ErrorList
 	switch {

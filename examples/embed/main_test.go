@@ -33,9 +33,9 @@ func TestRun(t *testing.T) {
 	//   2,400.00, under the 2,500.00 deal cap.
 	// P-100: 360.00 + 1,020.00 = 1,380.00; total 1,380.00 + 2,400.00 = 3,780.00.
 	lines := strings.Split(got, "\n")
-	assert.Contains(t, lines, "P-100                 2        2       1,380.00           0.00           0.00       1,380.00           0.00")
-	assert.Contains(t, lines, "P-200                 1        1       2,400.00           0.00           0.00       2,400.00           0.00")
-	assert.Contains(t, lines, "total                 3        3       3,780.00           0.00                      3,780.00           0.00")
+	assert.Contains(t, lines, "P-100                 2        2       1,380.00           0.00           0.00           0.00           0.00       1,380.00           0.00")
+	assert.Contains(t, lines, "P-200                 1        1       2,400.00           0.00           0.00           0.00           0.00       2,400.00           0.00")
+	assert.Contains(t, lines, "total                 3        3       3,780.00           0.00           0.00           0.00           0.00       3,780.00           0.00")
 }
 
 func TestRunReportsAMissingFolder(t *testing.T) {

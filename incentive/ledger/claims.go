@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/partnerops/partnerops/incentive"
@@ -34,6 +35,7 @@ func (e *RejectedError) Unwrap() error { return e.Err }
 var rejectCodes = map[string]error{
 	"not_eligible": ErrNotEligible, "claim_window": ErrClaimWindow, "duplicate": ErrDuplicateClaim,
 	"budget": ErrBudgetExceeded, "nothing": ErrNothingEarned, "proof_late": ErrProofLate,
+	"partner_cap": ErrPartnerCapExceeded,
 }
 
 func rejectCode(err error) string {
@@ -76,11 +78,18 @@ type SubmitParams struct {
 	Partner partner.Partner
 	// Rates converts a deal in another currency.
 	Rates incentive.RateSource
+	// PayCurrency is the payee's payment currency. When set and not the
+	// program's currency, the accepted claim's amount is converted with
+	// Rates on the day it is accepted, and that rate is recorded on the
+	// claim and on every entry of it (Entry.Pay). Without a rate for the
+	// pair the submission fails (incentive.ErrNoRate) and stores nothing.
+	PayCurrency incentive.Currency
 	// Actor is who submits. Required; they can never approve the claim.
 	Actor string
-	// Exception routes a claim outside the rules (today: after its claim
-	// window) to a named approver with a justification, instead of
-	// rejecting it.
+	// Exception routes a claim outside the rules (late, not eligible, over
+	// the remaining budget: see Exception) to a named approver with a
+	// justification, instead of rejecting it. A claim the rules accept
+	// ignores it.
 	Exception *Exception
 }
 
@@ -90,6 +99,9 @@ type submitRequest struct {
 	Input     json.RawMessage `json:"input"`
 	Actor     string          `json:"actor"`
 	Exception *Exception      `json:"exception"`
+	// PayCurrency is left out when empty, so that the keys of claims
+	// submitted before it existed still match their retries.
+	PayCurrency incentive.Currency `json:"pay_currency,omitempty"`
 }
 
 // Submit checks a claim with the engine and records it. The deal is
@@ -117,6 +129,10 @@ func (l *Ledger) Submit(ctx context.Context, p SubmitParams) (Claim, error) {
 		return Claim{}, fmt.Errorf("%w: an exception request needs a named approver and a justification", ErrInvalid)
 	case p.Exception != nil && p.Exception.Approver == p.Actor:
 		return Claim{}, fmt.Errorf("%w: the exception approver is the submitter", ErrSelfApproval)
+	case p.Exception != nil && len(p.Exception.Overrides) > 0:
+		return Claim{}, fmt.Errorf("%w: an exception's overrides are recorded by the ledger, not given", ErrInvalid)
+	case p.Exception != nil && p.Exception.Amount != nil && p.Exception.Amount.Sign() <= 0:
+		return Claim{}, fmt.Errorf("%w: an exception asks for a positive amount, not %s", ErrInvalid, p.Exception.Amount)
 	}
 	pe, err := l.program(p.Program, p.Version)
 	if err != nil {
@@ -129,7 +145,7 @@ func (l *Ledger) Submit(ctx context.Context, p SubmitParams) (Claim, error) {
 	if err != nil {
 		return Claim{}, err
 	}
-	hash, err := requestHash(submitRequest{Program: p.Program, Version: p.Version, Input: plain, Actor: p.Actor, Exception: p.Exception})
+	hash, err := requestHash(submitRequest{Program: p.Program, Version: p.Version, Input: plain, Actor: p.Actor, Exception: p.Exception, PayCurrency: p.PayCurrency})
 	if err != nil {
 		return Claim{}, err
 	}
@@ -168,8 +184,9 @@ func (l *Ledger) Submit(ctx context.Context, p SubmitParams) (Claim, error) {
 			out, outErr = cp2.Claims[0].Claim, &RejectedError{Claim: id, Reason: reason, Err: ErrDuplicateClaim}
 			out.Version = 1
 			return nil
-		case errors.Is(err, ErrBudgetExceeded):
-			// The budget moved since it was read: decide again.
+		case errors.Is(err, ErrBudgetExceeded), errors.Is(err, ErrPartnerCapExceeded):
+			// The budget or the partner's cap room moved since it was
+			// read: decide again.
 			return errRetry
 		case err != nil:
 			return err
@@ -237,6 +254,18 @@ func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, 
 			return Claim{}, CommitParams{}, nil, err
 		}
 	}
+	// The partner caps' used accounts are what the store guards: the
+	// engine starts from at least that much earned, so what it grants
+	// fits the room the guard leaves, and a guard failure means another
+	// claim took room since it was read (decide again).
+	caps := pe.partnerCaps(p.Deal.PartnerID, incentive.DateOf(p.Deal.CloseDate.In(pe.loc())))
+	for _, ch := range caps {
+		u, err := l.balance(ctx, ch.used, cur)
+		if err != nil {
+			return Claim{}, CommitParams{}, nil, err
+		}
+		prior.PeriodEarned = decimal.Max(prior.PeriodEarned, u)
+	}
 	prior.BudgetUsed = used
 	in := incentive.Input{Deal: p.Deal, Partner: p.Partner, Prior: prior, Rates: p.Rates}
 	res, err := pe.ev.Evaluate(ctx, in, now)
@@ -287,26 +316,73 @@ func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, 
 	if i := slices.IndexFunc(held, func(h Claim) bool { return h.DedupeKey != "" }); i >= 0 {
 		return reject(ErrDuplicateClaim, fmt.Sprintf("deal %s is already claimed under program %s by claim %s", p.Deal.ID, pe.ref.ID, held[i].ID))
 	}
+	exc := p.Exception
+	var overrides []string
+	if !res.Eligible {
+		if exc == nil || exc.Amount == nil {
+			return reject(ErrNotEligible, "not eligible: "+res.Failed)
+		}
+		if exc.Amount.Currency() != cur {
+			return Claim{}, CommitParams{}, nil, fmt.Errorf("%w: exception amount %s for a program paying %s", incentive.ErrCurrencyMismatch, exc.Amount, cur)
+		}
+		t := exc.Type
+		if t == "" && len(pe.ev.Program().Earnings) > 0 {
+			t = pe.ev.Program().Earnings[0].Type
+		}
+		c.Lines, c.Amount, c.Type, types = []ClaimLine{{Earning: "exception", Type: t, Amount: *exc.Amount}}, *exc.Amount, t, []incentive.EarningType{t}
+		overrides = append(overrides, "not eligible: "+res.Failed)
+	}
+	if late {
+		window := fmt.Sprintf("claim window closed: the deal closed on %s, claims were due by %s, and this claim came on %s", c.CloseDate, res.ClaimBy, today)
+		if exc == nil {
+			return reject(ErrClaimWindow, window)
+		}
+		overrides = append(overrides, window)
+	}
+	var overrun decimal.Decimal
 	switch {
 	case !res.Eligible:
-		return reject(ErrNotEligible, "not eligible: "+res.Failed)
-	case late && p.Exception == nil:
-		return reject(ErrClaimWindow, fmt.Sprintf("claim window closed: the deal closed on %s, claims were due by %s, and this claim came on %s",
-			c.CloseDate, res.ClaimBy, today))
 	case res.Total.Sign() <= 0 && budgetCut(res):
 		return reject(ErrBudgetExceeded, fmt.Sprintf("program budget exhausted: %s of %s remaining", incentive.NewMoney(remaining, cur), pe.budget))
+	case res.Total.Sign() <= 0 && cutBy(res, incentive.CapPartner):
+		return reject(ErrPartnerCapExceeded, fmt.Sprintf("partner cap reached: partner %s has earned %s in the period under program %s",
+			c.Partner, incentive.NewMoney(prior.PeriodEarned, cur), pe.ref.ID))
 	case res.Total.Sign() <= 0:
 		return reject(ErrNothingEarned, "the deal earns nothing under program "+pe.ref.ID)
-	case pe.budget != nil && res.Total.Amount().GreaterThan(remaining):
-		return reject(ErrBudgetExceeded, fmt.Sprintf("claim of %s exceeds the remaining budget of %s", res.Total, incentive.NewMoney(remaining, cur)))
 	}
+	if pe.budget != nil && c.Amount.Amount().GreaterThan(remaining) {
+		over := fmt.Sprintf("claim of %s exceeds the remaining budget of %s", c.Amount, incentive.NewMoney(remaining, cur))
+		if exc == nil {
+			return reject(ErrBudgetExceeded, over)
+		}
+		overrides = append(overrides, over)
+		overrun = c.Amount.Amount().Sub(decimal.Max(remaining, decimal.Zero))
+	}
+	if len(overrides) == 0 {
+		exc = nil // the rules accept the claim: no exception needed
+	}
+	var pay *incentive.Conversion
+	if p.PayCurrency != "" && p.PayCurrency != cur {
+		conv, err := incentive.Convert(c.Amount, p.PayCurrency, p.Rates, today)
+		if err != nil {
+			return Claim{}, CommitParams{}, nil, fmt.Errorf("claim in payment currency %s: %w", p.PayCurrency, err)
+		}
+		pay = &conv
+		c.PayCurrency, c.PayRate = p.PayCurrency, &conv.Rate
+	}
+	c.Payout, _ = pe.policy.payout(c.Type, decimal.Zero)
 	c.DedupeKey = pe.ref.ID + "|" + p.Deal.ID
 	c.State = PendingApproval
 	c.Reason = "submitted"
-	if late {
-		c.Exception = p.Exception
-		c.Steps = []ApprovalStep{{Role: RoleException, Approver: p.Exception.Approver}}
-		c.Reason = fmt.Sprintf("exception requested from %s: claims were due by %s; %s", p.Exception.Approver, res.ClaimBy, p.Exception.Justification)
+	if exc != nil {
+		x := *exc
+		x.Overrides = overrides
+		if res.Eligible {
+			x.Amount, x.Type = nil, ""
+		}
+		c.Exception = &x
+		c.Steps = []ApprovalStep{{Role: RoleException, Approver: x.Approver}}
+		c.Reason = fmt.Sprintf("exception requested from %s: %s; %s", x.Approver, strings.Join(overrides, "; "), x.Justification)
 	} else {
 		c.Steps = pe.policy.stepsFor(types, c.Amount.Amount())
 	}
@@ -314,7 +390,17 @@ func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, 
 	accrual := Entry{
 		ID: l.cfg.NewID("entry"), Kind: EntryAccrual, Time: now, Effective: today, Program: pe.ref,
 		Partner: c.Partner, Payee: c.Payee, Claim: id, Actor: p.Actor, Reason: "claim submitted for deal " + c.Deal,
-		Postings: []Posting{{Account: ProgramBudget(pe.ref.ID), Amount: c.Amount.Neg()}},
+		Pay: pay,
+	}
+	if overrun.Sign() > 0 {
+		c.Overrun = incentive.NewMoney(overrun, cur)
+		accrual.Reason += ", beyond the budget by exception"
+		if rest := c.Amount.Amount().Sub(overrun); rest.Sign() > 0 {
+			accrual.Postings = append(accrual.Postings, Posting{Account: ProgramBudget(pe.ref.ID), Amount: incentive.NewMoney(rest.Neg(), cur)})
+		}
+		accrual.Postings = append(accrual.Postings, Posting{Account: ProgramOverrun(pe.ref.ID), Amount: c.Overrun.Neg()})
+	} else {
+		accrual.Postings = append(accrual.Postings, Posting{Account: ProgramBudget(pe.ref.ID), Amount: c.Amount.Neg()})
 	}
 	acc := c.bucket().Account(Accrued)
 	for _, ln := range c.Lines {
@@ -330,6 +416,17 @@ func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, 
 	if pe.budget != nil {
 		cp.Guards = []Guard{{Account: ProgramBudget(pe.ref.ID), Min: incentive.Zero(cur)}}
 	}
+	if !res.Eligible {
+		// An exception's amount is outside the terms, partner caps
+		// included: it takes no cap room (and partnerPrior skips it).
+		caps = nil
+	}
+	for _, ch := range caps {
+		cp.Entries[0].Postings = append(cp.Entries[0].Postings,
+			Posting{Account: ch.source, Amount: c.Amount.Neg()}, Posting{Account: ch.used, Amount: c.Amount})
+		cp.Guards = append(cp.Guards, Guard{Account: ch.source, Min: incentive.NewMoney(ch.limit.Neg(), cur)})
+		c.Caps = append(c.Caps, ch.source)
+	}
 	if len(c.Steps) == 0 {
 		c.Reason = "auto-approved below the approval threshold"
 		l.approveInto(&c, &cp, pe, now, "system", c.Reason)
@@ -338,15 +435,56 @@ func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, 
 	return c, cp, nil, nil
 }
 
-func budgetCut(r *incentive.Result) bool {
+func budgetCut(r *incentive.Result) bool { return cutBy(r, incentive.CapBudget) }
+
+// cutBy reports whether a cap of the given scope cut a line of r.
+func cutBy(r *incentive.Result, scope incentive.CapScope) bool {
 	for _, ln := range r.Lines {
 		for _, cut := range ln.Cuts {
-			if cut.Scope == incentive.CapBudget {
+			if cut.Scope == scope {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// capHold is one partner cap of a program for one partner and period.
+type capHold struct {
+	source, used Account
+	limit        decimal.Decimal
+}
+
+// partnerCaps returns the partner caps of the program for a deal of the
+// partner closing on the given date, in the order of the program's Caps.
+func (pe *programEntry) partnerCaps(partnerID string, closed incentive.Date) []capHold {
+	prog := pe.ev.Program()
+	var out []capHold
+	for i, c := range prog.Caps {
+		if c.Scope != incentive.CapPartner {
+			continue
+		}
+		per := c.Period
+		if per == "" {
+			per = prog.Period
+		}
+		start := periodStart(per, closed, prog.Effective.From)
+		out = append(out, capHold{
+			source: CapAccount(prog.ID, partnerID, i, start, CapSource),
+			used:   CapAccount(prog.ID, partnerID, i, start, CapUsed),
+			limit:  c.Limit,
+		})
+	}
+	return out
+}
+
+// capReturn appends to e the postings that give a claim's partner cap room
+// back (the reverse of its accrual's cap postings).
+func capReturn(c *Claim, e *Entry) {
+	for _, src := range c.Caps {
+		used := Account(strings.TrimSuffix(string(src), string(CapSource)) + string(CapUsed))
+		e.Postings = append(e.Postings, Posting{Account: src, Amount: c.Amount}, Posting{Account: used, Amount: c.Amount.Neg()})
+	}
 }
 
 func rejectedCommit(c Claim, pe *programEntry, reason string) CommitParams {
@@ -361,7 +499,7 @@ func rejectedCommit(c Claim, pe *programEntry, reason string) CommitParams {
 }
 
 func (c *Claim) bucket() Bucket {
-	return Bucket{Partner: c.Partner, Payee: c.Payee, Program: c.Program.ID}
+	return Bucket{Partner: c.Partner, Payee: c.Payee, Program: c.Program.ID, Payout: c.Payout}
 }
 
 // Bucket returns the partner bucket the claim pays into.
@@ -377,7 +515,7 @@ func (l *Ledger) approveInto(c *Claim, cp *CommitParams, pe *programEntry, now t
 	}
 	e := Entry{
 		ID: l.cfg.NewID("entry"), Kind: EntryApproval, Time: now, Effective: today, Program: c.Program,
-		Partner: c.Partner, Payee: c.Payee, Claim: c.ID, Request: c.Request, Actor: actor, Reason: reason,
+		Partner: c.Partner, Payee: c.Payee, Claim: c.ID, Request: c.Request, Actor: actor, Reason: reason, Pay: c.payOf(c.Amount),
 	}
 	b := c.bucket()
 	for _, ln := range c.Lines {
@@ -555,17 +693,25 @@ func (l *Ledger) releaseEntry(c *Claim, pe *programEntry, now time.Time, from Bu
 	e := Entry{
 		ID: l.cfg.NewID("entry"), Kind: EntryRelease, Time: now, Effective: incentive.DateOf(now.In(pe.loc())), Program: c.Program,
 		Partner: c.Partner, Payee: c.Payee, Claim: c.ID, Request: c.Request, Reverses: c.ApprovalEntry, Actor: actor, Reason: reason,
+		Pay: c.payOf(c.Amount),
 	}
 	b := c.bucket()
 	for _, ln := range c.Lines {
 		e.Postings = append(e.Postings, Posting{Account: b.Account(from), Amount: ln.Amount.Neg(), Type: ln.Type})
 	}
-	back := ProgramBudget(c.Program.ID)
+	back, amt := ProgramBudget(c.Program.ID), c.Amount
 	if c.Kind == MDFClaim {
 		back = FundAccount(c.fund(), FundAvailable)
 		e.Fund = c.fund()
 	}
-	e.Postings = append(e.Postings, Posting{Account: back, Amount: c.Amount})
+	if c.Overrun.Sign() > 0 {
+		amt, _ = amt.Sub(c.Overrun)
+		e.Postings = append(e.Postings, Posting{Account: ProgramOverrun(c.Program.ID), Amount: c.Overrun})
+	}
+	if !amt.IsZero() {
+		e.Postings = append(e.Postings, Posting{Account: back, Amount: amt})
+	}
+	capReturn(c, &e)
 	return e
 }
 
@@ -599,7 +745,7 @@ func (l *Ledger) ReleaseHolds(ctx context.Context, p ReleaseHoldsParams) ([]Clai
 			e := Entry{
 				ID: l.cfg.NewID("entry"), Kind: EntryHoldEnd, Time: now, Effective: p.AsOf, Program: c.Program,
 				Partner: c.Partner, Payee: c.Payee, Claim: c.ID, Actor: cmpOr(p.Actor, "system"),
-				Reason: fmt.Sprintf("hold ended %s", c.HoldUntil),
+				Reason: fmt.Sprintf("hold ended %s", c.HoldUntil), Pay: c.payOf(c.Amount),
 			}
 			b := c.bucket()
 			for _, ln := range c.Lines {
@@ -677,6 +823,7 @@ func (l *Ledger) ClawBack(ctx context.Context, p ClawBackParams) (Claim, error) 
 		e := Entry{
 			ID: l.cfg.NewID("entry"), Kind: EntryClawback, Time: now, Effective: incentive.DateOf(now.In(pe.loc())), Program: c.Program,
 			Partner: c.Partner, Payee: c.Payee, Claim: c.ID, Request: c.Request, Reverses: c.ApprovalEntry, Actor: p.Actor, Reason: p.Reason,
+			Pay: c.payOf(take),
 		}
 		b := c.bucket()
 		for i, ln := range c.Lines {
@@ -686,6 +833,12 @@ func (l *Ledger) ClawBack(ctx context.Context, p ClawBackParams) (Claim, error) 
 			e.Postings = append(e.Postings,
 				Posting{Account: b.Account(Withheld), Amount: parts[i].Neg(), Type: ln.Type},
 				Posting{Account: b.Account(ClawedBack), Amount: parts[i], Type: ln.Type})
+		}
+		if from != ClawedBackState {
+			// The engine counts a clawed-back claim no more in the
+			// partner's period earnings (partnerPrior): its cap room
+			// returns with the first clawback.
+			capReturn(c, &e)
 		}
 		cp.Entries = append(cp.Entries, e)
 		c.ClawedBack, _ = c.ClawedBack.Add(take)
@@ -705,6 +858,21 @@ func lineRatios(c *Claim) []decimal.Decimal {
 }
 
 func (c *Claim) fund() string { return c.Fund }
+
+// exceptionAmount reports whether the claim pays an exception's stated
+// amount for a deal that is not eligible (outside the terms).
+func (c *Claim) exceptionAmount() bool { return c.Exception != nil && c.Exception.Amount != nil }
+
+// payOf is amt in the claim's payment currency at the rate recorded when
+// the claim was accepted; nil when the payee is paid in the program
+// currency.
+func (c *Claim) payOf(amt incentive.Money) *incentive.Conversion {
+	if c.PayRate == nil {
+		return nil
+	}
+	to := incentive.NewMoney(amt.Amount().Mul(c.PayRate.Rate), c.PayRate.To)
+	return &incentive.Conversion{From: amt, To: to, Rate: *c.PayRate}
+}
 
 // partnerPrior returns the partner's totals in the deal's period from the
 // live earning claims (pending, approved, held, payable or paid) of deals
@@ -726,7 +894,7 @@ func (l *Ledger) partnerPrior(ctx context.Context, pe *programEntry, d *incentiv
 	loc := pe.loc()
 	start := periodStart(prog.Period, incentive.DateOf(d.CloseDate.In(loc)), prog.Effective.From)
 	for _, c := range cs {
-		if c.Kind != EarningClaim || c.Deal == d.ID || len(c.Input) == 0 {
+		if c.Kind != EarningClaim || c.Deal == d.ID || len(c.Input) == 0 || c.exceptionAmount() {
 			continue
 		}
 		in, _, err := decodeInput(c.Input)

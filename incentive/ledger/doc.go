@@ -22,10 +22,17 @@
 // removed or inserted entry. Balances, statements and reports are sums of
 // postings; nothing else holds an amount.
 //
+// The chain cannot tell on its own that entries were removed from its end:
+// a shorter chain still verifies. Checkpoint returns an Anchor (the number
+// of entries and the last hash) for the caller to keep outside the store;
+// Verify with anchors then reports a truncated chain (ErrChainTruncated) or
+// a tail written again (ErrChain).
+//
 // Accounts (see Account) are per program (funding, budget), per partner
 // bucket — a partner, a payee and a program — (accrued, held, payable,
-// withheld, batched, paid, clawed_back) and per MDF fund (source,
-// available, reserved, expired).
+// withheld, batched, paid, clawed_back), per MDF fund (source,
+// available, reserved, expired) and per partner cap, partner and period
+// (source, used: see CapKind).
 //
 // # Claims
 //
@@ -34,9 +41,12 @@
 // program, exceeds the remaining budget or comes after its claim window is
 // stored as rejected and returned with a *RejectedError whose reason gives
 // the figures and dates (errors.Is finds ErrNotEligible, ErrNothingEarned,
-// ErrDuplicateClaim, ErrBudgetExceeded or ErrClaimWindow). A late claim
-// may instead be routed as an exception to a named approver with a
-// justification. Every submission carries an idempotency key: a retry with
+// ErrDuplicateClaim, ErrBudgetExceeded, ErrPartnerCapExceeded or
+// ErrClaimWindow). A late claim, a deal that is not eligible (with the
+// amount asked for) or a claim over the remaining budget (the excess drawn
+// from the program's overrun account, never from the budget) may instead
+// be routed as an exception to a named approver with a justification (see
+// Exception). Every submission carries an idempotency key: a retry with
 // the same request returns the first outcome, another request under the
 // same key fails with ErrIdempotencyMismatch.
 //
@@ -68,8 +78,11 @@
 //
 // RunPayments gathers, as of a date, what is payable per bucket: holds that
 // ended are released first; a withheld balance is recovered first; what
-// remains is paid when it reaches the program's minimum payout, else carried
-// over; a payee gate (Config.PayeeGate: a missing payee contact, an expired
+// remains is paid when it reaches the bucket's minimum payout, else carried
+// over. A program's payout buckets (ApprovalPolicy.Payouts: named groups of
+// earning types, each with its own minimum) split a partner's earnings
+// under it, so a threshold is reached, and a withheld balance recovered,
+// per payout bucket; a payee gate (Config.PayeeGate: a missing payee contact, an expired
 // tax document) blocks a bucket. Blocked amounts are listed with the reason.
 // The batch ID is the run's idempotency key, so running it again pays
 // nothing twice; MarkPaid records references and is a no-op the second
@@ -104,6 +117,12 @@
 // concurrency), one claim per deal and program, and balance guards that keep
 // budgets and funds from going below zero under concurrent commits. The
 // Ledger retries an operation whose records changed underneath it.
+// A partner cap is guarded the same way as a budget: each accepted earning
+// claim moves its amount between the cap's source and used accounts for
+// the partner and period, and the guard keeps the source at or above minus
+// the limit, so concurrent claims (in one process or many) never together
+// exceed it; the engine starts from the used balance, and a claim that
+// lost the race is evaluated again with the room that is left.
 // Package memstore is the in-memory Store; package ledgertest is the
 // conformance suite every Store must pass, including the scenarios above.
 //

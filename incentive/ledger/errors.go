@@ -27,6 +27,9 @@ var (
 	ErrGuard = errors.New("balance guard")
 	// ErrBudgetExceeded: a program budget would be overrun.
 	ErrBudgetExceeded = errors.New("program budget exceeded")
+	// ErrPartnerCapExceeded: a partner cap (per partner and period) would
+	// be overrun, or has no room left for the claim.
+	ErrPartnerCapExceeded = errors.New("partner cap exceeded")
 	// ErrFundExceeded: an MDF fund would be overrun.
 	ErrFundExceeded = errors.New("fund exceeded")
 	// ErrIllegalTransition: the state change is not allowed from the
@@ -104,12 +107,14 @@ func (e *GuardError) what() error {
 		return ErrBudgetExceeded
 	case info.Scope == "fund":
 		return ErrFundExceeded
+	case info.Scope == "cap":
+		return ErrPartnerCapExceeded
 	}
 	return ErrGuard
 }
 
-// Unwrap returns ErrGuard and, for a budget or fund account,
-// ErrBudgetExceeded or ErrFundExceeded.
+// Unwrap returns ErrGuard and, for a budget, fund or partner cap account,
+// ErrBudgetExceeded, ErrFundExceeded or ErrPartnerCapExceeded.
 func (e *GuardError) Unwrap() []error {
 	if w := e.what(); w != ErrGuard {
 		return []error{ErrGuard, w}

@@ -191,3 +191,50 @@ func ExampleVerifyChain() {
 	// <nil>
 	// hash chain broken at entry 1: content does not match its hash (the entry was changed)
 }
+
+// A checkpoint kept outside the store detects entries removed from the
+// end of the chain, which the chain alone cannot.
+func ExampleLedger_Verify() {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC)
+	store := memstore.New()
+	l, _ := ledger.New(ledger.Config{Store: store, Clock: fixedClock(&now)})
+	budget := incentive.MustParseMoney("10000.00", "USD")
+	_ = l.Register(ctx, ledger.RegisterParams{Program: spiff(), Budget: &budget, Actor: "ops"})
+	acme := partner.Partner{ID: "acme", Tier: "gold"}
+	_, _ = l.Submit(ctx, ledger.SubmitParams{Key: "crm:D-1", Program: "q4-spiff", Deal: deal("D-1", "1000.00", now), Partner: acme, Actor: "rep@acme"})
+
+	anchor, _ := l.Checkpoint(ctx, ledger.CheckpointParams{}) // keep it elsewhere
+	head, err := l.Verify(ctx, ledger.VerifyParams{Anchors: []ledger.Anchor{anchor}})
+	fmt.Println(head.Seq, err)
+
+	// The same store read by someone who cut the last entry.
+	cut, _ := ledger.New(ledger.Config{Store: cutStore{Store: store, keep: 1}, Clock: fixedClock(&now)})
+	_, err = cut.Verify(ctx, ledger.VerifyParams{Anchors: []ledger.Anchor{anchor}})
+	fmt.Println(errors.Is(err, ledger.ErrChainTruncated))
+	// Output:
+	// 2 <nil>
+	// true
+}
+
+// A partner cap of 300.00 per quarter binds across claims, however many
+// arrive at once: the store guards it.
+func ExampleLedger_Submit_partnerCap() {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC)
+	l, _ := ledger.New(ledger.Config{Store: memstore.New(), Clock: fixedClock(&now)})
+	p := spiff()
+	p.Period = incentive.PeriodQuarter
+	p.Caps = []incentive.Cap{{Scope: incentive.CapPartner, Limit: decimal.RequireFromString("300")}}
+	_ = l.Register(ctx, ledger.RegisterParams{Program: p})
+	acme := partner.Partner{ID: "acme", Tier: "gold"}
+	for _, id := range []string{"D-1", "D-2", "D-3"} {
+		// each deal earns 10,000.00 x 2% = 200.00
+		c, err := l.Submit(ctx, ledger.SubmitParams{Key: "crm:" + id, Program: "q4-spiff", Deal: deal(id, "10000.00", now), Partner: acme, Actor: "rep@acme"})
+		fmt.Println(id, c.State, c.Amount, errors.Is(err, ledger.ErrPartnerCapExceeded))
+	}
+	// Output:
+	// D-1 pending_approval 200.00 USD false
+	// D-2 pending_approval 100.00 USD false
+	// D-3 rejected 0.00 USD true
+}

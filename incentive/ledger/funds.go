@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/partnerops/partnerops/incentive"
@@ -261,10 +262,11 @@ func (l *Ledger) ClaimFunds(ctx context.Context, p ClaimFundsParams) (Claim, err
 			State: Submitted, SubmittedBy: p.Actor, SubmittedAt: now, CloseDate: r.ActivityEnd, ClaimBy: r.ProofDue,
 			Paid: incentive.Zero(cur), ClawedBack: incentive.Zero(cur), Fund: f.ID, Request: r.ID, ActualCost: p.ActualCost,
 			Proof: p.Proof, Exception: p.Exception, Amount: incentive.Zero(cur)}
+		c.Payout, _ = pe.policy.payout(incentive.MDF, decimal.Zero)
 		var cp CommitParams
 		var rej *RejectedError
 		switch {
-		case r.State == RequestApproved && today.After(r.ProofDue), r.State == RequestExpired:
+		case r.State == RequestApproved && today.After(r.ProofDue) && p.Exception == nil, r.State == RequestExpired:
 			reason := fmt.Sprintf("proof of performance was due by %s (activity ended %s); this claim came on %s", r.ProofDue, r.ActivityEnd, today)
 			rej = &RejectedError{Claim: id, Reason: reason, Err: ErrProofLate}
 		case r.State != RequestApproved:
@@ -286,10 +288,21 @@ func (l *Ledger) ClaimFunds(ctx context.Context, p ClaimFundsParams) (Claim, err
 			if capped {
 				c.Reason += ", capped at the approved " + r.Approved.String()
 			}
-			if p.Exception != nil {
-				c.Steps = []ApprovalStep{{Role: RoleException, Approver: p.Exception.Approver}}
-				c.Reason += "; without proof, exception requested: " + p.Exception.Justification
+			var overrides []string
+			if len(p.Proof) == 0 {
+				overrides = append(overrides, "no proof of performance")
+			}
+			if today.After(r.ProofDue) {
+				overrides = append(overrides, fmt.Sprintf("proof of performance was due by %s (activity ended %s); this claim came on %s", r.ProofDue, r.ActivityEnd, today))
+			}
+			if p.Exception != nil && len(overrides) > 0 {
+				x := *p.Exception
+				x.Overrides, x.Amount, x.Type = overrides, nil, ""
+				c.Exception = &x
+				c.Steps = []ApprovalStep{{Role: RoleException, Approver: x.Approver}}
+				c.Reason += "; exception requested from " + x.Approver + ": " + strings.Join(overrides, "; ") + "; " + x.Justification
 			} else {
+				c.Exception = nil
 				c.Steps = pe.policy.Steps(incentive.MDF, reimb.Amount())
 			}
 			e := Entry{ID: l.cfg.NewID("entry"), Kind: EntryReimbursement, Time: now, Effective: today, Program: f.Program,

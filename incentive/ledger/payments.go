@@ -25,12 +25,13 @@ type RunPaymentsParams struct {
 }
 
 // RunPayments gathers what is payable as of p.AsOf into a batch. Per
-// bucket (partner, payee, program):
+// bucket (partner, payee, program and payout bucket):
 //   - a payee gate error (Config.PayeeGate) blocks the bucket, reported with
 //     the gate's reason;
 //   - a withheld (negative) balance is recovered first from what is payable;
-//   - what remains is paid when it reaches the program's minimum payout,
-//     otherwise it is carried over (reported as blocked, with the minimum).
+//   - what remains is paid when it reaches the payout bucket's minimum
+//     (the program's MinPayout for the default bucket), otherwise it is
+//     carried over (reported as blocked, with the minimum).
 //
 // Payable amounts move into the batch (account batched) until MarkPaid.
 // Blocked buckets move nothing.
@@ -125,7 +126,7 @@ func (l *Ledger) buildBatch(ctx context.Context, p RunPaymentsParams) (Batch, Co
 		}
 	}
 	slices.SortFunc(keys, func(a, b Bucket) int {
-		return cmp.Or(cmp.Compare(a.Partner, b.Partner), cmp.Compare(a.Payee, b.Payee), cmp.Compare(a.Program, b.Program))
+		return cmp.Or(cmp.Compare(a.Partner, b.Partner), cmp.Compare(a.Payee, b.Payee), cmp.Compare(a.Program, b.Program), cmp.Compare(a.Payout, b.Payout))
 	})
 	for _, k := range keys {
 		s := buckets[k]
@@ -154,7 +155,7 @@ func (l *Ledger) buildBatch(ctx context.Context, p RunPaymentsParams) (Batch, Co
 			return Batch{}, CommitParams{}, err
 		}
 		if net.Sign() > 0 {
-			if min := pe.ev.Program().MinPayout; net.LessThan(min) {
+			if min := pe.policy.minPayout(k.Payout, pe.ev.Program().MinPayout); net.LessThan(min) {
 				reason := fmt.Sprintf("below the minimum payout of %s; carried over", money(min))
 				if recovered.Sign() > 0 {
 					reason = fmt.Sprintf("%s after recovering %s withheld, below the minimum payout of %s; carried over", money(net), money(recovered), money(min))

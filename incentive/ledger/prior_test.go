@@ -41,11 +41,24 @@ func TestPartnerCapAcrossClaims(t *testing.T) {
 		assert.Equal(t, tt.state, c.State, tt.deal)
 	}
 	// November is full for P-1: 1,000.00 - 800.00 - 200.00 = 0.00 left, so a
-	// third November deal earns nothing.
+	// third November deal is rejected at the cap.
 	_, err := h.Submit("capped", ledgertest.Deal("D-5", "P-1", "5000.00", "2026-11-20"), ledgertest.Gold("P-1"))
-	require.ErrorIs(t, err, ledger.ErrNothingEarned)
+	require.ErrorIs(t, err, ledger.ErrPartnerCapExceeded)
+	nov := incentive.Date{Year: 2026, Month: 11, Day: 1}
+	assert.Equal(t, "1000.00", h.Balance(ledger.CapAccount("capped", "P-1", 0, nov, ledger.CapUsed)), "800.00 + 200.00")
+	// Voiding D-2 (payable, not paid) gives its 200.00 of cap room back:
+	// D-6, 5,000.00 x 2% = 100.00, fits in it whole.
+	d2 := ledgertest.Must(h.Store.Claims(h.Ctx, ledger.ClaimsParams{Deal: "D-2"}))(t)
+	require.Len(t, d2, 1)
+	ledgertest.Must(h.Ledger.ClawBack(h.Ctx, ledger.ClawBackParams{Claim: d2[0].ID, Actor: "fin", Reason: "deal cancelled"}))(t)
+	assert.Equal(t, "800.00", h.Balance(ledger.CapAccount("capped", "P-1", 0, nov, ledger.CapUsed)), "1,000.00 - 200.00")
+	c6, err := h.Submit("capped", ledgertest.Deal("D-6", "P-1", "5000.00", "2026-11-21"), ledgertest.Gold("P-1"))
+	require.NoError(t, err)
+	assert.Equal(t, "100.00", c6.Amount.Amount().StringFixed(2))
+	assert.Equal(t, "900.00", h.Balance(ledger.CapAccount("capped", "P-1", 0, nov, ledger.CapUsed)), "800.00 + 100.00")
+	h.ZeroSum()
 	// Replay reproduces every capped amount from the recorded prior totals.
 	rep, err := h.Ledger.Replay(h.Ctx, ledger.ReplayParams{})
 	require.NoError(t, err)
-	assert.Equal(t, 4, rep.Accruals)
+	assert.Equal(t, 5, rep.Accruals, "D-1..D-4 (D-2 clawed back) and D-6; D-5 was rejected")
 }

@@ -154,6 +154,14 @@ func (l *Ledger) reevaluate(ctx context.Context, c *Claim) string {
 	if err != nil {
 		return fmt.Sprintf("claim %s: re-evaluation failed: %v", c.ID, err)
 	}
+	if c.exceptionAmount() {
+		// The exception paid a deal the terms found not eligible: the
+		// replay must find it not eligible still.
+		if res.Eligible {
+			return fmt.Sprintf("claim %s: paid by exception as not eligible, re-evaluated as eligible", c.ID)
+		}
+		return ""
+	}
 	if !res.Total.Equal(c.Amount) && !(res.Total.Amount().Equal(c.Amount.Amount()) && res.Total.Currency() == c.Amount.Currency()) {
 		return fmt.Sprintf("claim %s: re-evaluated to %s, recorded %s", c.ID, res.Total, c.Amount)
 	}

@@ -224,6 +224,9 @@ type ProgramOutcome struct {
 	// batch or paid); Remaining is the budget left.
 	Committed incentive.Money `json:"committed"`
 	Remaining incentive.Money `json:"remaining"`
+	// Overrun is the part of Committed beyond the budget, committed by
+	// approved or pending exceptions (see Exception).
+	Overrun incentive.Money `json:"overrun"`
 	// Accrued is what claims accrued (pending or approved, not released);
 	// Paid is what was paid; ClawedBack what was taken back after payment;
 	// Actual is Paid - ClawedBack.
@@ -295,7 +298,8 @@ func (l *Ledger) Outcome(ctx context.Context, p OutcomeParams) (ProgramOutcome, 
 		return ProgramOutcome{}, err
 	}
 	o.Remaining = m(kinds["program/budget"])
-	o.Committed = m(kinds["program/funding"].Neg().Sub(kinds["program/budget"]))
+	o.Overrun = m(kinds["program/overrun"].Neg())
+	o.Committed = m(kinds["program/funding"].Neg().Sub(kinds["program/budget"]).Add(o.Overrun.Amount()))
 	o.Paid = m(kinds["partner/paid"])
 	o.ClawedBack = m(kinds["partner/clawed_back"])
 	o.Actual = m(o.Paid.Amount().Sub(o.ClawedBack.Amount()))

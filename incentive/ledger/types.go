@@ -83,8 +83,12 @@ type Entry struct {
 	Actor    string    `json:"actor"`
 	Reason   string    `json:"reason,omitempty"`
 	Postings []Posting `json:"postings"`
-	// Pay is the payment-currency side of a payment entry, with the rate
-	// used (nil when paid in the program currency).
+	// Pay is the payment-currency side of the entry, with the rate used
+	// (nil when the payee is paid in the program currency, and on entries
+	// of no payee: budgets, funds). A claim's entries (accrual, approval,
+	// hold end, release, clawback) convert the claim's amount they move at
+	// the rate recorded when the claim was accepted (Claim.PayRate); a
+	// payment entry at the rate of its payment date (MarkPaidParams).
 	Pay *incentive.Conversion `json:"pay,omitempty"`
 	// PrevHash and Hash chain the entries (see Seal).
 	PrevHash string `json:"prev_hash"`
@@ -135,10 +139,36 @@ type ClaimLine struct {
 	Amount  incentive.Money       `json:"amount"`
 }
 
-// Exception routes a claim outside the rules to a named approver.
+// Exception routes a claim outside the rules to a named approver, with a
+// required justification, instead of rejecting it. It covers the
+// rejections a finance team settles case by case:
+//   - a late claim (after its claim window);
+//   - a deal that is not eligible (a registration that lapsed, a tier
+//     missed by days): the engine pays nothing for it, so the exception
+//     states the Amount asked for (and its earning Type);
+//   - a claim over the remaining program budget: the part the budget
+//     cannot cover is taken from the program's overrun account
+//     (ProgramOverrun), so the budget itself is never overdrawn and the
+//     overrun is reported;
+//   - an MDF claim without proof of performance, or after its proof
+//     deadline while the fund request still holds its reservation
+//     (ClaimFunds).
+//
+// A duplicate of a deal already claimed is never an exception. The
+// exception's approver may not be the submitter, and only they approve it.
 type Exception struct {
 	Approver      string `json:"approver"`
 	Justification string `json:"justification"`
+	// Amount is what a claim for a deal that is not eligible asks for, in
+	// the program currency; it is ignored when the deal is eligible (the
+	// engine's amount stands).
+	Amount *incentive.Money `json:"amount,omitempty"`
+	// Type is the earning type of Amount; empty: the type of the
+	// program's first earning.
+	Type incentive.EarningType `json:"type,omitempty"`
+	// Overrides lists, as recorded by the ledger, the rejections the
+	// exception set aside, with their figures and dates.
+	Overrides []string `json:"overrides,omitempty"`
 }
 
 // ApprovalStep is one approval a claim needs, in order.
@@ -181,9 +211,13 @@ type Claim struct {
 	Amount incentive.Money `json:"amount"`
 	Lines  []ClaimLine     `json:"lines,omitempty"`
 	// Type is the claim's earning type (the first line's, or mdf).
-	Type        incentive.EarningType `json:"type"`
-	SubmittedBy string                `json:"submitted_by"`
-	SubmittedAt time.Time             `json:"submitted_at"`
+	Type incentive.EarningType `json:"type"`
+	// Payout is the payout bucket the claim is paid from (the one of its
+	// Type in the program's PayoutBuckets; "" the default bucket), fixed
+	// when the claim is made.
+	Payout      string    `json:"payout,omitempty"`
+	SubmittedBy string    `json:"submitted_by"`
+	SubmittedAt time.Time `json:"submitted_at"`
 	// CloseDate is the deal's close date (or the MDF activity's end) in
 	// the program's time zone; ClaimBy the last day to claim.
 	CloseDate incentive.Date `json:"close_date"`
@@ -199,6 +233,19 @@ type Claim struct {
 	ClawedBack incentive.Money `json:"clawed_back"`
 	// Batch is the payment batch that paid the claim.
 	Batch string `json:"batch,omitempty"`
+	// Caps are the partner cap source accounts (CapAccount, CapSource) the
+	// claim's amount was taken from when it was accepted; the claim gives
+	// the room back when it is rejected, withdrawn, expired or clawed back.
+	Caps []Account `json:"caps,omitempty"`
+	// Overrun is the part of the claim's amount taken from the program's
+	// overrun account, beyond the budget, by an exception (zero
+	// otherwise); releasing the claim returns it there.
+	Overrun incentive.Money `json:"overrun,omitzero"`
+	// PayCurrency is the payee's payment currency when it is not the
+	// program's, and PayRate the rate (program -> payment currency) used
+	// for the claim's entries, taken on the day the claim was accepted.
+	PayCurrency incentive.Currency `json:"pay_currency,omitempty"`
+	PayRate     *incentive.Rate    `json:"pay_rate,omitempty"`
 	// ApprovalEntry is the ID of the entry that approved the claim.
 	ApprovalEntry string `json:"approval_entry,omitempty"`
 	// MDF claims: the fund, the fund request, actual cost and proof.

@@ -48,6 +48,11 @@ func RunService(t *testing.T, newStore NewStore) {
 	t.Run("MDFFund", func(t *testing.T) { mdfScenario(t, newStore) })
 	t.Run("MDFWithoutProof", func(t *testing.T) { mdfWithoutProof(t, newStore) })
 	t.Run("Concurrency", func(t *testing.T) { concurrency(t, newStore) })
+	t.Run("PartnerCapConcurrency", func(t *testing.T) { partnerCapConcurrency(t, newStore) })
+	t.Run("PaymentCurrencyOnEveryEntry", func(t *testing.T) { payCurrency(t, newStore) })
+	t.Run("ExceptionRequests", func(t *testing.T) { exceptions(t, newStore) })
+	t.Run("LateProofException", func(t *testing.T) { lateProofException(t, newStore) })
+	t.Run("PayoutBuckets", func(t *testing.T) { payoutBuckets(t, newStore) })
 }
 
 func spiffClawback(t *testing.T, newStore NewStore) {

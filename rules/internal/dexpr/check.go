@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -179,7 +180,7 @@ func (c *checker) check(n ast.Node) val {
 	return c.errorf(n.Location(), "this construct (%T) is not supported", n)
 }
 
-const funcList = "round, min, max, abs, len, date, days_between, months_between, add_days, add_months, add_years, year, quarter, month and period"
+const funcList = "round, min, max, abs, len, date, days_between, months_between, add_days, add_months, add_years, year, quarter, month, period, history, history_sum and history_mean"
 
 // number builds a decimal literal from its source text, never from the
 // binary floating-point value the parser computed.
@@ -921,6 +922,13 @@ func (c *checker) call(n *ast.CallNode) val {
 		}
 		return c.dateCall(f, args, loc)
 	}
+	switch id.Value {
+	case "history", "history_sum", "history_mean":
+		if !ok {
+			return bad
+		}
+		return c.history(id.Value, args, loc)
+	}
 	msg := fmt.Sprintf("unknown function %s; the functions are %s", id.Value, funcList)
 	switch id.Value {
 	case "map", "filter", "all", "any", "none", "one", "count", "sum", "find", "reduce":
@@ -1023,4 +1031,44 @@ func chain(fn string, loc file.Location, args []val) ast.Node {
 		n = call(fn, loc, n, materialize(a, a.start))
 	}
 	return n
+}
+
+// history checks a call of history(unit, n), history_sum(unit, n) or
+// history_mean(unit, n): the partner's total n periods of unit before the
+// deal's period, or the sum or mean of the totals of the n periods before
+// it. unit and n must be constants; each total is a read of a history path.
+func (c *checker) history(name string, args []val, loc file.Location) val {
+	usage := name + `("month" | "quarter" | "year", n)`
+	if len(args) != 2 {
+		return c.errorf(loc, "%s takes 2 arguments, got %d; write %s", name, len(args), usage)
+	}
+	u, k := args[0], args[1]
+	if u.t != tString || !u.isC {
+		return c.errorf(u.start, `the unit of %s must be the constant "month", "quarter" or "year"`, name)
+	}
+	unit := incentive.Period(u.c.(string))
+	if !slices.Contains(incentive.HistoryUnits(), unit) {
+		return c.errorf(u.start, `unknown period unit %q; want "month", "quarter" or "year"`, u.c.(string))
+	}
+	if k.t != tInt || !k.isC {
+		return c.errorf(k.start, "the number of periods of %s must be a whole-number constant from 1 to %d", name, incentive.MaxHistoryBack)
+	}
+	n := k.c.(int64)
+	if n < 1 || n > incentive.MaxHistoryBack {
+		return c.errorf(k.start, "%s reads 1 to %d periods back, got %d", name, incentive.MaxHistoryBack, n)
+	}
+	read := func(back int) val {
+		return val{t: tDecimal, node: c.loadNode(c.env.historyPath(unit, back), loc), start: loc}
+	}
+	if name == "history" {
+		return read(int(n))
+	}
+	sum := read(1)
+	for back := 2; back <= int(n); back++ {
+		sum = c.arith("+", sum, read(back), loc, loc)
+	}
+	if name == "history_sum" || n == 1 {
+		return sum
+	}
+	return c.arith("/", sum, constant(tInt, n, loc), loc, loc)
 }

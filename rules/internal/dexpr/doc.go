@@ -98,6 +98,14 @@
 //	                          add_months(a, n) <= b (b before a: negative)
 //	year(d), quarter(d), month(d)   int
 //	period(d, "month" | "quarter" | "year")   "2026-03", "2026-Q1", "2026"
+//	history(unit, n)          decimal: the partner's total n periods of unit
+//	                          ("month", "quarter", "year") before the deal's
+//	                          period, from Scope.History; unit and n (1 to
+//	                          incentive.MaxHistoryBack) are constants. A
+//	                          period not supplied fails with
+//	                          incentive.ErrNoHistory.
+//	history_sum(unit, n), history_mean(unit, n)   the sum, or the sum / n,
+//	                          of the n periods before the deal's
 //
 // Dates are calendar dates in the program's time zone, so date arithmetic
 // counts calendar days whatever the daylight saving changes in between; it

@@ -127,7 +127,11 @@ type pathInfo struct {
 	slot   int
 	acc    bool // a running total: read afresh for every evaluation
 	custom int  // index into Env.fields; -1 for built-in paths
-	env    *Env
+	// histUnit and histBack, for a history path (history.<unit>.<back>):
+	// the partner's total back periods before the deal's.
+	histUnit incentive.Period
+	histBack int
+	env      *Env
 	// cell is 1 + the index of the path's value in a deal's frame, 0 until
 	// an expression reading the path is compiled. Cells are handed out in
 	// order of first use, so a frame holds only the paths the program
@@ -147,6 +151,26 @@ type Env struct {
 	groups map[string]bool       // "deal", "deal.customer", "partner", "period", "cumulative"
 	// divPlaces is the precision of `/`; 0 means DivisionPlaces.
 	divPlaces int32
+	// hist holds the history paths compiled expressions read, by path;
+	// guarded by mu.
+	hist map[string]*pathInfo
+}
+
+// historyPath returns the path of the partner's total back periods of unit
+// before the deal's (incentive.HistoryPath), made on first use.
+func (e *Env) historyPath(unit incentive.Period, back int) *pathInfo {
+	path := incentive.HistoryPath(unit, back)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if p := e.hist[path]; p != nil {
+		return p
+	}
+	if e.hist == nil {
+		e.hist = map[string]*pathInfo{}
+	}
+	p := &pathInfo{path: path, typ: tDecimal, slot: -1, custom: -1, histUnit: unit, histBack: back, env: e}
+	e.hist[path] = p
+	return p
 }
 
 // SetDivisionPlaces sets the number of decimal places a quotient keeps in
@@ -362,6 +386,9 @@ func (e *Env) str(s *incentive.Scope, p *pathInfo) (string, error) {
 // is refused: exact arithmetic on it could be arbitrarily slow.
 func (e *Env) dec(s *incentive.Scope, p *pathInfo) (decimal.Decimal, error) {
 	var d decimal.Decimal
+	if p.histBack > 0 {
+		return s.HistoryTotal(p.histUnit, p.histBack)
+	}
 	switch p.slot {
 	case slotDealAmount:
 		d = s.Amount

@@ -52,7 +52,7 @@ func TestCompileErrors(t *testing.T) {
 		{`round(deal.amount)`, Number, []want{{1, 1, `round takes a number, a count of places and an optional mode`}}},
 		{"$env.deal.amount > 1", Bool, []want{{1, 1, "$env is not accessible"}}},
 		{"$env > 1", Bool, []want{{1, 1, "$env is not accessible"}}},
-		{`any(deal.products, # == "x")`, Bool, []want{{1, 1, "any() is not available; the functions are round, min, max, abs, len, date, days_between, months_between, add_days, add_months, add_years, year, quarter, month and period"}}},
+		{`any(deal.products, # == "x")`, Bool, []want{{1, 1, "any() is not available; the functions are round, min, max, abs, len, date, days_between, months_between, add_days, add_months, add_years, year, quarter, month, period, history, history_sum and history_mean"}}},
 		{`filter(deal.products, # == "x")`, Bool, []want{{1, 1, "filter() is not available"}}},
 		{`map(deal.products, 1)`, Bool, []want{{1, 1, "map() is not available"}}},
 		{`count(deal.products) > 1`, Bool, []want{{1, 1, "count() is not available"}}},

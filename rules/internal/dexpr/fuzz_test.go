@@ -47,6 +47,10 @@ var fuzzSeeds = []string{
 	`partner.at_period_start.tier == "gold" && partner.tier != partner.at_period_start.tier`,
 	`partner.at_period_start.tier in ["gold", "platinum"] ? deal.amount * 0.03 : 0`,
 	`partner.at_period_start == "gold"`,
+	`history("quarter", 1) + history_sum("month", 3) - history_mean("year", 2)`,
+	`deal.amount > history_mean("quarter", 4) ? (deal.amount - history_mean("quarter", 4)) * 0.05 : 0`,
+	`history_mean("quarter", deal.quantity)`,
+	`history("week", 1) + history("quarter", 121)`,
 }
 
 // FuzzCompile: any source compiles or fails with positioned errors; it
@@ -121,7 +125,11 @@ func FuzzEval(f *testing.F) {
 			s.Deal.Quantity = qty
 			s.Acc.PeriodDeals = term
 			s.Acc.PeriodAmount = disc
-			if day%4 != 0 { // a tier change during the year, on a day the fuzzer picks
+			if day%4 != 0 { // otherwise the partner has no history
+				s.History = incentive.History{"2025-10": amt, "2025-11": disc, "2025-12": amt, "2025-Q4": disc,
+					"2025-Q3": amt, "2025-Q2": disc, "2025-Q1": amt, "2025": disc, "2024": amt}
+			}
+			if day%4 != 1 { // a tier change during the year, on a day the fuzzer picks
 				s.Partner.History = []partner.Event{{Kind: partner.EventTier, FromTier: "silver", ToTier: s.Partner.Tier,
 					At: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(day)*2)}}
 				s.Program.Period = []incentive.Period{incentive.PeriodMonth, incentive.PeriodQuarter, incentive.PeriodYear}[day%3]

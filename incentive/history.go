@@ -1,0 +1,117 @@
+package incentive
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/shopspring/decimal"
+)
+
+// History is a partner's totals of earlier periods, supplied by the caller
+// (Input.History): the eligible deal amount the partner closed in each
+// period, in the program currency, keyed by the period's label as
+// PeriodLabel writes it: "2026-03" (a month), "2026-Q1" (a quarter),
+// "2026" (a year). Terms read it relative to the deal's period (see
+// HistoryPath); a period that was not supplied is never guessed: reading
+// it is an error wrapping ErrNoHistory. A period the partner closed
+// nothing in is supplied as 0.
+type History map[string]decimal.Decimal
+
+// HistoryUnits lists the period kinds a history is read by.
+func HistoryUnits() []Period { return []Period{PeriodMonth, PeriodQuarter, PeriodYear} }
+
+// PeriodLabel names the calendar period of unit containing d: "2026-03",
+// "2026-Q1" or "2026". It returns "" for another unit.
+func PeriodLabel(unit Period, d Date) string {
+	y := fmt.Sprintf("%04d", d.Year)
+	switch unit {
+	case PeriodMonth:
+		return fmt.Sprintf("%s-%02d", y, int(d.Month))
+	case PeriodQuarter:
+		return y + "-Q" + strconv.Itoa((int(d.Month)-1)/3+1)
+	case PeriodYear:
+		return y
+	}
+	return ""
+}
+
+// PeriodBefore returns the label of the period of unit that lies back
+// periods before the one containing d (back 1: the previous month,
+// quarter or year).
+func PeriodBefore(unit Period, d Date, back int) string {
+	first := Date{d.Year, d.Month, 1}
+	switch unit {
+	case PeriodMonth:
+		return PeriodLabel(unit, first.AddMonths(-back))
+	case PeriodQuarter:
+		return PeriodLabel(unit, first.AddMonths(-3*back))
+	case PeriodYear:
+		return PeriodLabel(unit, Date{d.Year - back, 1, 1})
+	}
+	return ""
+}
+
+// HistoryPath is the Scope path of the partner's total in the period of
+// unit back periods before the deal's period (by its close date in the
+// program's time zone): "history.quarter.1" is the previous quarter's.
+func HistoryPath(unit Period, back int) string {
+	return "history." + string(unit) + "." + strconv.Itoa(back)
+}
+
+// parseHistoryPath splits "history.<unit>.<back>".
+func parseHistoryPath(path string) (Period, int, bool) {
+	rest, ok := strings.CutPrefix(path, "history.")
+	if !ok {
+		return "", 0, false
+	}
+	u, n, ok := strings.Cut(rest, ".")
+	if !ok {
+		return "", 0, false
+	}
+	back, err := strconv.Atoi(n)
+	if err != nil || back < 1 || back > MaxHistoryBack {
+		return "", 0, false
+	}
+	switch Period(u) {
+	case PeriodMonth, PeriodQuarter, PeriodYear:
+		return Period(u), back, true
+	}
+	return "", 0, false
+}
+
+// periodLabelRE matches the label of a month, quarter or year.
+var periodLabelRE = regexp.MustCompile(`^[0-9]{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$`)
+
+// IsPeriodLabel reports whether s labels a month ("2026-03"), a quarter
+// ("2026-Q1") or a year ("2026") as PeriodLabel writes them.
+func IsPeriodLabel(s string) bool { return periodLabelRE.MatchString(s) }
+
+// MaxHistoryBack is how many periods back terms may read (ten years of
+// months).
+const MaxHistoryBack = 120
+
+// HistoryTotal returns the partner's total in the period of unit back
+// periods before the deal's period, from s.History. A period not supplied
+// is an error wrapping ErrNoHistory that names the period and the partner.
+func (s *Scope) HistoryTotal(unit Period, back int) (decimal.Decimal, error) {
+	d := DateOf(s.Deal.CloseDate.In(s.Program.Effective.Loc()))
+	label := PeriodBefore(unit, d, back)
+	if label == "" {
+		return decimal.Decimal{}, fmt.Errorf("%w: unknown period unit %q", ErrNoHistory, string(unit))
+	}
+	v, ok := s.History[label]
+	if !ok {
+		return decimal.Decimal{}, fmt.Errorf("%w: partner %q has no total for %s (%d %s(s) before the deal's %s %s); supply it in the partner's history, as 0 if the partner closed nothing then",
+			ErrNoHistory, s.partnerID(), label, back, unit, unit, PeriodLabel(unit, d))
+	}
+	return v, nil
+}
+
+func (s *Scope) partnerID() string {
+	if s.Deal.PartnerID != "" {
+		return s.Deal.PartnerID
+	}
+	return s.Partner.ID
+}
