@@ -1,7 +1,6 @@
 package incentive
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
@@ -90,20 +89,4 @@ func (p *Program) validatePaymentMethods(at func(path, format string, args ...an
 			at(path+".fee", "fee %s is not below the method's minimum payout %s: a payment could send nothing or less", t.Fee, t.MinPayout)
 		}
 	}
-}
-
-// paymentWords describes a method's terms for a statement: "check: minimum
-// 250.00, fee 5.00".
-func (t PaymentTerms) words(cur Currency) string {
-	var parts []string
-	if t.MinPayout != nil {
-		parts = append(parts, "minimum "+fmtAmount(*t.MinPayout, cur))
-	}
-	if t.Fee.Sign() > 0 {
-		parts = append(parts, "fee "+fmtAmount(t.Fee, cur))
-	}
-	if len(parts) == 0 {
-		return string(t.Method)
-	}
-	return fmt.Sprintf("%s: %s", t.Method, strings.Join(parts, ", "))
 }

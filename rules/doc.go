@@ -1590,7 +1590,9 @@
 // same terms per batch line (ledger.RunPaymentsParams.Method). Misuse
 // (an unknown or repeated method, a fee without a minimum above it, a
 // negative amount) is reported at the entry
-// (testdata/errors/bad_payment_methods.golden).
+// (testdata/errors/bad_payment_methods.golden). A batch test asserts a
+// partner's `fee` and `sent` in `expect: {statement: {P-1: {...}}}`; see
+// the cookbook entry cookbook-payment-methods.yaml.
 //
 // # Partner tiers over time
 //
@@ -2127,4 +2129,54 @@
 //	  - name: a registration not (yet) approved is not registered
 //	    deal: {id: D-3, amount: "8000.00", close_date: 2026-05-20, registration: {id: R-3}}
 //	    expect: {eligible: false, failed: registration approved by the close}
+//
+// A rebate paid by bank transfer from 25.00 and by cheque from 250.00 less
+// a 5.00 fee per cheque (see Payment methods):
+//
+//	# cookbook-payment-methods.yaml: bank transfers are paid from 25.00, cheques
+//	# from 250.00 less a 5.00 fee each; a partner paid by a method without terms
+//	# of its own is paid from the program's 100.00.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: rebate-by-method
+//	name: Rebate paid by method
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	min_payout: 100
+//	payment_methods:
+//	  - {method: bank_transfer, min_payout: 25}
+//	  - {method: check, min_payout: 250, fee: 5}
+//	earnings:
+//	  - id: rebate
+//	    type: rebate
+//	    amount: deal.amount * 0.02
+//	tests:
+//	  - name: four partners, four methods
+//	    deals:
+//	      # P-1, bank transfer: 2000.00 x 0.02 = 40.00 >= 25.00: paid, no fee
+//	      - {id: D-1, amount: "2000.00", close_date: 2026-02-10, partner: {id: P-1, payment_method: bank_transfer}}
+//	      # P-2, cheque: 10000.00 x 0.02 = 200.00 < 250.00: carried over
+//	      - {id: D-2, amount: "10000.00", close_date: 2026-02-11, partner: {id: P-2, payment_method: check}}
+//	      # P-3, cheque: 15000.00 x 0.02 = 300.00 >= 250.00: paid; sends 300.00 - 5.00 = 295.00
+//	      - {id: D-3, amount: "15000.00", close_date: 2026-02-12, partner: {id: P-3, payment_method: check}}
+//	      # P-4, PayPal, no terms: 4000.00 x 0.02 = 80.00 < 100.00 (the program's): carried over
+//	      - {id: D-4, amount: "4000.00", close_date: 2026-02-13, partner: {id: P-4, payment_method: paypal}}
+//	    # 40.00 + 200.00 + 300.00 + 80.00 = 620.00
+//	    expect:
+//	      total: "620.00"
+//	      statement:
+//	        P-1: {payable: "40.00", fee: "0", sent: "40.00"}
+//	        P-2: {payable: "0", carried_out: "200.00", fee: "0", sent: "0"}
+//	        P-3: {payable: "300.00", fee: "5.00", sent: "295.00"}
+//	        P-4: {payable: "0", carried_out: "80.00"}
+//	  - name: the cheque balance is paid once it reaches 250.00, less the fee
+//	    carried: {P-2: "200.00"}
+//	    # 3000.00 x 0.02 = 60.00; 60.00 + 200.00 = 260.00 >= 250.00: paid;
+//	    # sends 260.00 - 5.00 = 255.00
+//	    deals:
+//	      - {id: D-5, amount: "3000.00", close_date: 2026-05-04, partner: {id: P-2, payment_method: check}}
+//	    expect:
+//	      statement:
+//	        P-2: {carried_in: "200.00", payable: "260.00", fee: "5.00", sent: "255.00"}
 package rules

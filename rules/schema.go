@@ -106,7 +106,8 @@ func schema() obj {
 	for _, k := range figureKeys {
 		figures[k] = amount()
 	}
-	statementRow := strict(statementKeys, obj{"buckets": obj{"type": "object", "additionalProperties": strict(figureKeys, figures)}})
+	statementRow := strict(statementKeys, obj{"buckets": obj{"type": "object", "additionalProperties": strict(figureKeys, figures)},
+		"fee": amount(), "sent": amount()})
 	for k, v := range figures {
 		statementRow["properties"].(obj)[k] = v
 	}
