@@ -58,6 +58,13 @@ func (m Money) AllocateAt(places int32, ratios ...decimal.Decimal) ([]Money, err
 	if places < -maxAllocatePlaces || places > maxAllocatePlaces {
 		return nil, fmt.Errorf("%w: cannot allocate at %d places (want %d..%d)", ErrInvalidAmount, places, -maxAllocatePlaces, maxAllocatePlaces)
 	}
+	return m.allocate(places, RemainderLargestRemainder, ratios)
+}
+
+// allocate is AllocateAt without the bound on places, with the rule that
+// hands out the units left over after every part got its floor (see
+// RemainderRule).
+func (m Money) allocate(places int32, rule RemainderRule, ratios []decimal.Decimal) ([]Money, error) {
 	if len(ratios) == 0 {
 		return nil, fmt.Errorf("%w: cannot allocate %s: no ratios", ErrInvalidAmount, m)
 	}
@@ -107,18 +114,38 @@ func (m Money) AllocateAt(places int32, ratios ...decimal.Decimal) ([]Money, err
 		given.Add(given, q)
 	}
 	// left < len(ratios), as each dropped fraction is below one unit.
-	left := int(new(big.Int).Sub(u, given).Int64())
+	left := new(big.Int).Sub(u, given)
 
-	order := make([]int, len(ratios))
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(a, b int) bool {
-		return rems[order[a]].Cmp(rems[order[b]]) > 0
-	})
-	one := big.NewInt(1)
-	for k := 0; k < left; k++ {
-		shares[order[k]].Add(shares[order[k]], one)
+	switch rule {
+	case RemainderFirst, RemainderLargestShare:
+		// Every unit left over goes to one part: the first with a ratio
+		// above zero, or the one with the largest ratio (ties to the
+		// earlier).
+		to := -1
+		for i, w := range weights {
+			if w.Sign() == 0 {
+				continue
+			}
+			if to < 0 || (rule == RemainderLargestShare && w.Cmp(weights[to]) > 0) {
+				to = i
+			}
+			if rule == RemainderFirst {
+				break
+			}
+		}
+		shares[to].Add(shares[to], left)
+	default:
+		order := make([]int, len(ratios))
+		for i := range order {
+			order[i] = i
+		}
+		sort.SliceStable(order, func(a, b int) bool {
+			return rems[order[a]].Cmp(rems[order[b]]) > 0
+		})
+		one := big.NewInt(1)
+		for k := 0; k < int(left.Int64()); k++ {
+			shares[order[k]].Add(shares[order[k]], one)
+		}
 	}
 
 	parts := make([]Money, len(ratios))

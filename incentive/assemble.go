@@ -33,7 +33,11 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 			}
 		}
 	}
-	res.Lines = make([]Line, 0, paying)
+	if b := w.bufs; b != nil && cap(b.lines) >= paying {
+		res.Lines = b.lines[:0]
+	} else {
+		res.Lines = make([]Line, 0, paying)
+	}
 	if lost > 0 {
 		res.Lost = make([]Line, 0, lost)
 	}
@@ -53,14 +57,24 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 	}
 	total := e.paying(w)
 	res.Total = Money{total, cur}
+	res.basis, res.date = w.scope.Amount, w.date
 	if e.p.Claims.Set() {
 		e.claim(w, asOf)
 	}
 	if res.Hold != nil {
 		e.holdMature(w)
 	}
+	if e.splits != nil {
+		e.splitResult(w)
+		if w.err != nil {
+			return
+		}
+	}
 	if w.noTrace {
 		return
+	}
+	if len(e.p.Settlements) > 0 {
+		e.advanceSteps(w)
 	}
 	w.add(secFinal, Step{Kind: StepRounding, OK: true, words: e.roundingWords})
 	if e.p.Claims.Set() {
@@ -69,13 +83,21 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 	if res.Hold != nil && !res.Hold.Void {
 		w.add(secFinal, e.holdStep(w))
 	}
-	payee, name := res.Payee, res.PayeeName
-	w.add(secFinal, Step{Kind: StepTotal, OK: true, Amount: total, words: func() string {
-		if name != "" {
-			payee += " (" + name + ")"
-		}
-		return "total " + fmtAmount(total, cur) + " " + string(cur) + " to " + payee
-	}})
+	if shares := res.Shares; len(shares) > 0 {
+		// A split deal's total names the payees' shares (a closure: only
+		// programs with splits pay for it).
+		payee, name := res.Payee, res.PayeeName
+		w.add(secFinal, Step{Kind: StepTotal, OK: true, Amount: total, words: func() string {
+			if name != "" {
+				payee += " (" + name + ")"
+			}
+			return "total " + fmtAmount(total, cur) + " " + string(cur) + " to " + payee + ", split: " + sharesWords(shares, cur)
+		}})
+	} else {
+		d := e.newDetail(w, detailTotal)
+		d.payee, d.payeeName = res.Payee, res.PayeeName
+		w.add(secFinal, Step{Kind: StepTotal, OK: true, Amount: total, detail: d})
+	}
 	sortSteps(w.trace)
 	res.Trace = w.trace
 }

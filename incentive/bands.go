@@ -215,6 +215,17 @@ type tablePlan struct {
 	bands []Band // the table's bands at the currency scale (fast tables)
 	cum   []decimal.Decimal
 	top   decimal.Decimal // owed beyond a bounded last band
+	// fx holds the fast table in scaled int64s (see fixed.go), when every
+	// bound, rate and cumulative amount fits one; nil otherwise.
+	fx *tableFx
+}
+
+// tableFx is a fast tablePlan in fixed point: from, to (hasTo false for an
+// open band), rate and cum per band, and top.
+type tableFx struct {
+	from, to, rate, cum []fx
+	hasTo               []bool
+	top                 fx
 }
 
 func planTable(t *BandTable, places int32) *tablePlan {
@@ -241,7 +252,105 @@ func planTable(t *BandTable, places int32) *tablePlan {
 		}
 	}
 	tp.top = atScale(sum, places)
+	tp.fx = planFx(tp)
 	return tp
+}
+
+// planFx converts a fast plan to fixed point, or returns nil when some
+// number does not fit.
+func planFx(tp *tablePlan) *tableFx {
+	n := len(tp.bands)
+	f := &tableFx{from: make([]fx, n), to: make([]fx, n), rate: make([]fx, n), cum: make([]fx, n), hasTo: make([]bool, n)}
+	ok := true
+	conv := func(d decimal.Decimal) fx {
+		x, fits := toFx(d)
+		ok = ok && fits
+		return x
+	}
+	for i, b := range tp.bands {
+		f.from[i], f.rate[i], f.cum[i] = conv(b.From), conv(b.Value), conv(tp.cum[i])
+		if b.To != nil {
+			f.to[i], f.hasTo[i] = conv(*b.To), true
+		}
+	}
+	f.top = conv(tp.top)
+	if !ok {
+		return nil
+	}
+	return f
+}
+
+// owed is tablePlan.owed in fixed point for a started, non-negative x, with
+// the same operations in the same order (so the same exponents); ok false
+// when something overflows.
+func (f *tableFx) owed(x fx) (fx, bool) {
+	k := -1
+	for i := len(f.from) - 1; i >= 0; i-- {
+		c, ok := x.cmp(f.from[i])
+		if !ok {
+			return fx{}, false
+		}
+		if c >= 0 {
+			if f.hasTo[i] {
+				c, ok := x.cmp(f.to[i])
+				if !ok {
+					return fx{}, false
+				}
+				if c >= 0 {
+					break
+				}
+			}
+			k = i
+			break
+		}
+	}
+	if k < 0 {
+		if c, ok := x.cmp(f.from[0]); !ok || c < 0 {
+			return fxZero, ok
+		}
+		return f.top, true
+	}
+	d, ok := x.sub(f.from[k])
+	if !ok {
+		return fx{}, false
+	}
+	if d, ok = d.mul(f.rate[k]); !ok {
+		return fx{}, false
+	}
+	return f.cum[k].add(d)
+}
+
+// fxZero is decimal.Zero as an fx (shopspring's Zero has exponent 1).
+var fxZero = fx{0, decimal.Zero.Exponent()}
+
+// applyFx is the rate part of apply for a fast table in fixed point.
+func (tp *tablePlan) applyFx(in bandInput) (decimal.Decimal, bool) {
+	if tp.fx == nil || in.after.Sign() < 0 || (in.started && in.before.Sign() < 0) {
+		return decimal.Decimal{}, false
+	}
+	after, ok := toFx(in.after)
+	if !ok {
+		return decimal.Decimal{}, false
+	}
+	hi, ok := tp.fx.owed(after)
+	if !ok {
+		return decimal.Decimal{}, false
+	}
+	lo := fxZero
+	if in.started {
+		before, ok := toFx(in.before)
+		if !ok {
+			return decimal.Decimal{}, false
+		}
+		if lo, ok = tp.fx.owed(before); !ok {
+			return decimal.Decimal{}, false
+		}
+	}
+	v, ok := hi.sub(lo)
+	if !ok {
+		return decimal.Decimal{}, false
+	}
+	return v.dec()
 }
 
 // atScale returns d with at least places decimal places, exactly (a value
@@ -288,6 +397,9 @@ func (tp *tablePlan) apply(in bandInput) (decimal.Decimal, *BandHit) {
 			return decimal.Zero, nil
 		}
 		return in.amount.Mul(t.Bands[idx].Value), hit
+	}
+	if v, ok := tp.applyFx(in); ok {
+		return v, hit
 	}
 	// A basis that falls below every band (a credit note) still takes
 	// back what the earlier total earned.

@@ -44,17 +44,15 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 		for _, ci := range e.runCaps {
 			c := &p.Caps[ci]
 			count := e.capCount(st, ps, ci, w.date)
-			room := e.room(e.capLimit[ci].Sub(*count))
-			if total.Cmp(room) <= 0 {
+			room := e.room(decSub(e.capLimit[ci], *count))
+			if decCmp(total, room) <= 0 {
 				continue
 			}
-			cut := total.Sub(room)
+			cut := decSub(total, room)
 			if !w.noTrace {
-				from, before, to := total, *count, room
-				w.add(secTail, Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: &c.Origin,
-					words: func() string {
-						return e.capWords(ci, before) + " cut " + fmtAmount(cut, cur) + " (" + fmtAmount(from, cur) + " -> " + fmtAmount(to, cur) + ")"
-					}})
+				d := e.newDetail(w, detailRunningCap)
+				d.ci, d.a, d.b, d.c = int32(ci), *count, total, room
+				w.add(secTail, Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: &c.Origin, detail: d})
 			}
 			e.takeCut(w, ci, c, cut)
 			total = room
@@ -119,6 +117,10 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 			total = limited
 		}
 	}
+	if st.solo && st.deals == nil {
+		// A single Evaluate: no later deal reads the counts.
+		return total
+	}
 	if w.res.Expired && !p.Claims.ExpiredUsesCaps {
 		// An expired earning is never payable, so it uses up no partner
 		// cap and no budget: a late claim cannot reduce what timely
@@ -129,7 +131,7 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 	over := !terms.Equal(total)
 	for _, ci := range e.runCaps {
 		c := e.capCount(st, ps, ci, w.date)
-		*c = c.Add(total)
+		*c = decAdd(*c, total)
 		if over && p.Caps[ci].Scope == CapPartner {
 			o := &st.period(ps, e.capPeriod[ci], w.date).capOver[ci]
 			*o = o.Add(terms.Sub(total))
@@ -144,7 +146,7 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 // finer than it).
 func (e *Evaluator) room(left decimal.Decimal) decimal.Decimal {
 	if left.Sign() <= 0 {
-		return decimal.New(0, -e.places)
+		return e.zeroRoom
 	}
 	if e.stage != StageStatement {
 		return onGrid(left, e.places, Down)
@@ -180,7 +182,21 @@ func (e *Evaluator) capWords(ci int, before decimal.Decimal) string {
 	return e.capName(ci) + " (" + fmtAmount(before, e.p.Currency) + word
 }
 
-func capRef(i int) string { return "caps[" + itoa(i) + "]" }
+func capRef(i int) string {
+	if i >= 0 && i < len(capRefs) {
+		return capRefs[i]
+	}
+	return "caps[" + itoa(i) + "]"
+}
+
+// capRefs are the first caps' refs, made once: a binding cap is recorded
+// on many deals of a run.
+var capRefs = func() (r [16]string) {
+	for i := range r {
+		r[i] = "caps[" + itoa(i) + "]"
+	}
+	return r
+}()
 
 // takeCut removes cut from the deal's lines, last line first. A negative
 // cut (a limited takeback) raises negative lines toward zero, last line

@@ -129,6 +129,20 @@
 // per-earning payouts). Programs that do not allow negative amounts keep
 // memory flat in the number of deals.
 //
+// # Split payouts
+//
+// Program.Split (or an earning's own Earning.Split) shares what a deal pays
+// between payees by ratio: the deal's partner and partners whose ids the
+// deal carries in custom string fields (a referral partner, say). The split
+// happens in the last step of a deal, line by line, after every cap and
+// the rounding, so it never changes Result.Total: Result.Shares says what
+// each payee is paid, and the shares add up to the total. Each line is
+// counted in units of the rounding scale; each payee gets the floor of its
+// exact share, and the RemainderRule gives out the units left over (see
+// Money.AllocateBy). A statement credits each payee with its share and
+// lists the split deal on both partners' statements (PartnerStatement.Shares).
+// A program without splits pays nothing for the feature.
+//
 // # Evaluation
 //
 // Evaluate (or an Evaluator, built once per program) computes one deal:
@@ -142,6 +156,14 @@
 // all cores, and gives the same results for any number of workers.
 // NewStatement turns results into an earnings statement by partner, payee
 // and earning type, with the minimum payout carried over.
+//
+// Speed: amounts that fit a scaled 64-bit integer are added, compared and
+// rounded as such, with overflow detected and the operation redone in
+// shopspring decimal (the result is the same decimal either way). A trace
+// records structured steps and renders words only when read. Callers that
+// need no explanation use Evaluator.EvaluateNoTrace or RunOptions.NoTrace;
+// runs whose caller only aggregates can also set RunOptions.ReuseResults,
+// which writes each result into the memory of an earlier one.
 //
 // # Expiry, holds and payout buckets
 //
@@ -158,7 +180,8 @@
 // the maturity date, whether the result is held as of the run and the
 // void. A run without an as-of date treats everything under a hold as
 // held. Statements show held amounts apart from what is payable, by
-// maturity date.
+// bucket and maturity date; StatementBuilder.CarryHeld brings them into
+// the next statement, which pays what has matured by then.
 //
 // Buckets group earning types that are paid out together: each bucket of
 // each partner has its own minimum payout and carried-over balance, and a

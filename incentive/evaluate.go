@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/partnerops/partnerops/partner"
@@ -57,6 +58,24 @@ type Evaluator struct {
 	groupMembers  [][]int // earning indices per group
 	fieldTypes    map[string]FieldType
 	roundingWords func() string
+	// splits is nil unless the program splits payouts.
+	splits *splitPlan
+	// zeroRoom is what a spent cap has room for: zero at the payout
+	// scale (decimals never change, so every deal shares it).
+	zeroRoom decimal.Decimal
+	// solo pools the state of single-deal evaluations (*soloState).
+	solo sync.Pool
+	// readsPerDeal is how many values the conditions and formulas of a
+	// deal read at most: the size of a deal's trace arena (work.obs).
+	readsPerDeal int
+}
+
+// readsOf is the number of paths a condition or formula reads.
+func readsOf(x any) int {
+	if d, ok := x.(Describer); ok {
+		return len(d.Reads())
+	}
+	return 0
 }
 
 type earnPlan struct {
@@ -91,6 +110,7 @@ func NewEvaluator(p *Program) (*Evaluator, error) {
 		places:        p.Rounding.Places(p.Currency),
 		mode:          p.Rounding.Mode.OrDefault(),
 		stage:         p.Rounding.StageOrDefault(),
+		zeroRoom:      decimal.New(0, -p.Rounding.Places(p.Currency)),
 		firstDeferred: len(p.Eligibility),
 		fieldTypes:    map[string]FieldType{},
 	}
@@ -194,6 +214,13 @@ func NewEvaluator(p *Program) (*Evaluator, error) {
 		words += " (half_up is the default mode)"
 	}
 	e.roundingWords = func() string { return words }
+	for _, c := range p.Eligibility {
+		e.readsPerDeal += readsOf(c.When)
+	}
+	for _, en := range p.Earnings {
+		e.readsPerDeal += readsOf(en.When) + readsOf(en.Amount)
+	}
+	e.splits = planSplits(p)
 	return e, nil
 }
 
@@ -229,20 +256,87 @@ func (e *Evaluator) ready() error {
 // Evaluate computes what one deal earns, starting from in.Prior. See the
 // package-level Evaluate.
 func (e *Evaluator) Evaluate(ctx context.Context, in Input, asOf time.Time) (*Result, error) {
+	return e.evaluate(ctx, &in, asOf, false)
+}
+
+// EvaluateNoTrace is Evaluate without the explanation: the result's Trace
+// is empty, everything else is the same (as RunOptions.NoTrace does for a
+// run). For services that evaluate deals inline and only need the amounts;
+// evaluating the deal again with Evaluate explains it.
+func (e *Evaluator) EvaluateNoTrace(ctx context.Context, in Input, asOf time.Time) (*Result, error) {
+	return e.evaluate(ctx, &in, asOf, true)
+}
+
+func (e *Evaluator) evaluate(ctx context.Context, in *Input, asOf time.Time, noTrace bool) (*Result, error) {
 	if err := e.ready(); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	w := &work{scope: Scope{AsOf: asOf}}
-	e.ownTerms(w, &in, in.Rates)
-	st := newRunState(e, func(string) Prior { return in.Prior }, in.Prior.BudgetUsed)
-	e.inOrder(w, st, asOf)
-	if w.err != nil {
-		return nil, w.err
+	// One deal needs the same state as a run of one deal; it is pooled,
+	// so evaluating deal after deal allocates little beyond the result.
+	s, _ := e.solo.Get().(*soloState)
+	if s == nil {
+		s = &soloState{}
+		s.st = newRunState(e, nil, decimal.Decimal{})
+		s.st.solo = true
 	}
-	return w.res, nil
+	s.st.reset(&in.Prior)
+	w := &s.w
+	w.reuse()
+	w.scope, w.noTrace = Scope{AsOf: asOf}, noTrace
+	e.ownTerms(w, in, in.Rates)
+	e.inOrder(w, s.st, asOf)
+	res, err := w.res, w.err
+	w.reuse()
+	e.solo.Put(s)
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// soloState is what one Evaluate call works in, pooled per Evaluator.
+type soloState struct {
+	st *runState
+	w  work
+}
+
+// reuse empties w for the next deal, keeping the buffers that no result
+// refers to (the per-line work and the group flags), cleared.
+func (w *work) reuse() {
+	lines, done := w.lines, w.groupDone
+	if lines == nil {
+		lines = w.linesBuf
+	}
+	if done == nil {
+		done = w.groupBuf
+	}
+	clear(lines)
+	clear(done)
+	*w = work{linesBuf: lines[:0], groupBuf: done[:0]}
+}
+
+// newLines returns the deal's per-line work, zeroed, reusing the buffer of
+// an earlier deal when there is one.
+func (w *work) newLines(n int) []lineWork {
+	if cap(w.linesBuf) >= n {
+		l := w.linesBuf[:n]
+		w.linesBuf = nil
+		return l
+	}
+	return make([]lineWork, n)
+}
+
+// newGroups returns the deal's group flags, false, like newLines.
+func (w *work) newGroups(n int) []bool {
+	if cap(w.groupBuf) >= n {
+		g := w.groupBuf[:n]
+		w.groupBuf = nil
+		return g
+	}
+	return make([]bool, n)
 }
 
 // work is the state of one deal between the two phases.
@@ -273,6 +367,56 @@ type work struct {
 	snap      *dealSnap
 	override  bool
 	netAmount decimal.Decimal
+	// linesBuf and groupBuf are cleared buffers of an earlier deal that
+	// lines and groupDone may reuse (see reuse).
+	linesBuf []lineWork
+	groupBuf []bool
+	// obs and details are arenas for the deal's trace: the values its
+	// conditions and formulas read (Step.Inputs) and the words of its
+	// frequent steps (Step.detail). Results point into them, so they are
+	// never reused.
+	obs     []Observed
+	details []stepDetail
+	// bufs, with RunOptions.ReuseResults, holds the buffers of the
+	// previous deal's result, which this deal's result reuses.
+	bufs *resultBufs
+}
+
+// resultBufs are a result and the buffers behind its Lines and Trace,
+// which RunOptions.ReuseResults hands from one deal to the next.
+type resultBufs struct {
+	res     Result
+	trace   []Step
+	lines   []Line
+	obs     []Observed
+	details []stepDetail
+}
+
+// keep takes back the buffers w's deal grew, for the next deal.
+func (b *resultBufs) keep(w *work) {
+	if cap(w.trace) > cap(b.trace) {
+		b.trace = w.trace[:0]
+	}
+	if cap(b.res.Lines) > cap(b.lines) {
+		b.lines = b.res.Lines[:0]
+	}
+	if cap(w.obs) > cap(b.obs) {
+		b.obs = w.obs[:0]
+	}
+	if cap(w.details) > cap(b.details) {
+		b.details = w.details[:0]
+	}
+}
+
+// newTrace returns an empty trace with room for n steps, reusing the
+// previous result's (ReuseResults).
+func (w *work) newTrace(n int) []Step {
+	if b := w.bufs; b != nil && cap(b.trace) >= n {
+		t := b.trace[:cap(b.trace)]
+		clear(t) // drop the previous deal's pointers
+		return t[:0]
+	}
+	return make([]Step, 0, n)
 }
 
 // Trace sections, in explanation order.
@@ -322,7 +466,14 @@ func (e *Evaluator) ownTerms(w *work, in *Input, rates RateSource) {
 	w.in = in
 	d := &in.Deal
 	p := e.p
-	w.res = &Result{Program: e.ref, DealID: d.ID, Total: Zero(p.Currency)}
+	if b := w.bufs; b != nil {
+		// RunOptions.ReuseResults: the previous deal's result is done with.
+		b.res = Result{Program: e.ref, DealID: d.ID, Total: Zero(p.Currency)}
+		w.res = &b.res
+		w.obs, w.details = b.obs[:0], b.details[:0]
+	} else {
+		w.res = &Result{Program: e.ref, DealID: d.ID, Total: Zero(p.Currency)}
+	}
 	w.partner = d.PartnerID
 	if w.partner == "" {
 		w.partner = in.Partner.ID
@@ -341,7 +492,7 @@ func (e *Evaluator) ownTerms(w *work, in *Input, rates RateSource) {
 		// phase, under that deal's terms: only its amount is needed here.
 		w.credits = d.Credits
 		if !w.noTrace {
-			w.trace = make([]Step, 0, 4)
+			w.trace = w.newTrace(4)
 		}
 		if e.convert(w, rates) {
 			e.payee(w)
@@ -351,7 +502,7 @@ func (e *Evaluator) ownTerms(w *work, in *Input, rates RateSource) {
 	// Room for the window, conversion and clauses; a deal that passes them
 	// grows the trace once for its earnings (see below).
 	if !w.noTrace {
-		w.trace = make([]Step, 0, len(p.Eligibility)+2)
+		w.trace = w.newTrace(len(p.Eligibility) + 2)
 	}
 	if !p.Effective.Contains(d.CloseDate) {
 		w.res.Failed = "effective window"
@@ -381,13 +532,15 @@ func (e *Evaluator) ownTerms(w *work, in *Input, rates RateSource) {
 		return
 	}
 	// Usually two steps a line (condition, formula or band), the groups,
-	// and the rounding, claim and total steps. (Room for every possible
-	// step measured slower: the larger buffer costs more than the rare
-	// regrowth.)
+	// the rounding, claim and total steps, and one step per cap that binds.
+	// (Room for every possible step measured slower: the larger buffer
+	// costs more than the rare regrowth. Without room for the caps, a
+	// quarter of the example program's eligible deals in a batch regrew
+	// their trace to twice the size once its budget or a line cap bound.)
 	if !w.noTrace {
-		w.trace = slices.Grow(w.trace, 2*len(e.earn)+len(p.Groups)+4)
+		w.trace = slices.Grow(w.trace, 2*len(e.earn)+len(p.Groups)+4+len(p.Caps))
 	}
-	w.lines = make([]lineWork, len(e.earn))
+	w.lines = w.newLines(len(e.earn))
 	for i := range e.earn {
 		e.line(w, i, false)
 		if w.closed {
@@ -398,7 +551,7 @@ func (e *Evaluator) ownTerms(w *work, in *Input, rates RateSource) {
 		}
 	}
 	if n := len(p.Groups); n > 0 {
-		w.groupDone = make([]bool, n)
+		w.groupDone = w.newGroups(n)
 		e.pickGroups(w)
 	}
 	e.payee(w)
@@ -548,9 +701,9 @@ func (e *Evaluator) bandDone(w *work, i int, in bandInput, v decimal.Decimal, hi
 	if w.noTrace {
 		return
 	}
-	cur := e.p.Currency
-	st := Step{Kind: StepBand, Ref: en.ID, Index: -1, OK: hit != nil, Amount: v, Origin: &en.Bands.Origin,
-		words: func() string { return "earning " + quote(en.ID) + ": " + en.Bands.words(in, v, cur) }}
+	d := e.newDetail(w, detailBand)
+	d.line, d.a, d.b, d.c, d.started = int32(i), in.before, in.after, in.amount, in.started
+	st := Step{Kind: StepBand, Ref: en.ID, Index: -1, OK: hit != nil, Amount: v, Origin: &en.Bands.Origin, detail: d}
 	if hit != nil {
 		st.Index = hit.Index
 		st.Origin = &en.Bands.Bands[hit.Index].Origin

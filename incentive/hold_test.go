@@ -355,3 +355,44 @@ func TestExpiredUsesCapsWhenTheProgramSaysSo(t *testing.T) {
 	)
 	assert.Equal(t, []string{"100.00", "0.00"}, totals(rs))
 }
+
+// What a statement held is carried to the next: paid once it has matured
+// as of that statement, held again (and listed to be carried on) if not.
+func TestCarryHeldMaturesOnTheNextStatement(t *testing.T) {
+	p := holdProgram()
+	p.Caps = nil
+	p.MinPayout = dec("10")
+	b, err := NewStatement(p, nil)
+	require.NoError(t, err)
+	held := map[string][]HeldAmount{"P-1": {
+		{MaturesOn: Date{2026, 4, 19}, Amount: usd("90.00")},
+		{MaturesOn: Date{2026, 5, 20}, Amount: usd("50.00")},
+	}}
+	require.NoError(t, b.CarryHeld(held, Date{2026, 4, 30}))
+	// D-1 1,000.00 closed 2026-04-25: 100.00, held until 2026-05-25.
+	r, err := Evaluate(t.Context(), p, Input{Deal: deal("D-1", "P-1", "1000", "2026-04-25"), Partner: gold("P-1")}, day("2026-04-30"))
+	require.NoError(t, err)
+	require.NoError(t, b.Add(r))
+	ps := b.Statement().Partners[0]
+	// Carried in 90.00 (matured 04-19) + 50.00 (still held) = 140.00; held
+	// 100.00 + 50.00 = 150.00; payable 100.00 - 100.00 + 140.00 - 50.00 = 90.00.
+	assert.Equal(t, "140.00", ps.CarriedIn.Amount().StringFixed(2))
+	assert.Equal(t, "150.00", ps.Held.Amount().StringFixed(2))
+	assert.Equal(t, "90.00", ps.Payable.Amount().StringFixed(2))
+	assert.Equal(t, []HeldAmount{
+		{MaturesOn: Date{2026, 5, 20}, Amount: usd("50.00")},
+		{MaturesOn: Date{2026, 5, 25}, Amount: usd("100.00")},
+	}, ps.Holds)
+
+	// Without an as-of date nothing has matured: all 140.00 is held again.
+	b2, err := NewStatement(p, nil)
+	require.NoError(t, err)
+	require.NoError(t, b2.CarryHeld(held, Date{}))
+	ps = b2.Statement().Partners[0]
+	assert.Equal(t, "140.00", ps.Held.Amount().StringFixed(2))
+	assert.True(t, ps.Payable.IsZero())
+
+	err = b2.CarryHeld(map[string][]HeldAmount{"P-1": {{Bucket: "mdf", Amount: usd("1.00")}}}, Date{})
+	require.ErrorIs(t, err, ErrInvalidAmount)
+	assert.ErrorContains(t, err, `bucket "mdf"`)
+}

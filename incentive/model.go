@@ -115,6 +115,14 @@ type Program struct {
 	// Caps limit earnings. They apply in scope order (line, deal, partner,
 	// budget) and, within a scope, in the order given.
 	Caps []Cap
+
+	// Split, when set, shares every line a deal pays between payees (see
+	// Split); an earning's own Split takes its place for that earning.
+	Split *Split
+
+	// Settlements are earnings settled per period from the partners'
+	// period totals (see Settlement and SettlementBuilder), not per deal.
+	Settlements []Settlement
 }
 
 // DefaultDivisionPlaces is the precision of division when a program sets
@@ -384,7 +392,10 @@ type Earning struct {
 	Amount Formula
 	Bands  *BandTable
 	// Group, when set, names a Group the line competes in.
-	Group  string
+	Group string
+	// Split, when set, shares what this line pays between payees, in
+	// place of Program.Split.
+	Split  *Split
 	Origin Origin
 }
 

@@ -60,8 +60,17 @@ type Result struct {
 	// Conversion is set when the deal was converted into the program
 	// currency.
 	Conversion *Conversion `json:"conversion,omitempty"`
+	// Shares, when the program splits payouts (Program.Split,
+	// Earning.Split), say what each payee is paid: they add up to Total,
+	// line by line. Nil for a program without splits.
+	Shares []Share `json:"shares,omitempty"`
 	// Trace is the structured explanation; Explain renders it in words.
 	Trace []Step `json:"trace"`
+
+	// basis and date are the deal's amount in the program currency and
+	// its close date in the program's time zone, for SettlementBuilder.
+	basis decimal.Decimal
+	date  Date
 }
 
 // Line is one earnings line of a result.
@@ -116,9 +125,13 @@ const (
 	// StepHold: the program's hold (see Hold): when the deal's earnings
 	// mature, or the void that cancelled them.
 	StepHold
+	// StepSplit: a line was split between payees (see Split).
+	StepSplit
+	// StepSettlement: a line is an advance against a period settlement.
+	StepSettlement
 )
 
-var stepKindNames = [...]string{"", "window", "conversion", "clause", "condition", "formula", "band", "group", "cap", "rounding", "claim", "total", "credit", "hold"}
+var stepKindNames = [...]string{"", "window", "conversion", "clause", "condition", "formula", "band", "group", "cap", "rounding", "claim", "total", "credit", "hold", "split", "settlement"}
 
 // String returns the kind's name.
 func (k StepKind) String() string {
@@ -203,6 +216,9 @@ type Step struct {
 	// step on every deal.
 	words func() string
 	prog  *Program
+	// detail renders the frequent steps the engine records on every deal
+	// (see stepDetail), in place of a words closure.
+	detail *stepDetail
 }
 
 // Words renders the step in plain words, e.g.
@@ -210,6 +226,9 @@ type Step struct {
 func (s *Step) Words() string {
 	if s.words != nil {
 		return s.words()
+	}
+	if s.detail != nil {
+		return s.detail.words(s)
 	}
 	var cur Currency
 	if s.prog != nil {

@@ -35,6 +35,14 @@ type RunOptions struct {
 	// At most MaxWorkers: more is an error wrapping ErrInvalidOptions.
 	// Results are identical for any value.
 	Workers int
+	// ReuseResults lets the run write each deal's result into the memory
+	// of an earlier one: a yielded *Result, with its Lines and Trace, is
+	// valid only until the loop body returns. For callers that only
+	// aggregate (sum totals, StatementBuilder.Add, write a line of CSV),
+	// it saves allocating a result per deal; a caller that keeps results
+	// must leave it false (the zero value), or copy what it keeps, Lines
+	// and Trace included.
+	ReuseResults bool
 }
 
 // MaxWorkers is the largest RunOptions.Workers. With W workers a run
@@ -149,6 +157,11 @@ func (e *Evaluator) rates(in *Input, opts *RunOptions) RateSource {
 
 func (e *Evaluator) runSerial(ctx context.Context, deals iter.Seq2[Input, error], opts RunOptions, st *runState, yield func(*Result, error) bool) {
 	var order orderCheck
+	var w work
+	var bufs *resultBufs
+	if opts.ReuseResults {
+		bufs = &resultBufs{}
+	}
 	for in, err := range deals {
 		if cerr := ctx.Err(); cerr != nil {
 			yield(nil, cerr)
@@ -164,9 +177,13 @@ func (e *Evaluator) runSerial(ctx context.Context, deals iter.Seq2[Input, error]
 			yield(nil, err)
 			return
 		}
-		w := work{noTrace: opts.NoTrace, scope: Scope{AsOf: opts.AsOf}}
+		w.reuse()
+		w.noTrace, w.scope.AsOf, w.bufs = opts.NoTrace, opts.AsOf, bufs
 		e.ownTerms(&w, &in, e.rates(&in, &opts))
 		e.inOrder(&w, st, opts.AsOf)
+		if bufs != nil {
+			bufs.keep(&w)
+		}
 		if w.err != nil {
 			w.res = nil
 		}
@@ -180,8 +197,9 @@ func (e *Evaluator) runSerial(ctx context.Context, deals iter.Seq2[Input, error]
 type item struct {
 	in    Input
 	w     work
-	err   error // error from the input stream or the order check
-	final bool  // err ends the run
+	bufs  resultBufs // ReuseResults
+	err   error      // error from the input stream or the order check
+	final bool       // err ends the run
 }
 
 type chunk struct {
@@ -213,6 +231,9 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 					it := &c.items[i]
 					if it.err == nil {
 						it.w.noTrace, it.w.scope.AsOf = opts.NoTrace, opts.AsOf
+						if opts.ReuseResults {
+							it.w.bufs = &it.bufs
+						}
 						e.ownTerms(&it.w, &it.in, e.rates(&it.in, &opts))
 					}
 				}
@@ -248,13 +269,16 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 				return
 			default:
 			}
-			it := item{in: in, err: err}
+			// A recycled chunk's item keeps the buffers of its work
+			// and result (see item.w, item.bufs); the rest is new.
+			c.items = c.items[:len(c.items)+1]
+			it := &c.items[len(c.items)-1]
+			it.in, it.err, it.final = in, err, false
 			if err == nil {
 				if oerr := order.next(&in.Deal); oerr != nil {
 					it.err, it.final = oerr, true
 				}
 			}
-			c.items = append(c.items, it)
 			if it.final {
 				break
 			}
@@ -295,7 +319,12 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 			if err != nil {
 				res = nil
 			}
-			it.w = work{} // release the deal's work as soon as it is yielded
+			if opts.ReuseResults {
+				it.bufs.keep(&it.w)
+			}
+			// Release the deal's work as soon as it is yielded, keeping
+			// the buffers no result refers to for the chunk's next use.
+			it.w.reuse()
 			if !yield(res, err) {
 				return
 			}

@@ -21,6 +21,15 @@ type runState struct {
 	// deal of the run by id (the latest one with that id), so a credit
 	// note can take back from the deal it names. Nil otherwise.
 	deals map[string]*dealRecord
+	// solo: the state of a single Evaluate, reused deal after deal (see
+	// reset); prior is then soloPrior, and soloPS the one partner.
+	solo      bool
+	soloPrior Prior
+	soloPS    *partnerState
+	// sparePeriods, per period kind, are totals of an earlier solo deal
+	// that period may reuse.
+	sparePeriods []*periodTotals
+	sparePS      *partnerState
 }
 
 type partnerState struct {
@@ -101,6 +110,7 @@ func newRunState(e *Evaluator, prior func(string) Prior, budgetUsed decimal.Deci
 	if prior == nil {
 		prior = func(string) Prior { return Prior{} }
 	}
+	// (A solo state reads soloPrior instead; see reset.)
 	st := &runState{e: e, prior: prior, partners: map[string]*partnerState{},
 		budgetPaid: make([]decimal.Decimal, len(e.p.Caps))}
 	for i := range st.budgetPaid {
@@ -112,22 +122,67 @@ func newRunState(e *Evaluator, prior func(string) Prior, budgetUsed decimal.Deci
 	return st
 }
 
+// reset readies a solo state for the next deal, whose partner's totals
+// before it are pr. Nothing of the previous deal's state is read again:
+// its partner's period totals become spares that period clears.
+func (s *runState) reset(pr *Prior) {
+	s.soloPrior = *pr
+	for i := range s.budgetPaid {
+		s.budgetPaid[i] = pr.BudgetUsed
+	}
+	if s.deals != nil {
+		clear(s.deals)
+	}
+	if ps := s.soloPS; ps != nil {
+		if s.sparePeriods == nil {
+			s.sparePeriods = make([]*periodTotals, len(ps.periods))
+		}
+		for k, pt := range ps.periods {
+			if pt != nil {
+				s.sparePeriods[k] = pt
+			}
+		}
+		s.soloPS = nil
+		s.sparePS = ps
+	}
+}
+
 func (s *runState) partner(id string) *partnerState {
+	if s.solo {
+		if s.soloPS == nil {
+			s.soloPS = s.newPartner(s.soloPrior)
+		}
+		return s.soloPS
+	}
 	ps := s.partners[id]
 	if ps != nil {
 		return ps
 	}
-	pr := s.prior(id)
+	ps = s.newPartner(s.prior(id))
+	s.partners[id] = ps
+	return ps
+}
+
+// newPartner starts a partner's state from its prior totals.
+func (s *runState) newPartner(pr Prior) *partnerState {
 	n := len(s.e.earn)
-	ps = &partnerState{prior: pr, periods: make([]*periodTotals, len(s.e.periods)),
-		cumulative: pr.Cumulative, cumBasis: make([]decimal.Decimal, n), cumStarted: make([]bool, n)}
+	ps := s.sparePS
+	if ps != nil {
+		s.sparePS = nil
+		clear(ps.periods)
+		clear(ps.cumBasis)
+		clear(ps.cumStarted)
+		ps.prior, ps.cumulative = pr, pr.Cumulative
+	} else {
+		ps = &partnerState{prior: pr, periods: make([]*periodTotals, len(s.e.periods)),
+			cumulative: pr.Cumulative, cumBasis: make([]decimal.Decimal, n), cumStarted: make([]bool, n)}
+	}
 	for i, ep := range s.e.earn {
 		if t := ep.e.Bands; t != nil && t.Basis == BasisCumulative {
 			ps.cumBasis[i] = priorBasis(pr, ep.e, pr.Cumulative)
 			ps.cumStarted[i] = !ps.cumBasis[i].IsZero()
 		}
 	}
-	s.partners[id] = ps
 	return ps
 }
 
@@ -149,18 +204,30 @@ func (s *runState) period(ps *partnerState, k int, d Date) *periodTotals {
 	}
 	// Only the period kinds that band tables or partner caps use get their
 	// slices, and those share one allocation.
-	fresh := &periodTotals{key: key}
-	n, nc := 0, 0
-	if s.e.periodBasis[k] {
-		n = len(s.e.earn)
-		fresh.started = make([]bool, n)
-	}
-	if s.e.periodCaps[k] {
-		nc = len(s.e.p.Caps)
-	}
-	if n+nc > 0 {
-		all := make([]decimal.Decimal, n+2*nc)
-		fresh.basis, fresh.capPaid, fresh.capOver = all[:n:n], all[n:n+nc:n+nc], all[n+nc:]
+	var fresh *periodTotals
+	if s.solo && s.sparePeriods != nil && s.sparePeriods[k] != nil {
+		// The same shape as before: clear it in place.
+		fresh = s.sparePeriods[k]
+		s.sparePeriods[k] = nil
+		clear(fresh.started)
+		clear(fresh.basis)
+		clear(fresh.capPaid)
+		clear(fresh.capOver)
+		*fresh = periodTotals{key: key, started: fresh.started, basis: fresh.basis, capPaid: fresh.capPaid, capOver: fresh.capOver}
+	} else {
+		fresh = &periodTotals{key: key}
+		n, nc := 0, 0
+		if s.e.periodBasis[k] {
+			n = len(s.e.earn)
+			fresh.started = make([]bool, n)
+		}
+		if s.e.periodCaps[k] {
+			nc = len(s.e.p.Caps)
+		}
+		if n+nc > 0 {
+			all := make([]decimal.Decimal, n+2*nc)
+			fresh.basis, fresh.capPaid, fresh.capOver = all[:n:n], all[n:n+nc:n+nc], all[n+nc:]
+		}
 	}
 	if pt == nil {
 		pr := ps.prior

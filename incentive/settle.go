@@ -91,7 +91,7 @@ func (e *Evaluator) inOrder(w *work, st *runState, asOf time.Time) {
 			if rec != nil {
 				rec.before[i], rec.started[i], rec.measure[i] = in.before, in.started, ln.measure
 			}
-			in.after = in.before.Add(ln.measure)
+			in.after = decAdd(in.before, ln.measure)
 			v, hit := ep.table.apply(in)
 			e.bandDone(w, i, in, v, hit)
 		}
@@ -109,10 +109,10 @@ func (e *Evaluator) inOrder(w *work, st *runState, asOf time.Time) {
 	for _, ci := range e.dealCaps {
 		c := &p.Caps[ci]
 		limit := e.capLimit[ci]
-		if total.Cmp(limit) <= 0 {
+		if decCmp(total, limit) <= 0 {
 			continue
 		}
-		cut := total.Sub(limit)
+		cut := decSub(total, limit)
 		if !w.noTrace {
 			from := total
 			w.add(secTail, Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: &c.Origin,
@@ -167,6 +167,11 @@ func (e *Evaluator) inOrder(w *work, st *runState, asOf time.Time) {
 		e.claim(w, asOf)
 	}
 	total = e.runningCaps(w, st, ps, total)
+	if st.solo && rec == nil {
+		// A single Evaluate: no later deal reads the running totals.
+		e.finish(w, asOf)
+		return
+	}
 
 	// Add the deal to the running totals. The program period's earned
 	// total is kept when credit notes (which read it) are allowed or
@@ -175,16 +180,16 @@ func (e *Evaluator) inOrder(w *work, st *runState, asOf time.Time) {
 	// keep their own basis and partner caps their own count.
 	if e.readsAcc || p.AllowNegative {
 		tp := st.period(ps, 0, date)
-		tp.earned = tp.earned.Add(total)
+		tp.earned = decAdd(tp.earned, total)
 		if w.res.Expired {
 			tp.expired = tp.expired.Add(total)
 		}
 	}
 	if e.readsAcc {
 		tp := st.period(ps, 0, date)
-		tp.amount = tp.amount.Add(w.scope.Amount)
+		tp.amount = decAdd(tp.amount, w.scope.Amount)
 		tp.deals++
-		ps.cumulative = ps.cumulative.Add(w.scope.Amount)
+		ps.cumulative = decAdd(ps.cumulative, w.scope.Amount)
 	}
 	for i, ep := range e.earn {
 		ln := &w.lines[i]
@@ -192,11 +197,11 @@ func (e *Evaluator) inOrder(w *work, st *runState, asOf time.Time) {
 			continue
 		}
 		if ep.e.Bands.Basis == BasisCumulative {
-			ps.cumBasis[i] = ps.cumBasis[i].Add(ln.measure)
+			ps.cumBasis[i] = decAdd(ps.cumBasis[i], ln.measure)
 			ps.cumStarted[i] = true
 		} else {
 			tp := st.period(ps, ep.periodIdx, date)
-			tp.basis[i] = tp.basis[i].Add(ln.measure)
+			tp.basis[i] = decAdd(tp.basis[i], ln.measure)
 			tp.started[i] = true
 		}
 	}
@@ -231,18 +236,15 @@ func (e *Evaluator) settleLine(w *work, i int) {
 			}
 			limit, computed[k] = v, v
 		}
-		if ln.final.Cmp(limit) <= 0 {
+		if decCmp(ln.final, limit) <= 0 {
 			continue
 		}
-		cut := ln.final.Sub(limit)
+		cut := decSub(ln.final, limit)
 		ln.cuts = append(ln.cuts, CapCut{Cap: ci, Scope: CapLine, Limit: e.lineCapLimit(c, limit), Cut: cut})
-		id, before, shown := e.earn[i].e.ID, ln.final, e.lineCapLimit(c, limit)
 		if !w.noTrace {
-			w.add(secLines+int32(i), Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: &c.Origin,
-				words: func() string {
-					return "earning " + quote(id) + ": line cap " + lineCapWords(c, limit, cur) + " cut " + fmtAmount(cut, cur) +
-						" (" + fmtAmount(before, cur) + " -> " + fmtAmount(shown, cur) + ")"
-				}})
+			d := e.newDetail(w, detailLineCap)
+			d.line, d.ci, d.a, d.b = int32(i), int32(ci), ln.final, limit
+			w.add(secLines+int32(i), Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: &c.Origin, detail: d})
 		}
 		ln.final = limit
 	}
@@ -274,14 +276,10 @@ func (e *Evaluator) settleLine(w *work, i int) {
 	}
 	if e.stage == StageLine {
 		r := onGrid(ln.final, e.places, e.mode)
-		if !r.Equal(ln.final) {
-			id, exact, mode := e.earn[i].e.ID, ln.final, e.mode
-			if !w.noTrace {
-				w.add(secLines+int32(i), Step{Kind: StepRounding, Ref: id, Index: i, OK: true, Amount: r,
-					words: func() string {
-						return "earning " + quote(id) + ": " + fmtNumber(exact) + " rounded " + string(mode) + " to " + fmtAmount(r, cur)
-					}})
-			}
+		if !w.noTrace && !r.Equal(ln.final) {
+			d := e.newDetail(w, detailLineRounding)
+			d.line, d.a = int32(i), ln.final
+			w.add(secLines+int32(i), Step{Kind: StepRounding, Ref: e.earn[i].e.ID, Index: i, OK: true, Amount: r, detail: d})
 		}
 		ln.final = r
 	}
@@ -332,8 +330,9 @@ func (e *Evaluator) pickGroups(w *work) {
 			}
 		}
 		if !w.noTrace {
-			w.add(e.groupSection(gi), Step{Kind: StepGroup, Ref: g.ID, Index: gi, OK: win >= 0, Origin: &g.Origin,
-				words: func() string { return e.groupWords(g, members, amounts, win) }})
+			d := e.newDetail(w, detailGroup)
+			d.group = &groupPick{g: g, members: members, amounts: amounts, win: win}
+			w.add(e.groupSection(gi), Step{Kind: StepGroup, Ref: g.ID, Index: gi, OK: win >= 0, Origin: &g.Origin, detail: d})
 		}
 	}
 }
@@ -368,7 +367,7 @@ func (e *Evaluator) paying(w *work) decimal.Decimal {
 			if first {
 				total, first = ln.final, false
 			} else {
-				total = total.Add(ln.final)
+				total = decAdd(total, ln.final)
 			}
 		}
 	}
@@ -382,7 +381,7 @@ func onGrid(d decimal.Decimal, places int32, mode RoundingMode) decimal.Decimal 
 	if d.Exponent() == -places {
 		return d
 	}
-	return mode.Round(d, places)
+	return decRound(d, places, mode)
 }
 
 // computedLimit evaluates the computed limit of line cap ci for line i:

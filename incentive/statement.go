@@ -3,6 +3,7 @@ package incentive
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
@@ -82,6 +83,27 @@ type PartnerStatement struct {
 	// Buckets are the partner's payout buckets, in program order, the
 	// default bucket last; set only when the program names buckets.
 	Buckets []BucketStatement `json:"buckets,omitempty"`
+	// Shares lists the split deals (see Split) this partner was paid a part
+	// of another partner's deal on (From is the other partner), or paid a
+	// part of its own deal to another (To is the other partner), in the
+	// order added. Earned counts the partner's own parts only.
+	Shares []StatementShare `json:"shares,omitempty"`
+	// Settlements are the partner's period settlements added with
+	// AddSettlements; Earned includes their payable true-ups.
+	Settlements []SettlementLine `json:"settlements,omitempty"`
+}
+
+// StatementShare is one part of a split deal paid to a partner other than
+// the deal's: it appears on both partners' statements.
+type StatementShare struct {
+	Deal string `json:"deal"`
+	// From is the deal's partner, To the partner paid the part.
+	From string `json:"from"`
+	To   string `json:"to"`
+	// Via says how the payee was found ("deal.referrer").
+	Via     string `json:"via"`
+	Amount  Money  `json:"amount"`
+	Expired bool   `json:"expired,omitempty"`
 }
 
 // BucketStatement is one payout bucket of a partner.
@@ -104,10 +126,13 @@ type BucketStatement struct {
 	CarriedOut Money `json:"carried_out"`
 }
 
-// HeldAmount is what is held until one maturity date.
+// HeldAmount is what one payout bucket holds until one maturity date.
 type HeldAmount struct {
-	MaturesOn Date  `json:"matures_on"`
-	Amount    Money `json:"amount"`
+	// Bucket is the payout bucket (DefaultBucket for a program without
+	// buckets).
+	Bucket    string `json:"bucket"`
+	MaturesOn Date   `json:"matures_on"`
+	Amount    Money  `json:"amount"`
 }
 
 // Subtotal is one line of a breakdown.
@@ -118,13 +143,19 @@ type Subtotal struct {
 
 // StatementBuilder accumulates results into a Statement. Its memory grows
 // with the number of partners, payees, earning types, buckets and maturity
-// dates, not with the number of results. Build one with NewStatement or
+// dates, not with the number of results (except that each part of a split
+// deal paid to another partner is listed, PartnerStatement.Shares, and
+// each period settlement added). Build one with NewStatement or
 // Evaluator.NewStatement: the zero value has no program, and its Add
 // returns an error wrapping ErrNoEvaluator.
 type StatementBuilder struct {
-	e        *Evaluator
-	buckets  bucketPlan
-	carried  func(partnerID, bucket string) decimal.Decimal
+	e       *Evaluator
+	buckets bucketPlan
+	carried func(partnerID, bucket string) decimal.Decimal
+	// heldIn are held amounts brought in from the previous statement;
+	// asOf decides which of them have matured.
+	heldIn   map[string][]HeldAmount
+	asOf     Date
 	partners map[string]*partnerAcc
 	deals    int
 	eligible int
@@ -137,7 +168,15 @@ type partnerAcc struct {
 	earned, expired, held []decimal.Decimal
 	byPayee               map[string]decimal.Decimal
 	byType                map[string]decimal.Decimal
-	holds                 map[Date]decimal.Decimal
+	holds                 map[holdKey]decimal.Decimal
+	shares                []StatementShare
+	settlements           []SettlementLine
+}
+
+// holdKey is a bucket index and a maturity date.
+type holdKey struct {
+	bucket int
+	date   Date
 }
 
 // NewStatement starts a statement for results of program p. carried
@@ -252,6 +291,10 @@ func (b *StatementBuilder) Add(r *Result) error {
 	}
 	b.eligible++
 	a.eligible++
+	if len(r.Shares) > 0 {
+		b.addShares(r)
+		return nil
+	}
 	bp := &b.buckets
 	if r.Expired {
 		for _, l := range r.Lines {
@@ -261,25 +304,98 @@ func (b *StatementBuilder) Add(r *Result) error {
 		return nil
 	}
 	held := r.Hold != nil && r.Hold.Held
+	if held && a.holds == nil {
+		a.holds = map[holdKey]decimal.Decimal{}
+	}
 	for _, l := range r.Lines {
 		k, v := bp.of(l.Type), l.Amount.Amount()
 		a.earned[k] = a.earned[k].Add(v)
 		a.byType[string(l.Type)] = a.byType[string(l.Type)].Add(v)
 		if held {
 			a.held[k] = a.held[k].Add(v)
+			hk := holdKey{k, r.Hold.MaturesOn}
+			a.holds[hk] = a.holds[hk].Add(v)
 		}
-	}
-	if held {
-		if a.holds == nil {
-			a.holds = map[Date]decimal.Decimal{}
-		}
-		a.holds[r.Hold.MaturesOn] = a.holds[r.Hold.MaturesOn].Add(r.Total.Amount())
 	}
 	payee := r.Payee
 	if r.PayeeName != "" {
 		payee += " (" + r.PayeeName + ")"
 	}
 	a.byPayee[payee] = a.byPayee[payee].Add(r.Total.Amount())
+	return nil
+}
+
+// addShares adds a split result: each payee's part goes to its own
+// partner (by bucket, held as the result is), and a part paid to a
+// partner other than the deal's is listed on both.
+func (b *StatementBuilder) addShares(r *Result) {
+	bp := &b.buckets
+	held := r.Hold != nil && r.Hold.Held
+	for _, sh := range r.Shares {
+		a := b.partner(sh.PartnerID)
+		if sh.PartnerID != r.PartnerID {
+			entry := StatementShare{Deal: r.DealID, From: r.PartnerID, To: sh.PartnerID, Via: sh.Via, Amount: sh.Amount, Expired: r.Expired}
+			a.shares = append(a.shares, entry)
+			from := b.partner(r.PartnerID)
+			from.shares = append(from.shares, entry)
+		}
+		for _, l := range sh.Lines {
+			k, v := bp.of(l.Type), l.Amount.Amount()
+			if r.Expired {
+				a.expired[k] = a.expired[k].Add(v)
+				continue
+			}
+			a.earned[k] = a.earned[k].Add(v)
+			a.byType[string(l.Type)] = a.byType[string(l.Type)].Add(v)
+			if held {
+				a.held[k] = a.held[k].Add(v)
+				if a.holds == nil {
+					a.holds = map[holdKey]decimal.Decimal{}
+				}
+				hk := holdKey{k, r.Hold.MaturesOn}
+				a.holds[hk] = a.holds[hk].Add(v)
+			}
+		}
+		if r.Expired {
+			continue
+		}
+		amt := sh.Amount.Amount()
+		payee := r.Payee
+		if r.PayeeName != "" {
+			payee += " (" + r.PayeeName + ")"
+		}
+		if sh.PartnerID != r.PartnerID {
+			payee = PayeePartner + " (split via " + sh.Via + ")"
+		}
+		a.byPayee[payee] = a.byPayee[payee].Add(amt)
+	}
+}
+
+// AddSettlements adds the lines of SettlementBuilder.Settle: each partner
+// lists its own, and the payable true-up of each settled period is earned
+// (by the settlement's earning type and its bucket, under the program's
+// payee). A line of another currency is an error wrapping
+// ErrCurrencyMismatch; so is AddSettlements on a zero-value
+// StatementBuilder (ErrNoEvaluator).
+func (b *StatementBuilder) AddSettlements(lines []SettlementLine) error {
+	if b == nil || b.e.ready() != nil {
+		return fmt.Errorf("%w (AddSettlements on a zero-value StatementBuilder)", ErrNoEvaluator)
+	}
+	p := b.e.p
+	for _, l := range lines {
+		if c := l.Payable.Currency(); c != "" && c != p.Currency {
+			return fmt.Errorf("%w: settlement in %s added to a %s statement", ErrCurrencyMismatch, c, p.Currency)
+		}
+		a := b.partner(l.PartnerID)
+		a.settlements = append(a.settlements, l)
+		if !l.Settled || l.Payable.IsZero() {
+			continue
+		}
+		k, amt := b.buckets.of(l.Type), l.Payable.Amount()
+		a.earned[k] = a.earned[k].Add(amt)
+		a.byPayee[p.Payee] = a.byPayee[p.Payee].Add(amt)
+		a.byType[string(l.Type)] = a.byType[string(l.Type)].Add(amt)
+	}
 	return nil
 }
 
@@ -336,14 +452,33 @@ func (b *StatementBuilder) Statement() *Statement {
 			Earned: Money{earned, cur}, Expired: Money{expired, cur}, Held: Money{held, cur},
 			CarriedIn: z, Withheld: z, Payable: z, CarriedOut: z,
 			ByPayee: e.subtotals(a.byPayee, earned, round), ByType: e.subtotals(a.byType, earned, round),
-			Holds: e.heldAmounts(a.holds, held, round), PaymentMethod: a.method, Fee: z, Sent: z}
+			Shares: a.shares, Settlements: a.settlements, PaymentMethod: a.method, Fee: z, Sent: z}
 		terms, hasTerms := e.p.PaymentTermsFor(a.method)
+		// Held amounts brought in: what has matured as of the statement
+		// is carried in; what has not is carried in and held again.
+		heldIn, maturedIn := make([]decimal.Decimal, nb), make([]decimal.Decimal, nb)
+		var holds map[holdKey]decimal.Decimal
+		for _, h := range b.heldIn[id] {
+			k := slices.Index(b.buckets.names, h.Bucket)
+			if !b.asOf.IsZero() && !h.MaturesOn.IsZero() && !b.asOf.Before(h.MaturesOn) {
+				maturedIn[k] = maturedIn[k].Add(h.Amount.amount)
+				continue
+			}
+			heldIn[k] = heldIn[k].Add(h.Amount.amount)
+			ps.Held.amount = ps.Held.amount.Add(h.Amount.amount)
+			if holds == nil {
+				holds = map[holdKey]decimal.Decimal{}
+			}
+			hk := holdKey{k, h.MaturesOn}
+			holds[hk] = holds[hk].Add(h.Amount.amount)
+		}
+		ps.Holds = e.heldAmounts(a.holds, held, round, b.buckets.names, holds)
 		for k := range nb {
 			min := b.buckets.mins[k]
 			if hasTerms {
 				min = terms.Minimum(min, k == b.buckets.deflt)
 			}
-			bs := b.bucket(id, k, min, bEarned[k], bExpired[k], bHeld[k])
+			bs := b.bucket(id, k, min, bEarned[k], bExpired[k], bHeld[k], heldIn[k], maturedIn[k])
 			ps.CarriedIn.amount = ps.CarriedIn.amount.Add(bs.CarriedIn.amount)
 			ps.Withheld.amount = ps.Withheld.amount.Add(bs.Withheld.amount)
 			ps.Payable.amount = ps.Payable.amount.Add(bs.Payable.amount)
@@ -371,8 +506,9 @@ func (b *StatementBuilder) Statement() *Statement {
 }
 
 // bucket settles bucket k of a partner under minimum payout min: what is
-// payable, withheld and carried out.
-func (b *StatementBuilder) bucket(id string, k int, min, earned, expired, held decimal.Decimal) BucketStatement {
+// payable, withheld and carried out. heldIn is what the previous statement
+// held that is still held; maturedIn what it held that has matured since.
+func (b *StatementBuilder) bucket(id string, k int, min, earned, expired, held, heldIn, maturedIn decimal.Decimal) BucketStatement {
 	cur := b.e.p.Currency
 	name := b.buckets.names[k]
 	carried := decimal.Zero
@@ -387,7 +523,11 @@ func (b *StatementBuilder) bucket(id string, k int, min, earned, expired, held d
 	} else {
 		bs.Withheld.amount = carried.Neg()
 	}
-	due := earned.Sub(held).Add(carried)
+	// A held amount brought in is carried in and, until it matures, held
+	// again: it adds to both columns and to neither balance.
+	bs.CarriedIn.amount = bs.CarriedIn.amount.Add(heldIn).Add(maturedIn)
+	bs.Held.amount = held.Add(heldIn)
+	due := earned.Sub(held).Add(carried).Add(maturedIn)
 	if due.Cmp(min) >= 0 && due.Sign() > 0 {
 		bs.Payable.amount = due
 	} else {
@@ -398,34 +538,81 @@ func (b *StatementBuilder) bucket(id string, k int, min, earned, expired, held d
 	return bs
 }
 
-// heldAmounts sorts held amounts by maturity date (a zero date last);
-// when round is set it rounds them to add up to the rounded total.
-func (e *Evaluator) heldAmounts(m map[Date]decimal.Decimal, total decimal.Decimal, round bool) []HeldAmount {
-	if len(m) == 0 {
+// heldAmounts sorts held amounts by maturity date (a zero date last),
+// then bucket. When round is set, this run's amounts m are rounded to add
+// up to the rounded total first; the amounts brought in (in), rounded
+// already, are added after.
+func (e *Evaluator) heldAmounts(m map[holdKey]decimal.Decimal, total decimal.Decimal, round bool, names []string, in map[holdKey]decimal.Decimal) []HeldAmount {
+	if len(m)+len(in) == 0 {
 		return nil
 	}
-	dates := make([]Date, 0, len(m))
-	for d := range m {
-		dates = append(dates, d)
-	}
-	sort.Slice(dates, func(i, j int) bool {
-		if dates[i].IsZero() != dates[j].IsZero() {
-			return dates[j].IsZero()
+	sorted := func(m map[holdKey]decimal.Decimal) []holdKey {
+		keys := make([]holdKey, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
 		}
-		return dates[i].Before(dates[j])
-	})
-	parts := make([]decimal.Decimal, len(dates))
-	for i, d := range dates {
-		parts[i] = m[d]
+		sort.Slice(keys, func(i, j int) bool {
+			a, b := keys[i], keys[j]
+			if a.date != b.date {
+				if a.date.IsZero() != b.date.IsZero() {
+					return b.date.IsZero()
+				}
+				return a.date.Before(b.date)
+			}
+			return a.bucket < b.bucket
+		})
+		return keys
+	}
+	all := map[holdKey]decimal.Decimal{}
+	keys := sorted(m)
+	parts := make([]decimal.Decimal, len(keys))
+	for i, k := range keys {
+		parts[i] = m[k]
 	}
 	if round {
 		parts = largestRemainder(parts, total, e.places)
 	}
-	out := make([]HeldAmount, len(dates))
-	for i, d := range dates {
-		out[i] = HeldAmount{MaturesOn: d, Amount: Money{parts[i], e.p.Currency}}
+	for i, k := range keys {
+		all[k] = parts[i]
+	}
+	for k, v := range in {
+		all[k] = all[k].Add(v)
+	}
+	keys = sorted(all)
+	out := make([]HeldAmount, len(keys))
+	for i, k := range keys {
+		out[i] = HeldAmount{Bucket: names[k.bucket], MaturesOn: k.date, Amount: Money{all[k], e.p.Currency}}
 	}
 	return out
+}
+
+// CarryHeld brings in what the previous statement held (its partners'
+// Holds, by partner id): on this statement, an amount that has matured as
+// of asOf (the run's as-of date in the program's time zone; zero when the
+// run has none, and then nothing has matured) is carried in and payable;
+// one that has not is carried in and held again, so it is carried to the
+// next statement. The partners are put on the statement (see Include). A
+// bucket the program does not pay from, or another currency, is an error
+// wrapping ErrInvalidAmount, and nothing is brought in.
+func (b *StatementBuilder) CarryHeld(held map[string][]HeldAmount, asOf Date) error {
+	if b == nil || b.e.ready() != nil {
+		return fmt.Errorf("%w (CarryHeld on a zero-value StatementBuilder)", ErrNoEvaluator)
+	}
+	for id, hs := range held {
+		for _, h := range hs {
+			if !slices.Contains(b.buckets.names, h.Bucket) {
+				return fmt.Errorf("%w: partner %s: held amount in bucket %q, which program %s does not pay from", ErrInvalidAmount, id, h.Bucket, b.e.p.ID)
+			}
+			if !h.Amount.IsZero() && h.Amount.Currency() != b.e.p.Currency {
+				return fmt.Errorf("%w: partner %s: held amount %s in a %s statement", ErrCurrencyMismatch, id, h.Amount, b.e.p.Currency)
+			}
+		}
+	}
+	b.heldIn, b.asOf = held, asOf
+	for id := range held {
+		b.Include(id)
+	}
+	return nil
 }
 
 // subtotals sorts a breakdown by key; when round is set it rounds the
@@ -500,6 +687,17 @@ func (s *Statement) WriteText(w io.Writer) error {
 		}
 		for _, t := range p.ByPayee {
 			fmt.Fprintf(&b, "  %-30s %14s\n", "payee "+t.Key, fmtAmount(t.Amount.amount, cur))
+		}
+		for _, sh := range p.Shares {
+			what := "split deal " + sh.Deal + " to " + sh.To
+			if sh.To == p.PartnerID {
+				what = "split deal " + sh.Deal + " from " + sh.From
+			}
+			what += " (" + sh.Via + ")"
+			if sh.Expired {
+				what += ", expired"
+			}
+			fmt.Fprintf(&b, "  %-30s %14s\n", what, fmtAmount(sh.Amount.amount, cur))
 		}
 		if !p.Fee.IsZero() {
 			fmt.Fprintf(&b, "  %-30s %14s\n", "fee ("+string(p.PaymentMethod)+")", fmtAmount(p.Fee.amount.Neg(), cur))

@@ -252,6 +252,8 @@ func (p *Program) Validate() error {
 		}
 		validPeriod(cp, fmt.Sprintf("caps[%d]", i), c.Period)
 	}
+	p.validateSplits(at)
+	p.validateSettlements(at)
 	return errors.Join(errs...)
 }
 

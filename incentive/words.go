@@ -9,6 +9,7 @@ import (
 
 // exprStep starts a trace step for a condition or formula, recording its
 // source and the values it read (formatted only when words are asked for).
+// The values of all the deal's steps share one arena (work.obs).
 func (e *Evaluator) exprStep(w *work, kind StepKind, ref string, idx int, x any, o *Origin) Step {
 	if w.noTrace {
 		return Step{}
@@ -18,16 +19,102 @@ func (e *Evaluator) exprStep(w *work, kind StepKind, ref string, idx int, x any,
 		st.Source = d.Source()
 		reads := d.Reads()
 		if len(reads) > 0 {
-			st.Inputs = make([]Observed, 0, len(reads))
-		}
-		for _, path := range reads {
-			if v, ok := w.scope.Lookup(path); ok {
-				on, _ := w.scope.datedOn(path)
-				st.Inputs = append(st.Inputs, Observed{Path: path, Value: v, On: on})
+			if cap(w.obs)-len(w.obs) < len(reads) {
+				w.obs = make([]Observed, 0, max(e.readsPerDeal, len(reads)))
 			}
+			start := len(w.obs)
+			for _, path := range reads {
+				if v, ok := w.scope.Lookup(path); ok {
+					on, _ := w.scope.datedOn(path)
+					w.obs = append(w.obs, Observed{Path: path, Value: v, On: on})
+				}
+			}
+			st.Inputs = w.obs[start:len(w.obs):len(w.obs)]
 		}
 	}
 	return st
+}
+
+// stepDetail is what the words of a step the engine records on most deals
+// need beyond the step's own fields: a line's rounding, a band table, a
+// group's pick, the total. A deal's details share one arena
+// (work.details), so such a step costs no allocation of its own, where a
+// words closure would; Words renders them only when asked.
+type stepDetail struct {
+	kind detailKind
+	// line is the earning (rounding, band, line cap); ci the cap (line,
+	// partner and budget caps).
+	line, ci int32
+	e        *Evaluator
+	// a, b and c are the amounts the words show: rounding: a the amount
+	// before it; band: the table's input (see bandInput); line cap: a
+	// the line before it, b the limit; partner or budget cap: a what the cap had paid
+	// before, b the deal total before the cut, c after it.
+	a, b, c decimal.Decimal
+	started bool
+	// payee and payeeName: the total's.
+	payee, payeeName string
+	group            *groupPick
+}
+
+// groupPick is what a group step's words show.
+type groupPick struct {
+	g       *Group
+	members []int
+	amounts []decimal.Decimal
+	win     int
+}
+
+type detailKind uint8
+
+const (
+	detailLineRounding detailKind = iota + 1
+	detailBand
+	detailGroup
+	detailTotal
+	detailLineCap
+	detailRunningCap
+)
+
+// newDetail returns a zeroed detail from the deal's arena.
+func (e *Evaluator) newDetail(w *work, kind detailKind) *stepDetail {
+	if len(w.details) == cap(w.details) {
+		// A full arena stays alive through the steps that point into it;
+		// the next details go to a new one.
+		w.details = make([]stepDetail, 0, len(e.earn)+len(e.p.Groups)+2)
+	}
+	w.details = w.details[:len(w.details)+1]
+	d := &w.details[len(w.details)-1]
+	*d = stepDetail{kind: kind, e: e} // (a reused arena holds old details)
+	return d
+}
+
+// words renders step s from its detail.
+func (d *stepDetail) words(s *Step) string {
+	e := d.e
+	cur := e.p.Currency
+	switch d.kind {
+	case detailLineRounding:
+		return "earning " + quote(e.earn[d.line].e.ID) + ": " + fmtNumber(d.a) + " rounded " + string(e.mode) + " to " + fmtAmount(s.Amount, cur)
+	case detailBand:
+		en := e.earn[d.line].e
+		return "earning " + quote(en.ID) + ": " + en.Bands.words(bandInput{before: d.a, after: d.b, amount: d.c, started: d.started}, s.Amount, cur)
+	case detailGroup:
+		return e.groupWords(d.group.g, d.group.members, d.group.amounts, d.group.win)
+	case detailLineCap:
+		c := &e.p.Caps[d.ci]
+		return "earning " + quote(e.earn[d.line].e.ID) + ": line cap " + lineCapWords(c, d.b, cur) + " cut " + fmtAmount(s.Amount, cur) +
+			" (" + fmtAmount(d.a, cur) + " -> " + fmtAmount(e.lineCapLimit(c, d.b), cur) + ")"
+	case detailRunningCap:
+		return e.capWords(int(d.ci), d.a) + " cut " + fmtAmount(s.Amount, cur) + " (" + fmtAmount(d.b, cur) + " -> " + fmtAmount(d.c, cur) + ")"
+	case detailTotal:
+		payee := d.payee
+		if d.payeeName != "" {
+			payee += " (" + d.payeeName + ")"
+		}
+		return "total " + fmtAmount(s.Amount, cur) + " " + string(cur) + " to " + payee
+	}
+	return ""
 }
 
 func describeExpr(src string, inputs []Observed, cur Currency) string {

@@ -119,6 +119,12 @@
 //	earnings      the lines a deal can earn, in order
 //	groups        earnings that compete instead of adding up
 //	caps          per_deal, per_partner, budget
+//	split         {remainder, to: [{payee, ratio}]}: share every line a deal
+//	              pays between payees, after caps and rounding; see Split
+//	              payouts under Cookbook. Default: the partner is paid all
+//	settlements   earnings settled per period from the partner's period
+//	              totals, with advances and true-ups; see Period
+//	              settlements under Cookbook
 //	tests         test cases, see Tests
 //
 // # Values
@@ -494,9 +500,12 @@
 // test's as_of) to pay what has matured. Voids need no as-of date. Held
 // earnings do use up caps and budget (they will be paid); expired ones do
 // not (below). Expiry wins over a hold: an earning whose claim window has
-// closed counts as expired, not held. Credit notes are never held. Held
-// amounts are not carried to the next statement: a later run, as of a
-// later date, over the same deals pays them once they mature.
+// closed counts as expired, not held. Credit notes are never held. The
+// JSON statement lists what is held by bucket and maturity date, and
+// `partnerops run -carried` reads it back: the next run (over the next
+// period's deals) pays each held amount once it has matured as of its
+// -as-of date, and holds the rest again. (A statement built in Go does
+// the same with StatementBuilder.CarryHeld.)
 //
 //	# holds.yaml: a referral fee held 30 days from the payment date, voided by a refund inside the hold.
 //	apiVersion: partnerops/v1
@@ -719,7 +728,9 @@
 // `amount:` or a band table (`bands:`); a band table paying a multiplier
 // multiplies the `amount:`. `cap:` limits the line (> 0, in the program
 // currency, applied before line rounding). `group:` names a group. Lines add
-// up unless a group picks among them.
+// up unless a group picks among them. `split:` shares what the line pays
+// between payees, in place of the program's `split:` (see Split payouts
+// under Cookbook).
 //
 // A line cap may also be an expression of the deal, a computed cap, such
 // as `cap: deal.approved_amount` for an amount approved per activity: a
@@ -1515,6 +1526,9 @@
 //	                                 had closed as of the test (0 when none)
 //	held: "<amount>"                 the part of the total held as of the test
 //	                                 (0 when matured, void or expired)
+//	shares: {<partner id>: "<amount>"}  a split deal: what each payee is paid,
+//	                                 over all its lines; unlisted payees must be
+//	                                 paid nothing (only in a program with a split)
 //
 // `expect:` of a `deals:` test holds `total` (the sum over the deals),
 // `deals: {<deal id>: {<the keys above>}}` and `statement: {<partner id>:
@@ -1527,7 +1541,12 @@
 // in from the previous statement (a plain amount goes to the default
 // bucket; a negative one is withheld). as_of decides expiry and holds; a
 // `deals:` test without as_of has no as-of date, so nothing expires and
-// everything under a hold is held. Amounts are exact decimal
+// everything under a hold is held. A `deals:` test's `expect:` may also
+// hold `settlements: {<settlement id>: {<period's first day>: {settled,
+// basis, entitlement, advances, carried_in, credited, true_up, payable,
+// carried_out}}}`: the test partner's settlement of that period as of the
+// test's as_of (default the last deal's close time; see Period settlements
+// under Cookbook). Amounts are exact decimal
 // strings, compared by value ("240" equals "240.00") and currency (the
 // program's unless written, "240.00 USD"). Expectations name only things
 // that exist: an unknown earning, band label, cap or clause is a compile
@@ -2047,6 +2066,183 @@
 //	      deals:
 //	        C-2: {total: "3000.00", band: {commission: 2}}
 //	        C-3: {total: "21000.00", band: {commission: 3}}
+//
+// Split payouts. `split:` shares what a deal pays between payees by ratio:
+// the deal's partner (`payee: partner`) and partners named on the deal, each
+// by a custom string field holding the paid partner's id (`payee:
+// deal.referrer`). At the program level it applies to every line; an
+// earning's own `split:` replaces it for that earning. A split applies to
+// each line separately, after the line, deal, partner and budget caps and
+// after rounding, so the split never changes what the deal pays. Each line
+// is counted in units of the rounding scale (cents for USD); every payee
+// gets the floor of its exact share, and `remainder:` (required) says who
+// gets the units left over: largest_share (the payee with the largest
+// ratio, the first of equals), first (the first payee listed) or
+// largest_remainder (one unit each to the largest fractional remainders,
+// ties to the earlier payee). So the parts always add up to the line, and
+// no payee is paid less than the floor of its share. With `rounding: {at:
+// statement}` exact amounts are split at their own scale. A payee whose
+// field is empty on a deal is left out and the others share by their
+// ratios; with none left the deal's partner is paid all. Ratios are above
+// zero; a split has two or more payees, each at most once. A credit note's
+// takeback is split the same way. Results list each payee's share
+// (incentive.Result.Shares), statements credit each payee and list the
+// split deal on both partners' statements, `partnerops run -results` adds
+// a shares column (CSV) or field (JSON Lines), explanations show each
+// split, and tests assert `shares:`.
+//
+//	# cookbook-split-payouts.yaml: a referral partner named on the deal shares the payout.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: referral-split
+//	name: Resale SPIFF shared with the referral partner
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	fields:
+//	  referrer: {type: string, optional: true}   # the referral partner's id
+//	earnings:
+//	  - id: resale
+//	    type: spiff
+//	    amount: deal.amount * 0.02
+//	  - id: sourcing-fee
+//	    type: referral
+//	    when: deal.referrer != ""
+//	    amount: 101.01
+//	    split:                                   # this earning only: 50/50
+//	      remainder: first
+//	      to:
+//	        - {payee: deal.referrer, ratio: 1}
+//	        - {payee: partner, ratio: 1}
+//	caps: {per_deal: 2500}
+//	split:                                       # every other line: 80/20
+//	  remainder: largest_share
+//	  to:
+//	    - {payee: partner, ratio: 80}
+//	    - {payee: deal.referrer, ratio: 20}
+//	tests:
+//	  - name: 80/20 after rounding, the cent to the largest share
+//	    partner: {id: P-1}
+//	    deal: {id: D-1, amount: "12345.67", close_date: 2026-06-01, referrer: R-9}
+//	    # resale 12,345.67 x 0.02 = 246.9134 -> 246.91;
+//	    #   80% = 197.528, 20% = 49.382 -> 197.52 + 49.38 = 246.90, 1 cent left
+//	    #   to the largest share (80): P-1 197.53, R-9 49.38
+//	    # sourcing-fee 101.01 / 2 = 50.505 -> 50.50 each, 1 cent left to the
+//	    #   first payee (the referrer): R-9 50.51, P-1 50.50
+//	    # P-1 197.53 + 50.50 = 248.03; R-9 49.38 + 50.51 = 99.89; total 347.92
+//	    expect:
+//	      total: "347.92"
+//	      lines: {resale: "246.91", sourcing-fee: "101.01"}
+//	      shares: {P-1: "248.03", R-9: "99.89"}
+//	  - name: the split applies after the deal cap
+//	    partner: {id: P-1}
+//	    deal: {id: D-2, amount: "200000.00", close_date: 2026-06-01, referrer: R-9}
+//	    # 200,000.00 x 0.02 = 4,000.00; + 101.01 = 4,101.01, cut to 2,500.00 by
+//	    # the deal cap, from the last line first: sourcing-fee 0.00, resale 2,500.00
+//	    # resale: 80% = 2,000.00 to P-1, 20% = 500.00 to R-9
+//	    expect:
+//	      total: "2500.00"
+//	      capped: [per_deal]
+//	      shares: {P-1: "2000.00", R-9: "500.00"}
+//	  - name: no referral partner on the deal, no split
+//	    partner: {id: P-1}
+//	    deal: {id: D-3, amount: "1000.00", close_date: 2026-06-01}
+//	    # 1,000.00 x 0.02 = 20.00, all to P-1; sourcing-fee does not apply
+//	    expect: {total: "20.00", shares: {P-1: "20.00"}}
+//
+// Period settlements. A `settlements:` item is an earning settled per
+// period from the partner's period total rather than per deal: `period:`
+// month, quarter or year (calendar periods in the program's time zone);
+// the basis is the total of the partner's eligible deal amounts in the
+// program currency (credit notes reduce it), and `bands:` (rate or flat,
+// retroactive or marginal, no `basis:` or `measure:`) turn it into the
+// entitlement, rounded as the program rounds. `advances: {earnings: [...],
+// period: month}` names the earnings whose lines, paid deal by deal as
+// usual, are advances against the settlement, shown by sub-period (month
+// by default, never longer than the period). With `credit: period` (the
+// default) a period's true-up is its entitlement less its advances plus
+// any negative true-up carried in; a positive true-up is payable, a
+// negative one is carried to the next period, never invoiced. With
+// `credit: year_to_date` the basis is the year's total up to the period's
+// end, and the true-up is the year-to-date entitlement less everything the
+// year credited so far (advances and earlier settlements): paid when
+// positive, nothing (and nothing carried) otherwise, a high-water mark. A
+// period settles once its last day is on or before the as-of date; a
+// later one shows its advances so far. incentive.SettlementBuilder does the
+// settling from a run's results; `partnerops run` prints the settlements
+// after the statement (as of -as-of, else the last deal's close date) and
+// adds the payable true-ups to the statement. The command starts each run's
+// carries and year-to-date credits from zero; a Go caller continues them
+// from an earlier run with SettlementBuilder.SetPrior.
+//
+//	# cookbook-period-settlements.yaml: monthly advances, a quarterly true-up, a year-to-date high-water mark.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: settled-rebate
+//	name: Quarterly volume rebate with monthly advances
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	earnings:
+//	  - id: advance                  # paid deal by deal, an advance on the rebate
+//	    type: rebate
+//	    amount: deal.amount * 0.02
+//	settlements:
+//	  - id: quarter-true-up          # the quarter's rate depends on its attainment
+//	    type: rebate
+//	    period: quarter
+//	    credit: period               # negative true-ups are carried, never invoiced
+//	    advances: {earnings: [advance], period: month}
+//	    bands:
+//	      method: retroactive
+//	      pays: rate
+//	      table:
+//	        - {from: 0, to: 50000, rate: 0.01}
+//	        - {from: 50000, rate: 0.03}
+//	  - id: annual-high-water        # year to date: credited above what was credited
+//	    type: bonus
+//	    period: quarter
+//	    credit: year_to_date
+//	    bands:
+//	      method: retroactive
+//	      pays: rate
+//	      table:
+//	        - {from: 0, to: 100000, rate: 0}
+//	        - {from: 100000, rate: 0.005}
+//	tests:
+//	  - name: advances, true-up and carry over three quarters
+//	    as_of: 2026-09-30
+//	    deals:
+//	      - {id: D-1, amount: "20000.00", close_date: 2026-01-15}
+//	      - {id: D-2, amount: "25000.00", close_date: 2026-02-15}
+//	      - {id: D-3, amount: "10000.00", close_date: 2026-03-15}
+//	      - {id: D-4, amount: "30000.00", close_date: 2026-04-15}
+//	      - {id: D-5, amount: "60000.00", close_date: 2026-07-15}
+//	    expect:
+//	      # advances at 2%: 400 + 500 + 200 = 1,100 (Q1), 600 (Q2), 1,200 (Q3)
+//	      total: "2900.00"
+//	      settlements:
+//	        quarter-true-up:
+//	          # Q1 55,000 >= 50,000: 3% = 1,650.00 - 1,100.00 advanced = 550.00
+//	          2026-01-01: {basis: "55000.00", entitlement: "1650.00", advances: "1100.00", true_up: "550.00", payable: "550.00", carried_out: "0"}
+//	          # Q2 30,000: 1% = 300.00 - 600.00 = -300.00, carried, not invoiced
+//	          2026-04-01: {entitlement: "300.00", advances: "600.00", true_up: "-300.00", payable: "0", carried_out: "-300.00"}
+//	          # Q3 60,000: 3% = 1,800.00 - 1,200.00 - 300.00 carried = 300.00
+//	          2026-07-01: {settled: true, entitlement: "1800.00", carried_in: "-300.00", true_up: "300.00", payable: "300.00"}
+//	        annual-high-water:
+//	          # YTD 55,000 and 85,000 earn 0; YTD 145,000: 0.5% = 725.00, none credited
+//	          2026-04-01: {basis: "85000.00", entitlement: "0", payable: "0"}
+//	          2026-07-01: {basis: "145000.00", entitlement: "725.00", credited: "0", payable: "725.00"}
+//	  - name: a quarter not yet ended settles nothing
+//	    as_of: 2026-09-29
+//	    deals:
+//	      - {id: D-5, amount: "60000.00", close_date: 2026-07-15}
+//	    expect:
+//	      # 60,000 x 2% = 1,200.00 advanced; the quarter ends 2026-09-30
+//	      total: "1200.00"
+//	      settlements:
+//	        quarter-true-up:
+//	          2026-07-01: {settled: false, advances: "1200.00", payable: "0"}
 //
 // A tier SPIFF whose base rate follows the partner's tier on the deal's
 // date, while a quarterly kicker reads the tier the quarter began with:

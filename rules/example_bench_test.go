@@ -32,36 +32,37 @@ func TestExampleProgramMatchesHandWritten(t *testing.T) {
 //   - yaml: compiled from the YAML file (expr with decimal operators);
 //   - go: the same terms built in Go with the engine's helpers, on the same
 //     engine (the ratio yaml/go is the cost of the DSL's expressions);
+//   - yaml-notrace, go-notrace: the same without the explanation
+//     (Evaluator.EvaluateNoTrace, what RunOptions.NoTrace does per deal);
 //   - handwritten: the terms as a plain Go function with shopspring decimal,
-//     no engine, no explanation (the floor).
+//     no engine, no explanation (the reference);
+//   - handwritten-int64: the same over int64 cents (the physical floor).
 func BenchmarkEvaluateExample(b *testing.B) {
 	b.Run("yaml", func(b *testing.B) { growthref.BenchEvaluate(b, exampleProgram(b)) })
+	b.Run("yaml-notrace", func(b *testing.B) { growthref.BenchEvaluateNoTrace(b, exampleProgram(b)) })
 	b.Run("go", func(b *testing.B) { growthref.BenchEvaluate(b, growthref.Program()) })
+	b.Run("go-notrace", func(b *testing.B) { growthref.BenchEvaluateNoTrace(b, growthref.Program()) })
 	b.Run("handwritten", growthref.BenchHandwritten)
+	b.Run("handwritten-int64", growthref.BenchHandwrittenMinor)
 }
 
-// BenchmarkRunExample streams 100,000 generated deals through the YAML
-// program, with and without explanations.
+// BenchmarkRunExample streams 100,000 and 1,000,000 generated deals
+// through the YAML program: with explanations, without them, and without
+// them with results reused (RunOptions.ReuseResults, for callers that only
+// aggregate). It reports the peak heap and the cost per deal, generation
+// of the inputs included (see BenchmarkGenerate in package incentive).
 func BenchmarkRunExample(b *testing.B) {
 	p := exampleProgram(b)
-	for _, noTrace := range []bool{false, true} {
-		name := "trace"
-		if noTrace {
-			name = "notrace"
+	for _, bc := range []struct {
+		name string
+		opts incentive.RunOptions
+	}{
+		{"trace", incentive.RunOptions{}},
+		{"notrace", incentive.RunOptions{NoTrace: true}},
+		{"notrace-reuse", incentive.RunOptions{NoTrace: true, ReuseResults: true}},
+	} {
+		for _, n := range []int{100_000, 1_000_000} {
+			b.Run(bc.name+map[int]string{100_000: "-100k", 1_000_000: "-1M"}[n], func(b *testing.B) { growthref.BenchRun(b, p, n, bc.opts) })
 		}
-		b.Run(name, func(b *testing.B) {
-			for b.Loop() {
-				n := 0
-				for _, err := range incentive.Run(b.Context(), p, growthref.Inputs(growthref.Generate(100_000, 500)), incentive.RunOptions{NoTrace: noTrace}) {
-					if err != nil {
-						b.Fatal(err)
-					}
-					n++
-				}
-				if n != 100_000 {
-					b.Fatal(n)
-				}
-			}
-		})
 	}
 }

@@ -30,10 +30,11 @@ func fuzzPrograms(tb testing.TB) []*incentive.Program {
 
 // FuzzEvaluateDeal evaluates arbitrary deals, alone and as a batch, under
 // every reference program: no panic, and whenever a deal evaluates, its
-// lines add up to its total in the program currency, a voided deal pays
-// nothing, and the batch's statement (with a balance carried into every
-// payout bucket, as of a date the input picks, for holds and expiry) adds
-// up for every partner and bucket.
+// lines (and, for a split deal, its payees' shares) add up to its total in
+// the program currency, a voided deal pays nothing, and the batch's
+// statement (with a balance carried into every payout bucket, as of a date
+// the input picks, for holds and expiry) adds up for every partner and
+// bucket.
 func FuzzEvaluateDeal(f *testing.F) {
 	progs := fuzzPrograms(f)
 	f.Add("12000.00", "new_business", "gold", "enterprise", int64(40*24*60), int64(3), true, "partner_rep")
@@ -72,6 +73,16 @@ func FuzzEvaluateDeal(f *testing.F) {
 				}
 				if !sum.Equal(r.Total.Amount()) || r.Total.Currency() != p.Currency {
 					t.Fatalf("%s: lines add up to %s, total %s", p.ID, sum, r.Total)
+				}
+				if len(r.Shares) > 0 {
+					// A split deal's shares add up to its total too.
+					shared := decimal.Zero
+					for _, s := range r.Shares {
+						shared = shared.Add(s.Amount.Amount())
+					}
+					if !shared.Equal(r.Total.Amount()) {
+						t.Fatalf("%s: shares add up to %s, total %s", p.ID, shared, r.Total)
+					}
 				}
 				_ = r.Explain()
 			}

@@ -22,7 +22,7 @@ var programKeys = []string{
 	"claims", "registration", "payee", "rounding", "precision", "period", "min_payout", "allow_negative", "fields",
 	"hold", "payouts",
 	"payment_methods",
-	"eligibility", "earnings", "groups", "caps", "tests",
+	"eligibility", "earnings", "groups", "caps", "split", "settlements", "tests",
 }
 
 // progCompiler turns one Program document into an incentive.Program.
@@ -163,6 +163,12 @@ func compileProgram(d *diag, doc *document, top fields) *progCompiler {
 	pc.checkGroups()
 	if n := top.get("caps"); n != nil {
 		pc.caps(n)
+	}
+	if n := top.get("split"); n != nil {
+		p.Split = pc.split(n, "split")
+	}
+	if n := top.get("settlements"); n != nil {
+		pc.settlements(n)
 	}
 	return pc
 }
@@ -485,7 +491,7 @@ func (pc *progCompiler) eligibility(n *yaml.Node) {
 	}
 }
 
-var earningKeys = []string{"id", "type", "when", "amount", "bands", "cap", "group"}
+var earningKeys = []string{"id", "type", "when", "amount", "bands", "cap", "group", "split"}
 
 func earningTypeNames() []string {
 	var out []string
@@ -551,6 +557,9 @@ func (pc *progCompiler) earningsList(n *yaml.Node) {
 		}
 		if v := f.get("group"); v != nil {
 			e.Group, _ = d.ident(v, f.at("group"), "group id")
+		}
+		if v := f.get("split"); v != nil {
+			e.Split = pc.split(v, f.at("split"))
 		}
 		if v := f.get("cap"); v != nil {
 			c := incentive.Cap{Scope: incentive.CapLine, Earning: e.ID, Origin: d.origin(v)}

@@ -161,6 +161,9 @@ func (t *Test) Run(ctx context.Context) *TestResult {
 			tr.Diffs = append(tr.Diffs, fmt.Sprintf("total: want %s, got %s", amountText(*e.total, p), amountText(sum, p)))
 		}
 	}
+	if len(e.settlements) > 0 {
+		tr.Diffs = append(tr.Diffs, t.diffSettlements(tr.Results)...)
+	}
 	if e.statement != nil {
 		sb, err := incentive.NewStatement(p, nil)
 		if err != nil {
@@ -257,6 +260,9 @@ func diffDeal(prefix string, e *expectation, r *incentive.Result, p *incentive.P
 			add("band.%s: want band %s, got %s", want.earning, wantText, bandText(l.Band))
 		}
 	}
+	if e.shares != nil {
+		out = append(out, diffShares(prefix, e.shares, r, p)...)
+	}
 	if e.expired != nil {
 		if got := expiredAmount(r); !sameAmount(*e.expired, got) {
 			add("expired: want %s, got %s", amountText(*e.expired, p), amountText(got, p))
@@ -273,6 +279,83 @@ func diffDeal(prefix string, e *expectation, r *incentive.Result, p *incentive.P
 		slices.Sort(want)
 		if !slices.Equal(want, got) {
 			add("capped: want [%s], got [%s]", strings.Join(want, ", "), strings.Join(got, ", "))
+		}
+	}
+	return out
+}
+
+// diffSettlements settles the test's results as of its as_of (default:
+// the last deal's close time) and compares the test partner's periods.
+func (t *Test) diffSettlements(results []*incentive.Result) []string {
+	p := t.Program
+	ev, err := incentive.NewEvaluator(p)
+	if err != nil {
+		return []string{err.Error()}
+	}
+	b := ev.NewSettlements()
+	for _, r := range results {
+		if err := b.Add(r); err != nil {
+			return []string{err.Error()}
+		}
+	}
+	asOf := t.AsOf
+	if asOf.IsZero() {
+		asOf = t.Inputs[len(t.Inputs)-1].Deal.CloseDate
+	}
+	lines := b.Settle(incentive.DateOf(asOf.In(p.Effective.Loc())))
+	var out []string
+	for _, want := range t.expect.settlements {
+		at := "settlements." + want.settlement + "." + want.from.String()
+		i := slices.IndexFunc(lines, func(l incentive.SettlementLine) bool {
+			return l.Settlement == want.settlement && l.PartnerID == t.partnerID && l.From == want.from
+		})
+		if i < 0 {
+			out = append(out, fmt.Sprintf("%s: partner %s has no deals in this period", at, t.partnerID))
+			continue
+		}
+		l := lines[i]
+		if want.settled != nil && *want.settled != l.Settled {
+			out = append(out, fmt.Sprintf("%s.settled: want %t, got %t", at, *want.settled, l.Settled))
+		}
+		got := map[string]incentive.Money{"basis": l.Basis, "entitlement": l.Entitlement, "advances": l.Advances, "carried_in": l.CarriedIn,
+			"credited": l.Credited, "true_up": l.TrueUp, "payable": l.Payable, "carried_out": l.CarriedOut}
+		for _, key := range want.order {
+			if w := want.amounts[key]; !sameAmount(w, got[key]) {
+				out = append(out, fmt.Sprintf("%s.%s: want %s, got %s", at, key, amountText(w, p), amountText(got[key], p)))
+			}
+		}
+	}
+	return out
+}
+
+// diffShares compares the payees' shares of a split deal: each listed
+// partner's total over its shares, and nothing for an unlisted one.
+func diffShares(prefix string, want []expectLine, r *incentive.Result, p *incentive.Program) []string {
+	var out []string
+	got := map[string]incentive.Money{}
+	var order []string
+	for _, s := range r.Shares {
+		if prev, ok := got[s.PartnerID]; ok {
+			sum, _ := prev.Add(s.Amount) // one currency: the program's
+			got[s.PartnerID] = sum
+			continue
+		}
+		got[s.PartnerID] = s.Amount
+		order = append(order, s.PartnerID)
+	}
+	for _, w := range want {
+		g, ok := got[w.earning]
+		switch {
+		case !ok && !w.amount.IsZero():
+			out = append(out, fmt.Sprintf("%sshares.%s: want %s, got no share", prefix, w.earning, amountText(w.amount, p)))
+		case ok && !sameAmount(w.amount, g):
+			out = append(out, fmt.Sprintf("%sshares.%s: want %s, got %s", prefix, w.earning, amountText(w.amount, p), amountText(g, p)))
+		}
+	}
+	for _, id := range order {
+		listed := slices.ContainsFunc(want, func(x expectLine) bool { return x.earning == id })
+		if !listed && !got[id].IsZero() {
+			out = append(out, fmt.Sprintf("%sshares.%s: want no share (not listed), got %s", prefix, id, amountText(got[id], p)))
 		}
 	}
 	return out

@@ -262,6 +262,10 @@ func TestSchemaKeysAreTheDecoders(t *testing.T) {
 		{"product", productKeys, head + eff + earn + "tests: [{name: t, deal: {id: D, amount: 1, close_date: 2026-02-01, partner: {id: P}, products: [{product: p, zzzzzz: 1}]}, expect: {total: 1}}]\n"},
 		{"registration", registrationK, head + eff + earn + "tests: [{name: t, deal: {id: D, amount: 1, close_date: 2026-02-01, partner: {id: P}, registration: {zzzzzz: 1}}, expect: {total: 1}}]\n"},
 		{"prior", priorKeys, head + eff + earn + "tests: [{name: t, prior: {zzzzzz: 1}, deal: {id: D, amount: 1, close_date: 2026-02-01, partner: {id: P}}, expect: {total: 1}}]\n"},
+		{"split", splitKeys, head + eff + earn + "split: {zzzzzz: 1}\n"},
+		{"split payee", splitPayeeKeys, head + eff + earn + "split: {remainder: first, to: [{payee: partner, zzzzzz: 1}]}\n"},
+		{"settlement", settlementKeys, head + eff + earn + "settlements: [{zzzzzz: 1}]\n"},
+		{"advances", advanceKeys, head + eff + earn + "settlements: [{advances: {zzzzzz: 1}}]\n"},
 		{"tests document", testsDocKeys, "apiVersion: partnerops/v1\nkind: Tests\nprogram: x\ntests: []\nzzzzzz: 1\n"},
 	}
 	want := regexp.MustCompile(`unknown key "zzzzzz" \(want one of ([^)]*)\)`)

@@ -42,6 +42,8 @@ type Test struct {
 
 	prior  incentive.Prior
 	expect *expectation
+	// partnerID is the test's partner: settlements are asserted for it.
+	partnerID string
 	// carried is a batch test's `carried:`: per partner, per bucket id,
 	// the balance brought in from the previous statement.
 	carried map[string]map[string]decimal.Decimal
@@ -59,12 +61,31 @@ type expectation struct {
 	bands  []expectBand
 	capped []string // nil when not asserted
 	deals  []dealExpect
+	// shares is nil when not asserted; listed payees must match and
+	// unlisted ones must be paid nothing.
+	shares []expectLine
+	// settlements, of a `deals:` test: the test partner's settlement of
+	// each listed period as of the test's as_of.
+	settlements []expectSettlement
 	// held and expired: the part of a deal's total held (not matured) or
 	// expired as of the test.
 	held, expired *incentive.Money
 	// statement: a batch test's statement rows, per partner.
 	statement []statementExpect
 }
+
+// expectSettlement is what a test asserts about one settlement period.
+type expectSettlement struct {
+	settlement string
+	from       incentive.Date
+	settled    *bool
+	amounts    map[string]incentive.Money // by key: basis, entitlement, ...
+	order      []string
+}
+
+// settlementAmountKeys are the amounts a settlement expectation can name,
+// with the incentive.SettlementLine field each reads.
+var settlementAmountKeys = []string{"basis", "entitlement", "advances", "carried_in", "credited", "true_up", "payable", "carried_out"}
 
 type expectLine struct {
 	earning string
@@ -131,6 +152,7 @@ func (td testDecoder) test(n *yaml.Node, path string) *Test {
 	if v := f.get("partner"); v != nil {
 		td.partner(v, f.at("partner"), &base)
 	}
+	t.partnerID = base.ID
 	if v := f.get("prior"); v != nil {
 		t.prior = td.prior(v, f.at("prior"))
 	}
@@ -249,12 +271,12 @@ func (td testDecoder) batch(n *yaml.Node, path string, t *Test, base *partner.Pa
 	}
 }
 
-var expectKeys = []string{"eligible", "failed", "total", "lines", "band", "capped", "expired", "held"}
+var expectKeys = []string{"eligible", "failed", "total", "lines", "band", "capped", "expired", "held", "shares"}
 
 // expectation decodes `expect:`.
 func (td testDecoder) expectation(n *yaml.Node, path string, t *Test) *expectation {
 	if t.Batch {
-		f, ok := td.d.mapping(n, path, "total", "deals", "statement")
+		f, ok := td.d.mapping(n, path, "total", "deals", "statement", "settlements")
 		if !ok {
 			return nil
 		}
@@ -267,6 +289,9 @@ func (td testDecoder) expectation(n *yaml.Node, path string, t *Test) *expectati
 		}
 		if v := f.get("deals"); v != nil {
 			e.deals = td.dealExpects(v, f.at("deals"), t)
+		}
+		if v := f.get("settlements"); v != nil {
+			e.settlements = td.expectSettlements(v, f.at("settlements"))
 		}
 		return e
 	}
@@ -343,6 +368,9 @@ func (td testDecoder) dealExpectation(n *yaml.Node, path string) *expectation {
 	if v := f.get("capped"); v != nil {
 		e.capped = td.expectCapped(v, f.at("capped"))
 	}
+	if v := f.get("shares"); v != nil {
+		e.shares = td.expectShares(v, f.at("shares"))
+	}
 	if v := f.get("expired"); v != nil {
 		if !p.Claims.Set() {
 			d.errorf(v, f.at("expired"), "the program has no claim window (`claims:`), so nothing expires")
@@ -356,6 +384,135 @@ func (td testDecoder) dealExpectation(n *yaml.Node, path string) *expectation {
 		e.held = td.amount(v, f.at("held"))
 	}
 	return e
+}
+
+// expectShares decodes `shares: {partner-id: amount, ...}`: what each
+// payee of a split deal is paid (see incentive.Split).
+func (td testDecoder) expectShares(n *yaml.Node, path string) []expectLine {
+	d, p := td.d, td.p
+	f, ok := d.mapping(n, path)
+	if !ok {
+		return nil
+	}
+	if !programSplits(p) {
+		d.errorf(n, path, "the program splits no payout, so a deal has no shares; add `split:` to the program or an earning, or assert `total:`")
+		return nil
+	}
+	out := []expectLine{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if f.m[k.Value].key != k {
+			continue
+		}
+		if m := td.amount(v, f.at(k.Value)); m != nil {
+			out = append(out, expectLine{earning: k.Value, amount: *m})
+		}
+	}
+	return out
+}
+
+// expectSettlements decodes `settlements: {<id>: {<period start>: {...}}}`.
+func (td testDecoder) expectSettlements(n *yaml.Node, path string) []expectSettlement {
+	d, p := td.d, td.p
+	f, ok := d.mapping(n, path)
+	if !ok {
+		return nil
+	}
+	var ids []string
+	for _, s := range p.Settlements {
+		ids = append(ids, s.ID)
+	}
+	var out []expectSettlement
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if f.m[k.Value].key != k {
+			continue
+		}
+		sp := f.at(k.Value)
+		if !slices.Contains(ids, k.Value) {
+			hint := suggest(k.Value, ids, true)
+			if len(ids) == 0 {
+				hint = "; the program has no `settlements:`"
+			}
+			d.errorf(k, sp, "no settlement %q%s", clip(k.Value), hint)
+			continue
+		}
+		pf, ok := d.mapping(v, sp)
+		if !ok {
+			continue
+		}
+		for j := 0; j+1 < len(v.Content); j += 2 {
+			pk, pv := v.Content[j], v.Content[j+1]
+			if pf.m[pk.Value].key != pk {
+				continue
+			}
+			pp := pf.at(pk.Value)
+			from, ok := d.date(pk, pp)
+			if !ok {
+				continue
+			}
+			if per := settlementPeriod(p, k.Value); !periodStarts(per, from) {
+				d.errorf(pk, pp, "%s is not the first day of a %s; name a settlement period by its first day", from, per)
+				continue
+			}
+			es := expectSettlement{settlement: k.Value, from: from, amounts: map[string]incentive.Money{}}
+			ef, ok := d.mapping(pv, pp, append([]string{"settled"}, settlementAmountKeys...)...)
+			if !ok {
+				continue
+			}
+			if sv := ef.get("settled"); sv != nil {
+				if b, ok := d.boolean(sv, ef.at("settled")); ok {
+					es.settled = &b
+				}
+			}
+			for _, key := range settlementAmountKeys {
+				if av := ef.get(key); av != nil {
+					if m := td.amount(av, ef.at(key)); m != nil {
+						es.amounts[key] = *m
+						es.order = append(es.order, key)
+					}
+				}
+			}
+			out = append(out, es)
+		}
+	}
+	return out
+}
+
+func settlementPeriod(p *incentive.Program, id string) incentive.Period {
+	for _, s := range p.Settlements {
+		if s.ID == id {
+			return s.Period
+		}
+	}
+	return ""
+}
+
+// periodStarts reports whether d is the first day of a period of kind per.
+func periodStarts(per incentive.Period, d incentive.Date) bool {
+	switch per {
+	case incentive.PeriodMonth:
+		return d.Day == 1
+	case incentive.PeriodQuarter:
+		return d.Day == 1 && (d.Month-1)%3 == 0
+	case incentive.PeriodYear:
+		return d.Day == 1 && d.Month == 1
+	}
+	return true // an invalid period is reported by Validate
+}
+
+// programSplits reports whether the program or one of its earnings has a
+// split.
+func programSplits(p *incentive.Program) bool {
+	if p.Split != nil {
+		return true
+	}
+	for i := range p.Earnings {
+		if p.Earnings[i].Split != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // amount reads an expected amount: exact decimal text, in the program

@@ -253,3 +253,39 @@ func (c carriedIn) check(name string, p *incentive.Program) error {
 	}
 	return nil
 }
+
+// heldFromStatement reads what a previous run's JSON statement held (each
+// partner's holds): this run carries it in, and pays what has matured as
+// of its -as-of date. A file that is not a statement holds nothing.
+func heldFromStatement(name string, src []byte, cur incentive.Currency) (map[string][]incentive.HeldAmount, error) {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(src, &top) != nil || top["partners"] == nil || top["program"] == nil {
+		return nil, nil
+	}
+	var st struct {
+		Partners []struct {
+			Partner string `json:"partner"`
+			Holds   []struct {
+				Bucket    string         `json:"bucket"`
+				MaturesOn incentive.Date `json:"matures_on"`
+				Amount    struct {
+					Amount string `json:"amount"`
+				} `json:"amount"`
+			} `json:"holds"`
+		} `json:"partners"`
+	}
+	if err := json.Unmarshal(src, &st); err != nil {
+		return nil, fmt.Errorf("%s: not a statement written by 'partnerops run -output json': %v", name, err)
+	}
+	out := map[string][]incentive.HeldAmount{}
+	for _, p := range st.Partners {
+		for k, h := range p.Holds {
+			d, err := parseAmount(h.Amount.Amount, cur)
+			if err != nil {
+				return nil, fmt.Errorf("%s: partner %s: holds[%d]: %v", name, p.Partner, k, err)
+			}
+			out[p.Partner] = append(out[p.Partner], incentive.HeldAmount{Bucket: h.Bucket, MaturesOn: h.MaturesOn, Amount: incentive.NewMoney(d, cur)})
+		}
+	}
+	return out, nil
+}

@@ -300,16 +300,18 @@ func compareDeals(a, b *incentive.Input) int {
 // the first deal out of order.
 func inOrder(seq iter.Seq2[incentive.Input, error]) iter.Seq2[incentive.Input, error] {
 	return func(yield func(incentive.Input, error) bool) {
-		var prev incentive.Input
+		// Only the previous deal's key is kept: a copy of the whole input
+		// a deal was a memmove of several hundred bytes for two fields.
+		var prev incentive.Deal
 		have := false
 		for in, err := range seq {
 			if err == nil {
-				if have && compareDeals(&prev, &in) > 0 {
+				if have && incentive.CompareDeals(&prev, &in.Deal) > 0 {
 					yield(incentive.Input{}, fmt.Errorf("%w: deal %s (closed %s) comes after deal %s (closed %s); -sorted needs the deals in (close time, id) order: drop -sorted to have them sorted",
-						incentive.ErrOutOfOrder, in.Deal.ID, in.Deal.CloseDate.Format("2006-01-02T15:04:05Z07:00"), prev.Deal.ID, prev.Deal.CloseDate.Format("2006-01-02T15:04:05Z07:00")))
+						incentive.ErrOutOfOrder, in.Deal.ID, in.Deal.CloseDate.Format("2006-01-02T15:04:05Z07:00"), prev.ID, prev.CloseDate.Format("2006-01-02T15:04:05Z07:00")))
 					return
 				}
-				prev, have = in, true
+				prev.ID, prev.CloseDate, have = in.Deal.ID, in.Deal.CloseDate, true
 			}
 			if !yield(in, err) {
 				return

@@ -424,3 +424,74 @@ func TestLedgerCheckpointDetectsTruncation(t *testing.T) {
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, errs, "want SEQ:HASH")
 }
+
+// TestLedgerPayoutBuckets: a program file's payouts: buckets reach the
+// ledger; each bucket is paid against its own minimum and carried over
+// until it reaches it.
+func TestLedgerPayoutBuckets(t *testing.T) {
+	dir := t.TempDir()
+	prog := filepath.Join(dir, "buckets.yaml")
+	require.NoError(t, os.WriteFile(prog, []byte(`apiVersion: partnerops/v1
+kind: Program
+id: bucketed
+name: Bucketed
+version: 1
+currency: USD
+effective: {from: 2026-10-01, to: 2026-12-31}
+payouts:
+  - bucket: spiffs
+    types: [spiff]
+    min_payout: 500
+  - bucket: bonuses
+    types: [bonus]
+    min_payout: 100
+earnings:
+  - id: new
+    type: spiff
+    when: deal.type == "new_business"
+    amount: deal.amount * 0.02
+  - id: renewal
+    type: bonus
+    when: deal.type == "renewal"
+    amount: deal.amount * 0.01
+---
+apiVersion: partnerops/v1
+kind: ApprovalPolicy
+program: bucketed
+approvals:
+  - from: 0
+`), 0o644))
+	deals := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
+		return p
+	}
+	db := "sqlite:" + filepath.Join(dir, "b.db")
+	must := func(args ...string) string {
+		t.Helper()
+		out, errs, code := invoke(append(append([]string{"ledger"}, args...), "-db", db)...)
+		require.Equal(t, exitOK, code, "partnerops ledger %s\nstdout: %s\nstderr: %s", strings.Join(args, " "), out, errs)
+		return out
+	}
+	partnerRec := `partner: {id: P-1, name: One, tier: gold}`
+	// D-1 new business 15,000.00 x 2% = 300.00 (spiffs); D-2 renewal
+	// 12,000.00 x 1% = 120.00 (bonuses)
+	must("accrue", "-as-of", "2026-11-03", "-actor", "ops", "-program", "bucketed", prog, deals("d1.yaml", `
+- {id: D-1, close_date: 2026-11-02, amount: "15000.00", type: new_business, `+partnerRec+`}
+- {id: D-2, close_date: 2026-11-02, amount: "12000.00", type: renewal, `+partnerRec+`}
+`))
+	// bonuses 120.00 >= 100.00: paid; spiffs 300.00 < 500.00: carried over
+	out := must("pay", "-batch", "B-1", "-as-of", "2026-11-10", "-actor", "fin")
+	assert.Contains(t, out, "bucketed#bonuses")
+	assert.Contains(t, out, "not paid: P-1/partner/bucketed#spiffs 300.00: below the minimum payout of 500.00 USD; carried over")
+	// D-3 new business 12,500.00 x 2% = 250.00: spiffs 300.00 + 250.00 = 550.00 >= 500.00
+	must("accrue", "-as-of", "2026-11-12", "-actor", "ops", "-program", "bucketed", prog, deals("d3.yaml", `
+- {id: D-3, close_date: 2026-11-11, amount: "12500.00", type: new_business, `+partnerRec+`}
+`))
+	var b ledger.Batch
+	require.NoError(t, json.Unmarshal([]byte(must("pay", "-batch", "B-2", "-as-of", "2026-11-20", "-actor", "fin", "-json")), &b))
+	require.Len(t, b.Lines, 1)
+	assert.Equal(t, ledger.Bucket{Partner: "P-1", Payee: "partner", Program: "bucketed", Payout: "spiffs"}, b.Lines[0].Bucket)
+	assert.Equal(t, "550.00", b.Lines[0].Net.Amount().StringFixed(2))
+	assert.Empty(t, b.Blocked)
+}

@@ -75,6 +75,13 @@ func TestGolden(t *testing.T) {
 		{"explain_deal", []string{"explain", "-deal", "ACME-1011", example, deals}, 0},
 		{"explain_time_zone", []string{"explain", "-deal", "GLX-7003", "-as-of", "2027-03-15", example, deals}, 0},
 		{"explain_all", []string{"explain", example, deals}, 0},
+		{"run_split", []string{"run", testdata + "/split/program.yaml", testdata + "/split/deals.json"}, 0},
+		{"run_split_json", []string{"run", "-json", testdata + "/split/program.yaml", testdata + "/split/deals.json"}, 0},
+		{"run_settle", []string{"run", "-as-of", "2026-09-30", testdata + "/settle/program.yaml", testdata + "/settle/deals.json"}, 0},
+		{"run_settle_open", []string{"run", "-as-of", "2026-09-29", testdata + "/settle/program.yaml", testdata + "/settle/deals.json"}, 0},
+		{"run_settle_json", []string{"run", "-json", testdata + "/settle/program.yaml", testdata + "/settle/deals.json"}, 0},
+		{"explain_settle", []string{"explain", "-deal", "D-4", testdata + "/settle/program.yaml", testdata + "/settle/deals.json"}, 0},
+		{"explain_split", []string{"explain", "-deal", "D-1", testdata + "/split/program.yaml", testdata + "/split/deals.json"}, 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -24,6 +24,8 @@ type resultsWriter struct {
 	p        *incentive.Program
 	rounding string
 	explain  bool
+	// splits: the program splits payouts, so CSV rows gain a shares column.
+	splits bool
 }
 
 var resultsHeader = []string{"program", "version", "deal", "partner", "eligible", "failed", "line", "earning", "type", "group",
@@ -44,9 +46,16 @@ func newResultsWriter(name string, p *incentive.Program, explain bool) (*results
 	}
 	w := &resultsWriter{f: f, bw: bufio.NewWriterSize(f, 256<<10), p: p, explain: explain,
 		rounding: fmt.Sprintf("%s to %d places, per %s", mode, p.Rounding.Places(p.Currency), p.Rounding.StageOrDefault())}
+	w.splits = p.Split != nil
+	for i := range p.Earnings {
+		w.splits = w.splits || p.Earnings[i].Split != nil
+	}
 	if ext == ".csv" {
 		w.cw = csv.NewWriter(w.bw)
 		head := resultsHeader
+		if w.splits {
+			head = append(append([]string(nil), head...), "shares")
+		}
 		if explain {
 			head = append(append([]string(nil), head...), "explanation")
 		}
@@ -60,18 +69,19 @@ func newResultsWriter(name string, p *incentive.Program, explain bool) (*results
 
 // resultJSON is one deal's line of a JSON Lines results file.
 type resultJSON struct {
-	Program     string          `json:"program"`
-	Version     int             `json:"version"`
-	Deal        string          `json:"deal"`
-	Partner     string          `json:"partner"`
-	Eligible    bool            `json:"eligible"`
-	Failed      string          `json:"failed,omitempty"`
-	Total       incentive.Money `json:"total"`
-	Rounding    string          `json:"rounding"`
-	ClaimBy     string          `json:"claim_by,omitempty"`
-	Expired     bool            `json:"expired"`
-	Lines       []lineJSON      `json:"lines"`
-	Explanation string          `json:"explanation,omitempty"`
+	Program     string            `json:"program"`
+	Version     int               `json:"version"`
+	Deal        string            `json:"deal"`
+	Partner     string            `json:"partner"`
+	Eligible    bool              `json:"eligible"`
+	Failed      string            `json:"failed,omitempty"`
+	Total       incentive.Money   `json:"total"`
+	Rounding    string            `json:"rounding"`
+	ClaimBy     string            `json:"claim_by,omitempty"`
+	Expired     bool              `json:"expired"`
+	Lines       []lineJSON        `json:"lines"`
+	Shares      []incentive.Share `json:"shares,omitempty"`
+	Explanation string            `json:"explanation,omitempty"`
 }
 
 type lineJSON struct {
@@ -123,7 +133,7 @@ func (w *resultsWriter) write(r *incentive.Result) error {
 	if w.cw == nil {
 		j := resultJSON{Program: r.Program.ID, Version: r.Program.Version, Deal: r.DealID, Partner: r.PartnerID,
 			Eligible: r.Eligible, Failed: r.Failed, Total: r.Total, Rounding: w.rounding, ClaimBy: claimBy,
-			Expired: r.Expired, Lines: []lineJSON{}, Explanation: explanation}
+			Expired: r.Expired, Lines: []lineJSON{}, Shares: r.Shares, Explanation: explanation}
 		if j.Total.Currency() == "" {
 			j.Total = incentive.Zero(cur)
 		}
@@ -150,16 +160,37 @@ func (w *resultsWriter) write(r *incentive.Result) error {
 	}
 	if len(r.Lines) == 0 {
 		rec := append(append(append([]string(nil), base...), "", "", "", "", "", "", string(cur), "", ""), tail...)
+		if w.splits {
+			rec = append(rec, "")
+		}
 		return w.cw.Write(rec)
 	}
 	for i, l := range r.Lines {
 		rec := append(append([]string(nil), base...), strconv.Itoa(i+1), l.Earning, string(l.Type), l.Group,
 			amt(l.Gross), amt(l.Amount), string(cur), bandText(l.Band), cutsText(l.Cuts))
-		if err := w.cw.Write(append(rec, tail...)); err != nil {
+		rec = append(rec, tail...)
+		if w.splits {
+			rec = append(rec, lineShares(r, l.Earning, amt))
+		}
+		if err := w.cw.Write(rec); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// lineShares renders each payee's part of one line of a split deal:
+// "P-1 197.53; R-9 49.38".
+func lineShares(r *incentive.Result, earning string, amt func(incentive.Money) string) string {
+	var parts []string
+	for _, s := range r.Shares {
+		for _, l := range s.Lines {
+			if l.Earning == earning {
+				parts = append(parts, s.PartnerID+" "+amt(l.Amount))
+			}
+		}
+	}
+	return strings.Join(parts, "; ")
 }
 
 func (w *resultsWriter) close() error {

@@ -512,7 +512,7 @@ func (o *runOptions) run(ctx context.Context, args []string, stdout, stderr io.W
 	if s == nil {
 		return code
 	}
-	carried, c, err := o.readCarried(s.program)
+	carried, held, c, err := o.readCarried(s.program)
 	if err != nil {
 		s.deals.close()
 		if c == exitUsage {
@@ -528,6 +528,27 @@ func (o *runOptions) run(ctx context.Context, args []string, stdout, stderr io.W
 		return exitFail
 	}
 	sb.CarryIn(func(id, bucket string) decimal.Decimal { return carried[id][bucket] })
+	if held != nil {
+		var asOf incentive.Date
+		if !s.asOf.IsZero() {
+			asOf = incentive.DateOf(s.asOf.In(s.program.Effective.Loc()))
+		}
+		if err := sb.CarryHeld(held, asOf); err != nil {
+			s.deals.close()
+			fmt.Fprintf(stderr, "partnerops %s: %s: %v\n", o.cmd, o.carried, err)
+			return exitFail
+		}
+	}
+	var settle *incentive.SettlementBuilder
+	if len(s.program.Settlements) > 0 {
+		ev, err := incentive.NewEvaluator(s.program)
+		if err != nil {
+			s.deals.close()
+			fmt.Fprintf(stderr, "partnerops %s: %v\n", o.cmd, err)
+			return exitFail
+		}
+		settle = ev.NewSettlements()
+	}
 	var rw *resultsWriter
 	if o.results != "" {
 		rw, err = newResultsWriter(o.results, s.program, o.resultsExplain)
@@ -543,6 +564,11 @@ func (o *runOptions) run(ctx context.Context, args []string, stdout, stderr io.W
 	s.each(ctx, func(r *incentive.Result) bool {
 		if addErr = sb.Add(r); addErr != nil {
 			return false
+		}
+		if settle != nil {
+			if addErr = settle.Add(r); addErr != nil {
+				return false
+			}
 		}
 		if rw != nil {
 			addErr = rw.write(r)
@@ -562,6 +588,17 @@ func (o *runOptions) run(ctx context.Context, args []string, stdout, stderr io.W
 	code = s.summary()
 	if s.stopped {
 		return code
+	}
+	if settle != nil {
+		// Periods settle as of -as-of, else as of the last deal's close.
+		at := settle.Last()
+		if !s.asOf.IsZero() {
+			at = incentive.DateOf(s.asOf.In(s.program.Effective.Loc()))
+		}
+		if err := sb.AddSettlements(settle.Settle(at)); err != nil {
+			fmt.Fprintf(stderr, "partnerops %s: %v\n", o.cmd, err)
+			return exitFail
+		}
 	}
 	st := sb.Statement()
 	if s.partners != nil {
@@ -585,23 +622,27 @@ func (o *runOptions) run(ctx context.Context, args []string, stdout, stderr io.W
 
 // readCarried reads the -carried file. A file that cannot be read is a
 // usage error; a malformed one fails.
-func (o *runOptions) readCarried(p *incentive.Program) (carriedIn, int, error) {
+func (o *runOptions) readCarried(p *incentive.Program) (carriedIn, map[string][]incentive.HeldAmount, int, error) {
 	if o.carried == "" {
-		return nil, exitOK, nil
+		return nil, nil, exitOK, nil
 	}
 	src, err := readArg(o.carried, rules.MaxDealsFileSize)
 	var tl *tooLargeError
 	if errors.As(err, &tl) {
-		return nil, exitFail, err
+		return nil, nil, exitFail, err
 	}
 	if err != nil {
-		return nil, exitUsage, err
+		return nil, nil, exitUsage, err
 	}
 	m, err := parseCarried(o.carried, src, p.Currency)
 	if err == nil {
 		err = m.check(o.carried, p)
 	}
-	return m, exitFail, err
+	if err != nil {
+		return nil, nil, exitFail, err
+	}
+	held, err := heldFromStatement(o.carried, src, p.Currency)
+	return m, held, exitFail, err
 }
 
 func (o *runOptions) explain(ctx context.Context, args []string, stdout, stderr io.Writer) int {

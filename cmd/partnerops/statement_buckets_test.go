@@ -49,8 +49,11 @@ func TestStatementBucketsRoundTrip(t *testing.T) {
 	// As of 2026-04-10: D-1 (spiff 40.00, rebate 80.00) matured 2026-03-31;
 	// D-2 (spiff 30.00, rebate 60.00) is held until 2026-04-19.
 	assert.Equal(t, "90.00", p.Held.Amount)
-	require.Len(t, p.Holds, 1)
+	// By bucket: spiffs 30.00 and rebates 60.00, both until 2026-04-19.
+	require.Len(t, p.Holds, 2)
 	assert.Equal(t, "2026-04-19", p.Holds[0].MaturesOn)
+	assert.Equal(t, "30.00", p.Holds[0].Amount.Amount)
+	assert.Equal(t, "60.00", p.Holds[1].Amount.Amount)
 	require.Len(t, p.Buckets, 2)
 	// spiffs: 70.00 - 30.00 held = 40.00 < 50: carried out.
 	assert.Equal(t, "spiffs", p.Buckets[0].Bucket)
@@ -61,21 +64,39 @@ func TestStatementBucketsRoundTrip(t *testing.T) {
 	assert.Equal(t, "rebates", p.Buckets[1].Bucket)
 	assert.Equal(t, "80.00", p.Buckets[1].CarriedOut.Amount)
 
-	// Fed back: spiffs 40.00 + 70.00 = 110.00 >= 50 and rebates 80.00 +
-	// 140.00 = 220.00 >= 100 are paid as of 2026-04-30, when D-2 has
-	// matured too.
+	// Fed back to the next period's run (deals2.yaml) as of 2026-04-30: D-2's
+	// held spiff 30.00 and rebate 60.00 have matured (2026-04-19) and are
+	// carried in with the balances; D-3 (spiff 10.00, rebate 20.00) is held
+	// until 2026-05-22. spiffs: 10.00 - 10.00 + 40.00 + 30.00 = 70.00 >= 50;
+	// rebates: 20.00 - 20.00 + 80.00 + 60.00 = 140.00 >= 100; 210.00 paid.
 	prev := filepath.Join(t.TempDir(), "prev.json")
 	require.NoError(t, os.WriteFile(prev, []byte(stdout), 0o644))
-	stdout, stderr, code = invoke("run", "-as-of", "2026-04-30", "-carried", prev, "-output", "json", prog, dealsFile)
+	stdout, stderr, code = invoke("run", "-as-of", "2026-04-30", "-carried", prev, "-output", "json", prog, testdata+"/buckets/deals2.yaml")
 	require.Equal(t, exitOK, code, stderr)
 	st = bucketsStatement{}
 	require.NoError(t, json.Unmarshal([]byte(stdout), &st))
 	p = st.Partners[0]
-	assert.Equal(t, "40.00", p.Buckets[0].CarriedIn.Amount)
-	assert.Equal(t, "110.00", p.Buckets[0].Payable.Amount)
-	assert.Equal(t, "80.00", p.Buckets[1].CarriedIn.Amount)
-	assert.Equal(t, "220.00", p.Buckets[1].Payable.Amount)
-	assert.Equal(t, "330.00", p.Payable.Amount)
+	assert.Equal(t, "70.00", p.Buckets[0].CarriedIn.Amount)
+	assert.Equal(t, "70.00", p.Buckets[0].Payable.Amount)
+	assert.Equal(t, "140.00", p.Buckets[1].CarriedIn.Amount)
+	assert.Equal(t, "140.00", p.Buckets[1].Payable.Amount)
+	assert.Equal(t, "210.00", p.Payable.Amount)
+	assert.Equal(t, "30.00", p.Held.Amount)
+	require.Len(t, p.Holds, 2)
+	assert.Equal(t, "2026-05-22", p.Holds[0].MaturesOn)
+	assert.Equal(t, "10.00", p.Holds[0].Amount.Amount)
+	assert.Equal(t, "20.00", p.Holds[1].Amount.Amount)
+
+	// Carried once more without an as-of date, the 30.00 is held again.
+	prev2 := filepath.Join(t.TempDir(), "prev2.json")
+	require.NoError(t, os.WriteFile(prev2, []byte(stdout), 0o644))
+	stdout, stderr, code = invoke("run", "-carried", prev2, "-output", "json", prog, testdata+"/buckets/deals2.yaml")
+	require.Equal(t, exitOK, code, stderr)
+	st = bucketsStatement{}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &st))
+	// D-3 again (held, 30.00) + the 30.00 brought in, still held: 60.00.
+	assert.Equal(t, "60.00", st.Partners[0].Held.Amount)
+	assert.Equal(t, "0.00", st.Partners[0].Payable.Amount)
 }
 
 // A negative bucket balance is withheld from that bucket only, and -carried

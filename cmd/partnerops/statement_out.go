@@ -65,12 +65,19 @@ type partnerRow struct {
 	CarriedOut incentive.Money      `json:"carried_out"`
 	ByType     []incentive.Subtotal `json:"by_type"`
 	ByPayee    []incentive.Subtotal `json:"by_payee"`
-	// Holds is Held by maturity date.
+	// Holds is Held by maturity date and bucket; -carried reads it back,
+	// and the next run pays what has matured by its -as-of date.
 	Holds []incentive.HeldAmount `json:"holds,omitempty"`
 	// Buckets are the program's payout buckets (its payouts:), earned
 	// counting what expired as above; bucket "" is the default bucket.
 	// -carried reads each bucket's carried_out back.
 	Buckets []incentive.BucketStatement `json:"buckets,omitempty"`
+	// Shares are the split deals shared with another partner (from it,
+	// or to it), as incentive.PartnerStatement.Shares.
+	Shares []incentive.StatementShare `json:"shares,omitempty"`
+	// Settlements are the partner's period settlements (advances,
+	// true-up, carry), as incentive.PartnerStatement.Settlements.
+	Settlements []incentive.SettlementLine `json:"settlements,omitempty"`
 }
 
 // buildStatement turns the library's statement into the command's,
@@ -92,7 +99,7 @@ func buildStatement(st *incentive.Statement, p *incentive.Program, asOf time.Tim
 	for _, ps := range st.Partners {
 		r := partnerRow{Partner: ps.PartnerID, Name: names[ps.PartnerID], Deals: ps.Deals, Eligible: ps.Eligible,
 			Expired: ps.Expired, Held: ps.Held, CarriedIn: ps.CarriedIn, Withheld: ps.Withheld, Payable: ps.Payable, CarriedOut: ps.CarriedOut,
-			ByType: ps.ByType, ByPayee: ps.ByPayee, Holds: ps.Holds}
+			ByType: ps.ByType, ByPayee: ps.ByPayee, Holds: ps.Holds, Shares: ps.Shares, Settlements: ps.Settlements}
 		gross := ps.Earned.Amount().Add(ps.Expired.Amount())
 		r.Earned = incentive.NewMoney(gross, cur)
 		if !adds(r.Earned, r.Expired, r.Held, r.CarriedIn, r.Withheld, r.Payable, r.CarriedOut) {
@@ -202,6 +209,9 @@ func (d *statementDoc) writeText(w io.Writer) error {
 			if h.MaturesOn.IsZero() {
 				when = "hold not started"
 			}
+			if len(r.Buckets) > 0 {
+				when = bucketLabel(h.Bucket) + " " + when
+			}
 			rows = append(rows, []string{"  held " + when, "", "", "", "", "", amountText(h.Amount, cur), "", "", "", ""})
 		}
 		for _, s := range r.ByType {
@@ -209,6 +219,12 @@ func (d *statementDoc) writeText(w io.Writer) error {
 		}
 		for _, s := range r.ByPayee {
 			rows = append(rows, []string{"  payee " + s.Key, "", "", "", amountText(s.Amount, cur), "", "", "", "", "", ""})
+		}
+		for _, s := range r.Shares {
+			rows = append(rows, []string{"  " + shareText(s, r.Partner), "", "", "", amountText(s.Amount, cur), "", "", "", "", "", ""})
+		}
+		for _, s := range r.Settlements {
+			rows = append(rows, settlementRows(s, cur)...)
 		}
 	}
 	rows = append(rows, make([]string, len(rows[0])), append([]string{"total", "", strconv.Itoa(d.Deals), strconv.Itoa(d.Eligible)},
@@ -243,6 +259,52 @@ func (d *statementDoc) writeText(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, strings.Join(lines, "\n"))
 	return err
+}
+
+// shareText names a split deal on a partner's statement: "split deal D-1
+// from P-1 (deal.referrer)" on the partner paid a part, "... to R-9 ..." on
+// the deal's partner (whose earned excludes the part).
+func shareText(s incentive.StatementShare, partner string) string {
+	what := "split deal " + s.Deal + " to " + s.To
+	if s.To == partner {
+		what = "split deal " + s.Deal + " from " + s.From
+	}
+	what += " (" + s.Via + ")"
+	if s.Expired {
+		what += ", expired"
+	}
+	return what
+}
+
+// settlementRows show one period settlement: its advances (by
+// sub-period), entitlement, carry and true-up; the payable true-up in the
+// earned column, as the partner's earned includes it.
+func settlementRows(s incentive.SettlementLine, cur incentive.Currency) [][]string {
+	row := func(label, amount string) []string {
+		return []string{"  " + label, "", "", "", amount, "", "", "", "", "", ""}
+	}
+	head := "settlement " + s.Settlement + " " + s.From.String() + ".." + s.To.String()
+	if !s.Settled {
+		head += " (open: not settled)"
+	}
+	out := [][]string{row(head, "")}
+	for _, a := range s.AdvancesBy {
+		out = append(out, row("    advances "+a.Key+" (in earned above)", amountText(a.Amount, cur)))
+	}
+	out = append(out, row("    basis "+amountText(s.Basis, cur)+", entitlement "+amountText(s.Entitlement, cur), ""))
+	if !s.CarriedIn.IsZero() {
+		out = append(out, row("    carried in "+amountText(s.CarriedIn, cur), ""))
+	}
+	if !s.Credited.IsZero() {
+		out = append(out, row("    credited in the year before "+amountText(s.Credited, cur), ""))
+	}
+	if s.Settled {
+		out = append(out, row("    true-up "+amountText(s.TrueUp, cur)+", payable", amountText(s.Payable, cur)))
+		if !s.CarriedOut.IsZero() {
+			out = append(out, row("    carried out (not invoiced) "+amountText(s.CarriedOut, cur), ""))
+		}
+	}
+	return out
 }
 
 // writeCSV writes one row per partner and a total row, amounts as plain

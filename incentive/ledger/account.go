@@ -62,9 +62,11 @@ func BucketKinds() []BucketKind {
 
 // Bucket is where one payee's earnings under one program collect: negative
 // balances are withheld, and minimum payouts are reached, per bucket.
-// Payout names the program's payout bucket (see PayoutBucket) the earnings
-// belong to; "" is the default bucket, for the earning types no named
-// payout bucket lists.
+// Payout names the program's payout bucket (incentive.Program.Buckets) the
+// earnings belong to; "" is the default bucket, for the earning types no
+// named payout bucket lists. A claim is paid from the bucket of its earning
+// type (Claim.Type, its first line's); a claim whose lines have types of
+// several buckets is paid whole from that one.
 type Bucket struct {
 	Partner string `json:"partner"`
 	Payee   string `json:"payee"`

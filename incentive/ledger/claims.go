@@ -370,7 +370,7 @@ func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, 
 		pay = &conv
 		c.PayCurrency, c.PayRate = p.PayCurrency, &conv.Rate
 	}
-	c.Payout, _ = pe.policy.payout(c.Type, decimal.Zero)
+	c.Payout = pe.payout(c.Type)
 	c.DedupeKey = pe.ref.ID + "|" + p.Deal.ID
 	c.State = PendingApproval
 	c.Reason = "submitted"

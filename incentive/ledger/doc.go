@@ -79,10 +79,10 @@
 // RunPayments gathers, as of a date, what is payable per bucket: holds that
 // ended are released first; a withheld balance is recovered first; what
 // remains is paid when it reaches the bucket's minimum payout, else carried
-// over. A program's payout buckets (ApprovalPolicy.Payouts: named groups of
-// earning types, each with its own minimum) split a partner's earnings
-// under it, so a threshold is reached, and a withheld balance recovered,
-// per payout bucket; a payee gate (Config.PayeeGate: a missing payee contact, an expired
+// over. A program's payout buckets (incentive.Program.Buckets, YAML
+// payouts:, named groups of earning types with their own minimum) split a
+// partner's earnings under it, so a threshold is reached, and a withheld
+// balance recovered, per payout bucket; a payee gate (Config.PayeeGate: a missing payee contact, an expired
 // tax document) blocks a bucket. Blocked amounts are listed with the reason.
 // The batch ID is the run's idempotency key, so running it again pays
 // nothing twice; MarkPaid records references and is a no-op the second

@@ -262,7 +262,7 @@ func (l *Ledger) ClaimFunds(ctx context.Context, p ClaimFundsParams) (Claim, err
 			State: Submitted, SubmittedBy: p.Actor, SubmittedAt: now, CloseDate: r.ActivityEnd, ClaimBy: r.ProofDue,
 			Paid: incentive.Zero(cur), ClawedBack: incentive.Zero(cur), Fund: f.ID, Request: r.ID, ActualCost: p.ActualCost,
 			Proof: p.Proof, Exception: p.Exception, Amount: incentive.Zero(cur)}
-		c.Payout, _ = pe.policy.payout(incentive.MDF, decimal.Zero)
+		c.Payout = pe.payout(incentive.MDF)
 		var cp CommitParams
 		var rej *RejectedError
 		switch {

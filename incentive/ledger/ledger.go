@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -101,6 +102,30 @@ func readsPeriod(p *incentive.Program) bool {
 }
 
 func (p *programEntry) loc() *time.Location { return p.ev.Program().Effective.Loc() }
+
+// payout returns the payout bucket (incentive.Program.Buckets) an earning
+// type is paid from: "" for the default bucket.
+func (p *programEntry) payout(t incentive.EarningType) string {
+	for _, b := range p.ev.Program().Buckets {
+		if slices.Contains(b.Types, t) {
+			return b.ID
+		}
+	}
+	return incentive.DefaultBucket
+}
+
+// minPayout returns a payout bucket's minimum payout: the program's
+// MinPayout for the default bucket (or a bucket this version no longer
+// names).
+func (p *programEntry) minPayout(id string) decimal.Decimal {
+	prog := p.ev.Program()
+	for _, b := range prog.Buckets {
+		if b.ID == id && id != incentive.DefaultBucket {
+			return b.MinPayout
+		}
+	}
+	return prog.MinPayout
+}
 
 func (p *programEntry) currency() incentive.Currency { return p.ev.Program().Currency }
 

@@ -163,7 +163,7 @@ func (l *Ledger) buildBatch(ctx context.Context, p RunPaymentsParams) (Batch, Co
 			return Batch{}, CommitParams{}, err
 		}
 		if net.Sign() > 0 {
-			if min := p.minimum(pe.ev.Program(), k, pe.policy.minPayout(k.Payout, pe.ev.Program().MinPayout)); net.LessThan(min) {
+			if min := p.minimum(pe.ev.Program(), k, pe.minPayout(k.Payout)); net.LessThan(min) {
 				reason := fmt.Sprintf("below the minimum payout of %s; carried over", money(min))
 				if recovered.Sign() > 0 {
 					reason = fmt.Sprintf("%s after recovering %s withheld, below the minimum payout of %s; carried over", money(net), money(recovered), money(min))

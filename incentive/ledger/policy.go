@@ -38,48 +38,6 @@ type ApprovalPolicy struct {
 	// date an approved earning is held (its refund window); it becomes
 	// payable the day after the hold ends.
 	HoldDays map[incentive.EarningType]int
-	// Payouts are the program's payout buckets: named groups of earning
-	// types paid out together, each with its own minimum payout; a
-	// withheld (negative) balance is recovered from its own bucket's later
-	// payouts only. Types in none form the default bucket, whose minimum
-	// is the program's MinPayout.
-	Payouts []PayoutBucket
-}
-
-// PayoutBucket is a named group of earning types that payment runs pay
-// together: its payable balance is paid when, after recovering the
-// bucket's withheld balance, it reaches MinPayout, and is carried over
-// otherwise.
-//
-// A claim is paid from the bucket of its earning type (Claim.Type, its
-// first line's); its other lines, if their types belong to another
-// bucket, are paid with it.
-type PayoutBucket struct {
-	ID        string
-	Types     []incentive.EarningType
-	MinPayout decimal.Decimal
-}
-
-// payout returns the payout bucket of an earning type ("" for the default
-// bucket) and its minimum payout (def for the default bucket).
-func (p *ApprovalPolicy) payout(t incentive.EarningType, def decimal.Decimal) (string, decimal.Decimal) {
-	for _, b := range p.Payouts {
-		if slices.Contains(b.Types, t) {
-			return b.ID, b.MinPayout
-		}
-	}
-	return "", def
-}
-
-// minPayout returns the minimum payout of a payout bucket (def for the
-// default bucket or one the policy no longer names).
-func (p *ApprovalPolicy) minPayout(id string, def decimal.Decimal) decimal.Decimal {
-	for _, b := range p.Payouts {
-		if b.ID == id && id != "" {
-			return b.MinPayout
-		}
-	}
-	return def
 }
 
 // ApprovalRule requires approvals for claims of at least From.
@@ -115,27 +73,6 @@ func (p *ApprovalPolicy) Validate() error {
 				return fmt.Errorf("%w: approval rule %d: another rule already covers %s from %s", ErrInvalid, i+1, typeName(t), r.From)
 			}
 			seen[k] = true
-		}
-	}
-	owner := map[incentive.EarningType]string{}
-	ids := map[string]bool{}
-	for i, b := range p.Payouts {
-		switch {
-		case b.ID == "":
-			return fmt.Errorf("%w: payout bucket %d has no name", ErrInvalid, i+1)
-		case ids[b.ID]:
-			return fmt.Errorf("%w: payout bucket %q is named twice", ErrInvalid, b.ID)
-		case len(b.Types) == 0:
-			return fmt.Errorf("%w: payout bucket %q lists no earning types", ErrInvalid, b.ID)
-		case b.MinPayout.Sign() < 0:
-			return fmt.Errorf("%w: payout bucket %q: minimum payout %s is negative", ErrInvalid, b.ID, b.MinPayout)
-		}
-		ids[b.ID] = true
-		for _, t := range b.Types {
-			if o, dup := owner[t]; dup {
-				return fmt.Errorf("%w: earning type %s is in payout buckets %q and %q; a type is paid from one bucket", ErrInvalid, t, o, b.ID)
-			}
-			owner[t] = b.ID
 		}
 	}
 	for t, d := range p.HoldDays {

@@ -214,8 +214,8 @@ type Claim struct {
 	// Type is the claim's earning type (the first line's, or mdf).
 	Type incentive.EarningType `json:"type"`
 	// Payout is the payout bucket the claim is paid from (the one of its
-	// Type in the program's PayoutBuckets; "" the default bucket), fixed
-	// when the claim is made.
+	// Type in the program's Buckets; "" the default bucket), fixed when
+	// the claim is made.
 	Payout      string    `json:"payout,omitempty"`
 	SubmittedBy string    `json:"submitted_by"`
 	SubmittedAt time.Time `json:"submitted_at"`

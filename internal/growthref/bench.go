@@ -1,6 +1,7 @@
 package growthref
 
 import (
+	"runtime"
 	"slices"
 	"testing"
 	"time"
@@ -45,3 +46,78 @@ func BenchHandwritten(b *testing.B) {
 }
 
 func benchDeals() []Deal { return slices.Collect(Generate(1024, 40)) }
+
+// BenchHandwrittenMinor: the hand-written terms over int64 cents (the
+// floor); see BenchEvaluate. The deals are converted to cents before the
+// timer starts.
+func BenchHandwrittenMinor(b *testing.B) {
+	deals := benchDeals()
+	minor := make([]MinorDeal, len(deals))
+	for i := range deals {
+		var ok bool
+		if minor[i], ok = Minor(&deals[i]); !ok {
+			b.Fatalf("deal %s: amount %s is not whole cents", deals[i].ID, deals[i].Amount)
+		}
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		EvaluateMinor(&minor[i%len(minor)], MinorPrior{})
+		i++
+	}
+}
+
+// BenchEvaluateNoTrace is BenchEvaluate without explanations
+// (Evaluator.EvaluateNoTrace).
+func BenchEvaluateNoTrace(b *testing.B, p *incentive.Program) {
+	deals := benchDeals()
+	ins := make([]incentive.Input, len(deals))
+	for i, d := range deals {
+		ins[i] = Input(d)
+	}
+	e, err := incentive.NewEvaluator(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := b.Context()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := e.EvaluateNoTrace(ctx, ins[i%len(ins)], time.Time{}); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// BenchRun streams n generated deals (over 500 partners) through a batch
+// run of program p with opts, and reports the peak heap seen while it ran
+// (sampled every 50,000 deals), deals per second and nanoseconds per deal.
+// The figures include generating the inputs; BenchmarkGenerate in package
+// incentive measures that alone.
+func BenchRun(b *testing.B, p *incentive.Program, n int, opts incentive.RunOptions) {
+	b.ReportAllocs()
+	for b.Loop() {
+		runtime.GC()
+		var peak uint64
+		var ms runtime.MemStats
+		count := 0
+		for r, err := range incentive.Run(b.Context(), p, Inputs(Generate(n, 500)), opts) {
+			if err != nil || r == nil {
+				b.Fatal(err)
+			}
+			count++
+			if count%50_000 == 0 {
+				runtime.ReadMemStats(&ms)
+				peak = max(peak, ms.HeapAlloc)
+			}
+		}
+		if count != n {
+			b.Fatalf("%d results for %d deals", count, n)
+		}
+		b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+	}
+	perDeal := float64(b.Elapsed().Nanoseconds()) / float64(n) / float64(b.N)
+	b.ReportMetric(1e9/perDeal, "deals/s")
+	b.ReportMetric(perDeal, "ns/deal")
+}

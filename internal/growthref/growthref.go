@@ -20,6 +20,8 @@ type Deal struct {
 	Segment       string
 	Tier          string
 	CloseDate     time.Time
+	// regID is "R-" + ID when Generate made the deal (see Input).
+	regID string
 }
 
 // Prior is the partner's quarter totals and the program's budget use before

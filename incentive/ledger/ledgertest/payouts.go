@@ -10,7 +10,9 @@ import (
 )
 
 // BucketedProgram pays a SPIFF of 2% on new business (type spiff) and a
-// renewal bonus of 1% (type bonus) to gold and platinum partners.
+// renewal bonus of 1% (type bonus) to gold and platinum partners, spiffs
+// from payout bucket "spiffs" (minimum 500.00) and bonuses from "bonuses"
+// (minimum 100.00).
 func BucketedProgram() *incentive.Program {
 	p := SpiffProgram()
 	p.ID, p.Hash = "bucketed", "bucketed-v1"
@@ -20,16 +22,16 @@ func BucketedProgram() *incentive.Program {
 		{ID: "renewal", Type: incentive.Bonus, When: incentive.Equals(incentive.PathDealType, string(incentive.Renewal)),
 			Amount: incentive.RateOf(incentive.PathDealAmount, decimalOf("0.01"))},
 	}
+	p.Buckets = []incentive.Bucket{
+		{ID: "spiffs", Types: []incentive.EarningType{incentive.Spiff}, MinPayout: decimalOf("500")},
+		{ID: "bonuses", Types: []incentive.EarningType{incentive.Bonus}, MinPayout: decimalOf("100")},
+	}
 	return p
 }
 
-// BucketedPolicy auto-approves everything and pays spiffs from bucket
-// "spiffs" (minimum 500.00) and bonuses from "bonuses" (minimum 100.00).
+// BucketedPolicy auto-approves everything.
 func BucketedPolicy() *ledger.ApprovalPolicy {
-	return &ledger.ApprovalPolicy{Program: "bucketed", Rules: []ledger.ApprovalRule{{}}, Payouts: []ledger.PayoutBucket{
-		{ID: "spiffs", Types: []incentive.EarningType{incentive.Spiff}, MinPayout: decimalOf("500")},
-		{ID: "bonuses", Types: []incentive.EarningType{incentive.Bonus}, MinPayout: decimalOf("100")},
-	}}
+	return &ledger.ApprovalPolicy{Program: "bucketed", Rules: []ledger.ApprovalRule{{}}}
 }
 
 // payoutBuckets: a payout threshold carried over per bucket until reached,

@@ -1,0 +1,271 @@
+package incentive
+
+import (
+	"math"
+	"math/bits"
+
+	"github.com/shopspring/decimal"
+)
+
+// The engine's arithmetic is exact decimal (shopspring), where every
+// operation allocates a big.Int and operands of different scales are first
+// rescaled into another one. Most amounts of a payout program fit a scaled
+// 64-bit integer, so the hot paths compute with fx instead and turn the
+// result into a decimal once. Every fx operation reports overflow (or a
+// case it does not handle) with ok false, and the caller then redoes the
+// whole computation in shopspring: a fast result is never a wrong one.
+//
+// Results keep shopspring's representation exactly: the same coefficient
+// and exponent as the shopspring operation would give (a sum or difference
+// at the smaller exponent, a product at the sum of the exponents, a
+// rounded value at -places), so explanations, JSON and comparisons of the
+// decimals read the same. A zero result is always handed back to
+// shopspring (ok false from dec), because shopspring's zeros differ in
+// their internal representation depending on how they came about.
+
+// fx is the decimal c x 10^e with a coefficient that fits an int64.
+type fx struct {
+	c int64
+	e int32
+}
+
+// fxPow10[k] is 10^k, for k up to 18 (the largest power of ten below
+// 2^63).
+var fxPow10 = [...]int64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
+
+// toFx returns d as an fx when its coefficient has at most 18 digits.
+func toFx(d decimal.Decimal) (fx, bool) {
+	if d.NumDigits() > 18 {
+		return fx{}, false
+	}
+	return fx{d.CoefficientInt64(), d.Exponent()}, true
+}
+
+// dec returns the decimal of a nonzero x; zero is refused (see above).
+func (x fx) dec() (decimal.Decimal, bool) {
+	if x.c == 0 {
+		return decimal.Decimal{}, false
+	}
+	return decimal.New(x.c, x.e), true
+}
+
+// scaled returns x's coefficient at exponent e <= x.e.
+func (x fx) scaled(e int32) (int64, bool) {
+	k := int64(x.e) - int64(e)
+	if k == 0 || x.c == 0 {
+		return x.c, true
+	}
+	if k < 0 || k >= int64(len(fxPow10)) {
+		return 0, false
+	}
+	return mulInt64(x.c, fxPow10[k])
+}
+
+// mulInt64 returns a*b, and false when it overflows an int64.
+func mulInt64(a, b int64) (int64, bool) {
+	neg := (a < 0) != (b < 0)
+	hi, lo := bits.Mul64(absU(a), absU(b))
+	if hi != 0 || lo > math.MaxInt64 {
+		return 0, false
+	}
+	if neg {
+		return -int64(lo), true
+	}
+	return int64(lo), true
+}
+
+func absU(a int64) uint64 {
+	if a < 0 {
+		return uint64(-a) // also right for MinInt64: 1<<63
+	}
+	return uint64(a)
+}
+
+// align returns the coefficients of a and b at their common (smaller)
+// exponent.
+func align(a, b fx) (x, y int64, e int32, ok bool) {
+	e = min(a.e, b.e)
+	x, ok = a.scaled(e)
+	if !ok {
+		return 0, 0, 0, false
+	}
+	y, ok = b.scaled(e)
+	return x, y, e, ok
+}
+
+// add returns a+b at the smaller exponent, as decimal.Decimal.Add.
+func (a fx) add(b fx) (fx, bool) {
+	x, y, e, ok := align(a, b)
+	if !ok {
+		return fx{}, false
+	}
+	s := x + y
+	if (x^s)&(y^s) < 0 { // both operands' signs differ from the sum's
+		return fx{}, false
+	}
+	return fx{s, e}, true
+}
+
+// sub returns a-b at the smaller exponent, as decimal.Decimal.Sub.
+func (a fx) sub(b fx) (fx, bool) {
+	if b.c == math.MinInt64 {
+		return fx{}, false
+	}
+	return a.add(fx{-b.c, b.e})
+}
+
+// mul returns a*b at the sum of the exponents, as decimal.Decimal.Mul.
+func (a fx) mul(b fx) (fx, bool) {
+	e := int64(a.e) + int64(b.e)
+	if e > math.MaxInt32 || e < math.MinInt32 {
+		return fx{}, false
+	}
+	c, ok := mulInt64(a.c, b.c)
+	return fx{c, int32(e)}, ok
+}
+
+// cmp compares a and b: -1, 0 or 1.
+func (a fx) cmp(b fx) (int, bool) {
+	x, y, _, ok := align(a, b)
+	if !ok {
+		return 0, false
+	}
+	switch {
+	case x < y:
+		return -1, true
+	case x > y:
+		return 1, true
+	}
+	return 0, true
+}
+
+// round rounds x to places decimal places with mode, as RoundingMode.Round
+// does: the result's exponent is -places.
+func (x fx) round(places int32, mode RoundingMode) (fx, bool) {
+	e := -int64(places)
+	if e < math.MinInt32 || e > math.MaxInt32 {
+		return fx{}, false
+	}
+	if int64(x.e) >= e {
+		c, ok := x.scaled(int32(e))
+		return fx{c, int32(e)}, ok
+	}
+	k := e - int64(x.e)
+	if k >= int64(len(fxPow10)) {
+		return fx{}, false
+	}
+	p := fxPow10[k]
+	q, r := x.c/p, x.c%p // truncated toward zero; r has the sign of x.c
+	if r != 0 {
+		away := false
+		twice := absU(r) * 2 // < 2 * 10^18, no overflow
+		switch mode.OrDefault() {
+		case HalfUp:
+			away = twice >= uint64(p)
+		case HalfEven:
+			away = twice > uint64(p) || (twice == uint64(p) && q%2 != 0)
+		case HalfDown:
+			away = twice > uint64(p)
+		case Up:
+			away = true
+		case Down:
+		case Ceiling:
+			away = r > 0
+		case Floor:
+			away = r < 0
+		default:
+			return fx{}, false
+		}
+		if away {
+			if r > 0 {
+				q++
+			} else {
+				q--
+			}
+		}
+	}
+	return fx{q, int32(e)}, true
+}
+
+// decAdd is a.Add(b), without the rescaling copies where both fit an fx.
+func decAdd(a, b decimal.Decimal) decimal.Decimal {
+	if x, ok := toFx(a); ok {
+		if y, ok := toFx(b); ok {
+			if s, ok := x.add(y); ok {
+				if d, ok := sumDec(s, x, y); ok {
+					return d
+				}
+			}
+		}
+	}
+	return a.Add(b)
+}
+
+// decSub is a.Sub(b); see decAdd.
+func decSub(a, b decimal.Decimal) decimal.Decimal {
+	if x, ok := toFx(a); ok {
+		if y, ok := toFx(b); ok {
+			if s, ok := x.sub(y); ok {
+				if d, ok := sumDec(s, x, y); ok {
+					return d
+				}
+			}
+		}
+	}
+	return a.Sub(b)
+}
+
+// sumDec is the decimal of s, the sum or difference of x and y. A zero
+// that two nonzero operands cancel to (a line cut to nothing, a spent cap)
+// is shopspring's zero of such a sum, shared (see sumZeros).
+func sumDec(s, x, y fx) (decimal.Decimal, bool) {
+	if s.c != 0 {
+		return s.dec()
+	}
+	if x.c == 0 || y.c == 0 || s.e < sumZeroMin || s.e > sumZeroMax {
+		return decimal.Decimal{}, false
+	}
+	return sumZeros[s.e-sumZeroMin], true
+}
+
+// sumZeros[e-sumZeroMin] is the zero shopspring's Add and Sub make at
+// exponent e when two nonzero operands cancel: made by shopspring itself
+// (1 - 1), so it is its representation by construction. Decimals never
+// change, so one value serves every such result.
+var sumZeros = func() (z [sumZeroMax - sumZeroMin + 1]decimal.Decimal) {
+	for i := range z {
+		one := decimal.New(1, int32(i)+sumZeroMin)
+		z[i] = one.Sub(one)
+	}
+	return z
+}()
+
+const sumZeroMin, sumZeroMax = -18, 18
+
+// decCmp is a.Cmp(b), without allocating where both fit an fx.
+func decCmp(a, b decimal.Decimal) int {
+	if a.Exponent() == b.Exponent() {
+		return a.Cmp(b) // shopspring compares equal scales in place
+	}
+	if x, ok := toFx(a); ok {
+		if y, ok := toFx(b); ok {
+			if c, ok := x.cmp(y); ok {
+				return c
+			}
+		}
+	}
+	return a.Cmp(b)
+}
+
+// decRound is mode.Round(d, places); see decAdd.
+func decRound(d decimal.Decimal, places int32, mode RoundingMode) decimal.Decimal {
+	if x, ok := toFx(d); ok {
+		if r, ok := x.round(places, mode); ok {
+			if v, ok := r.dec(); ok {
+				return v
+			}
+		}
+	}
+	return mode.Round(d, places)
+}

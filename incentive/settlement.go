@@ -1,0 +1,419 @@
+package incentive
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// CreditMode says how a Settlement credits what a partner is entitled to.
+type CreditMode string
+
+const (
+	// CreditPeriod settles each period on its own: the period's entitlement
+	// less the advances paid in it, less any negative true-up carried from
+	// earlier periods. A negative true-up is carried to the next
+	// settlement, never invoiced. The zero value means this.
+	CreditPeriod CreditMode = "period"
+	// CreditYearToDate credits, at the end of each period, the year-to-date
+	// entitlement less everything credited in the year so far (advances and
+	// earlier settlements), never below zero: a high-water mark. Nothing
+	// is carried; an entitlement that falls back pays nothing until it
+	// climbs above what was credited.
+	CreditYearToDate CreditMode = "year_to_date"
+)
+
+// CreditModes lists the credit modes.
+func CreditModes() []CreditMode { return []CreditMode{CreditPeriod, CreditYearToDate} }
+
+// Settlement is an earning settled per period from a partner's period
+// totals rather than per deal: a quarterly rebate whose rate depends on the
+// quarter's attainment, say. The basis is the total of the partner's
+// eligible deal amounts (in the program currency; credit notes reduce it)
+// in the period (CreditPeriod) or in the year to the period's end
+// (CreditYearToDate); Bands turn it into the entitlement. The lines of the
+// Advances earnings, paid deal by deal as usual, are advances against it
+// and are deducted at the settlement (the true-up). See SettlementBuilder.
+type Settlement struct {
+	ID   string
+	Type EarningType
+	// Period is the settlement period: month, quarter or year.
+	Period Period
+	// Advances are the ids of the earnings whose lines are advances against
+	// this settlement; may be empty (nothing is paid before the settlement).
+	Advances []string
+	// AdvancePeriod is the sub-period advances are reported by (month by
+	// default); it must not be longer than Period.
+	AdvancePeriod Period
+	// Credit defaults to CreditPeriod.
+	Credit CreditMode
+	// Bands pay a rate or a flat amount by the basis (deal basis, no
+	// measure: the basis is the period or year-to-date total).
+	Bands  *BandTable
+	Origin Origin
+}
+
+// SettlementLine is one partner's settlement of one period.
+type SettlementLine struct {
+	Settlement string      `json:"settlement"`
+	Type       EarningType `json:"type"`
+	PartnerID  string      `json:"partner"`
+	// From and To are the first and last day of the period.
+	From Date `json:"from"`
+	To   Date `json:"to"`
+	// Settled is false for a period that had not ended as of the
+	// settlement date: it shows the advances so far and settles nothing.
+	Settled bool `json:"settled"`
+	// Basis is the period's total (year to date under CreditYearToDate).
+	Basis Money `json:"basis"`
+	// Band is the band the basis reached.
+	Band *BandHit `json:"band,omitempty"`
+	// Entitlement is what the basis earns under the bands, rounded.
+	Entitlement Money `json:"entitlement"`
+	// Advances were paid in the period (the lines of the advance
+	// earnings); AdvancesBy breaks them down by sub-period ("2026-01").
+	Advances   Money      `json:"advances"`
+	AdvancesBy []Subtotal `json:"advances_by"`
+	// CarriedIn is the negative true-up carried from the previous period
+	// (CreditPeriod); Credited what the year credited before this
+	// settlement, this period's advances included (CreditYearToDate).
+	CarriedIn Money `json:"carried_in"`
+	Credited  Money `json:"credited"`
+	// TrueUp is Entitlement - Advances + CarriedIn (CreditPeriod), or
+	// Entitlement - Credited (CreditYearToDate).
+	TrueUp Money `json:"true_up"`
+	// Payable is TrueUp when above zero; CarriedOut is a negative TrueUp
+	// under CreditPeriod (carried, never invoiced).
+	Payable    Money `json:"payable"`
+	CarriedOut Money `json:"carried_out"`
+}
+
+// SettlementBuilder collects the results of a run and settles the
+// program's settlements per partner and period. Its memory grows with the
+// number of partners and periods, not deals.
+type SettlementBuilder struct {
+	e *Evaluator
+	// last is the latest close date added.
+	last Date
+	// acc[settlement][partner][period start]
+	acc   []map[string]map[Date]*settleAcc
+	prior func(settlementID, partnerID string) SettlementPrior
+}
+
+// SettlementPrior is a partner's settlement state from before the results
+// a SettlementBuilder is given (an earlier run's Settle), so that carries
+// and year-to-date credits continue across runs.
+type SettlementPrior struct {
+	// Carried is the negative true-up carried into the partner's first
+	// period (CreditPeriod): an earlier line's CarriedOut. Zero or below;
+	// a positive value counts as zero (nothing is owed in advance).
+	Carried decimal.Decimal
+	// Basis and Credited are the year-to-date total and what the year
+	// credited (advances and settlements) before the partner's first
+	// period (CreditYearToDate), when that period is in the same year.
+	Basis, Credited decimal.Decimal
+}
+
+// SetPrior sets the source of each partner's state from before the
+// results; nil (the default) starts everyone from zero.
+func (b *SettlementBuilder) SetPrior(f func(settlementID, partnerID string) SettlementPrior) {
+	b.prior = f
+}
+
+type settleAcc struct {
+	basis    decimal.Decimal
+	started  bool
+	advances map[Date]decimal.Decimal
+}
+
+// NewSettlements starts settling results of the evaluator's program.
+func (e *Evaluator) NewSettlements() *SettlementBuilder {
+	b := &SettlementBuilder{e: e, acc: make([]map[string]map[Date]*settleAcc, len(e.p.Settlements))}
+	for i := range b.acc {
+		b.acc[i] = map[string]map[Date]*settleAcc{}
+	}
+	return b
+}
+
+// Add adds one result of Evaluate or Run under the evaluator's program.
+// An ineligible result, or one voided under the program's hold, adds
+// nothing; a result of another program is an
+// error wrapping ErrInvalidProgram.
+func (b *SettlementBuilder) Add(r *Result) error {
+	if r == nil {
+		return fmt.Errorf("%w: nil result added to a settlement", ErrInvalidDeal)
+	}
+	if r.Program != b.e.ref {
+		return fmt.Errorf("%w: result of %s v%d added to a settlement of %s v%d", ErrInvalidProgram, r.Program.ID, r.Program.Version, b.e.p.ID, b.e.p.Version)
+	}
+	if !r.Eligible || r.date.IsZero() || r.Hold != nil && r.Hold.Void {
+		// A deal voided under the program's hold (a refund, say) counts
+		// towards no period total.
+		return nil
+	}
+	if r.date.After(b.last) {
+		b.last = r.date
+	}
+	for i := range b.e.p.Settlements {
+		s := &b.e.p.Settlements[i]
+		parts := b.acc[i][r.PartnerID]
+		if parts == nil {
+			parts = map[Date]*settleAcc{}
+			b.acc[i][r.PartnerID] = parts
+		}
+		key := periodStart(s.Period, r.date, b.e.p.Effective.From)
+		a := parts[key]
+		if a == nil {
+			a = &settleAcc{advances: map[Date]decimal.Decimal{}}
+			parts[key] = a
+		}
+		a.basis, a.started = a.basis.Add(r.basis), true
+		sub := periodStart(s.advancePeriod(), r.date, b.e.p.Effective.From)
+		for _, l := range r.Lines {
+			for _, id := range s.Advances {
+				if l.Earning == id {
+					a.advances[sub] = a.advances[sub].Add(l.Amount.amount)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// Last returns the latest close date (in the program's time zone) of the
+// eligible results added; the zero Date when none was.
+func (b *SettlementBuilder) Last() Date { return b.last }
+
+func (s *Settlement) advancePeriod() Period {
+	if s.AdvancePeriod == "" {
+		return PeriodMonth
+	}
+	return s.AdvancePeriod
+}
+
+// periodEnd returns the last day of the period of kind per starting at d.
+func periodEnd(per Period, d Date) Date {
+	switch per {
+	case PeriodMonth:
+		return d.AddMonths(1).AddDays(-1)
+	case PeriodQuarter:
+		return d.AddMonths(3).AddDays(-1)
+	}
+	return Date{d.Year, time.December, 31}
+}
+
+// Settle returns the settlement lines of every partner and period seen,
+// sorted by settlement (in program order), partner id and period. A period
+// whose last day is after asOf is not settled (Settled false); a zero asOf
+// settles nothing. Settle does not change the builder: calling it again
+// with a later date settles more.
+func (b *SettlementBuilder) Settle(asOf Date) []SettlementLine {
+	e := b.e
+	cur := e.p.Currency
+	m := func(d decimal.Decimal) Money { return Money{d, cur} }
+	var out []SettlementLine
+	for i := range e.p.Settlements {
+		s := &e.p.Settlements[i]
+		partners := make([]string, 0, len(b.acc[i]))
+		for id := range b.acc[i] {
+			partners = append(partners, id)
+		}
+		sort.Strings(partners)
+		for _, id := range partners {
+			parts := b.acc[i][id]
+			keys := make([]Date, 0, len(parts))
+			for k := range parts {
+				keys = append(keys, k)
+			}
+			sort.Slice(keys, func(x, y int) bool { return keys[x].Before(keys[y]) })
+			carry := decimal.Zero
+			year, ytd, credited := 0, decimal.Zero, decimal.Zero
+			if b.prior != nil && len(keys) > 0 {
+				pr := b.prior(s.ID, id)
+				carry = decimal.Min(pr.Carried, decimal.Zero)
+				year, ytd, credited = keys[0].Year, pr.Basis, pr.Credited
+			}
+			for _, k := range keys {
+				a := parts[k]
+				end := periodEnd(s.Period, k)
+				ln := SettlementLine{Settlement: s.ID, Type: s.Type, PartnerID: id, From: k, To: end,
+					Settled: !asOf.IsZero() && !asOf.Before(end), Advances: Zero(cur)}
+				subs := make([]Date, 0, len(a.advances))
+				for sk := range a.advances {
+					subs = append(subs, sk)
+				}
+				sort.Slice(subs, func(x, y int) bool { return subs[x].Before(subs[y]) })
+				adv := decimal.Zero
+				for _, sk := range subs {
+					adv = adv.Add(a.advances[sk])
+					ln.AdvancesBy = append(ln.AdvancesBy, Subtotal{Key: subKey(s.advancePeriod(), sk), Amount: m(a.advances[sk])})
+				}
+				ln.Advances = m(adv)
+				basis := a.basis
+				if s.Credit == CreditYearToDate {
+					if k.Year != year {
+						year, ytd, credited = k.Year, decimal.Zero, decimal.Zero
+					}
+					ytd = ytd.Add(a.basis)
+					credited = credited.Add(adv)
+					basis = ytd
+				}
+				ln.Basis = m(basis)
+				if idx := bandIndex(s.Bands.Bands, basis); idx >= 0 {
+					ln.Band = &BandHit{Index: idx, Of: len(s.Bands.Bands), Label: s.Bands.Bands[idx].Label}
+				}
+				ent := e.mode.Round(s.Bands.owed(basis, a.started), e.places)
+				ln.Entitlement = m(ent)
+				ln.CarriedIn, ln.Credited, ln.TrueUp, ln.Payable, ln.CarriedOut = Zero(cur), Zero(cur), Zero(cur), Zero(cur), Zero(cur)
+				if s.Credit == CreditYearToDate {
+					ln.Credited = m(credited)
+					if ln.Settled {
+						up := ent.Sub(credited)
+						ln.TrueUp = m(up)
+						if up.Sign() > 0 {
+							ln.Payable = m(up)
+							credited = credited.Add(up)
+						}
+					}
+				} else {
+					ln.CarriedIn = m(carry)
+					if ln.Settled {
+						up := ent.Sub(adv).Add(carry)
+						ln.TrueUp = m(up)
+						if up.Sign() > 0 {
+							ln.Payable, carry = m(up), decimal.Zero
+						} else {
+							ln.CarriedOut, carry = m(up), up
+						}
+					}
+				}
+				out = append(out, ln)
+				if !ln.Settled {
+					break // later periods settle after this one
+				}
+			}
+		}
+	}
+	return out
+}
+
+// advanceSteps explains the lines that are advances against a settlement.
+func (e *Evaluator) advanceSteps(w *work) {
+	for _, l := range w.res.Lines {
+		for i := range e.p.Settlements {
+			s := &e.p.Settlements[i]
+			for _, id := range s.Advances {
+				if id != l.Earning {
+					continue
+				}
+				earning, amount, cur := l.Earning, l.Amount.amount, e.p.Currency
+				from := periodStart(s.Period, w.date, e.p.Effective.From)
+				to := periodEnd(s.Period, from)
+				w.add(secFinal, Step{Kind: StepSettlement, OK: true, Ref: s.ID, Index: i, Amount: amount, Origin: &s.Origin,
+					words: func() string {
+						return "earning " + quote(earning) + ": " + fmtAmount(amount, cur) + " is an advance against settlement " + quote(s.ID) +
+							", deducted at its true-up for " + from.String() + ".." + to.String()
+					}})
+			}
+		}
+	}
+}
+
+// subKey names a sub-period: "2026-01" for a month, "2026-Q1" for a
+// quarter, "2026" for a year.
+func subKey(per Period, d Date) string {
+	switch per {
+	case PeriodMonth:
+		return fmt.Sprintf("%04d-%02d", d.Year, int(d.Month))
+	case PeriodQuarter:
+		return fmt.Sprintf("%04d-Q%d", d.Year, (int(d.Month)-1)/3+1)
+	}
+	return fmt.Sprintf("%04d", d.Year)
+}
+
+// periodRank orders periods by length, for the sub-period check.
+func periodRank(p Period) int {
+	switch p {
+	case PeriodMonth:
+		return 1
+	case PeriodQuarter:
+		return 2
+	case PeriodYear:
+		return 3
+	}
+	return 0
+}
+
+// validateSettlements checks the program's settlements.
+func (p *Program) validateSettlements(at func(path, format string, args ...any)) {
+	ids := map[string]bool{}
+	for i := range p.Earnings {
+		ids[p.Earnings[i].ID] = true
+	}
+	for i := range p.Settlements {
+		s := &p.Settlements[i]
+		sp := index("settlements", i)
+		switch {
+		case s.ID == "":
+			at(sp+".id", "settlement has no id")
+		case ids[s.ID]:
+			at(sp+".id", "settlement id %q is already the id of an earning or settlement", s.ID)
+		}
+		ids[s.ID] = true
+		validType := false
+		for _, t := range EarningTypes() {
+			validType = validType || t == s.Type
+		}
+		if !validType {
+			at(sp+".type", "unknown earning type %q", string(s.Type))
+		}
+		if periodRank(s.Period) == 0 {
+			at(sp+".period", "a settlement period is month, quarter or year, got %q", string(s.Period))
+		}
+		if s.AdvancePeriod != "" {
+			switch r := periodRank(s.AdvancePeriod); {
+			case r == 0:
+				at(sp+".advances.period", "advances are reported by month, quarter or year, got %q", string(s.AdvancePeriod))
+			case periodRank(s.Period) != 0 && r > periodRank(s.Period):
+				at(sp+".advances.period", "advances by %s do not fit in a %s settlement period; use a shorter advance period", s.AdvancePeriod, s.Period)
+			}
+		}
+		switch s.Credit {
+		case "", CreditPeriod, CreditYearToDate:
+		default:
+			at(sp+".credit", "unknown credit mode %q (want period or year_to_date)", string(s.Credit))
+		}
+		for j, a := range s.Advances {
+			if earningByIDIn(p, a) == nil {
+				at(index(sp+".advances.earnings", j), "advances name unknown earning %q", a)
+			}
+		}
+		t := s.Bands
+		if t == nil {
+			at(sp+".bands", "a settlement needs a band table of rates or flat amounts by the period total")
+			continue
+		}
+		switch {
+		case t.Pays != PaysRate && t.Pays != PaysFlat:
+			at(sp+".bands.pays", "a settlement's bands pay a rate or a flat amount, not %q", string(t.Pays))
+		case t.Basis != "" && t.Basis != BasisDeal:
+			at(sp+".bands.basis", "a settlement's basis is its period's total; leave out `basis:`")
+		case t.Measure != nil:
+			at(sp+".bands.measure", "a settlement's basis is the total of the period's deal amounts; leave out `measure:`")
+		}
+		for _, bp := range checkBands(t.Bands) {
+			at(sp+".bands.table"+bp.path, "%s", bp.msg)
+		}
+	}
+}
+
+func earningByIDIn(p *Program, id string) *Earning {
+	for i := range p.Earnings {
+		if p.Earnings[i].ID == id {
+			return &p.Earnings[i]
+		}
+	}
+	return nil
+}

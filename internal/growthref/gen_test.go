@@ -1,0 +1,94 @@
+package growthref
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/shopspring/decimal"
+)
+
+// The cheap generator makes the ids the fmt.Sprintf version made, and a
+// registration id "R-" + the deal id.
+func TestGenerateIDs(t *testing.T) {
+	i := 0
+	for d := range Generate(12_345, 40) {
+		if want := fmt.Sprintf("D-%07d", i); d.ID != want {
+			t.Fatalf("deal %d: id %q, want %q", i, d.ID, want)
+		}
+		var pid int
+		if _, err := fmt.Sscanf(d.PartnerID, "P-%d", &pid); err != nil || pid >= 40 || fmt.Sprintf("P-%04d", pid) != d.PartnerID {
+			t.Fatalf("deal %s: partner id %q", d.ID, d.PartnerID)
+		}
+		in := Input(d)
+		if d.Registered && in.Deal.Registration.ID != "R-"+d.ID {
+			t.Fatalf("deal %s: registration id %q", d.ID, in.Deal.Registration.ID)
+		}
+		if got := in.Deal.Fields["segment"]; got != d.Segment {
+			t.Fatalf("deal %s: segment field %v, want %s", d.ID, got, d.Segment)
+		}
+		i++
+	}
+	// Past 7 digits the id grows: deal 12,345,678 is D-12345678.
+	if id, reg := dealID([]byte("R-D-"), 12_345_678); id != "D-12345678" || reg != "R-D-12345678" {
+		t.Fatalf("dealID: %q %q", id, reg)
+	}
+}
+
+// The int64 floor pays to the cent what the decimal reference pays, deal
+// by deal, with partner and budget totals carried across 50,000 deals (so
+// the rebate bands, partner cap and budget all bind somewhere).
+func TestMinorMatchesDecimal(t *testing.T) {
+	st := NewState()
+	type totals struct{ basis, earned int64 }
+	partners := map[string]*totals{}
+	keys := map[string]int{}
+	var used int64
+	n, capped := 0, 0
+	for d := range Generate(50_000, 40) {
+		md, ok := Minor(&d)
+		if !ok {
+			t.Fatalf("deal %s: amount %s", d.ID, d.Amount)
+		}
+		tq := d.CloseDate.In(loc)
+		key := tq.Year()*4 + (int(tq.Month())-1)/3
+		pt := partners[d.PartnerID]
+		if pt == nil || keys[d.PartnerID] != key {
+			pt = &totals{}
+			partners[d.PartnerID], keys[d.PartnerID] = pt, key
+		}
+		got := EvaluateMinor(&md, MinorPrior{Basis: pt.basis, Earned: pt.earned, BudgetUsed: used})
+		want := st.Next(&d)
+		for _, c := range []struct {
+			name  string
+			cents int64
+			dec   decimal.Decimal
+		}{{"total", got.Total, want.Total}, {"spiff", got.Spiff, want.Spiff}, {"kicker", got.Kicker, want.Kicker}, {"rebate", got.Rebate, want.Rebate}} {
+			if fmtCents(c.cents) != c.dec.StringFixed(2) {
+				t.Fatalf("deal %s %s: int64 %s, decimal %s", d.ID, c.name, fmtCents(c.cents), c.dec.StringFixed(2))
+			}
+		}
+		if got.Eligible != want.Eligible {
+			t.Fatalf("deal %s: eligible %v vs %v", d.ID, got.Eligible, want.Eligible)
+		}
+		if got.Eligible {
+			pt.basis += md.Amount
+			pt.earned += got.Total
+			used += got.Total
+			if got.Total == 2500_00 { // the deal cap bound
+				capped++
+			}
+		}
+		n++
+	}
+	if capped == 0 || used != 250_000_00 {
+		t.Fatalf("the deals should reach the caps and spend the 250,000.00 budget: %d capped, %s used", capped, fmtCents(used))
+	}
+}
+
+func fmtCents(c int64) string {
+	sign := ""
+	if c < 0 {
+		sign, c = "-", -c
+	}
+	return fmt.Sprintf("%s%d.%02d", sign, c/100, c%100)
+}
