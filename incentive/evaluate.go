@@ -604,6 +604,9 @@ func (e *Evaluator) convert(w *work, rates RateSource) bool {
 func (e *Evaluator) payee(w *work) {
 	p := e.p
 	w.res.Payee = PayeePartner
+	if pd := w.in.Partner.Payment; pd != nil {
+		w.res.PaymentMethod = pd.Method
+	}
 	if p.Payee == "" || p.Payee == PayeePartner {
 		return
 	}

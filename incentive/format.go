@@ -63,13 +63,3 @@ func trimZeros(d decimal.Decimal) decimal.Decimal {
 	}
 	return decimal.RequireFromString(d.String())
 }
-
-// moneyPath reports whether a Lookup path holds an amount of money.
-func moneyPath(path string) bool {
-	switch path {
-	case PathDealAmount, PathPeriodAmount, PathPeriodEarned, PathCumulativeAmount:
-		return true
-	}
-	_, _, history := parseHistoryPath(path)
-	return history || strings.HasPrefix(path, EarningsPrefix)
-}

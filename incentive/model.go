@@ -93,6 +93,11 @@ type Program struct {
 	// returns). By default a negative deal amount is an error.
 	AllowNegative bool
 
+	// PaymentMethods are the payout terms of payment methods that differ
+	// from the program's (a lower minimum for bank transfers, a fee per
+	// cheque); see PaymentTerms. Empty: every method is paid alike.
+	PaymentMethods []PaymentTerms
+
 	// Fields declares the program's typed custom deal fields.
 	Fields []FieldDecl
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strconv"
 
+	"github.com/partnerops/partnerops/partner"
 	"github.com/shopspring/decimal"
 )
 
@@ -24,6 +25,10 @@ type Result struct {
 	Payee string `json:"payee"`
 	// PayeeName is the name of the paid contact, when the payee is a role.
 	PayeeName string `json:"payee_name,omitempty"`
+	// PaymentMethod is the partner's payment method
+	// (partner.Partner.Payment.Method), empty without payment details;
+	// statements pay the partner under the program's terms for it.
+	PaymentMethod partner.PaymentMethod `json:"payment_method,omitempty"`
 	// Eligible is false when the deal falls outside the effective window or
 	// an eligibility clause failed; Failed names it.
 	Eligible bool   `json:"eligible"`
@@ -164,14 +169,24 @@ func (k *StepKind) UnmarshalText(b []byte) error {
 type Observed struct {
 	Path  string
 	Value any
+	// On is the day a dated partner attribute (partner.tier,
+	// partner.at_period_start.tier) was read on, set when the partner has
+	// a history of changes; zero otherwise.
+	On Date
 }
 
-// MarshalJSON renders {"path": ..., "value": "<text>"}.
+// MarshalJSON renders {"path": ..., "value": "<text>"}, with "on":
+// "YYYY-MM-DD" when On is set.
 func (o Observed) MarshalJSON() ([]byte, error) {
+	var on string
+	if !o.On.IsZero() {
+		on = o.On.String()
+	}
 	return json.Marshal(struct {
 		Path  string `json:"path"`
 		Value string `json:"value"`
-	}{o.Path, fmtValue(o.Value)})
+		On    string `json:"on,omitempty"`
+	}{o.Path, fmtValue(o.Value), on})
 }
 
 // Step is one entry of an explanation trace. The structured fields are

@@ -124,13 +124,21 @@ const (
 	PathPartnerID        = "partner.id"
 	PathPartnerName      = "partner.name"
 	PathPartnerType      = "partner.type"
-	PathPartnerTier      = "partner.tier"
-	PathPartnerRegion    = "partner.region"
-	PathPartnerCountry   = "partner.country"
-	PathPeriodAmount     = "period.amount"
-	PathPeriodDeals      = "period.deals"
-	PathPeriodEarned     = "period.earned"
-	PathCumulativeAmount = "cumulative.amount"
+	// PathPartnerTier is the partner's tier on the deal's close date (in
+	// the program's time zone), read from the tier changes of
+	// partner.Partner.History (see Scope.PartnerTierOn); a partner without
+	// tier changes has its Tier throughout.
+	PathPartnerTier = "partner.tier"
+	// PathPartnerTierAtPeriodStart is the partner's tier on the first day
+	// of the deal's partner period (Program.Period: month, quarter, year,
+	// or the program's effective start), read like PathPartnerTier.
+	PathPartnerTierAtPeriodStart = "partner.at_period_start.tier"
+	PathPartnerRegion            = "partner.region"
+	PathPartnerCountry           = "partner.country"
+	PathPeriodAmount             = "period.amount"
+	PathPeriodDeals              = "period.deals"
+	PathPeriodEarned             = "period.earned"
+	PathCumulativeAmount         = "cumulative.amount"
 	// PathRunAsOf is the run's as-of date in the program's time zone. It
 	// has no value (Lookup reports false) when the run has no as-of date.
 	PathRunAsOf = "run.as_of"
@@ -199,7 +207,9 @@ func (s *Scope) Lookup(path string) (any, bool) {
 	case PathPartnerType:
 		return string(p.Type), true
 	case PathPartnerTier:
-		return string(p.Tier), true
+		return s.PartnerTierOn(s.CloseDay()), true
+	case PathPartnerTierAtPeriodStart:
+		return s.PartnerTierOn(s.PeriodStart()), true
 	case PathPartnerRegion:
 		return p.Region, true
 	case PathPartnerCountry:
@@ -238,6 +248,62 @@ func (s *Scope) Lookup(path string) (any, bool) {
 		return v, ok
 	}
 	return nil, false
+}
+
+// CloseDay is the deal's close date in the program's time zone.
+func (s *Scope) CloseDay() Date {
+	return DateOf(s.Deal.CloseDate.In(s.loc()))
+}
+
+// PeriodStart is the first day of the deal's partner period: the first of
+// its month, quarter or year under Program.Period, or the program's
+// effective start date for PeriodProgram (the zero Date when the program
+// has none).
+func (s *Scope) PeriodStart() Date {
+	var per Period
+	var from Date
+	if s.Program != nil {
+		per, from = s.Program.Period, s.Program.Effective.From
+	}
+	return periodStart(per, s.CloseDay(), from)
+}
+
+// PartnerTierOn returns the partner's tier in force on day d of the
+// program's time zone: the tier after every tier change of the partner's
+// History made on or before that day (a change during the day counts for
+// the whole day). Before the first change it is that change's FromTier; a
+// partner without tier changes has its Tier on every day.
+func (s *Scope) PartnerTierOn(d Date) string {
+	p := s.Partner
+	if p == nil {
+		return ""
+	}
+	if len(p.History) == 0 || d.IsZero() {
+		return string(p.Tier)
+	}
+	return string(p.TierAt(d.In(s.loc()).AddDate(0, 0, 1).Add(-time.Nanosecond)))
+}
+
+// datedOn returns the day a dated partner path was read on, and whether
+// path is one; the explanation states it when the partner has a history.
+func (s *Scope) datedOn(path string) (Date, bool) {
+	if s.Partner == nil || len(s.Partner.History) == 0 {
+		return Date{}, false
+	}
+	switch path {
+	case PathPartnerTier:
+		return s.CloseDay(), true
+	case PathPartnerTierAtPeriodStart:
+		return s.PeriodStart(), true
+	}
+	return Date{}, false
+}
+
+func (s *Scope) loc() *time.Location {
+	if s.Program == nil {
+		return time.UTC
+	}
+	return s.Program.Effective.Loc()
 }
 
 func (t FieldType) zero() any {

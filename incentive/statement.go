@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/partnerops/partnerops/partner"
 	"github.com/shopspring/decimal"
 )
 
@@ -34,6 +35,10 @@ type Statement struct {
 	Withheld   Money `json:"withheld"`
 	Payable    Money `json:"payable"`
 	CarriedOut Money `json:"carried_out"`
+	// Fees are the payment methods' fees deducted from the payments (see
+	// PaymentTerms); Sent is Payable - Fees, what the payments send.
+	Fees Money `json:"fees"`
+	Sent Money `json:"sent"`
 	// Rounding describes how the statement's amounts were rounded.
 	Rounding string `json:"rounding"`
 }
@@ -63,6 +68,14 @@ type PartnerStatement struct {
 	// ByPayee and ByType break Earned down; each sums to Earned.
 	ByPayee []Subtotal `json:"by_payee"`
 	ByType  []Subtotal `json:"by_type"`
+	// PaymentMethod is how the partner is paid (Result.PaymentMethod, or
+	// StatementBuilder.SetPaymentMethod); empty when unknown. When the
+	// program lists terms for it (Program.PaymentMethods), its minimum
+	// applies to the buckets (BucketStatement.MinPayout) and its Fee is
+	// deducted once from a payment: Sent = Payable - Fee.
+	PaymentMethod partner.PaymentMethod `json:"payment_method,omitempty"`
+	Fee           Money                 `json:"fee"`
+	Sent          Money                 `json:"sent"`
 	// Holds is Held by maturity date, earliest first; a held amount whose
 	// hold has not started (the deal lacks the start date) comes last,
 	// with a zero date.
@@ -150,6 +163,7 @@ type StatementBuilder struct {
 
 type partnerAcc struct {
 	deals, eligible int
+	method          partner.PaymentMethod
 	// per bucket index
 	earned, expired, held []decimal.Decimal
 	byPayee               map[string]decimal.Decimal
@@ -223,6 +237,16 @@ func (b *StatementBuilder) Include(partnerIDs ...string) {
 	}
 }
 
+// SetPaymentMethod names how a partner is paid, for a partner with no
+// result on the statement (see Include) or to override the method its
+// results name; a later result naming a method replaces it again.
+func (b *StatementBuilder) SetPaymentMethod(partnerID string, m partner.PaymentMethod) {
+	if b.partners == nil {
+		b.partners = map[string]*partnerAcc{}
+	}
+	b.partner(partnerID).method = m
+}
+
 func (b *StatementBuilder) partner(id string) *partnerAcc {
 	a := b.partners[id]
 	if a == nil {
@@ -257,6 +281,9 @@ func (b *StatementBuilder) Add(r *Result) error {
 		}
 	}
 	a := b.partner(r.PartnerID)
+	if r.PaymentMethod != "" {
+		a.method = r.PaymentMethod
+	}
 	b.deals++
 	a.deals++
 	if !r.Eligible {
@@ -386,7 +413,7 @@ func (b *StatementBuilder) Statement() *Statement {
 	cur := e.p.Currency
 	z := Zero(cur)
 	s := &Statement{Program: e.ref, Currency: cur, Deals: b.deals, Eligible: b.eligible,
-		Earned: z, Expired: z, Held: z, CarriedIn: z, Withheld: z, Payable: z, CarriedOut: z}
+		Earned: z, Expired: z, Held: z, CarriedIn: z, Withheld: z, Payable: z, CarriedOut: z, Fees: z, Sent: z}
 	s.Rounding = e.roundingWords()
 	ids := make([]string, 0, len(b.partners))
 	for id := range b.partners {
@@ -425,7 +452,8 @@ func (b *StatementBuilder) Statement() *Statement {
 			Earned: Money{earned, cur}, Expired: Money{expired, cur}, Held: Money{held, cur},
 			CarriedIn: z, Withheld: z, Payable: z, CarriedOut: z,
 			ByPayee: e.subtotals(a.byPayee, earned, round), ByType: e.subtotals(a.byType, earned, round),
-			Shares: a.shares, Settlements: a.settlements}
+			Shares: a.shares, Settlements: a.settlements, PaymentMethod: a.method, Fee: z, Sent: z}
+		terms, hasTerms := e.p.PaymentTermsFor(a.method)
 		// Held amounts brought in: what has matured as of the statement
 		// is carried in; what has not is carried in and held again.
 		heldIn, maturedIn := make([]decimal.Decimal, nb), make([]decimal.Decimal, nb)
@@ -446,7 +474,11 @@ func (b *StatementBuilder) Statement() *Statement {
 		}
 		ps.Holds = e.heldAmounts(a.holds, held, round, b.buckets.names, holds)
 		for k := range nb {
-			bs := b.bucket(id, k, bEarned[k], bExpired[k], bHeld[k], heldIn[k], maturedIn[k])
+			min := b.buckets.mins[k]
+			if hasTerms {
+				min = terms.Minimum(min, k == b.buckets.deflt)
+			}
+			bs := b.bucket(id, k, min, bEarned[k], bExpired[k], bHeld[k], heldIn[k], maturedIn[k])
 			ps.CarriedIn.amount = ps.CarriedIn.amount.Add(bs.CarriedIn.amount)
 			ps.Withheld.amount = ps.Withheld.amount.Add(bs.Withheld.amount)
 			ps.Payable.amount = ps.Payable.amount.Add(bs.Payable.amount)
@@ -455,26 +487,35 @@ func (b *StatementBuilder) Statement() *Statement {
 				ps.Buckets = append(ps.Buckets, bs)
 			}
 		}
+		ps.Sent.amount = ps.Payable.amount
+		if hasTerms && terms.Fee.Sign() > 0 && ps.Payable.amount.Sign() > 0 {
+			// One payment per partner and statement. Every bucket paid
+			// reached the method's minimum, which Validate keeps above
+			// the fee, so the payment never sends less than nothing.
+			ps.Fee.amount = terms.Fee
+			ps.Sent.amount = ps.Payable.amount.Sub(terms.Fee)
+		}
 		s.Partners = append(s.Partners, ps)
 		for _, f := range []struct{ to, from *Money }{{&s.Earned, &ps.Earned}, {&s.Expired, &ps.Expired}, {&s.Held, &ps.Held},
-			{&s.CarriedIn, &ps.CarriedIn}, {&s.Withheld, &ps.Withheld}, {&s.Payable, &ps.Payable}, {&s.CarriedOut, &ps.CarriedOut}} {
+			{&s.CarriedIn, &ps.CarriedIn}, {&s.Withheld, &ps.Withheld}, {&s.Payable, &ps.Payable}, {&s.CarriedOut, &ps.CarriedOut},
+			{&s.Fees, &ps.Fee}, {&s.Sent, &ps.Sent}} {
 			f.to.amount = f.to.amount.Add(f.from.amount)
 		}
 	}
 	return s
 }
 
-// bucket settles bucket k of a partner: what is payable, withheld and
-// carried out. heldIn is what the previous statement held that is still
-// held; maturedIn what it held that has matured since.
-func (b *StatementBuilder) bucket(id string, k int, earned, expired, held, heldIn, maturedIn decimal.Decimal) BucketStatement {
+// bucket settles bucket k of a partner under minimum payout min: what is
+// payable, withheld and carried out. heldIn is what the previous statement
+// held that is still held; maturedIn what it held that has matured since.
+func (b *StatementBuilder) bucket(id string, k int, min, earned, expired, held, heldIn, maturedIn decimal.Decimal) BucketStatement {
 	cur := b.e.p.Currency
 	name := b.buckets.names[k]
 	carried := decimal.Zero
 	if b.carried != nil {
 		carried = b.carried(id, name)
 	}
-	bs := BucketStatement{Bucket: name, MinPayout: Money{b.buckets.mins[k], cur},
+	bs := BucketStatement{Bucket: name, MinPayout: Money{min, cur},
 		Earned: Money{earned, cur}, Expired: Money{expired, cur}, Held: Money{held, cur},
 		CarriedIn: Zero(cur), Withheld: Zero(cur), Payable: Zero(cur), CarriedOut: Zero(cur)}
 	if carried.Sign() >= 0 {
@@ -487,7 +528,7 @@ func (b *StatementBuilder) bucket(id string, k int, earned, expired, held, heldI
 	bs.CarriedIn.amount = bs.CarriedIn.amount.Add(heldIn).Add(maturedIn)
 	bs.Held.amount = held.Add(heldIn)
 	due := earned.Sub(held).Add(carried).Add(maturedIn)
-	if due.Cmp(b.buckets.mins[k]) >= 0 && due.Sign() > 0 {
+	if due.Cmp(min) >= 0 && due.Sign() > 0 {
 		bs.Payable.amount = due
 	} else {
 		// Below the minimum, or a negative balance to be withheld from
@@ -657,6 +698,10 @@ func (s *Statement) WriteText(w io.Writer) error {
 				what += ", expired"
 			}
 			fmt.Fprintf(&b, "  %-30s %14s\n", what, fmtAmount(sh.Amount.amount, cur))
+		}
+		if !p.Fee.IsZero() {
+			fmt.Fprintf(&b, "  %-30s %14s\n", "fee ("+string(p.PaymentMethod)+")", fmtAmount(p.Fee.amount.Neg(), cur))
+			fmt.Fprintf(&b, "  %-30s %14s\n", "sent", fmtAmount(p.Sent.amount, cur))
 		}
 	}
 	fmt.Fprintf(&b, "\n%-16s %6d %8d %14s %14s %14s %14s %14s %14s %14s\n", "total", s.Deals, s.Eligible,

@@ -106,6 +106,7 @@ func (p *Program) Validate() error {
 		}
 	}
 	validPeriod("period", "program", p.Period)
+	p.validatePaymentMethods(at)
 	fields := map[string]bool{}
 	for i, f := range p.Fields {
 		switch {

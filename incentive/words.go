@@ -25,7 +25,8 @@ func (e *Evaluator) exprStep(w *work, kind StepKind, ref string, idx int, x any,
 			start := len(w.obs)
 			for _, path := range reads {
 				if v, ok := w.scope.Lookup(path); ok {
-					w.obs = append(w.obs, Observed{Path: path, Value: v})
+					on, _ := w.scope.datedOn(path)
+					w.obs = append(w.obs, Observed{Path: path, Value: v, On: on})
 				}
 			}
 			st.Inputs = w.obs[start:len(w.obs):len(w.obs)]
@@ -135,10 +136,16 @@ func describeInputs(inputs []Observed, cur Currency) string {
 			b.WriteString(", ")
 		}
 		val := fmtValue(in.Value)
-		if d, isDec := in.Value.(decimal.Decimal); isDec && moneyPath(in.Path) {
+		if d, isDec := in.Value.(decimal.Decimal); isDec {
+			// Amounts and decimal custom fields alike: grouped, at least
+			// the currency's minor places (36,667.50, not 36667.5).
 			val = fmtAmount(d, cur)
 		}
-		b.WriteString(in.Path + " = " + val)
+		b.WriteString(in.Path)
+		if !in.On.IsZero() {
+			b.WriteString(" on " + in.On.String())
+		}
+		b.WriteString(" = " + val)
 	}
 	b.WriteString(")")
 	return b.String()

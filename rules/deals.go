@@ -325,7 +325,7 @@ func (dd dealDecoder) products(n *yaml.Node, path string, cur incentive.Currency
 // partner reads a partner record into pt, over any values already there.
 func (dd dealDecoder) partner(n *yaml.Node, path string, pt *partner.Partner) {
 	d := dd.d
-	f, ok := d.mapping(n, path, "id", "name", "tier", "type", "region", "country", "contacts")
+	f, ok := d.mapping(n, path, partnerKeys...)
 	if !ok {
 		return
 	}
@@ -343,6 +343,12 @@ func (dd dealDecoder) partner(n *yaml.Node, path string, pt *partner.Partner) {
 	}
 	if s, ok := str("tier"); ok {
 		pt.Tier = partner.Tier(s)
+		// A tier given alone holds throughout: it replaces a history
+		// inherited from the test's partner.
+		pt.History = nil
+	}
+	if v := f.get("tier_history"); v != nil {
+		dd.tierHistory(v, f, pt)
 	}
 	if s, ok := str("type"); ok {
 		pt.Type = partner.Type(s)
@@ -352,6 +358,16 @@ func (dd dealDecoder) partner(n *yaml.Node, path string, pt *partner.Partner) {
 	}
 	if s, ok := str("country"); ok {
 		pt.Country = s
+	}
+	if v := f.get("payment_method"); v != nil {
+		if s, ok := d.enum(v, f.at("payment_method"), paymentMethodNames()...); ok {
+			pd := partner.PaymentDetails{}
+			if pt.Payment != nil {
+				pd = *pt.Payment
+			}
+			pd.Method = partner.PaymentMethod(s)
+			pt.Payment = &pd
+		}
 	}
 	if v := f.get("contacts"); v != nil {
 		items, _ := d.list(v, f.at("contacts"))
@@ -376,6 +392,56 @@ func (dd dealDecoder) partner(n *yaml.Node, path string, pt *partner.Partner) {
 			pt.Contacts = append(pt.Contacts, c)
 		}
 	}
+}
+
+// tierHistory reads `tier_history:`, a list of {from, tier} in strictly
+// increasing from order, each the tier in force from that day (midnight in
+// the program's time zone, or an RFC 3339 instant) until the next. It
+// becomes the partner's tier events (partner.EventTier); before the first
+// entry the partner has no tier. The partner's tier is the last entry's,
+// and a `tier:` beside the history must name it.
+func (dd dealDecoder) tierHistory(v *yaml.Node, f fields, pt *partner.Partner) {
+	d, path := dd.d, f.at("tier_history")
+	items, ok := d.list(v, path)
+	if !ok {
+		return
+	}
+	if len(items) == 0 {
+		d.errorf(v, path, "list at least one {from, tier}, or leave `tier_history:` out")
+		return
+	}
+	var hist []partner.Event
+	var prev partner.Tier
+	var last time.Time
+	var lastNode *yaml.Node
+	nerr := len(d.errs)
+	for i, item := range items {
+		ip := index(path, i)
+		ef, ok := d.mapping(item, ip, "from", "tier")
+		if !ok || !d.require(ef, "from", "tier") {
+			continue
+		}
+		at, ok1 := d.instant(ef.get("from"), ef.at("from"), dd.p.Effective.Loc())
+		t, ok2 := d.text(ef.get("tier"), ef.at("tier"))
+		if !ok1 || !ok2 {
+			continue
+		}
+		if lastNode != nil && !at.After(last) {
+			d.errorf(ef.get("from"), ef.at("from"), "tier_history must be in time order: %s is not after the entry before it (line %d)",
+				ef.get("from").Value, lastNode.Line)
+		}
+		hist = append(hist, partner.Event{Kind: partner.EventTier, FromTier: prev, ToTier: partner.Tier(t), At: at, Reason: "tier_history"})
+		prev, last, lastNode = partner.Tier(t), at, item
+	}
+	if len(d.errs) > nerr {
+		return
+	}
+	if tn := f.get("tier"); tn != nil && pt.Tier != prev {
+		d.errorf(tn, f.at("tier"), "tier %q differs from the last tier_history entry %q (line %d); the tier is the one in force now, so leave `tier:` out or make them agree",
+			clip(string(pt.Tier)), clip(string(prev)), lastNode.Line)
+		return
+	}
+	pt.Tier, pt.History = prev, hist
 }
 
 // prior reads a partner's totals from before the test's deals.

@@ -98,7 +98,10 @@
 //	              16), see Division
 //	min_payout    statement minimum, >= 0; a smaller statement total is
 //	              carried over (default 0: no minimum); with payouts, the
-//	              minimum of the default bucket
+//	              minimum of the default bucket. A negative total (credit
+//	              notes above what was earned) is carried too, even with
+//	              no minimum: it is withheld from later payouts, never
+//	              invoiced
 //	hold          {for: 30d | 1m, from: close_date | <custom date field>,
 //	              void_if: [<custom date field>, ...]}: earnings mature
 //	              only after the hold, and a void date inside it cancels
@@ -106,6 +109,8 @@
 //	payouts       [{bucket, types: [<earning type>, ...], min_payout}]:
 //	              earning types paid out together, each bucket with its
 //	              own minimum and carried balance
+//	payment_methods  [{method, min_payout, fee}]: payout terms of payment
+//	              methods that differ from the program's, see Payment methods
 //	allow_negative  true to accept deals with a negative amount (credit
 //	              notes, see Credit notes); default false: such a deal is
 //	              an error
@@ -224,11 +229,20 @@
 //	deal.products                           list of strings
 //	deal.customer.{id,name,country,region,industry,segment}   string
 //	deal.<field>                            a custom field, of its declared type
-//	partner.{id,name,type,tier,region,country}   string
+//	partner.{id,name,type,tier,region,country}   string; partner.tier is the
+//	                                        tier on the deal's close date
+//	partner.at_period_start.tier            string, the tier on the first day
+//	                                        of the deal's period (see Partner
+//	                                        tiers over time)
 //	period.amount, period.earned, cumulative.amount   decimal
 //	period.deals                            int
 //	deal.registration.approved              date the registration was approved
 //	                                        (the empty date without one)
+//	deal.registered                         true when the deal has an approved
+//	                                        registration, whatever the approval
+//	                                        date: also when it was approved
+//	                                        after the close (see Claim windows
+//	                                        and registration validity)
 //	run.as_of                               date, the run's as-of date, see Dates
 //	values.<name>                           a named value: decimal, or bool for a condition
 //	line.{product,family}                   string   } one product line, read inside
@@ -465,6 +479,16 @@
 // (deal.registered) where the terms do. To keep paying the earnings that
 // do not depend on the registration, test the date in the earning's
 // condition instead: deal.close_date <= add_days(deal.registration.approved, 90).
+//
+// deal.registered is true when the deal has an approved registration,
+// whatever its approval date: a registration approved after the close
+// counts. The approval date is deal.registration.approved (a test or deals
+// file gives it as `registration: {id, approved}`; `registered: true` is
+// short for one approved on the close date). Terms that pay only for
+// registrations approved by the close say so (see the cookbook entry
+// cookbook-registered-before-close.yaml):
+//
+//	when: deal.registered && deal.registration.approved <= deal.close_date
 //
 //	# claims.yaml: a claim window from the activation date, and registrations valid 90 days.
 //	apiVersion: partnerops/v1
@@ -917,6 +941,13 @@
 // `multiplier:` (multiplies the earning's `amount:`, which is then
 // required; other tables forbid `amount:`). `label:` names a band for tests
 // and explanations; labels are unique.
+//
+// A band's rate, flat amount or multiplier must not be negative: a band
+// table pays, and a negative value is a compile error at the row
+// (testdata/errors/band_negative_flat.golden). What a deal takes back is
+// a credit note's business (see Credit notes); a penalty that lowers a
+// payout is an earning whose `amount:` is negative under a condition, or
+// a smaller band value.
 //
 // Retroactive: the rate of the band reached applies to the whole basis.
 //
@@ -1408,6 +1439,36 @@
 //	    # 6487.00 x 0.005 = 32.435: half_even gives 32.44
 //	    expect: {total: "32.44"}
 //
+// Inside an expression, round(x, places) rounds half_up and round(x,
+// places, "mode") with the mode half_up, half_even, half_down, up, down,
+// ceiling or floor (a constant mode is checked at compile time); the line
+// is then rounded by the program's rounding as usual:
+//
+//	# round-modes.yaml: round() inside an expression with its third argument,
+//	# the mode; the program's rounding then rounds each line to cents as usual.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: round-modes
+//	name: Whole-dollar SPIFF
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	earnings:
+//	  - id: whole-dollars
+//	    type: spiff
+//	    amount: round(deal.amount * 0.0125, 0, "down")
+//	  - id: per-hundred
+//	    type: spiff
+//	    amount: round(deal.amount / 100, 0, "ceiling") * 2
+//	tests:
+//	  - name: cents are dropped, hundreds are counted up
+//	    deal: {id: D-1, amount: "12399.99", close_date: 2026-04-01}
+//	    # whole-dollars: 12399.99 x 0.0125 = 154.999875, down to 0 places = 154
+//	    #   (round(..., 0) would give 155: half_up is the default mode)
+//	    # per-hundred: 12399.99 / 100 = 123.9999, ceiling = 124, x 2 = 248
+//	    # 154.00 + 248.00 = 402.00
+//	    expect: {total: "402.00", lines: {whole-dollars: "154.00", per-hundred: "248.00"}}
+//
 // # Currencies and rates
 //
 // A deal in another currency than the program's is converted before the
@@ -1518,7 +1579,8 @@
 // or time deciding claim expiry; default the deal's close time), an
 // optional rates (a list of conversion rates, see Currencies and rates), an
 // optional partner {id, name, tier, type, region, country, contacts: [{role,
-// name, email}]}, an optional prior {period_amount, period_deals,
+// name, email}], tier_history: [{from, tier}] (see Partner tiers over
+// time), payment_method (see Payment methods)}, an optional prior {period_amount, period_deals,
 // period_earned, cumulative, budget_used, basis: {<earning>: amount}} (the
 // partner's and the program's totals before the test's deals), an optional
 // history {<period label>: amount} (see Partner history), and either
@@ -1611,6 +1673,63 @@
 //	history      {<period label>: amount}: the partner's totals of earlier
 //	             periods (see Partner history)
 //	<field>      each custom field, of its declared type
+//
+// # Payment methods
+//
+// A partner is paid by the method of its payment details (a partner
+// record's `payment_method:` bank_transfer, check, paypal or card; in Go
+// partner.Partner.Payment.Method). `payment_methods:` gives a method its
+// own terms: `min_payout` replaces the program's min_payout for partners
+// paid by the method (and raises a payout bucket's lower minimum to
+// itself), and `fee` is charged once for each payment made by the method
+// and deducted from what it sends. A method with a fee states its own
+// min_payout above the fee, so no payment is smaller than its fee. A
+// partner whose method has no terms, or who has none, is paid under the
+// program's min_payout, without a fee:
+//
+//	min_payout: 100
+//	payment_methods:
+//	  - {method: bank_transfer, min_payout: 25}
+//	  - {method: check, min_payout: 250, fee: 5}
+//
+// Statements show each partner's method, the fee and what the payment
+// sends (incentive.PartnerStatement); the ledger's payment runs apply the
+// same terms per batch line (ledger.RunPaymentsParams.Method). Misuse
+// (an unknown or repeated method, a fee without a minimum above it, a
+// negative amount) is reported at the entry
+// (testdata/errors/bad_payment_methods.golden). A batch test asserts a
+// partner's `fee` and `sent` in `expect: {statement: {P-1: {...}}}`; see
+// the cookbook entry cookbook-payment-methods.yaml.
+//
+// # Partner tiers over time
+//
+// A partner's tier can change during a program. A partner record (a test's
+// `partner:`, a deal's inline partner, an entry of a partners file) states
+// its changes as `tier_history:`, a list of {from, tier} in time order,
+// each the tier in force from that day (midnight in the program's time
+// zone, or an RFC 3339 instant) until the next entry; before the first
+// entry the partner has no tier (""). The partner's `tier:` is then the
+// last entry's and may be left out; a `tier:` that differs from it is an
+// error, and a `tier:` given alone (in a deal overriding its test's
+// partner) replaces the history: that tier holds throughout. In Go the
+// changes are the tier events of partner.Partner.History (partner.SetTier
+// records them), read with Partner.TierAt.
+//
+// Expressions read the tier on a day of the program's time zone: the tier
+// after every change made on or before that day, so a change counts for
+// the whole day it is made on:
+//
+//	partner.tier                   the tier on the deal's close date
+//	partner.at_period_start.tier   the tier on the first day of the deal's
+//	                               period: the month, quarter or year of
+//	                               the program's `period:`, or the
+//	                               effective start for `period: program`
+//
+// A partner without changes has its tier on every day. The explanation
+// states the day each tier was read on when the partner has a history,
+// e.g. `partner.at_period_start.tier on 2026-04-01 = "gold"`. Other
+// partner attributes (type, region, country) have no history: they read
+// the record's value. See the cookbook entry cookbook-dated-tiers.yaml.
 //
 // # Errors and warnings
 //
@@ -2476,4 +2595,136 @@
 //	      settlements:
 //	        quarter-true-up:
 //	          2026-07-01: {settled: false, advances: "1200.00", payable: "0"}
+//
+// A tier SPIFF whose base rate follows the partner's tier on the deal's
+// date, while a quarterly kicker reads the tier the quarter began with:
+//
+//	# cookbook-dated-tiers.yaml: a partner's tier changes during the year.
+//	# partner.tier is the tier on the deal's close date; the quarterly
+//	# accelerator reads the tier the partner held when the quarter began.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: tier-spiff
+//	name: Tier SPIFF
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	period: quarter
+//	earnings:
+//	  - id: base
+//	    type: spiff
+//	    when: partner.tier == "gold"
+//	    amount: deal.amount * 0.03
+//	  - id: quarter-kicker
+//	    type: spiff
+//	    when: partner.at_period_start.tier == "gold"
+//	    amount: 100
+//	tests:
+//	  - name: promoted in mid-February; the kicker waits for the next quarter
+//	    partner:
+//	      id: P-1
+//	      tier_history:
+//	        - {from: 2025-07-01, tier: silver}
+//	        - {from: 2026-02-15, tier: gold}
+//	    deals:
+//	      # silver on Feb 14, and silver on Jan 1: nothing
+//	      - {id: D-1, amount: "10000.00", close_date: 2026-02-14}
+//	      # gold from Feb 15 (the day of the change counts): 10000.00 x 0.03 = 300.00;
+//	      # the quarter began on Jan 1, when P-1 was silver: no kicker
+//	      - {id: D-2, amount: "10000.00", close_date: 2026-02-15}
+//	      # gold on May 4 and on Apr 1: 20000.00 x 0.03 = 600.00, + 100 = 700.00
+//	      - {id: D-3, amount: "20000.00", close_date: 2026-05-04}
+//	    # 0 + 300.00 + 700.00 = 1000.00
+//	    expect:
+//	      total: "1000.00"
+//	      deals:
+//	        D-1: {eligible: true, total: "0.00"}
+//	        D-2: {total: "300.00", lines: {base: "300.00"}}
+//	        D-3: {total: "700.00", lines: {base: "600.00", quarter-kicker: "100.00"}}
+//	  - name: a partner without a history holds its tier throughout
+//	    partner: {id: P-2, tier: gold}
+//	    deal: {id: D-4, amount: "1000.00", close_date: 2026-03-31}
+//	    # 1000.00 x 0.03 = 30.00, + 100 = 130.00
+//	    expect: {total: "130.00", lines: {base: "30.00", quarter-kicker: "100.00"}}
+//
+// A registration bonus paid only for registrations approved by the close
+// (deal.registered alone also counts a later approval):
+//
+//	# cookbook-registered-before-close.yaml: deal.registered is true for any
+//	# approved registration, even one approved after the close; a program that
+//	# pays only for registrations approved by the close says so.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: registration-bonus
+//	name: Registration bonus
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	eligibility:
+//	  - name: registration approved by the close
+//	    when: deal.registered && deal.registration.approved <= deal.close_date
+//	earnings:
+//	  - id: bonus
+//	    type: deal_registration
+//	    amount: 250
+//	tests:
+//	  - name: approved before the close
+//	    deal: {id: D-1, amount: "8000.00", close_date: 2026-05-20, registration: {id: R-1, approved: 2026-05-02}}
+//	    expect: {total: "250.00"}
+//	  - name: approved after the close is registered, but too late
+//	    deal: {id: D-2, amount: "8000.00", close_date: 2026-05-20, registration: {id: R-2, approved: 2026-05-21}}
+//	    expect: {eligible: false, failed: registration approved by the close}
+//	  - name: a registration not (yet) approved is not registered
+//	    deal: {id: D-3, amount: "8000.00", close_date: 2026-05-20, registration: {id: R-3}}
+//	    expect: {eligible: false, failed: registration approved by the close}
+//
+// A rebate paid by bank transfer from 25.00 and by cheque from 250.00 less
+// a 5.00 fee per cheque (see Payment methods):
+//
+//	# cookbook-payment-methods.yaml: bank transfers are paid from 25.00, cheques
+//	# from 250.00 less a 5.00 fee each; a partner paid by a method without terms
+//	# of its own is paid from the program's 100.00.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: rebate-by-method
+//	name: Rebate paid by method
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	min_payout: 100
+//	payment_methods:
+//	  - {method: bank_transfer, min_payout: 25}
+//	  - {method: check, min_payout: 250, fee: 5}
+//	earnings:
+//	  - id: rebate
+//	    type: rebate
+//	    amount: deal.amount * 0.02
+//	tests:
+//	  - name: four partners, four methods
+//	    deals:
+//	      # P-1, bank transfer: 2000.00 x 0.02 = 40.00 >= 25.00: paid, no fee
+//	      - {id: D-1, amount: "2000.00", close_date: 2026-02-10, partner: {id: P-1, payment_method: bank_transfer}}
+//	      # P-2, cheque: 10000.00 x 0.02 = 200.00 < 250.00: carried over
+//	      - {id: D-2, amount: "10000.00", close_date: 2026-02-11, partner: {id: P-2, payment_method: check}}
+//	      # P-3, cheque: 15000.00 x 0.02 = 300.00 >= 250.00: paid; sends 300.00 - 5.00 = 295.00
+//	      - {id: D-3, amount: "15000.00", close_date: 2026-02-12, partner: {id: P-3, payment_method: check}}
+//	      # P-4, PayPal, no terms: 4000.00 x 0.02 = 80.00 < 100.00 (the program's): carried over
+//	      - {id: D-4, amount: "4000.00", close_date: 2026-02-13, partner: {id: P-4, payment_method: paypal}}
+//	    # 40.00 + 200.00 + 300.00 + 80.00 = 620.00
+//	    expect:
+//	      total: "620.00"
+//	      statement:
+//	        P-1: {payable: "40.00", fee: "0", sent: "40.00"}
+//	        P-2: {payable: "0", carried_out: "200.00", fee: "0", sent: "0"}
+//	        P-3: {payable: "300.00", fee: "5.00", sent: "295.00"}
+//	        P-4: {payable: "0", carried_out: "80.00"}
+//	  - name: the cheque balance is paid once it reaches 250.00, less the fee
+//	    carried: {P-2: "200.00"}
+//	    # 3000.00 x 0.02 = 60.00; 60.00 + 200.00 = 260.00 >= 250.00: paid;
+//	    # sends 260.00 - 5.00 = 255.00
+//	    deals:
+//	      - {id: D-5, amount: "3000.00", close_date: 2026-05-04, partner: {id: P-2, payment_method: check}}
+//	    expect:
+//	      statement:
+//	        P-2: {carried_in: "200.00", payable: "260.00", fee: "5.00", sent: "255.00"}
 package rules

@@ -175,6 +175,7 @@ func FuzzDecodeDeals(f *testing.F) {
 		f.Add(b)
 	}
 	f.Add([]byte(`- {id: D-1, amount: "12000.00", type: new_business, registered: true, close_date: 2026-11-03, segment: smb, partner: {id: P-1, tier: gold}}`))
+	f.Add([]byte("- {id: D-3, amount: 5, close_date: 2026-11-03, segment: smb, partner: {id: P-1, tier_history: [{from: 2026-01-01, tier: silver}, {from: \"2026-06-01T09:00:00+02:00\", tier: gold}]}}\n"))
 	f.Add([]byte(`[{"id": "D-2", "amount": "1e3", "close_date": "2026-11-03T10:00:00Z", "segment": "x", "partner": {"id": "P"}}]`))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		ins, err := rules.DecodeDeals("deals.yaml", src, example)

@@ -14,7 +14,7 @@ import (
 var (
 	holdKeys      = []string{"for", "from", "void_if"}
 	bucketKeys    = []string{"bucket", "types", "min_payout"}
-	statementKeys = []string{"earned", "expired", "held", "carried_in", "withheld", "payable", "carried_out", "buckets"}
+	statementKeys = []string{"earned", "expired", "held", "carried_in", "withheld", "payable", "carried_out", "buckets", "fee", "sent"}
 	figureKeys    = statementKeys[:7]
 )
 
@@ -210,7 +210,7 @@ func (td testDecoder) statementExpects(n *yaml.Node, path string, t *Test) []sta
 		if !ok {
 			continue
 		}
-		se.figures = td.figures(pf)
+		se.figures = append(td.figures(pf, figureKeys...), td.figures(pf, "fee", "sent")...)
 		if bn := pf.get("buckets"); bn != nil {
 			bp := pf.at("buckets")
 			if len(td.p.Buckets) == 0 {
@@ -228,7 +228,7 @@ func (td testDecoder) statementExpects(n *yaml.Node, path string, t *Test) []sta
 				}
 				ff, ok := d.mapping(bv, bf.at(bk.Value), figureKeys...)
 				if ok {
-					se.buckets = append(se.buckets, bucketExpect{bucket: bk.Value, figures: td.figures(ff)})
+					se.buckets = append(se.buckets, bucketExpect{bucket: bk.Value, figures: td.figures(ff, figureKeys...)})
 				}
 			}
 		}
@@ -237,10 +237,10 @@ func (td testDecoder) statementExpects(n *yaml.Node, path string, t *Test) []sta
 	return out
 }
 
-// figures reads the amounts of figureKeys present in f, in that order.
-func (td testDecoder) figures(f fields) []figureExpect {
+// figures reads the amounts of keys present in f, in that order.
+func (td testDecoder) figures(f fields, keys ...string) []figureExpect {
 	var out []figureExpect
-	for _, key := range figureKeys {
+	for _, key := range keys {
 		if v := f.get(key); v != nil {
 			if a := td.amount(v, f.at(key)); a != nil {
 				out = append(out, figureExpect{key: key, amount: *a})
@@ -261,6 +261,10 @@ func statementFigure(key string, ps *incentive.PartnerStatement, bs *incentive.B
 		earned, expired, held, in, withheld, payable, out = ps.Earned, ps.Expired, ps.Held, ps.CarriedIn, ps.Withheld, ps.Payable, ps.CarriedOut
 	}
 	switch key {
+	case "fee": // partners only: a payment's fee (see Payment methods)
+		return ps.Fee
+	case "sent":
+		return ps.Sent
 	case "earned":
 		gross, _ := earned.Add(expired)
 		return gross

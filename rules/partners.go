@@ -12,11 +12,24 @@ import (
 const MaxPartnersFileSize = MaxDealsFileSize
 
 // DecodePartners reads a YAML list of partner records, each a mapping of
-// id, name, type, tier, region, country and contacts (a list of {role,
-// name, email}), as the inline `partner:` of a deal. Every record needs an
-// id, and an id may appear once. Errors are an ErrorList positioned in the
-// named file.
+// id, name, type, tier, region, country, contacts (a list of {role,
+// name, email}) and tier_history (a list of {from, tier}: the partner's
+// tier changes, see the package documentation, "Partner tiers over
+// time"), as the inline `partner:` of a deal. Every record needs an id,
+// and an id may appear once. Errors are an ErrorList positioned in the
+// named file. A tier_history date is midnight UTC; DecodePartnersFor reads
+// it in a program's time zone.
 func DecodePartners(name string, src []byte) ([]partner.Partner, error) {
+	return DecodePartnersFor(name, src, nil)
+}
+
+// DecodePartnersFor is DecodePartners for program p: a tier_history date
+// (from: YYYY-MM-DD) is midnight in the program's time zone, as a deal's
+// close_date is. A nil p reads dates in UTC.
+func DecodePartnersFor(name string, src []byte, p *incentive.Program) ([]partner.Partner, error) {
+	if p == nil {
+		p = &incentive.Program{}
+	}
 	d := &diag{src: newSource(name, src)}
 	if len(src) > MaxPartnersFileSize {
 		d.add(SeverityError, 0, 0, "", fmt.Sprintf("file is %d bytes; a partners file may be at most %d bytes", len(src), MaxPartnersFileSize))
@@ -34,7 +47,7 @@ func DecodePartners(name string, src []byte) ([]partner.Partner, error) {
 	if !ok {
 		return nil, d.errs.Err()
 	}
-	dd := dealDecoder{d: d, p: &incentive.Program{}}
+	dd := dealDecoder{d: d, p: p}
 	out := make([]partner.Partner, 0, len(items))
 	seen := map[string]int{}
 	for i, item := range items {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/partnerops/partnerops/incentive"
+	"github.com/partnerops/partnerops/partner"
 	"github.com/partnerops/partnerops/rules/internal/dexpr"
 	"github.com/shopspring/decimal"
 	"gopkg.in/yaml.v3"
@@ -20,6 +21,7 @@ var programKeys = []string{
 	"apiVersion", "kind", "id", "name", "version", "currency", "effective",
 	"claims", "registration", "payee", "rounding", "precision", "period", "min_payout", "allow_negative", "fields",
 	"line_fields", "values", "hold", "payouts",
+	"payment_methods",
 	"eligibility", "earnings", "groups", "caps", "split", "settlements", "tests",
 }
 
@@ -119,6 +121,9 @@ func compileProgram(d *diag, doc *document, top fields) *progCompiler {
 	}
 	if n := top.get("allow_negative"); n != nil {
 		p.AllowNegative, _ = d.boolean(n, "allow_negative")
+	}
+	if n := top.get("payment_methods"); n != nil {
+		pc.paymentMethods(n)
 	}
 	envOK := true
 	if n := top.get("fields"); n != nil {
@@ -329,6 +334,42 @@ func (pc *progCompiler) registration(n *yaml.Node) {
 }
 
 var roleRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{0,63}$`)
+
+// paymentMethodKeys are the keys of one entry of `payment_methods:`.
+var paymentMethodKeys = []string{"method", "min_payout", "fee"}
+
+// paymentMethods reads `payment_methods:`, a list of {method, min_payout,
+// fee}; incentive.Validate checks the methods and amounts.
+func (pc *progCompiler) paymentMethods(n *yaml.Node) {
+	d, p := pc.d, pc.p
+	items, ok := d.list(n, "payment_methods")
+	if !ok {
+		return
+	}
+	for i, item := range items {
+		path := index("payment_methods", i)
+		f, ok := d.mapping(item, path, paymentMethodKeys...)
+		if !ok {
+			continue
+		}
+		d.require(f, "method")
+		t := incentive.PaymentTerms{Origin: d.origin(item)}
+		if v := f.get("method"); v != nil {
+			if s, ok := d.enum(v, f.at("method"), paymentMethodNames()...); ok {
+				t.Method = partner.PaymentMethod(s)
+			}
+		}
+		if v := f.get("min_payout"); v != nil {
+			if m, ok := d.money(v, f.at("min_payout"), p.Currency); ok {
+				t.MinPayout = &m
+			}
+		}
+		if v := f.get("fee"); v != nil {
+			t.Fee, _ = d.money(v, f.at("fee"), p.Currency)
+		}
+		p.PaymentMethods = append(p.PaymentMethods, t)
+	}
+}
 
 func (pc *progCompiler) payee(n *yaml.Node) {
 	s, ok := pc.d.scalar(n, "payee", `"partner" or a contact role`)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 
 	"github.com/partnerops/partnerops/incentive"
+	"github.com/partnerops/partnerops/partner"
 )
 
 // Key lists of the program file's mappings that the decoder spells out
@@ -21,7 +22,8 @@ var (
 	groupKeys      = []string{"id", "pick"}
 	bandRowKeys    = []string{"from", "to", "rate", "flat", "multiplier", "label"}
 	testsDocKeys   = []string{"apiVersion", "kind", "program", "version", "tests"}
-	partnerKeys    = []string{"id", "name", "tier", "type", "region", "country", "contacts"}
+	partnerKeys    = []string{"id", "name", "tier", "type", "region", "country", "contacts", "tier_history", "payment_method"}
+	tierEntryKeys  = []string{"from", "tier"}
 	contactKeys    = []string{"role", "name", "email"}
 	priorKeys      = []string{"period_amount", "period_deals", "period_earned", "cumulative", "budget_used", "basis"}
 	customerKeys   = []string{"id", "name", "country", "region", "industry", "segment"}
@@ -112,7 +114,8 @@ func schema() obj {
 	for _, k := range figureKeys {
 		figures[k] = amount()
 	}
-	statementRow := strict(statementKeys, obj{"buckets": obj{"type": "object", "additionalProperties": strict(figureKeys, figures)}})
+	statementRow := strict(statementKeys, obj{"buckets": obj{"type": "object", "additionalProperties": strict(figureKeys, figures)},
+		"fee": amount(), "sent": amount()})
 	for k, v := range figures {
 		statementRow["properties"].(obj)[k] = v
 	}
@@ -175,6 +178,8 @@ func schema() obj {
 		"hold":  strict(holdKeys, obj{"void_if": obj{"anyOf": []obj{str(), listOf(str())}}}, "for"),
 		"payouts": listOf(strict(bucketKeys, obj{"types": listOf(obj{"enum": earningTypeNames()}), "min_payout": amount()},
 			"bucket", "types")),
+		"payment_methods": listOf(strict(paymentMethodKeys, obj{"method": obj{"enum": paymentMethodNames()},
+			"min_payout": amount(), "fee": amount()}, "method")),
 	}, "apiVersion", "kind", "id", "name", "version", "currency", "effective", "earnings")
 	tests := strict(testsDocKeys, obj{
 		"apiVersion": obj{"const": APIVersion},
@@ -199,7 +204,18 @@ func schema() obj {
 		"description": "One YAML document of a partnerops file: a Program or a Tests document (see go doc github.com/partnerops/partnerops/rules).",
 		"oneOf":       []obj{program, tests, other},
 		"$defs": obj{
-			"partner": strict(partnerKeys, obj{"contacts": listOf(strict(contactKeys, nil, "role"))}),
+			"partner": strict(partnerKeys, obj{"contacts": listOf(strict(contactKeys, nil, "role")),
+				"tier_history":   listOf(strict(tierEntryKeys, nil, "from", "tier")),
+				"payment_method": obj{"enum": paymentMethodNames()}}),
 		},
 	}
+}
+
+// paymentMethodNames lists partner.PaymentMethods as strings.
+func paymentMethodNames() []string {
+	out := make([]string, 0, len(partner.PaymentMethods()))
+	for _, m := range partner.PaymentMethods() {
+		out = append(out, string(m))
+	}
+	return out
 }

@@ -48,7 +48,7 @@ func BenchmarkRunFile(b *testing.B) {
 	require.NoError(b, dealgen.WritePartners(&pbuf, partners))
 	pfile := filepath.Join(dir, "partners.csv")
 	require.NoError(b, os.WriteFile(pfile, pbuf.Bytes(), 0o644))
-	book, err := loadPartners(pfile)
+	book, err := loadPartners(pfile, nil)
 	require.NoError(b, err)
 
 	for _, format := range []string{"csv", "jsonl"} {

@@ -352,7 +352,7 @@ func (o *runOptions) openDealsFor(cmd string, p *incentive.Program, dealsArg str
 	}
 	s := &session{o: o, program: p, stderr: stderr}
 	if o.partners != "" {
-		book, err := loadPartners(o.partners)
+		book, err := loadPartners(o.partners, p)
 		if err != nil {
 			return nil, o.inputError(stderr, err)
 		}

@@ -41,8 +41,9 @@ type partnerBook struct {
 // contact_email; a partner with several contacts repeats its row with the
 // same attributes), JSON Lines (one record per line, as a deal's
 // "partner") or YAML (a list of records). An id given twice with
-// different attributes is an error.
-func loadPartners(name string) (*partnerBook, error) {
+// different attributes is an error. A YAML record's tier_history dates
+// are read in program p's time zone.
+func loadPartners(name string, p *incentive.Program) (*partnerBook, error) {
 	format, err := dealFormat(name, "")
 	if err != nil {
 		return nil, &usageErr{fmt.Errorf("-partners: %w", err)}
@@ -61,7 +62,7 @@ func loadPartners(name string) (*partnerBook, error) {
 	var list []partner.Partner
 	switch format {
 	case formatYAML:
-		list, err = rules.DecodePartners(name, src)
+		list, err = rules.DecodePartnersFor(name, src, p)
 	case formatCSV:
 		list, err = partnersCSV(name, src)
 	case formatJSONL:

@@ -48,7 +48,10 @@ not grow with their number, and a deal out of order stops the run.
 Every deal needs a partner: its record comes from -partners FILE, or from
 the deal itself (partner_tier and so on in CSV, "partner" in JSON). A deal
 naming a partner the file lacks, or giving attributes that differ from it,
-is an error. A deal id listed twice is run once.
+is an error. A deal id listed twice is run once. A YAML partners file may
+give a partner's tier changes as tier_history (dates in the program's time
+zone) and its payment_method; see 'go doc
+github.com/partnerops/partnerops/rules', "Partner tiers over time".
 
 A row that cannot be read, or a deal that cannot be evaluated (say, in a
 currency without a rate), is reported on stderr with its file, line and
@@ -236,7 +239,7 @@ func (o *runOptions) prepare(args []string, stderr io.Writer) (*session, int) {
 		s.rates = table
 	}
 	if o.partners != "" {
-		s.partners, err = loadPartners(o.partners)
+		s.partners, err = loadPartners(o.partners, p)
 		if err != nil {
 			return nil, o.inputError(stderr, err)
 		}

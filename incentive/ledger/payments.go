@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/partnerops/partnerops/incentive"
+	"github.com/partnerops/partnerops/partner"
 	"github.com/shopspring/decimal"
 )
 
@@ -22,6 +23,13 @@ type RunPaymentsParams struct {
 	// now, counted on the day it moves.
 	AsOf  incentive.Date
 	Actor string
+	// Method, when set, names each partner's payment method (say from
+	// partner.Partner.Payment). Where the program lists terms for it
+	// (incentive.Program.PaymentMethods), the method's minimum replaces the
+	// program's (and raises a lower payout bucket minimum), and its fee is
+	// deducted from each batch line: BatchLine.Fee and Sent. Nil: every
+	// partner is paid under the program's terms.
+	Method func(partnerID string) partner.PaymentMethod
 }
 
 // RunPayments gathers what is payable as of p.AsOf into a batch. Per
@@ -155,7 +163,7 @@ func (l *Ledger) buildBatch(ctx context.Context, p RunPaymentsParams) (Batch, Co
 			return Batch{}, CommitParams{}, err
 		}
 		if net.Sign() > 0 {
-			if min := pe.minPayout(k.Payout); net.LessThan(min) {
+			if min := p.minimum(pe.ev.Program(), k, pe.minPayout(k.Payout)); net.LessThan(min) {
 				reason := fmt.Sprintf("below the minimum payout of %s; carried over", money(min))
 				if recovered.Sign() > 0 {
 					reason = fmt.Sprintf("%s after recovering %s withheld, below the minimum payout of %s; carried over", money(net), money(recovered), money(min))
@@ -165,6 +173,7 @@ func (l *Ledger) buildBatch(ctx context.Context, p RunPaymentsParams) (Batch, Co
 			}
 		}
 		line := BatchLine{Bucket: k, Payable: money(s.payable), Recovered: money(recovered), Net: money(net)}
+		p.fee(pe.ev.Program(), &line)
 		// The batch counts on its date, but never before today: money is
 		// not moved out of payable on a day before it was payable.
 		e := Entry{
@@ -301,4 +310,37 @@ func laterOf(a, b incentive.Date) incentive.Date {
 		return b
 	}
 	return a
+}
+
+// terms returns the program's payment terms for the bucket's partner.
+func (p RunPaymentsParams) terms(prog *incentive.Program, k Bucket) (incentive.PaymentTerms, bool) {
+	if p.Method == nil {
+		return incentive.PaymentTerms{}, false
+	}
+	return prog.PaymentTermsFor(p.Method(k.Partner))
+}
+
+// minimum is the bucket's minimum payout min under the partner's payment
+// method: the method's minimum replaces the program's (the default payout
+// bucket) and raises a named bucket's lower one.
+func (p RunPaymentsParams) minimum(prog *incentive.Program, k Bucket, min decimal.Decimal) decimal.Decimal {
+	if t, ok := p.terms(prog, k); ok {
+		return t.Minimum(min, k.Payout == "")
+	}
+	return min
+}
+
+// fee records the payment method and its fee on a batch line that pays
+// something. The line reached the method's minimum, which the program's
+// validation keeps above the fee, so Sent is positive.
+func (p RunPaymentsParams) fee(prog *incentive.Program, line *BatchLine) {
+	t, ok := p.terms(prog, line.Bucket)
+	if !ok {
+		return
+	}
+	line.Method = t.Method
+	if t.Fee.Sign() > 0 && line.Net.Sign() > 0 {
+		line.Fee = incentive.NewMoney(t.Fee, line.Net.Currency())
+		line.Sent = incentive.NewMoney(line.Net.Amount().Sub(t.Fee), line.Net.Currency())
+	}
 }

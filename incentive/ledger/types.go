@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/partnerops/partnerops/incentive"
+	"github.com/partnerops/partnerops/partner"
 	"github.com/shopspring/decimal"
 )
 
@@ -357,7 +358,15 @@ type BatchLine struct {
 	Payable   incentive.Money `json:"payable"`
 	Recovered incentive.Money `json:"recovered"`
 	Net       incentive.Money `json:"net"`
-	Claims    []string        `json:"claims"`
+	// Method is the partner's payment method when the program has terms
+	// for it (RunPaymentsParams.Method); Fee the method's fee, deducted
+	// from Net, and Sent = Net - Fee, what the payment sends. Fee and Sent
+	// are zero when the method charges no fee: the payment sends Net. Net
+	// is what leaves the bucket's payable balance either way.
+	Method partner.PaymentMethod `json:"method,omitempty"`
+	Fee    incentive.Money       `json:"fee,omitzero"`
+	Sent   incentive.Money       `json:"sent,omitzero"`
+	Claims []string              `json:"claims"`
 	// Reference is the payment reference recorded when marked paid.
 	Reference string `json:"reference,omitempty"`
 }

@@ -257,13 +257,14 @@ func (c *checker) numbers(src string) {
 }
 
 var groupHint = map[string]string{
-	"deal":              "deal.amount",
-	"deal.customer":     "deal.customer.segment",
-	"deal.registration": "deal.registration.approved",
-	"run":               "run.as_of",
-	"partner":           "partner.tier",
-	"period":            "period.amount",
-	"cumulative":        "cumulative.amount",
+	"deal":                    "deal.amount",
+	"deal.customer":           "deal.customer.segment",
+	"deal.registration":       "deal.registration.approved",
+	"run":                     "run.as_of",
+	"partner":                 "partner.tier",
+	"partner.at_period_start": "partner.at_period_start.tier",
+	"period":                  "period.amount",
+	"cumulative":              "cumulative.amount",
 }
 
 func (c *checker) identifier(n *ast.IdentifierNode) val {

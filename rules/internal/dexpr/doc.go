@@ -24,6 +24,10 @@
 //	deal.products                                         list of strings
 //	deal.customer.{id,name,country,region,industry,segment}  string
 //	partner.{id,name,type,tier,region,country}            string
+//	partner.at_period_start.tier                          string
+//	              (partner.tier is the tier on the close date, this the
+//	              tier on the first day of the deal's period; both read
+//	              incentive.Scope.PartnerTierOn)
 //	period.amount, period.earned, cumulative.amount       decimal
 //	period.deals                                          int
 //	deal.<name>   a custom field, typed by its declaration:

@@ -78,6 +78,7 @@ const (
 	slotCumulativeAmount
 	slotDealRegApproved
 	slotRunAsOf
+	slotPartnerTierAtPeriodStart
 	numBuiltin
 )
 
@@ -115,6 +116,8 @@ var builtinPaths = [numBuiltin]struct {
 	slotCumulativeAmount: {incentive.PathCumulativeAmount, tDecimal},
 	slotDealRegApproved:  {incentive.PathDealRegApproved, tDate},
 	slotRunAsOf:          {incentive.PathRunAsOf, tDate},
+
+	slotPartnerTierAtPeriodStart: {incentive.PathPartnerTierAtPeriodStart, tString},
 }
 
 // pathInfo describes one readable path.
@@ -229,7 +232,7 @@ func (e *FieldError) Error() string {
 func NewEnv(fields []incentive.FieldDecl) (*Env, []error) {
 	e := &Env{
 		paths:  make(map[string]*pathInfo, numBuiltin+len(fields)),
-		groups: map[string]bool{"deal": true, "deal.customer": true, "deal.registration": true, "partner": true, "period": true, "cumulative": true, "run": true},
+		groups: map[string]bool{"deal": true, "deal.customer": true, "deal.registration": true, "partner": true, "partner.at_period_start": true, "period": true, "cumulative": true, "run": true},
 	}
 	for slot, b := range builtinPaths {
 		p := &pathInfo{path: b.path, typ: b.typ, slot: slot, custom: -1}
@@ -375,7 +378,12 @@ func (e *Env) str(s *incentive.Scope, p *pathInfo) (string, error) {
 	case slotPartnerType:
 		return string(pt.Type), nil
 	case slotPartnerTier:
-		return string(pt.Tier), nil
+		if len(pt.History) == 0 {
+			return string(pt.Tier), nil
+		}
+		return s.PartnerTierOn(s.CloseDay()), nil
+	case slotPartnerTierAtPeriodStart:
+		return s.PartnerTierOn(s.PeriodStart()), nil
 	case slotPartnerRegion:
 		return pt.Region, nil
 	case slotPartnerCountry:

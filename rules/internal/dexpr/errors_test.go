@@ -67,7 +67,7 @@ func TestCompileErrors(t *testing.T) {
 		{"deal > 1", Bool, []want{{1, 1, "deal is a group of fields, not a value; use a field such as deal.amount"}}},
 		{`deal.customer == "x"`, Bool, []want{{1, 6, "deal.customer is a group of fields"}}},
 		{"deal.customer.sgment == 1", Bool, []want{{1, 15, "unknown field deal.customer.sgment (did you mean deal.customer.segment?)"}}},
-		{"partner.zzz == 1", Bool, []want{{1, 9, "unknown field partner.zzz; partner has country, id, name, region, tier, type"}}},
+		{"partner.zzz == 1", Bool, []want{{1, 9, "unknown field partner.zzz; partner has at_period_start, country, id, name, region, tier, type"}}},
 		// a multi-line block: the second line is "  deal.amout > 5"
 		{"deal.registered &&\n  deal.amout > 5", Bool, []want{{2, 8, "unknown field deal.amout"}}},
 		// every error is reported, sorted by position

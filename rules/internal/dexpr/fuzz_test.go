@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/partnerops/partnerops/incentive"
+	"github.com/partnerops/partnerops/partner"
 	"github.com/shopspring/decimal"
 )
 
@@ -43,6 +44,9 @@ var fuzzSeeds = []string{
 	`quarter(deal.close_date) * 3 == month(deal.close_date) ? days_between(run.as_of, deal.signed) : 0`,
 	`period(deal.signed, deal.segment)`,
 	`add_days(date("9999-12-31"), 1) > deal.close_date`,
+	`partner.at_period_start.tier == "gold" && partner.tier != partner.at_period_start.tier`,
+	`partner.at_period_start.tier in ["gold", "platinum"] ? deal.amount * 0.03 : 0`,
+	`partner.at_period_start == "gold"`,
 	`history("quarter", 1) + history_sum("month", 3) - history_mean("year", 2)`,
 	`deal.amount > history_mean("quarter", 4) ? (deal.amount - history_mean("quarter", 4)) * 0.05 : 0`,
 	`history_mean("quarter", deal.quantity)`,
@@ -133,6 +137,11 @@ func FuzzEval(f *testing.F) {
 			if day%4 != 0 { // otherwise the partner has no history
 				s.History = incentive.History{"2025-10": amt, "2025-11": disc, "2025-12": amt, "2025-Q4": disc,
 					"2025-Q3": amt, "2025-Q2": disc, "2025-Q1": amt, "2025": disc, "2024": amt}
+			}
+			if day%4 != 1 { // a tier change during the year, on a day the fuzzer picks
+				s.Partner.History = []partner.Event{{Kind: partner.EventTier, FromTier: "silver", ToTier: s.Partner.Tier,
+					At: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(day)*2)}}
+				s.Program.Period = []incentive.Period{incentive.PeriodMonth, incentive.PeriodQuarter, incentive.PeriodYear}[day%3]
 			}
 			if day%3 != 0 { // otherwise the run has no as-of date
 				s.SetAsOf(time.Date(2026, 3, 8, 1, 30, 0, 0, time.UTC).AddDate(0, 0, int(day)))
