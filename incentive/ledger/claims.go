@@ -478,12 +478,14 @@ func (pe *programEntry) partnerCaps(partnerID string, closed incentive.Date) []c
 	return out
 }
 
-// capReturn appends to e the postings that give a claim's partner cap room
-// back (the reverse of its accrual's cap postings).
-func capReturn(c *Claim, e *Entry) {
+// capReturn appends to e the postings that give amt of a claim's partner
+// cap room back (the reverse of its accrual's cap postings: the whole
+// amount when the claim is released, what a clawback takes back after
+// payment).
+func capReturn(c *Claim, e *Entry, amt incentive.Money) {
 	for _, src := range c.Caps {
 		used := Account(strings.TrimSuffix(string(src), string(CapSource)) + string(CapUsed))
-		e.Postings = append(e.Postings, Posting{Account: src, Amount: c.Amount}, Posting{Account: used, Amount: c.Amount.Neg()})
+		e.Postings = append(e.Postings, Posting{Account: src, Amount: amt}, Posting{Account: used, Amount: amt.Neg()})
 	}
 }
 
@@ -711,7 +713,7 @@ func (l *Ledger) releaseEntry(c *Claim, pe *programEntry, now time.Time, from Bu
 	if !amt.IsZero() {
 		e.Postings = append(e.Postings, Posting{Account: back, Amount: amt})
 	}
-	capReturn(c, &e)
+	capReturn(c, &e, c.Amount)
 	return e
 }
 
@@ -834,12 +836,11 @@ func (l *Ledger) ClawBack(ctx context.Context, p ClawBackParams) (Claim, error) 
 				Posting{Account: b.Account(Withheld), Amount: parts[i].Neg(), Type: ln.Type},
 				Posting{Account: b.Account(ClawedBack), Amount: parts[i], Type: ln.Type})
 		}
-		if from != ClawedBackState {
-			// The engine counts a clawed-back claim no more in the
-			// partner's period earnings (partnerPrior): its cap room
-			// returns with the first clawback.
-			capReturn(c, &e)
-		}
+		// What is taken back leaves the partner's period earnings
+		// (partnerPrior counts a clawed-back claim's paid amount net of
+		// its clawbacks): only that much cap room returns, since the
+		// partner keeps the rest.
+		capReturn(c, &e, take)
 		cp.Entries = append(cp.Entries, e)
 		c.ClawedBack, _ = c.ClawedBack.Add(take)
 		reason := fmt.Sprintf("clawed back %s of %s paid: %s", take, c.Paid, p.Reason)
@@ -883,10 +884,12 @@ func (c *Claim) payOf(amt incentive.Money) *incentive.Conversion {
 // would. A claim for an earlier deal that arrives after a later one does not
 // change the later claim, but what the later claim earned counts in the
 // earlier one's PeriodEarned, so partner caps bind in any arrival order.
+// A claim clawed back after payment counts only in PeriodEarned, with what
+// the partner kept of it (paid net of its clawbacks).
 func (l *Ledger) partnerPrior(ctx context.Context, pe *programEntry, d *incentive.Deal) (incentive.Prior, error) {
 	var pr incentive.Prior
 	cs, err := l.cfg.Store.Claims(ctx, ClaimsParams{Program: pe.ref.ID, Partner: d.PartnerID,
-		States: []State{PendingApproval, Approved, HeldState, PayableState, PaidState}})
+		States: []State{PendingApproval, Approved, HeldState, PayableState, PaidState, ClawedBackState}})
 	if err != nil {
 		return pr, err
 	}
@@ -903,6 +906,15 @@ func (l *Ledger) partnerPrior(ctx context.Context, pe *programEntry, d *incentiv
 		}
 		t := in.Deal.CloseDate
 		if periodStart(prog.Period, incentive.DateOf(t.In(loc)), prog.Effective.From) != start {
+			continue
+		}
+		if c.State == ClawedBackState {
+			// A deal clawed back after payment no longer counts as a
+			// deal, but what the partner kept of it (paid, net of the
+			// clawbacks) still counts as earned, for the partner caps.
+			if kept, err := c.Paid.Sub(c.ClawedBack); err == nil && kept.Sign() > 0 {
+				pr.PeriodEarned = pr.PeriodEarned.Add(kept.Amount())
+			}
 			continue
 		}
 		if t.After(d.CloseDate) || (t.Equal(d.CloseDate) && in.Deal.ID > d.ID) {
