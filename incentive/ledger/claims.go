@@ -272,6 +272,18 @@ func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, 
 	if err != nil {
 		return Claim{}, CommitParams{}, nil, err
 	}
+	if p.Exception != nil && budgetCut(res) {
+		// An exception asks to go beyond the remaining budget: the terms'
+		// budget cap must not cut the claim to what is left (or reject it
+		// once the budget is spent). Evaluate it as if nothing had been
+		// spent; the ledger's budget check below draws what exceeds the
+		// remaining budget from the overrun account. The stored input says
+		// so (BudgetUsed 0), so a replay finds the same amount.
+		in.Prior.BudgetUsed = decimal.Zero
+		if res, err = pe.ev.Evaluate(ctx, in, now); err != nil {
+			return Claim{}, CommitParams{}, nil, err
+		}
+	}
 	var rate *incentive.Rate
 	if res.Conversion != nil {
 		r := res.Conversion.Rate

@@ -149,7 +149,10 @@ type ClaimLine struct {
 //   - a claim over the remaining program budget: the part the budget
 //     cannot cover is taken from the program's overrun account
 //     (ProgramOverrun), so the budget itself is never overdrawn and the
-//     overrun is reported;
+//     overrun is reported. When the program's terms have a budget cap,
+//     the claim is evaluated as if none of the budget were spent (its
+//     stored input says so), so the cap cuts it only where it exceeds the
+//     whole budget;
 //   - an MDF claim without proof of performance, or after its proof
 //     deadline while the fund request still holds its reservation
 //     (ClaimFunds).

@@ -1,0 +1,62 @@
+package ledger_test
+
+import (
+	"testing"
+
+	"github.com/partnerops/partnerops/incentive"
+	"github.com/partnerops/partnerops/incentive/ledger"
+	"github.com/partnerops/partnerops/incentive/ledger/ledgertest"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// A program whose budget is a budget cap of its terms (the way a YAML
+// program states it; Register funds the ledger budget from it) still takes
+// an over-budget exception once the budget is spent: the excess is drawn
+// from the overrun account, as with a budget given to Register.
+func TestReviewExceptionOverBudgetCap(t *testing.T) {
+	h := ledgertest.NewHarness(t, newStore, ledger.Config{})
+	h.Clock.Set("2026-11-20")
+	prog := ledgertest.SpiffProgram()
+	prog.Caps = append(prog.Caps, incentive.Cap{Scope: incentive.CapBudget, Limit: decimal.RequireFromString("1000")})
+	policy := ledgertest.SpiffPolicy()
+	policy.Approvers[ledger.RoleException] = []string{"cfo"}
+	require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: prog, Policy: policy, Actor: "ops"}))
+	// 50,000.00 x 2% = 1,000.00: the whole budget.
+	ledgertest.Must(h.Submit("spiff", ledgertest.Deal("D-1", "P-1", "50000.00", "2026-11-10"), ledgertest.Gold("P-1")))(t)
+	require.Equal(t, "0.00", h.Balance(ledger.ProgramBudget("spiff")))
+
+	// 30,000.00 x 2% = 600.00, all of it beyond the spent budget.
+	c, err := h.Ledger.Submit(h.Ctx, ledger.SubmitParams{Key: "k-2", Program: "spiff", Deal: ledgertest.Deal("D-2", "P-1", "30000.00", "2026-11-11"),
+		Partner: ledgertest.Gold("P-1"), Actor: "rep", Exception: &ledger.Exception{Approver: "cfo", Justification: "strategic account"}})
+	require.NoError(t, err)
+	assert.Equal(t, ledger.PendingApproval, c.State)
+	assert.Equal(t, "600.00", c.Amount.Amount().StringFixed(2))
+	assert.Equal(t, "600.00", c.Overrun.Amount().StringFixed(2))
+	assert.Equal(t, "-600.00", h.Balance(ledger.ProgramOverrun("spiff")))
+	assert.Equal(t, "0.00", h.Balance(ledger.ProgramBudget("spiff")))
+	h.ZeroSum()
+
+	// Partly over: a second program budget of 1,000.00 with 150.00 left
+	// (42,500.00 x 2% = 850.00 spent); 30,000.00 x 2% = 600.00 asked:
+	// 150.00 from the budget, 600.00 - 150.00 = 450.00 beyond it, not a
+	// claim cut to 150.00 that ignores the exception.
+	prog2 := ledgertest.SpiffProgram()
+	prog2.ID, prog2.Hash = "spiff2", "spiff2-v1"
+	prog2.Caps = append(prog2.Caps, incentive.Cap{Scope: incentive.CapBudget, Limit: decimal.RequireFromString("1000")})
+	require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: prog2, Policy: policy, Actor: "ops"}))
+	ledgertest.Must(h.Submit("spiff2", ledgertest.Deal("E-1", "P-1", "42500.00", "2026-11-10"), ledgertest.Gold("P-1")))(t)
+	require.Equal(t, "150.00", h.Balance(ledger.ProgramBudget("spiff2")))
+	c, err = h.Ledger.Submit(h.Ctx, ledger.SubmitParams{Key: "k-e2", Program: "spiff2", Deal: ledgertest.Deal("E-2", "P-1", "30000.00", "2026-11-11"),
+		Partner: ledgertest.Gold("P-1"), Actor: "rep", Exception: &ledger.Exception{Approver: "cfo", Justification: "strategic account"}})
+	require.NoError(t, err)
+	assert.Equal(t, "600.00", c.Amount.Amount().StringFixed(2))
+	assert.Equal(t, "450.00", c.Overrun.Amount().StringFixed(2))
+	assert.Equal(t, "0.00", h.Balance(ledger.ProgramBudget("spiff2")))
+	assert.Equal(t, "-450.00", h.Balance(ledger.ProgramOverrun("spiff2")))
+	h.ZeroSum()
+
+	// The replay re-evaluates both exception claims to what was recorded.
+	ledgertest.Must(h.Ledger.Replay(h.Ctx, ledger.ReplayParams{}))(t)
+}
