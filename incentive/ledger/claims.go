@@ -790,7 +790,8 @@ var errSkip = errors.New("skip")
 type ClawBackParams struct {
 	Claim string
 	// Amount to take back; nil: all of it. Never more than was paid is
-	// taken back.
+	// taken back. It must be positive, in the claim's currency and on the
+	// currency's minor unit (0.005 USD is ErrInvalid).
 	Amount *incentive.Money
 	Actor  string
 	Reason string
@@ -809,6 +810,11 @@ func (l *Ledger) ClawBack(ctx context.Context, p ClawBackParams) (Claim, error) 
 	return l.updateClaim(ctx, p.Claim, func(c *Claim, pe *programEntry, now time.Time, cp *CommitParams) error {
 		if p.Amount != nil && (p.Amount.Currency() != c.Amount.Currency() || p.Amount.Sign() <= 0) {
 			return fmt.Errorf("%w: clawback amount %s for a claim in %s", ErrInvalid, p.Amount, c.Amount.Currency())
+		}
+		if p.Amount != nil && !p.Amount.RoundToMinor(incentive.HalfUp).Amount().Equal(p.Amount.Amount()) {
+			// A withheld fraction of a cent would be netted into a payment
+			// no bank can make.
+			return fmt.Errorf("%w: clawback amount %s is finer than the minor unit of %s", ErrInvalid, p.Amount, p.Amount.Currency())
 		}
 		from := c.State
 		switch {

@@ -48,3 +48,27 @@ func TestReviewPartialClawbackGivesBackOnlyItsCapRoom(t *testing.T) {
 	assert.Equal(t, "100.00", h.Balance(ledger.CapAccount("capped", "P-1", 1, q4, ledger.CapUsed)))
 	h.ZeroSum()
 }
+
+// A clawback amount finer than the currency's minor unit cannot be taken
+// back from a payee (0.005 USD is not an amount a bank moves): it is bad
+// input, and nothing is recorded. Before, it left a withheld balance of
+// -0.005 that the next run netted into a payment of a fraction of a cent.
+func TestReviewClawbackBelowMinorUnit(t *testing.T) {
+	for _, amt := range []string{"0.005", "10.001"} {
+		t.Run(amt, func(t *testing.T) {
+			h := reviewCapped(t)
+			c := ledgertest.Must(h.Submit("capped", ledgertest.Deal("D-1", "P-1", "7000.00", "2026-11-10"), ledgertest.Gold("P-1")))(t)
+			ledgertest.Must(h.Ledger.RunPayments(h.Ctx, ledger.RunPaymentsParams{Batch: "B-1", AsOf: day("2026-11-20"), Actor: "fin"}))(t)
+			ledgertest.Must(h.Ledger.MarkPaid(h.Ctx, ledger.MarkPaidParams{Batch: "B-1", Actor: "fin"}))(t)
+			head := ledgertest.Must(h.Ledger.Checkpoint(h.Ctx, ledger.CheckpointParams{}))(t)
+
+			_, err := h.Ledger.ClawBack(h.Ctx, ledger.ClawBackParams{Claim: c.ID, Amount: ptr(usd(amt)), Actor: "ops", Reason: "refund"})
+			require.ErrorIs(t, err, ledger.ErrInvalid)
+			assert.Equal(t, head, ledgertest.Must(h.Ledger.Checkpoint(h.Ctx, ledger.CheckpointParams{}))(t), "nothing recorded")
+			b := c.Bucket()
+			assert.Equal(t, "0.00", h.Balance(b.Account(ledger.Withheld)))
+			// 7,000.00 x 2% = 140.00 paid, nothing clawed back.
+			assert.Equal(t, "140.00", h.Balance(b.Account(ledger.Paid)))
+		})
+	}
+}
