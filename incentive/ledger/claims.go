@@ -133,6 +133,9 @@ func (l *Ledger) Submit(ctx context.Context, p SubmitParams) (Claim, error) {
 		return Claim{}, fmt.Errorf("%w: an exception's overrides are recorded by the ledger, not given", ErrInvalid)
 	case p.Exception != nil && p.Exception.Amount != nil && p.Exception.Amount.Sign() <= 0:
 		return Claim{}, fmt.Errorf("%w: an exception asks for a positive amount, not %s", ErrInvalid, p.Exception.Amount)
+	case p.Exception != nil && p.Exception.Amount != nil &&
+		!p.Exception.Amount.RoundToMinor(incentive.HalfUp).Amount().Equal(p.Exception.Amount.Amount()):
+		return Claim{}, fmt.Errorf("%w: an exception's amount %s is finer than the minor unit of %s", ErrInvalid, p.Exception.Amount, p.Exception.Amount.Currency())
 	}
 	pe, err := l.program(p.Program, p.Version)
 	if err != nil {

@@ -60,3 +60,37 @@ func TestReviewExceptionOverBudgetCap(t *testing.T) {
 	// The replay re-evaluates both exception claims to what was recorded.
 	ledgertest.Must(h.Ledger.Replay(h.Ctx, ledger.ReplayParams{}))(t)
 }
+
+// The amount an exception asks for a deal that is not eligible is paid as
+// it is, so it must be on the currency's minor unit: 100.005 USD is bad
+// input (ErrInvalid, nothing stored), not a claim of a fraction of a cent.
+func TestReviewExceptionAmountBelowMinorUnit(t *testing.T) {
+	tests := []struct {
+		amount  string
+		wantErr bool
+	}{
+		{"100.005", true},
+		{"0.001", true},
+		{"100.00", false},
+		{"100", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.amount, func(t *testing.T) {
+			h := ledgertest.NewHarness(t, newStore, ledger.Config{})
+			h.Clock.Set("2026-11-20")
+			require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: ledgertest.SpiffProgram(), Policy: ledgertest.SpiffPolicy(), Actor: "ops"}))
+			silver := ledgertest.Gold("P-1")
+			silver.Tier = "silver" // not eligible: the program wants gold or platinum
+			c, err := h.Ledger.Submit(h.Ctx, ledger.SubmitParams{Key: "k-1", Program: "spiff", Deal: ledgertest.Deal("D-1", "P-1", "7000.00", "2026-11-10"),
+				Partner: silver, Actor: "rep", Exception: &ledger.Exception{Approver: "cfo", Justification: "tier lapsed by a day", Amount: ptr(usd(tt.amount))}})
+			if !tt.wantErr {
+				require.NoError(t, err)
+				assert.True(t, c.Amount.Amount().Equal(decimal.RequireFromString("100")))
+				return
+			}
+			require.ErrorIs(t, err, ledger.ErrInvalid)
+			cs := ledgertest.Must(h.Store.Claims(h.Ctx, ledger.ClaimsParams{}))(t)
+			assert.Empty(t, cs, "nothing stored")
+		})
+	}
+}

@@ -163,8 +163,8 @@ type Exception struct {
 	Approver      string `json:"approver"`
 	Justification string `json:"justification"`
 	// Amount is what a claim for a deal that is not eligible asks for, in
-	// the program currency; it is ignored when the deal is eligible (the
-	// engine's amount stands).
+	// the program currency and on its minor unit; it is ignored when the
+	// deal is eligible (the engine's amount stands).
 	Amount *incentive.Money `json:"amount,omitempty"`
 	// Type is the earning type of Amount; empty: the type of the
 	// program's first earning.
