@@ -791,6 +791,12 @@ var errSkip = errors.New("skip")
 // ClawBackParams takes back a claim after a cancelled deal, a refund or a
 // credit note.
 type ClawBackParams struct {
+	// Key, when set, is an idempotency key: a retry with the same key and
+	// the same request returns the claim as the first call returned it and
+	// takes nothing back again; another request under the same key fails
+	// with ErrIdempotencyMismatch. Without it every call is a clawback of
+	// its own (a partial clawback retried takes back twice).
+	Key   string
 	Claim string
 	// Amount to take back; nil: all of it. Never more than was paid is
 	// taken back. It must be positive, in the claim's currency and on the
@@ -810,7 +816,55 @@ func (l *Ledger) ClawBack(ctx context.Context, p ClawBackParams) (Claim, error) 
 	if p.Actor == "" || p.Reason == "" {
 		return Claim{}, fmt.Errorf("%w: a clawback needs an actor and a reason", ErrInvalid)
 	}
-	return l.updateClaim(ctx, p.Claim, func(c *Claim, pe *programEntry, now time.Time, cp *CommitParams) error {
+	var hash string
+	replay := func(rec IdempotencyRecord) (Claim, error) {
+		if rec.RequestHash != hash {
+			return Claim{}, fmt.Errorf("%w: key %q", ErrIdempotencyMismatch, p.Key)
+		}
+		var c Claim
+		if err := json.Unmarshal(rec.Outcome, &c); err != nil {
+			return Claim{}, fmt.Errorf("%w: stored outcome of %q: %v", ErrInvalid, rec.Key, err)
+		}
+		return c, nil
+	}
+	if p.Key != "" {
+		var err error
+		if hash, err = requestHash(p); err != nil {
+			return Claim{}, err
+		}
+		if rec, err := l.cfg.Store.Idempotency(ctx, IdempotencyParams{Key: clawbackKey(p.Key)}); err == nil {
+			return replay(rec)
+		} else if !errors.Is(err, ErrNotFound) {
+			return Claim{}, err
+		}
+	}
+	out, err := l.updateClaim(ctx, p.Claim, func(c *Claim, pe *programEntry, now time.Time, cp *CommitParams) error {
+		if err := l.clawBack(c, pe, now, cp, &p); err != nil {
+			return err
+		}
+		if p.Key != "" {
+			// The outcome is the claim as updateClaim returns it.
+			o := *c
+			o.Version++
+			ob, err := json.Marshal(o)
+			if err != nil {
+				return err
+			}
+			cp.Idempotency = &IdempotencyRecord{Key: clawbackKey(p.Key), RequestHash: hash, Outcome: ob, Time: now}
+		}
+		return nil
+	})
+	var ke *KeyExistsError
+	if errors.As(err, &ke) {
+		// A concurrent retry of the same clawback won.
+		return replay(ke.Record)
+	}
+	return out, err
+}
+
+// clawBack builds one clawback of c into cp (see ClawBack).
+func (l *Ledger) clawBack(c *Claim, pe *programEntry, now time.Time, cp *CommitParams, p *ClawBackParams) error {
+	{
 		if p.Amount != nil && (p.Amount.Currency() != c.Amount.Currency() || p.Amount.Sign() <= 0) {
 			return fmt.Errorf("%w: clawback amount %s for a claim in %s", ErrInvalid, p.Amount, c.Amount.Currency())
 		}
@@ -868,7 +922,7 @@ func (l *Ledger) ClawBack(ctx context.Context, p ClawBackParams) (Claim, error) 
 		cp.Events = append(cp.Events, Event{Subject: c.ID, From: string(from), To: string(ClawedBackState), Actor: p.Actor, Time: now, Reason: reason})
 		c.State, c.Reason = ClawedBackState, reason
 		return nil
-	})
+	}
 }
 
 func lineRatios(c *Claim) []decimal.Decimal {
@@ -979,3 +1033,7 @@ func periodStart(per incentive.Period, d, programStart incentive.Date) incentive
 // keeps itself ("budget:<program>@<hash>", "batch:<id>"), so that no claim
 // key can stand in for a budget's funding or a payment run.
 func claimKey(k string) string { return "claim:" + k }
+
+// clawbackKey is the store key of a clawback's caller-chosen idempotency
+// key, in a namespace of its own.
+func clawbackKey(k string) string { return "clawback:" + k }

@@ -72,3 +72,41 @@ func TestReviewClawbackBelowMinorUnit(t *testing.T) {
 		})
 	}
 }
+
+// A partial clawback retried (a timeout, a re-run script) must take back
+// once: with the same idempotency key the retry returns the first outcome
+// and records nothing; another request under the key is an error.
+func TestReviewClawbackRetryTakesBackOnce(t *testing.T) {
+	h := reviewCapped(t)
+	c := ledgertest.Must(h.Submit("capped", ledgertest.Deal("D-1", "P-1", "7000.00", "2026-11-10"), ledgertest.Gold("P-1")))(t)
+	ledgertest.Must(h.Ledger.RunPayments(h.Ctx, ledger.RunPaymentsParams{Batch: "B-1", AsOf: day("2026-11-20"), Actor: "fin"}))(t)
+	ledgertest.Must(h.Ledger.MarkPaid(h.Ctx, ledger.MarkPaidParams{Batch: "B-1", Actor: "fin"}))(t)
+	b := c.Bucket()
+
+	p := ledger.ClawBackParams{Key: "credit-note-77", Claim: c.ID, Amount: ptr(usd("40.00")), Actor: "ops", Reason: "credit note 77"}
+	first := ledgertest.Must(h.Ledger.ClawBack(h.Ctx, p))(t)
+	head := ledgertest.Must(h.Ledger.Checkpoint(h.Ctx, ledger.CheckpointParams{}))(t)
+	again := ledgertest.Must(h.Ledger.ClawBack(h.Ctx, p))(t)
+	// The retry returns the first outcome (decoded from the idempotency
+	// record, as a Submit retry does).
+	assert.Equal(t, first.ID, again.ID)
+	assert.Equal(t, first.Version, again.Version)
+	assert.Equal(t, ledger.ClawedBackState, again.State)
+	assert.Equal(t, first.Reason, again.Reason)
+	assert.Equal(t, "40.00", again.ClawedBack.Amount().StringFixed(2))
+	assert.Equal(t, head, ledgertest.Must(h.Ledger.Checkpoint(h.Ctx, ledger.CheckpointParams{}))(t), "the retry records nothing")
+	// 140.00 paid, 40.00 taken back once (not 2 x 40.00 = 80.00).
+	assert.Equal(t, "40.00", first.ClawedBack.Amount().StringFixed(2))
+	assert.Equal(t, "-40.00", h.Balance(b.Account(ledger.Withheld)))
+	assert.Equal(t, "40.00", h.Balance(b.Account(ledger.ClawedBack)))
+
+	other := p
+	other.Amount = ptr(usd("50.00"))
+	_, err := h.Ledger.ClawBack(h.Ctx, other)
+	require.ErrorIs(t, err, ledger.ErrIdempotencyMismatch)
+
+	// Without a key each call is its own clawback: 40.00 + 30.00 = 70.00.
+	ledgertest.Must(h.Ledger.ClawBack(h.Ctx, ledger.ClawBackParams{Claim: c.ID, Amount: ptr(usd("30.00")), Actor: "ops", Reason: "credit note 78"}))(t)
+	assert.Equal(t, "-70.00", h.Balance(b.Account(ledger.Withheld)))
+	h.ZeroSum()
+}
