@@ -1041,7 +1041,8 @@ func (a *anchorList) String() string {
 func (a *anchorList) Set(v string) error {
 	seq, hash, ok := strings.Cut(v, ":")
 	n, err := strconv.ParseInt(seq, 10, 64)
-	if !ok || err != nil || n <= 0 || hash == "" {
+	// An empty ledger's checkpoint is "0:" (no entries, no hash).
+	if !ok || err != nil || n < 0 || (n > 0) != (hash != "") {
 		return fmt.Errorf("want SEQ:HASH as partnerops ledger checkpoint prints it, got %q", v)
 	}
 	*a = append(*a, ledger.Anchor{Seq: n, Hash: hash})

@@ -52,3 +52,22 @@ func TestReviewLedgerClawbackKey(t *testing.T) {
 	assert.Contains(t, errs, "idempotency key reused")
 	assert.Contains(t, must("verify"), "ok: the chain verifies")
 }
+
+// What checkpoint prints is what verify -anchor takes, also for an empty
+// ledger ("0:"): it was refused as not SEQ:HASH.
+func TestReviewLedgerEmptyCheckpointVerifies(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "empty.db")
+	out, errs, code := invoke("ledger", "checkpoint", "-db", db)
+	require.Equal(t, exitOK, code, errs)
+	anchor := strings.TrimSpace(out)
+	assert.Equal(t, "0:", anchor)
+	out, errs, code = invoke("ledger", "verify", "-db", db, "-anchor", anchor)
+	assert.Equal(t, exitOK, code, errs)
+	assert.Contains(t, out, "ok: the chain verifies")
+
+	for _, bad := range []string{"0:abc", "-1:abc", "1:", "x:abc", "abc"} {
+		_, errs, code = invoke("ledger", "verify", "-db", db, "-anchor", bad)
+		assert.Equal(t, exitUsage, code, bad)
+		assert.Contains(t, errs, "want SEQ:HASH", bad)
+	}
+}
