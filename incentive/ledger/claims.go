@@ -136,6 +136,8 @@ func (l *Ledger) Submit(ctx context.Context, p SubmitParams) (Claim, error) {
 	case p.Exception != nil && p.Exception.Amount != nil &&
 		!p.Exception.Amount.RoundToMinor(incentive.HalfUp).Amount().Equal(p.Exception.Amount.Amount()):
 		return Claim{}, fmt.Errorf("%w: an exception's amount %s is finer than the minor unit of %s", ErrInvalid, p.Exception.Amount, p.Exception.Amount.Currency())
+	case p.Exception != nil && p.Exception.Type != "" && !slices.Contains(incentive.EarningTypes(), p.Exception.Type):
+		return Claim{}, fmt.Errorf("%w: an exception's earning type %q is not one of %v", ErrInvalid, p.Exception.Type, incentive.EarningTypes())
 	}
 	pe, err := l.program(p.Program, p.Version)
 	if err != nil {

@@ -94,3 +94,41 @@ func TestReviewExceptionAmountBelowMinorUnit(t *testing.T) {
 		})
 	}
 }
+
+// The earning type an exception names for a deal that is not eligible
+// decides the claim's payout bucket, approval steps and the type reports
+// sum by: a type that does not exist ("bonsu") is bad input, not a claim
+// under a type no statement or report knows.
+func TestReviewExceptionUnknownType(t *testing.T) {
+	tests := []struct {
+		typ     incentive.EarningType
+		wantErr bool
+	}{
+		{"bonsu", true},
+		{"SPIFF", true},
+		{incentive.Bonus, false},
+		{"", false}, // the program's first earning's type
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.typ), func(t *testing.T) {
+			h := ledgertest.NewHarness(t, newStore, ledger.Config{})
+			h.Clock.Set("2026-11-20")
+			require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: ledgertest.SpiffProgram(), Policy: ledgertest.SpiffPolicy(), Actor: "ops"}))
+			silver := ledgertest.Gold("P-1")
+			silver.Tier = "silver" // not eligible
+			c, err := h.Ledger.Submit(h.Ctx, ledger.SubmitParams{Key: "k-1", Program: "spiff", Deal: ledgertest.Deal("D-1", "P-1", "7000.00", "2026-11-10"),
+				Partner: silver, Actor: "rep", Exception: &ledger.Exception{Approver: "cfo", Justification: "tier lapsed", Amount: ptr(usd("100.00")), Type: tt.typ}})
+			if tt.wantErr {
+				require.ErrorIs(t, err, ledger.ErrInvalid)
+				assert.Empty(t, ledgertest.Must(h.Store.Claims(h.Ctx, ledger.ClaimsParams{}))(t), "nothing stored")
+				return
+			}
+			require.NoError(t, err)
+			want := tt.typ
+			if want == "" {
+				want = incentive.Spiff
+			}
+			assert.Equal(t, want, c.Type)
+		})
+	}
+}

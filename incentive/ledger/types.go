@@ -166,8 +166,9 @@ type Exception struct {
 	// the program currency and on its minor unit; it is ignored when the
 	// deal is eligible (the engine's amount stands).
 	Amount *incentive.Money `json:"amount,omitempty"`
-	// Type is the earning type of Amount; empty: the type of the
-	// program's first earning.
+	// Type is the earning type of Amount, one of incentive.EarningTypes
+	// (ErrInvalid otherwise); empty: the type of the program's first
+	// earning.
 	Type incentive.EarningType `json:"type,omitempty"`
 	// Overrides lists, as recorded by the ledger, the rejections the
 	// exception set aside, with their figures and dates.
