@@ -866,65 +866,63 @@ func (l *Ledger) ClawBack(ctx context.Context, p ClawBackParams) (Claim, error) 
 
 // clawBack builds one clawback of c into cp (see ClawBack).
 func (l *Ledger) clawBack(c *Claim, pe *programEntry, now time.Time, cp *CommitParams, p *ClawBackParams) error {
-	{
-		if p.Amount != nil && (p.Amount.Currency() != c.Amount.Currency() || p.Amount.Sign() <= 0) {
-			return fmt.Errorf("%w: clawback amount %s for a claim in %s", ErrInvalid, p.Amount, c.Amount.Currency())
-		}
-		if p.Amount != nil && !p.Amount.RoundToMinor(incentive.HalfUp).Amount().Equal(p.Amount.Amount()) {
-			// A withheld fraction of a cent would be netted into a payment
-			// no bank can make.
-			return fmt.Errorf("%w: clawback amount %s is finer than the minor unit of %s", ErrInvalid, p.Amount, p.Amount.Currency())
-		}
-		from := c.State
-		switch {
-		case !CanTransition(c.State, ClawedBackState), c.State == PayableState && c.Batch != "":
-			return illegal(c, ClawedBackState)
-		case c.State == PendingApproval || c.State == HeldState || c.State == PayableState:
-			kind := map[State]BucketKind{PendingApproval: Accrued, HeldState: Held, PayableState: Payable}[c.State]
-			cp.Entries = append(cp.Entries, l.releaseEntry(c, pe, now, kind, p.Actor, "voided before payment: "+p.Reason))
-			reason := "voided before payment: " + p.Reason
-			cp.Events = append(cp.Events, Event{Subject: c.ID, From: string(from), To: string(ClawedBackState), Actor: p.Actor, Time: now, Reason: reason})
-			c.State, c.Reason = ClawedBackState, reason
-			return nil
-		}
-		open, _ := c.Paid.Sub(c.ClawedBack)
-		if open.Sign() <= 0 {
-			return illegal(c, ClawedBackState)
-		}
-		take := open
-		if p.Amount != nil && p.Amount.Amount().LessThan(open.Amount()) {
-			take = *p.Amount
-		}
-		parts, err := take.Allocate(lineRatios(c)...)
-		if err != nil {
-			return err
-		}
-		e := Entry{
-			ID: l.cfg.NewID("entry"), Kind: EntryClawback, Time: now, Effective: incentive.DateOf(now.In(pe.loc())), Program: c.Program,
-			Partner: c.Partner, Payee: c.Payee, Claim: c.ID, Request: c.Request, Reverses: c.ApprovalEntry, Actor: p.Actor, Reason: p.Reason,
-			Pay: c.payOf(take),
-		}
-		b := c.bucket()
-		for i, ln := range c.Lines {
-			if parts[i].IsZero() {
-				continue
-			}
-			e.Postings = append(e.Postings,
-				Posting{Account: b.Account(Withheld), Amount: parts[i].Neg(), Type: ln.Type},
-				Posting{Account: b.Account(ClawedBack), Amount: parts[i], Type: ln.Type})
-		}
-		// What is taken back leaves the partner's period earnings
-		// (partnerPrior counts a clawed-back claim's paid amount net of
-		// its clawbacks): only that much cap room returns, since the
-		// partner keeps the rest.
-		capReturn(c, &e, take)
-		cp.Entries = append(cp.Entries, e)
-		c.ClawedBack, _ = c.ClawedBack.Add(take)
-		reason := fmt.Sprintf("clawed back %s of %s paid: %s", take, c.Paid, p.Reason)
+	if p.Amount != nil && (p.Amount.Currency() != c.Amount.Currency() || p.Amount.Sign() <= 0) {
+		return fmt.Errorf("%w: clawback amount %s for a claim in %s", ErrInvalid, p.Amount, c.Amount.Currency())
+	}
+	if p.Amount != nil && !p.Amount.RoundToMinor(incentive.HalfUp).Amount().Equal(p.Amount.Amount()) {
+		// A withheld fraction of a cent would be netted into a payment
+		// no bank can make.
+		return fmt.Errorf("%w: clawback amount %s is finer than the minor unit of %s", ErrInvalid, p.Amount, p.Amount.Currency())
+	}
+	from := c.State
+	switch {
+	case !CanTransition(c.State, ClawedBackState), c.State == PayableState && c.Batch != "":
+		return illegal(c, ClawedBackState)
+	case c.State == PendingApproval || c.State == HeldState || c.State == PayableState:
+		kind := map[State]BucketKind{PendingApproval: Accrued, HeldState: Held, PayableState: Payable}[c.State]
+		cp.Entries = append(cp.Entries, l.releaseEntry(c, pe, now, kind, p.Actor, "voided before payment: "+p.Reason))
+		reason := "voided before payment: " + p.Reason
 		cp.Events = append(cp.Events, Event{Subject: c.ID, From: string(from), To: string(ClawedBackState), Actor: p.Actor, Time: now, Reason: reason})
 		c.State, c.Reason = ClawedBackState, reason
 		return nil
 	}
+	open, _ := c.Paid.Sub(c.ClawedBack)
+	if open.Sign() <= 0 {
+		return illegal(c, ClawedBackState)
+	}
+	take := open
+	if p.Amount != nil && p.Amount.Amount().LessThan(open.Amount()) {
+		take = *p.Amount
+	}
+	parts, err := take.Allocate(lineRatios(c)...)
+	if err != nil {
+		return err
+	}
+	e := Entry{
+		ID: l.cfg.NewID("entry"), Kind: EntryClawback, Time: now, Effective: incentive.DateOf(now.In(pe.loc())), Program: c.Program,
+		Partner: c.Partner, Payee: c.Payee, Claim: c.ID, Request: c.Request, Reverses: c.ApprovalEntry, Actor: p.Actor, Reason: p.Reason,
+		Pay: c.payOf(take),
+	}
+	b := c.bucket()
+	for i, ln := range c.Lines {
+		if parts[i].IsZero() {
+			continue
+		}
+		e.Postings = append(e.Postings,
+			Posting{Account: b.Account(Withheld), Amount: parts[i].Neg(), Type: ln.Type},
+			Posting{Account: b.Account(ClawedBack), Amount: parts[i], Type: ln.Type})
+	}
+	// What is taken back leaves the partner's period earnings
+	// (partnerPrior counts a clawed-back claim's paid amount net of
+	// its clawbacks): only that much cap room returns, since the
+	// partner keeps the rest.
+	capReturn(c, &e, take)
+	cp.Entries = append(cp.Entries, e)
+	c.ClawedBack, _ = c.ClawedBack.Add(take)
+	reason := fmt.Sprintf("clawed back %s of %s paid: %s", take, c.Paid, p.Reason)
+	cp.Events = append(cp.Events, Event{Subject: c.ID, From: string(from), To: string(ClawedBackState), Actor: p.Actor, Time: now, Reason: reason})
+	c.State, c.Reason = ClawedBackState, reason
+	return nil
 }
 
 func lineRatios(c *Claim) []decimal.Decimal {
