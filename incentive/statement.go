@@ -444,7 +444,7 @@ func (b *StatementBuilder) Statement() *Statement {
 			hk := holdKey{k, h.MaturesOn}
 			holds[hk] = holds[hk].Add(h.Amount.amount)
 		}
-		ps.Holds = e.heldAmounts(a.holds, held, round, b.buckets.names, holds)
+		ps.Holds = e.heldAmounts(a.holds, bHeld, round, b.buckets.names, holds)
 		for k := range nb {
 			bs := b.bucket(id, k, bEarned[k], bExpired[k], bHeld[k], heldIn[k], maturedIn[k])
 			ps.CarriedIn.amount = ps.CarriedIn.amount.Add(bs.CarriedIn.amount)
@@ -498,10 +498,12 @@ func (b *StatementBuilder) bucket(id string, k int, earned, expired, held, heldI
 }
 
 // heldAmounts sorts held amounts by maturity date (a zero date last),
-// then bucket. When round is set, this run's amounts m are rounded to add
-// up to the rounded total first; the amounts brought in (in), rounded
-// already, are added after.
-func (e *Evaluator) heldAmounts(m map[holdKey]decimal.Decimal, total decimal.Decimal, round bool, names []string, in map[holdKey]decimal.Decimal) []HeldAmount {
+// then bucket. When round is set, this run's amounts m are rounded, bucket
+// by bucket, to add up to that bucket's rounded held amount (bucketHeld),
+// so that what a bucket holds by date is what its statement row holds
+// (and -carried brings each cent back into the bucket that held it); the
+// amounts brought in (in), rounded already, are added after.
+func (e *Evaluator) heldAmounts(m map[holdKey]decimal.Decimal, bucketHeld []decimal.Decimal, round bool, names []string, in map[holdKey]decimal.Decimal) []HeldAmount {
 	if len(m)+len(in) == 0 {
 		return nil
 	}
@@ -529,7 +531,18 @@ func (e *Evaluator) heldAmounts(m map[holdKey]decimal.Decimal, total decimal.Dec
 		parts[i] = m[k]
 	}
 	if round {
-		parts = largestRemainder(parts, total, e.places)
+		for bk := range bucketHeld {
+			var idx []int
+			var sub []decimal.Decimal
+			for i, k := range keys {
+				if k.bucket == bk {
+					idx, sub = append(idx, i), append(sub, parts[i])
+				}
+			}
+			for j, v := range largestRemainder(sub, bucketHeld[bk], e.places) {
+				parts[idx[j]] = v
+			}
+		}
 	}
 	for i, k := range keys {
 		all[k] = parts[i]
