@@ -64,3 +64,21 @@ func TestReviewHoldsRoundedPerBucket(t *testing.T) {
 	assert.Equal(t, "0.01", n.Buckets[0].Held.Amount().StringFixed(2), "next: spiffs held")
 	assert.Equal(t, "0.00", n.Buckets[1].Payable.Amount().StringFixed(2), "next: default payable")
 }
+
+// A zero-value Evaluator (or SettlementBuilder) has no program: like
+// Evaluate, Run and NewStatement, its settlements must return
+// ErrNoEvaluator instead of panicking on the nil program.
+func TestReviewHoldsZeroValueSettlements(t *testing.T) {
+	var e Evaluator
+	var sb *SettlementBuilder
+	require.NotPanics(t, func() { sb = e.NewSettlements() })
+	require.NotNil(t, sb)
+	err := sb.Add(&Result{})
+	require.ErrorIs(t, err, ErrNoEvaluator)
+	assert.Contains(t, err.Error(), "zero-value")
+	assert.Empty(t, sb.Settle(Date{Year: 2026, Month: 1, Day: 31}))
+
+	var z SettlementBuilder
+	require.ErrorIs(t, z.Add(&Result{}), ErrNoEvaluator)
+	require.NotPanics(t, func() { assert.Empty(t, z.Settle(Date{Year: 2026, Month: 1, Day: 31})) })
+}
