@@ -82,3 +82,43 @@ func TestReviewHoldsZeroValueSettlements(t *testing.T) {
 	require.ErrorIs(t, z.Add(&Result{}), ErrNoEvaluator)
 	require.NotPanics(t, func() { assert.Empty(t, z.Settle(Date{Year: 2026, Month: 1, Day: 31})) })
 }
+
+// With the statement rounding stage and payout buckets, each earning type
+// is paid from one bucket, so the types of a bucket must add up to the
+// bucket's earned column; ByType was rounded over all types against the
+// partner's total instead, and could put a bucket's cent on a type of
+// another bucket.
+func TestReviewHoldsByTypeRoundedPerBucket(t *testing.T) {
+	p := &Program{ID: "rs", Version: 1, Currency: USD,
+		Effective: Window{From: Date{Year: 2026, Month: 1, Day: 1}},
+		Rounding:  Rounding{Stage: StageStatement},
+		Buckets:   []Bucket{{ID: "spiffs", Types: []EarningType{Spiff}}},
+		Earnings: []Earning{
+			{ID: "spiff", Type: Spiff, Amount: RateOf(PathDealAmount, decimal.RequireFromString("0.001"))},
+			{ID: "rebate", Type: Rebate, Amount: RateOf(PathDealAmount, decimal.RequireFromString("0.001"))},
+		},
+	}
+	e, err := NewEvaluator(p)
+	require.NoError(t, err)
+	sb := e.NewStatement(nil)
+	for _, r := range []*Result{
+		heldResult(e, "D-1", Spiff, "0.005", Date{}),
+		heldResult(e, "D-2", Rebate, "0.005", Date{}),
+	} {
+		r.Hold = nil // not held: earned and payable
+		require.NoError(t, sb.Add(r))
+	}
+	ps := sb.Statement().Partners[0]
+	// Earned 0.005 + 0.005 = 0.01; over the buckets the cent goes to the
+	// earlier bucket on the tie (remainders 0.005 each): spiffs 0.01,
+	// default 0.00. So type spiff (bucket spiffs) is 0.01 and type rebate
+	// (default bucket) 0.00.
+	require.Len(t, ps.Buckets, 2)
+	assert.Equal(t, "0.01", ps.Buckets[0].Earned.Amount().StringFixed(2), "spiffs earned")
+	assert.Equal(t, "0.00", ps.Buckets[1].Earned.Amount().StringFixed(2), "default earned")
+	got := map[string]string{}
+	for _, s := range ps.ByType {
+		got[s.Key] = s.Amount.Amount().StringFixed(2)
+	}
+	assert.Equal(t, map[string]string{"spiff": "0.01", "rebate": "0.00"}, got)
+}

@@ -424,7 +424,7 @@ func (b *StatementBuilder) Statement() *Statement {
 		ps := PartnerStatement{PartnerID: id, Deals: a.deals, Eligible: a.eligible,
 			Earned: Money{earned, cur}, Expired: Money{expired, cur}, Held: Money{held, cur},
 			CarriedIn: z, Withheld: z, Payable: z, CarriedOut: z,
-			ByPayee: e.subtotals(a.byPayee, earned, round), ByType: e.subtotals(a.byType, earned, round),
+			ByPayee: e.subtotals(a.byPayee, earned, round), ByType: e.typeSubtotals(a.byType, bEarned, round, &b.buckets),
 			Shares: a.shares, Settlements: a.settlements}
 		// Held amounts brought in: what has matured as of the statement
 		// is carried in; what has not is carried in and held again.
@@ -605,6 +605,30 @@ func (e *Evaluator) subtotals(m map[string]decimal.Decimal, total decimal.Decima
 	out := make([]Subtotal, len(keys))
 	for i, k := range keys {
 		out[i] = Subtotal{Key: k, Amount: Money{parts[i], e.p.Currency}}
+	}
+	return out
+}
+
+// typeSubtotals is the breakdown by earning type. Each type is paid from
+// one bucket, so when round is set the types of each bucket are rounded to
+// add up to that bucket's rounded earned amount (bucketEarned): a type's
+// subtotal never takes a cent its bucket's row does not show.
+func (e *Evaluator) typeSubtotals(m map[string]decimal.Decimal, bucketEarned []decimal.Decimal, round bool, bp *bucketPlan) []Subtotal {
+	out := e.subtotals(m, decimal.Zero, false)
+	if !round {
+		return out
+	}
+	for k := range bucketEarned {
+		var idx []int
+		var sub []decimal.Decimal
+		for i, s := range out {
+			if bp.of(EarningType(s.Key)) == k {
+				idx, sub = append(idx, i), append(sub, s.Amount.amount)
+			}
+		}
+		for j, v := range largestRemainder(sub, bucketEarned[k], e.places) {
+			out[idx[j]].Amount.amount = v
+		}
 	}
 	return out
 }
