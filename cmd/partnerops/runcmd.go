@@ -631,14 +631,14 @@ func (o *runOptions) readCarried(p *incentive.Program) (carriedIn, map[string][]
 	if err != nil {
 		return nil, nil, exitUsage, err
 	}
-	m, err := parseCarried(o.carried, src, p.Currency)
+	m, err := parseCarried(o.carried, src, p.Currency, p.Rounding.Places(p.Currency))
 	if err == nil {
 		err = m.check(o.carried, p)
 	}
 	if err != nil {
 		return nil, nil, exitFail, err
 	}
-	held, err := heldFromStatement(o.carried, src, p.Currency)
+	held, err := heldFromStatement(o.carried, src, p.Currency, p.Rounding.Places(p.Currency))
 	return m, held, exitFail, err
 }
 

@@ -1,0 +1,81 @@
+package main
+
+// Independent review of holds and payout statements of issue #7: each test
+// failed before its fix.
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// A program may round to more places than its currency has (rounding:
+// {scale: 4}); its JSON statement then carries amounts such as 1.2300, and
+// -carried refused to read that statement back ("has more decimal places
+// than USD has"), so such a program could not carry balances or holds.
+func TestReviewHoldsCarriedStatementAtProgramScale(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
+		return p
+	}
+	prog := write("p.yaml", `apiVersion: partnerops/v1
+kind: Program
+id: fine
+name: Fine-grained
+version: 1
+currency: USD
+effective: {from: 2026-01-01, to: 2026-12-31}
+rounding: {scale: 4}
+min_payout: 3
+hold: {for: 30d}
+earnings:
+  - id: spiff
+    type: spiff
+    amount: deal.amount * 0.00123
+`)
+	d1 := write("d1.yaml", `- {id: D-1, amount: "1000.00", close_date: 2026-01-10, partner: {id: P-1, tier: gold}}
+- {id: D-2, amount: "2000.00", close_date: 2026-02-20, partner: {id: P-1, tier: gold}}
+`)
+	d2 := write("d2.yaml", `- {id: D-3, amount: "3000.00", close_date: 2026-03-25, partner: {id: P-1, tier: gold}}
+`)
+	type figures struct {
+		Partners []struct {
+			Held       struct{ Amount string } `json:"held"`
+			CarriedIn  struct{ Amount string } `json:"carried_in"`
+			Payable    struct{ Amount string } `json:"payable"`
+			CarriedOut struct{ Amount string } `json:"carried_out"`
+		} `json:"partners"`
+	}
+	// As of 2026-03-01: D-1 1,000.00 x 0.00123 = 1.2300 matured 2026-02-09,
+	// below the 3.00 minimum: carried out. D-2 2,000.00 x 0.00123 = 2.4600
+	// is held until 2026-03-22.
+	stdout, stderr, code := invoke("run", "-as-of", "2026-03-01", "-output", "json", prog, d1)
+	require.Equal(t, exitOK, code, stderr)
+	var st figures
+	require.NoError(t, json.Unmarshal([]byte(stdout), &st))
+	require.Len(t, st.Partners, 1)
+	assert.Equal(t, "2.4600", st.Partners[0].Held.Amount)
+	assert.Equal(t, "1.2300", st.Partners[0].CarriedOut.Amount)
+
+	// Fed back as of 2026-04-01: 1.2300 carried in and D-2's 2.4600 matured
+	// (carried in 3.6900); D-3 3,000.00 x 0.00123 = 3.6900 is held until
+	// 2026-04-24. Due 1.2300 + 2.4600 = 3.6900 >= 3.00: payable.
+	prev := write("prev.json", stdout)
+	stdout, stderr, code = invoke("run", "-as-of", "2026-04-01", "-carried", prev, "-output", "json", prog, d2)
+	require.Equal(t, exitOK, code, stderr)
+	st = figures{}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &st))
+	require.Len(t, st.Partners, 1)
+	assert.Equal(t, "3.6900", st.Partners[0].CarriedIn.Amount)
+	assert.Equal(t, "3.6900", st.Partners[0].Held.Amount)
+	assert.Equal(t, "3.6900", st.Partners[0].Payable.Amount)
+	// (A zero is written at the currency's places: compare by value.)
+	assert.True(t, decimal.RequireFromString(st.Partners[0].CarriedOut.Amount).IsZero(), st.Partners[0].CarriedOut.Amount)
+}
