@@ -79,3 +79,13 @@ earnings:
 	// (A zero is written at the currency's places: compare by value.)
 	assert.True(t, decimal.RequireFromString(st.Partners[0].CarriedOut.Amount).IsZero(), st.Partners[0].CarriedOut.Amount)
 }
+
+// -as-of decides holds as well as expiry: a program designer reading 'help
+// run' learned only that it checks claim windows, and not that without it
+// everything under a hold is held (nothing payable).
+func TestReviewHoldsRunHelpSaysAsOfDecidesHolds(t *testing.T) {
+	help, stderr, code := invoke("help", "run")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, help, "which held earnings have matured")
+	assert.Contains(t, help, "every earning under the program's hold counts as held")
+}

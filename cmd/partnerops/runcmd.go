@@ -57,7 +57,8 @@ runs and the statement is printed, with -on-error stop nothing more is. A
 summary line on stderr counts the deals read, evaluated and in error. The
 exit code is 1 when any deal was in error.
 
-Without -as-of, no claim window is checked: nothing is reported as expired.`,
+Without -as-of, no claim window is checked: nothing is reported as expired,
+and every earning under the program's hold counts as held (pending).`,
 	example: "partnerops run -as-of 2027-01-15 examples/programs/q4-growth.yaml examples/data/deals.yaml",
 	setup: func(fs *flag.FlagSet) action {
 		o := &runOptions{cmd: "run"}
@@ -153,7 +154,7 @@ type runOptions struct {
 const defaultSortLimit = 200_000
 
 func (o *runOptions) define(fs *flag.FlagSet) {
-	fs.StringVar(&o.asOf, "as-of", "", "decide claim-window expiry as of `DATE` (YYYY-MM-DD, the start of that day in the\nprogram's time zone, or an RFC 3339 time); default: no expiry check")
+	fs.StringVar(&o.asOf, "as-of", "", "decide claim-window expiry, and which held earnings have matured, as of `DATE`\n(YYYY-MM-DD, the start of that day in the program's time zone, or an RFC 3339 time);\ndefault: no expiry check, and everything under the program's hold is held")
 	fs.StringVar(&o.program, "program", "", "run the program with this `ID` (its highest version) when PROGRAM holds several")
 	fs.IntVar(&o.workers, "workers", 0, fmt.Sprintf("evaluate with `N` goroutines, at most %d; 0 means one per CPU (results do not depend on N)", maxWorkers))
 	fs.StringVar(&o.format, "format", "", "read DEALS as `FORMAT`: csv, jsonl, json or yaml; default: from the extension")
