@@ -59,7 +59,8 @@ type carriedIn map[string]map[string]decimal.Decimal
 // parseCarried reads a carried-in file: a JSON object of partner id to an
 // amount in the program currency, written as a string ("40.00") or a
 // number (40), or to an object of payout bucket to amount ({"rebates":
-// "-30.00"}); or a previous run's JSON statement. A partner or bucket
+// "-30.00"}, where "default" names the default bucket); or a previous
+// run's JSON statement. A partner or bucket
 // listed twice, an amount in another syntax than deals files use or with
 // more places than the currency has is an error naming the line.
 func parseCarried(name string, src []byte, cur incentive.Currency, places int32) (carriedIn, error) {
@@ -132,8 +133,14 @@ func parseCarried(name string, src []byte, cur incentive.Currency, places int32)
 			if bucket == "" {
 				return nil, bad("partner %s: a bucket name must not be empty", id)
 			}
+			if bucket == "default" {
+				// The statement's and the YAML tests' name for the
+				// bucket of the earning types no bucket lists (a
+				// program's bucket cannot be named default).
+				bucket = incentive.DefaultBucket
+			}
 			if _, dup := out[id][bucket]; dup {
-				return nil, bad("partner %s: bucket %s is listed twice", id, bucket)
+				return nil, bad("partner %s: bucket %s is listed twice", id, bucketLabel(bucket))
 			}
 			if tok, err = dec.Token(); err != nil {
 				return nil, bad("partner %s: %v", id, err)

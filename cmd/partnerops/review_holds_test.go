@@ -89,3 +89,56 @@ func TestReviewHoldsRunHelpSaysAsOfDecidesHolds(t *testing.T) {
 	assert.Contains(t, help, "which held earnings have matured")
 	assert.Contains(t, help, "every earning under the program's hold counts as held")
 }
+
+// A hand-written -carried file per bucket could not name the default
+// bucket: "default" (the statement's and the YAML tests' name for it) was
+// refused with "program has no payout bucket "default" (it pays from
+// spiffs, default)", and "" is refused as an empty name, so a partner with
+// balances in a named bucket and in the default bucket could not carry
+// both. "default" now names the default bucket, as in tests.
+func TestReviewHoldsCarriedDefaultBucketByName(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
+		return p
+	}
+	prog := write("p.yaml", `apiVersion: partnerops/v1
+kind: Program
+id: two
+name: Two buckets
+version: 1
+currency: USD
+effective: {from: 2026-01-01, to: 2026-12-31}
+payouts:
+  - bucket: spiffs
+    types: [spiff]
+    min_payout: 50
+earnings:
+  - id: spiff
+    type: spiff
+    amount: deal.amount * 0.01
+  - id: rebate
+    type: rebate
+    amount: deal.amount * 0.02
+`)
+	deals := write("d.yaml", `- {id: D-1, amount: "6000.00", close_date: 2026-01-10, partner: {id: P-1, tier: gold}}
+`)
+	carried := write("c.json", `{"P-1": {"spiffs": "-100.00", "default": "-5.00"}}`)
+	stdout, stderr, code := invoke("run", "-carried", carried, "-output", "json", prog, deals)
+	require.Equal(t, exitOK, code, stderr)
+	var st bucketsStatement
+	require.NoError(t, json.Unmarshal([]byte(stdout), &st))
+	require.Len(t, st.Partners, 1)
+	p := st.Partners[0]
+	require.Len(t, p.Buckets, 2)
+	// spiffs: 6,000.00 x 1% = 60.00 - 100.00 withheld = -40.00 carried out.
+	assert.Equal(t, "100.00", p.Buckets[0].Withheld.Amount)
+	assert.Equal(t, "-40.00", p.Buckets[0].CarriedOut.Amount)
+	// default: 6,000.00 x 2% = 120.00 - 5.00 withheld = 115.00 payable.
+	assert.Equal(t, "", p.Buckets[1].Bucket)
+	assert.Equal(t, "5.00", p.Buckets[1].Withheld.Amount)
+	assert.Equal(t, "115.00", p.Buckets[1].Payable.Amount)
+	// Partner: withheld 100.00 + 5.00 = 105.00.
+	assert.Equal(t, "105.00", p.Withheld.Amount)
+}
