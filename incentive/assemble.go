@@ -86,11 +86,13 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 	if shares := res.Shares; len(shares) > 0 {
 		// A split deal's total names the payees' shares (a closure: only
 		// programs with splits pay for it).
-		payee, name := res.Payee, res.PayeeName
+		// (The payee is named once here: the closure runs at every
+		// rendering and must not change what it captured.)
+		payee := res.Payee
+		if res.PayeeName != "" {
+			payee += " (" + res.PayeeName + ")"
+		}
 		w.add(secFinal, Step{Kind: StepTotal, OK: true, Amount: total, words: func() string {
-			if name != "" {
-				payee += " (" + name + ")"
-			}
 			return "total " + fmtAmount(total, cur) + " " + string(cur) + " to " + payee + ", split: " + sharesWords(shares, cur)
 		}})
 	} else {
