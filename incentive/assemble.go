@@ -33,7 +33,10 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 			}
 		}
 	}
-	if b := w.bufs; b != nil && cap(b.lines) >= paying {
+	// (A result's buffers that never held lines are nil: a deal that pays
+	// no line must still get empty Lines, not nil, or its JSON reads
+	// "lines": null where a run without ReuseResults writes [].)
+	if b := w.bufs; b != nil && b.lines != nil && cap(b.lines) >= paying {
 		res.Lines = b.lines[:0]
 	} else {
 		res.Lines = make([]Line, 0, paying)
