@@ -2,6 +2,10 @@ package incentive
 
 import (
 	"encoding/json"
+	"sync"
+	"time"
+
+	"github.com/shopspring/decimal"
 	"strings"
 	"testing"
 
@@ -92,5 +96,78 @@ func TestReviewSpeedReuseResultsSplitsAndCredits(t *testing.T) {
 			i++
 		}
 		require.Equal(t, len(want), i)
+	}
+}
+
+// The pooled state of Evaluate (partner and period totals reused as
+// spares, the credit-note record, the budget) starts every deal from its
+// own Prior only: deals of a program with marginal and cumulative bands,
+// monthly and quarterly partner caps, a budget and credit notes, evaluated
+// one after another (and from several goroutines) on one Evaluator, read as
+// on a fresh Evaluator, also when kept and rendered after later deals.
+func TestReviewSpeedSoloStateFromPriorOnly(t *testing.T) {
+	p := periodBands(Marginal, BasisPeriod, PeriodMonth)
+	p.AllowNegative = true
+	p.Earnings = append(p.Earnings,
+		Earning{ID: "cum", Type: Rebate, Bands: &BandTable{Method: Marginal, Pays: PaysRate, Basis: BasisCumulative,
+			Bands: []Band{{From: dec("0"), To: decp("50000"), Value: dec("0.001")}, {From: dec("50000"), Value: dec("0.003")}}}},
+		withRate("base", "0.005", AtLeast(PathDealAmount, dec("50000"))))
+	p.Caps = []Cap{{Scope: CapDeal, Limit: dec("5000")}, {Scope: CapPartner, Limit: dec("6000"), Period: PeriodMonth},
+		{Scope: CapPartner, Limit: dec("15000"), Period: PeriodQuarter}, {Scope: CapBudget, Limit: dec("900000")}}
+	var ins []Input
+	for i, d := range genDeals(160, 5) {
+		d.CloseDate = d.CloseDate.AddDate(0, i%12, i%28)
+		if i%10 == 9 {
+			d.Amount = NewMoney(d.Amount.Amount().Neg(), USD) // a credit note naming no deal
+		}
+		ins = append(ins, Input{Deal: d, Partner: gold(d.PartnerID), Prior: Prior{
+			PeriodAmount: decimal.NewFromInt(int64(i%4) * 40_000), PeriodDeals: int64(i % 4),
+			PeriodEarned: decimal.NewFromInt(int64(i%6) * 1_100), Cumulative: decimal.NewFromInt(int64(i%3) * 30_000),
+			BudgetUsed: decimal.NewFromInt(int64(i%5) * 224_900)}})
+	}
+	render := func(r *Result) string {
+		b, err := json.Marshal(r)
+		require.NoError(t, err)
+		return string(b) + "\n" + r.Explain()
+	}
+	want := make([]string, len(ins))
+	for i, in := range ins {
+		fresh, err := NewEvaluator(p)
+		require.NoError(t, err)
+		r, err := fresh.Evaluate(t.Context(), in, time.Time{})
+		require.NoError(t, err)
+		want[i] = render(r)
+	}
+	// The deals do reach the caps, the bands and credit notes.
+	all := strings.Join(want, "\n")
+	for _, part := range []string{"per month (", "budget", "deal cap", "takes back", "partner period total"} {
+		if !strings.Contains(all, part) {
+			t.Fatalf("no deal's result mentions %q", part)
+		}
+	}
+	ev, err := NewEvaluator(p)
+	require.NoError(t, err)
+	kept := make([]*Result, len(ins))
+	for i, in := range ins {
+		kept[i], err = ev.Evaluate(t.Context(), in, time.Time{})
+		require.NoError(t, err)
+		require.Equal(t, want[i], render(kept[i]), "deal %d", i)
+	}
+	var wg sync.WaitGroup
+	for g := range 3 {
+		wg.Go(func() {
+			for k := range ins {
+				i := (k*11 + g*5) % len(ins)
+				r, err := ev.Evaluate(t.Context(), ins[i], time.Time{})
+				if err != nil || render(r) != want[i] {
+					t.Errorf("goroutine %d, deal %d differs (%v)", g, i, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for i, r := range kept {
+		require.Equal(t, want[i], render(r), "kept deal %d", i)
 	}
 }
