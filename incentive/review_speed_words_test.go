@@ -96,6 +96,23 @@ func TestReviewSpeedReuseResultsSplitsAndCredits(t *testing.T) {
 			i++
 		}
 		require.Equal(t, len(want), i)
+		// Without the trace, everything else reads the same.
+		var traced []string
+		for r, err := range Run(t.Context(), p, seq, RunOptions{Workers: workers}) {
+			require.NoError(t, err)
+			r.Trace = nil
+			b, err := json.Marshal(r)
+			require.NoError(t, err)
+			traced = append(traced, string(b))
+		}
+		i = 0
+		for r, err := range Run(t.Context(), p, seq, RunOptions{Workers: workers, NoTrace: true, ReuseResults: true}) {
+			require.NoError(t, err)
+			b, err := json.Marshal(r)
+			require.NoError(t, err)
+			require.Equal(t, traced[i], string(b), "no trace: workers %d, deal %d", workers, i)
+			i++
+		}
 	}
 }
 
