@@ -4,8 +4,13 @@ package rules
 // computed deal caps) found in review: each test failed before its fix.
 
 import (
+	"context"
 	"testing"
 	"testing/fstest"
+	"time"
+
+	"github.com/partnerops/partnerops/incentive"
+	"github.com/partnerops/partnerops/partner"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -60,4 +65,36 @@ groups:
 			assert.Equal(t, tt.want, n, "warnings: %v", set.Warnings())
 		})
 	}
+}
+
+// An explanation named what earned() read by an internal path
+// ("earnings.rebate.capped = 1,000.00") that the language has no word for;
+// it now repeats the call the designer wrote.
+func TestExplainNamesEarnedAsWritten(t *testing.T) {
+	f, err := Compile("p.yaml", []byte(`apiVersion: partnerops/v1
+kind: Program
+id: refs
+name: Refs
+version: 1
+currency: USD
+effective: {from: 2026-01-01, to: 2026-12-31}
+earnings:
+  - id: rebate
+    type: rebate
+    amount: deal.amount * 0.04
+    cap: 1000
+  - id: shortfall
+    type: bonus
+    amount: (earned("rebate", "before_caps") - earned("rebate", "after_caps")) * 0.1
+`))
+	require.NoError(t, err)
+	deal := incentive.Deal{ID: "D-1", PartnerID: "P-1", Amount: incentive.MustParseMoney("40000.00", "USD"),
+		CloseDate: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	res, err := incentive.Evaluate(context.Background(), f.Programs[0], incentive.Input{Deal: deal, Partner: partner.Partner{ID: "P-1"}}, time.Time{})
+	require.NoError(t, err)
+	// rebate 40000.00 x 0.04 = 1600.00, capped at 1000.00;
+	// shortfall (1600.00 - 1000.00) x 0.1 = 60.00
+	ex := res.Explain()
+	assert.Contains(t, ex, `= 60.00 (earned("rebate", "after_caps") = 1,000.00, earned("rebate", "before_caps") = 1,600.00)`, ex)
+	assert.NotContains(t, ex, "earnings.rebate.")
 }
