@@ -43,7 +43,7 @@ type partnerBook struct {
 // "partner") or YAML (a list of records). An id given twice with
 // different attributes is an error.
 func loadPartners(name string) (*partnerBook, error) {
-	format, err := dealFormat(name, "")
+	format, err := dealFormat(name, "", "")
 	if err != nil {
 		return nil, &usageErr{fmt.Errorf("-partners: %w", err)}
 	}
