@@ -1,10 +1,13 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestReviewDealsFormatFlagNamed: diff, sweep and chart name the deals'
@@ -41,4 +44,42 @@ func TestReviewDealsFormatFlagNamed(t *testing.T) {
 			assert.NotContains(t, stderr, tt.notWant)
 		})
 	}
+}
+
+// TestReviewDiffTimeZones: diff of two versions in different time zones
+// over a deal with a bare close date. Under 'partnerops run' each version
+// reads 2026-10-01 as midnight in its own zone and the deal is eligible in
+// both (2,500.00 each: the 1,500 spiff cap + the 1,000 platinum kicker);
+// diff decoded it once in the new version's zone (Tokyo), so the old
+// version (New York) saw 2026-09-30 11:00, before its window, and the diff
+// printed old 0.00, new 2,500.00. It must refuse, not print figures that
+// contradict run.
+func TestReviewDiffTimeZones(t *testing.T) {
+	chdirRoot(t)
+	dir := t.TempDir()
+	src, err := os.ReadFile(example)
+	require.NoError(t, err)
+	tokyo := strings.Replace(strings.Replace(string(src), "timezone: America/New_York", "timezone: Asia/Tokyo", 1), "\nversion: 1\n", "\nversion: 2\n", 1)
+	require.NotEqual(t, string(src), tokyo)
+	newFile := filepath.Join(dir, "tokyo.yaml")
+	require.NoError(t, os.WriteFile(newFile, []byte(tokyo), 0o644))
+	dealsFile := filepath.Join(dir, "deals.yaml")
+	require.NoError(t, os.WriteFile(dealsFile, []byte(`- id: TZ-1
+  close_date: 2026-10-01
+  amount: "120000.00"
+  type: new_business
+  registered: true
+  segment: enterprise
+  partner: {id: P-ACME, name: Acme, tier: platinum, type: distributor, region: north_america, country: US}
+`), 0o644))
+
+	for _, prog := range []string{example, newFile} {
+		out, stderr, code := invoke("run", prog, dealsFile)
+		require.Equal(t, exitOK, code, stderr)
+		require.Contains(t, out, "2,500.00", "run of %s pays the deal", prog)
+	}
+	stdout, stderr, code := invoke("diff", example, newFile, dealsFile)
+	assert.Equal(t, exitFail, code)
+	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, "time zone")
 }
