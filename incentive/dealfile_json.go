@@ -43,13 +43,15 @@ func DecodeJSONLines(r io.Reader, p *Program, opts DecodeOptions) iter.Seq2[Inpu
 			if errors.Is(err, bufio.ErrBufferFull) {
 				// A line longer than the buffer: gather it, up to the limit.
 				long = append(long[:0], line...)
-				for errors.Is(err, bufio.ErrBufferFull) && len(long) <= maxRow {
+				// Up to the limit plus its "\r\n", which the limit does
+				// not count.
+				for errors.Is(err, bufio.ErrBufferFull) && len(long) <= maxRow+2 {
 					line, err = br.ReadSlice('\n')
 					long = append(long, line...)
 				}
 				line = long
 			}
-			if len(line) > maxRow {
+			if len(bytes.TrimSuffix(bytes.TrimSuffix(line, []byte("\n")), []byte("\r"))) > maxRow {
 				yield(Input{}, &RowError{File: name, Line: lineNo + 1, Err: ErrRowTooLong, Final: true,
 					Fields: []FieldError{{Line: lineNo + 1, Msg: fmt.Sprintf("the line is longer than %d bytes; the file is not read further", maxRow)}}})
 				return

@@ -65,3 +65,49 @@ func BenchmarkReviewWideJSONRow(b *testing.B) {
 		}
 	}
 }
+
+// TestReviewJSONLinesRowLimitExact: MaxRowBytes is "the longest row
+// accepted, in bytes"; a JSON line of exactly MaxRowBytes bytes followed by
+// its line end is accepted, as the same line at the end of the file
+// without one always was, and one byte more is refused. Before the fix the
+// "\n" counted, so the row was refused with a line end and accepted
+// without.
+func TestReviewJSONLinesRowLimitExact(t *testing.T) {
+	row := `{"id":"D-1","partner_id":"P-1","amount":"1","close_date":"2026-11-03","segment":"s"}`
+	n := len(row) // 84 bytes: the limit
+	long := strings.Replace(row, `"s"`, `"ss"`, 1)
+	require.Len(t, long, n+1)
+	for _, tt := range []struct {
+		name, src string
+		deals     int
+		tooLong   bool
+	}{
+		{"LF", row + "\n" + row + "\n", 2, false},
+		{"CRLF", row + "\r\n" + row + "\r\n", 2, false},
+		{"last line without LF", row + "\n" + row, 2, false},
+		{"one byte over", long + "\n", 0, true},
+		{"one byte over, last line", long, 0, true},
+	} {
+		for _, big := range []bool{false, true} {
+			// big: the same with a limit past bufio's 64 KiB buffer,
+			// padding the segment so the row is exactly at the limit.
+			src, limit := tt.src, n
+			if big {
+				pad := strings.Repeat("x", 70000)
+				src = strings.ReplaceAll(src, `"s"`, `"s`+pad+`"`)
+				src = strings.ReplaceAll(src, `"ss"`, `"ss`+pad+`"`)
+				limit = n + len(pad)
+			}
+			t.Run(fmt.Sprint(tt.name, big), func(t *testing.T) {
+				got := collect(DecodeJSONLines(strings.NewReader(src), fileProgram(), DecodeOptions{MaxRowBytes: limit}))
+				assert.Len(t, got.ins, tt.deals)
+				if tt.tooLong {
+					require.Len(t, got.errs, 1)
+					assert.ErrorIs(t, got.errs[0], ErrRowTooLong)
+				} else {
+					assert.Empty(t, got.errs)
+				}
+			})
+		}
+	}
+}
