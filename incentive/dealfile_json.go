@@ -43,13 +43,15 @@ func DecodeJSONLines(r io.Reader, p *Program, opts DecodeOptions) iter.Seq2[Inpu
 			if errors.Is(err, bufio.ErrBufferFull) {
 				// A line longer than the buffer: gather it, up to the limit.
 				long = append(long[:0], line...)
-				for errors.Is(err, bufio.ErrBufferFull) && len(long) <= maxRow {
+				// Up to the limit plus its "\r\n", which the limit does
+				// not count.
+				for errors.Is(err, bufio.ErrBufferFull) && len(long) <= maxRow+2 {
 					line, err = br.ReadSlice('\n')
 					long = append(long, line...)
 				}
 				line = long
 			}
-			if len(line) > maxRow {
+			if len(bytes.TrimSuffix(bytes.TrimSuffix(line, []byte("\n")), []byte("\r"))) > maxRow {
 				yield(Input{}, &RowError{File: name, Line: lineNo + 1, Err: ErrRowTooLong, Final: true,
 					Fields: []FieldError{{Line: lineNo + 1, Msg: fmt.Sprintf("the line is longer than %d bytes; the file is not read further", maxRow)}}})
 				return
@@ -379,12 +381,27 @@ func (d *rowDecoder) jsonDeal(obj []byte, line, col int, allowPartner bool) (Inp
 		}
 		return atLine, col + atRunes
 	}
+	// A deal has a few dozen keys; past that (a hostile or broken row of
+	// up to MaxRowBytes) the repeats are found with a map, since a scan
+	// of the keys before each one is quadratic in the row.
+	var seen map[string]struct{}
+	if len(members) > maxLinearKeys {
+		seen = make(map[string]struct{}, len(members))
+	}
+	unknown := 0
 	for i, m := range members {
 		l, c := pos(m.off)
 		ce := jsonCell(m.val, l, c)
 		kl, kc := pos(m.koff)
 		kcell := cell{line: kl, column: kc}
-		if slices.ContainsFunc(members[:i], func(p member) bool { return p.key == m.key }) {
+		repeated := false
+		if seen != nil {
+			_, repeated = seen[m.key]
+			seen[m.key] = struct{}{}
+		} else {
+			repeated = slices.ContainsFunc(members[:i], func(p member) bool { return p.key == m.key })
+		}
+		if repeated {
 			d.fail(&kcell, m.key, "the key is given twice")
 			continue
 		}
@@ -410,14 +427,25 @@ func (d *rowDecoder) jsonDeal(obj []byte, line, col int, allowPartner bool) (Inp
 			}
 		}
 		if !isJSONKey(m.key) && d.fields[m.key] == nil {
-			d.fail(&kcell, m.key, "unknown key%s", suggestKey(m.key, d.jsonKeys()))
+			// The first few one by one, with a suggestion; the rest
+			// counted, as DecodeCSV does for unknown columns.
+			if unknown++; unknown <= maxColumnProblems {
+				d.fail(&kcell, m.key, "unknown key%s", suggestKey(m.key, d.jsonKeys()))
+			}
 			continue
 		}
 		d.set(&v, m.key, &ce)
 	}
+	if unknown > maxColumnProblems {
+		d.fail(nil, "", "%d more unknown keys", unknown-maxColumnProblems)
+	}
 	d.finish(&v)
 	return v.in, len(d.errs) == 0
 }
+
+// maxLinearKeys is the most keys of a JSON row checked for repeats by
+// scanning the keys before each one.
+const maxLinearKeys = 32
 
 // isASCIILine reports whether s is ASCII without a line break, so that its
 // byte offsets are its columns.

@@ -224,8 +224,9 @@ func omittedLast(a, b *Error) int {
 }
 
 // Err returns the sorted list as an error, or nil when it is empty. A file
-// with more than MaxErrorsPerFile errors keeps its first ones, followed by
-// a note (an Error with Omitted set) saying how many more there were.
+// with more than MaxErrorsPerFile errors keeps its first ones, and every
+// error about a limit (wrapping ErrLimit), followed by a note (an Error
+// with Omitted set) saying how many more there were.
 func (l ErrorList) Err() error {
 	if len(l) == 0 {
 		return nil
@@ -245,6 +246,11 @@ func (l ErrorList) truncate() ErrorList {
 			switch {
 			case e.Omitted > 0:
 				omitted += e.Omitted
+			case errors.Is(e.cause, ErrLimit):
+				// Always kept, beyond the cap (a file has a few at
+				// most): a caller tells an input refused for its size
+				// by errors.Is(err, ErrLimit).
+				out = append(out, e)
 			case kept < MaxErrorsPerFile:
 				out = append(out, e)
 				kept++

@@ -168,7 +168,10 @@ func parseDocumentsLimited(data []byte, d *diag, lim limits) []*document {
 	maxDocs, maxNodes := lim.docs, lim.nodes
 	chunks := splitDocuments(data, d)
 	var docs []*document
-	nodes := 0
+	// broken counts the documents refused below: they count towards
+	// maxDocs as the good ones do, so that a file of many broken
+	// documents is refused as over the limit, not parsed to its end.
+	nodes, broken := 0, 0
 	for _, c := range chunks {
 		if c.bad {
 			continue
@@ -179,8 +182,13 @@ func parseDocumentsLimited(data []byte, d *diag, lim limits) []*document {
 		if errors.Is(err, io.EOF) {
 			continue // only comments and blank lines
 		}
+		if len(docs)+broken == maxDocs {
+			d.add(SeverityError, c.line, 1, "", fmt.Sprintf("too many documents: this file may hold at most %d", maxDocs)).cause = ErrLimit
+			break
+		}
 		if err != nil {
 			reportSyntax(err, c, d)
+			broken++
 			continue
 		}
 		var extra yaml.Node
@@ -190,11 +198,8 @@ func parseDocumentsLimited(data []byte, d *diag, lim limits) []*document {
 			} else {
 				d.add(SeverityError, extra.Line+c.line-1, 1, "", "a second document must start with a \"---\" line")
 			}
+			broken++
 			continue
-		}
-		if len(docs) == maxDocs {
-			d.add(SeverityError, c.line, 1, "", fmt.Sprintf("too many documents: this file may hold at most %d", maxDocs)).cause = ErrLimit
-			break
 		}
 		ok, aliased, deep := true, false, false
 		walkDepth(&n, 0, func(x *yaml.Node, depth int) {
@@ -223,7 +228,11 @@ func parseDocumentsLimited(data []byte, d *diag, lim limits) []*document {
 				ok = false
 			}
 		})
-		if !ok || len(n.Content) == 0 {
+		if !ok {
+			broken++
+			continue
+		}
+		if len(n.Content) == 0 {
 			continue
 		}
 		if r := n.Content[0]; r.Kind == yaml.ScalarNode && r.Tag == "!!null" && r.Value == "" {

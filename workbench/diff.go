@@ -186,6 +186,10 @@ type Diff struct {
 // ErrNoProgram is returned when Compare is given a nil program.
 var ErrNoProgram = errors.New("workbench: no program")
 
+// ErrZoneMismatch: DealsProgram was given two versions in different time
+// zones, for which one decoding of a deals file cannot serve both.
+var ErrZoneMismatch = errors.New("workbench: the versions are in different time zones")
+
 type result struct {
 	r   *incentive.Result
 	err error
@@ -545,10 +549,16 @@ func counts(k [8]int) []ReasonCount {
 // version, with in addition the custom fields only the old one declares
 // (optional there) and negative amounts allowed when either allows them.
 // Compare gives each version only the fields it declares. A field the two
-// declare with different types is an error.
+// declare with different types is an error, and so are versions in two time
+// zones (ErrZoneMismatch): a bare close date is midnight in the program's
+// time zone, so one decoded deal would close at another instant than
+// 'partnerops run' gives one of the versions.
 func DealsProgram(oldP, newP *incentive.Program) (*incentive.Program, error) {
 	if oldP == nil || newP == nil {
 		return nil, ErrNoProgram
+	}
+	if oz, nz := oldP.Effective.Loc().String(), newP.Effective.Loc().String(); oz != nz {
+		return nil, fmt.Errorf("%w: the old version's time zone is %s and the new one's %s, so a deal's bare close date would be midnight in one of them only; compare versions in one time zone, or decode the deals yourself for Compare", ErrZoneMismatch, oz, nz)
 	}
 	r := *newP
 	r.Fields = slices.Clone(newP.Fields)

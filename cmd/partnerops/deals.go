@@ -33,11 +33,14 @@ const (
 var dealFormats = []string{formatYAML, formatCSV, formatJSONL, formatJSON}
 
 // dealFormat picks the format of a deals file: the -format flag, else the
-// file's extension.
-func dealFormat(name, flagValue string) (string, error) {
+// file's extension. flagName is the flag that names the format in errors
+// ("-format" for run, "-deals-format" for diff, sweep and chart, whose
+// -format names the output), or "" for a file no flag can describe (a
+// partners file), which must say its format by its extension.
+func dealFormat(name, flagValue, flagName string) (string, error) {
 	if flagValue != "" {
 		if !slices.Contains(dealFormats, flagValue) {
-			return "", fmt.Errorf("unknown -format %q; want one of %s", flagValue, strings.Join(dealFormats, ", "))
+			return "", fmt.Errorf("unknown %s %q; want one of %s", flagName, flagValue, strings.Join(dealFormats, ", "))
 		}
 		return flagValue, nil
 	}
@@ -51,10 +54,13 @@ func dealFormat(name, flagValue string) (string, error) {
 	case ".json":
 		return formatJSON, nil
 	}
-	if name == "-" {
-		return "", errors.New("reading deals from standard input needs -format (csv, jsonl, json or yaml)")
+	if flagName == "" {
+		return "", fmt.Errorf("cannot tell the format of %s from its extension; name it .csv, .jsonl or .yaml", name)
 	}
-	return "", fmt.Errorf("cannot tell the format of %s from its extension; give -format (csv, jsonl, json or yaml)", name)
+	if name == "-" {
+		return "", fmt.Errorf("reading deals from standard input needs %s (csv, jsonl, json or yaml)", flagName)
+	}
+	return "", fmt.Errorf("cannot tell the format of %s from its extension; give %s (csv, jsonl, json or yaml)", name, flagName)
 }
 
 // dealsInput is an opened deals file.
@@ -111,7 +117,7 @@ func (o *runOptions) openDeals(arg string, p *incentive.Program) (*dealsInput, e
 			return nil, &usageErr{fmt.Errorf("cannot read %s: %w (%s)", arg, errNotRegular, fileKind(st.Mode()))}
 		}
 	}
-	format, err := dealFormat(arg, o.format)
+	format, err := dealFormat(arg, o.format, o.formatFlagName())
 	if err != nil {
 		return nil, &usageErr{err}
 	}
@@ -146,6 +152,15 @@ func (o *runOptions) openDeals(arg string, p *incentive.Program) (*dealsInput, e
 	in.counter = &countingReader{r: r}
 	in.r = bufio.NewReaderSize(in.counter, 256<<10)
 	return in, nil
+}
+
+// formatFlagName is the flag that names the deals' format: -format for
+// run, -deals-format for the commands whose -format is the output's.
+func (o *runOptions) formatFlagName() string {
+	if o.formatFlag != "" {
+		return o.formatFlag
+	}
+	return "-format"
 }
 
 // usageErr marks an error as a command-line mistake (exit 2).
@@ -327,6 +342,7 @@ func (o *runOptions) defineDealsFlags(fs *flag.FlagSet) {
 	o.onError = "stop"
 	o.anyPartner = true
 	o.skipDuplicates = true
+	o.formatFlag = "-deals-format"
 	fs.StringVar(&o.format, "deals-format", "", "read DEALS as `FORMAT`: csv, jsonl, json or yaml; default: from the extension")
 	fs.StringVar(&o.columns, "columns", "", "map deal keys to CSV headers, as `LIST` key=Header,key=Header, as run does")
 	fs.StringVar(&o.columnsFile, "columns-file", "", "read the CSV column mapping from `FILE`, one key=Header a line")

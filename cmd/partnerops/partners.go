@@ -44,7 +44,7 @@ type partnerBook struct {
 // different attributes is an error. A YAML record's tier_history dates
 // are read in program p's time zone.
 func loadPartners(name string, p *incentive.Program) (*partnerBook, error) {
-	format, err := dealFormat(name, "")
+	format, err := dealFormat(name, "", "")
 	if err != nil {
 		return nil, &usageErr{fmt.Errorf("-partners: %w", err)}
 	}

@@ -122,16 +122,19 @@ A deal can be given without a deals file: on standard input ("-", with
 
 // runOptions are the flags of run and explain.
 type runOptions struct {
-	cmd            string
-	asOf           string
-	program        string
-	workers        int
-	json           bool
-	output         string
-	carried        string
-	deal           string
-	input          string
-	format         string
+	cmd     string
+	asOf    string
+	program string
+	workers int
+	json    bool
+	output  string
+	carried string
+	deal    string
+	input   string
+	format  string
+	// formatFlag is the flag that sets format, for errors; "" means
+	// -format.
+	formatFlag     string
 	columns        string
 	columnsFile    string
 	columnMap      map[string]string
