@@ -139,7 +139,9 @@ func (e *Evaluator) NewSettlements() *SettlementBuilder {
 
 // Add adds one result of Evaluate or Run under the evaluator's program.
 // An ineligible result, or one voided under the program's hold, adds
-// nothing; a result of another program is an
+// nothing; an expired result (its claim window passed) counts towards the
+// period total but advances nothing, as it was not paid; a result of
+// another program is an
 // error wrapping ErrInvalidProgram.
 func (b *SettlementBuilder) Add(r *Result) error {
 	if r == nil {
@@ -170,6 +172,11 @@ func (b *SettlementBuilder) Add(r *Result) error {
 			parts[key] = a
 		}
 		a.basis, a.started = a.basis.Add(r.basis), true
+		if r.Expired {
+			// Its claim window passed: its lines were never paid, so
+			// they advance nothing (its amount still counts above).
+			continue
+		}
 		sub := periodStart(s.advancePeriod(), r.date, b.e.p.Effective.From)
 		for _, l := range r.Lines {
 			for _, id := range s.Advances {

@@ -1,0 +1,34 @@
+package incentive
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// An expired result (claim window passed) was never paid, so its lines
+// must not be deducted at the true-up as advances.
+func TestReviewSettlementExpiredAdvanceNotDeducted(t *testing.T) {
+	p := rebateProgram(CreditPeriod, "50000")
+	p.Claims = ClaimWindow{Days: 30}
+	e, err := NewEvaluator(p)
+	require.NoError(t, err)
+	b := e.NewSettlements()
+	expired := map[string]bool{}
+	for _, d := range []Deal{deal("D-1", "P-1", "20000", "2026-01-15"), deal("D-2", "P-1", "40000", "2026-03-15")} {
+		// As of 2026-04-01: D-1's claim window ended 2026-02-14 (expired),
+		// D-2's ends 2026-04-14 (paid).
+		r, err := e.Evaluate(t.Context(), Input{Deal: d, Partner: gold("P-1")}, day("2026-04-01"))
+		require.NoError(t, err)
+		expired[r.DealID] = r.Expired
+		require.NoError(t, b.Add(r))
+	}
+	require.Equal(t, map[string]bool{"D-1": true, "D-2": false}, expired)
+	assert.Equal(t, []settleRow{
+		// Q1 basis 20,000 + 40,000 = 60,000 >= 50,000: 3% = 1,800.00.
+		// Advances paid: D-2 only, 40,000 x 2% = 800.00 (D-1's 400.00
+		// expired unpaid). True-up 1,800.00 - 800.00 = 1,000.00.
+		{"2026-01-01", true, "60000.00", "1800.00", "800.00", "0.00", "1000.00", "1000.00", "0.00"},
+	}, rows(b.Settle(Date{2026, 4, 1})))
+}
