@@ -32,3 +32,29 @@ func TestReviewSettlementExpiredAdvanceNotDeducted(t *testing.T) {
 		{"2026-01-01", true, "60000.00", "1800.00", "800.00", "0.00", "1000.00", "1000.00", "0.00"},
 	}, rows(b.Settle(Date{2026, 4, 1})))
 }
+
+// The zero values of SettlementBuilder and Evaluator must not panic: Add
+// reports ErrNoEvaluator (as StatementBuilder.Add does) and Settle settles
+// nothing.
+func TestReviewSettlementZeroValue(t *testing.T) {
+	r := mustEval(t, rebateProgram(CreditPeriod, "50000"), Input{Deal: deal("D-1", "P-1", "20000", "2026-01-15"), Partner: gold("P-1")})
+	var zeroEval Evaluator
+	tests := []struct {
+		name string
+		b    *SettlementBuilder
+	}{
+		{"zero builder", &SettlementBuilder{}},
+		{"nil builder", nil},
+		{"zero evaluator", zeroEval.NewSettlements()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			require.NotPanics(t, func() {
+				err := tt.b.Add(r)
+				require.ErrorIs(t, err, ErrNoEvaluator)
+				require.ErrorIs(t, err, ErrInvalidProgram)
+				assert.Empty(t, tt.b.Settle(Date{2026, 12, 31}))
+			})
+		})
+	}
+}

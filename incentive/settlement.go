@@ -130,6 +130,9 @@ type settleAcc struct {
 
 // NewSettlements starts settling results of the evaluator's program.
 func (e *Evaluator) NewSettlements() *SettlementBuilder {
+	if e.ready() != nil {
+		return &SettlementBuilder{e: e}
+	}
 	b := &SettlementBuilder{e: e, acc: make([]map[string]map[Date]*settleAcc, len(e.p.Settlements))}
 	for i := range b.acc {
 		b.acc[i] = map[string]map[Date]*settleAcc{}
@@ -142,8 +145,12 @@ func (e *Evaluator) NewSettlements() *SettlementBuilder {
 // nothing; an expired result (its claim window passed) counts towards the
 // period total but advances nothing, as it was not paid; a result of
 // another program is an
-// error wrapping ErrInvalidProgram.
+// error wrapping ErrInvalidProgram; so is Add on a zero-value
+// SettlementBuilder or one from a zero-value Evaluator (ErrNoEvaluator).
 func (b *SettlementBuilder) Add(r *Result) error {
+	if b == nil || b.e.ready() != nil {
+		return fmt.Errorf("%w (Add on a zero-value SettlementBuilder)", ErrNoEvaluator)
+	}
 	if r == nil {
 		return fmt.Errorf("%w: nil result added to a settlement", ErrInvalidDeal)
 	}
@@ -215,8 +222,12 @@ func periodEnd(per Period, d Date) Date {
 // sorted by settlement (in program order), partner id and period. A period
 // whose last day is after asOf is not settled (Settled false); a zero asOf
 // settles nothing. Settle does not change the builder: calling it again
-// with a later date settles more.
+// with a later date settles more. A zero-value SettlementBuilder settles
+// nothing.
 func (b *SettlementBuilder) Settle(asOf Date) []SettlementLine {
+	if b == nil || b.e.ready() != nil {
+		return nil
+	}
 	e := b.e
 	cur := e.p.Currency
 	m := func(d decimal.Decimal) Money { return Money{d, cur} }
