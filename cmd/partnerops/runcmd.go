@@ -564,6 +564,17 @@ func (o *runOptions) run(ctx context.Context, args []string, stdout, stderr io.W
 	sb.Include(sortedKeys(carried)...)
 	var addErr error
 	s.each(ctx, func(r *incentive.Result) bool {
+		// A split payee other than the deal's partner is paid by the
+		// method its own record names (the result names the deal
+		// partner's only).
+		for _, sh := range r.Shares {
+			if s.partners == nil || sh.PartnerID == r.PartnerID {
+				continue
+			}
+			if p, ok := s.partners.byID[sh.PartnerID]; ok && p.Payment != nil && p.Payment.Method != "" {
+				sb.SetPaymentMethod(sh.PartnerID, p.Payment.Method)
+			}
+		}
 		if addErr = sb.Add(r); addErr != nil {
 			return false
 		}
