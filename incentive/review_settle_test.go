@@ -1,6 +1,7 @@
 package incentive
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -55,6 +56,32 @@ func TestReviewSettlementZeroValue(t *testing.T) {
 				require.ErrorIs(t, err, ErrInvalidProgram)
 				assert.Empty(t, tt.b.Settle(Date{2026, 12, 31}))
 			})
+		})
+	}
+}
+
+// The explanation of an expired result must not promise that its unpaid
+// lines are deducted at the true-up; a paid one still says so.
+func TestReviewSettlementExpiredAdvanceExplained(t *testing.T) {
+	p := rebateProgram(CreditPeriod, "50000")
+	p.Claims = ClaimWindow{Days: 30}
+	e, err := NewEvaluator(p)
+	require.NoError(t, err)
+	tests := []struct {
+		name, close string
+		expired     bool
+	}{
+		// Claim by 2026-02-14, before the as-of 2026-04-01.
+		{"expired", "2026-01-15", true},
+		// Claim by 2026-04-14.
+		{"paid", "2026-03-15", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := e.Evaluate(t.Context(), Input{Deal: deal("D-1", "P-1", "20000", tt.close), Partner: gold("P-1")}, day("2026-04-01"))
+			require.NoError(t, err)
+			require.Equal(t, tt.expired, r.Expired)
+			assert.Equal(t, !tt.expired, strings.Contains(r.Explain(), `is an advance against settlement "quarterly"`))
 		})
 	}
 }

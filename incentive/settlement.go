@@ -318,7 +318,11 @@ func (b *SettlementBuilder) Settle(asOf Date) []SettlementLine {
 }
 
 // advanceSteps explains the lines that are advances against a settlement.
+// An expired result's lines were not paid, so they advance nothing.
 func (e *Evaluator) advanceSteps(w *work) {
+	if w.res.Expired {
+		return
+	}
 	for _, l := range w.res.Lines {
 		for i := range e.p.Settlements {
 			s := &e.p.Settlements[i]
