@@ -128,7 +128,9 @@ type settleAcc struct {
 	advances map[Date]decimal.Decimal
 }
 
-// NewSettlements starts settling results of the evaluator's program.
+// NewSettlements starts settling results of the evaluator's program. On a
+// zero-value Evaluator it returns a builder whose Add returns an error
+// wrapping ErrNoEvaluator (and whose Settle settles nothing).
 func (e *Evaluator) NewSettlements() *SettlementBuilder {
 	if e.ready() != nil {
 		return &SettlementBuilder{e: e}

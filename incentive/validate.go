@@ -45,7 +45,10 @@ func (p *Program) Validate() error {
 		at("rounding.scale", "rounding scale %d is outside 0..%d", *s, maxScale)
 	}
 	if !p.Effective.From.IsZero() && !p.Effective.To.IsZero() && p.Effective.To.Before(p.Effective.From) {
-		at("effective.to", "effective window ends (%s) before it starts (%s)", p.Effective.To, p.Effective.From)
+		at("effective.to", "the effective window ends (%s) before it starts (%s)", p.Effective.To, p.Effective.From)
+	}
+	if !p.Effective.From.IsZero() && p.Effective.To == p.Effective.From && p.Effective.Ends == HalfOpen {
+		at("effective.to", "the effective window [%s, %s) is empty: with ends: exclusive_end the end day is not included", p.Effective.From, p.Effective.To)
 	}
 	switch p.Effective.Ends {
 	case "", BothInclusive, HalfOpen:
@@ -188,16 +191,16 @@ func (p *Program) Validate() error {
 		}
 		if e.Bands == nil {
 			if e.Amount == nil {
-				at(ep, "earning %q has neither an amount nor bands", e.ID)
+				at(ep, "an earning needs `amount:` or `bands:`")
 			}
 			continue
 		}
 		t := e.Bands
 		if t.Pays == PaysMultiplier && e.Amount == nil {
-			at(ep+".bands", "earning %q: bands paying a multiplier need an amount to multiply", e.ID)
+			at(ep+".bands", "a band table with `pays: multiplier` multiplies the earning's `amount:`; add `amount:`")
 		}
 		if t.Pays != PaysMultiplier && e.Amount != nil {
-			at(ep+".amount", "earning %q has both an amount and bands paying a %s", e.ID, t.Pays)
+			at(ep+".amount", "`amount:` is only used with `pays: multiplier`; this table pays a %s itself, so remove `amount:`", t.Pays)
 		}
 		if !slices.Contains(BandPaysKinds(), t.Pays) {
 			at(ep+".bands.pays", "earning %q: bands pay unknown %q (want %s)", e.ID, string(t.Pays), oneOf(BandPaysKinds()))
@@ -206,10 +209,14 @@ func (p *Program) Validate() error {
 		case Retroactive:
 		case Marginal:
 			if t.Pays == PaysMultiplier {
-				at(ep+".bands.method", "earning %q: a marginal band table cannot pay a multiplier (a multiplier applies to one amount, so it has no per-band share); use retroactive", e.ID)
+				at(ep+".bands.method", "a marginal table cannot pay a multiplier: marginal pays each band on the part of the basis inside it, "+
+					"but a multiplier scales one whole `amount:`, so a per-band share of it has no single meaning; use `method: retroactive`, or `pays: rate`")
 			}
 		default:
 			at(ep+".bands.method", "earning %q: unknown band method %q (want %s)", e.ID, string(t.Method), oneOf(BandMethods()))
+		}
+		if t.Period != "" && t.Basis != BasisPeriod {
+			at(ep+".bands.period", "`period:` only applies to `basis: partner_period`")
 		}
 		if t.Basis != "" && !slices.Contains(BandBases(), t.Basis) {
 			at(ep+".bands.basis", "earning %q: unknown band basis %q (want %s)", e.ID, string(t.Basis), oneOf(BandBases()))
@@ -248,9 +255,9 @@ func (p *Program) Validate() error {
 		case c.LimitFormula != nil:
 			// computed per deal: checked when evaluated
 		case c.Limit.Sign() <= 0:
-			at(cp, "caps[%d] (%s): limit %s must be above zero", i, c.Scope, c.Limit)
+			at(cp, "a cap must be above zero, got %s", c.Limit)
 		case -c.Limit.Exponent() > places && !c.Limit.Equal(c.Limit.Round(places)):
-			at(cp, "caps[%d] (%s): limit %s has more decimal places than amounts round to (%d)", i, c.Scope, c.Limit, places)
+			at(cp, "a cap of %s has more decimal places than amounts are rounded to (%d)", c.Limit, places)
 		}
 		if c.Earning != "" && (c.Scope != CapLine || !earnings[c.Earning]) {
 			if c.Scope != CapLine {

@@ -1627,7 +1627,9 @@
 // earning types in no bucket). A `deals:` test's `carried: {<partner id>:
 // "<amount>" | {<bucket>: "<amount>"}}` is the balance each partner brings
 // in from the previous statement (a plain amount goes to the default
-// bucket; a negative one is withheld). as_of decides expiry and holds; a
+// bucket, and is an error in a program that pays every earning type from a
+// named bucket, which has no default bucket; a negative one is withheld).
+// as_of decides expiry and holds; a
 // `deals:` test without as_of has no as-of date, so nothing expires and
 // everything under a hold is held. A `deals:` test's `expect:` may also
 // hold `settlements: {<settlement id>: {<period's first day>: {settled,

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"slices"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -44,6 +45,7 @@ func Format(name string, src []byte) ([]byte, error) {
 		if len(doc.Content) == 1 {
 			canonical(doc.Content[0])
 		}
+		literalFolds(&doc)
 		if err := enc.Encode(&doc); err != nil {
 			return nil, err
 		}
@@ -52,6 +54,20 @@ func Format(name string, src []byte) ([]byte, error) {
 		return nil, err
 	}
 	return spaceOut(out.Bytes()), nil
+}
+
+// literalFolds writes every folded (>) scalar that spans lines as a
+// literal (|) one. yaml.v3 writes a folded scalar with a more-indented line
+// with one blank line more than it read, which changes the scalar's text
+// and makes formatting grow the file each time; a literal scalar keeps its
+// text exactly.
+func literalFolds(n *yaml.Node) {
+	if n.Kind == yaml.ScalarNode && n.Style&yaml.FoldedStyle != 0 && strings.Contains(n.Value, "\n") {
+		n.Style = n.Style&^yaml.FoldedStyle | yaml.LiteralStyle
+	}
+	for _, c := range n.Content {
+		literalFolds(c)
+	}
 }
 
 // spacedKeys are the top-level keys that get a blank line before them;

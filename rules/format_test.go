@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
 )
 
 // TestFormatExamples: formatting every example and reference file is
@@ -99,4 +100,44 @@ zzz: 1
 `, string(got))
 	_, err = Format("bad.yaml", []byte("a: [\n"))
 	assert.ErrorContains(t, err, "bad.yaml:")
+}
+
+// TestFormatFoldedScalarStable: yaml.v3 writes a folded (>) scalar whose
+// text has a more-indented line with an extra blank line, so formatting
+// such a file again and again grew it by a line each time and changed the
+// scalar's value (a newline more). A multi-line folded scalar is written
+// literal (|), which keeps its value exactly, so a second format changes
+// nothing.
+func TestFormatFoldedScalarStable(t *testing.T) {
+	src := []byte(`apiVersion: partnerops/v1
+kind: Program
+id: x
+version: "1"
+currency: USD
+effective: {from: 2026-01-01, to: 2026-12-31}
+earnings:
+  - id: a
+    type: spiff
+    amount: >-
+      deal.amount * 0.1
+        + 5
+`)
+	value := func(b []byte) string {
+		var doc struct {
+			Earnings []struct{ Amount string } `yaml:"earnings"`
+		}
+		require.NoError(t, yaml.Unmarshal(b, &doc))
+		require.Len(t, doc.Earnings, 1)
+		return doc.Earnings[0].Amount
+	}
+	// the folded text keeps the more-indented line's newline:
+	// "deal.amount * 0.1" + "\n" + "  + 5"
+	want := "deal.amount * 0.1\n  + 5"
+	require.Equal(t, want, value(src))
+	once, err := Format("p.yaml", src)
+	require.NoError(t, err)
+	assert.Equal(t, want, value(once), "formatting changed the amount's text:\n%s", once)
+	twice, err := Format("p.yaml", once)
+	require.NoError(t, err)
+	assert.Equal(t, string(once), string(twice), "formatting is not idempotent")
 }

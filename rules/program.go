@@ -233,16 +233,6 @@ func (pc *progCompiler) effective(n *yaml.Node) {
 			p.Effective.Ends = incentive.HalfOpen
 		}
 	}
-	from, to := p.Effective.From, p.Effective.To
-	if from.IsZero() || to.IsZero() {
-		return
-	}
-	switch {
-	case to.Before(from):
-		d.errorf(f.get("to"), f.at("to"), "the effective window ends (%s) before it starts (%s)", to, from)
-	case to == from && p.Effective.Ends == incentive.HalfOpen:
-		d.errorf(f.get("to"), f.at("to"), "the effective window [%s, %s) is empty: with ends: exclusive_end the end day is not included", from, to)
-	}
 }
 
 // loadLocation loads an IANA zone. "Local" and "" are refused: they would
@@ -566,19 +556,13 @@ func (pc *progCompiler) earningsList(n *yaml.Node) {
 			e.Amount = pc.formula(v, f.at("amount"))
 		}
 		pc.perLine = false
-		pays := ""
 		if v := f.get("bands"); v != nil {
-			e.Bands, pays = pc.bands(v, f.at("bands"))
+			e.Bands, _ = pc.bands(v, f.at("bands"))
 		}
-		switch {
-		case !f.has("amount") && !f.has("bands"):
-			if !f.typos["amount"] && !f.typos["bands"] {
-				d.errorf(item, path, "an earning needs `amount:` or `bands:`")
-			}
-		case f.has("bands") && pays == string(incentive.PaysMultiplier) && !f.has("amount"):
-			d.errorf(f.m["bands"].key, f.at("bands"), "a band table with `pays: multiplier` multiplies the earning's `amount:`; add `amount:`")
-		case f.has("bands") && pays != "" && pays != string(incentive.PaysMultiplier) && f.has("amount"):
-			d.errorf(f.m["amount"].key, f.at("amount"), "`amount:` is only used with `pays: multiplier`; this table pays a %s itself, so remove `amount:`", pays)
+		// a required key, like id and type: the document's shape, so
+		// decoding says it (next to the other missing keys of the item)
+		if !f.has("amount") && !f.has("bands") && !f.typos["amount"] && !f.typos["bands"] {
+			d.errorf(item, path, "an earning needs `amount:` or `bands:`")
 		}
 		if v := f.get("group"); v != nil {
 			e.Group, _ = d.ident(v, f.at("group"), "group id")
@@ -663,14 +647,6 @@ func (pc *progCompiler) limit(n *yaml.Node, path string) (decimal.Decimal, bool)
 	if !ok {
 		return v, false
 	}
-	if v.Sign() <= 0 {
-		pc.d.errorf(n, path, "a cap must be above zero, got %s", v)
-		return v, false
-	}
-	if places := pc.p.Rounding.Places(pc.p.Currency); -v.Exponent() > places && !v.Equal(v.Round(places)) {
-		pc.d.errorf(n, path, "a cap of %s has more decimal places than amounts are rounded to (%d)", v, places)
-		return v, false
-	}
 	return v, true
 }
 
@@ -700,9 +676,6 @@ func (pc *progCompiler) bands(n *yaml.Node, path string) (*incentive.BandTable, 
 	if v := f.get("period"); v != nil {
 		if s, ok := d.enum(v, f.at("period"), periods...); ok {
 			t.Period = incentive.Period(s)
-			if t.Basis != incentive.BasisPeriod {
-				d.errorf(f.m["period"].key, f.at("period"), "`period:` only applies to `basis: partner_period`")
-			}
 		}
 	}
 	if v := f.get("measure"); v != nil {
@@ -714,10 +687,6 @@ func (pc *progCompiler) bands(n *yaml.Node, path string) (*incentive.BandTable, 
 			pays = s
 			t.Pays = incentive.BandPays(s)
 		}
-	}
-	if t.Method == incentive.Marginal && t.Pays == incentive.PaysMultiplier {
-		d.errorf(f.get("method"), f.at("method"), "a marginal table cannot pay a multiplier: marginal pays each band on the part of the basis inside it, "+
-			"but a multiplier scales one whole `amount:`, so a per-band share of it has no single meaning; use `method: retroactive`, or `pays: rate`")
 	}
 	if v := f.get("table"); v != nil {
 		t.Bands = pc.bandRows(v, f.at("table"), pays, t.Measure == nil)

@@ -51,7 +51,8 @@ transaction: an error leaves nothing half-written.
   withdraw CLAIM...          withdraw pending claims as -actor with a -reason
   clawback CLAIM             take back a claim (a cancelled deal, a refund) with a -reason:
                              unpaid, it is voided; paid, -amount (default: all of what was
-                             paid) is withheld from the bucket's later payouts
+                             paid) is withheld from the bucket's later payouts;
+                             with -key KEY a rerun takes nothing back twice
   pay -batch ID              gather what is payable as of -as-of into a batch and mark it
                              paid (-open leaves it open); the same -batch never pays twice
   statement                  each partner's position from the entries (-partner, -through)
@@ -97,6 +98,7 @@ commands know the exact terms every claim was evaluated under. Without an
 		fs.BoolVar(&o.json, "json", false, "claims, statement, pay, verify, withdraw, clawback, mdf: print JSON")
 		fs.StringVar(&o.fund, "fund", "", "mdf allocate, request: the fund `ID`")
 		fs.StringVar(&o.request, "request", "", "mdf request, claim: the fund request `ID`")
+		fs.StringVar(&o.key, "key", "", "clawback: an idempotency `KEY` (e.g. the credit note's number): run again with it, the clawback takes nothing back twice")
 		fs.StringVar(&o.amount, "amount", "", "clawback, mdf allocate, mdf approve: the `AMOUNT` (decimal text, program currency)")
 		fs.StringVar(&o.share, "share", "1", "mdf allocate: the `SHARE` of actual cost reimbursed (0.5 pays half)")
 		fs.StringVar(&o.from, "from", "", "mdf allocate: the first `DATE` of the fund's period")
@@ -117,7 +119,7 @@ commands know the exact terms every claim was evaluated under. Without an
 
 type ledgerOptions struct {
 	db, asOf, actor, program, partner, state, role, reason, batch, through, format, out string
-	fund, request, amount, share, from, to, activity, activityEnd, cost, proof          string
+	fund, request, amount, share, from, to, activity, activityEnd, cost, proof, key     string
 	proofDays                                                                           int
 	anchors                                                                             anchorList
 	all, open, json                                                                     bool
@@ -139,7 +141,7 @@ var ledgerFlags = map[string][]string{
 	"export":     {"partner", "program", "format", "o"},
 	"register":   {"program"},
 	"withdraw":   {"reason", "json"},
-	"clawback":   {"reason", "amount", "json"},
+	"clawback":   {"reason", "amount", "key", "json"},
 	// MDF funds.
 	"mdf allocate": {"fund", "program", "partner", "from", "to", "amount", "share", "proof-days", "json"},
 	"mdf request":  {"fund", "request", "activity", "activity-end", "cost", "json"},
@@ -768,7 +770,7 @@ func (s *ledgerSession) register(ctx context.Context, file string, stdout, stder
 // clawback takes back one claim.
 func (s *ledgerSession) clawback(ctx context.Context, id string, stdout, stderr io.Writer) int {
 	cmd := "ledger clawback"
-	p := ledger.ClawBackParams{Claim: id, Actor: s.actor, Reason: s.o.reason}
+	p := ledger.ClawBackParams{Key: s.o.key, Claim: id, Actor: s.actor, Reason: s.o.reason}
 	if s.o.amount != "" {
 		c, err := s.store.Claim(ctx, ledger.ClaimParams{ID: id})
 		if err != nil {
@@ -1039,7 +1041,8 @@ func (a *anchorList) String() string {
 func (a *anchorList) Set(v string) error {
 	seq, hash, ok := strings.Cut(v, ":")
 	n, err := strconv.ParseInt(seq, 10, 64)
-	if !ok || err != nil || n <= 0 || hash == "" {
+	// An empty ledger's checkpoint is "0:" (no entries, no hash).
+	if !ok || err != nil || n < 0 || (n > 0) != (hash != "") {
 		return fmt.Errorf("want SEQ:HASH as partnerops ledger checkpoint prints it, got %q", v)
 	}
 	*a = append(*a, ledger.Anchor{Seq: n, Hash: hash})

@@ -133,7 +133,9 @@ func FundAccount(fundID string, k FundKind) Account {
 // its accrual entry, and the store's balance guard keeps the source at or
 // above minus the cap's limit, so two claims committed at once can never
 // together exceed the cap. A claim that leaves the live states the engine
-// counts (rejected, withdrawn, expired, clawed back) moves it back.
+// counts (rejected, withdrawn, expired, voided before payment) moves it
+// back; a clawback after payment moves back what it takes back, since the
+// partner keeps the rest.
 type CapKind string
 
 // Partner cap account kinds.

@@ -83,13 +83,15 @@ type VerifyParams struct {
 // is a *ChainError; a chain that ends before an anchor, or does not match
 // one, is an *AnchorError (errors.Is finds ErrChainTruncated or ErrChain).
 func (l *Ledger) Verify(ctx context.Context, p VerifyParams) (Head, error) {
-	want := map[int64]string{}
+	// Every anchor is checked, also several of one entry (an anchor that
+	// does not match may not hide behind one that does).
+	want := map[int64][]string{}
 	var last int64
 	for _, a := range p.Anchors {
 		if a.Seq < 0 || (a.Seq > 0) != (a.Hash != "") {
 			return Head{}, fmt.Errorf("%w: anchor %d/%q", ErrInvalid, a.Seq, a.Hash)
 		}
-		want[a.Seq] = a.Hash
+		want[a.Seq] = append(want[a.Seq], a.Hash)
 		last = max(last, a.Seq)
 	}
 	head := Head{}
@@ -99,8 +101,10 @@ func (l *Ledger) Verify(ctx context.Context, p VerifyParams) (Head, error) {
 			return err
 		}
 		head = h
-		if w, ok := want[e.Seq]; ok && w != e.Hash {
-			return &AnchorError{Anchor: Anchor{Seq: e.Seq, Hash: w}, Head: head}
+		for _, w := range want[e.Seq] {
+			if w != e.Hash {
+				return &AnchorError{Anchor: Anchor{Seq: e.Seq, Hash: w}, Head: head}
+			}
 		}
 		return nil
 	})
@@ -115,7 +119,7 @@ func (l *Ledger) Verify(ctx context.Context, p VerifyParams) (Head, error) {
 		return head, &ChainError{Seq: head.Seq, Reason: fmt.Sprintf("the store's head is %d/%s, the entries end at %d/%s", stored.Seq, stored.Hash, head.Seq, head.Hash)}
 	}
 	if last > head.Seq {
-		return head, &AnchorError{Anchor: Anchor{Seq: last, Hash: want[last]}, Head: head, Truncated: true}
+		return head, &AnchorError{Anchor: Anchor{Seq: last, Hash: want[last][0]}, Head: head, Truncated: true}
 	}
 	return head, nil
 }

@@ -133,6 +133,11 @@ func (l *Ledger) Submit(ctx context.Context, p SubmitParams) (Claim, error) {
 		return Claim{}, fmt.Errorf("%w: an exception's overrides are recorded by the ledger, not given", ErrInvalid)
 	case p.Exception != nil && p.Exception.Amount != nil && p.Exception.Amount.Sign() <= 0:
 		return Claim{}, fmt.Errorf("%w: an exception asks for a positive amount, not %s", ErrInvalid, p.Exception.Amount)
+	case p.Exception != nil && p.Exception.Amount != nil &&
+		!p.Exception.Amount.RoundToMinor(incentive.HalfUp).Amount().Equal(p.Exception.Amount.Amount()):
+		return Claim{}, fmt.Errorf("%w: an exception's amount %s is finer than the minor unit of %s", ErrInvalid, p.Exception.Amount, p.Exception.Amount.Currency())
+	case p.Exception != nil && p.Exception.Type != "" && !slices.Contains(incentive.EarningTypes(), p.Exception.Type):
+		return Claim{}, fmt.Errorf("%w: an exception's earning type %q is not one of %v", ErrInvalid, p.Exception.Type, incentive.EarningTypes())
 	}
 	pe, err := l.program(p.Program, p.Version)
 	if err != nil {
@@ -271,6 +276,18 @@ func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, 
 	res, err := pe.ev.Evaluate(ctx, in, now)
 	if err != nil {
 		return Claim{}, CommitParams{}, nil, err
+	}
+	if p.Exception != nil && budgetCut(res) {
+		// An exception asks to go beyond the remaining budget: the terms'
+		// budget cap must not cut the claim to what is left (or reject it
+		// once the budget is spent). Evaluate it as if nothing had been
+		// spent; the ledger's budget check below draws what exceeds the
+		// remaining budget from the overrun account. The stored input says
+		// so (BudgetUsed 0), so a replay finds the same amount.
+		in.Prior.BudgetUsed = decimal.Zero
+		if res, err = pe.ev.Evaluate(ctx, in, now); err != nil {
+			return Claim{}, CommitParams{}, nil, err
+		}
 	}
 	var rate *incentive.Rate
 	if res.Conversion != nil {
@@ -478,12 +495,14 @@ func (pe *programEntry) partnerCaps(partnerID string, closed incentive.Date) []c
 	return out
 }
 
-// capReturn appends to e the postings that give a claim's partner cap room
-// back (the reverse of its accrual's cap postings).
-func capReturn(c *Claim, e *Entry) {
+// capReturn appends to e the postings that give amt of a claim's partner
+// cap room back (the reverse of its accrual's cap postings: the whole
+// amount when the claim is released, what a clawback takes back after
+// payment).
+func capReturn(c *Claim, e *Entry, amt incentive.Money) {
 	for _, src := range c.Caps {
 		used := Account(strings.TrimSuffix(string(src), string(CapSource)) + string(CapUsed))
-		e.Postings = append(e.Postings, Posting{Account: src, Amount: c.Amount}, Posting{Account: used, Amount: c.Amount.Neg()})
+		e.Postings = append(e.Postings, Posting{Account: src, Amount: amt}, Posting{Account: used, Amount: amt.Neg()})
 	}
 }
 
@@ -711,7 +730,7 @@ func (l *Ledger) releaseEntry(c *Claim, pe *programEntry, now time.Time, from Bu
 	if !amt.IsZero() {
 		e.Postings = append(e.Postings, Posting{Account: back, Amount: amt})
 	}
-	capReturn(c, &e)
+	capReturn(c, &e, c.Amount)
 	return e
 }
 
@@ -774,9 +793,16 @@ var errSkip = errors.New("skip")
 // ClawBackParams takes back a claim after a cancelled deal, a refund or a
 // credit note.
 type ClawBackParams struct {
+	// Key, when set, is an idempotency key: a retry with the same key and
+	// the same request returns the claim as the first call returned it and
+	// takes nothing back again; another request under the same key fails
+	// with ErrIdempotencyMismatch. Without it every call is a clawback of
+	// its own (a partial clawback retried takes back twice).
+	Key   string
 	Claim string
 	// Amount to take back; nil: all of it. Never more than was paid is
-	// taken back.
+	// taken back. It must be positive, in the claim's currency and on the
+	// currency's minor unit (0.005 USD is ErrInvalid).
 	Amount *incentive.Money
 	Actor  string
 	Reason string
@@ -792,61 +818,111 @@ func (l *Ledger) ClawBack(ctx context.Context, p ClawBackParams) (Claim, error) 
 	if p.Actor == "" || p.Reason == "" {
 		return Claim{}, fmt.Errorf("%w: a clawback needs an actor and a reason", ErrInvalid)
 	}
-	return l.updateClaim(ctx, p.Claim, func(c *Claim, pe *programEntry, now time.Time, cp *CommitParams) error {
-		if p.Amount != nil && (p.Amount.Currency() != c.Amount.Currency() || p.Amount.Sign() <= 0) {
-			return fmt.Errorf("%w: clawback amount %s for a claim in %s", ErrInvalid, p.Amount, c.Amount.Currency())
+	var hash string
+	replay := func(rec IdempotencyRecord) (Claim, error) {
+		if rec.RequestHash != hash {
+			return Claim{}, fmt.Errorf("%w: key %q", ErrIdempotencyMismatch, p.Key)
 		}
-		from := c.State
-		switch {
-		case !CanTransition(c.State, ClawedBackState), c.State == PayableState && c.Batch != "":
-			return illegal(c, ClawedBackState)
-		case c.State == PendingApproval || c.State == HeldState || c.State == PayableState:
-			kind := map[State]BucketKind{PendingApproval: Accrued, HeldState: Held, PayableState: Payable}[c.State]
-			cp.Entries = append(cp.Entries, l.releaseEntry(c, pe, now, kind, p.Actor, "voided before payment: "+p.Reason))
-			reason := "voided before payment: " + p.Reason
-			cp.Events = append(cp.Events, Event{Subject: c.ID, From: string(from), To: string(ClawedBackState), Actor: p.Actor, Time: now, Reason: reason})
-			c.State, c.Reason = ClawedBackState, reason
-			return nil
+		var c Claim
+		if err := json.Unmarshal(rec.Outcome, &c); err != nil {
+			return Claim{}, fmt.Errorf("%w: stored outcome of %q: %v", ErrInvalid, rec.Key, err)
 		}
-		open, _ := c.Paid.Sub(c.ClawedBack)
-		if open.Sign() <= 0 {
-			return illegal(c, ClawedBackState)
+		return c, nil
+	}
+	if p.Key != "" {
+		var err error
+		if hash, err = requestHash(p); err != nil {
+			return Claim{}, err
 		}
-		take := open
-		if p.Amount != nil && p.Amount.Amount().LessThan(open.Amount()) {
-			take = *p.Amount
+		if rec, err := l.cfg.Store.Idempotency(ctx, IdempotencyParams{Key: clawbackKey(p.Key)}); err == nil {
+			return replay(rec)
+		} else if !errors.Is(err, ErrNotFound) {
+			return Claim{}, err
 		}
-		parts, err := take.Allocate(lineRatios(c)...)
-		if err != nil {
+	}
+	out, err := l.updateClaim(ctx, p.Claim, func(c *Claim, pe *programEntry, now time.Time, cp *CommitParams) error {
+		if err := l.clawBack(c, pe, now, cp, &p); err != nil {
 			return err
 		}
-		e := Entry{
-			ID: l.cfg.NewID("entry"), Kind: EntryClawback, Time: now, Effective: incentive.DateOf(now.In(pe.loc())), Program: c.Program,
-			Partner: c.Partner, Payee: c.Payee, Claim: c.ID, Request: c.Request, Reverses: c.ApprovalEntry, Actor: p.Actor, Reason: p.Reason,
-			Pay: c.payOf(take),
-		}
-		b := c.bucket()
-		for i, ln := range c.Lines {
-			if parts[i].IsZero() {
-				continue
+		if p.Key != "" {
+			// The outcome is the claim as updateClaim returns it.
+			o := *c
+			o.Version++
+			ob, err := json.Marshal(o)
+			if err != nil {
+				return err
 			}
-			e.Postings = append(e.Postings,
-				Posting{Account: b.Account(Withheld), Amount: parts[i].Neg(), Type: ln.Type},
-				Posting{Account: b.Account(ClawedBack), Amount: parts[i], Type: ln.Type})
+			cp.Idempotency = &IdempotencyRecord{Key: clawbackKey(p.Key), RequestHash: hash, Outcome: ob, Time: now}
 		}
-		if from != ClawedBackState {
-			// The engine counts a clawed-back claim no more in the
-			// partner's period earnings (partnerPrior): its cap room
-			// returns with the first clawback.
-			capReturn(c, &e)
-		}
-		cp.Entries = append(cp.Entries, e)
-		c.ClawedBack, _ = c.ClawedBack.Add(take)
-		reason := fmt.Sprintf("clawed back %s of %s paid: %s", take, c.Paid, p.Reason)
+		return nil
+	})
+	var ke *KeyExistsError
+	if errors.As(err, &ke) {
+		// A concurrent retry of the same clawback won.
+		return replay(ke.Record)
+	}
+	return out, err
+}
+
+// clawBack builds one clawback of c into cp (see ClawBack).
+func (l *Ledger) clawBack(c *Claim, pe *programEntry, now time.Time, cp *CommitParams, p *ClawBackParams) error {
+	if p.Amount != nil && (p.Amount.Currency() != c.Amount.Currency() || p.Amount.Sign() <= 0) {
+		return fmt.Errorf("%w: clawback amount %s for a claim in %s", ErrInvalid, p.Amount, c.Amount.Currency())
+	}
+	if p.Amount != nil && !p.Amount.RoundToMinor(incentive.HalfUp).Amount().Equal(p.Amount.Amount()) {
+		// A withheld fraction of a cent would be netted into a payment
+		// no bank can make.
+		return fmt.Errorf("%w: clawback amount %s is finer than the minor unit of %s", ErrInvalid, p.Amount, p.Amount.Currency())
+	}
+	from := c.State
+	switch {
+	case !CanTransition(c.State, ClawedBackState), c.State == PayableState && c.Batch != "":
+		return illegal(c, ClawedBackState)
+	case c.State == PendingApproval || c.State == HeldState || c.State == PayableState:
+		kind := map[State]BucketKind{PendingApproval: Accrued, HeldState: Held, PayableState: Payable}[c.State]
+		cp.Entries = append(cp.Entries, l.releaseEntry(c, pe, now, kind, p.Actor, "voided before payment: "+p.Reason))
+		reason := "voided before payment: " + p.Reason
 		cp.Events = append(cp.Events, Event{Subject: c.ID, From: string(from), To: string(ClawedBackState), Actor: p.Actor, Time: now, Reason: reason})
 		c.State, c.Reason = ClawedBackState, reason
 		return nil
-	})
+	}
+	open, _ := c.Paid.Sub(c.ClawedBack)
+	if open.Sign() <= 0 {
+		return illegal(c, ClawedBackState)
+	}
+	take := open
+	if p.Amount != nil && p.Amount.Amount().LessThan(open.Amount()) {
+		take = *p.Amount
+	}
+	parts, err := take.Allocate(lineRatios(c)...)
+	if err != nil {
+		return err
+	}
+	e := Entry{
+		ID: l.cfg.NewID("entry"), Kind: EntryClawback, Time: now, Effective: incentive.DateOf(now.In(pe.loc())), Program: c.Program,
+		Partner: c.Partner, Payee: c.Payee, Claim: c.ID, Request: c.Request, Reverses: c.ApprovalEntry, Actor: p.Actor, Reason: p.Reason,
+		Pay: c.payOf(take),
+	}
+	b := c.bucket()
+	for i, ln := range c.Lines {
+		if parts[i].IsZero() {
+			continue
+		}
+		e.Postings = append(e.Postings,
+			Posting{Account: b.Account(Withheld), Amount: parts[i].Neg(), Type: ln.Type},
+			Posting{Account: b.Account(ClawedBack), Amount: parts[i], Type: ln.Type})
+	}
+	// What is taken back leaves the partner's period earnings
+	// (partnerPrior counts a clawed-back claim's paid amount net of
+	// its clawbacks): only that much cap room returns, since the
+	// partner keeps the rest.
+	capReturn(c, &e, take)
+	cp.Entries = append(cp.Entries, e)
+	c.ClawedBack, _ = c.ClawedBack.Add(take)
+	reason := fmt.Sprintf("clawed back %s of %s paid: %s", take, c.Paid, p.Reason)
+	cp.Events = append(cp.Events, Event{Subject: c.ID, From: string(from), To: string(ClawedBackState), Actor: p.Actor, Time: now, Reason: reason})
+	c.State, c.Reason = ClawedBackState, reason
+	return nil
 }
 
 func lineRatios(c *Claim) []decimal.Decimal {
@@ -883,10 +959,12 @@ func (c *Claim) payOf(amt incentive.Money) *incentive.Conversion {
 // would. A claim for an earlier deal that arrives after a later one does not
 // change the later claim, but what the later claim earned counts in the
 // earlier one's PeriodEarned, so partner caps bind in any arrival order.
+// A claim clawed back after payment counts only in PeriodEarned, with what
+// the partner kept of it (paid net of its clawbacks).
 func (l *Ledger) partnerPrior(ctx context.Context, pe *programEntry, d *incentive.Deal) (incentive.Prior, error) {
 	var pr incentive.Prior
 	cs, err := l.cfg.Store.Claims(ctx, ClaimsParams{Program: pe.ref.ID, Partner: d.PartnerID,
-		States: []State{PendingApproval, Approved, HeldState, PayableState, PaidState}})
+		States: []State{PendingApproval, Approved, HeldState, PayableState, PaidState, ClawedBackState}})
 	if err != nil {
 		return pr, err
 	}
@@ -903,6 +981,15 @@ func (l *Ledger) partnerPrior(ctx context.Context, pe *programEntry, d *incentiv
 		}
 		t := in.Deal.CloseDate
 		if periodStart(prog.Period, incentive.DateOf(t.In(loc)), prog.Effective.From) != start {
+			continue
+		}
+		if c.State == ClawedBackState {
+			// A deal clawed back after payment no longer counts as a
+			// deal, but what the partner kept of it (paid, net of the
+			// clawbacks) still counts as earned, for the partner caps.
+			if kept, err := c.Paid.Sub(c.ClawedBack); err == nil && kept.Sign() > 0 {
+				pr.PeriodEarned = pr.PeriodEarned.Add(kept.Amount())
+			}
 			continue
 		}
 		if t.After(d.CloseDate) || (t.Equal(d.CloseDate) && in.Deal.ID > d.ID) {
@@ -946,3 +1033,7 @@ func periodStart(per incentive.Period, d, programStart incentive.Date) incentive
 // keeps itself ("budget:<program>@<hash>", "batch:<id>"), so that no claim
 // key can stand in for a budget's funding or a payment run.
 func claimKey(k string) string { return "claim:" + k }
+
+// clawbackKey is the store key of a clawback's caller-chosen idempotency
+// key, in a namespace of its own.
+func clawbackKey(k string) string { return "clawback:" + k }

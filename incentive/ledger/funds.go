@@ -108,9 +108,9 @@ func (l *Ledger) RequestFunds(ctx context.Context, p RequestFundsParams) (FundRe
 // DecideFundRequestParams approves or rejects a fund request.
 type DecideFundRequestParams struct {
 	Request string
-	// Amount is the amount approved (the most the activity is reimbursed);
-	// nil: the planned cost times the fund's share, rounded half up to the
-	// currency's minor unit.
+	// Amount is the amount approved (the most the activity is reimbursed),
+	// positive and on the currency's minor unit; nil: the planned cost
+	// times the fund's share, rounded half up to the currency's minor unit.
 	Amount *incentive.Money
 	Actor  string
 	Reason string
@@ -161,6 +161,11 @@ func (l *Ledger) ApproveFundRequest(ctx context.Context, p DecideFundRequestPara
 		if p.Amount != nil {
 			if p.Amount.Currency() != amt.Currency() || p.Amount.Sign() <= 0 {
 				return fmt.Errorf("%w: approved amount %s", ErrInvalid, p.Amount)
+			}
+			if !p.Amount.RoundToMinor(incentive.HalfUp).Amount().Equal(p.Amount.Amount()) {
+				// It caps the reimbursement paid: a fraction of a cent
+				// would be paid as it is.
+				return fmt.Errorf("%w: approved amount %s is finer than the minor unit of %s", ErrInvalid, p.Amount, p.Amount.Currency())
 			}
 			amt = *p.Amount
 		}

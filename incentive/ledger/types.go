@@ -150,7 +150,10 @@ type ClaimLine struct {
 //   - a claim over the remaining program budget: the part the budget
 //     cannot cover is taken from the program's overrun account
 //     (ProgramOverrun), so the budget itself is never overdrawn and the
-//     overrun is reported;
+//     overrun is reported. When the program's terms have a budget cap,
+//     the claim is evaluated as if none of the budget were spent (its
+//     stored input says so), so the cap cuts it only where it exceeds the
+//     whole budget;
 //   - an MDF claim without proof of performance, or after its proof
 //     deadline while the fund request still holds its reservation
 //     (ClaimFunds).
@@ -161,11 +164,12 @@ type Exception struct {
 	Approver      string `json:"approver"`
 	Justification string `json:"justification"`
 	// Amount is what a claim for a deal that is not eligible asks for, in
-	// the program currency; it is ignored when the deal is eligible (the
-	// engine's amount stands).
+	// the program currency and on its minor unit; it is ignored when the
+	// deal is eligible (the engine's amount stands).
 	Amount *incentive.Money `json:"amount,omitempty"`
-	// Type is the earning type of Amount; empty: the type of the
-	// program's first earning.
+	// Type is the earning type of Amount, one of incentive.EarningTypes
+	// (ErrInvalid otherwise); empty: the type of the program's first
+	// earning.
 	Type incentive.EarningType `json:"type,omitempty"`
 	// Overrides lists, as recorded by the ledger, the rejections the
 	// exception set aside, with their figures and dates.
