@@ -144,9 +144,11 @@ func (e *Evaluator) NewSettlements() *SettlementBuilder {
 
 // Add adds one result of Evaluate or Run under the evaluator's program.
 // An ineligible result, or one voided under the program's hold, adds
-// nothing; a result of another program is an
+// nothing; an expired result (its claim window passed) counts towards the
+// period total but advances nothing, as it was not paid; a result of
+// another program is an
 // error wrapping ErrInvalidProgram; so is Add on a zero-value
-// SettlementBuilder (ErrNoEvaluator).
+// SettlementBuilder or one from a zero-value Evaluator (ErrNoEvaluator).
 func (b *SettlementBuilder) Add(r *Result) error {
 	if b == nil || b.e.ready() != nil {
 		return fmt.Errorf("%w (Add on a zero-value SettlementBuilder)", ErrNoEvaluator)
@@ -179,6 +181,11 @@ func (b *SettlementBuilder) Add(r *Result) error {
 			parts[key] = a
 		}
 		a.basis, a.started = a.basis.Add(r.basis), true
+		if r.Expired {
+			// Its claim window passed: its lines were never paid, so
+			// they advance nothing (its amount still counts above).
+			continue
+		}
 		sub := periodStart(s.advancePeriod(), r.date, b.e.p.Effective.From)
 		for _, l := range r.Lines {
 			for _, id := range s.Advances {
@@ -313,7 +320,11 @@ func (b *SettlementBuilder) Settle(asOf Date) []SettlementLine {
 }
 
 // advanceSteps explains the lines that are advances against a settlement.
+// An expired result's lines were not paid, so they advance nothing.
 func (e *Evaluator) advanceSteps(w *work) {
+	if w.res.Expired {
+		return
+	}
 	for _, l := range w.res.Lines {
 		for i := range e.p.Settlements {
 			s := &e.p.Settlements[i]

@@ -2517,7 +2517,9 @@
 // entitlement, rounded as the program rounds. `advances: {earnings: [...],
 // period: month}` names the earnings whose lines, paid deal by deal as
 // usual, are advances against the settlement, shown by sub-period (month
-// by default, never longer than the period). With `credit: period` (the
+// by default, never longer than the period); a deal whose claim window
+// expired counts towards the basis but advances nothing, as it was not
+// paid. With `credit: period` (the
 // default) a period's true-up is its entitlement less its advances plus
 // any negative true-up carried in; a positive true-up is payable, a
 // negative one is carried to the next period, never invoiced. With

@@ -222,6 +222,30 @@ type dealCheck struct {
 	noIDs bool
 	// anyPartner accepts a deal whose partner has no record.
 	anyPartner bool
+	// payees are the custom fields naming split payees (deal.referrer):
+	// with a partners file, the partner each names must be in it.
+	payees []string
+}
+
+// splitPayeeFields lists the custom fields the program's splits pay
+// through, each once.
+func splitPayeeFields(p *incentive.Program) []string {
+	var out []string
+	add := func(s *incentive.Split) {
+		if s == nil {
+			return
+		}
+		for _, py := range s.Payees {
+			if py.Field != "" && !slices.Contains(out, py.Field) {
+				out = append(out, py.Field)
+			}
+		}
+	}
+	add(p.Split)
+	for i := range p.Earnings {
+		add(p.Earnings[i].Split)
+	}
+	return out
 }
 
 // wrap checks each decoded deal; a refused deal becomes an error in its
@@ -259,7 +283,25 @@ func (dc *dealCheck) check(in *incentive.Input) error {
 		return fmt.Errorf("deal %s is %w; only its first entry is run", in.Deal.ID, errDuplicateDeal)
 	}
 	if dc.partners != nil {
-		return dc.partners.resolve(in)
+		if err := dc.partners.resolve(in); err != nil {
+			return err
+		}
+		// A split pays the partner a deal field names: it must be one
+		// the partners file knows, as the deal's own partner must.
+		for _, f := range dc.payees {
+			id, _ := in.Deal.Fields[f].(string)
+			if id == "" {
+				continue
+			}
+			p, ok := dc.partners.byID[id]
+			if !ok {
+				return fmt.Errorf("deal %s: split payee deal.%s: %w %s: not in %s%s", in.Deal.ID, f, errUnknownPartner, id, dc.partners.name, suggestWord(id, dc.partners.ids))
+			}
+			if p.Name != "" && dc.names != nil && dc.names[id] == "" {
+				dc.names[id] = p.Name
+			}
+		}
+		return nil
 	}
 	pt := in.Partner
 	if !dc.anyPartner && pt.Name == "" && pt.Tier == "" && pt.Type == "" && pt.Region == "" && pt.Country == "" && len(pt.Contacts) == 0 {

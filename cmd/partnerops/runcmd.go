@@ -47,8 +47,9 @@ not grow with their number, and a deal out of order stops the run.
 
 Every deal needs a partner: its record comes from -partners FILE, or from
 the deal itself (partner_tier and so on in CSV, "partner" in JSON). A deal
-naming a partner the file lacks, or giving attributes that differ from it,
-is an error. A deal id listed twice is run once. A YAML partners file may
+naming a partner the file lacks (as its own partner, or as a split payee
+such as deal.referrer), or giving attributes that differ from it, is an
+error. A deal id listed twice is run once. A YAML partners file may
 give a partner's tier changes as tier_history (dates in the program's time
 zone) and its payment_method; see 'go doc
 github.com/partnerops/partnerops/rules', "Partner tiers over time".
@@ -485,7 +486,8 @@ func (s *session) each(ctx context.Context, fn func(r *incentive.Result) bool) {
 // sorting are reported already. ok is false when reading stopped.
 func (s *session) stream() (iter.Seq2[incentive.Input, error], bool) {
 	s.names = map[string]string{}
-	dc := &dealCheck{partners: s.partners, c: &s.c, names: s.names, noIDs: !s.o.checkIDs && s.o.sorted, anyPartner: s.o.anyPartner}
+	dc := &dealCheck{partners: s.partners, c: &s.c, names: s.names, noIDs: !s.o.checkIDs && s.o.sorted, anyPartner: s.o.anyPartner,
+		payees: splitPayeeFields(s.program)}
 	seq := dc.wrap(s.deals.decode(s.program, s.o))
 	if s.o.sorted {
 		s.c.sortNote = "streamed in (close time, id) order as given (-sorted)"
@@ -566,6 +568,17 @@ func (o *runOptions) run(ctx context.Context, args []string, stdout, stderr io.W
 	sb.Include(sortedKeys(carried)...)
 	var addErr error
 	s.each(ctx, func(r *incentive.Result) bool {
+		// A split payee other than the deal's partner is paid by the
+		// method its own record names (the result names the deal
+		// partner's only).
+		for _, sh := range r.Shares {
+			if s.partners == nil || sh.PartnerID == r.PartnerID {
+				continue
+			}
+			if p, ok := s.partners.byID[sh.PartnerID]; ok && p.Payment != nil && p.Payment.Method != "" {
+				sb.SetPaymentMethod(sh.PartnerID, p.Payment.Method)
+			}
+		}
 		if addErr = sb.Add(r); addErr != nil {
 			return false
 		}
