@@ -1605,6 +1605,8 @@
 //	                                 its band too: see Result.Lost)
 //	capped: [<cap>, ...]             exactly the caps that cut something:
 //	                                 line:<earning>, per_deal, per_partner, budget
+//	                                 (a line cap that cut a line that lost its
+//	                                 group's pick counts, as explain shows it)
 //	values: {<name>: "<number>" | true | false}   named values computed for the
 //	                                 deal (a value nothing read has none)
 //	per_line: {<earning>: ["<amount>" | none, ...]}   a per-line earning's result
