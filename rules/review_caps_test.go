@@ -4,6 +4,9 @@ package rules
 // test failed before its fix. Expected amounts are computed by hand.
 
 import (
+	"encoding/json"
+	"maps"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -53,4 +56,69 @@ tests:
 	}
 	require.NotNil(t, capItem)
 	assert.True(t, capItem.Covered, "the line cap cut the losing line by 990.00")
+}
+
+// findProp returns the first schema object found under a "properties" key
+// named name, searching depth first.
+func findProp(v any, name string) map[string]any {
+	switch x := v.(type) {
+	case map[string]any:
+		if props, ok := x["properties"].(map[string]any); ok {
+			if p, ok := props[name].(map[string]any); ok {
+				return p
+			}
+		}
+		for _, k := range slices.Sorted(maps.Keys(x)) {
+			if p := findProp(x[k], name); p != nil {
+				return p
+			}
+		}
+	case []any:
+		for _, e := range x {
+			if p := findProp(e, name); p != nil {
+				return p
+			}
+		}
+	}
+	return nil
+}
+
+// The JSON Schema offered `pick: top` (every value of incentive.Picks()) as
+// a scalar, which the decoder rejects: a top-N pick is spelled {max, by}.
+// Every scalar pick the schema offers must compile.
+func TestSchemaScalarPicksCompile(t *testing.T) {
+	var schema any
+	require.NoError(t, json.Unmarshal(Schema(), &schema))
+	pick := findProp(schema, "pick")
+	require.NotNil(t, pick, "no pick in the schema")
+	anyOf, ok := pick["anyOf"].([]any)
+	require.True(t, ok)
+	var scalars []string
+	for _, alt := range anyOf {
+		if m, ok := alt.(map[string]any); ok {
+			if vals, ok := m["enum"].([]any); ok {
+				for _, v := range vals {
+					scalars = append(scalars, v.(string))
+				}
+			}
+		}
+	}
+	assert.ElementsMatch(t, []string{"highest", "first"}, scalars)
+	for _, v := range scalars {
+		src := `apiVersion: partnerops/v1
+kind: Program
+id: picks
+name: Picks
+version: 1
+currency: USD
+effective: {from: 2026-01-01, to: 2026-12-31}
+earnings:
+  - {id: a, type: bonus, amount: 5, group: g}
+  - {id: b, type: bonus, amount: 6, group: g}
+groups:
+  - {id: g, pick: ` + v + `}
+`
+		_, err := Compile("p.yaml", []byte(src))
+		assert.NoError(t, err, "pick: %s is offered by the schema", v)
+	}
 }
