@@ -35,3 +35,35 @@ func TestComputedLineCapExplainsWhatItRead(t *testing.T) {
 	assert.Equal(t, "3500.00", r.Lines[0].Cuts[0].Cut.StringFixed(2))
 	assert.Contains(t, r.Explain(), `earning "base": line cap history.quarter.1 * 0.01 = 1,500.00 (history.quarter.1 = 150,000.00) cut 3,500.00`)
 }
+
+// A credit note that names its deal re-evaluates the deal at its net
+// amount under its terms; that re-evaluation lost the run's as-of date, so
+// a deal whose terms read run.as_of failed with ErrNoAsOf on its credit
+// note, though the deal itself was evaluated in the same run.
+func TestCreditNoteReevaluationKeepsAsOf(t *testing.T) {
+	rate := FormulaFunc("deal.amount * (run.as_of > 2026-06-01 ? 0.02 : 0.01)", []string{PathDealAmount, "run.as_of"},
+		func(s *Scope) (decimal.Decimal, error) {
+			asOf, ok := s.AsOf()
+			if !ok {
+				return decimal.Decimal{}, ErrNoAsOf
+			}
+			r := dec("0.01")
+			if DateOf(asOf.In(nyc)).After(Date{2026, 6, 1}) {
+				r = dec("0.02")
+			}
+			return s.Amount.Mul(r), nil
+		})
+	p := &Program{
+		ID: "asof-credit", Version: 1, Currency: USD, AllowNegative: true,
+		Effective: Window{From: Date{2026, 1, 1}, To: Date{2026, 12, 31}, Location: nyc},
+		Earnings:  []Earning{{ID: "base", Type: Rebate, Amount: rate}},
+	}
+	credit := deal("C-1", "P-1", "-4000", "2026-03-01")
+	credit.Credits = "D-1"
+	rs := runAll(t, p, RunOptions{AsOf: day("2026-07-01")}, deal("D-1", "P-1", "10000", "2026-02-01"), credit)
+	require.Len(t, rs, 2)
+	// as of 2026-07-01 the rate is 2%: D-1 10,000.00 x 0.02 = 200.00
+	assert.Equal(t, "200.00", rs[0].Total.Amount().StringFixed(2))
+	// net 10,000.00 - 4,000.00 = 6,000.00 x 0.02 = 120.00: take back 200.00 - 120.00 = 80.00
+	assert.Equal(t, "-80.00", rs[1].Total.Amount().StringFixed(2))
+}
