@@ -1472,7 +1472,12 @@
 // # Currencies and rates
 //
 // A deal in another currency than the program's is converted before the
-// terms read it: deal.amount is the converted amount. Rates come from the
+// terms read it: deal.amount is the converted amount. Only the deal amount
+// is converted: a custom decimal field (an approved amount, a cost) and a
+// product line's amount and unit price are read as written, in whatever
+// currency the caller wrote them, so a computed cap
+// or value that mixes it with deal.amount needs it in the program
+// currency. Rates come from the
 // caller, never from the network: in Go as incentive.Input.Rates or
 // RunOptions.Rates (an incentive.RateTable or any RateSource), for
 // `partnerops run -rates FILE` and `explain -rates FILE` from a rates file
