@@ -784,8 +784,9 @@
 // `per_line:`. A per-line earning takes no `bands:`; a deal without
 // product lines does not apply. See the Cookbook (cookbook-per-line.yaml).
 //
-// An earning's `when:` and `amount:` (and a computed per_deal cap) may
-// read an earlier earning's amount with earned("<id>", "before_caps") (its
+// An earning's `when:`, `amount:` and computed `cap:` (and a computed
+// per_deal cap) may read an earlier earning's amount with
+// earned("<id>", "before_caps") (its
 // amount before its line cap and rounding) or earned("<id>", "after_caps")
 // (after them; groups and the deal, partner and budget caps come later).
 // The state is always spelled out. An earning whose condition did not hold
