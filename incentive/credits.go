@@ -41,6 +41,7 @@ func (e *Evaluator) credit(w *work, st *runState, asOf time.Time) {
 	var alone *work
 	if net.Sign() > 0 {
 		alone = &work{noTrace: true, snap: rec.snap, override: true, netAmount: net}
+		alone.scope.asOf = w.scope.asOf // the same run: run.as_of reads the same
 		e.ownTerms(alone, &rec.in, nil)
 		e.inOrder(alone, nil, time.Time{})
 		if alone.err != nil {

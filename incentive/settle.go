@@ -266,7 +266,12 @@ func (e *Evaluator) settleLine(w *work, i int) {
 		if !w.noTrace {
 			d := e.newDetail(w, detailLineCap)
 			d.line, d.ci, d.a, d.b = int32(i), int32(ci), ln.final, limit
-			w.add(secLines+int32(i), Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: &c.Origin, detail: d})
+			st := Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: &c.Origin, detail: d}
+			if c.LimitFormula != nil {
+				// what the computed limit read, as a computed deal cap shows it
+				st.Inputs = e.exprStep(w, StepCap, capRef(ci), ci, c.LimitFormula, &c.Origin).Inputs
+			}
+			w.add(secLines+int32(i), st)
 		}
 		ln.final = limit
 	}

@@ -155,8 +155,8 @@ func (p *Program) Validate() error {
 			if g.Max < 1 {
 				at(index("groups", i)+".pick.max", "group %q pays at most %d lines; want 1 or more", g.ID, g.Max)
 			}
-			if g.By != ByPriority && g.By != ByAmount {
-				at(index("groups", i)+".pick.by", "group %q: unknown ranking %q (want priority or amount)", g.ID, string(g.By))
+			if !slices.Contains(PickBys(), g.By) {
+				at(index("groups", i)+".pick.by", "group %q: unknown ranking %q (want %s)", g.ID, string(g.By), oneOf(PickBys()))
 			}
 		default:
 			at(index("groups", i)+".pick", "group %q: unknown pick %q (want %s)", g.ID, string(g.Pick), oneOf(Picks()))

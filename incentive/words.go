@@ -103,7 +103,11 @@ func (d *stepDetail) words(s *Step) string {
 		return e.groupWords(d.group.g, d.group.members, d.group.amounts, d.group.win)
 	case detailLineCap:
 		c := &e.p.Caps[d.ci]
-		return "earning " + quote(e.earn[d.line].e.ID) + ": line cap " + lineCapWords(c, d.b, cur) + " cut " + fmtAmount(s.Amount, cur) +
+		read := ""
+		if len(s.Inputs) > 1 || len(s.Inputs) == 1 && s.Inputs[0].Path != formulaSource(c.LimitFormula) {
+			read = describeInputs(s.Inputs, cur) // a lone path read is its own value
+		}
+		return "earning " + quote(e.earn[d.line].e.ID) + ": line cap " + lineCapWords(c, d.b, cur) + read + " cut " + fmtAmount(s.Amount, cur) +
 			" (" + fmtAmount(d.a, cur) + " -> " + fmtAmount(e.lineCapLimit(c, d.b), cur) + ")"
 	case detailRunningCap:
 		return e.capWords(int(d.ci), d.a) + " cut " + fmtAmount(s.Amount, cur) + " (" + fmtAmount(d.b, cur) + " -> " + fmtAmount(d.c, cur) + ")"

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/partnerops/partnerops/incentive"
@@ -168,7 +169,8 @@ func programCoverage(p *incentive.Program, results []*incentive.Result) []Covera
 	for k, cp := range p.Caps {
 		bound := false
 		for _, r := range results {
-			for _, l := range r.Lines {
+			// A line that lost its group's pick was cut by its line caps too.
+			for _, l := range slices.Concat(r.Lines, r.Lost) {
 				for _, cut := range l.Cuts {
 					bound = bound || cut.Cap == k && cut.Cut.Sign() != 0
 				}

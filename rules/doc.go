@@ -784,8 +784,9 @@
 // `per_line:`. A per-line earning takes no `bands:`; a deal without
 // product lines does not apply. See the Cookbook (cookbook-per-line.yaml).
 //
-// An earning's `when:` and `amount:` (and a computed per_deal cap) may
-// read an earlier earning's amount with earned("<id>", "before_caps") (its
+// An earning's `when:`, `amount:` and computed `cap:` (and a computed
+// per_deal cap) may read an earlier earning's amount with
+// earned("<id>", "before_caps") (its
 // amount before its line cap and rounding) or earned("<id>", "after_caps")
 // (after them; groups and the deal, partner and budget caps come later).
 // The state is always spelled out. An earning whose condition did not hold
@@ -1476,7 +1477,12 @@
 // # Currencies and rates
 //
 // A deal in another currency than the program's is converted before the
-// terms read it: deal.amount is the converted amount. Rates come from the
+// terms read it: deal.amount is the converted amount. Only the deal amount
+// is converted: a custom decimal field (an approved amount, a cost) and a
+// product line's amount and unit price are read as written, in whatever
+// currency the caller wrote them, so a computed cap
+// or value that mixes it with deal.amount needs it in the program
+// currency. Rates come from the
 // caller, never from the network: in Go as incentive.Input.Rates or
 // RunOptions.Rates (an incentive.RateTable or any RateSource), for
 // `partnerops run -rates FILE` and `explain -rates FILE` from a rates file
@@ -1609,6 +1615,8 @@
 //	                                 its band too: see Result.Lost)
 //	capped: [<cap>, ...]             exactly the caps that cut something:
 //	                                 line:<earning>, per_deal, per_partner, budget
+//	                                 (a line cap that cut a line that lost its
+//	                                 group's pick counts, as explain shows it)
 //	values: {<name>: "<number>" | true | false}   named values computed for the
 //	                                 deal (a value nothing read has none)
 //	per_line: {<earning>: ["<amount>" | none, ...]}   a per-line earning's result

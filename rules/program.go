@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -922,12 +923,16 @@ func capName(c incentive.Cap) string {
 	return string(c.Scope)
 }
 
+// scalarPicks are the picks written as a word (incentive.Picks() but
+// top, which is written {max, by}), for the decoder and the schema.
+var scalarPicks = incentive.EnumNames(slices.DeleteFunc(incentive.Picks(), func(p incentive.Pick) bool { return p == incentive.PickTop }))
+
 // pick decodes a group's `pick:`: highest, first, or {max: N, by:
 // priority | amount}.
 func (pc *progCompiler) pick(g *incentive.Group, v *yaml.Node, path string) {
 	d := pc.d
 	if v.Kind != yaml.MappingNode {
-		if s, ok := d.enum(v, path, "highest", "first"); ok {
+		if s, ok := d.enum(v, path, scalarPicks...); ok {
 			g.Pick = incentive.Pick(s)
 		}
 		return
@@ -944,7 +949,7 @@ func (pc *progCompiler) pick(g *incentive.Group, v *yaml.Node, path string) {
 			g.Max = int(n)
 		}
 	}
-	if s, ok := d.enum(f.get("by"), f.at("by"), "priority", "amount"); ok {
+	if s, ok := d.enum(f.get("by"), f.at("by"), incentive.EnumNames(incentive.PickBys())...); ok {
 		g.By = incentive.PickBy(s)
 	}
 }

@@ -414,7 +414,9 @@ func diffShares(prefix string, want []expectLine, r *incentive.Result, p *incent
 // cappedNames lists the caps that cut something from a result, sorted.
 func cappedNames(r *incentive.Result, p *incentive.Program) []string {
 	got := []string{}
-	for _, l := range r.Lines {
+	// A line that lost its group's pick was cut by its line caps too
+	// (explain shows the cut), as it reached its band.
+	for _, l := range slices.Concat(r.Lines, r.Lost) {
 		for _, c := range l.Cuts {
 			if c.Cut.Sign() == 0 || c.Cap < 0 || c.Cap >= len(p.Caps) {
 				continue

@@ -164,7 +164,7 @@ func schema() obj {
 		"values":      obj{"type": "object", "additionalProperties": expr()},
 		"eligibility": listOf(strict(clauseKeys, obj{"when": expr()}, "name", "when")),
 		"earnings":    listOf(earning),
-		"groups": listOf(strict(groupKeys, obj{"pick": obj{"anyOf": []obj{enum(incentive.EnumNames(incentive.Picks())),
+		"groups": listOf(strict(groupKeys, obj{"pick": obj{"anyOf": []obj{enum(scalarPicks),
 			strict([]string{"max", "by"}, obj{"max": integer(), "by": enum(incentive.EnumNames(incentive.PickBys()))}, "max", "by")}}}, "id")),
 		"caps": strict(capsKeys, obj{"per_deal": amount(), "budget": amount(),
 			"per_partner": obj{"anyOf": []obj{amount(), strict(partnerCapKeys, obj{"limit": amount(), "period": enum(periods)}, "limit")}}}),

@@ -471,7 +471,7 @@ func (c *checker) earned(n *ast.CallNode, loc file.Location) val {
 			known = known || x == id.Value
 		}
 		if known {
-			return c.errorf(id.Location(), "earning %q is not declared before this expression: only an earning's when: and amount: read earlier earnings", id.Value)
+			return c.errorf(id.Location(), "earning %q is not declared before this expression: only an earning's when:, amount: and cap: (and a computed per_deal cap) read earlier earnings", id.Value)
 		}
 		msg := fmt.Sprintf("unknown earning %q", id.Value)
 		if s := closest(id.Value, c.env.earnings); s != "" {
