@@ -81,3 +81,53 @@ func TestReviewStatementShowsFees(t *testing.T) {
 	assert.Regexp(t, `(?m)^  fee \(check\)\s.*-5\.00$`, stdout)
 	assert.Regexp(t, `(?m)^  sent\s.*295\.00$`, stdout)
 }
+
+// TestReviewPartnersFileKeepsDealPaymentMethod: with -partners, a deal's
+// partner record was replaced by the book's, comparing name, type, tier,
+// region, country and contacts but not the payment method: a deal naming
+// check for a partner whose book record names none (a CSV or JSON Lines
+// partners file cannot) silently lost it, so the cheque's 5.00 fee was
+// never charged. A payment method the deal gives that differs from the
+// book's is now an error like any other attribute.
+func TestReviewPartnersFileKeepsDealPaymentMethod(t *testing.T) {
+	chdirRoot(t)
+	prog := "rules/testdata/reference/cookbook-payment-methods.yaml"
+	dir := t.TempDir()
+	deals := filepath.Join(dir, "deals.yaml")
+	partners := filepath.Join(dir, "partners.yaml")
+	require.NoError(t, os.WriteFile(deals, []byte(
+		`- {id: D-3, amount: "15000.00", close_date: 2026-02-12, partner_id: P-3, partner: {id: P-3, payment_method: check}}`+"\n"), 0o644))
+	require.NoError(t, os.WriteFile(partners, []byte("- {id: P-3, tier: gold}\n"), 0o644))
+	_, stderr, code := invoke("run", "-partners", partners, prog, deals)
+	assert.NotEqual(t, exitOK, code)
+	assert.Contains(t, stderr, `the deal gives payment method "check"`)
+
+	// The book naming the same method: the fee is charged. 15000.00 x 0.02
+	// = 300.00 >= 250.00; sent 300.00 - 5.00 = 295.00.
+	require.NoError(t, os.WriteFile(partners, []byte("- {id: P-3, tier: gold, payment_method: check}\n"), 0o644))
+	stdout, stderr, code := invoke("run", "-output", "csv", "-partners", partners, prog, deals)
+	require.Equal(t, exitOK, code, stderr)
+	recs, err := csv.NewReader(strings.NewReader(stdout)).ReadAll()
+	require.NoError(t, err)
+	require.Len(t, recs, 3)
+	n := len(recs[1])
+	assert.Equal(t, []string{"check", "5.00", "295.00"}, recs[1][n-3:])
+}
+
+// TestReviewPartnersFileKeepsDealTierHistory: a deal's tier_history that
+// the book lacks was dropped the same way (only the last tier, the deal's
+// tier, was compared), so partner.tier read the book's tier on every day:
+// a deal closed before a promotion read the promoted tier.
+func TestReviewPartnersFileKeepsDealTierHistory(t *testing.T) {
+	chdirRoot(t)
+	prog := "rules/testdata/reference/cookbook-payment-methods.yaml"
+	dir := t.TempDir()
+	deals := filepath.Join(dir, "deals.yaml")
+	partners := filepath.Join(dir, "partners.yaml")
+	require.NoError(t, os.WriteFile(deals, []byte(`- {id: D-3, amount: "15000.00", close_date: 2026-02-12, partner_id: P-3, `+
+		`partner: {id: P-3, tier_history: [{from: 2026-01-01, tier: silver}, {from: 2026-03-01, tier: gold}]}}`+"\n"), 0o644))
+	require.NoError(t, os.WriteFile(partners, []byte("- {id: P-3, tier: gold}\n"), 0o644))
+	_, stderr, code := invoke("run", "-partners", partners, prog, deals)
+	assert.NotEqual(t, exitOK, code)
+	assert.Contains(t, stderr, "tier_history")
+}
