@@ -1,10 +1,13 @@
 package incentive
 
 import (
+	"context"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/partnerops/partnerops/partner"
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -106,4 +109,46 @@ func TestReviewTierAtStartOfOpenProgram(t *testing.T) {
 	got, ok = s.Lookup(PathPartnerTierAtPeriodStart)
 	require.True(t, ok)
 	assert.Equal(t, "silver", got, "the period began before the promotion")
+}
+
+// TestReviewStatementTextFeeTotals: Statement.WriteText printed each
+// partner's fee and sent, but its total line stopped at carried out, so
+// the report never said what the payments send in all (Statement.Fees and
+// Sent). Program: cheques from 100.00 with a 5.00 fee.
+// P-1 (check): 12000.00 x 0.02 = 240.00 >= 100.00: fee 5.00, sent 235.00.
+// P-2 (check): 12000.00 x 0.02 = 240.00, less 300.00 withheld = -60.00:
+// nothing paid, so no fee (a negative balance is never charged a fee).
+// Totals: fees 5.00, sent 235.00.
+func TestReviewStatementTextFeeTotals(t *testing.T) {
+	p := spiffProgram()
+	min := dec("100")
+	p.PaymentMethods = []PaymentTerms{{Method: partner.Check, MinPayout: &min, Fee: dec("5")}}
+	ev, err := NewEvaluator(p)
+	require.NoError(t, err)
+	sb := ev.NewStatement(func(id string) decimal.Decimal {
+		if id == "P-2" {
+			return dec("-300")
+		}
+		return decimal.Zero
+	})
+	for _, id := range []string{"P-1", "P-2"} {
+		in := Input{Deal: deal("D-"+id, id, "12000.00", "2026-11-03"), Partner: gold(id)}
+		in.Deal.Type = NewBusiness
+		in.Deal.Registration = &Registration{Approved: Date{2026, 11, 1}}
+		in.Partner.Payment = &partner.PaymentDetails{Method: partner.Check}
+		r, err := ev.Evaluate(context.Background(), in, time.Time{})
+		require.NoError(t, err)
+		require.NoError(t, sb.Add(r))
+	}
+	st := sb.Statement()
+	require.Len(t, st.Partners, 2)
+	assert.Equal(t, "5.00", FormatAmount(st.Partners[0].Fee.Amount(), USD))
+	assert.Equal(t, "235.00", FormatAmount(st.Partners[0].Sent.Amount(), USD))
+	assert.True(t, st.Partners[1].Fee.IsZero(), "no fee on a withheld balance")
+	assert.True(t, st.Partners[1].Sent.IsZero())
+	assert.Equal(t, "-60.00", FormatAmount(st.Partners[1].CarriedOut.Amount(), USD))
+	var b strings.Builder
+	require.NoError(t, st.WriteText(&b))
+	assert.Regexp(t, `(?m)^total fees\s+-5\.00$`, b.String())
+	assert.Regexp(t, `(?m)^total sent\s+235\.00$`, b.String())
 }
