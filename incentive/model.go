@@ -190,9 +190,18 @@ func (d Date) AddDays(n int) Date {
 	return DateOf(time.Date(d.Year, d.Month, d.Day+n, 12, 0, 0, 0, time.UTC))
 }
 
-// In returns the first instant of d in loc.
+// In returns the first instant of d in loc. Where loc skips midnight on
+// that day (a clock change at 00:00, as in America/Santiago), the day
+// starts at the change, not at the previous evening's time.Date gives for
+// the missing midnight.
 func (d Date) In(loc *time.Location) time.Time {
-	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
+	t := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
+	if want := DateOf(time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC)); DateOf(t).Before(want) {
+		if _, end := t.ZoneBounds(); !end.IsZero() {
+			t = end.In(t.Location())
+		}
+	}
+	return t
 }
 
 func (d Date) String() string {

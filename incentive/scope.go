@@ -269,19 +269,46 @@ func (s *Scope) PeriodStart() Date {
 }
 
 // PartnerTierOn returns the partner's tier in force on day d of the
-// program's time zone: the tier after every tier change of the partner's
-// History made on or before that day (a change during the day counts for
-// the whole day). Before the first change it is that change's FromTier; a
-// partner without tier changes has its Tier on every day.
+// program's time zone: the tier set by the latest tier change of the
+// partner's History made on or before that day (a change during the day
+// counts for the whole day), in whatever order History lists them. Before
+// the first change, and on the zero Date (the start of a program period
+// with no start date), it is the earliest change's FromTier; a partner
+// without tier changes has its Tier on every day.
 func (s *Scope) PartnerTierOn(d Date) string {
 	p := s.Partner
 	if p == nil {
 		return ""
 	}
-	if len(p.History) == 0 || d.IsZero() {
-		return string(p.Tier)
+	// end is the first instant after day d (the next day's first instant,
+	// which a clock change at midnight moves); the zero Date is before
+	// every change.
+	var end time.Time
+	if !d.IsZero() {
+		end = d.AddDays(1).In(s.loc())
 	}
-	return string(p.TierAt(d.In(s.loc()).AddDate(0, 0, 1).Add(-time.Nanosecond)))
+	var before, after partner.Tier
+	var first, last time.Time
+	seen, applied := false, false
+	for i := range p.History {
+		e := &p.History[i] // no copy: events are wide
+		if e.Kind != partner.EventTier {
+			continue
+		}
+		if !seen || e.At.Before(first) {
+			before, first, seen = e.FromTier, e.At, true
+		}
+		if !d.IsZero() && e.At.Before(end) && (!applied || !e.At.Before(last)) {
+			after, last, applied = e.ToTier, e.At, true
+		}
+	}
+	switch {
+	case applied:
+		return string(after)
+	case seen:
+		return string(before)
+	}
+	return string(p.Tier)
 }
 
 // datedOn returns the day a dated partner path was read on, and whether

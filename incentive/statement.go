@@ -744,6 +744,10 @@ func (s *Statement) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "\n%-16s %6d %8d %14s %14s %14s %14s %14s %14s %14s\n", "total", s.Deals, s.Eligible,
 		fmtAmount(s.Earned.amount, cur), fmtAmount(s.Expired.amount, cur), fmtAmount(s.Held.amount, cur), fmtAmount(s.CarriedIn.amount, cur),
 		fmtAmount(s.Withheld.amount, cur), fmtAmount(s.Payable.amount, cur), fmtAmount(s.CarriedOut.amount, cur))
+	if !s.Fees.IsZero() {
+		fmt.Fprintf(&b, "%-32s %14s\n", "total fees", fmtAmount(s.Fees.amount.Neg(), cur))
+		fmt.Fprintf(&b, "%-32s %14s\n", "total sent", fmtAmount(s.Sent.amount, cur))
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }

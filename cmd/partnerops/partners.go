@@ -263,13 +263,35 @@ func (b *partnerBook) resolve(in *incentive.Input) error {
 		return fmt.Errorf("deal %s: %w %s: not in %s%s", in.Deal.ID, errUnknownPartner, id, b.name, suggestWord(id, b.ids))
 	}
 	d := in.Partner
+	// The payment method sets the payout's minimum and fee: a deal's
+	// method the book lacks or contradicts must not vanish with the
+	// deal's record.
+	method := func(pt partner.Partner) string {
+		if pt.Payment == nil {
+			return ""
+		}
+		return string(pt.Payment.Method)
+	}
 	for _, f := range []struct{ what, deal, book string }{
 		{"name", d.Name, p.Name}, {"type", string(d.Type), string(p.Type)}, {"tier", string(d.Tier), string(p.Tier)},
-		{"region", d.Region, p.Region}, {"country", d.Country, p.Country},
+		{"region", d.Region, p.Region}, {"country", d.Country, p.Country}, {"payment method", method(d), method(p)},
 	} {
 		if f.deal != "" && f.deal != f.book {
 			return fmt.Errorf("deal %s: partner %s: the deal gives %s %q, %s gives %q", in.Deal.ID, id, f.what, f.deal, b.name, f.book)
 		}
+	}
+	if tiers := func(pt partner.Partner) []partner.Event {
+		var out []partner.Event
+		for _, e := range pt.History {
+			if e.Kind == partner.EventTier {
+				out = append(out, e)
+			}
+		}
+		return out
+	}; len(tiers(d)) > 0 && !slices.EqualFunc(tiers(d), tiers(p), func(a, b partner.Event) bool {
+		return a.At.Equal(b.At) && a.FromTier == b.FromTier && a.ToTier == b.ToTier
+	}) {
+		return fmt.Errorf("deal %s: partner %s: the deal's tier_history differs from that in %s", in.Deal.ID, id, b.name)
 	}
 	if len(d.Contacts) > 0 && !slices.Equal(d.Contacts, p.Contacts) {
 		return fmt.Errorf("deal %s: partner %s: the deal's contacts differ from those in %s", in.Deal.ID, id, b.name)

@@ -42,7 +42,11 @@ type statementDoc struct {
 	Withheld   incentive.Money `json:"withheld"`
 	Payable    incentive.Money `json:"payable"`
 	CarriedOut incentive.Money `json:"carried_out"`
-	Partners   []partnerRow    `json:"partners"`
+	// Fees are the payment methods' fees deducted from the payments; Sent
+	// is Payable - Fees, what the payments send.
+	Fees     incentive.Money `json:"fees"`
+	Sent     incentive.Money `json:"sent"`
+	Partners []partnerRow    `json:"partners"`
 	// Check states the identity every row satisfies, and whether it held.
 	Check string `json:"check"`
 }
@@ -60,11 +64,17 @@ type partnerRow struct {
 	Held      incentive.Money `json:"held"`
 	CarriedIn incentive.Money `json:"carried_in"`
 	// Withheld is a negative balance brought in, deducted from this payout.
-	Withheld   incentive.Money      `json:"withheld"`
-	Payable    incentive.Money      `json:"payable"`
-	CarriedOut incentive.Money      `json:"carried_out"`
-	ByType     []incentive.Subtotal `json:"by_type"`
-	ByPayee    []incentive.Subtotal `json:"by_payee"`
+	Withheld   incentive.Money `json:"withheld"`
+	Payable    incentive.Money `json:"payable"`
+	CarriedOut incentive.Money `json:"carried_out"`
+	// PaymentMethod is how the partner is paid; Fee its method's fee on
+	// the payment and Sent = Payable - Fee (see the program's
+	// payment_methods).
+	PaymentMethod string               `json:"payment_method,omitempty"`
+	Fee           incentive.Money      `json:"fee"`
+	Sent          incentive.Money      `json:"sent"`
+	ByType        []incentive.Subtotal `json:"by_type"`
+	ByPayee       []incentive.Subtotal `json:"by_payee"`
 	// Holds is Held by maturity date and bucket; -carried reads it back,
 	// and the next run pays what has matured by its -as-of date.
 	Holds []incentive.HeldAmount `json:"holds,omitempty"`
@@ -99,7 +109,8 @@ func buildStatement(st *incentive.Statement, p *incentive.Program, asOf time.Tim
 	for _, ps := range st.Partners {
 		r := partnerRow{Partner: ps.PartnerID, Name: names[ps.PartnerID], Deals: ps.Deals, Eligible: ps.Eligible,
 			Expired: ps.Expired, Held: ps.Held, CarriedIn: ps.CarriedIn, Withheld: ps.Withheld, Payable: ps.Payable, CarriedOut: ps.CarriedOut,
-			ByType: ps.ByType, ByPayee: ps.ByPayee, Holds: ps.Holds, Shares: ps.Shares, Settlements: ps.Settlements}
+			ByType: ps.ByType, ByPayee: ps.ByPayee, Holds: ps.Holds, Shares: ps.Shares, Settlements: ps.Settlements,
+			PaymentMethod: string(ps.PaymentMethod), Fee: ps.Fee, Sent: ps.Sent}
 		gross := ps.Earned.Amount().Add(ps.Expired.Amount())
 		r.Earned = incentive.NewMoney(gross, cur)
 		if !adds(r.Earned, r.Expired, r.Held, r.CarriedIn, r.Withheld, r.Payable, r.CarriedOut) {
@@ -123,6 +134,7 @@ func buildStatement(st *incentive.Statement, p *incentive.Program, asOf time.Tim
 	d.Earned, d.Expired, d.Held = incentive.NewMoney(earned, cur), incentive.NewMoney(expired, cur), incentive.NewMoney(held, cur)
 	d.CarriedIn, d.Withheld = incentive.NewMoney(carriedIn, cur), incentive.NewMoney(withheld, cur)
 	d.Payable, d.CarriedOut = incentive.NewMoney(payable, cur), incentive.NewMoney(carriedOut, cur)
+	d.Fees, d.Sent = incentive.NewMoney(st.Fees.Amount(), cur), incentive.NewMoney(st.Sent.Amount(), cur)
 	const identity = "earned - expired - held + carried in - withheld = payable + carried out"
 	d.Check = identity + ": holds for every partner, bucket and the total"
 	if len(broken) > 0 {
@@ -226,9 +238,18 @@ func (d *statementDoc) writeText(w io.Writer) error {
 		for _, s := range r.Settlements {
 			rows = append(rows, settlementRows(s, cur)...)
 		}
+		if !r.Fee.IsZero() {
+			// In the payable column: the fee comes out of the payment.
+			rows = append(rows, []string{"  fee (" + r.PaymentMethod + ")", "", "", "", "", "", "", "", "", amountText(r.Fee.Neg(), cur), ""},
+				[]string{"  sent", "", "", "", "", "", "", "", "", amountText(r.Sent, cur), ""})
+		}
 	}
 	rows = append(rows, make([]string, len(rows[0])), append([]string{"total", "", strconv.Itoa(d.Deals), strconv.Itoa(d.Eligible)},
 		amounts(d.Earned, d.Expired, d.Held, d.CarriedIn, d.Withheld, d.Payable, d.CarriedOut)...))
+	if !d.Fees.IsZero() {
+		rows = append(rows, []string{"  fees", "", "", "", "", "", "", "", "", amountText(d.Fees.Neg(), cur), ""},
+			[]string{"  sent", "", "", "", "", "", "", "", "", amountText(d.Sent, cur), ""})
+	}
 	// Numbers are padded on the left to their column's width; tabwriter
 	// then lines up every column.
 	width := make([]int, len(rows[0]))
@@ -314,20 +335,20 @@ func (d *statementDoc) writeCSV(w io.Writer) error {
 	cur := d.Currency
 	amt := func(m incentive.Money) string { return incentive.FormatAmount(m.Amount(), cur) }
 	head := []string{"program", "version", "hash", "as_of", "currency", "partner", "name", "deals", "eligible",
-		"earned", "expired", "held", "carried_in", "withheld", "payable", "carried_out"}
+		"earned", "expired", "held", "carried_in", "withheld", "payable", "carried_out", "payment_method", "fee", "sent"}
 	if err := cw.Write(head); err != nil {
 		return err
 	}
 	base := []string{d.Program.ID, strconv.Itoa(d.Program.Version), d.Program.Hash, d.AsOf, string(cur)}
 	for _, r := range d.Partners {
 		rec := append(append([]string(nil), base...), r.Partner, r.Name, strconv.Itoa(r.Deals), strconv.Itoa(r.Eligible),
-			amt(r.Earned), amt(r.Expired), amt(r.Held), amt(r.CarriedIn), amt(r.Withheld), amt(r.Payable), amt(r.CarriedOut))
+			amt(r.Earned), amt(r.Expired), amt(r.Held), amt(r.CarriedIn), amt(r.Withheld), amt(r.Payable), amt(r.CarriedOut), r.PaymentMethod, amt(r.Fee), amt(r.Sent))
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
 	}
 	rec := append(append([]string(nil), base...), "TOTAL", "", strconv.Itoa(d.Deals), strconv.Itoa(d.Eligible),
-		amt(d.Earned), amt(d.Expired), amt(d.Held), amt(d.CarriedIn), amt(d.Withheld), amt(d.Payable), amt(d.CarriedOut))
+		amt(d.Earned), amt(d.Expired), amt(d.Held), amt(d.CarriedIn), amt(d.Withheld), amt(d.Payable), amt(d.CarriedOut), "", amt(d.Fees), amt(d.Sent))
 	if err := cw.Write(rec); err != nil {
 		return err
 	}
