@@ -36,7 +36,10 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 			}
 		}
 	}
-	if b := w.bufs; b != nil && cap(b.lines) >= paying {
+	// (A result's buffers that never held lines are nil: a deal that pays
+	// no line must still get empty Lines, not nil, or its JSON reads
+	// "lines": null where a run without ReuseResults writes [].)
+	if b := w.bufs; b != nil && b.lines != nil && cap(b.lines) >= paying {
 		res.Lines = b.lines[:0]
 	} else {
 		res.Lines = make([]Line, 0, paying)
@@ -92,11 +95,13 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 	if shares := res.Shares; len(shares) > 0 {
 		// A split deal's total names the payees' shares (a closure: only
 		// programs with splits pay for it).
-		payee, name := res.Payee, res.PayeeName
+		// (The payee is named once here: the closure runs at every
+		// rendering and must not change what it captured.)
+		payee := res.Payee
+		if res.PayeeName != "" {
+			payee += " (" + res.PayeeName + ")"
+		}
 		w.add(secFinal, Step{Kind: StepTotal, OK: true, Amount: total, words: func() string {
-			if name != "" {
-				payee += " (" + name + ")"
-			}
 			return "total " + fmtAmount(total, cur) + " " + string(cur) + " to " + payee + ", split: " + sharesWords(shares, cur)
 		}})
 	} else {

@@ -50,6 +50,19 @@ func earningRef(path string) (id string, capped, ok bool) {
 	return "", false, false
 }
 
+// inputName is how an explanation names an input path: an earning's
+// amount as the earned() call that reads it, anything else as its path.
+func inputName(path string) string {
+	if id, capped, ok := earningRef(path); ok {
+		state := "before_caps"
+		if capped {
+			state = "after_caps"
+		}
+		return `earned("` + id + `", "` + state + `")`
+	}
+	return path
+}
+
 // earningIndex returns the index of the earning with id, or -1.
 func (p *Program) earningIndex(id string) int {
 	for i := range p.Earnings {

@@ -128,8 +128,13 @@ type settleAcc struct {
 	advances map[Date]decimal.Decimal
 }
 
-// NewSettlements starts settling results of the evaluator's program.
+// NewSettlements starts settling results of the evaluator's program. On a
+// zero-value Evaluator it returns a builder whose Add returns an error
+// wrapping ErrNoEvaluator (and whose Settle settles nothing).
 func (e *Evaluator) NewSettlements() *SettlementBuilder {
+	if e.ready() != nil {
+		return &SettlementBuilder{e: e}
+	}
 	b := &SettlementBuilder{e: e, acc: make([]map[string]map[Date]*settleAcc, len(e.p.Settlements))}
 	for i := range b.acc {
 		b.acc[i] = map[string]map[Date]*settleAcc{}
@@ -140,8 +145,12 @@ func (e *Evaluator) NewSettlements() *SettlementBuilder {
 // Add adds one result of Evaluate or Run under the evaluator's program.
 // An ineligible result, or one voided under the program's hold, adds
 // nothing; a result of another program is an
-// error wrapping ErrInvalidProgram.
+// error wrapping ErrInvalidProgram; so is Add on a zero-value
+// SettlementBuilder (ErrNoEvaluator).
 func (b *SettlementBuilder) Add(r *Result) error {
+	if b == nil || b.e.ready() != nil {
+		return fmt.Errorf("%w (Add on a zero-value SettlementBuilder)", ErrNoEvaluator)
+	}
 	if r == nil {
 		return fmt.Errorf("%w: nil result added to a settlement", ErrInvalidDeal)
 	}
@@ -208,8 +217,12 @@ func periodEnd(per Period, d Date) Date {
 // sorted by settlement (in program order), partner id and period. A period
 // whose last day is after asOf is not settled (Settled false); a zero asOf
 // settles nothing. Settle does not change the builder: calling it again
-// with a later date settles more.
+// with a later date settles more. A zero-value SettlementBuilder settles
+// nothing.
 func (b *SettlementBuilder) Settle(asOf Date) []SettlementLine {
+	if b == nil || b.e.ready() != nil {
+		return nil
+	}
 	e := b.e
 	cur := e.p.Currency
 	m := func(d decimal.Decimal) Money { return Money{d, cur} }

@@ -451,7 +451,7 @@ func (b *StatementBuilder) Statement() *Statement {
 		ps := PartnerStatement{PartnerID: id, Deals: a.deals, Eligible: a.eligible,
 			Earned: Money{earned, cur}, Expired: Money{expired, cur}, Held: Money{held, cur},
 			CarriedIn: z, Withheld: z, Payable: z, CarriedOut: z,
-			ByPayee: e.subtotals(a.byPayee, earned, round), ByType: e.subtotals(a.byType, earned, round),
+			ByPayee: e.subtotals(a.byPayee, earned, round), ByType: e.typeSubtotals(a.byType, bEarned, round, &b.buckets),
 			Shares: a.shares, Settlements: a.settlements, PaymentMethod: a.method, Fee: z, Sent: z}
 		terms, hasTerms := e.p.PaymentTermsFor(a.method)
 		// Held amounts brought in: what has matured as of the statement
@@ -472,7 +472,7 @@ func (b *StatementBuilder) Statement() *Statement {
 			hk := holdKey{k, h.MaturesOn}
 			holds[hk] = holds[hk].Add(h.Amount.amount)
 		}
-		ps.Holds = e.heldAmounts(a.holds, held, round, b.buckets.names, holds)
+		ps.Holds = e.heldAmounts(a.holds, bHeld, round, b.buckets.names, holds)
 		for k := range nb {
 			min := b.buckets.mins[k]
 			if hasTerms {
@@ -539,10 +539,12 @@ func (b *StatementBuilder) bucket(id string, k int, min, earned, expired, held, 
 }
 
 // heldAmounts sorts held amounts by maturity date (a zero date last),
-// then bucket. When round is set, this run's amounts m are rounded to add
-// up to the rounded total first; the amounts brought in (in), rounded
-// already, are added after.
-func (e *Evaluator) heldAmounts(m map[holdKey]decimal.Decimal, total decimal.Decimal, round bool, names []string, in map[holdKey]decimal.Decimal) []HeldAmount {
+// then bucket. When round is set, this run's amounts m are rounded, bucket
+// by bucket, to add up to that bucket's rounded held amount (bucketHeld),
+// so that what a bucket holds by date is what its statement row holds
+// (and -carried brings each cent back into the bucket that held it); the
+// amounts brought in (in), rounded already, are added after.
+func (e *Evaluator) heldAmounts(m map[holdKey]decimal.Decimal, bucketHeld []decimal.Decimal, round bool, names []string, in map[holdKey]decimal.Decimal) []HeldAmount {
 	if len(m)+len(in) == 0 {
 		return nil
 	}
@@ -570,7 +572,18 @@ func (e *Evaluator) heldAmounts(m map[holdKey]decimal.Decimal, total decimal.Dec
 		parts[i] = m[k]
 	}
 	if round {
-		parts = largestRemainder(parts, total, e.places)
+		for bk := range bucketHeld {
+			var idx []int
+			var sub []decimal.Decimal
+			for i, k := range keys {
+				if k.bucket == bk {
+					idx, sub = append(idx, i), append(sub, parts[i])
+				}
+			}
+			for j, v := range largestRemainder(sub, bucketHeld[bk], e.places) {
+				parts[idx[j]] = v
+			}
+		}
 	}
 	for i, k := range keys {
 		all[k] = parts[i]
@@ -633,6 +646,30 @@ func (e *Evaluator) subtotals(m map[string]decimal.Decimal, total decimal.Decima
 	out := make([]Subtotal, len(keys))
 	for i, k := range keys {
 		out[i] = Subtotal{Key: k, Amount: Money{parts[i], e.p.Currency}}
+	}
+	return out
+}
+
+// typeSubtotals is the breakdown by earning type. Each type is paid from
+// one bucket, so when round is set the types of each bucket are rounded to
+// add up to that bucket's rounded earned amount (bucketEarned): a type's
+// subtotal never takes a cent its bucket's row does not show.
+func (e *Evaluator) typeSubtotals(m map[string]decimal.Decimal, bucketEarned []decimal.Decimal, round bool, bp *bucketPlan) []Subtotal {
+	out := e.subtotals(m, decimal.Zero, false)
+	if !round {
+		return out
+	}
+	for k := range bucketEarned {
+		var idx []int
+		var sub []decimal.Decimal
+		for i, s := range out {
+			if bp.of(EarningType(s.Key)) == k {
+				idx, sub = append(idx, i), append(sub, s.Amount.amount)
+			}
+		}
+		for j, v := range largestRemainder(sub, bucketEarned[k], e.places) {
+			out[idx[j]].Amount.amount = v
+		}
 	}
 	return out
 }

@@ -141,7 +141,7 @@ func describeInputs(inputs []Observed, cur Currency) string {
 			// the currency's minor places (36,667.50, not 36667.5).
 			val = fmtAmount(d, cur)
 		}
-		b.WriteString(in.Path)
+		b.WriteString(inputName(in.Path))
 		if !in.On.IsZero() {
 			b.WriteString(" on " + in.On.String())
 		}

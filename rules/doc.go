@@ -1135,11 +1135,15 @@
 // pays at most max lines of the group: by priority, the earnings' own
 // `priority:` (1 ranks first; earnings without one rank after those with
 // one; ties keep declaration order), by amount the largest first (ties keep
-// declaration order). A line that pays zero takes no place. The
+// declaration order). Amounts compare by absolute value, in `pick:
+// highest` as in `by: amount`, so a credit note takes back the lines its
+// sale paid; a negative line (a penalty) outranks a smaller positive one.
+// A line that pays zero takes no place. The
 // explanation names every dropped line with its rank. Groups are
 // decided after line caps and line rounding. A group without earnings is an
 // error, a group with one earning a warning; `priority:` on an earning
-// outside a group is an error. See the Cookbook (cookbook-stacking.yaml).
+// outside a group is an error, and on an earning of a group that does not
+// pick by priority a warning (it would change nothing). See the Cookbook (cookbook-stacking.yaml).
 //
 //	# groups.yaml: competing earnings pay once.
 //	apiVersion: partnerops/v1
@@ -1627,7 +1631,9 @@
 // earning types in no bucket). A `deals:` test's `carried: {<partner id>:
 // "<amount>" | {<bucket>: "<amount>"}}` is the balance each partner brings
 // in from the previous statement (a plain amount goes to the default
-// bucket; a negative one is withheld). as_of decides expiry and holds; a
+// bucket, and is an error in a program that pays every earning type from a
+// named bucket, which has no default bucket; a negative one is withheld).
+// as_of decides expiry and holds; a
 // `deals:` test without as_of has no as-of date, so nothing expires and
 // everything under a hold is held. A `deals:` test's `expect:` may also
 // hold `settlements: {<settlement id>: {<period's first day>: {settled,

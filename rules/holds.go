@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/partnerops/partnerops/incentive"
 	"github.com/shopspring/decimal"
@@ -99,13 +100,18 @@ func (pc *progCompiler) payouts(n *yaml.Node) {
 	}
 }
 
-// bucketNames lists the names a test may give a program's buckets.
+// bucketNames lists the names a test may give a program's buckets: its
+// named buckets, then defaultBucketName when some earning type is in none
+// (a program that pays every type from a named bucket has no default).
 func bucketNames(p *incentive.Program) []string {
 	var out []string
 	for _, b := range p.Buckets {
 		out = append(out, b.ID)
 	}
-	return append(out, defaultBucketName)
+	if slices.Contains(p.PayoutBuckets(), incentive.DefaultBucket) {
+		out = append(out, defaultBucketName)
+	}
+	return out
 }
 
 // bucketID turns a test's bucket name into incentive's.
@@ -136,6 +142,10 @@ func (td testDecoder) carried(n *yaml.Node, path string) map[string]map[string]d
 		m := map[string]decimal.Decimal{}
 		out[k.Value] = m
 		if v.Kind != yaml.MappingNode {
+			if !slices.Contains(names, defaultBucketName) {
+				d.errorf(v, kp, "a plain amount goes to the default bucket, but the program pays every earning type from a named bucket (%s): give the amount per bucket, such as {%s: \"30.00\"}", strings.Join(names, ", "), names[0])
+				continue
+			}
 			if a := td.amount(v, kp); a != nil {
 				m[incentive.DefaultBucket] = a.Amount()
 			}

@@ -48,6 +48,7 @@ type progCompiler struct {
 type earningInfo struct {
 	node     *yaml.Node
 	groupVal *yaml.Node // the `group:` value, when given
+	priority *yaml.Node // the `priority:` key, when given
 }
 
 // compileProgram decodes a Program document. It always returns a program
@@ -533,7 +534,7 @@ func (pc *progCompiler) earningsList(n *yaml.Node) {
 				if prev := pc.earnings[s]; prev != nil {
 					d.errorf(v, f.at("id"), "duplicate earning id %q (first on line %d)", s, prev.node.Line)
 				} else {
-					pc.earnings[s] = &earningInfo{node: item, groupVal: f.get("group")}
+					pc.earnings[s] = &earningInfo{node: item, groupVal: f.get("group"), priority: f.m["priority"].key}
 				}
 				e.ID = s
 			}
@@ -829,6 +830,20 @@ func (pc *progCompiler) checkGroups() {
 			continue
 		}
 		count[e.Group]++
+		if e.Priority == 0 {
+			continue
+		}
+		// priority: ranks only in a group that picks by priority; in any
+		// other it would silently change nothing.
+		for _, g := range p.Groups {
+			if g.ID == e.Group && (g.Pick != incentive.PickTop || g.By != incentive.ByPriority) {
+				var at *yaml.Node
+				if info := pc.earnings[e.ID]; info != nil {
+					at = info.priority
+				}
+				d.warnf(at, join(index("earnings", i), "priority"), "`priority:` changes nothing here: group %q does not pick by priority (use `pick: {max: <n>, by: priority}`, or remove it)", g.ID)
+			}
+		}
 	}
 	for i, g := range p.Groups {
 		if g.ID == "" {

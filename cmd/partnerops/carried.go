@@ -23,9 +23,11 @@ var amountRE = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
 const maxAmountLen = 40
 
 // parseAmount reads an amount in currency cur written as in deals files,
-// with no more decimal places than the currency's minor unit: a carried
-// amount was paid, or owed, in whole minor units.
-func parseAmount(text string, cur incentive.Currency) (decimal.Decimal, error) {
+// with no more decimal places than the currency's minor unit, or than
+// places when the program rounds to more (rounding: {scale: 4}, whose
+// statements carry amounts such as 1.2300): a carried amount was paid, or
+// owed, in whole units of the program's rounding.
+func parseAmount(text string, cur incentive.Currency, places int32) (decimal.Decimal, error) {
 	if len(text) > maxAmountLen || !amountRE.MatchString(text) {
 		return decimal.Decimal{}, fmt.Errorf("want a decimal amount such as 40.00 or -12.5 (no exponent, sign \"+\" or leading \".\"), got %q", clipText(text))
 	}
@@ -33,7 +35,10 @@ func parseAmount(text string, cur incentive.Currency) (decimal.Decimal, error) {
 	if err != nil {
 		return decimal.Decimal{}, fmt.Errorf("%q: %w", clipText(text), err)
 	}
-	if cur != "" && -d.Exponent() > cur.MinorUnits() {
+	if cur != "" && -d.Exponent() > max(cur.MinorUnits(), places) {
+		if places > cur.MinorUnits() {
+			return decimal.Decimal{}, fmt.Errorf("%s has more decimal places than the program rounds %s to (%d)", text, cur, places)
+		}
 		return decimal.Decimal{}, fmt.Errorf("%s has more decimal places than %s has (%d)", text, cur, cur.MinorUnits())
 	}
 	return d, nil
@@ -54,13 +59,14 @@ type carriedIn map[string]map[string]decimal.Decimal
 // parseCarried reads a carried-in file: a JSON object of partner id to an
 // amount in the program currency, written as a string ("40.00") or a
 // number (40), or to an object of payout bucket to amount ({"rebates":
-// "-30.00"}); or a previous run's JSON statement. A partner or bucket
+// "-30.00"}, where "default" names the default bucket); or a previous
+// run's JSON statement. A partner or bucket
 // listed twice, an amount in another syntax than deals files use or with
 // more places than the currency has is an error naming the line.
-func parseCarried(name string, src []byte, cur incentive.Currency) (carriedIn, error) {
+func parseCarried(name string, src []byte, cur incentive.Currency, places int32) (carriedIn, error) {
 	var top map[string]json.RawMessage
 	if json.Unmarshal(src, &top) == nil && top["partners"] != nil && top["program"] != nil {
-		return carriedFromStatement(name, src, cur)
+		return carriedFromStatement(name, src, cur, places)
 	}
 	dec := json.NewDecoder(bytes.NewReader(src))
 	dec.UseNumber()
@@ -87,7 +93,7 @@ func parseCarried(name string, src []byte, cur incentive.Currency) (carriedIn, e
 			}
 			return decimal.Decimal{}, bad("%s: want an amount, got %v", what, tok)
 		}
-		d, err := parseAmount(text, cur)
+		d, err := parseAmount(text, cur, places)
 		if err != nil {
 			return decimal.Decimal{}, bad("%s: %v", what, err)
 		}
@@ -127,8 +133,14 @@ func parseCarried(name string, src []byte, cur incentive.Currency) (carriedIn, e
 			if bucket == "" {
 				return nil, bad("partner %s: a bucket name must not be empty", id)
 			}
+			if bucket == "default" {
+				// The statement's and the YAML tests' name for the
+				// bucket of the earning types no bucket lists (a
+				// program's bucket cannot be named default).
+				bucket = incentive.DefaultBucket
+			}
 			if _, dup := out[id][bucket]; dup {
-				return nil, bad("partner %s: bucket %s is listed twice", id, bucket)
+				return nil, bad("partner %s: bucket %s is listed twice", id, bucketLabel(bucket))
 			}
 			if tok, err = dec.Token(); err != nil {
 				return nil, bad("partner %s: %v", id, err)
@@ -169,7 +181,7 @@ func lineAt(src []byte, off int64) int {
 // carriedFromStatement reads what each partner carries out of a previous
 // run's JSON statement (-output json): it is carried into this one, bucket
 // by bucket when the statement has payout buckets.
-func carriedFromStatement(name string, src []byte, cur incentive.Currency) (carriedIn, error) {
+func carriedFromStatement(name string, src []byte, cur incentive.Currency, places int32) (carriedIn, error) {
 	type amount struct {
 		Amount   string `json:"amount"`
 		Currency string `json:"currency"`
@@ -201,7 +213,7 @@ func carriedFromStatement(name string, src []byte, cur incentive.Currency) (carr
 		}
 		m := map[string]decimal.Decimal{}
 		if len(p.Buckets) == 0 {
-			d, err := parseAmount(p.CarriedOut.Amount, cur)
+			d, err := parseAmount(p.CarriedOut.Amount, cur, places)
 			if err != nil {
 				return nil, fmt.Errorf("%s: partner %s: carried_out: %v", name, p.Partner, err)
 			}
@@ -216,7 +228,7 @@ func carriedFromStatement(name string, src []byte, cur incentive.Currency) (carr
 			if _, dup := m[*b.Bucket]; dup {
 				return nil, fmt.Errorf("%s: partner %s: bucket %s is listed twice", name, p.Partner, bucketLabel(*b.Bucket))
 			}
-			d, err := parseAmount(b.CarriedOut.Amount, cur)
+			d, err := parseAmount(b.CarriedOut.Amount, cur, places)
 			if err != nil {
 				return nil, fmt.Errorf("%s: partner %s: bucket %s: carried_out: %v", name, p.Partner, bucketLabel(*b.Bucket), err)
 			}
@@ -257,7 +269,7 @@ func (c carriedIn) check(name string, p *incentive.Program) error {
 // heldFromStatement reads what a previous run's JSON statement held (each
 // partner's holds): this run carries it in, and pays what has matured as
 // of its -as-of date. A file that is not a statement holds nothing.
-func heldFromStatement(name string, src []byte, cur incentive.Currency) (map[string][]incentive.HeldAmount, error) {
+func heldFromStatement(name string, src []byte, cur incentive.Currency, places int32) (map[string][]incentive.HeldAmount, error) {
 	var top map[string]json.RawMessage
 	if json.Unmarshal(src, &top) != nil || top["partners"] == nil || top["program"] == nil {
 		return nil, nil
@@ -280,7 +292,7 @@ func heldFromStatement(name string, src []byte, cur incentive.Currency) (map[str
 	out := map[string][]incentive.HeldAmount{}
 	for _, p := range st.Partners {
 		for k, h := range p.Holds {
-			d, err := parseAmount(h.Amount.Amount, cur)
+			d, err := parseAmount(h.Amount.Amount, cur, places)
 			if err != nil {
 				return nil, fmt.Errorf("%s: partner %s: holds[%d]: %v", name, p.Partner, k, err)
 			}

@@ -102,13 +102,13 @@ func TestCarriedStrict(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := parseCarried("c.json", []byte(c.src), incentive.USD)
+			_, err := parseCarried("c.json", []byte(c.src), incentive.USD, 0)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), c.err)
 		})
 	}
 	good := `{"P-1": "40.00", "P-2": -12.5, "P-3": 7, "P-4": {"rebates": "-30.00", "spiffs": 5}}`
-	m, err := parseCarried("c.json", []byte(good), incentive.USD)
+	m, err := parseCarried("c.json", []byte(good), incentive.USD, 0)
 	require.NoError(t, err)
 	require.Len(t, m, 4)
 	assert.Equal(t, "40", m["P-1"][""].String())
@@ -116,7 +116,7 @@ func TestCarriedStrict(t *testing.T) {
 	assert.Equal(t, "7", m["P-3"][""].String())
 	assert.Equal(t, "-30", m["P-4"]["rebates"].String())
 	assert.Equal(t, "5", m["P-4"]["spiffs"].String())
-	_, err = parseCarried("c.json", []byte(`{"P-1": "5.5"}`), incentive.JPY)
+	_, err = parseCarried("c.json", []byte(`{"P-1": "5.5"}`), incentive.JPY, 0)
 	assert.ErrorContains(t, err, "5.5 has more decimal places than JPY has (0)")
 }
 

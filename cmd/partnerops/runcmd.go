@@ -60,14 +60,15 @@ runs and the statement is printed, with -on-error stop nothing more is. A
 summary line on stderr counts the deals read, evaluated and in error. The
 exit code is 1 when any deal was in error.
 
-Without -as-of, no claim window is checked: nothing is reported as expired.`,
+Without -as-of, no claim window is checked: nothing is reported as expired,
+and every earning under the program's hold counts as held (pending).`,
 	example: "partnerops run -as-of 2027-01-15 examples/programs/q4-growth.yaml examples/data/deals.yaml",
 	setup: func(fs *flag.FlagSet) action {
 		o := &runOptions{cmd: "run"}
 		o.define(fs)
 		fs.BoolVar(&o.json, "json", false, "print the statement as JSON (same as -output json)")
 		fs.StringVar(&o.output, "output", "text", "print the statement as `FORMAT`: text, csv or json (amounts as strings; it reads back as -carried)")
-		fs.StringVar(&o.carried, "carried", "", "read what each partner carries in from `FILE`: the previous run's -output json, or a\nJSON object of partner id to amount, {\"P-1\": \"40.00\"}, or to amounts per payout bucket,\n{\"P-1\": {\"rebates\": \"-30.00\"}}")
+		fs.StringVar(&o.carried, "carried", "", "read what each partner carries in from `FILE`: the previous run's -output json, or a\nJSON object of partner id to amount, {\"P-1\": \"40.00\"}, or to amounts per payout bucket,\n{\"P-1\": {\"rebates\": \"-30.00\", \"default\": \"5.00\"}} (default: the earning types in no bucket)")
 		fs.StringVar(&o.results, "results", "", "also write each deal's result to `FILE` (.csv or .jsonl): deal, partner, and each earning\nline with its type, amount, band, the caps that cut it, rounding and claim deadline")
 		fs.BoolVar(&o.resultsExplain, "results-explain", false, "add each deal's explanation in plain words to the -results file")
 		return func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -156,7 +157,7 @@ type runOptions struct {
 const defaultSortLimit = 200_000
 
 func (o *runOptions) define(fs *flag.FlagSet) {
-	fs.StringVar(&o.asOf, "as-of", "", "decide claim-window expiry as of `DATE` (YYYY-MM-DD, the start of that day in the\nprogram's time zone, or an RFC 3339 time); default: no expiry check")
+	fs.StringVar(&o.asOf, "as-of", "", "decide claim-window expiry, and which held earnings have matured, as of `DATE`\n(YYYY-MM-DD, the start of that day in the program's time zone, or an RFC 3339 time);\ndefault: no expiry check, and everything under the program's hold is held")
 	fs.StringVar(&o.program, "program", "", "run the program with this `ID` (its highest version) when PROGRAM holds several")
 	fs.IntVar(&o.workers, "workers", 0, fmt.Sprintf("evaluate with `N` goroutines, at most %d; 0 means one per CPU (results do not depend on N)", maxWorkers))
 	fs.StringVar(&o.format, "format", "", "read DEALS as `FORMAT`: csv, jsonl, json or yaml; default: from the extension")
@@ -634,14 +635,14 @@ func (o *runOptions) readCarried(p *incentive.Program) (carriedIn, map[string][]
 	if err != nil {
 		return nil, nil, exitUsage, err
 	}
-	m, err := parseCarried(o.carried, src, p.Currency)
+	m, err := parseCarried(o.carried, src, p.Currency, p.Rounding.Places(p.Currency))
 	if err == nil {
 		err = m.check(o.carried, p)
 	}
 	if err != nil {
 		return nil, nil, exitFail, err
 	}
-	held, err := heldFromStatement(o.carried, src, p.Currency)
+	held, err := heldFromStatement(o.carried, src, p.Currency, p.Rounding.Places(p.Currency))
 	return m, held, exitFail, err
 }
 

@@ -41,9 +41,16 @@ type MinorResult struct {
 	Total, Spiff, Kicker, Rebate int64
 }
 
-// roundCents rounds a non-negative amount in hundredths of a cent to
-// cents, half up.
-func roundCents(x int64) int64 { return (x + 50) / 100 }
+// roundCents rounds an amount in hundredths of a cent to cents, half
+// away from zero as the program (and shopspring's Round) does: Go's
+// division truncates toward zero, so a negative amount (a deal Minor
+// accepts) is rounded as its absolute value and negated.
+func roundCents(x int64) int64 {
+	if x < 0 {
+		return -((-x + 50) / 100)
+	}
+	return (x + 50) / 100
+}
 
 // marginalMinor is marginal over cents: what a quarter total of x cents
 // earns, in hundredths of a cent (cents times the whole-percent rate).

@@ -265,6 +265,7 @@ var groupHint = map[string]string{
 	"partner.at_period_start": "partner.at_period_start.tier",
 	"period":                  "period.amount",
 	"cumulative":              "cumulative.amount",
+	"line":                    "line.amount",
 }
 
 func (c *checker) identifier(n *ast.IdentifierNode) val {
@@ -272,7 +273,7 @@ func (c *checker) identifier(n *ast.IdentifierNode) val {
 	case n.Value == "$env":
 		return c.errorf(n.Location(), "$env is not accessible; read fields such as deal.amount")
 	case c.env.groups[n.Value]:
-		return c.errorf(n.Location(), "%s is a group of fields, not a value; use a field such as %s", n.Value, groupHint[n.Value])
+		return c.errorf(n.Location(), "%s is a group of fields, not a value; %s", n.Value, c.groupAdvice(n.Value))
 	}
 	msg := fmt.Sprintf("unknown name %s; expressions read deal.*, partner.*, period.*, cumulative.amount and run.as_of", n.Value)
 	if s := c.suggest(n.Value, ""); s != "" {
@@ -345,12 +346,36 @@ func (c *checker) member(n *ast.MemberNode) val {
 			if s := c.suggest(path, parent+"."); s != "" {
 				msg += fmt.Sprintf(" (did you mean %s?)", s)
 			} else {
-				msg += fmt.Sprintf("; %s has %s", parent, strings.Join(c.children(parent), ", "))
+				if ch := c.children(parent); len(ch) > 0 {
+					msg += fmt.Sprintf("; %s has %s", parent, strings.Join(ch, ", "))
+				} else {
+					msg += "; " + noFields(parent)
+				}
 			}
 			return c.errorf(locs[i], "%s", msg)
 		}
 	}
-	return c.errorf(locs[len(locs)-1], "%s is a group of fields, not a value; use a field such as %s", path, groupHint[path])
+	return c.errorf(locs[len(locs)-1], "%s is a group of fields, not a value; %s", path, c.groupAdvice(path))
+}
+
+// groupAdvice says what to write instead of a group's name: one of its
+// fields, or, for a program without named values, where to declare them.
+func (c *checker) groupAdvice(group string) string {
+	if h := groupHint[group]; h != "" {
+		return "use a field such as " + h
+	}
+	if ch := c.children(group); len(ch) > 0 {
+		return "use a field such as " + group + "." + ch[0]
+	}
+	return noFields(group)
+}
+
+// noFields says that a group has no fields to read.
+func noFields(group string) string {
+	if group == "values" {
+		return "the program names no values (declare them under `values:`)"
+	}
+	return group + " has no fields"
 }
 
 // children lists the direct fields of a group, sorted.
