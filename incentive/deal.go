@@ -99,7 +99,16 @@ type Prior struct {
 	// PeriodDeals is the number of the partner's eligible deals in the period.
 	PeriodDeals int64
 	// PeriodEarned is what the partner has earned in the period (after caps).
+	// Every partner cap without an entry in CapUsed starts from it.
 	PeriodEarned decimal.Decimal
+	// CapUsed, keyed by index in Program.Caps, is what each partner cap
+	// has paid the partner before in the deal's period of THAT cap (the
+	// cap's own Period, which may differ from the program's: a monthly
+	// cap of a quarterly program counts the deal's month, not its
+	// quarter). A partner cap with an entry starts from it instead of
+	// PeriodEarned; entries for other caps are ignored. Nil (the zero
+	// value): every partner cap starts from PeriodEarned.
+	CapUsed map[int]decimal.Decimal
 	// Cumulative is the partner's eligible deal amount over the cumulative
 	// span (e.g. year to date) before this run.
 	Cumulative decimal.Decimal

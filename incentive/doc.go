@@ -53,10 +53,11 @@
 //     from the deal's last line first. Each cut is recorded on the line and
 //     in the trace. A partner cap or budget counts what was actually paid
 //     under it (after rounding, after the caps that follow, net of
-//     takebacks; starting from Prior.PeriodEarned and BudgetUsed), and a
-//     deal pays at most the room each has left, rounded toward zero to the
-//     payout grid (except at the statement stage, where everything stays
-//     exact), so no count exceeds its limit at any point of a run.
+//     takebacks; starting from Prior.CapUsed, else Prior.PeriodEarned,
+//     and BudgetUsed), and a deal pays at most the room each has left,
+//     rounded toward zero to the payout grid (except at the statement
+//     stage, where everything stays exact), so no count exceeds its limit
+//     at any point of a run.
 //   - Credit notes: see below. In a program that does not allow negative
 //     amounts, a deal whose terms come to less than zero (a negative
 //     formula) pays nothing: no deal's payout is ever below zero.

@@ -52,8 +52,8 @@ type periodTotals struct {
 	// itself expired takes it back.
 	expired decimal.Decimal
 	// capPaid, per cap index, is what the partner caps of this period kind
-	// have paid: Prior.PeriodEarned plus the period's payouts, net of
-	// takebacks. It never exceeds the cap's limit by the run's doing.
+	// have paid: Prior.CapUsed[i] (Prior.PeriodEarned without it) plus the
+	// period's payouts, net of takebacks. It never exceeds the cap's limit by the run's doing.
 	capPaid []decimal.Decimal
 	// capOver, per cap index, is how much the partner's entitlement under
 	// a partner cap (the terms amounts of the period's deals before the
@@ -233,7 +233,13 @@ func (s *runState) period(ps *partnerState, k int, d Date) *periodTotals {
 		pr := ps.prior
 		fresh.amount, fresh.deals, fresh.earned = pr.PeriodAmount, pr.PeriodDeals, pr.PeriodEarned
 		for i := range fresh.capPaid {
-			fresh.capPaid[i] = pr.PeriodEarned
+			// Each partner cap starts from its own prior total when the
+			// caller gives one (its period may differ from the program's).
+			if u, ok := pr.CapUsed[i]; ok {
+				fresh.capPaid[i] = u
+			} else {
+				fresh.capPaid[i] = pr.PeriodEarned
+			}
 		}
 		for i, ep := range s.e.earn {
 			if t := ep.e.Bands; t != nil && t.Basis == BasisPeriod && ep.periodIdx == k {

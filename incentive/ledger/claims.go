@@ -260,16 +260,30 @@ func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, 
 		}
 	}
 	// The partner caps' used accounts are what the store guards: the
-	// engine starts from at least that much earned, so what it grants
-	// fits the room the guard leaves, and a guard failure means another
-	// claim took room since it was read (decide again).
+	// engine starts each cap from at least its used balance in the deal's
+	// period of that cap, so what it grants fits the room the guard
+	// leaves, and a guard failure means another claim took room since it
+	// was read (decide again). A cap whose period is not the program's
+	// starts from its own balance alone: the program-period earnings and
+	// the other caps' balances are of other periods.
 	caps := pe.partnerCaps(p.Deal.PartnerID, incentive.DateOf(p.Deal.CloseDate.In(pe.loc())))
 	for _, ch := range caps {
 		u, err := l.balance(ctx, ch.used, cur)
 		if err != nil {
 			return Claim{}, CommitParams{}, nil, err
 		}
-		prior.PeriodEarned = decimal.Max(prior.PeriodEarned, u)
+		if prior.CapUsed == nil {
+			prior.CapUsed = make(map[int]decimal.Decimal, len(caps))
+		}
+		prior.CapUsed[ch.index] = u
+		if ch.programPeriod {
+			prior.PeriodEarned = decimal.Max(prior.PeriodEarned, u)
+		}
+	}
+	for _, ch := range caps {
+		if ch.programPeriod {
+			prior.CapUsed[ch.index] = decimal.Max(prior.CapUsed[ch.index], prior.PeriodEarned)
+		}
 	}
 	prior.BudgetUsed = used
 	in := incentive.Input{Deal: p.Deal, Partner: p.Partner, Prior: prior, Rates: p.Rates}
@@ -362,8 +376,7 @@ func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, 
 	case res.Total.Sign() <= 0 && budgetCut(res):
 		return reject(ErrBudgetExceeded, fmt.Sprintf("program budget exhausted: %s of %s remaining", incentive.NewMoney(remaining, cur), pe.budget))
 	case res.Total.Sign() <= 0 && cutBy(res, incentive.CapPartner):
-		return reject(ErrPartnerCapExceeded, fmt.Sprintf("partner cap reached: partner %s has earned %s in the period under program %s",
-			c.Partner, incentive.NewMoney(prior.PeriodEarned, cur), pe.ref.ID))
+		return reject(ErrPartnerCapExceeded, capReason(res, caps, prior, c.Partner, pe.ref.ID, cur))
 	case res.Total.Sign() <= 0:
 		return reject(ErrNothingEarned, "the deal earns nothing under program "+pe.ref.ID)
 	}
@@ -466,16 +479,48 @@ func cutBy(r *incentive.Result, scope incentive.CapScope) bool {
 	return false
 }
 
+// capReason says why a claim the partner caps cut to nothing is rejected:
+// what the partner had earned under the first partner cap that cut it, in
+// that cap's period.
+func capReason(res *incentive.Result, caps []capHold, prior incentive.Prior, partnerID, program string, cur incentive.Currency) string {
+	for _, ln := range res.Lines {
+		for _, cut := range ln.Cuts {
+			if cut.Scope != incentive.CapPartner {
+				continue
+			}
+			for _, ch := range caps {
+				if ch.index == cut.Cap {
+					return fmt.Sprintf("partner cap reached: partner %s has earned %s of the %s cap caps[%d] in the %s from %s under program %s",
+						partnerID, incentive.NewMoney(prior.CapUsed[ch.index], cur), incentive.NewMoney(ch.limit, cur), ch.index, ch.period, ch.start, program)
+				}
+			}
+		}
+	}
+	return fmt.Sprintf("partner cap reached: partner %s has earned %s in the period under program %s",
+		partnerID, incentive.NewMoney(prior.PeriodEarned, cur), program)
+}
+
 // capHold is one partner cap of a program for one partner and period.
 type capHold struct {
 	source, used Account
 	limit        decimal.Decimal
+	// index is the cap's index in the program's Caps; period its period
+	// (the program's when it names none) and start the first day of the
+	// deal's period of it; programPeriod whether period is the program's.
+	index         int
+	period        incentive.Period
+	start         incentive.Date
+	programPeriod bool
 }
 
 // partnerCaps returns the partner caps of the program for a deal of the
 // partner closing on the given date, in the order of the program's Caps.
 func (pe *programEntry) partnerCaps(partnerID string, closed incentive.Date) []capHold {
 	prog := pe.ev.Program()
+	progPer := prog.Period
+	if progPer == "" {
+		progPer = incentive.PeriodProgram // as the engine defaults it
+	}
 	var out []capHold
 	for i, c := range prog.Caps {
 		if c.Scope != incentive.CapPartner {
@@ -483,13 +528,14 @@ func (pe *programEntry) partnerCaps(partnerID string, closed incentive.Date) []c
 		}
 		per := c.Period
 		if per == "" {
-			per = prog.Period
+			per = progPer
 		}
 		start := periodStart(per, closed, prog.Effective.From)
 		out = append(out, capHold{
 			source: CapAccount(prog.ID, partnerID, i, start, CapSource),
 			used:   CapAccount(prog.ID, partnerID, i, start, CapUsed),
 			limit:  c.Limit,
+			index:  i, period: per, start: start, programPeriod: per == progPer,
 		})
 	}
 	return out
@@ -955,8 +1001,9 @@ func (c *Claim) payOf(amt incentive.Money) *incentive.Conversion {
 // that close before it (ties by deal ID), in the program's period (see
 // incentive.Program.Period): the eligible deal amount, the number of deals
 // and what they earned. The engine starts the deal's accumulators, period
-// bands and partner caps from them, as a run over the deals in close order
-// would. A claim for an earlier deal that arrives after a later one does not
+// bands and the partner caps of the program's period from them, as a run
+// over the deals in close order would (decide gives each partner cap its
+// own used balance too, in Prior.CapUsed). A claim for an earlier deal that arrives after a later one does not
 // change the later claim, but what the later claim earned counts in the
 // earlier one's PeriodEarned, so partner caps bind in any arrival order.
 // A claim clawed back after payment counts only in PeriodEarned, with what

@@ -40,6 +40,9 @@ type priorRecord struct {
 	PeriodAmount decimal.Decimal `json:"period_amount"`
 	PeriodDeals  int64           `json:"period_deals"`
 	PeriodEarned decimal.Decimal `json:"period_earned"`
+	// CapUsed is incentive.Prior.CapUsed (absent in claims recorded
+	// before it existed: their partner caps started from PeriodEarned).
+	CapUsed map[int]decimal.Decimal `json:"cap_used,omitempty"`
 }
 
 type fieldRecord struct {
@@ -75,7 +78,7 @@ func encodeInput(in *incentive.Input, rate *incentive.Rate, asOf time.Time) ([]b
 	}
 	r.Partner = in.Partner
 	r.Prior = priorRecord{BudgetUsed: in.Prior.BudgetUsed, PeriodAmount: in.Prior.PeriodAmount, PeriodDeals: in.Prior.PeriodDeals,
-		PeriodEarned: in.Prior.PeriodEarned}
+		PeriodEarned: in.Prior.PeriodEarned, CapUsed: in.Prior.CapUsed}
 	r.Rate = rate
 	r.AsOf = asOf.UTC()
 	return json.Marshal(r)
@@ -117,7 +120,7 @@ func decodeInput(b []byte) (incentive.Input, time.Time, error) {
 	}
 	in.Partner = r.Partner
 	in.Prior = incentive.Prior{BudgetUsed: r.Prior.BudgetUsed, PeriodAmount: r.Prior.PeriodAmount, PeriodDeals: r.Prior.PeriodDeals,
-		PeriodEarned: r.Prior.PeriodEarned}
+		PeriodEarned: r.Prior.PeriodEarned, CapUsed: r.Prior.CapUsed}
 	if r.Rate != nil {
 		t, err := incentive.NewRateTable(*r.Rate)
 		if err != nil {
