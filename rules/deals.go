@@ -467,16 +467,12 @@ func (dd dealDecoder) prior(n *yaml.Node, path string) incentive.Prior {
 			return pr
 		}
 		pr.Basis = map[string]decimal.Decimal{}
-		for i := 0; i+1 < len(v.Content); i += 2 {
-			k := v.Content[i]
-			if bf.m[k.Value].key != k {
-				continue
-			}
+		for k, bv := range bf.pairs(v) {
 			if earningByID(p, k.Value) == nil {
 				d.errorf(k, bf.at(k.Value), "unknown earning %q%s", k.Value, suggest(k.Value, earningIDs(p), true))
 				continue
 			}
-			if a, ok := d.number(v.Content[i+1], bf.at(k.Value)); ok {
+			if a, ok := d.number(bv, bf.at(k.Value)); ok {
 				pr.Basis[k.Value] = a
 			}
 		}
@@ -517,16 +513,12 @@ func (dd dealDecoder) history(n *yaml.Node, path string) incentive.History {
 	}
 	nerr := len(d.errs)
 	h := incentive.History{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k := n.Content[i]
-		if f.m[k.Value].key != k {
-			continue // a duplicate, reported
-		}
+	for k, kn := range f.pairs(n) {
 		if !incentive.IsPeriodLabel(k.Value) {
 			d.errorf(k, f.at(k.Value), "want a period label: a month (2026-03), a quarter (2026-Q1) or a year (2026), got %q", clip(k.Value))
 			continue
 		}
-		if v, ok := d.money(n.Content[i+1], f.at(k.Value), dd.p.Currency); ok {
+		if v, ok := d.money(kn, f.at(k.Value), dd.p.Currency); ok {
 			h[k.Value] = v
 		}
 	}

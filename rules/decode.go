@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"iter"
 	"regexp"
 	"strconv"
 	"strings"
@@ -35,6 +36,23 @@ func (f fields) has(key string) bool { _, ok := f.m[key]; return ok }
 
 // get returns the value of key, or nil.
 func (f fields) get(key string) *yaml.Node { return f.m[key].val }
+
+// pairs yields the keys and values of mapping n (the node f was decoded
+// from) in file order, each key once: a repeated key, which decoding
+// reported, yields only where it was first written.
+func (f fields) pairs(n *yaml.Node) iter.Seq2[*yaml.Node, *yaml.Node] {
+	return func(yield func(k, v *yaml.Node) bool) {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if f.m[k.Value].key != k {
+				continue
+			}
+			if !yield(k, v) {
+				return
+			}
+		}
+	}
+}
 
 // at returns the path of key.
 func (f fields) at(key string) string { return join(f.path, key) }

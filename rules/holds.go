@@ -133,11 +133,7 @@ func (td testDecoder) carried(n *yaml.Node, path string) map[string]map[string]d
 	}
 	out := map[string]map[string]decimal.Decimal{}
 	names := bucketNames(p)
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if f.m[k.Value].key != k {
-			continue
-		}
+	for k, v := range f.pairs(n) {
 		kp := f.at(k.Value)
 		m := map[string]decimal.Decimal{}
 		out[k.Value] = m
@@ -152,11 +148,7 @@ func (td testDecoder) carried(n *yaml.Node, path string) map[string]map[string]d
 			continue
 		}
 		bf, _ := d.mapping(v, kp, names...)
-		for j := 0; j+1 < len(v.Content); j += 2 {
-			bk, bv := v.Content[j], v.Content[j+1]
-			if bf.m[bk.Value].key != bk {
-				continue
-			}
+		for bk, bv := range bf.pairs(v) {
 			if a := td.amount(bv, bf.at(bk.Value)); a != nil {
 				m[bucketID(bk.Value)] = a.Amount()
 			}
@@ -205,11 +197,7 @@ func (td testDecoder) statementExpects(n *yaml.Node, path string, t *Test) []sta
 		}
 	}
 	var out []statementExpect
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if f.m[k.Value].key != k {
-			continue
-		}
+	for k, v := range f.pairs(n) {
 		kp := f.at(k.Value)
 		if !slices.Contains(ids, k.Value) {
 			d.errorf(k, kp, "no partner %q in this test's deals or `carried:`%s", k.Value, suggest(k.Value, ids, false))
@@ -231,11 +219,7 @@ func (td testDecoder) statementExpects(n *yaml.Node, path string, t *Test) []sta
 			if !ok {
 				continue
 			}
-			for j := 0; j+1 < len(bn.Content); j += 2 {
-				bk, bv := bn.Content[j], bn.Content[j+1]
-				if bf.m[bk.Value].key != bk {
-					continue
-				}
+			for bk, bv := range bf.pairs(bn) {
 				ff, ok := d.mapping(bv, bf.at(bk.Value), figureKeys...)
 				if ok {
 					se.buckets = append(se.buckets, bucketExpect{bucket: bk.Value, figures: td.figures(ff, figureKeys...)})

@@ -327,11 +327,7 @@ func (td testDecoder) dealExpects(n *yaml.Node, path string, t *Test) []dealExpe
 		ids = append(ids, in.Deal.ID)
 	}
 	var out []dealExpect
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if f.m[k.Value].key != k {
-			continue
-		}
+	for k, v := range f.pairs(n) {
 		if !slices.Contains(ids, k.Value) {
 			d.errorf(k, f.at(k.Value), "no deal %q in this test's `deals:`%s", k.Value, suggest(k.Value, ids, false))
 			continue
@@ -423,11 +419,7 @@ func (td testDecoder) expectShares(n *yaml.Node, path string) []expectLine {
 		return nil
 	}
 	out := []expectLine{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if f.m[k.Value].key != k {
-			continue
-		}
+	for k, v := range f.pairs(n) {
 		if m := td.amount(v, f.at(k.Value)); m != nil {
 			out = append(out, expectLine{earning: k.Value, amount: *m})
 		}
@@ -447,11 +439,7 @@ func (td testDecoder) expectSettlements(n *yaml.Node, path string) []expectSettl
 		ids = append(ids, s.ID)
 	}
 	var out []expectSettlement
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if f.m[k.Value].key != k {
-			continue
-		}
+	for k, v := range f.pairs(n) {
 		sp := f.at(k.Value)
 		if !slices.Contains(ids, k.Value) {
 			hint := suggest(k.Value, ids, true)
@@ -465,11 +453,7 @@ func (td testDecoder) expectSettlements(n *yaml.Node, path string) []expectSettl
 		if !ok {
 			continue
 		}
-		for j := 0; j+1 < len(v.Content); j += 2 {
-			pk, pv := v.Content[j], v.Content[j+1]
-			if pf.m[pk.Value].key != pk {
-				continue
-			}
+		for pk, pv := range pf.pairs(v) {
 			pp := pf.at(pk.Value)
 			from, ok := d.date(pk, pp)
 			if !ok {
@@ -574,11 +558,7 @@ func (td testDecoder) expectLines(n *yaml.Node, path string) []expectLine {
 		return nil
 	}
 	out := []expectLine{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if f.m[k.Value].key != k {
-			continue
-		}
+	for k, v := range f.pairs(n) {
 		if earningByID(p, k.Value) == nil {
 			d.errorf(k, f.at(k.Value), "unknown earning %q%s", k.Value, suggest(k.Value, earningIDs(p), true))
 			continue
@@ -597,11 +577,7 @@ func (td testDecoder) expectBands(n *yaml.Node, path string) []expectBand {
 		return nil
 	}
 	var out []expectBand
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if f.m[k.Value].key != k {
-			continue
-		}
+	for k, v := range f.pairs(n) {
 		kp := f.at(k.Value)
 		e := earningByID(p, k.Value)
 		if e == nil {
@@ -707,11 +683,7 @@ func (td testDecoder) expectValues(n *yaml.Node, path string) []expectValue {
 		names = append(names, v.Name)
 	}
 	var out []expectValue
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if f.m[k.Value].key != k {
-			continue
-		}
+	for k, v := range f.pairs(n) {
 		kp := f.at(k.Value)
 		idx := slices.Index(names, k.Value)
 		if idx < 0 {
@@ -745,11 +717,7 @@ func (td testDecoder) expectPerLine(n *yaml.Node, path string) []expectPerLine {
 		return nil
 	}
 	var out []expectPerLine
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if f.m[k.Value].key != k {
-			continue
-		}
+	for k, v := range f.pairs(n) {
 		kp := f.at(k.Value)
 		e := earningByID(p, k.Value)
 		switch {

@@ -44,11 +44,7 @@ func (pc *progCompiler) values(n *yaml.Node) {
 	}
 	var decls []*valueDecl
 	byName := map[string]*valueDecl{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if f.m[k.Value].key != k {
-			continue // duplicate or bad key, reported
-		}
+	for k, v := range f.pairs(n) { // a duplicate key was reported
 		if !valueNameRE.MatchString(k.Value) {
 			d.errorf(k, f.at(k.Value), "value names are lower-case letters, digits and \"_\", starting with a letter")
 			continue
