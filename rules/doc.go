@@ -2449,7 +2449,12 @@
 // no payee is paid less than the floor of its share. With `rounding: {at:
 // statement}` exact amounts are split at their own scale. A payee whose
 // field is empty on a deal is left out and the others share by their
-// ratios; with none left the deal's partner is paid all. Ratios are above
+// ratios; with none left the deal's partner is paid all. A payee field
+// naming the deal's own partner (a referrer who is the reseller itself), or
+// the same partner as another payee field, is merged into that payee: the
+// partner is paid one share, under the first way the split names it
+// (`partner` for the deal's own), at the sum of their ratios, and the
+// explanation says so. Ratios are above
 // zero; a split has two or more payees, each at most once. A credit note's
 // takeback is split the same way. Results list each payee's share
 // (incentive.Result.Shares), statements credit each payee and list the
