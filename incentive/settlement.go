@@ -2,6 +2,7 @@ package incentive
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -187,12 +188,33 @@ func (b *SettlementBuilder) Add(r *Result) error {
 			continue
 		}
 		sub := periodStart(s.advancePeriod(), r.date, b.e.p.Effective.From)
+		if b.e.splits != nil {
+			// A split deal advanced the partner only its own part: the
+			// rest went to the other payees and is theirs to keep.
+			for _, l := range ownShare(r) {
+				if slices.Contains(s.Advances, l.Earning) {
+					a.advances[sub] = a.advances[sub].Add(l.Amount.amount)
+				}
+			}
+			continue
+		}
 		for _, l := range r.Lines {
 			for _, id := range s.Advances {
 				if l.Earning == id {
 					a.advances[sub] = a.advances[sub].Add(l.Amount.amount)
 				}
 			}
+		}
+	}
+	return nil
+}
+
+// ownShare returns the lines of a split result paid to the deal's own
+// partner (none when every line went to other payees).
+func ownShare(r *Result) []ShareLine {
+	for i := range r.Shares {
+		if r.Shares[i].PartnerID == r.PartnerID {
+			return r.Shares[i].Lines
 		}
 	}
 	return nil
@@ -335,10 +357,23 @@ func (e *Evaluator) advanceSteps(w *work) {
 				earning, amount, cur := l.Earning, l.Amount.amount, e.p.Currency
 				from := periodStart(s.Period, w.date, e.p.Effective.From)
 				to := periodEnd(s.Period, from)
+				split, own, partner := e.splits != nil, decimal.Zero, w.res.PartnerID
+				if split {
+					for _, sl := range ownShare(w.res) {
+						if sl.Earning == earning {
+							own = own.Add(sl.Amount.amount)
+						}
+					}
+					split = !own.Equal(amount)
+				}
 				w.add(secFinal, Step{Kind: StepSettlement, OK: true, Ref: s.ID, Index: i, Amount: amount, Origin: &s.Origin,
 					words: func() string {
-						return "earning " + quote(earning) + ": " + fmtAmount(amount, cur) + " is an advance against settlement " + quote(s.ID) +
-							", deducted at its true-up for " + from.String() + ".." + to.String()
+						head := "earning " + quote(earning) + ": " + fmtAmount(amount, cur) + " is an advance against settlement " + quote(s.ID)
+						if split {
+							return head + "; " + partner + "'s part, " + fmtAmount(own, cur) + ", is deducted at its true-up for " + from.String() + ".." + to.String() +
+								" (the other payees' parts are theirs)"
+						}
+						return head + ", deducted at its true-up for " + from.String() + ".." + to.String()
 					}})
 			}
 		}

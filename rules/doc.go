@@ -2532,7 +2532,14 @@
 // usual, are advances against the settlement, shown by sub-period (month
 // by default, never longer than the period); a deal whose claim window
 // expired counts towards the basis but advances nothing, as it was not
-// paid. With `credit: period` (the
+// paid. When an advance earning is split (see Split payouts above), the
+// deal's partner was advanced only its own part, and that is what its
+// true-up deducts: the other payees' parts (a referral partner's 20%, say)
+// are their shares of the deal, paid once and never deducted from any
+// settlement, while the settlement itself, computed from the deal
+// partner's own period total, is the deal partner's alone and is not
+// split. A finance team reconciling the partner's rebate sees entitlement
+// - what the partner itself received = true-up. With `credit: period` (the
 // default) a period's true-up is its entitlement less its advances plus
 // any negative true-up carried in; a positive true-up is payable, a
 // negative one is carried to the next period, never invoiced. With
