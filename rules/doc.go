@@ -1219,12 +1219,69 @@
 // reads a field or calls a function. Its limit is computed for each deal
 // after the lines (in deal order, so it may read period totals), rounded
 // toward zero to the payout grid (a value below zero is an error of the
-// deal, as for a computed line cap); it cuts the total
+// deal, as for a computed line cap, except on credit notes: below); it
+// cuts the total
 // as a fixed per_deal does, with the same trace steps (the computation
 // with the values it read, then the cut), test name (`per_deal`) and
 // coverage. per_partner and budget are fixed amounts. See the Cookbook
 // (cookbook-margin-cap.yaml).
 //
+// On credit notes (see Credit notes) a computed per_deal below zero is not
+// an error, because a credit note's own values come out negative as its
+// amount does (the margin of returned goods). A credit note that names no
+// deal takes back at most the limit's size, |limit|, as it takes back at
+// most a fixed per_deal: never more than a deal of its size could be paid.
+// A credited deal re-evaluated at its net amount (a credit note that names
+// it) gets a limit of zero when its computed limit is below zero: it earns
+// nothing, and what it was paid is taken back. That re-evaluation reads
+// the deal's own fields; the credit note's (its cost, say) do not change
+// them. The explanation shows the computed value and the limit used.
+//
+//	# caps-computed-credits.yaml: a computed deal cap on credit notes.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: margin-cap-credits
+//	name: Margin-capped rebate with returns
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	allow_negative: true
+//	fields: {cost: decimal}
+//	values:
+//	  margin: deal.amount - deal.cost
+//	earnings:
+//	  - id: rebate
+//	    type: rebate
+//	    amount: deal.amount * 0.05
+//	caps:
+//	  per_deal: values.margin * 0.3
+//	tests:
+//	  - name: a return's negative margin bounds its takeback by its size
+//	    partner: {id: P-1}
+//	    deals:
+//	      # D-1: 10000.00 x 0.05 = 500.00; margin 4000.00, cap 1200.00: pays 500.00
+//	      - {id: D-1, amount: "10000.00", cost: "6000.00", close_date: 2026-03-01}
+//	      # C-1: -4000.00 x 0.05 = -200.00; margin -4000.00 - -3500.00 = -500.00,
+//	      # cap -150.00, whose size 150.00 bounds the takeback: -150.00
+//	      - {id: C-1, amount: "-4000.00", cost: "-3500.00", close_date: 2026-03-02}
+//	    expect:
+//	      total: "350.00"
+//	      deals:
+//	        C-1: {total: "-150.00", capped: [per_deal]}
+//	  - name: a credited deal left without margin earns nothing
+//	    partner: {id: P-1}
+//	    deals:
+//	      - {id: D-2, amount: "10000.00", cost: "6000.00", close_date: 2026-03-01}
+//	      # C-2 re-evaluates D-2 at 10000.00 - 5000.00 = 5000.00 with its cost
+//	      # 6000.00: margin -1000.00, cap -300.00 -> 0: D-2 now earns 0.00 and
+//	      # its 500.00 is taken back
+//	      - {id: C-2, amount: "-5000.00", cost: "-3000.00", close_date: 2026-03-02, credits: D-2}
+//	    expect:
+//	      total: "0.00"
+//	      deals:
+//	        C-2: {total: "-500.00"}
+//
+
 //	# caps.yaml: caps apply in the order line, deal, partner, budget.
 //	apiVersion: partnerops/v1
 //	kind: Program
