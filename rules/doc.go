@@ -2608,9 +2608,28 @@
 // later one shows its advances so far. incentive.SettlementBuilder does the
 // settling from a run's results; `partnerops run` prints the settlements
 // after the statement (as of -as-of, else the last deal's close date) and
-// adds the payable true-ups to the statement. The command starts each run's
-// carries and year-to-date credits from zero; a Go caller continues them
-// from an earlier run with SettlementBuilder.SetPrior.
+// adds the payable true-ups to the statement.
+//
+// A quarter chains into the next from files alone. The JSON statement
+// (`partnerops run -output json`) lists, per partner, `settlement_carry`:
+// for each settlement the last day settled (`through`), the negative
+// true-up carried (`carried`), the year to date and what the year credited
+// (`basis`, `credited`, under year_to_date), and the periods that had deals
+// but had not ended (`open`, with their basis and advances by
+// sub-period). `partnerops run -carried LAST.json` reads them back with
+// the balances and holds: the carry comes in, an open period continues
+// with the new deals added to its basis and advances, and a partner with
+// no deals in the new run keeps its carry on its statement ("quarter-true-up
+// carries -80.00 on") so nothing is dropped. A deal closing in a period
+// that the carried state already settled is refused (a late deal cannot
+// reopen a settled period; settle it by hand). The statement must be of the
+// same program id (another id is an error); another version or hash is
+// allowed with a warning on stderr, as the terms may change from one
+// quarter to the next while the balances carry on, but a carried
+// settlement the new version no longer has is an error rather than a
+// dropped carry. A carried-in file written by hand (partner to amount)
+// carries balances only. Go callers use SettlementBuilder.Carries and
+// CarryIn (or SetPrior for the carry and year to date alone).
 //
 //	# cookbook-period-settlements.yaml: monthly advances, a quarterly true-up, a year-to-date high-water mark.
 //	apiVersion: partnerops/v1
