@@ -2831,4 +2831,21 @@
 //	    expect:
 //	      statement:
 //	        P-2: {carried_in: "200.00", payable: "260.00", fee: "5.00", sent: "255.00"}
+//
+// The period settlements above (cookbook-period-settlements.yaml) run a
+// quarter at a time, each run carrying the last one's JSON statement in.
+// A YAML test runs one deal list, so this chain is tested by the command's
+// own test (cmd/partnerops TestSettlementChainsThroughFiles, with golden
+// output), on the same program and deals split by quarter:
+//
+//	partnerops run -output json -as-of 2026-03-31 program.yaml q1.json > q1-statement.json
+//	partnerops run -output json -as-of 2026-06-30 -carried q1-statement.json program.yaml q2.json > q2-statement.json
+//	partnerops run -as-of 2026-09-30 -carried q2-statement.json program.yaml q3.json
+//
+// Q1 pays its 550.00 true-up. Q2 settles P-1 at 300.00 - 600.00 = -300.00,
+// which q2-statement.json carries (settlement_carry: through 2026-06-30,
+// carried -300.00; the high-water mark's year to date 85,000.00). Q3 then
+// pays 1,800.00 - 1,200.00 - 300.00 = 300.00 and the high-water mark
+// 145,000.00 x 0.5% = 725.00, the figures of the single run over all the
+// deals; P-2, with no Q3 deal, carries its -80.00 on.
 package rules
