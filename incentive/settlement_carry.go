@@ -80,15 +80,19 @@ func (b *SettlementBuilder) carried(i int, partnerID string) *SettlementCarry {
 // CarryIn continues settlements from an earlier run's Carries: each
 // partner's carried true-up and year to date, and its open periods, whose
 // basis and advances the deals added next join. For the settlements and
-// partners it names it replaces SetPrior. Call it before Add. Errors (and
-// nothing is carried in): an unknown settlement (ErrInvalidProgram), an
-// amount in another currency (ErrCurrencyMismatch), a positive carry, a
-// settlement and partner given twice, or an open period that is not a
-// period of the settlement after Through (ErrInvalidAmount); CarryIn on a
-// zero-value SettlementBuilder (ErrNoEvaluator).
+// partners it names it replaces SetPrior. Call it once, before Add.
+// Errors (and nothing is carried in): a second call (ErrInvalidOptions),
+// an unknown settlement (ErrInvalidProgram), an amount in another currency
+// (ErrCurrencyMismatch), a positive carry, a settlement and partner given
+// twice, or an open period that is not a period of the settlement after
+// Through (ErrInvalidAmount); CarryIn on a zero-value SettlementBuilder
+// (ErrNoEvaluator).
 func (b *SettlementBuilder) CarryIn(carries []SettlementCarry) error {
 	if b == nil || b.e.ready() != nil {
 		return fmt.Errorf("%w (CarryIn on a zero-value SettlementBuilder)", ErrNoEvaluator)
+	}
+	if b.carry != nil {
+		return fmt.Errorf("%w: CarryIn called twice on one SettlementBuilder; carry everything in at once", ErrInvalidOptions)
 	}
 	p := b.e.p
 	in := make([]map[string]*SettlementCarry, len(p.Settlements))

@@ -162,6 +162,11 @@ func TestSettlementCarryInErrors(t *testing.T) {
 			assert.Empty(t, b.Carries(Date{2026, 12, 31}), "nothing is carried in on an error")
 		})
 	}
+	e, err := NewEvaluator(p)
+	require.NoError(t, err)
+	b := e.NewSettlements()
+	require.NoError(t, b.CarryIn([]SettlementCarry{ok}))
+	assert.ErrorIs(t, b.CarryIn([]SettlementCarry{ok}), ErrInvalidOptions, "a second CarryIn would add open periods twice")
 	var zero SettlementBuilder
 	assert.ErrorIs(t, zero.CarryIn(nil), ErrNoEvaluator)
 }
