@@ -2700,6 +2700,75 @@
 //	        quarter-true-up:
 //	          2026-07-01: {settled: false, advances: "1200.00", payable: "0"}
 //
+// Advances split with a referral partner named on the deal: the reseller's
+// true-up deducts only the part of the advances it was paid.
+//
+//	# cookbook-split-advances.yaml: advances shared with a referral partner; the
+//	# reseller's true-up deducts only its own part of them.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: split-advances
+//	name: Quarterly rebate, advances shared with the referrer
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	fields:
+//	  referrer: {type: string, optional: true}   # the referral partner's id
+//	earnings:
+//	  - id: advance
+//	    type: rebate
+//	    amount: deal.amount * 0.02
+//	split:
+//	  remainder: largest_share
+//	  to:
+//	    - {payee: partner, ratio: 80}
+//	    - {payee: deal.referrer, ratio: 20}
+//	settlements:
+//	  - id: quarter-true-up
+//	    type: rebate
+//	    period: quarter
+//	    advances: {earnings: [advance]}
+//	    bands:
+//	      method: retroactive
+//	      pays: rate
+//	      table:
+//	        - {from: 0, to: 50000, rate: 0.01}
+//	        - {from: 50000, rate: 0.03}
+//	tests:
+//	  - name: the reseller's true-up deducts its own part of the advances
+//	    as_of: 2026-03-31
+//	    partner: {id: P-1}
+//	    deals:
+//	      # D-1: 20,000.00 x 0.02 = 400.00: P-1 320.00, R-9 80.00
+//	      - {id: D-1, amount: "20000.00", close_date: 2026-01-15, referrer: R-9}
+//	      # D-2: 500.00, no referrer: all P-1's
+//	      - {id: D-2, amount: "25000.00", close_date: 2026-02-15}
+//	      # D-3: 200.00: P-1 160.00, R-9 40.00
+//	      - {id: D-3, amount: "10000.00", close_date: 2026-03-15, referrer: R-9}
+//	    expect:
+//	      total: "1100.00"
+//	      deals:
+//	        D-1: {shares: {P-1: "320.00", R-9: "80.00"}}
+//	      settlements:
+//	        quarter-true-up:
+//	          # 55,000.00 x 3% = 1,650.00; P-1 was advanced 320.00 + 500.00 +
+//	          # 160.00 = 980.00 (R-9's 120.00 is R-9's): true-up 670.00
+//	          2026-01-01: {basis: "55000.00", entitlement: "1650.00", advances: "980.00", true_up: "670.00", payable: "670.00"}
+//	  - name: a referrer who is the reseller itself is one share
+//	    as_of: 2026-03-31
+//	    partner: {id: P-1}
+//	    deals:
+//	      # 55,000.00 x 0.02 = 1,100.00, wholly P-1's (80 + 20): all deducted
+//	      - {id: D-4, amount: "55000.00", close_date: 2026-03-01, referrer: P-1}
+//	    expect:
+//	      total: "1100.00"
+//	      deals:
+//	        D-4: {shares: {P-1: "1100.00"}}
+//	      settlements:
+//	        quarter-true-up:
+//	          # 1,650.00 - 1,100.00 = 550.00
+//	          2026-01-01: {advances: "1100.00", true_up: "550.00", payable: "550.00"}
+//
 // A tier SPIFF whose base rate follows the partner's tier on the deal's
 // date, while a quarterly kicker reads the tier the quarter began with:
 //
