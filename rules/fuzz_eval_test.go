@@ -547,19 +547,45 @@ func fuzzFeesAddUp(t *testing.T, p *incentive.Program, s *incentive.Statement) {
 	}
 }
 
-// FuzzDecodeDeals decodes arbitrary deals files for the example program and
-// runs whatever decodes: no panic, only errors.
+// FuzzDecodeDeals decodes arbitrary deals files for any reference program
+// or the example (chosen by prog), so that the keys of #15's syntax decode
+// against programs that declare them (products with line fields, a
+// referrer, a cost, history, tier_history, payment_method), and runs
+// whatever decodes: no panic, only errors, and every result's lines and
+// shares add up to its total.
+//
+//	go test ./rules -run '^$' -fuzz '^FuzzDecodeDeals$' -fuzztime 2m -parallel 1
 func FuzzDecodeDeals(f *testing.F) {
-	p := fuzzPrograms(f)
-	example := p[len(p)-1]
-	if b, err := os.ReadFile("../examples/data/deals.yaml"); err == nil {
-		f.Add(b)
+	progs := fuzzPrograms(f)
+	index := func(id string) uint8 {
+		for i, p := range progs {
+			if p.ID == id {
+				return uint8(i)
+			}
+		}
+		f.Fatalf("no program %q", id)
+		return 0
 	}
-	f.Add([]byte(`- {id: D-1, amount: "12000.00", type: new_business, registered: true, close_date: 2026-11-03, segment: smb, partner: {id: P-1, tier: gold}}`))
-	f.Add([]byte("- {id: D-3, amount: 5, close_date: 2026-11-03, segment: smb, partner: {id: P-1, tier_history: [{from: 2026-01-01, tier: silver}, {from: \"2026-06-01T09:00:00+02:00\", tier: gold}]}}\n"))
-	f.Add([]byte(`[{"id": "D-2", "amount": "1e3", "close_date": "2026-11-03T10:00:00Z", "segment": "x", "partner": {"id": "P"}}]`))
-	f.Fuzz(func(t *testing.T, src []byte) {
-		ins, err := rules.DecodeDeals("deals.yaml", src, example)
+	example := index("q4-2026-partner-growth")
+	if b, err := os.ReadFile("../examples/data/deals.yaml"); err == nil {
+		f.Add(example, b)
+	}
+	f.Add(example, []byte(`- {id: D-1, amount: "12000.00", type: new_business, registered: true, close_date: 2026-11-03, segment: smb, partner: {id: P-1, tier: gold}}`))
+	f.Add(example, []byte("- {id: D-3, amount: 5, close_date: 2026-11-03, segment: smb, partner: {id: P-1, tier_history: [{from: 2026-01-01, tier: silver}, {from: \"2026-06-01T09:00:00+02:00\", tier: gold}]}}\n"))
+	f.Add(example, []byte(`[{"id": "D-2", "amount": "1e3", "close_date": "2026-11-03T10:00:00Z", "segment": "x", "partner": {"id": "P"}}]`))
+	f.Add(index("cookbook-storage-units"), []byte(`- {id: D-1, amount: "10000.00", cost: "7000.00", close_date: 2026-03-02, partner_id: P-1,
+   products: [{product: SRV-1, family: storage, quantity: 3, amount: "6000.00"}, {product: DEMO-SRV, family: storage, quantity: 2, amount: "0"},
+              {product: SRV-2, family: storage, quantity: 4, unit_price: "500", amount: "2000.00", refurbished: true}]}
+- {id: D-2, amount: "3000.00", cost: "0", close_date: 2026-03-03, partner_id: P-1, products: [{product: SRV-1, family: storage, quantity: -3}]}
+`))
+	f.Add(index("cookbook-per-unit"), []byte(`- {id: D-1, amount: "9000", close_date: 2026-05-02, partner_id: P-1, products: [{product: NET-1, family: network, quantity: 40}, {product: DEMO-1, family: storage, quantity: 9}]}`))
+	f.Add(index("referral-split"), []byte(`- {id: D-1, amount: "50000", close_date: 2026-05-02, referrer: P-2, partner: {id: P-1, payment_method: check}}`))
+	f.Add(index("cookbook-growth-rebate"), []byte(`- {id: D-1, amount: "50000", close_date: 2026-05-02, partner_id: P-1, history: {2025-Q2: "100000.00", 2025-Q3: "120000.00", 2025-Q4: "80000.00", 2026-Q1: "100000.00"}}`))
+	f.Add(index("tier-spiff"), []byte(`- {id: D-1, amount: "50000", close_date: 2026-05-02, partner: {id: P-1, tier: gold, tier_history: [{from: 2026-01-01, tier: silver}, {from: 2026-04-15, tier: gold}]}}`))
+	f.Add(index("rebate-by-method"), []byte(`- {id: D-1, amount: "5000", close_date: 2026-05-02, partner: {id: P-1, payment_method: bank_transfer}}`))
+	f.Fuzz(func(t *testing.T, prog uint8, src []byte) {
+		p := progs[int(prog)%len(progs)]
+		ins, err := rules.DecodeDeals("deals.yaml", src, p)
 		if err != nil {
 			_ = err.Error()
 			return
@@ -577,9 +603,12 @@ func FuzzDecodeDeals(f *testing.F) {
 				}
 			}
 		}
-		for r, err := range incentive.Run(t.Context(), example, seq, incentive.RunOptions{}) {
+		for r, err := range incentive.Run(t.Context(), p, seq, incentive.RunOptions{}) {
 			if err == nil && r == nil {
 				t.Fatal("nil result without an error")
+			}
+			if err == nil {
+				fuzzCheckResult(t, p, r)
 			}
 		}
 	})
