@@ -18,21 +18,7 @@ import (
 // loaded files`, so adding a second program to examples/programs broke
 // `partnerops check examples/programs/q4-growth.yaml`.
 func TestCheckOneProgramOfAFolder(t *testing.T) {
-	dir := t.TempDir()
-	prog := func(id string) string {
-		return "apiVersion: partnerops/v1\nkind: Program\nid: " + id + "\nname: " + id + "\nversion: 1\ncurrency: USD\n" +
-			"effective: {from: 2026-01-01}\nearnings:\n  - {id: flat, type: spiff, amount: 100}\n"
-	}
-	tests := func(id string) string {
-		return "apiVersion: partnerops/v1\nkind: Tests\nprogram: " + id + "\ntests:\n" +
-			"  - name: flat\n    deal: {id: D-1, amount: \"10.00\", close_date: 2026-03-01}\n    expect: {total: \"100.00\"}\n"
-	}
-	for name, src := range map[string]string{
-		"a.yaml": prog("a"), "a_test.yaml": tests("a"),
-		"b.yaml": prog("b"), "b_test.yaml": tests("b"),
-	} {
-		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644))
-	}
+	dir := writeTwoPrograms(t)
 	a, b := filepath.Join(dir, "a.yaml"), filepath.Join(dir, "b.yaml")
 	cases := []struct {
 		name string
@@ -51,6 +37,40 @@ func TestCheckOneProgramOfAFolder(t *testing.T) {
 			assert.Contains(t, out, tc.want)
 		})
 	}
+}
+
+// TestTestRunCoverageOfSelectedPrograms: with -run, coverage is reported
+// for the programs whose tests ran, not for the others of the folder
+// (whose parts no selected test could exercise). Before the fix `test -run
+// b/ DIR` listed program a's earning as never paid and reported 50%.
+func TestTestRunCoverageOfSelectedPrograms(t *testing.T) {
+	dir := writeTwoPrograms(t)
+	out, errOut, code := invoke("test", "-run", "^b/", "-min-coverage", "100", dir)
+	assert.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
+	assert.NotContains(t, out, "a.yaml")
+	assert.Contains(t, out, "coverage: 1 of 1 clauses, earnings, bands and caps exercised (100%)")
+}
+
+// writeTwoPrograms writes programs a and b, each with a *_test.yaml file
+// holding one passing test, into a new folder.
+func writeTwoPrograms(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	prog := func(id string) string {
+		return "apiVersion: partnerops/v1\nkind: Program\nid: " + id + "\nname: " + id + "\nversion: 1\ncurrency: USD\n" +
+			"effective: {from: 2026-01-01}\nearnings:\n  - {id: flat, type: spiff, amount: 100}\n"
+	}
+	tests := func(id string) string {
+		return "apiVersion: partnerops/v1\nkind: Tests\nprogram: " + id + "\ntests:\n" +
+			"  - name: flat\n    deal: {id: D-1, amount: \"10.00\", close_date: 2026-03-01}\n    expect: {total: \"100.00\"}\n"
+	}
+	for name, src := range map[string]string{
+		"a.yaml": prog("a"), "a_test.yaml": tests("a"),
+		"b.yaml": prog("b"), "b_test.yaml": tests("b"),
+	} {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644))
+	}
+	return dir
 }
 
 // TestNewExampleStatementsByHand runs the statements of the two newer
