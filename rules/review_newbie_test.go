@@ -85,3 +85,28 @@ func TestLoadOneProgramOfAFolder(t *testing.T) {
 		})
 	}
 }
+
+// TestReportSummaryCountsInEnglish: one passing test is "1 test passed",
+// as `partnerops check` says "1 test"; before the fix it was "1 tests
+// passed".
+func TestReportSummaryCountsInEnglish(t *testing.T) {
+	one := progVersion("a", "1", "100") + `tests:
+  - name: flat
+    deal: {id: D-1, amount: "10.00", close_date: 2026-03-01}
+    expect: {total: "100.00"}
+`
+	two := one + `  - name: flat again
+    deal: {id: D-2, amount: "10.00", close_date: 2026-03-02}
+    expect: {total: "100.00"}
+`
+	for _, tc := range []struct{ name, src, want string }{
+		{"one", one, "ok: 1 test passed\n"},
+		{"two", two, "ok: 2 tests passed\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := Load(fstest.MapFS{"a.yaml": {Data: []byte(tc.src)}}, "*.yaml")
+			require.NoError(t, err)
+			assert.True(t, strings.HasSuffix(s.RunTests(t.Context(), TestOptions{}).String(), tc.want))
+		})
+	}
+}

@@ -28,7 +28,7 @@ func TestCheckOneProgramOfAFolder(t *testing.T) {
 		{"check one", []string{"check", a}, "ok: 2 files, 1 program, 1 test\n"},
 		{"check both named", []string{"check", a, b}, "ok: 4 files, 2 programs, 2 tests\n"},
 		{"check the folder", []string{"check", dir}, "ok: 4 files, 2 programs, 2 tests\n"},
-		{"test one", []string{"test", b}, "ok: 1 test"},
+		{"test one", []string{"test", b}, "ok: 1 test passed\n"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -169,4 +169,15 @@ func TestNewExampleStatementsByHand(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestExplainInputErrorsNameTheFlag: a mistake in the JSON given with
+// explain -input is reported at "-input:line:col", not at "stdin", which
+// the user never used. Before the fix: "stdin:1:42: deal D-1: ...".
+func TestExplainInputErrorsNameTheFlag(t *testing.T) {
+	chdirRoot(t)
+	_, errOut, code := invoke("explain", "-input", `{"id": "D-1", "amount": "1.00", "close_date": "2026-11-03", "bogus": 1}`, example)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "-input:1:")
+	assert.NotContains(t, errOut, "stdin")
 }

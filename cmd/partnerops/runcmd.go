@@ -111,7 +111,7 @@ With -json each explanation is printed as JSON, one per line.`,
 				if o.format != "" && o.format != formatJSONL {
 					return usageError(stderr, o.cmd, "-input is JSON; -format %s does not apply", o.format)
 				}
-				o.format = formatJSONL
+				o.format, o.stdinName = formatJSONL, "-input"
 				old := stdin
 				stdin = strings.NewReader(o.input)
 				defer func() { stdin = old }()
@@ -133,7 +133,10 @@ type runOptions struct {
 	carried string
 	deal    string
 	input   string
-	format  string
+	// stdinName names standard input in messages: "stdin", or "-input"
+	// when explain reads the deals given with -input.
+	stdinName string
+	format    string
 	// formatFlag is the flag that sets format, for errors; "" means
 	// -format.
 	formatFlag     string
