@@ -110,3 +110,51 @@ func TestReportSummaryCountsInEnglish(t *testing.T) {
 		})
 	}
 }
+
+// TestFormatSpacesEverySection: fmt puts a blank line before every
+// top-level section of a program, the newer ones too. Before the fix
+// values:, payment_methods:, split: and settlements: were glued to the
+// section before them (distributor-growth.yaml's settlements: followed its
+// caps: with no blank line).
+func TestFormatSpacesEverySection(t *testing.T) {
+	src := `apiVersion: partnerops/v1
+kind: Program
+id: spaced
+name: Spaced
+version: 1
+currency: USD
+effective: {from: 2026-01-01}
+fields:
+  referrer: {type: string, optional: true}
+payment_methods:
+  - {method: check, min_payout: 500, fee: 15}
+values:
+  big: deal.amount >= 1000
+earnings:
+  - {id: advance, type: rebate, amount: deal.amount * 0.01}
+caps:
+  per_partner: 1000
+split:
+  remainder: first
+  to:
+    - {payee: partner, ratio: 1}
+    - {payee: deal.referrer, ratio: 1}
+settlements:
+  - id: true-up
+    type: rebate
+    period: quarter
+    advances: {earnings: [advance]}
+    bands:
+      method: retroactive
+      pays: rate
+      table:
+        - {from: 0, rate: 0.02}
+`
+	out, err := Format("spaced.yaml", []byte(src))
+	require.NoError(t, err)
+	for _, key := range []string{"fields", "payment_methods", "values", "earnings", "caps", "split", "settlements"} {
+		assert.Contains(t, string(out), "\n\n"+key+":", "no blank line before %s:\n%s", key, out)
+	}
+	_, err = Compile("spaced.yaml", out)
+	require.NoError(t, err)
+}
