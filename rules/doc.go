@@ -1705,7 +1705,9 @@
 // basis, entitlement, advances, carried_in, credited, true_up, payable,
 // carried_out}}}`: the test partner's settlement of that period as of the
 // test's as_of (default the last deal's close time; see Period settlements
-// under Cookbook). Amounts are exact decimal
+// under Cookbook). A true-up is checked there only: a test's total and
+// statement hold the deals' results, without the true-ups that
+// `partnerops run` adds to the statement it prints. Amounts are exact decimal
 // strings, compared by value ("240" equals "240.00") and currency (the
 // program's unless written, "240.00 USD"). Expectations name only things
 // that exist: an unknown earning, band label, cap or clause is a compile
@@ -1719,9 +1721,10 @@
 //
 // Coverage lists the parts of each program no test exercised: a clause that
 // never held or never failed, an earning that never paid, a band never
-// reached, a cap that never cut; see Coverage. TestOptions.MinCoverage makes
-// a report fail below a percentage. Package rulestest runs the tests as Go
-// subtests.
+// reached, a cap that never cut (rules.Coverage; with `partnerops test
+// -run`, only over the programs whose tests ran). TestOptions.MinCoverage
+// makes a report fail below a percentage. Package rulestest runs the tests
+// as Go subtests.
 //
 // # Deals
 //

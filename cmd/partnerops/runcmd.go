@@ -94,7 +94,8 @@ A deal can be given without a deals file: on standard input ("-", with
 -format), or on the command line with -input and only PROGRAM:
 
 	partnerops explain -input '{"id": "D-1", "partner": {"id": "P-1", "tier": "gold"}, "amount": "12000.00", "close_date": "2026-11-03", "registered": true, "type": "new_business", "segment": "smb"}' examples/programs/q4-growth.yaml
- With -json each explanation is printed as JSON, one per line.`,
+
+With -json each explanation is printed as JSON, one per line.`,
 	example: "partnerops explain -deal ACME-1011 examples/programs/q4-growth.yaml examples/data/deals.yaml",
 	setup: func(fs *flag.FlagSet) action {
 		o := &runOptions{cmd: "explain"}
@@ -110,7 +111,7 @@ A deal can be given without a deals file: on standard input ("-", with
 				if o.format != "" && o.format != formatJSONL {
 					return usageError(stderr, o.cmd, "-input is JSON; -format %s does not apply", o.format)
 				}
-				o.format = formatJSONL
+				o.format, o.stdinName = formatJSONL, "-input"
 				old := stdin
 				stdin = strings.NewReader(o.input)
 				defer func() { stdin = old }()
@@ -132,7 +133,10 @@ type runOptions struct {
 	carried string
 	deal    string
 	input   string
-	format  string
+	// stdinName names standard input in messages: "stdin", or "-input"
+	// when explain reads the deals given with -input.
+	stdinName string
+	format    string
 	// formatFlag is the flag that sets format, for errors; "" means
 	// -format.
 	formatFlag     string
