@@ -298,14 +298,19 @@ func (e *Evaluator) evaluate(ctx context.Context, in *Input, asOf time.Time, noT
 		s.st = newRunState(e, nil, decimal.Decimal{})
 		s.st.solo = true
 	}
-	s.st.reset(&in.Prior)
-	w := &s.w
-	w.reuse()
+	// The input is copied into the pooled state: pointing the work at the
+	// caller's copy would move every Input to the heap (656 bytes a deal).
+	// Nothing the result keeps points into it (steps capture values).
+	s.in = *in
+	own := &s.in
+	s.st.reset(&own.Prior)
+	w := &s.w // empty: a new state, or reused by the previous deal
 	w.scope, w.noTrace = Scope{asOf: asOf}, noTrace
-	e.ownTerms(w, in, in.Rates)
+	e.ownTerms(w, own, own.Rates)
 	e.inOrder(w, s.st, asOf)
 	res, err := w.res, w.err
 	w.reuse()
+	s.in = Input{} // drop the caller's slices and maps
 	e.solo.Put(s)
 	if err != nil {
 		return nil, err
@@ -317,6 +322,7 @@ func (e *Evaluator) evaluate(ctx context.Context, in *Input, asOf time.Time, noT
 type soloState struct {
 	st *runState
 	w  work
+	in Input
 }
 
 // reuse empties w for the next deal, keeping the buffers that no result
