@@ -326,18 +326,23 @@ type soloState struct {
 }
 
 // reuse empties w for the next deal, keeping the buffers that no result
-// refers to (the per-line work and the group flags), cleared.
+// refers to (the per-line work, the group flags and the trace scratch),
+// cleared.
 func (w *work) reuse() {
-	lines, done := w.lines, w.groupDone
+	lines, done, trace := w.lines, w.groupDone, w.trace
 	if lines == nil {
 		lines = w.linesBuf
 	}
 	if done == nil {
 		done = w.groupBuf
 	}
+	if trace == nil {
+		trace = w.traceBuf
+	}
 	clear(lines)
 	clear(done)
-	*w = work{linesBuf: lines[:0], groupBuf: done[:0]}
+	clear(trace) // the result has its own copy; drop the deal's pointers
+	*w = work{linesBuf: lines[:0], groupBuf: done[:0], traceBuf: trace[:0]}
 }
 
 // newLines returns the deal's per-line work, zeroed, reusing the buffer of
@@ -393,9 +398,13 @@ type work struct {
 	override  bool
 	netAmount decimal.Decimal
 	// linesBuf and groupBuf are cleared buffers of an earlier deal that
-	// lines and groupDone may reuse (see reuse).
+	// lines and groupDone may reuse (see reuse); traceBuf is the same for
+	// trace, which is only a scratch: finish copies the deal's steps into
+	// the result's own slice of exactly their number, so a deal's trace
+	// costs one allocation whatever the order in which its steps came.
 	linesBuf []lineWork
 	groupBuf []bool
+	traceBuf []Step
 	// obs and details are arenas for the deal's trace: the values its
 	// conditions and formulas read (Step.Inputs) and the words of its
 	// frequent steps (Step.detail). Results point into them, so they are
@@ -419,8 +428,8 @@ type resultBufs struct {
 
 // keep takes back the buffers w's deal grew, for the next deal.
 func (b *resultBufs) keep(w *work) {
-	if cap(w.trace) > cap(b.trace) {
-		b.trace = w.trace[:0]
+	if cap(b.res.Trace) > cap(b.trace) {
+		b.trace = b.res.Trace[:0]
 	}
 	if cap(b.res.Lines) > cap(b.lines) {
 		b.lines = b.res.Lines[:0]
@@ -433,15 +442,31 @@ func (b *resultBufs) keep(w *work) {
 	}
 }
 
-// newTrace returns an empty trace with room for n steps, reusing the
-// previous result's (ReuseResults).
+// newTrace returns the deal's empty trace scratch with room for n steps
+// (see traceBuf).
 func (w *work) newTrace(n int) []Step {
-	if b := w.bufs; b != nil && cap(b.trace) >= n {
-		t := b.trace[:cap(b.trace)]
-		clear(t) // drop the previous deal's pointers
-		return t[:0]
+	if cap(w.traceBuf) >= n {
+		t := w.traceBuf[:0]
+		w.traceBuf = nil
+		return t
 	}
 	return make([]Step, 0, n)
+}
+
+// resultTrace copies the deal's steps (sorted) into the result's own
+// slice: a new one of exactly their number, or the previous result's
+// (ReuseResults) when it has room. It is never nil, so that an empty
+// trace reads [] in JSON.
+func (w *work) resultTrace(steps []Step) []Step {
+	var t []Step
+	if b := w.bufs; b != nil && cap(b.trace) >= len(steps) {
+		t = b.trace[:len(steps)]
+		clear(b.trace[len(steps):cap(b.trace)]) // drop an older deal's pointers
+	} else {
+		t = make([]Step, len(steps))
+	}
+	copy(t, steps)
+	return t
 }
 
 // Trace sections, in explanation order.
