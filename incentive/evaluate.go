@@ -70,6 +70,9 @@ type Evaluator struct {
 	// readsPerDeal is how many values the conditions and formulas of a
 	// deal read at most: the size of a deal's trace arena (work.obs).
 	readsPerDeal int
+	// exprDetail is the detail of every clause, condition and formula
+	// step (detailExpr): it leads Step.Words to the program.
+	exprDetail stepDetail
 }
 
 // readsOf is the number of paths a condition or formula reads.
@@ -237,6 +240,7 @@ func NewEvaluator(p *Program) (*Evaluator, error) {
 		e.readsPerDeal += readsOf(en.When) + readsOf(en.Amount)
 	}
 	e.splits = planSplits(p)
+	e.exprDetail = stepDetail{kind: detailExpr, e: e}
 	return e, nil
 }
 
@@ -329,7 +333,7 @@ type soloState struct {
 // refers to (the per-line work, the group flags and the trace scratch),
 // cleared.
 func (w *work) reuse() {
-	lines, done, trace := w.lines, w.groupDone, w.trace
+	lines, done, trace, boxes := w.lines, w.groupDone, w.trace, w.boxes
 	if lines == nil {
 		lines = w.linesBuf
 	}
@@ -342,7 +346,8 @@ func (w *work) reuse() {
 	clear(lines)
 	clear(done)
 	clear(trace) // the result has its own copy; drop the deal's pointers
-	*w = work{linesBuf: lines[:0], groupBuf: done[:0], traceBuf: trace[:0]}
+	clear(boxes)
+	*w = work{linesBuf: lines[:0], groupBuf: done[:0], traceBuf: trace[:0], boxes: boxes[:0]}
 }
 
 // newLines returns the deal's per-line work, zeroed, reusing the buffer of
@@ -405,6 +410,9 @@ type work struct {
 	linesBuf []lineWork
 	groupBuf []bool
 	traceBuf []Step
+	// boxes are the deal and partner values the trace read (see
+	// observe); the buffer is kept from deal to deal, emptied.
+	boxes []observed
 	// obs and details are arenas for the deal's trace: the values its
 	// conditions and formulas read (Step.Inputs) and the words of its
 	// frequent steps (Step.detail). Results point into them, so they are
