@@ -346,8 +346,10 @@ func (w *work) reuse() {
 	clear(lines)
 	clear(done)
 	clear(trace) // the result has its own copy; drop the deal's pointers
-	clear(boxes)
-	*w = work{linesBuf: lines[:0], groupBuf: done[:0], traceBuf: trace[:0], boxes: boxes[:0]}
+	for i := range boxes {
+		boxes[i].fresh = false // kept: the next deal may read the same texts
+	}
+	*w = work{linesBuf: lines[:0], groupBuf: done[:0], traceBuf: trace[:0], boxes: boxes}
 }
 
 // newLines returns the deal's per-line work, zeroed, reusing the buffer of
@@ -411,7 +413,7 @@ type work struct {
 	groupBuf []bool
 	traceBuf []Step
 	// boxes are the deal and partner values the trace read (see
-	// observe); the buffer is kept from deal to deal, emptied.
+	// observe), kept from deal to deal (one entry a path).
 	boxes []observed
 	// obs and details are arenas for the deal's trace: the values its
 	// conditions and formulas read (Step.Inputs) and the words of its
