@@ -564,7 +564,7 @@ func (e *Evaluator) ownTerms(w *work, in *Input, rates RateSource) {
 	if !w.noTrace {
 		w.trace = w.newTrace(len(p.Eligibility) + 2)
 	}
-	if !p.Effective.Contains(d.CloseDate) {
+	if !p.Effective.ContainsDate(closeDate) { // Contains(d.CloseDate), converted once
 		w.res.Failed = "effective window"
 		w.closed = true
 		if w.noTrace {
@@ -802,6 +802,7 @@ func (e *Evaluator) checkDeal(d *Deal, pt *partner.Partner) error {
 	case d.Credits == d.ID && d.Credits != "":
 		return bad("deal credits itself")
 	}
+	known := 0 // declared fields the deal carries
 	for _, f := range e.p.Fields {
 		v, ok := d.Fields[f.Name]
 		if !ok {
@@ -810,13 +811,18 @@ func (e *Evaluator) checkDeal(d *Deal, pt *partner.Partner) error {
 			}
 			continue
 		}
+		known++
 		if !fieldTypeOK(f.Type, v) {
 			return bad("custom field %q is %T, want %s", f.Name, v, f.Type)
 		}
 	}
-	for name := range d.Fields {
-		if _, ok := e.fieldTypes[name]; !ok {
-			return bad("unknown custom field %q (the program declares %s)", name, e.fieldList())
+	if known < len(d.Fields) {
+		// Some field is not declared (map keys are distinct, so when every
+		// key was found above there is none to look for).
+		for name := range d.Fields {
+			if _, ok := e.fieldTypes[name]; !ok {
+				return bad("unknown custom field %q (the program declares %s)", name, e.fieldList())
+			}
 		}
 	}
 	if len(d.Lines) > 0 {

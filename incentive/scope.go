@@ -284,6 +284,9 @@ func (s *Scope) lookupText(path string) (v string, isText bool) {
 
 // CloseDay is the deal's close date in the program's time zone.
 func (s *Scope) CloseDay() Date {
+	if w := s.work; w != nil && w.in != nil && s.Deal == &w.in.Deal && !w.date.IsZero() {
+		return w.date // the engine converted it once for the deal
+	}
 	return DateOf(s.Deal.CloseDate.In(s.loc()))
 }
 
@@ -311,6 +314,9 @@ func (s *Scope) PartnerTierOn(d Date) string {
 	p := s.Partner
 	if p == nil {
 		return ""
+	}
+	if len(p.History) == 0 {
+		return string(p.Tier) // no tier changes: the same on every day
 	}
 	// end is the first instant after day d (the next day's first instant,
 	// which a clock change at midnight moves); the zero Date is before
