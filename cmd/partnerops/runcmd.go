@@ -455,14 +455,19 @@ func (s *session) report(err error) bool {
 
 // each runs the deals and calls fn with every deal's result; a deal in
 // error is reported and skipped. run needs no explanations, so it runs
-// without traces unless -results-explain asks. fn returns false to stop.
+// without traces unless -results-explain asks; and it only aggregates the
+// results (the statement, the settlements and the -results file copy
+// what they keep), so each deal's result reuses the memory of an earlier
+// one (incentive.RunOptions.ReuseResults): r is valid only until fn
+// returns. fn returns false to stop.
 func (s *session) each(ctx context.Context, fn func(r *incentive.Result) bool) {
 	defer s.deals.close()
 	seq, ok := s.stream()
 	if !ok {
 		return
 	}
-	opts := incentive.RunOptions{AsOf: s.asOf, Workers: s.o.workers, NoTrace: s.o.cmd == "run" && !s.o.resultsExplain, Rates: s.rates}
+	run := s.o.cmd == "run"
+	opts := incentive.RunOptions{AsOf: s.asOf, Workers: s.o.workers, NoTrace: run && !s.o.resultsExplain, ReuseResults: run, Rates: s.rates}
 	p := newProgress(s.stderr, s.deals.size)
 	defer p.done()
 	for r, err := range incentive.Run(ctx, s.program, seq, opts) {
