@@ -493,6 +493,12 @@ func (s *session) stream() (iter.Seq2[incentive.Input, error], bool) {
 	s.names = map[string]string{}
 	dc := &dealCheck{partners: s.partners, c: &s.c, names: s.names, noIDs: !s.o.checkIDs && s.o.sorted, anyPartner: s.o.anyPartner,
 		payees: splitPayeeFields(s.program)}
+	if s.partners != nil {
+		// Every partner a deal may name is in the file, with its name:
+		// the names are looked up once per partner on the statement
+		// in run, not recorded deal by deal.
+		dc.names = nil
+	}
 	seq := dc.wrap(s.deals.decode(s.program, s.o))
 	if s.o.sorted {
 		s.c.sortNote = "streamed in (close time, id) order as given (-sorted)"
@@ -624,9 +630,12 @@ func (o *runOptions) run(ctx context.Context, args []string, stdout, stderr io.W
 	}
 	st := sb.Statement()
 	if s.partners != nil {
-		for id := range carried {
-			if s.names[id] == "" {
-				s.names[id] = s.partners.byID[id].Name
+		// The names of the partners on the statement, from the file:
+		// those of its deals (resolved from it), of split payees (which
+		// must be in it) and of those who only carry an amount in.
+		for _, ps := range st.Partners {
+			if name := s.partners.byID[ps.PartnerID].Name; name != "" {
+				s.names[ps.PartnerID] = name
 			}
 		}
 	}
