@@ -459,14 +459,19 @@ func (s *session) report(err error) bool {
 
 // each runs the deals and calls fn with every deal's result; a deal in
 // error is reported and skipped. run needs no explanations, so it runs
-// without traces unless -results-explain asks. fn returns false to stop.
+// without traces unless -results-explain asks; and it only aggregates the
+// results (the statement, the settlements and the -results file copy
+// what they keep), so each deal's result reuses the memory of an earlier
+// one (incentive.RunOptions.ReuseResults): r is valid only until fn
+// returns. fn returns false to stop.
 func (s *session) each(ctx context.Context, fn func(r *incentive.Result) bool) {
 	defer s.deals.close()
 	seq, ok := s.stream()
 	if !ok {
 		return
 	}
-	opts := incentive.RunOptions{AsOf: s.asOf, Workers: s.o.workers, NoTrace: s.o.cmd == "run" && !s.o.resultsExplain, Rates: s.rates}
+	run := s.o.cmd == "run"
+	opts := incentive.RunOptions{AsOf: s.asOf, Workers: s.o.workers, NoTrace: run && !s.o.resultsExplain, ReuseResults: run, Rates: s.rates}
 	p := newProgress(s.stderr, s.deals.size)
 	defer p.done()
 	for r, err := range incentive.Run(ctx, s.program, seq, opts) {
@@ -492,6 +497,12 @@ func (s *session) stream() (iter.Seq2[incentive.Input, error], bool) {
 	s.names = map[string]string{}
 	dc := &dealCheck{partners: s.partners, c: &s.c, names: s.names, noIDs: !s.o.checkIDs && s.o.sorted, anyPartner: s.o.anyPartner,
 		payees: splitPayeeFields(s.program)}
+	if s.partners != nil {
+		// Every partner a deal may name is in the file, with its name:
+		// the names are looked up once per partner on the statement
+		// in run, not recorded deal by deal.
+		dc.names = nil
+	}
 	seq := dc.wrap(s.deals.decode(s.program, s.o))
 	if s.o.sorted {
 		s.c.sortNote = "streamed in (close time, id) order as given (-sorted)"
@@ -642,9 +653,12 @@ func (o *runOptions) run(ctx context.Context, args []string, stdout, stderr io.W
 	}
 	st := sb.Statement()
 	if s.partners != nil {
-		for id := range carried {
-			if s.names[id] == "" {
-				s.names[id] = s.partners.byID[id].Name
+		// The names of the partners on the statement, from the file:
+		// those of its deals (resolved from it), of split payees (which
+		// must be in it) and of those who only carry an amount in.
+		for _, ps := range st.Partners {
+			if name := s.partners.byID[ps.PartnerID].Name; name != "" {
+				s.names[ps.PartnerID] = name
 			}
 		}
 	}
