@@ -44,8 +44,10 @@ func (p *Partner) Attr(a AttrName) string {
 	return ""
 }
 
-// setAttr sets the current value of a known attribute.
-func (p *Partner) setAttr(a AttrName, v string) {
+// SetAttrValue sets the current value of attribute a (Type, Tier, Region
+// or Country) without recording a change: for building a record. SetAttr
+// records a change in the history; an unknown a is ignored.
+func (p *Partner) SetAttrValue(a AttrName, v string) {
 	switch a {
 	case AttrType:
 		p.Type = Type(v)
@@ -157,6 +159,9 @@ func CheckAttr(a AttrName, v string) error {
 type DatedValue struct {
 	From  time.Time
 	Value string
+	// Reason is recorded as the change's Event.Reason (a decoder names
+	// its source, e.g. "tier_history").
+	Reason string
 }
 
 // SetAttrHistory replaces the changes of attribute a in p's history with
@@ -194,7 +199,9 @@ func SetAttrHistory(p *Partner, a AttrName, vals []DatedValue) error {
 	})
 	prev := ""
 	for _, v := range vals {
-		hist = append(hist, AttrEvent(a, prev, v.Value, v.From))
+		e := AttrEvent(a, prev, v.Value, v.From)
+		e.Reason = v.Reason
+		hist = append(hist, e)
 		prev = v.Value
 	}
 	slices.SortStableFunc(hist, func(x, y Event) int { return x.At.Compare(y.At) })
@@ -203,7 +210,7 @@ func SetAttrHistory(p *Partner, a AttrName, vals []DatedValue) error {
 	}
 	p.History = hist
 	if len(vals) > 0 {
-		p.setAttr(a, prev)
+		p.SetAttrValue(a, prev)
 	}
 	return nil
 }
@@ -247,7 +254,7 @@ func SetAttr(p *Partner, c AttrChange) (Event, error) {
 	}
 	e := AttrEvent(c.Attr, p.Attr(c.Attr), c.To, c.At)
 	e.Actor, e.Reason = c.Actor, c.Reason
-	p.setAttr(c.Attr, c.To)
+	p.SetAttrValue(c.Attr, c.To)
 	p.History = append(p.History, e)
 	return e, nil
 }

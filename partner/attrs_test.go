@@ -55,12 +55,12 @@ func TestSetAttrHistoryErrors(t *testing.T) {
 		index int
 		msg   string
 	}{
-		{"unknown attribute", "segment", []DatedValue{{jan, "x"}}, -1, `unknown attribute "segment"`},
-		{"duplicate date", AttrRegion, []DatedValue{{jan, "emea"}, {jan, "na"}}, 1, "is not after the change before it"},
-		{"unsorted", AttrRegion, []DatedValue{{feb, "emea"}, {jan, "na"}}, 1, "is not after the change before it"},
-		{"bad country", AttrCountry, []DatedValue{{jan, "DE"}, {feb, "Germany"}}, 1, `country "Germany" is not an ISO 3166-1 alpha-2 code`},
-		{"bad type", AttrType, []DatedValue{{jan, "Reseller"}}, 0, `type "Reseller" is not a lower-case name`},
-		{"empty value", AttrTier, []DatedValue{{jan, " "}}, 0, "tier is empty"},
+		{"unknown attribute", "segment", []DatedValue{{From: jan, Value: "x"}}, -1, `unknown attribute "segment"`},
+		{"duplicate date", AttrRegion, []DatedValue{{From: jan, Value: "emea"}, {From: jan, Value: "na"}}, 1, "is not after the change before it"},
+		{"unsorted", AttrRegion, []DatedValue{{From: feb, Value: "emea"}, {From: jan, Value: "na"}}, 1, "is not after the change before it"},
+		{"bad country", AttrCountry, []DatedValue{{From: jan, Value: "DE"}, {From: feb, Value: "Germany"}}, 1, `country "Germany" is not an ISO 3166-1 alpha-2 code`},
+		{"bad type", AttrType, []DatedValue{{From: jan, Value: "Reseller"}}, 0, `type "Reseller" is not a lower-case name`},
+		{"empty value", AttrTier, []DatedValue{{From: jan, Value: " "}}, 0, "tier is empty"},
 		{"no date", AttrRegion, []DatedValue{{Value: "emea"}}, 0, "no date"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
