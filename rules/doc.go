@@ -1748,7 +1748,12 @@
 // In Go the changes are events of partner.Partner.History: tier events
 // (partner.SetTier) and attribute events (partner.SetAttr), read with
 // Partner.AttrAt and Partner.TierAt; partner.SetAttrHistory builds them
-// from a list of dated values, as the decoders do.
+// from a list of dated values, as the decoders do. The command's CSV and
+// JSON Lines partners files state the same changes (and payment_method):
+// JSON Lines with the same keys, CSV in cells such as `2025-07-01 silver;
+// 2026-02-15 gold` (tier_history) and `2025-01-01 type=referral
+// region=emea; 2026-05-15 region=na` (attribute_history); see `partnerops
+// help run`.
 //
 // Expressions read an attribute on a day of the program's time zone: the
 // value after every change made on or before that day, so a change counts
