@@ -49,10 +49,13 @@ Every deal needs a partner: its record comes from -partners FILE, or from
 the deal itself (partner_tier and so on in CSV, "partner" in JSON). A deal
 naming a partner the file lacks (as its own partner, or as a split payee
 such as deal.referrer), or giving attributes that differ from it, is an
-error. A deal id listed twice is run once. A YAML partners file may
-give a partner's tier changes as tier_history (dates in the program's time
-zone) and its payment_method; see 'go doc
-github.com/partnerops/partnerops/rules', "Partner tiers over time".
+error. A deal id listed twice is run once. A partners file (CSV, JSON
+Lines or YAML) may give a partner's payment_method and its dated changes
+as tier_history and attribute_history (dates in the program's time zone);
+see 'go doc github.com/partnerops/partnerops/rules', "Partner attributes
+over time".
+
+` + partnersHelp + `
 
 A row that cannot be read, or a deal that cannot be evaluated (say, in a
 currency without a rate), is reported on stderr with its file, line and
