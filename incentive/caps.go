@@ -275,7 +275,10 @@ func (e *Evaluator) takeCutAt(w *work, ci int, c *Cap, limit, cut decimal.Decima
 
 // dealCapLimit computes deal cap ci's limit from its Formula, rounded
 // toward zero to the payout grid and at least zero, and records the
-// computation in the trace. It reports false after failing the deal.
+// computation in the trace. A limit below zero fails the deal, except on a
+// credit note naming no deal (the limit's size bounds its takeback) and on
+// a credited deal re-evaluated at its net amount (the limit is zero). It
+// reports false after failing the deal.
 func (e *Evaluator) dealCapLimit(w *work, ci int) (decimal.Decimal, bool) {
 	c := &e.p.Caps[ci]
 	v, err := value(c.LimitFormula, &w.scope)
@@ -283,18 +286,36 @@ func (e *Evaluator) dealCapLimit(w *work, ci int) (decimal.Decimal, bool) {
 		e.fail(w, "deal cap "+capRef(ci), c.Origin, err)
 		return decimal.Decimal{}, false
 	}
-	if v.Sign() < 0 {
+	// On a credit note a limit below zero is not an error: the note's own
+	// values (a margin of returned goods) come out negative as its amount
+	// does.
+	var why string
+	lim := v
+	switch {
+	case v.Sign() >= 0:
+	case w.scope.Amount.Sign() < 0:
+		// A credit note that names no deal takes back at most what a deal
+		// of its size could be paid: the limit's size, as for a fixed cap.
+		lim, why = v.Abs(), "a credit note takes back at most the limit's size"
+	case w.override:
+		// A credited deal re-evaluated at its net amount: a limit below
+		// zero pays it nothing, so what it was paid is taken back.
+		lim, why = decimal.Zero, "at the credited deal's net amount a limit below zero pays nothing"
+	default:
 		e.fail(w, "deal cap "+capRef(ci), c.Origin, fmt.Errorf("%w: the computed deal cap %s comes to %s, below zero", ErrInvalidAmount, formulaSource(c.LimitFormula), v))
 		return decimal.Decimal{}, false
 	}
-	lim := v.RoundDown(e.places)
+	lim = lim.RoundDown(e.places)
 	if !w.noTrace {
 		st := e.exprStep(w, StepFormula, capRef(ci), -1, c.LimitFormula, &c.Origin)
 		st.OK, st.Amount = true, lim
 		src, inputs, cur := st.Source, st.Inputs, e.p.Currency
 		st.words = func() string {
 			s := "deal cap: " + src + " = " + fmtAmount(v, cur) + describeInputs(inputs, cur)
-			if !lim.Equal(v) {
+			switch {
+			case why != "":
+				s += ", limit " + fmtAmount(lim, cur) + " (" + why + ")"
+			case !lim.Equal(v):
 				s += ", limit " + fmtAmount(lim, cur) + " (rounded toward zero to the payout grid)"
 			}
 			return s

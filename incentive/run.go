@@ -241,7 +241,9 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 			c.done = make(chan struct{})
 			return c
 		default:
-			return &chunk{items: make([]item, 0, runChunk), done: make(chan struct{})}
+			// Items are allocated as deals arrive (see the producer): a
+			// run of a few deals pays for those, not for runChunk.
+			return &chunk{done: make(chan struct{})}
 		}
 	}
 	stop := make(chan struct{})
@@ -292,7 +294,11 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 			}
 			// A recycled chunk's item keeps the buffers of its work
 			// and result (see item.w, item.bufs); the rest is new.
-			c.items = c.items[:len(c.items)+1]
+			if len(c.items) < cap(c.items) {
+				c.items = c.items[:len(c.items)+1]
+			} else {
+				c.items = append(c.items, item{})
+			}
 			it := &c.items[len(c.items)-1]
 			it.in, it.err, it.final = in, err, false
 			if err == nil {
