@@ -136,9 +136,11 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 			partners := func(c *shardChunk) {
 				for i := range c.items {
 					it := &c.items[i]
-					if it.err != nil || it.w.closed || it.slot == nil || it.slot.shard != s {
-						// (A deal closed in ownTerms needs no partner: the
-						// worker that finishes it does the rest.)
+					// (Only the deals of this worker's partners are read:
+					// another worker may be failing one of its own. A deal
+					// closed in ownTerms needs no partner: the worker that
+					// finishes it does the rest.)
+					if it.err != nil || it.slot == nil || it.slot.shard != s || it.w.closed {
 						continue
 					}
 					w := &it.w
