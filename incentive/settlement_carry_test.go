@@ -170,3 +170,25 @@ func TestSettlementCarryInErrors(t *testing.T) {
 	var zero SettlementBuilder
 	assert.ErrorIs(t, zero.CarryIn(nil), ErrNoEvaluator)
 }
+
+// A year to date given with SetPrior, carried on by a run that settled
+// nothing (Through zero, an open period), still counts in the next run.
+func TestSettlementCarriesPriorYearToDateNothingSettled(t *testing.T) {
+	p := rebateProgram(CreditYearToDate, "100000")
+	e, err := NewEvaluator(p)
+	require.NoError(t, err)
+	b := e.NewSettlements()
+	b.SetPrior(func(string, string) SettlementPrior { return SettlementPrior{Basis: dec("40000"), Credited: dec("500")} })
+	r, err := e.Evaluate(t.Context(), Input{Deal: deal("D-1", "P-1", "20000", "2026-01-15"), Partner: gold("P-1")}, day("2026-12-31"))
+	require.NoError(t, err)
+	require.NoError(t, b.Add(r))
+	c1 := b.Carries(Date{2026, 2, 28}) // Q1 open: nothing settled
+	require.Len(t, c1, 1)
+	assert.Equal(t, "quarterly P-1 through 0000-00-00 carried 0.00 basis 40000.00 credited 500.00; open 2026-01-01 basis 20000.00, advanced 2026-01-01 400.00", carryText(c1[0]))
+	// Next run, D-2 35,000 in February: ytd 40,000 + 20,000 + 35,000 =
+	// 95,000 x 1% = 950.00; credited 500 + 400 + 700 = 1,600.00: -650.00,
+	// as TestSettlementPrior's single run.
+	l2, _ := settleRun(t, p, c1, Date{2026, 3, 31}, deal("D-2", "P-1", "35000", "2026-02-15"))
+	assert.Equal(t, []settleRow{{"2026-01-01", true, "95000.00", "950.00", "1100.00", "0.00", "-650.00", "0.00", "0.00"}}, rows(l2))
+	assert.Equal(t, "1600.00", l2[0].Credited.Amount().StringFixed(2))
+}
