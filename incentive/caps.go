@@ -46,11 +46,16 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 		for _, ci := range e.runCaps {
 			c := &p.Caps[ci]
 			count := e.capCount(st, ps, ci, w.date)
-			room := e.room(decSub(e.capLimit[ci], *count))
+			// (A spent cap, the common case once a budget runs out, has
+			// no room: no need to compute how far below zero.)
+			room := e.zeroRoom
+			if decCmp(*count, e.capLimit[ci]) < 0 {
+				room = e.room(decSub(e.capLimit[ci], *count))
+			}
 			if decCmp(total, room) <= 0 {
 				continue
 			}
-			cut := decSub(total, room)
+			cut := runSub(total, room)
 			if !w.noTrace {
 				d := e.newDetail(w, detailRunningCap)
 				d.ci, d.a, d.b, d.c = int32(ci), *count, total, room
@@ -133,13 +138,31 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 	over := !terms.Equal(total)
 	for _, ci := range e.runCaps {
 		c := e.capCount(st, ps, ci, w.date)
-		*c = decAdd(*c, total)
+		*c = runAdd(*c, total)
 		if over && p.Caps[ci].Scope == CapPartner {
 			o := &st.period(ps, e.capPeriod[ci], w.date).capOver[ci]
-			*o = o.Add(terms.Sub(total))
+			*o = runAdd(*o, runSub(terms, total))
 		}
 	}
 	return total
+}
+
+// runAdd is a.Add(b), with the same coefficient and exponent, without
+// allocating when b is a zero that does not rescale a (a deal that a spent
+// cap pays nothing adds nothing to the counts).
+func runAdd(a, b decimal.Decimal) decimal.Decimal {
+	if b.IsZero() && b.Exponent() >= a.Exponent() {
+		return a
+	}
+	return decAdd(a, b)
+}
+
+// runSub is a.Sub(b), as runAdd.
+func runSub(a, b decimal.Decimal) decimal.Decimal {
+	if b.IsZero() && b.Exponent() >= a.Exponent() {
+		return a
+	}
+	return decSub(a, b)
 }
 
 // room is what a cap with amount left may still pay: never below zero,
@@ -215,6 +238,9 @@ func (e *Evaluator) takeCut(w *work, ci int, c *Cap, cut decimal.Decimal) {
 // deal cap's).
 func (e *Evaluator) takeCutAt(w *work, ci int, c *Cap, limit, cut decimal.Decimal) {
 	sign := cut.Sign()
+	// The lines' first cuts share one allocation (a spent budget cuts
+	// every paying line of most deals of a long run).
+	var spare []CapCut
 	for i := len(w.lines) - 1; i >= 0 && !cut.IsZero(); i-- {
 		ln := &w.lines[i]
 		if !ln.holds || ln.dropped || ln.final.Sign() != sign {
@@ -226,11 +252,24 @@ func (e *Evaluator) takeCutAt(w *work, ci int, c *Cap, limit, cut decimal.Decima
 		} else {
 			take = decimal.Max(ln.final, cut)
 		}
-		ln.final = ln.final.Sub(take)
-		cut = cut.Sub(take)
-		if c != nil {
-			ln.cuts = append(ln.cuts, CapCut{Cap: ci, Scope: c.Scope, Limit: limit, Cut: take})
+		// (decSub gives shopspring's Sub exactly; a line or cut taken to
+		// zero shares a zero instead of allocating one.)
+		ln.final = decSub(ln.final, take)
+		cut = decSub(cut, take)
+		if c == nil {
+			continue
 		}
+		cc := CapCut{Cap: ci, Scope: c.Scope, Limit: limit, Cut: take}
+		if ln.cuts != nil {
+			ln.cuts = append(ln.cuts, cc)
+			continue
+		}
+		if len(spare) == 0 {
+			spare = make([]CapCut, i+1)
+		}
+		k := len(spare) - 1
+		spare[k] = cc
+		ln.cuts, spare = spare[k:k+1:k+1], spare[:k]
 	}
 }
 

@@ -214,8 +214,11 @@
 // streams: one row is held at a time. The keys are those of DealKeys plus
 // the program's custom fields; a CSV header may be mapped to the keys
 // (DecodeOptions.Columns). Each bad row is a *RowError naming the file,
-// line, column and key of every problem, and the stream goes on. (YAML
-// deals files, for small hand-written sets, are read by package rules.)
+// line, column and key of every problem (in CSV the column's number and
+// header), and the stream goes on. A row is at most
+// DecodeOptions.MaxRowBytes long, its line end not counted; a UTF-8 byte
+// order mark at the start of a file is skipped. (YAML deals files, for
+// small hand-written sets, are read by package rules.)
 //
 // Bad input is an error, never a panic: invalid programs fail Validate with
 // *ProgramError values (wrapping ErrInvalidProgram) that name the part by

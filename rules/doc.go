@@ -229,11 +229,12 @@
 //	deal.products                           list of strings
 //	deal.customer.{id,name,country,region,industry,segment}   string
 //	deal.<field>                            a custom field, of its declared type
-//	partner.{id,name,type,tier,region,country}   string; partner.tier is the
-//	                                        tier on the deal's close date
-//	partner.at_period_start.tier            string, the tier on the first day
-//	                                        of the deal's period (see Partner
-//	                                        tiers over time)
+//	partner.{id,name,type,tier,region,country}   string; type, tier, region
+//	                                        and country are the values on the
+//	                                        deal's close date
+//	partner.at_period_start.{type,tier,region,country}   string, the value on
+//	                                        the first day of the deal's period
+//	                                        (see Partner attributes over time)
 //	period.amount, period.earned, cumulative.amount   decimal
 //	period.deals                            int
 //	deal.registration.approved              date the registration was approved
@@ -1646,7 +1647,8 @@
 // or time deciding claim expiry; default the deal's close time), an
 // optional rates (a list of conversion rates, see Currencies and rates), an
 // optional partner {id, name, tier, type, region, country, contacts: [{role,
-// name, email}], tier_history: [{from, tier}] (see Partner tiers over
+// name, email}], tier_history: [{from, tier}] and attribute_history:
+// [{from, type, tier, region, country}] (see Partner attributes over
 // time), payment_method (see Payment methods)}, an optional prior {period_amount, period_deals,
 // period_earned, cumulative, budget_used, basis: {<earning>: amount}} (the
 // partner's and the program's totals before the test's deals), an optional
@@ -1705,7 +1707,9 @@
 // basis, entitlement, advances, carried_in, credited, true_up, payable,
 // carried_out}}}`: the test partner's settlement of that period as of the
 // test's as_of (default the last deal's close time; see Period settlements
-// under Cookbook). Amounts are exact decimal
+// under Cookbook). A true-up is checked there only: a test's total and
+// statement hold the deals' results, without the true-ups that
+// `partnerops run` adds to the statement it prints. Amounts are exact decimal
 // strings, compared by value ("240" equals "240.00") and currency (the
 // program's unless written, "240.00 USD"). Expectations name only things
 // that exist: an unknown earning, band label, cap or clause is a compile
@@ -1719,9 +1723,10 @@
 //
 // Coverage lists the parts of each program no test exercised: a clause that
 // never held or never failed, an earning that never paid, a band never
-// reached, a cap that never cut; see Coverage. TestOptions.MinCoverage makes
-// a report fail below a percentage. Package rulestest runs the tests as Go
-// subtests.
+// reached, a cap that never cut (rules.Coverage; with `partnerops test
+// -run`, only over the programs whose tests ran). TestOptions.MinCoverage
+// makes a report fail below a percentage. Package rulestest runs the tests
+// as Go subtests.
 //
 // # Deals
 //
@@ -1772,35 +1777,62 @@
 // partner's `fee` and `sent` in `expect: {statement: {P-1: {...}}}`; see
 // the cookbook entry cookbook-payment-methods.yaml.
 //
-// # Partner tiers over time
+// # Partner attributes over time
 //
-// A partner's tier can change during a program. A partner record (a test's
-// `partner:`, a deal's inline partner, an entry of a partners file) states
-// its changes as `tier_history:`, a list of {from, tier} in time order,
-// each the tier in force from that day (midnight in the program's time
-// zone, or an RFC 3339 instant) until the next entry; before the first
-// entry the partner has no tier (""). The partner's `tier:` is then the
-// last entry's and may be left out; a `tier:` that differs from it is an
-// error, and a `tier:` given alone (in a deal overriding its test's
-// partner) replaces the history: that tier holds throughout. In Go the
-// changes are the tier events of partner.Partner.History (partner.SetTier
-// records them), read with Partner.TierAt.
+// A partner's type, tier, region and country can change during a program.
+// A partner record (a test's `partner:`, a deal's inline partner, an entry
+// of a partners file) states the changes as `attribute_history:`, a list of
+// entries in time order, each a `from:` date (midnight in the program's
+// time zone, or an RFC 3339 instant) and one or more of `type:`, `tier:`,
+// `region:`, `country:`: the values in force from that day until that
+// attribute's next change:
 //
-// Expressions read the tier on a day of the program's time zone: the tier
-// after every change made on or before that day, so a change counts for
-// the whole day it is made on:
+//	partner:
+//	  id: P-1
+//	  attribute_history:
+//	    - {from: 2025-01-01, type: referral, region: emea, country: DE}
+//	    - {from: 2026-04-01, type: reseller}
+//	    - {from: 2026-05-15, region: na, country: US}
 //
-//	partner.tier                   the tier on the deal's close date
-//	partner.at_period_start.tier   the tier on the first day of the deal's
-//	                               period: the month, quarter or year of
-//	                               the program's `period:`, or the
-//	                               effective start for `period: program`
+// Before an attribute's first change the partner has no value for it ("").
+// `tier_history:`, a list of {from, tier}, states the tier's changes alone
+// (the older form, kept as it was); a record gives the tier's changes in
+// one of the two lists. The record's `type:` (`tier:`, `region:`,
+// `country:`) is then the last value and may be left out; one that differs
+// from it is an error, and one given alone (in a deal overriding its test's
+// partner) replaces that attribute's changes: the value holds throughout,
+// while the other attributes keep theirs. Dates must increase strictly
+// (each date once); a type is a lower-case name, a country an ISO 3166-1
+// alpha-2 code, a tier or region any text; an unknown attribute is an error
+// (testdata/errors/bad_attribute_history.golden, bad_tier_history.golden).
+// In Go the changes are events of partner.Partner.History: tier events
+// (partner.SetTier) and attribute events (partner.SetAttr), read with
+// Partner.AttrAt and Partner.TierAt; partner.SetAttrHistory builds them
+// from a list of dated values, as the decoders do. The command's CSV and
+// JSON Lines partners files state the same changes (and payment_method):
+// JSON Lines with the same keys, CSV in cells such as `2025-07-01 silver;
+// 2026-02-15 gold` (tier_history) and `2025-01-01 type=referral
+// region=emea; 2026-05-15 region=na` (attribute_history); see `partnerops
+// help run`.
 //
-// A partner without changes has its tier on every day. The explanation
-// states the day each tier was read on when the partner has a history,
-// e.g. `partner.at_period_start.tier on 2026-04-01 = "gold"`. Other
-// partner attributes (type, region, country) have no history: they read
-// the record's value. See the cookbook entry cookbook-dated-tiers.yaml.
+// Expressions read an attribute on a day of the program's time zone: the
+// value after every change made on or before that day, so a change counts
+// for the whole day it is made on:
+//
+//	partner.type, partner.tier,         the value on the deal's close date
+//	partner.region, partner.country
+//	partner.at_period_start.type,       the value on the first day of the
+//	partner.at_period_start.tier,       deal's period: the month, quarter or
+//	partner.at_period_start.region,     year of the program's `period:`, or
+//	partner.at_period_start.country     the effective start for
+//	                                    `period: program`
+//
+// An attribute without changes has the record's value on every day, so a
+// program or partner without a history pays nothing for the dates. The
+// explanation states the day each attribute was read on when the partner
+// has a history, e.g. `partner.at_period_start.tier on 2026-04-01 =
+// "gold"`. See the cookbook entries cookbook-dated-tiers.yaml and
+// cookbook-dated-attributes.yaml.
 //
 // # Errors and warnings
 //
@@ -2917,4 +2949,79 @@
 // pays 1,800.00 - 1,200.00 - 300.00 = 300.00 and the high-water mark
 // 145,000.00 x 0.5% = 725.00, the figures of the single run over all the
 // deals; P-2, with no Q3 deal, carries its -80.00 on.
+//
+// A SPIFF whose rate follows the partner's region on the deal's date, with a
+// bonus for resellers that began the quarter in EMEA (see Partner
+// attributes over time):
+//
+//	# cookbook-dated-attributes.yaml: a partner's type, region and country change
+//	# during the year. partner.type and partner.region are the values on the
+//	# deal's close date; the quarterly bonus reads the region the quarter began
+//	# with (partner.at_period_start.region).
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: regional-spiff
+//	name: Regional SPIFF
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	period: quarter
+//	earnings:
+//	  - id: emea-rate
+//	    type: spiff
+//	    when: partner.region == "emea"
+//	    amount: deal.amount * 0.04
+//	  - id: na-rate
+//	    type: spiff
+//	    when: partner.region == "na"
+//	    amount: deal.amount * 0.02
+//	  - id: reseller-bonus
+//	    type: spiff
+//	    when: partner.type == "reseller" && partner.at_period_start.region == "emea"
+//	    amount: 150
+//	tests:
+//	  - name: a referral partner turns reseller on Apr 1 and moves to North America on May 15
+//	    partner:
+//	      id: P-1
+//	      attribute_history:
+//	        - {from: 2025-01-01, type: referral, region: emea, country: DE}
+//	        - {from: 2026-04-01, type: reseller}
+//	        - {from: 2026-05-15, region: na, country: US}
+//	    deals:
+//	      # emea, a referral partner: 10000.00 x 0.04 = 400.00, no bonus
+//	      - {id: D-1, amount: "10000.00", close_date: 2026-03-10}
+//	      # emea, a reseller, and emea on Apr 1: 10000.00 x 0.04 = 400.00, + 150 = 550.00
+//	      - {id: D-2, amount: "10000.00", close_date: 2026-05-14}
+//	      # na from May 15 (the day of the move counts): 10000.00 x 0.02 = 200.00;
+//	      # the quarter began in emea: + 150 = 350.00
+//	      - {id: D-3, amount: "10000.00", close_date: 2026-05-15}
+//	      # na, and na on Jul 1: 10000.00 x 0.02 = 200.00, no bonus
+//	      - {id: D-4, amount: "10000.00", close_date: 2026-07-01}
+//	    # 400.00 + 550.00 + 350.00 + 200.00 = 1500.00
+//	    expect:
+//	      total: "1500.00"
+//	      deals:
+//	        D-1: {total: "400.00", lines: {emea-rate: "400.00"}}
+//	        D-2: {total: "550.00", lines: {emea-rate: "400.00", reseller-bonus: "150.00"}}
+//	        D-3: {total: "350.00", lines: {na-rate: "200.00", reseller-bonus: "150.00"}}
+//	        D-4: {total: "200.00", lines: {na-rate: "200.00"}}
+//	  - name: a region stated alone holds throughout, over the test partner's changes
+//	    partner:
+//	      id: P-2
+//	      type: reseller
+//	      attribute_history:
+//	        - {from: 2026-01-01, region: na}
+//	        - {from: 2026-06-01, region: emea}
+//	    deals:
+//	      # the deal's partner states emea: emea on Feb 2 and on Jan 1:
+//	      # 5000.00 x 0.04 = 200.00, + 150 = 350.00
+//	      - {id: D-5, amount: "5000.00", close_date: 2026-02-02, partner: {region: emea}}
+//	      # the test's partner: na on Mar 2 (from Jan 1): 5000.00 x 0.02 = 100.00
+//	      - {id: D-6, amount: "5000.00", close_date: 2026-03-02}
+//	    # 350.00 + 100.00 = 450.00
+//	    expect:
+//	      total: "450.00"
+//	      deals:
+//	        D-5: {total: "350.00", lines: {emea-rate: "200.00", reseller-bonus: "150.00"}}
+//	        D-6: {total: "100.00", lines: {na-rate: "100.00"}}
 package rules

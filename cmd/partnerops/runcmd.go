@@ -49,10 +49,13 @@ Every deal needs a partner: its record comes from -partners FILE, or from
 the deal itself (partner_tier and so on in CSV, "partner" in JSON). A deal
 naming a partner the file lacks (as its own partner, or as a split payee
 such as deal.referrer), or giving attributes that differ from it, is an
-error. A deal id listed twice is run once. A YAML partners file may
-give a partner's tier changes as tier_history (dates in the program's time
-zone) and its payment_method; see 'go doc
-github.com/partnerops/partnerops/rules', "Partner tiers over time".
+error. A deal id listed twice is run once. A partners file (CSV, JSON
+Lines or YAML) may give a partner's payment_method and its dated changes
+as tier_history and attribute_history (dates in the program's time zone);
+see 'go doc github.com/partnerops/partnerops/rules', "Partner attributes
+over time".
+
+` + partnersHelp + `
 
 A row that cannot be read, or a deal that cannot be evaluated (say, in a
 currency without a rate), is reported on stderr with its file, line and
@@ -94,7 +97,8 @@ A deal can be given without a deals file: on standard input ("-", with
 -format), or on the command line with -input and only PROGRAM:
 
 	partnerops explain -input '{"id": "D-1", "partner": {"id": "P-1", "tier": "gold"}, "amount": "12000.00", "close_date": "2026-11-03", "registered": true, "type": "new_business", "segment": "smb"}' examples/programs/q4-growth.yaml
- With -json each explanation is printed as JSON, one per line.`,
+
+With -json each explanation is printed as JSON, one per line.`,
 	example: "partnerops explain -deal ACME-1011 examples/programs/q4-growth.yaml examples/data/deals.yaml",
 	setup: func(fs *flag.FlagSet) action {
 		o := &runOptions{cmd: "explain"}
@@ -110,7 +114,7 @@ A deal can be given without a deals file: on standard input ("-", with
 				if o.format != "" && o.format != formatJSONL {
 					return usageError(stderr, o.cmd, "-input is JSON; -format %s does not apply", o.format)
 				}
-				o.format = formatJSONL
+				o.format, o.stdinName = formatJSONL, "-input"
 				old := stdin
 				stdin = strings.NewReader(o.input)
 				defer func() { stdin = old }()
@@ -132,7 +136,10 @@ type runOptions struct {
 	carried string
 	deal    string
 	input   string
-	format  string
+	// stdinName names standard input in messages: "stdin", or "-input"
+	// when explain reads the deals given with -input.
+	stdinName string
+	format    string
 	// formatFlag is the flag that sets format, for errors; "" means
 	// -format.
 	formatFlag     string
@@ -455,14 +462,19 @@ func (s *session) report(err error) bool {
 
 // each runs the deals and calls fn with every deal's result; a deal in
 // error is reported and skipped. run needs no explanations, so it runs
-// without traces unless -results-explain asks. fn returns false to stop.
+// without traces unless -results-explain asks; and it only aggregates the
+// results (the statement, the settlements and the -results file copy
+// what they keep), so each deal's result reuses the memory of an earlier
+// one (incentive.RunOptions.ReuseResults): r is valid only until fn
+// returns. fn returns false to stop.
 func (s *session) each(ctx context.Context, fn func(r *incentive.Result) bool) {
 	defer s.deals.close()
 	seq, ok := s.stream()
 	if !ok {
 		return
 	}
-	opts := incentive.RunOptions{AsOf: s.asOf, Workers: s.o.workers, NoTrace: s.o.cmd == "run" && !s.o.resultsExplain, Rates: s.rates}
+	run := s.o.cmd == "run"
+	opts := incentive.RunOptions{AsOf: s.asOf, Workers: s.o.workers, NoTrace: run && !s.o.resultsExplain, ReuseResults: run, Rates: s.rates}
 	p := newProgress(s.stderr, s.deals.size)
 	defer p.done()
 	for r, err := range incentive.Run(ctx, s.program, seq, opts) {
@@ -488,6 +500,12 @@ func (s *session) stream() (iter.Seq2[incentive.Input, error], bool) {
 	s.names = map[string]string{}
 	dc := &dealCheck{partners: s.partners, c: &s.c, names: s.names, noIDs: !s.o.checkIDs && s.o.sorted, anyPartner: s.o.anyPartner,
 		payees: splitPayeeFields(s.program)}
+	if s.partners != nil {
+		// Every partner a deal may name is in the file, with its name:
+		// the names are looked up once per partner on the statement
+		// in run, not recorded deal by deal.
+		dc.names = nil
+	}
 	seq := dc.wrap(s.deals.decode(s.program, s.o))
 	if s.o.sorted {
 		s.c.sortNote = "streamed in (close time, id) order as given (-sorted)"
@@ -638,9 +656,12 @@ func (o *runOptions) run(ctx context.Context, args []string, stdout, stderr io.W
 	}
 	st := sb.Statement()
 	if s.partners != nil {
-		for id := range carried {
-			if s.names[id] == "" {
-				s.names[id] = s.partners.byID[id].Name
+		// The names of the partners on the statement, from the file:
+		// those of its deals (resolved from it), of split payees (which
+		// must be in it) and of those who only carry an amount in.
+		for _, ps := range st.Partners {
+			if name := s.partners.byID[ps.PartnerID].Name; name != "" {
+				s.names[ps.PartnerID] = name
 			}
 		}
 	}

@@ -7,7 +7,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 	"unicode/utf8"
 
@@ -189,7 +188,7 @@ func amountText(m incentive.Money, cur incentive.Currency) string {
 	return out
 }
 
-// writeText writes an aligned table (text/tabwriter), whatever the length
+// writeText writes an aligned table (laid out as text/tabwriter would), whatever the length
 // of the partner ids and names: text columns aligned left, amounts right.
 func (d *statementDoc) writeText(w io.Writer) error {
 	cur := d.Currency
@@ -257,36 +256,56 @@ func (d *statementDoc) writeText(w io.Writer) error {
 		rows = append(rows, []string{"  fees", "", "", "", "", "", "", "", "", amountText(d.Fees.Neg(), cur), ""},
 			[]string{"  sent", "", "", "", "", "", "", "", "", amountText(d.Sent, cur), ""})
 	}
-	// Numbers are padded on the left to their column's width; tabwriter
-	// then lines up every column.
+	// Numbers are padded on the left to their column's width, text on the
+	// right, and two blanks part the columns: the layout of
+	// text/tabwriter (padding 2), written directly, as the width of every
+	// column is known (tabwriter took a quarter of the command's time
+	// outside evaluation for 5,000 partners). Blanks that end a line are
+	// dropped.
 	width := make([]int, len(rows[0]))
 	for _, r := range rows {
 		for i, c := range r {
 			width[i] = max(width[i], utf8.RuneCountInString(c))
 		}
 	}
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	var out strings.Builder
+	for line := range strings.SplitSeq(strings.TrimSuffix(b.String(), "\n"), "\n") {
+		out.WriteString(strings.TrimRight(line, " "))
+		out.WriteByte('\n')
+	}
+	var line []byte
 	for _, r := range rows {
-		cells := make([]string, len(r))
+		line = line[:0]
 		for i, c := range r {
+			pad := width[i] - utf8.RuneCountInString(c)
 			if i >= textCols {
-				c = strings.Repeat(" ", width[i]-utf8.RuneCountInString(c)) + c
+				line = appendBlanks(line, pad)
 			}
-			cells[i] = c
+			line = append(line, c...)
+			if i < textCols {
+				line = appendBlanks(line, pad)
+			}
+			if i < len(r)-1 {
+				line = appendBlanks(line, 2)
+			}
 		}
-		fmt.Fprintln(tw, strings.Join(cells, "\t"))
+		for len(line) > 0 && line[len(line)-1] == ' ' {
+			line = line[:len(line)-1]
+		}
+		out.Write(line)
+		out.WriteByte('\n')
 	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	fmt.Fprintf(&b, "\nCheck: %s.\n", d.Check)
-	// tabwriter leaves the blanks of empty trailing cells; drop them.
-	lines := strings.Split(b.String(), "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, " ")
-	}
-	_, err := io.WriteString(w, strings.Join(lines, "\n"))
+	fmt.Fprintf(&out, "\nCheck: %s.\n", strings.TrimRight(d.Check, " "))
+	_, err := io.WriteString(w, out.String())
 	return err
+}
+
+// appendBlanks appends n blanks to b.
+func appendBlanks(b []byte, n int) []byte {
+	for range n {
+		b = append(b, ' ')
+	}
+	return b
 }
 
 // shareText names a split deal on a partner's statement: "split deal D-1
