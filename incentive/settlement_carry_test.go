@@ -178,7 +178,9 @@ func TestSettlementCarriesPriorYearToDateNothingSettled(t *testing.T) {
 	e, err := NewEvaluator(p)
 	require.NoError(t, err)
 	b := e.NewSettlements()
-	b.SetPrior(func(string, string) SettlementPrior { return SettlementPrior{Basis: dec("40000"), Credited: dec("500")} })
+	b.SetPrior(func(string, string) SettlementPrior {
+		return SettlementPrior{Basis: dec("40000"), Credited: dec("500")}
+	})
 	r, err := e.Evaluate(t.Context(), Input{Deal: deal("D-1", "P-1", "20000", "2026-01-15"), Partner: gold("P-1")}, day("2026-12-31"))
 	require.NoError(t, err)
 	require.NoError(t, b.Add(r))
