@@ -54,7 +54,8 @@ func fuzzPrograms(tb testing.TB) []*incentive.Program {
 // payable and carry follow from its entitlement, advances and carry in;
 // and the batch's statement (with settlements, carried balances and held
 // amounts brought into every bucket) adds up for every partner and bucket,
-// with fees deducted as stated.
+// with fees deducted as stated, and its partners' earned and expired are
+// the results' totals plus the settled true-ups.
 //
 //	go test ./rules -run '^$' -fuzz '^FuzzEvaluateDeal$' -fuzztime 2m -parallel 1
 func FuzzEvaluateDeal(f *testing.F) {
@@ -186,6 +187,7 @@ func FuzzEvaluateDeal(f *testing.F) {
 		// partner and the cap's period) and the budget; an expired
 		// result uses neither unless the program says so.
 		used := map[string]decimal.Decimal{}
+		paid := decimal.Zero // what the results added to the statement pay
 		var two []string
 		for r, err := range incentive.Run(t.Context(), p, batch, opts) {
 			two = append(two, fuzzRunItem(t, r, err))
@@ -223,6 +225,7 @@ func FuzzEvaluateDeal(f *testing.F) {
 			if err := sb.Add(r); err != nil {
 				t.Fatalf("%s: statement: %v", p.ID, err)
 			}
+			paid = paid.Add(r.Total.Amount())
 			if err := settle.Add(r); err != nil {
 				t.Fatalf("%s: settlement: %v", p.ID, err)
 			}
@@ -250,6 +253,19 @@ func FuzzEvaluateDeal(f *testing.F) {
 		}
 		st := sb.Statement()
 		fuzzStatementAddsUp(t, p, st)
+		// Every result's total and every settled true-up is on the
+		// statement once: the partners' earned and expired add up to them
+		// (split parts included; held amounts brought in are not earned).
+		for _, l := range lines {
+			paid = paid.Add(l.Payable.Amount())
+		}
+		stated := decimal.Zero
+		for _, ps := range st.Partners {
+			stated = stated.Add(ps.Earned.Amount()).Add(ps.Expired.Amount())
+		}
+		if p.Rounding.Stage != incentive.StageStatement && !stated.Equal(paid) {
+			t.Fatalf("%s: the statement's partners earned and expired %s; the results and settlements pay %s", p.ID, stated, paid)
+		}
 		fuzzFeesAddUp(t, p, st)
 	})
 }
