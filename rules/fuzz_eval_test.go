@@ -37,7 +37,8 @@ func fuzzPrograms(tb testing.TB) []*incentive.Program {
 // time, zero once spent) builds what #15's syntax reads: product lines
 // (families, SKU prefixes, quantities, unit prices, custom line fields)
 // for line_fields, sum/count/any/all/filter and per: line; a second
-// partner and a referrer for split:; a tier history for dated tiers; a
+// partner and a referrer for split:; a tier and attribute history (type,
+// region, country) for dated tiers and attributes; a
 // payment method for payment_methods:; earlier periods' totals for
 // history(); close dates spread over months and quarters for
 // settlements:; and decimal fields (a cost) away from the amount, for
@@ -79,21 +80,25 @@ func FuzzEvaluateDeal(f *testing.F) {
 	// the last, tier, tier-is-the-input's; the payment method; which
 	// history periods are left out, and their scale; the referrer, the
 	// cost, leave optional fields out; per batch deal the gap in days and
-	// partner P-2.
+	// partner P-2; the number of attribute changes, then per change the
+	// attribute (type, region, country), days after its last change, value.
 	//
 	// Three lines (storage at 10.01, a DEMO- storage SKU, a refurbished
 	// network line), silver then gold, paid by cheque, full history, P-2
-	// refers, cost 5/8 of the amount, deals a month apart, some by P-2.
+	// refers, cost 5/8 of the amount, deals a month apart, some by P-2;
+	// the partner turns referral, then leaves emea, then Germany.
 	add("48000.00", "new_business", "gold", "enterprise", int64(10*24*60), int64(7), true, "partner_rep", []byte{
 		3, 0, 0, 5, 40, 2, 0, 0, 1, 0, 0, 0, 3, 100, 0, 0, 1, 2, 0, 1, 0, 2, 20, 1, 0, 0, 3, 1,
 		2, 30, 1, 0, 200, 0, 0,
 		2,
 		0, 100,
 		1, 5, 0,
-		10, 0, 31, 2, 31, 0, 1, 0, 1, 0, 40, 2})
+		10, 0, 31, 2, 31, 0, 1, 0, 1, 0, 40, 2,
+		3, 0, 30, 1, 1, 60, 0, 2, 90, 1})
 	// Five lines (a negative quantity, a free amount, a segment family),
 	// one tier change, paid by bank transfer, every third history period
-	// missing, the partner refers itself, optional fields left out.
+	// missing, the partner refers itself, optional fields left out; it
+	// moves to North America, then becomes a reseller.
 	add("150000", "new_business", "silver", "smb", int64(80*24*60), int64(31), true, "partner_rep", []byte{
 		5, 1, 0, 10, 200, 2, 3, 0, 9, 0, 2, 0, 255, 7, 0, 0, 2, 4, 1, 0, 7, 1, 1, 1, 1, 3, 0, 0,
 		3, 0, 0, 50, 2, 0, 0, 5, 0, 0, 0, 128, 255, 2, 0, 1, 6, 1,
@@ -101,7 +106,8 @@ func FuzzEvaluateDeal(f *testing.F) {
 		1,
 		3, 50,
 		2, 10, 1,
-		0, 0, 45, 2, 1, 1, 20, 0, 49, 0, 30, 2})
+		0, 0, 45, 2, 1, 1, 20, 0, 49, 0, 30, 2,
+		2, 1, 100, 1, 0, 200, 0})
 	// prog picks the program. Running all of them on every input made an
 	// execution cost 20-500 ms on the loaded machine, and the fuzzer
 	// minimizes every new input by re-running it hundreds of times: the
@@ -127,7 +133,7 @@ func FuzzEvaluateDeal(f *testing.F) {
 		}
 		fz := fuzzDeal(sh, d, segment, tier, start)
 		in.Deal.Lines = fz.lines
-		in.Partner.History, in.Partner.Tier = fz.tierHistory(in.Partner.Tier)
+		in.Partner = fz.partnerOf(in.Partner)
 		if fz.method != "" {
 			in.Partner.Payment = &partner.PaymentDetails{Method: fz.method}
 		}
@@ -291,6 +297,7 @@ type fuzzShaped struct {
 	lines   []incentive.DealLine
 	refurb  []bool // per line, for a bool line field
 	tiers   []partner.Event
+	attrs   []partner.Event // type, region and country changes
 	method  partner.PaymentMethod
 	history incentive.History
 	// referrer is the value of string fields (a split payee, say); costPct
@@ -365,16 +372,51 @@ func fuzzDeal(sh *fuzzShape, d decimal.Decimal, segment, tier string, start time
 		fz.gaps[i] = sh.pick(50)
 		fz.second[i] = sh.pick(3) == 2
 	}
+	// Changes of the partner's type, region or country (dated attributes),
+	// each days after the last change of that attribute; merged with the
+	// tier changes in time order.
+	last := map[partner.AttrName]time.Time{}
+	prev := map[partner.AttrName]string{}
+	for n := sh.pick(5); n > 0; n-- {
+		a := []partner.AttrName{partner.AttrType, partner.AttrRegion, partner.AttrCountry}[sh.pick(3)]
+		vals := map[partner.AttrName][]string{
+			partner.AttrType:    {"reseller", "referral", "msp", segment},
+			partner.AttrRegion:  {"emea", "na", "apac", ""},
+			partner.AttrCountry: {"DE", "US", "JP", ""},
+		}[a]
+		at, ok := last[a]
+		if !ok {
+			at = start.AddDate(-1, 0, 0)
+		}
+		at = at.Add(time.Duration(1+sh.next()*3) * 24 * time.Hour)
+		to := vals[sh.pick(len(vals))]
+		fz.attrs = append(fz.attrs, partner.Event{Kind: partner.EventAttr, Attr: a, FromValue: prev[a], ToValue: to, At: at})
+		last[a], prev[a] = at, to
+	}
 	return fz
 }
 
-// tierHistory returns the partner's tier events and its tier now (the last
-// event's, when there is one).
-func (fz *fuzzShaped) tierHistory(now partner.Tier) ([]partner.Event, partner.Tier) {
-	if len(fz.tiers) == 0 {
-		return nil, now
+// partnerOf returns the partner with its tier and attribute changes in time
+// order, and its tier, type, region and country now the last change's.
+func (fz *fuzzShaped) partnerOf(pt partner.Partner) partner.Partner {
+	pt.History = append(slices.Clone(fz.tiers), fz.attrs...)
+	slices.SortStableFunc(pt.History, func(a, b partner.Event) int { return a.At.Compare(b.At) })
+	if len(pt.History) == 0 {
+		pt.History = nil
 	}
-	return slices.Clone(fz.tiers), fz.tiers[len(fz.tiers)-1].ToTier
+	for _, e := range pt.History {
+		switch {
+		case e.Kind == partner.EventTier:
+			pt.Tier = e.ToTier
+		case e.Attr == partner.AttrType:
+			pt.Type = partner.Type(e.ToValue)
+		case e.Attr == partner.AttrRegion:
+			pt.Region = e.ToValue
+		case e.Attr == partner.AttrCountry:
+			pt.Country = e.ToValue
+		}
+	}
+	return pt
 }
 
 // fill sets the program's custom deal and line fields on a copy of the
