@@ -98,8 +98,8 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 		case c = <-free:
 			c.items = c.items[:0]
 		default:
-			// Items are allocated as deals arrive (see the producer),
-			// as in runParallel.
+			// Items are allocated as deals arrive (see the producer): a
+			// run of a few deals pays for those, not for runChunk.
 			c = &shardChunk{}
 		}
 		c.arm(workers)
