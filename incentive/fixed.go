@@ -189,9 +189,19 @@ func (x fx) round(places int32, mode RoundingMode) (fx, bool) {
 }
 
 // decAdd is a.Add(b), without the rescaling copies where both fit an fx.
+// Adding a zero whose exponent is not below the other operand's gives
+// that operand's own value and exponent: the operand itself is the
+// result (a band basis that starts from zero, a total of one line),
+// without a copy.
 func decAdd(a, b decimal.Decimal) decimal.Decimal {
 	if x, ok := toFx(a); ok {
 		if y, ok := toFx(b); ok {
+			if y.c == 0 && x.c != 0 && y.e >= x.e {
+				return a
+			}
+			if x.c == 0 && y.c != 0 && x.e >= y.e {
+				return b
+			}
 			if s, ok := x.add(y); ok {
 				if d, ok := sumDec(s, x, y); ok {
 					return d
@@ -202,10 +212,13 @@ func decAdd(a, b decimal.Decimal) decimal.Decimal {
 	return a.Add(b)
 }
 
-// decSub is a.Sub(b); see decAdd.
+// decSub is a.Sub(b); see decAdd (a minus a zero is a).
 func decSub(a, b decimal.Decimal) decimal.Decimal {
 	if x, ok := toFx(a); ok {
 		if y, ok := toFx(b); ok {
+			if y.c == 0 && x.c != 0 && y.e >= x.e {
+				return a
+			}
 			if s, ok := x.sub(y); ok {
 				if d, ok := sumDec(s, x, y); ok {
 					return d

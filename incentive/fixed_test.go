@@ -39,11 +39,18 @@ func genFxDecimal(t *rapid.T, label string) decimal.Decimal {
 func TestPropertyFixedMatchesShopspring(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		a, b := genFxDecimal(t, "a"), genFxDecimal(t, "b")
-		switch rapid.IntRange(0, 3).Draw(t, "cancel") {
+		switch rapid.IntRange(0, 5).Draw(t, "cancel") {
 		case 0: // a - b and a + (-b) cancel to zero
 			b = a
 		case 1: // the same amount at another scale: 1.50 and 1.5
 			b = decimal.NewFromBigInt(new(big.Int).Mul(a.Coefficient(), big.NewInt(10)), a.Exponent()-1)
+		case 2: // a zero at some scale, on either side (a + 0 may be a itself)
+			b = decimal.New(0, rapid.Int32Range(-9, 3).Draw(t, "zeroexp"))
+			if rapid.Bool().Draw(t, "swap") {
+				a, b = b, a
+			}
+		case 3: // the zero value (no big.Int at all)
+			b = decimal.Decimal{}
 		}
 		nb := b.Neg()
 		same := func(op string, got, want decimal.Decimal) {
