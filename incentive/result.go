@@ -169,9 +169,9 @@ func (k *StepKind) UnmarshalText(b []byte) error {
 type Observed struct {
 	Path  string
 	Value any
-	// On is the day a dated partner attribute (partner.tier,
-	// partner.at_period_start.tier) was read on, set when the partner has
-	// a history of changes; zero otherwise.
+	// On is the day a dated partner attribute (partner.type, tier, region
+	// or country, or one of partner.at_period_start) was read on, set when
+	// the partner has a history of changes; zero otherwise.
 	On Date
 }
 
