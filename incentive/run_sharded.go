@@ -98,7 +98,9 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 		case c = <-free:
 			c.items = c.items[:0]
 		default:
-			c = &shardChunk{items: make([]item, 0, runChunk)}
+			// Items are allocated as deals arrive (see the producer): a
+			// run of a few deals pays for those, not for runChunk.
+			c = &shardChunk{}
 		}
 		c.arm(workers)
 		return c
@@ -268,7 +270,11 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 			}
 			// A recycled chunk's item keeps the buffers of its work and
 			// result (see item.w, item.bufs); the rest is new.
-			c.items = c.items[:len(c.items)+1]
+			if len(c.items) < cap(c.items) {
+				c.items = c.items[:len(c.items)+1]
+			} else {
+				c.items = append(c.items, item{})
+			}
 			it := &c.items[len(c.items)-1]
 			it.in, it.err, it.final, it.slot, it.pay, it.res, it.rerr = in, err, false, nil, false, nil, nil
 			if err == nil {
