@@ -123,22 +123,27 @@ const (
 	PathCustomerSegment  = "deal.customer.segment"
 	PathPartnerID        = "partner.id"
 	PathPartnerName      = "partner.name"
-	PathPartnerType      = "partner.type"
-	// PathPartnerTier is the partner's tier on the deal's close date (in
-	// the program's time zone), read from the tier changes of
-	// partner.Partner.History (see Scope.PartnerTierOn); a partner without
-	// tier changes has its Tier throughout.
-	PathPartnerTier = "partner.tier"
-	// PathPartnerTierAtPeriodStart is the partner's tier on the first day
-	// of the deal's partner period (Program.Period: month, quarter, year,
-	// or the program's effective start), read like PathPartnerTier.
-	PathPartnerTierAtPeriodStart = "partner.at_period_start.tier"
-	PathPartnerRegion            = "partner.region"
-	PathPartnerCountry           = "partner.country"
-	PathPeriodAmount             = "period.amount"
-	PathPeriodDeals              = "period.deals"
-	PathPeriodEarned             = "period.earned"
-	PathCumulativeAmount         = "cumulative.amount"
+	// PathPartnerType, PathPartnerTier, PathPartnerRegion and
+	// PathPartnerCountry are the partner's dated attributes on the deal's
+	// close date (in the program's time zone), read from the changes in
+	// partner.Partner.History (see Scope.PartnerAttrOn); an attribute
+	// without changes has the record's value throughout.
+	PathPartnerType    = "partner.type"
+	PathPartnerTier    = "partner.tier"
+	PathPartnerRegion  = "partner.region"
+	PathPartnerCountry = "partner.country"
+	// PathPartnerTierAtPeriodStart and the other partner.at_period_start
+	// paths are the dated attributes on the first day of the deal's
+	// partner period (Program.Period: month, quarter, year, or the
+	// program's effective start), read like PathPartnerTier.
+	PathPartnerTierAtPeriodStart    = "partner.at_period_start.tier"
+	PathPartnerTypeAtPeriodStart    = "partner.at_period_start.type"
+	PathPartnerRegionAtPeriodStart  = "partner.at_period_start.region"
+	PathPartnerCountryAtPeriodStart = "partner.at_period_start.country"
+	PathPeriodAmount                = "period.amount"
+	PathPeriodDeals                 = "period.deals"
+	PathPeriodEarned                = "period.earned"
+	PathCumulativeAmount            = "cumulative.amount"
 	// PathRunAsOf is the run's as-of date in the program's time zone. It
 	// has no value (Lookup reports false) when the run has no as-of date.
 	PathRunAsOf = "run.as_of"
@@ -204,16 +209,13 @@ func (s *Scope) Lookup(path string) (any, bool) {
 		return p.ID, true
 	case PathPartnerName:
 		return p.Name, true
-	case PathPartnerType:
-		return string(p.Type), true
-	case PathPartnerTier:
-		return s.PartnerTierOn(s.CloseDay()), true
-	case PathPartnerTierAtPeriodStart:
-		return s.PartnerTierOn(s.PeriodStart()), true
-	case PathPartnerRegion:
-		return p.Region, true
-	case PathPartnerCountry:
-		return p.Country, true
+	case PathPartnerType, PathPartnerTier, PathPartnerRegion, PathPartnerCountry,
+		PathPartnerTypeAtPeriodStart, PathPartnerTierAtPeriodStart, PathPartnerRegionAtPeriodStart, PathPartnerCountryAtPeriodStart:
+		a, start := DatedAttr(path)
+		if start {
+			return s.PartnerAttrOn(a, s.PeriodStart()), true
+		}
+		return s.PartnerAttrOn(a, s.CloseDay()), true
 	case PathPeriodAmount:
 		return s.Acc.PeriodAmount, true
 	case PathPeriodDeals:
@@ -250,8 +252,43 @@ func (s *Scope) Lookup(path string) (any, bool) {
 	return nil, false
 }
 
+// lookupText is Lookup for the paths whose value is a string, without
+// boxing it; isText is false for every other path (custom fields
+// included: they are boxed in Deal.Fields already).
+func (s *Scope) lookupText(path string) (v string, isText bool) {
+	d, p := s.Deal, s.Partner
+	switch path {
+	case PathDealType:
+		return string(d.Type), true
+	case PathDealCurrency:
+		return string(d.Amount.Currency()), true
+	case PathPartnerTier:
+		return s.PartnerTierOn(s.CloseDay()), true
+	case PathPartnerTierAtPeriodStart:
+		return s.PartnerTierOn(s.PeriodStart()), true
+	case PathPartnerType:
+		return string(p.Type), true
+	case PathPartnerRegion:
+		return p.Region, true
+	case PathPartnerCountry:
+		return p.Country, true
+	case PathCustomerCountry:
+		return d.Customer.Country, true
+	case PathCustomerRegion:
+		return d.Customer.Region, true
+	case PathCustomerIndustry:
+		return d.Customer.Industry, true
+	case PathCustomerSegment:
+		return d.Customer.Segment, true
+	}
+	return "", false
+}
+
 // CloseDay is the deal's close date in the program's time zone.
 func (s *Scope) CloseDay() Date {
+	if w := s.work; w != nil && w.in != nil && s.Deal == &w.in.Deal && !w.date.IsZero() {
+		return w.date // the engine converted it once for the deal
+	}
 	return DateOf(s.Deal.CloseDate.In(s.loc()))
 }
 
@@ -268,17 +305,25 @@ func (s *Scope) PeriodStart() Date {
 	return periodStart(per, s.CloseDay(), from)
 }
 
-// PartnerTierOn returns the partner's tier in force on day d of the
-// program's time zone: the tier set by the latest tier change of the
-// partner's History made on or before that day (a change during the day
-// counts for the whole day), in whatever order History lists them. Before
-// the first change, and on the zero Date (the start of a program period
-// with no start date), it is the earliest change's FromTier; a partner
-// without tier changes has its Tier on every day.
-func (s *Scope) PartnerTierOn(d Date) string {
+// PartnerTierOn returns the partner's tier on day d of the program's time
+// zone (see PartnerAttrOn).
+func (s *Scope) PartnerTierOn(d Date) string { return s.PartnerAttrOn(partner.AttrTier, d) }
+
+// PartnerAttrOn returns the value of the partner's dated attribute a
+// (type, tier, region or country) in force on day d of the program's time
+// zone: the value set by the latest change of a in the partner's History
+// (partner.Event.Change) made on or before that day (a change during the
+// day counts for the whole day), in whatever order History lists them.
+// Before the first change, and on the zero Date (the start of a program
+// period with no start date), it is the earliest change's previous value;
+// an attribute without changes has the record's value on every day.
+func (s *Scope) PartnerAttrOn(a partner.AttrName, d Date) string {
 	p := s.Partner
 	if p == nil {
 		return ""
+	}
+	if len(p.History) == 0 {
+		return p.Attr(a)
 	}
 	// end is the first instant after day d (the next day's first instant,
 	// which a clock change at midnight moves); the zero Date is before
@@ -287,28 +332,55 @@ func (s *Scope) PartnerTierOn(d Date) string {
 	if !d.IsZero() {
 		end = d.AddDays(1).In(s.loc())
 	}
-	var before, after partner.Tier
+	var before, after string
 	var first, last time.Time
 	seen, applied := false, false
 	for i := range p.History {
 		e := &p.History[i] // no copy: events are wide
-		if e.Kind != partner.EventTier {
+		ea, from, to, ok := e.Change()
+		if !ok || ea != a {
 			continue
 		}
 		if !seen || e.At.Before(first) {
-			before, first, seen = e.FromTier, e.At, true
+			before, first, seen = from, e.At, true
 		}
 		if !d.IsZero() && e.At.Before(end) && (!applied || !e.At.Before(last)) {
-			after, last, applied = e.ToTier, e.At, true
+			after, last, applied = to, e.At, true
 		}
 	}
 	switch {
 	case applied:
-		return string(after)
+		return after
 	case seen:
-		return string(before)
+		return before
 	}
-	return string(p.Tier)
+	return p.Attr(a)
+}
+
+// DatedAttr returns the partner attribute a dated partner path reads
+// (partner.tier, partner.at_period_start.region, ...) and whether it reads
+// it at the start of the deal's period rather than on its close date; a
+// is "" for any other path.
+func DatedAttr(path string) (a partner.AttrName, atPeriodStart bool) {
+	switch path {
+	case PathPartnerType:
+		return partner.AttrType, false
+	case PathPartnerTier:
+		return partner.AttrTier, false
+	case PathPartnerRegion:
+		return partner.AttrRegion, false
+	case PathPartnerCountry:
+		return partner.AttrCountry, false
+	case PathPartnerTypeAtPeriodStart:
+		return partner.AttrType, true
+	case PathPartnerTierAtPeriodStart:
+		return partner.AttrTier, true
+	case PathPartnerRegionAtPeriodStart:
+		return partner.AttrRegion, true
+	case PathPartnerCountryAtPeriodStart:
+		return partner.AttrCountry, true
+	}
+	return "", false
 }
 
 // datedOn returns the day a dated partner path was read on, and whether
@@ -317,13 +389,14 @@ func (s *Scope) datedOn(path string) (Date, bool) {
 	if s.Partner == nil || len(s.Partner.History) == 0 {
 		return Date{}, false
 	}
-	switch path {
-	case PathPartnerTier:
-		return s.CloseDay(), true
-	case PathPartnerTierAtPeriodStart:
+	a, start := DatedAttr(path)
+	switch {
+	case a == "":
+		return Date{}, false
+	case start:
 		return s.PeriodStart(), true
 	}
-	return Date{}, false
+	return s.CloseDay(), true
 }
 
 func (s *Scope) loc() *time.Location {

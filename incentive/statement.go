@@ -91,6 +91,11 @@ type PartnerStatement struct {
 	// Settlements are the partner's period settlements added with
 	// AddSettlements; Earned includes their payable true-ups.
 	Settlements []SettlementLine `json:"settlements,omitempty"`
+	// SettlementCarry is the partner's settlement state at the end of the
+	// statement (SettlementBuilder.Carries, added with
+	// AddSettlementCarries): what the next run continues from with
+	// SettlementBuilder.CarryIn.
+	SettlementCarry []SettlementCarry `json:"settlement_carry,omitempty"`
 }
 
 // StatementShare is one part of a split deal paid to a partner other than
@@ -171,6 +176,7 @@ type partnerAcc struct {
 	holds                 map[holdKey]decimal.Decimal
 	shares                []StatementShare
 	settlements           []SettlementLine
+	carries               []SettlementCarry
 	// fast holds what Add added to earned, expired and held (3 x buckets,
 	// in that order) since the last sync; types and payees what it added
 	// to byType and byPayee (see fxSum).
@@ -400,6 +406,31 @@ func (b *StatementBuilder) AddSettlements(lines []SettlementLine) error {
 	return nil
 }
 
+// AddSettlementCarries adds SettlementBuilder.Carries to the statement:
+// each partner lists its own (PartnerStatement.SettlementCarry), and a
+// partner with nothing else on the statement is put on it, so the next
+// run can carry it in. It changes no amount. A carry in another currency
+// is an error wrapping ErrCurrencyMismatch, and nothing is added; so is
+// AddSettlementCarries on a zero-value StatementBuilder (ErrNoEvaluator).
+func (b *StatementBuilder) AddSettlementCarries(carries []SettlementCarry) error {
+	if b == nil || b.e.ready() != nil {
+		return fmt.Errorf("%w (AddSettlementCarries on a zero-value StatementBuilder)", ErrNoEvaluator)
+	}
+	cur := b.e.p.Currency
+	for _, c := range carries {
+		for _, m := range []Money{c.Carried, c.Basis, c.Credited} {
+			if m.currency != "" && m.currency != cur {
+				return fmt.Errorf("%w: settlement carry in %s added to a %s statement", ErrCurrencyMismatch, m.currency, cur)
+			}
+		}
+	}
+	for _, c := range carries {
+		a := b.partner(c.PartnerID)
+		a.carries = append(a.carries, c)
+	}
+	return nil
+}
+
 // Statement returns the statement of everything added so far (an empty
 // statement for a zero-value StatementBuilder). With the statement
 // rounding stage, each total (earned, expired, held) is rounded here and
@@ -454,7 +485,7 @@ func (b *StatementBuilder) Statement() *Statement {
 			Earned: Money{earned, cur}, Expired: Money{expired, cur}, Held: Money{held, cur},
 			CarriedIn: z, Withheld: z, Payable: z, CarriedOut: z,
 			ByPayee: e.subtotals(a.byPayee, earned, round), ByType: e.typeSubtotals(a.byType, bEarned, round, &b.buckets),
-			Shares: a.shares, Settlements: a.settlements, PaymentMethod: a.method, Fee: z, Sent: z}
+			Shares: a.shares, Settlements: a.settlements, SettlementCarry: a.carries, PaymentMethod: a.method, Fee: z, Sent: z}
 		terms, hasTerms := e.p.PaymentTermsFor(a.method)
 		// Held amounts brought in: what has matured as of the statement
 		// is carried in; what has not is carried in and held again.

@@ -54,25 +54,41 @@ type EventKind string
 const (
 	EventState EventKind = "state"
 	EventTier  EventKind = "tier"
+	// EventAttr changes a dated attribute other than the tier (Attr,
+	// FromValue, ToValue); see Event.Change.
+	EventAttr EventKind = "attribute"
 )
 
+// EventKinds lists the event kinds.
+func EventKinds() []EventKind { return []EventKind{EventState, EventTier, EventAttr} }
+
 // Event is one change in a partner's history: a lifecycle transition (From
-// and To) or a tier change (FromTier and ToTier), with who made it, when
-// and why.
+// and To), a tier change (FromTier and ToTier) or a change of another dated
+// attribute (Attr, FromValue and ToValue), with who made it, when and why.
+// Event.Change reads tier and attribute events alike.
 type Event struct {
 	Kind EventKind `json:"kind"`
 	From State     `json:"from,omitempty"`
 	To   State     `json:"to"`
 	// FromTier and ToTier are set on tier events.
-	FromTier Tier      `json:"from_tier,omitempty"`
-	ToTier   Tier      `json:"to_tier,omitempty"`
-	Actor    string    `json:"actor,omitempty"`
-	At       time.Time `json:"at,omitzero"`
-	Reason   string    `json:"reason,omitempty"`
+	FromTier Tier `json:"from_tier,omitempty"`
+	ToTier   Tier `json:"to_tier,omitempty"`
+	// Attr, FromValue and ToValue are set on attribute events (EventAttr):
+	// the attribute (type, region or country) and its value before and
+	// after the change.
+	Attr      AttrName  `json:"attr,omitempty"`
+	FromValue string    `json:"from_value,omitempty"`
+	ToValue   string    `json:"to_value,omitempty"`
+	Actor     string    `json:"actor,omitempty"`
+	At        time.Time `json:"at,omitzero"`
+	Reason    string    `json:"reason,omitempty"`
 }
 
 // isTier reports whether e is a tier event.
 func (e Event) isTier() bool { return e.Kind == EventTier }
+
+// isState reports whether e is a lifecycle event (the zero kind included).
+func (e *Event) isState() bool { return e.Kind == EventState || e.Kind == "" }
 
 // Requirements are what a partner of one type needs on the activation date
 // to become active.
@@ -375,7 +391,7 @@ func (p *Partner) StateAt(t time.Time) State {
 	st, seen := p.State(), false
 	for i := range p.History {
 		e := &p.History[i] // no copy: histories are long and events wide
-		if e.isTier() {
+		if !e.isState() {
 			continue
 		}
 		if !seen {
@@ -393,21 +409,5 @@ func (p *Partner) StateAt(t time.Time) State {
 }
 
 // TierAt returns the partner's tier at instant t, read from the history
-// the same way as StateAt.
-func (p *Partner) TierAt(t time.Time) Tier {
-	tier, seen := p.Tier, false
-	for i := range p.History {
-		e := &p.History[i]
-		if !e.isTier() {
-			continue
-		}
-		if !seen {
-			tier, seen = e.FromTier, true
-		}
-		if e.At.After(t) {
-			break
-		}
-		tier = e.ToTier
-	}
-	return tier
-}
+// the same way as StateAt (see AttrAt).
+func (p *Partner) TierAt(t time.Time) Tier { return Tier(p.AttrAt(AttrTier, t)) }

@@ -336,7 +336,7 @@ func partnerTimes(p *Partner, asOf time.Time) PartnerMetrics {
 	var since time.Time
 	for i := range p.History {
 		e := &p.History[i]
-		if e.isTier() {
+		if !e.isState() {
 			continue
 		}
 		if e.At.After(asOf) {

@@ -195,7 +195,7 @@ func CheckHistory(id string, stored, next []Event) error {
 func sameEvent(a, b Event) bool {
 	kind := func(k EventKind) EventKind { return cmpOr(k, EventState) }
 	return kind(a.Kind) == kind(b.Kind) && a.From == b.From && a.To == b.To && a.FromTier == b.FromTier &&
-		a.ToTier == b.ToTier && a.Actor == b.Actor && a.At.Equal(b.At) && a.Reason == b.Reason
+		a.ToTier == b.ToTier && a.Attr == b.Attr && a.FromValue == b.FromValue && a.ToValue == b.ToValue && a.Actor == b.Actor && a.At.Equal(b.At) && a.Reason == b.Reason
 }
 
 func cmpOr[T comparable](v, def T) T {

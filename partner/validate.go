@@ -165,6 +165,7 @@ func (p *Partner) Validate() error {
 		}
 	}
 	var lastState, lastTier *Event
+	lastAttr := map[AttrName]*Event{}
 	for i, e := range p.History {
 		path := fmt.Sprintf("history[%d]", i)
 		if e.At.IsZero() {
@@ -187,8 +188,25 @@ func (p *Partner) Validate() error {
 				ps.add(path+".from_tier", "is %q, but the previous tier event moved to %q", e.FromTier, lastTier.ToTier)
 			}
 			lastTier = &p.History[i]
+		case EventAttr:
+			if e.Attr == AttrTier || !IsAttr(e.Attr) {
+				ps.add(path+".attr", "unknown attribute %q (type, region or country; a tier change is a tier event)", e.Attr)
+				break
+			}
+			if err := CheckAttr(e.Attr, e.ToValue); err != nil {
+				ps.add(path+".to_value", "%s", err.(*AttrError).Msg)
+			}
+			if last := lastAttr[e.Attr]; last != nil && e.FromValue != last.ToValue {
+				ps.add(path+".from_value", "is %q, but the previous %s event moved to %q", e.FromValue, e.Attr, last.ToValue)
+			}
+			lastAttr[e.Attr] = &p.History[i]
 		default:
-			ps.add(path+".kind", "unknown event kind %q (state or tier)", e.Kind)
+			ps.add(path+".kind", "unknown event kind %q (state, tier or attribute)", e.Kind)
+		}
+	}
+	for _, a := range AttrNames() {
+		if last := lastAttr[a]; last != nil && last.ToValue != p.Attr(a) {
+			ps.add(string(a), "is %q, but the history ends in %q", p.Attr(a), last.ToValue)
 		}
 	}
 	if lastState != nil && lastState.To != p.State() {

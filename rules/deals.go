@@ -341,24 +341,15 @@ func (dd dealDecoder) partner(n *yaml.Node, path string, pt *partner.Partner) {
 	if s, ok := str("name"); ok {
 		pt.Name = s
 	}
-	if s, ok := str("tier"); ok {
-		pt.Tier = partner.Tier(s)
-		// A tier given alone holds throughout: it replaces a history
-		// inherited from the test's partner.
-		pt.History = nil
+	// The dated attributes: each given alone holds throughout (it
+	// replaces the changes a deal's partner inherits from its test's), or
+	// takes its changes from tier_history or attribute_history.
+	for _, a := range partner.AttrNames() {
+		if s, ok := str(string(a)); ok {
+			pt.SetAttrValue(a, s)
+		}
 	}
-	if v := f.get("tier_history"); v != nil {
-		dd.tierHistory(v, f, pt)
-	}
-	if s, ok := str("type"); ok {
-		pt.Type = partner.Type(s)
-	}
-	if s, ok := str("region"); ok {
-		pt.Region = s
-	}
-	if s, ok := str("country"); ok {
-		pt.Country = s
-	}
+	dd.attrHistory(f, pt)
 	if v := f.get("payment_method"); v != nil {
 		if s, ok := d.enum(v, f.at("payment_method"), paymentMethodNames()...); ok {
 			pd := partner.PaymentDetails{}
@@ -394,54 +385,124 @@ func (dd dealDecoder) partner(n *yaml.Node, path string, pt *partner.Partner) {
 	}
 }
 
-// tierHistory reads `tier_history:`, a list of {from, tier} in strictly
-// increasing from order, each the tier in force from that day (midnight in
-// the program's time zone, or an RFC 3339 instant) until the next. It
-// becomes the partner's tier events (partner.EventTier); before the first
-// entry the partner has no tier. The partner's tier is the last entry's,
-// and a `tier:` beside the history must name it.
-func (dd dealDecoder) tierHistory(v *yaml.Node, f fields, pt *partner.Partner) {
-	d, path := dd.d, f.at("tier_history")
-	items, ok := d.list(v, path)
-	if !ok {
-		return
-	}
-	if len(items) == 0 {
-		d.errorf(v, path, "list at least one {from, tier}, or leave `tier_history:` out")
-		return
-	}
-	var hist []partner.Event
-	var prev partner.Tier
-	var last time.Time
-	var lastNode *yaml.Node
+// datedEntry is one dated value read from tier_history or
+// attribute_history, with the nodes its errors point at.
+type datedEntry struct {
+	partner.DatedValue
+	key     string // the list: tier_history or attribute_history
+	item    *yaml.Node
+	valNode *yaml.Node
+	valPath string
+}
+
+// attrHistory reads a partner record's `tier_history:` (a list of {from,
+// tier}) and `attribute_history:` (a list of {from, type, tier, region,
+// country}, each entry naming one or more attributes that change that
+// day), each in strictly increasing from order (midnight in the program's
+// time zone, or an RFC 3339 instant). Every attribute with changes gets
+// them as its history (partner.SetAttrHistory): the value in force from
+// each date until the next change of that attribute; before the first the
+// attribute has no value. The record's `tier:` (type, region, country) is
+// then the last value and may be left out; one given beside changes must
+// name it. An attribute the record states alone drops the changes it
+// inherited (a deal overriding its test's partner).
+func (dd dealDecoder) attrHistory(f fields, pt *partner.Partner) {
+	d := dd.d
 	nerr := len(d.errs)
-	for i, item := range items {
-		ip := index(path, i)
-		ef, ok := d.mapping(item, ip, "from", "tier")
-		if !ok || !d.require(ef, "from", "tier") {
+	byAttr := map[partner.AttrName][]datedEntry{}
+	for _, key := range []string{"tier_history", "attribute_history"} {
+		v := f.get(key)
+		if v == nil {
 			continue
 		}
-		at, ok1 := d.instant(ef.get("from"), ef.at("from"), dd.p.Effective.Loc())
-		t, ok2 := d.text(ef.get("tier"), ef.at("tier"))
-		if !ok1 || !ok2 {
+		keys, required := tierEntryKeys, tierEntryKeys
+		if key == "attribute_history" {
+			keys, required = attrEntryKeys, attrEntryKeys[:1]
+		}
+		path := f.at(key)
+		items, ok := d.list(v, path)
+		if !ok {
 			continue
 		}
-		if lastNode != nil && !at.After(last) {
-			d.errorf(ef.get("from"), ef.at("from"), "tier_history must be in time order: %s is not after the entry before it (line %d)",
-				ef.get("from").Value, lastNode.Line)
+		if len(items) == 0 {
+			d.errorf(v, path, "list at least one {%s}, or leave `%s:` out", strings.Join(keys, ", "), key)
+			continue
 		}
-		hist = append(hist, partner.Event{Kind: partner.EventTier, FromTier: prev, ToTier: partner.Tier(t), At: at, Reason: "tier_history"})
-		prev, last, lastNode = partner.Tier(t), at, item
+		var last time.Time
+		var lastNode *yaml.Node
+		for i, item := range items {
+			ip := index(path, i)
+			ef, ok := d.mapping(item, ip, keys...)
+			if !ok || !d.require(ef, required...) {
+				continue
+			}
+			at, ok := d.instant(ef.get("from"), ef.at("from"), dd.p.Effective.Loc())
+			if !ok {
+				continue
+			}
+			if lastNode != nil && !at.After(last) {
+				d.errorf(ef.get("from"), ef.at("from"), "%s must be in time order: %s is not after the entry before it (line %d)",
+					key, ef.get("from").Value, lastNode.Line)
+			}
+			last, lastNode = at, item
+			named := 0
+			for _, a := range partner.AttrNames() {
+				vn := ef.get(string(a))
+				if vn == nil {
+					continue
+				}
+				named++
+				val, ok := d.text(vn, ef.at(string(a)))
+				if !ok {
+					continue
+				}
+				if err := partner.CheckAttr(a, val); err != nil {
+					d.errorf(vn, ef.at(string(a)), "%s", err.(*partner.AttrError).Msg)
+					continue
+				}
+				if a == partner.AttrTier && key == "attribute_history" && f.get("tier_history") != nil {
+					d.errorf(vn, ef.at(string(a)), "the tier's changes are in tier_history (line %d); give them in one list", f.get("tier_history").Line)
+					continue
+				}
+				byAttr[a] = append(byAttr[a], datedEntry{DatedValue: partner.DatedValue{From: at, Value: val, Reason: key}, key: key, item: item, valNode: vn, valPath: ef.at(string(a))})
+			}
+			if named == 0 && len(item.Content) <= 2 { // only from: an unknown key is reported already
+				d.errorf(item, ip, "an entry changes at least one of %s", strings.Join(keys[1:], ", "))
+			}
+		}
 	}
 	if len(d.errs) > nerr {
 		return
 	}
-	if tn := f.get("tier"); tn != nil && pt.Tier != prev {
-		d.errorf(tn, f.at("tier"), "tier %q differs from the last tier_history entry %q (line %d); the tier is the one in force now, so leave `tier:` out or make them agree",
-			clip(string(pt.Tier)), clip(string(prev)), lastNode.Line)
-		return
+	for _, a := range partner.AttrNames() {
+		es := byAttr[a]
+		given := f.get(string(a))
+		if len(es) == 0 {
+			if given != nil {
+				_ = partner.SetAttrHistory(pt, a, nil) // a known attribute: no error
+			}
+			continue
+		}
+		lastE := es[len(es)-1]
+		if given != nil && pt.Attr(a) != lastE.Value {
+			d.errorf(given, f.at(string(a)), "%s %q differs from the last %s entry %q (line %d); the %s is the one in force now, so leave `%s:` out or make them agree",
+				a, clip(pt.Attr(a)), lastE.key, clip(lastE.Value), lastE.item.Line, a, a)
+			continue
+		}
+		vals := make([]partner.DatedValue, len(es))
+		for i, e := range es {
+			vals[i] = e.DatedValue
+		}
+		if err := partner.SetAttrHistory(pt, a, vals); err != nil {
+			// Unreachable while the checks above hold (each list is in
+			// order, the tier in one list), kept so nothing is lost.
+			e, msg := es[0], err.Error()
+			if ae, ok := err.(*partner.AttrError); ok && ae.Index >= 0 {
+				e, msg = es[ae.Index], ae.Msg
+			}
+			d.errorf(e.valNode, e.valPath, "%s", msg)
+		}
 	}
-	pt.Tier, pt.History = prev, hist
 }
 
 // prior reads a partner's totals from before the test's deals.

@@ -168,5 +168,5 @@ func TestDecodePartners(t *testing.T) {
 	msg := err.Error()
 	assert.Contains(t, msg, `partners.yaml:2:3: [1]: missing required key "id"`)
 	assert.Contains(t, msg, `partners.yaml:3:3: [2]: partner "P-1" is listed twice (first at line 1)`)
-	assert.Contains(t, msg, `partners.yaml:4:13: [3]: unknown key "tire" (want one of id, name, tier, type, region, country, contacts, tier_history, payment_method)`)
+	assert.Contains(t, msg, `partners.yaml:4:13: [3]: unknown key "tire" (want one of id, name, tier, type, region, country, contacts, tier_history, attribute_history, payment_method)`)
 }

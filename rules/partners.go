@@ -13,17 +13,18 @@ const MaxPartnersFileSize = MaxDealsFileSize
 
 // DecodePartners reads a YAML list of partner records, each a mapping of
 // id, name, type, tier, region, country, contacts (a list of {role,
-// name, email}) and tier_history (a list of {from, tier}: the partner's
-// tier changes, see the package documentation, "Partner tiers over
-// time"), as the inline `partner:` of a deal. Every record needs an id,
-// and an id may appear once. Errors are an ErrorList positioned in the
-// named file. A tier_history date is midnight UTC; DecodePartnersFor reads
-// it in a program's time zone.
+// name, email}), payment_method, tier_history (a list of {from, tier})
+// and attribute_history (a list of {from, type, tier, region, country}):
+// the partner's dated changes, see the package documentation, "Partner
+// attributes over time"), as the inline `partner:` of a deal. Every record
+// needs an id, and an id may appear once. Errors are an ErrorList
+// positioned in the named file. A history date is midnight UTC;
+// DecodePartnersFor reads it in a program's time zone.
 func DecodePartners(name string, src []byte) ([]partner.Partner, error) {
 	return DecodePartnersFor(name, src, nil)
 }
 
-// DecodePartnersFor is DecodePartners for program p: a tier_history date
+// DecodePartnersFor is DecodePartners for program p: a history date
 // (from: YYYY-MM-DD) is midnight in the program's time zone, as a deal's
 // close_date is. A nil p reads dates in UTC.
 func DecodePartnersFor(name string, src []byte, p *incentive.Program) ([]partner.Partner, error) {

@@ -22,8 +22,9 @@ var (
 	groupKeys      = []string{"id", "pick"}
 	bandRowKeys    = []string{"from", "to", "rate", "flat", "multiplier", "label"}
 	testsDocKeys   = []string{"apiVersion", "kind", "program", "version", "tests"}
-	partnerKeys    = []string{"id", "name", "tier", "type", "region", "country", "contacts", "tier_history", "payment_method"}
+	partnerKeys    = []string{"id", "name", "tier", "type", "region", "country", "contacts", "tier_history", "attribute_history", "payment_method"}
 	tierEntryKeys  = []string{"from", "tier"}
+	attrEntryKeys  = []string{"from", "type", "tier", "region", "country"}
 	contactKeys    = []string{"role", "name", "email"}
 	priorKeys      = []string{"period_amount", "period_deals", "period_earned", "cumulative", "budget_used", "basis"}
 	customerKeys   = []string{"id", "name", "country", "region", "industry", "segment"}
@@ -205,8 +206,9 @@ func schema() obj {
 		"oneOf":       []obj{program, tests, other},
 		"$defs": obj{
 			"partner": strict(partnerKeys, obj{"contacts": listOf(strict(contactKeys, nil, "role")),
-				"tier_history":   listOf(strict(tierEntryKeys, nil, "from", "tier")),
-				"payment_method": obj{"enum": paymentMethodNames()}}),
+				"tier_history":      listOf(strict(tierEntryKeys, nil, "from", "tier")),
+				"attribute_history": listOf(strict(attrEntryKeys, nil, "from")),
+				"payment_method":    obj{"enum": paymentMethodNames()}}),
 		},
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"flag"
@@ -103,7 +104,7 @@ func (o *runOptions) openDeals(arg string, p *incentive.Program) (*dealsInput, e
 	in := &dealsInput{name: arg, close: func() error { return nil }}
 	var st os.FileInfo
 	if arg == "-" {
-		in.name = "stdin"
+		in.name = cmp.Or(o.stdinName, "stdin")
 	} else {
 		var err error
 		st, err = os.Stat(arg)

@@ -8,8 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/partnerops/partnerops/incentive"
 	"github.com/partnerops/partnerops/partner"
@@ -37,12 +39,14 @@ type partnerBook struct {
 }
 
 // loadPartners reads a partners file: CSV (a header row of id, name, type,
-// tier, region, country and optionally contact_role, contact_name,
-// contact_email; a partner with several contacts repeats its row with the
-// same attributes), JSON Lines (one record per line, as a deal's
-// "partner") or YAML (a list of records). An id given twice with
-// different attributes is an error. A YAML record's tier_history dates
-// are read in program p's time zone.
+// tier, region, country and optionally payment_method, tier_history,
+// attribute_history, contact_role, contact_name, contact_email; a partner
+// with several contacts repeats its row with the same attributes), JSON
+// Lines (one record per line, as a deal's "partner", with payment_method,
+// tier_history and attribute_history as in YAML) or YAML (a list of
+// records). An id given twice with different attributes is an error.
+// History dates are read in program p's time zone. See partnersHelp for
+// the CSV cell forms.
 func loadPartners(name string, p *incentive.Program) (*partnerBook, error) {
 	format, err := dealFormat(name, "", "")
 	if err != nil {
@@ -59,14 +63,18 @@ func loadPartners(name string, p *incentive.Program) (*partnerBook, error) {
 		}
 		return nil, &usageErr{err}
 	}
+	loc := time.UTC
+	if p != nil {
+		loc = p.Effective.Loc()
+	}
 	var list []partner.Partner
 	switch format {
 	case formatYAML:
 		list, err = rules.DecodePartnersFor(name, src, p)
 	case formatCSV:
-		list, err = partnersCSV(name, src)
+		list, err = partnersCSV(name, src, loc)
 	case formatJSONL:
-		list, err = partnersJSONL(name, src)
+		list, err = partnersJSONL(name, src, loc)
 	}
 	if err != nil {
 		return nil, &partnersFileErr{name, err}
@@ -80,14 +88,28 @@ func loadPartners(name string, p *incentive.Program) (*partnerBook, error) {
 	return b, nil
 }
 
-var partnerColumns = []string{"id", "name", "type", "tier", "region", "country", "contact_role", "contact_name", "contact_email"}
+var partnerColumns = []string{"id", "name", "type", "tier", "region", "country", "payment_method", "tier_history", "attribute_history",
+	"contact_role", "contact_name", "contact_email"}
 
-func partnersCSV(name string, src []byte) ([]partner.Partner, error) {
+// partnersHelp documents the partners file columns and fields beyond the
+// plain attributes (the run command's help repeats it).
+const partnersHelp = `In a CSV partners file, payment_method is one of bank_transfer, check,
+paypal, card; tier_history is the tier's changes as "DATE TIER" entries
+separated by ";" (2025-07-01 silver; 2026-02-15 gold); attribute_history is
+changes of type, tier, region and country as "DATE attr=value ..." entries
+separated by ";" (2025-01-01 type=referral region=emea; 2026-05-15
+region=na), values one word each. A date is YYYY-MM-DD (midnight in the
+program's time zone) or an RFC 3339 time; entries are in time order, each
+date once. In JSON Lines they are "payment_method", "tier_history":
+[{"from", "tier"}] and "attribute_history": [{"from", "type", "tier",
+"region", "country"}], as in YAML.`
+
+func partnersCSV(name string, src []byte, loc *time.Location) ([]partner.Partner, error) {
 	cr := csv.NewReader(bytes.NewReader(src))
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err != nil {
-		return nil, fmt.Errorf("%s: want a header row (id, name, type, tier, region, country, contact_role, contact_name, contact_email): %v", name, err)
+		return nil, fmt.Errorf("%s: want a header row (%s): %v", name, strings.Join(partnerColumns, ", "), err)
 	}
 	col := map[string]int{}
 	var errs []string
@@ -137,6 +159,32 @@ func partnersCSV(name string, src []byte) ([]partner.Partner, error) {
 			errs = append(errs, fmt.Sprintf("%s:%d: the partner has no id", name, line))
 			continue
 		}
+		// pos is the position of a column's cell, for errors.
+		pos := func(k string) string {
+			l, c := cr.FieldPos(col[k] - 1)
+			return fmt.Sprintf("%s:%d:%d: %s", name, l, c, k)
+		}
+		nerr := len(errs)
+		if m := get("payment_method"); m != "" {
+			if !slices.Contains(partner.PaymentMethods(), partner.PaymentMethod(m)) {
+				errs = append(errs, fmt.Sprintf("%s: unknown payment method %q (want %s)", pos("payment_method"), m, methodList()))
+			} else {
+				p.Payment = &partner.PaymentDetails{Method: partner.PaymentMethod(m)}
+			}
+		}
+		var dated []datedIn
+		for _, k := range []string{"tier_history", "attribute_history"} {
+			if cell := get(k); cell != "" {
+				ds, es := historyCell(cell, k, loc, pos(k))
+				dated, errs = append(dated, ds...), append(errs, es...)
+			}
+		}
+		if len(errs) == nerr {
+			errs = append(errs, applyDated(&p, given(get), dated)...)
+		}
+		if len(errs) > nerr {
+			continue
+		}
 		var contact *partner.Contact
 		if role := get("contact_role"); role != "" {
 			contact = &partner.Contact{Role: role, Name: get("contact_name"), Email: get("contact_email")}
@@ -174,6 +222,10 @@ func partnersCSV(name string, src []byte) ([]partner.Partner, error) {
 // partnerDiff names the first attribute in which two records differ, or "".
 func partnerDiff(a, b partner.Partner) string {
 	switch {
+	case !sameDated(a, b):
+		return "tier_history or attribute_history"
+	case method(a) != method(b):
+		return fmt.Sprintf("payment_method (%q, not %q)", method(b), method(a))
 	case a.Name != b.Name:
 		return fmt.Sprintf("name (%q, not %q)", b.Name, a.Name)
 	case a.Type != b.Type:
@@ -190,20 +242,23 @@ func partnerDiff(a, b partner.Partner) string {
 
 // partnerJSON is a partner record in JSON Lines.
 type partnerJSON struct {
-	ID       string `json:"id"`
-	Name     string `json:"name"`
-	Type     string `json:"type"`
-	Tier     string `json:"tier"`
-	Region   string `json:"region"`
-	Country  string `json:"country"`
-	Contacts []struct {
+	ID               string              `json:"id"`
+	Name             string              `json:"name"`
+	Type             string              `json:"type"`
+	Tier             string              `json:"tier"`
+	Region           string              `json:"region"`
+	Country          string              `json:"country"`
+	PaymentMethod    string              `json:"payment_method"`
+	TierHistory      []map[string]string `json:"tier_history"`
+	AttributeHistory []map[string]string `json:"attribute_history"`
+	Contacts         []struct {
 		Role  string `json:"role"`
 		Name  string `json:"name"`
 		Email string `json:"email"`
 	} `json:"contacts"`
 }
 
-func partnersJSONL(name string, src []byte) ([]partner.Partner, error) {
+func partnersJSONL(name string, src []byte, loc *time.Location) ([]partner.Partner, error) {
 	var out []partner.Partner
 	var errs []string
 	first := map[string]int{}
@@ -233,6 +288,30 @@ func partnersJSONL(name string, src []byte) ([]partner.Partner, error) {
 		}
 		first[pj.ID] = line
 		p := partner.Partner{ID: pj.ID, Name: pj.Name, Type: partner.Type(pj.Type), Tier: partner.Tier(pj.Tier), Region: pj.Region, Country: pj.Country}
+		at := fmt.Sprintf("%s:%d", name, line)
+		nerr := len(errs)
+		if m := pj.PaymentMethod; m != "" {
+			if !slices.Contains(partner.PaymentMethods(), partner.PaymentMethod(m)) {
+				errs = append(errs, fmt.Sprintf("%s: payment_method: unknown payment method %q (want %s)", at, m, methodList()))
+			} else {
+				p.Payment = &partner.PaymentDetails{Method: partner.PaymentMethod(m)}
+			}
+		}
+		var dated []datedIn
+		for _, h := range []struct {
+			key     string
+			entries []map[string]string
+		}{{"tier_history", pj.TierHistory}, {"attribute_history", pj.AttributeHistory}} {
+			if h.entries != nil {
+				ds, es := historyJSON(h.entries, h.key, loc, at)
+				dated, errs = append(dated, ds...), append(errs, es...)
+			}
+		}
+		if len(errs) == nerr {
+			errs = append(errs, applyDated(&p, given(func(k string) string {
+				return map[string]string{"type": pj.Type, "tier": pj.Tier, "region": pj.Region, "country": pj.Country}[k]
+			}), dated)...)
+		}
 		for i, c := range pj.Contacts {
 			if c.Role == "" {
 				errs = append(errs, fmt.Sprintf("%s:%d: partner %s: contacts[%d] needs a role", name, line, pj.ID, i))
@@ -266,12 +345,6 @@ func (b *partnerBook) resolve(in *incentive.Input) error {
 	// The payment method sets the payout's minimum and fee: a deal's
 	// method the book lacks or contradicts must not vanish with the
 	// deal's record.
-	method := func(pt partner.Partner) string {
-		if pt.Payment == nil {
-			return ""
-		}
-		return string(pt.Payment.Method)
-	}
 	for _, f := range []struct{ what, deal, book string }{
 		{"name", d.Name, p.Name}, {"type", string(d.Type), string(p.Type)}, {"tier", string(d.Tier), string(p.Tier)},
 		{"region", d.Region, p.Region}, {"country", d.Country, p.Country}, {"payment method", method(d), method(p)},
@@ -280,22 +353,244 @@ func (b *partnerBook) resolve(in *incentive.Input) error {
 			return fmt.Errorf("deal %s: partner %s: the deal gives %s %q, %s gives %q", in.Deal.ID, id, f.what, f.deal, b.name, f.book)
 		}
 	}
-	if tiers := func(pt partner.Partner) []partner.Event {
-		var out []partner.Event
-		for _, e := range pt.History {
-			if e.Kind == partner.EventTier {
-				out = append(out, e)
-			}
-		}
-		return out
-	}; len(tiers(d)) > 0 && !slices.EqualFunc(tiers(d), tiers(p), func(a, b partner.Event) bool {
-		return a.At.Equal(b.At) && a.FromTier == b.FromTier && a.ToTier == b.ToTier
-	}) {
-		return fmt.Errorf("deal %s: partner %s: the deal's tier_history differs from that in %s", in.Deal.ID, id, b.name)
+	if len(datedChanges(d)) > 0 && !sameDated(d, p) {
+		return fmt.Errorf("deal %s: partner %s: the deal's tier_history or attribute_history differs from that in %s", in.Deal.ID, id, b.name)
 	}
 	if len(d.Contacts) > 0 && !slices.Equal(d.Contacts, p.Contacts) {
 		return fmt.Errorf("deal %s: partner %s: the deal's contacts differ from those in %s", in.Deal.ID, id, b.name)
 	}
 	in.Partner = p
 	return nil
+}
+
+// method is the partner's payment method, or "".
+func method(pt partner.Partner) string {
+	if pt.Payment == nil {
+		return ""
+	}
+	return string(pt.Payment.Method)
+}
+
+// methodList lists the payment methods for messages.
+func methodList() string {
+	var out []string
+	for _, m := range partner.PaymentMethods() {
+		out = append(out, string(m))
+	}
+	return strings.Join(out, ", ")
+}
+
+// datedChanges are the partner's dated attribute changes (tier and
+// attribute events; see partner.Event.Change).
+func datedChanges(pt partner.Partner) []partner.Event {
+	var out []partner.Event
+	for i := range pt.History {
+		if _, _, _, ok := pt.History[i].Change(); ok {
+			out = append(out, pt.History[i])
+		}
+	}
+	return out
+}
+
+// sameDated reports whether two records have the same dated changes.
+func sameDated(a, b partner.Partner) bool {
+	return slices.EqualFunc(datedChanges(a), datedChanges(b), func(x, y partner.Event) bool {
+		xa, xf, xt, _ := x.Change()
+		ya, yf, yt, _ := y.Change()
+		return x.At.Equal(y.At) && xa == ya && xf == yf && xt == yt
+	})
+}
+
+// datedIn is one dated attribute value read from a partners file, with
+// where it was written, for errors.
+type datedIn struct {
+	attr partner.AttrName
+	partner.DatedValue
+	list  string // tier_history or attribute_history
+	where string // "file:line:col: column, entry n" or "file:line: key[i].attr"
+}
+
+// given returns the attributes a record states (non-empty), by get.
+func given(get func(string) string) map[partner.AttrName]string {
+	out := map[partner.AttrName]string{}
+	for _, a := range partner.AttrNames() {
+		if v := get(string(a)); v != "" {
+			out[a] = v
+		}
+	}
+	return out
+}
+
+// applyDated gives p the dated values, per attribute, with
+// partner.SetAttrHistory (the values' checks are its). An attribute the
+// record also states must state the last value; the tier's changes come
+// from one list. Each list's entries are in time order already
+// (historyCell, historyJSON).
+func applyDated(p *partner.Partner, stated map[partner.AttrName]string, dated []datedIn) []string {
+	var errs []string
+	for _, a := range partner.AttrNames() {
+		var es []datedIn
+		for _, d := range dated {
+			if d.attr == a {
+				es = append(es, d)
+			}
+		}
+		if len(es) == 0 {
+			continue
+		}
+		if es[0].list != es[len(es)-1].list {
+			errs = append(errs, fmt.Sprintf("%s: the %s's changes are in %s too; give them in one list", es[len(es)-1].where, a, es[0].list))
+			continue
+		}
+		last := es[len(es)-1]
+		if v, ok := stated[a]; ok && v != last.Value {
+			errs = append(errs, fmt.Sprintf("%s: %s %q differs from the record's %s %q; the record's is the one in force now, so leave it empty or make them agree",
+				last.where, a, last.Value, a, v))
+			continue
+		}
+		vals := make([]partner.DatedValue, len(es))
+		for i, e := range es {
+			vals[i] = e.DatedValue
+		}
+		if err := partner.SetAttrHistory(p, a, vals); err != nil {
+			where, msg := es[0].where, err.Error()
+			var ae *partner.AttrError
+			if errors.As(err, &ae) && ae.Index >= 0 {
+				where, msg = es[ae.Index].where, ae.Msg
+			}
+			errs = append(errs, fmt.Sprintf("%s: %s", where, msg))
+		}
+	}
+	return errs
+}
+
+// historyDate reads a history date: YYYY-MM-DD is midnight in loc.
+func historyDate(s string, loc *time.Location) (time.Time, error) {
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return incentive.DateOf(t).In(loc), nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("want a date written YYYY-MM-DD or an RFC 3339 time, got %q", s)
+}
+
+// historyCell reads a CSV tier_history ("DATE TIER; ...") or
+// attribute_history ("DATE attr=value ...; ...") cell; where is the cell's
+// position.
+func historyCell(cell, key string, loc *time.Location, where string) ([]datedIn, []string) {
+	var out []datedIn
+	var errs []string
+	var last time.Time
+	for i, entry := range strings.Split(cell, ";") {
+		at := fmt.Sprintf("%s, entry %d", where, i+1)
+		words := strings.Fields(entry)
+		if len(words) == 0 {
+			if i == 0 || strings.TrimSpace(strings.Join(strings.Split(cell, ";")[i:], "")) != "" {
+				errs = append(errs, fmt.Sprintf("%s: the entry is empty", at))
+			}
+			continue
+		}
+		from, err := historyDate(words[0], loc)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("%s: %v", at, err))
+			continue
+		}
+		if !last.IsZero() && !from.After(last) {
+			errs = append(errs, fmt.Sprintf("%s: %s must be in time order: %s is not after the entry before it", at, key, words[0]))
+			continue
+		}
+		last = from
+		if key == "tier_history" {
+			if len(words) < 2 {
+				errs = append(errs, fmt.Sprintf("%s: want \"DATE TIER\", got %q", at, strings.TrimSpace(entry)))
+				continue
+			}
+			tier := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(entry), words[0]))
+			if err := partner.CheckAttr(partner.AttrTier, tier); err != nil {
+				errs = append(errs, fmt.Sprintf("%s: %s", at, err.(*partner.AttrError).Msg))
+				continue
+			}
+			out = append(out, datedIn{attr: partner.AttrTier, DatedValue: partner.DatedValue{From: from, Value: tier, Reason: key}, list: key, where: at})
+			continue
+		}
+		if len(words) < 2 {
+			errs = append(errs, fmt.Sprintf("%s: want \"DATE attr=value ...\" changing at least one of type, tier, region, country, got %q", at, strings.TrimSpace(entry)))
+			continue
+		}
+		seen := map[string]bool{}
+		for _, w := range words[1:] {
+			k, v, ok := strings.Cut(w, "=")
+			switch {
+			case !ok:
+				errs = append(errs, fmt.Sprintf("%s: want attr=value, got %q", at, w))
+			case !partner.IsAttr(partner.AttrName(k)):
+				errs = append(errs, fmt.Sprintf("%s: unknown attribute %q (want type, tier, region or country)", at, k))
+			case seen[k]:
+				errs = append(errs, fmt.Sprintf("%s: %s is given twice", at, k))
+			case partner.CheckAttr(partner.AttrName(k), v) != nil:
+				errs = append(errs, fmt.Sprintf("%s: %s", at, partner.CheckAttr(partner.AttrName(k), v).(*partner.AttrError).Msg))
+			default:
+				seen[k] = true
+				out = append(out, datedIn{attr: partner.AttrName(k), DatedValue: partner.DatedValue{From: from, Value: v, Reason: key}, list: key, where: at})
+			}
+		}
+	}
+	return out, errs
+}
+
+// historyJSON reads a JSON Lines tier_history or attribute_history list;
+// at is the record's file and line.
+func historyJSON(entries []map[string]string, key string, loc *time.Location, at string) ([]datedIn, []string) {
+	var out []datedIn
+	var errs []string
+	var last time.Time
+	if len(entries) == 0 {
+		return nil, []string{fmt.Sprintf("%s: %s: list at least one entry, or leave it out", at, key)}
+	}
+	allowed := []string{"from", "tier"}
+	if key == "attribute_history" {
+		allowed = []string{"from", "type", "tier", "region", "country"}
+	}
+	for i, e := range entries {
+		path := fmt.Sprintf("%s: %s[%d]", at, key, i)
+		keys := slices.Sorted(maps.Keys(e))
+		bad := false
+		for _, k := range keys {
+			if !slices.Contains(allowed, k) {
+				errs = append(errs, fmt.Sprintf("%s: unknown key %q (want one of %s)", path, k, strings.Join(allowed, ", ")))
+				bad = true
+			}
+		}
+		f, ok := e["from"]
+		if !ok {
+			errs = append(errs, fmt.Sprintf("%s: missing required key \"from\"", path))
+			continue
+		}
+		from, err := historyDate(f, loc)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("%s.from: %v", path, err))
+			continue
+		}
+		if !last.IsZero() && !from.After(last) {
+			errs = append(errs, fmt.Sprintf("%s.from: %s must be in time order: %s is not after the entry before it", path, key, f))
+			continue
+		}
+		last = from
+		n := 0
+		for _, k := range allowed[1:] {
+			if v, ok := e[k]; ok {
+				n++
+				if err := partner.CheckAttr(partner.AttrName(k), v); err != nil {
+					errs = append(errs, fmt.Sprintf("%s.%s: %s", path, k, err.(*partner.AttrError).Msg))
+					continue
+				}
+				out = append(out, datedIn{attr: partner.AttrName(k), DatedValue: partner.DatedValue{From: from, Value: v, Reason: key}, list: key, where: path + "." + k})
+			}
+		}
+		if n == 0 && !bad {
+			errs = append(errs, fmt.Sprintf("%s: an entry changes at least one of %s", path, strings.Join(allowed[1:], ", ")))
+		}
+	}
+	return out, errs
 }

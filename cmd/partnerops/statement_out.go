@@ -87,6 +87,10 @@ type partnerRow struct {
 	// Settlements are the partner's period settlements (advances,
 	// true-up, carry), as incentive.PartnerStatement.Settlements.
 	Settlements []incentive.SettlementLine `json:"settlements,omitempty"`
+	// SettlementCarry is the partner's settlement state at the end of the
+	// run (negative true-up carried, year to date, open periods), as
+	// incentive.PartnerStatement.SettlementCarry; -carried reads it back.
+	SettlementCarry []incentive.SettlementCarry `json:"settlement_carry,omitempty"`
 }
 
 // buildStatement turns the library's statement into the command's,
@@ -108,7 +112,7 @@ func buildStatement(st *incentive.Statement, p *incentive.Program, asOf time.Tim
 	for _, ps := range st.Partners {
 		r := partnerRow{Partner: ps.PartnerID, Name: names[ps.PartnerID], Deals: ps.Deals, Eligible: ps.Eligible,
 			Expired: ps.Expired, Held: ps.Held, CarriedIn: ps.CarriedIn, Withheld: ps.Withheld, Payable: ps.Payable, CarriedOut: ps.CarriedOut,
-			ByType: ps.ByType, ByPayee: ps.ByPayee, Holds: ps.Holds, Shares: ps.Shares, Settlements: ps.Settlements,
+			ByType: ps.ByType, ByPayee: ps.ByPayee, Holds: ps.Holds, Shares: ps.Shares, Settlements: ps.Settlements, SettlementCarry: ps.SettlementCarry,
 			PaymentMethod: string(ps.PaymentMethod), Fee: ps.Fee, Sent: ps.Sent}
 		gross := ps.Earned.Amount().Add(ps.Expired.Amount())
 		r.Earned = incentive.NewMoney(gross, cur)
@@ -238,6 +242,9 @@ func (d *statementDoc) writeText(w io.Writer) error {
 		for _, s := range r.Settlements {
 			rows = append(rows, settlementRows(s, cur)...)
 		}
+		for _, c := range r.SettlementCarry {
+			rows = append(rows, carryRows(c, cur)...)
+		}
 		if !r.Fee.IsZero() {
 			// In the payable column: the fee comes out of the payment.
 			rows = append(rows, []string{"  fee (" + r.PaymentMethod + ")", "", "", "", "", "", "", "", "", amountText(r.Fee.Neg(), cur), ""},
@@ -344,6 +351,28 @@ func settlementRows(s incentive.SettlementLine, cur incentive.Currency) [][]stri
 		if !s.CarriedOut.IsZero() {
 			out = append(out, row("    carried out (not invoiced) "+amountText(s.CarriedOut, cur), ""))
 		}
+	}
+	return out
+}
+
+// carryRows show what a settlement carries into the next run (-carried
+// reads it from the JSON statement): a negative true-up, and the periods
+// still open with their basis and advances so far.
+func carryRows(c incentive.SettlementCarry, cur incentive.Currency) [][]string {
+	row := func(label string) []string {
+		return []string{"  " + label, "", "", "", "", "", "", "", "", "", ""}
+	}
+	var out [][]string
+	if !c.Carried.IsZero() {
+		out = append(out, row(c.Settlement+" carries "+amountText(c.Carried, cur)+" on"))
+	}
+	for _, o := range c.Open {
+		adv := decimal.Zero
+		for _, a := range o.Advances {
+			adv = adv.Add(a.Amount.Amount())
+		}
+		out = append(out, row(c.Settlement+" carries open "+o.From.String()+" on"),
+			row("    basis "+amountText(o.Basis, cur)+", advanced "+amountText(incentive.NewMoney(adv, cur), cur)))
 	}
 	return out
 }

@@ -24,10 +24,11 @@
 //	deal.products                                         list of strings
 //	deal.customer.{id,name,country,region,industry,segment}  string
 //	partner.{id,name,type,tier,region,country}            string
-//	partner.at_period_start.tier                          string
-//	              (partner.tier is the tier on the close date, this the
-//	              tier on the first day of the deal's period; both read
-//	              incentive.Scope.PartnerTierOn)
+//	partner.at_period_start.{type,tier,region,country}    string
+//	              (partner.type, tier, region and country are the values
+//	              on the close date, these the values on the first day of
+//	              the deal's period; both read
+//	              incentive.Scope.PartnerAttrOn)
 //	period.amount, period.earned, cumulative.amount       decimal
 //	period.deals                                          int
 //	deal.<name>   a custom field, typed by its declaration:

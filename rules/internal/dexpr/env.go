@@ -12,6 +12,7 @@ import (
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/parser"
 	"github.com/partnerops/partnerops/incentive"
+	"github.com/partnerops/partnerops/partner"
 	"github.com/shopspring/decimal"
 )
 
@@ -79,6 +80,9 @@ const (
 	slotDealRegApproved
 	slotRunAsOf
 	slotPartnerTierAtPeriodStart
+	slotPartnerTypeAtPeriodStart
+	slotPartnerRegionAtPeriodStart
+	slotPartnerCountryAtPeriodStart
 	numBuiltin
 )
 
@@ -117,8 +121,24 @@ var builtinPaths = [numBuiltin]struct {
 	slotDealRegApproved:  {incentive.PathDealRegApproved, tDate},
 	slotRunAsOf:          {incentive.PathRunAsOf, tDate},
 
-	slotPartnerTierAtPeriodStart: {incentive.PathPartnerTierAtPeriodStart, tString},
+	slotPartnerTierAtPeriodStart:    {incentive.PathPartnerTierAtPeriodStart, tString},
+	slotPartnerTypeAtPeriodStart:    {incentive.PathPartnerTypeAtPeriodStart, tString},
+	slotPartnerRegionAtPeriodStart:  {incentive.PathPartnerRegionAtPeriodStart, tString},
+	slotPartnerCountryAtPeriodStart: {incentive.PathPartnerCountryAtPeriodStart, tString},
 }
+
+// datedSlots are the partner attribute and the day each dated slot reads,
+// indexed by slot - slotPartnerType (incentive.DatedAttr, without its
+// string compare on the engine's path).
+var datedSlots = func() (out [numBuiltin]struct {
+	a     partner.AttrName
+	start bool
+}) {
+	for slot := slotPartnerType; slot < numBuiltin; slot++ {
+		out[slot-slotPartnerType].a, out[slot-slotPartnerType].start = incentive.DatedAttr(builtinPaths[slot].path)
+	}
+	return out
+}()
 
 // pathInfo describes one readable path.
 type pathInfo struct {
@@ -375,19 +395,18 @@ func (e *Env) str(s *incentive.Scope, p *pathInfo) (string, error) {
 		return pt.ID, nil
 	case slotPartnerName:
 		return pt.Name, nil
-	case slotPartnerType:
-		return string(pt.Type), nil
-	case slotPartnerTier:
-		if len(pt.History) == 0 {
-			return string(pt.Tier), nil
+	case slotPartnerType, slotPartnerTier, slotPartnerRegion, slotPartnerCountry,
+		slotPartnerTypeAtPeriodStart, slotPartnerTierAtPeriodStart, slotPartnerRegionAtPeriodStart, slotPartnerCountryAtPeriodStart:
+		// Dated attributes: a partner without a history (most) pays no
+		// more than the field's read.
+		a, start := datedSlots[p.slot-slotPartnerType].a, datedSlots[p.slot-slotPartnerType].start
+		switch {
+		case len(pt.History) == 0:
+			return pt.Attr(a), nil
+		case start:
+			return s.PartnerAttrOn(a, s.PeriodStart()), nil
 		}
-		return s.PartnerTierOn(s.CloseDay()), nil
-	case slotPartnerTierAtPeriodStart:
-		return s.PartnerTierOn(s.PeriodStart()), nil
-	case slotPartnerRegion:
-		return pt.Region, nil
-	case slotPartnerCountry:
-		return pt.Country, nil
+		return s.PartnerAttrOn(a, s.CloseDay()), nil
 	}
 	v, err := e.custom(s, p)
 	if err != nil || v == nil {
