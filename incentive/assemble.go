@@ -22,7 +22,9 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 		for n < len(w.trace) && w.trace[n].section == secHead {
 			n++
 		}
-		res.Trace = w.trace[:n:n]
+		if !w.noTrace {
+			res.Trace = w.resultTrace(w.trace[:n])
+		}
 		return
 	}
 	cur := e.p.Currency
@@ -110,7 +112,7 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 		w.add(secFinal, Step{Kind: StepTotal, OK: true, Amount: total, detail: d})
 	}
 	sortSteps(w.trace)
-	res.Trace = w.trace
+	res.Trace = w.resultTrace(w.trace)
 }
 
 // sortSteps puts a deal's steps in explanation order, keeping the order in

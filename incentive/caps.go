@@ -46,11 +46,16 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 		for _, ci := range e.runCaps {
 			c := &p.Caps[ci]
 			count := e.capCount(st, ps, ci, w.date)
-			room := e.room(decSub(e.capLimit[ci], *count))
+			// (A spent cap, the common case once a budget runs out, has
+			// no room: no need to compute how far below zero.)
+			room := e.zeroRoom
+			if decCmp(*count, e.capLimit[ci]) < 0 {
+				room = e.room(decSub(e.capLimit[ci], *count))
+			}
 			if decCmp(total, room) <= 0 {
 				continue
 			}
-			cut := decSub(total, room)
+			cut := runSub(total, room)
 			if !w.noTrace {
 				d := e.newDetail(w, detailRunningCap)
 				d.ci, d.a, d.b, d.c = int32(ci), *count, total, room
@@ -133,13 +138,31 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 	over := !terms.Equal(total)
 	for _, ci := range e.runCaps {
 		c := e.capCount(st, ps, ci, w.date)
-		*c = decAdd(*c, total)
+		*c = runAdd(*c, total)
 		if over && p.Caps[ci].Scope == CapPartner {
 			o := &st.period(ps, e.capPeriod[ci], w.date).capOver[ci]
-			*o = o.Add(terms.Sub(total))
+			*o = runAdd(*o, runSub(terms, total))
 		}
 	}
 	return total
+}
+
+// runAdd is a.Add(b), with the same coefficient and exponent, without
+// allocating when b is a zero that does not rescale a (a deal that a spent
+// cap pays nothing adds nothing to the counts).
+func runAdd(a, b decimal.Decimal) decimal.Decimal {
+	if b.IsZero() && b.Exponent() >= a.Exponent() {
+		return a
+	}
+	return decAdd(a, b)
+}
+
+// runSub is a.Sub(b), as runAdd.
+func runSub(a, b decimal.Decimal) decimal.Decimal {
+	if b.IsZero() && b.Exponent() >= a.Exponent() {
+		return a
+	}
+	return decSub(a, b)
 }
 
 // room is what a cap with amount left may still pay: never below zero,
@@ -215,6 +238,9 @@ func (e *Evaluator) takeCut(w *work, ci int, c *Cap, cut decimal.Decimal) {
 // deal cap's).
 func (e *Evaluator) takeCutAt(w *work, ci int, c *Cap, limit, cut decimal.Decimal) {
 	sign := cut.Sign()
+	// The lines' first cuts share one allocation (a spent budget cuts
+	// every paying line of most deals of a long run).
+	var spare []CapCut
 	for i := len(w.lines) - 1; i >= 0 && !cut.IsZero(); i-- {
 		ln := &w.lines[i]
 		if !ln.holds || ln.dropped || ln.final.Sign() != sign {
@@ -226,17 +252,33 @@ func (e *Evaluator) takeCutAt(w *work, ci int, c *Cap, limit, cut decimal.Decima
 		} else {
 			take = decimal.Max(ln.final, cut)
 		}
-		ln.final = ln.final.Sub(take)
-		cut = cut.Sub(take)
-		if c != nil {
-			ln.cuts = append(ln.cuts, CapCut{Cap: ci, Scope: c.Scope, Limit: limit, Cut: take})
+		// (decSub gives shopspring's Sub exactly; a line or cut taken to
+		// zero shares a zero instead of allocating one.)
+		ln.final = decSub(ln.final, take)
+		cut = decSub(cut, take)
+		if c == nil {
+			continue
 		}
+		cc := CapCut{Cap: ci, Scope: c.Scope, Limit: limit, Cut: take}
+		if ln.cuts != nil {
+			ln.cuts = append(ln.cuts, cc)
+			continue
+		}
+		if len(spare) == 0 {
+			spare = make([]CapCut, i+1)
+		}
+		k := len(spare) - 1
+		spare[k] = cc
+		ln.cuts, spare = spare[k:k+1:k+1], spare[:k]
 	}
 }
 
 // dealCapLimit computes deal cap ci's limit from its Formula, rounded
 // toward zero to the payout grid and at least zero, and records the
-// computation in the trace. It reports false after failing the deal.
+// computation in the trace. A limit below zero fails the deal, except on a
+// credit note naming no deal (the limit's size bounds its takeback) and on
+// a credited deal re-evaluated at its net amount (the limit is zero). It
+// reports false after failing the deal.
 func (e *Evaluator) dealCapLimit(w *work, ci int) (decimal.Decimal, bool) {
 	c := &e.p.Caps[ci]
 	v, err := value(c.LimitFormula, &w.scope)
@@ -244,18 +286,36 @@ func (e *Evaluator) dealCapLimit(w *work, ci int) (decimal.Decimal, bool) {
 		e.fail(w, "deal cap "+capRef(ci), c.Origin, err)
 		return decimal.Decimal{}, false
 	}
-	if v.Sign() < 0 {
+	// On a credit note a limit below zero is not an error: the note's own
+	// values (a margin of returned goods) come out negative as its amount
+	// does.
+	var why string
+	lim := v
+	switch {
+	case v.Sign() >= 0:
+	case w.scope.Amount.Sign() < 0:
+		// A credit note that names no deal takes back at most what a deal
+		// of its size could be paid: the limit's size, as for a fixed cap.
+		lim, why = v.Abs(), "a credit note takes back at most the limit's size"
+	case w.override:
+		// A credited deal re-evaluated at its net amount: a limit below
+		// zero pays it nothing, so what it was paid is taken back.
+		lim, why = decimal.Zero, "at the credited deal's net amount a limit below zero pays nothing"
+	default:
 		e.fail(w, "deal cap "+capRef(ci), c.Origin, fmt.Errorf("%w: the computed deal cap %s comes to %s, below zero", ErrInvalidAmount, formulaSource(c.LimitFormula), v))
 		return decimal.Decimal{}, false
 	}
-	lim := v.RoundDown(e.places)
+	lim = lim.RoundDown(e.places)
 	if !w.noTrace {
 		st := e.exprStep(w, StepFormula, capRef(ci), -1, c.LimitFormula, &c.Origin)
 		st.OK, st.Amount = true, lim
 		src, inputs, cur := st.Source, st.Inputs, e.p.Currency
 		st.words = func() string {
 			s := "deal cap: " + src + " = " + fmtAmount(v, cur) + describeInputs(inputs, cur)
-			if !lim.Equal(v) {
+			switch {
+			case why != "":
+				s += ", limit " + fmtAmount(lim, cur) + " (" + why + ")"
+			case !lim.Equal(v):
 				s += ", limit " + fmtAmount(lim, cur) + " (rounded toward zero to the payout grid)"
 			}
 			return s

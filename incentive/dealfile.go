@@ -1,6 +1,7 @@
 package incentive
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -115,11 +116,15 @@ var dealKeyTable = []DealKey{
 
 // FieldError is one problem with one value of a row.
 type FieldError struct {
-	// Line and Column are 1-based positions in the file; Column is the
-	// CSV column number (or 0 when unknown, as in JSON).
+	// Line is the 1-based line in the file. Column is, in CSV, the
+	// column's number (its header's position, from 1), in JSON the
+	// character of the line where the value starts (from 1); 0 for a
+	// problem of the row as a whole, and for a CSV syntax error, whose
+	// message gives its byte in the line.
 	Line, Column int
-	// Field is the key (a CSV header, or a JSON key path such as
-	// "customer.name"); empty for a problem with the row as a whole.
+	// Field names the value: in CSV the column's header as the file
+	// writes it, in JSON a key path such as "customer.name"; empty for a
+	// problem with the row as a whole.
 	Field string
 	// Msg says what is wrong.
 	Msg string
@@ -200,6 +205,8 @@ type cell struct {
 	raw    string // JSON objects and lists, as written
 	line   int
 	column int
+	// name is a CSV cell's header, which errors name it by.
+	name string
 }
 
 // rowDecoder turns the values of one row into an Input, collecting every
@@ -227,6 +234,9 @@ func (d *rowDecoder) fail(c *cell, field, format string, a ...any) {
 	line, col := d.line, 0
 	if c != nil {
 		line, col = c.line, c.column
+		if c.name != "" {
+			field = c.name
+		}
 	}
 	d.errs = append(d.errs, FieldError{Line: line, Column: col, Field: field, Msg: fmt.Sprintf(format, a...)})
 }
@@ -711,5 +721,127 @@ func (l *rowLimiter) Read(p []byte) (int, error) {
 func (l *rowLimiter) reset() { l.n = 0 }
 
 // readBuffer is how far ahead a decoder may have read past the row it
-// decodes; the limiter allows a row this much on top of MaxRowBytes.
+// decodes; the limiter allows a row this much on top of MaxRowBytes, and
+// the decoders then refuse a row over MaxRowBytes by its exact length.
 const readBuffer = 64 << 10
+
+// utf8BOM is the UTF-8 byte order mark some exports (and spreadsheets
+// saving CSV) put at the start of a file.
+const utf8BOM = "\ufeff"
+
+// bomReader passes r on without a UTF-8 byte order mark at its start.
+type bomReader struct {
+	r       io.Reader
+	started bool
+	head    []byte // what was read looking for the mark, not a mark
+	err     error  // the error met looking for it, after head
+}
+
+func (b *bomReader) Read(p []byte) (int, error) {
+	if !b.started {
+		b.started = true
+		var buf [len(utf8BOM)]byte
+		n, err := io.ReadFull(b.r, buf[:])
+		if string(buf[:n]) != utf8BOM {
+			b.head = append([]byte(nil), buf[:n]...)
+		}
+		if err != nil {
+			b.err = err
+			if errors.Is(err, io.ErrUnexpectedEOF) {
+				b.err = io.EOF
+			}
+		}
+	}
+	if len(b.head) > 0 {
+		n := copy(p, b.head)
+		b.head = b.head[n:]
+		return n, nil
+	}
+	if b.err != nil {
+		return 0, b.err
+	}
+	return b.r.Read(p)
+}
+
+// lineEnds is an io.Reader that notes where the lines of what passes
+// through it end, so that a CSV record's length can be told from the line
+// it starts on and the offset it ends at (encoding/csv skips blank lines
+// before a record, and gives neither). It keeps the line ends from the
+// last record's first line on: what encoding/csv has read ahead.
+type lineEnds struct {
+	r      io.Reader
+	off    int64     // bytes read so far
+	ends   []lineEnd // the ends of lines base+1, base+2, ...
+	base   int       // lines whose ends were dropped
+	start  int64     // the offset line base+1 starts at
+	prevCR bool      // the last byte read was '\r'
+}
+
+type lineEnd struct {
+	off int64 // of the '\n'
+	cr  bool  // a '\r' comes before it
+}
+
+func (t *lineEnds) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	for i := 0; i < n; {
+		j := bytes.IndexByte(p[i:n], '\n')
+		if j < 0 {
+			break
+		}
+		cr := t.prevCR
+		if i+j > 0 {
+			cr = p[i+j-1] == '\r'
+		}
+		t.ends = append(t.ends, lineEnd{t.off + int64(i+j), cr})
+		i += j + 1
+	}
+	if n > 0 {
+		t.prevCR = p[n-1] == '\r'
+	}
+	t.off += int64(n)
+	return n, err
+}
+
+// rowBytes returns the length, its line end not counted, of the record
+// that starts on line first and ends at offset end, and forgets the lines
+// before it. Lines are asked for in order.
+func (t *lineEnds) rowBytes(first int, end int64) int64 {
+	if k := first - 1 - t.base; k > 0 && k <= len(t.ends) {
+		t.start = t.ends[k-1].off + 1
+		t.ends = append(t.ends[:0], t.ends[k:]...)
+		t.base += k
+	}
+	n := end - t.start
+	for _, e := range t.ends {
+		if e.off >= end-1 {
+			if e.off == end-1 {
+				n-- // the record's line end
+				if e.cr {
+					n--
+				}
+			}
+			break
+		}
+	}
+	return n
+}
+
+// lineAfter is the line that follows offset off, the end of a record.
+func (t *lineEnds) lineAfter(off int64) int {
+	line := t.base + 1
+	for _, e := range t.ends {
+		if e.off >= off {
+			break
+		}
+		line++
+	}
+	return line
+}
+
+// tooLong is the error of a row starting on line that is longer than
+// max bytes.
+func (t *lineEnds) tooLong(name string, line, max int) error {
+	return &RowError{File: name, Line: line, Err: ErrRowTooLong, Final: true,
+		Fields: []FieldError{{Line: line, Msg: fmt.Sprintf("the row is longer than %d bytes; the file is not read further", max)}}}
+}

@@ -22,10 +22,12 @@ import (
 // duplicated header, or a required key or field without a column, is an
 // error and nothing is read.
 //
-// A row that cannot be decoded yields a *RowError naming the file, line and
-// column of every problem, and decoding goes on with the next row; the
-// caller decides whether to stop. A row longer than opts.MaxRowBytes, or a
-// read or CSV syntax error, yields an error and ends the sequence.
+// A row that cannot be decoded yields a *RowError naming the file, and the
+// line, the column number (the header's position, from 1) and the header
+// of every problem, and decoding goes on with the next row; the caller
+// decides whether to stop. A row longer than opts.MaxRowBytes (its line
+// end not counted), or a read or CSV syntax error, yields an error and
+// ends the sequence. A UTF-8 byte order mark at the start is skipped.
 func DecodeCSV(r io.Reader, p *Program, opts DecodeOptions) iter.Seq2[Input, error] {
 	return func(yield func(Input, error) bool) {
 		name := opts.name()
@@ -33,11 +35,31 @@ func DecodeCSV(r io.Reader, p *Program, opts DecodeOptions) iter.Seq2[Input, err
 			yield(Input{}, fmt.Errorf("%w: no program to decode deals for", ErrInvalidProgram))
 			return
 		}
-		lim := &rowLimiter{r: r, limit: opts.maxRow() + readBuffer}
+		maxRow := opts.maxRow()
+		ends := &lineEnds{r: &bomReader{r: r}}
+		lim := &rowLimiter{r: ends, limit: maxRow + readBuffer}
 		cr := csv.NewReader(lim)
 		cr.ReuseRecord = true
 		cr.FieldsPerRecord = -1 // checked here, with a better message
-		header, err := cr.Read()
+		// read reads a record, refusing one longer than maxRow exactly:
+		// the limiter only bounds what is held, with the read-ahead on
+		// top.
+		read := func() ([]string, error) {
+			lim.reset()
+			rec, err := cr.Read()
+			if errors.Is(err, ErrRowTooLong) {
+				return nil, ends.tooLong(name, ends.lineAfter(cr.InputOffset()), maxRow)
+			}
+			if err != nil {
+				return nil, err
+			}
+			line, _ := cr.FieldPos(0)
+			if n := ends.rowBytes(line, cr.InputOffset()); n > int64(maxRow) {
+				return nil, ends.tooLong(name, line, maxRow)
+			}
+			return rec, nil
+		}
+		header, err := read()
 		if err != nil {
 			if errors.Is(err, io.EOF) {
 				yield(Input{}, &RowError{File: name, Line: 1, Err: ErrInvalidDeal, Final: true,
@@ -52,11 +74,16 @@ func DecodeCSV(r io.Reader, p *Program, opts DecodeOptions) iter.Seq2[Input, err
 			yield(Input{}, err)
 			return
 		}
+		// The headers as the file writes them, for errors (header is
+		// the reader's record, overwritten by the next).
+		names := make([]string, len(header))
+		for i, h := range header {
+			names[i] = cleanHeader(h)
+		}
 		d := newRowDecoder(p)
 		row := 0
 		for {
-			lim.reset()
-			rec, err := cr.Read()
+			rec, err := read()
 			if errors.Is(err, io.EOF) {
 				return
 			}
@@ -79,8 +106,8 @@ func DecodeCSV(r io.Reader, p *Program, opts DecodeOptions) iter.Seq2[Input, err
 				if key == "" {
 					continue // an ignored column
 				}
-				l, col := cr.FieldPos(i)
-				c := cell{kind: cellText, text: rec[i], line: l, column: col}
+				l, _ := cr.FieldPos(i)
+				c := cell{kind: cellText, text: rec[i], line: l, column: i + 1, name: names[i]}
 				d.set(&v, key, &c)
 			}
 			d.finish(&v)
@@ -131,7 +158,7 @@ func csvColumns(name string, header []string, p *Program, opts DecodeOptions) ([
 	seen := map[string]int{}
 	unknown := 0
 	for i, h := range header {
-		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+		h = cleanHeader(h)
 		key, ok := byHeader[h]
 		switch {
 		case !ok && opts.IgnoreUnknown:
@@ -178,16 +205,24 @@ func csvColumns(name string, header []string, p *Program, opts DecodeOptions) ([
 	return keys, nil
 }
 
-// csvError turns an encoding/csv error into a positioned RowError.
+// cleanHeader is a header as it names its column: without the blanks
+// around it (or a byte order mark, should one come after a blank).
+func cleanHeader(h string) string {
+	return strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+}
+
+// csvError turns an encoding/csv error into a positioned RowError. A
+// syntax error names its line; its place in the line is a byte offset,
+// not a column number, so it is said in words.
 func csvError(name string, err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		return &RowError{File: name, Line: pe.Line, Err: ErrInvalidDeal, Final: true,
-			Fields: []FieldError{{Line: pe.Line, Column: pe.Column, Msg: "CSV syntax: " + pe.Err.Error()}}}
+			Fields: []FieldError{{Line: pe.Line, Msg: fmt.Sprintf("CSV syntax: %v (at byte %d of the line)", pe.Err, pe.Column)}}}
 	}
-	if errors.Is(err, ErrRowTooLong) {
-		return &RowError{File: name, Err: ErrRowTooLong, Final: true,
-			Fields: []FieldError{{Msg: "a row is longer than the limit; the file is not read further"}}}
+	var re *RowError
+	if errors.As(err, &re) {
+		return re // a row too long
 	}
 	return &RowError{File: name, Err: err, Final: true, Fields: []FieldError{{Msg: "cannot read: " + err.Error()}}}
 }

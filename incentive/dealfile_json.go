@@ -24,8 +24,9 @@ import (
 // through a float. An unknown or repeated key is an error. A line that
 // cannot be decoded yields a *RowError naming the file, line and column of
 // every problem, and decoding goes on with the next line; a line longer
-// than opts.MaxRowBytes or a read error yields an error and ends the
-// sequence.
+// than opts.MaxRowBytes (its line end not counted) or a read error yields
+// an error and ends the sequence. A UTF-8 byte order mark at the start is
+// skipped.
 func DecodeJSONLines(r io.Reader, p *Program, opts DecodeOptions) iter.Seq2[Input, error] {
 	return func(yield func(Input, error) bool) {
 		name := opts.name()
@@ -34,6 +35,9 @@ func DecodeJSONLines(r io.Reader, p *Program, opts DecodeOptions) iter.Seq2[Inpu
 			return
 		}
 		br := bufio.NewReaderSize(r, 64<<10)
+		if b, _ := br.Peek(len(utf8BOM)); string(b) == utf8BOM {
+			_, _ = br.Discard(len(utf8BOM)) // cannot fail: peeked
+		}
 		d := newRowDecoder(p)
 		maxRow := opts.maxRow()
 		var long []byte
@@ -85,7 +89,8 @@ func DecodeJSONLines(r io.Reader, p *Program, opts DecodeOptions) iter.Seq2[Inpu
 // DecodeJSON reads deals for program p from a JSON list of deal objects,
 // each as in DecodeJSONLines. It streams the list element by element. A
 // JSON syntax error ends the sequence (the decoder cannot resynchronise),
-// as does an element longer than opts.MaxRowBytes.
+// as does an element longer than opts.MaxRowBytes. A UTF-8 byte order
+// mark at the start is skipped.
 func DecodeJSON(r io.Reader, p *Program, opts DecodeOptions) iter.Seq2[Input, error] {
 	return func(yield func(Input, error) bool) {
 		name := opts.name()
@@ -93,14 +98,15 @@ func DecodeJSON(r io.Reader, p *Program, opts DecodeOptions) iter.Seq2[Input, er
 			yield(Input{}, fmt.Errorf("%w: no program to decode deals for", ErrInvalidProgram))
 			return
 		}
-		lt := &lineTracker{r: r}
-		lim := &rowLimiter{r: lt, limit: opts.maxRow() + readBuffer}
+		maxRow := opts.maxRow()
+		lt := &lineTracker{r: &bomReader{r: r}}
+		lim := &rowLimiter{r: lt, limit: maxRow + readBuffer}
 		dec := json.NewDecoder(lim)
 		fatal := func(err error) {
 			line := lt.lineAt(dec.InputOffset())
 			msg := "JSON syntax: " + err.Error()
 			if errors.Is(err, ErrRowTooLong) {
-				msg = "a deal is longer than the limit; the file is not read further"
+				msg = fmt.Sprintf("the deal is longer than %d bytes; the file is not read further", maxRow)
 			} else if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 				msg = "the file ends inside the list"
 			}
@@ -130,6 +136,12 @@ func DecodeJSON(r io.Reader, p *Program, opts DecodeOptions) iter.Seq2[Input, er
 			row++
 			start := dec.InputOffset() - int64(len(raw))
 			line := lt.lineAt(start)
+			if len(raw) > maxRow {
+				// The limiter let it through within the read-ahead.
+				yield(Input{}, &RowError{File: name, Line: line, Err: ErrRowTooLong, Final: true,
+					Fields: []FieldError{{Line: line, Msg: fmt.Sprintf("the deal is longer than %d bytes; the file is not read further", maxRow)}}})
+				return
+			}
 			d.line = line
 			in, ok := d.jsonDeal(raw, line, 0, true)
 			if !ok {

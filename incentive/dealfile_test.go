@@ -103,7 +103,7 @@ func TestDecodeJSONLines(t *testing.T) {
 }
 
 // TestDecodeRowErrors: each bad row is an error naming the file, line and
-// column (CSV) or key (JSON), every problem of the row is listed, and the
+// column (in CSV its number, counted from 1) and key, every problem of the row is listed, and the
 // rows after it are still read.
 func TestDecodeRowErrors(t *testing.T) {
 	csvSrc := "id,partner_id,amount,close_date,segment,term_months\n" +
@@ -119,14 +119,14 @@ func TestDecodeRowErrors(t *testing.T) {
 	require.Len(t, got.ins, 1)
 	assert.Equal(t, "D-8", got.ins[0].Deal.ID)
 	want := []string{
-		`d.csv:2:9: deal D-1: amount: want a decimal number such as 1250 or 0.025 (no exponent, "+" or thousands separator), got "1e3"`,
-		"d.csv:3:15: deal D-2: close_date: want a date written YYYY-MM-DD or an RFC 3339 time such as 2026-11-03T15:04:05-05:00, got \"2026-13-01\"\n" +
-			`d.csv:3:30: deal D-2: term_months: want a whole number written in digits, got "x"`,
+		`d.csv:2:3: deal D-1: amount: want a decimal number such as 1250 or 0.025 (no exponent, "+" or thousands separator), got "1e3"`,
+		"d.csv:3:4: deal D-2: close_date: want a date written YYYY-MM-DD or an RFC 3339 time such as 2026-11-03T15:04:05-05:00, got \"2026-13-01\"\n" +
+			`d.csv:3:6: deal D-2: term_months: want a whole number written in digits, got "x"`,
 		"d.csv:4: deal D-3: missing required field \"segment\"\nd.csv:4: deal D-3: the deal names no partner: add a partner_id",
-		"d.csv:5:9: deal D-4: amount: a negative amount needs `allow_negative: true` in the program",
+		"d.csv:5:3: deal D-4: amount: a negative amount needs `allow_negative: true` in the program",
 		"d.csv:6: the row has 5 columns; the header has 6",
-		`d.csv:7:9: deal D-6: amount: want a decimal number such as 1250 or 0.025 (no exponent, "+" or thousands separator), got "+5"`,
-		`d.csv:8:9: deal D-7: amount: want a decimal number such as 1250 or 0.025 (no exponent, "+" or thousands separator), got ".5"`,
+		`d.csv:7:3: deal D-6: amount: want a decimal number such as 1250 or 0.025 (no exponent, "+" or thousands separator), got "+5"`,
+		`d.csv:8:3: deal D-7: amount: want a decimal number such as 1250 or 0.025 (no exponent, "+" or thousands separator), got ".5"`,
 	}
 	require.Len(t, got.errs, len(want))
 	for i, err := range got.errs {
@@ -320,7 +320,7 @@ func TestDecodeInvalidUTF8(t *testing.T) {
 	src := "id,partner_id,amount,close_date,segment\nD\xff1,P-1,1,2026-11-03,s\xfe\n"
 	got := collect(DecodeCSV(strings.NewReader(src), fileProgram(), DecodeOptions{Name: "u.csv"}))
 	require.Len(t, got.errs, 1)
-	assert.Equal(t, "u.csv:2:1: id: not valid UTF-8 text; save the file as UTF-8\nu.csv:2:22: segment: not valid UTF-8 text; save the file as UTF-8", got.errs[0].Error())
+	assert.Equal(t, "u.csv:2:1: id: not valid UTF-8 text; save the file as UTF-8\nu.csv:2:5: segment: not valid UTF-8 text; save the file as UTF-8", got.errs[0].Error())
 }
 
 // BenchmarkDecode reads 2,000 rows in each format (one op = one file).

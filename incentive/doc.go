@@ -142,7 +142,24 @@
 // exact share, and the RemainderRule gives out the units left over (see
 // Money.AllocateBy). A statement credits each payee with its share and
 // lists the split deal on both partners' statements (PartnerStatement.Shares).
-// A program without splits pays nothing for the feature.
+// A payee field naming the same partner as another payee (a referrer who is
+// the deal's own partner) is merged into one share at the sum of their
+// ratios. When an advance against a Settlement is split, the deal's partner
+// was advanced only its own part, and only that part is deducted at its
+// true-up; the other payees keep theirs. A program without splits pays
+// nothing for the feature.
+//
+// # Period settlements
+//
+// A Settlement settles an earning per partner and period from the
+// partner's period total (SettlementBuilder), with advances deducted at
+// the true-up and a negative true-up carried, never invoiced.
+// SettlementBuilder.Carries is each partner's state at the end of a run
+// (the carry, the year to date, the periods still open) and CarryIn
+// continues the next run from it, so runs chain period by period without
+// the earlier deals; StatementBuilder.AddSettlementCarries puts the state
+// on the statement (PartnerStatement.SettlementCarry), which is how the
+// command's JSON statement carries it from one run to the next.
 //
 // # Evaluation
 //
@@ -197,8 +214,11 @@
 // streams: one row is held at a time. The keys are those of DealKeys plus
 // the program's custom fields; a CSV header may be mapped to the keys
 // (DecodeOptions.Columns). Each bad row is a *RowError naming the file,
-// line, column and key of every problem, and the stream goes on. (YAML
-// deals files, for small hand-written sets, are read by package rules.)
+// line, column and key of every problem (in CSV the column's number and
+// header), and the stream goes on. A row is at most
+// DecodeOptions.MaxRowBytes long, its line end not counted; a UTF-8 byte
+// order mark at the start of a file is skipped. (YAML deals files, for
+// small hand-written sets, are read by package rules.)
 //
 // Bad input is an error, never a panic: invalid programs fail Validate with
 // *ProgramError values (wrapping ErrInvalidProgram) that name the part by

@@ -73,6 +73,9 @@ type Evaluator struct {
 	// readsPerDeal is how many values the conditions and formulas of a
 	// deal read at most: the size of a deal's trace arena (work.obs).
 	readsPerDeal int
+	// exprDetail is the detail of every clause, condition and formula
+	// step (detailExpr): it leads Step.Words to the program.
+	exprDetail stepDetail
 }
 
 // readsOf is the number of paths a condition or formula reads.
@@ -241,6 +244,7 @@ func NewEvaluator(p *Program) (*Evaluator, error) {
 		e.readsPerDeal += readsOf(en.When) + readsOf(en.Amount)
 	}
 	e.splits = planSplits(p)
+	e.exprDetail = stepDetail{kind: detailExpr, e: e}
 	return e, nil
 }
 
@@ -302,14 +306,19 @@ func (e *Evaluator) evaluate(ctx context.Context, in *Input, asOf time.Time, noT
 		s.st = newRunState(e, nil, decimal.Decimal{})
 		s.st.solo = true
 	}
-	s.st.reset(&in.Prior)
-	w := &s.w
-	w.reuse()
+	// The input is copied into the pooled state: pointing the work at the
+	// caller's copy would move every Input to the heap (656 bytes a deal).
+	// Nothing the result keeps points into it (steps capture values).
+	s.in = *in
+	own := &s.in
+	s.st.reset(&own.Prior)
+	w := &s.w // empty: a new state, or reused by the previous deal
 	w.scope, w.noTrace = Scope{asOf: asOf}, noTrace
-	e.ownTerms(w, in, in.Rates)
+	e.ownTerms(w, own, own.Rates)
 	e.inOrder(w, s.st, asOf)
 	res, err := w.res, w.err
 	w.reuse()
+	s.in = Input{} // drop the caller's slices and maps
 	e.solo.Put(s)
 	if err != nil {
 		return nil, err
@@ -321,21 +330,30 @@ func (e *Evaluator) evaluate(ctx context.Context, in *Input, asOf time.Time, noT
 type soloState struct {
 	st *runState
 	w  work
+	in Input
 }
 
 // reuse empties w for the next deal, keeping the buffers that no result
-// refers to (the per-line work and the group flags), cleared.
+// refers to (the per-line work, the group flags and the trace scratch),
+// cleared.
 func (w *work) reuse() {
-	lines, done := w.lines, w.groupDone
+	lines, done, trace, boxes := w.lines, w.groupDone, w.trace, w.boxes
 	if lines == nil {
 		lines = w.linesBuf
 	}
 	if done == nil {
 		done = w.groupBuf
 	}
+	if trace == nil {
+		trace = w.traceBuf
+	}
 	clear(lines)
 	clear(done)
-	*w = work{linesBuf: lines[:0], groupBuf: done[:0]}
+	clear(trace) // the result has its own copy; drop the deal's pointers
+	for i := range boxes {
+		boxes[i].fresh = false // kept: the next deal may read the same texts
+	}
+	*w = work{linesBuf: lines[:0], groupBuf: done[:0], traceBuf: trace[:0], boxes: boxes}
 }
 
 // newLines returns the deal's per-line work, zeroed, reusing the buffer of
@@ -391,9 +409,16 @@ type work struct {
 	override  bool
 	netAmount decimal.Decimal
 	// linesBuf and groupBuf are cleared buffers of an earlier deal that
-	// lines and groupDone may reuse (see reuse).
+	// lines and groupDone may reuse (see reuse); traceBuf is the same for
+	// trace, which is only a scratch: finish copies the deal's steps into
+	// the result's own slice of exactly their number, so a deal's trace
+	// costs one allocation whatever the order in which its steps came.
 	linesBuf []lineWork
 	groupBuf []bool
+	traceBuf []Step
+	// boxes are the deal and partner values the trace read (see
+	// observe), kept from deal to deal (one entry a path).
+	boxes []observed
 	// obs and details are arenas for the deal's trace: the values its
 	// conditions and formulas read (Step.Inputs) and the words of its
 	// frequent steps (Step.detail). Results point into them, so they are
@@ -417,8 +442,8 @@ type resultBufs struct {
 
 // keep takes back the buffers w's deal grew, for the next deal.
 func (b *resultBufs) keep(w *work) {
-	if cap(w.trace) > cap(b.trace) {
-		b.trace = w.trace[:0]
+	if cap(b.res.Trace) > cap(b.trace) {
+		b.trace = b.res.Trace[:0]
 	}
 	if cap(b.res.Lines) > cap(b.lines) {
 		b.lines = b.res.Lines[:0]
@@ -431,15 +456,31 @@ func (b *resultBufs) keep(w *work) {
 	}
 }
 
-// newTrace returns an empty trace with room for n steps, reusing the
-// previous result's (ReuseResults).
+// newTrace returns the deal's empty trace scratch with room for n steps
+// (see traceBuf).
 func (w *work) newTrace(n int) []Step {
-	if b := w.bufs; b != nil && cap(b.trace) >= n {
-		t := b.trace[:cap(b.trace)]
-		clear(t) // drop the previous deal's pointers
-		return t[:0]
+	if cap(w.traceBuf) >= n {
+		t := w.traceBuf[:0]
+		w.traceBuf = nil
+		return t
 	}
 	return make([]Step, 0, n)
+}
+
+// resultTrace copies the deal's steps (sorted) into the result's own
+// slice: a new one of exactly their number, or the previous result's
+// (ReuseResults) when it has room. It is never nil, so that an empty
+// trace reads [] in JSON.
+func (w *work) resultTrace(steps []Step) []Step {
+	var t []Step
+	if b := w.bufs; b != nil && cap(b.trace) >= len(steps) {
+		t = b.trace[:len(steps)]
+		clear(b.trace[len(steps):cap(b.trace)]) // drop an older deal's pointers
+	} else {
+		t = make([]Step, len(steps))
+	}
+	copy(t, steps)
+	return t
 }
 
 // Trace sections, in explanation order.
@@ -527,7 +568,7 @@ func (e *Evaluator) ownTerms(w *work, in *Input, rates RateSource) {
 	if !w.noTrace {
 		w.trace = w.newTrace(len(p.Eligibility) + 2)
 	}
-	if !p.Effective.Contains(d.CloseDate) {
+	if !p.Effective.ContainsDate(closeDate) { // Contains(d.CloseDate), converted once
 		w.res.Failed = "effective window"
 		w.closed = true
 		if w.noTrace {
@@ -771,6 +812,7 @@ func (e *Evaluator) checkDeal(d *Deal, pt *partner.Partner) error {
 	case d.Credits == d.ID && d.Credits != "":
 		return bad("deal credits itself")
 	}
+	known := 0 // declared fields the deal carries
 	for _, f := range e.p.Fields {
 		v, ok := d.Fields[f.Name]
 		if !ok {
@@ -779,13 +821,18 @@ func (e *Evaluator) checkDeal(d *Deal, pt *partner.Partner) error {
 			}
 			continue
 		}
+		known++
 		if !fieldTypeOK(f.Type, v) {
 			return bad("custom field %q is %T, want %s", f.Name, v, f.Type)
 		}
 	}
-	for name := range d.Fields {
-		if _, ok := e.fieldTypes[name]; !ok {
-			return bad("unknown custom field %q (the program declares %s)", name, e.fieldList())
+	if known < len(d.Fields) {
+		// Some field is not declared (map keys are distinct, so when every
+		// key was found above there is none to look for).
+		for name := range d.Fields {
+			if _, ok := e.fieldTypes[name]; !ok {
+				return bad("unknown custom field %q (the program declares %s)", name, e.fieldList())
+			}
 		}
 	}
 	if len(d.Lines) > 0 {

@@ -223,9 +223,10 @@ type Step struct {
 	// from their own fields instead (see Words), which saves a closure per
 	// step on every deal.
 	words func() string
-	prog  *Program
 	// detail renders the frequent steps the engine records on every deal
-	// (see stepDetail), in place of a words closure.
+	// (see stepDetail), in place of a words closure; a clause, condition
+	// or formula step points at its evaluator's shared detail (kind
+	// detailExpr), which leads to the program.
 	detail *stepDetail
 }
 
@@ -235,12 +236,12 @@ func (s *Step) Words() string {
 	if s.words != nil {
 		return s.words()
 	}
-	if s.detail != nil {
+	if s.detail != nil && s.detail.kind != detailExpr {
 		return s.detail.words(s)
 	}
 	var cur Currency
-	if s.prog != nil {
-		cur = s.prog.Currency
+	if p := s.program(); p != nil {
+		cur = p.Currency
 	}
 	switch s.Kind {
 	case StepClause:
@@ -271,17 +272,18 @@ type Divider interface {
 // divides: "; each quotient keeps 16 decimal places (rounded half away
 // from zero)".
 func (s *Step) divisionNote() string {
-	if s.prog == nil || s.Index < 0 {
+	prog := s.program()
+	if prog == nil || s.Index < 0 {
 		return ""
 	}
 	var x any
 	switch {
-	case s.Kind == StepClause && s.Index < len(s.prog.Eligibility):
-		x = s.prog.Eligibility[s.Index].When
-	case s.Kind == StepCondition && s.Index < len(s.prog.Earnings):
-		x = s.prog.Earnings[s.Index].When
-	case s.Kind == StepFormula && s.Index < len(s.prog.Earnings):
-		x = s.prog.Earnings[s.Index].Amount
+	case s.Kind == StepClause && s.Index < len(prog.Eligibility):
+		x = prog.Eligibility[s.Index].When
+	case s.Kind == StepCondition && s.Index < len(prog.Earnings):
+		x = prog.Earnings[s.Index].When
+	case s.Kind == StepFormula && s.Index < len(prog.Earnings):
+		x = prog.Earnings[s.Index].Amount
 	}
 	d, ok := x.(Divider)
 	if !ok {
@@ -291,6 +293,15 @@ func (s *Step) divisionNote() string {
 		return "; each quotient keeps " + itoa(int(places)) + " decimal places (rounded half away from zero)"
 	}
 	return ""
+}
+
+// program is the program of a clause, condition or formula step (nil for
+// a step the engine did not record).
+func (s *Step) program() *Program {
+	if s.detail != nil && s.detail.e != nil {
+		return s.detail.e.p
+	}
+	return nil
 }
 
 // MarshalJSON encodes the step with its words.

@@ -67,3 +67,41 @@ func TestCreditNoteReevaluationKeepsAsOf(t *testing.T) {
 	// net 10,000.00 - 4,000.00 = 6,000.00 x 0.02 = 120.00: take back 200.00 - 120.00 = 80.00
 	assert.Equal(t, "-80.00", rs[1].Total.Amount().StringFixed(2))
 }
+
+// A computed deal cap that comes out below zero on a credit note failed
+// the note. A credit note naming no deal is bounded by the limit's size
+// (as a fixed cap bounds it); a credited deal re-evaluated at its net
+// amount gets a limit of zero.
+func TestComputedDealCapOnCreditNotes(t *testing.T) {
+	p := &Program{
+		ID: "cap-credits", Version: 1, Currency: USD, AllowNegative: true,
+		Effective: Window{From: Date{2026, 1, 1}, To: Date{2026, 12, 31}, Location: nyc},
+		Earnings:  []Earning{{ID: "base", Type: Rebate, Amount: RateOf(PathDealAmount, dec("0.05"))}},
+		// 4% of the deal while it stays under 10,000.00; above, 4% less
+		// 500.00, which goes below zero for a net deal under 12,500.00.
+		Caps: []Cap{{Scope: CapDeal, LimitFormula: FormulaFunc("deal.amount * 0.04 - (deal.id == \"D-2\" ? 500 : 0)", []string{PathDealAmount},
+			func(s *Scope) (decimal.Decimal, error) {
+				v := s.Amount.Mul(dec("0.04"))
+				if s.Deal != nil && s.Deal.ID == "D-2" {
+					v = v.Sub(dec("500"))
+				}
+				return v, nil
+			})}},
+	}
+	c2 := deal("C-2", "P-1", "-10000", "2026-03-04")
+	c2.Credits = "D-2"
+	rs := runAll(t, p, RunOptions{},
+		deal("D-1", "P-1", "10000", "2026-03-01"), // 500.00, cap 400.00: pays 400.00
+		deal("C-1", "P-1", "-4000", "2026-03-02"), // -200.00, cap -160.00: size 160.00 bounds it: -160.00
+		deal("D-2", "P-1", "20000", "2026-03-03"), // 1,000.00, cap 800.00 - 500.00 = 300.00: pays 300.00
+		// C-2: D-2 at 20,000.00 - 10,000.00 = 10,000.00: 500.00, cap 400.00
+		// - 500.00 = -100.00 -> 0.00, earns nothing: its 300.00 comes back
+		c2)
+	assert.Equal(t, []string{"400.00", "-160.00", "300.00", "-300.00"}, totals(rs))
+	assert.Contains(t, rs[1].Explain(), "= -160.00 (deal.amount = -4,000.00), limit 160.00 (a credit note takes back at most the limit's size)")
+
+	// A deal (not a credit note) whose computed cap is below zero is
+	// still an error of the deal.
+	_, err := Evaluate(t.Context(), p, Input{Deal: deal("D-2", "P-1", "1000", "2026-03-03"), Partner: gold("P-1")}, day("2026-12-31"))
+	assert.ErrorIs(t, err, ErrInvalidAmount)
+}

@@ -17,6 +17,9 @@ type RunOptions struct {
 	AsOf time.Time
 	// Prior returns a partner's totals from before the run (see Prior).
 	// Nil: every partner starts from zero. Input.Prior is ignored in a run.
+	// It is called at most once per partner, from one goroutine at a time
+	// (with more than one worker, possibly for every partner of the run,
+	// as its first deal is read).
 	Prior func(partnerID string) Prior
 	// BudgetUsed is what the program paid before the run.
 	BudgetUsed decimal.Decimal
@@ -47,9 +50,10 @@ type RunOptions struct {
 
 // MaxWorkers is the largest RunOptions.Workers. With W workers a run
 // starts W goroutines and holds up to 3W+2 chunks of 256 deals (about 230
-// KB each) in memory, so the bound keeps a mistyped worker count from
-// exhausting memory (256 workers: under 200 MB); the per-deal work is
-// CPU-bound, so more workers than cores gains nothing anyway.
+// KB each) in memory (12 chunks when the ordered phase is sharded, see
+// Run), so the bound keeps a mistyped worker count from exhausting memory
+// (256 workers: under 200 MB); the per-deal work is CPU-bound, so more
+// workers than cores gains nothing anyway.
 const MaxWorkers = 256
 
 // runChunk is the number of deals handed to a worker at once.
@@ -84,7 +88,14 @@ func Run(ctx context.Context, p *Program, deals iter.Seq2[Input, error], opts Ru
 // tables and the budget accumulate across the run. The conditions and
 // formulas that read none of them are evaluated in parallel on
 // opts.Workers goroutines; everything else happens in deal order, so the
-// results do not depend on the number of workers. Memory does not grow
+// results do not depend on the number of workers. When no condition or
+// formula reads running totals (period.*, cumulative.*) and the program
+// does not allow negative amounts (credit notes), the ordered phase is
+// sharded: the workers also do the band tables, deal caps and deal
+// rounding, each for its own partners in deal order, and only the partner
+// and budget caps, which depend on every earlier deal's payout, are applied
+// on the caller's goroutine in deal order; the workers then finish the
+// results. Memory does not grow
 // with the number of deals, only with the number of partners, except when
 // the program allows negative amounts: then the run remembers every deal
 // (about 1 KB each) for the credit notes that may name it (Deal.Credits;
@@ -107,16 +118,18 @@ func (e *Evaluator) Run(ctx context.Context, deals iter.Seq2[Input, error], opts
 			yield(nil, fmt.Errorf("%w: %d workers; at most %d", ErrInvalidOptions, opts.Workers, MaxWorkers))
 			return
 		}
-		st := newRunState(e, opts.Prior, opts.BudgetUsed)
 		workers := opts.Workers
 		if workers <= 0 {
 			workers = runtime.GOMAXPROCS(0)
 		}
-		if workers == 1 {
-			e.runSerial(ctx, deals, opts, st, yield)
-			return
+		switch {
+		case workers == 1:
+			e.runSerial(ctx, deals, opts, newRunState(e, opts.Prior, opts.BudgetUsed), yield)
+		case e.shardable():
+			e.runSharded(ctx, deals, opts, workers, yield)
+		default:
+			e.runParallel(ctx, deals, opts, newRunState(e, opts.Prior, opts.BudgetUsed), workers, yield)
 		}
-		e.runParallel(ctx, deals, opts, st, workers, yield)
 	}
 }
 
@@ -200,6 +213,14 @@ type item struct {
 	bufs  resultBufs // ReuseResults
 	err   error      // error from the input stream or the order check
 	final bool       // err ends the run
+	// In a sharded run (runSharded): the deal's partner, the deal's terms
+	// amount and whether it goes on to the partner and budget caps (from
+	// orderedTerms), and its result once finished.
+	slot  *partnerSlot
+	total decimal.Decimal
+	pay   bool
+	res   *Result
+	rerr  error
 }
 
 type chunk struct {
@@ -220,7 +241,9 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 			c.done = make(chan struct{})
 			return c
 		default:
-			return &chunk{items: make([]item, 0, runChunk), done: make(chan struct{})}
+			// Items are allocated as deals arrive (see the producer): a
+			// run of a few deals pays for those, not for runChunk.
+			return &chunk{done: make(chan struct{})}
 		}
 	}
 	stop := make(chan struct{})
@@ -271,7 +294,11 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 			}
 			// A recycled chunk's item keeps the buffers of its work
 			// and result (see item.w, item.bufs); the rest is new.
-			c.items = c.items[:len(c.items)+1]
+			if len(c.items) < cap(c.items) {
+				c.items = c.items[:len(c.items)+1]
+			} else {
+				c.items = append(c.items, item{})
+			}
 			it := &c.items[len(c.items)-1]
 			it.in, it.err, it.final = in, err, false
 			if err == nil {

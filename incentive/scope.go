@@ -252,8 +252,43 @@ func (s *Scope) Lookup(path string) (any, bool) {
 	return nil, false
 }
 
+// lookupText is Lookup for the paths whose value is a string, without
+// boxing it; isText is false for every other path (custom fields
+// included: they are boxed in Deal.Fields already).
+func (s *Scope) lookupText(path string) (v string, isText bool) {
+	d, p := s.Deal, s.Partner
+	switch path {
+	case PathDealType:
+		return string(d.Type), true
+	case PathDealCurrency:
+		return string(d.Amount.Currency()), true
+	case PathPartnerTier:
+		return s.PartnerTierOn(s.CloseDay()), true
+	case PathPartnerTierAtPeriodStart:
+		return s.PartnerTierOn(s.PeriodStart()), true
+	case PathPartnerType:
+		return string(p.Type), true
+	case PathPartnerRegion:
+		return p.Region, true
+	case PathPartnerCountry:
+		return p.Country, true
+	case PathCustomerCountry:
+		return d.Customer.Country, true
+	case PathCustomerRegion:
+		return d.Customer.Region, true
+	case PathCustomerIndustry:
+		return d.Customer.Industry, true
+	case PathCustomerSegment:
+		return d.Customer.Segment, true
+	}
+	return "", false
+}
+
 // CloseDay is the deal's close date in the program's time zone.
 func (s *Scope) CloseDay() Date {
+	if w := s.work; w != nil && w.in != nil && s.Deal == &w.in.Deal && !w.date.IsZero() {
+		return w.date // the engine converted it once for the deal
+	}
 	return DateOf(s.Deal.CloseDate.In(s.loc()))
 }
 

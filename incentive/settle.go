@@ -16,23 +16,41 @@ import (
 // With w.snap set it only computes the deal's terms amount from the
 // snapshot (st may be nil): a credit note re-evaluating its deal.
 func (e *Evaluator) inOrder(w *work, st *runState, asOf time.Time) {
-	if w.closed {
-		if w.snap == nil {
-			if w.err == nil && st.deals != nil && w.credits == "" {
-				st.deals[w.in.Deal.ID] = &dealRecord{partner: w.partner}
-			}
-			e.finish(w, asOf)
-		}
-		return
-	}
-	if w.credits != "" {
+	if w.credits != "" && !w.closed {
 		e.credit(w, st, asOf)
 		return
+	}
+	ps, rec, total, pay := e.orderedTerms(w, st, asOf)
+	switch {
+	case pay:
+		e.orderedPay(w, st, ps, rec, total, asOf, true)
+	case w.snap == nil:
+		e.finish(w, asOf)
+	}
+}
+
+// orderedTerms is the part of inOrder that reads and adds to only the
+// deal's own partner's running totals: it computes the deal's terms
+// amount (returned as total, with pay true), and adds the deal to the
+// partner's band bases. It reports pay false for a deal that pays nothing
+// further (ineligible or failed: it only needs finish; or, with w.snap
+// set, a credit note's re-evaluation, which is done).
+//
+// A program without running-total expressions (readsAcc) or credit notes
+// (AllowNegative) reads nothing else in it, so a batch run can do it for
+// different partners at once (see runSharded); what follows
+// (orderedPay) reads the budget and the partner caps' counts, which
+// depend on every earlier deal's payout.
+func (e *Evaluator) orderedTerms(w *work, st *runState, asOf time.Time) (ps *partnerState, rec *dealSnap, total decimal.Decimal, pay bool) {
+	if w.closed {
+		if w.snap == nil && w.err == nil && st.deals != nil && w.credits == "" {
+			st.deals[w.in.Deal.ID] = &dealRecord{partner: w.partner}
+		}
+		return nil, nil, total, false
 	}
 	p := e.p
 	cur := p.Currency
 	snap := w.snap
-	var ps *partnerState
 	if snap == nil {
 		ps = st.partner(w.partner)
 	}
@@ -46,21 +64,17 @@ func (e *Evaluator) inOrder(w *work, st *runState, asOf time.Time) {
 		}
 	}
 	if !e.clauses(w, len(p.Eligibility)) {
-		if snap == nil {
-			if st.deals != nil && w.err == nil {
-				st.deals[w.in.Deal.ID] = &dealRecord{partner: w.partner}
-			}
-			e.finish(w, asOf)
+		if snap == nil && st.deals != nil && w.err == nil {
+			st.deals[w.in.Deal.ID] = &dealRecord{partner: w.partner}
 		}
-		return
+		return nil, nil, total, false
 	}
 	if w.payeeErr != nil {
 		// Fail before anything is added to the running totals.
 		e.fail(w, "payee", Origin{}, w.payeeErr)
-		return
+		return nil, nil, total, false
 	}
 	// A deal a credit note may name keeps what its terms read.
-	var rec *dealSnap
 	if snap == nil && st.deals != nil {
 		rec = &dealSnap{acc: w.scope.Acc}
 		if e.stateful {
@@ -72,10 +86,7 @@ func (e *Evaluator) inOrder(w *work, st *runState, asOf time.Time) {
 		ep, ln := &e.earn[i], &w.lines[i]
 		e.line(w, i, true)
 		if w.closed {
-			if snap == nil {
-				e.finish(w, asOf)
-			}
-			return
+			return nil, nil, total, false
 		}
 		if ln.holds && !ln.grossDone {
 			in := bandInput{amount: ln.amount}
@@ -102,7 +113,7 @@ func (e *Evaluator) inOrder(w *work, st *runState, asOf time.Time) {
 	if snap == nil && p.Hold.Set() {
 		e.holdVoid(w)
 	}
-	total := e.paying(w)
+	total = e.paying(w)
 	// The deal's terms: its deal caps, then deal-stage rounding. Limits are
 	// on the payout grid (Validate), so rounding a capped total cannot
 	// take it back over a deal cap.
@@ -113,10 +124,7 @@ func (e *Evaluator) inOrder(w *work, st *runState, asOf time.Time) {
 			if limits[k] = e.capLimit[ci]; p.Caps[ci].LimitFormula != nil {
 				lim, ok := e.dealCapLimit(w, ci)
 				if !ok {
-					if snap == nil {
-						e.finish(w, asOf)
-					}
-					return
+					return nil, nil, total, false
 				}
 				limits[k] = lim
 			}
@@ -181,17 +189,50 @@ func (e *Evaluator) inOrder(w *work, st *runState, asOf time.Time) {
 		total = r
 	}
 	if snap != nil {
-		return
+		return nil, nil, total, false
 	}
-	terms := total
 	if p.Claims.Set() {
-		// Whether the deal is expired bounds what a credit note takes back.
+		// Whether the deal is expired bounds what a credit note takes back
+		// and whether it uses up the caps.
 		e.claim(w, asOf)
 	}
+	if st.solo && rec == nil {
+		// A single Evaluate: no later deal reads the running totals.
+		return ps, rec, total, true
+	}
+	// The band bases grow by the deal's measure, whatever it is paid.
+	for i, ep := range e.earn {
+		ln := &w.lines[i]
+		if !ep.stateful || !ln.holds {
+			continue
+		}
+		if ep.e.Bands.Basis == BasisCumulative {
+			ps.cumBasis[i] = decAdd(ps.cumBasis[i], ln.measure)
+			ps.cumStarted[i] = true
+		} else {
+			tp := st.period(ps, ep.periodIdx, date)
+			tp.basis[i] = decAdd(tp.basis[i], ln.measure)
+			tp.started[i] = true
+		}
+	}
+	return ps, rec, total, true
+}
+
+// orderedPay is the rest of inOrder after orderedTerms: the partner and
+// budget caps pay what they have room for out of the deal's terms amount
+// total, and the deal's payout is added to the running totals (ps is the
+// deal's partner's state in st). With finish false the result is left for
+// the caller to finish.
+func (e *Evaluator) orderedPay(w *work, st *runState, ps *partnerState, rec *dealSnap, total decimal.Decimal, asOf time.Time, finish bool) {
+	p := e.p
+	date := w.date
+	terms := total
 	total = e.runningCaps(w, st, ps, total)
 	if st.solo && rec == nil {
 		// A single Evaluate: no later deal reads the running totals.
-		e.finish(w, asOf)
+		if finish {
+			e.finish(w, asOf)
+		}
 		return
 	}
 
@@ -213,21 +254,9 @@ func (e *Evaluator) inOrder(w *work, st *runState, asOf time.Time) {
 		tp.deals++
 		ps.cumulative = decAdd(ps.cumulative, w.scope.Amount)
 	}
-	for i, ep := range e.earn {
-		ln := &w.lines[i]
-		if !ep.stateful || !ln.holds {
-			continue
-		}
-		if ep.e.Bands.Basis == BasisCumulative {
-			ps.cumBasis[i] = decAdd(ps.cumBasis[i], ln.measure)
-			ps.cumStarted[i] = true
-		} else {
-			tp := st.period(ps, ep.periodIdx, date)
-			tp.basis[i] = decAdd(tp.basis[i], ln.measure)
-			tp.started[i] = true
-		}
+	if finish {
+		e.finish(w, asOf)
 	}
-	e.finish(w, asOf)
 	if rec != nil {
 		e.remember(w, st, ps, rec, terms, total)
 	}

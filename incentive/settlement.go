@@ -2,6 +2,7 @@ package incentive
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -100,6 +101,8 @@ type SettlementBuilder struct {
 	// acc[settlement][partner][period start]
 	acc   []map[string]map[Date]*settleAcc
 	prior func(settlementID, partnerID string) SettlementPrior
+	// carry[settlement][partner] is the state CarryIn brought in.
+	carry []map[string]*SettlementCarry
 }
 
 // SettlementPrior is a partner's settlement state from before the results
@@ -164,6 +167,11 @@ func (b *SettlementBuilder) Add(r *Result) error {
 		// towards no period total.
 		return nil
 	}
+	for i := range b.e.p.Settlements {
+		if err := b.settledThrough(i, r); err != nil {
+			return err
+		}
+	}
 	if r.date.After(b.last) {
 		b.last = r.date
 	}
@@ -187,12 +195,33 @@ func (b *SettlementBuilder) Add(r *Result) error {
 			continue
 		}
 		sub := periodStart(s.advancePeriod(), r.date, b.e.p.Effective.From)
+		if b.e.splits != nil {
+			// A split deal advanced the partner only its own part: the
+			// rest went to the other payees and is theirs to keep.
+			for _, l := range ownShare(r) {
+				if slices.Contains(s.Advances, l.Earning) {
+					a.advances[sub] = a.advances[sub].Add(l.Amount.amount)
+				}
+			}
+			continue
+		}
 		for _, l := range r.Lines {
 			for _, id := range s.Advances {
 				if l.Earning == id {
 					a.advances[sub] = a.advances[sub].Add(l.Amount.amount)
 				}
 			}
+		}
+	}
+	return nil
+}
+
+// ownShare returns the lines of a split result paid to the deal's own
+// partner (none when every line went to other payees).
+func ownShare(r *Result) []ShareLine {
+	for i := range r.Shares {
+		if r.Shares[i].PartnerID == r.PartnerID {
+			return r.Shares[i].Lines
 		}
 	}
 	return nil
@@ -227,18 +256,32 @@ func periodEnd(per Period, d Date) Date {
 // with a later date settles more. A zero-value SettlementBuilder settles
 // nothing.
 func (b *SettlementBuilder) Settle(asOf Date) []SettlementLine {
+	lines, _ := b.settle(asOf)
+	return lines
+}
+
+// settle returns Settle's lines and each partner's state after them.
+func (b *SettlementBuilder) settle(asOf Date) ([]SettlementLine, []SettlementCarry) {
 	if b == nil || b.e.ready() != nil {
-		return nil
+		return nil, nil
 	}
 	e := b.e
 	cur := e.p.Currency
 	m := func(d decimal.Decimal) Money { return Money{d, cur} }
 	var out []SettlementLine
+	var carries []SettlementCarry
 	for i := range e.p.Settlements {
 		s := &e.p.Settlements[i]
 		partners := make([]string, 0, len(b.acc[i]))
 		for id := range b.acc[i] {
 			partners = append(partners, id)
+		}
+		if b.carry != nil {
+			for id := range b.carry[i] {
+				if b.acc[i][id] == nil {
+					partners = append(partners, id)
+				}
+			}
 		}
 		sort.Strings(partners)
 		for _, id := range partners {
@@ -250,11 +293,18 @@ func (b *SettlementBuilder) Settle(asOf Date) []SettlementLine {
 			sort.Slice(keys, func(x, y int) bool { return keys[x].Before(keys[y]) })
 			carry := decimal.Zero
 			year, ytd, credited := 0, decimal.Zero, decimal.Zero
-			if b.prior != nil && len(keys) > 0 {
+			var through Date
+			if c := b.carried(i, id); c != nil {
+				carry = decimal.Min(c.Carried.amount, decimal.Zero)
+				year, ytd, credited, through = c.Through.Year, c.Basis.amount, c.Credited.amount, c.Through
+			} else if b.prior != nil && len(keys) > 0 {
 				pr := b.prior(s.ID, id)
 				carry = decimal.Min(pr.Carried, decimal.Zero)
 				year, ytd, credited = keys[0].Year, pr.Basis, pr.Credited
 			}
+			// The state after the last settled period, for Carries.
+			endCarry, endYear, endYTD, endCredited := carry, year, ytd, credited
+			var open []SettlementOpen
 			for _, k := range keys {
 				a := parts[k]
 				end := periodEnd(s.Period, k)
@@ -309,14 +359,29 @@ func (b *SettlementBuilder) Settle(asOf Date) []SettlementLine {
 						}
 					}
 				}
-				out = append(out, ln)
 				if !ln.Settled {
-					break // later periods settle after this one
+					// Later periods settle after this one; their basis
+					// and advances so far are carried, not lost.
+					if open == nil {
+						out = append(out, ln)
+					}
+					open = append(open, a.open(k, cur))
+					continue
+				}
+				out = append(out, ln)
+				through, endCarry, endYear, endYTD, endCredited = end, carry, year, ytd, credited
+			}
+			c := SettlementCarry{Settlement: s.ID, PartnerID: id, Through: through, Carried: m(endCarry), Basis: Zero(cur), Credited: Zero(cur), Open: open}
+			if s.Credit == CreditYearToDate {
+				c.Carried = Zero(cur)
+				if endYear == through.Year || through.IsZero() {
+					c.Basis, c.Credited = m(endYTD), m(endCredited)
 				}
 			}
+			carries = append(carries, c)
 		}
 	}
-	return out
+	return out, carries
 }
 
 // advanceSteps explains the lines that are advances against a settlement.
@@ -335,10 +400,23 @@ func (e *Evaluator) advanceSteps(w *work) {
 				earning, amount, cur := l.Earning, l.Amount.amount, e.p.Currency
 				from := periodStart(s.Period, w.date, e.p.Effective.From)
 				to := periodEnd(s.Period, from)
+				split, own, partner := e.splits != nil, decimal.Zero, w.res.PartnerID
+				if split {
+					for _, sl := range ownShare(w.res) {
+						if sl.Earning == earning {
+							own = own.Add(sl.Amount.amount)
+						}
+					}
+					split = !own.Equal(amount)
+				}
 				w.add(secFinal, Step{Kind: StepSettlement, OK: true, Ref: s.ID, Index: i, Amount: amount, Origin: &s.Origin,
 					words: func() string {
-						return "earning " + quote(earning) + ": " + fmtAmount(amount, cur) + " is an advance against settlement " + quote(s.ID) +
-							", deducted at its true-up for " + from.String() + ".." + to.String()
+						head := "earning " + quote(earning) + ": " + fmtAmount(amount, cur) + " is an advance against settlement " + quote(s.ID)
+						if split {
+							return head + "; " + partner + "'s part, " + fmtAmount(own, cur) + ", is deducted at its true-up for " + from.String() + ".." + to.String() +
+								" (the other payees' parts are theirs)"
+						}
+						return head + ", deducted at its true-up for " + from.String() + ".." + to.String()
 					}})
 			}
 		}

@@ -190,3 +190,37 @@ func TestSettlementPrior(t *testing.T) {
 	assert.Equal(t, []settleRow{{"2026-01-01", true, "95000.00", "950.00", "1100.00", "0.00", "-650.00", "0.00", "0.00"}}, rows(got))
 	assert.Equal(t, "1600.00", got[0].Credited.Amount().StringFixed(2))
 }
+
+// TestSettlementSplitAdvances: when the advances are split with a referral
+// partner, the deal partner's true-up deducts only its own part of them;
+// the referrer's part is its referral share, not an advance to P-1.
+func TestSettlementSplitAdvances(t *testing.T) {
+	p := rebateProgram(CreditPeriod, "50000")
+	p.Fields = []FieldDecl{{Name: "referrer", Type: FieldString, Optional: true}}
+	p.Split = &Split{Payees: []SplitPayee{{Ratio: dec("80")}, {Field: "referrer", Ratio: dec("20")}}, Remainder: RemainderLargestShare}
+	e, err := NewEvaluator(p)
+	require.NoError(t, err)
+	b := e.NewSettlements()
+	var explained string
+	for _, d := range []Deal{
+		referred(deal("D-1", "P-1", "20000", "2026-01-15"), "R-9"),
+		deal("D-2", "P-1", "25000", "2026-02-15"),
+		referred(deal("D-3", "P-1", "10000", "2026-03-15"), "R-9"),
+	} {
+		r, err := e.Evaluate(t.Context(), Input{Deal: d, Partner: gold("P-1")}, day("2026-12-31"))
+		require.NoError(t, err)
+		require.NoError(t, b.Add(r))
+		if r.DealID == "D-1" {
+			explained = r.Explain()
+		}
+	}
+	lines := b.Settle(Date{2026, 3, 31})
+	// Advances at 2%: D-1 400.00 = P-1 320.00 (80%) + R-9 80.00 (20%);
+	// D-2 500.00, all P-1's (no referrer); D-3 200.00 = P-1 160.00 + R-9
+	// 40.00. P-1 was advanced 320 + 500 + 160 = 980.00.
+	// Q1 55,000 >= 50,000: 3% = 1,650.00; true-up 1,650.00 - 980.00 = 670.00
+	// (not 1,650.00 - 1,100.00 = 550.00: R-9's 120.00 never reached P-1).
+	assert.Equal(t, []settleRow{{"2026-01-01", true, "55000.00", "1650.00", "980.00", "0.00", "670.00", "670.00", "0.00"}}, rows(lines))
+	assert.Equal(t, []Subtotal{{"2026-01", usd("320.00")}, {"2026-02", usd("500.00")}, {"2026-03", usd("160.00")}}, lines[0].AdvancesBy)
+	assert.Contains(t, explained, `earning "advance": 400.00 is an advance against settlement "quarterly"; P-1's part, 320.00, is deducted at its true-up for 2026-01-01..2026-03-31`)
+}

@@ -2,6 +2,7 @@ package incentive
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -191,6 +192,19 @@ func (e *Evaluator) splitResult(w *work) {
 			ids[k] = v
 		}
 	}
+	// canon[k] is the first payee slot naming the same partner as slot k:
+	// a partner is paid one share, under the first way the program names
+	// it ("partner" for the deal's own partner).
+	canon := make([]int, len(ids))
+	for k := range ids {
+		canon[k] = k
+		for j := 0; j < k; j++ {
+			if ids[j] != "" && ids[j] == ids[k] {
+				canon[k] = j
+				break
+			}
+		}
+	}
 	shares := make([]Share, len(sp.vias))
 	for k := range shares {
 		shares[k] = Share{PartnerID: ids[k], Via: sp.vias[k], Amount: Zero(cur)}
@@ -211,11 +225,25 @@ func (e *Evaluator) splitResult(w *work) {
 		}
 		var ratios []decimal.Decimal
 		var slots []int
+		var merged []string // "deal.referrer P-1 is partner's": payees merged into an earlier one
 		for pi, py := range s.Payees {
-			if k := sp.slot[earnIdx][pi]; ids[k] != "" {
-				ratios = append(ratios, py.Ratio)
-				slots = append(slots, k)
+			k0 := sp.slot[earnIdx][pi]
+			if ids[k0] == "" {
+				continue
 			}
+			// A payee naming the same partner as another (a referrer who
+			// is the deal's own partner, say) is merged into one share,
+			// paid the sum of their ratios.
+			k := canon[k0]
+			if k != k0 {
+				merged = append(merged, sp.vias[k0]+" "+ids[k0]+" is "+sp.vias[k])
+			}
+			if j := slices.Index(slots, k); j >= 0 {
+				ratios[j] = ratios[j].Add(py.Ratio)
+				continue
+			}
+			ratios = append(ratios, py.Ratio)
+			slots = append(slots, k)
 		}
 		if len(slots) == 0 {
 			whole()
@@ -243,8 +271,12 @@ func (e *Evaluator) splitResult(w *work) {
 			id := l.Earning
 			w.add(secFinal, Step{Kind: StepSplit, OK: true, Ref: id, Index: earnIdx, Amount: amount.amount, Origin: &s.Origin,
 				words: func() string {
-					return "earning " + quote(id) + ": " + fmtAmount(amount.amount, cur) + " split by ratio (" + strings.Join(words, ", ") +
+					s := "earning " + quote(id) + ": " + fmtAmount(amount.amount, cur) + " split by ratio (" + strings.Join(words, ", ") +
 						"); the remainder rule is " + string(rule)
+					if len(merged) > 0 {
+						s += "; one share for one partner: " + strings.Join(merged, ", ") + ", their ratios added"
+					}
+					return s
 				}})
 		}
 	}

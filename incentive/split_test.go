@@ -294,3 +294,35 @@ func TestSplitStatementHeld(t *testing.T) {
 		assert.Equal(t, "0.00", ps.Payable.Amount().StringFixed(2), ps.PartnerID)
 	}
 }
+
+// TestSplitPayeeIsTheDealPartner: a referrer named on the deal who is the
+// deal's own partner is merged into the partner's share (one share, the
+// ratios added), whichever way the split lists the payees.
+func TestSplitPayeeIsTheDealPartner(t *testing.T) {
+	tests := []struct {
+		name          string
+		referrerFirst bool
+	}{
+		{"partner listed first", false},
+		{"referrer listed first", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := splitProgram(RemainderLargestShare, tt.referrerFirst)
+			// A second earning with its own split that lists the referrer
+			// first: its line must land in the same single share.
+			p.Earnings = append(p.Earnings, Earning{ID: "fee", Type: Referral, Amount: Const(dec("10.01")),
+				Split: &Split{Payees: []SplitPayee{{Field: "referrer", Ratio: dec("1")}, {Ratio: dec("1")}}, Remainder: RemainderFirst}})
+			r := mustEval(t, p, Input{Deal: referred(deal("D-1", "P-1", "12345.67", "2026-11-03"), "P-1"), Partner: gold("P-1")})
+			// base 12,345.67 x 0.02 = 246.9134 -> 246.91, fee 10.01: both
+			// wholly P-1's (80 + 20 = 100, 1 + 1 = 2: one part), 256.92.
+			assert.Equal(t, "256.92", r.Total.Amount().StringFixed(2))
+			require.Len(t, r.Shares, 1)
+			assert.Equal(t, Share{PartnerID: "P-1", Via: PayeePartner, Amount: usd("256.92"), Lines: []ShareLine{
+				{Earning: "base", Type: r.Lines[0].Type, Amount: usd("246.91")},
+				{Earning: "fee", Type: Referral, Amount: usd("10.01")},
+			}}, r.Shares[0])
+			assert.Contains(t, r.Explain(), "one share for one partner: deal.referrer P-1 is partner, their ratios added")
+		})
+	}
+}

@@ -91,6 +91,11 @@ type PartnerStatement struct {
 	// Settlements are the partner's period settlements added with
 	// AddSettlements; Earned includes their payable true-ups.
 	Settlements []SettlementLine `json:"settlements,omitempty"`
+	// SettlementCarry is the partner's settlement state at the end of the
+	// statement (SettlementBuilder.Carries, added with
+	// AddSettlementCarries): what the next run continues from with
+	// SettlementBuilder.CarryIn.
+	SettlementCarry []SettlementCarry `json:"settlement_carry,omitempty"`
 }
 
 // StatementShare is one part of a split deal paid to a partner other than
@@ -171,6 +176,12 @@ type partnerAcc struct {
 	holds                 map[holdKey]decimal.Decimal
 	shares                []StatementShare
 	settlements           []SettlementLine
+	carries               []SettlementCarry
+	// fast holds what Add added to earned, expired and held (3 x buckets,
+	// in that order) since the last sync; types and payees what it added
+	// to byType and byPayee (see fxSum).
+	fast          []fxSum
+	types, payees []keyedSum
 }
 
 // holdKey is a bucket index and a maturity date.
@@ -252,7 +263,7 @@ func (b *StatementBuilder) partner(id string) *partnerAcc {
 	if a == nil {
 		n := len(b.buckets.names)
 		all := make([]decimal.Decimal, 3*n)
-		a = &partnerAcc{earned: all[:n:n], expired: all[n : 2*n : 2*n], held: all[2*n:],
+		a = &partnerAcc{earned: all[:n:n], expired: all[n : 2*n : 2*n], held: all[2*n:], fast: make([]fxSum, 3*n),
 			byPayee: map[string]decimal.Decimal{}, byType: map[string]decimal.Decimal{}}
 		b.partners[id] = a
 	}
@@ -296,10 +307,11 @@ func (b *StatementBuilder) Add(r *Result) error {
 		return nil
 	}
 	bp := &b.buckets
+	n := len(bp.names)
 	if r.Expired {
 		for _, l := range r.Lines {
 			k := bp.of(l.Type)
-			a.expired[k] = a.expired[k].Add(l.Amount.Amount())
+			a.fast[n+k].add(&a.expired[k], l.Amount.Amount())
 		}
 		return nil
 	}
@@ -309,19 +321,15 @@ func (b *StatementBuilder) Add(r *Result) error {
 	}
 	for _, l := range r.Lines {
 		k, v := bp.of(l.Type), l.Amount.Amount()
-		a.earned[k] = a.earned[k].Add(v)
-		a.byType[string(l.Type)] = a.byType[string(l.Type)].Add(v)
+		a.fast[k].add(&a.earned[k], v)
+		addKeyed(&a.types, a.byType, string(l.Type), "", v)
 		if held {
-			a.held[k] = a.held[k].Add(v)
+			a.fast[2*n+k].add(&a.held[k], v)
 			hk := holdKey{k, r.Hold.MaturesOn}
-			a.holds[hk] = a.holds[hk].Add(v)
+			a.holds[hk] = decAdd(a.holds[hk], v)
 		}
 	}
-	payee := r.Payee
-	if r.PayeeName != "" {
-		payee += " (" + r.PayeeName + ")"
-	}
-	a.byPayee[payee] = a.byPayee[payee].Add(r.Total.Amount())
+	addKeyed(&a.payees, a.byPayee, r.Payee, r.PayeeName, r.Total.Amount())
 	return nil
 }
 
@@ -330,6 +338,7 @@ func (b *StatementBuilder) Add(r *Result) error {
 // partner other than the deal's is listed on both.
 func (b *StatementBuilder) addShares(r *Result) {
 	bp := &b.buckets
+	n := len(bp.names)
 	held := r.Hold != nil && r.Hold.Held
 	for _, sh := range r.Shares {
 		a := b.partner(sh.PartnerID)
@@ -342,32 +351,29 @@ func (b *StatementBuilder) addShares(r *Result) {
 		for _, l := range sh.Lines {
 			k, v := bp.of(l.Type), l.Amount.Amount()
 			if r.Expired {
-				a.expired[k] = a.expired[k].Add(v)
+				a.fast[n+k].add(&a.expired[k], v)
 				continue
 			}
-			a.earned[k] = a.earned[k].Add(v)
-			a.byType[string(l.Type)] = a.byType[string(l.Type)].Add(v)
+			a.fast[k].add(&a.earned[k], v)
+			addKeyed(&a.types, a.byType, string(l.Type), "", v)
 			if held {
-				a.held[k] = a.held[k].Add(v)
+				a.fast[2*n+k].add(&a.held[k], v)
 				if a.holds == nil {
 					a.holds = map[holdKey]decimal.Decimal{}
 				}
 				hk := holdKey{k, r.Hold.MaturesOn}
-				a.holds[hk] = a.holds[hk].Add(v)
+				a.holds[hk] = decAdd(a.holds[hk], v)
 			}
 		}
 		if r.Expired {
 			continue
 		}
 		amt := sh.Amount.Amount()
-		payee := r.Payee
-		if r.PayeeName != "" {
-			payee += " (" + r.PayeeName + ")"
-		}
 		if sh.PartnerID != r.PartnerID {
-			payee = PayeePartner + " (split via " + sh.Via + ")"
+			addKeyed(&a.payees, a.byPayee, PayeePartner+" (split via "+sh.Via+")", "", amt)
+			continue
 		}
-		a.byPayee[payee] = a.byPayee[payee].Add(amt)
+		addKeyed(&a.payees, a.byPayee, r.Payee, r.PayeeName, amt)
 	}
 }
 
@@ -382,6 +388,7 @@ func (b *StatementBuilder) AddSettlements(lines []SettlementLine) error {
 		return fmt.Errorf("%w (AddSettlements on a zero-value StatementBuilder)", ErrNoEvaluator)
 	}
 	p := b.e.p
+	b.sync() // the lines add to the totals directly
 	for _, l := range lines {
 		if c := l.Payable.Currency(); c != "" && c != p.Currency {
 			return fmt.Errorf("%w: settlement in %s added to a %s statement", ErrCurrencyMismatch, c, p.Currency)
@@ -399,6 +406,31 @@ func (b *StatementBuilder) AddSettlements(lines []SettlementLine) error {
 	return nil
 }
 
+// AddSettlementCarries adds SettlementBuilder.Carries to the statement:
+// each partner lists its own (PartnerStatement.SettlementCarry), and a
+// partner with nothing else on the statement is put on it, so the next
+// run can carry it in. It changes no amount. A carry in another currency
+// is an error wrapping ErrCurrencyMismatch, and nothing is added; so is
+// AddSettlementCarries on a zero-value StatementBuilder (ErrNoEvaluator).
+func (b *StatementBuilder) AddSettlementCarries(carries []SettlementCarry) error {
+	if b == nil || b.e.ready() != nil {
+		return fmt.Errorf("%w (AddSettlementCarries on a zero-value StatementBuilder)", ErrNoEvaluator)
+	}
+	cur := b.e.p.Currency
+	for _, c := range carries {
+		for _, m := range []Money{c.Carried, c.Basis, c.Credited} {
+			if m.currency != "" && m.currency != cur {
+				return fmt.Errorf("%w: settlement carry in %s added to a %s statement", ErrCurrencyMismatch, m.currency, cur)
+			}
+		}
+	}
+	for _, c := range carries {
+		a := b.partner(c.PartnerID)
+		a.carries = append(a.carries, c)
+	}
+	return nil
+}
+
 // Statement returns the statement of everything added so far (an empty
 // statement for a zero-value StatementBuilder). With the statement
 // rounding stage, each total (earned, expired, held) is rounded here and
@@ -409,6 +441,7 @@ func (b *StatementBuilder) Statement() *Statement {
 	if b == nil || b.e.ready() != nil {
 		return &Statement{}
 	}
+	b.sync()
 	e := b.e
 	cur := e.p.Currency
 	z := Zero(cur)
@@ -452,7 +485,7 @@ func (b *StatementBuilder) Statement() *Statement {
 			Earned: Money{earned, cur}, Expired: Money{expired, cur}, Held: Money{held, cur},
 			CarriedIn: z, Withheld: z, Payable: z, CarriedOut: z,
 			ByPayee: e.subtotals(a.byPayee, earned, round), ByType: e.typeSubtotals(a.byType, bEarned, round, &b.buckets),
-			Shares: a.shares, Settlements: a.settlements, PaymentMethod: a.method, Fee: z, Sent: z}
+			Shares: a.shares, Settlements: a.settlements, SettlementCarry: a.carries, PaymentMethod: a.method, Fee: z, Sent: z}
 		terms, hasTerms := e.p.PaymentTermsFor(a.method)
 		// Held amounts brought in: what has matured as of the statement
 		// is carried in; what has not is carried in and held again.

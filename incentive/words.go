@@ -14,7 +14,7 @@ func (e *Evaluator) exprStep(w *work, kind StepKind, ref string, idx int, x any,
 	if w.noTrace {
 		return Step{}
 	}
-	st := Step{Kind: kind, Ref: ref, Index: idx, Origin: o, prog: e.p}
+	st := Step{Kind: kind, Ref: ref, Index: idx, Origin: o, detail: &e.exprDetail}
 	if d, ok := x.(Describer); ok {
 		st.Source = d.Source()
 		reads := d.Reads()
@@ -24,7 +24,7 @@ func (e *Evaluator) exprStep(w *work, kind StepKind, ref string, idx int, x any,
 			}
 			start := len(w.obs)
 			for _, path := range reads {
-				if v, ok := w.scope.Lookup(path); ok {
+				if v, ok := w.observe(path); ok {
 					on, _ := w.scope.datedOn(path)
 					w.obs = append(w.obs, Observed{Path: path, Value: v, On: on})
 				}
@@ -33,6 +33,65 @@ func (e *Evaluator) exprStep(w *work, kind StepKind, ref string, idx int, x any,
 		}
 	}
 	return st
+}
+
+// observed is a value the trace read, boxed (see work.observe).
+type observed struct {
+	path string
+	v    any
+	ok   bool
+	// fresh: v was read for this deal (else for an earlier one).
+	fresh bool
+}
+
+// observe looks path up for the trace. A deal or partner value is the same
+// throughout the deal, so it is boxed once a deal however many steps read
+// it (a string or a decimal costs an allocation each time it becomes an
+// any), and a text (deal.type, partner.tier) equal to the previous deal's
+// reuses its box; running totals, earnings, values and product-line paths
+// change as the deal is evaluated and are read each time.
+func (w *work) observe(path string) (any, bool) {
+	if !strings.HasPrefix(path, "deal.") && !strings.HasPrefix(path, "partner.") {
+		return w.scope.Lookup(path)
+	}
+	var b *observed
+	for i := range w.boxes {
+		if w.boxes[i].path == path {
+			b = &w.boxes[i]
+			break
+		}
+	}
+	if b != nil && b.fresh {
+		return b.v, b.ok
+	}
+	var v any
+	var ok bool
+	if text, isText := w.scope.lookupText(path); isText {
+		if last, same := b.textIs(text); same {
+			v, ok = last, true
+		} else {
+			v, ok = text, true
+		}
+	} else {
+		v, ok = w.scope.Lookup(path)
+	}
+	if b == nil {
+		w.boxes = append(w.boxes, observed{path: path})
+		b = &w.boxes[len(w.boxes)-1]
+	}
+	*b = observed{path: path, v: v, ok: ok, fresh: true}
+	return v, ok
+}
+
+// textIs returns b's boxed value when it is the text s (b may be nil).
+func (b *observed) textIs(s string) (any, bool) {
+	if b == nil || !b.ok {
+		return nil, false
+	}
+	if t, isText := b.v.(string); isText && t == s {
+		return b.v, true
+	}
+	return nil, false
 }
 
 // stepDetail is what the words of a step the engine records on most deals
@@ -68,7 +127,11 @@ type groupPick struct {
 type detailKind uint8
 
 const (
-	detailLineRounding detailKind = iota + 1
+	// detailExpr: a clause, condition or formula step, rendered from the
+	// step's own fields (Step.Words); one detail per evaluator serves
+	// them all.
+	detailExpr detailKind = iota + 1
+	detailLineRounding
 	detailBand
 	detailGroup
 	detailTotal

@@ -1223,12 +1223,69 @@
 // reads a field or calls a function. Its limit is computed for each deal
 // after the lines (in deal order, so it may read period totals), rounded
 // toward zero to the payout grid (a value below zero is an error of the
-// deal, as for a computed line cap); it cuts the total
+// deal, as for a computed line cap, except on credit notes: below); it
+// cuts the total
 // as a fixed per_deal does, with the same trace steps (the computation
 // with the values it read, then the cut), test name (`per_deal`) and
 // coverage. per_partner and budget are fixed amounts. See the Cookbook
 // (cookbook-margin-cap.yaml).
 //
+// On credit notes (see Credit notes) a computed per_deal below zero is not
+// an error, because a credit note's own values come out negative as its
+// amount does (the margin of returned goods). A credit note that names no
+// deal takes back at most the limit's size, |limit|, as it takes back at
+// most a fixed per_deal: never more than a deal of its size could be paid.
+// A credited deal re-evaluated at its net amount (a credit note that names
+// it) gets a limit of zero when its computed limit is below zero: it earns
+// nothing, and what it was paid is taken back. That re-evaluation reads
+// the deal's own fields; the credit note's (its cost, say) do not change
+// them. The explanation shows the computed value and the limit used.
+//
+//	# caps-computed-credits.yaml: a computed deal cap on credit notes.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: margin-cap-credits
+//	name: Margin-capped rebate with returns
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	allow_negative: true
+//	fields: {cost: decimal}
+//	values:
+//	  margin: deal.amount - deal.cost
+//	earnings:
+//	  - id: rebate
+//	    type: rebate
+//	    amount: deal.amount * 0.05
+//	caps:
+//	  per_deal: values.margin * 0.3
+//	tests:
+//	  - name: a return's negative margin bounds its takeback by its size
+//	    partner: {id: P-1}
+//	    deals:
+//	      # D-1: 10000.00 x 0.05 = 500.00; margin 4000.00, cap 1200.00: pays 500.00
+//	      - {id: D-1, amount: "10000.00", cost: "6000.00", close_date: 2026-03-01}
+//	      # C-1: -4000.00 x 0.05 = -200.00; margin -4000.00 - -3500.00 = -500.00,
+//	      # cap -150.00, whose size 150.00 bounds the takeback: -150.00
+//	      - {id: C-1, amount: "-4000.00", cost: "-3500.00", close_date: 2026-03-02}
+//	    expect:
+//	      total: "350.00"
+//	      deals:
+//	        C-1: {total: "-150.00", capped: [per_deal]}
+//	  - name: a credited deal left without margin earns nothing
+//	    partner: {id: P-1}
+//	    deals:
+//	      - {id: D-2, amount: "10000.00", cost: "6000.00", close_date: 2026-03-01}
+//	      # C-2 re-evaluates D-2 at 10000.00 - 5000.00 = 5000.00 with its cost
+//	      # 6000.00: margin -1000.00, cap -300.00 -> 0: D-2 now earns 0.00 and
+//	      # its 500.00 is taken back
+//	      - {id: C-2, amount: "-5000.00", cost: "-3000.00", close_date: 2026-03-02, credits: D-2}
+//	    expect:
+//	      total: "0.00"
+//	      deals:
+//	        C-2: {total: "-500.00"}
+//
+
 //	# caps.yaml: caps apply in the order line, deal, partner, budget.
 //	apiVersion: partnerops/v1
 //	kind: Program
@@ -1731,7 +1788,9 @@
 // basis, entitlement, advances, carried_in, credited, true_up, payable,
 // carried_out}}}`: the test partner's settlement of that period as of the
 // test's as_of (default the last deal's close time; see Period settlements
-// under Cookbook). Amounts are exact decimal
+// under Cookbook). A true-up is checked there only: a test's total and
+// statement hold the deals' results, without the true-ups that
+// `partnerops run` adds to the statement it prints. Amounts are exact decimal
 // strings, compared by value ("240" equals "240.00") and currency (the
 // program's unless written, "240.00 USD"). Expectations name only things
 // that exist: an unknown earning, band label, cap or clause is a compile
@@ -1745,9 +1804,10 @@
 //
 // Coverage lists the parts of each program no test exercised: a clause that
 // never held or never failed, an earning that never paid, a band never
-// reached, a cap that never cut; see Coverage. TestOptions.MinCoverage makes
-// a report fail below a percentage. Package rulestest runs the tests as Go
-// subtests.
+// reached, a cap that never cut (rules.Coverage; with `partnerops test
+// -run`, only over the programs whose tests ran). TestOptions.MinCoverage
+// makes a report fail below a percentage. Package rulestest runs the tests
+// as Go subtests.
 //
 // # Deals
 //
@@ -2559,7 +2619,12 @@
 // no payee is paid less than the floor of its share. With `rounding: {at:
 // statement}` exact amounts are split at their own scale. A payee whose
 // field is empty on a deal is left out and the others share by their
-// ratios; with none left the deal's partner is paid all. Ratios are above
+// ratios; with none left the deal's partner is paid all. A payee field
+// naming the deal's own partner (a referrer who is the reseller itself), or
+// the same partner as another payee field, is merged into that payee: the
+// partner is paid one share, under the first way the split names it
+// (`partner` for the deal's own), at the sum of their ratios, and the
+// explanation says so. Ratios are above
 // zero; a split has two or more payees, each at most once. A credit note's
 // takeback is split the same way. Results list each payee's share
 // (incentive.Result.Shares), statements credit each payee and list the
@@ -2637,7 +2702,14 @@
 // usual, are advances against the settlement, shown by sub-period (month
 // by default, never longer than the period); a deal whose claim window
 // expired counts towards the basis but advances nothing, as it was not
-// paid. With `credit: period` (the
+// paid. When an advance earning is split (see Split payouts above), the
+// deal's partner was advanced only its own part, and that is what its
+// true-up deducts: the other payees' parts (a referral partner's 20%, say)
+// are their shares of the deal, paid once and never deducted from any
+// settlement, while the settlement itself, computed from the deal
+// partner's own period total, is the deal partner's alone and is not
+// split. A finance team reconciling the partner's rebate sees entitlement
+// - what the partner itself received = true-up. With `credit: period` (the
 // default) a period's true-up is its entitlement less its advances plus
 // any negative true-up carried in; a positive true-up is payable, a
 // negative one is carried to the next period, never invoiced. With
@@ -2649,9 +2721,28 @@
 // later one shows its advances so far. incentive.SettlementBuilder does the
 // settling from a run's results; `partnerops run` prints the settlements
 // after the statement (as of -as-of, else the last deal's close date) and
-// adds the payable true-ups to the statement. The command starts each run's
-// carries and year-to-date credits from zero; a Go caller continues them
-// from an earlier run with SettlementBuilder.SetPrior.
+// adds the payable true-ups to the statement.
+//
+// A quarter chains into the next from files alone. The JSON statement
+// (`partnerops run -output json`) lists, per partner, `settlement_carry`:
+// for each settlement the last day settled (`through`), the negative
+// true-up carried (`carried`), the year to date and what the year credited
+// (`basis`, `credited`, under year_to_date), and the periods that had deals
+// but had not ended (`open`, with their basis and advances by
+// sub-period). `partnerops run -carried LAST.json` reads them back with
+// the balances and holds: the carry comes in, an open period continues
+// with the new deals added to its basis and advances, and a partner with
+// no deals in the new run keeps its carry on its statement ("quarter-true-up
+// carries -80.00 on") so nothing is dropped. A deal closing in a period
+// that the carried state already settled is refused (a late deal cannot
+// reopen a settled period; settle it by hand). The statement must be of the
+// same program id (another id is an error); another version or hash is
+// allowed with a warning on stderr, as the terms may change from one
+// quarter to the next while the balances carry on, but a carried
+// settlement the new version no longer has is an error rather than a
+// dropped carry. A carried-in file written by hand (partner to amount)
+// carries balances only. Go callers use SettlementBuilder.Carries and
+// CarryIn (or SetPrior for the carry and year to date alone).
 //
 //	# cookbook-period-settlements.yaml: monthly advances, a quarterly true-up, a year-to-date high-water mark.
 //	apiVersion: partnerops/v1
@@ -2721,6 +2812,75 @@
 //	      settlements:
 //	        quarter-true-up:
 //	          2026-07-01: {settled: false, advances: "1200.00", payable: "0"}
+//
+// Advances split with a referral partner named on the deal: the reseller's
+// true-up deducts only the part of the advances it was paid.
+//
+//	# cookbook-split-advances.yaml: advances shared with a referral partner; the
+//	# reseller's true-up deducts only its own part of them.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: split-advances
+//	name: Quarterly rebate, advances shared with the referrer
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	fields:
+//	  referrer: {type: string, optional: true}   # the referral partner's id
+//	earnings:
+//	  - id: advance
+//	    type: rebate
+//	    amount: deal.amount * 0.02
+//	split:
+//	  remainder: largest_share
+//	  to:
+//	    - {payee: partner, ratio: 80}
+//	    - {payee: deal.referrer, ratio: 20}
+//	settlements:
+//	  - id: quarter-true-up
+//	    type: rebate
+//	    period: quarter
+//	    advances: {earnings: [advance]}
+//	    bands:
+//	      method: retroactive
+//	      pays: rate
+//	      table:
+//	        - {from: 0, to: 50000, rate: 0.01}
+//	        - {from: 50000, rate: 0.03}
+//	tests:
+//	  - name: the reseller's true-up deducts its own part of the advances
+//	    as_of: 2026-03-31
+//	    partner: {id: P-1}
+//	    deals:
+//	      # D-1: 20,000.00 x 0.02 = 400.00: P-1 320.00, R-9 80.00
+//	      - {id: D-1, amount: "20000.00", close_date: 2026-01-15, referrer: R-9}
+//	      # D-2: 500.00, no referrer: all P-1's
+//	      - {id: D-2, amount: "25000.00", close_date: 2026-02-15}
+//	      # D-3: 200.00: P-1 160.00, R-9 40.00
+//	      - {id: D-3, amount: "10000.00", close_date: 2026-03-15, referrer: R-9}
+//	    expect:
+//	      total: "1100.00"
+//	      deals:
+//	        D-1: {shares: {P-1: "320.00", R-9: "80.00"}}
+//	      settlements:
+//	        quarter-true-up:
+//	          # 55,000.00 x 3% = 1,650.00; P-1 was advanced 320.00 + 500.00 +
+//	          # 160.00 = 980.00 (R-9's 120.00 is R-9's): true-up 670.00
+//	          2026-01-01: {basis: "55000.00", entitlement: "1650.00", advances: "980.00", true_up: "670.00", payable: "670.00"}
+//	  - name: a referrer who is the reseller itself is one share
+//	    as_of: 2026-03-31
+//	    partner: {id: P-1}
+//	    deals:
+//	      # 55,000.00 x 0.02 = 1,100.00, wholly P-1's (80 + 20): all deducted
+//	      - {id: D-4, amount: "55000.00", close_date: 2026-03-01, referrer: P-1}
+//	    expect:
+//	      total: "1100.00"
+//	      deals:
+//	        D-4: {shares: {P-1: "1100.00"}}
+//	      settlements:
+//	        quarter-true-up:
+//	          # 1,650.00 - 1,100.00 = 550.00
+//	          2026-01-01: {advances: "1100.00", true_up: "550.00", payable: "550.00"}
 //
 // A tier SPIFF whose base rate follows the partner's tier on the deal's
 // date, while a quarterly kicker reads the tier the quarter began with:
@@ -2853,6 +3013,23 @@
 //	    expect:
 //	      statement:
 //	        P-2: {carried_in: "200.00", payable: "260.00", fee: "5.00", sent: "255.00"}
+//
+// The period settlements above (cookbook-period-settlements.yaml) run a
+// quarter at a time, each run carrying the last one's JSON statement in.
+// A YAML test runs one deal list, so this chain is tested by the command's
+// own test (cmd/partnerops TestSettlementChainsThroughFiles, with golden
+// output), on the same program and deals split by quarter:
+//
+//	partnerops run -output json -as-of 2026-03-31 program.yaml q1.json > q1-statement.json
+//	partnerops run -output json -as-of 2026-06-30 -carried q1-statement.json program.yaml q2.json > q2-statement.json
+//	partnerops run -as-of 2026-09-30 -carried q2-statement.json program.yaml q3.json
+//
+// Q1 pays its 550.00 true-up. Q2 settles P-1 at 300.00 - 600.00 = -300.00,
+// which q2-statement.json carries (settlement_carry: through 2026-06-30,
+// carried -300.00; the high-water mark's year to date 85,000.00). Q3 then
+// pays 1,800.00 - 1,200.00 - 300.00 = 300.00 and the high-water mark
+// 145,000.00 x 0.5% = 725.00, the figures of the single run over all the
+// deals; P-2, with no Q3 deal, carries its -80.00 on.
 //
 // A SPIFF whose rate follows the partner's region on the deal's date, with a
 // bonus for resellers that began the quarter in EMEA (see Partner

@@ -73,7 +73,7 @@ func literalFolds(n *yaml.Node) {
 // spacedKeys are the top-level keys that get a blank line before them;
 // the items of spacedLists get one between them.
 var (
-	spacedKeys  = []string{"fields", "eligibility", "earnings", "groups", "caps", "tests"}
+	spacedKeys  = []string{"fields", "line_fields", "payment_methods", "payouts", "values", "eligibility", "earnings", "groups", "caps", "split", "settlements", "tests"}
 	spacedLists = []string{"earnings", "tests"}
 )
 

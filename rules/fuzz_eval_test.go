@@ -2,8 +2,10 @@ package rules_test
 
 import (
 	"cmp"
+	"encoding/json"
 	"os"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -29,24 +31,73 @@ func fuzzPrograms(tb testing.TB) []*incentive.Program {
 }
 
 // FuzzEvaluateDeal evaluates arbitrary deals, alone and as a batch, under
-// every reference program: no panic, and whenever a deal evaluates, its
-// lines (and, for a split deal, its payees' shares) add up to its total in
-// the program currency, a voided deal pays nothing, and the batch's
-// statement (with a balance carried into every payout bucket, as of a date
-// the input picks, for holds and expiry) adds up for every partner and
-// bucket (held amounts brought in included).
+// every reference program (the cookbook's among them) and the bundled
+// example. Beside the scalar fields, shape (bytes read one choice at a
+// time, zero once spent) builds what #15's syntax reads: product lines
+// (families, SKU prefixes, quantities, unit prices, custom line fields)
+// for line_fields, sum/count/any/all/filter and per: line; a second
+// partner and a referrer for split:; a tier history for dated tiers; a
+// payment method for payment_methods:; earlier periods' totals for
+// history(); close dates spread over months and quarters for
+// settlements:; and decimal fields (a cost) away from the amount, for
+// values: and computed caps.
+//
+// It checks: no panic; whenever a deal evaluates, its lines add up to its
+// total, a split's shares (and each share's lines) add up to it, a per-line
+// earning's items add up to its gross, a pick pays at most its max lines,
+// no line or deal pays above a cap that cut it or above a fixed deal cap,
+// the budget is never exceeded, a credit note never pays and a voided deal
+// pays nothing; a second evaluation gives the same bytes; a run on one
+// worker and on two give the same bytes; every settlement line's true-up,
+// payable and carry follow from its entitlement, advances and carry in;
+// and the batch's statement (with settlements, carried balances and held
+// amounts brought into every bucket) adds up for every partner and bucket,
+// with fees deducted as stated.
+//
+//	go test ./rules -run '^$' -fuzz '^FuzzEvaluateDeal$' -fuzztime 2m -parallel 1
 func FuzzEvaluateDeal(f *testing.F) {
 	progs := fuzzPrograms(f)
-	f.Add("12000.00", "new_business", "gold", "enterprise", int64(40*24*60), int64(3), true, "partner_rep")
-	f.Add("-500", "renewal", "silver", "smb", int64(-5), int64(0), false, "")
-	f.Add("99999999999999999999.999999", "upsell", "platinum", "", int64(1<<40), int64(-1), true, "finance")
-	f.Add("0.005", "", "", "mid_market", int64(0), int64(1<<62), true, "partner_rep")
-	f.Fuzz(func(t *testing.T, amount, typ, tier, segment string, minutes, qty int64, registered bool, role string) {
+	f.Add("12000.00", "new_business", "gold", "enterprise", int64(40*24*60), int64(3), true, "partner_rep", []byte{})
+	f.Add("-500", "renewal", "silver", "smb", int64(-5), int64(0), false, "", []byte{1, 2, 3})
+	f.Add("99999999999999999999.999999", "upsell", "platinum", "", int64(1<<40), int64(-1), true, "finance", []byte{5, 255, 255, 255, 255, 255})
+	f.Add("0.005", "", "", "mid_market", int64(0), int64(1<<62), true, "partner_rep", []byte{0, 0, 0, 1})
+	// Shape bytes, in the order fuzzDeal reads them: the number of lines,
+	// then per line family, family-is-segment, quantity, unit price, its
+	// scale, amount-not-quantity-times-price, SKU prefix, SKU number,
+	// refurbished; the number of tier changes, then per change days after
+	// the last, tier, tier-is-the-input's; the payment method; which
+	// history periods are left out, and their scale; the referrer, the
+	// cost, leave optional fields out; per batch deal the gap in days and
+	// partner P-2.
+	//
+	// Three lines (storage at 10.01, a DEMO- storage SKU, a refurbished
+	// network line), silver then gold, paid by cheque, full history, P-2
+	// refers, cost 5/8 of the amount, deals a month apart, some by P-2.
+	f.Add("48000.00", "new_business", "gold", "enterprise", int64(10*24*60), int64(7), true, "partner_rep", []byte{
+		3, 0, 0, 5, 40, 2, 0, 0, 1, 0, 0, 0, 3, 100, 0, 0, 1, 2, 0, 1, 0, 2, 20, 1, 0, 0, 3, 1,
+		2, 30, 1, 0, 200, 0, 0,
+		2,
+		0, 100,
+		1, 5, 0,
+		10, 0, 31, 2, 31, 0, 1, 0, 1, 0, 40, 2})
+	// Five lines (a negative quantity, a free amount, a segment family),
+	// one tier change, paid by bank transfer, every third history period
+	// missing, the partner refers itself, optional fields left out.
+	f.Add("150000", "new_business", "silver", "smb", int64(80*24*60), int64(31), true, "partner_rep", []byte{
+		5, 1, 0, 10, 200, 2, 3, 0, 9, 0, 2, 0, 255, 7, 0, 0, 2, 4, 1, 0, 7, 1, 1, 1, 1, 3, 0, 0,
+		3, 0, 0, 50, 2, 0, 0, 5, 0, 0, 0, 128, 255, 2, 0, 1, 6, 1,
+		1, 100, 2, 0,
+		1,
+		3, 50,
+		2, 10, 1,
+		0, 0, 45, 2, 1, 1, 20, 0, 49, 0, 30, 2})
+	f.Fuzz(func(t *testing.T, amount, typ, tier, segment string, minutes, qty int64, registered bool, role string, shape []byte) {
 		d, err := decimal.NewFromString(amount)
-		if err != nil || d.Exponent() < -30 || d.Exponent() > 30 {
+		if err != nil || d.Exponent() < -30 || d.Exponent() > 30 || len(amount) > 64 {
 			return
 		}
 		start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		sh := &fuzzShape{b: shape}
 		in := incentive.Input{
 			Deal: incentive.Deal{ID: "D-1", PartnerID: "P-1", Amount: incentive.NewMoney(d, incentive.USD),
 				CloseDate: start.Add(time.Duration(minutes%(3*366*24*60)) * time.Minute),
@@ -58,60 +109,38 @@ func FuzzEvaluateDeal(f *testing.F) {
 		if registered {
 			in.Deal.Registration = &incentive.Registration{ID: "R", Approved: incentive.DateOf(in.Deal.CloseDate)}
 		}
+		fz := fuzzDeal(sh, d, segment, tier, start)
+		in.Deal.Lines = fz.lines
+		in.Partner.History, in.Partner.Tier = fz.tierHistory(in.Partner.Tier)
+		if fz.method != "" {
+			in.Partner.Payment = &partner.PaymentDetails{Method: fz.method}
+		}
+		in.History = fz.history
 		for _, p := range progs {
 			deal := in
-			for _, fd := range p.Fields {
-				if deal.Deal.Fields == nil {
-					deal.Deal.Fields = map[string]any{}
-				}
-				deal.Deal.Fields[fd.Name] = fuzzField(fd.Type, segment, qty, d, registered)
-			}
+			fz.fill(&deal.Deal, p, segment, qty, d, registered)
 			check := func(r *incentive.Result) {
-				sum := decimal.Zero
-				for _, l := range r.Lines {
-					sum = sum.Add(l.Amount.Amount())
-				}
-				if !sum.Equal(r.Total.Amount()) || r.Total.Currency() != p.Currency {
-					t.Fatalf("%s: lines add up to %s, total %s", p.ID, sum, r.Total)
-				}
-				if len(r.Shares) > 0 {
-					// A split deal's shares add up to its total too.
-					shared := decimal.Zero
-					for _, s := range r.Shares {
-						shared = shared.Add(s.Amount.Amount())
-					}
-					if !shared.Equal(r.Total.Amount()) {
-						t.Fatalf("%s: shares add up to %s, total %s", p.ID, shared, r.Total)
-					}
-				}
-				_ = r.Explain()
+				fuzzCheckResult(t, p, r)
 			}
 			if r, err := incentive.Evaluate(t.Context(), p, deal, start); err == nil {
 				check(r)
-			}
-			// The same deal three times in a batch exercises the running
-			// totals; then credit notes of the first deal, linked to it
-			// (half, then the rest) and not, exercise the takebacks.
-			batch := func(yield func(incentive.Input, error) bool) {
-				for i, id := range []string{"D-1", "D-2", "D-3", "D-4", "D-5", "D-6"} {
-					x := deal
-					x.Deal.ID = id
-					x.Deal.CloseDate = deal.Deal.CloseDate.Add(time.Duration(i) * time.Hour)
-					switch id {
-					case "D-4", "D-5":
-						half := incentive.NewMoney(d.Abs().Mul(decimal.New(5, -1)).Neg(), incentive.USD)
-						x.Deal.Amount, x.Deal.Credits = half, "D-1"
-					case "D-6":
-						x.Deal.Amount = incentive.NewMoney(d.Abs().Neg(), incentive.USD)
-					}
-					if !yield(x, nil) {
-						return
-					}
+				// The same deal again: the same bytes out.
+				again, err := incentive.Evaluate(t.Context(), p, deal, start)
+				if err != nil {
+					t.Fatalf("%s: second evaluation fails: %v", p.ID, err)
+				}
+				if a, b := fuzzJSON(t, r), fuzzJSON(t, again); a != b || r.Explain() != again.Explain() {
+					t.Fatalf("%s: a second evaluation differs:\n%s\n%s", p.ID, a, b)
 				}
 			}
+			batch := fz.batch(deal, d)
 			opts := incentive.RunOptions{Workers: 2}
 			if qty%2 != 0 {
 				opts.AsOf = deal.Deal.CloseDate.AddDate(0, 0, int(qty%200))
+			}
+			var asOfDate incentive.Date
+			if !opts.AsOf.IsZero() {
+				asOfDate = incentive.DateOf(opts.AsOf.In(p.Effective.Loc()))
 			}
 			sb, err := incentive.NewStatement(p, nil)
 			if err != nil {
@@ -121,10 +150,6 @@ func FuzzEvaluateDeal(f *testing.F) {
 			sb.CarryIn(func(string, string) decimal.Decimal { return carry })
 			// A held amount brought into every bucket, maturing qty%60 days
 			// after the deal closed: paid or held again as of the run.
-			var asOfDate incentive.Date
-			if !opts.AsOf.IsZero() {
-				asOfDate = incentive.DateOf(opts.AsOf.In(p.Effective.Loc()))
-			}
 			held := map[string][]incentive.HeldAmount{}
 			for _, bk := range p.PayoutBuckets() {
 				held["P-1"] = append(held["P-1"], incentive.HeldAmount{Bucket: bk,
@@ -133,52 +158,434 @@ func FuzzEvaluateDeal(f *testing.F) {
 			if err := sb.CarryHeld(held, asOfDate); err != nil {
 				t.Fatalf("%s: CarryHeld: %v", p.ID, err)
 			}
+			e, err := incentive.NewEvaluator(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			settle := e.NewSettlements()
+			budget := decimal.Zero
+			var two []string
 			for r, err := range incentive.Run(t.Context(), p, batch, opts) {
-				if err == nil {
-					check(r)
-					if r.Credits != "" && r.Total.Amount().Sign() > 0 {
-						t.Fatalf("%s: credit note %s pays %s", p.ID, r.DealID, r.Total)
-					}
-					if r.Hold != nil && r.Hold.Void && !r.Total.IsZero() {
-						t.Fatalf("%s: voided deal %s pays %s", p.ID, r.DealID, r.Total)
-					}
-					if err := sb.Add(r); err != nil {
-						t.Fatalf("%s: statement: %v", p.ID, err)
+				two = append(two, fuzzRunItem(t, r, err))
+				if err != nil {
+					continue
+				}
+				check(r)
+				if r.Credits != "" && r.Total.Amount().Sign() > 0 {
+					t.Fatalf("%s: credit note %s pays %s", p.ID, r.DealID, r.Total)
+				}
+				if r.Hold != nil && r.Hold.Void && !r.Total.IsZero() {
+					t.Fatalf("%s: voided deal %s pays %s", p.ID, r.DealID, r.Total)
+				}
+				budget = budget.Add(r.Total.Amount())
+				for _, c := range p.Caps {
+					if c.Scope == incentive.CapBudget && c.LimitFormula == nil && budget.GreaterThan(c.Limit) {
+						t.Fatalf("%s: the run paid %s by deal %s, over the budget of %s", p.ID, budget, r.DealID, c.Limit)
 					}
 				}
+				if err := sb.Add(r); err != nil {
+					t.Fatalf("%s: statement: %v", p.ID, err)
+				}
+				if err := settle.Add(r); err != nil {
+					t.Fatalf("%s: settlement: %v", p.ID, err)
+				}
 			}
-			fuzzStatementAddsUp(t, p, sb.Statement())
+			// The results do not depend on the number of workers.
+			opts.Workers = 1
+			i := 0
+			for r, err := range incentive.Run(t.Context(), p, batch, opts) {
+				if got := fuzzRunItem(t, r, err); i >= len(two) || got != two[i] {
+					t.Fatalf("%s: result %d on one worker differs from two:\n%s", p.ID, i, got)
+				}
+				i++
+			}
+			if i != len(two) {
+				t.Fatalf("%s: %d results on one worker, %d on two", p.ID, i, len(two))
+			}
+			settleOn := asOfDate
+			if settleOn.IsZero() {
+				settleOn = settle.Last().AddDays(int(qty%120+120) % 120)
+			}
+			lines := settle.Settle(settleOn)
+			fuzzSettlementsAddUp(t, p, lines)
+			if err := sb.AddSettlements(lines); err != nil {
+				t.Fatalf("%s: AddSettlements: %v", p.ID, err)
+			}
+			st := sb.Statement()
+			fuzzStatementAddsUp(t, p, st)
+			fuzzFeesAddUp(t, p, st)
 		}
 	})
 }
 
-func fuzzField(t incentive.FieldType, s string, n int64, d decimal.Decimal, b bool) any {
-	switch t {
-	case incentive.FieldInt:
-		return n
-	case incentive.FieldDecimal:
-		return d
-	case incentive.FieldBool:
-		return b
-	case incentive.FieldDate:
-		return incentive.Date{Year: 2026, Month: time.Month(1 + n%12&11), Day: 1}
+// fuzzShape hands out a fuzzed deal's structural choices one byte at a
+// time; once its bytes are spent every choice is 0.
+type fuzzShape struct{ b []byte }
+
+func (s *fuzzShape) next() int {
+	if len(s.b) == 0 {
+		return 0
 	}
-	return s
+	v := int(s.b[0])
+	s.b = s.b[1:]
+	return v
 }
 
-// FuzzDecodeDeals decodes arbitrary deals files for the example program and
-// runs whatever decodes: no panic, only errors.
-func FuzzDecodeDeals(f *testing.F) {
-	p := fuzzPrograms(f)
-	example := p[len(p)-1]
-	if b, err := os.ReadFile("../examples/data/deals.yaml"); err == nil {
-		f.Add(b)
+// pick returns a choice in [0, n).
+func (s *fuzzShape) pick(n int) int { return s.next() % n }
+
+// fuzzShaped is what a shape decided, beside the scalar fields.
+type fuzzShaped struct {
+	lines   []incentive.DealLine
+	refurb  []bool // per line, for a bool line field
+	tiers   []partner.Event
+	method  partner.PaymentMethod
+	history incentive.History
+	// referrer is the value of string fields (a split payee, say); costPct
+	// sets decimal fields to costPct/8 of the amount; omit leaves optional
+	// fields out; gaps are the days between the batch's deals; second
+	// marks the batch deals made by partner P-2.
+	referrer string
+	costPct  int64
+	omit     bool
+	gaps     [6]int
+	second   [6]bool
+}
+
+var fuzzFamilies = []string{"storage", "network", "compute", "services"}
+var fuzzPrefixes = []string{"SKU-", "DEMO-", "REF-", ""}
+var fuzzTiers = []partner.Tier{"gold", "silver", "platinum", ""}
+var fuzzMethods = []partner.PaymentMethod{"", partner.BankTransfer, partner.Check, partner.PayPal}
+
+func fuzzDeal(sh *fuzzShape, d decimal.Decimal, segment, tier string, start time.Time) *fuzzShaped {
+	fz := &fuzzShaped{}
+	for n := sh.pick(6); len(fz.lines) < n; {
+		fam := fuzzFamilies[sh.pick(len(fuzzFamilies))]
+		if sh.pick(8) == 7 {
+			fam = segment
+		}
+		qty := int64(int8(sh.next()))
+		price := decimal.New(int64(sh.next())*25+1, -int32(sh.pick(3)))
+		amt := price.Mul(decimal.NewFromInt(qty))
+		if sh.pick(4) == 3 { // a line amount that is not quantity times price
+			amt = d.DivRound(decimal.NewFromInt(int64(n)), 2)
+		}
+		fz.lines = append(fz.lines, incentive.DealLine{
+			Product: fuzzPrefixes[sh.pick(len(fuzzPrefixes))] + strconv.Itoa(sh.next()), Family: fam, Quantity: qty,
+			UnitPrice: incentive.NewMoney(price, incentive.USD), Amount: incentive.NewMoney(amt, incentive.USD)})
+		fz.refurb = append(fz.refurb, sh.pick(2) == 1)
 	}
-	f.Add([]byte(`- {id: D-1, amount: "12000.00", type: new_business, registered: true, close_date: 2026-11-03, segment: smb, partner: {id: P-1, tier: gold}}`))
-	f.Add([]byte("- {id: D-3, amount: 5, close_date: 2026-11-03, segment: smb, partner: {id: P-1, tier_history: [{from: 2026-01-01, tier: silver}, {from: \"2026-06-01T09:00:00+02:00\", tier: gold}]}}\n"))
-	f.Add([]byte(`[{"id": "D-2", "amount": "1e3", "close_date": "2026-11-03T10:00:00Z", "segment": "x", "partner": {"id": "P"}}]`))
-	f.Fuzz(func(t *testing.T, src []byte) {
-		ins, err := rules.DecodeDeals("deals.yaml", src, example)
+	// Tier changes in time order, the last one the partner's tier now.
+	at := start.AddDate(-1, 0, 0)
+	for n := sh.pick(4); len(fz.tiers) < n; {
+		at = at.Add(time.Duration(1+sh.next()*3) * 24 * time.Hour)
+		to := fuzzTiers[sh.pick(len(fuzzTiers))]
+		if sh.pick(4) == 3 {
+			to = partner.Tier(tier)
+		}
+		var from partner.Tier
+		if len(fz.tiers) > 0 {
+			from = fz.tiers[len(fz.tiers)-1].ToTier
+		}
+		fz.tiers = append(fz.tiers, partner.Event{Kind: partner.EventTier, FromTier: from, ToTier: to, At: at})
+	}
+	fz.method = fuzzMethods[sh.pick(len(fuzzMethods))]
+	// Totals of earlier periods, 2024 to 2028 by month, quarter and year;
+	// every skip-th one left out (a period not supplied fails the deal).
+	if skip := sh.pick(5); skip != 1 {
+		fz.history = incentive.History{}
+		scale := decimal.New(int64(sh.next()), -4)
+		k := 0
+		for day := (incentive.Date{Year: 2024, Month: 1, Day: 1}); day.Year < 2029; day = day.AddMonths(1) {
+			for _, unit := range incentive.HistoryUnits() {
+				k++
+				if skip > 1 && k%skip == 0 {
+					continue
+				}
+				fz.history[incentive.PeriodLabel(unit, day)] = d.Mul(scale).Mul(decimal.NewFromInt(int64(k % 7)))
+			}
+		}
+	}
+	fz.referrer = []string{"", "P-2", "P-1", segment}[sh.pick(4)]
+	fz.costPct = int64(sh.pick(12))
+	fz.omit = sh.pick(2) == 1
+	for i := range fz.gaps {
+		fz.gaps[i] = sh.pick(50)
+		fz.second[i] = sh.pick(3) == 2
+	}
+	return fz
+}
+
+// tierHistory returns the partner's tier events and its tier now (the last
+// event's, when there is one).
+func (fz *fuzzShaped) tierHistory(now partner.Tier) ([]partner.Event, partner.Tier) {
+	if len(fz.tiers) == 0 {
+		return nil, now
+	}
+	return slices.Clone(fz.tiers), fz.tiers[len(fz.tiers)-1].ToTier
+}
+
+// fill sets the program's custom deal and line fields on a copy of the
+// deal's lines.
+func (fz *fuzzShaped) fill(deal *incentive.Deal, p *incentive.Program, segment string, qty int64, d decimal.Decimal, b bool) {
+	deal.Fields = nil
+	for _, fd := range p.Fields {
+		if fd.Optional && fz.omit {
+			continue
+		}
+		if deal.Fields == nil {
+			deal.Fields = map[string]any{}
+		}
+		v := fuzzField(fd.Type, segment, qty, d, b)
+		switch fd.Type {
+		case incentive.FieldString:
+			v = fz.referrer
+		case incentive.FieldDecimal:
+			v = d.Mul(decimal.New(fz.costPct, 0)).Div(decimal.New(8, 0))
+		}
+		deal.Fields[fd.Name] = v
+	}
+	deal.Lines = slices.Clone(deal.Lines)
+	for k := range deal.Lines {
+		l := &deal.Lines[k]
+		l.Fields = nil
+		for _, fd := range p.LineFields {
+			if fd.Optional && fz.omit {
+				continue
+			}
+			if l.Fields == nil {
+				l.Fields = map[string]any{}
+			}
+			v := fuzzField(fd.Type, l.Family, l.Quantity, l.UnitPrice.Amount(), fz.refurb[k])
+			l.Fields[fd.Name] = v
+		}
+	}
+}
+
+// batch is six deals: the deal, two more (of P-1 or P-2), credit notes of
+// the first (half, then the rest) and an unlinked one, closing the shape's
+// gaps apart (in days, plus an hour each, so the order is strict).
+func (fz *fuzzShaped) batch(deal incentive.Input, d decimal.Decimal) func(func(incentive.Input, error) bool) {
+	return func(yield func(incentive.Input, error) bool) {
+		at := deal.Deal.CloseDate
+		for i, id := range []string{"D-1", "D-2", "D-3", "D-4", "D-5", "D-6"} {
+			x := deal
+			x.Deal.ID = id
+			at = at.Add(time.Duration(fz.gaps[i]*24+1) * time.Hour)
+			x.Deal.CloseDate = at
+			switch id {
+			case "D-2", "D-3", "D-6":
+				if fz.second[i] {
+					x.Deal.PartnerID, x.Partner.ID = "P-2", "P-2"
+					x.Partner.History, x.Partner.Payment = nil, nil
+				}
+			}
+			switch id {
+			case "D-4", "D-5":
+				half := incentive.NewMoney(d.Abs().Mul(decimal.New(5, -1)).Neg(), incentive.USD)
+				x.Deal.Amount, x.Deal.Credits = half, "D-1"
+			case "D-6":
+				x.Deal.Amount = incentive.NewMoney(d.Abs().Neg(), incentive.USD)
+			}
+			if !yield(x, nil) {
+				return
+			}
+		}
+	}
+}
+
+// fuzzCheckResult checks what every evaluated deal must satisfy.
+func fuzzCheckResult(t *testing.T, p *incentive.Program, r *incentive.Result) {
+	t.Helper()
+	sum := decimal.Zero
+	for _, l := range r.Lines {
+		sum = sum.Add(l.Amount.Amount())
+	}
+	if !sum.Equal(r.Total.Amount()) || r.Total.Currency() != p.Currency {
+		t.Fatalf("%s: %s: lines add up to %s, total %s", p.ID, r.DealID, sum, r.Total)
+	}
+	if len(r.Shares) > 0 {
+		// A split deal's shares add up to its total, and each share's
+		// lines to the share.
+		shared := decimal.Zero
+		for _, s := range r.Shares {
+			shared = shared.Add(s.Amount.Amount())
+			part := decimal.Zero
+			for _, l := range s.Lines {
+				part = part.Add(l.Amount.Amount())
+			}
+			if !part.Equal(s.Amount.Amount()) {
+				t.Fatalf("%s: %s: %s's share lines add up to %s, the share %s", p.ID, r.DealID, s.PartnerID, part, s.Amount)
+			}
+		}
+		if !shared.Equal(r.Total.Amount()) {
+			t.Fatalf("%s: %s: shares add up to %s, total %s", p.ID, r.DealID, shared, r.Total)
+		}
+	}
+	picked := map[string]int{}
+	for _, l := range r.Lines {
+		if len(l.Items) > 0 {
+			// A per-line earning's gross is the sum of its lines' amounts.
+			items := decimal.Zero
+			for _, it := range l.Items {
+				if it.Applies {
+					items = items.Add(it.Amount)
+				}
+			}
+			if !items.Equal(l.Gross.Amount()) {
+				t.Fatalf("%s: %s: %s's line items add up to %s, its gross %s", p.ID, r.DealID, l.Earning, items, l.Gross)
+			}
+		}
+		for _, c := range l.Cuts {
+			if c.Scope == incentive.CapLine && l.Amount.Amount().GreaterThan(c.Limit) {
+				t.Fatalf("%s: %s: %s pays %s above its cap %s", p.ID, r.DealID, l.Earning, l.Amount, c.Limit)
+			}
+			if c.Scope == incentive.CapDeal && r.Total.Amount().GreaterThan(c.Limit) {
+				t.Fatalf("%s: %s: the deal pays %s above its cap %s", p.ID, r.DealID, r.Total, c.Limit)
+			}
+		}
+		if l.Group != "" && !l.Amount.IsZero() {
+			picked[l.Group]++ // a line that pays zero takes no place
+		}
+	}
+	for _, g := range p.Groups {
+		if g.Max > 0 && picked[g.ID] > g.Max {
+			t.Fatalf("%s: %s: group %s pays %d lines, at most %d", p.ID, r.DealID, g.ID, picked[g.ID], g.Max)
+		}
+	}
+	for _, c := range p.Caps {
+		if c.Scope == incentive.CapDeal && c.LimitFormula == nil && c.Earning == "" && r.Total.Amount().GreaterThan(c.Limit) {
+			t.Fatalf("%s: %s: the deal pays %s above the deal cap %s", p.ID, r.DealID, r.Total, c.Limit)
+		}
+	}
+	_ = r.Explain()
+}
+
+// fuzzJSON is a result's JSON encoding.
+func fuzzJSON(t *testing.T, r *incentive.Result) string {
+	t.Helper()
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatalf("%s: %v", r.DealID, err)
+	}
+	return string(b)
+}
+
+// fuzzRunItem is one item of a run's output as text: the result's JSON and
+// explanation, or the error.
+func fuzzRunItem(t *testing.T, r *incentive.Result, err error) string {
+	t.Helper()
+	if err != nil {
+		return "error: " + err.Error()
+	}
+	return fuzzJSON(t, r) + "\n" + r.Explain()
+}
+
+// fuzzSettlementsAddUp checks every settlement line: the advances add up
+// by sub-period; a settled line's true-up is entitlement - advances +
+// carried in (per period) or entitlement - credited (year to date), paid
+// when above zero and otherwise carried (per period); an open line pays
+// and carries nothing; nothing payable is negative, nothing carried is
+// positive.
+func fuzzSettlementsAddUp(t *testing.T, p *incentive.Program, lines []incentive.SettlementLine) {
+	t.Helper()
+	modes := map[string]incentive.CreditMode{}
+	for _, s := range p.Settlements {
+		modes[s.ID] = s.Credit
+	}
+	for _, l := range lines {
+		what := p.ID + ": settlement " + l.Settlement + " " + l.PartnerID + " " + l.From.String()
+		by := decimal.Zero
+		for _, s := range l.AdvancesBy {
+			by = by.Add(s.Amount.Amount())
+		}
+		if !by.Equal(l.Advances.Amount()) {
+			t.Fatalf("%s: advances by sub-period add up to %s, advances %s", what, by, l.Advances)
+		}
+		if l.Payable.Amount().Sign() < 0 || l.CarriedOut.Amount().Sign() > 0 || l.CarriedIn.Amount().Sign() > 0 {
+			t.Fatalf("%s: payable %s, carried in %s, carried out %s", what, l.Payable, l.CarriedIn, l.CarriedOut)
+		}
+		if !l.Settled {
+			if !l.Payable.IsZero() || !l.CarriedOut.IsZero() || !l.TrueUp.IsZero() {
+				t.Fatalf("%s: open, yet true-up %s, payable %s, carried out %s", what, l.TrueUp, l.Payable, l.CarriedOut)
+			}
+			continue
+		}
+		up := l.Entitlement.Amount().Sub(l.Advances.Amount()).Add(l.CarriedIn.Amount())
+		if modes[l.Settlement] == incentive.CreditYearToDate {
+			up = l.Entitlement.Amount().Sub(l.Credited.Amount())
+		}
+		if !up.Equal(l.TrueUp.Amount()) {
+			t.Fatalf("%s: true-up %s, want %s", what, l.TrueUp, up)
+		}
+		pay, out := decimal.Max(up, decimal.Zero), decimal.Min(up, decimal.Zero)
+		if modes[l.Settlement] == incentive.CreditYearToDate {
+			out = decimal.Zero
+		}
+		if !pay.Equal(l.Payable.Amount()) || !out.Equal(l.CarriedOut.Amount()) {
+			t.Fatalf("%s: true-up %s pays %s and carries %s", what, up, l.Payable, l.CarriedOut)
+		}
+	}
+}
+
+// fuzzFeesAddUp checks the payment methods' fees: sent = payable - fee,
+// no fee without a payment, nothing negative, and the statement's totals
+// are the partners' sums.
+func fuzzFeesAddUp(t *testing.T, p *incentive.Program, s *incentive.Statement) {
+	t.Helper()
+	fees, sent := decimal.Zero, decimal.Zero
+	for _, ps := range s.Partners {
+		f := ps.Fee.Amount()
+		if f.Sign() < 0 || ps.Sent.Amount().Sign() < 0 || !ps.Sent.Amount().Equal(ps.Payable.Amount().Sub(f)) ||
+			f.Sign() > 0 && ps.Payable.Amount().Sign() == 0 {
+			t.Fatalf("%s: %s: payable %s, fee %s, sent %s", p.ID, ps.PartnerID, ps.Payable, ps.Fee, ps.Sent)
+		}
+		fees, sent = fees.Add(f), sent.Add(ps.Sent.Amount())
+	}
+	if !fees.Equal(s.Fees.Amount()) || !sent.Equal(s.Sent.Amount()) {
+		t.Fatalf("%s: fees %s and sent %s, the partners' %s and %s", p.ID, s.Fees, s.Sent, fees, sent)
+	}
+}
+
+// FuzzDecodeDeals decodes arbitrary deals files for any reference program
+// or the example (chosen by prog), so that the keys of #15's syntax decode
+// against programs that declare them (products with line fields, a
+// referrer, a cost, history, tier_history, payment_method), and runs
+// whatever decodes: no panic, only errors, and every result's lines and
+// shares add up to its total.
+//
+//	go test ./rules -run '^$' -fuzz '^FuzzDecodeDeals$' -fuzztime 2m -parallel 1
+func FuzzDecodeDeals(f *testing.F) {
+	progs := fuzzPrograms(f)
+	index := func(id string) uint8 {
+		for i, p := range progs {
+			if p.ID == id {
+				return uint8(i)
+			}
+		}
+		f.Fatalf("no program %q", id)
+		return 0
+	}
+	example := index("q4-2026-partner-growth")
+	if b, err := os.ReadFile("../examples/data/deals.yaml"); err == nil {
+		f.Add(example, b)
+	}
+	f.Add(example, []byte(`- {id: D-1, amount: "12000.00", type: new_business, registered: true, close_date: 2026-11-03, segment: smb, partner: {id: P-1, tier: gold}}`))
+	f.Add(example, []byte("- {id: D-3, amount: 5, close_date: 2026-11-03, segment: smb, partner: {id: P-1, tier_history: [{from: 2026-01-01, tier: silver}, {from: \"2026-06-01T09:00:00+02:00\", tier: gold}]}}\n"))
+	f.Add(example, []byte(`[{"id": "D-2", "amount": "1e3", "close_date": "2026-11-03T10:00:00Z", "segment": "x", "partner": {"id": "P"}}]`))
+	f.Add(index("cookbook-storage-units"), []byte(`- {id: D-1, amount: "10000.00", cost: "7000.00", close_date: 2026-03-02, partner_id: P-1,
+   products: [{product: SRV-1, family: storage, quantity: 3, amount: "6000.00"}, {product: DEMO-SRV, family: storage, quantity: 2, amount: "0"},
+              {product: SRV-2, family: storage, quantity: 4, unit_price: "500", amount: "2000.00", refurbished: true}]}
+- {id: D-2, amount: "3000.00", cost: "0", close_date: 2026-03-03, partner_id: P-1, products: [{product: SRV-1, family: storage, quantity: -3}]}
+`))
+	f.Add(index("cookbook-per-unit"), []byte(`- {id: D-1, amount: "9000", close_date: 2026-05-02, partner_id: P-1, products: [{product: NET-1, family: network, quantity: 40}, {product: DEMO-1, family: storage, quantity: 9}]}`))
+	f.Add(index("referral-split"), []byte(`- {id: D-1, amount: "50000", close_date: 2026-05-02, referrer: P-2, partner: {id: P-1, payment_method: check}}`))
+	f.Add(index("cookbook-growth-rebate"), []byte(`- {id: D-1, amount: "50000", close_date: 2026-05-02, partner_id: P-1, history: {2025-Q2: "100000.00", 2025-Q3: "120000.00", 2025-Q4: "80000.00", 2026-Q1: "100000.00"}}`))
+	f.Add(index("tier-spiff"), []byte(`- {id: D-1, amount: "50000", close_date: 2026-05-02, partner: {id: P-1, tier: gold, tier_history: [{from: 2026-01-01, tier: silver}, {from: 2026-04-15, tier: gold}]}}`))
+	f.Add(index("rebate-by-method"), []byte(`- {id: D-1, amount: "5000", close_date: 2026-05-02, partner: {id: P-1, payment_method: bank_transfer}}`))
+	f.Fuzz(func(t *testing.T, prog uint8, src []byte) {
+		p := progs[int(prog)%len(progs)]
+		ins, err := rules.DecodeDeals("deals.yaml", src, p)
 		if err != nil {
 			_ = err.Error()
 			return
@@ -196,9 +603,12 @@ func FuzzDecodeDeals(f *testing.F) {
 				}
 			}
 		}
-		for r, err := range incentive.Run(t.Context(), example, seq, incentive.RunOptions{}) {
+		for r, err := range incentive.Run(t.Context(), p, seq, incentive.RunOptions{}) {
 			if err == nil && r == nil {
 				t.Fatal("nil result without an error")
+			}
+			if err == nil {
+				fuzzCheckResult(t, p, r)
 			}
 		}
 	})
@@ -232,4 +642,18 @@ func fuzzStatementAddsUp(t *testing.T, p *incentive.Program, s *incentive.Statem
 			t.Fatalf("%s: %s: buckets pay %s, the partner %s", p.ID, ps.PartnerID, payable, ps.Payable)
 		}
 	}
+}
+
+func fuzzField(t incentive.FieldType, s string, n int64, d decimal.Decimal, b bool) any {
+	switch t {
+	case incentive.FieldInt:
+		return n
+	case incentive.FieldDecimal:
+		return d
+	case incentive.FieldBool:
+		return b
+	case incentive.FieldDate:
+		return incentive.Date{Year: 2026, Month: time.Month(1 + n%12&11), Day: 1}
+	}
+	return s
 }

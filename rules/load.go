@@ -80,7 +80,11 @@ func Load(fsys fs.FS, pattern string) (*Set, error) {
 //
 // Loading fails when nothing matches, when a Tests document names a program
 // that was not loaded, or when two documents define the same program id and
-// version. On failure it returns the errors of all files as one ErrorList.
+// version. A test file loaded only because it is beside a match, other than
+// the match's own (x_test.yaml for x.yaml), may hold the tests of the
+// folder's other programs: its Tests documents naming a program id that was
+// not loaded at all are left out, so that one program of a folder loads
+// alone. On failure it returns the errors of all files as one ErrorList.
 //
 // Every file is read within the limits of opts: a file that is not a
 // regular file, or over a limit, is an error of that file wrapping
@@ -95,13 +99,20 @@ func LoadWith(fsys fs.FS, pattern string, opts LoadOptions) (*Set, error) {
 	}
 	names := map[string]bool{}
 	dirs := map[string]bool{}
+	stems := map[string]bool{} // dir/stem of each match: its own test file is dir/stem_test.yaml
 	for _, m := range matches {
 		if st, err := fs.Stat(fsys, m); err == nil && st.IsDir() {
 			continue
 		}
 		names[m] = true
 		dirs[path.Dir(m)] = true
+		stems[strings.TrimSuffix(strings.TrimSuffix(m, ".yaml"), ".yml")] = true
 	}
+	// beside lists the test files loaded only because they sit beside a
+	// match, other than a match's own stem_test.yaml: their Tests documents
+	// for programs that were not loaded belong to other programs of the
+	// folder and are left out rather than reported.
+	beside := map[string]bool{}
 	if len(names) == 0 {
 		return nil, fmt.Errorf("rules: no files match %q", pattern)
 	}
@@ -112,7 +123,11 @@ func LoadWith(fsys fs.FS, pattern string, opts LoadOptions) (*Set, error) {
 		}
 		for _, e := range entries {
 			if !e.IsDir() && strings.HasSuffix(e.Name(), "_test.yaml") {
-				names[path.Join(dir, e.Name())] = true
+				name := path.Join(dir, e.Name())
+				if !names[name] && !stems[strings.TrimSuffix(name, "_test.yaml")] {
+					beside[name] = true
+				}
+				names[name] = true
 			}
 		}
 	}
@@ -172,12 +187,19 @@ func LoadWith(fsys fs.FS, pattern string, opts LoadOptions) (*Set, error) {
 
 	// Tests documents naming a program in another file.
 	all := s.Programs()
+	unrelated := map[*File]bool{} // beside files holding only other programs' tests
 	for i, f := range s.Files {
 		d := diags[i]
+		left := 0
 		for _, td := range f.pending {
 			p := pickProgram(all, td.program, td.version)
 			if p == nil {
-				if versions := programVersions(all, td.program); versions != "" {
+				versions := programVersions(all, td.program)
+				if versions == "" && beside[f.Name] {
+					left++
+					continue // another program's tests, beside the files asked for
+				}
+				if versions != "" {
 					d.errorf(td.programVal, "program", "no version %d of program %q in the loaded files (loaded: %s)", td.version, td.program, versions)
 				} else {
 					d.errorf(td.programVal, "program", "no program %q in the loaded files%s", td.program, suggest(td.program, programIDs(all), false))
@@ -189,7 +211,22 @@ func LoadWith(fsys fs.FS, pattern string, opts LoadOptions) (*Set, error) {
 			}
 			f.Tests = append(f.Tests, decodeTests(d, td.tests, "tests", p)...)
 		}
+		if left > 0 && left == len(f.pending) && f.empty() && len(d.errs) == 0 && len(d.warns) == 0 {
+			unrelated[f] = true
+		}
 		f.pending = nil
+	}
+	if len(unrelated) > 0 {
+		// Leave out the files that contributed nothing: they are the
+		// folder's other programs' test files.
+		kept := 0
+		for i, f := range s.Files {
+			if !unrelated[f] {
+				s.Files[kept], diags[kept] = f, diags[i]
+				kept++
+			}
+		}
+		s.Files, diags = s.Files[:kept], diags[:kept]
 	}
 
 	tests := s.Tests()
@@ -202,6 +239,13 @@ func LoadWith(fsys fs.FS, pattern string, opts LoadOptions) (*Set, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// empty reports whether a file holds nothing but Tests documents naming
+// programs of other files.
+func (f *File) empty() bool {
+	return len(f.Programs) == 0 && len(f.Tests) == 0 && len(f.TierPolicies) == 0 && len(f.ApprovalPolicies) == 0 &&
+		len(f.PlanTemplates) == 0 && len(f.PlanTests) == 0 && len(f.planDocs) == 0 && len(f.eventDocs) == 0
 }
 
 // errNotRegular is a path that names something other than a regular

@@ -97,7 +97,11 @@ func (r *Report) String() string {
 	case r.Coverage.Percent() < r.MinCoverage:
 		fmt.Fprintf(&b, "FAIL: coverage %d%% is below the required %d%%\n", r.Coverage.Percent(), r.MinCoverage)
 	default:
-		fmt.Fprintf(&b, "ok: %d tests passed\n", len(r.Results))
+		if len(r.Results) == 1 {
+			b.WriteString("ok: 1 test passed\n")
+		} else {
+			fmt.Fprintf(&b, "ok: %d tests passed\n", len(r.Results))
+		}
 	}
 	return b.String()
 }

@@ -217,6 +217,9 @@ func ExampleNewServer() {
 		fmt.Println(f.Name, f.Kind)
 	}
 	// Output:
+	// distributor-growth.yaml program
+	// distributor-growth_test.yaml program
+	// msp-advantage.yaml program
 	// q4-growth.yaml program
 	// q4-growth_test.yaml program
 }

@@ -301,3 +301,50 @@ func heldFromStatement(name string, src []byte, cur incentive.Currency, places i
 	}
 	return out, nil
 }
+
+// statementProgram is the program a JSON statement was written for.
+type statementProgram struct {
+	ID      string `json:"id"`
+	Version int    `json:"version"`
+	Hash    string `json:"hash"`
+}
+
+// settlementFromStatement reads what a previous run's JSON statement
+// carries of the program's period settlements (each partner's
+// settlement_carry), after checking that the statement is of the same
+// program: another program id is an error, another version or hash a
+// warning (returned in warn), as the terms may change from one quarter to
+// the next while the balances carry on. A file that is not a statement
+// carries no settlement.
+func settlementFromStatement(name string, src []byte, p *incentive.Program) (carries []incentive.SettlementCarry, warn string, err error) {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(src, &top) != nil || top["partners"] == nil || top["program"] == nil {
+		return nil, "", nil
+	}
+	var st struct {
+		Program  statementProgram `json:"program"`
+		Partners []struct {
+			Partner         string                      `json:"partner"`
+			SettlementCarry []incentive.SettlementCarry `json:"settlement_carry"`
+		} `json:"partners"`
+	}
+	if err := json.Unmarshal(src, &st); err != nil {
+		return nil, "", fmt.Errorf("%s: not a statement written by 'partnerops run -output json': %v", name, err)
+	}
+	if st.Program.ID != p.ID {
+		return nil, "", fmt.Errorf("%s is a statement of program %q, not of %q: its balances and settlements carry into the same program only", name, st.Program.ID, p.ID)
+	}
+	if hash := p.Hash; st.Program.Version != p.Version || st.Program.Hash != hash {
+		warn = fmt.Sprintf("%s is a statement of %s v%d (hash %s); this run is v%d (hash %s): its balances and settlements are carried into the new terms as they are",
+			name, st.Program.ID, st.Program.Version, st.Program.Hash, p.Version, hash)
+	}
+	for _, ps := range st.Partners {
+		for k, c := range ps.SettlementCarry {
+			if c.PartnerID != ps.Partner {
+				return nil, "", fmt.Errorf("%s: partner %s: settlement_carry[%d] is partner %q's", name, ps.Partner, k, c.PartnerID)
+			}
+			carries = append(carries, c)
+		}
+	}
+	return carries, warn, nil
+}

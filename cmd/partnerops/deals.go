@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"flag"
@@ -103,7 +104,7 @@ func (o *runOptions) openDeals(arg string, p *incentive.Program) (*dealsInput, e
 	in := &dealsInput{name: arg, close: func() error { return nil }}
 	var st os.FileInfo
 	if arg == "-" {
-		in.name = "stdin"
+		in.name = cmp.Or(o.stdinName, "stdin")
 	} else {
 		var err error
 		st, err = os.Stat(arg)
@@ -216,7 +217,8 @@ type dealCheck struct {
 	seen     idSet
 	c        *counts
 	// names are the partners' names, for the statement: memory grows
-	// with the partners, not the deals.
+	// with the partners, not the deals. Nil with a partners file, which
+	// has every name (run looks them up for the statement).
 	names map[string]string
 	// noIDs skips the set of ids seen (-check-ids=false with -sorted).
 	noIDs bool
@@ -257,7 +259,7 @@ func (dc *dealCheck) wrap(seq iter.Seq2[incentive.Input, error]) iter.Seq2[incen
 			if err == nil {
 				err = dc.check(&in)
 			}
-			if err == nil && in.Partner.Name != "" && dc.names[in.Partner.ID] == "" {
+			if err == nil && dc.names != nil && in.Partner.Name != "" && dc.names[in.Partner.ID] == "" {
 				dc.names[in.Partner.ID] = in.Partner.Name
 			}
 			if err != nil {

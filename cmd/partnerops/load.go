@@ -167,7 +167,10 @@ func (g *group) load() (*rules.Set, error) {
 		}
 		return g.files[name] || strings.HasSuffix(name, "_test.yaml")
 	}
-	fsys := filterFS{FS: os.DirFS(root), dir: inner, keep: keep}
+	// The glob matches the chosen files only; rules.Load adds the
+	// *_test.yaml files beside them, and leaves out the tests of the
+	// folder's other programs.
+	fsys := filterFS{FS: os.DirFS(root), dir: inner, keep: keep, match: func(name string) bool { return g.files[name] }}
 	pattern := "*"
 	if inner != "." {
 		pattern = globEscape(inner) + "/*"
@@ -182,7 +185,28 @@ type filterFS struct {
 	fs.FS
 	dir  string
 	keep func(name string) bool
+	// match, when set, narrows what Glob returns in dir to the files it
+	// accepts; the others stay visible to Open and ReadDir.
+	match func(name string) bool
 }
+
+// Glob is fs.Glob over the visible files, narrowed by match.
+func (f filterFS) Glob(pattern string) ([]string, error) {
+	m, err := fs.Glob(readDirFS{f}, pattern)
+	if err != nil || f.match == nil {
+		return m, err
+	}
+	return slices.DeleteFunc(m, func(name string) bool {
+		return path.Dir(name) == f.dir && !f.match(path.Base(name))
+	}), nil
+}
+
+// readDirFS hides filterFS's Glob method, so that its Glob can call
+// fs.Glob without calling itself.
+type readDirFS struct{ f filterFS }
+
+func (r readDirFS) Open(name string) (fs.File, error)          { return r.f.Open(name) }
+func (r readDirFS) ReadDir(name string) ([]fs.DirEntry, error) { return r.f.ReadDir(name) }
 
 func (f filterFS) hidden(name string) bool {
 	return path.Dir(name) == f.dir && !f.keep(path.Base(name))

@@ -80,6 +80,8 @@ func TestGolden(t *testing.T) {
 		{"run_settle", []string{"run", "-as-of", "2026-09-30", testdata + "/settle/program.yaml", testdata + "/settle/deals.json"}, 0},
 		{"run_settle_open", []string{"run", "-as-of", "2026-09-29", testdata + "/settle/program.yaml", testdata + "/settle/deals.json"}, 0},
 		{"run_settle_json", []string{"run", "-json", testdata + "/settle/program.yaml", testdata + "/settle/deals.json"}, 0},
+		{"run_settle_carried_v0", []string{"run", "-as-of", "2026-06-30", "-carried", testdata + "/settle/q1-statement-v0.json", testdata + "/settle/program.yaml", testdata + "/settle/q2.json"}, 0},
+		{"run_settle_carried_other_program", []string{"run", "-carried", testdata + "/settle/other-program-statement.json", testdata + "/settle/program.yaml", testdata + "/settle/q2.json"}, 1},
 		{"explain_settle", []string{"explain", "-deal", "D-4", testdata + "/settle/program.yaml", testdata + "/settle/deals.json"}, 0},
 		{"explain_split", []string{"explain", "-deal", "D-1", testdata + "/split/program.yaml", testdata + "/split/deals.json"}, 0},
 	}

@@ -72,7 +72,7 @@ and every earning under the program's hold counts as held (pending).`,
 		o.define(fs)
 		fs.BoolVar(&o.json, "json", false, "print the statement as JSON (same as -output json)")
 		fs.StringVar(&o.output, "output", "text", "print the statement as `FORMAT`: text, csv or json (amounts as strings; it reads back as -carried)")
-		fs.StringVar(&o.carried, "carried", "", "read what each partner carries in from `FILE`: the previous run's -output json, or a\nJSON object of partner id to amount, {\"P-1\": \"40.00\"}, or to amounts per payout bucket,\n{\"P-1\": {\"rebates\": \"-30.00\", \"default\": \"5.00\"}} (default: the earning types in no bucket)")
+		fs.StringVar(&o.carried, "carried", "", "read what each partner carries in from `FILE`: the previous run's -output json (balances,\nholds and settlement carries; a statement of another program id is refused, of another\nversion warned about), or a\nJSON object of partner id to amount, {\"P-1\": \"40.00\"}, or to amounts per payout bucket,\n{\"P-1\": {\"rebates\": \"-30.00\", \"default\": \"5.00\"}} (default: the earning types in no bucket)")
 		fs.StringVar(&o.results, "results", "", "also write each deal's result to `FILE` (.csv or .jsonl): deal, partner, and each earning\nline with its type, amount, band, the caps that cut it, rounding and claim deadline")
 		fs.BoolVar(&o.resultsExplain, "results-explain", false, "add each deal's explanation in plain words to the -results file")
 		return func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -97,7 +97,8 @@ A deal can be given without a deals file: on standard input ("-", with
 -format), or on the command line with -input and only PROGRAM:
 
 	partnerops explain -input '{"id": "D-1", "partner": {"id": "P-1", "tier": "gold"}, "amount": "12000.00", "close_date": "2026-11-03", "registered": true, "type": "new_business", "segment": "smb"}' examples/programs/q4-growth.yaml
- With -json each explanation is printed as JSON, one per line.`,
+
+With -json each explanation is printed as JSON, one per line.`,
 	example: "partnerops explain -deal ACME-1011 examples/programs/q4-growth.yaml examples/data/deals.yaml",
 	setup: func(fs *flag.FlagSet) action {
 		o := &runOptions{cmd: "explain"}
@@ -113,7 +114,7 @@ A deal can be given without a deals file: on standard input ("-", with
 				if o.format != "" && o.format != formatJSONL {
 					return usageError(stderr, o.cmd, "-input is JSON; -format %s does not apply", o.format)
 				}
-				o.format = formatJSONL
+				o.format, o.stdinName = formatJSONL, "-input"
 				old := stdin
 				stdin = strings.NewReader(o.input)
 				defer func() { stdin = old }()
@@ -135,7 +136,10 @@ type runOptions struct {
 	carried string
 	deal    string
 	input   string
-	format  string
+	// stdinName names standard input in messages: "stdin", or "-input"
+	// when explain reads the deals given with -input.
+	stdinName string
+	format    string
 	// formatFlag is the flag that sets format, for errors; "" means
 	// -format.
 	formatFlag     string
@@ -458,14 +462,19 @@ func (s *session) report(err error) bool {
 
 // each runs the deals and calls fn with every deal's result; a deal in
 // error is reported and skipped. run needs no explanations, so it runs
-// without traces unless -results-explain asks. fn returns false to stop.
+// without traces unless -results-explain asks; and it only aggregates the
+// results (the statement, the settlements and the -results file copy
+// what they keep), so each deal's result reuses the memory of an earlier
+// one (incentive.RunOptions.ReuseResults): r is valid only until fn
+// returns. fn returns false to stop.
 func (s *session) each(ctx context.Context, fn func(r *incentive.Result) bool) {
 	defer s.deals.close()
 	seq, ok := s.stream()
 	if !ok {
 		return
 	}
-	opts := incentive.RunOptions{AsOf: s.asOf, Workers: s.o.workers, NoTrace: s.o.cmd == "run" && !s.o.resultsExplain, Rates: s.rates}
+	run := s.o.cmd == "run"
+	opts := incentive.RunOptions{AsOf: s.asOf, Workers: s.o.workers, NoTrace: run && !s.o.resultsExplain, ReuseResults: run, Rates: s.rates}
 	p := newProgress(s.stderr, s.deals.size)
 	defer p.done()
 	for r, err := range incentive.Run(ctx, s.program, seq, opts) {
@@ -491,6 +500,12 @@ func (s *session) stream() (iter.Seq2[incentive.Input, error], bool) {
 	s.names = map[string]string{}
 	dc := &dealCheck{partners: s.partners, c: &s.c, names: s.names, noIDs: !s.o.checkIDs && s.o.sorted, anyPartner: s.o.anyPartner,
 		payees: splitPayeeFields(s.program)}
+	if s.partners != nil {
+		// Every partner a deal may name is in the file, with its name:
+		// the names are looked up once per partner on the statement
+		// in run, not recorded deal by deal.
+		dc.names = nil
+	}
 	seq := dc.wrap(s.deals.decode(s.program, s.o))
 	if s.o.sorted {
 		s.c.sortNote = "streamed in (close time, id) order as given (-sorted)"
@@ -521,7 +536,7 @@ func (o *runOptions) run(ctx context.Context, args []string, stdout, stderr io.W
 	if s == nil {
 		return code
 	}
-	carried, held, c, err := o.readCarried(s.program)
+	cf, c, err := o.readCarried(s.program)
 	if err != nil {
 		s.deals.close()
 		if c == exitUsage {
@@ -529,6 +544,10 @@ func (o *runOptions) run(ctx context.Context, args []string, stdout, stderr io.W
 		}
 		fmt.Fprintf(stderr, "partnerops %s: %v\n", o.cmd, oneLine(err.Error()))
 		return c
+	}
+	carried, held := cf.amounts, cf.held
+	if cf.warn != "" {
+		fmt.Fprintf(stderr, "partnerops %s: warning: %s\n", o.cmd, cf.warn)
 	}
 	sb, err := incentive.NewStatement(s.program, nil)
 	if err != nil {
@@ -557,6 +576,16 @@ func (o *runOptions) run(ctx context.Context, args []string, stdout, stderr io.W
 			return exitFail
 		}
 		settle = ev.NewSettlements()
+		if err := settle.CarryIn(cf.settlements); err != nil {
+			s.deals.close()
+			fmt.Fprintf(stderr, "partnerops %s: %s: %v\n", o.cmd, o.carried, err)
+			return exitFail
+		}
+	} else if len(cf.settlements) > 0 {
+		s.deals.close()
+		fmt.Fprintf(stderr, "partnerops %s: %s carries settlement %q of partner %s, but program %s v%d settles nothing\n",
+			o.cmd, o.carried, cf.settlements[0].Settlement, cf.settlements[0].PartnerID, s.program.ID, s.program.Version)
+		return exitFail
 	}
 	var rw *resultsWriter
 	if o.results != "" {
@@ -619,12 +648,20 @@ func (o *runOptions) run(ctx context.Context, args []string, stdout, stderr io.W
 			fmt.Fprintf(stderr, "partnerops %s: %v\n", o.cmd, err)
 			return exitFail
 		}
+		// What the next run continues from (-carried reads it back).
+		if err := sb.AddSettlementCarries(settle.Carries(at)); err != nil {
+			fmt.Fprintf(stderr, "partnerops %s: %v\n", o.cmd, err)
+			return exitFail
+		}
 	}
 	st := sb.Statement()
 	if s.partners != nil {
-		for id := range carried {
-			if s.names[id] == "" {
-				s.names[id] = s.partners.byID[id].Name
+		// The names of the partners on the statement, from the file:
+		// those of its deals (resolved from it), of split payees (which
+		// must be in it) and of those who only carry an amount in.
+		for _, ps := range st.Partners {
+			if name := s.partners.byID[ps.PartnerID].Name; name != "" {
+				s.names[ps.PartnerID] = name
 			}
 		}
 	}
@@ -640,29 +677,45 @@ func (o *runOptions) run(ctx context.Context, args []string, stdout, stderr io.W
 	return code
 }
 
+// carriedFile is what a -carried file brings in.
+type carriedFile struct {
+	amounts     carriedIn
+	held        map[string][]incentive.HeldAmount
+	settlements []incentive.SettlementCarry
+	// warn is set when the file is a statement of another version of the
+	// program.
+	warn string
+}
+
 // readCarried reads the -carried file. A file that cannot be read is a
-// usage error; a malformed one fails.
-func (o *runOptions) readCarried(p *incentive.Program) (carriedIn, map[string][]incentive.HeldAmount, int, error) {
+// usage error; a malformed one fails. The result is never nil.
+func (o *runOptions) readCarried(p *incentive.Program) (*carriedFile, int, error) {
+	cf := &carriedFile{}
 	if o.carried == "" {
-		return nil, nil, exitOK, nil
+		return cf, exitOK, nil
 	}
 	src, err := readArg(o.carried, rules.MaxDealsFileSize)
 	var tl *tooLargeError
 	if errors.As(err, &tl) {
-		return nil, nil, exitFail, err
+		return cf, exitFail, err
 	}
 	if err != nil {
-		return nil, nil, exitUsage, err
+		return cf, exitUsage, err
+	}
+	// A statement of another program carries nothing into this one.
+	if cf.settlements, cf.warn, err = settlementFromStatement(o.carried, src, p); err != nil {
+		return cf, exitFail, err
 	}
 	m, err := parseCarried(o.carried, src, p.Currency, p.Rounding.Places(p.Currency))
 	if err == nil {
 		err = m.check(o.carried, p)
 	}
 	if err != nil {
-		return nil, nil, exitFail, err
+		return cf, exitFail, err
 	}
-	held, err := heldFromStatement(o.carried, src, p.Currency, p.Rounding.Places(p.Currency))
-	return m, held, exitFail, err
+	cf.amounts = m
+	cf.held, err = heldFromStatement(o.carried, src, p.Currency, p.Rounding.Places(p.Currency))
+	return cf, exitFail, err
 }
 
 func (o *runOptions) explain(ctx context.Context, args []string, stdout, stderr io.Writer) int {

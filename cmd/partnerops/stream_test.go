@@ -131,12 +131,12 @@ func TestStreamErrors(t *testing.T) {
 		statement bool
 	}{
 		{"continue", []string{"run", "-partners", samplePartners, example, withBad}, []string{
-			withBad + `:3:12: deal D-2: amount: want a decimal number such as 1250 or 0.025 (no exponent, "+" or thousands separator), got "1e3"`,
+			withBad + `:3:3: deal D-2: amount: want a decimal number such as 1250 or 0.025 (no exponent, "+" or thousands separator), got "1e3"`,
 			`partnerops run: deal D-3: unknown partner P-ACNE: not in ` + samplePartners + `; did you mean "P-ACME"?`,
 			"partnerops run: 3 deals read, 1 evaluated, 2 in error; sorted 1 deal in memory",
 		}, true},
 		{"stop", []string{"run", "-on-error", "stop", "-partners", samplePartners, example, withBad}, []string{
-			withBad + `:3:12: deal D-2: amount:`,
+			withBad + `:3:3: deal D-2: amount:`,
 			"partnerops run: 2 deals read, 0 evaluated, 1 in error; stopped early, no statement",
 		}, false},
 		{"sorted but not", []string{"run", "-sorted", "-partners", samplePartners, example, unsorted}, []string{

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/partnerops/partnerops/rules"
@@ -22,8 +23,8 @@ and the tests: list of each tier policy (reported after the programs' tests).
 It prints each failed test with one line per difference (want, got), the
 parts of the programs no test exercised, and a summary line. With -run, only
 the tests whose "<program id>/<test name>" (or "<tier policy id>/<test name>")
-matches the regular expression run,
-and coverage counts only them.
+matches the regular expression run, and coverage counts only them, over
+the programs they test.
 
 With -junit FILE it also writes a JUnit XML report for CI: a suite per
 program, a case per test with its file and line, the failure diff as the
@@ -104,7 +105,17 @@ func runTests(ctx context.Context, args []string, tf testFlags, stdout, stderr i
 		}
 		rep := s.RunTests(ctx, rules.TestOptions{MinCoverage: minCov})
 		total.Results = append(total.Results, rep.Results...)
-		total.Coverage.Items = append(total.Coverage.Items, rep.Coverage.Items...)
+		items := rep.Coverage.Items
+		if re != nil {
+			// Coverage of the programs whose tests ran: no selected test
+			// could exercise the others.
+			ran := map[string]bool{}
+			for _, r := range rep.Results {
+				ran[r.Test.Program.ID] = true
+			}
+			items = slices.DeleteFunc(slices.Clone(items), func(it rules.CoverageItem) bool { return !ran[it.Program] })
+		}
+		total.Coverage.Items = append(total.Coverage.Items, items...)
 	}
 	planOut, planRun, planFailed := runPlanTests(sets, re, verbose)
 	if len(total.Results) == 0 && (len(tiers.Results) > 0 || planRun > 0) {

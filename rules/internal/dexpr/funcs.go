@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"reflect"
 	"unicode/utf8"
 
@@ -41,11 +42,46 @@ func inRange(d decimal.Decimal) bool {
 
 // Arithmetic shared by constant folding and the run-time functions.
 
+// mulD multiplies exactly. When both coefficients fit an int64 and so
+// does their product (an amount times a rate, in practice), it multiplies
+// them as int64s: the same coefficient and exponent as shopspring's Mul
+// gives, without its big-number multiplication. Anything else, an
+// overflow and a zero product (whose representation shopspring makes
+// differently) included, is shopspring's Mul.
 func mulD(a, b decimal.Decimal) (decimal.Decimal, error) {
-	if e := int64(a.Exponent()) + int64(b.Exponent()); e < -MaxExponent || e > MaxExponent {
+	e := int64(a.Exponent()) + int64(b.Exponent())
+	if e < -MaxExponent || e > MaxExponent {
 		return decimal.Decimal{}, fmt.Errorf("%w: product exponent %d is beyond ±%d", ErrOverflow, e, MaxExponent)
 	}
+	if x, ok := coef64(a); ok {
+		if y, ok := coef64(b); ok {
+			hi, lo := bits.Mul64(absU64(x), absU64(y))
+			if hi == 0 && lo != 0 && lo <= math.MaxInt64 {
+				c := int64(lo)
+				if (x < 0) != (y < 0) {
+					c = -c
+				}
+				return decimal.New(c, int32(e)), nil
+			}
+		}
+	}
 	return a.Mul(b), nil
+}
+
+// coef64 returns d's coefficient when it has at most 18 digits (so it is
+// an int64 other than MinInt64).
+func coef64(d decimal.Decimal) (int64, bool) {
+	if d.NumDigits() > 18 {
+		return 0, false
+	}
+	return d.CoefficientInt64(), true
+}
+
+func absU64(x int64) uint64 {
+	if x < 0 {
+		return uint64(-x)
+	}
+	return uint64(x)
 }
 
 // MaxDivisionPlaces is the largest precision an Env accepts (see

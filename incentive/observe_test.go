@@ -1,0 +1,88 @@
+package incentive
+
+import (
+	"testing"
+
+	"github.com/partnerops/partnerops/partner"
+)
+
+// lookupText, the unboxed read the trace uses for text paths, reads what
+// Lookup reads, path by path, and claims no other path.
+func TestLookupTextMatchesLookup(t *testing.T) {
+	p := spiffProgram()
+	d := deal("D-1", "P-1", "100.00", "2026-11-03")
+	d.Customer = Customer{Country: "DE", Region: "EMEA", Industry: "retail", Segment: "enterprise"}
+	pt := partner.Partner{ID: "P-1", Tier: "gold", Type: partner.Reseller, Region: "emea", Country: "FR"}
+	s := &Scope{Program: p, Deal: &d, Partner: &pt, Amount: d.Amount.amount}
+	tests := []struct {
+		path, want string
+	}{
+		{PathDealType, "new_business"},
+		{PathDealCurrency, "USD"},
+		{PathPartnerTier, "gold"},
+		{PathPartnerTierAtPeriodStart, "gold"},
+		{PathPartnerType, "reseller"},
+		{PathPartnerRegion, "emea"},
+		{PathPartnerCountry, "FR"},
+		{PathCustomerCountry, "DE"},
+		{PathCustomerRegion, "EMEA"},
+		{PathCustomerIndustry, "retail"},
+		{PathCustomerSegment, "enterprise"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.path, func(t *testing.T) {
+			got, isText := s.lookupText(tc.path)
+			if !isText || got != tc.want {
+				t.Fatalf("lookupText = %q, %v; want %q, true", got, isText, tc.want)
+			}
+			v, ok := s.Lookup(tc.path)
+			if !ok || v != any(tc.want) {
+				t.Fatalf("Lookup = %#v, %v; want %q", v, ok, tc.want)
+			}
+		})
+	}
+	for _, path := range []string{PathDealAmount, PathDealRegistered, PathDealCloseDate, PathPeriodAmount, "deal.segment"} {
+		if _, isText := s.lookupText(path); isText {
+			t.Errorf("lookupText claims %s, which is not a built-in text", path)
+		}
+	}
+}
+
+// The trace's boxes are per deal: a text equal to the previous deal's
+// shares its box, a different one is read again, and a value that is not
+// a text (deal.amount) is never carried over from an earlier deal.
+func TestObserveBoxesPerDeal(t *testing.T) {
+	p := spiffProgram()
+	d1 := deal("D-1", "P-1", "100.00", "2026-11-03")
+	d2 := deal("D-2", "P-1", "250.00", "2026-11-04")
+	d3 := deal("D-3", "P-1", "250.00", "2026-11-04")
+	d3.Type = "upsell"
+	pt := gold("P-1")
+	var w work
+	read := func(d *Deal, path string) any {
+		w.scope = Scope{Program: p, Deal: d, Partner: &pt, Amount: d.Amount.amount}
+		v, ok := w.observe(path)
+		if !ok {
+			t.Fatalf("%s: no value", path)
+		}
+		return v
+	}
+	if v := read(&d1, PathDealType); v != any("new_business") {
+		t.Fatalf("deal 1 type = %#v", v)
+	}
+	if v := read(&d1, PathDealAmount); v.(interface{ String() string }).String() != "100" {
+		t.Fatalf("deal 1 amount = %v, want 100", v)
+	}
+	w.reuse()
+	if v := read(&d2, PathDealType); v != any("new_business") {
+		t.Fatalf("deal 2 type = %#v", v)
+	}
+	// (shopspring's String drops trailing zeros: 250.00 reads 250.)
+	if v := read(&d2, PathDealAmount); v.(interface{ String() string }).String() != "250" {
+		t.Fatalf("deal 2 amount = %v, want 250 (not deal 1's 100)", v)
+	}
+	w.reuse()
+	if v := read(&d3, PathDealType); v != any("upsell") {
+		t.Fatalf("deal 3 type = %#v, want upsell (not the previous deal's)", v)
+	}
+}

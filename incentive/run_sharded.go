@@ -1,0 +1,398 @@
+package incentive
+
+import (
+	"context"
+	"iter"
+	"sync/atomic"
+
+	"github.com/shopspring/decimal"
+)
+
+// shardable reports whether a batch run may do the partner part of the
+// ordered phase (orderedTerms) for different partners at once: true when
+// no condition or formula reads running totals (period.*, cumulative.*),
+// whose period.earned depends on what the budget let earlier deals pay,
+// and the program has no credit notes, which reach back into the totals
+// of the deal they name. Band bases then depend only on the partner's own
+// deals, and only the partner and budget caps (orderedPay) need every
+// deal in run order.
+func (e *Evaluator) shardable() bool {
+	return !e.readsAcc && !e.p.AllowNegative
+}
+
+// partnerSlot is what the producer of a sharded run knows of a partner:
+// its totals before the run and the worker that owns its running totals.
+// It is written once, before the first chunk holding the partner's deal is
+// handed on, and only read after.
+type partnerSlot struct {
+	prior Prior
+	shard int
+}
+
+// Stages of a sharded run that every worker takes part in, per chunk.
+const (
+	stageOwn     = iota // ownTerms, the chunk's deals split evenly by position
+	stagePartner        // orderedTerms, each worker for its own partners
+	stageFinish         // finish, split evenly by position
+	nStages
+)
+
+// shardChunk is a chunk of deals on its way through a sharded run.
+type shardChunk struct {
+	items []item
+	// left counts, per stage, the workers that have yet to do their part
+	// of it; the last one closes done.
+	left [nStages]atomic.Int32
+	done [nStages]chan struct{}
+	// paid is closed when the consumer has applied the partner and budget
+	// caps to every deal of the chunk.
+	paid chan struct{}
+}
+
+func (c *shardChunk) arm(workers int) {
+	for s := range c.left {
+		c.left[s].Store(int32(workers))
+		c.done[s] = make(chan struct{})
+	}
+	c.paid = make(chan struct{})
+}
+
+func (c *shardChunk) arrive(stage int) {
+	if c.left[stage].Add(-1) == 0 {
+		close(c.done[stage])
+	}
+}
+
+// runSharded is runParallel for a shardable program: each chunk of deals
+// goes through every worker three times, and through the caller's
+// goroutine once, in a pipeline:
+//
+//  1. every worker does ownTerms for its share of the chunk's deals (by
+//     position);
+//  2. every worker does orderedTerms, in deal order, for the deals of the
+//     partners it owns (partners go to workers in turn as they first
+//     appear), on a runState of its own: band bases and deal caps;
+//  3. the caller's goroutine applies the partner and budget caps in deal
+//     order (orderedPay) on the run's runState;
+//  4. every worker finishes the results of its share (by position),
+//
+// and the caller's goroutine yields them. A worker does stage 1 of a chunk,
+// then stage 2 of the one before and stage 4 of the one before that, so
+// it seldom waits for the others or for the caller. Every deal meets the
+// same running totals as in a serial run, so results are the same for any
+// number of workers.
+func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error], opts RunOptions, workers int, yield func(*Result, error) bool) {
+	// Chunks held at once: up to 2 queued for each worker, 4 queued for
+	// the caller, the producer's, the caller's two and the workers' two
+	// behind; whatever the number of deals or workers.
+	const maxChunks = 12
+	ins := make([]chan *shardChunk, workers)
+	for s := range ins {
+		ins[s] = make(chan *shardChunk, 2)
+	}
+	pending := make(chan *shardChunk, 4)
+	free := make(chan *shardChunk, maxChunks)
+	newChunk := func() *shardChunk {
+		var c *shardChunk
+		select {
+		case c = <-free:
+			c.items = c.items[:0]
+		default:
+			// Items are allocated as deals arrive (see the producer): a
+			// run of a few deals pays for those, not for runChunk.
+			c = &shardChunk{}
+		}
+		c.arm(workers)
+		return c
+	}
+	stop := make(chan struct{})
+	asOf := opts.AsOf
+	for s := range workers {
+		go func() {
+			// This worker's partners' totals; a partner's Prior comes with
+			// its deals (see partnerSlot), so cur is the current deal's.
+			var cur Prior
+			st := newRunState(e, func(string) Prior { return cur }, decimal.Zero)
+			span := func(c *shardChunk) []item {
+				n := len(c.items)
+				return c.items[s*n/workers : (s+1)*n/workers]
+			}
+			own := func(c *shardChunk) {
+				items := span(c)
+				for i := range items {
+					it := &items[i]
+					if it.err == nil {
+						it.w.noTrace, it.w.scope.asOf = opts.NoTrace, asOf
+						if opts.ReuseResults {
+							it.w.bufs = &it.bufs
+						}
+						e.ownTerms(&it.w, &it.in, e.rates(&it.in, &opts))
+					}
+				}
+				c.arrive(stageOwn)
+			}
+			partners := func(c *shardChunk) {
+				for i := range c.items {
+					it := &c.items[i]
+					if it.err != nil || it.w.closed || it.slot == nil || it.slot.shard != s {
+						// (A deal closed in ownTerms needs no partner: the
+						// worker that finishes it does the rest.)
+						continue
+					}
+					w := &it.w
+					if w.credits != "" {
+						// Unreachable: a credit note's negative amount
+						// needs AllowNegative. As inOrder would, fail it.
+						e.credit(w, st, asOf)
+						continue
+					}
+					cur = it.slot.prior
+					_, _, it.total, it.pay = e.orderedTerms(w, st, asOf)
+				}
+				c.arrive(stagePartner)
+			}
+			finish := func(c *shardChunk) {
+				items := span(c)
+				for i := range items {
+					it := &items[i]
+					if it.err != nil {
+						continue
+					}
+					w := &it.w
+					e.finish(w, asOf)
+					it.res, it.rerr = w.res, w.err
+					if it.rerr != nil {
+						it.res = nil
+					}
+					if opts.ReuseResults {
+						it.bufs.keep(w)
+					}
+					// Release the deal's work, keeping the buffers no result
+					// refers to for the chunk's next use.
+					w.reuse()
+				}
+				c.arrive(stageFinish)
+			}
+			// queue holds the chunks this worker has done stage 1 of and
+			// not yet finished, oldest first; the first partnered of them
+			// have had stage 2 too. A worker does whatever stage is ready,
+			// oldest chunk first, and otherwise waits for a new chunk or
+			// for the next stage to become ready; it never waits for a
+			// later chunk to finish an earlier one (a live feed that
+			// pauses still gets the results of the deals it sent).
+			var queue []*shardChunk
+			partnered := 0
+			ready := func(ch chan struct{}) bool {
+				select {
+				case <-ch:
+					return true
+				default:
+					return false
+				}
+			}
+			in := ins[s]
+			for {
+				for progress := true; progress; {
+					progress = false
+					if partnered < len(queue) && ready(queue[partnered].done[stageOwn]) {
+						partners(queue[partnered])
+						partnered++
+						progress = true
+					}
+					if partnered > 0 && ready(queue[0].paid) {
+						finish(queue[0])
+						queue[0] = nil
+						queue = queue[1:]
+						partnered--
+						progress = true
+					}
+				}
+				if in == nil && len(queue) == 0 {
+					return
+				}
+				var waitOwn, waitPaid chan struct{}
+				if partnered < len(queue) {
+					waitOwn = queue[partnered].done[stageOwn]
+				}
+				if partnered > 0 {
+					waitPaid = queue[0].paid
+				}
+				select {
+				case c, ok := <-in:
+					if !ok {
+						in = nil
+						continue
+					}
+					own(c)
+					queue = append(queue, c)
+				case <-waitOwn:
+				case <-waitPaid:
+				case <-stop:
+					return
+				}
+			}
+		}()
+	}
+	// The producer reads the input stream into chunks and hands each to
+	// every worker, then to the caller.
+	go func() {
+		defer close(pending)
+		defer func() {
+			for _, in := range ins {
+				close(in)
+			}
+		}()
+		prior := opts.Prior
+		slots := map[string]*partnerSlot{}
+		var order orderCheck
+		c := newChunk()
+		send := func() bool {
+			for _, in := range ins {
+				select {
+				case in <- c:
+				case <-stop:
+					return false
+				}
+			}
+			select {
+			case pending <- c:
+			case <-stop:
+				return false
+			}
+			c = newChunk()
+			return true
+		}
+		for in, err := range deals {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			// A recycled chunk's item keeps the buffers of its work and
+			// result (see item.w, item.bufs); the rest is new.
+			if len(c.items) < cap(c.items) {
+				c.items = c.items[:len(c.items)+1]
+			} else {
+				c.items = append(c.items, item{})
+			}
+			it := &c.items[len(c.items)-1]
+			it.in, it.err, it.final, it.slot, it.pay, it.res, it.rerr = in, err, false, nil, false, nil, nil
+			if err == nil {
+				if oerr := order.next(&in.Deal); oerr != nil {
+					it.err, it.final = oerr, true
+				}
+			}
+			if it.final {
+				break
+			}
+			if err == nil {
+				id := in.Deal.PartnerID
+				if id == "" {
+					id = in.Partner.ID
+				}
+				if id != "" {
+					sl := slots[id]
+					if sl == nil {
+						sl = &partnerSlot{shard: len(slots) % workers}
+						if prior != nil {
+							sl.prior = prior(id)
+						}
+						slots[id] = sl
+					}
+					it.slot = sl
+				}
+			}
+			if len(c.items) == runChunk && !send() {
+				return
+			}
+		}
+		if len(c.items) > 0 {
+			send()
+		}
+	}()
+	// On the way out, tell the producer and the workers to stop; Run does
+	// not wait for them (see runParallel).
+	defer close(stop)
+	var cur Prior
+	st := newRunState(e, func(string) Prior { return cur }, opts.BudgetUsed)
+	// out yields a chunk's results once the workers have finished them.
+	out := func(c *shardChunk) bool {
+		for i := range c.items {
+			if err := ctx.Err(); err != nil {
+				yield(nil, err)
+				return false
+			}
+			it := &c.items[i]
+			if it.err != nil {
+				if !yield(nil, it.err) || it.final {
+					return false
+				}
+				continue
+			}
+			res, err := it.res, it.rerr
+			it.res, it.rerr = nil, nil
+			if !yield(res, err) {
+				return false
+			}
+		}
+		select {
+		case free <- c:
+		default:
+		}
+		return true
+	}
+	// The caller's goroutine pays each chunk once the workers have done
+	// stage 2 of it, and yields the paid chunks once they are finished,
+	// whichever is ready first; it holds at most two paid chunks.
+	var next *shardChunk
+	var paid []*shardChunk
+	src := pending
+	for {
+		var recv <-chan *shardChunk
+		if next == nil && len(paid) < 2 {
+			recv = src
+		}
+		var waitPartner, waitFinish chan struct{}
+		if next != nil {
+			waitPartner = next.done[stagePartner]
+		}
+		if len(paid) > 0 {
+			waitFinish = paid[0].done[stageFinish]
+		}
+		if recv == nil && waitPartner == nil && waitFinish == nil {
+			return
+		}
+		select {
+		case c, ok := <-recv:
+			if !ok {
+				src = nil
+				continue
+			}
+			next = c
+		case <-waitPartner:
+			c := next
+			for i := range c.items {
+				it := &c.items[i]
+				if it.err != nil || !it.pay {
+					continue
+				}
+				cur = it.slot.prior
+				w := &it.w
+				e.orderedPay(w, st, st.partner(w.partner), nil, it.total, asOf, false)
+			}
+			close(c.paid)
+			paid = append(paid, c)
+			next = nil
+		case <-waitFinish:
+			c := paid[0]
+			paid[0] = nil
+			paid = paid[1:]
+			if !out(c) {
+				return
+			}
+		case <-ctx.Done():
+			yield(nil, ctx.Err())
+			return
+		}
+	}
+}
