@@ -78,3 +78,38 @@ func TestConvertDealNothingMore(t *testing.T) {
 	assert.Nil(t, out)
 	assert.Nil(t, what)
 }
+
+// TestCreditReevaluatesConvertedLines: a credit note re-evaluates the deal
+// it credits at its net amount with the deal's lines converted as they
+// were when it closed. Rate 1.10. Earning: min(deal.amount, sum of line
+// amounts) x 0.10. D-1: 1,000.00 EUR = 1,100.00 USD, one line 400.00 EUR
+// = 440.00 USD: min(1,100.00, 440.00) x 0.10 = 44.00. C-1: -100.00 EUR =
+// -110.00 USD; D-1's net 1,100.00 - 110.00 = 990.00 earns min(990.00,
+// 440.00) x 0.10 = 44.00, as paid: nothing back. (Lines read in euros,
+// 400.00, would earn 40.00 and take 4.00 back.)
+func TestCreditReevaluatesConvertedLines(t *testing.T) {
+	p := &Program{ID: "p", Version: 1, Currency: USD, AllowNegative: true,
+		Effective: Window{From: Date{2026, 1, 1}, To: Date{2026, 12, 31}},
+		Earnings: []Earning{{ID: "lines", Type: Spiff, Amount: FormulaFunc("min(deal.amount, sum(line.amount)) * 0.10",
+			[]string{"deal.amount"}, func(s *Scope) (decimal.Decimal, error) {
+				var sum decimal.Decimal
+				for _, l := range s.Deal.Lines {
+					sum = sum.Add(l.Amount.Amount())
+				}
+				return decimal.Min(s.Amount, sum).Mul(dec("0.10")), nil
+			})}}}
+	eur := func(s string) Money { return MustParseMoney(s, "EUR") }
+	sale := Input{Partner: gold("P-1"), Deal: Deal{ID: "D-1", PartnerID: "P-1", Amount: eur("1000.00"),
+		CloseDate: time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC), Lines: []DealLine{{Product: "SRV", Amount: eur("400.00")}}}}
+	credit := Input{Partner: gold("P-1"), Deal: Deal{ID: "C-1", PartnerID: "P-1", Amount: eur("-100.00"), Credits: "D-1",
+		CloseDate: time.Date(2026, 3, 11, 12, 0, 0, 0, time.UTC)}}
+	deals := func(yield func(Input, error) bool) {
+		_ = yield(sale, nil) && yield(credit, nil)
+	}
+	got := map[string]string{}
+	for r, err := range Run(context.Background(), p, deals, RunOptions{Rates: eurUSD(t)}) {
+		require.NoError(t, err)
+		got[r.DealID] = r.Total.Amount().StringFixed(2)
+	}
+	assert.Equal(t, map[string]string{"D-1": "44.00", "C-1": "0.00"}, got)
+}

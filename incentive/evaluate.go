@@ -408,6 +408,9 @@ type work struct {
 	snap      *dealSnap
 	override  bool
 	netAmount decimal.Decimal
+	// conv, with override, is the credited deal's conversion of its lines
+	// and money fields (dealRecord.conv).
+	conv *Conversion
 	// linesBuf and groupBuf are cleared buffers of an earlier deal that
 	// lines and groupDone may reuse (see reuse); traceBuf is the same for
 	// trace, which is only a scratch: finish copies the deal's steps into
@@ -589,6 +592,11 @@ func (e *Evaluator) ownTerms(w *work, in *Input, rates RateSource) {
 	}
 	if w.override {
 		w.scope.Amount = w.netAmount
+		if w.conv != nil {
+			if cd, _ := convertDeal(d, *w.conv, e.money); cd != nil {
+				w.scope.Deal = cd
+			}
+		}
 	} else if !e.convert(w, rates) {
 		return
 	}
