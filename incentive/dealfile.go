@@ -599,7 +599,7 @@ func (d *rowDecoder) typed(fd *FieldDecl, c *cell, field string) (any, bool) {
 		}
 	case FieldInt:
 		val, ok = d.integer(c, field)
-	case FieldDecimal:
+	case FieldDecimal, FieldMoney:
 		val, ok = d.number(c, field)
 	case FieldBool:
 		val, ok = d.boolean(c, field)
