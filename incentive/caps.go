@@ -46,6 +46,9 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 		for _, ci := range e.runCaps {
 			c := &p.Caps[ci]
 			count := e.capCount(st, ps, ci, w.date)
+			if covers, known := e.roomCovers(e.capLimit[ci], *count, total); known && covers {
+				continue // the cap does not bind (no room decimal needed)
+			}
 			// (A spent cap, the common case once a budget runs out, has
 			// no room: no need to compute how far below zero.)
 			room := e.zeroRoom

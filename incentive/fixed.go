@@ -189,9 +189,19 @@ func (x fx) round(places int32, mode RoundingMode) (fx, bool) {
 }
 
 // decAdd is a.Add(b), without the rescaling copies where both fit an fx.
+// Adding a zero whose exponent is not below the other operand's gives
+// that operand's own value and exponent: the operand itself is the
+// result (a band basis that starts from zero, a total of one line),
+// without a copy.
 func decAdd(a, b decimal.Decimal) decimal.Decimal {
 	if x, ok := toFx(a); ok {
 		if y, ok := toFx(b); ok {
+			if y.c == 0 && x.c != 0 && y.e >= x.e {
+				return a
+			}
+			if x.c == 0 && y.c != 0 && x.e >= y.e {
+				return b
+			}
 			if s, ok := x.add(y); ok {
 				if d, ok := sumDec(s, x, y); ok {
 					return d
@@ -202,10 +212,13 @@ func decAdd(a, b decimal.Decimal) decimal.Decimal {
 	return a.Add(b)
 }
 
-// decSub is a.Sub(b); see decAdd.
+// decSub is a.Sub(b); see decAdd (a minus a zero is a).
 func decSub(a, b decimal.Decimal) decimal.Decimal {
 	if x, ok := toFx(a); ok {
 		if y, ok := toFx(b); ok {
+			if y.c == 0 && x.c != 0 && y.e >= x.e {
+				return a
+			}
 			if s, ok := x.sub(y); ok {
 				if d, ok := sumDec(s, x, y); ok {
 					return d
@@ -268,4 +281,64 @@ func decRound(d decimal.Decimal, places int32, mode RoundingMode) decimal.Decima
 		}
 	}
 	return mode.Round(d, places)
+}
+
+// roomCovers reports whether total fits in the room a partner or budget
+// cap has left: total <= room(limit - paid) (see Evaluator.room), computed
+// in fx without making a decimal, which the common case (the cap does not
+// bind) never needs. known is false when some operand does not fit an fx;
+// the caller then computes the room in shopspring.
+func (e *Evaluator) roomCovers(limit, paid, total decimal.Decimal) (covers, known bool) {
+	l, ok := toFx(limit)
+	if !ok {
+		return false, false
+	}
+	u, ok := toFx(paid)
+	if !ok {
+		return false, false
+	}
+	t, ok := toFx(total)
+	if !ok {
+		return false, false
+	}
+	left, ok := l.sub(u)
+	if !ok {
+		return false, false
+	}
+	room := fx{0, 0} // a spent cap has no room (e.zeroRoom)
+	if left.c > 0 {
+		room = left
+		if e.stage != StageStatement && left.e != -e.places {
+			if room, ok = left.round(e.places, Down); !ok {
+				return false, false
+			}
+		}
+	}
+	c, ok := t.cmp(room)
+	return c <= 0, ok
+}
+
+// sumLines is the sum of the paying lines' final amounts, as the chain
+// first.Add(second).Add(...) gives it (the lines in order), computed in
+// fx and made a decimal once; ok is false when some amount or partial sum
+// does not fit, or the sum is zero (see dec): the caller then adds in
+// shopspring. It is only called with two or more paying lines.
+func sumLines(lines []lineWork) (decimal.Decimal, bool) {
+	var acc fx
+	n := 0
+	for i := range lines {
+		if ln := &lines[i]; ln.holds && !ln.dropped {
+			x, ok := toFx(ln.final)
+			if !ok {
+				return decimal.Decimal{}, false
+			}
+			if n == 0 {
+				acc = x
+			} else if acc, ok = acc.add(x); !ok {
+				return decimal.Decimal{}, false
+			}
+			n++
+		}
+	}
+	return acc.dec()
 }

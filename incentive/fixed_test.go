@@ -39,11 +39,18 @@ func genFxDecimal(t *rapid.T, label string) decimal.Decimal {
 func TestPropertyFixedMatchesShopspring(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		a, b := genFxDecimal(t, "a"), genFxDecimal(t, "b")
-		switch rapid.IntRange(0, 3).Draw(t, "cancel") {
+		switch rapid.IntRange(0, 5).Draw(t, "cancel") {
 		case 0: // a - b and a + (-b) cancel to zero
 			b = a
 		case 1: // the same amount at another scale: 1.50 and 1.5
 			b = decimal.NewFromBigInt(new(big.Int).Mul(a.Coefficient(), big.NewInt(10)), a.Exponent()-1)
+		case 2: // a zero at some scale, on either side (a + 0 may be a itself)
+			b = decimal.New(0, rapid.Int32Range(-9, 3).Draw(t, "zeroexp"))
+			if rapid.Bool().Draw(t, "swap") {
+				a, b = b, a
+			}
+		case 3: // the zero value (no big.Int at all)
+			b = decimal.Decimal{}
 		}
 		nb := b.Neg()
 		same := func(op string, got, want decimal.Decimal) {
@@ -183,4 +190,90 @@ func TestPropertyBandTableFixedMatchesDecimal(t *testing.T) {
 			t.Fatalf("before %s after %s: fixed %s (exp %d), decimal %s (exp %d)", in.before, in.after, got, got.Exponent(), want, want.Exponent())
 		}
 	})
+}
+
+// roomCovers answers what the shopspring computation of a cap's room
+// answers (limit - paid, nothing when spent, rounded toward zero to the
+// payout grid except at the statement stage), whenever it claims to know,
+// at every scale and rounding stage.
+func TestPropertyRoomCoversMatchesShopspring(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		limit, paid, total := genFxDecimal(t, "limit"), genFxDecimal(t, "paid"), genFxDecimal(t, "total")
+		places := rapid.Int32Range(0, 9).Draw(t, "places")
+		stage := rapid.SampledFrom([]RoundingStage{StageLine, StageDeal, StageStatement}).Draw(t, "stage")
+		e := &Evaluator{places: places, stage: stage}
+		left := limit.Sub(paid)
+		room := decimal.New(0, -places)
+		if left.Sign() > 0 {
+			room = left
+			if stage != StageStatement {
+				room = Down.Round(left, places)
+			}
+		}
+		want := total.Cmp(room) <= 0
+		if got, known := e.roomCovers(limit, paid, total); known && got != want {
+			t.Fatalf("roomCovers(limit %s, paid %s, total %s) at %d places, %s: %v, shopspring room %s says %v", limit, paid, total, places, stage, got, room, want)
+		}
+	})
+}
+
+// sumLines adds the paying lines (held, not dropped) exactly as the chain
+// of shopspring additions in line order does, representation included.
+func TestPropertySumLinesMatchesShopspring(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(2, 5).Draw(t, "n")
+		lines := make([]lineWork, n)
+		var want decimal.Decimal
+		paying := 0
+		for i := range lines {
+			lines[i] = lineWork{holds: rapid.Bool().Draw(t, "holds"), dropped: rapid.IntRange(0, 4).Draw(t, "dropped") == 0, final: genFxDecimal(t, "final")}
+			if lines[i].holds && !lines[i].dropped {
+				if paying == 0 {
+					want = lines[i].final
+				} else {
+					want = want.Add(lines[i].final)
+				}
+				paying++
+			}
+		}
+		if paying < 2 {
+			return // paying never asks sumLines for fewer than two lines
+		}
+		if got, ok := sumLines(lines); ok && !reflect.DeepEqual(got, want) {
+			t.Fatalf("sumLines = %s (exp %d), shopspring chain %s (exp %d)", got, got.Exponent(), want, want.Exponent())
+		}
+	})
+}
+
+// Hand-worked cap rooms: a 250,000.00 budget that has paid 249,999.995
+// has 0.005 left, 0.00 on the 2-place grid (rounded toward zero): a
+// 0.01 deal does not fit, a zero one does; at the statement stage the
+// room stays 0.005 and 0.01 still does not fit, 0.005 does.
+func TestRoomCoversHandWorked(t *testing.T) {
+	tests := []struct {
+		name         string
+		stage        RoundingStage
+		paid, total  string
+		covers, know bool
+	}{
+		{"line stage, a cent over the rounded room", StageLine, "249999.995", "0.01", false, true},
+		{"line stage, a zero total fits", StageLine, "249999.995", "0.00", true, true},
+		{"statement stage, half a cent fits", StageStatement, "249999.995", "0.005", true, true},
+		{"statement stage, a cent does not", StageStatement, "249999.995", "0.01", false, true},
+		// paid 250,100.00 is over the limit: no room at all.
+		{"spent", StageLine, "250100.00", "0.01", false, true},
+		// 249,000.00 paid leaves 1,000.00: 999.99 and 1,000.00 fit, 1,000.01 does not.
+		{"fits below", StageLine, "249000.00", "999.99", true, true},
+		{"fits exactly", StageLine, "249000.00", "1000.00", true, true},
+		{"a cent over", StageLine, "249000.00", "1000.01", false, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := &Evaluator{places: 2, stage: tc.stage}
+			covers, known := e.roomCovers(dec("250000.00"), dec(tc.paid), dec(tc.total))
+			if known != tc.know || covers != tc.covers {
+				t.Fatalf("roomCovers = %v, %v; want %v, %v", covers, known, tc.covers, tc.know)
+			}
+		})
+	}
 }

@@ -21,6 +21,9 @@ func TestLookupTextMatchesLookup(t *testing.T) {
 		{PathDealCurrency, "USD"},
 		{PathPartnerTier, "gold"},
 		{PathPartnerTierAtPeriodStart, "gold"},
+		{PathPartnerTypeAtPeriodStart, "reseller"},
+		{PathPartnerRegionAtPeriodStart, "emea"},
+		{PathPartnerCountryAtPeriodStart, "FR"},
 		{PathPartnerType, "reseller"},
 		{PathPartnerRegion, "emea"},
 		{PathPartnerCountry, "FR"},
@@ -84,5 +87,28 @@ func TestObserveBoxesPerDeal(t *testing.T) {
 	w.reuse()
 	if v := read(&d3, PathDealType); v != any("upsell") {
 		t.Fatalf("deal 3 type = %#v, want upsell (not the previous deal's)", v)
+	}
+}
+
+// A partner whose region changed on 2026-10-15: the deal closing
+// 2026-11-03 reads the new region, the start of the program period
+// (2026-10-01, the effective start) the old one, through lookupText as
+// through Lookup.
+func TestLookupTextDatedAttributes(t *testing.T) {
+	p := spiffProgram()
+	d := deal("D-1", "P-1", "100.00", "2026-11-03")
+	pt := partner.Partner{ID: "P-1", Tier: "gold", Type: partner.Reseller, Region: "apac",
+		History: []partner.Event{partner.AttrEvent(partner.AttrRegion, "emea", "apac", day("2026-10-15"))}}
+	s := &Scope{Program: p, Deal: &d, Partner: &pt, Amount: d.Amount.amount}
+	for _, tc := range []struct{ path, want string }{
+		{PathPartnerRegion, "apac"},
+		{PathPartnerRegionAtPeriodStart, "emea"},
+		{PathPartnerTier, "gold"},
+	} {
+		got, isText := s.lookupText(tc.path)
+		v, ok := s.Lookup(tc.path)
+		if !isText || got != tc.want || !ok || v != any(tc.want) {
+			t.Errorf("%s: lookupText %q (%v), Lookup %#v (%v); want %q", tc.path, got, isText, v, ok, tc.want)
+		}
 	}
 }

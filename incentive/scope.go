@@ -256,22 +256,12 @@ func (s *Scope) Lookup(path string) (any, bool) {
 // boxing it; isText is false for every other path (custom fields
 // included: they are boxed in Deal.Fields already).
 func (s *Scope) lookupText(path string) (v string, isText bool) {
-	d, p := s.Deal, s.Partner
+	d := s.Deal
 	switch path {
 	case PathDealType:
 		return string(d.Type), true
 	case PathDealCurrency:
 		return string(d.Amount.Currency()), true
-	case PathPartnerTier:
-		return s.PartnerTierOn(s.CloseDay()), true
-	case PathPartnerTierAtPeriodStart:
-		return s.PartnerTierOn(s.PeriodStart()), true
-	case PathPartnerType:
-		return string(p.Type), true
-	case PathPartnerRegion:
-		return p.Region, true
-	case PathPartnerCountry:
-		return p.Country, true
 	case PathCustomerCountry:
 		return d.Customer.Country, true
 	case PathCustomerRegion:
@@ -280,6 +270,12 @@ func (s *Scope) lookupText(path string) (v string, isText bool) {
 		return d.Customer.Industry, true
 	case PathCustomerSegment:
 		return d.Customer.Segment, true
+	}
+	if a, atStart := DatedAttr(path); a != "" {
+		if atStart {
+			return s.PartnerAttrOn(a, s.PeriodStart()), true
+		}
+		return s.PartnerAttrOn(a, s.CloseDay()), true
 	}
 	return "", false
 }
@@ -410,7 +406,7 @@ func (t FieldType) zero() any {
 	switch t {
 	case FieldInt:
 		return int64(0)
-	case FieldDecimal:
+	case FieldDecimal, FieldMoney:
 		return decimal.Decimal{}
 	case FieldBool:
 		return false

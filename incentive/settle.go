@@ -429,7 +429,18 @@ func (e *Evaluator) spreadRounding(w *work, r decimal.Decimal) bool {
 // rather than from zero, which saves a rescaling allocation per deal.
 func (e *Evaluator) paying(w *work) decimal.Decimal {
 	var total decimal.Decimal
-	first := true
+	first, n := true, 0
+	for i := range w.lines {
+		if ln := &w.lines[i]; ln.holds && !ln.dropped {
+			total, n = ln.final, n+1
+		}
+	}
+	if n <= 1 {
+		return total // the one line's amount itself, or zero
+	}
+	if sum, ok := sumLines(w.lines); ok {
+		return sum // one decimal, not one per partial sum
+	}
 	for i := range w.lines {
 		if ln := &w.lines[i]; ln.holds && !ln.dropped {
 			if first {
