@@ -2,6 +2,7 @@ package incentive
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/shopspring/decimal"
 )
@@ -92,9 +93,95 @@ func Convert(m Money, to Currency, src RateSource, on Date) (Conversion, error) 
 // rounding, e.g. "converted 1,000.00 EUR at 1.0832 (ECB, as of
 // 2026-03-31) = 1,083.20 USD, exact: rounded once, by the program's
 // rounding (half_up to 2 places per line)".
-func conversionWords(p *Program, from Money, conv Conversion) string {
-	return "converted " + fmtAmount(from.amount, from.currency) + " " + string(from.currency) +
+//
+// also names what else of the deal the same rate converted (convertDeal):
+// "; the same rate converts approved_amount and the product lines' amounts
+// and unit prices".
+func conversionWords(p *Program, from Money, conv Conversion, also []string) string {
+	s := "converted " + fmtAmount(from.amount, from.currency) + " " + string(from.currency) +
 		" at " + conv.Rate.Rate.String() + " (" + conv.Rate.Describe() + ") = " +
 		fmtAmount(conv.To.amount, p.Currency) + " " + string(p.Currency) + ", exact: rounded once, by the program's rounding (" +
 		string(p.Rounding.Mode.OrDefault()) + " to " + itoa(int(p.Rounding.Places(p.Currency))) + " places per " + string(p.Rounding.StageOrDefault()) + ")"
+	if len(also) > 0 {
+		s += "; the same rate converts " + strings.Join(also, ", ")
+	}
+	return s
+}
+
+// moneyFields are the names of a program's custom fields declared
+// FieldMoney, deal fields and line fields; empty for most programs.
+type moneyFields struct{ deal, line []string }
+
+func moneyFieldsOf(p *Program) moneyFields {
+	var m moneyFields
+	for _, f := range p.Fields {
+		if f.Type == FieldMoney {
+			m.deal = append(m.deal, f.Name)
+		}
+	}
+	for _, f := range p.LineFields {
+		if f.Type == FieldMoney {
+			m.line = append(m.line, f.Name)
+		}
+	}
+	return m
+}
+
+// convertDeal returns a copy of deal d with the rest of its money in the
+// program currency, converted by conv's rate exactly as the deal amount
+// is (amount x rate, unrounded, the rounding the program's own): its
+// product lines' amounts and unit prices, and the custom deal and line
+// fields declared FieldMoney. The copy keeps d.Amount as written
+// (deal.currency reads it; the converted deal amount is Scope.Amount).
+// what names what was converted, for the explanation. convertDeal returns
+// nil when d has nothing beyond its amount to convert, so a deal without
+// lines or money fields costs nothing more.
+func convertDeal(d *Deal, conv Conversion, mf moneyFields) (out *Deal, what []string) {
+	var fields []string
+	for _, name := range mf.deal {
+		if _, ok := d.Fields[name]; ok {
+			fields = append(fields, name)
+		}
+	}
+	if len(d.Lines) == 0 && len(fields) == 0 {
+		return nil, nil
+	}
+	rate, to := conv.Rate.Rate, conv.To.currency
+	money := func(m Money) Money { return Money{amount: m.amount.Mul(rate), currency: to} }
+	c := *d
+	if len(fields) > 0 {
+		c.Fields = make(map[string]any, len(d.Fields))
+		for k, v := range d.Fields {
+			c.Fields[k] = v
+		}
+		for _, name := range fields {
+			c.Fields[name] = c.Fields[name].(decimal.Decimal).Mul(rate)
+		}
+		what = append(what, fields...)
+	}
+	if len(d.Lines) > 0 {
+		c.Lines = make([]DealLine, len(d.Lines))
+		for i, l := range d.Lines {
+			l.Amount, l.UnitPrice = money(l.Amount), money(l.UnitPrice)
+			if len(mf.line) > 0 && len(l.Fields) > 0 {
+				fs := make(map[string]any, len(l.Fields))
+				for k, v := range l.Fields {
+					fs[k] = v
+				}
+				for _, name := range mf.line {
+					if v, ok := fs[name]; ok {
+						fs[name] = v.(decimal.Decimal).Mul(rate)
+					}
+				}
+				l.Fields = fs
+			}
+			c.Lines[i] = l
+		}
+		w := "the product lines' amounts and unit prices"
+		if len(mf.line) > 0 {
+			w += " and money line fields (" + strings.Join(mf.line, ", ") + ")"
+		}
+		what = append(what, w)
+	}
+	return &c, what
 }

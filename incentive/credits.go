@@ -40,7 +40,7 @@ func (e *Evaluator) credit(w *work, st *runState, asOf time.Time) {
 	earns := decimal.Zero
 	var alone *work
 	if net.Sign() > 0 {
-		alone = &work{noTrace: true, snap: rec.snap, override: true, netAmount: net}
+		alone = &work{noTrace: true, snap: rec.snap, override: true, netAmount: net, conv: rec.conv}
 		alone.scope.asOf = w.scope.asOf // the same run: run.as_of reads the same
 		e.ownTerms(alone, &rec.in, nil)
 		e.inOrder(alone, nil, time.Time{})

@@ -599,7 +599,7 @@ func (d *rowDecoder) typed(fd *FieldDecl, c *cell, field string) (any, bool) {
 		}
 	case FieldInt:
 		val, ok = d.integer(c, field)
-	case FieldDecimal:
+	case FieldDecimal, FieldMoney:
 		val, ok = d.number(c, field)
 	case FieldBool:
 		val, ok = d.boolean(c, field)
@@ -769,12 +769,14 @@ func (b *bomReader) Read(p []byte) (int, error) {
 // before a record, and gives neither). It keeps the line ends from the
 // last record's first line on: what encoding/csv has read ahead.
 type lineEnds struct {
-	r      io.Reader
-	off    int64     // bytes read so far
-	ends   []lineEnd // the ends of lines base+1, base+2, ...
-	base   int       // lines whose ends were dropped
-	start  int64     // the offset line base+1 starts at
-	prevCR bool      // the last byte read was '\r'
+	r    io.Reader
+	off  int64     // bytes read so far
+	ends []lineEnd // from ends[head]: the ends of lines base+1, base+2, ...
+	head int
+	base int // lines whose ends were dropped
+	// start is the offset line base+1 starts at.
+	start  int64
+	prevCR bool // the last byte read was '\r'
 }
 
 type lineEnd struct {
@@ -807,13 +809,18 @@ func (t *lineEnds) Read(p []byte) (int, error) {
 // that starts on line first and ends at offset end, and forgets the lines
 // before it. Lines are asked for in order.
 func (t *lineEnds) rowBytes(first int, end int64) int64 {
-	if k := first - 1 - t.base; k > 0 && k <= len(t.ends) {
-		t.start = t.ends[k-1].off + 1
-		t.ends = append(t.ends[:0], t.ends[k:]...)
+	if k := first - 1 - t.base; k > 0 && k <= len(t.ends)-t.head {
+		t.start = t.ends[t.head+k-1].off + 1
+		t.head += k
 		t.base += k
+		if t.head >= 64 && 2*t.head >= len(t.ends) {
+			// Drop the forgotten half: amortised, a constant per line.
+			t.ends = append(t.ends[:0], t.ends[t.head:]...)
+			t.head = 0
+		}
 	}
 	n := end - t.start
-	for _, e := range t.ends {
+	for _, e := range t.ends[t.head:] {
 		if e.off >= end-1 {
 			if e.off == end-1 {
 				n-- // the record's line end
@@ -830,7 +837,7 @@ func (t *lineEnds) rowBytes(first int, end int64) int64 {
 // lineAfter is the line that follows offset off, the end of a record.
 func (t *lineEnds) lineAfter(off int64) int {
 	line := t.base + 1
-	for _, e := range t.ends {
+	for _, e := range t.ends[t.head:] {
 		if e.off >= off {
 			break
 		}

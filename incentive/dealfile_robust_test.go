@@ -180,3 +180,37 @@ func TestDecodeCSVErrorColumns(t *testing.T) {
 		})
 	}
 }
+
+// TestDecodeCSVRowLimitManyRows: the exact length holds row after row
+// (the line ends the decoder notes are dropped as it goes), blank lines
+// before a row (which encoding/csv skips) do not count in its length, and
+// the row over the limit is reported on its own line.
+func TestDecodeCSVRowLimitManyRows(t *testing.T) {
+	header := "id,partner_id,amount,close_date,segment\n"
+	var b strings.Builder
+	b.WriteString(header)
+	limit := 0
+	for i := range 500 {
+		row := fmt.Sprintf("D-%04d,P-1,100.00,2026-11-03,s1234567890123", i)
+		limit = len(row) // 41 bytes, every row
+		if i%7 == 0 {
+			b.WriteString("\n\r\n") // blank lines
+		}
+		b.WriteString(row)
+		b.WriteString("\r\n")
+	}
+	src := b.String()
+	got := collect(DecodeCSV(strings.NewReader(src), fileProgram(), DecodeOptions{Name: "d.csv", MaxRowBytes: limit}))
+	require.Empty(t, got.errs)
+	require.Len(t, got.ins, 500)
+
+	// One byte more in the 400th row (D-0399): refused on its line. Rows
+	// D-0000..D-0399 come with 58 blank-line pairs (i = 0, 7, ..., 399),
+	// so it is on line 1 + 400 + 2*58 = 517.
+	long := strings.Replace(src, "D-0399,P-1,100.00,2026-11-03,s1234567890123", "D-0399,P-1,100.00,2026-11-03,s12345678901234", 1)
+	got = collect(DecodeCSV(strings.NewReader(long), fileProgram(), DecodeOptions{Name: "d.csv", MaxRowBytes: limit}))
+	require.Len(t, got.ins, 399)
+	require.Len(t, got.errs, 1)
+	assert.ErrorIs(t, got.errs[0], ErrRowTooLong)
+	assert.Equal(t, fmt.Sprintf("d.csv:517: the row is longer than %d bytes; the file is not read further", limit), got.errs[0].Error())
+}

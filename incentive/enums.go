@@ -33,7 +33,7 @@ func Periods() []Period { return []Period{PeriodMonth, PeriodQuarter, PeriodYear
 
 // FieldTypes lists the types of custom deal fields.
 func FieldTypes() []FieldType {
-	return []FieldType{FieldString, FieldInt, FieldDecimal, FieldBool, FieldDate}
+	return []FieldType{FieldString, FieldInt, FieldDecimal, FieldBool, FieldDate, FieldMoney}
 }
 
 // EnumNames returns the values of an enumeration as strings, in order.

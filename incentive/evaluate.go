@@ -56,9 +56,12 @@ type Evaluator struct {
 	// dealFormulas: some deal cap computes its limit (Cap.Formula).
 	dealFormulas bool
 	// readsAcc: some condition or formula reads period.* or cumulative.*.
-	readsAcc      bool
-	groupMembers  [][]int // earning indices per group
-	fieldTypes    map[string]FieldType
+	readsAcc     bool
+	groupMembers [][]int // earning indices per group
+	fieldTypes   map[string]FieldType
+	// money names the custom fields declared FieldMoney, converted with
+	// a deal in another currency (convertDeal).
+	money         moneyFields
 	roundingWords func() string
 	// splits is nil unless the program splits payouts.
 	splits *splitPlan
@@ -224,6 +227,7 @@ func NewEvaluator(p *Program) (*Evaluator, error) {
 	for _, f := range p.Fields {
 		e.fieldTypes[f.Name] = f.Type
 	}
+	e.money = moneyFieldsOf(p)
 	scale := "the currency's minor units (" + itoa(int(e.places)) + " places)"
 	if p.Rounding.Scale != nil {
 		scale = itoa(int(e.places)) + " places"
@@ -408,6 +412,9 @@ type work struct {
 	snap      *dealSnap
 	override  bool
 	netAmount decimal.Decimal
+	// conv, with override, is the credited deal's conversion of its lines
+	// and money fields (dealRecord.conv).
+	conv *Conversion
 	// linesBuf and groupBuf are cleared buffers of an earlier deal that
 	// lines and groupDone may reuse (see reuse); traceBuf is the same for
 	// trace, which is only a scratch: finish copies the deal's steps into
@@ -598,6 +605,11 @@ func (e *Evaluator) ownTerms(w *work, in *Input, rates RateSource) {
 	}
 	if w.override {
 		w.scope.Amount = w.netAmount
+		if w.conv != nil {
+			if cd, _ := convertDeal(d, *w.conv, e.money); cd != nil {
+				w.scope.Deal = cd
+			}
+		}
 	} else if !e.convert(w, rates) {
 		return
 	}
@@ -644,10 +656,16 @@ func (e *Evaluator) convert(w *work, rates RateSource) bool {
 	}
 	w.res.Conversion = &conv
 	w.scope.Amount = conv.To.amount
+	// The deal's other money (product lines, money fields) is converted
+	// by the same rate: the terms read one currency throughout.
+	cd, also := convertDeal(d, conv, e.money)
+	if cd != nil {
+		w.scope.Deal = cd
+	}
 	from := d.Amount
 	if !w.noTrace {
 		w.add(secHead, Step{Kind: StepConversion, OK: true, Amount: conv.To.amount, words: func() string {
-			return conversionWords(p, from, conv)
+			return conversionWords(p, from, conv, also)
 		}})
 	}
 	return true
@@ -865,7 +883,7 @@ func fieldTypeOK(t FieldType, v any) bool {
 	case int64:
 		return t == FieldInt
 	case decimal.Decimal:
-		return t == FieldDecimal
+		return t == FieldDecimal || t == FieldMoney
 	case bool:
 		return t == FieldBool
 	case Date:

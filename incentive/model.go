@@ -359,6 +359,11 @@ const (
 	FieldDecimal FieldType = "decimal"
 	FieldBool    FieldType = "bool"
 	FieldDate    FieldType = "date"
+	// FieldMoney is a decimal amount in the deal's currency (an approved
+	// amount, a cost). A deal in another currency than the program's has
+	// it converted at the deal amount's rate, as product line amounts are;
+	// a FieldDecimal (a percentage, a count) is read as written.
+	FieldMoney FieldType = "money"
 )
 
 // FieldDecl declares a typed custom deal field. Deals carry the value in

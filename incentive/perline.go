@@ -31,7 +31,7 @@ const (
 // the sum over those lines.
 func (e *Evaluator) perLine(w *work, i int) {
 	ln, en := &w.lines[i], e.earn[i].e
-	lines := w.in.Deal.Lines
+	lines := w.scope.Deal.Lines // converted into the program currency (convertDeal)
 	items := make([]LineItem, len(lines))
 	var sum decimal.Decimal
 	applies := false

@@ -50,7 +50,7 @@ type RunOptions struct {
 
 // MaxWorkers is the largest RunOptions.Workers. With W workers a run
 // starts W goroutines and holds up to 3W+2 chunks of 256 deals (about 230
-// KB each) in memory (12 chunks when the ordered phase is sharded, see
+// KB each) in memory (7 chunks when the ordered phase is sharded, see
 // Run), so the bound keeps a mistyped worker count from exhausting memory
 // (256 workers: under 200 MB); the per-deal work is CPU-bound, so more
 // workers than cores gains nothing anyway.

@@ -82,15 +82,17 @@ func (c *shardChunk) arrive(stage int) {
 // same running totals as in a serial run, so results are the same for any
 // number of workers.
 func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error], opts RunOptions, workers int, yield func(*Result, error) bool) {
-	// Chunks held at once: up to 2 queued for each worker, 4 queued for
-	// the caller, the producer's, the caller's two and the workers' two
-	// behind; whatever the number of deals or workers.
-	const maxChunks = 12
+	// Chunks held at once, whatever the number of deals or workers: the
+	// one the producer fills, the one it is handing on, 2 queued for the
+	// caller and the caller's 3 (one to pay, two paid); every chunk a
+	// worker holds is one of these. (The queues to the workers hold
+	// chunks the producer hands to the caller too.)
+	const maxChunks = 7
 	ins := make([]chan *shardChunk, workers)
 	for s := range ins {
 		ins[s] = make(chan *shardChunk, 2)
 	}
-	pending := make(chan *shardChunk, 4)
+	pending := make(chan *shardChunk, 2)
 	free := make(chan *shardChunk, maxChunks)
 	newChunk := func() *shardChunk {
 		var c *shardChunk

@@ -92,6 +92,10 @@ type dealRecord struct {
 	// per period kind: its partner caps' counts and band bases live there.
 	periods []*periodTotals
 	snap    *dealSnap
+	// conv is the deal's conversion when it converted product lines or
+	// money fields (convertDeal), so that a credit note re-evaluates the
+	// deal reading them as it did; nil otherwise.
+	conv *Conversion
 }
 
 // dealSnap is what a deal's terms read from the running totals when it
@@ -270,6 +274,9 @@ func periodStart(per Period, d Date, programStart Date) Date {
 func (e *Evaluator) remember(w *work, st *runState, ps *partnerState, snap *dealSnap, terms, total decimal.Decimal) {
 	rec := &dealRecord{in: *w.in, partner: w.partner, eligible: true, net: w.scope.Amount, paid: total, terms: terms, ps: ps, snap: snap, expired: w.res.Expired,
 		lines: make([]decimal.Decimal, len(e.earn)), periods: make([]*periodTotals, len(e.periods))}
+	if w.scope.Deal != &w.in.Deal {
+		rec.conv = w.res.Conversion
+	}
 	for i := range w.lines {
 		if ln := &w.lines[i]; ln.holds && !ln.dropped {
 			rec.lines[i] = ln.final

@@ -406,7 +406,7 @@ func (t FieldType) zero() any {
 	switch t {
 	case FieldInt:
 		return int64(0)
-	case FieldDecimal:
+	case FieldDecimal, FieldMoney:
 		return decimal.Decimal{}
 	case FieldBool:
 		return false

@@ -297,6 +297,12 @@ func (b *SettlementBuilder) settle(asOf Date) ([]SettlementLine, []SettlementCar
 			if c := b.carried(i, id); c != nil {
 				carry = decimal.Min(c.Carried.amount, decimal.Zero)
 				year, ytd, credited, through = c.Through.Year, c.Basis.amount, c.Credited.amount, c.Through
+				if through.IsZero() && len(keys) > 0 {
+					// Nothing settled yet (a year to date from SetPrior
+					// carried on): the year is the first period's, as
+					// for SetPrior.
+					year = keys[0].Year
+				}
 			} else if b.prior != nil && len(keys) > 0 {
 				pr := b.prior(s.ID, id)
 				carry = decimal.Min(pr.Carried, decimal.Zero)

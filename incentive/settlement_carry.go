@@ -83,8 +83,10 @@ func (b *SettlementBuilder) carried(i int, partnerID string) *SettlementCarry {
 // partners it names it replaces SetPrior. Call it once, before Add.
 // Errors (and nothing is carried in): a second call (ErrInvalidOptions),
 // an unknown settlement (ErrInvalidProgram), an amount in another currency
-// (ErrCurrencyMismatch), a positive carry, a settlement and partner given
-// twice, or an open period that is not a period of the settlement after
+// (ErrCurrencyMismatch), a positive carry, a carry under year_to_date or
+// a year to date under period credit (which would be dropped), a
+// settlement and partner given twice, or open periods or their advances
+// out of date order, repeated, or not periods of the settlement after
 // Through (ErrInvalidAmount); CarryIn on a zero-value SettlementBuilder
 // (ErrNoEvaluator).
 func (b *SettlementBuilder) CarryIn(carries []SettlementCarry) error {
@@ -126,9 +128,26 @@ func (b *SettlementBuilder) CarryIn(carries []SettlementCarry) error {
 		if c.Carried.amount.Sign() > 0 {
 			return fmt.Errorf("%w: carried %s carries %s; only a negative true-up is carried", ErrInvalidAmount, what, fmtAmount(c.Carried.amount, p.Currency))
 		}
-		for _, o := range c.Open {
+		// What the settlement's credit mode does not use would be
+		// dropped: refuse it instead.
+		if s.Credit == CreditYearToDate && !c.Carried.amount.IsZero() {
+			return fmt.Errorf("%w: carried %s carries a true-up of %s, but the settlement credits year to date and carries nothing", ErrInvalidAmount, what, fmtAmount(c.Carried.amount, p.Currency))
+		}
+		if s.Credit != CreditYearToDate && (!c.Basis.amount.IsZero() || !c.Credited.amount.IsZero()) {
+			return fmt.Errorf("%w: carried %s has a year to date (basis %s, credited %s), but the settlement credits each period on its own", ErrInvalidAmount, what,
+				fmtAmount(c.Basis.amount, p.Currency), fmtAmount(c.Credited.amount, p.Currency))
+		}
+		for n, o := range c.Open {
 			if periodStart(s.Period, o.From, p.Effective.From) != o.From || !c.Through.IsZero() && !c.Through.Before(o.From) {
 				return fmt.Errorf("%w: carried %s: open period %s is not a %s of the settlement after %s", ErrInvalidAmount, what, o.From, s.Period, c.Through)
+			}
+			if n > 0 && !c.Open[n-1].From.Before(o.From) {
+				return fmt.Errorf("%w: carried %s: open periods must be in date order, each once (%s after %s)", ErrInvalidAmount, what, o.From, c.Open[n-1].From)
+			}
+			for k := 1; k < len(o.Advances); k++ {
+				if !o.Advances[k-1].From.Before(o.Advances[k].From) {
+					return fmt.Errorf("%w: carried %s: the advances of open period %s must be in date order, each once (%s after %s)", ErrInvalidAmount, what, o.From, o.Advances[k].From, o.Advances[k-1].From)
+				}
 			}
 			if cur := o.Basis.currency; cur != "" && cur != p.Currency {
 				return fmt.Errorf("%w: carried %s is in %s, the program pays in %s", ErrCurrencyMismatch, what, cur, p.Currency)

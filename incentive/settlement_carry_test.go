@@ -146,6 +146,17 @@ func TestSettlementCarryInErrors(t *testing.T) {
 			c[0].Open = []SettlementOpen{{From: Date{2026, 1, 1}, Basis: usd("1")}}
 			return c
 		}, ErrInvalidAmount, "open period 2026-01-01 is not a quarter of the settlement after 2026-03-31"},
+		{"year to date under period credit", func(c []SettlementCarry) []SettlementCarry { c[0].Basis = usd("100.00"); return c }, ErrInvalidAmount,
+			"has a year to date (basis 100.00, credited 0.00), but the settlement credits each period on its own"},
+		{"open periods out of order", func(c []SettlementCarry) []SettlementCarry {
+			c[0].Open = []SettlementOpen{{From: Date{2026, 7, 1}}, {From: Date{2026, 4, 1}}}
+			return c
+		}, ErrInvalidAmount, "open periods must be in date order, each once (2026-04-01 after 2026-07-01)"},
+		{"advances twice", func(c []SettlementCarry) []SettlementCarry {
+			a := SettlementAdvance{From: Date{2026, 4, 1}, Amount: usd("1")}
+			c[0].Open = []SettlementOpen{{From: Date{2026, 4, 1}, Advances: []SettlementAdvance{a, a}}}
+			return c
+		}, ErrInvalidAmount, "the advances of open period 2026-04-01 must be in date order, each once"},
 		{"open not a period start", func(c []SettlementCarry) []SettlementCarry {
 			c[0].Open = []SettlementOpen{{From: Date{2026, 5, 1}, Basis: usd("1")}}
 			return c
@@ -169,4 +180,75 @@ func TestSettlementCarryInErrors(t *testing.T) {
 	assert.ErrorIs(t, b.CarryIn([]SettlementCarry{ok}), ErrInvalidOptions, "a second CarryIn would add open periods twice")
 	var zero SettlementBuilder
 	assert.ErrorIs(t, zero.CarryIn(nil), ErrNoEvaluator)
+}
+
+// A year to date given with SetPrior, carried on by a run that settled
+// nothing (Through zero, an open period), still counts in the next run.
+func TestSettlementCarriesPriorYearToDateNothingSettled(t *testing.T) {
+	p := rebateProgram(CreditYearToDate, "100000")
+	e, err := NewEvaluator(p)
+	require.NoError(t, err)
+	b := e.NewSettlements()
+	b.SetPrior(func(string, string) SettlementPrior {
+		return SettlementPrior{Basis: dec("40000"), Credited: dec("500")}
+	})
+	r, err := e.Evaluate(t.Context(), Input{Deal: deal("D-1", "P-1", "20000", "2026-01-15"), Partner: gold("P-1")}, day("2026-12-31"))
+	require.NoError(t, err)
+	require.NoError(t, b.Add(r))
+	c1 := b.Carries(Date{2026, 2, 28}) // Q1 open: nothing settled
+	require.Len(t, c1, 1)
+	assert.Equal(t, "quarterly P-1 through 0000-00-00 carried 0.00 basis 40000.00 credited 500.00; open 2026-01-01 basis 20000.00, advanced 2026-01-01 400.00", carryText(c1[0]))
+	// Next run, D-2 35,000 in February: ytd 40,000 + 20,000 + 35,000 =
+	// 95,000 x 1% = 950.00; credited 500 + 400 + 700 = 1,600.00: -650.00,
+	// as TestSettlementPrior's single run.
+	l2, _ := settleRun(t, p, c1, Date{2026, 3, 31}, deal("D-2", "P-1", "35000", "2026-02-15"))
+	assert.Equal(t, []settleRow{{"2026-01-01", true, "95000.00", "950.00", "1100.00", "0.00", "-650.00", "0.00", "0.00"}}, rows(l2))
+	assert.Equal(t, "1600.00", l2[0].Credited.Amount().StringFixed(2))
+}
+
+// A carry under year_to_date is refused, not dropped.
+func TestSettlementCarryInYearToDateCarried(t *testing.T) {
+	e, err := NewEvaluator(rebateProgram(CreditYearToDate, "100000"))
+	require.NoError(t, err)
+	err = e.NewSettlements().CarryIn([]SettlementCarry{{Settlement: "quarterly", PartnerID: "P-1", Carried: usd("-1.00")}})
+	assert.ErrorIs(t, err, ErrInvalidAmount)
+	assert.ErrorContains(t, err, "carries a true-up of -1.00, but the settlement credits year to date")
+}
+
+// FuzzSettlementCarryIn: any JSON is refused with an error or carried in;
+// nothing panics, and what a builder without deals carries out is what it
+// carried in (a run without deals drops nothing and invents nothing).
+func FuzzSettlementCarryIn(f *testing.F) {
+	f.Add(`[{"settlement":"quarterly","partner":"P-1","through":"2026-06-30","carried":{"amount":"-300.00","currency":"USD"}}]`)
+	f.Add(`[{"settlement":"quarterly","partner":"P-1","through":"0000-00-00","open":[{"from":"2026-01-01","basis":{"amount":"45000.00","currency":"USD"},"advances":[{"from":"2026-01-01","amount":{"amount":"400.00","currency":"USD"}},{"from":"2026-02-01","amount":{"amount":"500.00","currency":"USD"}}]}]}]`)
+	f.Add(`[{"settlement":"quarterly","partner":"P-2","carried":{"amount":"1","currency":"EUR"}}]`)
+	f.Add(`[]`)
+	p := rebateProgram(CreditPeriod, "50000")
+	e, err := NewEvaluator(p)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		var in []SettlementCarry
+		if json.Unmarshal([]byte(src), &in) != nil {
+			return
+		}
+		b := e.NewSettlements()
+		if err := b.CarryIn(in); err != nil {
+			return
+		}
+		out := b.Carries(Date{})
+		if len(out) != len(in) {
+			t.Fatalf("carried in %d, out %d", len(in), len(out))
+		}
+		want := map[string]string{}
+		for _, c := range in {
+			want[c.PartnerID] = carryText(c)
+		}
+		for _, c := range out {
+			if got := carryText(c); got != want[c.PartnerID] {
+				t.Fatalf("carried in %s\ncarried out %s", want[c.PartnerID], got)
+			}
+		}
+	})
 }

@@ -241,7 +241,7 @@ func (dd dealDecoder) typedFields(f fields, decls []incentive.FieldDecl) map[str
 			}
 		case incentive.FieldInt:
 			val, ok = d.integer(v, path)
-		case incentive.FieldDecimal:
+		case incentive.FieldDecimal, incentive.FieldMoney:
 			val, ok = d.number(v, path)
 		case incentive.FieldBool:
 			val, ok = d.boolean(v, path)

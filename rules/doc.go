@@ -141,9 +141,12 @@
 // midnight in the program's time zone, and every instant is turned into a
 // calendar date in that zone before the window is checked.
 //
-// Custom fields are declared with a type (string, int, decimal, bool or
-// date) and are required unless marked optional; an optional field a deal
-// does not carry reads as its type's zero value:
+// Custom fields are declared with a type (string, int, decimal, money, bool
+// or date) and are required unless marked optional; an optional field a deal
+// does not carry reads as its type's zero value. A money field is a
+// decimal amount in the deal's currency (an approved amount, a cost),
+// converted with the deal amount (see Currencies and rates); a decimal
+// field (a percentage, a count) is read as written:
 //
 //	fields:
 //	  segment: string
@@ -1535,12 +1538,16 @@
 // # Currencies and rates
 //
 // A deal in another currency than the program's is converted before the
-// terms read it: deal.amount is the converted amount. Only the deal amount
-// is converted: a custom decimal field (an approved amount, a cost) and a
-// product line's amount and unit price are read as written, in whatever
-// currency the caller wrote them, so a computed cap
-// or value that mixes it with deal.amount needs it in the program
-// currency. Rates come from the
+// terms read it: deal.amount is the converted amount. The deal's other
+// money is converted by the same rate, exactly (amount x rate, rounded
+// only by the program's rounding): every product line's amount and
+// unit_price (line.amount, line.unit_price, and so sum(deal.lines, ...)),
+// and every custom deal or line field declared `money` (an approved
+// amount, a cost), so a computed cap or value mixing them with
+// deal.amount reads one currency. The explanation's conversion step names
+// them. A field declared `decimal` is a number, not an amount (a
+// percentage, a count): it is read as written; declare amounts `money`.
+// deal.currency is still the deal's own currency. Rates come from the
 // caller, never from the network: in Go as incentive.Input.Rates or
 // RunOptions.Rates (an incentive.RateTable or any RateSource), for
 // `partnerops run -rates FILE` and `explain -rates FILE` from a rates file
@@ -1626,6 +1633,80 @@
 //	      - {from: EUR, to: USD, rate: 1.0625, as_of: 2026-03-01, source: treasury}
 //	    deal: {id: D-2, amount: "1002.00", currency: EUR, close_date: 2026-03-10}
 //	    expect: {total: "10.65"}
+//
+// Product lines and money fields convert with the deal amount, at its rate;
+// a decimal field does not:
+//
+//	# rates-lines-money.yaml: a deal in euros converts its product lines and its
+//	# money fields by the deal amount's rate; a decimal field is read as written.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: eur-lines-money
+//	name: EUR lines and money fields
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	fields:
+//	  approved: money
+//	  share: decimal
+//	line_fields:
+//	  cost: {type: money, optional: true}
+//	earnings:
+//	  - id: per-line
+//	    type: spiff
+//	    per: line
+//	    when: line.family == "storage"
+//	    amount: (line.amount - line.cost) * 0.10
+//	  - id: storage-share
+//	    type: rebate
+//	    amount: sum(filter(deal.lines, line.family == "storage"), line.unit_price * line.quantity) * deal.share
+//	  - id: reimbursement
+//	    type: mdf
+//	    amount: deal.approved
+//	    cap: deal.amount * 0.10
+//	tests:
+//	  # Rate 1.10. Lines: SRV-1 1,000.00 EUR = 1,100.00 USD, cost 400.00 EUR =
+//	  # 440.00 USD, unit price 500.00 EUR = 550.00 USD x 2; SW-1 (network)
+//	  # 300.00 EUR = 330.00 USD. Deal 1,300.00 EUR = 1,430.00 USD; approved
+//	  # 100.00 EUR = 110.00 USD; share 0.02 (a number, not converted).
+//	  # per-line: SRV-1 (1,100.00 - 440.00) x 0.10 = 66.00; SW-1 none (network)
+//	  # storage-share: 550.00 x 2 = 1,100.00 x 0.02 = 22.00
+//	  # reimbursement: 110.00, under the cap 1,430.00 x 0.10 = 143.00
+//	  # total: 66.00 + 22.00 + 110.00 = 198.00
+//	  - name: lines and money fields convert with the deal
+//	    rates:
+//	      - {from: EUR, to: USD, rate: 1.10, as_of: 2026-03-01, source: treasury}
+//	    deal:
+//	      id: D-1
+//	      amount: "1300.00"
+//	      currency: EUR
+//	      close_date: 2026-03-10
+//	      approved: "100.00"
+//	      share: "0.02"
+//	      products:
+//	        - {product: SRV-1, family: storage, quantity: 2, unit_price: "500.00", amount: "1000.00", cost: "400.00"}
+//	        - {product: SW-1, family: network, quantity: 1, amount: "300.00"}
+//	    expect:
+//	      total: "198.00"
+//	      lines: {per-line: "66.00", storage-share: "22.00", reimbursement: "110.00"}
+//	      per_line: {per-line: ["66.00", none]}
+//	  # The same deal in dollars converts nothing: per-line (1,000.00 - 400.00)
+//	  # x 0.10 = 60.00; storage-share 500.00 x 2 x 0.02 = 20.00; reimbursement
+//	  # 150.00 over the cap 1,300.00 x 0.10 = 130.00: 130.00; 60.00 + 20.00 +
+//	  # 130.00 = 210.00
+//	  - name: a deal in the program currency reads its values as written
+//	    deal:
+//	      id: D-2
+//	      amount: "1300.00"
+//	      close_date: 2026-03-10
+//	      approved: "150.00"
+//	      share: "0.02"
+//	      products:
+//	        - {product: SRV-1, family: storage, quantity: 2, unit_price: "500.00", amount: "1000.00", cost: "400.00"}
+//	        - {product: SW-1, family: network, quantity: 1, amount: "300.00"}
+//	    expect:
+//	      total: "210.00"
+//	      lines: {per-line: "60.00", storage-share: "20.00", reimbursement: "130.00"}
 //
 // # Tests
 //

@@ -3,6 +3,7 @@ package rules_test
 import (
 	"cmp"
 	"encoding/json"
+	"fmt"
 	"os"
 	"slices"
 	"strconv"
@@ -31,12 +32,13 @@ func fuzzPrograms(tb testing.TB) []*incentive.Program {
 }
 
 // FuzzEvaluateDeal evaluates arbitrary deals, alone and as a batch, under
-// every reference program (the cookbook's among them) and the bundled
-// example. Beside the scalar fields, shape (bytes read one choice at a
+// any reference program (the cookbook's among them) or the bundled
+// example, chosen by prog; every seed runs under every program. Beside the scalar fields, shape (bytes read one choice at a
 // time, zero once spent) builds what #15's syntax reads: product lines
 // (families, SKU prefixes, quantities, unit prices, custom line fields)
 // for line_fields, sum/count/any/all/filter and per: line; a second
-// partner and a referrer for split:; a tier history for dated tiers; a
+// partner and a referrer for split:; a tier and attribute history (type,
+// region, country) for dated tiers and attributes; a
 // payment method for payment_methods:; earlier periods' totals for
 // history(); close dates spread over months and quarters for
 // settlements:; and decimal fields (a cost) away from the amount, for
@@ -46,21 +48,31 @@ func fuzzPrograms(tb testing.TB) []*incentive.Program {
 // total, a split's shares (and each share's lines) add up to it, a per-line
 // earning's items add up to its gross, a pick pays at most its max lines,
 // no line or deal pays above a cap that cut it or above a fixed deal cap,
-// the budget is never exceeded, a credit note never pays and a voided deal
+// a run never pays above a fixed partner cap (per partner and period) or
+// the budget, a credit note never pays and a voided deal
 // pays nothing; a second evaluation gives the same bytes; a run on one
 // worker and on two give the same bytes; every settlement line's true-up,
 // payable and carry follow from its entitlement, advances and carry in;
 // and the batch's statement (with settlements, carried balances and held
 // amounts brought into every bucket) adds up for every partner and bucket,
-// with fees deducted as stated.
+// with fees deducted as stated, and its partners' earned and expired are
+// the results' totals plus the settled true-ups.
 //
 //	go test ./rules -run '^$' -fuzz '^FuzzEvaluateDeal$' -fuzztime 2m -parallel 1
 func FuzzEvaluateDeal(f *testing.F) {
 	progs := fuzzPrograms(f)
-	f.Add("12000.00", "new_business", "gold", "enterprise", int64(40*24*60), int64(3), true, "partner_rep", []byte{})
-	f.Add("-500", "renewal", "silver", "smb", int64(-5), int64(0), false, "", []byte{1, 2, 3})
-	f.Add("99999999999999999999.999999", "upsell", "platinum", "", int64(1<<40), int64(-1), true, "finance", []byte{5, 255, 255, 255, 255, 255})
-	f.Add("0.005", "", "", "mid_market", int64(0), int64(1<<62), true, "partner_rep", []byte{0, 0, 0, 1})
+	// Every seed runs under every program; the fuzzer then picks one
+	// program per input (prog), so that an execution costs one program's
+	// evaluation, not all of them (see the comment on prog below).
+	add := func(amount, typ, tier, segment string, minutes, qty int64, registered bool, role string, shape []byte) {
+		for i := range progs {
+			f.Add(uint8(i), amount, typ, tier, segment, minutes, qty, registered, role, shape)
+		}
+	}
+	add("12000.00", "new_business", "gold", "enterprise", int64(40*24*60), int64(3), true, "partner_rep", []byte{})
+	add("-500", "renewal", "silver", "smb", int64(-5), int64(0), false, "", []byte{1, 2, 3})
+	add("99999999999999999999.999999", "upsell", "platinum", "", int64(1<<40), int64(-1), true, "finance", []byte{5, 255, 255, 255, 255, 255})
+	add("0.005", "", "", "mid_market", int64(0), int64(1<<62), true, "partner_rep", []byte{0, 0, 0, 1})
 	// Shape bytes, in the order fuzzDeal reads them: the number of lines,
 	// then per line family, family-is-segment, quantity, unit price, its
 	// scale, amount-not-quantity-times-price, SKU prefix, SKU number,
@@ -68,30 +80,40 @@ func FuzzEvaluateDeal(f *testing.F) {
 	// the last, tier, tier-is-the-input's; the payment method; which
 	// history periods are left out, and their scale; the referrer, the
 	// cost, leave optional fields out; per batch deal the gap in days and
-	// partner P-2.
+	// partner P-2; the number of attribute changes, then per change the
+	// attribute (type, region, country), days after its last change, value.
 	//
 	// Three lines (storage at 10.01, a DEMO- storage SKU, a refurbished
 	// network line), silver then gold, paid by cheque, full history, P-2
-	// refers, cost 5/8 of the amount, deals a month apart, some by P-2.
-	f.Add("48000.00", "new_business", "gold", "enterprise", int64(10*24*60), int64(7), true, "partner_rep", []byte{
+	// refers, cost 5/8 of the amount, deals a month apart, some by P-2;
+	// the partner turns referral, then leaves emea, then Germany.
+	add("48000.00", "new_business", "gold", "enterprise", int64(10*24*60), int64(7), true, "partner_rep", []byte{
 		3, 0, 0, 5, 40, 2, 0, 0, 1, 0, 0, 0, 3, 100, 0, 0, 1, 2, 0, 1, 0, 2, 20, 1, 0, 0, 3, 1,
 		2, 30, 1, 0, 200, 0, 0,
 		2,
 		0, 100,
 		1, 5, 0,
-		10, 0, 31, 2, 31, 0, 1, 0, 1, 0, 40, 2})
+		10, 0, 31, 2, 31, 0, 1, 0, 1, 0, 40, 2,
+		3, 0, 30, 1, 1, 60, 0, 2, 90, 1})
 	// Five lines (a negative quantity, a free amount, a segment family),
 	// one tier change, paid by bank transfer, every third history period
-	// missing, the partner refers itself, optional fields left out.
-	f.Add("150000", "new_business", "silver", "smb", int64(80*24*60), int64(31), true, "partner_rep", []byte{
+	// missing, the partner refers itself, optional fields left out; it
+	// moves to North America, then becomes a reseller.
+	add("150000", "new_business", "silver", "smb", int64(80*24*60), int64(31), true, "partner_rep", []byte{
 		5, 1, 0, 10, 200, 2, 3, 0, 9, 0, 2, 0, 255, 7, 0, 0, 2, 4, 1, 0, 7, 1, 1, 1, 1, 3, 0, 0,
 		3, 0, 0, 50, 2, 0, 0, 5, 0, 0, 0, 128, 255, 2, 0, 1, 6, 1,
 		1, 100, 2, 0,
 		1,
 		3, 50,
 		2, 10, 1,
-		0, 0, 45, 2, 1, 1, 20, 0, 49, 0, 30, 2})
-	f.Fuzz(func(t *testing.T, amount, typ, tier, segment string, minutes, qty int64, registered bool, role string, shape []byte) {
+		0, 0, 45, 2, 1, 1, 20, 0, 49, 0, 30, 2,
+		2, 1, 100, 1, 0, 200, 0})
+	// prog picks the program. Running all of them on every input made an
+	// execution cost 20-500 ms on the loaded machine, and the fuzzer
+	// minimizes every new input by re-running it hundreds of times: the
+	// exec count stood still for 20-60 s at a time (the "stall" of the last
+	// session), and a 60 s run made about 1,500 executions.
+	f.Fuzz(func(t *testing.T, prog uint8, amount, typ, tier, segment string, minutes, qty int64, registered bool, role string, shape []byte) {
 		d, err := decimal.NewFromString(amount)
 		if err != nil || d.Exponent() < -30 || d.Exponent() > 30 || len(amount) > 64 {
 			return
@@ -111,110 +133,146 @@ func FuzzEvaluateDeal(f *testing.F) {
 		}
 		fz := fuzzDeal(sh, d, segment, tier, start)
 		in.Deal.Lines = fz.lines
-		in.Partner.History, in.Partner.Tier = fz.tierHistory(in.Partner.Tier)
+		in.Partner = fz.partnerOf(in.Partner)
 		if fz.method != "" {
 			in.Partner.Payment = &partner.PaymentDetails{Method: fz.method}
 		}
 		in.History = fz.history
-		for _, p := range progs {
-			deal := in
-			fz.fill(&deal.Deal, p, segment, qty, d, registered)
-			check := func(r *incentive.Result) {
-				fuzzCheckResult(t, p, r)
-			}
-			if r, err := incentive.Evaluate(t.Context(), p, deal, start); err == nil {
-				check(r)
-				// The same deal again: the same bytes out.
-				again, err := incentive.Evaluate(t.Context(), p, deal, start)
-				if err != nil {
-					t.Fatalf("%s: second evaluation fails: %v", p.ID, err)
-				}
-				if a, b := fuzzJSON(t, r), fuzzJSON(t, again); a != b || r.Explain() != again.Explain() {
-					t.Fatalf("%s: a second evaluation differs:\n%s\n%s", p.ID, a, b)
-				}
-			}
-			batch := fz.batch(deal, d)
-			opts := incentive.RunOptions{Workers: 2}
-			if qty%2 != 0 {
-				opts.AsOf = deal.Deal.CloseDate.AddDate(0, 0, int(qty%200))
-			}
-			var asOfDate incentive.Date
-			if !opts.AsOf.IsZero() {
-				asOfDate = incentive.DateOf(opts.AsOf.In(p.Effective.Loc()))
-			}
-			sb, err := incentive.NewStatement(p, nil)
+		p := progs[int(prog)%len(progs)]
+		deal := in
+		fz.fill(&deal.Deal, p, segment, qty, d, registered)
+		check := func(r *incentive.Result) {
+			fuzzCheckResult(t, p, r)
+		}
+		if r, err := incentive.Evaluate(t.Context(), p, deal, start); err == nil {
+			check(r)
+			// The same deal again: the same bytes out.
+			again, err := incentive.Evaluate(t.Context(), p, deal, start)
 			if err != nil {
-				t.Fatal(err)
+				t.Fatalf("%s: second evaluation fails: %v", p.ID, err)
 			}
-			carry := d.Truncate(2)
-			sb.CarryIn(func(string, string) decimal.Decimal { return carry })
-			// A held amount brought into every bucket, maturing qty%60 days
-			// after the deal closed: paid or held again as of the run.
-			held := map[string][]incentive.HeldAmount{}
-			for _, bk := range p.PayoutBuckets() {
-				held["P-1"] = append(held["P-1"], incentive.HeldAmount{Bucket: bk,
-					MaturesOn: incentive.DateOf(deal.Deal.CloseDate).AddDays(int(qty % 60)), Amount: incentive.NewMoney(carry.Abs(), p.Currency)})
+			if a, b := fuzzJSON(t, r), fuzzJSON(t, again); a != b || r.Explain() != again.Explain() {
+				t.Fatalf("%s: a second evaluation differs:\n%s\n%s", p.ID, a, b)
 			}
-			if err := sb.CarryHeld(held, asOfDate); err != nil {
-				t.Fatalf("%s: CarryHeld: %v", p.ID, err)
-			}
-			e, err := incentive.NewEvaluator(p)
+		}
+		batch := fz.batch(deal, d)
+		opts := incentive.RunOptions{Workers: 2}
+		if qty%2 != 0 {
+			opts.AsOf = deal.Deal.CloseDate.AddDate(0, 0, int(qty%200))
+		}
+		var asOfDate incentive.Date
+		if !opts.AsOf.IsZero() {
+			asOfDate = incentive.DateOf(opts.AsOf.In(p.Effective.Loc()))
+		}
+		sb, err := incentive.NewStatement(p, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		carry := d.Truncate(2)
+		sb.CarryIn(func(string, string) decimal.Decimal { return carry })
+		// A held amount brought into every bucket, maturing qty%60 days
+		// after the deal closed: paid or held again as of the run.
+		held := map[string][]incentive.HeldAmount{}
+		for _, bk := range p.PayoutBuckets() {
+			held["P-1"] = append(held["P-1"], incentive.HeldAmount{Bucket: bk,
+				MaturesOn: incentive.DateOf(deal.Deal.CloseDate).AddDays(int(qty % 60)), Amount: incentive.NewMoney(carry.Abs(), p.Currency)})
+		}
+		if err := sb.CarryHeld(held, asOfDate); err != nil {
+			t.Fatalf("%s: CarryHeld: %v", p.ID, err)
+		}
+		e, err := incentive.NewEvaluator(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		settle := e.NewSettlements()
+		closes := map[string]time.Time{}
+		for x := range batch {
+			closes[x.Deal.ID] = x.Deal.CloseDate
+		}
+		// What the run has paid under each fixed partner cap (by
+		// partner and the cap's period) and the budget; an expired
+		// result uses neither unless the program says so.
+		used := map[string]decimal.Decimal{}
+		paid := decimal.Zero // what the results added to the statement pay
+		var two []string
+		for r, err := range incentive.Run(t.Context(), p, batch, opts) {
+			two = append(two, fuzzRunItem(t, r, err))
 			if err != nil {
-				t.Fatal(err)
+				continue
 			}
-			settle := e.NewSettlements()
-			budget := decimal.Zero
-			var two []string
-			for r, err := range incentive.Run(t.Context(), p, batch, opts) {
-				two = append(two, fuzzRunItem(t, r, err))
-				if err != nil {
+			check(r)
+			if r.Credits != "" && r.Total.Amount().Sign() > 0 {
+				t.Fatalf("%s: credit note %s pays %s", p.ID, r.DealID, r.Total)
+			}
+			if r.Hold != nil && r.Hold.Void && !r.Total.IsZero() {
+				t.Fatalf("%s: voided deal %s pays %s", p.ID, r.DealID, r.Total)
+			}
+			for ci, c := range p.Caps {
+				if c.LimitFormula != nil || r.Expired && !p.Claims.ExpiredUsesCaps {
 					continue
 				}
-				check(r)
-				if r.Credits != "" && r.Total.Amount().Sign() > 0 {
-					t.Fatalf("%s: credit note %s pays %s", p.ID, r.DealID, r.Total)
-				}
-				if r.Hold != nil && r.Hold.Void && !r.Total.IsZero() {
-					t.Fatalf("%s: voided deal %s pays %s", p.ID, r.DealID, r.Total)
-				}
-				budget = budget.Add(r.Total.Amount())
-				for _, c := range p.Caps {
-					if c.Scope == incentive.CapBudget && c.LimitFormula == nil && budget.GreaterThan(c.Limit) {
-						t.Fatalf("%s: the run paid %s by deal %s, over the budget of %s", p.ID, budget, r.DealID, c.Limit)
+				key := fmt.Sprint(ci)
+				switch c.Scope {
+				case incentive.CapPartner:
+					per := c.Period
+					if per == "" {
+						per = p.Period
 					}
+					key += "/" + r.PartnerID + "/" + incentive.PeriodLabel(per, incentive.DateOf(closes[r.DealID].In(p.Effective.Loc())))
+				case incentive.CapBudget:
+				default:
+					continue
 				}
-				if err := sb.Add(r); err != nil {
-					t.Fatalf("%s: statement: %v", p.ID, err)
-				}
-				if err := settle.Add(r); err != nil {
-					t.Fatalf("%s: settlement: %v", p.ID, err)
+				used[key] = used[key].Add(r.Total.Amount())
+				if used[key].GreaterThan(c.Limit) {
+					t.Fatalf("%s: by deal %s the run paid %s under %s cap %s, limit %s", p.ID, r.DealID, used[key], c.Scope, key, c.Limit)
 				}
 			}
-			// The results do not depend on the number of workers.
-			opts.Workers = 1
-			i := 0
-			for r, err := range incentive.Run(t.Context(), p, batch, opts) {
-				if got := fuzzRunItem(t, r, err); i >= len(two) || got != two[i] {
-					t.Fatalf("%s: result %d on one worker differs from two:\n%s", p.ID, i, got)
-				}
-				i++
+			if err := sb.Add(r); err != nil {
+				t.Fatalf("%s: statement: %v", p.ID, err)
 			}
-			if i != len(two) {
-				t.Fatalf("%s: %d results on one worker, %d on two", p.ID, i, len(two))
+			paid = paid.Add(r.Total.Amount())
+			if err := settle.Add(r); err != nil {
+				t.Fatalf("%s: settlement: %v", p.ID, err)
 			}
-			settleOn := asOfDate
-			if settleOn.IsZero() {
-				settleOn = settle.Last().AddDays(int(qty%120+120) % 120)
-			}
-			lines := settle.Settle(settleOn)
-			fuzzSettlementsAddUp(t, p, lines)
-			if err := sb.AddSettlements(lines); err != nil {
-				t.Fatalf("%s: AddSettlements: %v", p.ID, err)
-			}
-			st := sb.Statement()
-			fuzzStatementAddsUp(t, p, st)
-			fuzzFeesAddUp(t, p, st)
 		}
+		// The results do not depend on the number of workers.
+		opts.Workers = 1
+		i := 0
+		for r, err := range incentive.Run(t.Context(), p, batch, opts) {
+			if got := fuzzRunItem(t, r, err); i >= len(two) || got != two[i] {
+				t.Fatalf("%s: result %d on one worker differs from two:\n%s", p.ID, i, got)
+			}
+			i++
+		}
+		if i != len(two) {
+			t.Fatalf("%s: %d results on one worker, %d on two", p.ID, i, len(two))
+		}
+		settleOn := asOfDate
+		if settleOn.IsZero() {
+			settleOn = settle.Last().AddDays(int(qty%120+120) % 120)
+		}
+		lines := settle.Settle(settleOn)
+		fuzzSettlementsAddUp(t, p, lines)
+		if err := sb.AddSettlements(lines); err != nil {
+			t.Fatalf("%s: AddSettlements: %v", p.ID, err)
+		}
+		st := sb.Statement()
+		fuzzStatementAddsUp(t, p, st)
+		// Every result's total and every settled true-up is on the
+		// statement once: the partners' earned and expired add up to them
+		// (split parts included; held amounts brought in are not earned).
+		for _, l := range lines {
+			paid = paid.Add(l.Payable.Amount())
+		}
+		stated := decimal.Zero
+		for _, ps := range st.Partners {
+			stated = stated.Add(ps.Earned.Amount()).Add(ps.Expired.Amount())
+		}
+		if p.Rounding.Stage != incentive.StageStatement && !stated.Equal(paid) {
+			t.Fatalf("%s: the statement's partners earned and expired %s; the results and settlements pay %s", p.ID, stated, paid)
+		}
+		fuzzFeesAddUp(t, p, st)
 	})
 }
 
@@ -239,6 +297,7 @@ type fuzzShaped struct {
 	lines   []incentive.DealLine
 	refurb  []bool // per line, for a bool line field
 	tiers   []partner.Event
+	attrs   []partner.Event // type, region and country changes
 	method  partner.PaymentMethod
 	history incentive.History
 	// referrer is the value of string fields (a split payee, say); costPct
@@ -313,16 +372,51 @@ func fuzzDeal(sh *fuzzShape, d decimal.Decimal, segment, tier string, start time
 		fz.gaps[i] = sh.pick(50)
 		fz.second[i] = sh.pick(3) == 2
 	}
+	// Changes of the partner's type, region or country (dated attributes),
+	// each days after the last change of that attribute; merged with the
+	// tier changes in time order.
+	last := map[partner.AttrName]time.Time{}
+	prev := map[partner.AttrName]string{}
+	for n := sh.pick(5); n > 0; n-- {
+		a := []partner.AttrName{partner.AttrType, partner.AttrRegion, partner.AttrCountry}[sh.pick(3)]
+		vals := map[partner.AttrName][]string{
+			partner.AttrType:    {"reseller", "referral", "msp", segment},
+			partner.AttrRegion:  {"emea", "na", "apac", ""},
+			partner.AttrCountry: {"DE", "US", "JP", ""},
+		}[a]
+		at, ok := last[a]
+		if !ok {
+			at = start.AddDate(-1, 0, 0)
+		}
+		at = at.Add(time.Duration(1+sh.next()*3) * 24 * time.Hour)
+		to := vals[sh.pick(len(vals))]
+		fz.attrs = append(fz.attrs, partner.Event{Kind: partner.EventAttr, Attr: a, FromValue: prev[a], ToValue: to, At: at})
+		last[a], prev[a] = at, to
+	}
 	return fz
 }
 
-// tierHistory returns the partner's tier events and its tier now (the last
-// event's, when there is one).
-func (fz *fuzzShaped) tierHistory(now partner.Tier) ([]partner.Event, partner.Tier) {
-	if len(fz.tiers) == 0 {
-		return nil, now
+// partnerOf returns the partner with its tier and attribute changes in time
+// order, and its tier, type, region and country now the last change's.
+func (fz *fuzzShaped) partnerOf(pt partner.Partner) partner.Partner {
+	pt.History = append(slices.Clone(fz.tiers), fz.attrs...)
+	slices.SortStableFunc(pt.History, func(a, b partner.Event) int { return a.At.Compare(b.At) })
+	if len(pt.History) == 0 {
+		pt.History = nil
 	}
-	return slices.Clone(fz.tiers), fz.tiers[len(fz.tiers)-1].ToTier
+	for _, e := range pt.History {
+		switch {
+		case e.Kind == partner.EventTier:
+			pt.Tier = e.ToTier
+		case e.Attr == partner.AttrType:
+			pt.Type = partner.Type(e.ToValue)
+		case e.Attr == partner.AttrRegion:
+			pt.Region = e.ToValue
+		case e.Attr == partner.AttrCountry:
+			pt.Country = e.ToValue
+		}
+	}
+	return pt
 }
 
 // fill sets the program's custom deal and line fields on a copy of the

@@ -188,8 +188,9 @@ func amountText(m incentive.Money, cur incentive.Currency) string {
 	return out
 }
 
-// writeText writes an aligned table (laid out as text/tabwriter would), whatever the length
-// of the partner ids and names: text columns aligned left, amounts right.
+// writeText writes an aligned table (laid out as text/tabwriter would),
+// whatever the length of the partner ids and names: text columns aligned
+// left, amounts right.
 func (d *statementDoc) writeText(w io.Writer) error {
 	cur := d.Currency
 	var b strings.Builder

@@ -32,7 +32,8 @@
 //	period.amount, period.earned, cumulative.amount       decimal
 //	period.deals                                          int
 //	deal.<name>   a custom field, typed by its declaration:
-//	              string, int, decimal, bool or date
+//	              string, int, decimal, money (a decimal in the deal's
+//	              currency, converted with deal.amount), bool or date
 //
 // Beyond the scope's own paths (SetLineFields, AddValue and EnableEarning
 // add them):

@@ -277,7 +277,7 @@ func NewEnv(fields []incentive.FieldDecl) (*Env, []error) {
 		case e.paths["deal."+f.Name] != nil || e.groups["deal."+f.Name]:
 			bad("clashes with the built-in deal.%s; choose another name", f.Name)
 		case !ok:
-			bad("unknown type %q (want string, int, decimal, bool or date)", f.Type)
+			bad("unknown type %q (want string, int, decimal, money, bool or date)", f.Type)
 		default:
 			seen[f.Name] = true
 			e.fields = append(e.fields, f)
@@ -293,6 +293,7 @@ var fieldTypes = map[incentive.FieldType]typ{
 	incentive.FieldString:  tString,
 	incentive.FieldInt:     tInt,
 	incentive.FieldDecimal: tDecimal,
+	incentive.FieldMoney:   tDecimal,
 	incentive.FieldBool:    tBool,
 	incentive.FieldDate:    tDate,
 }

@@ -83,7 +83,7 @@ func TestNewEnvErrors(t *testing.T) {
 		`custom field "term-months": the name must be letters, digits and _ (not starting with a digit), so that deal.term-months can be written in an expression`,
 		`custom field "1st": the name must be letters, digits and _ (not starting with a digit), so that deal.1st can be written in an expression`,
 		`custom field "": the name is empty`,
-		`custom field "rate": unknown type "float" (want string, int, decimal, bool or date)`,
+		`custom field "rate": unknown type "float" (want string, int, decimal, money, bool or date)`,
 	}, msgs)
 	var fe *FieldError
 	require.True(t, errors.As(errs[0], &fe))

@@ -94,7 +94,7 @@ func (e *Env) SetLineFields(fields []incentive.FieldDecl) []error {
 		case e.paths["line."+f.Name] != nil:
 			bad("clashes with line.%s; choose another name", f.Name)
 		case !ok:
-			bad("unknown type %q (want string, int, decimal, bool or date)", f.Type)
+			bad("unknown type %q (want string, int, decimal, money, bool or date)", f.Type)
 		default:
 			p := &pathInfo{path: "line." + f.Name, typ: t, slot: len(e.slots), custom: -1, acc: true, line: true}
 			p.get = func(s *incentive.Scope) (any, error) {
