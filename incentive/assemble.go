@@ -23,7 +23,7 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 			n++
 		}
 		if !w.noTrace {
-			res.Trace = w.resultTrace(w.trace[:n])
+			res.Trace = w.resultTrace(w.trace[:n:n])
 		}
 		return
 	}

@@ -313,6 +313,7 @@ func (e *Evaluator) evaluate(ctx context.Context, in *Input, asOf time.Time, noT
 	own := &s.in
 	s.st.reset(&own.Prior)
 	w := &s.w // empty: a new state, or reused by the previous deal
+	w.keepTrace = true
 	w.scope, w.noTrace = Scope{asOf: asOf}, noTrace
 	e.ownTerms(w, own, own.Rates)
 	e.inOrder(w, s.st, asOf)
@@ -334,26 +335,29 @@ type soloState struct {
 }
 
 // reuse empties w for the next deal, keeping the buffers that no result
-// refers to (the per-line work, the group flags and the trace scratch),
-// cleared.
+// refers to (the per-line work, the group flags and, with keepTrace, the
+// trace scratch), cleared.
 func (w *work) reuse() {
-	lines, done, trace, boxes := w.lines, w.groupDone, w.trace, w.boxes
+	lines, done, boxes, keep := w.lines, w.groupDone, w.boxes, w.keepTrace
 	if lines == nil {
 		lines = w.linesBuf
 	}
 	if done == nil {
 		done = w.groupBuf
 	}
-	if trace == nil {
-		trace = w.traceBuf
-	}
+	var trace []Step
+	if keep {
+		if trace = w.trace; trace == nil {
+			trace = w.traceBuf
+		}
+		clear(trace) // the result has its own copy; drop the deal's pointers
+	} // (else the result owns w.trace)
 	clear(lines)
 	clear(done)
-	clear(trace) // the result has its own copy; drop the deal's pointers
 	for i := range boxes {
 		boxes[i].fresh = false // kept: the next deal may read the same texts
 	}
-	*w = work{linesBuf: lines[:0], groupBuf: done[:0], traceBuf: trace[:0], boxes: boxes}
+	*w = work{linesBuf: lines[:0], groupBuf: done[:0], traceBuf: trace[:0], boxes: boxes, keepTrace: keep}
 }
 
 // newLines returns the deal's per-line work, zeroed, reusing the buffer of
@@ -419,6 +423,12 @@ type work struct {
 	linesBuf []lineWork
 	groupBuf []bool
 	traceBuf []Step
+	// keepTrace: the work keeps its trace scratch from deal to deal and
+	// copies each deal's steps into the result (a single Evaluate, whose
+	// pooled state serves deal after deal). A run's works do not: a run
+	// holds thousands of them (a chunk's items), so each result takes its
+	// trace buffer itself, as it grew, and no scratch is kept.
+	keepTrace bool
 	// boxes are the deal and partner values the trace read (see
 	// observe), kept from deal to deal (one entry a path).
 	boxes []observed
@@ -459,29 +469,32 @@ func (b *resultBufs) keep(w *work) {
 	}
 }
 
-// newTrace returns the deal's empty trace scratch with room for n steps
-// (see traceBuf).
+// newTrace returns the deal's empty trace with room for n steps: the
+// scratch (see traceBuf and keepTrace), or in a run the previous result's
+// buffer (ReuseResults) or a new one.
 func (w *work) newTrace(n int) []Step {
-	if cap(w.traceBuf) >= n {
+	if w.keepTrace && cap(w.traceBuf) >= n {
 		t := w.traceBuf[:0]
 		w.traceBuf = nil
 		return t
 	}
+	if b := w.bufs; b != nil && cap(b.trace) >= n {
+		t := b.trace[:cap(b.trace)]
+		clear(t) // drop the previous deal's pointers
+		return t[:0]
+	}
 	return make([]Step, 0, n)
 }
 
-// resultTrace copies the deal's steps (sorted) into the result's own
-// slice: a new one of exactly their number, or the previous result's
-// (ReuseResults) when it has room. It is never nil, so that an empty
-// trace reads [] in JSON.
+// resultTrace is the result's trace of the deal's steps (sorted): with
+// keepTrace a copy of exactly their number (never nil, so that an empty
+// trace reads [] in JSON), else the steps' own buffer, which the result
+// takes.
 func (w *work) resultTrace(steps []Step) []Step {
-	var t []Step
-	if b := w.bufs; b != nil && cap(b.trace) >= len(steps) {
-		t = b.trace[:len(steps)]
-		clear(b.trace[len(steps):cap(b.trace)]) // drop an older deal's pointers
-	} else {
-		t = make([]Step, len(steps))
+	if !w.keepTrace {
+		return steps
 	}
+	t := make([]Step, len(steps))
 	copy(t, steps)
 	return t
 }
