@@ -112,3 +112,23 @@ func TestReviewStatementRowsAddUpToEarnedColumn(t *testing.T) {
 	require.Len(t, st.Partners[0].ByType, 2)
 	require.Len(t, st.Partners[0].ByPayee, 1)
 }
+
+// A partner name may hold a line break or a tab (a quoted CSV cell, a
+// JSON "\n"); the text statement must keep the partner's row on one line,
+// so that its amounts are not read as those of a phantom row "Evil Co".
+// The break is shown escaped.
+func TestReviewStatementTextNameWithLineBreak(t *testing.T) {
+	st, p := reviewStatement(t)
+	var buf bytes.Buffer
+	require.NoError(t, writeStatement(&buf, "text", st, p, time.Time{}, map[string]string{"P-1": "Acme\nEvil\tCo"}))
+	var row string
+	for _, l := range strings.Split(buf.String(), "\n") {
+		require.False(t, strings.HasPrefix(l, "Evil"), "the name's line break split the row:\n%s", buf.String())
+		require.NotContains(t, l, "\t")
+		if strings.HasPrefix(l, "P-1 ") {
+			row = l
+		}
+	}
+	require.Contains(t, row, `Acme\nEvil\tCo`)
+	require.Contains(t, row, "130.00") // earned 100.00 + 30.00 expired, on the same line
+}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/partnerops/partnerops/incentive"
@@ -283,6 +284,14 @@ func (d *statementDoc) writeText(w io.Writer) error {
 	width := make([]int, len(rows[0]))
 	for _, r := range rows {
 		for i, c := range r {
+			if strings.IndexFunc(c, unicode.IsControl) >= 0 {
+				// A line break or tab in a name (a quoted CSV cell)
+				// would split the row or shift its columns: shown
+				// escaped, as Go writes it.
+				q := strconv.Quote(c)
+				c = q[1 : len(q)-1]
+				r[i] = c
+			}
 			width[i] = max(width[i], utf8.RuneCountInString(c))
 		}
 	}
