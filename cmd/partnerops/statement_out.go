@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/partnerops/partnerops/incentive"
@@ -69,11 +70,13 @@ type partnerRow struct {
 	// PaymentMethod is how the partner is paid; Fee its method's fee on
 	// the payment and Sent = Payable - Fee (see the program's
 	// payment_methods).
-	PaymentMethod string               `json:"payment_method,omitempty"`
-	Fee           incentive.Money      `json:"fee"`
-	Sent          incentive.Money      `json:"sent"`
-	ByType        []incentive.Subtotal `json:"by_type"`
-	ByPayee       []incentive.Subtotal `json:"by_payee"`
+	PaymentMethod string          `json:"payment_method,omitempty"`
+	Fee           incentive.Money `json:"fee"`
+	Sent          incentive.Money `json:"sent"`
+	// ByType and ByPayee break Earned down; what expired is their
+	// entry "(expired)", so each sums to Earned.
+	ByType  []incentive.Subtotal `json:"by_type"`
+	ByPayee []incentive.Subtotal `json:"by_payee"`
 	// Holds is Held by maturity date and bucket; -carried reads it back,
 	// and the next run pays what has matured by its -as-of date.
 	Holds []incentive.HeldAmount `json:"holds,omitempty"`
@@ -116,6 +119,15 @@ func buildStatement(st *incentive.Statement, p *incentive.Program, asOf time.Tim
 			PaymentMethod: string(ps.PaymentMethod), Fee: ps.Fee, Sent: ps.Sent}
 		gross := ps.Earned.Amount().Add(ps.Expired.Amount())
 		r.Earned = incentive.NewMoney(gross, cur)
+		if !ps.Expired.IsZero() {
+			// The library's breakdowns sum to its earned, which leaves
+			// out what expired; the command's earned counts it, so each
+			// breakdown lists it too and sums to the column it sits
+			// under. New slices: the library's are not written to.
+			exp := incentive.Subtotal{Key: expiredKey, Amount: ps.Expired}
+			r.ByType = append(append(make([]incentive.Subtotal, 0, len(ps.ByType)+1), ps.ByType...), exp)
+			r.ByPayee = append(append(make([]incentive.Subtotal, 0, len(ps.ByPayee)+1), ps.ByPayee...), exp)
+		}
 		if !adds(r.Earned, r.Expired, r.Held, r.CarriedIn, r.Withheld, r.Payable, r.CarriedOut) {
 			broken = append(broken, ps.PartnerID)
 		}
@@ -237,6 +249,12 @@ func (d *statementDoc) writeText(w io.Writer) error {
 			rows = append(rows, []string{"  payee " + s.Key, "", "", "", amountText(s.Amount, cur), "", "", "", "", "", ""})
 		}
 		for _, s := range r.Shares {
+			if s.To != r.Partner {
+				// Paid to another partner: not in this partner's earned,
+				// so not in the earned column.
+				rows = append(rows, []string{"  " + shareText(s, r.Partner), amountText(s.Amount, cur) + ", not in earned", "", "", "", "", "", "", "", "", ""})
+				continue
+			}
 			rows = append(rows, []string{"  " + shareText(s, r.Partner), "", "", "", amountText(s.Amount, cur), "", "", "", "", "", ""})
 		}
 		for _, s := range r.Settlements {
@@ -266,6 +284,14 @@ func (d *statementDoc) writeText(w io.Writer) error {
 	width := make([]int, len(rows[0]))
 	for _, r := range rows {
 		for i, c := range r {
+			if strings.IndexFunc(c, unicode.IsControl) >= 0 {
+				// A line break or tab in a name (a quoted CSV cell)
+				// would split the row or shift its columns: shown
+				// escaped, as Go writes it.
+				q := strconv.Quote(c)
+				c = q[1 : len(q)-1]
+				r[i] = c
+			}
 			width[i] = max(width[i], utf8.RuneCountInString(c))
 		}
 	}
@@ -300,6 +326,11 @@ func (d *statementDoc) writeText(w io.Writer) error {
 	_, err := io.WriteString(w, out.String())
 	return err
 }
+
+// expiredKey is the entry of a partner's by_type and by_payee that holds
+// what expired, which the command's earned counts (the parentheses keep it
+// apart from any earning type's or payee's name).
+const expiredKey = "(expired)"
 
 // appendBlanks appends n blanks to b.
 func appendBlanks(b []byte, n int) []byte {
