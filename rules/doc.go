@@ -2724,9 +2724,11 @@
 // later one shows its advances so far. The caps do not apply to
 // settlements: the advances, as deal earnings, are cut by per_partner and
 // budget like any line, but a payable true-up is paid in full, outside
-// both (not bounded by their room, not counted in it): with a 12,000
-// per_partner cap, advances of 5,300 and a true-up of 10,600 pay 15,900,
-// and a `budget: 5000` does not reduce a true-up. State the settlement's
+// both (not bounded by their room, not counted in it): with advances of
+// 1% and a retroactive 3% from 500,000, a quarter of 530,000 is advanced
+// 5,300 and entitled to 15,900, so its true-up of 10,600 makes 15,900 paid
+// under a 12,000 per_partner cap; a `budget: 5000` does not reduce a
+// true-up either. State the settlement's
 // bands so that they stay within the terms' caps. incentive.SettlementBuilder
 // does the settling from a run's results. The `-results` file of
 // `partnerops run` holds deal results only (the advances among them), not
