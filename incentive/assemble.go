@@ -94,9 +94,11 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 	if res.Hold != nil && !res.Hold.Void {
 		w.add(secFinal, e.holdStep(w))
 	}
-	if shares := res.Shares; len(shares) > 0 {
+	if shares := res.Shares; len(shares) > 1 || len(shares) == 1 && shares[0].PartnerID != res.PartnerID {
 		// A split deal's total names the payees' shares (a closure: only
-		// programs with splits pay for it).
+		// programs with splits pay for it). A deal paid whole to its own
+		// partner (no other payee on the deal, or one merged into the
+		// partner) was not split: its total reads as an unsplit deal's.
 		// (The payee is named once here: the closure runs at every
 		// rendering and must not change what it captured.)
 		payee := res.Payee

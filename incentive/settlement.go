@@ -93,7 +93,9 @@ type SettlementLine struct {
 
 // SettlementBuilder collects the results of a run and settles the
 // program's settlements per partner and period. Its memory grows with the
-// number of partners and periods, not deals.
+// number of partners and periods, not deals. The program's per_partner and
+// budget caps do not apply to settlements: a payable true-up is neither
+// bounded nor counted by them (the advances, as deal lines, are).
 type SettlementBuilder struct {
 	e *Evaluator
 	// last is the latest close date added.

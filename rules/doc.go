@@ -1214,8 +1214,11 @@
 // and the budget count what was actually paid, after rounding and after
 // the caps after them, net of what credit notes took back, and a deal pays
 // at most the room each has left, rounded toward zero to the payout grid:
-// no count ever passes its limit. A cap on the total takes its cut from
-// the last paying line first. Tests name caps `line:<earning>`,
+// no count ever passes its limit. Caps bound deal earnings only: a period
+// settlement's true-up (see Period settlements) is neither bounded nor
+// counted by per_partner or budget, so advances plus a true-up can pass a
+// partner cap, and a program's payouts can pass its budget. A cap on the
+// total takes its cut from the last paying line first. Tests name caps `line:<earning>`,
 // `per_deal`, `per_partner` and `budget`.
 //
 // per_deal may instead be an expression of the deal, such as
@@ -2718,8 +2721,20 @@
 // year credited so far (advances and earlier settlements): paid when
 // positive, nothing (and nothing carried) otherwise, a high-water mark. A
 // period settles once its last day is on or before the as-of date; a
-// later one shows its advances so far. incentive.SettlementBuilder does the
-// settling from a run's results; `partnerops run` prints the settlements
+// later one shows its advances so far. The caps do not apply to
+// settlements: the advances, as deal earnings, are cut by per_partner and
+// budget like any line, but a payable true-up is paid in full, outside
+// both (not bounded by their room, not counted in it): with advances of
+// 1% and a retroactive 3% from 500,000, a quarter of 530,000 is advanced
+// 5,300 and entitled to 15,900, so its true-up of 10,600 makes 15,900 paid
+// under a 12,000 per_partner cap; a `budget: 5000` does not reduce a
+// true-up either. State the settlement's
+// bands so that they stay within the terms' caps. incentive.SettlementBuilder
+// does the settling from a run's results. The `-results` file of
+// `partnerops run` holds deal results only (the advances among them), not
+// the true-ups: to reconcile it with a statement, add the settlement lines'
+// payable true-ups, which are in the text statement and the JSON
+// statement's `settlements` (not in `-output csv`); `partnerops run` prints the settlements
 // after the statement (as of -as-of, else the last deal's close date) and
 // adds the payable true-ups to the statement.
 //
