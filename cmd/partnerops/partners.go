@@ -266,7 +266,7 @@ func partnersJSONL(name string, src []byte, loc *time.Location) ([]partner.Partn
 	var out []partner.Partner
 	var errs []string
 	first := map[string]int{}
-	sc := bufio.NewScanner(bytes.NewReader(src))
+	sc := bufio.NewScanner(bytes.NewReader(bytes.TrimPrefix(src, []byte("\ufeff"))))
 	sc.Buffer(nil, incentive.DefaultMaxRowBytes)
 	line := 0
 	for sc.Scan() {

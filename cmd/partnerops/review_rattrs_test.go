@@ -34,3 +34,13 @@ func TestReviewPartnersCSVBOMAndColumns(t *testing.T) {
 		assert.Contains(t, err.Error(), `p.csv:2:3: tier_history, entry 1: want a date`)
 	})
 }
+
+// TestReviewPartnersJSONLBOM: a JSON Lines partners file with a byte
+// order mark reads as the deal decoders read a JSON Lines deals file.
+func TestReviewPartnersJSONLBOM(t *testing.T) {
+	got, err := partnersJSONL("p.jsonl", []byte("\ufeff{\"id\": \"P-1\", \"tier\": \"gold\"}\n"), time.UTC)
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.Equal(t, "P-1", got[0].ID)
+	assert.Equal(t, partner.Tier("gold"), got[0].Tier)
+}
