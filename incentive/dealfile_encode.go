@@ -115,7 +115,12 @@ func AppendDealJSON(b []byte, in *Input) ([]byte, error) {
 	}
 	pt := &in.Partner
 	b = append(b, `,"partner":`...)
-	b = appendObject(b, "id", pt.ID, "name", pt.Name, "type", string(pt.Type), "tier", string(pt.Tier), "region", pt.Region, "country", pt.Country)
+	method := ""
+	if pt.Payment != nil {
+		method = string(pt.Payment.Method)
+	}
+	b = appendObject(b, "id", pt.ID, "name", pt.Name, "type", string(pt.Type), "tier", string(pt.Tier), "region", pt.Region, "country", pt.Country,
+		"payment_method", method)
 	if len(pt.Contacts) > 0 {
 		b = b[:len(b)-1] // reopen the object
 		if b[len(b)-1] != '{' {

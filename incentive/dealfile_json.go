@@ -662,14 +662,21 @@ func (d *rowDecoder) jsonProducts(c *cell) ([]DealLine, []uint8) {
 }
 
 func (d *rowDecoder) jsonPartner(pt *partner.Partner, c *cell) {
-	for _, m := range d.object(c, "partner", "id", "name", "tier", "type", "region", "country", "contacts") {
+	for _, m := range d.object(c, "partner", "id", "name", "tier", "type", "region", "country", "contacts",
+		"payment_method", "tier_history", "attribute_history") {
 		mc := jsonCell(m.val, c.line, 0)
 		if mc.kind == cellNull {
 			continue
 		}
 		path := "partner." + m.key
-		if m.key == "contacts" {
+		switch m.key {
+		case "contacts":
 			pt.Contacts = d.jsonContacts(&mc, path)
+			continue
+		case "tier_history", "attribute_history":
+			// Dated changes are read from a partners file (the command's
+			// -partners), not from a deal row.
+			d.fail(&mc, path, "a JSON deal's partner has no dated changes; give %s in a partners file", m.key)
 			continue
 		}
 		s, ok := d.text(&mc, path)
@@ -677,6 +684,21 @@ func (d *rowDecoder) jsonPartner(pt *partner.Partner, c *cell) {
 			continue
 		}
 		switch m.key {
+		case "payment_method":
+			if !slices.Contains(partner.PaymentMethods(), partner.PaymentMethod(s)) {
+				names := make([]string, 0, len(partner.PaymentMethods()))
+				for _, pm := range partner.PaymentMethods() {
+					names = append(names, string(pm))
+				}
+				d.fail(&mc, path, "unknown payment method %q (want %s)", s, strings.Join(names, ", "))
+				continue
+			}
+			pd := partner.PaymentDetails{}
+			if pt.Payment != nil {
+				pd = *pt.Payment
+			}
+			pd.Method = partner.PaymentMethod(s)
+			pt.Payment = &pd
 		case "id":
 			pt.ID = s
 		case "name":

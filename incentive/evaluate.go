@@ -559,6 +559,11 @@ func (e *Evaluator) ownTerms(w *work, in *Input, rates RateSource) {
 		w.partner = in.Partner.ID
 	}
 	w.res.PartnerID = w.partner
+	// The method is the partner's whatever the deal earns: a statement of
+	// ineligible deals still pays a carried balance under its terms.
+	if pd := in.Partner.Payment; pd != nil {
+		w.res.PaymentMethod = pd.Method
+	}
 	if err := e.checkDeal(d, &in.Partner); err != nil {
 		e.fail(w, "deal", Origin{}, err)
 		return
@@ -676,9 +681,6 @@ func (e *Evaluator) convert(w *work, rates RateSource) bool {
 func (e *Evaluator) payee(w *work) {
 	p := e.p
 	w.res.Payee = PayeePartner
-	if pd := w.in.Partner.Payment; pd != nil {
-		w.res.PaymentMethod = pd.Method
-	}
 	if p.Payee == "" || p.Payee == PayeePartner {
 		return
 	}

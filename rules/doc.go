@@ -1864,8 +1864,10 @@
 // # Partner attributes over time
 //
 // A partner's type, tier, region and country can change during a program.
-// A partner record (a test's `partner:`, a deal's inline partner, an entry
-// of a partners file) states the changes as `attribute_history:`, a list of
+// A partner record (a test's `partner:`, the inline partner of a deal in
+// a test or a YAML deals file, an entry of a partners file; a JSON or JSON
+// Lines deal's inline partner takes payment_method but not the changes,
+// which come from a partners file) states the changes as `attribute_history:`, a list of
 // entries in time order, each a `from:` date (midnight in the program's
 // time zone, or an RFC 3339 instant) and one or more of `type:`, `tier:`,
 // `region:`, `country:`: the values in force from that day until that

@@ -105,7 +105,9 @@ date once. In JSON Lines they are "payment_method", "tier_history":
 "region", "country"}], as in YAML.`
 
 func partnersCSV(name string, src []byte, loc *time.Location) ([]partner.Partner, error) {
-	cr := csv.NewReader(bytes.NewReader(src))
+	// A spreadsheet's byte order mark goes before the csv reader sees it,
+	// so a quoted first header reads as the deal decoders' does.
+	cr := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(src, []byte("\ufeff"))))
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err != nil {
@@ -159,10 +161,12 @@ func partnersCSV(name string, src []byte, loc *time.Location) ([]partner.Partner
 			errs = append(errs, fmt.Sprintf("%s:%d: the partner has no id", name, line))
 			continue
 		}
-		// pos is the position of a column's cell, for errors.
+		// pos is the position of a column's cell, for errors: its line and
+		// the column's number (its place in the header, from 1), as the
+		// deal decoders name a cell.
 		pos := func(k string) string {
-			l, c := cr.FieldPos(col[k] - 1)
-			return fmt.Sprintf("%s:%d:%d: %s", name, l, c, k)
+			l, _ := cr.FieldPos(col[k] - 1)
+			return fmt.Sprintf("%s:%d:%d: %s", name, l, col[k], k)
 		}
 		nerr := len(errs)
 		if m := get("payment_method"); m != "" {
@@ -262,7 +266,7 @@ func partnersJSONL(name string, src []byte, loc *time.Location) ([]partner.Partn
 	var out []partner.Partner
 	var errs []string
 	first := map[string]int{}
-	sc := bufio.NewScanner(bytes.NewReader(src))
+	sc := bufio.NewScanner(bytes.NewReader(bytes.TrimPrefix(src, []byte("\ufeff"))))
 	sc.Buffer(nil, incentive.DefaultMaxRowBytes)
 	line := 0
 	for sc.Scan() {

@@ -100,16 +100,18 @@ func TestPartnersFileHistoryErrors(t *testing.T) {
 			"P-3,platinum,,2026-01-01 gold,\n" +
 			"P-4,,,2026-01-01 gold,2026-01-01 tier=silver\n" +
 			"P-5,,,,2026-01-01 region=emea; 2026-01-01 region=na; 2026-03-01; 03/01/2026 region=na\n",
+			// line:column number (id 1, tier 2, payment_method 3,
+			// tier_history 4, attribute_history 5), as the deal decoders
 			[]string{
-				`bad.csv:2:6: payment_method: unknown payment method "cheque" (want bank_transfer, check, paypal, card)`,
-				`bad.csv:2:13: tier_history, entry 2: tier_history must be in time order: 2026-01-01 is not after the entry before it`,
-				`bad.csv:3:8: attribute_history, entry 1: unknown attribute "segment" (want type, tier, region or country)`,
-				`bad.csv:3:8: attribute_history, entry 2: type "Reseller" is not a lower-case name (letters, digits, _)`,
-				`bad.csv:4:15: tier_history, entry 1: tier "gold" differs from the record's tier "platinum"`,
-				`bad.csv:5:23: attribute_history, entry 1: the tier's changes are in tier_history too; give them in one list`,
-				`bad.csv:6:8: attribute_history, entry 2: attribute_history must be in time order: 2026-01-01 is not after the entry before it`,
-				`bad.csv:6:8: attribute_history, entry 3: want "DATE attr=value ..."`,
-				`bad.csv:6:8: attribute_history, entry 4: want a date written YYYY-MM-DD or an RFC 3339 time, got "03/01/2026"`,
+				`bad.csv:2:3: payment_method: unknown payment method "cheque" (want bank_transfer, check, paypal, card)`,
+				`bad.csv:2:4: tier_history, entry 2: tier_history must be in time order: 2026-01-01 is not after the entry before it`,
+				`bad.csv:3:5: attribute_history, entry 1: unknown attribute "segment" (want type, tier, region or country)`,
+				`bad.csv:3:5: attribute_history, entry 2: type "Reseller" is not a lower-case name (letters, digits, _)`,
+				`bad.csv:4:4: tier_history, entry 1: tier "gold" differs from the record's tier "platinum"`,
+				`bad.csv:5:5: attribute_history, entry 1: the tier's changes are in tier_history too; give them in one list`,
+				`bad.csv:6:5: attribute_history, entry 2: attribute_history must be in time order: 2026-01-01 is not after the entry before it`,
+				`bad.csv:6:5: attribute_history, entry 3: want "DATE attr=value ..."`,
+				`bad.csv:6:5: attribute_history, entry 4: want a date written YYYY-MM-DD or an RFC 3339 time, got "03/01/2026"`,
 			}},
 		{"bad.jsonl", `{"id": "P-1", "payment_method": "wire", "tier_history": [{"from": "2026-02-01", "tier": "gold"}, {"from": "2026-02-01", "tier": "silver"}]}` + "\n" +
 			`{"id": "P-2", "attribute_history": [{"from": "2026-01-01", "segment": "smb"}, {"from": "2026-02-01", "country": "Germany"}, {"region": "na"}]}` + "\n" +
