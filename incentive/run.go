@@ -19,7 +19,11 @@ type RunOptions struct {
 	// Nil: every partner starts from zero. Input.Prior is ignored in a run.
 	// It is called at most once per partner, from one goroutine at a time
 	// (with more than one worker, possibly for every partner of the run,
-	// as its first deal is read).
+	// as its first deal is read). With more than one worker it may be
+	// called on the goroutine that reads the input, up to a few chunks of
+	// 256 deals ahead of the results, while the loop body runs: it must
+	// not read what the loop body writes (such as totals kept from the
+	// results), nor expect the results of earlier deals to be in.
 	Prior func(partnerID string) Prior
 	// BudgetUsed is what the program paid before the run.
 	BudgetUsed decimal.Decimal
