@@ -19,7 +19,11 @@ type RunOptions struct {
 	// Nil: every partner starts from zero. Input.Prior is ignored in a run.
 	// It is called at most once per partner, from one goroutine at a time
 	// (with more than one worker, possibly for every partner of the run,
-	// as its first deal is read).
+	// as its first deal is read). With more than one worker it may be
+	// called on the goroutine that reads the input, up to a few chunks of
+	// 256 deals ahead of the results, while the loop body runs: it must
+	// not read what the loop body writes (such as totals kept from the
+	// results), nor expect the results of earlier deals to be in.
 	Prior func(partnerID string) Prior
 	// BudgetUsed is what the program paid before the run.
 	BudgetUsed decimal.Decimal
@@ -91,7 +95,8 @@ func Run(ctx context.Context, p *Program, deals iter.Seq2[Input, error], opts Ru
 // results do not depend on the number of workers. When no condition or
 // formula reads running totals (period.*, cumulative.*) and the program
 // does not allow negative amounts (credit notes), the ordered phase is
-// sharded: the workers also do the band tables, deal caps and deal
+// sharded (unless opts.Prior is set and a band table's period basis and a
+// partner cap count the same period kind): the workers also do the band tables, deal caps and deal
 // rounding, each for its own partners in deal order, and only the partner
 // and budget caps, which depend on every earlier deal's payout, are applied
 // on the caller's goroutine in deal order; the workers then finish the
@@ -125,7 +130,7 @@ func (e *Evaluator) Run(ctx context.Context, deals iter.Seq2[Input, error], opts
 		switch {
 		case workers == 1:
 			e.runSerial(ctx, deals, opts, newRunState(e, opts.Prior, opts.BudgetUsed), yield)
-		case e.shardable():
+		case e.shardable() && (opts.Prior == nil || e.shardsPrior()):
 			e.runSharded(ctx, deals, opts, workers, yield)
 		default:
 			e.runParallel(ctx, deals, opts, newRunState(e, opts.Prior, opts.BudgetUsed), workers, yield)

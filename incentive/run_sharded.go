@@ -20,6 +20,25 @@ func (e *Evaluator) shardable() bool {
 	return !e.readsAcc && !e.p.AllowNegative
 }
 
+// shardsPrior reports whether a sharded run gives every partner's Prior
+// to the same period as a serial run. A partner's Prior starts the first
+// period of each period kind its totals are touched in (runState.period).
+// When a band table's period basis and a partner cap count the same
+// period kind, a serial run touches it first with whichever of them comes
+// first (a deal only the cap counts, say, starts January from Prior, and
+// February from zero); a sharded run keeps the bases on the worker and the
+// caps' counts on the caller's goroutine, each of which would start its
+// own first period from Prior. Without such a shared kind, or without
+// Prior (zero totals start every period alike), they agree.
+func (e *Evaluator) shardsPrior() bool {
+	for k := range e.periodBasis {
+		if e.periodBasis[k] && e.periodCaps[k] {
+			return false
+		}
+	}
+	return true
+}
+
 // partnerSlot is what the producer of a sharded run knows of a partner:
 // its totals before the run and the worker that owns its running totals.
 // It is written once, before the first chunk holding the partner's deal is
