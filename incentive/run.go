@@ -297,14 +297,8 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 				return
 			default:
 			}
-			// A recycled chunk's item keeps the buffers of its work
-			// and result (see item.w, item.bufs); the rest is new.
-			if len(c.items) < cap(c.items) {
-				c.items = c.items[:len(c.items)+1]
-			} else {
-				c.items = append(c.items, item{})
-			}
-			it := &c.items[len(c.items)-1]
+			var it *item
+			c.items, it = nextItem(c.items)
 			it.in, it.err, it.final = in, err, false
 			if err == nil {
 				if oerr := order.next(&in.Deal); oerr != nil {
@@ -366,4 +360,18 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 		default:
 		}
 	}
+}
+
+// nextItem extends a chunk's items by one for the next deal read: a
+// recycled chunk's item keeps the buffers of its work and result (see
+// item.w, item.bufs), and past the items it has one is allocated, so a run
+// of a few deals pays for those, not for runChunk. The caller sets the
+// rest of the item.
+func nextItem(items []item) ([]item, *item) {
+	if len(items) < cap(items) {
+		items = items[:len(items)+1]
+	} else {
+		items = append(items, item{})
+	}
+	return items, &items[len(items)-1]
 }

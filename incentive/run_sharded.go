@@ -291,14 +291,8 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 				return
 			default:
 			}
-			// A recycled chunk's item keeps the buffers of its work and
-			// result (see item.w, item.bufs); the rest is new.
-			if len(c.items) < cap(c.items) {
-				c.items = c.items[:len(c.items)+1]
-			} else {
-				c.items = append(c.items, item{})
-			}
-			it := &c.items[len(c.items)-1]
+			var it *item
+			c.items, it = nextItem(c.items)
 			it.in, it.err, it.final, it.slot, it.pay, it.res, it.rerr = in, err, false, nil, false, nil, nil
 			if err == nil {
 				if oerr := order.next(&in.Deal); oerr != nil {
