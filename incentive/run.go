@@ -50,6 +50,18 @@ type RunOptions struct {
 	// must leave it false (the zero value), or copy what it keeps, Lines
 	// and Trace included.
 	ReuseResults bool
+	// Settlements, when set, settles the program's period settlements in
+	// the run, so that the per_partner caps and the budget bind the
+	// true-ups (see SettlementBuilder): the run adds each result to it in
+	// deal order, and settles each period against the live cap counts
+	// when it meets the first deal after the period's end; call Settle
+	// after the run for the periods that end after its last deal. A
+	// builder of another program, or one attached to or fed by hand
+	// before, ends the run with an error wrapping ErrInvalidOptions; a
+	// deal in a period its carried settlement settled already fails (its
+	// error is yielded). Nil (the default): nothing is settled. A run with
+	// Settlements is not sharded by partner.
+	Settlements *SettlementBuilder
 }
 
 // MaxWorkers is the largest RunOptions.Workers. With W workers a run
@@ -123,6 +135,12 @@ func (e *Evaluator) Run(ctx context.Context, deals iter.Seq2[Input, error], opts
 			yield(nil, fmt.Errorf("%w: %d workers; at most %d", ErrInvalidOptions, opts.Workers, MaxWorkers))
 			return
 		}
+		if opts.Settlements != nil {
+			if err := opts.Settlements.attach(e, &opts); err != nil {
+				yield(nil, err)
+				return
+			}
+		}
 		workers := opts.Workers
 		if workers <= 0 {
 			workers = runtime.GOMAXPROCS(0)
@@ -130,7 +148,7 @@ func (e *Evaluator) Run(ctx context.Context, deals iter.Seq2[Input, error], opts
 		switch {
 		case workers == 1:
 			e.runSerial(ctx, deals, opts, newRunState(e, opts.Prior, opts.BudgetUsed), yield)
-		case e.shardable() && (opts.Prior == nil || e.shardsPrior()):
+		case e.shardable() && (opts.Prior == nil || e.shardsPrior()) && (opts.Settlements == nil || len(e.p.Settlements) == 0):
 			e.runSharded(ctx, deals, opts, workers, yield)
 		default:
 			e.runParallel(ctx, deals, opts, newRunState(e, opts.Prior, opts.BudgetUsed), workers, yield)
@@ -198,7 +216,7 @@ func (e *Evaluator) runSerial(ctx context.Context, deals iter.Seq2[Input, error]
 		w.reuse()
 		w.noTrace, w.scope.asOf, w.bufs = opts.NoTrace, opts.AsOf, bufs
 		e.ownTerms(&w, &in, e.rates(&in, &opts))
-		e.inOrder(&w, st, opts.AsOf)
+		e.inOrderSettling(&w, st, &opts)
 		if bufs != nil {
 			bufs.keep(&w)
 		}
@@ -340,7 +358,7 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 				}
 				continue
 			}
-			e.inOrder(&it.w, st, opts.AsOf)
+			e.inOrderSettling(&it.w, st, &opts)
 			res, err := it.w.res, it.w.err
 			if err != nil {
 				res = nil

@@ -22,7 +22,9 @@ const (
 	// entitlement less everything credited in the year so far (advances and
 	// earlier settlements), never below zero: a high-water mark. Nothing
 	// is carried; an entitlement that falls back pays nothing until it
-	// climbs above what was credited.
+	// climbs above what was credited. A true-up credits all of itself,
+	// the part a cap cut (SettlementLine.Capped) too: that part is lost,
+	// as a deal's cut is, and no later period pays it again.
 	CreditYearToDate CreditMode = "year_to_date"
 )
 
@@ -79,23 +81,51 @@ type SettlementLine struct {
 	AdvancesBy []Subtotal `json:"advances_by"`
 	// CarriedIn is the negative true-up carried from the previous period
 	// (CreditPeriod); Credited what the year credited before this
-	// settlement, this period's advances included (CreditYearToDate).
+	// settlement, this period's advances included (CreditYearToDate; an
+	// earlier true-up counts whole, its capped part too).
 	CarriedIn Money `json:"carried_in"`
 	Credited  Money `json:"credited"`
 	// TrueUp is Entitlement - Advances + CarriedIn (CreditPeriod), or
 	// Entitlement - Credited (CreditYearToDate).
 	TrueUp Money `json:"true_up"`
-	// Payable is TrueUp when above zero; CarriedOut is a negative TrueUp
-	// under CreditPeriod (carried, never invoiced).
+	// Payable is what the settlement pays: a TrueUp above zero, less
+	// what the program's per_partner caps and budget cut from it (Capped).
+	// CarriedOut is a negative TrueUp under CreditPeriod (carried, never
+	// invoiced). They add up: a positive TrueUp = Payable + Capped, and
+	// a negative one is CarriedOut under CreditPeriod (under
+	// CreditYearToDate it pays and carries nothing: the high-water mark);
+	// Payable and Capped are never below zero.
 	Payable    Money `json:"payable"`
 	CarriedOut Money `json:"carried_out"`
+	// Capped is the part of a positive true-up that the partner's caps
+	// (for the cap period containing To) or the budget had no room for
+	// when the period settled (see SettlementBuilder): lost, like a deal
+	// line's cut, not carried. Cuts names the caps that cut it, in the
+	// order they applied (Program.Caps index, scope, limit and cut).
+	Capped Money    `json:"capped"`
+	Cuts   []CapCut `json:"cuts,omitempty"`
 }
 
 // SettlementBuilder collects the results of a run and settles the
 // program's settlements per partner and period. Its memory grows with the
-// number of partners and periods, not deals. The program's per_partner and
-// budget caps do not apply to settlements: a payable true-up is neither
-// bounded nor counted by them (the advances, as deal lines, are).
+// number of partners and periods, not deals.
+//
+// Attach it to the run (RunOptions.Settlements) so that the program's
+// per_partner caps and budget bind the true-ups as they bind the deals:
+// the run adds each result itself, and a period's true-up is paid at the
+// period's end, after every deal of the period and before every deal
+// after it. It pays at most the room each partner cap (for the cap period
+// containing the period's last day) and every budget cap has left at that
+// moment, rounded toward zero to the payout grid as a deal's payout is;
+// what it pays counts in those caps, so later deals see less room, and
+// what they cut is lost (SettlementLine.Capped), not carried. True-ups
+// due at the same moment are paid in order of period end, settlement (in
+// program order), then partner id. Periods that end after the run's last
+// deal are settled by Settle(asOf) against the counts the run left.
+//
+// A builder fed by hand (Add after the run) knows no cap counts: its
+// true-ups are unbounded and count in no cap, which is right only for a
+// program without per_partner or budget caps.
 type SettlementBuilder struct {
 	e *Evaluator
 	// last is the latest close date added.
@@ -105,6 +135,9 @@ type SettlementBuilder struct {
 	prior func(settlementID, partnerID string) SettlementPrior
 	// carry[settlement][partner] is the state CarryIn brought in.
 	carry []map[string]*SettlementCarry
+	// live is the run the builder is attached to (RunOptions.Settlements);
+	// nil for a builder fed by hand. See settle_run.go.
+	live *settleLive
 }
 
 // SettlementPrior is a partner's settlement state from before the results
@@ -131,6 +164,10 @@ type settleAcc struct {
 	basis    decimal.Decimal
 	started  bool
 	advances map[Date]decimal.Decimal
+	// sealed: the run settled the period against its live cap counts
+	// (settle_run.go), and cuts are what the caps cut from its true-up.
+	sealed bool
+	cuts   []CapCut
 }
 
 // NewSettlements starts settling results of the evaluator's program. On a
@@ -154,10 +191,21 @@ func (e *Evaluator) NewSettlements() *SettlementBuilder {
 // another program is an
 // error wrapping ErrInvalidProgram; so is Add on a zero-value
 // SettlementBuilder or one from a zero-value Evaluator (ErrNoEvaluator).
+//
+// A builder attached to a run (RunOptions.Settlements) refuses Add
+// (ErrInvalidOptions): the run adds its results itself.
 func (b *SettlementBuilder) Add(r *Result) error {
 	if b == nil || b.e.ready() != nil {
 		return fmt.Errorf("%w (Add on a zero-value SettlementBuilder)", ErrNoEvaluator)
 	}
+	if b.live != nil {
+		return fmt.Errorf("%w: Add on a SettlementBuilder attached to a run (RunOptions.Settlements); the run adds its results itself", ErrInvalidOptions)
+	}
+	return b.add(r)
+}
+
+// add is Add without the attached check.
+func (b *SettlementBuilder) add(r *Result) error {
 	if r == nil {
 		return fmt.Errorf("%w: nil result added to a settlement", ErrInvalidDeal)
 	}
@@ -189,6 +237,7 @@ func (b *SettlementBuilder) Add(r *Result) error {
 		if a == nil {
 			a = &settleAcc{advances: map[Date]decimal.Decimal{}}
 			parts[key] = a
+			b.pending(i, key)
 		}
 		a.basis, a.started = a.basis.Add(r.basis), true
 		if r.Expired {
@@ -257,21 +306,30 @@ func periodEnd(per Period, d Date) Date {
 // settles nothing. Settle does not change the builder: calling it again
 // with a later date settles more. A zero-value SettlementBuilder settles
 // nothing.
+//
+// On a builder attached to a run, the periods the run settled keep the
+// cuts their caps made then, and a period settled here (it ended after the
+// run's last deal) is bounded by the cap counts the run left, each true-up
+// counting for the next in the order stated on SettlementBuilder; the
+// counts themselves do not change.
 func (b *SettlementBuilder) Settle(asOf Date) []SettlementLine {
-	lines, _ := b.settle(asOf)
+	lines, _, refs := b.settle(asOf)
+	b.bound(lines, refs, false)
 	return lines
 }
 
-// settle returns Settle's lines and each partner's state after them.
-func (b *SettlementBuilder) settle(asOf Date) ([]SettlementLine, []SettlementCarry) {
+// settle returns Settle's lines before the caps bound them, each partner's
+// state after them, and each line's accumulator (parallel to the lines).
+func (b *SettlementBuilder) settle(asOf Date) ([]SettlementLine, []SettlementCarry, []*settleAcc) {
 	if b == nil || b.e.ready() != nil {
-		return nil, nil
+		return nil, nil, nil
 	}
 	e := b.e
 	cur := e.p.Currency
 	m := func(d decimal.Decimal) Money { return Money{d, cur} }
 	var out []SettlementLine
 	var carries []SettlementCarry
+	var refs []*settleAcc
 	for i := range e.p.Settlements {
 		s := &e.p.Settlements[i]
 		partners := make([]string, 0, len(b.acc[i]))
@@ -344,7 +402,7 @@ func (b *SettlementBuilder) settle(asOf Date) ([]SettlementLine, []SettlementCar
 				}
 				ent := e.mode.Round(s.Bands.owed(basis, a.started), e.places)
 				ln.Entitlement = m(ent)
-				ln.CarriedIn, ln.Credited, ln.TrueUp, ln.Payable, ln.CarriedOut = Zero(cur), Zero(cur), Zero(cur), Zero(cur), Zero(cur)
+				ln.CarriedIn, ln.Credited, ln.TrueUp, ln.Payable, ln.CarriedOut, ln.Capped = Zero(cur), Zero(cur), Zero(cur), Zero(cur), Zero(cur), Zero(cur)
 				if s.Credit == CreditYearToDate {
 					ln.Credited = m(credited)
 					if ln.Settled {
@@ -371,12 +429,12 @@ func (b *SettlementBuilder) settle(asOf Date) ([]SettlementLine, []SettlementCar
 					// Later periods settle after this one; their basis
 					// and advances so far are carried, not lost.
 					if open == nil {
-						out = append(out, ln)
+						out, refs = append(out, ln), append(refs, a)
 					}
 					open = append(open, a.open(k, cur))
 					continue
 				}
-				out = append(out, ln)
+				out, refs = append(out, ln), append(refs, a)
 				through, endCarry, endYear, endYTD, endCredited = end, carry, year, ytd, credited
 			}
 			c := SettlementCarry{Settlement: s.ID, PartnerID: id, Through: through, Carried: m(endCarry), Basis: Zero(cur), Credited: Zero(cur), Open: open}
@@ -389,7 +447,7 @@ func (b *SettlementBuilder) settle(asOf Date) ([]SettlementLine, []SettlementCar
 			carries = append(carries, c)
 		}
 	}
-	return out, carries
+	return out, carries, refs
 }
 
 // advanceSteps explains the lines that are advances against a settlement.

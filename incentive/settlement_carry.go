@@ -65,7 +65,7 @@ func (a *settleAcc) open(k Date, cur Currency) SettlementOpen {
 // dropped by a run in which a partner had no deals. A zero-value
 // SettlementBuilder carries nothing.
 func (b *SettlementBuilder) Carries(asOf Date) []SettlementCarry {
-	_, c := b.settle(asOf)
+	_, c, _ := b.settle(asOf)
 	return c
 }
 
@@ -177,6 +177,7 @@ func (b *SettlementBuilder) CarryIn(carries []SettlementCarry) error {
 				if a == nil {
 					a = &settleAcc{advances: map[Date]decimal.Decimal{}}
 					parts[o.From] = a
+					b.pending(i, o.From)
 				}
 				a.basis, a.started = a.basis.Add(o.Basis.amount), true
 				for _, adv := range o.Advances {
