@@ -143,6 +143,18 @@ func (t *Test) Run(ctx context.Context) *TestResult {
 		Prior:      func(string) incentive.Prior { return t.prior },
 		BudgetUsed: t.prior.BudgetUsed,
 	}
+	var settle *incentive.SettlementBuilder
+	if len(p.Settlements) > 0 {
+		// Settled in the run, so the per_partner caps and the budget bind
+		// the true-ups as they do in the command.
+		ev, err := incentive.NewEvaluator(p)
+		if err != nil {
+			tr.Err = err
+			return tr
+		}
+		settle = ev.NewSettlements()
+		opts.Settlements = settle
+	}
 	for res, err := range incentive.Run(ctx, p, seq, opts) {
 		if err != nil {
 			tr.Err = err
@@ -166,7 +178,7 @@ func (t *Test) Run(ctx context.Context) *TestResult {
 		}
 	}
 	if len(e.settlements) > 0 {
-		tr.Diffs = append(tr.Diffs, t.diffSettlements(tr.Results)...)
+		tr.Diffs = append(tr.Diffs, t.diffSettlements(settle)...)
 	}
 	if e.statement != nil {
 		sb, err := incentive.NewStatement(p, nil)
@@ -338,20 +350,10 @@ func diffDeal(prefix string, e *expectation, r *incentive.Result, p *incentive.P
 	return out
 }
 
-// diffSettlements settles the test's results as of its as_of (default:
-// the last deal's close time) and compares the test partner's periods.
-func (t *Test) diffSettlements(results []*incentive.Result) []string {
+// diffSettlements settles the test's run as of its as_of (default: the
+// last deal's close time) and compares the test partner's periods.
+func (t *Test) diffSettlements(b *incentive.SettlementBuilder) []string {
 	p := t.Program
-	ev, err := incentive.NewEvaluator(p)
-	if err != nil {
-		return []string{err.Error()}
-	}
-	b := ev.NewSettlements()
-	for _, r := range results {
-		if err := b.Add(r); err != nil {
-			return []string{err.Error()}
-		}
-	}
 	asOf := t.AsOf
 	if asOf.IsZero() {
 		asOf = t.Inputs[len(t.Inputs)-1].Deal.CloseDate
@@ -372,10 +374,23 @@ func (t *Test) diffSettlements(results []*incentive.Result) []string {
 			out = append(out, fmt.Sprintf("%s.settled: want %t, got %t", at, *want.settled, l.Settled))
 		}
 		got := map[string]incentive.Money{"basis": l.Basis, "entitlement": l.Entitlement, "advances": l.Advances, "carried_in": l.CarriedIn,
-			"credited": l.Credited, "true_up": l.TrueUp, "payable": l.Payable, "carried_out": l.CarriedOut}
+			"credited": l.Credited, "true_up": l.TrueUp, "payable": l.Payable, "carried_out": l.CarriedOut, "capped": l.Capped}
 		for _, key := range want.order {
 			if w := want.amounts[key]; !sameAmount(w, got[key]) {
 				out = append(out, fmt.Sprintf("%s.%s: want %s, got %s", at, key, amountText(w, p), amountText(got[key], p)))
+			}
+		}
+		if want.cappedBy != nil {
+			gotBy := []string{}
+			for _, c := range l.Cuts {
+				if n := capName(p.Caps[c.Cap]); c.Cut.Sign() != 0 && !slices.Contains(gotBy, n) {
+					gotBy = append(gotBy, n)
+				}
+			}
+			slices.Sort(gotBy)
+			wantBy := slices.Sorted(slices.Values(want.cappedBy))
+			if !slices.Equal(wantBy, gotBy) {
+				out = append(out, fmt.Sprintf("%s.capped_by: want [%s], got [%s]", at, strings.Join(wantBy, ", "), strings.Join(gotBy, ", ")))
 			}
 		}
 	}

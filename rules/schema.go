@@ -136,7 +136,7 @@ func schema() obj {
 			"statement": obj{"type": "object", "additionalProperties": statementRow},
 			"shares":    obj{"type": "object", "additionalProperties": amount()},
 			"settlements": obj{"type": "object", "additionalProperties": obj{"type": "object",
-				"additionalProperties": strict(append([]string{"settled"}, settlementAmountKeys...), obj{"settled": boolean()})}}}, "additionalProperties": false},
+				"additionalProperties": strict(append([]string{"settled", "capped_by"}, settlementAmountKeys...), obj{"settled": boolean(), "capped_by": listOf(str())})}}}, "additionalProperties": false},
 		"carried": obj{"type": "object", "additionalProperties": obj{"anyOf": []obj{amount(), {"type": "object", "additionalProperties": amount()}}}},
 	}, "name", "expect")
 	split := strict(splitKeys, obj{"to": listOf(strict(splitPayeeKeys, obj{"ratio": amount()}, "payee", "ratio"))}, "remainder", "to")

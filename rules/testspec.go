@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/partnerops/partnerops/incentive"
@@ -99,11 +100,14 @@ type expectSettlement struct {
 	settled    *bool
 	amounts    map[string]incentive.Money // by key: basis, entitlement, ...
 	order      []string
+	// cappedBy names the caps that cut the true-up (`capped_by:`, as a
+	// deal's `capped:`); nil when not asserted.
+	cappedBy []string
 }
 
 // settlementAmountKeys are the amounts a settlement expectation can name,
 // with the incentive.SettlementLine field each reads.
-var settlementAmountKeys = []string{"basis", "entitlement", "advances", "carried_in", "credited", "true_up", "payable", "carried_out"}
+var settlementAmountKeys = []string{"basis", "entitlement", "advances", "carried_in", "credited", "true_up", "payable", "carried_out", "capped"}
 
 type expectLine struct {
 	earning string
@@ -464,7 +468,7 @@ func (td testDecoder) expectSettlements(n *yaml.Node, path string) []expectSettl
 				continue
 			}
 			es := expectSettlement{settlement: k.Value, from: from, amounts: map[string]incentive.Money{}}
-			ef, ok := d.mapping(pv, pp, append([]string{"settled"}, settlementAmountKeys...)...)
+			ef, ok := d.mapping(pv, pp, append([]string{"settled", "capped_by"}, settlementAmountKeys...)...)
 			if !ok {
 				continue
 			}
@@ -472,6 +476,19 @@ func (td testDecoder) expectSettlements(n *yaml.Node, path string) []expectSettl
 				if b, ok := d.boolean(sv, ef.at("settled")); ok {
 					es.settled = &b
 				}
+			}
+			if cv := ef.get("capped_by"); cv != nil {
+				es.cappedBy = td.expectSettlementCaps(cv, ef.at("capped_by"))
+			}
+			if cv := ef.get("capped"); cv != nil && cv.Kind == yaml.SequenceNode {
+				// A deal's `capped:` names caps; a settlement's is the
+				// amount they cut.
+				var names []string
+				for _, c := range cv.Content {
+					names = append(names, c.Value)
+				}
+				d.errorf(cv, ef.at("capped"), "a settlement's capped is the amount the caps cut from its true-up; name the caps with capped_by: [%s]", strings.Join(names, ", "))
+				delete(ef.m, "capped")
 			}
 			for _, key := range settlementAmountKeys {
 				if av := ef.get(key); av != nil {
@@ -485,6 +502,23 @@ func (td testDecoder) expectSettlements(n *yaml.Node, path string) []expectSettl
 		}
 	}
 	return out
+}
+
+// expectSettlementCaps decodes a settlement's `capped_by:`, the names of
+// the caps that cut its true-up: only the per_partner caps and the budget
+// bind a true-up, so any other cap is an error.
+func (td testDecoder) expectSettlementCaps(n *yaml.Node, path string) []string {
+	names := td.expectCapped(n, path)
+	if names == nil {
+		return nil
+	}
+	items, _ := td.d.list(n, path)
+	for i, item := range items {
+		if s := item.Value; slices.Contains(names, s) && s != "per_partner" && s != "budget" {
+			td.d.errorf(item, index(path, i), "cap %q does not bind a settlement's true-up; only per_partner and budget do", s)
+		}
+	}
+	return names
 }
 
 func settlementPeriod(p *incentive.Program, id string) incentive.Period {

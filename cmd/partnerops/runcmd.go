@@ -469,13 +469,20 @@ func (s *session) report(err error) bool {
 // one (incentive.RunOptions.ReuseResults): r is valid only until fn
 // returns. fn returns false to stop.
 func (s *session) each(ctx context.Context, fn func(r *incentive.Result) bool) {
+	s.eachSettled(ctx, nil, fn)
+}
+
+// eachSettled is each with a SettlementBuilder attached to the run (nil:
+// none), so that the program's per_partner caps and budget bind the
+// true-ups (incentive.RunOptions.Settlements).
+func (s *session) eachSettled(ctx context.Context, settle *incentive.SettlementBuilder, fn func(r *incentive.Result) bool) {
 	defer s.deals.close()
 	seq, ok := s.stream()
 	if !ok {
 		return
 	}
 	run := s.o.cmd == "run"
-	opts := incentive.RunOptions{AsOf: s.asOf, Workers: s.o.workers, NoTrace: run && !s.o.resultsExplain, ReuseResults: run, Rates: s.rates}
+	opts := incentive.RunOptions{AsOf: s.asOf, Workers: s.o.workers, NoTrace: run && !s.o.resultsExplain, ReuseResults: run, Rates: s.rates, Settlements: settle}
 	p := newProgress(s.stderr, s.deals.size)
 	defer p.done()
 	for r, err := range incentive.Run(ctx, s.program, seq, opts) {
@@ -600,7 +607,7 @@ func (o *runOptions) run(ctx context.Context, args []string, stdout, stderr io.W
 	// deals in this run.
 	sb.Include(sortedKeys(carried)...)
 	var addErr error
-	s.each(ctx, func(r *incentive.Result) bool {
+	s.eachSettled(ctx, settle, func(r *incentive.Result) bool {
 		// A split payee other than the deal's partner is paid by the
 		// method its own record names (the result names the deal
 		// partner's only).
@@ -614,11 +621,6 @@ func (o *runOptions) run(ctx context.Context, args []string, stdout, stderr io.W
 		}
 		if addErr = sb.Add(r); addErr != nil {
 			return false
-		}
-		if settle != nil {
-			if addErr = settle.Add(r); addErr != nil {
-				return false
-			}
 		}
 		if rw != nil {
 			addErr = rw.write(r)
