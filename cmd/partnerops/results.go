@@ -26,6 +26,10 @@ type resultsWriter struct {
 	explain  bool
 	// splits: the program splits payouts, so CSV rows gain a shares column.
 	splits bool
+	// settles: the program has period settlements, so the file gains a
+	// row per settled period (writeSettlements) and every row a kind:
+	// "deal" or "settlement".
+	settles bool
 }
 
 var resultsHeader = []string{"program", "version", "deal", "partner", "eligible", "failed", "line", "earning", "type", "group",
@@ -46,7 +50,7 @@ func newResultsWriter(name string, p *incentive.Program, explain bool) (*results
 	}
 	w := &resultsWriter{f: f, bw: bufio.NewWriterSize(f, 256<<10), p: p, explain: explain,
 		rounding: fmt.Sprintf("%s to %d places, per %s", mode, p.Rounding.Places(p.Currency), p.Rounding.StageOrDefault())}
-	w.splits = p.Split != nil
+	w.splits, w.settles = p.Split != nil, len(p.Settlements) > 0
 	for i := range p.Earnings {
 		w.splits = w.splits || p.Earnings[i].Split != nil
 	}
@@ -55,6 +59,9 @@ func newResultsWriter(name string, p *incentive.Program, explain bool) (*results
 		head := resultsHeader
 		if w.splits {
 			head = append(append([]string(nil), head...), "shares")
+		}
+		if w.settles {
+			head = append(append([]string(nil), head...), "kind")
 		}
 		if explain {
 			head = append(append([]string(nil), head...), "explanation")
@@ -69,6 +76,9 @@ func newResultsWriter(name string, p *incentive.Program, explain bool) (*results
 
 // resultJSON is one deal's line of a JSON Lines results file.
 type resultJSON struct {
+	// Kind is "deal" in a program with period settlements (whose file
+	// also has "settlement" rows, settlementJSON); empty otherwise.
+	Kind        string            `json:"kind,omitempty"`
 	Program     string            `json:"program"`
 	Version     int               `json:"version"`
 	Deal        string            `json:"deal"`
@@ -134,6 +144,9 @@ func (w *resultsWriter) write(r *incentive.Result) error {
 		j := resultJSON{Program: r.Program.ID, Version: r.Program.Version, Deal: r.DealID, Partner: r.PartnerID,
 			Eligible: r.Eligible, Failed: r.Failed, Total: r.Total, Rounding: w.rounding, ClaimBy: claimBy,
 			Expired: r.Expired, Lines: []lineJSON{}, Shares: r.Shares, Explanation: explanation}
+		if w.settles {
+			j.Kind = "deal"
+		}
 		if j.Total.Currency() == "" {
 			j.Total = incentive.Zero(cur)
 		}
@@ -155,15 +168,12 @@ func (w *resultsWriter) write(r *incentive.Result) error {
 	amt := func(m incentive.Money) string { return incentive.FormatAmount(m.Amount(), cur) }
 	base := []string{r.Program.ID, strconv.Itoa(r.Program.Version), r.DealID, r.PartnerID, strconv.FormatBool(r.Eligible), r.Failed}
 	tail := []string{w.rounding, amt(r.Total), claimBy, strconv.FormatBool(r.Expired)}
-	if w.explain {
-		tail = append(tail, explanation)
-	}
 	if len(r.Lines) == 0 {
 		rec := append(append(append([]string(nil), base...), "", "", "", "", "", "", string(cur), "", ""), tail...)
 		if w.splits {
 			rec = append(rec, "")
 		}
-		return w.cw.Write(rec)
+		return w.cw.Write(w.end(rec, "deal", explanation))
 	}
 	for i, l := range r.Lines {
 		rec := append(append([]string(nil), base...), strconv.Itoa(i+1), l.Earning, string(l.Type), l.Group,
@@ -172,7 +182,83 @@ func (w *resultsWriter) write(r *incentive.Result) error {
 		if w.splits {
 			rec = append(rec, lineShares(r, l.Earning, amt))
 		}
-		if err := w.cw.Write(rec); err != nil {
+		if err := w.cw.Write(w.end(rec, "deal", explanation)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// end appends the kind column (programs with settlements) and the
+// explanation column (-results-explain) to a CSV record.
+func (w *resultsWriter) end(rec []string, kind, explanation string) []string {
+	if w.settles {
+		rec = append(rec, kind)
+	}
+	if w.explain {
+		rec = append(rec, explanation)
+	}
+	return rec
+}
+
+// settlementJSON is one settled period's line of a JSON Lines results
+// file (kind "settlement").
+type settlementJSON struct {
+	Kind        string          `json:"kind"`
+	Program     string          `json:"program"`
+	Version     int             `json:"version"`
+	Partner     string          `json:"partner"`
+	Settlement  string          `json:"settlement"`
+	Type        string          `json:"type"`
+	From        string          `json:"from"`
+	To          string          `json:"to"`
+	Basis       incentive.Money `json:"basis"`
+	Band        string          `json:"band,omitempty"`
+	Entitlement incentive.Money `json:"entitlement"`
+	Advances    incentive.Money `json:"advances"`
+	TrueUp      incentive.Money `json:"true_up"`
+	Payable     incentive.Money `json:"payable"`
+	Capped      incentive.Money `json:"capped"`
+	Cuts        []cutJSON       `json:"cuts,omitempty"`
+	CarriedOut  incentive.Money `json:"carried_out"`
+}
+
+// writeSettlements writes a row per settled period after the deals' rows,
+// so the file reconciles with the statement: the amount column of every
+// row (deal lines and settlements) adds up to the statement's earned
+// total. A settlement row has no deal; its line column is the period
+// (FROM..TO), gross the true-up, amount the payable true-up and cuts what
+// the per_partner caps and the budget cut from it. A period not settled
+// yet (it had not ended) has no row: it pays nothing.
+func (w *resultsWriter) writeSettlements(lines []incentive.SettlementLine) error {
+	cur := w.p.Currency
+	amt := func(m incentive.Money) string { return incentive.FormatAmount(m.Amount(), cur) }
+	for _, l := range lines {
+		if !l.Settled {
+			continue
+		}
+		if w.cw == nil {
+			j := settlementJSON{Kind: "settlement", Program: w.p.ID, Version: w.p.Version, Partner: l.PartnerID, Settlement: l.Settlement, Type: string(l.Type),
+				From: l.From.String(), To: l.To.String(), Basis: l.Basis, Band: bandText(l.Band), Entitlement: l.Entitlement, Advances: l.Advances,
+				TrueUp: l.TrueUp, Payable: l.Payable, Capped: l.Capped, CarriedOut: l.CarriedOut}
+			for _, c := range l.Cuts {
+				j.Cuts = append(j.Cuts, cutJSON{Scope: string(c.Scope), Limit: c.Limit.String(), Cut: c.Cut.String()})
+			}
+			b, err := json.Marshal(j)
+			if err != nil {
+				return err
+			}
+			if _, err := w.bw.Write(append(b, '\n')); err != nil {
+				return err
+			}
+			continue
+		}
+		rec := []string{w.p.ID, strconv.Itoa(w.p.Version), "", l.PartnerID, "", "", l.From.String() + ".." + l.To.String(), l.Settlement, string(l.Type), "",
+			amt(l.TrueUp), amt(l.Payable), string(cur), bandText(l.Band), cutsText(l.Cuts), "", "", "", ""}
+		if w.splits {
+			rec = append(rec, "")
+		}
+		if err := w.cw.Write(w.end(rec, "settlement", "")); err != nil {
 			return err
 		}
 	}

@@ -31,6 +31,13 @@ withheld (a negative balance brought in), payable and carried out, by payout
 bucket, maturity date, earning type and payee, with the check that the rows
 add up.
 
+A program's period settlements are settled as of -as-of (else the last
+deal's close date) and shown under each partner: advances, entitlement and
+true-up. A period's true-up is paid at the period's end, before any later
+deal, and the per_partner caps and the budget bind it as they bind a deal:
+it pays at most the room they have left then (the part cut is shown as
+capped, and is lost, not carried), and what it pays counts in them.
+
 DEALS is CSV (a header row; see -columns), JSON Lines, a JSON list, or YAML
 for small hand-written files (described under "Deals" in 'go doc
 github.com/partnerops/partnerops/rules'); the format comes from the
@@ -74,7 +81,7 @@ and every earning under the program's hold counts as held (pending).`,
 		fs.BoolVar(&o.json, "json", false, "print the statement as JSON (same as -output json)")
 		fs.StringVar(&o.output, "output", "text", "print the statement as `FORMAT`: text, csv or json (amounts as strings; it reads back as -carried)")
 		fs.StringVar(&o.carried, "carried", "", "read what each partner carries in from `FILE`: the previous run's -output json (balances,\nholds and settlement carries; a statement of another program id is refused, of another\nversion warned about), or a\nJSON object of partner id to amount, {\"P-1\": \"40.00\"}, or to amounts per payout bucket,\n{\"P-1\": {\"rebates\": \"-30.00\", \"default\": \"5.00\"}} (default: the earning types in no bucket)")
-		fs.StringVar(&o.results, "results", "", "also write each deal's result to `FILE` (.csv or .jsonl): deal, partner, and each earning\nline with its type, amount, band, the caps that cut it, rounding and claim deadline\n(deal results only: settlement true-ups are on the statement)")
+		fs.StringVar(&o.results, "results", "", "also write each deal's result to `FILE` (.csv or .jsonl): deal, partner, and each earning\nline with its type, amount, band, the caps that cut it, rounding and claim deadline;\na program with settlements adds a row per settled period (kind settlement, amount = the\npayable true-up), so the amounts add up to the statement's earned")
 		fs.BoolVar(&o.resultsExplain, "results-explain", false, "add each deal's explanation in plain words to the -results file")
 		return func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return o.run(ctx, args, stdout, stderr)
@@ -627,6 +634,21 @@ func (o *runOptions) run(ctx context.Context, args []string, stdout, stderr io.W
 		}
 		return addErr == nil
 	})
+	// Periods settle as of -as-of, else as of the last deal's close: after
+	// the run, for those that end after its last deal (the run settled
+	// the others as it went, inside the caps).
+	var settled []incentive.SettlementLine
+	var settledAt incentive.Date
+	if settle != nil && addErr == nil && !s.stopped {
+		settledAt = settle.Last()
+		if !s.asOf.IsZero() {
+			settledAt = incentive.DateOf(s.asOf.In(s.program.Effective.Loc()))
+		}
+		settled = settle.Settle(settledAt)
+		if rw != nil {
+			addErr = rw.writeSettlements(settled)
+		}
+	}
 	if rw != nil {
 		if err := rw.close(); err != nil && addErr == nil {
 			addErr = err
@@ -642,17 +664,12 @@ func (o *runOptions) run(ctx context.Context, args []string, stdout, stderr io.W
 		return code
 	}
 	if settle != nil {
-		// Periods settle as of -as-of, else as of the last deal's close.
-		at := settle.Last()
-		if !s.asOf.IsZero() {
-			at = incentive.DateOf(s.asOf.In(s.program.Effective.Loc()))
-		}
-		if err := sb.AddSettlements(settle.Settle(at)); err != nil {
+		if err := sb.AddSettlements(settled); err != nil {
 			fmt.Fprintf(stderr, "partnerops %s: %v\n", o.cmd, err)
 			return exitFail
 		}
 		// What the next run continues from (-carried reads it back).
-		if err := sb.AddSettlementCarries(settle.Carries(at)); err != nil {
+		if err := sb.AddSettlementCarries(settle.Carries(settledAt)); err != nil {
 			fmt.Fprintf(stderr, "partnerops %s: %v\n", o.cmd, err)
 			return exitFail
 		}

@@ -379,11 +379,29 @@ func settlementRows(s incentive.SettlementLine, cur incentive.Currency) [][]stri
 	}
 	if s.Settled {
 		out = append(out, row("    true-up "+amountText(s.TrueUp, cur)+", payable", amountText(s.Payable, cur)))
+		if !s.Capped.IsZero() {
+			// The part the caps cut is lost, as a deal line's cut is.
+			out = append(out, row("    capped (not paid, not carried) "+amountText(s.Capped, cur)+": "+settlementCuts(s.Cuts, cur), ""))
+		}
 		if !s.CarriedOut.IsZero() {
 			out = append(out, row("    carried out (not invoiced) "+amountText(s.CarriedOut, cur), ""))
 		}
 	}
 	return out
+}
+
+// settlementCuts names the caps that cut a true-up: "partner cap
+// 12,000.00 cut 3,900.00; budget 5,000.00 cut 10.00".
+func settlementCuts(cuts []incentive.CapCut, cur incentive.Currency) string {
+	parts := make([]string, len(cuts))
+	for i, c := range cuts {
+		name := "partner cap "
+		if c.Scope == incentive.CapBudget {
+			name = "budget "
+		}
+		parts[i] = name + amountText(incentive.NewMoney(c.Limit, cur), cur) + " cut " + amountText(incentive.NewMoney(c.Cut, cur), cur)
+	}
+	return strings.Join(parts, "; ")
 }
 
 // carryRows show what a settlement carries into the next run (-carried
@@ -416,20 +434,52 @@ func (d *statementDoc) writeCSV(w io.Writer) error {
 	amt := func(m incentive.Money) string { return incentive.FormatAmount(m.Amount(), cur) }
 	head := []string{"program", "version", "hash", "as_of", "currency", "partner", "name", "deals", "eligible",
 		"earned", "expired", "held", "carried_in", "withheld", "payable", "carried_out", "payment_method", "fee", "sent"}
+	// With period settlements, a row per settlement line follows its
+	// partner's row: kind "settlement", the statement's amount columns
+	// empty (the payable true-up is in the partner's earned already) and
+	// the settlement's own columns filled; partner rows are kind
+	// "partner", the total "total".
+	settles := false
+	for _, r := range d.Partners {
+		settles = settles || len(r.Settlements) > 0
+	}
+	stCols := []string{"kind", "settlement", "from", "to", "settled", "basis", "entitlement", "advances", "carried_in_true_up", "credited",
+		"true_up", "true_up_payable", "true_up_capped", "capped_by", "true_up_carried_out"}
+	if settles {
+		head = append(head, stCols...)
+	}
 	if err := cw.Write(head); err != nil {
 		return err
 	}
 	base := []string{d.Program.ID, strconv.Itoa(d.Program.Version), d.Program.Hash, d.AsOf, string(cur)}
+	kind := func(rec []string, k string) []string {
+		if !settles {
+			return rec
+		}
+		return append(append(rec, k), make([]string, len(stCols)-1)...)
+	}
 	for _, r := range d.Partners {
 		rec := append(append([]string(nil), base...), r.Partner, r.Name, strconv.Itoa(r.Deals), strconv.Itoa(r.Eligible),
 			amt(r.Earned), amt(r.Expired), amt(r.Held), amt(r.CarriedIn), amt(r.Withheld), amt(r.Payable), amt(r.CarriedOut), r.PaymentMethod, amt(r.Fee), amt(r.Sent))
-		if err := cw.Write(rec); err != nil {
+		if err := cw.Write(kind(rec, "partner")); err != nil {
 			return err
+		}
+		for _, l := range r.Settlements {
+			var by []string
+			for _, c := range l.Cuts {
+				by = append(by, string(c.Scope))
+			}
+			rec := append(append(append([]string(nil), base...), r.Partner, r.Name), make([]string, 12)...)
+			rec = append(rec, "settlement", l.Settlement, l.From.String(), l.To.String(), strconv.FormatBool(l.Settled), amt(l.Basis), amt(l.Entitlement),
+				amt(l.Advances), amt(l.CarriedIn), amt(l.Credited), amt(l.TrueUp), amt(l.Payable), amt(l.Capped), strings.Join(by, ";"), amt(l.CarriedOut))
+			if err := cw.Write(rec); err != nil {
+				return err
+			}
 		}
 	}
 	rec := append(append([]string(nil), base...), "TOTAL", "", strconv.Itoa(d.Deals), strconv.Itoa(d.Eligible),
 		amt(d.Earned), amt(d.Expired), amt(d.Held), amt(d.CarriedIn), amt(d.Withheld), amt(d.Payable), amt(d.CarriedOut), "", amt(d.Fees), amt(d.Sent))
-	if err := cw.Write(rec); err != nil {
+	if err := cw.Write(kind(rec, "total")); err != nil {
 		return err
 	}
 	cw.Flush()
