@@ -94,17 +94,22 @@ func (c *Coverage) String() string {
 // coverage computes coverage from the results the tests produced.
 func coverage(programs []*incentive.Program, results []*TestResult) *Coverage {
 	byProgram := map[*incentive.Program][]*incentive.Result{}
+	settled := map[*incentive.Program][]incentive.SettlementLine{}
 	for _, tr := range results {
 		byProgram[tr.Test.Program] = append(byProgram[tr.Test.Program], tr.Results...)
+		settled[tr.Test.Program] = append(settled[tr.Test.Program], tr.Settlements...)
 	}
 	c := &Coverage{}
 	for _, p := range programs {
-		c.Items = append(c.Items, programCoverage(p, byProgram[p])...)
+		c.Items = append(c.Items, programCoverage(p, byProgram[p], settled[p])...)
 	}
 	return c
 }
 
-func programCoverage(p *incentive.Program, results []*incentive.Result) []CoverageItem {
+// programCoverage computes one program's coverage from its tests' results
+// and settlement lines (a per_partner or budget cap that cut a true-up
+// was bound).
+func programCoverage(p *incentive.Program, results []*incentive.Result, settled []incentive.SettlementLine) []CoverageItem {
 	var items []CoverageItem
 	add := func(kind CoverageKind, name string, o incentive.Origin, covered bool, gap string) {
 		if covered {
@@ -174,6 +179,11 @@ func programCoverage(p *incentive.Program, results []*incentive.Result) []Covera
 				for _, cut := range l.Cuts {
 					bound = bound || cut.Cap == k && cut.Cut.Sign() != 0
 				}
+			}
+		}
+		for _, sl := range settled {
+			for _, cut := range sl.Cuts {
+				bound = bound || cut.Cap == k && cut.Cut.Sign() != 0
 			}
 		}
 		add(CoverCap, fmt.Sprintf("cap %q", capName(cp)), cp.Origin, bound, "never bound in any test")

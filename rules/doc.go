@@ -1214,11 +1214,11 @@
 // and the budget count what was actually paid, after rounding and after
 // the caps after them, net of what credit notes took back, and a deal pays
 // at most the room each has left, rounded toward zero to the payout grid:
-// no count ever passes its limit. Caps bound deal earnings only: a period
-// settlement's true-up (see Period settlements) is neither bounded nor
-// counted by per_partner or budget, so advances plus a true-up can pass a
-// partner cap, and a program's payouts can pass its budget. A cap on the
-// total takes its cut from the last paying line first. Tests name caps `line:<earning>`,
+// no count ever passes its limit. A period settlement's true-up (see
+// Period settlements) is bound the same way: it is paid at the period's
+// end, within the room per_partner (the cap period containing the
+// period's last day) and budget have left then, and counts in them. A cap
+// on the total takes its cut from the last paying line first. Tests name caps `line:<earning>`,
 // `per_deal`, `per_partner` and `budget`.
 //
 // per_deal may instead be an expression of the deal, such as
@@ -2723,20 +2723,101 @@
 // year credited so far (advances and earlier settlements): paid when
 // positive, nothing (and nothing carried) otherwise, a high-water mark. A
 // period settles once its last day is on or before the as-of date; a
-// later one shows its advances so far. The caps do not apply to
-// settlements: the advances, as deal earnings, are cut by per_partner and
-// budget like any line, but a payable true-up is paid in full, outside
-// both (not bounded by their room, not counted in it): with advances of
-// 1% and a retroactive 3% from 500,000, a quarter of 530,000 is advanced
-// 5,300 and entitled to 15,900, so its true-up of 10,600 makes 15,900 paid
-// under a 12,000 per_partner cap; a `budget: 5000` does not reduce a
-// true-up either. State the settlement's
-// bands so that they stay within the terms' caps. incentive.SettlementBuilder
-// does the settling from a run's results. The `-results` file of
-// `partnerops run` holds deal results only (the advances among them), not
-// the true-ups: to reconcile it with a statement, add the settlement lines'
-// payable true-ups, which are in the text statement and the JSON
-// statement's `settlements` (not in `-output csv`); `partnerops run` prints the settlements
+// later one shows its advances so far.
+//
+// The per_partner caps and the budget bind a true-up as they bind a deal.
+// A period's true-up is paid at the period's end: after every deal of the
+// period and before every deal after it. It pays at most the room each
+// per_partner cap (for the cap period containing the settlement period's
+// last day: a yearly settlement under a quarterly cap counts in the fourth
+// quarter) and the budget have left at that moment, rounded toward zero to
+// the payout grid as a deal's payout is, and what it pays counts in them,
+// so later deals (of any partner, for the budget) find less room. The part
+// the caps cut is lost, like a deal line's cut: it is not carried, and
+// under year_to_date it counts as credited, so a later period does not
+// pay it again. True-ups due at the same moment are paid by period end,
+// then settlement (in program order), then partner id. With the
+// distributor example's terms (advances of 1%, a retroactive 3% from
+// 500,000, a 12,000 quarterly per_partner cap), a quarter of 530,000 is
+// advanced 5,300 and entitled to 15,900: its true-up of 10,600 pays
+// 12,000 - 5,300 = 6,700, and 3,900 is cut (`capped`). A settlement line
+// always adds up: a positive true-up = payable + capped; a negative one is
+// carried (period credit) or pays nothing (year_to_date). A negative
+// true-up is never capped. Tests assert `capped:` (the amount) and
+// `capped_by: [per_partner]` (the caps that cut it; only per_partner and
+// budget can) next to `payable:`.
+//
+//	# cookbook-settlement-caps.yaml: a true-up paid within the partner cap and the budget.
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: capped-rebate
+//	name: Quarterly rebate within a partner cap and a budget
+//	version: 1
+//	currency: USD
+//	effective: {from: 2026-01-01, to: 2026-12-31}
+//	earnings:
+//	  - id: advance                  # 2% advanced deal by deal
+//	    type: rebate
+//	    amount: deal.amount * 0.02
+//	caps:
+//	  per_partner: {limit: 1500, period: quarter}
+//	  budget: 3000
+//	settlements:
+//	  - id: quarter-true-up          # paid at the quarter's end, inside the caps
+//	    type: rebate
+//	    period: quarter
+//	    advances: {earnings: [advance]}
+//	    bands:
+//	      method: retroactive
+//	      pays: rate
+//	      table:
+//	        - {from: 0, to: 50000, rate: 0.01}
+//	        - {from: 50000, rate: 0.03}
+//	tests:
+//	  - name: the partner cap cuts the true-up
+//	    as_of: 2026-03-31
+//	    deals:
+//	      - {id: D-1, amount: "20000.00", close_date: 2026-01-15}
+//	      - {id: D-2, amount: "25000.00", close_date: 2026-02-15}
+//	      - {id: D-3, amount: "10000.00", close_date: 2026-03-15}
+//	    expect:
+//	      # advances at 2%: 400 + 500 + 200 = 1,100.00, under the 1,500.00 cap
+//	      total: "1100.00"
+//	      settlements:
+//	        quarter-true-up:
+//	          # 55,000 >= 50,000: 3% = 1,650.00 - 1,100.00 = 550.00; the quarter's
+//	          # cap has 1,500.00 - 1,100.00 = 400.00 left: 400.00 paid, 150.00 lost
+//	          2026-01-01: {true_up: "550.00", payable: "400.00", capped: "150.00", capped_by: [per_partner]}
+//	  - name: the true-up uses up budget that a later deal then lacks
+//	    as_of: 2026-06-30
+//	    prior: {budget_used: "1650.00"}
+//	    deals:
+//	      # 60,000.00 x 2% = 1,200.00; the budget has paid 1,650.00 + 1,200.00 = 2,850.00
+//	      - {id: D-4, amount: "60000.00", close_date: 2026-01-15}
+//	      # another partner, after the quarter: the budget is spent
+//	      - {id: D-5, amount: "30000.00", close_date: 2026-04-15, partner: {id: P-2}}
+//	    expect:
+//	      deals:
+//	        D-4: {total: "1200.00"}
+//	        # 30,000.00 x 2% = 600.00, all cut: the true-up took the last 150.00
+//	        D-5: {total: "0.00", capped: [budget]}
+//	      settlements:
+//	        quarter-true-up:
+//	          # 3% = 1,800.00 - 1,200.00 = 600.00; the partner cap leaves
+//	          # 1,500.00 - 1,200.00 = 300.00, the budget 3,000.00 - 2,850.00 =
+//	          # 150.00: 150.00 paid at the quarter's end (before D-5), 450.00 lost
+//	          2026-01-01: {true_up: "600.00", payable: "150.00", capped: "450.00", capped_by: [per_partner, budget]}
+//
+// incentive.SettlementBuilder does the settling, attached to the run
+// (incentive.RunOptions.Settlements) so that the caps bind; periods that
+// end after the last deal are settled after the run against the counts
+// it left. `partnerops run` and `partnerops test` settle that way. The
+// `-results` file of `partnerops run` has a row per settled period (kind
+// `settlement`; its amount is the payable true-up, its cuts what the caps
+// cut) after the deals' rows (kind `deal`), so the amounts of all its rows
+// add up to the statement's earned; `-output csv` has a row per
+// settlement line after its partner's row, and the JSON statement lists
+// them under `settlements`. `partnerops run` prints the settlements
 // after the statement (as of -as-of, else the last deal's close date) and
 // adds the payable true-ups to the statement.
 //

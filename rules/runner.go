@@ -39,6 +39,12 @@ type TestResult struct {
 	Err error
 	// Results are the engine's results, one per deal that was evaluated.
 	Results []*incentive.Result
+	// Settlements are the period settlements of a `deals:` test of a
+	// program with settlements, every partner's, as of the test's as_of
+	// (default: the last deal's close time), settled in the run so the
+	// per_partner caps and the budget bind them; coverage counts a cap
+	// that cut a true-up as bound.
+	Settlements []incentive.SettlementLine
 }
 
 // Passed reports whether the test ran and every expectation held.
@@ -177,8 +183,15 @@ func (t *Test) Run(ctx context.Context) *TestResult {
 			tr.Diffs = append(tr.Diffs, fmt.Sprintf("total: want %s, got %s", amountText(*e.total, p), amountText(sum, p)))
 		}
 	}
+	if settle != nil {
+		asOf := t.AsOf
+		if asOf.IsZero() {
+			asOf = t.Inputs[len(t.Inputs)-1].Deal.CloseDate
+		}
+		tr.Settlements = settle.Settle(incentive.DateOf(asOf.In(p.Effective.Loc())))
+	}
 	if len(e.settlements) > 0 {
-		tr.Diffs = append(tr.Diffs, t.diffSettlements(settle)...)
+		tr.Diffs = append(tr.Diffs, t.diffSettlements(tr.Settlements)...)
 	}
 	if e.statement != nil {
 		sb, err := incentive.NewStatement(p, nil)
@@ -350,15 +363,10 @@ func diffDeal(prefix string, e *expectation, r *incentive.Result, p *incentive.P
 	return out
 }
 
-// diffSettlements settles the test's run as of its as_of (default: the
-// last deal's close time) and compares the test partner's periods.
-func (t *Test) diffSettlements(b *incentive.SettlementBuilder) []string {
+// diffSettlements compares the test partner's settled periods with the
+// test's expectations.
+func (t *Test) diffSettlements(lines []incentive.SettlementLine) []string {
 	p := t.Program
-	asOf := t.AsOf
-	if asOf.IsZero() {
-		asOf = t.Inputs[len(t.Inputs)-1].Deal.CloseDate
-	}
-	lines := b.Settle(incentive.DateOf(asOf.In(p.Effective.Loc())))
 	var out []string
 	for _, want := range t.expect.settlements {
 		at := "settlements." + want.settlement + "." + want.from.String()
