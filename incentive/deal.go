@@ -105,7 +105,8 @@ type Prior struct {
 	// has paid the partner before in the deal's period of THAT cap (the
 	// cap's own Period, which may differ from the program's: a monthly
 	// cap of a quarterly program counts the deal's month, not its
-	// quarter). A partner cap with an entry starts from it instead of
+	// quarter), the true-ups paid in it included (SettlementLine.Payable of
+	// a period ending in it). A partner cap with an entry starts from it instead of
 	// PeriodEarned; entries for other caps are ignored. Nil (the zero
 	// value): every partner cap starts from PeriodEarned.
 	CapUsed map[int]decimal.Decimal
@@ -115,7 +116,8 @@ type Prior struct {
 	// Basis overrides the starting basis of a band table whose measure is
 	// not the deal amount, keyed by earning id.
 	Basis map[string]decimal.Decimal
-	// BudgetUsed is what the whole program has paid before, for budget caps.
+	// BudgetUsed is what the whole program has paid before, for budget
+	// caps, payable settlement true-ups included.
 	BudgetUsed decimal.Decimal
 }
 

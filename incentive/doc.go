@@ -161,6 +161,15 @@
 // on the statement (PartnerStatement.SettlementCarry), which is how the
 // command's JSON statement carries it from one run to the next.
 //
+// Attached to a run (RunOptions.Settlements), the builder pays each
+// period's true-up at the period's end within the room the partner caps
+// and the budget have left, and counts it in them, so that the caps bind
+// everything the program pays (SettlementLine.Capped is the part cut). A
+// caller chaining runs gives the next run what was paid before, true-ups
+// included: RunOptions.BudgetUsed is the earlier runs' deal totals plus
+// their lines' Payable, and Prior.CapUsed likewise for a partner cap
+// period that spans the runs.
+//
 // # Evaluation
 //
 // Evaluate (or an Evaluator, built once per program) computes one deal:

@@ -25,7 +25,8 @@ type RunOptions struct {
 	// not read what the loop body writes (such as totals kept from the
 	// results), nor expect the results of earlier deals to be in.
 	Prior func(partnerID string) Prior
-	// BudgetUsed is what the program paid before the run.
+	// BudgetUsed is what the program paid before the run: deal payouts
+	// and payable settlement true-ups (SettlementLine.Payable) alike.
 	BudgetUsed decimal.Decimal
 	// Rates converts deals in other currencies. When nil, each Input's
 	// Rates is used. A RateSource must be safe for concurrent use.

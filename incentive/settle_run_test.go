@@ -289,3 +289,59 @@ func TestSettlementRunRefusals(t *testing.T) {
 	require.ErrorIs(t, err, ErrInvalidOptions)
 	assert.Contains(t, err.Error(), "the run adds its results itself")
 }
+
+func TestSettlementRunWithoutCapsSameAsByHand(t *testing.T) {
+	// Without per_partner or budget caps, settling in the run changes
+	// nothing: the lines equal those of results added by hand
+	// (TestSettlementTrueUp's figures), for one worker or several.
+	for _, credit := range []CreditMode{CreditPeriod, CreditYearToDate} {
+		for _, workers := range []int{1, 2} {
+			p := rebateProgram(credit, "50000")
+			byHand := settleDeals(t, p, "2026-09-30")
+			_, lines, _ := settledRun(t, p, RunOptions{Workers: workers, AsOf: day("2026-12-31")}, "2026-09-30",
+				deal("D-1", "P-1", "20000", "2026-01-15"), deal("D-2", "P-1", "25000", "2026-02-15"),
+				deal("D-3", "P-1", "10000", "2026-03-15"), deal("D-4", "P-1", "30000", "2026-04-15"),
+				deal("D-5", "P-1", "60000", "2026-07-15"))
+			require.Len(t, lines, 3)
+			assert.Equal(t, rows(byHand), rows(lines), "%s, %d workers", credit, workers)
+			for _, l := range lines {
+				assert.True(t, l.Capped.IsZero())
+				assert.Empty(t, l.Cuts)
+			}
+		}
+	}
+}
+
+func TestSettlementRunLateDealFails(t *testing.T) {
+	// Q1 was settled by an earlier run: a deal closing in Q1 fails (its
+	// error is yielded, it is paid nothing and counts nowhere) and the run
+	// goes on.
+	p := rebateProgram(CreditPeriod, "50000")
+	p.Caps = []Cap{{Scope: CapBudget, Limit: dec("1000")}}
+	e, err := NewEvaluator(p)
+	require.NoError(t, err)
+	b := e.NewSettlements()
+	require.NoError(t, b.CarryIn([]SettlementCarry{{Settlement: "quarterly", PartnerID: "P-1", Through: Date{2026, 3, 31}}}))
+	var errs []error
+	paid := map[string]string{}
+	for r, err := range e.Run(t.Context(), inputsOf(
+		Input{Deal: deal("D-9", "P-1", "40000", "2026-03-20"), Partner: gold("P-1")},
+		Input{Deal: deal("D-10", "P-1", "10000", "2026-04-20"), Partner: gold("P-1")}), RunOptions{Settlements: b}) {
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		paid[r.DealID] = r.Total.Amount().StringFixed(2)
+	}
+	require.Len(t, errs, 1)
+	var ee *EvalError
+	require.ErrorAs(t, errs[0], &ee)
+	assert.Equal(t, "D-9", ee.Deal)
+	require.ErrorIs(t, errs[0], ErrInvalidDeal)
+	assert.ErrorContains(t, errs[0], "already settled (through 2026-03-31)")
+	// D-10: 10,000 x 2% = 200.00, the budget untouched by D-9.
+	assert.Equal(t, map[string]string{"D-10": "200.00"}, paid)
+	lines := b.Settle(Date{2026, 6, 30})
+	// Q2 alone: 10,000 at 1% = 100.00 - 200.00 = -100.00, carried.
+	assert.Equal(t, []capRow{{"P-1", "2026-04-01", "-100.00", "0.00", "0.00", "-100.00", nil}}, capRows(lines))
+}
