@@ -74,9 +74,9 @@ func (e *Evaluator) inOrderSettling(w *work, st *runState, opts *RunOptions) {
 	if !w.date.IsZero() && !lv.next.IsZero() && w.date.After(lv.next) {
 		b.settleLive(w.date.AddDays(-1))
 	}
-	if !w.closed && !w.date.IsZero() {
+	if !w.closed && !w.date.IsZero() && b.carry != nil {
 		for i := range e.p.Settlements {
-			if err := b.settledThrough(i, &Result{DealID: w.in.Deal.ID, PartnerID: w.partner, date: w.date}); err != nil {
+			if err := b.settledBy(i, w.partner, w.in.Deal.ID, w.date); err != nil {
 				e.fail(w, "settlement", e.p.Settlements[i].Origin, err)
 				break
 			}

@@ -192,10 +192,15 @@ func (b *SettlementBuilder) CarryIn(carries []SettlementCarry) error {
 // settledThrough reports an error when a result closes in a period that a
 // carried settlement already settled.
 func (b *SettlementBuilder) settledThrough(i int, r *Result) error {
-	c := b.carried(i, r.PartnerID)
-	if c == nil || c.Through.IsZero() || r.date.After(c.Through) {
+	return b.settledBy(i, r.PartnerID, r.DealID, r.date)
+}
+
+// settledBy is settledThrough for deal dealID of a partner closing on d.
+func (b *SettlementBuilder) settledBy(i int, partnerID, dealID string, d Date) error {
+	c := b.carried(i, partnerID)
+	if c == nil || c.Through.IsZero() || d.After(c.Through) {
 		return nil
 	}
 	return fmt.Errorf("%w: deal %q closes on %s, in a period of settlement %q that partner %q's carried settlement already settled (through %s); a late deal cannot reopen a settled period",
-		ErrInvalidDeal, r.DealID, r.date, c.Settlement, r.PartnerID, c.Through)
+		ErrInvalidDeal, dealID, d, c.Settlement, partnerID, c.Through)
 }

@@ -1789,9 +1789,11 @@
 // everything under a hold is held. A `deals:` test's `expect:` may also
 // hold `settlements: {<settlement id>: {<period's first day>: {settled,
 // basis, entitlement, advances, carried_in, credited, true_up, payable,
-// carried_out}}}`: the test partner's settlement of that period as of the
-// test's as_of (default the last deal's close time; see Period settlements
-// under Cookbook). A true-up is checked there only: a test's total and
+// capped, capped_by, carried_out}}}`: the test partner's settlement of that
+// period as of the test's as_of (default the last deal's close time; see
+// Period settlements under Cookbook), settled in the run so that the
+// per_partner caps and the budget bind it (`capped` is the amount they
+// cut, `capped_by` lists them: per_partner, budget). A true-up is checked there only: a test's total and
 // statement hold the deals' results, without the true-ups that
 // `partnerops run` adds to the statement it prints. Amounts are exact decimal
 // strings, compared by value ("240" equals "240.00") and currency (the
