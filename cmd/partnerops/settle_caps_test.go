@@ -163,3 +163,74 @@ func TestRunSettlementCappedByBudget(t *testing.T) {
 	assert.Equal(t, 3, settlements)
 	assert.Equal(t, "5050.00", sum.StringFixed(2))
 }
+
+// Two quarters run once, or as two runs chained with -carried, pay the
+// same under the 12,000 quarterly cap.
+func TestRunSettlementCappedChainedEqualsOne(t *testing.T) {
+	chdirRoot(t)
+	dir := t.TempDir()
+	src, err := os.ReadFile("examples/programs/distributor-growth.yaml")
+	require.NoError(t, err)
+	// Without the claim window, so the as-of dates expire nothing.
+	text := strings.Replace(string(src), "claims: {window: 90d, from: close_date}\n", "", 1)
+	require.NotEqual(t, string(src), text)
+	prog := filepath.Join(dir, "p.yaml")
+	require.NoError(t, os.WriteFile(prog, []byte(text), 0o600))
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(body), 0o600))
+		return p
+	}
+	q1 := "- {id: N-1, partner_id: DIST-NORTH, close_date: 2027-01-20, amount: \"200000.00\"}\n" +
+		"- {id: N-2, partner_id: DIST-NORTH, close_date: 2027-02-18, amount: \"150000.00\"}\n" +
+		"- {id: N-3, partner_id: DIST-NORTH, close_date: 2027-03-10, amount: \"180000.00\"}\n"
+	q2 := "- {id: N-4, partner_id: DIST-NORTH, close_date: 2027-04-10, amount: \"10000.00\"}\n" +
+		"- {id: N-5, partner_id: DIST-NORTH, close_date: 2027-05-05, amount: \"600000.00\"}\n"
+	partners := "examples/data/distributor-partners.yaml"
+	type line struct {
+		From    string
+		Settled bool
+		TrueUp  struct{ Amount string } `json:"true_up"`
+		Payable struct{ Amount string }
+		Capped  struct{ Amount string }
+	}
+	type doc struct {
+		Partners []struct {
+			Earned      struct{ Amount string }
+			Settlements []line
+		}
+	}
+	run := func(args ...string) doc {
+		stdout, stderr, code := invoke(append([]string{"run", "-output", "json", "-partners", partners}, args...)...)
+		require.Equal(t, exitOK, code, stderr)
+		var d doc
+		require.NoError(t, json.Unmarshal([]byte(stdout), &d))
+		require.Len(t, d.Partners, 1)
+		return d
+	}
+	figures := func(ls []line) []string {
+		var out []string
+		for _, l := range ls {
+			if l.Settled {
+				out = append(out, l.From+" "+l.TrueUp.Amount+" "+l.Payable.Amount+" "+l.Capped.Amount)
+			}
+		}
+		return out
+	}
+	one := run("-as-of", "2027-06-30", prog, write("all.yaml", q1+q2))
+	// Q1: advances 5,300.00, true-up 15,900 - 5,300 = 10,600.00, room
+	// 6,700.00 (3,900.00 cut). Q2: advances 100 + 6,000 = 6,100.00; 610,000
+	// at 3% = 18,300.00 - 6,100.00 = 12,200.00, room 12,000 - 6,100 =
+	// 5,900.00 (6,300.00 cut). Earned 12,000.00 a quarter.
+	assert.Equal(t, []string{"2027-01-01 10600.00 6700.00 3900.00", "2027-04-01 12200.00 5900.00 6300.00"}, figures(one.Partners[0].Settlements))
+	assert.Equal(t, "24000.00", one.Partners[0].Earned.Amount)
+
+	stdout, stderr, code := invoke("run", "-output", "json", "-as-of", "2027-03-31", "-partners", partners, prog, write("q1.yaml", q1))
+	require.Equal(t, exitOK, code, stderr)
+	first := write("q1.json", stdout)
+	var d1 doc
+	require.NoError(t, json.Unmarshal([]byte(stdout), &d1))
+	second := run("-as-of", "2027-06-30", "-carried", first, prog, write("q2.yaml", q2))
+	assert.Equal(t, figures(one.Partners[0].Settlements), append(figures(d1.Partners[0].Settlements), figures(second.Partners[0].Settlements)...))
+	assert.Equal(t, []string{"12000.00", "12000.00"}, []string{d1.Partners[0].Earned.Amount, second.Partners[0].Earned.Amount})
+}
