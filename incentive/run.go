@@ -56,12 +56,14 @@ type RunOptions struct {
 	// true-ups (see SettlementBuilder): the run adds each result to it in
 	// deal order, and settles each period against the live cap counts
 	// when it meets the first deal after the period's end; call Settle
-	// after the run for the periods that end after its last deal. A
-	// builder of another program, or one attached to or fed by hand
-	// before, ends the run with an error wrapping ErrInvalidOptions; a
-	// deal in a period its carried settlement settled already fails (its
-	// error is yielded). Nil (the default): nothing is settled. A run with
-	// Settlements is not sharded by partner.
+	// after the run for the periods that end after its last deal. With
+	// AsOf set, a period ending after AsOf's day (in the program's time
+	// zone) is not settled in the run: it had not ended. A deal in a
+	// period that the builder's carried settlement settled already fails
+	// (its error is yielded). A builder of another program, or one
+	// attached to a run or fed by hand before, ends the run with an error
+	// wrapping ErrInvalidOptions. Nil (the default): nothing is settled. A
+	// run with Settlements is not sharded by partner.
 	Settlements *SettlementBuilder
 }
 

@@ -17,8 +17,9 @@ type settleLive struct {
 	prior      func(string) Prior
 	budgetUsed decimal.Decimal
 	// next is the earliest last day of a period with deals that the run
-	// has not settled; zero when there is none.
-	next Date
+	// has not settled; zero when there is none. A period ending after
+	// limit (RunOptions.AsOf's day; zero: none) is not settled in the run.
+	next, limit Date
 }
 
 // attach attaches the builder to a run of evaluator e. A builder of
@@ -38,6 +39,9 @@ func (b *SettlementBuilder) attach(e *Evaluator, opts *RunOptions) error {
 		return fmt.Errorf("%w: RunOptions.Settlements was given results by hand (Add) already; attach a new SettlementBuilder, the run adds its results itself", ErrInvalidOptions)
 	}
 	b.live = &settleLive{prior: opts.Prior, budgetUsed: opts.BudgetUsed}
+	if !opts.AsOf.IsZero() {
+		b.live.limit = DateOf(opts.AsOf.In(e.p.Effective.Loc()))
+	}
 	for i := range b.acc {
 		for _, parts := range b.acc[i] {
 			for k := range parts {
@@ -53,7 +57,12 @@ func (b *SettlementBuilder) pending(i int, k Date) {
 	if b.live == nil {
 		return
 	}
-	if end := periodEnd(b.e.p.Settlements[i].Period, k); b.live.next.IsZero() || end.Before(b.live.next) {
+	end := periodEnd(b.e.p.Settlements[i].Period, k)
+	if lv := b.live; !lv.limit.IsZero() && end.After(lv.limit) {
+		// Not ended as of the run's date: settled by Settle, if ever.
+		return
+	}
+	if b.live.next.IsZero() || end.Before(b.live.next) {
 		b.live.next = end
 	}
 }
@@ -72,7 +81,11 @@ func (e *Evaluator) inOrderSettling(w *work, st *runState, opts *RunOptions) {
 	lv := b.live
 	lv.st = st
 	if !w.date.IsZero() && !lv.next.IsZero() && w.date.After(lv.next) {
-		b.settleLive(w.date.AddDays(-1))
+		at := w.date.AddDays(-1)
+		if !lv.limit.IsZero() && lv.limit.Before(at) {
+			at = lv.limit
+		}
+		b.settleLive(at)
 	}
 	if !w.closed && !w.date.IsZero() && b.carry != nil {
 		for i := range e.p.Settlements {
@@ -122,9 +135,12 @@ func (b *SettlementBuilder) bound(lines []SettlementLine, refs []*settleAcc, com
 	for k := range lines {
 		ln, a := &lines[k], refs[k]
 		switch {
+		case !ln.Settled:
+			// (Settle as of a day before the period's end, which the run
+			// settled: it shows the period open, as it was that day.)
 		case a.sealed:
 			b.applyCuts(ln, a.cuts)
-		case ln.Settled:
+		default:
 			todo = append(todo, k)
 		}
 	}

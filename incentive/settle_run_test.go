@@ -345,3 +345,46 @@ func TestSettlementRunLateDealFails(t *testing.T) {
 	// Q2 alone: 10,000 at 1% = 100.00 - 200.00 = -100.00, carried.
 	assert.Equal(t, []capRow{{"P-1", "2026-04-01", "-100.00", "0.00", "0.00", "-100.00", nil}}, capRows(lines))
 }
+
+func TestSettlementRunAsOf(t *testing.T) {
+	// A budget of 1,800.00. P-1: 55,000 in Q1 advanced 1,100.00, true-up
+	// 1,650 - 1,100 = 550.00; P-2's deal of 30,000 on 2026-04-15 advances
+	// 600.00.
+	p := rebateProgram(CreditPeriod, "50000")
+	p.Caps = []Cap{{Scope: CapBudget, Limit: dec("1800")}}
+	deals := []Deal{deal("D-1", "P-1", "20000", "2026-01-15"), deal("D-2", "P-1", "25000", "2026-02-15"),
+		deal("D-3", "P-1", "10000", "2026-03-15"), deal("D-4", "P-2", "30000", "2026-04-15")}
+	tests := []struct {
+		name, asOf string
+		runAsOf    string
+		d4         string
+		rows       []capRow
+	}{
+		// Settled at the quarter's end: 1,100 + 550 = 1,650.00 paid, D-4
+		// finds 150.00 left (450.00 cut). Q2 for P-2 is open on 06-29.
+		{"settled in the run", "2026-06-29", "", "150.00",
+			[]capRow{{"P-1", "2026-01-01", "550.00", "550.00", "0.00", "0.00", nil}, {"P-2", "2026-04-01", "0.00", "0.00", "0.00", "0.00", nil}}},
+		// Settle as of a day before Q1's end, after a run that settled it:
+		// Q1 shows open (nothing payable, nothing capped), as on that day.
+		{"settle before the end", "2026-03-30", "", "150.00",
+			[]capRow{{"P-1", "2026-01-01", "0.00", "0.00", "0.00", "0.00", nil}, {"P-2", "2026-04-01", "0.00", "0.00", "0.00", "0.00", nil}}},
+		// The run's as-of is 2026-03-30: Q1 had not ended, so the run
+		// does not settle it and D-4 finds 1,800 - 1,100 = 700.00 (pays
+		// 600.00). Settled later, Q1 finds 1,800 - 1,700 = 100.00 left
+		// (450.00 cut).
+		{"run as of before the end", "2026-03-31", "2026-03-30", "600.00",
+			[]capRow{{"P-1", "2026-01-01", "550.00", "100.00", "450.00", "0.00", []CapScope{CapBudget}}, {"P-2", "2026-04-01", "0.00", "0.00", "0.00", "0.00", nil}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			opts := RunOptions{}
+			if tc.runAsOf != "" {
+				opts.AsOf = day(tc.runAsOf)
+			}
+			paid, lines, _ := settledRun(t, p, opts, tc.asOf, deals...)
+			assert.Equal(t, tc.d4, paid["D-4"])
+			assert.Equal(t, tc.rows, capRows(lines))
+			checkIdentity(t, lines)
+		})
+	}
+}
