@@ -144,6 +144,9 @@ func (b *SettlementBuilder) bound(lines []SettlementLine, refs []*settleAcc, com
 			todo = append(todo, k)
 		}
 	}
+	if len(todo) == 0 {
+		return
+	}
 	sort.SliceStable(todo, func(x, y int) bool { return lines[todo[x]].To.Before(lines[todo[y]].To) })
 	lv := b.live
 	st := lv.st
@@ -241,26 +244,24 @@ func (b *SettlementBuilder) capTrueUp(st *runState, ln *SettlementLine, ov map[o
 
 // peekCap returns what partner cap ci of a partner has paid in the cap
 // period containing d, as runState.period would count it, without
-// changing the state.
+// changing any count. (A partner the run never met gets its state from
+// its Prior, once, as in the run.)
 func (b *SettlementBuilder) peekCap(st *runState, ci int, partnerID string, d Date) decimal.Decimal {
 	e := b.e
 	k := e.capPeriod[ci]
-	var pr Prior
-	if ps := st.partners[partnerID]; ps != nil {
-		pt := ps.periods[k]
-		if pt != nil {
-			if pt.key == periodStart(e.periods[k], d, e.p.Effective.From) {
-				return pt.capPaid[ci]
-			}
-			// A later period starts from zero.
-			return decimal.Zero
+	ps := st.partner(partnerID)
+	if pt := ps.periods[k]; pt != nil {
+		if pt.key == periodStart(e.periods[k], d, e.p.Effective.From) {
+			return pt.capPaid[ci]
 		}
-		pr = ps.prior
-	} else {
-		pr = st.prior(partnerID)
+		// A later period starts from zero. (A period the partner's
+		// deals have moved past is never settled here: only a period
+		// ending after the run's last deal, or ended as of
+		// RunOptions.AsOf and so settled in the run, is.)
+		return decimal.Zero
 	}
-	if u, ok := pr.CapUsed[ci]; ok {
+	if u, ok := ps.prior.CapUsed[ci]; ok {
 		return u
 	}
-	return pr.PeriodEarned
+	return ps.prior.PeriodEarned
 }

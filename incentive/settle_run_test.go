@@ -369,11 +369,11 @@ func TestSettlementRunAsOf(t *testing.T) {
 		{"settle before the end", "2026-03-30", "", "150.00",
 			[]capRow{{"P-1", "2026-01-01", "0.00", "0.00", "0.00", "0.00", nil}, {"P-2", "2026-04-01", "0.00", "0.00", "0.00", "0.00", nil}}},
 		// The run's as-of is 2026-03-30: Q1 had not ended, so the run
-		// does not settle it and D-4 finds 1,800 - 1,100 = 700.00 (pays
-		// 600.00). Settled later, Q1 finds 1,800 - 1,700 = 100.00 left
-		// (450.00 cut).
-		{"run as of before the end", "2026-03-31", "2026-03-30", "600.00",
-			[]capRow{{"P-1", "2026-01-01", "550.00", "100.00", "450.00", "0.00", []CapScope{CapBudget}}, {"P-2", "2026-04-01", "0.00", "0.00", "0.00", "0.00", nil}}},
+		// does not settle it, D-4 finds 1,800 - 1,100 = 700.00 (pays
+		// 600.00), and Settle as of a later day still settles as of
+		// 2026-03-30: Q1 open.
+		{"run as of before the end", "2026-06-30", "2026-03-30", "600.00",
+			[]capRow{{"P-1", "2026-01-01", "0.00", "0.00", "0.00", "0.00", nil}, {"P-2", "2026-04-01", "0.00", "0.00", "0.00", "0.00", nil}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

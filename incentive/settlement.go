@@ -311,7 +311,9 @@ func periodEnd(per Period, d Date) Date {
 // cuts their caps made then, and a period settled here (it ended after the
 // run's last deal) is bounded by the cap counts the run left, each true-up
 // counting for the next in the order stated on SettlementBuilder; the
-// counts themselves do not change.
+// counts themselves do not change. A run with RunOptions.AsOf settles
+// nothing after AsOf's day: a later asOf settles as of that day (as do
+// Carries).
 func (b *SettlementBuilder) Settle(asOf Date) []SettlementLine {
 	lines, _, refs := b.settle(asOf)
 	b.bound(lines, refs, false)
@@ -323,6 +325,10 @@ func (b *SettlementBuilder) Settle(asOf Date) []SettlementLine {
 func (b *SettlementBuilder) settle(asOf Date) ([]SettlementLine, []SettlementCarry, []*settleAcc) {
 	if b == nil || b.e.ready() != nil {
 		return nil, nil, nil
+	}
+	if lv := b.live; lv != nil && !lv.limit.IsZero() && asOf.After(lv.limit) {
+		// Attached to a run as of an earlier day: nothing ended after it.
+		asOf = lv.limit
 	}
 	e := b.e
 	cur := e.p.Currency
