@@ -12,6 +12,9 @@ import (
 // and budget counts bound the true-ups and count them, and the earliest
 // end of a period not settled yet.
 type settleLive struct {
+	// e is the run's evaluator: the cap indices and periods of st are
+	// its own.
+	e  *Evaluator
 	st *runState
 	// prior and budgetUsed start a state for a run that met no deal.
 	prior      func(string) Prior
@@ -38,7 +41,7 @@ func (b *SettlementBuilder) attach(e *Evaluator, opts *RunOptions) error {
 	if b.last != (Date{}) {
 		return fmt.Errorf("%w: RunOptions.Settlements was given results by hand (Add) already; attach a new SettlementBuilder, the run adds its results itself", ErrInvalidOptions)
 	}
-	b.live = &settleLive{prior: opts.Prior, budgetUsed: opts.BudgetUsed}
+	b.live = &settleLive{e: e, prior: opts.Prior, budgetUsed: opts.BudgetUsed}
 	if !opts.AsOf.IsZero() {
 		b.live.limit = DateOf(opts.AsOf.In(e.p.Effective.Loc()))
 	}
@@ -152,7 +155,7 @@ func (b *SettlementBuilder) bound(lines []SettlementLine, refs []*settleAcc, com
 	st := lv.st
 	if st == nil {
 		// The run met no deal: its counts are where it started.
-		st = newRunState(b.e, lv.prior, lv.budgetUsed)
+		st = newRunState(lv.e, lv.prior, lv.budgetUsed)
 		if commit {
 			lv.st = st
 		}
@@ -198,7 +201,7 @@ type overKey struct {
 // counts what it pays: in the run's state with commit, else in ov. It
 // returns the cuts.
 func (b *SettlementBuilder) capTrueUp(st *runState, ln *SettlementLine, ov map[overKey]decimal.Decimal, commit bool) []CapCut {
-	e := b.e
+	e := b.live.e
 	terms := ln.Payable.amount
 	pay := terms
 	var cuts []CapCut
@@ -247,7 +250,7 @@ func (b *SettlementBuilder) capTrueUp(st *runState, ln *SettlementLine, ov map[o
 // changing any count. (A partner the run never met gets its state from
 // its Prior, once, as in the run.)
 func (b *SettlementBuilder) peekCap(st *runState, ci int, partnerID string, d Date) decimal.Decimal {
-	e := b.e
+	e := b.live.e
 	k := e.capPeriod[ci]
 	ps := st.partner(partnerID)
 	if pt := ps.periods[k]; pt != nil {
