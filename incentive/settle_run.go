@@ -19,10 +19,32 @@ type settleLive struct {
 	// prior and budgetUsed start a state for a run that met no deal.
 	prior      func(string) Prior
 	budgetUsed decimal.Decimal
+	// marks[settlement][partner] is where settle resumes a partner the
+	// run settled before.
+	marks []map[string]*settleMark
 	// next is the earliest last day of a period with deals that the run
 	// has not settled; zero when there is none. A period ending after
 	// limit (RunOptions.AsOf's day; zero: none) is not settled in the run.
 	next, limit Date
+}
+
+// settleMark is a partner's settlement state after the last period the
+// run settled (starting at last): the carry and the year to date.
+type settleMark struct {
+	set                  bool
+	last                 Date
+	year                 int
+	carry, ytd, credited decimal.Decimal
+}
+
+// mark returns the mark of settlement i and a partner.
+func (lv *settleLive) mark(i int, partnerID string) *settleMark {
+	m := lv.marks[i][partnerID]
+	if m == nil {
+		m = &settleMark{}
+		lv.marks[i][partnerID] = m
+	}
+	return m
 }
 
 // attach attaches the builder to a run of evaluator e. A builder of
@@ -42,6 +64,10 @@ func (b *SettlementBuilder) attach(e *Evaluator, opts *RunOptions) error {
 		return fmt.Errorf("%w: RunOptions.Settlements was given results by hand (Add) already; attach a new SettlementBuilder, the run adds its results itself", ErrInvalidOptions)
 	}
 	b.live = &settleLive{e: e, prior: opts.Prior, budgetUsed: opts.BudgetUsed}
+	b.live.marks = make([]map[string]*settleMark, len(b.e.p.Settlements))
+	for i := range b.live.marks {
+		b.live.marks[i] = map[string]*settleMark{}
+	}
 	if !opts.AsOf.IsZero() {
 		b.live.limit = DateOf(opts.AsOf.In(e.p.Effective.Loc()))
 	}
@@ -109,7 +135,7 @@ func (e *Evaluator) inOrderSettling(w *work, st *runState, opts *RunOptions) {
 // settleLive settles, against the run's live counts, every period that
 // ended on or before at and was not settled yet, and counts what they pay.
 func (b *SettlementBuilder) settleLive(at Date) {
-	lines, _, refs := b.settle(at)
+	lines, _, refs := b.settle(at, true)
 	b.bound(lines, refs, true)
 	b.live.next = Date{}
 	for i := range b.acc {

@@ -315,14 +315,19 @@ func periodEnd(per Period, d Date) Date {
 // nothing after AsOf's day: a later asOf settles as of that day (as do
 // Carries).
 func (b *SettlementBuilder) Settle(asOf Date) []SettlementLine {
-	lines, _, refs := b.settle(asOf)
+	lines, _, refs := b.settle(asOf, false)
 	b.bound(lines, refs, false)
 	return lines
 }
 
 // settle returns Settle's lines before the caps bound them, each partner's
 // state after them, and each line's accumulator (parallel to the lines).
-func (b *SettlementBuilder) settle(asOf Date) ([]SettlementLine, []SettlementCarry, []*settleAcc) {
+// With due (a run settling the periods just ended, settleLive) it returns
+// only the lines of periods settled as of asOf and not sealed yet, and no
+// carries: the sealed periods before them are worked through without
+// building their lines, so a run's settlements cost little more than one
+// Settle.
+func (b *SettlementBuilder) settle(asOf Date, onlyDue bool) ([]SettlementLine, []SettlementCarry, []*settleAcc) {
 	if b == nil || b.e.ready() != nil {
 		return nil, nil, nil
 	}
@@ -352,15 +357,28 @@ func (b *SettlementBuilder) settle(asOf Date) ([]SettlementLine, []SettlementCar
 		sort.Strings(partners)
 		for _, id := range partners {
 			parts := b.acc[i][id]
+			if onlyDue && !hasDue(parts, s.Period, asOf) {
+				continue
+			}
+			// With due, a partner the run settled before resumes from
+			// the state after its last sealed period (mark).
+			var mark *settleMark
+			if onlyDue {
+				mark = b.live.mark(i, id)
+			}
 			keys := make([]Date, 0, len(parts))
 			for k := range parts {
-				keys = append(keys, k)
+				if mark == nil || !mark.set || k.After(mark.last) {
+					keys = append(keys, k)
+				}
 			}
 			sort.Slice(keys, func(x, y int) bool { return keys[x].Before(keys[y]) })
 			carry := decimal.Zero
 			year, ytd, credited := 0, decimal.Zero, decimal.Zero
 			var through Date
-			if c := b.carried(i, id); c != nil {
+			if mark != nil && mark.set {
+				carry, year, ytd, credited = mark.carry, mark.year, mark.ytd, mark.credited
+			} else if c := b.carried(i, id); c != nil {
 				carry = decimal.Min(c.Carried.amount, decimal.Zero)
 				year, ytd, credited, through = c.Through.Year, c.Basis.amount, c.Credited.amount, c.Through
 				if through.IsZero() && len(keys) > 0 {
@@ -382,15 +400,24 @@ func (b *SettlementBuilder) settle(asOf Date) ([]SettlementLine, []SettlementCar
 				end := periodEnd(s.Period, k)
 				ln := SettlementLine{Settlement: s.ID, Type: s.Type, PartnerID: id, From: k, To: end,
 					Settled: !asOf.IsZero() && !asOf.Before(end), Advances: Zero(cur)}
-				subs := make([]Date, 0, len(a.advances))
-				for sk := range a.advances {
-					subs = append(subs, sk)
-				}
-				sort.Slice(subs, func(x, y int) bool { return subs[x].Before(subs[y]) })
+				// A sealed period's line is not wanted with due: only its
+				// figures, for the carry and the year to date.
+				quick := onlyDue && a.sealed
 				adv := decimal.Zero
-				for _, sk := range subs {
-					adv = adv.Add(a.advances[sk])
-					ln.AdvancesBy = append(ln.AdvancesBy, Subtotal{Key: subKey(s.advancePeriod(), sk), Amount: m(a.advances[sk])})
+				if quick {
+					for _, v := range a.advances {
+						adv = adv.Add(v) // (exact: the order does not matter)
+					}
+				} else {
+					subs := make([]Date, 0, len(a.advances))
+					for sk := range a.advances {
+						subs = append(subs, sk)
+					}
+					sort.Slice(subs, func(x, y int) bool { return subs[x].Before(subs[y]) })
+					for _, sk := range subs {
+						adv = adv.Add(a.advances[sk])
+						ln.AdvancesBy = append(ln.AdvancesBy, Subtotal{Key: subKey(s.advancePeriod(), sk), Amount: m(a.advances[sk])})
+					}
 				}
 				ln.Advances = m(adv)
 				basis := a.basis
@@ -403,7 +430,7 @@ func (b *SettlementBuilder) settle(asOf Date) ([]SettlementLine, []SettlementCar
 					basis = ytd
 				}
 				ln.Basis = m(basis)
-				if idx := bandIndex(s.Bands.Bands, basis); idx >= 0 {
+				if idx := bandIndex(s.Bands.Bands, basis); idx >= 0 && !quick {
 					ln.Band = &BandHit{Index: idx, Of: len(s.Bands.Bands), Label: s.Bands.Bands[idx].Label}
 				}
 				ent := e.mode.Round(s.Bands.owed(basis, a.started), e.places)
@@ -432,6 +459,9 @@ func (b *SettlementBuilder) settle(asOf Date) ([]SettlementLine, []SettlementCar
 					}
 				}
 				if !ln.Settled {
+					if onlyDue {
+						break // later periods have not ended either
+					}
 					// Later periods settle after this one; their basis
 					// and advances so far are carried, not lost.
 					if open == nil {
@@ -440,8 +470,17 @@ func (b *SettlementBuilder) settle(asOf Date) ([]SettlementLine, []SettlementCar
 					open = append(open, a.open(k, cur))
 					continue
 				}
-				out, refs = append(out, ln), append(refs, a)
+				if !quick {
+					out, refs = append(out, ln), append(refs, a)
+				}
+				if mark != nil {
+					// settleLive seals every line it is given.
+					*mark = settleMark{set: true, last: k, carry: carry, year: year, ytd: ytd, credited: credited}
+				}
 				through, endCarry, endYear, endYTD, endCredited = end, carry, year, ytd, credited
+			}
+			if onlyDue {
+				continue
 			}
 			c := SettlementCarry{Settlement: s.ID, PartnerID: id, Through: through, Carried: m(endCarry), Basis: Zero(cur), Credited: Zero(cur), Open: open}
 			if s.Credit == CreditYearToDate {
@@ -454,6 +493,17 @@ func (b *SettlementBuilder) settle(asOf Date) ([]SettlementLine, []SettlementCar
 		}
 	}
 	return out, carries, refs
+}
+
+// hasDue reports whether a partner's periods of a settlement include one
+// settled as of asOf and not sealed by the run yet.
+func hasDue(parts map[Date]*settleAcc, per Period, asOf Date) bool {
+	for k, a := range parts {
+		if !a.sealed && !asOf.Before(periodEnd(per, k)) {
+			return true
+		}
+	}
+	return false
 }
 
 // advanceSteps explains the lines that are advances against a settlement.

@@ -65,7 +65,7 @@ func (a *settleAcc) open(k Date, cur Currency) SettlementOpen {
 // dropped by a run in which a partner had no deals. A zero-value
 // SettlementBuilder carries nothing.
 func (b *SettlementBuilder) Carries(asOf Date) []SettlementCarry {
-	_, c, _ := b.settle(asOf)
+	_, c, _ := b.settle(asOf, false)
 	return c
 }
 
