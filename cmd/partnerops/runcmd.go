@@ -52,8 +52,9 @@ naming a partner the file lacks (as its own partner, or as a split payee
 such as deal.referrer), or giving attributes that differ from it, is an
 error. A deal id listed twice is run once. A partners file (CSV, JSON
 Lines or YAML) may give a partner's payment_method and its dated changes
-as tier_history and attribute_history (dates in the program's time zone);
-see 'go doc github.com/partnerops/partnerops/rules', "Partner attributes
+as tier_history and attribute_history (dates in the program's time zone),
+and so may a JSON, JSON Lines or YAML deal's "partner" (a CSV deal cannot:
+give them in -partners); see 'go doc github.com/partnerops/partnerops/rules', "Partner attributes
 over time".
 
 ` + partnersHelp + `
