@@ -161,6 +161,12 @@ func csvColumns(name string, header []string, p *Program, opts DecodeOptions) ([
 		h = cleanHeader(h)
 		key, ok := byHeader[h]
 		switch {
+		case !ok && isHistoryColumn(h):
+			// Even when unknown columns are ignored: the changes would be
+			// lost, and the deals paid at the wrong tier.
+			problems = append(problems, FieldError{Line: 1, Column: i + 1, Field: h, Msg: "a CSV deal cannot carry its partner's dated changes; give " +
+				strings.TrimPrefix(h, "partner_") + " in a partners file (-partners), or use a JSON or JSON Lines deals file"})
+			continue
 		case !ok && opts.IgnoreUnknown:
 			continue
 		case !ok && opts.Columns[h] != "":
@@ -239,4 +245,14 @@ func suggestKey(s string, keys []string) string {
 		return fmt.Sprintf("; did you mean %q?", best)
 	}
 	return ""
+}
+
+// isHistoryColumn reports whether a CSV header names a partner's dated
+// changes, which a CSV deal cannot carry.
+func isHistoryColumn(h string) bool {
+	switch strings.TrimPrefix(strings.ToLower(h), "partner_") {
+	case "tier_history", "attribute_history":
+		return true
+	}
+	return false
 }

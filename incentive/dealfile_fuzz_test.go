@@ -10,7 +10,8 @@ import (
 // checkDecoded is what every decoder must do on any input: never panic,
 // yield only *RowError errors that name the file and a line, and yield
 // deals that survive AppendDealJSON and DecodeJSONLines unchanged (the
-// close time as the same instant).
+// close time as the same instant; the partner's record with its dated
+// changes).
 func checkDecoded(t *testing.T, p *Program, seq iter.Seq2[Input, error]) {
 	n := 0
 	for in, err := range seq {
@@ -45,6 +46,9 @@ func checkDecoded(t *testing.T, p *Program, seq iter.Seq2[Input, error]) {
 		if len(back) != 1 || !back[0].Deal.CloseDate.Equal(in.Deal.CloseDate) || !back[0].Deal.Amount.Equal(in.Deal.Amount) || back[0].Deal.ID != in.Deal.ID {
 			t.Fatalf("round trip changed the deal:\n%+v\n%+v", in.Deal, back)
 		}
+		if d := samePartner(&in.Partner, &back[0].Partner); d != "" {
+			t.Fatalf("round trip changed the partner: %s\n%s", d, b)
+		}
 	}
 }
 
@@ -68,6 +72,8 @@ func FuzzDecodeCSV(f *testing.F) {
 func FuzzDecodeJSONLines(f *testing.F) {
 	f.Add(`{"id": "D-1", "partner": {"id": "P-1", "tier": "gold", "contacts": [{"role": "r"}]}, "amount": 12.5, "close_date": "2026-11-03", "segment": "s", "products": ["a", {"product": "b", "amount": "1"}], "registration": {"id": "R"}}` + "\n")
 	f.Add(`{"id": "D-1", "id": "D-2", "amount": "-1", "close_date": null}` + "\n[1]\n\n{")
+	f.Add(`{"id": "D-1", "partner": {"id": "P-1", "tier": "gold", "tier_history": [{"from": "2026-01-01", "tier": "silver"}, {"from": "2026-06-01T12:00:00+02:00", "tier": "gold"}], "attribute_history": [{"from": "2025-03-01", "region": "emea", "type": "msp"}, {"from": "2026-02-01", "region": "na"}]}, "amount": "1", "close_date": "2026-11-03", "segment": "s"}` + "\n")
+	f.Add(`{"id": "D-1", "partner": {"id": "P-1", "attribute_history": [{"from": "2026-01-01", "tier": "gold", "country": "DE"}], "tier_history": null}, "amount": "1", "close_date": "2026-11-03", "segment": "s"}` + "\n")
 	f.Fuzz(func(t *testing.T, src string) {
 		p := fuzzProgram()
 		checkDecoded(t, p, DecodeJSONLines(strings.NewReader(src), p, DecodeOptions{Name: "fuzz", MaxRowBytes: 4096}))
@@ -76,6 +82,7 @@ func FuzzDecodeJSONLines(f *testing.F) {
 
 func FuzzDecodeJSON(f *testing.F) {
 	f.Add(`[{"id": "D-1", "partner_id": "P-1", "amount": "1", "close_date": "2026-11-03", "segment": "s"},` + "\n" + `{"id": 5}]`)
+	f.Add(`[{"id": "D-1", "partner": {"id": "P-1", "tier_history": [{"from": "2026-01-01", "tier": "silver"}]}, "amount": "1", "close_date": "2026-11-03", "segment": "s"}]`)
 	f.Add(`[`)
 	f.Add(`{}`)
 	f.Fuzz(func(t *testing.T, src string) {

@@ -661,7 +661,19 @@ func (d *rowDecoder) jsonProducts(c *cell) ([]DealLine, []uint8) {
 	return out, given[:len(out)]
 }
 
+// historyList is a partner's tier_history or attribute_history cell.
+type historyList struct {
+	key string
+	c   cell
+}
+
+// jsonPartner reads a deal's inline partner record: as in a YAML deals
+// file or a JSON Lines partners file, with its dated changes
+// (tier_history, attribute_history) read by DecodeHistoryJSON, dates in
+// the program's time zone.
 func (d *rowDecoder) jsonPartner(pt *partner.Partner, c *cell) {
+	var lists []historyList
+	defer func() { d.jsonPartnerHistory(pt, lists) }()
 	for _, m := range d.object(c, "partner", "id", "name", "tier", "type", "region", "country", "contacts",
 		"payment_method", "tier_history", "attribute_history") {
 		mc := jsonCell(m.val, c.line, 0)
@@ -674,9 +686,9 @@ func (d *rowDecoder) jsonPartner(pt *partner.Partner, c *cell) {
 			pt.Contacts = d.jsonContacts(&mc, path)
 			continue
 		case "tier_history", "attribute_history":
-			// Dated changes are read from a partners file (the command's
-			// -partners), not from a deal row.
-			d.fail(&mc, path, "a JSON deal's partner has no dated changes; give %s in a partners file", m.key)
+			// Read once the stated attributes are known, which a
+			// stated one beside changes must agree with.
+			lists = append(lists, historyList{m.key, mc})
 			continue
 		}
 		s, ok := d.text(&mc, path)
@@ -751,4 +763,54 @@ func (d *rowDecoder) jsonContacts(c *cell, path string) []partner.Contact {
 		out = append(out, ct)
 	}
 	return out
+}
+
+// jsonPartnerHistory gives the partner the dated changes of its lists,
+// each error at its list's cell.
+func (d *rowDecoder) jsonPartnerHistory(pt *partner.Partner, lists []historyList) {
+	if len(lists) == 0 {
+		return
+	}
+	var dated []DatedChange
+	failed := false
+	cellOf := map[string]*cell{}
+	for i := range lists {
+		l := &lists[i]
+		cellOf[l.key] = &l.c
+		if l.c.kind != cellList {
+			d.fail(&l.c, "partner."+l.key, "want a list, got %s", l.c.kind)
+			failed = true
+			continue
+		}
+		ds, errs := DecodeHistoryJSON([]byte(l.c.raw), l.key, d.p.Effective.Loc())
+		dated = append(dated, ds...)
+		for _, err := range errs {
+			d.historyFail(&l.c, err)
+			failed = true
+		}
+	}
+	if failed {
+		return
+	}
+	for _, err := range ApplyDatedChanges(pt, dated) {
+		c := cellOf["tier_history"]
+		if he, ok := err.(*HistoryError); ok && strings.HasPrefix(he.Where, "attribute_history") {
+			c = cellOf["attribute_history"]
+		}
+		if c == nil {
+			c = &lists[0].c
+		}
+		d.historyFail(c, err)
+	}
+}
+
+// historyFail reports a *HistoryError of a partner's list at the list's
+// cell, naming the entry.
+func (d *rowDecoder) historyFail(c *cell, err error) {
+	var he *HistoryError
+	if errors.As(err, &he) {
+		d.fail(c, "partner."+he.Where, "%s", he.Msg)
+		return
+	}
+	d.fail(c, "partner", "%v", err)
 }

@@ -10,9 +10,8 @@ import (
 )
 
 // TestReviewJSONInlinePartnerExtras: a JSON (Lines) deal's inline partner
-// takes payment_method as a YAML deal's does; tier_history and
-// attribute_history are refused with a message that says where they go
-// (a partners file), not a bare "unknown key".
+// takes payment_method as a YAML deal's does (its tier_history and
+// attribute_history: TestJSONDealPartnerHistory).
 func TestReviewJSONInlinePartnerExtras(t *testing.T) {
 	for _, tc := range []struct {
 		name, partner string
@@ -21,8 +20,6 @@ func TestReviewJSONInlinePartnerExtras(t *testing.T) {
 	}{
 		{"payment method", `{"id": "P-1", "payment_method": "check"}`, partner.Check, ""},
 		{"unknown payment method", `{"id": "P-1", "payment_method": "cash"}`, "", `partner.payment_method: unknown payment method "cash"`},
-		{"tier history", `{"id": "P-1", "tier_history": [{"from": "2026-01-01", "tier": "gold"}]}`, "", "partners file"},
-		{"attribute history", `{"id": "P-1", "attribute_history": [{"from": "2026-01-01", "tier": "gold"}]}`, "", "partners file"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			src := `{"id": "D-1", "partner": ` + tc.partner + `, "amount": "10", "close_date": "2026-11-03", "segment": "smb"}` + "\n"

@@ -3,11 +3,9 @@ package main
 import (
 	"bufio"
 	"cmp"
-	"encoding/binary"
 	"errors"
 	"flag"
 	"fmt"
-	"hash/maphash"
 	"io"
 	"iter"
 	"os"
@@ -310,44 +308,6 @@ func (dc *dealCheck) check(in *incentive.Input) error {
 		return fmt.Errorf("deal %s: partner %s has no record (tier, type, region...): give -partners FILE, or the partner's attributes with the deal", in.Deal.ID, in.Deal.PartnerID)
 	}
 	return nil
-}
-
-// idSet is a set of deal ids kept as 64-bit hashes, not the ids
-// themselves: the top 16 bits of an id's hash pick one of 65,536 buckets,
-// and the bucket holds the other 48 bits in 6 bytes, appended. So the set
-// costs 6 bytes a deal plus the buckets' spare capacity (about 7 bytes a
-// deal in all, twice that in peak RSS while the garbage collector lets the
-// heap grow to twice what is live), plus 1.5 MB of bucket headers, and it
-// grows a bucket at a time: no table twice the size is ever allocated
-// beside the old one. Two different ids with the same 64-bit hash (about
-// one chance in 3.6 x 10^7 for a million deals, n^2/2^65) would be taken
-// for a repeat, as with any hash set that does not keep the ids.
-type idSet struct {
-	seed    maphash.Seed
-	buckets [][]byte
-}
-
-// idBuckets is the number of buckets; idSet takes the top 16 bits of a
-// hash as the bucket.
-const idBuckets = 1 << 16
-
-// add records id and reports whether it was new.
-func (s *idSet) add(id string) bool {
-	if s.buckets == nil {
-		s.seed = maphash.MakeSeed()
-		s.buckets = make([][]byte, idBuckets)
-	}
-	h := maphash.String(s.seed, id)
-	b := &s.buckets[h>>48]
-	lo32, hi16 := uint32(h), uint16(h>>32)
-	for i := 0; i+6 <= len(*b); i += 6 {
-		e := (*b)[i : i+6 : i+6]
-		if binary.LittleEndian.Uint32(e) == lo32 && binary.LittleEndian.Uint16(e[4:]) == hi16 {
-			return false
-		}
-	}
-	*b = binary.LittleEndian.AppendUint16(binary.LittleEndian.AppendUint32(*b, lo32), hi16)
-	return true
 }
 
 // compareDeals is the order incentive.Run requires: close time, then id.

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -176,7 +175,7 @@ func partnersCSV(name string, src []byte, loc *time.Location) ([]partner.Partner
 				p.Payment = &partner.PaymentDetails{Method: partner.PaymentMethod(m)}
 			}
 		}
-		var dated []datedIn
+		var dated []incentive.DatedChange
 		for _, k := range []string{"tier_history", "attribute_history"} {
 			if cell := get(k); cell != "" {
 				ds, es := historyCell(cell, k, loc, pos(k))
@@ -184,7 +183,7 @@ func partnersCSV(name string, src []byte, loc *time.Location) ([]partner.Partner
 			}
 		}
 		if len(errs) == nerr {
-			errs = append(errs, applyDated(&p, given(get), dated)...)
+			errs = append(errs, applyDated(&p, dated)...)
 		}
 		if len(errs) > nerr {
 			continue
@@ -246,15 +245,15 @@ func partnerDiff(a, b partner.Partner) string {
 
 // partnerJSON is a partner record in JSON Lines.
 type partnerJSON struct {
-	ID               string              `json:"id"`
-	Name             string              `json:"name"`
-	Type             string              `json:"type"`
-	Tier             string              `json:"tier"`
-	Region           string              `json:"region"`
-	Country          string              `json:"country"`
-	PaymentMethod    string              `json:"payment_method"`
-	TierHistory      []map[string]string `json:"tier_history"`
-	AttributeHistory []map[string]string `json:"attribute_history"`
+	ID               string          `json:"id"`
+	Name             string          `json:"name"`
+	Type             string          `json:"type"`
+	Tier             string          `json:"tier"`
+	Region           string          `json:"region"`
+	Country          string          `json:"country"`
+	PaymentMethod    string          `json:"payment_method"`
+	TierHistory      json.RawMessage `json:"tier_history"`
+	AttributeHistory json.RawMessage `json:"attribute_history"`
 	Contacts         []struct {
 		Role  string `json:"role"`
 		Name  string `json:"name"`
@@ -301,20 +300,24 @@ func partnersJSONL(name string, src []byte, loc *time.Location) ([]partner.Partn
 				p.Payment = &partner.PaymentDetails{Method: partner.PaymentMethod(m)}
 			}
 		}
-		var dated []datedIn
+		var dated []incentive.DatedChange
 		for _, h := range []struct {
-			key     string
-			entries []map[string]string
+			key string
+			raw json.RawMessage
 		}{{"tier_history", pj.TierHistory}, {"attribute_history", pj.AttributeHistory}} {
-			if h.entries != nil {
-				ds, es := historyJSON(h.entries, h.key, loc, at)
-				dated, errs = append(dated, ds...), append(errs, es...)
+			if len(h.raw) == 0 || string(h.raw) == "null" {
+				continue
+			}
+			ds, es := incentive.DecodeHistoryJSON(h.raw, h.key, loc)
+			dated = append(dated, ds...)
+			for _, e := range es {
+				errs = append(errs, at+": "+e.Error())
 			}
 		}
 		if len(errs) == nerr {
-			errs = append(errs, applyDated(&p, given(func(k string) string {
-				return map[string]string{"type": pj.Type, "tier": pj.Tier, "region": pj.Region, "country": pj.Country}[k]
-			}), dated)...)
+			for _, e := range incentive.ApplyDatedChanges(&p, dated) {
+				errs = append(errs, at+": "+e.Error())
+			}
 		}
 		for i, c := range pj.Contacts {
 			if c.Role == "" {
@@ -364,6 +367,11 @@ func (b *partnerBook) resolve(in *incentive.Input) error {
 		return fmt.Errorf("deal %s: partner %s: the deal's contacts differ from those in %s", in.Deal.ID, id, b.name)
 	}
 	in.Partner = p
+	// The same text, but the book's copy: every deal of a partner then
+	// carries one string, so the evaluator's and the statement's lookups
+	// by partner id find equal pointers and skip comparing the bytes, and
+	// the decoded row the id was cut from is not kept alive by it.
+	in.Deal.PartnerID = p.ID
 	return nil
 }
 
@@ -405,85 +413,21 @@ func sameDated(a, b partner.Partner) bool {
 	})
 }
 
-// datedIn is one dated attribute value read from a partners file, with
-// where it was written, for errors.
-type datedIn struct {
-	attr partner.AttrName
-	partner.DatedValue
-	list  string // tier_history or attribute_history
-	where string // "file:line:col: column, entry n" or "file:line: key[i].attr"
-}
-
-// given returns the attributes a record states (non-empty), by get.
-func given(get func(string) string) map[partner.AttrName]string {
-	out := map[partner.AttrName]string{}
-	for _, a := range partner.AttrNames() {
-		if v := get(string(a)); v != "" {
-			out[a] = v
-		}
-	}
-	return out
-}
-
-// applyDated gives p the dated values, per attribute, with
-// partner.SetAttrHistory (the values' checks are its). An attribute the
-// record also states must state the last value; the tier's changes come
-// from one list. Each list's entries are in time order already
-// (historyCell, historyJSON).
-func applyDated(p *partner.Partner, stated map[partner.AttrName]string, dated []datedIn) []string {
+// applyDated gives p the dated changes (incentive.ApplyDatedChanges),
+// each error as "where: message".
+func applyDated(p *partner.Partner, dated []incentive.DatedChange) []string {
 	var errs []string
-	for _, a := range partner.AttrNames() {
-		var es []datedIn
-		for _, d := range dated {
-			if d.attr == a {
-				es = append(es, d)
-			}
-		}
-		if len(es) == 0 {
-			continue
-		}
-		if es[0].list != es[len(es)-1].list {
-			errs = append(errs, fmt.Sprintf("%s: the %s's changes are in %s too; give them in one list", es[len(es)-1].where, a, es[0].list))
-			continue
-		}
-		last := es[len(es)-1]
-		if v, ok := stated[a]; ok && v != last.Value {
-			errs = append(errs, fmt.Sprintf("%s: %s %q differs from the record's %s %q; the record's is the one in force now, so leave it empty or make them agree",
-				last.where, a, last.Value, a, v))
-			continue
-		}
-		vals := make([]partner.DatedValue, len(es))
-		for i, e := range es {
-			vals[i] = e.DatedValue
-		}
-		if err := partner.SetAttrHistory(p, a, vals); err != nil {
-			where, msg := es[0].where, err.Error()
-			var ae *partner.AttrError
-			if errors.As(err, &ae) && ae.Index >= 0 {
-				where, msg = es[ae.Index].where, ae.Msg
-			}
-			errs = append(errs, fmt.Sprintf("%s: %s", where, msg))
-		}
+	for _, err := range incentive.ApplyDatedChanges(p, dated) {
+		errs = append(errs, err.Error())
 	}
 	return errs
-}
-
-// historyDate reads a history date: YYYY-MM-DD is midnight in loc.
-func historyDate(s string, loc *time.Location) (time.Time, error) {
-	if t, err := time.Parse(time.DateOnly, s); err == nil {
-		return incentive.DateOf(t).In(loc), nil
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	return time.Time{}, fmt.Errorf("want a date written YYYY-MM-DD or an RFC 3339 time, got %q", s)
 }
 
 // historyCell reads a CSV tier_history ("DATE TIER; ...") or
 // attribute_history ("DATE attr=value ...; ...") cell; where is the cell's
 // position.
-func historyCell(cell, key string, loc *time.Location, where string) ([]datedIn, []string) {
-	var out []datedIn
+func historyCell(cell, key string, loc *time.Location, where string) ([]incentive.DatedChange, []string) {
+	var out []incentive.DatedChange
 	var errs []string
 	var last time.Time
 	for i, entry := range strings.Split(cell, ";") {
@@ -495,7 +439,7 @@ func historyCell(cell, key string, loc *time.Location, where string) ([]datedIn,
 			}
 			continue
 		}
-		from, err := historyDate(words[0], loc)
+		from, err := incentive.ParseHistoryDate(words[0], loc)
 		if err != nil {
 			errs = append(errs, fmt.Sprintf("%s: %v", at, err))
 			continue
@@ -515,7 +459,7 @@ func historyCell(cell, key string, loc *time.Location, where string) ([]datedIn,
 				errs = append(errs, fmt.Sprintf("%s: %s", at, err.(*partner.AttrError).Msg))
 				continue
 			}
-			out = append(out, datedIn{attr: partner.AttrTier, DatedValue: partner.DatedValue{From: from, Value: tier, Reason: key}, list: key, where: at})
+			out = append(out, incentive.DatedChange{Attr: partner.AttrTier, DatedValue: partner.DatedValue{From: from, Value: tier, Reason: key}, List: key, Where: at})
 			continue
 		}
 		if len(words) < 2 {
@@ -536,64 +480,8 @@ func historyCell(cell, key string, loc *time.Location, where string) ([]datedIn,
 				errs = append(errs, fmt.Sprintf("%s: %s", at, partner.CheckAttr(partner.AttrName(k), v).(*partner.AttrError).Msg))
 			default:
 				seen[k] = true
-				out = append(out, datedIn{attr: partner.AttrName(k), DatedValue: partner.DatedValue{From: from, Value: v, Reason: key}, list: key, where: at})
+				out = append(out, incentive.DatedChange{Attr: partner.AttrName(k), DatedValue: partner.DatedValue{From: from, Value: v, Reason: key}, List: key, Where: at})
 			}
-		}
-	}
-	return out, errs
-}
-
-// historyJSON reads a JSON Lines tier_history or attribute_history list;
-// at is the record's file and line.
-func historyJSON(entries []map[string]string, key string, loc *time.Location, at string) ([]datedIn, []string) {
-	var out []datedIn
-	var errs []string
-	var last time.Time
-	if len(entries) == 0 {
-		return nil, []string{fmt.Sprintf("%s: %s: list at least one entry, or leave it out", at, key)}
-	}
-	allowed := []string{"from", "tier"}
-	if key == "attribute_history" {
-		allowed = []string{"from", "type", "tier", "region", "country"}
-	}
-	for i, e := range entries {
-		path := fmt.Sprintf("%s: %s[%d]", at, key, i)
-		keys := slices.Sorted(maps.Keys(e))
-		bad := false
-		for _, k := range keys {
-			if !slices.Contains(allowed, k) {
-				errs = append(errs, fmt.Sprintf("%s: unknown key %q (want one of %s)", path, k, strings.Join(allowed, ", ")))
-				bad = true
-			}
-		}
-		f, ok := e["from"]
-		if !ok {
-			errs = append(errs, fmt.Sprintf("%s: missing required key \"from\"", path))
-			continue
-		}
-		from, err := historyDate(f, loc)
-		if err != nil {
-			errs = append(errs, fmt.Sprintf("%s.from: %v", path, err))
-			continue
-		}
-		if !last.IsZero() && !from.After(last) {
-			errs = append(errs, fmt.Sprintf("%s.from: %s must be in time order: %s is not after the entry before it", path, key, f))
-			continue
-		}
-		last = from
-		n := 0
-		for _, k := range allowed[1:] {
-			if v, ok := e[k]; ok {
-				n++
-				if err := partner.CheckAttr(partner.AttrName(k), v); err != nil {
-					errs = append(errs, fmt.Sprintf("%s.%s: %s", path, k, err.(*partner.AttrError).Msg))
-					continue
-				}
-				out = append(out, datedIn{attr: partner.AttrName(k), DatedValue: partner.DatedValue{From: from, Value: v, Reason: key}, list: key, where: path + "." + k})
-			}
-		}
-		if n == 0 && !bad {
-			errs = append(errs, fmt.Sprintf("%s: an entry changes at least one of %s", path, strings.Join(allowed[1:], ", ")))
 		}
 	}
 	return out, errs

@@ -59,8 +59,9 @@ naming a partner the file lacks (as its own partner, or as a split payee
 such as deal.referrer), or giving attributes that differ from it, is an
 error. A deal id listed twice is run once. A partners file (CSV, JSON
 Lines or YAML) may give a partner's payment_method and its dated changes
-as tier_history and attribute_history (dates in the program's time zone);
-see 'go doc github.com/partnerops/partnerops/rules', "Partner attributes
+as tier_history and attribute_history (dates in the program's time zone),
+and so may a JSON, JSON Lines or YAML deal's "partner" (a CSV deal cannot:
+give them in -partners); see 'go doc github.com/partnerops/partnerops/rules', "Partner attributes
 over time".
 
 ` + partnersHelp + `
@@ -185,7 +186,7 @@ func (o *runOptions) define(fs *flag.FlagSet) {
 	fs.StringVar(&o.extraColumns, "extra-columns", "error", "what to do with CSV columns that are not deal keys: `error` or ignore")
 	fs.StringVar(&o.onError, "on-error", "continue", "after a deal in error, `continue` with the others or stop")
 	fs.BoolVar(&o.sorted, "sorted", false, "the deals are already in (close time, id) order: stream them without sorting")
-	fs.BoolVar(&o.checkIDs, "check-ids", true, "refuse a deal id seen earlier in the input; with -sorted this keeps a 64-bit hash of\neach id, 6 bytes a deal (about 13 in peak memory), and false keeps memory flat (then only\na repeat of the previous deal is refused)")
+	fs.BoolVar(&o.checkIDs, "check-ids", true, "refuse a deal id seen earlier in the input; with -sorted this keeps a 64-bit hash of\neach id, about 7 bytes a deal and no garbage, and false keeps memory flatter (then only\na repeat of the previous deal is refused)")
 	fs.IntVar(&o.sortLimit, "sort-limit", defaultSortLimit, "sort at most `N` deals in memory; more are sorted on disk")
 	fs.StringVar(&o.rates, "rates", "", "convert deals in other currencies with the rates in `FILE` (YAML, or CSV when it ends in .csv;\nsee the rules reference, Currencies and rates)")
 	fs.StringVar(&o.partners, "partners", "", "read partner records from `FILE` (.csv, .jsonl or .yaml): id, name, type, tier,\nregion, country, contacts")
