@@ -138,7 +138,9 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 		// shows what the caps would have let it pay.
 		return total
 	}
-	over := !terms.Equal(total)
+	// capOver bounds only the takebacks of credit notes, which need
+	// negative amounts: a program without them never reads it.
+	over := p.AllowNegative && !terms.Equal(total)
 	for _, ci := range e.runCaps {
 		c := e.capCount(st, ps, ci, w.date)
 		*c = runAdd(*c, total)
@@ -244,21 +246,65 @@ func (e *Evaluator) takeCutAt(w *work, ci int, c *Cap, limit, cut decimal.Decima
 	// The lines' first cuts share one allocation (a spent budget cuts
 	// every paying line of most deals of a long run).
 	var spare []CapCut
-	for i := len(w.lines) - 1; i >= 0 && !cut.IsZero(); i-- {
+	// The cut left is kept as an fx while it and the lines fit one (fast),
+	// and made a decimal only when a line takes all that is left: a spent
+	// budget's cut, which takes every paying line whole, then makes no
+	// decimal for what is left after each line. cut is the cut left as a
+	// decimal when current.
+	left, fast := toFx(cut)
+	current := true
+	for i := len(w.lines) - 1; i >= 0; i-- {
+		if fast && left.c == 0 || !fast && cut.IsZero() {
+			break
+		}
 		ln := &w.lines[i]
 		if !ln.holds || ln.dropped || ln.final.Sign() != sign {
 			continue
 		}
 		var take decimal.Decimal
-		if sign > 0 {
-			take = decimal.Min(ln.final, cut)
-		} else {
-			take = decimal.Max(ln.final, cut)
+		if fast {
+			// take is the smaller of the line and the cut left in size;
+			// on a tie the line, as decimal.Min and Max give it.
+			f, ok := toFx(ln.final)
+			var order int
+			if ok {
+				order, ok = f.cmp(left)
+			}
+			var next fx
+			if ok {
+				if order*sign > 0 {
+					f = left
+				}
+				next, ok = left.sub(f)
+			}
+			if !ok || order*sign > 0 {
+				if !current {
+					cut, _ = left.dec() // left is nonzero
+					current = true
+				}
+			}
+			switch {
+			case !ok:
+				fast = false // on in shopspring from here
+			case order*sign > 0:
+				take = cut
+				left, current = next, false
+			default:
+				take = ln.final
+				left, current = next, false
+			}
+		}
+		if !fast {
+			if sign > 0 {
+				take = decimal.Min(ln.final, cut)
+			} else {
+				take = decimal.Max(ln.final, cut)
+			}
+			cut = decSub(cut, take)
 		}
 		// (decSub gives shopspring's Sub exactly; a line or cut taken to
 		// zero shares a zero instead of allocating one.)
 		ln.final = decSub(ln.final, take)
-		cut = decSub(cut, take)
 		if c == nil {
 			continue
 		}
