@@ -243,9 +243,11 @@ func (e *Evaluator) takeCut(w *work, ci int, c *Cap, cut decimal.Decimal) {
 // deal cap's).
 func (e *Evaluator) takeCutAt(w *work, ci int, c *Cap, limit, cut decimal.Decimal) {
 	sign := cut.Sign()
-	// The lines' first cuts share one allocation (a spent budget cuts
-	// every paying line of most deals of a long run).
-	var spare []CapCut
+	// The lines' cuts share one allocation (a spent budget cuts every
+	// paying line of most deals of a long run), or none when the run gave
+	// room for them (w.cutSpare, see cutRoom). A line's cuts are a slice
+	// of it capped at their length, so that appending to them copies.
+	spare := w.cutSpare
 	// The cut left is kept as an fx while it and the lines fit one (fast),
 	// and made a decimal only when a line takes all that is left: a spent
 	// budget's cut, which takes every paying line whole, then makes no
@@ -309,17 +311,20 @@ func (e *Evaluator) takeCutAt(w *work, ci int, c *Cap, limit, cut decimal.Decima
 			continue
 		}
 		cc := CapCut{Cap: ci, Scope: c.Scope, Limit: limit, Cut: take}
-		if ln.cuts != nil {
-			ln.cuts = append(ln.cuts, cc)
-			continue
-		}
-		if len(spare) == 0 {
+		n := len(ln.cuts) + 1
+		if len(spare) < n {
+			if ln.cuts != nil {
+				ln.cuts = append(ln.cuts, cc)
+				continue
+			}
 			spare = make([]CapCut, i+1)
 		}
-		k := len(spare) - 1
-		spare[k] = cc
-		ln.cuts, spare = spare[k:k+1:k+1], spare[:k]
+		k := len(spare) - n
+		copy(spare[k:], ln.cuts)
+		spare[k+n-1] = cc
+		ln.cuts, spare = spare[k:k+n:k+n], spare[:k]
 	}
+	w.cutSpare = spare
 }
 
 // dealCapLimit computes deal cap ci's limit from its Formula, rounded

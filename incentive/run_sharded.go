@@ -395,6 +395,10 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 				}
 				cur = it.slot.prior
 				w := &it.w
+				if opts.ReuseResults {
+					it.cuts = e.cutRoom(w, it.cuts)
+					w.cutSpare = it.cuts
+				}
 				e.orderedPay(w, st, st.partner(w.partner), nil, it.total, asOf, false)
 			}
 			close(c.paid)
