@@ -86,6 +86,9 @@ func TestPropertyTakeCutMatchesShopspring(t *testing.T) {
 		}
 		var e Evaluator
 		got, want := &work{lines: copyLines()}, &work{lines: copyLines()}
+		// Room given by a run (cutRoom), of any size: too little falls
+		// back to allocating.
+		got.cutSpare = make([]CapCut, rapid.IntRange(0, 12).Draw(t, "room"))
 		e.takeCutAt(got, 3, c, decimal.New(7, 0), cut)
 		refTakeCutAt(want, 3, c, decimal.New(7, 0), cut)
 		for i := range got.lines {
@@ -99,6 +102,22 @@ func TestPropertyTakeCutMatchesShopspring(t *testing.T) {
 			for k := range g.cuts {
 				if !reflect.DeepEqual(g.cuts[k], w.cuts[k]) {
 					t.Fatalf("line %d, cut %s: cut %d %+v, shopspring %+v", i, cut, k, g.cuts[k], w.cuts[k])
+				}
+			}
+		}
+		// The lines' cuts share memory but never overlap: appending to
+		// one line's cuts leaves every other line's as they were.
+		for i := range got.lines {
+			got.lines[i].cuts = append(got.lines[i].cuts, CapCut{Cap: 100 + i})
+		}
+		for i := range got.lines {
+			g, w := got.lines[i].cuts, want.lines[i].cuts
+			if len(g) != len(w)+1 || g[len(w)].Cap != 100+i {
+				t.Fatalf("line %d: cuts %+v after appending, want %+v and cap %d", i, g, w, 100+i)
+			}
+			for k := range w {
+				if !reflect.DeepEqual(g[k], w[k]) {
+					t.Fatalf("line %d: cut %d became %+v after appending to the lines, want %+v", i, k, g[k], w[k])
 				}
 			}
 		}
