@@ -25,6 +25,10 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 	p := e.p
 	cur := p.Currency
 	terms := total
+	// counts keeps the first caps' counts found for a positive amount, for
+	// adding the deal to them below (the same periods: nothing in between
+	// starts a new one).
+	var counts [4]*decimal.Decimal
 	switch total.Sign() {
 	case 0:
 	case 1:
@@ -43,9 +47,12 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 			total, terms = decimal.Zero, decimal.Zero
 			break
 		}
-		for _, ci := range e.runCaps {
+		for k, ci := range e.runCaps {
 			c := &p.Caps[ci]
 			count := e.capCount(st, ps, ci, w.date)
+			if k < len(counts) {
+				counts[k] = count
+			}
 			if covers, known := e.roomCovers(e.capLimit[ci], *count, total); known && covers {
 				continue // the cap does not bind (no room decimal needed)
 			}
@@ -141,8 +148,14 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 	// capOver bounds only the takebacks of credit notes, which need
 	// negative amounts: a program without them never reads it.
 	over := p.AllowNegative && !terms.Equal(total)
-	for _, ci := range e.runCaps {
-		c := e.capCount(st, ps, ci, w.date)
+	for k, ci := range e.runCaps {
+		var c *decimal.Decimal
+		if k < len(counts) {
+			c = counts[k]
+		}
+		if c == nil {
+			c = e.capCount(st, ps, ci, w.date)
+		}
 		*c = runAdd(*c, total)
 		if over && p.Caps[ci].Scope == CapPartner {
 			o := &st.period(ps, e.capPeriod[ci], w.date).capOver[ci]
