@@ -170,6 +170,12 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 						continue
 					}
 					cur = it.slot.prior
+					if opts.ReuseResults {
+						// Room for the deal cap's cuts here and the partner
+						// and budget caps' on the caller's goroutine.
+						it.cuts = e.cutRoom(w, it.cuts)
+						w.cutSpare = it.cuts
+					}
 					_, _, it.total, it.pay = e.orderedTerms(w, st, asOf)
 				}
 				c.arrive(stagePartner)
@@ -395,10 +401,6 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 				}
 				cur = it.slot.prior
 				w := &it.w
-				if opts.ReuseResults {
-					it.cuts = e.cutRoom(w, it.cuts)
-					w.cutSpare = it.cuts
-				}
 				e.orderedPay(w, st, st.partner(w.partner), nil, it.total, asOf, false)
 			}
 			close(c.paid)
