@@ -25,6 +25,10 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 	p := e.p
 	cur := p.Currency
 	terms := total
+	// counts keeps the first caps' counts found for a positive amount, for
+	// adding the deal to them below (the same periods: nothing in between
+	// starts a new one).
+	var counts [4]*decimal.Decimal
 	switch total.Sign() {
 	case 0:
 	case 1:
@@ -43,9 +47,12 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 			total, terms = decimal.Zero, decimal.Zero
 			break
 		}
-		for _, ci := range e.runCaps {
+		for k, ci := range e.runCaps {
 			c := &p.Caps[ci]
 			count := e.capCount(st, ps, ci, w.date)
+			if k < len(counts) {
+				counts[k] = count
+			}
 			if covers, known := e.roomCovers(e.capLimit[ci], *count, total); known && covers {
 				continue // the cap does not bind (no room decimal needed)
 			}
@@ -138,9 +145,17 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 		// shows what the caps would have let it pay.
 		return total
 	}
-	over := !terms.Equal(total)
-	for _, ci := range e.runCaps {
-		c := e.capCount(st, ps, ci, w.date)
+	// capOver bounds only the takebacks of credit notes, which need
+	// negative amounts: a program without them never reads it.
+	over := p.AllowNegative && !terms.Equal(total)
+	for k, ci := range e.runCaps {
+		var c *decimal.Decimal
+		if k < len(counts) {
+			c = counts[k]
+		}
+		if c == nil {
+			c = e.capCount(st, ps, ci, w.date)
+		}
 		*c = runAdd(*c, total)
 		if over && p.Caps[ci].Scope == CapPartner {
 			o := &st.period(ps, e.capPeriod[ci], w.date).capOver[ci]
@@ -241,39 +256,88 @@ func (e *Evaluator) takeCut(w *work, ci int, c *Cap, cut decimal.Decimal) {
 // deal cap's).
 func (e *Evaluator) takeCutAt(w *work, ci int, c *Cap, limit, cut decimal.Decimal) {
 	sign := cut.Sign()
-	// The lines' first cuts share one allocation (a spent budget cuts
-	// every paying line of most deals of a long run).
-	var spare []CapCut
-	for i := len(w.lines) - 1; i >= 0 && !cut.IsZero(); i-- {
+	// The lines' cuts share one allocation (a spent budget cuts every
+	// paying line of most deals of a long run), or none when the run gave
+	// room for them (w.cutSpare, see cutRoom). A line's cuts are a slice
+	// of it capped at their length, so that appending to them copies.
+	spare := w.cutSpare
+	// The cut left is kept as an fx while it and the lines fit one (fast),
+	// and made a decimal only when a line takes all that is left: a spent
+	// budget's cut, which takes every paying line whole, then makes no
+	// decimal for what is left after each line. cut is the cut left as a
+	// decimal when current.
+	left, fast := toFx(cut)
+	current := true
+	for i := len(w.lines) - 1; i >= 0; i-- {
+		if fast && left.c == 0 || !fast && cut.IsZero() {
+			break
+		}
 		ln := &w.lines[i]
 		if !ln.holds || ln.dropped || ln.final.Sign() != sign {
 			continue
 		}
 		var take decimal.Decimal
-		if sign > 0 {
-			take = decimal.Min(ln.final, cut)
-		} else {
-			take = decimal.Max(ln.final, cut)
+		if fast {
+			// take is the smaller of the line and the cut left in size;
+			// on a tie the line, as decimal.Min and Max give it.
+			f, ok := toFx(ln.final)
+			var order int
+			if ok {
+				order, ok = f.cmp(left)
+			}
+			var next fx
+			if ok {
+				if order*sign > 0 {
+					f = left
+				}
+				next, ok = left.sub(f)
+			}
+			if !ok || order*sign > 0 {
+				if !current {
+					cut, _ = left.dec() // left is nonzero
+					current = true
+				}
+			}
+			switch {
+			case !ok:
+				fast = false // on in shopspring from here
+			case order*sign > 0:
+				take = cut
+				left, current = next, false
+			default:
+				take = ln.final
+				left, current = next, false
+			}
+		}
+		if !fast {
+			if sign > 0 {
+				take = decimal.Min(ln.final, cut)
+			} else {
+				take = decimal.Max(ln.final, cut)
+			}
+			cut = decSub(cut, take)
 		}
 		// (decSub gives shopspring's Sub exactly; a line or cut taken to
 		// zero shares a zero instead of allocating one.)
 		ln.final = decSub(ln.final, take)
-		cut = decSub(cut, take)
 		if c == nil {
 			continue
 		}
 		cc := CapCut{Cap: ci, Scope: c.Scope, Limit: limit, Cut: take}
-		if ln.cuts != nil {
-			ln.cuts = append(ln.cuts, cc)
-			continue
-		}
-		if len(spare) == 0 {
+		n := len(ln.cuts) + 1
+		if len(spare) < n {
+			if ln.cuts != nil {
+				ln.cuts = append(ln.cuts, cc)
+				continue
+			}
 			spare = make([]CapCut, i+1)
 		}
-		k := len(spare) - 1
-		spare[k] = cc
-		ln.cuts, spare = spare[k:k+1:k+1], spare[:k]
+		k := len(spare) - n
+		copy(spare[k:], ln.cuts)
+		spare[k+n-1] = cc
+		ln.cuts, spare = spare[k:k+n:k+n], spare[:k]
 	}
+	w.cutSpare = spare
 }
 
 // dealCapLimit computes deal cap ci's limit from its Formula, rounded

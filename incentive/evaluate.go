@@ -441,6 +441,9 @@ type work struct {
 	// bufs, with RunOptions.ReuseResults, holds the buffers of the
 	// previous deal's result, which this deal's result reuses.
 	bufs *resultBufs
+	// cutSpare is room for the lines' cap cuts (see takeCutAt), given by a
+	// run with ReuseResults (cutRoom) or left by an earlier cut.
+	cutSpare []CapCut
 }
 
 // resultBufs are a result and the buffers behind its Lines and Trace,

@@ -232,15 +232,37 @@ func decSub(a, b decimal.Decimal) decimal.Decimal {
 // sumDec is the decimal of s, the sum or difference of x and y. A zero
 // that two nonzero operands cancel to (a line cut to nothing, a spent cap)
 // is shopspring's zero of such a sum, shared (see sumZeros).
+//
+// A sum or difference of two zeros (the lines of a deal a spent budget
+// cut to nothing, added up) is shopspring's zero of such a sum, shared
+// too (see zeroSums).
 func sumDec(s, x, y fx) (decimal.Decimal, bool) {
 	if s.c != 0 {
 		return s.dec()
 	}
-	if x.c == 0 || y.c == 0 || s.e < sumZeroMin || s.e > sumZeroMax {
+	if s.e < sumZeroMin || s.e > sumZeroMax {
+		return decimal.Decimal{}, false
+	}
+	switch {
+	case x.c == 0 && y.c == 0:
+		return zeroSums[s.e-sumZeroMin], true
+	case x.c == 0 || y.c == 0:
 		return decimal.Decimal{}, false
 	}
 	return sumZeros[s.e-sumZeroMin], true
 }
+
+// zeroSums[e-sumZeroMin] is the zero shopspring's Add and Sub make at
+// exponent e from two zero operands, made by shopspring itself (0 + 0):
+// its big.Int has no digits at all, unlike the zero two nonzero operands
+// cancel to (sumZeros), whatever form the operands' zeros have.
+var zeroSums = func() (z [sumZeroMax - sumZeroMin + 1]decimal.Decimal) {
+	for i := range z {
+		zero := decimal.New(0, int32(i)+sumZeroMin)
+		z[i] = zero.Add(zero)
+	}
+	return z
+}()
 
 // sumZeros[e-sumZeroMin] is the zero shopspring's Add and Sub make at
 // exponent e when two nonzero operands cancel: made by shopspring itself

@@ -44,8 +44,8 @@ type RunOptions struct {
 	// Results are identical for any value.
 	Workers int
 	// ReuseResults lets the run write each deal's result into the memory
-	// of an earlier one: a yielded *Result, with its Lines and Trace, is
-	// valid only until the loop body returns. For callers that only
+	// of an earlier one: a yielded *Result, with its Lines (and their
+	// Cuts) and Trace, is valid only until the loop body returns. For callers that only
 	// aggregate (sum totals, StatementBuilder.Add, write a line of CSV),
 	// it saves allocating a result per deal; a caller that keeps results
 	// must leave it false (the zero value), or copy what it keeps, Lines
@@ -198,6 +198,7 @@ func (e *Evaluator) runSerial(ctx context.Context, deals iter.Seq2[Input, error]
 	var order orderCheck
 	var w work
 	var bufs *resultBufs
+	var cuts []CapCut // ReuseResults: room for the cap cuts (cutRoom)
 	if opts.ReuseResults {
 		bufs = &resultBufs{}
 	}
@@ -219,6 +220,10 @@ func (e *Evaluator) runSerial(ctx context.Context, deals iter.Seq2[Input, error]
 		w.reuse()
 		w.noTrace, w.scope.asOf, w.bufs = opts.NoTrace, opts.AsOf, bufs
 		e.ownTerms(&w, &in, e.rates(&in, &opts))
+		if bufs != nil {
+			cuts = e.cutRoom(&w, cuts)
+			w.cutSpare = cuts
+		}
 		e.inOrderSettling(&w, st, &opts)
 		if bufs != nil {
 			bufs.keep(&w)
@@ -232,11 +237,31 @@ func (e *Evaluator) runSerial(ctx context.Context, deals iter.Seq2[Input, error]
 	}
 }
 
+// cutRoom returns buf, grown when it is too small, as room for every cap
+// cut the ordered phase may record on w's lines: for each line, its cuts
+// so far and one per deal cap (twice, for a credit note's floor) and per
+// partner or budget cap. A run with ReuseResults gives it to the deal as
+// w.cutSpare, so that its cap cuts allocate nothing; the result's lines
+// then point into buf, which the next deal's result reuses, as
+// ReuseResults allows. (With less room, takeCutAt allocates as needed.)
+func (e *Evaluator) cutRoom(w *work, buf []CapCut) []CapCut {
+	per := 2*len(e.dealCaps) + len(e.runCaps)
+	n := 0
+	for i := range w.lines {
+		n += len(w.lines[i].cuts) + per
+	}
+	if cap(buf) < n {
+		buf = make([]CapCut, n)
+	}
+	return buf[:n]
+}
+
 // item is one position of the input stream: a deal, or an input error.
 type item struct {
 	in    Input
 	w     work
 	bufs  resultBufs // ReuseResults
+	cuts  []CapCut   // ReuseResults: room for the cap cuts (cutRoom)
 	err   error      // error from the input stream or the order check
 	final bool       // err ends the run
 	// In a sharded run (runSharded): the deal's partner, the deal's terms
@@ -360,6 +385,10 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 					return
 				}
 				continue
+			}
+			if opts.ReuseResults {
+				it.cuts = e.cutRoom(&it.w, it.cuts)
+				it.w.cutSpare = it.cuts
 			}
 			e.inOrderSettling(&it.w, st, &opts)
 			res, err := it.w.res, it.w.err

@@ -170,6 +170,12 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 						continue
 					}
 					cur = it.slot.prior
+					if opts.ReuseResults {
+						// Room for the deal cap's cuts here and the partner
+						// and budget caps' on the caller's goroutine.
+						it.cuts = e.cutRoom(w, it.cuts)
+						w.cutSpare = it.cuts
+					}
 					_, _, it.total, it.pay = e.orderedTerms(w, st, asOf)
 				}
 				c.arrive(stagePartner)

@@ -59,7 +59,8 @@ type periodTotals struct {
 	// a partner cap (the terms amounts of the period's deals before the
 	// partner and budget caps cut them, from Prior.PeriodEarned) exceeds
 	// what the cap has paid; it changes only when something is cut, and
-	// bounds what an unlinked credit note takes back.
+	// bounds what an unlinked credit note takes back. It is kept only when
+	// the program allows negative amounts (credit notes).
 	capOver []decimal.Decimal
 	basis   []decimal.Decimal // per earning
 	started []bool

@@ -82,6 +82,11 @@ func (e *Evaluator) orderedTerms(w *work, st *runState, asOf time.Time) (ps *par
 			rec.before, rec.started, rec.measure = make([]decimal.Decimal, n), make([]bool, n), make([]decimal.Decimal, n)
 		}
 	}
+	// afters keeps each of the first lines' band basis after the deal,
+	// computed for its band table, for the running totals below (which
+	// would otherwise add the same two decimals again).
+	var afters [8]decimal.Decimal
+	var hasAfter [len(afters)]bool
 	for i := range e.earn {
 		ep, ln := &e.earn[i], &w.lines[i]
 		e.line(w, i, true)
@@ -103,6 +108,9 @@ func (e *Evaluator) orderedTerms(w *work, st *runState, asOf time.Time) (ps *par
 				rec.before[i], rec.started[i], rec.measure[i] = in.before, in.started, ln.measure
 			}
 			in.after = decAdd(in.before, ln.measure)
+			if snap == nil && i < len(afters) {
+				afters[i], hasAfter[i] = in.after, true
+			}
 			v, hit := ep.table.apply(in)
 			e.bandDone(w, i, in, v, hit)
 		}
@@ -206,12 +214,22 @@ func (e *Evaluator) orderedTerms(w *work, st *runState, asOf time.Time) (ps *par
 		if !ep.stateful || !ln.holds {
 			continue
 		}
+		// (afters[i] is the same sum of the same basis and measure: nothing
+		// since has changed either.)
 		if ep.e.Bands.Basis == BasisCumulative {
-			ps.cumBasis[i] = decAdd(ps.cumBasis[i], ln.measure)
+			if i < len(afters) && hasAfter[i] {
+				ps.cumBasis[i] = afters[i]
+			} else {
+				ps.cumBasis[i] = decAdd(ps.cumBasis[i], ln.measure)
+			}
 			ps.cumStarted[i] = true
 		} else {
 			tp := st.period(ps, ep.periodIdx, date)
-			tp.basis[i] = decAdd(tp.basis[i], ln.measure)
+			if i < len(afters) && hasAfter[i] {
+				tp.basis[i] = afters[i]
+			} else {
+				tp.basis[i] = decAdd(tp.basis[i], ln.measure)
+			}
 			tp.started[i] = true
 		}
 	}

@@ -94,11 +94,17 @@ func BenchEvaluateNoTrace(b *testing.B, p *incentive.Program) {
 // run of program p with opts, and reports the peak heap seen while it ran
 // (sampled every 50,000 deals), deals per second and nanoseconds per deal.
 // The figures include generating the inputs; BenchmarkGenerate in package
-// incentive measures that alone.
+// incentive measures that alone. cpu-ns/deal is the process's CPU time
+// (user and system, all threads) during the run per deal, where the
+// platform gives it (unix): on a shared machine it moves less than the
+// wall time does.
 func BenchRun(b *testing.B, p *incentive.Program, n int, opts incentive.RunOptions) {
 	b.ReportAllocs()
+	var cpu time.Duration
+	cpuKnown := true
 	for b.Loop() {
 		runtime.GC()
+		cpu0, ok0 := processCPU()
 		var peak uint64
 		var ms runtime.MemStats
 		count := 0
@@ -112,6 +118,9 @@ func BenchRun(b *testing.B, p *incentive.Program, n int, opts incentive.RunOptio
 				peak = max(peak, ms.HeapAlloc)
 			}
 		}
+		cpu1, ok1 := processCPU()
+		cpu += cpu1 - cpu0
+		cpuKnown = cpuKnown && ok0 && ok1
 		if count != n {
 			b.Fatalf("%d results for %d deals", count, n)
 		}
@@ -120,4 +129,10 @@ func BenchRun(b *testing.B, p *incentive.Program, n int, opts incentive.RunOptio
 	perDeal := float64(b.Elapsed().Nanoseconds()) / float64(n) / float64(b.N)
 	b.ReportMetric(1e9/perDeal, "deals/s")
 	b.ReportMetric(perDeal, "ns/deal")
+	if cpuKnown {
+		// CPU time on every core (workers, generator and garbage
+		// collector), less sensitive than wall time to other processes
+		// sharing the machine.
+		b.ReportMetric(float64(cpu.Nanoseconds())/float64(n)/float64(b.N), "cpu-ns/deal")
+	}
 }

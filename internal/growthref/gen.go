@@ -32,12 +32,12 @@ func Generate(n, partners int) iter.Seq[Deal] {
 		for i := range pids {
 			pids[i] = fmt.Sprintf("P-%04d", i)
 		}
-		buf := []byte("R-D-")
+		var ids idBlock
 		for i := range n {
 			x = x*6364136223846793005 + 1442695040888963407
 			r := x >> 33
 			pid := int(r>>8) % partners
-			id, reg := dealID(buf, i)
+			id, reg := ids.next(i, n)
 			d := Deal{
 				ID:         id,
 				regID:      reg,
@@ -56,18 +56,52 @@ func Generate(n, partners int) iter.Seq[Deal] {
 	}
 }
 
-// dealID formats deal number i as "D-0000042" (at least 7 digits) in one
-// allocation holding "R-D-0000042", and returns it and the part after
-// "R-": the registration id of a generated deal is the same string.
-func dealID(buf []byte, i int) (id, reg string) {
-	buf = buf[:4]
+// idBlockSize is the number of deal ids an idBlock makes at once.
+const idBlockSize = 256
+
+// idBlock makes the ids of generated deals idBlockSize at a time, in one
+// string, so that a deal id costs no allocation of its own: the ids of a
+// block share its memory (a kept id keeps its block's few kilobytes).
+type idBlock struct {
+	text string
+	ends [idBlockSize + 1]int // text[ends[k]:ends[k+1]] is the k-th "R-D-..."
+	base int                  // the number of the block's first deal
+	buf  []byte
+}
+
+// next returns the id of deal number i (of n, numbered in order from 0)
+// and its registration id, as dealID does.
+func (b *idBlock) next(i, n int) (id, reg string) {
+	k := i - b.base
+	if b.text == "" || k >= idBlockSize {
+		b.base, k = i, 0
+		b.buf = b.buf[:0]
+		b.ends[0] = 0
+		for j := range min(idBlockSize, n-i) {
+			b.buf = appendDealID(b.buf, i+j)
+			b.ends[j+1] = len(b.buf)
+		}
+		b.text = string(b.buf)
+	}
+	reg = b.text[b.ends[k]:b.ends[k+1]]
+	return reg[2:], reg
+}
+
+// appendDealID appends "R-D-0000042" for deal number i (at least 7 digits).
+func appendDealID(buf []byte, i int) []byte {
+	buf = append(buf, "R-D-"...)
 	var digits [20]byte
 	num := strconv.AppendInt(digits[:0], int64(i), 10)
 	for range 7 - len(num) {
 		buf = append(buf, '0')
 	}
-	buf = append(buf, num...)
-	reg = string(buf)
+	return append(buf, num...)
+}
+
+// dealID returns deal number i's id, "D-0000042" (at least 7 digits),
+// and its registration id "R-D-0000042", as Generate makes them.
+func dealID(i int) (id, reg string) {
+	reg = string(appendDealID(nil, i))
 	return reg[2:], reg
 }
 
@@ -83,6 +117,12 @@ var segmentFields = func() map[string]map[string]any {
 
 // Input converts a deal into the engine's input.
 func Input(d Deal) incentive.Input {
+	return input(d, nil)
+}
+
+// input is Input, with the deal's registration written to reg when it
+// has one and reg is not nil.
+func input(d Deal, reg *incentive.Registration) incentive.Input {
 	fields := segmentFields[d.Segment]
 	if fields == nil {
 		fields = map[string]any{"segment": d.Segment}
@@ -97,20 +137,34 @@ func Input(d Deal) incentive.Input {
 		Partner: partner.Partner{ID: d.PartnerID, Tier: partner.Tier(d.Tier)},
 	}
 	if d.Registered {
-		reg := d.regID // "R-" + d.ID, made with it by Generate
-		if reg == "" {
-			reg = "R-" + d.ID
+		id := d.regID // "R-" + d.ID, made with it by Generate
+		if id == "" {
+			id = "R-" + d.ID
 		}
-		in.Deal.Registration = &incentive.Registration{ID: reg, Approved: incentive.DateOf(d.CloseDate)}
+		if reg == nil {
+			reg = new(incentive.Registration)
+		}
+		*reg = incentive.Registration{ID: id, Approved: incentive.DateOf(d.CloseDate)}
+		in.Deal.Registration = reg
 	}
 	return in
 }
 
 // Inputs converts a stream of deals into an input stream for incentive.Run.
+// The registrations of the inputs are allocated idBlockSize at a time (a
+// kept input keeps its block's few kilobytes).
 func Inputs(deals iter.Seq[Deal]) iter.Seq2[incentive.Input, error] {
 	return func(yield func(incentive.Input, error) bool) {
+		var regs []incentive.Registration
 		for d := range deals {
-			if !yield(Input(d), nil) {
+			var reg *incentive.Registration
+			if d.Registered {
+				if len(regs) == 0 {
+					regs = make([]incentive.Registration, idBlockSize)
+				}
+				reg, regs = &regs[0], regs[1:]
+			}
+			if !yield(input(d, reg), nil) {
 				return
 			}
 		}

@@ -29,7 +29,7 @@ func TestGenerateIDs(t *testing.T) {
 		i++
 	}
 	// Past 7 digits the id grows: deal 12,345,678 is D-12345678.
-	if id, reg := dealID([]byte("R-D-"), 12_345_678); id != "D-12345678" || reg != "R-D-12345678" {
+	if id, reg := dealID(12_345_678); id != "D-12345678" || reg != "R-D-12345678" {
 		t.Fatalf("dealID: %q %q", id, reg)
 	}
 }
