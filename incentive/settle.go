@@ -178,7 +178,7 @@ func (e *Evaluator) orderedTerms(w *work, st *runState, asOf time.Time) (ps *par
 		// The lines are always spread, even when the total needs no
 		// rounding (0.335 + 0.335 = 0.67), so they add up to it.
 		r := onGrid(total, e.places, e.mode)
-		if e.spreadRounding(w, r) || !r.Equal(total) {
+		if e.spreadRounding(w, r) || decCmp(r, total) != 0 {
 			exact := total
 			if !w.noTrace {
 				w.add(secTail, Step{Kind: StepRounding, OK: true, Amount: r, words: func() string {
@@ -332,7 +332,7 @@ func (e *Evaluator) settleLine(w *work, i int) {
 	}
 	if e.stage == StageLine {
 		r := onGrid(ln.final, e.places, e.mode)
-		if !w.noTrace && !r.Equal(ln.final) {
+		if !w.noTrace && decCmp(r, ln.final) != 0 {
 			d := e.newDetail(w, detailLineRounding)
 			d.line, d.a = int32(i), ln.final
 			w.add(secLines+int32(i), Step{Kind: StepRounding, Ref: e.earn[i].e.ID, Index: i, OK: true, Amount: r, detail: d})
