@@ -360,14 +360,13 @@ func (e *Evaluator) pickGroups(w *work) {
 			continue
 		}
 		w.groupDone[gi] = true
-		win := -1
-		var members []int
+		win, n := -1, 0 // n: members whose condition held
 		for _, i := range e.groupMembers[gi] {
 			ln := &w.lines[i]
 			if !ln.holds {
 				continue
 			}
-			members = append(members, i)
+			n++
 			switch {
 			case win < 0 && (g.Pick == PickHighest || !ln.final.IsZero()):
 				win = i
@@ -375,10 +374,16 @@ func (e *Evaluator) pickGroups(w *work) {
 				win = i
 			}
 		}
-		if len(members) == 0 {
+		if n == 0 {
 			continue
 		}
 		if g.Pick == PickTop {
+			members := make([]int, 0, n)
+			for _, i := range e.groupMembers[gi] {
+				if w.lines[i].holds {
+					members = append(members, i)
+				}
+			}
 			ranked, paid := e.pickTop(g, w, members)
 			if !w.noTrace {
 				amounts, dropped := make([]decimal.Decimal, len(ranked)), make([]bool, len(ranked))
@@ -390,16 +395,28 @@ func (e *Evaluator) pickGroups(w *work) {
 			}
 			continue
 		}
-		amounts := make([]decimal.Decimal, len(members))
-		for k, i := range members {
-			amounts[k] = w.lines[i].final
+		// The words show each member's amount as it stood at the pick (a
+		// deal cap may cut a line later): one slice of them, only when the
+		// deal is explained.
+		var picks []groupMember
+		if !w.noTrace {
+			picks = make([]groupMember, 0, n)
+		}
+		for _, i := range e.groupMembers[gi] {
+			ln := &w.lines[i]
+			if !ln.holds {
+				continue
+			}
+			if picks != nil {
+				picks = append(picks, groupMember{line: i, amount: ln.final})
+			}
 			if i != win {
-				w.lines[i].dropped = true
+				ln.dropped = true
 			}
 		}
 		if !w.noTrace {
 			d := e.newDetail(w, detailGroup)
-			d.group = &groupPick{g: g, members: members, amounts: amounts, win: win}
+			d.ci, d.line, d.picks = int32(gi), int32(win), picks
 			w.add(e.groupSection(gi), Step{Kind: StepGroup, Ref: g.ID, Index: gi, OK: win >= 0, Origin: &g.Origin, detail: d})
 		}
 	}

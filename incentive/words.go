@@ -101,8 +101,9 @@ func (b *observed) textIs(s string) (any, bool) {
 // words closure would; Words renders them only when asked.
 type stepDetail struct {
 	kind detailKind
-	// line is the earning (rounding, band, line cap); ci the cap (line,
-	// partner and budget caps).
+	// line is the earning (rounding, band, line cap; for a group, the
+	// member that pays, or -1); ci the cap (line, partner and budget
+	// caps) or the group.
 	line, ci int32
 	e        *Evaluator
 	// a, b and c are the amounts the words show: rounding: a the amount
@@ -113,15 +114,16 @@ type stepDetail struct {
 	started bool
 	// payee and payeeName: the total's.
 	payee, payeeName string
-	group            *groupPick
+	// picks are a group's members whose condition held, with their
+	// amounts at the pick.
+	picks []groupMember
 }
 
-// groupPick is what a group step's words show.
-type groupPick struct {
-	g       *Group
-	members []int
-	amounts []decimal.Decimal
-	win     int
+// groupMember is a group member and its amount, as a group step's words
+// show it.
+type groupMember struct {
+	line   int
+	amount decimal.Decimal
 }
 
 type detailKind uint8
@@ -163,7 +165,7 @@ func (d *stepDetail) words(s *Step) string {
 		en := e.earn[d.line].e
 		return "earning " + quote(en.ID) + ": " + en.Bands.words(bandInput{before: d.a, after: d.b, amount: d.c, started: d.started}, s.Amount, cur)
 	case detailGroup:
-		return e.groupWords(d.group.g, d.group.members, d.group.amounts, d.group.win)
+		return e.groupWords(&e.p.Groups[d.ci], d.picks, int(d.line))
 	case detailLineCap:
 		c := &e.p.Caps[d.ci]
 		read := ""
@@ -219,10 +221,10 @@ func describeInputs(inputs []Observed, cur Currency) string {
 }
 
 // groupWords describes a group's pick.
-func (e *Evaluator) groupWords(g *Group, members []int, amounts []decimal.Decimal, win int) string {
-	parts := make([]string, len(members))
-	for k, i := range members {
-		parts[k] = quote(e.earn[i].e.ID) + " " + fmtAmount(amounts[k], e.p.Currency)
+func (e *Evaluator) groupWords(g *Group, picks []groupMember, win int) string {
+	parts := make([]string, len(picks))
+	for k, m := range picks {
+		parts[k] = quote(e.earn[m.line].e.ID) + " " + fmtAmount(m.amount, e.p.Currency)
 	}
 	s := "group " + quote(g.ID) + " (pick " + string(g.Pick) + ") among " + strings.Join(parts, ", ") + ": "
 	if win < 0 {
