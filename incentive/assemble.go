@@ -49,6 +49,7 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 	if lost > 0 {
 		res.Lost = make([]Line, 0, lost)
 	}
+	bands := 0 // BandHits in res.bandRoom
 	for i := range w.lines {
 		ln := &w.lines[i]
 		if !ln.holds {
@@ -56,7 +57,18 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 		}
 		en := e.earn[i].e
 		l := Line{Earning: en.ID, Type: en.Type, Group: en.Group,
-			Gross: Money{ln.gross, cur}, Amount: Money{ln.final, cur}, Band: ln.band, Cuts: ln.cuts}
+			Gross: Money{ln.gross, cur}, Amount: Money{ln.final, cur}, Cuts: ln.cuts}
+		if ln.band > 0 {
+			hit := bandHit(en.Bands, int(ln.band-1))
+			if bands < len(res.bandRoom) {
+				res.bandRoom[bands] = hit // the result's own room: no allocation
+				l.Band = &res.bandRoom[bands]
+				bands++
+			} else {
+				l.Band = new(BandHit)
+				*l.Band = hit
+			}
+		}
 		if w.items != nil {
 			l.Items = w.items[i]
 		}
