@@ -597,15 +597,14 @@ func (e *Evaluator) ownTerms(w *work, in *Input, rates RateSource) {
 		if w.noTrace {
 			return
 		}
-		w.add(secHead, Step{Kind: StepWindow, words: func() string {
-			return "not eligible: close date " + closeDate.String() + " is outside the effective window " + p.Effective.String()
-		}})
+		w.add(secHead, Step{Kind: StepWindow, words: e.windowWords(closeDate, false)})
 		return
 	}
 	if !w.noTrace {
-		w.add(secHead, Step{Kind: StepWindow, OK: true, words: func() string {
-			return "close date " + closeDate.String() + " is inside the effective window " + p.Effective.String()
-		}})
+		// Its words come with finish (windowStep): from the deal's detail
+		// arena when the deal is eligible (which has one anyway), else
+		// from a closure, as above.
+		w.add(secHead, Step{Kind: StepWindow, OK: true})
 	}
 	if !e.registrationValid(w, closeDate) {
 		return

@@ -101,6 +101,10 @@ func (b *observed) textIs(s string) (any, bool) {
 // words closure would; Words renders them only when asked.
 type stepDetail struct {
 	kind detailKind
+	// started: a band table's basis had started (see bandInput); a claim
+	// step's deal has the date its window counts from. credited: a claim
+	// step's credit note counts as expired with the deal it credits.
+	started, credited bool
 	// line is the earning (rounding, band, line cap; for a group, the
 	// member that pays, or -1); ci the cap (line, partner and budget
 	// caps) or the group.
@@ -111,9 +115,12 @@ type stepDetail struct {
 	// the line before it, b the limit; partner or budget cap: a what the cap had paid
 	// before, b the deal total before the cut, c after it.
 	a, b, c decimal.Decimal
-	started bool
-	// payee and payeeName: the total's.
+	// payee and payeeName: the total's; payee is also what a claim
+	// window counts from (ClaimAnchorDate's description).
 	payee, payeeName string
+	// date: a window step's close date, a claim step's anchor date; on:
+	// a claim step's as-of date.
+	date, on Date
 	// picks are a group's members whose condition held, with their
 	// amounts at the pick.
 	picks []groupMember
@@ -139,6 +146,8 @@ const (
 	detailTotal
 	detailLineCap
 	detailRunningCap
+	detailWindow
+	detailClaim
 )
 
 // newDetail returns a zeroed detail from the deal's arena.
@@ -146,7 +155,7 @@ func (e *Evaluator) newDetail(w *work, kind detailKind) *stepDetail {
 	if len(w.details) == cap(w.details) {
 		// A full arena stays alive through the steps that point into it;
 		// the next details go to a new one.
-		w.details = make([]stepDetail, 0, len(e.earn)+len(e.p.Groups)+2)
+		w.details = make([]stepDetail, 0, len(e.earn)+len(e.p.Groups)+4)
 	}
 	w.details = w.details[:len(w.details)+1]
 	d := &w.details[len(w.details)-1]
@@ -176,6 +185,10 @@ func (d *stepDetail) words(s *Step) string {
 			" (" + fmtAmount(d.a, cur) + " -> " + fmtAmount(e.lineCapLimit(c, d.b), cur) + ")"
 	case detailRunningCap:
 		return e.capWords(int(d.ci), d.a) + " cut " + fmtAmount(s.Amount, cur) + " (" + fmtAmount(d.b, cur) + " -> " + fmtAmount(d.c, cur) + ")"
+	case detailWindow:
+		return windowWords(e.p, d.date, s.OK)
+	case detailClaim:
+		return e.claimWords(d, !s.OK)
 	case detailTotal:
 		payee := d.payee
 		if d.payeeName != "" {
