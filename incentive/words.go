@@ -42,14 +42,21 @@ type observed struct {
 	ok   bool
 	// fresh: v was read for this deal (else for an earlier one).
 	fresh bool
+	// texts are the last texts read at path, boxed, most recent first:
+	// a text seen on one of the last few deals (a deal type, a tier, a
+	// segment: a handful of values each) reuses its box.
+	texts [observedTexts]any
 }
+
+// observedTexts is how many boxed texts a path keeps (see observed.texts).
+const observedTexts = 4
 
 // observe looks path up for the trace. A deal or partner value is the same
 // throughout the deal, so it is boxed once a deal however many steps read
 // it (a string or a decimal costs an allocation each time it becomes an
-// any), and a text (deal.type, partner.tier) equal to the previous deal's
-// reuses its box; running totals, earnings, values and product-line paths
-// change as the deal is evaluated and are read each time.
+// any), and a text (deal.type, partner.tier) equal to one of the last few
+// deals' reuses its box; running totals, earnings, values and product-line
+// paths change as the deal is evaluated and are read each time.
 func (w *work) observe(path string) (any, bool) {
 	if !strings.HasPrefix(path, "deal.") && !strings.HasPrefix(path, "partner.") {
 		return w.scope.Lookup(path)
@@ -61,37 +68,44 @@ func (w *work) observe(path string) (any, bool) {
 			break
 		}
 	}
-	if b != nil && b.fresh {
+	if b == nil {
+		w.boxes = append(w.boxes, observed{path: path})
+		b = &w.boxes[len(w.boxes)-1]
+	}
+	if b.fresh {
 		return b.v, b.ok
 	}
 	var v any
 	var ok bool
 	if text, isText := w.scope.lookupText(path); isText {
-		if last, same := b.textIs(text); same {
-			v, ok = last, true
-		} else {
-			v, ok = text, true
-		}
+		v, ok = b.boxText(text), true
 	} else {
 		v, ok = w.scope.Lookup(path)
 	}
-	if b == nil {
-		w.boxes = append(w.boxes, observed{path: path})
-		b = &w.boxes[len(w.boxes)-1]
-	}
-	*b = observed{path: path, v: v, ok: ok, fresh: true}
+	b.v, b.ok, b.fresh = v, ok, true
 	return v, ok
 }
 
-// textIs returns b's boxed value when it is the text s (b may be nil).
-func (b *observed) textIs(s string) (any, bool) {
-	if b == nil || !b.ok {
-		return nil, false
+// boxText returns text boxed: the box of an earlier deal's equal text when
+// b keeps one, else a new box, which b keeps in place of its oldest.
+func (b *observed) boxText(text string) any {
+	k := 0
+	for ; k < len(b.texts); k++ {
+		t, isText := b.texts[k].(string)
+		if !isText {
+			break // the texts in use come first
+		}
+		if t == text {
+			v := b.texts[k]
+			copy(b.texts[1:k+1], b.texts[:k]) // most recent first
+			b.texts[0] = v
+			return v
+		}
 	}
-	if t, isText := b.v.(string); isText && t == s {
-		return b.v, true
-	}
-	return nil, false
+	v := any(text)
+	copy(b.texts[1:], b.texts[:len(b.texts)-1])
+	b.texts[0] = v
+	return v
 }
 
 // stepDetail is what the words of a step the engine records on most deals
