@@ -141,11 +141,9 @@ func (e *Evaluator) orderedTerms(w *work, st *runState, asOf time.Time) (ps *par
 		}
 		cut := decSub(total, limit)
 		if !w.noTrace {
-			from := total
-			w.add(secTail, Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: &c.Origin,
-				words: func() string {
-					return e.dealCapName(c, limit) + " cut " + fmtAmount(cut, cur) + " (" + fmtAmount(from, cur) + " -> " + fmtAmount(limit, cur) + ")"
-				}})
+			d := e.newDetail(w, detailDealCap)
+			d.ci, d.a, d.b = int32(ci), total, limit
+			w.add(secTail, Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: &c.Origin, detail: d})
 		}
 		e.takeCutAt(w, ci, c, limit, cut)
 		total = limit

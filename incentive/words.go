@@ -127,7 +127,8 @@ type stepDetail struct {
 	// a, b and c are the amounts the words show: rounding: a the amount
 	// before it; band: the table's input (see bandInput); line cap: a
 	// the line before it, b the limit; partner or budget cap: a what the cap had paid
-	// before, b the deal total before the cut, c after it.
+	// before, b the deal total before the cut, c after it; deal cap: a the
+	// deal total before it, b the limit.
 	a, b, c decimal.Decimal
 	// payee and payeeName: the total's; payee is also what a claim
 	// window counts from (ClaimAnchorDate's description).
@@ -162,14 +163,17 @@ const (
 	detailRunningCap
 	detailWindow
 	detailClaim
+	detailDealCap
 )
 
 // newDetail returns a zeroed detail from the deal's arena.
 func (e *Evaluator) newDetail(w *work, kind detailKind) *stepDetail {
 	if len(w.details) == cap(w.details) {
 		// A full arena stays alive through the steps that point into it;
-		// the next details go to a new one.
-		w.details = make([]stepDetail, 0, len(e.earn)+len(e.p.Groups)+4)
+		// the next details go to a new one. Room for the window, a
+		// band or rounding a line, the groups, a band table, a deal cap,
+		// the claim and the total.
+		w.details = make([]stepDetail, 0, len(e.earn)+len(e.p.Groups)+5)
 	}
 	w.details = w.details[:len(w.details)+1]
 	d := &w.details[len(w.details)-1]
@@ -199,6 +203,8 @@ func (d *stepDetail) words(s *Step) string {
 			" (" + fmtAmount(d.a, cur) + " -> " + fmtAmount(e.lineCapLimit(c, d.b), cur) + ")"
 	case detailRunningCap:
 		return e.capWords(int(d.ci), d.a) + " cut " + fmtAmount(s.Amount, cur) + " (" + fmtAmount(d.b, cur) + " -> " + fmtAmount(d.c, cur) + ")"
+	case detailDealCap:
+		return e.dealCapName(&e.p.Caps[d.ci], d.b) + " cut " + fmtAmount(s.Amount, cur) + " (" + fmtAmount(d.a, cur) + " -> " + fmtAmount(d.b, cur) + ")"
 	case detailWindow:
 		return windowWords(e.p, d.date, s.OK)
 	case detailClaim:
