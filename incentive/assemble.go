@@ -23,6 +23,7 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 			n++
 		}
 		if !w.noTrace {
+			e.windowStep(w, w.trace[:n], false)
 			res.Trace = w.resultTrace(w.trace[:n:n])
 		}
 		return
@@ -49,6 +50,7 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 	if lost > 0 {
 		res.Lost = make([]Line, 0, lost)
 	}
+	bands := 0 // BandHits in res.bandRoom
 	for i := range w.lines {
 		ln := &w.lines[i]
 		if !ln.holds {
@@ -56,7 +58,18 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 		}
 		en := e.earn[i].e
 		l := Line{Earning: en.ID, Type: en.Type, Group: en.Group,
-			Gross: Money{ln.gross, cur}, Amount: Money{ln.final, cur}, Band: ln.band, Cuts: ln.cuts}
+			Gross: Money{ln.gross, cur}, Amount: Money{ln.final, cur}, Cuts: ln.cuts}
+		if ln.band > 0 {
+			hit := bandHit(en.Bands, int(ln.band-1))
+			if bands < len(res.bandRoom) {
+				res.bandRoom[bands] = hit // the result's own room: no allocation
+				l.Band = &res.bandRoom[bands]
+				bands++
+			} else {
+				l.Band = new(BandHit)
+				*l.Band = hit
+			}
+		}
 		if w.items != nil {
 			l.Items = w.items[i]
 		}
@@ -114,7 +127,44 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 		w.add(secFinal, Step{Kind: StepTotal, OK: true, Amount: total, detail: d})
 	}
 	sortSteps(w.trace)
+	e.windowStep(w, w.trace, true)
 	res.Trace = w.resultTrace(w.trace)
+}
+
+// windowStep gives the deal's window step, recorded without words by
+// ownTerms, its words: a detail from the deal's arena for an eligible deal
+// (whose band, group, claim and total steps allocate the arena anyway), a
+// closure for an ineligible one (whose trace needs no arena otherwise).
+func (e *Evaluator) windowStep(w *work, steps []Step, eligible bool) {
+	for i := range steps {
+		st := &steps[i]
+		if st.section != secHead {
+			return
+		}
+		if st.Kind != StepWindow || st.words != nil || st.detail != nil {
+			continue
+		}
+		if eligible {
+			st.detail = e.newDetail(w, detailWindow)
+			st.detail.date = w.date
+		} else {
+			st.words = e.windowWords(w.date, st.OK)
+		}
+		return
+	}
+}
+
+// windowWords renders a window step: the close date is inside the
+// effective window (ok) or outside it.
+func (e *Evaluator) windowWords(closeDate Date, ok bool) func() string {
+	return func() string { return windowWords(e.p, closeDate, ok) }
+}
+
+func windowWords(p *Program, closeDate Date, ok bool) string {
+	if ok {
+		return "close date " + closeDate.String() + " is inside the effective window " + p.Effective.String()
+	}
+	return "not eligible: close date " + closeDate.String() + " is outside the effective window " + p.Effective.String()
 }
 
 // sortSteps puts a deal's steps in explanation order, keeping the order in

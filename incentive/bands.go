@@ -380,28 +380,29 @@ func (tp *tablePlan) owed(x decimal.Decimal, started bool) decimal.Decimal {
 }
 
 // apply computes a band-table earning and the band the basis reaches after
-// the deal.
-func (tp *tablePlan) apply(in bandInput) (decimal.Decimal, *BandHit) {
+// the deal: its index, -1 for none (see bandHit).
+func (tp *tablePlan) apply(in bandInput) (decimal.Decimal, int) {
 	t := tp.t
 	bands := t.Bands
 	if tp.fast {
 		bands = tp.bands // same bounds, at the currency scale
 	}
-	var hit *BandHit
 	idx := bandIndex(bands, in.after)
-	if idx >= 0 {
-		hit = &BandHit{Index: idx, Of: len(t.Bands), Label: t.Bands[idx].Label}
-	}
 	if t.Pays == PaysMultiplier {
 		if idx < 0 {
-			return decimal.Zero, nil
+			return decimal.Zero, -1
 		}
-		return in.amount.Mul(t.Bands[idx].Value), hit
+		return in.amount.Mul(t.Bands[idx].Value), idx
 	}
 	if v, ok := tp.applyFx(in); ok {
-		return v, hit
+		return v, idx
 	}
 	// A basis that falls below every band (a credit note) still takes
 	// back what the earlier total earned.
-	return tp.owed(in.after, true).Sub(tp.owed(in.before, in.started)), hit
+	return tp.owed(in.after, true).Sub(tp.owed(in.before, in.started)), idx
+}
+
+// bandHit is the BandHit of band idx of t.
+func bandHit(t *BandTable, idx int) BandHit {
+	return BandHit{Index: idx, Of: len(t.Bands), Label: t.Bands[idx].Label}
 }

@@ -121,32 +121,34 @@ func (e *Evaluator) claim(w *work, asOf time.Time) {
 	}
 }
 
-// claimStep explains the claim deadline set by claim.
+// claimStep explains the claim deadline set by claim (see claimWords).
 func (e *Evaluator) claimStep(w *work) Step {
-	p, res := e.p, w.res
-	anchor, from, ok := p.ClaimAnchorDate(&w.in.Deal, w.date)
-	span := p.Claims.span()
-	if !ok {
-		credited, on := w.creditsExpired, w.asOf
-		return Step{Kind: StepClaim, OK: !res.Expired, words: func() string {
-			s := "no claim deadline yet: the claim window (" + span.String() + ") counts from the " + from + ", which the deal does not have"
-			if credited {
-				s += "; the credited deal's claim window had closed as of " + on.String() + ", so this credit note counts with it as expired"
-			}
-			return s
-		}}
-	}
-	claimBy, expired, on, credited := res.ClaimBy, res.Expired, w.asOf, w.creditsExpired
-	return Step{Kind: StepClaim, OK: !expired, words: func() string {
-		s := "claim by " + claimBy.String() + " (" + span.String() + " after " + from + " " + anchor.String() + ")"
-		switch {
-		case credited:
-			s += "; the credited deal's claim window had closed as of " + on.String() + ", so this credit note counts with it as expired"
-		case expired:
-			s += "; as of " + on.String() + " the claim window has closed"
+	anchor, from, ok := e.p.ClaimAnchorDate(&w.in.Deal, w.date)
+	d := e.newDetail(w, detailClaim)
+	d.payee, d.started, d.date, d.on, d.credited = from, ok, anchor, w.asOf, w.creditsExpired
+	return Step{Kind: StepClaim, OK: !w.res.Expired, detail: d}
+}
+
+// claimWords renders a claim step: d.started says whether the deal has the
+// date its window counts from (d.date; d.payee names it).
+func (e *Evaluator) claimWords(d *stepDetail, expired bool) string {
+	span := e.p.Claims.span()
+	if !d.started {
+		s := "no claim deadline yet: the claim window (" + span.String() + ") counts from the " + d.payee + ", which the deal does not have"
+		if d.credited {
+			s += "; the credited deal's claim window had closed as of " + d.on.String() + ", so this credit note counts with it as expired"
 		}
 		return s
-	}}
+	}
+	// (claim set Result.ClaimBy to the same date)
+	s := "claim by " + span.After(d.date).String() + " (" + span.String() + " after " + d.payee + " " + d.date.String() + ")"
+	switch {
+	case d.credited:
+		s += "; the credited deal's claim window had closed as of " + d.on.String() + ", so this credit note counts with it as expired"
+	case expired:
+		s += "; as of " + d.on.String() + " the claim window has closed"
+	}
+	return s
 }
 
 // RegistrationClause is Result.Failed for a deal whose registration had

@@ -164,3 +164,36 @@ func TestClaimWindowValidate(t *testing.T) {
 		assert.True(t, strings.Contains(err.Error(), c.msg), "%v", err)
 	}
 }
+
+// The claim step's words, rendered from its detail, in each of its forms,
+// the credit note that counts as expired with its deal included.
+func TestClaimWords(t *testing.T) {
+	e, err := NewEvaluator(&Program{ID: "p", Version: 1, Currency: USD,
+		Effective: Window{From: Date{2026, 1, 1}, To: Date{2026, 6, 30}, Location: nyc},
+		Claims:    ClaimWindow{Days: 30},
+		Earnings:  []Earning{{ID: "flat", Type: Spiff, Amount: Const(dec("100"))}}})
+	require.NoError(t, err)
+	anchor, on := Date{2026, 3, 8}, Date{2026, 5, 1}
+	cases := []struct {
+		name             string
+		anchored, credit bool
+		expired          bool
+		want             string
+	}{
+		// 2026-03-08 + 30 days = 2026-04-07.
+		{"open", true, false, false, "claim by 2026-04-07 (30 days after close date 2026-03-08)"},
+		{"expired", true, false, true, "claim by 2026-04-07 (30 days after close date 2026-03-08); as of 2026-05-01 the claim window has closed"},
+		{"credit note of an expired deal", true, true, true,
+			"claim by 2026-04-07 (30 days after close date 2026-03-08); the credited deal's claim window had closed as of 2026-05-01, so this credit note counts with it as expired"},
+		{"not started", false, false, false, "no claim deadline yet: the claim window (30 days) counts from the close date, which the deal does not have"},
+		{"not started, credit note of an expired deal", false, true, true,
+			"no claim deadline yet: the claim window (30 days) counts from the close date, which the deal does not have; the credited deal's claim window had closed as of 2026-05-01, so this credit note counts with it as expired"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			d := &stepDetail{kind: detailClaim, e: e, payee: "close date", started: c.anchored, date: anchor, on: on, credited: c.credit}
+			st := Step{Kind: StepClaim, OK: !c.expired, detail: d}
+			assert.Equal(t, c.want, st.Words())
+		})
+	}
+}

@@ -530,9 +530,11 @@ type lineWork struct {
 	gross           decimal.Decimal
 	settled         bool // line caps and rounding applied
 	final           decimal.Decimal
-	band            *BandHit
-	cuts            []CapCut
-	dropped         bool
+	// band is the index of the band the line's table reached plus one;
+	// 0 for none (finish makes the result's BandHit).
+	band    int32
+	cuts    []CapCut
+	dropped bool
 }
 
 func (e *Evaluator) fail(w *work, part string, o Origin, err error) {
@@ -598,15 +600,14 @@ func (e *Evaluator) ownTerms(w *work, in *Input, rates RateSource) {
 		if w.noTrace {
 			return
 		}
-		w.add(secHead, Step{Kind: StepWindow, words: func() string {
-			return "not eligible: close date " + closeDate.String() + " is outside the effective window " + p.Effective.String()
-		}})
+		w.add(secHead, Step{Kind: StepWindow, words: e.windowWords(closeDate, false)})
 		return
 	}
 	if !w.noTrace {
-		w.add(secHead, Step{Kind: StepWindow, OK: true, words: func() string {
-			return "close date " + closeDate.String() + " is inside the effective window " + p.Effective.String()
-		}})
+		// Its words come with finish (windowStep): from the deal's detail
+		// arena when the deal is eligible (which has one anyway), else
+		// from a closure, as above.
+		w.add(secHead, Step{Kind: StepWindow, OK: true})
 	}
 	if !e.registrationValid(w, closeDate) {
 		return
@@ -797,18 +798,20 @@ func (e *Evaluator) line(w *work, i int, ordered bool) {
 	e.bandDone(w, i, in, v, hit)
 }
 
-func (e *Evaluator) bandDone(w *work, i int, in bandInput, v decimal.Decimal, hit *BandHit) {
+// bandDone records line i's band table result v and the band it reached
+// (hit, -1 for none).
+func (e *Evaluator) bandDone(w *work, i int, in bandInput, v decimal.Decimal, hit int) {
 	ln, en := &w.lines[i], e.earn[i].e
-	ln.grossDone, ln.gross, ln.band = true, v, hit
+	ln.grossDone, ln.gross, ln.band = true, v, int32(hit+1)
 	if w.noTrace {
 		return
 	}
 	d := e.newDetail(w, detailBand)
 	d.line, d.a, d.b, d.c, d.started = int32(i), in.before, in.after, in.amount, in.started
-	st := Step{Kind: StepBand, Ref: en.ID, Index: -1, OK: hit != nil, Amount: v, Origin: &en.Bands.Origin, detail: d}
-	if hit != nil {
-		st.Index = hit.Index
-		st.Origin = &en.Bands.Bands[hit.Index].Origin
+	st := Step{Kind: StepBand, Ref: en.ID, Index: -1, OK: hit >= 0, Amount: v, Origin: &en.Bands.Origin, detail: d}
+	if hit >= 0 {
+		st.Index = hit
+		st.Origin = &en.Bands.Bands[hit].Origin
 	}
 	w.add(secLines+int32(i), st)
 }

@@ -2,6 +2,7 @@ package incentive
 
 import (
 	"testing"
+	"unsafe"
 
 	"github.com/partnerops/partnerops/partner"
 )
@@ -110,5 +111,44 @@ func TestLookupTextDatedAttributes(t *testing.T) {
 		if !isText || got != tc.want || !ok || v != any(tc.want) {
 			t.Errorf("%s: lookupText %q (%v), Lookup %#v (%v); want %q", tc.path, got, isText, v, ok, tc.want)
 		}
+	}
+}
+
+// A path keeps the boxes of its last observedTexts (4) texts: a text seen
+// again reuses its box (no allocation), a fifth new text drops the least
+// recently seen, and every read gives the deal's own text.
+func TestObservedBoxText(t *testing.T) {
+	var b observed
+	steps := []struct {
+		text string
+		// reused: the box of an earlier read is returned
+		reused bool
+	}{
+		{"new_business", false},
+		{"upsell", false},
+		{"new_business", true}, // now most recent: new_business, upsell
+		{"renewal", false},
+		{"expansion", false},    // kept: expansion, renewal, new_business, upsell
+		{"upsell", true},        // upsell, expansion, renewal, new_business
+		{"other", false},        // drops new_business, the least recent
+		{"new_business", false}, // boxed again
+		{"other", true},
+	}
+	boxes := map[string]any{}
+	for i, s := range steps {
+		v := b.boxText(s.text)
+		if got, _ := v.(string); got != s.text {
+			t.Fatalf("read %d: %#v, want %q", i, v, s.text)
+		}
+		prev, seen := boxes[s.text]
+		// the same box: the interfaces' data words are one pointer
+		same := seen && (*[2]uintptr)(unsafe.Pointer(&prev))[1] == (*[2]uintptr)(unsafe.Pointer(&v))[1]
+		if same != s.reused {
+			t.Fatalf("read %d (%s): reused %v, want %v", i, s.text, same, s.reused)
+		}
+		boxes[s.text] = v
+	}
+	if n := testing.AllocsPerRun(100, func() { _ = b.boxText("other") }); n != 0 {
+		t.Fatalf("a kept text allocated %v times", n)
 	}
 }

@@ -74,6 +74,10 @@ type Result struct {
 	// its close date in the program's time zone, for SettlementBuilder.
 	basis decimal.Decimal
 	date  Date
+	// bandRoom holds the first BandHits that Lines and Lost point to, so
+	// the lines of a program with one or two band tables take no
+	// allocation of their own for them.
+	bandRoom [2]BandHit
 }
 
 // Line is one earnings line of a result.

@@ -149,11 +149,9 @@ func (e *Evaluator) orderedTerms(w *work, st *runState, asOf time.Time) (ps *par
 		}
 		cut := decSub(total, limit)
 		if !w.noTrace {
-			from := total
-			w.add(secTail, Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: &c.Origin,
-				words: func() string {
-					return e.dealCapName(c, limit) + " cut " + fmtAmount(cut, cur) + " (" + fmtAmount(from, cur) + " -> " + fmtAmount(limit, cur) + ")"
-				}})
+			d := e.newDetail(w, detailDealCap)
+			d.ci, d.a, d.b = int32(ci), total, limit
+			w.add(secTail, Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: &c.Origin, detail: d})
 		}
 		e.takeCutAt(w, ci, c, limit, cut)
 		total = limit
@@ -186,7 +184,7 @@ func (e *Evaluator) orderedTerms(w *work, st *runState, asOf time.Time) (ps *par
 		// The lines are always spread, even when the total needs no
 		// rounding (0.335 + 0.335 = 0.67), so they add up to it.
 		r := onGrid(total, e.places, e.mode)
-		if e.spreadRounding(w, r) || !r.Equal(total) {
+		if e.spreadRounding(w, r) || decCmp(r, total) != 0 {
 			exact := total
 			if !w.noTrace {
 				w.add(secTail, Step{Kind: StepRounding, OK: true, Amount: r, words: func() string {
@@ -350,7 +348,7 @@ func (e *Evaluator) settleLine(w *work, i int) {
 	}
 	if e.stage == StageLine {
 		r := onGrid(ln.final, e.places, e.mode)
-		if !w.noTrace && !r.Equal(ln.final) {
+		if !w.noTrace && decCmp(r, ln.final) != 0 {
 			d := e.newDetail(w, detailLineRounding)
 			d.line, d.a = int32(i), ln.final
 			w.add(secLines+int32(i), Step{Kind: StepRounding, Ref: e.earn[i].e.ID, Index: i, OK: true, Amount: r, detail: d})
@@ -378,14 +376,13 @@ func (e *Evaluator) pickGroups(w *work) {
 			continue
 		}
 		w.groupDone[gi] = true
-		win := -1
-		var members []int
+		win, n := -1, 0 // n: members whose condition held
 		for _, i := range e.groupMembers[gi] {
 			ln := &w.lines[i]
 			if !ln.holds {
 				continue
 			}
-			members = append(members, i)
+			n++
 			switch {
 			case win < 0 && (g.Pick == PickHighest || !ln.final.IsZero()):
 				win = i
@@ -393,10 +390,16 @@ func (e *Evaluator) pickGroups(w *work) {
 				win = i
 			}
 		}
-		if len(members) == 0 {
+		if n == 0 {
 			continue
 		}
 		if g.Pick == PickTop {
+			members := make([]int, 0, n)
+			for _, i := range e.groupMembers[gi] {
+				if w.lines[i].holds {
+					members = append(members, i)
+				}
+			}
 			ranked, paid := e.pickTop(g, w, members)
 			if !w.noTrace {
 				amounts, dropped := make([]decimal.Decimal, len(ranked)), make([]bool, len(ranked))
@@ -408,16 +411,28 @@ func (e *Evaluator) pickGroups(w *work) {
 			}
 			continue
 		}
-		amounts := make([]decimal.Decimal, len(members))
-		for k, i := range members {
-			amounts[k] = w.lines[i].final
+		// The words show each member's amount as it stood at the pick (a
+		// deal cap may cut a line later): one slice of them, only when the
+		// deal is explained.
+		var picks []groupMember
+		if !w.noTrace {
+			picks = make([]groupMember, 0, n)
+		}
+		for _, i := range e.groupMembers[gi] {
+			ln := &w.lines[i]
+			if !ln.holds {
+				continue
+			}
+			if picks != nil {
+				picks = append(picks, groupMember{line: i, amount: ln.final})
+			}
 			if i != win {
-				w.lines[i].dropped = true
+				ln.dropped = true
 			}
 		}
 		if !w.noTrace {
 			d := e.newDetail(w, detailGroup)
-			d.group = &groupPick{g: g, members: members, amounts: amounts, win: win}
+			d.ci, d.line, d.picks = int32(gi), int32(win), picks
 			w.add(e.groupSection(gi), Step{Kind: StepGroup, Ref: g.ID, Index: gi, OK: win >= 0, Origin: &g.Origin, detail: d})
 		}
 	}

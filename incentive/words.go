@@ -42,14 +42,21 @@ type observed struct {
 	ok   bool
 	// fresh: v was read for this deal (else for an earlier one).
 	fresh bool
+	// texts are the last texts read at path, boxed, most recent first:
+	// a text seen on one of the last few deals (a deal type, a tier, a
+	// segment: a handful of values each) reuses its box.
+	texts [observedTexts]any
 }
+
+// observedTexts is how many boxed texts a path keeps (see observed.texts).
+const observedTexts = 4
 
 // observe looks path up for the trace. A deal or partner value is the same
 // throughout the deal, so it is boxed once a deal however many steps read
 // it (a string or a decimal costs an allocation each time it becomes an
-// any), and a text (deal.type, partner.tier) equal to the previous deal's
-// reuses its box; running totals, earnings, values and product-line paths
-// change as the deal is evaluated and are read each time.
+// any), and a text (deal.type, partner.tier) equal to one of the last few
+// deals' reuses its box; running totals, earnings, values and product-line
+// paths change as the deal is evaluated and are read each time.
 func (w *work) observe(path string) (any, bool) {
 	if !strings.HasPrefix(path, "deal.") && !strings.HasPrefix(path, "partner.") {
 		return w.scope.Lookup(path)
@@ -61,37 +68,44 @@ func (w *work) observe(path string) (any, bool) {
 			break
 		}
 	}
-	if b != nil && b.fresh {
+	if b == nil {
+		w.boxes = append(w.boxes, observed{path: path})
+		b = &w.boxes[len(w.boxes)-1]
+	}
+	if b.fresh {
 		return b.v, b.ok
 	}
 	var v any
 	var ok bool
 	if text, isText := w.scope.lookupText(path); isText {
-		if last, same := b.textIs(text); same {
-			v, ok = last, true
-		} else {
-			v, ok = text, true
-		}
+		v, ok = b.boxText(text), true
 	} else {
 		v, ok = w.scope.Lookup(path)
 	}
-	if b == nil {
-		w.boxes = append(w.boxes, observed{path: path})
-		b = &w.boxes[len(w.boxes)-1]
-	}
-	*b = observed{path: path, v: v, ok: ok, fresh: true}
+	b.v, b.ok, b.fresh = v, ok, true
 	return v, ok
 }
 
-// textIs returns b's boxed value when it is the text s (b may be nil).
-func (b *observed) textIs(s string) (any, bool) {
-	if b == nil || !b.ok {
-		return nil, false
+// boxText returns text boxed: the box of an earlier deal's equal text when
+// b keeps one, else a new box, which b keeps in place of its oldest.
+func (b *observed) boxText(text string) any {
+	k := 0
+	for ; k < len(b.texts); k++ {
+		t, isText := b.texts[k].(string)
+		if !isText {
+			break // the texts in use come first
+		}
+		if t == text {
+			v := b.texts[k]
+			copy(b.texts[1:k+1], b.texts[:k]) // most recent first
+			b.texts[0] = v
+			return v
+		}
 	}
-	if t, isText := b.v.(string); isText && t == s {
-		return b.v, true
-	}
-	return nil, false
+	v := any(text)
+	copy(b.texts[1:], b.texts[:len(b.texts)-1])
+	b.texts[0] = v
+	return v
 }
 
 // stepDetail is what the words of a step the engine records on most deals
@@ -101,27 +115,37 @@ func (b *observed) textIs(s string) (any, bool) {
 // words closure would; Words renders them only when asked.
 type stepDetail struct {
 	kind detailKind
-	// line is the earning (rounding, band, line cap); ci the cap (line,
-	// partner and budget caps).
+	// started: a band table's basis had started (see bandInput); a claim
+	// step's deal has the date its window counts from. credited: a claim
+	// step's credit note counts as expired with the deal it credits.
+	started, credited bool
+	// line is the earning (rounding, band, line cap; for a group, the
+	// member that pays, or -1); ci the cap (line, partner and budget
+	// caps) or the group.
 	line, ci int32
 	e        *Evaluator
 	// a, b and c are the amounts the words show: rounding: a the amount
 	// before it; band: the table's input (see bandInput); line cap: a
 	// the line before it, b the limit; partner or budget cap: a what the cap had paid
-	// before, b the deal total before the cut, c after it.
+	// before, b the deal total before the cut, c after it; deal cap: a the
+	// deal total before it, b the limit.
 	a, b, c decimal.Decimal
-	started bool
-	// payee and payeeName: the total's.
+	// payee and payeeName: the total's; payee is also what a claim
+	// window counts from (ClaimAnchorDate's description).
 	payee, payeeName string
-	group            *groupPick
+	// date: a window step's close date, a claim step's anchor date; on:
+	// a claim step's as-of date.
+	date, on Date
+	// picks are a group's members whose condition held, with their
+	// amounts at the pick.
+	picks []groupMember
 }
 
-// groupPick is what a group step's words show.
-type groupPick struct {
-	g       *Group
-	members []int
-	amounts []decimal.Decimal
-	win     int
+// groupMember is a group member and its amount, as a group step's words
+// show it.
+type groupMember struct {
+	line   int
+	amount decimal.Decimal
 }
 
 type detailKind uint8
@@ -137,14 +161,19 @@ const (
 	detailTotal
 	detailLineCap
 	detailRunningCap
+	detailWindow
+	detailClaim
+	detailDealCap
 )
 
 // newDetail returns a zeroed detail from the deal's arena.
 func (e *Evaluator) newDetail(w *work, kind detailKind) *stepDetail {
 	if len(w.details) == cap(w.details) {
 		// A full arena stays alive through the steps that point into it;
-		// the next details go to a new one.
-		w.details = make([]stepDetail, 0, len(e.earn)+len(e.p.Groups)+2)
+		// the next details go to a new one. Room for the window, a
+		// band or rounding a line, the groups, a band table, a deal cap,
+		// the claim and the total.
+		w.details = make([]stepDetail, 0, len(e.earn)+len(e.p.Groups)+5)
 	}
 	w.details = w.details[:len(w.details)+1]
 	d := &w.details[len(w.details)-1]
@@ -163,7 +192,7 @@ func (d *stepDetail) words(s *Step) string {
 		en := e.earn[d.line].e
 		return "earning " + quote(en.ID) + ": " + en.Bands.words(bandInput{before: d.a, after: d.b, amount: d.c, started: d.started}, s.Amount, cur)
 	case detailGroup:
-		return e.groupWords(d.group.g, d.group.members, d.group.amounts, d.group.win)
+		return e.groupWords(&e.p.Groups[d.ci], d.picks, int(d.line))
 	case detailLineCap:
 		c := &e.p.Caps[d.ci]
 		read := ""
@@ -174,6 +203,12 @@ func (d *stepDetail) words(s *Step) string {
 			" (" + fmtAmount(d.a, cur) + " -> " + fmtAmount(e.lineCapLimit(c, d.b), cur) + ")"
 	case detailRunningCap:
 		return e.capWords(int(d.ci), d.a) + " cut " + fmtAmount(s.Amount, cur) + " (" + fmtAmount(d.b, cur) + " -> " + fmtAmount(d.c, cur) + ")"
+	case detailDealCap:
+		return e.dealCapName(&e.p.Caps[d.ci], d.b) + " cut " + fmtAmount(s.Amount, cur) + " (" + fmtAmount(d.a, cur) + " -> " + fmtAmount(d.b, cur) + ")"
+	case detailWindow:
+		return windowWords(e.p, d.date, s.OK)
+	case detailClaim:
+		return e.claimWords(d, !s.OK)
 	case detailTotal:
 		payee := d.payee
 		if d.payeeName != "" {
@@ -219,10 +254,10 @@ func describeInputs(inputs []Observed, cur Currency) string {
 }
 
 // groupWords describes a group's pick.
-func (e *Evaluator) groupWords(g *Group, members []int, amounts []decimal.Decimal, win int) string {
-	parts := make([]string, len(members))
-	for k, i := range members {
-		parts[k] = quote(e.earn[i].e.ID) + " " + fmtAmount(amounts[k], e.p.Currency)
+func (e *Evaluator) groupWords(g *Group, picks []groupMember, win int) string {
+	parts := make([]string, len(picks))
+	for k, m := range picks {
+		parts[k] = quote(e.earn[m.line].e.ID) + " " + fmtAmount(m.amount, e.p.Currency)
 	}
 	s := "group " + quote(g.ID) + " (pick " + string(g.Pick) + ") among " + strings.Join(parts, ", ") + ": "
 	if win < 0 {

@@ -1,6 +1,7 @@
 package dexpr
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -66,6 +67,58 @@ func mulD(a, b decimal.Decimal) (decimal.Decimal, error) {
 		}
 	}
 	return a.Mul(b), nil
+}
+
+// cmpD compares a and b as a.Cmp(b) does. Operands at different
+// exponents (deal.amount at 2 places against a literal 50000) make
+// shopspring rescale one through a big.Int multiplication, which
+// allocates; when both coefficients fit an int64 and the rescaled one
+// still does, cmpD compares them as int64s instead. Anything else is
+// shopspring's Cmp.
+func cmpD(a, b decimal.Decimal) int {
+	ea, eb := a.Exponent(), b.Exponent()
+	if ea == eb {
+		return a.Cmp(b) // shopspring compares equal exponents in place
+	}
+	x, ok := coef64(a)
+	if !ok {
+		return a.Cmp(b)
+	}
+	y, ok := coef64(b)
+	if !ok {
+		return a.Cmp(b)
+	}
+	// Bring the operand with the larger exponent down to the other's.
+	if ea > eb {
+		if x, ok = scaleUp(x, int64(ea)-int64(eb)); !ok {
+			return a.Cmp(b)
+		}
+	} else if y, ok = scaleUp(y, int64(eb)-int64(ea)); !ok {
+		return a.Cmp(b)
+	}
+	return cmp.Compare(x, y)
+}
+
+// pow10s[k] is 10^k, up to 10^18 (the largest power of ten in an int64).
+var pow10s = [...]int64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
+
+// scaleUp returns c*10^k, and false when it does not fit an int64.
+func scaleUp(c int64, k int64) (int64, bool) {
+	if c == 0 {
+		return 0, true
+	}
+	if k >= int64(len(pow10s)) {
+		return 0, false
+	}
+	hi, lo := bits.Mul64(absU64(c), uint64(pow10s[k]))
+	if hi != 0 || lo > math.MaxInt64 {
+		return 0, false
+	}
+	if c < 0 {
+		return -int64(lo), true
+	}
+	return int64(lo), true
 }
 
 // coef64 returns d's coefficient when it has at most 18 digits (so it is
@@ -204,7 +257,7 @@ func decOp(f func(a, b decimal.Decimal) (decimal.Decimal, error)) binFn {
 
 func decCmp(f func(c int) bool) binFn {
 	return func(a, b any) (any, error) {
-		return f(a.(decimal.Decimal).Cmp(b.(decimal.Decimal))), nil
+		return f(cmpD(a.(decimal.Decimal), b.(decimal.Decimal))), nil
 	}
 }
 

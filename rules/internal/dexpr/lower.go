@@ -458,7 +458,7 @@ func (l *lowering) call(n *ast.Node, c *ast.CallNode) {
 					return false, err
 				}
 				bv, err := b(s, x, y)
-				return cmp(av.Cmp(bv)), err
+				return cmp(cmpD(av, bv)), err
 			})
 			return
 		}

@@ -85,3 +85,66 @@ func TestMulInt64Edges(t *testing.T) {
 		})
 	}
 }
+
+// cmpD's int64 path orders every pair as shopspring's Cmp does: operands
+// at scales 0 to 9 and a few positive exponents, near the int64 limits and
+// the 18-digit bound, negative, zero, the same value at two scales, and
+// coefficients beyond an int64 (which fall back to Cmp).
+func TestPropertyCmpMatchesShopspring(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		a, b := genMulOperand(t, "a"), genMulOperand(t, "b")
+		switch rapid.IntRange(0, 3).Draw(t, "relation") {
+		case 0: // the same value at a finer scale: 1.5 against 1.50
+			b = decimal.NewFromBigInt(new(big.Int).Mul(a.Coefficient(), big.NewInt(10)), a.Exponent()-1)
+		case 1: // one unit of the finer scale apart
+			b = a.Add(decimal.New(rapid.SampledFrom([]int64{1, -1}).Draw(t, "unit"), min(a.Exponent(), b.Exponent())))
+		}
+		if rapid.Bool().Draw(t, "swap") {
+			a, b = b, a
+		}
+		if got, want := cmpD(a, b), a.Cmp(b); got != want {
+			t.Fatalf("cmpD(%s, %s) = %d, shopspring %d", a, b, got, want)
+		}
+	})
+}
+
+// Hand-worked comparisons at the edges of cmpD's int64 path.
+func TestCmpInt64Edges(t *testing.T) {
+	tests := []struct {
+		name, a, b string
+		want       int
+	}{
+		// 50000 against 50000.00: 50000 x 10^2 = 5000000 = 5000000.
+		{"same value, two scales", "50000", "50000.00", 0},
+		// 49999.99 (4999999 at -2) against 50000 (5000000 at -2).
+		{"a cent below", "49999.99", "50000", -1},
+		// -0.01 against 0 (0 x 10^2 = 0): -1 < 0.
+		{"negative against zero", "-0.01", "0", -1},
+		// 9223372036854775807 x 10 overflows an int64: shopspring's Cmp, 92...07 > 92...06.9.
+		{"rescale overflows", "9223372036854775807", "9223372036854775806.9", 1},
+		// 1 x 10^19 needs a power of ten beyond 10^18: shopspring's Cmp.
+		{"exponents 19 apart", "1e10", "0.000000001", 1},
+		// -9223372036854775807 at 0 against -922337203685477580.8 at -1: rescale overflows, -...07 < -...08/10.
+		{"negative rescale overflows", "-9223372036854775807", "-922337203685477580.8", -1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			a, b := decimal.RequireFromString(tc.a), decimal.RequireFromString(tc.b)
+			if got := cmpD(a, b); got != tc.want {
+				t.Fatalf("cmpD(%s, %s) = %d, want %d", tc.a, tc.b, got, tc.want)
+			}
+			if got := cmpD(b, a); got != -tc.want {
+				t.Fatalf("cmpD(%s, %s) = %d, want %d", tc.b, tc.a, got, -tc.want)
+			}
+		})
+	}
+}
+
+// A comparison of operands at different scales allocates nothing once
+// both fit an int64 (shopspring's Cmp rescales through a big.Int).
+func TestCmpDoesNotAllocate(t *testing.T) {
+	a, b := decimal.RequireFromString("61250.75"), decimal.RequireFromString("50000")
+	if n := testing.AllocsPerRun(100, func() { _ = cmpD(a, b) }); n != 0 {
+		t.Fatalf("cmpD allocated %v times", n)
+	}
+}
