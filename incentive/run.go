@@ -28,6 +28,10 @@ type RunOptions struct {
 	// BudgetUsed is what the program paid before the run: deal payouts
 	// and payable settlement true-ups (SettlementLine.Payable) alike.
 	BudgetUsed decimal.Decimal
+	// Counts, when set, is filled by the run, so that the caller can read
+	// the counts it ends with (RunCounts.BudgetUsed: the next run's
+	// BudgetUsed). Nil (the default): nothing is reported.
+	Counts *RunCounts
 	// Rates converts deals in other currencies. When nil, each Input's
 	// Rates is used. A RateSource must be safe for concurrent use.
 	Rates RateSource
@@ -150,11 +154,11 @@ func (e *Evaluator) Run(ctx context.Context, deals iter.Seq2[Input, error], opts
 		}
 		switch {
 		case workers == 1:
-			e.runSerial(ctx, deals, opts, newRunState(e, opts.Prior, opts.BudgetUsed), yield)
+			e.runSerial(ctx, deals, opts, opts.runState(e), yield)
 		case e.shardable() && (opts.Prior == nil || e.shardsPrior()) && (opts.Settlements == nil || len(e.p.Settlements) == 0):
 			e.runSharded(ctx, deals, opts, workers, yield)
 		default:
-			e.runParallel(ctx, deals, opts, newRunState(e, opts.Prior, opts.BudgetUsed), workers, yield)
+			e.runParallel(ctx, deals, opts, opts.runState(e), workers, yield)
 		}
 	}
 }

@@ -338,6 +338,7 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 	defer close(stop)
 	var cur Prior
 	st := newRunState(e, func(string) Prior { return cur }, opts.BudgetUsed)
+	opts.Counts.set(st)
 	// out yields a chunk's results once the workers have finished them.
 	out := func(c *shardChunk) bool {
 		for i := range c.items {

@@ -155,10 +155,12 @@ func (b *SettlementBuilder) settleLive(at Date) {
 // then the order of the lines (settlement, partner). With commit the
 // counts are the run's live ones and take what the lines pay, and the
 // lines are sealed; otherwise they are read as the run left them, and
-// what each line pays is counted only for the lines after it.
-func (b *SettlementBuilder) bound(lines []SettlementLine, refs []*settleAcc, commit bool) {
+// what each line pays is counted only for the lines after it, in the
+// counts it returns (what those lines paid under each cap, beyond the
+// run's counts; nil when no line was bounded).
+func (b *SettlementBuilder) bound(lines []SettlementLine, refs []*settleAcc, commit bool) map[overKey]decimal.Decimal {
 	if b == nil || b.live == nil {
-		return
+		return nil
 	}
 	var todo []int
 	for k := range lines {
@@ -174,7 +176,7 @@ func (b *SettlementBuilder) bound(lines []SettlementLine, refs []*settleAcc, com
 		}
 	}
 	if len(todo) == 0 {
-		return
+		return nil
 	}
 	sort.SliceStable(todo, func(x, y int) bool { return lines[todo[x]].To.Before(lines[todo[y]].To) })
 	lv := b.live
@@ -198,6 +200,7 @@ func (b *SettlementBuilder) bound(lines []SettlementLine, refs []*settleAcc, com
 			refs[k].sealed, refs[k].cuts = true, cuts
 		}
 	}
+	return ov
 }
 
 // applyCuts takes the caps' cuts from a line's payable true-up.

@@ -41,6 +41,14 @@ type Statement struct {
 	Sent Money `json:"sent"`
 	// Rounding describes how the statement's amounts were rounded.
 	Rounding string `json:"rounding"`
+	// BudgetUsed is what the program's budget has paid through the run
+	// the statement is of (the earlier runs' figure carried in included),
+	// exactly as the budget cap counted it: the next run of a chain
+	// starts from it (RunOptions.BudgetUsed). StatementBuilder does not
+	// see the run's counts, so the caller sets it, from
+	// RunCounts.BudgetUsed or SettlementBuilder.BudgetUsed; nil (left out
+	// of the JSON) when the program has no budget cap.
+	BudgetUsed *Money `json:"budget_used,omitempty"`
 }
 
 // PartnerStatement is one partner's part of a Statement: the sums of its

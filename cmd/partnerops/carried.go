@@ -6,9 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/partnerops/partnerops/incentive"
 	"github.com/shopspring/decimal"
@@ -347,4 +350,190 @@ func settlementFromStatement(name string, src []byte, p *incentive.Program) (car
 		}
 	}
 	return carries, warn, nil
+}
+
+// chainIn is what a previous run's JSON statement carries of the program's
+// running counts: what its budget had paid, and the day the run was as of.
+type chainIn struct {
+	// statement: the -carried file is a statement (not a balances
+	// object).
+	statement bool
+	// budget is the statement's budget_used; nil when it has none (a
+	// program without a budget cap, or a statement written before
+	// partnerops recorded it).
+	budget *decimal.Decimal
+	// asOf is the statement's as_of, as a day in the program's time
+	// zone; zero when it has none.
+	asOf incentive.Date
+}
+
+// chainFromStatement reads budget_used and as_of from a previous run's
+// JSON statement. A file that is not a statement carries neither. A
+// budget_used in another currency than the program's, or below zero, is
+// an error; so is an as_of that is not an RFC 3339 time.
+func chainFromStatement(name string, src []byte, p *incentive.Program) (chainIn, error) {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(src, &top) != nil || top["partners"] == nil || top["program"] == nil {
+		return chainIn{}, nil
+	}
+	var st struct {
+		AsOf       string           `json:"as_of"`
+		BudgetUsed *incentive.Money `json:"budget_used"`
+	}
+	if err := json.Unmarshal(src, &st); err != nil {
+		return chainIn{}, fmt.Errorf("%s: not a statement written by 'partnerops run -output json': %v", name, err)
+	}
+	c := chainIn{statement: true}
+	if st.AsOf != "" {
+		t, err := time.Parse(time.RFC3339, st.AsOf)
+		if err != nil {
+			return chainIn{}, fmt.Errorf("%s: as_of: want an RFC 3339 time such as 2027-05-31T23:59:59Z, got %q", name, clipText(st.AsOf))
+		}
+		c.asOf = incentive.DateOf(t.In(p.Effective.Loc()))
+	}
+	if m := st.BudgetUsed; m != nil && (m.Currency() != "" || !m.Amount().IsZero()) {
+		if m.Currency() != p.Currency {
+			return chainIn{}, fmt.Errorf("%s: budget_used is in %s, the program pays in %s", name, m.Currency(), p.Currency)
+		}
+		if m.Amount().Sign() < 0 {
+			return chainIn{}, fmt.Errorf("%s: budget_used %s is below zero", name, m.Amount())
+		}
+		d := m.Amount()
+		c.budget = &d
+	}
+	return c, nil
+}
+
+// budgetCap is the program's first budget cap; nil when it has none.
+func budgetCap(p *incentive.Program) *incentive.Cap {
+	for i := range p.Caps {
+		if p.Caps[i].Scope == incentive.CapBudget {
+			return &p.Caps[i]
+		}
+	}
+	return nil
+}
+
+// capPeriodWarnings returns a warning for each per_partner cap of p whose
+// period holds both the day the carried statement was as of and the
+// close day of this run's first deal (first, zero when the run had
+// none): the run counts that cap from zero, as the cap counts do not
+// carry from one run to the next, so over the two runs a partner can be
+// paid past it. A statement without an as_of cannot be checked, and gets
+// one warning saying so when p has a per_partner cap.
+func capPeriodWarnings(name string, c chainIn, p *incentive.Program, first incentive.Date) []string {
+	if !c.statement || first.IsZero() {
+		return nil
+	}
+	var out []string
+	for i := range p.Caps {
+		cp := &p.Caps[i]
+		if cp.Scope != incentive.CapPartner {
+			continue
+		}
+		per := cp.Period
+		if per == "" {
+			per = p.Period
+		}
+		if per == "" {
+			per = incentive.PeriodProgram
+		}
+		what := fmt.Sprintf("per_partner cap %s per %s", amountText(incentive.NewMoney(cp.Limit, p.Currency), p.Currency), per)
+		if c.asOf.IsZero() {
+			return append(out, fmt.Sprintf("%s has no as_of, so this run cannot tell whether it continues a %s of the previous run: the %s (and any other per_partner cap) counts from 0.00 in this run, as cap counts do not carry between runs; run each cap period's deals in one run", name, per, what))
+		}
+		label := incentive.PeriodLabel(per, first)
+		if per == incentive.PeriodProgram {
+			label = "the program's term"
+		} else if label != incentive.PeriodLabel(per, c.asOf) {
+			continue
+		}
+		out = append(out, fmt.Sprintf("%s: the previous run (%s, as of %s) and this run's first deal (%s) are both in %s, but cap counts do not carry between runs: this run counts the cap from 0.00, so over the two runs a partner can be paid past it; run the whole %s at once (all its deals in one run, -carried from the statement before it)",
+			what, name, c.asOf, first, label, per))
+	}
+	return out
+}
+
+// runChain links a run to the previous one of a chain (-carried): it
+// starts the budget from the carried budget_used, and records what the
+// statement needs for the next (the run's counts) and the close day of
+// the run's first deal (for capPeriodWarnings). A nil runChain does
+// nothing.
+type runChain struct {
+	in     chainIn
+	counts incentive.RunCounts
+	// first is the first deal's close time, stored once by the goroutine
+	// reading the deals (the run may read them on one of its own).
+	first atomic.Pointer[time.Time]
+}
+
+// options sets the run's starting budget and asks it for its counts.
+func (c *runChain) options(opts *incentive.RunOptions) {
+	if c == nil {
+		return
+	}
+	if c.in.budget != nil {
+		opts.BudgetUsed = *c.in.budget
+	}
+	opts.Counts = &c.counts
+}
+
+// watch passes the deals through, noting the first one's close time.
+func (c *runChain) watch(seq iter.Seq2[incentive.Input, error]) iter.Seq2[incentive.Input, error] {
+	if c == nil {
+		return seq
+	}
+	return func(yield func(incentive.Input, error) bool) {
+		seen := false
+		for in, err := range seq {
+			if !seen && err == nil {
+				seen = true
+				t := in.Deal.CloseDate
+				c.first.Store(&t)
+			}
+			if !yield(in, err) {
+				return
+			}
+		}
+	}
+}
+
+// firstDay is the close day of the run's first deal in the program's time
+// zone; zero when it had none.
+func (c *runChain) firstDay(p *incentive.Program) incentive.Date {
+	if t := c.first.Load(); t != nil {
+		return incentive.DateOf(t.In(p.Effective.Loc()))
+	}
+	return incentive.Date{}
+}
+
+// budgetUsed is what the budget has paid through the run (settlement
+// true-ups settled after it as of at included, when settle is set), for
+// the statement; ok is false when the program has no budget cap.
+func (c *runChain) budgetUsed(settle *incentive.SettlementBuilder, at incentive.Date) (decimal.Decimal, bool) {
+	if settle != nil {
+		return settle.BudgetUsed(at)
+	}
+	return c.counts.BudgetUsed()
+}
+
+// budgetWarning says what becomes of the budget when the carried statement
+// does not fit the program's: a statement without budget_used (one written
+// before partnerops recorded it) for a program with a budget starts this
+// run's budget from zero, and a budget_used for a program without a
+// budget is not used. "" when there is nothing to say.
+func (c chainIn) budgetWarning(name string, p *incentive.Program) string {
+	if !c.statement {
+		return ""
+	}
+	bc := budgetCap(p)
+	switch {
+	case bc != nil && c.budget == nil:
+		return fmt.Sprintf("%s records no budget_used (a statement written before partnerops recorded it): this run's budget of %s starts from 0.00, so the chain can pay past it; rerun the earlier runs to get statements with budget_used, or run their deals and this run's at once",
+			name, amountText(incentive.NewMoney(bc.Limit, p.Currency), p.Currency))
+	case bc == nil && c.budget != nil:
+		return fmt.Sprintf("%s records budget_used %s, but program %s v%d has no budget: it is not used",
+			name, amountText(incentive.NewMoney(*c.budget, p.Currency), p.Currency), p.ID, p.Version)
+	}
+	return ""
 }

@@ -206,6 +206,9 @@ type session struct {
 	// stopped is set when the run ended early: -on-error stop, or an
 	// input that could not be read to its end.
 	stopped bool
+	// chain links run to the previous run of a chain (-carried); nil
+	// for the other commands.
+	chain *runChain
 }
 
 // prepare checks the arguments and flags, loads the program and the
@@ -491,6 +494,8 @@ func (s *session) eachSettled(ctx context.Context, settle *incentive.SettlementB
 	}
 	run := s.o.cmd == "run"
 	opts := incentive.RunOptions{AsOf: s.asOf, Workers: s.o.workers, NoTrace: run && !s.o.resultsExplain, ReuseResults: run, Rates: s.rates, Settlements: settle}
+	s.chain.options(&opts)
+	seq = s.chain.watch(seq)
 	p := newProgress(s.stderr, s.deals.size)
 	defer p.done()
 	for r, err := range incentive.Run(ctx, s.program, seq, opts) {
@@ -564,6 +569,10 @@ func (o *runOptions) run(ctx context.Context, args []string, stdout, stderr io.W
 	carried, held := cf.amounts, cf.held
 	if cf.warn != "" {
 		fmt.Fprintf(stderr, "partnerops %s: warning: %s\n", o.cmd, cf.warn)
+	}
+	s.chain = &runChain{in: cf.chain}
+	if w := cf.chain.budgetWarning(o.carried, s.program); w != "" {
+		fmt.Fprintf(stderr, "partnerops %s: warning: %s\n", o.cmd, w)
 	}
 	sb, err := incentive.NewStatement(s.program, nil)
 	if err != nil {
@@ -655,6 +664,9 @@ func (o *runOptions) run(ctx context.Context, args []string, stdout, stderr io.W
 			addErr = err
 		}
 	}
+	for _, w := range capPeriodWarnings(o.carried, cf.chain, s.program, s.chain.firstDay(s.program)) {
+		fmt.Fprintf(stderr, "partnerops %s: warning: %s\n", o.cmd, w)
+	}
 	if addErr != nil {
 		fmt.Fprintf(stderr, "partnerops %s: %v\n", o.cmd, addErr)
 		s.summary()
@@ -676,6 +688,11 @@ func (o *runOptions) run(ctx context.Context, args []string, stdout, stderr io.W
 		}
 	}
 	st := sb.Statement()
+	if used, ok := s.chain.budgetUsed(settle, settledAt); ok {
+		// What the next run's budget starts from (-carried reads it).
+		m := incentive.NewMoney(used, s.program.Currency)
+		st.BudgetUsed = &m
+	}
 	if s.partners != nil {
 		// The names of the partners on the statement, from the file:
 		// those of its deals (resolved from it), of split payees (which
@@ -703,6 +720,8 @@ type carriedFile struct {
 	amounts     carriedIn
 	held        map[string][]incentive.HeldAmount
 	settlements []incentive.SettlementCarry
+	// chain is what a statement carries of the running counts.
+	chain chainIn
 	// warn is set when the file is a statement of another version of the
 	// program.
 	warn string
@@ -725,6 +744,9 @@ func (o *runOptions) readCarried(p *incentive.Program) (*carriedFile, int, error
 	}
 	// A statement of another program carries nothing into this one.
 	if cf.settlements, cf.warn, err = settlementFromStatement(o.carried, src, p); err != nil {
+		return cf, exitFail, err
+	}
+	if cf.chain, err = chainFromStatement(o.carried, src, p); err != nil {
 		return cf, exitFail, err
 	}
 	m, err := parseCarried(o.carried, src, p.Currency, p.Rounding.Places(p.Currency))

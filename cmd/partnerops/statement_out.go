@@ -44,9 +44,15 @@ type statementDoc struct {
 	CarriedOut incentive.Money `json:"carried_out"`
 	// Fees are the payment methods' fees deducted from the payments; Sent
 	// is Payable - Fees, what the payments send.
-	Fees     incentive.Money `json:"fees"`
-	Sent     incentive.Money `json:"sent"`
-	Partners []partnerRow    `json:"partners"`
+	Fees incentive.Money `json:"fees"`
+	Sent incentive.Money `json:"sent"`
+	// BudgetUsed is what the program's budget has paid through this run,
+	// the figure carried in from -carried included (as
+	// incentive.Statement.BudgetUsed); -carried reads it back, so the
+	// next run's budget starts from it. Left out when the program has no
+	// budget cap.
+	BudgetUsed *incentive.Money `json:"budget_used,omitempty"`
+	Partners   []partnerRow     `json:"partners"`
 	// Check states the identity every row satisfies, and whether it held.
 	Check string `json:"check"`
 }
@@ -100,7 +106,7 @@ type partnerRow struct {
 // checking that every row and the total add up.
 func buildStatement(st *incentive.Statement, p *incentive.Program, asOf time.Time, names map[string]string) (*statementDoc, error) {
 	cur := st.Currency
-	d := &statementDoc{Currency: cur, Rounding: st.Rounding, Deals: st.Deals, Eligible: st.Eligible}
+	d := &statementDoc{Currency: cur, Rounding: st.Rounding, Deals: st.Deals, Eligible: st.Eligible, BudgetUsed: st.BudgetUsed}
 	d.Program.ID, d.Program.Name, d.Program.Version, d.Program.Hash = p.ID, p.Name, p.Version, st.Program.Hash
 	if !asOf.IsZero() {
 		d.AsOf = asOf.Format(time.RFC3339)
