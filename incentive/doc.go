@@ -166,9 +166,11 @@
 // and the budget have left, and counts it in them, so that the caps bind
 // everything the program pays (SettlementLine.Capped is the part cut). A
 // caller chaining runs gives the next run what was paid before, true-ups
-// included: RunOptions.BudgetUsed is the earlier runs' deal totals plus
-// their lines' Payable, and Prior.CapUsed likewise for a partner cap
-// period that spans the runs.
+// included: RunOptions.BudgetUsed is the figure the previous run reports
+// (RunCounts.BudgetUsed with RunOptions.Counts, or
+// SettlementBuilder.BudgetUsed when Settle paid true-ups after the run),
+// and Prior.CapUsed gives what a partner cap period that spans the runs
+// paid before.
 //
 // # Evaluation
 //

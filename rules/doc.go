@@ -2844,6 +2844,24 @@
 // carries balances only. Go callers use SettlementBuilder.Carries and
 // CarryIn (or SetPrior for the carry and year to date alone).
 //
+// The budget chains too: the JSON statement records `budget_used`, what
+// the program's budget has paid through the run (the figure carried in,
+// the deals' payouts and the true-ups settled, in the run or after it as
+// of -as-of), exactly as the budget cap counted it, and the next run's
+// budget starts from it, so a program with a lifetime `budget:` run a
+// quarter at a time pays what one run over all its deals pays. A
+// statement without `budget_used` (written before it was recorded) starts
+// the budget from zero, with a warning on stderr. The per_partner caps do
+// not chain: each run counts them from zero, so a cap period longer than
+// one run (a quarterly cap under monthly runs) can pay a partner past its
+// cap, a true-up settled in the later run included. When the carried
+// statement's `as_of` and the new run's first deal fall in the same cap
+// period, `run` warns on stderr, naming the cap and the period: run the
+// whole period at once (all its deals in one run, -carried from the
+// statement before it). Go callers pass RunOptions.Counts and read
+// RunCounts.BudgetUsed (or SettlementBuilder.BudgetUsed) for the next
+// run's RunOptions.BudgetUsed.
+//
 //	# cookbook-period-settlements.yaml: monthly advances, a quarterly true-up, a year-to-date high-water mark.
 //	apiVersion: partnerops/v1
 //	kind: Program

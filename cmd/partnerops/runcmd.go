@@ -38,6 +38,13 @@ deal, and the per_partner caps and the budget bind it as they bind a deal:
 it pays at most the room they have left then (the part cut is shown as
 capped, and is lost, not carried), and what it pays counts in them.
 
+Runs chain through -carried: the previous run's JSON statement brings in
+the balances, holds, settlement state and budget_used (what the budget has
+paid so far), so the budget binds the chain as one run. The per_partner
+caps' counts do not carry: when the previous run's as_of and this run's
+first deal fall in the same cap period, run warns on stderr (run the whole
+period at once).
+
 DEALS is CSV (a header row; see -columns), JSON Lines, a JSON list, or YAML
 for small hand-written files (described under "Deals" in 'go doc
 github.com/partnerops/partnerops/rules'); the format comes from the
@@ -81,7 +88,7 @@ and every earning under the program's hold counts as held (pending).`,
 		o.define(fs)
 		fs.BoolVar(&o.json, "json", false, "print the statement as JSON (same as -output json)")
 		fs.StringVar(&o.output, "output", "text", "print the statement as `FORMAT`: text, csv or json (amounts as strings; it reads back as -carried)")
-		fs.StringVar(&o.carried, "carried", "", "read what each partner carries in from `FILE`: the previous run's -output json (balances,\nholds and settlement carries; a statement of another program id is refused, of another\nversion warned about), or a\nJSON object of partner id to amount, {\"P-1\": \"40.00\"}, or to amounts per payout bucket,\n{\"P-1\": {\"rebates\": \"-30.00\", \"default\": \"5.00\"}} (default: the earning types in no bucket)")
+		fs.StringVar(&o.carried, "carried", "", "read what each partner carries in from `FILE`: the previous run's -output json (balances,\nholds, settlement carries and budget_used; a statement of another program id is refused, of another\nversion warned about), or a\nJSON object of partner id to amount, {\"P-1\": \"40.00\"}, or to amounts per payout bucket,\n{\"P-1\": {\"rebates\": \"-30.00\", \"default\": \"5.00\"}} (default: the earning types in no bucket)")
 		fs.StringVar(&o.results, "results", "", "also write each deal's result to `FILE` (.csv or .jsonl): deal, partner, and each earning\nline with its type, amount, band, the caps that cut it, rounding and claim deadline;\na program with settlements adds a row per settled period (kind settlement, amount = the\npayable true-up), so the amounts add up to the statement's earned")
 		fs.BoolVar(&o.resultsExplain, "results-explain", false, "add each deal's explanation in plain words to the -results file")
 		return func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
