@@ -614,6 +614,15 @@ func (o *runOptions) run(ctx context.Context, args []string, stdout, stderr io.W
 	// A partner who carries an amount in is on the statement even without
 	// deals in this run.
 	sb.Include(sortedKeys(carried)...)
+	// Such a partner is paid by the method its record names (its minimum
+	// and fee), as with deals; a result of its own names it again.
+	if s.partners != nil {
+		for _, id := range append(sortedKeys(carried), sortedKeys(held)...) {
+			if p, ok := s.partners.byID[id]; ok && p.Payment != nil && p.Payment.Method != "" {
+				sb.SetPaymentMethod(id, p.Payment.Method)
+			}
+		}
+	}
 	var addErr error
 	s.eachSettled(ctx, settle, func(r *incentive.Result) bool {
 		// A split payee other than the deal's partner is paid by the

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// A partner who only carries a balance into a run (no deal of its own in
+// it) is paid by the payment method its -partners record names, with that
+// method's minimum and fee, as it would be with deals. VAR-EMBER is paid by
+// cheque under examples/programs/var-rebate-2027.yaml: cheques from 400.00,
+// less a 25.00 fee; the program's own minimum is 100.00.
+func TestRunCarriedOnlyPartnerKeepsPaymentMethod(t *testing.T) {
+	chdirRoot(t)
+	dir := t.TempDir()
+	write := func(name, src string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(src), 0o600))
+		return p
+	}
+	// Q1: E-501 15,000.00 x 1.5% = 225.00, below the 400.00 cheque
+	// minimum: carried out. Q2: another partner's deal only.
+	q1 := write("q1.yaml", "- {id: E-501, partner_id: VAR-EMBER, close_date: 2027-03-02, amount: \"15000.00\"}\n")
+	q2 := write("q2.yaml", "- {id: C-301, partner_id: VAR-CIRRUS, close_date: 2027-04-10, amount: \"40000.00\"}\n")
+	partners := "examples/data/var-partners.yaml"
+	program := "examples/programs/var-rebate-2027.yaml"
+	stdout, stderr, code := invoke("run", "-as-of", "2027-03-31", "-output", "json", "-partners", partners, program, q1)
+	require.Equal(t, exitOK, code, stderr)
+	statement := write("q1.json", stdout)
+
+	tests := []struct {
+		name, carried                  string
+		payable, carriedOut, fee, sent string
+	}{
+		// 225.00 carried in < 400.00 (cheque): carried out again, no cheque.
+		{"previous statement, below the cheque minimum", statement, "0.00", "225.00", "0.00", "0.00"},
+		// 450.00 >= 400.00: paid by cheque, 450.00 - 25.00 = 425.00 sent.
+		{"hand-written balance, above the cheque minimum", write("c.json", `{"VAR-EMBER": "450.00"}`), "450.00", "0.00", "25.00", "425.00"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stdout, stderr, code := invoke("run", "-as-of", "2027-06-30", "-output", "json", "-carried", tt.carried,
+				"-partners", partners, program, q2)
+			require.Equal(t, exitOK, code, stderr)
+			var doc struct {
+				Partners []struct {
+					Partner       string                  `json:"partner"`
+					PaymentMethod string                  `json:"payment_method"`
+					Payable       struct{ Amount string } `json:"payable"`
+					CarriedOut    struct{ Amount string } `json:"carried_out"`
+					Fee           struct{ Amount string } `json:"fee"`
+					Sent          struct{ Amount string } `json:"sent"`
+				} `json:"partners"`
+			}
+			require.NoError(t, json.Unmarshal([]byte(stdout), &doc), stdout)
+			found := false
+			for _, p := range doc.Partners {
+				if p.Partner != "VAR-EMBER" {
+					continue
+				}
+				found = true
+				assert.Equal(t, "check", p.PaymentMethod)
+				assert.Equal(t, []string{tt.payable, tt.carriedOut, tt.fee, tt.sent},
+					[]string{p.Payable.Amount, p.CarriedOut.Amount, p.Fee.Amount, p.Sent.Amount})
+			}
+			assert.True(t, found, "VAR-EMBER is on the statement: %s", stdout)
+		})
+	}
+}
