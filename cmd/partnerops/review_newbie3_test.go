@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -71,4 +72,46 @@ func TestRunCarriedOnlyPartnerKeepsPaymentMethod(t *testing.T) {
 			assert.True(t, found, "VAR-EMBER is on the statement: %s", stdout)
 		})
 	}
+}
+
+// The text statement's partner column is as wide as the longest partner id
+// or breakdown label ("  payee partner"), not as the longest settlement
+// detail below a partner: those labels run on into the name column. Under
+// examples/programs/var-rebate-2027.yaml as of 2027-06-30, the detail
+// "    capped (not paid, not carried) 4,350.00: partner cap 6,000.00 cut
+// 4,350.00" (80 characters with its indent) made the partner column 80
+// wide, though the longest id, VAR-BEACON or VAR-CIRRUS, has 10
+// characters and the longest breakdown label, "  payee partner", 15. The
+// amounts stay aligned under their headers.
+func TestRunTextPartnerColumnFitsIDs(t *testing.T) {
+	chdirRoot(t)
+	stdout, stderr, code := invoke("run", "-as-of", "2027-06-30", "-partners", "examples/data/var-partners.yaml",
+		"examples/programs/var-rebate-2027.yaml", "examples/data/var-deals.yaml")
+	require.Equal(t, exitOK, code, stderr)
+	lines := strings.Split(stdout, "\n")
+	var header string
+	for _, l := range lines {
+		if strings.HasPrefix(l, "partner ") {
+			header = l
+			break
+		}
+	}
+	// "partner" (7) padded to 15, then the two blanks between columns.
+	require.True(t, strings.HasPrefix(header, "partner"+strings.Repeat(" ", 8+2)+"name "), "header %q", header)
+	// Every amount in the earned column ends where its header does.
+	earnedEnd := strings.Index(header, "earned") + len("earned")
+	checked := 0
+	for _, l := range lines {
+		if strings.HasPrefix(l, "      true-up ") || strings.HasPrefix(l, "      advances 2027-") || strings.HasPrefix(l, "VAR-ATLAS ") {
+			require.GreaterOrEqual(t, len(l), earnedEnd, "line %q", l)
+			assert.NotEqual(t, ' ', rune(l[earnedEnd-1]), "line %q", l)
+			if len(l) > earnedEnd {
+				assert.Equal(t, ' ', rune(l[earnedEnd]), "line %q", l)
+			}
+			checked++
+		}
+	}
+	// VAR-ATLAS: 1 row, 4 advance rows, 4 true-up rows; VAR-BEACON 3 + 4;
+	// VAR-CIRRUS 2 + 4; VAR-EMBER 1 + 2.
+	assert.Equal(t, 1+4+4+3+4+2+4+1+2, checked)
 }
