@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -114,4 +115,77 @@ func TestRunTextPartnerColumnFitsIDs(t *testing.T) {
 	// VAR-ATLAS: 1 row, 4 advance rows, 4 true-up rows; VAR-BEACON 3 + 4;
 	// VAR-CIRRUS 2 + 4; VAR-EMBER 1 + 2.
 	assert.Equal(t, 1+4+4+3+4+2+4+1+2, checked)
+}
+
+// The var-rebate-2027 sample data run once over the half year and chained a
+// quarter at a time (examples/data/README.md works both out): the chain
+// carries the negative true-ups and the year to date, not the budget, so
+// the partners the budget cut in the single run are paid more.
+func TestRunVarRebateChainAgainstSingleRun(t *testing.T) {
+	chdirRoot(t)
+	dir := t.TempDir()
+	src, err := os.ReadFile("examples/data/var-deals.yaml")
+	require.NoError(t, err)
+	first, second, ok := strings.Cut(string(src), "# Second quarter.")
+	require.True(t, ok)
+	q1, q2 := filepath.Join(dir, "q1.yaml"), filepath.Join(dir, "q2.yaml")
+	require.NoError(t, os.WriteFile(q1, []byte(first), 0o600))
+	require.NoError(t, os.WriteFile(q2, []byte(second), 0o600))
+	program, partners := "examples/programs/var-rebate-2027.yaml", "examples/data/var-partners.yaml"
+
+	type figures struct{ earned, payable, carriedOut, sent string }
+	statement := func(args ...string) (string, map[string]figures) {
+		t.Helper()
+		stdout, stderr, code := invoke(append([]string{"run", "-output", "json", "-partners", partners}, args...)...)
+		require.Equal(t, exitOK, code, stderr)
+		var doc struct {
+			Earned   struct{ Amount string } `json:"earned"`
+			Partners []struct {
+				Partner    string                  `json:"partner"`
+				Earned     struct{ Amount string } `json:"earned"`
+				Payable    struct{ Amount string } `json:"payable"`
+				CarriedOut struct{ Amount string } `json:"carried_out"`
+				Sent       struct{ Amount string } `json:"sent"`
+			} `json:"partners"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(stdout), &doc), stdout)
+		out := map[string]figures{}
+		for _, p := range doc.Partners {
+			out[p.Partner] = figures{p.Earned.Amount, p.Payable.Amount, p.CarriedOut.Amount, p.Sent.Amount}
+		}
+		return doc.Earned.Amount, out
+	}
+
+	// One run: 20,000.00 earned, the budget.
+	earned, single := statement("-as-of", "2027-06-30", program, "examples/data/var-deals.yaml")
+	assert.Equal(t, "20000.00", earned)
+	assert.Equal(t, map[string]figures{
+		"MSP-DUNE":   {"0.00", "0.00", "0.00", "0.00"},
+		"VAR-ATLAS":  {"11250.00", "11250.00", "0.00", "11225.00"}, // cheque: 11,250.00 - 25.00
+		"VAR-BEACON": {"6900.00", "6900.00", "0.00", "6900.00"},
+		"VAR-CIRRUS": {"1625.00", "1625.00", "0.00", "1625.00"},
+		"VAR-EMBER":  {"225.00", "0.00", "225.00", "0.00"}, // below the 400.00 cheque minimum
+	}, single)
+
+	// The first quarter: 2,600.00 + 900.00 + 1,750.00 + 225.00 + 600.00 +
+	// 1,350.00 + VAR-ATLAS's true-up 300.00 = 7,725.00.
+	stdout, stderr, code := invoke("run", "-output", "json", "-as-of", "2027-03-31", "-partners", partners, program, q1)
+	require.Equal(t, exitOK, code, stderr)
+	q1JSON := filepath.Join(dir, "q1.json")
+	require.NoError(t, os.WriteFile(q1JSON, []byte(stdout), 0o600))
+	// The second, carried: B-202 5,600.00, A-104 5,250.00, B-203 400.00,
+	// C-302 1,700.00 (no budget cut: the budget starts from zero); true-ups
+	// VAR-ATLAS 750.00 (its cap's room), VAR-CIRRUS 2,000.00 - 1,500.00 -
+	// 200.00 carried = 300.00. 14,000.00 earned.
+	earned, chained := statement("-as-of", "2027-06-30", "-carried", q1JSON, program, q2)
+	assert.Equal(t, "14000.00", earned)
+	assert.Equal(t, map[string]figures{
+		"VAR-ATLAS":  {"6000.00", "6000.00", "0.00", "5975.00"},
+		"VAR-BEACON": {"6000.00", "6000.00", "0.00", "6000.00"},
+		"VAR-CIRRUS": {"2000.00", "2000.00", "0.00", "2000.00"},
+		"VAR-EMBER":  {"0.00", "0.00", "225.00", "0.00"},
+	}, chained)
+	// VAR-BEACON, whom the budget never cut: Q1 900.00 + Q2 6,000.00 =
+	// 6,900.00, the single run's figure.
+	assert.Equal(t, "6900.00", decimal.RequireFromString("900.00").Add(decimal.RequireFromString(chained["VAR-BEACON"].earned)).StringFixed(2))
 }
