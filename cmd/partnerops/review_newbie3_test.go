@@ -189,3 +189,19 @@ func TestRunVarRebateChainAgainstSingleRun(t *testing.T) {
 	// 6,900.00, the single run's figure.
 	assert.Equal(t, "6900.00", decimal.RequireFromString("900.00").Add(decimal.RequireFromString(chained["VAR-BEACON"].earned)).StringFixed(2))
 }
+
+// explain runs the deals as run does, true-ups included: a true-up paid at
+// a quarter's end uses up budget that a later deal's explanation must see.
+// Under var-rebate-2027 the budget had paid 18,975.00 before C-302 (the
+// deals' 18,675.00 and VAR-ATLAS's first-quarter true-up of 300.00; see
+// examples/data/README.md): 1,700.00 is cut by 675.00 to 1,025.00, the
+// figure the statement pays. Without the true-ups explain showed 18,675.00
+// used and a total of 1,325.00.
+func TestExplainCountsTrueUpsInTheCaps(t *testing.T) {
+	chdirRoot(t)
+	stdout, stderr, code := invoke("explain", "-as-of", "2027-06-30", "-deal", "C-302", "-partners", "examples/data/var-partners.yaml",
+		"examples/programs/var-rebate-2027.yaml", "examples/data/var-deals.yaml")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stdout, "program budget 20,000.00 (18,975.00 used before) cut 675.00 (1,700.00 -> 1,025.00)")
+	assert.Contains(t, stdout, "total 1,025.00 USD to partner")
+}

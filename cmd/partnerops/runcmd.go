@@ -756,7 +756,19 @@ func (o *runOptions) explain(ctx context.Context, args []string, stdout, stderr 
 	var out bytes.Buffer
 	found := false
 	var ids []string // the ids seen, for a suggestion when -deal is not found
-	s.each(ctx, func(r *incentive.Result) bool {
+	// The program's true-ups are paid in the run as run pays them, so
+	// that a deal's explanation counts what they used of the caps.
+	var settle *incentive.SettlementBuilder
+	if len(s.program.Settlements) > 0 {
+		ev, err := incentive.NewEvaluator(s.program)
+		if err != nil {
+			s.deals.close()
+			fmt.Fprintf(stderr, "partnerops %s: %v\n", o.cmd, err)
+			return exitFail
+		}
+		settle = ev.NewSettlements()
+	}
+	s.eachSettled(ctx, settle, func(r *incentive.Result) bool {
 		if o.deal != "" && r.DealID != o.deal {
 			if len(ids) < 100_000 {
 				ids = append(ids, r.DealID)
