@@ -205,3 +205,38 @@ func TestExplainCountsTrueUpsInTheCaps(t *testing.T) {
 	assert.Contains(t, stdout, "program budget 20,000.00 (18,975.00 used before) cut 675.00 (1,700.00 -> 1,025.00)")
 	assert.Contains(t, stdout, "total 1,025.00 USD to partner")
 }
+
+// Without a -partners file (deals carry their partners inline), a partner
+// who only carries a balance in is paid by the method the previous
+// statement names: VAR-EMBER's 225.00 is below its 400.00 cheque minimum
+// and is carried again, not paid under the program's 100.00.
+func TestRunCarriedOnlyPartnerMethodFromStatement(t *testing.T) {
+	chdirRoot(t)
+	dir := t.TempDir()
+	write := func(name, src string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(src), 0o600))
+		return p
+	}
+	// 15,000.00 x 1.5% = 225.00
+	q1 := write("q1.yaml", "- {id: E-501, partner: {id: VAR-EMBER, type: var, payment_method: check}, close_date: 2027-03-02, amount: \"15000.00\"}\n")
+	q2 := write("q2.yaml", "- {id: C-301, partner: {id: VAR-CIRRUS, type: var, payment_method: bank_transfer}, close_date: 2027-04-10, amount: \"40000.00\"}\n")
+	program := "examples/programs/var-rebate-2027.yaml"
+	stdout, stderr, code := invoke("run", "-as-of", "2027-03-31", "-output", "json", program, q1)
+	require.Equal(t, exitOK, code, stderr)
+	stdout, stderr, code = invoke("run", "-as-of", "2027-06-30", "-output", "json", "-carried", write("q1.json", stdout), program, q2)
+	require.Equal(t, exitOK, code, stderr)
+	var doc struct {
+		Partners []struct {
+			Partner       string                  `json:"partner"`
+			PaymentMethod string                  `json:"payment_method"`
+			Payable       struct{ Amount string } `json:"payable"`
+			CarriedOut    struct{ Amount string } `json:"carried_out"`
+		} `json:"partners"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &doc), stdout)
+	require.Len(t, doc.Partners, 2) // VAR-CIRRUS, VAR-EMBER
+	ember := doc.Partners[1]
+	assert.Equal(t, []string{"VAR-EMBER", "check", "0.00", "225.00"},
+		[]string{ember.Partner, ember.PaymentMethod, ember.Payable.Amount, ember.CarriedOut.Amount})
+}
