@@ -2844,10 +2844,12 @@
 // carries balances only. Go callers use SettlementBuilder.Carries and
 // CarryIn (or SetPrior for the carry and year to date alone). Caps do
 // not carry: each run's per_partner and budget counts start from zero, so
-// a budget (or a cap period longer than one run) binds within a run only,
-// and a program with a budget chained a period at a time can pay more than
-// one run over all its deals (examples/programs/var-rebate-2027.yaml,
-// whose budget runs out in June, shows the difference).
+// a budget, or a cap period longer than one run (a quarterly per_partner
+// cap under monthly runs), binds within a run only, and a chain can pay
+// more than one run over all its deals: past the budget, and past a
+// partner's cap when the true-up is settled in a later run than the
+// deals that used the cap (examples/data/README.md works this out for
+// examples/programs/var-rebate-2027.yaml, whose budget runs out in June).
 //
 //	# cookbook-period-settlements.yaml: monthly advances, a quarterly true-up, a year-to-date high-water mark.
 //	apiVersion: partnerops/v1
