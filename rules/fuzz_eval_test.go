@@ -647,12 +647,25 @@ func fuzzSettlementsAddUp(t *testing.T, p *incentive.Program, lines []incentive.
 		if !up.Equal(l.TrueUp.Amount()) {
 			t.Fatalf("%s: true-up %s, want %s", what, l.TrueUp, up)
 		}
+		// A positive true-up is paid or capped (the caps' cuts add up to
+		// what was capped, and none is negative); a negative one is
+		// carried under period credit.
 		pay, out := decimal.Max(up, decimal.Zero), decimal.Min(up, decimal.Zero)
 		if modes[l.Settlement] == incentive.CreditYearToDate {
 			out = decimal.Zero
 		}
-		if !pay.Equal(l.Payable.Amount()) || !out.Equal(l.CarriedOut.Amount()) {
-			t.Fatalf("%s: true-up %s pays %s and carries %s", what, up, l.Payable, l.CarriedOut)
+		cut := decimal.Zero
+		for _, c := range l.Cuts {
+			if c.Cut.Sign() <= 0 {
+				t.Fatalf("%s: cap %d cuts %s", what, c.Cap, c.Cut)
+			}
+			cut = cut.Add(c.Cut)
+		}
+		if l.Capped.Amount().Sign() < 0 || !cut.Equal(l.Capped.Amount()) {
+			t.Fatalf("%s: capped %s, its cuts add up to %s", what, l.Capped, cut)
+		}
+		if !pay.Equal(l.Payable.Amount().Add(l.Capped.Amount())) || !out.Equal(l.CarriedOut.Amount()) {
+			t.Fatalf("%s: true-up %s pays %s, caps %s and carries %s", what, up, l.Payable, l.Capped, l.CarriedOut)
 		}
 	}
 }
