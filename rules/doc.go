@@ -2854,7 +2854,10 @@
 // the budget from zero, with a warning on stderr. The per_partner caps do
 // not chain: each run counts them from zero, so a cap period longer than
 // one run (a quarterly cap under monthly runs) can pay a partner past its
-// cap, a true-up settled in the later run included. When the carried
+// cap, a true-up settled in the later run included
+// (examples/data/README.md works both out for
+// examples/programs/var-rebate-2027.yaml, whose budget runs out in June).
+// When the carried
 // statement's `as_of` and the new run's first deal fall in the same cap
 // period, `run` warns on stderr, naming the cap and the period: run the
 // whole period at once (all its deals in one run, -carried from the
