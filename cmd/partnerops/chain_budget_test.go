@@ -165,3 +165,61 @@ func TestChainedRunWarnings(t *testing.T) {
 		assert.Equal(t, map[string]string{"P-2": "800.00", "total": "800.00", "budget": "800.00 USD"}, second.payables())
 	})
 }
+
+// TestChainFromStatement checks what -carried reads of budget_used and
+// as_of, and the errors and warnings a statement that does not fit gets.
+func TestChainFromStatement(t *testing.T) {
+	chdirRoot(t)
+	var stderr strings.Builder
+	withBudget, code := loadProgram("run", testdata+"/chain/budget.yaml", "", &stderr)
+	require.Equal(t, exitOK, code, stderr.String())
+	noBudget, code := loadProgram("run", testdata+"/settle/program.yaml", "", &stderr)
+	require.Equal(t, exitOK, code, stderr.String())
+	const head = `{"program": {"id": "x"}, "partners": [], `
+	tests := []struct {
+		name, src string
+		noBudget  bool
+		// budget is the budget_used read ("" for none), err a part of the
+		// error, warn a part of the warning ("" for none).
+		budget, asOf, err, warn string
+	}{
+		{name: "budget and as_of", src: head + `"as_of": "2027-03-31T23:00:00Z", "budget_used": {"amount": "700.005", "currency": "USD"}}`,
+			budget: "700.005", asOf: "2027-03-31"},
+		{name: "old statement", src: head + `"as_of": ""}`, warn: "records no budget_used"},
+		{name: "balances file", src: `{"P-1": "40.00"}`},
+		{name: "another currency", src: head + `"budget_used": {"amount": "1.00", "currency": "EUR"}}`, err: "budget_used is in EUR, the program pays in USD"},
+		{name: "below zero", src: head + `"budget_used": {"amount": "-1.00", "currency": "USD"}}`, err: "budget_used -1 is below zero"},
+		{name: "bad as_of", src: head + `"as_of": "2027-03-31"}`, err: "as_of: want an RFC 3339 time"},
+		{name: "no budget in the program", src: head + `"budget_used": {"amount": "700.00", "currency": "USD"}}`, noBudget: true,
+			budget: "700", warn: "records budget_used 700.00, but program settled-rebate v1 has no budget: it is not used"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := withBudget
+			if tt.noBudget {
+				p = noBudget
+			}
+			c, err := chainFromStatement("prev.json", []byte(tt.src), p)
+			if tt.err != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tt.err)
+				return
+			}
+			require.NoError(t, err)
+			got := ""
+			if c.budget != nil {
+				got = c.budget.String()
+			}
+			assert.Equal(t, tt.budget, got)
+			if tt.asOf != "" {
+				assert.Equal(t, tt.asOf, c.asOf.String())
+			}
+			w := c.budgetWarning("prev.json", p)
+			if tt.warn == "" {
+				assert.Empty(t, w)
+			} else {
+				assert.Contains(t, w, tt.warn)
+			}
+		})
+	}
+}
