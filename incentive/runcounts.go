@@ -8,7 +8,9 @@ import "github.com/shopspring/decimal"
 // methods read the counts as they stand when called: after the run has
 // ended, they are its final counts. The zero value reports nothing (ok
 // false) until a run has filled it. It must not be read while the run is
-// going on.
+// going on. It refers to the run's state (every partner's running totals),
+// which stays in memory as long as the RunCounts is reachable: read what
+// the next run needs and drop it.
 type RunCounts struct {
 	st *runState
 }
