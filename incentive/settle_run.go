@@ -3,6 +3,7 @@ package incentive
 import (
 	"fmt"
 	"sort"
+	"sync"
 
 	"github.com/shopspring/decimal"
 )
@@ -12,6 +13,10 @@ import (
 // and budget counts bound the true-ups and count them, and the earliest
 // end of a period not settled yet.
 type settleLive struct {
+	// mu serialises bound: reading the run's counts for a partner the run
+	// never met (one carried in) adds its state, from its Prior, to the
+	// run's, so two Settle calls at once after the run would race.
+	mu sync.Mutex
 	// e is the run's evaluator: the cap indices and periods of st are
 	// its own.
 	e  *Evaluator
@@ -178,6 +183,8 @@ func (b *SettlementBuilder) bound(lines []SettlementLine, refs []*settleAcc, com
 	}
 	sort.SliceStable(todo, func(x, y int) bool { return lines[todo[x]].To.Before(lines[todo[y]].To) })
 	lv := b.live
+	lv.mu.Lock()
+	defer lv.mu.Unlock()
 	st := lv.st
 	if st == nil {
 		// The run met no deal: its counts are where it started.
