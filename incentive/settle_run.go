@@ -130,6 +130,11 @@ func (e *Evaluator) inOrderSettling(w *work, st *runState, opts *RunOptions) {
 		}
 	}
 	e.inOrder(w, st, opts.AsOf)
+	if w.date.After(b.last) {
+		// Last covers every deal the run met: an ineligible one after a
+		// period's end has settled that period above.
+		b.last = w.date
+	}
 	if w.err == nil && w.res != nil {
 		if err := b.add(w.res); err != nil {
 			w.err, w.res = err, nil

@@ -279,7 +279,10 @@ func ownShare(r *Result) []ShareLine {
 }
 
 // Last returns the latest close date (in the program's time zone) of the
-// eligible results added; the zero Date when none was.
+// eligible results added; the zero Date when none was. On a builder
+// attached to a run (RunOptions.Settlements) it is that of every deal the
+// run met, eligible or not: a deal after a period's end settles the period
+// in the run, so Settle(Last()) shows it settled.
 func (b *SettlementBuilder) Last() Date { return b.last }
 
 func (s *Settlement) advancePeriod() Period {
