@@ -113,3 +113,31 @@ func TestReviewRsettle3LastCoversIneligibleDeal(t *testing.T) {
 	assert.Equal(t, Date{2026, 3, 31}, carries[0].Through)
 	assert.Empty(t, carries[0].Open)
 }
+
+// SetPrior or CarryIn after the run, on a builder attached to it: the
+// run sealed Q1's true-up with its cap's cut (150.00) computed from a zero
+// carry; a carry of -500.00 set afterwards made Settle recompute the
+// true-up as 50.00 and take the stale 150.00 cut from it: a payable of
+// -100.00 (below zero, which a statement would deduct from earned), and
+// not what the run counted in the cap. SetPrior now changes nothing once
+// the builder is attached, and CarryIn is refused.
+func TestReviewRsettle3PriorAfterRun(t *testing.T) {
+	p := rebateProgram(CreditPeriod, "50000")
+	p.Caps = []Cap{{Scope: CapPartner, Limit: dec("1500"), Period: PeriodQuarter}}
+	_, _, b := settledRun(t, p, RunOptions{}, "2026-06-30",
+		deal("D-1", "P-1", "20000", "2026-01-15"), deal("D-2", "P-1", "25000", "2026-02-15"),
+		deal("D-3", "P-1", "10000", "2026-03-15"), deal("D-4", "P-1", "30000", "2026-04-15"))
+	b.SetPrior(func(string, string) SettlementPrior { return SettlementPrior{Carried: dec("-500")} })
+	lines := b.Settle(Date{2026, 6, 30})
+	// As the run paid them: Q1 55,000 at 3% = 1,650 - 1,100 = 550.00,
+	// room 1,500 - 1,100 = 400.00 (150.00 cut); Q2 30,000 at 1% = 300 -
+	// 600 = -300.00 carried.
+	assert.Equal(t, []capRow{
+		{"P-1", "2026-01-01", "550.00", "400.00", "150.00", "0.00", []CapScope{CapPartner}},
+		{"P-1", "2026-04-01", "-300.00", "0.00", "0.00", "-300.00", nil},
+	}, capRows(lines))
+	checkIdentity(t, lines)
+	err := b.CarryIn([]SettlementCarry{{Settlement: "quarterly", PartnerID: "P-1", Carried: usd("-500")}})
+	assert.ErrorIs(t, err, ErrInvalidOptions)
+	assert.Equal(t, capRows(lines), capRows(b.Settle(Date{2026, 6, 30})))
+}

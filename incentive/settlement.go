@@ -155,8 +155,15 @@ type SettlementPrior struct {
 }
 
 // SetPrior sets the source of each partner's state from before the
-// results; nil (the default) starts everyone from zero.
+// results; nil (the default) starts everyone from zero. On a builder
+// attached to a run (RunOptions.Settlements) set it before the run: the
+// run pays the true-ups inside the caps with the state it started from,
+// so SetPrior once the run has started changes nothing (a new state
+// would change true-ups whose caps' cuts are already counted).
 func (b *SettlementBuilder) SetPrior(f func(settlementID, partnerID string) SettlementPrior) {
+	if b == nil || b.live != nil {
+		return
+	}
 	b.prior = f
 }
 
