@@ -144,9 +144,9 @@ func (e *Evaluator) windowStep(w *work, steps []Step, eligible bool) {
 		if st.Kind != StepWindow || st.words != nil || st.detail != nil {
 			continue
 		}
-		if eligible {
+		if sd, fits := shortDateOf(w.date); eligible && fits {
 			st.detail = e.newDetail(w, detailWindow)
-			st.detail.date = w.date
+			st.detail.date = sd
 		} else {
 			st.words = e.windowWords(w.date, st.OK)
 		}

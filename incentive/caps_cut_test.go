@@ -76,21 +76,47 @@ func TestPropertyTakeCutMatchesShopspring(t *testing.T) {
 		if rapid.IntRange(0, 4).Draw(t, "nilCap") == 0 {
 			c = nil
 		}
-		copyLines := func() []lineWork {
+		// A line's earlier cuts may have room after them (append's growth).
+		extra := rapid.IntRange(0, 2).Draw(t, "extra")
+		copyLines := func(extra int) []lineWork {
 			l := make([]lineWork, n)
 			copy(l, lines)
 			for i := range l {
-				l[i].cuts = append([]CapCut(nil), lines[i].cuts...)
+				if lines[i].cuts != nil {
+					l[i].cuts = append(make([]CapCut, 0, len(lines[i].cuts)+extra), lines[i].cuts...)
+				}
 			}
 			return l
 		}
 		var e Evaluator
-		got, want := &work{lines: copyLines()}, &work{lines: copyLines()}
-		// Room given by a run (cutRoom), of any size: too little falls
-		// back to allocating.
-		got.cutSpare = make([]CapCut, rapid.IntRange(0, 12).Draw(t, "room"))
+		got, want := &work{lines: copyLines(extra)}, &work{lines: copyLines(0)}
+		if rapid.Bool().Draw(t, "cutRoom") {
+			// Room made by a run (cutRoom) for a program of a few deal
+			// caps and partner or budget caps.
+			e.dealCaps = make([]int, rapid.IntRange(0, 2).Draw(t, "dealCaps"))
+			e.runCaps = make([]int, rapid.IntRange(0, 2).Draw(t, "runCaps"))
+			got.cutSpare = e.cutRoom(got, make([]CapCut, 0, rapid.IntRange(0, 8).Draw(t, "buf")))
+		} else {
+			// Room of any size: too little falls back to allocating.
+			got.cutSpare = make([]CapCut, rapid.IntRange(0, 12).Draw(t, "room"))
+		}
+		// A second cut on the same lines, as a deal cap's and then the
+		// budget's, when the first leaves something to cut.
+		second := rapid.Bool().Draw(t, "second")
 		e.takeCutAt(got, 3, c, decimal.New(7, 0), cut)
 		refTakeCutAt(want, 3, c, decimal.New(7, 0), cut)
+		if second {
+			var rest decimal.Decimal
+			for i := range want.lines {
+				if ln := &want.lines[i]; ln.holds && !ln.dropped && ln.final.Sign() == sign {
+					rest = ln.final // what the lowest such line has left
+				}
+			}
+			if rest.Sign() == sign {
+				e.takeCutAt(got, 4, c, decimal.New(8, 0), rest)
+				refTakeCutAt(want, 4, c, decimal.New(8, 0), rest)
+			}
+		}
 		for i := range got.lines {
 			g, w := &got.lines[i], &want.lines[i]
 			if !reflect.DeepEqual(g.final, w.final) {

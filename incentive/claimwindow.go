@@ -124,29 +124,39 @@ func (e *Evaluator) claim(w *work, asOf time.Time) {
 // claimStep explains the claim deadline set by claim (see claimWords).
 func (e *Evaluator) claimStep(w *work) Step {
 	anchor, from, ok := e.p.ClaimAnchorDate(&w.in.Deal, w.date)
+	expired, on, credited := w.res.Expired, w.asOf, w.creditsExpired
+	sa, fitsA := shortDateOf(anchor)
+	so, fitsO := shortDateOf(on)
+	if !fitsA || !fitsO {
+		return Step{Kind: StepClaim, OK: !expired, words: func() string {
+			return e.claimWords(from, ok, credited, expired, anchor, on)
+		}}
+	}
 	d := e.newDetail(w, detailClaim)
-	d.payee, d.started, d.date, d.on, d.credited = from, ok, anchor, w.asOf, w.creditsExpired
-	return Step{Kind: StepClaim, OK: !w.res.Expired, detail: d}
+	d.payee, d.started, d.date, d.on, d.credited = from, ok, sa, so, credited
+	return Step{Kind: StepClaim, OK: !expired, detail: d}
 }
 
-// claimWords renders a claim step: d.started says whether the deal has the
-// date its window counts from (d.date; d.payee names it).
-func (e *Evaluator) claimWords(d *stepDetail, expired bool) string {
+// claimWords renders a claim step: anchored says whether the deal has the
+// date its window counts from (anchor; from names it), credited whether
+// it is a credit note counted as expired with the deal it credits, on is
+// the as-of date.
+func (e *Evaluator) claimWords(from string, anchored, credited, expired bool, anchor, on Date) string {
 	span := e.p.Claims.span()
-	if !d.started {
-		s := "no claim deadline yet: the claim window (" + span.String() + ") counts from the " + d.payee + ", which the deal does not have"
-		if d.credited {
-			s += "; the credited deal's claim window had closed as of " + d.on.String() + ", so this credit note counts with it as expired"
+	if !anchored {
+		s := "no claim deadline yet: the claim window (" + span.String() + ") counts from the " + from + ", which the deal does not have"
+		if credited {
+			s += "; the credited deal's claim window had closed as of " + on.String() + ", so this credit note counts with it as expired"
 		}
 		return s
 	}
 	// (claim set Result.ClaimBy to the same date)
-	s := "claim by " + span.After(d.date).String() + " (" + span.String() + " after " + d.payee + " " + d.date.String() + ")"
+	s := "claim by " + span.After(anchor).String() + " (" + span.String() + " after " + from + " " + anchor.String() + ")"
 	switch {
-	case d.credited:
-		s += "; the credited deal's claim window had closed as of " + d.on.String() + ", so this credit note counts with it as expired"
+	case credited:
+		s += "; the credited deal's claim window had closed as of " + on.String() + ", so this credit note counts with it as expired"
 	case expired:
-		s += "; as of " + d.on.String() + " the claim window has closed"
+		s += "; as of " + on.String() + " the claim window has closed"
 	}
 	return s
 }

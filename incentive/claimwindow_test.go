@@ -191,9 +191,54 @@ func TestClaimWords(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			d := &stepDetail{kind: detailClaim, e: e, payee: "close date", started: c.anchored, date: anchor, on: on, credited: c.credit}
+			sa, _ := shortDateOf(anchor)
+			so, _ := shortDateOf(on)
+			d := &stepDetail{kind: detailClaim, e: e, payee: "close date", started: c.anchored, date: sa, on: so, credited: c.credit}
 			st := Step{Kind: StepClaim, OK: !c.expired, detail: d}
 			assert.Equal(t, c.want, st.Words())
 		})
 	}
+}
+
+// shortDateOf holds a date exactly or says it cannot: every date it takes
+// comes back the same, and the ones it refuses (a step then keeps a
+// closure) are refused.
+func TestShortDate(t *testing.T) {
+	cases := []struct {
+		d    Date
+		fits bool
+	}{
+		{Date{2026, 11, 30}, true},
+		{Date{0, 1, 1}, true},
+		{Date{-4712, 1, 1}, true},
+		{Date{2147483647, 12, 31}, true}, // the largest int32 year
+		{Date{2147483648, 1, 1}, false},  // one more
+		{Date{-2147483649, 1, 1}, false},
+		{Date{2026, 255, 255}, true}, // not a calendar date, but held exactly
+		{Date{2026, 256, 1}, false},
+		{Date{2026, -1, 1}, false},
+		{Date{2026, 1, -1}, false},
+	}
+	for _, c := range cases {
+		s, fits := shortDateOf(c.d)
+		assert.Equal(t, c.fits, fits, "%+v", c.d)
+		if fits {
+			assert.Equal(t, c.d, s.date(), "%+v", c.d)
+		}
+	}
+}
+
+// A claim step whose dates do not fit a detail renders through its
+// closure, with the same words.
+func TestClaimStepFarDate(t *testing.T) {
+	p := &Program{ID: "p", Version: 1, Currency: USD,
+		Effective: Window{From: Date{2026, 1, 1}, To: Date{2026, 6, 30}, Location: nyc},
+		Claims:    ClaimWindow{Days: 30, From: FromRegistrationApproved},
+		Earnings:  []Earning{{ID: "flat", Type: Spiff, Amount: Const(dec("100"))}}}
+	d := Deal{ID: "D-1", PartnerID: "P-1", Amount: usd("1000"), CloseDate: day("2026-03-08"),
+		Registration: &Registration{ID: "R-1", Approved: Date{3000000000, 1, 1}}}
+	r, err := Evaluate(t.Context(), p, Input{Deal: d, Partner: gold("P-1")}, day("2026-04-01"))
+	require.NoError(t, err)
+	// 3000000000-01-01 + 30 days = 3000000000-01-31.
+	assert.Contains(t, r.Explain(), "claim by 3000000000-01-31 (30 days after registration approval 3000000000-01-01)")
 }

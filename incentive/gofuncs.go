@@ -100,7 +100,7 @@ func Equals(path string, v any) Condition {
 		}
 		if a, ok := got.(decimal.Decimal); ok {
 			b, ok := v.(decimal.Decimal)
-			return ok && a.Equal(b), nil
+			return ok && decCmp(a, b) == 0, nil // Equal, without rescaling
 		}
 		return got == v, nil
 	})
@@ -113,7 +113,7 @@ func AtLeast(path string, min decimal.Decimal) Condition {
 		if err != nil {
 			return false, err
 		}
-		return v.Cmp(min) >= 0, nil
+		return decCmp(v, min) >= 0, nil // Cmp, without rescaling
 	})
 }
 

@@ -3,6 +3,7 @@ package incentive
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/shopspring/decimal"
 )
@@ -135,11 +136,29 @@ type stepDetail struct {
 	payee, payeeName string
 	// date: a window step's close date, a claim step's anchor date; on:
 	// a claim step's as-of date.
-	date, on Date
+	date, on shortDate
 	// picks are a group's members whose condition held, with their
 	// amounts at the pick.
 	picks []groupMember
 }
+
+// shortDate is a Date in 8 bytes, for step details (a Date takes 24): it
+// holds every Date whose year fits an int32 and whose month and day fit a
+// byte (shortDateOf says whether d does), which a time.Time's date always
+// does in practice; a step with another date keeps a closure instead.
+type shortDate struct {
+	year       int32
+	month, day uint8
+}
+
+func shortDateOf(d Date) (shortDate, bool) {
+	if d.Year != int(int32(d.Year)) || d.Month != time.Month(uint8(d.Month)) || d.Day != int(uint8(d.Day)) {
+		return shortDate{}, false
+	}
+	return shortDate{int32(d.Year), uint8(d.Month), uint8(d.Day)}, true
+}
+
+func (s shortDate) date() Date { return Date{int(s.year), time.Month(s.month), int(s.day)} }
 
 // groupMember is a group member and its amount, as a group step's words
 // show it.
@@ -206,9 +225,9 @@ func (d *stepDetail) words(s *Step) string {
 	case detailDealCap:
 		return e.dealCapName(&e.p.Caps[d.ci], d.b) + " cut " + fmtAmount(s.Amount, cur) + " (" + fmtAmount(d.a, cur) + " -> " + fmtAmount(d.b, cur) + ")"
 	case detailWindow:
-		return windowWords(e.p, d.date, s.OK)
+		return windowWords(e.p, d.date.date(), s.OK)
 	case detailClaim:
-		return e.claimWords(d, !s.OK)
+		return e.claimWords(d.payee, d.started, d.credited, !s.OK, d.date.date(), d.on.date())
 	case detailTotal:
 		payee := d.payee
 		if d.payeeName != "" {

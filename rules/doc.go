@@ -2842,7 +2842,14 @@
 // settlement the new version no longer has is an error rather than a
 // dropped carry. A carried-in file written by hand (partner to amount)
 // carries balances only. Go callers use SettlementBuilder.Carries and
-// CarryIn (or SetPrior for the carry and year to date alone).
+// CarryIn (or SetPrior for the carry and year to date alone). Caps do
+// not carry: each run's per_partner and budget counts start from zero, so
+// a budget, or a cap period longer than one run (a quarterly per_partner
+// cap under monthly runs), binds within a run only, and a chain can pay
+// more than one run over all its deals: past the budget, and past a
+// partner's cap when the true-up is settled in a later run than the
+// deals that used the cap (examples/data/README.md works this out for
+// examples/programs/var-rebate-2027.yaml, whose budget runs out in June).
 //
 //	# cookbook-period-settlements.yaml: monthly advances, a quarterly true-up, a year-to-date high-water mark.
 //	apiVersion: partnerops/v1

@@ -184,7 +184,10 @@ func FuzzEvaluateDeal(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The run settles its periods itself (RunOptions.Settlements), so
+		// the per_partner caps and the budget bind the true-ups too.
 		settle := e.NewSettlements()
+		opts.Settlements = settle
 		closes := map[string]time.Time{}
 		for x := range batch {
 			closes[x.Deal.ID] = x.Deal.CloseDate
@@ -232,12 +235,11 @@ func FuzzEvaluateDeal(f *testing.F) {
 				t.Fatalf("%s: statement: %v", p.ID, err)
 			}
 			paid = paid.Add(r.Total.Amount())
-			if err := settle.Add(r); err != nil {
-				t.Fatalf("%s: settlement: %v", p.ID, err)
-			}
 		}
 		// The results do not depend on the number of workers.
 		opts.Workers = 1
+		settle1 := e.NewSettlements()
+		opts.Settlements = settle1
 		i := 0
 		for r, err := range incentive.Run(t.Context(), p, batch, opts) {
 			if got := fuzzRunItem(t, r, err); i >= len(two) || got != two[i] {
@@ -254,6 +256,39 @@ func FuzzEvaluateDeal(f *testing.F) {
 		}
 		lines := settle.Settle(settleOn)
 		fuzzSettlementsAddUp(t, p, lines)
+		if a, b := fuzzJSON(t, lines), fuzzJSON(t, settle1.Settle(settleOn)); a != b {
+			t.Fatalf("%s: settlements on one worker differ from two:\n%s\n%s", p.ID, b, a)
+		}
+		// The true-ups count in the fixed partner caps (the cap period
+		// holding the settled period's last day) and the budget: deals and
+		// true-ups together never pass a limit. (A cut true-up leaves
+		// exactly the limit.)
+		for _, l := range lines {
+			if !l.Settled || l.Payable.IsZero() {
+				continue
+			}
+			for ci, c := range p.Caps {
+				if c.LimitFormula != nil {
+					continue
+				}
+				key := fmt.Sprint(ci)
+				switch c.Scope {
+				case incentive.CapPartner:
+					per := c.Period
+					if per == "" {
+						per = p.Period
+					}
+					key += "/" + l.PartnerID + "/" + incentive.PeriodLabel(per, l.To)
+				case incentive.CapBudget:
+				default:
+					continue
+				}
+				used[key] = used[key].Add(l.Payable.Amount())
+				if used[key].GreaterThan(c.Limit) {
+					t.Fatalf("%s: with the true-up of %s for %s..%s the run paid %s under %s cap %s, limit %s", p.ID, l.PartnerID, l.From, l.To, used[key], c.Scope, key, c.Limit)
+				}
+			}
+		}
 		if err := sb.AddSettlements(lines); err != nil {
 			t.Fatalf("%s: AddSettlements: %v", p.ID, err)
 		}
@@ -556,11 +591,11 @@ func fuzzCheckResult(t *testing.T, p *incentive.Program, r *incentive.Result) {
 }
 
 // fuzzJSON is a result's JSON encoding.
-func fuzzJSON(t *testing.T, r *incentive.Result) string {
+func fuzzJSON[T any](t *testing.T, r T) string {
 	t.Helper()
 	b, err := json.Marshal(r)
 	if err != nil {
-		t.Fatalf("%s: %v", r.DealID, err)
+		t.Fatal(err)
 	}
 	return string(b)
 }
@@ -612,12 +647,25 @@ func fuzzSettlementsAddUp(t *testing.T, p *incentive.Program, lines []incentive.
 		if !up.Equal(l.TrueUp.Amount()) {
 			t.Fatalf("%s: true-up %s, want %s", what, l.TrueUp, up)
 		}
+		// A positive true-up is paid or capped (the caps' cuts add up to
+		// what was capped, and none is negative); a negative one is
+		// carried under period credit.
 		pay, out := decimal.Max(up, decimal.Zero), decimal.Min(up, decimal.Zero)
 		if modes[l.Settlement] == incentive.CreditYearToDate {
 			out = decimal.Zero
 		}
-		if !pay.Equal(l.Payable.Amount()) || !out.Equal(l.CarriedOut.Amount()) {
-			t.Fatalf("%s: true-up %s pays %s and carries %s", what, up, l.Payable, l.CarriedOut)
+		cut := decimal.Zero
+		for _, c := range l.Cuts {
+			if c.Cut.Sign() <= 0 {
+				t.Fatalf("%s: cap %d cuts %s", what, c.Cap, c.Cut)
+			}
+			cut = cut.Add(c.Cut)
+		}
+		if l.Capped.Amount().Sign() < 0 || !cut.Equal(l.Capped.Amount()) {
+			t.Fatalf("%s: capped %s, its cuts add up to %s", what, l.Capped, cut)
+		}
+		if !pay.Equal(l.Payable.Amount().Add(l.Capped.Amount())) || !out.Equal(l.CarriedOut.Amount()) {
+			t.Fatalf("%s: true-up %s pays %s, caps %s and carries %s", what, up, l.Payable, l.Capped, l.CarriedOut)
 		}
 	}
 }

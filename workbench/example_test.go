@@ -222,6 +222,8 @@ func ExampleNewServer() {
 	// msp-advantage.yaml program
 	// q4-growth.yaml program
 	// q4-growth_test.yaml program
+	// var-rebate-2027.yaml program
+	// var-rebate-2027_test.yaml program
 }
 
 // A folder that does not exist cannot be served.

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/partnerops/partnerops/incentive"
+	"github.com/partnerops/partnerops/partner"
 	"github.com/shopspring/decimal"
 )
 
@@ -347,4 +348,36 @@ func settlementFromStatement(name string, src []byte, p *incentive.Program) (car
 		}
 	}
 	return carries, warn, nil
+}
+
+// methodsFromStatement reads each partner's payment method from a previous
+// run's JSON statement, for a partner who only carries a balance into this
+// run and has no -partners record to name it. A file that is not a
+// statement names none; a method partnerops does not know is an error.
+func methodsFromStatement(name string, src []byte) (map[string]partner.PaymentMethod, error) {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(src, &top) != nil || top["partners"] == nil || top["program"] == nil {
+		return nil, nil
+	}
+	var st struct {
+		Partners []struct {
+			Partner string `json:"partner"`
+			Method  string `json:"payment_method"`
+		} `json:"partners"`
+	}
+	if err := json.Unmarshal(src, &st); err != nil {
+		return nil, fmt.Errorf("%s: not a statement written by 'partnerops run -output json': %v", name, err)
+	}
+	out := map[string]partner.PaymentMethod{}
+	for _, p := range st.Partners {
+		if p.Method == "" {
+			continue
+		}
+		m := partner.PaymentMethod(p.Method)
+		if !slices.Contains(partner.PaymentMethods(), m) {
+			return nil, fmt.Errorf("%s: partner %s: unknown payment_method %q", name, p.Partner, clipText(p.Method))
+		}
+		out[p.Partner] = m
+	}
+	return out, nil
 }

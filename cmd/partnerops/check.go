@@ -21,7 +21,9 @@ workflows, deals files) are listed as skipped, not reported as errors. It
 prints every error and warning as file:line:col: message, with the source
 line and a caret under the column, then a summary line. Files are named
 by their path from the working directory; a file outside it by its path
-from its own directory.
+from its own directory. The files of each directory are compiled as one
+set: a Tests document finds its program only in its own directory, even
+when the program's file is named on the same command line.
 
 It exits 1 when a file has errors (or, with -strict, warnings), else 0.`,
 	example: "partnerops check examples/programs/q4-growth.yaml",

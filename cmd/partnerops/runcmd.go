@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/partnerops/partnerops/incentive"
+	"github.com/partnerops/partnerops/partner"
 	"github.com/partnerops/partnerops/rules"
 	"github.com/shopspring/decimal"
 )
@@ -81,7 +82,7 @@ and every earning under the program's hold counts as held (pending).`,
 		o.define(fs)
 		fs.BoolVar(&o.json, "json", false, "print the statement as JSON (same as -output json)")
 		fs.StringVar(&o.output, "output", "text", "print the statement as `FORMAT`: text, csv or json (amounts as strings; it reads back as -carried)")
-		fs.StringVar(&o.carried, "carried", "", "read what each partner carries in from `FILE`: the previous run's -output json (balances,\nholds and settlement carries; a statement of another program id is refused, of another\nversion warned about), or a\nJSON object of partner id to amount, {\"P-1\": \"40.00\"}, or to amounts per payout bucket,\n{\"P-1\": {\"rebates\": \"-30.00\", \"default\": \"5.00\"}} (default: the earning types in no bucket)")
+		fs.StringVar(&o.carried, "carried", "", "read what each partner carries in from `FILE`: the previous run's -output json (balances,\nholds, settlement carries and payment methods; a statement of another program id is refused, of another\nversion warned about), or a\nJSON object of partner id to amount, {\"P-1\": \"40.00\"}, or to amounts per payout bucket,\n{\"P-1\": {\"rebates\": \"-30.00\", \"default\": \"5.00\"}} (default: the earning types in no bucket)")
 		fs.StringVar(&o.results, "results", "", "also write each deal's result to `FILE` (.csv or .jsonl): deal, partner, and each earning\nline with its type, amount, band, the caps that cut it, rounding and claim deadline;\na program with settlements adds a row per settled period (kind settlement, amount = the\npayable true-up), so the amounts add up to the statement's earned")
 		fs.BoolVar(&o.resultsExplain, "results-explain", false, "add each deal's explanation in plain words to the -results file")
 		return func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -614,6 +615,20 @@ func (o *runOptions) run(ctx context.Context, args []string, stdout, stderr io.W
 	// A partner who carries an amount in is on the statement even without
 	// deals in this run.
 	sb.Include(sortedKeys(carried)...)
+	// Such a partner is paid by the method its -partners record names (its
+	// minimum and fee), else by the one the previous statement names, as
+	// with deals; a result of its own names it again.
+	for _, id := range append(sortedKeys(carried), sortedKeys(held)...) {
+		m := cf.methods[id]
+		if s.partners != nil {
+			if p, ok := s.partners.byID[id]; ok && p.Payment != nil && p.Payment.Method != "" {
+				m = p.Payment.Method
+			}
+		}
+		if m != "" {
+			sb.SetPaymentMethod(id, m)
+		}
+	}
 	var addErr error
 	s.eachSettled(ctx, settle, func(r *incentive.Result) bool {
 		// A split payee other than the deal's partner is paid by the
@@ -703,6 +718,9 @@ type carriedFile struct {
 	amounts     carriedIn
 	held        map[string][]incentive.HeldAmount
 	settlements []incentive.SettlementCarry
+	// methods are the partners' payment methods a previous statement
+	// names, for partners with no -partners record.
+	methods map[string]partner.PaymentMethod
 	// warn is set when the file is a statement of another version of the
 	// program.
 	warn string
@@ -735,7 +753,10 @@ func (o *runOptions) readCarried(p *incentive.Program) (*carriedFile, int, error
 		return cf, exitFail, err
 	}
 	cf.amounts = m
-	cf.held, err = heldFromStatement(o.carried, src, p.Currency, p.Rounding.Places(p.Currency))
+	if cf.held, err = heldFromStatement(o.carried, src, p.Currency, p.Rounding.Places(p.Currency)); err != nil {
+		return cf, exitFail, err
+	}
+	cf.methods, err = methodsFromStatement(o.carried, src)
 	return cf, exitFail, err
 }
 
@@ -747,7 +768,19 @@ func (o *runOptions) explain(ctx context.Context, args []string, stdout, stderr 
 	var out bytes.Buffer
 	found := false
 	var ids []string // the ids seen, for a suggestion when -deal is not found
-	s.each(ctx, func(r *incentive.Result) bool {
+	// The program's true-ups are paid in the run as run pays them, so
+	// that a deal's explanation counts what they used of the caps.
+	var settle *incentive.SettlementBuilder
+	if len(s.program.Settlements) > 0 {
+		ev, err := incentive.NewEvaluator(s.program)
+		if err != nil {
+			s.deals.close()
+			fmt.Fprintf(stderr, "partnerops %s: %v\n", o.cmd, err)
+			return exitFail
+		}
+		settle = ev.NewSettlements()
+	}
+	s.eachSettled(ctx, settle, func(r *incentive.Result) bool {
 		if o.deal != "" && r.DealID != o.deal {
 			if len(ids) < 100_000 {
 				ids = append(ids, r.DealID)

@@ -225,6 +225,9 @@ func (d *statementDoc) writeText(w io.Writer) error {
 		}
 		return out
 	}
+	// spans marks the rows of settlement details, whose labels run on
+	// into the name column (below).
+	spans := map[int]bool{}
 	for _, r := range d.Partners {
 		rows = append(rows, append([]string{r.Partner, r.Name, strconv.Itoa(r.Deals), strconv.Itoa(r.Eligible)},
 			amounts(r.Earned, r.Expired, r.Held, r.CarriedIn, r.Withheld, r.Payable, r.CarriedOut)...))
@@ -258,10 +261,16 @@ func (d *statementDoc) writeText(w io.Writer) error {
 			rows = append(rows, []string{"  " + shareText(s, r.Partner), "", "", "", amountText(s.Amount, cur), "", "", "", "", "", ""})
 		}
 		for _, s := range r.Settlements {
-			rows = append(rows, settlementRows(s, cur)...)
+			for _, sr := range settlementRows(s, cur) {
+				spans[len(rows)] = true
+				rows = append(rows, sr)
+			}
 		}
 		for _, c := range r.SettlementCarry {
-			rows = append(rows, carryRows(c, cur)...)
+			for _, cr := range carryRows(c, cur) {
+				spans[len(rows)] = true
+				rows = append(rows, cr)
+			}
 		}
 		if !r.Fee.IsZero() {
 			// In the payable column: the fee comes out of the payment.
@@ -281,8 +290,14 @@ func (d *statementDoc) writeText(w io.Writer) error {
 	// column is known (tabwriter took a quarter of the command's time
 	// outside evaluation for 5,000 partners). Blanks that end a line are
 	// dropped.
+	//
+	// A settlement's detail rows (its advances, true-up, cuts, carries)
+	// run their labels on into the empty name column, so a long label
+	// ("capped (not paid, not carried) ...: partner cap ... cut ...")
+	// widens the name column, if anything, and not the partner column,
+	// which stays as wide as the ids.
 	width := make([]int, len(rows[0]))
-	for _, r := range rows {
+	for n, r := range rows {
 		for i, c := range r {
 			if strings.IndexFunc(c, unicode.IsControl) >= 0 {
 				// A line break or tab in a name (a quoted CSV cell)
@@ -292,8 +307,14 @@ func (d *statementDoc) writeText(w io.Writer) error {
 				c = q[1 : len(q)-1]
 				r[i] = c
 			}
+			if i < textCols && spans[n] {
+				continue
+			}
 			width[i] = max(width[i], utf8.RuneCountInString(c))
 		}
+	}
+	for n := range spans {
+		width[1] = max(width[1], utf8.RuneCountInString(rows[n][0])-width[0]-2)
 	}
 	var out strings.Builder
 	for line := range strings.SplitSeq(strings.TrimSuffix(b.String(), "\n"), "\n") {
@@ -301,10 +322,16 @@ func (d *statementDoc) writeText(w io.Writer) error {
 		out.WriteByte('\n')
 	}
 	var line []byte
-	for _, r := range rows {
+	for n, r := range rows {
 		line = line[:0]
 		for i, c := range r {
+			if spans[n] && i == 1 {
+				continue
+			}
 			pad := width[i] - utf8.RuneCountInString(c)
+			if spans[n] && i == 0 {
+				pad += 2 + width[1]
+			}
 			if i >= textCols {
 				line = appendBlanks(line, pad)
 			}
