@@ -3,6 +3,7 @@ package incentive
 import (
 	"fmt"
 	"sort"
+	"sync"
 
 	"github.com/shopspring/decimal"
 )
@@ -12,6 +13,10 @@ import (
 // and budget counts bound the true-ups and count them, and the earliest
 // end of a period not settled yet.
 type settleLive struct {
+	// mu serialises bound: reading the run's counts for a partner the run
+	// never met (one carried in) adds its state, from its Prior, to the
+	// run's, so two Settle calls at once after the run would race.
+	mu sync.Mutex
 	// e is the run's evaluator: the cap indices and periods of st are
 	// its own.
 	e  *Evaluator
@@ -125,6 +130,11 @@ func (e *Evaluator) inOrderSettling(w *work, st *runState, opts *RunOptions) {
 		}
 	}
 	e.inOrder(w, st, opts.AsOf)
+	if w.date.After(b.last) {
+		// Last covers every deal the run met: an ineligible one after a
+		// period's end has settled that period above.
+		b.last = w.date
+	}
 	if w.err == nil && w.res != nil {
 		if err := b.add(w.res); err != nil {
 			w.err, w.res = err, nil
@@ -180,6 +190,8 @@ func (b *SettlementBuilder) bound(lines []SettlementLine, refs []*settleAcc, com
 	}
 	sort.SliceStable(todo, func(x, y int) bool { return lines[todo[x]].To.Before(lines[todo[y]].To) })
 	lv := b.live
+	lv.mu.Lock()
+	defer lv.mu.Unlock()
 	st := lv.st
 	if st == nil {
 		// The run met no deal: its counts are where it started.

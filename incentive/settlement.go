@@ -155,8 +155,15 @@ type SettlementPrior struct {
 }
 
 // SetPrior sets the source of each partner's state from before the
-// results; nil (the default) starts everyone from zero.
+// results; nil (the default) starts everyone from zero. On a builder
+// attached to a run (RunOptions.Settlements) set it before the run: the
+// run pays the true-ups inside the caps with the state it started from,
+// so SetPrior once the run has started changes nothing (a new state
+// would change true-ups whose caps' cuts are already counted).
 func (b *SettlementBuilder) SetPrior(f func(settlementID, partnerID string) SettlementPrior) {
+	if b == nil || b.live != nil {
+		return
+	}
 	b.prior = f
 }
 
@@ -279,7 +286,10 @@ func ownShare(r *Result) []ShareLine {
 }
 
 // Last returns the latest close date (in the program's time zone) of the
-// eligible results added; the zero Date when none was.
+// eligible results added; the zero Date when none was. On a builder
+// attached to a run (RunOptions.Settlements) it is that of every deal the
+// run met, eligible or not: a deal after a period's end settles the period
+// in the run, so Settle(Last()) shows it settled.
 func (b *SettlementBuilder) Last() Date { return b.last }
 
 func (s *Settlement) advancePeriod() Period {

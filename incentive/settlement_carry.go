@@ -81,7 +81,9 @@ func (b *SettlementBuilder) carried(i int, partnerID string) *SettlementCarry {
 // partner's carried true-up and year to date, and its open periods, whose
 // basis and advances the deals added next join. For the settlements and
 // partners it names it replaces SetPrior. Call it once, before Add.
-// Errors (and nothing is carried in): a second call (ErrInvalidOptions),
+// Errors (and nothing is carried in): a second call, or a call on a
+// builder attached to a run (RunOptions.Settlements) once the run has
+// started (ErrInvalidOptions),
 // an unknown settlement (ErrInvalidProgram), an amount in another currency
 // (ErrCurrencyMismatch), a positive carry, a carry under year_to_date or
 // a year to date under period credit (which would be dropped), a
@@ -95,6 +97,11 @@ func (b *SettlementBuilder) CarryIn(carries []SettlementCarry) error {
 	}
 	if b.carry != nil {
 		return fmt.Errorf("%w: CarryIn called twice on one SettlementBuilder; carry everything in at once", ErrInvalidOptions)
+	}
+	if b.live != nil {
+		// The run paid its true-ups inside the caps from the state it
+		// started with; carrying in now would change them.
+		return fmt.Errorf("%w: CarryIn on a SettlementBuilder attached to a run (RunOptions.Settlements); carry in before the run", ErrInvalidOptions)
 	}
 	p := b.e.p
 	in := make([]map[string]*SettlementCarry, len(p.Settlements))

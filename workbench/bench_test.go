@@ -2,13 +2,12 @@ package workbench
 
 import (
 	"context"
+	"github.com/partnerops/partnerops/incentive"
+	"github.com/partnerops/partnerops/internal/cputime"
+	"github.com/partnerops/partnerops/internal/growthref"
 	"os"
-	"syscall"
 	"testing"
 	"time"
-
-	"github.com/partnerops/partnerops/incentive"
-	"github.com/partnerops/partnerops/internal/growthref"
 )
 
 // BenchmarkDiffVsRun is the figure for the issue: a diff of the example
@@ -103,15 +102,11 @@ func BenchmarkDiffVsRun(b *testing.B) {
 	}
 }
 
-// cpuTime is the CPU time the process has used, user and system. On a
-// machine shared with other work, the ratio of CPU times is steadier than
-// the ratio of wall times.
+// cpuTime is the CPU time the process has used, user and system (0
+// where it cannot be read).
 func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	d, _ := cputime.Process()
+	return d
 }
 
 func reportCPU(b *testing.B, since time.Duration) {

@@ -3,18 +3,17 @@ package main
 import (
 	"bytes"
 	"flag"
+	"github.com/partnerops/partnerops/incentive"
+	"github.com/partnerops/partnerops/internal/cputime"
+	"github.com/partnerops/partnerops/internal/dealgen"
+	"github.com/partnerops/partnerops/rules"
+	"github.com/stretchr/testify/require"
 	"io"
 	"os"
 	"path/filepath"
 	"runtime"
-	"syscall"
 	"testing"
 	"time"
-
-	"github.com/partnerops/partnerops/incentive"
-	"github.com/partnerops/partnerops/internal/dealgen"
-	"github.com/partnerops/partnerops/rules"
-	"github.com/stretchr/testify/require"
 )
 
 // benchDeals sets the size of BenchmarkRunFile's file.
@@ -125,13 +124,11 @@ func BenchmarkRunFile(b *testing.B) {
 	}
 }
 
-// cpuTime is the CPU time the process has used, user and system.
+// cpuTime is the CPU time the process has used, user and system (0
+// where it cannot be read).
 func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	d, _ := cputime.Process()
+	return d
 }
 
 func reportCPU(b *testing.B, since time.Duration) {

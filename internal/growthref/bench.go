@@ -1,12 +1,12 @@
 package growthref
 
 import (
+	"github.com/partnerops/partnerops/incentive"
+	"github.com/partnerops/partnerops/internal/cputime"
 	"runtime"
 	"slices"
 	"testing"
 	"time"
-
-	"github.com/partnerops/partnerops/incentive"
 )
 
 // BenchEvaluate measures the per-deal evaluation of program p over a fixed
@@ -104,7 +104,7 @@ func BenchRun(b *testing.B, p *incentive.Program, n int, opts incentive.RunOptio
 	cpuKnown := true
 	for b.Loop() {
 		runtime.GC()
-		cpu0, ok0 := processCPU()
+		cpu0, ok0 := cputime.Process()
 		var peak uint64
 		var ms runtime.MemStats
 		count := 0
@@ -118,7 +118,7 @@ func BenchRun(b *testing.B, p *incentive.Program, n int, opts incentive.RunOptio
 				peak = max(peak, ms.HeapAlloc)
 			}
 		}
-		cpu1, ok1 := processCPU()
+		cpu1, ok1 := cputime.Process()
 		cpu += cpu1 - cpu0
 		cpuKnown = cpuKnown && ok0 && ok1
 		if count != n {
