@@ -3,7 +3,6 @@ package main
 import (
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
@@ -39,7 +38,7 @@ func TestNotRegularFiles(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "good.yaml"), prog, 0o644))
 	require.NoError(t, os.Symlink("/dev/zero", filepath.Join(dir, "zero.yaml")))
-	require.NoError(t, syscall.Mkfifo(filepath.Join(dir, "hang_test.yaml"), 0o644))
+	require.NoError(t, mkfifo(filepath.Join(dir, "hang_test.yaml")))
 	fifo := filepath.Join(dir, "hang_test.yaml")
 
 	cases := []struct {
