@@ -35,7 +35,8 @@ func (e *HistoryError) Error() string { return e.Where + ": " + e.Msg }
 
 // ParseHistoryDate reads the from date of a dated change: YYYY-MM-DD is
 // midnight in loc (the program's time zone, as a deal's close_date), an
-// RFC 3339 time is that instant.
+// RFC 3339 time is that instant. The instant must fall within years 0000
+// to 9999 in UTC, where AppendDealJSON writes it.
 func ParseHistoryDate(s string, loc *time.Location) (time.Time, error) {
 	t, err := time.Parse(time.DateOnly, s)
 	if err == nil {
@@ -77,7 +78,8 @@ var historyKeys = map[string][]string{
 // [{"from": "2026-01-01", "tier": "gold"}] for tier_history, and
 // {"from", "type", "tier", "region", "country"} for attribute_history,
 // each entry changing at least one attribute, in strictly increasing from
-// order (ParseHistoryDate, in loc). The errors are *HistoryError, every
+// order (ParseHistoryDate, in loc), no key given twice in an entry. The
+// errors are *HistoryError, every
 // one found; ApplyDatedChanges gives a record the changes.
 func DecodeHistoryJSON(raw []byte, key string, loc *time.Location) ([]DatedChange, []error) {
 	allowed, ok := historyKeys[key]
