@@ -395,11 +395,19 @@ func (d *rowDecoder) instant(c *cell, field string) (time.Time, bool) {
 	if c.kind == cellText || c.kind == cellString {
 		// The layout by length: a failed parse costs an error value, and
 		// a date is exactly 10 bytes, an RFC 3339 time at least 20.
+		var t time.Time
+		var err error
 		if len(c.text) == len("2006-01-02") {
-			if t, err := time.Parse("2006-01-02", c.text); err == nil {
-				return DateOf(t).In(d.loc), true
+			t, err = time.Parse("2006-01-02", c.text)
+			t = DateOf(t).In(d.loc)
+		} else {
+			t, err = time.Parse(time.RFC3339, c.text)
+		}
+		if err == nil {
+			if err := checkWritable(t, c.text); err != nil {
+				d.fail(c, field, "%v", err)
+				return time.Time{}, false
 			}
-		} else if t, err := time.Parse(time.RFC3339, c.text); err == nil {
 			return t, true
 		}
 	}

@@ -35,16 +35,36 @@ func (e *HistoryError) Error() string { return e.Where + ": " + e.Msg }
 
 // ParseHistoryDate reads the from date of a dated change: YYYY-MM-DD is
 // midnight in loc (the program's time zone, as a deal's close_date), an
-// RFC 3339 time is that instant.
+// RFC 3339 time is that instant. The instant must fall within years 0000
+// to 9999 in UTC, where AppendDealJSON writes it.
 func ParseHistoryDate(s string, loc *time.Location) (time.Time, error) {
-	if t, err := time.Parse(time.DateOnly, s); err == nil {
-		return DateOf(t).In(loc), nil
+	t, err := time.Parse(time.DateOnly, s)
+	if err == nil {
+		t = DateOf(t).In(loc)
+	} else if t, err = time.Parse(time.RFC3339, s); err != nil {
+		return time.Time{}, fmt.Errorf("want a date written YYYY-MM-DD or an RFC 3339 time, got %q", s)
 	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
+	if err := checkWritable(t, s); err != nil {
+		return time.Time{}, err
 	}
-	return time.Time{}, fmt.Errorf("want a date written YYYY-MM-DD or an RFC 3339 time, got %q", s)
+	return t, nil
 }
+
+// checkWritable refuses an instant outside years 0 to 9999 in UTC, which
+// AppendDealJSON could not write back (it writes RFC 3339 in UTC, four
+// digits a year): 9999-12-31T23:59:59-23:59 is in year 10000 in UTC.
+func checkWritable(t time.Time, s string) error {
+	if t.Before(writableFrom) || !t.Before(writableTo) {
+		return fmt.Errorf("%q is in year %d in UTC; an RFC 3339 time in UTC is within years 0000 to 9999", s, t.UTC().Year())
+	}
+	return nil
+}
+
+// writableFrom and writableTo bound the instants checkWritable accepts.
+var (
+	writableFrom = time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC)
+	writableTo   = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+)
 
 // historyKeys are the keys of an entry of each list, from first.
 var historyKeys = map[string][]string{
@@ -58,7 +78,8 @@ var historyKeys = map[string][]string{
 // [{"from": "2026-01-01", "tier": "gold"}] for tier_history, and
 // {"from", "type", "tier", "region", "country"} for attribute_history,
 // each entry changing at least one attribute, in strictly increasing from
-// order (ParseHistoryDate, in loc). The errors are *HistoryError, every
+// order (ParseHistoryDate, in loc), no key given twice in an entry. The
+// errors are *HistoryError, every
 // one found; ApplyDatedChanges gives a record the changes.
 func DecodeHistoryJSON(raw []byte, key string, loc *time.Location) ([]DatedChange, []error) {
 	allowed, ok := historyKeys[key]
@@ -69,6 +90,10 @@ func DecodeHistoryJSON(raw []byte, key string, loc *time.Location) ([]DatedChang
 	if err := json.Unmarshal(raw, &entries); err != nil {
 		return nil, []error{&HistoryError{key, fmt.Sprintf("want a list of {%s} with text values", strings.Join(allowed, ", "))}}
 	}
+	// The entries' text, for their keys in order: a map keeps only the
+	// last value of a key given twice.
+	var texts []json.RawMessage
+	_ = json.Unmarshal(raw, &texts) // the list read above
 	if len(entries) == 0 {
 		return nil, []error{&HistoryError{key, "list at least one entry, or leave it out"}}
 	}
@@ -79,6 +104,12 @@ func DecodeHistoryJSON(raw []byte, key string, loc *time.Location) ([]DatedChang
 		path := fmt.Sprintf("%s[%d]", key, i)
 		if e == nil {
 			errs = append(errs, &HistoryError{path, fmt.Sprintf("want {%s}, got null", strings.Join(allowed, ", "))})
+			continue
+		}
+		if twice := keysGivenTwice(string(texts[i])); len(twice) > 0 {
+			for _, k := range twice {
+				errs = append(errs, &HistoryError{path + "." + k, "the key is given twice"})
+			}
 			continue
 		}
 		bad := false
@@ -170,4 +201,22 @@ func ApplyDatedChanges(pt *partner.Partner, changes []DatedChange) []error {
 		}
 	}
 	return errs
+}
+
+// keysGivenTwice lists the keys a JSON object gives more than once, each
+// once, in order.
+func keysGivenTwice(obj string) []string {
+	ms, err := jsonMembers(nil, obj)
+	if err != nil {
+		return nil
+	}
+	var twice []string
+	seen := map[string]bool{}
+	for _, m := range ms {
+		if seen[m.key] && !slices.Contains(twice, m.key) {
+			twice = append(twice, m.key)
+		}
+		seen[m.key] = true
+	}
+	return twice
 }

@@ -243,6 +243,41 @@ func partnerDiff(a, b partner.Partner) string {
 	return ""
 }
 
+// partnerKeys are the keys of partnerJSON, exactly.
+var partnerKeys = []string{"id", "name", "type", "tier", "region", "country", "payment_method", "tier_history", "attribute_history", "contacts"}
+
+// keyProblem reports a key of a JSON object given twice, or given in
+// another case than one of keys: encoding/json keeps the last value of a
+// repeated key and matches a key in any case ("ID" sets the id), both
+// silently, where a deals file refuses them. Anything else (not an
+// object, an unknown key) is left to the decoder.
+func keyProblem(text []byte, keys []string) error {
+	dec := json.NewDecoder(bytes.NewReader(text))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		t, err := dec.Token()
+		k, ok := t.(string)
+		if err != nil || !ok {
+			return nil
+		}
+		if seen[k] {
+			return fmt.Errorf("the key %q is given twice", k)
+		}
+		seen[k] = true
+		if i := slices.IndexFunc(keys, func(want string) bool { return strings.EqualFold(want, k) }); i >= 0 && keys[i] != k {
+			return fmt.Errorf("the key %q is written %q (keys are case-sensitive)", k, keys[i])
+		}
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return nil
+		}
+	}
+	return nil
+}
+
 // partnerJSON is a partner record in JSON Lines.
 type partnerJSON struct {
 	ID               string          `json:"id"`
@@ -272,6 +307,10 @@ func partnersJSONL(name string, src []byte, loc *time.Location) ([]partner.Partn
 		line++
 		text := bytes.TrimSpace(sc.Bytes())
 		if len(text) == 0 {
+			continue
+		}
+		if err := keyProblem(text, partnerKeys); err != nil {
+			errs = append(errs, fmt.Sprintf("%s:%d: %v", name, line, err))
 			continue
 		}
 		dec := json.NewDecoder(bytes.NewReader(text))
