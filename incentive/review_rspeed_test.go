@@ -36,7 +36,7 @@ func rspeedDeals(n int, negative bool) iter.Seq2[Input, error] {
 			if i%9 == 4 && negative {
 				amount = "-" + amount
 			}
-			d := deal(fmt.Sprintf("D-%03d", i), fmt.Sprintf("P-%d", i%3), amount, fmt.Sprintf("2026-%02d-%02d", 1+i*12/n, 1+(i%(n/12))*27/(n/12)))
+			d := deal(fmt.Sprintf("D-%04d", i), fmt.Sprintf("P-%d", i%3), amount, fmt.Sprintf("2026-%02d-%02d", 1+i*12/n, 1+(i%(n/12))*27/(n/12)))
 			if !yield(Input{Deal: d, Partner: gold(d.PartnerID)}, nil) {
 				return
 			}
@@ -68,7 +68,7 @@ func keptResultsNeverChange(t *testing.T, p *Program) {
 		for _, noTrace := range []bool{false, true} {
 			var kept []*Result
 			var atYield []string
-			for r, err := range Run(t.Context(), p, rspeedDeals(120, p.AllowNegative), RunOptions{Workers: workers, NoTrace: noTrace}) {
+			for r, err := range Run(t.Context(), p, rspeedDeals(rspeedN, p.AllowNegative), RunOptions{Workers: workers, NoTrace: noTrace}) {
 				require.NoError(t, err)
 				kept = append(kept, r)
 				atYield = append(atYield, render(r))
@@ -76,7 +76,7 @@ func keptResultsNeverChange(t *testing.T, p *Program) {
 			// Another run of the same program, reusing results, must not
 			// touch the kept ones either.
 			var reused []string
-			for r, err := range Run(t.Context(), p, rspeedDeals(120, p.AllowNegative), RunOptions{Workers: workers, NoTrace: noTrace, ReuseResults: true}) {
+			for r, err := range Run(t.Context(), p, rspeedDeals(rspeedN, p.AllowNegative), RunOptions{Workers: workers, NoTrace: noTrace, ReuseResults: true}) {
 				require.NoError(t, err)
 				reused = append(reused, render(r))
 			}
@@ -109,3 +109,7 @@ func keptResultsNeverChange(t *testing.T, p *Program) {
 	require.Positive(t, budget)
 	require.Positive(t, band)
 }
+
+// rspeedN deals: more than two chunks of a run (runChunk), so chunks and
+// their items are recycled while earlier results are kept.
+var rspeedN = 600
