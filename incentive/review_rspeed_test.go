@@ -1,85 +1,115 @@
 package incentive
 
 import (
-	"math"
-	"math/big"
-	"reflect"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"strings"
 	"testing"
 
-	"github.com/shopspring/decimal"
-	"pgregory.net/rapid"
+	"github.com/stretchr/testify/require"
 )
 
-// reviewRspeedDecimal draws decimals at scales 0 to 16 (the issue's range
-// for money and rates), with coefficients small, anywhere in an int64, at
-// its limits (MinInt64 included), at the 18-digit bound of the fast path,
-// beyond an int64, zeros at any scale, and the zero value.
-func reviewRspeedDecimal(t *rapid.T, label string) decimal.Decimal {
-	exp := -rapid.Int32Range(0, 16).Draw(t, label+"/scale")
-	var c *big.Int
-	switch rapid.IntRange(0, 6).Draw(t, label+"/kind") {
-	case 0:
-		c = big.NewInt(rapid.Int64Range(-1_000_000_000, 1_000_000_000).Draw(t, label+"/small"))
-	case 1:
-		c = big.NewInt(rapid.Int64().Draw(t, label+"/any"))
-	case 2:
-		c = big.NewInt(rapid.SampledFrom([]int64{math.MaxInt64, math.MinInt64, math.MaxInt64 - 1, math.MinInt64 + 1, 1e18 - 1, 1e18, -1e18, 999_999_999_999_999_999}).Draw(t, label+"/limit"))
-	case 3:
-		c = new(big.Int)
-	case 4:
-		return decimal.Decimal{}
-	case 5:
-		c = big.NewInt(rapid.SampledFrom([]int64{5, -5, 1, -1, 49, 50, 51}).Draw(t, label+"/tie"))
-	default:
-		c = new(big.Int).Mul(big.NewInt(rapid.Int64().Draw(t, label+"/big")), big.NewInt(1e15))
+// rspeedProgram has every stage the speed work touched: a line cap, a
+// band table (BandHit in the result's room), two more lines, a deal cap,
+// a per_partner cap and a budget small enough to cut the same lines twice
+// and then to spend, and credit notes.
+func rspeedProgram() *Program {
+	p := simple(
+		Earning{ID: "a", Type: Spiff, Amount: RateOf(PathDealAmount, dec("0.1"))},
+		Earning{ID: "b", Type: Rebate, Bands: &BandTable{Method: Marginal, Pays: PaysRate, Bands: threeBands()}},
+		Earning{ID: "c", Type: Bonus, Amount: RateOf(PathDealAmount, dec("0.05"))},
+	)
+	p.AllowNegative = true
+	p.Caps = []Cap{
+		{Scope: CapDeal, Limit: dec("9000")},
+		{Scope: CapPartner, Limit: dec("40000"), Period: PeriodQuarter},
+		{Scope: CapBudget, Limit: dec("120000")},
 	}
-	return decimal.NewFromBigInt(c, exp)
+	return p
 }
 
-// At scales 0 to 16 the int64 helpers of the deal path (decAdd, decSub and
-// the running totals' runAdd and runSub with their zero shortcuts, the
-// deal total's sumLines and the cap test roomCovers) give shopspring's
-// answer, representation included for the sums.
-func TestReviewRspeedFastPathsScales0To16(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) {
-		a, b, c := reviewRspeedDecimal(t, "a"), reviewRspeedDecimal(t, "b"), reviewRspeedDecimal(t, "c")
-		same := func(op string, got, want decimal.Decimal) {
-			if !reflect.DeepEqual(got, want) {
-				t.Fatalf("%s(%s, %s): fast %s (exp %d), shopspring %s (exp %d)", op, a, b, got, got.Exponent(), want, want.Exponent())
+func rspeedDeals(n int, negative bool) iter.Seq2[Input, error] {
+	return func(yield func(Input, error) bool) {
+		for i := range n {
+			amount := fmt.Sprintf("%d.%02d", 1000+(i*7919)%300000, i%100)
+			if i%9 == 4 && negative {
+				amount = "-" + amount
+			}
+			d := deal(fmt.Sprintf("D-%04d", i), fmt.Sprintf("P-%d", i%3), amount, fmt.Sprintf("2026-%02d-%02d", 1+i*12/n, 1+(i%(n/12))*27/(n/12)))
+			if !yield(Input{Deal: d, Partner: gold(d.PartnerID)}, nil) {
+				return
 			}
 		}
-		same("decAdd", decAdd(a, b), a.Add(b))
-		same("decSub", decSub(a, b), a.Sub(b))
-		// runAdd/runSub may return an operand itself for a zero: the
-		// same value and exponent as shopspring's (a zero's big.Int may
-		// differ in form, which no reader sees)
-		for _, op := range []struct {
-			name      string
-			got, want decimal.Decimal
-		}{{"runAdd", runAdd(a, b), a.Add(b)}, {"runSub", runSub(a, b), a.Sub(b)}} {
-			if op.got.Cmp(op.want) != 0 || op.got.Exponent() != op.want.Exponent() || op.got.String() != op.want.String() {
-				t.Fatalf("%s(%s, %s) = %s (exp %d), shopspring %s (exp %d)", op.name, a, b, op.got, op.got.Exponent(), op.want, op.want.Exponent())
-			}
-		}
-		if got, want := decCmp(a, b), a.Cmp(b); got != want {
-			t.Fatalf("decCmp(%s, %s) = %d, shopspring %d", a, b, got, want)
-		}
-		lines := []lineWork{{holds: true, final: a}, {holds: true, final: b}, {holds: true, dropped: true, final: c}, {holds: true, final: c}}
-		if got, ok := sumLines(lines); ok {
-			same("sumLines", got, a.Add(b).Add(c))
-		}
-		places := rapid.Int32Range(0, 16).Draw(t, "places")
-		stage := rapid.SampledFrom([]RoundingStage{StageLine, StageDeal, StageStatement}).Draw(t, "stage")
-		e := &Evaluator{places: places, stage: stage}
-		room := decimal.Zero
-		if left := a.Sub(b); left.Sign() > 0 {
-			room = left
-			if stage != StageStatement {
-				room = left.RoundDown(places)
-			}
-		}
-		if got, known := e.roomCovers(a, b, c); known && got != (c.Cmp(room) <= 0) {
-			t.Fatalf("roomCovers(limit %s, paid %s, total %s) %d places %s = %v; room %s", a, b, c, places, stage, got, room)
-		}
-	})
+	}
 }
+
+// A caller that keeps the results of a run without ReuseResults must find
+// them as they were yielded after the run (and later runs) ended: the cap
+// cuts' room, the band hits and the trace belong to each result alone.
+// And a run with ReuseResults yields the same bytes, for 1, 2 and 8
+// workers, read inside the loop body.
+func TestReviewRspeedKeptResultsNeverChange(t *testing.T) {
+	shardable := rspeedProgram()
+	shardable.AllowNegative = false // sharded by partner with 2 and 8 workers
+	for _, p := range []*Program{rspeedProgram(), shardable} {
+		keptResultsNeverChange(t, p)
+	}
+}
+
+func keptResultsNeverChange(t *testing.T, p *Program) {
+	render := func(r *Result) string {
+		b, err := json.Marshal(r)
+		require.NoError(t, err)
+		return string(b) + "\n" + r.Explain()
+	}
+	var want []string
+	for _, workers := range []int{1, 2, 8} {
+		for _, noTrace := range []bool{false, true} {
+			var kept []*Result
+			var atYield []string
+			for r, err := range Run(t.Context(), p, rspeedDeals(rspeedN, p.AllowNegative), RunOptions{Workers: workers, NoTrace: noTrace}) {
+				require.NoError(t, err)
+				kept = append(kept, r)
+				atYield = append(atYield, render(r))
+			}
+			// Another run of the same program, reusing results, must not
+			// touch the kept ones either.
+			var reused []string
+			for r, err := range Run(t.Context(), p, rspeedDeals(rspeedN, p.AllowNegative), RunOptions{Workers: workers, NoTrace: noTrace, ReuseResults: true}) {
+				require.NoError(t, err)
+				reused = append(reused, render(r))
+			}
+			require.Equal(t, atYield, reused, "workers %d noTrace %v: ReuseResults changes the results", workers, noTrace)
+			for i, r := range kept {
+				require.Equal(t, atYield[i], render(r), "workers %d noTrace %v: kept result %d changed", workers, noTrace, i)
+			}
+			if !noTrace {
+				if want == nil {
+					want = atYield
+				}
+				require.Equal(t, want, atYield, "workers %d", workers)
+			}
+		}
+	}
+	// The program cut: the cuts and bands were exercised.
+	var deal, partner, budget, band int
+	for _, s := range want {
+		for _, k := range []struct {
+			n   *int
+			sub string
+		}{{&deal, `"scope":"deal"`}, {&partner, `"scope":"partner"`}, {&budget, `"scope":"budget"`}, {&band, `"band":{`}} {
+			if strings.Contains(s, k.sub) {
+				*k.n++
+			}
+		}
+	}
+	require.Positive(t, deal)
+	require.Positive(t, partner)
+	require.Positive(t, budget)
+	require.Positive(t, band)
+}
+
+// rspeedN deals: more than two chunks of a run (runChunk), so chunks and
+// their items are recycled while earlier results are kept.
+var rspeedN = 600

@@ -48,12 +48,14 @@ type RunOptions struct {
 	// Results are identical for any value.
 	Workers int
 	// ReuseResults lets the run write each deal's result into the memory
-	// of an earlier one: a yielded *Result, with its Lines (and their
-	// Cuts) and Trace, is valid only until the loop body returns. For callers that only
-	// aggregate (sum totals, StatementBuilder.Add, write a line of CSV),
-	// it saves allocating a result per deal; a caller that keeps results
-	// must leave it false (the zero value), or copy what it keeps, Lines
-	// and Trace included.
+	// of an earlier one: a yielded *Result, with its Lines and Lost (and
+	// their Cuts and the BandHit their Band points to) and Trace, is valid
+	// only until the loop body returns. For callers that only aggregate
+	// (sum totals, StatementBuilder.Add, write a line of CSV), it saves
+	// allocating a result per deal; a caller that keeps results must leave
+	// it false (the zero value), or copy what it keeps, Lines and Trace
+	// included, deeply: a copy of the Lines slice alone still shares each
+	// line's Cuts and Band with the next deal's result.
 	ReuseResults bool
 	// Settlements, when set, settles the program's period settlements in
 	// the run, so that the per_partner caps and the budget bind the
