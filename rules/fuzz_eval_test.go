@@ -214,16 +214,8 @@ func FuzzEvaluateDeal(f *testing.F) {
 				if c.LimitFormula != nil || r.Expired && !p.Claims.ExpiredUsesCaps {
 					continue
 				}
-				key := fmt.Sprint(ci)
-				switch c.Scope {
-				case incentive.CapPartner:
-					per := c.Period
-					if per == "" {
-						per = p.Period
-					}
-					key += "/" + r.PartnerID + "/" + incentive.PeriodLabel(per, incentive.DateOf(closes[r.DealID].In(p.Effective.Loc())))
-				case incentive.CapBudget:
-				default:
+				key, ok := fuzzCapKey(p, ci, r.PartnerID, incentive.DateOf(closes[r.DealID].In(p.Effective.Loc())))
+				if !ok {
 					continue
 				}
 				used[key] = used[key].Add(r.Total.Amount())
@@ -271,16 +263,8 @@ func FuzzEvaluateDeal(f *testing.F) {
 				if c.LimitFormula != nil {
 					continue
 				}
-				key := fmt.Sprint(ci)
-				switch c.Scope {
-				case incentive.CapPartner:
-					per := c.Period
-					if per == "" {
-						per = p.Period
-					}
-					key += "/" + l.PartnerID + "/" + incentive.PeriodLabel(per, l.To)
-				case incentive.CapBudget:
-				default:
+				key, ok := fuzzCapKey(p, ci, l.PartnerID, l.To)
+				if !ok {
 					continue
 				}
 				used[key] = used[key].Add(l.Payable.Amount())
@@ -309,6 +293,24 @@ func FuzzEvaluateDeal(f *testing.F) {
 		}
 		fuzzFeesAddUp(t, p, st)
 	})
+}
+
+// fuzzCapKey names what cap ci of p counts for a payment to partner on
+// day d: the cap and, for a partner cap, the partner and the cap's period
+// holding d; false for caps that count no running total (per deal, line).
+func fuzzCapKey(p *incentive.Program, ci int, partner string, d incentive.Date) (string, bool) {
+	c := p.Caps[ci]
+	switch c.Scope {
+	case incentive.CapPartner:
+		per := c.Period
+		if per == "" {
+			per = p.Period
+		}
+		return fmt.Sprint(ci) + "/" + partner + "/" + incentive.PeriodLabel(per, d), true
+	case incentive.CapBudget:
+		return fmt.Sprint(ci), true
+	}
+	return "", false
 }
 
 // fuzzShape hands out a fuzzed deal's structural choices one byte at a

@@ -491,6 +491,20 @@ func (s *session) each(ctx context.Context, fn func(r *incentive.Result) bool) {
 	s.eachSettled(ctx, nil, fn)
 }
 
+// settlements returns a builder that the run settles the program's period
+// settlements into (attached by eachSettled), or nil when the program has
+// none.
+func (s *session) settlements() (*incentive.SettlementBuilder, error) {
+	if len(s.program.Settlements) == 0 {
+		return nil, nil
+	}
+	ev, err := incentive.NewEvaluator(s.program)
+	if err != nil {
+		return nil, err
+	}
+	return ev.NewSettlements(), nil
+}
+
 // eachSettled is each with a SettlementBuilder attached to the run (nil:
 // none), so that the program's per_partner caps and budget bind the
 // true-ups (incentive.RunOptions.Settlements).
@@ -600,15 +614,13 @@ func (o *runOptions) run(ctx context.Context, args []string, stdout, stderr io.W
 			return exitFail
 		}
 	}
-	var settle *incentive.SettlementBuilder
-	if len(s.program.Settlements) > 0 {
-		ev, err := incentive.NewEvaluator(s.program)
-		if err != nil {
-			s.deals.close()
-			fmt.Fprintf(stderr, "partnerops %s: %v\n", o.cmd, err)
-			return exitFail
-		}
-		settle = ev.NewSettlements()
+	settle, err := s.settlements()
+	if err != nil {
+		s.deals.close()
+		fmt.Fprintf(stderr, "partnerops %s: %v\n", o.cmd, err)
+		return exitFail
+	}
+	if settle != nil {
 		if err := settle.CarryIn(cf.settlements); err != nil {
 			s.deals.close()
 			fmt.Fprintf(stderr, "partnerops %s: %s: %v\n", o.cmd, o.carried, err)
@@ -799,15 +811,11 @@ func (o *runOptions) explain(ctx context.Context, args []string, stdout, stderr 
 	var ids []string // the ids seen, for a suggestion when -deal is not found
 	// The program's true-ups are paid in the run as run pays them, so
 	// that a deal's explanation counts what they used of the caps.
-	var settle *incentive.SettlementBuilder
-	if len(s.program.Settlements) > 0 {
-		ev, err := incentive.NewEvaluator(s.program)
-		if err != nil {
-			s.deals.close()
-			fmt.Fprintf(stderr, "partnerops %s: %v\n", o.cmd, err)
-			return exitFail
-		}
-		settle = ev.NewSettlements()
+	settle, err := s.settlements()
+	if err != nil {
+		s.deals.close()
+		fmt.Fprintf(stderr, "partnerops %s: %v\n", o.cmd, err)
+		return exitFail
 	}
 	s.eachSettled(ctx, settle, func(r *incentive.Result) bool {
 		if o.deal != "" && r.DealID != o.deal {
