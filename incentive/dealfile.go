@@ -94,6 +94,7 @@ var dealKeyTable = []DealKey{
 	{Name: "type", Type: "text", CSV: true, JSON: true, Doc: "deal type, e.g. new_business, renewal, upsell"},
 	{Name: "close_date", Type: "instant", CSV: true, JSON: true, Required: true, Doc: "YYYY-MM-DD (midnight in the program's time zone) or an RFC 3339 time"},
 	{Name: "registered", Type: "bool", CSV: true, JSON: true, Doc: "true: registered and approved on the close date"},
+	{Name: "credits", Type: "text", CSV: true, JSON: true, Doc: "a credit note's: the id of the earlier deal it credits (its amount must be negative; see the reference's Credit notes)"},
 	{Name: "registration", Type: "object", JSON: true, Doc: "{id, approved}: a registration approved on a date"},
 	{Name: "registration_id", Type: "text", CSV: true, Doc: "the registration's id"},
 	{Name: "registration_approved", Type: "date", CSV: true, Doc: "the date the registration was approved"},
@@ -448,7 +449,9 @@ type dealValues struct {
 	cur           Currency
 	amount        cell // copies, so that the row's cells stay on the stack
 	registered    cell
+	credits       cell
 	hasAmount     bool
+	hasCredits    bool
 	hasRegistered bool
 	registration  bool
 	partnerGiven  bool
@@ -491,6 +494,10 @@ func (d *rowDecoder) set(v *dealValues, key string, c *cell) bool {
 		deal.CloseDate, v.haveClose = d.instant(c, key)
 	case "registered":
 		v.registered, v.hasRegistered = *c, true
+	case "credits":
+		if s, ok := d.text(c, key); ok {
+			deal.Credits, v.credits, v.hasCredits = s, *c, true
+		}
 	case "registration_id":
 		v.registration = true
 		d.reg(deal).ID, _ = d.text(c, key)
@@ -648,6 +655,16 @@ func (d *rowDecoder) finish(v *dealValues) {
 		}
 		if given&linePriceGiven != 0 {
 			deal.Lines[i].UnitPrice = NewMoney(deal.Lines[i].UnitPrice.Amount(), cur)
+		}
+	}
+	if v.hasCredits {
+		// As in a YAML deals file: a credit note names an earlier deal,
+		// not itself, and takes back (a negative amount).
+		switch {
+		case deal.Credits == deal.ID:
+			d.fail(&v.credits, "credits", "deal %q credits itself; name the earlier deal it credits", deal.ID)
+		case v.haveA && deal.Amount.Amount().Sign() >= 0 && !d.failedOn("amount"):
+			d.fail(&v.credits, "credits", "a credit note's amount must be negative, got %s", deal.Amount.Amount())
 		}
 	}
 	if v.hasRegistered {

@@ -50,6 +50,10 @@ func AppendDealJSON(b []byte, in *Input) ([]byte, error) {
 		b = append(b, `,"type":`...)
 		b = appendJSONString(b, string(d.Type))
 	}
+	if d.Credits != "" {
+		b = append(b, `,"credits":`...)
+		b = appendJSONString(b, d.Credits)
+	}
 	b = append(b, `,"close_date":"`...)
 	// In UTC: an RFC 3339 offset has no seconds, a zone's historical one
 	// may (New York's was -04:56:02 until 1883), and the instant must not

@@ -1344,7 +1344,10 @@
 // deal it credits with `credits: <deal id>`; that deal must come earlier
 // in the same run (in a test, earlier in its `deals:` list), be the same
 // partner's, and keep a net amount (its amount plus its credit notes) of
-// zero or more. The rules, which hold for every cap and rounding stage:
+// zero or more. In a deals file for `partnerops run` it is the `credits`
+// column of a CSV file or the `credits` key of a JSON or JSON Lines deal,
+// as in a YAML deals file. The rules, which hold for every cap and
+// rounding stage:
 //
 //   - Every partner cap and budget counts what was actually paid under it,
 //     after rounding and after every later cap, net of takebacks; a deal
