@@ -62,6 +62,7 @@ func FuzzDecodeCSV(f *testing.F) {
 	f.Add("id,partner_id,amount,close_date,segment,term_months,margin,strategic,signed,products,registered\nD-1,P-1,10.50,2026-11-03,smb,12,0.5,true,2026-10-01,a;b,true\n")
 	f.Add("id,partner_id,amount,close_date,segment\nD-1,P-1,1e3,2026-13-01,\n\"D-2\",P-1,\"5\",2026-11-03T10:00:00Z,x\n")
 	f.Add("amount,id\n")
+	f.Add("id,partner_id,amount,close_date,segment,credits\nD-1,P-1,10.50,2026-11-03,smb,\nC-1,P-1,-5,2026-11-04,smb,D-1\nC-2,P-1,5,2026-11-05,smb,C-2\n")
 	f.Fuzz(func(t *testing.T, src string) {
 		p := fuzzProgram()
 		checkDecoded(t, p, DecodeCSV(strings.NewReader(src), p, DecodeOptions{Name: "fuzz", MaxRowBytes: 4096}))
@@ -72,6 +73,7 @@ func FuzzDecodeCSV(f *testing.F) {
 func FuzzDecodeJSONLines(f *testing.F) {
 	f.Add(`{"id": "D-1", "partner": {"id": "P-1", "tier": "gold", "contacts": [{"role": "r"}]}, "amount": 12.5, "close_date": "2026-11-03", "segment": "s", "products": ["a", {"product": "b", "amount": "1"}], "registration": {"id": "R"}}` + "\n")
 	f.Add(`{"id": "D-1", "id": "D-2", "amount": "-1", "close_date": null}` + "\n[1]\n\n{")
+	f.Add(`{"id": "C-1", "partner_id": "P-1", "amount": "-1", "close_date": "2026-11-03", "segment": "s", "credits": "D-1"}` + "\n" + `{"id": "C-2", "partner_id": "P-1", "amount": "1", "close_date": "2026-11-03", "segment": "s", "credits": 5}` + "\n")
 	f.Add(`{"id": "D-1", "partner": {"id": "P-1", "tier": "gold", "tier_history": [{"from": "2026-01-01", "tier": "silver"}, {"from": "2026-06-01T12:00:00+02:00", "tier": "gold"}], "attribute_history": [{"from": "2025-03-01", "region": "emea", "type": "msp"}, {"from": "2026-02-01", "region": "na"}]}, "amount": "1", "close_date": "2026-11-03", "segment": "s"}` + "\n")
 	f.Add(`{"id": "D-1", "partner": {"id": "P-1", "attribute_history": [{"from": "2026-01-01", "tier": "gold", "country": "DE"}], "tier_history": null}, "amount": "1", "close_date": "2026-11-03", "segment": "s"}` + "\n")
 	f.Fuzz(func(t *testing.T, src string) {
