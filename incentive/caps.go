@@ -56,12 +56,7 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 			if covers, known := e.roomCovers(e.capLimit[ci], *count, total); known && covers {
 				continue // the cap does not bind (no room decimal needed)
 			}
-			// (A spent cap, the common case once a budget runs out, has
-			// no room: no need to compute how far below zero.)
-			room := e.zeroRoom
-			if decCmp(*count, e.capLimit[ci]) < 0 {
-				room = e.room(decSub(e.capLimit[ci], *count))
-			}
+			room := e.roomLeft(ci, *count)
 			if decCmp(total, room) <= 0 {
 				continue
 			}
@@ -163,6 +158,19 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 		}
 	}
 	return total
+}
+
+// roomLeft is what partner or budget cap ci lets a payment add to what it
+// has paid (count): its limit less count, rounded toward zero to the
+// payout grid (see room), and zero once the cap is spent. A deal's payout
+// (runningCaps) and a settlement's true-up (capTrueUp) are bounded by it.
+func (e *Evaluator) roomLeft(ci int, count decimal.Decimal) decimal.Decimal {
+	if decCmp(count, e.capLimit[ci]) >= 0 {
+		// (A spent cap, the common case once a budget runs out, has
+		// no room: no need to compute how far below zero.)
+		return e.zeroRoom
+	}
+	return e.room(decSub(e.capLimit[ci], count))
 }
 
 // runAdd is a.Add(b), with the same coefficient and exponent, without

@@ -258,10 +258,7 @@ func (b *SettlementBuilder) capTrueUp(st *runState, ln *SettlementLine, ov map[o
 			counts[n] = b.peekCap(st, ci, ln.PartnerID, ln.To)
 		}
 		counts[n] = counts[n].Add(ov[keys[n]])
-		room := e.zeroRoom
-		if counts[n].Cmp(e.capLimit[ci]) < 0 {
-			room = e.room(e.capLimit[ci].Sub(counts[n]))
-		}
+		room := e.roomLeft(ci, counts[n])
 		if pay.Cmp(room) <= 0 {
 			continue
 		}
