@@ -205,6 +205,7 @@ func (e *Evaluator) runSerial(ctx context.Context, deals iter.Seq2[Input, error]
 	var w work
 	var bufs *resultBufs
 	var cuts []CapCut // ReuseResults: room for the cap cuts (cutRoom)
+	var da decArena
 	if opts.ReuseResults {
 		bufs = &resultBufs{}
 	}
@@ -224,7 +225,7 @@ func (e *Evaluator) runSerial(ctx context.Context, deals iter.Seq2[Input, error]
 			return
 		}
 		w.reuse()
-		w.noTrace, w.scope.asOf, w.bufs = opts.NoTrace, opts.AsOf, bufs
+		w.noTrace, w.scope.asOf, w.bufs, w.da = opts.NoTrace, opts.AsOf, bufs, &da
 		e.ownTerms(&w, &in, e.rates(&in, &opts))
 		if bufs != nil {
 			cuts = e.cutRoom(&w, cuts)
@@ -306,11 +307,12 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 	stop := make(chan struct{})
 	for range workers {
 		go func() {
+			var da decArena // this worker's (see decArena)
 			for c := range jobs {
 				for i := range c.items {
 					it := &c.items[i]
 					if it.err == nil {
-						it.w.noTrace, it.w.scope.asOf = opts.NoTrace, opts.AsOf
+						it.w.noTrace, it.w.scope.asOf, it.w.da = opts.NoTrace, opts.AsOf, &da
 						if opts.ReuseResults {
 							it.w.bufs = &it.bufs
 						}
@@ -373,6 +375,7 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 	// input stream, and hears the stop at its next deal; the workers only
 	// finish chunks nobody will read.
 	defer close(stop)
+	var da decArena // the ordered phase's, on this goroutine
 	for c := range pending {
 		select {
 		case <-c.done:
@@ -396,6 +399,7 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 				it.cuts = e.cutRoom(&it.w, it.cuts)
 				it.w.cutSpare = it.cuts
 			}
+			it.w.da = &da
 			e.inOrderSettling(&it.w, st, &opts)
 			res, err := it.w.res, it.w.err
 			if err != nil {

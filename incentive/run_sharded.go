@@ -134,6 +134,7 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 			// its deals (see partnerSlot), so cur is the current deal's.
 			var cur Prior
 			st := newRunState(e, func(string) Prior { return cur }, decimal.Zero)
+			var da decArena // this worker's: set on each work before each stage
 			span := func(c *shardChunk) []item {
 				n := len(c.items)
 				return c.items[s*n/workers : (s+1)*n/workers]
@@ -143,7 +144,7 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 				for i := range items {
 					it := &items[i]
 					if it.err == nil {
-						it.w.noTrace, it.w.scope.asOf = opts.NoTrace, asOf
+						it.w.noTrace, it.w.scope.asOf, it.w.da = opts.NoTrace, asOf, &da
 						if opts.ReuseResults {
 							it.w.bufs = &it.bufs
 						}
@@ -163,6 +164,7 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 						continue
 					}
 					w := &it.w
+					w.da = &da
 					if w.credits != "" {
 						// Unreachable: a credit note's negative amount
 						// needs AllowNegative. As inOrder would, fail it.
@@ -188,6 +190,7 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 						continue
 					}
 					w := &it.w
+					w.da = &da
 					e.finish(w, asOf)
 					it.res, it.rerr = w.res, w.err
 					if it.rerr != nil {
@@ -339,6 +342,7 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 	var cur Prior
 	st := newRunState(e, func(string) Prior { return cur }, opts.BudgetUsed)
 	opts.Counts.set(st)
+	var da decArena // the partner and budget caps', on this goroutine
 	// out yields a chunk's results once the workers have finished them.
 	out := func(c *shardChunk) bool {
 		for i := range c.items {
@@ -402,6 +406,7 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 				}
 				cur = it.slot.prior
 				w := &it.w
+				w.da = &da
 				e.orderedPay(w, st, st.partner(w.partner), nil, it.total, asOf, false)
 			}
 			close(c.paid)
