@@ -20,8 +20,13 @@ import (
 // as any of its decimals, so an arena serves only values that live about
 // as long as the deal's result: the result's amounts and the deal's
 // temporaries. Running totals, which outlive many deals (a partner's
-// band basis, a cap's count), never come from an arena: one such value
-// would keep a whole slab alive for the run.
+// band basis, a cap's count, a statement's hold), never come from an
+// arena: one such value would keep a whole slab alive for the run. A
+// total that starts from zero would take a deal's amount itself (decAdd
+// gives b for a zero plus b), so totals add with totalAdd, which gives
+// them a decimal of their own then. (A program with credit notes keeps
+// each deal's paid amounts in its record for the run: those are the
+// arena's, and keep their slabs as long as the run's state.)
 //
 // Decimals never change after they are made (shopspring's operations
 // make new big.Ints), so sharing a slab between results, or reading a

@@ -218,6 +218,24 @@ func (ar *decArena) add(a, b decimal.Decimal) decimal.Decimal {
 	return a.Add(b)
 }
 
+// totalAdd is decAdd for a running total, which outlives the deal that
+// adds to it (a cap's count, a period's earned total, a statement's
+// hold): where decAdd would give b itself (a total at zero taking its
+// first amount), the total gets a decimal of its own, the same as b. A
+// deal's amount may be an arena's (see decArena), and a total holding it
+// would keep the arena's whole slab alive for as long as the total.
+func totalAdd(a, b decimal.Decimal) decimal.Decimal {
+	if !arenaOK {
+		return decAdd(a, b) // no decimal comes from an arena
+	}
+	if x, ok := toFx(a); ok && x.c == 0 {
+		if y, ok := toFx(b); ok && y.c != 0 && x.e >= y.e {
+			return decimal.New(y.c, y.e)
+		}
+	}
+	return decAdd(a, b)
+}
+
 // decSub is a.Sub(b); see decAdd (a minus a zero is a).
 func decSub(a, b decimal.Decimal) decimal.Decimal { return (*decArena)(nil).sub(a, b) }
 

@@ -259,7 +259,7 @@ func (e *Evaluator) orderedPay(w *work, st *runState, ps *partnerState, rec *dea
 	// keep their own basis and partner caps their own count.
 	if e.readsAcc || p.AllowNegative {
 		tp := st.period(ps, 0, date)
-		tp.earned = decAdd(tp.earned, total)
+		tp.earned = totalAdd(tp.earned, total)
 		if w.res.Expired {
 			tp.expired = tp.expired.Add(total)
 		}
