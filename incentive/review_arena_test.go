@@ -1,8 +1,12 @@
 package incentive
 
 import (
+	"encoding/json"
 	"fmt"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 	"unsafe"
 
 	"github.com/shopspring/decimal"
@@ -155,4 +159,140 @@ func TestReviewArenaStatementHoldsOwnTheirDecimals(t *testing.T) {
 	ps := sb.Statement().Partners[0]
 	require.Equal(t, "P-00", ps.PartnerID)
 	require.Equal(t, "20.00", ps.Holds[0].Amount.Amount().StringFixed(2))
+}
+
+// arenaDeals are n generated deals of 9 partners an hour apart, with a
+// credit note (a tenth of an earlier deal of the same partner, taken back
+// a minute after the fifth deal of every five) when p allows negative
+// amounts: linked to that deal, or unlinked every other time.
+func arenaDeals(p *Program, n int) []Input {
+	deals := genDeals(n, 9)
+	var ins []Input
+	for i, d := range deals {
+		d.CloseDate = day("2026-01-01").Add(time.Duration(i) * 13 * time.Hour)
+		ins = append(ins, Input{Deal: d, Partner: gold(d.PartnerID)})
+		if i%5 == 4 && p.AllowNegative {
+			prev := deals[i-4] // P-(i-4 mod 9): not the same partner as d
+			if i >= 9 {
+				prev = deals[i-9] // the same partner as d
+			}
+			cn := prev
+			cn.ID, cn.Credits = "CN-"+d.ID, prev.ID
+			if i%10 == 9 {
+				cn.Credits = ""
+			}
+			cn.Amount = Money{prev.Amount.Amount().Div(dec("-10")).Round(2), USD}
+			cn.CloseDate = d.CloseDate.Add(time.Minute)
+			ins = append(ins, Input{Deal: cn, Partner: gold(cn.PartnerID)})
+		}
+	}
+	return ins
+}
+
+// renderResult is a result as its users read it: JSON and explanation.
+func renderResult(t testing.TB, r *Result, err error) string {
+	if err != nil {
+		return "error: " + err.Error()
+	}
+	b, jerr := json.Marshal(r)
+	require.NoError(t, jerr)
+	return string(b) + "\n" + r.Explain()
+}
+
+// Every goroutine that computes a deal's decimals uses an arena of its
+// own, and results read the same whoever reads them while other deals
+// are computed: runs of one Evaluator on every path (serial; parallel
+// with linked and unlinked credit notes and partner caps that bind;
+// sharded, with ReuseResults; settlements settled in the run, with
+// credit notes) at the same time as each other, as a run that is left
+// part way (its workers finish their chunks after Run returns), and as
+// Evaluate calls on the same Evaluator from several goroutines, give the
+// results (JSON and explanation) of the same run or Evaluate done alone.
+// Run with -race.
+func TestReviewArenaConcurrentRunsAndEvaluates(t *testing.T) {
+	credits := shardedProgram()
+	credits.AllowNegative = true
+	settle := rebateProgram(CreditYearToDate, "40000")
+	settle.AllowNegative = true
+	settle.Caps = []Cap{{Scope: CapPartner, Limit: dec("3000"), Period: PeriodMonth}, {Scope: CapBudget, Limit: dec("60000")}}
+	for _, tc := range []struct {
+		name string
+		p    *Program
+	}{{"bands and caps (sharded)", shardedProgram()}, {"credit notes", credits}, {"settlements and credit notes", settle}} {
+		t.Run(tc.name, func(t *testing.T) {
+			e, err := NewEvaluator(tc.p)
+			require.NoError(t, err)
+			ins := arenaDeals(tc.p, 300)
+			asOf := day("2026-06-30")
+			run := func(workers int, reuse, settled bool, stopAfter int) []string {
+				opts := RunOptions{Workers: workers, AsOf: asOf, ReuseResults: reuse}
+				var b *SettlementBuilder
+				if settled {
+					b = e.NewSettlements()
+					opts.Settlements = b
+				}
+				var out []string
+				for r, err := range e.Run(t.Context(), inputsOf(ins...), opts) {
+					out = append(out, renderResult(t, r, err))
+					if len(out) == stopAfter {
+						return out
+					}
+				}
+				if b != nil {
+					for _, l := range b.Settle(Date{2026, 12, 31}) {
+						out = append(out, fmt.Sprintf("%s %s %s %s %s", l.PartnerID, l.From, l.TrueUp.Amount(), l.Payable.Amount(), l.Capped.Amount()))
+					}
+				}
+				return out
+			}
+			evalAll := func() []string {
+				var out []string
+				for _, in := range ins {
+					r, err := e.Evaluate(t.Context(), in, asOf)
+					out = append(out, renderResult(t, r, err))
+				}
+				return out
+			}
+			settled := len(tc.p.Settlements) > 0
+			want := run(1, false, settled, -1)
+			wantSolo := evalAll()
+			// The comparison compares something: some results paid, some
+			// were cut by a cap, and credit notes took something back.
+			joined := strings.Join(want, "\n")
+			require.Contains(t, joined, `"cuts"`)
+			if tc.p.AllowNegative {
+				require.Contains(t, joined, `"credits":"D-`)
+			}
+
+			var wg sync.WaitGroup
+			errs := make(chan string, 16)
+			check := func(what string, got, want []string) {
+				if len(got) != len(want) {
+					errs <- fmt.Sprintf("%s: %d results, alone %d", what, len(got), len(want))
+					return
+				}
+				for i := range want {
+					if got[i] != want[i] {
+						errs <- fmt.Sprintf("%s: result %d:\n%s\nalone:\n%s", what, i, got[i], want[i])
+						return
+					}
+				}
+			}
+			for _, c := range []struct {
+				workers int
+				reuse   bool
+			}{{1, false}, {3, false}, {4, true}, {2, true}} {
+				wg.Go(func() { check(fmt.Sprintf("run workers %d reuse %v", c.workers, c.reuse), run(c.workers, c.reuse, settled, -1), want) })
+			}
+			wg.Go(func() { check("run left part way", run(4, false, settled, 40), want[:40]) })
+			for g := range 3 {
+				wg.Go(func() { check(fmt.Sprintf("evaluate goroutine %d", g), evalAll(), wantSolo) })
+			}
+			wg.Wait()
+			close(errs)
+			for msg := range errs {
+				t.Error(msg)
+			}
+		})
+	}
 }
