@@ -175,13 +175,12 @@ func (e *Evaluator) roomLeft(ci int, count decimal.Decimal) decimal.Decimal {
 
 // runAdd is a.Add(b), with the same coefficient and exponent, without
 // allocating when b is a zero that does not rescale a (a deal that a spent
-// cap pays nothing adds nothing to the counts). Its results are running
-// totals: never a deal's own decimal (see totalAdd).
+// cap pays nothing adds nothing to the counts).
 func runAdd(a, b decimal.Decimal) decimal.Decimal {
 	if b.IsZero() && b.Exponent() >= a.Exponent() {
 		return a
 	}
-	return totalAdd(a, b)
+	return decAdd(a, b)
 }
 
 // runSub is a.Sub(b), as runAdd.

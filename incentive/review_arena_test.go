@@ -41,31 +41,43 @@ func TestReviewArenaProbe(t *testing.T) {
 }
 
 // Running totals never come from an arena (decarena.go: one would keep
-// its whole 32-decimal slab alive for the run, and after it while a
-// RunCounts or an attached SettlementBuilder holds the run's state). But
-// a count, a period's earned total or a cap's over-entitlement that
-// starts at zero took the deal's amount itself (decAdd of a zero and b is
-// b), and that amount is an arena's (the rounded line, the lines' sum).
-// Measured with 200,000 partners of one deal each (three 2%/1.5%/0.7%
-// lines, a quarterly partner cap and a budget, NoTrace, one worker): the
-// state a RunCounts keeps after the run was 153.4 MB against 117.4 MB
-// before the arena (7c9fc03), 767 against 587 bytes a partner.
+// its whole slab alive for the run, and after it while a RunCounts or an
+// attached SettlementBuilder holds the run's state). At cf17c45 a count,
+// or a period's earned total, that starts at zero took the deal's amount
+// itself (decAdd of a zero and b was b), and that amount is an arena's
+// (the rounded line, the lines' sum). Measured with 200,000 partners of
+// one deal each (three 2%/1.5%/0.7% lines, a quarterly partner cap and a
+// budget, NoTrace, one worker): the state a RunCounts keeps after the run
+// was 153.4 MB against 117.4 MB before the arena (7c9fc03), 767 against
+// 587 bytes a partner. (Fixed on main by 860c8e1, decAdd's copy; this
+// failed at cf17c45 and passes since.)
 //
 // A partner's deals here: P-k has one deal of 1,000.00 + k x 79.19;
 // lines 2%, 1.5% and 0.7% each rounded to the cent (an arena decimal
 // when the rounding changes the exponent: 4 places -> 2), and the total,
 // their sum (another). The counts after the run are that total, which
-// must be a decimal of its own.
+// must be a decimal of its own. A program reading period totals keeps
+// the period's earned total too; one with credit notes makes no decimal
+// in an arena at all (its run keeps every deal's record: Evaluator.arena).
 func TestReviewArenaRunningTotalsOwnTheirDecimals(t *testing.T) {
-	p := spiffProgram()
-	p.Eligibility = nil
-	p.Effective = Window{From: Date{2026, 1, 1}, To: Date{2026, 12, 31}, Location: nyc}
-	p.Earnings = []Earning{
-		{ID: "base", Type: Spiff, Amount: RateOf(PathDealAmount, dec("0.02"))},
-		{ID: "extra", Type: Spiff, Amount: RateOf(PathDealAmount, dec("0.015"))},
-		{ID: "third", Type: Spiff, Amount: RateOf(PathDealAmount, dec("0.007"))},
+	base := func() *Program {
+		p := spiffProgram()
+		p.Eligibility = nil
+		p.Effective = Window{From: Date{2026, 1, 1}, To: Date{2026, 12, 31}, Location: nyc}
+		p.Earnings = []Earning{
+			{ID: "base", Type: Spiff, Amount: RateOf(PathDealAmount, dec("0.02"))},
+			{ID: "extra", Type: Spiff, Amount: RateOf(PathDealAmount, dec("0.015"))},
+			{ID: "third", Type: Spiff, Amount: RateOf(PathDealAmount, dec("0.007"))},
+		}
+		p.Caps = []Cap{{Scope: CapPartner, Limit: dec("10000"), Period: PeriodQuarter}, {Scope: CapBudget, Limit: dec("99999999")}}
+		return p
 	}
-	p.Caps = []Cap{{Scope: CapPartner, Limit: dec("10000"), Period: PeriodQuarter}, {Scope: CapBudget, Limit: dec("99999999")}}
+	reads := base()
+	// A kicker no deal reaches (period.earned is 0 before each partner's
+	// one deal): only so that the run keeps period.earned.
+	reads.Earnings = append(reads.Earnings, Earning{ID: "kicker", Type: Bonus, When: AtLeast(PathPeriodEarned, dec("1000000")), Amount: Const(dec("25"))})
+	credits := base()
+	credits.AllowNegative = true
 	const n = 40
 	var ins []Input
 	for k := range n {
@@ -74,13 +86,14 @@ func TestReviewArenaRunningTotalsOwnTheirDecimals(t *testing.T) {
 		d.CloseDate = d.CloseDate.AddDate(0, 0, k)
 		ins = append(ins, Input{Deal: d, Partner: gold(d.PartnerID)})
 	}
-	// P-00: 1,000.00 x (2% + 1.5% + 0.7%) = 20.00 + 15.00 + 7.00 = 42.00:
-	// its quarterly cap count and its period's earned total.
-	for _, credits := range []bool{false, true} { // credits: the period's earned total and capOver are kept too
-		p.AllowNegative = credits
+	for _, tc := range []struct {
+		name      string
+		p         *Program
+		fromArena int // results whose total is an arena's decimal
+	}{{"caps", base(), n}, {"reads period totals", reads, n}, {"credit notes", credits, 0}} {
 		for _, workers := range []int{1, 2, 4} {
-			t.Run(fmt.Sprintf("credits=%v workers=%d", credits, workers), func(t *testing.T) {
-				e, err := NewEvaluator(p)
+			t.Run(fmt.Sprintf("%s workers=%d", tc.name, workers), func(t *testing.T) {
+				e, err := NewEvaluator(tc.p)
 				require.NoError(t, err)
 				var counts RunCounts
 				paidFromArena := 0
@@ -91,10 +104,14 @@ func TestReviewArenaRunningTotalsOwnTheirDecimals(t *testing.T) {
 					}
 				}
 				// The probe sees something: the results' totals are the
-				// arena's, as the change intends.
-				require.Equal(t, n, paidFromArena, "results' totals from an arena")
+				// arena's, as the change intends (none with credit notes).
+				require.Equal(t, tc.fromArena, paidFromArena, "results' totals from an arena")
 				st := counts.st
+				// P-00: 1,000.00 x (2% + 1.5% + 0.7%) = 20.00 + 15.00 + 7.00 = 42.00.
 				require.Equal(t, "42.00", st.partners["P-00"].periods[e.capPeriod[0]].capPaid[0].StringFixed(2), "P-00's cap count")
+				if tc.p == reads {
+					require.Equal(t, "42.00", st.partners["P-00"].periods[0].earned.StringFixed(2), "P-00's period earned")
+				}
 				for id, ps := range st.partners {
 					for _, pt := range ps.periods {
 						if pt == nil {
@@ -120,7 +137,8 @@ func TestReviewArenaRunningTotalsOwnTheirDecimals(t *testing.T) {
 // A statement builder lives as long as the statement it builds, and its
 // holds by maturity date started from the first held line's amount
 // itself (decAdd of a zero): an arena's decimal, pinning its slab for as
-// long as the builder. D-k (1,000.00 + k x 79.19, 2% rounded to the
+// long as the builder (failed at cf17c45; decAdd copies since 860c8e1).
+// D-k (1,000.00 + k x 79.19, 2% rounded to the
 // cent, held 30 days) gives its partner one hold entry each.
 func TestReviewArenaStatementHoldsOwnTheirDecimals(t *testing.T) {
 	p := spiffProgram()
@@ -201,10 +219,10 @@ func renderResult(t testing.TB, r *Result, err error) string {
 
 // Every goroutine that computes a deal's decimals uses an arena of its
 // own, and results read the same whoever reads them while other deals
-// are computed: runs of one Evaluator on every path (serial; parallel
-// with linked and unlinked credit notes and partner caps that bind;
-// sharded, with ReuseResults; settlements settled in the run, with
-// credit notes) at the same time as each other, as a run that is left
+// are computed: runs of one Evaluator on every path (serial; sharded,
+// with ReuseResults; parallel, for a program reading period totals and
+// one settling in the run, with partner caps that bind; and with linked
+// and unlinked credit notes, which use no arena since 860c8e1) at the same time as each other, as a run that is left
 // part way (its workers finish their chunks after Run returns), and as
 // Evaluate calls on the same Evaluator from several goroutines, give the
 // results (JSON and explanation) of the same run or Evaluate done alone.
@@ -212,13 +230,23 @@ func renderResult(t testing.TB, r *Result, err error) string {
 func TestReviewArenaConcurrentRunsAndEvaluates(t *testing.T) {
 	credits := shardedProgram()
 	credits.AllowNegative = true
+	reads := shardedProgram()
+	reads.Earnings = append(reads.Earnings, Earning{ID: "kicker", Type: Bonus, When: AtLeast(PathPeriodAmount, dec("150000")), Amount: Const(dec("25"))})
 	settle := rebateProgram(CreditYearToDate, "40000")
-	settle.AllowNegative = true
 	settle.Caps = []Cap{{Scope: CapPartner, Limit: dec("3000"), Period: PeriodMonth}, {Scope: CapBudget, Limit: dec("60000")}}
+	settleCredits := rebateProgram(CreditYearToDate, "40000")
+	settleCredits.AllowNegative = true
+	settleCredits.Caps = settle.Caps
 	for _, tc := range []struct {
 		name string
 		p    *Program
-	}{{"bands and caps (sharded)", shardedProgram()}, {"credit notes", credits}, {"settlements and credit notes", settle}} {
+	}{
+		{"bands and caps (sharded)", shardedProgram()},
+		{"reads period totals (parallel)", reads},
+		{"settlements (parallel)", settle},
+		{"credit notes (parallel, no arena)", credits},
+		{"settlements and credit notes", settleCredits},
+	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e, err := NewEvaluator(tc.p)
 			require.NoError(t, err)

@@ -334,7 +334,7 @@ func (b *StatementBuilder) Add(r *Result) error {
 		if held {
 			a.fast[2*n+k].add(&a.held[k], v)
 			hk := holdKey{k, r.Hold.MaturesOn}
-			a.holds[hk] = totalAdd(a.holds[hk], v)
+			a.holds[hk] = decAdd(a.holds[hk], v)
 		}
 	}
 	addKeyed(&a.payees, a.byPayee, r.Payee, r.PayeeName, r.Total.Amount())
@@ -370,7 +370,7 @@ func (b *StatementBuilder) addShares(r *Result) {
 					a.holds = map[holdKey]decimal.Decimal{}
 				}
 				hk := holdKey{k, r.Hold.MaturesOn}
-				a.holds[hk] = totalAdd(a.holds[hk], v)
+				a.holds[hk] = decAdd(a.holds[hk], v)
 			}
 		}
 		if r.Expired {
