@@ -310,7 +310,9 @@ func TestReviewArenaConcurrentRunsAndEvaluates(t *testing.T) {
 				workers int
 				reuse   bool
 			}{{1, false}, {3, false}, {4, true}, {2, true}} {
-				wg.Go(func() { check(fmt.Sprintf("run workers %d reuse %v", c.workers, c.reuse), run(c.workers, c.reuse, settled, -1), want) })
+				wg.Go(func() {
+					check(fmt.Sprintf("run workers %d reuse %v", c.workers, c.reuse), run(c.workers, c.reuse, settled, -1), want)
+				})
 			}
 			wg.Go(func() { check("run left part way", run(4, false, settled, 40), want[:40]) })
 			for g := range 3 {
