@@ -1,9 +1,11 @@
 package incentive
 
 import (
+	"math"
 	"math/big"
 	"math/bits"
 	"reflect"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/shopspring/decimal"
@@ -61,8 +63,34 @@ type decimalRep struct {
 	exp   int32
 }
 
-// arenaOK is whether arenas may build decimals in place.
-var arenaOK = decimalLayout(reflect.TypeFor[decimal.Decimal]()) && bits.UintSize == 64
+// arenaOK is whether arenas may build decimals in place: shopspring's
+// Decimal has the layout they build (decimalLayout), on a 64-bit platform,
+// and decimals built so read as decimal.New's (arenaAgrees). It is atomic
+// only so that tests may switch arenas off (SetArenasForTest) while runs
+// of other tests are finishing.
+var arenaOK atomic.Bool
+
+func init() {
+	arenaOK.Store(decimalLayout(reflect.TypeFor[decimal.Decimal]()) && bits.UintSize == 64 && arenaAgrees())
+}
+
+// arenaAgrees reports whether decimals an arena builds in place equal
+// decimal.New's on a few values, sign, size and exponent, as a check
+// against a shopspring that kept Decimal's layout but changed what New
+// makes (dropping trailing zeros, say), which the layout cannot show.
+func arenaAgrees() bool {
+	var a decArena
+	for _, v := range []struct {
+		c int64
+		e int32
+	}{{1, 0}, {-1, -2}, {1200, -2}, {math.MaxInt64, -9}, {math.MinInt64, 3}, {-250, 0}} {
+		got, want := a.build(v.c, v.e), decimal.New(v.c, v.e)
+		if !reflect.DeepEqual(got, want) || got.String() != want.String() || got.Exponent() != want.Exponent() {
+			return false
+		}
+	}
+	return true
+}
 
 // decimalLayout reports whether t has decimalRep's fields, names, types
 // and offsets, and its size.
@@ -103,9 +131,14 @@ func (e *Evaluator) arena(a *decArena) *decArena {
 // makes it (the same coefficient, exponent and word slice length), from
 // a's slab. A nil arena makes it with decimal.New.
 func (a *decArena) dec(c int64, e int32) decimal.Decimal {
-	if a == nil || !arenaOK || c == 0 {
+	if a == nil || !arenaOK.Load() || c == 0 {
 		return decimal.New(c, e)
 	}
+	return a.build(c, e)
+}
+
+// build is dec without the checks: c != 0, the layout holds.
+func (a *decArena) build(c int64, e int32) decimal.Decimal {
 	if a.slab == nil || a.next == decArenaSlab {
 		a.slab, a.next = new(decSlab), 0
 	}

@@ -91,6 +91,9 @@ func TestDecimalLayout(t *testing.T) {
 			t.Errorf("decimalLayout(%v) = true, want false", typ)
 		}
 	}
+	if !arenaAgrees() || !arenaOK.Load() {
+		t.Fatalf("arenas are off on this platform (agree %v, on %v): the fast path would go unmeasured", arenaAgrees(), arenaOK.Load())
+	}
 	// A nil arena makes its decimals one by one.
 	var none *decArena
 	if got, want := none.dec(-125, -2), decimal.New(-125, -2); !reflect.DeepEqual(got, want) {

@@ -4,7 +4,6 @@ package incentive
 // every arena makes its decimals with decimal.New) and returns a function
 // that restores the setting.
 func SetArenasForTest(on bool) (restore func()) {
-	was := arenaOK
-	arenaOK = on
-	return func() { arenaOK = was }
+	was := arenaOK.Swap(on)
+	return func() { arenaOK.Store(was) }
 }

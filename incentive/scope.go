@@ -106,7 +106,9 @@ func (s *Scope) SetCache(v any) { s.cache = v }
 // memory the deal shares with its result's amounts, a block of 16
 // coefficients made at once instead of two allocations each: keeping the
 // value keeps that block (640 bytes) alive, not just the value. Outside an
-// evaluation (a Scope built by hand) it is decimal.New(c, e).
+// evaluation (a Scope built by hand) it is decimal.New(c, e). Call it
+// only within the Value or Holds call the engine gave the Scope to, on
+// that goroutine: the memory is the evaluating goroutine's.
 func (s *Scope) Decimal(c int64, e int32) decimal.Decimal {
 	if s == nil || s.work == nil {
 		return decimal.New(c, e)
