@@ -205,6 +205,7 @@ func (e *Evaluator) runSerial(ctx context.Context, deals iter.Seq2[Input, error]
 	var w work
 	var bufs *resultBufs
 	var cuts []CapCut // ReuseResults: room for the cap cuts (cutRoom)
+	var slab cutSlab  // otherwise: room shared by the results (see cutSlab)
 	if opts.ReuseResults {
 		bufs = &resultBufs{}
 	}
@@ -229,10 +230,14 @@ func (e *Evaluator) runSerial(ctx context.Context, deals iter.Seq2[Input, error]
 		if bufs != nil {
 			cuts = e.cutRoom(&w, cuts)
 			w.cutSpare = cuts
+		} else {
+			slab.lend(e, &w)
 		}
 		e.inOrderSettling(&w, st, &opts)
 		if bufs != nil {
 			bufs.keep(&w)
+		} else {
+			slab.settle(&w)
 		}
 		if w.err != nil {
 			w.res = nil
@@ -251,15 +256,52 @@ func (e *Evaluator) runSerial(ctx context.Context, deals iter.Seq2[Input, error]
 // then point into buf, which the next deal's result reuses, as
 // ReuseResults allows. (With less room, takeCutAt allocates as needed.)
 func (e *Evaluator) cutRoom(w *work, buf []CapCut) []CapCut {
+	n := e.cutNeed(w)
+	if cap(buf) < n {
+		buf = make([]CapCut, n)
+	}
+	return buf[:n]
+}
+
+// cutNeed is the room cutRoom gives w's deal, in cap cuts.
+func (e *Evaluator) cutNeed(w *work) int {
 	per := 2*len(e.dealCaps) + len(e.runCaps)
 	n := 0
 	for i := range w.lines {
 		n += len(w.lines[i].cuts) + per
 	}
-	if cap(buf) < n {
-		buf = make([]CapCut, n)
+	return n
+}
+
+// cutSlabSize is the number of cap cuts a cutSlab allocates at once.
+const cutSlabSize = 256
+
+// cutSlab is room for the cap cuts of the deals of a run that keeps its
+// results (no ReuseResults), so that a deal's cuts allocate nothing of
+// their own: one goroutine lends it to the deal it works on (lend) as
+// w.cutSpare, from which takeCutAt takes the lines' cuts from the end,
+// and takes back the room left (settle), which the next deal then uses.
+// Cuts handed out are never handed out again, so results never share
+// them; they share the slab's memory instead (a kept result keeps its
+// slab's few kilobytes, as generated deal ids keep their block).
+type cutSlab struct {
+	free []CapCut
+}
+
+// lend gives w the slab's free room, with at least the room the deal's
+// ordered phase may need (cutRoom): a new slab when less is left.
+func (s *cutSlab) lend(e *Evaluator, w *work) {
+	n := e.cutNeed(w)
+	if len(s.free) < n {
+		s.free = make([]CapCut, max(cutSlabSize, n))
 	}
-	return buf[:n]
+	w.cutSpare = s.free
+}
+
+// settle takes back the room w's deal left unused (a prefix of what lend
+// gave, or of a slab takeCutAt had to allocate itself).
+func (s *cutSlab) settle(w *work) {
+	s.free, w.cutSpare = w.cutSpare, nil
 }
 
 // item is one position of the input stream: a deal, or an input error.
@@ -373,6 +415,7 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 	// input stream, and hears the stop at its next deal; the workers only
 	// finish chunks nobody will read.
 	defer close(stop)
+	var slab cutSlab // room for the cap cuts without ReuseResults
 	for c := range pending {
 		select {
 		case <-c.done:
@@ -395,6 +438,8 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 			if opts.ReuseResults {
 				it.cuts = e.cutRoom(&it.w, it.cuts)
 				it.w.cutSpare = it.cuts
+			} else {
+				slab.lend(e, &it.w)
 			}
 			e.inOrderSettling(&it.w, st, &opts)
 			res, err := it.w.res, it.w.err
@@ -403,6 +448,8 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 			}
 			if opts.ReuseResults {
 				it.bufs.keep(&it.w)
+			} else {
+				slab.settle(&it.w)
 			}
 			// Release the deal's work as soon as it is yielded, keeping
 			// the buffers no result refers to for the chunk's next use.

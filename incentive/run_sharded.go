@@ -134,6 +134,7 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 			// its deals (see partnerSlot), so cur is the current deal's.
 			var cur Prior
 			st := newRunState(e, func(string) Prior { return cur }, decimal.Zero)
+			var slab cutSlab // room for the deal caps' cuts without ReuseResults
 			span := func(c *shardChunk) []item {
 				n := len(c.items)
 				return c.items[s*n/workers : (s+1)*n/workers]
@@ -175,8 +176,12 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 						// and budget caps' on the caller's goroutine.
 						it.cuts = e.cutRoom(w, it.cuts)
 						w.cutSpare = it.cuts
+						_, _, it.total, it.pay = e.orderedTerms(w, st, asOf)
+						continue
 					}
+					slab.lend(e, w)
 					_, _, it.total, it.pay = e.orderedTerms(w, st, asOf)
+					slab.settle(w)
 				}
 				c.arrive(stagePartner)
 			}
@@ -339,6 +344,7 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 	var cur Prior
 	st := newRunState(e, func(string) Prior { return cur }, opts.BudgetUsed)
 	opts.Counts.set(st)
+	var slab cutSlab // room for the partner and budget caps' cuts without ReuseResults
 	// out yields a chunk's results once the workers have finished them.
 	out := func(c *shardChunk) bool {
 		for i := range c.items {
@@ -402,7 +408,13 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 				}
 				cur = it.slot.prior
 				w := &it.w
+				if !opts.ReuseResults {
+					slab.lend(e, w)
+				}
 				e.orderedPay(w, st, st.partner(w.partner), nil, it.total, asOf, false)
+				if !opts.ReuseResults {
+					slab.settle(w)
+				}
 			}
 			close(c.paid)
 			paid = append(paid, c)
