@@ -74,11 +74,12 @@ type RunOptions struct {
 }
 
 // MaxWorkers is the largest RunOptions.Workers. With W workers a run
-// starts W goroutines and holds up to 3W+2 chunks of 256 deals (about 230
-// KB each) in memory (7 chunks when the ordered phase is sharded, see
-// Run), so the bound keeps a mistyped worker count from exhausting memory
-// (256 workers: under 200 MB); the per-deal work is CPU-bound, so more
-// workers than cores gains nothing anyway.
+// starts W goroutines and holds up to 3W+2 chunks of 256 deals (about 360
+// KB each, 1,408 bytes a deal on 64-bit platforms, plus the buffers a
+// deal's work keeps) in memory (7 chunks when the ordered phase is
+// sharded, see Run), so the bound keeps a mistyped worker count from
+// exhausting memory (256 workers: about 280 MB); the per-deal work is
+// CPU-bound, so more workers than cores gains nothing anyway.
 const MaxWorkers = 256
 
 // runChunk is the number of deals handed to a worker at once.
@@ -308,7 +309,7 @@ func (s *cutSlab) settle(w *work) {
 type item struct {
 	in    Input
 	w     work
-	bufs  resultBufs // ReuseResults
+	bufs  *resultBufs // ReuseResults (allocated once per item: see reuseBufs)
 	cuts  []CapCut   // ReuseResults: room for the cap cuts (cutRoom)
 	err   error      // error from the input stream or the order check
 	final bool       // err ends the run
@@ -354,7 +355,7 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 					if it.err == nil {
 						it.w.noTrace, it.w.scope.asOf = opts.NoTrace, opts.AsOf
 						if opts.ReuseResults {
-							it.w.bufs = &it.bufs
+							it.w.bufs = it.reuseBufs()
 						}
 						e.ownTerms(&it.w, &it.in, e.rates(&it.in, &opts))
 					}
@@ -463,6 +464,17 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 		default:
 		}
 	}
+}
+
+// reuseBufs returns the item's result buffers for ReuseResults, made on
+// the item's first deal and kept as the chunk is recycled. (A pointer, so
+// that runs that keep their results carry no room for them: items are
+// read by every stage of a run, and a smaller item is fewer cache misses.)
+func (it *item) reuseBufs() *resultBufs {
+	if it.bufs == nil {
+		it.bufs = new(resultBufs)
+	}
+	return it.bufs
 }
 
 // nextItem extends a chunk's items by one for the next deal read: a

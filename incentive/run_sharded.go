@@ -146,7 +146,7 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 					if it.err == nil {
 						it.w.noTrace, it.w.scope.asOf = opts.NoTrace, asOf
 						if opts.ReuseResults {
-							it.w.bufs = &it.bufs
+							it.w.bufs = it.reuseBufs()
 						}
 						e.ownTerms(&it.w, &it.in, e.rates(&it.in, &opts))
 					}
