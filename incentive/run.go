@@ -310,9 +310,9 @@ type item struct {
 	in    Input
 	w     work
 	bufs  *resultBufs // ReuseResults (allocated once per item: see reuseBufs)
-	cuts  []CapCut   // ReuseResults: room for the cap cuts (cutRoom)
-	err   error      // error from the input stream or the order check
-	final bool       // err ends the run
+	cuts  []CapCut    // ReuseResults: room for the cap cuts (cutRoom)
+	err   error       // error from the input stream or the order check
+	final bool        // err ends the run
 	// In a sharded run (runSharded): the deal's partner, the deal's terms
 	// amount and whether it goes on to the partner and budget caps (from
 	// orderedTerms), and its result once finished.
