@@ -46,6 +46,11 @@ func (e *Evaluator) shardsPrior() bool {
 type partnerSlot struct {
 	prior Prior
 	shard int
+	// paid is the partner's state in the run's runState, which the
+	// caller's goroutine (the only one to read or write it) keeps here on
+	// the partner's first paying deal, so that later ones find it without
+	// a map lookup or a copy of prior.
+	paid *partnerState
 }
 
 // Stages of a sharded run that every worker takes part in, per chunk.
@@ -406,12 +411,17 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 				if it.err != nil || !it.pay {
 					continue
 				}
-				cur = it.slot.prior
 				w := &it.w
+				ps := it.slot.paid
+				if ps == nil {
+					cur = it.slot.prior // read by st.partner for a new partner
+					ps = st.partner(w.partner)
+					it.slot.paid = ps
+				}
 				if !opts.ReuseResults {
 					slab.lend(e, w)
 				}
-				e.orderedPay(w, st, st.partner(w.partner), nil, it.total, asOf, false)
+				e.orderedPay(w, st, ps, nil, it.total, asOf, false)
 				if !opts.ReuseResults {
 					slab.settle(w)
 				}
