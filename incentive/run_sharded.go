@@ -51,6 +51,10 @@ type partnerSlot struct {
 	// the partner's first paying deal, so that later ones find it without
 	// a map lookup or a copy of prior.
 	paid *partnerState
+	// started: the worker that owns the partner (shard, the only one to
+	// read or write it) has met the partner's first deal, whose
+	// orderedTerms started the partner's state from prior.
+	started bool
 }
 
 // Stages of a sharded run that every worker takes part in, per chunk.
@@ -175,7 +179,10 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 						e.credit(w, st, asOf)
 						continue
 					}
-					cur = it.slot.prior
+					if !it.slot.started {
+						// read by st.partner (in orderedTerms) for a new partner
+						cur, it.slot.started = it.slot.prior, true
+					}
 					if opts.ReuseResults {
 						// Room for the deal cap's cuts here and the partner
 						// and budget caps' on the caller's goroutine.
