@@ -324,7 +324,7 @@ func (f *tableFx) owed(x fx) (fx, bool) {
 var fxZero = fx{0, decimal.Zero.Exponent()}
 
 // applyFx is the rate part of apply for a fast table in fixed point.
-func (tp *tablePlan) applyFx(in bandInput) (decimal.Decimal, bool) {
+func (tp *tablePlan) applyFx(in bandInput, ar *decArena) (decimal.Decimal, bool) {
 	if tp.fx == nil || in.after.Sign() < 0 || (in.started && in.before.Sign() < 0) {
 		return decimal.Decimal{}, false
 	}
@@ -350,7 +350,7 @@ func (tp *tablePlan) applyFx(in bandInput) (decimal.Decimal, bool) {
 	if !ok {
 		return decimal.Decimal{}, false
 	}
-	return v.dec()
+	return v.decIn(ar)
 }
 
 // atScale returns d with at least places decimal places, exactly (a value
@@ -381,7 +381,7 @@ func (tp *tablePlan) owed(x decimal.Decimal, started bool) decimal.Decimal {
 
 // apply computes a band-table earning and the band the basis reaches after
 // the deal: its index, -1 for none (see bandHit).
-func (tp *tablePlan) apply(in bandInput) (decimal.Decimal, int) {
+func (tp *tablePlan) apply(in bandInput, ar *decArena) (decimal.Decimal, int) {
 	t := tp.t
 	bands := t.Bands
 	if tp.fast {
@@ -394,7 +394,7 @@ func (tp *tablePlan) apply(in bandInput) (decimal.Decimal, int) {
 		}
 		return in.amount.Mul(t.Bands[idx].Value), idx
 	}
-	if v, ok := tp.applyFx(in); ok {
+	if v, ok := tp.applyFx(in, ar); ok {
 		return v, idx
 	}
 	// A basis that falls below every band (a credit note) still takes

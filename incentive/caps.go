@@ -302,7 +302,7 @@ func (e *Evaluator) takeCutAt(w *work, ci int, c *Cap, limit, cut decimal.Decima
 			}
 			if !ok || order*sign > 0 {
 				if !current {
-					cut, _ = left.dec() // left is nonzero
+					cut, _ = left.decIn(w.da) // left is nonzero
 					current = true
 				}
 			}
@@ -323,11 +323,11 @@ func (e *Evaluator) takeCutAt(w *work, ci int, c *Cap, limit, cut decimal.Decima
 			} else {
 				take = decimal.Max(ln.final, cut)
 			}
-			cut = decSub(cut, take)
+			cut = w.da.sub(cut, take)
 		}
 		// (decSub gives shopspring's Sub exactly; a line or cut taken to
 		// zero shares a zero instead of allocating one.)
-		ln.final = decSub(ln.final, take)
+		ln.final = w.da.sub(ln.final, take)
 		if c == nil {
 			continue
 		}

@@ -315,6 +315,7 @@ func (e *Evaluator) evaluate(ctx context.Context, in *Input, asOf time.Time, noT
 	w := &s.w // empty: a new state, or reused by the previous deal
 	w.keepTrace = true
 	w.scope, w.noTrace = Scope{asOf: asOf}, noTrace
+	w.da = &s.da
 	e.ownTerms(w, own, own.Rates)
 	e.inOrder(w, s.st, asOf)
 	res, err := w.res, w.err
@@ -332,6 +333,7 @@ type soloState struct {
 	st *runState
 	w  work
 	in Input
+	da decArena
 }
 
 // reuse empties w for the next deal, keeping the buffers that no result
@@ -444,6 +446,11 @@ type work struct {
 	// cutSpare is room for the lines' cap cuts (see takeCutAt), given by a
 	// run with ReuseResults (cutRoom) or left by an earlier cut.
 	cutSpare []CapCut
+	// da makes the decimals the deal's result keeps and its temporaries
+	// (see decArena): the arena of the goroutine doing the current stage,
+	// set by whoever calls a stage on another goroutine; nil makes them
+	// one by one. Running totals never come from it.
+	da *decArena
 }
 
 // resultBufs are a result and the buffers behind its Lines and Trace,
@@ -794,7 +801,7 @@ func (e *Evaluator) line(w *work, i int, ordered bool) {
 		return
 	}
 	in := bandInput{after: ln.measure, amount: ln.amount}
-	v, hit := ep.table.apply(in)
+	v, hit := ep.table.apply(in, w.da)
 	e.bandDone(w, i, in, v, hit)
 }
 

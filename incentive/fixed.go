@@ -43,11 +43,14 @@ func toFx(d decimal.Decimal) (fx, bool) {
 }
 
 // dec returns the decimal of a nonzero x; zero is refused (see above).
-func (x fx) dec() (decimal.Decimal, bool) {
+func (x fx) dec() (decimal.Decimal, bool) { return x.decIn(nil) }
+
+// decIn is dec making the decimal from arena a (see decArena).
+func (x fx) decIn(a *decArena) (decimal.Decimal, bool) {
 	if x.c == 0 {
 		return decimal.Decimal{}, false
 	}
-	return decimal.New(x.c, x.e), true
+	return a.dec(x.c, x.e), true
 }
 
 // scaled returns x's coefficient at exponent e <= x.e.
@@ -193,7 +196,10 @@ func (x fx) round(places int32, mode RoundingMode) (fx, bool) {
 // that operand's own value and exponent: the operand itself is the
 // result (a band basis that starts from zero, a total of one line),
 // without a copy.
-func decAdd(a, b decimal.Decimal) decimal.Decimal {
+func decAdd(a, b decimal.Decimal) decimal.Decimal { return (*decArena)(nil).add(a, b) }
+
+// add is decAdd making its result from ar (see decArena).
+func (ar *decArena) add(a, b decimal.Decimal) decimal.Decimal {
 	if x, ok := toFx(a); ok {
 		if y, ok := toFx(b); ok {
 			if y.c == 0 && x.c != 0 && y.e >= x.e {
@@ -203,7 +209,7 @@ func decAdd(a, b decimal.Decimal) decimal.Decimal {
 				return b
 			}
 			if s, ok := x.add(y); ok {
-				if d, ok := sumDec(s, x, y); ok {
+				if d, ok := ar.sumDec(s, x, y); ok {
 					return d
 				}
 			}
@@ -213,14 +219,17 @@ func decAdd(a, b decimal.Decimal) decimal.Decimal {
 }
 
 // decSub is a.Sub(b); see decAdd (a minus a zero is a).
-func decSub(a, b decimal.Decimal) decimal.Decimal {
+func decSub(a, b decimal.Decimal) decimal.Decimal { return (*decArena)(nil).sub(a, b) }
+
+// sub is decSub making its result from ar (see decArena).
+func (ar *decArena) sub(a, b decimal.Decimal) decimal.Decimal {
 	if x, ok := toFx(a); ok {
 		if y, ok := toFx(b); ok {
 			if y.c == 0 && x.c != 0 && y.e >= x.e {
 				return a
 			}
 			if s, ok := x.sub(y); ok {
-				if d, ok := sumDec(s, x, y); ok {
+				if d, ok := ar.sumDec(s, x, y); ok {
 					return d
 				}
 			}
@@ -236,9 +245,9 @@ func decSub(a, b decimal.Decimal) decimal.Decimal {
 // A sum or difference of two zeros (the lines of a deal a spent budget
 // cut to nothing, added up) is shopspring's zero of such a sum, shared
 // too (see zeroSums).
-func sumDec(s, x, y fx) (decimal.Decimal, bool) {
+func (ar *decArena) sumDec(s, x, y fx) (decimal.Decimal, bool) {
 	if s.c != 0 {
-		return s.dec()
+		return s.decIn(ar)
 	}
 	if s.e < sumZeroMin || s.e > sumZeroMax {
 		return decimal.Decimal{}, false
@@ -295,9 +304,14 @@ func decCmp(a, b decimal.Decimal) int {
 
 // decRound is mode.Round(d, places); see decAdd.
 func decRound(d decimal.Decimal, places int32, mode RoundingMode) decimal.Decimal {
+	return (*decArena)(nil).round(d, places, mode)
+}
+
+// round is decRound making its result from ar (see decArena).
+func (ar *decArena) round(d decimal.Decimal, places int32, mode RoundingMode) decimal.Decimal {
 	if x, ok := toFx(d); ok {
 		if r, ok := x.round(places, mode); ok {
-			if v, ok := r.dec(); ok {
+			if v, ok := r.decIn(ar); ok {
 				return v
 			}
 		}
@@ -345,7 +359,7 @@ func (e *Evaluator) roomCovers(limit, paid, total decimal.Decimal) (covers, know
 // fx and made a decimal once; ok is false when some amount or partial sum
 // does not fit, or the sum is zero (see dec): the caller then adds in
 // shopspring. It is only called with two or more paying lines.
-func sumLines(lines []lineWork) (decimal.Decimal, bool) {
+func (ar *decArena) sumLines(lines []lineWork) (decimal.Decimal, bool) {
 	var acc fx
 	n := 0
 	for i := range lines {
@@ -362,5 +376,5 @@ func sumLines(lines []lineWork) (decimal.Decimal, bool) {
 			n++
 		}
 	}
-	return acc.dec()
+	return acc.decIn(ar)
 }

@@ -61,6 +61,12 @@ func TestPropertyFixedMatchesShopspring(t *testing.T) {
 		same("add", decAdd(a, b), a.Add(b))
 		same("add -b", decAdd(a, nb), a.Add(nb))
 		same("sub", decSub(a, b), a.Sub(b))
+		// The same from an arena (a deal's decimals), which must read as
+		// shopspring's own, representation included.
+		var ar decArena
+		same("arena add", ar.add(a, b), a.Add(b))
+		same("arena add -b", ar.add(a, nb), a.Add(nb))
+		same("arena sub", ar.sub(a, b), a.Sub(b))
 		if got, want := decCmp(a, b), a.Cmp(b); got != want {
 			t.Fatalf("cmp(%s, %s): fast %d, shopspring %d", a, b, got, want)
 		}
@@ -69,6 +75,9 @@ func TestPropertyFixedMatchesShopspring(t *testing.T) {
 			got, want := decRound(a, places, mode), mode.Round(a, places)
 			if !reflect.DeepEqual(got, want) {
 				t.Fatalf("round %s(%s, %d): fast %s (exp %d), shopspring %s (exp %d)", mode, a, places, got, got.Exponent(), want, want.Exponent())
+			}
+			if got := ar.round(a, places, mode); !reflect.DeepEqual(got, want) {
+				t.Fatalf("arena round %s(%s, %d): %s (exp %d), shopspring %s (exp %d)", mode, a, places, got, got.Exponent(), want, want.Exponent())
 			}
 		}
 		// mul has no dec helper (the engine's products come from
@@ -182,10 +191,10 @@ func TestPropertyBandTableFixedMatchesDecimal(t *testing.T) {
 			started: rapid.Bool().Draw(t, "started"),
 		}
 		in.after = in.before.Add(decimal.New(rapid.Int64Range(-1_000_000_00, 1_000_000_00).Draw(t, "measure"), -2))
-		got, _ := tp.apply(in)
+		got, _ := tp.apply(in, nil)
 		slow := *tp
 		slow.fx = nil
-		want, _ := slow.apply(in)
+		want, _ := slow.apply(in, nil)
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("before %s after %s: fixed %s (exp %d), decimal %s (exp %d)", in.before, in.after, got, got.Exponent(), want, want.Exponent())
 		}
@@ -239,7 +248,8 @@ func TestPropertySumLinesMatchesShopspring(t *testing.T) {
 		if paying < 2 {
 			return // paying never asks sumLines for fewer than two lines
 		}
-		if got, ok := sumLines(lines); ok && !reflect.DeepEqual(got, want) {
+		var ar decArena // the arena's decimals read as shopspring's own
+		if got, ok := ar.sumLines(lines); ok && !reflect.DeepEqual(got, want) {
 			t.Fatalf("sumLines = %s (exp %d), shopspring chain %s (exp %d)", got, got.Exponent(), want, want.Exponent())
 		}
 	})

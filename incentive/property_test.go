@@ -85,8 +85,8 @@ func TestPropertyMarginalIsMonotonic(t *testing.T) {
 			t.Fatalf("owed(%s) = %s > owed(%s) = %s", a, oa, b, ob)
 		}
 		// Splitting the basis over two deals earns the same as one deal.
-		first, _ := planTable(tb, 2).apply(bandInput{after: a})
-		second, _ := planTable(tb, 2).apply(bandInput{before: a, after: b, started: true})
+		first, _ := planTable(tb, 2).apply(bandInput{after: a}, nil)
+		second, _ := planTable(tb, 2).apply(bandInput{before: a, after: b, started: true}, nil)
 		if !first.Add(second).Equal(ob) {
 			t.Fatalf("%s + %s != owed(%s) = %s", first, second, b, ob)
 		}

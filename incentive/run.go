@@ -210,6 +210,7 @@ func (e *Evaluator) runSerial(ctx context.Context, deals iter.Seq2[Input, error]
 	var bufs *resultBufs
 	var cuts []CapCut // ReuseResults: room for the cap cuts (cutRoom)
 	var slab cutSlab  // otherwise: room shared by the results (see cutSlab)
+	var da decArena
 	if opts.ReuseResults {
 		bufs = &resultBufs{}
 	}
@@ -235,7 +236,7 @@ func (e *Evaluator) runSerial(ctx context.Context, deals iter.Seq2[Input, error]
 			return
 		}
 		w.reuse()
-		w.noTrace, w.scope.asOf, w.bufs = opts.NoTrace, opts.AsOf, bufs
+		w.noTrace, w.scope.asOf, w.bufs, w.da = opts.NoTrace, opts.AsOf, bufs, &da
 		e.ownTerms(&w, &cur, e.rates(&cur, &opts))
 		if bufs != nil {
 			cuts = e.cutRoom(&w, cuts)
@@ -358,11 +359,12 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 	stop := make(chan struct{})
 	for range workers {
 		go func() {
+			var da decArena // this worker's (see decArena)
 			for c := range jobs {
 				for i := range c.items {
 					it := &c.items[i]
 					if it.err == nil {
-						it.w.noTrace, it.w.scope.asOf = opts.NoTrace, opts.AsOf
+						it.w.noTrace, it.w.scope.asOf, it.w.da = opts.NoTrace, opts.AsOf, &da
 						if opts.ReuseResults {
 							it.w.bufs = it.reuseBufs()
 						}
@@ -426,6 +428,7 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 	// finish chunks nobody will read.
 	defer close(stop)
 	var slab cutSlab // room for the cap cuts without ReuseResults
+	var da decArena  // the ordered phase's, on this goroutine
 	for c := range pending {
 		select {
 		case <-c.done:
@@ -451,6 +454,7 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 			} else {
 				slab.lend(e, &it.w)
 			}
+			it.w.da = &da
 			e.inOrderSettling(&it.w, st, &opts)
 			res, err := it.w.res, it.w.err
 			if err != nil {

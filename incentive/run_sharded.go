@@ -144,6 +144,7 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 			var cur Prior
 			st := newRunState(e, func(string) Prior { return cur }, decimal.Zero)
 			var slab cutSlab // room for the deal caps' cuts without ReuseResults
+			var da decArena  // this worker's: set on each work before each stage
 			span := func(c *shardChunk) []item {
 				n := len(c.items)
 				return c.items[s*n/workers : (s+1)*n/workers]
@@ -153,7 +154,7 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 				for i := range items {
 					it := &items[i]
 					if it.err == nil {
-						it.w.noTrace, it.w.scope.asOf = opts.NoTrace, asOf
+						it.w.noTrace, it.w.scope.asOf, it.w.da = opts.NoTrace, asOf, &da
 						if opts.ReuseResults {
 							it.w.bufs = it.reuseBufs()
 						}
@@ -173,6 +174,7 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 						continue
 					}
 					w := &it.w
+					w.da = &da
 					if w.credits != "" {
 						// Unreachable: a credit note's negative amount
 						// needs AllowNegative. As inOrder would, fail it.
@@ -205,6 +207,7 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 						continue
 					}
 					w := &it.w
+					w.da = &da
 					e.finish(w, asOf)
 					it.res, it.rerr = w.res, w.err
 					if it.rerr != nil {
@@ -357,6 +360,7 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 	st := newRunState(e, func(string) Prior { return cur }, opts.BudgetUsed)
 	opts.Counts.set(st)
 	var slab cutSlab // room for the partner and budget caps' cuts without ReuseResults
+	var da decArena  // the partner and budget caps', on this goroutine
 	// out yields a chunk's results once the workers have finished them.
 	out := func(c *shardChunk) bool {
 		for i := range c.items {
@@ -428,6 +432,7 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 				if !opts.ReuseResults {
 					slab.lend(e, w)
 				}
+				w.da = &da
 				e.orderedPay(w, st, ps, nil, it.total, asOf, false)
 				if !opts.ReuseResults {
 					slab.settle(w)

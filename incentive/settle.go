@@ -111,7 +111,7 @@ func (e *Evaluator) orderedTerms(w *work, st *runState, asOf time.Time) (ps *par
 			if snap == nil && i < len(afters) {
 				afters[i], hasAfter[i] = in.after, true
 			}
-			v, hit := ep.table.apply(in)
+			v, hit := ep.table.apply(in, w.da)
 			e.bandDone(w, i, in, v, hit)
 		}
 		e.settleLine(w, i)
@@ -147,7 +147,7 @@ func (e *Evaluator) orderedTerms(w *work, st *runState, asOf time.Time) (ps *par
 		if decCmp(total, limit) <= 0 {
 			continue
 		}
-		cut := decSub(total, limit)
+		cut := w.da.sub(total, limit)
 		if !w.noTrace {
 			d := e.newDetail(w, detailDealCap)
 			d.ci, d.a, d.b = int32(ci), total, limit
@@ -183,7 +183,7 @@ func (e *Evaluator) orderedTerms(w *work, st *runState, asOf time.Time) (ps *par
 	if e.stage == StageDeal {
 		// The lines are always spread, even when the total needs no
 		// rounding (0.335 + 0.335 = 0.67), so they add up to it.
-		r := onGrid(total, e.places, e.mode)
+		r := w.da.onGrid(total, e.places, e.mode)
 		if e.spreadRounding(w, r) || decCmp(r, total) != 0 {
 			exact := total
 			if !w.noTrace {
@@ -306,7 +306,7 @@ func (e *Evaluator) settleLine(w *work, i int) {
 		if decCmp(ln.final, limit) <= 0 {
 			continue
 		}
-		cut := decSub(ln.final, limit)
+		cut := w.da.sub(ln.final, limit)
 		ln.cuts = append(ln.cuts, CapCut{Cap: ci, Scope: CapLine, Limit: e.lineCapLimit(c, limit), Cut: cut})
 		if !w.noTrace {
 			d := e.newDetail(w, detailLineCap)
@@ -347,7 +347,7 @@ func (e *Evaluator) settleLine(w *work, i int) {
 		}
 	}
 	if e.stage == StageLine {
-		r := onGrid(ln.final, e.places, e.mode)
+		r := w.da.onGrid(ln.final, e.places, e.mode)
 		if !w.noTrace && decCmp(r, ln.final) != 0 {
 			d := e.newDetail(w, detailLineRounding)
 			d.line, d.a = int32(i), ln.final
@@ -471,7 +471,7 @@ func (e *Evaluator) paying(w *work) decimal.Decimal {
 	if n <= 1 {
 		return total // the one line's amount itself, or zero
 	}
-	if sum, ok := sumLines(w.lines); ok {
+	if sum, ok := w.da.sumLines(w.lines); ok {
 		return sum // one decimal, not one per partial sum
 	}
 	for i := range w.lines {
@@ -479,7 +479,7 @@ func (e *Evaluator) paying(w *work) decimal.Decimal {
 			if first {
 				total, first = ln.final, false
 			} else {
-				total = decAdd(total, ln.final)
+				total = w.da.add(total, ln.final)
 			}
 		}
 	}
@@ -490,10 +490,15 @@ func (e *Evaluator) paying(w *work) decimal.Decimal {
 // has exactly that many places (shopspring's rounding allocates a copy even
 // then). Results keep the same representation either way.
 func onGrid(d decimal.Decimal, places int32, mode RoundingMode) decimal.Decimal {
+	return (*decArena)(nil).onGrid(d, places, mode)
+}
+
+// onGrid is onGrid making its result from ar (see decArena).
+func (ar *decArena) onGrid(d decimal.Decimal, places int32, mode RoundingMode) decimal.Decimal {
 	if d.Exponent() == -places {
 		return d
 	}
-	return decRound(d, places, mode)
+	return ar.round(d, places, mode)
 }
 
 // computedLimit evaluates the computed limit of line cap ci for line i:

@@ -1,0 +1,99 @@
+package incentive
+
+import (
+	"math"
+	"math/big"
+	"reflect"
+	"testing"
+
+	"github.com/shopspring/decimal"
+	"pgregory.net/rapid"
+)
+
+// An arena's decimal is decimal.New's, representation included (the
+// coefficient's words, its sign, the exponent), for any coefficient and
+// exponent: results compare, print and encode the same whichever made them.
+func TestPropertyDecArenaMatchesNew(t *testing.T) {
+	var ar decArena // shared by every case, so slabs fill and are replaced
+	rapid.Check(t, func(t *rapid.T) {
+		c := rapid.OneOf(
+			rapid.Int64(),
+			rapid.Int64Range(-1000, 1000),
+			rapid.SampledFrom([]int64{0, 1, -1, math.MaxInt64, math.MinInt64, math.MinInt64 + 1}),
+		).Draw(t, "c")
+		e := rapid.OneOf(rapid.Int32Range(-20, 20), rapid.SampledFrom([]int32{math.MinInt32, math.MaxInt32})).Draw(t, "e")
+		got, want := ar.dec(c, e), decimal.New(c, e)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("arena dec(%d, %d) = %#v, decimal.New %#v", c, e, got, want)
+		}
+		if e < -40 || e > 40 {
+			return // (printing 10^MaxInt32 takes minutes)
+		}
+		if got.String() != want.String() || got.Cmp(want) != 0 {
+			t.Fatalf("arena dec(%d, %d) reads %s, decimal.New %s", c, e, got, want)
+		}
+	})
+}
+
+// Each decimal owns its slot: making more decimals (past several slabs)
+// never changes one made before, and shopspring's arithmetic on them
+// leaves them as they were.
+func TestDecArenaValuesStay(t *testing.T) {
+	var ar decArena
+	n := 5*decArenaSlab + 3
+	made := make([]decimal.Decimal, n)
+	for i := range made {
+		c := int64(i+1) * 7919
+		if i%2 == 1 {
+			c = -c
+		}
+		made[i] = ar.dec(c, int32(-(i % 5)))
+		// arithmetic makes new values, never writes the operands
+		_ = made[i].Add(made[i]).Mul(made[i]).Neg().Abs().Round(1)
+	}
+	for i, d := range made {
+		c := int64(i+1) * 7919
+		if i%2 == 1 {
+			c = -c
+		}
+		if want := decimal.New(c, int32(-(i % 5))); !reflect.DeepEqual(d, want) {
+			t.Fatalf("decimal %d is %s after %d more were made; want %s", i, d, n-i-1, want)
+		}
+	}
+}
+
+// The in-place build is on for this version of shopspring (so the fast
+// path is measured and tested, not silently off), and a Decimal of any
+// other shape is refused, in which case an arena uses decimal.New.
+func TestDecimalLayout(t *testing.T) {
+	if !decimalLayout(reflect.TypeFor[decimal.Decimal]()) {
+		t.Fatal("shopspring's Decimal no longer has the layout arenas build: arenas fall back to decimal.New; check decimalRep against the new version")
+	}
+	type swapped struct {
+		exp   int32
+		value *big.Int
+	}
+	type wide struct {
+		value *big.Int
+		exp   int64
+	}
+	type renamed struct {
+		v   *big.Int
+		exp int32
+	}
+	type longer struct {
+		value *big.Int
+		exp   int32
+		more  int32
+	}
+	for _, typ := range []reflect.Type{reflect.TypeFor[swapped](), reflect.TypeFor[wide](), reflect.TypeFor[renamed](), reflect.TypeFor[longer](), reflect.TypeFor[int64]()} {
+		if decimalLayout(typ) {
+			t.Errorf("decimalLayout(%v) = true, want false", typ)
+		}
+	}
+	// A nil arena makes its decimals one by one.
+	var none *decArena
+	if got, want := none.dec(-125, -2), decimal.New(-125, -2); !reflect.DeepEqual(got, want) {
+		t.Errorf("nil arena: %#v, want %#v", got, want)
+	}
+}
