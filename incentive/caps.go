@@ -60,7 +60,7 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 			if decCmp(total, room) <= 0 {
 				continue
 			}
-			cut := runSub(total, room)
+			cut := runSub(w.da, total, room) // the deal's: its cuts and trace keep it
 			if !w.noTrace {
 				d := e.newDetail(w, detailRunningCap)
 				d.ci, d.a, d.b, d.c = int32(ci), *count, total, room
@@ -154,7 +154,7 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 		*c = runAdd(*c, total)
 		if over && p.Caps[ci].Scope == CapPartner {
 			o := &st.period(ps, e.capPeriod[ci], w.date).capOver[ci]
-			*o = runAdd(*o, runSub(terms, total))
+			*o = runAdd(*o, runSub(nil, terms, total)) // (runAdd may keep it: no arena)
 		}
 	}
 	return total
@@ -183,12 +183,15 @@ func runAdd(a, b decimal.Decimal) decimal.Decimal {
 	return decAdd(a, b)
 }
 
-// runSub is a.Sub(b), as runAdd.
-func runSub(a, b decimal.Decimal) decimal.Decimal {
+// runSub is a.Sub(b), as runAdd, making a new result from ar (nil:
+// decimal.New). Only a deal's own values (a cap's cut) come from the
+// deal's arena; a value that may become a running total must not (see
+// decArena).
+func runSub(ar *decArena, a, b decimal.Decimal) decimal.Decimal {
 	if b.IsZero() && b.Exponent() >= a.Exponent() {
 		return a
 	}
-	return decSub(a, b)
+	return ar.sub(a, b)
 }
 
 // room is what a cap with amount left may still pay: never below zero,

@@ -16,6 +16,7 @@ func TestRunAddSubMatchShopspring(t *testing.T) {
 		dec("14000"), dec("150000.004"), dec("0.01"), dec("-2500.50"), dec("1e3"),
 		decimal.New(922337203685477580, 1), decimal.New(-922337203685477580, -5),
 	}
+	var ar decArena // a cap's cut comes from the deal's arena
 	for _, a := range vals {
 		for _, b := range vals {
 			for _, tt := range []struct {
@@ -23,7 +24,8 @@ func TestRunAddSubMatchShopspring(t *testing.T) {
 				got, want decimal.Decimal
 			}{
 				{"+", runAdd(a, b), a.Add(b)},
-				{"-", runSub(a, b), a.Sub(b)},
+				{"-", runSub(nil, a, b), a.Sub(b)},
+				{"- (arena)", runSub(&ar, a, b), a.Sub(b)},
 			} {
 				assert.Equal(t, tt.want.Coefficient().String(), tt.got.Coefficient().String(), "%s %s %s", a, tt.op, b)
 				assert.Equal(t, tt.want.Exponent(), tt.got.Exponent(), "%s %s %s", a, tt.op, b)
