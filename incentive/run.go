@@ -236,7 +236,7 @@ func (e *Evaluator) runSerial(ctx context.Context, deals iter.Seq2[Input, error]
 			return
 		}
 		w.reuse()
-		w.noTrace, w.scope.asOf, w.bufs, w.da = opts.NoTrace, opts.AsOf, bufs, &da
+		w.noTrace, w.scope.asOf, w.bufs, w.da = opts.NoTrace, opts.AsOf, bufs, e.arena(&da)
 		e.ownTerms(&w, &cur, e.rates(&cur, &opts))
 		if bufs != nil {
 			cuts = e.cutRoom(&w, cuts)
@@ -364,7 +364,7 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 				for i := range c.items {
 					it := &c.items[i]
 					if it.err == nil {
-						it.w.noTrace, it.w.scope.asOf, it.w.da = opts.NoTrace, opts.AsOf, &da
+						it.w.noTrace, it.w.scope.asOf, it.w.da = opts.NoTrace, opts.AsOf, e.arena(&da)
 						if opts.ReuseResults {
 							it.w.bufs = it.reuseBufs()
 						}
@@ -454,7 +454,7 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 			} else {
 				slab.lend(e, &it.w)
 			}
-			it.w.da = &da
+			it.w.da = e.arena(&da)
 			e.inOrderSettling(&it.w, st, &opts)
 			res, err := it.w.res, it.w.err
 			if err != nil {

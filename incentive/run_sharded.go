@@ -154,7 +154,7 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 				for i := range items {
 					it := &items[i]
 					if it.err == nil {
-						it.w.noTrace, it.w.scope.asOf, it.w.da = opts.NoTrace, asOf, &da
+						it.w.noTrace, it.w.scope.asOf, it.w.da = opts.NoTrace, asOf, e.arena(&da)
 						if opts.ReuseResults {
 							it.w.bufs = it.reuseBufs()
 						}
@@ -174,7 +174,7 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 						continue
 					}
 					w := &it.w
-					w.da = &da
+					w.da = e.arena(&da)
 					if w.credits != "" {
 						// Unreachable: a credit note's negative amount
 						// needs AllowNegative. As inOrder would, fail it.
@@ -207,7 +207,7 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 						continue
 					}
 					w := &it.w
-					w.da = &da
+					w.da = e.arena(&da)
 					e.finish(w, asOf)
 					it.res, it.rerr = w.res, w.err
 					if it.rerr != nil {
@@ -432,7 +432,7 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 				if !opts.ReuseResults {
 					slab.lend(e, w)
 				}
-				w.da = &da
+				w.da = e.arena(&da)
 				e.orderedPay(w, st, ps, nil, it.total, asOf, false)
 				if !opts.ReuseResults {
 					slab.settle(w)
