@@ -147,10 +147,10 @@ func (e *Evaluator) credit(w *work, st *runState, asOf time.Time) {
 			delta := m.Sub(snap.measure[i])
 			snap.measure[i] = m
 			if ep.e.Bands.Basis == BasisCumulative {
-				rec.ps.cumBasis[i] = rec.ps.cumBasis[i].Add(delta)
+				rec.ps.cumBasis[i] = rec.ps.cumBasis[i].plus(delta)
 			} else {
 				pt := rec.periods[ep.periodIdx]
-				pt.basis[i] = pt.basis[i].Add(delta)
+				pt.basis[i] = pt.basis[i].plus(delta)
 			}
 		}
 	}

@@ -36,8 +36,60 @@ type partnerState struct {
 	prior      Prior
 	periods    []*periodTotals // parallel to Evaluator.periods
 	cumulative decimal.Decimal
-	cumBasis   []decimal.Decimal // per earning
+	cumBasis   []runTotal // per earning
 	cumStarted []bool
+}
+
+// runTotal is a running total that outlives deals, a band table's basis:
+// an fx while it fits and is not zero, so that growing deal after deal it
+// makes no decimal (a deal reads it as a decimal from its own arena:
+// dec), else a decimal, which never comes from an arena (see decArena).
+// Its value, coefficient and exponent alike, is the decimal that adding up
+// the same amounts with decAdd gives (shopspring's Add).
+type runTotal struct {
+	d    decimal.Decimal // the total when !fast
+	f    fx              // the total when fast (never zero: see fx.dec)
+	fast bool
+}
+
+// totalOf is the running total d (a Prior's).
+func totalOf(d decimal.Decimal) runTotal {
+	if f, ok := toFx(d); ok && f.c != 0 {
+		return runTotal{f: f, fast: true}
+	}
+	return runTotal{d: d}
+}
+
+// dec returns the total as a decimal, made from ar when it is held as an
+// fx (a nil ar: decimal.New). A deal's arena serves the deal's reads (its
+// band input and trace); a value kept beyond the deal takes nil.
+func (t runTotal) dec(ar *decArena) decimal.Decimal {
+	if t.fast {
+		d, _ := t.f.decIn(ar) // nonzero
+		return d
+	}
+	return t.d
+}
+
+// plus returns the total after adding d: decAdd(t.dec(nil), d), held as
+// an fx where the sum fits one and is not zero. (decAdd's own cases agree
+// with fx's sum: a zero operand that does not rescale the other gives the
+// other's coefficient and exponent.)
+func (t runTotal) plus(d decimal.Decimal) runTotal {
+	x, ok := t.f, t.fast
+	if !ok {
+		x, ok = toFx(t.d)
+	}
+	if ok {
+		if y, ok := toFx(d); ok {
+			if s, ok := x.add(y); ok && s.c != 0 {
+				return runTotal{f: s, fast: true}
+			}
+		}
+	}
+	// Zero (shopspring's zeros differ by how they came about) or too large
+	// for an fx: decAdd, which never hands back an operand from an arena.
+	return runTotal{d: decAdd(t.dec(nil), d)}
 }
 
 type periodTotals struct {
@@ -62,7 +114,7 @@ type periodTotals struct {
 	// bounds what an unlinked credit note takes back. It is kept only when
 	// the program allows negative amounts (credit notes).
 	capOver []decimal.Decimal
-	basis   []decimal.Decimal // per earning
+	basis   []runTotal // per earning
 	started []bool
 }
 
@@ -180,12 +232,12 @@ func (s *runState) newPartner(pr Prior) *partnerState {
 		ps.prior, ps.cumulative = pr, pr.Cumulative
 	} else {
 		ps = &partnerState{prior: pr, periods: make([]*periodTotals, len(s.e.periods)),
-			cumulative: pr.Cumulative, cumBasis: make([]decimal.Decimal, n), cumStarted: make([]bool, n)}
+			cumulative: pr.Cumulative, cumBasis: make([]runTotal, n), cumStarted: make([]bool, n)}
 	}
 	for i, ep := range s.e.earn {
 		if t := ep.e.Bands; t != nil && t.Basis == BasisCumulative {
-			ps.cumBasis[i] = priorBasis(pr, ep.e, pr.Cumulative)
-			ps.cumStarted[i] = !ps.cumBasis[i].IsZero()
+			b := priorBasis(pr, ep.e, pr.Cumulative)
+			ps.cumBasis[i], ps.cumStarted[i] = totalOf(b), !b.IsZero()
 		}
 	}
 	return ps
@@ -229,9 +281,12 @@ func (s *runState) period(ps *partnerState, k int, d Date) *periodTotals {
 		if s.e.periodCaps[k] {
 			nc = len(s.e.p.Caps)
 		}
-		if n+nc > 0 {
-			all := make([]decimal.Decimal, n+2*nc)
-			fresh.basis, fresh.capPaid, fresh.capOver = all[:n:n], all[n:n+nc:n+nc], all[n+nc:]
+		if n > 0 {
+			fresh.basis = make([]runTotal, n)
+		}
+		if nc > 0 {
+			all := make([]decimal.Decimal, 2*nc)
+			fresh.capPaid, fresh.capOver = all[:nc:nc], all[nc:]
 		}
 	}
 	if pt == nil {
@@ -248,8 +303,8 @@ func (s *runState) period(ps *partnerState, k int, d Date) *periodTotals {
 		}
 		for i, ep := range s.e.earn {
 			if t := ep.e.Bands; t != nil && t.Basis == BasisPeriod && ep.periodIdx == k {
-				fresh.basis[i] = priorBasis(pr, ep.e, pr.PeriodAmount)
-				fresh.started[i] = !fresh.basis[i].IsZero() || pr.PeriodDeals > 0
+				b := priorBasis(pr, ep.e, pr.PeriodAmount)
+				fresh.basis[i], fresh.started[i] = totalOf(b), !b.IsZero() || pr.PeriodDeals > 0
 			}
 		}
 	}

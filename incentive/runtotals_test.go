@@ -1,10 +1,12 @@
 package incentive
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
+	"pgregory.net/rapid"
 )
 
 // runAdd and runSub give shopspring's Add and Sub exactly: the same
@@ -32,4 +34,41 @@ func TestRunAddSubMatchShopspring(t *testing.T) {
 			}
 		}
 	}
+}
+
+// A running total (a band table's basis) held as an fx gives, after every
+// amount added, the decimal that adding the same amounts with shopspring
+// gives: the same value, coefficient and exponent (reflect.DeepEqual, as
+// TestPropertyFixedMatchesShopspring compares), read with no arena or from
+// one, whatever the scales, zeros, signs and sizes (near the int64 limits,
+// past the fx's 18 digits and back).
+func TestPropertyRunTotalMatchesShopspring(t *testing.T) {
+	zeros := []decimal.Decimal{decimal.Zero, {}, decimal.New(0, -2), decimal.New(0, -9), decimal.New(0, 3)}
+	draw := func(t *rapid.T, label string) decimal.Decimal {
+		if rapid.IntRange(0, 5).Draw(t, label+"/zero?") == 0 {
+			return rapid.SampledFrom(zeros).Draw(t, label+"/zero")
+		}
+		return genFxDecimal(t, label)
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		want := draw(t, "start")
+		tot := totalOf(want)
+		var ar decArena
+		n := rapid.IntRange(1, 12).Draw(t, "n")
+		for k := range n {
+			d := draw(t, "add")
+			want = want.Add(d)
+			tot = tot.plus(d)
+			if got := tot.dec(nil); !reflect.DeepEqual(got, want) {
+				t.Fatalf("after %d additions (last %s): total %s (coefficient %s, exponent %d), shopspring %s (coefficient %s, exponent %d)",
+					k+1, d, got, got.Coefficient(), got.Exponent(), want, want.Coefficient(), want.Exponent())
+			}
+			if got := tot.dec(&ar); got.Coefficient().Cmp(want.Coefficient()) != 0 || got.Exponent() != want.Exponent() {
+				t.Fatalf("after %d additions: total read from an arena %s, shopspring %s", k+1, got, want)
+			}
+			if tot.fast && tot.f.c == 0 {
+				t.Fatalf("a zero total held as an fx: %v", tot)
+			}
+		}
+	})
 }
