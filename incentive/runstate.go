@@ -16,7 +16,7 @@ type runState struct {
 	partners map[string]*partnerState
 	// budgetPaid, per cap index, is what the program has paid under each
 	// budget cap: BudgetUsed plus the payouts of the run, net of takebacks.
-	budgetPaid []decimal.Decimal
+	budgetPaid []runTotal
 	// deals, when the program allows negative amounts, remembers every
 	// deal of the run by id (the latest one with that id), so a credit
 	// note can take back from the deal it names. Nil otherwise.
@@ -71,6 +71,44 @@ func (t runTotal) dec(ar *decArena) decimal.Decimal {
 	return t.d
 }
 
+// fx returns the total as an fx, and false when it does not fit one.
+func (t *runTotal) fx() (fx, bool) {
+	if t.fast {
+		return t.f, true
+	}
+	return toFx(t.d)
+}
+
+// atLeast reports whether the total is at least limit (a spent cap),
+// comparing in fx where both fit.
+func (t *runTotal) atLeast(limit decimal.Decimal) bool {
+	if t.fast {
+		if l, ok := toFx(limit); ok {
+			if c, ok := t.f.cmp(l); ok {
+				return c >= 0
+			}
+		}
+	}
+	return decCmp(t.dec(nil), limit) >= 0
+}
+
+// minus returns the total after taking d off: decSub(t.dec(nil), d), as
+// plus.
+func (t runTotal) minus(d decimal.Decimal) runTotal {
+	x, ok := t.f, t.fast
+	if !ok {
+		x, ok = toFx(t.d)
+	}
+	if ok {
+		if y, ok := toFx(d); ok {
+			if s, ok := x.sub(y); ok && s.c != 0 {
+				return runTotal{f: s, fast: true}
+			}
+		}
+	}
+	return runTotal{d: decSub(t.dec(nil), d)}
+}
+
 // plus returns the total after adding d: decAdd(t.dec(nil), d), held as
 // an fx where the sum fits one and is not zero. (decAdd's own cases agree
 // with fx's sum: a zero operand that does not rescale the other gives the
@@ -106,7 +144,7 @@ type periodTotals struct {
 	// capPaid, per cap index, is what the partner caps of this period kind
 	// have paid: Prior.CapUsed[i] (Prior.PeriodEarned without it) plus the
 	// period's payouts, net of takebacks. It never exceeds the cap's limit by the run's doing.
-	capPaid []decimal.Decimal
+	capPaid []runTotal
 	// capOver, per cap index, is how much the partner's entitlement under
 	// a partner cap (the terms amounts of the period's deals before the
 	// partner and budget caps cut them, from Prior.PeriodEarned) exceeds
@@ -169,9 +207,9 @@ func newRunState(e *Evaluator, prior func(string) Prior, budgetUsed decimal.Deci
 	}
 	// (A solo state reads soloPrior instead; see reset.)
 	st := &runState{e: e, prior: prior, partners: map[string]*partnerState{},
-		budgetPaid: make([]decimal.Decimal, len(e.p.Caps))}
+		budgetPaid: make([]runTotal, len(e.p.Caps))}
 	for i := range st.budgetPaid {
-		st.budgetPaid[i] = budgetUsed
+		st.budgetPaid[i] = totalOf(budgetUsed)
 	}
 	if e.p.AllowNegative {
 		st.deals = map[string]*dealRecord{}
@@ -185,7 +223,7 @@ func newRunState(e *Evaluator, prior func(string) Prior, budgetUsed decimal.Deci
 func (s *runState) reset(pr *Prior) {
 	s.soloPrior = *pr
 	for i := range s.budgetPaid {
-		s.budgetPaid[i] = pr.BudgetUsed
+		s.budgetPaid[i] = totalOf(pr.BudgetUsed)
 	}
 	if s.deals != nil {
 		clear(s.deals)
@@ -285,8 +323,7 @@ func (s *runState) period(ps *partnerState, k int, d Date) *periodTotals {
 			fresh.basis = make([]runTotal, n)
 		}
 		if nc > 0 {
-			all := make([]decimal.Decimal, 2*nc)
-			fresh.capPaid, fresh.capOver = all[:nc:nc], all[nc:]
+			fresh.capPaid, fresh.capOver = make([]runTotal, nc), make([]decimal.Decimal, nc)
 		}
 	}
 	if pt == nil {
@@ -296,9 +333,9 @@ func (s *runState) period(ps *partnerState, k int, d Date) *periodTotals {
 			// Each partner cap starts from its own prior total when the
 			// caller gives one (its period may differ from the program's).
 			if u, ok := pr.CapUsed[i]; ok {
-				fresh.capPaid[i] = u
+				fresh.capPaid[i] = totalOf(u)
 			} else {
-				fresh.capPaid[i] = pr.PeriodEarned
+				fresh.capPaid[i] = totalOf(pr.PeriodEarned)
 			}
 		}
 		for i, ep := range s.e.earn {

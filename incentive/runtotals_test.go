@@ -36,12 +36,13 @@ func TestRunAddSubMatchShopspring(t *testing.T) {
 	}
 }
 
-// A running total (a band table's basis) held as an fx gives, after every
-// amount added, the decimal that adding the same amounts with shopspring
-// gives: the same value, coefficient and exponent (reflect.DeepEqual, as
+// A running total (a band table's basis, a cap's count) held as an fx
+// gives, after every amount added or taken off, the decimal that adding
+// and subtracting the same amounts with shopspring gives: the same value, coefficient and exponent (reflect.DeepEqual, as
 // TestPropertyFixedMatchesShopspring compares), read with no arena or from
 // one, whatever the scales, zeros, signs and sizes (near the int64 limits,
-// past the fx's 18 digits and back).
+// past the fx's 18 digits and back); and it compares with a limit (a
+// spent cap) as shopspring does.
 func TestPropertyRunTotalMatchesShopspring(t *testing.T) {
 	zeros := []decimal.Decimal{decimal.Zero, {}, decimal.New(0, -2), decimal.New(0, -9), decimal.New(0, 3)}
 	draw := func(t *rapid.T, label string) decimal.Decimal {
@@ -57,8 +58,19 @@ func TestPropertyRunTotalMatchesShopspring(t *testing.T) {
 		n := rapid.IntRange(1, 12).Draw(t, "n")
 		for k := range n {
 			d := draw(t, "add")
-			want = want.Add(d)
-			tot = tot.plus(d)
+			if rapid.Bool().Draw(t, "minus") {
+				want = want.Sub(d)
+				tot = tot.minus(d)
+			} else {
+				want = want.Add(d)
+				tot = tot.plus(d)
+			}
+			if limit := draw(t, "limit"); tot.atLeast(limit) != (want.Cmp(limit) >= 0) {
+				t.Fatalf("total %s at least %s: %v", want, limit, tot.atLeast(limit))
+			}
+			if f, ok := tot.fx(); ok && (f.c != want.CoefficientInt64() || f.e != want.Exponent()) {
+				t.Fatalf("total %s as an fx: %v", want, f)
+			}
 			if got := tot.dec(nil); !reflect.DeepEqual(got, want) {
 				t.Fatalf("after %d additions (last %s): total %s (coefficient %s, exponent %d), shopspring %s (coefficient %s, exponent %d)",
 					k+1, d, got, got.Coefficient(), got.Exponent(), want, want.Coefficient(), want.Exponent())
