@@ -28,7 +28,7 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 	// counts keeps the first caps' counts found for a positive amount, for
 	// adding the deal to them below (the same periods: nothing in between
 	// starts a new one).
-	var counts [4]*decimal.Decimal
+	var counts [4]*runTotal
 	switch total.Sign() {
 	case 0:
 	case 1:
@@ -53,17 +53,22 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 			if k < len(counts) {
 				counts[k] = count
 			}
-			if covers, known := e.roomCovers(e.capLimit[ci], *count, total); known && covers {
-				continue // the cap does not bind (no room decimal needed)
+			if u, ok := count.fx(); ok {
+				if covers, known := e.roomCoversFx(e.capLimit[ci], u, total); known && covers {
+					continue // the cap does not bind (no room decimal needed)
+				}
 			}
-			room := e.roomLeft(ci, *count)
+			room := e.zeroRoom // a spent cap (most deals once a budget runs out)
+			if !count.atLeast(e.capLimit[ci]) {
+				room = e.roomLeft(ci, count.dec(nil))
+			}
 			if decCmp(total, room) <= 0 {
 				continue
 			}
-			cut := runSub(total, room)
+			cut := runSub(w.da, total, room) // the deal's: its cuts and trace keep it
 			if !w.noTrace {
 				d := e.newDetail(w, detailRunningCap)
-				d.ci, d.a, d.b, d.c = int32(ci), *count, total, room
+				d.ci, d.a, d.b, d.c = int32(ci), count.dec(w.da), total, room
 				w.add(secTail, Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: &c.Origin, detail: d})
 			}
 			e.takeCut(w, ci, c, cut)
@@ -101,14 +106,14 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 			what += " and can still claim"
 		}
 		for _, ci := range e.runCaps {
-			if a := e.room(*e.capCount(st, ps, ci, w.date)); a.Cmp(avail) < 0 {
+			if a := e.room(e.capCount(st, ps, ci, w.date).dec(nil)); a.Cmp(avail) < 0 {
 				avail, what = a, "what the "+e.capName(ci)+" has paid net"
 			}
 			if p.Caps[ci].Scope != CapPartner {
 				continue
 			}
 			pt := st.period(ps, e.capPeriod[ci], w.date)
-			ent := pt.capPaid[ci].Add(pt.capOver[ci])
+			ent := pt.capPaid[ci].dec(nil).Add(pt.capOver[ci])
 			limit := e.capLimit[ci]
 			back := decimal.Min(limit, ent).Sub(decimal.Min(limit, ent.Add(total)))
 			if a := e.room(back); a.Cmp(avail) < 0 {
@@ -144,17 +149,17 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 	// negative amounts: a program without them never reads it.
 	over := p.AllowNegative && !terms.Equal(total)
 	for k, ci := range e.runCaps {
-		var c *decimal.Decimal
+		var c *runTotal
 		if k < len(counts) {
 			c = counts[k]
 		}
 		if c == nil {
 			c = e.capCount(st, ps, ci, w.date)
 		}
-		*c = runAdd(*c, total)
+		*c = c.plus(total)
 		if over && p.Caps[ci].Scope == CapPartner {
 			o := &st.period(ps, e.capPeriod[ci], w.date).capOver[ci]
-			*o = runAdd(*o, runSub(terms, total))
+			*o = runAdd(*o, runSub(nil, terms, total)) // (runAdd may keep it: no arena)
 		}
 	}
 	return total
@@ -183,12 +188,15 @@ func runAdd(a, b decimal.Decimal) decimal.Decimal {
 	return decAdd(a, b)
 }
 
-// runSub is a.Sub(b), as runAdd.
-func runSub(a, b decimal.Decimal) decimal.Decimal {
+// runSub is a.Sub(b), as runAdd, making a new result from ar (nil:
+// decimal.New). Only a deal's own values (a cap's cut) come from the
+// deal's arena; a value that may become a running total must not (see
+// decArena).
+func runSub(ar *decArena, a, b decimal.Decimal) decimal.Decimal {
 	if b.IsZero() && b.Exponent() >= a.Exponent() {
 		return a
 	}
-	return decSub(a, b)
+	return ar.sub(a, b)
 }
 
 // room is what a cap with amount left may still pay: never below zero,
@@ -207,7 +215,7 @@ func (e *Evaluator) room(left decimal.Decimal) decimal.Decimal {
 
 // capCount returns what partner or budget cap ci has paid, for a deal of
 // partner ps on date d.
-func (e *Evaluator) capCount(st *runState, ps *partnerState, ci int, d Date) *decimal.Decimal {
+func (e *Evaluator) capCount(st *runState, ps *partnerState, ci int, d Date) *runTotal {
 	if e.p.Caps[ci].Scope == CapBudget {
 		return &st.budgetPaid[ci]
 	}

@@ -68,9 +68,9 @@ func (e *Evaluator) credit(w *work, st *runState, asOf time.Time) {
 			break // an expired deal used up no cap (see runningCaps)
 		}
 		if e.p.Caps[ci].Scope == CapBudget {
-			limit = decimal.Min(limit, st.budgetPaid[ci])
+			limit = decimal.Min(limit, st.budgetPaid[ci].dec(nil))
 		} else {
-			limit = decimal.Min(limit, rec.periods[e.capPeriod[ci]].capPaid[ci])
+			limit = decimal.Min(limit, rec.periods[e.capPeriod[ci]].capPaid[ci].dec(nil))
 		}
 	}
 	// The deal gives up back in full (what an unlinked credit note took
@@ -119,11 +119,11 @@ func (e *Evaluator) credit(w *work, st *runState, asOf time.Time) {
 			break // nothing to give back: an expired deal used up no cap
 		}
 		if e.p.Caps[ci].Scope == CapBudget {
-			st.budgetPaid[ci] = st.budgetPaid[ci].Sub(back)
+			st.budgetPaid[ci] = st.budgetPaid[ci].minus(back)
 			continue
 		}
 		pt := rec.periods[e.capPeriod[ci]]
-		pt.capPaid[ci] = pt.capPaid[ci].Sub(back)
+		pt.capPaid[ci] = pt.capPaid[ci].minus(back)
 		pt.capOver[ci] = pt.capOver[ci].Add(back).Sub(unearned)
 	}
 	tp := rec.periods[0]
@@ -147,10 +147,10 @@ func (e *Evaluator) credit(w *work, st *runState, asOf time.Time) {
 			delta := m.Sub(snap.measure[i])
 			snap.measure[i] = m
 			if ep.e.Bands.Basis == BasisCumulative {
-				rec.ps.cumBasis[i] = rec.ps.cumBasis[i].Add(delta)
+				rec.ps.cumBasis[i] = rec.ps.cumBasis[i].plus(delta)
 			} else {
 				pt := rec.periods[ep.periodIdx]
-				pt.basis[i] = pt.basis[i].Add(delta)
+				pt.basis[i] = pt.basis[i].plus(delta)
 			}
 		}
 	}

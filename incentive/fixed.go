@@ -330,11 +330,17 @@ func (ar *decArena) round(d decimal.Decimal, places int32, mode RoundingMode) de
 // bind) never needs. known is false when some operand does not fit an fx;
 // the caller then computes the room in shopspring.
 func (e *Evaluator) roomCovers(limit, paid, total decimal.Decimal) (covers, known bool) {
-	l, ok := toFx(limit)
+	u, ok := toFx(paid)
 	if !ok {
 		return false, false
 	}
-	u, ok := toFx(paid)
+	return e.roomCoversFx(limit, u, total)
+}
+
+// roomCoversFx is roomCovers with what the cap has paid as an fx (a
+// running count held as one: runTotal).
+func (e *Evaluator) roomCoversFx(limit decimal.Decimal, u fx, total decimal.Decimal) (covers, known bool) {
+	l, ok := toFx(limit)
 	if !ok {
 		return false, false
 	}

@@ -74,11 +74,12 @@ type RunOptions struct {
 }
 
 // MaxWorkers is the largest RunOptions.Workers. With W workers a run
-// starts W goroutines and holds up to 3W+2 chunks of 256 deals (about 230
-// KB each) in memory (7 chunks when the ordered phase is sharded, see
-// Run), so the bound keeps a mistyped worker count from exhausting memory
-// (256 workers: under 200 MB); the per-deal work is CPU-bound, so more
-// workers than cores gains nothing anyway.
+// starts W goroutines and holds up to 3W+2 chunks of 256 deals (about 360
+// KB each, 1,408 bytes a deal on 64-bit platforms, plus the buffers a
+// deal's work keeps) in memory (7 chunks when the ordered phase is
+// sharded, see Run), so the bound keeps a mistyped worker count from
+// exhausting memory (256 workers: about 280 MB); the per-deal work is
+// CPU-bound, so more workers than cores gains nothing anyway.
 const MaxWorkers = 256
 
 // runChunk is the number of deals handed to a worker at once.
@@ -125,7 +126,10 @@ func Run(ctx context.Context, p *Program, deals iter.Seq2[Input, error], opts Ru
 // with the number of deals, only with the number of partners, except when
 // the program allows negative amounts: then the run remembers every deal
 // (about 1 KB each) for the credit notes that may name it (Deal.Credits;
-// see the package documentation, "Credit notes"). Stopping the
+// see the package documentation, "Credit notes"). The results of a run
+// that keeps them (no ReuseResults) share blocks of memory for their cap
+// cuts (CapCut, 256 to a block), so a kept result keeps its block's few
+// kilobytes. Stopping the
 // iteration early stops the run; so does cancelling ctx (yielding its
 // error), checked before every result.
 //
@@ -205,10 +209,16 @@ func (e *Evaluator) runSerial(ctx context.Context, deals iter.Seq2[Input, error]
 	var w work
 	var bufs *resultBufs
 	var cuts []CapCut // ReuseResults: room for the cap cuts (cutRoom)
+	var slab cutSlab  // otherwise: room shared by the results (see cutSlab)
 	var da decArena
 	if opts.ReuseResults {
 		bufs = &resultBufs{}
 	}
+	// cur is the deal being evaluated: one variable for the run, since the
+	// work points to it (the loop's own would move to the heap with every
+	// deal, 632 bytes each). Nothing points to it after its deal: a run
+	// that remembers a deal copies it (dealRecord.in).
+	var cur Input
 	for in, err := range deals {
 		if cerr := ctx.Err(); cerr != nil {
 			yield(nil, cerr)
@@ -220,20 +230,25 @@ func (e *Evaluator) runSerial(ctx context.Context, deals iter.Seq2[Input, error]
 			}
 			continue
 		}
-		if err := order.next(&in.Deal); err != nil {
+		cur = in
+		if err := order.next(&cur.Deal); err != nil {
 			yield(nil, err)
 			return
 		}
 		w.reuse()
 		w.noTrace, w.scope.asOf, w.bufs, w.da = opts.NoTrace, opts.AsOf, bufs, e.arena(&da)
-		e.ownTerms(&w, &in, e.rates(&in, &opts))
+		e.ownTerms(&w, &cur, e.rates(&cur, &opts))
 		if bufs != nil {
 			cuts = e.cutRoom(&w, cuts)
 			w.cutSpare = cuts
+		} else {
+			slab.lend(e, &w)
 		}
 		e.inOrderSettling(&w, st, &opts)
 		if bufs != nil {
 			bufs.keep(&w)
+		} else {
+			slab.settle(&w)
 		}
 		if w.err != nil {
 			w.res = nil
@@ -252,25 +267,62 @@ func (e *Evaluator) runSerial(ctx context.Context, deals iter.Seq2[Input, error]
 // then point into buf, which the next deal's result reuses, as
 // ReuseResults allows. (With less room, takeCutAt allocates as needed.)
 func (e *Evaluator) cutRoom(w *work, buf []CapCut) []CapCut {
-	per := 2*len(e.dealCaps) + len(e.runCaps)
-	n := 0
-	for i := range w.lines {
-		n += len(w.lines[i].cuts) + per
-	}
+	n := e.cutNeed(w)
 	if cap(buf) < n {
 		buf = make([]CapCut, n)
 	}
 	return buf[:n]
 }
 
+// cutNeed is the room cutRoom gives w's deal, in cap cuts.
+func (e *Evaluator) cutNeed(w *work) int {
+	per := 2*len(e.dealCaps) + len(e.runCaps)
+	n := 0
+	for i := range w.lines {
+		n += len(w.lines[i].cuts) + per
+	}
+	return n
+}
+
+// cutSlabSize is the number of cap cuts a cutSlab allocates at once.
+const cutSlabSize = 256
+
+// cutSlab is room for the cap cuts of the deals of a run that keeps its
+// results (no ReuseResults), so that a deal's cuts allocate nothing of
+// their own: one goroutine lends it to the deal it works on (lend) as
+// w.cutSpare, from which takeCutAt takes the lines' cuts from the end,
+// and takes back the room left (settle), which the next deal then uses.
+// Cuts handed out are never handed out again, so results never share
+// them; they share the slab's memory instead (a kept result keeps its
+// slab's few kilobytes, as generated deal ids keep their block).
+type cutSlab struct {
+	free []CapCut
+}
+
+// lend gives w the slab's free room, with at least the room the deal's
+// ordered phase may need (cutRoom): a new slab when less is left.
+func (s *cutSlab) lend(e *Evaluator, w *work) {
+	n := e.cutNeed(w)
+	if len(s.free) < n {
+		s.free = make([]CapCut, max(cutSlabSize, n))
+	}
+	w.cutSpare = s.free
+}
+
+// settle takes back the room w's deal left unused (a prefix of what lend
+// gave, or of a slab takeCutAt had to allocate itself).
+func (s *cutSlab) settle(w *work) {
+	s.free, w.cutSpare = w.cutSpare, nil
+}
+
 // item is one position of the input stream: a deal, or an input error.
 type item struct {
 	in    Input
 	w     work
-	bufs  resultBufs // ReuseResults
-	cuts  []CapCut   // ReuseResults: room for the cap cuts (cutRoom)
-	err   error      // error from the input stream or the order check
-	final bool       // err ends the run
+	bufs  *resultBufs // ReuseResults (allocated once per item: see reuseBufs)
+	cuts  []CapCut    // ReuseResults: room for the cap cuts (cutRoom)
+	err   error       // error from the input stream or the order check
+	final bool        // err ends the run
 	// In a sharded run (runSharded): the deal's partner, the deal's terms
 	// amount and whether it goes on to the partner and budget caps (from
 	// orderedTerms), and its result once finished.
@@ -314,7 +366,7 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 					if it.err == nil {
 						it.w.noTrace, it.w.scope.asOf, it.w.da = opts.NoTrace, opts.AsOf, e.arena(&da)
 						if opts.ReuseResults {
-							it.w.bufs = &it.bufs
+							it.w.bufs = it.reuseBufs()
 						}
 						e.ownTerms(&it.w, &it.in, e.rates(&it.in, &opts))
 					}
@@ -375,7 +427,8 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 	// input stream, and hears the stop at its next deal; the workers only
 	// finish chunks nobody will read.
 	defer close(stop)
-	var da decArena // the ordered phase's, on this goroutine
+	var slab cutSlab // room for the cap cuts without ReuseResults
+	var da decArena  // the ordered phase's, on this goroutine
 	for c := range pending {
 		select {
 		case <-c.done:
@@ -398,6 +451,8 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 			if opts.ReuseResults {
 				it.cuts = e.cutRoom(&it.w, it.cuts)
 				it.w.cutSpare = it.cuts
+			} else {
+				slab.lend(e, &it.w)
 			}
 			it.w.da = e.arena(&da)
 			e.inOrderSettling(&it.w, st, &opts)
@@ -407,6 +462,8 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 			}
 			if opts.ReuseResults {
 				it.bufs.keep(&it.w)
+			} else {
+				slab.settle(&it.w)
 			}
 			// Release the deal's work as soon as it is yielded, keeping
 			// the buffers no result refers to for the chunk's next use.
@@ -420,6 +477,17 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 		default:
 		}
 	}
+}
+
+// reuseBufs returns the item's result buffers for ReuseResults, made on
+// the item's first deal and kept as the chunk is recycled. (A pointer, so
+// that runs that keep their results carry no room for them: items are
+// read by every stage of a run, and a smaller item is fewer cache misses.)
+func (it *item) reuseBufs() *resultBufs {
+	if it.bufs == nil {
+		it.bufs = new(resultBufs)
+	}
+	return it.bufs
 }
 
 // nextItem extends a chunk's items by one for the next deal read: a

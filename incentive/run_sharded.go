@@ -46,6 +46,15 @@ func (e *Evaluator) shardsPrior() bool {
 type partnerSlot struct {
 	prior Prior
 	shard int
+	// paid is the partner's state in the run's runState, which the
+	// caller's goroutine (the only one to read or write it) keeps here on
+	// the partner's first paying deal, so that later ones find it without
+	// a map lookup or a copy of prior.
+	paid *partnerState
+	// started: the worker that owns the partner (shard, the only one to
+	// read or write it) has met the partner's first deal, whose
+	// orderedTerms started the partner's state from prior.
+	started bool
 }
 
 // Stages of a sharded run that every worker takes part in, per chunk.
@@ -134,7 +143,8 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 			// its deals (see partnerSlot), so cur is the current deal's.
 			var cur Prior
 			st := newRunState(e, func(string) Prior { return cur }, decimal.Zero)
-			var da decArena // this worker's: set on each work before each stage
+			var slab cutSlab // room for the deal caps' cuts without ReuseResults
+			var da decArena  // this worker's: set on each work before each stage
 			span := func(c *shardChunk) []item {
 				n := len(c.items)
 				return c.items[s*n/workers : (s+1)*n/workers]
@@ -146,7 +156,7 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 					if it.err == nil {
 						it.w.noTrace, it.w.scope.asOf, it.w.da = opts.NoTrace, asOf, e.arena(&da)
 						if opts.ReuseResults {
-							it.w.bufs = &it.bufs
+							it.w.bufs = it.reuseBufs()
 						}
 						e.ownTerms(&it.w, &it.in, e.rates(&it.in, &opts))
 					}
@@ -171,14 +181,21 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 						e.credit(w, st, asOf)
 						continue
 					}
-					cur = it.slot.prior
+					if !it.slot.started {
+						// read by st.partner (in orderedTerms) for a new partner
+						cur, it.slot.started = it.slot.prior, true
+					}
 					if opts.ReuseResults {
 						// Room for the deal cap's cuts here and the partner
 						// and budget caps' on the caller's goroutine.
 						it.cuts = e.cutRoom(w, it.cuts)
 						w.cutSpare = it.cuts
+						_, _, it.total, it.pay = e.orderedTerms(w, st, asOf)
+						continue
 					}
+					slab.lend(e, w)
 					_, _, it.total, it.pay = e.orderedTerms(w, st, asOf)
+					slab.settle(w)
 				}
 				c.arrive(stagePartner)
 			}
@@ -342,7 +359,8 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 	var cur Prior
 	st := newRunState(e, func(string) Prior { return cur }, opts.BudgetUsed)
 	opts.Counts.set(st)
-	var da decArena // the partner and budget caps', on this goroutine
+	var slab cutSlab // room for the partner and budget caps' cuts without ReuseResults
+	var da decArena  // the partner and budget caps', on this goroutine
 	// out yields a chunk's results once the workers have finished them.
 	out := func(c *shardChunk) bool {
 		for i := range c.items {
@@ -404,10 +422,21 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 				if it.err != nil || !it.pay {
 					continue
 				}
-				cur = it.slot.prior
 				w := &it.w
+				ps := it.slot.paid
+				if ps == nil {
+					cur = it.slot.prior // read by st.partner for a new partner
+					ps = st.partner(w.partner)
+					it.slot.paid = ps
+				}
+				if !opts.ReuseResults {
+					slab.lend(e, w)
+				}
 				w.da = e.arena(&da)
-				e.orderedPay(w, st, st.partner(w.partner), nil, it.total, asOf, false)
+				e.orderedPay(w, st, ps, nil, it.total, asOf, false)
+				if !opts.ReuseResults {
+					slab.settle(w)
+				}
 			}
 			close(c.paid)
 			paid = append(paid, c)

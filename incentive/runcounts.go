@@ -45,7 +45,7 @@ func (c *RunCounts) BudgetUsed() (used decimal.Decimal, ok bool) {
 func (s *runState) budgetUsed() (decimal.Decimal, bool) {
 	for ci := range s.e.p.Caps {
 		if s.e.p.Caps[ci].Scope == CapBudget {
-			return s.budgetPaid[ci], true
+			return s.budgetPaid[ci].dec(nil), true
 		}
 	}
 	return decimal.Decimal{}, false

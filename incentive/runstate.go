@@ -16,7 +16,7 @@ type runState struct {
 	partners map[string]*partnerState
 	// budgetPaid, per cap index, is what the program has paid under each
 	// budget cap: BudgetUsed plus the payouts of the run, net of takebacks.
-	budgetPaid []decimal.Decimal
+	budgetPaid []runTotal
 	// deals, when the program allows negative amounts, remembers every
 	// deal of the run by id (the latest one with that id), so a credit
 	// note can take back from the deal it names. Nil otherwise.
@@ -36,8 +36,98 @@ type partnerState struct {
 	prior      Prior
 	periods    []*periodTotals // parallel to Evaluator.periods
 	cumulative decimal.Decimal
-	cumBasis   []decimal.Decimal // per earning
+	cumBasis   []runTotal // per earning
 	cumStarted []bool
+}
+
+// runTotal is a running total that outlives deals, a band table's basis:
+// an fx while it fits and is not zero, so that growing deal after deal it
+// makes no decimal (a deal reads it as a decimal from its own arena:
+// dec), else a decimal, which never comes from an arena (see decArena).
+// Its value, coefficient and exponent alike, is the decimal that adding up
+// the same amounts with decAdd gives (shopspring's Add).
+type runTotal struct {
+	d    decimal.Decimal // the total when !fast
+	f    fx              // the total when fast (never zero: see fx.dec)
+	fast bool
+}
+
+// totalOf is the running total d (a Prior's).
+func totalOf(d decimal.Decimal) runTotal {
+	if f, ok := toFx(d); ok && f.c != 0 {
+		return runTotal{f: f, fast: true}
+	}
+	return runTotal{d: d}
+}
+
+// dec returns the total as a decimal, made from ar when it is held as an
+// fx (a nil ar: decimal.New). A deal's arena serves the deal's reads (its
+// band input and trace); a value kept beyond the deal takes nil.
+func (t runTotal) dec(ar *decArena) decimal.Decimal {
+	if t.fast {
+		d, _ := t.f.decIn(ar) // nonzero
+		return d
+	}
+	return t.d
+}
+
+// fx returns the total as an fx, and false when it does not fit one.
+func (t *runTotal) fx() (fx, bool) {
+	if t.fast {
+		return t.f, true
+	}
+	return toFx(t.d)
+}
+
+// atLeast reports whether the total is at least limit (a spent cap),
+// comparing in fx where both fit.
+func (t *runTotal) atLeast(limit decimal.Decimal) bool {
+	if t.fast {
+		if l, ok := toFx(limit); ok {
+			if c, ok := t.f.cmp(l); ok {
+				return c >= 0
+			}
+		}
+	}
+	return decCmp(t.dec(nil), limit) >= 0
+}
+
+// minus returns the total after taking d off: decSub(t.dec(nil), d), as
+// plus.
+func (t runTotal) minus(d decimal.Decimal) runTotal {
+	x, ok := t.f, t.fast
+	if !ok {
+		x, ok = toFx(t.d)
+	}
+	if ok {
+		if y, ok := toFx(d); ok {
+			if s, ok := x.sub(y); ok && s.c != 0 {
+				return runTotal{f: s, fast: true}
+			}
+		}
+	}
+	return runTotal{d: decSub(t.dec(nil), d)}
+}
+
+// plus returns the total after adding d: decAdd(t.dec(nil), d), held as
+// an fx where the sum fits one and is not zero. (decAdd's own cases agree
+// with fx's sum: a zero operand that does not rescale the other gives the
+// other's coefficient and exponent.)
+func (t runTotal) plus(d decimal.Decimal) runTotal {
+	x, ok := t.f, t.fast
+	if !ok {
+		x, ok = toFx(t.d)
+	}
+	if ok {
+		if y, ok := toFx(d); ok {
+			if s, ok := x.add(y); ok && s.c != 0 {
+				return runTotal{f: s, fast: true}
+			}
+		}
+	}
+	// Zero (shopspring's zeros differ by how they came about) or too large
+	// for an fx: decAdd, which never hands back an operand from an arena.
+	return runTotal{d: decAdd(t.dec(nil), d)}
 }
 
 type periodTotals struct {
@@ -54,7 +144,7 @@ type periodTotals struct {
 	// capPaid, per cap index, is what the partner caps of this period kind
 	// have paid: Prior.CapUsed[i] (Prior.PeriodEarned without it) plus the
 	// period's payouts, net of takebacks. It never exceeds the cap's limit by the run's doing.
-	capPaid []decimal.Decimal
+	capPaid []runTotal
 	// capOver, per cap index, is how much the partner's entitlement under
 	// a partner cap (the terms amounts of the period's deals before the
 	// partner and budget caps cut them, from Prior.PeriodEarned) exceeds
@@ -62,7 +152,7 @@ type periodTotals struct {
 	// bounds what an unlinked credit note takes back. It is kept only when
 	// the program allows negative amounts (credit notes).
 	capOver []decimal.Decimal
-	basis   []decimal.Decimal // per earning
+	basis   []runTotal // per earning
 	started []bool
 }
 
@@ -117,9 +207,9 @@ func newRunState(e *Evaluator, prior func(string) Prior, budgetUsed decimal.Deci
 	}
 	// (A solo state reads soloPrior instead; see reset.)
 	st := &runState{e: e, prior: prior, partners: map[string]*partnerState{},
-		budgetPaid: make([]decimal.Decimal, len(e.p.Caps))}
+		budgetPaid: make([]runTotal, len(e.p.Caps))}
 	for i := range st.budgetPaid {
-		st.budgetPaid[i] = budgetUsed
+		st.budgetPaid[i] = totalOf(budgetUsed)
 	}
 	if e.p.AllowNegative {
 		st.deals = map[string]*dealRecord{}
@@ -133,7 +223,7 @@ func newRunState(e *Evaluator, prior func(string) Prior, budgetUsed decimal.Deci
 func (s *runState) reset(pr *Prior) {
 	s.soloPrior = *pr
 	for i := range s.budgetPaid {
-		s.budgetPaid[i] = pr.BudgetUsed
+		s.budgetPaid[i] = totalOf(pr.BudgetUsed)
 	}
 	if s.deals != nil {
 		clear(s.deals)
@@ -180,12 +270,12 @@ func (s *runState) newPartner(pr Prior) *partnerState {
 		ps.prior, ps.cumulative = pr, pr.Cumulative
 	} else {
 		ps = &partnerState{prior: pr, periods: make([]*periodTotals, len(s.e.periods)),
-			cumulative: pr.Cumulative, cumBasis: make([]decimal.Decimal, n), cumStarted: make([]bool, n)}
+			cumulative: pr.Cumulative, cumBasis: make([]runTotal, n), cumStarted: make([]bool, n)}
 	}
 	for i, ep := range s.e.earn {
 		if t := ep.e.Bands; t != nil && t.Basis == BasisCumulative {
-			ps.cumBasis[i] = priorBasis(pr, ep.e, pr.Cumulative)
-			ps.cumStarted[i] = !ps.cumBasis[i].IsZero()
+			b := priorBasis(pr, ep.e, pr.Cumulative)
+			ps.cumBasis[i], ps.cumStarted[i] = totalOf(b), !b.IsZero()
 		}
 	}
 	return ps
@@ -229,9 +319,11 @@ func (s *runState) period(ps *partnerState, k int, d Date) *periodTotals {
 		if s.e.periodCaps[k] {
 			nc = len(s.e.p.Caps)
 		}
-		if n+nc > 0 {
-			all := make([]decimal.Decimal, n+2*nc)
-			fresh.basis, fresh.capPaid, fresh.capOver = all[:n:n], all[n:n+nc:n+nc], all[n+nc:]
+		if n > 0 {
+			fresh.basis = make([]runTotal, n)
+		}
+		if nc > 0 {
+			fresh.capPaid, fresh.capOver = make([]runTotal, nc), make([]decimal.Decimal, nc)
 		}
 	}
 	if pt == nil {
@@ -241,15 +333,15 @@ func (s *runState) period(ps *partnerState, k int, d Date) *periodTotals {
 			// Each partner cap starts from its own prior total when the
 			// caller gives one (its period may differ from the program's).
 			if u, ok := pr.CapUsed[i]; ok {
-				fresh.capPaid[i] = u
+				fresh.capPaid[i] = totalOf(u)
 			} else {
-				fresh.capPaid[i] = pr.PeriodEarned
+				fresh.capPaid[i] = totalOf(pr.PeriodEarned)
 			}
 		}
 		for i, ep := range s.e.earn {
 			if t := ep.e.Bands; t != nil && t.Basis == BasisPeriod && ep.periodIdx == k {
-				fresh.basis[i] = priorBasis(pr, ep.e, pr.PeriodAmount)
-				fresh.started[i] = !fresh.basis[i].IsZero() || pr.PeriodDeals > 0
+				b := priorBasis(pr, ep.e, pr.PeriodAmount)
+				fresh.basis[i], fresh.started[i] = totalOf(b), !b.IsZero() || pr.PeriodDeals > 0
 			}
 		}
 	}

@@ -82,11 +82,6 @@ func (e *Evaluator) orderedTerms(w *work, st *runState, asOf time.Time) (ps *par
 			rec.before, rec.started, rec.measure = make([]decimal.Decimal, n), make([]bool, n), make([]decimal.Decimal, n)
 		}
 	}
-	// afters keeps each of the first lines' band basis after the deal,
-	// computed for its band table, for the running totals below (which
-	// would otherwise add the same two decimals again).
-	var afters [8]decimal.Decimal
-	var hasAfter [len(afters)]bool
 	for i := range e.earn {
 		ep, ln := &e.earn[i], &w.lines[i]
 		e.line(w, i, true)
@@ -99,18 +94,15 @@ func (e *Evaluator) orderedTerms(w *work, st *runState, asOf time.Time) (ps *par
 			case snap != nil:
 				in.before, in.started = snap.before[i], snap.started[i]
 			case ep.e.Bands.Basis == BasisCumulative:
-				in.before, in.started = ps.cumBasis[i], ps.cumStarted[i]
+				in.before, in.started = ps.cumBasis[i].dec(w.da), ps.cumStarted[i]
 			default:
 				tp := st.period(ps, ep.periodIdx, date)
-				in.before, in.started = tp.basis[i], tp.started[i]
+				in.before, in.started = tp.basis[i].dec(w.da), tp.started[i]
 			}
 			if rec != nil {
 				rec.before[i], rec.started[i], rec.measure[i] = in.before, in.started, ln.measure
 			}
 			in.after = w.da.add(in.before, ln.measure)
-			if snap == nil && i < len(afters) {
-				afters[i], hasAfter[i] = in.after, true
-			}
 			v, hit := ep.table.apply(in, w.da)
 			e.bandDone(w, i, in, v, hit)
 		}
@@ -212,22 +204,13 @@ func (e *Evaluator) orderedTerms(w *work, st *runState, asOf time.Time) (ps *par
 		if !ep.stateful || !ln.holds {
 			continue
 		}
-		// (afters[i] is the same sum of the same basis and measure: nothing
-		// since has changed either.)
+		// (Held as an fx, the basis grows without making a decimal.)
 		if ep.e.Bands.Basis == BasisCumulative {
-			if i < len(afters) && hasAfter[i] {
-				ps.cumBasis[i] = w.da.detach(afters[i])
-			} else {
-				ps.cumBasis[i] = decAdd(ps.cumBasis[i], ln.measure)
-			}
+			ps.cumBasis[i] = ps.cumBasis[i].plus(ln.measure)
 			ps.cumStarted[i] = true
 		} else {
 			tp := st.period(ps, ep.periodIdx, date)
-			if i < len(afters) && hasAfter[i] {
-				tp.basis[i] = w.da.detach(afters[i])
-			} else {
-				tp.basis[i] = decAdd(tp.basis[i], ln.measure)
-			}
+			tp.basis[i] = tp.basis[i].plus(ln.measure)
 			tp.started[i] = true
 		}
 	}

@@ -252,7 +252,7 @@ func (b *SettlementBuilder) capTrueUp(st *runState, ln *SettlementLine, ov map[o
 		c := &e.p.Caps[ci]
 		if c.Scope == CapBudget {
 			keys[n] = overKey{ci: ci}
-			counts[n] = st.budgetPaid[ci]
+			counts[n] = st.budgetPaid[ci].dec(nil)
 		} else {
 			keys[n] = overKey{ci: ci, partner: ln.PartnerID, from: periodStart(e.periods[e.capPeriod[ci]], ln.To, e.p.Effective.From)}
 			counts[n] = b.peekCap(st, ci, ln.PartnerID, ln.To)
@@ -271,11 +271,11 @@ func (b *SettlementBuilder) capTrueUp(st *runState, ln *SettlementLine, ov map[o
 			continue
 		}
 		if e.p.Caps[ci].Scope == CapBudget {
-			st.budgetPaid[ci] = st.budgetPaid[ci].Add(pay)
+			st.budgetPaid[ci] = st.budgetPaid[ci].plus(pay)
 			continue
 		}
 		pt := st.period(st.partner(ln.PartnerID), e.capPeriod[ci], ln.To)
-		pt.capPaid[ci] = pt.capPaid[ci].Add(pay)
+		pt.capPaid[ci] = pt.capPaid[ci].plus(pay)
 		if !pay.Equal(terms) {
 			pt.capOver[ci] = pt.capOver[ci].Add(terms.Sub(pay))
 		}
@@ -293,7 +293,7 @@ func (b *SettlementBuilder) peekCap(st *runState, ci int, partnerID string, d Da
 	ps := st.partner(partnerID)
 	if pt := ps.periods[k]; pt != nil {
 		if pt.key == periodStart(e.periods[k], d, e.p.Effective.From) {
-			return pt.capPaid[ci]
+			return pt.capPaid[ci].dec(nil)
 		}
 		// A later period starts from zero. (A period the partner's
 		// deals have moved past is never settled here: only a period
