@@ -21,7 +21,13 @@ func (e *Evaluator) exprStep(w *work, kind StepKind, ref string, idx int, x any,
 		reads := d.Reads()
 		if len(reads) > 0 {
 			if cap(w.obs)-len(w.obs) < len(reads) {
-				w.obs = make([]Observed, 0, max(e.readsPerDeal, len(reads)))
+				// (the full arena stays alive through the steps that
+				// point into it; a scratch one doubles, see keepTrace)
+				n := max(e.readsPerDeal, len(reads))
+				if w.keepTrace {
+					n = max(n, 2*cap(w.obs))
+				}
+				w.obs = make([]Observed, 0, n)
 			}
 			start := len(w.obs)
 			for _, path := range reads {
@@ -191,8 +197,12 @@ func (e *Evaluator) newDetail(w *work, kind detailKind) *stepDetail {
 		// A full arena stays alive through the steps that point into it;
 		// the next details go to a new one. Room for the window, a
 		// band or rounding a line, the groups, a band table, a deal cap,
-		// the claim and the total.
-		w.details = make([]stepDetail, 0, len(e.earn)+len(e.p.Groups)+5)
+		// the claim and the total. A scratch arena (keepTrace) doubles.
+		n := len(e.earn) + len(e.p.Groups) + 5
+		if w.keepTrace {
+			n = max(n, 2*cap(w.details))
+		}
+		w.details = make([]stepDetail, 0, n)
 	}
 	w.details = w.details[:len(w.details)+1]
 	d := &w.details[len(w.details)-1]
