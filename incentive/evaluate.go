@@ -452,6 +452,8 @@ type work struct {
 	// must not capture a slice of obs (see ownInputs).
 	obs     []Observed
 	details []stepDetail
+	// dealDet is the deal's detailDeal in details, once made (dealDetail).
+	dealDet *stepDetail
 	// bufs, with RunOptions.ReuseResults, holds the buffers of the
 	// previous deal's result, which this deal's result reuses.
 	bufs *resultBufs
@@ -525,10 +527,13 @@ func (w *work) resultTrace(steps []Step) []Step {
 	// in a run would keep their room too).
 	nd, no := 0, 0
 	for i := range t {
-		if d := t[i].detail; d != nil && d.kind != detailExpr {
+		if d := t[i].detail; d != nil && d.kind != detailExpr && d != w.dealDet {
 			nd++
 		}
 		no += len(t[i].Inputs)
+	}
+	if w.dealDet != nil {
+		nd++ // shared by several steps: one copy
 	}
 	var details []stepDetail
 	if nd > 0 {
@@ -538,11 +543,20 @@ func (w *work) resultTrace(steps []Step) []Step {
 	if no > 0 {
 		obs = make([]Observed, no)
 	}
+	var dealDet *stepDetail // the copy of w.dealDet
 	for i := range t {
 		st := &t[i]
-		if d := st.detail; d != nil && d.kind != detailExpr {
-			details[0] = *d // (the evaluator's shared detailExpr stays shared)
+		switch d := st.detail; {
+		case d == nil || d.kind == detailExpr:
+			// (the evaluator's shared detailExpr stays shared)
+		case d == w.dealDet && dealDet != nil:
+			st.detail = dealDet
+		default:
+			details[0] = *d
 			st.detail = &details[0]
+			if d == w.dealDet {
+				dealDet = st.detail
+			}
 			details = details[1:]
 		}
 		if n := len(st.Inputs); n > 0 {

@@ -189,7 +189,24 @@ const (
 	detailWindow
 	detailClaim
 	detailDealCap
+	// detailDeal: what the window, claim and total steps of an eligible
+	// deal show, in one detail the three share (see dealDetail): the
+	// close date (date), the claim window's start and as-of date (started,
+	// credited, on; the window counts from the close date), the payee.
+	detailDeal
 )
+
+// dealDetail is the deal's detailDeal, made on first use, with the close
+// date set (the caller checked that it fits a shortDate). Three steps
+// share it where each had a detail of its own (window, claim and total:
+// 432 bytes a deal, now 144).
+func (e *Evaluator) dealDetail(w *work, closeDate shortDate) *stepDetail {
+	if w.dealDet == nil {
+		w.dealDet = e.newDetail(w, detailDeal)
+		w.dealDet.date = closeDate
+	}
+	return w.dealDet
+}
 
 // newDetail returns a zeroed detail from the deal's arena.
 func (e *Evaluator) newDetail(w *work, kind detailKind) *stepDetail {
@@ -238,6 +255,14 @@ func (d *stepDetail) words(s *Step) string {
 		return windowWords(e.p, d.date.date(), s.OK)
 	case detailClaim:
 		return e.claimWords(d.payee, d.started, d.credited, !s.OK, d.date.date(), d.on.date())
+	case detailDeal:
+		switch s.Kind {
+		case StepWindow:
+			return windowWords(e.p, d.date.date(), s.OK)
+		case StepClaim:
+			return e.claimWords(closeDateAnchor, d.started, d.credited, !s.OK, d.date.date(), d.on.date())
+		}
+		fallthrough // the total's
 	case detailTotal:
 		payee := d.payee
 		if d.payeeName != "" {
