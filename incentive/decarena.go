@@ -20,8 +20,11 @@ import (
 // as any of its decimals, so an arena serves only values that live about
 // as long as the deal's result: the result's amounts and the deal's
 // temporaries. Running totals, which outlive many deals (a partner's
-// band basis, a cap's count), never come from an arena: one such value
-// would keep a whole slab alive for the run.
+// band basis, a cap's count), never come from an arena, nor hold one of
+// its decimals (decAdd copies where it would hand one on): one such value
+// would keep a whole slab alive for the run. For the same reason a program
+// with credit notes (AllowNegative), whose run keeps every deal's record,
+// makes no decimal from an arena (Evaluator.arena).
 //
 // Decimals never change after they are made (shopspring's operations
 // make new big.Ints), so sharing a slab between results, or reading a
@@ -41,7 +44,11 @@ type decArena struct {
 	next int
 }
 
-const decArenaSlab = 32
+// decArenaSlab is the number of decimals a slab holds: one slab serves
+// two or three deals of the example program (about seven decimals a
+// deal), and keeping one decimal of a result alive keeps at most 16
+// coefficients' memory (640 bytes) alive with it.
+const decArenaSlab = 16
 
 type decSlab struct {
 	ints  [decArenaSlab]big.Int
@@ -71,6 +78,25 @@ func decimalLayout(t reflect.Type) bool {
 		}
 	}
 	return true
+}
+
+// detach returns d, made from ar or not, as a running total may keep it:
+// a copy made apart from any arena when ar is one (see decArena). An arena
+// makes only nonzero decimals whose coefficient fits an int64.
+func (ar *decArena) detach(d decimal.Decimal) decimal.Decimal {
+	if x, ok := toFx(d); ok && x.c != 0 && ar != nil {
+		return decimal.New(x.c, x.e)
+	}
+	return d
+}
+
+// arena returns a, or nil for a program whose run keeps every deal's
+// record (credit notes): see decArena.
+func (e *Evaluator) arena(a *decArena) *decArena {
+	if e.p.AllowNegative {
+		return nil
+	}
+	return a
 }
 
 // dec returns the decimal c x 10^e, for c != 0, as decimal.New(c, e)

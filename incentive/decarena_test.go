@@ -97,3 +97,19 @@ func TestDecimalLayout(t *testing.T) {
 		t.Errorf("nil arena: %#v, want %#v", got, want)
 	}
 }
+
+// Scope.Decimal is decimal.New's value whether the scope is the engine's
+// (in the deal's arena) or built by hand.
+func TestScopeDecimal(t *testing.T) {
+	var hand Scope
+	w := &work{da: &decArena{}}
+	engine := Scope{work: w}
+	for _, c := range []int64{1, -1, 24000, math.MaxInt64, math.MinInt64, 0} {
+		want := decimal.New(c, -4)
+		for name, s := range map[string]*Scope{"by hand": &hand, "engine": &engine, "nil": nil} {
+			if got := s.Decimal(c, -4); !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: Decimal(%d, -4) = %#v, want %#v", name, c, got, want)
+			}
+		}
+	}
+}

@@ -315,7 +315,7 @@ func (e *Evaluator) evaluate(ctx context.Context, in *Input, asOf time.Time, noT
 	w := &s.w // empty: a new state, or reused by the previous deal
 	w.keepTrace = true
 	w.scope, w.noTrace = Scope{asOf: asOf}, noTrace
-	w.da = &s.da
+	w.da = e.arena(&s.da)
 	e.ownTerms(w, own, own.Rates)
 	e.inOrder(w, s.st, asOf)
 	res, err := w.res, w.err

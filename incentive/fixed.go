@@ -193,9 +193,11 @@ func (x fx) round(places int32, mode RoundingMode) (fx, bool) {
 
 // decAdd is a.Add(b), without the rescaling copies where both fit an fx.
 // Adding a zero whose exponent is not below the other operand's gives
-// that operand's own value and exponent: the operand itself is the
-// result (a band basis that starts from zero, a total of one line),
-// without a copy.
+// that operand's own value and exponent: a + 0 is a itself, without a
+// copy; 0 + b is b itself from an arena's add, and a copy of b from
+// decAdd. decAdd is what running totals are added with (a band basis that
+// starts from zero), and they must never hold a decimal from an arena,
+// which would keep its slab alive for the run (see decArena).
 func decAdd(a, b decimal.Decimal) decimal.Decimal { return (*decArena)(nil).add(a, b) }
 
 // add is decAdd making its result from ar (see decArena).
@@ -206,6 +208,9 @@ func (ar *decArena) add(a, b decimal.Decimal) decimal.Decimal {
 				return a
 			}
 			if x.c == 0 && y.c != 0 && x.e >= y.e {
+				if ar == nil {
+					return decimal.New(y.c, y.e) // (see decAdd)
+				}
 				return b
 			}
 			if s, ok := x.add(y); ok {

@@ -225,7 +225,7 @@ func (e *Evaluator) runSerial(ctx context.Context, deals iter.Seq2[Input, error]
 			return
 		}
 		w.reuse()
-		w.noTrace, w.scope.asOf, w.bufs, w.da = opts.NoTrace, opts.AsOf, bufs, &da
+		w.noTrace, w.scope.asOf, w.bufs, w.da = opts.NoTrace, opts.AsOf, bufs, e.arena(&da)
 		e.ownTerms(&w, &in, e.rates(&in, &opts))
 		if bufs != nil {
 			cuts = e.cutRoom(&w, cuts)
@@ -312,7 +312,7 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 				for i := range c.items {
 					it := &c.items[i]
 					if it.err == nil {
-						it.w.noTrace, it.w.scope.asOf, it.w.da = opts.NoTrace, opts.AsOf, &da
+						it.w.noTrace, it.w.scope.asOf, it.w.da = opts.NoTrace, opts.AsOf, e.arena(&da)
 						if opts.ReuseResults {
 							it.w.bufs = &it.bufs
 						}
@@ -399,7 +399,7 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 				it.cuts = e.cutRoom(&it.w, it.cuts)
 				it.w.cutSpare = it.cuts
 			}
-			it.w.da = &da
+			it.w.da = e.arena(&da)
 			e.inOrderSettling(&it.w, st, &opts)
 			res, err := it.w.res, it.w.err
 			if err != nil {

@@ -144,7 +144,7 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 				for i := range items {
 					it := &items[i]
 					if it.err == nil {
-						it.w.noTrace, it.w.scope.asOf, it.w.da = opts.NoTrace, asOf, &da
+						it.w.noTrace, it.w.scope.asOf, it.w.da = opts.NoTrace, asOf, e.arena(&da)
 						if opts.ReuseResults {
 							it.w.bufs = &it.bufs
 						}
@@ -164,7 +164,7 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 						continue
 					}
 					w := &it.w
-					w.da = &da
+					w.da = e.arena(&da)
 					if w.credits != "" {
 						// Unreachable: a credit note's negative amount
 						// needs AllowNegative. As inOrder would, fail it.
@@ -190,7 +190,7 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 						continue
 					}
 					w := &it.w
-					w.da = &da
+					w.da = e.arena(&da)
 					e.finish(w, asOf)
 					it.res, it.rerr = w.res, w.err
 					if it.rerr != nil {
@@ -406,7 +406,7 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 				}
 				cur = it.slot.prior
 				w := &it.w
-				w.da = &da
+				w.da = e.arena(&da)
 				e.orderedPay(w, st, st.partner(w.partner), nil, it.total, asOf, false)
 			}
 			close(c.paid)

@@ -100,6 +100,20 @@ func (s *Scope) Cache() any { return s.cache }
 // SetCache replaces the per-deal slot (see Cache).
 func (s *Scope) SetCache(v any) { s.cache = v }
 
+// Decimal returns c x 10^e, exactly as decimal.New(c, e) makes it, for
+// Formula implementations that build a value from a coefficient (package
+// rules makes its products so). During an evaluation the value comes from
+// memory the deal shares with its result's amounts, a block of 16
+// coefficients made at once instead of two allocations each: keeping the
+// value keeps that block (640 bytes) alive, not just the value. Outside an
+// evaluation (a Scope built by hand) it is decimal.New(c, e).
+func (s *Scope) Decimal(c int64, e int32) decimal.Decimal {
+	if s == nil || s.work == nil {
+		return decimal.New(c, e)
+	}
+	return s.work.da.dec(c, e)
+}
+
 // Paths that Lookup understands. Custom fields are "deal.<name>".
 const (
 	PathDealID         = "deal.id"

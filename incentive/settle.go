@@ -107,7 +107,7 @@ func (e *Evaluator) orderedTerms(w *work, st *runState, asOf time.Time) (ps *par
 			if rec != nil {
 				rec.before[i], rec.started[i], rec.measure[i] = in.before, in.started, ln.measure
 			}
-			in.after = decAdd(in.before, ln.measure)
+			in.after = w.da.add(in.before, ln.measure)
 			if snap == nil && i < len(afters) {
 				afters[i], hasAfter[i] = in.after, true
 			}
@@ -216,7 +216,7 @@ func (e *Evaluator) orderedTerms(w *work, st *runState, asOf time.Time) (ps *par
 		// since has changed either.)
 		if ep.e.Bands.Basis == BasisCumulative {
 			if i < len(afters) && hasAfter[i] {
-				ps.cumBasis[i] = afters[i]
+				ps.cumBasis[i] = w.da.detach(afters[i])
 			} else {
 				ps.cumBasis[i] = decAdd(ps.cumBasis[i], ln.measure)
 			}
@@ -224,7 +224,7 @@ func (e *Evaluator) orderedTerms(w *work, st *runState, asOf time.Time) (ps *par
 		} else {
 			tp := st.period(ps, ep.periodIdx, date)
 			if i < len(afters) && hasAfter[i] {
-				tp.basis[i] = afters[i]
+				tp.basis[i] = w.da.detach(afters[i])
 			} else {
 				tp.basis[i] = decAdd(tp.basis[i], ln.measure)
 			}

@@ -49,7 +49,11 @@ func inRange(d decimal.Decimal) bool {
 // gives, without its big-number multiplication. Anything else, an
 // overflow and a zero product (whose representation shopspring makes
 // differently) included, is shopspring's Mul.
-func mulD(a, b decimal.Decimal) (decimal.Decimal, error) {
+func mulD(a, b decimal.Decimal) (decimal.Decimal, error) { return mulIn(nil, a, b) }
+
+// mulIn is mulD making an int64 product's decimal with s.Decimal (in the
+// deal's memory, see incentive.Scope.Decimal) when s is not nil.
+func mulIn(s *incentive.Scope, a, b decimal.Decimal) (decimal.Decimal, error) {
 	e := int64(a.Exponent()) + int64(b.Exponent())
 	if e < -MaxExponent || e > MaxExponent {
 		return decimal.Decimal{}, fmt.Errorf("%w: product exponent %d is beyond ±%d", ErrOverflow, e, MaxExponent)
@@ -61,6 +65,9 @@ func mulD(a, b decimal.Decimal) (decimal.Decimal, error) {
 				c := int64(lo)
 				if (x < 0) != (y < 0) {
 					c = -c
+				}
+				if s != nil {
+					return s.Decimal(c, int32(e)), nil
 				}
 				return decimal.New(c, int32(e)), nil
 			}

@@ -303,6 +303,10 @@ func (o *operands) decCall(c *ast.CallNode) decFn {
 			op = o.l.env.divD // the program's precision
 		}
 		a, b := o.dec(&c.Arguments[0]), o.dec(&c.Arguments[1])
+		in := func(_ *incentive.Scope, a, b decimal.Decimal) (decimal.Decimal, error) { return op(a, b) }
+		if name == fnDMul {
+			in = mulIn // a product's decimal is made in the deal's memory
+		}
 		return func(s *incentive.Scope, x, y any) (decimal.Decimal, error) {
 			av, err := a(s, x, y)
 			if err != nil {
@@ -312,7 +316,7 @@ func (o *operands) decCall(c *ast.CallNode) decFn {
 			if err != nil {
 				return bv, err
 			}
-			r, err := op(av, bv)
+			r, err := in(s, av, bv)
 			return r, atErr(loc, err)
 		}
 	case name == fnI2D:
