@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/shopspring/decimal"
 )
@@ -130,7 +131,14 @@ type stepDetail struct {
 	// member that pays, or -1); ci the cap (line, partner and budget
 	// caps) or the group.
 	line, ci int32
-	e        *Evaluator
+	// date: a window step's close date, a claim step's anchor date; on:
+	// a claim step's as-of date.
+	date, on shortDate
+	// pick and npicks are a group's members whose condition held, with
+	// their amounts at the pick (see picks): a pointer to the first
+	// and their number, 12 bytes where a slice takes 24.
+	npicks int32
+	e      *Evaluator
 	// a, b and c are the amounts the words show: rounding: a the amount
 	// before it; band: the table's input (see bandInput); line cap: a
 	// the line before it, b the limit; partner or budget cap: a what the cap had paid
@@ -140,31 +148,34 @@ type stepDetail struct {
 	// payee and payeeName: the total's; payee is also what a claim
 	// window counts from (ClaimAnchorDate's description).
 	payee, payeeName string
-	// date: a window step's close date, a claim step's anchor date; on:
-	// a claim step's as-of date.
-	date, on shortDate
-	// picks are a group's members whose condition held, with their
-	// amounts at the pick.
-	picks []groupMember
+	pick             *groupMember
 }
 
-// shortDate is a Date in 8 bytes, for step details (a Date takes 24): it
-// holds every Date whose year fits an int32 and whose month and day fit a
-// byte (shortDateOf says whether d does), which a time.Time's date always
-// does in practice; a step with another date keeps a closure instead.
-type shortDate struct {
-	year       int32
-	month, day uint8
+// picks returns a group detail's members (setPicks).
+func (d *stepDetail) picks() []groupMember { return unsafe.Slice(d.pick, d.npicks) }
+
+// setPicks makes picks the detail's group members.
+func (d *stepDetail) setPicks(picks []groupMember) {
+	d.pick, d.npicks = unsafe.SliceData(picks), int32(len(picks))
 }
+
+// shortDate is a Date in 4 bytes, for step details (a Date takes 24):
+// year<<9 | month<<5 | day. It holds every Date whose year is within
+// +-4,194,304 (2^22), whose month is 0 to 15 and whose day 0 to 31
+// (shortDateOf says whether d is one), which a time.Time's date always
+// is in practice; a step with another date keeps a closure instead.
+type shortDate int32
+
+const shortYear = 1 << 22 // the years a shortDate holds: [-shortYear, shortYear)
 
 func shortDateOf(d Date) (shortDate, bool) {
-	if d.Year != int(int32(d.Year)) || d.Month != time.Month(uint8(d.Month)) || d.Day != int(uint8(d.Day)) {
-		return shortDate{}, false
+	if d.Year < -shortYear || d.Year >= shortYear || d.Month < 0 || d.Month > 15 || d.Day < 0 || d.Day > 31 {
+		return 0, false
 	}
-	return shortDate{int32(d.Year), uint8(d.Month), uint8(d.Day)}, true
+	return shortDate(int32(d.Year)<<9 | int32(d.Month)<<5 | int32(d.Day)), true
 }
 
-func (s shortDate) date() Date { return Date{int(s.year), time.Month(s.month), int(s.day)} }
+func (s shortDate) date() Date { return Date{int(s >> 9), time.Month(s >> 5 & 15), int(s & 31)} }
 
 // groupMember is a group member and its amount, as a group step's words
 // show it.
@@ -241,7 +252,7 @@ func (d *stepDetail) words(s *Step) string {
 		en := e.earn[d.line].e
 		return "earning " + quote(en.ID) + ": " + en.Bands.words(bandInput{before: d.a, after: d.b, amount: d.c, started: d.started}, s.Amount, cur)
 	case detailGroup:
-		return e.groupWords(&e.p.Groups[d.ci], d.picks, int(d.line))
+		return e.groupWords(&e.p.Groups[d.ci], d.picks(), int(d.line))
 	case detailLineCap:
 		c := &e.p.Caps[d.ci]
 		read := ""
