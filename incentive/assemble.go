@@ -122,7 +122,12 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 			return "total " + fmtAmount(total, cur) + " " + string(cur) + " to " + payee + ", split: " + sharesWords(shares, cur)
 		}})
 	} else {
-		d := e.newDetail(w, detailTotal)
+		var d *stepDetail
+		if sd, fits := shortDateOf(w.date); fits {
+			d = e.dealDetail(w, sd) // shared with the window and claim steps
+		} else {
+			d = e.newDetail(w, detailTotal)
+		}
 		d.payee, d.payeeName = res.Payee, res.PayeeName
 		w.add(secFinal, Step{Kind: StepTotal, OK: true, Amount: total, detail: d})
 	}
@@ -145,8 +150,7 @@ func (e *Evaluator) windowStep(w *work, steps []Step, eligible bool) {
 			continue
 		}
 		if sd, fits := shortDateOf(w.date); eligible && fits {
-			st.detail = e.newDetail(w, detailWindow)
-			st.detail.date = sd
+			st.detail = e.dealDetail(w, sd)
 		} else {
 			st.words = e.windowWords(w.date, st.OK)
 		}

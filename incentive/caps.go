@@ -392,6 +392,7 @@ func (e *Evaluator) dealCapLimit(w *work, ci int) (decimal.Decimal, bool) {
 	if !w.noTrace {
 		st := e.exprStep(w, StepFormula, capRef(ci), -1, c.LimitFormula, &c.Origin)
 		st.OK, st.Amount = true, lim
+		st.Inputs = w.ownInputs(st.Inputs) // the words read them later
 		src, inputs, cur := st.Source, st.Inputs, e.p.Currency
 		st.words = func() string {
 			s := "deal cap: " + src + " = " + fmtAmount(v, cur) + describeInputs(inputs, cur)

@@ -87,7 +87,7 @@ func (c ClaimWindow) span() Span { return Span{Days: c.Days, Months: c.Months} }
 func (p *Program) ClaimAnchorDate(d *Deal, closeDate Date) (at Date, what string, ok bool) {
 	switch a := p.Claims.From; a {
 	case "", FromCloseDate:
-		return closeDate, "close date", true
+		return closeDate, closeDateAnchor, true
 	case FromProgramEnd:
 		return p.Effective.LastDay(), "the program's last day", true
 	case FromRegistrationApproved:
@@ -132,10 +132,20 @@ func (e *Evaluator) claimStep(w *work) Step {
 			return e.claimWords(from, ok, credited, expired, anchor, on)
 		}}
 	}
+	if sd, fits := shortDateOf(w.date); fits && from == closeDateAnchor && anchor == w.date {
+		// (the window counts from the close date: the deal's detail has it)
+		d := e.dealDetail(w, sd)
+		d.started, d.on, d.credited = ok, so, credited
+		return Step{Kind: StepClaim, OK: !expired, detail: d}
+	}
 	d := e.newDetail(w, detailClaim)
 	d.payee, d.started, d.date, d.on, d.credited = from, ok, sa, so, credited
 	return Step{Kind: StepClaim, OK: !expired, detail: d}
 }
+
+// closeDateAnchor names the close date as what a claim window counts
+// from (ClaimAnchorDate).
+const closeDateAnchor = "close date"
 
 // claimWords renders a claim step: anchored says whether the deal has the
 // date its window counts from (anchor; from names it), credited whether

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -210,15 +211,21 @@ func TestShortDate(t *testing.T) {
 	}{
 		{Date{2026, 11, 30}, true},
 		{Date{0, 1, 1}, true},
+		{Date{}, true},
 		{Date{-4712, 1, 1}, true},
-		{Date{2147483647, 12, 31}, true}, // the largest int32 year
-		{Date{2147483648, 1, 1}, false},  // one more
-		{Date{-2147483649, 1, 1}, false},
-		{Date{2026, 255, 255}, true}, // not a calendar date, but held exactly
-		{Date{2026, 256, 1}, false},
+		{Date{4194303, 12, 31}, true}, // the largest year: 2^22-1
+		{Date{4194304, 1, 1}, false},  // one more
+		{Date{-4194304, 12, 31}, true},
+		{Date{-4194305, 1, 1}, false},
+		{Date{2147483648, 1, 1}, false},
+		{Date{2026, 15, 31}, true}, // not a calendar date, but held exactly
+		{Date{2026, 16, 1}, false},
+		{Date{2026, 1, 32}, false},
 		{Date{2026, -1, 1}, false},
 		{Date{2026, 1, -1}, false},
 	}
+	// (a step detail keeps two: 4 bytes each)
+	assert.Equal(t, uintptr(4), unsafe.Sizeof(shortDate(0)))
 	for _, c := range cases {
 		s, fits := shortDateOf(c.d)
 		assert.Equal(t, c.fits, fits, "%+v", c.d)

@@ -348,18 +348,26 @@ func (w *work) reuse() {
 		done = w.groupBuf
 	}
 	var trace []Step
+	var obs []Observed
+	var details []stepDetail
 	if keep {
 		if trace = w.trace; trace == nil {
 			trace = w.traceBuf
 		}
-		clear(trace) // the result has its own copy; drop the deal's pointers
-	} // (else the result owns w.trace)
+		// The result has its own copies (resultTrace): drop the deal's
+		// pointers, which would pin its decimals and texts.
+		clear(trace)
+		obs, details = w.obs, w.details
+		clear(obs)
+		clear(details)
+	} // (else the result owns w.trace and the arenas)
 	clear(lines)
 	clear(done)
 	for i := range boxes {
 		boxes[i].fresh = false // kept: the next deal may read the same texts
 	}
-	*w = work{linesBuf: lines[:0], groupBuf: done[:0], traceBuf: trace[:0], boxes: boxes, keepTrace: keep}
+	*w = work{linesBuf: lines[:0], groupBuf: done[:0], traceBuf: trace[:0], boxes: boxes, keepTrace: keep,
+		obs: obs[:0], details: details[:0]}
 }
 
 // newLines returns the deal's per-line work, zeroed, reusing the buffer of
@@ -425,21 +433,27 @@ type work struct {
 	linesBuf []lineWork
 	groupBuf []bool
 	traceBuf []Step
-	// keepTrace: the work keeps its trace scratch from deal to deal and
-	// copies each deal's steps into the result (a single Evaluate, whose
-	// pooled state serves deal after deal). A run's works do not: a run
-	// holds thousands of them (a chunk's items), so each result takes its
-	// trace buffer itself, as it grew, and no scratch is kept.
+	// keepTrace: the work keeps its trace scratch (traceBuf and the obs
+	// and details arenas) from deal to deal and copies each deal's steps,
+	// details and inputs into the result, each in one allocation of
+	// exactly their number (a single Evaluate, whose pooled state serves
+	// deal after deal). A run's works do not: a run holds thousands of
+	// them (a chunk's items), so each result takes its trace buffer and
+	// arenas themselves, as they grew, and no scratch is kept.
 	keepTrace bool
 	// boxes are the deal and partner values the trace read (see
 	// observe), kept from deal to deal (one entry a path).
 	boxes []observed
 	// obs and details are arenas for the deal's trace: the values its
 	// conditions and formulas read (Step.Inputs) and the words of its
-	// frequent steps (Step.detail). Results point into them, so they are
-	// never reused.
+	// frequent steps (Step.detail). In a run, results point into them,
+	// so they are not reused (but with ReuseResults); with keepTrace they
+	// are scratch, which resultTrace copies out of, so a words closure
+	// must not capture a slice of obs (see ownInputs).
 	obs     []Observed
 	details []stepDetail
+	// dealDet is the deal's detailDeal in details, once made (dealDetail).
+	dealDet *stepDetail
 	// bufs, with RunOptions.ReuseResults, holds the buffers of the
 	// previous deal's result, which this deal's result reuses.
 	bufs *resultBufs
@@ -506,7 +520,62 @@ func (w *work) resultTrace(steps []Step) []Step {
 	}
 	t := make([]Step, len(steps))
 	copy(t, steps)
+	// The details and inputs the steps point to are in the scratch
+	// arenas, which the next deal overwrites: the result gets its own,
+	// one allocation each, of exactly their number (the arenas are sized
+	// for the largest deal, so a result that pointed into fresh ones as
+	// in a run would keep their room too).
+	nd, no := 0, 0
+	for i := range t {
+		if d := t[i].detail; d != nil && d.kind != detailExpr && d != w.dealDet {
+			nd++
+		}
+		no += len(t[i].Inputs)
+	}
+	if w.dealDet != nil {
+		nd++ // shared by several steps: one copy
+	}
+	var details []stepDetail
+	if nd > 0 {
+		details = make([]stepDetail, nd)
+	}
+	var obs []Observed
+	if no > 0 {
+		obs = make([]Observed, no)
+	}
+	var dealDet *stepDetail // the copy of w.dealDet
+	for i := range t {
+		st := &t[i]
+		switch d := st.detail; {
+		case d == nil || d.kind == detailExpr:
+			// (the evaluator's shared detailExpr stays shared)
+		case d == w.dealDet && dealDet != nil:
+			st.detail = dealDet
+		default:
+			details[0] = *d
+			st.detail = &details[0]
+			if d == w.dealDet {
+				dealDet = st.detail
+			}
+			details = details[1:]
+		}
+		if n := len(st.Inputs); n > 0 {
+			copy(obs, st.Inputs)
+			st.Inputs = obs[:n:n]
+			obs = obs[n:]
+		}
+	}
 	return t
+}
+
+// ownInputs is inputs (a step's Inputs) where a words closure may keep
+// them: with keepTrace, a copy out of the scratch arena (w.obs), which
+// the next deal overwrites; in a run, inputs itself.
+func (w *work) ownInputs(inputs []Observed) []Observed {
+	if !w.keepTrace || len(inputs) == 0 {
+		return inputs
+	}
+	return append([]Observed(nil), inputs...)
 }
 
 // Trace sections, in explanation order.

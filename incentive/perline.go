@@ -99,6 +99,8 @@ func (e *Evaluator) lineItemStep(w *work, i int, it LineItem, cond, amt Step) {
 		return
 	}
 	en, cur := e.earn[i].e, e.p.Currency
+	// (the words read the inputs later: they must not stay in the arena)
+	cond.Inputs, amt.Inputs = w.ownInputs(cond.Inputs), w.ownInputs(amt.Inputs)
 	st := Step{Kind: StepFormula, Ref: en.ID, Index: i, OK: it.Applies, Amount: it.Amount, Origin: &en.Origin}
 	if !it.Applies {
 		st.Kind = StepCondition

@@ -415,7 +415,8 @@ func (e *Evaluator) pickGroups(w *work) {
 		}
 		if !w.noTrace {
 			d := e.newDetail(w, detailGroup)
-			d.ci, d.line, d.picks = int32(gi), int32(win), picks
+			d.ci, d.line = int32(gi), int32(win)
+			d.setPicks(picks)
 			w.add(e.groupSection(gi), Step{Kind: StepGroup, Ref: g.ID, Index: gi, OK: win >= 0, Origin: &g.Origin, detail: d})
 		}
 	}

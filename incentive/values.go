@@ -274,6 +274,7 @@ func (e *Evaluator) valueSteps(w *work) {
 		if d, ok := v.(decimal.Decimal); ok {
 			st.Amount = d
 		}
+		st.Inputs = w.ownInputs(st.Inputs) // the words read them later
 		src, inputs := st.Source, st.Inputs
 		st.words = func() string {
 			s := "value " + quote(nv.Name) + " = "
