@@ -45,9 +45,10 @@ func liveHeapAtEnd(t *testing.T, n, workers int) uint64 {
 // band basis that held the deal's measure (its running total's first
 // value) kept that deal's slab (16 coefficients, 640 bytes) alive for the
 // run. Measured at 40,000 deals of 40,000 partners before the totals took
-// a copy (decArena.detach): 2.4 MB (60 B a partner) more live heap at the
-// last deal with arenas than without, 1.8 MB with 2 workers; after it,
-// within 0.1 MB. The bound allows 25 B a partner (1 MB).
+// a copy (then decArena.detach, now runTotal's own value): 2.4 MB (60 B a
+// partner) more live heap at the last deal with arenas than without, 1.8
+// MB with 2 workers; after it, within 0.1 MB. The bound allows 25 B a
+// partner (1 MB).
 func TestRunningTotalsPinNoArenaSlab(t *testing.T) {
 	// (One worker: a run with workers holds chunks of deals in flight, whose
 	// live heap at the last deal varies by +-0.7 MB from run to run; the

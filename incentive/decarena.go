@@ -23,7 +23,8 @@ import (
 // as long as the deal's result: the result's amounts and the deal's
 // temporaries. Running totals, which outlive many deals (a partner's
 // band basis, a cap's count), never come from an arena, nor hold one of
-// its decimals (decAdd copies where it would hand one on): one such value
+// its decimals (decAdd copies where it would hand one on, and runTotal
+// keeps fixed point or a shopspring decimal of its own): one such value
 // would keep a whole slab alive for the run. For the same reason a program
 // with credit notes (AllowNegative), whose run keeps every deal's record,
 // makes no decimal from an arena (Evaluator.arena).
@@ -106,16 +107,6 @@ func decimalLayout(t reflect.Type) bool {
 		}
 	}
 	return true
-}
-
-// detach returns d, made from ar or not, as a running total may keep it:
-// a copy made apart from any arena when ar is one (see decArena). An arena
-// makes only nonzero decimals whose coefficient fits an int64.
-func (ar *decArena) detach(d decimal.Decimal) decimal.Decimal {
-	if x, ok := toFx(d); ok && x.c != 0 && ar != nil {
-		return decimal.New(x.c, x.e)
-	}
-	return d
 }
 
 // arena returns a, or nil for a program whose run keeps every deal's
