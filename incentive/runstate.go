@@ -94,39 +94,39 @@ func (t *runTotal) atLeast(limit decimal.Decimal) bool {
 
 // minus returns the total after taking d off: decSub(t.dec(nil), d), as
 // plus.
-func (t runTotal) minus(d decimal.Decimal) runTotal {
-	x, ok := t.f, t.fast
-	if !ok {
-		x, ok = toFx(t.d)
-	}
-	if ok {
-		if y, ok := toFx(d); ok {
-			if s, ok := x.sub(y); ok && s.c != 0 {
-				return runTotal{f: s, fast: true}
-			}
-		}
-	}
-	return runTotal{d: decSub(t.dec(nil), d)}
-}
+func (t runTotal) minus(d decimal.Decimal) runTotal { return t.step(d, true) }
 
 // plus returns the total after adding d: decAdd(t.dec(nil), d), held as
 // an fx where the sum fits one and is not zero. (decAdd's own cases agree
 // with fx's sum: a zero operand that does not rescale the other gives the
 // other's coefficient and exponent.)
-func (t runTotal) plus(d decimal.Decimal) runTotal {
+func (t runTotal) plus(d decimal.Decimal) runTotal { return t.step(d, false) }
+
+// step is plus, or minus when sub.
+func (t runTotal) step(d decimal.Decimal, sub bool) runTotal {
 	x, ok := t.f, t.fast
 	if !ok {
 		x, ok = toFx(t.d)
 	}
 	if ok {
 		if y, ok := toFx(d); ok {
-			if s, ok := x.add(y); ok && s.c != 0 {
+			var s fx
+			if sub {
+				s, ok = x.sub(y)
+			} else {
+				s, ok = x.add(y)
+			}
+			if ok && s.c != 0 {
 				return runTotal{f: s, fast: true}
 			}
 		}
 	}
 	// Zero (shopspring's zeros differ by how they came about) or too large
-	// for an fx: decAdd, which never hands back an operand from an arena.
+	// for an fx: decAdd or decSub, which never hand back an operand from an
+	// arena.
+	if sub {
+		return runTotal{d: decSub(t.dec(nil), d)}
+	}
 	return runTotal{d: decAdd(t.dec(nil), d)}
 }
 
