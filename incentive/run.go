@@ -128,8 +128,8 @@ func Run(ctx context.Context, p *Program, deals iter.Seq2[Input, error], opts Ru
 // (about 1 KB each) for the credit notes that may name it (Deal.Credits;
 // see the package documentation, "Credit notes"). The results of a run
 // that keeps them (no ReuseResults) share blocks of memory for their cap
-// cuts (CapCut, 256 to a block), so a kept result keeps its block's few
-// kilobytes. Stopping the
+// cuts (CapCut, 32 to a block of about 1.8 KB), so a kept result keeps
+// its block. Stopping the
 // iteration early stops the run; so does cancelling ctx (yielding its
 // error), checked before every result.
 //
@@ -284,8 +284,11 @@ func (e *Evaluator) cutNeed(w *work) int {
 	return n
 }
 
-// cutSlabSize is the number of cap cuts a cutSlab allocates at once.
-const cutSlabSize = 256
+// cutSlabSize is the number of cap cuts a cutSlab allocates at once: a
+// block of 32 (56 bytes each, about 1.8 KB) serves about 16 deals of a
+// spent budget, and is what one kept result with a cut keeps alive (a
+// block of 256 would be 14 KB, kept whole by one result a caller keeps).
+const cutSlabSize = 32
 
 // cutSlab is room for the cap cuts of the deals of a run that keeps its
 // results (no ReuseResults), so that a deal's cuts allocate nothing of
@@ -294,7 +297,7 @@ const cutSlabSize = 256
 // and takes back the room left (settle), which the next deal then uses.
 // Cuts handed out are never handed out again, so results never share
 // them; they share the slab's memory instead (a kept result keeps its
-// slab's few kilobytes, as generated deal ids keep their block).
+// slab's 1.8 KB, as generated deal ids keep their block).
 type cutSlab struct {
 	free []CapCut
 }
