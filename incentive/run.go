@@ -128,8 +128,8 @@ func Run(ctx context.Context, p *Program, deals iter.Seq2[Input, error], opts Ru
 // (about 1 KB each) for the credit notes that may name it (Deal.Credits;
 // see the package documentation, "Credit notes"). The results of a run
 // that keeps them (no ReuseResults) share blocks of memory for their cap
-// cuts (CapCut, 32 to a block of about 1.8 KB), so a kept result keeps
-// its block. Stopping the
+// cuts (CapCut, at least 32 to a block: about 1.8 KB, more when one deal
+// may need more cuts), so a kept result keeps its block. Stopping the
 // iteration early stops the run; so does cancelling ctx (yielding its
 // error), checked before every result.
 //
