@@ -242,7 +242,7 @@ func (e *Evaluator) runSerial(ctx context.Context, deals iter.Seq2[Input, error]
 			cuts = e.cutRoom(&w, cuts)
 			w.cutSpare = cuts
 		} else {
-			slab.lend(e, &w)
+			slab.lend(&w, e.cutNeed(&w))
 		}
 		e.inOrderSettling(&w, st, &opts)
 		if bufs != nil {
@@ -276,10 +276,34 @@ func (e *Evaluator) cutRoom(w *work, buf []CapCut) []CapCut {
 
 // cutNeed is the room cutRoom gives w's deal, in cap cuts.
 func (e *Evaluator) cutNeed(w *work) int {
-	per := 2*len(e.dealCaps) + len(e.runCaps)
+	return e.cutNeedFor(w, 2*len(e.dealCaps)+len(e.runCaps))
+}
+
+// cutNeedFor is the room for per cap cuts on each of w's lines, after
+// the cuts they have: a line's new cut copies its earlier ones into the
+// room (see takeCutAt).
+func (e *Evaluator) cutNeedFor(w *work, per int) int {
 	n := 0
 	for i := range w.lines {
 		n += len(w.lines[i].cuts) + per
+	}
+	return n
+}
+
+// payNeed is the room the partner and budget caps (orderedPay) may need
+// on w's deal once its terms are done (orderedTerms): they cut only the
+// lines that pay a nonzero amount, one cut each per cap. It is what a
+// sharded run's caller lends for them, less than cutNeed's room for every
+// line and every cap, so that a cutSlab serves more deals: a spent budget
+// or partner cap cuts most deals' two or three paying lines, and with
+// cutNeed's room (16 cuts for the example program's four lines and three
+// caps) a slab of 32 was given up every seven or eight deals.
+func (e *Evaluator) payNeed(w *work) int {
+	n := 0
+	for i := range w.lines {
+		if ln := &w.lines[i]; ln.holds && !ln.dropped && !ln.final.IsZero() {
+			n += len(ln.cuts) + len(e.runCaps)
+		}
 	}
 	return n
 }
@@ -302,10 +326,10 @@ type cutSlab struct {
 	free []CapCut
 }
 
-// lend gives w the slab's free room, with at least the room the deal's
-// ordered phase may need (cutRoom): a new slab when less is left.
-func (s *cutSlab) lend(e *Evaluator, w *work) {
-	n := e.cutNeed(w)
+// lend gives w the slab's free room, with at least n cap cuts (the room
+// the deal's ordered phase, or the stage of it to come, may need: cutNeed,
+// payNeed): a new slab when less is left.
+func (s *cutSlab) lend(w *work, n int) {
 	if len(s.free) < n {
 		s.free = make([]CapCut, max(cutSlabSize, n))
 	}
@@ -455,7 +479,7 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 				it.cuts = e.cutRoom(&it.w, it.cuts)
 				it.w.cutSpare = it.cuts
 			} else {
-				slab.lend(e, &it.w)
+				slab.lend(&it.w, e.cutNeed(&it.w))
 			}
 			it.w.da = e.arena(&da)
 			e.inOrderSettling(&it.w, st, &opts)

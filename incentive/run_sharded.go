@@ -193,7 +193,9 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 						_, _, it.total, it.pay = e.orderedTerms(w, st, asOf)
 						continue
 					}
-					slab.lend(e, w)
+					// (The deal caps alone: the partner and budget caps
+					// lend their own room, see payNeed.)
+					slab.lend(w, e.cutNeedFor(w, 2*len(e.dealCaps)))
 					_, _, it.total, it.pay = e.orderedTerms(w, st, asOf)
 					slab.settle(w)
 				}
@@ -430,7 +432,7 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 					it.slot.paid = ps
 				}
 				if !opts.ReuseResults {
-					slab.lend(e, w)
+					slab.lend(w, e.payNeed(w))
 				}
 				w.da = e.arena(&da)
 				e.orderedPay(w, st, ps, nil, it.total, asOf, false)
