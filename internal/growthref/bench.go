@@ -98,18 +98,22 @@ func BenchEvaluateNoTrace(b *testing.B, p *incentive.Program) {
 // deals alone takes per deal (measured once, after the timed runs), so
 // that the engine's share of cpu-ns/deal is the difference
 // (BenchmarkGenerate in package incentive measures the generator alone
-// too). cpu-ns/deal is the process's CPU time (user and system, all
+// too). gc/run is the number of garbage collection cycles during a run.
+// cpu-ns/deal is the process's CPU time (user and system, all
 // threads) during the run per deal, where the platform gives it (unix): on
 // a shared machine it moves less than the wall time does.
 func BenchRun(b *testing.B, p *incentive.Program, n int, opts incentive.RunOptions) {
 	b.ReportAllocs()
 	var cpu time.Duration
 	cpuKnown := true
+	var gcs uint32
 	for b.Loop() {
 		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		gc0 := ms.NumGC
 		cpu0, ok0 := cputime.Process()
 		var peak uint64
-		var ms runtime.MemStats
 		count := 0
 		for r, err := range incentive.Run(b.Context(), p, Inputs(Generate(n, 500)), opts) {
 			if err != nil || r == nil {
@@ -123,6 +127,8 @@ func BenchRun(b *testing.B, p *incentive.Program, n int, opts incentive.RunOptio
 		}
 		cpu1, ok1 := cputime.Process()
 		cpu += cpu1 - cpu0
+		runtime.ReadMemStats(&ms)
+		gcs += ms.NumGC - gc0
 		cpuKnown = cpuKnown && ok0 && ok1
 		if count != n {
 			b.Fatalf("%d results for %d deals", count, n)
@@ -132,6 +138,12 @@ func BenchRun(b *testing.B, p *incentive.Program, n int, opts incentive.RunOptio
 	perDeal := float64(b.Elapsed().Nanoseconds()) / float64(n) / float64(b.N)
 	b.ReportMetric(1e9/perDeal, "deals/s")
 	b.ReportMetric(perDeal, "ns/deal")
+	// Collector cycles a run: with the run's small live heap (a few
+	// chunks of deals and the partners' totals) the collector starts
+	// again every few megabytes allocated, and each cycle marks that live
+	// heap, so this counts the collector's work as the bytes a deal
+	// allocates do, and does not move with the machine's load.
+	b.ReportMetric(float64(gcs)/float64(b.N), "gc/run")
 	if cpuKnown {
 		// CPU time on every core (workers, generator and garbage
 		// collector), less sensitive than wall time to other processes
