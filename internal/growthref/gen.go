@@ -3,8 +3,11 @@ package growthref
 import (
 	"fmt"
 	"iter"
+	"math/big"
+	"reflect"
 	"strconv"
 	"time"
+	"unsafe"
 
 	"github.com/partnerops/partnerops/incentive"
 	"github.com/partnerops/partnerops/partner"
@@ -33,6 +36,7 @@ func Generate(n, partners int) iter.Seq[Deal] {
 			pids[i] = fmt.Sprintf("P-%04d", i)
 		}
 		var ids idBlock
+		var amounts amountBlock
 		for i := range n {
 			x = x*6364136223846793005 + 1442695040888963407
 			r := x >> 33
@@ -42,7 +46,7 @@ func Generate(n, partners int) iter.Seq[Deal] {
 				ID:         id,
 				regID:      reg,
 				PartnerID:  pids[pid],
-				Amount:     decimal.New(int64(r%15_000_000)+50_000, -2), // 500.00 .. 150,499.99
+				Amount:     amounts.cents(int64(r%15_000_000) + 50_000), // 500.00 .. 150,499.99
 				Type:       genTypes[r%uint64(len(genTypes))],
 				Registered: r%11 != 0,
 				Segment:    genSegments[(r>>4)%uint64(len(genSegments))],
@@ -85,6 +89,67 @@ func (b *idBlock) next(i, n int) (id, reg string) {
 	}
 	reg = b.text[b.ends[k]:b.ends[k+1]]
 	return reg[2:], reg
+}
+
+// amountBlock makes the amounts of generated deals idBlockSize at a time:
+// decimal.New costs two allocations a deal (a big.Int and its one word),
+// which were most of the generator's allocations and part of every batch
+// benchmark's collector work. An amount's big.Int and word are in a block
+// of idBlockSize of each (10 KB; a kept amount keeps its block, as a kept
+// id does), and the decimal is put together from them with the layout of
+// shopspring's Decimal, as the engine's decimal arena does (see
+// incentive.decArena), checked once (amountsInPlace); where it does not
+// hold, every amount is made with decimal.New. The amounts are the same
+// either way (TestGeneratedAmounts).
+type amountBlock struct {
+	block *amountSlab
+	next  int
+}
+
+type amountSlab struct {
+	ints  [idBlockSize]big.Int
+	words [idBlockSize]big.Word
+}
+
+// decimalRep is shopspring's Decimal as amountsInPlace checks it.
+type decimalRep struct {
+	value *big.Int
+	exp   int32
+}
+
+// amountsInPlace is whether amountBlock may build decimals in place:
+// shopspring's Decimal has decimalRep's fields, in order, with their
+// types, and a word holds any amount Generate makes.
+var amountsInPlace = func() bool {
+	t, r := reflect.TypeFor[decimal.Decimal](), reflect.TypeFor[decimalRep]()
+	if t.Kind() != reflect.Struct || t.NumField() != r.NumField() || t.Size() != r.Size() || t.Align() != r.Align() {
+		return false
+	}
+	for i := range r.NumField() {
+		f, g := t.Field(i), r.Field(i)
+		if f.Name != g.Name || f.Type != g.Type || f.Offset != g.Offset {
+			return false
+		}
+	}
+	return strconv.IntSize == 64
+}()
+
+// cents returns the decimal c x 10^-2, for c > 0, as decimal.New(c,
+// -2) makes it (the same coefficient, word slice length and exponent).
+func (a *amountBlock) cents(c int64) decimal.Decimal {
+	if !amountsInPlace {
+		return decimal.New(c, -2)
+	}
+	if a.block == nil || a.next == idBlockSize {
+		a.block, a.next = new(amountSlab), 0
+	}
+	b, k := a.block, a.next
+	a.next++
+	b.words[k] = big.Word(c)
+	z := &b.ints[k]
+	z.SetBits(b.words[k : k+1 : k+1])
+	rep := decimalRep{value: z, exp: -2}
+	return *(*decimal.Decimal)(unsafe.Pointer(&rep))
 }
 
 // appendDealID appends "R-D-0000042" for deal number i (at least 7 digits).

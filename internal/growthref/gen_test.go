@@ -2,7 +2,11 @@ package growthref
 
 import (
 	"fmt"
+	"math/big"
+	"reflect"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/shopspring/decimal"
 )
@@ -91,4 +95,44 @@ func fmtCents(c int64) string {
 		sign, c = "-", -c
 	}
 	return fmt.Sprintf("%s%d.%02d", sign, c/100, c%100)
+}
+
+// Generated amounts, built in blocks (amountBlock), are decimal.New's: the
+// same value, coefficient, word slice and exponent, so the engine and the
+// reference read them as before. The sequence is Generate's own (the
+// first deal of Generate(n, 40) for n = 1 is computed by hand below).
+func TestGeneratedAmounts(t *testing.T) {
+	var b amountBlock
+	for i, c := range []int64{50_000, 15_049_999, 1, 1 << 31, 123_456} {
+		got, want := b.cents(c), decimal.New(c, -2)
+		if !reflect.DeepEqual(got, want) || got.String() != want.String() || got.Exponent() != -2 {
+			t.Fatalf("amount %d: %#v (%s), want %#v (%s)", i, got, got, want, want)
+		}
+	}
+	// x = 20261001 * 6364136223846793005 + 1442695040888963407 (mod 2^64),
+	// r = x >> 33, amount = (r mod 15,000,000 + 50,000) / 100, by big.Int.
+	x := new(big.Int).Mul(big.NewInt(20261001), new(big.Int).SetUint64(6364136223846793005))
+	x.Add(x, big.NewInt(1442695040888963407))
+	x.Mod(x, new(big.Int).Lsh(big.NewInt(1), 64))
+	r := new(big.Int).Rsh(x, 33)
+	cents := new(big.Int).Mod(r, big.NewInt(15_000_000))
+	cents.Add(cents, big.NewInt(50_000))
+	want := decimal.NewFromBigInt(cents, -2)
+	n := 0
+	for d := range Generate(1, 40) {
+		if !d.Amount.Equal(want) || d.Amount.Exponent() != -2 {
+			t.Fatalf("deal %s: amount %s, want %s", d.ID, d.Amount, want)
+		}
+		n++
+	}
+	require.Equal(t, 1, n)
+	// Every amount of a longer run, across blocks, reads as decimal.New's.
+	i := 0
+	for d := range Generate(3*idBlockSize+7, 40) {
+		want := decimal.New(d.Amount.CoefficientInt64(), -2)
+		if !reflect.DeepEqual(d.Amount, want) {
+			t.Fatalf("deal %d: amount %#v, want %#v", i, d.Amount, want)
+		}
+		i++
+	}
 }
