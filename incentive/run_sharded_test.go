@@ -199,3 +199,135 @@ func TestRunShardedPriorAndOrder(t *testing.T) {
 	assert.Len(t, calls, 7)
 	assert.Equal(t, want, run(4))
 }
+
+// skewedInputs are shardedInputs with four deals of five from one partner
+// ("P-BIG"), so that in every chunk one worker owns most of the deals and
+// the others take over the ownTerms of its latest ones (shardChunk.assign).
+func skewedInputs(n int) iter.Seq2[Input, error] {
+	return func(yield func(Input, error) bool) {
+		i := 0
+		for in, err := range shardedInputs(n, 7) {
+			if err == nil && in.Deal.PartnerID != "" && i%5 != 0 {
+				in.Deal.PartnerID, in.Partner.ID = "P-BIG", "P-BIG"
+			}
+			i++
+			if !yield(in, err) {
+				return
+			}
+		}
+	}
+}
+
+// A sharded run of deals spread unevenly over the workers' partners (most
+// deals of one partner, whose ownTerms other workers then do) gives byte
+// for byte the results of a one-worker run, for 2, 3 and 5 workers, with
+// and without the trace, results reused, prior totals.
+func TestRunShardedSkewedMatchesSerial(t *testing.T) {
+	p := shardedProgram()
+	prior := func(id string) Prior {
+		if id == "P-BIG" {
+			return Prior{PeriodAmount: dec("90000"), CapUsed: map[int]decimal.Decimal{2: dec("4000")}, Cumulative: dec("45000")}
+		}
+		return Prior{}
+	}
+	for _, base := range []RunOptions{
+		{AsOf: day("2026-04-30")},
+		{AsOf: day("2026-04-30"), NoTrace: true},
+		{Prior: prior, BudgetUsed: dec("150000.004"), ReuseResults: true},
+	} {
+		serial := base
+		serial.Workers = 1
+		want := runRendered(t, p, skewedInputs(1500), serial)
+		require.Len(t, want, 1500+1500/211)
+		for _, workers := range []int{2, 3, 5} {
+			opts := base
+			opts.Workers = workers
+			got := runRendered(t, p, skewedInputs(1500), opts)
+			require.Equal(t, len(want), len(got))
+			for i := range want {
+				if want[i] != got[i] {
+					t.Fatalf("workers %d, %+v, result %d:\n%s\none worker:\n%s", workers, base, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}
+
+// assign gives each deal's ownTerms to the worker owning its partner while
+// the split is within the slack, and otherwise hands the latest deals of
+// the overloaded worker to the others until the split is even.
+func TestShardChunkAssign(t *testing.T) {
+	slots := []*partnerSlot{{shard: 0}, {shard: 1}, {shard: 2}}
+	// chunk builds a chunk of len(shards) deals, deal i of a partner of
+	// worker shards[i] (-1: no partner; -2: an input error).
+	chunk := func(shards ...int) *shardChunk {
+		c := &shardChunk{items: make([]item, len(shards))}
+		for i, s := range shards {
+			switch s {
+			case -2:
+				c.items[i].err = errors.New("unreadable")
+			case -1:
+			default:
+				c.items[i].slot = slots[s]
+			}
+		}
+		return c
+	}
+	rep := func(s, n int) []int {
+		out := make([]int, n)
+		for i := range out {
+			out[i] = s
+		}
+		return out
+	}
+	positions := func(from, to int) []int32 {
+		var out []int32
+		for i := from; i < to; i++ {
+			out = append(out, int32(i))
+		}
+		return out
+	}
+	t.Run("within the slack", func(t *testing.T) {
+		// 2 workers, 10 deals: 6 and 4 (even split 5, slack 10/(4*2) = 1:
+		// 6 <= 5+1), and the deal without a partner goes to the worker with
+		// fewer so far (worker 1, 2 against 3 when it comes).
+		c := chunk(0, 1, 0, 1, 0, -1, 0, 1, 0, -2, 0)
+		c.assign(2)
+		assert.Equal(t, [][]int32{{0, 2, 4, 6, 8, 10}, {1, 3, 7}}, c.mine)
+		assert.Equal(t, [][]int32{{0, 2, 4, 6, 8, 10}, {1, 3, 5, 7}}, c.own)
+	})
+	t.Run("one partner's worker has most", func(t *testing.T) {
+		// 2 workers, 256 deals: 200 of worker 0's partners first, then 56
+		// of worker 1's. Even split 128, slack 256/(4*2) = 32: 200 > 160,
+		// so worker 0's latest 200-128 = 72 deals (positions 128..199) go
+		// to worker 1, which then has 56+72 = 128.
+		c := chunk(append(rep(0, 200), rep(1, 56)...)...)
+		c.assign(2)
+		assert.Equal(t, [][]int32{positions(0, 200), positions(200, 256)}, c.mine)
+		assert.Equal(t, [][]int32{positions(0, 128), positions(128, 256)}, c.own)
+	})
+	t.Run("three workers, one partner", func(t *testing.T) {
+		// 3 workers, 9 deals all of worker 1's partners: even split 3,
+		// slack 9/(4*3) = 0. From the latest back, each deal goes to the
+		// worker with the fewest (the first of equals): 8 to worker 0
+		// (0 against 9), 7 to worker 2 (0 against 1 and 8), then 6 to
+		// worker 0, 5 to worker 2, 4 to worker 0, 3 to worker 2: 3 each.
+		c := chunk(rep(1, 9)...)
+		c.assign(3)
+		assert.Equal(t, [][]int32{nil, positions(0, 9), nil}, [][]int32{nilIfEmpty(c.mine[0]), c.mine[1], nilIfEmpty(c.mine[2])})
+		assert.Equal(t, [][]int32{{4, 6, 8}, {0, 1, 2}, {3, 5, 7}}, c.own)
+		// A recycled chunk forgets the earlier split: of its 2 deals (even
+		// split 1, slack 0) the later goes to worker 0.
+		c.items = c.items[:2]
+		c.assign(3)
+		assert.Equal(t, [][]int32{{1}, {0}, {}}, c.own)
+		assert.False(t, c.items[0].ownDone)
+	})
+}
+
+func nilIfEmpty(s []int32) []int32 {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
