@@ -358,11 +358,6 @@ type item struct {
 	pay   bool
 	res   *Result
 	rerr  error
-	// In a sharded run: the worker that does the deal's ownTerms and
-	// finishes it (shardChunk.assign), and whether its ownTerms is done
-	// (read and written by that worker only).
-	ownBy   int32
-	ownDone bool
 }
 
 type chunk struct {

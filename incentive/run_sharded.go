@@ -68,10 +68,6 @@ const (
 // shardChunk is a chunk of deals on its way through a sharded run.
 type shardChunk struct {
 	items []item
-	// mine[s] are the positions of the deals of worker s's partners, in
-	// deal order; own[s] the positions of the deals whose ownTerms and
-	// finish worker s does (see assign).
-	mine, own [][]int32
 	// left counts, per stage, the workers that have yet to do their part
 	// of it; the last one closes done.
 	left [nStages]atomic.Int32
@@ -87,79 +83,6 @@ func (c *shardChunk) arm(workers int) {
 		c.done[s] = make(chan struct{})
 	}
 	c.paid = make(chan struct{})
-}
-
-// shardSlack is the share of a chunk's deals (1/shardSlack of them per
-// worker) by which the deals of one worker's partners may exceed an even
-// split before assign hands the excess's ownTerms to other workers.
-const shardSlack = 4
-
-// assign decides which worker does each deal's ownTerms and finish: the
-// worker that owns the deal's partner (mine), so that one core does all
-// the work of a deal but the partner and budget caps, ownTerms and
-// orderedTerms back to back while the deal is in its cache (as a single
-// Evaluate does), instead of passing the deal between cores at every
-// stage. A chunk whose deals are spread unevenly over the workers'
-// partners (one partner with most of the deals, say) would leave the
-// other workers idle, so when a worker's share exceeds an even split by
-// more than n/(shardSlack*workers), its latest deals' ownTerms (and
-// finish) go to the workers with the fewest until the split is even; the
-// worker that owns their partner then waits for the others' ownTerms
-// (stageOwn) before their orderedTerms. A deal without a partner
-// (which fails) goes to the worker with the fewest.
-func (c *shardChunk) assign(workers int) {
-	if c.mine == nil {
-		c.mine, c.own = make([][]int32, workers), make([][]int32, workers)
-	}
-	var count [MaxWorkers]int
-	n := 0
-	for s := range workers {
-		c.mine[s], c.own[s] = c.mine[s][:0], c.own[s][:0]
-	}
-	least := func() int {
-		m := 0
-		for s := 1; s < workers; s++ {
-			if count[s] < count[m] {
-				m = s
-			}
-		}
-		return m
-	}
-	for i := range c.items {
-		it := &c.items[i]
-		it.ownDone = false
-		if it.err != nil {
-			continue
-		}
-		n++
-		s := 0
-		if it.slot != nil {
-			s = it.slot.shard
-			c.mine[s] = append(c.mine[s], int32(i))
-		} else {
-			s = least()
-		}
-		it.ownBy = int32(s)
-		count[s]++
-	}
-	even := (n + workers - 1) / workers
-	for s := range workers {
-		if count[s] <= even+n/(shardSlack*workers) {
-			continue
-		}
-		mine := c.mine[s]
-		for k := len(mine) - 1; k >= 0 && count[s] > even; k-- {
-			t := least()
-			c.items[mine[k]].ownBy = int32(t)
-			count[s]--
-			count[t]++
-		}
-	}
-	for i := range c.items {
-		if it := &c.items[i]; it.err == nil {
-			c.own[it.ownBy] = append(c.own[it.ownBy], int32(i))
-		}
-	}
 }
 
 func (c *shardChunk) arrive(stage int) {
@@ -222,97 +145,69 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 			st := newRunState(e, func(string) Prior { return cur }, decimal.Zero)
 			var slab cutSlab // room for the deal caps' cuts without ReuseResults
 			var da decArena  // this worker's: set on each work before each stage
-			// ownOne does a deal's ownTerms.
-			ownOne := func(it *item) {
-				it.w.noTrace, it.w.scope.asOf, it.w.da = opts.NoTrace, asOf, e.arena(&da)
-				if opts.ReuseResults {
-					it.w.bufs = it.reuseBufs()
-				}
-				e.ownTerms(&it.w, &it.in, e.rates(&it.in, &opts))
-				it.ownDone = true
+			span := func(c *shardChunk) []item {
+				n := len(c.items)
+				return c.items[s*n/workers : (s+1)*n/workers]
 			}
-			// orderedOne does orderedTerms for a deal of this worker's
-			// partners, in deal order, once its ownTerms is done.
-			orderedOne := func(it *item) {
-				// (A deal closed in ownTerms needs no partner: the worker
-				// that finishes it does the rest.)
-				if it.w.closed {
-					return
-				}
-				w := &it.w
-				w.da = e.arena(&da)
-				if w.credits != "" {
-					// Unreachable: a credit note's negative amount
-					// needs AllowNegative. As inOrder would, fail it.
-					e.credit(w, st, asOf)
-					return
-				}
-				if !it.slot.started {
-					// read by st.partner (in orderedTerms) for a new partner
-					cur, it.slot.started = it.slot.prior, true
-				}
-				if opts.ReuseResults {
-					// Room for the deal cap's cuts here and the partner
-					// and budget caps' on the caller's goroutine.
-					it.cuts = e.cutRoom(w, it.cuts)
-					w.cutSpare = it.cuts
-					_, _, it.total, it.pay = e.orderedTerms(w, st, asOf)
-					return
-				}
-				// (The deal caps alone: the partner and budget caps
-				// lend their own room, see payNeed.)
-				slab.lend(w, e.cutNeedFor(w, 2*len(e.dealCaps)))
-				_, _, it.total, it.pay = e.orderedTerms(w, st, asOf)
-				slab.settle(w)
-			}
-			// queued is a chunk this worker has had: next is how many of
-			// its partners' deals (mine) have had orderedTerms.
-			type queued struct {
-				c    *shardChunk
-				next int
-			}
-			// own does the ownTerms of the chunk's deals assigned to this
-			// worker; when merge is set (every earlier chunk has had its
-			// orderedTerms here), the orderedTerms of its partners' deals
-			// too, each right after its ownTerms, up to the first whose
-			// ownTerms is another worker's (see assign).
-			own := func(q *queued, merge bool) {
-				c := q.c
-				if merge {
-					for _, i := range c.mine[s] {
-						it := &c.items[i]
-						if it.ownBy != int32(s) {
-							break
+			own := func(c *shardChunk) {
+				items := span(c)
+				for i := range items {
+					it := &items[i]
+					if it.err == nil {
+						it.w.noTrace, it.w.scope.asOf, it.w.da = opts.NoTrace, asOf, e.arena(&da)
+						if opts.ReuseResults {
+							it.w.bufs = it.reuseBufs()
 						}
-						ownOne(it)
-						orderedOne(it)
-						q.next++
-					}
-				}
-				for _, i := range c.own[s] {
-					if it := &c.items[i]; !it.ownDone {
-						ownOne(it)
+						e.ownTerms(&it.w, &it.in, e.rates(&it.in, &opts))
 					}
 				}
 				c.arrive(stageOwn)
-				if merge && q.next == len(c.mine[s]) {
-					c.arrive(stagePartner)
-				}
 			}
-			// partners does the rest of the orderedTerms of the chunk's
-			// deals of this worker's partners, once every worker's
-			// ownTerms of the chunk is done.
-			partners := func(q *queued) {
-				c := q.c
-				for _, i := range c.mine[s][q.next:] {
-					orderedOne(&c.items[i])
+			partners := func(c *shardChunk) {
+				for i := range c.items {
+					it := &c.items[i]
+					// (Only the deals of this worker's partners are read:
+					// another worker may be failing one of its own. A deal
+					// closed in ownTerms needs no partner: the worker that
+					// finishes it does the rest.)
+					if it.err != nil || it.slot == nil || it.slot.shard != s || it.w.closed {
+						continue
+					}
+					w := &it.w
+					w.da = e.arena(&da)
+					if w.credits != "" {
+						// Unreachable: a credit note's negative amount
+						// needs AllowNegative. As inOrder would, fail it.
+						e.credit(w, st, asOf)
+						continue
+					}
+					if !it.slot.started {
+						// read by st.partner (in orderedTerms) for a new partner
+						cur, it.slot.started = it.slot.prior, true
+					}
+					if opts.ReuseResults {
+						// Room for the deal cap's cuts here and the partner
+						// and budget caps' on the caller's goroutine.
+						it.cuts = e.cutRoom(w, it.cuts)
+						w.cutSpare = it.cuts
+						_, _, it.total, it.pay = e.orderedTerms(w, st, asOf)
+						continue
+					}
+					// (The deal caps alone: the partner and budget caps
+					// lend their own room, see payNeed.)
+					slab.lend(w, e.cutNeedFor(w, 2*len(e.dealCaps)))
+					_, _, it.total, it.pay = e.orderedTerms(w, st, asOf)
+					slab.settle(w)
 				}
-				q.next = len(c.mine[s])
 				c.arrive(stagePartner)
 			}
 			finish := func(c *shardChunk) {
-				for _, i := range c.own[s] {
-					it := &c.items[i]
+				items := span(c)
+				for i := range items {
+					it := &items[i]
+					if it.err != nil {
+						continue
+					}
 					w := &it.w
 					w.da = e.arena(&da)
 					e.finish(w, asOf)
@@ -329,15 +224,14 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 				}
 				c.arrive(stageFinish)
 			}
-			// queue holds the chunks this worker has had and not yet
-			// finished, oldest first; the first partnered of them have
-			// had all their orderedTerms here. A worker does whatever
-			// stage is ready, oldest chunk first, and otherwise waits for
-			// a new chunk or for the next stage to become ready; it never
-			// waits for a later chunk to finish an earlier one (a live
-			// feed that pauses still gets the results of the deals it
-			// sent).
-			var queue []queued
+			// queue holds the chunks this worker has done stage 1 of and
+			// not yet finished, oldest first; the first partnered of them
+			// have had stage 2 too. A worker does whatever stage is ready,
+			// oldest chunk first, and otherwise waits for a new chunk or
+			// for the next stage to become ready; it never waits for a
+			// later chunk to finish an earlier one (a live feed that
+			// pauses still gets the results of the deals it sent).
+			var queue []*shardChunk
 			partnered := 0
 			ready := func(ch chan struct{}) bool {
 				select {
@@ -351,14 +245,14 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 			for {
 				for progress := true; progress; {
 					progress = false
-					if partnered < len(queue) && ready(queue[partnered].c.done[stageOwn]) {
-						partners(&queue[partnered])
+					if partnered < len(queue) && ready(queue[partnered].done[stageOwn]) {
+						partners(queue[partnered])
 						partnered++
 						progress = true
 					}
-					if partnered > 0 && ready(queue[0].c.paid) {
-						finish(queue[0].c)
-						queue[0] = queued{}
+					if partnered > 0 && ready(queue[0].paid) {
+						finish(queue[0])
+						queue[0] = nil
 						queue = queue[1:]
 						partnered--
 						progress = true
@@ -369,10 +263,10 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 				}
 				var waitOwn, waitPaid chan struct{}
 				if partnered < len(queue) {
-					waitOwn = queue[partnered].c.done[stageOwn]
+					waitOwn = queue[partnered].done[stageOwn]
 				}
 				if partnered > 0 {
-					waitPaid = queue[0].c.paid
+					waitPaid = queue[0].paid
 				}
 				select {
 				case c, ok := <-in:
@@ -380,13 +274,8 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 						in = nil
 						continue
 					}
-					queue = append(queue, queued{c: c})
-					q := &queue[len(queue)-1]
-					merge := partnered == len(queue)-1
-					own(q, merge)
-					if merge && q.next == len(c.mine[s]) {
-						partnered++
-					}
+					own(c)
+					queue = append(queue, c)
 				case <-waitOwn:
 				case <-waitPaid:
 				case <-stop:
@@ -409,7 +298,6 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 		var order orderCheck
 		c := newChunk()
 		send := func() bool {
-			c.assign(workers)
 			for _, in := range ins {
 				select {
 				case in <- c:
