@@ -199,3 +199,55 @@ func TestRunShardedPriorAndOrder(t *testing.T) {
 	assert.Len(t, calls, 7)
 	assert.Equal(t, want, run(4))
 }
+
+// skewedInputs are shardedInputs with four deals of five from one partner
+// ("P-BIG"), so that one worker owns most deals' partners.
+func skewedInputs(n int) iter.Seq2[Input, error] {
+	return func(yield func(Input, error) bool) {
+		i := 0
+		for in, err := range shardedInputs(n, 7) {
+			if err == nil && in.Deal.PartnerID != "" && i%5 != 0 {
+				in.Deal.PartnerID, in.Partner.ID = "P-BIG", "P-BIG"
+			}
+			i++
+			if !yield(in, err) {
+				return
+			}
+		}
+	}
+}
+
+// A sharded run of deals spread unevenly over the workers' partners (most
+// deals of one partner) gives byte
+// for byte the results of a one-worker run, for 2, 3 and 5 workers, with
+// and without the trace, results reused, prior totals.
+func TestRunShardedSkewedMatchesSerial(t *testing.T) {
+	p := shardedProgram()
+	prior := func(id string) Prior {
+		if id == "P-BIG" {
+			return Prior{PeriodAmount: dec("90000"), CapUsed: map[int]decimal.Decimal{2: dec("4000")}, Cumulative: dec("45000")}
+		}
+		return Prior{}
+	}
+	for _, base := range []RunOptions{
+		{AsOf: day("2026-04-30")},
+		{AsOf: day("2026-04-30"), NoTrace: true},
+		{Prior: prior, BudgetUsed: dec("150000.004"), ReuseResults: true},
+	} {
+		serial := base
+		serial.Workers = 1
+		want := runRendered(t, p, skewedInputs(1500), serial)
+		require.Len(t, want, 1500+1500/211)
+		for _, workers := range []int{2, 3, 5} {
+			opts := base
+			opts.Workers = workers
+			got := runRendered(t, p, skewedInputs(1500), opts)
+			require.Equal(t, len(want), len(got))
+			for i := range want {
+				if want[i] != got[i] {
+					t.Fatalf("workers %d, %+v, result %d:\n%s\none worker:\n%s", workers, base, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}
