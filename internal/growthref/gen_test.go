@@ -136,3 +136,15 @@ func TestGeneratedAmounts(t *testing.T) {
 		i++
 	}
 }
+
+// A generated deal whose segment is changed after Generate gets the fields
+// of its new segment, not of the one Generate picked (Input looks fields up
+// by index only while the segment is Generate's).
+func TestInputFieldsFollowSegment(t *testing.T) {
+	for d := range Generate(30, 4) {
+		for _, seg := range []string{"smb", "mid_market", "enterprise", "public_sector"} {
+			d.Segment = seg
+			require.Equal(t, map[string]any{"segment": seg}, Input(d).Deal.Fields, "deal %s", d.ID)
+		}
+	}
+}

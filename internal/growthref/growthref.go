@@ -22,6 +22,9 @@ type Deal struct {
 	CloseDate     time.Time
 	// regID is "R-" + ID when Generate made the deal (see Input).
 	regID string
+	// seg is 1 + Segment's index in genSegments when Generate made the
+	// deal (see Input), else 0.
+	seg int8
 }
 
 // Prior is the partner's quarter totals and the program's budget use before
