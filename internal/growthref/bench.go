@@ -141,8 +141,9 @@ func BenchRun(b *testing.B, p *incentive.Program, n int, opts incentive.RunOptio
 	// Collector cycles a run: with the run's small live heap (a few
 	// chunks of deals and the partners' totals) the collector starts
 	// again every few megabytes allocated, and each cycle marks that live
-	// heap, so this counts the collector's work as the bytes a deal
-	// allocates do, and does not move with the machine's load.
+	// heap and stops the world twice. The count follows the bytes a deal
+	// allocates, and moves by a fifth or so from run to run with how full
+	// the run's pipeline is when each cycle starts.
 	b.ReportMetric(float64(gcs)/float64(b.N), "gc/run")
 	if cpuKnown {
 		// CPU time on every core (workers, generator and garbage
