@@ -906,7 +906,7 @@ func (e *Evaluator) checkDeal(d *Deal, pt *partner.Partner) error {
 		return bad("deal is for partner %q but partner %q was supplied", d.PartnerID, pt.ID)
 	case d.CloseDate.IsZero():
 		return bad("deal has no close date")
-	case !d.Amount.currency.Valid():
+	case d.Amount.currency != e.p.Currency && !d.Amount.currency.Valid(): // (the program's is valid)
 		return fmt.Errorf("%w: deal amount currency %q", ErrUnknownCurrency, string(d.Amount.currency))
 	case d.Amount.IsNegative() && !e.p.AllowNegative:
 		return bad("amount %s is negative and the program does not allow negative amounts", d.Amount)
