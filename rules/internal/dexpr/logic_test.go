@@ -57,3 +57,33 @@ func TestLogicFused(t *testing.T) {
 		})
 	}
 }
+
+// `in` over a list of strings tests a few elements one by one and more
+// than smallSet (8) through a map: both give the same answers. The scope's
+// partner tier is "gold", the deal's segment "enterprise".
+func TestInStringSet(t *testing.T) {
+	env := mustEnv(t, testFields)
+	nine := `"a", "b", "c", "d", "e", "f", "g", "h"` // 8, plus the one tested
+	tests := []struct {
+		src  string
+		want bool
+	}{
+		{`partner.tier in ["gold"]`, true},
+		{`partner.tier in ["silver", "gold", "platinum"]`, true},
+		{`partner.tier in ["silver", "platinum"]`, false},
+		{`partner.tier in ["Gold", "gold "]`, false}, // exact, case-sensitive
+		{`partner.tier in [` + nine + `, "gold"]`, true},
+		{`partner.tier in [` + nine + `, "silver"]`, false},
+		{`deal.segment in ["a", "enterprise"]`, true},
+		{`!(deal.segment in ["enterprise"])`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.src, func(t *testing.T) {
+			x := mustCompile(t, env, tt.src, Bool)
+			require.NotNil(t, x.fastBool, "not fused")
+			got, err := x.Holds(newScope(t, "12000.00", nil))
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}

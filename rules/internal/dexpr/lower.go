@@ -698,6 +698,24 @@ func (l *lowering) fuseNative(n *ast.Node, b *ast.BinaryNode) bool {
 		}
 		switch set := set.(type) {
 		case map[string]struct{}:
+			if len(set) <= smallSet {
+				// A few strings (deal.type in ["new_business", "upsell"]):
+				// comparing each is cheaper than hashing the value.
+				elems := make([]string, 0, len(set))
+				for k := range set {
+					elems = append(elems, k)
+				}
+				f = func(s *incentive.Scope, _, _ any) (bool, error) {
+					got, err := e.str(s, p)
+					for _, k := range elems {
+						if got == k {
+							return true, atErr(loc, err)
+						}
+					}
+					return false, atErr(loc, err)
+				}
+				break
+			}
 			f = func(s *incentive.Scope, _, _ any) (bool, error) {
 				got, err := e.str(s, p)
 				_, in := set[got]
@@ -718,6 +736,10 @@ func (l *lowering) fuseNative(n *ast.Node, b *ast.BinaryNode) bool {
 	finishBool(l, n, &operands{l: l, needEnv: true}, b, f)
 	return true
 }
+
+// smallSet is the largest string set `in` tests by comparing each element
+// rather than by a map lookup.
+const smallSet = 8
 
 // flip mirrors a comparison: c < x is x > c.
 var flip = map[string]string{"<": ">", "<=": ">=", ">": "<", ">=": "<="}
