@@ -787,9 +787,11 @@ func (e *Evaluator) clauses(w *work, end int) bool {
 			e.fail(w, fmt.Sprintf("eligibility %q", c.Name), c.Origin, err)
 			return false
 		}
-		st := e.exprStep(w, StepClause, c.Name, w.next, c.When, &c.Origin)
-		st.OK = ok
-		w.add(secHead, st)
+		if !w.noTrace { // (a Step is built and copied only to be recorded)
+			st := e.exprStep(w, StepClause, c.Name, w.next, c.When, &c.Origin)
+			st.OK = ok
+			w.add(secHead, st)
+		}
 		if !ok {
 			w.res.Failed = c.Name
 			w.closed = true
@@ -825,9 +827,11 @@ func (e *Evaluator) line(w *work, i int, ordered bool) {
 				return
 			}
 			ln.whenDone, ln.holds = true, ok
-			st := e.exprStep(w, StepCondition, en.ID, i, en.When, &en.Origin)
-			st.OK = ok
-			w.add(secLines+int32(i), st)
+			if !w.noTrace {
+				st := e.exprStep(w, StepCondition, en.ID, i, en.When, &en.Origin)
+				st.OK = ok
+				w.add(secLines+int32(i), st)
+			}
 		}
 	}
 	if !ln.holds {
@@ -843,9 +847,11 @@ func (e *Evaluator) line(w *work, i int, ordered bool) {
 			return
 		}
 		ln.amountDone, ln.amount = true, v
-		st := e.exprStep(w, StepFormula, en.ID, i, en.Amount, &en.Origin)
-		st.OK, st.Amount = true, v
-		w.add(secLines+int32(i), st)
+		if !w.noTrace {
+			st := e.exprStep(w, StepFormula, en.ID, i, en.Amount, &en.Origin)
+			st.OK, st.Amount = true, v
+			w.add(secLines+int32(i), st)
+		}
 	}
 	t := en.Bands
 	if t == nil {
