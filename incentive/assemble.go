@@ -57,7 +57,18 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 			continue
 		}
 		en := e.earn[i].e
-		l := Line{Earning: en.ID, Type: en.Type, Group: en.Group,
+		// Built in place at the end of Lines or Lost (their room was
+		// counted above), not as a Line value appended: a copy of 168
+		// bytes, pointers and all, a line.
+		var l *Line
+		if ln.dropped {
+			res.Lost = res.Lost[:len(res.Lost)+1]
+			l = &res.Lost[len(res.Lost)-1]
+		} else {
+			res.Lines = res.Lines[:len(res.Lines)+1]
+			l = &res.Lines[len(res.Lines)-1]
+		}
+		*l = Line{Earning: en.ID, Type: en.Type, Group: en.Group,
 			Gross: Money{ln.gross, cur}, Amount: Money{ln.final, cur}, Cuts: ln.cuts}
 		if ln.band > 0 {
 			hit := bandHit(en.Bands, int(ln.band-1))
@@ -72,11 +83,6 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 		}
 		if w.items != nil {
 			l.Items = w.items[i]
-		}
-		if ln.dropped {
-			res.Lost = append(res.Lost, l)
-		} else {
-			res.Lines = append(res.Lines, l)
 		}
 	}
 	total := e.paying(w)

@@ -314,13 +314,18 @@ func (e *Evaluator) evaluate(ctx context.Context, in *Input, asOf time.Time, noT
 	s.st.reset(&own.Prior)
 	w := &s.w // empty: a new state, or reused by the previous deal
 	w.keepTrace = true
-	w.scope, w.noTrace = Scope{asOf: asOf}, noTrace
+	w.scope.asOf, w.noTrace = asOf, noTrace // (w.scope is zero: w is empty)
 	w.da = e.arena(&s.da)
 	e.ownTerms(w, own, own.Rates)
 	e.inOrder(w, s.st, asOf)
 	res, err := w.res, w.err
 	w.reuse()
-	s.in = Input{} // drop the caller's slices and maps
+	// s.in keeps the caller's slices and maps until the next deal
+	// overwrites it, or the pool drops the state at a collection, as
+	// s.st keeps the deal's Prior: clearing its 632 bytes, pointers and
+	// all, cost a deal about as much as copying them in (write barriers
+	// while the collector marks, which is often at a deal's rate of
+	// allocation).
 	e.solo.Put(s)
 	if err != nil {
 		return nil, err
@@ -782,9 +787,11 @@ func (e *Evaluator) clauses(w *work, end int) bool {
 			e.fail(w, fmt.Sprintf("eligibility %q", c.Name), c.Origin, err)
 			return false
 		}
-		st := e.exprStep(w, StepClause, c.Name, w.next, c.When, &c.Origin)
-		st.OK = ok
-		w.add(secHead, st)
+		if !w.noTrace { // (a Step is built and copied only to be recorded)
+			st := e.exprStep(w, StepClause, c.Name, w.next, c.When, &c.Origin)
+			st.OK = ok
+			w.add(secHead, st)
+		}
 		if !ok {
 			w.res.Failed = c.Name
 			w.closed = true
@@ -820,9 +827,11 @@ func (e *Evaluator) line(w *work, i int, ordered bool) {
 				return
 			}
 			ln.whenDone, ln.holds = true, ok
-			st := e.exprStep(w, StepCondition, en.ID, i, en.When, &en.Origin)
-			st.OK = ok
-			w.add(secLines+int32(i), st)
+			if !w.noTrace {
+				st := e.exprStep(w, StepCondition, en.ID, i, en.When, &en.Origin)
+				st.OK = ok
+				w.add(secLines+int32(i), st)
+			}
 		}
 	}
 	if !ln.holds {
@@ -838,9 +847,11 @@ func (e *Evaluator) line(w *work, i int, ordered bool) {
 			return
 		}
 		ln.amountDone, ln.amount = true, v
-		st := e.exprStep(w, StepFormula, en.ID, i, en.Amount, &en.Origin)
-		st.OK, st.Amount = true, v
-		w.add(secLines+int32(i), st)
+		if !w.noTrace {
+			st := e.exprStep(w, StepFormula, en.ID, i, en.Amount, &en.Origin)
+			st.OK, st.Amount = true, v
+			w.add(secLines+int32(i), st)
+		}
 	}
 	t := en.Bands
 	if t == nil {
@@ -906,7 +917,7 @@ func (e *Evaluator) checkDeal(d *Deal, pt *partner.Partner) error {
 		return bad("deal is for partner %q but partner %q was supplied", d.PartnerID, pt.ID)
 	case d.CloseDate.IsZero():
 		return bad("deal has no close date")
-	case !d.Amount.currency.Valid():
+	case d.Amount.currency != e.p.Currency && !d.Amount.currency.Valid(): // (the program's is valid)
 		return fmt.Errorf("%w: deal amount currency %q", ErrUnknownCurrency, string(d.Amount.currency))
 	case d.Amount.IsNegative() && !e.p.AllowNegative:
 		return bad("amount %s is negative and the program does not allow negative amounts", d.Amount)

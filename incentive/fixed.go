@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/bits"
 
+	"github.com/partnerops/partnerops/internal/deccoef"
+
 	"github.com/shopspring/decimal"
 )
 
@@ -34,12 +36,11 @@ type fx struct {
 var fxPow10 = [...]int64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
 	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
 
-// toFx returns d as an fx when its coefficient has at most 18 digits.
+// toFx returns d as an fx when its coefficient has at most 18 digits
+// (read in place: see package deccoef).
 func toFx(d decimal.Decimal) (fx, bool) {
-	if d.NumDigits() > 18 {
-		return fx{}, false
-	}
-	return fx{d.CoefficientInt64(), d.Exponent()}, true
+	c, e, ok := deccoef.Small(d)
+	return fx{c, e}, ok
 }
 
 // dec returns the decimal of a nonzero x; zero is refused (see above).

@@ -2,6 +2,7 @@ package incentive
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -61,8 +62,24 @@ func RateOf(path string, rate decimal.Decimal) Formula {
 		if err != nil {
 			return decimal.Decimal{}, err
 		}
-		return v.Mul(rate), nil
+		return s.mul(v, rate), nil
 	})
+}
+
+// mul is a.Mul(b), computed in fx where the coefficients and their
+// product fit one and the product is not zero, and then made from the
+// deal's arena (Scope.Decimal), as the DSL's products are: the same
+// coefficient and exponent as shopspring's, without its big.Int
+// multiplication and two allocations.
+func (s *Scope) mul(a, b decimal.Decimal) decimal.Decimal {
+	if x, ok := toFx(a); ok {
+		if y, ok := toFx(b); ok {
+			if p, ok := x.mul(y); ok && p.c != 0 {
+				return s.Decimal(p.c, p.e)
+			}
+		}
+	}
+	return a.Mul(b)
 }
 
 // In holds when the string at path is one of values.
@@ -72,6 +89,10 @@ func In(path string, values ...string) Condition {
 		q[i] = fmt.Sprintf("%q", v)
 	}
 	return ConditionFunc(path+" in ["+strings.Join(q, ", ")+"]", []string{path}, func(s *Scope) (bool, error) {
+		if str, isText := s.lookupText(path); isText {
+			// (a built-in text, read without boxing it: Lookup's value)
+			return slices.Contains(values, str), nil
+		}
 		v, ok := s.Lookup(path)
 		if !ok {
 			return false, fmt.Errorf("%w: no value at %s", ErrInvalidDeal, path)
@@ -93,7 +114,13 @@ func In(path string, values ...string) Condition {
 // decimals by numeric value, Dates).
 func Equals(path string, v any) Condition {
 	src := path + " == " + fmtValue(v)
+	want, wantText := v.(string)
 	return ConditionFunc(src, []string{path}, func(s *Scope) (bool, error) {
+		if wantText {
+			if str, isText := s.lookupText(path); isText {
+				return str == want, nil // Lookup's value, without boxing it
+			}
+		}
 		got, ok := s.Lookup(path)
 		if !ok {
 			return false, fmt.Errorf("%w: no value at %s", ErrInvalidDeal, path)
@@ -178,6 +205,9 @@ func describe(x any) (string, []string, bool) {
 }
 
 func lookupDecimal(s *Scope, path string) (decimal.Decimal, error) {
+	if path == PathDealAmount {
+		return s.Amount, nil // Lookup's value, without boxing it
+	}
 	v, ok := s.Lookup(path)
 	if !ok {
 		return decimal.Decimal{}, fmt.Errorf("%w: no value at %s", ErrInvalidDeal, path)

@@ -187,7 +187,75 @@ func (d Date) Compare(e Date) int {
 
 // AddDays returns the date n days later.
 func (d Date) AddDays(n int) Date {
+	// A valid date within a million years, moved by less than a million
+	// years' days: integer day arithmetic on the proleptic Gregorian
+	// calendar, as time.Date computes it, without time.Date's zone and
+	// normalisation work (a deal's claim deadline). Anything else (an
+	// out-of-range month or day, which time.Date normalises) goes through
+	// time.Date.
+	valid := d.Month >= time.January && d.Month <= time.December && d.Day >= 1 &&
+		(d.Day <= 28 || d.Day <= daysIn(d.Year, d.Month))
+	if valid && d.Year > -civilMax && d.Year < civilMax && n > -civilMax*366 && n < civilMax*366 {
+		return civilFromDays(daysFromCivil(d.Year, d.Month, d.Day) + n)
+	}
 	return DateOf(time.Date(d.Year, d.Month, d.Day+n, 12, 0, 0, 0, time.UTC))
+}
+
+// civilMax bounds the years AddDays computes itself (see AddDays).
+const civilMax = 1_000_000
+
+// daysIn is the number of days of month m of year y (proleptic Gregorian).
+func daysIn(y int, m time.Month) int {
+	if m == time.February {
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	}
+	return 30 + int((m+m/8)%2) // 31 in Jan, Mar, May, Jul, Aug, Oct, Dec
+}
+
+// daysFromCivil is the number of days from 1970-01-01 to y-m-d (H.
+// Hinnant's days_from_civil; floor division for negative years).
+func daysFromCivil(y int, m time.Month, d int) int {
+	if m <= time.February {
+		y--
+	}
+	era := y
+	if era < 0 {
+		era -= 399
+	}
+	era /= 400
+	yoe := y - era*400                     // [0, 399]
+	mp := (int(m) + 9) % 12                // March = 0
+	doy := (153*mp+2)/5 + d - 1            // [0, 365]
+	doe := yoe*365 + yoe/4 - yoe/100 + doy // [0, 146096]
+	return era*146097 + doe - 719468
+}
+
+// civilFromDays is the date z days after 1970-01-01 (H. Hinnant's
+// civil_from_days).
+func civilFromDays(z int) Date {
+	z += 719468
+	era := z
+	if era < 0 {
+		era -= 146096
+	}
+	era /= 146097
+	doe := z - era*146097                                  // [0, 146096]
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365 // [0, 399]
+	y := yoe + era*400
+	doy := doe - (365*yoe + yoe/4 - yoe/100) // [0, 365]
+	mp := (5*doy + 2) / 153                  // [0, 11]
+	d := doy - (153*mp+2)/5 + 1              // [1, 31]
+	m := mp + 3
+	if m > 12 {
+		m -= 12
+	}
+	if m <= 2 {
+		y++
+	}
+	return Date{y, time.Month(m), d}
 }
 
 // In returns the first instant of d in loc. Where loc skips midnight on

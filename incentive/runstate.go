@@ -222,8 +222,11 @@ func newRunState(e *Evaluator, prior func(string) Prior, budgetUsed decimal.Deci
 // its partner's period totals become spares that period clears.
 func (s *runState) reset(pr *Prior) {
 	s.soloPrior = *pr
-	for i := range s.budgetPaid {
-		s.budgetPaid[i] = totalOf(pr.BudgetUsed)
+	if len(s.budgetPaid) > 0 {
+		used := totalOf(pr.BudgetUsed) // once: every cap starts from it
+		for i := range s.budgetPaid {
+			s.budgetPaid[i] = used
+		}
 	}
 	if s.deals != nil {
 		clear(s.deals)
@@ -329,13 +332,16 @@ func (s *runState) period(ps *partnerState, k int, d Date) *periodTotals {
 	if pt == nil {
 		pr := ps.prior
 		fresh.amount, fresh.deals, fresh.earned = pr.PeriodAmount, pr.PeriodDeals, pr.PeriodEarned
-		for i := range fresh.capPaid {
-			// Each partner cap starts from its own prior total when the
-			// caller gives one (its period may differ from the program's).
-			if u, ok := pr.CapUsed[i]; ok {
-				fresh.capPaid[i] = totalOf(u)
-			} else {
-				fresh.capPaid[i] = totalOf(pr.PeriodEarned)
+		if len(fresh.capPaid) > 0 {
+			earned := totalOf(pr.PeriodEarned) // once: the caps' default
+			for i := range fresh.capPaid {
+				// Each partner cap starts from its own prior total when the
+				// caller gives one (its period may differ from the program's).
+				if u, ok := pr.CapUsed[i]; ok {
+					fresh.capPaid[i] = totalOf(u)
+				} else {
+					fresh.capPaid[i] = earned
+				}
 			}
 		}
 		for i, ep := range s.e.earn {

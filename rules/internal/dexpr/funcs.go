@@ -11,6 +11,7 @@ import (
 
 	"github.com/expr-lang/expr/builtin"
 	"github.com/partnerops/partnerops/incentive"
+	"github.com/partnerops/partnerops/internal/deccoef"
 	"github.com/shopspring/decimal"
 )
 
@@ -131,10 +132,8 @@ func scaleUp(c int64, k int64) (int64, bool) {
 // coef64 returns d's coefficient when it has at most 18 digits (so it is
 // an int64 other than MinInt64).
 func coef64(d decimal.Decimal) (int64, bool) {
-	if d.NumDigits() > 18 {
-		return 0, false
-	}
-	return d.CoefficientInt64(), true
+	c, _, ok := deccoef.Small(d) // in place, without NumDigits
+	return c, ok
 }
 
 func absU64(x int64) uint64 {

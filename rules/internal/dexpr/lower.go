@@ -45,6 +45,10 @@ type lowering struct {
 	root     *ast.Node
 	fastDec  decFn
 	fastBool boolFn
+	// envBools are the fused boolean calls whose only argument is the
+	// scope, by the node that replaced them: a logical operator over two
+	// of them (or a negation of one) fuses into one more (see logic).
+	envBools map[ast.Node]boolFn
 }
 
 type (
@@ -58,12 +62,15 @@ func (l *lowering) node(n *ast.Node) {
 	case *ast.CallNode:
 		l.call(n, x)
 	case *ast.BinaryNode:
-		if l.fuseNative(n, x) {
+		if l.fuseNative(n, x) || l.logic(n, x) {
 			return
 		}
 		l.node(&x.Left)
 		l.node(&x.Right)
 	case *ast.UnaryNode:
+		if l.not(n, x) {
+			return
+		}
 		l.node(&x.Node)
 	case *ast.ConditionalNode:
 		l.node(&x.Cond)
@@ -426,10 +433,90 @@ func finishDec(l *lowering, n *ast.Node, o *operands, c ast.Node, f decFn) {
 }
 
 func finishBool(l *lowering, n *ast.Node, o *operands, c ast.Node, f boolFn) {
-	if n == l.root && o.needEnv && len(o.dyn) == 0 {
+	scopeOnly := o.needEnv && len(o.dyn) == 0
+	if n == l.root && scopeOnly {
 		l.fastBool = f
 	}
 	replace(n, o.closure(func(s *incentive.Scope, x, y any) any { return must(f(s, x, y)) }), o.vmArgs(c))
+	if scopeOnly {
+		if l.envBools == nil {
+			l.envBools = map[ast.Node]boolFn{}
+		}
+		l.envBools[*n] = f
+	}
+}
+
+// logic fuses a && b and a || b (also spelled and, or) when both operands
+// lower to fused conditions of the scope alone or are boolean reads: one
+// closure that short-circuits as the VM's jumps do, so that a condition
+// such as deal.segment == "enterprise" && deal.amount >= 50000 runs
+// without the VM (as the whole program, see Expr.fastBool). An error of
+// an operand is the operand's own, placed where it is, as in the VM. It
+// reports whether it replaced n; when it did not, neither operand has been
+// lowered.
+func (l *lowering) logic(n *ast.Node, b *ast.BinaryNode) bool {
+	and := b.Operator == "&&" || b.Operator == "and"
+	if !and && b.Operator != "||" && b.Operator != "or" {
+		return false
+	}
+	fa, fb := l.boolOperand(&b.Left), l.boolOperand(&b.Right)
+	if fa == nil || fb == nil {
+		l.lowerLeft(&b.Left)
+		l.lowerLeft(&b.Right)
+		return false
+	}
+	finishBool(l, n, &operands{l: l, needEnv: true}, b, func(s *incentive.Scope, _, _ any) (bool, error) {
+		v, err := fa(s, nil, nil)
+		if err != nil || v != and { // false && _, true || _: b is not run
+			return v, err
+		}
+		return fb(s, nil, nil)
+	})
+	return true
+}
+
+// not fuses !a (also spelled not a) as logic fuses a && b.
+func (l *lowering) not(n *ast.Node, u *ast.UnaryNode) bool {
+	if u.Operator != "!" && u.Operator != "not" {
+		return false
+	}
+	fa := l.boolOperand(&u.Node)
+	if fa == nil {
+		l.lowerLeft(&u.Node)
+		return false
+	}
+	finishBool(l, n, &operands{l: l, needEnv: true}, u, func(s *incentive.Scope, _, _ any) (bool, error) {
+		v, err := fa(s, nil, nil)
+		return !v, err
+	})
+	return true
+}
+
+// boolOperand returns the typed evaluator of a logical operator's
+// operand, or nil. A boolean read is read typed (as Expr.single does) and
+// left as it is, unlowered; any other operand is lowered, and has an
+// evaluator when it became a fused condition of the scope alone.
+func (l *lowering) boolOperand(n *ast.Node) boolFn {
+	if p := loadOf(*n); p != nil {
+		if p.typ != tBool {
+			return nil // (not lowered: see lowerLeft)
+		}
+		e, loc := l.env, (*n).Location()
+		return func(s *incentive.Scope, _, _ any) (bool, error) {
+			v, err := e.boolean(s, p)
+			return v, atErr(loc, err)
+		}
+	}
+	l.node(n)
+	return l.envBools[*n]
+}
+
+// lowerLeft lowers an operand that boolOperand left unlowered (a read)
+// when its operator is not fused after all.
+func (l *lowering) lowerLeft(n *ast.Node) {
+	if loadOf(*n) != nil {
+		l.node(n)
+	}
 }
 
 func (l *lowering) call(n *ast.Node, c *ast.CallNode) {
@@ -611,6 +698,24 @@ func (l *lowering) fuseNative(n *ast.Node, b *ast.BinaryNode) bool {
 		}
 		switch set := set.(type) {
 		case map[string]struct{}:
+			if len(set) <= smallSet {
+				// A few strings (deal.type in ["new_business", "upsell"]):
+				// comparing each is cheaper than hashing the value.
+				elems := make([]string, 0, len(set))
+				for k := range set {
+					elems = append(elems, k)
+				}
+				f = func(s *incentive.Scope, _, _ any) (bool, error) {
+					got, err := e.str(s, p)
+					for _, k := range elems {
+						if got == k {
+							return true, atErr(loc, err)
+						}
+					}
+					return false, atErr(loc, err)
+				}
+				break
+			}
 			f = func(s *incentive.Scope, _, _ any) (bool, error) {
 				got, err := e.str(s, p)
 				_, in := set[got]
@@ -631,6 +736,10 @@ func (l *lowering) fuseNative(n *ast.Node, b *ast.BinaryNode) bool {
 	finishBool(l, n, &operands{l: l, needEnv: true}, b, f)
 	return true
 }
+
+// smallSet is the largest string set `in` tests by comparing each element
+// rather than by a map lookup.
+const smallSet = 8
 
 // flip mirrors a comparison: c < x is x > c.
 var flip = map[string]string{"<": ">", "<=": ">=", ">": "<", ">=": "<="}

@@ -225,17 +225,20 @@ func TestNoPanicOnBrokenFrame(t *testing.T) {
 func TestDirectCall(t *testing.T) {
 	env := mustEnv(t, testFields)
 	direct := map[string]bool{
-		benchFormula:                          true,
-		"deal.amount >= 1000":                 true,
-		`deal.type == "new_business"`:         true,
-		`partner.tier in ["gold", "silver"]`:  true,
-		"deal.quantity":                       true, // an int read made a decimal
-		"deal.amount / deal.term_months":      true,
-		"round(100 / deal.discount, 2)":       true,
-		"deal.amount * 2 > deal.amount * 3":   true,
-		benchCond:                             false, // && runs in the VM
-		"deal.registered ? 1 : 2":             false,
-		`round(deal.amount, 2, deal.segment)`: false,
+		benchFormula:                                          true,
+		"deal.amount >= 1000":                                 true,
+		`deal.type == "new_business"`:                         true,
+		`partner.tier in ["gold", "silver"]`:                  true,
+		"deal.quantity":                                       true, // an int read made a decimal
+		"deal.amount / deal.term_months":                      true,
+		"round(100 / deal.discount, 2)":                       true,
+		"deal.amount * 2 > deal.amount * 3":                   true,
+		benchCond:                                             true, // && of fused conditions and a bool read
+		`!deal.registered || deal.segment == "smb"`:           true,
+		`not (deal.amount > 5 and deal.strategic)`:            true,
+		"deal.registered && deal.quantity > deal.term_months": false, // an operand compares two reads in the VM
+		"deal.registered ? 1 : 2":                             false,
+		`round(deal.amount, 2, deal.segment)`:                 false,
 	}
 	for src, want := range direct {
 		kind := Number
@@ -260,6 +263,18 @@ func TestDirectCall(t *testing.T) {
 		{"round(deal.amount * 1.5 - deal.quantity, 2) * 3", Number, nil}, // (18000.000 - 3) x 3
 		{"deal.term_months * 4611686018427387904 * 4", Number, map[string]any{"segment": "x", "term_months": int64(1)}}, // overflow
 		{"deal.close_date > date(\"2026-11-01\")", Bool, nil},
+		// Logical operators: values, short-circuits and the place of an
+		// operand's error, the same as the VM's.
+		{benchCond, Bool, nil},
+		{`deal.segment == "smb" || deal.amount >= 12000`, Bool, nil},                                       // false || true
+		{`deal.segment == "enterprise" && deal.amount >= 12000.01`, Bool, nil},                             // true && false
+		{`deal.segment == "smb" && deal.term_months > 0`, Bool, nil},                                       // false && _ : no read of term_months
+		{`deal.segment == "enterprise" || deal.amount / deal.term_months > 1`, Bool, nil},                  // true || _ : no division by zero
+		{`deal.segment == "enterprise" && deal.amount / deal.term_months > 1`, Bool, nil},                  // division by zero on the right
+		{`deal.segment == "x" || deal.strategic`, Bool, map[string]any{"segment": "x"}},                    // a missing optional bool reads false
+		{`deal.strategic || deal.segment == "x"`, Bool, map[string]any{"segment": "y", "strategic": true}}, // a bool read on the left
+		{`!(deal.segment == "enterprise") && deal.registered`, Bool, nil},
+		{`not deal.registered or deal.segment == "enterprise"`, Bool, map[string]any{}}, // missing required field
 	} {
 		x := mustCompile(t, env, tt.src, tt.kind)
 		require.True(t, x.fastDec != nil || x.fastBool != nil, tt.src)
