@@ -118,7 +118,7 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 		if res.PayeeName != "" {
 			payee += " (" + res.PayeeName + ")"
 		}
-		w.add(secFinal, Step{Kind: StepTotal, OK: true, Amount: total, words: func() string {
+		w.add(secFinal, Step{Kind: StepTotal, OK: true, amount: total, words: func() string {
 			return "total " + fmtAmount(total, cur) + " " + string(cur) + " to " + payee + ", split: " + sharesWords(shares, cur)
 		}})
 	} else {
@@ -129,7 +129,7 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 			d = e.newDetail(w, detailTotal)
 		}
 		d.payee, d.payeeName = res.Payee, res.PayeeName
-		w.add(secFinal, Step{Kind: StepTotal, OK: true, Amount: total, detail: d})
+		w.add(secFinal, Step{Kind: StepTotal, OK: true, amount: total, detail: d})
 	}
 	sortSteps(w.trace)
 	e.windowStep(w, w.trace, true)

@@ -199,7 +199,7 @@ func (e *Evaluator) registrationValid(w *work, closeDate Date) bool {
 	if w.noTrace {
 		return ok
 	}
-	w.add(secHead, Step{Kind: StepWindow, OK: ok, Ref: RegistrationClause, words: func() string {
+	w.add(secHead, Step{Kind: StepWindow, OK: ok, ref: RegistrationClause, words: func() string {
 		if closeDate.Before(approved) {
 			return fmt.Sprintf("not eligible: the deal closed %s, before its registration %s was approved on %s", closeDate, id, approved)
 		}

@@ -530,7 +530,7 @@ func (w *work) resultTrace(steps []Step) []Step {
 		if d := t[i].detail; d != nil && d.kind != detailExpr && d != w.dealDet {
 			nd++
 		}
-		no += len(t[i].Inputs)
+		no += len(t[i].inputs)
 	}
 	if w.dealDet != nil {
 		nd++ // shared by several steps: one copy
@@ -559,9 +559,9 @@ func (w *work) resultTrace(steps []Step) []Step {
 			}
 			details = details[1:]
 		}
-		if n := len(st.Inputs); n > 0 {
-			copy(obs, st.Inputs)
-			st.Inputs = obs[:n:n]
+		if n := len(st.inputs); n > 0 {
+			copy(obs, st.inputs)
+			st.inputs = obs[:n:n]
 			obs = obs[n:]
 		}
 	}
@@ -749,7 +749,7 @@ func (e *Evaluator) convert(w *work, rates RateSource) bool {
 	}
 	from := d.Amount
 	if !w.noTrace {
-		w.add(secHead, Step{Kind: StepConversion, OK: true, Amount: conv.To.amount, words: func() string {
+		w.add(secHead, Step{Kind: StepConversion, OK: true, amount: conv.To.amount, words: func() string {
 			return conversionWords(p, from, conv, also)
 		}})
 	}
@@ -839,7 +839,7 @@ func (e *Evaluator) line(w *work, i int, ordered bool) {
 		}
 		ln.amountDone, ln.amount = true, v
 		st := e.exprStep(w, StepFormula, en.ID, i, en.Amount, &en.Origin)
-		st.OK, st.Amount = true, v
+		st.OK, st.amount = true, v
 		w.add(secLines+int32(i), st)
 	}
 	t := en.Bands
@@ -884,10 +884,10 @@ func (e *Evaluator) bandDone(w *work, i int, in bandInput, v decimal.Decimal, hi
 	}
 	d := e.newDetail(w, detailBand)
 	d.line, d.a, d.b, d.c, d.started = int32(i), in.before, in.after, in.amount, in.started
-	st := Step{Kind: StepBand, Ref: en.ID, Index: -1, OK: hit >= 0, Amount: v, Origin: &en.Bands.Origin, detail: d}
+	st := Step{Kind: StepBand, ref: en.ID, Index: -1, OK: hit >= 0, amount: v, origin: &en.Bands.Origin, detail: d}
 	if hit >= 0 {
 		st.Index = hit
-		st.Origin = &en.Bands.Bands[hit].Origin
+		st.origin = &en.Bands.Bands[hit].Origin
 	}
 	w.add(secLines+int32(i), st)
 }

@@ -100,7 +100,7 @@ func (e *Evaluator) holdVoid(w *work) bool {
 	}
 	if !w.noTrace {
 		cur := e.p.Currency
-		w.add(secTail-1, Step{Kind: StepHold, Ref: st.VoidField, Index: -1, Amount: from.Neg(), words: func() string {
+		w.add(secTail-1, Step{Kind: StepHold, ref: st.VoidField, Index: -1, amount: from.Neg(), words: func() string {
 			return fmt.Sprintf("void: %s %s falls inside the hold (%s from %s %s, maturing %s), so the deal's %s pays nothing",
 				st.VoidField, st.VoidDate, h.Span, e.holdFromWords(), st.Start, st.MaturesOn, fmtAmount(from, cur))
 		}})

@@ -84,7 +84,7 @@ func (e *Evaluator) perLine(w *work, i int) {
 	w.items[i] = items
 	if !w.noTrace && !applies {
 		n := len(lines)
-		w.add(secLines+int32(i), Step{Kind: StepCondition, Ref: en.ID, Index: i, Origin: &en.Origin, words: func() string {
+		w.add(secLines+int32(i), Step{Kind: StepCondition, ref: en.ID, Index: i, origin: &en.Origin, words: func() string {
 			if n == 0 {
 				return "earning " + quote(en.ID) + " does not apply: it is paid per product line and the deal has none"
 			}
@@ -100,17 +100,17 @@ func (e *Evaluator) lineItemStep(w *work, i int, it LineItem, cond, amt Step) {
 	}
 	en, cur := e.earn[i].e, e.p.Currency
 	// (the words read the inputs later: they must not stay in the arena)
-	cond.Inputs, amt.Inputs = w.ownInputs(cond.Inputs), w.ownInputs(amt.Inputs)
-	st := Step{Kind: StepFormula, Ref: en.ID, Index: i, OK: it.Applies, Amount: it.Amount, Origin: &en.Origin}
+	cond.inputs, amt.inputs = w.ownInputs(cond.inputs), w.ownInputs(amt.inputs)
+	st := Step{Kind: StepFormula, ref: en.ID, Index: i, OK: it.Applies, amount: it.Amount, origin: &en.Origin}
 	if !it.Applies {
 		st.Kind = StepCondition
 	}
 	st.words = func() string {
 		s := "earning " + quote(en.ID) + " line " + itoa(it.Index+1) + " (" + quote(it.Product) + "): "
 		if !it.Applies {
-			return s + "nothing, " + it.Reason + ": " + cond.Source + describeInputs(cond.Inputs, cur)
+			return s + "nothing, " + it.Reason + ": " + cond.source + describeInputs(cond.inputs, cur)
 		}
-		s += amt.Source + " = " + fmtAmount(it.Amount, cur) + describeInputs(amt.Inputs, cur)
+		s += amt.source + " = " + fmtAmount(it.Amount, cur) + describeInputs(amt.inputs, cur)
 		if it.Reason != "" {
 			s += "; nothing, " + it.Reason
 		}

@@ -204,6 +204,16 @@ func (o Observed) MarshalJSON() ([]byte, error) {
 // filled as the deal is evaluated; the plain-words rendering is produced
 // only when Words (or Explain, or JSON encoding) asks for it, so a batch
 // run that never reads explanations does not pay for formatting them.
+//
+// Kind, OK and Index are fields; the part's name (Ref), the expression
+// (Source), the amount (Amount), the values read (Inputs) and where the
+// part was written (Origin) are methods, because the engine does not
+// store them per step: a step is a small record that names its part of
+// the program and keeps its amount and inputs in compact form, and the
+// methods build the values when they are read. Every deal of a batch
+// records a dozen or more steps, most of which nobody reads; keeping
+// them small and free of pointers is what makes the explanation cheap.
+// Step marshals to JSON with the same keys as the methods' names.
 type Step struct {
 	Kind StepKind `json:"kind"`
 	// OK is false for a failed clause or condition, a window or claim
@@ -219,17 +229,17 @@ type Step struct {
 	Index int `json:"index"`
 	// Ref names the part of the program: a clause name, an earning id, a
 	// group id, or "caps[i]"; for a credit step, the credited deal's id.
-	Ref string `json:"ref,omitempty"`
+	ref string
 	// Source is the condition or formula as written.
-	Source string `json:"source,omitempty"`
+	source string
 	// Amount is the step's amount, where it has one: a formula's value,
 	// what a band table paid, what a cap cut, a rounded amount, the total.
-	Amount decimal.Decimal `json:"amount"`
+	amount decimal.Decimal
 	// Inputs are the values read by the condition or formula.
-	Inputs []Observed `json:"inputs,omitempty"`
+	inputs []Observed
 	// Origin is where the part was written, when known; it points into the
 	// program.
-	Origin *Origin `json:"origin,omitempty"`
+	origin *Origin
 	// words renders the step; clause, condition and formula steps render
 	// from their own fields instead (see Words), which saves a closure per
 	// step on every deal.
@@ -257,16 +267,16 @@ func (s *Step) Words() string {
 	switch s.Kind {
 	case StepClause:
 		if s.OK {
-			return "eligible: " + quote(s.Ref) + " holds" + describeExpr(s.Source, s.Inputs, cur) + s.divisionNote()
+			return "eligible: " + quote(s.ref) + " holds" + describeExpr(s.source, s.inputs, cur) + s.divisionNote()
 		}
-		return "not eligible: " + quote(s.Ref) + " failed" + describeExpr(s.Source, s.Inputs, cur) + s.divisionNote()
+		return "not eligible: " + quote(s.ref) + " failed" + describeExpr(s.source, s.inputs, cur) + s.divisionNote()
 	case StepCondition:
 		if s.OK {
-			return "earning " + quote(s.Ref) + " applies" + describeExpr(s.Source, s.Inputs, cur) + s.divisionNote()
+			return "earning " + quote(s.ref) + " applies" + describeExpr(s.source, s.inputs, cur) + s.divisionNote()
 		}
-		return "earning " + quote(s.Ref) + " does not apply" + describeExpr(s.Source, s.Inputs, cur) + s.divisionNote()
+		return "earning " + quote(s.ref) + " does not apply" + describeExpr(s.source, s.inputs, cur) + s.divisionNote()
 	case StepFormula:
-		return "earning " + quote(s.Ref) + ": " + s.Source + " = " + fmtAmount(s.Amount, cur) + describeInputs(s.Inputs, cur) + s.divisionNote()
+		return "earning " + quote(s.ref) + ": " + s.source + " = " + fmtAmount(s.amount, cur) + describeInputs(s.inputs, cur) + s.divisionNote()
 	}
 	return ""
 }
@@ -315,11 +325,43 @@ func (s *Step) program() *Program {
 	return nil
 }
 
-// MarshalJSON encodes the step with its words.
+// Ref names the part of the program: a clause name, an earning id, a
+// group id, or "caps[i]"; for a credit step, the credited deal's id.
+func (s *Step) Ref() string { return s.ref }
+
+// Source is the condition or formula as written.
+func (s *Step) Source() string { return s.source }
+
+// Amount is the step's amount, where it has one: a formula's value, what
+// a band table paid, what a cap cut, a rounded amount, the total; zero
+// otherwise.
+func (s *Step) Amount() decimal.Decimal { return s.amount }
+
+// Inputs are the values read by the condition or formula, in the order
+// the expression names them. The slice is the caller's own.
+func (s *Step) Inputs() []Observed {
+	if len(s.inputs) == 0 {
+		return nil
+	}
+	return append([]Observed(nil), s.inputs...)
+}
+
+// Origin is where the part was written, when known; it points into the
+// program (nil otherwise).
+func (s *Step) Origin() *Origin { return s.origin }
+
+// MarshalJSON encodes the step as its fields read (kind, ok, index, ref,
+// source, amount, inputs, origin) with its words.
 func (s Step) MarshalJSON() ([]byte, error) {
-	type plain Step
 	return json.Marshal(struct {
-		plain
-		Words string `json:"words"`
-	}{plain(s), s.Words()})
+		Kind   StepKind        `json:"kind"`
+		OK     bool            `json:"ok"`
+		Index  int             `json:"index"`
+		Ref    string          `json:"ref,omitempty"`
+		Source string          `json:"source,omitempty"`
+		Amount decimal.Decimal `json:"amount"`
+		Inputs []Observed      `json:"inputs,omitempty"`
+		Origin *Origin         `json:"origin,omitempty"`
+		Words  string          `json:"words"`
+	}{s.Kind, s.OK, s.Index, s.Ref(), s.Source(), s.Amount(), s.Inputs(), s.Origin(), s.Words()})
 }

@@ -16,9 +16,9 @@ func (e *Evaluator) exprStep(w *work, kind StepKind, ref string, idx int, x any,
 	if w.noTrace {
 		return Step{}
 	}
-	st := Step{Kind: kind, Ref: ref, Index: idx, Origin: o, detail: &e.exprDetail}
+	st := Step{Kind: kind, ref: ref, Index: idx, origin: o, detail: &e.exprDetail}
 	if d, ok := x.(Describer); ok {
-		st.Source = d.Source()
+		st.source = d.Source()
 		reads := d.Reads()
 		if len(reads) > 0 {
 			if cap(w.obs)-len(w.obs) < len(reads) {
@@ -37,7 +37,7 @@ func (e *Evaluator) exprStep(w *work, kind StepKind, ref string, idx int, x any,
 					w.obs = append(w.obs, Observed{Path: path, Value: v, On: on})
 				}
 			}
-			st.Inputs = w.obs[start:len(w.obs):len(w.obs)]
+			st.inputs = w.obs[start:len(w.obs):len(w.obs)]
 		}
 	}
 	return st
@@ -247,24 +247,24 @@ func (d *stepDetail) words(s *Step) string {
 	cur := e.p.Currency
 	switch d.kind {
 	case detailLineRounding:
-		return "earning " + quote(e.earn[d.line].e.ID) + ": " + fmtNumber(d.a) + " rounded " + string(e.mode) + " to " + fmtAmount(s.Amount, cur)
+		return "earning " + quote(e.earn[d.line].e.ID) + ": " + fmtNumber(d.a) + " rounded " + string(e.mode) + " to " + fmtAmount(s.amount, cur)
 	case detailBand:
 		en := e.earn[d.line].e
-		return "earning " + quote(en.ID) + ": " + en.Bands.words(bandInput{before: d.a, after: d.b, amount: d.c, started: d.started}, s.Amount, cur)
+		return "earning " + quote(en.ID) + ": " + en.Bands.words(bandInput{before: d.a, after: d.b, amount: d.c, started: d.started}, s.amount, cur)
 	case detailGroup:
 		return e.groupWords(&e.p.Groups[d.ci], d.picks(), int(d.line))
 	case detailLineCap:
 		c := &e.p.Caps[d.ci]
 		read := ""
-		if len(s.Inputs) > 1 || len(s.Inputs) == 1 && s.Inputs[0].Path != formulaSource(c.LimitFormula) {
-			read = describeInputs(s.Inputs, cur) // a lone path read is its own value
+		if len(s.inputs) > 1 || len(s.inputs) == 1 && s.inputs[0].Path != formulaSource(c.LimitFormula) {
+			read = describeInputs(s.inputs, cur) // a lone path read is its own value
 		}
-		return "earning " + quote(e.earn[d.line].e.ID) + ": line cap " + lineCapWords(c, d.b, cur) + read + " cut " + fmtAmount(s.Amount, cur) +
+		return "earning " + quote(e.earn[d.line].e.ID) + ": line cap " + lineCapWords(c, d.b, cur) + read + " cut " + fmtAmount(s.amount, cur) +
 			" (" + fmtAmount(d.a, cur) + " -> " + fmtAmount(e.lineCapLimit(c, d.b), cur) + ")"
 	case detailRunningCap:
-		return e.capWords(int(d.ci), d.a) + " cut " + fmtAmount(s.Amount, cur) + " (" + fmtAmount(d.b, cur) + " -> " + fmtAmount(d.c, cur) + ")"
+		return e.capWords(int(d.ci), d.a) + " cut " + fmtAmount(s.amount, cur) + " (" + fmtAmount(d.b, cur) + " -> " + fmtAmount(d.c, cur) + ")"
 	case detailDealCap:
-		return e.dealCapName(&e.p.Caps[d.ci], d.b) + " cut " + fmtAmount(s.Amount, cur) + " (" + fmtAmount(d.a, cur) + " -> " + fmtAmount(d.b, cur) + ")"
+		return e.dealCapName(&e.p.Caps[d.ci], d.b) + " cut " + fmtAmount(s.amount, cur) + " (" + fmtAmount(d.a, cur) + " -> " + fmtAmount(d.b, cur) + ")"
 	case detailWindow:
 		return windowWords(e.p, d.date.date(), s.OK)
 	case detailClaim:
@@ -282,7 +282,7 @@ func (d *stepDetail) words(s *Step) string {
 		if d.payeeName != "" {
 			payee += " (" + d.payeeName + ")"
 		}
-		return "total " + fmtAmount(s.Amount, cur) + " " + string(cur) + " to " + payee
+		return "total " + fmtAmount(s.amount, cur) + " " + string(cur) + " to " + payee
 	}
 	return ""
 }
