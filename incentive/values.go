@@ -274,7 +274,7 @@ func (e *Evaluator) valueSteps(w *work) {
 		if d, ok := v.(decimal.Decimal); ok {
 			st.amount = d
 		}
-		st.inputs = w.ownInputs(st.inputs) // the words read them later
+		st.inputs = w.ownInputs(st) // the words read them later
 		src, inputs := st.source, st.inputs
 		st.words = func() string {
 			s := "value " + quote(nv.Name) + " = "
@@ -288,8 +288,7 @@ func (e *Evaluator) valueSteps(w *work) {
 			}
 			return s
 		}
-		st.section = secHead
-		steps = append(steps, st)
+		steps = append(steps, w.step(secHead, st))
 	}
 	w.trace = slices.Insert(w.trace, at, steps...)
 }

@@ -1,0 +1,561 @@
+package incentive
+
+import (
+	"time"
+	"unsafe"
+
+	"github.com/shopspring/decimal"
+)
+
+// A deal's trace is recorded in compact form (issue #11): the steps are
+// small records (Step) naming their part of the program by kind and
+// index, with their amount as a scaled int64; everything else a step's
+// words or methods read (the values its expression read, the amounts and
+// dates of its detail, a group's members, texts) sits in the result's
+// traceBlock, in one block of words that holds no pointers (data), which
+// the garbage collector never scans. Records are written into the work's
+// scratch as the deal is evaluated (stepRec, newDetail, exprStep) and
+// copied out at exact size when the deal is finished (resultTrace), so
+// the scratch serves deal after deal. What does not fit the compact forms
+// (a coefficient beyond 18 digits, a value of another type, a step with a
+// words closure) goes to the block's side, which only such deals have.
+
+// Step.det values below 1.
+const (
+	detExpr int32 = -1 // a clause, condition or formula: Kind and Index name it
+	detRule int32 = -2 // the rounding rule (Evaluator.roundingWords)
+)
+
+// Step.amk values.
+const (
+	amtNone uint8 = iota // the zero Decimal
+	amtFx                // amc x 10^ame
+	amtDec               // the block's side decimal amc
+)
+
+// traceBlock is a result's trace memory beyond its steps.
+type traceBlock struct {
+	e *Evaluator
+	// data holds, in 8-byte words: the detail records (detailRec), the
+	// group members (pickRec), the input records (inputRec), then the
+	// texts' bytes, starting at the word offsets picks, ins and text.
+	data             []uint64
+	picks, ins, text int32
+	side             *traceSide
+}
+
+// traceSide is what a deal's trace keeps that the compact records cannot
+// hold; nil for most deals.
+type traceSide struct {
+	decs   []decimal.Decimal
+	vals   []any
+	extras []stepExtra
+}
+
+// stepExtra is a rare step's own name, expression, origin, inputs and
+// words (a conversion, a credit note, a split, a per-line earning...):
+// whatever the step's part and kind cannot give.
+type stepExtra struct {
+	ref, source string
+	origin      *Origin
+	inputs      []Observed
+	words       func() string
+}
+
+// amt is an amount in a record: k is amtNone, amtFx (c x 10^e) or amtDec
+// (c indexes the side's decimals).
+type amt struct {
+	c int64
+	e int32
+	k uint8
+}
+
+// detailRec is a stepDetail as a result keeps it (see stepDetail for the
+// fields): no pointers; its strings are in the block's text.
+type detailRec struct {
+	kind              detailKind
+	started, credited bool
+	line, ci          int32
+	date, on          shortDate
+	npicks, pick      int32
+	payee, payeeName  textRef
+	a, b, c           amt
+}
+
+// textRef is a text in the block's bytes.
+type textRef struct{ off, n int32 }
+
+// pickRec is a group member as a result keeps it.
+type pickRec struct {
+	line int32
+	a    amt
+}
+
+// inputRec is a value an expression read (Observed): k is its path's
+// position in the expression's Reads. The value is by kind: a text in
+// the block's bytes (off, n), an int64 or bool (a), a decimal (a x 10^e,
+// or the side decimal a), a Date (a year, e month, n day), any other
+// value the side value a (as is a whole Observed whose On does not fit a
+// shortDate).
+type inputRec struct {
+	kind   uint8
+	hasOn  bool
+	k      int32
+	on     shortDate
+	n      int32
+	off, e int32
+	a      int64
+}
+
+const (
+	valText uint8 = iota + 1
+	valInt
+	valBool
+	valFx
+	valDec
+	valDate
+	valAny      // the side value a
+	valObserved // the side value a is the whole Observed
+)
+
+// words is the number of 8-byte words a record type takes.
+func wordsOf[T any]() int { var v T; return int(unsafe.Sizeof(v)+7) / 8 }
+
+// stepRec is a step as the engine records it: the step's own fields, plus
+// what the compact Step derives from the program (ref, source, origin:
+// stored only when they differ from the derived ones) or keeps elsewhere
+// (a detail in the scratch, inputs recorded by exprStep, a words
+// closure).
+type stepRec struct {
+	Kind   StepKind
+	OK     bool
+	Index  int
+	ref    string
+	source string
+	amount decimal.Decimal
+	// inputs are a rare step's values read, owned (see work.ownInputs);
+	// in and nin are the input records exprStep wrote, reads the paths
+	// they index.
+	inputs  []Observed
+	in, nin int32
+	reads   []string
+	origin  *Origin
+	words   func() string
+	detail  *stepDetail
+}
+
+// step turns r into a compact step for the deal's scratch.
+func (w *work) step(section int32, r stepRec) Step {
+	st := Step{Kind: r.Kind, OK: r.OK, Index: r.Index, section: section}
+	st.amk, st.amc, st.ame = w.amount(r.amount)
+	if r.words == nil && r.detail != nil {
+		switch r.detail.kind {
+		case detailExpr:
+			st.det = detExpr
+		case detailRule:
+			st.det = detRule
+		default:
+			st.det = r.detail.idx + 1
+		}
+		st.in, st.nin = r.in, uint8(r.nin)
+		if r.nin == int32(st.nin) && st.derives(r) {
+			return st
+		}
+		st.in, st.nin = 0, 0 // (the extra has them)
+	}
+	// A step whose part does not say it all keeps its own: its words
+	// come from its detail, when it has one, else from its closure.
+	inputs := r.inputs
+	if inputs == nil && r.nin > 0 {
+		inputs = w.observedOf(r)
+	}
+	if r.words != nil || r.ref != "" || r.source != "" || r.origin != nil || len(inputs) > 0 {
+		w.extras = append(w.extras, stepExtra{ref: r.ref, source: r.source, origin: r.origin, inputs: inputs, words: r.words})
+		st.x = int32(len(w.extras))
+	}
+	return st
+}
+
+// derives reports whether st (with its detail and inputs) gives r's ref,
+// source, origin and inputs' paths from the program.
+func (st *Step) derives(r stepRec) bool {
+	e := r.detail.e
+	if e == nil {
+		return false
+	}
+	tmp := traceBlock{e: e}
+	s := *st
+	s.blk = &tmp
+	if st.det > 0 {
+		// (part reads the band step's line from the detail)
+		ref, o, ok := s.partOf(r.detail)
+		if !ok || ref != r.ref || o != r.origin || r.source != "" {
+			return false
+		}
+	} else {
+		ref, o, ok := s.partOf(nil)
+		if !ok || ref != r.ref || o != r.origin {
+			return false
+		}
+		src := ""
+		if d, isD := s.expr().(Describer); isD && st.det == detExpr {
+			src = d.Source()
+		}
+		if src != r.source {
+			return false
+		}
+	}
+	if r.nin == 0 {
+		return true
+	}
+	d, _ := s.expr().(Describer)
+	if d == nil {
+		return false
+	}
+	reads := d.Reads()
+	return len(reads) == len(r.reads) && (len(reads) == 0 || unsafe.SliceData(reads) == unsafe.SliceData(r.reads))
+}
+
+// amount returns d in compact form.
+func (w *work) amount(d decimal.Decimal) (uint8, int64, int32) {
+	if d == (decimal.Decimal{}) {
+		return amtNone, 0, 0
+	}
+	if f, ok := toFx(d); ok {
+		return amtFx, f.c, f.e
+	}
+	w.decs = append(w.decs, d)
+	return amtDec, int64(len(w.decs) - 1), 0
+}
+
+// amt returns d as a record's amount.
+func (w *work) amt(d decimal.Decimal) amt {
+	k, c, e := w.amount(d)
+	return amt{c, e, k}
+}
+
+// amount builds a compact amount.
+func (b *traceBlock) amount(k uint8, c int64, e int32) decimal.Decimal {
+	switch k {
+	case amtFx:
+		return decimal.New(c, e)
+	case amtDec:
+		return b.side.decs[c]
+	}
+	return decimal.Decimal{}
+}
+
+// extra returns the step's own extra, if it has one.
+func (s *Step) extra() *stepExtra {
+	if s.x == 0 || s.blk == nil || s.blk.side == nil {
+		return nil
+	}
+	return &s.blk.side.extras[s.x-1]
+}
+
+// part returns the name and origin of the step's part of the program.
+func (s *Step) part() (string, *Origin, bool) {
+	if s.blk == nil || s.det == 0 || s.det == detRule {
+		return "", nil, s.det == detRule
+	}
+	if s.det > 0 {
+		d := s.blk.detail(s.det - 1)
+		return s.partOf(&d)
+	}
+	return s.partOf(nil)
+}
+
+// partOf is part, with the step's detail d (nil for detExpr).
+func (s *Step) partOf(d *stepDetail) (string, *Origin, bool) {
+	p := s.blk.e.p
+	i := s.Index
+	if d == nil {
+		switch {
+		case s.Kind == StepClause && i >= 0 && i < len(p.Eligibility):
+			return p.Eligibility[i].Name, &p.Eligibility[i].Origin, true
+		case (s.Kind == StepCondition || s.Kind == StepFormula) && i >= 0 && i < len(p.Earnings):
+			return p.Earnings[i].ID, &p.Earnings[i].Origin, true
+		case s.Kind == StepCap && i >= 0 && i < len(p.Caps):
+			return capRef(i), &p.Caps[i].Origin, true
+		}
+		return "", nil, false
+	}
+	switch d.kind {
+	case detailBand:
+		en := &p.Earnings[d.line]
+		if i >= 0 && en.Bands != nil && i < len(en.Bands.Bands) {
+			return en.ID, &en.Bands.Bands[i].Origin, true
+		}
+		return en.ID, &en.Bands.Origin, true
+	case detailLineRounding:
+		return p.Earnings[d.line].ID, nil, true
+	case detailGroup:
+		return p.Groups[d.ci].ID, &p.Groups[d.ci].Origin, true
+	case detailLineCap, detailRunningCap, detailDealCap:
+		return capRef(int(d.ci)), &p.Caps[d.ci].Origin, true
+	}
+	return "", nil, true
+}
+
+// expr returns the condition or formula whose values the step read: a
+// clause's, an earning's condition or amount, a computed line cap's.
+func (s *Step) expr() any {
+	if s.blk == nil || s.blk.e == nil {
+		return nil
+	}
+	p, i := s.blk.e.p, s.Index
+	switch {
+	case s.Kind == StepClause && i >= 0 && i < len(p.Eligibility):
+		return p.Eligibility[i].When
+	case s.Kind == StepCondition && i >= 0 && i < len(p.Earnings):
+		return p.Earnings[i].When
+	case s.Kind == StepFormula && i >= 0 && i < len(p.Earnings):
+		return p.Earnings[i].Amount
+	case s.Kind == StepCap && i >= 0 && i < len(p.Caps):
+		return p.Caps[i].LimitFormula
+	}
+	return nil
+}
+
+// record writes the value v an expression read at its k-th path (with
+// the day on it was read on, zero for none) into the deal's scratch.
+func (w *work) record(k int, v any, on Date) {
+	r := inputRec{k: int32(k)}
+	if !on.IsZero() {
+		sd, fits := shortDateOf(on)
+		if !fits {
+			w.vals = append(w.vals, Observed{Value: v, On: on})
+			w.ins = append(w.ins, inputRec{kind: valObserved, k: int32(k), a: int64(len(w.vals) - 1)})
+			return
+		}
+		r.hasOn, r.on = true, sd
+	}
+	switch x := v.(type) {
+	case string:
+		r.kind = valText
+		r.off, r.n = w.text(x)
+	case int64:
+		r.kind, r.a = valInt, x
+	case bool:
+		r.kind = valBool
+		if x {
+			r.a = 1
+		}
+	case decimal.Decimal:
+		w.recordDec(&r, x)
+	case Date:
+		r.kind, r.a, r.e, r.n = valDate, int64(x.Year), int32(x.Month), int32(x.Day)
+		if int(r.n) != x.Day || time.Month(r.e) != x.Month {
+			w.vals = append(w.vals, v)
+			r.kind, r.a = valAny, int64(len(w.vals)-1)
+		}
+	default:
+		w.vals = append(w.vals, v)
+		r.kind, r.a = valAny, int64(len(w.vals)-1)
+	}
+	w.ins = append(w.ins, r)
+}
+
+// recordText is record for a text, which needs no boxing.
+func (w *work) recordText(k int, s string, on Date) {
+	if !on.IsZero() {
+		w.record(k, s, on)
+		return
+	}
+	off, n := w.text(s)
+	w.ins = append(w.ins, inputRec{kind: valText, k: int32(k), off: off, n: n})
+}
+
+// recordDec is record for a decimal, which needs no boxing.
+func (w *work) recordDec(r *inputRec, d decimal.Decimal) {
+	if f, ok := toFx(d); ok && d != (decimal.Decimal{}) {
+		r.kind, r.a, r.e = valFx, f.c, f.e
+		return
+	}
+	w.decs = append(w.decs, d)
+	r.kind, r.a = valDec, int64(len(w.decs)-1)
+}
+
+// text puts s in the scratch's bytes.
+func (w *work) text(s string) (int32, int32) {
+	off := len(w.bytes)
+	w.bytes = append(w.bytes, s...)
+	return int32(off), int32(len(s))
+}
+
+// observedOf builds r's input records into values the caller owns (for a
+// words closure that reads them later).
+func (w *work) observedOf(r stepRec) []Observed {
+	if r.nin == 0 {
+		return nil
+	}
+	out := make([]Observed, r.nin)
+	for j := range out {
+		in := &w.ins[int(r.in)+j]
+		out[j] = decodeInput(in, r.reads, w.bytes, w.decs, w.vals)
+	}
+	return out
+}
+
+// ownInputs returns the values r's expression read, the caller's own: a
+// words closure keeps them, and the scratch is the next deal's.
+func (w *work) ownInputs(r stepRec) []Observed {
+	if r.inputs != nil {
+		return r.inputs
+	}
+	return w.observedOf(r)
+}
+
+// decodeInput builds the Observed of input record in.
+func decodeInput(in *inputRec, reads []string, text []byte, decs []decimal.Decimal, vals []any) Observed {
+	o := Observed{}
+	if int(in.k) < len(reads) {
+		o.Path = reads[in.k]
+	}
+	if in.hasOn {
+		o.On = in.on.date()
+	}
+	switch in.kind {
+	case valText:
+		o.Value = string(text[in.off : in.off+in.n])
+	case valInt:
+		o.Value = in.a
+	case valBool:
+		o.Value = in.a != 0
+	case valFx:
+		o.Value = decimal.New(in.a, in.e)
+	case valDec:
+		o.Value = decs[in.a]
+	case valDate:
+		o.Value = Date{int(in.a), time.Month(in.e), int(in.n)}
+	case valAny:
+		o.Value = vals[in.a]
+	case valObserved:
+		ob := vals[in.a].(Observed)
+		o.Value, o.On = ob.Value, ob.On
+	}
+	return o
+}
+
+// observed builds n input records from the k-th on.
+func (b *traceBlock) observed(reads []string, k, n int32) []Observed {
+	ins := b.inputs()
+	var decs []decimal.Decimal
+	var vals []any
+	if b.side != nil {
+		decs, vals = b.side.decs, b.side.vals
+	}
+	out := make([]Observed, n)
+	for j := range out {
+		out[j] = decodeInput(&ins[int(k)+j], reads, b.bytes(), decs, vals)
+	}
+	return out
+}
+
+// region returns the records of type T at word offset from in data, n of
+// them.
+func region[T any](data []uint64, from, n int) []T {
+	if n == 0 {
+		return nil
+	}
+	return unsafe.Slice((*T)(unsafe.Pointer(&data[from])), n)
+}
+
+func (b *traceBlock) details() []detailRec {
+	return region[detailRec](b.data, 0, int(b.picks)/wordsOf[detailRec]())
+}
+
+func (b *traceBlock) pickRecs() []pickRec {
+	return region[pickRec](b.data, int(b.picks), int(b.ins-b.picks)/wordsOf[pickRec]())
+}
+
+func (b *traceBlock) inputs() []inputRec {
+	return region[inputRec](b.data, int(b.ins), int(b.text-b.ins)/wordsOf[inputRec]())
+}
+
+func (b *traceBlock) bytes() []byte {
+	n := (len(b.data) - int(b.text)) * 8
+	if n == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&b.data[b.text])), n)
+}
+
+func (b *traceBlock) str(t textRef) string {
+	if t.n == 0 {
+		return ""
+	}
+	return string(b.bytes()[t.off : t.off+t.n])
+}
+
+// detail builds the stepDetail of detail record i, for its words.
+func (b *traceBlock) detail(i int32) stepDetail {
+	r := &b.details()[i]
+	d := stepDetail{kind: r.kind, started: r.started, credited: r.credited, line: r.line, ci: r.ci,
+		date: r.date, on: r.on, e: b.e, payee: b.str(r.payee), payeeName: b.str(r.payeeName)}
+	d.a, d.b, d.c = b.amount(r.a.k, r.a.c, r.a.e), b.amount(r.b.k, r.b.c, r.b.e), b.amount(r.c.k, r.c.c, r.c.e)
+	if r.npicks > 0 {
+		picks := make([]groupMember, r.npicks)
+		for j, pr := range b.pickRecs()[r.pick : r.pick+r.npicks] {
+			picks[j] = groupMember{line: int(pr.line), amount: b.amount(pr.a.k, pr.a.c, pr.a.e)}
+		}
+		d.setPicks(picks)
+	}
+	return d
+}
+
+// newTraceBlock returns a block with n words of data, in one allocation
+// with its header where n is at most 256: the header's pointers come
+// first, so the collector scans them and never the words after them. (The
+// sizes follow the allocator's size classes, which are 16 bytes apart up
+// to 256 bytes, then wider.)
+func newTraceBlock(n int) *traceBlock {
+	switch {
+	case n <= 8:
+		return blockOf[[8]uint64](n)
+	case n <= 16:
+		return blockOf[[16]uint64](n)
+	case n <= 24:
+		return blockOf[[24]uint64](n)
+	case n <= 32:
+		return blockOf[[32]uint64](n)
+	case n <= 40:
+		return blockOf[[40]uint64](n)
+	case n <= 48:
+		return blockOf[[48]uint64](n)
+	case n <= 56:
+		return blockOf[[56]uint64](n)
+	case n <= 64:
+		return blockOf[[64]uint64](n)
+	case n <= 72:
+		return blockOf[[72]uint64](n)
+	case n <= 80:
+		return blockOf[[80]uint64](n)
+	case n <= 88:
+		return blockOf[[88]uint64](n)
+	case n <= 96:
+		return blockOf[[96]uint64](n)
+	case n <= 112:
+		return blockOf[[112]uint64](n)
+	case n <= 128:
+		return blockOf[[128]uint64](n)
+	case n <= 160:
+		return blockOf[[160]uint64](n)
+	case n <= 192:
+		return blockOf[[192]uint64](n)
+	case n <= 256:
+		return blockOf[[256]uint64](n)
+	}
+	return &traceBlock{data: make([]uint64, n)}
+}
+
+// blockOf allocates a block whose data is the first n words of an array
+// A of uint64 that follows the header.
+func blockOf[A any](n int) *traceBlock {
+	b := new(struct {
+		h traceBlock
+		a A
+	})
+	b.h.data = unsafe.Slice((*uint64)(unsafe.Pointer(&b.a)), n)
+	return &b.h
+}
