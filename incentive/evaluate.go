@@ -335,11 +335,10 @@ func (w *work) reuse() {
 	if trace == nil {
 		trace = w.traceBuf
 	}
-	// The result has its own copies (resultTrace): drop the deal's
-	// pointers, which would pin its decimals and texts.
-	for _, c := range w.detChunks {
-		clear(c[:])
-	}
+	// The result has its own copies (resultTrace): drop the deal's rare
+	// pointers. (The details' decimals and texts are left until newDetail
+	// overwrites them: at most a chunk's few decimals stay pinned, where
+	// clearing them cost a write barrier for each pointer on every deal.)
 	clear(w.decs)
 	clear(w.vals)
 	clear(w.extras)
@@ -480,7 +479,6 @@ func (w *work) resultTrace(e *Evaluator, steps []Step) []Step {
 	} else {
 		t = make([]Step, len(steps))
 	}
-	copy(t, steps)
 	if len(t) == 0 {
 		return t
 	}
@@ -518,7 +516,9 @@ func (w *work) resultTrace(e *Evaluator, steps []Step) []Step {
 		blk.side = &traceSide{decs: clone(w.decs), vals: clone(w.vals), extras: clone(w.extras)}
 	}
 	for i := range t {
-		t[i].blk = blk
+		st := &t[i]
+		*st = steps[i]
+		st.blk = blk
 	}
 	return t
 }

@@ -1,6 +1,7 @@
 package incentive
 
 import (
+	"math"
 	"time"
 	"unsafe"
 
@@ -221,11 +222,36 @@ func (w *work) amount(d decimal.Decimal) (uint8, int64, int32) {
 	if d == (decimal.Decimal{}) {
 		return amtNone, 0, 0
 	}
-	if f, ok := toFx(d); ok {
-		return amtFx, f.c, f.e
+	if c, e, ok := coefficient(d); ok {
+		return amtFx, c, e
 	}
 	w.decs = append(w.decs, d)
 	return amtDec, int64(len(w.decs) - 1), 0
+}
+
+// coefficient returns d's coefficient and exponent when the coefficient
+// fits an int64 (and d is not the zero Decimal). It reads shopspring's
+// big.Int in place where the arenas do (arenaOK: the layout is checked),
+// which costs no division, else through toFx.
+func coefficient(d decimal.Decimal) (int64, int32, bool) {
+	if !arenaOK.Load() {
+		f, ok := toFx(d)
+		return f.c, f.e, ok && d != (decimal.Decimal{})
+	}
+	r := (*decimalRep)(unsafe.Pointer(&d))
+	if r.value == nil {
+		return 0, 0, false
+	}
+	bits := r.value.Bits()
+	switch {
+	case len(bits) == 0:
+		return 0, r.exp, true
+	case len(bits) > 1 || uint64(bits[0]) > math.MaxInt64:
+		return 0, 0, false
+	case r.value.Sign() < 0:
+		return -int64(bits[0]), r.exp, true
+	}
+	return int64(bits[0]), r.exp, true
 }
 
 // amt returns d as a record's amount.
@@ -368,8 +394,8 @@ func (w *work) recordText(k int, s string, on Date) {
 
 // recordDec is record for a decimal, which needs no boxing.
 func (w *work) recordDec(r *inputRec, d decimal.Decimal) {
-	if f, ok := toFx(d); ok && d != (decimal.Decimal{}) {
-		r.kind, r.a, r.e = valFx, f.c, f.e
+	if c, e, ok := coefficient(d); ok {
+		r.kind, r.a, r.e = valFx, c, e
 		return
 	}
 	w.decs = append(w.decs, d)
