@@ -2,6 +2,7 @@ package incentive
 
 import (
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
@@ -165,4 +166,36 @@ func TestStepAmountRoundTrip(t *testing.T) {
 		assert.Equal(t, a.Exponent(), got.Exponent(), "amount %d", k)
 	}
 	assert.Equal(t, decimal.Decimal{}, trace[0].Amount(), "the zero Decimal")
+}
+
+// An expression that reads more paths than a step's input records count
+// (255) keeps its values as they are: all of them come back, in order,
+// and its words still name the clause.
+func TestStepWithManyReads(t *testing.T) {
+	reads := make([]string, 300)
+	for k := range reads {
+		reads[k] = PathDealAmount
+	}
+	p := spiffProgram()
+	p.Eligibility = []Clause{{Name: "many", When: &funcCond{src: "many reads", reads: reads,
+		f: func(*Scope) (bool, error) { return true, nil }}}}
+	e, err := NewEvaluator(p)
+	require.NoError(t, err)
+	d := deal("D-1", "P-1", "100.00", "2026-11-03")
+	res, err := e.Evaluate(t.Context(), Input{Deal: d, Partner: gold("P-1")}, time.Time{})
+	require.NoError(t, err)
+	var clause *Step
+	for i := range res.Trace {
+		if res.Trace[i].Kind == StepClause {
+			clause = &res.Trace[i]
+		}
+	}
+	require.NotNil(t, clause)
+	in := clause.Inputs()
+	require.Len(t, in, 300)
+	assert.Equal(t, PathDealAmount, in[299].Path)
+	assert.Equal(t, "100", in[299].Value.(decimal.Decimal).String())
+	assert.Equal(t, "many", clause.Ref())
+	assert.Equal(t, "many reads", clause.Source())
+	assert.Contains(t, clause.Words(), `eligible: "many" holds: many reads (deal.amount = 100.00`)
 }

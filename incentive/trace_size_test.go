@@ -27,7 +27,7 @@ func TestTraceRecordSizes(t *testing.T) {
 	}
 	// (a detail: header 4 words, 2 texts 2, 3 amounts 6)
 	assert.Equal(t, uintptr(96), unsafe.Sizeof(detailRec{}))
-	assert.Equal(t, uintptr(32), unsafe.Sizeof(inputRec{}))
+	assert.Equal(t, uintptr(24), unsafe.Sizeof(inputRec{}))
 	assert.Equal(t, uintptr(24), unsafe.Sizeof(pickRec{}))
 }
 

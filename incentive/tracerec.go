@@ -93,19 +93,19 @@ type pickRec struct {
 }
 
 // inputRec is a value an expression read (Observed): k is its path's
-// position in the expression's Reads. The value is by kind: a text in
-// the block's bytes (off, n), an int64 or bool (a), a decimal (a x 10^e,
-// or the side decimal a), a Date (a year, e month, n day), any other
-// value the side value a (as is a whole Observed whose On does not fit a
-// shortDate).
+// position in the expression's Reads (an expression with more than 255
+// reads keeps its values as they are: see exprStep). The value is by
+// kind: a text in the block's bytes (from e, n bytes), an int64 or bool
+// (a), a decimal (a x 10^e, or the side decimal a), a Date (a year, e
+// month, n day), any other value the side value a (as is a whole Observed
+// whose On does not fit a shortDate).
 type inputRec struct {
-	kind   uint8
-	hasOn  bool
-	k      int32
-	on     shortDate
-	n      int32
-	off, e int32
-	a      int64
+	kind  uint8
+	hasOn bool
+	k     uint16
+	on    shortDate
+	e, n  int32
+	a     int64
 }
 
 const (
@@ -158,11 +158,13 @@ func (w *work) step(section int32, r stepRec) Step {
 		default:
 			st.det = r.detail.idx + 1
 		}
-		st.in, st.nin = r.in, uint8(r.nin)
-		if r.nin == int32(st.nin) && st.derives(r) {
-			return st
+		if r.inputs == nil {
+			st.in, st.nin = r.in, uint8(r.nin)
+			if r.nin == int32(st.nin) && st.derives(r) {
+				return st
+			}
+			st.in, st.nin = 0, 0 // (the extra has them)
 		}
-		st.in, st.nin = 0, 0 // (the extra has them)
 	}
 	// A step whose part does not say it all keeps its own: its words
 	// come from its detail, when it has one, else from its closure.
@@ -346,12 +348,12 @@ func (s *Step) expr() any {
 // record writes the value v an expression read at its k-th path (with
 // the day on it was read on, zero for none) into the deal's scratch.
 func (w *work) record(k int, v any, on Date) {
-	r := inputRec{k: int32(k)}
+	r := inputRec{k: uint16(k)}
 	if !on.IsZero() {
 		sd, fits := shortDateOf(on)
 		if !fits {
 			w.vals = append(w.vals, Observed{Value: v, On: on})
-			w.ins = append(w.ins, inputRec{kind: valObserved, k: int32(k), a: int64(len(w.vals) - 1)})
+			w.ins = append(w.ins, inputRec{kind: valObserved, k: uint16(k), a: int64(len(w.vals) - 1)})
 			return
 		}
 		r.hasOn, r.on = true, sd
@@ -359,7 +361,7 @@ func (w *work) record(k int, v any, on Date) {
 	switch x := v.(type) {
 	case string:
 		r.kind = valText
-		r.off, r.n = w.text(x)
+		r.e, r.n = w.text(x)
 	case int64:
 		r.kind, r.a = valInt, x
 	case bool:
@@ -389,7 +391,7 @@ func (w *work) recordText(k int, s string, on Date) {
 		return
 	}
 	off, n := w.text(s)
-	w.ins = append(w.ins, inputRec{kind: valText, k: int32(k), off: off, n: n})
+	w.ins = append(w.ins, inputRec{kind: valText, k: uint16(k), e: off, n: n})
 }
 
 // recordDec is record for a decimal, which needs no boxing.
@@ -443,7 +445,7 @@ func decodeInput(in *inputRec, reads []string, text []byte, decs []decimal.Decim
 	}
 	switch in.kind {
 	case valText:
-		o.Value = string(text[in.off : in.off+in.n])
+		o.Value = string(text[in.e : in.e+in.n])
 	case valInt:
 		o.Value = in.a
 	case valBool:

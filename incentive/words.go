@@ -2,6 +2,7 @@ package incentive
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 	"unsafe"
@@ -20,6 +21,16 @@ func (e *Evaluator) exprStep(w *work, kind StepKind, ref string, idx int, x any,
 	if d, ok := x.(Describer); ok {
 		st.source = d.Source()
 		reads := d.Reads()
+		if len(reads) > math.MaxUint8 {
+			// (more than a step's records count: kept as they are)
+			for _, path := range reads {
+				if v, ok := w.scope.Lookup(path); ok {
+					on, _ := w.scope.datedOn(path)
+					st.inputs = append(st.inputs, Observed{Path: path, Value: v, On: on})
+				}
+			}
+			return st
+		}
 		st.reads, st.in = reads, int32(len(w.ins))
 		for k, path := range reads {
 			on, _ := w.scope.datedOn(path)
@@ -28,7 +39,7 @@ func (e *Evaluator) exprStep(w *work, kind StepKind, ref string, idx int, x any,
 				continue
 			}
 			if path == PathDealAmount && on.IsZero() {
-				r := inputRec{k: int32(k)}
+				r := inputRec{k: uint16(k)}
 				w.recordDec(&r, w.scope.Amount)
 				w.ins = append(w.ins, r)
 				continue
