@@ -468,19 +468,21 @@ func (w *work) newTrace(n int) []Step {
 
 // resultTrace is the result's trace of the deal's steps (sorted, in the
 // scratch): a copy of exactly their number (never nil, so that an empty
-// trace reads [] in JSON), and one block of the words its records need,
+// trace reads [] in JSON) with their block's header in one allocation,
+// and one block of the words its records need, which holds no pointers,
 // copied out of the scratch (which the next deal overwrites). With
 // ReuseResults the previous result's steps buffer serves when it is large
 // enough; the block is always new, so that a copy of the steps stays valid.
 func (w *work) resultTrace(e *Evaluator, steps []Step) []Step {
-	var t []Step
-	if b := w.bufs; b != nil && cap(b.trace) >= len(steps) {
-		t = b.trace[:len(steps)]
-	} else {
-		t = make([]Step, len(steps))
+	if len(steps) == 0 {
+		return []Step{}
 	}
-	if len(t) == 0 {
-		return t
+	var t []Step
+	var blk *traceBlock
+	if b := w.bufs; b != nil && cap(b.trace) >= len(steps) {
+		t, blk = b.trace[:len(steps)], new(traceBlock)
+	} else {
+		t, blk = newSteps(len(steps))
 	}
 	dw, pw, iw := wordsOf[detailRec](), wordsOf[pickRec](), wordsOf[inputRec]()
 	npick := 0
@@ -492,7 +494,7 @@ func (w *work) resultTrace(e *Evaluator, steps []Step) []Step {
 	picksAt := int(w.ndet) * dw
 	insAt := picksAt + npick*pw
 	textAt := insAt + len(w.ins)*iw
-	blk := newTraceBlock(textAt + (len(w.bytes)+7)/8)
+	blk.data = make([]uint64, textAt+(len(w.bytes)+7)/8)
 	blk.e, blk.picks, blk.ins, blk.text = e, int32(picksAt), int32(insAt), int32(textAt)
 	// The texts first: the details' payees go after the inputs' texts.
 	copy(blk.bytes(), w.bytes)

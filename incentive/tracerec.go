@@ -532,58 +532,56 @@ func (b *traceBlock) detail(i int32) stepDetail {
 	return d
 }
 
-// newTraceBlock returns a block with n words of data, in one allocation
-// with its header where n is at most 256: the header's pointers come
-// first, so the collector scans them and never the words after them. (The
-// sizes follow the allocator's size classes, which are 16 bytes apart up
-// to 256 bytes, then wider.)
-func newTraceBlock(n int) *traceBlock {
+// newSteps returns a result's n steps and its trace block's header in one
+// allocation where n is at most 64 (the block's words are another, which
+// holds no pointers): a deal's trace costs two allocations. (The sizes
+// are close to the allocator's size classes.)
+func newSteps(n int) ([]Step, *traceBlock) {
 	switch {
+	case n <= 2:
+		return stepsOf[[2]Step](n)
+	case n <= 4:
+		return stepsOf[[4]Step](n)
+	case n <= 6:
+		return stepsOf[[6]Step](n)
 	case n <= 8:
-		return blockOf[[8]uint64](n)
+		return stepsOf[[8]Step](n)
+	case n <= 10:
+		return stepsOf[[10]Step](n)
+	case n <= 12:
+		return stepsOf[[12]Step](n)
+	case n <= 14:
+		return stepsOf[[14]Step](n)
 	case n <= 16:
-		return blockOf[[16]uint64](n)
+		return stepsOf[[16]Step](n)
+	case n <= 18:
+		return stepsOf[[18]Step](n)
+	case n <= 20:
+		return stepsOf[[20]Step](n)
+	case n <= 22:
+		return stepsOf[[22]Step](n)
 	case n <= 24:
-		return blockOf[[24]uint64](n)
+		return stepsOf[[24]Step](n)
+	case n <= 28:
+		return stepsOf[[28]Step](n)
 	case n <= 32:
-		return blockOf[[32]uint64](n)
+		return stepsOf[[32]Step](n)
 	case n <= 40:
-		return blockOf[[40]uint64](n)
+		return stepsOf[[40]Step](n)
 	case n <= 48:
-		return blockOf[[48]uint64](n)
-	case n <= 56:
-		return blockOf[[56]uint64](n)
+		return stepsOf[[48]Step](n)
 	case n <= 64:
-		return blockOf[[64]uint64](n)
-	case n <= 72:
-		return blockOf[[72]uint64](n)
-	case n <= 80:
-		return blockOf[[80]uint64](n)
-	case n <= 88:
-		return blockOf[[88]uint64](n)
-	case n <= 96:
-		return blockOf[[96]uint64](n)
-	case n <= 112:
-		return blockOf[[112]uint64](n)
-	case n <= 128:
-		return blockOf[[128]uint64](n)
-	case n <= 160:
-		return blockOf[[160]uint64](n)
-	case n <= 192:
-		return blockOf[[192]uint64](n)
-	case n <= 256:
-		return blockOf[[256]uint64](n)
+		return stepsOf[[64]Step](n)
 	}
-	return &traceBlock{data: make([]uint64, n)}
+	return make([]Step, n), new(traceBlock)
 }
 
-// blockOf allocates a block whose data is the first n words of an array
-// A of uint64 that follows the header.
-func blockOf[A any](n int) *traceBlock {
+// stepsOf allocates a header and an array A of steps, of which the first
+// n are the result's.
+func stepsOf[A any](n int) ([]Step, *traceBlock) {
 	b := new(struct {
 		h traceBlock
-		a A
+		s A
 	})
-	b.h.data = unsafe.Slice((*uint64)(unsafe.Pointer(&b.a)), n)
-	return &b.h
+	return unsafe.Slice((*Step)(unsafe.Pointer(&b.s)), n), &b.h
 }
