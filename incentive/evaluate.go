@@ -335,17 +335,12 @@ func (w *work) reuse() {
 	if trace == nil {
 		trace = w.traceBuf
 	}
-	// The result has its own copies (resultTrace): drop the deal's rare
-	// pointers. (The details' decimals and texts are left until newDetail
-	// overwrites them: at most a chunk's few decimals stay pinned, where
-	// clearing them cost a write barrier for each pointer on every deal.)
-	clear(w.decs)
-	clear(w.vals)
-	clear(w.extras)
+	if ts := w.traceScratch; ts != nil {
+		ts.reuse()
+	}
 	clear(lines)
 	clear(done)
-	*w = work{linesBuf: lines[:0], groupBuf: done[:0], traceBuf: trace[:0],
-		detChunks: w.detChunks, ins: w.ins[:0], bytes: w.bytes[:0], decs: w.decs[:0], vals: w.vals[:0], extras: w.extras[:0]}
+	*w = work{linesBuf: lines[:0], groupBuf: done[:0], traceBuf: trace[:0], traceScratch: w.traceScratch}
 }
 
 // newLines returns the deal's per-line work, zeroed, reusing the buffer of
@@ -411,18 +406,9 @@ type work struct {
 	linesBuf []lineWork
 	groupBuf []bool
 	traceBuf []Step
-	// The trace scratch, kept from deal to deal (see tracerec.go): the
-	// details (in chunks that never move: callers fill a detail in after
-	// its step is recorded; ndet in use), the input records and their
-	// texts, and what the compact records cannot hold (decimals beyond
-	// 18 digits, values of other types, rare steps' extras).
-	detChunks []*[detailChunk]stepDetail
-	ndet      int32
-	ins       []inputRec
-	bytes     []byte
-	decs      []decimal.Decimal
-	vals      []any
-	extras    []stepExtra
+	// traceScratch is the trace's scratch, kept from deal to deal (nil
+	// until the work records a step: see scratch).
+	*traceScratch
 	// dealDet is the deal's detailDeal in details, once made (dealDetail).
 	dealDet *stepDetail
 	// bufs, with RunOptions.ReuseResults, holds the buffers of the
@@ -477,6 +463,7 @@ func (w *work) resultTrace(e *Evaluator, steps []Step) []Step {
 	if len(steps) == 0 {
 		return []Step{}
 	}
+	w.scratch()
 	var t []Step
 	var blk *traceBlock
 	if b := w.bufs; b != nil && cap(b.trace) >= len(steps) {

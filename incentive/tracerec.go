@@ -122,6 +122,44 @@ const (
 // words is the number of 8-byte words a record type takes.
 func wordsOf[T any]() int { var v T; return int(unsafe.Sizeof(v)+7) / 8 }
 
+// traceScratch is where a work records its deal's trace (see work), kept
+// from deal to deal: the details (in chunks that never move: callers fill
+// a detail in after its step is recorded; ndet in use), the input records
+// and their texts, and what the compact records cannot hold (decimals
+// beyond 18 digits, values of other types, rare steps' extras). It is a
+// pointer of the work's, so that a work that records no trace (NoTrace)
+// carries none of it, and emptying a work for its next deal copies one
+// word for all of it.
+type traceScratch struct {
+	detChunks []*[detailChunk]stepDetail
+	ndet      int32
+	ins       []inputRec
+	bytes     []byte
+	decs      []decimal.Decimal
+	vals      []any
+	extras    []stepExtra
+}
+
+// scratch makes the work's trace scratch, on its first step.
+func (w *work) scratch() {
+	if w.traceScratch == nil {
+		w.traceScratch = new(traceScratch)
+	}
+}
+
+// reuse empties the scratch for the next deal. The result has its own
+// copies (resultTrace): the deal's rare pointers are dropped. (The
+// details' decimals and texts are left until newDetail overwrites them:
+// at most a chunk's few decimals stay pinned, where clearing them cost a
+// write barrier for each pointer on every deal.)
+func (ts *traceScratch) reuse() {
+	clear(ts.decs)
+	clear(ts.vals)
+	clear(ts.extras)
+	ts.ndet = 0
+	ts.ins, ts.bytes, ts.decs, ts.vals, ts.extras = ts.ins[:0], ts.bytes[:0], ts.decs[:0], ts.vals[:0], ts.extras[:0]
+}
+
 // stepRec is a step as the engine records it: the step's own fields, plus
 // what the compact Step derives from the program (ref, source, origin:
 // stored only when they differ from the derived ones) or keeps elsewhere
@@ -147,6 +185,7 @@ type stepRec struct {
 
 // step turns r into a compact step for the deal's scratch.
 func (w *work) step(section int32, r stepRec) Step {
+	w.scratch()
 	st := Step{Kind: r.Kind, OK: r.OK, Index: r.Index, section: section}
 	st.amk, st.amc, st.ame = w.amount(r.amount)
 	if r.words == nil && r.detail != nil {
@@ -348,6 +387,7 @@ func (s *Step) expr() any {
 // record writes the value v an expression read at its k-th path (with
 // the day on it was read on, zero for none) into the deal's scratch.
 func (w *work) record(k int, v any, on Date) {
+	w.scratch()
 	r := inputRec{k: uint16(k)}
 	if !on.IsZero() {
 		sd, fits := shortDateOf(on)
@@ -386,6 +426,7 @@ func (w *work) record(k int, v any, on Date) {
 
 // recordText is record for a text, which needs no boxing.
 func (w *work) recordText(k int, s string, on Date) {
+	w.scratch()
 	if !on.IsZero() {
 		w.record(k, s, on)
 		return

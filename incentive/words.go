@@ -18,6 +18,7 @@ func (e *Evaluator) exprStep(w *work, kind StepKind, ref string, idx int, x any,
 		return stepRec{}
 	}
 	st := stepRec{Kind: kind, ref: ref, Index: idx, origin: o, detail: &e.exprDetail}
+	w.scratch()
 	if d, ok := x.(Describer); ok {
 		st.source = d.Source()
 		reads := d.Reads()
@@ -168,6 +169,7 @@ func (e *Evaluator) dealDetail(w *work, closeDate shortDate) *stepDetail {
 // its details in chunks of detailChunk, so a detail never moves while the
 // deal is evaluated (callers fill it in after the step is recorded).
 func (e *Evaluator) newDetail(w *work, kind detailKind) *stepDetail {
+	w.scratch()
 	n := int(w.ndet)
 	if n/detailChunk == len(w.detChunks) {
 		w.detChunks = append(w.detChunks, new([detailChunk]stepDetail))
