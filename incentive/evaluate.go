@@ -74,6 +74,9 @@ type Evaluator struct {
 	// condition and formula step (detailExpr) and of the rounding rule's
 	// (detailRule): the compact step names its part instead.
 	exprDetail, ruleDetail stepDetail
+	// parts are the clauses', conditions', formulas' and caps' names,
+	// origins, sources and reads, which their steps derive (exprPart).
+	parts [4][]partInfo
 }
 
 type earnPlan struct {
@@ -230,6 +233,7 @@ func NewEvaluator(p *Program) (*Evaluator, error) {
 	e.splits = planSplits(p)
 	e.exprDetail = stepDetail{kind: detailExpr, e: e}
 	e.ruleDetail = stepDetail{kind: detailRule, e: e}
+	e.planParts()
 	return e, nil
 }
 

@@ -254,7 +254,7 @@ func (s *Step) Ref() string {
 	if x := s.extra(); x != nil {
 		return x.ref
 	}
-	ref, _, _ := s.part()
+	ref, _ := s.part()
 	return ref
 }
 
@@ -263,8 +263,10 @@ func (s *Step) Source() string {
 	if x := s.extra(); x != nil {
 		return x.source
 	}
-	if d, ok := s.expr().(Describer); ok && s.det == detExpr {
-		return d.Source()
+	if s.det == detExpr && s.blk != nil {
+		if pt := s.blk.e.exprPart(s.Kind, s.Index); pt != nil {
+			return pt.source
+		}
 	}
 	return ""
 }
@@ -286,11 +288,7 @@ func (s *Step) Inputs() []Observed {
 	if s.nin == 0 {
 		return nil
 	}
-	d, _ := s.expr().(Describer)
-	if d == nil {
-		return nil
-	}
-	return s.blk.observed(d.Reads(), s.in, int32(s.nin))
+	return s.blk.observed(s.exprReads(), s.in, int32(s.nin))
 }
 
 // Origin is where the part was written, when known; it points into the
@@ -299,7 +297,7 @@ func (s *Step) Origin() *Origin {
 	if x := s.extra(); x != nil {
 		return x.origin
 	}
-	_, o, _ := s.part()
+	_, o := s.part()
 	return o
 }
 

@@ -222,40 +222,110 @@ func (w *work) step(section int32, r stepRec) Step {
 // source, origin and inputs' paths from the program.
 func (st *Step) derives(r stepRec) bool {
 	e := r.detail.e
-	if e == nil {
+	switch {
+	case e == nil:
 		return false
+	case st.det == detRule:
+		return r.ref == "" && r.source == "" && r.origin == nil && r.nin == 0
+	case st.det == detExpr:
+		pt := e.exprPart(st.Kind, st.Index)
+		return pt != nil && pt.ref == r.ref && pt.origin == r.origin && pt.source == r.source && sameReads(pt.reads, r)
 	}
-	tmp := traceBlock{e: e}
-	s := *st
-	s.blk = &tmp
-	if st.det > 0 {
-		// (part reads the band step's line from the detail)
-		ref, o, ok := s.partOf(r.detail)
-		if !ok || ref != r.ref || o != r.origin || r.source != "" {
-			return false
-		}
-	} else {
-		ref, o, ok := s.partOf(nil)
-		if !ok || ref != r.ref || o != r.origin {
-			return false
-		}
-		src := ""
-		if d, isD := s.expr().(Describer); isD && st.det == detExpr {
-			src = d.Source()
-		}
-		if src != r.source {
-			return false
-		}
+	ref, o := detailPart(e.p, st.Index, r.detail)
+	if ref != r.ref || o != r.origin || r.source != "" {
+		return false
 	}
 	if r.nin == 0 {
 		return true
 	}
-	d, _ := s.expr().(Describer)
-	if d == nil {
-		return false
+	pt := e.exprPart(st.Kind, st.Index)
+	return pt != nil && sameReads(pt.reads, r)
+}
+
+// sameReads reports whether r's input records index reads.
+func sameReads(reads []string, r stepRec) bool {
+	return r.nin == 0 || len(reads) == len(r.reads) && unsafe.SliceData(reads) == unsafe.SliceData(r.reads)
+}
+
+// partInfo is what a clause, condition, formula or computed cap step
+// derives from its part of the program (see Evaluator.exprPart).
+type partInfo struct {
+	ref, source string
+	origin      *Origin
+	reads       []string
+}
+
+// Evaluator.parts indices.
+const (
+	partClause = iota
+	partCondition
+	partFormula
+	partCap
+)
+
+// planParts fills e.parts from the program.
+func (e *Evaluator) planParts() {
+	p := e.p
+	info := func(ref string, o *Origin, x any) partInfo {
+		pt := partInfo{ref: ref, origin: o}
+		if d, ok := x.(Describer); ok {
+			pt.source, pt.reads = d.Source(), d.Reads()
+		}
+		return pt
 	}
-	reads := d.Reads()
-	return len(reads) == len(r.reads) && (len(reads) == 0 || unsafe.SliceData(reads) == unsafe.SliceData(r.reads))
+	for i := range p.Eligibility {
+		c := &p.Eligibility[i]
+		e.parts[partClause] = append(e.parts[partClause], info(c.Name, &c.Origin, c.When))
+	}
+	for i := range p.Earnings {
+		en := &p.Earnings[i]
+		e.parts[partCondition] = append(e.parts[partCondition], info(en.ID, &en.Origin, en.When))
+		e.parts[partFormula] = append(e.parts[partFormula], info(en.ID, &en.Origin, en.Amount))
+	}
+	for i := range p.Caps {
+		c := &p.Caps[i]
+		e.parts[partCap] = append(e.parts[partCap], info(capRef(i), &c.Origin, c.LimitFormula))
+	}
+}
+
+// exprPart returns the part a step of kind names at index i, when it
+// names one by them: a clause, an earning's condition or formula, a cap.
+func (e *Evaluator) exprPart(kind StepKind, i int) *partInfo {
+	k := -1
+	switch kind {
+	case StepClause:
+		k = partClause
+	case StepCondition:
+		k = partCondition
+	case StepFormula:
+		k = partFormula
+	case StepCap:
+		k = partCap
+	}
+	if k < 0 || i < 0 || i >= len(e.parts[k]) {
+		return nil
+	}
+	return &e.parts[k][i]
+}
+
+// detailPart returns the name and origin of the part of a step with
+// detail d and index i.
+func detailPart(p *Program, i int, d *stepDetail) (string, *Origin) {
+	switch d.kind {
+	case detailBand:
+		en := &p.Earnings[d.line]
+		if i >= 0 && en.Bands != nil && i < len(en.Bands.Bands) {
+			return en.ID, &en.Bands.Bands[i].Origin
+		}
+		return en.ID, &en.Bands.Origin
+	case detailLineRounding:
+		return p.Earnings[d.line].ID, nil
+	case detailGroup:
+		return p.Groups[d.ci].ID, &p.Groups[d.ci].Origin
+	case detailLineCap, detailRunningCap, detailDealCap:
+		return capRef(int(d.ci)), &p.Caps[d.ci].Origin
+	}
+	return "", nil
 }
 
 // amount returns d in compact form.
@@ -321,65 +391,28 @@ func (s *Step) extra() *stepExtra {
 }
 
 // part returns the name and origin of the step's part of the program.
-func (s *Step) part() (string, *Origin, bool) {
-	if s.blk == nil || s.det == 0 || s.det == detRule {
-		return "", nil, s.det == detRule
-	}
-	if s.det > 0 {
+func (s *Step) part() (string, *Origin) {
+	switch {
+	case s.blk == nil || s.det == 0 || s.det == detRule:
+		return "", nil
+	case s.det > 0:
 		d := s.blk.detail(s.det - 1)
-		return s.partOf(&d)
+		return detailPart(s.blk.e.p, s.Index, &d)
 	}
-	return s.partOf(nil)
+	if pt := s.blk.e.exprPart(s.Kind, s.Index); pt != nil {
+		return pt.ref, pt.origin
+	}
+	return "", nil
 }
 
-// partOf is part, with the step's detail d (nil for detExpr).
-func (s *Step) partOf(d *stepDetail) (string, *Origin, bool) {
-	p := s.blk.e.p
-	i := s.Index
-	if d == nil {
-		switch {
-		case s.Kind == StepClause && i >= 0 && i < len(p.Eligibility):
-			return p.Eligibility[i].Name, &p.Eligibility[i].Origin, true
-		case (s.Kind == StepCondition || s.Kind == StepFormula) && i >= 0 && i < len(p.Earnings):
-			return p.Earnings[i].ID, &p.Earnings[i].Origin, true
-		case s.Kind == StepCap && i >= 0 && i < len(p.Caps):
-			return capRef(i), &p.Caps[i].Origin, true
-		}
-		return "", nil, false
-	}
-	switch d.kind {
-	case detailBand:
-		en := &p.Earnings[d.line]
-		if i >= 0 && en.Bands != nil && i < len(en.Bands.Bands) {
-			return en.ID, &en.Bands.Bands[i].Origin, true
-		}
-		return en.ID, &en.Bands.Origin, true
-	case detailLineRounding:
-		return p.Earnings[d.line].ID, nil, true
-	case detailGroup:
-		return p.Groups[d.ci].ID, &p.Groups[d.ci].Origin, true
-	case detailLineCap, detailRunningCap, detailDealCap:
-		return capRef(int(d.ci)), &p.Caps[d.ci].Origin, true
-	}
-	return "", nil, true
-}
-
-// expr returns the condition or formula whose values the step read: a
-// clause's, an earning's condition or amount, a computed line cap's.
-func (s *Step) expr() any {
+// exprReads returns the paths the step's expression reads (a clause's,
+// an earning's condition or amount, a computed line cap's).
+func (s *Step) exprReads() []string {
 	if s.blk == nil || s.blk.e == nil {
 		return nil
 	}
-	p, i := s.blk.e.p, s.Index
-	switch {
-	case s.Kind == StepClause && i >= 0 && i < len(p.Eligibility):
-		return p.Eligibility[i].When
-	case s.Kind == StepCondition && i >= 0 && i < len(p.Earnings):
-		return p.Earnings[i].When
-	case s.Kind == StepFormula && i >= 0 && i < len(p.Earnings):
-		return p.Earnings[i].Amount
-	case s.Kind == StepCap && i >= 0 && i < len(p.Caps):
-		return p.Caps[i].LimitFormula
+	if pt := s.blk.e.exprPart(s.Kind, s.Index); pt != nil {
+		return pt.reads
 	}
 	return nil
 }
