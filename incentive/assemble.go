@@ -146,7 +146,7 @@ func (e *Evaluator) windowStep(w *work, steps []Step, eligible bool) {
 		if st.section != secHead {
 			return
 		}
-		if st.Kind != StepWindow || st.x != 0 || st.det != 0 {
+		if st.Kind != StepWindow || st.det != 0 {
 			continue
 		}
 		if sd, fits := shortDateOf(w.date); fits {
@@ -159,7 +159,8 @@ func (e *Evaluator) windowStep(w *work, steps []Step, eligible bool) {
 			}
 		} else {
 			w.extras = append(w.extras, stepExtra{words: e.windowWords(w.date, st.OK)})
-			st.x = int32(len(w.extras))
+			st.flags |= flagExtra
+			st.det = int32(len(w.extras))
 		}
 		return
 	}

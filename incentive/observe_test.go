@@ -120,7 +120,7 @@ func TestInputRecordsRoundTrip(t *testing.T) {
 	e := &Evaluator{p: &Program{}}
 	w.trace = append(w.trace, Step{Kind: StepClause, det: detExpr, in: 0, nin: uint8(len(cases))})
 	st := w.resultTrace(e, w.trace)[0]
-	got := st.blk.observed(reads, st.in, int32(st.nin))
+	got := st.blk.observed(reads, int32(st.in), int32(st.nin))
 	w.reuse() // the scratch is the next deal's: the block has its own
 	w.record(0, "overwritten", Date{})
 	require.Len(t, got, len(cases))
@@ -198,4 +198,29 @@ func TestStepWithManyReads(t *testing.T) {
 	assert.Equal(t, "many", clause.Ref())
 	assert.Equal(t, "many reads", clause.Source())
 	assert.Contains(t, clause.Words(), `eligible: "many" holds: many reads (deal.amount = 100.00`)
+}
+
+// A step recorded with a detail whose name is not the one its part gives
+// keeps its own name in its extra and still renders its words from the
+// detail (and an exponent beyond 16 bits keeps its amount as a decimal).
+func TestStepKeepsOwnNameWithDetail(t *testing.T) {
+	e, err := NewEvaluator(spiffProgram())
+	require.NoError(t, err)
+	var w work
+	d := e.newDetail(&w, detailLineRounding)
+	d.line, d.a = 0, decimal.RequireFromString("240.004")
+	r := decimal.New(24000, -2)
+	w.add(secLines, stepRec{Kind: StepRounding, Index: 0, OK: true, amount: r, ref: "renamed", detail: d})
+	w.add(secLines, stepRec{Kind: StepRounding, Index: 0, OK: true, amount: r, ref: e.p.Earnings[0].ID, detail: d})
+	w.add(secLines, stepRec{Kind: StepFormula, amount: decimal.New(7, 40000)})
+	trace := w.resultTrace(e, w.trace)
+	w.reuse()
+	want := `earning "` + e.p.Earnings[0].ID + `": 240.004 rounded half_up to 240.00`
+	assert.Equal(t, "renamed", trace[0].Ref())
+	assert.Equal(t, want, trace[0].Words())
+	assert.NotZero(t, trace[0].flags&flagExtra, "kept its own name")
+	assert.Equal(t, e.p.Earnings[0].ID, trace[1].Ref())
+	assert.Equal(t, want, trace[1].Words())
+	assert.Zero(t, trace[1].flags&flagExtra, "its part gives its name")
+	assert.Equal(t, int32(40000), trace[2].Amount().Exponent())
 }

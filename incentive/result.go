@@ -208,7 +208,7 @@ func (o Observed) MarshalJSON() ([]byte, error) {
 // Kind, OK and Index are fields; the part's name (Ref), the expression
 // (Source), the amount (Amount), the values read (Inputs) and where the
 // part was written (Origin) are methods, because the engine does not
-// store them per step: a step is a small record (48 bytes on a 64-bit
+// store them per step: a step is a small record (40 bytes on a 64-bit
 // platform, one pointer) that names its part of the program and keeps
 // its amount as a scaled integer, and the values its expression read,
 // the amounts its words show and their texts sit in one block of the
@@ -222,9 +222,10 @@ type Step struct {
 	// OK is false for a failed clause or condition, a window or claim
 	// deadline missed, a basis that reached no band, or a cap that bound.
 	OK bool `json:"ok"`
-	// amk says how the amount is kept: amtNone (the zero Decimal), amtFx
-	// (amc x 10^ame), amtDec (amc indexes the block's decimals).
-	amk uint8
+	// flags: the low two bits say how the amount is kept (amtNone, the
+	// zero Decimal; amtFx, amc x 10^ame; amtDec, amc indexes the block's
+	// decimals); flagExtra: det indexes the step's extra.
+	flags uint8
 	// nin is the number of input records of the step (in is the first).
 	nin uint8
 	// section orders the steps of one deal: steps are recorded as the
@@ -236,14 +237,15 @@ type Step struct {
 	// to what the partner was paid, or a credit note that pays nothing).
 	Index int `json:"index"`
 	amc   int64
-	ame   int32
+	ame   int16
+	// in is the step's first input record.
+	in uint16
 	// det is the step's detail: 0 none, detExpr (a clause, condition or
 	// formula: Kind and Index name the part), detRule (the rounding rule),
-	// else the index of its detail record plus one.
+	// else the index of its detail record plus one; with flagExtra, the
+	// index of its extra plus one (words, name, inputs of a rare step,
+	// and its detail: see stepExtra).
 	det int32
-	// in is the step's first input record; x is its extra (words, name,
-	// inputs of a rare step: see stepExtra) plus one, 0 for none.
-	in, x int32
 	// blk is the result's trace block, which the records are in.
 	blk *traceBlock
 }
@@ -274,7 +276,7 @@ func (s *Step) Source() string {
 // Amount is the step's amount, where it has one: a formula's value, what
 // a band table paid, what a cap cut, a rounded amount, the total; zero
 // otherwise.
-func (s *Step) Amount() decimal.Decimal { return s.blk.amount(s.amk, s.amc, s.ame) }
+func (s *Step) Amount() decimal.Decimal { return s.blk.amount(s.flags&amtMask, s.amc, int32(s.ame)) }
 
 // Inputs are the values read by the condition or formula, in the order
 // the expression names them. The slice is the caller's own.
@@ -288,7 +290,7 @@ func (s *Step) Inputs() []Observed {
 	if s.nin == 0 {
 		return nil
 	}
-	return s.blk.observed(s.exprReads(), s.in, int32(s.nin))
+	return s.blk.observed(s.exprReads(), int32(s.in), int32(s.nin))
 }
 
 // Origin is where the part was written, when known; it points into the
@@ -326,13 +328,13 @@ func (s *Step) Words() string {
 	if s.blk == nil {
 		return ""
 	}
-	switch {
-	case s.det == detRule:
+	switch det := s.detail(); {
+	case det == detRule:
 		return s.blk.e.roundingWords()
-	case s.det > 0:
-		d := s.blk.detail(s.det - 1)
+	case det > 0:
+		d := s.blk.detail(det - 1)
 		return d.words(s)
-	case s.det != detExpr:
+	case det != detExpr:
 		return ""
 	}
 	cur := s.blk.e.p.Currency
@@ -392,7 +394,7 @@ func (s *Step) divisionNote() string {
 // program is the program of a clause, condition or formula step (nil for
 // a step the engine did not record).
 func (s *Step) program() *Program {
-	if s.det == detExpr && s.blk != nil && s.blk.e != nil {
+	if s.detail() == detExpr && s.blk != nil && s.blk.e != nil {
 		return s.blk.e.p
 	}
 	return nil

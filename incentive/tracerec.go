@@ -27,11 +27,16 @@ const (
 	detRule int32 = -2 // the rounding rule (Evaluator.roundingWords)
 )
 
-// Step.amk values.
+// Step.flags: the amount's kind (amtMask bits: amtNone, the zero Decimal;
+// amtFx, amc x 10^ame; amtDec, the block's side decimal amc) and
+// flagExtra (det indexes the step's extra).
 const (
-	amtNone uint8 = iota // the zero Decimal
-	amtFx                // amc x 10^ame
-	amtDec               // the block's side decimal amc
+	amtNone uint8 = iota
+	amtFx
+	amtDec
+
+	amtMask   uint8 = 3
+	flagExtra uint8 = 4
 )
 
 // traceBlock is a result's trace memory beyond its steps.
@@ -61,6 +66,9 @@ type stepExtra struct {
 	origin      *Origin
 	inputs      []Observed
 	words       func() string
+	// det is the step's detail (see Step.det), which renders its words
+	// when it has no closure.
+	det int32
 }
 
 // amt is an amount in a record: k is amtNone, amtFx (c x 10^e) or amtDec
@@ -187,19 +195,24 @@ type stepRec struct {
 func (w *work) step(section int32, r stepRec) Step {
 	w.scratch()
 	st := Step{Kind: r.Kind, OK: r.OK, Index: r.Index, section: section}
-	st.amk, st.amc, st.ame = w.amount(r.amount)
+	var amk uint8
+	var ame int32
+	amk, st.amc, ame = w.amount(r.amount)
+	st.flags, st.ame = amk, int16(ame)
+	var det int32
 	if r.words == nil && r.detail != nil {
 		switch r.detail.kind {
 		case detailExpr:
-			st.det = detExpr
+			det = detExpr
 		case detailRule:
-			st.det = detRule
+			det = detRule
 		default:
-			st.det = r.detail.idx + 1
+			det = r.detail.idx + 1
 		}
-		if r.inputs == nil {
-			st.in, st.nin = r.in, uint8(r.nin)
-			if r.nin == int32(st.nin) && st.derives(r) {
+		st.det = det
+		if r.inputs == nil && r.in <= math.MaxUint16 && r.nin <= math.MaxUint8 {
+			st.in, st.nin = uint16(r.in), uint8(r.nin)
+			if st.derives(r) {
 				return st
 			}
 			st.in, st.nin = 0, 0 // (the extra has them)
@@ -212,8 +225,9 @@ func (w *work) step(section int32, r stepRec) Step {
 		inputs = w.observedOf(r)
 	}
 	if r.words != nil || r.ref != "" || r.source != "" || r.origin != nil || len(inputs) > 0 {
-		w.extras = append(w.extras, stepExtra{ref: r.ref, source: r.source, origin: r.origin, inputs: inputs, words: r.words})
-		st.x = int32(len(w.extras))
+		w.extras = append(w.extras, stepExtra{ref: r.ref, source: r.source, origin: r.origin, inputs: inputs, words: r.words, det: det})
+		st.flags |= flagExtra
+		st.det = int32(len(w.extras))
 	}
 	return st
 }
@@ -333,7 +347,7 @@ func (w *work) amount(d decimal.Decimal) (uint8, int64, int32) {
 	if d == (decimal.Decimal{}) {
 		return amtNone, 0, 0
 	}
-	if c, e, ok := coefficient(d); ok {
+	if c, e, ok := coefficient(d); ok && e == int32(int16(e)) {
 		return amtFx, c, e
 	}
 	w.decs = append(w.decs, d)
@@ -384,16 +398,25 @@ func (b *traceBlock) amount(k uint8, c int64, e int32) decimal.Decimal {
 
 // extra returns the step's own extra, if it has one.
 func (s *Step) extra() *stepExtra {
-	if s.x == 0 || s.blk == nil || s.blk.side == nil {
+	if s.flags&flagExtra == 0 || s.blk == nil || s.blk.side == nil {
 		return nil
 	}
-	return &s.blk.side.extras[s.x-1]
+	return &s.blk.side.extras[s.det-1]
+}
+
+// detail returns the step's detail (see Step.det), its extra's when it
+// has one.
+func (s *Step) detail() int32 {
+	if x := s.extra(); x != nil {
+		return x.det
+	}
+	return s.det
 }
 
 // part returns the name and origin of the step's part of the program.
 func (s *Step) part() (string, *Origin) {
 	switch {
-	case s.blk == nil || s.det == 0 || s.det == detRule:
+	case s.blk == nil || s.det == 0 || s.det == detRule || s.flags&flagExtra != 0:
 		return "", nil
 	case s.det > 0:
 		d := s.blk.detail(s.det - 1)
