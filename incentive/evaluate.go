@@ -476,33 +476,41 @@ func (w *work) resultTrace(e *Evaluator, steps []Step) []Step {
 		t, blk = newSteps(len(steps))
 	}
 	dw, pw, iw := wordsOf[detailRec](), wordsOf[pickRec](), wordsOf[inputRec]()
-	npick := 0
+	naux := 0 // the details' members and texts
 	for k := range w.ndet {
 		d := &w.detChunks[k/detailChunk][k%detailChunk]
-		npick += int(d.npicks)
-		d.payeeText, d.nameText = w.textRef(d.payee), w.textRef(d.payeeName)
+		naux += int(d.npicks) * pw
+		if d.payee != "" || d.payeeName != "" {
+			d.payeeText, d.nameText = w.textRef(d.payee), w.textRef(d.payeeName)
+			naux += 2
+		}
 	}
-	picksAt := int(w.ndet) * dw
-	insAt := picksAt + npick*pw
+	auxAt := int(w.ndet) * dw
+	insAt := auxAt + naux
 	textAt := insAt + len(w.ins)*iw
 	blk.data = make([]uint64, textAt+(len(w.bytes)+7)/8)
-	blk.e, blk.picks, blk.ins, blk.text = e, int32(picksAt), int32(insAt), int32(textAt)
+	blk.e, blk.aux, blk.ins, blk.text = e, int32(auxAt), int32(insAt), int32(textAt)
 	// The texts first: the details' payees go after the inputs' texts.
 	copy(blk.bytes(), w.bytes)
-	ins := blk.inputs()
-	copy(ins, w.ins)
-	dets, picks := blk.details(), blk.pickRecs()
-	np := int32(0)
+	copy(blk.inputs(), w.ins)
+	dets, aux := blk.details(), blk.auxWords()
+	na := 0
 	for k := range int(w.ndet) {
 		d := &w.detChunks[k/detailChunk][k%detailChunk]
 		r := detailRec{kind: d.kind, started: d.started, credited: d.credited, line: d.line, ci: d.ci,
-			date: d.date, on: d.on, npicks: d.npicks, pick: np,
-			a: w.amt(d.a), b: w.amt(d.b), c: w.amt(d.c)}
+			date: d.date, on: d.on, npicks: d.npicks, pick: int32(na)}
+		r.setAmt(0, w.amt(d.a))
+		r.setAmt(1, w.amt(d.b))
+		r.setAmt(2, w.amt(d.c))
 		for _, m := range d.picks() {
-			picks[np] = pickRec{line: int32(m.line), a: w.amt(m.amount)}
-			np++
+			*at[pickRec](aux, na) = pickRec{line: int32(m.line), a: w.amt(m.amount)}
+			na += pw
 		}
-		r.payee, r.payeeName = d.payeeText, d.nameText
+		if d.payee != "" || d.payeeName != "" {
+			*at[[2]textRef](aux, na) = [2]textRef{d.payeeText, d.nameText}
+			r.texts = int32(na) + 1
+			na += 2
+		}
 		dets[k] = r
 	}
 	if len(w.decs)+len(w.vals)+len(w.extras) > 0 {

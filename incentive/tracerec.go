@@ -43,11 +43,12 @@ const (
 type traceBlock struct {
 	e *Evaluator
 	// data holds, in 8-byte words: the detail records (detailRec), the
-	// group members (pickRec), the input records (inputRec), then the
-	// texts' bytes, starting at the word offsets picks, ins and text.
-	data             []uint64
-	picks, ins, text int32
-	side             *traceSide
+	// details' group members and texts (aux), the input records
+	// (inputRec), then the texts' bytes, starting at the word offsets
+	// aux, ins and text.
+	data           []uint64
+	aux, ins, text int32
+	side           *traceSide
 }
 
 // traceSide is what a deal's trace keeps that the compact records cannot
@@ -81,15 +82,33 @@ type amt struct {
 
 // detailRec is a stepDetail as a result keeps it (see stepDetail for the
 // fields): no pointers; its strings are in the block's text.
+//
+// Its amounts a, b and c are slot 0, 1 and 2 of ac, ae and ak (an amt's
+// fields, kept apart so that the record is 9 words and not 12); a group's
+// members (pickRec) and the payee and payeeName's texts (two textRefs)
+// are in the block's aux words: pick is their word offset there, texts
+// the offset plus one (0: no texts; only the total, deal and claim
+// details have them).
 type detailRec struct {
-	kind              detailKind
-	started, credited bool
+	ac                [3]int64
+	ae                [3]int32
 	line, ci          int32
 	date, on          shortDate
 	npicks, pick      int32
-	payee, payeeName  textRef
-	a, b, c           amt
+	texts             int32
+	kind              detailKind
+	started, credited bool
+	ak                [3]uint8
 }
+
+// amt returns the record's amount in slot k.
+func (r *detailRec) amt(k int) amt { return amt{r.ac[k], r.ae[k], r.ak[k]} }
+
+// setAmt sets the record's amount in slot k.
+func (r *detailRec) setAmt(k int, a amt) { r.ac[k], r.ae[k], r.ak[k] = a.c, a.e, a.k }
+
+// at returns the T at word offset off of words.
+func at[T any](words []uint64, off int) *T { return (*T)(unsafe.Pointer(&words[off])) }
 
 // textRef is a text in the block's bytes.
 type textRef struct{ off, n int32 }
@@ -587,12 +606,10 @@ func region[T any](data []uint64, from, n int) []T {
 }
 
 func (b *traceBlock) details() []detailRec {
-	return region[detailRec](b.data, 0, int(b.picks)/wordsOf[detailRec]())
+	return region[detailRec](b.data, 0, int(b.aux)/wordsOf[detailRec]())
 }
 
-func (b *traceBlock) pickRecs() []pickRec {
-	return region[pickRec](b.data, int(b.picks), int(b.ins-b.picks)/wordsOf[pickRec]())
-}
+func (b *traceBlock) auxWords() []uint64 { return b.data[b.aux:b.ins] }
 
 func (b *traceBlock) inputs() []inputRec {
 	return region[inputRec](b.data, int(b.ins), int(b.text-b.ins)/wordsOf[inputRec]())
@@ -617,11 +634,19 @@ func (b *traceBlock) str(t textRef) string {
 func (b *traceBlock) detail(i int32) stepDetail {
 	r := &b.details()[i]
 	d := stepDetail{kind: r.kind, started: r.started, credited: r.credited, line: r.line, ci: r.ci,
-		date: r.date, on: r.on, e: b.e, payee: b.str(r.payee), payeeName: b.str(r.payeeName)}
-	d.a, d.b, d.c = b.amount(r.a.k, r.a.c, r.a.e), b.amount(r.b.k, r.b.c, r.b.e), b.amount(r.c.k, r.c.c, r.c.e)
+		date: r.date, on: r.on, e: b.e}
+	aux := b.auxWords()
+	if r.texts > 0 {
+		t := at[[2]textRef](aux, int(r.texts-1))
+		d.payee, d.payeeName = b.str(t[0]), b.str(t[1])
+	}
+	a, bb, c := r.amt(0), r.amt(1), r.amt(2)
+	d.a, d.b, d.c = b.amount(a.k, a.c, a.e), b.amount(bb.k, bb.c, bb.e), b.amount(c.k, c.c, c.e)
 	if r.npicks > 0 {
 		picks := make([]groupMember, r.npicks)
-		for j, pr := range b.pickRecs()[r.pick : r.pick+r.npicks] {
+		pw := wordsOf[pickRec]()
+		for j := range picks {
+			pr := at[pickRec](aux, int(r.pick)+j*pw)
 			picks[j] = groupMember{line: int(pr.line), amount: b.amount(pr.a.k, pr.a.c, pr.a.e)}
 		}
 		d.setPicks(picks)
