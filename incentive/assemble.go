@@ -24,7 +24,7 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 		}
 		if !w.noTrace {
 			e.windowStep(w, w.trace[:n], false)
-			res.Trace = w.resultTrace(w.trace[:n:n])
+			res.Trace = w.resultTrace(e, w.trace[:n:n])
 		}
 		return
 	}
@@ -106,7 +106,7 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 	if len(e.p.Settlements) > 0 {
 		e.advanceSteps(w)
 	}
-	w.add(secFinal, Step{Kind: StepRounding, OK: true, words: e.roundingWords})
+	w.add(secFinal, stepRec{Kind: StepRounding, OK: true, detail: &e.ruleDetail})
 	if e.p.Claims.Set() {
 		w.add(secFinal, e.claimStep(w))
 	}
@@ -124,7 +124,7 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 		if res.PayeeName != "" {
 			payee += " (" + res.PayeeName + ")"
 		}
-		w.add(secFinal, Step{Kind: StepTotal, OK: true, Amount: total, words: func() string {
+		w.add(secFinal, stepRec{Kind: StepTotal, OK: true, amount: total, words: func() string {
 			return "total " + fmtAmount(total, cur) + " " + string(cur) + " to " + payee + ", split: " + sharesWords(shares, cur)
 		}})
 	} else {
@@ -135,30 +135,38 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 			d = e.newDetail(w, detailTotal)
 		}
 		d.payee, d.payeeName = res.Payee, res.PayeeName
-		w.add(secFinal, Step{Kind: StepTotal, OK: true, Amount: total, detail: d})
+		w.add(secFinal, stepRec{Kind: StepTotal, OK: true, amount: total, detail: d})
 	}
 	sortSteps(w.trace)
 	e.windowStep(w, w.trace, true)
-	res.Trace = w.resultTrace(w.trace)
+	res.Trace = w.resultTrace(e, w.trace)
 }
 
 // windowStep gives the deal's window step, recorded without words by
-// ownTerms, its words: a detail from the deal's arena for an eligible deal
-// (whose band, group, claim and total steps allocate the arena anyway), a
-// closure for an ineligible one (whose trace needs no arena otherwise).
+// ownTerms, its words: the deal's detail (shared with its claim and total)
+// for an eligible deal, a window detail for an ineligible one, a closure
+// for a close date that does not fit a shortDate.
 func (e *Evaluator) windowStep(w *work, steps []Step, eligible bool) {
 	for i := range steps {
 		st := &steps[i]
 		if st.section != secHead {
 			return
 		}
-		if st.Kind != StepWindow || st.words != nil || st.detail != nil {
+		if st.Kind != StepWindow || st.det != 0 {
 			continue
 		}
-		if sd, fits := shortDateOf(w.date); eligible && fits {
-			st.detail = e.dealDetail(w, sd)
+		if sd, fits := shortDateOf(w.date); fits {
+			if eligible {
+				st.det = e.dealDetail(w, sd).idx + 1
+			} else {
+				d := e.newDetail(w, detailWindow)
+				d.date = sd
+				st.det = d.idx + 1
+			}
 		} else {
-			st.words = e.windowWords(w.date, st.OK)
+			w.extras = append(w.extras, stepExtra{words: e.windowWords(w.date, st.OK)})
+			st.flags |= flagExtra
+			st.det = int32(len(w.extras))
 		}
 		return
 	}

@@ -40,7 +40,7 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 				}
 			}
 			if !w.noTrace {
-				w.add(secTail, Step{Kind: StepCap, Index: -1, Amount: from, words: func() string {
+				w.add(secTail, stepRec{Kind: StepCap, Index: -1, amount: from, words: func() string {
 					return "a credit note that names no deal pays nothing: its terms come to " + fmtAmount(from, cur) + " (" + fmtAmount(from, cur) + " -> 0.00)"
 				}})
 			}
@@ -69,7 +69,7 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 			if !w.noTrace {
 				d := e.newDetail(w, detailRunningCap)
 				d.ci, d.a, d.b, d.c = int32(ci), count.dec(w.da), total, room
-				w.add(secTail, Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: &c.Origin, detail: d})
+				w.add(secTail, stepRec{Kind: StepCap, ref: capRef(ci), Index: ci, amount: cut, origin: &c.Origin, detail: d})
 			}
 			e.takeCut(w, ci, c, cut)
 			total = room
@@ -84,7 +84,7 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 				}
 			}
 			if !w.noTrace {
-				w.add(secTail, Step{Kind: StepCap, Index: -1, Amount: from, words: func() string {
+				w.add(secTail, stepRec{Kind: StepCap, Index: -1, amount: from, words: func() string {
 					return "a deal pays nothing below zero in a program without credit notes: its terms come to " + fmtAmount(from, cur) + " (" + fmtAmount(from, cur) + " -> 0.00)"
 				}})
 			}
@@ -126,7 +126,7 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 			cut := total.Sub(limited) // negative
 			if !w.noTrace {
 				from := total
-				w.add(secTail, Step{Kind: StepCap, Index: -1, Amount: cut, words: func() string {
+				w.add(secTail, stepRec{Kind: StepCap, Index: -1, amount: cut, words: func() string {
 					return "a credit note that names no deal takes back at most " + fmtAmount(avail, cur) + " (" + fmtAmount(from, cur) + " -> " + fmtAmount(limited, cur) + "), " + what
 				}})
 			}
@@ -391,9 +391,9 @@ func (e *Evaluator) dealCapLimit(w *work, ci int) (decimal.Decimal, bool) {
 	lim = lim.RoundDown(e.places)
 	if !w.noTrace {
 		st := e.exprStep(w, StepFormula, capRef(ci), -1, c.LimitFormula, &c.Origin)
-		st.OK, st.Amount = true, lim
-		st.Inputs = w.ownInputs(st.Inputs) // the words read them later
-		src, inputs, cur := st.Source, st.Inputs, e.p.Currency
+		st.OK, st.amount = true, lim
+		st.inputs = w.ownInputs(st) // the words read them later
+		src, inputs, cur := st.source, st.inputs, e.p.Currency
 		st.words = func() string {
 			s := "deal cap: " + src + " = " + fmtAmount(v, cur) + describeInputs(inputs, cur)
 			switch {

@@ -122,13 +122,13 @@ func (e *Evaluator) claim(w *work, asOf time.Time) {
 }
 
 // claimStep explains the claim deadline set by claim (see claimWords).
-func (e *Evaluator) claimStep(w *work) Step {
+func (e *Evaluator) claimStep(w *work) stepRec {
 	anchor, from, ok := e.p.ClaimAnchorDate(&w.in.Deal, w.date)
 	expired, on, credited := w.res.Expired, w.asOf, w.creditsExpired
 	sa, fitsA := shortDateOf(anchor)
 	so, fitsO := shortDateOf(on)
 	if !fitsA || !fitsO {
-		return Step{Kind: StepClaim, OK: !expired, words: func() string {
+		return stepRec{Kind: StepClaim, OK: !expired, words: func() string {
 			return e.claimWords(from, ok, credited, expired, anchor, on)
 		}}
 	}
@@ -136,11 +136,11 @@ func (e *Evaluator) claimStep(w *work) Step {
 		// (the window counts from the close date: the deal's detail has it)
 		d := e.dealDetail(w, sd)
 		d.started, d.on, d.credited = ok, so, credited
-		return Step{Kind: StepClaim, OK: !expired, detail: d}
+		return stepRec{Kind: StepClaim, OK: !expired, detail: d}
 	}
 	d := e.newDetail(w, detailClaim)
 	d.payee, d.started, d.date, d.on, d.credited = from, ok, sa, so, credited
-	return Step{Kind: StepClaim, OK: !expired, detail: d}
+	return stepRec{Kind: StepClaim, OK: !expired, detail: d}
 }
 
 // closeDateAnchor names the close date as what a claim window counts
@@ -199,7 +199,7 @@ func (e *Evaluator) registrationValid(w *work, closeDate Date) bool {
 	if w.noTrace {
 		return ok
 	}
-	w.add(secHead, Step{Kind: StepWindow, OK: ok, Ref: RegistrationClause, words: func() string {
+	w.add(secHead, stepRec{Kind: StepWindow, OK: ok, ref: RegistrationClause, words: func() string {
 		if closeDate.Before(approved) {
 			return fmt.Sprintf("not eligible: the deal closed %s, before its registration %s was approved on %s", closeDate, id, approved)
 		}

@@ -194,8 +194,11 @@ func TestClaimWords(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			sa, _ := shortDateOf(anchor)
 			so, _ := shortDateOf(on)
-			d := &stepDetail{kind: detailClaim, e: e, payee: "close date", started: c.anchored, date: sa, on: so, credited: c.credit}
-			st := Step{Kind: StepClaim, OK: !c.expired, detail: d}
+			var w work
+			d := e.newDetail(&w, detailClaim)
+			d.payee, d.started, d.date, d.on, d.credited = "close date", c.anchored, sa, so, c.credit
+			w.add(secFinal, stepRec{Kind: StepClaim, OK: !c.expired, detail: d})
+			st := w.resultTrace(e, w.trace)[0]
 			assert.Equal(t, c.want, st.Words())
 		})
 	}

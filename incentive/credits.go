@@ -99,7 +99,7 @@ func (e *Evaluator) credit(w *work, st *runState, asOf time.Time) {
 	}
 	if !w.noTrace {
 		amount, before, paid := w.scope.Amount, rec.net, rec.paid
-		w.add(secHead, Step{Kind: StepCredit, Ref: id, OK: true, Amount: back.Neg(), words: func() string {
+		w.add(secHead, stepRec{Kind: StepCredit, ref: id, OK: true, amount: back.Neg(), words: func() string {
 			s := "credit note of " + fmtAmount(amount, cur) + " credits deal " + quote(id) + ": its net amount " +
 				fmtAmount(before, cur) + " -> " + fmtAmount(net, cur) + " earns " + fmtAmount(earns, cur) +
 				" under the deal's terms; the deal was paid " + fmtAmount(paid, cur) + ", so "

@@ -189,7 +189,10 @@
 // Speed: amounts that fit a scaled 64-bit integer are added, compared and
 // rounded as such, with overflow detected and the operation redone in
 // shopspring decimal (the result is the same decimal either way). A trace
-// records structured steps and renders words only when read. Callers that
+// records compact steps (see Step: the part of the program, the amount and
+// the values read are built by its methods when read, out of one block of
+// memory without pointers per result) and renders words only when read.
+// Callers that
 // need no explanation use Evaluator.EvaluateNoTrace or RunOptions.NoTrace;
 // runs whose caller only aggregates can also set RunOptions.ReuseResults,
 // which writes each result into the memory of an earlier one.

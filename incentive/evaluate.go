@@ -70,20 +70,13 @@ type Evaluator struct {
 	zeroRoom decimal.Decimal
 	// solo pools the state of single-deal evaluations (*soloState).
 	solo sync.Pool
-	// readsPerDeal is how many values the conditions and formulas of a
-	// deal read at most: the size of a deal's trace arena (work.obs).
-	readsPerDeal int
-	// exprDetail is the detail of every clause, condition and formula
-	// step (detailExpr): it leads Step.Words to the program.
-	exprDetail stepDetail
-}
-
-// readsOf is the number of paths a condition or formula reads.
-func readsOf(x any) int {
-	if d, ok := x.(Describer); ok {
-		return len(d.Reads())
-	}
-	return 0
+	// exprDetail and ruleDetail are the details of every clause,
+	// condition and formula step (detailExpr) and of the rounding rule's
+	// (detailRule): the compact step names its part instead.
+	exprDetail, ruleDetail stepDetail
+	// parts are the clauses', conditions', formulas' and caps' names,
+	// origins, sources and reads, which their steps derive (exprPart).
+	parts [4][]partInfo
 }
 
 type earnPlan struct {
@@ -237,14 +230,10 @@ func NewEvaluator(p *Program) (*Evaluator, error) {
 		words += " (half_up is the default mode)"
 	}
 	e.roundingWords = func() string { return words }
-	for _, c := range p.Eligibility {
-		e.readsPerDeal += readsOf(c.When)
-	}
-	for _, en := range p.Earnings {
-		e.readsPerDeal += readsOf(en.When) + readsOf(en.Amount)
-	}
 	e.splits = planSplits(p)
 	e.exprDetail = stepDetail{kind: detailExpr, e: e}
+	e.ruleDetail = stepDetail{kind: detailRule, e: e}
+	e.planParts()
 	return e, nil
 }
 
@@ -312,9 +301,8 @@ func (e *Evaluator) evaluate(ctx context.Context, in *Input, asOf time.Time, noT
 	s.in = *in
 	own := &s.in
 	s.st.reset(&own.Prior)
-	w := &s.w // empty: a new state, or reused by the previous deal
-	w.keepTrace = true
-	w.scope.asOf, w.noTrace = asOf, noTrace // (w.scope is zero: w is empty)
+	w := &s.w // empty (its scope zero): a new state, or reused by the previous deal
+	w.scope.asOf, w.noTrace = asOf, noTrace
 	w.da = e.arena(&s.da)
 	e.ownTerms(w, own, own.Rates)
 	e.inOrder(w, s.st, asOf)
@@ -342,37 +330,26 @@ type soloState struct {
 }
 
 // reuse empties w for the next deal, keeping the buffers that no result
-// refers to (the per-line work, the group flags and, with keepTrace, the
-// trace scratch), cleared.
+// refers to (the per-line work, the group flags and the trace scratch),
+// cleared.
 func (w *work) reuse() {
-	lines, done, boxes, keep := w.lines, w.groupDone, w.boxes, w.keepTrace
+	lines, done := w.lines, w.groupDone
 	if lines == nil {
 		lines = w.linesBuf
 	}
 	if done == nil {
 		done = w.groupBuf
 	}
-	var trace []Step
-	var obs []Observed
-	var details []stepDetail
-	if keep {
-		if trace = w.trace; trace == nil {
-			trace = w.traceBuf
-		}
-		// The result has its own copies (resultTrace): drop the deal's
-		// pointers, which would pin its decimals and texts.
-		clear(trace)
-		obs, details = w.obs, w.details
-		clear(obs)
-		clear(details)
-	} // (else the result owns w.trace and the arenas)
+	trace := w.trace
+	if trace == nil {
+		trace = w.traceBuf
+	}
+	if ts := w.traceScratch; ts != nil {
+		ts.reuse()
+	}
 	clear(lines)
 	clear(done)
-	for i := range boxes {
-		boxes[i].fresh = false // kept: the next deal may read the same texts
-	}
-	*w = work{linesBuf: lines[:0], groupBuf: done[:0], traceBuf: trace[:0], boxes: boxes, keepTrace: keep,
-		obs: obs[:0], details: details[:0]}
+	*w = work{linesBuf: lines[:0], groupBuf: done[:0], traceBuf: trace[:0], traceScratch: w.traceScratch}
 }
 
 // newLines returns the deal's per-line work, zeroed, reusing the buffer of
@@ -438,25 +415,9 @@ type work struct {
 	linesBuf []lineWork
 	groupBuf []bool
 	traceBuf []Step
-	// keepTrace: the work keeps its trace scratch (traceBuf and the obs
-	// and details arenas) from deal to deal and copies each deal's steps,
-	// details and inputs into the result, each in one allocation of
-	// exactly their number (a single Evaluate, whose pooled state serves
-	// deal after deal). A run's works do not: a run holds thousands of
-	// them (a chunk's items), so each result takes its trace buffer and
-	// arenas themselves, as they grew, and no scratch is kept.
-	keepTrace bool
-	// boxes are the deal and partner values the trace read (see
-	// observe), kept from deal to deal (one entry a path).
-	boxes []observed
-	// obs and details are arenas for the deal's trace: the values its
-	// conditions and formulas read (Step.Inputs) and the words of its
-	// frequent steps (Step.detail). In a run, results point into them,
-	// so they are not reused (but with ReuseResults); with keepTrace they
-	// are scratch, which resultTrace copies out of, so a words closure
-	// must not capture a slice of obs (see ownInputs).
-	obs     []Observed
-	details []stepDetail
+	// traceScratch is the trace's scratch, kept from deal to deal (nil
+	// until the work records a step: see scratch).
+	*traceScratch
 	// dealDet is the deal's detailDeal in details, once made (dealDetail).
 	dealDet *stepDetail
 	// bufs, with RunOptions.ReuseResults, holds the buffers of the
@@ -475,11 +436,9 @@ type work struct {
 // resultBufs are a result and the buffers behind its Lines and Trace,
 // which RunOptions.ReuseResults hands from one deal to the next.
 type resultBufs struct {
-	res     Result
-	trace   []Step
-	lines   []Line
-	obs     []Observed
-	details []stepDetail
+	res   Result
+	trace []Step
+	lines []Line
 }
 
 // keep takes back the buffers w's deal grew, for the next deal.
@@ -490,97 +449,101 @@ func (b *resultBufs) keep(w *work) {
 	if cap(b.res.Lines) > cap(b.lines) {
 		b.lines = b.res.Lines[:0]
 	}
-	if cap(w.obs) > cap(b.obs) {
-		b.obs = w.obs[:0]
-	}
-	if cap(w.details) > cap(b.details) {
-		b.details = w.details[:0]
-	}
 }
 
-// newTrace returns the deal's empty trace with room for n steps: the
-// scratch (see traceBuf and keepTrace), or in a run the previous result's
-// buffer (ReuseResults) or a new one.
+// newTrace returns the deal's empty trace scratch with room for n steps.
 func (w *work) newTrace(n int) []Step {
-	if w.keepTrace && cap(w.traceBuf) >= n {
+	if cap(w.traceBuf) >= n {
 		t := w.traceBuf[:0]
 		w.traceBuf = nil
 		return t
 	}
-	if b := w.bufs; b != nil && cap(b.trace) >= n {
-		t := b.trace[:cap(b.trace)]
-		clear(t) // drop the previous deal's pointers
-		return t[:0]
-	}
 	return make([]Step, 0, n)
 }
 
-// resultTrace is the result's trace of the deal's steps (sorted): with
-// keepTrace a copy of exactly their number (never nil, so that an empty
-// trace reads [] in JSON), else the steps' own buffer, which the result
-// takes.
-func (w *work) resultTrace(steps []Step) []Step {
-	if !w.keepTrace {
-		return steps
+// resultTrace is the result's trace of the deal's steps (sorted, in the
+// scratch): a copy of exactly their number (never nil, so that an empty
+// trace reads [] in JSON) with their block's header in one allocation,
+// and one block of the words its records need, which holds no pointers,
+// copied out of the scratch (which the next deal overwrites). With
+// ReuseResults the previous result's steps buffer serves when it is large
+// enough; the block is always new, so that a copy of the steps stays valid.
+func (w *work) resultTrace(e *Evaluator, steps []Step) []Step {
+	if len(steps) == 0 {
+		return []Step{}
 	}
-	t := make([]Step, len(steps))
-	copy(t, steps)
-	// The details and inputs the steps point to are in the scratch
-	// arenas, which the next deal overwrites: the result gets its own,
-	// one allocation each, of exactly their number (the arenas are sized
-	// for the largest deal, so a result that pointed into fresh ones as
-	// in a run would keep their room too).
-	nd, no := 0, 0
-	for i := range t {
-		if d := t[i].detail; d != nil && d.kind != detailExpr && d != w.dealDet {
-			nd++
+	w.scratch()
+	var t []Step
+	var blk *traceBlock
+	if b := w.bufs; b != nil && cap(b.trace) >= len(steps) {
+		t, blk = b.trace[:len(steps)], new(traceBlock)
+	} else {
+		t, blk = newSteps(len(steps))
+	}
+	dw, pw, iw := wordsOf[detailRec](), wordsOf[pickRec](), wordsOf[inputRec]()
+	naux := 0 // the details' members and texts
+	for k := range w.ndet {
+		d := &w.detChunks[k/detailChunk][k%detailChunk]
+		naux += int(d.npicks) * pw
+		if d.payee != "" || d.payeeName != "" {
+			d.payeeText, d.nameText = w.textRef(d.payee), w.textRef(d.payeeName)
+			naux += 2
 		}
-		no += len(t[i].Inputs)
 	}
-	if w.dealDet != nil {
-		nd++ // shared by several steps: one copy
+	auxAt := int(w.ndet) * dw
+	insAt := auxAt + naux
+	textAt := insAt + len(w.ins)*iw
+	blk.data = make([]uint64, textAt+(len(w.bytes)+7)/8)
+	blk.e, blk.aux, blk.ins, blk.text = e, int32(auxAt), int32(insAt), int32(textAt)
+	// The texts first: the details' payees go after the inputs' texts.
+	copy(blk.bytes(), w.bytes)
+	copy(blk.inputs(), w.ins)
+	dets, aux := blk.details(), blk.auxWords()
+	na := 0
+	for k := range int(w.ndet) {
+		d := &w.detChunks[k/detailChunk][k%detailChunk]
+		r := detailRec{kind: d.kind, started: d.started, credited: d.credited, line: d.line, ci: d.ci,
+			date: d.date, on: d.on, npicks: d.npicks, pick: int32(na)}
+		r.setAmt(0, w.amt(d.a))
+		r.setAmt(1, w.amt(d.b))
+		r.setAmt(2, w.amt(d.c))
+		for _, m := range d.picks() {
+			*at[pickRec](aux, na) = pickRec{line: int32(m.line), a: w.amt(m.amount)}
+			na += pw
+		}
+		if d.payee != "" || d.payeeName != "" {
+			*at[[2]textRef](aux, na) = [2]textRef{d.payeeText, d.nameText}
+			r.texts = int32(na) + 1
+			na += 2
+		}
+		dets[k] = r
 	}
-	var details []stepDetail
-	if nd > 0 {
-		details = make([]stepDetail, nd)
+	if len(w.decs)+len(w.vals)+len(w.extras) > 0 {
+		blk.side = &traceSide{decs: clone(w.decs), vals: clone(w.vals), extras: clone(w.extras)}
 	}
-	var obs []Observed
-	if no > 0 {
-		obs = make([]Observed, no)
-	}
-	var dealDet *stepDetail // the copy of w.dealDet
 	for i := range t {
 		st := &t[i]
-		switch d := st.detail; {
-		case d == nil || d.kind == detailExpr:
-			// (the evaluator's shared detailExpr stays shared)
-		case d == w.dealDet && dealDet != nil:
-			st.detail = dealDet
-		default:
-			details[0] = *d
-			st.detail = &details[0]
-			if d == w.dealDet {
-				dealDet = st.detail
-			}
-			details = details[1:]
-		}
-		if n := len(st.Inputs); n > 0 {
-			copy(obs, st.Inputs)
-			st.Inputs = obs[:n:n]
-			obs = obs[n:]
-		}
+		*st = steps[i]
+		st.blk = blk
 	}
 	return t
 }
 
-// ownInputs is inputs (a step's Inputs) where a words closure may keep
-// them: with keepTrace, a copy out of the scratch arena (w.obs), which
-// the next deal overwrites; in a run, inputs itself.
-func (w *work) ownInputs(inputs []Observed) []Observed {
-	if !w.keepTrace || len(inputs) == 0 {
-		return inputs
+// textRef puts s in the scratch's bytes.
+func (w *work) textRef(s string) textRef {
+	if s == "" {
+		return textRef{}
 	}
-	return append([]Observed(nil), inputs...)
+	off, n := w.text(s)
+	return textRef{off, n}
+}
+
+// clone copies s (nil when empty).
+func clone[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	return append([]T(nil), s...)
 }
 
 // Trace sections, in explanation order.
@@ -591,12 +554,11 @@ const (
 	secFinal int32 = 1 << 30 // rounding rule, claim window, total
 )
 
-func (w *work) add(section int32, st Step) {
+func (w *work) add(section int32, r stepRec) {
 	if w.noTrace {
 		return
 	}
-	st.section = section
-	w.trace = append(w.trace, st)
+	w.trace = append(w.trace, w.step(section, r))
 }
 
 func (e *Evaluator) groupSection(gi int) int32 { return secLines + int32(len(e.earn)+gi) }
@@ -636,7 +598,6 @@ func (e *Evaluator) ownTerms(w *work, in *Input, rates RateSource) {
 		// RunOptions.ReuseResults: the previous deal's result is done with.
 		b.res = Result{Program: e.ref, DealID: d.ID, Total: Zero(p.Currency)}
 		w.res = &b.res
-		w.obs, w.details = b.obs[:0], b.details[:0]
 	} else {
 		w.res = &Result{Program: e.ref, DealID: d.ID, Total: Zero(p.Currency)}
 	}
@@ -681,14 +642,20 @@ func (e *Evaluator) ownTerms(w *work, in *Input, rates RateSource) {
 		if w.noTrace {
 			return
 		}
-		w.add(secHead, Step{Kind: StepWindow, words: e.windowWords(closeDate, false)})
+		if sd, fits := shortDateOf(closeDate); fits {
+			d := e.newDetail(w, detailWindow)
+			d.date = sd
+			w.add(secHead, stepRec{Kind: StepWindow, detail: d})
+		} else {
+			w.add(secHead, stepRec{Kind: StepWindow, words: e.windowWords(closeDate, false)})
+		}
 		return
 	}
 	if !w.noTrace {
 		// Its words come with finish (windowStep): from the deal's detail
 		// arena when the deal is eligible (which has one anyway), else
 		// from a closure, as above.
-		w.add(secHead, Step{Kind: StepWindow, OK: true})
+		w.add(secHead, stepRec{Kind: StepWindow, OK: true})
 	}
 	if !e.registrationValid(w, closeDate) {
 		return
@@ -754,7 +721,7 @@ func (e *Evaluator) convert(w *work, rates RateSource) bool {
 	}
 	from := d.Amount
 	if !w.noTrace {
-		w.add(secHead, Step{Kind: StepConversion, OK: true, Amount: conv.To.amount, words: func() string {
+		w.add(secHead, stepRec{Kind: StepConversion, OK: true, amount: conv.To.amount, words: func() string {
 			return conversionWords(p, from, conv, also)
 		}})
 	}
@@ -849,7 +816,7 @@ func (e *Evaluator) line(w *work, i int, ordered bool) {
 		ln.amountDone, ln.amount = true, v
 		if !w.noTrace {
 			st := e.exprStep(w, StepFormula, en.ID, i, en.Amount, &en.Origin)
-			st.OK, st.Amount = true, v
+			st.OK, st.amount = true, v
 			w.add(secLines+int32(i), st)
 		}
 	}
@@ -895,10 +862,10 @@ func (e *Evaluator) bandDone(w *work, i int, in bandInput, v decimal.Decimal, hi
 	}
 	d := e.newDetail(w, detailBand)
 	d.line, d.a, d.b, d.c, d.started = int32(i), in.before, in.after, in.amount, in.started
-	st := Step{Kind: StepBand, Ref: en.ID, Index: -1, OK: hit >= 0, Amount: v, Origin: &en.Bands.Origin, detail: d}
+	st := stepRec{Kind: StepBand, ref: en.ID, Index: -1, OK: hit >= 0, amount: v, origin: &en.Bands.Origin, detail: d}
 	if hit >= 0 {
 		st.Index = hit
-		st.Origin = &en.Bands.Bands[hit].Origin
+		st.origin = &en.Bands.Bands[hit].Origin
 	}
 	w.add(secLines+int32(i), st)
 }

@@ -100,7 +100,7 @@ func (e *Evaluator) holdVoid(w *work) bool {
 	}
 	if !w.noTrace {
 		cur := e.p.Currency
-		w.add(secTail-1, Step{Kind: StepHold, Ref: st.VoidField, Index: -1, Amount: from.Neg(), words: func() string {
+		w.add(secTail-1, stepRec{Kind: StepHold, ref: st.VoidField, Index: -1, amount: from.Neg(), words: func() string {
 			return fmt.Sprintf("void: %s %s falls inside the hold (%s from %s %s, maturing %s), so the deal's %s pays nothing",
 				st.VoidField, st.VoidDate, h.Span, e.holdFromWords(), st.Start, st.MaturesOn, fmtAmount(from, cur))
 		}})
@@ -131,7 +131,7 @@ func (e *Evaluator) holdFromWords() string {
 }
 
 // holdStep explains a hold that did not void the deal.
-func (e *Evaluator) holdStep(w *work) Step {
+func (e *Evaluator) holdStep(w *work) stepRec {
 	st, span := *w.res.Hold, e.p.Hold.Span
 	from := e.holdFromWords()
 	expired := w.res.Expired
@@ -139,7 +139,7 @@ func (e *Evaluator) holdStep(w *work) Step {
 	if !w.scope.asOf.IsZero() {
 		asOf = w.asOfDate(e).String()
 	}
-	return Step{Kind: StepHold, OK: !st.Held && !st.Void, Index: -1, words: func() string {
+	return stepRec{Kind: StepHold, OK: !st.Held && !st.Void, Index: -1, words: func() string {
 		var b strings.Builder
 		switch {
 		case st.Void:

@@ -2,7 +2,11 @@ package incentive
 
 import (
 	"testing"
-	"unsafe"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/partnerops/partnerops/partner"
 )
@@ -52,45 +56,6 @@ func TestLookupTextMatchesLookup(t *testing.T) {
 	}
 }
 
-// The trace's boxes are per deal: a text equal to the previous deal's
-// shares its box, a different one is read again, and a value that is not
-// a text (deal.amount) is never carried over from an earlier deal.
-func TestObserveBoxesPerDeal(t *testing.T) {
-	p := spiffProgram()
-	d1 := deal("D-1", "P-1", "100.00", "2026-11-03")
-	d2 := deal("D-2", "P-1", "250.00", "2026-11-04")
-	d3 := deal("D-3", "P-1", "250.00", "2026-11-04")
-	d3.Type = "upsell"
-	pt := gold("P-1")
-	var w work
-	read := func(d *Deal, path string) any {
-		w.scope = Scope{Program: p, Deal: d, Partner: &pt, Amount: d.Amount.amount}
-		v, ok := w.observe(path)
-		if !ok {
-			t.Fatalf("%s: no value", path)
-		}
-		return v
-	}
-	if v := read(&d1, PathDealType); v != any("new_business") {
-		t.Fatalf("deal 1 type = %#v", v)
-	}
-	if v := read(&d1, PathDealAmount); v.(interface{ String() string }).String() != "100" {
-		t.Fatalf("deal 1 amount = %v, want 100", v)
-	}
-	w.reuse()
-	if v := read(&d2, PathDealType); v != any("new_business") {
-		t.Fatalf("deal 2 type = %#v", v)
-	}
-	// (shopspring's String drops trailing zeros: 250.00 reads 250.)
-	if v := read(&d2, PathDealAmount); v.(interface{ String() string }).String() != "250" {
-		t.Fatalf("deal 2 amount = %v, want 250 (not deal 1's 100)", v)
-	}
-	w.reuse()
-	if v := read(&d3, PathDealType); v != any("upsell") {
-		t.Fatalf("deal 3 type = %#v, want upsell (not the previous deal's)", v)
-	}
-}
-
 // A partner whose region changed on 2026-10-15: the deal closing
 // 2026-11-03 reads the new region, the start of the program period
 // (2026-10-01, the effective start) the old one, through lookupText as
@@ -114,41 +79,148 @@ func TestLookupTextDatedAttributes(t *testing.T) {
 	}
 }
 
-// A path keeps the boxes of its last observedTexts (4) texts: a text seen
-// again reuses its box (no allocation), a fifth new text drops the least
-// recently seen, and every read gives the deal's own text.
-func TestObservedBoxText(t *testing.T) {
-	var b observed
-	steps := []struct {
-		text string
-		// reused: the box of an earlier read is returned
-		reused bool
+// The trace keeps the values an expression read as records without
+// pointers (inputRec) and builds them again when Inputs is called: every
+// kind of value comes back with its own dynamic type and value, its
+// decimal's coefficient and exponent, its day read on, including the ones
+// the records cannot hold (a coefficient past 18 digits, a list, a date
+// beyond a shortDate), which the block's side keeps as they are.
+func TestInputRecordsRoundTrip(t *testing.T) {
+	big := decimal.RequireFromString("123456789012345678901234.5")
+	on := Date{2026, 11, 3}
+	far := Date{9_000_000, 1, 1} // beyond a shortDate's years
+	cases := []struct {
+		name string
+		v    any
+		on   Date
 	}{
-		{"new_business", false},
-		{"upsell", false},
-		{"new_business", true}, // now most recent: new_business, upsell
-		{"renewal", false},
-		{"expansion", false},    // kept: expansion, renewal, new_business, upsell
-		{"upsell", true},        // upsell, expansion, renewal, new_business
-		{"other", false},        // drops new_business, the least recent
-		{"new_business", false}, // boxed again
-		{"other", true},
+		{"text", "new_business", Date{}},
+		{"empty text", "", Date{}},
+		{"text read on a day", "gold", on},
+		{"int64", int64(-42), Date{}},
+		{"true", true, Date{}},
+		{"false", false, Date{}},
+		{"decimal", decimal.New(1251, -2), Date{}},
+		{"decimal with trailing zeros", decimal.New(12000, -2), Date{}},
+		{"negative decimal", decimal.New(-5, 3), Date{}},
+		{"zero decimal at a scale", decimal.New(0, -2), Date{}},
+		{"zero Decimal", decimal.Decimal{}, Date{}},
+		{"decimal past 18 digits", big, Date{}},
+		{"date", Date{2026, 2, 29}, Date{}},
+		{"date beyond a shortDate", far, Date{}},
+		{"list", []string{"a", "b"}, Date{}},
+		{"text read on a far day", "gold", far},
 	}
-	boxes := map[string]any{}
-	for i, s := range steps {
-		v := b.boxText(s.text)
-		if got, _ := v.(string); got != s.text {
-			t.Fatalf("read %d: %#v, want %q", i, v, s.text)
+	var w work
+	reads := make([]string, len(cases))
+	for k, c := range cases {
+		reads[k] = "path." + c.name
+		w.record(k, c.v, c.on)
+	}
+	e := &Evaluator{p: &Program{}}
+	w.trace = append(w.trace, Step{Kind: StepClause, det: detExpr, in: 0, nin: uint8(len(cases))})
+	st := w.resultTrace(e, w.trace)[0]
+	got := st.blk.observed(reads, int32(st.in), int32(st.nin))
+	w.reuse() // the scratch is the next deal's: the block has its own
+	w.record(0, "overwritten", Date{})
+	require.Len(t, got, len(cases))
+	for k, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			o := got[k]
+			assert.Equal(t, reads[k], o.Path)
+			assert.Equal(t, c.on, o.On)
+			assert.IsType(t, c.v, o.Value)
+			if d, ok := c.v.(decimal.Decimal); ok {
+				gd := o.Value.(decimal.Decimal)
+				assert.Equal(t, d.String(), gd.String())
+				assert.Equal(t, d.Exponent(), gd.Exponent())
+				assert.Zero(t, d.Coefficient().Cmp(gd.Coefficient()))
+				return
+			}
+			assert.Equal(t, c.v, o.Value)
+		})
+	}
+}
+
+// A step keeps its amount as a scaled int64 when the coefficient has at
+// most 18 digits, else as the decimal itself: Amount gives back the same
+// coefficient and exponent either way, and the zero Decimal stays zero.
+func TestStepAmountRoundTrip(t *testing.T) {
+	amounts := []decimal.Decimal{
+		{},
+		decimal.New(0, -2),
+		decimal.New(24000, -2), // 240.00: the exponent is kept
+		decimal.New(-1, 9),
+		decimal.New(999_999_999_999_999_999, -18),           // 18 digits: the last that fit
+		decimal.RequireFromString("1234567890123456789.01"), // 21 digits
+	}
+	var w work
+	for _, a := range amounts {
+		w.add(secLines, stepRec{Kind: StepFormula, amount: a})
+	}
+	trace := w.resultTrace(&Evaluator{p: &Program{}}, w.trace)
+	w.reuse()
+	for k, a := range amounts {
+		got := trace[k].Amount()
+		assert.Equal(t, a.String(), got.String(), "amount %d", k)
+		assert.Equal(t, a.Exponent(), got.Exponent(), "amount %d", k)
+	}
+	assert.Equal(t, decimal.Decimal{}, trace[0].Amount(), "the zero Decimal")
+}
+
+// An expression that reads more paths than a step's input records count
+// (255) keeps its values as they are: all of them come back, in order,
+// and its words still name the clause.
+func TestStepWithManyReads(t *testing.T) {
+	reads := make([]string, 300)
+	for k := range reads {
+		reads[k] = PathDealAmount
+	}
+	p := spiffProgram()
+	p.Eligibility = []Clause{{Name: "many", When: &funcCond{src: "many reads", reads: reads,
+		f: func(*Scope) (bool, error) { return true, nil }}}}
+	e, err := NewEvaluator(p)
+	require.NoError(t, err)
+	d := deal("D-1", "P-1", "100.00", "2026-11-03")
+	res, err := e.Evaluate(t.Context(), Input{Deal: d, Partner: gold("P-1")}, time.Time{})
+	require.NoError(t, err)
+	var clause *Step
+	for i := range res.Trace {
+		if res.Trace[i].Kind == StepClause {
+			clause = &res.Trace[i]
 		}
-		prev, seen := boxes[s.text]
-		// the same box: the interfaces' data words are one pointer
-		same := seen && (*[2]uintptr)(unsafe.Pointer(&prev))[1] == (*[2]uintptr)(unsafe.Pointer(&v))[1]
-		if same != s.reused {
-			t.Fatalf("read %d (%s): reused %v, want %v", i, s.text, same, s.reused)
-		}
-		boxes[s.text] = v
 	}
-	if n := testing.AllocsPerRun(100, func() { _ = b.boxText("other") }); n != 0 {
-		t.Fatalf("a kept text allocated %v times", n)
-	}
+	require.NotNil(t, clause)
+	in := clause.Inputs()
+	require.Len(t, in, 300)
+	assert.Equal(t, PathDealAmount, in[299].Path)
+	assert.Equal(t, "100", in[299].Value.(decimal.Decimal).String())
+	assert.Equal(t, "many", clause.Ref())
+	assert.Equal(t, "many reads", clause.Source())
+	assert.Contains(t, clause.Words(), `eligible: "many" holds: many reads (deal.amount = 100.00`)
+}
+
+// A step recorded with a detail whose name is not the one its part gives
+// keeps its own name in its extra and still renders its words from the
+// detail (and an exponent beyond 16 bits keeps its amount as a decimal).
+func TestStepKeepsOwnNameWithDetail(t *testing.T) {
+	e, err := NewEvaluator(spiffProgram())
+	require.NoError(t, err)
+	var w work
+	d := e.newDetail(&w, detailLineRounding)
+	d.line, d.a = 0, decimal.RequireFromString("240.004")
+	r := decimal.New(24000, -2)
+	w.add(secLines, stepRec{Kind: StepRounding, Index: 0, OK: true, amount: r, ref: "renamed", detail: d})
+	w.add(secLines, stepRec{Kind: StepRounding, Index: 0, OK: true, amount: r, ref: e.p.Earnings[0].ID, detail: d})
+	w.add(secLines, stepRec{Kind: StepFormula, amount: decimal.New(7, 40000)})
+	trace := w.resultTrace(e, w.trace)
+	w.reuse()
+	want := `earning "` + e.p.Earnings[0].ID + `": 240.004 rounded half_up to 240.00`
+	assert.Equal(t, "renamed", trace[0].Ref())
+	assert.Equal(t, want, trace[0].Words())
+	assert.NotZero(t, trace[0].flags&flagExtra, "kept its own name")
+	assert.Equal(t, e.p.Earnings[0].ID, trace[1].Ref())
+	assert.Equal(t, want, trace[1].Words())
+	assert.Zero(t, trace[1].flags&flagExtra, "its part gives its name")
+	assert.Equal(t, int32(40000), trace[2].Amount().Exponent())
 }

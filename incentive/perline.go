@@ -40,7 +40,7 @@ func (e *Evaluator) perLine(w *work, i int) {
 	for k := range lines {
 		w.scope.Line = &lines[k]
 		it := LineItem{Index: k, Product: lines[k].Product}
-		var cond Step
+		var cond stepRec
 		if en.When != nil {
 			ok, err := holds(en.When, &w.scope)
 			if err != nil {
@@ -53,7 +53,7 @@ func (e *Evaluator) perLine(w *work, i int) {
 			if !ok {
 				it.Reason = ReasonCondition
 				items[k] = it
-				e.lineItemStep(w, i, it, cond, Step{})
+				e.lineItemStep(w, i, it, cond, stepRec{})
 				continue
 			}
 		}
@@ -69,7 +69,7 @@ func (e *Evaluator) perLine(w *work, i int) {
 		applies = true
 		sum = sum.Add(v)
 		items[k] = it
-		var amt Step
+		var amt stepRec
 		if !w.noTrace {
 			amt = e.exprStep(w, StepFormula, en.ID, i, en.Amount, &en.Origin)
 		}
@@ -84,7 +84,7 @@ func (e *Evaluator) perLine(w *work, i int) {
 	w.items[i] = items
 	if !w.noTrace && !applies {
 		n := len(lines)
-		w.add(secLines+int32(i), Step{Kind: StepCondition, Ref: en.ID, Index: i, Origin: &en.Origin, words: func() string {
+		w.add(secLines+int32(i), stepRec{Kind: StepCondition, ref: en.ID, Index: i, origin: &en.Origin, words: func() string {
 			if n == 0 {
 				return "earning " + quote(en.ID) + " does not apply: it is paid per product line and the deal has none"
 			}
@@ -94,23 +94,23 @@ func (e *Evaluator) perLine(w *work, i int) {
 }
 
 // lineItemStep records one line's result of a per-line earning.
-func (e *Evaluator) lineItemStep(w *work, i int, it LineItem, cond, amt Step) {
+func (e *Evaluator) lineItemStep(w *work, i int, it LineItem, cond, amt stepRec) {
 	if w.noTrace {
 		return
 	}
 	en, cur := e.earn[i].e, e.p.Currency
 	// (the words read the inputs later: they must not stay in the arena)
-	cond.Inputs, amt.Inputs = w.ownInputs(cond.Inputs), w.ownInputs(amt.Inputs)
-	st := Step{Kind: StepFormula, Ref: en.ID, Index: i, OK: it.Applies, Amount: it.Amount, Origin: &en.Origin}
+	cond.inputs, amt.inputs = w.ownInputs(cond), w.ownInputs(amt)
+	st := stepRec{Kind: StepFormula, ref: en.ID, Index: i, OK: it.Applies, amount: it.Amount, origin: &en.Origin}
 	if !it.Applies {
 		st.Kind = StepCondition
 	}
 	st.words = func() string {
 		s := "earning " + quote(en.ID) + " line " + itoa(it.Index+1) + " (" + quote(it.Product) + "): "
 		if !it.Applies {
-			return s + "nothing, " + it.Reason + ": " + cond.Source + describeInputs(cond.Inputs, cur)
+			return s + "nothing, " + it.Reason + ": " + cond.source + describeInputs(cond.inputs, cur)
 		}
-		s += amt.Source + " = " + fmtAmount(it.Amount, cur) + describeInputs(amt.Inputs, cur)
+		s += amt.source + " = " + fmtAmount(it.Amount, cur) + describeInputs(amt.inputs, cur)
 		if it.Reason != "" {
 			s += "; nothing, " + it.Reason
 		}

@@ -204,11 +204,30 @@ func (o Observed) MarshalJSON() ([]byte, error) {
 // filled as the deal is evaluated; the plain-words rendering is produced
 // only when Words (or Explain, or JSON encoding) asks for it, so a batch
 // run that never reads explanations does not pay for formatting them.
+//
+// Kind, OK and Index are fields; the part's name (Ref), the expression
+// (Source), the amount (Amount), the values read (Inputs) and where the
+// part was written (Origin) are methods, because the engine does not
+// store them per step: a step is a small record (40 bytes on a 64-bit
+// platform, one pointer) that names its part of the program and keeps
+// its amount as a scaled integer, and the values its expression read,
+// the amounts its words show and their texts sit in one block of the
+// result's, which holds no pointers; the methods build the values when
+// they are read (each call builds them again). Every deal of a batch
+// records a dozen or more steps, most of which nobody reads; keeping them
+// small and free of pointers is what makes the explanation cheap. Step
+// marshals to JSON with the same keys as the methods' names.
 type Step struct {
 	Kind StepKind `json:"kind"`
 	// OK is false for a failed clause or condition, a window or claim
 	// deadline missed, a basis that reached no band, or a cap that bound.
 	OK bool `json:"ok"`
+	// flags: the low two bits say how the amount is kept (amtNone, the
+	// zero Decimal; amtFx, amc x 10^ame; amtDec, amc indexes the block's
+	// decimals); flagExtra: det indexes the step's extra.
+	flags uint8
+	// nin is the number of input records of the step (in is the first).
+	nin uint8
 	// section orders the steps of one deal: steps are recorded as the
 	// two phases go and sorted once at the end.
 	section int32
@@ -217,56 +236,122 @@ type Step struct {
 	// cap step that is not a program cap (a credit note's takeback limited
 	// to what the partner was paid, or a credit note that pays nothing).
 	Index int `json:"index"`
-	// Ref names the part of the program: a clause name, an earning id, a
-	// group id, or "caps[i]"; for a credit step, the credited deal's id.
-	Ref string `json:"ref,omitempty"`
-	// Source is the condition or formula as written.
-	Source string `json:"source,omitempty"`
-	// Amount is the step's amount, where it has one: a formula's value,
-	// what a band table paid, what a cap cut, a rounded amount, the total.
-	Amount decimal.Decimal `json:"amount"`
-	// Inputs are the values read by the condition or formula.
-	Inputs []Observed `json:"inputs,omitempty"`
-	// Origin is where the part was written, when known; it points into the
-	// program.
-	Origin *Origin `json:"origin,omitempty"`
-	// words renders the step; clause, condition and formula steps render
-	// from their own fields instead (see Words), which saves a closure per
-	// step on every deal.
-	words func() string
-	// detail renders the frequent steps the engine records on every deal
-	// (see stepDetail), in place of a words closure; a clause, condition
-	// or formula step points at its evaluator's shared detail (kind
-	// detailExpr), which leads to the program.
-	detail *stepDetail
+	amc   int64
+	ame   int16
+	// in is the step's first input record.
+	in uint16
+	// det is the step's detail: 0 none, detExpr (a clause, condition or
+	// formula: Kind and Index name the part), detRule (the rounding rule),
+	// else the index of its detail record plus one; with flagExtra, the
+	// index of its extra plus one (words, name, inputs of a rare step,
+	// and its detail: see stepExtra).
+	det int32
+	// blk is the result's trace block, which the records are in.
+	blk *traceBlock
+}
+
+// Ref names the part of the program: a clause name, an earning id, a
+// group id, or "caps[i]"; for a credit step, the credited deal's id.
+func (s *Step) Ref() string {
+	if x := s.extra(); x != nil {
+		return x.ref
+	}
+	ref, _ := s.part()
+	return ref
+}
+
+// Source is the condition or formula as written.
+func (s *Step) Source() string {
+	if x := s.extra(); x != nil {
+		return x.source
+	}
+	if s.det == detExpr && s.blk != nil {
+		if pt := s.blk.e.exprPart(s.Kind, s.Index); pt != nil {
+			return pt.source
+		}
+	}
+	return ""
+}
+
+// Amount is the step's amount, where it has one: a formula's value, what
+// a band table paid, what a cap cut, a rounded amount, the total; zero
+// otherwise.
+func (s *Step) Amount() decimal.Decimal { return s.blk.amount(s.flags&amtMask, s.amc, int32(s.ame)) }
+
+// Inputs are the values read by the condition or formula, in the order
+// the expression names them. The slice is the caller's own.
+func (s *Step) Inputs() []Observed {
+	if x := s.extra(); x != nil {
+		if len(x.inputs) == 0 {
+			return nil
+		}
+		return append([]Observed(nil), x.inputs...)
+	}
+	if s.nin == 0 {
+		return nil
+	}
+	return s.blk.observed(s.exprReads(), int32(s.in), int32(s.nin))
+}
+
+// Origin is where the part was written, when known; it points into the
+// program (nil otherwise).
+func (s *Step) Origin() *Origin {
+	if x := s.extra(); x != nil {
+		return x.origin
+	}
+	_, o := s.part()
+	return o
+}
+
+// MarshalJSON encodes the step as its fields read (kind, ok, index, ref,
+// source, amount, inputs, origin) with its words.
+func (s Step) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Kind   StepKind        `json:"kind"`
+		OK     bool            `json:"ok"`
+		Index  int             `json:"index"`
+		Ref    string          `json:"ref,omitempty"`
+		Source string          `json:"source,omitempty"`
+		Amount decimal.Decimal `json:"amount"`
+		Inputs []Observed      `json:"inputs,omitempty"`
+		Origin *Origin         `json:"origin,omitempty"`
+		Words  string          `json:"words"`
+	}{s.Kind, s.OK, s.Index, s.Ref(), s.Source(), s.Amount(), s.Inputs(), s.Origin(), s.Words()})
 }
 
 // Words renders the step in plain words, e.g.
 // `earning "base": deal.amount * 0.02 = 240.00 (deal.amount = 12,000.00)`.
 func (s *Step) Words() string {
-	if s.words != nil {
-		return s.words()
+	if x := s.extra(); x != nil && x.words != nil {
+		return x.words()
 	}
-	if s.detail != nil && s.detail.kind != detailExpr {
-		return s.detail.words(s)
+	if s.blk == nil {
+		return ""
 	}
-	var cur Currency
-	if p := s.program(); p != nil {
-		cur = p.Currency
+	switch det := s.detail(); {
+	case det == detRule:
+		return s.blk.e.roundingWords()
+	case det > 0:
+		d := s.blk.detail(det - 1)
+		return d.words(s)
+	case det != detExpr:
+		return ""
 	}
+	cur := s.blk.e.p.Currency
+	src, inputs := s.Source(), s.Inputs()
 	switch s.Kind {
 	case StepClause:
 		if s.OK {
-			return "eligible: " + quote(s.Ref) + " holds" + describeExpr(s.Source, s.Inputs, cur) + s.divisionNote()
+			return "eligible: " + quote(s.Ref()) + " holds" + describeExpr(src, inputs, cur) + s.divisionNote()
 		}
-		return "not eligible: " + quote(s.Ref) + " failed" + describeExpr(s.Source, s.Inputs, cur) + s.divisionNote()
+		return "not eligible: " + quote(s.Ref()) + " failed" + describeExpr(src, inputs, cur) + s.divisionNote()
 	case StepCondition:
 		if s.OK {
-			return "earning " + quote(s.Ref) + " applies" + describeExpr(s.Source, s.Inputs, cur) + s.divisionNote()
+			return "earning " + quote(s.Ref()) + " applies" + describeExpr(src, inputs, cur) + s.divisionNote()
 		}
-		return "earning " + quote(s.Ref) + " does not apply" + describeExpr(s.Source, s.Inputs, cur) + s.divisionNote()
+		return "earning " + quote(s.Ref()) + " does not apply" + describeExpr(src, inputs, cur) + s.divisionNote()
 	case StepFormula:
-		return "earning " + quote(s.Ref) + ": " + s.Source + " = " + fmtAmount(s.Amount, cur) + describeInputs(s.Inputs, cur) + s.divisionNote()
+		return "earning " + quote(s.Ref()) + ": " + src + " = " + fmtAmount(s.Amount(), cur) + describeInputs(inputs, cur) + s.divisionNote()
 	}
 	return ""
 }
@@ -309,17 +394,8 @@ func (s *Step) divisionNote() string {
 // program is the program of a clause, condition or formula step (nil for
 // a step the engine did not record).
 func (s *Step) program() *Program {
-	if s.detail != nil && s.detail.e != nil {
-		return s.detail.e.p
+	if s.detail() == detExpr && s.blk != nil && s.blk.e != nil {
+		return s.blk.e.p
 	}
 	return nil
-}
-
-// MarshalJSON encodes the step with its words.
-func (s Step) MarshalJSON() ([]byte, error) {
-	type plain Step
-	return json.Marshal(struct {
-		plain
-		Words string `json:"words"`
-	}{plain(s), s.Words()})
 }

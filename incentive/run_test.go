@@ -377,7 +377,7 @@ func TestCombinedOpaqueConditionRunsInOrder(t *testing.T) {
 		// Only the partner's first deal pays the 50.00 welcome bonus.
 		assert.Equal(t, []string{"50.00", "0.00"}, totals(rs), "workers %d", workers)
 		for _, st := range rs[0].Trace {
-			for _, in := range st.Inputs {
+			for _, in := range st.Inputs() {
 				assert.NotEqual(t, PathPeriodAmount, in.Path, "an input the condition never read")
 			}
 		}

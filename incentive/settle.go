@@ -143,7 +143,7 @@ func (e *Evaluator) orderedTerms(w *work, st *runState, asOf time.Time) (ps *par
 		if !w.noTrace {
 			d := e.newDetail(w, detailDealCap)
 			d.ci, d.a, d.b = int32(ci), total, limit
-			w.add(secTail, Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: &c.Origin, detail: d})
+			w.add(secTail, stepRec{Kind: StepCap, ref: capRef(ci), Index: ci, amount: cut, origin: &c.Origin, detail: d})
 		}
 		e.takeCutAt(w, ci, c, limit, cut)
 		total = limit
@@ -163,7 +163,7 @@ func (e *Evaluator) orderedTerms(w *work, st *runState, asOf time.Time) (ps *par
 			cut := total.Sub(floor) // negative
 			if !w.noTrace {
 				from := total
-				w.add(secTail, Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: &c.Origin,
+				w.add(secTail, stepRec{Kind: StepCap, ref: capRef(ci), Index: ci, amount: cut, origin: &c.Origin,
 					words: func() string {
 						return e.dealCapName(c, floor.Neg()) + " bounds the credit note's takeback (" + fmtAmount(from, cur) + " -> " + fmtAmount(floor, cur) + ")"
 					}})
@@ -179,7 +179,7 @@ func (e *Evaluator) orderedTerms(w *work, st *runState, asOf time.Time) (ps *par
 		if e.spreadRounding(w, r) || decCmp(r, total) != 0 {
 			exact := total
 			if !w.noTrace {
-				w.add(secTail, Step{Kind: StepRounding, OK: true, Amount: r, words: func() string {
+				w.add(secTail, stepRec{Kind: StepRounding, OK: true, amount: r, words: func() string {
 					return "deal total " + fmtNumber(exact) + " rounded " + string(e.mode) + " to " + fmtAmount(r, cur) + ", shared over the lines by largest remainder"
 				}})
 			}
@@ -294,10 +294,11 @@ func (e *Evaluator) settleLine(w *work, i int) {
 		if !w.noTrace {
 			d := e.newDetail(w, detailLineCap)
 			d.line, d.ci, d.a, d.b = int32(i), int32(ci), ln.final, limit
-			st := Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: &c.Origin, detail: d}
+			st := stepRec{Kind: StepCap, ref: capRef(ci), Index: ci, amount: cut, origin: &c.Origin, detail: d}
 			if c.LimitFormula != nil {
 				// what the computed limit read, as a computed deal cap shows it
-				st.Inputs = e.exprStep(w, StepCap, capRef(ci), ci, c.LimitFormula, &c.Origin).Inputs
+				x := e.exprStep(w, StepCap, capRef(ci), ci, c.LimitFormula, &c.Origin)
+				st.in, st.nin, st.reads = x.in, x.nin, x.reads
 			}
 			w.add(secLines+int32(i), st)
 		}
@@ -320,7 +321,7 @@ func (e *Evaluator) settleLine(w *work, i int) {
 			ln.cuts = append(ln.cuts, CapCut{Cap: ci, Scope: CapLine, Limit: e.lineCapLimit(c, limit), Cut: cut})
 			id, before := e.earn[i].e.ID, ln.final
 			if !w.noTrace {
-				w.add(secLines+int32(i), Step{Kind: StepCap, Ref: capRef(ci), Index: ci, Amount: cut, Origin: &c.Origin,
+				w.add(secLines+int32(i), stepRec{Kind: StepCap, ref: capRef(ci), Index: ci, amount: cut, origin: &c.Origin,
 					words: func() string {
 						return "earning " + quote(id) + ": line cap " + lineCapWords(c, limit, cur) + " bounds the credit note's takeback (" +
 							fmtAmount(before, cur) + " -> " + fmtAmount(floor, cur) + ")"
@@ -334,7 +335,7 @@ func (e *Evaluator) settleLine(w *work, i int) {
 		if !w.noTrace && decCmp(r, ln.final) != 0 {
 			d := e.newDetail(w, detailLineRounding)
 			d.line, d.a = int32(i), ln.final
-			w.add(secLines+int32(i), Step{Kind: StepRounding, Ref: e.earn[i].e.ID, Index: i, OK: true, Amount: r, detail: d})
+			w.add(secLines+int32(i), stepRec{Kind: StepRounding, ref: e.earn[i].e.ID, Index: i, OK: true, amount: r, detail: d})
 		}
 		ln.final = r
 	}
@@ -389,7 +390,7 @@ func (e *Evaluator) pickGroups(w *work) {
 				for k, i := range ranked {
 					amounts[k], dropped[k] = w.lines[i].final, w.lines[i].dropped
 				}
-				w.add(e.groupSection(gi), Step{Kind: StepGroup, Ref: g.ID, Index: gi, OK: paid > 0, Origin: &g.Origin,
+				w.add(e.groupSection(gi), stepRec{Kind: StepGroup, ref: g.ID, Index: gi, OK: paid > 0, origin: &g.Origin,
 					words: func() string { return e.topWords(g, amounts, ranked, dropped) }})
 			}
 			continue
@@ -417,7 +418,7 @@ func (e *Evaluator) pickGroups(w *work) {
 			d := e.newDetail(w, detailGroup)
 			d.ci, d.line = int32(gi), int32(win)
 			d.setPicks(picks)
-			w.add(e.groupSection(gi), Step{Kind: StepGroup, Ref: g.ID, Index: gi, OK: win >= 0, Origin: &g.Origin, detail: d})
+			w.add(e.groupSection(gi), stepRec{Kind: StepGroup, ref: g.ID, Index: gi, OK: win >= 0, origin: &g.Origin, detail: d})
 		}
 	}
 }

@@ -541,7 +541,7 @@ func (e *Evaluator) advanceSteps(w *work) {
 					}
 					split = !own.Equal(amount)
 				}
-				w.add(secFinal, Step{Kind: StepSettlement, OK: true, Ref: s.ID, Index: i, Amount: amount, Origin: &s.Origin,
+				w.add(secFinal, stepRec{Kind: StepSettlement, OK: true, ref: s.ID, Index: i, amount: amount, origin: &s.Origin,
 					words: func() string {
 						head := "earning " + quote(earning) + ": " + fmtAmount(amount, cur) + " is an advance against settlement " + quote(s.ID)
 						if split {

@@ -269,7 +269,7 @@ func (e *Evaluator) splitResult(w *work) {
 				words[j] = sp.vias[k] + " " + ids[k] + " " + ratios[j].String() + " -> " + fmtAmount(parts[j].amount, cur)
 			}
 			id := l.Earning
-			w.add(secFinal, Step{Kind: StepSplit, OK: true, Ref: id, Index: earnIdx, Amount: amount.amount, Origin: &s.Origin,
+			w.add(secFinal, stepRec{Kind: StepSplit, OK: true, ref: id, Index: earnIdx, amount: amount.amount, origin: &s.Origin,
 				words: func() string {
 					s := "earning " + quote(id) + ": " + fmtAmount(amount.amount, cur) + " split by ratio (" + strings.Join(words, ", ") +
 						"); the remainder rule is " + string(rule)

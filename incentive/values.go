@@ -272,10 +272,10 @@ func (e *Evaluator) valueSteps(w *work) {
 		st.OK = true
 		v := sl.v
 		if d, ok := v.(decimal.Decimal); ok {
-			st.Amount = d
+			st.amount = d
 		}
-		st.Inputs = w.ownInputs(st.Inputs) // the words read them later
-		src, inputs := st.Source, st.Inputs
+		st.inputs = w.ownInputs(st) // the words read them later
+		src, inputs := st.source, st.inputs
 		st.words = func() string {
 			s := "value " + quote(nv.Name) + " = "
 			if d, ok := v.(decimal.Decimal); ok {
@@ -288,8 +288,7 @@ func (e *Evaluator) valueSteps(w *work) {
 			}
 			return s
 		}
-		st.section = secHead
-		steps = append(steps, st)
+		steps = append(steps, w.step(secHead, st))
 	}
 	w.trace = slices.Insert(w.trace, at, steps...)
 }

@@ -2,6 +2,7 @@ package incentive
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 	"unsafe"
@@ -9,111 +10,48 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// exprStep starts a trace step for a condition or formula, recording its
-// source and the values it read (formatted only when words are asked for).
-// The values of all the deal's steps share one arena (work.obs).
-func (e *Evaluator) exprStep(w *work, kind StepKind, ref string, idx int, x any, o *Origin) Step {
+// exprStep starts a trace step for a condition or formula, recording the
+// values it read into the deal's scratch (input records, formatted only
+// when words are asked for).
+func (e *Evaluator) exprStep(w *work, kind StepKind, ref string, idx int, x any, o *Origin) stepRec {
 	if w.noTrace {
-		return Step{}
+		return stepRec{}
 	}
-	st := Step{Kind: kind, Ref: ref, Index: idx, Origin: o, detail: &e.exprDetail}
+	st := stepRec{Kind: kind, ref: ref, Index: idx, origin: o, detail: &e.exprDetail}
+	w.scratch()
 	if d, ok := x.(Describer); ok {
-		st.Source = d.Source()
+		st.source = d.Source()
 		reads := d.Reads()
-		if len(reads) > 0 {
-			if cap(w.obs)-len(w.obs) < len(reads) {
-				// (the full arena stays alive through the steps that
-				// point into it; a scratch one doubles, see keepTrace)
-				n := max(e.readsPerDeal, len(reads))
-				if w.keepTrace {
-					n = max(n, 2*cap(w.obs))
-				}
-				w.obs = make([]Observed, 0, n)
-			}
-			start := len(w.obs)
+		if len(reads) > math.MaxUint8 {
+			// (more than a step's records count: kept as they are)
 			for _, path := range reads {
-				if v, ok := w.observe(path); ok {
+				if v, ok := w.scope.Lookup(path); ok {
 					on, _ := w.scope.datedOn(path)
-					w.obs = append(w.obs, Observed{Path: path, Value: v, On: on})
+					st.inputs = append(st.inputs, Observed{Path: path, Value: v, On: on})
 				}
 			}
-			st.Inputs = w.obs[start:len(w.obs):len(w.obs)]
+			return st
 		}
+		st.reads, st.in = reads, int32(len(w.ins))
+		for k, path := range reads {
+			on, _ := w.scope.datedOn(path)
+			if text, isText := w.scope.lookupText(path); isText {
+				w.recordText(k, text, on)
+				continue
+			}
+			if path == PathDealAmount && on.IsZero() {
+				r := inputRec{k: uint16(k)}
+				w.recordDec(&r, w.scope.Amount)
+				w.ins = append(w.ins, r)
+				continue
+			}
+			if v, ok := w.scope.Lookup(path); ok {
+				w.record(k, v, on)
+			}
+		}
+		st.nin = int32(len(w.ins)) - st.in
 	}
 	return st
-}
-
-// observed is a value the trace read, boxed (see work.observe).
-type observed struct {
-	path string
-	v    any
-	ok   bool
-	// fresh: v was read for this deal (else for an earlier one).
-	fresh bool
-	// texts are the last texts read at path, boxed, most recent first:
-	// a text seen on one of the last few deals (a deal type, a tier, a
-	// segment: a handful of values each) reuses its box.
-	texts [observedTexts]any
-}
-
-// observedTexts is how many boxed texts a path keeps (see observed.texts).
-const observedTexts = 4
-
-// observe looks path up for the trace. A deal or partner value is the same
-// throughout the deal, so it is boxed once a deal however many steps read
-// it (a string or a decimal costs an allocation each time it becomes an
-// any), and a text (deal.type, partner.tier) equal to one of the last few
-// deals' reuses its box; running totals, earnings, values and product-line
-// paths change as the deal is evaluated and are read each time.
-func (w *work) observe(path string) (any, bool) {
-	if !strings.HasPrefix(path, "deal.") && !strings.HasPrefix(path, "partner.") {
-		return w.scope.Lookup(path)
-	}
-	var b *observed
-	for i := range w.boxes {
-		if w.boxes[i].path == path {
-			b = &w.boxes[i]
-			break
-		}
-	}
-	if b == nil {
-		w.boxes = append(w.boxes, observed{path: path})
-		b = &w.boxes[len(w.boxes)-1]
-	}
-	if b.fresh {
-		return b.v, b.ok
-	}
-	var v any
-	var ok bool
-	if text, isText := w.scope.lookupText(path); isText {
-		v, ok = b.boxText(text), true
-	} else {
-		v, ok = w.scope.Lookup(path)
-	}
-	b.v, b.ok, b.fresh = v, ok, true
-	return v, ok
-}
-
-// boxText returns text boxed: the box of an earlier deal's equal text when
-// b keeps one, else a new box, which b keeps in place of its oldest.
-func (b *observed) boxText(text string) any {
-	k := 0
-	for ; k < len(b.texts); k++ {
-		t, isText := b.texts[k].(string)
-		if !isText {
-			break // the texts in use come first
-		}
-		if t == text {
-			v := b.texts[k]
-			copy(b.texts[1:k+1], b.texts[:k]) // most recent first
-			b.texts[0] = v
-			return v
-		}
-	}
-	v := any(text)
-	copy(b.texts[1:], b.texts[:len(b.texts)-1])
-	b.texts[0] = v
-	return v
 }
 
 // stepDetail is what the words of a step the engine records on most deals
@@ -123,6 +61,8 @@ func (b *observed) boxText(text string) any {
 // words closure would; Words renders them only when asked.
 type stepDetail struct {
 	kind detailKind
+	// idx is the detail's position in the deal's scratch (newDetail).
+	idx int32
 	// started: a band table's basis had started (see bandInput); a claim
 	// step's deal has the date its window counts from. credited: a claim
 	// step's credit note counts as expired with the deal it credits.
@@ -149,6 +89,9 @@ type stepDetail struct {
 	// window counts from (ClaimAnchorDate's description).
 	payee, payeeName string
 	pick             *groupMember
+	// payeeText and nameText: where resultTrace put payee and payeeName
+	// in the block's texts.
+	payeeText, nameText textRef
 }
 
 // picks returns a group detail's members (setPicks).
@@ -191,6 +134,9 @@ const (
 	// step's own fields (Step.Words); one detail per evaluator serves
 	// them all.
 	detailExpr detailKind = iota + 1
+	// detailRule: the rounding rule's step, rendered from the
+	// evaluator's words (one detail per evaluator).
+	detailRule
 	detailLineRounding
 	detailBand
 	detailGroup
@@ -219,27 +165,23 @@ func (e *Evaluator) dealDetail(w *work, closeDate shortDate) *stepDetail {
 	return w.dealDet
 }
 
-// newDetail returns a zeroed detail from the deal's arena.
+// newDetail returns a zeroed detail from the deal's scratch, which keeps
+// its details in chunks of detailChunk, so a detail never moves while the
+// deal is evaluated (callers fill it in after the step is recorded).
 func (e *Evaluator) newDetail(w *work, kind detailKind) *stepDetail {
-	if len(w.details) == cap(w.details) {
-		// A full arena stays alive through the steps that point into it;
-		// the next details go to a new one. Room for a band or rounding
-		// a line, the groups, a band table, a deal cap, and the window,
-		// claim and total (one detailDeal); a binding running cap or line
-		// cap, or a claim window counting from another date than the
-		// close date, may overflow it (rarely: 15 of 100,000 example
-		// deals in a run). A scratch arena (keepTrace) doubles.
-		n := len(e.earn) + len(e.p.Groups) + 3
-		if w.keepTrace {
-			n = max(n, 2*cap(w.details))
-		}
-		w.details = make([]stepDetail, 0, n)
+	w.scratch()
+	n := int(w.ndet)
+	if n/detailChunk == len(w.detChunks) {
+		w.detChunks = append(w.detChunks, new([detailChunk]stepDetail))
 	}
-	w.details = w.details[:len(w.details)+1]
-	d := &w.details[len(w.details)-1]
-	*d = stepDetail{kind: kind, e: e} // (a reused arena holds old details)
+	d := &w.detChunks[n/detailChunk][n%detailChunk]
+	*d = stepDetail{kind: kind, idx: int32(n), e: e}
+	w.ndet++
 	return d
 }
+
+// detailChunk is how many details a chunk of the scratch holds.
+const detailChunk = 8
 
 // words renders step s from its detail.
 func (d *stepDetail) words(s *Step) string {
@@ -247,24 +189,24 @@ func (d *stepDetail) words(s *Step) string {
 	cur := e.p.Currency
 	switch d.kind {
 	case detailLineRounding:
-		return "earning " + quote(e.earn[d.line].e.ID) + ": " + fmtNumber(d.a) + " rounded " + string(e.mode) + " to " + fmtAmount(s.Amount, cur)
+		return "earning " + quote(e.earn[d.line].e.ID) + ": " + fmtNumber(d.a) + " rounded " + string(e.mode) + " to " + fmtAmount(s.Amount(), cur)
 	case detailBand:
 		en := e.earn[d.line].e
-		return "earning " + quote(en.ID) + ": " + en.Bands.words(bandInput{before: d.a, after: d.b, amount: d.c, started: d.started}, s.Amount, cur)
+		return "earning " + quote(en.ID) + ": " + en.Bands.words(bandInput{before: d.a, after: d.b, amount: d.c, started: d.started}, s.Amount(), cur)
 	case detailGroup:
 		return e.groupWords(&e.p.Groups[d.ci], d.picks(), int(d.line))
 	case detailLineCap:
 		c := &e.p.Caps[d.ci]
 		read := ""
-		if len(s.Inputs) > 1 || len(s.Inputs) == 1 && s.Inputs[0].Path != formulaSource(c.LimitFormula) {
-			read = describeInputs(s.Inputs, cur) // a lone path read is its own value
+		if inputs := s.Inputs(); len(inputs) > 1 || len(inputs) == 1 && inputs[0].Path != formulaSource(c.LimitFormula) {
+			read = describeInputs(inputs, cur) // a lone path read is its own value
 		}
-		return "earning " + quote(e.earn[d.line].e.ID) + ": line cap " + lineCapWords(c, d.b, cur) + read + " cut " + fmtAmount(s.Amount, cur) +
+		return "earning " + quote(e.earn[d.line].e.ID) + ": line cap " + lineCapWords(c, d.b, cur) + read + " cut " + fmtAmount(s.Amount(), cur) +
 			" (" + fmtAmount(d.a, cur) + " -> " + fmtAmount(e.lineCapLimit(c, d.b), cur) + ")"
 	case detailRunningCap:
-		return e.capWords(int(d.ci), d.a) + " cut " + fmtAmount(s.Amount, cur) + " (" + fmtAmount(d.b, cur) + " -> " + fmtAmount(d.c, cur) + ")"
+		return e.capWords(int(d.ci), d.a) + " cut " + fmtAmount(s.Amount(), cur) + " (" + fmtAmount(d.b, cur) + " -> " + fmtAmount(d.c, cur) + ")"
 	case detailDealCap:
-		return e.dealCapName(&e.p.Caps[d.ci], d.b) + " cut " + fmtAmount(s.Amount, cur) + " (" + fmtAmount(d.a, cur) + " -> " + fmtAmount(d.b, cur) + ")"
+		return e.dealCapName(&e.p.Caps[d.ci], d.b) + " cut " + fmtAmount(s.Amount(), cur) + " (" + fmtAmount(d.a, cur) + " -> " + fmtAmount(d.b, cur) + ")"
 	case detailWindow:
 		return windowWords(e.p, d.date.date(), s.OK)
 	case detailClaim:
@@ -282,7 +224,7 @@ func (d *stepDetail) words(s *Step) string {
 		if d.payeeName != "" {
 			payee += " (" + d.payeeName + ")"
 		}
-		return "total " + fmtAmount(s.Amount, cur) + " " + string(cur) + " to " + payee
+		return "total " + fmtAmount(s.Amount(), cur) + " " + string(cur) + " to " + payee
 	}
 	return ""
 }

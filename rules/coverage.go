@@ -121,7 +121,7 @@ func programCoverage(p *incentive.Program, results []*incentive.Result, settled 
 		held, failed := false, false
 		for _, r := range results {
 			for _, s := range r.Trace {
-				if s.Kind == incentive.StepClause && s.Index == i && s.Ref == cl.Name {
+				if s.Kind == incentive.StepClause && s.Index == i && s.Ref() == cl.Name {
 					held = held || s.OK
 					failed = failed || !s.OK
 				}

@@ -1,0 +1,709 @@
+package incentive
+
+import (
+	"math"
+	"time"
+	"unsafe"
+
+	"github.com/shopspring/decimal"
+)
+
+// A deal's trace is recorded in compact form (issue #11): the steps are
+// small records (Step) naming their part of the program by kind and
+// index, with their amount as a scaled int64; everything else a step's
+// words or methods read (the values its expression read, the amounts and
+// dates of its detail, a group's members, texts) sits in the result's
+// traceBlock, in one block of words that holds no pointers (data), which
+// the garbage collector never scans. Records are written into the work's
+// scratch as the deal is evaluated (stepRec, newDetail, exprStep) and
+// copied out at exact size when the deal is finished (resultTrace), so
+// the scratch serves deal after deal. What does not fit the compact forms
+// (a coefficient beyond 18 digits, a value of another type, a step with a
+// words closure) goes to the block's side, which only such deals have.
+
+// Step.det values below 1.
+const (
+	detExpr int32 = -1 // a clause, condition or formula: Kind and Index name it
+	detRule int32 = -2 // the rounding rule (Evaluator.roundingWords)
+)
+
+// Step.flags: the amount's kind (amtMask bits: amtNone, the zero Decimal;
+// amtFx, amc x 10^ame; amtDec, the block's side decimal amc) and
+// flagExtra (det indexes the step's extra).
+const (
+	amtNone uint8 = iota
+	amtFx
+	amtDec
+
+	amtMask   uint8 = 3
+	flagExtra uint8 = 4
+)
+
+// traceBlock is a result's trace memory beyond its steps.
+type traceBlock struct {
+	e *Evaluator
+	// data holds, in 8-byte words: the detail records (detailRec), the
+	// details' group members and texts (aux), the input records
+	// (inputRec), then the texts' bytes, starting at the word offsets
+	// aux, ins and text.
+	data           []uint64
+	aux, ins, text int32
+	side           *traceSide
+}
+
+// traceSide is what a deal's trace keeps that the compact records cannot
+// hold; nil for most deals.
+type traceSide struct {
+	decs   []decimal.Decimal
+	vals   []any
+	extras []stepExtra
+}
+
+// stepExtra is a rare step's own name, expression, origin, inputs and
+// words (a conversion, a credit note, a split, a per-line earning...):
+// whatever the step's part and kind cannot give.
+type stepExtra struct {
+	ref, source string
+	origin      *Origin
+	inputs      []Observed
+	words       func() string
+	// det is the step's detail (see Step.det), which renders its words
+	// when it has no closure.
+	det int32
+}
+
+// amt is an amount in a record: k is amtNone, amtFx (c x 10^e) or amtDec
+// (c indexes the side's decimals).
+type amt struct {
+	c int64
+	e int32
+	k uint8
+}
+
+// detailRec is a stepDetail as a result keeps it (see stepDetail for the
+// fields): no pointers; its strings are in the block's text.
+//
+// Its amounts a, b and c are slot 0, 1 and 2 of ac, ae and ak (an amt's
+// fields, kept apart so that the record is 9 words and not 12); a group's
+// members (pickRec) and the payee and payeeName's texts (two textRefs)
+// are in the block's aux words: pick is their word offset there, texts
+// the offset plus one (0: no texts; only the total, deal and claim
+// details have them).
+type detailRec struct {
+	ac                [3]int64
+	ae                [3]int32
+	line, ci          int32
+	date, on          shortDate
+	npicks, pick      int32
+	texts             int32
+	kind              detailKind
+	started, credited bool
+	ak                [3]uint8
+}
+
+// amt returns the record's amount in slot k.
+func (r *detailRec) amt(k int) amt { return amt{r.ac[k], r.ae[k], r.ak[k]} }
+
+// setAmt sets the record's amount in slot k.
+func (r *detailRec) setAmt(k int, a amt) { r.ac[k], r.ae[k], r.ak[k] = a.c, a.e, a.k }
+
+// at returns the T at word offset off of words.
+func at[T any](words []uint64, off int) *T { return (*T)(unsafe.Pointer(&words[off])) }
+
+// textRef is a text in the block's bytes.
+type textRef struct{ off, n int32 }
+
+// pickRec is a group member as a result keeps it.
+type pickRec struct {
+	line int32
+	a    amt
+}
+
+// inputRec is a value an expression read (Observed): k is its path's
+// position in the expression's Reads (an expression with more than 255
+// reads keeps its values as they are: see exprStep). The value is by
+// kind: a text in the block's bytes (from e, n bytes), an int64 or bool
+// (a), a decimal (a x 10^e, or the side decimal a), a Date (a year, e
+// month, n day), any other value the side value a (as is a whole Observed
+// whose On does not fit a shortDate).
+type inputRec struct {
+	kind  uint8
+	hasOn bool
+	k     uint16
+	on    shortDate
+	e, n  int32
+	a     int64
+}
+
+const (
+	valText uint8 = iota + 1
+	valInt
+	valBool
+	valFx
+	valDec
+	valDate
+	valAny      // the side value a
+	valObserved // the side value a is the whole Observed
+)
+
+// words is the number of 8-byte words a record type takes.
+func wordsOf[T any]() int { var v T; return int(unsafe.Sizeof(v)+7) / 8 }
+
+// traceScratch is where a work records its deal's trace (see work), kept
+// from deal to deal: the details (in chunks that never move: callers fill
+// a detail in after its step is recorded; ndet in use), the input records
+// and their texts, and what the compact records cannot hold (decimals
+// beyond 18 digits, values of other types, rare steps' extras). It is a
+// pointer of the work's, so that a work that records no trace (NoTrace)
+// carries none of it, and emptying a work for its next deal copies one
+// word for all of it.
+type traceScratch struct {
+	detChunks []*[detailChunk]stepDetail
+	ndet      int32
+	ins       []inputRec
+	bytes     []byte
+	decs      []decimal.Decimal
+	vals      []any
+	extras    []stepExtra
+}
+
+// scratch makes the work's trace scratch, on its first step.
+func (w *work) scratch() {
+	if w.traceScratch == nil {
+		w.traceScratch = new(traceScratch)
+	}
+}
+
+// reuse empties the scratch for the next deal. The result has its own
+// copies (resultTrace): the deal's rare pointers are dropped. (The
+// details' decimals and texts are left until newDetail overwrites them:
+// at most a chunk's few decimals stay pinned, where clearing them cost a
+// write barrier for each pointer on every deal.)
+func (ts *traceScratch) reuse() {
+	clear(ts.decs)
+	clear(ts.vals)
+	clear(ts.extras)
+	ts.ndet = 0
+	ts.ins, ts.bytes, ts.decs, ts.vals, ts.extras = ts.ins[:0], ts.bytes[:0], ts.decs[:0], ts.vals[:0], ts.extras[:0]
+}
+
+// stepRec is a step as the engine records it: the step's own fields, plus
+// what the compact Step derives from the program (ref, source, origin:
+// stored only when they differ from the derived ones) or keeps elsewhere
+// (a detail in the scratch, inputs recorded by exprStep, a words
+// closure).
+type stepRec struct {
+	Kind   StepKind
+	OK     bool
+	Index  int
+	ref    string
+	source string
+	amount decimal.Decimal
+	// inputs are a rare step's values read, owned (see work.ownInputs);
+	// in and nin are the input records exprStep wrote, reads the paths
+	// they index.
+	inputs  []Observed
+	in, nin int32
+	reads   []string
+	origin  *Origin
+	words   func() string
+	detail  *stepDetail
+}
+
+// step turns r into a compact step for the deal's scratch.
+func (w *work) step(section int32, r stepRec) Step {
+	w.scratch()
+	st := Step{Kind: r.Kind, OK: r.OK, Index: r.Index, section: section}
+	var amk uint8
+	var ame int32
+	amk, st.amc, ame = w.amount(r.amount)
+	st.flags, st.ame = amk, int16(ame)
+	var det int32
+	if r.words == nil && r.detail != nil {
+		switch r.detail.kind {
+		case detailExpr:
+			det = detExpr
+		case detailRule:
+			det = detRule
+		default:
+			det = r.detail.idx + 1
+		}
+		st.det = det
+		if r.inputs == nil && r.in <= math.MaxUint16 && r.nin <= math.MaxUint8 {
+			st.in, st.nin = uint16(r.in), uint8(r.nin)
+			if st.derives(r) {
+				return st
+			}
+			st.in, st.nin = 0, 0 // (the extra has them)
+		}
+	}
+	// A step whose part does not say it all keeps its own: its words
+	// come from its detail, when it has one, else from its closure.
+	inputs := r.inputs
+	if inputs == nil && r.nin > 0 {
+		inputs = w.observedOf(r)
+	}
+	if r.words != nil || r.ref != "" || r.source != "" || r.origin != nil || len(inputs) > 0 {
+		w.extras = append(w.extras, stepExtra{ref: r.ref, source: r.source, origin: r.origin, inputs: inputs, words: r.words, det: det})
+		st.flags |= flagExtra
+		st.det = int32(len(w.extras))
+	}
+	return st
+}
+
+// derives reports whether st (with its detail and inputs) gives r's ref,
+// source, origin and inputs' paths from the program.
+func (st *Step) derives(r stepRec) bool {
+	e := r.detail.e
+	switch {
+	case e == nil:
+		return false
+	case st.det == detRule:
+		return r.ref == "" && r.source == "" && r.origin == nil && r.nin == 0
+	case st.det == detExpr:
+		pt := e.exprPart(st.Kind, st.Index)
+		return pt != nil && pt.ref == r.ref && pt.origin == r.origin && pt.source == r.source && sameReads(pt.reads, r)
+	}
+	ref, o := detailPart(e.p, st.Index, r.detail)
+	if ref != r.ref || o != r.origin || r.source != "" {
+		return false
+	}
+	if r.nin == 0 {
+		return true
+	}
+	pt := e.exprPart(st.Kind, st.Index)
+	return pt != nil && sameReads(pt.reads, r)
+}
+
+// sameReads reports whether r's input records index reads.
+func sameReads(reads []string, r stepRec) bool {
+	return r.nin == 0 || len(reads) == len(r.reads) && unsafe.SliceData(reads) == unsafe.SliceData(r.reads)
+}
+
+// partInfo is what a clause, condition, formula or computed cap step
+// derives from its part of the program (see Evaluator.exprPart).
+type partInfo struct {
+	ref, source string
+	origin      *Origin
+	reads       []string
+}
+
+// Evaluator.parts indices.
+const (
+	partClause = iota
+	partCondition
+	partFormula
+	partCap
+)
+
+// planParts fills e.parts from the program.
+func (e *Evaluator) planParts() {
+	p := e.p
+	info := func(ref string, o *Origin, x any) partInfo {
+		pt := partInfo{ref: ref, origin: o}
+		if d, ok := x.(Describer); ok {
+			pt.source, pt.reads = d.Source(), d.Reads()
+		}
+		return pt
+	}
+	for i := range p.Eligibility {
+		c := &p.Eligibility[i]
+		e.parts[partClause] = append(e.parts[partClause], info(c.Name, &c.Origin, c.When))
+	}
+	for i := range p.Earnings {
+		en := &p.Earnings[i]
+		e.parts[partCondition] = append(e.parts[partCondition], info(en.ID, &en.Origin, en.When))
+		e.parts[partFormula] = append(e.parts[partFormula], info(en.ID, &en.Origin, en.Amount))
+	}
+	for i := range p.Caps {
+		c := &p.Caps[i]
+		e.parts[partCap] = append(e.parts[partCap], info(capRef(i), &c.Origin, c.LimitFormula))
+	}
+}
+
+// exprPart returns the part a step of kind names at index i, when it
+// names one by them: a clause, an earning's condition or formula, a cap.
+func (e *Evaluator) exprPart(kind StepKind, i int) *partInfo {
+	k := -1
+	switch kind {
+	case StepClause:
+		k = partClause
+	case StepCondition:
+		k = partCondition
+	case StepFormula:
+		k = partFormula
+	case StepCap:
+		k = partCap
+	}
+	if k < 0 || i < 0 || i >= len(e.parts[k]) {
+		return nil
+	}
+	return &e.parts[k][i]
+}
+
+// detailPart returns the name and origin of the part of a step with
+// detail d and index i.
+func detailPart(p *Program, i int, d *stepDetail) (string, *Origin) {
+	switch d.kind {
+	case detailBand:
+		en := &p.Earnings[d.line]
+		if i >= 0 && en.Bands != nil && i < len(en.Bands.Bands) {
+			return en.ID, &en.Bands.Bands[i].Origin
+		}
+		return en.ID, &en.Bands.Origin
+	case detailLineRounding:
+		return p.Earnings[d.line].ID, nil
+	case detailGroup:
+		return p.Groups[d.ci].ID, &p.Groups[d.ci].Origin
+	case detailLineCap, detailRunningCap, detailDealCap:
+		return capRef(int(d.ci)), &p.Caps[d.ci].Origin
+	}
+	return "", nil
+}
+
+// amount returns d in compact form.
+func (w *work) amount(d decimal.Decimal) (uint8, int64, int32) {
+	if d == (decimal.Decimal{}) {
+		return amtNone, 0, 0
+	}
+	if c, e, ok := coefficient(d); ok && e == int32(int16(e)) {
+		return amtFx, c, e
+	}
+	w.decs = append(w.decs, d)
+	return amtDec, int64(len(w.decs) - 1), 0
+}
+
+// coefficient returns d's coefficient and exponent when the coefficient
+// fits an int64 (and d is not the zero Decimal). It reads shopspring's
+// big.Int in place where the arenas do (arenaOK: the layout is checked),
+// which costs no division, else through toFx.
+func coefficient(d decimal.Decimal) (int64, int32, bool) {
+	if !arenaOK.Load() {
+		f, ok := toFx(d)
+		return f.c, f.e, ok && d != (decimal.Decimal{})
+	}
+	r := (*decimalRep)(unsafe.Pointer(&d))
+	if r.value == nil {
+		return 0, 0, false
+	}
+	bits := r.value.Bits()
+	switch {
+	case len(bits) == 0:
+		return 0, r.exp, true
+	case len(bits) > 1 || uint64(bits[0]) > math.MaxInt64:
+		return 0, 0, false
+	case r.value.Sign() < 0:
+		return -int64(bits[0]), r.exp, true
+	}
+	return int64(bits[0]), r.exp, true
+}
+
+// amt returns d as a record's amount.
+func (w *work) amt(d decimal.Decimal) amt {
+	k, c, e := w.amount(d)
+	return amt{c, e, k}
+}
+
+// amount builds a compact amount.
+func (b *traceBlock) amount(k uint8, c int64, e int32) decimal.Decimal {
+	switch k {
+	case amtFx:
+		return decimal.New(c, e)
+	case amtDec:
+		return b.side.decs[c]
+	}
+	return decimal.Decimal{}
+}
+
+// extra returns the step's own extra, if it has one.
+func (s *Step) extra() *stepExtra {
+	if s.flags&flagExtra == 0 || s.blk == nil || s.blk.side == nil {
+		return nil
+	}
+	return &s.blk.side.extras[s.det-1]
+}
+
+// detail returns the step's detail (see Step.det), its extra's when it
+// has one.
+func (s *Step) detail() int32 {
+	if x := s.extra(); x != nil {
+		return x.det
+	}
+	return s.det
+}
+
+// part returns the name and origin of the step's part of the program.
+func (s *Step) part() (string, *Origin) {
+	switch {
+	case s.blk == nil || s.det == 0 || s.det == detRule || s.flags&flagExtra != 0:
+		return "", nil
+	case s.det > 0:
+		d := s.blk.detail(s.det - 1)
+		return detailPart(s.blk.e.p, s.Index, &d)
+	}
+	if pt := s.blk.e.exprPart(s.Kind, s.Index); pt != nil {
+		return pt.ref, pt.origin
+	}
+	return "", nil
+}
+
+// exprReads returns the paths the step's expression reads (a clause's,
+// an earning's condition or amount, a computed line cap's).
+func (s *Step) exprReads() []string {
+	if s.blk == nil || s.blk.e == nil {
+		return nil
+	}
+	if pt := s.blk.e.exprPart(s.Kind, s.Index); pt != nil {
+		return pt.reads
+	}
+	return nil
+}
+
+// record writes the value v an expression read at its k-th path (with
+// the day on it was read on, zero for none) into the deal's scratch.
+func (w *work) record(k int, v any, on Date) {
+	w.scratch()
+	r := inputRec{k: uint16(k)}
+	if !on.IsZero() {
+		sd, fits := shortDateOf(on)
+		if !fits {
+			w.vals = append(w.vals, Observed{Value: v, On: on})
+			w.ins = append(w.ins, inputRec{kind: valObserved, k: uint16(k), a: int64(len(w.vals) - 1)})
+			return
+		}
+		r.hasOn, r.on = true, sd
+	}
+	switch x := v.(type) {
+	case string:
+		r.kind = valText
+		r.e, r.n = w.text(x)
+	case int64:
+		r.kind, r.a = valInt, x
+	case bool:
+		r.kind = valBool
+		if x {
+			r.a = 1
+		}
+	case decimal.Decimal:
+		w.recordDec(&r, x)
+	case Date:
+		r.kind, r.a, r.e, r.n = valDate, int64(x.Year), int32(x.Month), int32(x.Day)
+		if int(r.n) != x.Day || time.Month(r.e) != x.Month {
+			w.vals = append(w.vals, v)
+			r.kind, r.a = valAny, int64(len(w.vals)-1)
+		}
+	default:
+		w.vals = append(w.vals, v)
+		r.kind, r.a = valAny, int64(len(w.vals)-1)
+	}
+	w.ins = append(w.ins, r)
+}
+
+// recordText is record for a text, which needs no boxing.
+func (w *work) recordText(k int, s string, on Date) {
+	w.scratch()
+	if !on.IsZero() {
+		w.record(k, s, on)
+		return
+	}
+	off, n := w.text(s)
+	w.ins = append(w.ins, inputRec{kind: valText, k: uint16(k), e: off, n: n})
+}
+
+// recordDec is record for a decimal, which needs no boxing.
+func (w *work) recordDec(r *inputRec, d decimal.Decimal) {
+	if c, e, ok := coefficient(d); ok {
+		r.kind, r.a, r.e = valFx, c, e
+		return
+	}
+	w.decs = append(w.decs, d)
+	r.kind, r.a = valDec, int64(len(w.decs)-1)
+}
+
+// text puts s in the scratch's bytes.
+func (w *work) text(s string) (int32, int32) {
+	off := len(w.bytes)
+	w.bytes = append(w.bytes, s...)
+	return int32(off), int32(len(s))
+}
+
+// observedOf builds r's input records into values the caller owns (for a
+// words closure that reads them later).
+func (w *work) observedOf(r stepRec) []Observed {
+	if r.nin == 0 {
+		return nil
+	}
+	out := make([]Observed, r.nin)
+	for j := range out {
+		in := &w.ins[int(r.in)+j]
+		out[j] = decodeInput(in, r.reads, w.bytes, w.decs, w.vals)
+	}
+	return out
+}
+
+// ownInputs returns the values r's expression read, the caller's own: a
+// words closure keeps them, and the scratch is the next deal's.
+func (w *work) ownInputs(r stepRec) []Observed {
+	if r.inputs != nil {
+		return r.inputs
+	}
+	return w.observedOf(r)
+}
+
+// decodeInput builds the Observed of input record in.
+func decodeInput(in *inputRec, reads []string, text []byte, decs []decimal.Decimal, vals []any) Observed {
+	o := Observed{}
+	if int(in.k) < len(reads) {
+		o.Path = reads[in.k]
+	}
+	if in.hasOn {
+		o.On = in.on.date()
+	}
+	switch in.kind {
+	case valText:
+		o.Value = string(text[in.e : in.e+in.n])
+	case valInt:
+		o.Value = in.a
+	case valBool:
+		o.Value = in.a != 0
+	case valFx:
+		o.Value = decimal.New(in.a, in.e)
+	case valDec:
+		o.Value = decs[in.a]
+	case valDate:
+		o.Value = Date{int(in.a), time.Month(in.e), int(in.n)}
+	case valAny:
+		o.Value = vals[in.a]
+	case valObserved:
+		ob := vals[in.a].(Observed)
+		o.Value, o.On = ob.Value, ob.On
+	}
+	return o
+}
+
+// observed builds n input records from the k-th on.
+func (b *traceBlock) observed(reads []string, k, n int32) []Observed {
+	ins := b.inputs()
+	var decs []decimal.Decimal
+	var vals []any
+	if b.side != nil {
+		decs, vals = b.side.decs, b.side.vals
+	}
+	out := make([]Observed, n)
+	for j := range out {
+		out[j] = decodeInput(&ins[int(k)+j], reads, b.bytes(), decs, vals)
+	}
+	return out
+}
+
+// region returns the records of type T at word offset from in data, n of
+// them.
+func region[T any](data []uint64, from, n int) []T {
+	if n == 0 {
+		return nil
+	}
+	return unsafe.Slice((*T)(unsafe.Pointer(&data[from])), n)
+}
+
+func (b *traceBlock) details() []detailRec {
+	return region[detailRec](b.data, 0, int(b.aux)/wordsOf[detailRec]())
+}
+
+func (b *traceBlock) auxWords() []uint64 { return b.data[b.aux:b.ins] }
+
+func (b *traceBlock) inputs() []inputRec {
+	return region[inputRec](b.data, int(b.ins), int(b.text-b.ins)/wordsOf[inputRec]())
+}
+
+func (b *traceBlock) bytes() []byte {
+	n := (len(b.data) - int(b.text)) * 8
+	if n == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&b.data[b.text])), n)
+}
+
+func (b *traceBlock) str(t textRef) string {
+	if t.n == 0 {
+		return ""
+	}
+	return string(b.bytes()[t.off : t.off+t.n])
+}
+
+// detail builds the stepDetail of detail record i, for its words.
+func (b *traceBlock) detail(i int32) stepDetail {
+	r := &b.details()[i]
+	d := stepDetail{kind: r.kind, started: r.started, credited: r.credited, line: r.line, ci: r.ci,
+		date: r.date, on: r.on, e: b.e}
+	aux := b.auxWords()
+	if r.texts > 0 {
+		t := at[[2]textRef](aux, int(r.texts-1))
+		d.payee, d.payeeName = b.str(t[0]), b.str(t[1])
+	}
+	a, bb, c := r.amt(0), r.amt(1), r.amt(2)
+	d.a, d.b, d.c = b.amount(a.k, a.c, a.e), b.amount(bb.k, bb.c, bb.e), b.amount(c.k, c.c, c.e)
+	if r.npicks > 0 {
+		picks := make([]groupMember, r.npicks)
+		pw := wordsOf[pickRec]()
+		for j := range picks {
+			pr := at[pickRec](aux, int(r.pick)+j*pw)
+			picks[j] = groupMember{line: int(pr.line), amount: b.amount(pr.a.k, pr.a.c, pr.a.e)}
+		}
+		d.setPicks(picks)
+	}
+	return d
+}
+
+// newSteps returns a result's n steps and its trace block's header in one
+// allocation where n is at most 64 (the block's words are another, which
+// holds no pointers): a deal's trace costs two allocations. (The sizes
+// are close to the allocator's size classes.)
+func newSteps(n int) ([]Step, *traceBlock) {
+	switch {
+	case n <= 2:
+		return stepsOf[[2]Step](n)
+	case n <= 4:
+		return stepsOf[[4]Step](n)
+	case n <= 6:
+		return stepsOf[[6]Step](n)
+	case n <= 8:
+		return stepsOf[[8]Step](n)
+	case n <= 10:
+		return stepsOf[[10]Step](n)
+	case n <= 12:
+		return stepsOf[[12]Step](n)
+	case n <= 14:
+		return stepsOf[[14]Step](n)
+	case n <= 16:
+		return stepsOf[[16]Step](n)
+	case n <= 18:
+		return stepsOf[[18]Step](n)
+	case n <= 20:
+		return stepsOf[[20]Step](n)
+	case n <= 22:
+		return stepsOf[[22]Step](n)
+	case n <= 24:
+		return stepsOf[[24]Step](n)
+	case n <= 28:
+		return stepsOf[[28]Step](n)
+	case n <= 32:
+		return stepsOf[[32]Step](n)
+	case n <= 40:
+		return stepsOf[[40]Step](n)
+	case n <= 48:
+		return stepsOf[[48]Step](n)
+	case n <= 64:
+		return stepsOf[[64]Step](n)
+	}
+	return make([]Step, n), new(traceBlock)
+}
+
+// stepsOf allocates a header and an array A of steps, of which the first
+// n are the result's.
+func stepsOf[A any](n int) ([]Step, *traceBlock) {
+	b := new(struct {
+		h traceBlock
+		s A
+	})
+	return unsafe.Slice((*Step)(unsafe.Pointer(&b.s)), n), &b.h
+}
