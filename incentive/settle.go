@@ -298,7 +298,7 @@ func (e *Evaluator) settleLine(w *work, i int) {
 			if c.LimitFormula != nil {
 				// what the computed limit read, as a computed deal cap shows it
 				x := e.exprStep(w, StepCap, capRef(ci), ci, c.LimitFormula, &c.Origin)
-				st.in, st.nin, st.reads = x.in, x.nin, x.reads
+				st.in, st.nin, st.reads, st.inputs = x.in, x.nin, x.reads, x.inputs
 			}
 			w.add(secLines+int32(i), st)
 		}
