@@ -1,6 +1,7 @@
 package incentive
 
 import (
+	"math/big"
 	"strconv"
 	"strings"
 
@@ -57,9 +58,27 @@ func groupThousands(s string) string {
 
 // trimZeros drops trailing fractional zeros (240.0000 -> 240) so display
 // shows the digits that matter; FormatAmount pads back to minor units.
+// It divides the coefficient by ten while that is exact (reading the
+// decimal's text back, as it did, panics past shopspring's 10,000
+// places); zero is 0 x 10^0, as its text "0" reads.
 func trimZeros(d decimal.Decimal) decimal.Decimal {
-	if d.Exponent() >= 0 {
+	e := d.Exponent()
+	if e >= 0 {
 		return d
 	}
-	return decimal.RequireFromString(d.String())
+	c := d.Coefficient() // a copy
+	if c.Sign() == 0 {
+		return decimal.New(0, 0)
+	}
+	ten := big.NewInt(10)
+	q, r := new(big.Int), new(big.Int)
+	for e < 0 {
+		q.QuoRem(c, ten, r)
+		if r.Sign() != 0 {
+			break
+		}
+		c, q = q, c
+		e++
+	}
+	return decimal.NewFromBigInt(c, e)
 }

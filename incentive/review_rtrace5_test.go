@@ -53,3 +53,54 @@ func TestReviewRtrace5LineCapManyReadsKeepsInputs(t *testing.T) {
 	assert.True(t, strings.HasPrefix(w, `earning "base": line cap many reads = 1.00 (deal.amount = 100.00, deal.amount = 100.00,`), w)
 	assert.True(t, strings.HasSuffix(w, `deal.amount = 100.00) cut 1.00 (2.00 -> 1.00)`), w)
 }
+
+// A formula's value with an exponent beyond shopspring's decoding limit
+// (10,000 places: a Go-built formula can return one; the compact step
+// keeps it as a side decimal, its exponent being beyond 16 bits) is
+// explained, not a panic: the words' trimZeros re-parsed the value's text,
+// which shopspring refuses past 10,000 places (this predates the compact
+// trace: 65d4de7 panics the same way).
+// 5 x 10^-20000 = 0.(19,999 zeros)5; the line rounds half_up to 0.00.
+func TestReviewRtrace5WordsOfAHugeExponent(t *testing.T) {
+	tiny := decimal.New(5, -20000)
+	p := spiffProgram()
+	p.Earnings = []Earning{{ID: "tiny", Type: Spiff, Amount: FormulaFunc("tiny", nil, func(*Scope) (decimal.Decimal, error) { return tiny, nil })}}
+	e, err := NewEvaluator(p)
+	require.NoError(t, err)
+	res, err := e.Evaluate(t.Context(), Input{Deal: deal("D-1", "P-1", "100.00", "2026-11-03"), Partner: gold("P-1")}, time.Time{})
+	require.NoError(t, err)
+	f := stepOf(t, res.Trace, StepFormula)
+	assert.Equal(t, int32(-20000), f.Amount().Exponent())
+	want := `earning "tiny": tiny = 0.` + strings.Repeat("0", 19999) + "5"
+	var words, explain string
+	require.NotPanics(t, func() { words, explain = f.Words(), res.Explain() })
+	assert.Equal(t, want, words)
+	assert.Contains(t, explain, "  "+want+"\n")
+	assert.Contains(t, explain, "total 0.00 USD to partner")
+}
+
+// trimZeros drops exactly the trailing fractional zeros, as the decimal's
+// text read back does: coefficient and exponent by hand.
+func TestReviewRtrace5TrimZeros(t *testing.T) {
+	for _, tc := range []struct {
+		in   decimal.Decimal
+		c    int64
+		e    int32
+		text string
+	}{
+		{decimal.New(24000, -2), 240, 0, "240"},    // 240.00 -> 240
+		{decimal.New(125, -3), 125, -3, "0.125"},   // nothing to drop
+		{decimal.New(-1500, -4), -15, -2, "-0.15"}, // -0.1500 -> -0.15
+		{decimal.New(0, -2), 0, 0, "0"},            // 0.00 -> 0
+		{decimal.New(7, 3), 7, 3, "7000"},          // a positive exponent is kept
+		{decimal.New(100, -40000), 1, -39998, ""},  // past shopspring's 10,000 places
+		{decimal.New(-30, -12000), -3, -11999, ""}, // idem, negative
+	} {
+		got := trimZeros(tc.in)
+		assert.Equal(t, tc.c, got.Coefficient().Int64(), "%s", tc.in)
+		assert.Equal(t, tc.e, got.Exponent(), "%s", tc.in)
+		if tc.text != "" {
+			assert.Equal(t, tc.text, got.String())
+		}
+	}
+}
