@@ -319,6 +319,38 @@ func (s Step) MarshalJSON() ([]byte, error) {
 	}{s.Kind, s.OK, s.Index, s.Ref(), s.Source(), s.Amount(), s.Inputs(), s.Origin(), s.Words()})
 }
 
+// UnmarshalJSON reads a step as MarshalJSON writes it, so that a result
+// written as JSON reads back: Ref, Source, Amount, Inputs and Origin give
+// the values read (an input's value as its text, which is what the JSON
+// keeps of it), and Words the words written.
+func (s *Step) UnmarshalJSON(b []byte) error {
+	var v struct {
+		Kind   StepKind        `json:"kind"`
+		OK     bool            `json:"ok"`
+		Index  int             `json:"index"`
+		Ref    string          `json:"ref"`
+		Source string          `json:"source"`
+		Amount decimal.Decimal `json:"amount"`
+		Inputs []Observed      `json:"inputs"`
+		Origin *Origin         `json:"origin"`
+		Words  string          `json:"words"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	// A step read back keeps all of it as a rare step does (an extra,
+	// its amount a side decimal): it has no program to derive it from.
+	words := v.Words
+	side := &traceSide{extras: []stepExtra{{ref: v.Ref, source: v.Source, origin: v.Origin, inputs: v.Inputs,
+		words: func() string { return words }}}}
+	*s = Step{Kind: v.Kind, OK: v.OK, Index: v.Index, flags: flagExtra, det: 1, blk: &traceBlock{side: side}}
+	if v.Amount != (decimal.Decimal{}) {
+		side.decs = []decimal.Decimal{v.Amount}
+		s.flags |= amtDec
+	}
+	return nil
+}
+
 // Words renders the step in plain words, e.g.
 // `earning "base": deal.amount * 0.02 = 240.00 (deal.amount = 12,000.00)`.
 func (s *Step) Words() string {

@@ -1,6 +1,7 @@
 package incentive
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -103,4 +104,52 @@ func TestReviewRtrace5TrimZeros(t *testing.T) {
 			assert.Equal(t, tc.text, got.String())
 		}
 	}
+}
+
+// A result written as JSON and read back keeps its steps: with Ref,
+// Source, Amount, Inputs and Origin as fields (65d4de7), json.Unmarshal
+// filled them from the keys MarshalJSON writes; as methods over unexported
+// records, Step had no UnmarshalJSON and every step read back empty
+// (name, expression, amount, values read, origin and words all lost,
+// without an error). Read back, each method gives what the step had;
+// the values read come back as their text (as they did in 65d4de7).
+// 12,000.00 x 0.02 = 240.00 (base); the line cap (100) cuts 140.00.
+func TestReviewRtrace5StepJSONRoundTrip(t *testing.T) {
+	p := spiffProgram()
+	p.Caps = []Cap{{Scope: CapLine, Earning: "base", Limit: dec("100")}}
+	e, err := NewEvaluator(p)
+	require.NoError(t, err)
+	res, err := e.Evaluate(t.Context(), Input{Deal: deal("D-1", "P-1", "12000.00", "2026-11-03"), Partner: gold("P-1")}, time.Time{})
+	require.NoError(t, err)
+	b, err := json.Marshal(res.Trace)
+	require.NoError(t, err)
+	var back []Step
+	require.NoError(t, json.Unmarshal(b, &back))
+	require.Len(t, back, len(res.Trace))
+	for i := range back {
+		want, got := &res.Trace[i], &back[i]
+		assert.Equal(t, want.Kind, got.Kind, "step %d", i)
+		assert.Equal(t, want.OK, got.OK, "step %d", i)
+		assert.Equal(t, want.Index, got.Index, "step %d", i)
+		assert.Equal(t, want.Ref(), got.Ref(), "step %d", i)
+		assert.Equal(t, want.Source(), got.Source(), "step %d", i)
+		assert.Equal(t, want.Amount().String(), got.Amount().String(), "step %d", i)
+		assert.Equal(t, want.Origin(), got.Origin(), "step %d", i)
+		assert.Equal(t, want.Words(), got.Words(), "step %d", i)
+		wi, gi := want.Inputs(), got.Inputs()
+		require.Len(t, gi, len(wi), "step %d", i)
+		for k := range wi {
+			assert.Equal(t, wi[k].Path, gi[k].Path)
+			assert.Equal(t, fmtValue(wi[k].Value), gi[k].Value, "the value's text")
+		}
+	}
+	f := stepOf(t, back, StepFormula)
+	assert.Equal(t, "base", f.Ref())
+	assert.Equal(t, "240", f.Amount().String())
+	assert.Equal(t, `earning "base": deal.amount * 0.02 = 240.00 (deal.amount = 12,000.00)`, f.Words())
+	c := stepOf(t, back, StepCap)
+	assert.Equal(t, "caps[0]", c.Ref())
+	assert.Equal(t, "140", c.Amount().String())
+	var zero Step
+	require.Error(t, json.Unmarshal([]byte(`{"kind":"nonsense"}`), &zero))
 }
