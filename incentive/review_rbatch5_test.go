@@ -285,3 +285,63 @@ func TestReviewRbatch5CancelBetweenStages(t *testing.T) {
 		}
 	}
 }
+
+// A run stopped early (the loop body breaks, or cancels ctx) reports in
+// RunCounts.BudgetUsed what the budget paid through the last deal it
+// yielded, as one worker does, whatever the number of workers: a sharded
+// run pays a chunk's deals on the caller's goroutine before it yields them
+// (and the next chunk's while it yields them), so it counted deals the
+// caller never got, a figure that moved with the timing, and a chain
+// starting its next run from it (RunOptions.BudgetUsed) with the deals
+// not yet received would count their payouts twice.
+func TestReviewRbatch5CountsAfterEarlyStop(t *testing.T) {
+	p := simple(withRate("base", "0.05", nil))
+	p.Caps = []Cap{{Scope: CapBudget, Limit: dec("10000")}, {Scope: CapBudget, Limit: dec("20000")}}
+	var deals []Deal
+	for i := range 600 {
+		// 1,000.00 each: every deal pays 5% = 50.00; 600 x 50.00 =
+		// 30,000.00 is past the first budget, so it binds from deal 200.
+		deals = append(deals, deal(fmt.Sprintf("D-%04d", i), fmt.Sprintf("P-%d", i%7), "1000.00", "2026-11-02"))
+		deals[i].CloseDate = deals[i].CloseDate.Add(time.Duration(i) * time.Minute)
+	}
+	e, err := NewEvaluator(p)
+	require.NoError(t, err)
+	require.True(t, e.shardable())
+	tests := []struct {
+		k      int
+		cancel bool
+		used   string
+	}{
+		{3, false, "150.00"},     // 3 x 50.00
+		{3, true, "150.00"},      // cancelled after the 3rd result: the same
+		{256, false, "10000.00"}, // 200 x 50.00 = 10,000.00 spends the budget; the rest pay 0
+		{190, true, "9500.00"},   // 190 x 50.00
+		{300, false, "10000.00"},
+	}
+	for _, tt := range tests {
+		for _, workers := range []int{1, 2, 4, 8} {
+			ctx, cancel := context.WithCancel(t.Context())
+			var counts RunCounts
+			n := 0
+			for _, err := range Run(ctx, p, inputs(deals...), RunOptions{Workers: workers, NoTrace: true, Counts: &counts}) {
+				if err != nil {
+					require.ErrorIs(t, err, context.Canceled)
+					require.True(t, tt.cancel)
+					continue
+				}
+				n++
+				if n == tt.k {
+					if !tt.cancel {
+						break
+					}
+					cancel()
+				}
+			}
+			cancel()
+			require.Equal(t, tt.k, n)
+			used, ok := counts.BudgetUsed()
+			require.True(t, ok)
+			assert.Equal(t, tt.used, used.StringFixed(2), "stopped after %d (cancel %v), %d workers", tt.k, tt.cancel, workers)
+		}
+	}
+}
