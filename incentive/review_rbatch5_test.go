@@ -5,9 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"os"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
@@ -344,4 +348,30 @@ func TestReviewRbatch5CountsAfterEarlyStop(t *testing.T) {
 			assert.Equal(t, tt.used, used.StringFixed(2), "stopped after %d (cancel %v), %d workers", tt.k, tt.cancel, workers)
 		}
 	}
+}
+
+// MaxWorkers' doc gives the size of a run's item (a deal's place in a
+// chunk): after round 5's merge (the trace scratch became one pointer of
+// the work's) it said 1,424 bytes where an item is 1,352, and the chunk
+// and 256-worker figures derived from it. The doc's figures must be
+// unsafe.Sizeof's: a chunk is 256 items, about KB (rounded to 10 KB), and
+// 256 workers hold 3 x 256 + 2 = 770 chunks, about MB (rounded to 10 MB).
+func TestReviewRbatch5MaxWorkersDocSizes(t *testing.T) {
+	if strconv.IntSize != 64 {
+		t.Skip("the doc gives 64-bit sizes")
+	}
+	src, err := os.ReadFile("run.go")
+	require.NoError(t, err)
+	text := strings.Join(strings.Fields(strings.ReplaceAll(string(src), "//", "")), " ")
+	m := regexp.MustCompile(`about (\d+) KB each, ([\d,]+) bytes a deal on 64-bit platforms`).FindStringSubmatch(text)
+	require.NotNil(t, m, "MaxWorkers' doc")
+	size := int(unsafe.Sizeof(item{}))
+	assert.Equal(t, strconv.Itoa(size), strings.ReplaceAll(m[2], ",", ""), "an item's size")
+	// 256 x 1,352 = 346,112 bytes: about 350 KB.
+	kb := (runChunk*size + 5000) / 10000 * 10
+	assert.Equal(t, strconv.Itoa(kb), m[1], "a chunk's KB")
+	mb := regexp.MustCompile(`256 workers: about (\d+) MB`).FindStringSubmatch(text)
+	require.NotNil(t, mb)
+	// 770 x 346,112 = 266,506,240 bytes: about 270 MB.
+	assert.Equal(t, strconv.Itoa((770*runChunk*size+5_000_000)/10_000_000*10), mb[1], "256 workers' MB")
 }
