@@ -75,6 +75,11 @@ type shardChunk struct {
 	// paid is closed when the consumer has applied the partner and budget
 	// caps to every deal of the chunk.
 	paid chan struct{}
+	// used is, per item, what the budget caps had paid once the caller
+	// paid the item (programs with a budget cap): a run stopped early
+	// sets the counts back to the last yielded item's, which the chunks
+	// paid ahead of the results must not leave in RunCounts.
+	used []runTotal
 }
 
 func (c *shardChunk) arm(workers int) {
@@ -363,6 +368,29 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 	opts.Counts.set(st)
 	var slab cutSlab // room for the partner and budget caps' cuts without ReuseResults
 	var da decArena  // the partner and budget caps', on this goroutine
+	// The caller's goroutine pays deals ahead of yielding them (a chunk
+	// before its results, and the next while it yields them): when the
+	// run ends, the budget caps' counts (RunCounts.BudgetUsed) go back to
+	// what they were after the last deal yielded, as with one worker.
+	// (Every budget cap counts the same payouts; bi is the first's index.)
+	bi := -1
+	for ci := range e.p.Caps {
+		if e.p.Caps[ci].Scope == CapBudget {
+			bi = ci
+			break
+		}
+	}
+	var yielded runTotal
+	if bi >= 0 {
+		yielded = st.budgetPaid[bi]
+		defer func() {
+			for ci := range e.p.Caps {
+				if e.p.Caps[ci].Scope == CapBudget {
+					st.budgetPaid[ci] = yielded
+				}
+			}
+		}()
+	}
 	// out yields a chunk's results once the workers have finished them.
 	out := func(c *shardChunk) bool {
 		for i := range c.items {
@@ -371,6 +399,9 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 				return false
 			}
 			it := &c.items[i]
+			if bi >= 0 {
+				yielded = c.used[i]
+			}
 			if it.err != nil {
 				if !yield(nil, it.err) || it.final {
 					return false
@@ -419,8 +450,13 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 			next = c
 		case <-waitPartner:
 			c := next
+			c.used = c.used[:0]
 			for i := range c.items {
 				it := &c.items[i]
+				if bi >= 0 {
+					// (set to the count after the item's payment below)
+					c.used = append(c.used, st.budgetPaid[bi])
+				}
 				if it.err != nil || !it.pay {
 					continue
 				}
@@ -438,6 +474,9 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 				e.orderedPay(w, st, ps, nil, it.total, asOf, false)
 				if !opts.ReuseResults {
 					slab.settle(w)
+				}
+				if bi >= 0 {
+					c.used[i] = st.budgetPaid[bi]
 				}
 			}
 			close(c.paid)

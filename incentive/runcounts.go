@@ -28,7 +28,9 @@ func (c *RunCounts) set(st *runState) {
 // RunOptions.Settlements, as the budget cap counted them (an expired
 // result counts only when the program's claims say expired earnings use
 // the caps). It is the figure the budget cap bound the run's last payout
-// with, not one re-derived from the results. The true-ups that
+// with, not one re-derived from the results; a run stopped early (the
+// loop body breaks, ctx is cancelled) reports it through the last deal it
+// yielded, for any number of workers. The true-ups that
 // SettlementBuilder.Settle pays after the run are not in it: see
 // SettlementBuilder.BudgetUsed. ok is false when the program has no budget
 // cap, or no run has filled c.
