@@ -50,3 +50,99 @@ func TestReviewRnotrace5LogicChainCompiles(t *testing.T) {
 		})
 	}
 }
+
+// `in` over a constant list of strings, compared one by one up to 8
+// elements and hashed beyond: duplicates, an empty list, exactly 8 and 9
+// elements (the match last), case and spaces. The scope's deal has segment
+// "enterprise" (or the fields given), partner tier "gold".
+func TestReviewRnotrace5InStrings(t *testing.T) {
+	env := mustEnv(t, testFields)
+	eight := `"a", "b", "c", "d", "e", "f", "g"` // 7, the 8th is the one tested
+	tests := []struct {
+		src    string
+		fields map[string]any
+		want   bool
+		err    string
+	}{
+		{src: `deal.segment in ["enterprise", "enterprise"]`, want: true},
+		{src: `deal.segment in ["smb", "smb", "x"]`, want: false},
+		{src: `deal.segment in []`, want: false},
+		{src: `!(deal.segment in [])`, want: true},
+		{src: `deal.segment in [` + eight + `, "enterprise"]`, want: true},      // 8 elements
+		{src: `deal.segment in [` + eight + `, "h", "enterprise"]`, want: true}, // 9
+		{src: `deal.segment in [` + eight + `, "Enterprise"]`, want: false},
+		{src: `deal.segment in [` + eight + `, "h", "ENTERPRISE"]`, want: false},
+		{src: `deal.segment in ["enterprise "]`, want: false},
+		{src: `deal.segment in [""]`, fields: map[string]any{"segment": ""}, want: true},
+		{src: `partner.tier in ["gold"] && deal.segment in ["x"]`, want: false},
+		// A missing required field fails at the read (column 1, columns
+		// count from 1), even when "" is in the list.
+		{src: `deal.segment in ["", "x"]`, fields: map[string]any{},
+			err: `1:1: invalid deal: deal "D-1" has no value for the required field deal.segment`},
+		// x in [] is false whatever x is, and reads nothing (as at 65d4de7).
+		{src: `deal.segment in []`, fields: map[string]any{}, want: false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.src, func(t *testing.T) {
+			x := mustCompile(t, env, tt.src, Bool)
+			viaVM := *x
+			viaVM.fastBool = nil
+			for _, x := range []*Expr{x, &viaVM} {
+				got, err := x.Holds(newScope(t, "12000.00", tt.fields))
+				if tt.err != "" {
+					require.Error(t, err)
+					assert.Equal(t, tt.err, err.Error())
+					continue
+				}
+				require.NoError(t, err)
+				assert.Equal(t, tt.want, got)
+			}
+		})
+	}
+}
+
+// Short-circuits of the fused && and || (and their errors) on the edges:
+// a false left side never runs a right side that would fail (a division
+// by zero, a missing required field, a bool field holding a string), a
+// true one does, and the error keeps its place. The deal is registered,
+// amount 12000.00, term_months missing (0).
+func TestReviewRnotrace5ShortCircuit(t *testing.T) {
+	env := mustEnv(t, testFields)
+	noSeg := map[string]any{"strategic": "yes"} // segment missing, strategic a string
+	tests := []struct {
+		src    string
+		fields map[string]any
+		want   bool
+		err    string
+	}{
+		{src: `!deal.registered && deal.segment == "x"`, fields: noSeg, want: false},
+		{src: `deal.registered || deal.strategic`, fields: noSeg, want: true},
+		{src: `not deal.registered and deal.amount / deal.term_months > 1`, want: false},
+		{src: `(deal.registered || deal.strategic) && !deal.registered`, fields: noSeg, want: false},
+		// registered is true: the right side runs and fails where it reads
+		// (columns count from 1: deal.strategic starts at 20, after the
+		// 15 characters of deal.registered and " && ").
+		{src: `deal.registered && deal.strategic`, fields: noSeg,
+			err: `1:20: invalid deal: deal "D-1": field deal.strategic is declared bool but holds a string`},
+		{src: `!deal.registered || deal.segment == "x"`, fields: noSeg,
+			err: `1:21: invalid deal: deal "D-1" has no value for the required field deal.segment`},
+		// "deal.registered and not (" is 25 characters, deal.amount 11 and
+		// a space: the / is column 38.
+		{src: `deal.registered and not (deal.amount / deal.term_months > 1)`,
+			err: `1:38: division by zero`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.src, func(t *testing.T) {
+			x := mustCompile(t, env, tt.src, Bool)
+			require.NotNil(t, x.fastBool, "not fused")
+			got, err := x.Holds(newScope(t, "12000.00", tt.fields))
+			if tt.err != "" {
+				require.Error(t, err)
+				assert.Equal(t, tt.err, err.Error())
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
