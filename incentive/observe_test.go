@@ -224,3 +224,37 @@ func TestStepKeepsOwnNameWithDetail(t *testing.T) {
 	assert.Zero(t, trace[1].flags&flagExtra, "its part gives its name")
 	assert.Equal(t, int32(40000), trace[2].Amount().Exponent())
 }
+
+// ReuseResults documents that a caller keeping a result copies what it
+// keeps, the Trace included: a copy of the steps (the slice's elements)
+// keeps reading its own deal after the run has reused the result's memory
+// for later deals, because each deal's trace block is its own. The words
+// of every copied step read as a run without ReuseResults words them.
+func TestTraceCopiesSurviveReuseResults(t *testing.T) {
+	p := rspeedProgram()
+	for _, workers := range []int{1, 3} {
+		var want []string
+		for r, err := range Run(t.Context(), p, rspeedDeals(rspeedN, p.AllowNegative), RunOptions{Workers: workers}) {
+			require.NoError(t, err)
+			want = append(want, stepWords(r.Trace))
+		}
+		var kept [][]Step
+		for r, err := range Run(t.Context(), p, rspeedDeals(rspeedN, p.AllowNegative), RunOptions{Workers: workers, ReuseResults: true}) {
+			require.NoError(t, err)
+			kept = append(kept, append([]Step(nil), r.Trace...))
+		}
+		require.Len(t, kept, len(want))
+		for i, steps := range kept {
+			require.Equal(t, want[i], stepWords(steps), "workers %d, deal %d", workers, i)
+		}
+	}
+}
+
+func stepWords(steps []Step) string {
+	s := ""
+	for i := range steps {
+		st := &steps[i]
+		s += st.Kind.String() + " " + st.Ref() + " " + st.Amount().String() + ": " + st.Words() + "\n"
+	}
+	return s
+}

@@ -23,8 +23,12 @@ type runState struct {
 	deals map[string]*dealRecord
 	// solo: the state of a single Evaluate, reused deal after deal (see
 	// reset); prior is then soloPrior, and soloPS the one partner.
+	// soloPrior points at the deal's own Prior (in the evaluation's copy
+	// of the Input, which outlives the deal), not a copy of it: a Prior
+	// is 88 bytes of pointers and decimals, copied once more into the
+	// partner's state (newPartner).
 	solo      bool
-	soloPrior Prior
+	soloPrior *Prior
 	soloPS    *partnerState
 	// sparePeriods, per period kind, are totals of an earlier solo deal
 	// that period may reuse.
@@ -221,7 +225,7 @@ func newRunState(e *Evaluator, prior func(string) Prior, budgetUsed decimal.Deci
 // before it are pr. Nothing of the previous deal's state is read again:
 // its partner's period totals become spares that period clears.
 func (s *runState) reset(pr *Prior) {
-	s.soloPrior = *pr
+	s.soloPrior = pr
 	if len(s.budgetPaid) > 0 {
 		used := totalOf(pr.BudgetUsed) // once: every cap starts from it
 		for i := range s.budgetPaid {
@@ -248,7 +252,7 @@ func (s *runState) reset(pr *Prior) {
 func (s *runState) partner(id string) *partnerState {
 	if s.solo {
 		if s.soloPS == nil {
-			s.soloPS = s.newPartner(s.soloPrior)
+			s.soloPS = s.newPartner(*s.soloPrior)
 		}
 		return s.soloPS
 	}

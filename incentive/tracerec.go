@@ -5,6 +5,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/partnerops/partnerops/internal/deccoef"
 	"github.com/shopspring/decimal"
 )
 
@@ -374,28 +375,13 @@ func (w *work) amount(d decimal.Decimal) (uint8, int64, int32) {
 }
 
 // coefficient returns d's coefficient and exponent when the coefficient
-// fits an int64 (and d is not the zero Decimal). It reads shopspring's
-// big.Int in place where the arenas do (arenaOK: the layout is checked),
-// which costs no division, else through toFx.
+// has at most 18 digits (deccoef.Small, which reads it in place), and d
+// is not the zero Decimal (which the records keep as amtNone).
 func coefficient(d decimal.Decimal) (int64, int32, bool) {
-	if !arenaOK.Load() {
-		f, ok := toFx(d)
-		return f.c, f.e, ok && d != (decimal.Decimal{})
-	}
-	r := (*decimalRep)(unsafe.Pointer(&d))
-	if r.value == nil {
+	if d == (decimal.Decimal{}) {
 		return 0, 0, false
 	}
-	bits := r.value.Bits()
-	switch {
-	case len(bits) == 0:
-		return 0, r.exp, true
-	case len(bits) > 1 || uint64(bits[0]) > math.MaxInt64:
-		return 0, 0, false
-	case r.value.Sign() < 0:
-		return -int64(bits[0]), r.exp, true
-	}
-	return int64(bits[0]), r.exp, true
+	return deccoef.Small(d)
 }
 
 // amt returns d as a record's amount.
