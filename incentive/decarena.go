@@ -3,11 +3,10 @@ package incentive
 import (
 	"math"
 	"math/big"
-	"math/bits"
 	"reflect"
 	"sync/atomic"
-	"unsafe"
 
+	"github.com/partnerops/partnerops/internal/deccoef"
 	"github.com/shopspring/decimal"
 )
 
@@ -38,7 +37,7 @@ import (
 //
 // The decimal is put together from its coefficient and exponent with the
 // layout of shopspring's Decimal (a *big.Int, then an int32 exponent),
-// which decimalLayout checks once against the type itself. Where it does
+// which internal/deccoef checks once against the type itself (Make). Where it does
 // not hold (another version of shopspring), or on a 32-bit platform (a
 // coefficient may need two words), every arena method makes its decimal
 // with decimal.New instead: slower, never different.
@@ -58,21 +57,15 @@ type decSlab struct {
 	words [decArenaSlab]big.Word
 }
 
-// decimalRep is shopspring's Decimal as decimalLayout checks it.
-type decimalRep struct {
-	value *big.Int
-	exp   int32
-}
-
 // arenaOK is whether arenas may build decimals in place: shopspring's
-// Decimal has the layout they build (decimalLayout), on a 64-bit platform,
+// Decimal has the layout they build (deccoef.InPlace), on a 64-bit platform,
 // and decimals built so read as decimal.New's (arenaAgrees). It is atomic
 // only so that tests may switch arenas off (SetArenasForTest) while runs
 // of other tests are finishing.
 var arenaOK atomic.Bool
 
 func init() {
-	arenaOK.Store(decimalLayout(reflect.TypeFor[decimal.Decimal]()) && bits.UintSize == 64 && arenaAgrees())
+	arenaOK.Store(deccoef.InPlace() && arenaAgrees())
 }
 
 // arenaAgrees reports whether decimals an arena builds in place equal
@@ -87,22 +80,6 @@ func arenaAgrees() bool {
 	}{{1, 0}, {-1, -2}, {1200, -2}, {math.MaxInt64, -9}, {math.MinInt64, 3}, {-250, 0}} {
 		got, want := a.build(v.c, v.e), decimal.New(v.c, v.e)
 		if !reflect.DeepEqual(got, want) || got.String() != want.String() || got.Exponent() != want.Exponent() {
-			return false
-		}
-	}
-	return true
-}
-
-// decimalLayout reports whether t has decimalRep's fields, names, types
-// and offsets, and its size.
-func decimalLayout(t reflect.Type) bool {
-	r := reflect.TypeFor[decimalRep]()
-	if t.Kind() != reflect.Struct || t.NumField() != r.NumField() || t.Size() != r.Size() || t.Align() != r.Align() {
-		return false
-	}
-	for i := range r.NumField() {
-		f, g := t.Field(i), r.Field(i)
-		if f.Name != g.Name || f.Type != g.Type || f.Offset != g.Offset {
 			return false
 		}
 	}
@@ -141,6 +118,5 @@ func (a *decArena) build(c int64, e int32) decimal.Decimal {
 	if c < 0 {
 		z.Neg(z)
 	}
-	r := decimalRep{value: z, exp: e}
-	return *(*decimal.Decimal)(unsafe.Pointer(&r))
+	return deccoef.Make(z, e)
 }

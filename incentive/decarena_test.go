@@ -2,10 +2,10 @@ package incentive
 
 import (
 	"math"
-	"math/big"
 	"reflect"
 	"testing"
 
+	"github.com/partnerops/partnerops/internal/deccoef"
 	"github.com/shopspring/decimal"
 	"pgregory.net/rapid"
 )
@@ -63,33 +63,12 @@ func TestDecArenaValuesStay(t *testing.T) {
 }
 
 // The in-place build is on for this version of shopspring (so the fast
-// path is measured and tested, not silently off), and a Decimal of any
-// other shape is refused, in which case an arena uses decimal.New.
+// path is measured and tested, not silently off; internal/deccoef's
+// TestInPlace checks that a Decimal of any other shape is refused, in
+// which case an arena uses decimal.New).
 func TestDecimalLayout(t *testing.T) {
-	if !decimalLayout(reflect.TypeFor[decimal.Decimal]()) {
-		t.Fatal("shopspring's Decimal no longer has the layout arenas build: arenas fall back to decimal.New; check decimalRep against the new version")
-	}
-	type swapped struct {
-		exp   int32
-		value *big.Int
-	}
-	type wide struct {
-		value *big.Int
-		exp   int64
-	}
-	type renamed struct {
-		v   *big.Int
-		exp int32
-	}
-	type longer struct {
-		value *big.Int
-		exp   int32
-		more  int32
-	}
-	for _, typ := range []reflect.Type{reflect.TypeFor[swapped](), reflect.TypeFor[wide](), reflect.TypeFor[renamed](), reflect.TypeFor[longer](), reflect.TypeFor[int64]()} {
-		if decimalLayout(typ) {
-			t.Errorf("decimalLayout(%v) = true, want false", typ)
-		}
+	if !deccoef.InPlace() {
+		t.Fatal("shopspring's Decimal no longer has the layout arenas build: arenas fall back to decimal.New; check internal/deccoef against the new version")
 	}
 	if !arenaAgrees() || !arenaOK.Load() {
 		t.Fatalf("arenas are off on this platform (agree %v, on %v): the fast path would go unmeasured", arenaAgrees(), arenaOK.Load())

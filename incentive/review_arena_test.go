@@ -3,6 +3,7 @@ package incentive
 import (
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +13,13 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 )
+
+// decimalRep is shopspring's Decimal as internal/deccoef checks it
+// (TestDecimalLayout fails first where it does not hold).
+type decimalRep struct {
+	value *big.Int
+	exp   int32
+}
 
 // inArenaSlab reports whether d's coefficient is a slot of a decArena's
 // slab: its big.Int is slab.ints[k] and its one word slab.words[k], at

@@ -11,6 +11,12 @@
 // once against the type itself. Where it does not hold (another version
 // of shopspring), or a big.Word is not 64 bits, Small asks shopspring's
 // accessors instead: slower, never different.
+//
+// Make puts a decimal together from a coefficient the caller owns, with
+// the same layout: the engine's decimal arena (incentive's decArena) and
+// the benchmark generator's amount blocks build many one-word
+// coefficients in one allocation and hand them out as decimals. It is the
+// one place outside shopspring that knows Decimal's fields.
 package deccoef
 
 import (
@@ -30,6 +36,23 @@ type rep struct {
 
 // inPlace is whether Small may read a decimal as a rep.
 var inPlace = layoutOK(reflect.TypeFor[decimal.Decimal]()) && bits.UintSize == 64
+
+// InPlace reports whether Small reads decimals in place and Make may be
+// used: shopspring's Decimal has the layout this package knows, on a
+// platform whose big.Word is 64 bits.
+func InPlace() bool { return inPlace }
+
+// Make returns the decimal v x 10^exp holding v itself (not a copy), as
+// decimal.NewFromBigInt(v, exp) would hold a copy of it: the caller must
+// never change v afterwards. Where InPlace is false it returns
+// decimal.NewFromBigInt(v, exp).
+func Make(v *big.Int, exp int32) decimal.Decimal {
+	if !inPlace {
+		return decimal.NewFromBigInt(v, exp)
+	}
+	r := rep{value: v, exp: exp}
+	return *(*decimal.Decimal)(unsafe.Pointer(&r))
+}
 
 // layoutOK reports whether t has rep's fields, names, types and offsets,
 // and its size.

@@ -5,6 +5,7 @@ import (
 	"math/big"
 	"reflect"
 	"testing"
+	"unsafe"
 
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
@@ -16,7 +17,43 @@ import (
 // compare slow with itself.
 func TestInPlace(t *testing.T) {
 	require.True(t, inPlace)
-	require.False(t, layoutOK(reflect.TypeFor[struct{ a, b int64 }]()))
+	require.True(t, InPlace())
+	type swapped struct {
+		exp   int32
+		value *big.Int
+	}
+	type wide struct {
+		value *big.Int
+		exp   int64
+	}
+	type renamed struct {
+		v   *big.Int
+		exp int32
+	}
+	type longer struct {
+		value *big.Int
+		exp   int32
+		more  int32
+	}
+	for _, typ := range []reflect.Type{reflect.TypeFor[struct{ a, b int64 }](), reflect.TypeFor[swapped](), reflect.TypeFor[wide](), reflect.TypeFor[renamed](), reflect.TypeFor[longer](), reflect.TypeFor[int64]()} {
+		require.False(t, layoutOK(typ), "%v", typ)
+	}
+}
+
+// Make holds the caller's coefficient itself and reads as
+// decimal.NewFromBigInt's decimal of the same value and exponent.
+func TestMake(t *testing.T) {
+	for _, v := range []struct {
+		c int64
+		e int32
+	}{{1, 0}, {-125, -2}, {math.MaxInt64, -9}, {math.MinInt64, 3}, {0, -4}} {
+		z := big.NewInt(v.c)
+		got, want := Make(z, v.e), decimal.NewFromBigInt(big.NewInt(v.c), v.e)
+		require.True(t, got.Equal(want), "%d e%d: %s, want %s", v.c, v.e, got, want)
+		require.Equal(t, want.String(), got.String())
+		require.Equal(t, v.e, got.Exponent())
+		require.Same(t, z, (*rep)(unsafe.Pointer(&got)).value, "Make copied the coefficient")
+	}
 }
 
 // Small agrees with shopspring's accessors (at most 18 digits, then the

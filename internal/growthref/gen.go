@@ -4,12 +4,11 @@ import (
 	"fmt"
 	"iter"
 	"math/big"
-	"reflect"
 	"strconv"
 	"time"
-	"unsafe"
 
 	"github.com/partnerops/partnerops/incentive"
+	"github.com/partnerops/partnerops/internal/deccoef"
 	"github.com/partnerops/partnerops/partner"
 	"github.com/shopspring/decimal"
 )
@@ -113,28 +112,10 @@ type amountSlab struct {
 	words [idBlockSize]big.Word
 }
 
-// decimalRep is shopspring's Decimal as amountsInPlace checks it.
-type decimalRep struct {
-	value *big.Int
-	exp   int32
-}
-
-// amountsInPlace is whether amountBlock may build decimals in place:
-// shopspring's Decimal has decimalRep's fields, in order, with their
-// types, and a word holds any amount Generate makes.
-var amountsInPlace = func() bool {
-	t, r := reflect.TypeFor[decimal.Decimal](), reflect.TypeFor[decimalRep]()
-	if t.Kind() != reflect.Struct || t.NumField() != r.NumField() || t.Size() != r.Size() || t.Align() != r.Align() {
-		return false
-	}
-	for i := range r.NumField() {
-		f, g := t.Field(i), r.Field(i)
-		if f.Name != g.Name || f.Type != g.Type || f.Offset != g.Offset {
-			return false
-		}
-	}
-	return strconv.IntSize == 64
-}()
+// amountsInPlace is whether amountBlock may build decimals in place
+// (deccoef.InPlace: shopspring's Decimal has the layout internal/deccoef
+// knows, and a word holds any amount Generate makes).
+var amountsInPlace = deccoef.InPlace()
 
 // cents returns the decimal c x 10^-2, for c > 0, as decimal.New(c,
 // -2) makes it (the same coefficient, word slice length and exponent).
@@ -150,8 +131,7 @@ func (a *amountBlock) cents(c int64) decimal.Decimal {
 	b.words[k] = big.Word(c)
 	z := &b.ints[k]
 	z.SetBits(b.words[k : k+1 : k+1])
-	rep := decimalRep{value: z, exp: -2}
-	return *(*decimal.Decimal)(unsafe.Pointer(&rep))
+	return deccoef.Make(z, -2)
 }
 
 // appendDealID appends "R-D-0000042" for deal number i (at least 7 digits).
