@@ -452,8 +452,9 @@ func finishBool(l *lowering, n *ast.Node, o *operands, c ast.Node, f boolFn) {
 // such as deal.segment == "enterprise" && deal.amount >= 50000 runs
 // without the VM (as the whole program, see Expr.fastBool). An error of
 // an operand is the operand's own, placed where it is, as in the VM. It
-// reports whether it replaced n; when it did not, neither operand has been
-// lowered.
+// reports whether b is a logical operator, which it has then handled: n
+// replaced, or its operands lowered, each once (lowering them again would
+// lower a chain of n operators 2^n times).
 func (l *lowering) logic(n *ast.Node, b *ast.BinaryNode) bool {
 	and := b.Operator == "&&" || b.Operator == "and"
 	if !and && b.Operator != "||" && b.Operator != "or" {
@@ -463,7 +464,7 @@ func (l *lowering) logic(n *ast.Node, b *ast.BinaryNode) bool {
 	if fa == nil || fb == nil {
 		l.lowerLeft(&b.Left)
 		l.lowerLeft(&b.Right)
-		return false
+		return true // not fused, operands lowered
 	}
 	finishBool(l, n, &operands{l: l, needEnv: true}, b, func(s *incentive.Scope, _, _ any) (bool, error) {
 		v, err := fa(s, nil, nil)
@@ -475,7 +476,8 @@ func (l *lowering) logic(n *ast.Node, b *ast.BinaryNode) bool {
 	return true
 }
 
-// not fuses !a (also spelled not a) as logic fuses a && b.
+// not fuses !a (also spelled not a) as logic fuses a && b, and reports
+// as logic does.
 func (l *lowering) not(n *ast.Node, u *ast.UnaryNode) bool {
 	if u.Operator != "!" && u.Operator != "not" {
 		return false
@@ -483,7 +485,7 @@ func (l *lowering) not(n *ast.Node, u *ast.UnaryNode) bool {
 	fa := l.boolOperand(&u.Node)
 	if fa == nil {
 		l.lowerLeft(&u.Node)
-		return false
+		return true // not fused, operand lowered
 	}
 	finishBool(l, n, &operands{l: l, needEnv: true}, u, func(s *incentive.Scope, _, _ any) (bool, error) {
 		v, err := fa(s, nil, nil)
