@@ -306,17 +306,20 @@ func (s *Step) Origin() *Origin {
 // MarshalJSON encodes the step as its fields read (kind, ok, index, ref,
 // source, amount, inputs, origin) with its words.
 func (s Step) MarshalJSON() ([]byte, error) {
-	return json.Marshal(struct {
-		Kind   StepKind        `json:"kind"`
-		OK     bool            `json:"ok"`
-		Index  int             `json:"index"`
-		Ref    string          `json:"ref,omitempty"`
-		Source string          `json:"source,omitempty"`
-		Amount decimal.Decimal `json:"amount"`
-		Inputs []Observed      `json:"inputs,omitempty"`
-		Origin *Origin         `json:"origin,omitempty"`
-		Words  string          `json:"words"`
-	}{s.Kind, s.OK, s.Index, s.Ref(), s.Source(), s.Amount(), s.Inputs(), s.Origin(), s.Words()})
+	return json.Marshal(stepJSON{s.Kind, s.OK, s.Index, s.Ref(), s.Source(), s.Amount(), s.Inputs(), s.Origin(), s.Words()})
+}
+
+// stepJSON is a step as its JSON reads (MarshalJSON, UnmarshalJSON).
+type stepJSON struct {
+	Kind   StepKind        `json:"kind"`
+	OK     bool            `json:"ok"`
+	Index  int             `json:"index"`
+	Ref    string          `json:"ref,omitempty"`
+	Source string          `json:"source,omitempty"`
+	Amount decimal.Decimal `json:"amount"`
+	Inputs []Observed      `json:"inputs,omitempty"`
+	Origin *Origin         `json:"origin,omitempty"`
+	Words  string          `json:"words"`
 }
 
 // UnmarshalJSON reads a step as MarshalJSON writes it, so that a result
@@ -324,17 +327,7 @@ func (s Step) MarshalJSON() ([]byte, error) {
 // the values read (an input's value as its text, which is what the JSON
 // keeps of it), and Words the words written.
 func (s *Step) UnmarshalJSON(b []byte) error {
-	var v struct {
-		Kind   StepKind        `json:"kind"`
-		OK     bool            `json:"ok"`
-		Index  int             `json:"index"`
-		Ref    string          `json:"ref"`
-		Source string          `json:"source"`
-		Amount decimal.Decimal `json:"amount"`
-		Inputs []Observed      `json:"inputs"`
-		Origin *Origin         `json:"origin"`
-		Words  string          `json:"words"`
-	}
+	var v stepJSON
 	if err := json.Unmarshal(b, &v); err != nil {
 		return err
 	}
