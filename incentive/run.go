@@ -263,7 +263,8 @@ func (e *Evaluator) runSerial(ctx context.Context, deals iter.Seq2[Input, error]
 // cut the ordered phase may record on w's lines: for each line, its cuts
 // so far and one per deal cap (twice, for a credit note's floor) and per
 // partner or budget cap. A run with ReuseResults gives it to the deal as
-// w.cutSpare, so that its cap cuts allocate nothing; the result's lines
+// w.cutSpare, so that its cap cuts allocate nothing (but see cutNeedFor
+// for a line several caps cut); the result's lines
 // then point into buf, which the next deal's result reuses, as
 // ReuseResults allows. (With less room, takeCutAt allocates as needed.)
 func (e *Evaluator) cutRoom(w *work, buf []CapCut) []CapCut {
@@ -281,7 +282,13 @@ func (e *Evaluator) cutNeed(w *work) int {
 
 // cutNeedFor is the room for per cap cuts on each of w's lines, after
 // the cuts they have: a line's new cut copies its earlier ones into the
-// room (see takeCutAt).
+// room (see takeCutAt). It counts each line's earlier cuts once, which is
+// exact when at most one cap of the stage cuts a line; when several do,
+// each later cut copies the line's cuts again (c+1, then c+2, ...) and
+// may not fit, and takeCutAt then allocates that line's cuts itself:
+// one allocation more, never a shared or changed cut (rbatch5's review).
+// Counting every copy would give each deal room it rarely uses, and a
+// slab would serve fewer deals.
 func (e *Evaluator) cutNeedFor(w *work, per int) int {
 	n := 0
 	for i := range w.lines {
