@@ -62,24 +62,8 @@ func RateOf(path string, rate decimal.Decimal) Formula {
 		if err != nil {
 			return decimal.Decimal{}, err
 		}
-		return s.mul(v, rate), nil
+		return s.Mul(v, rate), nil
 	})
-}
-
-// mul is a.Mul(b), computed in fx where the coefficients and their
-// product fit one and the product is not zero, and then made from the
-// deal's arena (Scope.Decimal), as the DSL's products are: the same
-// coefficient and exponent as shopspring's, without its big.Int
-// multiplication and two allocations.
-func (s *Scope) mul(a, b decimal.Decimal) decimal.Decimal {
-	if x, ok := toFx(a); ok {
-		if y, ok := toFx(b); ok {
-			if p, ok := x.mul(y); ok && p.c != 0 {
-				return s.Decimal(p.c, p.e)
-			}
-		}
-	}
-	return a.Mul(b)
 }
 
 // In holds when the string at path is one of values.

@@ -23,7 +23,7 @@ func TestPropertyScopeMulMatchesShopspring(t *testing.T) {
 		}
 		want := a.Mul(b)
 		for name, s := range map[string]*Scope{"engine": engine, "by hand": {}} {
-			if got := s.mul(a, b); !reflect.DeepEqual(got, want) {
+			if got := s.Mul(a, b); !reflect.DeepEqual(got, want) {
 				t.Fatalf("%s: %s x %s = %s (exp %d), shopspring %s (exp %d)", name, a, b, got, got.Exponent(), want, want.Exponent())
 			}
 		}

@@ -116,6 +116,23 @@ func (s *Scope) Decimal(c int64, e int32) decimal.Decimal {
 	return s.work.da.dec(c, e)
 }
 
+// Mul returns a.Mul(b) with the same coefficient and exponent: where both
+// coefficients and their product fit an int64 of at most 18 digits and
+// the product is not zero, it is multiplied as int64s and made with
+// Decimal (the deal's memory, see Decimal, with the same rule on where it
+// may be called); otherwise it is shopspring's Mul. RateOf and package
+// rules make their products so.
+func (s *Scope) Mul(a, b decimal.Decimal) decimal.Decimal {
+	if x, ok := toFx(a); ok {
+		if y, ok := toFx(b); ok {
+			if p, ok := x.mul(y); ok && p.c != 0 {
+				return s.Decimal(p.c, p.e)
+			}
+		}
+	}
+	return a.Mul(b)
+}
+
 // Paths that Lookup understands. Custom fields are "deal.<name>".
 const (
 	PathDealID         = "deal.id"

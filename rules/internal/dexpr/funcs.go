@@ -44,37 +44,24 @@ func inRange(d decimal.Decimal) bool {
 
 // Arithmetic shared by constant folding and the run-time functions.
 
-// mulD multiplies exactly. When both coefficients fit an int64 and so
-// does their product (an amount times a rate, in practice), it multiplies
-// them as int64s: the same coefficient and exponent as shopspring's Mul
+// mulD multiplies exactly, through incentive.Scope.Mul (the engine's one
+// fast product). When both coefficients fit an int64 and so does their
+// product (an amount times a rate, in practice), it multiplies them as
+// int64s: the same coefficient and exponent as shopspring's Mul
 // gives, without its big-number multiplication. Anything else, an
 // overflow and a zero product (whose representation shopspring makes
 // differently) included, is shopspring's Mul.
 func mulD(a, b decimal.Decimal) (decimal.Decimal, error) { return mulIn(nil, a, b) }
 
 // mulIn is mulD making an int64 product's decimal with s.Decimal (in the
-// deal's memory, see incentive.Scope.Decimal) when s is not nil.
+// deal's memory, see incentive.Scope.Decimal) when s is not nil; it
+// refuses a product whose exponent is beyond the DSL's range first.
 func mulIn(s *incentive.Scope, a, b decimal.Decimal) (decimal.Decimal, error) {
 	e := int64(a.Exponent()) + int64(b.Exponent())
 	if e < -MaxExponent || e > MaxExponent {
 		return decimal.Decimal{}, fmt.Errorf("%w: product exponent %d is beyond ±%d", ErrOverflow, e, MaxExponent)
 	}
-	if x, ok := coef64(a); ok {
-		if y, ok := coef64(b); ok {
-			hi, lo := bits.Mul64(absU64(x), absU64(y))
-			if hi == 0 && lo != 0 && lo <= math.MaxInt64 {
-				c := int64(lo)
-				if (x < 0) != (y < 0) {
-					c = -c
-				}
-				if s != nil {
-					return s.Decimal(c, int32(e)), nil
-				}
-				return decimal.New(c, int32(e)), nil
-			}
-		}
-	}
-	return a.Mul(b), nil
+	return s.Mul(a, b), nil // (a nil Scope makes it with decimal.New)
 }
 
 // cmpD compares a and b as a.Cmp(b) does. Operands at different
