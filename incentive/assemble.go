@@ -87,8 +87,11 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 	}
 	total := e.paying(w)
 	res.Total = Money{total, cur}
-	res.basis, res.date = w.scope.Amount, w.date
-	if e.p.Claims.Set() {
+	res.basis, res.date = w.scope.Amount, dayKeyOf(w.date)
+	if e.p.Claims.Set() && !w.claimed {
+		// (orderedTerms sets it for an eligible deal of a run: what the
+		// claim reads, the deal's dates and the as-of instant, is the
+		// same here, so it is not computed twice.)
 		e.claim(w, asOf)
 	}
 	if res.Hold != nil {

@@ -105,6 +105,7 @@ func (p *Program) ClaimAnchorDate(d *Deal, closeDate Date) (at Date, what string
 // asOf.
 func (e *Evaluator) claim(w *work, asOf time.Time) {
 	p, res := e.p, w.res
+	w.claimed = true
 	if !asOf.IsZero() {
 		w.asOf = DateOf(asOf.In(p.Effective.Loc()))
 	}

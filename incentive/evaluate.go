@@ -395,6 +395,8 @@ type work struct {
 	// creditsExpired: the deal a credit note credits had expired (its
 	// claim window closed as of the run).
 	creditsExpired bool
+	// claimed: claim has set the result's claim deadline (see finish).
+	claimed bool
 	// A credit note re-evaluates the deal it credits at the deal's net
 	// amount (override, netAmount) under the running totals the deal saw
 	// (snap), computing only the deal's terms.

@@ -219,7 +219,8 @@ func (b *SettlementBuilder) add(r *Result) error {
 	if r.Program != b.e.ref {
 		return fmt.Errorf("%w: result of %s v%d added to a settlement of %s v%d", ErrInvalidProgram, r.Program.ID, r.Program.Version, b.e.p.ID, b.e.p.Version)
 	}
-	if !r.Eligible || r.date.IsZero() || r.Hold != nil && r.Hold.Void {
+	date := r.date.day()
+	if !r.Eligible || date.IsZero() || r.Hold != nil && r.Hold.Void {
 		// A deal voided under the program's hold (a refund, say) counts
 		// towards no period total.
 		return nil
@@ -229,8 +230,8 @@ func (b *SettlementBuilder) add(r *Result) error {
 			return err
 		}
 	}
-	if r.date.After(b.last) {
-		b.last = r.date
+	if date.After(b.last) {
+		b.last = date
 	}
 	for i := range b.e.p.Settlements {
 		s := &b.e.p.Settlements[i]
@@ -239,7 +240,7 @@ func (b *SettlementBuilder) add(r *Result) error {
 			parts = map[Date]*settleAcc{}
 			b.acc[i][r.PartnerID] = parts
 		}
-		key := periodStart(s.Period, r.date, b.e.p.Effective.From)
+		key := periodStart(s.Period, date, b.e.p.Effective.From)
 		a := parts[key]
 		if a == nil {
 			a = &settleAcc{advances: map[Date]decimal.Decimal{}}
@@ -252,7 +253,7 @@ func (b *SettlementBuilder) add(r *Result) error {
 			// they advance nothing (its amount still counts above).
 			continue
 		}
-		sub := periodStart(s.advancePeriod(), r.date, b.e.p.Effective.From)
+		sub := periodStart(s.advancePeriod(), date, b.e.p.Effective.From)
 		if b.e.splits != nil {
 			// A split deal advanced the partner only its own part: the
 			// rest went to the other payees and is theirs to keep.
