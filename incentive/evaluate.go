@@ -349,7 +349,131 @@ func (w *work) reuse() {
 	}
 	clear(lines)
 	clear(done)
-	*w = work{linesBuf: lines[:0], groupBuf: done[:0], traceBuf: trace[:0], traceScratch: w.traceScratch}
+	w.empty()
+	w.linesBuf, w.groupBuf, w.traceBuf = lines[:0], done[:0], trace[:0]
+}
+
+// empty zeroes every field of w but its trace scratch, as
+// *w = work{traceScratch: w.traceScratch} would, field by field, writing
+// only the fields that are not zero already. (The assignment copies the
+// whole work, 600 bytes with some forty pointer words, and while the
+// collector marks, which at a deal's rate of allocation is a good part of
+// the time, every one of those words goes through its write barrier; a
+// deal leaves a dozen of them set. TestWorkEmpty checks that no field is
+// left out.)
+func (w *work) empty() {
+	if w.in != nil {
+		w.in = nil
+	}
+	w.emptyScope()
+	if w.scope.asOf != (time.Time{}) {
+		w.scope.asOf = time.Time{}
+	}
+	if w.res != nil {
+		w.res = nil
+	}
+	if w.err != nil {
+		w.err = nil
+	}
+	if w.trace != nil {
+		w.trace = nil
+	}
+	if w.lines != nil {
+		w.lines = nil
+	}
+	if w.partner != "" {
+		w.partner = ""
+	}
+	if w.groupDone != nil {
+		w.groupDone = nil
+	}
+	if w.payeeErr != nil {
+		w.payeeErr = nil
+	}
+	if w.credits != "" {
+		w.credits = ""
+	}
+	if w.items != nil {
+		w.items = nil
+	}
+	if w.snap != nil {
+		w.snap = nil
+	}
+	if w.netAmount != (decimal.Decimal{}) {
+		w.netAmount = decimal.Decimal{}
+	}
+	if w.conv != nil {
+		w.conv = nil
+	}
+	if w.linesBuf != nil {
+		w.linesBuf = nil
+	}
+	if w.groupBuf != nil {
+		w.groupBuf = nil
+	}
+	if w.traceBuf != nil {
+		w.traceBuf = nil
+	}
+	if w.dealDet != nil {
+		w.dealDet = nil
+	}
+	if w.bufs != nil {
+		w.bufs = nil
+	}
+	if w.cutSpare != nil {
+		w.cutSpare = nil
+	}
+	if w.da != nil {
+		w.da = nil
+	}
+	// (no pointers: plain stores)
+	w.closed, w.noTrace, w.creditsExpired, w.claimed, w.override = false, false, false, false, false
+	w.next, w.date, w.asOf = 0, Date{}, Date{}
+}
+
+// emptyScope zeroes the fields of w's scope that ownTerms does not set
+// for each deal, as empty does (and for the same reason): the
+// accumulators, the expressions' cache, the product line and the named
+// values.
+func (w *work) emptyScope() {
+	s := &w.scope
+	if s.Program != nil {
+		s.Program = nil
+	}
+	if s.Deal != nil {
+		s.Deal = nil
+	}
+	if s.Amount != (decimal.Decimal{}) {
+		s.Amount = decimal.Decimal{}
+	}
+	if s.Partner != nil {
+		s.Partner = nil
+	}
+	if s.History != nil {
+		s.History = nil
+	}
+	if s.work != nil {
+		s.work = nil
+	}
+	w.emptyScopeDeal()
+}
+
+// emptyScopeDeal zeroes what emptyScope does but the fields ownTerms
+// sets and the as-of instant.
+func (w *work) emptyScopeDeal() {
+	s := &w.scope
+	if s.Acc != (Accumulators{}) {
+		s.Acc = Accumulators{}
+	}
+	if s.cache != nil {
+		s.cache = nil
+	}
+	if s.Line != nil {
+		s.Line = nil
+	}
+	if s.vals != nil {
+		s.vals = nil
+	}
 }
 
 // newLines returns the deal's per-line work, zeroed, reusing the buffer of
@@ -618,7 +742,11 @@ func (e *Evaluator) ownTerms(w *work, in *Input, rates RateSource) {
 		return
 	}
 	// the caller put the run's as-of instant (run.as_of) in w.scope.asOf
-	w.scope = Scope{Program: p, Deal: d, Amount: d.Amount.amount, Partner: &in.Partner, asOf: w.scope.asOf, History: in.History, work: w}
+	// (Field by field, as w.scope = Scope{...} but keeping asOf: see
+	// work.empty. Nothing to clear in a work that reuse emptied.)
+	w.emptyScopeDeal()
+	sc := &w.scope
+	sc.Program, sc.Deal, sc.Amount, sc.Partner, sc.History, sc.work = p, d, d.Amount.amount, &in.Partner, in.History, w
 	closeDate := DateOf(d.CloseDate.In(p.Effective.Loc()))
 	w.date = closeDate
 	if d.Credits != "" {
