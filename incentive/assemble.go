@@ -68,8 +68,18 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 			res.Lines = res.Lines[:len(res.Lines)+1]
 			l = &res.Lines[len(res.Lines)-1]
 		}
-		*l = Line{Earning: en.ID, Type: en.Type, Group: en.Group,
-			Gross: Money{ln.gross, cur}, Amount: Money{ln.final, cur}, Cuts: ln.cuts}
+		// (Field by field: a Line literal is built aside and copied in
+		// whole, 168 bytes through the write barrier while the collector
+		// marks. Band and Items are nil in a new Lines; a reused one is
+		// overwritten.)
+		l.Earning, l.Type, l.Group = en.ID, en.Type, en.Group
+		l.Gross, l.Amount, l.Cuts = Money{ln.gross, cur}, Money{ln.final, cur}, ln.cuts
+		if l.Band != nil {
+			l.Band = nil
+		}
+		if l.Items != nil {
+			l.Items = nil
+		}
 		if ln.band > 0 {
 			hit := bandHit(en.Bands, int(ln.band-1))
 			if bands < len(res.bandRoom) {

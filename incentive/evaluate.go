@@ -720,13 +720,19 @@ func (e *Evaluator) ownTerms(w *work, in *Input, rates RateSource) {
 	w.in = in
 	d := &in.Deal
 	p := e.p
+	// (Field by field, not as a composite literal: that is built aside and
+	// copied in whole, 448 bytes through the write barrier while the
+	// collector marks.)
+	var res *Result
 	if b := w.bufs; b != nil {
 		// RunOptions.ReuseResults: the previous deal's result is done with.
-		b.res = Result{Program: e.ref, DealID: d.ID, Total: Zero(p.Currency)}
-		w.res = &b.res
+		b.res = Result{}
+		res = &b.res
 	} else {
-		w.res = &Result{Program: e.ref, DealID: d.ID, Total: Zero(p.Currency)}
+		res = new(Result)
 	}
+	res.Program, res.DealID, res.Total = e.ref, d.ID, Zero(p.Currency)
+	w.res = res
 	w.partner = d.PartnerID
 	if w.partner == "" {
 		w.partner = in.Partner.ID

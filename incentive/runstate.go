@@ -315,7 +315,15 @@ func (s *runState) period(ps *partnerState, k int, d Date) *periodTotals {
 		clear(fresh.basis)
 		clear(fresh.capPaid)
 		clear(fresh.capOver)
-		*fresh = periodTotals{key: key, started: fresh.started, basis: fresh.basis, capPaid: fresh.capPaid, capOver: fresh.capOver}
+		// (Field by field, keeping the slices, rather than a literal
+		// copied in whole through the write barrier: see work.empty.
+		// TestPeriodTotalsFields lists the fields.)
+		fresh.key, fresh.deals = key, 0
+		for _, d := range []*decimal.Decimal{&fresh.amount, &fresh.earned, &fresh.expired} {
+			if *d != (decimal.Decimal{}) {
+				*d = decimal.Decimal{}
+			}
+		}
 	} else {
 		fresh = &periodTotals{key: key}
 		n, nc := 0, 0

@@ -115,3 +115,15 @@ func firstDiff(a, b reflect.Value, path string) string {
 	}
 	return ""
 }
+
+// runState.period clears a spare periodTotals field by field (the
+// decimals and counts; the slices it clears in place and keeps): a field
+// added to periodTotals must be cleared there too, so this list names
+// them all.
+func TestPeriodTotalsFields(t *testing.T) {
+	var names []string
+	for f := range reflect.TypeFor[periodTotals]().Fields() {
+		names = append(names, f.Name)
+	}
+	assert.Equal(t, []string{"key", "amount", "deals", "earned", "expired", "capPaid", "capOver", "basis", "started"}, names)
+}
