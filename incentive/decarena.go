@@ -44,6 +44,8 @@ import (
 type decArena struct {
 	slab *decSlab
 	next int
+	// last is the last sum of lines made (see sumLines).
+	last paidMemo
 }
 
 // decArenaSlab is the number of decimals a slab holds: one slab serves

@@ -426,9 +426,6 @@ func (w *work) empty() {
 	if w.da != nil {
 		w.da = nil
 	}
-	if w.paid.set {
-		w.paid = paidMemo{}
-	}
 	// (no pointers: plain stores)
 	w.closed, w.noTrace, w.creditsExpired, w.claimed, w.override = false, false, false, false, false
 	w.next, w.date, w.asOf = 0, Date{}, Date{}
@@ -524,8 +521,6 @@ type work struct {
 	creditsExpired bool
 	// claimed: claim has set the result's claim deadline (see finish).
 	claimed bool
-	// paid is the last sum of the paying lines (see paying).
-	paid paidMemo
 	// A credit note re-evaluates the deal it credits at the deal's net
 	// amount (override, netAmount) under the running totals the deal saw
 	// (snap), computing only the deal's terms.

@@ -371,7 +371,26 @@ func (e *Evaluator) roomCoversFx(limit decimal.Decimal, u fx, total decimal.Deci
 // fx and made a decimal once; ok is false when some amount or partial sum
 // does not fit, or the sum is zero (see dec): the caller then adds in
 // shopspring. It is only called with two or more paying lines.
+//
+// The arena remembers its last sum (paidMemo): a deal's lines are added
+// up for its terms amount (orderedTerms) and again for its total
+// (finish), and when no cap or rounding changed a line in between they
+// are the same decimals, whose sum is the same decimal.
 func (ar *decArena) sumLines(lines []lineWork) (decimal.Decimal, bool) {
+	if ar != nil {
+		if sum, ok := ar.last.get(lines); ok {
+			return sum, true
+		}
+	}
+	sum, ok := ar.addLines(lines)
+	if ok && ar != nil {
+		ar.last.put(lines, sum)
+	}
+	return sum, ok
+}
+
+// addLines is sumLines without the memo.
+func (ar *decArena) addLines(lines []lineWork) (decimal.Decimal, bool) {
 	var acc fx
 	n := 0
 	for i := range lines {
@@ -389,4 +408,51 @@ func (ar *decArena) sumLines(lines []lineWork) (decimal.Decimal, bool) {
 		}
 	}
 	return acc.decIn(ar)
+}
+
+// paidMemo remembers an arena's last sum of lines (sumLines): which
+// lines paid (a bit each) and the decimal each paid, for up to
+// paidMemoLines lines. A decimal never changes, so the same decimals (the
+// same coefficient, by pointer, and exponent) of the same lines add up to
+// the same sum, whichever deal they are a line of; a line changed by a cap
+// or by rounding holds another decimal, and the sum is made again.
+type paidMemo struct {
+	set   bool
+	lines uint8
+	of    [paidMemoLines]decimal.Decimal
+	sum   decimal.Decimal
+}
+
+const paidMemoLines = 4
+
+// get returns the remembered sum if lines pay what they paid when it was
+// made.
+func (m *paidMemo) get(lines []lineWork) (decimal.Decimal, bool) {
+	if !m.set || len(lines) > paidMemoLines {
+		return decimal.Decimal{}, false
+	}
+	for i := range lines {
+		ln := &lines[i]
+		pays := ln.holds && !ln.dropped
+		if pays != (m.lines&(1<<i) != 0) || pays && ln.final != m.of[i] {
+			return decimal.Decimal{}, false
+		}
+	}
+	return m.sum, true
+}
+
+// put remembers sum as what lines pay.
+func (m *paidMemo) put(lines []lineWork, sum decimal.Decimal) {
+	if len(lines) > paidMemoLines {
+		return
+	}
+	m.set, m.lines, m.sum = true, 0, sum
+	for i := range lines {
+		if ln := &lines[i]; ln.holds && !ln.dropped {
+			m.lines |= 1 << i
+			m.of[i] = ln.final
+		} else if m.of[i] != (decimal.Decimal{}) {
+			m.of[i] = decimal.Decimal{}
+		}
+	}
 }

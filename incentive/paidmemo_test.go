@@ -5,6 +5,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // paying's memo gives back a sum only for the very decimals it was made
@@ -50,4 +51,23 @@ func TestPaidMemo(t *testing.T) {
 		_, ok := m.get(l)
 		assert.False(t, ok)
 	})
+}
+
+// An arena adds the same lines up once: the second sum is the first one's
+// decimal; a line changed in between is added up anew.
+func TestSumLinesMemo(t *testing.T) {
+	var ar decArena
+	lines := []lineWork{{holds: true, final: decimal.RequireFromString("240.00")}, {holds: true, final: decimal.RequireFromString("120.00")}}
+	first, ok := ar.sumLines(lines)
+	require.True(t, ok)
+	assert.Equal(t, "360", first.String()) // 240.00 + 120.00
+	assert.Equal(t, int32(-2), first.Exponent())
+	again, ok := ar.sumLines(lines)
+	require.True(t, ok)
+	assert.Equal(t, first, again, "the same decimal")
+	lines[1].final = decimal.RequireFromString("20.00") // a cap cut the line
+	cut, ok := ar.sumLines(lines)
+	require.True(t, ok)
+	assert.Equal(t, "260", cut.String()) // 240.00 + 20.00
+	assert.Equal(t, int32(-2), cut.Exponent())
 }

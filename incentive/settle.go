@@ -456,14 +456,7 @@ func (e *Evaluator) paying(w *work) decimal.Decimal {
 	if n <= 1 {
 		return total // the one line's amount itself, or zero
 	}
-	if sum, ok := w.paid.get(w.lines); ok {
-		// The same lines pay the same decimals as when it was last added
-		// up (orderedTerms' terms amount, then finish's total, when no cap
-		// cut in between): the same sum, without making it again.
-		return sum
-	}
 	if sum, ok := w.da.sumLines(w.lines); ok {
-		w.paid.put(w.lines, sum)
 		return sum // one decimal, not one per partial sum
 	}
 	for i := range w.lines {
@@ -475,55 +468,7 @@ func (e *Evaluator) paying(w *work) decimal.Decimal {
 			}
 		}
 	}
-	w.paid.put(w.lines, total)
 	return total
-}
-
-// paidMemo remembers the last sum paying made: which lines paid (a bit
-// each) and the decimal each paid, for a deal of up to paidMemoLines
-// lines. A decimal never changes, so the same decimals (the same
-// coefficient, by pointer, and exponent) of the same lines add up to
-// the same sum; a line changed by a cap or by rounding holds another
-// decimal, and the sum is made again.
-type paidMemo struct {
-	set   bool
-	lines uint8
-	of    [paidMemoLines]decimal.Decimal
-	sum   decimal.Decimal
-}
-
-const paidMemoLines = 4
-
-// get returns the remembered sum if lines pay what they paid when it was
-// made.
-func (m *paidMemo) get(lines []lineWork) (decimal.Decimal, bool) {
-	if !m.set || len(lines) > paidMemoLines {
-		return decimal.Decimal{}, false
-	}
-	for i := range lines {
-		ln := &lines[i]
-		pays := ln.holds && !ln.dropped
-		if pays != (m.lines&(1<<i) != 0) || pays && ln.final != m.of[i] {
-			return decimal.Decimal{}, false
-		}
-	}
-	return m.sum, true
-}
-
-// put remembers sum as what lines pay.
-func (m *paidMemo) put(lines []lineWork, sum decimal.Decimal) {
-	if len(lines) > paidMemoLines {
-		return
-	}
-	m.set, m.lines, m.sum = true, 0, sum
-	for i := range lines {
-		if ln := &lines[i]; ln.holds && !ln.dropped {
-			m.lines |= 1 << i
-			m.of[i] = ln.final
-		} else if m.of[i] != (decimal.Decimal{}) {
-			m.of[i] = decimal.Decimal{}
-		}
-	}
 }
 
 // onGrid rounds d to places with mode, returning d itself when it already
