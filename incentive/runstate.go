@@ -229,7 +229,9 @@ func (s *runState) reset(pr *Prior) {
 	if len(s.budgetPaid) > 0 {
 		used := totalOf(pr.BudgetUsed) // once: every cap starts from it
 		for i := range s.budgetPaid {
-			s.budgetPaid[i] = used
+			if s.budgetPaid[i] != used { // (see clearSet: a solo deal leaves them as they were)
+				s.budgetPaid[i] = used
+			}
 		}
 	}
 	if s.deals != nil {
@@ -271,8 +273,8 @@ func (s *runState) newPartner(pr Prior) *partnerState {
 	ps := s.sparePS
 	if ps != nil {
 		s.sparePS = nil
-		clear(ps.periods)
-		clear(ps.cumBasis)
+		clearSet(ps.periods)
+		clearSet(ps.cumBasis)
 		clear(ps.cumStarted)
 		ps.prior, ps.cumulative = pr, pr.Cumulative
 	} else {
@@ -312,9 +314,9 @@ func (s *runState) period(ps *partnerState, k int, d Date) *periodTotals {
 		fresh = s.sparePeriods[k]
 		s.sparePeriods[k] = nil
 		clear(fresh.started)
-		clear(fresh.basis)
-		clear(fresh.capPaid)
-		clear(fresh.capOver)
+		clearSet(fresh.basis)
+		clearSet(fresh.capPaid)
+		clearSet(fresh.capOver)
 		// (Field by field, keeping the slices, rather than a literal
 		// copied in whole through the write barrier: see work.empty.
 		// TestPeriodTotalsFields lists the fields.)
@@ -349,10 +351,12 @@ func (s *runState) period(ps *partnerState, k int, d Date) *periodTotals {
 			for i := range fresh.capPaid {
 				// Each partner cap starts from its own prior total when the
 				// caller gives one (its period may differ from the program's).
-				if u, ok := pr.CapUsed[i]; ok {
-					fresh.capPaid[i] = totalOf(u)
-				} else {
-					fresh.capPaid[i] = earned
+				u := earned
+				if pu, ok := pr.CapUsed[i]; ok {
+					u = totalOf(pu)
+				}
+				if fresh.capPaid[i] != u { // (see clearSet)
+					fresh.capPaid[i] = u
 				}
 			}
 		}
@@ -397,4 +401,18 @@ func (e *Evaluator) remember(w *work, st *runState, ps *partnerState, snap *deal
 		rec.periods[k] = st.period(ps, k, w.date)
 	}
 	st.deals[w.in.Deal.ID] = rec
+}
+
+// clearSet zeroes the elements of s that are not zero, as clear(s) does.
+// clear writes every element, and while the collector marks, every
+// pointer word it writes goes through the write barrier, nil or not; a
+// solo deal's state (runState.reset, period, newPartner) is mostly zero
+// already, or as the previous deal left it.
+func clearSet[T comparable](s []T) {
+	var zero T
+	for i := range s {
+		if s[i] != zero {
+			s[i] = zero
+		}
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"unsafe"
 
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -126,4 +127,23 @@ func TestPeriodTotalsFields(t *testing.T) {
 		names = append(names, f.Name)
 	}
 	assert.Equal(t, []string{"key", "amount", "deals", "earned", "expired", "capPaid", "capOver", "basis", "started"}, names)
+}
+
+// clearSet leaves every element zero, as clear does.
+func TestClearSet(t *testing.T) {
+	one := totalOf(decimal.RequireFromString("1.5"))
+	for _, tc := range []struct {
+		name string
+		s    []runTotal
+	}{
+		{"empty", nil},
+		{"all zero", make([]runTotal, 3)},
+		{"some set", []runTotal{{}, one, {}, one}},
+		{"all set", []runTotal{one, one}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clearSet(tc.s)
+			assert.Equal(t, make([]runTotal, len(tc.s)), append([]runTotal{}, tc.s...))
+		})
+	}
 }
