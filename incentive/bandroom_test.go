@@ -8,7 +8,7 @@ import (
 )
 
 // A result's lines point at their own band: with more band tables than the
-// room a result keeps for them inline (two), with a group that loses one
+// room a result keeps for them inline (one), with a group that loses one
 // (Lost keeps its band too), and again on the next deal of the same
 // evaluator, which must not overwrite the first result's bands.
 func TestResultBandsBeyondInlineRoom(t *testing.T) {

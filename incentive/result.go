@@ -82,10 +82,13 @@ type Result struct {
 	// its close date in the program's time zone, for SettlementBuilder.
 	basis decimal.Decimal
 	date  dayKey
-	// bandRoom holds the first BandHits that Lines and Lost point to, so
-	// the lines of a program with one or two band tables take no
-	// allocation of their own for them.
-	bandRoom [2]BandHit
+	// bandRoom holds the first BandHit that Lines and Lost point to, so
+	// the line of a program's band table takes no allocation of its own
+	// for it; a second one is allocated. (Room for two made a Result 448
+	// bytes, a size class 32 bytes larger than 416, for every deal of
+	// every program, to save a second BandHit of 32 bytes to the deals of
+	// programs with two band tables.)
+	bandRoom [1]BandHit
 }
 
 // Line is one earnings line of a result.
@@ -427,9 +430,9 @@ func (s *Step) program() *Program {
 }
 
 // dayKey is a Result's close date (Date, 24 bytes) in 8: the year times
-// 512 plus the month times 32 plus the day, which keeps the Result at 448
-// bytes, a size class 32 bytes smaller than 464 would need (every
-// result is allocated, a deal's largest allocation). It holds every date
+// 512 plus the month times 32 plus the day, which keeps the Result in a
+// size class 32 bytes smaller (every result is allocated, a deal's
+// largest allocation: see TestResultSizeClass). It holds every date
 // with a year within +-2^53, a month from 0 to 15 and a day from 0 to 31:
 // every DateOf (time's years are within +-2.93e11), the only dates a
 // result keeps (the deal's close date, work.date), and the zero Date as
