@@ -320,6 +320,77 @@ func (f *tableFx) owed(x fx) (fx, bool) {
 	return f.cum[k].add(d)
 }
 
+// index is bandIndex in fixed point over the plan's bands (the bounds
+// at the currency scale, as apply reads a fast plan's); ok false when a
+// comparison does not fit.
+func (f *tableFx) index(x fx) (int, bool) {
+	for i := len(f.from) - 1; i >= 0; i-- {
+		c, ok := x.cmp(f.from[i])
+		if !ok {
+			return 0, false
+		}
+		if c >= 0 {
+			if f.hasTo[i] {
+				c, ok := x.cmp(f.to[i])
+				if !ok {
+					return 0, false
+				}
+				if c >= 0 {
+					return -1, true
+				}
+			}
+			return i, true
+		}
+	}
+	return -1, true
+}
+
+// applyRun is apply for a deal adding measure to a running basis whose
+// total before the deal is before (started as in bandInput), computed in
+// fixed point throughout: the totals before and after the deal are never
+// made decimals, as apply's input needs them (two decimals a deal and
+// their conversions back, for a deal whose band step, which shows them,
+// is not recorded). The sum is x.add(y), the fx of what decArena.add
+// makes of the two, and the rest is applyFx's, so v and the band are
+// apply's. ok is false where apply must run instead: a table without a
+// fixed-point plan, a measure or total that does not fit, a negative
+// total, a zero earning (see fx.dec).
+func (tp *tablePlan) applyRun(before fx, started bool, measure decimal.Decimal, ar *decArena) (v decimal.Decimal, idx int, ok bool) {
+	f := tp.fx
+	if f == nil {
+		return decimal.Decimal{}, 0, false
+	}
+	m, ok := toFx(measure)
+	if !ok {
+		return decimal.Decimal{}, 0, false
+	}
+	after, ok := before.add(m)
+	if !ok || after.c < 0 || started && before.c < 0 {
+		return decimal.Decimal{}, 0, false
+	}
+	if idx, ok = f.index(after); !ok {
+		return decimal.Decimal{}, 0, false
+	}
+	hi, ok := f.owed(after)
+	if !ok {
+		return decimal.Decimal{}, 0, false
+	}
+	lo := fxZero
+	if started {
+		if lo, ok = f.owed(before); !ok {
+			return decimal.Decimal{}, 0, false
+		}
+	}
+	d, ok := hi.sub(lo)
+	if !ok {
+		return decimal.Decimal{}, 0, false
+	}
+	if v, ok = d.decIn(ar); !ok {
+		return decimal.Decimal{}, 0, false
+	}
+	return v, idx, true
+}
+
 // fxZero is decimal.Zero as an fx (shopspring's Zero has exponent 1).
 var fxZero = fx{0, decimal.Zero.Exponent()}
 

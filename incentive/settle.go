@@ -90,14 +90,29 @@ func (e *Evaluator) orderedTerms(w *work, st *runState, asOf time.Time) (ps *par
 		}
 		if ln.holds && !ln.grossDone {
 			in := bandInput{amount: ln.amount}
+			var basis *runTotal // the running basis, without a snapshot
 			switch {
 			case snap != nil:
 				in.before, in.started = snap.before[i], snap.started[i]
 			case ep.e.Bands.Basis == BasisCumulative:
-				in.before, in.started = ps.cumBasis[i].dec(w.da), ps.cumStarted[i]
+				basis, in.started = &ps.cumBasis[i], ps.cumStarted[i]
 			default:
 				tp := st.period(ps, ep.periodIdx, date)
-				in.before, in.started = tp.basis[i].dec(w.da), tp.started[i]
+				basis, in.started = &tp.basis[i], tp.started[i]
+			}
+			if basis != nil && w.noTrace && rec == nil {
+				// Nothing reads the totals as decimals (no band step, no
+				// record for credit notes): the table in fixed point.
+				if b, ok := basis.fx(); ok {
+					if v, hit, ok := ep.table.applyRun(b, in.started, ln.measure, w.da); ok {
+						e.bandDone(w, i, in, v, hit)
+						e.settleLine(w, i)
+						continue
+					}
+				}
+			}
+			if basis != nil {
+				in.before = basis.dec(w.da)
 			}
 			if rec != nil {
 				rec.before[i], rec.started[i], rec.measure[i] = in.before, in.started, ln.measure
