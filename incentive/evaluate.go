@@ -381,7 +381,7 @@ type work struct {
 	err    error
 	closed bool // ineligible or failed: the ordered phase only finishes the result
 	// trace collects the steps of both phases; finish sorts it by section.
-	trace     []Step
+	trace     []rawStep
 	next      int // next eligibility clause to test
 	lines     []lineWork
 	partner   string
@@ -414,7 +414,7 @@ type work struct {
 	// costs one allocation whatever the order in which its steps came.
 	linesBuf []lineWork
 	groupBuf []bool
-	traceBuf []Step
+	traceBuf []rawStep
 	// traceScratch is the trace's scratch, kept from deal to deal (nil
 	// until the work records a step: see scratch).
 	*traceScratch
@@ -452,13 +452,13 @@ func (b *resultBufs) keep(w *work) {
 }
 
 // newTrace returns the deal's empty trace scratch with room for n steps.
-func (w *work) newTrace(n int) []Step {
+func (w *work) newTrace(n int) []rawStep {
 	if cap(w.traceBuf) >= n {
 		t := w.traceBuf[:0]
 		w.traceBuf = nil
 		return t
 	}
-	return make([]Step, 0, n)
+	return make([]rawStep, 0, n)
 }
 
 // resultTrace is the result's trace of the deal's steps (sorted, in the
@@ -468,7 +468,7 @@ func (w *work) newTrace(n int) []Step {
 // copied out of the scratch (which the next deal overwrites). With
 // ReuseResults the previous result's steps buffer serves when it is large
 // enough; the block is always new, so that a copy of the steps stays valid.
-func (w *work) resultTrace(e *Evaluator, steps []Step) []Step {
+func (w *work) resultTrace(e *Evaluator, steps []rawStep) []Step {
 	if len(steps) == 0 {
 		return []Step{}
 	}
@@ -522,8 +522,11 @@ func (w *work) resultTrace(e *Evaluator, steps []Step) []Step {
 		blk.side = &traceSide{decs: clone(w.decs), vals: clone(w.vals), extras: clone(w.extras)}
 	}
 	for i := range t {
-		st := &t[i]
-		*st = steps[i]
+		// (field by field: a Step value assigned whole is moved with the
+		// write barrier over all of it, runtime.wbMove)
+		r, st := &steps[i], &t[i]
+		st.Kind, st.OK, st.flags, st.nin, st.section, st.Index = r.Kind, r.OK, r.flags, r.nin, r.section, r.Index
+		st.amc, st.ame, st.in, st.det = r.amc, r.ame, r.in, r.det
 		st.blk = blk
 	}
 	return t

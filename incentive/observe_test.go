@@ -118,7 +118,7 @@ func TestInputRecordsRoundTrip(t *testing.T) {
 		w.record(k, c.v, c.on)
 	}
 	e := &Evaluator{p: &Program{}}
-	w.trace = append(w.trace, Step{Kind: StepClause, det: detExpr, in: 0, nin: uint8(len(cases))})
+	w.trace = append(w.trace, rawStep{Kind: StepClause, det: detExpr, in: 0, nin: uint8(len(cases))})
 	st := w.resultTrace(e, w.trace)[0]
 	got := st.blk.observed(reads, int32(st.in), int32(st.nin))
 	w.reuse() // the scratch is the next deal's: the block has its own

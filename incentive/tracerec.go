@@ -211,10 +211,30 @@ type stepRec struct {
 	detail  *stepDetail
 }
 
+// rawStep is a Step as the deal's scratch keeps it until finish copies
+// it into the result (resultTrace): the same fields without the block,
+// so that it holds no pointer. Appending, sorting and copying the
+// scratch's steps then move plain bytes, where a Step's pointer made
+// every one of those moves call the collector's write barrier over the
+// whole record while it marks (runtime.wbMove), which is most of the
+// time at a batch's rate of allocation.
+type rawStep struct {
+	Kind    StepKind
+	OK      bool
+	flags   uint8
+	nin     uint8
+	section int32
+	Index   int
+	amc     int64
+	ame     int16
+	in      uint16
+	det     int32
+}
+
 // step turns r into a compact step for the deal's scratch.
-func (w *work) step(section int32, r stepRec) Step {
+func (w *work) step(section int32, r stepRec) rawStep {
 	w.scratch()
-	st := Step{Kind: r.Kind, OK: r.OK, Index: r.Index, section: section}
+	st := rawStep{Kind: r.Kind, OK: r.OK, Index: r.Index, section: section}
 	var amk uint8
 	var ame int32
 	amk, st.amc, ame = w.amount(r.amount)
@@ -254,7 +274,7 @@ func (w *work) step(section int32, r stepRec) Step {
 
 // derives reports whether st (with its detail and inputs) gives r's ref,
 // source, origin and inputs' paths from the program.
-func (st *Step) derives(r stepRec) bool {
+func (st *rawStep) derives(r stepRec) bool {
 	e := r.detail.e
 	switch {
 	case e == nil:

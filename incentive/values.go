@@ -261,7 +261,7 @@ func (e *Evaluator) valueSteps(w *work) {
 	for at < len(w.trace) && w.trace[at].section == secHead && w.trace[at].Kind != StepClause {
 		at++
 	}
-	var steps []Step
+	var steps []rawStep
 	for i := range w.scope.vals {
 		sl := &w.scope.vals[i]
 		if sl.state != 2 || sl.err != nil {
