@@ -110,6 +110,12 @@ func TestInputRecordsRoundTrip(t *testing.T) {
 		{"date beyond a shortDate", far, Date{}},
 		{"list", []string{"a", "b"}, Date{}},
 		{"text read on a far day", "gold", far},
+		{"exponent past 16 bits", decimal.New(7, 40000), Date{}},
+		{"negative exponent past 16 bits", decimal.New(-7, -40000), Date{}},
+		{"text read again", "new_business", Date{}},
+		{"text of the same length", "new_busines5", Date{}},
+		{"latest date of a shortDate", Date{1<<22 - 1, 12, 31}, Date{}},
+		{"earliest date of a shortDate", Date{-1 << 22, 1, 1}, Date{}},
 	}
 	var w work
 	reads := make([]string, len(cases))
@@ -139,6 +145,31 @@ func TestInputRecordsRoundTrip(t *testing.T) {
 			}
 			assert.Equal(t, c.v, o.Value)
 		})
+	}
+}
+
+// A text that several expressions of a deal read (the deal's type, the
+// partner's tier) is kept once in the trace's bytes while it is one of
+// the last four texts kept; another text of the same length is not taken
+// for it, and a text read after four others is kept again.
+func TestInputTextsKeptOnce(t *testing.T) {
+	var w work
+	texts := []string{"new_business", "gold", "new_business", "gild", "gold", "a", "b", "c", "d", "new_business"}
+	for k, s := range texts {
+		w.recordText(k, s, Date{})
+	}
+	// new_business (12) + gold (4) + gild (4) + a, b, c, d (4): 24 bytes;
+	// the last new_business was pushed out of the four by gild, a, b, c
+	// and d, so it is kept again: 24 + 12 = 36.
+	assert.Len(t, w.bytes, 36)
+	e := &Evaluator{p: &Program{}}
+	w.trace = append(w.trace, rawStep{Kind: StepClause, det: detExpr, nin: uint8(len(texts))})
+	st := w.resultTrace(e, w.trace)[0]
+	reads := make([]string, len(texts))
+	got := st.blk.observed(reads, int32(st.in), int32(st.nin))
+	require.Len(t, got, len(texts))
+	for k, s := range texts {
+		assert.Equal(t, s, got[k].Value, "text %d", k)
 	}
 }
 

@@ -27,7 +27,7 @@ func TestTraceRecordSizes(t *testing.T) {
 	}
 	// (a detail: three amounts in 4.5 words, the header in 4.5)
 	assert.Equal(t, uintptr(72), unsafe.Sizeof(detailRec{}))
-	assert.Equal(t, uintptr(24), unsafe.Sizeof(inputRec{}))
+	assert.Equal(t, uintptr(16), unsafe.Sizeof(inputRec{}))
 	assert.Equal(t, uintptr(24), unsafe.Sizeof(pickRec{}))
 }
 

@@ -2,7 +2,6 @@ package incentive
 
 import (
 	"math"
-	"time"
 	"unsafe"
 
 	"github.com/partnerops/partnerops/internal/deccoef"
@@ -120,21 +119,32 @@ type pickRec struct {
 	a    amt
 }
 
-// inputRec is a value an expression read (Observed): k is its path's
-// position in the expression's Reads (an expression with more than 255
-// reads keeps its values as they are: see exprStep). The value is by
-// kind: a text in the block's bytes (from e, n bytes), an int64 or bool
-// (a), a decimal (a x 10^e, or the side decimal a), a Date (a year, e
-// month, n day), any other value the side value a (as is a whole Observed
-// whose On does not fit a shortDate).
+// inputRec is a value an expression read (Observed), in two words: k is
+// its path's position in the expression's Reads (an expression with more
+// than 255 reads keeps its values as they are: see exprStep), on the day
+// it was read on when kind has valOn. The value is by kind: a text in the
+// block's bytes (a holds its offset and length: see textIn), an int64 or
+// bool (a), a decimal (a x 10^e; a decimal whose coefficient has more
+// than 18 digits or whose exponent does not fit 16 bits is the side
+// decimal a), a Date (the shortDate a; another Date is a side value), any
+// other value the side value a (as is a whole Observed whose On does not
+// fit a shortDate).
 type inputRec struct {
-	kind  uint8
-	hasOn bool
-	k     uint16
-	on    shortDate
-	e, n  int32
-	a     int64
+	kind uint8
+	k    uint8
+	e    int16
+	on   shortDate
+	a    int64
 }
+
+// valOn is the bit of inputRec.kind that says its on is set.
+const valOn uint8 = 0x80
+
+// textIn packs a text's offset and length for an inputRec's a.
+func textIn(off, n int32) int64 { return int64(off)<<32 | int64(uint32(n)) }
+
+// textOf unpacks textIn.
+func textOf(a int64) (off, n int32) { return int32(a >> 32), int32(uint32(a)) }
 
 const (
 	valText uint8 = iota + 1
@@ -163,6 +173,11 @@ type traceScratch struct {
 	ndet      int32
 	ins       []inputRec
 	bytes     []byte
+	// texts are the last few texts put in bytes (see text), so that a
+	// text several expressions read (the deal's type, the partner's
+	// tier) is kept once; ntexts of them are set.
+	texts  [4]textRef
+	ntexts uint8
 	decs      []decimal.Decimal
 	vals      []any
 	extras    []stepExtra
@@ -184,7 +199,7 @@ func (ts *traceScratch) reuse() {
 	clear(ts.decs)
 	clear(ts.vals)
 	clear(ts.extras)
-	ts.ndet = 0
+	ts.ndet, ts.ntexts = 0, 0
 	ts.ins, ts.bytes, ts.decs, ts.vals, ts.extras = ts.ins[:0], ts.bytes[:0], ts.decs[:0], ts.vals[:0], ts.extras[:0]
 }
 
@@ -469,20 +484,21 @@ func (s *Step) exprReads() []string {
 // the day on it was read on, zero for none) into the deal's scratch.
 func (w *work) record(k int, v any, on Date) {
 	w.scratch()
-	r := inputRec{k: uint16(k)}
+	r := inputRec{k: uint8(k)}
+	var onBit uint8
 	if !on.IsZero() {
 		sd, fits := shortDateOf(on)
 		if !fits {
 			w.vals = append(w.vals, Observed{Value: v, On: on})
-			w.ins = append(w.ins, inputRec{kind: valObserved, k: uint16(k), a: int64(len(w.vals) - 1)})
+			w.ins = append(w.ins, inputRec{kind: valObserved, k: uint8(k), a: int64(len(w.vals) - 1)})
 			return
 		}
-		r.hasOn, r.on = true, sd
+		onBit, r.on = valOn, sd
 	}
 	switch x := v.(type) {
 	case string:
 		r.kind = valText
-		r.e, r.n = w.text(x)
+		r.a = textIn(w.text(x))
 	case int64:
 		r.kind, r.a = valInt, x
 	case bool:
@@ -493,8 +509,9 @@ func (w *work) record(k int, v any, on Date) {
 	case decimal.Decimal:
 		w.recordDec(&r, x)
 	case Date:
-		r.kind, r.a, r.e, r.n = valDate, int64(x.Year), int32(x.Month), int32(x.Day)
-		if int(r.n) != x.Day || time.Month(r.e) != x.Month {
+		if sd, fits := shortDateOf(x); fits {
+			r.kind, r.a = valDate, int64(sd)
+		} else {
 			w.vals = append(w.vals, v)
 			r.kind, r.a = valAny, int64(len(w.vals)-1)
 		}
@@ -502,6 +519,7 @@ func (w *work) record(k int, v any, on Date) {
 		w.vals = append(w.vals, v)
 		r.kind, r.a = valAny, int64(len(w.vals)-1)
 	}
+	r.kind |= onBit
 	w.ins = append(w.ins, r)
 }
 
@@ -512,25 +530,39 @@ func (w *work) recordText(k int, s string, on Date) {
 		w.record(k, s, on)
 		return
 	}
-	off, n := w.text(s)
-	w.ins = append(w.ins, inputRec{kind: valText, k: uint16(k), e: off, n: n})
+	w.ins = append(w.ins, inputRec{kind: valText, k: uint8(k), a: textIn(w.text(s))})
 }
 
 // recordDec is record for a decimal, which needs no boxing.
 func (w *work) recordDec(r *inputRec, d decimal.Decimal) {
-	if c, e, ok := coefficient(d); ok {
-		r.kind, r.a, r.e = valFx, c, e
+	if c, e, ok := coefficient(d); ok && e == int32(int16(e)) {
+		r.kind, r.a, r.e = valFx, c, int16(e)
 		return
 	}
 	w.decs = append(w.decs, d)
 	r.kind, r.a = valDec, int64(len(w.decs)-1)
 }
 
-// text puts s in the scratch's bytes.
+// text puts s in the scratch's bytes, once when it is one of the last
+// few texts put there.
 func (w *work) text(s string) (int32, int32) {
-	off := len(w.bytes)
+	n := int32(len(s))
+	if n == 0 {
+		return 0, 0
+	}
+	for _, t := range w.texts[:w.ntexts] {
+		if t.n == n && string(w.bytes[t.off:t.off+n]) == s {
+			return t.off, n
+		}
+	}
+	off := int32(len(w.bytes))
 	w.bytes = append(w.bytes, s...)
-	return int32(off), int32(len(s))
+	if w.ntexts < uint8(len(w.texts)) {
+		w.ntexts++
+	}
+	copy(w.texts[1:w.ntexts], w.texts[:w.ntexts-1])
+	w.texts[0] = textRef{off, n}
+	return off, n
 }
 
 // observedOf builds r's input records into values the caller owns (for a
@@ -562,22 +594,23 @@ func decodeInput(in *inputRec, reads []string, text []byte, decs []decimal.Decim
 	if int(in.k) < len(reads) {
 		o.Path = reads[in.k]
 	}
-	if in.hasOn {
+	if in.kind&valOn != 0 {
 		o.On = in.on.date()
 	}
-	switch in.kind {
+	switch in.kind &^ valOn {
 	case valText:
-		o.Value = string(text[in.e : in.e+in.n])
+		off, n := textOf(in.a)
+		o.Value = string(text[off : off+n])
 	case valInt:
 		o.Value = in.a
 	case valBool:
 		o.Value = in.a != 0
 	case valFx:
-		o.Value = decimal.New(in.a, in.e)
+		o.Value = decimal.New(in.a, int32(in.e))
 	case valDec:
 		o.Value = decs[in.a]
 	case valDate:
-		o.Value = Date{int(in.a), time.Month(in.e), int(in.n)}
+		o.Value = shortDate(in.a).date()
 	case valAny:
 		o.Value = vals[in.a]
 	case valObserved:

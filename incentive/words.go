@@ -40,7 +40,7 @@ func (e *Evaluator) exprStep(w *work, kind StepKind, ref string, idx int, x any,
 				continue
 			}
 			if path == PathDealAmount && on.IsZero() {
-				r := inputRec{k: uint16(k)}
+				r := inputRec{k: uint8(k)}
 				w.recordDec(&r, w.scope.Amount)
 				w.ins = append(w.ins, r)
 				continue
