@@ -178,9 +178,9 @@ type traceScratch struct {
 	// tier) is kept once; ntexts of them are set.
 	texts  [4]textRef
 	ntexts uint8
-	decs      []decimal.Decimal
-	vals      []any
-	extras    []stepExtra
+	decs   []decimal.Decimal
+	vals   []any
+	extras []stepExtra
 }
 
 // scratch makes the work's trace scratch, on its first step.
