@@ -480,46 +480,38 @@ func (w *work) resultTrace(e *Evaluator, steps []rawStep) []Step {
 	} else {
 		t, blk = newSteps(len(steps))
 	}
-	dw, pw, iw := wordsOf[detailRec](), wordsOf[pickRec](), wordsOf[inputRec]()
-	naux := 0 // the details' members and texts
+	// The details' records go first, at the word offsets offs (a step's
+	// det, an extra's, names a detail by its index in the scratch).
+	offs := w.detOffs[:0]
+	nw := 0
 	for k := range w.ndet {
 		d := &w.detChunks[k/detailChunk][k%detailChunk]
-		naux += int(d.npicks) * pw
 		if d.payee != "" || d.payeeName != "" {
 			d.payeeText, d.nameText = w.textRef(d.payee), w.textRef(d.payeeName)
-			naux += 2
+		} else {
+			d.payeeText, d.nameText = textRef{}, textRef{}
 		}
+		offs = append(offs, int32(nw))
+		nw += detailWords(d)
 	}
-	auxAt := int(w.ndet) * dw
-	insAt := auxAt + naux
-	textAt := insAt + len(w.ins)*iw
+	w.detOffs = offs
+	insAt := nw
+	textAt := insAt + len(w.ins)*wordsOf[inputRec]()
 	blk.data = make([]uint64, textAt+(len(w.bytes)+7)/8)
-	blk.e, blk.aux, blk.ins, blk.text = e, int32(auxAt), int32(insAt), int32(textAt)
+	blk.e, blk.ins, blk.text = e, int32(insAt), int32(textAt)
 	// The texts first: the details' payees go after the inputs' texts.
 	copy(blk.bytes(), w.bytes)
 	copy(blk.inputs(), w.ins)
-	dets, aux := blk.details(), blk.auxWords()
-	na := 0
 	for k := range int(w.ndet) {
-		d := &w.detChunks[k/detailChunk][k%detailChunk]
-		r := detailRec{kind: d.kind, started: d.started, credited: d.credited, line: d.line, ci: d.ci,
-			date: d.date, on: d.on, npicks: d.npicks, pick: int32(na)}
-		r.setAmt(0, w.amt(d.a))
-		r.setAmt(1, w.amt(d.b))
-		r.setAmt(2, w.amt(d.c))
-		for _, m := range d.picks() {
-			*at[pickRec](aux, na) = pickRec{line: int32(m.line), a: w.amt(m.amount)}
-			na += pw
-		}
-		if d.payee != "" || d.payeeName != "" {
-			*at[[2]textRef](aux, na) = [2]textRef{d.payeeText, d.nameText}
-			r.texts = int32(na) + 1
-			na += 2
-		}
-		dets[k] = r
+		w.putDetail(blk.data, int(offs[k]), &w.detChunks[k/detailChunk][k%detailChunk])
 	}
 	if len(w.decs)+len(w.vals)+len(w.extras) > 0 {
 		blk.side = &traceSide{decs: clone(w.decs), vals: clone(w.vals), extras: clone(w.extras)}
+		for i := range blk.side.extras {
+			if x := &blk.side.extras[i]; x.det > 0 {
+				x.det = offs[x.det-1] + 1
+			}
+		}
 	}
 	for i := range t {
 		// (field by field: a Step value assigned whole is moved with the
@@ -527,6 +519,9 @@ func (w *work) resultTrace(e *Evaluator, steps []rawStep) []Step {
 		r, st := &steps[i], &t[i]
 		st.Kind, st.OK, st.flags, st.nin, st.section, st.Index = r.Kind, r.OK, r.flags, r.nin, r.section, r.Index
 		st.amc, st.ame, st.in, st.det = r.amc, r.ame, r.in, r.det
+		if r.det > 0 && r.flags&flagExtra == 0 {
+			st.det = offs[r.det-1] + 1
+		}
 		st.blk = blk
 	}
 	return t

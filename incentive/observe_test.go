@@ -289,3 +289,91 @@ func stepWords(steps []Step) string {
 	}
 	return s
 }
+
+// A step's detail is kept as a record of only the words it needs (see
+// detailHead): every field comes back as it was set, whichever amounts
+// are the zero Decimal (before or after others), with a coefficient past
+// 18 digits or an exponent past 16 bits (the block's side keeps those), a
+// group's members and the payee's texts; and the records of one deal do
+// not overlap (each comes back with its own fields, the inputs after them
+// too).
+func TestDetailRecordsRoundTrip(t *testing.T) {
+	big := decimal.RequireFromString("123456789012345678901234.5")
+	huge := decimal.New(3, 40000)
+	on, day := shortDate(2026<<9|11<<5|3), shortDate(2027<<9|1<<5|2)
+	members := []groupMember{{line: 2, amount: decimal.New(50000, -2)}, {line: 0, amount: big}, {line: 7, amount: decimal.Decimal{}}}
+	cases := []struct {
+		name string
+		d    stepDetail
+	}{
+		{"no fields", stepDetail{kind: detailWindow}},
+		{"date only", stepDetail{kind: detailWindow, date: day}},
+		{"claim", stepDetail{kind: detailClaim, started: true, credited: true, date: day, on: on, payee: "registration"}},
+		{"deal", stepDetail{kind: detailDeal, started: true, date: day, on: on, payee: "role", payeeName: "Ana"}},
+		{"total with a name only", stepDetail{kind: detailTotal, payeeName: "Bo"}},
+		{"rounding", stepDetail{kind: detailLineRounding, line: 3, a: decimal.New(123456, -4)}},
+		{"band", stepDetail{kind: detailBand, line: 1, started: true, a: decimal.New(1, 0), b: decimal.New(-2, -3), c: decimal.New(3, 2)}},
+		{"amounts after a zero one", stepDetail{kind: detailRunningCap, ci: 4, b: decimal.New(7, -2), c: decimal.New(0, -2)}},
+		{"the last amount only", stepDetail{kind: detailRunningCap, ci: 2, c: decimal.New(9, 1)}},
+		{"a coefficient past 18 digits", stepDetail{kind: detailDealCap, ci: 1, a: big, b: decimal.New(25, 2)}},
+		{"an exponent past 16 bits", stepDetail{kind: detailLineCap, line: 5, ci: 6, a: huge, b: decimal.New(-3, -40000)}},
+		{"group", stepDetail{kind: detailGroup, ci: 3, line: 2}},
+		{"group with a date", stepDetail{kind: detailGroup, ci: 1, line: -1, on: on}},
+	}
+	e := &Evaluator{p: &Program{}}
+	var w work
+	w.recordText(0, "after the details", Date{})
+	for i, c := range cases {
+		d := e.newDetail(&w, c.d.kind)
+		idx := d.idx
+		*d = c.d
+		d.idx, d.e = idx, e
+		if d.kind == detailGroup {
+			d.setPicks(members[:i%3+1])
+		}
+		st := rawStep{Kind: StepCap, det: idx + 1}
+		if i == 0 {
+			st.nin = 1
+		}
+		w.trace = append(w.trace, st)
+	}
+	steps := w.resultTrace(e, w.trace)
+	want := make([]stepDetail, len(cases))
+	for k := range cases {
+		want[k] = w.detChunks[k/detailChunk][k%detailChunk]
+	}
+	w.reuse()
+	require.Len(t, steps, len(cases))
+	for k, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := steps[k].blk.detail(steps[k].det - 1)
+			wd := want[k]
+			assert.Equal(t, wd.kind, got.kind)
+			assert.Equal(t, wd.started, got.started)
+			assert.Equal(t, wd.credited, got.credited)
+			assert.Equal(t, []any{wd.line, wd.ci, wd.date, wd.on, wd.payee, wd.payeeName}, []any{got.line, got.ci, got.date, got.on, got.payee, got.payeeName})
+			for j, pair := range [][2]decimal.Decimal{{wd.a, got.a}, {wd.b, got.b}, {wd.c, got.c}} {
+				sameDecimal(t, pair[0], pair[1], "amount %d", j)
+			}
+			require.Len(t, got.picks(), len(wd.picks()))
+			for j, m := range wd.picks() {
+				assert.Equal(t, m.line, got.picks()[j].line)
+				sameDecimal(t, m.amount, got.picks()[j].amount, "member %d", j)
+			}
+		})
+	}
+	in := steps[0].blk.observed([]string{"path"}, int32(steps[0].in), 1)
+	assert.Equal(t, "after the details", in[0].Value)
+}
+
+// sameDecimal asserts that got is want: the same coefficient and exponent
+// (or both the zero Decimal).
+func sameDecimal(t *testing.T, want, got decimal.Decimal, msgAndArgs ...any) {
+	t.Helper()
+	if want == (decimal.Decimal{}) {
+		assert.Equal(t, decimal.Decimal{}, got, msgAndArgs...)
+		return
+	}
+	assert.Equal(t, want.Exponent(), got.Exponent(), msgAndArgs...)
+	assert.Zero(t, want.Coefficient().Cmp(got.Coefficient()), msgAndArgs...)
+}

@@ -21,14 +21,17 @@ func TestTraceRecordSizes(t *testing.T) {
 	}
 	assert.Equal(t, uintptr(40), unsafe.Sizeof(Step{}))
 	assert.Equal(t, []string{"blk"}, pointerFields(reflect.TypeFor[Step]()), "one pointer a step")
-	for _, typ := range []reflect.Type{reflect.TypeFor[detailRec](), reflect.TypeFor[pickRec](), reflect.TypeFor[inputRec]()} {
-		assert.Empty(t, pointerFields(typ), "%s holds no pointer: it lives in a block of uint64", typ)
+	for _, typ := range []reflect.Type{reflect.TypeFor[detailHead](), reflect.TypeFor[detailWord2](), reflect.TypeFor[pickRec](),
+		reflect.TypeFor[inputRec](), reflect.TypeFor[[2]textRef](), reflect.TypeFor[[4]int16]()} {
+		assert.False(t, hasPointers(typ), "%s holds no pointer: it lives in a block of uint64", typ)
 		assert.Zero(t, typ.Size()%8, "%s fills whole words", typ)
 	}
-	// (a detail: three amounts in 4.5 words, the header in 4.5)
-	assert.Equal(t, uintptr(72), unsafe.Sizeof(detailRec{}))
+	// (a detail's head: two words; then what the detail has: see
+	// detailHead)
+	assert.Equal(t, uintptr(16), unsafe.Sizeof(detailHead{}))
+	assert.Equal(t, uintptr(8), unsafe.Sizeof(detailWord2{}))
 	assert.Equal(t, uintptr(16), unsafe.Sizeof(inputRec{}))
-	assert.Equal(t, uintptr(24), unsafe.Sizeof(pickRec{}))
+	assert.Equal(t, uintptr(16), unsafe.Sizeof(pickRec{}))
 }
 
 // pointerFields names the fields of struct t that hold pointers.

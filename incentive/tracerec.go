@@ -42,13 +42,12 @@ const (
 // traceBlock is a result's trace memory beyond its steps.
 type traceBlock struct {
 	e *Evaluator
-	// data holds, in 8-byte words: the detail records (detailRec), the
-	// details' group members and texts (aux), the input records
-	// (inputRec), then the texts' bytes, starting at the word offsets
-	// aux, ins and text.
-	data           []uint64
-	aux, ins, text int32
-	side           *traceSide
+	// data holds, in 8-byte words: the detail records (see detailHead),
+	// the input records (inputRec), then the texts' bytes, starting at
+	// the word offsets 0, ins and text.
+	data      []uint64
+	ins, text int32
+	side      *traceSide
 }
 
 // traceSide is what a deal's trace keeps that the compact records cannot
@@ -80,32 +79,115 @@ type amt struct {
 	k uint8
 }
 
-// detailRec is a stepDetail as a result keeps it (see stepDetail for the
-// fields): no pointers; its strings are in the block's text.
+// A stepDetail as a result keeps it (see stepDetail for the fields) is a
+// record of 2 to 12 words, of which a detail keeps only what it has: no
+// pointers, its strings in the block's text. Its head (detailHead, two
+// words) says what follows, in this order:
+//   - detWord2: a word with on and npicks, then npicks group members
+//     (pickRec, two words each);
+//   - detTexts: the payee's and payeeName's texts (two textRefs, two
+//     words);
+//   - namt > 0: a word with the exponents of amounts a, b and c (int16
+//     each), then the coefficients of the first namt of them, a word
+//     each (namt is the last amount that is not the zero Decimal).
 //
-// Its amounts a, b and c are slot 0, 1 and 2 of ac, ae and ak (an amt's
-// fields, kept apart so that the record is 9 words and not 12); a group's
-// members (pickRec) and the payee and payeeName's texts (two textRefs)
-// are in the block's aux words: pick is their word offset there, texts
-// the offset plus one (0: no texts; only the total, deal and claim
-// details have them).
-type detailRec struct {
-	ac                [3]int64
-	ae                [3]int32
-	line, ci          int32
-	date, on          shortDate
-	npicks, pick      int32
-	texts             int32
-	kind              detailKind
-	started, credited bool
-	ak                [3]uint8
+// A step's det is then its record's word offset plus one. A deal of the
+// example program keeps 5 words for its window, claim and total (with
+// the payee), 7 for a group of two, 4 to 6 for a band or cap, where every
+// detail took 9 words, a member 3 more and the payee 2.
+type detailHead struct {
+	kind detailKind
+	bits uint8 // detStarted, detCredited, detWord2, detTexts
+	namt uint8
+	ak   uint8 // amount i's kind (amtNone, amtFx, amtDec) at bits 2i
+	line int32
+	ci   int32
+	date shortDate
 }
 
-// amt returns the record's amount in slot k.
-func (r *detailRec) amt(k int) amt { return amt{r.ac[k], r.ae[k], r.ak[k]} }
+// detailHead.bits.
+const (
+	detStarted uint8 = 1 << iota
+	detCredited
+	detWord2
+	detTexts
+)
 
-// setAmt sets the record's amount in slot k.
-func (r *detailRec) setAmt(k int, a amt) { r.ac[k], r.ae[k], r.ak[k] = a.c, a.e, a.k }
+// detailWord2 is a record's word after its head, with detWord2.
+type detailWord2 struct {
+	on     shortDate
+	npicks int32
+}
+
+// amountsOf returns the number of amounts of d a record keeps: up to the
+// last that is not the zero Decimal.
+func amountsOf(d *stepDetail) int {
+	switch z := (decimal.Decimal{}); {
+	case d.c != z:
+		return 3
+	case d.b != z:
+		return 2
+	case d.a != z:
+		return 1
+	}
+	return 0
+}
+
+// detailWords returns the size of d's record in words.
+func detailWords(d *stepDetail) int {
+	n := 2
+	if d.on != 0 || d.npicks > 0 {
+		n += 1 + int(d.npicks)*wordsOf[pickRec]()
+	}
+	if d.payeeText.n > 0 || d.nameText.n > 0 {
+		n += wordsOf[[2]textRef]()
+	}
+	if na := amountsOf(d); na > 0 {
+		n += 1 + na
+	}
+	return n
+}
+
+// putDetail writes d's record at word offset off of words (detailWords
+// of them).
+func (w *work) putDetail(words []uint64, off int, d *stepDetail) {
+	h := at[detailHead](words, off)
+	*h = detailHead{kind: d.kind, line: d.line, ci: d.ci, date: d.date}
+	if d.started {
+		h.bits |= detStarted
+	}
+	if d.credited {
+		h.bits |= detCredited
+	}
+	off += 2
+	if d.on != 0 || d.npicks > 0 {
+		h.bits |= detWord2
+		*at[detailWord2](words, off) = detailWord2{on: d.on, npicks: d.npicks}
+		off++
+		for _, m := range d.picks() {
+			a := w.amt(m.amount)
+			*at[pickRec](words, off) = pickRec{line: int32(m.line), e: int16(a.e), k: a.k, c: a.c}
+			off += wordsOf[pickRec]()
+		}
+	}
+	if d.payeeText.n > 0 || d.nameText.n > 0 {
+		h.bits |= detTexts
+		*at[[2]textRef](words, off) = [2]textRef{d.payeeText, d.nameText}
+		off += wordsOf[[2]textRef]()
+	}
+	na := amountsOf(d)
+	if na == 0 {
+		return
+	}
+	h.namt = uint8(na)
+	exps := at[[4]int16](words, off)
+	for i, x := range []*decimal.Decimal{&d.a, &d.b, &d.c}[:na] {
+		a := w.amt(*x)
+		h.ak |= a.k << (2 * i)
+		exps[i] = int16(a.e) // (w.amt's exponents fit 16 bits)
+		words[off+1+i] = uint64(a.c)
+	}
+}
 
 // at returns the T at word offset off of words.
 func at[T any](words []uint64, off int) *T { return (*T)(unsafe.Pointer(&words[off])) }
@@ -113,10 +195,13 @@ func at[T any](words []uint64, off int) *T { return (*T)(unsafe.Pointer(&words[o
 // textRef is a text in the block's bytes.
 type textRef struct{ off, n int32 }
 
-// pickRec is a group member as a result keeps it.
+// pickRec is a group member as a result keeps it: its amount is c x 10^e
+// with k amtFx, the side decimal c with amtDec.
 type pickRec struct {
 	line int32
-	a    amt
+	e    int16
+	k    uint8
+	c    int64
 }
 
 // inputRec is a value an expression read (Observed), in two words: k is
@@ -178,9 +263,12 @@ type traceScratch struct {
 	// tier) is kept once; ntexts of them are set.
 	texts  [4]textRef
 	ntexts uint8
-	decs   []decimal.Decimal
-	vals   []any
-	extras []stepExtra
+	// detOffs are the word offsets of the details' records in the
+	// result's block (resultTrace).
+	detOffs []int32
+	decs    []decimal.Decimal
+	vals    []any
+	extras  []stepExtra
 }
 
 // scratch makes the work's trace scratch, on its first step.
@@ -644,12 +732,6 @@ func region[T any](data []uint64, from, n int) []T {
 	return unsafe.Slice((*T)(unsafe.Pointer(&data[from])), n)
 }
 
-func (b *traceBlock) details() []detailRec {
-	return region[detailRec](b.data, 0, int(b.aux)/wordsOf[detailRec]())
-}
-
-func (b *traceBlock) auxWords() []uint64 { return b.data[b.aux:b.ins] }
-
 func (b *traceBlock) inputs() []inputRec {
 	return region[inputRec](b.data, int(b.ins), int(b.text-b.ins)/wordsOf[inputRec]())
 }
@@ -669,26 +751,38 @@ func (b *traceBlock) str(t textRef) string {
 	return string(b.bytes()[t.off : t.off+t.n])
 }
 
-// detail builds the stepDetail of detail record i, for its words.
-func (b *traceBlock) detail(i int32) stepDetail {
-	r := &b.details()[i]
-	d := stepDetail{kind: r.kind, started: r.started, credited: r.credited, line: r.line, ci: r.ci,
-		date: r.date, on: r.on, e: b.e}
-	aux := b.auxWords()
-	if r.texts > 0 {
-		t := at[[2]textRef](aux, int(r.texts-1))
-		d.payee, d.payeeName = b.str(t[0]), b.str(t[1])
-	}
-	a, bb, c := r.amt(0), r.amt(1), r.amt(2)
-	d.a, d.b, d.c = b.amount(a.k, a.c, a.e), b.amount(bb.k, bb.c, bb.e), b.amount(c.k, c.c, c.e)
-	if r.npicks > 0 {
-		picks := make([]groupMember, r.npicks)
-		pw := wordsOf[pickRec]()
-		for j := range picks {
-			pr := at[pickRec](aux, int(r.pick)+j*pw)
-			picks[j] = groupMember{line: int(pr.line), amount: b.amount(pr.a.k, pr.a.c, pr.a.e)}
+// detail builds the stepDetail of the detail record at word offset off,
+// for its words.
+func (b *traceBlock) detail(off int32) stepDetail {
+	words := b.data
+	h := at[detailHead](words, int(off))
+	d := stepDetail{kind: h.kind, started: h.bits&detStarted != 0, credited: h.bits&detCredited != 0,
+		line: h.line, ci: h.ci, date: h.date, e: b.e}
+	o := int(off) + 2
+	if h.bits&detWord2 != 0 {
+		w2 := at[detailWord2](words, o)
+		d.on = w2.on
+		o++
+		if w2.npicks > 0 {
+			picks := make([]groupMember, w2.npicks)
+			for j := range picks {
+				pr := at[pickRec](words, o)
+				picks[j] = groupMember{line: int(pr.line), amount: b.amount(pr.k, pr.c, int32(pr.e))}
+				o += wordsOf[pickRec]()
+			}
+			d.setPicks(picks)
 		}
-		d.setPicks(picks)
+	}
+	if h.bits&detTexts != 0 {
+		t := at[[2]textRef](words, o)
+		d.payee, d.payeeName = b.str(t[0]), b.str(t[1])
+		o += wordsOf[[2]textRef]()
+	}
+	if h.namt > 0 {
+		exps := at[[4]int16](words, o)
+		for i, x := range []*decimal.Decimal{&d.a, &d.b, &d.c}[:h.namt] {
+			*x = b.amount(h.ak>>(2*i)&amtMask, int64(words[o+1+i]), int32(exps[i]))
+		}
 	}
 	return d
 }
