@@ -495,6 +495,14 @@ func (w *work) resultTrace(e *Evaluator, steps []rawStep) []Step {
 		nw += detailWords(d)
 	}
 	w.detOffs = offs
+	// Then the coefficients of the steps' amounts that do not fit a
+	// Step's 32 bits (amtWide).
+	wideAt := nw
+	for i := range steps {
+		if r := &steps[i]; r.flags&amtMask == amtFx && r.amc != int64(int32(r.amc)) {
+			nw++
+		}
+	}
 	insAt := nw
 	textAt := insAt + len(w.ins)*wordsOf[inputRec]()
 	blk.data = make([]uint64, textAt+(len(w.bytes)+7)/8)
@@ -517,8 +525,14 @@ func (w *work) resultTrace(e *Evaluator, steps []rawStep) []Step {
 		// (field by field: a Step value assigned whole is moved with the
 		// write barrier over all of it, runtime.wbMove)
 		r, st := &steps[i], &t[i]
-		st.Kind, st.OK, st.flags, st.nin, st.section, st.Index = r.Kind, r.OK, r.flags, r.nin, r.section, r.Index
-		st.amc, st.ame, st.in, st.det = r.amc, r.ame, r.in, r.det
+		st.Kind, st.OK, st.flags, st.nin, st.Index = r.Kind, r.OK, r.flags, r.nin, r.Index
+		st.amc, st.ame, st.in, st.det = int32(r.amc), r.ame, r.in, r.det
+		if r.flags&amtMask == amtFx && r.amc != int64(int32(r.amc)) {
+			blk.data[wideAt] = uint64(r.amc)
+			st.flags = r.flags&^amtMask | amtWide
+			st.amc = int32(wideAt)
+			wideAt++
+		}
 		if r.det > 0 && r.flags&flagExtra == 0 {
 			st.det = offs[r.det-1] + 1
 		}

@@ -1,6 +1,7 @@
 package incentive
 
 import (
+	"math"
 	"testing"
 	"time"
 
@@ -184,6 +185,12 @@ func TestStepAmountRoundTrip(t *testing.T) {
 		decimal.New(-1, 9),
 		decimal.New(999_999_999_999_999_999, -18),           // 18 digits: the last that fit
 		decimal.RequireFromString("1234567890123456789.01"), // 21 digits
+		decimal.New(math.MaxInt32, -2),                      // the last coefficient a Step keeps itself
+		decimal.New(math.MinInt32, -2),
+		decimal.New(math.MaxInt32+1, -2), // the block keeps these (amtWide)
+		decimal.New(math.MinInt32-1, -2),
+		decimal.New(-123_456_789_012, -4),
+		decimal.New(5, 40000), // an exponent past 16 bits: a side decimal
 	}
 	var w work
 	for _, a := range amounts {
@@ -197,6 +204,13 @@ func TestStepAmountRoundTrip(t *testing.T) {
 		assert.Equal(t, a.Exponent(), got.Exponent(), "amount %d", k)
 	}
 	assert.Equal(t, decimal.Decimal{}, trace[0].Amount(), "the zero Decimal")
+	var wide int
+	for k := range trace {
+		if trace[k].flags&amtMask == amtWide {
+			wide++
+		}
+	}
+	assert.Equal(t, 4, wide, "the coefficients beyond 32 bits that fit 64 (18 digits, 2^31, -2^31-1, 12 digits)")
 }
 
 // An expression that reads more paths than a step's input records count

@@ -6,20 +6,22 @@ import (
 	"unsafe"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // A deal's trace is its steps (about sixteen a deal of the example
 // program) and one block of records: their sizes and their pointers are
 // the trace's cost, which the garbage collector pays for (issue #11). A
-// step is 5 words on a 64-bit platform with one pointer (to the result's
-// trace block; it was 14 words with seven pointer words: two strings, a
-// decimal, a slice, three pointers); the records the block holds have no
-// pointer at all, so the block is never scanned.
+// step is 4 words on a 64-bit platform with one pointer (to the result's
+// trace block; it was 5 with a 64-bit coefficient, and 14 words with
+// seven pointer words: two strings, a decimal, a slice, three pointers);
+// the records the block holds have no pointer at all, so the block is
+// never scanned.
 func TestTraceRecordSizes(t *testing.T) {
 	if unsafe.Sizeof(uintptr(0)) != 8 {
 		t.Skip("the sizes are worked out for 64-bit words")
 	}
-	assert.Equal(t, uintptr(40), unsafe.Sizeof(Step{}))
+	assert.Equal(t, uintptr(32), unsafe.Sizeof(Step{}))
 	assert.Equal(t, []string{"blk"}, pointerFields(reflect.TypeFor[Step]()), "one pointer a step")
 	for _, typ := range []reflect.Type{reflect.TypeFor[detailHead](), reflect.TypeFor[detailWord2](), reflect.TypeFor[pickRec](),
 		reflect.TypeFor[inputRec](), reflect.TypeFor[[2]textRef](), reflect.TypeFor[[4]int16]()} {
@@ -60,4 +62,22 @@ func hasPointers(t reflect.Type) bool {
 		}
 	}
 	return false
+}
+
+// newSteps gives n zeroed steps and a header in one allocation up to 62
+// steps (two beyond), whatever n.
+func TestNewStepsEveryCount(t *testing.T) {
+	for n := 1; n <= 70; n++ {
+		steps, h := newSteps(n)
+		require.Len(t, steps, n)
+		require.NotNil(t, h)
+		for i := range steps {
+			assert.Equal(t, Step{}, steps[i], "n %d step %d", n, i)
+		}
+		want := 1.0
+		if n > 62 {
+			want = 2
+		}
+		assert.Equal(t, want, testing.AllocsPerRun(10, func() { newSteps(n) }), "allocations for %d steps", n)
+	}
 }

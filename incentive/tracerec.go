@@ -28,12 +28,15 @@ const (
 )
 
 // Step.flags: the amount's kind (amtMask bits: amtNone, the zero Decimal;
-// amtFx, amc x 10^ame; amtDec, the block's side decimal amc) and
-// flagExtra (det indexes the step's extra).
+// amtFx, amc x 10^ame; amtDec, the block's side decimal amc; amtWide, a
+// Step's coefficient beyond 32 bits, the block's word amc x 10^ame) and
+// flagExtra (det indexes the step's extra). Records other than a Step
+// keep an amtFx coefficient in 64 bits and have no amtWide.
 const (
 	amtNone uint8 = iota
 	amtFx
 	amtDec
+	amtWide
 
 	amtMask   uint8 = 3
 	flagExtra uint8 = 4
@@ -520,6 +523,8 @@ func (b *traceBlock) amount(k uint8, c int64, e int32) decimal.Decimal {
 		return decimal.New(c, e)
 	case amtDec:
 		return b.side.decs[c]
+	case amtWide:
+		return decimal.New(int64(b.data[c]), e)
 	}
 	return decimal.Decimal{}
 }
@@ -788,25 +793,43 @@ func (b *traceBlock) detail(off int32) stepDetail {
 }
 
 // newSteps returns a result's n steps and its trace block's header in one
-// allocation where n is at most 64 (the block's words are another, which
-// holds no pointers): a deal's trace costs two allocations. (The sizes
-// are close to the allocator's size classes.)
+// allocation where n is at most 62 (the block's words are another, which
+// holds no pointers): a deal's trace costs two allocations. The arrays'
+// lengths fill the allocator's size classes (a 48-byte header and 32-byte
+// steps: 1 to 14 steps fill a class each, then 16 fill 576 bytes, 18 640,
+// 20 704, 22 768, 26 896, 30 1,024, ...).
 func newSteps(n int) ([]Step, *traceBlock) {
-	switch {
-	case n <= 2:
+	switch n {
+	case 1:
+		return stepsOf[[1]Step](n)
+	case 2:
 		return stepsOf[[2]Step](n)
-	case n <= 4:
+	case 3:
+		return stepsOf[[3]Step](n)
+	case 4:
 		return stepsOf[[4]Step](n)
-	case n <= 6:
+	case 5:
+		return stepsOf[[5]Step](n)
+	case 6:
 		return stepsOf[[6]Step](n)
-	case n <= 8:
+	case 7:
+		return stepsOf[[7]Step](n)
+	case 8:
 		return stepsOf[[8]Step](n)
-	case n <= 10:
+	case 9:
+		return stepsOf[[9]Step](n)
+	case 10:
 		return stepsOf[[10]Step](n)
-	case n <= 12:
+	case 11:
+		return stepsOf[[11]Step](n)
+	case 12:
 		return stepsOf[[12]Step](n)
-	case n <= 14:
+	case 13:
+		return stepsOf[[13]Step](n)
+	case 14:
 		return stepsOf[[14]Step](n)
+	}
+	switch {
 	case n <= 16:
 		return stepsOf[[16]Step](n)
 	case n <= 18:
@@ -815,18 +838,22 @@ func newSteps(n int) ([]Step, *traceBlock) {
 		return stepsOf[[20]Step](n)
 	case n <= 22:
 		return stepsOf[[22]Step](n)
-	case n <= 24:
-		return stepsOf[[24]Step](n)
-	case n <= 28:
-		return stepsOf[[28]Step](n)
-	case n <= 32:
-		return stepsOf[[32]Step](n)
-	case n <= 40:
-		return stepsOf[[40]Step](n)
-	case n <= 48:
-		return stepsOf[[48]Step](n)
-	case n <= 64:
-		return stepsOf[[64]Step](n)
+	case n <= 26:
+		return stepsOf[[26]Step](n)
+	case n <= 30:
+		return stepsOf[[30]Step](n)
+	case n <= 34:
+		return stepsOf[[34]Step](n)
+	case n <= 38:
+		return stepsOf[[38]Step](n)
+	case n <= 42:
+		return stepsOf[[42]Step](n)
+	case n <= 46:
+		return stepsOf[[46]Step](n)
+	case n <= 54:
+		return stepsOf[[54]Step](n)
+	case n <= 62:
+		return stepsOf[[62]Step](n)
 	}
 	return make([]Step, n), new(traceBlock)
 }
