@@ -570,7 +570,7 @@ func (w *work) add(section int32, r stepRec) {
 	if w.noTrace {
 		return
 	}
-	w.trace = append(w.trace, w.step(section, r))
+	w.trace = append(w.trace, w.step(section, &r))
 }
 
 func (e *Evaluator) groupSection(gi int) int32 { return secLines + int32(len(e.earn)+gi) }

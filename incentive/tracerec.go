@@ -338,7 +338,7 @@ type rawStep struct {
 }
 
 // step turns r into a compact step for the deal's scratch.
-func (w *work) step(section int32, r stepRec) rawStep {
+func (w *work) step(section int32, r *stepRec) rawStep {
 	w.scratch()
 	st := rawStep{Kind: r.Kind, OK: r.OK, Index: r.Index, section: section}
 	var amk uint8
@@ -380,7 +380,7 @@ func (w *work) step(section int32, r stepRec) rawStep {
 
 // derives reports whether st (with its detail and inputs) gives r's ref,
 // source, origin and inputs' paths from the program.
-func (st *rawStep) derives(r stepRec) bool {
+func (st *rawStep) derives(r *stepRec) bool {
 	e := r.detail.e
 	switch {
 	case e == nil:
@@ -403,7 +403,7 @@ func (st *rawStep) derives(r stepRec) bool {
 }
 
 // sameReads reports whether r's input records index reads.
-func sameReads(reads []string, r stepRec) bool {
+func sameReads(reads []string, r *stepRec) bool {
 	return r.nin == 0 || len(reads) == len(r.reads) && unsafe.SliceData(reads) == unsafe.SliceData(r.reads)
 }
 
@@ -660,7 +660,7 @@ func (w *work) text(s string) (int32, int32) {
 
 // observedOf builds r's input records into values the caller owns (for a
 // words closure that reads them later).
-func (w *work) observedOf(r stepRec) []Observed {
+func (w *work) observedOf(r *stepRec) []Observed {
 	if r.nin == 0 {
 		return nil
 	}
@@ -678,7 +678,7 @@ func (w *work) ownInputs(r stepRec) []Observed {
 	if r.inputs != nil {
 		return r.inputs
 	}
-	return w.observedOf(r)
+	return w.observedOf(&r)
 }
 
 // decodeInput builds the Observed of input record in.

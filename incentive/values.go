@@ -288,7 +288,7 @@ func (e *Evaluator) valueSteps(w *work) {
 			}
 			return s
 		}
-		steps = append(steps, w.step(secHead, st))
+		steps = append(steps, w.step(secHead, &st))
 	}
 	w.trace = slices.Insert(w.trace, at, steps...)
 }
