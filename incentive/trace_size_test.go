@@ -5,6 +5,7 @@ import (
 	"testing"
 	"unsafe"
 
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -80,4 +81,25 @@ func TestNewStepsEveryCount(t *testing.T) {
 		}
 		assert.Equal(t, want, testing.AllocsPerRun(10, func() { newSteps(n) }), "allocations for %d steps", n)
 	}
+}
+
+// A detail reused from an earlier deal comes back as new: every field
+// zero but its kind, index and evaluator (reset writes them one by one,
+// so a field added to stepDetail must be added to reset: the count below
+// says so).
+func TestDetailResetClearsEveryField(t *testing.T) {
+	require.Equal(t, 18, reflect.TypeFor[stepDetail]().NumField(), "a new stepDetail field: clear it in reset too")
+	e1, e2 := &Evaluator{p: &Program{}}, &Evaluator{p: &Program{}}
+	picks := []groupMember{{line: 1, amount: decimal.New(1, 0)}}
+	d := stepDetail{kind: detailBand, idx: 9, started: true, credited: true, line: 3, ci: 4, date: 5, on: 6, e: e1,
+		a: decimal.New(1, -2), b: decimal.New(2, -2), c: decimal.New(3, -2), payee: "p", payeeName: "n",
+		payeeText: textRef{1, 2}, nameText: textRef{3, 4}}
+	d.setPicks(picks)
+	// every field is set (a zero one would pass the check below unseen)
+	v := reflect.ValueOf(d)
+	for i := range v.NumField() {
+		require.False(t, v.Field(i).IsZero(), "field %s set before the reset", v.Type().Field(i).Name)
+	}
+	d.reset(detailGroup, 2, e2)
+	assert.Equal(t, stepDetail{kind: detailGroup, idx: 2, e: e2}, d)
 }
