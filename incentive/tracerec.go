@@ -46,8 +46,9 @@ const (
 type traceBlock struct {
 	e *Evaluator
 	// data holds, in 8-byte words: the detail records (see detailHead),
+	// the coefficients of the steps' amounts beyond 32 bits (amtWide),
 	// the input records (inputRec), then the texts' bytes, starting at
-	// the word offsets 0, ins and text.
+	// the word offsets 0, (after the details), ins and text.
 	data      []uint64
 	ins, text int32
 	side      *traceSide
@@ -83,7 +84,7 @@ type amt struct {
 }
 
 // A stepDetail as a result keeps it (see stepDetail for the fields) is a
-// record of 2 to 12 words, of which a detail keeps only what it has: no
+// record of two words or more, of which a detail keeps only what it has: no
 // pointers, its strings in the block's text. Its head (detailHead, two
 // words) says what follows, in this order:
 //   - detWord2: a word with on and npicks, then npicks group members
