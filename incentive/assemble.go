@@ -159,7 +159,7 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 // ownTerms, its words: the deal's detail (shared with its claim and total)
 // for an eligible deal, a window detail for an ineligible one, a closure
 // for a close date that does not fit a shortDate.
-func (e *Evaluator) windowStep(w *work, steps []Step, eligible bool) {
+func (e *Evaluator) windowStep(w *work, steps []rawStep, eligible bool) {
 	for i := range steps {
 		st := &steps[i]
 		if st.section != secHead {
@@ -201,7 +201,7 @@ func windowWords(p *Program, closeDate Date, ok bool) string {
 // sortSteps puts a deal's steps in explanation order, keeping the order in
 // which steps of one section were recorded. The steps arrive nearly sorted,
 // so an insertion sort is both stable and cheap.
-func sortSteps(steps []Step) {
+func sortSteps(steps []rawStep) {
 	for i := 1; i < len(steps); i++ {
 		for j := i; j > 0 && steps[j].section < steps[j-1].section; j-- {
 			steps[j], steps[j-1] = steps[j-1], steps[j]

@@ -505,7 +505,7 @@ type work struct {
 	err    error
 	closed bool // ineligible or failed: the ordered phase only finishes the result
 	// trace collects the steps of both phases; finish sorts it by section.
-	trace     []Step
+	trace     []rawStep
 	next      int // next eligibility clause to test
 	lines     []lineWork
 	partner   string
@@ -540,7 +540,7 @@ type work struct {
 	// costs one allocation whatever the order in which its steps came.
 	linesBuf []lineWork
 	groupBuf []bool
-	traceBuf []Step
+	traceBuf []rawStep
 	// traceScratch is the trace's scratch, kept from deal to deal (nil
 	// until the work records a step: see scratch).
 	*traceScratch
@@ -578,13 +578,13 @@ func (b *resultBufs) keep(w *work) {
 }
 
 // newTrace returns the deal's empty trace scratch with room for n steps.
-func (w *work) newTrace(n int) []Step {
+func (w *work) newTrace(n int) []rawStep {
 	if cap(w.traceBuf) >= n {
 		t := w.traceBuf[:0]
 		w.traceBuf = nil
 		return t
 	}
-	return make([]Step, 0, n)
+	return make([]rawStep, 0, n)
 }
 
 // resultTrace is the result's trace of the deal's steps (sorted, in the
@@ -594,7 +594,7 @@ func (w *work) newTrace(n int) []Step {
 // copied out of the scratch (which the next deal overwrites). With
 // ReuseResults the previous result's steps buffer serves when it is large
 // enough; the block is always new, so that a copy of the steps stays valid.
-func (w *work) resultTrace(e *Evaluator, steps []Step) []Step {
+func (w *work) resultTrace(e *Evaluator, steps []rawStep) []Step {
 	if len(steps) == 0 {
 		return []Step{}
 	}
@@ -606,50 +606,62 @@ func (w *work) resultTrace(e *Evaluator, steps []Step) []Step {
 	} else {
 		t, blk = newSteps(len(steps))
 	}
-	dw, pw, iw := wordsOf[detailRec](), wordsOf[pickRec](), wordsOf[inputRec]()
-	naux := 0 // the details' members and texts
+	// The details' records go first, at the word offsets offs (a step's
+	// det, an extra's, names a detail by its index in the scratch).
+	offs := w.detOffs[:0]
+	nw := 0
 	for k := range w.ndet {
 		d := &w.detChunks[k/detailChunk][k%detailChunk]
-		naux += int(d.npicks) * pw
 		if d.payee != "" || d.payeeName != "" {
 			d.payeeText, d.nameText = w.textRef(d.payee), w.textRef(d.payeeName)
-			naux += 2
+		} else {
+			d.payeeText, d.nameText = textRef{}, textRef{}
+		}
+		offs = append(offs, int32(nw))
+		nw += detailWords(d)
+	}
+	w.detOffs = offs
+	// Then the coefficients of the steps' amounts that do not fit a
+	// Step's 32 bits (amtWide).
+	wideAt := nw
+	for i := range steps {
+		if r := &steps[i]; r.flags&amtMask == amtFx && r.amc != int64(int32(r.amc)) {
+			nw++
 		}
 	}
-	auxAt := int(w.ndet) * dw
-	insAt := auxAt + naux
-	textAt := insAt + len(w.ins)*iw
+	insAt := nw
+	textAt := insAt + len(w.ins)*wordsOf[inputRec]()
 	blk.data = make([]uint64, textAt+(len(w.bytes)+7)/8)
-	blk.e, blk.aux, blk.ins, blk.text = e, int32(auxAt), int32(insAt), int32(textAt)
+	blk.e, blk.ins, blk.text = e, int32(insAt), int32(textAt)
 	// The texts first: the details' payees go after the inputs' texts.
 	copy(blk.bytes(), w.bytes)
 	copy(blk.inputs(), w.ins)
-	dets, aux := blk.details(), blk.auxWords()
-	na := 0
 	for k := range int(w.ndet) {
-		d := &w.detChunks[k/detailChunk][k%detailChunk]
-		r := detailRec{kind: d.kind, started: d.started, credited: d.credited, line: d.line, ci: d.ci,
-			date: d.date, on: d.on, npicks: d.npicks, pick: int32(na)}
-		r.setAmt(0, w.amt(d.a))
-		r.setAmt(1, w.amt(d.b))
-		r.setAmt(2, w.amt(d.c))
-		for _, m := range d.picks() {
-			*at[pickRec](aux, na) = pickRec{line: int32(m.line), a: w.amt(m.amount)}
-			na += pw
-		}
-		if d.payee != "" || d.payeeName != "" {
-			*at[[2]textRef](aux, na) = [2]textRef{d.payeeText, d.nameText}
-			r.texts = int32(na) + 1
-			na += 2
-		}
-		dets[k] = r
+		w.putDetail(blk.data, int(offs[k]), &w.detChunks[k/detailChunk][k%detailChunk])
 	}
 	if len(w.decs)+len(w.vals)+len(w.extras) > 0 {
 		blk.side = &traceSide{decs: clone(w.decs), vals: clone(w.vals), extras: clone(w.extras)}
+		for i := range blk.side.extras {
+			if x := &blk.side.extras[i]; x.det > 0 {
+				x.det = offs[x.det-1] + 1
+			}
+		}
 	}
 	for i := range t {
-		st := &t[i]
-		*st = steps[i]
+		// (field by field: a Step value assigned whole is moved with the
+		// write barrier over all of it, runtime.wbMove)
+		r, st := &steps[i], &t[i]
+		st.Kind, st.OK, st.flags, st.nin, st.Index = r.Kind, r.OK, r.flags, r.nin, r.Index
+		st.amc, st.ame, st.in, st.det = int32(r.amc), r.ame, r.in, r.det
+		if r.flags&amtMask == amtFx && r.amc != int64(int32(r.amc)) {
+			blk.data[wideAt] = uint64(r.amc)
+			st.flags = r.flags&^amtMask | amtWide
+			st.amc = int32(wideAt)
+			wideAt++
+		}
+		if r.det > 0 && r.flags&flagExtra == 0 {
+			st.det = offs[r.det-1] + 1
+		}
 		st.blk = blk
 	}
 	return t
@@ -684,7 +696,7 @@ func (w *work) add(section int32, r stepRec) {
 	if w.noTrace {
 		return
 	}
-	w.trace = append(w.trace, w.step(section, r))
+	w.trace = append(w.trace, w.step(section, &r))
 }
 
 func (e *Evaluator) groupSection(gi int) int32 { return secLines + int32(len(e.earn)+gi) }

@@ -1,6 +1,7 @@
 package incentive
 
 import (
+	"math"
 	"testing"
 	"time"
 
@@ -110,6 +111,12 @@ func TestInputRecordsRoundTrip(t *testing.T) {
 		{"date beyond a shortDate", far, Date{}},
 		{"list", []string{"a", "b"}, Date{}},
 		{"text read on a far day", "gold", far},
+		{"exponent past 16 bits", decimal.New(7, 40000), Date{}},
+		{"negative exponent past 16 bits", decimal.New(-7, -40000), Date{}},
+		{"text read again", "new_business", Date{}},
+		{"text of the same length", "new_busines5", Date{}},
+		{"latest date of a shortDate", Date{1<<22 - 1, 12, 31}, Date{}},
+		{"earliest date of a shortDate", Date{-1 << 22, 1, 1}, Date{}},
 	}
 	var w work
 	reads := make([]string, len(cases))
@@ -118,7 +125,7 @@ func TestInputRecordsRoundTrip(t *testing.T) {
 		w.record(k, c.v, c.on)
 	}
 	e := &Evaluator{p: &Program{}}
-	w.trace = append(w.trace, Step{Kind: StepClause, det: detExpr, in: 0, nin: uint8(len(cases))})
+	w.trace = append(w.trace, rawStep{Kind: StepClause, det: detExpr, in: 0, nin: uint8(len(cases))})
 	st := w.resultTrace(e, w.trace)[0]
 	got := st.blk.observed(reads, int32(st.in), int32(st.nin))
 	w.reuse() // the scratch is the next deal's: the block has its own
@@ -142,6 +149,31 @@ func TestInputRecordsRoundTrip(t *testing.T) {
 	}
 }
 
+// A text that several expressions of a deal read (the deal's type, the
+// partner's tier) is kept once in the trace's bytes while it is one of
+// the last four texts kept; another text of the same length is not taken
+// for it, and a text read after four others is kept again.
+func TestInputTextsKeptOnce(t *testing.T) {
+	var w work
+	texts := []string{"new_business", "gold", "new_business", "gild", "gold", "a", "b", "c", "d", "new_business"}
+	for k, s := range texts {
+		w.recordText(k, s, Date{})
+	}
+	// new_business (12) + gold (4) + gild (4) + a, b, c, d (4): 24 bytes;
+	// the last new_business was pushed out of the four by gild, a, b, c
+	// and d, so it is kept again: 24 + 12 = 36.
+	assert.Len(t, w.bytes, 36)
+	e := &Evaluator{p: &Program{}}
+	w.trace = append(w.trace, rawStep{Kind: StepClause, det: detExpr, nin: uint8(len(texts))})
+	st := w.resultTrace(e, w.trace)[0]
+	reads := make([]string, len(texts))
+	got := st.blk.observed(reads, int32(st.in), int32(st.nin))
+	require.Len(t, got, len(texts))
+	for k, s := range texts {
+		assert.Equal(t, s, got[k].Value, "text %d", k)
+	}
+}
+
 // A step keeps its amount as a scaled int64 when the coefficient has at
 // most 18 digits, else as the decimal itself: Amount gives back the same
 // coefficient and exponent either way, and the zero Decimal stays zero.
@@ -153,6 +185,12 @@ func TestStepAmountRoundTrip(t *testing.T) {
 		decimal.New(-1, 9),
 		decimal.New(999_999_999_999_999_999, -18),           // 18 digits: the last that fit
 		decimal.RequireFromString("1234567890123456789.01"), // 21 digits
+		decimal.New(math.MaxInt32, -2),                      // the last coefficient a Step keeps itself
+		decimal.New(math.MinInt32, -2),
+		decimal.New(math.MaxInt32+1, -2), // the block keeps these (amtWide)
+		decimal.New(math.MinInt32-1, -2),
+		decimal.New(-123_456_789_012, -4),
+		decimal.New(5, 40000), // an exponent past 16 bits: a side decimal
 	}
 	var w work
 	for _, a := range amounts {
@@ -166,6 +204,13 @@ func TestStepAmountRoundTrip(t *testing.T) {
 		assert.Equal(t, a.Exponent(), got.Exponent(), "amount %d", k)
 	}
 	assert.Equal(t, decimal.Decimal{}, trace[0].Amount(), "the zero Decimal")
+	var wide int
+	for k := range trace {
+		if trace[k].flags&amtMask == amtWide {
+			wide++
+		}
+	}
+	assert.Equal(t, 4, wide, "the coefficients beyond 32 bits that fit 64 (18 digits, 2^31, -2^31-1, 12 digits)")
 }
 
 // An expression that reads more paths than a step's input records count
@@ -257,4 +302,92 @@ func stepWords(steps []Step) string {
 		s += st.Kind.String() + " " + st.Ref() + " " + st.Amount().String() + ": " + st.Words() + "\n"
 	}
 	return s
+}
+
+// A step's detail is kept as a record of only the words it needs (see
+// detailHead): every field comes back as it was set, whichever amounts
+// are the zero Decimal (before or after others), with a coefficient past
+// 18 digits or an exponent past 16 bits (the block's side keeps those), a
+// group's members and the payee's texts; and the records of one deal do
+// not overlap (each comes back with its own fields, the inputs after them
+// too).
+func TestDetailRecordsRoundTrip(t *testing.T) {
+	big := decimal.RequireFromString("123456789012345678901234.5")
+	huge := decimal.New(3, 40000)
+	on, day := shortDate(2026<<9|11<<5|3), shortDate(2027<<9|1<<5|2)
+	members := []groupMember{{line: 2, amount: decimal.New(50000, -2)}, {line: 0, amount: big}, {line: 7, amount: decimal.Decimal{}}}
+	cases := []struct {
+		name string
+		d    stepDetail
+	}{
+		{"no fields", stepDetail{kind: detailWindow}},
+		{"date only", stepDetail{kind: detailWindow, date: day}},
+		{"claim", stepDetail{kind: detailClaim, started: true, credited: true, date: day, on: on, payee: "registration"}},
+		{"deal", stepDetail{kind: detailDeal, started: true, date: day, on: on, payee: "role", payeeName: "Ana"}},
+		{"total with a name only", stepDetail{kind: detailTotal, payeeName: "Bo"}},
+		{"rounding", stepDetail{kind: detailLineRounding, line: 3, a: decimal.New(123456, -4)}},
+		{"band", stepDetail{kind: detailBand, line: 1, started: true, a: decimal.New(1, 0), b: decimal.New(-2, -3), c: decimal.New(3, 2)}},
+		{"amounts after a zero one", stepDetail{kind: detailRunningCap, ci: 4, b: decimal.New(7, -2), c: decimal.New(0, -2)}},
+		{"the last amount only", stepDetail{kind: detailRunningCap, ci: 2, c: decimal.New(9, 1)}},
+		{"a coefficient past 18 digits", stepDetail{kind: detailDealCap, ci: 1, a: big, b: decimal.New(25, 2)}},
+		{"an exponent past 16 bits", stepDetail{kind: detailLineCap, line: 5, ci: 6, a: huge, b: decimal.New(-3, -40000)}},
+		{"group", stepDetail{kind: detailGroup, ci: 3, line: 2}},
+		{"group with a date", stepDetail{kind: detailGroup, ci: 1, line: -1, on: on}},
+	}
+	e := &Evaluator{p: &Program{}}
+	var w work
+	w.recordText(0, "after the details", Date{})
+	for i, c := range cases {
+		d := e.newDetail(&w, c.d.kind)
+		idx := d.idx
+		*d = c.d
+		d.idx, d.e = idx, e
+		if d.kind == detailGroup {
+			d.setPicks(members[:i%3+1])
+		}
+		st := rawStep{Kind: StepCap, det: idx + 1}
+		if i == 0 {
+			st.nin = 1
+		}
+		w.trace = append(w.trace, st)
+	}
+	steps := w.resultTrace(e, w.trace)
+	want := make([]stepDetail, len(cases))
+	for k := range cases {
+		want[k] = w.detChunks[k/detailChunk][k%detailChunk]
+	}
+	w.reuse()
+	require.Len(t, steps, len(cases))
+	for k, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := steps[k].blk.detail(steps[k].det - 1)
+			wd := want[k]
+			assert.Equal(t, wd.kind, got.kind)
+			assert.Equal(t, wd.started, got.started)
+			assert.Equal(t, wd.credited, got.credited)
+			assert.Equal(t, []any{wd.line, wd.ci, wd.date, wd.on, wd.payee, wd.payeeName}, []any{got.line, got.ci, got.date, got.on, got.payee, got.payeeName})
+			for j, pair := range [][2]decimal.Decimal{{wd.a, got.a}, {wd.b, got.b}, {wd.c, got.c}} {
+				sameDecimal(t, pair[0], pair[1], "amount %d", j)
+			}
+			require.Len(t, got.picks(), len(wd.picks()))
+			for j, m := range wd.picks() {
+				assert.Equal(t, m.line, got.picks()[j].line)
+				sameDecimal(t, m.amount, got.picks()[j].amount, "member %d", j)
+			}
+		})
+	}
+	in := steps[0].blk.observed([]string{"path"}, int32(steps[0].in), 1)
+	assert.Equal(t, "after the details", in[0].Value)
+}
+
+// sameDecimal asserts that got is want: the same coefficient and exponent
+// (or both the zero Decimal).
+func sameDecimal(t *testing.T, want, got decimal.Decimal, msgAndArgs ...any) {
+	t.Helper()
+	if want == (decimal.Decimal{}) {
+		assert.Equal(t, decimal.Decimal{}, got, msgAndArgs...)
+		return
+	}
+	assert.Equal(t, want.Exponent(), got.Exponent(), msgAndArgs...)
+	assert.Zero(t, want.Coefficient().Cmp(got.Coefficient()), msgAndArgs...)
 }

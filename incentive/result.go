@@ -212,7 +212,7 @@ func (o Observed) MarshalJSON() ([]byte, error) {
 // Kind, OK and Index are fields; the part's name (Ref), the expression
 // (Source), the amount (Amount), the values read (Inputs) and where the
 // part was written (Origin) are methods, because the engine does not
-// store them per step: a step is a small record (40 bytes on a 64-bit
+// store them per step: a step is a small record (32 bytes on a 64-bit
 // platform, one pointer) that names its part of the program and keeps
 // its amount as a scaled integer, and the values its expression read,
 // the amounts its words show and their texts sit in one block of the
@@ -227,29 +227,27 @@ type Step struct {
 	// deadline missed, a basis that reached no band, or a cap that bound.
 	OK bool `json:"ok"`
 	// flags: the low two bits say how the amount is kept (amtNone, the
-	// zero Decimal; amtFx, amc x 10^ame; amtDec, amc indexes the block's
-	// decimals); flagExtra: det indexes the step's extra.
+	// zero Decimal; amtFx, amc x 10^ame; amtWide, the block's word amc x
+	// 10^ame; amtDec, amc indexes the block's decimals); flagExtra: det
+	// indexes the step's extra.
 	flags uint8
 	// nin is the number of input records of the step (in is the first).
 	nin uint8
-	// section orders the steps of one deal: steps are recorded as the
-	// two phases go and sorted once at the end.
-	section int32
+	// in is the step's first input record.
+	in  uint16
+	ame int16
+	// det is the step's detail: 0 none, detExpr (a clause, condition or
+	// formula: Kind and Index name the part), detRule (the rounding rule),
+	// else the word offset of its detail record plus one; with
+	// flagExtra, the index of its extra plus one (words, name, inputs of
+	// a rare step, and its detail: see stepExtra).
+	det int32
+	amc int32
 	// Index is the position of the part in its list (clause, earning,
 	// band, cap); -1 for a band step whose basis reached no band, and for a
 	// cap step that is not a program cap (a credit note's takeback limited
 	// to what the partner was paid, or a credit note that pays nothing).
 	Index int `json:"index"`
-	amc   int64
-	ame   int16
-	// in is the step's first input record.
-	in uint16
-	// det is the step's detail: 0 none, detExpr (a clause, condition or
-	// formula: Kind and Index name the part), detRule (the rounding rule),
-	// else the index of its detail record plus one; with flagExtra, the
-	// index of its extra plus one (words, name, inputs of a rare step,
-	// and its detail: see stepExtra).
-	det int32
 	// blk is the result's trace block, which the records are in.
 	blk *traceBlock
 }
@@ -280,7 +278,9 @@ func (s *Step) Source() string {
 // Amount is the step's amount, where it has one: a formula's value, what
 // a band table paid, what a cap cut, a rounded amount, the total; zero
 // otherwise.
-func (s *Step) Amount() decimal.Decimal { return s.blk.amount(s.flags&amtMask, s.amc, int32(s.ame)) }
+func (s *Step) Amount() decimal.Decimal {
+	return s.blk.amount(s.flags&amtMask, int64(s.amc), int32(s.ame))
+}
 
 // Inputs are the values read by the condition or formula, in the order
 // the expression names them. The slice is the caller's own.

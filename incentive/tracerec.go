@@ -2,7 +2,6 @@ package incentive
 
 import (
 	"math"
-	"time"
 	"unsafe"
 
 	"github.com/partnerops/partnerops/internal/deccoef"
@@ -29,12 +28,15 @@ const (
 )
 
 // Step.flags: the amount's kind (amtMask bits: amtNone, the zero Decimal;
-// amtFx, amc x 10^ame; amtDec, the block's side decimal amc) and
-// flagExtra (det indexes the step's extra).
+// amtFx, amc x 10^ame; amtDec, the block's side decimal amc; amtWide, a
+// Step's coefficient beyond 32 bits, the block's word amc x 10^ame) and
+// flagExtra (det indexes the step's extra). Records other than a Step
+// keep an amtFx coefficient in 64 bits and have no amtWide.
 const (
 	amtNone uint8 = iota
 	amtFx
 	amtDec
+	amtWide
 
 	amtMask   uint8 = 3
 	flagExtra uint8 = 4
@@ -43,13 +45,13 @@ const (
 // traceBlock is a result's trace memory beyond its steps.
 type traceBlock struct {
 	e *Evaluator
-	// data holds, in 8-byte words: the detail records (detailRec), the
-	// details' group members and texts (aux), the input records
-	// (inputRec), then the texts' bytes, starting at the word offsets
-	// aux, ins and text.
-	data           []uint64
-	aux, ins, text int32
-	side           *traceSide
+	// data holds, in 8-byte words: the detail records (see detailHead),
+	// the coefficients of the steps' amounts beyond 32 bits (amtWide),
+	// the input records (inputRec), then the texts' bytes, starting at
+	// the word offsets 0, (after the details), ins and text.
+	data      []uint64
+	ins, text int32
+	side      *traceSide
 }
 
 // traceSide is what a deal's trace keeps that the compact records cannot
@@ -81,32 +83,115 @@ type amt struct {
 	k uint8
 }
 
-// detailRec is a stepDetail as a result keeps it (see stepDetail for the
-// fields): no pointers; its strings are in the block's text.
+// A stepDetail as a result keeps it (see stepDetail for the fields) is a
+// record of two words or more, of which a detail keeps only what it has: no
+// pointers, its strings in the block's text. Its head (detailHead, two
+// words) says what follows, in this order:
+//   - detWord2: a word with on and npicks, then npicks group members
+//     (pickRec, two words each);
+//   - detTexts: the payee's and payeeName's texts (two textRefs, two
+//     words);
+//   - namt > 0: a word with the exponents of amounts a, b and c (int16
+//     each), then the coefficients of the first namt of them, a word
+//     each (namt is the last amount that is not the zero Decimal).
 //
-// Its amounts a, b and c are slot 0, 1 and 2 of ac, ae and ak (an amt's
-// fields, kept apart so that the record is 9 words and not 12); a group's
-// members (pickRec) and the payee and payeeName's texts (two textRefs)
-// are in the block's aux words: pick is their word offset there, texts
-// the offset plus one (0: no texts; only the total, deal and claim
-// details have them).
-type detailRec struct {
-	ac                [3]int64
-	ae                [3]int32
-	line, ci          int32
-	date, on          shortDate
-	npicks, pick      int32
-	texts             int32
-	kind              detailKind
-	started, credited bool
-	ak                [3]uint8
+// A step's det is then its record's word offset plus one. A deal of the
+// example program keeps 5 words for its window, claim and total (with
+// the payee), 7 for a group of two, 4 to 6 for a band or cap, where every
+// detail took 9 words, a member 3 more and the payee 2.
+type detailHead struct {
+	kind detailKind
+	bits uint8 // detStarted, detCredited, detWord2, detTexts
+	namt uint8
+	ak   uint8 // amount i's kind (amtNone, amtFx, amtDec) at bits 2i
+	line int32
+	ci   int32
+	date shortDate
 }
 
-// amt returns the record's amount in slot k.
-func (r *detailRec) amt(k int) amt { return amt{r.ac[k], r.ae[k], r.ak[k]} }
+// detailHead.bits.
+const (
+	detStarted uint8 = 1 << iota
+	detCredited
+	detWord2
+	detTexts
+)
 
-// setAmt sets the record's amount in slot k.
-func (r *detailRec) setAmt(k int, a amt) { r.ac[k], r.ae[k], r.ak[k] = a.c, a.e, a.k }
+// detailWord2 is a record's word after its head, with detWord2.
+type detailWord2 struct {
+	on     shortDate
+	npicks int32
+}
+
+// amountsOf returns the number of amounts of d a record keeps: up to the
+// last that is not the zero Decimal.
+func amountsOf(d *stepDetail) int {
+	switch z := (decimal.Decimal{}); {
+	case d.c != z:
+		return 3
+	case d.b != z:
+		return 2
+	case d.a != z:
+		return 1
+	}
+	return 0
+}
+
+// detailWords returns the size of d's record in words.
+func detailWords(d *stepDetail) int {
+	n := 2
+	if d.on != 0 || d.npicks > 0 {
+		n += 1 + int(d.npicks)*wordsOf[pickRec]()
+	}
+	if d.payeeText.n > 0 || d.nameText.n > 0 {
+		n += wordsOf[[2]textRef]()
+	}
+	if na := amountsOf(d); na > 0 {
+		n += 1 + na
+	}
+	return n
+}
+
+// putDetail writes d's record at word offset off of words (detailWords
+// of them).
+func (w *work) putDetail(words []uint64, off int, d *stepDetail) {
+	h := at[detailHead](words, off)
+	*h = detailHead{kind: d.kind, line: d.line, ci: d.ci, date: d.date}
+	if d.started {
+		h.bits |= detStarted
+	}
+	if d.credited {
+		h.bits |= detCredited
+	}
+	off += 2
+	if d.on != 0 || d.npicks > 0 {
+		h.bits |= detWord2
+		*at[detailWord2](words, off) = detailWord2{on: d.on, npicks: d.npicks}
+		off++
+		for _, m := range d.picks() {
+			a := w.amt(m.amount)
+			*at[pickRec](words, off) = pickRec{line: int32(m.line), e: int16(a.e), k: a.k, c: a.c}
+			off += wordsOf[pickRec]()
+		}
+	}
+	if d.payeeText.n > 0 || d.nameText.n > 0 {
+		h.bits |= detTexts
+		*at[[2]textRef](words, off) = [2]textRef{d.payeeText, d.nameText}
+		off += wordsOf[[2]textRef]()
+	}
+	na := amountsOf(d)
+	if na == 0 {
+		return
+	}
+	h.namt = uint8(na)
+	exps := at[[4]int16](words, off)
+	for i, x := range []*decimal.Decimal{&d.a, &d.b, &d.c}[:na] {
+		a := w.amt(*x)
+		h.ak |= a.k << (2 * i)
+		exps[i] = int16(a.e) // (w.amt's exponents fit 16 bits)
+		words[off+1+i] = uint64(a.c)
+	}
+}
 
 // at returns the T at word offset off of words.
 func at[T any](words []uint64, off int) *T { return (*T)(unsafe.Pointer(&words[off])) }
@@ -114,27 +199,41 @@ func at[T any](words []uint64, off int) *T { return (*T)(unsafe.Pointer(&words[o
 // textRef is a text in the block's bytes.
 type textRef struct{ off, n int32 }
 
-// pickRec is a group member as a result keeps it.
+// pickRec is a group member as a result keeps it: its amount is c x 10^e
+// with k amtFx, the side decimal c with amtDec.
 type pickRec struct {
 	line int32
-	a    amt
+	e    int16
+	k    uint8
+	c    int64
 }
 
-// inputRec is a value an expression read (Observed): k is its path's
-// position in the expression's Reads (an expression with more than 255
-// reads keeps its values as they are: see exprStep). The value is by
-// kind: a text in the block's bytes (from e, n bytes), an int64 or bool
-// (a), a decimal (a x 10^e, or the side decimal a), a Date (a year, e
-// month, n day), any other value the side value a (as is a whole Observed
-// whose On does not fit a shortDate).
+// inputRec is a value an expression read (Observed), in two words: k is
+// its path's position in the expression's Reads (an expression with more
+// than 255 reads keeps its values as they are: see exprStep), on the day
+// it was read on when kind has valOn. The value is by kind: a text in the
+// block's bytes (a holds its offset and length: see textIn), an int64 or
+// bool (a), a decimal (a x 10^e; a decimal whose coefficient has more
+// than 18 digits or whose exponent does not fit 16 bits is the side
+// decimal a), a Date (the shortDate a; another Date is a side value), any
+// other value the side value a (as is a whole Observed whose On does not
+// fit a shortDate).
 type inputRec struct {
-	kind  uint8
-	hasOn bool
-	k     uint16
-	on    shortDate
-	e, n  int32
-	a     int64
+	kind uint8
+	k    uint8
+	e    int16
+	on   shortDate
+	a    int64
 }
+
+// valOn is the bit of inputRec.kind that says its on is set.
+const valOn uint8 = 0x80
+
+// textIn packs a text's offset and length for an inputRec's a.
+func textIn(off, n int32) int64 { return int64(off)<<32 | int64(uint32(n)) }
+
+// textOf unpacks textIn.
+func textOf(a int64) (off, n int32) { return int32(a >> 32), int32(uint32(a)) }
 
 const (
 	valText uint8 = iota + 1
@@ -163,9 +262,17 @@ type traceScratch struct {
 	ndet      int32
 	ins       []inputRec
 	bytes     []byte
-	decs      []decimal.Decimal
-	vals      []any
-	extras    []stepExtra
+	// texts are the last few texts put in bytes (see text), so that a
+	// text several expressions read (the deal's type, the partner's
+	// tier) is kept once; ntexts of them are set.
+	texts  [4]textRef
+	ntexts uint8
+	// detOffs are the word offsets of the details' records in the
+	// result's block (resultTrace).
+	detOffs []int32
+	decs    []decimal.Decimal
+	vals    []any
+	extras  []stepExtra
 }
 
 // scratch makes the work's trace scratch, on its first step.
@@ -184,7 +291,7 @@ func (ts *traceScratch) reuse() {
 	clear(ts.decs)
 	clear(ts.vals)
 	clear(ts.extras)
-	ts.ndet = 0
+	ts.ndet, ts.ntexts = 0, 0
 	ts.ins, ts.bytes, ts.decs, ts.vals, ts.extras = ts.ins[:0], ts.bytes[:0], ts.decs[:0], ts.vals[:0], ts.extras[:0]
 }
 
@@ -211,10 +318,30 @@ type stepRec struct {
 	detail  *stepDetail
 }
 
+// rawStep is a Step as the deal's scratch keeps it until finish copies
+// it into the result (resultTrace): the same fields without the block,
+// so that it holds no pointer. Appending, sorting and copying the
+// scratch's steps then move plain bytes, where a Step's pointer made
+// every one of those moves call the collector's write barrier over the
+// whole record while it marks (runtime.wbMove), which is most of the
+// time at a batch's rate of allocation.
+type rawStep struct {
+	Kind    StepKind
+	OK      bool
+	flags   uint8
+	nin     uint8
+	section int32
+	Index   int
+	amc     int64
+	ame     int16
+	in      uint16
+	det     int32
+}
+
 // step turns r into a compact step for the deal's scratch.
-func (w *work) step(section int32, r stepRec) Step {
+func (w *work) step(section int32, r *stepRec) rawStep {
 	w.scratch()
-	st := Step{Kind: r.Kind, OK: r.OK, Index: r.Index, section: section}
+	st := rawStep{Kind: r.Kind, OK: r.OK, Index: r.Index, section: section}
 	var amk uint8
 	var ame int32
 	amk, st.amc, ame = w.amount(r.amount)
@@ -254,7 +381,7 @@ func (w *work) step(section int32, r stepRec) Step {
 
 // derives reports whether st (with its detail and inputs) gives r's ref,
 // source, origin and inputs' paths from the program.
-func (st *Step) derives(r stepRec) bool {
+func (st *rawStep) derives(r *stepRec) bool {
 	e := r.detail.e
 	switch {
 	case e == nil:
@@ -277,7 +404,7 @@ func (st *Step) derives(r stepRec) bool {
 }
 
 // sameReads reports whether r's input records index reads.
-func sameReads(reads []string, r stepRec) bool {
+func sameReads(reads []string, r *stepRec) bool {
 	return r.nin == 0 || len(reads) == len(r.reads) && unsafe.SliceData(reads) == unsafe.SliceData(r.reads)
 }
 
@@ -397,6 +524,8 @@ func (b *traceBlock) amount(k uint8, c int64, e int32) decimal.Decimal {
 		return decimal.New(c, e)
 	case amtDec:
 		return b.side.decs[c]
+	case amtWide:
+		return decimal.New(int64(b.data[c]), e)
 	}
 	return decimal.Decimal{}
 }
@@ -449,20 +578,21 @@ func (s *Step) exprReads() []string {
 // the day on it was read on, zero for none) into the deal's scratch.
 func (w *work) record(k int, v any, on Date) {
 	w.scratch()
-	r := inputRec{k: uint16(k)}
+	r := inputRec{k: uint8(k)}
+	var onBit uint8
 	if !on.IsZero() {
 		sd, fits := shortDateOf(on)
 		if !fits {
 			w.vals = append(w.vals, Observed{Value: v, On: on})
-			w.ins = append(w.ins, inputRec{kind: valObserved, k: uint16(k), a: int64(len(w.vals) - 1)})
+			w.ins = append(w.ins, inputRec{kind: valObserved, k: uint8(k), a: int64(len(w.vals) - 1)})
 			return
 		}
-		r.hasOn, r.on = true, sd
+		onBit, r.on = valOn, sd
 	}
 	switch x := v.(type) {
 	case string:
 		r.kind = valText
-		r.e, r.n = w.text(x)
+		r.a = textIn(w.text(x))
 	case int64:
 		r.kind, r.a = valInt, x
 	case bool:
@@ -473,8 +603,9 @@ func (w *work) record(k int, v any, on Date) {
 	case decimal.Decimal:
 		w.recordDec(&r, x)
 	case Date:
-		r.kind, r.a, r.e, r.n = valDate, int64(x.Year), int32(x.Month), int32(x.Day)
-		if int(r.n) != x.Day || time.Month(r.e) != x.Month {
+		if sd, fits := shortDateOf(x); fits {
+			r.kind, r.a = valDate, int64(sd)
+		} else {
 			w.vals = append(w.vals, v)
 			r.kind, r.a = valAny, int64(len(w.vals)-1)
 		}
@@ -482,6 +613,7 @@ func (w *work) record(k int, v any, on Date) {
 		w.vals = append(w.vals, v)
 		r.kind, r.a = valAny, int64(len(w.vals)-1)
 	}
+	r.kind |= onBit
 	w.ins = append(w.ins, r)
 }
 
@@ -492,30 +624,44 @@ func (w *work) recordText(k int, s string, on Date) {
 		w.record(k, s, on)
 		return
 	}
-	off, n := w.text(s)
-	w.ins = append(w.ins, inputRec{kind: valText, k: uint16(k), e: off, n: n})
+	w.ins = append(w.ins, inputRec{kind: valText, k: uint8(k), a: textIn(w.text(s))})
 }
 
 // recordDec is record for a decimal, which needs no boxing.
 func (w *work) recordDec(r *inputRec, d decimal.Decimal) {
-	if c, e, ok := coefficient(d); ok {
-		r.kind, r.a, r.e = valFx, c, e
+	if c, e, ok := coefficient(d); ok && e == int32(int16(e)) {
+		r.kind, r.a, r.e = valFx, c, int16(e)
 		return
 	}
 	w.decs = append(w.decs, d)
 	r.kind, r.a = valDec, int64(len(w.decs)-1)
 }
 
-// text puts s in the scratch's bytes.
+// text puts s in the scratch's bytes, once when it is one of the last
+// few texts put there.
 func (w *work) text(s string) (int32, int32) {
-	off := len(w.bytes)
+	n := int32(len(s))
+	if n == 0 {
+		return 0, 0
+	}
+	for _, t := range w.texts[:w.ntexts] {
+		if t.n == n && string(w.bytes[t.off:t.off+n]) == s {
+			return t.off, n
+		}
+	}
+	off := int32(len(w.bytes))
 	w.bytes = append(w.bytes, s...)
-	return int32(off), int32(len(s))
+	if w.ntexts < uint8(len(w.texts)) {
+		w.ntexts++
+	}
+	copy(w.texts[1:w.ntexts], w.texts[:w.ntexts-1])
+	w.texts[0] = textRef{off, n}
+	return off, n
 }
 
 // observedOf builds r's input records into values the caller owns (for a
 // words closure that reads them later).
-func (w *work) observedOf(r stepRec) []Observed {
+func (w *work) observedOf(r *stepRec) []Observed {
 	if r.nin == 0 {
 		return nil
 	}
@@ -533,7 +679,7 @@ func (w *work) ownInputs(r stepRec) []Observed {
 	if r.inputs != nil {
 		return r.inputs
 	}
-	return w.observedOf(r)
+	return w.observedOf(&r)
 }
 
 // decodeInput builds the Observed of input record in.
@@ -542,22 +688,23 @@ func decodeInput(in *inputRec, reads []string, text []byte, decs []decimal.Decim
 	if int(in.k) < len(reads) {
 		o.Path = reads[in.k]
 	}
-	if in.hasOn {
+	if in.kind&valOn != 0 {
 		o.On = in.on.date()
 	}
-	switch in.kind {
+	switch in.kind &^ valOn {
 	case valText:
-		o.Value = string(text[in.e : in.e+in.n])
+		off, n := textOf(in.a)
+		o.Value = string(text[off : off+n])
 	case valInt:
 		o.Value = in.a
 	case valBool:
 		o.Value = in.a != 0
 	case valFx:
-		o.Value = decimal.New(in.a, in.e)
+		o.Value = decimal.New(in.a, int32(in.e))
 	case valDec:
 		o.Value = decs[in.a]
 	case valDate:
-		o.Value = Date{int(in.a), time.Month(in.e), int(in.n)}
+		o.Value = shortDate(in.a).date()
 	case valAny:
 		o.Value = vals[in.a]
 	case valObserved:
@@ -591,12 +738,6 @@ func region[T any](data []uint64, from, n int) []T {
 	return unsafe.Slice((*T)(unsafe.Pointer(&data[from])), n)
 }
 
-func (b *traceBlock) details() []detailRec {
-	return region[detailRec](b.data, 0, int(b.aux)/wordsOf[detailRec]())
-}
-
-func (b *traceBlock) auxWords() []uint64 { return b.data[b.aux:b.ins] }
-
 func (b *traceBlock) inputs() []inputRec {
 	return region[inputRec](b.data, int(b.ins), int(b.text-b.ins)/wordsOf[inputRec]())
 }
@@ -616,50 +757,80 @@ func (b *traceBlock) str(t textRef) string {
 	return string(b.bytes()[t.off : t.off+t.n])
 }
 
-// detail builds the stepDetail of detail record i, for its words.
-func (b *traceBlock) detail(i int32) stepDetail {
-	r := &b.details()[i]
-	d := stepDetail{kind: r.kind, started: r.started, credited: r.credited, line: r.line, ci: r.ci,
-		date: r.date, on: r.on, e: b.e}
-	aux := b.auxWords()
-	if r.texts > 0 {
-		t := at[[2]textRef](aux, int(r.texts-1))
-		d.payee, d.payeeName = b.str(t[0]), b.str(t[1])
-	}
-	a, bb, c := r.amt(0), r.amt(1), r.amt(2)
-	d.a, d.b, d.c = b.amount(a.k, a.c, a.e), b.amount(bb.k, bb.c, bb.e), b.amount(c.k, c.c, c.e)
-	if r.npicks > 0 {
-		picks := make([]groupMember, r.npicks)
-		pw := wordsOf[pickRec]()
-		for j := range picks {
-			pr := at[pickRec](aux, int(r.pick)+j*pw)
-			picks[j] = groupMember{line: int(pr.line), amount: b.amount(pr.a.k, pr.a.c, pr.a.e)}
+// detail builds the stepDetail of the detail record at word offset off,
+// for its words.
+func (b *traceBlock) detail(off int32) stepDetail {
+	words := b.data
+	h := at[detailHead](words, int(off))
+	d := stepDetail{kind: h.kind, started: h.bits&detStarted != 0, credited: h.bits&detCredited != 0,
+		line: h.line, ci: h.ci, date: h.date, e: b.e}
+	o := int(off) + 2
+	if h.bits&detWord2 != 0 {
+		w2 := at[detailWord2](words, o)
+		d.on = w2.on
+		o++
+		if w2.npicks > 0 {
+			picks := make([]groupMember, w2.npicks)
+			for j := range picks {
+				pr := at[pickRec](words, o)
+				picks[j] = groupMember{line: int(pr.line), amount: b.amount(pr.k, pr.c, int32(pr.e))}
+				o += wordsOf[pickRec]()
+			}
+			d.setPicks(picks)
 		}
-		d.setPicks(picks)
+	}
+	if h.bits&detTexts != 0 {
+		t := at[[2]textRef](words, o)
+		d.payee, d.payeeName = b.str(t[0]), b.str(t[1])
+		o += wordsOf[[2]textRef]()
+	}
+	if h.namt > 0 {
+		exps := at[[4]int16](words, o)
+		for i, x := range []*decimal.Decimal{&d.a, &d.b, &d.c}[:h.namt] {
+			*x = b.amount(h.ak>>(2*i)&amtMask, int64(words[o+1+i]), int32(exps[i]))
+		}
 	}
 	return d
 }
 
 // newSteps returns a result's n steps and its trace block's header in one
-// allocation where n is at most 64 (the block's words are another, which
-// holds no pointers): a deal's trace costs two allocations. (The sizes
-// are close to the allocator's size classes.)
+// allocation where n is at most 62 (the block's words are another, which
+// holds no pointers): a deal's trace costs two allocations. The arrays'
+// lengths fill the allocator's size classes (a 48-byte header and 32-byte
+// steps: 1 to 14 steps fill a class each, then 16 fill 576 bytes, 18 640,
+// 20 704, 22 768, 26 896, 30 1,024, ...).
 func newSteps(n int) ([]Step, *traceBlock) {
-	switch {
-	case n <= 2:
+	switch n {
+	case 1:
+		return stepsOf[[1]Step](n)
+	case 2:
 		return stepsOf[[2]Step](n)
-	case n <= 4:
+	case 3:
+		return stepsOf[[3]Step](n)
+	case 4:
 		return stepsOf[[4]Step](n)
-	case n <= 6:
+	case 5:
+		return stepsOf[[5]Step](n)
+	case 6:
 		return stepsOf[[6]Step](n)
-	case n <= 8:
+	case 7:
+		return stepsOf[[7]Step](n)
+	case 8:
 		return stepsOf[[8]Step](n)
-	case n <= 10:
+	case 9:
+		return stepsOf[[9]Step](n)
+	case 10:
 		return stepsOf[[10]Step](n)
-	case n <= 12:
+	case 11:
+		return stepsOf[[11]Step](n)
+	case 12:
 		return stepsOf[[12]Step](n)
-	case n <= 14:
+	case 13:
+		return stepsOf[[13]Step](n)
+	case 14:
 		return stepsOf[[14]Step](n)
+	}
+	switch {
 	case n <= 16:
 		return stepsOf[[16]Step](n)
 	case n <= 18:
@@ -668,18 +839,22 @@ func newSteps(n int) ([]Step, *traceBlock) {
 		return stepsOf[[20]Step](n)
 	case n <= 22:
 		return stepsOf[[22]Step](n)
-	case n <= 24:
-		return stepsOf[[24]Step](n)
-	case n <= 28:
-		return stepsOf[[28]Step](n)
-	case n <= 32:
-		return stepsOf[[32]Step](n)
-	case n <= 40:
-		return stepsOf[[40]Step](n)
-	case n <= 48:
-		return stepsOf[[48]Step](n)
-	case n <= 64:
-		return stepsOf[[64]Step](n)
+	case n <= 26:
+		return stepsOf[[26]Step](n)
+	case n <= 30:
+		return stepsOf[[30]Step](n)
+	case n <= 34:
+		return stepsOf[[34]Step](n)
+	case n <= 38:
+		return stepsOf[[38]Step](n)
+	case n <= 42:
+		return stepsOf[[42]Step](n)
+	case n <= 46:
+		return stepsOf[[46]Step](n)
+	case n <= 54:
+		return stepsOf[[54]Step](n)
+	case n <= 62:
+		return stepsOf[[62]Step](n)
 	}
 	return make([]Step, n), new(traceBlock)
 }

@@ -261,7 +261,7 @@ func (e *Evaluator) valueSteps(w *work) {
 	for at < len(w.trace) && w.trace[at].section == secHead && w.trace[at].Kind != StepClause {
 		at++
 	}
-	var steps []Step
+	var steps []rawStep
 	for i := range w.scope.vals {
 		sl := &w.scope.vals[i]
 		if sl.state != 2 || sl.err != nil {
@@ -288,7 +288,7 @@ func (e *Evaluator) valueSteps(w *work) {
 			}
 			return s
 		}
-		steps = append(steps, w.step(secHead, st))
+		steps = append(steps, w.step(secHead, &st))
 	}
 	w.trace = slices.Insert(w.trace, at, steps...)
 }

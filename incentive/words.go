@@ -40,7 +40,7 @@ func (e *Evaluator) exprStep(w *work, kind StepKind, ref string, idx int, x any,
 				continue
 			}
 			if path == PathDealAmount && on.IsZero() {
-				r := inputRec{k: uint16(k)}
+				r := inputRec{k: uint8(k)}
 				w.recordDec(&r, w.scope.Amount)
 				w.ins = append(w.ins, r)
 				continue
@@ -175,9 +175,41 @@ func (e *Evaluator) newDetail(w *work, kind detailKind) *stepDetail {
 		w.detChunks = append(w.detChunks, new([detailChunk]stepDetail))
 	}
 	d := &w.detChunks[n/detailChunk][n%detailChunk]
-	*d = stepDetail{kind: kind, idx: int32(n), e: e}
+	d.reset(kind, int32(n), e)
 	w.ndet++
 	return d
+}
+
+// reset makes d a new detail, as stepDetail{kind: kind, idx: idx, e: e}
+// would, writing only the pointers that are set (the previous deal's):
+// the whole struct assigned at once is cleared under the collector's
+// write barrier over every pointer slot (runtime.wbZero), which it turns
+// on for most of a batch.
+func (d *stepDetail) reset(kind detailKind, idx int32, e *Evaluator) {
+	zero := decimal.Decimal{}
+	if d.a != zero {
+		d.a = zero
+	}
+	if d.b != zero {
+		d.b = zero
+	}
+	if d.c != zero {
+		d.c = zero
+	}
+	if d.payee != "" {
+		d.payee = ""
+	}
+	if d.payeeName != "" {
+		d.payeeName = ""
+	}
+	if d.pick != nil {
+		d.pick = nil
+	}
+	if d.e != e {
+		d.e = e
+	}
+	d.kind, d.idx, d.started, d.credited, d.line, d.ci, d.date, d.on, d.npicks = kind, idx, false, false, 0, 0, 0, 0, 0
+	d.payeeText, d.nameText = textRef{}, textRef{}
 }
 
 // detailChunk is how many details a chunk of the scratch holds.
