@@ -76,7 +76,7 @@ type RunOptions struct {
 // MaxWorkers is the largest RunOptions.Workers. With W workers a run
 // starts W goroutines and holds up to 3W+2 chunks of 256 deals (about 340
 // KB each, 1,328 bytes a deal on 64-bit platforms, plus the buffers a
-// deal's work keeps) in memory (5 chunks when the ordered phase is
+// deal's work keeps) in memory (7 chunks when the ordered phase is
 // sharded, see Run), so the bound keeps a mistyped worker count from
 // exhausting memory (256 workers: about 260 MB); the per-deal work is
 // CPU-bound, so more workers than cores gains nothing anyway.
