@@ -4,6 +4,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/partnerops/partnerops/internal/deccoef"
 	"github.com/shopspring/decimal"
 )
 
@@ -11,7 +12,8 @@ var utc = time.UTC
 
 // acc sums decimals exactly. While the addends share one exponent and the
 // sum fits in an int64 it adds machine integers (no allocation); anything
-// else goes to an exact decimal remainder.
+// else goes to an exact decimal remainder. (deccoef.Small reads the
+// coefficient in place, without shopspring's digit count.)
 type acc struct {
 	n    int64
 	exp  int32
@@ -20,11 +22,10 @@ type acc struct {
 }
 
 func (a *acc) add(x decimal.Decimal) {
-	if x.NumDigits() <= 18 && (!a.set || x.Exponent() == a.exp) {
-		c := x.CoefficientInt64()
+	if c, e, ok := deccoef.Small(x); ok && (!a.set || e == a.exp) {
 		if (c > 0 && a.n <= math.MaxInt64-c) || (c <= 0 && a.n >= math.MinInt64-c) {
 			a.n += c
-			a.exp, a.set = x.Exponent(), true
+			a.exp, a.set = e, true
 			return
 		}
 	}
