@@ -64,26 +64,6 @@ const (
 	nStages
 )
 
-// traceChunk is the number of deals in a chunk of a sharded run that
-// keeps the trace (runChunk without it). A deal's work then holds its
-// trace scratch (steps, details, values read and their texts, about 12 KB
-// once grown, kept with the item from deal to deal) from its first stage
-// to its last, on three goroutines: with 7 chunks of 256 deals in flight
-// that was 20 MB (a peak heap of 26 MB against 3 to 6 MB with one
-// worker), which no cache holds and every collection marks. Chunks of 64
-// keep a quarter of it. Without the trace a deal's work is small, and
-// smaller chunks only add handoffs and collections (the run's live heap
-// falls below the runtime's 4 MB floor).
-const traceChunk = 64
-
-// shardChunkSize is the number of deals in a chunk of a sharded run.
-func shardChunkSize(noTrace bool) int {
-	if noTrace {
-		return runChunk
-	}
-	return traceChunk
-}
-
 // shardChunk is a chunk of deals on its way through a sharded run.
 type shardChunk struct {
 	items []item
@@ -136,9 +116,9 @@ func (c *shardChunk) arrive(stage int) {
 // Stage 3 does a deal's last steps and hands it to the loop body on one
 // goroutine, while the deal is in that core's cache (the workers used to
 // finish the results, which moved each deal's lines and result from the
-// caller's core to a worker's and back, and held two more chunks in
-// flight). Every deal meets the same running totals as in a serial run,
-// so results are the same for any number of workers.
+// caller's core to a worker's and back, with a third barrier a chunk).
+// Every deal meets the same running totals as in a serial run, so
+// results are the same for any number of workers.
 func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error], opts RunOptions, workers int, yield func(*Result, error) bool) {
 	// Chunks held at once, whatever the number of deals or workers: the
 	// one the producer fills, the one it is handing on, 4 queued for the
@@ -152,7 +132,6 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 		ins[s] = make(chan *shardChunk, 2)
 	}
 	pending := make(chan *shardChunk, maxChunks-3)
-	size := shardChunkSize(opts.NoTrace)
 	free := make(chan *shardChunk, maxChunks)
 	newChunk := func() *shardChunk {
 		var c *shardChunk
@@ -341,7 +320,7 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 					c.mine[sl.shard] = append(c.mine[sl.shard], int32(len(c.items)-1))
 				}
 			}
-			if len(c.items) == size && !send() {
+			if len(c.items) == runChunk && !send() {
 				return
 			}
 		}
