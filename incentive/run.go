@@ -74,11 +74,11 @@ type RunOptions struct {
 }
 
 // MaxWorkers is the largest RunOptions.Workers. With W workers a run
-// starts W goroutines and holds up to 3W+2 chunks of 256 deals (about 350
-// KB each, 1,352 bytes a deal on 64-bit platforms, plus the buffers a
+// starts W goroutines and holds up to 3W+2 chunks of 256 deals (about 340
+// KB each, 1,328 bytes a deal on 64-bit platforms, plus the buffers a
 // deal's work keeps) in memory (7 chunks when the ordered phase is
 // sharded, see Run), so the bound keeps a mistyped worker count from
-// exhausting memory (256 workers: about 270 MB); the per-deal work is
+// exhausting memory (256 workers: about 260 MB); the per-deal work is
 // CPU-bound, so more workers than cores gains nothing anyway.
 const MaxWorkers = 256
 
@@ -118,12 +118,12 @@ func Run(ctx context.Context, p *Program, deals iter.Seq2[Input, error], opts Ru
 // formula reads running totals (period.*, cumulative.*) and the program
 // does not allow negative amounts (credit notes), the ordered phase is
 // sharded (unless opts.Prior is set and a band table's period basis and a
-// partner cap count the same period kind): the workers also do the band tables, deal caps and deal
-// rounding, each for its own partners in deal order, and only the partner
-// and budget caps, which depend on every earlier deal's payout, are applied
-// on the caller's goroutine in deal order; the workers then finish the
-// results. Memory does not grow
-// with the number of deals, only with the number of partners, except when
+// partner cap count the same period kind): the workers also do the band
+// tables, deal caps and deal rounding, each for its own partners in deal
+// order, and only the partner and budget caps, which depend on every
+// earlier deal's payout, are applied on the caller's goroutine in deal
+// order, which then finishes each result just before yielding it. Memory
+// does not grow with the number of deals, only with the number of partners, except when
 // the program allows negative amounts: then the run remembers every deal
 // (about 1 KB each) for the credit notes that may name it (Deal.Credits;
 // see the package documentation, "Credit notes"). The results of a run
@@ -359,12 +359,10 @@ type item struct {
 	final bool        // err ends the run
 	// In a sharded run (runSharded): the deal's partner, the deal's terms
 	// amount and whether it goes on to the partner and budget caps (from
-	// orderedTerms), and its result once finished.
+	// orderedTerms).
 	slot  *partnerSlot
 	total decimal.Decimal
 	pay   bool
-	res   *Result
-	rerr  error
 }
 
 type chunk struct {

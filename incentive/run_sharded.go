@@ -61,33 +61,35 @@ type partnerSlot struct {
 const (
 	stageOwn     = iota // ownTerms, the chunk's deals split evenly by position
 	stagePartner        // orderedTerms, each worker for its own partners
-	stageFinish         // finish, split evenly by position
 	nStages
 )
 
 // shardChunk is a chunk of deals on its way through a sharded run.
 type shardChunk struct {
 	items []item
+	// mine lists, per worker, the positions in items of the deals of the
+	// partners it owns, in order (the producer's, see partnerSlot), so
+	// that stage 2 reads only its own deals: reading every item's partner
+	// to skip the other workers' cost each worker a cache miss or two on
+	// every deal of the chunk, on memory other cores had just written.
+	mine [][]int32
 	// left counts, per stage, the workers that have yet to do their part
 	// of it; the last one closes done.
 	left [nStages]atomic.Int32
 	done [nStages]chan struct{}
-	// paid is closed when the consumer has applied the partner and budget
-	// caps to every deal of the chunk.
-	paid chan struct{}
-	// used is, per item, what the budget caps had paid once the caller
-	// paid the item (programs with a budget cap): a run stopped early
-	// sets the counts back to the last yielded item's, which the chunks
-	// paid ahead of the results must not leave in RunCounts.
-	used []runTotal
 }
 
 func (c *shardChunk) arm(workers int) {
+	if len(c.mine) != workers {
+		c.mine = make([][]int32, workers)
+	}
+	for s := range c.mine {
+		c.mine[s] = c.mine[s][:0]
+	}
 	for s := range c.left {
 		c.left[s].Store(int32(workers))
 		c.done[s] = make(chan struct{})
 	}
-	c.paid = make(chan struct{})
 }
 
 func (c *shardChunk) arrive(stage int) {
@@ -97,35 +99,39 @@ func (c *shardChunk) arrive(stage int) {
 }
 
 // runSharded is runParallel for a shardable program: each chunk of deals
-// goes through every worker three times, and through the caller's
-// goroutine once, in a pipeline:
+// goes through every worker twice, and through the caller's goroutine
+// once, in a pipeline:
 //
 //  1. every worker does ownTerms for its share of the chunk's deals (by
 //     position);
 //  2. every worker does orderedTerms, in deal order, for the deals of the
 //     partners it owns (partners go to workers in turn as they first
 //     appear), on a runState of its own: band bases and deal caps;
-//  3. the caller's goroutine applies the partner and budget caps in deal
-//     order (orderedPay) on the run's runState;
-//  4. every worker finishes the results of its share (by position),
+//  3. the caller's goroutine takes each deal in turn: it applies the
+//     partner and budget caps (orderedPay) on the run's runState,
+//     finishes the result and yields it.
 //
-// and the caller's goroutine yields them. A worker does stage 1 of a chunk,
-// then stage 2 of the one before and stage 4 of the one before that, so
-// it seldom waits for the others or for the caller. Every deal meets the
-// same running totals as in a serial run, so results are the same for any
-// number of workers.
+// A worker does stage 1 of a chunk and stage 2 of an earlier one as each
+// becomes ready, so it seldom waits for the others or for the caller.
+// Stage 3 does a deal's last steps and hands it to the loop body on one
+// goroutine, while the deal is in that core's cache (the workers used to
+// finish the results, which moved each deal's lines and result from the
+// caller's core to a worker's and back, with a third barrier a chunk).
+// Every deal meets the same running totals as in a serial run, so
+// results are the same for any number of workers.
 func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error], opts RunOptions, workers int, yield func(*Result, error) bool) {
 	// Chunks held at once, whatever the number of deals or workers: the
-	// one the producer fills, the one it is handing on, 2 queued for the
-	// caller and the caller's 3 (one to pay, two paid); every chunk a
-	// worker holds is one of these. (The queues to the workers hold
-	// chunks the producer hands to the caller too.)
+	// one the producer fills, the one it is handing on, 4 queued for the
+	// caller and the caller's; every chunk a worker holds is one of these.
+	// (The queues to the workers hold chunks the producer hands to the
+	// caller too.) The caller's queue is as deep as the workers may run
+	// ahead of it.
 	const maxChunks = 7
 	ins := make([]chan *shardChunk, workers)
 	for s := range ins {
 		ins[s] = make(chan *shardChunk, 2)
 	}
-	pending := make(chan *shardChunk, 2)
+	pending := make(chan *shardChunk, maxChunks-3)
 	free := make(chan *shardChunk, maxChunks)
 	newChunk := func() *shardChunk {
 		var c *shardChunk
@@ -169,13 +175,13 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 				c.arrive(stageOwn)
 			}
 			partners := func(c *shardChunk) {
-				for i := range c.items {
+				for _, i := range c.mine[s] {
 					it := &c.items[i]
 					// (Only the deals of this worker's partners are read:
 					// another worker may be failing one of its own. A deal
-					// closed in ownTerms needs no partner: the worker that
-					// finishes it does the rest.)
-					if it.err != nil || it.slot == nil || it.slot.shard != s || it.w.closed {
+					// closed in ownTerms needs no partner: the caller
+					// finishes it.)
+					if it.w.closed {
 						continue
 					}
 					w := &it.w
@@ -206,38 +212,13 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 				}
 				c.arrive(stagePartner)
 			}
-			finish := func(c *shardChunk) {
-				items := span(c)
-				for i := range items {
-					it := &items[i]
-					if it.err != nil {
-						continue
-					}
-					w := &it.w
-					w.da = e.arena(&da)
-					e.finish(w, asOf)
-					it.res, it.rerr = w.res, w.err
-					if it.rerr != nil {
-						it.res = nil
-					}
-					if opts.ReuseResults {
-						it.bufs.keep(w)
-					}
-					// Release the deal's work, keeping the buffers no result
-					// refers to for the chunk's next use.
-					w.reuse()
-				}
-				c.arrive(stageFinish)
-			}
 			// queue holds the chunks this worker has done stage 1 of and
-			// not yet finished, oldest first; the first partnered of them
-			// have had stage 2 too. A worker does whatever stage is ready,
-			// oldest chunk first, and otherwise waits for a new chunk or
-			// for the next stage to become ready; it never waits for a
-			// later chunk to finish an earlier one (a live feed that
+			// not stage 2, oldest first. A worker does stage 2 of the
+			// oldest as soon as every worker has done its stage 1, and
+			// otherwise waits for that or for a new chunk; it never waits
+			// for a later chunk to do an earlier one (a live feed that
 			// pauses still gets the results of the deals it sent).
 			var queue []*shardChunk
-			partnered := 0
 			ready := func(ch chan struct{}) bool {
 				select {
 				case <-ch:
@@ -248,30 +229,17 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 			}
 			in := ins[s]
 			for {
-				for progress := true; progress; {
-					progress = false
-					if partnered < len(queue) && ready(queue[partnered].done[stageOwn]) {
-						partners(queue[partnered])
-						partnered++
-						progress = true
-					}
-					if partnered > 0 && ready(queue[0].paid) {
-						finish(queue[0])
-						queue[0] = nil
-						queue = queue[1:]
-						partnered--
-						progress = true
-					}
+				for len(queue) > 0 && ready(queue[0].done[stageOwn]) {
+					partners(queue[0])
+					queue[0] = nil
+					queue = queue[1:]
 				}
 				if in == nil && len(queue) == 0 {
 					return
 				}
-				var waitOwn, waitPaid chan struct{}
-				if partnered < len(queue) {
-					waitOwn = queue[partnered].done[stageOwn]
-				}
-				if partnered > 0 {
-					waitPaid = queue[0].paid
+				var waitOwn chan struct{}
+				if len(queue) > 0 {
+					waitOwn = queue[0].done[stageOwn]
 				}
 				select {
 				case c, ok := <-in:
@@ -282,7 +250,6 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 					own(c)
 					queue = append(queue, c)
 				case <-waitOwn:
-				case <-waitPaid:
 				case <-stop:
 					return
 				}
@@ -326,7 +293,7 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 			}
 			var it *item
 			c.items, it = nextItem(c.items)
-			it.in, it.err, it.final, it.slot, it.pay, it.res, it.rerr = in, err, false, nil, false, nil, nil
+			it.in, it.err, it.final, it.slot, it.pay = in, err, false, nil, false
 			if err == nil {
 				if oerr := order.next(&in.Deal); oerr != nil {
 					it.err, it.final = oerr, true
@@ -350,6 +317,7 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 						slots[id] = sl
 					}
 					it.slot = sl
+					c.mine[sl.shard] = append(c.mine[sl.shard], int32(len(c.items)-1))
 				}
 			}
 			if len(c.items) == runChunk && !send() {
@@ -367,100 +335,32 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 	st := newRunState(e, func(string) Prior { return cur }, opts.BudgetUsed)
 	opts.Counts.set(st)
 	var slab cutSlab // room for the partner and budget caps' cuts without ReuseResults
-	var da decArena  // the partner and budget caps', on this goroutine
-	// The caller's goroutine pays deals ahead of yielding them (a chunk
-	// before its results, and the next while it yields them): when the
-	// run ends, the budget caps' counts (RunCounts.BudgetUsed) go back to
-	// what they were after the last deal yielded, as with one worker.
-	// (Every budget cap counts the same payouts; bi is the first's index.)
-	bi := -1
-	for ci := range e.p.Caps {
-		if e.p.Caps[ci].Scope == CapBudget {
-			bi = ci
-			break
+	var da decArena  // the partner and budget caps' and finish's, on this goroutine
+	// Each deal is paid just before it is yielded, as in a serial run, so
+	// when the run stops the counts (RunCounts.BudgetUsed) are what they
+	// were after the last deal yielded.
+	for c := range pending {
+		select {
+		case <-c.done[stagePartner]:
+		case <-ctx.Done():
+			yield(nil, ctx.Err())
+			return
 		}
-	}
-	var yielded runTotal
-	if bi >= 0 {
-		yielded = st.budgetPaid[bi]
-		defer func() {
-			for ci := range e.p.Caps {
-				if e.p.Caps[ci].Scope == CapBudget {
-					st.budgetPaid[ci] = yielded
-				}
-			}
-		}()
-	}
-	// out yields a chunk's results once the workers have finished them.
-	out := func(c *shardChunk) bool {
 		for i := range c.items {
 			if err := ctx.Err(); err != nil {
 				yield(nil, err)
-				return false
+				return
 			}
 			it := &c.items[i]
-			if bi >= 0 {
-				yielded = c.used[i]
-			}
 			if it.err != nil {
 				if !yield(nil, it.err) || it.final {
-					return false
+					return
 				}
 				continue
 			}
-			res, err := it.res, it.rerr
-			it.res, it.rerr = nil, nil
-			if !yield(res, err) {
-				return false
-			}
-		}
-		select {
-		case free <- c:
-		default:
-		}
-		return true
-	}
-	// The caller's goroutine pays each chunk once the workers have done
-	// stage 2 of it, and yields the paid chunks once they are finished,
-	// whichever is ready first; it holds at most two paid chunks.
-	var next *shardChunk
-	var paid []*shardChunk
-	src := pending
-	for {
-		var recv <-chan *shardChunk
-		if next == nil && len(paid) < 2 {
-			recv = src
-		}
-		var waitPartner, waitFinish chan struct{}
-		if next != nil {
-			waitPartner = next.done[stagePartner]
-		}
-		if len(paid) > 0 {
-			waitFinish = paid[0].done[stageFinish]
-		}
-		if recv == nil && waitPartner == nil && waitFinish == nil {
-			return
-		}
-		select {
-		case c, ok := <-recv:
-			if !ok {
-				src = nil
-				continue
-			}
-			next = c
-		case <-waitPartner:
-			c := next
-			c.used = c.used[:0]
-			for i := range c.items {
-				it := &c.items[i]
-				if bi >= 0 {
-					// (set to the count after the item's payment below)
-					c.used = append(c.used, st.budgetPaid[bi])
-				}
-				if it.err != nil || !it.pay {
-					continue
-				}
-				w := &it.w
+			w := &it.w
+			w.da = e.arena(&da)
+			if it.pay {
 				ps := it.slot.paid
 				if ps == nil {
 					cur = it.slot.prior // read by st.partner for a new partner
@@ -470,28 +370,29 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 				if !opts.ReuseResults {
 					slab.lend(w, e.payNeed(w))
 				}
-				w.da = e.arena(&da)
 				e.orderedPay(w, st, ps, nil, it.total, asOf, false)
 				if !opts.ReuseResults {
 					slab.settle(w)
 				}
-				if bi >= 0 {
-					c.used[i] = st.budgetPaid[bi]
-				}
 			}
-			close(c.paid)
-			paid = append(paid, c)
-			next = nil
-		case <-waitFinish:
-			c := paid[0]
-			paid[0] = nil
-			paid = paid[1:]
-			if !out(c) {
+			e.finish(w, asOf)
+			res, err := w.res, w.err
+			if err != nil {
+				res = nil
+			}
+			if opts.ReuseResults {
+				it.bufs.keep(w)
+			}
+			// Release the deal's work, keeping the buffers no result
+			// refers to for the chunk's next use.
+			w.reuse()
+			if !yield(res, err) {
 				return
 			}
-		case <-ctx.Done():
-			yield(nil, ctx.Err())
-			return
+		}
+		select {
+		case free <- c:
+		default:
 		}
 	}
 }

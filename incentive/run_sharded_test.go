@@ -251,3 +251,30 @@ func TestRunShardedSkewedMatchesSerial(t *testing.T) {
 		}
 	}
 }
+
+// Workers that own no partner of a chunk (here: one partner, so every
+// worker but one owns none, and a run with fewer deals than a chunk, and
+// one that ends a deal past a chunk) still take part in every chunk's
+// stage 2, and the caller pays, finishes and yields every deal as one
+// worker does: byte for byte the same results, for 2, 3 and 5 workers.
+func TestRunShardedOnePartnerMatchesSerial(t *testing.T) {
+	p := shardedProgram()
+	onePartner := func(n int) iter.Seq2[Input, error] { return shardedInputs(n, 1) }
+	for _, n := range []int{5, runChunk + 1, 3*runChunk - 7} {
+		for _, base := range []RunOptions{
+			{AsOf: day("2026-04-30")},
+			{AsOf: day("2026-04-30"), NoTrace: true, ReuseResults: true},
+		} {
+			serial := base
+			serial.Workers = 1
+			want := runRendered(t, p, onePartner(n), serial)
+			// n deals and an input error before every 211th
+			require.Len(t, want, n+n/211, "%d deals", n)
+			for _, workers := range []int{2, 3, 5} {
+				opts := base
+				opts.Workers = workers
+				assert.Equal(t, want, runRendered(t, p, onePartner(n), opts), "%d deals, %d workers, %+v", n, workers, base)
+			}
+		}
+	}
+}
