@@ -35,7 +35,7 @@ func TestWorkReuseKeepsBuffers(t *testing.T) {
 	w.lines = make([]lineWork, 3, 4)
 	w.lines[1].holds, w.lines[1].band = true, 2
 	w.groupDone = []bool{true, true}
-	w.trace = make([]Step, 2, 5)
+	w.trace = make([]rawStep, 2, 5)
 	ts := w.traceScratch
 	w.reuse()
 	assert.Len(t, w.linesBuf, 0)
