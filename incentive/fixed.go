@@ -417,7 +417,10 @@ func (ar *decArena) addLines(lines []lineWork) (decimal.Decimal, bool) {
 // the same sum, whichever deal they are a line of; a line changed by a cap
 // or by rounding holds another decimal, and the sum is made again.
 type paidMemo struct {
-	set   bool
+	set bool
+	// n is how many lines the sum was made of: the same first lines of
+	// a longer or shorter slice are another sum.
+	n     uint8
 	lines uint8
 	of    [paidMemoLines]decimal.Decimal
 	sum   decimal.Decimal
@@ -428,7 +431,7 @@ const paidMemoLines = 4
 // get returns the remembered sum if lines pay what they paid when it was
 // made.
 func (m *paidMemo) get(lines []lineWork) (decimal.Decimal, bool) {
-	if !m.set || len(lines) > paidMemoLines {
+	if !m.set || len(lines) != int(m.n) {
 		return decimal.Decimal{}, false
 	}
 	for i := range lines {
@@ -446,7 +449,7 @@ func (m *paidMemo) put(lines []lineWork, sum decimal.Decimal) {
 	if len(lines) > paidMemoLines {
 		return
 	}
-	m.set, m.lines, m.sum = true, 0, sum
+	m.set, m.n, m.lines, m.sum = true, uint8(len(lines)), 0, sum
 	for i := range lines {
 		if ln := &lines[i]; ln.holds && !ln.dropped {
 			m.lines |= 1 << i

@@ -28,6 +28,11 @@ func TestPaidMemo(t *testing.T) {
 		{"a paying line dropped", func(l []lineWork) []lineWork { l[2].dropped = true; return l }, false},
 		{"a line that does not hold", func(l []lineWork) []lineWork { l[0].holds = false; return l }, false},
 		{"the dropped line's amount changes", func(l []lineWork) []lineWork { l[1].final = c; return l }, true},
+		// The first two of the same lines pay 240.00 alone, not the 1160.00
+		// remembered for all four: a memo keyed by the lines it is given
+		// must not answer for fewer of them.
+		{"fewer lines", func(l []lineWork) []lineWork { return l[:2] }, false},
+		{"more lines", func(l []lineWork) []lineWork { return append(l, lineWork{}) }, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var m paidMemo
