@@ -362,70 +362,28 @@ func (w *work) reuse() {
 // deal leaves a dozen of them set. TestWorkEmpty checks that no field is
 // left out.)
 func (w *work) empty() {
-	if w.in != nil {
-		w.in = nil
-	}
+	zeroSet(&w.in)
 	w.emptyScope()
-	if w.scope.asOf != (time.Time{}) {
-		w.scope.asOf = time.Time{}
-	}
-	if w.res != nil {
-		w.res = nil
-	}
-	if w.err != nil {
-		w.err = nil
-	}
-	if w.trace != nil {
-		w.trace = nil
-	}
-	if w.lines != nil {
-		w.lines = nil
-	}
-	if w.partner != "" {
-		w.partner = ""
-	}
-	if w.groupDone != nil {
-		w.groupDone = nil
-	}
-	if w.payeeErr != nil {
-		w.payeeErr = nil
-	}
-	if w.credits != "" {
-		w.credits = ""
-	}
-	if w.items != nil {
-		w.items = nil
-	}
-	if w.snap != nil {
-		w.snap = nil
-	}
-	if w.netAmount != (decimal.Decimal{}) {
-		w.netAmount = decimal.Decimal{}
-	}
-	if w.conv != nil {
-		w.conv = nil
-	}
-	if w.linesBuf != nil {
-		w.linesBuf = nil
-	}
-	if w.groupBuf != nil {
-		w.groupBuf = nil
-	}
-	if w.traceBuf != nil {
-		w.traceBuf = nil
-	}
-	if w.dealDet != nil {
-		w.dealDet = nil
-	}
-	if w.bufs != nil {
-		w.bufs = nil
-	}
-	if w.cutSpare != nil {
-		w.cutSpare = nil
-	}
-	if w.da != nil {
-		w.da = nil
-	}
+	zeroSet(&w.scope.asOf)
+	zeroSet(&w.res)
+	zeroSet(&w.err)
+	nilSet(&w.trace)
+	nilSet(&w.lines)
+	zeroSet(&w.partner)
+	nilSet(&w.groupDone)
+	zeroSet(&w.payeeErr)
+	zeroSet(&w.credits)
+	nilSet(&w.items)
+	zeroSet(&w.snap)
+	zeroSet(&w.netAmount)
+	zeroSet(&w.conv)
+	nilSet(&w.linesBuf)
+	nilSet(&w.groupBuf)
+	nilSet(&w.traceBuf)
+	zeroSet(&w.dealDet)
+	zeroSet(&w.bufs)
+	nilSet(&w.cutSpare)
+	zeroSet(&w.da)
 	// (no pointers: plain stores)
 	w.closed, w.noTrace, w.creditsExpired, w.claimed, w.override = false, false, false, false, false
 	w.next, w.date, w.asOf = 0, Date{}, Date{}
@@ -437,24 +395,14 @@ func (w *work) empty() {
 // values.
 func (w *work) emptyScope() {
 	s := &w.scope
-	if s.Program != nil {
-		s.Program = nil
-	}
-	if s.Deal != nil {
-		s.Deal = nil
-	}
-	if s.Amount != (decimal.Decimal{}) {
-		s.Amount = decimal.Decimal{}
-	}
-	if s.Partner != nil {
-		s.Partner = nil
-	}
+	zeroSet(&s.Program)
+	zeroSet(&s.Deal)
+	zeroSet(&s.Amount)
+	zeroSet(&s.Partner)
 	if s.History != nil {
 		s.History = nil
 	}
-	if s.work != nil {
-		s.work = nil
-	}
+	zeroSet(&s.work)
 	w.emptyScopeDeal()
 }
 
@@ -462,18 +410,10 @@ func (w *work) emptyScope() {
 // sets and the as-of instant.
 func (w *work) emptyScopeDeal() {
 	s := &w.scope
-	if s.Acc != (Accumulators{}) {
-		s.Acc = Accumulators{}
-	}
-	if s.cache != nil {
-		s.cache = nil
-	}
-	if s.Line != nil {
-		s.Line = nil
-	}
-	if s.vals != nil {
-		s.vals = nil
-	}
+	zeroSet(&s.Acc)
+	zeroSet(&s.cache)
+	zeroSet(&s.Line)
+	nilSet(&s.vals)
 }
 
 // newLines returns the deal's per-line work, zeroed, reusing the buffer of

@@ -409,10 +409,25 @@ func (e *Evaluator) remember(w *work, st *runState, ps *partnerState, snap *deal
 // solo deal's state (runState.reset, period, newPartner) is mostly zero
 // already, or as the previous deal left it.
 func clearSet[T comparable](s []T) {
-	var zero T
 	for i := range s {
-		if s[i] != zero {
-			s[i] = zero
-		}
+		zeroSet(&s[i])
+	}
+}
+
+// zeroSet zeroes *p if it is not zero, writing nothing otherwise: see
+// clearSet. The engine empties a reused work, scope and trace detail
+// field by field with it (work.empty, stepDetail.reset) rather than
+// assigning whole structs.
+func zeroSet[T comparable](p *T) {
+	var zero T
+	if *p != zero {
+		*p = zero
+	}
+}
+
+// nilSet is zeroSet for a slice.
+func nilSet[S ~[]E, E any](p *S) {
+	if *p != nil {
+		*p = nil
 	}
 }

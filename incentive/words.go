@@ -186,25 +186,12 @@ func (e *Evaluator) newDetail(w *work, kind detailKind) *stepDetail {
 // write barrier over every pointer slot (runtime.wbZero), which it turns
 // on for most of a batch.
 func (d *stepDetail) reset(kind detailKind, idx int32, e *Evaluator) {
-	zero := decimal.Decimal{}
-	if d.a != zero {
-		d.a = zero
-	}
-	if d.b != zero {
-		d.b = zero
-	}
-	if d.c != zero {
-		d.c = zero
-	}
-	if d.payee != "" {
-		d.payee = ""
-	}
-	if d.payeeName != "" {
-		d.payeeName = ""
-	}
-	if d.pick != nil {
-		d.pick = nil
-	}
+	zeroSet(&d.a)
+	zeroSet(&d.b)
+	zeroSet(&d.c)
+	zeroSet(&d.payee)
+	zeroSet(&d.payeeName)
+	zeroSet(&d.pick)
 	if d.e != e {
 		d.e = e
 	}
