@@ -310,7 +310,7 @@ func Compare(ctx context.Context, oldP, newP *incentive.Program, deals iter.Seq2
 // none) as 'partnerops run' does, as of asOf, else as of the run's last
 // deal, and adds them to its statement: each payable true-up counts in
 // the partner's earned and its type's, and in the earnings' totals under
-// TrueUpKey of its settlement.
+// TrueUpKey of its settlement (when earn is not nil).
 func settleInto(b *incentive.SettlementBuilder, sb *incentive.StatementBuilder, earn map[string]decimal.Decimal, asOf time.Time, p *incentive.Program) error {
 	if b == nil {
 		return nil
@@ -321,7 +321,7 @@ func settleInto(b *incentive.SettlementBuilder, sb *incentive.StatementBuilder, 
 	}
 	lines := b.Settle(at)
 	for _, l := range lines {
-		if l.Settled && !l.Payable.IsZero() {
+		if earn != nil && l.Settled && !l.Payable.IsZero() {
 			k := TrueUpKey(l.Settlement)
 			earn[k] = earn[k].Add(l.Payable.Amount())
 		}
