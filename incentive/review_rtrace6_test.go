@@ -403,3 +403,30 @@ func TestReviewRtrace6ZeroValues(t *testing.T) {
 		assert.NoError(t, err)
 	})
 }
+
+// Step.Inputs said "in the order the expression names them"; they come in
+// the order of the expression's Reads, which for a program file's
+// expression is sorted by path (dexpr's Reads: `partner.type ==
+// "reseller" && deal.amount > 0` lists deal.amount first), and a path
+// without a value for the deal is left out. (The docs are fixed; this
+// pins what they now say, with a Go-built condition whose Reads are in
+// neither the expression's order nor sorted.)
+func TestReviewRtrace6InputsFollowReads(t *testing.T) {
+	p := spiffProgram()
+	p.Caps = nil
+	reads := []string{PathPartnerTier, PathRunAsOf, PathDealAmount}
+	p.Earnings = []Earning{{ID: "x", Type: Spiff,
+		When:   ConditionFunc(`deal.amount > 0 && run.as_of > 2026-01-01 && partner.tier == "gold"`, reads, func(*Scope) (bool, error) { return true, nil }),
+		Amount: Const(decimal.New(1, 0))}}
+	e, err := NewEvaluator(p)
+	require.NoError(t, err)
+	// no as-of: run.as_of has no value and is left out
+	res, err := e.Evaluate(t.Context(), Input{Deal: deal("D-1", "P-1", "100.00", "2026-11-03"), Partner: gold("P-1")}, time.Time{})
+	require.NoError(t, err)
+	in := stepOf(t, res.Trace, StepCondition).Inputs()
+	require.Len(t, in, 2)
+	assert.Equal(t, PathPartnerTier, in[0].Path)
+	assert.Equal(t, "gold", in[0].Value)
+	assert.Equal(t, PathDealAmount, in[1].Path)
+	assert.Equal(t, "100", in[1].Value.(decimal.Decimal).String())
+}
