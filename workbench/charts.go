@@ -240,11 +240,7 @@ func costSeries(ctx context.Context, p *incentive.Program, deals []incentive.Inp
 		steps = append(steps, earned{on, r.Total.Amount()})
 	}
 	if b := opts.Settlements; b != nil {
-		at := b.Last()
-		if !opts.AsOf.IsZero() {
-			at = incentive.DateOf(opts.AsOf.In(loc))
-		}
-		for _, l := range b.Settle(at) {
+		for _, l := range b.Settle(settleDay(b, opts.AsOf, p)) {
 			if l.Settled && !l.Payable.IsZero() {
 				steps = append(steps, earned{l.To, l.Payable.Amount()})
 			}

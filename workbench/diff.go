@@ -315,11 +315,7 @@ func settleInto(b *incentive.SettlementBuilder, sb *incentive.StatementBuilder, 
 	if b == nil {
 		return nil
 	}
-	at := b.Last()
-	if !asOf.IsZero() {
-		at = incentive.DateOf(asOf.In(p.Effective.Loc()))
-	}
-	lines := b.Settle(at)
+	lines := b.Settle(settleDay(b, asOf, p))
 	for _, l := range lines {
 		if earn != nil && l.Settled && !l.Payable.IsZero() {
 			k := TrueUpKey(l.Settlement)
@@ -327,6 +323,16 @@ func settleInto(b *incentive.SettlementBuilder, sb *incentive.StatementBuilder, 
 		}
 	}
 	return sb.AddSettlements(lines)
+}
+
+// settleDay is the day a run's periods settle as of, as 'partnerops run'
+// settles them: asOf's day in the program's zone, else the run's last
+// deal's.
+func settleDay(b *incentive.SettlementBuilder, asOf time.Time, p *incentive.Program) incentive.Date {
+	if !asOf.IsZero() {
+		return incentive.DateOf(asOf.In(p.Effective.Loc()))
+	}
+	return b.Last()
 }
 
 // TrueUpKey is the key of a period settlement's payable true-ups among a

@@ -3,6 +3,7 @@ package workbench
 import (
 	"context"
 	"strings"
+	"time"
 	"testing"
 
 	"github.com/partnerops/partnerops/incentive"
@@ -43,4 +44,51 @@ func mustCost(t *testing.T, p *incentive.Program, deals []incentive.Input) []byt
 	b, err := CostChart(context.Background(), p, deals, incentive.RunOptions{})
 	require.NoError(t, err)
 	return b
+}
+
+// TestReviewRunStatementChain: RunStatement says it returns the statement
+// 'partnerops run' builds, which a Go user writes out as the next run's
+// -carried: run's statement carries each partner's settlement state
+// (SettlementCarry: a negative true-up carried on) and the budget's use
+// (BudgetUsed). RunStatement left both out, so a chain built from it
+// lost the negative true-up and restarted the budget from zero.
+func TestReviewRunStatementChain(t *testing.T) {
+	src := strings.NewReplacer("deal.amount * 0.02", "deal.amount * 0.04",
+		"settlements:", "caps:\n  budget: 100000\nsettlements:").Replace(settleOld)
+	p := compile(t, src)
+	deals := decode(t, p, `
+- {id: D1, partner_id: P-1, amount: "10000", close_date: 2027-01-10}
+- {id: D2, partner_id: P-1, amount: "20000", close_date: 2027-02-10}
+`)
+	tests := []struct {
+		name    string
+		p       *incentive.Program
+		carried string // P-1's SettlementCarry[0].Carried; "" for none
+		used    string // BudgetUsed; "" for nil
+	}{
+		// Advances 10,000 x 4% = 400 + 20,000 x 4% = 800 = 1,200; Q1's
+		// entitlement 30,000 x 3% = 900: true-up 900 - 1,200 = -300,
+		// carried on (credit: period), never taken back, so the budget
+		// has paid the 1,200 of advances.
+		{"settlements and a budget", p, "-300", "1200"},
+		// Without settlements: advances only, 1,200 of the budget; no
+		// carry.
+		{"budget only", compile(t, src[:strings.Index(src, "settlements:")]), "", "1200"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st, err := RunStatement(context.Background(), tt.p, deals, incentive.RunOptions{AsOf: time.Date(2027, 4, 1, 0, 0, 0, 0, time.UTC)})
+			require.NoError(t, err)
+			require.Len(t, st.Partners, 1)
+			assert.Equal(t, "1200", st.Earned.Amount().String())
+			if tt.carried == "" {
+				assert.Empty(t, st.Partners[0].SettlementCarry)
+			} else {
+				require.Len(t, st.Partners[0].SettlementCarry, 1)
+				assert.Equal(t, tt.carried, st.Partners[0].SettlementCarry[0].Carried.Amount().String())
+			}
+			require.NotNil(t, st.BudgetUsed)
+			assert.Equal(t, tt.used, st.BudgetUsed.Amount().String())
+		})
+	}
 }
