@@ -3,8 +3,8 @@ package workbench
 import (
 	"context"
 	"strings"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/partnerops/partnerops/incentive"
 	"github.com/stretchr/testify/assert"
