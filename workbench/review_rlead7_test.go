@@ -92,3 +92,30 @@ func TestReviewRunStatementChain(t *testing.T) {
 		})
 	}
 }
+
+// TestReviewDiffEarningsExpired: a diff's Earned counts the results whose
+// claim window is open (the statement's earned), and so do its Types;
+// its Earnings (the line totals by earning) counted the lines of expired
+// results too, so with an as-of date they did not add up to Earned: a
+// user saw an earning total with no type total behind it.
+func TestReviewDiffEarningsExpired(t *testing.T) {
+	src := strings.Replace(settleOld, "earnings:", "claims: {window: 30d, from: close_date}\nearnings:", 1)
+	src = src[:strings.Index(src, "settlements:")]
+	oldP := compile(t, src)
+	newP := compile(t, bytesReplace(src, "version: 1", "version: 2", "deal.amount * 0.02", "deal.amount * 0.03"))
+	deals := decode(t, oldP, `
+- {id: D1, partner_id: P-1, amount: "10000", close_date: 2027-01-10}
+- {id: D2, partner_id: P-1, amount: "20000", close_date: 2027-03-20}
+`)
+	// As of 2027-04-01, D1's 30-day window (to 2027-02-09) has closed:
+	// it expired. Earned is D2's alone: old 20,000 x 2% = 400, new
+	// 20,000 x 3% = 600. The earning "advance" is those same lines:
+	// 400 -> 600 (not 200 + 400 = 600 -> 300 + 600 = 900).
+	d, err := Compare(context.Background(), oldP, newP, seqOf(deals), DiffOptions{AsOf: time.Date(2027, 4, 1, 0, 0, 0, 0, time.UTC)})
+	require.NoError(t, err)
+	assert.Equal(t, "400 -> 600", d.Earned.Old.String()+" -> "+d.Earned.New.String())
+	require.Len(t, d.Types, 1)
+	assert.Equal(t, "400 -> 600", d.Types[0].Amounts.Old.String()+" -> "+d.Types[0].Amounts.New.String())
+	require.Len(t, d.Earnings, 1)
+	assert.Equal(t, "400 -> 600", d.Earnings[0].Amounts.Old.String()+" -> "+d.Earnings[0].Amounts.New.String())
+}
