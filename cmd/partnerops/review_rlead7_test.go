@@ -51,8 +51,8 @@ func TestReviewExplainCarriedAsRun(t *testing.T) {
 	require.Equal(t, exitOK, code, stderr)
 
 	type total struct {
-		Kind  string `json:"kind"`
-		Deal  string `json:"deal"`
+		Kind  string                  `json:"kind"`
+		Deal  string                  `json:"deal"`
 		Total struct{ Amount string } `json:"total"`
 	}
 	runTotals, explTotals := map[string]string{}, map[string]string{}
