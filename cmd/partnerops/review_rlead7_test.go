@@ -87,3 +87,39 @@ func TestReviewExplainCarriedAsRun(t *testing.T) {
 	money := func(d decimal.Decimal) string { return amountText(incentive.NewMoney(d, "USD"), "USD") }
 	assert.Contains(t, text, "Budget used "+money(used)+" of 20,000.00, "+money(left)+" left")
 }
+
+// TestReviewDiffSweepExpired: diff's help said each version's totals are
+// those run prints, and sweep's that it runs the deals as run does; but
+// run's earned counts what expired (in its expired column too) and diff's
+// and sweep's earned do not. As of 2027-06-30 every deal of the MSP
+// advantage program (closed 2027-01-06 .. 2027-03-25, 90-day claim
+// window) has expired: run prints earned = expired, and diff and sweep
+// earn 0.00 = earned - expired. The help now says so.
+func TestReviewDiffSweepExpired(t *testing.T) {
+	chdirRoot(t)
+	const prog, deals, partners = "examples/programs/msp-advantage.yaml", "examples/data/msp-deals.yaml", "examples/data/msp-partners.yaml"
+	flags := []string{"-as-of", "2027-06-30", "-program", "msp-advantage-2027", "-partners", partners}
+	out, stderr, code := invoke(append(append([]string{"run", "-output", "json"}, flags...), prog, deals)...)
+	require.Equal(t, exitOK, code, stderr)
+	var st struct {
+		Earned, Expired struct{ Amount string }
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &st))
+	require.Equal(t, st.Earned.Amount, st.Expired.Amount, "everything expired")
+	require.NotEqual(t, "0.00", st.Earned.Amount)
+
+	out, stderr, code = invoke(append(append([]string{"diff", "-format", "json"}, flags...), prog, prog, deals)...)
+	require.Equal(t, exitOK, code, stderr)
+	var d struct {
+		Earned struct{ Old, New string } `json:"earned"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &d))
+	// earned - expired = 0.00 under both versions.
+	assert.Equal(t, "0.00", d.Earned.Old)
+	assert.Equal(t, "0.00", d.Earned.New)
+
+	help, _, _ := invoke("help", "diff")
+	assert.Contains(t, strings.Join(strings.Fields(help), " "), "less what expired")
+	help, _, _ = invoke("help", "sweep")
+	assert.Contains(t, strings.Join(strings.Fields(help), " "), "run's earned less what expired")
+}
