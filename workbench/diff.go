@@ -224,6 +224,9 @@ func Compare(ctx context.Context, oldP, newP *incentive.Program, deals iter.Seq2
 	if oldP == nil || newP == nil {
 		return nil, ErrNoProgram
 	}
+	if deals == nil { // the zero value: no deals (ranging over nil panics)
+		deals = func(func(incentive.Input, error) bool) {}
+	}
 	eo, err := incentive.NewEvaluator(oldP)
 	if err != nil {
 		return nil, fmt.Errorf("old version: %w", err)
@@ -315,11 +318,7 @@ func settleInto(b *incentive.SettlementBuilder, sb *incentive.StatementBuilder, 
 	if b == nil {
 		return nil
 	}
-	at := b.Last()
-	if !asOf.IsZero() {
-		at = incentive.DateOf(asOf.In(p.Effective.Loc()))
-	}
-	lines := b.Settle(at)
+	lines := b.Settle(settleDay(b, asOf, p))
 	for _, l := range lines {
 		if earn != nil && l.Settled && !l.Payable.IsZero() {
 			k := TrueUpKey(l.Settlement)
@@ -327,6 +326,15 @@ func settleInto(b *incentive.SettlementBuilder, sb *incentive.StatementBuilder, 
 		}
 	}
 	return sb.AddSettlements(lines)
+}
+
+// settleDay is the day settleInto settles b as of: asOf's day in p's time
+// zone, else the day of the last deal b saw.
+func settleDay(b *incentive.SettlementBuilder, asOf time.Time, p *incentive.Program) incentive.Date {
+	if !asOf.IsZero() {
+		return incentive.DateOf(asOf.In(p.Effective.Loc()))
+	}
+	return b.Last()
 }
 
 // TrueUpKey is the key of a period settlement's payable true-ups among a

@@ -203,7 +203,9 @@ func runTotals(ctx context.Context, p *incentive.Program, deals []incentive.Inpu
 // 'partnerops run' builds it: a program's period settlements settle in
 // the run (opts.Settlements is set for it) and as of opts.AsOf, else as
 // of the last deal, and their payable true-ups count in the partners'
-// earned. A deal that fails is an error.
+// earned; for a program with a budget cap, Statement.BudgetUsed is what
+// the budget paid through the run and those true-ups (opts.BudgetUsed
+// included), the next run's opts.BudgetUsed. A deal that fails is an error.
 func RunStatement(ctx context.Context, p *incentive.Program, deals []incentive.Input, opts incentive.RunOptions) (*incentive.Statement, error) {
 	sb, err := incentive.NewStatement(p, nil)
 	if err != nil {
@@ -212,6 +214,9 @@ func RunStatement(ctx context.Context, p *incentive.Program, deals []incentive.I
 	opts.NoTrace = true
 	if opts.Settlements, err = settlementsFor(p); err != nil {
 		return nil, err
+	}
+	if opts.Counts == nil {
+		opts.Counts = new(incentive.RunCounts)
 	}
 	for r, err := range incentive.Run(ctx, p, sliceSeq(deals), opts) {
 		if err != nil {
@@ -224,7 +229,18 @@ func RunStatement(ctx context.Context, p *incentive.Program, deals []incentive.I
 	if err := settleInto(opts.Settlements, sb, nil, opts.AsOf, p); err != nil {
 		return nil, err
 	}
-	return sb.Statement(), nil
+	st := sb.Statement()
+	// The budget used, as 'partnerops run' records it: through the run and
+	// the true-ups settled after it.
+	used, ok := opts.Counts.BudgetUsed()
+	if opts.Settlements != nil {
+		used, ok = opts.Settlements.BudgetUsed(settleDay(opts.Settlements, opts.AsOf, p))
+	}
+	if ok {
+		m := incentive.NewMoney(used, p.Currency)
+		st.BudgetUsed = &m
+	}
+	return st, nil
 }
 
 // settlementsFor returns a builder to attach to a run of p
