@@ -26,7 +26,12 @@ type Config struct {
 	// NewID returns a new unique ID for a record of the given kind
 	// ("claim", "entry", "fund", "request"). Nil: kind-prefixed counters
 	// local to this Ledger ("claim-000001"), unique only within one
-	// process and one store; set it when several processes share a store.
+	// process and one store, and starting from 1 again in each new
+	// Ledger; set it when several processes share a store, and whenever
+	// the store already holds records, as a persistent store (sqlitestore,
+	// pgstore) does after a restart: the counters then name records that
+	// exist, and each operation fails with ErrConflict after MaxRetries.
+	// A random ID (16 bytes of crypto/rand in hex, say) is enough.
 	NewID func(kind string) string
 	// PayeeGate, when set, is asked before a payment run pays a partner
 	// (and by Notices); an error blocks the payment and its text is
