@@ -627,6 +627,49 @@ type resultBufs struct {
 	bands []BandHit
 	hold  *HoldStatus
 	conv  *Conversion
+	// shares is room for the result's Shares, and shareLines for each
+	// payee slot's lines (by slot, not by share: the shares a deal pays
+	// are compacted, so a share's position does not name its buffer).
+	shares     []Share
+	shareLines [][]ShareLine
+}
+
+// newShares returns room for n shares (see splitResult): the reused
+// result's with a resultBufs, else new.
+func (w *work) newShares(n int) []Share {
+	b := w.bufs
+	if b == nil {
+		return make([]Share, n)
+	}
+	if cap(b.shares) < n {
+		b.shares = make([]Share, n)
+	}
+	return b.shares[:n]
+}
+
+// shareLines returns the room for payee slot k's share lines, empty.
+func (w *work) shareLines(k int) []ShareLine {
+	if b := w.bufs; b != nil && k < len(b.shareLines) {
+		return b.shareLines[k][:0]
+	}
+	return nil
+}
+
+// keepShareLines takes back the lines of each payee slot's share, for the
+// next deal, before splitResult drops the shares that pay nothing.
+func (w *work) keepShareLines(shares []Share) {
+	b := w.bufs
+	if b == nil {
+		return
+	}
+	if len(b.shareLines) < len(shares) {
+		b.shareLines = append(b.shareLines, make([][]ShareLine, len(shares)-len(b.shareLines))...)
+	}
+	for k := range shares {
+		if cap(shares[k].Lines) > cap(b.shareLines[k]) {
+			b.shareLines[k] = shares[k].Lines
+		}
+	}
 }
 
 // start empties the result the next deal is written into, keeping the
