@@ -292,9 +292,10 @@ var ErrNilResult = errors.New("nil result to evaluate into")
 // call res keeps the memory behind its slices and pointers and reuses it,
 // so that in the steady state a deal allocates nothing of its own but
 // its amounts (decimals made 16 at a time: about one allocation for every
-// two deals of the example program) and, with the trace, the trace's
-// block of records. The result is the one Evaluate gives, field for
-// field: its JSON is the same, byte for byte.
+// four deals of the example program), with the trace the trace's block of
+// records, and what a few programs' deals need besides (named values,
+// per-line items, a split's working memory). The result is the one
+// Evaluate gives, field for field: its JSON is the same, byte for byte.
 //
 // What the caller may keep after the next call with res: values copied
 // out of it (its strings, Money and decimal amounts, Date, ProgramRef,
@@ -310,8 +311,9 @@ var ErrNilResult = errors.New("nil result to evaluate into")
 // first band hit its lines point to, so that hit changes too), and the
 // memory its slices and pointers pointed to before its first
 // EvaluateInto is never written (it may be shared, as a ReuseResults
-// run's result's is), only dropped. in is read during the call only; it
-// is not kept or changed.
+// run's result's is), only dropped. in is read during the call only and
+// never changed (as with Evaluate, the evaluator's pooled state keeps a
+// shallow copy of it, its maps and slices reachable, until its next deal).
 //
 // On error, res holds no result: every exported field is zero, as in a
 // new Result (it keeps its memory for the next call). The errors are
