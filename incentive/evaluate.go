@@ -296,6 +296,8 @@ var ErrNilResult = errors.New("nil result to evaluate into")
 // records, and what a few programs' deals need besides (named values,
 // per-line items, a split's working memory). The result is the one
 // Evaluate gives, field for field: its JSON is the same, byte for byte.
+// (Only reflect.DeepEqual tells them apart, by the unexported pointer to
+// that memory.)
 //
 // What the caller may keep after the next call with res: values copied
 // out of it (its strings, Money and decimal amounts, Date, ProgramRef,
