@@ -529,9 +529,9 @@ func (w *work) newTrace(n int) []rawStep {
 
 // resultTrace is the result's trace of the deal's steps (sorted, in the
 // scratch): a copy of exactly their number (never nil, so that an empty
-// trace reads [] in JSON) with their block's header in one allocation,
-// and one block of the words its records need, which holds no pointers,
-// copied out of the scratch (which the next deal overwrites). With
+// trace reads [] in JSON) with their block's header and the words its
+// records need (which hold no pointers), copied out of the scratch (which
+// the next deal overwrites), in one allocation (traceMem). With
 // ReuseResults the previous result's steps buffer serves when it is large
 // enough; the block is always new, so that a copy of the steps stays valid.
 func (w *work) resultTrace(e *Evaluator, steps []rawStep) []Step {
@@ -539,13 +539,6 @@ func (w *work) resultTrace(e *Evaluator, steps []rawStep) []Step {
 		return []Step{}
 	}
 	w.scratch()
-	var t []Step
-	var blk *traceBlock
-	if b := w.bufs; b != nil && cap(b.trace) >= len(steps) {
-		t, blk = b.trace[:len(steps)], new(traceBlock)
-	} else {
-		t, blk = newSteps(len(steps))
-	}
 	// The details' records go first, at the word offsets offs (a step's
 	// det, an extra's, names a detail by its index in the scratch).
 	offs := w.detOffs[:0]
@@ -571,7 +564,15 @@ func (w *work) resultTrace(e *Evaluator, steps []rawStep) []Step {
 	}
 	insAt := nw
 	textAt := insAt + len(w.ins)*wordsOf[inputRec]()
-	blk.data = make([]uint64, textAt+(len(w.bytes)+7)/8)
+	nw = textAt + (len(w.bytes)+7)/8
+	var t []Step
+	var blk *traceBlock
+	if b := w.bufs; b != nil && cap(b.trace) >= len(steps) {
+		t = b.trace[:len(steps)]
+		_, blk = w.traceMem(0, nw)
+	} else {
+		t, blk = w.traceMem(len(steps), nw)
+	}
 	blk.e, blk.ins, blk.text = e, int32(insAt), int32(textAt)
 	// The texts first: the details' payees go after the inputs' texts.
 	copy(blk.bytes(), w.bytes)

@@ -2,6 +2,7 @@ package incentive
 
 import (
 	"reflect"
+	"runtime"
 	"testing"
 	"unsafe"
 
@@ -65,21 +66,74 @@ func hasPointers(t reflect.Type) bool {
 	return false
 }
 
-// newSteps gives n zeroed steps and a header in one allocation up to 62
-// steps (two beyond), whatever n.
-func TestNewStepsEveryCount(t *testing.T) {
-	for n := 1; n <= 70; n++ {
-		steps, h := newSteps(n)
-		require.Len(t, steps, n)
-		require.NotNil(t, h)
+// traceMem gives n zeroed steps, a header and m zeroed words in one
+// allocation within its bounds (three beyond them), laid out as its type
+// says: the steps right after the header, the words right after the
+// steps, the words not overlapping the steps (written below), and the
+// type's pointers ending before the words, so that the collector never
+// reads the words as pointers.
+func TestTraceMemLayout(t *testing.T) {
+	ts := new(traceScratch)
+	for _, c := range []struct{ n, m, allocs int }{
+		{0, 0, 1}, {0, 5, 1}, {1, 0, 1}, {1, 1, 1}, {3, 7, 1}, {14, 38, 1}, {17, 61, 1}, {62, 200, 1},
+		{maxMemSteps, 3, 1}, {2, maxMemWords, 1},
+		{maxMemSteps + 1, 3, 3}, {2, maxMemWords + 1, 3},
+	} {
+		steps, blk := ts.traceMem(c.n, c.m)
+		require.NotNil(t, blk)
+		require.Len(t, steps, c.n)
+		require.Len(t, blk.data, c.m)
+		assert.Equal(t, c.m, cap(blk.data), "n %d m %d: the words are sliced to their number", c.n, c.m)
+		assert.Equal(t, traceBlock{data: blk.data}, *blk, "n %d m %d: a zero header", c.n, c.m)
 		for i := range steps {
-			assert.Equal(t, Step{}, steps[i], "n %d step %d", n, i)
+			require.Equal(t, Step{}, steps[i], "n %d m %d step %d", c.n, c.m, i)
 		}
-		want := 1.0
-		if n > 62 {
-			want = 2
+		for i, x := range blk.data {
+			require.Zero(t, x, "n %d m %d word %d", c.n, c.m, i)
 		}
-		assert.Equal(t, want, testing.AllocsPerRun(10, func() { newSteps(n) }), "allocations for %d steps", n)
+		for i := range blk.data {
+			blk.data[i] = ^uint64(0)
+		}
+		for i := range steps {
+			require.Equal(t, Step{}, steps[i], "n %d m %d step %d after the words were written", c.n, c.m, i)
+		}
+		if c.allocs == 1 {
+			typ := memType(c.n, (c.m+3)&^3)
+			assert.Equal(t, memStepsAt, typ.Field(1).Offset, "the steps follow the header")
+			assert.Equal(t, memStepsAt+uintptr(c.n)*unsafe.Sizeof(Step{}), typ.Field(2).Offset, "the words follow the steps")
+			assert.False(t, hasPointers(typ.Field(2).Type), "the words hold no pointers")
+		}
+		assert.Equal(t, float64(c.allocs), testing.AllocsPerRun(10, func() { ts.traceMem(c.n, c.m) }), "allocations for n %d m %d", c.n, c.m)
+	}
+}
+
+// A trace block's steps and words stay valid across collections: the
+// block is kept alive by its steps alone (their pointer is to the start
+// of the one allocation), and its words read back as written.
+func TestTraceMemSurvivesCollections(t *testing.T) {
+	ts := new(traceScratch)
+	var keep [][]Step
+	for i := range 200 {
+		steps, blk := ts.traceMem(1+i%20, i%50)
+		for j := range blk.data {
+			blk.data[j] = uint64(i*1000 + j)
+		}
+		for j := range steps {
+			steps[j].blk, steps[j].Index = blk, j
+		}
+		keep = append(keep, steps)
+		if i%50 == 0 {
+			runtime.GC()
+		}
+	}
+	runtime.GC()
+	for i, steps := range keep {
+		require.Len(t, steps, 1+i%20)
+		blk := steps[len(steps)-1].blk
+		require.Len(t, blk.data, i%50)
+		for j, x := range blk.data {
+			require.Equal(t, uint64(i*1000+j), x, "deal %d word %d", i, j)
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package incentive
 
 import (
 	"math"
+	"reflect"
 	"unsafe"
 
 	"github.com/partnerops/partnerops/internal/deccoef"
@@ -273,6 +274,9 @@ type traceScratch struct {
 	decs    []decimal.Decimal
 	vals    []any
 	extras  []stepExtra
+	// memTypes are the types of the results' trace memory made so far,
+	// by steps and words (see traceMem).
+	memTypes map[uint32]reflect.Type
 }
 
 // scratch makes the work's trace scratch, on its first step.
@@ -793,78 +797,63 @@ func (b *traceBlock) detail(off int32) stepDetail {
 	return d
 }
 
-// newSteps returns a result's n steps and its trace block's header in one
-// allocation where n is at most 62 (the block's words are another, which
-// holds no pointers): a deal's trace costs two allocations. The arrays'
-// lengths fill the allocator's size classes (a 48-byte header and 32-byte
-// steps: 1 to 14 steps fill a class each, then 16 fill 576 bytes, 18 640,
-// 20 704, 22 768, 26 896, 30 1,024, ...).
-func newSteps(n int) ([]Step, *traceBlock) {
-	switch n {
-	case 1:
-		return stepsOf[[1]Step](n)
-	case 2:
-		return stepsOf[[2]Step](n)
-	case 3:
-		return stepsOf[[3]Step](n)
-	case 4:
-		return stepsOf[[4]Step](n)
-	case 5:
-		return stepsOf[[5]Step](n)
-	case 6:
-		return stepsOf[[6]Step](n)
-	case 7:
-		return stepsOf[[7]Step](n)
-	case 8:
-		return stepsOf[[8]Step](n)
-	case 9:
-		return stepsOf[[9]Step](n)
-	case 10:
-		return stepsOf[[10]Step](n)
-	case 11:
-		return stepsOf[[11]Step](n)
-	case 12:
-		return stepsOf[[12]Step](n)
-	case 13:
-		return stepsOf[[13]Step](n)
-	case 14:
-		return stepsOf[[14]Step](n)
+// traceMem returns a result's n steps (none when n is 0: the result
+// reuses its steps) and its trace block's header with m words of data,
+// in one allocation: a struct of the header, the steps and the words
+// (memType), whose words hold no pointers, so the collector scans the
+// header and the steps only (their pointers end before the words). A
+// deal's trace costs one allocation where it cost two (the steps with
+// the header, then the words). The types are made once per size (the
+// words rounded up to 4) and kept in the scratch; a trace beyond
+// maxMemSteps steps or maxMemWords words, which no usual deal has, takes
+// three allocations instead.
+func (ts *traceScratch) traceMem(n, m int) ([]Step, *traceBlock) {
+	if n > maxMemSteps || m > maxMemWords {
+		blk := &traceBlock{data: make([]uint64, m)}
+		var steps []Step
+		if n > 0 {
+			steps = make([]Step, n)
+		}
+		return steps, blk
 	}
-	switch {
-	case n <= 16:
-		return stepsOf[[16]Step](n)
-	case n <= 18:
-		return stepsOf[[18]Step](n)
-	case n <= 20:
-		return stepsOf[[20]Step](n)
-	case n <= 22:
-		return stepsOf[[22]Step](n)
-	case n <= 26:
-		return stepsOf[[26]Step](n)
-	case n <= 30:
-		return stepsOf[[30]Step](n)
-	case n <= 34:
-		return stepsOf[[34]Step](n)
-	case n <= 38:
-		return stepsOf[[38]Step](n)
-	case n <= 42:
-		return stepsOf[[42]Step](n)
-	case n <= 46:
-		return stepsOf[[46]Step](n)
-	case n <= 54:
-		return stepsOf[[54]Step](n)
-	case n <= 62:
-		return stepsOf[[62]Step](n)
+	r := (m + 3) &^ 3
+	key := uint32(n)<<16 | uint32(r)
+	t, ok := ts.memTypes[key]
+	if !ok {
+		t = memType(n, r)
+		if ts.memTypes == nil {
+			ts.memTypes = make(map[uint32]reflect.Type)
+		}
+		ts.memTypes[key] = t
 	}
-	return make([]Step, n), new(traceBlock)
+	p := reflect.New(t).UnsafePointer()
+	blk := (*traceBlock)(p)
+	var steps []Step
+	if n > 0 {
+		steps = unsafe.Slice((*Step)(unsafe.Add(p, memStepsAt)), n)
+	}
+	if m > 0 {
+		blk.data = unsafe.Slice((*uint64)(unsafe.Add(p, memStepsAt+uintptr(n)*unsafe.Sizeof(Step{}))), m)
+	}
+	return steps, blk
 }
 
-// stepsOf allocates a header and an array A of steps, of which the first
-// n are the result's.
-func stepsOf[A any](n int) ([]Step, *traceBlock) {
-	b := new(struct {
-		h traceBlock
-		s A
+// The bounds of traceMem's one allocation: beyond them a trace's memory
+// is allocated in parts.
+const (
+	maxMemSteps = 1 << 10
+	maxMemWords = 1 << 14
+)
+
+// memStepsAt is the offset of the steps in a memType: right after the
+// header (the steps' alignment is the header's).
+const memStepsAt = unsafe.Sizeof(traceBlock{})
+
+// memType is struct { H traceBlock; S [n]Step; D [m]uint64 }.
+func memType(n, m int) reflect.Type {
+	return reflect.StructOf([]reflect.StructField{
+		{Name: "H", Type: reflect.TypeFor[traceBlock]()},
+		{Name: "S", Type: reflect.ArrayOf(n, reflect.TypeFor[Step]())},
+		{Name: "D", Type: reflect.ArrayOf(m, reflect.TypeFor[uint64]())},
 	})
-	return unsafe.Slice((*Step)(unsafe.Pointer(&b.s)), n), &b.h
 }
