@@ -563,7 +563,7 @@ func (w *work) resultTrace(e *Evaluator, steps []rawStep) []Step {
 		}
 	}
 	insAt := nw
-	textAt := insAt + len(w.ins)*wordsOf[inputRec]()
+	textAt := insAt + len(w.ins)
 	nw = textAt + (len(w.bytes)+7)/8
 	var t []Step
 	var blk *traceBlock
@@ -574,11 +574,12 @@ func (w *work) resultTrace(e *Evaluator, steps []rawStep) []Step {
 		t, blk = w.traceMem(len(steps), nw)
 	}
 	blk.e, blk.ins, blk.text = e, int32(insAt), int32(textAt)
+	data := blk.data()
 	// The texts first: the details' payees go after the inputs' texts.
 	copy(blk.bytes(), w.bytes)
 	copy(blk.inputs(), w.ins)
 	for k := range int(w.ndet) {
-		w.putDetail(blk.data, int(offs[k]), &w.detChunks[k/detailChunk][k%detailChunk])
+		w.putDetail(data, int(offs[k]), &w.detChunks[k/detailChunk][k%detailChunk])
 	}
 	if len(w.decs)+len(w.vals)+len(w.extras) > 0 {
 		blk.side = &traceSide{decs: clone(w.decs), vals: clone(w.vals), extras: clone(w.extras)}
@@ -595,7 +596,7 @@ func (w *work) resultTrace(e *Evaluator, steps []rawStep) []Step {
 		st.Kind, st.OK, st.flags, st.nin, st.Index = r.Kind, r.OK, r.flags, r.nin, r.Index
 		st.amc, st.ame, st.in, st.det = int32(r.amc), r.ame, r.in, r.det
 		if r.flags&amtMask == amtFx && r.amc != int64(int32(r.amc)) {
-			blk.data[wideAt] = uint64(r.amc)
+			data[wideAt] = uint64(r.amc)
 			st.flags = r.flags&^amtMask | amtWide
 			st.amc = int32(wideAt)
 			wideAt++
