@@ -245,7 +245,7 @@ type Step struct {
 	flags uint8
 	// nin is the number of input records of the step (in is the first).
 	nin uint8
-	// in is the step's first input record.
+	// in is the word offset of the step's first input record.
 	in  uint16
 	ame int16
 	// det is the step's detail: 0 none, detExpr (a clause, condition or
