@@ -12,9 +12,10 @@ import (
 )
 
 // The engine and the hand-written reference are two independent
-// implementations of the same terms: they must agree on every deal.
+// implementations of the same terms: they must agree on every deal, with
+// one worker (runSerial), two (the paired run) and three (the sharded run).
 func TestGrowthProgramMatchesHandWritten(t *testing.T) {
-	for _, workers := range []int{1, 2} {
+	for _, workers := range []int{1, 2, 3} {
 		growthref.CheckAgainstReference(t, growthref.Program(), 20000, workers)
 	}
 }
