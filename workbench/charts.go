@@ -183,32 +183,13 @@ func TemplateDeal(ctx context.Context, p *incentive.Program, tests []*rules.Test
 
 // CostChart runs the deals (sorted as incentive.Run requires) and draws
 // the program's cumulative earned total by close date, against the budget
-// when the program has one.
+// when the program has one. A program's period settlements settle in the
+// run as 'partnerops run' settles them (as of opts.AsOf, else as of the
+// last deal): each payable true-up is a step on its period's last day.
 func CostChart(ctx context.Context, p *incentive.Program, deals []incentive.Input, opts incentive.RunOptions) ([]byte, error) {
-	loc := p.Effective.Loc()
-	var start time.Time
-	cum := decimal.Zero
-	s := svgchart.Series{Name: "earned"}
-	opts.NoTrace = true
-	i := 0
-	for r, err := range incentive.Run(ctx, p, sliceSeq(deals), opts) {
-		if err != nil {
-			return nil, err
-		}
-		d := deals[i].Deal.CloseDate
-		i++
-		if start.IsZero() {
-			start = incentive.DateOf(d.In(loc)).In(loc)
-			s.Points = append(s.Points, svgchart.Point{X: decimal.Zero, Y: decimal.Zero})
-		}
-		if !r.Eligible || r.Expired {
-			continue
-		}
-		day := decimal.NewFromInt(int64(incentive.DateOf(d.In(loc)).In(loc).Sub(start).Hours() / 24))
-		// A step: flat until the deal's day, then up by what it earned.
-		s.Points = append(s.Points, svgchart.Point{X: day, Y: cum})
-		cum = cum.Add(r.Total.Amount())
-		s.Points = append(s.Points, svgchart.Point{X: day, Y: cum})
+	s, start, err := costSeries(ctx, p, deals, opts)
+	if err != nil {
+		return nil, err
 	}
 	ch := &svgchart.LineChart{
 		Title:  fmt.Sprintf("Cumulative earned of %s v%d by close date", p.ID, p.Version),
@@ -224,6 +205,69 @@ func CostChart(ctx context.Context, p *incentive.Program, deals []incentive.Inpu
 		}
 	}
 	return ch.SVG(), nil
+}
+
+// costSeries is CostChart's line: from (day 0, 0) at the first deal's
+// close day, a step up on each day something was earned; start is that
+// first day, at midnight in the program's time zone.
+func costSeries(ctx context.Context, p *incentive.Program, deals []incentive.Input, opts incentive.RunOptions) (svgchart.Series, time.Time, error) {
+	loc := p.Effective.Loc()
+	opts.NoTrace = true
+	var err error
+	if opts.Settlements, err = settlementsFor(p); err != nil {
+		return svgchart.Series{}, time.Time{}, err
+	}
+	// What was earned on which day, in deal order, then the true-ups.
+	type earned struct {
+		on  incentive.Date
+		amt decimal.Decimal
+	}
+	var steps []earned
+	var first incentive.Date
+	i := 0
+	for r, err := range incentive.Run(ctx, p, sliceSeq(deals), opts) {
+		if err != nil {
+			return svgchart.Series{}, time.Time{}, err
+		}
+		on := incentive.DateOf(deals[i].Deal.CloseDate.In(loc))
+		if i == 0 {
+			first = on
+		}
+		i++
+		if !r.Eligible || r.Expired {
+			continue
+		}
+		steps = append(steps, earned{on, r.Total.Amount()})
+	}
+	if b := opts.Settlements; b != nil {
+		at := b.Last()
+		if !opts.AsOf.IsZero() {
+			at = incentive.DateOf(opts.AsOf.In(loc))
+		}
+		for _, l := range b.Settle(at) {
+			if l.Settled && !l.Payable.IsZero() {
+				steps = append(steps, earned{l.To, l.Payable.Amount()})
+			}
+		}
+		// The deals came in close order; a true-up goes after the deals
+		// of its period's last day.
+		slices.SortStableFunc(steps, func(a, b earned) int { return a.on.Compare(b.on) })
+	}
+	var start time.Time
+	cum := decimal.Zero
+	s := svgchart.Series{Name: "earned"}
+	if i > 0 {
+		start = first.In(loc)
+		s.Points = append(s.Points, svgchart.Point{X: decimal.Zero, Y: decimal.Zero})
+	}
+	for _, st := range steps {
+		day := decimal.NewFromInt(int64(st.on.In(loc).Sub(start).Hours() / 24))
+		// A step: flat until the day, then up by what was earned.
+		s.Points = append(s.Points, svgchart.Point{X: day, Y: cum})
+		cum = cum.Add(st.amt)
+		s.Points = append(s.Points, svgchart.Point{X: day, Y: cum})
+	}
+	return s, start, nil
 }
 
 func sliceSeq(deals []incentive.Input) func(func(incentive.Input, error) bool) {

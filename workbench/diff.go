@@ -210,7 +210,13 @@ type partnerAcc struct {
 // The deals are read once and given to both versions, each in its own
 // run, the old one on a goroutine of its own; a custom field that only one
 // version declares is given to that version only. Each version's totals
-// are what incentive.Run and an earnings statement give for it alone.
+// are what incentive.Run and an earnings statement give for it alone,
+// period settlements included: a version with settlements settles them in
+// its run (RunOptions.Settlements) and as of opts.AsOf, else as of its
+// last deal, as 'partnerops run' does; its payable true-ups count in the
+// partners' and types' totals and in Earnings under TrueUpKey. A change of
+// a true-up alone changes no deal, so it shows in the totals and partners,
+// not in DealChanges.
 //
 // A deal that fails under a version is listed in Diff.Errors; a deal out
 // of order, or a cancelled ctx, ends the comparison with an error.
@@ -236,6 +242,16 @@ func Compare(ctx context.Context, oldP, newP *incentive.Program, deals iter.Seq2
 		earnOld:  map[string]decimal.Decimal{}, earnNew: map[string]decimal.Decimal{},
 	}
 	runOpts := incentive.RunOptions{AsOf: opts.AsOf, Prior: opts.Prior, Rates: opts.Rates, Workers: opts.Workers, NoTrace: true}
+	// A version with period settlements settles them in its run, as
+	// 'partnerops run' does, so that its true-ups count in its totals and
+	// in its caps.
+	optsOld, optsNew := runOpts, runOpts
+	if len(oldP.Settlements) > 0 {
+		optsOld.Settlements = eo.NewSettlements()
+	}
+	if len(newP.Settlements) > 0 {
+		optsNew.Settlements = en.NewSettlements()
+	}
 
 	quit := make(chan struct{})
 	defer close(quit)
@@ -244,7 +260,7 @@ func Compare(ctx context.Context, oldP, newP *incentive.Program, deals iter.Seq2
 	go func() {
 		defer olds.close()
 		buf := make([]result, 0, teeChunk)
-		for r, err := range eo.Run(ctx, srcOld, runOpts) {
+		for r, err := range eo.Run(ctx, srcOld, optsOld) {
 			buf = append(buf, result{r, err})
 			if len(buf) == teeChunk {
 				select {
@@ -259,7 +275,7 @@ func Compare(ctx context.Context, oldP, newP *incentive.Program, deals iter.Seq2
 		olds.put(buf)
 	}()
 	var pending []result
-	for r1, err1 := range en.Run(ctx, srcNew, runOpts) {
+	for r1, err1 := range en.Run(ctx, srcNew, optsNew) {
 		for len(pending) == 0 {
 			var ok bool
 			if pending, ok = olds.get(); !ok {
@@ -281,8 +297,42 @@ func Compare(ctx context.Context, oldP, newP *incentive.Program, deals iter.Seq2
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if err := settleInto(optsOld.Settlements, c.sbOld, c.earnOld, opts.AsOf, oldP); err != nil {
+		return nil, fmt.Errorf("old version: %w", err)
+	}
+	if err := settleInto(optsNew.Settlements, c.sbNew, c.earnNew, opts.AsOf, newP); err != nil {
+		return nil, fmt.Errorf("new version: %w", err)
+	}
 	return c.finish(), nil
 }
+
+// settleInto settles a version's period settlements (b, nil when it has
+// none) as 'partnerops run' does, as of asOf, else as of the run's last
+// deal, and adds them to its statement: each payable true-up counts in
+// the partner's earned and its type's, and in the earnings' totals under
+// TrueUpKey of its settlement (when earn is not nil).
+func settleInto(b *incentive.SettlementBuilder, sb *incentive.StatementBuilder, earn map[string]decimal.Decimal, asOf time.Time, p *incentive.Program) error {
+	if b == nil {
+		return nil
+	}
+	at := b.Last()
+	if !asOf.IsZero() {
+		at = incentive.DateOf(asOf.In(p.Effective.Loc()))
+	}
+	lines := b.Settle(at)
+	for _, l := range lines {
+		if earn != nil && l.Settled && !l.Payable.IsZero() {
+			k := TrueUpKey(l.Settlement)
+			earn[k] = earn[k].Add(l.Payable.Amount())
+		}
+	}
+	return sb.AddSettlements(lines)
+}
+
+// TrueUpKey is the key of a period settlement's payable true-ups among a
+// Diff's Earnings (whose other keys are earning ids): "true-up of " and
+// the settlement's id.
+func TrueUpKey(settlement string) string { return "true-up of " + settlement }
 
 // fatal reports whether a run error ends the run.
 func fatal(err error) bool {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"time"
 
 	"github.com/partnerops/partnerops/incentive"
 	"github.com/partnerops/partnerops/rules"
@@ -232,4 +233,48 @@ func ExampleNewServer_error() {
 	fmt.Println(errors.Is(err, fs.ErrNotExist))
 	// Output:
 	// true
+}
+
+// RunStatement builds the statement 'partnerops run' prints, period
+// settlements included: advances of 2% a deal, trued up to 3% of the
+// quarter once it has ended.
+func ExampleRunStatement() {
+	p := program(`
+apiVersion: partnerops/v1
+kind: Program
+id: rebate
+name: Rebate with a quarterly true-up
+version: 1
+currency: USD
+effective: {from: 2026-01-01, to: 2026-12-31, timezone: UTC}
+earnings:
+  - {id: advance, type: rebate, amount: deal.amount * 0.02}
+settlements:
+  - id: q
+    type: rebate
+    period: quarter
+    advances: {earnings: [advance]}
+    bands:
+      method: retroactive
+      pays: rate
+      table:
+        - {from: 0, rate: 0.03}
+`)
+	deals, err := rules.DecodeDeals("deals.yaml", []byte(`
+- {id: D-1, partner_id: P-1, amount: "10000", close_date: 2026-01-10}
+- {id: D-2, partner_id: P-1, amount: "20000", close_date: 2026-02-10}
+`), p)
+	if err != nil {
+		panic(err)
+	}
+	asOf := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
+	st, err := workbench.RunStatement(context.Background(), p, deals, incentive.RunOptions{AsOf: asOf})
+	if err != nil {
+		panic(err)
+	}
+	ps := st.Partners[0]
+	// 200 + 400 of advances; 30,000 x 3% = 900 - 600 = 300 trued up.
+	fmt.Println(ps.PartnerID, "earned", ps.Earned.Amount().StringFixed(2), "of which true-up", ps.Settlements[0].Payable.Amount().StringFixed(2))
+	// Output:
+	// P-1 earned 900.00 of which true-up 300.00
 }

@@ -519,9 +519,17 @@ func (s *Server) explain(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusBadRequest, err)
 		return
 	}
+	// The run settles the program's period settlements as it goes, as
+	// 'partnerops explain' does: their true-ups count in the caps that
+	// later deals meet.
+	settle, err := settlementsFor(p)
+	if err != nil {
+		fail(w, http.StatusBadRequest, err)
+		return
+	}
 	found := false
 	i := 0
-	for res, err := range incentive.Run(r.Context(), p, sliceSeq(ins), incentive.RunOptions{AsOf: asOf, Workers: 1}) {
+	for res, err := range incentive.Run(r.Context(), p, sliceSeq(ins), incentive.RunOptions{AsOf: asOf, Workers: 1, Settlements: settle}) {
 		id := ins[i].Deal.ID
 		i++
 		if err != nil {

@@ -83,7 +83,10 @@ type Sweep struct {
 // is written into the source where the number stands and the file is
 // compiled again, so every check of the language applies and an error at
 // a value is positioned in the file. The deals are decoded once, for the
-// program as written, by the caller.
+// program as written, by the caller. A program's period settlements settle
+// in each run as Compare settles them (as of AsOf, else as of the last
+// deal), so the earned totals count the true-ups, and a settlement's own
+// numbers (a true-up's band rate) can be swept.
 func SweepNumber(ctx context.Context, deals []incentive.Input, opts SweepOptions) (*Sweep, error) {
 	if opts.Step.Sign() <= 0 || opts.To.LessThan(opts.From) {
 		return nil, fmt.Errorf("%w: from %s to %s by %s; want from <= to and a positive step", ErrBadRange, opts.From, opts.To, opts.Step)
@@ -181,21 +184,36 @@ type totals struct {
 	partners map[string]decimal.Decimal
 }
 
-// runTotals runs the deals and builds the statement; a deal that fails is
-// an error.
+// runTotals runs the deals and builds the statement (RunStatement); a
+// deal that fails is an error.
 func runTotals(ctx context.Context, p *incentive.Program, deals []incentive.Input, opts SweepOptions) (*totals, error) {
+	st, err := RunStatement(ctx, p, deals, incentive.RunOptions{AsOf: opts.AsOf, Prior: opts.Prior, Rates: opts.Rates, Workers: opts.Workers})
+	if err != nil {
+		return nil, err
+	}
+	t := &totals{ref: st.Program, earned: st.Earned.Amount(), eligible: st.Eligible, partners: map[string]decimal.Decimal{}}
+	for _, ps := range st.Partners {
+		t.partners[ps.PartnerID] = ps.Earned.Amount()
+	}
+	return t, nil
+}
+
+// RunStatement runs the deals (sorted as incentive.Run requires) under p
+// with opts, without the trace, and returns their earnings statement as
+// 'partnerops run' builds it: a program's period settlements settle in
+// the run (opts.Settlements is set for it) and as of opts.AsOf, else as
+// of the last deal, and their payable true-ups count in the partners'
+// earned. A deal that fails is an error.
+func RunStatement(ctx context.Context, p *incentive.Program, deals []incentive.Input, opts incentive.RunOptions) (*incentive.Statement, error) {
 	sb, err := incentive.NewStatement(p, nil)
 	if err != nil {
 		return nil, err
 	}
-	seq := func(yield func(incentive.Input, error) bool) {
-		for _, in := range deals {
-			if !yield(in, nil) {
-				return
-			}
-		}
+	opts.NoTrace = true
+	if opts.Settlements, err = settlementsFor(p); err != nil {
+		return nil, err
 	}
-	for r, err := range incentive.Run(ctx, p, seq, incentive.RunOptions{AsOf: opts.AsOf, Prior: opts.Prior, Rates: opts.Rates, Workers: opts.Workers, NoTrace: true}) {
+	for r, err := range incentive.Run(ctx, p, sliceSeq(deals), opts) {
 		if err != nil {
 			return nil, err
 		}
@@ -203,10 +221,21 @@ func runTotals(ctx context.Context, p *incentive.Program, deals []incentive.Inpu
 			return nil, err
 		}
 	}
-	st := sb.Statement()
-	t := &totals{ref: st.Program, earned: st.Earned.Amount(), eligible: st.Eligible, partners: map[string]decimal.Decimal{}}
-	for _, ps := range st.Partners {
-		t.partners[ps.PartnerID] = ps.Earned.Amount()
+	if err := settleInto(opts.Settlements, sb, nil, opts.AsOf, p); err != nil {
+		return nil, err
 	}
-	return t, nil
+	return sb.Statement(), nil
+}
+
+// settlementsFor returns a builder to attach to a run of p
+// (RunOptions.Settlements), nil when p settles nothing.
+func settlementsFor(p *incentive.Program) (*incentive.SettlementBuilder, error) {
+	if len(p.Settlements) == 0 {
+		return nil, nil
+	}
+	ev, err := incentive.NewEvaluator(p)
+	if err != nil {
+		return nil, err
+	}
+	return ev.NewSettlements(), nil
 }

@@ -223,3 +223,37 @@ func TestChainFromStatement(t *testing.T) {
 		})
 	}
 }
+
+// TestExplainCarried: explain -carried explains a deal as the chained run
+// paid it. Q1 paid 300.00 + 400.00 = 700.00 of the 1,000.00 budget; in Q2,
+// B-1 pays 2,000 x 10% = 200.00 (900.00 used), so B-2's 3,000 x 10% =
+// 300.00 is cut by 300.00 - (1,000.00 - 900.00) = 200.00 to 100.00, as
+// run -carried pays it (TestChainedRunsKeepToTheBudget). Without -carried
+// the budget starts from 0.00 and B-2 is explained at 300.00.
+func TestExplainCarried(t *testing.T) {
+	chdirRoot(t)
+	dir := t.TempDir()
+	in := testdata + "/chain/"
+	chainRun(t, dir, "q1.json", in+"budget.yaml", in+"q1.json")
+	carried := filepath.Join(dir, "q1.json")
+
+	out, stderr, code := invoke("explain", "-carried", carried, "-deal", "B-2", in+"budget.yaml", in+"q2.json")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, out, "program budget 1,000.00 (900.00 used before) cut 200.00 (300.00 -> 100.00)")
+	assert.Contains(t, out, "total 100.00 USD to partner")
+
+	out, stderr, code = invoke("explain", "-deal", "B-2", in+"budget.yaml", in+"q2.json")
+	require.Equal(t, exitOK, code, stderr)
+	assert.NotContains(t, out, "program budget")
+	assert.Contains(t, out, "total 300.00 USD to partner")
+
+	// A -carried file that is not a statement is refused as run refuses it.
+	bad := filepath.Join(dir, "bad.json")
+	require.NoError(t, os.WriteFile(bad, []byte("{not json"), 0o600))
+	_, stderr, code = invoke("explain", "-carried", bad, "-deal", "B-2", in+"budget.yaml", in+"q2.json")
+	assert.NotEqual(t, exitOK, code)
+	assert.Contains(t, stderr, "bad.json")
+	_, runErr, runCode := invoke("run", "-carried", bad, in+"budget.yaml", in+"q2.json")
+	assert.Equal(t, runCode, code)
+	assert.Equal(t, strings.Replace(runErr, "partnerops run:", "partnerops explain:", 1), stderr)
+}

@@ -160,23 +160,10 @@ func (o *chartOptions) curve(ctx context.Context, p *incentive.Program, progArg 
 }
 
 func payouts(ctx context.Context, p *incentive.Program, inputs []incentive.Input) ([]byte, error) {
-	sb, err := incentive.NewStatement(p, nil)
+	// The statement as run builds it, period settlements' true-ups in.
+	st, err := workbench.RunStatement(ctx, p, inputs, incentive.RunOptions{})
 	if err != nil {
 		return nil, err
 	}
-	for r, err := range incentive.Run(ctx, p, func(yield func(incentive.Input, error) bool) {
-		for _, in := range inputs {
-			if !yield(in, nil) {
-				return
-			}
-		}
-	}, incentive.RunOptions{NoTrace: true}) {
-		if err != nil {
-			return nil, err
-		}
-		if err := sb.Add(r); err != nil {
-			return nil, err
-		}
-	}
-	return workbench.PayoutsChart(sb.Statement()), nil
+	return workbench.PayoutsChart(st), nil
 }

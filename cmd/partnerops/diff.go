@@ -27,7 +27,9 @@ changed: eligibility, an earning that pays under one version only, a group
 that picks another earning, a band reached, an amount before caps, a cap
 that binds or cuts differently, rounding.
 
-Each version's totals are those 'partnerops run' prints for it. The deals
+Each version's totals are those 'partnerops run' prints for it, the period
+settlements' payable true-ups included (settled as of -as-of, else as of
+the last deal; listed by earning as "true-up of" the settlement). The deals
 are read as the NEW version declares its custom fields, plus any field only
 OLD declares; each version sees only the fields it declares. A deal that
 fails under a version is listed and left out of that version's totals, and

@@ -115,12 +115,18 @@ A deal can be given without a deals file: on standard input ("-", with
 
 	partnerops explain -input '{"id": "D-1", "partner": {"id": "P-1", "tier": "gold"}, "amount": "12000.00", "close_date": "2026-11-03", "registered": true, "type": "new_business", "segment": "smb"}' examples/programs/q4-growth.yaml
 
-With -json each explanation is printed as JSON, one per line.`,
+With -json each explanation is printed as JSON, one per line.
+
+In a chain of runs, give explain the -carried statement the run was given:
+the budget it had used and its settlement carries change what a deal earns,
+so without it a deal cut by the budget is explained as if the budget were
+untouched.`,
 	example: "partnerops explain -deal ACME-1011 examples/programs/q4-growth.yaml examples/data/deals.yaml",
 	setup: func(fs *flag.FlagSet) action {
 		o := &runOptions{cmd: "explain"}
 		o.define(fs)
 		fs.StringVar(&o.deal, "deal", "", "explain only the deal with this `ID`")
+		fs.StringVar(&o.carried, "carried", "", "start from the previous run's statement in `FILE` (its -output json), as run -carried does:\nthe budget_used and settlement carries it records change what deals earn, so a deal is explained as the chained\nrun paid it (the balances it carries change only the statement)")
 		fs.BoolVar(&o.json, "json", false, "print each deal's result with its trace as JSON, one per line")
 		fs.StringVar(&o.input, "input", "", "explain the deals of `JSON` (one object, or one per line, as in JSON Lines) instead of a DEALS file")
 		return func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -579,23 +585,17 @@ func (o *runOptions) run(ctx context.Context, args []string, stdout, stderr io.W
 	if s == nil {
 		return code
 	}
-	cf, c, err := o.readCarried(s.program)
+	settle, err := s.settlements()
 	if err != nil {
 		s.deals.close()
-		if c == exitUsage {
-			return usageError(stderr, o.cmd, "%v", err)
-		}
-		fmt.Fprintf(stderr, "partnerops %s: %v\n", o.cmd, oneLine(err.Error()))
+		fmt.Fprintf(stderr, "partnerops %s: %v\n", o.cmd, err)
+		return exitFail
+	}
+	cf, c := o.carryIn(s, settle, stderr)
+	if cf == nil {
 		return c
 	}
 	carried, held := cf.amounts, cf.held
-	if cf.warn != "" {
-		fmt.Fprintf(stderr, "partnerops %s: warning: %s\n", o.cmd, cf.warn)
-	}
-	s.chain = &runChain{in: cf.chain}
-	if w := cf.chain.budgetWarning(o.carried, s.program); w != "" {
-		fmt.Fprintf(stderr, "partnerops %s: warning: %s\n", o.cmd, w)
-	}
 	sb, err := incentive.NewStatement(s.program, nil)
 	if err != nil {
 		s.deals.close()
@@ -613,24 +613,6 @@ func (o *runOptions) run(ctx context.Context, args []string, stdout, stderr io.W
 			fmt.Fprintf(stderr, "partnerops %s: %s: %v\n", o.cmd, o.carried, err)
 			return exitFail
 		}
-	}
-	settle, err := s.settlements()
-	if err != nil {
-		s.deals.close()
-		fmt.Fprintf(stderr, "partnerops %s: %v\n", o.cmd, err)
-		return exitFail
-	}
-	if settle != nil {
-		if err := settle.CarryIn(cf.settlements); err != nil {
-			s.deals.close()
-			fmt.Fprintf(stderr, "partnerops %s: %s: %v\n", o.cmd, o.carried, err)
-			return exitFail
-		}
-	} else if len(cf.settlements) > 0 {
-		s.deals.close()
-		fmt.Fprintf(stderr, "partnerops %s: %s carries settlement %q of partner %s, but program %s v%d settles nothing\n",
-			o.cmd, o.carried, cf.settlements[0].Settlement, cf.settlements[0].PartnerID, s.program.ID, s.program.Version)
-		return exitFail
 	}
 	var rw *resultsWriter
 	if o.results != "" {
@@ -749,6 +731,45 @@ func (o *runOptions) run(ctx context.Context, args []string, stdout, stderr io.W
 	return code
 }
 
+// carryIn reads the -carried file and starts the run from what it
+// carries that changes what deals earn: the budget's use (s.chain) and
+// the settlement carries (settle, when the program settles). run then
+// carries the balances, holds and payment methods onto its statement;
+// explain needs only these, so that a deal is explained as the chained
+// run paid it. A nil carriedFile means the command is over, with the
+// exit code returned (the deals closed, the error written).
+func (o *runOptions) carryIn(s *session, settle *incentive.SettlementBuilder, stderr io.Writer) (*carriedFile, int) {
+	cf, c, err := o.readCarried(s.program)
+	if err != nil {
+		s.deals.close()
+		if c == exitUsage {
+			return nil, usageError(stderr, o.cmd, "%v", err)
+		}
+		fmt.Fprintf(stderr, "partnerops %s: %v\n", o.cmd, oneLine(err.Error()))
+		return nil, c
+	}
+	if cf.warn != "" {
+		fmt.Fprintf(stderr, "partnerops %s: warning: %s\n", o.cmd, cf.warn)
+	}
+	s.chain = &runChain{in: cf.chain}
+	if w := cf.chain.budgetWarning(o.carried, s.program); w != "" {
+		fmt.Fprintf(stderr, "partnerops %s: warning: %s\n", o.cmd, w)
+	}
+	if settle != nil {
+		if err := settle.CarryIn(cf.settlements); err != nil {
+			s.deals.close()
+			fmt.Fprintf(stderr, "partnerops %s: %s: %v\n", o.cmd, o.carried, err)
+			return nil, exitFail
+		}
+	} else if len(cf.settlements) > 0 {
+		s.deals.close()
+		fmt.Fprintf(stderr, "partnerops %s: %s carries settlement %q of partner %s, but program %s v%d settles nothing\n",
+			o.cmd, o.carried, cf.settlements[0].Settlement, cf.settlements[0].PartnerID, s.program.ID, s.program.Version)
+		return nil, exitFail
+	}
+	return cf, exitOK
+}
+
 // carriedFile is what a -carried file brings in.
 type carriedFile struct {
 	amounts     carriedIn
@@ -817,6 +838,10 @@ func (o *runOptions) explain(ctx context.Context, args []string, stdout, stderr 
 		fmt.Fprintf(stderr, "partnerops %s: %v\n", o.cmd, err)
 		return exitFail
 	}
+	cf, c := o.carryIn(s, settle, stderr)
+	if cf == nil {
+		return c
+	}
 	s.eachSettled(ctx, settle, func(r *incentive.Result) bool {
 		if o.deal != "" && r.DealID != o.deal {
 			if len(ids) < 100_000 {
@@ -847,6 +872,9 @@ func (o *runOptions) explain(ctx context.Context, args []string, stdout, stderr 
 	})
 	if o.deal != "" && !found && !s.stopped {
 		return usageError(stderr, o.cmd, "no deal %q in %s%s", o.deal, s.deals.name, suggestWord(o.deal, ids))
+	}
+	for _, w := range capPeriodWarnings(o.carried, cf.chain, s.program, s.chain.firstDay(s.program)) {
+		fmt.Fprintf(stderr, "partnerops %s: warning: %s\n", o.cmd, w)
 	}
 	if c := s.summary(); c != exitOK {
 		code = c

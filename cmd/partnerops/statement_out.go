@@ -52,7 +52,11 @@ type statementDoc struct {
 	// next run's budget starts from it. Left out when the program has no
 	// budget cap.
 	BudgetUsed *incentive.Money `json:"budget_used,omitempty"`
-	Partners   []partnerRow     `json:"partners"`
+	// budgets are the limits of the program's budget caps, which the
+	// text statement sets BudgetUsed against (the JSON leaves them to the
+	// program).
+	budgets  []incentive.Money
+	Partners []partnerRow `json:"partners"`
 	// Check states the identity every row satisfies, and whether it held.
 	Check string `json:"check"`
 }
@@ -108,6 +112,11 @@ func buildStatement(st *incentive.Statement, p *incentive.Program, asOf time.Tim
 	cur := st.Currency
 	d := &statementDoc{Currency: cur, Rounding: st.Rounding, Deals: st.Deals, Eligible: st.Eligible, BudgetUsed: st.BudgetUsed}
 	d.Program.ID, d.Program.Name, d.Program.Version, d.Program.Hash = p.ID, p.Name, p.Version, st.Program.Hash
+	for _, c := range p.Caps {
+		if c.Scope == incentive.CapBudget {
+			d.budgets = append(d.budgets, incentive.NewMoney(c.Limit, cur))
+		}
+	}
 	if !asOf.IsZero() {
 		d.AsOf = asOf.Format(time.RFC3339)
 	}
@@ -220,7 +229,11 @@ func (d *statementDoc) writeText(w io.Writer) error {
 		b.WriteString("As of: not given (claim windows not checked; nothing expired; everything under a hold is held)\n")
 	}
 	fmt.Fprintf(&b, "Currency %s; %s\n", cur, d.Rounding)
-	fmt.Fprintf(&b, "Deals %d, eligible %d\n\n", d.Deals, d.Eligible)
+	fmt.Fprintf(&b, "Deals %d, eligible %d\n", d.Deals, d.Eligible)
+	if line := d.budgetText(); line != "" {
+		b.WriteString(line + "\n")
+	}
+	b.WriteString("\n")
 
 	const textCols = 2 // partner, name; the rest are numbers
 	rows := [][]string{{"partner", "name", "deals", "eligible", "earned", "expired", "held", "carried in", "withheld", "payable", "carried out"}}
@@ -360,6 +373,34 @@ func (d *statementDoc) writeText(w io.Writer) error {
 	return err
 }
 
+// budgetText is the text statement's line on the program's budget: what
+// it has paid through this run against its limit ("Budget used
+// 47,250.00 of 250,000.00, 202,750.00 left"), or "" for a program
+// without a budget cap. A budget used past its limit (a figure carried
+// in from an earlier run can be) says by how much. With more than one
+// budget cap, every cap counts the same payouts: the line names each
+// limit.
+func (d *statementDoc) budgetText() string {
+	if d.BudgetUsed == nil || len(d.budgets) == 0 {
+		return ""
+	}
+	cur := d.Currency
+	used := d.BudgetUsed.Amount()
+	line := "Budget used " + amountText(*d.BudgetUsed, cur)
+	for i, limit := range d.budgets {
+		if i > 0 {
+			line += ";"
+		}
+		left := limit.Amount().Sub(used)
+		if left.Sign() >= 0 {
+			line += " of " + amountText(limit, cur) + ", " + amountText(incentive.NewMoney(left, cur), cur) + " left"
+		} else {
+			line += " of " + amountText(limit, cur) + ", over by " + amountText(incentive.NewMoney(left.Neg(), cur), cur)
+		}
+	}
+	return line
+}
+
 // expiredKey is the entry of a partner's by_type and by_payee that holds
 // what expired, which the command's earned counts (the parentheses keep it
 // apart from any earning type's or payee's name).
@@ -481,6 +522,19 @@ func (d *statementDoc) writeCSV(w io.Writer) error {
 	if settles {
 		head = append(head, stCols...)
 	}
+	// A program with a budget gets a last column, budget_used, filled on
+	// the total row only: what the budget has paid through this run is a
+	// figure of the program, not of a partner.
+	budget := d.BudgetUsed != nil && len(d.budgets) > 0
+	if budget {
+		head = append(head, "budget_used")
+	}
+	last := func(rec []string, used string) []string {
+		if !budget {
+			return rec
+		}
+		return append(rec, used)
+	}
 	if err := cw.Write(head); err != nil {
 		return err
 	}
@@ -494,7 +548,7 @@ func (d *statementDoc) writeCSV(w io.Writer) error {
 	for _, r := range d.Partners {
 		rec := append(append([]string(nil), base...), r.Partner, r.Name, strconv.Itoa(r.Deals), strconv.Itoa(r.Eligible),
 			amt(r.Earned), amt(r.Expired), amt(r.Held), amt(r.CarriedIn), amt(r.Withheld), amt(r.Payable), amt(r.CarriedOut), r.PaymentMethod, amt(r.Fee), amt(r.Sent))
-		if err := cw.Write(kind(rec, "partner")); err != nil {
+		if err := cw.Write(last(kind(rec, "partner"), "")); err != nil {
 			return err
 		}
 		for _, l := range r.Settlements {
@@ -505,14 +559,18 @@ func (d *statementDoc) writeCSV(w io.Writer) error {
 			rec := append(append(append([]string(nil), base...), r.Partner, r.Name), make([]string, 12)...)
 			rec = append(rec, "settlement", l.Settlement, l.From.String(), l.To.String(), strconv.FormatBool(l.Settled), amt(l.Basis), amt(l.Entitlement),
 				amt(l.Advances), amt(l.CarriedIn), amt(l.Credited), amt(l.TrueUp), amt(l.Payable), amt(l.Capped), strings.Join(by, ";"), amt(l.CarriedOut))
-			if err := cw.Write(rec); err != nil {
+			if err := cw.Write(last(rec, "")); err != nil {
 				return err
 			}
 		}
 	}
 	rec := append(append([]string(nil), base...), "TOTAL", "", strconv.Itoa(d.Deals), strconv.Itoa(d.Eligible),
 		amt(d.Earned), amt(d.Expired), amt(d.Held), amt(d.CarriedIn), amt(d.Withheld), amt(d.Payable), amt(d.CarriedOut), "", amt(d.Fees), amt(d.Sent))
-	if err := cw.Write(kind(rec, "total")); err != nil {
+	used := ""
+	if budget {
+		used = amt(*d.BudgetUsed)
+	}
+	if err := cw.Write(last(kind(rec, "total"), used)); err != nil {
 		return err
 	}
 	cw.Flush()

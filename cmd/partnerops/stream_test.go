@@ -229,8 +229,11 @@ func TestStatementFormats(t *testing.T) {
 	total := recs[len(recs)-1]
 	// earned, expired, held, carried in, withheld, payable, carried out,
 	// payment method, fee, sent: no payment methods, so no fee and sent =
-	// payable.
-	assert.Equal(t, []string{"TOTAL", "", "32", "25", "38937.01", "0.00", "0.00", "0.00", "0.00", "38859.51", "77.50", "", "0.00", "38859.51"}, total[5:])
+	// payable. The program has a budget, so the last column is
+	// budget_used, on the total row only: every deal's payout counts
+	// against it, nothing expired or held, so it is the earned 38,937.01.
+	assert.Equal(t, "budget_used", recs[0][len(recs[0])-1])
+	assert.Equal(t, []string{"TOTAL", "", "32", "25", "38937.01", "0.00", "0.00", "0.00", "0.00", "38859.51", "77.50", "", "0.00", "38859.51", "38937.01"}, total[5:])
 
 	// As of 2027-01-15 P-CORAL carries 32.50 out (testdata/README.md); fed
 	// back, it is carried in: 77.50 + 32.50 = 110.00 reaches the 100.00
@@ -245,7 +248,7 @@ func TestStatementFormats(t *testing.T) {
 	require.NoError(t, err)
 	for _, r := range recs[1:] {
 		if r[5] == "P-CORAL" {
-			assert.Equal(t, []string{"77.50", "0.00", "0.00", "32.50", "0.00", "110.00", "0.00", "", "0.00", "110.00"}, r[9:])
+			assert.Equal(t, []string{"77.50", "0.00", "0.00", "32.50", "0.00", "110.00", "0.00", "", "0.00", "110.00", ""}, r[9:])
 		}
 	}
 }

@@ -27,7 +27,7 @@ func TestLogicFused(t *testing.T) {
 		// would divide by the missing term_months (0).
 		{src: `deal.segment == "smb" && deal.amount / deal.term_months > 1`, want: false},
 		{src: `deal.segment == "enterprise" || deal.amount / deal.term_months > 1`, want: true},
-		// The right operand runs and divides by zero: `/` is column 45 (0-based).
+		// The right operand runs and divides by zero: `/` is column 45, counted from 1 (offset 44).
 		{src: `deal.segment == "enterprise" && deal.amount / deal.term_months > 1`, err: "1:45: division by zero"},
 		// A missing optional bool reads false: "x" == "x" is true anyway; "y" != "x" || false.
 		{src: `deal.segment == "x" || deal.strategic`, fields: map[string]any{"segment": "x"}, want: true},
