@@ -282,8 +282,12 @@ func (s *Step) Amount() decimal.Decimal {
 	return s.blk.amount(s.flags&amtMask, int64(s.amc), int32(s.ame))
 }
 
-// Inputs are the values read by the condition or formula, in the order
-// the expression names them. The slice is the caller's own.
+// Inputs are the values read by the condition or formula, one for each
+// path of its Reads (Describer) that had a value for the deal, in the
+// order Reads lists them: for an expression of a program file, sorted by
+// path, each path once, not the order the expression names them
+// (`partner.type == "reseller" && deal.amount > 0` reads deal.amount
+// first). The slice is the caller's own.
 func (s *Step) Inputs() []Observed {
 	if x := s.extra(); x != nil {
 		if len(x.inputs) == 0 {

@@ -203,9 +203,10 @@ func runTotals(ctx context.Context, p *incentive.Program, deals []incentive.Inpu
 // 'partnerops run' builds it: a program's period settlements settle in
 // the run (opts.Settlements is set for it) and as of opts.AsOf, else as
 // of the last deal, and their payable true-ups count in the partners'
-// earned; for a program with a budget cap, Statement.BudgetUsed is what
-// the budget paid through the run and those true-ups (opts.BudgetUsed
-// included), the next run's opts.BudgetUsed. A deal that fails is an error.
+// earned. As run's, the statement carries what a next run of a chain
+// starts from: each partner's SettlementCarry and the budget's
+// BudgetUsed (nil when p has no budget cap). A deal that fails is an
+// error.
 func RunStatement(ctx context.Context, p *incentive.Program, deals []incentive.Input, opts incentive.RunOptions) (*incentive.Statement, error) {
 	sb, err := incentive.NewStatement(p, nil)
 	if err != nil {
@@ -216,7 +217,7 @@ func RunStatement(ctx context.Context, p *incentive.Program, deals []incentive.I
 		return nil, err
 	}
 	if opts.Counts == nil {
-		opts.Counts = new(incentive.RunCounts)
+		opts.Counts = &incentive.RunCounts{}
 	}
 	for r, err := range incentive.Run(ctx, p, sliceSeq(deals), opts) {
 		if err != nil {
@@ -229,13 +230,15 @@ func RunStatement(ctx context.Context, p *incentive.Program, deals []incentive.I
 	if err := settleInto(opts.Settlements, sb, nil, opts.AsOf, p); err != nil {
 		return nil, err
 	}
-	st := sb.Statement()
-	// The budget used, as 'partnerops run' records it: through the run and
-	// the true-ups settled after it.
 	used, ok := opts.Counts.BudgetUsed()
-	if opts.Settlements != nil {
-		used, ok = opts.Settlements.BudgetUsed(settleDay(opts.Settlements, opts.AsOf, p))
+	if b := opts.Settlements; b != nil {
+		at := settleDay(b, opts.AsOf, p)
+		if err := sb.AddSettlementCarries(b.Carries(at)); err != nil {
+			return nil, err
+		}
+		used, ok = b.BudgetUsed(at)
 	}
+	st := sb.Statement()
 	if ok {
 		m := incentive.NewMoney(used, p.Currency)
 		st.BudgetUsed = &m
