@@ -150,6 +150,9 @@ func rb6Equal(t *testing.T, what string, want, got []string) {
 // and 8 workers, under GOMAXPROCS 1 and 2.
 func TestReviewRbatch6ShardedMatchesSerial(t *testing.T) {
 	for _, procs := range []int{2, 1} {
+		if testing.Short() && procs == 1 {
+			continue
+		}
 		for _, c := range rb6Cases() {
 			t.Run(fmt.Sprintf("GOMAXPROCS %d, %s", procs, c.name), func(t *testing.T) {
 				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
@@ -183,7 +186,11 @@ func TestReviewRbatch6ShardedMatchesSerial(t *testing.T) {
 // RunCounts.BudgetUsed through the k-th, for 3 and 8 workers.
 func TestReviewRbatch6StopMatchesSerial(t *testing.T) {
 	stops := []int{1, 200, 255, 256, 257, 511, 640}
-	for _, c := range rb6Cases() {
+	cases := rb6Cases()
+	if testing.Short() {
+		stops, cases = []int{1, 256, 257}, cases[:1]
+	}
+	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			p := c.p()
 			for oi, base := range []RunOptions{{NoTrace: true}, {ReuseResults: true, NoTrace: true, Prior: rb6Prior, BudgetUsed: dec("1000.005")}} {
