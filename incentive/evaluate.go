@@ -779,9 +779,9 @@ func (w *work) newTrace(n int) []rawStep {
 
 // resultTrace is the result's trace of the deal's steps (sorted, in the
 // scratch): a copy of exactly their number (never nil, so that an empty
-// trace reads [] in JSON) with their block's header in one allocation,
-// and one block of the words its records need, which holds no pointers,
-// copied out of the scratch (which the next deal overwrites). With
+// trace reads [] in JSON) with their block's header and the words its
+// records need (which hold no pointers), copied out of the scratch (which
+// the next deal overwrites), in one allocation (traceMem). With
 // ReuseResults the previous result's steps buffer serves when it is large
 // enough; the block is always new, so that a copy of the steps stays valid.
 func (w *work) resultTrace(e *Evaluator, steps []rawStep) []Step {
@@ -789,13 +789,6 @@ func (w *work) resultTrace(e *Evaluator, steps []rawStep) []Step {
 		return []Step{}
 	}
 	w.scratch()
-	var t []Step
-	var blk *traceBlock
-	if b := w.bufs; b != nil && cap(b.trace) >= len(steps) {
-		t, blk = b.trace[:len(steps)], new(traceBlock)
-	} else {
-		t, blk = newSteps(len(steps))
-	}
 	// The details' records go first, at the word offsets offs (a step's
 	// det, an extra's, names a detail by its index in the scratch).
 	offs := w.detOffs[:0]
@@ -820,14 +813,23 @@ func (w *work) resultTrace(e *Evaluator, steps []rawStep) []Step {
 		}
 	}
 	insAt := nw
-	textAt := insAt + len(w.ins)*wordsOf[inputRec]()
-	blk.data = make([]uint64, textAt+(len(w.bytes)+7)/8)
+	textAt := insAt + len(w.ins)
+	nw = textAt + (len(w.bytes)+7)/8
+	var t []Step
+	var blk *traceBlock
+	if b := w.bufs; b != nil && cap(b.trace) >= len(steps) {
+		t = b.trace[:len(steps)]
+		_, blk = w.traceMem(0, nw)
+	} else {
+		t, blk = w.traceMem(len(steps), nw)
+	}
 	blk.e, blk.ins, blk.text = e, int32(insAt), int32(textAt)
+	data := blk.data()
 	// The texts first: the details' payees go after the inputs' texts.
 	copy(blk.bytes(), w.bytes)
 	copy(blk.inputs(), w.ins)
 	for k := range int(w.ndet) {
-		w.putDetail(blk.data, int(offs[k]), &w.detChunks[k/detailChunk][k%detailChunk])
+		w.putDetail(data, int(offs[k]), &w.detChunks[k/detailChunk][k%detailChunk])
 	}
 	if len(w.decs)+len(w.vals)+len(w.extras) > 0 {
 		blk.side = &traceSide{decs: clone(w.decs), vals: clone(w.vals), extras: clone(w.extras)}
@@ -844,7 +846,7 @@ func (w *work) resultTrace(e *Evaluator, steps []rawStep) []Step {
 		st.Kind, st.OK, st.flags, st.nin, st.Index = r.Kind, r.OK, r.flags, r.nin, r.Index
 		st.amc, st.ame, st.in, st.det = int32(r.amc), r.ame, r.in, r.det
 		if r.flags&amtMask == amtFx && r.amc != int64(int32(r.amc)) {
-			blk.data[wideAt] = uint64(r.amc)
+			data[wideAt] = uint64(r.amc)
 			st.flags = r.flags&^amtMask | amtWide
 			st.amc = int32(wideAt)
 			wideAt++

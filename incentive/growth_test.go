@@ -2,6 +2,7 @@ package incentive_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 
@@ -11,9 +12,10 @@ import (
 )
 
 // The engine and the hand-written reference are two independent
-// implementations of the same terms: they must agree on every deal.
+// implementations of the same terms: they must agree on every deal, with
+// one worker (runSerial), two (the paired run) and three (the sharded run).
 func TestGrowthProgramMatchesHandWritten(t *testing.T) {
-	for _, workers := range []int{1, 2} {
+	for _, workers := range []int{1, 2, 3} {
 		growthref.CheckAgainstReference(t, growthref.Program(), 20000, workers)
 	}
 }
@@ -196,6 +198,20 @@ func TestRunReuseResultsMatches(t *testing.T) {
 			if i != len(want) {
 				t.Fatalf("%d results, want %d", i, len(want))
 			}
+		}
+	}
+}
+
+// BenchmarkRunWorkers is BenchmarkRunExample's batch without the trace at
+// a fixed number of workers: one (everything on the caller's goroutine)
+// against two (the sharded run), to see what the second core buys.
+func BenchmarkRunWorkers(b *testing.B) {
+	for _, w := range []int{1, 2} {
+		for _, n := range []int{100_000, 1_000_000} {
+			name := fmt.Sprintf("w%d-%s", w, map[int]string{100_000: "100k", 1_000_000: "1M"}[n])
+			b.Run(name, func(b *testing.B) {
+				growthref.BenchRun(b, growthref.Program(), n, incentive.RunOptions{NoTrace: true, Workers: w})
+			})
 		}
 	}
 }

@@ -245,7 +245,7 @@ type Step struct {
 	flags uint8
 	// nin is the number of input records of the step (in is the first).
 	nin uint8
-	// in is the step's first input record.
+	// in is the word offset of the step's first input record.
 	in  uint16
 	ame int16
 	// det is the step's detail: 0 none, detExpr (a clause, condition or
@@ -294,8 +294,12 @@ func (s *Step) Amount() decimal.Decimal {
 	return s.blk.amount(s.flags&amtMask, int64(s.amc), int32(s.ame))
 }
 
-// Inputs are the values read by the condition or formula, in the order
-// the expression names them. The slice is the caller's own.
+// Inputs are the values read by the condition or formula, one for each
+// path of its Reads (Describer) that had a value for the deal, in the
+// order Reads lists them: for an expression of a program file, sorted by
+// path, each path once, not the order the expression names them
+// (`partner.type == "reseller" && deal.amount > 0` reads deal.amount
+// first). The slice is the caller's own.
 func (s *Step) Inputs() []Observed {
 	if x := s.extra(); x != nil {
 		if len(x.inputs) == 0 {

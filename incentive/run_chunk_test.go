@@ -22,16 +22,20 @@ func smallBatch() []Input {
 // reads, not a whole chunk of runChunk deals up front: a service that runs
 // small batches (and FuzzEvaluateDeal, which spent 96% of its allocated
 // bytes there, about 750 KB per Run of six deals) paid for 512 deals'
-// working space on every call. Both multi-worker paths: the sharded one
-// (the spiff program) and the general one (credit notes allowed).
+// working space on every call. Every multi-worker path: the paired run
+// (two workers), the sharded one (the spiff program, three workers) and
+// the general one (credit notes allowed, three workers).
 func TestRunSmallBatchAllocatesForItsDeals(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
 		negatives bool
 		sharded   bool
+		workers   int
 	}{
-		{"sharded", false, true},
-		{"parallel", true, false},
+		{"paired", false, true, 2},
+		{"paired-negatives", true, false, 2},
+		{"sharded", false, true, 3},
+		{"parallel", true, false, 3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := spiffProgram()
@@ -46,7 +50,7 @@ func TestRunSmallBatchAllocatesForItsDeals(t *testing.T) {
 			ins := smallBatch()
 			run := func() {
 				n := 0
-				for r, err := range e.Run(t.Context(), seqOf(ins), RunOptions{Workers: 2}) {
+				for r, err := range e.Run(t.Context(), seqOf(ins), RunOptions{Workers: tc.workers}) {
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -82,7 +86,7 @@ func TestRunSmallBatchAllocatesForItsDeals(t *testing.T) {
 }
 
 // BenchmarkRunSmallBatch is a run of three deals on two workers (the
-// sharded path), the shape of a service evaluating a few deals per request.
+// paired run), the shape of a service evaluating a few deals per request.
 //
 //	go test ./incentive -run '^$' -bench RunSmallBatch -benchmem -count 5
 func BenchmarkRunSmallBatch(b *testing.B) {

@@ -240,11 +240,7 @@ func costSeries(ctx context.Context, p *incentive.Program, deals []incentive.Inp
 		steps = append(steps, earned{on, r.Total.Amount()})
 	}
 	if b := opts.Settlements; b != nil {
-		at := b.Last()
-		if !opts.AsOf.IsZero() {
-			at = incentive.DateOf(opts.AsOf.In(loc))
-		}
-		for _, l := range b.Settle(at) {
+		for _, l := range b.Settle(settleDay(b, opts.AsOf, p)) {
 			if l.Settled && !l.Payable.IsZero() {
 				steps = append(steps, earned{l.To, l.Payable.Amount()})
 			}
@@ -261,13 +257,20 @@ func costSeries(ctx context.Context, p *incentive.Program, deals []incentive.Inp
 		s.Points = append(s.Points, svgchart.Point{X: decimal.Zero, Y: decimal.Zero})
 	}
 	for _, st := range steps {
-		day := decimal.NewFromInt(int64(st.on.In(loc).Sub(start).Hours() / 24))
+		// Days by the calendar, not by hours / 24: a day of the
+		// program's zone can have 23 hours (DST).
+		day := decimal.NewFromInt(int64(civilDays(first, st.on)))
 		// A step: flat until the day, then up by what was earned.
 		s.Points = append(s.Points, svgchart.Point{X: day, Y: cum})
 		cum = cum.Add(st.amt)
 		s.Points = append(s.Points, svgchart.Point{X: day, Y: cum})
 	}
 	return s, start, nil
+}
+
+// civilDays is the number of calendar days from a to b.
+func civilDays(a, b incentive.Date) int {
+	return int(b.In(time.UTC).Sub(a.In(time.UTC)).Hours() / 24)
 }
 
 func sliceSeq(deals []incentive.Input) func(func(incentive.Input, error) bool) {

@@ -172,8 +172,8 @@ type Diff struct {
 	// version paid.
 	Types []KeyDiff `json:"types"`
 	// Earnings are the line totals by earning id (exact sums of the lines,
-	// before any statement-stage rounding), every earning either version
-	// paid.
+	// before any statement-stage rounding; an expired result's lines count
+	// in none, as in Earned), every earning either version paid.
 	Earnings []KeyDiff `json:"earnings"`
 	// Reasons count the changed deals by reason.
 	Reasons []ReasonCount `json:"reasons"`
@@ -223,6 +223,9 @@ type partnerAcc struct {
 func Compare(ctx context.Context, oldP, newP *incentive.Program, deals iter.Seq2[incentive.Input, error], opts DiffOptions) (*Diff, error) {
 	if oldP == nil || newP == nil {
 		return nil, ErrNoProgram
+	}
+	if deals == nil { // the zero value: no deals (ranging over nil panics)
+		deals = func(func(incentive.Input, error) bool) {}
 	}
 	eo, err := incentive.NewEvaluator(oldP)
 	if err != nil {
@@ -315,11 +318,7 @@ func settleInto(b *incentive.SettlementBuilder, sb *incentive.StatementBuilder, 
 	if b == nil {
 		return nil
 	}
-	at := b.Last()
-	if !asOf.IsZero() {
-		at = incentive.DateOf(asOf.In(p.Effective.Loc()))
-	}
-	lines := b.Settle(at)
+	lines := b.Settle(settleDay(b, asOf, p))
 	for _, l := range lines {
 		if earn != nil && l.Settled && !l.Payable.IsZero() {
 			k := TrueUpKey(l.Settlement)
@@ -327,6 +326,16 @@ func settleInto(b *incentive.SettlementBuilder, sb *incentive.StatementBuilder, 
 		}
 	}
 	return sb.AddSettlements(lines)
+}
+
+// settleDay is the day a run's periods settle as of, as 'partnerops run'
+// settles them: asOf's day in the program's zone, else the run's last
+// deal's.
+func settleDay(b *incentive.SettlementBuilder, asOf time.Time, p *incentive.Program) incentive.Date {
+	if !asOf.IsZero() {
+		return incentive.DateOf(asOf.In(p.Effective.Loc()))
+	}
+	return b.Last()
 }
 
 // TrueUpKey is the key of a period settlement's payable true-ups among a
@@ -358,7 +367,7 @@ func (c *comparer) add(r0 *incentive.Result, err0 error, r1 *incentive.Result, e
 		if err := c.sbOld.Add(r0); err != nil {
 			return err
 		}
-		for _, l := range r0.Lines {
+		for _, l := range lines(r0) {
 			c.earnOld[l.Earning] = c.earnOld[l.Earning].Add(l.Amount.Amount())
 		}
 		if r0.Eligible {
@@ -369,7 +378,7 @@ func (c *comparer) add(r0 *incentive.Result, err0 error, r1 *incentive.Result, e
 		if err := c.sbNew.Add(r1); err != nil {
 			return err
 		}
-		for _, l := range r1.Lines {
+		for _, l := range lines(r1) {
 			c.earnNew[l.Earning] = c.earnNew[l.Earning].Add(l.Amount.Amount())
 		}
 		if r1.Eligible {
@@ -412,6 +421,16 @@ func (c *comparer) add(r0 *incentive.Result, err0 error, r1 *incentive.Result, e
 		c.keep(dd)
 	}
 	return nil
+}
+
+// lines are the lines of r that count in a statement's earned: none of
+// an expired result (its claim window closed; the statement counts it as
+// expired), so that Earnings add up to Earned as Types do.
+func lines(r *incentive.Result) []incentive.Line {
+	if r.Expired {
+		return nil
+	}
+	return r.Lines
 }
 
 // dealID names the deal of a pair of outcomes where one failed.

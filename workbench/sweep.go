@@ -203,7 +203,10 @@ func runTotals(ctx context.Context, p *incentive.Program, deals []incentive.Inpu
 // 'partnerops run' builds it: a program's period settlements settle in
 // the run (opts.Settlements is set for it) and as of opts.AsOf, else as
 // of the last deal, and their payable true-ups count in the partners'
-// earned. A deal that fails is an error.
+// earned. As run's, the statement carries what a next run of a chain
+// starts from: each partner's SettlementCarry and the budget's
+// BudgetUsed (nil when p has no budget cap). A deal that fails is an
+// error.
 func RunStatement(ctx context.Context, p *incentive.Program, deals []incentive.Input, opts incentive.RunOptions) (*incentive.Statement, error) {
 	sb, err := incentive.NewStatement(p, nil)
 	if err != nil {
@@ -212,6 +215,9 @@ func RunStatement(ctx context.Context, p *incentive.Program, deals []incentive.I
 	opts.NoTrace = true
 	if opts.Settlements, err = settlementsFor(p); err != nil {
 		return nil, err
+	}
+	if opts.Counts == nil {
+		opts.Counts = &incentive.RunCounts{}
 	}
 	for r, err := range incentive.Run(ctx, p, sliceSeq(deals), opts) {
 		if err != nil {
@@ -224,7 +230,20 @@ func RunStatement(ctx context.Context, p *incentive.Program, deals []incentive.I
 	if err := settleInto(opts.Settlements, sb, nil, opts.AsOf, p); err != nil {
 		return nil, err
 	}
-	return sb.Statement(), nil
+	used, ok := opts.Counts.BudgetUsed()
+	if b := opts.Settlements; b != nil {
+		at := settleDay(b, opts.AsOf, p)
+		if err := sb.AddSettlementCarries(b.Carries(at)); err != nil {
+			return nil, err
+		}
+		used, ok = b.BudgetUsed(at)
+	}
+	st := sb.Statement()
+	if ok {
+		m := incentive.NewMoney(used, p.Currency)
+		st.BudgetUsed = &m
+	}
+	return st, nil
 }
 
 // settlementsFor returns a builder to attach to a run of p

@@ -29,7 +29,9 @@ that binds or cuts differently, rounding.
 
 Each version's totals are those 'partnerops run' prints for it, the period
 settlements' payable true-ups included (settled as of -as-of, else as of
-the last deal; listed by earning as "true-up of" the settlement). The deals
+the last deal; listed by earning as "true-up of" the settlement), less
+what expired: with -as-of, an earning whose claim window has closed is
+in run's earned and expired columns, and in none of diff's totals. The deals
 are read as the NEW version declares its custom fields, plus any field only
 OLD declares; each version sees only the fields it declares. A deal that
 fails under a version is listed and left out of that version's totals, and

@@ -20,7 +20,8 @@ var sweepCommand = &command{
 	about: `
 Sweep varies one number of PROGRAM (a rate, a band bound, a cap) from A to
 B by S, and runs the deals of DEALS at each value, as run does. It prints,
-per value, the earned total and its change from the program as written,
+per value, the earned total (run's earned less what expired as of
+-as-of) and its change from the program as written,
 the eligible deals, the partners paid and the partners whose total differs
 from the program as written.
 
