@@ -471,7 +471,7 @@ const dayKeyLimit = 1 << 53
 // zero date's 0, which a SettlementBuilder reads as "no close date": the
 // result then counts towards no settlement period, rather than a wrong one.
 func dayKeyOf(d Date) dayKey {
-	if d.Year < -dayKeyLimit || d.Year >= dayKeyLimit || d.Month < 0 || d.Month > 15 || d.Day < 0 || d.Day > 31 {
+	if y := int64(d.Year); y < -dayKeyLimit || y >= dayKeyLimit || d.Month < 0 || d.Month > 15 || d.Day < 0 || d.Day > 31 {
 		return 0
 	}
 	return dayKey(int64(d.Year)<<9 | int64(d.Month)<<5 | int64(d.Day))
