@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -350,5 +351,54 @@ func TestEvaluateIntoConcurrent(t *testing.T) {
 			i := (k + g*97) % len(ins)
 			require.Equal(t, want[i], got[g][k], "goroutine %d, deal %d", g, i)
 		}
+	}
+}
+
+// A credit note re-evaluates the deal it names with that deal's own
+// conversion, with results reused too: a run that reuses its results'
+// room (ReuseResults) must not let a later deal's conversion (here at
+// another rate) stand for it. D-1 (03-10, 2.00): 1,000.00 EUR = 2,000.00
+// USD, its line 400.00 EUR = 800.00 USD: min(2,000.00, 800.00) x 0.10 =
+// 80.00. D-2 (03-11, 1.10): 500.00 EUR = 550.00 USD, line 330.00 USD:
+// 33.00. C-1: -100.00 EUR (1.10 on 03-12) = -110.00 USD; D-1's net
+// 2,000.00 - 110.00 = 1,890.00 earns min(1,890.00, 800.00) x 0.10 =
+// 80.00, as paid: nothing back. (At the later rate D-1's line would read
+// 440.00 USD: min(1,890.00, 440.00) x 0.10 = 44.00, and the credit note
+// would take 80.00 - 44.00 = 36.00 back.)
+func TestReuseResultsCreditKeepsConversion(t *testing.T) {
+	p := &Program{ID: "p", Version: 1, Currency: USD, AllowNegative: true,
+		Effective: Window{From: Date{2026, 1, 1}, To: Date{2026, 12, 31}},
+		Earnings: []Earning{{ID: "lines", Type: Spiff, Amount: FormulaFunc("min(deal.amount, sum(line.amount)) * 0.10",
+			[]string{"deal.amount"}, func(s *Scope) (decimal.Decimal, error) {
+				var sum decimal.Decimal
+				for _, l := range s.Deal.Lines {
+					sum = sum.Add(l.Amount.Amount())
+				}
+				return decimal.Min(s.Amount, sum).Mul(dec("0.10")), nil
+			})}}}
+	rates, err := NewRateTable(Rate{From: EUR, To: USD, Rate: dec("2.00"), AsOf: Date{2026, 3, 1}},
+		Rate{From: EUR, To: USD, Rate: dec("1.10"), AsOf: Date{2026, 3, 11}})
+	require.NoError(t, err)
+	eur := func(s string) Money { return MustParseMoney(s, "EUR") }
+	at := func(d int) time.Time { return time.Date(2026, 3, d, 12, 0, 0, 0, time.UTC) }
+	deals := []Input{
+		{Partner: gold("P-1"), Deal: Deal{ID: "D-1", PartnerID: "P-1", Amount: eur("1000.00"), CloseDate: at(10), Lines: []DealLine{{Product: "SRV", Amount: eur("400.00")}}}},
+		{Partner: gold("P-2"), Deal: Deal{ID: "D-2", PartnerID: "P-2", Amount: eur("500.00"), CloseDate: at(11), Lines: []DealLine{{Product: "SW", Amount: eur("300.00")}}}},
+		{Partner: gold("P-1"), Deal: Deal{ID: "C-1", PartnerID: "P-1", Amount: eur("-100.00"), Credits: "D-1", CloseDate: at(12)}},
+	}
+	for _, opts := range []RunOptions{{Workers: 1}, {Workers: 1, ReuseResults: true}, {Workers: 2, ReuseResults: true}} {
+		opts.Rates, opts.NoTrace = rates, true
+		got := map[string]string{}
+		for r, err := range Run(t.Context(), p, func(yield func(Input, error) bool) {
+			for _, in := range deals {
+				if !yield(in, nil) {
+					return
+				}
+			}
+		}, opts) {
+			require.NoError(t, err)
+			got[r.DealID] = r.Total.Amount().StringFixed(2)
+		}
+		assert.Equal(t, map[string]string{"D-1": "80.00", "D-2": "33.00", "C-1": "0.00"}, got, "%+v", opts)
 	}
 }

@@ -391,6 +391,12 @@ func (e *Evaluator) remember(w *work, st *runState, ps *partnerState, snap *deal
 		lines: make([]decimal.Decimal, len(e.earn)), periods: make([]*periodTotals, len(e.periods))}
 	if w.scope.Deal != &w.in.Deal {
 		rec.conv = w.res.Conversion
+		if w.bufs != nil && rec.conv != nil {
+			// The result's Conversion is room the next deal's result
+			// reuses (resultBufs): the record keeps its own copy.
+			c := *rec.conv
+			rec.conv = &c
+		}
 	}
 	for i := range w.lines {
 		if ln := &w.lines[i]; ln.holds && !ln.dropped {
