@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/partnerops/partnerops/incentive"
+	"github.com/partnerops/partnerops/internal/growthref"
 )
 
 // Statement.BudgetUsed is documented as the figure the next run of a chain
@@ -35,4 +36,18 @@ func TestReviewNewbie4WriteTextShowsBudgetUsed(t *testing.T) {
 	text.Reset()
 	require.NoError(t, st.WriteText(&text))
 	assert.Contains(t, text.String(), "\nBudget used 1,240.00\n")
+}
+
+// A nil deals stream is a run of no deals, with any number of workers: it
+// used to panic, with more than one worker on the run's own goroutine,
+// which no caller can recover (reported by newbie4, fixed by the lead).
+func TestReviewNewbie4RunNilDealsIsNoDeals(t *testing.T) {
+	for _, workers := range []int{1, 2, 4} {
+		n := 0
+		for _, err := range incentive.Run(context.Background(), growthref.Program(), nil, incentive.RunOptions{Workers: workers}) {
+			require.NoError(t, err)
+			n++
+		}
+		assert.Equal(t, 0, n, "workers %d", workers)
+	}
 }

@@ -144,12 +144,17 @@ func Run(ctx context.Context, p *Program, deals iter.Seq2[Input, error], opts Ru
 // deals, on a goroutine of its own; after an early stop that goroutine
 // stops at the input's next deal, and Run does not wait for it. For a live
 // feed that must yield each result as soon as its deal arrives, use one
-// worker.
+// worker. A nil deals is a stream of no deals.
 func (e *Evaluator) Run(ctx context.Context, deals iter.Seq2[Input, error], opts RunOptions) iter.Seq2[*Result, error] {
 	return func(yield func(*Result, error) bool) {
 		if err := e.ready(); err != nil {
 			yield(nil, err)
 			return
+		}
+		if deals == nil {
+			// (Read on a goroutine of the run's own, a nil stream would
+			// panic where no caller can recover.)
+			deals = func(func(Input, error) bool) {}
 		}
 		if opts.Workers > MaxWorkers {
 			yield(nil, fmt.Errorf("%w: %d workers; at most %d", ErrInvalidOptions, opts.Workers, MaxWorkers))
