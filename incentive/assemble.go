@@ -42,13 +42,18 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 	// (A result's buffers that never held lines are nil: a deal that pays
 	// no line must still get empty Lines, not nil, or its JSON reads
 	// "lines": null where a run without ReuseResults writes [].)
-	if b := w.bufs; b != nil && b.lines != nil && cap(b.lines) >= paying {
+	b := w.bufs
+	if b != nil && b.lines != nil && cap(b.lines) >= paying {
 		res.Lines = b.lines[:0]
 	} else {
 		res.Lines = make([]Line, 0, paying)
 	}
 	if lost > 0 {
-		res.Lost = make([]Line, 0, lost)
+		if b != nil && cap(b.lost) >= lost {
+			res.Lost = b.lost[:0]
+		} else {
+			res.Lost = make([]Line, 0, lost)
+		}
 	}
 	bands := 0 // BandHits in res.bandRoom
 	for i := range w.lines {
@@ -74,6 +79,10 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 		// overwritten.)
 		l.Earning, l.Type, l.Group = en.ID, en.Type, en.Group
 		l.Gross, l.Amount, l.Cuts = Money{ln.gross, cur}, Money{ln.final, cur}, ln.cuts
+		if b != nil && b.own {
+			// EvaluateInto: the cuts are in the work's scratch.
+			l.Cuts = b.ownCuts(ln.cuts)
+		}
 		if l.Band != nil {
 			l.Band = nil
 		}
@@ -87,7 +96,11 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 				l.Band = &res.bandRoom[bands]
 				bands++
 			} else {
-				l.Band = new(BandHit)
+				if b != nil {
+					l.Band = b.band()
+				} else {
+					l.Band = new(BandHit)
+				}
 				*l.Band = hit
 			}
 		}
@@ -97,7 +110,8 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 	}
 	total := e.paying(w)
 	res.Total = Money{total, cur}
-	res.basis, res.date = w.scope.Amount, dayKeyOf(w.date)
+	res.basis = w.scope.Amount
+	res.setDate(w.date)
 	if e.p.Claims.Set() && !w.claimed {
 		// (orderedTerms sets it for an eligible deal of a run: what the
 		// claim reads, the deal's dates and the as-of instant, is the

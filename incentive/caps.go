@@ -356,6 +356,24 @@ func (e *Evaluator) takeCutAt(w *work, ci int, c *Cap, limit, cut decimal.Decima
 	w.cutSpare = spare
 }
 
+// addCut appends cc to the line's cuts (a line cap's). With EvaluateInto
+// (w.bufs.own) the cuts are taken from the work's scratch room
+// (w.cutSpare) as takeCutAt takes them, and finish copies them into the
+// result's room; otherwise, and when the scratch is spent, appended.
+func (w *work) addCut(ln *lineWork, cc CapCut) {
+	if b := w.bufs; b != nil && b.own {
+		if n := len(ln.cuts) + 1; len(w.cutSpare) >= n {
+			spare := w.cutSpare
+			k := len(spare) - n
+			copy(spare[k:], ln.cuts)
+			spare[k+n-1] = cc
+			ln.cuts, w.cutSpare = spare[k:k+n:k+n], spare[:k]
+			return
+		}
+	}
+	ln.cuts = append(ln.cuts, cc)
+}
+
 // dealCapLimit computes deal cap ci's limit from its Formula, rounded
 // toward zero to the payout grid and at least zero, and records the
 // computation in the trace. A limit below zero fails the deal, except on a

@@ -195,7 +195,11 @@
 // Callers that
 // need no explanation use Evaluator.EvaluateNoTrace or RunOptions.NoTrace;
 // runs whose caller only aggregates can also set RunOptions.ReuseResults,
-// which writes each result into the memory of an earlier one.
+// which writes each result into the memory of an earlier one, and
+// services that evaluate deals one at a time and keep no results can use
+// Evaluator.EvaluateInto or EvaluateNoTraceInto, which write each deal's
+// result into a Result the caller reuses (a deal then allocates nothing
+// of its own but its amounts, 16 decimals to an allocation).
 //
 // # Expiry, holds and payout buckets
 //

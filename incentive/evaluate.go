@@ -2,6 +2,7 @@ package incentive
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -269,7 +270,7 @@ func (e *Evaluator) ready() error {
 // Evaluate computes what one deal earns, starting from in.Prior. See the
 // package-level Evaluate.
 func (e *Evaluator) Evaluate(ctx context.Context, in Input, asOf time.Time) (*Result, error) {
-	return e.evaluate(ctx, &in, asOf, false)
+	return e.evaluate(ctx, &in, asOf, false, nil)
 }
 
 // EvaluateNoTrace is Evaluate without the explanation: the result's Trace
@@ -277,10 +278,99 @@ func (e *Evaluator) Evaluate(ctx context.Context, in Input, asOf time.Time) (*Re
 // run). For services that evaluate deals inline and only need the amounts;
 // evaluating the deal again with Evaluate explains it.
 func (e *Evaluator) EvaluateNoTrace(ctx context.Context, in Input, asOf time.Time) (*Result, error) {
-	return e.evaluate(ctx, &in, asOf, true)
+	return e.evaluate(ctx, &in, asOf, true, nil)
 }
 
-func (e *Evaluator) evaluate(ctx context.Context, in *Input, asOf time.Time, noTrace bool) (*Result, error) {
+// ErrNilResult is returned by EvaluateInto and EvaluateNoTraceInto given
+// a nil *Result to write into.
+var ErrNilResult = errors.New("nil result to evaluate into")
+
+// EvaluateInto is Evaluate writing the deal's result into res, which the
+// caller owns and reuses deal after deal, instead of a new Result: for
+// services that evaluate deals inline and do not keep the results (they
+// sum them, add them to a statement, write them out). After the first
+// call res keeps the memory behind its slices and pointers and reuses it,
+// so that in the steady state a deal allocates nothing of its own but
+// its amounts (decimals made 16 at a time: about one allocation for every
+// four deals of the example program), with the trace the trace's block of
+// records, and what a few programs' deals need besides (named values,
+// per-line items, a split's working memory). The result is the one
+// Evaluate gives, field for field: its JSON is the same, byte for byte.
+// (Only reflect.DeepEqual tells them apart, by the unexported pointer to
+// that memory.)
+//
+// What the caller may keep after the next call with res: values copied
+// out of it (its strings, Money and decimal amounts, Date, ProgramRef,
+// bools, a Step copied by value, words rendered by Explain): amounts never
+// change once made. What it may not: res itself, and anything reached
+// through a slice or pointer of res (Lines, Lost, their Cuts, Band and
+// Items, Hold, Conversion, Values, Shares, Trace), which the next call
+// overwrites. A copy of a Result (r2 := *res) shares that memory: use one
+// Result per sequence of calls, and copy deeply what must outlive it.
+//
+// res may be a zero Result, or any Result the caller is done with (one
+// from Evaluate, say): its fields are overwritten (a Result holds the
+// first band hit its lines point to, so that hit changes too), and the
+// memory its slices and pointers pointed to before its first
+// EvaluateInto is never written (it may be shared, as a ReuseResults
+// run's result's is), only dropped. in is read during the call only and
+// never changed (as with Evaluate, the evaluator's pooled state keeps a
+// shallow copy of it, its maps and slices reachable, until its next deal).
+//
+// On error, res holds no result: every exported field is zero, as in a
+// new Result (it keeps its memory for the next call). The errors are
+// Evaluate's (an *EvalError for bad data, the context's error,
+// ErrNoEvaluator), one wrapping ErrInvalidDeal for a nil in, and
+// ErrNilResult for a nil res.
+//
+// Like Evaluate it is safe for concurrent use, each goroutine with its own
+// Result: calls that share a Result must not overlap.
+func (e *Evaluator) EvaluateInto(ctx context.Context, res *Result, in *Input, asOf time.Time) error {
+	return e.evaluateInto(ctx, res, in, asOf, false)
+}
+
+// EvaluateNoTraceInto is EvaluateInto without the explanation, as
+// EvaluateNoTrace is Evaluate without it: the result's Trace is nil.
+func (e *Evaluator) EvaluateNoTraceInto(ctx context.Context, res *Result, in *Input, asOf time.Time) error {
+	return e.evaluateInto(ctx, res, in, asOf, true)
+}
+
+func (e *Evaluator) evaluateInto(ctx context.Context, res *Result, in *Input, asOf time.Time, noTrace bool) error {
+	if res == nil {
+		return ErrNilResult
+	}
+	var err error
+	if in == nil {
+		err = fmt.Errorf("%w: nil input", ErrInvalidDeal)
+	} else {
+		_, err = e.evaluate(ctx, in, asOf, noTrace, res)
+	}
+	if err != nil {
+		room := res.room
+		*res = Result{}
+		res.room = room
+	}
+	return err
+}
+
+// intoCuts is the room for cap cuts an EvaluateInto deal's work gets (see
+// soloState.cuts): for each line one cut per line cap, deal cap and
+// partner or budget cap (two per line and deal cap for a credit note's
+// floor), plus the copies takeCutAt makes of a line's earlier cuts, so
+// that no deal runs out; at most 4,096 (a larger program's deal allocates
+// what it needs beyond).
+func (e *Evaluator) intoCuts() int {
+	n := 0
+	for _, ep := range e.earn {
+		k := 2*len(ep.lineCaps) + 2*len(e.dealCaps) + len(e.runCaps)
+		n += k * (k + 1) / 2
+	}
+	return min(n, 4096)
+}
+
+// evaluate evaluates one deal on a pooled state. With into set the result
+// is written there (EvaluateInto), reusing its room.
+func (e *Evaluator) evaluate(ctx context.Context, in *Input, asOf time.Time, noTrace bool, into *Result) (*Result, error) {
 	if err := e.ready(); err != nil {
 		return nil, err
 	}
@@ -304,9 +394,27 @@ func (e *Evaluator) evaluate(ctx context.Context, in *Input, asOf time.Time, noT
 	w := &s.w // empty (its scope zero): a new state, or reused by the previous deal
 	w.scope.asOf, w.noTrace = asOf, noTrace
 	w.da = e.arena(&s.da)
+	if into != nil {
+		b := into.room
+		if b == nil {
+			// Its first EvaluateInto: whatever its slices point to may be
+			// shared, and is dropped (start empties it), not reused.
+			*into = Result{}
+			b = &resultBufs{own: true}
+			into.room = b
+		}
+		b.res = into
+		if s.cuts == nil {
+			s.cuts = make([]CapCut, e.intoCuts())
+		}
+		w.bufs, w.cutSpare = b, s.cuts
+	}
 	e.ownTerms(w, own, own.Rates)
 	e.inOrder(w, s.st, asOf)
 	res, err := w.res, w.err
+	if into != nil && err == nil {
+		w.bufs.keep(w)
+	}
 	w.reuse()
 	// s.in keeps the caller's slices and maps until the next deal
 	// overwrites it, or the pool drops the state at a collection, as
@@ -327,6 +435,9 @@ type soloState struct {
 	w  work
 	in Input
 	da decArena
+	// cuts is the room for an EvaluateInto deal's cap cuts (intoCuts),
+	// which finish copies into its result's room.
+	cuts []CapCut
 }
 
 // reuse empties w for the next deal, keeping the buffers that no result
@@ -499,22 +610,161 @@ type work struct {
 	da *decArena
 }
 
-// resultBufs are a result and the buffers behind its Lines and Trace,
-// which RunOptions.ReuseResults hands from one deal to the next.
+// resultBufs are a result and the memory behind its slices and pointers
+// (Lines, Lost, their cuts and bands, Trace, Hold, Conversion), which
+// the next deal written into the same result reuses: a run's with
+// RunOptions.ReuseResults, or a caller's Result with
+// Evaluator.EvaluateInto (Result.room).
 type resultBufs struct {
-	res   Result
-	trace []Step
-	lines []Line
+	// res is the result the deals are written into: a run's own (made on
+	// its first deal), or EvaluateInto's caller's.
+	res         *Result
+	trace       []Step
+	lines, lost []Line
+	// own: the deal's cap cuts are the work's scratch (EvaluateInto), so
+	// finish copies each line's into cuts, emptied for each deal (a run
+	// gives its deals room of its own: cutRoom).
+	own  bool
+	cuts []CapCut
+	// bands are room for the band hits beyond the result's own bandRoom,
+	// emptied for each deal.
+	bands []BandHit
+	hold  *HoldStatus
+	conv  *Conversion
+	// shares is room for the result's Shares, and shareLines for each
+	// payee slot's lines (by slot, not by share: the shares a deal pays
+	// are compacted, so a share's position does not name its buffer).
+	shares     []Share
+	shareLines [][]ShareLine
+}
+
+// newShares returns room for n shares (see splitResult): the reused
+// result's with a resultBufs, else new.
+func (w *work) newShares(n int) []Share {
+	b := w.bufs
+	if b == nil {
+		return make([]Share, n)
+	}
+	if cap(b.shares) < n {
+		b.shares = make([]Share, n)
+	}
+	return b.shares[:n]
+}
+
+// shareLines returns the room for payee slot k's share lines, empty.
+func (w *work) shareLines(k int) []ShareLine {
+	if b := w.bufs; b != nil && k < len(b.shareLines) {
+		return b.shareLines[k][:0]
+	}
+	return nil
+}
+
+// keepShareLines takes back the lines of each payee slot's share, for the
+// next deal, before splitResult drops the shares that pay nothing.
+func (w *work) keepShareLines(shares []Share) {
+	b := w.bufs
+	if b == nil {
+		return
+	}
+	if len(b.shareLines) < len(shares) {
+		b.shareLines = append(b.shareLines, make([][]ShareLine, len(shares)-len(b.shareLines))...)
+	}
+	for k := range shares {
+		if cap(shares[k].Lines) > cap(b.shareLines[k]) {
+			b.shareLines[k] = shares[k].Lines
+		}
+	}
+}
+
+// start empties the result the next deal is written into, keeping the
+// memory its slices point to (see keep), and returns it.
+func (b *resultBufs) start() *Result {
+	res := b.res
+	if res == nil {
+		res = new(Result)
+		b.res = res
+	}
+	b.keepOf(res)
+	b.cuts, b.bands = b.cuts[:0], b.bands[:0]
+	room := res.room
+	*res = Result{}
+	res.room = room
+	return res
 }
 
 // keep takes back the buffers w's deal grew, for the next deal.
-func (b *resultBufs) keep(w *work) {
-	if cap(b.res.Trace) > cap(b.trace) {
-		b.trace = b.res.Trace[:0]
+func (b *resultBufs) keep(w *work) { b.keepOf(w.res) }
+
+// keepOf takes back the buffers of res's slices when they are larger
+// than b's.
+func (b *resultBufs) keepOf(res *Result) {
+	if res == nil {
+		return
 	}
-	if cap(b.res.Lines) > cap(b.lines) {
-		b.lines = b.res.Lines[:0]
+	if cap(res.Trace) > cap(b.trace) {
+		b.trace = res.Trace[:0]
 	}
+	if cap(res.Lines) > cap(b.lines) {
+		b.lines = res.Lines[:0]
+	}
+	if cap(res.Lost) > cap(b.lost) {
+		b.lost = res.Lost[:0]
+	}
+}
+
+// ownCuts returns cuts, a line's cap cuts in the work's scratch, copied
+// into the result's room (b.own: EvaluateInto), which grows as needed
+// (the lines it already gave keep pointing into the old room, which stays
+// valid: the next deal's cuts get the new one).
+func (b *resultBufs) ownCuts(cuts []CapCut) []CapCut {
+	n := len(cuts)
+	if n == 0 {
+		return nil
+	}
+	if cap(b.cuts)-len(b.cuts) < n {
+		b.cuts = make([]CapCut, 0, max(2*cap(b.cuts), 8, n))
+	}
+	k := len(b.cuts)
+	b.cuts = append(b.cuts, cuts...)
+	return b.cuts[k : k+n : k+n]
+}
+
+// band returns room for a band hit beyond the result's bandRoom.
+func (b *resultBufs) band() *BandHit {
+	if len(b.bands) == cap(b.bands) {
+		b.bands = make([]BandHit, 0, max(2*cap(b.bands), 2))
+	}
+	b.bands = b.bands[:len(b.bands)+1]
+	return &b.bands[len(b.bands)-1]
+}
+
+// newHold returns w's result's HoldStatus, zero: the reused result's with
+// a reused result (resultBufs), else a new one.
+func (w *work) newHold() *HoldStatus {
+	b := w.bufs
+	if b == nil {
+		return new(HoldStatus)
+	}
+	if b.hold == nil {
+		b.hold = new(HoldStatus)
+	} else {
+		*b.hold = HoldStatus{}
+	}
+	return b.hold
+}
+
+// newConversion returns c in w's result's Conversion (see newHold).
+func (w *work) newConversion(c *Conversion) *Conversion {
+	b := w.bufs
+	if b == nil {
+		n := *c
+		return &n
+	}
+	if b.conv == nil {
+		b.conv = new(Conversion)
+	}
+	*b.conv = *c
+	return b.conv
 }
 
 // newTrace returns the deal's empty trace scratch with room for n steps.
@@ -529,9 +779,9 @@ func (w *work) newTrace(n int) []rawStep {
 
 // resultTrace is the result's trace of the deal's steps (sorted, in the
 // scratch): a copy of exactly their number (never nil, so that an empty
-// trace reads [] in JSON) with their block's header in one allocation,
-// and one block of the words its records need, which holds no pointers,
-// copied out of the scratch (which the next deal overwrites). With
+// trace reads [] in JSON) with their block's header and the words its
+// records need (which hold no pointers), copied out of the scratch (which
+// the next deal overwrites), in one allocation (traceMem). With
 // ReuseResults the previous result's steps buffer serves when it is large
 // enough; the block is always new, so that a copy of the steps stays valid.
 func (w *work) resultTrace(e *Evaluator, steps []rawStep) []Step {
@@ -539,13 +789,6 @@ func (w *work) resultTrace(e *Evaluator, steps []rawStep) []Step {
 		return []Step{}
 	}
 	w.scratch()
-	var t []Step
-	var blk *traceBlock
-	if b := w.bufs; b != nil && cap(b.trace) >= len(steps) {
-		t, blk = b.trace[:len(steps)], new(traceBlock)
-	} else {
-		t, blk = newSteps(len(steps))
-	}
 	// The details' records go first, at the word offsets offs (a step's
 	// det, an extra's, names a detail by its index in the scratch).
 	offs := w.detOffs[:0]
@@ -570,14 +813,23 @@ func (w *work) resultTrace(e *Evaluator, steps []rawStep) []Step {
 		}
 	}
 	insAt := nw
-	textAt := insAt + len(w.ins)*wordsOf[inputRec]()
-	blk.data = make([]uint64, textAt+(len(w.bytes)+7)/8)
+	textAt := insAt + len(w.ins)
+	nw = textAt + (len(w.bytes)+7)/8
+	var t []Step
+	var blk *traceBlock
+	if b := w.bufs; b != nil && cap(b.trace) >= len(steps) {
+		t = b.trace[:len(steps)]
+		_, blk = w.traceMem(0, nw)
+	} else {
+		t, blk = w.traceMem(len(steps), nw)
+	}
 	blk.e, blk.ins, blk.text = e, int32(insAt), int32(textAt)
+	data := blk.data()
 	// The texts first: the details' payees go after the inputs' texts.
 	copy(blk.bytes(), w.bytes)
 	copy(blk.inputs(), w.ins)
 	for k := range int(w.ndet) {
-		w.putDetail(blk.data, int(offs[k]), &w.detChunks[k/detailChunk][k%detailChunk])
+		w.putDetail(data, int(offs[k]), &w.detChunks[k/detailChunk][k%detailChunk])
 	}
 	if len(w.decs)+len(w.vals)+len(w.extras) > 0 {
 		blk.side = &traceSide{decs: clone(w.decs), vals: clone(w.vals), extras: clone(w.extras)}
@@ -594,7 +846,7 @@ func (w *work) resultTrace(e *Evaluator, steps []rawStep) []Step {
 		st.Kind, st.OK, st.flags, st.nin, st.Index = r.Kind, r.OK, r.flags, r.nin, r.Index
 		st.amc, st.ame, st.in, st.det = int32(r.amc), r.ame, r.in, r.det
 		if r.flags&amtMask == amtFx && r.amc != int64(int32(r.amc)) {
-			blk.data[wideAt] = uint64(r.amc)
+			data[wideAt] = uint64(r.amc)
 			st.flags = r.flags&^amtMask | amtWide
 			st.amc = int32(wideAt)
 			wideAt++
@@ -677,9 +929,9 @@ func (e *Evaluator) ownTerms(w *work, in *Input, rates RateSource) {
 	// collector marks.)
 	var res *Result
 	if b := w.bufs; b != nil {
-		// RunOptions.ReuseResults: the previous deal's result is done with.
-		b.res = Result{}
-		res = &b.res
+		// RunOptions.ReuseResults, EvaluateInto: the previous deal's
+		// result is done with.
+		res = b.start()
 	} else {
 		res = new(Result)
 	}
@@ -799,7 +1051,7 @@ func (e *Evaluator) convert(w *work, rates RateSource) bool {
 		e.fail(w, "currency conversion", Origin{}, err)
 		return false
 	}
-	w.res.Conversion = &conv
+	w.res.Conversion = w.newConversion(&conv)
 	w.scope.Amount = conv.To.amount
 	// The deal's other money (product lines, money fields) is converted
 	// by the same rate: the terms read one currency throughout.

@@ -71,7 +71,7 @@ func (e *Evaluator) holdStart(w *work) (at Date, what string, ok bool) {
 // was voided.
 func (e *Evaluator) holdVoid(w *work) bool {
 	h := e.p.Hold
-	st := &HoldStatus{}
+	st := w.newHold()
 	w.res.Hold = st
 	start, _, ok := e.holdStart(w)
 	if !ok {

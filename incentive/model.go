@@ -60,9 +60,14 @@ type Program struct {
 	Buckets []Bucket
 
 	// RegistrationValidity is how long a deal registration stays valid
-	// after its approval date. A registered deal that closes after it (or
+	// after its approval date: from the approval date through approval +
+	// RegistrationValidity, both days included (90 days from 2026-02-01
+	// runs through 2026-05-02). A registered deal that closes after it (or
 	// before the approval) is not eligible; Result.Failed is
-	// RegistrationClause. Zero: registrations do not expire.
+	// RegistrationClause. Zero: registrations do not expire. Package
+	// partner's RegistrationPolicy.ValidityDays counts the approval day
+	// itself (90 runs through 2026-05-01) and its extensions are not seen
+	// here: use ValidityDays - 1 days for the two to agree.
 	RegistrationValidity Span
 
 	// Payee names who is paid: PayeePartner (the zero value) or the role

@@ -39,8 +39,11 @@ type Result struct {
 	PaymentMethod partner.PaymentMethod `json:"payment_method,omitempty"`
 	// Eligible is false when the deal falls outside the effective window or
 	// an eligibility clause failed; Failed names it.
-	Eligible bool   `json:"eligible"`
-	Failed   string `json:"failed,omitempty"`
+	Eligible bool `json:"eligible"`
+	// dayLo is the low half of the deal's close date's dayKey (see
+	// dateKey), in the padding after Eligible.
+	dayLo  uint32
+	Failed string `json:"failed,omitempty"`
 	// Credits is the deal this result's credit note credits (Deal.Credits).
 	// Its Lines then say what was taken back from that deal's lines.
 	Credits string `json:"credits,omitempty"`
@@ -61,6 +64,9 @@ type Result struct {
 	ClaimBy Date `json:"claim_by"`
 	// Expired is true when the as-of date is after ClaimBy.
 	Expired bool `json:"expired,omitempty"`
+	// dayHi is the high half of the close date's dayKey, in the padding
+	// after Expired.
+	dayHi int32
 	// Hold is set for an eligible deal (not a credit note) of a program
 	// with a hold (Program.Hold): when its earnings mature, whether they
 	// are held as of the run, and the void that cancelled them.
@@ -78,10 +84,16 @@ type Result struct {
 	// Trace is the structured explanation; Explain renders it in words.
 	Trace []Step `json:"trace"`
 
-	// basis and date are the deal's amount in the program currency and
-	// its close date in the program's time zone, for SettlementBuilder.
+	// basis is the deal's amount in the program currency, and dayLo and
+	// dayHi its close date in the program's time zone, for
+	// SettlementBuilder. (The date is split into two halves that fill
+	// padding, so that the Result has room for room in its size class:
+	// see TestResultSizeClass.)
 	basis decimal.Decimal
-	date  dayKey
+	// room is the memory Evaluator.EvaluateInto reuses for the result's
+	// slices and pointers from deal to deal (nil until the result is
+	// first handed to it).
+	room *resultBufs
 	// bandRoom holds the first BandHit that Lines and Lost point to, so
 	// the line of a program's band table takes no allocation of its own
 	// for it; a second one is allocated. (Room for two made a Result 448
@@ -233,7 +245,7 @@ type Step struct {
 	flags uint8
 	// nin is the number of input records of the step (in is the first).
 	nin uint8
-	// in is the step's first input record.
+	// in is the word offset of the step's first input record.
 	in  uint16
 	ame int16
 	// det is the step's detail: 0 none, detExpr (a clause, condition or
@@ -433,6 +445,15 @@ func (s *Step) program() *Program {
 	return nil
 }
 
+// dateKey is the result's close date (see dayKey).
+func (r *Result) dateKey() dayKey { return dayKey(int64(r.dayHi)<<32 | int64(r.dayLo)) }
+
+// setDate sets the result's close date (dateKey).
+func (r *Result) setDate(d Date) {
+	k := dayKeyOf(d)
+	r.dayLo, r.dayHi = uint32(k), int32(k>>32)
+}
+
 // dayKey is a Result's close date (Date, 24 bytes) in 8: the year times
 // 512 plus the month times 32 plus the day, which keeps the Result in a
 // size class 32 bytes smaller (every result is allocated, a deal's
@@ -450,7 +471,7 @@ const dayKeyLimit = 1 << 53
 // zero date's 0, which a SettlementBuilder reads as "no close date": the
 // result then counts towards no settlement period, rather than a wrong one.
 func dayKeyOf(d Date) dayKey {
-	if d.Year < -dayKeyLimit || d.Year >= dayKeyLimit || d.Month < 0 || d.Month > 15 || d.Day < 0 || d.Day > 31 {
+	if y := int64(d.Year); y < -dayKeyLimit || y >= dayKeyLimit || d.Month < 0 || d.Month > 15 || d.Day < 0 || d.Day > 31 {
 		return 0
 	}
 	return dayKey(int64(d.Year)<<9 | int64(d.Month)<<5 | int64(d.Day))

@@ -51,8 +51,10 @@ type RunOptions struct {
 	Workers int
 	// ReuseResults lets the run write each deal's result into the memory
 	// of an earlier one: a yielded *Result, with its Lines and Lost (and
-	// their Cuts and the BandHit their Band points to) and Trace, is valid
-	// only until the loop body returns. For callers that only aggregate
+	// their Cuts and the BandHit their Band points to), Hold, Conversion,
+	// Shares and Trace, is valid only until the loop body returns (the
+	// amounts, decimals that never change, stay valid; see also
+	// Evaluator.EvaluateInto). For callers that only aggregate
 	// (sum totals, StatementBuilder.Add, write a line of CSV), it saves
 	// allocating a result per deal; a caller that keeps results must leave
 	// it false (the zero value), or copy what it keeps, Lines and Trace

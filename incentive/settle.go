@@ -305,7 +305,7 @@ func (e *Evaluator) settleLine(w *work, i int) {
 			continue
 		}
 		cut := w.da.sub(ln.final, limit)
-		ln.cuts = append(ln.cuts, CapCut{Cap: ci, Scope: CapLine, Limit: e.lineCapLimit(c, limit), Cut: cut})
+		w.addCut(ln, CapCut{Cap: ci, Scope: CapLine, Limit: e.lineCapLimit(c, limit), Cut: cut})
 		if !w.noTrace {
 			d := e.newDetail(w, detailLineCap)
 			d.line, d.ci, d.a, d.b = int32(i), int32(ci), ln.final, limit
@@ -333,7 +333,7 @@ func (e *Evaluator) settleLine(w *work, i int) {
 				continue
 			}
 			cut := ln.final.Sub(floor) // negative
-			ln.cuts = append(ln.cuts, CapCut{Cap: ci, Scope: CapLine, Limit: e.lineCapLimit(c, limit), Cut: cut})
+			w.addCut(ln, CapCut{Cap: ci, Scope: CapLine, Limit: e.lineCapLimit(c, limit), Cut: cut})
 			id, before := e.earn[i].e.ID, ln.final
 			if !w.noTrace {
 				w.add(secLines+int32(i), stepRec{Kind: StepCap, ref: capRef(ci), Index: ci, amount: cut, origin: &c.Origin,

@@ -83,7 +83,7 @@ func TestPropertySettlementsInsideCaps(t *testing.T) {
 				budget = budget.Add(r.Total.Amount())
 				for _, c := range p.Caps {
 					if c.Scope == CapPartner {
-						k := key{r.PartnerID, periodStart(c.Period, r.date.day(), p.Effective.From)}
+						k := key{r.PartnerID, periodStart(c.Period, r.dateKey().day(), p.Effective.From)}
 						capPaid[k] = capPaid[k].Add(r.Total.Amount())
 					}
 				}

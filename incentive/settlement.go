@@ -219,7 +219,7 @@ func (b *SettlementBuilder) add(r *Result) error {
 	if r.Program != b.e.ref {
 		return fmt.Errorf("%w: result of %s v%d added to a settlement of %s v%d", ErrInvalidProgram, r.Program.ID, r.Program.Version, b.e.p.ID, b.e.p.Version)
 	}
-	date := r.date.day()
+	date := r.dateKey().day()
 	if !r.Eligible || date.IsZero() || r.Hold != nil && r.Hold.Void {
 		// A deal voided under the program's hold (a refund, say) counts
 		// towards no period total.

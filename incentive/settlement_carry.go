@@ -199,7 +199,7 @@ func (b *SettlementBuilder) CarryIn(carries []SettlementCarry) error {
 // settledThrough reports an error when a result closes in a period that a
 // carried settlement already settled.
 func (b *SettlementBuilder) settledThrough(i int, r *Result) error {
-	return b.settledBy(i, r.PartnerID, r.DealID, r.date.day())
+	return b.settledBy(i, r.PartnerID, r.DealID, r.dateKey().day())
 }
 
 // settledBy is settledThrough for deal dealID of a partner closing on d.

@@ -205,9 +205,9 @@ func (e *Evaluator) splitResult(w *work) {
 			}
 		}
 	}
-	shares := make([]Share, len(sp.vias))
+	shares := w.newShares(len(sp.vias))
 	for k := range shares {
-		shares[k] = Share{PartnerID: ids[k], Via: sp.vias[k], Amount: Zero(cur)}
+		shares[k] = Share{PartnerID: ids[k], Via: sp.vias[k], Amount: Zero(cur), Lines: w.shareLines(k)}
 	}
 	for li := range res.Lines {
 		l := &res.Lines[li]
@@ -280,6 +280,7 @@ func (e *Evaluator) splitResult(w *work) {
 				}})
 		}
 	}
+	w.keepShareLines(shares)
 	out := shares[:0]
 	for _, sh := range shares {
 		if sh.PartnerID == "" || len(sh.Lines) == 0 {

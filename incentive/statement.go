@@ -741,7 +741,9 @@ func largestRemainder(parts []decimal.Decimal, total decimal.Decimal, places int
 }
 
 // WriteText writes the statement as a plain-text report for finance and
-// partner operations.
+// partner operations: the program, currency and rounding, the budget used
+// when BudgetUsed is set, and a row per partner (with its earnings by type
+// and payee, split deals and payment fees) and for the total.
 func (s *Statement) WriteText(w io.Writer) error {
 	var b strings.Builder
 	cur := s.Currency
@@ -754,7 +756,11 @@ func (s *Statement) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, " (hash %s)", h)
 	}
 	fmt.Fprintf(&b, "\nCurrency %s; %s\n", cur, s.Rounding)
-	fmt.Fprintf(&b, "Deals %d, eligible %d\n\n", s.Deals, s.Eligible)
+	fmt.Fprintf(&b, "Deals %d, eligible %d\n", s.Deals, s.Eligible)
+	if s.BudgetUsed != nil {
+		fmt.Fprintf(&b, "Budget used %s\n", fmtAmount(s.BudgetUsed.amount, cur))
+	}
+	b.WriteString("\n")
 	fmt.Fprintf(&b, "%-16s %6s %8s %14s %14s %14s %14s %14s %14s %14s\n", "partner", "deals", "eligible", "earned", "expired", "held", "carried in", "withheld", "payable", "carried out")
 	for _, p := range s.Partners {
 		fmt.Fprintf(&b, "%-16s %6d %8d %14s %14s %14s %14s %14s %14s %14s\n", p.PartnerID, p.Deals, p.Eligible,

@@ -2,6 +2,7 @@ package incentive
 
 import (
 	"reflect"
+	"runtime"
 	"testing"
 	"unsafe"
 
@@ -35,6 +36,10 @@ func TestTraceRecordSizes(t *testing.T) {
 	assert.Equal(t, uintptr(8), unsafe.Sizeof(detailWord2{}))
 	assert.Equal(t, uintptr(16), unsafe.Sizeof(inputRec{}))
 	assert.Equal(t, uintptr(16), unsafe.Sizeof(pickRec{}))
+	// (the block's header: two pointers and four int32, its words in the
+	// same allocation: see traceMem)
+	assert.Equal(t, uintptr(32), unsafe.Sizeof(traceBlock{}))
+	assert.Equal(t, []string{"e", "side"}, pointerFields(reflect.TypeFor[traceBlock]()))
 }
 
 // pointerFields names the fields of struct t that hold pointers.
@@ -65,21 +70,81 @@ func hasPointers(t reflect.Type) bool {
 	return false
 }
 
-// newSteps gives n zeroed steps and a header in one allocation up to 62
-// steps (two beyond), whatever n.
-func TestNewStepsEveryCount(t *testing.T) {
-	for n := 1; n <= 70; n++ {
-		steps, h := newSteps(n)
-		require.Len(t, steps, n)
-		require.NotNil(t, h)
+// traceMem gives n zeroed steps, a header and m zeroed words in one
+// allocation (two beyond maxMemSteps steps), laid out as its type says:
+// the steps right after the header, the words right after the steps, the
+// words not overlapping the steps or the header (written below), and the
+// type's pointers ending before the words, so that the collector never
+// reads the words as pointers.
+func TestTraceMemLayout(t *testing.T) {
+	ts := new(traceScratch)
+	for _, c := range []struct{ n, m, allocs int }{
+		{0, 0, 1}, {0, 5, 1}, {1, 0, 1}, {1, 1, 1}, {3, 7, 1}, {14, 38, 1}, {17, 61, 1}, {62, 200, 1},
+		{maxMemSteps, 3, 1}, {2, memExactWords + 1, 1}, {5, 5000, 1},
+		{maxMemSteps + 1, 3, 2},
+	} {
+		steps, blk := ts.traceMem(c.n, c.m)
+		require.NotNil(t, blk)
+		require.Len(t, steps, c.n)
+		data := blk.data()
+		require.Len(t, data, c.m)
+		assert.Equal(t, c.m, cap(data), "n %d m %d: the words are sliced to their number", c.n, c.m)
+		hdr := *blk
+		assert.Equal(t, traceBlock{nw: int32(c.m), dataAt: blk.dataAt}, hdr, "n %d m %d: a zero header", c.n, c.m)
 		for i := range steps {
-			assert.Equal(t, Step{}, steps[i], "n %d step %d", n, i)
+			require.Equal(t, Step{}, steps[i], "n %d m %d step %d", c.n, c.m, i)
 		}
-		want := 1.0
-		if n > 62 {
-			want = 2
+		for i, x := range data {
+			require.Zero(t, x, "n %d m %d word %d", c.n, c.m, i)
 		}
-		assert.Equal(t, want, testing.AllocsPerRun(10, func() { newSteps(n) }), "allocations for %d steps", n)
+		for i := range data {
+			data[i] = ^uint64(0)
+		}
+		for i := range steps {
+			require.Equal(t, Step{}, steps[i], "n %d m %d step %d after the words were written", c.n, c.m, i)
+		}
+		assert.Equal(t, hdr, *blk, "n %d m %d: the header after the words were written", c.n, c.m)
+		if c.n <= maxMemSteps {
+			r := c.m
+			if r > memExactWords {
+				r = (r + memExactWords - 1) &^ (memExactWords - 1)
+			}
+			typ := memType(c.n, r)
+			assert.Equal(t, memStepsAt, typ.Field(1).Offset, "the steps follow the header")
+			assert.Equal(t, uintptr(blk.dataAt), typ.Field(2).Offset, "the words follow the steps")
+			assert.False(t, hasPointers(typ.Field(2).Type), "the words hold no pointers")
+		}
+		assert.Equal(t, float64(c.allocs), testing.AllocsPerRun(10, func() { ts.traceMem(c.n, c.m) }), "allocations for n %d m %d", c.n, c.m)
+	}
+}
+
+// A trace block's steps and words stay valid across collections: the
+// block is kept alive by its steps alone (their pointer is to the start
+// of the one allocation), and its words read back as written.
+func TestTraceMemSurvivesCollections(t *testing.T) {
+	ts := new(traceScratch)
+	var keep [][]Step
+	for i := range 200 {
+		steps, blk := ts.traceMem(1+i%20, i%50)
+		for j, data := 0, blk.data(); j < len(data); j++ {
+			data[j] = uint64(i*1000 + j)
+		}
+		for j := range steps {
+			steps[j].blk, steps[j].Index = blk, j
+		}
+		keep = append(keep, steps)
+		if i%50 == 0 {
+			runtime.GC()
+		}
+	}
+	runtime.GC()
+	for i, steps := range keep {
+		require.Len(t, steps, 1+i%20)
+		blk := steps[len(steps)-1].blk
+		require.Len(t, blk.data(), i%50)
+		for j, x := range blk.data() {
+			require.Equal(t, uint64(i*1000+j), x, "deal %d word %d", i, j)
+		}
 	}
 }
 
@@ -102,4 +167,61 @@ func TestDetailResetClearsEveryField(t *testing.T) {
 	}
 	d.reset(detailGroup, 2, e2)
 	assert.Equal(t, stepDetail{kind: detailGroup, idx: 2, e: e2}, d)
+}
+
+// An input record takes one word when it has no day it was read on, its
+// value fits 40 bits (a text's offset and length 23 and 16) and its
+// exponent 8 bits, else two; either way it reads back as it was written,
+// and records of both sizes read back in a row.
+func TestInputRecordWords(t *testing.T) {
+	const max40, min40 = 1<<39 - 1, -1 << 39
+	for _, c := range []struct {
+		name  string
+		r     inputRec
+		words int
+	}{
+		{"decimal", inputRec{kind: valFx, k: 3, e: -2, a: 123456}, 1},
+		{"largest coefficient of a word", inputRec{kind: valFx, k: 255, e: -2, a: max40}, 1},
+		{"smallest coefficient of a word", inputRec{kind: valFx, e: -2, a: min40}, 1},
+		{"coefficient past a word", inputRec{kind: valFx, e: -2, a: max40 + 1}, 2},
+		{"negative coefficient past a word", inputRec{kind: valFx, e: -2, a: min40 - 1}, 2},
+		{"18-digit coefficient", inputRec{kind: valFx, e: 0, a: 999_999_999_999_999_999}, 2},
+		{"exponent 127", inputRec{kind: valFx, e: 127, a: 1}, 1},
+		{"exponent -128", inputRec{kind: valFx, e: -128, a: -1}, 1},
+		{"exponent 128", inputRec{kind: valFx, e: 128, a: 1}, 2},
+		{"exponent -129", inputRec{kind: valFx, e: -129, a: 1}, 2},
+		{"int", inputRec{kind: valInt, k: 1, a: -42}, 1},
+		{"large int", inputRec{kind: valInt, a: 1 << 62}, 2},
+		{"bool", inputRec{kind: valBool, a: 1}, 1},
+		{"date", inputRec{kind: valDate, a: int64(shortDate(2026<<9 | 12<<5 | 31))}, 1},
+		{"text", inputRec{kind: valText, a: textIn(12, 4)}, 1},
+		{"text at the last offset of a word", inputRec{kind: valText, a: textIn(1<<23-1, 1<<16-1)}, 1},
+		{"text past the offsets of a word", inputRec{kind: valText, a: textIn(1<<23, 1)}, 2},
+		{"text past the lengths of a word", inputRec{kind: valText, a: textIn(0, 1<<16)}, 2},
+		{"text read on a day", inputRec{kind: valText | valOn, on: 7, a: textIn(1, 2)}, 2},
+		{"decimal read on a day", inputRec{kind: valFx | valOn, e: -2, on: -5, a: 5}, 2},
+		{"side decimal", inputRec{kind: valDec, k: 9, a: 3}, 1},
+		{"side value", inputRec{kind: valAny, a: 0}, 1},
+		{"whole observed", inputRec{kind: valObserved, k: 2, a: 1}, 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			words := putInput([]uint64{7}, c.r)
+			require.Len(t, words, 1+c.words)
+			got, next := getInput(words, 1)
+			assert.Equal(t, c.r, got)
+			assert.Equal(t, 1+c.words, next)
+		})
+	}
+	// in a row: one word, two, one
+	rs := []inputRec{{kind: valInt, a: 1}, {kind: valInt, k: 1, a: 1 << 50}, {kind: valBool, k: 2}}
+	var words []uint64
+	for _, r := range rs {
+		words = putInput(words, r)
+	}
+	require.Len(t, words, 4)
+	for i, at := 0, 0; i < len(rs); i++ {
+		var r inputRec
+		r, at = getInput(words, at)
+		assert.Equal(t, rs[i], r, "record %d", i)
+	}
 }

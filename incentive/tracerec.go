@@ -2,6 +2,7 @@ package incentive
 
 import (
 	"math"
+	"reflect"
 	"unsafe"
 
 	"github.com/partnerops/partnerops/internal/deccoef"
@@ -13,8 +14,9 @@ import (
 // index, with their amount as a scaled int64; everything else a step's
 // words or methods read (the values its expression read, the amounts and
 // dates of its detail, a group's members, texts) sits in the result's
-// traceBlock, in one block of words that holds no pointers (data), which
-// the garbage collector never scans. Records are written into the work's
+// traceBlock, in words that hold no pointers (data), which the garbage
+// collector never scans. The steps, the block's header and its words are
+// one allocation a deal (traceMem). Records are written into the work's
 // scratch as the deal is evaluated (stepRec, newDetail, exprStep) and
 // copied out at exact size when the deal is finished (resultTrace), so
 // the scratch serves deal after deal. What does not fit the compact forms
@@ -44,14 +46,24 @@ const (
 
 // traceBlock is a result's trace memory beyond its steps.
 type traceBlock struct {
-	e *Evaluator
-	// data holds, in 8-byte words: the detail records (see detailHead),
-	// the coefficients of the steps' amounts beyond 32 bits (amtWide),
-	// the input records (inputRec), then the texts' bytes, starting at
-	// the word offsets 0, (after the details), ins and text.
-	data      []uint64
-	ins, text int32
-	side      *traceSide
+	e    *Evaluator
+	side *traceSide
+	// The block's words (data) are nw words dataAt bytes from the start
+	// of the block, in the same allocation (see traceMem). They hold the
+	// detail records (see detailHead), the coefficients of the steps'
+	// amounts beyond 32 bits (amtWide), the input records (inputRec),
+	// then the texts' bytes, starting at the word offsets 0, (after the
+	// details), ins and text.
+	nw, dataAt int32
+	ins, text  int32
+}
+
+// data returns the block's words.
+func (b *traceBlock) data() []uint64 {
+	if b.nw == 0 {
+		return nil
+	}
+	return unsafe.Slice((*uint64)(unsafe.Add(unsafe.Pointer(b), b.dataAt)), b.nw)
 }
 
 // traceSide is what a deal's trace keeps that the compact records cannot
@@ -208,22 +220,75 @@ type pickRec struct {
 	c    int64
 }
 
-// inputRec is a value an expression read (Observed), in two words: k is
-// its path's position in the expression's Reads (an expression with more
-// than 255 reads keeps its values as they are: see exprStep), on the day
-// it was read on when kind has valOn. The value is by kind: a text in the
+// inputRec is a value an expression read (Observed): k is its path's
+// position in the expression's Reads (an expression with more than 255
+// reads keeps its values as they are: see exprStep), on the day it was
+// read on when kind has valOn. The value is by kind: a text in the
 // block's bytes (a holds its offset and length: see textIn), an int64 or
 // bool (a), a decimal (a x 10^e; a decimal whose coefficient has more
 // than 18 digits or whose exponent does not fit 16 bits is the side
 // decimal a), a Date (the shortDate a; another Date is a side value), any
 // other value the side value a (as is a whole Observed whose On does not
-// fit a shortDate).
+// fit a shortDate). The scratch and the block keep it in one word when it
+// can (see putInput), else in two.
 type inputRec struct {
 	kind uint8
 	k    uint8
 	e    int16
 	on   shortDate
 	a    int64
+}
+
+// An input record in the block's words (putInput) is one word when it
+// has no day it was read on, its a fits inWordBits bits (a text's offset
+// and length fit 24 and 16 bits) and its exponent 8 bits: the kind, k, e
+// and a in bits 0-7, 8-15, 16-23 and 24-63. Else it is two words: the
+// kind with valWide, k, e (16 bits) and on (32) in the first, a in the
+// second. The example program's deals read amounts, texts and dates that
+// fit one word: 8 records an eligible deal, 8 words instead of 16.
+const (
+	valWide    uint8 = 0x40 // (in the first word's kind) a two-word record
+	inWordBits       = 40
+)
+
+// putIn appends r's record to the scratch's input records.
+func (w *work) putIn(r inputRec) {
+	w.ins = putInput(w.ins, r)
+	w.nins++
+}
+
+// putInput appends r's record to words.
+func putInput(words []uint64, r inputRec) []uint64 {
+	a := r.a
+	if r.kind&^valOn == valText {
+		// (one word: offset and length in 24 and 16 bits)
+		if off, n := textOf(r.a); r.kind&valOn == 0 && off < 1<<23 && n < 1<<16 {
+			a = int64(off)<<16 | int64(n)
+		} else {
+			a = 1 << 62 // (two words)
+		}
+	}
+	if r.kind&valOn == 0 && a<<(64-inWordBits)>>(64-inWordBits) == a && r.e == int16(int8(r.e)) {
+		return append(words, uint64(r.kind)|uint64(r.k)<<8|uint64(uint8(int8(r.e)))<<16|uint64(a)<<24)
+	}
+	return append(words, uint64(r.kind|valWide)|uint64(r.k)<<8|uint64(uint16(r.e))<<16|uint64(uint32(r.on))<<32, uint64(r.a))
+}
+
+// getInput reads the record at word i of words, and returns it and the
+// word after it.
+func getInput(words []uint64, i int) (inputRec, int) {
+	w := words[i]
+	r := inputRec{kind: uint8(w), k: uint8(w >> 8)}
+	if r.kind&valWide != 0 {
+		r.kind &^= valWide
+		r.e, r.on, r.a = int16(w>>16), shortDate(w>>32), int64(words[i+1])
+		return r, i + 2
+	}
+	r.e, r.a = int16(int8(w>>16)), int64(w)>>24
+	if r.kind == valText {
+		r.a = textIn(int32(r.a>>16), int32(r.a&0xffff))
+	}
+	return r, i + 1
 }
 
 // valOn is the bit of inputRec.kind that says its on is set.
@@ -260,7 +325,8 @@ func wordsOf[T any]() int { var v T; return int(unsafe.Sizeof(v)+7) / 8 }
 type traceScratch struct {
 	detChunks []*[detailChunk]stepDetail
 	ndet      int32
-	ins       []inputRec
+	ins       []uint64 // input records (putInput), nins of them
+	nins      int32
 	bytes     []byte
 	// texts are the last few texts put in bytes (see text), so that a
 	// text several expressions read (the deal's type, the partner's
@@ -273,6 +339,9 @@ type traceScratch struct {
 	decs    []decimal.Decimal
 	vals    []any
 	extras  []stepExtra
+	// memTypes are the types of the results' trace memory made so far,
+	// by steps and words (see traceMem).
+	memTypes map[uint64]reflect.Type
 }
 
 // scratch makes the work's trace scratch, on its first step.
@@ -291,7 +360,7 @@ func (ts *traceScratch) reuse() {
 	clear(ts.decs)
 	clear(ts.vals)
 	clear(ts.extras)
-	ts.ndet, ts.ntexts = 0, 0
+	ts.ndet, ts.ntexts, ts.nins = 0, 0, 0
 	ts.ins, ts.bytes, ts.decs, ts.vals, ts.extras = ts.ins[:0], ts.bytes[:0], ts.decs[:0], ts.vals[:0], ts.extras[:0]
 }
 
@@ -525,7 +594,7 @@ func (b *traceBlock) amount(k uint8, c int64, e int32) decimal.Decimal {
 	case amtDec:
 		return b.side.decs[c]
 	case amtWide:
-		return decimal.New(int64(b.data[c]), e)
+		return decimal.New(int64(b.data()[c]), e)
 	}
 	return decimal.Decimal{}
 }
@@ -584,7 +653,7 @@ func (w *work) record(k int, v any, on Date) {
 		sd, fits := shortDateOf(on)
 		if !fits {
 			w.vals = append(w.vals, Observed{Value: v, On: on})
-			w.ins = append(w.ins, inputRec{kind: valObserved, k: uint8(k), a: int64(len(w.vals) - 1)})
+			w.putIn(inputRec{kind: valObserved, k: uint8(k), a: int64(len(w.vals) - 1)})
 			return
 		}
 		onBit, r.on = valOn, sd
@@ -614,7 +683,7 @@ func (w *work) record(k int, v any, on Date) {
 		r.kind, r.a = valAny, int64(len(w.vals)-1)
 	}
 	r.kind |= onBit
-	w.ins = append(w.ins, r)
+	w.putIn(r)
 }
 
 // recordText is record for a text, which needs no boxing.
@@ -624,7 +693,7 @@ func (w *work) recordText(k int, s string, on Date) {
 		w.record(k, s, on)
 		return
 	}
-	w.ins = append(w.ins, inputRec{kind: valText, k: uint8(k), a: textIn(w.text(s))})
+	w.putIn(inputRec{kind: valText, k: uint8(k), a: textIn(w.text(s))})
 }
 
 // recordDec is record for a decimal, which needs no boxing.
@@ -666,9 +735,11 @@ func (w *work) observedOf(r *stepRec) []Observed {
 		return nil
 	}
 	out := make([]Observed, r.nin)
+	i := int(r.in)
 	for j := range out {
-		in := &w.ins[int(r.in)+j]
-		out[j] = decodeInput(in, r.reads, w.bytes, w.decs, w.vals)
+		var in inputRec
+		in, i = getInput(w.ins, i)
+		out[j] = decodeInput(&in, r.reads, w.bytes, w.decs, w.vals)
 	}
 	return out
 }
@@ -714,7 +785,7 @@ func decodeInput(in *inputRec, reads []string, text []byte, decs []decimal.Decim
 	return o
 }
 
-// observed builds n input records from the k-th on.
+// observed builds n input records from word k of the inputs on.
 func (b *traceBlock) observed(reads []string, k, n int32) []Observed {
 	ins := b.inputs()
 	var decs []decimal.Decimal
@@ -723,8 +794,11 @@ func (b *traceBlock) observed(reads []string, k, n int32) []Observed {
 		decs, vals = b.side.decs, b.side.vals
 	}
 	out := make([]Observed, n)
+	i := int(k)
 	for j := range out {
-		out[j] = decodeInput(&ins[int(k)+j], reads, b.bytes(), decs, vals)
+		var in inputRec
+		in, i = getInput(ins, i)
+		out[j] = decodeInput(&in, reads, b.bytes(), decs, vals)
 	}
 	return out
 }
@@ -738,16 +812,17 @@ func region[T any](data []uint64, from, n int) []T {
 	return unsafe.Slice((*T)(unsafe.Pointer(&data[from])), n)
 }
 
-func (b *traceBlock) inputs() []inputRec {
-	return region[inputRec](b.data, int(b.ins), int(b.text-b.ins)/wordsOf[inputRec]())
+func (b *traceBlock) inputs() []uint64 {
+	return region[uint64](b.data(), int(b.ins), int(b.text-b.ins))
 }
 
 func (b *traceBlock) bytes() []byte {
-	n := (len(b.data) - int(b.text)) * 8
+	data := b.data()
+	n := (len(data) - int(b.text)) * 8
 	if n == 0 {
 		return nil
 	}
-	return unsafe.Slice((*byte)(unsafe.Pointer(&b.data[b.text])), n)
+	return unsafe.Slice((*byte)(unsafe.Pointer(&data[b.text])), n)
 }
 
 func (b *traceBlock) str(t textRef) string {
@@ -760,7 +835,7 @@ func (b *traceBlock) str(t textRef) string {
 // detail builds the stepDetail of the detail record at word offset off,
 // for its words.
 func (b *traceBlock) detail(off int32) stepDetail {
-	words := b.data
+	words := b.data()
 	h := at[detailHead](words, int(off))
 	d := stepDetail{kind: h.kind, started: h.bits&detStarted != 0, credited: h.bits&detCredited != 0,
 		line: h.line, ci: h.ci, date: h.date, e: b.e}
@@ -793,78 +868,60 @@ func (b *traceBlock) detail(off int32) stepDetail {
 	return d
 }
 
-// newSteps returns a result's n steps and its trace block's header in one
-// allocation where n is at most 62 (the block's words are another, which
-// holds no pointers): a deal's trace costs two allocations. The arrays'
-// lengths fill the allocator's size classes (a 48-byte header and 32-byte
-// steps: 1 to 14 steps fill a class each, then 16 fill 576 bytes, 18 640,
-// 20 704, 22 768, 26 896, 30 1,024, ...).
-func newSteps(n int) ([]Step, *traceBlock) {
-	switch n {
-	case 1:
-		return stepsOf[[1]Step](n)
-	case 2:
-		return stepsOf[[2]Step](n)
-	case 3:
-		return stepsOf[[3]Step](n)
-	case 4:
-		return stepsOf[[4]Step](n)
-	case 5:
-		return stepsOf[[5]Step](n)
-	case 6:
-		return stepsOf[[6]Step](n)
-	case 7:
-		return stepsOf[[7]Step](n)
-	case 8:
-		return stepsOf[[8]Step](n)
-	case 9:
-		return stepsOf[[9]Step](n)
-	case 10:
-		return stepsOf[[10]Step](n)
-	case 11:
-		return stepsOf[[11]Step](n)
-	case 12:
-		return stepsOf[[12]Step](n)
-	case 13:
-		return stepsOf[[13]Step](n)
-	case 14:
-		return stepsOf[[14]Step](n)
+// traceMem returns a result's n steps (none when n is 0: the result
+// reuses its steps) and its trace block's header with m words of data
+// (traceBlock.data), in one allocation: a struct of the header, the
+// steps and the words (memType), whose words hold no pointers, so the
+// collector scans the header and the steps only (their pointers end
+// before the words). A deal's trace costs one allocation where it cost
+// two (the steps with the header, then the words), and its header is 32
+// bytes, not 48 (no slice for the words). The types are made once per
+// size (the words rounded up beyond memExactWords) and kept in the
+// scratch; a trace of more than maxMemSteps steps has its steps apart.
+func (ts *traceScratch) traceMem(n, m int) ([]Step, *traceBlock) {
+	var steps []Step
+	if n > maxMemSteps {
+		steps, n = make([]Step, n), 0
 	}
-	switch {
-	case n <= 16:
-		return stepsOf[[16]Step](n)
-	case n <= 18:
-		return stepsOf[[18]Step](n)
-	case n <= 20:
-		return stepsOf[[20]Step](n)
-	case n <= 22:
-		return stepsOf[[22]Step](n)
-	case n <= 26:
-		return stepsOf[[26]Step](n)
-	case n <= 30:
-		return stepsOf[[30]Step](n)
-	case n <= 34:
-		return stepsOf[[34]Step](n)
-	case n <= 38:
-		return stepsOf[[38]Step](n)
-	case n <= 42:
-		return stepsOf[[42]Step](n)
-	case n <= 46:
-		return stepsOf[[46]Step](n)
-	case n <= 54:
-		return stepsOf[[54]Step](n)
-	case n <= 62:
-		return stepsOf[[62]Step](n)
+	r := m
+	if r > memExactWords {
+		r = (m + memExactWords - 1) &^ (memExactWords - 1)
 	}
-	return make([]Step, n), new(traceBlock)
+	key := uint64(n)<<32 | uint64(r)
+	t, ok := ts.memTypes[key]
+	if !ok {
+		t = memType(n, r)
+		if ts.memTypes == nil {
+			ts.memTypes = make(map[uint64]reflect.Type)
+		}
+		ts.memTypes[key] = t
+	}
+	p := reflect.New(t).UnsafePointer()
+	blk := (*traceBlock)(p)
+	if n > 0 {
+		steps = unsafe.Slice((*Step)(unsafe.Add(p, memStepsAt)), n)
+	}
+	blk.nw, blk.dataAt = int32(m), int32(memStepsAt+uintptr(n)*unsafe.Sizeof(Step{}))
+	return steps, blk
 }
 
-// stepsOf allocates a header and an array A of steps, of which the first
-// n are the result's.
-func stepsOf[A any](n int) ([]Step, *traceBlock) {
-	b := new(struct {
-		h traceBlock
-		s A
+// maxMemSteps is the most steps traceMem allocates with their block;
+// memExactWords the most words it allocates exactly (more are rounded up
+// to a multiple of it, so that few types serve the rare large traces).
+const (
+	maxMemSteps   = 1 << 10
+	memExactWords = 1 << 7
+)
+
+// memStepsAt is the offset of the steps in a memType: right after the
+// header (the steps' alignment is the header's).
+const memStepsAt = unsafe.Sizeof(traceBlock{})
+
+// memType is struct { H traceBlock; S [n]Step; D [m]uint64 }.
+func memType(n, m int) reflect.Type {
+	return reflect.StructOf([]reflect.StructField{
+		{Name: "H", Type: reflect.TypeFor[traceBlock]()},
+		{Name: "S", Type: reflect.ArrayOf(n, reflect.TypeFor[Step]())},
+		{Name: "D", Type: reflect.ArrayOf(m, reflect.TypeFor[uint64]())},
 	})
-	return unsafe.Slice((*Step)(unsafe.Pointer(&b.s)), n), &b.h
 }

@@ -33,6 +33,7 @@ func (e *Evaluator) exprStep(w *work, kind StepKind, ref string, idx int, x any,
 			return st
 		}
 		st.reads, st.in = reads, int32(len(w.ins))
+		n0 := w.nins
 		for k, path := range reads {
 			on, _ := w.scope.datedOn(path)
 			if text, isText := w.scope.lookupText(path); isText {
@@ -42,14 +43,14 @@ func (e *Evaluator) exprStep(w *work, kind StepKind, ref string, idx int, x any,
 			if path == PathDealAmount && on.IsZero() {
 				r := inputRec{k: uint8(k)}
 				w.recordDec(&r, w.scope.Amount)
-				w.ins = append(w.ins, r)
+				w.putIn(r)
 				continue
 			}
 			if v, ok := w.scope.Lookup(path); ok {
 				w.record(k, v, on)
 			}
 		}
-		st.nin = int32(len(w.ins)) - st.in
+		st.nin = w.nins - n0
 	}
 	return st
 }

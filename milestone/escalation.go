@@ -149,9 +149,13 @@ func (c Config) Escalations(pol Policy, p *Plan, now time.Time) ([]Escalation, e
 			if p.Escalated(key) {
 				continue
 			}
+			name := m.Name // optional: an unnamed milestone is named by its id
+			if name == "" {
+				name = m.ID
+			}
 			out = append(out, Escalation{Key: key, PlanID: p.ID, Milestone: m.ID, Trigger: trig, Days: n, Rule: ri,
 				Notify: r.Notify, To: p.recipient(m, r.Notify),
-				Message: fmt.Sprintf("%s: %q %s %s (more than %s)", p.ID, m.Name, trig, days(n), days(r.After))})
+				Message: fmt.Sprintf("%s: %q %s %s (more than %s)", p.ID, name, trig, days(n), days(r.After))})
 		}
 	}
 	return out, nil

@@ -6,7 +6,8 @@
 // It imports no other package of the module. Package incentive reads a
 // Partner (type, tier, region, contacts) to decide eligibility and the
 // payee; the ledger's answers reach this package as plain values
-// (Clearance), and the ledger asks Partner.CanBePaid before paying.
+// (Clearance), and a ledger whose payee gate (ledger.Config.PayeeGate,
+// written by the caller) returns Partner.CanBePaidOn asks it before paying.
 //
 // # Records
 //

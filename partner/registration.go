@@ -157,7 +157,12 @@ func (r *Registration) Validate() error {
 // gives 90 days of validity and up to two extensions of 30 days.
 type RegistrationPolicy struct {
 	// ValidityDays is how many days an approval holds, counting the day of
-	// approval; 0 (or less) means 90.
+	// approval; 0 (or less) means 90. Note that an incentive program's
+	// registration validity (incentive.Program.RegistrationValidity, YAML
+	// registration: {valid: 90d}) counts days after the approval day and
+	// knows no extensions: 90 there holds through approval + 90 days, one
+	// day past ValidUntil here. Give the program ValidityDays - 1 days for
+	// the two to agree.
 	ValidityDays int
 	// ExtensionDays is the default length of an extension; 0 (or less)
 	// means 30.

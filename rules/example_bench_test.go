@@ -34,6 +34,9 @@ func TestExampleProgramMatchesHandWritten(t *testing.T) {
 //     engine (the ratio yaml/go is the cost of the DSL's expressions);
 //   - yaml-notrace, go-notrace: the same without the explanation
 //     (Evaluator.EvaluateNoTrace, what RunOptions.NoTrace does per deal);
+//   - yaml-into, yaml-notrace-into: yaml and yaml-notrace writing every
+//     result into one Result (Evaluator.EvaluateInto, EvaluateNoTraceInto),
+//     for services that keep no results;
 //   - handwritten: the terms as a plain Go function with shopspring decimal,
 //     no engine, no explanation (the reference);
 //   - handwritten-int64: the same over int64 cents (the physical floor).
@@ -42,6 +45,8 @@ func BenchmarkEvaluateExample(b *testing.B) {
 	b.Run("yaml-notrace", func(b *testing.B) { growthref.BenchEvaluateNoTrace(b, exampleProgram(b)) })
 	b.Run("go", func(b *testing.B) { growthref.BenchEvaluate(b, growthref.Program()) })
 	b.Run("go-notrace", func(b *testing.B) { growthref.BenchEvaluateNoTrace(b, growthref.Program()) })
+	b.Run("yaml-into", func(b *testing.B) { growthref.BenchEvaluateInto(b, exampleProgram(b), false) })
+	b.Run("yaml-notrace-into", func(b *testing.B) { growthref.BenchEvaluateInto(b, exampleProgram(b), true) })
 	b.Run("handwritten", growthref.BenchHandwritten)
 	b.Run("handwritten-int64", growthref.BenchHandwrittenMinor)
 }

@@ -78,7 +78,9 @@ func Load(fsys fs.FS, pattern string) (*Set, error) {
 // the matches, and attaches each Tests document to its program: by id, and
 // by version when the document gives one, else the highest version loaded.
 //
-// Loading fails when nothing matches, when a Tests document names a program
+// Loading fails when nothing matches (when the pattern's folder cannot be
+// read, the error wraps the reason: fs.ErrNotExist for a missing folder,
+// as os.DirFS of a wrong path gives), when a Tests document names a program
 // that was not loaded, or when two documents define the same program id and
 // version. A test file loaded only because it is beside a match, other than
 // the match's own (x_test.yaml for x.yaml), may hold the tests of the
@@ -114,6 +116,14 @@ func LoadWith(fsys fs.FS, pattern string, opts LoadOptions) (*Set, error) {
 	// folder and are left out rather than reported.
 	beside := map[string]bool{}
 	if len(names) == 0 {
+		// A folder that does not exist matches nothing too (fs.Glob
+		// ignores I/O errors): say so, or the caller hunts for a typo in
+		// the pattern.
+		if dir := path.Dir(pattern); !strings.ContainsAny(dir, `*?[\`) {
+			if _, err := fs.Stat(fsys, dir); err != nil {
+				return nil, fmt.Errorf("rules: no files match %q: cannot read folder %q of the file system (is it the right folder?): %w", pattern, dir, err)
+			}
+		}
 		return nil, fmt.Errorf("rules: no files match %q", pattern)
 	}
 	for dir := range dirs {

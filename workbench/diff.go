@@ -224,6 +224,9 @@ func Compare(ctx context.Context, oldP, newP *incentive.Program, deals iter.Seq2
 	if oldP == nil || newP == nil {
 		return nil, ErrNoProgram
 	}
+	if deals == nil { // the zero value: no deals (ranging over nil panics)
+		deals = func(func(incentive.Input, error) bool) {}
+	}
 	eo, err := incentive.NewEvaluator(oldP)
 	if err != nil {
 		return nil, fmt.Errorf("old version: %w", err)

@@ -940,7 +940,10 @@ func (l *Ledger) clawBack(c *Claim, pe *programEntry, now time.Time, cp *CommitP
 	if p.Amount != nil && p.Amount.Amount().LessThan(open.Amount()) {
 		take = *p.Amount
 	}
-	parts, err := take.Allocate(lineRatios(c)...)
+	// Split the running total taken back over the lines, and post the
+	// difference from the split before: split on its own, each partial
+	// clawback's rounding would add up to more than a line paid.
+	parts, err := clawbackParts(c, take)
 	if err != nil {
 		return err
 	}
@@ -969,6 +972,36 @@ func (l *Ledger) clawBack(c *Claim, pe *programEntry, now time.Time, cp *CommitP
 	cp.Events = append(cp.Events, Event{Subject: c.ID, From: string(from), To: string(ClawedBackState), Actor: p.Actor, Time: now, Reason: reason})
 	c.State, c.Reason = ClawedBackState, reason
 	return nil
+}
+
+// clawbackParts splits take, the next clawback of c, over c's lines: the
+// lines' shares of everything taken back with it, less their shares of what
+// was taken back before, so that each line's clawbacks add up to its share
+// of the claim's, never more than the line paid.
+func clawbackParts(c *Claim, take incentive.Money) ([]incentive.Money, error) {
+	ratios := lineRatios(c)
+	before := c.ClawedBack
+	if before.Currency() != take.Currency() {
+		before = incentive.Zero(take.Currency())
+	}
+	after, err := before.Add(take)
+	if err != nil {
+		return nil, err
+	}
+	now, err := after.Allocate(ratios...)
+	if err != nil {
+		return nil, err
+	}
+	was, err := before.Allocate(ratios...)
+	if err != nil {
+		return nil, err
+	}
+	for i := range now {
+		if now[i], err = now[i].Sub(was[i]); err != nil {
+			return nil, err
+		}
+	}
+	return now, nil
 }
 
 func lineRatios(c *Claim) []decimal.Decimal {

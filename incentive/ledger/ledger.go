@@ -26,12 +26,20 @@ type Config struct {
 	// NewID returns a new unique ID for a record of the given kind
 	// ("claim", "entry", "fund", "request"). Nil: kind-prefixed counters
 	// local to this Ledger ("claim-000001"), unique only within one
-	// process and one store; set it when several processes share a store.
+	// process and one store, and starting from 1 again in each new
+	// Ledger; set it when several processes share a store, and whenever
+	// the store already holds records, as a persistent store (sqlitestore,
+	// pgstore) does after a restart: the counters then name records that
+	// exist, and each operation fails with ErrConflict after MaxRetries.
+	// A random ID (16 bytes of crypto/rand in hex, say) is enough.
 	NewID func(kind string) string
-	// PayeeGate, when set, is asked before a payment run pays a partner;
-	// an error blocks the payment and its text is reported as the reason
-	// (a missing payee contact, an expired tax document). Package partner
-	// supplies one.
+	// PayeeGate, when set, is asked before a payment run pays a partner
+	// (and by Notices); an error blocks the payment and its text is
+	// reported as the reason (missing payment details, an expired tax
+	// document, a suspended partner). The caller writes it, typically
+	// loading the partner record and returning
+	// p.CanBePaidOn(partner.Date(on)) (package partner imports nothing of
+	// this module, so it cannot supply the function itself).
 	PayeeGate func(partnerID string, on incentive.Date) error
 	// MaxRetries bounds how often an operation is retried after a
 	// concurrent update of the same records (ErrConflict). Zero: 1000.

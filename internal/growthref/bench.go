@@ -178,3 +178,32 @@ func generateCPU(b *testing.B, n int) (cpu time.Duration, known bool) {
 	}
 	return cpu1 - cpu0, ok0 && ok1
 }
+
+// BenchEvaluateInto is BenchEvaluate writing every deal's result into one
+// Result (Evaluator.EvaluateInto, or EvaluateNoTraceInto with noTrace),
+// as a service that evaluates deals inline and keeps no results does.
+func BenchEvaluateInto(b *testing.B, p *incentive.Program, noTrace bool) {
+	deals := benchDeals()
+	ins := make([]incentive.Input, len(deals))
+	for i, d := range deals {
+		ins[i] = Input(d)
+	}
+	e, err := incentive.NewEvaluator(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	into := e.EvaluateInto
+	if noTrace {
+		into = e.EvaluateNoTraceInto
+	}
+	ctx := b.Context()
+	var res incentive.Result
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if err := into(ctx, &res, &ins[i%len(ins)], time.Time{}); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
