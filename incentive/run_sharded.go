@@ -334,6 +334,10 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 	var cur Prior
 	st := newRunState(e, func(string) Prior { return cur }, opts.BudgetUsed)
 	opts.Counts.set(st)
+	// (A run with Settlements is sharded only when the program has no
+	// period settlements: the builder then reads only st's budget counts,
+	// never a partner's state, whose Prior cur would not give.)
+	opts.Settlements.track(st)
 	var slab cutSlab // room for the partner and budget caps' cuts without ReuseResults
 	var da decArena  // the partner and budget caps' and finish's, on this goroutine
 	// Each deal is paid just before it is yielded, as in a serial run, so

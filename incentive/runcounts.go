@@ -54,11 +54,22 @@ func (s *runState) budgetUsed() (decimal.Decimal, bool) {
 }
 
 // runState starts the state of a run with these options, and reports it
-// to o.Counts.
+// to o.Counts and o.Settlements.
 func (o *RunOptions) runState(e *Evaluator) *runState {
 	st := newRunState(e, o.Prior, o.BudgetUsed)
 	o.Counts.set(st)
+	o.Settlements.track(st)
 	return st
+}
+
+// track gives the builder attached to a run (RunOptions.Settlements) the
+// run's state as it starts, so that BudgetUsed counts the run's payouts
+// even when the program has no period settlements and no deal goes
+// through inOrderSettling (nor, in a sharded run, through inOrder at all).
+func (b *SettlementBuilder) track(st *runState) {
+	if b != nil && b.live != nil {
+		b.live.st = st
+	}
 }
 
 // BudgetUsed returns what the program's budget has paid through the run

@@ -113,6 +113,9 @@ func (e *DependencyError) Unwrap() error { return ErrDependenciesOpen }
 // counted on the milestone. Reopening a dependency does not reopen the
 // milestones that depend on it.
 func (p *Plan) Apply(e Event) error {
+	if p == nil {
+		return p.Validate() // the *ValidationError of a nil plan
+	}
 	if err := p.apply(&e); err != nil {
 		return err
 	}
@@ -231,6 +234,9 @@ func (p *Plan) Escalated(key string) bool {
 // A plan is expected to get all its state from events; one built with
 // state already set (statuses, actuals) has that state cleared by AsOf.
 func (p *Plan) AsOf(t time.Time) (*Plan, error) {
+	if p == nil {
+		return nil, p.Validate() // the *ValidationError of a nil plan
+	}
 	c := p.Clone()
 	c.reset()
 	for _, e := range p.Events {

@@ -34,3 +34,30 @@ func TestReviewNewbie4EscalationOfUnnamedMilestoneNamesItsID(t *testing.T) {
 	require.Len(t, esc, 1)
 	assert.Equal(t, `p1: "Partner agreement signed" overdue 5 days (more than 2 days)`, esc[0].Message)
 }
+
+// A nil plan or template (a store lookup whose error was dropped) made
+// Plan.Apply, Plan.AsOf, Template.Instantiate and Templates.For panic,
+// where Config.Health already reports a nil plan as a *ValidationError.
+func TestReviewNewbie4NilPlanIsAnErrorNotAPanic(t *testing.T) {
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	var p *milestone.Plan
+	assert.NotPanics(t, func() {
+		err := p.Apply(milestone.Event{Kind: milestone.EventStatus, At: at, Actor: "pm", Milestone: "m", To: milestone.Done})
+		assert.ErrorIs(t, err, milestone.ErrInvalidPlan)
+	})
+	assert.NotPanics(t, func() {
+		_, err := p.AsOf(at)
+		assert.ErrorIs(t, err, milestone.ErrInvalidPlan)
+	})
+	var tp *milestone.Template
+	assert.NotPanics(t, func() {
+		_, err := tp.Instantiate(milestone.InstantiateParams{PlanID: "p", Owner: "pm", Start: milestone.MustDate("2026-03-02")})
+		assert.ErrorIs(t, err, milestone.ErrInvalidPlan)
+	})
+	any := &milestone.Template{ID: "any"}
+	assert.NotPanics(t, func() {
+		got, ok := milestone.Templates{nil, any}.For("reseller")
+		assert.True(t, ok)
+		assert.Same(t, any, got)
+	})
+}

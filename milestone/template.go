@@ -173,6 +173,9 @@ type InstantiateParams struct {
 // from p.Start. The plan is validated; a template whose plan would not
 // validate returns the *ValidationError.
 func (t *Template) Instantiate(p InstantiateParams) (*Plan, error) {
+	if t == nil {
+		return nil, fmt.Errorf("%w: no template (nil)", ErrInvalidPlan)
+	}
 	pl := &Plan{ID: p.PlanID, Subject: p.Subject, Name: p.Name, Owner: p.Owner, OwnerManager: p.OwnerManager,
 		PartnerType: t.PartnerType, Template: t.ID, Start: p.Start,
 		Escalation: Policy{Rules: slices.Clone(t.Escalation.Rules)}}
@@ -226,6 +229,9 @@ type Templates []*Template
 func (ts Templates) For(partnerType string) (*Template, bool) {
 	var any *Template
 	for _, t := range ts {
+		if t == nil {
+			continue
+		}
 		if t.PartnerType == partnerType {
 			return t, true
 		}

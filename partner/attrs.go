@@ -230,6 +230,9 @@ type AttrChange struct {
 // see the earlier value. A tier change is SetTier's. Errors wrap
 // ErrInvalidAttr (ErrInvalidTierChange for the tier).
 func SetAttr(p *Partner, c AttrChange) (Event, error) {
+	if p == nil {
+		return Event{}, fmt.Errorf("%w: an attribute change needs a partner", ErrInvalid)
+	}
 	if c.Attr == AttrTier {
 		return SetTier(p, TierChange{To: Tier(c.To), At: c.At, Actor: c.Actor, Reason: c.Reason})
 	}

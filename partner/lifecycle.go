@@ -209,6 +209,9 @@ func allowedText(from State) string {
 // Check reports whether the transition may happen, without applying it:
 // nil, or a *TransitionError listing every unmet requirement.
 func (l *Lifecycle) Check(p *Partner, req TransitionRequest) error {
+	if p == nil {
+		return fmt.Errorf("%w: a transition needs a partner", ErrInvalid)
+	}
 	from := p.State()
 	if !slices.Contains(transitions[from], req.To) {
 		return &TransitionError{PartnerID: p.ID, From: from, To: req.To, NotAllowed: true}
@@ -353,6 +356,9 @@ type TierChange struct {
 // counted against. It does not judge whether the partner qualifies: a
 // TierPolicy recommends, a person or job decides.
 func SetTier(p *Partner, c TierChange) (Event, error) {
+	if p == nil {
+		return Event{}, fmt.Errorf("%w: a tier change needs a partner", ErrInvalid)
+	}
 	var miss []string
 	if strings.TrimSpace(c.Actor) == "" {
 		miss = append(miss, "an actor")

@@ -205,6 +205,9 @@ var (
 // Submit validates a new registration, normalizes its customer and marks
 // it pending, submitted at at by actor.
 func (p RegistrationPolicy) Submit(r *Registration, at time.Time, actor string) error {
+	if r == nil {
+		return fmt.Errorf("%w: Submit needs a registration", ErrInvalid)
+	}
 	if r.Status != "" && r.Status != RegPending {
 		return fmt.Errorf("%w: registration %s is %s; only a new registration can be submitted", ErrRegistrationState, r.ID, r.Status)
 	}
@@ -264,10 +267,13 @@ func (e *ConflictError) Is(target error) bool { return target == ErrRegistration
 // r itself (by id) is skipped. The customer keys are computed from the
 // entered customers, so unsubmitted registrations compare correctly too.
 func Conflicts(r *Registration, others []*Registration, d Date) []Conflict {
+	if r == nil {
+		return nil
+	}
 	key := r.Customer.Key()
 	var out []Conflict
 	for _, o := range others {
-		if o.ID == r.ID || !o.OpenOn(d) || !key.Same(o.Customer.Key()) {
+		if o == nil || o.ID == r.ID || !o.OpenOn(d) || !key.Same(o.Customer.Key()) {
 			continue
 		}
 		c := Conflict{With: o.ID, PartnerID: o.PartnerID, Product: o.Product, Status: o.StatusOn(d), ValidUntil: o.ValidUntil}
@@ -341,6 +347,9 @@ func (p RegistrationPolicy) Reject(r *Registration, dec Decision) error {
 }
 
 func decisionCheck(r *Registration, dec Decision, verb string) error {
+	if r == nil {
+		return fmt.Errorf("%w: %s needs a registration", ErrInvalid, verb)
+	}
 	if st := r.StatusOn(DateOf(dec.At)); st != RegPending {
 		return fmt.Errorf("%w: cannot %s registration %s: it is %s", ErrRegistrationState, verb, r.ID, st)
 	}
@@ -366,6 +375,9 @@ type ExtendRequest struct {
 // Extend moves an approved, unexpired registration's ValidUntil later by
 // the requested days, up to the policy's MaxExtensions.
 func (p RegistrationPolicy) Extend(r *Registration, x ExtendRequest) error {
+	if r == nil {
+		return fmt.Errorf("%w: Extend needs a registration", ErrInvalid)
+	}
 	day := DateOf(x.At)
 	if st := r.StatusOn(day); st != RegApproved {
 		return fmt.Errorf("%w: cannot extend registration %s: it is %s on %s", ErrRegistrationState, r.ID, st, day)
@@ -436,7 +448,7 @@ func MatchDeal(regs []*Registration, deal ClosedDeal) (*Registration, error) {
 	var best *Registration
 	var why []string
 	for _, r := range regs {
-		if r.PartnerID != deal.PartnerID || !key.Same(r.Customer.Key()) {
+		if r == nil || r.PartnerID != deal.PartnerID || !key.Same(r.Customer.Key()) {
 			continue
 		}
 		switch {

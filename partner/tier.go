@@ -188,6 +188,9 @@ var ErrPolicyDoesNotApply = errors.New("partner: tier policy does not apply to t
 // error from a criterion is returned wrapped with the tier and criterion
 // names; a criterion without a Condition is a *ValidationError.
 func (tp *TierPolicy) Evaluate(p *Partner, m TierMetrics, on Date) (Recommendation, error) {
+	if p == nil {
+		return Recommendation{}, fmt.Errorf("%w: a tier evaluation needs a partner", ErrInvalid)
+	}
 	rec := Recommendation{PolicyID: tp.ID, PartnerID: p.ID, On: on, From: p.Tier}
 	if len(tp.Types) > 0 && !slices.Contains(tp.Types, p.Type) {
 		return rec, fmt.Errorf("%w: policy %s covers %s, partner %s is %q", ErrPolicyDoesNotApply, tp.ID, joinList(tp.Types), p.ID, p.Type)
@@ -315,6 +318,9 @@ func missedText(lr LevelResult) string {
 // changed. The recommendation must be for this partner and its current
 // tier.
 func Apply(p *Partner, rec Recommendation, at time.Time, actor string) (Event, bool, error) {
+	if p == nil {
+		return Event{}, false, fmt.Errorf("%w: applying a recommendation needs a partner", ErrInvalid)
+	}
 	if rec.PartnerID != p.ID || rec.From != p.Tier {
 		return Event{}, false, fmt.Errorf("%w: the recommendation is for partner %s at tier %q, the partner is %s at %q",
 			ErrInvalidTierChange, rec.PartnerID, rec.From, p.ID, p.Tier)

@@ -16,6 +16,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -326,8 +328,8 @@ func (s *service) ledger(ctx context.Context, w io.Writer, path string) error {
 		if _, err := lc.Transition(&rec, partner.TransitionRequest{To: partner.Active, At: at.Add(time.Hour), Actor: "ops"}); err != nil {
 			return err
 		}
-		if _, err := partners.CreatePartner(ctx, partner.CreatePartnerParams{Partner: &rec}); err != nil {
-			return err
+		if _, err := partners.CreatePartner(ctx, partner.CreatePartnerParams{Partner: &rec}); err != nil && !errors.Is(err, partner.ErrConflict) {
+			return err // ErrConflict: on file from an earlier run
 		}
 	}
 	gate := func(partnerID string, on incentive.Date) error {
@@ -339,11 +341,13 @@ func (s *service) ledger(ctx context.Context, w io.Writer, path string) error {
 	}
 
 	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
-	n := 0
 	l, err := ledger.New(ledger.Config{
-		Store:     store,
-		Clock:     func() time.Time { return now },
-		NewID:     func(kind string) string { n++; return fmt.Sprintf("%s-%d", kind, n) },
+		Store: store,
+		Clock: func() time.Time { return now },
+		// Random IDs: the default counters start again at 1 in each
+		// process and would collide with the records of an earlier run
+		// in the same file.
+		NewID:     randomID,
 		PayeeGate: gate,
 	})
 	if err != nil {
@@ -366,7 +370,7 @@ func (s *service) ledger(ctx context.Context, w io.Writer, path string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "claim %s %s %s %s\n", c.ID, c.Deal, c.Amount, c.State)
+		fmt.Fprintf(w, "claim %s %s %s\n", c.Deal, c.Amount, c.State)
 		claims = append(claims, c)
 	}
 	// A duplicate claim is rejected with a typed error.
@@ -391,7 +395,7 @@ func (s *service) ledger(ctx context.Context, w io.Writer, path string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "clawed back %s: %s, %s of %s\n", c.ID, c.State, c.ClawedBack, c.Paid)
+	fmt.Fprintf(w, "clawed back %s: %s, %s of %s\n", c.Deal, c.State, c.ClawedBack, c.Paid)
 
 	// The blocked payment is also a notice, from the same gate.
 	notices, err := l.Notices(ctx, ledger.NoticesParams{AsOf: incentive.Date{Year: 2026, Month: time.December, Day: 1}, Within: 30})
@@ -418,6 +422,15 @@ func (s *service) ledger(ctx context.Context, w io.Writer, path string) error {
 	}
 	fmt.Fprintf(w, "verified %d entries\n", head.Seq)
 	return nil
+}
+
+// randomID is a ledger record ID that no earlier run has used.
+func randomID(kind string) string {
+	b := make([]byte, 12)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	return kind + "-" + hex.EncodeToString(b)
 }
 
 // onboarding tracks a partner's onboarding plan.

@@ -3,11 +3,14 @@ package main
 import (
 	"bytes"
 	"io/fs"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/partnerops/partnerops/incentive/ledger"
 )
 
 // TestRun runs the service end to end and checks its figures, worked out by
@@ -51,8 +54,8 @@ func TestRun(t *testing.T) {
 	assert.Contains(t, lines, "  total 1,020.00 USD to partner")
 
 	// The ledger: accepted and approved; the duplicate refused.
-	assert.Contains(t, lines, "claim claim-2 A-1 360.00 USD payable")
-	assert.Contains(t, lines, "claim claim-5 A-2 2400.00 USD payable")
+	assert.Contains(t, lines, "claim A-1 360.00 USD payable")
+	assert.Contains(t, lines, "claim A-2 2400.00 USD payable")
 	assert.Contains(t, lines, "duplicate: true")
 	// P-100 is paid; P-200's W-9 ended 2026-11-30, the day before the run.
 	assert.Contains(t, lines, "pay P-100 360.00 USD")
@@ -61,7 +64,7 @@ func TestRun(t *testing.T) {
 	// 100.00 of A-1's 360.00 is clawed back after payment, withheld from
 	// P-100's next payouts, split 2:1 as the lines paid (240.00 : 120.00):
 	// 66.666.. and 33.333.. -> 66.67 spiff, 33.33 rebate.
-	assert.Contains(t, lines, "clawed back claim-2: clawed_back, 100.00 USD of 360.00 USD")
+	assert.Contains(t, lines, "clawed back A-1: clawed_back, 100.00 USD of 360.00 USD")
 	assert.Contains(t, lines, "ledger P-100 paid 360.00 USD clawed back 100.00 USD withheld -100.00 USD payable 0.00 USD balance -100.00 USD")
 	assert.Contains(t, lines, "  type spiff approved 240.00 USD clawed back 66.67 USD")
 	assert.Contains(t, lines, "  type rebate approved 120.00 USD clawed back 33.33 USD")
@@ -73,6 +76,20 @@ func TestRun(t *testing.T) {
 	assert.Contains(t, lines, "milestone agreement overdue (overdue 3 days)")
 	assert.Contains(t, lines, "milestone training at_risk (dependency agreement projected late)")
 	assert.Contains(t, lines, "plan overdue")
+}
+
+// TestRunTwiceOnOneLedgerFile runs the service twice on the same SQLite
+// file, as a restarted service does. The second run's Submit of A-1 uses
+// the same idempotency key, so it gets the first run's outcome back (the
+// claim, pending approval then) and records nothing; approving it again
+// fails, as the claim has since been paid and clawed back. No record ID
+// clashes with the first run's (see randomID).
+func TestRunTwiceOnOneLedgerFile(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "partnerops.db")
+	require.NoError(t, run(t.Context(), []string{"-dir", "../programs", "-db", db}, &bytes.Buffer{}))
+	err := run(t.Context(), []string{"-dir", "../programs", "-db", db}, &bytes.Buffer{})
+	require.ErrorIs(t, err, ledger.ErrIllegalTransition)
+	assert.Contains(t, err.Error(), "cannot go from clawed_back to approved")
 }
 
 func TestRunReportsAMissingFolder(t *testing.T) {
