@@ -44,9 +44,8 @@ type RunOptions struct {
 	// Workers is the number of goroutines doing the per-deal work that does
 	// not depend on other deals; zero (or below) means
 	// runtime.GOMAXPROCS(0), one runs everything on the caller's goroutine,
-	// and two is the goroutine that reads the input, doing that work on each
-	// deal as it reads it, beside the caller's goroutine, which does the
-	// rest (see Run).
+	// and two has the goroutine that reads the input do that work on each
+	// deal as it reads it, and the caller's goroutine the rest (see Run).
 	// At most MaxWorkers: more is an error wrapping ErrInvalidOptions.
 	// Results are identical for any value.
 	Workers int
@@ -82,8 +81,8 @@ type RunOptions struct {
 // starts at most W+1 goroutines (one with two workers) and holds up to
 // 3W+2 chunks of 256 deals (about 340 KB each, 1,328 bytes a deal on
 // 64-bit platforms, plus the buffers a deal's work keeps) in memory (7
-// chunks when the ordered phase is sharded, see Run), so the bound keeps a mistyped worker count from
-// exhausting memory (256 workers: about 260 MB); the per-deal work is
+// chunks when the ordered phase is sharded, see Run), so the bound keeps
+// a mistyped worker count from exhausting memory (256 workers: about 260 MB); the per-deal work is
 // CPU-bound, so more workers than cores gains nothing anyway.
 const MaxWorkers = 256
 
@@ -124,8 +123,8 @@ func Run(ctx context.Context, p *Program, deals iter.Seq2[Input, error], opts Ru
 // deal, and the caller's goroutine the ordered part. With more, when no
 // condition or formula reads running totals (period.*, cumulative.*) and
 // the program does not allow negative amounts (credit notes), the ordered
-// phase is sharded (unless opts.Prior is set and a band table's period basis and a
-// partner cap count the same period kind): the workers also do the band
+// phase is sharded (unless opts.Prior is set and a band table's period
+// basis and a partner cap count the same period kind): the workers also do the band
 // tables, deal caps and deal rounding, each for its own partners in deal
 // order, and only the partner and budget caps, which depend on every
 // earlier deal's payout, are applied on the caller's goroutine in deal
@@ -421,13 +420,15 @@ type chunk struct {
 // With workers 0 (the paired run, two workers in RunOptions) the producer
 // does ownTerms itself, on each deal as it reads it, and hands the chunk
 // straight to the caller: two goroutines, each deal's work passing from
-// one core to the other once. Measured on two cores (the example program,
-// 1M deals without the trace) it took less CPU and wall time than the
-// sharded run (runSharded) with two workers, whose four goroutines (the
-// producer, two workers and the caller) passed half of the deals between
-// cores at each of its three stages and took turns on two cores; with two
-// cores the split is about even (reading and ownTerms on one, orderedTerms,
-// the partner and budget caps and finishing the result on the other).
+// one core to the other once. On two cores (the example program, 100k and
+// 1M deals, binaries run alternately on a loaded machine) it took less
+// CPU a deal than the sharded run (runSharded) with two workers in most
+// runs, whose four goroutines (the producer, two workers and the caller)
+// took turns on two cores and passed half of the deals between cores at
+// each of three stages. The caller's goroutine has the larger share
+// (orderedTerms, the partner and budget caps and finishing the result:
+// about three fifths of the run's CPU on the example, profiled), the
+// producer the rest (reading the input and ownTerms).
 func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, error], opts RunOptions, st *runState, workers int, yield func(*Result, error) bool) {
 	// chunks counts the goroutines a chunk's queues are sized by: the
 	// paired run (workers 0) as two workers, the producer among them.
