@@ -14,15 +14,7 @@ import (
 // over the same deals; benchmarks in several packages share them so their
 // figures compare.
 func BenchEvaluate(b *testing.B, p *incentive.Program) {
-	deals := benchDeals()
-	ins := make([]incentive.Input, len(deals))
-	for i, d := range deals {
-		ins[i] = Input(d)
-	}
-	e, err := incentive.NewEvaluator(p)
-	if err != nil {
-		b.Fatal(err)
-	}
+	e, ins := benchEvaluator(b, p)
 	ctx := b.Context()
 	b.ReportAllocs()
 	i := 0
@@ -47,6 +39,21 @@ func BenchHandwritten(b *testing.B) {
 
 func benchDeals() []Deal { return slices.Collect(Generate(1024, 40)) }
 
+// benchEvaluator returns an Evaluator of p and the inputs of benchDeals,
+// which every per-deal benchmark of the engine runs.
+func benchEvaluator(b *testing.B, p *incentive.Program) (*incentive.Evaluator, []incentive.Input) {
+	deals := benchDeals()
+	ins := make([]incentive.Input, len(deals))
+	for i, d := range deals {
+		ins[i] = Input(d)
+	}
+	e, err := incentive.NewEvaluator(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return e, ins
+}
+
 // BenchHandwrittenMinor: the hand-written terms over int64 cents (the
 // floor); see BenchEvaluate. The deals are converted to cents before the
 // timer starts.
@@ -70,15 +77,7 @@ func BenchHandwrittenMinor(b *testing.B) {
 // BenchEvaluateNoTrace is BenchEvaluate without explanations
 // (Evaluator.EvaluateNoTrace).
 func BenchEvaluateNoTrace(b *testing.B, p *incentive.Program) {
-	deals := benchDeals()
-	ins := make([]incentive.Input, len(deals))
-	for i, d := range deals {
-		ins[i] = Input(d)
-	}
-	e, err := incentive.NewEvaluator(p)
-	if err != nil {
-		b.Fatal(err)
-	}
+	e, ins := benchEvaluator(b, p)
 	ctx := b.Context()
 	b.ReportAllocs()
 	i := 0
@@ -183,15 +182,7 @@ func generateCPU(b *testing.B, n int) (cpu time.Duration, known bool) {
 // Result (Evaluator.EvaluateInto, or EvaluateNoTraceInto with noTrace),
 // as a service that evaluates deals inline and keeps no results does.
 func BenchEvaluateInto(b *testing.B, p *incentive.Program, noTrace bool) {
-	deals := benchDeals()
-	ins := make([]incentive.Input, len(deals))
-	for i, d := range deals {
-		ins[i] = Input(d)
-	}
-	e, err := incentive.NewEvaluator(p)
-	if err != nil {
-		b.Fatal(err)
-	}
+	e, ins := benchEvaluator(b, p)
 	into := e.EvaluateInto
 	if noTrace {
 		into = e.EvaluateNoTraceInto
