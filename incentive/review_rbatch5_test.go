@@ -158,7 +158,7 @@ func TestReviewRbatch5ShardedMatchesSerial(t *testing.T) {
 			serial.Workers, serial.Counts = 1, &RunCounts{}
 			want, _ := rb5Run(t, t.Context(), pg.p, pg.in(), serial)
 			for _, workers := range []int{2, 3, 4, 8} {
-				if testing.Short() && workers != 4 {
+				if (testing.Short() || raceDetector) && workers != 4 {
 					continue
 				}
 				opts := base
