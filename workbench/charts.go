@@ -212,11 +212,12 @@ func CostChart(ctx context.Context, p *incentive.Program, deals []incentive.Inpu
 // first day, at midnight in the program's time zone.
 func costSeries(ctx context.Context, p *incentive.Program, deals []incentive.Input, opts incentive.RunOptions) (svgchart.Series, time.Time, error) {
 	loc := p.Effective.Loc()
-	opts.NoTrace = true
-	var err error
-	if opts.Settlements, err = settlementsFor(p); err != nil {
+	ev, err := incentive.NewEvaluator(p)
+	if err != nil {
 		return svgchart.Series{}, time.Time{}, err
 	}
+	opts.NoTrace = true
+	opts.Settlements = settlementsOf(ev)
 	// What was earned on which day, in deal order, then the true-ups.
 	type earned struct {
 		on  incentive.Date
@@ -225,7 +226,7 @@ func costSeries(ctx context.Context, p *incentive.Program, deals []incentive.Inp
 	var steps []earned
 	var first incentive.Date
 	i := 0
-	for r, err := range incentive.Run(ctx, p, sliceSeq(deals), opts) {
+	for r, err := range ev.Run(ctx, sliceSeq(deals), opts) {
 		if err != nil {
 			return svgchart.Series{}, time.Time{}, err
 		}

@@ -249,12 +249,7 @@ func Compare(ctx context.Context, oldP, newP *incentive.Program, deals iter.Seq2
 	// 'partnerops run' does, so that its true-ups count in its totals and
 	// in its caps.
 	optsOld, optsNew := runOpts, runOpts
-	if len(oldP.Settlements) > 0 {
-		optsOld.Settlements = eo.NewSettlements()
-	}
-	if len(newP.Settlements) > 0 {
-		optsNew.Settlements = en.NewSettlements()
-	}
+	optsOld.Settlements, optsNew.Settlements = settlementsOf(eo), settlementsOf(en)
 
 	quit := make(chan struct{})
 	defer close(quit)

@@ -522,14 +522,14 @@ func (s *Server) explain(w http.ResponseWriter, r *http.Request) {
 	// The run settles the program's period settlements as it goes, as
 	// 'partnerops explain' does: their true-ups count in the caps that
 	// later deals meet.
-	settle, err := settlementsFor(p)
+	ev, err := incentive.NewEvaluator(p)
 	if err != nil {
 		fail(w, http.StatusBadRequest, err)
 		return
 	}
 	found := false
 	i := 0
-	for res, err := range incentive.Run(r.Context(), p, sliceSeq(ins), incentive.RunOptions{AsOf: asOf, Workers: 1, Settlements: settle}) {
+	for res, err := range ev.Run(r.Context(), sliceSeq(ins), incentive.RunOptions{AsOf: asOf, Workers: 1, Settlements: settlementsOf(ev)}) {
 		id := ins[i].Deal.ID
 		i++
 		if err != nil {

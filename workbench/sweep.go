@@ -208,18 +208,17 @@ func runTotals(ctx context.Context, p *incentive.Program, deals []incentive.Inpu
 // BudgetUsed (nil when p has no budget cap). A deal that fails is an
 // error.
 func RunStatement(ctx context.Context, p *incentive.Program, deals []incentive.Input, opts incentive.RunOptions) (*incentive.Statement, error) {
-	sb, err := incentive.NewStatement(p, nil)
+	ev, err := incentive.NewEvaluator(p)
 	if err != nil {
 		return nil, err
 	}
+	sb := ev.NewStatement(nil)
 	opts.NoTrace = true
-	if opts.Settlements, err = settlementsFor(p); err != nil {
-		return nil, err
-	}
+	opts.Settlements = settlementsOf(ev)
 	if opts.Counts == nil {
 		opts.Counts = &incentive.RunCounts{}
 	}
-	for r, err := range incentive.Run(ctx, p, sliceSeq(deals), opts) {
+	for r, err := range ev.Run(ctx, sliceSeq(deals), opts) {
 		if err != nil {
 			return nil, err
 		}
@@ -246,15 +245,12 @@ func RunStatement(ctx context.Context, p *incentive.Program, deals []incentive.I
 	return st, nil
 }
 
-// settlementsFor returns a builder to attach to a run of p
-// (RunOptions.Settlements), nil when p settles nothing.
-func settlementsFor(p *incentive.Program) (*incentive.SettlementBuilder, error) {
-	if len(p.Settlements) == 0 {
-		return nil, nil
+// settlementsOf returns a builder of e's period settlements to attach to
+// a run of e (RunOptions.Settlements), nil when its program settles
+// nothing.
+func settlementsOf(e *incentive.Evaluator) *incentive.SettlementBuilder {
+	if len(e.Program().Settlements) == 0 {
+		return nil
 	}
-	ev, err := incentive.NewEvaluator(p)
-	if err != nil {
-		return nil, err
-	}
-	return ev.NewSettlements(), nil
+	return e.NewSettlements()
 }
