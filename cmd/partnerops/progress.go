@@ -17,6 +17,7 @@ type progress struct {
 	last  time.Time
 	shown bool
 	n     int
+	now   func() time.Time // the clock; time.Now
 }
 
 func newProgress(w io.Writer, size int64) *progress {
@@ -29,7 +30,7 @@ func newProgress(w io.Writer, size int64) *progress {
 		return nil
 	}
 	now := time.Now()
-	return &progress{w: w, size: size, start: now, last: now}
+	return &progress{w: w, size: size, start: now, last: now, now: time.Now}
 }
 
 // tick is called for every deal; it redraws at most twice a second. done
@@ -42,7 +43,7 @@ func (p *progress) tick(read int, done int64) {
 	if p.n%1024 != 0 {
 		return
 	}
-	now := time.Now()
+	now := p.now()
 	if now.Sub(p.last) < 500*time.Millisecond {
 		return
 	}

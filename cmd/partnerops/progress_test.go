@@ -27,10 +27,14 @@ func TestProgressOnlyOnTerminals(t *testing.T) {
 	nilP.done()
 
 	var b bytes.Buffer
-	start := time.Now().Add(-10 * time.Second)
-	p := &progress{w: &b, size: 4000, start: start, last: start}
+	// The clock is the test's: 10 s after the start whatever the machine's
+	// load. On time.Now, 167 ms between the start and the tick (a loaded
+	// machine under -race) rounds the 30 s left to 31 s.
+	start := time.Date(2026, 12, 1, 6, 0, 0, 0, time.UTC)
+	p := &progress{w: &b, size: 4000, start: start, last: start,
+		now: func() time.Time { return start.Add(10 * time.Second) }}
 	for i := 1; i <= 1024; i++ {
-		p.tick(i, 1000) // a quarter read in 10 s: about 30 s left
+		p.tick(i, 1000) // a quarter read in 10 s: 3 x 10 s = 30 s left
 	}
 	out := b.String()
 	assert.True(t, strings.HasPrefix(out, "\r1024 deals read, "), out)
