@@ -87,7 +87,11 @@ func evalBoth(e *Evaluator, ctx context.Context, in *Input, asOf time.Time, noTr
 func TestEvaluateIntoSameAsEvaluate(t *testing.T) {
 	e, err := NewEvaluator(intoProgram())
 	require.NoError(t, err)
-	ins := intoInputs(t, 1500)
+	n := 1500
+	if raceDetector {
+		n = 500 // the package's -race run stays inside go test's 10 minutes
+	}
+	ins := intoInputs(t, n)
 	asOf := day("2026-06-30") // some claim windows closed, some holds matured
 	for _, noTrace := range []bool{false, true} {
 		t.Run(map[bool]string{false: "trace", true: "notrace"}[noTrace], func(t *testing.T) {

@@ -145,15 +145,21 @@ func TestReviewRbatch5ShardedMatchesSerial(t *testing.T) {
 		{"few lines, few partners", rb5Few(), func() iter.Seq2[Input, error] { return rb5Inputs(700, 5, 3) }},
 		{"few lines, many partners", rb5Few(), func() iter.Seq2[Input, error] { return rb5Inputs(700, 300, 5) }},
 	}
-	for _, pg := range progs {
+	for pi, pg := range progs {
 		e, err := NewEvaluator(pg.p)
 		require.NoError(t, err)
 		require.True(t, e.shardable())
-		for _, base := range []RunOptions{
+		for bi, base := range []RunOptions{
 			{AsOf: day("2026-03-30")},
 			{NoTrace: true},
 			{ReuseResults: true, Prior: prior, BudgetUsed: dec("1000.005"), NoTrace: true},
 		} {
+			if raceDetector && bi != pi {
+				// Under the race detector each program runs with one of the
+				// options (the package's -race run stays inside go test's
+				// 10 minutes); without it, every program with every option.
+				continue
+			}
 			serial := base
 			serial.Workers, serial.Counts = 1, &RunCounts{}
 			want, _ := rb5Run(t, t.Context(), pg.p, pg.in(), serial)
