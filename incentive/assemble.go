@@ -1,6 +1,7 @@
 package incentive
 
 import (
+	"slices"
 	"time"
 )
 
@@ -150,6 +151,12 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 		payee := res.Payee
 		if res.PayeeName != "" {
 			payee += " (" + res.PayeeName + ")"
+		}
+		if w.bufs != nil {
+			// A reused result's Shares are room the next deal overwrites
+			// (EvaluateInto, ReuseResults): the words read a copy, so
+			// that a Step copied out of the result keeps them.
+			shares = slices.Clone(shares)
 		}
 		w.add(secFinal, stepRec{Kind: StepTotal, OK: true, amount: total, words: func() string {
 			return "total " + fmtAmount(total, cur) + " " + string(cur) + " to " + payee + ", split: " + sharesWords(shares, cur)

@@ -99,7 +99,10 @@ func (e *Evaluator) holdVoid(w *work) bool {
 		}
 	}
 	if !w.noTrace {
-		cur := e.p.Currency
+		// (The words read a copy: st is room the next deal written into a
+		// reused result overwrites, EvaluateInto's or ReuseResults', and a
+		// Step copied out of the result must keep its words.)
+		cur, st := e.p.Currency, *st
 		w.add(secTail-1, stepRec{Kind: StepHold, ref: st.VoidField, Index: -1, amount: from.Neg(), words: func() string {
 			return fmt.Sprintf("void: %s %s falls inside the hold (%s from %s %s, maturing %s), so the deal's %s pays nothing",
 				st.VoidField, st.VoidDate, h.Span, e.holdFromWords(), st.Start, st.MaturesOn, fmtAmount(from, cur))
