@@ -3,6 +3,7 @@ package incentive
 import (
 	"math"
 	"reflect"
+	"sync"
 	"unsafe"
 
 	"github.com/partnerops/partnerops/internal/deccoef"
@@ -876,8 +877,9 @@ func (b *traceBlock) detail(off int32) stepDetail {
 // before the words). A deal's trace costs one allocation where it cost
 // two (the steps with the header, then the words), and its header is 32
 // bytes, not 48 (no slice for the words). The types are made once per
-// size (the words rounded up beyond memExactWords) and kept in the
-// scratch; a trace of more than maxMemSteps steps has its steps apart.
+// size (the words rounded up beyond memExactWords) for the process
+// (memTypeCache) and kept in the scratch; a trace of more than
+// maxMemSteps steps has its steps apart.
 func (ts *traceScratch) traceMem(n, m int) ([]Step, *traceBlock) {
 	var steps []Step
 	if n > maxMemSteps {
@@ -890,7 +892,12 @@ func (ts *traceScratch) traceMem(n, m int) ([]Step, *traceBlock) {
 	key := uint64(n)<<32 | uint64(r)
 	t, ok := ts.memTypes[key]
 	if !ok {
-		t = memType(n, r)
+		if c, hit := memTypeCache.Load(key); hit {
+			t = c.(reflect.Type)
+		} else {
+			t = memType(n, r)
+			memTypeCache.Store(key, t)
+		}
 		if ts.memTypes == nil {
 			ts.memTypes = make(map[uint64]reflect.Type)
 		}
@@ -912,6 +919,14 @@ const (
 	maxMemSteps   = 1 << 10
 	memExactWords = 1 << 7
 )
+
+// memTypeCache holds every memType made, by traceMem's key, for all the
+// works: a work's scratch is new with each run's items (and with
+// Evaluate's pooled state after a collection), and making the type again
+// (reflect.StructOf, which builds its name and looks it up) cost such a
+// work's first trace of each size about seven allocations and a few
+// microseconds, more than the trace itself.
+var memTypeCache sync.Map // uint64 -> reflect.Type
 
 // memStepsAt is the offset of the steps in a memType: right after the
 // header (the steps' alignment is the header's).
