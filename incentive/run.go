@@ -599,11 +599,45 @@ func (it *item) reuseBufs() *resultBufs {
 // item.w, item.bufs), and past the items it has one is allocated, so a run
 // of a few deals pays for those, not for runChunk. The caller sets the
 // rest of the item.
+//
+// Growing the items moves them: an item whose deal's ownTerms is done (a
+// paired run does it as each deal is read, before the chunk is full) is
+// pointed back into itself (rebind).
 func nextItem(items []item) ([]item, *item) {
 	if len(items) < cap(items) {
 		items = items[:len(items)+1]
 	} else {
 		items = append(items, item{})
+		for i := range len(items) - 1 {
+			items[i].rebind()
+		}
 	}
 	return items, &items[len(items)-1]
+}
+
+// rebind points the work of an item that moved (see nextItem) back into
+// the item: ownTerms left the work pointing to its Input (work.in), and
+// its Scope to the Input's Deal and Partner and to the work itself
+// (Scope.work, through which Scope.Decimal takes the decimals of the
+// goroutine evaluating the deal and Scope.Earned reads the lines). Left
+// in the old array, the ordered phase on the caller's goroutine made its
+// products (Scope.Mul) from the reading goroutine's arena, while that
+// goroutine used it for the next deals. (A converted deal's Scope.Deal is
+// a copy of its own, not in the item.)
+func (it *item) rebind() {
+	w := &it.w
+	old := w.in
+	if old == nil || old == &it.in {
+		return
+	}
+	if w.scope.Deal == &old.Deal {
+		w.scope.Deal = &it.in.Deal
+	}
+	if w.scope.Partner == &old.Partner {
+		w.scope.Partner = &it.in.Partner
+	}
+	if w.scope.work != nil {
+		w.scope.work = w
+	}
+	w.in = &it.in
 }
