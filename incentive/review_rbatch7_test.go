@@ -2,8 +2,10 @@ package incentive
 
 import (
 	"fmt"
+	"iter"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
@@ -68,4 +70,81 @@ func TestReviewRbatch7PairedScopeIsTheDeals(t *testing.T) {
 	// gives deal i to partner i%7, one deal per 5 minutes, all in January):
 	// its period amount before it is D-0000000's 0.00 .. 199,999.99.
 	require.NotEqual(t, fmt.Sprint(want[0]), fmt.Sprint(want[7]))
+}
+
+// rb7Rude is rb5Inputs(n, 6, seed) from an input that ignores yield's
+// false (a reader that forgets to check it, "for rows.Next() { yield(row,
+// nil) }"), with the deal at position outOfOrder (when positive) closing
+// before the one before it. read counts the deals it has yielded; done
+// is closed when it returns.
+func rb7Rude(n int, seed uint64, outOfOrder int, read *atomic.Int64, done chan struct{}) iter.Seq2[Input, error] {
+	return func(yield func(Input, error) bool) {
+		defer close(done)
+		i := 0
+		for in, err := range rb5Inputs(n, 6, seed) {
+			if outOfOrder > 0 && i == outOfOrder && err == nil {
+				in.Deal.CloseDate = in.Deal.CloseDate.Add(-300 * 24 * time.Hour)
+			}
+			if err == nil {
+				i++
+			}
+			read.Add(1)
+			yield(in, err) // its false ignored
+		}
+	}
+}
+
+// A run with more than one worker reads its input on a goroutine of its
+// own. When the run stopped reading (the loop body broke, ctx was
+// cancelled, a deal was out of order), an input that yields again after
+// yield returned false made Go's range-over-func panic ("range function
+// continued iteration after function for loop body returned false") on
+// that goroutine, where no caller can recover it: the whole program died.
+// (With one worker the input runs on the caller's goroutine, which sees
+// the panic, as from any range loop.) The run now ignores what the input
+// yields after it told it to stop; the results up to the stop are one
+// worker's on a well-behaved input, and the run's goroutine ends with the
+// input.
+func TestReviewRbatch7InputYieldsAfterStop(t *testing.T) {
+	const n = 700
+	for _, pc := range []struct {
+		name string
+		p    func() *Program
+	}{{"sharded with 3 workers", rb6Fails}, {"credit notes allowed", func() *Program {
+		p := rb6Fails()
+		p.AllowNegative = true
+		return p
+	}}} {
+		p := pc.p()
+		for _, workers := range []int{2, 3} {
+			for _, stop := range []struct {
+				k          int // break (or cancel) after k results
+				cancel     bool
+				outOfOrder int // the position of an out-of-order deal
+			}{{1, false, 0}, {300, false, 0}, {300, true, 0}, {0, false, 257}, {0, false, 600}} {
+				what := fmt.Sprintf("%s, %d workers, %+v", pc.name, workers, stop)
+				well := func(yield func(Input, error) bool) {
+					i := 0
+					for in, err := range rb5Inputs(n, 6, 23) {
+						if i == stop.outOfOrder && err == nil && stop.outOfOrder > 0 {
+							in.Deal.CloseDate = in.Deal.CloseDate.Add(-300 * 24 * time.Hour)
+						}
+						if err == nil {
+							i++
+						}
+						if !yield(in, err) {
+							return
+						}
+					}
+				}
+				want := rb6Stop(t, p, well, RunOptions{Workers: 1, NoTrace: true}, stop.k, stop.cancel)
+				var read atomic.Int64
+				done := make(chan struct{})
+				got := rb6Stop(t, p, rb7Rude(n, 23, stop.outOfOrder, &read, done), RunOptions{Workers: workers, NoTrace: true}, stop.k, stop.cancel)
+				rb6Equal(t, what, want, got)
+				<-done // the input ran to its end, unharmed
+				require.Equal(t, int64(n+n/173), read.Load(), what)
+			}
+		}
+	}
 }

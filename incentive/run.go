@@ -141,9 +141,12 @@ func Run(ctx context.Context, p *Program, deals iter.Seq2[Input, error], opts Ru
 //
 // With more than one worker the input is read ahead, in chunks of 256
 // deals, on a goroutine of its own; after an early stop that goroutine
-// stops at the input's next deal, and Run does not wait for it. For a live
-// feed that must yield each result as soon as its deal arrives, use one
-// worker. A nil deals is a stream of no deals.
+// stops at the input's next deal, and Run does not wait for it; an input
+// that yields on after being told to stop (yield returned false) is read
+// no further, and that goroutine ends when the input returns (with one
+// worker Go panics on the caller's goroutine, as in any loop over such an
+// input). For a live feed that must yield each result as soon as its deal
+// arrives, use one worker. A nil deals is a stream of no deals.
 func (e *Evaluator) Run(ctx context.Context, deals iter.Seq2[Input, error], opts RunOptions) iter.Seq2[*Result, error] {
 	return func(yield func(*Result, error) bool) {
 		if err := e.ready(); err != nil {
@@ -500,7 +503,7 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 			c = newChunk()
 			return true
 		}
-		for in, err := range deals {
+		for in, err := range heeded(deals) {
 			select {
 			case <-stop:
 				return
@@ -515,7 +518,10 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 				}
 			}
 			if it.final {
-				break
+				// (Handed on now: an input that yields on after being
+				// told to stop returns only at its end, see heeded.)
+				send()
+				return
 			}
 			if workers == 0 && it.err == nil {
 				own(it, &da)
@@ -580,6 +586,27 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 		case free <- c:
 		default:
 		}
+	}
+}
+
+// heeded returns deals as a stream that, once its loop body has returned
+// false, returns false to whatever deals yields after, until deals
+// returns. A run reads its input on a goroutine of its own with more than
+// one worker: an input that yields again after being told to stop (a
+// reader that ignores yield's false) would make Go's range-over-func panic
+// there, where no caller can recover it, and end the program. (With one
+// worker the input runs on the caller's goroutine, which sees the panic
+// as from any loop over it.)
+func heeded(deals iter.Seq2[Input, error]) iter.Seq2[Input, error] {
+	return func(yield func(Input, error) bool) {
+		stopped := false
+		deals(func(in Input, err error) bool {
+			if stopped {
+				return false
+			}
+			stopped = !yield(in, err)
+			return !stopped
+		})
 	}
 }
 
