@@ -1,8 +1,11 @@
 package incentive
 
 import (
+	"encoding/json"
 	"fmt"
 	"iter"
+	"runtime"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -145,6 +148,319 @@ func TestReviewRbatch7InputYieldsAfterStop(t *testing.T) {
 				<-done // the input ran to its end, unharmed
 				require.Equal(t, int64(n+n/173), read.Load(), what)
 			}
+		}
+	}
+}
+
+// rb7Item is one position of an input stream.
+type rb7Item struct {
+	in  Input
+	err error
+}
+
+func rb7Seq(items []rb7Item) iter.Seq2[Input, error] {
+	return func(yield func(Input, error) bool) {
+		for _, it := range items {
+			if !yield(it.in, it.err) {
+				return
+			}
+		}
+	}
+}
+
+// rb7Inputs are n deals over the year (amounts 0.00 to 300,000.00, one in
+// 13 zero) of the given number of partners: with credits, every 7th is
+// followed by a credit note of a tenth of the deal five back (of another
+// partner, or unlinked every third time); with eur, every 9th deal is in
+// EUR; a deal with no partner (which fails) every 97th and an input
+// error every 173rd. first and last say what comes at the stream's first
+// and last positions: "error" (an input error), "fail" (a deal that
+// fails) or "" (a deal).
+func rb7Inputs(n, partners int, seed uint64, credits, eur bool, first, last string) []rb7Item {
+	var out []rb7Item
+	edge := func(what string, i int, at time.Time) {
+		switch what {
+		case "error":
+			out = append(out, rb7Item{err: fmt.Errorf("row %d: unreadable", i)})
+		case "fail":
+			d := Deal{ID: fmt.Sprintf("A-%07d", i), Amount: MoneyFromMinor(1234567, USD), CloseDate: at, Type: NewBusiness}
+			out = append(out, rb7Item{in: Input{Deal: d}})
+		}
+	}
+	base := day("2026-01-01")
+	edge(first, -1, base)
+	x := seed
+	var deals []Deal
+	for i := range n {
+		x = x*6364136223846793005 + 1442695040888963407
+		r := x >> 33
+		cents := int64(r%30_000_000) + 1
+		if r%13 == 0 {
+			cents = 0
+		}
+		pid := fmt.Sprintf("P-%d", (r>>7)%uint64(partners))
+		at := base.Add(time.Duration(i) * (364 * 24 * time.Hour / time.Duration(n)))
+		cur := USD
+		if eur && i%9 == 5 {
+			cur = EUR
+		}
+		d := Deal{ID: fmt.Sprintf("D-%07d", i), PartnerID: pid, Amount: MoneyFromMinor(cents, cur), CloseDate: at, Type: NewBusiness,
+			Registration: &Registration{ID: "R", Approved: Date{2026, 1, 1}}}
+		deals = append(deals, d)
+		in := Input{Deal: d, Partner: gold(pid)}
+		if i%97 == 96 {
+			in.Deal.PartnerID, in.Partner.ID = "", ""
+		}
+		if i%173 == 172 {
+			out = append(out, rb7Item{err: fmt.Errorf("row %d: unreadable", i)})
+		}
+		out = append(out, rb7Item{in: in})
+		if credits && i%7 == 6 {
+			prev := deals[i-5]
+			cn := prev
+			cn.ID, cn.Credits, cn.CloseDate = "CN-"+d.ID, prev.ID, at.Add(time.Minute)
+			if i%21 == 20 {
+				cn.Credits = ""
+			}
+			cn.Amount = Money{prev.Amount.Amount().Div(dec("-10")).Round(2), prev.Amount.Currency()}
+			out = append(out, rb7Item{in: Input{Deal: cn, Partner: gold(cn.PartnerID)}})
+		}
+	}
+	edge(last, n, base.Add(364*24*time.Hour))
+	return out
+}
+
+// rb7Credits is rb5Few (period and cumulative bands, a deal cap, monthly
+// and quarterly partner caps and budgets, one of 37,000.37 spent part way
+// through the run) with credit notes, a computed deal cap that fails
+// deals under 5,000.00 (as rb6Fails), and a bonus of 0.1% of the
+// partner's period amount before the deal (a product of the ordered
+// phase, made with Scope.Mul).
+func rb7Credits() *Program {
+	p := rb6Fails()
+	p.AllowNegative = true
+	p.Earnings = append(p.Earnings, Earning{ID: "period", Type: Bonus, Amount: RateOf(PathPeriodAmount, dec("0.001"))})
+	return p
+}
+
+// rb7Settle is rebateProgram (2% advances against a quarterly rebate,
+// year to date) with a monthly partner cap and a budget that run out, and
+// the period bonus of rb7Credits.
+func rb7Settle(credits bool) func() *Program {
+	return func() *Program {
+		p := rebateProgram(CreditYearToDate, "400000")
+		p.AllowNegative = credits
+		p.Earnings = append(p.Earnings, Earning{ID: "period", Type: Bonus, Amount: RateOf(PathPeriodAmount, dec("0.001"))})
+		p.Caps = []Cap{{Scope: CapPartner, Limit: dec("9000"), Period: PeriodMonth}, {Scope: CapBudget, Limit: dec("250000")}}
+		return p
+	}
+}
+
+// rb7Run renders a run's results and errors (and, with settle, the
+// builder's lines settled as of the year's end and its BudgetUsed), and
+// RunCounts.BudgetUsed; kept results (no ReuseResults) must render after
+// the run as they did when yielded.
+func rb7Run(t *testing.T, p *Program, items []rb7Item, opts RunOptions, settle bool) []string {
+	t.Helper()
+	e, err := NewEvaluator(p)
+	require.NoError(t, err)
+	var b *SettlementBuilder
+	if settle {
+		b = e.NewSettlements()
+		opts.Settlements = b
+	}
+	opts.Counts = &RunCounts{}
+	var out []string
+	var kept []*Result
+	for r, err := range e.Run(t.Context(), rb7Seq(items), opts) {
+		out = append(out, rb5Render(r, err))
+		kept = append(kept, r)
+	}
+	if !opts.ReuseResults {
+		for i, r := range kept {
+			if r != nil {
+				require.Equal(t, out[i], rb5Render(r, nil), "result %d changed after later deals", i)
+			}
+		}
+	}
+	u, ok := opts.Counts.BudgetUsed()
+	out = append(out, fmt.Sprintf("budget used: %s (exponent %d, %v)", u, u.Exponent(), ok))
+	if b != nil {
+		for _, l := range b.Settle(Date{2026, 12, 31}) {
+			bs, _ := json.Marshal(l)
+			out = append(out, string(bs))
+		}
+		u, ok := b.BudgetUsed(Date{2026, 12, 31})
+		out = append(out, fmt.Sprintf("builder budget used: %s (%v)", u, ok))
+	}
+	return out
+}
+
+// Paired runs (two workers) give one worker's bytes: results, cap cuts,
+// errors at their positions, RunCounts.BudgetUsed, settlement lines, on
+// programs that are not sharded (credit notes, running totals read,
+// settlements) and one that is with three workers, for deals in another
+// currency, failing deals and input errors at the stream's first and last
+// positions and mid-chunk, with and without the trace, results reused,
+// prior totals and a budget used before, and under GOMAXPROCS 1.
+func TestReviewRbatch7PairedMatchesSerial(t *testing.T) {
+	rates := eurUSD(t)
+	cases := []struct {
+		name         string
+		p            func() *Program
+		credits, eur bool
+		first, last  string
+		settle       bool
+		n, partners  int
+	}{
+		{"credit notes, EUR, fails first and last", rb7Credits, true, true, "fail", "fail", false, 700, 5},
+		{"credit notes, errors first and last", rb7Credits, true, false, "error", "error", false, 600, 40},
+		{"shardable, fail first, error last", rb6Fails, false, true, "fail", "error", false, 600, 7},
+		{"settlements, error first", rb7Settle(false), false, true, "error", "", true, 650, 4},
+		{"settlements and credit notes, fail last", rb7Settle(true), true, true, "", "fail", true, 650, 4},
+	}
+	optsList := []RunOptions{
+		{AsOf: day("2026-06-30")},
+		{NoTrace: true},
+		{ReuseResults: true, Prior: rb6Prior, BudgetUsed: dec("1000.005")},
+		{ReuseResults: true, NoTrace: true},
+	}
+	procsList := []int{2, 1}
+	if testing.Short() || raceDetector {
+		procsList = []int{2}
+	}
+	for _, procs := range procsList {
+		for _, c := range cases {
+			t.Run(fmt.Sprintf("GOMAXPROCS %d, %s", procs, c.name), func(t *testing.T) {
+				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+				p := c.p()
+				items := rb7Inputs(c.n, c.partners, 29, c.credits, c.eur, c.first, c.last)
+				for oi, base := range optsList {
+					if raceDetector && oi != 0 && oi != 2 {
+						continue
+					}
+					base.Rates = rates
+					serial := base
+					serial.Workers = 1
+					want := rb7Run(t, p, items, serial, c.settle)
+					if oi == 0 {
+						// The run reached what the case is about.
+						all := strings.Join(want, "\n")
+						require.Contains(t, all, `"scope":"budget"`)
+						require.Contains(t, all, `"scope":"partner"`)
+						require.Contains(t, all, "error: ")
+						require.Equal(t, c.credits, strings.Contains(all, "credit note"))
+						require.Equal(t, c.eur, strings.Contains(all, `"conversion"`))
+						require.Equal(t, c.settle, strings.Contains(all, `"settlement":`))
+					}
+					for _, workers := range []int{2, 3} {
+						if (raceDetector || procs == 1) && workers == 3 {
+							continue
+						}
+						opts := base
+						opts.Workers = workers
+						rb6Equal(t, fmt.Sprintf("options %d, %d workers", oi, workers), want, rb7Run(t, p, items, opts, c.settle))
+					}
+				}
+			})
+		}
+	}
+}
+
+// With ReuseResults a yielded *Result is valid only until the loop body
+// returns, but its amounts, decimals that never change, stay valid (the
+// ReuseResults doc): amounts a caller keeps (Total, each line's Gross and
+// Amount, each cut's Limit and Cut) read, after a paired or sharded run,
+// what the result showed when it was yielded, and what a serial run
+// that keeps its results gives.
+func TestReviewRbatch7ReusedAmountsStayValid(t *testing.T) {
+	for _, p := range []*Program{rb7Credits(), rb6Fails()} {
+		items := rb7Inputs(650, 6, 31, p.AllowNegative, false, "", "")
+		amounts := func(r *Result) []decimal.Decimal {
+			out := []decimal.Decimal{r.Total.Amount()}
+			for _, l := range r.Lines {
+				out = append(out, l.Gross.Amount(), l.Amount.Amount())
+				for _, c := range l.Cuts {
+					out = append(out, c.Limit, c.Cut)
+				}
+			}
+			return out
+		}
+		text := func(ds []decimal.Decimal) string {
+			var b strings.Builder
+			for _, d := range ds {
+				fmt.Fprintf(&b, "%s/%d ", d, d.Exponent())
+			}
+			return b.String()
+		}
+		var want []string
+		for r, err := range Run(t.Context(), p, rb7Seq(items), RunOptions{Workers: 1}) {
+			if err == nil {
+				want = append(want, text(amounts(r)))
+			}
+		}
+		for _, workers := range []int{1, 2, 3} {
+			var kept [][]decimal.Decimal
+			var atYield []string
+			for r, err := range Run(t.Context(), p, rb7Seq(items), RunOptions{Workers: workers, ReuseResults: true}) {
+				if err == nil {
+					a := amounts(r)
+					kept, atYield = append(kept, a), append(atYield, text(a))
+				}
+			}
+			require.Equal(t, want, atYield, "%d workers", workers)
+			for i := range kept {
+				require.Equal(t, atYield[i], text(kept[i]), "%d workers: result %d's amounts changed", workers, i)
+			}
+		}
+	}
+}
+
+// inOrderLent lends cap-cut room a stage at a time: the deal caps' room,
+// then payNeed's for the partner and budget caps. On rb5Wide (41 lines,
+// two line caps that give lines cuts before the ordered phase, three deal
+// caps, three partner caps and a budget) a deal's cuts in a stage pass
+// both the room lent and a block of 32, and a line several caps cut
+// copies its cuts again (takeCutAt then allocates). The kept results of a
+// serial and of a paired run are one worker's with ReuseResults (which
+// gives cutNeed's room for everything at once), no cut is shared between
+// two lines or two results, and none changes after later deals.
+func TestReviewRbatch7LentRoomManyCuts(t *testing.T) {
+	for _, budget := range []string{"120000", "3000000"} {
+		p := rb5Wide(budget)
+		items := rb7Inputs(450, 5, 37, false, false, "", "")
+		reused := rb7Run(t, p, items, RunOptions{Workers: 1, ReuseResults: true, NoTrace: true}, false)
+		for _, workers := range []int{1, 2} {
+			what := fmt.Sprintf("budget %s, %d workers", budget, workers)
+			var kept []*Result
+			var out []string
+			for r, err := range Run(t.Context(), p, rb7Seq(items), RunOptions{Workers: workers, NoTrace: true, Counts: &RunCounts{}}) {
+				out = append(out, rb5Render(r, err))
+				kept = append(kept, r)
+			}
+			require.Equal(t, reused[:len(reused)-1], out, what)
+			seen := map[*CapCut]string{}
+			most := 0
+			for i, r := range kept {
+				if r == nil {
+					continue
+				}
+				require.Equal(t, out[i], rb5Render(r, nil), "%s: result %d changed", what, i)
+				n := 0
+				for li, l := range r.Lines {
+					for k := range l.Cuts {
+						at := &l.Cuts[k]
+						who := fmt.Sprintf("result %d line %d cut %d", i, li, k)
+						if other, ok := seen[at]; ok {
+							t.Fatalf("%s: %s shares its CapCut with %s", what, who, other)
+						}
+						seen[at] = who
+						n++
+					}
+				}
+				most = max(most, n)
+			}
+			require.Greater(t, most, cutSlabSize, "%s: a deal's cuts pass a block", what)
 		}
 	}
 }
