@@ -1,6 +1,7 @@
 package incentive
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"iter"
@@ -463,4 +464,101 @@ func TestReviewRbatch7LentRoomManyCuts(t *testing.T) {
 			require.Greater(t, most, cutSlabSize, "%s: a deal's cuts pass a block", what)
 		}
 	}
+}
+
+// A budget spent exactly by a deal pays that deal in full and nothing
+// after it, with RunCounts.BudgetUsed at the limit, for 1, 2 and 3
+// workers, whether the run starts from zero or from BudgetUsed.
+func TestReviewRbatch7BudgetExactEdge(t *testing.T) {
+	p := simple(withRate("base", "0.1", nil))
+	p.Caps = []Cap{{Scope: CapBudget, Limit: dec("100.00")}}
+	for _, workers := range []int{1, 2, 3} {
+		for _, tc := range []struct {
+			before string
+			deals  []Deal
+			want   []string
+			used   string
+		}{
+			{"0", []Deal{
+				deal("D-1", "P-1", "600.00", "2026-03-01"), // 10% = 60.00, 40.00 left
+				deal("D-2", "P-2", "400.00", "2026-03-02"), // 10% = 40.00: exactly what is left
+				deal("D-3", "P-1", "0.10", "2026-03-03"),   // 10% = 0.01: nothing left
+			}, []string{"60.00", "40.00", "0.00"}, "100.00"}, // 60.00 + 40.00
+			{"99.99", []Deal{
+				deal("D-1", "P-1", "0.10", "2026-03-01"), // 0.01: exactly the 0.01 left (100.00 - 99.99)
+				deal("D-2", "P-2", "0.10", "2026-03-02"), // nothing left
+			}, []string{"0.01", "0.00"}, "100.00"}, // 99.99 + 0.01
+		} {
+			var counts RunCounts
+			var got []string
+			for r, err := range Run(t.Context(), p, inputs(tc.deals...), RunOptions{Workers: workers, BudgetUsed: dec(tc.before), Counts: &counts}) {
+				require.NoError(t, err)
+				got = append(got, r.Total.Amount().StringFixed(2))
+			}
+			require.Equal(t, tc.want, got, "%d workers, %s before", workers, tc.before)
+			used, ok := counts.BudgetUsed()
+			require.True(t, ok)
+			require.Equal(t, tc.used, used.StringFixed(2), "%d workers, %s before", workers, tc.before)
+			require.True(t, used.Equal(dec("100")), "%d workers: %s", workers, used)
+		}
+	}
+}
+
+// A paired run stopped by the loop body (break) or by cancelling ctx
+// after k results, around chunk boundaries, gives one worker's results,
+// RunCounts.BudgetUsed and, with a builder attached, its settlement lines
+// and BudgetUsed through the k-th; and leaves no goroutine behind.
+func TestReviewRbatch7PairedStopMatchesSerial(t *testing.T) {
+	stops := []int{1, 255, 256, 257, 600}
+	if testing.Short() || raceDetector {
+		stops = []int{1, 257}
+	}
+	before := rb6Settle(runtime.NumGoroutine())
+	for _, c := range []struct {
+		name   string
+		p      *Program
+		settle bool
+	}{{"credit notes", rb7Credits(), false}, {"settlements and credit notes", rb7Settle(true)(), true}} {
+		items := rb7Inputs(700, 5, 41, true, false, "", "")
+		run := func(workers, k int, cancel bool) []string {
+			e, err := NewEvaluator(c.p)
+			require.NoError(t, err)
+			ctx, stop := context.WithCancel(t.Context())
+			defer stop()
+			opts := RunOptions{Workers: workers, NoTrace: true, Counts: &RunCounts{}, BudgetUsed: dec("10")}
+			var b *SettlementBuilder
+			if c.settle {
+				b = e.NewSettlements()
+				opts.Settlements = b
+			}
+			var out []string
+			for r, err := range e.Run(ctx, rb7Seq(items), opts) {
+				out = append(out, rb5Render(r, err))
+				if len(out) == k {
+					if !cancel {
+						break
+					}
+					stop()
+				}
+			}
+			u, ok := opts.Counts.BudgetUsed()
+			out = append(out, fmt.Sprintf("budget used: %s (%v)", u, ok))
+			if b != nil {
+				for _, l := range b.Settle(Date{2026, 12, 31}) {
+					bs, _ := json.Marshal(l)
+					out = append(out, string(bs))
+				}
+				u, ok := b.BudgetUsed(Date{2026, 12, 31})
+				out = append(out, fmt.Sprintf("builder budget used: %s (%v)", u, ok))
+			}
+			return out
+		}
+		for _, k := range stops {
+			for _, cancel := range []bool{false, true} {
+				what := fmt.Sprintf("%s, stopped after %d (cancel %v)", c.name, k, cancel)
+				rb6Equal(t, what, run(1, k, cancel), run(2, k, cancel))
+			}
+		}
+	}
+	require.LessOrEqual(t, rb6Settle(before), before, "goroutines left")
 }
