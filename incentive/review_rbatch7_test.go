@@ -562,3 +562,39 @@ func TestReviewRbatch7PairedStopMatchesSerial(t *testing.T) {
 	}
 	require.LessOrEqual(t, rb6Settle(before), before, "goroutines left")
 }
+
+// An input that blocks part way: a paired run yields the results of its
+// first full chunk while the input is blocked, returns at once when the
+// loop body breaks (Run does not wait for the reading goroutine, blocked
+// in the input), and that goroutine ends when the input goes on: it hears
+// the stop at the next deal, which it does not read further.
+func TestReviewRbatch7PairedInputBlocks(t *testing.T) {
+	p := rb7Credits()
+	items := rb7Inputs(400, 5, 43, true, false, "", "")
+	want := rb6Stop(t, p, rb7Seq(items), RunOptions{Workers: 1, NoTrace: true}, 5, false)
+	before := rb6Settle(runtime.NumGoroutine())
+	gate, reached := make(chan struct{}), make(chan struct{})
+	var read atomic.Int64
+	done := make(chan struct{})
+	blocking := func(yield func(Input, error) bool) {
+		defer close(done)
+		for i, it := range items {
+			if i == 300 {
+				close(reached)
+				<-gate // blocked after a full chunk (runChunk) and more
+			}
+			read.Add(1)
+			if !yield(it.in, it.err) {
+				return
+			}
+		}
+	}
+	got := rb6Stop(t, p, blocking, RunOptions{Workers: 2, NoTrace: true}, 5, false)
+	rb6Equal(t, "blocked input, stopped after 5", want, got)
+	<-reached
+	require.Equal(t, int64(300), read.Load(), "read while blocked")
+	close(gate)
+	<-done
+	require.Equal(t, int64(301), read.Load(), "read after the stop: the deal the stop is heard at")
+	require.LessOrEqual(t, rb6Settle(before), before, "goroutines left")
+}
