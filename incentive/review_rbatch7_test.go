@@ -335,7 +335,12 @@ func TestReviewRbatch7PairedMatchesSerial(t *testing.T) {
 			t.Run(fmt.Sprintf("GOMAXPROCS %d, %s", procs, c.name), func(t *testing.T) {
 				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 				p := c.p()
-				items := rb7Inputs(c.n, c.partners, 29, c.credits, c.eur, c.first, c.last)
+				n := c.n
+				if raceDetector {
+					// (Two chunks and more still.)
+					n = 300
+				}
+				items := rb7Inputs(n, c.partners, 29, c.credits, c.eur, c.first, c.last)
 				for oi, base := range optsList {
 					if raceDetector && oi != 0 && oi != 2 {
 						continue
@@ -427,9 +432,13 @@ func TestReviewRbatch7ReusedAmountsStayValid(t *testing.T) {
 // gives cutNeed's room for everything at once), no cut is shared between
 // two lines or two results, and none changes after later deals.
 func TestReviewRbatch7LentRoomManyCuts(t *testing.T) {
-	for _, budget := range []string{"120000", "3000000"} {
+	budgets, n := []string{"120000", "3000000"}, 450
+	if raceDetector {
+		budgets, n = budgets[:1], 300
+	}
+	for _, budget := range budgets {
 		p := rb5Wide(budget)
-		items := rb7Inputs(450, 5, 37, false, false, "", "")
+		items := rb7Inputs(n, 5, 37, false, false, "", "")
 		reused := rb7Run(t, p, items, RunOptions{Workers: 1, ReuseResults: true, NoTrace: true}, false)
 		for _, workers := range []int{1, 2} {
 			what := fmt.Sprintf("budget %s, %d workers", budget, workers)
@@ -589,9 +598,18 @@ func TestReviewRbatch7PairedInputBlocks(t *testing.T) {
 			}
 		}
 	}
-	got := rb6Stop(t, p, blocking, RunOptions{Workers: 2, NoTrace: true}, 5, false)
+	counts := &RunCounts{}
+	var got []string
+	for r, err := range Run(t.Context(), p, blocking, RunOptions{Workers: 2, NoTrace: true, Counts: counts}) {
+		got = append(got, rb5Render(r, err))
+		if len(got) == 5 {
+			<-reached // the input is blocked now
+			break
+		}
+	}
+	u, ok := counts.BudgetUsed()
+	got = append(got, fmt.Sprintf("budget used: %s (exponent %d, %v)", u, u.Exponent(), ok))
 	rb6Equal(t, "blocked input, stopped after 5", want, got)
-	<-reached
 	require.Equal(t, int64(300), read.Load(), "read while blocked")
 	close(gate)
 	<-done
