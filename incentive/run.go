@@ -141,9 +141,12 @@ func Run(ctx context.Context, p *Program, deals iter.Seq2[Input, error], opts Ru
 //
 // With more than one worker the input is read ahead, in chunks of 256
 // deals, on a goroutine of its own; after an early stop that goroutine
-// stops at the input's next deal, and Run does not wait for it. For a live
-// feed that must yield each result as soon as its deal arrives, use one
-// worker. A nil deals is a stream of no deals.
+// stops at the input's next deal, and Run does not wait for it; an input
+// that yields on after being told to stop (yield returned false) is read
+// no further, and that goroutine ends when the input returns (with one
+// worker Go panics on the caller's goroutine, as in any loop over such an
+// input). For a live feed that must yield each result as soon as its deal
+// arrives, use one worker. A nil deals is a stream of no deals.
 func (e *Evaluator) Run(ctx context.Context, deals iter.Seq2[Input, error], opts RunOptions) iter.Seq2[*Result, error] {
 	return func(yield func(*Result, error) bool) {
 		if err := e.ready(); err != nil {
@@ -500,7 +503,7 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 			c = newChunk()
 			return true
 		}
-		for in, err := range deals {
+		for in, err := range heeded(deals) {
 			select {
 			case <-stop:
 				return
@@ -515,7 +518,10 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 				}
 			}
 			if it.final {
-				break
+				// (Handed on now: an input that yields on after being
+				// told to stop returns only at its end, see heeded.)
+				send()
+				return
 			}
 			if workers == 0 && it.err == nil {
 				own(it, &da)
@@ -583,6 +589,27 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 	}
 }
 
+// heeded returns deals as a stream that, once its loop body has returned
+// false, returns false to whatever deals yields after, until deals
+// returns. A run reads its input on a goroutine of its own with more than
+// one worker: an input that yields again after being told to stop (a
+// reader that ignores yield's false) would make Go's range-over-func panic
+// there, where no caller can recover it, and end the program. (With one
+// worker the input runs on the caller's goroutine, which sees the panic
+// as from any loop over it.)
+func heeded(deals iter.Seq2[Input, error]) iter.Seq2[Input, error] {
+	return func(yield func(Input, error) bool) {
+		stopped := false
+		deals(func(in Input, err error) bool {
+			if stopped {
+				return false
+			}
+			stopped = !yield(in, err)
+			return !stopped
+		})
+	}
+}
+
 // reuseBufs returns the item's result buffers for ReuseResults, made on
 // the item's first deal and kept as the chunk is recycled. (A pointer, so
 // that runs that keep their results carry no room for them: items are
@@ -599,11 +626,45 @@ func (it *item) reuseBufs() *resultBufs {
 // item.w, item.bufs), and past the items it has one is allocated, so a run
 // of a few deals pays for those, not for runChunk. The caller sets the
 // rest of the item.
+//
+// Growing the items moves them: an item whose deal's ownTerms is done (a
+// paired run does it as each deal is read, before the chunk is full) is
+// pointed back into itself (rebind).
 func nextItem(items []item) ([]item, *item) {
 	if len(items) < cap(items) {
 		items = items[:len(items)+1]
 	} else {
 		items = append(items, item{})
+		for i := range len(items) - 1 {
+			items[i].rebind()
+		}
 	}
 	return items, &items[len(items)-1]
+}
+
+// rebind points the work of an item that moved (see nextItem) back into
+// the item: ownTerms left the work pointing to its Input (work.in), and
+// its Scope to the Input's Deal and Partner and to the work itself
+// (Scope.work, through which Scope.Decimal takes the decimals of the
+// goroutine evaluating the deal and Scope.Earned reads the lines). Left
+// in the old array, the ordered phase on the caller's goroutine made its
+// products (Scope.Mul) from the reading goroutine's arena, while that
+// goroutine used it for the next deals. (A converted deal's Scope.Deal is
+// a copy of its own, not in the item.)
+func (it *item) rebind() {
+	w := &it.w
+	old := w.in
+	if old == nil || old == &it.in {
+		return
+	}
+	if w.scope.Deal == &old.Deal {
+		w.scope.Deal = &it.in.Deal
+	}
+	if w.scope.Partner == &old.Partner {
+		w.scope.Partner = &it.in.Partner
+	}
+	if w.scope.work != nil {
+		w.scope.work = w
+	}
+	w.in = &it.in
 }

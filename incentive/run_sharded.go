@@ -285,7 +285,7 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 			c = newChunk()
 			return true
 		}
-		for in, err := range deals {
+		for in, err := range heeded(deals) {
 			select {
 			case <-stop:
 				return
@@ -300,7 +300,8 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 				}
 			}
 			if it.final {
-				break
+				send() // now: see runParallel
+				return
 			}
 			if err == nil {
 				id := in.Deal.PartnerID
