@@ -95,6 +95,10 @@ type earnPlan struct {
 	// is settled in the ordered phase.
 	capDeferred bool
 	table       *tablePlan
+	// hits are the BandHits of the earning's band table, by band: the
+	// results' lines point at them (Line.Band), so that a line's band
+	// takes no memory of its result's.
+	hits []BandHit
 }
 
 // NewEvaluator validates p and prepares it for evaluation. The program must
@@ -152,6 +156,10 @@ func NewEvaluator(p *Program) (*Evaluator, error) {
 		ep.amountDeferred = ep.e.Amount != nil && p.readsAcc(ep.e.Amount)
 		if t := ep.e.Bands; t != nil {
 			ep.table = planTable(t, e.places)
+			ep.hits = make([]BandHit, len(t.Bands))
+			for k := range ep.hits {
+				ep.hits[k] = bandHit(t, k)
+			}
 			ep.stateful = t.Basis == BasisPeriod || t.Basis == BasisCumulative
 			e.stateful = e.stateful || ep.stateful
 			ep.measureDeferred = t.Measure != nil && p.readsAcc(t.Measure)
@@ -309,9 +317,7 @@ var ErrNilResult = errors.New("nil result to evaluate into")
 // Result per sequence of calls, and copy deeply what must outlive it.
 //
 // res may be a zero Result, or any Result the caller is done with (one
-// from Evaluate, say): its fields are overwritten (a Result holds the
-// first band hit its lines point to, so that hit changes too), and the
-// memory its slices and pointers pointed to before its first
+// from Evaluate, say): its fields are overwritten, and the memory its slices and pointers pointed to before its first
 // EvaluateInto is never written (it may be shared, as a ReuseResults
 // run's result's is), only dropped. in is read during the call only and
 // never changed (as with Evaluate, the evaluator's pooled state keeps a
@@ -626,11 +632,8 @@ type resultBufs struct {
 	// gives its deals room of its own: cutRoom).
 	own  bool
 	cuts []CapCut
-	// bands are room for the band hits beyond the result's own bandRoom,
-	// emptied for each deal.
-	bands []BandHit
-	hold  *HoldStatus
-	conv  *Conversion
+	hold *HoldStatus
+	conv *Conversion
 	// shares is room for the result's Shares, and shareLines for each
 	// payee slot's lines (by slot, not by share: the shares a deal pays
 	// are compacted, so a share's position does not name its buffer).
@@ -685,7 +688,7 @@ func (b *resultBufs) start() *Result {
 		b.res = res
 	}
 	b.keepOf(res)
-	b.cuts, b.bands = b.cuts[:0], b.bands[:0]
+	b.cuts = b.cuts[:0]
 	room := res.room
 	*res = Result{}
 	res.room = room
@@ -727,15 +730,6 @@ func (b *resultBufs) ownCuts(cuts []CapCut) []CapCut {
 	k := len(b.cuts)
 	b.cuts = append(b.cuts, cuts...)
 	return b.cuts[k : k+n : k+n]
-}
-
-// band returns room for a band hit beyond the result's bandRoom.
-func (b *resultBufs) band() *BandHit {
-	if len(b.bands) == cap(b.bands) {
-		b.bands = make([]BandHit, 0, max(2*cap(b.bands), 2))
-	}
-	b.bands = b.bands[:len(b.bands)+1]
-	return &b.bands[len(b.bands)-1]
 }
 
 // newHold returns w's result's HoldStatus, zero: the reused result's with
@@ -904,7 +898,8 @@ type lineWork struct {
 	settled         bool // line caps and rounding applied
 	final           decimal.Decimal
 	// band is the index of the band the line's table reached plus one;
-	// 0 for none (finish makes the result's BandHit).
+	// 0 for none (finish points the result's line at the earning's
+	// BandHit of that band: earnPlan.hits).
 	band    int32
 	cuts    []CapCut
 	dropped bool
