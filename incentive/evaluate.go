@@ -278,7 +278,7 @@ func (e *Evaluator) ready() error {
 // Evaluate computes what one deal earns, starting from in.Prior. See the
 // package-level Evaluate.
 func (e *Evaluator) Evaluate(ctx context.Context, in Input, asOf time.Time) (*Result, error) {
-	return e.evaluate(ctx, &in, asOf, false, nil)
+	return e.evaluate(ctx, &in, nil, asOf, false, nil)
 }
 
 // EvaluateNoTrace is Evaluate without the explanation: the result's Trace
@@ -286,7 +286,7 @@ func (e *Evaluator) Evaluate(ctx context.Context, in Input, asOf time.Time) (*Re
 // run). For services that evaluate deals inline and only need the amounts;
 // evaluating the deal again with Evaluate explains it.
 func (e *Evaluator) EvaluateNoTrace(ctx context.Context, in Input, asOf time.Time) (*Result, error) {
-	return e.evaluate(ctx, &in, asOf, true, nil)
+	return e.evaluate(ctx, &in, nil, asOf, true, nil)
 }
 
 // ErrNilResult is returned by EvaluateInto and EvaluateNoTraceInto given
@@ -349,7 +349,7 @@ func (e *Evaluator) evaluateInto(ctx context.Context, res *Result, in *Input, as
 	if in == nil {
 		err = fmt.Errorf("%w: nil input", ErrInvalidDeal)
 	} else {
-		_, err = e.evaluate(ctx, in, asOf, noTrace, res)
+		_, err = e.evaluate(ctx, nil, in, asOf, noTrace, res)
 	}
 	if err != nil {
 		room := res.room
@@ -374,9 +374,11 @@ func (e *Evaluator) intoCuts() int {
 	return min(n, 4096)
 }
 
-// evaluate evaluates one deal on a pooled state. With into set the result
-// is written there (EvaluateInto), reusing its room.
-func (e *Evaluator) evaluate(ctx context.Context, in *Input, asOf time.Time, noTrace bool, into *Result) (*Result, error) {
+// evaluate evaluates one deal on a pooled state: the deal of in, copied
+// (Evaluate's, a value), or of ref, read in place (EvaluateInto's, the
+// caller's pointer); one of them is nil. With into set the result is
+// written there (EvaluateInto), reusing its room.
+func (e *Evaluator) evaluate(ctx context.Context, in, ref *Input, asOf time.Time, noTrace bool, into *Result) (*Result, error) {
 	if err := e.ready(); err != nil {
 		return nil, err
 	}
@@ -391,11 +393,18 @@ func (e *Evaluator) evaluate(ctx context.Context, in *Input, asOf time.Time, noT
 		s.st = newRunState(e, nil, decimal.Decimal{})
 		s.st.solo = true
 	}
-	// The input is copied into the pooled state: pointing the work at the
-	// caller's copy would move every Input to the heap (656 bytes a deal).
-	// Nothing the result keeps points into it (steps capture values).
-	s.in = *in
-	own := &s.in
+	// Evaluate's input is copied into the pooled state: pointing the work
+	// at the caller's copy would move every Input to the heap (656 bytes
+	// a deal). EvaluateInto's is the caller's already, and read in place
+	// (a copy of 656 bytes, pointers and all, a deal: nothing writes to an
+	// input). Nothing the result keeps points into it (steps capture
+	// values). (Two parameters, not one: the work keeps ref, so ref
+	// escapes, and in must not.)
+	own := ref
+	if own == nil {
+		s.in = *in
+		own = &s.in
+	}
 	s.st.reset(&own.Prior)
 	w := &s.w // empty (its scope zero): a new state, or reused by the previous deal
 	w.scope.asOf, w.noTrace = asOf, noTrace

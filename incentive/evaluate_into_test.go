@@ -402,3 +402,29 @@ func TestReuseResultsCreditKeepsConversion(t *testing.T) {
 	}
 }
 
+// EvaluateInto reads the caller's input in place (Evaluate copies its
+// value): evaluating every kind of input intoInputs makes (conversions,
+// fields, priors, dates outside the window), with and without the trace,
+// leaves it as an identical input built on its own, deeply equal.
+func TestEvaluateIntoLeavesInputUnchanged(t *testing.T) {
+	e, err := NewEvaluator(intoProgram())
+	require.NoError(t, err)
+	asOf := day("2026-06-30")
+	for _, noTrace := range []bool{false, true} {
+		ins, want := intoInputs(t, 60), intoInputs(t, 60)
+		require.Equal(t, want, ins, "intoInputs is deterministic")
+		var res Result
+		evaluated := 0
+		for i := range ins {
+			into := e.EvaluateInto
+			if noTrace {
+				into = e.EvaluateNoTraceInto
+			}
+			if into(t.Context(), &res, &ins[i], asOf) == nil {
+				evaluated++
+			}
+		}
+		require.Greater(t, evaluated, len(ins)/2, "most deals evaluate")
+		assert.Equal(t, want, ins, "noTrace %v", noTrace)
+	}
+}
