@@ -473,7 +473,9 @@ func (w *work) reuse() {
 	if ts := w.traceScratch; ts != nil {
 		ts.reuse()
 	}
-	clear(lines)
+	for i := range lines {
+		lines[i].empty()
+	}
 	clear(done)
 	w.empty()
 	w.linesBuf, w.groupBuf, w.traceBuf = lines[:0], done[:0], trace[:0]
@@ -912,6 +914,21 @@ type lineWork struct {
 	band    int32
 	cuts    []CapCut
 	dropped bool
+}
+
+// empty zeroes the line's work as clear does, field by field, writing
+// only the fields that are not zero already (see work.empty: clear sends
+// every pointer word of the deal's lines through the write barrier while
+// the collector marks, nil or not; a line that held sets two or three of
+// its five). TestLineWorkEmpty checks that no field is left out.
+func (ln *lineWork) empty() {
+	ln.whenDone, ln.holds, ln.amountDone, ln.measureDone, ln.grossDone, ln.settled, ln.dropped = false, false, false, false, false, false, false
+	ln.band = 0
+	zeroSet(&ln.amount)
+	zeroSet(&ln.measure)
+	zeroSet(&ln.gross)
+	zeroSet(&ln.final)
+	nilSet(&ln.cuts)
 }
 
 func (e *Evaluator) fail(w *work, part string, o Origin, err error) {
