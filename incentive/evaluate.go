@@ -700,10 +700,37 @@ func (b *resultBufs) start() *Result {
 	}
 	b.keepOf(res)
 	b.cuts = b.cuts[:0]
-	room := res.room
-	*res = Result{}
-	res.room = room
+	res.empty()
 	return res
+}
+
+// empty zeroes every field of r but its room, as
+// *r = Result{room: r.room} would, field by field, writing only the fields
+// that are not zero already (see work.empty: the assignment sends every
+// pointer word of the Result through the write barrier while the
+// collector marks, nil or not; it was 2.8% of EvaluateNoTraceInto's CPU
+// profile). TestResultEmpty checks that no field is left out.
+func (r *Result) empty() {
+	zeroSet(&r.Program)
+	zeroSet(&r.DealID)
+	zeroSet(&r.PartnerID)
+	zeroSet(&r.Payee)
+	zeroSet(&r.PayeeName)
+	zeroSet(&r.PaymentMethod)
+	zeroSet(&r.Failed)
+	zeroSet(&r.Credits)
+	nilSet(&r.Lines)
+	nilSet(&r.Lost)
+	zeroSet(&r.Total)
+	zeroSet(&r.ClaimBy)
+	zeroSet(&r.Hold)
+	zeroSet(&r.Conversion)
+	nilSet(&r.Values)
+	nilSet(&r.Shares)
+	nilSet(&r.Trace)
+	zeroSet(&r.basis)
+	// (no pointers: plain stores)
+	r.Eligible, r.Expired, r.dayLo, r.dayHi = false, false, 0, 0
 }
 
 // keep takes back the buffers w's deal grew, for the next deal.
