@@ -56,7 +56,6 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 			res.Lost = make([]Line, 0, lost)
 		}
 	}
-	bands := 0 // BandHits in res.bandRoom
 	for i := range w.lines {
 		ln := &w.lines[i]
 		if !ln.holds {
@@ -84,26 +83,17 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 			// EvaluateInto: the cuts are in the work's scratch.
 			l.Cuts = b.ownCuts(ln.cuts)
 		}
-		if l.Band != nil {
-			l.Band = nil
+		var band *BandHit
+		if ln.band > 0 {
+			// The evaluator's BandHit of that band, shared by every
+			// line that reaches it: no memory of the result's.
+			band = &e.earn[i].hits[ln.band-1]
+		}
+		if l.Band != band {
+			l.Band = band
 		}
 		if l.Items != nil {
 			l.Items = nil
-		}
-		if ln.band > 0 {
-			hit := bandHit(en.Bands, int(ln.band-1))
-			if bands < len(res.bandRoom) {
-				res.bandRoom[bands] = hit // the result's own room: no allocation
-				l.Band = &res.bandRoom[bands]
-				bands++
-			} else {
-				if b != nil {
-					l.Band = b.band()
-				} else {
-					l.Band = new(BandHit)
-				}
-				*l.Band = hit
-			}
 		}
 		if w.items != nil {
 			l.Items = w.items[i]

@@ -94,13 +94,6 @@ type Result struct {
 	// slices and pointers from deal to deal (nil until the result is
 	// first handed to it).
 	room *resultBufs
-	// bandRoom holds the first BandHit that Lines and Lost point to, so
-	// the line of a program's band table takes no allocation of its own
-	// for it; a second one is allocated. (Room for two made a Result 448
-	// bytes, a size class 32 bytes larger than 416, for every deal of
-	// every program, to save a second BandHit of 32 bytes to the deals of
-	// programs with two band tables.)
-	bandRoom [1]BandHit
 }
 
 // Line is one earnings line of a result.
@@ -112,7 +105,10 @@ type Line struct {
 	Gross Money `json:"gross"`
 	// Amount is what the line pays.
 	Amount Money `json:"amount"`
-	// Band is the band the basis reached, for band-table earnings.
+	// Band is the band the basis reached, for band-table earnings. It
+	// points at the Evaluator's record of that band, which every line
+	// reaching the band shares (a result's lines take no memory for
+	// their bands): read it, never write through it.
 	Band *BandHit `json:"band,omitempty"`
 	// Cuts lists the caps that reduced this line, in the order applied.
 	Cuts []CapCut `json:"cuts,omitempty"`

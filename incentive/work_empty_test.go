@@ -27,6 +27,28 @@ func TestWorkEmpty(t *testing.T) {
 	assert.True(t, reflect.DeepEqual(want, w), "a field is left set: %s", firstDiff(reflect.ValueOf(want), reflect.ValueOf(w), "work"))
 }
 
+// Result.empty zeroes every field of a result but its room.
+func TestResultEmpty(t *testing.T) {
+	var r Result
+	fillNonZero(t, reflect.ValueOf(&r).Elem(), "Result")
+	require.NotNil(t, r.room, "filled")
+	require.True(t, r.Expired, "filled")
+	room := r.room
+	r.empty()
+	want := Result{room: room}
+	assert.True(t, reflect.DeepEqual(want, r), "a field is left set: %s", firstDiff(reflect.ValueOf(want), reflect.ValueOf(r), "Result"))
+}
+
+// lineWork.empty zeroes every field of a line's work, as clear would.
+func TestLineWorkEmpty(t *testing.T) {
+	var ln lineWork
+	fillNonZero(t, reflect.ValueOf(&ln).Elem(), "lineWork")
+	require.NotNil(t, ln.cuts, "filled")
+	require.True(t, ln.dropped, "filled")
+	ln.empty()
+	assert.True(t, reflect.DeepEqual(lineWork{}, ln), "a field is left set: %s", firstDiff(reflect.ValueOf(lineWork{}), reflect.ValueOf(ln), "lineWork"))
+}
+
 // reuse keeps the lines', groups' and trace's buffers, emptied, and the
 // trace scratch; everything else is zero.
 func TestWorkReuseKeepsBuffers(t *testing.T) {
