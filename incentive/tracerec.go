@@ -483,6 +483,8 @@ type partInfo struct {
 	ref, source string
 	origin      *Origin
 	reads       []string
+	// rd says how exprStep reads each of reads (see readPlan).
+	rd []readPlan
 }
 
 // Evaluator.parts indices.
@@ -500,6 +502,7 @@ func (e *Evaluator) planParts() {
 		pt := partInfo{ref: ref, origin: o}
 		if d, ok := x.(Describer); ok {
 			pt.source, pt.reads = d.Source(), d.Reads()
+			pt.rd = e.readPlans(pt.reads)
 		}
 		return pt
 	}

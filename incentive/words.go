@@ -34,6 +34,12 @@ func (e *Evaluator) exprStep(w *work, kind StepKind, ref string, idx int, x any,
 		}
 		st.reads, st.in = reads, int32(len(w.ins))
 		n0 := w.nins
+		if pt := e.exprPart(kind, idx); pt != nil && pt.rd != nil && len(pt.reads) == len(reads) && unsafe.SliceData(pt.reads) == unsafe.SliceData(reads) {
+			// (the part's own Reads: planned by NewEvaluator)
+			w.recordPlanned(pt.rd, reads)
+			st.nin = w.nins - n0
+			return st
+		}
 		for k, path := range reads {
 			on, _ := w.scope.datedOn(path)
 			if text, isText := w.scope.lookupText(path); isText {
