@@ -272,23 +272,17 @@ func (s *Scope) Lookup(path string) (any, bool) {
 		return v, err == nil
 	}
 	if name, ok := strings.CutPrefix(path, "deal."); ok {
-		return s.lookupField(name)
-	}
-	return nil, false
-}
-
-// lookupField is Lookup of the custom field deal.<name>: its value, the
-// zero value of an optional field the deal does not carry.
-func (s *Scope) lookupField(name string) (any, bool) {
-	v, ok := s.Deal.Fields[name]
-	if !ok {
-		for _, f := range s.Program.Fields {
-			if f.Name == name && f.Optional {
-				return f.Type.zero(), true
+		v, ok := d.Fields[name]
+		if !ok {
+			for _, f := range s.Program.Fields {
+				if f.Name == name && f.Optional {
+					return f.Type.zero(), true
+				}
 			}
 		}
+		return v, ok
 	}
-	return v, ok
+	return nil, false
 }
 
 // lookupText is Lookup for the paths whose value is a string, without

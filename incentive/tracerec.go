@@ -483,8 +483,9 @@ type partInfo struct {
 	ref, source string
 	origin      *Origin
 	reads       []string
-	// rd says how exprStep reads each of reads (see readPlan).
-	rd []readPlan
+	// viaStep: addExpr records the part's steps through exprStep and
+	// step, as it does a part it does not know (tests compare the two).
+	viaStep bool
 }
 
 // Evaluator.parts indices.
@@ -502,7 +503,6 @@ func (e *Evaluator) planParts() {
 		pt := partInfo{ref: ref, origin: o}
 		if d, ok := x.(Describer); ok {
 			pt.source, pt.reads = d.Source(), d.Reads()
-			pt.rd = e.readPlans(pt.reads)
 		}
 		return pt
 	}

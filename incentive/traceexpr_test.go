@@ -7,7 +7,6 @@ import (
 
 	"github.com/partnerops/partnerops/partner"
 	"github.com/shopspring/decimal"
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -26,62 +25,52 @@ var allReadPaths = []string{
 	"deal.undeclared", "history.quarter.1", "values.none", "line.amount", "no.such.path",
 }
 
-// readsProgram is a program whose clause, condition, formula and
-// computed line cap each read every path of allReadPaths.
+// readsProgram is a program whose clause, conditions and formulas read
+// every path of allReadPaths, a few paths, or none (a constant), with an
+// amount of each size a step keeps (32 bits, wider, a side decimal).
 func readsProgram() *Program {
 	p := spiffProgram()
 	p.Period = PeriodQuarter
+	p.Caps = nil
 	p.Fields = []FieldDecl{{Name: "segment", Type: FieldString}, {Name: "seats", Type: FieldInt, Optional: true},
 		{Name: "margin", Type: FieldDecimal, Optional: true}, {Name: "renewal", Type: FieldBool, Optional: true},
 		{Name: "signed", Type: FieldDate, Optional: true}, {Name: "fee", Type: FieldMoney, Optional: true}}
-	reads := allReadPaths
 	yes := func(*Scope) (bool, error) { return true, nil }
-	p.Eligibility = []Clause{{Name: "all", When: ConditionFunc("everything", reads, yes)}}
-	p.Earnings = []Earning{{ID: "x", Type: Spiff, When: ConditionFunc("everything", reads, yes),
-		Amount: FormulaFunc("everything", reads, func(*Scope) (decimal.Decimal, error) { return decimal.New(125, -1), nil })}}
+	konst := func(v string) func(*Scope) (decimal.Decimal, error) {
+		return func(*Scope) (decimal.Decimal, error) { return decimal.RequireFromString(v), nil }
+	}
+	p.Eligibility = append(p.Eligibility, Clause{Name: "all", When: ConditionFunc("everything", allReadPaths, yes)})
+	p.Earnings = []Earning{
+		{ID: "x", Type: Spiff, When: ConditionFunc("everything", allReadPaths, yes),
+			Amount: FormulaFunc("everything", allReadPaths, konst("12.5"))},
+		{ID: "wide", Type: Spiff, When: ConditionFunc("no reads", nil, yes), Amount: FormulaFunc("wide", nil, konst("21474836.48"))},
+		{ID: "huge", Type: Spiff, Amount: FormulaFunc("huge", []string{PathDealAmount}, konst("1000000000000000000.5"))},
+		{ID: "no", Type: Spiff, When: In(PathPartnerTier, "platinum"), Amount: Const(decimal.New(1, 0))},
+	}
 	return p
 }
 
-// unplanned is e with its parts' read plans dropped: exprStep then reads
-// every path by the generic lookups, as it did before the plans.
-func unplanned(e *Evaluator) *Evaluator {
-	for k := range e.parts {
-		for i := range e.parts[k] {
-			e.parts[k][i].rd = nil
+// withoutBlock is s with its block pointer cleared, to compare its
+// records.
+func withoutBlock(s Step) Step { s.blk = nil; return s }
+
+// addExpr's straight path writes the steps exprStep, add and step write
+// for a part NewEvaluator described: the same compact records field for
+// field (kind, amount, detail, the input records' offsets and counts),
+// the same values read and the same words and JSON, for reads of every
+// kind of path, a partner with and without a history of changes, deals
+// with and without their optional fields, amounts of every size, a part
+// that reads nothing and a failed condition.
+func TestAddExprMatchesExprStep(t *testing.T) {
+	straight, err := NewEvaluator(readsProgram())
+	require.NoError(t, err)
+	viaStep, err := NewEvaluator(readsProgram())
+	require.NoError(t, err)
+	for k := range viaStep.parts {
+		for i := range viaStep.parts[k] {
+			viaStep.parts[k][i].viaStep = true
 		}
 	}
-	return e
-}
-
-// The values and days a trace records through the read plans are those
-// the generic lookups record, path for path, for every kind of path, a
-// partner with and without a history of changes (a dated read states its
-// day), a deal with and without its optional fields, with and without an
-// as-of date: the JSON of the result (every step's inputs with their
-// values as text and their days) and the words are byte for byte the
-// same, and each step's Inputs are equal value for value.
-func TestPlannedReadsMatchLookup(t *testing.T) {
-	planned, err := NewEvaluator(readsProgram())
-	require.NoError(t, err)
-	generic, err := NewEvaluator(readsProgram())
-	require.NoError(t, err)
-	unplanned(generic)
-	// The plans are the fast ones where they can be.
-	kinds := map[string]readKind{}
-	for k, path := range planned.parts[partClause][0].reads {
-		kinds[path] = planned.parts[partClause][0].rd[k].kind
-	}
-	assert.Equal(t, readField, kinds["deal.segment"])
-	assert.Equal(t, readField, kinds["deal.fee"])
-	assert.Equal(t, readAny, kinds["deal.undeclared"])
-	assert.Equal(t, readDated, kinds[PathPartnerTier])
-	assert.Equal(t, readDated, kinds[PathPartnerTierAtPeriodStart])
-	assert.Equal(t, readText, kinds[PathDealType])
-	assert.Equal(t, readText, kinds[PathCustomerSegment])
-	assert.Equal(t, readAmount, kinds[PathDealAmount])
-	assert.Equal(t, readAny, kinds[PathDealRegistered])
-	assert.Equal(t, readAny, kinds["history.quarter.1"])
-
 	full := deal("D-1", "P-1", "1234.50", "2026-11-03")
 	full.Customer = Customer{ID: "C-1", Name: "Acme", Country: "DE", Region: "EMEA", Industry: "retail", Segment: "enterprise"}
 	full.Quantity = 3
@@ -106,27 +95,31 @@ func TestPlannedReadsMatchLookup(t *testing.T) {
 		{"every field, history, as of", Input{Deal: full, Partner: history}, day("2027-01-10"), `partner.tier on 2026-11-03 = "platinum"`},
 		{"optional fields absent", Input{Deal: bare, Partner: gold("P-1")}, day("2027-01-10"), `deal.seats = 0`},
 		{"period start under a history", Input{Deal: bare, Partner: history}, time.Time{}, `partner.at_period_start.tier on 2026-10-01 = "gold"`},
+		{"a failed clause", Input{Deal: bare, Partner: silver("P-1")}, time.Time{}, `not eligible: "gold or platinum partner" failed`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := planned.Evaluate(t.Context(), tc.in, tc.asOf)
+			got, err := straight.Evaluate(t.Context(), tc.in, tc.asOf)
 			require.NoError(t, err)
-			want, err := generic.Evaluate(t.Context(), tc.in, tc.asOf)
+			want, err := viaStep.Evaluate(t.Context(), tc.in, tc.asOf)
 			require.NoError(t, err)
+			require.Contains(t, got.Explain(), tc.want)
+			require.Equal(t, want.Explain(), got.Explain())
 			gotJSON, err := json.Marshal(got)
 			require.NoError(t, err)
 			wantJSON, err := json.Marshal(want)
 			require.NoError(t, err)
 			require.Equal(t, string(wantJSON), string(gotJSON))
-			require.Equal(t, want.Explain(), got.Explain())
-			require.Contains(t, got.Explain(), tc.want)
-			require.Equal(t, len(want.Trace), len(got.Trace))
-			n := 0
+			require.Len(t, got.Trace, len(want.Trace))
+			exprs := 0
 			for i := range got.Trace {
-				assert.Equal(t, want.Trace[i].Inputs(), got.Trace[i].Inputs(), "step %d", i)
-				n += len(got.Trace[i].Inputs())
+				require.Equal(t, withoutBlock(want.Trace[i]), withoutBlock(got.Trace[i]), "step %d", i)
+				require.Equal(t, want.Trace[i].Inputs(), got.Trace[i].Inputs(), "step %d", i)
+				require.Equal(t, want.Trace[i].Amount(), got.Trace[i].Amount(), "step %d", i)
+				if got.Trace[i].det == detExpr {
+					exprs++
+				}
 			}
-			// three expressions read most of allReadPaths
-			assert.Greater(t, n, 2*len(allReadPaths))
+			require.GreaterOrEqual(t, exprs, 2, "the case records expression steps")
 		})
 	}
 }
