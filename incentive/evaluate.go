@@ -1142,10 +1142,8 @@ func (e *Evaluator) clauses(w *work, end int) bool {
 			e.fail(w, fmt.Sprintf("eligibility %q", c.Name), c.Origin, err)
 			return false
 		}
-		if !w.noTrace { // (a Step is built and copied only to be recorded)
-			st := e.exprStep(w, StepClause, c.Name, w.next, c.When, &c.Origin)
-			st.OK = ok
-			w.add(secHead, st)
+		if !w.noTrace {
+			e.addExpr(w, secHead, StepClause, c.Name, w.next, c.When, &c.Origin, ok, decimal.Decimal{})
 		}
 		if !ok {
 			w.res.Failed = c.Name
@@ -1183,9 +1181,7 @@ func (e *Evaluator) line(w *work, i int, ordered bool) {
 			}
 			ln.whenDone, ln.holds = true, ok
 			if !w.noTrace {
-				st := e.exprStep(w, StepCondition, en.ID, i, en.When, &en.Origin)
-				st.OK = ok
-				w.add(secLines+int32(i), st)
+				e.addExpr(w, secLines+int32(i), StepCondition, en.ID, i, en.When, &en.Origin, ok, decimal.Decimal{})
 			}
 		}
 	}
@@ -1203,9 +1199,7 @@ func (e *Evaluator) line(w *work, i int, ordered bool) {
 		}
 		ln.amountDone, ln.amount = true, v
 		if !w.noTrace {
-			st := e.exprStep(w, StepFormula, en.ID, i, en.Amount, &en.Origin)
-			st.OK, st.amount = true, v
-			w.add(secLines+int32(i), st)
+			e.addExpr(w, secLines+int32(i), StepFormula, en.ID, i, en.Amount, &en.Origin, true, v)
 		}
 	}
 	t := en.Bands

@@ -484,6 +484,9 @@ type partInfo struct {
 	ref, source string
 	origin      *Origin
 	reads       []string
+	// viaStep: addExpr records the part's steps through exprStep and
+	// step, as it does a part it does not know (tests compare the two).
+	viaStep bool
 }
 
 // Evaluator.parts indices.

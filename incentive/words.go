@@ -34,25 +34,31 @@ func (e *Evaluator) exprStep(w *work, kind StepKind, ref string, idx int, x any,
 		}
 		st.reads, st.in = reads, int32(len(w.ins))
 		n0 := w.nins
-		for k, path := range reads {
-			on, _ := w.scope.datedOn(path)
-			if text, isText := w.scope.lookupText(path); isText {
-				w.recordText(k, text, on)
-				continue
-			}
-			if path == PathDealAmount && on.IsZero() {
-				r := inputRec{k: uint8(k)}
-				w.recordDec(&r, w.scope.Amount)
-				w.putIn(r)
-				continue
-			}
-			if v, ok := w.scope.Lookup(path); ok {
-				w.record(k, v, on)
-			}
-		}
+		w.recordReads(reads)
 		st.nin = w.nins - n0
 	}
 	return st
+}
+
+// recordReads records the value read at each of reads that has one into
+// the deal's scratch, its day with it when the partner has a history.
+func (w *work) recordReads(reads []string) {
+	for k, path := range reads {
+		on, _ := w.scope.datedOn(path)
+		if text, isText := w.scope.lookupText(path); isText {
+			w.recordText(k, text, on)
+			continue
+		}
+		if path == PathDealAmount && on.IsZero() {
+			r := inputRec{k: uint8(k)}
+			w.recordDec(&r, w.scope.Amount)
+			w.putIn(r)
+			continue
+		}
+		if v, ok := w.scope.Lookup(path); ok {
+			w.record(k, v, on)
+		}
+	}
 }
 
 // stepDetail is what the words of a step the engine records on most deals
