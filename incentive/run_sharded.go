@@ -340,6 +340,7 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 	opts.Settlements.track(st)
 	var slab cutSlab // room for the partner and budget caps' cuts without ReuseResults
 	var da decArena  // the partner and budget caps' and finish's, on this goroutine
+	types := memTypes{}
 	// Each deal is paid just before it is yielded, as in a serial run, so
 	// when the run stops the counts (RunCounts.BudgetUsed) are what they
 	// were after the last deal yielded.
@@ -364,6 +365,7 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 			}
 			w := &it.w
 			w.da = e.arena(&da)
+			types.lend(w)
 			if it.pay {
 				ps := it.slot.paid
 				if ps == nil {
