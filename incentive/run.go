@@ -170,17 +170,13 @@ func (e *Evaluator) Run(ctx context.Context, deals iter.Seq2[Input, error], opts
 		if workers <= 0 {
 			workers = runtime.GOMAXPROCS(0)
 		}
-		sharded := e.shardable() && (opts.Prior == nil || e.shardsPrior()) && (opts.Settlements == nil || len(e.p.Settlements) == 0)
 		switch {
 		case workers == 1:
 			e.runSerial(ctx, deals, opts, opts.runState(e), yield)
-		case workers == 2 && sharded:
-			// The paired run, sharing the ordered phase: see runPairSharded.
-			e.runPairSharded(ctx, deals, opts, yield)
 		case workers == 2:
 			// The paired run: two goroutines, see runParallel.
 			e.runParallel(ctx, deals, opts, opts.runState(e), 0, yield)
-		case sharded:
+		case e.shardable() && (opts.Prior == nil || e.shardsPrior()) && (opts.Settlements == nil || len(e.p.Settlements) == 0):
 			e.runSharded(ctx, deals, opts, workers, yield)
 		default:
 			e.runParallel(ctx, deals, opts, opts.runState(e), workers, yield)
