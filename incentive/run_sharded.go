@@ -206,7 +206,7 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 					}
 					// (The deal caps alone: the partner and budget caps
 					// lend their own room, see payNeed.)
-					slab.lend(w, e.cutNeedFor(w, 2*len(e.dealCaps)))
+					slab.lend(w, e.dealCapNeed(w))
 					_, _, it.total, it.pay = e.orderedTerms(w, st, asOf)
 					slab.settle(w)
 				}
