@@ -172,8 +172,12 @@ func (p *Partner) CanBePaid(on time.Time) error { return p.CanBePaidOn(DateOf(on
 // incomplete, no tax form valid on d (naming the closest one on file and
 // its dates), or a lifecycle state that holds payments (suspended,
 // offboarded, rejected). A partner being offboarded can still be paid, so
-// that its balance can be settled.
+// that its balance can be settled. A nil partner (a lookup whose error was
+// dropped) cannot be paid: an error wrapping ErrInvalid.
 func (p *Partner) CanBePaidOn(d Date) error {
+	if p == nil {
+		return fmt.Errorf("%w: a payment check needs a partner", ErrInvalid)
+	}
 	var bs []Blocker
 	switch st := p.State(); st {
 	case Suspended, Offboarded, Rejected:

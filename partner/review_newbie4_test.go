@@ -62,3 +62,12 @@ func TestReviewNewbie4NilRecordsAreErrorsNotPanics(t *testing.T) {
 	assert.NotPanics(t, func() { assert.Empty(t, partner.Conflicts(r, []*partner.Registration{nil}, partner.DateOf(at))) })
 	assert.NotPanics(t, func() { assert.Empty(t, partner.Conflicts(nil, []*partner.Registration{r}, partner.DateOf(at))) })
 }
+
+// CanBePaidOn and CanBePaid of a nil partner: an error wrapping ErrInvalid,
+// not a panic (the payee gate a caller writes around a store lookup).
+func TestNilPartnerCannotBePaid(t *testing.T) {
+	var p *partner.Partner
+	err := p.CanBePaidOn(partner.Date{Year: 2026, Month: 12, Day: 1})
+	assert.ErrorIs(t, err, partner.ErrInvalid)
+	assert.ErrorIs(t, p.CanBePaid(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)), partner.ErrInvalid)
+}

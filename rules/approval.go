@@ -195,7 +195,7 @@ func (f *File) addApprovalPolicy(d *diag, root *yaml.Node) {
 // ApprovalPolicy returns the approval policy for a program id from any file
 // of the set, or nil when none names it.
 func (s *Set) ApprovalPolicy(program string) *ledger.ApprovalPolicy {
-	for _, f := range s.Files {
+	for _, f := range s.files() {
 		for _, p := range f.ApprovalPolicies {
 			if p.Program == program {
 				return p

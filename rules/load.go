@@ -13,7 +13,9 @@ import (
 	"github.com/partnerops/partnerops/incentive"
 )
 
-// Set is a loaded set of program files with their tests attached.
+// Set is a loaded set of program files with their tests attached. A nil
+// *Set reads as a set of no files: its methods return no programs, tests,
+// plans or policies.
 type Set struct {
 	// Files are the compiled files, sorted by name.
 	Files []*File
@@ -326,9 +328,19 @@ func pathErr(err error) error {
 	return err
 }
 
+// files returns the set's files; a nil *Set is an empty set, so that a
+// Set left nil by a Load whose error was dropped reads as no programs, not
+// a panic.
+func (s *Set) files() []*File {
+	if s == nil {
+		return nil
+	}
+	return s.Files
+}
+
 // owner returns the file that defines p.
 func (s *Set) owner(p *incentive.Program) *File {
-	for _, f := range s.Files {
+	for _, f := range s.files() {
 		if slices.Contains(f.Programs, p) {
 			return f
 		}
@@ -339,7 +351,7 @@ func (s *Set) owner(p *incentive.Program) *File {
 // Programs returns every program of the set, in file order.
 func (s *Set) Programs() []*incentive.Program {
 	var out []*incentive.Program
-	for _, f := range s.Files {
+	for _, f := range s.files() {
 		out = append(out, f.Programs...)
 	}
 	return out
@@ -362,7 +374,7 @@ func (s *Set) ProgramVersion(id string, version int) *incentive.Program {
 // Tests returns every test of the set: file by file, in the order written.
 func (s *Set) Tests() []*Test {
 	var out []*Test
-	for _, f := range s.Files {
+	for _, f := range s.files() {
 		out = append(out, f.Tests...)
 	}
 	return out
@@ -371,7 +383,7 @@ func (s *Set) Tests() []*Test {
 // Warnings returns the warnings of all files, sorted by position.
 func (s *Set) Warnings() []*Error {
 	var out ErrorList
-	for _, f := range s.Files {
+	for _, f := range s.files() {
 		out = append(out, f.Warnings...)
 	}
 	out.Sort()

@@ -107,7 +107,7 @@ func compilePlanDoc(d *diag, doc *document, f *File) {
 // PlanTemplates returns every plan template of the set, in file order.
 func (s *Set) PlanTemplates() []*milestone.Template {
 	var out []*milestone.Template
-	for _, f := range s.Files {
+	for _, f := range s.files() {
 		out = append(out, f.PlanTemplates...)
 	}
 	return out
@@ -116,7 +116,7 @@ func (s *Set) PlanTemplates() []*milestone.Template {
 // PlanTests returns every plan template test of the set, in file order.
 func (s *Set) PlanTests() []*PlanTest {
 	var out []*PlanTest
-	for _, f := range s.Files {
+	for _, f := range s.files() {
 		out = append(out, f.PlanTests...)
 	}
 	return out
@@ -134,7 +134,7 @@ func (s *Set) Plans() ([]*milestone.Plan, error) {
 	all := milestone.Templates(s.PlanTemplates())
 	var errs ErrorList
 	where := map[string]string{}
-	for _, f := range s.Files {
+	for _, f := range s.files() {
 		for _, t := range f.PlanTemplates {
 			if prev, dup := where[t.ID]; dup {
 				errs = append(errs, &Error{File: f.Name, Path: "id", Msg: fmt.Sprintf("plan template %q is also defined in %s", t.ID, prev)})
@@ -143,11 +143,11 @@ func (s *Set) Plans() ([]*milestone.Plan, error) {
 			where[t.ID], tpls[t.ID] = f.Name, t
 		}
 	}
-	diags := make([]*diag, len(s.Files))
+	diags := make([]*diag, len(s.files()))
 	byID := map[string]*milestone.Plan{}
 	planAt := map[string]string{}
 	var out []*milestone.Plan
-	for i, f := range s.Files {
+	for i, f := range s.files() {
 		d := &diag{src: f.src}
 		diags[i] = d
 		for _, pd := range f.planDocs {
@@ -185,7 +185,7 @@ func (s *Set) Plans() ([]*milestone.Plan, error) {
 			out = append(out, p)
 		}
 	}
-	for i, f := range s.Files {
+	for i, f := range s.files() {
 		for _, ed := range f.eventDocs {
 			p := byID[ed.plan]
 			if p == nil {

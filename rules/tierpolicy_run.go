@@ -390,7 +390,7 @@ func (t *TierTest) describe() string { return t.Policy.Policy.ID + "/" + t.Name 
 // TierPolicies returns every tier policy of the set, in file order.
 func (s *Set) TierPolicies() []*TierPolicy {
 	var out []*TierPolicy
-	for _, f := range s.Files {
+	for _, f := range s.files() {
 		out = append(out, f.TierPolicies...)
 	}
 	return out

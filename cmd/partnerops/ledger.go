@@ -44,7 +44,9 @@ transaction: an error leaves nothing half-written.
   register PROGRAM           store and register a program (-program ID in a file of
                              several) without accruing deals, e.g. for its MDF funds
   accrue PROGRAM DEALS       evaluate every deal and record its claim; run again, it
-                             records nothing twice (one claim per deal and program version)
+                             records nothing twice (one claim per deal and program version);
+                             -partners FILE as for run; a period settlement's true-up is
+                             not a claim (run's statement settles it; accrue warns)
   claims                     list claims (-state, -partner, -program; -json)
   approve CLAIM... | -all    approve the current step of pending claims as -actor (-role)
   reject CLAIM...            reject pending claims as -actor with a -reason
@@ -86,6 +88,7 @@ commands know the exact terms every claim was evaluated under. Without an
 		fs.StringVar(&o.actor, "actor", "", "who acts (recorded with every entry); default $USER")
 		fs.StringVar(&o.program, "program", "", "accrue: the program `ID` in a file of several; claims: only this program")
 		fs.StringVar(&o.partner, "partner", "", "claims, statement, export: only this partner `ID`")
+		fs.StringVar(&o.partners, "partners", "", "accrue: read partner records from `FILE` (.csv, .jsonl or .yaml), as run does")
 		fs.StringVar(&o.state, "state", "", "claims: only these `STATES`, comma-separated (pending_approval, payable, paid, ...)")
 		fs.StringVar(&o.role, "role", ledger.RoleManager, "approve: the `ROLE` approved as (manager, finance)")
 		fs.StringVar(&o.reason, "reason", "", "approve, reject: the `TEXT` recorded with the decision (required to reject)")
@@ -118,19 +121,19 @@ commands know the exact terms every claim was evaluated under. Without an
 }
 
 type ledgerOptions struct {
-	db, asOf, actor, program, partner, state, role, reason, batch, through, format, out string
-	fund, request, amount, share, from, to, activity, activityEnd, cost, proof, key     string
-	proofDays                                                                           int
-	anchors                                                                             anchorList
-	all, open, json                                                                     bool
-	set                                                                                 map[string]bool
+	db, asOf, actor, program, partner, partners, state, role, reason, batch, through, format, out string
+	fund, request, amount, share, from, to, activity, activityEnd, cost, proof, key               string
+	proofDays                                                                                     int
+	anchors                                                                                       anchorList
+	all, open, json                                                                               bool
+	set                                                                                           map[string]bool
 }
 
 // ledgerFlags are the flags each subcommand accepts besides -db, -as-of
 // and -actor.
 var ledgerFlags = map[string][]string{
 	"init":       {},
-	"accrue":     {"program"},
+	"accrue":     {"program", "partners"},
 	"claims":     {"program", "partner", "state", "json"},
 	"approve":    {"role", "reason", "all", "json"},
 	"reject":     {"reason", "json"},
@@ -478,7 +481,7 @@ func (s *ledgerSession) accrue(ctx context.Context, args []string, asOf asOfValu
 		return s.register(ctx, args[0], stdout, stderr)
 	}
 	cmd := "ledger accrue"
-	ro := &runOptions{cmd: cmd, program: s.o.program, onError: "continue", checkIDs: true, extraColumns: "error", sortLimit: defaultSortLimit}
+	ro := &runOptions{cmd: cmd, program: s.o.program, partners: s.o.partners, onError: "continue", checkIDs: true, extraColumns: "error", sortLimit: defaultSortLimit}
 	b, code := ro.prepare(args, stderr)
 	if b == nil {
 		return code
@@ -522,6 +525,17 @@ func (s *ledgerSession) accrue(ctx context.Context, args []string, asOf asOfValu
 	if err := s.l.Register(ctx, ledger.RegisterParams{Program: p, Policy: policy, Actor: s.actor}); err != nil {
 		fmt.Fprintf(stderr, "partnerops %s: register %s v%d: %s\n", cmd, p.ID, p.Version, oneLine(err.Error()))
 		return exitFail
+	}
+	if len(p.Settlements) > 0 {
+		// The ledger's claims are deals'; a period's true-up depends on all
+		// of the period's deals and is not a claim it records. Say so
+		// rather than let a statement from the ledger read as complete.
+		ids := make([]string, len(p.Settlements))
+		for i, st := range p.Settlements {
+			ids[i] = st.ID + " (" + string(st.Period) + ")"
+		}
+		fmt.Fprintf(stderr, "partnerops %s: warning: %s has period settlements, %s: the ledger records each deal's claim (advances included), not a period's true-up; run's statement settles the true-ups\n",
+			cmd, p.ID, strings.Join(ids, ", "))
 	}
 	var recorded, again int
 	byState := map[ledger.State]int{}

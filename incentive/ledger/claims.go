@@ -922,8 +922,12 @@ func (l *Ledger) clawBack(c *Claim, pe *programEntry, now time.Time, cp *CommitP
 	}
 	from := c.State
 	switch {
-	case !CanTransition(c.State, ClawedBackState), c.State == PayableState && c.Batch != "":
+	case !CanTransition(c.State, ClawedBackState):
 		return illegal(c, ClawedBackState)
+	case c.State == PayableState && c.Batch != "":
+		e := illegal(c, ClawedBackState).(*TransitionError)
+		e.Why = "it is in open payout batch " + c.Batch + " (mark the batch paid, then claw back the paid claim)"
+		return e
 	case c.State == PendingApproval || c.State == HeldState || c.State == PayableState:
 		kind := map[State]BucketKind{PendingApproval: Accrued, HeldState: Held, PayableState: Payable}[c.State]
 		cp.Entries = append(cp.Entries, l.releaseEntry(c, pe, now, kind, p.Actor, "voided before payment: "+p.Reason))
@@ -934,7 +938,9 @@ func (l *Ledger) clawBack(c *Claim, pe *programEntry, now time.Time, cp *CommitP
 	}
 	open, _ := c.Paid.Sub(c.ClawedBack)
 	if open.Sign() <= 0 {
-		return illegal(c, ClawedBackState)
+		e := illegal(c, ClawedBackState).(*TransitionError)
+		e.Why = fmt.Sprintf("nothing left to take back (paid %s, clawed back %s)", c.Paid, c.ClawedBack)
+		return e
 	}
 	take := open
 	if p.Amount != nil && p.Amount.Amount().LessThan(open.Amount()) {

@@ -127,11 +127,19 @@ type TransitionError struct {
 	Subject string
 	From    string
 	To      string
+	// Why says what stands in the way when the states alone do not (a
+	// clawback of a claim with nothing left to take back, a payable claim
+	// in a payout batch); empty when the move is never allowed.
+	Why string
 }
 
 // Error implements error.
 func (e *TransitionError) Error() string {
-	return fmt.Sprintf("%s: %s cannot go from %s to %s", ErrIllegalTransition, e.Subject, e.From, e.To)
+	msg := fmt.Sprintf("%s: %s cannot go from %s to %s", ErrIllegalTransition, e.Subject, e.From, e.To)
+	if e.Why != "" {
+		msg += ": " + e.Why
+	}
+	return msg
 }
 
 // Unwrap returns ErrIllegalTransition.
