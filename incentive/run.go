@@ -348,9 +348,10 @@ func (e *Evaluator) cutNeedFor(w *work, per int) int {
 // and nothing for a deal that is done (closed) or when the program has no
 // deal cap. A slab that has less room left than a deal may need is given
 // up for a new one (cutSlab.lend), so every cut counted that the deal
-// cannot take is room thrown away at a slab's end: with cutNeedFor's
-// count (two cuts for each of the example's four lines) the slabs were
-// 174 of the 1,157 bytes a deal of a run allocated.
+// cannot take is room thrown away at a slab's end. With cutNeedFor's
+// count (two cuts for each of the example's four lines) a paired run of
+// the example allocated 1,157 bytes a deal, 174 of them in slabs; now
+// 1,141.
 func (e *Evaluator) dealCapNeed(w *work) int {
 	if len(e.dealCaps) == 0 || w.closed {
 		return 0
@@ -426,10 +427,10 @@ func (s *cutSlab) settle(w *work) {
 // that a result's trace block finds its type with one map lookup; but a
 // parallel run's works are its items' (up to a few thousand in flight),
 // each of which met a deal a few hundred deals apart: each made most of
-// its types itself (reflect.StructOf, at 100k deals with the trace about
-// once a deal, 1.1 allocations of the 6 a deal then allocated), and each
-// lookup read a map no other deal had read lately, a cache miss or two
-// (5% of the CPU of a 1M run with the trace, profiled). Only the
+// its types itself (reflect.StructOf: at 100k deals with the trace about
+// once a deal, and about 2 of the 6 allocations a deal then made), and
+// each lookup read a map no other deal had read lately, a cache miss or
+// two (5% of the CPU of a 1M run with the trace, profiled). Only the
 // finishing goroutine calls traceMem (finish, in the ordered phase), so
 // the map needs no lock.
 type memTypes map[uint64]reflect.Type
