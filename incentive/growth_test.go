@@ -202,16 +202,22 @@ func TestRunReuseResultsMatches(t *testing.T) {
 	}
 }
 
-// BenchmarkRunWorkers is BenchmarkRunExample's batch without the trace at
-// a fixed number of workers: one (everything on the caller's goroutine)
-// against two (the sharded run), to see what the second core buys.
+// BenchmarkRunWorkers is BenchmarkRunExample's batch at a fixed number of
+// workers, without the trace and with it (-trace): one (everything on the
+// caller's goroutine) against two (the paired run), to see what the second
+// core buys.
 func BenchmarkRunWorkers(b *testing.B) {
-	for _, w := range []int{1, 2} {
-		for _, n := range []int{100_000, 1_000_000} {
-			name := fmt.Sprintf("w%d-%s", w, map[int]string{100_000: "100k", 1_000_000: "1M"}[n])
-			b.Run(name, func(b *testing.B) {
-				growthref.BenchRun(b, growthref.Program(), n, incentive.RunOptions{NoTrace: true, Workers: w})
-			})
+	for _, trace := range []bool{false, true} {
+		for _, w := range []int{1, 2} {
+			for _, n := range []int{100_000, 1_000_000} {
+				name := fmt.Sprintf("w%d-%s", w, map[int]string{100_000: "100k", 1_000_000: "1M"}[n])
+				if trace {
+					name += "-trace"
+				}
+				b.Run(name, func(b *testing.B) {
+					growthref.BenchRun(b, growthref.Program(), n, incentive.RunOptions{NoTrace: !trace, Workers: w})
+				})
+			}
 		}
 	}
 }

@@ -206,7 +206,7 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 					}
 					// (The deal caps alone: the partner and budget caps
 					// lend their own room, see payNeed.)
-					slab.lend(w, e.cutNeedFor(w, 2*len(e.dealCaps)))
+					slab.lend(w, e.dealCapNeed(w))
 					_, _, it.total, it.pay = e.orderedTerms(w, st, asOf)
 					slab.settle(w)
 				}
@@ -341,6 +341,7 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 	opts.Settlements.track(st)
 	var slab cutSlab // room for the partner and budget caps' cuts without ReuseResults
 	var da decArena  // the partner and budget caps' and finish's, on this goroutine
+	types := memTypes{}
 	// Each deal is paid just before it is yielded, as in a serial run, so
 	// when the run stops the counts (RunCounts.BudgetUsed) are what they
 	// were after the last deal yielded.
@@ -365,6 +366,7 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 			}
 			w := &it.w
 			w.da = e.arena(&da)
+			types.lend(w)
 			if it.pay {
 				ps := it.slot.paid
 				if ps == nil {
