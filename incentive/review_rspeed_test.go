@@ -11,7 +11,7 @@ import (
 )
 
 // rspeedProgram has every stage the speed work touched: a line cap, a
-// band table (BandHit in the result's room), two more lines, a deal cap,
+// band table (a line's Band points into the program's plan), two more lines, a deal cap,
 // a per_partner cap and a budget small enough to cut the same lines twice
 // and then to spend, and credit notes.
 func rspeedProgram() *Program {

@@ -52,7 +52,7 @@ type RunOptions struct {
 	Workers int
 	// ReuseResults lets the run write each deal's result into the memory
 	// of an earlier one: a yielded *Result, with its Lines and Lost (and
-	// their Cuts and the BandHit their Band points to), Hold, Conversion,
+	// their Cuts), Hold, Conversion,
 	// Shares and Trace, is valid only until the loop body returns (the
 	// amounts, decimals that never change, stay valid; see also
 	// Evaluator.EvaluateInto). For callers that only aggregate
