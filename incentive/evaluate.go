@@ -317,11 +317,14 @@ var ErrNilResult = errors.New("nil result to evaluate into")
 // Result per sequence of calls, and copy deeply what must outlive it.
 //
 // res may be a zero Result, or any Result the caller is done with (one
-// from Evaluate, say): its fields are overwritten, and the memory its slices and pointers pointed to before its first
-// EvaluateInto is never written (it may be shared, as a ReuseResults
-// run's result's is), only dropped. in is read during the call only and
-// never changed (as with Evaluate, the evaluator's pooled state keeps a
-// shallow copy of it, its maps and slices reachable, until its next deal).
+// from Evaluate, say): its fields are overwritten, and the memory its
+// slices and pointers pointed to before its first EvaluateInto is never
+// written (it may be shared, as a ReuseResults run's result's is), only
+// dropped; its lines' Band points at the Evaluator's shared BandHit. in
+// is read in place during the call only and never changed (the
+// evaluator's pooled state keeps a pointer to it, so it and its maps and
+// slices stay reachable, until the state's next deal; Evaluate keeps a
+// shallow copy instead).
 //
 // On error, res holds no result: every exported field is zero, as in a
 // new Result (it keeps its memory for the next call). The errors are
