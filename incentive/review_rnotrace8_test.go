@@ -1,8 +1,13 @@
 package incentive
 
 import (
+	"context"
 	"encoding/json"
+	"maps"
+	"slices"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -67,4 +72,183 @@ func TestReviewRnotrace8DecodeIntoResultLeavesEvaluatorBands(t *testing.T) {
 		// 130000 x 0.06 = 7800.00
 		assert.Equal(t, "7800.00", again.Lines[0].Amount.amount.StringFixed(2))
 	}
+}
+
+// rnotrace8Clone copies in deeply enough that scribbling over the copy's
+// maps, lines and registration leaves in as it was.
+func rnotrace8Clone(in Input) Input {
+	out := in
+	d := &out.Deal
+	if in.Deal.Fields != nil {
+		d.Fields = maps.Clone(in.Deal.Fields)
+	}
+	d.Lines = slices.Clone(in.Deal.Lines)
+	for k := range d.Lines {
+		if d.Lines[k].Fields != nil {
+			d.Lines[k].Fields = maps.Clone(d.Lines[k].Fields)
+		}
+	}
+	if r := in.Deal.Registration; r != nil {
+		c := *r
+		d.Registration = &c
+	}
+	if in.Prior.CapUsed != nil {
+		out.Prior.CapUsed = maps.Clone(in.Prior.CapUsed)
+	}
+	if in.Prior.Basis != nil {
+		out.Prior.Basis = maps.Clone(in.Prior.Basis)
+	}
+	return out
+}
+
+// rnotrace8Scribble overwrites everything of *in, in place: every field of
+// the Input, the values in its maps, its lines and its registration, as a
+// caller reusing one Input for deal after deal does.
+func rnotrace8Scribble(in *Input, other Input) {
+	for k := range in.Deal.Fields {
+		in.Deal.Fields[k] = "scribbled"
+	}
+	for k := range in.Deal.Lines {
+		l := &in.Deal.Lines[k]
+		for f := range l.Fields {
+			l.Fields[f] = dec("-1")
+		}
+		*l = DealLine{Product: "scribbled", Amount: usd("-99")}
+	}
+	if r := in.Deal.Registration; r != nil {
+		*r = Registration{ID: "scribbled"}
+	}
+	for k := range in.Prior.CapUsed {
+		in.Prior.CapUsed[k] = dec("-1")
+	}
+	for k := range in.Prior.Basis {
+		in.Prior.Basis[k] = dec("-1")
+	}
+	*in = other
+	in.Deal.ID, in.Deal.PartnerID, in.Partner.ID = "scribbled", "scribbled", "scribbled"
+}
+
+// EvaluateInto reads the caller's Input in place since notrace8 (the
+// pooled state keeps the pointer). A caller that reuses its Input for
+// the next deal, or scribbles over it, right after the call must still
+// read the result it got: the same JSON, explanation and words of every
+// step as Evaluate gives the deal, per-line items, conversions, fields,
+// registrations and priors included.
+func TestReviewRnotrace8IntoResultOutlivesItsInput(t *testing.T) {
+	type tc struct {
+		name string
+		p    *Program
+		ins  []Input
+		asOf time.Time
+	}
+	n := 120
+	if raceDetector {
+		n = 40
+	}
+	money := Input{Deal: eurDeal(), Partner: gold("P-1"), Rates: eurUSD(t)}
+	local := rnotrace8Clone(money)
+	local.Deal.ID, local.Rates = "D-2", nil
+	local.Deal.Amount = MustParseMoney("800.00", "USD")
+	for k := range local.Deal.Lines {
+		local.Deal.Lines[k].Amount = MustParseMoney("400.00", "USD")
+		local.Deal.Lines[k].UnitPrice = Money{}
+	}
+	local.Deal.Fields["approved"] = MustParseMoney("50.00", "USD").Amount()
+	cases := []tc{
+		{"into", intoProgram(), intoInputs(t, n), day("2026-06-30")},
+		{"money", moneyProgram(), []Input{money, local}, time.Time{}},
+	}
+	for _, c := range cases {
+		e, err := NewEvaluator(c.p)
+		require.NoError(t, err)
+		for _, noTrace := range []bool{false, true} {
+			var res Result
+			ok := 0
+			for i := range c.ins {
+				want, werr := e.Evaluate(t.Context(), c.ins[i], c.asOf)
+				x := rnotrace8Clone(c.ins[i])
+				gerr := e.EvaluateInto(t.Context(), &res, &x, c.asOf)
+				if noTrace {
+					want, werr = e.EvaluateNoTrace(t.Context(), c.ins[i], c.asOf)
+					gerr = e.EvaluateNoTraceInto(t.Context(), &res, &x, c.asOf)
+				}
+				if werr != nil {
+					require.Error(t, gerr, "%s deal %d", c.name, i)
+					continue
+				}
+				require.NoError(t, gerr, "%s deal %d", c.name, i)
+				ok++
+				rnotrace8Scribble(&x, c.ins[(i+1)%len(c.ins)])
+				a, err := json.Marshal(want)
+				require.NoError(t, err)
+				b, err := json.Marshal(&res)
+				require.NoError(t, err)
+				require.Equal(t, string(a), string(b), "%s deal %d noTrace %v", c.name, i, noTrace)
+				require.Equal(t, want.Explain(), res.Explain(), "%s deal %d", c.name, i)
+				require.Equal(t, len(want.Trace), len(res.Trace))
+				for k := range want.Trace {
+					require.Equal(t, want.Trace[k].Words(), res.Trace[k].Words(), "%s deal %d step %d", c.name, i, k)
+				}
+			}
+			require.Positive(t, ok, c.name)
+		}
+	}
+}
+
+// EvaluateInto reads the caller's Input in place, and a line's Band is
+// the evaluator's: goroutines evaluating the SAME inputs (one *Input read
+// by all at once, as a service fanning one deal out to several programs'
+// or workers' results does) into results of their own get Evaluate's
+// result each, and nothing races (run with -race): an input is only read.
+func TestReviewRnotrace8IntoSharedInputsConcurrently(t *testing.T) {
+	e, err := NewEvaluator(intoProgram())
+	require.NoError(t, err)
+	n, workers := 120, 4
+	if raceDetector {
+		n = 40
+	}
+	ins := intoInputs(t, n)
+	asOf := day("2026-06-30")
+	want := make([]string, len(ins))
+	for i := range ins {
+		r, err := e.Evaluate(t.Context(), ins[i], asOf)
+		if err != nil {
+			want[i] = "error: " + err.Error()
+			continue
+		}
+		b, err := json.Marshal(r)
+		require.NoError(t, err)
+		want[i] = string(b)
+	}
+	got := make([][]string, workers)
+	var wg sync.WaitGroup
+	for g := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var res Result
+			out := make([]string, len(ins))
+			for k := range ins {
+				i := (k + g*7) % len(ins) // each worker in its own order
+				if err := e.EvaluateInto(context.Background(), &res, &ins[i], asOf); err != nil {
+					out[i] = "error: " + err.Error()
+					continue
+				}
+				b, err := json.Marshal(&res)
+				if err != nil {
+					out[i] = "marshal: " + err.Error()
+					continue
+				}
+				out[i] = string(b)
+			}
+			got[g] = out
+		}()
+	}
+	wg.Wait()
+	for g := range workers {
+		for i := range ins {
+			require.Equal(t, want[i], got[g][i], "worker %d deal %d", g, i)
+		}
+	}
+	require.Equal(t, intoInputs(t, n), ins, "the inputs are as made")
 }
