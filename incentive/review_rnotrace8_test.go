@@ -252,3 +252,142 @@ func TestReviewRnotrace8IntoSharedInputsConcurrently(t *testing.T) {
 	}
 	require.Equal(t, intoInputs(t, n), ins, "the inputs are as made")
 }
+
+// One Result handed to the EvaluateInto of two evaluators in turn (two
+// programs, and two evaluators of one program) holds what each one's
+// Evaluate gives, deal after deal: its room (lines, cuts, shares, hold,
+// conversion) and its lines' bands carry nothing of the other program.
+func TestReviewRnotrace8IntoAcrossEvaluators(t *testing.T) {
+	e1, err := NewEvaluator(intoProgram())
+	require.NoError(t, err)
+	e1b, err := NewEvaluator(intoProgram())
+	require.NoError(t, err)
+	e2, err := NewEvaluator(rnotrace8Bands())
+	require.NoError(t, err)
+	n := 60
+	if raceDetector {
+		n = 30
+	}
+	ins1 := intoInputs(t, n)
+	amounts := []string{"50000", "120000", "300000", "0"}
+	asOf := day("2026-06-30")
+	var res Result
+	evals := 0
+	for i := range ins1 {
+		for _, e := range []*Evaluator{e1, e2, e1b} {
+			in := ins1[i]
+			if e == e2 {
+				in = Input{Deal: deal("B-"+itoa(i), "P-1", amounts[i%len(amounts)], "2026-11-01"), Partner: gold("P-1")}
+			}
+			want, werr := e.Evaluate(t.Context(), in, asOf)
+			gerr := e.EvaluateInto(t.Context(), &res, &in, asOf)
+			if werr != nil {
+				require.EqualError(t, gerr, werr.Error())
+				continue
+			}
+			require.NoError(t, gerr)
+			evals++
+			a, err := json.Marshal(want)
+			require.NoError(t, err)
+			b, err := json.Marshal(&res)
+			require.NoError(t, err)
+			require.Equal(t, string(a), string(b), "deal %d program %s", i, e.Program().ID)
+			for k, l := range res.Lines {
+				if l.Band != nil {
+					earn := slices.IndexFunc(e.p.Earnings, func(x Earning) bool { return x.ID == l.Earning })
+					require.GreaterOrEqual(t, earn, 0)
+					assert.Same(t, &e.earn[earn].hits[l.Band.Index], l.Band, "deal %d line %d: the evaluator's own band hit", i, k)
+				}
+			}
+		}
+	}
+	require.Greater(t, evals, n)
+}
+
+// A deal cap's cut spread over several lines, and one that the last line
+// takes alone (takeCutAt makes room for that line only since notrace8),
+// after a line cap cut an earlier line: every line keeps its own cuts, in
+// the order applied, with Evaluate, EvaluateInto (one Result, deal after
+// deal) and a run with reused results.
+func TestReviewRnotrace8CutsOverSeveralLines(t *testing.T) {
+	p := simple(
+		Earning{ID: "a", Type: Spiff, Amount: Const(dec("100"))},
+		Earning{ID: "b", Type: Spiff, Amount: Const(dec("200"))},
+		Earning{ID: "c", Type: Spiff, Amount: Const(dec("300"))})
+	p.Caps = []Cap{{Scope: CapLine, Earning: "a", Limit: dec("80")}, {Scope: CapDeal, Limit: dec("250")}}
+	wide, err := NewEvaluator(p)
+	require.NoError(t, err)
+	p2 := *p
+	p2.Caps = []Cap{p.Caps[0], {Scope: CapDeal, Limit: dec("300")}}
+	narrow, err := NewEvaluator(&p2)
+	require.NoError(t, err)
+	cut := func(ci int, scope CapScope, limit, c string) string {
+		return itoa(ci) + " " + string(scope) + " " + limit + " " + c
+	}
+	// a: 100 cut to 80 by its line cap (cut 20). The deal pays
+	// 80 + 200 + 300 = 580.
+	// Deal cap 250: 580 - 250 = 330 off, last line first: c 300 -> 0
+	// (cut 300, 30 left), b 200 -> 170 (cut 30). 80 + 170 + 0 = 250.
+	// Deal cap 300: 280 off, c alone: 300 -> 20. 80 + 200 + 20 = 300.
+	type want struct {
+		amounts []string
+		cuts    [][]string
+		total   string
+	}
+	wants := map[*Evaluator]want{
+		wide: {[]string{"80.00", "170.00", "0.00"},
+			[][]string{{cut(0, CapLine, "80", "20")}, {cut(1, CapDeal, "250", "30")}, {cut(1, CapDeal, "250", "300")}}, "250.00"},
+		narrow: {[]string{"80.00", "200.00", "20.00"},
+			[][]string{{cut(0, CapLine, "80", "20")}, nil, {cut(1, CapDeal, "300", "280")}}, "300.00"},
+	}
+	check := func(what string, e *Evaluator, r *Result) {
+		t.Helper()
+		w := wants[e]
+		require.Len(t, r.Lines, 3, what)
+		for k, l := range r.Lines {
+			assert.Equal(t, w.amounts[k], l.Amount.amount.StringFixed(2), "%s line %s", what, l.Earning)
+			var got []string
+			for _, c := range l.Cuts {
+				got = append(got, cut(c.Cap, c.Scope, c.Limit.String(), c.Cut.String()))
+			}
+			assert.Equal(t, w.cuts[k], got, "%s line %s", what, l.Earning)
+		}
+		assert.Equal(t, w.total, r.Total.amount.StringFixed(2), what)
+	}
+	in := func(i int) Input {
+		return Input{Deal: deal("D-"+itoa(i), "P-1", "1000", "2026-11-01"), Partner: gold("P-1")}
+	}
+	asOf := day("2026-12-31")
+	var res Result
+	var kept []*Result
+	for i, e := range []*Evaluator{wide, narrow, narrow, wide, wide, narrow} {
+		r, err := e.Evaluate(t.Context(), in(i), asOf)
+		require.NoError(t, err)
+		check("evaluate "+itoa(i), e, r)
+		kept = append(kept, r)
+		x := in(i)
+		require.NoError(t, e.EvaluateNoTraceInto(t.Context(), &res, &x, asOf))
+		check("into "+itoa(i), e, &res)
+	}
+	for i, e := range []*Evaluator{wide, narrow, narrow, wide, wide, narrow} {
+		check("kept "+itoa(i), e, kept[i])
+	}
+	for _, e := range []*Evaluator{wide, narrow} {
+		n := 0
+		deals := func(yield func(Input, error) bool) {
+			for i := range 5 {
+				x := in(i)
+				x.Deal.CloseDate = day("2026-11-0" + itoa(i+1))
+				if !yield(x, nil) {
+					return
+				}
+			}
+		}
+		for r, err := range e.Run(t.Context(), deals, RunOptions{ReuseResults: true, NoTrace: true, Workers: 2}) {
+			require.NoError(t, err)
+			check("run", e, r)
+			n++
+		}
+		require.Equal(t, 5, n)
+	}
+}
