@@ -1,8 +1,11 @@
 package rules_test
 
 import (
+	"context"
+	"encoding/json"
 	"maps"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -112,4 +115,47 @@ func TestReviewRnotrace8IntoOutlivesInput(t *testing.T) {
 	}
 	require.Greater(t, n, 100)
 	t.Logf("%d deals", n)
+}
+
+// Two goroutines evaluating the same Inputs (the same pointers) into
+// results of their own, for every program of rnoCases, read them only:
+// each gets Evaluate's result, and -race finds nothing.
+func TestReviewRnotrace8IntoSharedInputs(t *testing.T) {
+	asOf := time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC)
+	for _, c := range rnoCases(t) {
+		e, err := incentive.NewEvaluator(c.p)
+		require.NoError(t, err)
+		want := make([]string, len(c.ins))
+		for i, in := range c.ins {
+			r, err := e.EvaluateNoTrace(t.Context(), in, asOf)
+			want[i] = rnoJSON(t, r, err)
+		}
+		got := [2][]string{make([]string, len(c.ins)), make([]string, len(c.ins))}
+		var wg sync.WaitGroup
+		for g := range got {
+			wg.Go(func() {
+				var res incentive.Result
+				for k := range c.ins {
+					i := k
+					if g == 1 {
+						i = len(c.ins) - 1 - k
+					}
+					// (no require off the test's goroutine)
+					if err := e.EvaluateNoTraceInto(context.Background(), &res, &c.ins[i], asOf); err != nil {
+						got[g][i] = "error: " + err.Error()
+						continue
+					}
+					b, err := json.Marshal(&res)
+					if err != nil {
+						got[g][i] = "marshal: " + err.Error()
+						continue
+					}
+					got[g][i] = string(b)
+				}
+			})
+		}
+		wg.Wait()
+		require.Equal(t, want, got[0], c.p.ID)
+		require.Equal(t, want, got[1], c.p.ID)
+	}
 }
