@@ -391,3 +391,29 @@ func TestReviewRnotrace8CutsOverSeveralLines(t *testing.T) {
 		require.Equal(t, 5, n)
 	}
 }
+
+// Line.UnmarshalJSON: a line reads back as written, whole (fields the JSON
+// omits are zero, not the line's before), into new memory (its Band, Cuts
+// and Items are not those it had), and null leaves it as it was.
+func TestReviewRnotrace8LineUnmarshal(t *testing.T) {
+	hit := BandHit{Index: 2, Of: 3, Label: "top"}
+	cuts := []CapCut{{Cap: 1, Scope: CapDeal, Limit: dec("5"), Cut: dec("1")}}
+	l := Line{Earning: "x", Group: "g", Gross: usd("9.00"), Amount: usd("8.00"), Band: &hit, Cuts: cuts}
+	require.NoError(t, json.Unmarshal([]byte(`null`), &l))
+	assert.Equal(t, "x", l.Earning)
+	assert.Same(t, &hit, l.Band)
+	src := `{"earning":"y","type":"spiff","gross":{"amount":"3.00","currency":"USD"},"amount":{"amount":"2.00","currency":"USD"},` +
+		`"band":{"index":0,"of":3},"cuts":[{"cap":0,"scope":"line","limit":"2","cut":"1"}]}`
+	require.NoError(t, json.Unmarshal([]byte(src), &l))
+	assert.Equal(t, BandHit{Index: 2, Of: 3, Label: "top"}, hit, "the band it pointed to is not written")
+	assert.Equal(t, "5", cuts[0].Limit.String(), "nor the cuts")
+	assert.Equal(t, "y", l.Earning)
+	assert.Empty(t, l.Group, "omitted: zero")
+	assert.Equal(t, BandHit{Index: 0, Of: 3}, *l.Band)
+	require.Len(t, l.Cuts, 1)
+	assert.Equal(t, CapCut{Cap: 0, Scope: CapLine, Limit: dec("2"), Cut: dec("1")}, l.Cuts[0])
+	back, err := json.Marshal(l)
+	require.NoError(t, err)
+	assert.JSONEq(t, src, string(back))
+	assert.Error(t, json.Unmarshal([]byte(`{"earning":5}`), &l))
+}
