@@ -117,6 +117,26 @@ type Line struct {
 	Items []LineItem `json:"items,omitempty"`
 }
 
+// UnmarshalJSON reads a line as its JSON reads into a new Line, which
+// then replaces l: decoding into l in place (encoding/json's way with a
+// struct) would write the stored band into the BandHit l.Band points at,
+// which is the Evaluator's, shared by every line reaching that band, so
+// that decoding a stored result into a result an Evaluator filled (one the
+// caller is done with) changed the band of every later line of that
+// Evaluator. null leaves l as it is, as encoding/json does with a struct.
+func (l *Line) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
+	type plain Line // (its fields without this method)
+	var v plain
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*l = Line(v)
+	return nil
+}
+
 // BandHit is the band a basis reached.
 type BandHit struct {
 	Index int    `json:"index"` // 0-based position in the table
