@@ -309,11 +309,12 @@ var ErrNilResult = errors.New("nil result to evaluate into")
 //
 // What the caller may keep after the next call with res: values copied
 // out of it (its strings, Money and decimal amounts, Date, ProgramRef,
-// bools, a Step copied by value, words rendered by Explain): amounts never
-// change once made. What it may not: res itself, and anything reached
-// through a slice or pointer of res (Lines, Lost, their Cuts, Band and
-// Items, Hold, Conversion, Values, Shares, Trace), which the next call
-// overwrites. A copy of a Result (r2 := *res) shares that memory: use one
+// bools, a Step copied by value, words rendered by Explain, a line's
+// Band, which points at the Evaluator's shared BandHit and never
+// changes): amounts never change once made. What it may not: res
+// itself, and anything else reached through a slice or pointer of res
+// (Lines, Lost, their Cuts and Items, Hold, Conversion, Values, Shares,
+// Trace), which the next call overwrites. A copy of a Result (r2 := *res) shares that memory: use one
 // Result per sequence of calls, and copy deeply what must outlive it.
 //
 // res may be a zero Result, or any Result the caller is done with (one
