@@ -912,8 +912,11 @@ func (l *Ledger) ClawBack(ctx context.Context, p ClawBackParams) (Claim, error) 
 
 // clawBack builds one clawback of c into cp (see ClawBack).
 func (l *Ledger) clawBack(c *Claim, pe *programEntry, now time.Time, cp *CommitParams, p *ClawBackParams) error {
-	if p.Amount != nil && (p.Amount.Currency() != c.Amount.Currency() || p.Amount.Sign() <= 0) {
+	if p.Amount != nil && p.Amount.Currency() != c.Amount.Currency() {
 		return fmt.Errorf("%w: clawback amount %s for a claim in %s", ErrInvalid, p.Amount, c.Amount.Currency())
+	}
+	if p.Amount != nil && p.Amount.Sign() <= 0 {
+		return fmt.Errorf("%w: clawback amount %s is not above zero", ErrInvalid, p.Amount)
 	}
 	if p.Amount != nil && !p.Amount.RoundToMinor(incentive.HalfUp).Amount().Equal(p.Amount.Amount()) {
 		// A withheld fraction of a cent would be netted into a payment
@@ -940,6 +943,11 @@ func (l *Ledger) clawBack(c *Claim, pe *programEntry, now time.Time, cp *CommitP
 	if open.Sign() <= 0 {
 		e := illegal(c, ClawedBackState).(*TransitionError)
 		e.Why = fmt.Sprintf("nothing left to take back (paid %s, clawed back %s)", c.Paid, c.ClawedBack)
+		if c.Paid.IsZero() {
+			// Only a payment sets Paid: a clawed-back claim paid nothing
+			// was voided before payment (its amount went back whole).
+			e.Why = "it was voided before payment: nothing was paid"
+		}
 		return e
 	}
 	take := open

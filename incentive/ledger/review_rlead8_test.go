@@ -1,0 +1,76 @@
+package ledger_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/partnerops/partnerops/incentive"
+	"github.com/partnerops/partnerops/incentive/ledger"
+	"github.com/partnerops/partnerops/incentive/ledger/ledgertest"
+)
+
+// rlead8Program pays 2% of the deal amount, auto-approved, in Q4 2026.
+func rlead8Program(id string) *incentive.Program {
+	return &incentive.Program{
+		ID: id, Version: 1, Hash: id + "-v1", Currency: "USD",
+		Effective: incentive.Window{From: day("2026-10-01"), To: day("2026-12-31")},
+		Earnings: []incentive.Earning{
+			{ID: "spiff", Type: incentive.Spiff, Amount: incentive.RateOf("deal.amount", decimal.RequireFromString("0.02"))},
+		},
+	}
+}
+
+// A claim voided before payment (clawed back while payable) and clawed
+// back again said "nothing left to take back (paid 0.00 USD, clawed back
+// 0.00 USD)": a claim in state clawed_back that has "clawed back 0.00"
+// reads as a broken ledger. Nothing was paid: it was voided.
+func TestReviewRlead8VoidedClaimSaysWhy(t *testing.T) {
+	h := ledgertest.NewHarness(t, newStore, ledger.Config{})
+	auto := &ledger.ApprovalPolicy{Rules: []ledger.ApprovalRule{{}}}
+	require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: rlead8Program("void"), Policy: auto, Actor: "ops"}))
+	h.Clock.Set("2026-11-03")
+	// 10,000.00 x 2% = 200.00, payable at once.
+	c := ledgertest.Must(h.Submit("void", ledgertest.Deal("D-1", "P-1", "10000.00", "2026-11-02"), ledgertest.Gold("P-1")))(t)
+	require.Equal(t, ledger.PayableState, c.State)
+	c = ledgertest.Must(h.Ledger.ClawBack(h.Ctx, ledger.ClawBackParams{Claim: c.ID, Actor: "fin", Reason: "deal cancelled"}))(t)
+	require.Equal(t, ledger.ClawedBackState, c.State)
+	_, err := h.Ledger.ClawBack(h.Ctx, ledger.ClawBackParams{Claim: c.ID, Actor: "fin", Reason: "again"})
+	var te *ledger.TransitionError
+	require.True(t, errors.As(err, &te), "%v", err)
+	assert.ErrorIs(t, err, ledger.ErrIllegalTransition)
+	assert.Equal(t, "it was voided before payment: nothing was paid", te.Why)
+	assert.NotContains(t, err.Error(), "clawed back 0.00")
+	h.ZeroSum()
+}
+
+// A negative (or zero) clawback amount in the claim's own currency said
+// "clawback amount -10.00 USD for a claim in USD", as if the currency were
+// wrong; the currency message is kept for another currency.
+func TestReviewRlead8ClawBackAmountErrors(t *testing.T) {
+	h := ledgertest.NewHarness(t, newStore, ledger.Config{})
+	auto := &ledger.ApprovalPolicy{Rules: []ledger.ApprovalRule{{}}}
+	require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: rlead8Program("amt"), Policy: auto, Actor: "ops"}))
+	h.Clock.Set("2026-11-03")
+	c := ledgertest.Must(h.Submit("amt", ledgertest.Deal("D-1", "P-1", "10000.00", "2026-11-02"), ledgertest.Gold("P-1")))(t)
+	ledgertest.Must(h.Ledger.RunPayments(h.Ctx, ledger.RunPaymentsParams{Batch: "B-1", AsOf: day("2026-11-30"), Actor: "fin"}))(t)
+	ledgertest.Must(h.Ledger.MarkPaid(h.Ctx, ledger.MarkPaidParams{Batch: "B-1", Actor: "fin"}))(t)
+	for _, tt := range []struct {
+		amount incentive.Money
+		want   string
+	}{
+		{usd("-10.00"), "clawback amount -10.00 USD is not above zero"},
+		{usd("0.00"), "clawback amount 0.00 USD is not above zero"},
+		{incentive.MustParseMoney("10.00", "EUR"), "clawback amount 10.00 EUR for a claim in USD"},
+	} {
+		_, err := h.Ledger.ClawBack(h.Ctx, ledger.ClawBackParams{Claim: c.ID, Amount: &tt.amount, Actor: "fin", Reason: "x"})
+		assert.ErrorIs(t, err, ledger.ErrInvalid)
+		assert.ErrorContains(t, err, tt.want)
+	}
+	got := ledgertest.Must(h.Store.Claim(h.Ctx, ledger.ClaimParams{ID: c.ID}))(t)
+	assert.Equal(t, ledger.PaidState, got.State, "nothing was taken back")
+	h.ZeroSum()
+}
