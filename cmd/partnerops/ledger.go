@@ -46,7 +46,8 @@ transaction: an error leaves nothing half-written.
   accrue PROGRAM DEALS       evaluate every deal and record its claim; run again, it
                              records nothing twice (one claim per deal and program version);
                              -partners FILE as for run; a period settlement's true-up is
-                             not a claim (run's statement settles it; accrue warns)
+                             not a claim (run's statement settles it; accrue warns), and a
+                             deal split with another partner is refused (one payee a claim)
   claims                     list claims (-state, -partner, -program; -json)
   approve CLAIM... | -all    approve the current step of pending claims as -actor (-role)
   reject CLAIM...            reject pending claims as -actor with a -reason

@@ -116,7 +116,10 @@ type submitRequest struct {
 //
 // The returned claim is the stored one. Bad input (a missing key or actor,
 // an unknown program, a deal the engine cannot evaluate) is an error and
-// stores nothing.
+// stores nothing, as is (ErrInvalid) an eligible deal whose payout the
+// program splits with another partner (Program.Split: a referrer named on
+// the deal): a claim pays one partner, and recorded whole it would pay the
+// other payees' shares to the deal's.
 func (l *Ledger) Submit(ctx context.Context, p SubmitParams) (Claim, error) {
 	switch {
 	case p.Key == "":
@@ -391,6 +394,14 @@ func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, 
 	if len(overrides) == 0 {
 		exc = nil // the rules accept the claim: no exception needed
 	}
+	if res.Eligible {
+		if away := sharesAway(res); away != "" {
+			// A claim has one payee: recorded whole, the other payees'
+			// shares would be paid to the deal's partner.
+			return Claim{}, CommitParams{}, nil, fmt.Errorf("%w: deal %s splits its payout: %s; a claim pays one partner, so the ledger cannot record it (run's statement pays each payee its share)",
+				ErrInvalid, p.Deal.ID, away)
+		}
+	}
 	var pay *incentive.Conversion
 	if p.PayCurrency != "" && p.PayCurrency != cur {
 		conv, err := incentive.Convert(c.Amount, p.PayCurrency, p.Rates, today)
@@ -463,6 +474,19 @@ func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, 
 	}
 	cp.Claims = []ClaimWrite{{Claim: c}}
 	return c, cp, nil, nil
+}
+
+// sharesAway names the shares of r paid to a partner other than the
+// deal's ("R-9 40.00 USD (deal.referrer)"), "" when the deal's partner is
+// paid the whole.
+func sharesAway(r *incentive.Result) string {
+	var away []string
+	for _, sh := range r.Shares {
+		if sh.PartnerID != r.PartnerID && !sh.Amount.IsZero() {
+			away = append(away, fmt.Sprintf("%s %s (%s)", sh.PartnerID, sh.Amount, sh.Via))
+		}
+	}
+	return strings.Join(away, ", ")
 }
 
 func budgetCut(r *incentive.Result) bool { return cutBy(r, incentive.CapBudget) }

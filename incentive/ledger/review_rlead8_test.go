@@ -74,3 +74,47 @@ func TestReviewRlead8ClawBackAmountErrors(t *testing.T) {
 	assert.Equal(t, ledger.PaidState, got.State, "nothing was taken back")
 	h.ZeroSum()
 }
+
+// splitProgram pays 2% of the deal amount, split 80/20 between the deal's
+// partner and the partner its referrer field names.
+func splitProgram() *incentive.Program {
+	p := rlead8Program("split")
+	p.Fields = []incentive.FieldDecl{{Name: "referrer", Type: incentive.FieldString, Optional: true}}
+	p.Split = &incentive.Split{Payees: []incentive.SplitPayee{
+		{Ratio: decimal.RequireFromString("80")}, {Field: "referrer", Ratio: decimal.RequireFromString("20")}}}
+	return p
+}
+
+// A deal whose payout the program splits with another partner (a
+// referrer) was recorded as one claim of the whole amount for the deal's
+// partner: the referrer's share was paid to the deal's partner and the
+// referrer was never paid. The ledger records one payee per claim, so it
+// refuses such a deal, recording nothing; a deal of the same program
+// without a referrer is the partner's alone and is recorded.
+func TestReviewRlead8SplitDealIsNotPaidToOnePartner(t *testing.T) {
+	h := ledgertest.NewHarness(t, newStore, ledger.Config{})
+	auto := &ledger.ApprovalPolicy{Rules: []ledger.ApprovalRule{{}}}
+	require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: splitProgram(), Policy: auto, Actor: "ops"}))
+	h.Clock.Set("2026-11-03")
+
+	d := ledgertest.Deal("D-1", "P-1", "10000.00", "2026-11-02")
+	d.Fields = map[string]any{"referrer": "R-9"}
+	// 10,000.00 x 2% = 200.00: 160.00 to P-1 and 40.00 to R-9.
+	_, err := h.Submit("split", d, ledgertest.Gold("P-1"))
+	require.Error(t, err)
+	assert.ErrorIs(t, err, ledger.ErrInvalid)
+	assert.ErrorContains(t, err, "deal D-1 splits its payout: R-9 40.00 USD (deal.referrer)")
+	var rej *ledger.RejectedError
+	assert.False(t, errors.As(err, &rej), "nothing is recorded, not even a rejected claim: %v", err)
+	assert.Empty(t, ledgertest.Must(h.Store.Claims(h.Ctx, ledger.ClaimsParams{Deal: "D-1"}))(t))
+
+	// No referrer: P-1 is paid the whole 10,000.00 x 2% = 200.00.
+	c := ledgertest.Must(h.Submit("split", ledgertest.Deal("D-2", "P-1", "10000.00", "2026-11-02"), ledgertest.Gold("P-1")))(t)
+	assert.Equal(t, "200.00", c.Amount.Amount().StringFixed(2))
+	// A referrer who is the deal's own partner: one share, P-1's.
+	d3 := ledgertest.Deal("D-3", "P-1", "5000.00", "2026-11-02")
+	d3.Fields = map[string]any{"referrer": "P-1"}
+	c = ledgertest.Must(h.Submit("split", d3, ledgertest.Gold("P-1")))(t)
+	assert.Equal(t, "100.00", c.Amount.Amount().StringFixed(2)) // 5,000.00 x 2%
+	h.ZeroSum()
+}
