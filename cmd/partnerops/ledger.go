@@ -58,6 +58,7 @@ transaction: an error leaves nothing half-written.
                              with -key KEY a rerun takes nothing back twice
   pay -batch ID              gather what is payable as of -as-of into a batch and mark it
                              paid (-open leaves it open); the same -batch never pays twice
+                             (run again, it shows the batch and says nothing was recorded)
   statement                  each partner's position from the entries (-partner, -through)
   verify                     replay the hash chain, rebuild the balances, re-evaluate accruals;
                              -anchor SEQ:HASH (repeatable) also checks the chain still passes
@@ -674,6 +675,9 @@ func (s *ledgerSession) pay(ctx context.Context, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "partnerops %s: run batch %s: %s\n", cmd, s.o.batch, oneLine(err.Error()))
 		return exitFail
 	}
+	// A batch paid before comes back as it was: say so, or the rerun
+	// reads as a second payment.
+	before := b.State == ledger.BatchPaid
 	if !s.o.open && b.State == ledger.BatchOpen {
 		if b, err = s.l.MarkPaid(ctx, ledger.MarkPaidParams{Batch: b.ID, Actor: s.actor}); err != nil {
 			fmt.Fprintf(stderr, "partnerops %s: mark batch %s paid: %s\n", cmd, s.o.batch, oneLine(err.Error()))
@@ -683,7 +687,11 @@ func (s *ledgerSession) pay(ctx context.Context, stdout, stderr io.Writer) int {
 	if s.o.json {
 		return writeJSON(stdout, stderr, cmd, b)
 	}
-	fmt.Fprintf(stdout, "batch %s as of %s: %s\n", b.ID, b.AsOf, b.State)
+	fmt.Fprintf(stdout, "batch %s as of %s: %s", b.ID, b.AsOf, b.State)
+	if before {
+		fmt.Fprintf(stdout, " (marked paid before, by %s on %s: nothing recorded)", b.PaidBy, b.PaidAt.UTC().Format(time.DateOnly))
+	}
+	fmt.Fprintln(stdout)
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "partner\tpayee\tprogram\tclaims\tpayable\trecovered\tnet\t")
 	for _, ln := range b.Lines {
@@ -721,11 +729,11 @@ func printClaims(stdout, stderr io.Writer, cmd string, cs []ledger.Claim, asJSON
 
 func writeLedgerStatement(w io.Writer, st ledger.Statement) int {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "partner\tpayee\tprogram\taccrued\tapproved\theld\tpayable\twithheld\tbatched\tpaid\tbalance\t")
+	fmt.Fprintln(tw, "partner\tpayee\tprogram\taccrued\tapproved\theld\tpayable\twithheld\tbatched\tpaid\tclawed_back\tbalance\t")
 	for _, ln := range st.Lines {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", ln.Bucket.Partner, ln.Bucket.Payee, programOf(ln.Bucket),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", ln.Bucket.Partner, ln.Bucket.Payee, programOf(ln.Bucket),
 			money(ln.Accrued), money(ln.Approved), money(ln.Held), money(ln.Payable), money(ln.Withheld), money(ln.Batched),
-			money(ln.Paid), money(ln.Balance))
+			money(ln.Paid), money(ln.ClawedBack), money(ln.Balance))
 	}
 	tw.Flush()
 	return exitOK
