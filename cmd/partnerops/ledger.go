@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -22,6 +23,7 @@ import (
 	"github.com/partnerops/partnerops/incentive/ledger/pgstore"
 	"github.com/partnerops/partnerops/incentive/ledger/sqlitestore"
 	"github.com/partnerops/partnerops/internal/sqlledger"
+	"github.com/partnerops/partnerops/partner"
 	"github.com/partnerops/partnerops/rules"
 	"github.com/shopspring/decimal"
 )
@@ -58,7 +60,9 @@ transaction: an error leaves nothing half-written.
                              with -key KEY a rerun takes nothing back twice
   pay -batch ID              gather what is payable as of -as-of into a batch and mark it
                              paid (-open leaves it open); the same -batch never pays twice
-                             (run again, it shows the batch and says nothing was recorded)
+                             (run again, it shows the batch and says nothing was recorded);
+                             -partners FILE pays each partner by the method its record
+                             names (the program's minimum and fee for that method)
   statement                  each partner's position from the entries (-partner, -through)
   verify                     replay the hash chain, rebuild the balances, re-evaluate accruals;
                              -anchor SEQ:HASH (repeatable) also checks the chain still passes
@@ -90,7 +94,7 @@ commands know the exact terms every claim was evaluated under. Without an
 		fs.StringVar(&o.actor, "actor", "", "who acts (recorded with every entry); default $USER")
 		fs.StringVar(&o.program, "program", "", "accrue: the program `ID` in a file of several; claims: only this program")
 		fs.StringVar(&o.partner, "partner", "", "claims, statement, export: only this partner `ID`")
-		fs.StringVar(&o.partners, "partners", "", "accrue: read partner records from `FILE` (.csv, .jsonl or .yaml), as run does")
+		fs.StringVar(&o.partners, "partners", "", "accrue: read partner records from `FILE` (.csv, .jsonl or .yaml), as run does; pay: the partners' payment methods")
 		fs.StringVar(&o.state, "state", "", "claims: only these `STATES`, comma-separated (pending_approval, payable, paid, ...)")
 		fs.StringVar(&o.role, "role", ledger.RoleManager, "approve: the `ROLE` approved as (manager, finance)")
 		fs.StringVar(&o.reason, "reason", "", "approve, reject: the `TEXT` recorded with the decision (required to reject)")
@@ -139,7 +143,7 @@ var ledgerFlags = map[string][]string{
 	"claims":     {"program", "partner", "state", "json"},
 	"approve":    {"role", "reason", "all", "json"},
 	"reject":     {"reason", "json"},
-	"pay":        {"batch", "open", "json"},
+	"pay":        {"partners", "batch", "open", "json"},
 	"statement":  {"partner", "through", "json"},
 	"verify":     {"json", "anchor"},
 	"checkpoint": {"json"},
@@ -189,6 +193,8 @@ type ledgerSession struct {
 	l     *ledger.Ledger
 	now   time.Time
 	actor string
+	// programs are the stored programs registerStored registered.
+	programs []*incentive.Program
 }
 
 func (o *ledgerOptions) run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -461,6 +467,7 @@ func (s *ledgerSession) registerStored(ctx context.Context) error {
 		if err := s.l.Register(ctx, ledger.RegisterParams{Program: p, Policy: policyFor(f, p.ID), Actor: s.actor}); err != nil {
 			return fmt.Errorf("register %s v%d: %w", p.ID, p.Version, err)
 		}
+		s.programs = append(s.programs, p)
 	}
 	return nil
 }
@@ -670,7 +677,37 @@ func (s *ledgerSession) decide(ctx context.Context, sub string, ids []string, st
 func (s *ledgerSession) pay(ctx context.Context, stdout, stderr io.Writer) int {
 	cmd := "ledger pay"
 	day := incentive.DateOf(s.now.UTC())
-	b, err := s.l.RunPayments(ctx, ledger.RunPaymentsParams{Batch: s.o.batch, AsOf: day, Actor: s.actor})
+	rp := ledger.RunPaymentsParams{Batch: s.o.batch, AsOf: day, Actor: s.actor}
+	if s.o.partners != "" {
+		// Each partner is paid by the method its record names: the
+		// program's terms for it (minimum, fee) apply.
+		book, err := loadPartners(s.o.partners, nil)
+		if err != nil {
+			return (&runOptions{cmd: cmd}).inputError(stderr, err)
+		}
+		rp.Method = func(id string) partner.PaymentMethod {
+			if p, ok := book.byID[id]; ok && p.Payment != nil {
+				return p.Payment.Method
+			}
+			return ""
+		}
+	} else {
+		warned := map[string]bool{}
+		for _, p := range s.programs {
+			if len(p.PaymentMethods) == 0 || warned[p.ID] {
+				continue
+			}
+			warned[p.ID] = true
+			var ms []string
+			for _, t := range p.PaymentMethods {
+				ms = append(ms, string(t.Method))
+			}
+			slices.Sort(ms)
+			fmt.Fprintf(stderr, "partnerops %s: warning: %s has payment-method terms (%s): without -partners every partner is paid under the program's own terms (no method's minimum, no fee)\n",
+				cmd, p.ID, strings.Join(ms, ", "))
+		}
+	}
+	b, err := s.l.RunPayments(ctx, rp)
 	if err != nil {
 		fmt.Fprintf(stderr, "partnerops %s: run batch %s: %s\n", cmd, s.o.batch, oneLine(err.Error()))
 		return exitFail
@@ -692,11 +729,26 @@ func (s *ledgerSession) pay(ctx context.Context, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, " (marked paid before, by %s on %s: nothing recorded)", b.PaidBy, b.PaidAt.UTC().Format(time.DateOnly))
 	}
 	fmt.Fprintln(stdout)
+	// With payment methods (-partners), what each payment sends: net
+	// less the method's fee.
+	methods := slices.ContainsFunc(b.Lines, func(ln ledger.BatchLine) bool { return ln.Method != "" })
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "partner\tpayee\tprogram\tclaims\tpayable\trecovered\tnet\t")
+	head := "partner\tpayee\tprogram\tclaims\tpayable\trecovered\tnet\t"
+	if methods {
+		head += "method\tfee\tsent\t"
+	}
+	fmt.Fprintln(tw, head)
 	for _, ln := range b.Lines {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t\n", ln.Bucket.Partner, ln.Bucket.Payee, programOf(ln.Bucket), len(ln.Claims),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t", ln.Bucket.Partner, ln.Bucket.Payee, programOf(ln.Bucket), len(ln.Claims),
 			money(ln.Payable), money(ln.Recovered), money(ln.Net))
+		if methods {
+			fee, sent := money(ln.Fee), money(ln.Sent)
+			if ln.Fee.IsZero() {
+				fee, sent = money(incentive.Zero(ln.Net.Currency())), money(ln.Net)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t", cmp.Or(string(ln.Method), "-"), fee, sent)
+		}
+		fmt.Fprintln(tw)
 	}
 	tw.Flush()
 	for _, bl := range b.Blocked {

@@ -56,3 +56,72 @@ func TestReviewRlead8FinanceQuarter(t *testing.T) {
 	assert.Equal(t, []string{"P-EVER", "partner", "q4-2026-partner-growth", "0.00", "147.51", "0.00", "0.00", "-147.51", "0.00", "147.51", "147.51", "-147.51"},
 		strings.Fields(lines[1]))
 }
+
+// The distributor example, accrued with -partners (round 8), was paid by
+// `ledger pay` under the program's default terms: the program pays cheques
+// from 500.00 less a 15.00 fee and bank transfers from 100.00, and the
+// partners file names each partner's method, but pay took no -partners
+// and passed no method, so DIST-WEST's 300.00 went out by cheque below the
+// cheque minimum and DIST-NORTH's cheque had no fee. pay now takes
+// -partners (the methods), and warns without it when a program has
+// payment-method terms; its table shows each line's method, fee and what
+// is sent (it showed net only: 2,179.90 for a cheque that sends 2,164.90).
+func TestReviewRlead8PayByPaymentMethod(t *testing.T) {
+	chdirRoot(t)
+	db := "sqlite:" + filepath.Join(t.TempDir(), "dist.db")
+	run := func(args ...string) (string, string) {
+		t.Helper()
+		out, errs, code := invoke(append(append([]string{"ledger"}, args...), "-db", db)...)
+		require.Equal(t, exitOK, code, "partnerops ledger %s\nstdout: %s\nstderr: %s", strings.Join(args, " "), out, errs)
+		return out, errs
+	}
+	const partners = "examples/data/distributor-partners.yaml"
+	// NOR-101 is refused (split with its referrer): exit 1, the rest recorded.
+	_, errs, code := invoke("ledger", "accrue", "-db", db, "-as-of", "2027-04-05", "-actor", "ops", "-partners", partners,
+		"examples/programs/distributor-growth.yaml", "examples/data/distributor-deals.yaml")
+	require.Equal(t, exitFail, code, errs)
+	run("approve", "-all", "-actor", "manager", "-as-of", "2027-04-06")
+
+	out, errs := run("pay", "-batch", "Q1", "-as-of", "2027-04-07", "-actor", "finance", "-partners", partners, "-json")
+	assert.NotContains(t, errs, "warning")
+	var b ledger.Batch
+	require.NoError(t, json.Unmarshal([]byte(out), &b))
+	lines := map[string][3]string{} // partner: method, net, sent
+	for _, ln := range b.Lines {
+		lines[ln.Bucket.Partner] = [3]string{string(ln.Method), ln.Net.Amount().StringFixed(2), ln.Sent.Amount().StringFixed(2)}
+	}
+	blocked := map[string]string{}
+	for _, bl := range b.Blocked {
+		blocked[bl.Bucket.Partner] = bl.Amount.Amount().StringFixed(2) + ": " + bl.Reason
+	}
+	assert.Equal(t, map[string][3]string{
+		// NOR-102 950.00 + 129.90 + NOR-103 1,100.00 = 2,179.90 by
+		// cheque, less the 15.00 fee: 2,164.90 sent.
+		"DIST-NORTH": {"check", "2179.90", "2164.90"},
+		// SOU-201 451.96 + SOU-202 225.01 + SOU-203 100.00 = 776.97 by
+		// bank transfer, no fee (Sent is zero: Net is sent).
+		"DIST-SOUTH": {"bank_transfer", "776.97", "0.00"},
+	}, lines)
+	// WES-301 300.00 by cheque, below the 500.00 cheque minimum.
+	assert.Equal(t, map[string]string{"DIST-WEST": "300.00: below the minimum payout of 500.00 USD; carried over"}, blocked)
+
+	// The table says what each payment sends (Q1 again: nothing recorded).
+	out, _ = run("pay", "-batch", "Q1", "-as-of", "2027-04-07", "-actor", "finance", "-partners", partners)
+	rows := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	require.Len(t, rows, 5, out)
+	assert.Equal(t, "partner payee program claims payable recovered net method fee sent", strings.Join(strings.Fields(rows[1]), " "))
+	assert.Equal(t, "DIST-NORTH partner distributor-growth-2027 2 2179.90 0.00 2179.90 check 15.00 2164.90", strings.Join(strings.Fields(rows[2]), " "))
+	assert.Equal(t, "DIST-SOUTH partner distributor-growth-2027 3 776.97 0.00 776.97 bank_transfer 0.00 776.97", strings.Join(strings.Fields(rows[3]), " "))
+
+	// Without -partners: the warning (-open: the batch is not paid).
+	_, errs, code = invoke("ledger", "pay", "-db", db, "-batch", "Q2", "-open", "-as-of", "2027-04-08", "-actor", "finance")
+	require.Equal(t, exitOK, code, errs)
+	assert.Contains(t, errs, "partnerops ledger pay: warning: distributor-growth-2027 has payment-method terms (bank_transfer, check): without -partners every partner is paid under the program's own terms (no method's minimum, no fee)")
+	// The q4 example has no payment-method terms: no warning.
+	q4 := "sqlite:" + filepath.Join(t.TempDir(), "q4.db")
+	_, errs, code = invoke("ledger", "accrue", "-db", q4, "-as-of", "2026-12-15", "-actor", "ops", example, deals)
+	require.Equal(t, exitOK, code, errs)
+	_, errs, code = invoke("ledger", "pay", "-db", q4, "-batch", "B", "-as-of", "2026-12-31", "-actor", "finance")
+	require.Equal(t, exitOK, code, errs)
+	assert.NotContains(t, errs, "warning")
+}
