@@ -947,6 +947,12 @@ func (l *Ledger) clawBack(c *Claim, pe *programEntry, now time.Time, cp *CommitP
 		// no bank can make.
 		return fmt.Errorf("%w: clawback amount %s is finer than the minor unit of %s", ErrInvalid, p.Amount, p.Amount.Currency())
 	}
+	if p.Amount != nil {
+		// The same money at the minor unit: 100.000 taken as written
+		// carried its zeros into the claim, its reason and postings.
+		m := p.Amount.RoundToMinor(incentive.HalfUp)
+		p.Amount = &m
+	}
 	from := c.State
 	switch {
 	case !CanTransition(c.State, ClawedBackState):

@@ -118,3 +118,36 @@ func TestReviewRlead8SplitDealIsNotPaidToOnePartner(t *testing.T) {
 	assert.Equal(t, "100.00", c.Amount.Amount().StringFixed(2)) // 5,000.00 x 2%
 	h.ZeroSum()
 }
+
+// A clawback amount written with more zeros than the currency's minor
+// unit (-amount 100.000, as a spreadsheet exports it) is the same money,
+// but its digits went into the claim: "clawed back 100.000 USD of 147.51
+// USD paid", the cap postings (100.000) and, once all was taken back,
+// "nothing left to take back (paid 147.51 USD, clawed back 147.510 USD)",
+// which reads as if a fraction of a cent were left. The amount is now
+// taken at the currency's minor unit.
+func TestReviewRlead8ClawBackAmountAtMinorUnit(t *testing.T) {
+	h := ledgertest.NewHarness(t, newStore, ledger.Config{})
+	auto := &ledger.ApprovalPolicy{Rules: []ledger.ApprovalRule{{}}}
+	require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: rlead8Program("zeros"), Policy: auto, Actor: "ops"}))
+	h.Clock.Set("2026-11-03")
+	// 7,375.50 x 2% = 147.51.
+	c := ledgertest.Must(h.Submit("zeros", ledgertest.Deal("D-1", "P-1", "7375.50", "2026-11-02"), ledgertest.Gold("P-1")))(t)
+	require.Equal(t, "147.51", c.Amount.Amount().StringFixed(2))
+	ledgertest.Must(h.Ledger.RunPayments(h.Ctx, ledger.RunPaymentsParams{Batch: "B-1", AsOf: day("2026-11-30"), Actor: "fin"}))(t)
+	ledgertest.Must(h.Ledger.MarkPaid(h.Ctx, ledger.MarkPaidParams{Batch: "B-1", Actor: "fin"}))(t)
+	first := incentive.MustParseMoney("100.000", "USD")
+	c = ledgertest.Must(h.Ledger.ClawBack(h.Ctx, ledger.ClawBackParams{Claim: c.ID, Amount: &first, Actor: "fin", Reason: "refund"}))(t)
+	assert.Equal(t, "clawed back 100.00 USD of 147.51 USD paid: refund", c.Reason)
+	rest := incentive.MustParseMoney("47.5100", "USD")
+	c = ledgertest.Must(h.Ledger.ClawBack(h.Ctx, ledger.ClawBackParams{Claim: c.ID, Amount: &rest, Actor: "fin", Reason: "refund"}))(t)
+	assert.Equal(t, "147.51 USD", c.ClawedBack.String()) // 100.00 + 47.51
+	_, err := h.Ledger.ClawBack(h.Ctx, ledger.ClawBackParams{Claim: c.ID, Actor: "fin", Reason: "again"})
+	assert.ErrorContains(t, err, "nothing left to take back (paid 147.51 USD, clawed back 147.51 USD)")
+	for _, e := range ledgertest.Must(h.Store.Entries(h.Ctx, ledger.EntriesParams{Partner: "P-1"}))(t) {
+		for _, ps := range e.Postings {
+			assert.LessOrEqual(t, -ps.Amount.Amount().Exponent(), int32(2), "%s %s %s", e.Kind, ps.Account, ps.Amount)
+		}
+	}
+	h.ZeroSum()
+}
