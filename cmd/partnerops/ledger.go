@@ -546,7 +546,7 @@ func (s *ledgerSession) accrue(ctx context.Context, args []string, asOf asOfValu
 		fmt.Fprintf(stderr, "partnerops %s: warning: %s has period settlements, %s: the ledger records each deal's claim (advances included), not a period's true-up; run's statement settles the true-ups\n",
 			cmd, p.ID, strings.Join(ids, ", "))
 	}
-	var recorded, again int
+	var recorded, again, failed int
 	byState := map[ledger.State]int{}
 	rejected := map[string]int{}
 	total := incentive.Zero(p.Currency)
@@ -573,6 +573,7 @@ func (s *ledgerSession) accrue(ctx context.Context, args []string, asOf asOfValu
 		case err != nil:
 			fmt.Fprintf(stderr, "partnerops %s: deal %s: %s\n", cmd, in.Deal.ID, oneLine(err.Error()))
 			code = exitFail
+			failed++
 			continue
 		case existed:
 			again++
@@ -609,6 +610,13 @@ func (s *ledgerSession) accrue(ctx context.Context, args []string, asOf asOfValu
 	}
 	if again > 0 {
 		fmt.Fprintf(stdout, "  %d already recorded by an earlier accrue (nothing recorded twice)\n", again)
+	}
+	if failed > 0 {
+		them := "them"
+		if failed == 1 {
+			them = "it"
+		}
+		fmt.Fprintf(stdout, "  %s in error, nothing recorded for %s (the errors are on stderr)\n", plural(failed, "deal"), them)
 	}
 	return code
 }

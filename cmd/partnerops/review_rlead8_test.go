@@ -77,12 +77,16 @@ func TestReviewRlead8PayByPaymentMethod(t *testing.T) {
 	}
 	const partners = "examples/data/distributor-partners.yaml"
 	// NOR-101 is refused (split with its referrer): exit 1, the rest recorded.
-	_, errs, code := invoke("ledger", "accrue", "-db", db, "-as-of", "2027-04-05", "-actor", "ops", "-partners", partners,
+	out, errs, code := invoke("ledger", "accrue", "-db", db, "-as-of", "2027-04-05", "-actor", "ops", "-partners", partners,
 		"examples/programs/distributor-growth.yaml", "examples/data/distributor-deals.yaml")
 	require.Equal(t, exitFail, code, errs)
+	// The summary accounts for all 9 deals: 6 recorded, 2 rejected and
+	// NOR-101 in error (it said nothing of NOR-101, 6 + 2 of 9).
+	assert.Contains(t, out, "9 deals accrued")
+	assert.Contains(t, out, "\n  1 deal in error, nothing recorded for it (the errors are on stderr)\n")
 	run("approve", "-all", "-actor", "manager", "-as-of", "2027-04-06")
 
-	out, errs := run("pay", "-batch", "Q1", "-as-of", "2027-04-07", "-actor", "finance", "-partners", partners, "-json")
+	out, errs = run("pay", "-batch", "Q1", "-as-of", "2027-04-07", "-actor", "finance", "-partners", partners, "-json")
 	assert.NotContains(t, errs, "warning")
 	var b ledger.Batch
 	require.NoError(t, json.Unmarshal([]byte(out), &b))
