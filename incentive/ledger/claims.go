@@ -119,7 +119,9 @@ type submitRequest struct {
 // stores nothing, as is (ErrInvalid) an eligible deal whose payout the
 // program splits with another partner (Program.Split: a referrer named on
 // the deal): a claim pays one partner, and recorded whole it would pay the
-// other payees' shares to the deal's.
+// other payees' shares to the deal's. So is a claim finer than the
+// currency's minor unit (a program that rounds only at the statement
+// stage, or to more places): a claim is paid as it is recorded.
 func (l *Ledger) Submit(ctx context.Context, p SubmitParams) (Claim, error) {
 	switch {
 	case p.Key == "":
@@ -393,6 +395,17 @@ func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, 
 	}
 	if len(overrides) == 0 {
 		exc = nil // the rules accept the claim: no exception needed
+	}
+	if r := c.Amount.RoundToMinor(incentive.HalfUp); !r.Amount().Equal(c.Amount.Amount()) {
+		// A claim is paid as it is recorded: a fraction of a cent would
+		// be a payment no bank can make (as a clawback's or an
+		// exception's amount finer than the minor unit).
+		how := fmt.Sprintf("rounds to %d places", pe.ev.Program().Rounding.Places(cur))
+		if pe.ev.Program().Rounding.Stage == incentive.StageStatement {
+			how = "rounds only at the statement stage"
+		}
+		return Claim{}, CommitParams{}, nil, fmt.Errorf("%w: deal %s earns %s, finer than the minor unit of %s: program %s %s, and the ledger pays claim by claim (round per line or per deal)",
+			ErrInvalid, p.Deal.ID, c.Amount, cur, pe.ref.ID, how)
 	}
 	if res.Eligible {
 		if away := sharesAway(res); away != "" {

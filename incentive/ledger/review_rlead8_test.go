@@ -151,3 +151,55 @@ func TestReviewRlead8ClawBackAmountAtMinorUnit(t *testing.T) {
 	}
 	h.ZeroSum()
 }
+
+// A program that rounds only at the statement stage (or to more places
+// than the currency's minor unit) keeps each deal's result exact: its
+// claims were recorded and paid with fractions of a cent (11,250.25 x 2%
+// = 225.005: a claim of 225.0050 USD and a batch line paying 225.0050
+// USD, a payment no bank can make; clawbacks in minor units could never
+// add up to it). Such a claim is now refused, storing nothing, as an
+// exception's or a clawback's amount finer than the minor unit is; a
+// deal of the same program that earns whole cents is recorded.
+func TestReviewRlead8ClaimsOnTheMinorUnit(t *testing.T) {
+	h := ledgertest.NewHarness(t, newStore, ledger.Config{})
+	auto := &ledger.ApprovalPolicy{Rules: []ledger.ApprovalRule{{}}}
+	four := int32(4)
+	for _, tt := range []struct {
+		name     string
+		rounding incentive.Rounding
+		want     string // "" recorded
+	}{
+		{"statement", incentive.Rounding{Stage: incentive.StageStatement},
+			"deal D-1 earns 225.0050 USD, finer than the minor unit of USD: program r-statement rounds only at the statement stage"},
+		{"scale4", incentive.Rounding{Scale: &four},
+			"deal D-1 earns 225.0050 USD, finer than the minor unit of USD: program r-scale4 rounds to 4 places"},
+		// 225.005 rounded half up per line (the default) or per deal: 225.01.
+		{"line", incentive.Rounding{}, ""},
+		{"deal", incentive.Rounding{Stage: incentive.StageDeal}, ""},
+	} {
+		p := rlead8Program("r-" + tt.name)
+		p.Rounding = tt.rounding
+		require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: p, Policy: auto, Actor: "ops"}), tt.name)
+		h.Clock.Set("2026-11-03")
+		// 11,250.25 x 2% = 225.005.
+		c, err := h.Ledger.Submit(h.Ctx, ledger.SubmitParams{Key: "k1:" + p.ID, Program: p.ID,
+			Deal: ledgertest.Deal("D-1", "P-1", "11250.25", "2026-11-02"), Partner: ledgertest.Gold("P-1"), Actor: "rep"})
+		if tt.want == "" {
+			require.NoError(t, err, tt.name)
+			assert.Equal(t, "225.01 USD", c.Amount.String(), tt.name)
+			continue
+		}
+		assert.ErrorIs(t, err, ledger.ErrInvalid, tt.name)
+		assert.ErrorContains(t, err, tt.want, tt.name)
+		assert.Empty(t, ledgertest.Must(h.Store.Claims(h.Ctx, ledger.ClaimsParams{Program: p.ID}))(t), tt.name)
+		// 10,000.00 x 2% = 200.00: on the minor unit, recorded.
+		c = ledgertest.Must(h.Ledger.Submit(h.Ctx, ledger.SubmitParams{Key: "k2:" + p.ID, Program: p.ID,
+			Deal: ledgertest.Deal("D-2", "P-1", "10000.00", "2026-11-02"), Partner: ledgertest.Gold("P-1"), Actor: "rep"}))(t)
+		assert.True(t, c.Amount.Amount().Equal(decimal.RequireFromString("200")), "%s: %s", tt.name, c.Amount)
+	}
+	b := ledgertest.Must(h.Ledger.RunPayments(h.Ctx, ledger.RunPaymentsParams{Batch: "B-1", AsOf: day("2026-11-30"), Actor: "fin"}))(t)
+	for _, ln := range b.Lines {
+		assert.True(t, ln.Net.Equal(ln.Net.RoundToMinor(incentive.HalfUp)), "%s pays %s", ln.Bucket, ln.Net)
+	}
+	h.ZeroSum()
+}
