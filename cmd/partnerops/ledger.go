@@ -46,7 +46,8 @@ transaction: an error leaves nothing half-written.
   register PROGRAM           store and register a program (-program ID in a file of
                              several) without accruing deals, e.g. for its MDF funds
   accrue PROGRAM DEALS       evaluate every deal and record its claim; run again, it
-                             records nothing twice (one claim per deal and program version);
+                             records nothing twice (one claim per deal and program: a new
+                             version rejects the deals an earlier one claimed);
                              -partners FILE as for run; a period settlement's true-up is
                              not a claim (run's statement settles it; accrue warns), and a
                              deal split with another partner is refused (one payee a claim)

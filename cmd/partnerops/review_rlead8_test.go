@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -128,4 +129,34 @@ func TestReviewRlead8PayByPaymentMethod(t *testing.T) {
 	_, errs, code = invoke("ledger", "pay", "-db", q4, "-batch", "B", "-as-of", "2026-12-31", "-actor", "finance")
 	require.Equal(t, exitOK, code, errs)
 	assert.NotContains(t, errs, "warning")
+}
+
+// README and the help said accrue records "one claim per deal and program
+// version", which reads as if version 2 of the terms would claim the deals
+// again. A deal is claimed once per program id: accruing version 2 over the
+// same export records each deal version 1 claimed as rejected, already
+// claimed (the ledger's dedupe key), and pays nothing twice.
+func TestReviewRlead8AccrueNewVersionClaimsNothingTwice(t *testing.T) {
+	chdirRoot(t)
+	dir := t.TempDir()
+	db := "sqlite:" + filepath.Join(dir, "v.db")
+	src, err := os.ReadFile(example)
+	require.NoError(t, err)
+	v2 := strings.Replace(string(src), "\nversion: 1\n", "\nversion: 2\n", 1)
+	require.NotEqual(t, string(src), v2)
+	v2file := filepath.Join(dir, "q4-v2.yaml")
+	require.NoError(t, os.WriteFile(v2file, []byte(v2), 0o644))
+
+	out, errs, code := invoke("ledger", "accrue", "-db", db, "-as-of", "2026-12-15", "-actor", "ops", example, deals)
+	require.Equal(t, exitOK, code, errs)
+	assert.Contains(t, out, "20 claims recorded, 30210.01 USD accrued")
+	out, errs, code = invoke("ledger", "accrue", "-db", db, "-as-of", "2026-12-15", "-actor", "ops", v2file, deals)
+	require.Equal(t, exitOK, code, errs)
+	assert.Contains(t, out, "q4-2026-partner-growth v2: 32 deals accrued")
+	assert.Contains(t, out, "0 claims recorded, 0.00 USD accrued")
+	// The 20 deals v1 claimed, and v1's 5 late and 7 ineligible again.
+	assert.Contains(t, out, "32 rejected: already claimed 20, claim window closed 5, not eligible 7")
+	help, _, _ := invoke("help", "ledger")
+	assert.Contains(t, help, "one claim per deal and program")
+	assert.NotContains(t, help, "one claim per deal and program version")
 }
