@@ -149,7 +149,10 @@ func TestReviewRlead8AccrueNewVersionClaimsNothingTwice(t *testing.T) {
 
 	out, errs, code := invoke("ledger", "accrue", "-db", db, "-as-of", "2026-12-15", "-actor", "ops", example, deals)
 	require.Equal(t, exitOK, code, errs)
-	assert.Contains(t, out, "20 claims recorded, 30210.01 USD accrued")
+	// run -as-of 2026-12-15 pays 31,467.51 and carries P-CORAL's 77.50:
+	// 31,545.01 (TestReviewRlead8LedgerPaysWhatRunPays checks it partner
+	// by partner).
+	assert.Contains(t, out, "20 claims recorded, 31545.01 USD accrued")
 	out, errs, code = invoke("ledger", "accrue", "-db", db, "-as-of", "2026-12-15", "-actor", "ops", v2file, deals)
 	require.Equal(t, exitOK, code, errs)
 	assert.Contains(t, out, "q4-2026-partner-growth v2: 32 deals accrued")
@@ -159,4 +162,54 @@ func TestReviewRlead8AccrueNewVersionClaimsNothingTwice(t *testing.T) {
 	help, _, _ := invoke("help", "ledger")
 	assert.Contains(t, help, "one claim per deal and program")
 	assert.NotContains(t, help, "one claim per deal and program version")
+}
+
+// The README's quarter, accrued and paid through the ledger, pays each
+// partner what run's statement pays as of the same day (and carries what
+// it carries). It paid P-ACME, P-BRIGHT and P-FJORD 1,335.00 less: the
+// ledger dropped the five late deals from the partners' quarter volume,
+// which run counts (see TestReviewRlead8LateDealCountsInPeriodVolume).
+func TestReviewRlead8LedgerPaysWhatRunPays(t *testing.T) {
+	chdirRoot(t)
+	out, errs, code := invoke("run", "-as-of", "2026-12-15", "-output", "json", example, deals)
+	require.Equal(t, exitOK, code, errs)
+	var st struct {
+		Partners []struct {
+			Partner    string `json:"partner"`
+			Payable    struct{ Amount string }
+			CarriedOut struct{ Amount string } `json:"carried_out"`
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &st))
+	want := map[string]string{}
+	for _, p := range st.Partners {
+		if p.Payable.Amount != "0.00" {
+			want[p.Partner] = p.Payable.Amount
+		}
+		if p.CarriedOut.Amount != "0.00" {
+			want[p.Partner] = "carried " + p.CarriedOut.Amount
+		}
+	}
+	require.Len(t, want, 6, "%v", want) // P-DELTA earns nothing
+
+	db := "sqlite:" + filepath.Join(t.TempDir(), "q.db")
+	for _, args := range [][]string{
+		{"accrue", "-as-of", "2026-12-15", "-actor", "ops", example, deals},
+		{"approve", "-all", "-actor", "manager", "-as-of", "2026-12-15"},
+	} {
+		_, errs, code := invoke(append(append([]string{"ledger"}, args...), "-db", db)...)
+		require.Equal(t, exitOK, code, errs)
+	}
+	out, errs, code = invoke("ledger", "pay", "-db", db, "-batch", "B", "-as-of", "2026-12-15", "-actor", "finance", "-json")
+	require.Equal(t, exitOK, code, errs)
+	var b ledger.Batch
+	require.NoError(t, json.Unmarshal([]byte(out), &b))
+	got := map[string]string{}
+	for _, ln := range b.Lines {
+		got[ln.Bucket.Partner] = ln.Net.Amount().StringFixed(2)
+	}
+	for _, bl := range b.Blocked {
+		got[bl.Bucket.Partner] = "carried " + bl.Amount.Amount().StringFixed(2)
+	}
+	assert.Equal(t, want, got)
 }

@@ -1097,19 +1097,33 @@ func (c *Claim) payOf(amt incentive.Money) *incentive.Conversion {
 // change the later claim, but what the later claim earned counts in the
 // earlier one's PeriodEarned, so partner caps bind in any arrival order.
 // A claim clawed back after payment counts only in PeriodEarned, with what
-// the partner kept of it (paid net of its clawbacks).
+// the partner kept of it (paid net of its clawbacks). A rejected claim of
+// an eligible deal (late, over the budget or a cap, earning nothing)
+// counts in the deal amount and deals only, as a run counts such a deal;
+// each deal counts once.
 func (l *Ledger) partnerPrior(ctx context.Context, pe *programEntry, d *incentive.Deal) (incentive.Prior, error) {
 	var pr incentive.Prior
 	cs, err := l.cfg.Store.Claims(ctx, ClaimsParams{Program: pe.ref.ID, Partner: d.PartnerID,
-		States: []State{PendingApproval, Approved, HeldState, PayableState, PaidState, ClawedBackState}})
+		States: []State{PendingApproval, Approved, HeldState, PayableState, PaidState, ClawedBackState, Rejected}})
 	if err != nil {
 		return pr, err
 	}
 	prog := pe.ev.Program()
 	loc := pe.loc()
 	start := periodStart(prog.Period, incentive.DateOf(d.CloseDate.In(loc)), prog.Effective.From)
+	// A deal counts once: by its live claim when it has one.
+	live := map[string]bool{}
+	for _, c := range cs {
+		if c.State != Rejected {
+			live[c.Deal] = true
+		}
+	}
+	counted := map[string]bool{}
 	for _, c := range cs {
 		if c.Kind != EarningClaim || c.Deal == d.ID || len(c.Input) == 0 || c.exceptionAmount() {
+			continue
+		}
+		if c.State == Rejected && (live[c.Deal] || counted[c.Deal] || !eligibleRejection(c.Reason)) {
 			continue
 		}
 		in, _, err := decodeInput(c.Input)
@@ -1118,6 +1132,23 @@ func (l *Ledger) partnerPrior(ctx context.Context, pe *programEntry, d *incentiv
 		}
 		t := in.Deal.CloseDate
 		if periodStart(prog.Period, incentive.DateOf(t.In(loc)), prog.Effective.From) != start {
+			continue
+		}
+		if c.State == Rejected {
+			// An eligible deal whose claim was refused (late, over the
+			// budget or the cap, earning nothing) was still sold: a run
+			// counts it in the period's deal amount and deals, and it
+			// earned nothing (an expired earning takes no cap room).
+			counted[c.Deal] = true
+			if t.After(d.CloseDate) || (t.Equal(d.CloseDate) && in.Deal.ID > d.ID) {
+				continue
+			}
+			amt, err := periodAmount(in, prog, loc)
+			if err != nil {
+				return pr, err
+			}
+			pr.PeriodAmount = pr.PeriodAmount.Add(amt)
+			pr.PeriodDeals++
 			continue
 		}
 		if c.State == ClawedBackState {
@@ -1136,19 +1167,36 @@ func (l *Ledger) partnerPrior(ctx context.Context, pe *programEntry, d *incentiv
 			pr.PeriodEarned = pr.PeriodEarned.Add(c.Amount.Amount())
 			continue
 		}
-		amt := in.Deal.Amount
-		if amt.Currency() != prog.Currency && in.Rates != nil {
-			conv, err := incentive.Convert(amt, prog.Currency, in.Rates, incentive.DateOf(t.In(loc)))
-			if err != nil {
-				return pr, err
-			}
-			amt = conv.To
+		amt, err := periodAmount(in, prog, loc)
+		if err != nil {
+			return pr, err
 		}
-		pr.PeriodAmount = pr.PeriodAmount.Add(amt.Amount())
+		pr.PeriodAmount = pr.PeriodAmount.Add(amt)
 		pr.PeriodDeals++
 		pr.PeriodEarned = pr.PeriodEarned.Add(c.Amount.Amount())
 	}
 	return pr, nil
+}
+
+// periodAmount is a claimed deal's amount in the program currency, as the
+// period's deal amount counts it.
+func periodAmount(in incentive.Input, prog *incentive.Program, loc *time.Location) (decimal.Decimal, error) {
+	amt := in.Deal.Amount
+	if amt.Currency() != prog.Currency && in.Rates != nil {
+		conv, err := incentive.Convert(amt, prog.Currency, in.Rates, incentive.DateOf(in.Deal.CloseDate.In(loc)))
+		if err != nil {
+			return decimal.Decimal{}, err
+		}
+		amt = conv.To
+	}
+	return amt.Amount(), nil
+}
+
+// eligibleRejection reports whether a rejected claim's reason (as decide
+// and Submit write it) is of an eligible deal: not "not eligible" and not
+// a duplicate of a deal claimed before.
+func eligibleRejection(reason string) bool {
+	return !strings.HasPrefix(reason, "not eligible: ") && !strings.Contains(reason, " is already claimed under program ")
 }
 
 // periodStart is the first day of the period containing d (the program's

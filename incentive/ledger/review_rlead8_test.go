@@ -11,6 +11,7 @@ import (
 	"github.com/partnerops/partnerops/incentive"
 	"github.com/partnerops/partnerops/incentive/ledger"
 	"github.com/partnerops/partnerops/incentive/ledger/ledgertest"
+	"github.com/partnerops/partnerops/rules"
 )
 
 // rlead8Program pays 2% of the deal amount, auto-approved, in Q4 2026.
@@ -201,5 +202,92 @@ func TestReviewRlead8ClaimsOnTheMinorUnit(t *testing.T) {
 	for _, ln := range b.Lines {
 		assert.True(t, ln.Net.Equal(ln.Net.RoundToMinor(incentive.HalfUp)), "%s pays %s", ln.Bucket, ln.Net)
 	}
+	h.ZeroSum()
+}
+
+const rlead8VolumeProgram = `apiVersion: partnerops/v1
+kind: Program
+id: vol
+name: Volume rebate
+version: 1
+currency: USD
+effective: {from: 2026-10-01, to: 2026-12-31}
+claims: {window: 60d, from: close_date}
+eligibility:
+  - name: new business
+    when: deal.type == "new_business"
+earnings:
+  - id: volume-rebate
+    type: rebate
+    bands:
+      method: marginal
+      basis: partner_period
+      period: quarter
+      pays: rate
+      table:
+        - {from: 0, to: 100000, rate: 0.01}
+        - {from: 100000, rate: 0.02}
+`
+
+// partnerPrior "starts the deal's accumulators ... as a run over the deals
+// in close order would", but it read only live claims: a deal whose claim
+// came late (rejected, claim window closed) dropped out of the partner's
+// quarter volume, which a run counts (the deal was sold; only its
+// earnings expired). On the README's quarter (q4-growth, -as-of
+// 2026-12-15) the ledger paid P-ACME, P-BRIGHT and P-FJORD 1,335.00 less
+// than run's statement as of the same day: exactly what run pays when
+// the five late deals are deleted from the export. An ineligible deal
+// still counts nothing, and a deal rejected twice counts once.
+func TestReviewRlead8LateDealCountsInPeriodVolume(t *testing.T) {
+	f, err := rules.Compile("vol.yaml", []byte(rlead8VolumeProgram))
+	require.NoError(t, err)
+	p := f.Programs[0]
+	h := ledgertest.NewHarness(t, newStore, ledger.Config{})
+	auto := &ledger.ApprovalPolicy{Rules: []ledger.ApprovalRule{{}}}
+	require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: p, Policy: auto, Actor: "ops"}))
+	h.Clock.Set("2026-12-15")
+	deal := func(id, amount, day string, typ incentive.DealType) incentive.Deal {
+		d := ledgertest.Deal(id, "P-1", amount, day)
+		d.Type = typ
+		return d
+	}
+	deals := []incentive.Deal{
+		deal("D-1", "90000.00", "2026-10-02", incentive.NewBusiness), // claim by 2026-12-01: late
+		deal("D-0", "100000.00", "2026-10-03", incentive.Renewal),    // not eligible
+		deal("D-2", "30000.00", "2026-11-20", incentive.NewBusiness),
+	}
+	var rej *ledger.RejectedError
+	// D-1 is claimed twice (another key, say a second export): late both times.
+	for _, key := range []string{"a", "b"} {
+		_, err = h.Ledger.Submit(h.Ctx, ledger.SubmitParams{Key: key + ":D-1", Program: "vol", Deal: deals[0], Partner: ledgertest.Gold("P-1"), Actor: "rep"})
+		require.ErrorAs(t, err, &rej)
+		assert.ErrorIs(t, err, ledger.ErrClaimWindow)
+	}
+	_, err = h.Ledger.Submit(h.Ctx, ledger.SubmitParams{Key: "a:D-0", Program: "vol", Deal: deals[1], Partner: ledgertest.Gold("P-1"), Actor: "rep"})
+	assert.ErrorIs(t, err, ledger.ErrNotEligible)
+	c := ledgertest.Must(h.Ledger.Submit(h.Ctx, ledger.SubmitParams{Key: "a:D-2", Program: "vol", Deal: deals[2], Partner: ledgertest.Gold("P-1"), Actor: "rep"}))(t)
+	// D-2 moves the quarter from 90,000.00 (D-1, once; D-0 is not
+	// eligible) to 120,000.00: 10,000.00 x 1% + 20,000.00 x 2% = 100.00 +
+	// 400.00 = 500.00 (from zero it was 30,000.00 x 1% = 300.00).
+	assert.Equal(t, "500.00", c.Amount.Amount().StringFixed(2))
+
+	// The same as a run over the three deals as of the same day.
+	var got string
+	in := func(yield func(incentive.Input, error) bool) {
+		for _, d := range deals {
+			if !yield(incentive.Input{Deal: d, Partner: ledgertest.Gold("P-1")}, nil) {
+				return
+			}
+		}
+	}
+	for r, err := range incentive.Run(h.Ctx, p, in, incentive.RunOptions{AsOf: h.Clock.Now()}) {
+		require.NoError(t, err)
+		if r.DealID == "D-2" {
+			got = r.Total.Amount().StringFixed(2)
+		}
+	}
+	assert.Equal(t, "500.00", got, "run")
+	rep := ledgertest.Must(h.Ledger.Replay(h.Ctx, ledger.ReplayParams{}))(t)
+	assert.Equal(t, 1, rep.Accruals)
 	h.ZeroSum()
 }
