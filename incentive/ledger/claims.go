@@ -116,12 +116,14 @@ type submitRequest struct {
 //
 // The returned claim is the stored one. Bad input (a missing key or actor,
 // an unknown program, a deal the engine cannot evaluate) is an error and
-// stores nothing, as is (ErrInvalid) an eligible deal whose payout the
+// stores nothing. So is (ErrInvalid): an eligible deal whose payout the
 // program splits with another partner (Program.Split: a referrer named on
-// the deal): a claim pays one partner, and recorded whole it would pay the
-// other payees' shares to the deal's. So is a claim finer than the
+// the deal), since a claim pays one partner and, recorded whole, would pay
+// the other payees' shares to the deal's; a claim finer than the
 // currency's minor unit (a program that rounds only at the statement
-// stage, or to more places): a claim is paid as it is recorded.
+// stage, or to more places), since a claim is paid as it is recorded; and
+// a credit note (Deal.Credits), whose error names the credited deal's
+// claim to claw back from.
 func (l *Ledger) Submit(ctx context.Context, p SubmitParams) (Claim, error) {
 	switch {
 	case p.Key == "":
@@ -147,6 +149,20 @@ func (l *Ledger) Submit(ctx context.Context, p SubmitParams) (Claim, error) {
 	pe, err := l.program(p.Program, p.Version)
 	if err != nil {
 		return Claim{}, err
+	}
+	if p.Deal.Credits != "" {
+		// The engine takes a credit note back from the deal it credits
+		// within one run; the ledger evaluates each deal alone.
+		held, err := l.cfg.Store.Claims(ctx, ClaimsParams{Program: pe.ref.ID, Deal: p.Deal.Credits})
+		if err != nil {
+			return Claim{}, err
+		}
+		which := "not claimed under program " + pe.ref.ID
+		if i := slices.IndexFunc(held, func(h Claim) bool { return h.State != Rejected }); i >= 0 {
+			which = "claim " + held[i].ID
+		}
+		return Claim{}, fmt.Errorf("%w: deal %s is a credit note of deal %s (%s): the ledger takes no credit notes; take back what it credits from that claim (ClawBack with an Amount)",
+			ErrInvalid, p.Deal.ID, p.Deal.Credits, which)
 	}
 	if p.Exception != nil && !pe.policy.mayApprove(RoleException, p.Exception.Approver) {
 		return Claim{}, fmt.Errorf("%w: %s is not a listed %s approver of program %s", ErrNotApprover, p.Exception.Approver, RoleException, pe.ref.ID)

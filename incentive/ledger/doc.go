@@ -50,8 +50,9 @@
 // the same request returns the first outcome, another request under the
 // same key fails with ErrIdempotencyMismatch. A claim has one payee and is
 // paid as recorded: a deal whose payout the program splits with another
-// partner (Program.Split), and a claim finer than the currency's minor
-// unit (a program rounding only at the statement stage), are refused with
+// partner (Program.Split), a claim finer than the currency's minor unit
+// (a program rounding only at the statement stage) and a credit note
+// (claw back from the credited deal's claim instead) are refused with
 // ErrInvalid, storing nothing.
 //
 // An accepted claim commits its amount from the budget (accrued) and waits

@@ -291,3 +291,32 @@ func TestReviewRlead8LateDealCountsInPeriodVolume(t *testing.T) {
 	assert.Equal(t, 1, rep.Accruals)
 	h.ZeroSum()
 }
+
+// A credit note (Deal.Credits) reached the engine alone and failed with
+// "the credit note credits deal "HAR-1", which this run has not seen; a
+// credit note must follow the deal it credits in the same run" (the MSP
+// example, accrued with -partners): HAR-1 was accrued, and no order of
+// the export helps, since the ledger evaluates each deal on its own. It
+// now says that the ledger takes no credit notes and names the credited
+// deal's claim to take the amount back from. Nothing is stored.
+func TestReviewRlead8CreditNoteNamesTheClaim(t *testing.T) {
+	h := ledgertest.NewHarness(t, newStore, ledger.Config{})
+	auto := &ledger.ApprovalPolicy{Rules: []ledger.ApprovalRule{{}}}
+	p := rlead8Program("cn")
+	p.AllowNegative = true
+	require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: p, Policy: auto, Actor: "ops"}))
+	h.Clock.Set("2026-11-20")
+	c := ledgertest.Must(h.Submit("cn", ledgertest.Deal("D-1", "P-1", "10000.00", "2026-11-02"), ledgertest.Gold("P-1")))(t)
+	for _, tt := range []struct{ credits, want string }{
+		{"D-1", "deal D-1-C is a credit note of deal D-1 (claim " + c.ID + "): the ledger takes no credit notes; take back what it credits from that claim (ClawBack with an Amount)"},
+		{"D-9", "deal D-9-C is a credit note of deal D-9 (not claimed under program cn): the ledger takes no credit notes"},
+	} {
+		cn := ledgertest.Deal(tt.credits+"-C", "P-1", "-4000.00", "2026-11-15")
+		cn.Credits = tt.credits
+		_, err := h.Submit("cn", cn, ledgertest.Gold("P-1"))
+		assert.ErrorIs(t, err, ledger.ErrInvalid, tt.credits)
+		assert.ErrorContains(t, err, tt.want, tt.credits)
+		assert.Empty(t, ledgertest.Must(h.Store.Claims(h.Ctx, ledger.ClaimsParams{Deal: cn.ID}))(t))
+	}
+	h.ZeroSum()
+}
