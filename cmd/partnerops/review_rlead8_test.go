@@ -213,3 +213,24 @@ func TestReviewRlead8LedgerPaysWhatRunPays(t *testing.T) {
 	}
 	assert.Equal(t, want, got)
 }
+
+// A usage error of a ledger subcommand's file (-partners of a file that
+// is not there) pointed to 'partnerops help ledger accrue', which fails
+// ("want at most one command name"); the help topic is the command,
+// 'partnerops help ledger'.
+func TestReviewRlead8LedgerUsageHintIsAHelpTopic(t *testing.T) {
+	chdirRoot(t)
+	db := "sqlite:" + filepath.Join(t.TempDir(), "u.db")
+	for _, args := range [][]string{
+		{"ledger", "accrue", "-db", db, "-partners", "nope.yaml", example, deals},
+		{"ledger", "pay", "-db", db, "-batch", "B", "-partners", "nope.yaml"},
+	} {
+		_, errs, code := invoke(args...)
+		assert.Equal(t, exitUsage, code, errs)
+		assert.Contains(t, errs, "cannot read nope.yaml")
+		assert.Contains(t, errs, "(see 'partnerops help ledger')", args[1])
+	}
+	help, errs, code := invoke("help", "ledger")
+	assert.Equal(t, exitOK, code, errs)
+	assert.Contains(t, help, "partnerops ledger")
+}
