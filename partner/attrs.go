@@ -174,8 +174,11 @@ type DatedValue struct {
 //
 // An unknown attribute, a value CheckAttr refuses, or a From not after the
 // one before it is an *AttrError naming the value's index; p is then
-// unchanged.
+// unchanged. A nil p is an error wrapping ErrInvalid.
 func SetAttrHistory(p *Partner, a AttrName, vals []DatedValue) error {
+	if p == nil {
+		return fmt.Errorf("%w: an attribute history needs a partner", ErrInvalid)
+	}
 	if !IsAttr(a) {
 		return CheckAttr(a, "")
 	}

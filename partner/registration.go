@@ -116,9 +116,13 @@ func (r *Registration) OpenOn(d Date) bool {
 }
 
 // Validate checks the registration and returns nil or a *ValidationError
-// with every problem.
+// with every problem (a nil registration is one too).
 func (r *Registration) Validate() error {
 	var ps problems
+	if r == nil {
+		ps.add("record", "is missing (a nil *Registration)")
+		return ps.err("registration")
+	}
 	if strings.TrimSpace(r.ID) == "" {
 		ps.add("id", "is required")
 	}

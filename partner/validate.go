@@ -76,9 +76,15 @@ func validEmail(s string) bool {
 // a valid email, complete payment details with a known method and an ISO
 // 4217 currency, documents with a kind, a known status, unique ids and
 // validity dates in order, certified people with a name, a certification
-// and dates in order, and history events in time order.
+// and dates in order, and history events in time order. A nil partner is
+// a *ValidationError too.
 func (p *Partner) Validate() error {
 	var ps problems
+	if p == nil {
+		// A lookup whose error was dropped: an error, not a panic.
+		ps.add("record", "is missing (a nil *Partner)")
+		return ps.err("partner")
+	}
 	if strings.TrimSpace(p.ID) == "" {
 		ps.add("id", "is required")
 	}

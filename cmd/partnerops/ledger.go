@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -22,6 +23,7 @@ import (
 	"github.com/partnerops/partnerops/incentive/ledger/pgstore"
 	"github.com/partnerops/partnerops/incentive/ledger/sqlitestore"
 	"github.com/partnerops/partnerops/internal/sqlledger"
+	"github.com/partnerops/partnerops/partner"
 	"github.com/partnerops/partnerops/rules"
 	"github.com/shopspring/decimal"
 )
@@ -44,9 +46,11 @@ transaction: an error leaves nothing half-written.
   register PROGRAM           store and register a program (-program ID in a file of
                              several) without accruing deals, e.g. for its MDF funds
   accrue PROGRAM DEALS       evaluate every deal and record its claim; run again, it
-                             records nothing twice (one claim per deal and program version);
+                             records nothing twice (one claim per deal and program: a new
+                             version rejects the deals an earlier one claimed);
                              -partners FILE as for run; a period settlement's true-up is
-                             not a claim (run's statement settles it; accrue warns)
+                             not a claim (run's statement settles it; accrue warns), and a
+                             deal split with another partner is refused (one payee a claim)
   claims                     list claims (-state, -partner, -program; -json)
   approve CLAIM... | -all    approve the current step of pending claims as -actor (-role)
   reject CLAIM...            reject pending claims as -actor with a -reason
@@ -57,6 +61,9 @@ transaction: an error leaves nothing half-written.
                              with -key KEY a rerun takes nothing back twice
   pay -batch ID              gather what is payable as of -as-of into a batch and mark it
                              paid (-open leaves it open); the same -batch never pays twice
+                             (run again, it shows the batch and says nothing was recorded);
+                             -partners FILE pays each partner by the method its record
+                             names (the program's minimum and fee for that method)
   statement                  each partner's position from the entries (-partner, -through)
   verify                     replay the hash chain, rebuild the balances, re-evaluate accruals;
                              -anchor SEQ:HASH (repeatable) also checks the chain still passes
@@ -88,7 +95,7 @@ commands know the exact terms every claim was evaluated under. Without an
 		fs.StringVar(&o.actor, "actor", "", "who acts (recorded with every entry); default $USER")
 		fs.StringVar(&o.program, "program", "", "accrue: the program `ID` in a file of several; claims: only this program")
 		fs.StringVar(&o.partner, "partner", "", "claims, statement, export: only this partner `ID`")
-		fs.StringVar(&o.partners, "partners", "", "accrue: read partner records from `FILE` (.csv, .jsonl or .yaml), as run does")
+		fs.StringVar(&o.partners, "partners", "", "accrue: read partner records from `FILE` (.csv, .jsonl or .yaml), as run does; pay: the partners' payment methods")
 		fs.StringVar(&o.state, "state", "", "claims: only these `STATES`, comma-separated (pending_approval, payable, paid, ...)")
 		fs.StringVar(&o.role, "role", ledger.RoleManager, "approve: the `ROLE` approved as (manager, finance)")
 		fs.StringVar(&o.reason, "reason", "", "approve, reject: the `TEXT` recorded with the decision (required to reject)")
@@ -137,7 +144,7 @@ var ledgerFlags = map[string][]string{
 	"claims":     {"program", "partner", "state", "json"},
 	"approve":    {"role", "reason", "all", "json"},
 	"reject":     {"reason", "json"},
-	"pay":        {"batch", "open", "json"},
+	"pay":        {"partners", "batch", "open", "json"},
 	"statement":  {"partner", "through", "json"},
 	"verify":     {"json", "anchor"},
 	"checkpoint": {"json"},
@@ -187,6 +194,8 @@ type ledgerSession struct {
 	l     *ledger.Ledger
 	now   time.Time
 	actor string
+	// programs are the stored programs registerStored registered.
+	programs []*incentive.Program
 }
 
 func (o *ledgerOptions) run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -459,6 +468,7 @@ func (s *ledgerSession) registerStored(ctx context.Context) error {
 		if err := s.l.Register(ctx, ledger.RegisterParams{Program: p, Policy: policyFor(f, p.ID), Actor: s.actor}); err != nil {
 			return fmt.Errorf("register %s v%d: %w", p.ID, p.Version, err)
 		}
+		s.programs = append(s.programs, p)
 	}
 	return nil
 }
@@ -537,7 +547,7 @@ func (s *ledgerSession) accrue(ctx context.Context, args []string, asOf asOfValu
 		fmt.Fprintf(stderr, "partnerops %s: warning: %s has period settlements, %s: the ledger records each deal's claim (advances included), not a period's true-up; run's statement settles the true-ups\n",
 			cmd, p.ID, strings.Join(ids, ", "))
 	}
-	var recorded, again int
+	var recorded, again, failed int
 	byState := map[ledger.State]int{}
 	rejected := map[string]int{}
 	total := incentive.Zero(p.Currency)
@@ -564,6 +574,7 @@ func (s *ledgerSession) accrue(ctx context.Context, args []string, asOf asOfValu
 		case err != nil:
 			fmt.Fprintf(stderr, "partnerops %s: deal %s: %s\n", cmd, in.Deal.ID, oneLine(err.Error()))
 			code = exitFail
+			failed++
 			continue
 		case existed:
 			again++
@@ -600,6 +611,13 @@ func (s *ledgerSession) accrue(ctx context.Context, args []string, asOf asOfValu
 	}
 	if again > 0 {
 		fmt.Fprintf(stdout, "  %d already recorded by an earlier accrue (nothing recorded twice)\n", again)
+	}
+	if failed > 0 {
+		them := "them"
+		if failed == 1 {
+			them = "it"
+		}
+		fmt.Fprintf(stdout, "  %s in error, nothing recorded for %s (the errors are on stderr)\n", plural(failed, "deal"), them)
 	}
 	return code
 }
@@ -668,11 +686,44 @@ func (s *ledgerSession) decide(ctx context.Context, sub string, ids []string, st
 func (s *ledgerSession) pay(ctx context.Context, stdout, stderr io.Writer) int {
 	cmd := "ledger pay"
 	day := incentive.DateOf(s.now.UTC())
-	b, err := s.l.RunPayments(ctx, ledger.RunPaymentsParams{Batch: s.o.batch, AsOf: day, Actor: s.actor})
+	rp := ledger.RunPaymentsParams{Batch: s.o.batch, AsOf: day, Actor: s.actor}
+	if s.o.partners != "" {
+		// Each partner is paid by the method its record names: the
+		// program's terms for it (minimum, fee) apply.
+		book, err := loadPartners(s.o.partners, nil)
+		if err != nil {
+			return (&runOptions{cmd: cmd}).inputError(stderr, err)
+		}
+		rp.Method = func(id string) partner.PaymentMethod {
+			if p, ok := book.byID[id]; ok && p.Payment != nil {
+				return p.Payment.Method
+			}
+			return ""
+		}
+	} else {
+		warned := map[string]bool{}
+		for _, p := range s.programs {
+			if len(p.PaymentMethods) == 0 || warned[p.ID] {
+				continue
+			}
+			warned[p.ID] = true
+			var ms []string
+			for _, t := range p.PaymentMethods {
+				ms = append(ms, string(t.Method))
+			}
+			slices.Sort(ms)
+			fmt.Fprintf(stderr, "partnerops %s: warning: %s has payment-method terms (%s): without -partners every partner is paid under the program's own terms (no method's minimum, no fee)\n",
+				cmd, p.ID, strings.Join(ms, ", "))
+		}
+	}
+	b, err := s.l.RunPayments(ctx, rp)
 	if err != nil {
 		fmt.Fprintf(stderr, "partnerops %s: run batch %s: %s\n", cmd, s.o.batch, oneLine(err.Error()))
 		return exitFail
 	}
+	// A batch paid before comes back as it was: say so, or the rerun
+	// reads as a second payment.
+	before := b.State == ledger.BatchPaid
 	if !s.o.open && b.State == ledger.BatchOpen {
 		if b, err = s.l.MarkPaid(ctx, ledger.MarkPaidParams{Batch: b.ID, Actor: s.actor}); err != nil {
 			fmt.Fprintf(stderr, "partnerops %s: mark batch %s paid: %s\n", cmd, s.o.batch, oneLine(err.Error()))
@@ -682,12 +733,31 @@ func (s *ledgerSession) pay(ctx context.Context, stdout, stderr io.Writer) int {
 	if s.o.json {
 		return writeJSON(stdout, stderr, cmd, b)
 	}
-	fmt.Fprintf(stdout, "batch %s as of %s: %s\n", b.ID, b.AsOf, b.State)
+	fmt.Fprintf(stdout, "batch %s as of %s: %s", b.ID, b.AsOf, b.State)
+	if before {
+		fmt.Fprintf(stdout, " (marked paid before, by %s on %s: nothing recorded)", b.PaidBy, b.PaidAt.UTC().Format(time.DateOnly))
+	}
+	fmt.Fprintln(stdout)
+	// With payment methods (-partners), what each payment sends: net
+	// less the method's fee.
+	methods := slices.ContainsFunc(b.Lines, func(ln ledger.BatchLine) bool { return ln.Method != "" })
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "partner\tpayee\tprogram\tclaims\tpayable\trecovered\tnet\t")
+	head := "partner\tpayee\tprogram\tclaims\tpayable\trecovered\tnet\t"
+	if methods {
+		head += "method\tfee\tsent\t"
+	}
+	fmt.Fprintln(tw, head)
 	for _, ln := range b.Lines {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t\n", ln.Bucket.Partner, ln.Bucket.Payee, programOf(ln.Bucket), len(ln.Claims),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t", ln.Bucket.Partner, ln.Bucket.Payee, programOf(ln.Bucket), len(ln.Claims),
 			money(ln.Payable), money(ln.Recovered), money(ln.Net))
+		if methods {
+			fee, sent := money(ln.Fee), money(ln.Sent)
+			if ln.Fee.IsZero() {
+				fee, sent = money(incentive.Zero(ln.Net.Currency())), money(ln.Net)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t", cmp.Or(string(ln.Method), "-"), fee, sent)
+		}
+		fmt.Fprintln(tw)
 	}
 	tw.Flush()
 	for _, bl := range b.Blocked {
@@ -720,11 +790,11 @@ func printClaims(stdout, stderr io.Writer, cmd string, cs []ledger.Claim, asJSON
 
 func writeLedgerStatement(w io.Writer, st ledger.Statement) int {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "partner\tpayee\tprogram\taccrued\tapproved\theld\tpayable\twithheld\tbatched\tpaid\tbalance\t")
+	fmt.Fprintln(tw, "partner\tpayee\tprogram\taccrued\tapproved\theld\tpayable\twithheld\tbatched\tpaid\tclawed_back\tbalance\t")
 	for _, ln := range st.Lines {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", ln.Bucket.Partner, ln.Bucket.Payee, programOf(ln.Bucket),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", ln.Bucket.Partner, ln.Bucket.Payee, programOf(ln.Bucket),
 			money(ln.Accrued), money(ln.Approved), money(ln.Held), money(ln.Payable), money(ln.Withheld), money(ln.Batched),
-			money(ln.Paid), money(ln.Balance))
+			money(ln.Paid), money(ln.ClawedBack), money(ln.Balance))
 	}
 	tw.Flush()
 	return exitOK

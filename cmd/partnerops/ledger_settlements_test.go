@@ -20,14 +20,23 @@ func TestLedgerAccrueWarnsOfSettlements(t *testing.T) {
 	out, errs, code := invoke("ledger", "accrue", "-db", db, "-as-of", "2027-04-05", "-actor", "ops",
 		"-partners", "examples/data/distributor-partners.yaml",
 		"examples/programs/distributor-growth.yaml", "examples/data/distributor-deals.yaml")
-	require.Equal(t, exitOK, code, "stdout: %s\nstderr: %s", out, errs)
+	// NOR-101 is refused (exit 1): its SPIFF is split with its referrer,
+	// and a claim pays one partner (review rlead8: the whole claim,
+	// REF-ALPHA's 54.55 included, was DIST-NORTH's).
+	require.Equal(t, exitFail, code, "stdout: %s\nstderr: %s", out, errs)
 	assert.Contains(t, errs, "partnerops ledger accrue: warning: distributor-growth-2027 has period settlements, growth-true-up (quarter)")
 	assert.Contains(t, errs, "not a period's true-up")
+	assert.Contains(t, errs, "partnerops ledger accrue: deal NOR-101: invalid request: deal NOR-101 splits its payout: REF-ALPHA 54.55 USD (deal.referrer)")
 	// -partners gives the deals their partners' records (ledger accrue had
 	// no -partners, so no deal of a program that reads partner attributes
-	// could be accrued): the deals' advances are recorded.
+	// could be accrued): the other deals' advances are recorded. Of the 9
+	// deals, WES-300 is late and EAS-401 (a reseller) not eligible; the
+	// 6 recorded are NOR-102 950.00 + 129.90, NOR-103 1,100.00, SOU-201
+	// 400.00 + 51.96, SOU-202 225.01, SOU-203 100.00 and WES-301 300.00
+	// (examples/data/README.md): 1,079.90 + 1,100.00 + 451.96 + 225.01 +
+	// 100.00 + 300.00 = 3,256.87.
 	assert.Contains(t, out, "9 deals accrued")
-	assert.NotContains(t, out, " 0 claims recorded")
+	assert.Contains(t, out, "6 claims recorded, 3256.87 USD accrued")
 	assert.NotContains(t, errs, "has no record")
 
 	// A program without settlements accrues without the warning.

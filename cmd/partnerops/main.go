@@ -154,7 +154,9 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 // exitUsage.
 func usageError(w io.Writer, cmd, format string, a ...any) int {
 	msg := fmt.Sprintf(format, a...)
-	fmt.Fprintf(w, "partnerops %s: %s (see 'partnerops help %s')\n", cmd, oneLine(msg), cmd)
+	// The help topic of "ledger accrue" is "ledger": help takes one name.
+	topic, _, _ := strings.Cut(cmd, " ")
+	fmt.Fprintf(w, "partnerops %s: %s (see 'partnerops help %s')\n", cmd, oneLine(msg), topic)
 	return exitUsage
 }
 

@@ -116,7 +116,14 @@ type submitRequest struct {
 //
 // The returned claim is the stored one. Bad input (a missing key or actor,
 // an unknown program, a deal the engine cannot evaluate) is an error and
-// stores nothing.
+// stores nothing. So is (ErrInvalid): an eligible deal whose payout the
+// program splits with another partner (Program.Split: a referrer named on
+// the deal), since a claim pays one partner and, recorded whole, would pay
+// the other payees' shares to the deal's; a claim finer than the
+// currency's minor unit (a program that rounds only at the statement
+// stage, or to more places), since a claim is paid as it is recorded; and
+// a credit note (Deal.Credits), whose error names the credited deal's
+// claim to claw back from.
 func (l *Ledger) Submit(ctx context.Context, p SubmitParams) (Claim, error) {
 	switch {
 	case p.Key == "":
@@ -142,6 +149,20 @@ func (l *Ledger) Submit(ctx context.Context, p SubmitParams) (Claim, error) {
 	pe, err := l.program(p.Program, p.Version)
 	if err != nil {
 		return Claim{}, err
+	}
+	if p.Deal.Credits != "" {
+		// The engine takes a credit note back from the deal it credits
+		// within one run; the ledger evaluates each deal alone.
+		held, err := l.cfg.Store.Claims(ctx, ClaimsParams{Program: pe.ref.ID, Deal: p.Deal.Credits})
+		if err != nil {
+			return Claim{}, err
+		}
+		which := "not claimed under program " + pe.ref.ID
+		if i := slices.IndexFunc(held, func(h Claim) bool { return h.State != Rejected }); i >= 0 {
+			which = "claim " + held[i].ID
+		}
+		return Claim{}, fmt.Errorf("%w: deal %s is a credit note of deal %s (%s): the ledger takes no credit notes; take back what it credits from that claim (ClawBack with an Amount)",
+			ErrInvalid, p.Deal.ID, p.Deal.Credits, which)
 	}
 	if p.Exception != nil && !pe.policy.mayApprove(RoleException, p.Exception.Approver) {
 		return Claim{}, fmt.Errorf("%w: %s is not a listed %s approver of program %s", ErrNotApprover, p.Exception.Approver, RoleException, pe.ref.ID)
@@ -391,6 +412,25 @@ func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, 
 	if len(overrides) == 0 {
 		exc = nil // the rules accept the claim: no exception needed
 	}
+	if r := c.Amount.RoundToMinor(incentive.HalfUp); !r.Amount().Equal(c.Amount.Amount()) {
+		// A claim is paid as it is recorded: a fraction of a cent would
+		// be a payment no bank can make (as a clawback's or an
+		// exception's amount finer than the minor unit).
+		how := fmt.Sprintf("rounds to %d places", pe.ev.Program().Rounding.Places(cur))
+		if pe.ev.Program().Rounding.Stage == incentive.StageStatement {
+			how = "rounds only at the statement stage"
+		}
+		return Claim{}, CommitParams{}, nil, fmt.Errorf("%w: deal %s earns %s, finer than the minor unit of %s: program %s %s, and the ledger pays claim by claim (round per line or per deal)",
+			ErrInvalid, p.Deal.ID, c.Amount, cur, pe.ref.ID, how)
+	}
+	if res.Eligible {
+		if away := sharesAway(res); away != "" {
+			// A claim has one payee: recorded whole, the other payees'
+			// shares would be paid to the deal's partner.
+			return Claim{}, CommitParams{}, nil, fmt.Errorf("%w: deal %s splits its payout: %s; a claim pays one partner, so the ledger cannot record it (run's statement pays each payee its share)",
+				ErrInvalid, p.Deal.ID, away)
+		}
+	}
 	var pay *incentive.Conversion
 	if p.PayCurrency != "" && p.PayCurrency != cur {
 		conv, err := incentive.Convert(c.Amount, p.PayCurrency, p.Rates, today)
@@ -463,6 +503,19 @@ func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, 
 	}
 	cp.Claims = []ClaimWrite{{Claim: c}}
 	return c, cp, nil, nil
+}
+
+// sharesAway names the shares of r paid to a partner other than the
+// deal's ("R-9 40.00 USD (deal.referrer)"), "" when the deal's partner is
+// paid the whole.
+func sharesAway(r *incentive.Result) string {
+	var away []string
+	for _, sh := range r.Shares {
+		if sh.PartnerID != r.PartnerID && !sh.Amount.IsZero() {
+			away = append(away, fmt.Sprintf("%s %s (%s)", sh.PartnerID, sh.Amount, sh.Via))
+		}
+	}
+	return strings.Join(away, ", ")
 }
 
 func budgetCut(r *incentive.Result) bool { return cutBy(r, incentive.CapBudget) }
@@ -912,13 +965,22 @@ func (l *Ledger) ClawBack(ctx context.Context, p ClawBackParams) (Claim, error) 
 
 // clawBack builds one clawback of c into cp (see ClawBack).
 func (l *Ledger) clawBack(c *Claim, pe *programEntry, now time.Time, cp *CommitParams, p *ClawBackParams) error {
-	if p.Amount != nil && (p.Amount.Currency() != c.Amount.Currency() || p.Amount.Sign() <= 0) {
+	if p.Amount != nil && p.Amount.Currency() != c.Amount.Currency() {
 		return fmt.Errorf("%w: clawback amount %s for a claim in %s", ErrInvalid, p.Amount, c.Amount.Currency())
+	}
+	if p.Amount != nil && p.Amount.Sign() <= 0 {
+		return fmt.Errorf("%w: clawback amount %s is not above zero", ErrInvalid, p.Amount)
 	}
 	if p.Amount != nil && !p.Amount.RoundToMinor(incentive.HalfUp).Amount().Equal(p.Amount.Amount()) {
 		// A withheld fraction of a cent would be netted into a payment
 		// no bank can make.
 		return fmt.Errorf("%w: clawback amount %s is finer than the minor unit of %s", ErrInvalid, p.Amount, p.Amount.Currency())
+	}
+	if p.Amount != nil {
+		// The same money at the minor unit: 100.000 taken as written
+		// carried its zeros into the claim, its reason and postings.
+		m := p.Amount.RoundToMinor(incentive.HalfUp)
+		p.Amount = &m
 	}
 	from := c.State
 	switch {
@@ -940,6 +1002,11 @@ func (l *Ledger) clawBack(c *Claim, pe *programEntry, now time.Time, cp *CommitP
 	if open.Sign() <= 0 {
 		e := illegal(c, ClawedBackState).(*TransitionError)
 		e.Why = fmt.Sprintf("nothing left to take back (paid %s, clawed back %s)", c.Paid, c.ClawedBack)
+		if c.Paid.IsZero() {
+			// Only a payment sets Paid: a clawed-back claim paid nothing
+			// was voided before payment (its amount went back whole).
+			e.Why = "it was voided before payment: nothing was paid"
+		}
 		return e
 	}
 	take := open
@@ -1046,19 +1113,33 @@ func (c *Claim) payOf(amt incentive.Money) *incentive.Conversion {
 // change the later claim, but what the later claim earned counts in the
 // earlier one's PeriodEarned, so partner caps bind in any arrival order.
 // A claim clawed back after payment counts only in PeriodEarned, with what
-// the partner kept of it (paid net of its clawbacks).
+// the partner kept of it (paid net of its clawbacks). A rejected claim of
+// an eligible deal (late, over the budget or a cap, earning nothing)
+// counts in the deal amount and deals only, as a run counts such a deal;
+// each deal counts once.
 func (l *Ledger) partnerPrior(ctx context.Context, pe *programEntry, d *incentive.Deal) (incentive.Prior, error) {
 	var pr incentive.Prior
 	cs, err := l.cfg.Store.Claims(ctx, ClaimsParams{Program: pe.ref.ID, Partner: d.PartnerID,
-		States: []State{PendingApproval, Approved, HeldState, PayableState, PaidState, ClawedBackState}})
+		States: []State{PendingApproval, Approved, HeldState, PayableState, PaidState, ClawedBackState, Rejected}})
 	if err != nil {
 		return pr, err
 	}
 	prog := pe.ev.Program()
 	loc := pe.loc()
 	start := periodStart(prog.Period, incentive.DateOf(d.CloseDate.In(loc)), prog.Effective.From)
+	// A deal counts once: by its live claim when it has one.
+	live := map[string]bool{}
+	for _, c := range cs {
+		if c.State != Rejected {
+			live[c.Deal] = true
+		}
+	}
+	counted := map[string]bool{}
 	for _, c := range cs {
 		if c.Kind != EarningClaim || c.Deal == d.ID || len(c.Input) == 0 || c.exceptionAmount() {
+			continue
+		}
+		if c.State == Rejected && (live[c.Deal] || counted[c.Deal] || !eligibleRejection(c.Reason)) {
 			continue
 		}
 		in, _, err := decodeInput(c.Input)
@@ -1067,6 +1148,23 @@ func (l *Ledger) partnerPrior(ctx context.Context, pe *programEntry, d *incentiv
 		}
 		t := in.Deal.CloseDate
 		if periodStart(prog.Period, incentive.DateOf(t.In(loc)), prog.Effective.From) != start {
+			continue
+		}
+		if c.State == Rejected {
+			// An eligible deal whose claim was refused (late, over the
+			// budget or the cap, earning nothing) was still sold: a run
+			// counts it in the period's deal amount and deals, and it
+			// earned nothing (an expired earning takes no cap room).
+			counted[c.Deal] = true
+			if t.After(d.CloseDate) || (t.Equal(d.CloseDate) && in.Deal.ID > d.ID) {
+				continue
+			}
+			amt, err := periodAmount(in, prog, loc)
+			if err != nil {
+				return pr, err
+			}
+			pr.PeriodAmount = pr.PeriodAmount.Add(amt)
+			pr.PeriodDeals++
 			continue
 		}
 		if c.State == ClawedBackState {
@@ -1085,19 +1183,36 @@ func (l *Ledger) partnerPrior(ctx context.Context, pe *programEntry, d *incentiv
 			pr.PeriodEarned = pr.PeriodEarned.Add(c.Amount.Amount())
 			continue
 		}
-		amt := in.Deal.Amount
-		if amt.Currency() != prog.Currency && in.Rates != nil {
-			conv, err := incentive.Convert(amt, prog.Currency, in.Rates, incentive.DateOf(t.In(loc)))
-			if err != nil {
-				return pr, err
-			}
-			amt = conv.To
+		amt, err := periodAmount(in, prog, loc)
+		if err != nil {
+			return pr, err
 		}
-		pr.PeriodAmount = pr.PeriodAmount.Add(amt.Amount())
+		pr.PeriodAmount = pr.PeriodAmount.Add(amt)
 		pr.PeriodDeals++
 		pr.PeriodEarned = pr.PeriodEarned.Add(c.Amount.Amount())
 	}
 	return pr, nil
+}
+
+// periodAmount is a claimed deal's amount in the program currency, as the
+// period's deal amount counts it.
+func periodAmount(in incentive.Input, prog *incentive.Program, loc *time.Location) (decimal.Decimal, error) {
+	amt := in.Deal.Amount
+	if amt.Currency() != prog.Currency && in.Rates != nil {
+		conv, err := incentive.Convert(amt, prog.Currency, in.Rates, incentive.DateOf(in.Deal.CloseDate.In(loc)))
+		if err != nil {
+			return decimal.Decimal{}, err
+		}
+		amt = conv.To
+	}
+	return amt.Amount(), nil
+}
+
+// eligibleRejection reports whether a rejected claim's reason (as decide
+// and Submit write it) is of an eligible deal: not "not eligible" and not
+// a duplicate of a deal claimed before.
+func eligibleRejection(reason string) bool {
+	return !strings.HasPrefix(reason, "not eligible: ") && !strings.Contains(reason, " is already claimed under program ")
 }
 
 // periodStart is the first day of the period containing d (the program's

@@ -48,7 +48,12 @@
 // be routed as an exception to a named approver with a justification (see
 // Exception). Every submission carries an idempotency key: a retry with
 // the same request returns the first outcome, another request under the
-// same key fails with ErrIdempotencyMismatch.
+// same key fails with ErrIdempotencyMismatch. A claim has one payee and is
+// paid as recorded: a deal whose payout the program splits with another
+// partner (Program.Split), a claim finer than the currency's minor unit
+// (a program rounding only at the statement stage) and a credit note
+// (claw back from the credited deal's claim instead) are refused with
+// ErrInvalid, storing nothing.
 //
 // An accepted claim commits its amount from the budget (accrued) and waits
 // for the approvals its program's ApprovalPolicy requires — by amount and

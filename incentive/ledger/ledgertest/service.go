@@ -53,6 +53,7 @@ func RunService(t *testing.T, newStore NewStore) {
 	t.Run("ExceptionRequests", func(t *testing.T) { exceptions(t, newStore) })
 	t.Run("LateProofException", func(t *testing.T) { lateProofException(t, newStore) })
 	t.Run("PayoutBuckets", func(t *testing.T) { payoutBuckets(t, newStore) })
+	t.Run("ClawBackSaysWhy", func(t *testing.T) { clawBackWhy(t, newStore) })
 }
 
 func spiffClawback(t *testing.T, newStore NewStore) {

@@ -1,0 +1,236 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/partnerops/partnerops/incentive/ledger"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// README's "A quarter of administration", run as finance runs it, then a
+// refund clawed back in two parts. The text statement had no clawed_back
+// column: after the refund it showed paid 147.51 and a withheld -147.51
+// with nothing saying why (the JSON statement had clawed_back). And the
+// same `ledger pay -batch` run again printed the batch as if it had just
+// been paid, with nothing saying that it was paid before and nothing was
+// recorded (README: "The same -batch again pays nothing twice").
+func TestReviewRlead8FinanceQuarter(t *testing.T) {
+	chdirRoot(t)
+	db := "sqlite:" + filepath.Join(t.TempDir(), "q.db")
+	must := func(args ...string) string {
+		t.Helper()
+		out, errs, code := invoke(append(append([]string{"ledger"}, args...), "-db", db)...)
+		require.Equal(t, exitOK, code, "partnerops ledger %s\nstdout: %s\nstderr: %s", strings.Join(args, " "), out, errs)
+		return out
+	}
+	must("accrue", "-as-of", "2026-12-15", "-actor", "ops", example, deals)
+	must("approve", "-all", "-actor", "manager", "-as-of", "2026-12-16")
+	first := must("pay", "-batch", "Q4-2026", "-as-of", "2026-12-31", "-actor", "finance")
+	assert.Contains(t, first, "batch Q4-2026 as of 2026-12-31: paid\n")
+	assert.NotContains(t, first, "nothing recorded")
+	again := must("pay", "-batch", "Q4-2026", "-as-of", "2026-12-31", "-actor", "finance")
+	assert.Contains(t, again, "batch Q4-2026 as of 2026-12-31: paid (marked paid before, by finance on 2026-12-31: nothing recorded)\n")
+	// The lines are the same batch's.
+	assert.Equal(t, first[strings.Index(first, "\n"):], again[strings.Index(again, "\n"):])
+
+	var cs []ledger.Claim
+	require.NoError(t, json.Unmarshal([]byte(must("claims", "-json", "-partner", "P-EVER", "-state", "paid")), &cs))
+	require.Len(t, cs, 1) // EVG-5004, 147.51 (examples/data/README.md)
+	must("clawback", cs[0].ID, "-amount", "100.00", "-reason", "refund part 1", "-actor", "finance", "-as-of", "2027-01-05")
+	must("clawback", cs[0].ID, "-amount", "47.51", "-reason", "refund part 2", "-actor", "finance", "-as-of", "2027-01-06")
+	_, errs, code := invoke("ledger", "clawback", cs[0].ID, "-reason", "again", "-actor", "finance", "-db", db)
+	assert.Equal(t, exitFail, code)
+	assert.Contains(t, errs, "nothing left to take back (paid 147.51 USD, clawed back 147.51 USD)")
+
+	st := must("statement", "-partner", "P-EVER")
+	lines := strings.Split(strings.TrimRight(st, "\n"), "\n")
+	require.Len(t, lines, 2, st)
+	assert.Equal(t, []string{"partner", "payee", "program", "accrued", "approved", "held", "payable", "withheld", "batched", "paid", "clawed_back", "balance"},
+		strings.Fields(lines[0]))
+	// 100.00 + 47.51 = 147.51 clawed back, owed back (withheld) until
+	// recovered from a later payout.
+	assert.Equal(t, []string{"P-EVER", "partner", "q4-2026-partner-growth", "0.00", "147.51", "0.00", "0.00", "-147.51", "0.00", "147.51", "147.51", "-147.51"},
+		strings.Fields(lines[1]))
+}
+
+// The distributor example, accrued with -partners (round 8), was paid by
+// `ledger pay` under the program's default terms: the program pays cheques
+// from 500.00 less a 15.00 fee and bank transfers from 100.00, and the
+// partners file names each partner's method, but pay took no -partners
+// and passed no method, so DIST-WEST's 300.00 went out by cheque below the
+// cheque minimum and DIST-NORTH's cheque had no fee. pay now takes
+// -partners (the methods), and warns without it when a program has
+// payment-method terms; its table shows each line's method, fee and what
+// is sent (it showed net only: 2,179.90 for a cheque that sends 2,164.90).
+func TestReviewRlead8PayByPaymentMethod(t *testing.T) {
+	chdirRoot(t)
+	db := "sqlite:" + filepath.Join(t.TempDir(), "dist.db")
+	run := func(args ...string) (string, string) {
+		t.Helper()
+		out, errs, code := invoke(append(append([]string{"ledger"}, args...), "-db", db)...)
+		require.Equal(t, exitOK, code, "partnerops ledger %s\nstdout: %s\nstderr: %s", strings.Join(args, " "), out, errs)
+		return out, errs
+	}
+	const partners = "examples/data/distributor-partners.yaml"
+	// NOR-101 is refused (split with its referrer): exit 1, the rest recorded.
+	out, errs, code := invoke("ledger", "accrue", "-db", db, "-as-of", "2027-04-05", "-actor", "ops", "-partners", partners,
+		"examples/programs/distributor-growth.yaml", "examples/data/distributor-deals.yaml")
+	require.Equal(t, exitFail, code, errs)
+	// The summary accounts for all 9 deals: 6 recorded, 2 rejected and
+	// NOR-101 in error (it said nothing of NOR-101, 6 + 2 of 9).
+	assert.Contains(t, out, "9 deals accrued")
+	assert.Contains(t, out, "\n  1 deal in error, nothing recorded for it (the errors are on stderr)\n")
+	run("approve", "-all", "-actor", "manager", "-as-of", "2027-04-06")
+
+	out, errs = run("pay", "-batch", "Q1", "-as-of", "2027-04-07", "-actor", "finance", "-partners", partners, "-json")
+	assert.NotContains(t, errs, "warning")
+	var b ledger.Batch
+	require.NoError(t, json.Unmarshal([]byte(out), &b))
+	lines := map[string][3]string{} // partner: method, net, sent
+	for _, ln := range b.Lines {
+		lines[ln.Bucket.Partner] = [3]string{string(ln.Method), ln.Net.Amount().StringFixed(2), ln.Sent.Amount().StringFixed(2)}
+	}
+	blocked := map[string]string{}
+	for _, bl := range b.Blocked {
+		blocked[bl.Bucket.Partner] = bl.Amount.Amount().StringFixed(2) + ": " + bl.Reason
+	}
+	assert.Equal(t, map[string][3]string{
+		// NOR-102 950.00 + 129.90 + NOR-103 1,100.00 = 2,179.90 by
+		// cheque, less the 15.00 fee: 2,164.90 sent.
+		"DIST-NORTH": {"check", "2179.90", "2164.90"},
+		// SOU-201 451.96 + SOU-202 225.01 + SOU-203 100.00 = 776.97 by
+		// bank transfer, no fee (Sent is zero: Net is sent).
+		"DIST-SOUTH": {"bank_transfer", "776.97", "0.00"},
+	}, lines)
+	// WES-301 300.00 by cheque, below the 500.00 cheque minimum.
+	assert.Equal(t, map[string]string{"DIST-WEST": "300.00: below the minimum payout of 500.00 USD; carried over"}, blocked)
+
+	// The table says what each payment sends (Q1 again: nothing recorded).
+	out, _ = run("pay", "-batch", "Q1", "-as-of", "2027-04-07", "-actor", "finance", "-partners", partners)
+	rows := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	require.Len(t, rows, 5, out)
+	assert.Equal(t, "partner payee program claims payable recovered net method fee sent", strings.Join(strings.Fields(rows[1]), " "))
+	assert.Equal(t, "DIST-NORTH partner distributor-growth-2027 2 2179.90 0.00 2179.90 check 15.00 2164.90", strings.Join(strings.Fields(rows[2]), " "))
+	assert.Equal(t, "DIST-SOUTH partner distributor-growth-2027 3 776.97 0.00 776.97 bank_transfer 0.00 776.97", strings.Join(strings.Fields(rows[3]), " "))
+
+	// Without -partners: the warning (-open: the batch is not paid).
+	_, errs, code = invoke("ledger", "pay", "-db", db, "-batch", "Q2", "-open", "-as-of", "2027-04-08", "-actor", "finance")
+	require.Equal(t, exitOK, code, errs)
+	assert.Contains(t, errs, "partnerops ledger pay: warning: distributor-growth-2027 has payment-method terms (bank_transfer, check): without -partners every partner is paid under the program's own terms (no method's minimum, no fee)")
+	// The q4 example has no payment-method terms: no warning.
+	q4 := "sqlite:" + filepath.Join(t.TempDir(), "q4.db")
+	_, errs, code = invoke("ledger", "accrue", "-db", q4, "-as-of", "2026-12-15", "-actor", "ops", example, deals)
+	require.Equal(t, exitOK, code, errs)
+	_, errs, code = invoke("ledger", "pay", "-db", q4, "-batch", "B", "-as-of", "2026-12-31", "-actor", "finance")
+	require.Equal(t, exitOK, code, errs)
+	assert.NotContains(t, errs, "warning")
+}
+
+// README and the help said accrue records "one claim per deal and program
+// version", which reads as if version 2 of the terms would claim the deals
+// again. A deal is claimed once per program id: accruing version 2 over the
+// same export records each deal version 1 claimed as rejected, already
+// claimed (the ledger's dedupe key), and pays nothing twice.
+func TestReviewRlead8AccrueNewVersionClaimsNothingTwice(t *testing.T) {
+	chdirRoot(t)
+	dir := t.TempDir()
+	db := "sqlite:" + filepath.Join(dir, "v.db")
+	src, err := os.ReadFile(example)
+	require.NoError(t, err)
+	v2 := strings.Replace(string(src), "\nversion: 1\n", "\nversion: 2\n", 1)
+	require.NotEqual(t, string(src), v2)
+	v2file := filepath.Join(dir, "q4-v2.yaml")
+	require.NoError(t, os.WriteFile(v2file, []byte(v2), 0o644))
+
+	out, errs, code := invoke("ledger", "accrue", "-db", db, "-as-of", "2026-12-15", "-actor", "ops", example, deals)
+	require.Equal(t, exitOK, code, errs)
+	// run -as-of 2026-12-15 pays 31,467.51 and carries P-CORAL's 77.50:
+	// 31,545.01 (TestReviewRlead8LedgerPaysWhatRunPays checks it partner
+	// by partner).
+	assert.Contains(t, out, "20 claims recorded, 31545.01 USD accrued")
+	out, errs, code = invoke("ledger", "accrue", "-db", db, "-as-of", "2026-12-15", "-actor", "ops", v2file, deals)
+	require.Equal(t, exitOK, code, errs)
+	assert.Contains(t, out, "q4-2026-partner-growth v2: 32 deals accrued")
+	assert.Contains(t, out, "0 claims recorded, 0.00 USD accrued")
+	// The 20 deals v1 claimed, and v1's 5 late and 7 ineligible again.
+	assert.Contains(t, out, "32 rejected: already claimed 20, claim window closed 5, not eligible 7")
+	help, _, _ := invoke("help", "ledger")
+	assert.Contains(t, help, "one claim per deal and program")
+	assert.NotContains(t, help, "one claim per deal and program version")
+}
+
+// The README's quarter, accrued and paid through the ledger, pays each
+// partner what run's statement pays as of the same day (and carries what
+// it carries). It paid P-ACME, P-BRIGHT and P-FJORD 1,335.00 less: the
+// ledger dropped the five late deals from the partners' quarter volume,
+// which run counts (see TestReviewRlead8LateDealCountsInPeriodVolume).
+func TestReviewRlead8LedgerPaysWhatRunPays(t *testing.T) {
+	chdirRoot(t)
+	out, errs, code := invoke("run", "-as-of", "2026-12-15", "-output", "json", example, deals)
+	require.Equal(t, exitOK, code, errs)
+	var st struct {
+		Partners []struct {
+			Partner    string `json:"partner"`
+			Payable    struct{ Amount string }
+			CarriedOut struct{ Amount string } `json:"carried_out"`
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &st))
+	want := map[string]string{}
+	for _, p := range st.Partners {
+		if p.Payable.Amount != "0.00" {
+			want[p.Partner] = p.Payable.Amount
+		}
+		if p.CarriedOut.Amount != "0.00" {
+			want[p.Partner] = "carried " + p.CarriedOut.Amount
+		}
+	}
+	require.Len(t, want, 6, "%v", want) // P-DELTA earns nothing
+
+	db := "sqlite:" + filepath.Join(t.TempDir(), "q.db")
+	for _, args := range [][]string{
+		{"accrue", "-as-of", "2026-12-15", "-actor", "ops", example, deals},
+		{"approve", "-all", "-actor", "manager", "-as-of", "2026-12-15"},
+	} {
+		_, errs, code := invoke(append(append([]string{"ledger"}, args...), "-db", db)...)
+		require.Equal(t, exitOK, code, errs)
+	}
+	out, errs, code = invoke("ledger", "pay", "-db", db, "-batch", "B", "-as-of", "2026-12-15", "-actor", "finance", "-json")
+	require.Equal(t, exitOK, code, errs)
+	var b ledger.Batch
+	require.NoError(t, json.Unmarshal([]byte(out), &b))
+	got := map[string]string{}
+	for _, ln := range b.Lines {
+		got[ln.Bucket.Partner] = ln.Net.Amount().StringFixed(2)
+	}
+	for _, bl := range b.Blocked {
+		got[bl.Bucket.Partner] = "carried " + bl.Amount.Amount().StringFixed(2)
+	}
+	assert.Equal(t, want, got)
+}
+
+// A usage error of a ledger subcommand's file (-partners of a file that
+// is not there) pointed to 'partnerops help ledger accrue', which fails
+// ("want at most one command name"); the help topic is the command,
+// 'partnerops help ledger'.
+func TestReviewRlead8LedgerUsageHintIsAHelpTopic(t *testing.T) {
+	chdirRoot(t)
+	db := "sqlite:" + filepath.Join(t.TempDir(), "u.db")
+	for _, args := range [][]string{
+		{"ledger", "accrue", "-db", db, "-partners", "nope.yaml", example, deals},
+		{"ledger", "pay", "-db", db, "-batch", "B", "-partners", "nope.yaml"},
+	} {
+		_, errs, code := invoke(args...)
+		assert.Equal(t, exitUsage, code, errs)
+		assert.Contains(t, errs, "cannot read nope.yaml")
+		assert.Contains(t, errs, "(see 'partnerops help ledger')", args[1])
+	}
+	help, errs, code := invoke("help", "ledger")
+	assert.Equal(t, exitOK, code, errs)
+	assert.Contains(t, help, "partnerops ledger")
+}
