@@ -332,16 +332,16 @@ func TestLedgerWithdrawClawback(t *testing.T) {
 	require.GreaterOrEqual(t, len(picked), 3)
 	paid, withdrawn, voided := picked[0], picked[1], picked[2]
 
-	assert.Contains(t, must("withdraw", withdrawn.ID, "-reason", "partner asked", "-actor", "acme"), withdrawn.ID+" withdrawn")
-	out, errs, code := invoke("ledger", "withdraw", "-db", db, withdrawn.ID)
+	assert.Contains(t, must("withdraw", withdrawn.ID, "-reason", "partner asked", "-actor", "acme", "-as-of", "2026-12-16"), withdrawn.ID+" withdrawn")
+	out, errs, code := invoke("ledger", "withdraw", "-db", db, "-as-of", "2026-12-16", withdrawn.ID)
 	assert.Equal(t, exitUsage, code, out)
 	assert.Contains(t, errs, "-reason")
-	assert.Contains(t, must("clawback", voided.ID, "-reason", "deal cancelled", "-actor", "fin"), "voided before payment: deal cancelled")
+	assert.Contains(t, must("clawback", voided.ID, "-reason", "deal cancelled", "-actor", "fin", "-as-of", "2026-12-16"), "voided before payment: deal cancelled")
 
 	must("approve", paid.ID, "-actor", "mgr", "-as-of", "2026-12-16")
 	must("pay", "-batch", "B-1", "-as-of", "2026-12-31", "-actor", "fin")
 	var c ledger.Claim
-	require.NoError(t, json.Unmarshal([]byte(must("clawback", paid.ID, "-amount", "10.00", "-reason", "partial refund", "-actor", "fin", "-json")), &c))
+	require.NoError(t, json.Unmarshal([]byte(must("clawback", paid.ID, "-amount", "10.00", "-reason", "partial refund", "-actor", "fin", "-as-of", "2027-01-05", "-json")), &c))
 	assert.Equal(t, ledger.ClawedBackState, c.State)
 	assert.Equal(t, "10.00", c.ClawedBack.Amount().StringFixed(2))
 	var st ledger.Statement
@@ -350,7 +350,7 @@ func TestLedgerWithdrawClawback(t *testing.T) {
 	assert.Equal(t, "-10.00", st.Lines[0].Withheld.Amount().StringFixed(2), "the 10.00 taken back is withheld from the next payout")
 	// Clawing back more than is left takes back only what was paid: the
 	// claim paid its amount, 10.00 of it is back already.
-	require.NoError(t, json.Unmarshal([]byte(must("clawback", paid.ID, "-reason", "deal cancelled", "-actor", "fin", "-json")), &c))
+	require.NoError(t, json.Unmarshal([]byte(must("clawback", paid.ID, "-reason", "deal cancelled", "-actor", "fin", "-as-of", "2027-01-06", "-json")), &c))
 	assert.Equal(t, paid.Amount.Amount().StringFixed(2), c.ClawedBack.Amount().StringFixed(2))
 
 	states := map[string]ledger.State{}

@@ -38,7 +38,7 @@ func TestReviewLedgerClawbackKey(t *testing.T) {
 
 	var c ledger.Claim
 	for range 2 {
-		require.NoError(t, json.Unmarshal([]byte(must("clawback", paid.ID, "-key", "CN-77", "-amount", "10.00", "-reason", "credit note 77", "-actor", "fin", "-json")), &c))
+		require.NoError(t, json.Unmarshal([]byte(must("clawback", paid.ID, "-key", "CN-77", "-amount", "10.00", "-reason", "credit note 77", "-actor", "fin", "-as-of", "2027-01-05", "-json")), &c))
 	}
 	assert.Equal(t, "10.00", c.ClawedBack.Amount().StringFixed(2), "10.00 once, not 2 x 10.00")
 	var st ledger.Statement
@@ -47,7 +47,7 @@ func TestReviewLedgerClawbackKey(t *testing.T) {
 	assert.Equal(t, "-10.00", st.Lines[0].Withheld.Amount().StringFixed(2))
 
 	// The same key with another amount is refused.
-	_, errs, code := invoke("ledger", "clawback", paid.ID, "-key", "CN-77", "-amount", "20.00", "-reason", "credit note 77", "-actor", "fin", "-db", db)
+	_, errs, code := invoke("ledger", "clawback", paid.ID, "-key", "CN-77", "-amount", "20.00", "-reason", "credit note 77", "-actor", "fin", "-as-of", "2027-01-05", "-db", db)
 	assert.Equal(t, exitFail, code)
 	assert.Contains(t, errs, "idempotency key reused")
 	assert.Contains(t, must("verify"), "ok: the chain verifies")

@@ -43,7 +43,7 @@ func TestReviewRlead8FinanceQuarter(t *testing.T) {
 	require.Len(t, cs, 1) // EVG-5004, 147.51 (examples/data/README.md)
 	must("clawback", cs[0].ID, "-amount", "100.00", "-reason", "refund part 1", "-actor", "finance", "-as-of", "2027-01-05")
 	must("clawback", cs[0].ID, "-amount", "47.51", "-reason", "refund part 2", "-actor", "finance", "-as-of", "2027-01-06")
-	_, errs, code := invoke("ledger", "clawback", cs[0].ID, "-reason", "again", "-actor", "finance", "-db", db)
+	_, errs, code := invoke("ledger", "clawback", cs[0].ID, "-reason", "again", "-actor", "finance", "-as-of", "2027-01-07", "-db", db)
 	assert.Equal(t, exitFail, code)
 	assert.Contains(t, errs, "nothing left to take back (paid 147.51 USD, clawed back 147.51 USD)")
 

@@ -685,8 +685,18 @@ func (l *Ledger) updateClaim(ctx context.Context, id string, fn func(c *Claim, p
 			return err
 		}
 		v := c.Version
+		now := l.now()
+		// A claim's operations follow its submission: one dated before it
+		// (a command's -as-of, or none, earlier than the accrual's) would
+		// put the claim's money in a bucket before it was accrued, and a
+		// statement through a day between the two read a negative accrued.
+		// Days in the program's zone, so that the same day is always late
+		// enough.
+		if day, sub := incentive.DateOf(now.In(pe.loc())), incentive.DateOf(c.SubmittedAt.In(pe.loc())); day.Before(sub) {
+			return fmt.Errorf("%w: claim %s was submitted on %s: an operation dated %s would come before it (date it on or after %s)", ErrInvalid, c.ID, sub, day, sub)
+		}
 		var cp CommitParams
-		if err := fn(&c, pe, l.now(), &cp); err != nil {
+		if err := fn(&c, pe, now, &cp); err != nil {
 			return err
 		}
 		cp.Claims = append([]ClaimWrite{{Claim: c, ExpectVersion: v}}, cp.Claims...)

@@ -72,7 +72,10 @@
 //	clawed_back      -> clawed_back (a further partial clawback)
 //
 // Any other change is a *TransitionError (ErrIllegalTransition). Every
-// change is an Event with the actor, the time and the reason.
+// change is an Event with the actor, the time and the reason. A change
+// dated (by Config.Now) on a day before the claim's submission, in the
+// program's time zone, is refused with ErrInvalid: it would move the
+// claim's money before it was accrued.
 //
 // ClawBack before payment voids the claim (its amount returns to the
 // budget); after payment it takes back at most what was paid and not yet
