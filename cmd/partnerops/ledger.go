@@ -11,12 +11,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/partnerops/partnerops/incentive"
 	"github.com/partnerops/partnerops/incentive/ledger"
@@ -591,7 +593,7 @@ func (s *ledgerSession) accrue(ctx context.Context, args []string, asOf asOfValu
 		nrej += n
 	}
 	fmt.Fprintf(stdout, "%s v%d: %s accrued into %s\n", p.ID, p.Version, plural(len(inputs), "deal"), s.o.db)
-	fmt.Fprintf(stdout, "  %s recorded, %s accrued", plural(recorded, "claim"), incentive.FormatAmount(total.Amount(), total.Currency())+" "+string(total.Currency()))
+	fmt.Fprintf(stdout, "  %s recorded, %s accrued", plural(recorded, "claim"), money(total)+" "+string(total.Currency()))
 	for _, st := range ledger.States() {
 		if n := byState[st]; n > 0 {
 			fmt.Fprintf(stdout, "; %d %s", n, strings.ReplaceAll(string(st), "_", " "))
@@ -766,11 +768,13 @@ func (s *ledgerSession) pay(ctx context.Context, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
+// money renders an amount of the ledger's output at its currency's places,
+// grouped by thousands as run's statement writes amounts: 21,010.00.
 func money(m incentive.Money) string {
 	if m.Currency() == "" {
 		return "0"
 	}
-	return incentive.FormatAmount(m.Amount(), m.Currency())
+	return amountText(m, m.Currency())
 }
 
 func printClaims(stdout, stderr io.Writer, cmd string, cs []ledger.Claim, asJSON bool) int {
@@ -788,17 +792,98 @@ func printClaims(stdout, stderr io.Writer, cmd string, cs []ledger.Claim, asJSON
 	return exitOK
 }
 
+// writeLedgerStatement writes the ledger's statement as finance reads it:
+// what it covers, one row per bucket (partner, payee, program) with its
+// currency and its earnings by type beneath it, the totals of each
+// currency, and what the columns mean. Amounts are grouped by thousands,
+// as run's statement writes them.
 func writeLedgerStatement(w io.Writer, st ledger.Statement) int {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "partner\tpayee\tprogram\taccrued\tapproved\theld\tpayable\twithheld\tbatched\tpaid\tclawed_back\tbalance\t")
-	for _, ln := range st.Lines {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", ln.Bucket.Partner, ln.Bucket.Payee, programOf(ln.Bucket),
-			money(ln.Accrued), money(ln.Approved), money(ln.Held), money(ln.Payable), money(ln.Withheld), money(ln.Batched),
-			money(ln.Paid), money(ln.ClawedBack), money(ln.Balance))
+	if st.Through.IsZero() {
+		fmt.Fprintln(w, "Ledger statement: every entry to date")
+	} else {
+		fmt.Fprintf(w, "Ledger statement: entries effective through %s\n", st.Through)
 	}
-	tw.Flush()
+	if len(st.Lines) == 0 {
+		fmt.Fprintln(w, "No partner has an entry.")
+		return exitOK
+	}
+	fmt.Fprintln(w)
+	rows := [][]string{{"partner", "payee", "program", "currency", "accrued", "approved", "held", "payable", "withheld", "batched", "paid", "clawed back", "balance"}}
+	const textCols = 4
+	amounts := func(ms ...incentive.Money) []string {
+		out := make([]string, len(ms))
+		for i, m := range ms {
+			out[i] = amountText(m, m.Currency())
+		}
+		return out
+	}
+	type total struct{ sum [9]incentive.Money }
+	totals := map[incentive.Currency]*total{}
+	for _, ln := range st.Lines {
+		ms := []incentive.Money{ln.Accrued, ln.Approved, ln.Held, ln.Payable, ln.Withheld, ln.Batched, ln.Paid, ln.ClawedBack, ln.Balance}
+		cur := ln.Balance.Currency()
+		rows = append(rows, append([]string{ln.Bucket.Partner, ln.Bucket.Payee, programOf(ln.Bucket), string(cur)}, amounts(ms...)...))
+		for _, t := range ln.Types {
+			// Payments, batches and withheld balances move a bucket's
+			// money as a whole: by type there is no paid, batched,
+			// withheld or balance.
+			rows = append(rows, append(append([]string{"  type " + string(t.Type), "", "", ""}, amounts(t.Accrued, t.Approved, t.Held, t.Payable)...),
+				"", "", "", amountText(t.ClawedBack, t.ClawedBack.Currency()), ""))
+		}
+		tot := totals[cur]
+		if tot == nil {
+			tot = &total{}
+			for i := range tot.sum {
+				tot.sum[i] = incentive.Zero(cur)
+			}
+			totals[cur] = tot
+		}
+		for i, m := range ms {
+			if sum, err := tot.sum[i].Add(m); err == nil {
+				tot.sum[i] = sum
+			}
+		}
+	}
+	curs := slices.Sorted(maps.Keys(totals))
+	rows = append(rows, make([]string, len(rows[0])))
+	for _, cur := range curs {
+		rows = append(rows, append([]string{"total", "", "", string(cur)}, amounts(totals[cur].sum[:]...)...))
+	}
+	width := make([]int, len(rows[0]))
+	for _, r := range rows {
+		for i, c := range r {
+			width[i] = max(width[i], utf8.RuneCountInString(c))
+		}
+	}
+	var b strings.Builder
+	for _, r := range rows {
+		var line strings.Builder
+		for i, c := range r {
+			pad := strings.Repeat(" ", width[i]-utf8.RuneCountInString(c))
+			if i > 0 {
+				line.WriteString("  ")
+			}
+			if i < textCols {
+				line.WriteString(c + pad)
+			} else {
+				line.WriteString(pad + c)
+			}
+		}
+		b.WriteString(strings.TrimRight(line.String(), " ") + "\n")
+	}
+	b.WriteString("\n" + ledgerStatementKey)
+	io.WriteString(w, b.String())
 	return exitOK
 }
+
+// ledgerStatementKey says what the statement's columns mean.
+const ledgerStatementKey = `On the statement date: accrued is claimed and not yet approved; held is approved
+and inside its hold; payable waits for a payment run; withheld is what the payee
+owes back (negative), recovered from later payments; batched is in a payment
+batch not yet marked paid. balance = held + payable + withheld + batched: what is
+still owed to the payee (negative: owed by the payee). approved, paid and
+clawed back are totals of everything to that date.
+`
 
 func writeJSON(stdout, stderr io.Writer, cmd string, v any) int {
 	enc := json.NewEncoder(stdout)

@@ -36,7 +36,7 @@ func TestLedgerAccrueWarnsOfSettlements(t *testing.T) {
 	// (examples/data/README.md): 1,079.90 + 1,100.00 + 451.96 + 225.01 +
 	// 100.00 + 300.00 = 3,256.87.
 	assert.Contains(t, out, "9 deals accrued")
-	assert.Contains(t, out, "6 claims recorded, 3256.87 USD accrued")
+	assert.Contains(t, out, "6 claims recorded, 3,256.87 USD accrued")
 	assert.NotContains(t, errs, "has no record")
 
 	// A program without settlements accrues without the warning.

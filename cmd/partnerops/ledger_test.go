@@ -248,11 +248,11 @@ func TestLedgerMDF(t *testing.T) {
 	assert.Contains(t, must("register", example), "q4-2026-partner-growth v")
 	out := must("mdf", "allocate", "-fund", "F-1", "-program", "q4-2026-partner-growth", "-partner", "P-ACME", "-from", "2026-10-01", "-to", "2026-12-31",
 		"-amount", "3000.00", "-share", "0.5", "-proof-days", "30", "-as-of", "2026-10-02", "-actor", "ops")
-	assert.Contains(t, out, "fund F-1: 3000.00 USD for P-ACME, 2026-10-01 to 2026-12-31, reimbursing 0.5 of actual cost")
+	assert.Contains(t, out, "fund F-1: 3,000.00 USD for P-ACME, 2026-10-01 to 2026-12-31, reimbursing 0.5 of actual cost")
 	must("mdf", "request", "-fund", "F-1", "-request", "R-1", "-activity", "webinar", "-activity-end", "2026-11-15", "-cost", "2000.00",
 		"-as-of", "2026-10-05", "-actor", "acme")
 	// 2,000.00 planned x 0.5 = 1,000.00 reserved; proof due 30 days after 2026-11-15
-	assert.Contains(t, must("mdf", "approve", "R-1", "-as-of", "2026-10-06", "-actor", "mgr"), "request R-1 approved: 1000.00 reserved, proof due 2026-12-15")
+	assert.Contains(t, must("mdf", "approve", "R-1", "-as-of", "2026-10-06", "-actor", "mgr"), "request R-1 approved: 1,000.00 reserved, proof due 2026-12-15")
 	must("mdf", "request", "-fund", "F-1", "-request", "R-2", "-activity", "trade show", "-activity-end", "2026-12-10", "-cost", "600.00",
 		"-as-of", "2026-10-07", "-actor", "acme")
 	assert.Contains(t, must("mdf", "approve", "R-2", "-as-of", "2026-10-08", "-actor", "mgr"), "300.00 reserved") // 600.00 x 0.5

@@ -49,13 +49,20 @@ func TestReviewRlead8FinanceQuarter(t *testing.T) {
 
 	st := must("statement", "-partner", "P-EVER")
 	lines := strings.Split(strings.TrimRight(st, "\n"), "\n")
-	require.Len(t, lines, 2, st)
-	assert.Equal(t, []string{"partner", "payee", "program", "accrued", "approved", "held", "payable", "withheld", "batched", "paid", "clawed_back", "balance"},
-		strings.Fields(lines[0]))
+	require.GreaterOrEqual(t, len(lines), 8, st)
+	assert.Equal(t, "Ledger statement: every entry to date", lines[0])
+	assert.Equal(t, []string{"partner", "payee", "program", "currency", "accrued", "approved", "held", "payable", "withheld", "batched", "paid", "clawed", "back", "balance"},
+		strings.Fields(lines[2]))
 	// 100.00 + 47.51 = 147.51 clawed back, owed back (withheld) until
 	// recovered from a later payout.
-	assert.Equal(t, []string{"P-EVER", "partner", "q4-2026-partner-growth", "0.00", "147.51", "0.00", "0.00", "-147.51", "0.00", "147.51", "147.51", "-147.51"},
-		strings.Fields(lines[1]))
+	assert.Equal(t, []string{"P-EVER", "partner", "q4-2026-partner-growth", "USD", "0.00", "147.51", "0.00", "0.00", "-147.51", "0.00", "147.51", "147.51", "-147.51"},
+		strings.Fields(lines[3]))
+	// Its one earning type, a rebate: approved and clawed back.
+	assert.Equal(t, []string{"type", "rebate", "0.00", "147.51", "0.00", "0.00", "147.51"}, strings.Fields(lines[4]))
+	// The one bucket is the total, after a blank line.
+	assert.Equal(t, "", lines[5])
+	assert.Equal(t, []string{"total", "USD", "0.00", "147.51", "0.00", "0.00", "-147.51", "0.00", "147.51", "147.51", "-147.51"}, strings.Fields(lines[6]))
+	assert.Contains(t, st, "balance = held + payable + withheld + batched")
 }
 
 // The distributor example, accrued with -partners (round 8), was paid by
@@ -115,7 +122,7 @@ func TestReviewRlead8PayByPaymentMethod(t *testing.T) {
 	rows := strings.Split(strings.TrimRight(out, "\n"), "\n")
 	require.Len(t, rows, 5, out)
 	assert.Equal(t, "partner payee program claims payable recovered net method fee sent", strings.Join(strings.Fields(rows[1]), " "))
-	assert.Equal(t, "DIST-NORTH partner distributor-growth-2027 2 2179.90 0.00 2179.90 check 15.00 2164.90", strings.Join(strings.Fields(rows[2]), " "))
+	assert.Equal(t, "DIST-NORTH partner distributor-growth-2027 2 2,179.90 0.00 2,179.90 check 15.00 2,164.90", strings.Join(strings.Fields(rows[2]), " "))
 	assert.Equal(t, "DIST-SOUTH partner distributor-growth-2027 3 776.97 0.00 776.97 bank_transfer 0.00 776.97", strings.Join(strings.Fields(rows[3]), " "))
 
 	// Without -partners: the warning (-open: the batch is not paid).
@@ -152,7 +159,7 @@ func TestReviewRlead8AccrueNewVersionClaimsNothingTwice(t *testing.T) {
 	// run -as-of 2026-12-15 pays 31,467.51 and carries P-CORAL's 77.50:
 	// 31,545.01 (TestReviewRlead8LedgerPaysWhatRunPays checks it partner
 	// by partner).
-	assert.Contains(t, out, "20 claims recorded, 31545.01 USD accrued")
+	assert.Contains(t, out, "20 claims recorded, 31,545.01 USD accrued")
 	out, errs, code = invoke("ledger", "accrue", "-db", db, "-as-of", "2026-12-15", "-actor", "ops", v2file, deals)
 	require.Equal(t, exitOK, code, errs)
 	assert.Contains(t, out, "q4-2026-partner-growth v2: 32 deals accrued")
@@ -233,4 +240,39 @@ func TestReviewRlead8LedgerUsageHintIsAHelpTopic(t *testing.T) {
 	help, errs, code := invoke("help", "ledger")
 	assert.Equal(t, exitOK, code, errs)
 	assert.Contains(t, help, "partnerops ledger")
+}
+
+// The text statement as finance reads it after README's quarter: amounts
+// grouped by thousands as in run's statement, each bucket's currency, and
+// the totals (reviewer rlead8: it had no totals row, no currency and no
+// thousands separators).
+func TestLedgerStatementTextTotals(t *testing.T) {
+	chdirRoot(t)
+	db := "sqlite:" + filepath.Join(t.TempDir(), "q.db")
+	must := func(args ...string) string {
+		t.Helper()
+		out, errs, code := invoke(append(append([]string{"ledger"}, args...), "-db", db)...)
+		require.Equal(t, exitOK, code, "partnerops ledger %s\nstdout: %s\nstderr: %s", strings.Join(args, " "), out, errs)
+		return out
+	}
+	must("accrue", "-as-of", "2026-12-15", "-actor", "ops", example, deals)
+	must("approve", "-all", "-actor", "manager", "-as-of", "2026-12-16")
+	must("pay", "-batch", "Q4-2026", "-as-of", "2026-12-31", "-actor", "finance")
+	rows := map[string][]string{}
+	for _, ln := range strings.Split(must("statement", "-through", "2026-12-31"), "\n") {
+		if f := strings.Fields(ln); len(f) == 13 || len(f) == 11 && f[0] == "total" {
+			rows[f[0]] = f
+		}
+	}
+	// The claims approved, by partner (ledger claims): P-ACME 21,010.00,
+	// P-BRIGHT 5,400.00, P-CORAL 77.50, P-EVER 147.51, P-FJORD 2,050.00,
+	// P-GLOBE 2,860.00: 21,010.00 + 5,400.00 + 77.50 + 147.51 + 2,050.00 +
+	// 2,860.00 = 31,545.01 approved. All paid but P-CORAL's 77.50, below the
+	// 100.00 minimum payout: paid 31,545.01 - 77.50 = 31,467.51, and 77.50
+	// payable and owed.
+	assert.Equal(t, []string{"P-ACME", "partner", "q4-2026-partner-growth", "USD", "0.00", "21,010.00", "0.00", "0.00", "0.00", "0.00", "21,010.00", "0.00", "0.00"}, rows["P-ACME"])
+	assert.Equal(t, []string{"total", "USD", "0.00", "31,545.01", "0.00", "77.50", "0.00", "0.00", "31,467.51", "0.00", "77.50"}, rows["total"])
+	assert.Equal(t, "Ledger statement: entries effective through 2026-12-31\n", must("statement", "-through", "2026-12-31")[:len("Ledger statement: entries effective through 2026-12-31\n")])
+	// Before the accrual: nothing, said so.
+	assert.Equal(t, "Ledger statement: entries effective through 2026-12-10\nNo partner has an entry.\n", must("statement", "-through", "2026-12-10"))
 }
