@@ -276,3 +276,29 @@ func TestLedgerStatementTextTotals(t *testing.T) {
 	// Before the accrual: nothing, said so.
 	assert.Equal(t, "Ledger statement: entries effective through 2026-12-10\nNo partner has an entry.\n", must("statement", "-through", "2026-12-10"))
 }
+
+// A deal changed in a later export (ACME-1001's amount 120,000.00 ->
+// 130,000.00) and accrued again is refused, nothing recorded, and the
+// error says what happened rather than the idempotency key's mechanics
+// ("idempotency key reused with a different request: key claim:accrue:...",
+// reviewer rlead8).
+func TestLedgerAccrueChangedDealSaysSo(t *testing.T) {
+	chdirRoot(t)
+	dir := t.TempDir()
+	db := "sqlite:" + filepath.Join(dir, "c.db")
+	_, errs, code := invoke("ledger", "accrue", "-db", db, "-as-of", "2026-12-15", "-actor", "ops", example, deals)
+	require.Equal(t, exitOK, code, errs)
+	src, err := os.ReadFile(deals)
+	require.NoError(t, err)
+	changed := strings.Replace(string(src), `amount: "120000.00"`, `amount: "130000.00"`, 1)
+	require.NotEqual(t, string(src), changed)
+	d2 := filepath.Join(dir, "deals.yaml")
+	require.NoError(t, os.WriteFile(d2, []byte(changed), 0o644))
+	out, errs, code := invoke("ledger", "accrue", "-db", db, "-as-of", "2026-12-15", "-actor", "ops", example, d2)
+	assert.Equal(t, exitFail, code)
+	assert.Contains(t, errs, "partnerops ledger accrue: deal ACME-1001: differs from the deal accrued before under q4-2026-partner-growth v1 (an amount, date or attribute changed in the export): nothing recorded; the ledger keeps the claim as first accrued (ledger claims -partner P-ACME)\n")
+	assert.NotContains(t, errs, "idempotency")
+	assert.Contains(t, out, "0 claims recorded")
+	assert.Contains(t, out, "31 already recorded by an earlier accrue")
+	assert.Contains(t, out, "1 deal in error")
+}
