@@ -196,3 +196,49 @@ func TestReviewRtracebatch8StoppedTracedRuns(t *testing.T) {
 		}
 	}
 }
+
+// Traced runs of two and three workers and Evaluate calls on one
+// Evaluator at the same time each give what they give alone: each run's
+// goroutine that finishes the results has its own map of trace memory
+// types (memTypes), which no other run or Evaluate call reads. (Passes on
+// the current code; run with -race.)
+func TestReviewRtracebatch8ConcurrentTracedRuns(t *testing.T) {
+	n := 900
+	if raceDetector {
+		n = 300
+	}
+	ins := rtb8Deals(n, false)
+	e, err := NewEvaluator(rtb8Caps(false))
+	require.NoError(t, err)
+	var alone []string
+	for _, in := range ins {
+		r, err := e.Evaluate(t.Context(), in, time.Time{})
+		alone = append(alone, rb5Render(r, err))
+	}
+	outs := make([][]string, 4)
+	done := make(chan struct{})
+	for k := range outs {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			if k == 3 {
+				for _, in := range ins {
+					r, err := e.Evaluate(t.Context(), in, time.Time{})
+					outs[k] = append(outs[k], rb5Render(r, err))
+				}
+				return
+			}
+			for r, err := range e.Run(t.Context(), rtb8Seq(ins, -1, nil), RunOptions{Workers: k + 1, ReuseResults: k == 0}) {
+				outs[k] = append(outs[k], rb5Render(r, err))
+			}
+		}()
+	}
+	for range outs {
+		<-done
+	}
+	for k, out := range outs {
+		require.Len(t, out, n, "goroutine %d", k)
+		for i := range out {
+			require.Equal(t, alone[i], out[i], "goroutine %d, deal %d", k, i)
+		}
+	}
+}
