@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/partnerops/partnerops/partner"
 	"github.com/shopspring/decimal"
@@ -1340,7 +1342,18 @@ func fieldTypeOK(t FieldType, v any) bool {
 	return false
 }
 
-func quote(s string) string { return `"` + s + `"` }
+// quote quotes a name in an explanation, as %q quotes the values read: a
+// name with a quote, a backslash or a character that does not print is
+// escaped (a clause named `a "b" c` read "a "b" c", which says something
+// else), any other name is only put in quotes.
+func quote(s string) string {
+	for _, r := range s {
+		if r == '"' || r == '\\' || r == utf8.RuneError || !strconv.IsPrint(r) {
+			return strconv.Quote(s)
+		}
+	}
+	return `"` + s + `"`
+}
 
 // holds runs a condition. A panic in it (a bug in a Go-written condition)
 // becomes an error naming the deal, so one bad condition cannot bring down
