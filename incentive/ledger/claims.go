@@ -1124,9 +1124,10 @@ func (c *Claim) payOf(amt incentive.Money) *incentive.Conversion {
 // earlier one's PeriodEarned, so partner caps bind in any arrival order.
 // A claim clawed back after payment counts only in PeriodEarned, with what
 // the partner kept of it (paid net of its clawbacks). A rejected claim of
-// an eligible deal (late, over the budget or a cap, earning nothing)
-// counts in the deal amount and deals only, as a run counts such a deal;
-// each deal counts once.
+// an eligible deal that Submit rejected (late, over the budget or a cap,
+// earning nothing) counts in the deal amount and deals only, as a run
+// counts such a deal; a claim an approver rejected counts nothing; each
+// deal counts once.
 func (l *Ledger) partnerPrior(ctx context.Context, pe *programEntry, d *incentive.Deal) (incentive.Prior, error) {
 	var pr incentive.Prior
 	cs, err := l.cfg.Store.Claims(ctx, ClaimsParams{Program: pe.ref.ID, Partner: d.PartnerID,
@@ -1149,7 +1150,7 @@ func (l *Ledger) partnerPrior(ctx context.Context, pe *programEntry, d *incentiv
 		if c.Kind != EarningClaim || c.Deal == d.ID || len(c.Input) == 0 || c.exceptionAmount() {
 			continue
 		}
-		if c.State == Rejected && (live[c.Deal] || counted[c.Deal] || !eligibleRejection(c.Reason)) {
+		if c.State == Rejected && (live[c.Deal] || counted[c.Deal] || !eligibleRejection(&c)) {
 			continue
 		}
 		in, _, err := decodeInput(c.Input)
@@ -1218,11 +1219,17 @@ func periodAmount(in incentive.Input, prog *incentive.Program, loc *time.Locatio
 	return amt.Amount(), nil
 }
 
-// eligibleRejection reports whether a rejected claim's reason (as decide
-// and Submit write it) is of an eligible deal: not "not eligible" and not
-// a duplicate of a deal claimed before.
-func eligibleRejection(reason string) bool {
-	return !strings.HasPrefix(reason, "not eligible: ") && !strings.Contains(reason, " is already claimed under program ")
+// eligibleRejection reports whether a rejected claim is one Submit
+// rejected (decide and Submit record it without approval steps or a hold;
+// a claim an approver rejected had both) for a reason that leaves the deal
+// eligible: not "not eligible" and not a duplicate of a deal claimed
+// before. A claim an approver rejected counts nothing, as a withdrawn or
+// expired one.
+func eligibleRejection(c *Claim) bool {
+	if len(c.Steps) > 0 || !c.HoldUntil.IsZero() {
+		return false
+	}
+	return !strings.HasPrefix(c.Reason, "not eligible: ") && !strings.Contains(c.Reason, " is already claimed under program ")
 }
 
 // periodStart is the first day of the period containing d (the program's
