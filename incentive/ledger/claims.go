@@ -1126,8 +1126,9 @@ func (c *Claim) payOf(amt incentive.Money) *incentive.Conversion {
 // the partner kept of it (paid net of its clawbacks). A rejected claim of
 // an eligible deal that Submit rejected (late, over the budget or a cap,
 // earning nothing) counts in the deal amount and deals only, as a run
-// counts such a deal; a claim an approver rejected counts nothing; each
-// deal counts once.
+// counts such a deal (a late one's amount counts as earned too when the
+// program's expired earnings use up the caps); a claim an approver
+// rejected counts nothing; each deal counts once.
 func (l *Ledger) partnerPrior(ctx context.Context, pe *programEntry, d *incentive.Deal) (incentive.Prior, error) {
 	var pr incentive.Prior
 	cs, err := l.cfg.Store.Claims(ctx, ClaimsParams{Program: pe.ref.ID, Partner: d.PartnerID,
@@ -1165,8 +1166,17 @@ func (l *Ledger) partnerPrior(ctx context.Context, pe *programEntry, d *incentiv
 			// An eligible deal whose claim was refused (late, over the
 			// budget or the cap, earning nothing) was still sold: a run
 			// counts it in the period's deal amount and deals, and it
-			// earned nothing (an expired earning takes no cap room).
+			// earned nothing (an expired earning takes no cap room,
+			// unless the program says otherwise).
 			counted[c.Deal] = true
+			if prog.Claims.ExpiredUsesCaps && strings.HasPrefix(c.Reason, "claim window closed: ") {
+				// The program says an expired earning uses up the
+				// partner caps as if it had been paid (claims:
+				// {expired_uses_caps: true}): what the caps let it
+				// pay counts as earned, in any arrival order, as a
+				// live claim's does.
+				pr.PeriodEarned = pr.PeriodEarned.Add(c.Amount.Amount())
+			}
 			if t.After(d.CloseDate) || (t.Equal(d.CloseDate) && in.Deal.ID > d.ID) {
 				continue
 			}

@@ -42,3 +42,61 @@ func TestReviewRledger9ApproverRejectionCountsNothing(t *testing.T) {
 	assert.Equal(t, "300.00", c2.Amount.Amount().StringFixed(2))
 	h.ZeroSum()
 }
+
+const rledger9ExpiryUsesCaps = `apiVersion: partnerops/v1
+kind: Program
+id: euc
+name: Expiry that uses the caps
+version: 1
+currency: USD
+effective: {from: 2026-01-01, to: 2026-12-31}
+claims: {window: 30d, expired_uses_caps: true}
+earnings:
+  - id: base
+    type: spiff
+    amount: deal.amount * 0.10
+caps:
+  per_partner: 150
+`
+
+// A program with claims: {expired_uses_caps: true} says an expired
+// earning uses up the partner cap as if it had been paid (rules/doc.go's
+// "a late claim uses up the cap": run pays D-2 50.00). The ledger rejects
+// the late claim and counted it, since ef38b98, in the period volume only,
+// "an expired earning takes no cap room": D-2 accrued the whole 100.00.
+func TestReviewRledger9ExpiredUsesCaps(t *testing.T) {
+	f, err := rules.Compile("euc.yaml", []byte(rledger9ExpiryUsesCaps))
+	require.NoError(t, err)
+	p := f.Programs[0]
+	h := ledgertest.NewHarness(t, newStore, ledger.Config{})
+	auto := &ledger.ApprovalPolicy{Rules: []ledger.ApprovalRule{{}}}
+	require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: p, Policy: auto, Actor: "ops"}))
+	h.Clock.Set("2026-04-15")
+	deals := []incentive.Deal{
+		ledgertest.Deal("D-1", "P-1", "1000.00", "2026-03-01"), // claim by 2026-03-31: late
+		ledgertest.Deal("D-2", "P-1", "1000.00", "2026-04-01"),
+	}
+	_, err = h.Submit("euc", deals[0], ledgertest.Gold("P-1"))
+	assert.ErrorIs(t, err, ledger.ErrClaimWindow)
+	c := ledgertest.Must(h.Submit("euc", deals[1], ledgertest.Gold("P-1")))(t)
+	// D-1's expired 1,000.00 x 10% = 100.00 uses 100.00 of the 150.00
+	// cap: D-2's 100.00 is cut to 150.00 - 100.00 = 50.00.
+	assert.Equal(t, "50.00", c.Amount.Amount().StringFixed(2))
+
+	var got string
+	in := func(yield func(incentive.Input, error) bool) {
+		for _, d := range deals {
+			if !yield(incentive.Input{Deal: d, Partner: ledgertest.Gold("P-1")}, nil) {
+				return
+			}
+		}
+	}
+	for r, err := range incentive.Run(h.Ctx, p, in, incentive.RunOptions{AsOf: h.Clock.Now()}) {
+		require.NoError(t, err)
+		if r.DealID == "D-2" {
+			got = r.Total.Amount().StringFixed(2)
+		}
+	}
+	assert.Equal(t, "50.00", got, "run")
+	h.ZeroSum()
+}
