@@ -288,10 +288,31 @@ func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, 
 	// starts from its own balance alone: the program-period earnings and
 	// the other caps' balances are of other periods.
 	caps := pe.partnerCaps(p.Deal.PartnerID, incentive.DateOf(p.Deal.CloseDate.In(pe.loc())))
+	expired, err := l.expiredUse(ctx, pe, p.Deal.PartnerID, len(caps) > 0)
+	if err != nil {
+		return Claim{}, CommitParams{}, nil, err
+	}
+	if pe.budget != nil {
+		// The late claims use up the budget too (none unless the program
+		// says so), though nothing was drawn from its account.
+		for _, x := range expired {
+			used, remaining = used.Add(x.Amount.Amount()), remaining.Sub(x.Amount.Amount())
+		}
+	}
 	for _, ch := range caps {
 		u, err := l.balance(ctx, ch.used, cur)
 		if err != nil {
 			return Claim{}, CommitParams{}, nil, err
+		}
+		if !ch.programPeriod {
+			// partnerPrior counts the partner's late claims in the
+			// program's period (PeriodEarned); a cap of another period
+			// counts those of its own.
+			for _, x := range expired {
+				if x.Partner == p.Deal.PartnerID && periodStart(ch.period, x.CloseDate, pe.ev.Program().Effective.From) == ch.start {
+					u = u.Add(x.Amount.Amount())
+				}
+			}
 		}
 		if prior.CapUsed == nil {
 			prior.CapUsed = make(map[int]decimal.Decimal, len(caps))
@@ -503,6 +524,44 @@ func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, 
 	}
 	cp.Claims = []ClaimWrite{{Claim: c}}
 	return c, cp, nil, nil
+}
+
+// expiredUse returns, when the program says expired earnings use up the
+// partner caps and the budget as if paid (claims: {expired_uses_caps:
+// true}), the claims Submit rejected as late, each with what the caps let
+// it pay, of deals without a live claim (a live claim takes its own cap
+// and budget room): of every partner when the program has a budget, else
+// of the partner when withCaps (nil otherwise).
+func (l *Ledger) expiredUse(ctx context.Context, pe *programEntry, partner string, withCaps bool) ([]Claim, error) {
+	if !pe.ev.Program().Claims.ExpiredUsesCaps || (pe.budget == nil && !withCaps) {
+		return nil, nil
+	}
+	q := ClaimsParams{Program: pe.ref.ID, Partner: partner,
+		States: []State{PendingApproval, Approved, HeldState, PayableState, PaidState, ClawedBackState, Rejected}}
+	if pe.budget != nil {
+		q.Partner = ""
+	}
+	cs, err := l.cfg.Store.Claims(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	live := map[string]bool{}
+	for _, c := range cs {
+		if c.State != Rejected {
+			live[c.Deal] = true
+		}
+	}
+	var out []Claim
+	seen := map[string]bool{}
+	for _, c := range cs {
+		if c.State != Rejected || c.Kind != EarningClaim || live[c.Deal] || seen[c.Deal] || !eligibleRejection(&c) ||
+			!strings.HasPrefix(c.Reason, "claim window closed: ") || c.Amount.Sign() <= 0 {
+			continue
+		}
+		seen[c.Deal] = true
+		out = append(out, c)
+	}
+	return out, nil
 }
 
 // sharesAway names the shares of r paid to a partner other than the

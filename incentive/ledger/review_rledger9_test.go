@@ -1,6 +1,7 @@
 package ledger_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -99,4 +100,67 @@ func TestReviewRledger9ExpiredUsesCaps(t *testing.T) {
 	}
 	assert.Equal(t, "50.00", got, "run")
 	h.ZeroSum()
+}
+
+// The same for a budget and for a partner cap of another period than the
+// program's: they start from their account balances, which a rejected
+// late claim never drew from, so under expired_uses_caps the ledger paid
+// what run's caps cut. Each program pays 10% of the deal amount, claims
+// within 30 days, expired_uses_caps: true; as of 2026-04-15 D-1 (closed
+// 2026-03-01, claim by 2026-03-31) is late and would pay 1,000.00 x 10% =
+// 100.00.
+func TestReviewRledger9ExpiredUsesBudgetAndOtherPeriodCaps(t *testing.T) {
+	for _, tt := range []struct {
+		name, caps string
+		deals      []incentive.Deal
+		want       map[string]string
+	}{
+		// The 150.00 budget: D-1 used 100.00 of it, P-2's D-2 gets the
+		// 50.00 left.
+		{"budget", "caps: {budget: 150}", []incentive.Deal{
+			ledgertest.Deal("D-1", "P-1", "1000.00", "2026-03-01"),
+			ledgertest.Deal("D-2", "P-2", "1000.00", "2026-04-01"),
+		}, map[string]string{"D-2": "50.00"}},
+		// A monthly 150.00 cap in a program-period program: D-1 used 100.00
+		// of March, D-2 (March, claim by 2026-04-19) gets 50.00; D-3
+		// (April) its whole 100.00.
+		{"month", "caps: {per_partner: {limit: 150, period: month}}", []incentive.Deal{
+			ledgertest.Deal("D-1", "P-1", "1000.00", "2026-03-01"),
+			ledgertest.Deal("D-2", "P-1", "1000.00", "2026-03-20"),
+			ledgertest.Deal("D-3", "P-1", "1000.00", "2026-04-01"),
+		}, map[string]string{"D-2": "50.00", "D-3": "100.00"}},
+	} {
+		src := strings.Replace(rledger9ExpiryUsesCaps, "caps:\n  per_partner: 150\n", tt.caps+"\n", 1)
+		f, err := rules.Compile("euc.yaml", []byte(src))
+		require.NoError(t, err, tt.name)
+		p := f.Programs[0]
+		h := ledgertest.NewHarness(t, newStore, ledger.Config{})
+		auto := &ledger.ApprovalPolicy{Rules: []ledger.ApprovalRule{{}}}
+		require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: p, Policy: auto, Actor: "ops"}), tt.name)
+		h.Clock.Set("2026-04-15")
+		_, err = h.Submit("euc", tt.deals[0], ledgertest.Gold(tt.deals[0].PartnerID))
+		assert.ErrorIs(t, err, ledger.ErrClaimWindow, tt.name)
+		for _, d := range tt.deals[1:] {
+			c := ledgertest.Must(h.Submit("euc", d, ledgertest.Gold(d.PartnerID)))(t)
+			assert.Equal(t, tt.want[d.ID], c.Amount.Amount().StringFixed(2), "%s %s", tt.name, d.ID)
+		}
+		in := func(yield func(incentive.Input, error) bool) {
+			for _, d := range tt.deals {
+				if !yield(incentive.Input{Deal: d, Partner: ledgertest.Gold(d.PartnerID)}, nil) {
+					return
+				}
+			}
+		}
+		for r, err := range incentive.Run(h.Ctx, p, in, incentive.RunOptions{AsOf: h.Clock.Now()}) {
+			require.NoError(t, err)
+			if w, ok := tt.want[r.DealID]; ok {
+				assert.Equal(t, w, r.Total.Amount().StringFixed(2), "%s %s run", tt.name, r.DealID)
+			}
+		}
+		// verify re-evaluates each accrual from its stored input.
+		rep := ledgertest.Must(h.Ledger.Replay(h.Ctx, ledger.ReplayParams{}))(t)
+		assert.Empty(t, rep.Mismatches, tt.name)
+		assert.Equal(t, len(tt.deals)-1, rep.Accruals, tt.name)
+		h.ZeroSum()
+	}
 }
