@@ -75,7 +75,9 @@
 // change is an Event with the actor, the time and the reason. A change
 // dated (by Config.Now) on a day before the claim's submission, in the
 // program's time zone, is refused with ErrInvalid: it would move the
-// claim's money before it was accrued.
+// claim's money before it was accrued. So is a payment run
+// (RunPayments) dated, by its date and the clock, before a claim it
+// would pay was submitted or approved.
 //
 // ClawBack before payment voids the claim (its amount returns to the
 // budget); after payment it takes back at most what was paid and not yet

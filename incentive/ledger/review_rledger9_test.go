@@ -164,3 +164,38 @@ func TestReviewRledger9ExpiredUsesBudgetAndOtherPeriodCaps(t *testing.T) {
 		h.ZeroSum()
 	}
 }
+
+// A payment run dated before a claim became payable moved it out of
+// payable on that earlier day (b782e9a refused only operations on one
+// claim): `ledger accrue -as-of 2026-12-15`, `approve -as-of 2026-12-16`,
+// then `pay -batch B1` without -as-of (the clock, 2026-12-01) paid the
+// quarter on 2026-12-01, and a statement through 2026-12-10 read payable
+// -21,010.00 and paid 21,010.00 for P-ACME: paid before it was approved.
+// The run is refused, recording nothing; dated on the approval's day it
+// pays.
+func TestReviewRledger9PaymentRunDatedBeforePayable(t *testing.T) {
+	h := ledgertest.NewHarness(t, newStore, ledger.Config{})
+	require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: rlead8Program("paydate"), Policy: &ledger.ApprovalPolicy{}, Actor: "ops"}))
+	h.Clock.Set("2026-12-15")
+	// 12,000.00 x 2% = 240.00, pending a manager's approval.
+	c := ledgertest.Must(h.Submit("paydate", ledgertest.Deal("D-1", "P-1", "12000.00", "2026-11-02"), ledgertest.Gold("P-1")))(t)
+	h.Clock.Set("2026-12-16")
+	c = ledgertest.Must(h.Ledger.Approve(h.Ctx, ledger.ApproveParams{Claim: c.ID, Actor: "mgr", Role: ledger.RoleManager}))(t)
+	require.Equal(t, ledger.PayableState, c.State)
+
+	h.Clock.Set("2026-12-01")
+	_, err := h.Ledger.RunPayments(h.Ctx, ledger.RunPaymentsParams{Batch: "B1", AsOf: day("2026-12-01"), Actor: "fin"})
+	require.ErrorIs(t, err, ledger.ErrInvalid)
+	assert.ErrorContains(t, err, "claim "+c.ID+" became payable on 2026-12-16: a payment run dated 2026-12-01 would pay it before (date it on or after 2026-12-16)")
+	_, err = h.Store.Batch(h.Ctx, ledger.BatchParams{ID: "B1"})
+	assert.ErrorIs(t, err, ledger.ErrNotFound, "nothing recorded")
+	st := ledgertest.Must(h.Ledger.Statement(h.Ctx, ledger.StatementParams{Through: day("2026-12-10")}))(t)
+	assert.Empty(t, st.Lines)
+
+	// Dated on the approval's day, the run pays the 240.00.
+	h.Clock.Set("2026-12-16")
+	b := ledgertest.Must(h.Ledger.RunPayments(h.Ctx, ledger.RunPaymentsParams{Batch: "B1", AsOf: day("2026-12-16"), Actor: "fin"}))(t)
+	require.Len(t, b.Lines, 1)
+	assert.Equal(t, "240.00", b.Lines[0].Net.Amount().StringFixed(2))
+	h.ZeroSum()
+}
