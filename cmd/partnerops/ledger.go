@@ -686,7 +686,7 @@ func (s *ledgerSession) decide(ctx context.Context, sub string, ids []string, st
 		return code
 	}
 	for _, c := range done {
-		fmt.Fprintf(stdout, "%s %s %s\n", c.ID, c.State, incentive.FormatAmount(c.Amount.Amount(), c.Amount.Currency()))
+		fmt.Fprintf(stdout, "%s %s %s %s\n", c.ID, c.State, money(c.Amount), c.Amount.Currency())
 	}
 	verb := map[string]string{"approve": "approved", "reject": "rejected", "withdraw": "withdrawn"}[sub]
 	fmt.Fprintf(stdout, "%s %s\n", plural(len(done), "claim"), verb)
