@@ -1,9 +1,15 @@
 package ledger_test
 
 import (
+	"cmp"
+	"errors"
+	"fmt"
+	"math/rand"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -198,4 +204,94 @@ func TestReviewRledger9PaymentRunDatedBeforePayable(t *testing.T) {
 	require.Len(t, b.Lines, 1)
 	assert.Equal(t, "240.00", b.Lines[0].Net.Amount().StringFixed(2))
 	h.ZeroSum()
+}
+
+// The ledger against run, deal by deal, over generated deals claimed in
+// close order (the order run reads them in): the volume-band program
+// (1% of the quarter's volume to 100,000.00, 2% above) of two partners,
+// some deals late as of the day, some not eligible (renewals), a third of
+// them in EUR at a fixed rate, under a quarterly partner cap, a monthly
+// partner cap and a budget, with and without expired_uses_caps. A deal
+// run does not pay (not eligible, expired, or earning nothing) is one the
+// ledger rejects; every other deal accrues what run pays it.
+func TestReviewRledger9LedgerMatchesRun(t *testing.T) {
+	rates, err := incentive.NewRateTable(incentive.Rate{From: "EUR", To: "USD", Rate: decimal.RequireFromString("1.0831"), AsOf: day("2026-09-30")})
+	require.NoError(t, err)
+	withCaps := func(caps string, euc bool) string {
+		src := strings.Replace(rlead8VolumeProgram, "earnings:", caps+"\nearnings:", 1)
+		if euc {
+			src = strings.Replace(src, "from: close_date}", "from: close_date, expired_uses_caps: true}", 1)
+		}
+		return src
+	}
+	progs := []struct{ name, src string }{
+		{"plain", rlead8VolumeProgram},
+		{"cap", withCaps("caps:\n  per_partner: 2500", false)},
+		{"cap-euc", withCaps("caps:\n  per_partner: 2500", true)},
+		{"month-euc", withCaps("caps:\n  per_partner: {limit: 900, period: month}", true)},
+		{"budget", withCaps("caps:\n  budget: 4000", false)},
+		{"budget-euc", withCaps("caps:\n  budget: 4000", true)},
+	}
+	seeds := int64(25)
+	if testing.Short() {
+		seeds = 5
+	}
+	for _, pr := range progs {
+		f, err := rules.Compile("vol.yaml", []byte(pr.src))
+		require.NoError(t, err, pr.name)
+		p := f.Programs[0]
+		for seed := int64(0); seed < seeds; seed++ {
+			r := rand.New(rand.NewSource(seed))
+			var deals []incentive.Deal
+			for i := 0; i < 8; i++ {
+				d := ledgertest.Deal(fmt.Sprintf("D-%d", i), fmt.Sprintf("P-%d", r.Intn(2)), fmt.Sprintf("%d.00", 1000*(1+r.Intn(60))),
+					fmt.Sprintf("2026-%02d-%02d", 10+r.Intn(3), 1+r.Intn(28)))
+				d.Type = incentive.NewBusiness
+				if r.Intn(3) == 0 {
+					d.Amount = incentive.MustParseMoney(d.Amount.Amount().String(), "EUR")
+				}
+				if r.Intn(6) == 0 {
+					d.Type = incentive.Renewal
+				}
+				deals = append(deals, d)
+			}
+			slices.SortFunc(deals, func(a, b incentive.Deal) int {
+				return cmp.Or(a.CloseDate.Compare(b.CloseDate), strings.Compare(a.ID, b.ID))
+			})
+			h := ledgertest.NewHarness(t, newStore, ledger.Config{})
+			auto := &ledger.ApprovalPolicy{Rules: []ledger.ApprovalRule{{}}}
+			require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: p, Policy: auto, Actor: "ops"}))
+			// Deals closed before 2026-10-21 are late (60 days).
+			h.Clock.Set("2026-12-20")
+			led := map[string]string{}
+			for _, d := range deals {
+				c, err := h.Ledger.Submit(h.Ctx, ledger.SubmitParams{Key: d.ID, Program: "vol", Deal: d, Partner: ledgertest.Gold(d.PartnerID), Actor: "rep", Rates: rates})
+				var rej *ledger.RejectedError
+				switch {
+				case err == nil:
+					led[d.ID] = c.Amount.Amount().StringFixed(2)
+				case errors.As(err, &rej):
+					led[d.ID] = "rejected"
+				default:
+					t.Fatalf("%s seed %d %s: %v", pr.name, seed, d.ID, err)
+				}
+			}
+			in := func(yield func(incentive.Input, error) bool) {
+				for _, d := range deals {
+					if !yield(incentive.Input{Deal: d, Partner: ledgertest.Gold(d.PartnerID), Rates: rates}, nil) {
+						return
+					}
+				}
+			}
+			for res, err := range incentive.Run(h.Ctx, p, in, incentive.RunOptions{AsOf: h.Clock.Now()}) {
+				require.NoError(t, err)
+				want := res.Total.Amount().StringFixed(2)
+				if !res.Eligible || res.Expired || res.Total.IsZero() {
+					want = "rejected"
+				}
+				assert.Equal(t, want, led[res.DealID], "%s seed %d deal %s", pr.name, seed, res.DealID)
+			}
+			h.ZeroSum()
+		}
+	}
 }
