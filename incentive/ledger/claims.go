@@ -1292,9 +1292,14 @@ func periodAmount(in incentive.Input, prog *incentive.Program, loc *time.Locatio
 // rejected (decide and Submit record it without approval steps or a hold;
 // a claim an approver rejected had both) for a reason that leaves the deal
 // eligible: not "not eligible" and not a duplicate of a deal claimed
-// before. A claim an approver rejected counts nothing, as a withdrawn or
-// expired one.
+// before; or an eligible deal's exception (a late claim, one beyond the
+// budget) its approver refused, which leaves the deal where Submit would
+// have. Any other claim an approver rejected counts nothing, as a
+// withdrawn or expired one.
 func eligibleRejection(c *Claim) bool {
+	if c.Exception != nil && c.Exception.Amount == nil {
+		return true
+	}
 	if len(c.Steps) > 0 || !c.HoldUntil.IsZero() {
 		return false
 	}

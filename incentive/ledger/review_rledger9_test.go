@@ -295,3 +295,32 @@ func TestReviewRledger9LedgerMatchesRun(t *testing.T) {
 		}
 	}
 }
+
+// An exception asked for a late deal (the claim window overridden) and
+// refused by its approver leaves the deal where Submit would have: late.
+// Run counts a late deal in the quarter's volume, and so does the ledger
+// for a late claim Submit rejected; the refused exception must too (an
+// approver's rejection of an ordinary claim counts nothing).
+func TestReviewRledger9RefusedExceptionOfLateDealCounts(t *testing.T) {
+	f, err := rules.Compile("vol.yaml", []byte(rlead8VolumeProgram))
+	require.NoError(t, err)
+	h := ledgertest.NewHarness(t, newStore, ledger.Config{})
+	auto := &ledger.ApprovalPolicy{Rules: []ledger.ApprovalRule{{}}}
+	require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: f.Programs[0], Policy: auto, Actor: "ops"}))
+	deal := func(id, amount, day string) incentive.Deal {
+		d := ledgertest.Deal(id, "P-1", amount, day)
+		d.Type = incentive.NewBusiness
+		return d
+	}
+	h.Clock.Set("2026-12-15")
+	// D-1 closed 2026-10-02: claims were due by 2026-12-01.
+	c1 := ledgertest.Must(h.Ledger.Submit(h.Ctx, ledger.SubmitParams{Key: "D-1", Program: "vol", Deal: deal("D-1", "90000.00", "2026-10-02"),
+		Partner: ledgertest.Gold("P-1"), Actor: "rep", Exception: &ledger.Exception{Approver: "vp", Justification: "CRM outage"}}))(t)
+	require.Equal(t, ledger.PendingApproval, c1.State)
+	ledgertest.Must(h.Ledger.Reject(h.Ctx, ledger.DecideParams{Claim: c1.ID, Actor: "vp", Reason: "no exception"}))(t)
+	c2 := ledgertest.Must(h.Submit("vol", deal("D-2", "30000.00", "2026-11-20"), ledgertest.Gold("P-1")))(t)
+	// D-1's 90,000.00 counts: 10,000.00 x 1% + 20,000.00 x 2% = 500.00
+	// (as run; without it 30,000.00 x 1% = 300.00).
+	assert.Equal(t, "500.00", c2.Amount.Amount().StringFixed(2))
+	h.ZeroSum()
+}
