@@ -555,7 +555,7 @@ func (l *Ledger) expiredUse(ctx context.Context, pe *programEntry, partner strin
 	seen := map[string]bool{}
 	for _, c := range cs {
 		if c.State != Rejected || c.Kind != EarningClaim || live[c.Deal] || seen[c.Deal] || !eligibleRejection(&c) ||
-			!strings.HasPrefix(c.Reason, "claim window closed: ") || c.Amount.Sign() <= 0 {
+			!lateRejection(&c) || c.Amount.Sign() <= 0 {
 			continue
 		}
 		seen[c.Deal] = true
@@ -1228,7 +1228,7 @@ func (l *Ledger) partnerPrior(ctx context.Context, pe *programEntry, d *incentiv
 			// earned nothing (an expired earning takes no cap room,
 			// unless the program says otherwise).
 			counted[c.Deal] = true
-			if prog.Claims.ExpiredUsesCaps && strings.HasPrefix(c.Reason, "claim window closed: ") {
+			if prog.Claims.ExpiredUsesCaps && lateRejection(&c) {
 				// The program says an expired earning uses up the
 				// partner caps as if it had been paid (claims:
 				// {expired_uses_caps: true}): what the caps let it
@@ -1286,6 +1286,14 @@ func periodAmount(in incentive.Input, prog *incentive.Program, loc *time.Locatio
 		amt = conv.To
 	}
 	return amt.Amount(), nil
+}
+
+// lateRejection reports whether a rejected claim was refused for coming
+// after its claim window closed: by Submit, or as an exception to the
+// window its approver refused.
+func lateRejection(c *Claim) bool {
+	late := func(s string) bool { return strings.HasPrefix(s, "claim window closed: ") }
+	return late(c.Reason) || (c.Exception != nil && c.Exception.Amount == nil && slices.ContainsFunc(c.Exception.Overrides, late))
 }
 
 // eligibleRejection reports whether a rejected claim is one Submit

@@ -324,3 +324,23 @@ func TestReviewRledger9RefusedExceptionOfLateDealCounts(t *testing.T) {
 	assert.Equal(t, "500.00", c2.Amount.Amount().StringFixed(2))
 	h.ZeroSum()
 }
+
+// Under expired_uses_caps, a late deal whose exception its approver
+// refused uses up the partner cap as the late claim Submit rejects does:
+// D-1's expired 100.00 leaves D-2 150.00 - 100.00 = 50.00 (run pays 50.00,
+// TestReviewRledger9ExpiredUsesCaps).
+func TestReviewRledger9RefusedLateExceptionUsesCaps(t *testing.T) {
+	f, err := rules.Compile("euc.yaml", []byte(rledger9ExpiryUsesCaps))
+	require.NoError(t, err)
+	h := ledgertest.NewHarness(t, newStore, ledger.Config{})
+	auto := &ledger.ApprovalPolicy{Rules: []ledger.ApprovalRule{{}}}
+	require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: f.Programs[0], Policy: auto, Actor: "ops"}))
+	h.Clock.Set("2026-04-15")
+	c1 := ledgertest.Must(h.Ledger.Submit(h.Ctx, ledger.SubmitParams{Key: "D-1", Program: "euc", Deal: ledgertest.Deal("D-1", "P-1", "1000.00", "2026-03-01"),
+		Partner: ledgertest.Gold("P-1"), Actor: "rep", Exception: &ledger.Exception{Approver: "vp", Justification: "CRM outage"}}))(t)
+	require.Equal(t, ledger.PendingApproval, c1.State)
+	ledgertest.Must(h.Ledger.Reject(h.Ctx, ledger.DecideParams{Claim: c1.ID, Actor: "vp", Reason: "no exception"}))(t)
+	c2 := ledgertest.Must(h.Submit("euc", ledgertest.Deal("D-2", "P-1", "1000.00", "2026-04-01"), ledgertest.Gold("P-1")))(t)
+	assert.Equal(t, "50.00", c2.Amount.Amount().StringFixed(2))
+	h.ZeroSum()
+}
