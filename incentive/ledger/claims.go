@@ -433,7 +433,20 @@ func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, 
 	if len(overrides) == 0 {
 		exc = nil // the rules accept the claim: no exception needed
 	}
+	finer := ""
 	if r := c.Amount.RoundToMinor(incentive.HalfUp); !r.Amount().Equal(c.Amount.Amount()) {
+		finer = c.Amount.String()
+	} else {
+		// Each line is posted to the bucket by its earning type: half
+		// cents there would be recorded, clawed back and reported.
+		for _, ln := range c.Lines {
+			if !ln.Amount.RoundToMinor(incentive.HalfUp).Amount().Equal(ln.Amount.Amount()) {
+				finer = fmt.Sprintf("%s, line %s %s", c.Amount, ln.Earning, ln.Amount)
+				break
+			}
+		}
+	}
+	if finer != "" {
 		// A claim is paid as it is recorded: a fraction of a cent would
 		// be a payment no bank can make (as a clawback's or an
 		// exception's amount finer than the minor unit).
@@ -442,8 +455,16 @@ func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, 
 			how = "rounds only at the statement stage"
 		}
 		return Claim{}, CommitParams{}, nil, fmt.Errorf("%w: deal %s earns %s, finer than the minor unit of %s: program %s %s, and the ledger pays claim by claim (round per line or per deal)",
-			ErrInvalid, p.Deal.ID, c.Amount, cur, pe.ref.ID, how)
+			ErrInvalid, p.Deal.ID, finer, cur, pe.ref.ID, how)
 	}
+	// On the minor unit, recorded at it: a program rounding to more
+	// places wrote 200.0000 USD into the claim, its postings, the batch
+	// and every reason (as a clawback amount's zeros did).
+	c.Amount = c.Amount.RoundToMinor(incentive.HalfUp)
+	for i := range c.Lines {
+		c.Lines[i].Amount = c.Lines[i].Amount.RoundToMinor(incentive.HalfUp)
+	}
+	overrun = incentive.NewMoney(overrun, cur).RoundToMinor(incentive.HalfUp).Amount()
 	if res.Eligible {
 		if away := sharesAway(res); away != "" {
 			// A claim has one payee: recorded whole, the other payees'

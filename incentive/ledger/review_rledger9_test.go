@@ -344,3 +344,49 @@ func TestReviewRledger9RefusedLateExceptionUsesCaps(t *testing.T) {
 	assert.Equal(t, "50.00", c2.Amount.Amount().StringFixed(2))
 	h.ZeroSum()
 }
+
+// e367579 refuses a claim whose total is finer than the minor unit, but a
+// program rounding to 4 places recorded 10,000.00 x 2% as "200.0000 USD":
+// its claim, its batch line and "clawed back 200.0000 USD of 200.0000 USD
+// paid" carried the zeros (as a clawback amount did before ca4ce16). And a
+// claim whose lines are finer than the minor unit though their total is
+// not (100.0050 + 100.0050 = 200.01) was recorded with half cents in the
+// bucket's accounts by earning type. Such a claim is refused like one whose
+// total is finer; the others are recorded at the minor unit.
+func TestReviewRledger9ClaimRecordedAtTheMinorUnit(t *testing.T) {
+	h := ledgertest.NewHarness(t, newStore, ledger.Config{})
+	auto := &ledger.ApprovalPolicy{Rules: []ledger.ApprovalRule{{}}}
+	four := int32(4)
+	p := rlead8Program("s4")
+	p.Rounding = incentive.Rounding{Scale: &four}
+	require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: p, Policy: auto, Actor: "ops"}))
+	two := rlead8Program("s4two")
+	two.Rounding = incentive.Rounding{Scale: &four}
+	two.Earnings = append(two.Earnings, incentive.Earning{ID: "kicker", Type: incentive.Bonus, Amount: incentive.RateOf("deal.amount", decimal.RequireFromString("0.02"))})
+	require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: two, Policy: auto, Actor: "ops"}))
+	h.Clock.Set("2026-11-03")
+
+	// 10,000.00 x 2% = 200.0000 at 4 places: 200.00 USD.
+	c := ledgertest.Must(h.Submit("s4", ledgertest.Deal("D-1", "P-1", "10000.00", "2026-11-02"), ledgertest.Gold("P-1")))(t)
+	assert.Equal(t, "200.00 USD", c.Amount.String())
+	assert.Equal(t, "200.00 USD", c.Lines[0].Amount.String())
+	b := ledgertest.Must(h.Ledger.RunPayments(h.Ctx, ledger.RunPaymentsParams{Batch: "B-1", AsOf: day("2026-11-30"), Actor: "fin"}))(t)
+	require.Len(t, b.Lines, 1)
+	assert.Equal(t, "200.00 USD", b.Lines[0].Net.String())
+	ledgertest.Must(h.Ledger.MarkPaid(h.Ctx, ledger.MarkPaidParams{Batch: "B-1", Actor: "fin"}))(t)
+	h.Clock.Set("2026-11-30")
+	c = ledgertest.Must(h.Ledger.ClawBack(h.Ctx, ledger.ClawBackParams{Claim: c.ID, Actor: "fin", Reason: "refund"}))(t)
+	assert.Equal(t, "clawed back 200.00 USD of 200.00 USD paid: refund", c.Reason)
+
+	// 5,000.25 x 2% = 100.005 per line, 200.01 in all: the lines are
+	// finer than the cent.
+	_, err := h.Submit("s4two", ledgertest.Deal("D-2", "P-1", "5000.25", "2026-11-02"), ledgertest.Gold("P-1"))
+	assert.ErrorIs(t, err, ledger.ErrInvalid)
+	assert.ErrorContains(t, err, "deal D-2 earns 200.0100 USD, line spiff 100.0050 USD, finer than the minor unit of USD: program s4two rounds to 4 places")
+	assert.Empty(t, ledgertest.Must(h.Store.Claims(h.Ctx, ledger.ClaimsParams{Deal: "D-2"}))(t))
+	// verify re-evaluates the accrual (200.0000) against the claim (200.00).
+	rep := ledgertest.Must(h.Ledger.Replay(h.Ctx, ledger.ReplayParams{}))(t)
+	assert.Empty(t, rep.Mismatches)
+	assert.Equal(t, 1, rep.Accruals)
+	h.ZeroSum()
+}
