@@ -11,7 +11,8 @@ import (
 
 // approverRejection checks, on claims read back from the store, that a
 // claim an approver rejected counts nothing in the partner's period deal
-// amount (a claim Submit rejected for an eligible deal does), and that a
+// amount while a claim Submit rejected for an eligible deal (late) does,
+// and that a
 // payment run dated before a claim's approval is refused (review
 // rledger9).
 func approverRejection(t *testing.T, newStore NewStore) {
@@ -50,5 +51,15 @@ func approverRejection(t *testing.T, newStore NewStore) {
 	b := Must(h.Ledger.RunPayments(h.Ctx, ledger.RunPaymentsParams{Batch: "B-1", AsOf: date("2026-11-23"), Actor: "fin"}))(t)
 	require.Len(t, b.Lines, 1)
 	assert.Equal(t, "300.00", b.Lines[0].Net.Amount().StringFixed(2))
+
+	// A late deal (claims due 60 days after its close) Submit rejects
+	// still counts in the quarter, as in a run.
+	h.Clock.Set("2026-12-05")
+	_, err = h.Submit("volume", Deal("D-3", "P-1", "90000.00", "2026-10-01"), Gold("P-1"))
+	assert.ErrorIs(t, err, ledger.ErrClaimWindow)
+	c4 := Must(h.Submit("volume", Deal("D-4", "P-1", "10000.00", "2026-12-01"), Gold("P-1")))(t)
+	// 10,000.00 x 1% + (30,000.00 + 90,000.00) x 1% = 100.00 + 1,200.00
+	// = 1,300.00 (D-1, rejected by its approver, counts nothing).
+	assert.Equal(t, "1300.00", c4.Amount.Amount().StringFixed(2))
 	h.ZeroSum()
 }
