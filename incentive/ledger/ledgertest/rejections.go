@@ -12,9 +12,8 @@ import (
 // approverRejection checks, on claims read back from the store, that a
 // claim an approver rejected counts nothing in the partner's period deal
 // amount while a claim Submit rejected for an eligible deal (late) does,
-// and that a
-// payment run dated before a claim's approval is refused (review
-// rledger9).
+// and that a payment run dated before a claim's approval is refused
+// (review rledger9).
 func approverRejection(t *testing.T, newStore NewStore) {
 	h := NewHarness(t, newStore, ledger.Config{})
 	// 1% of the deal amount, and a kicker of 1% of the partner's quarter
