@@ -573,6 +573,11 @@ func (s *ledgerSession) accrue(ctx context.Context, args []string, asOf asOfValu
 			}
 			rejected[rejectLabel(rej)]++
 			continue
+		case errors.Is(err, ledger.ErrIdempotencyMismatch) && s.accruedBy(ctx, key, p, in):
+			// The same deal, accrued before by another actor (the
+			// key's request names the actor): nothing to record.
+			again++
+			continue
 		case errors.Is(err, ledger.ErrIdempotencyMismatch):
 			// The deal's key was used by a different deal: the export
 			// changed the deal since it was accrued. Say that, not the
@@ -646,6 +651,30 @@ func rejectLabel(r *ledger.RejectedError) string {
 	return "other"
 }
 
+// accruedBy reports whether the deal's accrue key holds the same
+// submission by another actor: the earlier submitters of the deal's
+// claims are tried in turn, and a replay (accepted or rejected, nothing
+// written) means the deal and its partner record are unchanged.
+func (s *ledgerSession) accruedBy(ctx context.Context, key string, p *incentive.Program, in incentive.Input) bool {
+	cs, err := s.store.Claims(ctx, ledger.ClaimsParams{Program: p.ID, Deal: in.Deal.ID})
+	if err != nil {
+		return false
+	}
+	tried := map[string]bool{s.actor: true}
+	for _, c := range cs {
+		if tried[c.SubmittedBy] {
+			continue
+		}
+		tried[c.SubmittedBy] = true
+		_, err := s.l.Submit(ctx, ledger.SubmitParams{Key: key, Program: p.ID, Version: p.Version, Deal: in.Deal, Partner: in.Partner, Actor: c.SubmittedBy})
+		var rej *ledger.RejectedError
+		if err == nil || errors.As(err, &rej) {
+			return true
+		}
+	}
+	return false
+}
+
 // decide approves or rejects claims.
 func (s *ledgerSession) decide(ctx context.Context, sub string, ids []string, stdout, stderr io.Writer) int {
 	cmd := "ledger " + sub
@@ -686,7 +715,7 @@ func (s *ledgerSession) decide(ctx context.Context, sub string, ids []string, st
 		return code
 	}
 	for _, c := range done {
-		fmt.Fprintf(stdout, "%s %s %s\n", c.ID, c.State, incentive.FormatAmount(c.Amount.Amount(), c.Amount.Currency()))
+		fmt.Fprintf(stdout, "%s %s %s %s\n", c.ID, c.State, money(c.Amount), c.Amount.Currency())
 	}
 	verb := map[string]string{"approve": "approved", "reject": "rejected", "withdraw": "withdrawn"}[sub]
 	fmt.Fprintf(stdout, "%s %s\n", plural(len(done), "claim"), verb)

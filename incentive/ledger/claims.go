@@ -288,10 +288,31 @@ func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, 
 	// starts from its own balance alone: the program-period earnings and
 	// the other caps' balances are of other periods.
 	caps := pe.partnerCaps(p.Deal.PartnerID, incentive.DateOf(p.Deal.CloseDate.In(pe.loc())))
+	expired, err := l.expiredUse(ctx, pe, p.Deal.PartnerID, len(caps) > 0)
+	if err != nil {
+		return Claim{}, CommitParams{}, nil, err
+	}
+	if pe.budget != nil {
+		// The late claims use up the budget too (none unless the program
+		// says so), though nothing was drawn from its account.
+		for _, x := range expired {
+			used, remaining = used.Add(x.Amount.Amount()), remaining.Sub(x.Amount.Amount())
+		}
+	}
 	for _, ch := range caps {
 		u, err := l.balance(ctx, ch.used, cur)
 		if err != nil {
 			return Claim{}, CommitParams{}, nil, err
+		}
+		if !ch.programPeriod {
+			// partnerPrior counts the partner's late claims in the
+			// program's period (PeriodEarned); a cap of another period
+			// counts those of its own.
+			for _, x := range expired {
+				if x.Partner == p.Deal.PartnerID && periodStart(ch.period, x.CloseDate, pe.ev.Program().Effective.From) == ch.start {
+					u = u.Add(x.Amount.Amount())
+				}
+			}
 		}
 		if prior.CapUsed == nil {
 			prior.CapUsed = make(map[int]decimal.Decimal, len(caps))
@@ -412,7 +433,20 @@ func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, 
 	if len(overrides) == 0 {
 		exc = nil // the rules accept the claim: no exception needed
 	}
+	finer := ""
 	if r := c.Amount.RoundToMinor(incentive.HalfUp); !r.Amount().Equal(c.Amount.Amount()) {
+		finer = c.Amount.String()
+	} else {
+		// Each line is posted to the bucket by its earning type: half
+		// cents there would be recorded, clawed back and reported.
+		for _, ln := range c.Lines {
+			if !ln.Amount.RoundToMinor(incentive.HalfUp).Amount().Equal(ln.Amount.Amount()) {
+				finer = fmt.Sprintf("%s, line %s %s", c.Amount, ln.Earning, ln.Amount)
+				break
+			}
+		}
+	}
+	if finer != "" {
 		// A claim is paid as it is recorded: a fraction of a cent would
 		// be a payment no bank can make (as a clawback's or an
 		// exception's amount finer than the minor unit).
@@ -421,8 +455,16 @@ func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, 
 			how = "rounds only at the statement stage"
 		}
 		return Claim{}, CommitParams{}, nil, fmt.Errorf("%w: deal %s earns %s, finer than the minor unit of %s: program %s %s, and the ledger pays claim by claim (round per line or per deal)",
-			ErrInvalid, p.Deal.ID, c.Amount, cur, pe.ref.ID, how)
+			ErrInvalid, p.Deal.ID, finer, cur, pe.ref.ID, how)
 	}
+	// On the minor unit, recorded at it: a program rounding to more
+	// places wrote 200.0000 USD into the claim, its postings, the batch
+	// and every reason (as a clawback amount's zeros did).
+	c.Amount = c.Amount.RoundToMinor(incentive.HalfUp)
+	for i := range c.Lines {
+		c.Lines[i].Amount = c.Lines[i].Amount.RoundToMinor(incentive.HalfUp)
+	}
+	overrun = incentive.NewMoney(overrun, cur).RoundToMinor(incentive.HalfUp).Amount()
 	if res.Eligible {
 		if away := sharesAway(res); away != "" {
 			// A claim has one payee: recorded whole, the other payees'
@@ -503,6 +545,44 @@ func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, 
 	}
 	cp.Claims = []ClaimWrite{{Claim: c}}
 	return c, cp, nil, nil
+}
+
+// expiredUse returns, when the program says expired earnings use up the
+// partner caps and the budget as if paid (claims: {expired_uses_caps:
+// true}), the claims Submit rejected as late, each with what the caps let
+// it pay, of deals without a live claim (a live claim takes its own cap
+// and budget room): of every partner when the program has a budget, else
+// of the partner when withCaps (nil otherwise).
+func (l *Ledger) expiredUse(ctx context.Context, pe *programEntry, partner string, withCaps bool) ([]Claim, error) {
+	if !pe.ev.Program().Claims.ExpiredUsesCaps || (pe.budget == nil && !withCaps) {
+		return nil, nil
+	}
+	q := ClaimsParams{Program: pe.ref.ID, Partner: partner,
+		States: []State{PendingApproval, Approved, HeldState, PayableState, PaidState, ClawedBackState, Rejected}}
+	if pe.budget != nil {
+		q.Partner = ""
+	}
+	cs, err := l.cfg.Store.Claims(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	live := map[string]bool{}
+	for _, c := range cs {
+		if c.State != Rejected {
+			live[c.Deal] = true
+		}
+	}
+	var out []Claim
+	seen := map[string]bool{}
+	for _, c := range cs {
+		if c.State != Rejected || c.Kind != EarningClaim || live[c.Deal] || seen[c.Deal] || !eligibleRejection(&c) ||
+			!lateRejection(&c) || c.Amount.Sign() <= 0 {
+			continue
+		}
+		seen[c.Deal] = true
+		out = append(out, c)
+	}
+	return out, nil
 }
 
 // sharesAway names the shares of r paid to a partner other than the
@@ -1124,9 +1204,11 @@ func (c *Claim) payOf(amt incentive.Money) *incentive.Conversion {
 // earlier one's PeriodEarned, so partner caps bind in any arrival order.
 // A claim clawed back after payment counts only in PeriodEarned, with what
 // the partner kept of it (paid net of its clawbacks). A rejected claim of
-// an eligible deal (late, over the budget or a cap, earning nothing)
-// counts in the deal amount and deals only, as a run counts such a deal;
-// each deal counts once.
+// an eligible deal that Submit rejected (late, over the budget or a cap,
+// earning nothing) counts in the deal amount and deals only, as a run
+// counts such a deal (a late one's amount counts as earned too when the
+// program's expired earnings use up the caps); a claim an approver
+// rejected counts nothing; each deal counts once.
 func (l *Ledger) partnerPrior(ctx context.Context, pe *programEntry, d *incentive.Deal) (incentive.Prior, error) {
 	var pr incentive.Prior
 	cs, err := l.cfg.Store.Claims(ctx, ClaimsParams{Program: pe.ref.ID, Partner: d.PartnerID,
@@ -1149,7 +1231,7 @@ func (l *Ledger) partnerPrior(ctx context.Context, pe *programEntry, d *incentiv
 		if c.Kind != EarningClaim || c.Deal == d.ID || len(c.Input) == 0 || c.exceptionAmount() {
 			continue
 		}
-		if c.State == Rejected && (live[c.Deal] || counted[c.Deal] || !eligibleRejection(c.Reason)) {
+		if c.State == Rejected && (live[c.Deal] || counted[c.Deal] || !eligibleRejection(&c)) {
 			continue
 		}
 		in, _, err := decodeInput(c.Input)
@@ -1164,8 +1246,17 @@ func (l *Ledger) partnerPrior(ctx context.Context, pe *programEntry, d *incentiv
 			// An eligible deal whose claim was refused (late, over the
 			// budget or the cap, earning nothing) was still sold: a run
 			// counts it in the period's deal amount and deals, and it
-			// earned nothing (an expired earning takes no cap room).
+			// earned nothing (an expired earning takes no cap room,
+			// unless the program says otherwise).
 			counted[c.Deal] = true
+			if prog.Claims.ExpiredUsesCaps && lateRejection(&c) {
+				// The program says an expired earning uses up the
+				// partner caps as if it had been paid (claims:
+				// {expired_uses_caps: true}): what the caps let it
+				// pay counts as earned, in any arrival order, as a
+				// live claim's does.
+				pr.PeriodEarned = pr.PeriodEarned.Add(c.Amount.Amount())
+			}
 			if t.After(d.CloseDate) || (t.Equal(d.CloseDate) && in.Deal.ID > d.ID) {
 				continue
 			}
@@ -1218,11 +1309,30 @@ func periodAmount(in incentive.Input, prog *incentive.Program, loc *time.Locatio
 	return amt.Amount(), nil
 }
 
-// eligibleRejection reports whether a rejected claim's reason (as decide
-// and Submit write it) is of an eligible deal: not "not eligible" and not
-// a duplicate of a deal claimed before.
-func eligibleRejection(reason string) bool {
-	return !strings.HasPrefix(reason, "not eligible: ") && !strings.Contains(reason, " is already claimed under program ")
+// lateRejection reports whether a rejected claim was refused for coming
+// after its claim window closed: by Submit, or as an exception to the
+// window its approver refused.
+func lateRejection(c *Claim) bool {
+	late := func(s string) bool { return strings.HasPrefix(s, "claim window closed: ") }
+	return late(c.Reason) || (c.Exception != nil && c.Exception.Amount == nil && slices.ContainsFunc(c.Exception.Overrides, late))
+}
+
+// eligibleRejection reports whether a rejected claim is one Submit
+// rejected (decide and Submit record it without approval steps or a hold;
+// a claim an approver rejected had both) for a reason that leaves the deal
+// eligible: not "not eligible" and not a duplicate of a deal claimed
+// before; or an eligible deal's exception (a late claim, one beyond the
+// budget) its approver refused, which leaves the deal where Submit would
+// have. Any other claim an approver rejected counts nothing, as a
+// withdrawn or expired one.
+func eligibleRejection(c *Claim) bool {
+	if c.Exception != nil && c.Exception.Amount == nil {
+		return true
+	}
+	if len(c.Steps) > 0 || !c.HoldUntil.IsZero() {
+		return false
+	}
+	return !strings.HasPrefix(c.Reason, "not eligible: ") && !strings.Contains(c.Reason, " is already claimed under program ")
 }
 
 // periodStart is the first day of the period containing d (the program's

@@ -55,6 +55,16 @@
 // (claw back from the credited deal's claim instead) are refused with
 // ErrInvalid, storing nothing.
 //
+// A claim's period totals (volume bands, period.* terms, the partner caps)
+// start from the partner's earlier claims in the period, as a run over the
+// deals in close order would: the deals of live claims; an eligible deal
+// Submit rejected (late, over the budget or a cap, earning nothing) or
+// whose exception its approver refused counts in the deal amount, earning
+// nothing, unless the program's expired earnings use up the caps and the
+// budget (claims: {expired_uses_caps: true}), where a late one's amount
+// counts there too; a claim an approver rejected, withdrawn or expired
+// counts nothing.
+//
 // An accepted claim commits its amount from the budget (accrued) and waits
 // for the approvals its program's ApprovalPolicy requires — by amount and
 // earning type, auto-approved below a threshold, a manager, then finance
@@ -75,7 +85,9 @@
 // change is an Event with the actor, the time and the reason. A change
 // dated (by Config.Now) on a day before the claim's submission, in the
 // program's time zone, is refused with ErrInvalid: it would move the
-// claim's money before it was accrued.
+// claim's money before it was accrued. So is a payment run
+// (RunPayments) dated, by its date and the clock, before a claim it
+// would pay was submitted or approved.
 //
 // ClawBack before payment voids the claim (its amount returns to the
 // budget); after payment it takes back at most what was paid and not yet

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/partnerops/partnerops/incentive"
 	"github.com/partnerops/partnerops/partner"
@@ -181,6 +182,14 @@ func (l *Ledger) buildBatch(ctx context.Context, p RunPaymentsParams) (Batch, Co
 			Partner: k.Partner, Payee: k.Payee, Batch: b.ID, Actor: p.Actor, Reason: "payment run " + b.ID,
 		}
 		for _, c := range s.claims {
+			// As an operation on one claim (updateClaim), a run dated
+			// before a claim became payable (its approval dated later
+			// than the clock now reads) would move it out of payable
+			// before it was there.
+			if on := payableOn(&c, pe.loc()); e.Effective.Before(on) {
+				return Batch{}, CommitParams{}, fmt.Errorf("%w: claim %s became payable on %s: a payment run dated %s would pay it before (date it on or after %s)",
+					ErrInvalid, c.ID, on, e.Effective, on)
+			}
 			line.Claims = append(line.Claims, c.ID)
 			for _, ln := range c.Lines {
 				e.Postings = append(e.Postings, Posting{Account: k.Account(Payable), Amount: ln.Amount.Neg(), Type: ln.Type})
@@ -302,6 +311,18 @@ func (l *Ledger) MarkPaid(ctx context.Context, p MarkPaidParams) (Batch, error) 
 		return nil
 	})
 	return out, err
+}
+
+// payableOn is the day (in loc) of a payable claim's last move before
+// payment: its submission or its last approval step.
+func payableOn(c *Claim, loc *time.Location) incentive.Date {
+	on := incentive.DateOf(c.SubmittedAt.In(loc))
+	for _, st := range c.Steps {
+		if !st.At.IsZero() {
+			on = laterOf(on, incentive.DateOf(st.At.In(loc)))
+		}
+	}
+	return on
 }
 
 // laterOf returns the later of two dates.

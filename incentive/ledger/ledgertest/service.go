@@ -54,6 +54,7 @@ func RunService(t *testing.T, newStore NewStore) {
 	t.Run("LateProofException", func(t *testing.T) { lateProofException(t, newStore) })
 	t.Run("PayoutBuckets", func(t *testing.T) { payoutBuckets(t, newStore) })
 	t.Run("ClawBackSaysWhy", func(t *testing.T) { clawBackWhy(t, newStore) })
+	t.Run("ApproverRejectionAndPaymentDate", func(t *testing.T) { approverRejection(t, newStore) })
 }
 
 func spiffClawback(t *testing.T, newStore NewStore) {
