@@ -1030,6 +1030,19 @@ func (l *Ledger) ClawBack(ctx context.Context, p ClawBackParams) (Claim, error) 
 		}
 	}
 	out, err := l.updateClaim(ctx, p.Claim, func(c *Claim, pe *programEntry, now time.Time, cp *CommitParams) error {
+		if c.Batch != "" && c.Paid.Sign() > 0 {
+			// As a payment run dated before a claim was payable: a
+			// clawback dated before the payment it takes back would
+			// withhold what was not yet paid.
+			b, err := l.cfg.Store.Batch(ctx, BatchParams{ID: c.Batch})
+			if err != nil {
+				return err
+			}
+			if day := incentive.DateOf(now.In(pe.loc())); day.Before(b.AsOf) {
+				return fmt.Errorf("%w: claim %s was paid in batch %s as of %s: a clawback dated %s would come before the payment (date it on or after %s)",
+					ErrInvalid, c.ID, b.ID, b.AsOf, day, b.AsOf)
+			}
+		}
 		if err := l.clawBack(c, pe, now, cp, &p); err != nil {
 			return err
 		}

@@ -68,3 +68,39 @@ func TestClaimOperationDatedBeforeSubmission(t *testing.T) {
 	assert.Equal(t, ledger.PayableState, got.State)
 	h.ZeroSum()
 }
+
+// A clawback dated before the payment it takes back is refused and records
+// nothing (reported by reviewer rledger9): paid in a batch as of
+// 2026-11-30 and clawed back on a clock reading 2026-11-03, a statement
+// through 2026-11-10 read the claim payable 240.00 with 240.00 already
+// withheld. On the batch's date it is allowed.
+func TestClawBackDatedBeforePayment(t *testing.T) {
+	h := ledgertest.NewHarness(t, newStore, ledger.Config{})
+	prog := &incentive.Program{
+		ID: "dated", Version: 1, Hash: "dated-v1", Currency: "USD",
+		Effective: incentive.Window{From: day("2026-10-01"), To: day("2026-12-31")},
+		Earnings: []incentive.Earning{
+			{ID: "spiff", Type: incentive.Spiff, Amount: incentive.RateOf("deal.amount", decimal.RequireFromString("0.02"))},
+		},
+	}
+	auto := &ledger.ApprovalPolicy{Rules: []ledger.ApprovalRule{{}}}
+	require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: prog, Policy: auto, Actor: "ops"}))
+	h.Clock.Set("2026-11-03")
+	// 12,000.00 x 2% = 240.00, approved at once (no approval step).
+	c := ledgertest.Must(h.Submit("dated", ledgertest.Deal("D-1", "P-1", "12000.00", "2026-11-02"), ledgertest.Gold("P-1")))(t)
+	ledgertest.Must(h.Ledger.RunPayments(h.Ctx, ledger.RunPaymentsParams{Batch: "B-1", AsOf: day("2026-11-30"), Actor: "fin"}))(t)
+	ledgertest.Must(h.Ledger.MarkPaid(h.Ctx, ledger.MarkPaidParams{Batch: "B-1", Actor: "fin"}))(t)
+
+	_, err := h.Ledger.ClawBack(h.Ctx, ledger.ClawBackParams{Claim: c.ID, Actor: "fin", Reason: "refund"})
+	require.ErrorIs(t, err, ledger.ErrInvalid)
+	assert.Contains(t, err.Error(), "claim "+c.ID+" was paid in batch B-1 as of 2026-11-30: a clawback dated 2026-11-03 would come before the payment (date it on or after 2026-11-30)")
+	got, err := h.Store.Claim(h.Ctx, ledger.ClaimParams{ID: c.ID})
+	require.NoError(t, err)
+	assert.Equal(t, ledger.PaidState, got.State)
+	assert.True(t, got.ClawedBack.IsZero())
+
+	h.Clock.Set("2026-11-30")
+	got = ledgertest.Must(h.Ledger.ClawBack(h.Ctx, ledger.ClawBackParams{Claim: c.ID, Actor: "fin", Reason: "refund"}))(t)
+	assert.Equal(t, "240.00", got.ClawedBack.Amount().StringFixed(2))
+	h.ZeroSum()
+}

@@ -59,6 +59,7 @@ func TestReviewRlead8ClawBackAmountErrors(t *testing.T) {
 	c := ledgertest.Must(h.Submit("amt", ledgertest.Deal("D-1", "P-1", "10000.00", "2026-11-02"), ledgertest.Gold("P-1")))(t)
 	ledgertest.Must(h.Ledger.RunPayments(h.Ctx, ledger.RunPaymentsParams{Batch: "B-1", AsOf: day("2026-11-30"), Actor: "fin"}))(t)
 	ledgertest.Must(h.Ledger.MarkPaid(h.Ctx, ledger.MarkPaidParams{Batch: "B-1", Actor: "fin"}))(t)
+	h.Clock.Set("2026-12-01") // clawbacks come after the payment (as of 2026-11-30)
 	for _, tt := range []struct {
 		amount incentive.Money
 		want   string
@@ -137,6 +138,7 @@ func TestReviewRlead8ClawBackAmountAtMinorUnit(t *testing.T) {
 	require.Equal(t, "147.51", c.Amount.Amount().StringFixed(2))
 	ledgertest.Must(h.Ledger.RunPayments(h.Ctx, ledger.RunPaymentsParams{Batch: "B-1", AsOf: day("2026-11-30"), Actor: "fin"}))(t)
 	ledgertest.Must(h.Ledger.MarkPaid(h.Ctx, ledger.MarkPaidParams{Batch: "B-1", Actor: "fin"}))(t)
+	h.Clock.Set("2026-12-01") // clawbacks come after the payment (as of 2026-11-30)
 	first := incentive.MustParseMoney("100.000", "USD")
 	c = ledgertest.Must(h.Ledger.ClawBack(h.Ctx, ledger.ClawBackParams{Claim: c.ID, Amount: &first, Actor: "fin", Reason: "refund"}))(t)
 	assert.Equal(t, "clawed back 100.00 USD of 147.51 USD paid: refund", c.Reason)

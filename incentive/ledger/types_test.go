@@ -46,6 +46,7 @@ func TestStatementByEarningType(t *testing.T) {
 
 	ledgertest.Must(h.Ledger.RunPayments(h.Ctx, ledger.RunPaymentsParams{Batch: "B", AsOf: day("2026-11-30"), Actor: "fin"}))(t)
 	ledgertest.Must(h.Ledger.MarkPaid(h.Ctx, ledger.MarkPaidParams{Batch: "B", Actor: "fin"}))(t)
+	h.Clock.Set("2026-12-01") // clawbacks come after the payment (as of 2026-11-30)
 	half := usd("650.00")
 	ledgertest.Must(h.Ledger.ClawBack(h.Ctx, ledger.ClawBackParams{Claim: c.ID, Amount: &half, Actor: "ops", Reason: "half refunded"}))(t)
 	// 650.00 over 1,200.00 : 100.00 -> 650.00 x 1200/1300 = 600.00 and 650.00 x 100/1300 = 50.00
