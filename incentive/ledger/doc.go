@@ -83,11 +83,12 @@
 //
 // Any other change is a *TransitionError (ErrIllegalTransition). Every
 // change is an Event with the actor, the time and the reason. A change
-// dated (by Config.Now) on a day before the claim's submission, in the
+// dated (by Config.Clock) on a day before the claim's submission, in the
 // program's time zone, is refused with ErrInvalid: it would move the
 // claim's money before it was accrued. So is a payment run
 // (RunPayments) dated, by its date and the clock, before a claim it
-// would pay was submitted or approved.
+// would pay was submitted or approved, and a clawback dated before the
+// payment batch it takes back from (the batch's AsOf).
 //
 // ClawBack before payment voids the claim (its amount returns to the
 // budget); after payment it takes back at most what was paid and not yet
