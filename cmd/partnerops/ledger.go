@@ -582,7 +582,7 @@ func (s *ledgerSession) accrue(ctx context.Context, args []string, asOf asOfValu
 			// The deal's key was used by a different deal: the export
 			// changed the deal since it was accrued. Say that, not the
 			// key's mechanics.
-			fmt.Fprintf(stderr, "partnerops %s: deal %s: differs from the deal accrued before under %s v%d (an amount, date or attribute changed in the export): nothing recorded; the ledger keeps the claim as first accrued (ledger claims -partner %s)\n",
+			fmt.Fprintf(stderr, "partnerops %s: deal %s: differs from the deal accrued before under %s v%d (the deal or its partner's record changed since): nothing recorded; the ledger keeps the claim as first accrued (ledger claims -partner %s)\n",
 				cmd, in.Deal.ID, p.ID, p.Version, in.Deal.PartnerID)
 			code = exitFail
 			failed++

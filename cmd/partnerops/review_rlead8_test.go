@@ -296,7 +296,7 @@ func TestLedgerAccrueChangedDealSaysSo(t *testing.T) {
 	require.NoError(t, os.WriteFile(d2, []byte(changed), 0o644))
 	out, errs, code := invoke("ledger", "accrue", "-db", db, "-as-of", "2026-12-15", "-actor", "ops", example, d2)
 	assert.Equal(t, exitFail, code)
-	assert.Contains(t, errs, "partnerops ledger accrue: deal ACME-1001: differs from the deal accrued before under q4-2026-partner-growth v1 (an amount, date or attribute changed in the export): nothing recorded; the ledger keeps the claim as first accrued (ledger claims -partner P-ACME)\n")
+	assert.Contains(t, errs, "partnerops ledger accrue: deal ACME-1001: differs from the deal accrued before under q4-2026-partner-growth v1 (the deal or its partner's record changed since): nothing recorded; the ledger keeps the claim as first accrued (ledger claims -partner P-ACME)\n")
 	assert.NotContains(t, errs, "idempotency")
 	assert.Contains(t, out, "0 claims recorded")
 	assert.Contains(t, out, "31 already recorded by an earlier accrue")
