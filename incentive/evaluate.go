@@ -1088,7 +1088,9 @@ func (e *Evaluator) ownTerms(w *work, in *Input, rates RateSource) {
 		e.pickGroups(w)
 	}
 	e.payee(w)
-	if w.bufs == nil && !w.closed {
+	if w.bufs == nil && !w.closed && w.snap == nil {
+		// (A credit note's re-evaluation of its deal, w.snap, is never
+		// finished: its result is not kept.)
 		e.lineRoom(w)
 	}
 }
