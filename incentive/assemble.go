@@ -16,7 +16,13 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 	if w.scope.vals != nil {
 		e.valueSteps(w)
 	}
+	// room is what ownTerms made for the lines (lineRoom), if anything.
+	room := res.Lines
 	if !res.Eligible {
+		if room != nil {
+			// (Ineligible in the ordered phase: no lines, "lines": null.)
+			res.Lines = nil
+		}
 		// An ineligible deal is explained by its window and clauses only.
 		sortSteps(w.trace)
 		n := 0
@@ -44,12 +50,20 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 	// no line must still get empty Lines, not nil, or its JSON reads
 	// "lines": null where a run without ReuseResults writes [].)
 	b := w.bufs
-	if b != nil && b.lines != nil && cap(b.lines) >= paying {
+	switch {
+	case b != nil && b.lines != nil && cap(b.lines) >= paying:
 		res.Lines = b.lines[:0]
-	} else {
+	case room != nil && cap(room) >= paying+lost:
+		// Lines, then Lost, in ownTerms's room, each capped at its
+		// length, so that appending to one copies.
+		res.Lines = room[:0:paying]
+		if lost > 0 {
+			res.Lost = room[paying : paying : paying+lost]
+		}
+	default:
 		res.Lines = make([]Line, 0, paying)
 	}
-	if lost > 0 {
+	if lost > 0 && res.Lost == nil {
 		if b != nil && cap(b.lost) >= lost {
 			res.Lost = b.lost[:0]
 		} else {

@@ -248,7 +248,7 @@ func (e *Evaluator) runSerial(ctx context.Context, deals iter.Seq2[Input, error]
 			}
 			continue
 		}
-		cur = in
+		setInput(&cur, &in)
 		if err := order.next(&cur.Deal); err != nil {
 			yield(nil, err)
 			return
@@ -567,7 +567,8 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 			}
 			var it *item
 			c.items, it = nextItem(c.items)
-			it.in, it.err, it.final = in, err, false
+			setInput(&it.in, &in)
+			it.err, it.final = err, false
 			if err == nil {
 				if oerr := order.next(&in.Deal); oerr != nil {
 					it.err, it.final = oerr, true
