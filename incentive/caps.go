@@ -69,7 +69,7 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 			if !w.noTrace {
 				d := e.newDetail(w, detailRunningCap)
 				d.ci, d.a, d.b, d.c = int32(ci), count.dec(w.da), total, room
-				w.add(secTail, stepRec{Kind: StepCap, ref: capRef(ci), Index: ci, amount: cut, origin: &c.Origin, detail: d})
+				e.addDetail(w, secTail, StepCap, capRef(ci), ci, &c.Origin, false, cut, d)
 			}
 			e.takeCut(w, ci, c, cut)
 			total = room

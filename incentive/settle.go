@@ -158,7 +158,7 @@ func (e *Evaluator) orderedTerms(w *work, st *runState, asOf time.Time) (ps *par
 		if !w.noTrace {
 			d := e.newDetail(w, detailDealCap)
 			d.ci, d.a, d.b = int32(ci), total, limit
-			w.add(secTail, stepRec{Kind: StepCap, ref: capRef(ci), Index: ci, amount: cut, origin: &c.Origin, detail: d})
+			e.addDetail(w, secTail, StepCap, capRef(ci), ci, &c.Origin, false, cut, d)
 		}
 		e.takeCutAt(w, ci, c, limit, cut)
 		total = limit
@@ -309,13 +309,15 @@ func (e *Evaluator) settleLine(w *work, i int) {
 		if !w.noTrace {
 			d := e.newDetail(w, detailLineCap)
 			d.line, d.ci, d.a, d.b = int32(i), int32(ci), ln.final, limit
-			st := stepRec{Kind: StepCap, ref: capRef(ci), Index: ci, amount: cut, origin: &c.Origin, detail: d}
-			if c.LimitFormula != nil {
+			if c.LimitFormula == nil {
+				e.addDetail(w, secLines+int32(i), StepCap, capRef(ci), ci, &c.Origin, false, cut, d)
+			} else {
 				// what the computed limit read, as a computed deal cap shows it
+				st := stepRec{Kind: StepCap, ref: capRef(ci), Index: ci, amount: cut, origin: &c.Origin, detail: d}
 				x := e.exprStep(w, StepCap, capRef(ci), ci, c.LimitFormula, &c.Origin)
 				st.in, st.nin, st.reads, st.inputs = x.in, x.nin, x.reads, x.inputs
+				w.add(secLines+int32(i), st)
 			}
-			w.add(secLines+int32(i), st)
 		}
 		ln.final = limit
 	}
@@ -350,7 +352,7 @@ func (e *Evaluator) settleLine(w *work, i int) {
 		if !w.noTrace && decCmp(r, ln.final) != 0 {
 			d := e.newDetail(w, detailLineRounding)
 			d.line, d.a = int32(i), ln.final
-			w.add(secLines+int32(i), stepRec{Kind: StepRounding, ref: e.earn[i].e.ID, Index: i, OK: true, amount: r, detail: d})
+			e.addDetail(w, secLines+int32(i), StepRounding, e.earn[i].e.ID, i, nil, true, r, d)
 		}
 		ln.final = r
 	}
@@ -433,7 +435,7 @@ func (e *Evaluator) pickGroups(w *work) {
 			d := e.newDetail(w, detailGroup)
 			d.ci, d.line = int32(gi), int32(win)
 			d.setPicks(picks)
-			w.add(e.groupSection(gi), stepRec{Kind: StepGroup, ref: g.ID, Index: gi, OK: win >= 0, origin: &g.Origin, detail: d})
+			e.addDetail(w, e.groupSection(gi), StepGroup, g.ID, gi, &g.Origin, win >= 0, decimal.Decimal{}, d)
 		}
 	}
 }
