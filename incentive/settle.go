@@ -417,7 +417,7 @@ func (e *Evaluator) pickGroups(w *work) {
 		// deal is explained.
 		var picks []groupMember
 		if !w.noTrace {
-			picks = make([]groupMember, 0, n)
+			picks = w.groupPicks(n)
 		}
 		for _, i := range e.groupMembers[gi] {
 			ln := &w.lines[i]

@@ -326,9 +326,13 @@ func wordsOf[T any]() int { var v T; return int(unsafe.Sizeof(v)+7) / 8 }
 type traceScratch struct {
 	detChunks []*[detailChunk]stepDetail
 	ndet      int32
-	ins       []uint64 // input records (putInput), nins of them
-	nins      int32
-	bytes     []byte
+	// pickChunks hold the group details' members (groupPicks), npicks
+	// of their places in use, so that a deal's pick allocates nothing.
+	pickChunks []*[pickChunk]groupMember
+	npicks     int32
+	ins        []uint64 // input records (putInput), nins of them
+	nins       int32
+	bytes      []byte
 	// texts are the last few texts put in bytes (see text), so that a
 	// text several expressions read (the deal's type, the partner's
 	// tier) is kept once; ntexts of them are set.
@@ -352,16 +356,40 @@ func (w *work) scratch() {
 	}
 }
 
+// groupPicks returns room for n group members (length 0, capacity n) in
+// the scratch, where it never moves while the deal is evaluated (a group
+// detail points at its members until resultTrace copies them into the
+// result's block); more than a chunk's members are made apart.
+func (w *work) groupPicks(n int) []groupMember {
+	w.scratch()
+	if n > pickChunk {
+		return make([]groupMember, 0, n)
+	}
+	c, off := int(w.npicks)/pickChunk, int(w.npicks)%pickChunk
+	if off+n > pickChunk {
+		c, off = c+1, 0
+	}
+	for c >= len(w.pickChunks) {
+		w.pickChunks = append(w.pickChunks, new([pickChunk]groupMember))
+	}
+	w.npicks = int32(c*pickChunk + off + n)
+	return w.pickChunks[c][off : off : off+n]
+}
+
+// pickChunk is how many group members a chunk of the scratch holds.
+const pickChunk = 8
+
 // reuse empties the scratch for the next deal. The result has its own
 // copies (resultTrace): the deal's rare pointers are dropped. (The
-// details' decimals and texts are left until newDetail overwrites them:
-// at most a chunk's few decimals stay pinned, where clearing them cost a
-// write barrier for each pointer on every deal.)
+// details' decimals and texts, and the group members', are left until
+// the next deals overwrite them: at most a chunk's few decimals stay
+// pinned, where clearing them cost a write barrier for each pointer on
+// every deal.)
 func (ts *traceScratch) reuse() {
 	clear(ts.decs)
 	clear(ts.vals)
 	clear(ts.extras)
-	ts.ndet, ts.ntexts, ts.nins = 0, 0, 0
+	ts.ndet, ts.ntexts, ts.nins, ts.npicks = 0, 0, 0, 0
 	ts.ins, ts.bytes, ts.decs, ts.vals, ts.extras = ts.ins[:0], ts.bytes[:0], ts.decs[:0], ts.vals[:0], ts.extras[:0]
 }
 
