@@ -3,6 +3,7 @@ package incentive
 import (
 	"reflect"
 	"runtime"
+	"slices"
 	"testing"
 	"unsafe"
 
@@ -223,5 +224,36 @@ func TestInputRecordWords(t *testing.T) {
 		var r inputRec
 		r, at = getInput(words, at)
 		assert.Equal(t, rs[i], r, "record %d", i)
+	}
+}
+
+// The blocks without steps made from the program's types (blockNews:
+// EvaluateInto's and ReuseResults' traces, whose steps reuse the
+// result's) fill the allocator's size classes from 48 to 512 bytes, one
+// type a class, so that a block of m words takes the bytes an exact
+// allocation of m words takes; newBlockFor[m] gives the smallest that
+// holds m words, and traceMem returns it with m words.
+func TestBlockNewsSizeClasses(t *testing.T) {
+	// the size classes of Go's allocator from 48 to 512 bytes
+	// (runtime/sizeclasses.go)
+	classes := []int{48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 208, 224, 240, 256, 288, 320, 352, 384, 416, 448, 480, 512}
+	require.Len(t, blockNews, len(classes))
+	for i, b := range blockNews {
+		assert.Equal(t, classes[i], int(memStepsAt)+8*b.words, "blockNews[%d]", i)
+	}
+	require.Equal(t, blockNews[len(blockNews)-1].words+1, len(newBlockFor))
+	ts := new(traceScratch)
+	for m := range newBlockFor {
+		k := slices.IndexFunc(blockNews[:], func(b blockNew) bool { return b.words >= m })
+		require.GreaterOrEqual(t, k, 0)
+		if k > 0 {
+			require.Less(t, blockNews[k-1].words, m, "m %d", m)
+		}
+		want := uintptr(unsafe.Pointer(reflect.ValueOf(blockNews[k].new).Pointer()))
+		assert.Equal(t, want, uintptr(unsafe.Pointer(reflect.ValueOf(newBlockFor[m]).Pointer())), "m %d", m)
+		steps, blk := ts.traceMem(0, m)
+		require.Empty(t, steps)
+		require.Len(t, blk.data(), m)
+		require.Equal(t, uintptr(blk.dataAt), memStepsAt)
 	}
 }

@@ -916,6 +916,14 @@ func (ts *traceScratch) traceMem(n, m int) ([]Step, *traceBlock) {
 	if n > maxMemSteps {
 		steps, n = make([]Step, n), 0
 	}
+	if n == 0 && m < len(newBlockFor) {
+		// The block alone (EvaluateInto's, ReuseResults'): a type of the
+		// program's, no reflect.New (whose pointer type is looked up in
+		// a sync.Map on every call) nor map lookup.
+		blk := (*traceBlock)(newBlockFor[m]())
+		blk.nw, blk.dataAt = int32(m), int32(memStepsAt)
+		return steps, blk
+	}
 	r := m
 	if r > memExactWords {
 		r = (m + memExactWords - 1) &^ (memExactWords - 1)
@@ -958,6 +966,69 @@ const (
 // work's first trace of each size about seven allocations and a few
 // microseconds, more than the trace itself.
 var memTypeCache sync.Map // uint64 -> reflect.Type
+
+// blockOf is a trace block without steps and with the words of A, an
+// array of uint64 (see memType).
+type blockOf[A any] struct {
+	H traceBlock
+	D A
+}
+
+// newBlock allocates a blockOf[A].
+func newBlock[A any]() unsafe.Pointer { return unsafe.Pointer(new(blockOf[A])) }
+
+// blockNew allocates a block without steps and with words words.
+type blockNew struct {
+	words int
+	new   func() unsafe.Pointer
+}
+
+func blockNewOf[A any]() blockNew {
+	var a A
+	return blockNew{int(unsafe.Sizeof(a) / 8), newBlock[A]}
+}
+
+// blockNews are the blocks without steps whose words fill each of the
+// allocator's size classes from 48 to 512 bytes (TestBlockNewsSizeClasses).
+var blockNews = [...]blockNew{
+	blockNewOf[[2]uint64](),
+	blockNewOf[[4]uint64](),
+	blockNewOf[[6]uint64](),
+	blockNewOf[[8]uint64](),
+	blockNewOf[[10]uint64](),
+	blockNewOf[[12]uint64](),
+	blockNewOf[[14]uint64](),
+	blockNewOf[[16]uint64](),
+	blockNewOf[[18]uint64](),
+	blockNewOf[[20]uint64](),
+	blockNewOf[[22]uint64](),
+	blockNewOf[[24]uint64](),
+	blockNewOf[[26]uint64](),
+	blockNewOf[[28]uint64](),
+	blockNewOf[[32]uint64](),
+	blockNewOf[[36]uint64](),
+	blockNewOf[[40]uint64](),
+	blockNewOf[[44]uint64](),
+	blockNewOf[[48]uint64](),
+	blockNewOf[[52]uint64](),
+	blockNewOf[[56]uint64](),
+	blockNewOf[[60]uint64](),
+}
+
+// newBlockFor[m] allocates a block without steps and with m words or
+// more: the smallest of blockNews that holds them, which is what an
+// allocation of exactly m words would be rounded up to anyway (it costs
+// no byte more).
+var newBlockFor = func() (fs [61]func() unsafe.Pointer) {
+	k := 0
+	for m := range fs {
+		for blockNews[k].words < m {
+			k++
+		}
+		fs[m] = blockNews[k].new
+	}
+	return fs
+}()
 
 // memStepsAt is the offset of the steps in a memType: right after the
 // header (the steps' alignment is the header's).
