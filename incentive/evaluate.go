@@ -1249,7 +1249,8 @@ func (e *Evaluator) bandDone(w *work, i int, in bandInput, v decimal.Decimal, hi
 		return
 	}
 	d := e.newDetail(w, detailBand)
-	d.line, d.a, d.b, d.c, d.started = int32(i), in.before, in.after, in.amount, in.started
+	d.line, d.started = int32(i), in.started
+	w.setAmounts(d, in.before, in.after, in.amount)
 	idx, o := -1, &en.Bands.Origin
 	if hit >= 0 {
 		idx, o = hit, &en.Bands.Bands[hit].Origin

@@ -253,7 +253,8 @@ func TestStepKeepsOwnNameWithDetail(t *testing.T) {
 	require.NoError(t, err)
 	var w work
 	d := e.newDetail(&w, detailLineRounding)
-	d.line, d.a = 0, decimal.RequireFromString("240.004")
+	d.line = 0
+	w.setAmounts(d, decimal.RequireFromString("240.004"), decimal.Decimal{}, decimal.Decimal{})
 	r := decimal.New(24000, -2)
 	w.add(secLines, stepRec{Kind: StepRounding, Index: 0, OK: true, amount: r, ref: "renamed", detail: d})
 	w.add(secLines, stepRec{Kind: StepRounding, Index: 0, OK: true, amount: r, ref: e.p.Earnings[0].ID, detail: d})
@@ -342,6 +343,7 @@ func TestDetailRecordsRoundTrip(t *testing.T) {
 		idx := d.idx
 		*d = c.d
 		d.idx, d.e = idx, e
+		w.setAmounts(d, c.d.a, c.d.b, c.d.c) // (a scratch detail keeps them compact)
 		if d.kind == detailGroup {
 			d.setPicks(members[:i%3+1])
 		}

@@ -157,7 +157,8 @@ func (e *Evaluator) orderedTerms(w *work, st *runState, asOf time.Time) (ps *par
 		cut := w.da.sub(total, limit)
 		if !w.noTrace {
 			d := e.newDetail(w, detailDealCap)
-			d.ci, d.a, d.b = int32(ci), total, limit
+			d.ci = int32(ci)
+			w.setAmounts(d, total, limit, decimal.Decimal{})
 			e.addDetail(w, secTail, StepCap, capRef(ci), ci, &c.Origin, false, cut, d)
 		}
 		e.takeCutAt(w, ci, c, limit, cut)
@@ -308,7 +309,8 @@ func (e *Evaluator) settleLine(w *work, i int) {
 		w.addCut(ln, CapCut{Cap: ci, Scope: CapLine, Limit: e.lineCapLimit(c, limit), Cut: cut})
 		if !w.noTrace {
 			d := e.newDetail(w, detailLineCap)
-			d.line, d.ci, d.a, d.b = int32(i), int32(ci), ln.final, limit
+			d.line, d.ci = int32(i), int32(ci)
+			w.setAmounts(d, ln.final, limit, decimal.Decimal{})
 			if c.LimitFormula == nil {
 				e.addDetail(w, secLines+int32(i), StepCap, capRef(ci), ci, &c.Origin, false, cut, d)
 			} else {
@@ -351,7 +353,8 @@ func (e *Evaluator) settleLine(w *work, i int) {
 		r := w.da.onGrid(ln.final, e.places, e.mode)
 		if !w.noTrace && decCmp(r, ln.final) != 0 {
 			d := e.newDetail(w, detailLineRounding)
-			d.line, d.a = int32(i), ln.final
+			d.line = int32(i)
+			w.setAmounts(d, ln.final, decimal.Decimal{}, decimal.Decimal{})
 			e.addDetail(w, secLines+int32(i), StepRounding, e.earn[i].e.ID, i, nil, true, r, d)
 		}
 		ln.final = r

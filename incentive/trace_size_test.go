@@ -154,12 +154,12 @@ func TestTraceMemSurvivesCollections(t *testing.T) {
 // so a field added to stepDetail must be added to reset: the count below
 // says so).
 func TestDetailResetClearsEveryField(t *testing.T) {
-	require.Equal(t, 18, reflect.TypeFor[stepDetail]().NumField(), "a new stepDetail field: clear it in reset too")
+	require.Equal(t, 19, reflect.TypeFor[stepDetail]().NumField(), "a new stepDetail field: clear it in reset too")
 	e1, e2 := &Evaluator{p: &Program{}}, &Evaluator{p: &Program{}}
 	picks := []groupMember{{line: 1, amount: decimal.New(1, 0)}}
 	d := stepDetail{kind: detailBand, idx: 9, started: true, credited: true, line: 3, ci: 4, date: 5, on: 6, e: e1,
 		a: decimal.New(1, -2), b: decimal.New(2, -2), c: decimal.New(3, -2), payee: "p", payeeName: "n",
-		payeeText: textRef{1, 2}, nameText: textRef{3, 4}}
+		payeeText: textRef{1, 2}, nameText: textRef{3, 4}, am: [3]amt{{c: 1, e: -2, k: amtFx}}}
 	d.setPicks(picks)
 	// every field is set (a zero one would pass the check below unseen)
 	v := reflect.ValueOf(d)

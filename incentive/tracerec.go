@@ -136,18 +136,24 @@ type detailWord2 struct {
 	npicks int32
 }
 
-// amountsOf returns the number of amounts of d a record keeps: up to the
-// last that is not the zero Decimal.
+// amountsOf returns the number of amounts of scratch detail d a record
+// keeps: up to the last that is not the zero Decimal.
 func amountsOf(d *stepDetail) int {
-	switch z := (decimal.Decimal{}); {
-	case d.c != z:
+	switch {
+	case d.am[2].k != amtNone:
 		return 3
-	case d.b != z:
+	case d.am[1].k != amtNone:
 		return 2
-	case d.a != z:
+	case d.am[0].k != amtNone:
 		return 1
 	}
 	return 0
+}
+
+// setAmounts sets the amounts a scratch detail's words show (see
+// stepDetail.am): a, b and c in compact form, as its record keeps them.
+func (w *work) setAmounts(d *stepDetail, a, b, c decimal.Decimal) {
+	d.am = [3]amt{w.amt(a), w.amt(b), w.amt(c)}
 }
 
 // detailWords returns the size of d's record in words.
@@ -198,8 +204,7 @@ func (w *work) putDetail(words []uint64, off int, d *stepDetail) {
 	}
 	h.namt = uint8(na)
 	exps := at[[4]int16](words, off)
-	for i, x := range []*decimal.Decimal{&d.a, &d.b, &d.c}[:na] {
-		a := w.amt(*x)
+	for i, a := range d.am[:na] {
 		h.ak |= a.k << (2 * i)
 		exps[i] = int16(a.e) // (w.amt's exponents fit 16 bits)
 		words[off+1+i] = uint64(a.c)
