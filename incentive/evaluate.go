@@ -833,7 +833,8 @@ func (w *work) resultTrace(e *Evaluator, steps []rawStep) []Step {
 	nw := 0
 	for k := range w.ndet {
 		d := &w.detChunks[k/detailChunk][k%detailChunk]
-		if d.payee != "" || d.payeeName != "" {
+		if (d.payee != "" || d.payeeName != "") && (d.payee != PayeePartner || d.payeeName != "") {
+			// (the partner alone is a bit of the record: detPartner)
 			d.payeeText, d.nameText = w.textRef(d.payee), w.textRef(d.payeeName)
 		} else {
 			d.payeeText, d.nameText = textRef{}, textRef{}

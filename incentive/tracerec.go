@@ -103,18 +103,19 @@ type amt struct {
 //   - detWord2: a word with on and npicks, then npicks group members
 //     (pickRec, two words each);
 //   - detTexts: the payee's and payeeName's texts (two textRefs, two
-//     words);
+//     words); with detPartner instead, the payee is PayeePartner (most
+//     programs' payee) and payeeName empty, and no text is kept;
 //   - namt > 0: a word with the exponents of amounts a, b and c (int16
 //     each), then the coefficients of the first namt of them, a word
 //     each (namt is the last amount that is not the zero Decimal).
 //
 // A step's det is then its record's word offset plus one. A deal of the
-// example program keeps 5 words for its window, claim and total (with
-// the payee), 7 for a group of two, 4 to 6 for a band or cap, where every
+// example program keeps 3 words for its window, claim and total (the
+// payee is the partner), 7 for a group of two, 4 to 6 for a band or cap, where every
 // detail took 9 words, a member 3 more and the payee 2.
 type detailHead struct {
 	kind detailKind
-	bits uint8 // detStarted, detCredited, detWord2, detTexts
+	bits uint8 // detStarted, detCredited, detWord2, detTexts, detPartner
 	namt uint8
 	ak   uint8 // amount i's kind (amtNone, amtFx, amtDec) at bits 2i
 	line int32
@@ -128,6 +129,7 @@ const (
 	detCredited
 	detWord2
 	detTexts
+	detPartner
 )
 
 // detailWord2 is a record's word after its head, with detWord2.
@@ -192,6 +194,9 @@ func (w *work) putDetail(words []uint64, off int, d *stepDetail) {
 			*at[pickRec](words, off) = pickRec{line: int32(m.line), e: int16(a.e), k: a.k, c: a.c}
 			off += wordsOf[pickRec]()
 		}
+	}
+	if d.payee == PayeePartner && d.payeeName == "" {
+		h.bits |= detPartner // (no texts: see resultTrace)
 	}
 	if d.payeeText.n > 0 || d.nameText.n > 0 {
 		h.bits |= detTexts
@@ -895,6 +900,9 @@ func (b *traceBlock) detail(off int32) stepDetail {
 		t := at[[2]textRef](words, o)
 		d.payee, d.payeeName = b.str(t[0]), b.str(t[1])
 		o += wordsOf[[2]textRef]()
+	}
+	if h.bits&detPartner != 0 {
+		d.payee = PayeePartner
 	}
 	if h.namt > 0 {
 		exps := at[[4]int16](words, o)
