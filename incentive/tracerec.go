@@ -955,7 +955,7 @@ func (ts *traceScratch) traceMem(n, m int) ([]Step, *traceBlock) {
 		}
 		ts.memTypes[key] = t
 	}
-	p := reflect.New(t).UnsafePointer()
+	p := newOf(t)
 	blk := (*traceBlock)(p)
 	if n > 0 {
 		steps = unsafe.Slice((*Step)(unsafe.Add(p, memStepsAt)), n)
