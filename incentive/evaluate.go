@@ -829,7 +829,7 @@ func (w *work) resultTrace(e *Evaluator, steps []rawStep) []Step {
 	w.scratch()
 	// The details' records go first, at the word offsets offs (a step's
 	// det, an extra's, names a detail by its index in the scratch).
-	offs := w.detOffs[:0]
+	w.detOffs = w.detOffs[:0] // (in place: see traceScratch.reuse)
 	nw := 0
 	for k := range w.ndet {
 		d := &w.detChunks[k/detailChunk][k%detailChunk]
@@ -839,10 +839,10 @@ func (w *work) resultTrace(e *Evaluator, steps []rawStep) []Step {
 		} else {
 			d.payeeText, d.nameText = textRef{}, textRef{}
 		}
-		offs = append(offs, int32(nw))
+		w.detOffs = append(w.detOffs, int32(nw))
 		nw += detailWords(d)
 	}
-	w.detOffs = offs
+	offs := w.detOffs
 	// Then the coefficients of the steps' amounts that do not fit a
 	// Step's 32 bits (amtWide).
 	wideAt := nw

@@ -264,12 +264,22 @@ const (
 
 // putIn appends r's record to the scratch's input records.
 func (w *work) putIn(r inputRec) {
-	w.ins = putInput(w.ins, r)
+	appendInput(&w.ins, r)
 	w.nins++
 }
 
 // putInput appends r's record to words.
 func putInput(words []uint64, r inputRec) []uint64 {
+	appendInput(&words, r)
+	return words
+}
+
+// appendInput appends r's record to *words, in place: the slice's
+// pointer is written only when it grows. (putIn's w.ins =
+// putInput(w.ins, r) wrote the scratch's slice back whole for every value
+// read, a pointer store that goes through the collector's write barrier
+// while it marks.)
+func appendInput(words *[]uint64, r inputRec) {
 	a := r.a
 	if r.kind&^valOn == valText {
 		// (one word: offset and length in 24 and 16 bits)
@@ -280,9 +290,10 @@ func putInput(words []uint64, r inputRec) []uint64 {
 		}
 	}
 	if r.kind&valOn == 0 && a<<(64-inWordBits)>>(64-inWordBits) == a && r.e == int16(int8(r.e)) {
-		return append(words, uint64(r.kind)|uint64(r.k)<<8|uint64(uint8(int8(r.e)))<<16|uint64(a)<<24)
+		*words = append(*words, uint64(r.kind)|uint64(r.k)<<8|uint64(uint8(int8(r.e)))<<16|uint64(a)<<24)
+		return
 	}
-	return append(words, uint64(r.kind|valWide)|uint64(r.k)<<8|uint64(uint16(r.e))<<16|uint64(uint32(r.on))<<32, uint64(r.a))
+	*words = append(*words, uint64(r.kind|valWide)|uint64(r.k)<<8|uint64(uint16(r.e))<<16|uint64(uint32(r.on))<<32, uint64(r.a))
 }
 
 // getInput reads the record at word i of words, and returns it and the
@@ -400,7 +411,14 @@ func (ts *traceScratch) reuse() {
 	clear(ts.vals)
 	clear(ts.extras)
 	ts.ndet, ts.ntexts, ts.nins, ts.npicks = 0, 0, 0, 0
-	ts.ins, ts.bytes, ts.decs, ts.vals, ts.extras = ts.ins[:0], ts.bytes[:0], ts.decs[:0], ts.vals[:0], ts.extras[:0]
+	// (one slice a statement: x = x[:0] writes x's length alone, where
+	// an assignment of several wrote every slice back whole, five pointer
+	// stores through the collector's write barrier every deal)
+	ts.ins = ts.ins[:0]
+	ts.bytes = ts.bytes[:0]
+	ts.decs = ts.decs[:0]
+	ts.vals = ts.vals[:0]
+	ts.extras = ts.extras[:0]
 }
 
 // stepRec is a step as the engine records it: the step's own fields, plus
