@@ -44,15 +44,17 @@ func (e *Evaluator) exprStep(w *work, kind StepKind, ref string, idx int, x any,
 // the deal's scratch, its day with it when the partner has a history.
 func (w *work) recordReads(reads []string) {
 	for k, path := range reads {
-		on, _ := w.scope.datedOn(path)
-		if text, isText := w.scope.lookupText(path); isText {
-			w.recordText(k, text, on)
-			continue
-		}
-		if path == PathDealAmount && on.IsZero() {
+		if path == PathDealAmount {
+			// (the most read path first: it is no dated partner path,
+			// so it has no day, and no text)
 			r := inputRec{k: uint8(k)}
 			w.recordDec(&r, w.scope.Amount)
 			w.putIn(r)
+			continue
+		}
+		on, _ := w.scope.datedOn(path)
+		if text, isText := w.scope.lookupText(path); isText {
+			w.recordText(k, text, on)
 			continue
 		}
 		if v, ok := w.scope.Lookup(path); ok {
