@@ -3,6 +3,8 @@ package incentive
 import (
 	"slices"
 	"time"
+
+	"github.com/shopspring/decimal"
 )
 
 // finish turns the work into the result: the paying lines, the total and
@@ -138,9 +140,9 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 	if len(e.p.Settlements) > 0 {
 		e.advanceSteps(w)
 	}
-	w.add(secFinal, stepRec{Kind: StepRounding, OK: true, detail: &e.ruleDetail})
+	e.addDetail(w, secFinal, StepRounding, "", 0, nil, true, decimal.Decimal{}, &e.ruleDetail)
 	if e.p.Claims.Set() {
-		w.add(secFinal, e.claimStep(w))
+		e.claimStep(w)
 	}
 	if res.Hold != nil && !res.Hold.Void {
 		w.add(secFinal, e.holdStep(w))
@@ -173,7 +175,7 @@ func (e *Evaluator) finish(w *work, asOf time.Time) {
 			d = e.newDetail(w, detailTotal)
 		}
 		d.payee, d.payeeName = res.Payee, res.PayeeName
-		w.add(secFinal, stepRec{Kind: StepTotal, OK: true, amount: total, detail: d})
+		e.addDetail(w, secFinal, StepTotal, "", 0, nil, true, total, d)
 	}
 	sortSteps(w.trace)
 	e.windowStep(w, w.trace, true)

@@ -68,8 +68,9 @@ func (e *Evaluator) runningCaps(w *work, st *runState, ps *partnerState, total d
 			cut := runSub(w.da, total, room) // the deal's: its cuts and trace keep it
 			if !w.noTrace {
 				d := e.newDetail(w, detailRunningCap)
-				d.ci, d.a, d.b, d.c = int32(ci), count.dec(w.da), total, room
-				w.add(secTail, stepRec{Kind: StepCap, ref: capRef(ci), Index: ci, amount: cut, origin: &c.Origin, detail: d})
+				d.ci = int32(ci)
+				w.setAmounts(d, count.dec(w.da), total, room)
+				e.addDetail(w, secTail, StepCap, capRef(ci), ci, &c.Origin, false, cut, d)
 			}
 			e.takeCut(w, ci, c, cut)
 			total = room

@@ -3,6 +3,8 @@ package incentive
 import (
 	"fmt"
 	"time"
+
+	"github.com/shopspring/decimal"
 )
 
 // FromRegistrationApproved counts a claim window from the approval date of
@@ -122,26 +124,29 @@ func (e *Evaluator) claim(w *work, asOf time.Time) {
 	}
 }
 
-// claimStep explains the claim deadline set by claim (see claimWords).
-func (e *Evaluator) claimStep(w *work) stepRec {
+// claimStep records the step that explains the claim deadline set by
+// claim (see claimWords).
+func (e *Evaluator) claimStep(w *work) {
 	anchor, from, ok := e.p.ClaimAnchorDate(&w.in.Deal, w.date)
 	expired, on, credited := w.res.Expired, w.asOf, w.creditsExpired
 	sa, fitsA := shortDateOf(anchor)
 	so, fitsO := shortDateOf(on)
 	if !fitsA || !fitsO {
-		return stepRec{Kind: StepClaim, OK: !expired, words: func() string {
+		w.add(secFinal, stepRec{Kind: StepClaim, OK: !expired, words: func() string {
 			return e.claimWords(from, ok, credited, expired, anchor, on)
-		}}
+		}})
+		return
 	}
+	var d *stepDetail
 	if sd, fits := shortDateOf(w.date); fits && from == closeDateAnchor && anchor == w.date {
 		// (the window counts from the close date: the deal's detail has it)
-		d := e.dealDetail(w, sd)
+		d = e.dealDetail(w, sd)
 		d.started, d.on, d.credited = ok, so, credited
-		return stepRec{Kind: StepClaim, OK: !expired, detail: d}
+	} else {
+		d = e.newDetail(w, detailClaim)
+		d.payee, d.started, d.date, d.on, d.credited = from, ok, sa, so, credited
 	}
-	d := e.newDetail(w, detailClaim)
-	d.payee, d.started, d.date, d.on, d.credited = from, ok, sa, so, credited
-	return stepRec{Kind: StepClaim, OK: !expired, detail: d}
+	e.addDetail(w, secFinal, StepClaim, "", 0, nil, !expired, decimal.Decimal{}, d)
 }
 
 // closeDateAnchor names the close date as what a claim window counts

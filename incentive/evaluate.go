@@ -80,6 +80,9 @@ type Evaluator struct {
 	// parts are the clauses', conditions', formulas' and caps' names,
 	// origins, sources and reads, which their steps derive (exprPart).
 	parts [4][]partInfo
+	// detailViaStep: addDetail records every step through add and step
+	// (tests compare the two).
+	detailViaStep bool
 }
 
 type earnPlan struct {
@@ -829,19 +832,20 @@ func (w *work) resultTrace(e *Evaluator, steps []rawStep) []Step {
 	w.scratch()
 	// The details' records go first, at the word offsets offs (a step's
 	// det, an extra's, names a detail by its index in the scratch).
-	offs := w.detOffs[:0]
+	w.detOffs = w.detOffs[:0] // (in place: see traceScratch.reuse)
 	nw := 0
 	for k := range w.ndet {
 		d := &w.detChunks[k/detailChunk][k%detailChunk]
-		if d.payee != "" || d.payeeName != "" {
+		if (d.payee != "" || d.payeeName != "") && (d.payee != PayeePartner || d.payeeName != "") {
+			// (the partner alone is a bit of the record: detPartner)
 			d.payeeText, d.nameText = w.textRef(d.payee), w.textRef(d.payeeName)
 		} else {
 			d.payeeText, d.nameText = textRef{}, textRef{}
 		}
-		offs = append(offs, int32(nw))
+		w.detOffs = append(w.detOffs, int32(nw))
 		nw += detailWords(d)
 	}
-	w.detOffs = offs
+	offs := w.detOffs
 	// Then the coefficients of the steps' amounts that do not fit a
 	// Step's 32 bits (amtWide).
 	wideAt := nw
@@ -1039,7 +1043,7 @@ func (e *Evaluator) ownTerms(w *work, in *Input, rates RateSource) {
 		if sd, fits := shortDateOf(closeDate); fits {
 			d := e.newDetail(w, detailWindow)
 			d.date = sd
-			w.add(secHead, stepRec{Kind: StepWindow, detail: d})
+			e.addDetail(w, secHead, StepWindow, "", 0, nil, false, decimal.Decimal{}, d)
 		} else {
 			w.add(secHead, stepRec{Kind: StepWindow, words: e.windowWords(closeDate, false)})
 		}
@@ -1049,7 +1053,7 @@ func (e *Evaluator) ownTerms(w *work, in *Input, rates RateSource) {
 		// Its words come with finish (windowStep): from the deal's detail
 		// arena when the deal is eligible (which has one anyway), else
 		// from a closure, as above.
-		w.add(secHead, stepRec{Kind: StepWindow, OK: true})
+		e.addDetail(w, secHead, StepWindow, "", 0, nil, true, decimal.Decimal{}, nil)
 	}
 	if !e.registrationValid(w, closeDate) {
 		return
@@ -1278,13 +1282,13 @@ func (e *Evaluator) bandDone(w *work, i int, in bandInput, v decimal.Decimal, hi
 		return
 	}
 	d := e.newDetail(w, detailBand)
-	d.line, d.a, d.b, d.c, d.started = int32(i), in.before, in.after, in.amount, in.started
-	st := stepRec{Kind: StepBand, ref: en.ID, Index: -1, OK: hit >= 0, amount: v, origin: &en.Bands.Origin, detail: d}
+	d.line, d.started = int32(i), in.started
+	w.setAmounts(d, in.before, in.after, in.amount)
+	idx, o := -1, &en.Bands.Origin
 	if hit >= 0 {
-		st.Index = hit
-		st.origin = &en.Bands.Bands[hit].Origin
+		idx, o = hit, &en.Bands.Bands[hit].Origin
 	}
-	w.add(secLines+int32(i), st)
+	e.addDetail(w, secLines+int32(i), StepBand, en.ID, idx, o, hit >= 0, v, d)
 }
 
 // checkDeal validates the deal's own data against the program.

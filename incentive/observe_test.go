@@ -253,7 +253,8 @@ func TestStepKeepsOwnNameWithDetail(t *testing.T) {
 	require.NoError(t, err)
 	var w work
 	d := e.newDetail(&w, detailLineRounding)
-	d.line, d.a = 0, decimal.RequireFromString("240.004")
+	d.line = 0
+	w.setAmounts(d, decimal.RequireFromString("240.004"), decimal.Decimal{}, decimal.Decimal{})
 	r := decimal.New(24000, -2)
 	w.add(secLines, stepRec{Kind: StepRounding, Index: 0, OK: true, amount: r, ref: "renamed", detail: d})
 	w.add(secLines, stepRec{Kind: StepRounding, Index: 0, OK: true, amount: r, ref: e.p.Earnings[0].ID, detail: d})
@@ -325,6 +326,9 @@ func TestDetailRecordsRoundTrip(t *testing.T) {
 		{"claim", stepDetail{kind: detailClaim, started: true, credited: true, date: day, on: on, payee: "registration"}},
 		{"deal", stepDetail{kind: detailDeal, started: true, date: day, on: on, payee: "role", payeeName: "Ana"}},
 		{"total with a name only", stepDetail{kind: detailTotal, payeeName: "Bo"}},
+		{"total to the partner", stepDetail{kind: detailTotal, payee: PayeePartner}},
+		{"deal to the partner", stepDetail{kind: detailDeal, date: day, on: on, payee: PayeePartner}},
+		{"the partner's contact by name", stepDetail{kind: detailTotal, payee: PayeePartner, payeeName: "Cy"}},
 		{"rounding", stepDetail{kind: detailLineRounding, line: 3, a: decimal.New(123456, -4)}},
 		{"band", stepDetail{kind: detailBand, line: 1, started: true, a: decimal.New(1, 0), b: decimal.New(-2, -3), c: decimal.New(3, 2)}},
 		{"amounts after a zero one", stepDetail{kind: detailRunningCap, ci: 4, b: decimal.New(7, -2), c: decimal.New(0, -2)}},
@@ -342,6 +346,7 @@ func TestDetailRecordsRoundTrip(t *testing.T) {
 		idx := d.idx
 		*d = c.d
 		d.idx, d.e = idx, e
+		w.setAmounts(d, c.d.a, c.d.b, c.d.c) // (a scratch detail keeps them compact)
 		if d.kind == detailGroup {
 			d.setPicks(members[:i%3+1])
 		}
@@ -390,4 +395,39 @@ func sameDecimal(t *testing.T, want, got decimal.Decimal, msgAndArgs ...any) {
 	}
 	assert.Equal(t, want.Exponent(), got.Exponent(), msgAndArgs...)
 	assert.Zero(t, want.Coefficient().Cmp(got.Coefficient()), msgAndArgs...)
+}
+
+// A total or deal detail paid to the partner (the payee of most programs)
+// keeps the payee as a bit of its head, not as texts: the eligible deal's
+// detail (window, claim, total) takes 3 words where it took 5 with the
+// texts' two refs, and its text's word is not kept; its words read as
+// before. A payee named otherwise keeps its texts.
+func TestPartnerPayeeIsABit(t *testing.T) {
+	e, err := NewEvaluator(spiffProgram())
+	require.NoError(t, err)
+	for _, c := range []struct {
+		payee, name string
+		words       int
+		bytes       int
+	}{
+		// head 2 + word2 (the as-of date) 1; no text
+		{PayeePartner, "", 3, 0},
+		// head 2 + word2 1 + two text refs 2; "partner" and "Ana" in 10 bytes
+		{PayeePartner, "Ana", 5, 10},
+		// "finance" in 7 bytes
+		{"finance", "", 5, 7},
+	} {
+		var w work
+		d := e.newDetail(&w, detailDeal)
+		d.date, d.on, d.payee, d.payeeName = shortDate(2026<<9|11<<5|3), shortDate(2027<<9|1<<5|2), c.payee, c.name
+		w.trace = append(w.trace, rawStep{Kind: StepTotal, OK: true, det: d.idx + 1})
+		steps := w.resultTrace(e, w.trace)
+		blk := steps[0].blk
+		assert.Equal(t, c.words, int(blk.ins), "payee %q %q: the detail's words", c.payee, c.name)
+		assert.Len(t, blk.bytes(), (c.bytes+7)/8*8, "payee %q %q: the texts' bytes", c.payee, c.name)
+		got := blk.detail(steps[0].det - 1)
+		assert.Equal(t, c.payee, got.payee)
+		assert.Equal(t, c.name, got.payeeName)
+		w.reuse()
+	}
 }

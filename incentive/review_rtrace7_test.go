@@ -502,6 +502,11 @@ func TestReviewRtrace7TypeCacheGrowth(t *testing.T) {
 	for n := maxMemSteps + 1; n <= maxMemSteps+80; n++ {
 		ts.traceMem(n, 5)
 	}
-	// the steps apart: the block alone, with 5 words, one more type
+	// the steps apart: the block alone, with 5 words, is one of the
+	// program's types (blockNews), no type made (until trace9 it was
+	// one more)
+	assert.Len(t, ts.memTypes, 129+7)
+	ts.traceMem(maxMemSteps+1, len(newBlockFor))
+	// with more words than the program's types hold: one more
 	assert.Len(t, ts.memTypes, 129+7+1)
 }

@@ -157,8 +157,9 @@ func (e *Evaluator) orderedTerms(w *work, st *runState, asOf time.Time) (ps *par
 		cut := w.da.sub(total, limit)
 		if !w.noTrace {
 			d := e.newDetail(w, detailDealCap)
-			d.ci, d.a, d.b = int32(ci), total, limit
-			w.add(secTail, stepRec{Kind: StepCap, ref: capRef(ci), Index: ci, amount: cut, origin: &c.Origin, detail: d})
+			d.ci = int32(ci)
+			w.setAmounts(d, total, limit, decimal.Decimal{})
+			e.addDetail(w, secTail, StepCap, capRef(ci), ci, &c.Origin, false, cut, d)
 		}
 		e.takeCutAt(w, ci, c, limit, cut)
 		total = limit
@@ -308,14 +309,17 @@ func (e *Evaluator) settleLine(w *work, i int) {
 		w.addCut(ln, CapCut{Cap: ci, Scope: CapLine, Limit: e.lineCapLimit(c, limit), Cut: cut})
 		if !w.noTrace {
 			d := e.newDetail(w, detailLineCap)
-			d.line, d.ci, d.a, d.b = int32(i), int32(ci), ln.final, limit
-			st := stepRec{Kind: StepCap, ref: capRef(ci), Index: ci, amount: cut, origin: &c.Origin, detail: d}
-			if c.LimitFormula != nil {
+			d.line, d.ci = int32(i), int32(ci)
+			w.setAmounts(d, ln.final, limit, decimal.Decimal{})
+			if c.LimitFormula == nil {
+				e.addDetail(w, secLines+int32(i), StepCap, capRef(ci), ci, &c.Origin, false, cut, d)
+			} else {
 				// what the computed limit read, as a computed deal cap shows it
+				st := stepRec{Kind: StepCap, ref: capRef(ci), Index: ci, amount: cut, origin: &c.Origin, detail: d}
 				x := e.exprStep(w, StepCap, capRef(ci), ci, c.LimitFormula, &c.Origin)
 				st.in, st.nin, st.reads, st.inputs = x.in, x.nin, x.reads, x.inputs
+				w.add(secLines+int32(i), st)
 			}
-			w.add(secLines+int32(i), st)
 		}
 		ln.final = limit
 	}
@@ -349,8 +353,9 @@ func (e *Evaluator) settleLine(w *work, i int) {
 		r := w.da.onGrid(ln.final, e.places, e.mode)
 		if !w.noTrace && decCmp(r, ln.final) != 0 {
 			d := e.newDetail(w, detailLineRounding)
-			d.line, d.a = int32(i), ln.final
-			w.add(secLines+int32(i), stepRec{Kind: StepRounding, ref: e.earn[i].e.ID, Index: i, OK: true, amount: r, detail: d})
+			d.line = int32(i)
+			w.setAmounts(d, ln.final, decimal.Decimal{}, decimal.Decimal{})
+			e.addDetail(w, secLines+int32(i), StepRounding, e.earn[i].e.ID, i, nil, true, r, d)
 		}
 		ln.final = r
 	}
@@ -415,7 +420,7 @@ func (e *Evaluator) pickGroups(w *work) {
 		// deal is explained.
 		var picks []groupMember
 		if !w.noTrace {
-			picks = make([]groupMember, 0, n)
+			picks = w.groupPicks(n)
 		}
 		for _, i := range e.groupMembers[gi] {
 			ln := &w.lines[i]
@@ -433,7 +438,7 @@ func (e *Evaluator) pickGroups(w *work) {
 			d := e.newDetail(w, detailGroup)
 			d.ci, d.line = int32(gi), int32(win)
 			d.setPicks(picks)
-			w.add(e.groupSection(gi), stepRec{Kind: StepGroup, ref: g.ID, Index: gi, OK: win >= 0, origin: &g.Origin, detail: d})
+			e.addDetail(w, e.groupSection(gi), StepGroup, g.ID, gi, &g.Origin, win >= 0, decimal.Decimal{}, d)
 		}
 	}
 }

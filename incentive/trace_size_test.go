@@ -3,6 +3,7 @@ package incentive
 import (
 	"reflect"
 	"runtime"
+	"slices"
 	"testing"
 	"unsafe"
 
@@ -153,12 +154,12 @@ func TestTraceMemSurvivesCollections(t *testing.T) {
 // so a field added to stepDetail must be added to reset: the count below
 // says so).
 func TestDetailResetClearsEveryField(t *testing.T) {
-	require.Equal(t, 18, reflect.TypeFor[stepDetail]().NumField(), "a new stepDetail field: clear it in reset too")
+	require.Equal(t, 19, reflect.TypeFor[stepDetail]().NumField(), "a new stepDetail field: clear it in reset too")
 	e1, e2 := &Evaluator{p: &Program{}}, &Evaluator{p: &Program{}}
 	picks := []groupMember{{line: 1, amount: decimal.New(1, 0)}}
 	d := stepDetail{kind: detailBand, idx: 9, started: true, credited: true, line: 3, ci: 4, date: 5, on: 6, e: e1,
 		a: decimal.New(1, -2), b: decimal.New(2, -2), c: decimal.New(3, -2), payee: "p", payeeName: "n",
-		payeeText: textRef{1, 2}, nameText: textRef{3, 4}}
+		payeeText: textRef{1, 2}, nameText: textRef{3, 4}, am: [3]amt{{c: 1, e: -2, k: amtFx}}}
 	d.setPicks(picks)
 	// every field is set (a zero one would pass the check below unseen)
 	v := reflect.ValueOf(d)
@@ -223,5 +224,36 @@ func TestInputRecordWords(t *testing.T) {
 		var r inputRec
 		r, at = getInput(words, at)
 		assert.Equal(t, rs[i], r, "record %d", i)
+	}
+}
+
+// The blocks without steps made from the program's types (blockNews:
+// EvaluateInto's and ReuseResults' traces, whose steps reuse the
+// result's) fill the allocator's size classes from 48 to 512 bytes, one
+// type a class, so that a block of m words takes the bytes an exact
+// allocation of m words takes; newBlockFor[m] gives the smallest that
+// holds m words, and traceMem returns it with m words.
+func TestBlockNewsSizeClasses(t *testing.T) {
+	// the size classes of Go's allocator from 48 to 512 bytes
+	// (runtime/sizeclasses.go)
+	classes := []int{48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 208, 224, 240, 256, 288, 320, 352, 384, 416, 448, 480, 512}
+	require.Len(t, blockNews, len(classes))
+	for i, b := range blockNews {
+		assert.Equal(t, classes[i], int(memStepsAt)+8*b.words, "blockNews[%d]", i)
+	}
+	require.Equal(t, blockNews[len(blockNews)-1].words+1, len(newBlockFor))
+	ts := new(traceScratch)
+	for m := range newBlockFor {
+		k := slices.IndexFunc(blockNews[:], func(b blockNew) bool { return b.words >= m })
+		require.GreaterOrEqual(t, k, 0)
+		if k > 0 {
+			require.Less(t, blockNews[k-1].words, m, "m %d", m)
+		}
+		want := uintptr(unsafe.Pointer(reflect.ValueOf(blockNews[k].new).Pointer()))
+		assert.Equal(t, want, uintptr(unsafe.Pointer(reflect.ValueOf(newBlockFor[m]).Pointer())), "m %d", m)
+		steps, blk := ts.traceMem(0, m)
+		require.Empty(t, steps)
+		require.Len(t, blk.data(), m)
+		require.Equal(t, uintptr(blk.dataAt), memStepsAt)
 	}
 }

@@ -2,6 +2,7 @@ package incentive
 
 import (
 	"encoding/json"
+	"iter"
 	"testing"
 	"time"
 
@@ -121,5 +122,62 @@ func TestAddExprMatchesExprStep(t *testing.T) {
 			}
 			require.GreaterOrEqual(t, exprs, 2, "the case records expression steps")
 		})
+	}
+}
+
+// addDetail's straight path writes the records add and step write for a
+// step its detail explains: band hits and misses, line caps, line
+// roundings, a group's pick, deal, partner and budget caps, the rounding
+// rule, claims, totals and windows, on deals in and out of the window,
+// converted, split and held (intoProgram's deals), through a run whose
+// partner caps and budget run out. The records are the same field for
+// field, and so are the words and JSON of every result.
+func TestAddDetailMatchesStep(t *testing.T) {
+	straight, err := NewEvaluator(intoProgram())
+	require.NoError(t, err)
+	viaStep, err := NewEvaluator(intoProgram())
+	require.NoError(t, err)
+	viaStep.detailViaStep = true
+	ins := intoInputs(t, 600)
+	asOf := day("2026-09-01") // some claim windows closed
+	run := func(e *Evaluator) []*Result {
+		var out []*Result
+		var deals iter.Seq2[Input, error] = func(yield func(Input, error) bool) {
+			for _, in := range ins {
+				if !yield(in, nil) {
+					return
+				}
+			}
+		}
+		for r, err := range e.Run(t.Context(), deals, RunOptions{Workers: 1, AsOf: asOf}) {
+			if err != nil {
+				continue
+			}
+			out = append(out, r)
+		}
+		return out
+	}
+	got, want := run(straight), run(viaStep)
+	require.Len(t, got, len(want))
+	kinds := map[StepKind]int{}
+	for i := range got {
+		require.Equal(t, want[i].Explain(), got[i].Explain(), "deal %d", i)
+		gotJSON, err := json.Marshal(got[i])
+		require.NoError(t, err)
+		wantJSON, err := json.Marshal(want[i])
+		require.NoError(t, err)
+		require.Equal(t, string(wantJSON), string(gotJSON), "deal %d", i)
+		require.Len(t, got[i].Trace, len(want[i].Trace), "deal %d", i)
+		for k := range got[i].Trace {
+			g := got[i].Trace[k]
+			require.Equal(t, withoutBlock(want[i].Trace[k]), withoutBlock(g), "deal %d step %d", i, k)
+			if g.flags&flagExtra == 0 && g.det != detExpr {
+				kinds[g.Kind]++
+			}
+		}
+	}
+	// every kind of step addDetail records went the straight way
+	for _, k := range []StepKind{StepWindow, StepBand, StepCap, StepRounding, StepGroup, StepClaim, StepTotal} {
+		require.Positive(t, kinds[k], "%s steps", k)
 	}
 }

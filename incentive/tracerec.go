@@ -103,18 +103,19 @@ type amt struct {
 //   - detWord2: a word with on and npicks, then npicks group members
 //     (pickRec, two words each);
 //   - detTexts: the payee's and payeeName's texts (two textRefs, two
-//     words);
+//     words); with detPartner instead, the payee is PayeePartner (most
+//     programs' payee) and payeeName empty, and no text is kept;
 //   - namt > 0: a word with the exponents of amounts a, b and c (int16
 //     each), then the coefficients of the first namt of them, a word
 //     each (namt is the last amount that is not the zero Decimal).
 //
 // A step's det is then its record's word offset plus one. A deal of the
-// example program keeps 5 words for its window, claim and total (with
-// the payee), 7 for a group of two, 4 to 6 for a band or cap, where every
+// example program keeps 3 words for its window, claim and total (the
+// payee is the partner), 7 for a group of two, 4 to 6 for a band or cap, where every
 // detail took 9 words, a member 3 more and the payee 2.
 type detailHead struct {
 	kind detailKind
-	bits uint8 // detStarted, detCredited, detWord2, detTexts
+	bits uint8 // detStarted, detCredited, detWord2, detTexts, detPartner
 	namt uint8
 	ak   uint8 // amount i's kind (amtNone, amtFx, amtDec) at bits 2i
 	line int32
@@ -128,6 +129,7 @@ const (
 	detCredited
 	detWord2
 	detTexts
+	detPartner
 )
 
 // detailWord2 is a record's word after its head, with detWord2.
@@ -136,18 +138,24 @@ type detailWord2 struct {
 	npicks int32
 }
 
-// amountsOf returns the number of amounts of d a record keeps: up to the
-// last that is not the zero Decimal.
+// amountsOf returns the number of amounts of scratch detail d a record
+// keeps: up to the last that is not the zero Decimal.
 func amountsOf(d *stepDetail) int {
-	switch z := (decimal.Decimal{}); {
-	case d.c != z:
+	switch {
+	case d.am[2].k != amtNone:
 		return 3
-	case d.b != z:
+	case d.am[1].k != amtNone:
 		return 2
-	case d.a != z:
+	case d.am[0].k != amtNone:
 		return 1
 	}
 	return 0
+}
+
+// setAmounts sets the amounts a scratch detail's words show (see
+// stepDetail.am): a, b and c in compact form, as its record keeps them.
+func (w *work) setAmounts(d *stepDetail, a, b, c decimal.Decimal) {
+	d.am = [3]amt{w.amt(a), w.amt(b), w.amt(c)}
 }
 
 // detailWords returns the size of d's record in words.
@@ -187,6 +195,9 @@ func (w *work) putDetail(words []uint64, off int, d *stepDetail) {
 			off += wordsOf[pickRec]()
 		}
 	}
+	if d.payee == PayeePartner && d.payeeName == "" {
+		h.bits |= detPartner // (no texts: see resultTrace)
+	}
 	if d.payeeText.n > 0 || d.nameText.n > 0 {
 		h.bits |= detTexts
 		*at[[2]textRef](words, off) = [2]textRef{d.payeeText, d.nameText}
@@ -198,8 +209,7 @@ func (w *work) putDetail(words []uint64, off int, d *stepDetail) {
 	}
 	h.namt = uint8(na)
 	exps := at[[4]int16](words, off)
-	for i, x := range []*decimal.Decimal{&d.a, &d.b, &d.c}[:na] {
-		a := w.amt(*x)
+	for i, a := range d.am[:na] {
 		h.ak |= a.k << (2 * i)
 		exps[i] = int16(a.e) // (w.amt's exponents fit 16 bits)
 		words[off+1+i] = uint64(a.c)
@@ -254,12 +264,22 @@ const (
 
 // putIn appends r's record to the scratch's input records.
 func (w *work) putIn(r inputRec) {
-	w.ins = putInput(w.ins, r)
+	appendInput(&w.ins, r)
 	w.nins++
 }
 
 // putInput appends r's record to words.
 func putInput(words []uint64, r inputRec) []uint64 {
+	appendInput(&words, r)
+	return words
+}
+
+// appendInput appends r's record to *words, in place: the slice's
+// pointer is written only when it grows. (putIn's w.ins =
+// putInput(w.ins, r) wrote the scratch's slice back whole for every value
+// read, a pointer store that goes through the collector's write barrier
+// while it marks.)
+func appendInput(words *[]uint64, r inputRec) {
 	a := r.a
 	if r.kind&^valOn == valText {
 		// (one word: offset and length in 24 and 16 bits)
@@ -270,9 +290,10 @@ func putInput(words []uint64, r inputRec) []uint64 {
 		}
 	}
 	if r.kind&valOn == 0 && a<<(64-inWordBits)>>(64-inWordBits) == a && r.e == int16(int8(r.e)) {
-		return append(words, uint64(r.kind)|uint64(r.k)<<8|uint64(uint8(int8(r.e)))<<16|uint64(a)<<24)
+		*words = append(*words, uint64(r.kind)|uint64(r.k)<<8|uint64(uint8(int8(r.e)))<<16|uint64(a)<<24)
+		return
 	}
-	return append(words, uint64(r.kind|valWide)|uint64(r.k)<<8|uint64(uint16(r.e))<<16|uint64(uint32(r.on))<<32, uint64(r.a))
+	*words = append(*words, uint64(r.kind|valWide)|uint64(r.k)<<8|uint64(uint16(r.e))<<16|uint64(uint32(r.on))<<32, uint64(r.a))
 }
 
 // getInput reads the record at word i of words, and returns it and the
@@ -326,9 +347,13 @@ func wordsOf[T any]() int { var v T; return int(unsafe.Sizeof(v)+7) / 8 }
 type traceScratch struct {
 	detChunks []*[detailChunk]stepDetail
 	ndet      int32
-	ins       []uint64 // input records (putInput), nins of them
-	nins      int32
-	bytes     []byte
+	// pickChunks hold the group details' members (groupPicks), npicks
+	// of their places in use, so that a deal's pick allocates nothing.
+	pickChunks []*[pickChunk]groupMember
+	npicks     int32
+	ins        []uint64 // input records (putInput), nins of them
+	nins       int32
+	bytes      []byte
 	// texts are the last few texts put in bytes (see text), so that a
 	// text several expressions read (the deal's type, the partner's
 	// tier) is kept once; ntexts of them are set.
@@ -352,17 +377,48 @@ func (w *work) scratch() {
 	}
 }
 
+// groupPicks returns room for n group members (length 0, capacity n) in
+// the scratch, where it never moves while the deal is evaluated (a group
+// detail points at its members until resultTrace copies them into the
+// result's block); more than a chunk's members are made apart.
+func (w *work) groupPicks(n int) []groupMember {
+	w.scratch()
+	if n > pickChunk {
+		return make([]groupMember, 0, n)
+	}
+	c, off := int(w.npicks)/pickChunk, int(w.npicks)%pickChunk
+	if off+n > pickChunk {
+		c, off = c+1, 0
+	}
+	for c >= len(w.pickChunks) {
+		w.pickChunks = append(w.pickChunks, new([pickChunk]groupMember))
+	}
+	w.npicks = int32(c*pickChunk + off + n)
+	return w.pickChunks[c][off : off : off+n]
+}
+
+// pickChunk is how many group members a chunk of the scratch holds.
+const pickChunk = 8
+
 // reuse empties the scratch for the next deal. The result has its own
 // copies (resultTrace): the deal's rare pointers are dropped. (The
-// details' decimals and texts are left until newDetail overwrites them:
-// at most a chunk's few decimals stay pinned, where clearing them cost a
-// write barrier for each pointer on every deal.)
+// details' decimals and texts, and the group members', are left until
+// the next deals overwrite them: at most a chunk's few decimals stay
+// pinned, where clearing them cost a write barrier for each pointer on
+// every deal.)
 func (ts *traceScratch) reuse() {
 	clear(ts.decs)
 	clear(ts.vals)
 	clear(ts.extras)
-	ts.ndet, ts.ntexts, ts.nins = 0, 0, 0
-	ts.ins, ts.bytes, ts.decs, ts.vals, ts.extras = ts.ins[:0], ts.bytes[:0], ts.decs[:0], ts.vals[:0], ts.extras[:0]
+	ts.ndet, ts.ntexts, ts.nins, ts.npicks = 0, 0, 0, 0
+	// (one slice a statement: x = x[:0] writes x's length alone, where
+	// an assignment of several wrote every slice back whole, five pointer
+	// stores through the collector's write barrier every deal)
+	ts.ins = ts.ins[:0]
+	ts.bytes = ts.bytes[:0]
+	ts.decs = ts.decs[:0]
+	ts.vals = ts.vals[:0]
+	ts.extras = ts.extras[:0]
 }
 
 // stepRec is a step as the engine records it: the step's own fields, plus
@@ -863,6 +919,9 @@ func (b *traceBlock) detail(off int32) stepDetail {
 		d.payee, d.payeeName = b.str(t[0]), b.str(t[1])
 		o += wordsOf[[2]textRef]()
 	}
+	if h.bits&detPartner != 0 {
+		d.payee = PayeePartner
+	}
 	if h.namt > 0 {
 		exps := at[[4]int16](words, o)
 		for i, x := range []*decimal.Decimal{&d.a, &d.b, &d.c}[:h.namt] {
@@ -881,12 +940,22 @@ func (b *traceBlock) detail(off int32) stepDetail {
 // two (the steps with the header, then the words), and its header is 32
 // bytes, not 48 (no slice for the words). The types are made once per
 // size (the words rounded up beyond memExactWords) for the process
-// (memTypeCache) and kept in the scratch; a trace of more than
-// maxMemSteps steps has its steps apart.
+// (memTypeCache) and kept in the scratch, and allocated with newOf; a
+// trace of more than maxMemSteps steps has its steps apart. A block
+// without steps of up to 60 words is one of the program's own types
+// (blockNews), which needs neither.
 func (ts *traceScratch) traceMem(n, m int) ([]Step, *traceBlock) {
 	var steps []Step
 	if n > maxMemSteps {
 		steps, n = make([]Step, n), 0
+	}
+	if n == 0 && m < len(newBlockFor) {
+		// The block alone (EvaluateInto's, ReuseResults'): a type of the
+		// program's, no reflect.New (whose pointer type is looked up in
+		// a sync.Map on every call) nor map lookup.
+		blk := (*traceBlock)(newBlockFor[m]())
+		blk.nw, blk.dataAt = int32(m), int32(memStepsAt)
+		return steps, blk
 	}
 	r := m
 	if r > memExactWords {
@@ -906,7 +975,7 @@ func (ts *traceScratch) traceMem(n, m int) ([]Step, *traceBlock) {
 		}
 		ts.memTypes[key] = t
 	}
-	p := reflect.New(t).UnsafePointer()
+	p := newOf(t)
 	blk := (*traceBlock)(p)
 	if n > 0 {
 		steps = unsafe.Slice((*Step)(unsafe.Add(p, memStepsAt)), n)
@@ -930,6 +999,69 @@ const (
 // work's first trace of each size about seven allocations and a few
 // microseconds, more than the trace itself.
 var memTypeCache sync.Map // uint64 -> reflect.Type
+
+// blockOf is a trace block without steps and with the words of A, an
+// array of uint64 (see memType).
+type blockOf[A any] struct {
+	H traceBlock
+	D A
+}
+
+// newBlock allocates a blockOf[A].
+func newBlock[A any]() unsafe.Pointer { return unsafe.Pointer(new(blockOf[A])) }
+
+// blockNew allocates a block without steps and with words words.
+type blockNew struct {
+	words int
+	new   func() unsafe.Pointer
+}
+
+func blockNewOf[A any]() blockNew {
+	var a A
+	return blockNew{int(unsafe.Sizeof(a) / 8), newBlock[A]}
+}
+
+// blockNews are the blocks without steps whose words fill each of the
+// allocator's size classes from 48 to 512 bytes (TestBlockNewsSizeClasses).
+var blockNews = [...]blockNew{
+	blockNewOf[[2]uint64](),
+	blockNewOf[[4]uint64](),
+	blockNewOf[[6]uint64](),
+	blockNewOf[[8]uint64](),
+	blockNewOf[[10]uint64](),
+	blockNewOf[[12]uint64](),
+	blockNewOf[[14]uint64](),
+	blockNewOf[[16]uint64](),
+	blockNewOf[[18]uint64](),
+	blockNewOf[[20]uint64](),
+	blockNewOf[[22]uint64](),
+	blockNewOf[[24]uint64](),
+	blockNewOf[[26]uint64](),
+	blockNewOf[[28]uint64](),
+	blockNewOf[[32]uint64](),
+	blockNewOf[[36]uint64](),
+	blockNewOf[[40]uint64](),
+	blockNewOf[[44]uint64](),
+	blockNewOf[[48]uint64](),
+	blockNewOf[[52]uint64](),
+	blockNewOf[[56]uint64](),
+	blockNewOf[[60]uint64](),
+}
+
+// newBlockFor[m] allocates a block without steps and with m words or
+// more: the smallest of blockNews that holds them, which is what an
+// allocation of exactly m words would be rounded up to anyway (it costs
+// no byte more).
+var newBlockFor = func() (fs [61]func() unsafe.Pointer) {
+	k := 0
+	for m := range fs {
+		for blockNews[k].words < m {
+			k++
+		}
+		fs[m] = blockNews[k].new
+	}
+	return fs
+}()
 
 // memStepsAt is the offset of the steps in a memType: right after the
 // header (the steps' alignment is the header's).

@@ -44,15 +44,17 @@ func (e *Evaluator) exprStep(w *work, kind StepKind, ref string, idx int, x any,
 // the deal's scratch, its day with it when the partner has a history.
 func (w *work) recordReads(reads []string) {
 	for k, path := range reads {
-		on, _ := w.scope.datedOn(path)
-		if text, isText := w.scope.lookupText(path); isText {
-			w.recordText(k, text, on)
-			continue
-		}
-		if path == PathDealAmount && on.IsZero() {
+		if path == PathDealAmount {
+			// (the most read path first: it is no dated partner path,
+			// so it has no day, and no text)
 			r := inputRec{k: uint8(k)}
 			w.recordDec(&r, w.scope.Amount)
 			w.putIn(r)
+			continue
+		}
+		on, _ := w.scope.datedOn(path)
+		if text, isText := w.scope.lookupText(path); isText {
+			w.recordText(k, text, on)
 			continue
 		}
 		if v, ok := w.scope.Lookup(path); ok {
@@ -90,8 +92,13 @@ type stepDetail struct {
 	// before it; band: the table's input (see bandInput); line cap: a
 	// the line before it, b the limit; partner or budget cap: a what the cap had paid
 	// before, b the deal total before the cut, c after it; deal cap: a the
-	// deal total before it, b the limit.
+	// deal total before it, b the limit. A detail in the deal's scratch
+	// keeps them in am instead (work.setAmounts), in the compact form its
+	// record takes (putDetail), so that recording and resetting it write
+	// no pointer; a detail read back from a result's block (its words')
+	// has them in a, b and c.
 	a, b, c decimal.Decimal
+	am      [3]amt
 	// payee and payeeName: the total's; payee is also what a claim
 	// window counts from (ClaimAnchorDate's description).
 	payee, payeeName string
@@ -193,6 +200,9 @@ func (e *Evaluator) newDetail(w *work, kind detailKind) *stepDetail {
 // write barrier over every pointer slot (runtime.wbZero), which it turns
 // on for most of a batch.
 func (d *stepDetail) reset(kind detailKind, idx int32, e *Evaluator) {
+	d.am = [3]amt{}
+	// (a scratch detail's amounts are in am: a, b and c are zero, and
+	// these only read them)
 	zeroSet(&d.a)
 	zeroSet(&d.b)
 	zeroSet(&d.c)
