@@ -975,7 +975,7 @@ func (ts *traceScratch) traceMem(n, m int) ([]Step, *traceBlock) {
 		}
 		ts.memTypes[key] = t
 	}
-	p := newOf(t)
+	p := reflect.New(t).UnsafePointer()
 	blk := (*traceBlock)(p)
 	if n > 0 {
 		steps = unsafe.Slice((*Step)(unsafe.Add(p, memStepsAt)), n)
