@@ -411,7 +411,7 @@ func (e *Evaluator) evaluate(ctx context.Context, in, ref *Input, asOf time.Time
 	// escapes, and in must not.)
 	own := ref
 	if own == nil {
-		setInput(&s.in, in)
+		s.in = *in
 		own = &s.in
 	}
 	s.st.reset(&own.Prior)

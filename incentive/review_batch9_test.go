@@ -3,10 +3,7 @@ package incentive
 import (
 	"encoding/json"
 	"iter"
-	"reflect"
-	"strconv"
 	"testing"
-	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -104,127 +101,5 @@ func TestReviewBatch9IneligibleInOrderHasNoLines(t *testing.T) {
 			require.NoError(t, err)
 			assert.Contains(t, string(b), `"lines":null`, name)
 		}
-	}
-}
-
-// b9Rates is a RateSource that the fill below can tell apart by k.
-type b9Rates struct{ k int }
-
-func (b9Rates) Rate(from, to Currency, on Date) (Rate, error) { return Rate{}, nil }
-
-// b9Fill sets every field under v, exported or not, to a value that is not
-// zero and differs with k (a new pointer, map and slice each time).
-func b9Fill(t *testing.T, v reflect.Value, k int, path string) {
-	t.Helper()
-	if !v.CanSet() {
-		v = reflect.NewAt(v.Type(), unsafe.Pointer(v.UnsafeAddr())).Elem()
-	}
-	switch v.Kind() {
-	case reflect.Bool:
-		v.SetBool(true)
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		v.SetInt(int64(k))
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		v.SetUint(uint64(k))
-	case reflect.String:
-		v.SetString("x" + strconv.Itoa(k))
-	case reflect.Pointer:
-		v.Set(reflect.New(v.Type().Elem()))
-	case reflect.Slice:
-		v.Set(reflect.MakeSlice(v.Type(), k, k))
-	case reflect.Map:
-		v.Set(reflect.MakeMap(v.Type()))
-	case reflect.Interface:
-		require.Equal(t, reflect.TypeFor[RateSource](), v.Type(), "%s: no value to fill it with", path)
-		v.Set(reflect.ValueOf(b9Rates{k}))
-	case reflect.Struct:
-		for i := range v.NumField() {
-			b9Fill(t, v.Field(i), k, path+"."+v.Type().Field(i).Name)
-		}
-	case reflect.Array:
-		for i := range v.Len() {
-			b9Fill(t, v.Index(i), k, path)
-		}
-	default:
-		t.Fatalf("%s: cannot fill a %s", path, v.Kind())
-	}
-}
-
-// b9Same reports the first field under want and got that differs: for
-// pointers, maps and slices their identity (the same memory), not only
-// equal contents.
-func b9Same(want, got reflect.Value, path string) string {
-	switch want.Kind() {
-	case reflect.Pointer, reflect.Map, reflect.Slice:
-		if want.Pointer() != got.Pointer() || want.Kind() == reflect.Slice && (want.Len() != got.Len() || want.Cap() != got.Cap()) {
-			return path
-		}
-	case reflect.String:
-		if want.String() != got.String() {
-			return path
-		}
-	case reflect.Bool:
-		if want.Bool() != got.Bool() {
-			return path
-		}
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		if want.Int() != got.Int() {
-			return path
-		}
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		if want.Uint() != got.Uint() {
-			return path
-		}
-	case reflect.Interface:
-		if want.IsNil() != got.IsNil() {
-			return path
-		}
-		if !want.IsNil() {
-			return b9Same(want.Elem(), got.Elem(), path+".(elem)")
-		}
-	case reflect.Struct:
-		for i := range want.NumField() {
-			if d := b9Same(want.Field(i), got.Field(i), path+"."+want.Type().Field(i).Name); d != "" {
-				return d
-			}
-		}
-	case reflect.Array:
-		for i := range want.Len() {
-			if d := b9Same(want.Index(i), got.Index(i), path); d != "" {
-				return d
-			}
-		}
-	default:
-		return path + " (kind " + want.Kind().String() + " not compared)"
-	}
-	return ""
-}
-
-// setInput copies every field of an input, the same memory behind its
-// pointers, maps and slices: into a zero input, over another input, and a
-// zero input over a filled one. A field added to Input (or to Deal,
-// partner.Partner or Prior) that setInput does not copy fails here.
-func TestReviewBatch9SetInputCopiesEveryField(t *testing.T) {
-	filled := func(k int) *Input {
-		in := new(Input)
-		b9Fill(t, reflect.ValueOf(in).Elem(), k, "Input")
-		return in
-	}
-	for _, tc := range []struct {
-		name     string
-		dst, src *Input
-	}{
-		{"into a zero input", new(Input), filled(1)},
-		{"over another input", filled(1), filled(2)},
-		{"a zero input over a filled one", filled(2), new(Input)},
-		{"over itself", filled(3), nil},
-	} {
-		src := tc.src
-		if src == nil {
-			src = tc.dst
-		}
-		want := *src // (a copy of src's fields: the same memory behind them)
-		setInput(tc.dst, src)
-		assert.Empty(t, b9Same(reflect.ValueOf(want), reflect.ValueOf(*tc.dst), "Input"), tc.name)
 	}
 }

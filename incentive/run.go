@@ -248,7 +248,7 @@ func (e *Evaluator) runSerial(ctx context.Context, deals iter.Seq2[Input, error]
 			}
 			continue
 		}
-		setInput(&cur, &in)
+		cur = in
 		if err := order.next(&cur.Deal); err != nil {
 			yield(nil, err)
 			return
@@ -567,8 +567,7 @@ func (e *Evaluator) runParallel(ctx context.Context, deals iter.Seq2[Input, erro
 			}
 			var it *item
 			c.items, it = nextItem(c.items)
-			setInput(&it.in, &in)
-			it.err, it.final = err, false
+			it.in, it.err, it.final = in, err, false
 			if err == nil {
 				if oerr := order.next(&in.Deal); oerr != nil {
 					it.err, it.final = oerr, true
