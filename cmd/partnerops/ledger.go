@@ -727,6 +727,8 @@ func (s *ledgerSession) pay(ctx context.Context, stdout, stderr io.Writer) int {
 	cmd := "ledger pay"
 	day := incentive.DateOf(s.now.UTC())
 	rp := ledger.RunPaymentsParams{Batch: s.o.batch, AsOf: day, Actor: s.actor}
+	// unpaid are the partners -partners gives no payment method for.
+	unpaid := map[string]bool{}
 	if s.o.partners != "" {
 		// Each partner is paid by the method its record names: the
 		// program's terms for it (minimum, fee) apply.
@@ -735,9 +737,10 @@ func (s *ledgerSession) pay(ctx context.Context, stdout, stderr io.Writer) int {
 			return (&runOptions{cmd: cmd}).inputError(stderr, err)
 		}
 		rp.Method = func(id string) partner.PaymentMethod {
-			if p, ok := book.byID[id]; ok && p.Payment != nil {
+			if p, ok := book.byID[id]; ok && p.Payment != nil && p.Payment.Method != "" {
 				return p.Payment.Method
 			}
+			unpaid[id] = true
 			return ""
 		}
 	} else {
@@ -760,6 +763,13 @@ func (s *ledgerSession) pay(ctx context.Context, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "partnerops %s: run batch %s: %s\n", cmd, s.o.batch, oneLine(err.Error()))
 		return exitFail
+	}
+	if len(unpaid) > 0 && slices.ContainsFunc(s.programs, func(p *incentive.Program) bool { return len(p.PaymentMethods) > 0 }) {
+		// A partner missing from the file, or without a method, is
+		// paid under the program's own terms: say so rather than let
+		// the batch read as paid by method.
+		fmt.Fprintf(stderr, "partnerops %s: warning: %s: no payment method in %s, paid under the program's own terms (no method's minimum, no fee)\n",
+			cmd, strings.Join(slices.Sorted(maps.Keys(unpaid)), ", "), s.o.partners)
 	}
 	// A batch paid before comes back as it was: say so, or the rerun
 	// reads as a second payment.

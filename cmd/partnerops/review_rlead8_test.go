@@ -302,3 +302,34 @@ func TestLedgerAccrueChangedDealSaysSo(t *testing.T) {
 	assert.Contains(t, out, "31 already recorded by an earlier accrue")
 	assert.Contains(t, out, "1 deal in error")
 }
+
+// ledger pay -partners with a file that gives a paid partner no payment
+// method (DIST-SOUTH's record dropped) pays it under the program's own
+// terms, and says so (reviewer rledger9: it did so silently).
+func TestLedgerPayWarnsOfPartnersWithoutMethod(t *testing.T) {
+	chdirRoot(t)
+	dir := t.TempDir()
+	db := "sqlite:" + filepath.Join(dir, "dist.db")
+	const partners = "examples/data/distributor-partners.yaml"
+	_, errs, code := invoke("ledger", "accrue", "-db", db, "-as-of", "2027-04-05", "-actor", "ops", "-partners", partners,
+		"examples/programs/distributor-growth.yaml", "examples/data/distributor-deals.yaml")
+	require.Equal(t, exitFail, code, errs) // NOR-101, split with its referrer, is refused
+	_, errs, code = invoke("ledger", "approve", "-all", "-db", db, "-actor", "manager", "-as-of", "2027-04-06")
+	require.Equal(t, exitOK, code, errs)
+	src, err := os.ReadFile(partners)
+	require.NoError(t, err)
+	var kept []string
+	for _, ln := range strings.Split(string(src), "\n") {
+		if !strings.Contains(ln, "id: DIST-SOUTH,") {
+			kept = append(kept, ln)
+		}
+	}
+	short := filepath.Join(dir, "partners.yaml")
+	require.NoError(t, os.WriteFile(short, []byte(strings.Join(kept, "\n")), 0o644))
+	out, errs, code := invoke("ledger", "pay", "-db", db, "-batch", "Q1", "-as-of", "2027-04-07", "-actor", "finance", "-partners", short)
+	require.Equal(t, exitOK, code, errs)
+	assert.Equal(t, "partnerops ledger pay: warning: DIST-SOUTH: no payment method in "+short+", paid under the program's own terms (no method's minimum, no fee)\n", errs)
+	// DIST-NORTH still by cheque, DIST-SOUTH without a method.
+	assert.Contains(t, out, "check")
+	assert.Regexp(t, `DIST-SOUTH\s+partner\s+distributor-growth-2027\s+3\s+776\.97\s+0\.00\s+776\.97\s+-`, out)
+}
