@@ -940,7 +940,7 @@ func (b *traceBlock) detail(off int32) stepDetail {
 // two (the steps with the header, then the words), and its header is 32
 // bytes, not 48 (no slice for the words). The types are made once per
 // size (the words rounded up beyond memExactWords) for the process
-// (memTypeCache) and kept in the scratch, and allocated with newOf; a
+// (memTypeCache) and kept in the scratch, and allocated with reflect.New; a
 // trace of more than maxMemSteps steps has its steps apart. A block
 // without steps of up to 60 words is one of the program's own types
 // (blockNews), which needs neither.
