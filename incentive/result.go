@@ -216,6 +216,16 @@ type Observed struct {
 	// or country, or one of partner.at_period_start) was read on, set when
 	// the partner has a history of changes; zero otherwise.
 	On Date
+	// text is set on a value read back from JSON (UnmarshalJSON): Value
+	// is then the text MarshalJSON wrote, written again as it is.
+	text bool
+}
+
+// observedJSON is an Observed as its JSON reads.
+type observedJSON struct {
+	Path  string `json:"path"`
+	Value string `json:"value"`
+	On    string `json:"on,omitempty"`
 }
 
 // MarshalJSON renders {"path": ..., "value": "<text>"}, with "on":
@@ -225,11 +235,30 @@ func (o Observed) MarshalJSON() ([]byte, error) {
 	if !o.On.IsZero() {
 		on = o.On.String()
 	}
-	return json.Marshal(struct {
-		Path  string `json:"path"`
-		Value string `json:"value"`
-		On    string `json:"on,omitempty"`
-	}{o.Path, fmtValue(o.Value), on})
+	value := fmtValue(o.Value)
+	if s, ok := o.Value.(string); ok && o.text {
+		value = s
+	}
+	return json.Marshal(observedJSON{o.Path, value, on})
+}
+
+// UnmarshalJSON reads a value read as MarshalJSON writes it: Value is its
+// text (a string: "\"gold\"", "12000.00", "[\"a\", \"b\"]"), which
+// MarshalJSON writes again unchanged, so that a result read back from JSON
+// writes the same JSON (it quoted the text a second time).
+func (o *Observed) UnmarshalJSON(b []byte) error {
+	var v observedJSON
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	var on Date
+	if v.On != "" {
+		if err := on.UnmarshalText([]byte(v.On)); err != nil {
+			return err
+		}
+	}
+	*o = Observed{Path: v.Path, Value: v.Value, On: on, text: true}
+	return nil
 }
 
 // Step is one entry of an explanation trace. The structured fields are

@@ -212,8 +212,13 @@ func TestReviewRtrace7ValuesAtWordBounds(t *testing.T) {
 		bin := back.Inputs()
 		require.Len(t, bin, len(in))
 		for i := range in {
-			assert.Equal(t, Observed{Path: in[i].Path, Value: fmtValue(in[i].Value)}, bin[i], "%v input %d read back", kind, i)
+			// (a value read back is its text, which its JSON writes as
+			// it is: Observed.text)
+			assert.Equal(t, Observed{Path: in[i].Path, Value: fmtValue(in[i].Value), text: true}, bin[i], "%v input %d read back", kind, i)
 		}
+		again, err := json.Marshal(back)
+		require.NoError(t, err)
+		assert.Equal(t, string(b), string(again), "%v step's JSON read back and written again", kind)
 	}
 }
 
