@@ -191,8 +191,8 @@ func (e *Evaluator) checkLines(d *Deal) error {
 				}
 				continue
 			}
-			if !fieldTypeOK(f.Type, v) {
-				return bad("line %d (%q): line field %q is %T, want %s", i+1, l.Product, f.Name, v, f.Type)
+			if ok, why := fieldValueOK(f.Type, v); !ok {
+				return bad("line %d (%q): line field %q %s", i+1, l.Product, f.Name, why)
 			}
 		}
 		for name := range l.Fields {

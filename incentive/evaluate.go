@@ -1315,6 +1315,9 @@ func (e *Evaluator) checkDeal(d *Deal, pt *partner.Partner) error {
 		return bad("deal credits deal %q but its amount %s is not negative: a credit note's amount is", d.Credits, d.Amount)
 	case d.Credits == d.ID && d.Credits != "":
 		return bad("deal credits itself")
+	case d.Registration != nil && !d.Registration.Approved.valid():
+		a := d.Registration.Approved
+		return bad("registration approved %04d-%02d-%02d, which is not a day of the calendar", a.Year, int(a.Month), a.Day)
 	}
 	known := 0 // declared fields the deal carries
 	for _, f := range e.p.Fields {
@@ -1326,8 +1329,8 @@ func (e *Evaluator) checkDeal(d *Deal, pt *partner.Partner) error {
 			continue
 		}
 		known++
-		if !fieldTypeOK(f.Type, v) {
-			return bad("custom field %q is %T, want %s", f.Name, v, f.Type)
+		if ok, why := fieldValueOK(f.Type, v); !ok {
+			return bad("custom field %q %s", f.Name, why)
 		}
 	}
 	if known < len(d.Fields) {
@@ -1373,6 +1376,18 @@ func fieldTypeOK(t FieldType, v any) bool {
 		return t == FieldDate
 	}
 	return false
+}
+
+// fieldValueOK is fieldTypeOK and, for a date, a day of the calendar; bad
+// is what to say when it is not.
+func fieldValueOK(t FieldType, v any) (ok bool, bad string) {
+	if !fieldTypeOK(t, v) {
+		return false, fmt.Sprintf("is %T, want %s", v, t)
+	}
+	if d, isDate := v.(Date); isDate && !d.valid() {
+		return false, fmt.Sprintf("is %04d-%02d-%02d, which is not a day of the calendar", d.Year, int(d.Month), d.Day)
+	}
+	return true, ""
 }
 
 // quote quotes a name in an explanation, as %q quotes the values read: a

@@ -44,6 +44,14 @@ func (p *Program) Validate() error {
 	if s := p.Rounding.Scale; s != nil && (*s < 0 || *s > maxScale) {
 		at("rounding.scale", "rounding scale %d is outside 0..%d", *s, maxScale)
 	}
+	for _, e := range []struct {
+		key string
+		d   Date
+	}{{"effective.from", p.Effective.From}, {"effective.to", p.Effective.To}} {
+		if !e.d.valid() {
+			at(e.key, "%04d-%02d-%02d is not a day of the calendar", e.d.Year, int(e.d.Month), e.d.Day)
+		}
+	}
 	if !p.Effective.From.IsZero() && !p.Effective.To.IsZero() && p.Effective.To.Before(p.Effective.From) {
 		at("effective.to", "the effective window ends (%s) before it starts (%s)", p.Effective.To, p.Effective.From)
 	}
