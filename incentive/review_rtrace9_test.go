@@ -1,9 +1,7 @@
 package incentive_test
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
 	"runtime"
 	"slices"
 	"strings"
@@ -13,232 +11,8 @@ import (
 
 	"github.com/partnerops/partnerops/incentive"
 	"github.com/partnerops/partnerops/rules"
-	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 )
-
-// rt9Render is everything a result says.
-func rt9Render(t *testing.T, r *incentive.Result, err error) string {
-	t.Helper()
-	if err != nil {
-		return "error: " + err.Error() + "\n"
-	}
-	j, jerr := json.Marshal(r)
-	require.NoError(t, jerr)
-	var b strings.Builder
-	b.WriteString(r.Explain())
-	b.WriteString("\n")
-	b.Write(j)
-	b.WriteString("\n")
-	for i := range r.Trace {
-		st := &r.Trace[i]
-		origin := ""
-		if o := st.Origin(); o != nil {
-			origin = fmt.Sprint(*o)
-		}
-		fmt.Fprintf(&b, "step %d %q ref=%q source=%q amount=%s inputs=%#v origin=%s\n",
-			i, st.Words(), st.Ref(), st.Source(), st.Amount().String(), st.Inputs(), origin)
-	}
-	// JSON read back and written again
-	var back incentive.Result
-	if uerr := json.Unmarshal(j, &back); uerr != nil {
-		b.WriteString("unmarshal error: " + uerr.Error() + "\n")
-	} else {
-		j2, _ := json.Marshal(&back)
-		b.WriteString("back ")
-		b.Write(j2)
-		b.WriteString("\n")
-		b.WriteString(back.Explain())
-		b.WriteString("\n")
-	}
-	return b.String()
-}
-
-type rt9Case struct {
-	name string
-	p    *incentive.Program
-	ins  []incentive.Input
-}
-
-func rt9Corpus(t *testing.T) []rt9Case {
-	t.Helper()
-	var out []rt9Case
-	by := map[*incentive.Program]int{}
-	dirs := []string{"../rules/testdata/reference", "../examples/programs", "../workbench/testdata"}
-	if extra := os.Getenv("RTRACE9_EXTRA"); extra != "" {
-		dirs = []string{extra}
-	}
-	for _, dir := range dirs {
-		set, err := rules.Load(os.DirFS(dir), "*.yaml")
-		require.NoError(t, err)
-		for _, tc := range set.Tests() {
-			k, ok := by[tc.Program]
-			if !ok {
-				k = len(out)
-				by[tc.Program] = k
-				out = append(out, rt9Case{name: dir + ":" + tc.Program.ID, p: tc.Program})
-			}
-			out[k].ins = append(out[k].ins, tc.Inputs...)
-		}
-	}
-	if os.Getenv("RTRACE9_EXTRA") != "" {
-		return out
-	}
-	for _, d := range [][3]string{{"q4-growth.yaml", "deals.yaml", ""}, {"var-rebate-2027.yaml", "var-deals.yaml", "var-partners.yaml"},
-		{"distributor-growth.yaml", "distributor-deals.yaml", "distributor-partners.yaml"}, {"msp-advantage.yaml", "msp-deals.yaml", "msp-partners.yaml"}} {
-		src, err := os.ReadFile("../examples/programs/" + d[0])
-		require.NoError(t, err)
-		cf, err := rules.Compile(d[0], src)
-		require.NoError(t, err)
-		for _, p := range cf.Programs {
-			dsrc, err := os.ReadFile("../examples/data/" + d[1])
-			require.NoError(t, err)
-			ins, err := rules.DecodeDeals(d[1], dsrc, p)
-			require.NoError(t, err)
-			if d[2] != "" {
-				psrc, err := os.ReadFile("../examples/data/" + d[2])
-				require.NoError(t, err)
-				pts, err := rules.DecodePartnersFor(d[2], psrc, p)
-				require.NoError(t, err)
-				for i := range ins {
-					for _, pt := range pts {
-						if pt.ID == ins[i].Deal.PartnerID {
-							ins[i].Partner = pt
-						}
-					}
-				}
-			}
-			incentive.SortInputs(ins)
-			out = append(out, rt9Case{name: "data:" + d[1] + ":" + p.ID, p: p, ins: ins})
-		}
-	}
-	return out
-}
-
-// rt9Spread scales the deals (down to zero, negative, up 100x, many
-// decimals), with credit notes where allowed.
-func rt9Spread(c rt9Case, n int) []incentive.Input {
-	factors := []string{"1", "0.5", "2", "10", "0.01", "1.333", "100", "0", "7.77777", "0.1", "123456789.123456789", "0.000001"}
-	var out []incentive.Input
-	for k := 0; len(out) < n; k++ {
-		in := c.ins[k%len(c.ins)]
-		f := decimal.RequireFromString(factors[(k/len(c.ins))%len(factors)])
-		in.Deal.ID = fmt.Sprintf("R%05d-%s", k, in.Deal.ID)
-		in.Deal.Credits = ""
-		in.Deal.Amount = in.Deal.Amount.Mul(f)
-		if len(in.Deal.Lines) > 0 {
-			ls := append([]incentive.DealLine(nil), in.Deal.Lines...)
-			for i := range ls {
-				ls[i].Amount = ls[i].Amount.Mul(f)
-			}
-			in.Deal.Lines = ls
-		}
-		in.Deal.CloseDate = in.Deal.CloseDate.Add(time.Duration(k%97) * 37 * time.Minute)
-		out = append(out, in)
-		if c.p.AllowNegative && k%5 == 0 && in.Deal.Amount.Sign() > 0 && len(in.Deal.Lines) == 0 {
-			cn := in
-			cn.Deal.ID += "-cn"
-			cn.Deal.Credits = in.Deal.ID
-			cn.Deal.Amount = in.Deal.Amount.Mul(decimal.RequireFromString("-0.4"))
-			cn.Deal.CloseDate = in.Deal.CloseDate.Add(24 * time.Hour)
-			out = append(out, cn)
-		}
-	}
-	incentive.SortInputs(out)
-	return out
-}
-
-func rt9Seq(ins []incentive.Input) func(func(incentive.Input, error) bool) {
-	return func(yield func(incentive.Input, error) bool) {
-		for _, in := range ins {
-			if !yield(in, nil) {
-				return
-			}
-		}
-	}
-}
-
-func rt9Dump(t *testing.T, e *incentive.Evaluator, ins []incentive.Input, asOf time.Time, b *strings.Builder) {
-	ctx := t.Context()
-	// alone, kept, a collection, then read
-	var kept []*incentive.Result
-	var errs []error
-	for _, in := range ins {
-		r, err := e.Evaluate(ctx, in, asOf)
-		kept, errs = append(kept, r), append(errs, err)
-		if len(kept)%7 == 0 {
-			runtime.GC()
-		}
-	}
-	runtime.GC()
-	for i := range kept {
-		b.WriteString("alone " + rt9Render(t, kept[i], errs[i]))
-	}
-	for _, in := range ins {
-		r, err := e.EvaluateNoTrace(ctx, in, asOf)
-		b.WriteString("alone-notrace " + rt9Render(t, r, err))
-	}
-	var into incentive.Result
-	for i := range ins {
-		err := e.EvaluateInto(ctx, &into, &ins[i], asOf)
-		b.WriteString("into " + rt9Render(t, &into, err))
-	}
-	for i := range ins {
-		err := e.EvaluateNoTraceInto(ctx, &into, &ins[i], asOf)
-		b.WriteString("into-notrace " + rt9Render(t, &into, err))
-	}
-	for _, w := range []int{1, 2, 3} {
-		for _, mode := range []string{"trace", "notrace", "reuse", "reuse-notrace"} {
-			opts := incentive.RunOptions{AsOf: asOf, Workers: w, NoTrace: strings.HasSuffix(mode, "notrace"), ReuseResults: strings.HasPrefix(mode, "reuse")}
-			if len(e.Program().Settlements) > 0 {
-				opts.Settlements = e.NewSettlements()
-			}
-			var runKept []string
-			var keptR []*incentive.Result
-			var keptE []error
-			for r, err := range e.Run(ctx, rt9Seq(ins), opts) {
-				if opts.ReuseResults {
-					runKept = append(runKept, rt9Render(t, r, err))
-				} else {
-					keptR, keptE = append(keptR, r), append(keptE, err)
-				}
-			}
-			runtime.GC()
-			for i := range keptR {
-				runKept = append(runKept, rt9Render(t, keptR[i], keptE[i]))
-			}
-			for _, s := range runKept {
-				fmt.Fprintf(b, "run w%d %s %s", w, mode, s)
-			}
-			if opts.Settlements != nil {
-				st, err := json.Marshal(opts.Settlements)
-				fmt.Fprintf(b, "settlements %s %v\n", st, err)
-			}
-		}
-	}
-}
-
-// Writes every render of the corpus to $RTRACE9_DUMP (a review tool:
-// run in the base and the branch and diff the files).
-func TestReviewRtrace9Dump(t *testing.T) {
-	path := os.Getenv("RTRACE9_DUMP")
-	if path == "" {
-		t.Skip("RTRACE9_DUMP not set")
-	}
-	n := 40
-	var b strings.Builder
-	for _, c := range rt9Corpus(t) {
-		e, err := incentive.NewEvaluator(c.p)
-		require.NoError(t, err)
-		asOf := c.ins[len(c.ins)-1].Deal.CloseDate.Add(40 * 24 * time.Hour)
-		fmt.Fprintf(&b, "=== %s plain\n", c.name)
-		rt9Dump(t, e, c.ins, asOf, &b)
-		fmt.Fprintf(&b, "=== %s spread\n", c.name)
-		ins := rt9Spread(c, n)
-		rt9Dump(t, e, ins, ins[len(ins)-1].Deal.CloseDate.Add(10*24*time.Hour), &b)
-	}
-	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
-}
 
 // rt9WeirdA exercises every detail kind with unusual values: band labels
 // with quotes and unicode, rates with many decimals, a line cap on a
@@ -317,10 +91,14 @@ tests:
     expect: {}
 `
 
+// rt9Factors scale the corpus's deals: down to zero, up 100 times, many
+// decimals.
+var rt9Factors = []string{"1", "0.5", "2", "10", "0.01", "1.333", "100", "0", "7.77777", "0.1", "123456789.123456789", "0.000001"}
+
 // rt9Weird is rt9WeirdA and two variants: b pays the partner, rounds
 // down per deal, picks at most 2 by amount and has a budget of 0.05 (spent
 // at once); c rounds up per line, picks first and takes no negatives.
-func rt9Weird(t *testing.T) []rt9Case {
+func rt9Weird(t *testing.T) []corpusCase {
 	t.Helper()
 	b := strings.NewReplacer("rt9-weird-a", "rt9-weird-b", "scale: 4, mode: half_even, at: statement", "mode: down, at: deal",
 		"payee: partner_rep", "payee: partner", "pick: highest", "pick: {max: 2, by: amount}",
@@ -330,9 +108,9 @@ func rt9Weird(t *testing.T) []rt9Case {
 		"1234.5678", "1234.56", "777.7777", "777.77", "1500.015", "1500.01", "2500.005", "2500.01", "cap: 0.0001", "cap: 0.01").Replace(rt9WeirdA)
 	set, err := rules.Load(fstest.MapFS{"a.yaml": {Data: []byte(rt9WeirdA)}, "b.yaml": {Data: []byte(b)}, "c.yaml": {Data: []byte(c)}}, "*.yaml")
 	require.NoError(t, err)
-	var out []rt9Case
+	var out []corpusCase
 	for _, tc := range set.Tests() {
-		out = append(out, rt9Case{name: tc.Program.ID, p: tc.Program, ins: tc.Inputs})
+		out = append(out, corpusCase{name: tc.Program.ID, p: tc.Program, ins: tc.Inputs})
 	}
 	require.Len(t, out, 3)
 	return out
@@ -346,9 +124,9 @@ func rt9Results(t *testing.T, e *incentive.Evaluator, ins []incentive.Input, asO
 	var into incentive.Result
 	for i, in := range ins {
 		r, err := e.Evaluate(t.Context(), in, asOf)
-		out = append(out, "alone "+rt9Render(t, r, err))
+		out = append(out, "alone "+renderResult(t, r, err))
 		err = e.EvaluateInto(t.Context(), &into, &ins[i], asOf)
-		out = append(out, "into "+rt9Render(t, &into, err))
+		out = append(out, "into "+renderResult(t, &into, err))
 	}
 	for _, w := range workers {
 		for _, reuse := range []bool{false, true} {
@@ -356,8 +134,8 @@ func rt9Results(t *testing.T, e *incentive.Evaluator, ins []incentive.Input, asO
 			if len(e.Program().Settlements) > 0 {
 				opts.Settlements = e.NewSettlements()
 			}
-			for r, err := range e.Run(t.Context(), rt9Seq(ins), opts) {
-				out = append(out, fmt.Sprintf("run w%d reuse=%v ", w, reuse)+rt9Render(t, r, err))
+			for r, err := range e.Run(t.Context(), seqOf(ins), opts) {
+				out = append(out, fmt.Sprintf("run w%d reuse=%v ", w, reuse)+renderResult(t, r, err))
 			}
 		}
 	}
@@ -381,8 +159,8 @@ func TestReviewRtrace9AddDetailMatchesStep(t *testing.T) {
 	if raceDetector {
 		n = 8
 	}
-	for _, c := range rt9Corpus(t) {
-		cases = append(cases, rt9Case{name: c.name, p: c.p, ins: rt9Spread(c, n)})
+	for _, c := range reviewCorpus(t) {
+		cases = append(cases, corpusCase{name: c.name, p: c.p, ins: spreadDeals(c, n, rt9Factors...)})
 	}
 	require.Greater(t, len(cases), 45)
 	workers := []int{1, 3}

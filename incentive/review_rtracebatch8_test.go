@@ -1,10 +1,7 @@
 package incentive_test
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
-	"strings"
 	"testing"
 	"time"
 
@@ -14,32 +11,6 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 )
-
-// rtb8Render is everything a result says: its words, its JSON (trace and
-// values included) and each step's methods.
-func rtb8Render(t *testing.T, r *incentive.Result, err error) string {
-	t.Helper()
-	if err != nil {
-		return "error: " + err.Error() + "\n"
-	}
-	j, jerr := json.Marshal(r)
-	require.NoError(t, jerr)
-	var b strings.Builder
-	b.WriteString(r.Explain())
-	b.WriteString("\n")
-	b.Write(j)
-	b.WriteString("\n")
-	for i := range r.Trace {
-		st := &r.Trace[i]
-		origin := ""
-		if o := st.Origin(); o != nil {
-			origin = fmt.Sprint(*o)
-		}
-		fmt.Fprintf(&b, "step %d %q ref=%q source=%q amount=%s inputs=%#v origin=%s\n",
-			i, st.Words(), st.Ref(), st.Source(), st.Amount().String(), st.Inputs(), origin)
-	}
-	return b.String()
-}
 
 // rtb8Weird reads every kind of value an expression can read: texts with
 // quotes, unicode and none, decimals beyond 18 digits and tiny ones,
@@ -132,104 +103,8 @@ func rtb8WeirdInputs(t *testing.T) []incentive.Input {
 	return ins
 }
 
-// rtb8Corpus is every program of the DSL reference, the examples and the
-// workbench with its tests' deals, and the example data sets.
-func rtb8Corpus(t *testing.T) []rtb8Case {
-	t.Helper()
-	var out []rtb8Case
-	by := map[*incentive.Program]int{}
-	for _, dir := range []string{"../rules/testdata/reference", "../examples/programs", "../workbench/testdata"} {
-		set, err := rules.Load(os.DirFS(dir), "*.yaml")
-		require.NoError(t, err)
-		for _, tc := range set.Tests() {
-			k, ok := by[tc.Program]
-			if !ok {
-				k = len(out)
-				by[tc.Program] = k
-				out = append(out, rtb8Case{p: tc.Program})
-			}
-			out[k].ins = append(out[k].ins, tc.Inputs...)
-		}
-	}
-	for _, d := range [][3]string{{"q4-growth.yaml", "deals.yaml", ""}, {"var-rebate-2027.yaml", "var-deals.yaml", "var-partners.yaml"},
-		{"distributor-growth.yaml", "distributor-deals.yaml", "distributor-partners.yaml"}, {"msp-advantage.yaml", "msp-deals.yaml", "msp-partners.yaml"}} {
-		src, err := os.ReadFile("../examples/programs/" + d[0])
-		require.NoError(t, err)
-		cf, err := rules.Compile(d[0], src)
-		require.NoError(t, err)
-		for _, p := range cf.Programs {
-			dsrc, err := os.ReadFile("../examples/data/" + d[1])
-			require.NoError(t, err)
-			ins, err := rules.DecodeDeals(d[1], dsrc, p)
-			require.NoError(t, err)
-			if d[2] != "" {
-				psrc, err := os.ReadFile("../examples/data/" + d[2])
-				require.NoError(t, err)
-				pts, err := rules.DecodePartnersFor(d[2], psrc, p)
-				require.NoError(t, err)
-				for i := range ins {
-					for _, pt := range pts {
-						if pt.ID == ins[i].Deal.PartnerID {
-							ins[i].Partner = pt
-						}
-					}
-				}
-			}
-			incentive.SortInputs(ins)
-			out = append(out, rtb8Case{p: p, ins: ins})
-		}
-	}
-	return out
-}
-
-type rtb8Case struct {
-	p   *incentive.Program
-	ins []incentive.Input
-}
-
-// rtb8Spread makes n deals in run order from c's, their amounts scaled
-// (down to zero and up to 100 times), credit notes for some when the
-// program allows them.
-func rtb8Spread(c rtb8Case, n int) []incentive.Input {
-	factors := []string{"1", "0.5", "2", "10", "0.01", "1.333", "100", "0", "7.77777", "0.1"}
-	var out []incentive.Input
-	for k := 0; len(out) < n; k++ {
-		in := c.ins[k%len(c.ins)]
-		f := decimal.RequireFromString(factors[(k/len(c.ins))%len(factors)])
-		in.Deal.ID = fmt.Sprintf("R%05d-%s", k, in.Deal.ID)
-		in.Deal.Credits = ""
-		in.Deal.Amount = in.Deal.Amount.Mul(f)
-		if len(in.Deal.Lines) > 0 {
-			ls := append([]incentive.DealLine(nil), in.Deal.Lines...)
-			for i := range ls {
-				ls[i].Amount = ls[i].Amount.Mul(f)
-			}
-			in.Deal.Lines = ls
-		}
-		in.Deal.CloseDate = in.Deal.CloseDate.Add(time.Duration(k%97) * 37 * time.Minute)
-		out = append(out, in)
-		if c.p.AllowNegative && k%5 == 0 && in.Deal.Amount.Sign() > 0 && len(in.Deal.Lines) == 0 {
-			cn := in
-			cn.Deal.ID += "-cn"
-			cn.Deal.Credits = in.Deal.ID
-			cn.Deal.Amount = in.Deal.Amount.Mul(decimal.RequireFromString("-0.4"))
-			cn.Deal.CloseDate = in.Deal.CloseDate.Add(24 * time.Hour)
-			out = append(out, cn)
-		}
-	}
-	incentive.SortInputs(out)
-	return out
-}
-
-func rtb8Seq(ins []incentive.Input) func(func(incentive.Input, error) bool) {
-	return func(yield func(incentive.Input, error) bool) {
-		for _, in := range ins {
-			if !yield(in, nil) {
-				return
-			}
-		}
-	}
-}
+// rtb8Factors scale the corpus's deals: down to zero and up to 100 times.
+var rtb8Factors = []string{"1", "0.5", "2", "10", "0.01", "1.333", "100", "0", "7.77777", "0.1"}
 
 // rtb8Runs renders each deal evaluated alone, then each result of a run
 // of all of them with workers workers.
@@ -238,15 +113,15 @@ func rtb8Runs(t *testing.T, e *incentive.Evaluator, ins []incentive.Input, asOf 
 	var out []string
 	for _, in := range ins {
 		r, err := e.Evaluate(t.Context(), in, asOf)
-		out = append(out, "alone "+rtb8Render(t, r, err))
+		out = append(out, "alone "+renderResult(t, r, err))
 	}
 	for _, w := range workers {
 		opts := incentive.RunOptions{AsOf: asOf, Workers: w}
 		if len(e.Program().Settlements) > 0 {
 			opts.Settlements = e.NewSettlements()
 		}
-		for r, err := range e.Run(t.Context(), rtb8Seq(ins), opts) {
-			out = append(out, fmt.Sprintf("run w%d ", w)+rtb8Render(t, r, err))
+		for r, err := range e.Run(t.Context(), seqOf(ins), opts) {
+			out = append(out, fmt.Sprintf("run w%d ", w)+renderResult(t, r, err))
 		}
 	}
 	return out
@@ -264,13 +139,13 @@ func rtb8Runs(t *testing.T, e *incentive.Evaluator, ins []incentive.Input, asOf 
 func TestReviewRtracebatch8AddExprMatchesGeneralPath(t *testing.T) {
 	f, err := rules.Compile("rtb8-weird.yaml", []byte(rtb8Weird))
 	require.NoError(t, err)
-	cases := []rtb8Case{{p: f.Programs[0], ins: rtb8WeirdInputs(t)}}
+	cases := []corpusCase{{p: f.Programs[0], ins: rtb8WeirdInputs(t)}}
 	n := 60
 	if raceDetector {
 		n = 12
 	}
-	for _, c := range rtb8Corpus(t) {
-		cases = append(cases, rtb8Case{p: c.p, ins: rtb8Spread(c, n)})
+	for _, c := range reviewCorpus(t) {
+		cases = append(cases, corpusCase{p: c.p, ins: spreadDeals(c, n, rtb8Factors...)})
 	}
 	require.Greater(t, len(cases), 45, "the corpus holds the reference's, the examples' and the workbench's programs")
 	workers := []int{1, 2}
