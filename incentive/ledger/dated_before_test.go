@@ -21,13 +21,7 @@ import (
 // program's zone, is late enough.
 func TestClaimOperationDatedBeforeSubmission(t *testing.T) {
 	h := ledgertest.NewHarness(t, newStore, ledger.Config{})
-	prog := &incentive.Program{
-		ID: "dated", Version: 1, Hash: "dated-v1", Currency: "USD",
-		Effective: incentive.Window{From: day("2026-10-01"), To: day("2026-12-31")},
-		Earnings: []incentive.Earning{
-			{ID: "spiff", Type: incentive.Spiff, Amount: incentive.RateOf("deal.amount", decimal.RequireFromString("0.02"))},
-		},
-	}
+	prog := spiff2Program("dated")
 	require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: prog, Actor: "ops"}))
 	h.Clock.Set("2026-12-15")
 	// 12,000.00 x 2% = 240.00, pending approval.
@@ -76,13 +70,7 @@ func TestClaimOperationDatedBeforeSubmission(t *testing.T) {
 // withheld. On the batch's date it is allowed.
 func TestClawBackDatedBeforePayment(t *testing.T) {
 	h := ledgertest.NewHarness(t, newStore, ledger.Config{})
-	prog := &incentive.Program{
-		ID: "dated", Version: 1, Hash: "dated-v1", Currency: "USD",
-		Effective: incentive.Window{From: day("2026-10-01"), To: day("2026-12-31")},
-		Earnings: []incentive.Earning{
-			{ID: "spiff", Type: incentive.Spiff, Amount: incentive.RateOf("deal.amount", decimal.RequireFromString("0.02"))},
-		},
-	}
+	prog := spiff2Program("dated")
 	auto := &ledger.ApprovalPolicy{Rules: []ledger.ApprovalRule{{}}}
 	require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: prog, Policy: auto, Actor: "ops"}))
 	h.Clock.Set("2026-11-03")
@@ -103,4 +91,15 @@ func TestClawBackDatedBeforePayment(t *testing.T) {
 	got = ledgertest.Must(h.Ledger.ClawBack(h.Ctx, ledger.ClawBackParams{Claim: c.ID, Actor: "fin", Reason: "refund"}))(t)
 	assert.Equal(t, "240.00", got.ClawedBack.Amount().StringFixed(2))
 	h.ZeroSum()
+}
+
+// spiff2Program pays 2% of the deal amount as a SPIFF in Q4 2026, in USD.
+func spiff2Program(id string) *incentive.Program {
+	return &incentive.Program{
+		ID: id, Version: 1, Hash: id + "-v1", Currency: "USD",
+		Effective: incentive.Window{From: day("2026-10-01"), To: day("2026-12-31")},
+		Earnings: []incentive.Earning{
+			{ID: "spiff", Type: incentive.Spiff, Amount: incentive.RateOf("deal.amount", decimal.RequireFromString("0.02"))},
+		},
+	}
 }

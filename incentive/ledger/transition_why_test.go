@@ -4,11 +4,9 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/partnerops/partnerops/incentive"
 	"github.com/partnerops/partnerops/incentive/ledger"
 	"github.com/partnerops/partnerops/incentive/ledger/ledgertest"
 )
@@ -20,13 +18,7 @@ import (
 // payable to clawed_back", which payable claims otherwise can.
 func TestClawBackSaysWhy(t *testing.T) {
 	h := ledgertest.NewHarness(t, newStore, ledger.Config{})
-	prog := &incentive.Program{
-		ID: "why", Version: 1, Hash: "why-v1", Currency: "USD",
-		Effective: incentive.Window{From: day("2026-10-01"), To: day("2026-12-31")},
-		Earnings: []incentive.Earning{
-			{ID: "spiff", Type: incentive.Spiff, Amount: incentive.RateOf("deal.amount", decimal.RequireFromString("0.02"))},
-		},
-	}
+	prog := spiff2Program("why")
 	auto := &ledger.ApprovalPolicy{Rules: []ledger.ApprovalRule{{}}}
 	require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: prog, Policy: auto, Actor: "ops"}))
 	h.Clock.Set("2026-11-03")
