@@ -319,8 +319,9 @@ var ErrNilResult = errors.New("nil result to evaluate into")
 // changes): amounts never change once made. What it may not: res
 // itself, and anything else reached through a slice or pointer of res
 // (Lines, Lost, their Cuts and Items, Hold, Conversion, Values, Shares,
-// Trace), which the next call overwrites. A copy of a Result (r2 := *res) shares that memory: use one
-// Result per sequence of calls, and copy deeply what must outlive it.
+// Trace), which the next call overwrites. A copy of a Result (r2 :=
+// *res) shares that memory: use one Result per sequence of calls, and
+// copy deeply what must outlive it.
 //
 // res may be a zero Result, or any Result the caller is done with (one
 // from Evaluate, say): its fields are overwritten, and the memory its

@@ -199,7 +199,7 @@ func (l *Ledger) Submit(ctx context.Context, p SubmitParams) (Claim, error) {
 		switch {
 		case errors.As(err, &dup):
 			// Another claim holds the deal: record this one as rejected.
-			reason := fmt.Sprintf("deal %s is already claimed under program %s by claim %s", c.Deal, pe.ref.ID, dup.Existing)
+			reason := fmt.Sprintf("deal %s"+reasonClaimed+"%s by claim %s", c.Deal, pe.ref.ID, dup.Existing)
 			cp2 := rejectedCommit(c, pe, reason)
 			o := outcome{Claim: id, Code: "duplicate", Reason: reason, First: first(cp2.Claims[0].Claim)}
 			ob, _ := json.Marshal(o)
@@ -387,13 +387,13 @@ func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, 
 		return Claim{}, CommitParams{}, nil, err
 	}
 	if i := slices.IndexFunc(held, func(h Claim) bool { return h.DedupeKey != "" }); i >= 0 {
-		return reject(ErrDuplicateClaim, fmt.Sprintf("deal %s is already claimed under program %s by claim %s", p.Deal.ID, pe.ref.ID, held[i].ID))
+		return reject(ErrDuplicateClaim, fmt.Sprintf("deal %s"+reasonClaimed+"%s by claim %s", p.Deal.ID, pe.ref.ID, held[i].ID))
 	}
 	exc := p.Exception
 	var overrides []string
 	if !res.Eligible {
 		if exc == nil || exc.Amount == nil {
-			return reject(ErrNotEligible, "not eligible: "+res.Failed)
+			return reject(ErrNotEligible, reasonNotEligible+res.Failed)
 		}
 		if exc.Amount.Currency() != cur {
 			return Claim{}, CommitParams{}, nil, fmt.Errorf("%w: exception amount %s for a program paying %s", incentive.ErrCurrencyMismatch, exc.Amount, cur)
@@ -403,10 +403,10 @@ func (l *Ledger) decide(ctx context.Context, pe *programEntry, p *SubmitParams, 
 			t = pe.ev.Program().Earnings[0].Type
 		}
 		c.Lines, c.Amount, c.Type, types = []ClaimLine{{Earning: "exception", Type: t, Amount: *exc.Amount}}, *exc.Amount, t, []incentive.EarningType{t}
-		overrides = append(overrides, "not eligible: "+res.Failed)
+		overrides = append(overrides, reasonNotEligible+res.Failed)
 	}
 	if late {
-		window := fmt.Sprintf("claim window closed: the deal closed on %s, claims were due by %s, and this claim came on %s", c.CloseDate, res.ClaimBy, today)
+		window := fmt.Sprintf(reasonLate+"the deal closed on %s, claims were due by %s, and this claim came on %s", c.CloseDate, res.ClaimBy, today)
 		if exc == nil {
 			return reject(ErrClaimWindow, window)
 		}
@@ -1322,11 +1322,22 @@ func periodAmount(in incentive.Input, prog *incentive.Program, loc *time.Locatio
 	return amt.Amount(), nil
 }
 
+// The words of Submit's rejections that partnerPrior and expiredUse read
+// back (a claim stores its reason, not the rejection's error): the reason
+// of a deal the program does not make eligible begins with
+// reasonNotEligible, a late one's with reasonLate, and a duplicate's holds
+// reasonClaimed.
+const (
+	reasonNotEligible = "not eligible: "
+	reasonLate        = "claim window closed: "
+	reasonClaimed     = " is already claimed under program "
+)
+
 // lateRejection reports whether a rejected claim was refused for coming
 // after its claim window closed: by Submit, or as an exception to the
 // window its approver refused.
 func lateRejection(c *Claim) bool {
-	late := func(s string) bool { return strings.HasPrefix(s, "claim window closed: ") }
+	late := func(s string) bool { return strings.HasPrefix(s, reasonLate) }
 	return late(c.Reason) || (c.Exception != nil && c.Exception.Amount == nil && slices.ContainsFunc(c.Exception.Overrides, late))
 }
 
@@ -1345,7 +1356,7 @@ func eligibleRejection(c *Claim) bool {
 	if len(c.Steps) > 0 || !c.HoldUntil.IsZero() {
 		return false
 	}
-	return !strings.HasPrefix(c.Reason, "not eligible: ") && !strings.Contains(c.Reason, " is already claimed under program ")
+	return !strings.HasPrefix(c.Reason, reasonNotEligible) && !strings.Contains(c.Reason, reasonClaimed)
 }
 
 // periodStart is the first day of the period containing d (the program's
