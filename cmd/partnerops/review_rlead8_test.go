@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/partnerops/partnerops/incentive/ledger"
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -259,19 +260,66 @@ func TestLedgerStatementTextTotals(t *testing.T) {
 	must("approve", "-all", "-actor", "manager", "-as-of", "2026-12-16")
 	must("pay", "-batch", "Q4-2026", "-as-of", "2026-12-31", "-actor", "finance")
 	rows := map[string][]string{}
+	var partners []string
 	for _, ln := range strings.Split(must("statement", "-through", "2026-12-31"), "\n") {
-		if f := strings.Fields(ln); len(f) == 13 || len(f) == 11 && f[0] == "total" {
+		switch f := strings.Fields(ln); {
+		case len(f) == 13 && f[1] == "partner" && f[3] == "USD": // a bucket's row
+			rows[f[0]] = f
+			partners = append(partners, f[0])
+		case len(f) == 11 && f[0] == "total":
 			rows[f[0]] = f
 		}
 	}
-	// The claims approved, by partner (ledger claims): P-ACME 21,010.00,
-	// P-BRIGHT 5,400.00, P-CORAL 77.50, P-EVER 147.51, P-FJORD 2,050.00,
-	// P-GLOBE 2,860.00: 21,010.00 + 5,400.00 + 77.50 + 147.51 + 2,050.00 +
-	// 2,860.00 = 31,545.01 approved. All paid but P-CORAL's 77.50, below the
-	// 100.00 minimum payout: paid 31,545.01 - 77.50 = 31,467.51, and 77.50
-	// payable and owed.
-	assert.Equal(t, []string{"P-ACME", "partner", "q4-2026-partner-growth", "USD", "0.00", "21,010.00", "0.00", "0.00", "0.00", "0.00", "21,010.00", "0.00", "0.00"}, rows["P-ACME"])
-	assert.Equal(t, []string{"total", "USD", "0.00", "31,545.01", "0.00", "77.50", "0.00", "0.00", "31,467.51", "0.00", "77.50"}, rows["total"])
+	// The amounts are the claims' (ledger claims -json), grouped by
+	// thousands: checked against the claims and against each other, not
+	// against figures copied from this output.
+	amount := func(s string) decimal.Decimal {
+		d, err := decimal.NewFromString(strings.ReplaceAll(s, ",", ""))
+		require.NoError(t, err, s)
+		return d
+	}
+	var cs []ledger.Claim
+	require.NoError(t, json.Unmarshal([]byte(must("claims", "-json")), &cs))
+	approved := map[string]decimal.Decimal{}
+	for _, c := range cs {
+		if c.State == ledger.PaidState || c.State == ledger.PayableState {
+			approved[c.Partner] = approved[c.Partner].Add(c.Amount.Amount())
+		}
+	}
+	require.Len(t, partners, len(approved))
+	// Columns from "accrued" on: accrued, approved, held, payable, withheld,
+	// batched, paid, clawed back, balance.
+	var sum [9]decimal.Decimal
+	for _, id := range partners {
+		f := rows[id]
+		require.Equal(t, []string{"partner", "q4-2026-partner-growth", "USD"}, f[1:4], id)
+		var v [9]decimal.Decimal
+		for k := range v {
+			v[k] = amount(f[4+k])
+			sum[k] = sum[k].Add(v[k])
+		}
+		assert.True(t, v[1].Equal(approved[id]), "%s approved %s, its claims %s", id, v[1], approved[id])
+		// Nothing held, withheld, batched or clawed back: what was approved
+		// was paid or is payable, and the balance is what is payable.
+		assert.True(t, v[6].Add(v[3]).Equal(v[1]), "%s: paid %s + payable %s = approved %s", id, v[6], v[3], v[1])
+		assert.True(t, v[8].Equal(v[2].Add(v[3]).Add(v[4]).Add(v[5])), "%s: balance = held + payable + withheld + batched", id)
+		// The program's min_payout is 100: only a partner owed less is
+		// carried (payable), and it is then paid nothing.
+		if v[3].IsPositive() {
+			assert.True(t, v[3].LessThan(decimal.NewFromInt(100)) && v[6].IsZero(), "%s payable %s, paid %s", id, v[3], v[6])
+		}
+	}
+	// P-CORAL earns 77.50 in run's statement of the same deals (README's
+	// quick start), below the minimum: carried, as the ledger says too.
+	assert.Equal(t, "77.50", rows["P-CORAL"][7], "P-CORAL payable")
+	// The total row is the column sums, with the currency.
+	require.Equal(t, "USD", rows["total"][1])
+	for k := range sum {
+		assert.True(t, amount(rows["total"][2+k]).Equal(sum[k]), "total column %d: %s, the rows sum to %s", k, rows["total"][2+k], sum[k])
+	}
+	// Grouped by thousands: P-ACME's approved is above 1,000 (its deals
+	// include a 2,500.00 deal-capped claim).
+	assert.Contains(t, rows["P-ACME"][5], ",")
 	assert.Equal(t, "Ledger statement: entries effective through 2026-12-31\n", must("statement", "-through", "2026-12-31")[:len("Ledger statement: entries effective through 2026-12-31\n")])
 	// Before the accrual: nothing, said so.
 	assert.Equal(t, "Ledger statement: entries effective through 2026-12-10\nNo partner has an entry.\n", must("statement", "-through", "2026-12-10"))
