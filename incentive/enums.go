@@ -28,8 +28,14 @@ func Picks() []Pick { return []Pick{PickHighest, PickFirst, PickTop} }
 // PickBys lists the rankings of a PickTop group.
 func PickBys() []PickBy { return []PickBy{ByPriority, ByAmount} }
 
+// CalendarPeriods lists the calendar period kinds, shortest first: every
+// period kind but PeriodProgram.
+func CalendarPeriods() []Period { return []Period{PeriodMonth, PeriodQuarter, PeriodHalf, PeriodYear} }
+
 // Periods lists the partner period lengths.
-func Periods() []Period { return []Period{PeriodMonth, PeriodQuarter, PeriodYear, PeriodProgram} }
+func Periods() []Period {
+	return []Period{PeriodMonth, PeriodQuarter, PeriodHalf, PeriodYear, PeriodProgram}
+}
 
 // FieldTypes lists the types of custom deal fields.
 func FieldTypes() []FieldType {

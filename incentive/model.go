@@ -577,7 +577,9 @@ const (
 )
 
 // Period is the length of the partner period for BasisPeriod and partner
-// caps. Periods are calendar periods in the program's time zone.
+// caps. Periods are calendar periods in the program's time zone: a month,
+// a quarter (January-March, April-June, ...), a half year (January-June,
+// July-December) or a year.
 type Period string
 
 const (
@@ -585,7 +587,10 @@ const (
 	PeriodProgram Period = "program"
 	PeriodMonth   Period = "month"
 	PeriodQuarter Period = "quarter"
-	PeriodYear    Period = "year"
+	// PeriodHalf is a half year: January to June (H1), July to December
+	// (H2).
+	PeriodHalf Period = "half"
+	PeriodYear Period = "year"
 )
 
 // Band is one row of a band table: the half-open range [From, To) and what

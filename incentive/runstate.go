@@ -1,8 +1,6 @@
 package incentive
 
 import (
-	"time"
-
 	"github.com/shopspring/decimal"
 )
 
@@ -369,19 +367,6 @@ func (s *runState) period(ps *partnerState, k int, d Date) *periodTotals {
 	}
 	ps.periods[k] = fresh
 	return fresh
-}
-
-// periodStart returns the first day of the period containing d.
-func periodStart(per Period, d Date, programStart Date) Date {
-	switch per {
-	case PeriodMonth:
-		return Date{d.Year, d.Month, 1}
-	case PeriodQuarter:
-		return Date{d.Year, time.Month((int(d.Month)-1)/3*3 + 1), 1}
-	case PeriodYear:
-		return Date{d.Year, time.January, 1}
-	}
-	return programStart
 }
 
 // remember records a deal that paid total, for the credit notes that may

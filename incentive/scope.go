@@ -167,7 +167,7 @@ const (
 	PathPartnerCountry = "partner.country"
 	// PathPartnerTierAtPeriodStart and the other partner.at_period_start
 	// paths are the dated attributes on the first day of the deal's
-	// partner period (Program.Period: month, quarter, year, or the
+	// partner period (Program.Period: month, quarter, half, year, or the
 	// program's effective start), read like PathPartnerTier.
 	PathPartnerTierAtPeriodStart    = "partner.at_period_start.tier"
 	PathPartnerTypeAtPeriodStart    = "partner.at_period_start.type"
@@ -322,7 +322,7 @@ func (s *Scope) CloseDay() Date {
 }
 
 // PeriodStart is the first day of the deal's partner period: the first of
-// its month, quarter or year under Program.Period, or the program's
+// its month, quarter, half or year under Program.Period, or the program's
 // effective start date for PeriodProgram (the zero Date when the program
 // has none).
 func (s *Scope) PeriodStart() Date {

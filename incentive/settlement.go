@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"time"
 
 	"github.com/shopspring/decimal"
 )
@@ -42,7 +41,7 @@ func CreditModes() []CreditMode { return []CreditMode{CreditPeriod, CreditYearTo
 type Settlement struct {
 	ID   string
 	Type EarningType
-	// Period is the settlement period: month, quarter or year.
+	// Period is the settlement period: month, quarter, half or year.
 	Period Period
 	// Advances are the ids of the earnings whose lines are advances against
 	// this settlement; may be empty (nothing is paid before the settlement).
@@ -300,17 +299,6 @@ func (s *Settlement) advancePeriod() Period {
 	return s.AdvancePeriod
 }
 
-// periodEnd returns the last day of the period of kind per starting at d.
-func periodEnd(per Period, d Date) Date {
-	switch per {
-	case PeriodMonth:
-		return d.AddMonths(1).AddDays(-1)
-	case PeriodQuarter:
-		return d.AddMonths(3).AddDays(-1)
-	}
-	return Date{d.Year, time.December, 31}
-}
-
 // Settle returns the settlement lines of every partner and period seen,
 // sorted by settlement (in program order), partner id and period. A period
 // whose last day is after asOf is not settled (Settled false); a zero asOf
@@ -556,30 +544,18 @@ func (e *Evaluator) advanceSteps(w *work) {
 	}
 }
 
-// subKey names a sub-period: "2026-01" for a month, "2026-Q1" for a
-// quarter, "2026" for a year.
+// subKey names a sub-period as PeriodLabel does: "2026-01" for a month,
+// "2026-Q1" for a quarter, "2026-H1" for a half year, "2026" for a year.
 func subKey(per Period, d Date) string {
-	switch per {
-	case PeriodMonth:
-		return fmt.Sprintf("%04d-%02d", d.Year, int(d.Month))
-	case PeriodQuarter:
-		return fmt.Sprintf("%04d-Q%d", d.Year, (int(d.Month)-1)/3+1)
+	if per.months() == 0 {
+		return fmt.Sprintf("%04d", d.Year)
 	}
-	return fmt.Sprintf("%04d", d.Year)
+	return PeriodLabel(per, d)
 }
 
-// periodRank orders periods by length, for the sub-period check.
-func periodRank(p Period) int {
-	switch p {
-	case PeriodMonth:
-		return 1
-	case PeriodQuarter:
-		return 2
-	case PeriodYear:
-		return 3
-	}
-	return 0
-}
+// periodRank orders periods by length, for the sub-period check: 0 for a
+// kind that is not a calendar period.
+func periodRank(p Period) int { return p.months() }
 
 // validateSettlements checks the program's settlements.
 func (p *Program) validateSettlements(at func(path, format string, args ...any)) {
@@ -605,12 +581,12 @@ func (p *Program) validateSettlements(at func(path, format string, args ...any))
 			at(sp+".type", "unknown earning type %q", string(s.Type))
 		}
 		if periodRank(s.Period) == 0 {
-			at(sp+".period", "a settlement period is month, quarter or year, got %q", string(s.Period))
+			at(sp+".period", "a settlement period is month, quarter, half or year, got %q", string(s.Period))
 		}
 		if s.AdvancePeriod != "" {
 			switch r := periodRank(s.AdvancePeriod); {
 			case r == 0:
-				at(sp+".advances.period", "advances are reported by month, quarter or year, got %q", string(s.AdvancePeriod))
+				at(sp+".advances.period", "advances are reported by month, quarter, half or year, got %q", string(s.AdvancePeriod))
 			case periodRank(s.Period) != 0 && r > periodRank(s.Period):
 				at(sp+".advances.period", "advances by %s do not fit in a %s settlement period; use a shorter advance period", s.AdvancePeriod, s.Period)
 			}

@@ -113,7 +113,7 @@ func TestSettlementValidate(t *testing.T) {
 		edit func(s *Settlement)
 		want string
 	}{
-		{"period", func(s *Settlement) { s.Period = PeriodProgram }, `settlements[0].period: a settlement period is month, quarter or year, got "program"`},
+		{"period", func(s *Settlement) { s.Period = PeriodProgram }, `settlements[0].period: a settlement period is month, quarter, half or year, got "program"`},
 		{"advance period", func(s *Settlement) { s.Period, s.AdvancePeriod = PeriodMonth, PeriodQuarter }, "settlements[0].advances.period: advances by quarter do not fit in a month settlement period"},
 		{"unknown advance", func(s *Settlement) { s.Advances = []string{"base"} }, `settlements[0].advances.earnings[0]: advances name unknown earning "base"`},
 		{"id clash", func(s *Settlement) { s.ID = "advance" }, `settlements[0].id: settlement id "advance" is already the id`},

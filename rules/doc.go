@@ -89,11 +89,12 @@
 //	              at line (default: each line after its line cap), deal (the
 //	              deal total, shared over the lines by largest remainder) or
 //	              statement (results stay exact)
-//	period        month | quarter | year | program (default): the partner
-//	              period of period.amount, period.deals and period.earned,
-//	              and the default period of partner_period band tables and
-//	              the per_partner cap. Periods are calendar periods in the
-//	              program's time zone; program means the whole window
+//	period        month | quarter | half | year | program (default): the
+//	              partner period of period.amount, period.deals and
+//	              period.earned, and the default period of partner_period
+//	              band tables and the per_partner cap. Periods are calendar
+//	              periods in the program's time zone (a half is January to
+//	              June or July to December); program means the whole window
 //	precision     the decimal places a quotient keeps, 1 to 40 (default
 //	              16), see Division
 //	min_payout    statement minimum, >= 0; a smaller statement total is
@@ -297,8 +298,10 @@
 //	                     Jan 15 -> Feb 14 is 0, Jan 15 -> Feb 15 is 1,
 //	                     Jan 31 -> Feb 28 is 1
 //	year(d), quarter(d), month(d)   int: 2026, 1..4, 1..12
-//	period(d, "month" | "quarter" | "year")   string: "2026-03", "2026-Q1",
-//	                     "2026"; the unit must be a constant
+//	period(d, "month" | "quarter" | "half" | "year")   string: "2026-03",
+//	                     "2026-Q1", "2026-H1" (January to June; July to
+//	                     December is "2026-H2"), "2026"; the unit must be a
+//	                     constant
 //
 // Results must lie in the years 1 to 9999; beyond, and for the empty date
 // (an optional date field a deal does not carry, or
@@ -312,7 +315,7 @@
 // Terms can read a partner's totals of earlier periods, for example the
 // mean of its last four quarters as a growth baseline. The caller supplies
 // them as the partner's history: a mapping from period labels, as
-// period() writes them ("2026-03", "2026-Q1", "2026"), to the eligible deal
+// period() writes them ("2026-03", "2026-Q1", "2026-H1", "2026"), to the eligible deal
 // amount the partner closed in that period, in the program currency. In a
 // test it is `history:` (for every deal of the test; a deal may carry its
 // own), in a deals file the `history` key of a deal (YAML, JSON and JSON
@@ -325,7 +328,7 @@
 //	history_mean("quarter", 4)   that sum divided by 4 (at the program's
 //	                             division precision; exact for cents over 4)
 //
-// The unit ("month", "quarter" or "year") and the count (1 to 120) are
+// The unit ("month", "quarter", "half" or "year") and the count (1 to 120) are
 // constants. A period the terms read that the history does not give is
 // never guessed as zero: the deal fails with an error wrapping
 // incentive.ErrNoHistory that names the partner and the missing period, at
@@ -931,7 +934,7 @@
 //	bands:
 //	  method: retroactive | marginal     required
 //	  basis: deal | partner_period | cumulative    default deal
-//	  period: month | quarter | year | program    partner_period only; default: the program's period
+//	  period: month | quarter | half | year | program    partner_period only; default: the program's period
 //	  measure: <number expression>       default deal.amount
 //	  pays: rate | flat | multiplier     required
 //	  table: [{from, to, <pays>, label}, ...]
@@ -1336,6 +1339,50 @@
 //	    deal: {id: D-3, amount: "10000.00", close_date: 2026-02-01}
 //	    # 500.00 + 1000.00 = 1500.00; room 100000.00 - 99000.00 = 1000.00
 //	    expect: {total: "1000.00", lines: {base: "500.00", bonus: "500.00"}, capped: [budget]}
+//
+// A partner cap counts over the program's `period:` unless it names its
+// own. Periods are calendar periods in the program's time zone; `half` is a
+// half year, January to June (period() names it "2027-H1") and July to
+// December ("2027-H2"):
+//
+//	# caps-half-year.yaml: a partner cap per half year (January to June, July to December).
+//	apiVersion: partnerops/v1
+//	kind: Program
+//	id: half-year-spiff
+//	name: Half-year SPIFF
+//	version: 1
+//	currency: USD
+//	effective: {from: 2027-01-01, to: 2027-12-31}
+//	period: half
+//	earnings:
+//	  - id: spiff
+//	    type: spiff
+//	    amount: deal.amount * 0.10
+//	  - id: h2-push
+//	    type: bonus
+//	    when: period(deal.close_date, "half") == "2027-H2"
+//	    amount: deal.amount * 0.02
+//	caps:
+//	  per_partner: 1000
+//	tests:
+//	  - name: the partner cap starts again each half year
+//	    partner: {id: P-1}
+//	    deals:
+//	      - {id: D-1, amount: "8000.00", close_date: 2027-02-10}
+//	      - {id: D-2, amount: "5000.00", close_date: 2027-05-20}
+//	      - {id: D-3, amount: "3000.00", close_date: 2027-07-01}
+//	    # D-1 (2027-H1): 8000.00 x 0.10 = 800.00, under the 1000.00 cap
+//	    # D-2 (2027-H1): 5000.00 x 0.10 = 500.00; room 1000.00 - 800.00 = 200.00
+//	    #      (by quarter, May would start a new cap: 500.00)
+//	    # D-3 (2027-H2, July 1): a new cap: 3000.00 x 0.10 = 300.00, and the
+//	    #      H2 push 3000.00 x 0.02 = 60.00: 360.00 (by year, no room is left)
+//	    # sum: 800.00 + 200.00 + 360.00 = 1360.00
+//	    expect:
+//	      total: "1360.00"
+//	      deals:
+//	        D-1: {total: "800.00", lines: {spiff: "800.00"}}
+//	        D-2: {total: "200.00", lines: {spiff: "200.00"}, capped: [per_partner]}
+//	        D-3: {total: "360.00", lines: {spiff: "300.00", h2-push: "60.00"}}
 //
 // # Credit notes
 //
@@ -1913,8 +1960,8 @@
 //	partner.type, partner.tier,         the value on the deal's close date
 //	partner.region, partner.country
 //	partner.at_period_start.type,       the value on the first day of the
-//	partner.at_period_start.tier,       deal's period: the month, quarter or
-//	partner.at_period_start.region,     year of the program's `period:`, or
+//	partner.at_period_start.tier,       deal's period: the month, quarter,
+//	partner.at_period_start.region,     half or year of the program's `period:`, or
 //	partner.at_period_start.country     the effective start for
 //	                                    `period: program`
 //
@@ -2703,7 +2750,7 @@
 //
 // Period settlements. A `settlements:` item is an earning settled per
 // period from the partner's period total rather than per deal: `period:`
-// month, quarter or year (calendar periods in the program's time zone);
+// month, quarter, half or year (calendar periods in the program's time zone);
 // the basis is the total of the partner's eligible deal amounts in the
 // program currency (credit notes reduce it), and `bands:` (rate or flat,
 // retroactive or marginal, no `basis:` or `measure:`) turn it into the

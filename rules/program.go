@@ -656,6 +656,9 @@ var bandKeys = []string{"method", "basis", "period", "measure", "pays", "table"}
 
 var periods = incentive.EnumNames(incentive.Periods())
 
+// calendarPeriods are the period kinds of a settlement and its advances.
+var calendarPeriods = incentive.EnumNames(incentive.CalendarPeriods())
+
 // bands decodes a band table; it returns the table and what it pays.
 func (pc *progCompiler) bands(n *yaml.Node, path string) (*incentive.BandTable, string) {
 	d := pc.d

@@ -49,7 +49,7 @@ func (pc *progCompiler) settlements(n *yaml.Node) {
 			}
 		}
 		if v := f.get("period"); v != nil {
-			if per, ok := d.enum(v, f.at("period"), "month", "quarter", "year"); ok {
+			if per, ok := d.enum(v, f.at("period"), calendarPeriods...); ok {
 				s.Period = incentive.Period(per)
 			}
 		}
@@ -89,7 +89,7 @@ func (pc *progCompiler) advances(n *yaml.Node, path string, s *incentive.Settlem
 		}
 	}
 	if v := f.get("period"); v != nil {
-		if per, ok := d.enum(v, f.at("period"), "month", "quarter", "year"); ok {
+		if per, ok := d.enum(v, f.at("period"), calendarPeriods...); ok {
 			s.AdvancePeriod = incentive.Period(per)
 		}
 	}

@@ -532,15 +532,10 @@ func settlementPeriod(p *incentive.Program, id string) incentive.Period {
 
 // periodStarts reports whether d is the first day of a period of kind per.
 func periodStarts(per incentive.Period, d incentive.Date) bool {
-	switch per {
-	case incentive.PeriodMonth:
-		return d.Day == 1
-	case incentive.PeriodQuarter:
-		return d.Day == 1 && (d.Month-1)%3 == 0
-	case incentive.PeriodYear:
-		return d.Day == 1 && d.Month == 1
+	if !slices.Contains(incentive.Periods(), per) || per == incentive.PeriodProgram {
+		return true // an invalid period is reported by Validate
 	}
-	return true // an invalid period is reported by Validate
+	return incentive.PeriodStart(per, d, incentive.Date{}) == d
 }
 
 // programSplits reports whether the program or one of its earnings has a

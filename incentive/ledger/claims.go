@@ -1362,15 +1362,7 @@ func eligibleRejection(c *Claim) bool {
 // periodStart is the first day of the period containing d (the program's
 // start for PeriodProgram), as the engine counts periods.
 func periodStart(per incentive.Period, d, programStart incentive.Date) incentive.Date {
-	switch per {
-	case incentive.PeriodMonth:
-		return incentive.Date{Year: d.Year, Month: d.Month, Day: 1}
-	case incentive.PeriodQuarter:
-		return incentive.Date{Year: d.Year, Month: time.Month((int(d.Month)-1)/3*3 + 1), Day: 1}
-	case incentive.PeriodYear:
-		return incentive.Date{Year: d.Year, Month: time.January, Day: 1}
-	}
-	return programStart
+	return incentive.PeriodStart(per, d, programStart)
 }
 
 // claimKey is the store key of a claim's caller-chosen idempotency key.

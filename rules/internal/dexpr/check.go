@@ -1088,17 +1088,17 @@ func chain(fn string, loc file.Location, args []val) ast.Node {
 // deal's period, or the sum or mean of the totals of the n periods before
 // it. unit and n must be constants; each total is a read of a history path.
 func (c *checker) history(name string, args []val, loc file.Location) val {
-	usage := name + `("month" | "quarter" | "year", n)`
+	usage := name + `(` + strings.Join(periodUnitsQuoted(), " | ") + `, n)`
 	if len(args) != 2 {
 		return c.errorf(loc, "%s takes 2 arguments, got %d; write %s", name, len(args), usage)
 	}
 	u, k := args[0], args[1]
 	if u.t != tString || !u.isC {
-		return c.errorf(u.start, `the unit of %s must be the constant "month", "quarter" or "year"`, name)
+		return c.errorf(u.start, "the unit of %s must be the constant %s", name, unitsText)
 	}
 	unit := incentive.Period(u.c.(string))
 	if !slices.Contains(incentive.HistoryUnits(), unit) {
-		return c.errorf(u.start, `unknown period unit %q; want "month", "quarter" or "year"`, u.c.(string))
+		return c.errorf(u.start, "unknown period unit %q; want %s", u.c.(string), unitsText)
 	}
 	if k.t != tInt || !k.isC {
 		return c.errorf(k.start, "the number of periods of %s must be a whole-number constant from 1 to %d", name, incentive.MaxHistoryBack)

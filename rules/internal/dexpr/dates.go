@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/expr-lang/expr/ast"
@@ -185,30 +187,38 @@ func monthsBetween(a, b int64) (int64, error) {
 	return n, nil
 }
 
-// Period units of period().
-const (
-	unitMonth   = "month"
-	unitQuarter = "quarter"
-	unitYear    = "year"
-)
+// periodUnits lists the units of period(), history() and its kin, as
+// the DSL writes them: incentive's calendar period kinds.
+var periodUnits = incentive.EnumNames(incentive.CalendarPeriods())
 
-// periodOf names the calendar period of d: "2026-03" (month), "2026-Q1"
-// (quarter), "2026" (year): the names incentive's periods use.
+// unitsText is periodUnits as the checker's messages quote them:
+// "month", "quarter", "half" or "year".
+var unitsText = func() string {
+	q := periodUnitsQuoted()
+	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
+}()
+
+// periodUnitsQuoted is periodUnits, each quoted.
+func periodUnitsQuoted() []string {
+	q := make([]string, len(periodUnits))
+	for i, n := range periodUnits {
+		q[i] = strconv.Quote(n)
+	}
+	return q
+}
+
+// periodOf names the calendar period of d as incentive.PeriodLabel does:
+// "2026-03" (month), "2026-Q1" (quarter), "2026-H1" (half year), "2026"
+// (year).
 func periodOf(d int64, unit string) (string, error) {
 	if _, err := dayNumber(d); err != nil {
 		return "", err
 	}
-	y, m, _ := splitDate(d)
-	ys := fmt.Sprintf("%04d", y)
-	switch unit {
-	case unitMonth:
-		return fmt.Sprintf("%s-%02d", ys, m), nil
-	case unitQuarter:
-		return ys + "-Q" + strconv.FormatInt((m-1)/3+1, 10), nil
-	case unitYear:
-		return ys, nil
+	y, m, day := splitDate(d)
+	if !slices.Contains(periodUnits, unit) {
+		return "", fmt.Errorf("period: unknown unit %q (want %s)", unit, unitsText)
 	}
-	return "", fmt.Errorf("period: unknown unit %q (want month, quarter or year)", unit)
+	return incentive.PeriodLabel(incentive.Period(unit), incentive.Date{Year: int(y), Month: time.Month(m), Day: int(day)}), nil
 }
 
 func yearOf(d int64) (int64, error) {
@@ -272,7 +282,7 @@ var dateFns = map[string]*dateFn{
 	"year":           {internal: "_tyear", args: []typ{tDate}, result: tInt, usage: "year(date)", run: d1(yearOf)},
 	"quarter":        {internal: "_tquarter", args: []typ{tDate}, result: tInt, usage: "quarter(date)", run: d1(quarterOf)},
 	"month":          {internal: "_tmonth", args: []typ{tDate}, result: tInt, usage: "month(date)", run: d1(monthOf)},
-	"period":         {internal: "_tperiod", args: []typ{tDate, tString}, result: tString, usage: `period(date, "month" | "quarter" | "year")`},
+	"period":         {internal: "_tperiod", args: []typ{tDate, tString}, result: tString, usage: `period(date, "month" | "quarter" | "half" | "year")`},
 }
 
 func init() {
@@ -321,12 +331,10 @@ func (c *checker) dateCall(f *dateFn, args []val, loc file.Location) val {
 	if f.name == "period" {
 		u := args[1]
 		if !u.isC {
-			return c.errorf(u.start, `the unit of period must be the constant "month", "quarter" or "year"`)
+			return c.errorf(u.start, "the unit of period must be the constant %s", unitsText)
 		}
-		switch u.c.(string) {
-		case unitMonth, unitQuarter, unitYear:
-		default:
-			return c.errorf(u.start, `unknown period unit %q; want "month", "quarter" or "year"`, u.c.(string))
+		if !slices.Contains(periodUnits, u.c.(string)) {
+			return c.errorf(u.start, "unknown period unit %q; want %s", u.c.(string), unitsText)
 		}
 	}
 	allC := true

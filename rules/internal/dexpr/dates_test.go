@@ -67,6 +67,10 @@ func TestDateFunctions(t *testing.T) {
 		{`period(date("2026-03-08"), "month") == "2026-03"`, "true"},
 		{`period(date("2026-11-01"), "quarter") == "2026-Q4"`, "true"},
 		{`period(date("2026-11-01"), "year") == "2026"`, "true"},
+		// a half year is January-June (H1), July-December (H2)
+		{`period(date("2026-06-30"), "half") == "2026-H1"`, "true"},
+		{`period(date("2026-07-01"), "half") == "2026-H2"`, "true"},
+		{`period(date("2026-12-31"), "half") == "2026-H2"`, "true"},
 	}
 	env := mustEnv(t, testFields)
 	for _, c := range cases {

@@ -123,9 +123,10 @@
 //	months_between(a, b)      int: whole months, the largest n with
 //	                          add_months(a, n) <= b (b before a: negative)
 //	year(d), quarter(d), month(d)   int
-//	period(d, "month" | "quarter" | "year")   "2026-03", "2026-Q1", "2026"
+//	period(d, "month" | "quarter" | "half" | "year")   "2026-03", "2026-Q1",
+//	                          "2026-H1", "2026"
 //	history(unit, n)          decimal: the partner's total n periods of unit
-//	                          ("month", "quarter", "year") before the deal's
+//	                          ("month", "quarter", "half", "year") before the deal's
 //	                          period, from Scope.History; unit and n (1 to
 //	                          incentive.MaxHistoryBack) are constants. A
 //	                          period not supplied fails with
