@@ -43,13 +43,23 @@ func (p Period) months() int {
 }
 
 // periodStart returns the first day of the period of kind per containing
-// d: programStart for PeriodProgram (the whole window is one period).
+// d: programStart for PeriodProgram (the whole window is one period). (A
+// deal's path: each length divides by a constant, which months() would
+// not; TestCalendarPeriods holds the two to the same periods.)
 func periodStart(per Period, d Date, programStart Date) Date {
-	n := per.months()
-	if n == 0 {
+	m := int(d.Month) - 1
+	switch per {
+	case PeriodMonth:
+	case PeriodQuarter:
+		m = m / 3 * 3
+	case PeriodHalf:
+		m = m / 6 * 6
+	case PeriodYear:
+		m = 0
+	default:
 		return programStart
 	}
-	return Date{d.Year, time.Month((int(d.Month)-1)/n*n + 1), 1}
+	return Date{d.Year, time.Month(m + 1), 1}
 }
 
 // PeriodStart returns the first day of the calendar period of kind per

@@ -35,6 +35,8 @@ func TestCalendarPeriods(t *testing.T) {
 		t.Run(string(tc.per)+" "+tc.day.String(), func(t *testing.T) {
 			start := PeriodStart(tc.per, tc.day, programStart)
 			assert.Equal(t, tc.start, start)
+			n := tc.per.months() // the start as the period's length says
+			assert.Equal(t, Date{tc.day.Year, time.Month((int(tc.day.Month)-1)/n*n + 1), 1}, start)
 			assert.Equal(t, tc.end, periodEnd(tc.per, start))
 			assert.Equal(t, tc.label, PeriodLabel(tc.per, tc.day))
 			assert.Equal(t, tc.label, subKey(tc.per, tc.day))
