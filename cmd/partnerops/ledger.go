@@ -65,7 +65,10 @@ transaction: an error leaves nothing half-written.
                              paid (-open leaves it open); the same -batch never pays twice
                              (run again, it shows the batch and says nothing was recorded);
                              -partners FILE pays each partner by the method its record
-                             names (the program's minimum and fee for that method)
+                             names (the program's minimum and fee for that method);
+                             -records FILE pays only partners whose full record lets
+                             them be paid on the day (state, payment details, a valid
+                             tax form), and says why each other one is not paid
   statement                  each partner's position from the entries (-partner, -through)
   verify                     replay the hash chain, rebuild the balances, re-evaluate accruals;
                              -anchor SEQ:HASH (repeatable) also checks the chain still passes
@@ -86,6 +89,8 @@ MDF funds (amounts in the program's currency):
   mdf expire                 expire lapsed requests and unspent funds as of -as-of
   mdf funds                  each fund's position on -as-of (-partner, -program)
 
+` + recordsHelp + `
+
 Programs are stored in the database by content hash when accrued, so later
 commands know the exact terms every claim was evaluated under. Without an
 -as-of date, the current time is used.`,
@@ -102,6 +107,7 @@ commands know the exact terms every claim was evaluated under. Without an
 		fs.StringVar(&o.role, "role", ledger.RoleManager, "approve: the `ROLE` approved as (manager, finance)")
 		fs.StringVar(&o.reason, "reason", "", "approve, reject: the `TEXT` recorded with the decision (required to reject)")
 		fs.BoolVar(&o.all, "all", false, "approve: every claim pending approval")
+		fs.StringVar(&o.records, "records", "", "pay: the partners' full records (JSON Lines or a JSON array of partner.Partner) from `FILE`: pay only partners who can be paid on the day")
 		fs.StringVar(&o.batch, "batch", "", "pay: the batch `ID` (running it again pays nothing twice)")
 		fs.BoolVar(&o.open, "open", false, "pay: leave the batch open (not marked paid)")
 		fs.StringVar(&o.through, "through", "", "statement: count entries effective on or before `DATE`")
@@ -130,12 +136,12 @@ commands know the exact terms every claim was evaluated under. Without an
 }
 
 type ledgerOptions struct {
-	db, asOf, actor, program, partner, partners, state, role, reason, batch, through, format, out string
-	fund, request, amount, share, from, to, activity, activityEnd, cost, proof, key               string
-	proofDays                                                                                     int
-	anchors                                                                                       anchorList
-	all, open, json                                                                               bool
-	set                                                                                           map[string]bool
+	db, asOf, actor, program, partner, partners, records, state, role, reason, batch, through, format, out string
+	fund, request, amount, share, from, to, activity, activityEnd, cost, proof, key                        string
+	proofDays                                                                                              int
+	anchors                                                                                                anchorList
+	all, open, json                                                                                        bool
+	set                                                                                                    map[string]bool
 }
 
 // ledgerFlags are the flags each subcommand accepts besides -db, -as-of
@@ -146,7 +152,7 @@ var ledgerFlags = map[string][]string{
 	"claims":     {"program", "partner", "state", "json"},
 	"approve":    {"role", "reason", "all", "json"},
 	"reject":     {"reason", "json"},
-	"pay":        {"partners", "batch", "open", "json"},
+	"pay":        {"partners", "records", "batch", "open", "json"},
 	"statement":  {"partner", "through", "json"},
 	"verify":     {"json", "anchor"},
 	"checkpoint": {"json"},
@@ -198,6 +204,8 @@ type ledgerSession struct {
 	actor string
 	// programs are the stored programs registerStored registered.
 	programs []*incentive.Program
+	// records are the partners' records of -records (nil without it).
+	records *recordBook
 }
 
 func (o *ledgerOptions) run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -277,6 +285,9 @@ func (o *ledgerOptions) run(ctx context.Context, args []string, stdout, stderr i
 	if sub == "pay" && o.batch == "" {
 		return usageError(stderr, "ledger", "pay wants a -batch ID")
 	}
+	if o.partners != "" && o.records != "" {
+		return usageError(stderr, "ledger", "give -partners or -records, not both: a record's payment method is the method it is paid by")
+	}
 	if sub == "export" && o.format != "csv" && o.format != "json" {
 		return usageError(stderr, "ledger", "-format must be csv or json, got %q", o.format)
 	}
@@ -319,7 +330,14 @@ func (o *ledgerOptions) run(ctx context.Context, args []string, stdout, stderr i
 		return exitOK
 	}
 	s := &ledgerSession{o: o, store: store, now: now, actor: actor}
-	s.l, err = ledger.New(ledger.Config{Store: store, Clock: func() time.Time { return s.now }, NewID: randomID})
+	cfg := ledger.Config{Store: store, Clock: func() time.Time { return s.now }, NewID: randomID}
+	if o.records != "" {
+		if s.records, err = loadRecords(o.records); err != nil {
+			return (&runOptions{cmd: cmd}).inputError(stderr, err)
+		}
+		cfg.PayeeGate = s.records.gate
+	}
+	s.l, err = ledger.New(cfg)
 	if err != nil {
 		return fail("start the ledger", err)
 	}
@@ -729,7 +747,9 @@ func (s *ledgerSession) pay(ctx context.Context, stdout, stderr io.Writer) int {
 	rp := ledger.RunPaymentsParams{Batch: s.o.batch, AsOf: day, Actor: s.actor}
 	// unpaid are the partners -partners gives no payment method for.
 	unpaid := map[string]bool{}
-	if s.o.partners != "" {
+	if s.records != nil {
+		rp.Method = s.records.method
+	} else if s.o.partners != "" {
 		// Each partner is paid by the method its record names: the
 		// program's terms for it (minimum, fee) apply.
 		book, err := loadPartners(s.o.partners, nil)
