@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/partnerops/partnerops/incentive"
 	"github.com/partnerops/partnerops/partner"
 )
 
@@ -47,6 +48,37 @@ func FuzzPartnersFile(f *testing.F) {
 			if verr := p.Validate(); verr != nil && strings.Contains(verr.Error(), "history") {
 				t.Fatalf("accepted %+v: %v", p, verr)
 			}
+		}
+	})
+}
+
+// FuzzRecordsFile feeds arbitrary -records files (JSON Lines or a JSON
+// array of partner records) to their reader: it must never panic; a file
+// it refuses names itself in every error line, and a file it accepts gives
+// records that are valid, each listed once, that the payee gate can judge
+// on any day without panicking.
+func FuzzRecordsFile(f *testing.F) {
+	f.Add(`{"id": "P-1", "name": "One", "type": "reseller", "status": "active", "payment": {"method": "check", "account_holder": "One", "account_ref": "1"}, "documents": [{"id": "D", "kind": "tax_form", "status": "approved", "valid_until": "2026-06-30"}]}` + "\n")
+	f.Add(`[{"id": "P-1", "name": "One", "type": "reseller"}, {"id": "P-1", "name": "Two", "type": "msp"}]`)
+	f.Add(`{"id": "P-1", "name": "One", "type": "reseller", "documents": {}}` + "\n{\n")
+	f.Fuzz(func(t *testing.T, src string) {
+		b, err := parseRecords("r.jsonl", []byte(src))
+		if err != nil {
+			for _, line := range strings.Split(err.Error(), "\n") {
+				if !strings.HasPrefix(line, "r.jsonl") {
+					t.Fatalf("error line without its file: %q", line)
+				}
+			}
+			return
+		}
+		for id, p := range b.byID {
+			if p.ID != id {
+				t.Fatalf("record %q filed as %q", p.ID, id)
+			}
+			if err := p.Validate(); err != nil {
+				t.Fatalf("accepted an invalid record: %v", err)
+			}
+			_ = b.gate(id, incentive.Date{Year: 2026, Month: time.December, Day: 31})
 		}
 	})
 }

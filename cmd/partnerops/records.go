@@ -61,6 +61,11 @@ func loadRecords(name string) (*recordBook, error) {
 		}
 		return nil, &usageErr{fmt.Errorf("-records: %w", err)}
 	}
+	return parseRecords(name, src)
+}
+
+// parseRecords reads the records of a -records file named name.
+func parseRecords(name string, src []byte) (*recordBook, error) {
 	type raw struct {
 		at  string // "FILE:LINE" or "FILE: record N"
 		src []byte
