@@ -62,11 +62,13 @@ type Granularity string
 const (
 	Month   Granularity = "month"
 	Quarter Granularity = "quarter"
-	Year    Granularity = "year"
+	// Half is a half year: January to June, July to December.
+	Half Granularity = "half"
+	Year Granularity = "year"
 )
 
 // Granularities lists the granularities.
-func Granularities() []Granularity { return []Granularity{Month, Quarter, Year} }
+func Granularities() []Granularity { return []Granularity{Month, Quarter, Half, Year} }
 
 // MetricsInput is everything the metrics read: no storage is assumed.
 type MetricsInput struct {
@@ -369,6 +371,9 @@ func periodStarts(from, to time.Time, g Granularity) []time.Time {
 	case Quarter:
 		start = time.Date(y, (mo-1)/3*3+1, 1, 0, 0, 0, 0, from.Location())
 		step = 3
+	case Half:
+		start = time.Date(y, (mo-1)/6*6+1, 1, 0, 0, 0, 0, from.Location())
+		step = 6
 	case Year:
 		start = time.Date(y, 1, 1, 0, 0, 0, 0, from.Location())
 		step = 12

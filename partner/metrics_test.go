@@ -140,6 +140,35 @@ func TestComputeMetricsQuarterAndZone(t *testing.T) {
 	assert.Equal(t, 1, m.NewlyActivated) // 2026-02-20 is inside [2026-02-15, 2026-07-01)
 }
 
+// Half years count unique transacting partners January to June and July
+// to December, in the metrics' time zone.
+func TestComputeMetricsHalfYear(t *testing.T) {
+	ny, err := time.LoadLocation("America/New_York")
+	require.NoError(t, err)
+	in := MetricsInput{
+		From: time.Date(2026, 3, 1, 0, 0, 0, 0, ny), To: time.Date(2027, 3, 1, 0, 0, 0, 0, ny),
+		Period: Half, Location: ny,
+		Deals: []DealFact{
+			// 2026-07-01T03:00Z is still June 30 in New York: H1.
+			{ID: "d1", PartnerID: "A", Closed: at("2026-07-01T03:00:00Z"), Won: true},
+			{ID: "d2", PartnerID: "B", Closed: at("2026-07-01T05:00:00Z"), Won: true},
+			{ID: "d3", PartnerID: "A", Closed: at("2026-12-31T12:00:00Z"), Won: true},
+			{ID: "d4", PartnerID: "C", Closed: at("2027-01-02"), Won: true},
+		},
+	}
+	m, err := ComputeMetrics(in)
+	require.NoError(t, err)
+	require.Len(t, m.UniqueTransacting, 3)
+	// H1 from the window's start (Mar 1): A; H2 from Jul 1: B and A; the
+	// next H1 from Jan 1 2027 (to the window's end): C.
+	assert.True(t, m.UniqueTransacting[0].Start.Equal(time.Date(2026, 3, 1, 0, 0, 0, 0, ny)))
+	assert.Equal(t, 1, m.UniqueTransacting[0].Count)
+	assert.True(t, m.UniqueTransacting[1].Start.Equal(time.Date(2026, 7, 1, 0, 0, 0, 0, ny)))
+	assert.Equal(t, 2, m.UniqueTransacting[1].Count)
+	assert.True(t, m.UniqueTransacting[2].Start.Equal(time.Date(2027, 1, 1, 0, 0, 0, 0, ny)))
+	assert.Equal(t, 1, m.UniqueTransacting[2].Count)
+}
+
 func TestComputeMetricsErrors(t *testing.T) {
 	w := MetricsInput{From: at("2026-01-01"), To: at("2026-02-01")}
 	tests := []struct {
@@ -148,7 +177,7 @@ func TestComputeMetricsErrors(t *testing.T) {
 		want string
 	}{
 		{"no window", func(in *MetricsInput) { in.To = time.Time{} }, "partner: invalid metrics input: the window needs From before To"},
-		{"period", func(in *MetricsInput) { in.Period = "week" }, `partner: invalid metrics input: unknown period "week" (one of month, quarter, year)`},
+		{"period", func(in *MetricsInput) { in.Period = "week" }, `partner: invalid metrics input: unknown period "week" (one of month, quarter, half, year)`},
 		{"duplicate partner", func(in *MetricsInput) { in.Partners = []*Partner{{ID: "A"}, {ID: "A"}} }, `partner: invalid metrics input: partner "A" is listed twice`},
 		{"lead kind", func(in *MetricsInput) { in.Leads = []LeadFact{{ID: "l", Kind: "mql", Submitted: at("2026-01-02")}} }, `partner: invalid metrics input: lead "l" has unknown kind "mql"`},
 		{"attribution", func(in *MetricsInput) {
