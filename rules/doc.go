@@ -1288,7 +1288,9 @@
 //	      deals:
 //	        C-2: {total: "-500.00"}
 //
-
+// The four fixed caps of a program, applied in the order line, deal,
+// partner, budget:
+//
 //	# caps.yaml: caps apply in the order line, deal, partner, budget.
 //	apiVersion: partnerops/v1
 //	kind: Program
