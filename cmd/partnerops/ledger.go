@@ -50,7 +50,7 @@ transaction: an error leaves nothing half-written.
   accrue PROGRAM DEALS       evaluate every deal and record its claim; run again, it
                              records nothing twice (one claim per deal and program: a new
                              version rejects the deals an earlier one claimed);
-                             -partners FILE as for run; a period settlement's true-up is
+                             -partners FILE and -rates FILE as for run; a period settlement's true-up is
                              not a claim (run's statement settles it; accrue warns), and a
                              deal split with another partner is refused (one payee a claim)
   claims                     list claims (-state, -partner, -program; -json)
@@ -98,6 +98,7 @@ commands know the exact terms every claim was evaluated under. Without an
 		fs.StringVar(&o.program, "program", "", "accrue: the program `ID` in a file of several; claims: only this program")
 		fs.StringVar(&o.partner, "partner", "", "claims, statement, export: only this partner `ID`")
 		fs.StringVar(&o.partners, "partners", "", "accrue: read partner records from `FILE` (.csv, .jsonl or .yaml), as run does; pay: the partners' payment methods")
+		fs.StringVar(&o.rates, "rates", "", "accrue: convert deals in other currencies with the rates in `FILE`, as run does (the rate used is recorded on the claim)")
 		fs.StringVar(&o.state, "state", "", "claims: only these `STATES`, comma-separated (pending_approval, payable, paid, ...)")
 		fs.StringVar(&o.role, "role", ledger.RoleManager, "approve: the `ROLE` approved as (manager, finance)")
 		fs.StringVar(&o.reason, "reason", "", "approve, reject: the `TEXT` recorded with the decision (required to reject)")
@@ -130,19 +131,19 @@ commands know the exact terms every claim was evaluated under. Without an
 }
 
 type ledgerOptions struct {
-	db, asOf, actor, program, partner, partners, state, role, reason, batch, through, format, out string
-	fund, request, amount, share, from, to, activity, activityEnd, cost, proof, key               string
-	proofDays                                                                                     int
-	anchors                                                                                       anchorList
-	all, open, json                                                                               bool
-	set                                                                                           map[string]bool
+	db, asOf, actor, program, partner, partners, rates, state, role, reason, batch, through, format, out string
+	fund, request, amount, share, from, to, activity, activityEnd, cost, proof, key                      string
+	proofDays                                                                                            int
+	anchors                                                                                              anchorList
+	all, open, json                                                                                      bool
+	set                                                                                                  map[string]bool
 }
 
 // ledgerFlags are the flags each subcommand accepts besides -db, -as-of
 // and -actor.
 var ledgerFlags = map[string][]string{
 	"init":       {},
-	"accrue":     {"program", "partners"},
+	"accrue":     {"program", "partners", "rates"},
 	"claims":     {"program", "partner", "state", "json"},
 	"approve":    {"role", "reason", "all", "json"},
 	"reject":     {"reason", "json"},
@@ -493,7 +494,7 @@ func (s *ledgerSession) accrue(ctx context.Context, args []string, asOf asOfValu
 		return s.register(ctx, args[0], stdout, stderr)
 	}
 	cmd := "ledger accrue"
-	ro := &runOptions{cmd: cmd, program: s.o.program, partners: s.o.partners, onError: "continue", checkIDs: true, extraColumns: "error", sortLimit: defaultSortLimit}
+	ro := &runOptions{cmd: cmd, program: s.o.program, partners: s.o.partners, rates: s.o.rates, onError: "continue", checkIDs: true, extraColumns: "error", sortLimit: defaultSortLimit}
 	b, code := ro.prepare(args, stderr)
 	if b == nil {
 		return code
@@ -563,7 +564,7 @@ func (s *ledgerSession) accrue(ctx context.Context, args []string, asOf asOfValu
 			_, ierr = s.store.Idempotency(ctx, ledger.IdempotencyParams{Key: key})
 		}
 		existed := ierr == nil
-		c, err := s.l.Submit(ctx, ledger.SubmitParams{Key: key, Program: p.ID, Version: p.Version, Deal: in.Deal, Partner: in.Partner, Actor: s.actor})
+		c, err := s.l.Submit(ctx, ledger.SubmitParams{Key: key, Program: p.ID, Version: p.Version, Deal: in.Deal, Partner: in.Partner, Rates: b.rates, Actor: s.actor})
 		var rej *ledger.RejectedError
 		switch {
 		case errors.As(err, &rej):
@@ -573,7 +574,7 @@ func (s *ledgerSession) accrue(ctx context.Context, args []string, asOf asOfValu
 			}
 			rejected[rejectLabel(rej)]++
 			continue
-		case errors.Is(err, ledger.ErrIdempotencyMismatch) && s.accruedBy(ctx, key, p, in):
+		case errors.Is(err, ledger.ErrIdempotencyMismatch) && s.accruedBy(ctx, key, p, in, b.rates):
 			// The same deal, accrued before by another actor (the
 			// key's request names the actor): nothing to record.
 			again++
@@ -655,7 +656,7 @@ func rejectLabel(r *ledger.RejectedError) string {
 // submission by another actor: the earlier submitters of the deal's
 // claims are tried in turn, and a replay (accepted or rejected, nothing
 // written) means the deal and its partner record are unchanged.
-func (s *ledgerSession) accruedBy(ctx context.Context, key string, p *incentive.Program, in incentive.Input) bool {
+func (s *ledgerSession) accruedBy(ctx context.Context, key string, p *incentive.Program, in incentive.Input, rates incentive.RateSource) bool {
 	cs, err := s.store.Claims(ctx, ledger.ClaimsParams{Program: p.ID, Deal: in.Deal.ID})
 	if err != nil {
 		return false
@@ -666,7 +667,7 @@ func (s *ledgerSession) accruedBy(ctx context.Context, key string, p *incentive.
 			continue
 		}
 		tried[c.SubmittedBy] = true
-		_, err := s.l.Submit(ctx, ledger.SubmitParams{Key: key, Program: p.ID, Version: p.Version, Deal: in.Deal, Partner: in.Partner, Actor: c.SubmittedBy})
+		_, err := s.l.Submit(ctx, ledger.SubmitParams{Key: key, Program: p.ID, Version: p.Version, Deal: in.Deal, Partner: in.Partner, Rates: rates, Actor: c.SubmittedBy})
 		var rej *ledger.RejectedError
 		if err == nil || errors.As(err, &rej) {
 			return true

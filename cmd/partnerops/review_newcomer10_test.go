@@ -1,0 +1,77 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// newcomer10Files writes a small USD program and a deals file with a deal
+// in euros into a temporary folder.
+func newcomer10Files(t *testing.T) (dir, prog, deals, rates string) {
+	t.Helper()
+	dir = t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
+		return p
+	}
+	prog = write("p.yaml", `apiVersion: partnerops/v1
+kind: Program
+id: eur-cosell
+name: EUR co-sell rebate
+version: 1
+currency: USD
+effective: {from: 2027-01-01, to: 2027-06-30}
+earnings:
+  - id: rebate
+    type: rebate
+    amount: deal.amount * 0.02
+`)
+	deals = write("deals.yaml", `- {id: D-1, partner: {id: P-1, tier: gold}, amount: "90000.00", currency: EUR, close_date: 2027-02-12}
+- {id: D-2, partner: {id: P-1, tier: gold}, amount: "10000.00", close_date: 2027-02-13}
+`)
+	rates = write("rates.yaml", "rates:\n  - {from: EUR, to: USD, rate: 1.0790, as_of: 2027-02-28, valid_from: 2027-02-01, valid_to: 2027-02-28, source: treasury month end}\n")
+	return dir, prog, deals, rates
+}
+
+// TestReviewNewcomer10LedgerAccrueRates: run and explain take -rates for
+// deals in another currency, and the ledger records the rate a claim was
+// converted at (Entry and SubmitParams.Rates), but `ledger accrue` had no
+// -rates flag: every deal in euros was "in error" (no conversion rate: no
+// rates supplied) and could not be accrued from the command at all.
+func TestReviewNewcomer10LedgerAccrueRates(t *testing.T) {
+	dir, prog, deals, rates := newcomer10Files(t)
+	db := "sqlite:" + filepath.Join(dir, "l.db")
+	out, errs, code := invoke("ledger", "accrue", "-db", db, "-as-of", "2027-03-01", "-actor", "ops", "-rates", rates, prog, deals)
+	require.Equal(t, exitOK, code, errs)
+	// D-1: 90,000.00 EUR x 1.0790 = 97,110.00 USD x 2% = 1,942.20
+	// D-2: 10,000.00 USD x 2% = 200.00; 1,942.20 + 200.00 = 2,142.20
+	assert.Contains(t, out, "2 claims recorded, 2,142.20 USD accrued")
+	// verify re-evaluates the accrual with the rate recorded on the claim.
+	_, errs, code = invoke("ledger", "verify", "-db", db)
+	assert.Equal(t, exitOK, code, errs)
+	// The same export accrued again, by the same or another actor, records
+	// nothing twice.
+	for _, actor := range []string{"ops", "alice"} {
+		out, errs, code = invoke("ledger", "accrue", "-db", db, "-as-of", "2027-03-01", "-actor", actor, "-rates", rates, prog, deals)
+		assert.Equal(t, exitOK, code, errs)
+		assert.Contains(t, out, "2 already recorded by an earlier accrue", actor)
+	}
+}
+
+// TestReviewNewcomer10LedgerAccrueWithoutRates pins what accrue says
+// without -rates: the deal in euros is in error, the other is recorded.
+func TestReviewNewcomer10LedgerAccrueWithoutRates(t *testing.T) {
+	dir, prog, deals, _ := newcomer10Files(t)
+	db := "sqlite:" + filepath.Join(dir, "l.db")
+	out, errs, code := invoke("ledger", "accrue", "-db", db, "-as-of", "2027-03-01", "-actor", "ops", prog, deals)
+	assert.Equal(t, exitFail, code)
+	assert.Contains(t, errs, "deal D-1")
+	assert.Contains(t, errs, "no conversion rate: EUR -> USD")
+	// D-2: 10,000.00 x 2% = 200.00
+	assert.Contains(t, out, "1 claim recorded, 200.00 USD accrued")
+}
