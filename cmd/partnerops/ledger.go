@@ -551,6 +551,8 @@ func (s *ledgerSession) accrue(ctx context.Context, args []string, asOf asOfValu
 			cmd, p.ID, strings.Join(ids, ", "))
 	}
 	var recorded, again, failed int
+	var mixed []string // deals whose claim earns from several payout buckets
+	var mixedBuckets []string
 	byState := map[ledger.State]int{}
 	rejected := map[string]int{}
 	total := incentive.Zero(p.Currency)
@@ -598,10 +600,28 @@ func (s *ledgerSession) accrue(ctx context.Context, args []string, asOf asOfValu
 			continue
 		}
 		recorded++
+		if bs := claimPayouts(p, c); len(bs) > 1 {
+			mixed = append(mixed, in.Deal.ID)
+			mixedBuckets = bs
+		}
 		byState[c.State]++
 		if t, err := total.Add(c.Amount); err == nil {
 			total = t
 		}
+	}
+	if len(mixed) > 0 {
+		// A claim is paid whole from its first paying line's payout bucket
+		// (Claim.Payout): its other lines do not reach their own
+		// bucket's minimum as run's statement has them do.
+		who := "deal " + mixed[0] + " earns from the payout buckets " + andList(mixedBuckets)
+		if len(mixed) > 1 {
+			who = plural(len(mixed), "deal") + " (" + strings.Join(mixed[:min(len(mixed), 5)], ", ")
+			if len(mixed) > 5 {
+				who += ", ..."
+			}
+			who += ") earn from several payout buckets"
+		}
+		fmt.Fprintf(stderr, "partnerops %s: warning: %s: a ledger claim is paid whole from the bucket of its first paying line, under that bucket's minimum, so the ledger's payments can differ from run's statement\n", cmd, who)
 	}
 	nrej := 0
 	for _, n := range rejected {
@@ -637,6 +657,39 @@ func (s *ledgerSession) accrue(ctx context.Context, args []string, asOf asOfValu
 		fmt.Fprintf(stdout, "  %s in error, nothing recorded for %s (the errors are on stderr)\n", plural(failed, "deal"), them)
 	}
 	return code
+}
+
+// claimPayouts lists the payout buckets (the program's payouts:, else the
+// default bucket) of the earning types a claim's lines pay, in order.
+func claimPayouts(p *incentive.Program, c ledger.Claim) []string {
+	if len(p.Buckets) == 0 {
+		return nil
+	}
+	var out []string
+	for _, ln := range c.Lines {
+		if ln.Amount.IsZero() {
+			continue
+		}
+		b := "default" // incentive.DefaultBucket, named as statements name it
+		for _, pb := range p.Buckets {
+			if slices.Contains(pb.Types, ln.Type) {
+				b = pb.ID
+			}
+		}
+		if !slices.Contains(out, b) {
+			out = append(out, b)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// andList joins words as "a, b and c".
+func andList(ws []string) string {
+	if len(ws) < 2 {
+		return strings.Join(ws, "")
+	}
+	return strings.Join(ws[:len(ws)-1], ", ") + " and " + ws[len(ws)-1]
 }
 
 func rejectLabel(r *ledger.RejectedError) string {

@@ -75,3 +75,59 @@ func TestReviewNewcomer10LedgerAccrueWithoutRates(t *testing.T) {
 	// D-2: 10,000.00 x 2% = 200.00
 	assert.Contains(t, out, "1 claim recorded, 200.00 USD accrued")
 }
+
+// TestReviewNewcomer10LedgerMixedBucketsWarn: a program paying MDF from
+// its own payout bucket (payouts:) and a rebate from the default one. A
+// ledger claim is paid whole from the bucket of its first line's type
+// (Claim.Payout), so the deal's MDF line is paid under the default
+// bucket's minimum: run's statement pays 200.00 and carries 50.00, the
+// ledger paid all 250.00. Accrue said nothing of it; it now warns, naming
+// the deal and the buckets.
+func TestReviewNewcomer10LedgerMixedBucketsWarn(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
+		return p
+	}
+	prog := write("p.yaml", `apiVersion: partnerops/v1
+kind: Program
+id: mixed-buckets
+name: Rebate and MDF
+version: 1
+currency: USD
+effective: {from: 2027-01-01, to: 2027-06-30}
+min_payout: 250
+payouts:
+  - bucket: mdf
+    types: [mdf]
+    min_payout: 100
+earnings:
+  - id: rebate
+    type: rebate
+    amount: deal.amount * 0.005
+  - id: mdf
+    type: mdf
+    amount: deal.amount * 0.02
+`)
+	deals := write("d.yaml", `- {id: D-1, partner: {id: P-1, tier: gold}, amount: "10000.00", close_date: 2027-02-01}
+`)
+	// run: rebate 10,000.00 x 0.5% = 50.00 < 250.00 carried; mdf
+	// 10,000.00 x 2% = 200.00 >= 100.00 payable.
+	out, errs, code := invoke("run", prog, deals)
+	require.Equal(t, exitOK, code, errs)
+	assert.Regexp(t, `P-1 +1 +1 +250\.00 +0\.00 +0\.00 +0\.00 +0\.00 +200\.00 +50\.00`, out)
+
+	db := "sqlite:" + filepath.Join(dir, "l.db")
+	out, errs, code = invoke("ledger", "accrue", "-db", db, "-as-of", "2027-02-02", "-actor", "ops", prog, deals)
+	require.Equal(t, exitOK, code, errs)
+	assert.Contains(t, out, "1 claim recorded, 250.00 USD accrued")
+	assert.Contains(t, errs, "warning: deal D-1 earns from the payout buckets default and mdf")
+	// What the warning is about: the ledger pays the claim whole from the
+	// default bucket (its first line, the rebate), 250.00 >= 250.00.
+	_, errs, code = invoke("ledger", "approve", "-db", db, "-all", "-as-of", "2027-02-02", "-actor", "mgr")
+	require.Equal(t, exitOK, code, errs)
+	out, errs, code = invoke("ledger", "pay", "-db", db, "-batch", "B-1", "-as-of", "2027-02-03", "-actor", "fin")
+	require.Equal(t, exitOK, code, errs)
+	assert.Regexp(t, `P-1 +partner +mixed-buckets +1 +250\.00 +0\.00 +250\.00`, out)
+}
