@@ -354,6 +354,7 @@ func (o *runOptions) defineDealsFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&o.sorted, "sorted", false, "the deals are already in (close time, id) order: stream them without sorting")
 	fs.IntVar(&o.sortLimit, "sort-limit", defaultSortLimit, "sort at most `N` deals in memory; more are sorted on disk")
 	fs.StringVar(&o.partners, "partners", "", "read partner records from `FILE` (.csv, .jsonl or .yaml), as run does")
+	fs.StringVar(&o.rates, "rates", "", "convert deals in other currencies with the rates in `FILE` (YAML, or CSV when it ends in .csv), as run does")
 	o.checkIDs = true
 }
 
@@ -371,6 +372,11 @@ func (o *runOptions) openDealsFor(cmd string, p *incentive.Program, dealsArg str
 		return nil, usageError(stderr, cmd, "%v", err)
 	}
 	s := &session{o: o, program: p, stderr: stderr}
+	rates, code := o.loadRates(stderr)
+	if code >= 0 {
+		return nil, code
+	}
+	s.rates = rates
 	if o.partners != "" {
 		book, err := loadPartners(o.partners, p)
 		if err != nil {

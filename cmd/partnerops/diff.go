@@ -17,7 +17,7 @@ import (
 var diffCommand = &command{
 	name:    "diff",
 	summary: "show what a new version of a program changes over the same deals",
-	usage:   "diff [-format text|csv|json] [-svg FILE] [-top N] [-as-of DATE] [-workers N] [-program ID] [-partners FILE] [-deals-format FORMAT] [-sorted] OLD NEW DEALS",
+	usage:   "diff [-format text|csv|json] [-svg FILE] [-top N] [-as-of DATE] [-workers N] [-program ID] [-partners FILE] [-rates FILE] [-deals-format FORMAT] [-sorted] OLD NEW DEALS",
 	about: `
 Diff compiles the OLD and NEW program files, reads the deals of DEALS once
 and runs them under both versions in one pass, in close order as run does.
@@ -131,7 +131,7 @@ func (o *diffOptions) run(ctx context.Context, args []string, stdout, stderr io.
 	if ds == nil {
 		return code
 	}
-	opts := workbench.DiffOptions{Workers: o.workers, Deals: o.top}
+	opts := workbench.DiffOptions{Workers: o.workers, Deals: o.top, Rates: ds.rates}
 	if !asOf.IsZero() {
 		opts.AsOf = asOf.at(newP.Effective.Loc())
 	}

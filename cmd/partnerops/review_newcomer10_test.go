@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -30,6 +31,8 @@ earnings:
   - id: rebate
     type: rebate
     amount: deal.amount * 0.02
+caps:
+  per_deal: 5000
 `)
 	deals = write("deals.yaml", `- {id: D-1, partner: {id: P-1, tier: gold}, amount: "90000.00", currency: EUR, close_date: 2027-02-12}
 - {id: D-2, partner: {id: P-1, tier: gold}, amount: "10000.00", close_date: 2027-02-13}
@@ -130,4 +133,35 @@ earnings:
 	out, errs, code = invoke("ledger", "pay", "-db", db, "-batch", "B-1", "-as-of", "2027-02-03", "-actor", "fin")
 	require.Equal(t, exitOK, code, errs)
 	assert.Regexp(t, `P-1 +partner +mixed-buckets +1 +250\.00 +0\.00 +250\.00`, out)
+}
+
+// TestReviewNewcomer10DiffSweepChartRates: the README says diff, sweep and
+// chart "read DEALS as run does", and workbench.DiffOptions and
+// SweepOptions take Rates, but none of the three had -rates: a deal in
+// euros could not be evaluated under either version ("no conversion rate
+// ... no rates supplied"), diff left it out of both totals and exited 1,
+// so a change of terms over a multi-currency book could not be costed.
+func TestReviewNewcomer10DiffSweepChartRates(t *testing.T) {
+	dir, prog, deals, rates := newcomer10Files(t)
+	v2 := filepath.Join(dir, "v2.yaml")
+	src, err := os.ReadFile(prog)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(v2, []byte(strings.Replace(strings.Replace(string(src), "version: 1", "version: 2", 1), "deal.amount * 0.02", "deal.amount * 0.03", 1)), 0o644))
+	// D-1: 90,000.00 EUR x 1.0790 = 97,110.00 USD; D-2: 10,000.00 USD.
+	// old 2%: 1,942.20 + 200.00 = 2,142.20; new 3%: 2,913.30 + 300.00 = 3,213.30
+	// delta 3,213.30 - 2,142.20 = 1,071.10
+	out, errs, code := invoke("diff", "-rates", rates, prog, v2, deals)
+	require.Equal(t, exitOK, code, errs)
+	assert.Regexp(t, `earned +2,142\.20 +3,213\.30 +\+1,071\.10`, out)
+
+	// sweep the deal cap: at 1,000.00 D-1's 1,942.20 is cut to 1,000.00,
+	// 1,000.00 + 200.00 = 1,200.00; at 2,000.00 nothing is cut: 2,142.20.
+	out, errs, code = invoke("sweep", "-rates", rates, "-param", "caps.per_deal", "-from", "1000", "-to", "2000", "-step", "1000", prog, deals)
+	require.Equal(t, exitOK, code, errs)
+	assert.Regexp(t, `\n +1000 +1,200\.00 +-942\.20 `, out)
+	assert.Regexp(t, `\n +2000 +2,142\.20 +0\.00 `, out)
+
+	// chart cost over the deals: evaluates them, so needs the rates too.
+	_, errs, code = invoke("chart", "-rates", rates, "-o", filepath.Join(dir, "c.svg"), "cost", prog, deals)
+	assert.Equal(t, exitOK, code, errs)
 }
