@@ -176,8 +176,9 @@
 // {product, family, quantity, unit_price, amount} plus the program's custom
 // line fields, declared like deal fields under `line_fields:` (JSON and
 // YAML carry them all; a CSV column gives product names only, separated by
-// ";"). Line amounts are in the deal's currency, which must then be the
-// program currency. Expressions read one line as line.* only inside
+// ";"). Line amounts are in the deal's currency and are converted with the
+// deal amount, at its rate (see Currencies and rates). Expressions read one
+// line as line.* only inside
 //
 //	sum(deal.lines, <number>)                 the total over the lines (a decimal)
 //	count(deal.lines) or count(deal.lines, <condition>)   how many (an int)
