@@ -101,7 +101,7 @@ commands know the exact terms every claim was evaluated under. Without an
 		fs.StringVar(&o.rates, "rates", "", "accrue: convert deals in other currencies with the rates in `FILE`, as run does (the rate used is recorded on the claim)")
 		fs.StringVar(&o.state, "state", "", "claims: only these `STATES`, comma-separated (pending_approval, payable, paid, ...)")
 		fs.StringVar(&o.role, "role", ledger.RoleManager, "approve: the `ROLE` approved as (manager, finance)")
-		fs.StringVar(&o.reason, "reason", "", "approve, reject: the `TEXT` recorded with the decision (required to reject)")
+		fs.StringVar(&o.reason, "reason", "", "approve, reject, withdraw, clawback, mdf approve: the `TEXT` recorded with the decision (required to reject, withdraw and claw back)")
 		fs.BoolVar(&o.all, "all", false, "approve: every claim pending approval")
 		fs.StringVar(&o.batch, "batch", "", "pay: the batch `ID` (running it again pays nothing twice)")
 		fs.BoolVar(&o.open, "open", false, "pay: leave the batch open (not marked paid)")
