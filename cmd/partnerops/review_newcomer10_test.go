@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -164,4 +165,42 @@ func TestReviewNewcomer10DiffSweepChartRates(t *testing.T) {
 	// chart cost over the deals: evaluates them, so needs the rates too.
 	_, errs, code = invoke("chart", "-rates", rates, "-o", filepath.Join(dir, "c.svg"), "cost", prog, deals)
 	assert.Equal(t, exitOK, code, errs)
+}
+
+// TestReviewNewcomer10CosellStatementByHand: the statement of the
+// msp-cosell-2027h1 example over its sample data, against the figures
+// worked out by hand in examples/data/README.md.
+func TestReviewNewcomer10CosellStatementByHand(t *testing.T) {
+	chdirRoot(t)
+	out, errs, code := invoke("run", "-output", "json", "-as-of", "2027-04-05",
+		"-partners", "examples/data/msp-cosell-partners.yaml", "-rates", "examples/data/msp-cosell-rates.yaml",
+		"examples/programs/msp-cosell-2027h1.yaml", "examples/data/msp-cosell-deals.yaml")
+	require.Equal(t, exitOK, code, errs)
+	type money struct {
+		Amount string `json:"amount"`
+	}
+	var st struct {
+		Partners []struct {
+			Partner    string `json:"partner"`
+			Earned     money  `json:"earned"`
+			Expired    money  `json:"expired"`
+			Payable    money  `json:"payable"`
+			CarriedOut money  `json:"carried_out"`
+		} `json:"partners"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &st))
+	got := map[string][4]string{}
+	for _, p := range st.Partners {
+		got[p.Partner] = [4]string{p.Earned.Amount, p.Expired.Amount, p.Payable.Amount, p.CarriedOut.Amount}
+	}
+	assert.Equal(t, map[string][4]string{
+		// NOR-1 33,300.00 (expired) + NOR-2 21,000.00 + NOR-3 10,000.00
+		// - NOR-C2 5,000.00 = 59,300.00; payable 59,300.00 - 33,300.00
+		"MSP-NORTH": {"59300.00", "33300.00", "26000.00", "0.00"},
+		// RHE-2 8,739.90 + RHE-3 728.33 + 364.17 = 9,832.40
+		"MSP-RHEIN": {"9832.40", "0.00", "9832.40", "0.00"},
+		// 160.00 < 250.00 and 80.00 < 500.00: both buckets carried
+		"MSP-SMALL": {"240.00", "0.00", "0.00", "240.00"},
+		"MSP-SEL":   {"0.00", "0.00", "0.00", "0.00"},
+	}, got)
 }
