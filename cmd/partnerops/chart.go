@@ -95,6 +95,7 @@ func (o *chartOptions) run(ctx context.Context, args []string, stdout, stderr io
 			return exitFail
 		}
 		code = ds.code()
+		ds.warnNoRecord(cmd, stderr, p)
 	}
 	var svg []byte
 	var err error

@@ -204,3 +204,59 @@ func TestReviewNewcomer10CosellStatementByHand(t *testing.T) {
 		"MSP-SEL":   {"0.00", "0.00", "0.00", "0.00"},
 	}, got)
 }
+
+// TestReviewNewcomer10DiffWarnsOfPartnersWithoutRecord: diff, sweep and
+// chart accept a deal whose partner has no record (their programs may not
+// read one), where run and explain refuse it. Over a CRM export that names
+// partners by id, without -partners, every partner then read tier "" and
+// failed the program's tier clause: diff printed "0 of 2 deals changed"
+// and sweep a flat 0.00, exit 0, with nothing on stderr. They now warn.
+func TestReviewNewcomer10DiffWarnsOfPartnersWithoutRecord(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
+		return p
+	}
+	prog := `apiVersion: partnerops/v1
+kind: Program
+id: tiered
+name: Tiered
+version: 1
+currency: USD
+effective: {from: 2027-01-01, to: 2027-06-30}
+eligibility:
+  - name: premier partner
+    when: partner.tier == "premier"
+earnings:
+  - id: rebate
+    type: rebate
+    amount: deal.amount * 0.02
+    cap: 1000
+`
+	v1 := write("v1.yaml", prog)
+	v2 := write("v2.yaml", strings.Replace(strings.Replace(prog, "version: 1", "version: 2", 1), "0.02", "0.03", 1))
+	bare := write("bare.yaml", `- {id: D-1, partner_id: P-1, amount: "10000.00", close_date: 2027-02-01}
+- {id: D-2, partner_id: P-2, amount: "20000.00", close_date: 2027-02-02}
+`)
+	partners := write("partners.yaml", "- {id: P-1, tier: premier}\n- {id: P-2, tier: premier}\n")
+	const warning = "warning: 2 deals name a partner without a record (tier, type, region...), the first D-1 (partner P-1): they are evaluated with none; give -partners FILE"
+
+	out, errs, code := invoke("diff", v1, v2, bare)
+	assert.Equal(t, exitOK, code, errs)
+	assert.Contains(t, out, "0 of 2 deals changed")
+	assert.Contains(t, errs, "partnerops diff: "+warning)
+	_, errs, code = invoke("sweep", "-param", "earnings[rebate].cap", "-from", "500", "-to", "1000", "-step", "500", v1, bare)
+	assert.Equal(t, exitOK, code, errs)
+	assert.Contains(t, errs, "partnerops sweep: "+warning)
+	_, errs, code = invoke("chart", "-o", filepath.Join(dir, "p.svg"), "payouts", v1, bare)
+	assert.Equal(t, exitOK, code, errs)
+	assert.Contains(t, errs, "partnerops chart: "+warning)
+
+	// With the partners file: D-1 10,000.00 x 2% = 200.00 -> x 3% = 300.00;
+	// D-2 20,000.00 x 2% = 400.00 -> x 3% = 600.00; 600.00 -> 900.00.
+	out, errs, code = invoke("diff", "-partners", partners, v1, v2, bare)
+	assert.Equal(t, exitOK, code, errs)
+	assert.Regexp(t, `earned +600\.00 +900\.00 +\+300\.00`, out)
+	assert.NotContains(t, errs, "warning")
+}

@@ -122,6 +122,7 @@ func (o *sweepOptions) run(ctx context.Context, args []string, stdout, stderr io
 		return exitFail
 	}
 	code = ds.code()
+	ds.warnNoRecord(cmd, stderr, p)
 	opts.Rates = ds.rates
 	s, err := workbench.SweepNumber(ctx, inputs, opts)
 	var el rules.ErrorList
