@@ -1378,7 +1378,11 @@
 //     cap cut them) falls: while that entitlement stays over the limit,
 //     nothing is taken back. A later credit note that names a deal takes
 //     back only what the partner still holds of it. A credit note that
-//     names no deal and comes to a positive amount pays nothing.
+//     names no deal and comes to a positive amount pays nothing, and
+//     takes nothing back: a flat amount or a floor such as max(750,
+//     deal.amount * 0.01) is positive on a credit note too, so guard such
+//     an earning with deal.amount > 0 (the msp-cosell-2027h1 example's
+//     registration bonus does).
 //   - Without `allow_negative`, a deal whose terms come to less than zero
 //     (a negative formula) pays nothing: no payout is ever negative.
 //   - A credit note naming a deal the run has not seen is an error
