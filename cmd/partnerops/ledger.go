@@ -590,6 +590,14 @@ func (s *ledgerSession) accrue(ctx context.Context, args []string, asOf asOfValu
 			code = exitFail
 			failed++
 			continue
+		case err != nil && in.Deal.Credits != "" && errors.Is(err, ledger.ErrInvalid):
+			// The ledger takes no credit notes (SubmitParams): say how
+			// to take the amount back from the command line.
+			fmt.Fprintf(stderr, "partnerops %s: deal %s is a credit note of deal %s: the ledger takes no credit notes; %s\n",
+				cmd, in.Deal.ID, in.Deal.Credits, s.clawbackHint(ctx, p.ID, in.Deal.Credits))
+			code = exitFail
+			failed++
+			continue
 		case err != nil:
 			fmt.Fprintf(stderr, "partnerops %s: deal %s: %s\n", cmd, in.Deal.ID, oneLine(err.Error()))
 			code = exitFail
@@ -657,6 +665,20 @@ func (s *ledgerSession) accrue(ctx context.Context, args []string, asOf asOfValu
 		fmt.Fprintf(stdout, "  %s in error, nothing recorded for %s (the errors are on stderr)\n", plural(failed, "deal"), them)
 	}
 	return code
+}
+
+// clawbackHint says how to take back from the claim of a credited deal
+// what a credit note credits.
+func (s *ledgerSession) clawbackHint(ctx context.Context, program, deal string) string {
+	cs, err := s.store.Claims(ctx, ledger.ClaimsParams{Program: program, Deal: deal})
+	if err == nil {
+		for _, c := range cs {
+			if c.State != ledger.Rejected {
+				return "take back what it credits from that deal's claim: partnerops ledger clawback -amount AMOUNT -reason TEXT " + c.ID
+			}
+		}
+	}
+	return "deal " + deal + " has no claim under program " + program + " to take it back from"
 }
 
 // claimPayouts lists the payout buckets (the program's payouts:, else the

@@ -260,3 +260,40 @@ earnings:
 	assert.Regexp(t, `earned +600\.00 +900\.00 +\+300\.00`, out)
 	assert.NotContains(t, errs, "warning")
 }
+
+// TestReviewNewcomer10AccrueCreditNoteSaysTheCommand: accrue refuses a
+// credit note (the ledger takes none) and said to take the amount back
+// "(ClawBack with an Amount)", the Go method, to someone at the command
+// line; it now names the command that does it.
+func TestReviewNewcomer10AccrueCreditNoteSaysTheCommand(t *testing.T) {
+	dir, _, _, _ := newcomer10Files(t)
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
+		return p
+	}
+	prog := write("neg.yaml", `apiVersion: partnerops/v1
+kind: Program
+id: neg
+name: Returns
+version: 1
+currency: USD
+effective: {from: 2027-01-01, to: 2027-06-30}
+allow_negative: true
+earnings:
+  - id: rebate
+    type: rebate
+    amount: deal.amount * 0.02
+`)
+	deals := write("neg-deals.yaml", `- {id: D-1, partner: {id: P-1, tier: gold}, amount: "10000.00", close_date: 2027-02-01}
+- {id: C-1, partner: {id: P-1, tier: gold}, amount: "-4000.00", close_date: 2027-02-10, credits: D-1}
+`)
+	db := "sqlite:" + filepath.Join(dir, "n.db")
+	out, errs, code := invoke("ledger", "accrue", "-db", db, "-as-of", "2027-02-11", "-actor", "ops", prog, deals)
+	assert.Equal(t, exitFail, code)
+	// D-1: 10,000.00 x 2% = 200.00; C-1 is refused.
+	assert.Contains(t, out, "1 claim recorded, 200.00 USD accrued")
+	assert.Contains(t, errs, "deal C-1 is a credit note of deal D-1")
+	assert.Contains(t, errs, "partnerops ledger clawback -amount AMOUNT -reason TEXT C-")
+	assert.NotContains(t, errs, "ClawBack with an Amount")
+}
