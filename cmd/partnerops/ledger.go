@@ -552,6 +552,9 @@ func (s *ledgerSession) accrue(ctx context.Context, args []string, asOf asOfValu
 	}
 	var recorded, again, failed int
 	var mixed []string // deals whose claim earns from several payout buckets
+	var early []string // recorded deals that close after the accrual date
+	loc := p.Effective.Loc()
+	today := incentive.DateOf(s.now.In(loc))
 	var mixedBuckets []string
 	byState := map[ledger.State]int{}
 	rejected := map[string]int{}
@@ -608,6 +611,9 @@ func (s *ledgerSession) accrue(ctx context.Context, args []string, asOf asOfValu
 			continue
 		}
 		recorded++
+		if closes := incentive.DateOf(in.Deal.CloseDate.In(loc)); today.Before(closes) {
+			early = append(early, fmt.Sprintf("%s on %s", in.Deal.ID, closes))
+		}
 		if bs := claimPayouts(p, c); len(bs) > 1 {
 			mixed = append(mixed, in.Deal.ID)
 			mixedBuckets = bs
@@ -616,6 +622,17 @@ func (s *ledgerSession) accrue(ctx context.Context, args []string, asOf asOfValu
 		if t, err := total.Add(c.Amount); err == nil {
 			total = t
 		}
+	}
+	if len(early) > 0 {
+		// The ledger records a claim on a deal not yet closed as of
+		// its accrual, and approve and pay may then pay it before the
+		// sale closes: say so.
+		list := strings.Join(early[:min(len(early), 5)], ", ")
+		if len(early) > 5 {
+			list += ", ..."
+		}
+		fmt.Fprintf(stderr, "partnerops %s: warning: %s close after the accrual date %s (%s): their claims are recorded now, and can be approved and paid before the deals close\n",
+			cmd, plural(len(early), "deal"), today, list)
 	}
 	if len(mixed) > 0 {
 		// A claim is paid whole from its first paying line's payout bucket
