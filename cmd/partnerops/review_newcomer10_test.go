@@ -318,3 +318,14 @@ func TestReviewNewcomer10AccrueWarnsOfDealsNotYetClosed(t *testing.T) {
 	require.Equal(t, exitOK, code, errs)
 	assert.NotContains(t, errs, "close after the accrual date")
 }
+
+// TestReviewNewcomer10TestFileAlone: `partnerops test x_test.yaml`, the
+// file a designer has open, failed to compile (program: no program "x" in
+// the loaded files) though x.yaml is beside it; loading a program loads
+// its x_test.yaml, and now naming x_test.yaml loads its x.yaml.
+func TestReviewNewcomer10TestFileAlone(t *testing.T) {
+	chdirRoot(t)
+	out, errs, code := invoke("test", "examples/programs/msp-cosell-2027h1_test.yaml")
+	assert.Equal(t, exitOK, code, errs)
+	assert.Contains(t, out, "ok: 16 tests passed")
+}

@@ -20,6 +20,7 @@ var testCommand = &command{
 Test loads the files as check does and runs every test of their programs:
 the tests: list of each program and the Tests documents of *_test.yaml files,
 and the tests: list of each tier policy (reported after the programs' tests).
+A file x_test.yaml named alone is run with its program file x.yaml beside it.
 It prints each failed test with one line per difference (want, got), the
 parts of the programs no test exercised, and a summary line. With -run, only
 the tests whose "<program id>/<test name>" (or "<tier policy id>/<test name>")
