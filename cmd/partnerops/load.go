@@ -95,17 +95,7 @@ func collectGroups(args []string) (groups []*group, skipped []string, err error)
 		if !st.Mode().IsRegular() {
 			return nil, nil, fmt.Errorf("%s is not a regular file", arg)
 		}
-		g := get(filepath.Dir(clean))
-		g.files[filepath.Base(clean)] = true
-		// x_test.yaml named alone tests x.yaml beside it, as x.yaml
-		// named alone brings in its x_test.yaml.
-		for _, ext := range []string{".yaml", ".yml"} {
-			if base, ok := strings.CutSuffix(filepath.Base(clean), "_test"+ext); ok {
-				if st, err := os.Stat(filepath.Join(filepath.Dir(clean), base+ext)); err == nil && st.Mode().IsRegular() {
-					g.files[base+ext] = true
-				}
-			}
-		}
+		get(filepath.Dir(clean)).files[filepath.Base(clean)] = true
 	}
 	out := make([]*group, 0, len(byDir))
 	for _, k := range sortedKeys(byDir) {
