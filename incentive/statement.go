@@ -743,7 +743,12 @@ func largestRemainder(parts []decimal.Decimal, total decimal.Decimal, places int
 // WriteText writes the statement as a plain-text report for finance and
 // partner operations: the program, currency and rounding, the budget used
 // when BudgetUsed is set, and a row per partner (with its earnings by type
-// and payee, split deals and payment fees) and for the total.
+// and payee, split deals and payment fees) and for the total. Its earned
+// column is PartnerStatement.Earned, without what expired (shown in the
+// expired column): partnerops run's statement, and a test's expected
+// earned, count the expired amount in earned too, so the same deals read
+// a larger earned there. Here payable + carried out = earned - held +
+// carried in - withheld.
 func (s *Statement) WriteText(w io.Writer) error {
 	var b strings.Builder
 	cur := s.Currency

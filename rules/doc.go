@@ -177,8 +177,9 @@
 // {product, family, quantity, unit_price, amount} plus the program's custom
 // line fields, declared like deal fields under `line_fields:` (JSON and
 // YAML carry them all; a CSV column gives product names only, separated by
-// ";"). Line amounts are in the deal's currency, which must then be the
-// program currency. Expressions read one line as line.* only inside
+// ";"). Line amounts are in the deal's currency and are converted with the
+// deal amount, at its rate (see Currencies and rates). Expressions read one
+// line as line.* only inside
 //
 //	sum(deal.lines, <number>)                 the total over the lines (a decimal)
 //	count(deal.lines) or count(deal.lines, <condition>)   how many (an int)
@@ -1291,7 +1292,9 @@
 //	      deals:
 //	        C-2: {total: "-500.00"}
 //
-
+// The four fixed caps of a program, applied in the order line, deal,
+// partner, budget:
+//
 //	# caps.yaml: caps apply in the order line, deal, partner, budget.
 //	apiVersion: partnerops/v1
 //	kind: Program
@@ -1422,7 +1425,11 @@
 //     cap cut them) falls: while that entitlement stays over the limit,
 //     nothing is taken back. A later credit note that names a deal takes
 //     back only what the partner still holds of it. A credit note that
-//     names no deal and comes to a positive amount pays nothing.
+//     names no deal and comes to a positive amount pays nothing, and
+//     takes nothing back: a flat amount or a floor such as max(750,
+//     deal.amount * 0.01) is positive on a credit note too, so guard such
+//     an earning with deal.amount > 0 (the msp-cosell-2027h1 example's
+//     registration bonus does).
 //   - Without `allow_negative`, a deal whose terms come to less than zero
 //     (a negative formula) pays nothing: no payout is ever negative.
 //   - A credit note naming a deal the run has not seen is an error

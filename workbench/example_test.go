@@ -221,6 +221,8 @@ func ExampleNewServer() {
 	// distributor-growth.yaml program
 	// distributor-growth_test.yaml program
 	// msp-advantage.yaml program
+	// msp-cosell-2027h1.yaml program
+	// msp-cosell-2027h1_test.yaml program
 	// q4-growth.yaml program
 	// q4-growth_test.yaml program
 	// var-rebate-2027.yaml program

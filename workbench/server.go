@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/partnerops/partnerops/incentive"
+	"github.com/partnerops/partnerops/partner"
 	"github.com/partnerops/partnerops/rules"
 )
 
@@ -540,6 +541,13 @@ func (s *Server) explain(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		if id == req.DealID {
+			if pt := ins[i-1].Partner; noRecord(&pt) {
+				// As 'partnerops explain' refuses it: evaluated with
+				// no tier, type or region, the deal would be explained
+				// wrongly, and the page reads no partners file.
+				fail(w, http.StatusBadRequest, fmt.Errorf("deal %s: partner %s has no record (tier, type, region...) in %s: give the partner's attributes with the deal (the page reads no partners file)", id, ins[i-1].Deal.PartnerID, req.DealsFile))
+				return
+			}
 			out.WriteString(res.Explain())
 			found = true
 			break
@@ -550,6 +558,13 @@ func (s *Server) explain(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"text": out.String()})
+}
+
+// noRecord reports whether a deal's partner has no record: only its id,
+// none of the attributes terms read.
+func noRecord(pt *partner.Partner) bool {
+	return pt.Name == "" && pt.Tier == "" && pt.Type == "" && pt.Region == "" && pt.Country == "" &&
+		len(pt.Contacts) == 0 && len(pt.History) == 0
 }
 
 // dealIDs lists the deals of a deals file, read for the open program, in

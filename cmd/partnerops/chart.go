@@ -15,7 +15,7 @@ import (
 var chartCommand = &command{
 	name:    "chart",
 	summary: "draw a program as an SVG chart: payout curve, cost over time, payouts per partner",
-	usage:   "chart [-o FILE] [-partners FILE] [-deals-format FORMAT] curve [-earning ID] [-max AMOUNT] [-deal ID] PROGRAM [DEALS] | cost PROGRAM DEALS | payouts PROGRAM DEALS",
+	usage:   "chart [-o FILE] [-partners FILE] [-rates FILE] [-deals-format FORMAT] curve [-earning ID] [-max AMOUNT] [-deal ID] PROGRAM [DEALS] | cost PROGRAM DEALS | payouts PROGRAM DEALS",
 	about: `
 Chart writes an SVG image (to stdout, or to -o FILE):
 
@@ -83,16 +83,19 @@ func (o *chartOptions) run(ctx context.Context, args []string, stdout, stderr io
 		return code
 	}
 	var inputs []incentive.Input
+	var rates incentive.RateSource
 	if len(args) == 2 {
 		ds, c := o.deals.openDealsFor(cmd, p, args[1], stderr)
 		if ds == nil {
 			return c
 		}
+		rates = ds.rates
 		var ok bool
 		if inputs, ok = ds.collect(); !ok {
 			return exitFail
 		}
 		code = ds.code()
+		ds.warnNoRecord(cmd, stderr, p)
 	}
 	var svg []byte
 	var err error
@@ -100,9 +103,9 @@ func (o *chartOptions) run(ctx context.Context, args []string, stdout, stderr io
 	case "curve":
 		svg, err = o.curve(ctx, p, args[0], inputs)
 	case "cost":
-		svg, err = workbench.CostChart(ctx, p, inputs, incentive.RunOptions{})
+		svg, err = workbench.CostChart(ctx, p, inputs, incentive.RunOptions{Rates: rates})
 	case "payouts":
-		svg, err = payouts(ctx, p, inputs)
+		svg, err = payouts(ctx, p, inputs, rates)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "partnerops %s: %v\n", cmd, oneLine(err.Error()))
@@ -159,9 +162,9 @@ func (o *chartOptions) curve(ctx context.Context, p *incentive.Program, progArg 
 	return c.SVG(), nil
 }
 
-func payouts(ctx context.Context, p *incentive.Program, inputs []incentive.Input) ([]byte, error) {
+func payouts(ctx context.Context, p *incentive.Program, inputs []incentive.Input, rates incentive.RateSource) ([]byte, error) {
 	// The statement as run builds it, period settlements' true-ups in.
-	st, err := workbench.RunStatement(ctx, p, inputs, incentive.RunOptions{})
+	st, err := workbench.RunStatement(ctx, p, inputs, incentive.RunOptions{Rates: rates})
 	if err != nil {
 		return nil, err
 	}

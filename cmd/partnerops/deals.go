@@ -206,6 +206,10 @@ type counts struct {
 	evaluated int          // deals evaluated
 	failed    int          // deals whose evaluation failed
 	sortNote  string
+	// noRecord counts the deals let through without a partner record
+	// (anyPartner), noRecordFirst names the first as "D-1 (partner P-1)".
+	noRecord      atomic.Int64
+	noRecordFirst atomic.Pointer[string]
 }
 
 // dealCheck is what the command adds to the decoded stream: every deal
@@ -304,8 +308,14 @@ func (dc *dealCheck) check(in *incentive.Input) error {
 		return nil
 	}
 	pt := in.Partner
-	if !dc.anyPartner && pt.Name == "" && pt.Tier == "" && pt.Type == "" && pt.Region == "" && pt.Country == "" && len(pt.Contacts) == 0 {
-		return fmt.Errorf("deal %s: partner %s has no record (tier, type, region...): give -partners FILE, or the partner's attributes with the deal", in.Deal.ID, in.Deal.PartnerID)
+	if pt.Name == "" && pt.Tier == "" && pt.Type == "" && pt.Region == "" && pt.Country == "" && len(pt.Contacts) == 0 {
+		if !dc.anyPartner {
+			return fmt.Errorf("deal %s: partner %s has no record (tier, type, region...): give -partners FILE, or the partner's attributes with the deal", in.Deal.ID, in.Deal.PartnerID)
+		}
+		if dc.c.noRecord.Add(1) == 1 {
+			first := in.Deal.ID + " (partner " + in.Deal.PartnerID + ")"
+			dc.c.noRecordFirst.Store(&first)
+		}
 	}
 	return nil
 }
@@ -354,6 +364,7 @@ func (o *runOptions) defineDealsFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&o.sorted, "sorted", false, "the deals are already in (close time, id) order: stream them without sorting")
 	fs.IntVar(&o.sortLimit, "sort-limit", defaultSortLimit, "sort at most `N` deals in memory; more are sorted on disk")
 	fs.StringVar(&o.partners, "partners", "", "read partner records from `FILE` (.csv, .jsonl or .yaml), as run does")
+	fs.StringVar(&o.rates, "rates", "", "convert deals in other currencies with the rates in `FILE` (YAML, or CSV when it ends in .csv), as run does")
 	o.checkIDs = true
 }
 
@@ -371,6 +382,11 @@ func (o *runOptions) openDealsFor(cmd string, p *incentive.Program, dealsArg str
 		return nil, usageError(stderr, cmd, "%v", err)
 	}
 	s := &session{o: o, program: p, stderr: stderr}
+	rates, code := o.loadRates(stderr)
+	if code >= 0 {
+		return nil, code
+	}
+	s.rates = rates
 	if o.partners != "" {
 		book, err := loadPartners(o.partners, p)
 		if err != nil {
@@ -418,6 +434,70 @@ func (s *session) collect() (inputs []incentive.Input, ok bool) {
 		inputs = append(inputs, in)
 	}
 	return inputs, !s.stopped
+}
+
+// readsPartner reports whether a program's terms read the partner's
+// record: an expression reading partner.* (directly or through a named
+// value), or a payee that is one of the partner's contacts. A condition or
+// formula that does not say what it reads may read it.
+func readsPartner(p *incentive.Program) bool {
+	if p.Payee != "" && p.Payee != incentive.PayeePartner {
+		return true
+	}
+	reads := func(x any) bool {
+		if x == nil {
+			return false
+		}
+		d, ok := x.(incentive.Describer)
+		if !ok {
+			return true
+		}
+		for _, r := range d.Reads() {
+			if strings.HasPrefix(r, "partner.") {
+				return true
+			}
+		}
+		return false
+	}
+	for _, c := range p.Eligibility {
+		if c.When != nil && reads(c.When) {
+			return true
+		}
+	}
+	for _, e := range p.Earnings {
+		if (e.When != nil && reads(e.When)) || (e.Amount != nil && reads(e.Amount)) ||
+			(e.Bands != nil && e.Bands.Measure != nil && reads(e.Bands.Measure)) {
+			return true
+		}
+	}
+	for _, c := range p.Caps {
+		if c.LimitFormula != nil && reads(c.LimitFormula) {
+			return true
+		}
+	}
+	return false
+}
+
+// warnNoRecord says, once the deals have been read, how many were let
+// through without a partner record when a program's terms read one
+// (readsPartner): diff, sweep and chart accept such deals (their programs
+// may not read a record), but terms that read partner.tier or the like
+// then see none, and nothing else would say so.
+func (s *session) warnNoRecord(cmd string, stderr io.Writer, ps ...*incentive.Program) {
+	n := s.c.noRecord.Load()
+	if n == 0 || !slices.ContainsFunc(ps, readsPartner) {
+		return
+	}
+	first := ""
+	if f := s.c.noRecordFirst.Load(); f != nil {
+		first = *f
+	}
+	verb := "name"
+	if n == 1 {
+		verb = "names"
+	}
+	fmt.Fprintf(stderr, "partnerops %s: warning: %s %s a partner without a record (tier, type, region...), the first %s: they are evaluated with none; give -partners FILE, or the partners' attributes with the deals\n",
+		cmd, plural(int(n), "deal"), verb, first)
 }
 
 // code is the exit code of reading the deals: exitFail after any deal in

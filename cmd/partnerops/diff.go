@@ -17,7 +17,7 @@ import (
 var diffCommand = &command{
 	name:    "diff",
 	summary: "show what a new version of a program changes over the same deals",
-	usage:   "diff [-format text|csv|json] [-svg FILE] [-top N] [-as-of DATE] [-workers N] [-program ID] [-partners FILE] [-deals-format FORMAT] [-sorted] OLD NEW DEALS",
+	usage:   "diff [-format text|csv|json] [-svg FILE] [-top N] [-as-of DATE] [-workers N] [-program ID] [-partners FILE] [-rates FILE] [-deals-format FORMAT] [-sorted] OLD NEW DEALS",
 	about: `
 Diff compiles the OLD and NEW program files, reads the deals of DEALS once
 and runs them under both versions in one pass, in close order as run does.
@@ -37,7 +37,9 @@ OLD declares; each version sees only the fields it declares. A deal that
 fails under a version is listed and left out of that version's totals, and
 the exit code is 1. With -partners, each deal's partner record comes from
 the partners file, as for run: an unknown partner, or an attribute of a
-deal that differs from the file, is an error.
+deal that differs from the file, is an error. Without it, unlike run, a
+deal whose partner has no record (no tier, type, region...) is evaluated
+with none; when the terms read the partner's record, diff warns of it.
 
 DEALS is read as run reads it (see 'partnerops help run'): CSV, JSON
 Lines, JSON or YAML by extension or -deals-format, "-" for standard input,
@@ -131,7 +133,7 @@ func (o *diffOptions) run(ctx context.Context, args []string, stdout, stderr io.
 	if ds == nil {
 		return code
 	}
-	opts := workbench.DiffOptions{Workers: o.workers, Deals: o.top}
+	opts := workbench.DiffOptions{Workers: o.workers, Deals: o.top, Rates: ds.rates}
 	if !asOf.IsZero() {
 		opts.AsOf = asOf.at(newP.Effective.Loc())
 	}
@@ -144,6 +146,7 @@ func (o *diffOptions) run(ctx context.Context, args []string, stdout, stderr io.
 	if ds.stopped {
 		return exitFail // reported; a diff of part of the deals is not printed
 	}
+	ds.warnNoRecord(cmd, stderr, oldP, newP)
 	code = ds.code()
 	for _, e := range d.Errors {
 		if e.Old != "" {

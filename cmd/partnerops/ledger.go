@@ -50,7 +50,7 @@ transaction: an error leaves nothing half-written.
   accrue PROGRAM DEALS       evaluate every deal and record its claim; run again, it
                              records nothing twice (one claim per deal and program: a new
                              version rejects the deals an earlier one claimed);
-                             -partners FILE as for run; a period settlement's true-up is
+                             -partners FILE and -rates FILE as for run; a period settlement's true-up is
                              not a claim (run's statement settles it; accrue warns), and a
                              deal split with another partner is refused (one payee a claim)
   claims                     list claims (-state, -partner, -program; -json)
@@ -103,9 +103,10 @@ commands know the exact terms every claim was evaluated under. Without an
 		fs.StringVar(&o.program, "program", "", "accrue: the program `ID` in a file of several; claims: only this program")
 		fs.StringVar(&o.partner, "partner", "", "claims, statement, export: only this partner `ID`")
 		fs.StringVar(&o.partners, "partners", "", "accrue: read partner records from `FILE` (.csv, .jsonl or .yaml), as run does; pay: the partners' payment methods")
+		fs.StringVar(&o.rates, "rates", "", "accrue: convert deals in other currencies with the rates in `FILE`, as run does (the rate used is recorded on the claim)")
 		fs.StringVar(&o.state, "state", "", "claims: only these `STATES`, comma-separated (pending_approval, payable, paid, ...)")
 		fs.StringVar(&o.role, "role", ledger.RoleManager, "approve: the `ROLE` approved as (manager, finance)")
-		fs.StringVar(&o.reason, "reason", "", "approve, reject: the `TEXT` recorded with the decision (required to reject)")
+		fs.StringVar(&o.reason, "reason", "", "approve, reject, withdraw, clawback, mdf approve: the `TEXT` recorded with the decision (required to reject, withdraw and claw back)")
 		fs.BoolVar(&o.all, "all", false, "approve: every claim pending approval")
 		fs.StringVar(&o.records, "records", "", "pay: the partners' full records (JSON Lines or a JSON array of partner.Partner) from `FILE`: pay only partners who can be paid on the day")
 		fs.StringVar(&o.batch, "batch", "", "pay: the batch `ID` (running it again pays nothing twice)")
@@ -136,19 +137,19 @@ commands know the exact terms every claim was evaluated under. Without an
 }
 
 type ledgerOptions struct {
-	db, asOf, actor, program, partner, partners, records, state, role, reason, batch, through, format, out string
-	fund, request, amount, share, from, to, activity, activityEnd, cost, proof, key                        string
-	proofDays                                                                                              int
-	anchors                                                                                                anchorList
-	all, open, json                                                                                        bool
-	set                                                                                                    map[string]bool
+	db, asOf, actor, program, partner, partners, records, rates, state, role, reason, batch, through, format, out string
+	fund, request, amount, share, from, to, activity, activityEnd, cost, proof, key                               string
+	proofDays                                                                                                     int
+	anchors                                                                                                       anchorList
+	all, open, json                                                                                               bool
+	set                                                                                                           map[string]bool
 }
 
 // ledgerFlags are the flags each subcommand accepts besides -db, -as-of
 // and -actor.
 var ledgerFlags = map[string][]string{
 	"init":       {},
-	"accrue":     {"program", "partners"},
+	"accrue":     {"program", "partners", "rates"},
 	"claims":     {"program", "partner", "state", "json"},
 	"approve":    {"role", "reason", "all", "json"},
 	"reject":     {"reason", "json"},
@@ -511,7 +512,7 @@ func (s *ledgerSession) accrue(ctx context.Context, args []string, asOf asOfValu
 		return s.register(ctx, args[0], stdout, stderr)
 	}
 	cmd := "ledger accrue"
-	ro := &runOptions{cmd: cmd, program: s.o.program, partners: s.o.partners, onError: "continue", checkIDs: true, extraColumns: "error", sortLimit: defaultSortLimit}
+	ro := &runOptions{cmd: cmd, program: s.o.program, partners: s.o.partners, rates: s.o.rates, onError: "continue", checkIDs: true, extraColumns: "error", sortLimit: defaultSortLimit}
 	b, code := ro.prepare(args, stderr)
 	if b == nil {
 		return code
@@ -568,6 +569,11 @@ func (s *ledgerSession) accrue(ctx context.Context, args []string, asOf asOfValu
 			cmd, p.ID, strings.Join(ids, ", "))
 	}
 	var recorded, again, failed int
+	var mixed []string // deals whose claim earns from several payout buckets
+	var early []string // recorded deals that close after the accrual date
+	loc := p.Effective.Loc()
+	today := incentive.DateOf(s.now.In(loc))
+	var mixedBuckets []string
 	byState := map[ledger.State]int{}
 	rejected := map[string]int{}
 	total := incentive.Zero(p.Currency)
@@ -581,7 +587,7 @@ func (s *ledgerSession) accrue(ctx context.Context, args []string, asOf asOfValu
 			_, ierr = s.store.Idempotency(ctx, ledger.IdempotencyParams{Key: key})
 		}
 		existed := ierr == nil
-		c, err := s.l.Submit(ctx, ledger.SubmitParams{Key: key, Program: p.ID, Version: p.Version, Deal: in.Deal, Partner: in.Partner, Actor: s.actor})
+		c, err := s.l.Submit(ctx, ledger.SubmitParams{Key: key, Program: p.ID, Version: p.Version, Deal: in.Deal, Partner: in.Partner, Rates: b.rates, Actor: s.actor})
 		var rej *ledger.RejectedError
 		switch {
 		case errors.As(err, &rej):
@@ -591,7 +597,7 @@ func (s *ledgerSession) accrue(ctx context.Context, args []string, asOf asOfValu
 			}
 			rejected[rejectLabel(rej)]++
 			continue
-		case errors.Is(err, ledger.ErrIdempotencyMismatch) && s.accruedBy(ctx, key, p, in):
+		case errors.Is(err, ledger.ErrIdempotencyMismatch) && s.accruedBy(ctx, key, p, in, b.rates):
 			// The same deal, accrued before by another actor (the
 			// key's request names the actor): nothing to record.
 			again++
@@ -605,6 +611,14 @@ func (s *ledgerSession) accrue(ctx context.Context, args []string, asOf asOfValu
 			code = exitFail
 			failed++
 			continue
+		case err != nil && in.Deal.Credits != "" && errors.Is(err, ledger.ErrInvalid):
+			// The ledger takes no credit notes (SubmitParams): say how
+			// to take the amount back from the command line.
+			fmt.Fprintf(stderr, "partnerops %s: deal %s is a credit note of deal %s: the ledger takes no credit notes; %s\n",
+				cmd, in.Deal.ID, in.Deal.Credits, s.clawbackHint(ctx, p.ID, in.Deal.Credits))
+			code = exitFail
+			failed++
+			continue
 		case err != nil:
 			fmt.Fprintf(stderr, "partnerops %s: deal %s: %s\n", cmd, in.Deal.ID, oneLine(err.Error()))
 			code = exitFail
@@ -615,10 +629,42 @@ func (s *ledgerSession) accrue(ctx context.Context, args []string, asOf asOfValu
 			continue
 		}
 		recorded++
+		if closes := incentive.DateOf(in.Deal.CloseDate.In(loc)); today.Before(closes) {
+			early = append(early, fmt.Sprintf("%s on %s", in.Deal.ID, closes))
+		}
+		if bs := claimPayouts(p, c); len(bs) > 1 {
+			mixed = append(mixed, in.Deal.ID)
+			mixedBuckets = bs
+		}
 		byState[c.State]++
 		if t, err := total.Add(c.Amount); err == nil {
 			total = t
 		}
+	}
+	if len(early) > 0 {
+		// The ledger records a claim on a deal not yet closed as of
+		// its accrual, and approve and pay may then pay it before the
+		// sale closes: say so.
+		list := strings.Join(early[:min(len(early), 5)], ", ")
+		if len(early) > 5 {
+			list += ", ..."
+		}
+		fmt.Fprintf(stderr, "partnerops %s: warning: %s close after the accrual date %s (%s): their claims are recorded now, and can be approved and paid before the deals close\n",
+			cmd, plural(len(early), "deal"), today, list)
+	}
+	if len(mixed) > 0 {
+		// A claim is paid whole from its first paying line's payout bucket
+		// (Claim.Payout): its other lines do not reach their own
+		// bucket's minimum as run's statement has them do.
+		who := "deal " + mixed[0] + " earns from the payout buckets " + andList(mixedBuckets)
+		if len(mixed) > 1 {
+			who = plural(len(mixed), "deal") + " (" + strings.Join(mixed[:min(len(mixed), 5)], ", ")
+			if len(mixed) > 5 {
+				who += ", ..."
+			}
+			who += ") earn from several payout buckets"
+		}
+		fmt.Fprintf(stderr, "partnerops %s: warning: %s: a ledger claim is paid whole from the bucket of its first paying line, under that bucket's minimum, so the ledger's payments can differ from run's statement\n", cmd, who)
 	}
 	nrej := 0
 	for _, n := range rejected {
@@ -656,6 +702,53 @@ func (s *ledgerSession) accrue(ctx context.Context, args []string, asOf asOfValu
 	return code
 }
 
+// clawbackHint says how to take back from the claim of a credited deal
+// what a credit note credits.
+func (s *ledgerSession) clawbackHint(ctx context.Context, program, deal string) string {
+	cs, err := s.store.Claims(ctx, ledger.ClaimsParams{Program: program, Deal: deal})
+	if err == nil {
+		for _, c := range cs {
+			if c.State != ledger.Rejected {
+				return "take back what it credits from that deal's claim: partnerops ledger clawback -amount AMOUNT -reason TEXT " + c.ID
+			}
+		}
+	}
+	return "deal " + deal + " has no claim under program " + program + " to take it back from"
+}
+
+// claimPayouts lists the payout buckets (the program's payouts:, else the
+// default bucket) of the earning types a claim's lines pay, in order.
+func claimPayouts(p *incentive.Program, c ledger.Claim) []string {
+	if len(p.Buckets) == 0 {
+		return nil
+	}
+	var out []string
+	for _, ln := range c.Lines {
+		if ln.Amount.IsZero() {
+			continue
+		}
+		b := "default" // incentive.DefaultBucket, named as statements name it
+		for _, pb := range p.Buckets {
+			if slices.Contains(pb.Types, ln.Type) {
+				b = pb.ID
+			}
+		}
+		if !slices.Contains(out, b) {
+			out = append(out, b)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// andList joins words as "a, b and c".
+func andList(ws []string) string {
+	if len(ws) < 2 {
+		return strings.Join(ws, "")
+	}
+	return strings.Join(ws[:len(ws)-1], ", ") + " and " + ws[len(ws)-1]
+}
+
 func rejectLabel(r *ledger.RejectedError) string {
 	for _, c := range []struct {
 		err   error
@@ -673,7 +766,7 @@ func rejectLabel(r *ledger.RejectedError) string {
 // submission by another actor: the earlier submitters of the deal's
 // claims are tried in turn, and a replay (accepted or rejected, nothing
 // written) means the deal and its partner record are unchanged.
-func (s *ledgerSession) accruedBy(ctx context.Context, key string, p *incentive.Program, in incentive.Input) bool {
+func (s *ledgerSession) accruedBy(ctx context.Context, key string, p *incentive.Program, in incentive.Input, rates incentive.RateSource) bool {
 	cs, err := s.store.Claims(ctx, ledger.ClaimsParams{Program: p.ID, Deal: in.Deal.ID})
 	if err != nil {
 		return false
@@ -684,7 +777,7 @@ func (s *ledgerSession) accruedBy(ctx context.Context, key string, p *incentive.
 			continue
 		}
 		tried[c.SubmittedBy] = true
-		_, err := s.l.Submit(ctx, ledger.SubmitParams{Key: key, Program: p.ID, Version: p.Version, Deal: in.Deal, Partner: in.Partner, Actor: c.SubmittedBy})
+		_, err := s.l.Submit(ctx, ledger.SubmitParams{Key: key, Program: p.ID, Version: p.Version, Deal: in.Deal, Partner: in.Partner, Rates: rates, Actor: c.SubmittedBy})
 		var rej *ledger.RejectedError
 		if err == nil || errors.As(err, &rej) {
 			return true

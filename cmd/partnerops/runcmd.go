@@ -225,6 +225,25 @@ type session struct {
 	chain *runChain
 }
 
+// loadRates reads the -rates file, if any; it returns a non-negative exit
+// code when it failed, having reported why.
+func (o *runOptions) loadRates(stderr io.Writer) (incentive.RateSource, int) {
+	if o.rates == "" {
+		return nil, -1
+	}
+	src, err := readArg(o.rates, rules.MaxRatesFileSize)
+	if err != nil {
+		return nil, o.fileError(stderr, err)
+	}
+	table, _, err := rules.DecodeRates(o.rates, src)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		fmt.Fprintf(stderr, "partnerops %s: %s has errors (%s)\n", o.cmd, o.rates, plural(countErrors(err), "error"))
+		return nil, exitFail
+	}
+	return table, -1
+}
+
 // prepare checks the arguments and flags, loads the program and the
 // partners and opens the deals. It returns a non-negative exit code when
 // it failed, having reported why.
@@ -263,19 +282,11 @@ func (o *runOptions) prepare(args []string, stderr io.Writer) (*session, int) {
 	if !asOf.IsZero() {
 		s.asOf = asOf.at(p.Effective.Loc())
 	}
-	if o.rates != "" {
-		src, err := readArg(o.rates, rules.MaxRatesFileSize)
-		if err != nil {
-			return nil, o.fileError(stderr, err)
-		}
-		table, _, err := rules.DecodeRates(o.rates, src)
-		if err != nil {
-			fmt.Fprintln(stderr, err)
-			fmt.Fprintf(stderr, "partnerops %s: %s has errors (%s)\n", o.cmd, o.rates, plural(countErrors(err), "error"))
-			return nil, exitFail
-		}
-		s.rates = table
+	rates, code := o.loadRates(stderr)
+	if code >= 0 {
+		return nil, code
 	}
+	s.rates = rates
 	if o.partners != "" {
 		s.partners, err = loadPartners(o.partners, p)
 		if err != nil {

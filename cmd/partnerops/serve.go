@@ -27,7 +27,11 @@ its errors shown at their line and column as you type, runs its tests with
 one click (pass/fail, differences, coverage), explains a pasted deal or a
 deal of a deals file in plain words, draws the payout curve of the program,
 and diffs two versions over a deals file. It needs no network: the page,
-its style and its script are built into the binary.
+its style and its script are built into the binary. The page reads no
+partners file and no rates file: a deal is explained only when it carries
+its partner's record (partner: {id, tier, ...}), and a deal in another
+currency than the program's cannot be evaluated there (use 'partnerops
+explain -partners FILE -rates FILE').
 
 The server listens on 127.0.0.1 unless -addr names another address, which
 must be a loopback address unless -public is given. It reads and writes

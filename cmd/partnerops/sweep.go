@@ -16,7 +16,7 @@ import (
 var sweepCommand = &command{
 	name:    "sweep",
 	summary: "vary one number of a program and show the total cost at each value",
-	usage:   "sweep -param PATH -from A -to B -step S [-format text|csv|json] [-svg FILE] [-as-of DATE] [-program ID] [-partners FILE] [-deals-format FORMAT] PROGRAM DEALS",
+	usage:   "sweep -param PATH -from A -to B -step S [-format text|csv|json] [-svg FILE] [-as-of DATE] [-program ID] [-partners FILE] [-rates FILE] [-deals-format FORMAT] PROGRAM DEALS",
 	about: `
 Sweep varies one number of PROGRAM (a rate, a band bound, a cap) from A to
 B by S, and runs the deals of DEALS at each value, as run does. It prints,
@@ -122,6 +122,8 @@ func (o *sweepOptions) run(ctx context.Context, args []string, stdout, stderr io
 		return exitFail
 	}
 	code = ds.code()
+	ds.warnNoRecord(cmd, stderr, p)
+	opts.Rates = ds.rates
 	s, err := workbench.SweepNumber(ctx, inputs, opts)
 	var el rules.ErrorList
 	switch {

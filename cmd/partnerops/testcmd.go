@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -20,6 +21,7 @@ var testCommand = &command{
 Test loads the files as check does and runs every test of their programs:
 the tests: list of each program and the Tests documents of *_test.yaml files,
 and the tests: list of each tier policy (reported after the programs' tests).
+A file x_test.yaml named alone is run with its program file x.yaml beside it.
 It prints each failed test with one line per difference (want, got), the
 parts of the programs no test exercised, and a summary line. With -run, only
 the tests whose "<program id>/<test name>" (or "<tier policy id>/<test name>")
@@ -67,7 +69,7 @@ func runTests(ctx context.Context, args []string, tf testFlags, stdout, stderr i
 			return usageError(stderr, "test", "bad -run expression: %v", err)
 		}
 	}
-	groups, _, err := collectGroups(args)
+	groups, _, err := collectGroups(withPrograms(args))
 	if err != nil {
 		return usageError(stderr, "test", "%v", err)
 	}
@@ -184,4 +186,24 @@ func reportText(r *rules.Report, verbose bool) string {
 		}
 	}
 	return b.String()
+}
+
+// withPrograms adds to the files named the program file x.yaml beside each
+// x_test.yaml named alone, so that its tests have their program (as
+// loading x.yaml brings in its x_test.yaml).
+func withPrograms(args []string) []string {
+	out := append([]string(nil), args...)
+	for _, arg := range args {
+		for _, ext := range []string{".yaml", ".yml"} {
+			base, ok := strings.CutSuffix(arg, "_test"+ext)
+			if !ok {
+				continue
+			}
+			prog := base + ext
+			if st, err := os.Stat(prog); err == nil && st.Mode().IsRegular() && !slices.Contains(out, prog) {
+				out = append(out, prog)
+			}
+		}
+	}
+	return out
 }

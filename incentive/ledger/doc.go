@@ -103,7 +103,13 @@
 // over. A program's payout buckets (incentive.Program.Buckets, YAML
 // payouts:, named groups of earning types with their own minimum) split a
 // partner's earnings under it, so a threshold is reached, and a withheld
-// balance recovered, per payout bucket; a payee gate (Config.PayeeGate: a missing payee contact, an expired
+// balance recovered, per payout bucket. A claim is paid whole from one
+// bucket, that of its earning type (Claim.Payout, from Claim.Type: its first
+// paying line's): a deal earning types of several buckets (a rebate and an
+// MDF accrual) is paid from its first paying line's bucket, under that bucket's
+// minimum, where a run's statement (incentive.StatementBuilder) shares its
+// lines between their buckets; `partnerops ledger accrue` warns of such
+// deals. A payee gate (Config.PayeeGate: a missing payee contact, an expired
 // tax document) blocks a bucket. Blocked amounts are listed with the reason.
 // The batch ID is the run's idempotency key, so running it again pays
 // nothing twice; MarkPaid records references and is a no-op the second
