@@ -1038,9 +1038,27 @@ func (l *Ledger) ClawBack(ctx context.Context, p ClawBackParams) (Claim, error) 
 			if err != nil {
 				return err
 			}
-			if day := incentive.DateOf(now.In(pe.loc())); day.Before(b.AsOf) {
-				return fmt.Errorf("%w: claim %s was paid in batch %s as of %s: a clawback dated %s would come before the payment (date it on or after %s)",
-					ErrInvalid, c.ID, b.ID, b.AsOf, day, b.AsOf)
+			// The payment counts on its entries' day, which may be
+			// later than the batch's AsOf: a run dated in the past
+			// moves the money on the day it runs, and MarkPaid's On
+			// dates the payment later.
+			paid := b.AsOf
+			es, err := l.cfg.Store.Entries(ctx, EntriesParams{Batch: b.ID, Partner: c.Partner})
+			if err != nil {
+				return err
+			}
+			for _, e := range es {
+				if e.Payee == c.Payee && e.Program.ID == c.Program.ID {
+					paid = laterOf(paid, e.Effective)
+				}
+			}
+			if day := incentive.DateOf(now.In(pe.loc())); day.Before(paid) {
+				counts := ""
+				if paid != b.AsOf {
+					counts = fmt.Sprintf(" (the payment counts on %s)", paid)
+				}
+				return fmt.Errorf("%w: claim %s was paid in batch %s as of %s%s: a clawback dated %s would come before the payment (date it on or after %s)",
+					ErrInvalid, c.ID, b.ID, b.AsOf, counts, day, paid)
 			}
 		}
 		if err := l.clawBack(c, pe, now, cp, &p); err != nil {
