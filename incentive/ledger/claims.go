@@ -935,6 +935,9 @@ type ReleaseHoldsParams struct {
 // ReleaseHolds makes payable every held claim whose hold ended before
 // p.AsOf and before today, one transaction per claim, and returns them.
 func (l *Ledger) ReleaseHolds(ctx context.Context, p ReleaseHoldsParams) ([]Claim, error) {
+	if err := checkDay("release date", p.AsOf); err != nil {
+		return nil, err
+	}
 	held, err := l.cfg.Store.Claims(ctx, ClaimsParams{States: []State{HeldState}})
 	if err != nil {
 		return nil, err

@@ -2,10 +2,13 @@ package ledger_test
 
 import (
 	"testing"
+	"time"
 
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/partnerops/partnerops/incentive"
 	"github.com/partnerops/partnerops/incentive/ledger"
 	"github.com/partnerops/partnerops/incentive/ledger/ledgertest"
 )
@@ -81,4 +84,82 @@ func TestReviewRlead9ClawBackBeforeMarkPaidOn(t *testing.T) {
 	got := ledgertest.Must(h.Ledger.ClawBack(h.Ctx, ledger.ClawBackParams{Claim: c.ID, Actor: "fin", Reason: "refund"}))(t)
 	assert.Equal(t, "240.00", got.ClawedBack.Amount().StringFixed(2))
 	h.ZeroSum()
+}
+
+// A date built in Go that is not a day of the calendar (2026-11-31) is
+// refused where a caller gives the ledger one, as 50283c7 refuses it where
+// a program or deal gives the engine one: a payment run as of 2026-11-31
+// was recorded with its batch and entry dated so, and a store that keeps
+// dates as text (SQLite, PostgreSQL) could no longer read them back: the
+// batch, the statement and every entry failed with "hash chain broken ...
+// date "2026-11-31" is not YYYY-MM-DD" (TestReviewRlead9PaymentRunOnNoDay in
+// sqlitestore). Each is refused with ErrInvalid and records nothing.
+func TestReviewRlead9DatesNotOfTheCalendarRefused(t *testing.T) {
+	noDay := incentive.Date{Year: 2026, Month: time.November, Day: 31}
+	h := ledgertest.NewHarness(t, newStore, ledger.Config{})
+	auto := &ledger.ApprovalPolicy{Rules: []ledger.ApprovalRule{{}}}
+	require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: spiff2Program("dated"), Policy: auto, Actor: "ops"}))
+	h.Clock.Set("2026-11-03")
+	// 12,000.00 x 2% = 240.00, approved at once.
+	ledgertest.Must(h.Submit("dated", ledgertest.Deal("D-1", "P-1", "12000.00", "2026-11-02"), ledgertest.Gold("P-1")))(t)
+	ledgertest.Must(h.Ledger.AllocateFund(h.Ctx, ledger.AllocateFundParams{ID: "F-1", Program: "dated", Partner: "P-1",
+		From: day("2026-10-01"), To: day("2026-12-31"), Amount: usd("1000.00"), Share: decimal.NewFromInt(1), ProofDays: 30, Actor: "ops"}))(t)
+	head := ledgertest.Must(h.Store.Head(h.Ctx, ledger.HeadParams{}))(t)
+
+	for name, op := range map[string]func() error{
+		"run payments": func() error {
+			_, err := h.Ledger.RunPayments(h.Ctx, ledger.RunPaymentsParams{Batch: "B-1", AsOf: noDay, Actor: "fin"})
+			return err
+		},
+		"release holds": func() error {
+			_, err := h.Ledger.ReleaseHolds(h.Ctx, ledger.ReleaseHoldsParams{AsOf: noDay, Actor: "fin"})
+			return err
+		},
+		"allocate fund from": func() error {
+			_, err := h.Ledger.AllocateFund(h.Ctx, ledger.AllocateFundParams{ID: "F-2", Program: "dated", Partner: "P-1",
+				From: noDay, To: day("2026-12-31"), Amount: usd("1000.00"), Share: decimal.NewFromInt(1), Actor: "ops"})
+			return err
+		},
+		"allocate fund to": func() error {
+			_, err := h.Ledger.AllocateFund(h.Ctx, ledger.AllocateFundParams{ID: "F-3", Program: "dated", Partner: "P-1",
+				From: day("2026-10-01"), To: noDay, Amount: usd("1000.00"), Share: decimal.NewFromInt(1), Actor: "ops"})
+			return err
+		},
+		"request funds": func() error {
+			_, err := h.Ledger.RequestFunds(h.Ctx, ledger.RequestFundsParams{ID: "R-1", Fund: "F-1", Activity: "webinar",
+				PlannedCost: usd("500.00"), ActivityEnd: noDay, Actor: "partner"})
+			return err
+		},
+		"expire funds": func() error {
+			_, err := h.Ledger.ExpireFunds(h.Ctx, ledger.ExpireFundsParams{AsOf: noDay, Actor: "ops"})
+			return err
+		},
+	} {
+		err := op()
+		require.ErrorIs(t, err, ledger.ErrInvalid, name)
+		assert.Contains(t, err.Error(), "2026-11-31 is not a day of the calendar", name)
+	}
+	after := ledgertest.Must(h.Store.Head(h.Ctx, ledger.HeadParams{}))(t)
+	assert.Equal(t, head, after, "nothing recorded")
+	_, err := h.Store.Batch(h.Ctx, ledger.BatchParams{ID: "B-1"})
+	require.ErrorIs(t, err, ledger.ErrNotFound)
+	_, err = h.Store.FundRequest(h.Ctx, ledger.FundRequestParams{ID: "R-1"})
+	require.ErrorIs(t, err, ledger.ErrNotFound)
+
+	// A batch run and marked paid on a day of the calendar, then marked
+	// paid again on no day: the first mark stands (marking a paid batch
+	// again records nothing); an open batch marked paid on no day is
+	// refused.
+	h.Clock.Set("2026-11-30")
+	ledgertest.Must(h.Ledger.RunPayments(h.Ctx, ledger.RunPaymentsParams{Batch: "B-2", AsOf: day("2026-11-30"), Actor: "fin"}))(t)
+	_, err = h.Ledger.MarkPaid(h.Ctx, ledger.MarkPaidParams{Batch: "B-2", On: noDay, Actor: "fin"})
+	require.ErrorIs(t, err, ledger.ErrInvalid)
+	assert.Contains(t, err.Error(), "2026-11-31 is not a day of the calendar")
+	b := ledgertest.Must(h.Ledger.MarkPaid(h.Ctx, ledger.MarkPaidParams{Batch: "B-2", Actor: "fin"}))(t)
+	assert.Equal(t, ledger.BatchPaid, b.State)
+	h.ZeroSum()
+
+	// A leap day is a day: the fund's period may end on 2028-02-29.
+	ledgertest.Must(h.Ledger.AllocateFund(h.Ctx, ledger.AllocateFundParams{ID: "F-4", Program: "dated", Partner: "P-1",
+		From: day("2028-02-01"), To: day("2028-02-29"), Amount: usd("10.00"), Share: decimal.NewFromInt(1), Actor: "ops"}))(t)
 }
