@@ -41,3 +41,31 @@ func TestReviewRlead9PaymentRunOnNoDay(t *testing.T) {
 	require.ErrorIs(t, err, ledger.ErrNotFound)
 	h.ZeroSum()
 }
+
+// A claim paid in another currency at a rate dated on no day of the
+// calendar (as of 2026-11-31, built in Go) was recorded with the rate, and
+// SQLite could not read the claim ("decode claim ...: date "2026-11-31" is
+// not YYYY-MM-DD") nor any entry back. The submission is refused
+// (incentive.ErrInvalidRate) and records nothing.
+func TestReviewRlead9ClaimAtRateOnNoDay(t *testing.T) {
+	h := ledgertest.NewHarness(t, func(t *testing.T) ledger.Store { return newStore(t) }, ledger.Config{})
+	require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: ledgertest.SpiffProgram(), Policy: ledgertest.SpiffPolicy(), Actor: "ops"}))
+	head := ledgertest.Must(h.Store.Head(h.Ctx, ledger.HeadParams{}))(t)
+	h.Clock.Set("2026-12-03")
+	// A source other than RateTable (which refuses the rate itself).
+	rate := incentive.Rate{From: "USD", To: "EUR", Rate: decimal.RequireFromString("0.92"), AsOf: incentive.Date{Year: 2026, Month: time.November, Day: 31}, Source: "ECB"}
+	_, err := h.Ledger.Submit(h.Ctx, ledger.SubmitParams{Key: "k", Program: "spiff", Deal: ledgertest.Deal("D-1", "P-1", "60000.00", "2026-12-02"),
+		Partner: ledgertest.Gold("P-1"), Actor: "rep", PayCurrency: "EUR", Rates: oneRate{rate}})
+	require.ErrorIs(t, err, incentive.ErrInvalidRate)
+	assert.Equal(t, head, ledgertest.Must(h.Store.Head(h.Ctx, ledger.HeadParams{}))(t), "nothing recorded")
+	assert.Empty(t, ledgertest.Must(h.Store.Claims(h.Ctx, ledger.ClaimsParams{Deal: "D-1"}))(t))
+	_, err = h.Ledger.Statement(h.Ctx, ledger.StatementParams{})
+	require.NoError(t, err)
+}
+
+// oneRate answers one rate, whatever it is asked.
+type oneRate struct{ r incentive.Rate }
+
+func (o oneRate) Rate(from, to incentive.Currency, on incentive.Date) (incentive.Rate, error) {
+	return o.r, nil
+}
