@@ -1064,6 +1064,25 @@ func (l *Ledger) ClawBack(ctx context.Context, p ClawBackParams) (Claim, error) 
 					ErrInvalid, c.ID, b.ID, b.AsOf, counts, day, paid)
 			}
 		}
+		if c.State == HeldState || c.State == PayableState && c.Batch == "" {
+			// A void moves the amount out of held or payable: dated
+			// before the approval or the hold's release that put it
+			// there, a statement through a day between read a
+			// negative held or payable (updateClaim checks only the
+			// submission's day).
+			es, err := l.cfg.Store.Entries(ctx, EntriesParams{Claim: c.ID})
+			if err != nil {
+				return err
+			}
+			var last incentive.Date
+			for _, e := range es {
+				last = laterOf(last, e.Effective)
+			}
+			if day := incentive.DateOf(now.In(pe.loc())); day.Before(last) {
+				return fmt.Errorf("%w: claim %s became %s on %s: a clawback dated %s would come before it (date it on or after %s)",
+					ErrInvalid, c.ID, c.State, last, day, last)
+			}
+		}
 		if err := l.clawBack(c, pe, now, cp, &p); err != nil {
 			return err
 		}

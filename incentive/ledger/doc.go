@@ -89,7 +89,9 @@
 // (RunPayments) dated, by its date and the clock, before a claim it
 // would pay was submitted or approved, and a clawback dated before the
 // payment it takes back (the day the batch's entries count: its AsOf, or
-// later for a run dated before the day it ran or a MarkPaid On after it).
+// later for a run dated before the day it ran or a MarkPaid On after it),
+// or a void (a clawback before payment) dated before the approval or the
+// hold's release that made the claim held or payable.
 //
 // ClawBack before payment voids the claim (its amount returns to the
 // budget); after payment it takes back at most what was paid and not yet

@@ -163,3 +163,68 @@ func TestReviewRlead9DatesNotOfTheCalendarRefused(t *testing.T) {
 	ledgertest.Must(h.Ledger.AllocateFund(h.Ctx, ledger.AllocateFundParams{ID: "F-4", Program: "dated", Partner: "P-1",
 		From: day("2028-02-01"), To: day("2028-02-29"), Amount: usd("10.00"), Share: decimal.NewFromInt(1), Actor: "ops"}))(t)
 }
+
+// A clawback before payment voids the claim, moving its amount out of held
+// or payable; dated before the approval (or the hold's release) that put
+// it there, it was accepted (only the submission's day was checked) and a
+// statement through the void's day read payable -240.00 and a balance of
+// -240.00, owed by the payee, beside an accrued 240.00 (the b782e9a shape,
+// one move later). Refused with ErrInvalid, nothing recorded; on the day
+// of the last move it is allowed.
+func TestReviewRlead9VoidDatedBeforeApproval(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		hold bool
+		// the void's day, the claim's last move's day
+		void, last string
+	}{
+		// submitted 2026-12-15, approved 2026-12-16: payable from 12-16.
+		{name: "payable", void: "2026-12-15", last: "2026-12-16"},
+		// held 30 days from the 2026-11-02 close (through 2026-12-02),
+		// approved 2026-11-10, released 2026-12-05.
+		{name: "released", hold: true, void: "2026-12-04", last: "2026-12-05"},
+		{name: "held", hold: true, void: "2026-11-09", last: "2026-11-10"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := ledgertest.NewHarness(t, newStore, ledger.Config{})
+			var policy *ledger.ApprovalPolicy // one manager's approval
+			if tc.hold {
+				policy = &ledger.ApprovalPolicy{HoldDays: map[incentive.EarningType]int{incentive.Spiff: 30}}
+			}
+			require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: spiff2Program("dated"), Policy: policy, Actor: "ops"}))
+			submitted, approved := "2026-12-15", "2026-12-16"
+			if tc.hold {
+				submitted, approved = "2026-11-09", "2026-11-10"
+			}
+			h.Clock.Set(submitted)
+			// 12,000.00 x 2% = 240.00, pending approval.
+			c := ledgertest.Must(h.Submit("dated", ledgertest.Deal("D-1", "P-1", "12000.00", "2026-11-02"), ledgertest.Gold("P-1")))(t)
+			h.Clock.Set(approved)
+			c = ledgertest.Must(h.Ledger.Approve(h.Ctx, ledger.ApproveParams{Claim: c.ID, Actor: "mgr", Role: "manager"}))(t)
+			if tc.name == "released" {
+				h.Clock.Set("2026-12-05")
+				ledgertest.Must(h.Ledger.ReleaseHolds(h.Ctx, ledger.ReleaseHoldsParams{AsOf: day("2026-12-05"), Actor: "fin"}))(t)
+			}
+			before := ledgertest.Must(h.Store.Claim(h.Ctx, ledger.ClaimParams{ID: c.ID}))(t)
+
+			h.Clock.Set(tc.void)
+			_, err := h.Ledger.ClawBack(h.Ctx, ledger.ClawBackParams{Claim: c.ID, Actor: "fin", Reason: "deal cancelled"})
+			require.ErrorIs(t, err, ledger.ErrInvalid)
+			assert.Contains(t, err.Error(), "a clawback dated "+tc.void+" would come before it (date it on or after "+tc.last+")")
+			got := ledgertest.Must(h.Store.Claim(h.Ctx, ledger.ClaimParams{ID: c.ID}))(t)
+			assert.Equal(t, before, got, "nothing recorded")
+			// Through the void's day nothing is negative.
+			st := ledgertest.Must(h.Ledger.Statement(h.Ctx, ledger.StatementParams{Through: day(tc.void)}))(t)
+			for _, ln := range st.Lines {
+				for _, m := range []incentive.Money{ln.Accrued, ln.Held, ln.Payable, ln.Balance} {
+					assert.GreaterOrEqual(t, m.Sign(), 0, "%+v", ln)
+				}
+			}
+
+			h.Clock.Set(tc.last)
+			got = ledgertest.Must(h.Ledger.ClawBack(h.Ctx, ledger.ClawBackParams{Claim: c.ID, Actor: "fin", Reason: "deal cancelled"}))(t)
+			assert.Equal(t, ledger.ClawedBackState, got.State)
+			h.ZeroSum()
+		})
+	}
+}
