@@ -927,7 +927,8 @@ func (l *Ledger) releaseEntry(c *Claim, pe *programEntry, now time.Time, from Bu
 type ReleaseHoldsParams struct {
 	// AsOf: claims held through a day before AsOf become payable. A hold
 	// also needs the clock's date (in the program's time zone) to be past
-	// it: a date in the future does not end a refund window early.
+	// it: a date in the future does not end a refund window early. The
+	// release counts on AsOf, or on the clock's date when AsOf is later.
 	AsOf  incentive.Date
 	Actor string
 }
@@ -948,13 +949,22 @@ func (l *Ledger) ReleaseHolds(ctx context.Context, p ReleaseHoldsParams) ([]Clai
 			continue
 		}
 		c, err := l.updateClaim(ctx, h.ID, func(c *Claim, pe *programEntry, now time.Time, cp *CommitParams) error {
-			if c.State != HeldState || !incentive.DateOf(now.In(pe.loc())).After(c.HoldUntil) {
+			today := incentive.DateOf(now.In(pe.loc()))
+			if c.State != HeldState || !today.After(c.HoldUntil) {
 				// Released already, or the hold has not ended yet in real
 				// time (a run dated in the future must not end it).
 				return errSkip
 			}
+			// The release counts on AsOf, or on today when AsOf is
+			// later: the money is payable from today, and a release
+			// dated in the future let a payment run dated before it
+			// take the claim out of payable before it got there.
+			on := p.AsOf
+			if on.After(today) {
+				on = today
+			}
 			e := Entry{
-				ID: l.cfg.NewID("entry"), Kind: EntryHoldEnd, Time: now, Effective: p.AsOf, Program: c.Program,
+				ID: l.cfg.NewID("entry"), Kind: EntryHoldEnd, Time: now, Effective: on, Program: c.Program,
 				Partner: c.Partner, Payee: c.Payee, Claim: c.ID, Actor: cmpOr(p.Actor, "system"),
 				Reason: fmt.Sprintf("hold ended %s", c.HoldUntil), Pay: c.payOf(c.Amount),
 			}

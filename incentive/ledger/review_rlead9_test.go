@@ -228,3 +228,37 @@ func TestReviewRlead9VoidDatedBeforeApproval(t *testing.T) {
 		})
 	}
 }
+
+// A hold released by ReleaseHolds as of a day in the future counted on that
+// day, though the money was payable from the clock's day: released on a
+// clock reading 2026-12-05 as of 2026-12-20, then paid in a run as of
+// 2026-12-10 (not before the claim's approval, so not refused), a
+// statement through 2026-12-15 read held 240.00 and payable -240.00 beside
+// batched 240.00. The release counts on the clock's day when its as-of is
+// later (as a payment run counts on today when its date is earlier: never
+// a move on a day it did not happen).
+func TestReviewRlead9FutureReleaseThenEarlierRun(t *testing.T) {
+	h := ledgertest.NewHarness(t, newStore, ledger.Config{})
+	policy := &ledger.ApprovalPolicy{Rules: []ledger.ApprovalRule{{}}, HoldDays: map[incentive.EarningType]int{incentive.Spiff: 30}}
+	require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: spiff2Program("dated"), Policy: policy, Actor: "ops"}))
+	h.Clock.Set("2026-11-09")
+	// 12,000.00 x 2% = 240.00, approved at once, held through 2026-12-02
+	// (closed 2026-11-02 + 30 days).
+	c := ledgertest.Must(h.Submit("dated", ledgertest.Deal("D-1", "P-1", "12000.00", "2026-11-02"), ledgertest.Gold("P-1")))(t)
+	require.Equal(t, ledger.HeldState, c.State)
+	h.Clock.Set("2026-12-05")
+	require.Len(t, ledgertest.Must(h.Ledger.ReleaseHolds(h.Ctx, ledger.ReleaseHoldsParams{AsOf: day("2026-12-20"), Actor: "fin"}))(t), 1)
+	h.Clock.Set("2026-12-06")
+	ledgertest.Must(h.Ledger.RunPayments(h.Ctx, ledger.RunPaymentsParams{Batch: "B-1", AsOf: day("2026-12-10"), Actor: "fin"}))(t)
+
+	st := ledgertest.Must(h.Ledger.Statement(h.Ctx, ledger.StatementParams{Through: day("2026-12-15")}))(t)
+	require.Len(t, st.Lines, 1)
+	ln := st.Lines[0]
+	assert.True(t, ln.Held.IsZero(), "held %s", ln.Held)
+	assert.True(t, ln.Payable.IsZero(), "payable %s", ln.Payable)
+	assert.Equal(t, "240.00", ln.Batched.Amount().StringFixed(2))
+	// Through 2026-12-05 the released claim is payable.
+	st = ledgertest.Must(h.Ledger.Statement(h.Ctx, ledger.StatementParams{Through: day("2026-12-05")}))(t)
+	assert.Equal(t, "240.00", st.Lines[0].Payable.Amount().StringFixed(2))
+	h.ZeroSum()
+}
