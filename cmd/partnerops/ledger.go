@@ -88,7 +88,8 @@ MDF funds (amounts in the program's currency):
 
 Programs are stored in the database by content hash when accrued, so later
 commands know the exact terms every claim was evaluated under. Without an
--as-of date, the current time is used.`,
+-as-of date, the current time is used; a date is that day in the stored
+programs' time zones.`,
 	example: "partnerops ledger accrue -as-of 2026-12-15 examples/programs/q4-growth.yaml examples/data/deals.yaml",
 	setup: func(fs *flag.FlagSet) action {
 		o := &ledgerOptions{}
@@ -328,6 +329,15 @@ func (o *ledgerOptions) run(ctx context.Context, args []string, stdout, stderr i
 	}
 	if err := s.registerStored(ctx); err != nil {
 		return fail("register the stored programs", err)
+	}
+	if !asOf.IsZero() && asOf.instant.IsZero() {
+		// A date is that day in the programs' zones, where the ledger
+		// dates its steps: noon UTC is the next day east of UTC+12.
+		locs := make([]*time.Location, len(s.programs))
+		for i, p := range s.programs {
+			locs[i] = p.Effective.Loc()
+		}
+		s.now = dayInstant(asOf.date, locs)
 	}
 	switch sub {
 	case "claims":
@@ -814,6 +824,29 @@ func (s *ledgerSession) pay(ctx context.Context, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "not paid: %s %s: %s\n", bl.Bucket, money(bl.Amount), bl.Reason)
 	}
 	return exitOK
+}
+
+// dayInstant returns an instant on day d in UTC and in each of locs: noon
+// UTC when it is d in all of them (every zone from UTC-12 to UTC+11),
+// otherwise the middle of the hours d spans in all of them (noon UTC when
+// they share none).
+func dayInstant(d incentive.Date, locs []*time.Location) time.Time {
+	noon := d.In(time.UTC).Add(12 * time.Hour)
+	lo, hi := d.In(time.UTC), d.AddDays(1).In(time.UTC)
+	all := true
+	for _, loc := range locs {
+		all = all && incentive.DateOf(noon.In(loc)) == d
+		if s := d.In(loc); s.After(lo) {
+			lo = s
+		}
+		if e := d.AddDays(1).In(loc); e.Before(hi) {
+			hi = e
+		}
+	}
+	if all || !lo.Before(hi) {
+		return noon
+	}
+	return lo.Add(hi.Sub(lo) / 2)
 }
 
 // money renders an amount of the ledger's output at its currency's places,

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/partnerops/partnerops/incentive"
+	"github.com/partnerops/partnerops/incentive/ledger"
+)
+
+// rlead9Program pays 10% of each deal, in USD, for a program in the time
+// zone given (payable at once: approval by a manager, no hold).
+func rlead9Program(t *testing.T, id, zone string) string {
+	t.Helper()
+	src := `apiVersion: partnerops/v1
+kind: Program
+id: ` + id + `
+name: Zone ` + zone + `
+version: 1
+currency: USD
+effective: {from: 2026-10-01, to: 2026-12-31, timezone: ` + zone + `}
+claims: {window: 90d, from: close_date}
+payee: partner
+min_payout: 1
+earnings:
+  - id: spiff
+    type: spiff
+    amount: deal.amount * 0.1
+`
+	path := filepath.Join(t.TempDir(), id+".yaml")
+	require.NoError(t, os.WriteFile(path, []byte(src), 0o644))
+	return path
+}
+
+const rlead9Deals = `- id: D-1
+  close_date: 2026-11-02
+  amount: "2000.00"
+  type: new_business
+  registered: true
+  partner: {id: P-A, tier: gold}
+`
+
+// -as-of DATE dates a ledger step at noon UTC, which in a program of a zone
+// ahead of UTC+12 (Pacific/Auckland in summer, UTC+13) is the next day: an
+// approval -as-of 2026-12-16 counted on 2026-12-17, and the quarter's
+// payment run -as-of 2026-12-31, printed "as of 2026-12-31", counted on
+// 2027-01-01, so a statement through 2026-12-31 read the Q4 earnings
+// payable, not paid. A date is the day it names in the programs' zones.
+func TestReviewRlead9AsOfDateInProgramZone(t *testing.T) {
+	dir := t.TempDir()
+	deals := filepath.Join(dir, "deals.yaml")
+	require.NoError(t, os.WriteFile(deals, []byte(rlead9Deals), 0o644))
+	prog := rlead9Program(t, "akl", "Pacific/Auckland")
+	db := "sqlite:" + filepath.Join(dir, "z.db")
+	must := func(args ...string) string {
+		t.Helper()
+		out, errs, code := invoke(append(append([]string{"ledger"}, args...), "-db", db)...)
+		require.Equal(t, exitOK, code, "partnerops ledger %s\nstdout: %s\nstderr: %s", strings.Join(args, " "), out, errs)
+		return out
+	}
+	must("accrue", "-as-of", "2026-11-10", "-actor", "ops", prog, deals)
+	must("approve", "-all", "-as-of", "2026-12-16", "-actor", "mgr")
+	assert.Contains(t, must("pay", "-batch", "Q4", "-as-of", "2026-12-31", "-actor", "fin"), "batch Q4 as of 2026-12-31: paid\n")
+
+	var exp struct{ Entries []ledger.Entry }
+	require.NoError(t, json.Unmarshal([]byte(must("export", "-format", "json")), &exp))
+	eff := map[ledger.EntryKind]string{}
+	for _, e := range exp.Entries {
+		eff[e.Kind] = e.Effective.String()
+	}
+	assert.Equal(t, map[ledger.EntryKind]string{
+		ledger.EntryAccrual: "2026-11-10", ledger.EntryApproval: "2026-12-16",
+		ledger.EntryBatch: "2026-12-31", ledger.EntryPayment: "2026-12-31",
+	}, eff)
+
+	// Through 2026-12-31 the quarter's 2,000.00 x 10% = 200.00 is paid.
+	var st ledger.Statement
+	require.NoError(t, json.Unmarshal([]byte(must("statement", "-json", "-through", "2026-12-31")), &st))
+	require.Len(t, st.Lines, 1)
+	assert.Equal(t, "200.00", st.Lines[0].Paid.Amount().StringFixed(2))
+	assert.True(t, st.Lines[0].Payable.IsZero(), "payable %s", st.Lines[0].Payable)
+}
+
+// dayInstant is the day named in UTC and every zone given, noon UTC where
+// that already is.
+func TestReviewRlead9DayInstant(t *testing.T) {
+	d := incentive.Date{Year: 2026, Month: time.December, Day: 31}
+	zone := func(name string) *time.Location {
+		loc, err := time.LoadLocation(name)
+		require.NoError(t, err)
+		return loc
+	}
+	ny, akl, kiri, hon := zone("America/New_York"), zone("Pacific/Auckland"), zone("Pacific/Kiritimati"), zone("Pacific/Honolulu")
+	for _, tc := range []struct {
+		locs []*time.Location
+		want string
+	}{
+		{nil, "2026-12-31T12:00:00Z"},
+		{[]*time.Location{ny}, "2026-12-31T12:00:00Z"},
+		// Auckland (UTC+13) and UTC share 00:00-11:00 UTC; with New
+		// York (UTC-5), 05:00-11:00.
+		{[]*time.Location{akl}, "2026-12-31T05:30:00Z"},
+		{[]*time.Location{ny, akl}, "2026-12-31T08:00:00Z"},
+		// Kiritimati (UTC+14: 10:00 UTC the day before to 10:00) and
+		// Honolulu (UTC-10: 10:00 to 10:00 the day after) share no hour:
+		// noon UTC.
+		{[]*time.Location{kiri, hon}, "2026-12-31T12:00:00Z"},
+	} {
+		got := dayInstant(d, tc.locs)
+		assert.Equal(t, tc.want, got.UTC().Format(time.RFC3339))
+		if len(tc.locs) < 2 || tc.locs[0] != kiri {
+			for _, loc := range append(tc.locs, time.UTC) {
+				assert.Equal(t, d, incentive.DateOf(got.In(loc)), loc.String())
+			}
+		}
+	}
+}
