@@ -889,7 +889,7 @@ func writeLedgerStatement(w io.Writer, st ledger.Statement) int {
 		return exitOK
 	}
 	fmt.Fprintln(w)
-	rows := [][]string{{"partner", "payee", "program", "currency", "accrued", "approved", "held", "payable", "withheld", "batched", "paid", "clawed back", "balance"}}
+	rows := [][]string{{"partner", "payee", "program", "currency", "accrued", "approved", "held", "payable", "withheld", "batched", "paid", "clawed back", "voided", "balance"}}
 	const textCols = 4
 	amounts := func(ms ...incentive.Money) []string {
 		out := make([]string, len(ms))
@@ -898,10 +898,10 @@ func writeLedgerStatement(w io.Writer, st ledger.Statement) int {
 		}
 		return out
 	}
-	type total struct{ sum [9]incentive.Money }
+	type total struct{ sum [10]incentive.Money }
 	totals := map[incentive.Currency]*total{}
 	for _, ln := range st.Lines {
-		ms := []incentive.Money{ln.Accrued, ln.Approved, ln.Held, ln.Payable, ln.Withheld, ln.Batched, ln.Paid, ln.ClawedBack, ln.Balance}
+		ms := []incentive.Money{ln.Accrued, ln.Approved, ln.Held, ln.Payable, ln.Withheld, ln.Batched, ln.Paid, ln.ClawedBack, ln.Voided, ln.Balance}
 		cur := ln.Balance.Currency()
 		rows = append(rows, append([]string{ln.Bucket.Partner, ln.Bucket.Payee, programOf(ln.Bucket), string(cur)}, amounts(ms...)...))
 		for _, t := range ln.Types {
@@ -909,7 +909,7 @@ func writeLedgerStatement(w io.Writer, st ledger.Statement) int {
 			// money as a whole: by type there is no paid, batched,
 			// withheld or balance.
 			rows = append(rows, append(append([]string{"  type " + string(t.Type), "", "", ""}, amounts(t.Accrued, t.Approved, t.Held, t.Payable)...),
-				"", "", "", amountText(t.ClawedBack, t.ClawedBack.Currency()), ""))
+				"", "", "", amountText(t.ClawedBack, t.ClawedBack.Currency()), amountText(t.Voided, t.Voided.Currency()), ""))
 		}
 		tot := totals[cur]
 		if tot == nil {
@@ -962,8 +962,9 @@ const ledgerStatementKey = `On the statement date: accrued is claimed and not ye
 and inside its hold; payable waits for a payment run; withheld is what the payee
 owes back (negative), recovered from later payments; batched is in a payment
 batch not yet marked paid. balance = held + payable + withheld + batched: what is
-still owed to the payee (negative: owed by the payee). approved, paid and
-clawed back are totals of everything to that date.
+still owed to the payee (negative: owed by the payee). approved, paid, clawed
+back (after payment) and voided (approved, then clawed back before payment) are
+totals of everything to that date: approved = balance + paid + clawed back + voided.
 `
 
 func writeJSON(stdout, stderr io.Writer, cmd string, v any) int {

@@ -122,3 +122,64 @@ func TestReviewRlead9DayInstant(t *testing.T) {
 		}
 	}
 }
+
+// A claim approved and then voided before payment (clawback of an unpaid
+// claim) left its amount in the statement's approved and in no other
+// column: approved 666.50 against payable 399.90, nothing else, and the key
+// saying approved is a total of everything to date. The statement's voided
+// column says where it went: approved = balance + paid + clawed back +
+// voided, in every row, by type too.
+func TestReviewRlead9StatementVoidedAddsUp(t *testing.T) {
+	dir := t.TempDir()
+	deals := filepath.Join(dir, "deals.yaml")
+	require.NoError(t, os.WriteFile(deals, []byte(rlead9Deals+`- id: D-2
+  close_date: 2026-11-03
+  amount: "3000.00"
+  type: new_business
+  registered: true
+  partner: {id: P-A, tier: gold}
+`), 0o644))
+	db := "sqlite:" + filepath.Join(dir, "v.db")
+	must := func(args ...string) string {
+		t.Helper()
+		out, errs, code := invoke(append(append([]string{"ledger"}, args...), "-db", db)...)
+		require.Equal(t, exitOK, code, "partnerops ledger %s\nstdout: %s\nstderr: %s", strings.Join(args, " "), out, errs)
+		return out
+	}
+	must("accrue", "-as-of", "2026-11-10", "-actor", "ops", rlead9Program(t, "utc", "UTC"), deals)
+	must("approve", "-all", "-as-of", "2026-11-11", "-actor", "mgr")
+	var cs []ledger.Claim
+	require.NoError(t, json.Unmarshal([]byte(must("claims", "-json")), &cs))
+	require.Len(t, cs, 2)
+	void := cs[0]
+	if void.Deal != "D-1" {
+		void = cs[1]
+	}
+	// D-1: 2,000.00 x 10% = 200.00, voided; D-2: 3,000.00 x 10% = 300.00,
+	// payable.
+	require.Equal(t, "200.00", void.Amount.Amount().StringFixed(2))
+	must("clawback", void.ID, "-as-of", "2026-11-12", "-actor", "fin", "-reason", "deal cancelled")
+
+	text := must("statement")
+	lines := strings.Split(text, "\n")
+	require.Equal(t, []string{"partner", "payee", "program", "currency", "accrued", "approved", "held", "payable", "withheld", "batched", "paid", "clawed", "back", "voided", "balance"},
+		strings.Fields(lines[2]))
+	// 200.00 + 300.00 = 500.00 approved = 300.00 balance (payable) + 200.00
+	// voided.
+	assert.Equal(t, []string{"P-A", "partner", "utc", "USD", "0.00", "500.00", "0.00", "300.00", "0.00", "0.00", "0.00", "0.00", "200.00", "300.00"},
+		strings.Fields(lines[3]))
+	assert.Equal(t, []string{"type", "spiff", "0.00", "500.00", "0.00", "300.00", "0.00", "200.00"}, strings.Fields(lines[4]))
+	assert.Equal(t, []string{"total", "USD", "0.00", "500.00", "0.00", "300.00", "0.00", "0.00", "0.00", "0.00", "200.00", "300.00"},
+		strings.Fields(lines[6]))
+	assert.Contains(t, text, "approved = balance + paid + clawed back + voided")
+
+	var st ledger.Statement
+	require.NoError(t, json.Unmarshal([]byte(must("statement", "-json")), &st))
+	require.Len(t, st.Lines, 1)
+	assert.Equal(t, "200.00", st.Lines[0].Voided.Amount().StringFixed(2))
+	assert.Equal(t, "200.00", st.Lines[0].Types[0].Voided.Amount().StringFixed(2))
+	// Through the day before the void nothing was voided.
+	require.NoError(t, json.Unmarshal([]byte(must("statement", "-json", "-through", "2026-11-11")), &st))
+	assert.True(t, st.Lines[0].Voided.IsZero(), "voided %s", st.Lines[0].Voided)
+	assert.Equal(t, "500.00", st.Lines[0].Payable.Amount().StringFixed(2))
+}
