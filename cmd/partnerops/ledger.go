@@ -777,9 +777,24 @@ func (s *ledgerSession) pay(ctx context.Context, stdout, stderr io.Writer) int {
 	if len(unpaid) > 0 && slices.ContainsFunc(s.programs, func(p *incentive.Program) bool { return len(p.PaymentMethods) > 0 }) {
 		// A partner missing from the file, or without a method, is
 		// paid under the program's own terms: say so rather than let
-		// the batch read as paid by method.
-		fmt.Fprintf(stderr, "partnerops %s: warning: %s: no payment method in %s, paid under the program's own terms (no method's minimum, no fee)\n",
-			cmd, strings.Join(slices.Sorted(maps.Keys(unpaid)), ", "), s.o.partners)
+		// the batch read as paid by method. One the run did not pay
+		// (carried over) was held to the program's own minimum.
+		var paid, carried []string
+		for _, id := range slices.Sorted(maps.Keys(unpaid)) {
+			if slices.ContainsFunc(b.Lines, func(ln ledger.BatchLine) bool { return ln.Bucket.Partner == id }) {
+				paid = append(paid, id)
+			} else {
+				carried = append(carried, id)
+			}
+		}
+		if len(paid) > 0 {
+			fmt.Fprintf(stderr, "partnerops %s: warning: %s: no payment method in %s, paid under the program's own terms (no method's minimum, no fee)\n",
+				cmd, strings.Join(paid, ", "), s.o.partners)
+		}
+		if len(carried) > 0 {
+			fmt.Fprintf(stderr, "partnerops %s: warning: %s: no payment method in %s, not paid: carried over under the program's own minimum\n",
+				cmd, strings.Join(carried, ", "), s.o.partners)
+		}
 	}
 	// A batch paid before comes back as it was: say so, or the rerun
 	// reads as a second payment.

@@ -183,3 +183,68 @@ func TestReviewRlead9StatementVoidedAddsUp(t *testing.T) {
 	assert.True(t, st.Lines[0].Voided.IsZero(), "voided %s", st.Lines[0].Voided)
 	assert.Equal(t, "500.00", st.Lines[0].Payable.Amount().StringFixed(2))
 }
+
+// pay -partners warned of every partner the file gives no method as "paid
+// under the program's own terms", also one the run did not pay: P-A's
+// 500.00 x 10% = 50.00 is below the 100.00 minimum and carried over, yet
+// the warning said it was paid. Only the paid are said to be paid; the
+// carried are said to be carried under the program's own minimum.
+func TestReviewRlead9PayWarnsOnlyPaidAsPaid(t *testing.T) {
+	dir := t.TempDir()
+	prog := filepath.Join(dir, "pm.yaml")
+	require.NoError(t, os.WriteFile(prog, []byte(`apiVersion: partnerops/v1
+kind: Program
+id: pm
+name: PM
+version: 1
+currency: USD
+effective: {from: 2026-10-01, to: 2026-12-31, timezone: UTC}
+claims: {window: 90d, from: close_date}
+payee: partner
+min_payout: 100
+payment_methods:
+  - {method: bank_transfer, min_payout: 100}
+  - {method: check, min_payout: 500, fee: 15}
+earnings:
+  - id: spiff
+    type: spiff
+    amount: deal.amount * 0.1
+`), 0o644))
+	deals := filepath.Join(dir, "deals.yaml")
+	require.NoError(t, os.WriteFile(deals, []byte(`- id: D-1
+  close_date: 2026-11-02
+  amount: "500.00"
+  type: new_business
+  registered: true
+  partner: {id: P-A, tier: gold}
+- id: D-2
+  close_date: 2026-11-03
+  amount: "3000.00"
+  type: new_business
+  registered: true
+  partner: {id: P-B, tier: gold}
+- id: D-3
+  close_date: 2026-11-03
+  amount: "2000.00"
+  type: new_business
+  registered: true
+  partner: {id: P-C, tier: gold}
+`), 0o644))
+	partners := filepath.Join(dir, "partners.yaml")
+	require.NoError(t, os.WriteFile(partners, []byte("- {id: P-B, name: B, type: reseller, tier: gold, country: US, payment_method: bank_transfer}\n"), 0o644))
+	db := "sqlite:" + filepath.Join(dir, "pm.db")
+	must := func(args ...string) (string, string) {
+		t.Helper()
+		out, errs, code := invoke(append(append([]string{"ledger"}, args...), "-db", db)...)
+		require.Equal(t, exitOK, code, "partnerops ledger %s\nstdout: %s\nstderr: %s", strings.Join(args, " "), out, errs)
+		return out, errs
+	}
+	must("accrue", "-as-of", "2026-11-10", "-actor", "ops", prog, deals)
+	must("approve", "-all", "-as-of", "2026-11-11", "-actor", "mgr")
+	out, errs := must("pay", "-batch", "B", "-as-of", "2026-11-30", "-actor", "fin", "-partners", partners)
+	// P-B 300.00 by bank transfer; P-C 200.00 without a method; P-A 50.00
+	// carried.
+	assert.Contains(t, out, "not paid: P-A/partner/pm 50.00: below the minimum payout of 100.00 USD; carried over")
+	assert.Equal(t, "partnerops ledger pay: warning: P-C: no payment method in "+partners+", paid under the program's own terms (no method's minimum, no fee)\n"+
+		"partnerops ledger pay: warning: P-A: no payment method in "+partners+", not paid: carried over under the program's own minimum\n", errs)
+}
