@@ -735,7 +735,7 @@ func (s *ledgerSession) decide(ctx context.Context, sub string, ids []string, st
 // pay runs a payment batch and marks it paid.
 func (s *ledgerSession) pay(ctx context.Context, stdout, stderr io.Writer) int {
 	cmd := "ledger pay"
-	day := incentive.DateOf(s.now.UTC())
+	day := s.today()
 	rp := ledger.RunPaymentsParams{Batch: s.o.batch, AsOf: day, Actor: s.actor}
 	// unpaid are the partners -partners gives no payment method for.
 	unpaid := map[string]bool{}
@@ -1112,6 +1112,16 @@ func parseProof(s string) ([]ledger.Document, error) {
 	return docs, nil
 }
 
+// today is the day of the session's time: the -as-of date, the day an
+// -as-of time names at the offset written (23:00-05:00 on December 31st is
+// December 31st, not January 1st in UTC), or today in UTC.
+func (s *ledgerSession) today() incentive.Date {
+	if a, err := parseAsOf(s.o.asOf); err == nil && !a.instant.IsZero() {
+		return incentive.DateOf(a.instant)
+	}
+	return incentive.DateOf(s.now.UTC())
+}
+
 // mdf runs one MDF verb.
 func (s *ledgerSession) mdf(ctx context.Context, sub string, args []string, stdout, stderr io.Writer) int {
 	cmd := "ledger " + sub
@@ -1119,7 +1129,7 @@ func (s *ledgerSession) mdf(ctx context.Context, sub string, args []string, stdo
 		fmt.Fprintf(stderr, "partnerops %s: %s: %s\n", cmd, what, oneLine(err.Error()))
 		return exitFail
 	}
-	day := incentive.DateOf(s.now.UTC())
+	day := s.today()
 	date := func(v string) incentive.Date { d, _ := incentive.ParseDate(v); return d }
 	// amounts are in the currency of the fund's program
 	moneyIn := func(flagName, v string, cur incentive.Currency) (incentive.Money, bool) {

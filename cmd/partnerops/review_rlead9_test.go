@@ -248,3 +248,28 @@ earnings:
 	assert.Equal(t, "partnerops ledger pay: warning: P-C: no payment method in "+partners+", paid under the program's own terms (no method's minimum, no fee)\n"+
 		"partnerops ledger pay: warning: P-A: no payment method in "+partners+", not paid: carried over under the program's own minimum\n", errs)
 }
+
+// pay -as-of an RFC 3339 time took the batch's date in UTC, not at the
+// offset written: paid at 23:00 on New Year's Eve in New York
+// (2026-12-31T23:00:00-05:00), the batch read "as of 2027-01-01" and its
+// entries counted in 2027. The date is the day the time names.
+func TestReviewRlead9PayAsOfTimeAtItsOffset(t *testing.T) {
+	dir := t.TempDir()
+	deals := filepath.Join(dir, "deals.yaml")
+	require.NoError(t, os.WriteFile(deals, []byte(rlead9Deals), 0o644))
+	db := "sqlite:" + filepath.Join(dir, "ny.db")
+	must := func(args ...string) string {
+		t.Helper()
+		out, errs, code := invoke(append(append([]string{"ledger"}, args...), "-db", db)...)
+		require.Equal(t, exitOK, code, "partnerops ledger %s\nstdout: %s\nstderr: %s", strings.Join(args, " "), out, errs)
+		return out
+	}
+	must("accrue", "-as-of", "2026-11-10", "-actor", "ops", rlead9Program(t, "ny", "America/New_York"), deals)
+	must("approve", "-all", "-as-of", "2026-11-11", "-actor", "mgr")
+	assert.Contains(t, must("pay", "-batch", "Q4", "-as-of", "2026-12-31T23:00:00-05:00", "-actor", "fin"), "batch Q4 as of 2026-12-31: paid\n")
+	// 2,000.00 x 10% = 200.00 paid in 2026.
+	var st ledger.Statement
+	require.NoError(t, json.Unmarshal([]byte(must("statement", "-json", "-through", "2026-12-31")), &st))
+	require.Len(t, st.Lines, 1)
+	assert.Equal(t, "200.00", st.Lines[0].Paid.Amount().StringFixed(2))
+}
