@@ -208,7 +208,7 @@ func (l *Ledger) Statement(ctx context.Context, p StatementParams) (Statement, e
 }
 
 func compareBuckets(a, b Bucket) int {
-	return cmp.Or(cmp.Compare(a.Partner, b.Partner), cmp.Compare(a.Payee, b.Payee), cmp.Compare(a.Program, b.Program))
+	return cmp.Or(cmp.Compare(a.Partner, b.Partner), cmp.Compare(a.Payee, b.Payee), cmp.Compare(a.Program, b.Program), cmp.Compare(a.Payout, b.Payout))
 }
 
 func mapKeys[K comparable, V any](m map[K]V) func(func(K) bool) {

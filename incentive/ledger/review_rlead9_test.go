@@ -262,3 +262,29 @@ func TestReviewRlead9FutureReleaseThenEarlierRun(t *testing.T) {
 	assert.Equal(t, "240.00", st.Lines[0].Payable.Amount().StringFixed(2))
 	h.ZeroSum()
 }
+
+// A partner's payout buckets of one program (spiffs, bonuses) are lines of
+// their own in the statement, and they came in map order: the statement's
+// lines were sorted by partner, payee and program only, so the same ledger
+// gave its two lines in either order from one call to the next (text and
+// JSON alike). Sorted by payout bucket too, the same ledger gives the same
+// statement.
+func TestReviewRlead9StatementOrderWithPayoutBuckets(t *testing.T) {
+	h := ledgertest.NewHarness(t, newStore, ledger.Config{})
+	require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: ledgertest.BucketedProgram(), Policy: ledgertest.BucketedPolicy(), Actor: "ops"}))
+	h.Clock.Set("2026-11-03")
+	d1 := ledgertest.Deal("D-1", "P-1", "15000.00", "2026-11-02")
+	d1.Type = incentive.NewBusiness
+	d2 := ledgertest.Deal("D-2", "P-1", "12000.00", "2026-11-02")
+	d2.Type = incentive.Renewal
+	// 15,000.00 x 2% = 300.00 (spiffs); 12,000.00 x 1% = 120.00 (bonuses).
+	ledgertest.Must(h.Submit("bucketed", d1, ledgertest.Gold("P-1")))(t)
+	ledgertest.Must(h.Submit("bucketed", d2, ledgertest.Gold("P-1")))(t)
+	for range 50 {
+		st := ledgertest.Must(h.Ledger.Statement(h.Ctx, ledger.StatementParams{}))(t)
+		require.Len(t, st.Lines, 2)
+		assert.Equal(t, []string{"bonuses", "spiffs"}, []string{st.Lines[0].Bucket.Payout, st.Lines[1].Bucket.Payout})
+		assert.Equal(t, "120.00", st.Lines[0].Payable.Amount().StringFixed(2))
+		assert.Equal(t, "300.00", st.Lines[1].Payable.Amount().StringFixed(2))
+	}
+}
