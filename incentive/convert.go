@@ -25,6 +25,22 @@ type Rate struct {
 	ValidFrom, ValidTo Date
 }
 
+// badDay says which of the rate's dates is not a day of the calendar
+// (2026-11-31, built in Go); empty when each is a day or zero. Such a rate
+// compares field by field as a day between two, and a ledger that records
+// it (a claim's PayRate) could not read it back from text.
+func (r Rate) badDay() string {
+	for _, d := range [...]struct {
+		what string
+		d    Date
+	}{{"as-of day", r.AsOf}, {"validity's first day", r.ValidFrom}, {"validity's last day", r.ValidTo}} {
+		if !d.d.valid() {
+			return fmt.Sprintf("its %s %s is not a day of the calendar", d.what, d.d)
+		}
+	}
+	return ""
+}
+
 // HasPeriod reports whether the rate carries a validity period.
 func (r Rate) HasPeriod() bool { return !r.ValidFrom.IsZero() || !r.ValidTo.IsZero() }
 
@@ -84,6 +100,9 @@ func Convert(m Money, to Currency, src RateSource, on Date) (Conversion, error) 
 	}
 	if r.Rate.Sign() <= 0 {
 		return Conversion{}, fmt.Errorf("%w: rate %s -> %s is %s, want > 0", ErrInvalidAmount, r.From, r.To, r.Rate)
+	}
+	if why := r.badDay(); why != "" {
+		return Conversion{}, fmt.Errorf("%w: rate %s -> %s from the rate source: %s", ErrInvalidRate, r.From, r.To, why)
 	}
 	return Conversion{From: m, To: Money{amount: m.amount.Mul(r.Rate), currency: to}, Rate: r}, nil
 }

@@ -96,6 +96,8 @@ func (t *RateTable) add(i int, r Rate) error {
 		return fmt.Errorf("%w: %s: rate is %s, want > 0", ErrInvalidAmount, where, r.Rate)
 	case r.AsOf.IsZero():
 		return fmt.Errorf("%w: %s: no as-of date", ErrInvalidRate, where)
+	case r.badDay() != "":
+		return fmt.Errorf("%w: %s: %s", ErrInvalidRate, where, r.badDay())
 	case r.HasPeriod() && (r.ValidFrom.IsZero() || r.ValidTo.IsZero()):
 		return fmt.Errorf("%w: %s: a validity period needs both its first and its last day", ErrInvalidRate, where)
 	case r.HasPeriod() && r.ValidTo.Before(r.ValidFrom):

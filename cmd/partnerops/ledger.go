@@ -93,7 +93,8 @@ MDF funds (amounts in the program's currency):
 
 Programs are stored in the database by content hash when accrued, so later
 commands know the exact terms every claim was evaluated under. Without an
--as-of date, the current time is used.`,
+-as-of date, the current time is used; a date is that day in the stored
+programs' time zones.`,
 	example: "partnerops ledger accrue -as-of 2026-12-15 examples/programs/q4-growth.yaml examples/data/deals.yaml",
 	setup: func(fs *flag.FlagSet) action {
 		o := &ledgerOptions{}
@@ -347,6 +348,15 @@ func (o *ledgerOptions) run(ctx context.Context, args []string, stdout, stderr i
 	}
 	if err := s.registerStored(ctx); err != nil {
 		return fail("register the stored programs", err)
+	}
+	if !asOf.IsZero() && asOf.instant.IsZero() {
+		// A date is that day in the programs' zones, where the ledger
+		// dates its steps: noon UTC is the next day east of UTC+12.
+		locs := make([]*time.Location, len(s.programs))
+		for i, p := range s.programs {
+			locs[i] = p.Effective.Loc()
+		}
+		s.now = dayInstant(asOf.date, locs)
 	}
 	switch sub {
 	case "claims":
@@ -836,7 +846,7 @@ func (s *ledgerSession) decide(ctx context.Context, sub string, ids []string, st
 // pay runs a payment batch and marks it paid.
 func (s *ledgerSession) pay(ctx context.Context, stdout, stderr io.Writer) int {
 	cmd := "ledger pay"
-	day := incentive.DateOf(s.now.UTC())
+	day := s.today()
 	rp := ledger.RunPaymentsParams{Batch: s.o.batch, AsOf: day, Actor: s.actor}
 	// unpaid are the partners -partners gives no payment method for.
 	unpaid := map[string]bool{}
@@ -880,9 +890,24 @@ func (s *ledgerSession) pay(ctx context.Context, stdout, stderr io.Writer) int {
 	if len(unpaid) > 0 && slices.ContainsFunc(s.programs, func(p *incentive.Program) bool { return len(p.PaymentMethods) > 0 }) {
 		// A partner missing from the file, or without a method, is
 		// paid under the program's own terms: say so rather than let
-		// the batch read as paid by method.
-		fmt.Fprintf(stderr, "partnerops %s: warning: %s: no payment method in %s, paid under the program's own terms (no method's minimum, no fee)\n",
-			cmd, strings.Join(slices.Sorted(maps.Keys(unpaid)), ", "), s.o.partners)
+		// the batch read as paid by method. One the run did not pay
+		// (carried over) was held to the program's own minimum.
+		var paid, carried []string
+		for _, id := range slices.Sorted(maps.Keys(unpaid)) {
+			if slices.ContainsFunc(b.Lines, func(ln ledger.BatchLine) bool { return ln.Bucket.Partner == id }) {
+				paid = append(paid, id)
+			} else {
+				carried = append(carried, id)
+			}
+		}
+		if len(paid) > 0 {
+			fmt.Fprintf(stderr, "partnerops %s: warning: %s: no payment method in %s, paid under the program's own terms (no method's minimum, no fee)\n",
+				cmd, strings.Join(paid, ", "), s.o.partners)
+		}
+		if len(carried) > 0 {
+			fmt.Fprintf(stderr, "partnerops %s: warning: %s: no payment method in %s, not paid: carried over under the program's own minimum\n",
+				cmd, strings.Join(carried, ", "), s.o.partners)
+		}
 	}
 	// A batch paid before comes back as it was: say so, or the rerun
 	// reads as a second payment.
@@ -929,6 +954,29 @@ func (s *ledgerSession) pay(ctx context.Context, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
+// dayInstant returns an instant on day d in UTC and in each of locs: noon
+// UTC when it is d in all of them (every zone from UTC-12 to UTC+11),
+// otherwise the middle of the hours d spans in all of them (noon UTC when
+// they share none).
+func dayInstant(d incentive.Date, locs []*time.Location) time.Time {
+	noon := d.In(time.UTC).Add(12 * time.Hour)
+	lo, hi := d.In(time.UTC), d.AddDays(1).In(time.UTC)
+	all := true
+	for _, loc := range locs {
+		all = all && incentive.DateOf(noon.In(loc)) == d
+		if s := d.In(loc); s.After(lo) {
+			lo = s
+		}
+		if e := d.AddDays(1).In(loc); e.Before(hi) {
+			hi = e
+		}
+	}
+	if all || !lo.Before(hi) {
+		return noon
+	}
+	return lo.Add(hi.Sub(lo) / 2)
+}
+
 // money renders an amount of the ledger's output at its currency's places,
 // grouped by thousands as run's statement writes amounts: 21,010.00.
 func money(m incentive.Money) string {
@@ -969,7 +1017,7 @@ func writeLedgerStatement(w io.Writer, st ledger.Statement) int {
 		return exitOK
 	}
 	fmt.Fprintln(w)
-	rows := [][]string{{"partner", "payee", "program", "currency", "accrued", "approved", "held", "payable", "withheld", "batched", "paid", "clawed back", "balance"}}
+	rows := [][]string{{"partner", "payee", "program", "currency", "accrued", "approved", "held", "payable", "withheld", "batched", "paid", "clawed back", "voided", "balance"}}
 	const textCols = 4
 	amounts := func(ms ...incentive.Money) []string {
 		out := make([]string, len(ms))
@@ -978,10 +1026,10 @@ func writeLedgerStatement(w io.Writer, st ledger.Statement) int {
 		}
 		return out
 	}
-	type total struct{ sum [9]incentive.Money }
+	type total struct{ sum [10]incentive.Money }
 	totals := map[incentive.Currency]*total{}
 	for _, ln := range st.Lines {
-		ms := []incentive.Money{ln.Accrued, ln.Approved, ln.Held, ln.Payable, ln.Withheld, ln.Batched, ln.Paid, ln.ClawedBack, ln.Balance}
+		ms := []incentive.Money{ln.Accrued, ln.Approved, ln.Held, ln.Payable, ln.Withheld, ln.Batched, ln.Paid, ln.ClawedBack, ln.Voided, ln.Balance}
 		cur := ln.Balance.Currency()
 		rows = append(rows, append([]string{ln.Bucket.Partner, ln.Bucket.Payee, programOf(ln.Bucket), string(cur)}, amounts(ms...)...))
 		for _, t := range ln.Types {
@@ -989,7 +1037,7 @@ func writeLedgerStatement(w io.Writer, st ledger.Statement) int {
 			// money as a whole: by type there is no paid, batched,
 			// withheld or balance.
 			rows = append(rows, append(append([]string{"  type " + string(t.Type), "", "", ""}, amounts(t.Accrued, t.Approved, t.Held, t.Payable)...),
-				"", "", "", amountText(t.ClawedBack, t.ClawedBack.Currency()), ""))
+				"", "", "", amountText(t.ClawedBack, t.ClawedBack.Currency()), amountText(t.Voided, t.Voided.Currency()), ""))
 		}
 		tot := totals[cur]
 		if tot == nil {
@@ -1042,8 +1090,9 @@ const ledgerStatementKey = `On the statement date: accrued is claimed and not ye
 and inside its hold; payable waits for a payment run; withheld is what the payee
 owes back (negative), recovered from later payments; batched is in a payment
 batch not yet marked paid. balance = held + payable + withheld + batched: what is
-still owed to the payee (negative: owed by the payee). approved, paid and
-clawed back are totals of everything to that date.
+still owed to the payee (negative: owed by the payee). approved, paid, clawed
+back (after payment) and voided (approved, then clawed back before payment) are
+totals of everything to that date: approved = balance + paid + clawed back + voided.
 `
 
 func writeJSON(stdout, stderr io.Writer, cmd string, v any) int {
@@ -1176,6 +1225,16 @@ func parseProof(s string) ([]ledger.Document, error) {
 	return docs, nil
 }
 
+// today is the day of the session's time: the -as-of date, the day an
+// -as-of time names at the offset written (23:00-05:00 on December 31st is
+// December 31st, not January 1st in UTC), or today in UTC.
+func (s *ledgerSession) today() incentive.Date {
+	if a, err := parseAsOf(s.o.asOf); err == nil && !a.instant.IsZero() {
+		return incentive.DateOf(a.instant)
+	}
+	return incentive.DateOf(s.now.UTC())
+}
+
 // mdf runs one MDF verb.
 func (s *ledgerSession) mdf(ctx context.Context, sub string, args []string, stdout, stderr io.Writer) int {
 	cmd := "ledger " + sub
@@ -1183,7 +1242,7 @@ func (s *ledgerSession) mdf(ctx context.Context, sub string, args []string, stdo
 		fmt.Fprintf(stderr, "partnerops %s: %s: %s\n", cmd, what, oneLine(err.Error()))
 		return exitFail
 	}
-	day := incentive.DateOf(s.now.UTC())
+	day := s.today()
 	date := func(v string) incentive.Date { d, _ := incentive.ParseDate(v); return d }
 	// amounts are in the currency of the fund's program
 	moneyIn := func(flagName, v string, cur incentive.Currency) (incentive.Money, bool) {

@@ -52,17 +52,17 @@ func TestReviewRlead8FinanceQuarter(t *testing.T) {
 	lines := strings.Split(strings.TrimRight(st, "\n"), "\n")
 	require.GreaterOrEqual(t, len(lines), 8, st)
 	assert.Equal(t, "Ledger statement: every entry to date", lines[0])
-	assert.Equal(t, []string{"partner", "payee", "program", "currency", "accrued", "approved", "held", "payable", "withheld", "batched", "paid", "clawed", "back", "balance"},
+	assert.Equal(t, []string{"partner", "payee", "program", "currency", "accrued", "approved", "held", "payable", "withheld", "batched", "paid", "clawed", "back", "voided", "balance"},
 		strings.Fields(lines[2]))
 	// 100.00 + 47.51 = 147.51 clawed back, owed back (withheld) until
-	// recovered from a later payout.
-	assert.Equal(t, []string{"P-EVER", "partner", "q4-2026-partner-growth", "USD", "0.00", "147.51", "0.00", "0.00", "-147.51", "0.00", "147.51", "147.51", "-147.51"},
+	// recovered from a later payout; nothing voided.
+	assert.Equal(t, []string{"P-EVER", "partner", "q4-2026-partner-growth", "USD", "0.00", "147.51", "0.00", "0.00", "-147.51", "0.00", "147.51", "147.51", "0.00", "-147.51"},
 		strings.Fields(lines[3]))
 	// Its one earning type, a rebate: approved and clawed back.
-	assert.Equal(t, []string{"type", "rebate", "0.00", "147.51", "0.00", "0.00", "147.51"}, strings.Fields(lines[4]))
+	assert.Equal(t, []string{"type", "rebate", "0.00", "147.51", "0.00", "0.00", "147.51", "0.00"}, strings.Fields(lines[4]))
 	// The one bucket is the total, after a blank line.
 	assert.Equal(t, "", lines[5])
-	assert.Equal(t, []string{"total", "USD", "0.00", "147.51", "0.00", "0.00", "-147.51", "0.00", "147.51", "147.51", "-147.51"}, strings.Fields(lines[6]))
+	assert.Equal(t, []string{"total", "USD", "0.00", "147.51", "0.00", "0.00", "-147.51", "0.00", "147.51", "147.51", "0.00", "-147.51"}, strings.Fields(lines[6]))
 	assert.Contains(t, st, "balance = held + payable + withheld + batched")
 }
 
@@ -263,10 +263,10 @@ func TestLedgerStatementTextTotals(t *testing.T) {
 	var partners []string
 	for _, ln := range strings.Split(must("statement", "-through", "2026-12-31"), "\n") {
 		switch f := strings.Fields(ln); {
-		case len(f) == 13 && f[1] == "partner" && f[3] == "USD": // a bucket's row
+		case len(f) == 14 && f[1] == "partner" && f[3] == "USD": // a bucket's row
 			rows[f[0]] = f
 			partners = append(partners, f[0])
-		case len(f) == 11 && f[0] == "total":
+		case len(f) == 12 && f[0] == "total":
 			rows[f[0]] = f
 		}
 	}
@@ -288,21 +288,23 @@ func TestLedgerStatementTextTotals(t *testing.T) {
 	}
 	require.Len(t, partners, len(approved))
 	// Columns from "accrued" on: accrued, approved, held, payable, withheld,
-	// batched, paid, clawed back, balance.
-	var sum [9]decimal.Decimal
+	// batched, paid, clawed back, voided, balance.
+	var sum [10]decimal.Decimal
 	for _, id := range partners {
 		f := rows[id]
 		require.Equal(t, []string{"partner", "q4-2026-partner-growth", "USD"}, f[1:4], id)
-		var v [9]decimal.Decimal
+		var v [10]decimal.Decimal
 		for k := range v {
 			v[k] = amount(f[4+k])
 			sum[k] = sum[k].Add(v[k])
 		}
 		assert.True(t, v[1].Equal(approved[id]), "%s approved %s, its claims %s", id, v[1], approved[id])
-		// Nothing held, withheld, batched or clawed back: what was approved
-		// was paid or is payable, and the balance is what is payable.
+		// Nothing held, withheld, batched, clawed back or voided: what was
+		// approved was paid or is payable, and the balance is what is
+		// payable.
 		assert.True(t, v[6].Add(v[3]).Equal(v[1]), "%s: paid %s + payable %s = approved %s", id, v[6], v[3], v[1])
-		assert.True(t, v[8].Equal(v[2].Add(v[3]).Add(v[4]).Add(v[5])), "%s: balance = held + payable + withheld + batched", id)
+		assert.True(t, v[9].Equal(v[2].Add(v[3]).Add(v[4]).Add(v[5])), "%s: balance = held + payable + withheld + batched", id)
+		assert.True(t, v[1].Equal(v[9].Add(v[6]).Add(v[7]).Add(v[8])), "%s: approved = balance + paid + clawed back + voided", id)
 		// The program's min_payout is 100: only a partner owed less is
 		// carried (payable), and it is then paid nothing.
 		if v[3].IsPositive() {

@@ -927,7 +927,8 @@ func (l *Ledger) releaseEntry(c *Claim, pe *programEntry, now time.Time, from Bu
 type ReleaseHoldsParams struct {
 	// AsOf: claims held through a day before AsOf become payable. A hold
 	// also needs the clock's date (in the program's time zone) to be past
-	// it: a date in the future does not end a refund window early.
+	// it: a date in the future does not end a refund window early. The
+	// release counts on AsOf, or on the clock's date when AsOf is later.
 	AsOf  incentive.Date
 	Actor string
 }
@@ -935,6 +936,9 @@ type ReleaseHoldsParams struct {
 // ReleaseHolds makes payable every held claim whose hold ended before
 // p.AsOf and before today, one transaction per claim, and returns them.
 func (l *Ledger) ReleaseHolds(ctx context.Context, p ReleaseHoldsParams) ([]Claim, error) {
+	if err := checkDay("release date", p.AsOf); err != nil {
+		return nil, err
+	}
 	held, err := l.cfg.Store.Claims(ctx, ClaimsParams{States: []State{HeldState}})
 	if err != nil {
 		return nil, err
@@ -945,13 +949,22 @@ func (l *Ledger) ReleaseHolds(ctx context.Context, p ReleaseHoldsParams) ([]Clai
 			continue
 		}
 		c, err := l.updateClaim(ctx, h.ID, func(c *Claim, pe *programEntry, now time.Time, cp *CommitParams) error {
-			if c.State != HeldState || !incentive.DateOf(now.In(pe.loc())).After(c.HoldUntil) {
+			today := incentive.DateOf(now.In(pe.loc()))
+			if c.State != HeldState || !today.After(c.HoldUntil) {
 				// Released already, or the hold has not ended yet in real
 				// time (a run dated in the future must not end it).
 				return errSkip
 			}
+			// The release counts on AsOf, or on today when AsOf is
+			// later: the money is payable from today, and a release
+			// dated in the future let a payment run dated before it
+			// take the claim out of payable before it got there.
+			on := p.AsOf
+			if on.After(today) {
+				on = today
+			}
 			e := Entry{
-				ID: l.cfg.NewID("entry"), Kind: EntryHoldEnd, Time: now, Effective: p.AsOf, Program: c.Program,
+				ID: l.cfg.NewID("entry"), Kind: EntryHoldEnd, Time: now, Effective: on, Program: c.Program,
 				Partner: c.Partner, Payee: c.Payee, Claim: c.ID, Actor: cmpOr(p.Actor, "system"),
 				Reason: fmt.Sprintf("hold ended %s", c.HoldUntil), Pay: c.payOf(c.Amount),
 			}
@@ -1038,9 +1051,46 @@ func (l *Ledger) ClawBack(ctx context.Context, p ClawBackParams) (Claim, error) 
 			if err != nil {
 				return err
 			}
-			if day := incentive.DateOf(now.In(pe.loc())); day.Before(b.AsOf) {
-				return fmt.Errorf("%w: claim %s was paid in batch %s as of %s: a clawback dated %s would come before the payment (date it on or after %s)",
-					ErrInvalid, c.ID, b.ID, b.AsOf, day, b.AsOf)
+			// The payment counts on its entries' day, which may be
+			// later than the batch's AsOf: a run dated in the past
+			// moves the money on the day it runs, and MarkPaid's On
+			// dates the payment later.
+			paid := b.AsOf
+			es, err := l.cfg.Store.Entries(ctx, EntriesParams{Batch: b.ID, Partner: c.Partner})
+			if err != nil {
+				return err
+			}
+			for _, e := range es {
+				if e.Payee == c.Payee && e.Program.ID == c.Program.ID {
+					paid = laterOf(paid, e.Effective)
+				}
+			}
+			if day := incentive.DateOf(now.In(pe.loc())); day.Before(paid) {
+				counts := ""
+				if paid != b.AsOf {
+					counts = fmt.Sprintf(" (the payment counts on %s)", paid)
+				}
+				return fmt.Errorf("%w: claim %s was paid in batch %s as of %s%s: a clawback dated %s would come before the payment (date it on or after %s)",
+					ErrInvalid, c.ID, b.ID, b.AsOf, counts, day, paid)
+			}
+		}
+		if c.State == HeldState || c.State == PayableState && c.Batch == "" {
+			// A void moves the amount out of held or payable: dated
+			// before the approval or the hold's release that put it
+			// there, a statement through a day between read a
+			// negative held or payable (updateClaim checks only the
+			// submission's day).
+			es, err := l.cfg.Store.Entries(ctx, EntriesParams{Claim: c.ID})
+			if err != nil {
+				return err
+			}
+			var last incentive.Date
+			for _, e := range es {
+				last = laterOf(last, e.Effective)
+			}
+			if day := incentive.DateOf(now.In(pe.loc())); day.Before(last) {
+				return fmt.Errorf("%w: claim %s became %s on %s: a clawback dated %s would come before it (date it on or after %s)",
+					ErrInvalid, c.ID, c.State, last, day, last)
 			}
 		}
 		if err := l.clawBack(c, pe, now, cp, &p); err != nil {

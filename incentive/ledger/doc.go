@@ -88,7 +88,10 @@
 // claim's money before it was accrued. So is a payment run
 // (RunPayments) dated, by its date and the clock, before a claim it
 // would pay was submitted or approved, and a clawback dated before the
-// payment batch it takes back from (the batch's AsOf).
+// payment it takes back (the day the batch's entries count: its AsOf, or
+// later for a run dated before the day it ran or a MarkPaid On after it),
+// or a void (a clawback before payment) dated before the approval or the
+// hold's release that made the claim held or payable.
 //
 // ClawBack before payment voids the claim (its amount returns to the
 // budget); after payment it takes back at most what was paid and not yet

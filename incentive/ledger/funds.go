@@ -43,6 +43,10 @@ func (l *Ledger) AllocateFund(ctx context.Context, p AllocateFundParams) (Fund, 
 		return Fund{}, fmt.Errorf("%w: a fund needs an ID, a partner and an actor", ErrInvalid)
 	case p.From.IsZero() || p.To.IsZero() || p.To.Before(p.From):
 		return Fund{}, fmt.Errorf("%w: fund period %s to %s", ErrInvalid, p.From, p.To)
+	case checkDay("fund period start", p.From) != nil:
+		return Fund{}, checkDay("fund period start", p.From)
+	case checkDay("fund period end", p.To) != nil:
+		return Fund{}, checkDay("fund period end", p.To)
 	case p.Amount.Currency() != pe.currency():
 		return Fund{}, fmt.Errorf("%w: fund in %s for a program paying %s", incentive.ErrCurrencyMismatch, p.Amount.Currency(), pe.currency())
 	case p.Amount.Sign() <= 0:
@@ -87,6 +91,8 @@ func (l *Ledger) RequestFunds(ctx context.Context, p RequestFundsParams) (FundRe
 	switch {
 	case p.ID == "" || p.Actor == "" || p.Activity == "" || p.ActivityEnd.IsZero():
 		return FundRequest{}, fmt.Errorf("%w: a fund request needs an ID, an activity, its end date and an actor", ErrInvalid)
+	case checkDay("activity end", p.ActivityEnd) != nil:
+		return FundRequest{}, checkDay("activity end", p.ActivityEnd)
 	case p.PlannedCost.Currency() != f.Allocated.Currency() || p.PlannedCost.Sign() <= 0:
 		return FundRequest{}, fmt.Errorf("%w: planned cost %s for a fund in %s", ErrInvalid, p.PlannedCost, f.Allocated.Currency())
 	case f.State != FundOpen || p.ActivityEnd.Before(f.From) || p.ActivityEnd.After(f.To):
@@ -422,6 +428,9 @@ type ExpireFundsParams struct {
 func (l *Ledger) ExpireFunds(ctx context.Context, p ExpireFundsParams) ([]Fund, error) {
 	if p.AsOf.IsZero() || p.Actor == "" {
 		return nil, fmt.Errorf("%w: expiring funds needs a date and an actor", ErrInvalid)
+	}
+	if err := checkDay("expiry date", p.AsOf); err != nil {
+		return nil, err
 	}
 	reqs, err := l.cfg.Store.FundRequests(ctx, FundRequestsParams{})
 	if err != nil {

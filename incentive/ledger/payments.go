@@ -48,6 +48,9 @@ func (l *Ledger) RunPayments(ctx context.Context, p RunPaymentsParams) (Batch, e
 	if p.Batch == "" || p.AsOf.IsZero() || p.Actor == "" {
 		return Batch{}, fmt.Errorf("%w: a payment run needs a batch ID, a date and an actor", ErrInvalid)
 	}
+	if err := checkDay("payment run date", p.AsOf); err != nil {
+		return Batch{}, err
+	}
 	key := "batch:" + p.Batch
 	hash := p.AsOf.String()
 	replay := func(rec IdempotencyRecord) (Batch, error) {
@@ -239,6 +242,9 @@ type MarkPaidParams struct {
 func (l *Ledger) MarkPaid(ctx context.Context, p MarkPaidParams) (Batch, error) {
 	if p.Actor == "" {
 		return Batch{}, fmt.Errorf("%w: marking a batch paid needs an actor", ErrInvalid)
+	}
+	if err := checkDay("payment date", p.On); err != nil {
+		return Batch{}, err
 	}
 	var out Batch
 	err := l.retry(ctx, func() error {

@@ -63,6 +63,9 @@ type TypeLine struct {
 	Payable incentive.Money `json:"payable"`
 	// ClawedBack is everything clawed back after payment (cumulative).
 	ClawedBack incentive.Money `json:"clawed_back"`
+	// Voided is everything approved and then voided before payment (a
+	// clawback of an unpaid claim, out of held or payable; cumulative).
+	Voided incentive.Money `json:"voided"`
 }
 
 // StatementLine is one bucket (partner, payee, program) of a statement.
@@ -80,6 +83,10 @@ type StatementLine struct {
 	Batched    incentive.Money `json:"batched"`
 	Paid       incentive.Money `json:"paid"`
 	ClawedBack incentive.Money `json:"clawed_back"`
+	// Voided is what was approved and then voided before payment (a
+	// clawback of an unpaid claim, out of held or payable): Approved =
+	// Balance + Paid + ClawedBack + Voided.
+	Voided incentive.Money `json:"voided"`
 	// Balance is held + payable + withheld + batched: what is still owed to
 	// the payee (negative: owed by the payee).
 	Balance incentive.Money `json:"balance"`
@@ -102,9 +109,10 @@ type StatementParams struct {
 }
 
 type stmtAcc struct {
-	kinds map[BucketKind]*acc
-	cur   incentive.Currency
-	types map[incentive.EarningType]*[5]acc // accrued, approved, clawed back, held, payable
+	kinds  map[BucketKind]*acc
+	cur    incentive.Currency
+	types  map[incentive.EarningType]*[6]acc // accrued, approved, clawed back, held, payable, voided
+	voided acc
 }
 
 func (s *stmtAcc) kind(k BucketKind) decimal.Decimal {
@@ -133,7 +141,7 @@ func (l *Ledger) Statement(ctx context.Context, p StatementParams) (Statement, e
 			}
 			a := accs[info.Bucket]
 			if a == nil {
-				a = &stmtAcc{kinds: map[BucketKind]*acc{}, cur: ps.Amount.Currency(), types: map[incentive.EarningType]*[5]acc{}}
+				a = &stmtAcc{kinds: map[BucketKind]*acc{}, cur: ps.Amount.Currency(), types: map[incentive.EarningType]*[6]acc{}}
 				accs[info.Bucket] = a
 			}
 			k, amt := BucketKind(info.Kind), ps.Amount.Amount()
@@ -143,13 +151,22 @@ func (l *Ledger) Statement(ctx context.Context, p StatementParams) (Statement, e
 				a.kinds[k] = ka
 			}
 			ka.add(amt)
+			// A void (a release out of held or payable) takes back
+			// what was approved and not paid.
+			void := e.Kind == EntryRelease && (k == Held || k == Payable)
+			if void {
+				a.voided.add(amt.Neg())
+			}
 			if ps.Type == "" {
 				continue
 			}
 			t := a.types[ps.Type]
 			if t == nil {
-				t = &[5]acc{}
+				t = &[6]acc{}
 				a.types[ps.Type] = t
+			}
+			if void {
+				t[5].add(amt.Neg())
 			}
 			switch k {
 			case Accrued:
@@ -175,13 +192,13 @@ func (l *Ledger) Statement(ctx context.Context, p StatementParams) (Statement, e
 		m := func(d decimal.Decimal) incentive.Money { return incentive.NewMoney(d, a.cur) }
 		approved := decimal.Zero
 		ln := StatementLine{Bucket: b, Accrued: m(a.kind(Accrued)), Held: m(a.kind(Held)), Payable: m(a.kind(Payable)),
-			Withheld: m(a.kind(Withheld)), Batched: m(a.kind(Batched)), Paid: m(a.kind(Paid)), ClawedBack: m(a.kind(ClawedBack)),
+			Withheld: m(a.kind(Withheld)), Batched: m(a.kind(Batched)), Paid: m(a.kind(Paid)), ClawedBack: m(a.kind(ClawedBack)), Voided: m(a.voided.value()),
 			Balance: m(a.kind(Held).Add(a.kind(Payable)).Add(a.kind(Withheld)).Add(a.kind(Batched))), Types: []TypeLine{}}
 		for _, t := range slices.Sorted(mapKeys(a.types)) {
 			v := a.types[t]
 			approved = approved.Add(v[1].value())
 			ln.Types = append(ln.Types, TypeLine{Type: t, Accrued: m(v[0].value()), Approved: m(v[1].value()), ClawedBack: m(v[2].value()),
-				Held: m(v[3].value()), Payable: m(v[4].value())})
+				Held: m(v[3].value()), Payable: m(v[4].value()), Voided: m(v[5].value())})
 		}
 		ln.Approved = m(approved)
 		st.Lines = append(st.Lines, ln)
@@ -191,7 +208,7 @@ func (l *Ledger) Statement(ctx context.Context, p StatementParams) (Statement, e
 }
 
 func compareBuckets(a, b Bucket) int {
-	return cmp.Or(cmp.Compare(a.Partner, b.Partner), cmp.Compare(a.Payee, b.Payee), cmp.Compare(a.Program, b.Program))
+	return cmp.Or(cmp.Compare(a.Partner, b.Partner), cmp.Compare(a.Payee, b.Payee), cmp.Compare(a.Program, b.Program), cmp.Compare(a.Payout, b.Payout))
 }
 
 func mapKeys[K comparable, V any](m map[K]V) func(func(K) bool) {

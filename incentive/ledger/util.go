@@ -1,14 +1,27 @@
 package ledger
 
 import (
+	"fmt"
 	"math"
 	"time"
 
+	"github.com/partnerops/partnerops/incentive"
 	"github.com/partnerops/partnerops/internal/deccoef"
 	"github.com/shopspring/decimal"
 )
 
 var utc = time.UTC
+
+// checkDay is ErrInvalid when d, a date a caller gives as what, is neither
+// zero nor a day of the calendar (2026-11-31 built in Go): recorded, a
+// store that keeps dates as text could not read it back, and comparisons
+// (field by field) and the words would read a day that does not exist.
+func checkDay(what string, d incentive.Date) error {
+	if d.IsZero() || incentive.DateOf(time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC)) == d {
+		return nil
+	}
+	return fmt.Errorf("%w: %s %04d-%02d-%02d is not a day of the calendar", ErrInvalid, what, d.Year, int(d.Month), d.Day)
+}
 
 // acc sums decimals exactly. While the addends share one exponent and the
 // sum fits in an int64 it adds machine integers (no allocation); anything
