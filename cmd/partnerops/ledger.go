@@ -49,7 +49,8 @@ transaction: an error leaves nothing half-written.
                              several) without accruing deals, e.g. for its MDF funds
   accrue PROGRAM DEALS       evaluate every deal and record its claim; run again, it
                              records nothing twice (one claim per deal and program: a new
-                             version rejects the deals an earlier one claimed);
+                             version rejects the deals an earlier one claimed); a deal
+                             not yet closed on -as-of is not claimed until it has closed;
                              -partners FILE and -rates FILE as for run; a period settlement's true-up is
                              not a claim (run's statement settles it; accrue warns), and a
                              deal split with another partner is refused (one payee a claim)
@@ -580,9 +581,8 @@ func (s *ledgerSession) accrue(ctx context.Context, args []string, asOf asOfValu
 	}
 	var recorded, again, failed int
 	var mixed []string // deals whose claim earns from several payout buckets
-	var early []string // recorded deals that close after the accrual date
-	loc := p.Effective.Loc()
-	today := incentive.DateOf(s.now.In(loc))
+	var early []string // deals that close after the accrual date: not claimed yet
+	today := incentive.DateOf(s.now.In(p.Effective.Loc()))
 	var mixedBuckets []string
 	byState := map[ledger.State]int{}
 	rejected := map[string]int{}
@@ -606,6 +606,10 @@ func (s *ledgerSession) accrue(ctx context.Context, args []string, asOf asOfValu
 				continue
 			}
 			rejected[rejectLabel(rej)]++
+			continue
+		case errors.Is(err, ledger.ErrNotClosed):
+			// Claimed once it has closed: the next accrue records it.
+			early = append(early, in.Deal.ID)
 			continue
 		case errors.Is(err, ledger.ErrIdempotencyMismatch) && s.accruedBy(ctx, key, p, in, b.rates):
 			// The same deal, accrued before by another actor (the
@@ -639,9 +643,6 @@ func (s *ledgerSession) accrue(ctx context.Context, args []string, asOf asOfValu
 			continue
 		}
 		recorded++
-		if closes := incentive.DateOf(in.Deal.CloseDate.In(loc)); today.Before(closes) {
-			early = append(early, fmt.Sprintf("%s on %s", in.Deal.ID, closes))
-		}
 		if bs := claimPayouts(p, c); len(bs) > 1 {
 			mixed = append(mixed, in.Deal.ID)
 			mixedBuckets = bs
@@ -650,17 +651,6 @@ func (s *ledgerSession) accrue(ctx context.Context, args []string, asOf asOfValu
 		if t, err := total.Add(c.Amount); err == nil {
 			total = t
 		}
-	}
-	if len(early) > 0 {
-		// The ledger records a claim on a deal not yet closed as of
-		// its accrual, and approve and pay may then pay it before the
-		// sale closes: say so.
-		list := strings.Join(early[:min(len(early), 5)], ", ")
-		if len(early) > 5 {
-			list += ", ..."
-		}
-		fmt.Fprintf(stderr, "partnerops %s: warning: %s close after the accrual date %s (%s): their claims are recorded now, and can be approved and paid before the deals close\n",
-			cmd, plural(len(early), "deal"), today, list)
 	}
 	if len(mixed) > 0 {
 		// A claim is paid whole from its first paying line's payout bucket
@@ -701,6 +691,16 @@ func (s *ledgerSession) accrue(ctx context.Context, args []string, asOf asOfValu
 	}
 	if again > 0 {
 		fmt.Fprintf(stdout, "  %d already recorded by an earlier accrue (nothing recorded twice)\n", again)
+	}
+	if len(early) > 0 {
+		// A claim on a sale not yet closed could be approved and paid
+		// before it closes (ledger.ErrNotClosed).
+		list := strings.Join(early[:min(len(early), 5)], ", ")
+		if len(early) > 5 {
+			list += ", ..."
+		}
+		fmt.Fprintf(stdout, "  %s not yet closed on %s (%s): not claimed; accrue again once %s closed\n",
+			plural(len(early), "deal"), today, list, map[bool]string{true: "it has", false: "they have"}[len(early) == 1])
 	}
 	if failed > 0 {
 		them := "them"

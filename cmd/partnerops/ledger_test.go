@@ -37,17 +37,21 @@ func quarter(t *testing.T, db string) {
 
 	// Accrued on 2026-12-15, 60-day windows from the close date: the
 	// example's deals closed before 2026-10-16 are late; cmd/partnerops/
-	// testdata/README.md shows 25 of the 32 deals earn, 7 do not.
+	// testdata/README.md shows 25 of the 32 deals earn, 7 do not. Four
+	// deals close after 2026-12-15 and are not claimed yet: BRI-2006,
+	// ACME-1011 and GLX-7003, which earn, and FJD-6004 (unregistered),
+	// which does not.
 	out := must("ledger", "accrue", "-as-of", "2026-12-15", "-actor", "ops", example, deals)
 	m := regexp.MustCompile(`(\d+) claims recorded`).FindStringSubmatch(out)
 	require.NotNil(t, m, out)
-	assert.Contains(t, out, "not eligible 7", "the 7 deals that earn nothing under run are refused here too")
+	assert.Contains(t, out, "not eligible 6", "the 7 deals that earn nothing under run, but FJD-6004, not yet closed, are refused here too")
+	assert.Contains(t, out, "4 deals not yet closed on 2026-12-15 (BRI-2006, FJD-6004, ACME-1011, GLX-7003): not claimed")
 	pending := claims("-state", "pending_approval")
 	assert.Equal(t, m[1], itoa(len(pending)))
 	late := regexp.MustCompile(`claim window closed (\d+)`).FindStringSubmatch(out)
 	require.NotNil(t, late, out)
-	// 25 earning deals = recorded + refused as late.
-	assert.Equal(t, 25, len(pending)+atoi(late[1]))
+	// 25 earning deals = recorded + refused as late + 3 not yet closed.
+	assert.Equal(t, 25, len(pending)+atoi(late[1])+3)
 	accrued := decimal.Zero
 	for _, c := range pending {
 		accrued = accrued.Add(c.Amount.Amount())
@@ -57,7 +61,8 @@ func quarter(t *testing.T, db string) {
 	// Accruing again records nothing twice.
 	again := must("ledger", "accrue", "-as-of", "2026-12-16", "-actor", "ops", example, deals)
 	assert.Contains(t, again, "0 claims recorded")
-	assert.Contains(t, again, "32 already recorded")
+	assert.Contains(t, again, "28 already recorded")
+	assert.Contains(t, again, "4 deals not yet closed on 2026-12-16")
 	assert.Len(t, claims("-state", "pending_approval"), len(pending))
 
 	// The submitter cannot approve; a manager approves every claim.
@@ -98,6 +103,15 @@ func quarter(t *testing.T, db string) {
 		}
 	}
 	assert.Equal(t, paidSum.StringFixed(2), stPaid.StringFixed(2), "the statement's paid column is the claims' paid")
+
+	// After the quarter, the next accrue claims the four deals that had
+	// not closed: BRI-2006 500.00 + ACME-1011 2,400.00 + GLX-7003
+	// 2,500.00 = 5,400.00 (testdata/README.md), FJD-6004 not eligible.
+	jan := must("ledger", "accrue", "-as-of", "2027-01-04", "-actor", "ops", example, deals)
+	assert.Contains(t, jan, "3 claims recorded, 5,400.00 USD accrued")
+	assert.Contains(t, jan, "1 rejected: not eligible 1")
+	assert.Contains(t, jan, "28 already recorded")
+	assert.NotContains(t, jan, "not yet closed")
 
 	assert.Contains(t, must("ledger", "verify"), "ok: the chain verifies")
 	var audit struct {

@@ -301,22 +301,32 @@ earnings:
 // TestReviewNewcomer10AccrueWarnsOfDealsNotYetClosed: the README's quarter
 // accrues the sample deals -as-of 2026-12-15, four of which close later
 // (BRI-2006 on 2026-12-17 ... GLX-7003 on 2026-12-31); FJD-6004 (2026-12-20,
-// unregistered) is rejected, the other three accepted. Their claims were
+// unregistered) was rejected, the other three accepted. Their claims were
 // recorded without a word, and approve and pay -as-of 2026-12-16 then paid
-// GLX-7003's 2,500.00 fifteen days before the sale closed. Accrue now warns
-// of them; refusing them would change the README's quarter, so that is
-// left to the lead.
+// GLX-7003's 2,500.00 fifteen days before the sale closed. The ledger now
+// refuses a claim on a deal not yet closed (ledger.ErrNotClosed, nothing
+// stored) and accrue lists such deals as not claimed yet; accrued again
+// once they have closed, they are recorded.
 func TestReviewNewcomer10AccrueWarnsOfDealsNotYetClosed(t *testing.T) {
 	chdirRoot(t)
 	db := "sqlite:" + filepath.Join(t.TempDir(), "q.db")
-	_, errs, code := invoke("ledger", "accrue", "-db", db, "-as-of", "2026-12-15", "-actor", "ops", example, deals)
+	out, errs, code := invoke("ledger", "accrue", "-db", db, "-as-of", "2026-12-15", "-actor", "ops", example, deals)
 	require.Equal(t, exitOK, code, errs)
-	assert.Contains(t, errs, "partnerops ledger accrue: warning: 3 deals close after the accrual date 2026-12-15 (BRI-2006 on 2026-12-17, ACME-1011 on 2026-12-21, GLX-7003 on 2026-12-31)")
-	// Accrued once every deal has closed: no warning.
-	db2 := "sqlite:" + filepath.Join(t.TempDir(), "q2.db")
-	_, errs, code = invoke("ledger", "accrue", "-db", db2, "-as-of", "2026-12-31", "-actor", "ops", example, deals)
+	assert.Contains(t, out, "4 deals not yet closed on 2026-12-15 (BRI-2006, FJD-6004, ACME-1011, GLX-7003): not claimed; accrue again once they have closed")
+	assert.Empty(t, errs)
+	out, errs, code = invoke("ledger", "claims", "-db", db, "-json")
 	require.Equal(t, exitOK, code, errs)
-	assert.NotContains(t, errs, "close after the accrual date")
+	for _, id := range []string{"BRI-2006", "FJD-6004", "ACME-1011", "GLX-7003"} {
+		assert.NotContains(t, out, `"deal": "`+id+`"`)
+		assert.NotContains(t, out, `"deal":"`+id+`"`)
+	}
+	// Accrued once they have closed, they are claimed.
+	out, errs, code = invoke("ledger", "accrue", "-db", db, "-as-of", "2026-12-31", "-actor", "ops", example, deals)
+	require.Equal(t, exitOK, code, errs)
+	assert.NotContains(t, out, "not yet closed")
+	out, errs, code = invoke("ledger", "claims", "-db", db, "-json")
+	require.Equal(t, exitOK, code, errs)
+	assert.Contains(t, out, "GLX-7003")
 }
 
 // TestReviewNewcomer10TestFileAlone: `partnerops test x_test.yaml`, the

@@ -158,15 +158,18 @@ func TestReviewRlead8AccrueNewVersionClaimsNothingTwice(t *testing.T) {
 	out, errs, code := invoke("ledger", "accrue", "-db", db, "-as-of", "2026-12-15", "-actor", "ops", example, deals)
 	require.Equal(t, exitOK, code, errs)
 	// run -as-of 2026-12-15 pays 31,467.51 and carries P-CORAL's 77.50:
-	// 31,545.01 (TestReviewRlead8LedgerPaysWhatRunPays checks it partner
-	// by partner).
-	assert.Contains(t, out, "20 claims recorded, 31,545.01 USD accrued")
+	// 31,545.01, of which BRI-2006 500.00, ACME-1011 2,400.00 and
+	// GLX-7003 2,500.00 close after 2026-12-15 and are not claimed yet:
+	// 31,545.01 - 5,400.00 = 26,145.01 over 20 - 3 = 17 claims.
+	assert.Contains(t, out, "17 claims recorded, 26,145.01 USD accrued")
 	out, errs, code = invoke("ledger", "accrue", "-db", db, "-as-of", "2026-12-15", "-actor", "ops", v2file, deals)
 	require.Equal(t, exitOK, code, errs)
 	assert.Contains(t, out, "q4-2026-partner-growth v2: 32 deals accrued")
 	assert.Contains(t, out, "0 claims recorded, 0.00 USD accrued")
-	// The 20 deals v1 claimed, and v1's 5 late and 7 ineligible again.
-	assert.Contains(t, out, "32 rejected: already claimed 20, claim window closed 5, not eligible 7")
+	// The 17 deals v1 claimed, and v1's 5 late and 6 ineligible again
+	// (FJD-6004, the seventh, is one of the 4 not yet closed).
+	assert.Contains(t, out, "28 rejected: already claimed 17, claim window closed 5, not eligible 6")
+	assert.Contains(t, out, "4 deals not yet closed")
 	help, _, _ := invoke("help", "ledger")
 	assert.Contains(t, help, "one claim per deal and program")
 	assert.NotContains(t, help, "one claim per deal and program version")
@@ -174,12 +177,13 @@ func TestReviewRlead8AccrueNewVersionClaimsNothingTwice(t *testing.T) {
 
 // The README's quarter, accrued and paid through the ledger, pays each
 // partner what run's statement pays as of the same day (and carries what
-// it carries). It paid P-ACME, P-BRIGHT and P-FJORD 1,335.00 less: the
+// it carries): the quarter's last day, when every deal has closed (the
+// ledger claims a deal once it has closed). It paid P-ACME, P-BRIGHT and P-FJORD 1,335.00 less: the
 // ledger dropped the five late deals from the partners' quarter volume,
 // which run counts (see TestReviewRlead8LateDealCountsInPeriodVolume).
 func TestReviewRlead8LedgerPaysWhatRunPays(t *testing.T) {
 	chdirRoot(t)
-	out, errs, code := invoke("run", "-as-of", "2026-12-15", "-output", "json", example, deals)
+	out, errs, code := invoke("run", "-as-of", "2026-12-31", "-output", "json", example, deals)
 	require.Equal(t, exitOK, code, errs)
 	var st struct {
 		Partners []struct {
@@ -202,13 +206,13 @@ func TestReviewRlead8LedgerPaysWhatRunPays(t *testing.T) {
 
 	db := "sqlite:" + filepath.Join(t.TempDir(), "q.db")
 	for _, args := range [][]string{
-		{"accrue", "-as-of", "2026-12-15", "-actor", "ops", example, deals},
-		{"approve", "-all", "-actor", "manager", "-as-of", "2026-12-15"},
+		{"accrue", "-as-of", "2026-12-31", "-actor", "ops", example, deals},
+		{"approve", "-all", "-actor", "manager", "-as-of", "2026-12-31"},
 	} {
 		_, errs, code := invoke(append(append([]string{"ledger"}, args...), "-db", db)...)
 		require.Equal(t, exitOK, code, errs)
 	}
-	out, errs, code = invoke("ledger", "pay", "-db", db, "-batch", "B", "-as-of", "2026-12-15", "-actor", "finance", "-json")
+	out, errs, code = invoke("ledger", "pay", "-db", db, "-batch", "B", "-as-of", "2026-12-31", "-actor", "finance", "-json")
 	require.Equal(t, exitOK, code, errs)
 	var b ledger.Batch
 	require.NoError(t, json.Unmarshal([]byte(out), &b))
@@ -349,7 +353,8 @@ func TestLedgerAccrueChangedDealSaysSo(t *testing.T) {
 	assert.Contains(t, errs, "partnerops ledger accrue: deal ACME-1001: differs from the deal accrued before under q4-2026-partner-growth v1 (the deal or its partner's record changed since): nothing recorded; the ledger keeps the claim as first accrued (ledger claims -partner P-ACME)\n")
 	assert.NotContains(t, errs, "idempotency")
 	assert.Contains(t, out, "0 claims recorded")
-	assert.Contains(t, out, "31 already recorded by an earlier accrue")
+	// 32 deals less ACME-1001 and the 4 not yet closed on 2026-12-15.
+	assert.Contains(t, out, "27 already recorded by an earlier accrue")
 	assert.Contains(t, out, "1 deal in error")
 }
 

@@ -119,7 +119,9 @@ type submitRequest struct {
 // stores nothing. So is (ErrInvalid): an eligible deal whose payout the
 // program splits with another partner (Program.Split: a referrer named on
 // the deal), since a claim pays one partner and, recorded whole, would pay
-// the other payees' shares to the deal's; a claim finer than the
+// the other payees' shares to the deal's; a deal that closes after the
+// claim's day (ErrNotClosed: submit it again once it has closed); a claim
+// finer than the
 // currency's minor unit (a program that rounds only at the statement
 // stage, or to more places), since a claim is paid as it is recorded; and
 // a credit note (Deal.Credits), whose error names the credited deal's
@@ -163,6 +165,12 @@ func (l *Ledger) Submit(ctx context.Context, p SubmitParams) (Claim, error) {
 		}
 		return Claim{}, fmt.Errorf("%w: deal %s is a credit note of deal %s (%s): the ledger takes no credit notes; take back what it credits from that claim (ClawBack with an Amount)",
 			ErrInvalid, p.Deal.ID, p.Deal.Credits, which)
+	}
+	if closes, today := incentive.DateOf(p.Deal.CloseDate.In(pe.loc())), incentive.DateOf(l.now().In(pe.loc())); today.Before(closes) {
+		// A claim on a sale that has not closed could be approved and
+		// paid before it closes (or never does).
+		return Claim{}, fmt.Errorf("%w (%w): deal %s closes on %s, after the claim's day %s: submit it once it has closed",
+			ErrNotClosed, ErrInvalid, p.Deal.ID, closes, today)
 	}
 	if p.Exception != nil && !pe.policy.mayApprove(RoleException, p.Exception.Approver) {
 		return Claim{}, fmt.Errorf("%w: %s is not a listed %s approver of program %s", ErrNotApprover, p.Exception.Approver, RoleException, pe.ref.ID)

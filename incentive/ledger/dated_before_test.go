@@ -2,6 +2,7 @@ package ledger_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
@@ -102,4 +103,39 @@ func spiff2Program(id string) *incentive.Program {
 			{ID: "spiff", Type: incentive.Spiff, Amount: incentive.RateOf("deal.amount", decimal.RequireFromString("0.02"))},
 		},
 	}
+}
+
+// A deal is claimed once it has closed: a submission dated before the
+// deal's close day (in the program's time zone) is refused with
+// ErrNotClosed (and ErrInvalid), stores nothing, and the same key
+// submitted again once the deal has closed records the claim. Claimed on
+// the close day itself, it is accepted. (Reviewer newcomer10: the README's
+// quarter accrued on 2026-12-15 deals closing through 2026-12-31, and
+// approve and pay then paid a 2,500.00 claim fifteen days before its sale
+// closed.)
+func TestSubmitRefusesDealNotYetClosed(t *testing.T) {
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	require.NoError(t, err)
+	h := ledgertest.NewHarness(t, newStore, ledger.Config{})
+	prog := spiff2Program("early")
+	prog.Effective.Location = tokyo
+	auto := &ledger.ApprovalPolicy{Rules: []ledger.ApprovalRule{{}}}
+	require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: prog, Policy: auto, Actor: "ops"}))
+	// Closed at 12:00 UTC on 2026-12-20: 21:00 in Tokyo, that day.
+	deal := ledgertest.Deal("D-1", "P-1", "12000.00", "2026-12-20")
+	// 12:00 UTC on 2026-12-19 is 21:00 in Tokyo: the day before the close.
+	h.Clock.Set("2026-12-19")
+	_, err = h.Submit("early", deal, ledgertest.Gold("P-1"))
+	require.ErrorIs(t, err, ledger.ErrNotClosed)
+	require.ErrorIs(t, err, ledger.ErrInvalid)
+	assert.Contains(t, err.Error(), "deal D-1 closes on 2026-12-20, after the claim's day 2026-12-19")
+	cs, err := h.Store.Claims(h.Ctx, ledger.ClaimsParams{})
+	require.NoError(t, err)
+	assert.Empty(t, cs, "nothing stored")
+
+	// On the close day: 12,000.00 x 2% = 240.00, approved at once.
+	h.Clock.Set("2026-12-20")
+	c := ledgertest.Must(h.Submit("early", deal, ledgertest.Gold("P-1")))(t)
+	assert.Equal(t, "240.00", c.Amount.Amount().StringFixed(2))
+	h.ZeroSum()
 }

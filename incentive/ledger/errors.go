@@ -41,6 +41,12 @@ var (
 	ErrNotApprover = errors.New("not an approver of this step")
 	// ErrNotEligible: the engine found the deal not eligible.
 	ErrNotEligible = errors.New("not eligible")
+	// ErrNotClosed: the deal closes after the claim's day (in the
+	// program's time zone): a deal is claimed once it has closed. Such a
+	// submission is refused and stores nothing (it also matches
+	// ErrInvalid), so that the same deal submitted again once it has
+	// closed is recorded.
+	ErrNotClosed = errors.New("deal not yet closed")
 	// ErrClaimWindow: the claim came after the claim window closed.
 	ErrClaimWindow = errors.New("claim window closed")
 	// ErrProofLate: MDF proof of performance came after its deadline.

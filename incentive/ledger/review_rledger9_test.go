@@ -261,8 +261,10 @@ func TestReviewRledger9LedgerMatchesRun(t *testing.T) {
 			h := ledgertest.NewHarness(t, newStore, ledger.Config{})
 			auto := &ledger.ApprovalPolicy{Rules: []ledger.ApprovalRule{{}}}
 			require.NoError(t, h.Ledger.Register(h.Ctx, ledger.RegisterParams{Program: p, Policy: auto, Actor: "ops"}))
-			// Deals closed before 2026-10-21 are late (60 days).
-			h.Clock.Set("2026-12-20")
+			// On the last day a deal can close (a deal is claimed once
+			// it has closed): deals closed before 2026-10-29 are late
+			// (60 days).
+			h.Clock.Set("2026-12-28")
 			led := map[string]string{}
 			for _, d := range deals {
 				c, err := h.Ledger.Submit(h.Ctx, ledger.SubmitParams{Key: d.ID, Program: "vol", Deal: d, Partner: ledgertest.Gold(d.PartnerID), Actor: "rep", Rates: rates})
