@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -53,4 +54,63 @@ func TestReviewRlead10RerunOpenBatchWithRecordsThatBlock(t *testing.T) {
 	var paid ledger.Batch
 	require.NoError(t, json.Unmarshal([]byte(must("pay", "-batch", "B", "-as-of", "2026-12-31", "-actor", "finance", "-records", q4Records, "-json")), &paid))
 	assert.Equal(t, ledger.BatchPaid, paid.State)
+}
+
+// A per_partner cap by half year in the ledger, in Tokyo time, with the
+// second half's first deal accrued before the first half's: each half has
+// its own room, as run counts it. D-3 closes at 2027-06-30T16:00Z, July 1
+// 01:00 in Tokyo (H2); D-2 at 14:30Z, June 30 23:30 there (H1).
+func TestReviewRlead10LedgerHalfYearCap(t *testing.T) {
+	chdirRoot(t)
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
+		return p
+	}
+	prog := write("prog.yaml", `apiVersion: partnerops/v1
+kind: Program
+id: tokyo-cap
+name: Tokyo half-year cap
+version: 1
+currency: USD
+effective: {from: 2027-01-01, to: 2027-12-31, timezone: Asia/Tokyo}
+period: half
+earnings:
+  - id: spiff
+    type: spiff
+    amount: deal.amount * 0.10
+caps:
+  per_partner: 1000
+`)
+	const p1 = `partner: {id: P-1, name: One, type: reseller}`
+	d3 := `- {id: D-3, amount: "3000.00", close_date: "2027-06-30T16:00:00Z", ` + p1 + "}\n"
+	h1 := `- {id: D-1, amount: "8000.00", close_date: 2027-02-10, ` + p1 + "}\n" +
+		`- {id: D-2, amount: "5000.00", close_date: "2027-06-30T14:30:00Z", ` + p1 + "}\n"
+	d4 := `- {id: D-4, amount: "9000.00", close_date: 2027-09-01, ` + p1 + "}\n"
+	db := "sqlite:" + filepath.Join(dir, "cap.db")
+	for i, deals := range []string{d3, h1, d4} {
+		f := write(fmt.Sprintf("deals%d.yaml", i), deals)
+		out, errs, code := invoke("ledger", "accrue", "-db", db, "-as-of", "2027-09-02", "-actor", "ops", prog, f)
+		require.Equal(t, exitOK, code, "stdout: %s\nstderr: %s", out, errs)
+	}
+	out, errs, code := invoke("ledger", "claims", "-db", db, "-as-of", "2027-09-02", "-json")
+	require.Equal(t, exitOK, code, errs)
+	var cs []ledger.Claim
+	require.NoError(t, json.Unmarshal([]byte(out), &cs))
+	got := map[string]string{}
+	for _, c := range cs {
+		got[c.Deal] = c.Amount.Amount().StringFixed(2)
+	}
+	assert.Equal(t, map[string]string{
+		"D-3": "300.00", // H2 first: 3000.00 x 0.10 = 300.00, room 1000.00
+		"D-1": "800.00", // H1: 8000.00 x 0.10 = 800.00
+		"D-2": "200.00", // H1: 500.00, room 1000.00 - 800.00 = 200.00
+		"D-4": "700.00", // H2: 900.00, room 1000.00 - 300.00 = 700.00
+	}, got)
+	// run, all four at once: 300.00 + 800.00 + 200.00 + 700.00 = 2,000.00
+	all := write("all.yaml", d3+h1+d4)
+	out, errs, code = invoke("run", prog, all)
+	require.Equal(t, exitOK, code, errs)
+	assert.Regexp(t, `(?m)^total\s+4\s+4\s+2,000\.00\s`, out)
 }
