@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/partnerops/partnerops/incentive"
 
 	"github.com/partnerops/partnerops/incentive/ledger"
 	"github.com/stretchr/testify/assert"
@@ -113,4 +116,46 @@ caps:
 	out, errs, code = invoke("run", prog, all)
 	require.Equal(t, exitOK, code, errs)
 	assert.Regexp(t, `(?m)^total\s+4\s+4\s+2,000\.00\s`, out)
+}
+
+// The -records gate on the edges a finance user meets: a tax form's
+// validity ends are both inclusive; a rejected form beside an approved one
+// does not block, an approved document of another kind does not stand in
+// for a tax form, a partner being offboarded can still be paid (its balance
+// settled). Passed on the code under review: pinned.
+func TestReviewRlead10RecordsGateEdges(t *testing.T) {
+	pay := `"payment": {"method": "check", "account_holder": "X", "account_ref": "1"}`
+	src := `{"id": "P-A", "name": "A", "type": "reseller", "status": "active", ` + pay + `, "documents": [` +
+		`{"id": "A1", "kind": "tax_form", "form": "W-9", "status": "approved", "valid_from": "2026-01-01", "valid_until": "2026-12-31"}, ` +
+		`{"id": "A2", "kind": "tax_form", "form": "W-9", "status": "rejected", "valid_from": "2026-06-01"}]}` + "\n" +
+		`{"id": "P-B", "name": "B", "type": "reseller", "status": "active", ` + pay + `, "documents": [` +
+		`{"id": "B1", "kind": "agreement", "status": "approved"}]}` + "\n" +
+		`{"id": "P-C", "name": "C", "type": "reseller", "status": "offboarding", ` + pay + `, "documents": [` +
+		`{"id": "C1", "kind": "tax_form", "status": "approved"}]}` + "\n" +
+		`{"id": "P-D", "name": "D", "type": "reseller", "status": "active", ` + pay + `, "documents": [` +
+		`{"id": "D1", "kind": "tax_form", "status": "approved", "valid_from": "2027-01-01"}]}` + "\n"
+	b, err := parseRecords("r.jsonl", []byte(src))
+	require.NoError(t, err)
+	day := func(y int, m time.Month, d int) incentive.Date { return incentive.Date{Year: y, Month: m, Day: d} }
+	for _, tc := range []struct {
+		id   string
+		on   incentive.Date
+		want string // "" : can be paid
+	}{
+		{"P-A", day(2026, time.January, 1), ""},   // first day valid
+		{"P-A", day(2026, time.December, 31), ""}, // last day valid (inclusive)
+		{"P-A", day(2027, time.January, 1), "expired on 2026-12-31"},
+		{"P-B", day(2026, time.December, 31), "no tax form on file"},
+		{"P-C", day(2026, time.December, 31), ""},
+		{"P-D", day(2026, time.December, 31), "2027-01-01"},
+		{"P-D", day(2027, time.January, 1), ""},
+		{"P-Z", day(2026, time.December, 31), "P-Z has no record in r.jsonl"},
+	} {
+		err := b.gate(tc.id, tc.on)
+		if tc.want == "" {
+			assert.NoError(t, err, "%s on %s", tc.id, tc.on)
+		} else if assert.Error(t, err, "%s on %s", tc.id, tc.on) {
+			assert.Contains(t, err.Error(), tc.want, "%s on %s", tc.id, tc.on)
+		}
+	}
 }
