@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/partnerops/partnerops/incentive"
-
 	"github.com/partnerops/partnerops/incentive/ledger"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -158,4 +157,65 @@ func TestReviewRlead10RecordsGateEdges(t *testing.T) {
 			assert.Contains(t, err.Error(), tc.want, "%s on %s", tc.id, tc.on)
 		}
 	}
+}
+
+// -records names each partner's payment method, and the program's terms
+// for it apply: check (minimum 500.00, fee 25.00), bank_transfer (minimum
+// 100.00, no fee). Passed on the code under review: pinned.
+func TestReviewRlead10RecordsMethodTerms(t *testing.T) {
+	chdirRoot(t)
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
+		return p
+	}
+	prog := write("prog.yaml", `apiVersion: partnerops/v1
+kind: Program
+id: methods
+name: Method terms
+version: 1
+currency: USD
+effective: {from: 2027-01-01, to: 2027-12-31}
+earnings:
+  - id: spiff
+    type: spiff
+    amount: deal.amount * 0.10
+payment_methods:
+  - {method: bank_transfer, min_payout: 100}
+  - {method: check, min_payout: 500, fee: 25}
+`)
+	deals := write("deals.yaml", `- {id: D-1, amount: "8000.00", close_date: 2027-02-10, partner: {id: P-1, name: One, type: reseller}}
+- {id: D-2, amount: "2000.00", close_date: 2027-03-10, partner: {id: P-1, name: One, type: reseller}}
+- {id: D-5, amount: "3000.00", close_date: 2027-03-10, partner: {id: P-2, name: Two, type: reseller}}
+- {id: D-6, amount: "1500.00", close_date: 2027-03-10, partner: {id: P-3, name: Three, type: reseller}}
+`)
+	rec := func(id, method string) string {
+		return `{"id": "` + id + `", "name": "` + id + `", "type": "reseller", "status": "active", "payment": {"method": "` + method +
+			`", "account_holder": "` + id + `", "account_ref": "1"}, "documents": [{"id": "T", "kind": "tax_form", "status": "approved"}]}` + "\n"
+	}
+	records := write("records.jsonl", rec("P-1", "check")+rec("P-2", "check")+rec("P-3", "bank_transfer"))
+	db := "sqlite:" + filepath.Join(dir, "methods.db")
+	for _, args := range [][]string{
+		{"accrue", "-as-of", "2027-03-15", "-actor", "ops", prog, deals},
+		{"approve", "-all", "-as-of", "2027-03-16", "-actor", "manager"},
+	} {
+		out, errs, code := invoke(append(append([]string{"ledger"}, args...), "-db", db)...)
+		require.Equal(t, exitOK, code, "stdout: %s\nstderr: %s", out, errs)
+	}
+	out, errs, code := invoke("ledger", "pay", "-db", db, "-batch", "B", "-as-of", "2027-03-31", "-actor", "finance", "-records", records, "-json")
+	require.Equal(t, exitOK, code, errs)
+	var b ledger.Batch
+	require.NoError(t, json.Unmarshal([]byte(out), &b))
+	lines := map[string][3]string{}
+	for _, ln := range b.Lines {
+		lines[ln.Bucket.Partner] = [3]string{string(ln.Method), ln.Fee.Amount().StringFixed(2), ln.Sent.Amount().StringFixed(2)}
+	}
+	assert.Equal(t, map[string][3]string{
+		"P-1": {"check", "25.00", "975.00"},      // (8000.00 + 2000.00) x 0.10 = 1000.00 >= 500.00; 1000.00 - 25.00
+		"P-3": {"bank_transfer", "0.00", "0.00"}, // 150.00 >= 100.00, no fee (Sent is set only with a fee)
+	}, lines)
+	require.Len(t, b.Blocked, 1)
+	assert.Equal(t, "P-2", b.Blocked[0].Bucket.Partner) // 300.00 < 500.00, check's minimum
+	assert.Contains(t, b.Blocked[0].Reason, "below the minimum payout of 500.00")
 }
