@@ -107,7 +107,7 @@ var dealKeyTable = []DealKey{
 	{Name: "customer_segment", Type: "text", CSV: true, Doc: "the customer's segment"},
 	{Name: "products", Type: "list", CSV: true, JSON: true, Doc: "JSON: product names or {product, family, quantity, unit_price, amount and the custom line fields}; CSV: product names separated by \";\" (no line details: use JSON for families, prices and line fields)"},
 	{Name: "partner", Type: "object", JSON: true, Doc: "{id, name, type, tier, region, country, contacts, payment_method, tier_history, attribute_history}: the partner's record inline, as in a partners file (JSON and JSON Lines; a CSV deal names its partner by partner_id and takes the record from -partners)"},
-	{Name: "history", Type: "object", JSON: true, Doc: "{<period>: <amount>}: the partner's totals of earlier periods (Input.History), by label: 2026-03, 2026-Q1 or 2026"},
+	{Name: "history", Type: "object", JSON: true, Doc: "{<period>: <amount>}: the partner's totals of earlier periods (Input.History), by label: 2026-03, 2026-Q1, 2026-H1 or 2026"},
 	{Name: "partner_name", Type: "text", CSV: true, Doc: "the partner's name"},
 	{Name: "partner_type", Type: "text", CSV: true, Doc: "the partner's type (reseller, distributor, msp, ...)"},
 	{Name: "partner_tier", Type: "text", CSV: true, Doc: "the partner's tier"},

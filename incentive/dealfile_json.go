@@ -568,7 +568,7 @@ func (d *rowDecoder) jsonHistory(c *cell) History {
 			continue
 		}
 		if !IsPeriodLabel(m.key) {
-			d.fail(c, path, "want a period label: a month (2026-03), a quarter (2026-Q1) or a year (2026)")
+			d.fail(c, path, "want a period label: a month (2026-03), a quarter (2026-Q1), a half year (2026-H1) or a year (2026)")
 			continue
 		}
 		mc := jsonCell(m.val, c.line, 0)

@@ -135,8 +135,14 @@ func parseHistoryPath(path string) (Period, int, bool) {
 	return "", 0, false
 }
 
+// PeriodLabelPattern is the regular expression (RE2 and JSON Schema alike)
+// of the label of a month, quarter, half year or year, as PeriodLabel
+// writes them: IsPeriodLabel and the rules' JSON schema read it, so they
+// cannot accept different labels.
+const PeriodLabelPattern = `^[0-9]{4}(-(0[1-9]|1[0-2])|-Q[1-4]|-H[12])?$`
+
 // periodLabelRE matches the label of a month, quarter, half year or year.
-var periodLabelRE = regexp.MustCompile(`^[0-9]{4}(-(0[1-9]|1[0-2])|-Q[1-4]|-H[12])?$`)
+var periodLabelRE = regexp.MustCompile(PeriodLabelPattern)
 
 // IsPeriodLabel reports whether s labels a month ("2026-03"), a quarter
 // ("2026-Q1"), a half year ("2026-H1") or a year ("2026") as PeriodLabel

@@ -564,7 +564,7 @@ func earningIDs(p *incentive.Program) []string {
 }
 
 // history reads a partner's totals of earlier periods: a mapping from
-// period labels ("2026-03", "2026-Q1", "2026") to amounts in the program
+// period labels ("2026-03", "2026-Q1", "2026-H1", "2026") to amounts in the program
 // currency. It returns nil after an error.
 func (dd dealDecoder) history(n *yaml.Node, path string) incentive.History {
 	d := dd.d
@@ -576,7 +576,7 @@ func (dd dealDecoder) history(n *yaml.Node, path string) incentive.History {
 	h := incentive.History{}
 	for k, kn := range f.pairs(n) {
 		if !incentive.IsPeriodLabel(k.Value) {
-			d.errorf(k, f.at(k.Value), "want a period label: a month (2026-03), a quarter (2026-Q1) or a year (2026), got %q", clip(k.Value))
+			d.errorf(k, f.at(k.Value), "want a period label: a month (2026-03), a quarter (2026-Q1), a half year (2026-H1) or a year (2026), got %q", clip(k.Value))
 			continue
 		}
 		if v, ok := d.money(kn, f.at(k.Value), dd.p.Currency); ok {

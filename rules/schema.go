@@ -102,7 +102,7 @@ func schema() obj {
 	product["additionalProperties"] = true // the program's custom line fields
 	// a partner's history: period labels to amounts
 	history := obj{"type": "object", "additionalProperties": amount(),
-		"propertyNames": obj{"pattern": `^[0-9]{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$`}}
+		"propertyNames": obj{"pattern": incentive.PeriodLabelPattern}}
 	deal := strict(dealKeys, obj{
 		"amount": amount(), "quantity": integer(), "registered": boolean(),
 		"registration": strict(registrationK, nil),

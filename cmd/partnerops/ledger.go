@@ -912,6 +912,23 @@ func (s *ledgerSession) pay(ctx context.Context, stdout, stderr io.Writer) int {
 	// A batch paid before comes back as it was: say so, or the rerun
 	// reads as a second payment.
 	before := b.State == ledger.BatchPaid
+	if s.records != nil && !s.o.open && b.State == ledger.BatchOpen {
+		// An open batch run before (-open) comes back as it was, its
+		// lines gated by the records of that run: the records given now
+		// must let each of them be paid too, or marking it paid would pay
+		// a partner they say cannot be.
+		var blocked []string
+		for _, ln := range b.Lines {
+			if err := s.records.gate(ln.Bucket.Partner, b.AsOf); err != nil {
+				blocked = append(blocked, ln.Bucket.String()+": "+oneLine(err.Error()))
+			}
+		}
+		if len(blocked) > 0 {
+			fmt.Fprintf(stderr, "partnerops %s: batch %s is open with lines that %s does not let be paid: not marked paid, it stays open (nothing recorded):\n  %s\n",
+				cmd, b.ID, s.records.name, strings.Join(blocked, "\n  "))
+			return exitFail
+		}
+	}
 	if !s.o.open && b.State == ledger.BatchOpen {
 		if b, err = s.l.MarkPaid(ctx, ledger.MarkPaidParams{Batch: b.ID, Actor: s.actor}); err != nil {
 			fmt.Fprintf(stderr, "partnerops %s: mark batch %s paid: %s\n", cmd, s.o.batch, oneLine(err.Error()))

@@ -22,7 +22,9 @@ reference) and an approved tax form valid that day. Every other partner's
 payable claims stay payable, listed as "not paid" with every reason, and are
 paid by a later batch once the record is put right; a partner the file does
 not list is not paid either. Each partner is paid by its record's payment
-method, as with -partners (give one of the two).`
+method, as with -partners (give one of the two). A batch run with -open is
+marked paid by running it again: with -records, only if the records given
+then still let every partner of its lines be paid.`
 
 // recordBook is the partner records of a -records file, by id.
 type recordBook struct {
