@@ -34,7 +34,7 @@ func (r Rate) badDay() string {
 		what string
 		d    Date
 	}{{"as-of day", r.AsOf}, {"validity's first day", r.ValidFrom}, {"validity's last day", r.ValidTo}} {
-		if !d.d.valid() {
+		if !d.d.Valid() {
 			return fmt.Sprintf("its %s %s is not a day of the calendar", d.what, d.d)
 		}
 	}

@@ -20,7 +20,7 @@ func TestDatesNotOfTheCalendarAreRefused(t *testing.T) {
 		{}: true, {2026, 2, 28}: true, {2028, 2, 29}: true, {2026, 12, 31}: true, {2026, 4, 30}: true,
 		{2026, 2, 29}: false, {2026, 4, 31}: false, {2026, 13, 1}: false, {2026, 0, 10}: false, {2026, 1, 0}: false, {2026, 1, 32}: false,
 	} {
-		assert.Equal(t, want, d.valid(), "%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
+		assert.Equal(t, want, d.Valid(), "%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
 	}
 
 	p := spiffProgram()

@@ -1316,7 +1316,7 @@ func (e *Evaluator) checkDeal(d *Deal, pt *partner.Partner) error {
 		return bad("deal credits deal %q but its amount %s is not negative: a credit note's amount is", d.Credits, d.Amount)
 	case d.Credits == d.ID && d.Credits != "":
 		return bad("deal credits itself")
-	case d.Registration != nil && !d.Registration.Approved.valid():
+	case d.Registration != nil && !d.Registration.Approved.Valid():
 		a := d.Registration.Approved
 		return bad("registration approved %04d-%02d-%02d, which is not a day of the calendar", a.Year, int(a.Month), a.Day)
 	}
@@ -1385,7 +1385,7 @@ func fieldValueOK(t FieldType, v any) (ok bool, bad string) {
 	if !fieldTypeOK(t, v) {
 		return false, fmt.Sprintf("is %T, want %s", v, t)
 	}
-	if d, isDate := v.(Date); isDate && !d.valid() {
+	if d, isDate := v.(Date); isDate && !d.Valid() {
 		return false, fmt.Sprintf("is %04d-%02d-%02d, which is not a day of the calendar", d.Year, int(d.Month), d.Day)
 	}
 	return true, ""

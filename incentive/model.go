@@ -173,11 +173,11 @@ func ParseDate(s string) (Date, error) {
 // IsZero reports whether d is the zero Date.
 func (d Date) IsZero() bool { return d == Date{} }
 
-// valid reports whether d is zero or a day of the calendar: a Date built
+// Valid reports whether d is zero or a day of the calendar: a Date built
 // in Go may name one that is not (2026-02-30), which comparisons (by
 // field) and In (normalized by time.Date, to March 2) would read as two
 // different days.
-func (d Date) valid() bool {
+func (d Date) Valid() bool {
 	if d.Month >= time.January && d.Month <= time.December && d.Day >= 1 && d.Day <= 28 {
 		return true // (every month has its first 28 days: no time.Date a deal)
 	}

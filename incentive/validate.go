@@ -48,7 +48,7 @@ func (p *Program) Validate() error {
 		key string
 		d   Date
 	}{{"effective.from", p.Effective.From}, {"effective.to", p.Effective.To}} {
-		if !e.d.valid() {
+		if !e.d.Valid() {
 			at(e.key, "%04d-%02d-%02d is not a day of the calendar", e.d.Year, int(e.d.Month), e.d.Day)
 		}
 	}

@@ -17,7 +17,7 @@ var utc = time.UTC
 // store that keeps dates as text could not read it back, and comparisons
 // (field by field) and the words would read a day that does not exist.
 func checkDay(what string, d incentive.Date) error {
-	if d.IsZero() || incentive.DateOf(time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC)) == d {
+	if d.Valid() {
 		return nil
 	}
 	return fmt.Errorf("%w: %s %04d-%02d-%02d is not a day of the calendar", ErrInvalid, what, d.Year, int(d.Month), d.Day)
