@@ -947,13 +947,15 @@ func (s *ledgerSession) pay(ctx context.Context, stdout, stderr io.Writer) int {
 	// less the method's fee.
 	methods := slices.ContainsFunc(b.Lines, func(ln ledger.BatchLine) bool { return ln.Method != "" })
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	head := "partner\tpayee\tprogram\tclaims\tpayable\trecovered\tnet\t"
+	// (a currency column, as the ledger's statement has: a batch pays
+	// each bucket in its own currency.)
+	head := "partner\tpayee\tprogram\tcurrency\tclaims\tpayable\trecovered\tnet\t"
 	if methods {
 		head += "method\tfee\tsent\t"
 	}
 	fmt.Fprintln(tw, head)
 	for _, ln := range b.Lines {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t", ln.Bucket.Partner, ln.Bucket.Payee, programOf(ln.Bucket), len(ln.Claims),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t", ln.Bucket.Partner, ln.Bucket.Payee, programOf(ln.Bucket), ln.Net.Currency(), len(ln.Claims),
 			money(ln.Payable), money(ln.Recovered), money(ln.Net))
 		if methods {
 			fee, sent := money(ln.Fee), money(ln.Sent)

@@ -133,7 +133,7 @@ earnings:
 	require.Equal(t, exitOK, code, errs)
 	out, errs, code = invoke("ledger", "pay", "-db", db, "-batch", "B-1", "-as-of", "2027-02-03", "-actor", "fin")
 	require.Equal(t, exitOK, code, errs)
-	assert.Regexp(t, `P-1 +partner +mixed-buckets +1 +250\.00 +0\.00 +250\.00`, out)
+	assert.Regexp(t, `P-1 +partner +mixed-buckets +USD +1 +250\.00 +0\.00 +250\.00`, out)
 }
 
 // TestReviewNewcomer10DiffSweepChartRates: the README says diff, sweep and

@@ -122,9 +122,9 @@ func TestReviewRlead8PayByPaymentMethod(t *testing.T) {
 	out, _ = run("pay", "-batch", "Q1", "-as-of", "2027-04-07", "-actor", "finance", "-partners", partners)
 	rows := strings.Split(strings.TrimRight(out, "\n"), "\n")
 	require.Len(t, rows, 5, out)
-	assert.Equal(t, "partner payee program claims payable recovered net method fee sent", strings.Join(strings.Fields(rows[1]), " "))
-	assert.Equal(t, "DIST-NORTH partner distributor-growth-2027 2 2,179.90 0.00 2,179.90 check 15.00 2,164.90", strings.Join(strings.Fields(rows[2]), " "))
-	assert.Equal(t, "DIST-SOUTH partner distributor-growth-2027 3 776.97 0.00 776.97 bank_transfer 0.00 776.97", strings.Join(strings.Fields(rows[3]), " "))
+	assert.Equal(t, "partner payee program currency claims payable recovered net method fee sent", strings.Join(strings.Fields(rows[1]), " "))
+	assert.Equal(t, "DIST-NORTH partner distributor-growth-2027 USD 2 2,179.90 0.00 2,179.90 check 15.00 2,164.90", strings.Join(strings.Fields(rows[2]), " "))
+	assert.Equal(t, "DIST-SOUTH partner distributor-growth-2027 USD 3 776.97 0.00 776.97 bank_transfer 0.00 776.97", strings.Join(strings.Fields(rows[3]), " "))
 
 	// Without -partners: the warning (-open: the batch is not paid).
 	_, errs, code = invoke("ledger", "pay", "-db", db, "-batch", "Q2", "-open", "-as-of", "2027-04-08", "-actor", "finance")
@@ -386,5 +386,5 @@ func TestLedgerPayWarnsOfPartnersWithoutMethod(t *testing.T) {
 	assert.Equal(t, "partnerops ledger pay: warning: DIST-SOUTH: no payment method in "+short+", paid under the program's own terms (no method's minimum, no fee)\n", errs)
 	// DIST-NORTH still by cheque, DIST-SOUTH without a method.
 	assert.Contains(t, out, "check")
-	assert.Regexp(t, `DIST-SOUTH\s+partner\s+distributor-growth-2027\s+3\s+776\.97\s+0\.00\s+776\.97\s+-`, out)
+	assert.Regexp(t, `DIST-SOUTH\s+partner\s+distributor-growth-2027\s+USD\s+3\s+776\.97\s+0\.00\s+776\.97\s+-`, out)
 }
