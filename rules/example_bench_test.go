@@ -37,6 +37,8 @@ func TestExampleProgramMatchesHandWritten(t *testing.T) {
 //   - yaml-into, yaml-notrace-into: yaml and yaml-notrace writing every
 //     result into one Result (Evaluator.EvaluateInto, EvaluateNoTraceInto),
 //     for services that keep no results;
+//   - yaml-explain: yaml with the explanation read once in words
+//     (Result.Explain), what a caller that explains every deal pays;
 //   - handwritten: the terms as a plain Go function with shopspring decimal,
 //     no engine, no explanation (the reference);
 //   - handwritten-int64: the same over int64 cents (the physical floor).
@@ -47,6 +49,7 @@ func BenchmarkEvaluateExample(b *testing.B) {
 	b.Run("go-notrace", func(b *testing.B) { growthref.BenchEvaluateNoTrace(b, growthref.Program()) })
 	b.Run("yaml-into", func(b *testing.B) { growthref.BenchEvaluateInto(b, exampleProgram(b), false) })
 	b.Run("yaml-notrace-into", func(b *testing.B) { growthref.BenchEvaluateInto(b, exampleProgram(b), true) })
+	b.Run("yaml-explain", func(b *testing.B) { growthref.BenchEvaluateExplain(b, exampleProgram(b)) })
 	b.Run("handwritten", growthref.BenchHandwritten)
 	b.Run("handwritten-int64", growthref.BenchHandwrittenMinor)
 }

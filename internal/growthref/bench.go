@@ -198,3 +198,22 @@ func BenchEvaluateInto(b *testing.B, p *incentive.Program, noTrace bool) {
 		i++
 	}
 }
+
+// BenchEvaluateExplain is BenchEvaluate with the explanation read once,
+// in words (Result.Explain): what a caller that explains every deal pays.
+func BenchEvaluateExplain(b *testing.B, p *incentive.Program) {
+	e, ins := benchEvaluator(b, p)
+	ctx := b.Context()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		r, err := e.Evaluate(ctx, ins[i%len(ins)], time.Time{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(r.Explain()) == 0 {
+			b.Fatal("no words")
+		}
+		i++
+	}
+}
