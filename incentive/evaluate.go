@@ -289,7 +289,8 @@ func (e *Evaluator) Evaluate(ctx context.Context, in Input, asOf time.Time) (*Re
 // EvaluateNoTrace is Evaluate without the explanation: the result's Trace
 // is empty, everything else is the same (as RunOptions.NoTrace does for a
 // run). For services that evaluate deals inline and only need the amounts;
-// evaluating the deal again with Evaluate explains it.
+// Recheck explains such a result later, evaluating the deal again and
+// refusing if it no longer computes what the result says.
 func (e *Evaluator) EvaluateNoTrace(ctx context.Context, in Input, asOf time.Time) (*Result, error) {
 	return e.evaluate(ctx, &in, nil, asOf, true, nil)
 }

@@ -166,3 +166,23 @@ func ExampleDeal_credits() {
 	// C-2 -2000.00 USD
 	// true program q4-spiff, deal C-3, credit: unknown credited deal: the credit note credits deal "D-9", which this run has not seen; a credit note must follow the deal it credits in the same run
 }
+
+// A service keeps its results without the explanation and explains one
+// when asked: Recheck evaluates the deal again and explains it only if it
+// computes what was kept. Here the deal's amount was changed since.
+func ExampleEvaluator_Recheck() {
+	ctx := context.Background()
+	e, _ := incentive.NewEvaluator(spiff())
+	in := dealOf("D-5", "12000.00", "gold", 3)
+	kept, _ := e.EvaluateNoTrace(ctx, in, time.Time{})
+
+	r, err := e.Recheck(ctx, in, time.Time{}, kept)
+	fmt.Println(err, len(r.Trace) > 0, r.Total)
+
+	in.Deal.Amount = incentive.MustParseMoney("15000.00", "USD")
+	_, err = e.Recheck(ctx, in, time.Time{}, kept)
+	fmt.Println(err)
+	// Output:
+	// <nil> true 240.00 USD
+	// the deal evaluated again differs from the stored result: deal D-5: the total was 240.00 USD, now 300.00 USD
+}
