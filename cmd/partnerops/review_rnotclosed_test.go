@@ -1,0 +1,38 @@
+package main
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Reviewer rnotclosed (ad2b98c): the README's deals accrued as of
+// 2026-12-31, when all 32 have closed, then the same export accrued again
+// -as-of 2026-12-15 (a script re-running the quarter's commands, a backdated
+// rerun, a ledger whose claims were recorded before ad2b98c): every deal
+// was accrued before and nothing is recorded twice. accrue said "4 deals
+// not yet closed on 2026-12-15 (BRI-2006, FJD-6004, ACME-1011, GLX-7003):
+// not claimed", of deals the ledger holds (3 of them claims, pending
+// approval), and counted 28 already recorded, not 32: the ledger's
+// not-closed check ran before the accrue key's first outcome was looked
+// up. The same by another actor (the key's request names the actor).
+func TestReviewRnotclosedAccrueAgainEarlierSaysRecorded(t *testing.T) {
+	chdirRoot(t)
+	db := "sqlite:" + filepath.Join(t.TempDir(), "q.db")
+	out, errs, code := invoke("ledger", "accrue", "-db", db, "-as-of", "2026-12-31", "-actor", "ops", example, deals)
+	require.Equal(t, exitOK, code, errs)
+	assert.NotContains(t, out, "not yet closed")
+	for _, actor := range []string{"ops", "finance"} {
+		out, errs, code = invoke("ledger", "accrue", "-db", db, "-as-of", "2026-12-15", "-actor", actor, example, deals)
+		require.Equal(t, exitOK, code, errs)
+		assert.Contains(t, out, "0 claims recorded", actor)
+		assert.Contains(t, out, "32 already recorded by an earlier accrue", actor)
+		assert.NotContains(t, out, "not yet closed", actor)
+		assert.NotContains(t, out, "not claimed", actor)
+	}
+	out, errs, code = invoke("ledger", "claims", "-db", db, "-json")
+	require.Equal(t, exitOK, code, errs)
+	assert.Contains(t, out, "GLX-7003")
+}
