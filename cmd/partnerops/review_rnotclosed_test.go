@@ -1,7 +1,9 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -35,4 +37,22 @@ func TestReviewRnotclosedAccrueAgainEarlierSaysRecorded(t *testing.T) {
 	out, errs, code = invoke("ledger", "claims", "-db", db, "-json")
 	require.Equal(t, exitOK, code, errs)
 	assert.Contains(t, out, "GLX-7003")
+}
+
+// The README's quarter (ad2b98c) says a deal not closed by -as-of is not
+// claimed yet, and two sentences on still said the opposite, the warning
+// ad2b98c replaced: "A deal that closes after the -as-of date is recorded
+// too, and could be paid before it closes: accrue warns of such deals
+// (here three of December's last deals)". accrue records none of them and
+// warns of nothing (it lists them on stdout as not claimed).
+func TestReviewRnotclosedReadmeSaysNotClaimed(t *testing.T) {
+	src, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	_, quarter, ok := strings.Cut(string(src), "## A quarter of administration\n")
+	require.True(t, ok)
+	quarter, _, _ = strings.Cut(quarter, "\n## ")
+	text := strings.Join(strings.Fields(strings.ReplaceAll(quarter, "\n# ", " ")), " ")
+	assert.Contains(t, text, "A deal that has not closed by -as-of is not claimed yet")
+	assert.NotContains(t, text, "closes after the -as-of date is recorded too")
+	assert.NotContains(t, text, "accrue warns of such deals")
 }
