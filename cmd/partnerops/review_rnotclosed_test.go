@@ -56,3 +56,25 @@ func TestReviewRnotclosedReadmeSaysNotClaimed(t *testing.T) {
 	assert.NotContains(t, text, "closes after the -as-of date is recorded too")
 	assert.NotContains(t, text, "accrue warns of such deals")
 }
+
+// -as-of as an RFC 3339 time is an instant; the claim's day and each
+// deal's close day are days in the program's zone (America/New_York,
+// UTC-5 in December), and accrue names the day it used. BRI-2006 closes on
+// 2026-12-17, a bare date: midnight in New York, 05:00 UTC. At 04:59 UTC
+// on 12-17 it is 23:59 on 12-16 there: not closed. At midnight there, given
+// at -05:00, it has closed: 10,000.00 x 2% = 200.00 SPIFF + 10,000.00 x 3%
+// = 300.00 rebate (band 3: P-BRIGHT's quarter reaches 260,000.00) = 500.00
+// (cmd/partnerops/testdata/README.md). (Passes on ad2b98c; pins the
+// behaviour.)
+func TestReviewRnotclosedAsOfInstantIsADayInTheProgramZone(t *testing.T) {
+	chdirRoot(t)
+	db := "sqlite:" + filepath.Join(t.TempDir(), "q.db")
+	out, errs, code := invoke("ledger", "accrue", "-db", db, "-as-of", "2026-12-17T04:59:00Z", "-actor", "ops", example, deals)
+	require.Equal(t, exitOK, code, errs)
+	assert.Contains(t, out, "  4 deals not yet closed on 2026-12-16 (BRI-2006, FJD-6004, ACME-1011, GLX-7003): not claimed; accrue again once they have closed\n")
+	out, errs, code = invoke("ledger", "accrue", "-db", db, "-as-of", "2026-12-17T00:00:00-05:00", "-actor", "ops", example, deals)
+	require.Equal(t, exitOK, code, errs)
+	assert.Contains(t, out, "  1 claim recorded, 500.00 USD accrued")
+	assert.Contains(t, out, "  28 already recorded by an earlier accrue")
+	assert.Contains(t, out, "  3 deals not yet closed on 2026-12-17 (FJD-6004, ACME-1011, GLX-7003): not claimed; accrue again once they have closed\n")
+}
