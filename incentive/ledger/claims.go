@@ -166,12 +166,6 @@ func (l *Ledger) Submit(ctx context.Context, p SubmitParams) (Claim, error) {
 		return Claim{}, fmt.Errorf("%w: deal %s is a credit note of deal %s (%s): the ledger takes no credit notes; take back what it credits from that claim (ClawBack with an Amount)",
 			ErrInvalid, p.Deal.ID, p.Deal.Credits, which)
 	}
-	if closes, today := incentive.DateOf(p.Deal.CloseDate.In(pe.loc())), incentive.DateOf(l.now().In(pe.loc())); today.Before(closes) {
-		// A claim on a sale that has not closed could be approved and
-		// paid before it closes (or never does).
-		return Claim{}, fmt.Errorf("%w (%w): deal %s closes on %s, after the claim's day %s: submit it once it has closed",
-			ErrNotClosed, ErrInvalid, p.Deal.ID, closes, today)
-	}
 	if p.Exception != nil && !pe.policy.mayApprove(RoleException, p.Exception.Approver) {
 		return Claim{}, fmt.Errorf("%w: %s is not a listed %s approver of program %s", ErrNotApprover, p.Exception.Approver, RoleException, pe.ref.ID)
 	}
@@ -187,6 +181,14 @@ func (l *Ledger) Submit(ctx context.Context, p SubmitParams) (Claim, error) {
 		return l.replaySubmit(ctx, rec, hash)
 	} else if !errors.Is(err, ErrNotFound) {
 		return Claim{}, err
+	}
+	if closes, today := incentive.DateOf(p.Deal.CloseDate.In(pe.loc())), incentive.DateOf(l.now().In(pe.loc())); today.Before(closes) {
+		// A claim on a sale that has not closed could be approved and
+		// paid before it closes (or never does). Checked after the key:
+		// a retry of a submission already decided returns its first
+		// outcome, whatever the clock reads now.
+		return Claim{}, fmt.Errorf("%w (%w): deal %s closes on %s, after the claim's day %s: submit it once it has closed",
+			ErrNotClosed, ErrInvalid, p.Deal.ID, closes, today)
 	}
 	id := l.cfg.NewID("claim")
 	var out Claim

@@ -48,7 +48,12 @@
 // be routed as an exception to a named approver with a justification (see
 // Exception). Every submission carries an idempotency key: a retry with
 // the same request returns the first outcome, another request under the
-// same key fails with ErrIdempotencyMismatch. A claim has one payee and is
+// same key fails with ErrIdempotencyMismatch. A deal is claimed once it
+// has closed: a deal whose close day (in the program's time zone) is after
+// the clock's day there is refused with ErrNotClosed (and ErrInvalid),
+// storing nothing, so that it is claimed when submitted again once closed
+// (a retry of a submission already decided returns its first outcome, as
+// any retry does). A claim has one payee and is
 // paid as recorded: a deal whose payout the program splits with another
 // partner (Program.Split), a claim finer than the currency's minor unit
 // (a program rounding only at the statement stage) and a credit note

@@ -55,6 +55,7 @@ func RunService(t *testing.T, newStore NewStore) {
 	t.Run("PayoutBuckets", func(t *testing.T) { payoutBuckets(t, newStore) })
 	t.Run("ClawBackSaysWhy", func(t *testing.T) { clawBackWhy(t, newStore) })
 	t.Run("ApproverRejectionAndPaymentDate", func(t *testing.T) { approverRejection(t, newStore) })
+	t.Run("NotClosedThenClaimed", func(t *testing.T) { notClosed(t, newStore) })
 }
 
 func spiffClawback(t *testing.T, newStore NewStore) {
