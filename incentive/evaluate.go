@@ -521,6 +521,7 @@ func (w *work) empty() {
 	zeroSet(&w.dealDet)
 	zeroSet(&w.bufs)
 	nilSet(&w.cutSpare)
+	zeroSet(&w.cutSlab)
 	zeroSet(&w.da)
 	// (no pointers: plain stores)
 	w.closed, w.noTrace, w.creditsExpired, w.claimed, w.override = false, false, false, false, false
@@ -630,6 +631,9 @@ type work struct {
 	// cutSpare is room for the lines' cap cuts (see takeCutAt), given by a
 	// run with ReuseResults (cutRoom) or left by an earlier cut.
 	cutSpare []CapCut
+	// cutSlab is the run's room for cap cuts that cutSpare was lent from
+	// (cutSlab.lend), which takeCutAt asks for more; nil otherwise.
+	cutSlab *cutSlab
 	// da makes the decimals the deal's result keeps and its temporaries
 	// (see decArena): the arena of the goroutine doing the current stage,
 	// set by whoever calls a stage on another goroutine; nil makes them
