@@ -294,6 +294,7 @@ func (e *Evaluator) takeCutAt(w *work, ci int, c *Cap, limit, cut decimal.Decima
 			continue
 		}
 		var take decimal.Decimal
+		whole, wholeE := false, int32(0) // the line is taken whole, at exponent wholeE
 		if fast {
 			// take is the smaller of the line and the cut left in size;
 			// on a tie the line, as decimal.Min and Max give it.
@@ -324,6 +325,7 @@ func (e *Evaluator) takeCutAt(w *work, ci int, c *Cap, limit, cut decimal.Decima
 			default:
 				take = ln.final
 				left, current = next, false
+				whole, wholeE = true, f.e
 			}
 		}
 		if !fast {
@@ -336,7 +338,14 @@ func (e *Evaluator) takeCutAt(w *work, ci int, c *Cap, limit, cut decimal.Decima
 		}
 		// (decSub gives shopspring's Sub exactly; a line or cut taken to
 		// zero shares a zero instead of allocating one.)
-		ln.final = w.da.sub(ln.final, take)
+		if whole && wholeE >= sumZeroMin && wholeE <= sumZeroMax {
+			// The line less itself (a spent budget's cut, most of the
+			// cuts of a long run): the zero decSub gives, without reading
+			// the line again.
+			ln.final = sumZeros[wholeE-sumZeroMin]
+		} else {
+			ln.final = w.da.sub(ln.final, take)
+		}
 		if c == nil {
 			continue
 		}
