@@ -631,14 +631,15 @@ type work struct {
 	// cutSpare is room for the lines' cap cuts (see takeCutAt), given by a
 	// run with ReuseResults (cutRoom) or left by an earlier cut.
 	cutSpare []CapCut
-	// cutSlab is the run's room for cap cuts that cutSpare was lent from
-	// (cutSlab.lend), which takeCutAt asks for more; nil otherwise.
-	cutSlab *cutSlab
 	// da makes the decimals the deal's result keeps and its temporaries
 	// (see decArena): the arena of the goroutine doing the current stage,
 	// set by whoever calls a stage on another goroutine; nil makes them
 	// one by one. Running totals never come from it.
 	da *decArena
+	// cutSlab is the run's room for cap cuts that cutSpare was lent from
+	// (cutSlab.lend), which takeCutAt asks for more; nil otherwise. (Last:
+	// the fields before it kept their offsets.)
+	cutSlab *cutSlab
 }
 
 // resultBufs are a result and the memory behind its slices and pointers

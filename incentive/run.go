@@ -320,7 +320,8 @@ func (e *Evaluator) cutNeed(w *work) int {
 
 // cutNeedFor is the room for per cap cuts on each of w's lines, after
 // the cuts they have: a line's new cut copies its earlier ones into the
-// room (see takeCutAt). It counts each line's earlier cuts once, which is
+// room (see takeCutAt; earlier cuts that lie just above the room grow in
+// place, and the count is then more than the cut takes). It counts each line's earlier cuts once, which is
 // exact when at most one cap of the stage cuts a line; when several do,
 // each later cut copies the line's cuts again (c+1, then c+2, ...) and
 // may not fit, and takeCutAt then allocates that line's cuts itself:
