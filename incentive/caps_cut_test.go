@@ -90,15 +90,21 @@ func TestPropertyTakeCutMatchesShopspring(t *testing.T) {
 		}
 		var e Evaluator
 		got, want := &work{lines: copyLines(extra)}, &work{lines: copyLines(0)}
-		if rapid.Bool().Draw(t, "cutRoom") {
+		switch rapid.IntRange(0, 2).Draw(t, "roomKind") {
+		case 0:
 			// Room made by a run (cutRoom) for a program of a few deal
 			// caps and partner or budget caps.
 			e.dealCaps = make([]int, rapid.IntRange(0, 2).Draw(t, "dealCaps"))
 			e.runCaps = make([]int, rapid.IntRange(0, 2).Draw(t, "runCaps"))
 			got.cutSpare = e.cutRoom(got, make([]CapCut, 0, rapid.IntRange(0, 8).Draw(t, "buf")))
-		} else {
+		case 1:
 			// Room of any size: too little falls back to allocating.
 			got.cutSpare = make([]CapCut, rapid.IntRange(0, 12).Draw(t, "room"))
+		default:
+			// A run's slab (cutSlab.lend) with a little room left, or
+			// none: takeCutAt asks it for a new block.
+			slab := &cutSlab{free: make([]CapCut, rapid.IntRange(0, 3).Draw(t, "slabLeft"))}
+			slab.lend(got)
 		}
 		// A second cut on the same lines, as a deal cap's and then the
 		// budget's, when the first leaves something to cut.
@@ -171,5 +177,79 @@ func TestTakeCutSpentBudgetAllocs(t *testing.T) {
 	}
 	if allocs != 1 {
 		t.Fatalf("%v allocations, want 1 (the shared CapCut slice)", allocs)
+	}
+}
+
+// A line cut twice from the same room (a deal cap's cut, then the
+// budget's) grows its cuts in place, over the room just below them: the
+// room gives one cut more, not the line's earlier cuts again. The cuts
+// read in the order taken and the lines' cuts do not overlap.
+func TestTakeCutGrowsInPlace(t *testing.T) {
+	var e Evaluator
+	budget := &Cap{Scope: CapBudget, Limit: decimal.New(250000, 0)}
+	dealCap := &Cap{Scope: CapDeal, Limit: decimal.New(120, 0)}
+	room := make([]CapCut, 8)
+	w := &work{lines: []lineWork{{holds: true, final: decimal.New(100, 0)}, {holds: true, final: decimal.New(50, 0)}}}
+	w.cutSpare = room
+	// 150 against a deal cap of 120: 30 off the last line (50 -> 20).
+	e.takeCutAt(w, 1, dealCap, dealCap.Limit, decimal.New(30, 0))
+	if len(w.cutSpare) != 7 {
+		t.Fatalf("room left %d after one cut, want 7", len(w.cutSpare))
+	}
+	// A spent budget takes the rest: 20 off the last line, 100 off the
+	// first.
+	e.takeCutAt(w, 2, budget, budget.Limit, decimal.New(120, 0))
+	// 8 - 1 (deal cap) - 1 (the last line's second cut, in place) - 1
+	// (the first line's) = 5; copying the last line's cuts took 2 and
+	// left its first one behind: 4.
+	if len(w.cutSpare) != 5 {
+		t.Fatalf("room left %d after three cuts, want 5", len(w.cutSpare))
+	}
+	last, first := w.lines[1].cuts, w.lines[0].cuts
+	if len(last) != 2 || last[0].Cap != 1 || !last[0].Cut.Equal(decimal.New(30, 0)) || last[1].Cap != 2 || !last[1].Cut.Equal(decimal.New(20, 0)) {
+		t.Fatalf("last line's cuts %+v, want the deal cap's 30 then the budget's 20", last)
+	}
+	if len(first) != 1 || first[0].Cap != 2 || !first[0].Cut.Equal(decimal.New(100, 0)) {
+		t.Fatalf("first line's cuts %+v, want the budget's 100", first)
+	}
+	// In the room, below one another: first at 5, last at 6 and 7.
+	if &first[0] != &room[5] || &last[0] != &room[6] || &last[1] != &room[7] {
+		t.Fatal("the cuts are not where the room gave them")
+	}
+	if !w.lines[0].final.IsZero() || !w.lines[1].final.IsZero() {
+		t.Fatalf("lines left %s and %s, want both zero", w.lines[0].final, w.lines[1].final)
+	}
+}
+
+// A run's slab lent with no room left gives a new block of cutSlabSize at
+// the first cut, and takes back what the deal left of it.
+func TestCutSlabFreshBlock(t *testing.T) {
+	var e Evaluator
+	budget := &Cap{Scope: CapBudget, Limit: decimal.New(250000, 0)}
+	var slab cutSlab
+	w := &work{lines: []lineWork{{holds: true, final: decimal.New(100, 0)}, {holds: true, final: decimal.New(50, 0)}}}
+	slab.lend(w)
+	e.takeCutAt(w, 0, budget, budget.Limit, decimal.New(150, 0))
+	slab.settle(w)
+	if w.cutSpare != nil || w.cutSlab != nil {
+		t.Fatal("the work still holds the slab after settle")
+	}
+	// Two cuts from a block of 32.
+	if len(slab.free) != cutSlabSize-2 || cap(slab.free) != cutSlabSize {
+		t.Fatalf("slab left %d of %d, want %d of %d", len(slab.free), cap(slab.free), cutSlabSize-2, cutSlabSize)
+	}
+	if !w.lines[0].cuts[0].Cut.Equal(decimal.New(100, 0)) || !w.lines[1].cuts[0].Cut.Equal(decimal.New(50, 0)) {
+		t.Fatalf("cuts %+v and %+v, want 100 and 50", w.lines[0].cuts, w.lines[1].cuts)
+	}
+	// The next deal's cuts come from the same block, below these.
+	w2 := &work{lines: []lineWork{{holds: true, final: decimal.New(7, 0)}}}
+	slab.lend(w2)
+	e.takeCutAt(w2, 0, budget, budget.Limit, decimal.New(7, 0))
+	slab.settle(w2)
+	if len(slab.free) != cutSlabSize-3 || &w2.lines[0].cuts[0] != &slab.free[:cutSlabSize-2][cutSlabSize-3] {
+		t.Fatalf("the next deal's cut is not the block's next room (%d left)", len(slab.free))
+	}
+	if !w.lines[0].cuts[0].Cut.Equal(decimal.New(100, 0)) || !w.lines[1].cuts[0].Cut.Equal(decimal.New(50, 0)) {
+		t.Fatal("the first deal's cuts changed")
 	}
 }

@@ -80,7 +80,7 @@ type RunOptions struct {
 
 // MaxWorkers is the largest RunOptions.Workers. With W workers a run
 // starts at most W+1 goroutines (one with two workers) and holds up to
-// 3W+2 chunks of 256 deals (about 340 KB each, 1,328 bytes a deal on
+// 3W+2 chunks of 256 deals (about 340 KB each, 1,336 bytes a deal on
 // 64-bit platforms, plus the buffers a deal's work keeps) in memory (7
 // chunks when the ordered phase is sharded, see Run), so the bound keeps
 // a mistyped worker count from exhausting memory (256 workers: about 260 MB); the per-deal work is
@@ -290,35 +290,27 @@ func (e *Evaluator) cutRoom(w *work, buf []CapCut) []CapCut {
 }
 
 // inOrderLent is inOrderSettling for a run that keeps its results (no
-// ReuseResults), with room for the deal's cap cuts lent from slab one
-// stage at a time, as a sharded run lends it: the deal caps' room for
-// orderedTerms (cutNeedFor), then the partner and budget caps' for
-// orderedPay (payNeed), which is only the deal's paying lines. Lending
-// cutNeed's room for every line and every cap at once (16 cuts for the
-// example program's four lines and three caps) gave a slab of 32 up every
-// six or seven deals, and the slabs were a fifth of the bytes a deal of a
-// serial run allocated (257 of 1,177); the cuts made are the same either
-// way (takeCutAt takes them from whatever room it is given). A deal that
-// settles periods (RunOptions.Settlements) or is a credit note goes
-// through inOrderSettling with cutNeed's room, as before.
+// ReuseResults), with the deal's cap cuts taken from slab (see cutSlab).
+// The room is lent for the whole ordered phase: takeCutAt asks the slab for
+// a new block when the room runs out, so a deal needs no room set aside
+// for the cuts it may take. (Until round 10 a stage was lent room for
+// every cut its caps might make, dealCapNeed's then payNeed's, and a slab
+// with less left was given up for a new one: 0.26 cuts a deal of the
+// example thrown away at slabs' ends, 14 B a deal.)
 func (e *Evaluator) inOrderLent(w *work, st *runState, opts *RunOptions, slab *cutSlab) {
+	slab.lend(w)
+	defer slab.settle(w)
 	if w.credits != "" || w.snap != nil || (opts.Settlements != nil && len(e.p.Settlements) > 0) {
-		slab.lend(w, e.cutNeed(w))
 		e.inOrderSettling(w, st, opts)
-		slab.settle(w)
 		return
 	}
-	// inOrder, by stage.
-	slab.lend(w, e.dealCapNeed(w))
+	// inOrder.
 	ps, rec, total, pay := e.orderedTerms(w, st, opts.AsOf)
-	slab.settle(w)
 	if !pay {
 		e.finish(w, opts.AsOf)
 		return
 	}
-	slab.lend(w, e.payNeed(w))
 	e.orderedPay(w, st, ps, rec, total, opts.AsOf, true)
-	slab.settle(w)
 }
 
 // cutNeed is the room cutRoom gives w's deal, in cap cuts.
@@ -328,7 +320,8 @@ func (e *Evaluator) cutNeed(w *work) int {
 
 // cutNeedFor is the room for per cap cuts on each of w's lines, after
 // the cuts they have: a line's new cut copies its earlier ones into the
-// room (see takeCutAt). It counts each line's earlier cuts once, which is
+// room (see takeCutAt; earlier cuts that lie just above the room grow in
+// place, and the count is then more than the cut takes). It counts each line's earlier cuts once, which is
 // exact when at most one cap of the stage cuts a line; when several do,
 // each later cut copies the line's cuts again (c+1, then c+2, ...) and
 // may not fit, and takeCutAt then allocates that line's cuts itself:
@@ -343,53 +336,6 @@ func (e *Evaluator) cutNeedFor(w *work, per int) int {
 	return n
 }
 
-// dealCapNeed is the room the deal caps (orderedTerms) may need on w's
-// deal once its own terms are done (ownTerms): cutNeedFor's, counting only
-// the lines a deal cap may still cut (not a line whose condition failed,
-// nor one a group dropped) and, on a deal that is not a credit note
-// (whose floor a deal cap may cut a second time), one cut per deal cap,
-// and nothing for a deal that is done (closed) or when the program has no
-// deal cap. A slab that has less room left than a deal may need is given
-// up for a new one (cutSlab.lend), so every cut counted that the deal
-// cannot take is room thrown away at a slab's end. With cutNeedFor's
-// count (two cuts for each of the example's four lines) a paired run of
-// the example allocated 1,157 bytes a deal, 174 of them in slabs; now
-// 1,141.
-func (e *Evaluator) dealCapNeed(w *work) int {
-	if len(e.dealCaps) == 0 || w.closed {
-		return 0
-	}
-	per := len(e.dealCaps)
-	if w.scope.Amount.Sign() < 0 {
-		per *= 2
-	}
-	n := 0
-	for i := range w.lines {
-		if ln := &w.lines[i]; !(ln.whenDone && !ln.holds) && !ln.dropped {
-			n += len(ln.cuts) + per
-		}
-	}
-	return n
-}
-
-// payNeed is the room the partner and budget caps (orderedPay) may need
-// on w's deal once its terms are done (orderedTerms): they cut only the
-// lines that pay a nonzero amount, one cut each per cap. It is what a
-// sharded run's caller lends for them, less than cutNeed's room for every
-// line and every cap, so that a cutSlab serves more deals: a spent budget
-// or partner cap cuts most deals' two or three paying lines, and with
-// cutNeed's room (16 cuts for the example program's four lines and three
-// caps) a slab of 32 was given up every seven or eight deals.
-func (e *Evaluator) payNeed(w *work) int {
-	n := 0
-	for i := range w.lines {
-		if ln := &w.lines[i]; ln.holds && !ln.dropped && !ln.final.IsZero() {
-			n += len(ln.cuts) + len(e.runCaps)
-		}
-	}
-	return n
-}
-
 // cutSlabSize is the number of cap cuts a cutSlab allocates at once: a
 // block of 32 (56 bytes each, about 1.8 KB) serves about 16 deals of a
 // spent budget, and is what one kept result with a cut keeps alive (a
@@ -400,28 +346,31 @@ const cutSlabSize = 32
 // results (no ReuseResults), so that a deal's cuts allocate nothing of
 // their own: one goroutine lends it to the deal it works on (lend) as
 // w.cutSpare, from which takeCutAt takes the lines' cuts from the end,
-// and takes back the room left (settle), which the next deal then uses.
-// Cuts handed out are never handed out again, so results never share
-// them; they share the slab's memory instead (a kept result keeps its
-// slab's 1.8 KB, as generated deal ids keep their block).
+// asking for a new block (fresh) when the room runs out, and takes back
+// the room left (settle), which the next deal then uses. Cuts handed out
+// are never handed out again, so results never share them; they share the
+// slab's memory instead (a kept result keeps its block's 1.8 KB, as
+// generated deal ids keep their block).
 type cutSlab struct {
 	free []CapCut
 }
 
-// lend gives w the slab's free room, with at least n cap cuts (the room
-// the deal's ordered phase, or the stage of it to come, may need: cutNeed,
-// payNeed): a new slab when less is left.
-func (s *cutSlab) lend(w *work, n int) {
-	if len(s.free) < n {
-		s.free = make([]CapCut, max(cutSlabSize, n))
-	}
-	w.cutSpare = s.free
+// lend gives w the slab's free room (none before the first cut).
+func (s *cutSlab) lend(w *work) {
+	w.cutSpare, w.cutSlab = s.free, s
 }
 
-// settle takes back the room w's deal left unused (a prefix of what lend
-// gave, or of a slab takeCutAt had to allocate itself).
+// fresh returns a new block of room for at least n cap cuts, for the
+// deal the slab is lent to (takeCutAt, when the room left is less than a
+// line's cuts take).
+func (s *cutSlab) fresh(n int) []CapCut {
+	return make([]CapCut, max(cutSlabSize, n))
+}
+
+// settle takes back the room w's deal left unused (a prefix of the block
+// takeCutAt took its last cut from).
 func (s *cutSlab) settle(w *work) {
-	s.free, w.cutSpare = w.cutSpare, nil
+	s.free, w.cutSpare, w.cutSlab = w.cutSpare, nil, nil
 }
 
 // memTypes is the trace memory types (traceScratch.memTypes, see

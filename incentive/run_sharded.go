@@ -205,8 +205,8 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 						continue
 					}
 					// (The deal caps alone: the partner and budget caps
-					// lend their own room, see payNeed.)
-					slab.lend(w, e.dealCapNeed(w))
+					// take theirs from the caller's slab.)
+					slab.lend(w)
 					_, _, it.total, it.pay = e.orderedTerms(w, st, asOf)
 					slab.settle(w)
 				}
@@ -375,7 +375,7 @@ func (e *Evaluator) runSharded(ctx context.Context, deals iter.Seq2[Input, error
 					it.slot.paid = ps
 				}
 				if !opts.ReuseResults {
-					slab.lend(w, e.payNeed(w))
+					slab.lend(w)
 				}
 				e.orderedPay(w, st, ps, nil, it.total, asOf, false)
 				if !opts.ReuseResults {
