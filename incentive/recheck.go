@@ -98,7 +98,7 @@ func outcomeDiff(a, b *Result) string {
 			return was("share "+x.PartnerID, x.Amount, y.Amount)
 		}
 		for j := range x.Lines {
-			if x.Lines[j].Earning != y.Lines[j].Earning || !sameMoney(x.Lines[j].Amount, y.Lines[j].Amount) {
+			if x.Lines[j].Earning != y.Lines[j].Earning || x.Lines[j].Type != y.Lines[j].Type || !sameMoney(x.Lines[j].Amount, y.Lines[j].Amount) {
 				return was("share "+x.PartnerID+" of "+x.Lines[j].Earning, x.Lines[j].Amount, y.Lines[j].Amount)
 			}
 		}
@@ -110,7 +110,7 @@ func outcomeDiff(a, b *Result) string {
 		return was("the conversion", a.Conversion, b.Conversion)
 	}
 	if c, d := a.Conversion, b.Conversion; c != nil && (!sameMoney(c.From, d.From) || !sameMoney(c.To, d.To) || !sameDec(c.Rate.Rate, d.Rate.Rate) ||
-		c.Rate.AsOf != d.Rate.AsOf || c.Rate.Source != d.Rate.Source || c.Rate.ValidFrom != d.Rate.ValidFrom || c.Rate.ValidTo != d.Rate.ValidTo) {
+		c.Rate.From != d.Rate.From || c.Rate.To != d.Rate.To || c.Rate.AsOf != d.Rate.AsOf || c.Rate.Source != d.Rate.Source || c.Rate.ValidFrom != d.Rate.ValidFrom || c.Rate.ValidTo != d.Rate.ValidTo) {
 		return was("the conversion", fmt.Sprintf("%s at %s", c.To, c.Rate.Rate), fmt.Sprintf("%s at %s", d.To, d.Rate.Rate))
 	}
 	return ""

@@ -1,0 +1,173 @@
+package incentive_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/partnerops/partnerops/incentive"
+)
+
+// Reviewer rrecheck: Evaluator.Recheck (commit cb7d9f7).
+
+var (
+	moneyType   = reflect.TypeOf(incentive.Money{})
+	decimalType = reflect.TypeOf(decimal.Decimal{})
+	dateType    = reflect.TypeOf(incentive.Date{})
+)
+
+// rrecheckEdit applies the k-th single-field edit (in a walk of r's
+// exported fields, the trace aside) to r and returns its path and what
+// was done; "" when r has fewer than k+1 edits. Every edit changes what
+// the result says: a value, a currency, a pointer set or cleared, a slice
+// entry dropped or added.
+func rrecheckEdit(r *incentive.Result, k int) string {
+	n := 0
+	var done string
+	var walk func(v reflect.Value, path string) bool
+	edit := func(path, what string, f func()) bool {
+		if n == k {
+			f()
+			done = path + ": " + what
+			return true
+		}
+		n++
+		return false
+	}
+	walk = func(v reflect.Value, path string) bool {
+		switch v.Type() {
+		case moneyType:
+			m := v.Interface().(incentive.Money)
+			other := incentive.Currency("EUR")
+			if m.Currency() == other {
+				other = "USD"
+			}
+			return edit(path, "amount +0.01", func() {
+				v.Set(reflect.ValueOf(incentive.NewMoney(m.Amount().Add(decimal.RequireFromString("0.01")), m.Currency())))
+			}) || edit(path, "currency "+string(other), func() {
+				v.Set(reflect.ValueOf(incentive.NewMoney(m.Amount(), other)))
+			})
+		case decimalType:
+			d := v.Interface().(decimal.Decimal)
+			return edit(path, "+0.01", func() { v.Set(reflect.ValueOf(d.Add(decimal.RequireFromString("0.01")))) })
+		case dateType:
+			d := v.Interface().(incentive.Date)
+			if d.IsZero() {
+				return edit(path, "set", func() { v.Set(reflect.ValueOf(incentive.Date{Year: 2026, Month: time.January, Day: 1})) })
+			}
+			return edit(path, "+1 day", func() { v.Set(reflect.ValueOf(d.AddDays(1))) })
+		}
+		switch v.Kind() {
+		case reflect.String:
+			return edit(path, "+x", func() { v.SetString(v.String() + "x") })
+		case reflect.Bool:
+			return edit(path, "flipped", func() { v.SetBool(!v.Bool()) })
+		case reflect.Int, reflect.Int32, reflect.Int64:
+			return edit(path, "+1", func() { v.SetInt(v.Int() + 1) })
+		case reflect.Uint8, reflect.Uint32:
+			return edit(path, "+1", func() { v.SetUint(v.Uint() + 1) })
+		case reflect.Pointer:
+			if v.IsNil() {
+				return edit(path, "set", func() { v.Set(reflect.New(v.Type().Elem())) })
+			}
+			return edit(path, "nil", func() { v.Set(reflect.Zero(v.Type())) }) || walk(v.Elem(), path)
+		case reflect.Slice:
+			if v.Len() > 0 && edit(path, "last dropped", func() { v.Set(v.Slice(0, v.Len()-1)) }) {
+				return true
+			}
+			if edit(path, "one added", func() { v.Set(reflect.Append(v, reflect.Zero(v.Type().Elem()))) }) {
+				return true
+			}
+			for i := 0; i < v.Len(); i++ {
+				if walk(v.Index(i), fmt.Sprintf("%s[%d]", path, i)) {
+					return true
+				}
+			}
+			return false
+		case reflect.Struct:
+			for i := 0; i < v.NumField(); i++ {
+				f := v.Type().Field(i)
+				if !f.IsExported() || f.Name == "Trace" {
+					continue
+				}
+				if walk(v.Field(i), path+"."+f.Name) {
+					return true
+				}
+			}
+			return false
+		}
+		panic("rrecheckEdit: no edit for " + path + " of kind " + v.Kind().String())
+	}
+	walk(reflect.ValueOf(r).Elem(), "Result")
+	return done
+}
+
+// rrecheckCopy is a deep copy of r (read back from its JSON).
+func rrecheckCopy(t *testing.T, r *incentive.Result) *incentive.Result {
+	t.Helper()
+	b, err := json.Marshal(r)
+	require.NoError(t, err)
+	var back incentive.Result
+	require.NoError(t, json.Unmarshal(b, &back))
+	return &back
+}
+
+// For every deal of the review corpus (alone, from zero totals):
+// Recheck of EvaluateNoTrace's result, kept as it is or read back from
+// JSON, gives Evaluate's explanation and JSON byte for byte; and every
+// single-field edit of the stored result is refused with
+// ErrOutcomeDiffers.
+func TestReviewRrecheckCorpus(t *testing.T) {
+	ctx := context.Background()
+	asOf := time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)
+	per := 40
+	if raceDetector {
+		per = 4
+	}
+	deals, edits := 0, 0
+	for _, c := range reviewCorpus(t) {
+		e, err := incentive.NewEvaluator(c.p)
+		require.NoError(t, err, c.name)
+		for i, in := range c.ins {
+			if i >= per {
+				break
+			}
+			stored, err := e.EvaluateNoTrace(ctx, in, asOf)
+			if err != nil {
+				continue // (a credit note alone, a deal the program refuses)
+			}
+			want, err := e.Evaluate(ctx, in, asOf)
+			require.NoError(t, err)
+			wantJSON, err := json.Marshal(want)
+			require.NoError(t, err)
+			deals++
+			for _, s := range []*incentive.Result{stored, rrecheckCopy(t, stored)} {
+				got, err := e.Recheck(ctx, in, asOf, s)
+				require.NoError(t, err, "%s %s", c.name, in.Deal.ID)
+				require.Equal(t, want.Explain(), got.Explain(), "%s %s", c.name, in.Deal.ID)
+				gotJSON, err := json.Marshal(got)
+				require.NoError(t, err)
+				require.Equal(t, string(wantJSON), string(gotJSON), "%s %s", c.name, in.Deal.ID)
+			}
+			for k := 0; ; k++ {
+				s := rrecheckCopy(t, stored)
+				what := rrecheckEdit(s, k)
+				if what == "" {
+					break
+				}
+				edits++
+				_, err := e.Recheck(ctx, in, asOf, s)
+				assert.ErrorIs(t, err, incentive.ErrOutcomeDiffers, "%s %s: %s", c.name, in.Deal.ID, what)
+			}
+		}
+	}
+	t.Logf("%d deals, %d edits", deals, edits)
+	require.Greater(t, deals, 50)
+}
