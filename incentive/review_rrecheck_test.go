@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -123,7 +125,7 @@ func rrecheckCopy(t *testing.T, r *incentive.Result) *incentive.Result {
 // Recheck of EvaluateNoTrace's result, kept as it is or read back from
 // JSON, gives Evaluate's explanation and JSON byte for byte; and every
 // single-field edit of the stored result is refused with
-// ErrOutcomeDiffers.
+// ErrOutcomeDiffers, in words that show the difference (rrecheckWords).
 func TestReviewRrecheckCorpus(t *testing.T) {
 	ctx := context.Background()
 	asOf := time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)
@@ -164,10 +166,32 @@ func TestReviewRrecheckCorpus(t *testing.T) {
 				}
 				edits++
 				_, err := e.Recheck(ctx, in, asOf, s)
-				assert.ErrorIs(t, err, incentive.ErrOutcomeDiffers, "%s %s: %s", c.name, in.Deal.ID, what)
+				if !assert.ErrorIs(t, err, incentive.ErrOutcomeDiffers, "%s %s: %s", c.name, in.Deal.ID, what) {
+					continue
+				}
+				rrecheckWords(t, err.Error(), c.name+" "+in.Deal.ID+": "+what)
 			}
 		}
 	}
 	t.Logf("%d deals, %d edits", deals, edits)
 	require.Greater(t, deals, 50)
+}
+
+// rrecheckWrote matches the end of a refusal: "... was <x>, now <y>".
+var rrecheckWrote = regexp.MustCompile(`was (.*), now (.*)$`)
+
+// rrecheckWords checks a refusal's words as finance reads them: no Go
+// pointer or struct printed (&{...}, <nil>, {id 1 hash}), and the two
+// sides of "was X, now Y" differ (a message "share P-1 was 320.00 USD,
+// now 320.00 USD" says nothing of what changed).
+func rrecheckWords(t *testing.T, msg, what string) {
+	t.Helper()
+	for _, bad := range []string{"&{", "<nil>", "{"} {
+		assert.NotContains(t, msg, bad, what)
+	}
+	assert.NotRegexp(t, `0x[0-9a-f]{6}`, msg, what)
+	m := rrecheckWrote.FindStringSubmatch(msg)
+	if assert.NotNil(t, m, "%s: %q", what, msg) {
+		assert.NotEqual(t, strings.TrimSpace(m[1]), strings.TrimSpace(m[2]), "%s: %q", what, msg)
+	}
 }
