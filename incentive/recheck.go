@@ -20,7 +20,8 @@ var ErrOutcomeDiffers = errors.New("the deal evaluated again differs from the st
 // the total, values, shares, hold, conversion, claim date and expiry;
 // the explanation aside. Otherwise it
 // returns an error wrapping ErrOutcomeDiffers that names the first
-// difference.
+// difference with both its values ("the total was 240.00 USD, now
+// 300.00 USD"), or Evaluate's error when the deal does not evaluate.
 //
 // It serves a service that keeps the results of EvaluateNoTrace (or
 // EvaluateNoTraceInto, copied) and explains a deal only when asked: the
@@ -31,7 +32,9 @@ var ErrOutcomeDiffers = errors.New("the deal evaluated again differs from the st
 // outcome (read by a condition that fails either way) explains the new
 // value. Give the input and as-of instant of the first evaluation; a
 // result of a Run read running totals that its Input does not carry (give
-// them as in.Prior), so rechecked alone it differs wherever they mattered.
+// them as in.Prior), so rechecked alone it differs wherever they mattered;
+// a credit note, which evaluates only in a run after the deal it credits,
+// cannot be rechecked alone (Evaluate's error, wrapping ErrUnknownDeal).
 func (e *Evaluator) Recheck(ctx context.Context, in Input, asOf time.Time, stored *Result) (*Result, error) {
 	if stored == nil {
 		return nil, ErrNilResult

@@ -123,7 +123,9 @@ func rrecheckCopy(t *testing.T, r *incentive.Result) *incentive.Result {
 
 // For every deal of the review corpus (alone, from zero totals):
 // Recheck of EvaluateNoTrace's result, kept as it is or read back from
-// JSON, gives Evaluate's explanation and JSON byte for byte; and every
+// JSON, or with every amount written to 7 more places (240.00 as
+// 240.000000000: the same value), gives Evaluate's explanation and JSON
+// byte for byte; and every
 // single-field edit of the stored result is refused with
 // ErrOutcomeDiffers, in words that show the difference (rrecheckWords).
 func TestReviewRrecheckCorpus(t *testing.T) {
@@ -150,7 +152,9 @@ func TestReviewRrecheckCorpus(t *testing.T) {
 			wantJSON, err := json.Marshal(want)
 			require.NoError(t, err)
 			deals++
-			for _, s := range []*incentive.Result{stored, rrecheckCopy(t, stored)} {
+			rescaled := rrecheckCopy(t, stored)
+			rrecheckRescale(reflect.ValueOf(rescaled).Elem())
+			for _, s := range []*incentive.Result{stored, rrecheckCopy(t, stored), rescaled} {
 				got, err := e.Recheck(ctx, in, asOf, s)
 				require.NoError(t, err, "%s %s", c.name, in.Deal.ID)
 				require.Equal(t, want.Explain(), got.Explain(), "%s %s", c.name, in.Deal.ID)
@@ -193,5 +197,159 @@ func rrecheckWords(t *testing.T, msg, what string) {
 	m := rrecheckWrote.FindStringSubmatch(msg)
 	if assert.NotNil(t, m, "%s: %q", what, msg) {
 		assert.NotEqual(t, strings.TrimSpace(m[1]), strings.TrimSpace(m[2]), "%s: %q", what, msg)
+	}
+}
+
+// rrecheckRun runs ins through p and returns the results by deal.
+func rrecheckRun(t *testing.T, e *incentive.Evaluator, ins []incentive.Input, noTrace bool) map[string]*incentive.Result {
+	t.Helper()
+	out := map[string]*incentive.Result{}
+	for r, err := range e.Run(context.Background(), seqOf(ins), incentive.RunOptions{NoTrace: noTrace}) {
+		require.NoError(t, err)
+		out[r.DealID] = r
+	}
+	return out
+}
+
+// A result of a run read the partner's running totals: rechecked alone
+// (from zero) it differs and is refused, naming the total; given those
+// totals as in.Prior it rechecks, explained as the run explained it.
+// (Passes on cb7d9f7: pins the doc's promise down.)
+func TestReviewRrecheckRunPrior(t *testing.T) {
+	ctx := context.Background()
+	p := spiff()
+	p.Caps = append(p.Caps, incentive.Cap{Scope: incentive.CapPartner, Limit: decimal.NewFromInt(5000)})
+	e, err := incentive.NewEvaluator(p)
+	require.NoError(t, err)
+	ins := []incentive.Input{dealOf("D-1", "100000.00", "gold", 3), dealOf("D-2", "100000.00", "gold", 4), dealOf("D-3", "100000.00", "gold", 5)}
+	kept := rrecheckRun(t, e, ins, true)
+	traced := rrecheckRun(t, e, ins, false)
+	// 2% of 100,000.00 = 2,000.00 a deal; the partner cap of 5,000.00 has
+	// 5,000.00 - 2 x 2,000.00 = 1,000.00 left for D-3.
+	require.Equal(t, "1000.00 USD", kept["D-3"].Total.String())
+
+	_, err = e.Recheck(ctx, ins[2], time.Time{}, kept["D-3"])
+	require.ErrorIs(t, err, incentive.ErrOutcomeDiffers)
+	assert.Contains(t, err.Error(), "deal D-3: the total was 1000.00 USD, now 2000.00 USD")
+
+	in := ins[2]
+	in.Prior = incentive.Prior{PeriodAmount: decimal.RequireFromString("200000.00"), PeriodDeals: 2, PeriodEarned: decimal.RequireFromString("4000.00")}
+	got, err := e.Recheck(ctx, in, time.Time{}, kept["D-3"])
+	require.NoError(t, err)
+	assert.Equal(t, traced["D-3"].Explain(), got.Explain())
+}
+
+// A credit note evaluates only after the deal it credits, in a run: alone
+// it cannot be rechecked, and Recheck says so with Evaluate's error (not
+// ErrOutcomeDiffers: nothing was compared), never a result.
+func TestReviewRrecheckCreditNote(t *testing.T) {
+	p := spiff()
+	p.AllowNegative = true
+	e, err := incentive.NewEvaluator(p)
+	require.NoError(t, err)
+	sale := dealOf("D-1", "200000", "gold", 3)
+	credit := dealOf("C-1", "-100000", "gold", 4)
+	credit.Deal.Credits = "D-1"
+	kept := rrecheckRun(t, e, []incentive.Input{sale, credit}, true)
+	// D-1: 200,000 x 2% = 4,000.00, capped at 2,500.00; C-1: the 100,000
+	// left earns 2,000.00, so 500.00 comes back.
+	require.Equal(t, "-500.00 USD", kept["C-1"].Total.String())
+	r, err := e.Recheck(context.Background(), credit, time.Time{}, kept["C-1"])
+	require.Error(t, err)
+	assert.Nil(t, r)
+	assert.ErrorIs(t, err, incentive.ErrUnknownDeal)
+	assert.NotErrorIs(t, err, incentive.ErrOutcomeDiffers)
+}
+
+// Recheck's refusals and errors for bad calls: a nil result, a nil or
+// zero Evaluator, a canceled context; no panic, no result.
+func TestReviewRrecheckBadCalls(t *testing.T) {
+	ctx := context.Background()
+	e, err := incentive.NewEvaluator(spiff())
+	require.NoError(t, err)
+	in := dealOf("D-1", "12000.00", "gold", 3)
+	kept, err := e.EvaluateNoTrace(ctx, in, time.Time{})
+	require.NoError(t, err)
+
+	var nilE *incentive.Evaluator
+	_, err = nilE.Recheck(ctx, in, time.Time{}, kept)
+	assert.ErrorIs(t, err, incentive.ErrNoEvaluator)
+	_, err = new(incentive.Evaluator).Recheck(ctx, in, time.Time{}, kept)
+	assert.ErrorIs(t, err, incentive.ErrNoEvaluator)
+	_, err = e.Recheck(ctx, in, time.Time{}, nil)
+	assert.ErrorIs(t, err, incentive.ErrNilResult)
+	canceled, cancel := context.WithCancel(ctx)
+	cancel()
+	r, err := e.Recheck(canceled, in, time.Time{}, kept)
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Nil(t, r)
+	// An empty Result (a caller's zero value, not a kept one) is refused.
+	_, err = e.Recheck(ctx, in, time.Time{}, &incentive.Result{})
+	assert.ErrorIs(t, err, incentive.ErrOutcomeDiffers)
+}
+
+// Two goroutines recheck on one Evaluator (run with -race): each gets its
+// own deal's explanation, the same as Evaluate's.
+func TestReviewRrecheckConcurrent(t *testing.T) {
+	ctx := context.Background()
+	e, err := incentive.NewEvaluator(spiff())
+	require.NoError(t, err)
+	ins := []incentive.Input{dealOf("D-1", "12000.00", "gold", 3), dealOf("D-2", "500000.00", "platinum", 4)}
+	var kept, want [2]*incentive.Result
+	for i, in := range ins {
+		kept[i], err = e.EvaluateNoTrace(ctx, in, time.Time{})
+		require.NoError(t, err)
+		want[i], err = e.Evaluate(ctx, in, time.Time{})
+		require.NoError(t, err)
+	}
+	errs := make(chan error, 2)
+	for i := range ins {
+		go func() {
+			for range 50 {
+				got, err := e.Recheck(ctx, ins[i], time.Time{}, kept[i])
+				if err == nil && got.Explain() != want[i].Explain() {
+					err = fmt.Errorf("deal %s explained as %q", ins[i].Deal.ID, got.Explain())
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range ins {
+		assert.NoError(t, <-errs)
+	}
+}
+
+// rrecheckRescale writes every amount of a result (its exported fields,
+// the trace aside) with 7 more decimal places, keeping its value.
+func rrecheckRescale(v reflect.Value) {
+	more := decimal.New(0, -7)
+	switch v.Type() {
+	case moneyType:
+		m := v.Interface().(incentive.Money)
+		v.Set(reflect.ValueOf(incentive.NewMoney(m.Amount().Add(more), m.Currency())))
+		return
+	case decimalType:
+		v.Set(reflect.ValueOf(v.Interface().(decimal.Decimal).Add(more)))
+		return
+	}
+	switch v.Kind() {
+	case reflect.Pointer:
+		if !v.IsNil() {
+			rrecheckRescale(v.Elem())
+		}
+	case reflect.Slice:
+		for i := 0; i < v.Len(); i++ {
+			rrecheckRescale(v.Index(i))
+		}
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			if f := v.Type().Field(i); f.IsExported() && f.Name != "Trace" {
+				rrecheckRescale(v.Field(i))
+			}
+		}
 	}
 }
