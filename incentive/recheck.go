@@ -51,7 +51,7 @@ func (e *Evaluator) Recheck(ctx context.Context, in Input, asOf time.Time, store
 
 // outcomeDiff names the first field in which b's outcome differs from a's
 // ("" when none does), the trace aside, in words that show both values
-// ("line rebate: amount was 240.00 USD, now 300.00 USD"). Amounts compare
+// ("line rebate: amount was 2,400.00 USD, now 3,000.00 USD"). Amounts compare
 // by value: a stored result read back from JSON has 0.00 where the
 // engine's has 0.
 func outcomeDiff(a, b *Result) string {
@@ -76,7 +76,7 @@ func outcomeDiff(a, b *Result) string {
 	case a.Credits != b.Credits:
 		return was("the credited deal", orNone(a.Credits), orNone(b.Credits))
 	case !sameMoney(a.Total, b.Total):
-		return was("the total", a.Total, b.Total)
+		return was("the total", moneyWords(a.Total), moneyWords(b.Total))
 	case a.ClaimBy != b.ClaimBy:
 		return was("the claim date", dateText(a.ClaimBy), dateText(b.ClaimBy))
 	case a.Expired != b.Expired:
@@ -110,7 +110,7 @@ func outcomeDiff(a, b *Result) string {
 		case x.PartnerID != y.PartnerID || x.Via != y.Via:
 			return was(fmt.Sprintf("share %d", i+1), x.PartnerID+" (via "+x.Via+")", y.PartnerID+" (via "+y.Via+")")
 		case !sameMoney(x.Amount, y.Amount):
-			return was(name, x.Amount, y.Amount)
+			return was(name, moneyWords(x.Amount), moneyWords(y.Amount))
 		case len(x.Lines) != len(y.Lines):
 			return was(name+": the number of lines", len(x.Lines), len(y.Lines))
 		}
@@ -120,7 +120,7 @@ func outcomeDiff(a, b *Result) string {
 			case c.Earning != d.Earning || c.Type != d.Type:
 				return was(fmt.Sprintf("%s: line %d", name, j+1), c.Earning+" ("+string(c.Type)+")", d.Earning+" ("+string(d.Type)+")")
 			case !sameMoney(c.Amount, d.Amount):
-				return was(name+" of "+c.Earning, c.Amount, d.Amount)
+				return was(name+" of "+c.Earning, moneyWords(c.Amount), moneyWords(d.Amount))
 			}
 		}
 	}
@@ -137,6 +137,18 @@ func outcomeDiff(a, b *Result) string {
 func sameDec(a, b decimal.Decimal) bool { return a.Equal(b) }
 
 func sameMoney(a, b Money) bool { return a.currency == b.currency && sameDec(a.amount, b.amount) }
+
+// moneyWords writes an amount as the explanation's words do: thousands
+// grouped, the currency's minor places, the currency named ("2,400.00
+// USD"); two amounts of different value never read the same.
+func moneyWords(m Money) string { return amountText(m.amount, m.currency) }
+
+func amountText(d decimal.Decimal, c Currency) string {
+	if c == "" {
+		return fmtAmount(d, c)
+	}
+	return fmtAmount(d, c) + " " + string(c)
+}
 
 func orNone(s string) string {
 	if s == "" {
@@ -189,7 +201,7 @@ func conversionText(c *Conversion) string {
 		return "none"
 	}
 	r := &c.Rate
-	return c.From.String() + " to " + c.To.String() + " at " + string(r.From) + "->" + string(r.To) + " " + r.Rate.String() +
+	return moneyWords(c.From) + " to " + moneyWords(c.To) + " at " + string(r.From) + "->" + string(r.To) + " " + r.Rate.String() +
 		" (" + orNone(r.Source) + ", as of " + dateText(r.AsOf) + ", valid " + dateText(r.ValidFrom) + " to " + dateText(r.ValidTo) + ")"
 }
 
@@ -221,9 +233,9 @@ func linesDiff(what string, a, b []Line) string {
 		case x.Group != y.Group:
 			return was(name+": the group", orNone(x.Group), orNone(y.Group))
 		case !sameMoney(x.Gross, y.Gross):
-			return was(name+": gross", x.Gross, y.Gross)
+			return was(name+": gross", moneyWords(x.Gross), moneyWords(y.Gross))
 		case !sameMoney(x.Amount, y.Amount):
-			return was(name+": amount", x.Amount, y.Amount)
+			return was(name+": amount", moneyWords(x.Amount), moneyWords(y.Amount))
 		case (x.Band == nil) != (y.Band == nil) || x.Band != nil && !sameBand(x.Band, y.Band):
 			return was(name+": the band", bandText(x.Band), bandText(y.Band))
 		case len(x.Cuts) != len(y.Cuts):
@@ -234,27 +246,27 @@ func linesDiff(what string, a, b []Line) string {
 		for j := range x.Cuts {
 			c, d := &x.Cuts[j], &y.Cuts[j]
 			if c.Cap != d.Cap || c.Scope != d.Scope || !sameDec(c.Limit, d.Limit) || !sameDec(c.Cut, d.Cut) {
-				return was(fmt.Sprintf("%s: cap cut %d", name, j+1), cutText(c), cutText(d))
+				return was(fmt.Sprintf("%s: cap cut %d", name, j+1), cutText(c, x.Amount.currency), cutText(d, y.Amount.currency))
 			}
 		}
 		for j := range x.Items {
 			c, d := &x.Items[j], &y.Items[j]
 			if c.Index != d.Index || c.Product != d.Product || c.Applies != d.Applies || !sameDec(c.Amount, d.Amount) || c.Reason != d.Reason {
-				return was(fmt.Sprintf("%s: product-line item %d", name, j+1), itemText(c), itemText(d))
+				return was(fmt.Sprintf("%s: product-line item %d", name, j+1), itemText(c, x.Amount.currency), itemText(d, y.Amount.currency))
 			}
 		}
 	}
 	return ""
 }
 
-func cutText(c *CapCut) string {
-	return "caps[" + itoa(c.Cap) + "] (" + string(c.Scope) + ") cut " + c.Cut.String() + " of limit " + c.Limit.String()
+func cutText(c *CapCut, cur Currency) string {
+	return "caps[" + itoa(c.Cap) + "] (" + string(c.Scope) + ") cut " + amountText(c.Cut, cur) + " of limit " + amountText(c.Limit, cur)
 }
 
 // itemText says everything a product-line item says; the deal's line is
 // numbered from 1, as the explanation's words number it.
-func itemText(c *LineItem) string {
-	s := "deal line " + itoa(c.Index+1) + " " + orNone(c.Product) + ": " + c.Amount.String()
+func itemText(c *LineItem, cur Currency) string {
+	s := "deal line " + itoa(c.Index+1) + " " + orNone(c.Product) + ": " + amountText(c.Amount, cur)
 	if !c.Applies {
 		s += ", does not apply"
 	}

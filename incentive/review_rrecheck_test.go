@@ -230,7 +230,7 @@ func TestReviewRrecheckRunPrior(t *testing.T) {
 
 	_, err = e.Recheck(ctx, ins[2], time.Time{}, kept["D-3"])
 	require.ErrorIs(t, err, incentive.ErrOutcomeDiffers)
-	assert.Contains(t, err.Error(), "deal D-3: the total was 1000.00 USD, now 2000.00 USD")
+	assert.Contains(t, err.Error(), "deal D-3: the total was 1,000.00 USD, now 2,000.00 USD")
 
 	in := ins[2]
 	in.Prior = incentive.Prior{PeriodAmount: decimal.RequireFromString("200000.00"), PeriodDeals: 2, PeriodEarned: decimal.RequireFromString("4000.00")}
@@ -352,4 +352,43 @@ func rrecheckRescale(v reflect.Value) {
 			}
 		}
 	}
+}
+
+// A refusal writes amounts as the explanation does (thousands grouped,
+// the currency named): finance reads "total 2,000.00 USD" in the words and
+// must find the same figure in the refusal.
+func TestReviewRrecheckAmountsAsTheWordsWriteThem(t *testing.T) {
+	ctx := context.Background()
+	e, err := incentive.NewEvaluator(spiff())
+	require.NoError(t, err)
+	in := dealOf("D-1", "100000.00", "gold", 3)
+	kept, err := e.EvaluateNoTrace(ctx, in, time.Time{})
+	require.NoError(t, err)
+
+	// 2% of 100,000.00 = 2,000.00 kept; 2% of 110,000.00 = 2,200.00 now.
+	changed := in
+	changed.Deal.Amount = incentive.MustParseMoney("110000.00", "USD")
+	_, err = e.Recheck(ctx, changed, time.Time{}, kept)
+	require.ErrorIs(t, err, incentive.ErrOutcomeDiffers)
+	assert.Contains(t, err.Error(), "deal D-1: the total was 2,000.00 USD, now 2,200.00 USD")
+
+	// The line's amount edited to 4,000.00 (2,000.00 + 2,000.00), the
+	// total left: the line is named with both amounts.
+	edited := rrecheckCopy(t, kept)
+	edited.Lines[0].Amount, err = edited.Lines[0].Amount.Add(edited.Lines[0].Amount)
+	require.NoError(t, err)
+	_, err = e.Recheck(ctx, in, time.Time{}, edited)
+	require.ErrorIs(t, err, incentive.ErrOutcomeDiffers)
+	assert.Contains(t, err.Error(), "deal D-1: line base: amount was 4,000.00 USD, now 2,000.00 USD")
+
+	// The deal cap cut 2% of 200,000.00 = 4,000.00 to 2,500.00: 1,500.00.
+	big := dealOf("D-2", "200000.00", "gold", 3)
+	kept, err = e.EvaluateNoTrace(ctx, big, time.Time{})
+	require.NoError(t, err)
+	require.Len(t, kept.Lines[0].Cuts, 1)
+	edited = rrecheckCopy(t, kept)
+	edited.Lines[0].Cuts[0].Cut = decimal.RequireFromString("1500.01")
+	_, err = e.Recheck(ctx, big, time.Time{}, edited)
+	require.ErrorIs(t, err, incentive.ErrOutcomeDiffers)
+	assert.Contains(t, err.Error(), "deal D-2: line base: cap cut 1 was caps[0] (deal) cut 1,500.01 USD of limit 2,500.00 USD, now caps[0] (deal) cut 1,500.00 USD of limit 2,500.00 USD")
 }
