@@ -65,14 +65,16 @@ func outcomeDiff(a, b *Result) string {
 		return was("the deal", a.DealID, b.DealID)
 	case a.PartnerID != b.PartnerID:
 		return was("the partner", a.PartnerID, b.PartnerID)
+	// Eligibility before what follows from it (an ineligible deal has no
+	// payee): "the payee was partner, now none" would hide the clause.
+	case a.Eligible != b.Eligible:
+		return was("eligible", eligibleText(a), eligibleText(b))
+	case a.Failed != b.Failed:
+		return was("the failed clause", orNone(a.Failed), orNone(b.Failed))
 	case a.Payee != b.Payee || a.PayeeName != b.PayeeName:
 		return was("the payee", payeeText(a), payeeText(b))
 	case a.PaymentMethod != b.PaymentMethod:
 		return was("the payment method", orNone(string(a.PaymentMethod)), orNone(string(b.PaymentMethod)))
-	case a.Eligible != b.Eligible:
-		return was("eligible", a.Eligible, b.Eligible)
-	case a.Failed != b.Failed:
-		return was("the failed clause", orNone(a.Failed), orNone(b.Failed))
 	case a.Credits != b.Credits:
 		return was("the credited deal", orNone(a.Credits), orNone(b.Credits))
 	case !sameMoney(a.Total, b.Total):
@@ -148,6 +150,17 @@ func amountText(d decimal.Decimal, c Currency) string {
 		return fmtAmount(d, c)
 	}
 	return fmtAmount(d, c) + " " + string(c)
+}
+
+// eligibleText is "true", or "false (failed: <clause>)".
+func eligibleText(r *Result) string {
+	if r.Eligible {
+		return "true"
+	}
+	if r.Failed == "" {
+		return "false"
+	}
+	return "false (failed: " + r.Failed + ")"
 }
 
 func orNone(s string) string {

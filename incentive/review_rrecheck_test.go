@@ -392,3 +392,29 @@ func TestReviewRrecheckAmountsAsTheWordsWriteThem(t *testing.T) {
 	require.ErrorIs(t, err, incentive.ErrOutcomeDiffers)
 	assert.Contains(t, err.Error(), "deal D-2: line base: cap cut 1 was caps[0] (deal) cut 1,500.01 USD of limit 2,500.00 USD, now caps[0] (deal) cut 1,500.00 USD of limit 2,500.00 USD")
 }
+
+// A deal that is no longer eligible (or now is) is refused for that, with
+// the clause that failed: the payee, empty for an ineligible deal, was
+// named first ("the payee was partner, now none"), which says nothing a
+// finance user can act on.
+func TestReviewRrecheckEligibilityFirst(t *testing.T) {
+	ctx := context.Background()
+	e, err := incentive.NewEvaluator(spiff())
+	require.NoError(t, err)
+	gold := dealOf("D-1", "120000.00", "gold", 3)
+	silver := gold
+	silver.Partner.Tier = "silver"
+	keptGold, err := e.EvaluateNoTrace(ctx, gold, time.Time{})
+	require.NoError(t, err)
+	keptSilver, err := e.EvaluateNoTrace(ctx, silver, time.Time{})
+	require.NoError(t, err)
+	require.True(t, keptGold.Eligible)
+	require.False(t, keptSilver.Eligible)
+
+	_, err = e.Recheck(ctx, silver, time.Time{}, keptGold)
+	require.ErrorIs(t, err, incentive.ErrOutcomeDiffers)
+	assert.Contains(t, err.Error(), `deal D-1: eligible was true, now false (failed: gold or platinum partner)`)
+	_, err = e.Recheck(ctx, gold, time.Time{}, keptSilver)
+	require.ErrorIs(t, err, incentive.ErrOutcomeDiffers)
+	assert.Contains(t, err.Error(), `deal D-1: eligible was false (failed: gold or platinum partner), now true`)
+}
