@@ -77,6 +77,18 @@ func outcomeDiff(a, b *Result) string {
 		return was("the payment method", orNone(string(a.PaymentMethod)), orNone(string(b.PaymentMethod)))
 	case a.Credits != b.Credits:
 		return was("the credited deal", orNone(a.Credits), orNone(b.Credits))
+	}
+	// The hold and the conversion before the amounts they change: a void
+	// or another rate is the reason a total moved, and the refusal is all
+	// finance reads (there is no explanation of a refused deal).
+	if x, y := holdText(a.Hold), holdText(b.Hold); x != y {
+		return was("the hold", x, y)
+	}
+	if c, d := a.Conversion, b.Conversion; (c == nil) != (d == nil) || c != nil && (!sameMoney(c.From, d.From) || !sameMoney(c.To, d.To) || !sameDec(c.Rate.Rate, d.Rate.Rate) ||
+		c.Rate.From != d.Rate.From || c.Rate.To != d.Rate.To || c.Rate.AsOf != d.Rate.AsOf || c.Rate.Source != d.Rate.Source || c.Rate.ValidFrom != d.Rate.ValidFrom || c.Rate.ValidTo != d.Rate.ValidTo) {
+		return was("the conversion", conversionText(c), conversionText(d))
+	}
+	switch {
 	case !sameMoney(a.Total, b.Total):
 		return was("the total", moneyWords(a.Total), moneyWords(b.Total))
 	case a.ClaimBy != b.ClaimBy:
@@ -125,13 +137,6 @@ func outcomeDiff(a, b *Result) string {
 				return was(name+" of "+c.Earning, moneyWords(c.Amount), moneyWords(d.Amount))
 			}
 		}
-	}
-	if x, y := holdText(a.Hold), holdText(b.Hold); x != y {
-		return was("the hold", x, y)
-	}
-	if c, d := a.Conversion, b.Conversion; (c == nil) != (d == nil) || c != nil && (!sameMoney(c.From, d.From) || !sameMoney(c.To, d.To) || !sameDec(c.Rate.Rate, d.Rate.Rate) ||
-		c.Rate.From != d.Rate.From || c.Rate.To != d.Rate.To || c.Rate.AsOf != d.Rate.AsOf || c.Rate.Source != d.Rate.Source || c.Rate.ValidFrom != d.Rate.ValidFrom || c.Rate.ValidTo != d.Rate.ValidTo) {
-		return was("the conversion", conversionText(c), conversionText(d))
 	}
 	return ""
 }

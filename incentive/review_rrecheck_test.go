@@ -418,3 +418,24 @@ func TestReviewRrecheckEligibilityFirst(t *testing.T) {
 	require.ErrorIs(t, err, incentive.ErrOutcomeDiffers)
 	assert.Contains(t, err.Error(), `deal D-1: eligible was false (failed: gold or platinum partner), now true`)
 }
+
+// A refund inside the hold voids a kept fee: the refusal says so (the
+// cause) rather than only that the total fell to zero, which would send
+// finance looking for a changed deal amount.
+func TestReviewRrecheckVoidNamed(t *testing.T) {
+	ctx := context.Background()
+	e, err := incentive.NewEvaluator(heldReferral())
+	require.NoError(t, err)
+	mar := func(d int) incentive.Date { return incentive.Date{Year: 2026, Month: 3, Day: d} }
+	asOf := time.Date(2026, 4, 1, 12, 0, 0, 0, time.UTC)
+	in := referralDeal("D-1", "1000.00", map[string]any{"paid_on": mar(1)})
+	kept, err := e.EvaluateNoTrace(ctx, in, asOf)
+	require.NoError(t, err)
+	// 10% of 1,000.00 = 100.00, matured on 03-01 + 30 days = 03-31.
+	require.Equal(t, "100.00 USD", kept.Total.String())
+
+	refunded := referralDeal("D-1", "1000.00", map[string]any{"paid_on": mar(1), "refund_date": mar(15)})
+	_, err = e.Recheck(ctx, refunded, asOf, kept)
+	require.ErrorIs(t, err, incentive.ErrOutcomeDiffers)
+	assert.Contains(t, err.Error(), "deal D-1: the hold was from 2026-03-01, maturing on 2026-03-31, not held, now from 2026-03-01, maturing on 2026-03-31, not held, void by refund_date on 2026-03-15")
+}
