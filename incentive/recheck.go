@@ -15,6 +15,7 @@ var ErrOutcomeDiffers = errors.New("the deal evaluated again differs from the st
 
 // Recheck evaluates the deal again with the explanation, as Evaluate does,
 // and returns the new result when it computes exactly what stored says:
+// the program (id, version, hash), deal, partner and credited deal,
 // eligibility and the failed clause, the payee and payment method, every
 // line and lost line (gross, amount, band, cap cuts, product-line items),
 // the total, values, shares, hold, conversion, claim date and expiry;
@@ -30,9 +31,13 @@ var ErrOutcomeDiffers = errors.New("the deal evaluated again differs from the st
 // than explained with different figures. It checks what was computed, not
 // every value read: a deal field that changed without changing any
 // outcome (read by a condition that fails either way) explains the new
-// value. Give the input and as-of instant of the first evaluation; a
+// value, and so does a close date moved within the window, claim window
+// and hold (a result read back from JSON does not carry the day, so it is
+// not compared), though the day decides the statement period that pays
+// the deal. Give the input and as-of instant of the first evaluation; a
 // result of a Run read running totals that its Input does not carry (give
-// them as in.Prior), so rechecked alone it differs wherever they mattered;
+// them as in.Prior, and RunOptions.Rates as in.Rates), so rechecked alone
+// it differs wherever they mattered;
 // a credit note, which evaluates only in a run after the deal it credits,
 // cannot be rechecked alone (Evaluate's error, wrapping ErrUnknownDeal).
 func (e *Evaluator) Recheck(ctx context.Context, in Input, asOf time.Time, stored *Result) (*Result, error) {

@@ -439,3 +439,22 @@ func TestReviewRrecheckVoidNamed(t *testing.T) {
 	require.ErrorIs(t, err, incentive.ErrOutcomeDiffers)
 	assert.Contains(t, err.Error(), "deal D-1: the hold was from 2026-03-01, maturing on 2026-03-31, not held, now from 2026-03-01, maturing on 2026-03-31, not held, void by refund_date on 2026-03-15")
 }
+
+// The close date is not compared (a result read back from JSON does not
+// carry it): a deal moved to another day, inside the same window and with
+// no claim window or hold to move, rechecks and is explained with its new
+// day. Pinned here, and said in Recheck's doc, because the day decides the
+// statement period a deal is paid in. (Passes on cb7d9f7.)
+func TestReviewRrecheckCloseDateNotCompared(t *testing.T) {
+	ctx := context.Background()
+	e, err := incentive.NewEvaluator(spiff())
+	require.NoError(t, err)
+	in := dealOf("D-1", "12000.00", "gold", 3)
+	kept, err := e.EvaluateNoTrace(ctx, in, time.Time{})
+	require.NoError(t, err)
+	moved := dealOf("D-1", "12000.00", "gold", 20)
+	r, err := e.Recheck(ctx, moved, time.Time{}, kept)
+	require.NoError(t, err)
+	assert.Contains(t, r.Explain(), "close date 2026-11-20")
+	assert.NotContains(t, r.Explain(), "2026-11-03")
+}
