@@ -458,3 +458,36 @@ func TestReviewRrecheckCloseDateNotCompared(t *testing.T) {
 	assert.Contains(t, r.Explain(), "close date 2026-11-20")
 	assert.NotContains(t, r.Explain(), "2026-11-03")
 }
+
+// A run converted a euro deal with RunOptions.Rates: rechecked alone
+// without rates it cannot be evaluated (Evaluate's ErrNoRate); with the
+// run's rates as in.Rates it rechecks, explained as the run did.
+func TestReviewRrecheckRunRates(t *testing.T) {
+	ctx := context.Background()
+	e, err := incentive.NewEvaluator(spiff())
+	require.NoError(t, err)
+	rates, err := incentive.NewRateTable(incentive.Rate{From: "EUR", To: "USD", Rate: decimal.RequireFromString("1.10"),
+		AsOf: incentive.Date{Year: 2026, Month: 10, Day: 31}, Source: "treasury"})
+	require.NoError(t, err)
+	in := dealOf("D-1", "10000.00", "gold", 3)
+	in.Deal.Amount = incentive.MustParseMoney("10000.00", "EUR")
+	var kept, traced *incentive.Result
+	for _, noTrace := range []bool{true, false} {
+		for r, err := range e.Run(ctx, seqOf([]incentive.Input{in}), incentive.RunOptions{Rates: rates, NoTrace: noTrace}) {
+			require.NoError(t, err)
+			if noTrace {
+				kept = r
+			} else {
+				traced = r
+			}
+		}
+	}
+	// 10,000.00 EUR x 1.10 = 11,000.00 USD; 2% = 220.00 USD.
+	require.Equal(t, "220.00 USD", kept.Total.String())
+	_, err = e.Recheck(ctx, in, time.Time{}, kept)
+	require.ErrorIs(t, err, incentive.ErrNoRate)
+	in.Rates = rates
+	got, err := e.Recheck(ctx, in, time.Time{}, kept)
+	require.NoError(t, err)
+	assert.Equal(t, traced.Explain(), got.Explain())
+}
