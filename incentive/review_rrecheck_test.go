@@ -491,3 +491,34 @@ func TestReviewRrecheckRunRates(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, traced.Explain(), got.Explain())
 }
+
+// EvaluateNoTraceInto's reused Result rechecks while it holds its deal,
+// and a copy kept the wrong way (r2 := *res, whose lines the next call
+// overwrote with another deal's) is refused, not explained. (Passes.)
+func TestReviewRrecheckInto(t *testing.T) {
+	ctx := context.Background()
+	e, err := incentive.NewEvaluator(spiff())
+	require.NoError(t, err)
+	d1, d2 := dealOf("D-1", "12000.00", "gold", 3), dealOf("D-2", "30000.00", "gold", 4)
+	var res incentive.Result
+	require.NoError(t, e.EvaluateNoTraceInto(ctx, &res, &d1, time.Time{}))
+	want, err := e.Evaluate(ctx, d1, time.Time{})
+	require.NoError(t, err)
+	got, err := e.Recheck(ctx, d1, time.Time{}, &res)
+	require.NoError(t, err)
+	assert.Equal(t, want.Explain(), got.Explain())
+	shallow := res
+	deep := rrecheckCopy(t, &res)
+
+	require.NoError(t, e.EvaluateNoTraceInto(ctx, &res, &d2, time.Time{}))
+	_, err = e.Recheck(ctx, d2, time.Time{}, &res)
+	require.NoError(t, err)
+	// 2% of 12,000.00 = 240.00 kept in the shallow copy's Total; its line
+	// now reads D-2's 2% of 30,000.00 = 600.00.
+	_, err = e.Recheck(ctx, d1, time.Time{}, &shallow)
+	require.ErrorIs(t, err, incentive.ErrOutcomeDiffers)
+	assert.Contains(t, err.Error(), "deal D-1: line base: gross was 600.00 USD, now 240.00 USD")
+	got, err = e.Recheck(ctx, d1, time.Time{}, deep)
+	require.NoError(t, err)
+	assert.Equal(t, want.Explain(), got.Explain())
+}
