@@ -5,9 +5,7 @@ import (
 	"math/big"
 	"reflect"
 	"sync/atomic"
-	"time"
 
-	"github.com/partnerops/partnerops/internal/dayspan"
 	"github.com/partnerops/partnerops/internal/deccoef"
 	"github.com/shopspring/decimal"
 )
@@ -48,23 +46,6 @@ type decArena struct {
 	next int
 	// last is the last sum of lines made (see sumLines).
 	last paidMemo
-	// days is the goroutine's last close day found (see dayOf). It is
-	// not a decimal, but an arena is the goroutine's own state that a
-	// run hands each work it evaluates (work.da).
-	days dayspan.Memo
-}
-
-// dayOf is DateOf(t.In(loc)), remembered for the instants of the day
-// found last (dayspan.Memo): a run's deals come in close order, thousands
-// a day, and a deal's close day (time.Time.In and Date) was 1.6% of the
-// CPU samples of a 1M batch of the example without the trace. A nil
-// arena finds it each time.
-func (a *decArena) dayOf(t time.Time, loc *time.Location) Date {
-	if a == nil {
-		return DateOf(t.In(loc))
-	}
-	y, m, d := a.days.Date(t, loc)
-	return Date{y, m, d}
 }
 
 // decArenaSlab is the number of decimals a slab holds: one slab serves

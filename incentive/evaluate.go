@@ -1022,7 +1022,7 @@ func (e *Evaluator) ownTerms(w *work, in *Input, rates RateSource) {
 	w.emptyScopeDeal()
 	sc := &w.scope
 	sc.Program, sc.Deal, sc.Amount, sc.Partner, sc.History, sc.work = p, d, d.Amount.amount, &in.Partner, in.History, w
-	closeDate := w.da.dayOf(d.CloseDate, p.Effective.Loc())
+	closeDate := DateOf(d.CloseDate.In(p.Effective.Loc()))
 	w.date = closeDate
 	if d.Credits != "" {
 		// A credit note that names its deal is settled in the ordered
@@ -1111,13 +1111,12 @@ func (e *Evaluator) ownTerms(w *work, in *Input, rates RateSource) {
 
 // lineRoom gives a new result room for the lines it may pay or lose
 // (Lines and Lost, one allocation for both): one Line for each line whose
-// condition held or is still to be tested (not one whose condition
-// failed in ownTerms), in res.Lines, empty, where finish finds it. In a
-// paired or sharded run ownTerms runs on another goroutine than finish,
-// whose goroutine does the ordered phase and is the busier of the two:
-// making the Lines there was its largest allocation (7% of its CPU
-// samples in a 1M run of the example without the trace), and with Lost
-// it was two. The room counts
+// condition held or is still to be tested (see dealCapNeed), in
+// res.Lines, empty, where finish finds it. In a paired or sharded run
+// ownTerms runs on another goroutine than finish, whose goroutine does
+// the ordered phase and is the busier of the two: making the Lines there
+// was its largest allocation (7% of its CPU samples in a 1M run of the
+// example without the trace), and with Lost it was two. The room counts
 // the lines that may still pay, so finish takes what it needs from it
 // (Lines, then Lost, each capped at its length); a deal with more lines
 // than room makes its Lines in finish, as before, and an ineligible

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/partnerops/partnerops/incentive"
-	"github.com/partnerops/partnerops/internal/dayspan"
 	"github.com/partnerops/partnerops/internal/deccoef"
 	"github.com/partnerops/partnerops/partner"
 	"github.com/shopspring/decimal"
@@ -169,13 +168,12 @@ var segmentFields, genFields = func() (map[string]map[string]any, []map[string]a
 
 // Input converts a deal into the engine's input.
 func Input(d Deal) incentive.Input {
-	return input(d, nil, nil)
+	return input(d, nil)
 }
 
 // input is Input, with the deal's registration written to reg when it
-// has one and reg is not nil, and its approval day found with days when
-// it is not nil (a stream's memo of the last close day: see Inputs).
-func input(d Deal, reg *incentive.Registration, days *dayspan.Memo) incentive.Input {
+// has one and reg is not nil.
+func input(d Deal, reg *incentive.Registration) incentive.Input {
 	var fields map[string]any
 	if d.seg > 0 && genSegments[d.seg-1] == d.Segment {
 		fields = genFields[d.seg-1]
@@ -202,14 +200,7 @@ func input(d Deal, reg *incentive.Registration, days *dayspan.Memo) incentive.In
 		if reg == nil {
 			reg = new(incentive.Registration)
 		}
-		var approved incentive.Date
-		if days != nil {
-			y, m, day := days.Date(d.CloseDate, d.CloseDate.Location())
-			approved = incentive.Date{Year: y, Month: m, Day: day}
-		} else {
-			approved = incentive.DateOf(d.CloseDate)
-		}
-		*reg = incentive.Registration{ID: id, Approved: approved}
+		*reg = incentive.Registration{ID: id, Approved: incentive.DateOf(d.CloseDate)}
 		in.Deal.Registration = reg
 	}
 	return in
@@ -217,13 +208,9 @@ func input(d Deal, reg *incentive.Registration, days *dayspan.Memo) incentive.In
 
 // Inputs converts a stream of deals into an input stream for incentive.Run.
 // The registrations of the inputs are allocated idBlockSize at a time (a
-// kept input keeps its block's few kilobytes), and their approval days
-// (the close day) found once a day of deals (dayspan.Memo: Generate's
-// deals come in close order, about 10,000 a day at 1M deals; finding
-// each was 20 ns of the generator's 120 a deal).
+// kept input keeps its block's few kilobytes).
 func Inputs(deals iter.Seq[Deal]) iter.Seq2[incentive.Input, error] {
 	return func(yield func(incentive.Input, error) bool) {
-		var days dayspan.Memo
 		var regs []incentive.Registration
 		for d := range deals {
 			var reg *incentive.Registration
@@ -233,7 +220,7 @@ func Inputs(deals iter.Seq[Deal]) iter.Seq2[incentive.Input, error] {
 				}
 				reg, regs = &regs[0], regs[1:]
 			}
-			if !yield(input(d, reg, &days), nil) {
+			if !yield(input(d, reg), nil) {
 				return
 			}
 		}

@@ -4,12 +4,9 @@ import (
 	"fmt"
 	"math/big"
 	"reflect"
-	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
-
-	"github.com/partnerops/partnerops/incentive"
 
 	"github.com/shopspring/decimal"
 )
@@ -150,32 +147,4 @@ func TestInputFieldsFollowSegment(t *testing.T) {
 			require.Equal(t, map[string]any{"segment": seg}, Input(d).Deal.Fields, "deal %s", d.ID)
 		}
 	}
-}
-
-// Inputs, which finds a registration's approval day once a day of deals,
-// gives every deal the input Input gives it, whose day is DateOf's: over
-// a run of 30,000 deals (about 320 a day, New York's change of clocks on
-// 2026-11-01 among them) and deals given out of order, days apart.
-func TestInputsMatchInput(t *testing.T) {
-	check := func(deals []Deal) {
-		i := 0
-		for in, err := range Inputs(slices.Values(deals)) {
-			require.NoError(t, err)
-			want := Input(deals[i])
-			require.Equal(t, want, in, "deal %d (%s)", i, deals[i].ID)
-			if deals[i].Registered {
-				require.Equal(t, incentive.DateOf(deals[i].CloseDate), in.Deal.Registration.Approved, "deal %s", deals[i].ID)
-			}
-			i++
-		}
-		require.Equal(t, len(deals), i)
-	}
-	deals := slices.Collect(Generate(30_000, 50))
-	check(deals)
-	// Every 997th deal, backwards: a day apart or more, out of order.
-	var apart []Deal
-	for i := len(deals) - 1; i >= 0; i -= 997 {
-		apart = append(apart, deals[i])
-	}
-	check(apart)
 }
