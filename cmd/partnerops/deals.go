@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/partnerops/partnerops/incentive"
 	"github.com/partnerops/partnerops/rules"
@@ -210,6 +211,11 @@ type counts struct {
 	// (anyPartner), noRecordFirst names the first as "D-1 (partner P-1)".
 	noRecord      atomic.Int64
 	noRecordFirst atomic.Pointer[string]
+	// open counts the deals that close after the run's as-of day (a
+	// forecast, not yet a sale), openFirst names the first read as "D-1
+	// on 2026-12-17".
+	open      atomic.Int64
+	openFirst atomic.Pointer[string]
 }
 
 // dealCheck is what the command adds to the decoded stream: every deal
@@ -229,6 +235,10 @@ type dealCheck struct {
 	// payees are the custom fields naming split payees (deal.referrer):
 	// with a partners file, the partner each names must be in it.
 	payees []string
+	// asOf is the run's as-of day in the program's time zone loc (zero
+	// without -as-of): a deal closing after it is counted (counts.open).
+	asOf incentive.Date
+	loc  *time.Location
 }
 
 // splitPayeeFields lists the custom fields the program's splits pay
@@ -260,6 +270,12 @@ func (dc *dealCheck) wrap(seq iter.Seq2[incentive.Input, error]) iter.Seq2[incen
 			dc.c.read.Add(1)
 			if err == nil {
 				err = dc.check(&in)
+			}
+			if err == nil && !dc.asOf.IsZero() {
+				if day := incentive.DateOf(in.Deal.CloseDate.In(dc.loc)); day.After(dc.asOf) && dc.c.open.Add(1) == 1 {
+					first := in.Deal.ID + " on " + day.String()
+					dc.c.openFirst.Store(&first)
+				}
 			}
 			if err == nil && dc.names != nil && in.Partner.Name != "" && dc.names[in.Partner.ID] == "" {
 				dc.names[in.Partner.ID] = in.Partner.Name
@@ -498,6 +514,27 @@ func (s *session) warnNoRecord(cmd string, stderr io.Writer, ps ...*incentive.Pr
 	}
 	fmt.Fprintf(stderr, "partnerops %s: warning: %s %s a partner without a record (tier, type, region...), the first %s: they are evaluated with none; give -partners FILE, or the partners' attributes with the deals\n",
 		cmd, plural(int(n), "deal"), verb, first)
+}
+
+// warnOpen says, once the deals have been read, how many close after the
+// run's as-of day: they are evaluated as if closed (a statement over a
+// forecast), where the ledger claims a deal only once it has closed
+// (ledger.ErrNotClosed), so the two disagree until then.
+func (s *session) warnOpen(cmd string, stderr io.Writer) {
+	n := s.c.open.Load()
+	if n == 0 {
+		return
+	}
+	first := ""
+	if f := s.c.openFirst.Load(); f != nil {
+		first = *f
+	}
+	verb, which := "close", first+" among them"
+	if n == 1 {
+		verb, which = "closes", first
+	}
+	fmt.Fprintf(stderr, "partnerops %s: warning: %s %s after the as-of day %s (%s): counted as if closed; the ledger claims a deal only once it has closed\n",
+		cmd, plural(int(n), "deal"), verb, incentive.DateOf(s.asOf.In(s.program.Effective.Loc())), which)
 }
 
 // code is the exit code of reading the deals: exitFail after any deal in

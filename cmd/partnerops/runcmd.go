@@ -559,7 +559,10 @@ func (s *session) eachSettled(ctx context.Context, settle *incentive.SettlementB
 func (s *session) stream() (iter.Seq2[incentive.Input, error], bool) {
 	s.names = map[string]string{}
 	dc := &dealCheck{partners: s.partners, c: &s.c, names: s.names, noIDs: !s.o.checkIDs && s.o.sorted, anyPartner: s.o.anyPartner,
-		payees: splitPayeeFields(s.program)}
+		payees: splitPayeeFields(s.program), loc: s.program.Effective.Loc()}
+	if !s.asOf.IsZero() {
+		dc.asOf = incentive.DateOf(s.asOf.In(dc.loc))
+	}
 	if s.partners != nil {
 		// Every partner a deal may name is in the file, with its name:
 		// the names are looked up once per partner on the statement
@@ -694,6 +697,7 @@ func (o *runOptions) run(ctx context.Context, args []string, stdout, stderr io.W
 	for _, w := range capPeriodWarnings(o.carried, cf.chain, s.program, s.chain.firstDay(s.program)) {
 		fmt.Fprintf(stderr, "partnerops %s: warning: %s\n", o.cmd, w)
 	}
+	s.warnOpen(o.cmd, stderr)
 	if addErr != nil {
 		fmt.Fprintf(stderr, "partnerops %s: %v\n", o.cmd, addErr)
 		s.summary()
