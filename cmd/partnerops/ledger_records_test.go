@@ -27,12 +27,7 @@ const q4Records = "cmd/partnerops/testdata/records/q4-records.jsonl"
 func TestLedgerPayRecords(t *testing.T) {
 	chdirRoot(t)
 	db := "sqlite:" + filepath.Join(t.TempDir(), "records.db")
-	must := func(args ...string) string {
-		t.Helper()
-		out, errs, code := invoke(append(append([]string{"ledger"}, args...), "-db", db)...)
-		require.Equal(t, exitOK, code, "partnerops ledger %s\nstdout: %s\nstderr: %s", strings.Join(args, " "), out, errs)
-		return out
-	}
+	must := ledgerMust(t, db)
 	must("accrue", "-as-of", "2026-12-15", "-actor", "ops", example, deals)
 	must("approve", "-all", "-as-of", "2026-12-16", "-actor", "manager")
 	// What each partner has payable: the sum of its approved claims.

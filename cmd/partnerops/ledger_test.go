@@ -324,12 +324,7 @@ func TestLedgerMDF(t *testing.T) {
 func TestLedgerWithdrawClawback(t *testing.T) {
 	chdirRoot(t)
 	db := "sqlite:" + filepath.Join(t.TempDir(), "cb.db")
-	must := func(args ...string) string {
-		t.Helper()
-		out, errs, code := invoke(append(append([]string{"ledger"}, args...), "-db", db)...)
-		require.Equal(t, exitOK, code, "partnerops ledger %s\nstdout: %s\nstderr: %s", strings.Join(args, " "), out, errs)
-		return out
-	}
+	must := ledgerMust(t, db)
 	must("accrue", "-as-of", "2026-12-15", "-actor", "ops", example, deals)
 	var pending []ledger.Claim
 	require.NoError(t, json.Unmarshal([]byte(must("claims", "-json", "-state", "pending_approval")), &pending))
@@ -386,12 +381,7 @@ func TestLedgerCheckpointDetectsTruncation(t *testing.T) {
 	chdirRoot(t)
 	path := filepath.Join(t.TempDir(), "cut.db")
 	db := "sqlite:" + path
-	must := func(args ...string) string {
-		t.Helper()
-		out, errs, code := invoke(append(append([]string{"ledger"}, args...), "-db", db)...)
-		require.Equal(t, exitOK, code, "partnerops ledger %s\nstdout: %s\nstderr: %s", strings.Join(args, " "), out, errs)
-		return out
-	}
+	must := ledgerMust(t, db)
 	must("accrue", "-as-of", "2026-12-15", "-actor", "ops", example, deals)
 	anchor := strings.TrimSpace(must("checkpoint"))
 	require.Regexp(t, `^\d+:[0-9a-f]{64}$`, anchor)
@@ -481,12 +471,7 @@ approvals:
 		return p
 	}
 	db := "sqlite:" + filepath.Join(dir, "b.db")
-	must := func(args ...string) string {
-		t.Helper()
-		out, errs, code := invoke(append(append([]string{"ledger"}, args...), "-db", db)...)
-		require.Equal(t, exitOK, code, "partnerops ledger %s\nstdout: %s\nstderr: %s", strings.Join(args, " "), out, errs)
-		return out
-	}
+	must := ledgerMust(t, db)
 	partnerRec := `partner: {id: P-1, name: One, tier: gold}`
 	// D-1 new business 15,000.00 x 2% = 300.00 (spiffs); D-2 renewal
 	// 12,000.00 x 1% = 120.00 (bonuses)
@@ -508,4 +493,15 @@ approvals:
 	assert.Equal(t, ledger.Bucket{Partner: "P-1", Payee: "partner", Program: "bucketed", Payout: "spiffs"}, b.Lines[0].Bucket)
 	assert.Equal(t, "550.00", b.Lines[0].Net.Amount().StringFixed(2))
 	assert.Empty(t, b.Blocked)
+}
+
+// ledgerMust returns a function that runs `partnerops ledger ARGS -db db`
+// and fails the test unless it exits 0, returning its stdout.
+func ledgerMust(t *testing.T, db string) func(args ...string) string {
+	return func(args ...string) string {
+		t.Helper()
+		out, errs, code := invoke(append(append([]string{"ledger"}, args...), "-db", db)...)
+		require.Equal(t, exitOK, code, "partnerops ledger %s\nstdout: %s\nstderr: %s", strings.Join(args, " "), out, errs)
+		return out
+	}
 }

@@ -16,12 +16,7 @@ import (
 func TestReviewLedgerClawbackKey(t *testing.T) {
 	chdirRoot(t)
 	db := "sqlite:" + filepath.Join(t.TempDir(), "key.db")
-	must := func(args ...string) string {
-		t.Helper()
-		out, errs, code := invoke(append(append([]string{"ledger"}, args...), "-db", db)...)
-		require.Equal(t, exitOK, code, "partnerops ledger %s\nstdout: %s\nstderr: %s", strings.Join(args, " "), out, errs)
-		return out
-	}
+	must := ledgerMust(t, db)
 	must("accrue", "-as-of", "2026-12-15", "-actor", "ops", example, deals)
 	var pending []ledger.Claim
 	require.NoError(t, json.Unmarshal([]byte(must("claims", "-json", "-state", "pending_approval")), &pending))

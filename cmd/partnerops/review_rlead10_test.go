@@ -23,12 +23,7 @@ import (
 func TestReviewRlead10RerunOpenBatchWithRecordsThatBlock(t *testing.T) {
 	chdirRoot(t)
 	db := "sqlite:" + filepath.Join(t.TempDir(), "rerun.db")
-	must := func(args ...string) string {
-		t.Helper()
-		out, errs, code := invoke(append(append([]string{"ledger"}, args...), "-db", db)...)
-		require.Equal(t, exitOK, code, "partnerops ledger %s\nstdout: %s\nstderr: %s", strings.Join(args, " "), out, errs)
-		return out
-	}
+	must := ledgerMust(t, db)
 	must("accrue", "-as-of", "2026-12-15", "-actor", "ops", example, deals)
 	must("approve", "-all", "-as-of", "2026-12-16", "-actor", "manager")
 	var b ledger.Batch

@@ -23,12 +23,7 @@ import (
 func TestReviewRlead8FinanceQuarter(t *testing.T) {
 	chdirRoot(t)
 	db := "sqlite:" + filepath.Join(t.TempDir(), "q.db")
-	must := func(args ...string) string {
-		t.Helper()
-		out, errs, code := invoke(append(append([]string{"ledger"}, args...), "-db", db)...)
-		require.Equal(t, exitOK, code, "partnerops ledger %s\nstdout: %s\nstderr: %s", strings.Join(args, " "), out, errs)
-		return out
-	}
+	must := ledgerMust(t, db)
 	must("accrue", "-as-of", "2026-12-15", "-actor", "ops", example, deals)
 	must("approve", "-all", "-actor", "manager", "-as-of", "2026-12-16")
 	first := must("pay", "-batch", "Q4-2026", "-as-of", "2026-12-31", "-actor", "finance")
@@ -254,12 +249,7 @@ func TestReviewRlead8LedgerUsageHintIsAHelpTopic(t *testing.T) {
 func TestLedgerStatementTextTotals(t *testing.T) {
 	chdirRoot(t)
 	db := "sqlite:" + filepath.Join(t.TempDir(), "q.db")
-	must := func(args ...string) string {
-		t.Helper()
-		out, errs, code := invoke(append(append([]string{"ledger"}, args...), "-db", db)...)
-		require.Equal(t, exitOK, code, "partnerops ledger %s\nstdout: %s\nstderr: %s", strings.Join(args, " "), out, errs)
-		return out
-	}
+	must := ledgerMust(t, db)
 	must("accrue", "-as-of", "2026-12-15", "-actor", "ops", example, deals)
 	must("approve", "-all", "-actor", "manager", "-as-of", "2026-12-16")
 	must("pay", "-batch", "Q4-2026", "-as-of", "2026-12-31", "-actor", "finance")

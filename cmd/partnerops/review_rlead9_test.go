@@ -59,12 +59,7 @@ func TestReviewRlead9AsOfDateInProgramZone(t *testing.T) {
 	require.NoError(t, os.WriteFile(deals, []byte(rlead9Deals), 0o644))
 	prog := rlead9Program(t, "akl", "Pacific/Auckland")
 	db := "sqlite:" + filepath.Join(dir, "z.db")
-	must := func(args ...string) string {
-		t.Helper()
-		out, errs, code := invoke(append(append([]string{"ledger"}, args...), "-db", db)...)
-		require.Equal(t, exitOK, code, "partnerops ledger %s\nstdout: %s\nstderr: %s", strings.Join(args, " "), out, errs)
-		return out
-	}
+	must := ledgerMust(t, db)
 	must("accrue", "-as-of", "2026-11-10", "-actor", "ops", prog, deals)
 	must("approve", "-all", "-as-of", "2026-12-16", "-actor", "mgr")
 	assert.Contains(t, must("pay", "-batch", "Q4", "-as-of", "2026-12-31", "-actor", "fin"), "batch Q4 as of 2026-12-31: paid\n")
@@ -140,12 +135,7 @@ func TestReviewRlead9StatementVoidedAddsUp(t *testing.T) {
   partner: {id: P-A, tier: gold}
 `), 0o644))
 	db := "sqlite:" + filepath.Join(dir, "v.db")
-	must := func(args ...string) string {
-		t.Helper()
-		out, errs, code := invoke(append(append([]string{"ledger"}, args...), "-db", db)...)
-		require.Equal(t, exitOK, code, "partnerops ledger %s\nstdout: %s\nstderr: %s", strings.Join(args, " "), out, errs)
-		return out
-	}
+	must := ledgerMust(t, db)
 	must("accrue", "-as-of", "2026-11-10", "-actor", "ops", rlead9Program(t, "utc", "UTC"), deals)
 	must("approve", "-all", "-as-of", "2026-11-11", "-actor", "mgr")
 	var cs []ledger.Claim
@@ -258,12 +248,7 @@ func TestReviewRlead9PayAsOfTimeAtItsOffset(t *testing.T) {
 	deals := filepath.Join(dir, "deals.yaml")
 	require.NoError(t, os.WriteFile(deals, []byte(rlead9Deals), 0o644))
 	db := "sqlite:" + filepath.Join(dir, "ny.db")
-	must := func(args ...string) string {
-		t.Helper()
-		out, errs, code := invoke(append(append([]string{"ledger"}, args...), "-db", db)...)
-		require.Equal(t, exitOK, code, "partnerops ledger %s\nstdout: %s\nstderr: %s", strings.Join(args, " "), out, errs)
-		return out
-	}
+	must := ledgerMust(t, db)
 	must("accrue", "-as-of", "2026-11-10", "-actor", "ops", rlead9Program(t, "ny", "America/New_York"), deals)
 	must("approve", "-all", "-as-of", "2026-11-11", "-actor", "mgr")
 	assert.Contains(t, must("pay", "-batch", "Q4", "-as-of", "2026-12-31T23:00:00-05:00", "-actor", "fin"), "batch Q4 as of 2026-12-31: paid\n")
