@@ -56,6 +56,7 @@ func RunService(t *testing.T, newStore NewStore) {
 	t.Run("ClawBackSaysWhy", func(t *testing.T) { clawBackWhy(t, newStore) })
 	t.Run("ApproverRejectionAndPaymentDate", func(t *testing.T) { approverRejection(t, newStore) })
 	t.Run("NotClosedThenClaimed", func(t *testing.T) { notClosed(t, newStore) })
+	t.Run("DatesNotOfTheCalendar", func(t *testing.T) { noDay(t, newStore) })
 }
 
 func spiffClawback(t *testing.T, newStore NewStore) {
