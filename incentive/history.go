@@ -14,10 +14,10 @@ import (
 // (Input.History): the eligible deal amount the partner closed in each
 // period, in the program currency, keyed by the period's label as
 // PeriodLabel writes it: "2026-03" (a month), "2026-Q1" (a quarter),
-// "2026-H1" (a half year), "2026" (a year). Terms read it relative to the deal's period (see
-// HistoryPath); a period that was not supplied is never guessed: reading
-// it is an error wrapping ErrNoHistory. A period the partner closed
-// nothing in is supplied as 0.
+// "2026-H1" (a half year), "2026" (a year). Terms read it relative to the
+// deal's period (see HistoryPath); a period that was not supplied is never
+// guessed: reading it is an error wrapping ErrNoHistory. A period the
+// partner closed nothing in is supplied as 0.
 type History map[string]decimal.Decimal
 
 // HistoryUnits lists the period kinds a history is read by.

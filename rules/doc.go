@@ -316,8 +316,9 @@
 // Terms can read a partner's totals of earlier periods, for example the
 // mean of its last four quarters as a growth baseline. The caller supplies
 // them as the partner's history: a mapping from period labels, as
-// period() writes them ("2026-03", "2026-Q1", "2026-H1", "2026"), to the eligible deal
-// amount the partner closed in that period, in the program currency. In a
+// period() writes them ("2026-03", "2026-Q1", "2026-H1", "2026"), to the
+// eligible deal amount the partner closed in that period, in the program
+// currency. In a
 // test it is `history:` (for every deal of the test; a deal may carry its
 // own), in a deals file the `history` key of a deal (YAML, JSON and JSON
 // Lines; CSV has no column for it), and in Go Input.History. Three
@@ -1968,7 +1969,8 @@
 //	partner.region, partner.country
 //	partner.at_period_start.type,       the value on the first day of the
 //	partner.at_period_start.tier,       deal's period: the month, quarter,
-//	partner.at_period_start.region,     half or year of the program's `period:`, or
+//	partner.at_period_start.region,     half or year of the program's
+//	                                    `period:`, or
 //	partner.at_period_start.country     the effective start for
 //	                                    `period: program`
 //

@@ -121,11 +121,10 @@ type submitRequest struct {
 // the deal), since a claim pays one partner and, recorded whole, would pay
 // the other payees' shares to the deal's; a deal that closes after the
 // claim's day (ErrNotClosed: submit it again once it has closed); a claim
-// finer than the
-// currency's minor unit (a program that rounds only at the statement
-// stage, or to more places), since a claim is paid as it is recorded; and
-// a credit note (Deal.Credits), whose error names the credited deal's
-// claim to claw back from.
+// finer than the currency's minor unit (a program that rounds only at the
+// statement stage, or to more places), since a claim is paid as it is
+// recorded; and a credit note (Deal.Credits), whose error names the
+// credited deal's claim to claw back from.
 func (l *Ledger) Submit(ctx context.Context, p SubmitParams) (Claim, error) {
 	switch {
 	case p.Key == "":
