@@ -204,7 +204,8 @@ func TestLedgerErrors(t *testing.T) {
 // (a trigger stands in for a failing disk); the command names the deal and
 // what was being done, exits 1, and leaves nothing of that deal while
 // keeping the others; the chain still verifies, and a rerun after the
-// fault records exactly the missing deal.
+// fault records exactly the missing deal. Accrued on the quarter's last
+// day, when every deal has closed.
 func TestLedgerDatabaseErrorMidAccrue(t *testing.T) {
 	_, u := pgtest.Schema(t)
 	chdirRoot(t)
@@ -219,7 +220,7 @@ func TestLedgerDatabaseErrorMidAccrue(t *testing.T) {
 		CREATE TRIGGER refuse BEFORE INSERT ON ledger_claims FOR EACH ROW EXECUTE FUNCTION refuse_acme_1002()`)
 	require.NoError(t, err)
 
-	out, errs, code := invoke("ledger", "accrue", "-db", u, "-as-of", "2026-11-30", "-actor", "ops", example, deals)
+	out, errs, code := invoke("ledger", "accrue", "-db", u, "-as-of", "2026-12-31", "-actor", "ops", example, deals)
 	assert.Equal(t, exitFail, code, out)
 	assert.Regexp(t, `partnerops ledger accrue: deal ACME-1002: pgstore: commit: write claim C-[0-9a-f]+: ERROR: disk full \(test\)`, errs)
 	var n int
@@ -236,7 +237,7 @@ func TestLedgerDatabaseErrorMidAccrue(t *testing.T) {
 
 	_, err = conn.Exec(ctx, "DROP TRIGGER refuse ON ledger_claims")
 	require.NoError(t, err)
-	out, errs, code = invoke("ledger", "accrue", "-db", u, "-as-of", "2026-11-30", "-actor", "ops", example, deals)
+	out, errs, code = invoke("ledger", "accrue", "-db", u, "-as-of", "2026-12-31", "-actor", "ops", example, deals)
 	require.Equal(t, exitOK, code, errs)
 	assert.Contains(t, out, "31 already recorded")
 	require.NoError(t, conn.QueryRow(ctx, "SELECT count(*) FROM ledger_claims WHERE deal = 'ACME-1002'").Scan(&n))
