@@ -18,11 +18,11 @@ var ErrOutcomeDiffers = errors.New("the deal evaluated again differs from the st
 // the program (id, version, hash), deal, partner and credited deal,
 // eligibility and the failed clause, the payee and payment method, every
 // line and lost line (gross, amount, band, cap cuts, product-line items),
-// the total, values, shares, hold, conversion, claim date and expiry;
-// the explanation aside. Otherwise it
-// returns an error wrapping ErrOutcomeDiffers that names the first
-// difference with both its values ("the total was 240.00 USD, now
-// 300.00 USD"), or Evaluate's error when the deal does not evaluate.
+// the total, values, shares, hold, conversion, claim date and expiry; the
+// explanation aside. Otherwise it returns an error wrapping
+// ErrOutcomeDiffers that names the first difference with both its values
+// ("the total was 240.00 USD, now 300.00 USD"), or Evaluate's error when
+// the deal does not evaluate.
 //
 // It serves a service that keeps the results of EvaluateNoTrace (or
 // EvaluateNoTraceInto, copied) and explains a deal only when asked: the
@@ -34,12 +34,14 @@ var ErrOutcomeDiffers = errors.New("the deal evaluated again differs from the st
 // value, and so does a close date moved within the window, claim window
 // and hold (a result read back from JSON does not carry the day, so it is
 // not compared), though the day decides the statement period that pays
-// the deal. Give the input and as-of instant of the first evaluation; a
-// result of a Run read running totals that its Input does not carry (give
-// them as in.Prior, and RunOptions.Rates as in.Rates), so rechecked alone
-// it differs wherever they mattered;
-// a credit note, which evaluates only in a run after the deal it credits,
-// cannot be rechecked alone (Evaluate's error, wrapping ErrUnknownDeal).
+// the deal.
+//
+// Give the input and as-of instant of the first evaluation. A result of a
+// Run read running totals that its Input does not carry (give them as
+// in.Prior, and RunOptions.Rates as in.Rates), so rechecked alone it
+// differs wherever they mattered; a credit note, which evaluates only in a
+// run after the deal it credits, cannot be rechecked alone (Evaluate's
+// error, wrapping ErrUnknownDeal).
 func (e *Evaluator) Recheck(ctx context.Context, in Input, asOf time.Time, stored *Result) (*Result, error) {
 	if stored == nil {
 		return nil, ErrNilResult
