@@ -62,6 +62,31 @@ type corpusCase struct {
 	ins  []incentive.Input
 }
 
+// sameAsGeneralPath holds each case's program evaluated on its straight
+// (fast) path to the same program with general set (a test hook that
+// sends the trace through the general path): every rendering render gives
+// of its deals, as of 40 days after the last close, must be the same.
+func sameAsGeneralPath(t *testing.T, cases []corpusCase, general func(*incentive.Evaluator),
+	render func(t *testing.T, e *incentive.Evaluator, ins []incentive.Input, asOf time.Time) []string) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.p.ID, func(t *testing.T) {
+			straight, err := incentive.NewEvaluator(c.p)
+			require.NoError(t, err)
+			viaGeneral, err := incentive.NewEvaluator(c.p)
+			require.NoError(t, err)
+			general(viaGeneral)
+			asOf := c.ins[len(c.ins)-1].Deal.CloseDate.Add(40 * 24 * time.Hour)
+			got := render(t, straight, c.ins, asOf)
+			want := render(t, viaGeneral, c.ins, asOf)
+			require.Len(t, got, len(want))
+			for i := range want {
+				require.Equal(t, want[i], got[i], "result %d", i)
+			}
+		})
+	}
+}
+
 // reviewCorpus is every program of the DSL reference, the examples and
 // the workbench with its tests' deals, and the example data sets.
 func reviewCorpus(t *testing.T) []corpusCase {

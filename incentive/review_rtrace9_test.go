@@ -167,22 +167,9 @@ func TestReviewRtrace9AddDetailMatchesStep(t *testing.T) {
 	if raceDetector {
 		workers = []int{2}
 	}
-	for _, c := range cases {
-		t.Run(c.p.ID, func(t *testing.T) {
-			straight, err := incentive.NewEvaluator(c.p)
-			require.NoError(t, err)
-			viaStep, err := incentive.NewEvaluator(c.p)
-			require.NoError(t, err)
-			incentive.DetailViaStepForTest(viaStep)
-			asOf := c.ins[len(c.ins)-1].Deal.CloseDate.Add(40 * 24 * time.Hour)
-			got := rt9Results(t, straight, c.ins, asOf, workers)
-			want := rt9Results(t, viaStep, c.ins, asOf, workers)
-			require.Len(t, got, len(want))
-			for i := range want {
-				require.Equal(t, want[i], got[i], "result %d", i)
-			}
-		})
-	}
+	sameAsGeneralPath(t, cases, incentive.DetailViaStepForTest, func(t *testing.T, e *incentive.Evaluator, ins []incentive.Input, asOf time.Time) []string {
+		return rt9Results(t, e, ins, asOf, workers)
+	})
 }
 
 // rt9Groups has three groups: a (5 members, 1 to 5, highest), b (5

@@ -152,20 +152,7 @@ func TestReviewRtracebatch8AddExprMatchesGeneralPath(t *testing.T) {
 	if raceDetector {
 		workers = []int{2}
 	}
-	for _, c := range cases {
-		t.Run(c.p.ID, func(t *testing.T) {
-			straight, err := incentive.NewEvaluator(c.p)
-			require.NoError(t, err)
-			general, err := incentive.NewEvaluator(c.p)
-			require.NoError(t, err)
-			incentive.GeneralExprStepsForTest(general)
-			asOf := c.ins[len(c.ins)-1].Deal.CloseDate.Add(40 * 24 * time.Hour)
-			got := rtb8Runs(t, straight, c.ins, asOf, workers)
-			want := rtb8Runs(t, general, c.ins, asOf, workers)
-			require.Len(t, got, len(want))
-			for i := range want {
-				require.Equal(t, want[i], got[i], "result %d", i)
-			}
-		})
-	}
+	sameAsGeneralPath(t, cases, incentive.GeneralExprStepsForTest, func(t *testing.T, e *incentive.Evaluator, ins []incentive.Input, asOf time.Time) []string {
+		return rtb8Runs(t, e, ins, asOf, workers)
+	})
 }

@@ -274,21 +274,7 @@ func TestReviewRlead8LateDealCountsInPeriodVolume(t *testing.T) {
 	assert.Equal(t, "500.00", c.Amount.Amount().StringFixed(2))
 
 	// The same as a run over the three deals as of the same day.
-	var got string
-	in := func(yield func(incentive.Input, error) bool) {
-		for _, d := range deals {
-			if !yield(incentive.Input{Deal: d, Partner: ledgertest.Gold("P-1")}, nil) {
-				return
-			}
-		}
-	}
-	for r, err := range incentive.Run(h.Ctx, p, in, incentive.RunOptions{AsOf: h.Clock.Now()}) {
-		require.NoError(t, err)
-		if r.DealID == "D-2" {
-			got = r.Total.Amount().StringFixed(2)
-		}
-	}
-	assert.Equal(t, "500.00", got, "run")
+	assert.Equal(t, "500.00", runGold(t, h, p, deals, nil)["D-2"].Total.Amount().StringFixed(2), "run")
 	rep := ledgertest.Must(h.Ledger.Replay(h.Ctx, ledger.ReplayParams{}))(t)
 	assert.Equal(t, 1, rep.Accruals)
 	h.ZeroSum()

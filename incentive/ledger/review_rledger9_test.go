@@ -90,21 +90,7 @@ func TestReviewRledger9ExpiredUsesCaps(t *testing.T) {
 	// cap: D-2's 100.00 is cut to 150.00 - 100.00 = 50.00.
 	assert.Equal(t, "50.00", c.Amount.Amount().StringFixed(2))
 
-	var got string
-	in := func(yield func(incentive.Input, error) bool) {
-		for _, d := range deals {
-			if !yield(incentive.Input{Deal: d, Partner: ledgertest.Gold("P-1")}, nil) {
-				return
-			}
-		}
-	}
-	for r, err := range incentive.Run(h.Ctx, p, in, incentive.RunOptions{AsOf: h.Clock.Now()}) {
-		require.NoError(t, err)
-		if r.DealID == "D-2" {
-			got = r.Total.Amount().StringFixed(2)
-		}
-	}
-	assert.Equal(t, "50.00", got, "run")
+	assert.Equal(t, "50.00", runGold(t, h, p, deals, nil)["D-2"].Total.Amount().StringFixed(2), "run")
 	h.ZeroSum()
 }
 
@@ -150,17 +136,9 @@ func TestReviewRledger9ExpiredUsesBudgetAndOtherPeriodCaps(t *testing.T) {
 			c := ledgertest.Must(h.Submit("euc", d, ledgertest.Gold(d.PartnerID)))(t)
 			assert.Equal(t, tt.want[d.ID], c.Amount.Amount().StringFixed(2), "%s %s", tt.name, d.ID)
 		}
-		in := func(yield func(incentive.Input, error) bool) {
-			for _, d := range tt.deals {
-				if !yield(incentive.Input{Deal: d, Partner: ledgertest.Gold(d.PartnerID)}, nil) {
-					return
-				}
-			}
-		}
-		for r, err := range incentive.Run(h.Ctx, p, in, incentive.RunOptions{AsOf: h.Clock.Now()}) {
-			require.NoError(t, err)
-			if w, ok := tt.want[r.DealID]; ok {
-				assert.Equal(t, w, r.Total.Amount().StringFixed(2), "%s %s run", tt.name, r.DealID)
+		for id, r := range runGold(t, h, p, tt.deals, nil) {
+			if w, ok := tt.want[id]; ok {
+				assert.Equal(t, w, r.Total.Amount().StringFixed(2), "%s %s run", tt.name, id)
 			}
 		}
 		// verify re-evaluates each accrual from its stored input.
@@ -278,15 +256,9 @@ func TestReviewRledger9LedgerMatchesRun(t *testing.T) {
 					t.Fatalf("%s seed %d %s: %v", pr.name, seed, d.ID, err)
 				}
 			}
-			in := func(yield func(incentive.Input, error) bool) {
-				for _, d := range deals {
-					if !yield(incentive.Input{Deal: d, Partner: ledgertest.Gold(d.PartnerID), Rates: rates}, nil) {
-						return
-					}
-				}
-			}
-			for res, err := range incentive.Run(h.Ctx, p, in, incentive.RunOptions{AsOf: h.Clock.Now()}) {
-				require.NoError(t, err)
+			results := runGold(t, h, p, deals, rates)
+			require.Len(t, results, len(deals))
+			for _, res := range results {
 				want := res.Total.Amount().StringFixed(2)
 				if !res.Eligible || res.Expired || res.Total.IsZero() {
 					want = "rejected"
@@ -391,4 +363,24 @@ func TestReviewRledger9ClaimRecordedAtTheMinorUnit(t *testing.T) {
 	assert.Empty(t, rep.Mismatches)
 	assert.Equal(t, 1, rep.Accruals)
 	h.ZeroSum()
+}
+
+// runGold runs deals through p as one run as of the harness's clock, each
+// deal's partner a gold partner of its id (what the ledger tests submit),
+// and returns each deal's result: the ledger's claims are held to it.
+func runGold(t *testing.T, h *ledgertest.Harness, p *incentive.Program, deals []incentive.Deal, rates incentive.RateSource) map[string]*incentive.Result {
+	t.Helper()
+	in := func(yield func(incentive.Input, error) bool) {
+		for _, d := range deals {
+			if !yield(incentive.Input{Deal: d, Partner: ledgertest.Gold(d.PartnerID), Rates: rates}, nil) {
+				return
+			}
+		}
+	}
+	out := map[string]*incentive.Result{}
+	for r, err := range incentive.Run(h.Ctx, p, in, incentive.RunOptions{AsOf: h.Clock.Now()}) {
+		require.NoError(t, err)
+		out[r.DealID] = r
+	}
+	return out
 }
