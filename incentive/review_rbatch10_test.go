@@ -39,9 +39,11 @@ func rb10Render(t *testing.T, r *incentive.Result, err error) string {
 // ReuseResults says of the same deal in the same order (rendered when
 // yielded: its cuts are copied into the result's own room).
 func TestReviewRbatch10KeptResultsKeepTheirCuts(t *testing.T) {
-	n := 600
+	// (Under the race detector fewer deals and the concurrent runs only,
+	// with the trace: under 3 s instead of 27.)
+	n, noTraces, workerss := 300, []bool{false, true}, []int{1, 2, 3}
 	if raceDetector {
-		n = 120
+		n, noTraces, workerss = 40, []bool{false}, []int{3}
 	}
 	cuts := 0
 	for _, c := range reviewCorpus(t) {
@@ -51,8 +53,8 @@ func TestReviewRbatch10KeptResultsKeepTheirCuts(t *testing.T) {
 		ins := spreadDeals(c, n, "1", "40", "0.3", "900", "7")
 		e, err := incentive.NewEvaluator(c.p)
 		require.NoError(t, err)
-		for _, noTrace := range []bool{false, true} {
-			for _, workers := range []int{1, 2, 3} {
+		for _, noTrace := range noTraces {
+			for _, workers := range workerss {
 				name := fmt.Sprintf("%s/notrace=%v/workers=%d", c.name, noTrace, workers)
 				run := func(reuse bool) (now []string, kept []*incentive.Result, errs []error) {
 					opts := incentive.RunOptions{Workers: workers, NoTrace: noTrace, ReuseResults: reuse}
@@ -79,16 +81,18 @@ func TestReviewRbatch10KeptResultsKeepTheirCuts(t *testing.T) {
 		}
 	}
 	// (The corpus must cut lines, or the test shows nothing.)
-	require.Greater(t, cuts, 1000)
+	require.Greater(t, cuts, 10*n)
 	t.Logf("%d cuts kept", cuts)
 }
 
 // rb10ManyCapsProgram has lines lines (every third with a line cap), a
-// deal cap, a quarterly partner cap and a budget, so that a line is cut by
-// up to four caps in one deal, most deals cut many lines, and a deal's
-// cuts overrun what is left of a slab's block (32 cuts) and take a fresh
-// one mid-deal; with allowNegative credit notes re-evaluate their deals.
-func rb10ManyCapsProgram(t *testing.T, lines int, allowNegative bool) *incentive.Program {
+// deal cap, a quarterly partner cap and a budget (both sized for n deals
+// of rb10ManyCapsDeals: the budget spent about two thirds through), so
+// that a line is cut by up to four caps in one deal, most deals cut many
+// lines, and a deal's cuts overrun what is left of a slab's block (32
+// cuts) and take a fresh one mid-deal; with allowNegative credit notes
+// re-evaluate their deals.
+func rb10ManyCapsProgram(t *testing.T, lines, n int, allowNegative bool) *incentive.Program {
 	t.Helper()
 	var b strings.Builder
 	b.WriteString("apiVersion: partnerops/v1\nkind: Program\nid: rb10-many-caps\nname: many caps\nversion: 1\ncurrency: USD\n")
@@ -103,7 +107,7 @@ func rb10ManyCapsProgram(t *testing.T, lines int, allowNegative bool) *incentive
 			fmt.Fprintf(&b, "    cap: %d\n", 40+i)
 		}
 	}
-	fmt.Fprintf(&b, "caps:\n  per_deal: %d\n  per_partner: {limit: %d, period: quarter}\n  budget: %d\n", 25*lines, 1000*lines, 3000*lines)
+	fmt.Fprintf(&b, "caps:\n  per_deal: %d\n  per_partner: {limit: %d, period: quarter}\n  budget: %d\n", 25*lines, 1000*lines*n/400, 3000*lines*n/400)
 	cf, err := rules.Compile("rb10.yaml", []byte(b.String()))
 	require.NoError(t, err)
 	require.Len(t, cf.Programs, 1)
@@ -113,8 +117,9 @@ func rb10ManyCapsProgram(t *testing.T, lines int, allowNegative bool) *incentive
 // rb10ManyCapsDeals are n deals of 4 partners in close order, amounts
 // from 10.00 to about 3,000.00 (a few cut by nothing, most by the deal
 // cap, the partner caps filling within a quarter, the budget spent about
-// two thirds through), every fifth with a credit note of 40% the next day
-// when credits is set.
+// two thirds through), with credits every fifth with a credit note of 40%
+// the next day and every seventh followed by a credit note naming no deal
+// of three times its amount.
 func rb10ManyCapsDeals(n int, credits bool) []incentive.Input {
 	var out []incentive.Input
 	start := time.Date(2026, 1, 2, 9, 0, 0, 0, time.UTC)
@@ -135,6 +140,15 @@ func rb10ManyCapsDeals(n int, credits bool) []incentive.Input {
 			cn.Deal.CloseDate = in.Deal.CloseDate.Add(24 * time.Hour)
 			out = append(out, cn)
 		}
+		if credits && k%7 == 3 {
+			// a credit note that names no deal: its negative lines are
+			// cut toward zero by the caps' limited takeback
+			un := in
+			un.Deal.ID += "-un"
+			un.Deal.Amount = incentive.MoneyFromMinor(-cents*3, incentive.USD)
+			un.Deal.CloseDate = in.Deal.CloseDate.Add(2 * time.Hour)
+			out = append(out, un)
+		}
 	}
 	incentive.SortInputs(out)
 	return out
@@ -147,18 +161,20 @@ func rb10ManyCapsDeals(n int, credits bool) []incentive.Input {
 // workers' slabs) says after the run what it said when yielded and what a
 // ReuseResults run says of the same deal.
 func TestReviewRbatch10ManyCapsKeptResults(t *testing.T) {
-	n := 400
+	// (Under the race detector fewer deals and lines and the concurrent
+	// runs only, with the trace.)
+	n, liness, noTraces, workerss := 400, []int{3, 11, 40}, []bool{false, true}, []int{1, 2, 3, 5}
 	if raceDetector {
-		n = 80
+		n, liness, noTraces, workerss = 80, []int{3, 40}, []bool{false}, []int{2, 5}
 	}
 	for _, credits := range []bool{false, true} {
-		for _, lines := range []int{3, 11, 40} {
-			p := rb10ManyCapsProgram(t, lines, credits)
+		for _, lines := range liness {
+			p := rb10ManyCapsProgram(t, lines, n, credits)
 			e, err := incentive.NewEvaluator(p)
 			require.NoError(t, err)
 			ins := rb10ManyCapsDeals(n, credits)
-			for _, noTrace := range []bool{false, true} {
-				for _, workers := range []int{1, 2, 3, 5} {
+			for _, noTrace := range noTraces {
+				for _, workers := range workerss {
 					name := fmt.Sprintf("credits=%v/lines=%d/notrace=%v/workers=%d", credits, lines, noTrace, workers)
 					run := func(reuse bool) (now []string, kept []*incentive.Result, errs []error) {
 						opts := incentive.RunOptions{Workers: workers, NoTrace: noTrace, ReuseResults: reuse}
@@ -171,7 +187,7 @@ func TestReviewRbatch10ManyCapsKeptResults(t *testing.T) {
 					atYield, kept, errs := run(false)
 					reused, _, _ := run(true)
 					require.Len(t, reused, len(atYield), name)
-					var multi, budget, failed int
+					var multi, budget, failed, negCuts int
 					for i, r := range kept {
 						if r == nil {
 							failed++
@@ -184,6 +200,9 @@ func TestReviewRbatch10ManyCapsKeptResults(t *testing.T) {
 									if c.Scope == incentive.CapBudget {
 										budget++
 									}
+									if c.Cut.Sign() < 0 {
+										negCuts++
+									}
 								}
 							}
 						}
@@ -193,10 +212,13 @@ func TestReviewRbatch10ManyCapsKeptResults(t *testing.T) {
 					}
 					// (The deals must cut lines twice or more, and spend the
 					// budget, or the test shows nothing.)
-					t.Logf("%s: %d lines cut twice or more, %d budget cuts, %d failed", name, multi, budget, failed)
+					t.Logf("%s: %d lines cut twice or more, %d budget cuts, %d negative cuts, %d failed", name, multi, budget, negCuts, failed)
 					require.Zero(t, failed, name)
 					require.Greater(t, multi, n/4, name)
 					require.Greater(t, budget, n/10, name)
+					if credits {
+						require.Greater(t, negCuts, n/10, name)
+					}
 				}
 			}
 		}
