@@ -174,6 +174,7 @@ func TestReviewRbatch10ManyCapsKeptResults(t *testing.T) {
 			require.NoError(t, err)
 			ins := rb10ManyCapsDeals(n, credits)
 			for _, noTrace := range noTraces {
+				var first []string // the first worker count's results
 				for _, workers := range workerss {
 					name := fmt.Sprintf("credits=%v/lines=%d/notrace=%v/workers=%d", credits, lines, noTrace, workers)
 					run := func(reuse bool) (now []string, kept []*incentive.Result, errs []error) {
@@ -187,6 +188,11 @@ func TestReviewRbatch10ManyCapsKeptResults(t *testing.T) {
 					atYield, kept, errs := run(false)
 					reused, _, _ := run(true)
 					require.Len(t, reused, len(atYield), name)
+					if first == nil {
+						first = atYield
+					}
+					// (Results are identical for any number of workers.)
+					require.Equal(t, first, atYield, name)
 					var multi, budget, failed, negCuts int
 					for i, r := range kept {
 						if r == nil {
