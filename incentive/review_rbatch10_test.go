@@ -311,3 +311,52 @@ caps:
 		}
 	}
 }
+
+// TestReviewRbatch10SettlementRunKeepsCuts: a run that settles its
+// program's periods (RunOptions.Settlements, through inOrderSettling with
+// the slab lent for the deal's whole ordered phase) keeps every result as
+// it was yielded and as a ReuseResults run gives it, and the periods it
+// settles after the run come out the same from both runs' builders.
+func TestReviewRbatch10SettlementRunKeepsCuts(t *testing.T) {
+	n := 300
+	if raceDetector {
+		n = 40
+	}
+	settled := 0
+	for _, c := range reviewCorpus(t) {
+		if len(c.ins) == 0 || len(c.p.Settlements) == 0 {
+			continue
+		}
+		ins := spreadDeals(c, n, "1", "40", "0.3", "900", "7")
+		e, err := incentive.NewEvaluator(c.p)
+		require.NoError(t, err)
+		end := incentive.DateOf(ins[len(ins)-1].Deal.CloseDate.AddDate(1, 0, 0))
+		for _, workers := range []int{1, 2} {
+			name := fmt.Sprintf("%s/workers=%d", c.name, workers)
+			run := func(reuse bool) (now []string, kept []*incentive.Result, errs []error, periods string) {
+				b := e.NewSettlements()
+				opts := incentive.RunOptions{Workers: workers, ReuseResults: reuse, Settlements: b}
+				for r, err := range e.Run(context.Background(), seqOf(ins), opts) {
+					now = append(now, rb10Render(t, r, err))
+					kept, errs = append(kept, r), append(errs, err)
+				}
+				sl := b.Settle(end)
+				settled += len(sl)
+				j, err := json.Marshal(sl)
+				require.NoError(t, err)
+				return now, kept, errs, string(j)
+			}
+			atYield, kept, errs, periods := run(false)
+			reused, _, _, reusedPeriods := run(true)
+			require.Len(t, reused, len(atYield), name)
+			for i, r := range kept {
+				after := rb10Render(t, r, errs[i])
+				require.Equal(t, atYield[i], after, "%s: result %d changed after the run", name, i)
+				require.Equal(t, reused[i], after, "%s: result %d differs from the ReuseResults run's", name, i)
+			}
+			require.Equal(t, reusedPeriods, periods, name)
+		}
+	}
+	require.Positive(t, settled)
+	t.Logf("%d settlement lines", settled)
+}
